@@ -1,0 +1,55 @@
+//! Demo-mode only: the dev outbox and the demo accounts.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::StaffKind;
+
+/// Something the portal "sent" (a one-time code, an SMS or e-mail notice).
+/// `GET /v1/dev/messages` lists them, oldest first; it exists only in demo mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DevMessage {
+    /// Phone number or e-mail address.
+    pub to: String,
+    /// `sms` or `email`.
+    pub channel: String,
+    pub body: String,
+    pub sent_at: DateTime<FixedOffset>,
+}
+
+/// A demo citizen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoCitizen {
+    pub id_number: String,
+    pub phone: String,
+    pub name: String,
+}
+
+/// A demo staff member (DVC agent or outreach volunteer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoStaff {
+    pub code: String,
+    pub password: String,
+    pub kind: StaffKind,
+}
+
+/// A demo officer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoOfficer {
+    pub code: String,
+    pub password: String,
+}
+
+/// `opendvc-portal demo-accounts` prints this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoAccounts {
+    pub citizens: Vec<DemoCitizen>,
+    pub staff: Vec<DemoStaff>,
+    pub officers: Vec<DemoOfficer>,
+}

@@ -1,0 +1,81 @@
+//! The citizen's profile and document wallet, from the city's data warehouse
+//! ("declared once, used many times") and from what the citizen adds.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A street address in the two-tier system in force since 1 July 2025:
+/// province/city, then commune-level unit (ward, commune or special zone), then street and house.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    /// Province or centrally-run city code, e.g. `48` for Da Nang.
+    pub province_code: String,
+    /// Commune-level unit code from `GET /v1/admin-units`.
+    pub unit_code: String,
+    /// House number and street, hamlet or group.
+    pub street: String,
+}
+
+/// `GET /v1/me`: the signed-in citizen (or the citizen of an assisted session).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    #[schema(pattern = "^[0-9]{12}$")]
+    pub id_number: String,
+    pub full_name: String,
+    pub birth_date: NaiveDate,
+    /// `male`, `female` or `other`.
+    pub gender: String,
+    /// Registered phone, as `+84…`.
+    pub phone: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub address: Address,
+    /// Preferred language for notices: `vi`, `en` or `id`.
+    pub language: String,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// Where a document record comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentSource {
+    /// The city's digital data warehouse.
+    Warehouse,
+    /// Added by the citizen.
+    Citizen,
+}
+
+/// A document in the wallet. `kind` is an open set (`id_card`, `passport`,
+/// `driving_licence`, `temporary_residence`, `health_insurance`, `vehicle_inspection`, …):
+/// the app's renewal rules table says how each kind's validity is computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Document {
+    pub id: Uuid,
+    pub kind: String,
+    /// The document's number as printed.
+    pub number: String,
+    pub issued_on: NaiveDate,
+    /// The expiry printed on the document, if it has one. For ID cards the real expiry follows
+    /// from the holder's age; the app computes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<NaiveDate>,
+    /// The issuing authority.
+    pub issuer: String,
+    /// Driving licence classes (`A1`, `B`, `C1`, …); empty for other kinds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+    pub source: DocumentSource,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// `GET /v1/documents`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentList {
+    pub items: Vec<Document>,
+}

@@ -1,0 +1,215 @@
+//! RFC 9457 problem documents with the stable codes clients branch on.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Media type of every error body.
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// A stable, closed list of error codes. Clients branch on these, never on `title` or
+/// `detail`. Each code is also the id of a Fluent message in the app's `locales/`, prefixed
+/// with `error-` and with underscores as dashes, so the app can say it in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not JSON, or not the JSON this endpoint takes (wrong types, missing fields).
+    MalformedRequest,
+    /// The request is well-formed but a value is not acceptable; see `errors`.
+    ValidationFailed,
+    /// No access token, or it is invalid.
+    Unauthorized,
+    /// The access token has expired: refresh it and resend.
+    TokenExpired,
+    /// The refresh token is unknown, used already, or expired: sign in again.
+    RefreshTokenInvalid,
+    /// The one-time code is wrong or expired.
+    OtpInvalid,
+    /// The caller may not do this (e.g. staff without an assisted session, an ended session).
+    Forbidden,
+    /// An assisted session was asked for without valid consent from the citizen.
+    ConsentRequired,
+    /// The resource does not exist, or is not the caller's.
+    NotFound,
+    /// The request conflicts with the resource's state (e.g. withdrawing a finished application).
+    InvalidState,
+    /// A state-changing request came without an `Idempotency-Key`.
+    IdempotencyKeyMissing,
+    /// The `Idempotency-Key` was used before with a different payload.
+    IdempotencyKeyReused,
+    /// A request with the same `Idempotency-Key` is still being processed: retry later.
+    IdempotencyInFlight,
+    /// The body is larger than the endpoint accepts.
+    PayloadTooLarge,
+    /// The body's media type is not accepted here.
+    UnsupportedMediaType,
+    /// Too many attempts: wait for `Retry-After` seconds.
+    RateLimited,
+    /// The portal failed; the request may be retried.
+    Internal,
+    /// A code this client does not know yet (a newer portal). Never sent by a portal.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The snake_case wire form of the code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedRequest => "malformed_request",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::TokenExpired => "token_expired",
+            ErrorCode::RefreshTokenInvalid => "refresh_token_invalid",
+            ErrorCode::OtpInvalid => "otp_invalid",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::ConsentRequired => "consent_required",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidState => "invalid_state",
+            ErrorCode::IdempotencyKeyMissing => "idempotency_key_missing",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::IdempotencyInFlight => "idempotency_in_flight",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
+
+    /// The HTTP status a portal answers with for this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::MalformedRequest | ErrorCode::IdempotencyKeyMissing => 400,
+            ErrorCode::Unauthorized
+            | ErrorCode::TokenExpired
+            | ErrorCode::RefreshTokenInvalid
+            | ErrorCode::OtpInvalid => 401,
+            ErrorCode::Forbidden | ErrorCode::ConsentRequired => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::InvalidState | ErrorCode::IdempotencyInFlight => 409,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::ValidationFailed | ErrorCode::IdempotencyKeyReused => 422,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Internal | ErrorCode::Unknown => 500,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One field that failed validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldError {
+    /// JSON pointer-like path of the field, e.g. `form.fullName` or `delivery.address.unitCode`.
+    pub field: String,
+    /// What is wrong, in English, for logs and developers.
+    pub message: String,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    /// A URI naming the problem type: `https://opendvc.org/problems/{code}`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short English summary of the problem type.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// The stable code clients branch on.
+    pub code: ErrorCode,
+    /// English explanation of this occurrence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Fields that failed validation, when `code` is `validation_failed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    /// A problem of `code` with `detail`.
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Problem {
+            problem_type: format!("https://opendvc.org/problems/{}", code.as_str()),
+            title: code.title().to_owned(),
+            status: code.http_status(),
+            code,
+            detail: Some(detail.into()),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Adds field errors (for `validation_failed`).
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+}
+
+impl ErrorCode {
+    /// Short English title of the problem type.
+    pub fn title(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedRequest => "Malformed request",
+            ErrorCode::ValidationFailed => "Validation failed",
+            ErrorCode::Unauthorized => "Authentication required",
+            ErrorCode::TokenExpired => "Access token expired",
+            ErrorCode::RefreshTokenInvalid => "Refresh token invalid",
+            ErrorCode::OtpInvalid => "One-time code invalid",
+            ErrorCode::Forbidden => "Forbidden",
+            ErrorCode::ConsentRequired => "Citizen consent required",
+            ErrorCode::NotFound => "Not found",
+            ErrorCode::InvalidState => "Not allowed in the current state",
+            ErrorCode::IdempotencyKeyMissing => "Idempotency-Key header missing",
+            ErrorCode::IdempotencyKeyReused => "Idempotency-Key reused with a different payload",
+            ErrorCode::IdempotencyInFlight => "A request with this Idempotency-Key is in flight",
+            ErrorCode::PayloadTooLarge => "Payload too large",
+            ErrorCode::UnsupportedMediaType => "Unsupported media type",
+            ErrorCode::RateLimited => "Too many requests",
+            ErrorCode::Internal => "Internal error",
+            ErrorCode::Unknown => "Unknown error",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_serialises_with_rfc9457_member_names() {
+        let problem = Problem::new(ErrorCode::NotFound, "no such application");
+        let json = serde_json::to_value(&problem).expect("problem serialises");
+        assert_eq!(json["type"], "https://opendvc.org/problems/not_found");
+        assert_eq!(json["status"], 404);
+        assert_eq!(json["code"], "not_found");
+        assert!(json.get("errors").is_none(), "empty errors are omitted");
+    }
+
+    #[test]
+    fn unknown_error_code_from_a_newer_portal_is_tolerated() {
+        let code: ErrorCode = serde_json::from_str("\"quota_exceeded\"").expect("tolerated");
+        assert_eq!(code, ErrorCode::Unknown);
+    }
+
+    #[test]
+    fn as_str_matches_serde() {
+        for code in [
+            ErrorCode::MalformedRequest,
+            ErrorCode::IdempotencyKeyReused,
+            ErrorCode::RateLimited,
+        ] {
+            assert_eq!(
+                serde_json::to_value(code).expect("serialises"),
+                serde_json::Value::String(code.as_str().into())
+            );
+        }
+    }
+}
