@@ -73,7 +73,7 @@ fn file_name(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 #[utoipa::path(post, path = "/v1/attachments", tag = "attachments", security(("bearer" = [])),
     params(("X-File-Name" = Option<String>, Header, description = "The file's name, percent-encoded UTF-8.")),
     request_body(content = Vec<u8>, description = "The file's bytes, at most 20 MiB, sent with the file's own Content-Type.",
-        content(("application/octet-stream"), ("application/pdf"), ("image/jpeg"), ("image/png"))),
+        content((String = "application/octet-stream"), (String = "application/pdf"), (String = "image/jpeg"), (String = "image/png"))),
     responses(
         (status = 201, description = "Stored.", body = Attachment),
         (status = 200, description = "The same bytes were uploaded before; the same attachment.", body = Attachment)))]

@@ -138,6 +138,7 @@ where
                 "Send the body as application/json.",
             ));
         }
-        parse_json(&bytes).map(OptionalJson)
+        let value: Option<T> = parse_json(&bytes)?;
+        Ok(OptionalJson(value.unwrap_or_default()))
     }
 }

@@ -69,6 +69,8 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
     }
     if authenticated {
         statuses.extend([401, 403]);
+    } else if path.starts_with("/v1/auth/") && path != "/v1/auth/otp" {
+        statuses.push(401);
     }
     if has_path_param || path == "/v1/dev/messages" || path == "/v1/me" {
         statuses.push(404);
@@ -164,16 +166,20 @@ fn decorate(method: HttpMethod, path: &str, operation: &mut Operation) {
             .parameters
             .get_or_insert_with(Vec::new)
             .push(idempotency_parameter());
-        if let Some(utoipa::openapi::RefOr::T(ok)) =
-            operation.responses.responses.get_mut("200").or(None)
-        {
-            ok.headers.insert(
-                opendvc_api::IDEMPOTENT_REPLAY_HEADER.to_owned(),
-                HeaderBuilder::new()
-                    .schema(ObjectBuilder::new().schema_type(Type::String))
-                    .description(Some("`true` when this is the stored response of an earlier request with the same key."))
-                    .build(),
-            );
+        for status in ["200", "201"] {
+            if let Some(utoipa::openapi::RefOr::T(ok)) =
+                operation.responses.responses.get_mut(status)
+            {
+                ok.headers.insert(
+                    opendvc_api::IDEMPOTENT_REPLAY_HEADER.to_owned(),
+                    HeaderBuilder::new()
+                        .schema(ObjectBuilder::new().schema_type(Type::String))
+                        .description(Some(
+                            "`true` when this is the stored response of an earlier request with the same key.",
+                        ))
+                        .build(),
+                );
+            }
         }
     }
 }
