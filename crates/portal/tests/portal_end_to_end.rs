@@ -1,0 +1,326 @@
+//! Starts the real `opendvc-portal` binary on a loopback port and talks to it over HTTP.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+struct Portal {
+    child: Child,
+    base: String,
+}
+
+impl Portal {
+    fn start(db: &Path, extra: &[&str]) -> Portal {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_opendvc-portal"))
+            .arg("serve")
+            .arg("--db")
+            .arg(db)
+            .args(["--listen", "127.0.0.1:0", "--demo"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the portal binary starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut first_line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut first_line)
+            .expect("the portal prints its address");
+        let address = first_line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first line announces the address: {first_line:?}"))
+            .to_owned();
+        Portal {
+            child,
+            base: address,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "SIGTERM was delivered");
+        for _ in 0..200 {
+            if let Some(status) = self.child.try_wait().expect("child status") {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the portal did not stop within 10 seconds of SIGTERM");
+    }
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn scratch_db(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("opendvc-portal-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir.join("portal.db")
+}
+
+fn demo_citizen() -> (String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_opendvc-portal"))
+        .arg("demo-accounts")
+        .output()
+        .expect("demo-accounts runs");
+    let accounts: Value = serde_json::from_slice(&output.stdout).expect("demo accounts are JSON");
+    let citizen = &accounts["citizens"][0];
+    (
+        citizen["idNumber"].as_str().expect("idNumber").to_owned(),
+        citizen["phone"].as_str().expect("phone").to_owned(),
+    )
+}
+
+async fn sign_in(client: &reqwest::Client, portal: &Portal, id_number: &str, phone: &str) -> Value {
+    let response = client
+        .post(portal.url("/v1/auth/otp"))
+        .json(&json!({ "idNumber": id_number }))
+        .send()
+        .await
+        .expect("otp request");
+    assert_eq!(response.status(), 202, "a code is sent");
+    let messages: Vec<Value> = client
+        .get(portal.url("/v1/dev/messages"))
+        .send()
+        .await
+        .expect("outbox")
+        .json()
+        .await
+        .expect("outbox JSON");
+    let body = messages
+        .iter()
+        .rev()
+        .find(|message| message["to"] == phone && message["channel"] == "sms")
+        .and_then(|message| message["body"].as_str())
+        .expect("an SMS to the citizen's phone");
+    let code: String = body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .expect("a six-digit code")
+        .to_owned();
+    let response = client
+        .post(portal.url("/v1/auth/token"))
+        .json(&json!({ "idNumber": id_number, "otp": code }))
+        .send()
+        .await
+        .expect("token request");
+    assert_eq!(response.status(), 200, "the code is accepted");
+    response.json().await.expect("token JSON")
+}
+
+fn renewal_request(catalog: &Value) -> Value {
+    // Build a valid form from the catalog itself, so the test holds for any shipped data.
+    let procedure = catalog["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|procedure| procedure["id"] == "id-card-renewal")
+        .expect("ID card renewal is in the catalog");
+    let mut form = serde_json::Map::new();
+    for field in procedure["formFields"].as_array().expect("fields") {
+        let value = match field["kind"].as_str().expect("kind") {
+            "date" => "1990-05-12".to_owned(),
+            "number" => "1".to_owned(),
+            "id_number" => "048090001234".to_owned(),
+            "phone" => "0905000001".to_owned(),
+            "select" => field["options"][0]["value"]
+                .as_str()
+                .expect("option")
+                .to_owned(),
+            _ => "Nguyễn Thị Lan".to_owned(),
+        };
+        form.insert(
+            field["id"].as_str().expect("id").to_owned(),
+            Value::String(value),
+        );
+    }
+    json!({ "procedureId": "id-card-renewal", "form": form, "attachments": [],
+            "delivery": { "method": "counter" } })
+}
+
+#[tokio::test]
+async fn citizen_signs_in_through_the_outbox_and_a_resent_submission_creates_one_application() {
+    let db = scratch_db("submit");
+    let portal = Portal::start(&db, &[]);
+    let client = reqwest::Client::new();
+    let (id_number, phone) = demo_citizen();
+    let tokens = sign_in(&client, &portal, &id_number, &phone).await;
+    let access = tokens["accessToken"].as_str().expect("access token");
+    let catalog: Value = client
+        .get(portal.url("/v1/procedures"))
+        .send()
+        .await
+        .expect("catalog")
+        .json()
+        .await
+        .expect("catalog JSON");
+    let request = renewal_request(&catalog);
+    let list_len = |value: Value| value["items"].as_array().map(Vec::len).unwrap_or(0);
+    let before = list_len(
+        client
+            .get(portal.url("/v1/applications"))
+            .bearer_auth(access)
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("list JSON"),
+    );
+    let mut ids = Vec::new();
+    for attempt in 0..2 {
+        let response = client
+            .post(portal.url("/v1/applications"))
+            .bearer_auth(access)
+            .header("Idempotency-Key", "0190b0a0-aaaa-7000-8000-000000000001")
+            .json(&request)
+            .send()
+            .await
+            .expect("submit");
+        assert_eq!(response.status(), 201, "attempt {attempt} answers 201");
+        if attempt == 1 {
+            assert_eq!(
+                response.headers()["idempotent-replayed"],
+                "true",
+                "the resend is a replay"
+            );
+        }
+        let application: Value = response.json().await.expect("application JSON");
+        assert!(
+            application["code"]
+                .as_str()
+                .is_some_and(|code| code.starts_with("000.00.48.H17-")),
+            "receipt-style code: {application}"
+        );
+        ids.push(application["id"].clone());
+    }
+    assert_eq!(ids[0], ids[1], "the replay answers the same application");
+    let after = list_len(
+        client
+            .get(portal.url("/v1/applications"))
+            .bearer_auth(access)
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("list JSON"),
+    );
+    assert_eq!(after, before + 1, "exactly one application was created");
+    let status = portal.terminate();
+    assert!(
+        status.success(),
+        "SIGTERM shuts the portal down cleanly: {status}"
+    );
+}
+
+#[tokio::test]
+async fn a_second_demo_start_duplicates_nothing() {
+    let db = scratch_db("reseed");
+    let client = reqwest::Client::new();
+    let (id_number, phone) = demo_citizen();
+    let mut counts = Vec::new();
+    for _ in 0..2 {
+        let portal = Portal::start(&db, &[]);
+        let tokens = sign_in(&client, &portal, &id_number, &phone).await;
+        let access = tokens["accessToken"].as_str().expect("access token");
+        let list: Value = client
+            .get(portal.url("/v1/applications"))
+            .bearer_auth(access)
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("list JSON");
+        let documents: Value = client
+            .get(portal.url("/v1/documents"))
+            .bearer_auth(access)
+            .send()
+            .await
+            .expect("documents")
+            .json()
+            .await
+            .expect("documents JSON");
+        counts.push((
+            list["items"].as_array().map(Vec::len),
+            documents["items"].as_array().map(Vec::len),
+        ));
+        portal.terminate();
+    }
+    assert_eq!(counts[0], counts[1], "the second start seeds nothing new");
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refused_and_refresh_tokens_rotate() {
+    let db = scratch_db("expiry");
+    let portal = Portal::start(&db, &["--access-ttl", "1"]);
+    let client = reqwest::Client::new();
+    let (id_number, phone) = demo_citizen();
+    let tokens = sign_in(&client, &portal, &id_number, &phone).await;
+    let access = tokens["accessToken"].as_str().expect("access token");
+    let refresh = tokens["refreshToken"].as_str().expect("refresh token");
+    let mut expired = None;
+    for _ in 0..100 {
+        let response = client
+            .get(portal.url("/v1/me"))
+            .bearer_auth(access)
+            .send()
+            .await
+            .expect("me");
+        if response.status() == 401 {
+            expired = Some(response.json::<Value>().await.expect("problem JSON"));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let problem = expired.expect("the one-second access token expires");
+    assert_eq!(problem["code"], "token_expired");
+    let refresh_with = |token: String| {
+        let client = client.clone();
+        let url = portal.url("/v1/auth/refresh");
+        async move {
+            client
+                .post(url)
+                .json(&json!({ "refreshToken": token }))
+                .send()
+                .await
+                .expect("refresh")
+        }
+    };
+    let rotated = refresh_with(refresh.to_owned()).await;
+    assert_eq!(rotated.status(), 200, "a fresh refresh token works");
+    let rotated: Value = rotated.json().await.expect("tokens");
+    let new_refresh = rotated["refreshToken"]
+        .as_str()
+        .expect("new refresh")
+        .to_owned();
+    assert_ne!(new_refresh, refresh, "the refresh token rotates");
+    let reused = refresh_with(refresh.to_owned()).await;
+    assert_eq!(reused.status(), 401, "a spent refresh token is refused");
+    let problem: Value = reused.json().await.expect("problem");
+    assert_eq!(problem["code"], "refresh_token_invalid");
+    let after_reuse = refresh_with(new_refresh).await;
+    assert_eq!(
+        after_reuse.status(),
+        401,
+        "reuse of a spent token revokes the whole sign-in"
+    );
+}
