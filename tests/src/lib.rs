@@ -11,12 +11,14 @@
 //! - [`Api`] is a small blocking HTTP client that answers with a [`Reply`]: status, headers
 //!   and the body, with helpers to parse JSON and problem documents.
 //! - [`fault_proxy::FaultProxy`] sits between a client and the portal and injects faults.
+//! - [`fixtures`] holds the people of a test (citizen, officer) and valid submissions.
 //!
 //! Everything here is blocking (threads, not async), so that tests can be plain `#[test]`
 //! functions and can drive other processes (the CLI) at the same time. Do not call [`Api`]
 //! from inside an async runtime: it uses `reqwest::blocking`.
 
 pub mod fault_proxy;
+pub mod fixtures;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
