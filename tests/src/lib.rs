@@ -130,6 +130,9 @@ pub struct PortalOptions {
     pub demo_advance_seconds: Option<u32>,
     /// More arguments after the ones above.
     pub extra_args: Vec<String>,
+    /// The program to run instead of `opendvc-portal` from [`bin_dir`] (another build, or a
+    /// stand-in that speaks the same command line).
+    pub binary: Option<PathBuf>,
 }
 
 impl Default for PortalOptions {
@@ -139,6 +142,7 @@ impl Default for PortalOptions {
             access_ttl_seconds: None,
             demo_advance_seconds: None,
             extra_args: Vec::new(),
+            binary: None,
         }
     }
 }
@@ -363,8 +367,17 @@ impl Portal {
             .expect_json(200, "demo staff credentials sign in")
     }
 
+    /// The process id of the running portal, if it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     fn spawn(&mut self) {
-        let mut command = Command::new(binary(PORTAL_BIN));
+        let program = match &self.options.binary {
+            Some(path) => path.clone(),
+            None => binary(PORTAL_BIN),
+        };
+        let mut command = Command::new(program);
         command
             .arg("serve")
             .arg("--db")
@@ -418,8 +431,8 @@ impl Portal {
                 let status = terminate(&mut child);
                 self.join_drains();
                 panic!(
-                    "the portal did not print its first line within {STARTUP_DEADLINE:?} \
-                     ({status}); log:\n{}",
+                    "the portal exited or did not print its first line within \
+                     {STARTUP_DEADLINE:?} ({status}); log:\n{}",
                     self.log_text()
                 );
             }
@@ -805,5 +818,110 @@ mod tests {
         assert!(same_phone("+84905123456", "0905123456"));
         assert!(same_phone("+84 905 123 456", "+84905123456"));
         assert!(!same_phone("+84905123456", "+84905123457"));
+    }
+
+    /// A stand-in for `opendvc-portal serve`: the same first line, an HTTP server on the
+    /// address it was given, a line on stderr, and an orderly exit on SIGTERM.
+    const FAKE_PORTAL: &str = r#"#!/usr/bin/env python3
+import http.server, signal, sys, threading
+listen = sys.argv[sys.argv.index("--listen") + 1]
+host, port = listen.rsplit(":", 1)
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b'{"path": "%s"}' % self.path.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+server = http.server.ThreadingHTTPServer((host, int(port)), Handler)
+print("listening on http://%s:%d" % (host, server.server_address[1]), flush=True)
+print("fake portal started with " + " ".join(sys.argv[1:]), file=sys.stderr, flush=True)
+
+def stop(*_):
+    print("fake portal stopping on SIGTERM", flush=True)
+    threading.Thread(target=server.shutdown).start()
+
+signal.signal(signal.SIGTERM, stop)
+server.serve_forever()
+"#;
+
+    fn fake_portal(dir: &Path) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join("fake-portal");
+        std::fs::write(&path, FAKE_PORTAL).expect("write the fake portal");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .expect("make the fake portal executable");
+        path
+    }
+
+    #[test]
+    fn portal_lifecycle_start_log_stop_restart_and_drop() {
+        let scripts = tempfile::tempdir().expect("a folder for the fake portal");
+        let options = PortalOptions {
+            binary: Some(fake_portal(scripts.path())),
+            ..PortalOptions::default().with_access_ttl(7)
+        };
+        let mut portal = Portal::start(options);
+        assert!(
+            portal.addr().port() != 0,
+            "the real port is read from the first line"
+        );
+        let reply = portal.api().get("/healthz").send();
+        assert_eq!(reply.json::<serde_json::Value>()["path"], "/healthz");
+
+        let first_addr = portal.addr();
+        let status = portal.stop();
+        assert!(
+            status.success(),
+            "SIGTERM lets the portal exit cleanly: {status}"
+        );
+        assert!(
+            portal.api().get("/").try_send().is_err(),
+            "nothing listens after stop"
+        );
+
+        portal.start_again();
+        assert_eq!(portal.addr(), first_addr, "a restart keeps the address");
+        portal
+            .api()
+            .get("/")
+            .send()
+            .expect_status(200, "the restarted portal answers");
+
+        let log = portal.log_text();
+        assert!(
+            log.contains("--access-ttl 7") && log.contains("--demo"),
+            "the options reach the command line: {log}"
+        );
+        assert!(
+            log.contains(&format!("--db {}", portal.db_path().display())),
+            "the database is in the scratch folder: {log}"
+        );
+        assert!(
+            log.contains("stderr: fake portal started"),
+            "stderr is logged: {log}"
+        );
+        assert!(
+            log.contains("fake portal stopping on SIGTERM"),
+            "stdout is logged: {log}"
+        );
+
+        let pid = portal.pid().expect("running");
+        let dir = portal.dir().to_path_buf();
+        drop(portal);
+        assert!(
+            !Path::new(&format!("/proc/{pid}")).exists(),
+            "dropping the portal ends its process"
+        );
+        assert!(
+            !dir.exists(),
+            "dropping the portal removes its scratch folder"
+        );
     }
 }
