@@ -607,6 +607,57 @@ mod tests {
         }
     }
 
+    /// An upstream whose one answer is a chunked body fed chunk by chunk by the test, like a
+    /// Server-Sent Events stream.
+    fn streaming_upstream() -> (SocketAddr, tokio::sync::mpsc::UnboundedSender<Bytes>) {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind upstream");
+        listener
+            .set_nonblocking(true)
+            .expect("nonblocking upstream");
+        let addr = listener.local_addr().expect("upstream address");
+        let (chunks, receiver) = tokio::sync::mpsc::unbounded_channel::<Bytes>();
+        let receiver = Arc::new(Mutex::new(Some(receiver)));
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("upstream runtime");
+            runtime.block_on(async move {
+                let listener = TcpListener::from_std(listener).expect("upstream listener");
+                let (stream, _) = listener.accept().await.expect("upstream accept");
+                let service = service_fn(move |_request: Request<Incoming>| {
+                    let receiver = Arc::clone(&receiver);
+                    async move {
+                        let mut chunks = receiver
+                            .lock()
+                            .expect("one request at a time")
+                            .take()
+                            .expect("one streaming request");
+                        let (mut sender, body) =
+                            http_body_util::channel::Channel::<Bytes, Infallible>::new(1);
+                        tokio::spawn(async move {
+                            while let Some(chunk) = chunks.recv().await {
+                                if sender.send_data(chunk).await.is_err() {
+                                    break;
+                                }
+                            }
+                        });
+                        Ok::<_, Infallible>(
+                            Response::builder()
+                                .header("content-type", "text/event-stream")
+                                .body(body)
+                                .expect("a streaming answer"),
+                        )
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        });
+        (addr, chunks)
+    }
+
     /// A raw HTTP/1.1 client on one keep-alive connection, so the tests control the bytes.
     struct RawClient {
         reader: BufReader<std::net::TcpStream>,
@@ -914,6 +965,41 @@ mod tests {
         assert_eq!(client.read_answer().expect("an answer").status, 200);
         client.post("/v1/applications", "{}");
         assert_eq!(client.read_answer().expect("an answer").status, 503);
+    }
+
+    #[test]
+    fn streams_answers_as_they_come() {
+        let (upstream, chunks) = streaming_upstream();
+        let proxy = FaultProxy::start(upstream, FaultPlan::pass_through()).expect("proxy");
+        let mut client = RawClient::connect(proxy.addr());
+        client.send("GET /v1/events HTTP/1.1\r\nHost: test\r\n\r\n");
+        chunks
+            .send(Bytes::from_static(b"id: 1\ndata: first\n\n"))
+            .expect("the upstream takes the first event");
+        let mut head = String::new();
+        while !head.ends_with("\r\n\r\n") {
+            let mut line = String::new();
+            client.reader.read_line(&mut line).expect("a head line");
+            assert!(!line.is_empty(), "the head arrives before the stream ends");
+            head.push_str(&line);
+        }
+        assert!(
+            head.to_ascii_lowercase().contains("text/event-stream"),
+            "{head}"
+        );
+        let mut size = String::new();
+        client.reader.read_line(&mut size).expect("a chunk size");
+        let size = usize::from_str_radix(size.trim(), 16).expect("a hex chunk size");
+        let mut event = vec![0; size];
+        client
+            .reader
+            .read_exact(&mut event)
+            .expect("the first event");
+        assert_eq!(
+            event, b"id: 1\ndata: first\n\n",
+            "the first event arrives while the stream is still open"
+        );
+        drop(chunks);
     }
 
     /// The statuses (0 for no answer) a fresh connection per request sees under `plan`.

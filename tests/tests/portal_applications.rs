@@ -173,10 +173,17 @@ fn check_due_date(citizen: &Citizen, application: &Application) {
         &calendars,
     );
     let from_submission = working_days(submitted_day, due_day, &calendars);
+    // Zero days means done on the submission day, or on the next working day after it.
+    let same_or_next_working_day = application.processing_days == 0
+        && submitted_day
+            .iter_days()
+            .find(|day| is_working_day(*day, &calendars))
+            == Some(due_day);
     assert!(
         after_submission == application.processing_days
             || (is_working_day(submitted_day, &calendars)
-                && from_submission == application.processing_days),
+                && from_submission == application.processing_days)
+            || same_or_next_working_day,
         "{}: submitted {submitted}, due {due}: {} working days, but {after_submission} working \
          days lie after the submission day and {from_submission} including it",
         application.code,
