@@ -2,7 +2,7 @@
 //! can be repeated by hand.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -23,10 +23,7 @@ pub struct CommandLine {
 impl CommandLine {
     pub fn new(program: impl Into<PathBuf>) -> Self {
         let program = program.into();
-        let shown_program = program
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_else(|| program.display().to_string());
+        let shown_program = shown_program(&program);
         CommandLine {
             program,
             shown_program,
@@ -152,6 +149,18 @@ fn check_status(shown: &str, status: ExitStatus) -> Result<()> {
     }
 }
 
+/// How a program is shown: relative to the workspace when it lives there (the tools in
+/// `target/xtask-venv`), by its name when it is on the PATH or is the running cargo.
+fn shown_program(program: &Path) -> String {
+    if let Ok(inside) = program.strip_prefix(crate::workspace::root()) {
+        return inside.display().to_string();
+    }
+    program
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| program.display().to_string())
+}
+
 /// Quotes a word for a POSIX shell when it needs quoting.
 fn shell_quote(word: &str) -> String {
     let plain = !word.is_empty()
@@ -177,6 +186,15 @@ mod tests {
         assert_eq!(
             line.display(),
             "RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps"
+        );
+    }
+
+    #[test]
+    fn tools_in_the_workspace_are_shown_by_their_relative_path() {
+        let pip = crate::workspace::root().join("target/xtask-venv/bin/pip");
+        assert_eq!(
+            CommandLine::new(pip).arg("install").display(),
+            "target/xtask-venv/bin/pip install"
         );
     }
 
