@@ -27,6 +27,8 @@ impl PortalClient {
         let agent: Agent = Agent::config_builder()
             // Statuses are checked by the callers, which know what they expect.
             .http_status_as_error(false)
+            // Only loopback is reached: a proxy from the environment must not get in between.
+            .proxy(None)
             .timeout_global(Some(Duration::from_secs(30)))
             .build()
             .into();
