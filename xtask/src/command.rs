@@ -57,6 +57,13 @@ impl CommandLine {
         self
     }
 
+    /// Runs the program in `dir` instead of the workspace root (for tools that leave files in
+    /// their working directory).
+    pub fn current_dir(mut self, dir: &Path) -> Self {
+        self.current_dir = dir.to_path_buf();
+        self
+    }
+
     /// The command line as a person would type it in a shell.
     pub fn display(&self) -> String {
         let mut words: Vec<String> = self

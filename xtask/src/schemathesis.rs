@@ -65,6 +65,9 @@ pub fn fuzz_api() -> Result<()> {
         .args(["--report", "junit", "--report-dir"])
         .arg(&report_dir)
         .arg("--no-color")
+        // schemathesis keeps a cache of the failures it found in `.schemathesis/` of its working
+        // directory and retries them first on the next run; that cache belongs under target/.
+        .current_dir(&work_dir)
         .run_with_time_limit(TIME_LIMIT);
     let stopping = portal.stop();
     fuzzing.with_context(|| {
