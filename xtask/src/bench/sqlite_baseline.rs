@@ -26,10 +26,29 @@ impl InsertRate {
     }
 }
 
+/// SQLite's `synchronous` setting: how hard a commit waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synchronous {
+    /// Every commit is on the disk before it returns (survives a power cut).
+    Full,
+    /// In WAL mode, commits survive a crash of the process but not of the machine.
+    Normal,
+}
+
+impl Synchronous {
+    pub fn pragma_value(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        }
+    }
+}
+
 /// Inserts up to `rows` rows carrying `payload` (a stored application, so the row size is
 /// similar to the portal's), each in its own transaction, stopping early at `time_limit`.
 pub fn insert_rate(
     db: &Path,
+    synchronous: Synchronous,
     payload: &str,
     rows: u64,
     time_limit: Duration,
@@ -37,7 +56,7 @@ pub fn insert_rate(
     let connection =
         Connection::open(db).with_context(|| format!("could not open {}", db.display()))?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
-    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "synchronous", synchronous.pragma_value())?;
     connection.execute_batch(
         "CREATE TABLE applications (
              id TEXT PRIMARY KEY,
@@ -84,8 +103,14 @@ mod tests {
             std::env::temp_dir().join(format!("xtask-sqlite-baseline-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let db = dir.join("bare.db");
-        let rate =
-            insert_rate(&db, "{\"form\":{}}", 25, Duration::from_secs(60)).expect("inserts run");
+        let rate = insert_rate(
+            &db,
+            Synchronous::Full,
+            "{\"form\":{}}",
+            25,
+            Duration::from_secs(60),
+        )
+        .expect("inserts run");
         assert_eq!(
             rate.rows, 25,
             "every requested row is inserted within the generous limit"
