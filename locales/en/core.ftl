@@ -53,3 +53,20 @@ application-status-unknown = Other status
 application-status-waiting-to-send = Waiting to send (saved on this device)
 application-status-sending = Sending
 application-status-needs-attention = Needs attention
+
+# Error codes of the portal (Problem.code).
+error-malformed-request = The request was not in the expected format.
+error-validation-failed = The portal found values that are not valid.
+error-token-expired = The access session has expired.
+error-refresh-token-invalid = Your session has ended. Please sign in again.
+error-otp-invalid = The one-time code is wrong or expired. Ask for a new code.
+error-forbidden = You are not allowed to do this.
+error-consent-required = The citizen's consent is needed.
+error-invalid-state = The application's current state does not allow this.
+error-idempotency-key-missing = The request lacks its duplicate-protection key.
+error-idempotency-key-reused = The duplicate-protection key was used for different content.
+error-idempotency-in-flight = This request is still being processed; the app tries again later.
+error-payload-too-large = What was sent is too large.
+error-unsupported-media-type = This kind of file is not accepted.
+error-internal = The portal had an internal error; the app tries again later.
+error-unknown = Unknown error.

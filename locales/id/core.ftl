@@ -53,3 +53,20 @@ application-status-unknown = Status lain
 application-status-waiting-to-send = Menunggu dikirim (tersimpan di perangkat ini)
 application-status-sending = Sedang dikirim
 application-status-needs-attention = Perlu diperiksa
+
+# Kode galat portal (Problem.code).
+error-malformed-request = Permintaan tidak dalam format yang diharapkan.
+error-validation-failed = Portal menemukan nilai yang tidak valid.
+error-token-expired = Sesi akses telah kedaluwarsa.
+error-refresh-token-invalid = Sesi Anda telah berakhir. Silakan masuk lagi.
+error-otp-invalid = Kode sekali pakai salah atau kedaluwarsa. Minta kode baru.
+error-forbidden = Anda tidak diizinkan melakukan ini.
+error-consent-required = Persetujuan warga diperlukan.
+error-invalid-state = Status permohonan saat ini tidak mengizinkan hal ini.
+error-idempotency-key-missing = Permintaan tidak memiliki kunci pencegah duplikasi.
+error-idempotency-key-reused = Kunci pencegah duplikasi sudah dipakai untuk isi yang berbeda.
+error-idempotency-in-flight = Permintaan ini masih diproses; aplikasi akan mencoba lagi nanti.
+error-payload-too-large = Data yang dikirim terlalu besar.
+error-unsupported-media-type = Jenis berkas ini tidak diterima.
+error-internal = Portal mengalami galat internal; aplikasi akan mencoba lagi nanti.
+error-unknown = Galat tidak dikenal.

@@ -53,3 +53,20 @@ application-status-unknown = Trạng thái khác
 application-status-waiting-to-send = Chờ gửi (đã lưu trên máy)
 application-status-sending = Đang gửi
 application-status-needs-attention = Cần xem lại
+
+# Mã lỗi của cổng dịch vụ công (Problem.code).
+error-malformed-request = Yêu cầu gửi lên không đúng định dạng.
+error-validation-failed = Thông tin chưa hợp lệ theo cổng dịch vụ công.
+error-token-expired = Phiên truy cập đã hết hạn.
+error-refresh-token-invalid = Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.
+error-otp-invalid = Mã xác thực sai hoặc đã hết hạn. Hãy yêu cầu mã mới.
+error-forbidden = Bạn không được phép thực hiện việc này.
+error-consent-required = Cần sự đồng ý của công dân.
+error-invalid-state = Hồ sơ đang ở trạng thái không cho phép việc này.
+error-idempotency-key-missing = Yêu cầu thiếu khóa chống gửi trùng.
+error-idempotency-key-reused = Khóa chống gửi trùng đã được dùng cho nội dung khác.
+error-idempotency-in-flight = Yêu cầu này đang được xử lý; ứng dụng sẽ thử lại sau.
+error-payload-too-large = Dữ liệu gửi lên quá lớn.
+error-unsupported-media-type = Loại tệp không được chấp nhận.
+error-internal = Cổng dịch vụ công gặp lỗi nội bộ; ứng dụng sẽ thử lại sau.
+error-unknown = Lỗi không xác định.

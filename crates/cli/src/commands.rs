@@ -1,7 +1,7 @@
 //! The commands: each calls the façade and reports through [`Output`].
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,7 +61,7 @@ pub async fn run(cli: Cli) -> u8 {
     let localizer = match localizer(cli.lang.as_deref()) {
         Ok(localizer) => localizer,
         Err(error) => {
-            eprintln!("opendvc: {error}");
+            crate::output::err_line(&format!("opendvc: {error}"));
             return exit::ERROR;
         }
     };
@@ -273,17 +273,13 @@ async fn login(
                 .map_err(|error| Failure::from_core(&error))?;
             result.insert("otp".into(), json!(accepted));
             // The prompt goes to standard error so that standard output stays one JSON object.
-            eprint!(
-                "{} ",
-                out.fmt(
-                    "login-code-sent",
-                    &[
-                        ("channel", Arg::from(accepted.channel.clone())),
-                        ("seconds", Arg::from(u64::from(accepted.expires_in))),
-                    ],
-                )
-            );
-            let _flushed = std::io::stderr().flush();
+            crate::output::err_prompt(&out.fmt(
+                "login-code-sent",
+                &[
+                    ("channel", Arg::from(accepted.channel.clone())),
+                    ("seconds", Arg::from(u64::from(accepted.expires_in))),
+                ],
+            ));
             let mut line = String::new();
             std::io::stdin()
                 .lock()
@@ -374,14 +370,10 @@ fn confirm(out: &Output, id: Uuid, kind: &str) -> bool {
         return false;
     }
     let kind = out.text(&format!("queue-kind-{}", kind.replace('_', "-")));
-    eprint!(
-        "{} ",
-        out.fmt(
-            "queue-discard-confirm",
-            &[("id", Arg::from(id.to_string())), ("kind", Arg::from(kind))]
-        )
-    );
-    let _flushed = std::io::stderr().flush();
+    crate::output::err_prompt(&out.fmt(
+        "queue-discard-confirm",
+        &[("id", Arg::from(id.to_string())), ("kind", Arg::from(kind))],
+    ));
     let mut line = String::new();
     if std::io::stdin().lock().read_line(&mut line).is_err() {
         return false;

@@ -192,7 +192,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("opendvc: {error}");
+            output::err_line(&format!("opendvc: {error}"));
             return ExitCode::from(exit::ERROR);
         }
     };

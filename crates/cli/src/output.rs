@@ -11,6 +11,27 @@ use serde_json::json;
 
 use crate::exit;
 
+/// Writes a line to standard output. A closed pipe (`opendvc queue | head`) is not an error
+/// worth dying for: the reader has what it wanted.
+pub fn out_line(text: &str) {
+    use std::io::Write;
+    let _ignored = writeln!(std::io::stdout().lock(), "{text}");
+}
+
+/// Writes a line to standard error, ignoring a closed stream.
+pub fn err_line(text: &str) {
+    use std::io::Write;
+    let _ignored = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// Writes a prompt (no newline) to standard error and flushes it.
+pub fn err_prompt(text: &str) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    let _ignored = write!(stderr, "{text} ");
+    let _flushed = stderr.flush();
+}
+
 /// A command that failed: a stable code, what to tell the person, and the exit code.
 #[derive(Debug)]
 pub struct Failure {
@@ -52,6 +73,7 @@ impl Failure {
             CoreError::Client(_)
             | CoreError::NoPortal
             | CoreError::InvalidIdNumber
+            | CoreError::OtpInvalid
             | CoreError::CatalogMissing
             | CoreError::UnknownProcedure(_)
             | CoreError::InvalidSubmission(_)
@@ -124,12 +146,12 @@ impl Output {
     pub fn data<T: Serialize>(&self, value: &T, human: impl FnOnce() -> Vec<String>) {
         if self.json {
             match serde_json::to_string(value) {
-                Ok(text) => println!("{text}"),
-                Err(error) => eprintln!("opendvc: {error}"),
+                Ok(text) => out_line(&text),
+                Err(error) => err_line(&format!("opendvc: {error}")),
             }
         } else {
             for line in human() {
-                println!("{line}");
+                out_line(&line);
             }
         }
     }
@@ -139,7 +161,7 @@ impl Output {
         if self.json {
             self.data(value, Vec::new);
         } else {
-            eprintln!("{message}");
+            err_line(&message);
         }
     }
 
@@ -154,22 +176,22 @@ impl Output {
                 .format(&format!("error-{}", dashed(&failure.code)), &args)
         });
         if self.json {
-            println!(
-                "{}",
-                json!({ "error": {
+            out_line(
+                &json!({ "error": {
                     "code": failure.code,
                     "message": message,
                     "detail": failure.detail,
                     "errors": failure.errors,
                 }})
+                .to_string(),
             );
         } else {
-            eprintln!("{message}");
+            err_line(&message);
             if let Some(detail) = &failure.detail {
-                eprintln!("  {detail}");
+                err_line(&format!("  {detail}"));
             }
             for error in &failure.errors {
-                eprintln!("  {}: {}", error.field, error.message);
+                err_line(&format!("  {}: {}", error.field, error.message));
             }
         }
         failure.exit

@@ -39,6 +39,8 @@ pub enum CoreError {
     NoPortal,
     #[error("an ID number has 12 digits")]
     InvalidIdNumber,
+    #[error("the one-time code is wrong or expired")]
+    OtpInvalid,
     #[error(transparent)]
     Client(#[from] ClientError),
     #[error(transparent)]
@@ -66,6 +68,7 @@ impl CoreError {
             CoreError::NotSignedIn => "not_signed_in",
             CoreError::NoPortal => "no_portal",
             CoreError::InvalidIdNumber => "invalid_id_number",
+            CoreError::OtpInvalid => "otp_invalid",
             CoreError::Client(error) => error.code(),
             CoreError::Store(StoreError::Corrupt { .. }) => "store_corrupt",
             CoreError::Store(_) => "store",
@@ -413,7 +416,10 @@ impl OpenDvc {
         let client = PortalClient::new(&portal, tokens_in_memory, self.options.client)?;
         let result = client.exchange_otp(id_number, otp.trim()).await;
         self.note_client_result(&result);
-        let tokens = result?;
+        let tokens = result.map_err(|error| match error {
+            ClientError::Unauthorized { .. } => CoreError::OtpInvalid,
+            other => CoreError::Client(other),
+        })?;
         let key = profile_key(&portal, id_number);
         let session = Session {
             portal_url: portal,

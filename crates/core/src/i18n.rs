@@ -268,6 +268,74 @@ mod tests {
     }
 
     #[test]
+    fn every_error_code_has_a_message() {
+        use opendvc_api::ErrorCode;
+        let localizer = Localizer::new(Lang::Vi, &CORE_SOURCES).expect("parses");
+        let portal_codes = [
+            ErrorCode::MalformedRequest,
+            ErrorCode::ValidationFailed,
+            ErrorCode::Unauthorized,
+            ErrorCode::TokenExpired,
+            ErrorCode::RefreshTokenInvalid,
+            ErrorCode::OtpInvalid,
+            ErrorCode::Forbidden,
+            ErrorCode::ConsentRequired,
+            ErrorCode::NotFound,
+            ErrorCode::InvalidState,
+            ErrorCode::IdempotencyKeyMissing,
+            ErrorCode::IdempotencyKeyReused,
+            ErrorCode::IdempotencyInFlight,
+            ErrorCode::PayloadTooLarge,
+            ErrorCode::UnsupportedMediaType,
+            ErrorCode::RateLimited,
+            ErrorCode::Internal,
+            ErrorCode::Unknown,
+        ];
+        let client_codes = [
+            "network",
+            "timeout",
+            "server",
+            "rate_limited",
+            "unauthorized",
+            "not_signed_in",
+            "validation",
+            "not_found",
+            "conflict",
+            "malformed",
+        ];
+        let core_codes = [
+            "no_portal",
+            "invalid_id_number",
+            "otp_invalid",
+            "store",
+            "store_corrupt",
+            "no_such_item",
+            "item_not_changeable",
+            "not_an_application",
+            "attachment_too_large",
+            "attachment_unreadable",
+            "session_file",
+            "catalog_missing",
+            "unknown_procedure",
+            "invalid_submission",
+            "unknown_application",
+            "unsent_items",
+            "attachment_missing",
+            "parent_discarded",
+            "parent_not_created",
+        ];
+        let all = portal_codes
+            .iter()
+            .map(|code| code.as_str())
+            .chain(client_codes)
+            .chain(core_codes);
+        for code in all {
+            let id = format!("error-{}", code.replace('_', "-"));
+            assert!(localizer.has_message(Lang::Vi, &id), "{id} is missing");
+        }
+    }
+
+    #[test]
     fn unknown_message_shows_its_id() {
         let localizer = Localizer::new(Lang::Vi, &CORE_SOURCES).expect("parses");
         assert_eq!(localizer.text("no-such-message"), "no-such-message");
