@@ -458,3 +458,34 @@ fn read_form(path: &Path, out: &Output) -> Result<BTreeMap<String, String>, Fail
         Err(Failure::from_core(&CoreError::InvalidSubmission(errors)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opendvc_core::i18n::message_ids;
+
+    #[test]
+    fn every_cli_message_exists_in_all_three_languages() {
+        let vietnamese = message_ids(CLI_SOURCES[0].text);
+        assert!(!vietnamese.is_empty());
+        for source in &CLI_SOURCES[1..] {
+            let ids = message_ids(source.text);
+            assert_eq!(
+                ids, vietnamese,
+                "{} has the same messages as vi/cli.ftl",
+                source.name
+            );
+        }
+        localizer(Some("id")).expect("all message files parse");
+    }
+
+    #[test]
+    fn attach_arguments_may_name_the_requirement() {
+        let parsed = attachments(&["photo=/tmp/a.jpg".to_owned(), "/tmp/b.pdf".to_owned()]);
+        assert_eq!(
+            parsed[0],
+            (PathBuf::from("/tmp/a.jpg"), Some("photo".to_owned()))
+        );
+        assert_eq!(parsed[1], (PathBuf::from("/tmp/b.pdf"), None));
+    }
+}

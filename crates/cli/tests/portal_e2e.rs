@@ -414,3 +414,53 @@ async fn expired_access_token_is_refreshed_and_the_rotated_token_kept() {
         "the rotated refresh token is stored"
     );
 }
+
+#[tokio::test]
+#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
+            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
+async fn two_drains_at_once_never_send_an_item_twice() {
+    let portal = Portal::start(&[]);
+    let device = Device::new();
+    device.sign_in(&portal).await;
+    let before = device.application_count();
+    let offline = dead_portal();
+    let form = device.form();
+    for _ in 0..20 {
+        let output = device.run(&[
+            "--portal",
+            &offline,
+            "submit",
+            "--no-send",
+            "--procedure",
+            "judicial-record",
+            "--form",
+            &form,
+        ]);
+        assert_eq!(output.status.code(), Some(0));
+    }
+    let drains: Vec<Child> = (0..3)
+        .map(|_| {
+            device
+                .command(&["drain", "--max-wait", "60"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("drain starts")
+        })
+        .collect();
+    for mut drain in drains {
+        let status = drain.wait().expect("drain ends");
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "every drain ends with an empty queue"
+        );
+    }
+    let (status, _) = device.json(&["sync"]);
+    assert_eq!(status, 0);
+    assert_eq!(
+        device.application_count(),
+        before + 20,
+        "one application per submission, none doubled"
+    );
+}
