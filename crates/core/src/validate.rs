@@ -114,8 +114,11 @@ pub fn check_delivery(procedure: &Procedure, delivery: &DeliveryChoice) -> Vec<F
 /// Matches files and wallet documents to the procedure's required documents. Files that
 /// name a requirement satisfy it; a required document the wallet holds is referenced from
 /// the wallet ("declared once, used many times"); files without a requirement fill the
-/// remaining required documents in order. Returns the wallet references to add, the files
-/// with their requirement filled in, and the required documents still missing.
+/// remaining required documents in order. A required document that is still missing is not
+/// an error here: the portal decides (a citizen may bring it to the counter), as the
+/// reference portal does. A file naming a requirement the procedure does not have is.
+/// Returns the wallet references to add, the files with their requirement filled in, and the
+/// errors.
 pub fn match_documents(
     procedure: &Procedure,
     files: &[StagedAttachment],
@@ -123,7 +126,7 @@ pub fn match_documents(
 ) -> (Vec<AttachmentRef>, Vec<StagedAttachment>, Vec<FieldError>) {
     let mut files = files.to_vec();
     let mut wallet_refs = Vec::new();
-    let mut missing = Vec::new();
+    let mut errors = Vec::new();
     for (index, file) in files.iter().enumerate() {
         if let Some(requirement) = &file.requirement_id
             && !procedure
@@ -131,19 +134,17 @@ pub fn match_documents(
                 .iter()
                 .any(|document| &document.id == requirement)
         {
-            missing.push(error(
+            errors.push(error(
                 format!("attachments[{index}]"),
                 format!("{requirement} is not a document of this procedure"),
             ));
         }
     }
     for document in &procedure.required_documents {
-        let satisfied = |files: &[StagedAttachment]| {
-            files
-                .iter()
-                .any(|file| file.requirement_id.as_deref() == Some(document.id.as_str()))
-        };
-        if satisfied(&files) {
+        let satisfied = files
+            .iter()
+            .any(|file| file.requirement_id.as_deref() == Some(document.id.as_str()));
+        if satisfied {
             continue;
         }
         if let Some(kind) = &document.wallet_kind
@@ -155,17 +156,9 @@ pub fn match_documents(
             });
             continue;
         }
-        if !document.required {
-            continue;
-        }
         if let Some(free) = files.iter_mut().find(|file| file.requirement_id.is_none()) {
             free.requirement_id = Some(document.id.clone());
-            continue;
         }
-        missing.push(error(
-            format!("attachments.{}", document.id),
-            "required document missing",
-        ));
     }
-    (wallet_refs, files, missing)
+    (wallet_refs, files, errors)
 }

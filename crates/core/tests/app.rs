@@ -296,17 +296,27 @@ async fn submission_is_validated_offline_against_the_cached_catalog() {
         "form.reason",
         "form.birthDate",
         "form.colour",
-        "attachments.photo",
     ] {
         assert!(
             fields.contains(&expected),
             "{expected} is reported in {fields:?}"
         );
     }
-    assert!(
-        !fields.contains(&"attachments.old-card"),
-        "the wallet holds the old card"
+    assert_eq!(
+        fields.len(),
+        4,
+        "a missing document is left to the portal: {fields:?}"
     );
+
+    let mut wrong_requirement = draft();
+    let scan = fixture.dir.path().join("scan.pdf");
+    std::fs::write(&scan, b"pdf").expect("writes");
+    wrong_requirement.files = vec![(scan, Some("passport".into()))];
+    let Err(CoreError::InvalidSubmission(errors)) = core.submit(wrong_requirement, false).await
+    else {
+        panic!("a file for a document the procedure does not ask for is refused");
+    };
+    assert_eq!(errors[0].field, "attachments[0]");
 
     let mut by_post = draft();
     by_post.delivery.method = DeliveryMethod::Post;
