@@ -15,13 +15,13 @@ use opendvc_api::{
     RefreshRequest, SyncResponse, TokenRequest, TokenResponse,
 };
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use reqwest::header::{CONTENT_TYPE, ETAG, HeaderMap, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderMap, IF_NONE_MATCH, RETRY_AFTER};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::queue::{OutboundRequest, ServerAnswer, Transport};
+use crate::queue::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
 
 /// When the server asked to be retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -571,13 +571,14 @@ impl PortalClient {
         })
     }
 
-    /// `POST /v1/attachments` with the raw bytes.
+    /// `POST /v1/attachments` with the raw bytes; `progress` hears how much has gone out.
     pub async fn upload_attachment(
         &self,
         key: Uuid,
         bytes: Vec<u8>,
         content_type: &str,
         file_name: Option<&str>,
+        progress: Option<UploadProgress>,
     ) -> Result<Attachment, ClientError> {
         let url = self.url("/v1/attachments");
         let key = key.to_string();
@@ -592,7 +593,10 @@ impl PortalClient {
                     .timeout(self.config.upload_timeout)
                     .header(IDEMPOTENCY_KEY_HEADER, &key)
                     .header(CONTENT_TYPE, content_type)
-                    .body(body.clone());
+                    // A streamed body would otherwise go out chunked; the portal is told the
+                    // size up front, as it would be for an unstreamed one.
+                    .header(CONTENT_LENGTH, body.len())
+                    .body(upload_body(&body, progress.clone()));
                 if let Some(name) = &encoded_name {
                     request = request.header(X_FILE_NAME, name);
                 }
@@ -604,6 +608,29 @@ impl PortalClient {
         }
         decode("attachment", &answer)
     }
+}
+
+/// Size of the pieces an upload body is streamed in; progress is reported per piece.
+const UPLOAD_CHUNK: usize = 64 * 1024;
+
+/// The body of an upload: the bytes as they are, or streamed in pieces that report progress
+/// as the connection takes them.
+fn upload_body(bytes: &bytes::Bytes, progress: Option<UploadProgress>) -> reqwest::Body {
+    let Some(progress) = progress else {
+        return reqwest::Body::from(bytes.clone());
+    };
+    let total = bytes.len();
+    let pieces: Vec<bytes::Bytes> = (0..total)
+        .step_by(UPLOAD_CHUNK)
+        .map(|start| bytes.slice(start..(start + UPLOAD_CHUNK).min(total)))
+        .collect();
+    let mut sent = 0_u64;
+    let stream = futures_util::stream::iter(pieces.into_iter().map(move |piece| {
+        sent += piece.len() as u64;
+        progress.report(sent);
+        Ok::<bytes::Bytes, std::io::Error>(piece)
+    }));
+    reqwest::Body::wrap_stream(stream)
 }
 
 impl Transport for PortalClient {
@@ -618,8 +645,15 @@ impl Transport for PortalClient {
                 bytes,
                 content_type,
                 file_name,
+                progress,
             } => self
-                .upload_attachment(idempotency_key, bytes, &content_type, file_name.as_deref())
+                .upload_attachment(
+                    idempotency_key,
+                    bytes,
+                    &content_type,
+                    file_name.as_deref(),
+                    progress,
+                )
                 .await
                 .map(ServerAnswer::Attachment),
             OutboundRequest::Create(body) => self

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
+use uuid::Uuid;
 
 /// Something changed; listeners re-read what they show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -18,6 +19,12 @@ pub enum CoreEvent {
     ApplicationsChanged,
     /// The cached profile, documents, inbox or catalog changed.
     CacheChanged,
+    /// An upload is going out: `sent` of `total` bytes.
+    UploadProgress {
+        item_id: Uuid,
+        sent: u64,
+        total: u64,
+    },
     /// Whether the portal was reachable at the last attempt.
     SyncStateChanged {
         online: bool,

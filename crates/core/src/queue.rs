@@ -373,13 +373,38 @@ impl Enqueued {
     }
 }
 
+/// Reports how many bytes of an upload have gone out so far.
+#[derive(Clone)]
+pub struct UploadProgress(Arc<dyn Fn(u64) + Send + Sync>);
+
+impl UploadProgress {
+    pub fn new(report: impl Fn(u64) + Send + Sync + 'static) -> Self {
+        UploadProgress(Arc::new(report))
+    }
+
+    pub fn report(&self, bytes_sent: u64) {
+        (self.0)(bytes_sent);
+    }
+}
+
+impl fmt::Debug for UploadProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("UploadProgress")
+    }
+}
+
+/// Listens to upload progress of any item: `(item id, bytes sent, bytes in all)`.
+pub type ProgressListener = Arc<dyn Fn(Uuid, u64, u64) + Send + Sync>;
+
 /// A request the sender makes for one item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum OutboundRequest {
     Upload {
         bytes: Vec<u8>,
         content_type: String,
         file_name: Option<String>,
+        /// Called as the body goes out, for large uploads.
+        progress: Option<UploadProgress>,
     },
     Create(NewApplication),
     Supplement {
@@ -521,6 +546,7 @@ fn verdict(error: &ClientError, now: DateTime<Utc>) -> Verdict {
 /// The durable submission queue of one profile.
 pub struct SubmissionQueue {
     outbox: Outbox,
+    progress: std::sync::Mutex<Option<ProgressListener>>,
     profile_dir: PathBuf,
     clock: Arc<dyn Clock>,
     backoff: BackoffPolicy,
@@ -551,10 +577,19 @@ impl SubmissionQueue {
         let outbox = Outbox::open(&profile_dir.join("outbox.db"))?;
         Ok(SubmissionQueue {
             outbox,
+            progress: std::sync::Mutex::new(None),
             profile_dir: profile_dir.to_owned(),
             clock,
             backoff,
         })
+    }
+
+    /// Sets who hears about upload progress (the façade turns it into events).
+    pub fn set_progress_listener(&self, listener: ProgressListener) {
+        *self
+            .progress
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(listener);
     }
 
     /// Where staged attachments are kept, by content hash.
@@ -867,10 +902,20 @@ impl SubmissionQueue {
                         format!("the stored copy of the attachment is gone: {error}"),
                     )
                 })?;
+                let listener = self
+                    .progress
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .clone();
+                let total = bytes.len() as u64;
+                let item_id = item.id;
                 OutboundRequest::Upload {
                     bytes,
                     content_type: content_type.clone(),
                     file_name: file_name.clone(),
+                    progress: listener.map(|listener| {
+                        UploadProgress::new(move |sent| listener(item_id, sent, total))
+                    }),
                 }
             }
             ItemPayload::CreateApplication { application } => {

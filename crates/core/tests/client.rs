@@ -205,6 +205,7 @@ async fn state_changing_requests_carry_the_idempotency_key() {
                 bytes: b"scan".to_vec(),
                 content_type: "application/pdf".into(),
                 file_name: Some("giấy khai sinh.pdf".into()),
+                progress: None,
             },
         )
         .await;
@@ -272,4 +273,53 @@ async fn unreachable_portal_is_a_network_error() {
     .expect("builds");
     let error = client.me().await.expect_err("nobody listens");
     assert!(error.is_offline(), "{error:?}");
+}
+
+#[tokio::test]
+async fn large_upload_reports_its_progress() {
+    let server = TestServer::start().await;
+    let attachment = opendvc_api::Attachment {
+        id: "sha256:x".into(),
+        size: 300_000,
+        content_type: "image/jpeg".into(),
+        file_name: None,
+        uploaded_at: support::local("2026-11-29T10:00:00+07:00"),
+    };
+    server.answer(
+        "/v1/attachments",
+        Canned::json(201, &serde_json::to_string(&attachment).expect("json")),
+    );
+    let client = client(&server, tokens());
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let bytes = vec![7_u8; 300_000];
+    client
+        .deliver(
+            Uuid::now_v7(),
+            OutboundRequest::Upload {
+                bytes: bytes.clone(),
+                content_type: "image/jpeg".into(),
+                file_name: None,
+                progress: Some(opendvc_core::queue::UploadProgress::new(move |sent| {
+                    record.lock().expect("lock").push(sent)
+                })),
+            },
+        )
+        .await
+        .expect("uploads");
+    let seen = seen.lock().expect("lock").clone();
+    assert!(
+        seen.len() > 1,
+        "a 300 kB upload reports more than once: {seen:?}"
+    );
+    assert!(
+        seen.windows(2).all(|pair| pair[0] < pair[1]),
+        "progress only grows"
+    );
+    assert_eq!(seen.last().copied(), Some(300_000), "ends at the full size");
+    assert_eq!(
+        server.requests()[0].body,
+        bytes,
+        "the streamed body arrives whole"
+    );
 }

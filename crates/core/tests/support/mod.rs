@@ -141,6 +141,7 @@ impl ScriptedPortal {
                 bytes,
                 content_type,
                 file_name,
+                ..
             } => {
                 use sha2::Digest;
                 let id = format!("sha256:{}", hex::encode(sha2::Sha256::digest(bytes)));
