@@ -71,6 +71,12 @@ pub async fn run(cli: Cli) -> u8 {
         None => DataDir::default_location(),
     };
     let mut options = OpenDvcOptions::new(data_dir);
+    if let Ok(text) = std::env::var("OPENDVC_REQUEST_TIMEOUT_MS")
+        && let Ok(millis) = text.trim().parse::<u64>()
+    {
+        options.client.request_timeout = Duration::from_millis(millis);
+        options.client.upload_timeout = Duration::from_millis(millis);
+    }
     options.portal_override = cli.portal.clone();
     options.backoff = BackoffPolicy::new(
         env_millis("OPENDVC_BACKOFF_BASE_MS", 500),

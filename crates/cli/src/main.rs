@@ -36,7 +36,8 @@ Exit codes:
   8  not confirmed: logout with unsent items, or discard without --yes
 
 Environment: OPENDVC_DATA_DIR, OPENDVC_PORTAL, OPENDVC_LANG (vi, en, id; default vi),
-OPENDVC_BACKOFF_BASE_MS and OPENDVC_BACKOFF_CAP_MS (retry back-off, default 500 and 30000).
+OPENDVC_BACKOFF_BASE_MS and OPENDVC_BACKOFF_CAP_MS (retry back-off, default 500 and 30000),
+OPENDVC_REQUEST_TIMEOUT_MS (per request; default 30000, uploads 300000).
 
 JSON output (--json): every command prints exactly one JSON object on standard output.
   login         {\"otp\": {expiresIn, channel}?, \"signIn\": {profileKey, fullName, sync, syncError}?}

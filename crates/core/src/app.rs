@@ -323,6 +323,12 @@ impl OpenDvc {
         if *known != Some(online) {
             *known = Some(online);
             drop(known);
+            if let Some(profile) = &self.profile {
+                // Remembered for the next process; a failed write only loses that hint.
+                let _remembered = profile.cache.write(|tx| {
+                    meta::set(tx, meta::LAST_ONLINE, if online { "true" } else { "false" })
+                });
+            }
             self.emit(CoreEvent::SyncStateChanged { online });
         }
     }
@@ -536,7 +542,7 @@ impl OpenDvc {
                 cache_rebuilt_from: self.cache_rebuilt_from.clone(),
             });
         };
-        let (full_name, counts, documents, unread, last_sync, catalog_meta) =
+        let (full_name, counts, documents, unread, last_sync, catalog_meta, last_online) =
             profile.cache.read(|conn| {
                 Ok((
                     crate::store::profile::load(conn)?.map(|profile| profile.full_name),
@@ -545,6 +551,7 @@ impl OpenDvc {
                     inbox::unread_count(conn)?,
                     meta::get(conn, meta::LAST_SYNC_AT)?,
                     catalog::meta(conn)?,
+                    meta::get(conn, meta::LAST_ONLINE)?,
                 ))
             })?;
         let needing_action = self
@@ -560,7 +567,7 @@ impl OpenDvc {
             signed_in: profile.session.is_signed_in(),
             portal_url: Some(profile.client.base_url().to_owned()),
             full_name,
-            online,
+            online: online.or_else(|| last_online.map(|text| text == "true")),
             queue: profile.queue.summary()?,
             counts_by_status: counts.into_iter().collect(),
             needing_action,

@@ -6,6 +6,9 @@ use super::StoreError;
 
 pub const SYNC_CURSOR: &str = "sync_cursor";
 pub const LAST_SYNC_AT: &str = "last_sync_at";
+/// `true` or `false`: whether the portal answered at the last attempt (for a fresh process
+/// that has not tried yet).
+pub const LAST_ONLINE: &str = "last_online";
 
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
