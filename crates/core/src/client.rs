@@ -61,6 +61,8 @@ pub enum ClientError {
     Server {
         status: u16,
         problem: Option<Box<Problem>>,
+        /// A 503 may say when to come back.
+        retry_after: Option<RetryAfter>,
     },
     #[error("the portal asks to wait before trying again")]
     RateLimited { retry_after: Option<RetryAfter> },
@@ -291,6 +293,12 @@ fn problem_or(status: StatusCode, body: &[u8]) -> Box<Problem> {
 fn error_for(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ClientError {
     let problem = || problem_or(status, body);
     let sent_problem = || serde_json::from_slice::<Problem>(body).ok().map(Box::new);
+    let retry_after = || {
+        headers
+            .get(RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(RetryAfter::parse)
+    };
     match status.as_u16() {
         401 => ClientError::Unauthorized {
             problem: sent_problem(),
@@ -300,10 +308,7 @@ fn error_for(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ClientErro
         },
         409 => ClientError::Conflict { problem: problem() },
         429 => ClientError::RateLimited {
-            retry_after: headers
-                .get(RETRY_AFTER)
-                .and_then(|value| value.to_str().ok())
-                .and_then(RetryAfter::parse),
+            retry_after: retry_after(),
         },
         400..=499 => ClientError::Validation {
             status: status.as_u16(),
@@ -312,6 +317,7 @@ fn error_for(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ClientErro
         _ => ClientError::Server {
             status: status.as_u16(),
             problem: sent_problem(),
+            retry_after: retry_after(),
         },
     }
 }

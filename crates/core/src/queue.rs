@@ -526,11 +526,10 @@ enum Verdict {
 
 fn verdict(error: &ClientError, now: DateTime<Utc>) -> Verdict {
     match error {
-        ClientError::Network(_)
-        | ClientError::Timeout
-        | ClientError::Server { .. }
-        | ClientError::Malformed { .. } => Verdict::RetryLater(None),
-        ClientError::RateLimited { retry_after } => {
+        ClientError::Network(_) | ClientError::Timeout | ClientError::Malformed { .. } => {
+            Verdict::RetryLater(None)
+        }
+        ClientError::RateLimited { retry_after } | ClientError::Server { retry_after, .. } => {
             Verdict::RetryLater(retry_after.map(|wait| wait.duration_from(now)))
         }
         ClientError::Conflict { problem } if problem.code == ErrorCode::IdempotencyInFlight => {

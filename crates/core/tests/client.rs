@@ -228,6 +228,28 @@ async fn state_changing_requests_carry_the_idempotency_key() {
 }
 
 #[tokio::test]
+async fn unavailable_portal_may_say_when_to_come_back() {
+    let server = TestServer::start().await;
+    let mut answer = Canned::raw(503, b"maintenance");
+    answer
+        .headers
+        .push(("Retry-After".into(), "Sun, 29 Nov 2026 10:01:00 GMT".into()));
+    server.answer("/v1/me", answer);
+    let client = client(&server, tokens());
+    match client.me().await {
+        Err(ClientError::Server {
+            status: 503,
+            retry_after,
+            ..
+        }) => assert_eq!(
+            retry_after.map(|wait| wait.duration_from(support::at("2026-11-29T10:00:00Z"))),
+            Some(std::time::Duration::from_secs(60))
+        ),
+        other => panic!("expected a server error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn rate_limit_carries_retry_after() {
     let server = TestServer::start().await;
     let mut answer = Canned::json(429, "{}");

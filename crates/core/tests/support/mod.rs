@@ -213,6 +213,7 @@ impl Transport for ScriptedPortal {
                 Err(ClientError::Network("connection reset".into()))
             }
             Outcome::Unavailable => Err(ClientError::Server {
+                retry_after: None,
                 status: 503,
                 problem: None,
             }),
