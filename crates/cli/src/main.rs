@@ -1,4 +1,4 @@
-//! `opendvc`: the headless OpenDVC client over the core's [`OpenDvc`] façade, for scripting,
+//! `opendvc`: the headless OpenDVC client over the core's [`opendvc_core::OpenDvc`] façade, for scripting,
 //! kiosks and tests.
 
 mod commands;
