@@ -197,7 +197,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                 .await
                 .map_err(|error| Failure::from_core(&error))?;
             out.data(&outcome, || out.submit_lines(&outcome));
-            Ok(exit::OK)
+            Ok(submit_exit(&outcome))
         }
         Command::Supplement {
             target,
@@ -225,7 +225,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                 .await
                 .map_err(|error| Failure::from_core(&error))?;
             out.data(&outcome, || out.submit_lines(&outcome));
-            Ok(exit::OK)
+            Ok(submit_exit(&outcome))
         }
         Command::Queue { action } => queue(core, action, out),
         Command::Drain { max_wait } => {
@@ -367,6 +367,16 @@ fn queue(core: &OpenDvc, action: Option<QueueAction>, out: &Output) -> Result<u8
             });
             Ok(exit::OK)
         }
+    }
+}
+
+/// Saved or sent is success; refused at once by the portal is exit 7 (the item is kept and
+/// needs attention).
+fn submit_exit(outcome: &opendvc_core::SubmitOutcome) -> u8 {
+    if outcome.state == opendvc_core::queue::ItemState::NeedsAttention {
+        exit::REFUSED
+    } else {
+        exit::OK
     }
 }
 

@@ -32,7 +32,7 @@ Exit codes:
   5  the portal could not be reached (login, sync)
   6  drain: items still wait (back-off) when --max-wait ran out, or another drain holds the queue
   7  refused: the input is not valid (submit validates offline against the cached catalog),
-     or the portal refused the request
+     or the portal refused the request (a refused submission is kept and needs attention)
   8  not confirmed: logout with unsent items, or discard without --yes
 
 Environment: OPENDVC_DATA_DIR, OPENDVC_PORTAL, OPENDVC_LANG (vi, en, id; default vi),

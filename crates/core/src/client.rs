@@ -148,11 +148,14 @@ pub struct Tokens {
 
 /// Holds a held lock until dropped (a file lock across processes, or nothing in memory).
 #[derive(Debug)]
-pub struct RefreshGuard(#[allow(dead_code)] Option<std::fs::File>);
+pub struct RefreshGuard {
+    /// The locked file; the lock is released when it closes.
+    _held: Option<std::fs::File>,
+}
 
 impl RefreshGuard {
     pub fn new(file: Option<std::fs::File>) -> Self {
-        RefreshGuard(file)
+        RefreshGuard { _held: file }
     }
 }
 

@@ -21,7 +21,6 @@
 //! process dies, even by SIGKILL). Recovery of `sending` items happens when the lock is
 //! taken, never merely on opening the queue, because another process may be sending them.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
 use std::future::Future;
@@ -1048,25 +1047,6 @@ impl SubmissionQueue {
                     }
                 }
             }
-        }
-    }
-
-    /// Items waiting (in the queue, not yet sent) that create applications, with the form
-    /// they carry; used to show local overlays.
-    pub fn unsent_creates(&self) -> Result<Vec<QueueItem>, QueueError> {
-        Ok(self
-            .items(false)?
-            .into_iter()
-            .filter(|item| item.kind() == ItemKind::CreateApplication && item.state.is_unsent())
-            .collect())
-    }
-
-    /// Form fields and attachments frozen in an item, for display.
-    pub fn frozen_form(item: &QueueItem) -> BTreeMap<String, String> {
-        match &item.payload {
-            ItemPayload::CreateApplication { application } => application.form.clone(),
-            ItemPayload::Supplement { supplement, .. } => supplement.form.clone(),
-            _ => BTreeMap::new(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Applications with their timelines. The timeline is kept inside the application's JSON: it
 //! is always read and replaced together with the application, never queried on its own.
 
-use opendvc_api::{Application, ApplicationStatus};
+use opendvc_api::Application;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
@@ -55,20 +55,4 @@ pub fn count_by_status(conn: &Connection) -> Result<Vec<(String, u64)>, StoreErr
     )?;
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Applications in `status`, newest first.
-pub fn with_status(
-    conn: &Connection,
-    status: ApplicationStatus,
-) -> Result<Vec<Application>, StoreError> {
-    let mut statement = conn.prepare_cached(
-        "SELECT json FROM applications WHERE status = ?1 ORDER BY submitted_at DESC, id",
-    )?;
-    let rows = statement.query_map(params![status.as_str()], |row| row.get::<_, String>(0))?;
-    let mut applications = Vec::new();
-    for json in rows {
-        applications.push(serde_json::from_str(&json?)?);
-    }
-    Ok(applications)
 }
