@@ -1,0 +1,507 @@
+//! The commands: each calls the façade and reports through [`Output`].
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use opendvc_api::{DeliveryAddress, DeliveryChoice, DeliveryMethod, FieldError, NewSupplement};
+use opendvc_core::clock::RandomJitter;
+use opendvc_core::i18n::{Arg, CORE_SOURCES, Lang, LocaleSource, Localizer};
+use opendvc_core::queue::{BackoffPolicy, FollowUp};
+use opendvc_core::session::DataDir;
+use opendvc_core::{CoreError, DrainEnd, OpenDvc, OpenDvcOptions, SubmissionDraft};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::output::{Failure, Output};
+use crate::{Cli, Command, DeliveryArg, QueueAction, exit};
+
+/// The CLI's own messages.
+const CLI_SOURCES: [LocaleSource; 3] = [
+    LocaleSource {
+        lang: Lang::Vi,
+        name: "vi/cli.ftl",
+        text: include_str!("../../../locales/vi/cli.ftl"),
+    },
+    LocaleSource {
+        lang: Lang::En,
+        name: "en/cli.ftl",
+        text: include_str!("../../../locales/en/cli.ftl"),
+    },
+    LocaleSource {
+        lang: Lang::Id,
+        name: "id/cli.ftl",
+        text: include_str!("../../../locales/id/cli.ftl"),
+    },
+];
+
+fn env_millis(name: &str, default: u64) -> Duration {
+    Duration::from_millis(
+        std::env::var(name)
+            .ok()
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(default),
+    )
+}
+
+fn localizer(lang: Option<&str>) -> Result<Localizer, String> {
+    let lang = lang.and_then(Lang::parse).unwrap_or(Lang::Vi);
+    let sources: Vec<LocaleSource> = CORE_SOURCES
+        .iter()
+        .chain(CLI_SOURCES.iter())
+        .copied()
+        .collect();
+    Localizer::new(lang, &sources).map_err(|error| error.to_string())
+}
+
+/// Runs the command line and returns the exit code.
+pub async fn run(cli: Cli) -> u8 {
+    let localizer = match localizer(cli.lang.as_deref()) {
+        Ok(localizer) => localizer,
+        Err(error) => {
+            crate::output::err_line(&format!("opendvc: {error}"));
+            return exit::ERROR;
+        }
+    };
+    let out = Output::new(cli.json, localizer);
+    let data_dir = match &cli.data_dir {
+        Some(dir) => DataDir::new(dir),
+        None => DataDir::default_location(),
+    };
+    let mut options = OpenDvcOptions::new(data_dir);
+    if let Ok(text) = std::env::var("OPENDVC_REQUEST_TIMEOUT_MS")
+        && let Ok(millis) = text.trim().parse::<u64>()
+    {
+        options.client.request_timeout = Duration::from_millis(millis);
+        options.client.upload_timeout = Duration::from_millis(millis);
+    }
+    options.portal_override = cli.portal.clone();
+    options.backoff = BackoffPolicy::new(
+        env_millis("OPENDVC_BACKOFF_BASE_MS", 500),
+        env_millis("OPENDVC_BACKOFF_CAP_MS", 30_000),
+        Arc::new(RandomJitter::from_os()),
+    );
+    let mut core = match OpenDvc::open(options) {
+        Ok(core) => core,
+        Err(error) => return out.fail(&Failure::from_core(&error)),
+    };
+    match dispatch(&mut core, cli.command, &out).await {
+        Ok(code) => code,
+        Err(failure) => out.fail(&failure),
+    }
+}
+
+async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<u8, Failure> {
+    match command {
+        Command::Login { id_number, otp } => login(core, &id_number, otp, out).await,
+        Command::Logout { yes } => {
+            let report = core.sign_out(yes).await.map_err(|error| match error {
+                CoreError::UnsentItems { count } => Failure::new(
+                    "logout-unsent",
+                    out.fmt("logout-unsent", &[("count", Arg::from(count))]),
+                    exit::NOT_CONFIRMED,
+                ),
+                other => Failure::from_core(&other),
+            })?;
+            out.data(&report, || {
+                let mut lines = vec![out.text("logout-done")];
+                if !report.revoked {
+                    lines.push(out.text("logout-not-revoked"));
+                }
+                if report.unsent_kept > 0 {
+                    lines.push(out.fmt("logout-kept", &[("count", Arg::from(report.unsent_kept))]));
+                }
+                lines
+            });
+            Ok(exit::OK)
+        }
+        Command::Status => {
+            let dashboard = core
+                .dashboard()
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&dashboard, || out.dashboard(&dashboard));
+            Ok(exit::OK)
+        }
+        Command::Sync => {
+            let report = core
+                .sync_now()
+                .await
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&report, || {
+                let version = match &report.catalog {
+                    opendvc_core::sync::CatalogRefresh::Unchanged { version }
+                    | opendvc_core::sync::CatalogRefresh::Updated { version, .. } => {
+                        version.clone()
+                    }
+                };
+                vec![out.fmt(
+                    "sync-done",
+                    &[
+                        ("applications", Arg::from(report.pull.applications)),
+                        ("documents", Arg::from(report.pull.documents)),
+                        ("inbox", Arg::from(report.pull.inbox)),
+                        ("version", Arg::from(version)),
+                    ],
+                )]
+            });
+            Ok(exit::OK)
+        }
+        Command::Applications => {
+            let entries = core
+                .applications()
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&json!({ "items": entries }), || {
+                out.application_lines(&entries)
+            });
+            Ok(exit::OK)
+        }
+        Command::Show { code } => {
+            let detail = core
+                .application(&code)
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&detail, || out.application_detail(&detail));
+            Ok(exit::OK)
+        }
+        Command::Submit {
+            procedure,
+            form,
+            attach,
+            delivery,
+            address,
+            no_send,
+        } => {
+            let form = read_form(&form, out)?;
+            let files = attachments(&attach);
+            let address = address
+                .map(|path| read_json::<DeliveryAddress>(&path, out))
+                .transpose()?;
+            let delivery = DeliveryChoice {
+                method: match delivery {
+                    DeliveryArg::Counter => DeliveryMethod::Counter,
+                    DeliveryArg::Post => DeliveryMethod::Post,
+                },
+                address,
+            };
+            let outcome = core
+                .submit(
+                    SubmissionDraft {
+                        procedure_id: procedure,
+                        form,
+                        files,
+                        delivery,
+                    },
+                    !no_send,
+                )
+                .await
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&outcome, || out.submit_lines(&outcome));
+            Ok(submit_exit(&outcome))
+        }
+        Command::Supplement {
+            target,
+            note,
+            form,
+            attach,
+            no_send,
+        } => {
+            let form = form
+                .map(|path| read_form(&path, out))
+                .transpose()?
+                .unwrap_or_default();
+            let supplement = NewSupplement {
+                note,
+                form,
+                attachments: Vec::new(),
+            };
+            let outcome = core
+                .follow_up(
+                    &target,
+                    FollowUp::Supplement(supplement),
+                    &attachments(&attach),
+                    !no_send,
+                )
+                .await
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&outcome, || out.submit_lines(&outcome));
+            Ok(submit_exit(&outcome))
+        }
+        Command::Queue { action } => queue(core, action, out),
+        Command::Drain { max_wait } => {
+            let outcome = core
+                .drain(Duration::from_secs(max_wait))
+                .await
+                .map_err(|error| Failure::from_core(&error))?;
+            let waiting = outcome.queue.queued + outcome.queue.sending;
+            let (message, code) = match outcome.end {
+                DrainEnd::Empty => (
+                    out.fmt("drain-empty", &[("sent", Arg::from(outcome.sent))]),
+                    exit::OK,
+                ),
+                DrainEnd::NeedsAttention => (
+                    out.fmt(
+                        "drain-attention",
+                        &[("count", Arg::from(outcome.queue.needs_attention + waiting))],
+                    ),
+                    exit::ATTENTION,
+                ),
+                DrainEnd::PausedAuth => (out.text("drain-paused"), exit::SIGN_IN),
+                DrainEnd::TimedOut => (
+                    out.fmt("drain-timed-out", &[("count", Arg::from(waiting))]),
+                    exit::WAITING,
+                ),
+                DrainEnd::Busy => (out.text("drain-busy"), exit::WAITING),
+            };
+            if code == exit::OK {
+                out.data(&outcome, || vec![message]);
+            } else {
+                out.data_to_stderr(&outcome, message);
+            }
+            Ok(code)
+        }
+    }
+}
+
+async fn login(
+    core: &mut OpenDvc,
+    id_number: &str,
+    otp: Option<String>,
+    out: &Output,
+) -> Result<u8, Failure> {
+    let mut result = serde_json::Map::new();
+    let otp = match otp {
+        Some(otp) => otp,
+        None => {
+            let accepted = core
+                .request_otp(id_number)
+                .await
+                .map_err(|error| Failure::from_core(&error))?;
+            result.insert("otp".into(), json!(accepted));
+            // The prompt goes to standard error so that standard output stays one JSON object.
+            crate::output::err_prompt(&out.fmt(
+                "login-code-sent",
+                &[
+                    ("channel", Arg::from(accepted.channel.clone())),
+                    ("seconds", Arg::from(u64::from(accepted.expires_in))),
+                ],
+            ));
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|error| Failure::new("input", error.to_string(), exit::ERROR))?;
+            line.trim().to_owned()
+        }
+    };
+    let report = core
+        .sign_in(id_number, &otp)
+        .await
+        .map_err(|error| Failure::from_core(&error))?;
+    result.insert("signIn".into(), json!(report));
+    out.data(&serde_json::Value::Object(result), || {
+        let mut lines = vec![match &report.full_name {
+            Some(name) => out.fmt("login-done", &[("name", Arg::from(name.clone()))]),
+            None => out.text("login-done-anonymous"),
+        }];
+        if let Some(error) = &report.sync_error {
+            lines.push(out.fmt("login-sync-failed", &[("reason", Arg::from(error.clone()))]));
+        }
+        lines
+    });
+    Ok(exit::OK)
+}
+
+fn queue(core: &OpenDvc, action: Option<QueueAction>, out: &Output) -> Result<u8, Failure> {
+    match action.unwrap_or(QueueAction::List { all: false }) {
+        QueueAction::List { all } => {
+            let summary = core
+                .queue_summary()
+                .map_err(|error| Failure::from_core(&error))?;
+            let items = core
+                .queue_items(all)
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&json!({ "summary": summary, "items": items }), || {
+                out.queue_lines(&summary, &items)
+            });
+            Ok(exit::OK)
+        }
+        QueueAction::Retry { id } => {
+            let id = item_id(&id, out)?;
+            core.retry(id).map_err(|error| Failure::from_core(&error))?;
+            out.data(&json!({ "retried": id }), || {
+                vec![out.fmt("queue-retried", &[("id", Arg::from(id.to_string()))])]
+            });
+            Ok(exit::OK)
+        }
+        QueueAction::Discard { id, yes } => {
+            let id = item_id(&id, out)?;
+            let item = core
+                .queue_item(id)
+                .map_err(|error| Failure::from_core(&error))?
+                .ok_or_else(|| {
+                    Failure::from_core(&CoreError::Queue(
+                        opendvc_core::queue::QueueError::NoSuchItem(id),
+                    ))
+                })?;
+            if !yes && !confirm(out, id, item.kind().as_str()) {
+                return Err(Failure::new(
+                    "queue-discard-not-confirmed",
+                    out.text("queue-discard-not-confirmed"),
+                    exit::NOT_CONFIRMED,
+                ));
+            }
+            let affected = core
+                .discard(id)
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&json!({ "discarded": id, "affected": affected }), || {
+                let mut lines =
+                    vec![out.fmt("queue-discarded", &[("id", Arg::from(id.to_string()))])];
+                if !affected.is_empty() {
+                    lines.push(out.fmt(
+                        "queue-discard-affected",
+                        &[("count", Arg::from(affected.len()))],
+                    ));
+                }
+                lines
+            });
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// Saved or sent is success; refused at once by the portal is exit 7 (the item is kept and
+/// needs attention).
+fn submit_exit(outcome: &opendvc_core::SubmitOutcome) -> u8 {
+    if outcome.state == opendvc_core::queue::ItemState::NeedsAttention {
+        exit::REFUSED
+    } else {
+        exit::OK
+    }
+}
+
+/// Asks on the terminal; without a terminal there is nobody to ask, so the answer is no.
+fn confirm(out: &Output, id: Uuid, kind: &str) -> bool {
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    let kind = out.text(&format!("queue-kind-{}", kind.replace('_', "-")));
+    crate::output::err_prompt(&out.fmt(
+        "queue-discard-confirm",
+        &[("id", Arg::from(id.to_string())), ("kind", Arg::from(kind))],
+    ));
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() {
+        return false;
+    }
+    matches!(
+        line.trim().to_lowercase().as_str(),
+        "yes" | "y" | "có" | "co" | "ya"
+    )
+}
+
+fn item_id(text: &str, out: &Output) -> Result<Uuid, Failure> {
+    Uuid::parse_str(text.trim()).map_err(|_| {
+        Failure::new(
+            "invalid-item-id",
+            out.fmt("error-invalid-item-id", &[("id", Arg::from(text))]),
+            exit::REFUSED,
+        )
+    })
+}
+
+/// `--attach FILE` or `--attach REQUIREMENT=FILE`.
+fn attachments(args: &[String]) -> Vec<(PathBuf, Option<String>)> {
+    args.iter()
+        .map(|arg| match arg.split_once('=') {
+            Some((requirement, path))
+                if !requirement.is_empty()
+                    && !requirement.contains(['/', '\\'])
+                    && !Path::new(arg).exists() =>
+            {
+                (PathBuf::from(path), Some(requirement.to_owned()))
+            }
+            _ => (PathBuf::from(arg), None),
+        })
+        .collect()
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path, out: &Output) -> Result<T, Failure> {
+    let refuse = |reason: String| {
+        Failure::new(
+            "input-file",
+            out.fmt(
+                "error-input-file",
+                &[
+                    ("path", Arg::from(path.display().to_string())),
+                    ("reason", Arg::from(reason)),
+                ],
+            ),
+            exit::REFUSED,
+        )
+    };
+    let bytes = std::fs::read(path).map_err(|error| refuse(error.to_string()))?;
+    serde_json::from_slice(&bytes).map_err(|error| refuse(error.to_string()))
+}
+
+/// A form file: a JSON object whose values are strings (numbers and booleans are accepted and
+/// written as text, since form values travel as strings).
+fn read_form(path: &Path, out: &Output) -> Result<BTreeMap<String, String>, Failure> {
+    let value: serde_json::Map<String, serde_json::Value> = read_json(path, out)?;
+    let mut form = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (key, value) in value {
+        match value {
+            serde_json::Value::String(text) => {
+                form.insert(key, text);
+            }
+            serde_json::Value::Number(number) => {
+                form.insert(key, number.to_string());
+            }
+            serde_json::Value::Bool(flag) => {
+                form.insert(key, flag.to_string());
+            }
+            serde_json::Value::Null => {}
+            _ => errors.push(FieldError {
+                field: format!("form.{key}"),
+                message: "must be text".to_owned(),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(form)
+    } else {
+        Err(Failure::from_core(&CoreError::InvalidSubmission(errors)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opendvc_core::i18n::message_ids;
+
+    #[test]
+    fn every_cli_message_exists_in_all_three_languages() {
+        let vietnamese = message_ids(CLI_SOURCES[0].text);
+        assert!(!vietnamese.is_empty());
+        for source in &CLI_SOURCES[1..] {
+            let ids = message_ids(source.text);
+            assert_eq!(
+                ids, vietnamese,
+                "{} has the same messages as vi/cli.ftl",
+                source.name
+            );
+        }
+        localizer(Some("id")).expect("all message files parse");
+    }
+
+    #[test]
+    fn attach_arguments_may_name_the_requirement() {
+        let parsed = attachments(&["photo=/tmp/a.jpg".to_owned(), "/tmp/b.pdf".to_owned()]);
+        assert_eq!(
+            parsed[0],
+            (PathBuf::from("/tmp/a.jpg"), Some("photo".to_owned()))
+        );
+        assert_eq!(parsed[1], (PathBuf::from("/tmp/b.pdf"), None));
+    }
+}

@@ -1,0 +1,201 @@
+//! `opendvc`: the headless OpenDVC client over the core's [`opendvc_core::OpenDvc`] façade, for scripting,
+//! kiosks and tests.
+
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit codes, documented in `--help`.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const ERROR: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const SIGN_IN: u8 = 3;
+    pub const ATTENTION: u8 = 4;
+    pub const OFFLINE: u8 = 5;
+    pub const WAITING: u8 = 6;
+    pub const REFUSED: u8 = 7;
+    pub const NOT_CONFIRMED: u8 = 8;
+}
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  done (drain: nothing left to send)
+  1  unexpected error (local database, file system)
+  2  wrong command line
+  3  not signed in, or the session ended: run `opendvc login` again (queued items are kept)
+  4  drain: items need attention (see `opendvc queue`; retry or discard them)
+  5  the portal could not be reached (login, sync)
+  6  drain: items still wait (back-off) when --max-wait ran out, or another drain holds the queue
+  7  refused: the input is not valid (submit validates offline against the cached catalog),
+     or the portal refused the request (a refused submission is kept and needs attention)
+  8  not confirmed: logout with unsent items, or discard without --yes
+
+Environment: OPENDVC_DATA_DIR, OPENDVC_PORTAL, OPENDVC_LANG (vi, en, id; default vi),
+OPENDVC_BACKOFF_BASE_MS and OPENDVC_BACKOFF_CAP_MS (retry back-off, default 500 and 30000),
+OPENDVC_REQUEST_TIMEOUT_MS (per request; default 30000, uploads 300000).
+
+JSON output (--json): every command prints exactly one JSON object on standard output.
+  login         {\"otp\": {expiresIn, channel}?, \"signIn\": {profileKey, fullName, sync, syncError}?}
+  logout        {revoked, unsentKept}
+  status        the dashboard: {signedIn, portalUrl, fullName, online, queue, countsByStatus,
+                needingAction, documents, unreadInbox, lastSyncAt, catalogVersion, cacheRebuiltFrom}
+  sync          {pull: {pages, applications, documents, inbox, profile}, catalog: {result, version}}
+  applications  {items: [{id, code, queueItemId, procedureId, procedureName, status, local,
+                submittedAt, dueAt, overdue, unsentFollowUps}]}
+  show          {entry, application, queueItems}
+  submit, supplement
+                {itemId, uploadIds, state, sent, applicationId, applicationCode, reason}
+  queue         {summary: {queued, sending, sent, needsAttention, discarded, pausedAuth}, items}
+  queue retry   {retried: ID}
+  queue discard {discarded: ID, affected: [ID]}
+  drain         {end: empty|needs_attention|paused_auth|timed_out|busy, sent, retries, queue}
+  any error     {error: {code, message, errors: [{field, message}]}}";
+
+/// The OpenDVC command-line client.
+#[derive(Debug, Parser)]
+#[command(name = "opendvc", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Data folder (default: $OPENDVC_DATA_DIR, else the platform data folder + /opendvc).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Portal address, e.g. http://127.0.0.1:8080 (default: the one signed in at).
+    #[arg(long, global = true, env = "OPENDVC_PORTAL", value_name = "URL")]
+    pub portal: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of messages: vi, en or id.
+    #[arg(long, global = true, env = "OPENDVC_LANG", value_name = "LANG")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeliveryArg {
+    Counter,
+    Post,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign in with a personal ID number and a one-time code sent to the registered phone.
+    Login {
+        /// Personal ID number (12 digits).
+        #[arg(long = "id", value_name = "NUMBER")]
+        id_number: String,
+        /// The one-time code, if already received; without it a code is requested and read
+        /// from standard input.
+        #[arg(long, value_name = "CODE")]
+        otp: Option<String>,
+    },
+    /// Sign out. Refuses while items are unsent, unless --yes (they then stay on this device).
+    Logout {
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Overview: sign-in, queue, applications needing action, last sync.
+    Status,
+    /// Pull everything new from the portal and refresh the catalog.
+    Sync,
+    /// List applications, with local submissions waiting to send.
+    Applications,
+    /// Show one application by its code, id, or queue item id.
+    Show {
+        #[arg(value_name = "CODE")]
+        code: String,
+    },
+    /// Submit an application. Works offline: validates against the cached catalog, saves it
+    /// on this device, and sends it now if the portal is reachable.
+    Submit {
+        #[arg(long, value_name = "ID")]
+        procedure: String,
+        /// JSON object of form field id → value.
+        #[arg(long, value_name = "FILE.json")]
+        form: PathBuf,
+        /// A file to attach; `REQUIREMENT=FILE` names the required document it satisfies.
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<String>,
+        #[arg(long, value_enum, default_value = "counter")]
+        delivery: DeliveryArg,
+        /// JSON delivery address {recipientName, phone, provinceCode, unitCode, street}.
+        #[arg(long, value_name = "FILE.json")]
+        address: Option<PathBuf>,
+        /// Only save on this device; do not try to send now.
+        #[arg(long)]
+        no_send: bool,
+    },
+    /// Send a supplement for an application (by code) or a queued submission (by item id).
+    Supplement {
+        #[arg(value_name = "CODE_OR_ITEM")]
+        target: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// JSON object of extra form values.
+        #[arg(long, value_name = "FILE.json")]
+        form: Option<PathBuf>,
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<String>,
+        #[arg(long)]
+        no_send: bool,
+    },
+    /// Show the submission queue; `queue retry ID`, `queue discard ID`.
+    Queue {
+        #[command(subcommand)]
+        action: Option<QueueAction>,
+    },
+    /// Send everything queued, waiting through back-off, until the queue is empty.
+    Drain {
+        /// Give up waiting after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+        max_wait: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueAction {
+    /// List items (also discarded ones with --all).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Put a waiting or refused item back in line at once.
+    Retry { id: String },
+    /// Discard an unsent item (asks for confirmation unless --yes).
+    Discard {
+        id: String,
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _printed = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            output::err_line(&format!("opendvc: {error}"));
+            return ExitCode::from(exit::ERROR);
+        }
+    };
+    ExitCode::from(runtime.block_on(commands::run(cli)))
+}

@@ -1,0 +1,1078 @@
+//! [`OpenDvc`]: the one façade the app shell and the CLI both use.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use opendvc_api::{
+    Application, ApplicationStatus, DeliveryChoice, Document, FieldError, LocalizedText,
+    NewApplication, OtpAccepted, Procedure, Profile,
+};
+use serde::Serialize;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use crate::client::{ClientConfig, ClientError, MemoryTokens, PortalClient};
+use crate::clock::{Clock, RandomJitter, SystemClock};
+use crate::events::CoreEvent;
+use crate::queue::{
+    ApplicationTarget, BackoffPolicy, Enqueued, FollowUp, ItemEvent, ItemKind, ItemPayload,
+    ItemState, PassEnd, PassReport, QueueError, QueueItem, QueueSummary, Reason, ServerAnswer,
+    SubmissionQueue,
+};
+use crate::session::{DataDir, Session, profile_key};
+use crate::store::{
+    Cache, CacheOpening, StoreError, applications, catalog, documents, inbox, meta,
+};
+use crate::sync::{self, CatalogRefresh, PullReport, SyncError};
+use crate::validate;
+
+/// Errors of the façade, each with a stable code ([`CoreError::code`]) that is also a Fluent
+/// message id (`error-` + code with dashes).
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("no portal address: pass --portal or sign in first")]
+    NoPortal,
+    #[error("an ID number has 12 digits")]
+    InvalidIdNumber,
+    #[error("the one-time code is wrong or expired")]
+    OtpInvalid,
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+    #[error("could not read or write the session file: {0}")]
+    Session(std::io::Error),
+    #[error("the catalog is not on this device yet; sync once while online")]
+    CatalogMissing,
+    #[error("no procedure {0} in the catalog")]
+    UnknownProcedure(String),
+    #[error("the submission is not valid")]
+    InvalidSubmission(Vec<FieldError>),
+    #[error("no application or queue item {0} on this device")]
+    UnknownApplication(String),
+    #[error("{count} items are not sent yet")]
+    UnsentItems { count: u64 },
+}
+
+impl CoreError {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::NotSignedIn => "not_signed_in",
+            CoreError::NoPortal => "no_portal",
+            CoreError::InvalidIdNumber => "invalid_id_number",
+            CoreError::OtpInvalid => "otp_invalid",
+            CoreError::Client(error) => error.code(),
+            CoreError::Store(StoreError::Corrupt { .. }) => "store_corrupt",
+            CoreError::Store(_) => "store",
+            CoreError::Queue(QueueError::Store(StoreError::Corrupt { .. })) => "store_corrupt",
+            CoreError::Queue(QueueError::NoSuchItem(_)) => "no_such_item",
+            CoreError::Queue(QueueError::NotChangeable(_)) => "item_not_changeable",
+            CoreError::Queue(QueueError::NotAnApplication(_)) => "not_an_application",
+            CoreError::Queue(QueueError::AttachmentTooLarge { .. }) => "attachment_too_large",
+            CoreError::Queue(QueueError::Attachment { .. }) => "attachment_unreadable",
+            CoreError::Queue(_) => "store",
+            CoreError::Session(_) => "session_file",
+            CoreError::CatalogMissing => "catalog_missing",
+            CoreError::UnknownProcedure(_) => "unknown_procedure",
+            CoreError::InvalidSubmission(_) => "invalid_submission",
+            CoreError::UnknownApplication(_) => "unknown_application",
+            CoreError::UnsentItems { .. } => "unsent_items",
+        }
+    }
+}
+
+impl From<SyncError> for CoreError {
+    fn from(error: SyncError) -> Self {
+        match error {
+            SyncError::Client(error) => CoreError::Client(error),
+            SyncError::Store(error) => CoreError::Store(error),
+        }
+    }
+}
+
+/// How to open the core.
+#[derive(Debug, Clone)]
+pub struct OpenDvcOptions {
+    pub data_dir: DataDir,
+    /// Portal to talk to instead of the one the profile signed in at (e.g. through a proxy).
+    /// The profile stays the one of the sign-in.
+    pub portal_override: Option<String>,
+    pub clock: Arc<dyn Clock>,
+    pub backoff: BackoffPolicy,
+    pub client: ClientConfig,
+}
+
+impl OpenDvcOptions {
+    /// Real clock, random jitter, back-off from 0.5 s up to 30 s.
+    pub fn new(data_dir: DataDir) -> Self {
+        OpenDvcOptions {
+            data_dir,
+            portal_override: None,
+            clock: Arc::new(SystemClock),
+            backoff: BackoffPolicy::new(
+                Duration::from_millis(500),
+                Duration::from_secs(30),
+                Arc::new(RandomJitter::from_os()),
+            ),
+            client: ClientConfig::default(),
+        }
+    }
+}
+
+/// The open profile: its cache, queue and client.
+#[derive(Debug)]
+struct ActiveProfile {
+    session: Session,
+    dir: PathBuf,
+    cache: Cache,
+    queue: SubmissionQueue,
+    client: PortalClient,
+}
+
+/// An entry of the application list: a server application from the cache, or a local
+/// submission still in the queue ("waiting to send").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationEntry {
+    pub id: Option<Uuid>,
+    pub code: Option<String>,
+    /// The queue item that created (or will create) this application.
+    pub queue_item_id: Option<Uuid>,
+    pub procedure_id: String,
+    pub procedure_name: Option<LocalizedText>,
+    /// A server status (`received`, `processing`, …) or a local one: `waiting_to_send`,
+    /// `sending`, `needs_attention`.
+    pub status: String,
+    pub local: bool,
+    pub submitted_at: Option<DateTime<FixedOffset>>,
+    pub due_at: Option<DateTime<FixedOffset>>,
+    pub overdue: bool,
+    /// Follow-ups on this application still in the queue.
+    pub unsent_follow_ups: u32,
+}
+
+/// One application in full: the server's record, and the local items about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationDetail {
+    pub entry: ApplicationEntry,
+    pub application: Option<Application>,
+    pub queue_items: Vec<QueueItem>,
+}
+
+/// What the home screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dashboard {
+    pub signed_in: bool,
+    pub portal_url: Option<String>,
+    pub full_name: Option<String>,
+    /// Whether the portal was reachable at the last attempt; `None` before any.
+    pub online: Option<bool>,
+    pub queue: QueueSummary,
+    pub counts_by_status: BTreeMap<String, u64>,
+    /// Applications that need the person: supplement requested, overdue, or refused locally.
+    pub needing_action: Vec<ApplicationEntry>,
+    pub documents: u64,
+    pub unread_inbox: u64,
+    pub last_sync_at: Option<String>,
+    pub catalog_version: Option<String>,
+    /// Set when the cache was found damaged at this start and rebuilt.
+    pub cache_rebuilt_from: Option<PathBuf>,
+}
+
+/// A new application as the person filled it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionDraft {
+    pub procedure_id: String,
+    pub form: BTreeMap<String, String>,
+    /// Files to attach, each with the required document it satisfies, if known.
+    pub files: Vec<(PathBuf, Option<String>)>,
+    pub delivery: DeliveryChoice,
+}
+
+/// Whether a submission or follow-up reached the portal or waits on this device.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmitOutcome {
+    pub item_id: Uuid,
+    pub upload_ids: Vec<Uuid>,
+    pub state: ItemState,
+    pub sent: bool,
+    pub application_id: Option<Uuid>,
+    pub application_code: Option<String>,
+    pub reason: Option<Reason>,
+}
+
+/// What a sign-in did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInReport {
+    pub profile_key: String,
+    pub full_name: Option<String>,
+    pub sync: Option<SyncReport>,
+    /// The first sync failed; the person is signed in anyway.
+    pub sync_error: Option<String>,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    pub pull: PullReport,
+    pub catalog: CatalogRefresh,
+}
+
+/// How a drain ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DrainEnd {
+    /// Nothing is left to send.
+    Empty,
+    /// Some items need the person's attention (or wait for one that does).
+    NeedsAttention,
+    /// The session ended; sign in again.
+    PausedAuth,
+    /// Items are still waiting (backing off) when the time bound ran out.
+    TimedOut,
+    /// Another sender held the queue for the whole time bound.
+    Busy,
+}
+
+/// What a drain did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DrainOutcome {
+    pub end: DrainEnd,
+    pub sent: usize,
+    pub retries: u32,
+    pub queue: QueueSummary,
+}
+
+/// What a sign-out did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignOutReport {
+    /// Whether the portal confirmed the session was revoked (false when offline).
+    pub revoked: bool,
+    /// Unsent items kept on this device for the next sign-in of the same person.
+    pub unsent_kept: u64,
+}
+
+/// The OpenDVC core.
+#[derive(Debug)]
+pub struct OpenDvc {
+    options: OpenDvcOptions,
+    events: broadcast::Sender<CoreEvent>,
+    profile: Option<ActiveProfile>,
+    online: Mutex<Option<bool>>,
+    cache_rebuilt_from: Option<PathBuf>,
+}
+
+fn is_id_number(text: &str) -> bool {
+    text.len() == 12 && text.chars().all(|c| c.is_ascii_digit())
+}
+
+impl OpenDvc {
+    /// Opens the data folder and, if a profile is stored, its cache and queue. A damaged cache
+    /// is moved aside and rebuilt (see [`Dashboard::cache_rebuilt_from`]).
+    pub fn open(options: OpenDvcOptions) -> Result<OpenDvc, CoreError> {
+        let (events, _) = broadcast::channel(256);
+        let mut core = OpenDvc {
+            options,
+            events,
+            profile: None,
+            online: Mutex::new(None),
+            cache_rebuilt_from: None,
+        };
+        let session = core
+            .options
+            .data_dir
+            .session_file()
+            .load()
+            .map_err(CoreError::Session)?;
+        if let Some(session) = session {
+            core.activate(session)?;
+        }
+        Ok(core)
+    }
+
+    /// Listens to change events.
+    pub fn subscribe(&self) -> broadcast::Receiver<CoreEvent> {
+        self.events.subscribe()
+    }
+
+    fn emit(&self, event: CoreEvent) {
+        // Nobody listening is fine: events are hints, the store is the truth.
+        let _delivered = self.events.send(event);
+    }
+
+    fn set_online(&self, online: bool) {
+        let mut known = self
+            .online
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if *known != Some(online) {
+            *known = Some(online);
+            drop(known);
+            if let Some(profile) = &self.profile {
+                // Remembered for the next process; a failed write only loses that hint.
+                let _remembered = profile.cache.write(|tx| {
+                    meta::set(tx, meta::LAST_ONLINE, if online { "true" } else { "false" })
+                });
+            }
+            self.emit(CoreEvent::SyncStateChanged { online });
+        }
+    }
+
+    fn note_client_result<T>(&self, result: &Result<T, ClientError>) {
+        match result {
+            Ok(_) => self.set_online(true),
+            Err(error) if error.is_offline() => self.set_online(false),
+            Err(_) => self.set_online(true),
+        }
+    }
+
+    fn portal_url_for(&self, session: Option<&Session>) -> Result<String, CoreError> {
+        self.options
+            .portal_override
+            .clone()
+            .or_else(|| session.map(|session| session.portal_url.clone()))
+            .ok_or(CoreError::NoPortal)
+    }
+
+    fn activate(&mut self, session: Session) -> Result<(), CoreError> {
+        let dir = self.options.data_dir.profile_dir(&session.profile_key);
+        std::fs::create_dir_all(&dir).map_err(CoreError::Session)?;
+        let (cache, opening) =
+            Cache::open_or_rebuild(&dir.join("cache.db"), self.options.clock.now())?;
+        if let CacheOpening::Rebuilt { moved_to, .. } = opening {
+            self.cache_rebuilt_from = Some(moved_to.clone());
+            self.emit(CoreEvent::CacheRebuilt { moved_to });
+        }
+        let queue = SubmissionQueue::open(
+            &dir,
+            self.options.clock.clone(),
+            self.options.backoff.clone(),
+        )?;
+        let client = PortalClient::new(
+            &self.portal_url_for(Some(&session))?,
+            Arc::new(self.options.data_dir.session_file()),
+            self.options.client,
+        )?;
+        self.profile = Some(ActiveProfile {
+            session,
+            dir,
+            cache,
+            queue,
+            client,
+        });
+        Ok(())
+    }
+
+    fn active(&self) -> Result<&ActiveProfile, CoreError> {
+        self.profile.as_ref().ok_or(CoreError::NotSignedIn)
+    }
+
+    /// The folder of the open profile.
+    pub fn profile_dir(&self) -> Option<&Path> {
+        self.profile.as_ref().map(|profile| profile.dir.as_path())
+    }
+
+    /// Whether a profile is signed in (has tokens).
+    pub fn is_signed_in(&self) -> bool {
+        self.profile
+            .as_ref()
+            .is_some_and(|profile| profile.session.is_signed_in())
+    }
+
+    /// Asks the portal to send a one-time code to the citizen's phone.
+    pub async fn request_otp(&self, id_number: &str) -> Result<OtpAccepted, CoreError> {
+        if !is_id_number(id_number) {
+            return Err(CoreError::InvalidIdNumber);
+        }
+        let portal = self.portal_url_for(self.profile.as_ref().map(|profile| &profile.session))?;
+        let client = PortalClient::new(
+            &portal,
+            Arc::new(MemoryTokens::default()),
+            self.options.client,
+        )?;
+        let result = client.request_otp(id_number).await;
+        self.note_client_result(&result);
+        Ok(result?)
+    }
+
+    /// Exchanges a one-time code, stores the session, opens the profile, resumes a paused
+    /// queue and runs a first sync (whose failure does not undo the sign-in).
+    pub async fn sign_in(&mut self, id_number: &str, otp: &str) -> Result<SignInReport, CoreError> {
+        if !is_id_number(id_number) {
+            return Err(CoreError::InvalidIdNumber);
+        }
+        let portal = self.portal_url_for(self.profile.as_ref().map(|profile| &profile.session))?;
+        let portal = portal.trim_end_matches('/').to_owned();
+        let tokens_in_memory = Arc::new(MemoryTokens::default());
+        let client = PortalClient::new(&portal, tokens_in_memory, self.options.client)?;
+        let result = client.exchange_otp(id_number, otp.trim()).await;
+        self.note_client_result(&result);
+        let tokens = result.map_err(|error| match error {
+            ClientError::Unauthorized { .. } => CoreError::OtpInvalid,
+            other => CoreError::Client(other),
+        })?;
+        let key = profile_key(&portal, id_number);
+        let session = Session {
+            portal_url: portal,
+            profile_key: key.clone(),
+            id_number: id_number.to_owned(),
+            access_token: Some(tokens.access_token),
+            refresh_token: Some(tokens.refresh_token),
+        };
+        self.options
+            .data_dir
+            .session_file()
+            .save(&session)
+            .map_err(CoreError::Session)?;
+        self.activate(session)?;
+        self.active()?.queue.resume_after_sign_in()?;
+        self.emit(CoreEvent::SignedIn);
+        let (sync, sync_error) = match self.sync_now().await {
+            Ok(report) => (Some(report), None),
+            Err(error) => (None, Some(error.to_string())),
+        };
+        let full_name = self
+            .active()?
+            .cache
+            .read(crate::store::profile::load)?
+            .map(|profile| profile.full_name);
+        Ok(SignInReport {
+            profile_key: key,
+            full_name,
+            sync,
+            sync_error,
+        })
+    }
+
+    /// Signs out: revokes the session at the portal (best effort) and deletes the tokens.
+    /// With unsent items this refuses unless `keep_unsent` is true; the items then stay on
+    /// this device and are sent after the same person signs in again.
+    pub async fn sign_out(&mut self, keep_unsent: bool) -> Result<SignOutReport, CoreError> {
+        let profile = self.active()?;
+        let unsent = profile.queue.summary()?.unsent();
+        if unsent > 0 && !keep_unsent {
+            return Err(CoreError::UnsentItems { count: unsent });
+        }
+        let revoked = if profile.session.is_signed_in() {
+            let result = profile.client.logout().await;
+            self.note_client_result(&result);
+            result.is_ok()
+        } else {
+            false
+        };
+        let session_file = self.options.data_dir.session_file();
+        if unsent > 0 {
+            let mut session = profile.session.clone();
+            session.access_token = None;
+            session.refresh_token = None;
+            session_file.save(&session).map_err(CoreError::Session)?;
+        } else {
+            session_file.delete().map_err(CoreError::Session)?;
+        }
+        self.profile = None;
+        self.emit(CoreEvent::SignedOut);
+        Ok(SignOutReport {
+            revoked,
+            unsent_kept: unsent,
+        })
+    }
+
+    /// Pulls everything new from the portal and refreshes the catalog.
+    pub async fn sync_now(&self) -> Result<SyncReport, CoreError> {
+        let profile = self.active()?;
+        if !profile.session.is_signed_in() {
+            return Err(CoreError::NotSignedIn);
+        }
+        let clock = self.options.clock.clone();
+        let pulled = sync::pull(&profile.client, &profile.cache, || clock.now()).await;
+        self.note_sync_result(&pulled);
+        let pull = pulled?;
+        let refreshed = sync::refresh_catalog(&profile.client, &profile.cache, clock.now()).await;
+        self.note_sync_result(&refreshed);
+        let catalog = refreshed?;
+        if pull.applications > 0 {
+            self.emit(CoreEvent::ApplicationsChanged);
+        }
+        self.emit(CoreEvent::CacheChanged);
+        Ok(SyncReport { pull, catalog })
+    }
+
+    fn note_sync_result<T>(&self, result: &Result<T, SyncError>) {
+        match result {
+            Ok(_) => self.set_online(true),
+            Err(SyncError::Client(error)) if error.is_offline() => self.set_online(false),
+            Err(_) => {}
+        }
+    }
+
+    /// The home screen, from the cache and the queue only (works offline).
+    pub fn dashboard(&self) -> Result<Dashboard, CoreError> {
+        let online = *self
+            .online
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some(profile) = &self.profile else {
+            return Ok(Dashboard {
+                signed_in: false,
+                portal_url: self.options.portal_override.clone(),
+                full_name: None,
+                online,
+                queue: QueueSummary::default(),
+                counts_by_status: BTreeMap::new(),
+                needing_action: Vec::new(),
+                documents: 0,
+                unread_inbox: 0,
+                last_sync_at: None,
+                catalog_version: None,
+                cache_rebuilt_from: self.cache_rebuilt_from.clone(),
+            });
+        };
+        let (full_name, counts, documents, unread, last_sync, catalog_meta, last_online) =
+            profile.cache.read(|conn| {
+                Ok((
+                    crate::store::profile::load(conn)?.map(|profile| profile.full_name),
+                    applications::count_by_status(conn)?,
+                    documents::count(conn)?,
+                    inbox::unread_count(conn)?,
+                    meta::get(conn, meta::LAST_SYNC_AT)?,
+                    catalog::meta(conn)?,
+                    meta::get(conn, meta::LAST_ONLINE)?,
+                ))
+            })?;
+        let needing_action = self
+            .applications()?
+            .into_iter()
+            .filter(|entry| {
+                entry.overdue
+                    || entry.status == ApplicationStatus::SupplementRequested.as_str()
+                    || entry.status == "needs_attention"
+            })
+            .collect();
+        Ok(Dashboard {
+            signed_in: profile.session.is_signed_in(),
+            portal_url: Some(profile.client.base_url().to_owned()),
+            full_name,
+            online: online.or_else(|| last_online.map(|text| text == "true")),
+            queue: profile.queue.summary()?,
+            counts_by_status: counts.into_iter().collect(),
+            needing_action,
+            documents,
+            unread_inbox: unread,
+            last_sync_at: last_sync,
+            catalog_version: catalog_meta.map(|meta| meta.version),
+            cache_rebuilt_from: self.cache_rebuilt_from.clone(),
+        })
+    }
+
+    fn entry_for(&self, application: &Application, items: &[QueueItem]) -> ApplicationEntry {
+        let now = self.options.clock.now();
+        let queue_item_id = items
+            .iter()
+            .find(|item| {
+                item.application_id == Some(application.id)
+                    && item.kind() == ItemKind::CreateApplication
+            })
+            .map(|item| item.id);
+        let unsent_follow_ups = items
+            .iter()
+            .filter(|item| item.state.is_unsent())
+            .filter(|item| match item.payload.target() {
+                Some(ApplicationTarget::Application { application_id }) => {
+                    application_id == application.id
+                }
+                Some(ApplicationTarget::QueuedItem { item_id }) => Some(item_id) == queue_item_id,
+                None => false,
+            })
+            .count();
+        ApplicationEntry {
+            id: Some(application.id),
+            code: Some(application.code.clone()),
+            queue_item_id,
+            procedure_id: application.procedure_id.clone(),
+            procedure_name: Some(application.procedure_name.clone()),
+            status: application.status.as_str().to_owned(),
+            local: false,
+            submitted_at: Some(application.submitted_at),
+            due_at: Some(application.due_at),
+            overdue: !application.status.is_finished()
+                && application.due_at.with_timezone(&Utc) < now,
+            unsent_follow_ups: u32::try_from(unsent_follow_ups).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Applications from the cache, with local submissions still in the queue shown on top
+    /// as "waiting to send" (or "needs attention"). Newest first.
+    pub fn applications(&self) -> Result<Vec<ApplicationEntry>, CoreError> {
+        let profile = self.active()?;
+        let cached = profile.cache.read(applications::list)?;
+        let items = profile.queue.items(false)?;
+        let mut entries = Vec::new();
+        let known: std::collections::HashSet<Uuid> =
+            cached.iter().map(|application| application.id).collect();
+        for item in items.iter().rev() {
+            let ItemPayload::CreateApplication { application } = &item.payload else {
+                continue;
+            };
+            if item.state == ItemState::Sent {
+                // Sent but not yet seen by a sync: show the server's answer stored with the item.
+                if let Some(id) = item.application_id
+                    && !known.contains(&id)
+                    && let Some(answer) = item
+                        .result
+                        .as_ref()
+                        .and_then(|value| serde_json::from_value::<Application>(value.clone()).ok())
+                {
+                    entries.push(self.entry_for(&answer, &items));
+                }
+                continue;
+            }
+            let procedure_name = profile
+                .cache
+                .read(|conn| catalog::procedure(conn, &application.procedure_id))?
+                .map(|procedure| procedure.name);
+            let status = match item.state {
+                ItemState::NeedsAttention => "needs_attention",
+                ItemState::Sending => "sending",
+                _ => "waiting_to_send",
+            };
+            let unsent_follow_ups = items
+                .iter()
+                .filter(|other| other.state.is_unsent())
+                .filter(|other| {
+                    other.payload.target()
+                        == Some(ApplicationTarget::QueuedItem { item_id: item.id })
+                })
+                .count();
+            entries.push(ApplicationEntry {
+                id: None,
+                code: None,
+                queue_item_id: Some(item.id),
+                procedure_id: application.procedure_id.clone(),
+                procedure_name,
+                status: status.to_owned(),
+                local: true,
+                submitted_at: None,
+                due_at: None,
+                overdue: false,
+                unsent_follow_ups: u32::try_from(unsent_follow_ups).unwrap_or(u32::MAX),
+            });
+        }
+        entries.extend(
+            cached
+                .iter()
+                .map(|application| self.entry_for(application, &items)),
+        );
+        Ok(entries)
+    }
+
+    /// One application by code, application id, or the id of the queue item that creates it.
+    pub fn application(&self, code_or_id: &str) -> Result<ApplicationDetail, CoreError> {
+        let profile = self.active()?;
+        let items = profile.queue.items(true)?;
+        let mut application = profile
+            .cache
+            .read(|conn| applications::find(conn, code_or_id))?;
+        let creating_item = Uuid::parse_str(code_or_id)
+            .ok()
+            .and_then(|id| {
+                items
+                    .iter()
+                    .find(|item| item.id == id && item.kind() == ItemKind::CreateApplication)
+            })
+            .cloned();
+        if application.is_none()
+            && let Some(item) = &creating_item
+        {
+            if let Some(id) = item.application_id {
+                application = profile
+                    .cache
+                    .read(|conn| applications::find(conn, &id.to_string()))?;
+            }
+            if application.is_none() {
+                application = item
+                    .result
+                    .as_ref()
+                    .and_then(|value| serde_json::from_value::<Application>(value.clone()).ok());
+            }
+        }
+        if application.is_none() && creating_item.is_none() {
+            return Err(CoreError::UnknownApplication(code_or_id.to_owned()));
+        }
+        let creator_id = creating_item.as_ref().map(|item| item.id).or_else(|| {
+            application.as_ref().and_then(|application| {
+                items
+                    .iter()
+                    .find(|item| {
+                        item.application_id == Some(application.id)
+                            && item.kind() == ItemKind::CreateApplication
+                    })
+                    .map(|item| item.id)
+            })
+        });
+        let related: Vec<QueueItem> = items
+            .iter()
+            .filter(|item| {
+                Some(item.id) == creator_id
+                    || match item.payload.target() {
+                        Some(ApplicationTarget::Application { application_id }) => application
+                            .as_ref()
+                            .is_some_and(|application| application.id == application_id),
+                        Some(ApplicationTarget::QueuedItem { item_id }) => {
+                            Some(item_id) == creator_id
+                        }
+                        None => false,
+                    }
+            })
+            .cloned()
+            .collect();
+        let entry = match &application {
+            Some(application) => self.entry_for(application, &items),
+            None => {
+                let Some(item) = creating_item else {
+                    return Err(CoreError::UnknownApplication(code_or_id.to_owned()));
+                };
+                self.applications()?
+                    .into_iter()
+                    .find(|entry| entry.queue_item_id == Some(item.id))
+                    .ok_or_else(|| CoreError::UnknownApplication(code_or_id.to_owned()))?
+            }
+        };
+        Ok(ApplicationDetail {
+            entry,
+            application,
+            queue_items: related,
+        })
+    }
+
+    pub fn profile(&self) -> Result<Option<Profile>, CoreError> {
+        Ok(self.active()?.cache.read(crate::store::profile::load)?)
+    }
+
+    pub fn documents(&self) -> Result<Vec<Document>, CoreError> {
+        Ok(self.active()?.cache.read(documents::list)?)
+    }
+
+    pub fn catalog(&self) -> Result<Vec<Procedure>, CoreError> {
+        Ok(self.active()?.cache.read(catalog::procedures)?)
+    }
+
+    pub fn inbox(&self, limit: u32) -> Result<Vec<opendvc_api::InboxItem>, CoreError> {
+        Ok(self
+            .active()?
+            .cache
+            .read(|conn| inbox::latest(conn, limit))?)
+    }
+
+    /// Validates a draft against the cached catalog (offline), queues it durably, then, if
+    /// `send_now`, tries once to send it without waiting through back-off.
+    pub async fn submit(
+        &self,
+        draft: SubmissionDraft,
+        send_now: bool,
+    ) -> Result<SubmitOutcome, CoreError> {
+        let profile = self.active()?;
+        let (procedure, has_catalog, wallet) = profile.cache.read(|conn| {
+            Ok((
+                catalog::procedure(conn, &draft.procedure_id)?,
+                catalog::meta(conn)?.is_some(),
+                documents::list(conn)?,
+            ))
+        })?;
+        let procedure = match (procedure, has_catalog) {
+            (Some(procedure), _) => procedure,
+            (None, false) => return Err(CoreError::CatalogMissing),
+            (None, true) => return Err(CoreError::UnknownProcedure(draft.procedure_id)),
+        };
+        let mut errors = validate::check_form(&procedure, &draft.form);
+        errors.extend(validate::check_delivery(&procedure, &draft.delivery));
+        let mut staged = Vec::new();
+        for (path, requirement) in &draft.files {
+            staged.push(profile.queue.stage_attachment(path, requirement.clone())?);
+        }
+        let (wallet_refs, staged, missing) =
+            validate::match_documents(&procedure, &staged, &wallet);
+        errors.extend(missing);
+        if !errors.is_empty() {
+            return Err(CoreError::InvalidSubmission(errors));
+        }
+        let application = NewApplication {
+            procedure_id: draft.procedure_id,
+            form: draft
+                .form
+                .into_iter()
+                .map(|(key, value)| (key, value.trim().to_owned()))
+                .collect(),
+            attachments: wallet_refs,
+            delivery: draft.delivery,
+        };
+        let enqueued = profile.queue.enqueue_submission(application, &staged)?;
+        self.emit(CoreEvent::QueueChanged);
+        self.after_enqueue(enqueued, send_now).await
+    }
+
+    /// Resolves what a follow-up is about: an application code or id from the cache, or a
+    /// queue item id (of a queued or sent submission).
+    fn resolve_target(&self, code_or_item: &str) -> Result<ApplicationTarget, CoreError> {
+        let profile = self.active()?;
+        if let Ok(id) = Uuid::parse_str(code_or_item)
+            && let Some(item) = profile.queue.item(id)?
+        {
+            return Ok(ApplicationTarget::QueuedItem { item_id: item.id });
+        }
+        if let Some(application) = profile
+            .cache
+            .read(|conn| applications::find(conn, code_or_item))?
+        {
+            return Ok(ApplicationTarget::Application {
+                application_id: application.id,
+            });
+        }
+        // A submission sent before the last sync is known by the answer stored with its item.
+        for item in profile.queue.items(false)? {
+            if item.application_code.as_deref() == Some(code_or_item)
+                && let Some(application_id) = item.application_id
+            {
+                return Ok(ApplicationTarget::Application { application_id });
+            }
+        }
+        Err(CoreError::UnknownApplication(code_or_item.to_owned()))
+    }
+
+    /// Queues a follow-up (supplement, delivery change, withdrawal, rating) on an application
+    /// or on a queued submission, then, if `send_now`, tries once to send it.
+    pub async fn follow_up(
+        &self,
+        code_or_item: &str,
+        follow_up: FollowUp,
+        files: &[(PathBuf, Option<String>)],
+        send_now: bool,
+    ) -> Result<SubmitOutcome, CoreError> {
+        let target = self.resolve_target(code_or_item)?;
+        let profile = self.active()?;
+        if let FollowUp::DeliveryChange(delivery) = &follow_up {
+            let procedure_id =
+                match target {
+                    ApplicationTarget::Application { application_id } => profile
+                        .cache
+                        .read(|conn| applications::find(conn, &application_id.to_string()))?
+                        .map(|application| application.procedure_id),
+                    ApplicationTarget::QueuedItem { item_id } => profile
+                        .queue
+                        .item(item_id)?
+                        .and_then(|item| match item.payload {
+                            ItemPayload::CreateApplication { application } => {
+                                Some(application.procedure_id)
+                            }
+                            _ => None,
+                        }),
+                };
+            if let Some(procedure) = procedure_id
+                .map(|id| profile.cache.read(|conn| catalog::procedure(conn, &id)))
+                .transpose()?
+                .flatten()
+            {
+                let errors = validate::check_delivery(&procedure, delivery);
+                if !errors.is_empty() {
+                    return Err(CoreError::InvalidSubmission(errors));
+                }
+            }
+        }
+        let mut staged = Vec::new();
+        for (path, requirement) in files {
+            staged.push(profile.queue.stage_attachment(path, requirement.clone())?);
+        }
+        let enqueued = profile
+            .queue
+            .enqueue_follow_up(target, follow_up, &staged)?;
+        self.emit(CoreEvent::QueueChanged);
+        self.after_enqueue(enqueued, send_now).await
+    }
+
+    async fn after_enqueue(
+        &self,
+        enqueued: Enqueued,
+        send_now: bool,
+    ) -> Result<SubmitOutcome, CoreError> {
+        let profile = self.active()?;
+        if send_now && profile.session.is_signed_in() {
+            // Another sender (a running drain) may hold the queue; then it sends this too.
+            if let Some(lock) = profile.queue.try_lock_sender()? {
+                let scope = enqueued.all_ids();
+                let report = profile
+                    .queue
+                    .send_pass(&lock, &profile.client, Some(&scope))
+                    .await?;
+                self.absorb(&report);
+            }
+        }
+        let item = profile
+            .queue
+            .item(enqueued.item_id)?
+            .ok_or(QueueError::NoSuchItem(enqueued.item_id))?;
+        Ok(SubmitOutcome {
+            item_id: item.id,
+            upload_ids: enqueued.upload_ids,
+            state: item.state,
+            sent: item.state == ItemState::Sent,
+            application_id: item.application_id,
+            application_code: item.application_code,
+            reason: item.reason,
+        })
+    }
+
+    /// Takes in what a send pass did: the server's answers go into the cache, events go out.
+    fn absorb(&self, report: &PassReport) {
+        let Some(profile) = &self.profile else {
+            return;
+        };
+        let mut applications_changed = false;
+        for sent in &report.sent {
+            if let ServerAnswer::Application(application) = &sent.answer {
+                // The cache is a copy; if this write fails, the next sync brings it anyway.
+                if profile
+                    .cache
+                    .write(|tx| applications::upsert(tx, application))
+                    .is_ok()
+                {
+                    applications_changed = true;
+                }
+            }
+        }
+        if !report.sent.is_empty() {
+            self.set_online(true);
+        }
+        if report.went_offline {
+            self.set_online(false);
+        }
+        if !report.sent.is_empty() || !report.needs_attention.is_empty() || report.retried > 0 {
+            self.emit(CoreEvent::QueueChanged);
+        }
+        if applications_changed {
+            self.emit(CoreEvent::ApplicationsChanged);
+        }
+        if report.end == PassEnd::PausedAuth {
+            self.emit(CoreEvent::SignInRequired);
+        }
+    }
+
+    pub fn queue_items(&self, with_discarded: bool) -> Result<Vec<QueueItem>, CoreError> {
+        Ok(self.active()?.queue.items(with_discarded)?)
+    }
+
+    pub fn queue_item(&self, id: Uuid) -> Result<Option<QueueItem>, CoreError> {
+        Ok(self.active()?.queue.item(id)?)
+    }
+
+    pub fn queue_item_events(&self, id: Uuid) -> Result<Vec<ItemEvent>, CoreError> {
+        Ok(self.active()?.queue.events(id)?)
+    }
+
+    pub fn queue_summary(&self) -> Result<QueueSummary, CoreError> {
+        Ok(self.active()?.queue.summary()?)
+    }
+
+    /// Puts a waiting or refused item back in line at once.
+    pub fn retry(&self, id: Uuid) -> Result<(), CoreError> {
+        self.active()?.queue.retry(id)?;
+        self.emit(CoreEvent::QueueChanged);
+        Ok(())
+    }
+
+    /// Discards an unsent item; the caller must have asked the person to confirm. Returns the
+    /// items that depended on it (they now need attention).
+    pub fn discard(&self, id: Uuid) -> Result<Vec<Uuid>, CoreError> {
+        let affected = self.active()?.queue.discard(id)?;
+        self.emit(CoreEvent::QueueChanged);
+        Ok(affected)
+    }
+
+    /// Sends everything queued, waiting through back-off, for at most `max_wait`.
+    pub async fn drain(&self, max_wait: Duration) -> Result<DrainOutcome, CoreError> {
+        let profile = self.active()?;
+        let deadline = tokio::time::Instant::now() + max_wait;
+        let lock = loop {
+            if let Some(lock) = profile.queue.try_lock_sender()? {
+                break lock;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(DrainOutcome {
+                    end: DrainEnd::Busy,
+                    sent: 0,
+                    retries: 0,
+                    queue: profile.queue.summary()?,
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let mut sent = 0;
+        let mut retries = 0;
+        let mut timed_out = false;
+        loop {
+            let report = profile
+                .queue
+                .send_pass(&lock, &profile.client, None)
+                .await?;
+            self.absorb(&report);
+            sent += report.sent.len();
+            retries += report.retried;
+            match report.end {
+                PassEnd::Idle | PassEnd::PausedAuth => break,
+                PassEnd::BackingOff { until } => {
+                    let wait = (until - self.options.clock.now())
+                        .to_std()
+                        .unwrap_or(Duration::ZERO);
+                    let now = tokio::time::Instant::now();
+                    if now + wait > deadline {
+                        timed_out = true;
+                        break;
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+        drop(lock);
+        let queue = profile.queue.summary()?;
+        let end = if queue.paused_auth {
+            DrainEnd::PausedAuth
+        } else if timed_out {
+            DrainEnd::TimedOut
+        } else if queue.unsent() > 0 {
+            DrainEnd::NeedsAttention
+        } else {
+            DrainEnd::Empty
+        };
+        Ok(DrainOutcome {
+            end,
+            sent,
+            retries,
+            queue,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_numbers_have_twelve_digits() {
+        assert!(is_id_number("048090001234"));
+        assert!(!is_id_number("04809000123"));
+        assert!(!is_id_number("04809000123a"));
+    }
+}

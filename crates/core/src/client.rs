@@ -1,0 +1,776 @@
+//! The portal client: contract v1 over HTTP (reqwest with rustls, tokio).
+//!
+//! Only this module talks HTTP. Every answer is decoded into the `opendvc_api` types or
+//! mapped to a [`ClientError`] with a stable code; a body that cannot be decoded becomes
+//! [`ClientError::Malformed`], never a panic.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use opendvc_api::{
+    Application, ApplicationList, Attachment, Catalog, DocumentList, ErrorCode,
+    IDEMPOTENCY_KEY_HEADER, LogoutRequest, OtpAccepted, OtpRequest, Problem, Profile,
+    RefreshRequest, SyncResponse, TokenRequest, TokenResponse,
+};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderMap, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::queue::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
+
+/// When the server asked to be retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryAfter {
+    Seconds(u64),
+    At(DateTime<Utc>),
+}
+
+impl RetryAfter {
+    fn parse(text: &str) -> Option<RetryAfter> {
+        let text = text.trim();
+        if let Ok(seconds) = text.parse::<u64>() {
+            return Some(RetryAfter::Seconds(seconds));
+        }
+        DateTime::parse_from_rfc2822(text)
+            .ok()
+            .map(|at| RetryAfter::At(at.with_timezone(&Utc)))
+    }
+
+    /// How long to wait from `now`.
+    pub fn duration_from(self, now: DateTime<Utc>) -> Duration {
+        match self {
+            RetryAfter::Seconds(seconds) => Duration::from_secs(seconds),
+            RetryAfter::At(at) => (at - now).to_std().unwrap_or(Duration::ZERO),
+        }
+    }
+}
+
+/// Errors of talking to the portal, with stable codes ([`ClientError::code`]).
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("the portal could not be reached: {0}")]
+    Network(String),
+    #[error("the portal did not answer in time")]
+    Timeout,
+    #[error("the portal failed (HTTP {status})")]
+    Server {
+        status: u16,
+        problem: Option<Box<Problem>>,
+        /// A 503 may say when to come back.
+        retry_after: Option<RetryAfter>,
+    },
+    #[error("the portal asks to wait before trying again")]
+    RateLimited { retry_after: Option<RetryAfter> },
+    #[error("the session has ended; sign in again")]
+    Unauthorized { problem: Option<Box<Problem>> },
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("the portal refused the request (HTTP {status}): {}", problem.detail.as_deref().unwrap_or(&problem.title))]
+    Validation { status: u16, problem: Box<Problem> },
+    #[error("the portal does not know this item")]
+    NotFound { problem: Option<Box<Problem>> },
+    #[error("the request conflicts with the current state: {}", problem.detail.as_deref().unwrap_or(&problem.title))]
+    Conflict { problem: Box<Problem> },
+    #[error("the portal sent an answer this app cannot read ({what})")]
+    Malformed { what: String },
+}
+
+impl ClientError {
+    /// The stable code; also the Fluent message id `error-{code}` with dashes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClientError::Network(_) => "network",
+            ClientError::Timeout => "timeout",
+            ClientError::Server { .. } => "server",
+            ClientError::RateLimited { .. } => "rate_limited",
+            ClientError::Unauthorized { .. } => "unauthorized",
+            ClientError::NotSignedIn => "not_signed_in",
+            ClientError::Validation { .. } => "validation",
+            ClientError::NotFound { .. } => "not_found",
+            ClientError::Conflict { .. } => "conflict",
+            ClientError::Malformed { .. } => "malformed",
+        }
+    }
+
+    /// The server's problem document, if it sent one.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ClientError::Server { problem, .. }
+            | ClientError::Unauthorized { problem }
+            | ClientError::NotFound { problem } => problem.as_deref(),
+            ClientError::Validation { problem, .. } | ClientError::Conflict { problem } => {
+                Some(problem)
+            }
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, for errors that came with one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Server { status, .. } | ClientError::Validation { status, .. } => {
+                Some(*status)
+            }
+            ClientError::RateLimited { .. } => Some(429),
+            ClientError::Unauthorized { .. } => Some(401),
+            ClientError::NotFound { .. } => Some(404),
+            ClientError::Conflict { .. } => Some(409),
+            _ => None,
+        }
+    }
+
+    /// Whether the portal could not be reached at all (the device is offline, or the portal
+    /// is down), as opposed to the portal answering.
+    pub fn is_offline(&self) -> bool {
+        matches!(self, ClientError::Network(_) | ClientError::Timeout)
+    }
+
+    fn from_reqwest(error: reqwest::Error) -> ClientError {
+        if error.is_timeout() {
+            ClientError::Timeout
+        } else {
+            ClientError::Network(error.to_string())
+        }
+    }
+}
+
+/// The tokens of a signed-in citizen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+/// Holds a held lock until dropped (a file lock across processes, or nothing in memory).
+#[derive(Debug)]
+pub struct RefreshGuard {
+    /// The locked file; the lock is released when it closes.
+    _held: Option<std::fs::File>,
+}
+
+impl RefreshGuard {
+    pub fn new(file: Option<std::fs::File>) -> Self {
+        RefreshGuard { _held: file }
+    }
+}
+
+/// Where the client keeps its tokens. A rotated refresh token must be stored before it is
+/// used again, and across processes only one refresh may run at a time (the refresh token
+/// rotates: a second use of the old one fails), hence [`TokenStore::lock_for_refresh`].
+pub trait TokenStore: Send + Sync + fmt::Debug {
+    /// The current tokens, read afresh (another process may have refreshed them).
+    fn current(&self) -> std::io::Result<Option<Tokens>>;
+    /// Stores new tokens durably, before returning.
+    fn save(&self, tokens: &Tokens) -> std::io::Result<()>;
+    /// Serialises refreshes; the guard releases on drop.
+    fn lock_for_refresh(&self) -> std::io::Result<RefreshGuard>;
+}
+
+/// Tokens held in memory only; for tests and one-shot tools.
+#[derive(Debug, Default)]
+pub struct MemoryTokens {
+    tokens: std::sync::Mutex<Option<Tokens>>,
+}
+
+impl MemoryTokens {
+    pub fn new(tokens: Option<Tokens>) -> Self {
+        MemoryTokens {
+            tokens: std::sync::Mutex::new(tokens),
+        }
+    }
+}
+
+impl TokenStore for MemoryTokens {
+    fn current(&self) -> std::io::Result<Option<Tokens>> {
+        Ok(self
+            .tokens
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone())
+    }
+
+    fn save(&self, tokens: &Tokens) -> std::io::Result<()> {
+        *self
+            .tokens
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(tokens.clone());
+        Ok(())
+    }
+
+    fn lock_for_refresh(&self) -> std::io::Result<RefreshGuard> {
+        Ok(RefreshGuard::new(None))
+    }
+}
+
+/// Timeouts of the client.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientConfig {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Uploads of up to 20 MiB on a slow line need longer than ordinary requests.
+    pub upload_timeout: Duration,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            upload_timeout: Duration::from_secs(300),
+        }
+    }
+}
+
+/// What `GET /v1/procedures` gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogFetch {
+    /// 304: the cached catalog is current.
+    NotModified,
+    Fresh {
+        catalog: Box<Catalog>,
+        etag: Option<String>,
+    },
+}
+
+/// A client of one portal.
+#[derive(Clone)]
+pub struct PortalClient {
+    http: reqwest::Client,
+    base: String,
+    tokens: Arc<dyn TokenStore>,
+    config: ClientConfig,
+}
+
+impl fmt::Debug for PortalClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PortalClient")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+const X_FILE_NAME: &str = "X-File-Name";
+
+async fn read_body(response: Response) -> Result<(StatusCode, HeaderMap, Vec<u8>), ClientError> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(ClientError::from_reqwest)?;
+    Ok((status, headers, body.to_vec()))
+}
+
+fn decode<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, ClientError> {
+    serde_json::from_slice(body).map_err(|error| ClientError::Malformed {
+        what: format!("{what}: {error}"),
+    })
+}
+
+fn problem_or(status: StatusCode, body: &[u8]) -> Box<Problem> {
+    match serde_json::from_slice::<Problem>(body) {
+        Ok(problem) => Box::new(problem),
+        Err(_) => {
+            let code = match status.as_u16() {
+                401 => ErrorCode::Unauthorized,
+                403 => ErrorCode::Forbidden,
+                404 => ErrorCode::NotFound,
+                409 => ErrorCode::InvalidState,
+                413 => ErrorCode::PayloadTooLarge,
+                415 => ErrorCode::UnsupportedMediaType,
+                422 => ErrorCode::ValidationFailed,
+                429 => ErrorCode::RateLimited,
+                400..=499 => ErrorCode::MalformedRequest,
+                _ => ErrorCode::Internal,
+            };
+            let mut problem =
+                Problem::new(code, format!("HTTP {status} without a problem document"));
+            problem.status = status.as_u16();
+            Box::new(problem)
+        }
+    }
+}
+
+fn error_for(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ClientError {
+    let problem = || problem_or(status, body);
+    let sent_problem = || serde_json::from_slice::<Problem>(body).ok().map(Box::new);
+    let retry_after = || {
+        headers
+            .get(RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(RetryAfter::parse)
+    };
+    match status.as_u16() {
+        401 => ClientError::Unauthorized {
+            problem: sent_problem(),
+        },
+        404 => ClientError::NotFound {
+            problem: sent_problem(),
+        },
+        409 => ClientError::Conflict { problem: problem() },
+        429 => ClientError::RateLimited {
+            retry_after: retry_after(),
+        },
+        400..=499 => ClientError::Validation {
+            status: status.as_u16(),
+            problem: problem(),
+        },
+        _ => ClientError::Server {
+            status: status.as_u16(),
+            problem: sent_problem(),
+            retry_after: retry_after(),
+        },
+    }
+}
+
+impl PortalClient {
+    /// A client of the portal at `base_url` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(
+        base_url: &str,
+        tokens: Arc<dyn TokenStore>,
+        config: ClientConfig,
+    ) -> Result<PortalClient, ClientError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(concat!("opendvc-core/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| ClientError::Network(error.to_string()))?;
+        Ok(PortalClient {
+            http,
+            base: base_url.trim_end_matches('/').to_owned(),
+            tokens,
+            config,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    async fn send_plain(&self, request: RequestBuilder) -> Result<Response, ClientError> {
+        request.send().await.map_err(ClientError::from_reqwest)
+    }
+
+    /// Sends a request built by `build` with the bearer token; on a 401 refreshes the tokens
+    /// once and resends. Returns the final status, headers and body.
+    async fn send_authed(
+        &self,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), ClientError> {
+        let tokens = self
+            .tokens
+            .current()
+            .map_err(|error| ClientError::Network(format!("token store: {error}")))?
+            .ok_or(ClientError::NotSignedIn)?;
+        let first = read_body(
+            self.send_plain(build().bearer_auth(&tokens.access_token))
+                .await?,
+        )
+        .await?;
+        if first.0 != StatusCode::UNAUTHORIZED {
+            return Ok(first);
+        }
+        let access = self.refresh(&tokens.access_token).await?;
+        read_body(self.send_plain(build().bearer_auth(access)).await?).await
+    }
+
+    /// Refreshes the tokens after `failed_access` was refused. If another process refreshed
+    /// in the meantime, its new access token is used instead of refreshing again.
+    async fn refresh(&self, failed_access: &str) -> Result<String, ClientError> {
+        let store_error =
+            |error: std::io::Error| ClientError::Network(format!("token store: {error}"));
+        let _guard = self.tokens.lock_for_refresh().map_err(store_error)?;
+        let current = self
+            .tokens
+            .current()
+            .map_err(store_error)?
+            .ok_or(ClientError::NotSignedIn)?;
+        if current.access_token != failed_access {
+            return Ok(current.access_token);
+        }
+        let response = self
+            .send_plain(
+                self.http
+                    .post(self.url("/v1/auth/refresh"))
+                    .json(&RefreshRequest {
+                        refresh_token: current.refresh_token.clone(),
+                    }),
+            )
+            .await?;
+        let (status, headers, body) = read_body(response).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        let fresh: TokenResponse = decode("token refresh", &body)?;
+        let tokens = Tokens {
+            access_token: fresh.access_token,
+            refresh_token: fresh.refresh_token,
+        };
+        // The old refresh token is dead now: store the new one before anything else.
+        self.tokens.save(&tokens).map_err(store_error)?;
+        Ok(tokens.access_token)
+    }
+
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        what: &str,
+    ) -> Result<T, ClientError> {
+        let url = self.url(path);
+        let (status, headers, body) = self.send_authed(|| self.http.get(&url)).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode(what, &body)
+    }
+
+    async fn send_idempotent<B: Serialize + Sync, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        key: Uuid,
+        body: &B,
+        what: &str,
+    ) -> Result<T, ClientError> {
+        let url = self.url(path);
+        let key = key.to_string();
+        let (status, headers, body) = self
+            .send_authed(|| {
+                self.http
+                    .request(method.clone(), &url)
+                    .header(IDEMPOTENCY_KEY_HEADER, &key)
+                    .json(body)
+            })
+            .await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode(what, &body)
+    }
+
+    /// `POST /v1/auth/otp`.
+    pub async fn request_otp(&self, id_number: &str) -> Result<OtpAccepted, ClientError> {
+        let response = self
+            .send_plain(self.http.post(self.url("/v1/auth/otp")).json(&OtpRequest {
+                id_number: id_number.to_owned(),
+            }))
+            .await?;
+        let (status, headers, body) = read_body(response).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("one-time code request", &body)
+    }
+
+    /// `POST /v1/auth/token`: exchanges a one-time code and stores the tokens.
+    pub async fn exchange_otp(&self, id_number: &str, otp: &str) -> Result<Tokens, ClientError> {
+        let response = self
+            .send_plain(
+                self.http
+                    .post(self.url("/v1/auth/token"))
+                    .json(&TokenRequest {
+                        id_number: id_number.to_owned(),
+                        otp: otp.to_owned(),
+                    }),
+            )
+            .await?;
+        let (status, headers, body) = read_body(response).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        let answer: TokenResponse = decode("sign-in", &body)?;
+        let tokens = Tokens {
+            access_token: answer.access_token,
+            refresh_token: answer.refresh_token,
+        };
+        self.tokens
+            .save(&tokens)
+            .map_err(|error| ClientError::Network(format!("token store: {error}")))?;
+        Ok(tokens)
+    }
+
+    /// `POST /v1/auth/logout`: revokes the session and its refresh token.
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        let tokens = self
+            .tokens
+            .current()
+            .map_err(|error| ClientError::Network(format!("token store: {error}")))?
+            .ok_or(ClientError::NotSignedIn)?;
+        let response = self
+            .send_plain(
+                self.http
+                    .post(self.url("/v1/auth/logout"))
+                    .bearer_auth(&tokens.access_token)
+                    .json(&LogoutRequest {
+                        refresh_token: Some(tokens.refresh_token.clone()),
+                    }),
+            )
+            .await?;
+        let (status, headers, body) = read_body(response).await?;
+        // An already-dead session is as good as a revoked one.
+        if status.is_success() || status == StatusCode::UNAUTHORIZED {
+            Ok(())
+        } else {
+            Err(error_for(status, &headers, &body))
+        }
+    }
+
+    pub async fn me(&self) -> Result<Profile, ClientError> {
+        self.get_json("/v1/me", "profile").await
+    }
+
+    pub async fn documents(&self) -> Result<DocumentList, ClientError> {
+        self.get_json("/v1/documents", "documents").await
+    }
+
+    pub async fn applications(&self) -> Result<ApplicationList, ClientError> {
+        self.get_json("/v1/applications", "application list").await
+    }
+
+    pub async fn application(&self, id: Uuid) -> Result<Application, ClientError> {
+        self.get_json(&format!("/v1/applications/{id}"), "application")
+            .await
+    }
+
+    /// `GET /v1/sync?cursor=…`.
+    pub async fn sync(&self, cursor: Option<&str>) -> Result<SyncResponse, ClientError> {
+        let url = match cursor {
+            Some(cursor) => format!(
+                "{}?cursor={}",
+                self.url("/v1/sync"),
+                utf8_percent_encode(cursor, NON_ALPHANUMERIC)
+            ),
+            None => self.url("/v1/sync"),
+        };
+        let (status, headers, body) = self.send_authed(|| self.http.get(&url)).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("sync page", &body)
+    }
+
+    /// `GET /v1/procedures` with `If-None-Match` when an ETag is known.
+    pub async fn catalog(&self, etag: Option<&str>) -> Result<CatalogFetch, ClientError> {
+        let mut request = self.http.get(self.url("/v1/procedures"));
+        if let Some(etag) = etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        let (status, headers, body) = read_body(self.send_plain(request).await?).await?;
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(CatalogFetch::NotModified);
+        }
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        let catalog: Catalog = decode("catalog", &body)?;
+        let etag = headers
+            .get(ETAG)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        Ok(CatalogFetch::Fresh {
+            catalog: Box::new(catalog),
+            etag,
+        })
+    }
+
+    /// `POST /v1/attachments` with the raw bytes; `progress` hears how much has gone out.
+    pub async fn upload_attachment(
+        &self,
+        key: Uuid,
+        bytes: Vec<u8>,
+        content_type: &str,
+        file_name: Option<&str>,
+        progress: Option<UploadProgress>,
+    ) -> Result<Attachment, ClientError> {
+        let url = self.url("/v1/attachments");
+        let key = key.to_string();
+        let encoded_name =
+            file_name.map(|name| utf8_percent_encode(name, NON_ALPHANUMERIC).to_string());
+        let body = bytes::Bytes::from(bytes);
+        let (status, headers, answer) = self
+            .send_authed(|| {
+                let mut request = self
+                    .http
+                    .post(&url)
+                    .timeout(self.config.upload_timeout)
+                    .header(IDEMPOTENCY_KEY_HEADER, &key)
+                    .header(CONTENT_TYPE, content_type)
+                    // A streamed body would otherwise go out chunked; the portal is told the
+                    // size up front, as it would be for an unstreamed one.
+                    .header(CONTENT_LENGTH, body.len())
+                    .body(upload_body(&body, progress.clone()));
+                if let Some(name) = &encoded_name {
+                    request = request.header(X_FILE_NAME, name);
+                }
+                request
+            })
+            .await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &answer));
+        }
+        decode("attachment", &answer)
+    }
+}
+
+/// Size of the pieces an upload body is streamed in; progress is reported per piece.
+const UPLOAD_CHUNK: usize = 64 * 1024;
+
+/// The body of an upload: the bytes as they are, or streamed in pieces that report progress
+/// as the connection takes them.
+fn upload_body(bytes: &bytes::Bytes, progress: Option<UploadProgress>) -> reqwest::Body {
+    let Some(progress) = progress else {
+        return reqwest::Body::from(bytes.clone());
+    };
+    let total = bytes.len();
+    let pieces: Vec<bytes::Bytes> = (0..total)
+        .step_by(UPLOAD_CHUNK)
+        .map(|start| bytes.slice(start..(start + UPLOAD_CHUNK).min(total)))
+        .collect();
+    let mut sent = 0_u64;
+    let stream = futures_util::stream::iter(pieces.into_iter().map(move |piece| {
+        sent += piece.len() as u64;
+        progress.report(sent);
+        Ok::<bytes::Bytes, std::io::Error>(piece)
+    }));
+    reqwest::Body::wrap_stream(stream)
+}
+
+impl Transport for PortalClient {
+    async fn deliver(
+        &self,
+        idempotency_key: Uuid,
+        request: OutboundRequest,
+    ) -> Result<ServerAnswer, ClientError> {
+        let application = |answer: Application| ServerAnswer::Application(Box::new(answer));
+        match request {
+            OutboundRequest::Upload {
+                bytes,
+                content_type,
+                file_name,
+                progress,
+            } => self
+                .upload_attachment(
+                    idempotency_key,
+                    bytes,
+                    &content_type,
+                    file_name.as_deref(),
+                    progress,
+                )
+                .await
+                .map(ServerAnswer::Attachment),
+            OutboundRequest::Create(body) => self
+                .send_idempotent(
+                    Method::POST,
+                    "/v1/applications",
+                    idempotency_key,
+                    &body,
+                    "new application",
+                )
+                .await
+                .map(application),
+            OutboundRequest::Supplement {
+                application_id,
+                body,
+            } => self
+                .send_idempotent(
+                    Method::POST,
+                    &format!("/v1/applications/{application_id}/supplements"),
+                    idempotency_key,
+                    &body,
+                    "supplement",
+                )
+                .await
+                .map(application),
+            OutboundRequest::DeliveryChange {
+                application_id,
+                body,
+            } => self
+                .send_idempotent(
+                    Method::PUT,
+                    &format!("/v1/applications/{application_id}/delivery"),
+                    idempotency_key,
+                    &body,
+                    "delivery change",
+                )
+                .await
+                .map(application),
+            OutboundRequest::Withdraw {
+                application_id,
+                body,
+            } => self
+                .send_idempotent(
+                    Method::POST,
+                    &format!("/v1/applications/{application_id}/withdraw"),
+                    idempotency_key,
+                    &body,
+                    "withdrawal",
+                )
+                .await
+                .map(application),
+            OutboundRequest::Rating {
+                application_id,
+                body,
+            } => self
+                .send_idempotent(
+                    Method::POST,
+                    &format!("/v1/applications/{application_id}/rating"),
+                    idempotency_key,
+                    &body,
+                    "rating",
+                )
+                .await
+                .map(application),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_accepts_seconds_and_http_dates() {
+        let now = DateTime::parse_from_rfc3339("2026-11-29T10:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        assert_eq!(
+            RetryAfter::parse("7").map(|wait| wait.duration_from(now)),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            RetryAfter::parse("Sun, 29 Nov 2026 10:00:30 GMT").map(|wait| wait.duration_from(now)),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(RetryAfter::parse("soon"), None);
+    }
+
+    #[test]
+    fn error_statuses_map_to_stable_codes() {
+        let headers = HeaderMap::new();
+        let check = |status: u16, expected: &str| {
+            let status = StatusCode::from_u16(status).expect("status");
+            assert_eq!(
+                error_for(status, &headers, b"not json").code(),
+                expected,
+                "{status}"
+            );
+        };
+        check(400, "validation");
+        check(401, "unauthorized");
+        check(403, "validation");
+        check(404, "not_found");
+        check(409, "conflict");
+        check(413, "validation");
+        check(422, "validation");
+        check(429, "rate_limited");
+        check(500, "server");
+        check(503, "server");
+    }
+}

@@ -1,0 +1,27 @@
+//! The headless OpenDVC app core: the local store (cache and outbox), the portal client, the
+//! durable submission queue, sync, change events and localised messages. It knows nothing of
+//! Tauri, windows or the DOM; the app shell and the `opendvc` CLI both drive it through
+//! [`OpenDvc`].
+//!
+//! Architecture invariants kept here:
+//! - Only [`store`] talks SQL; only [`client`] talks HTTP.
+//! - Time comes from a [`clock::Clock`] and randomness from a [`clock::Jitter`]; queue and
+//!   back-off logic never read the system clock.
+//! - The outbox is a separate database file from the cache (see [`store`] for why).
+
+pub mod app;
+pub mod client;
+pub mod clock;
+pub mod events;
+pub mod i18n;
+pub mod queue;
+pub mod session;
+pub mod store;
+pub mod sync;
+pub mod validate;
+
+pub use app::{
+    ApplicationDetail, ApplicationEntry, CoreError, Dashboard, DrainEnd, DrainOutcome, OpenDvc,
+    OpenDvcOptions, SignInReport, SignOutReport, SubmissionDraft, SubmitOutcome, SyncReport,
+};
+pub use events::CoreEvent;

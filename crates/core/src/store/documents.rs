@@ -1,0 +1,33 @@
+//! The document wallet.
+
+use opendvc_api::Document;
+use rusqlite::{Connection, params};
+
+use super::StoreError;
+
+pub fn upsert(conn: &Connection, document: &Document) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO documents (id, kind, json) VALUES (?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, json = excluded.json",
+        params![
+            document.id.to_string(),
+            document.kind,
+            serde_json::to_string(document)?
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<Document>, StoreError> {
+    let mut statement = conn.prepare_cached("SELECT json FROM documents ORDER BY kind, id")?;
+    let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
+    let mut documents = Vec::new();
+    for json in rows {
+        documents.push(serde_json::from_str(&json?)?);
+    }
+    Ok(documents)
+}
+
+pub fn count(conn: &Connection) -> Result<u64, StoreError> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM documents", [], |row| row.get(0))?)
+}

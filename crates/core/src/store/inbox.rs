@@ -1,0 +1,47 @@
+//! The inbox: messages for the citizen, deduplicated by id.
+
+use opendvc_api::InboxItem;
+use rusqlite::{Connection, params};
+
+use super::StoreError;
+
+/// Adds or updates an item; the read flag of a known item is kept.
+pub fn upsert(conn: &Connection, item: &InboxItem) -> Result<(), StoreError> {
+    let category = serde_json::to_value(item.category)?
+        .as_str()
+        .unwrap_or("unknown")
+        .to_owned();
+    conn.execute(
+        "INSERT INTO inbox (id, at, category, application_id, json) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET at = excluded.at, category = excluded.category,
+             application_id = excluded.application_id, json = excluded.json",
+        params![
+            item.id.to_string(),
+            item.at.to_rfc3339(),
+            category,
+            item.application_id.map(|id| id.to_string()),
+            serde_json::to_string(item)?
+        ],
+    )?;
+    Ok(())
+}
+
+/// The newest `limit` items, newest first.
+pub fn latest(conn: &Connection, limit: u32) -> Result<Vec<InboxItem>, StoreError> {
+    let mut statement =
+        conn.prepare_cached("SELECT json FROM inbox ORDER BY at DESC, id LIMIT ?1")?;
+    let rows = statement.query_map(params![limit], |row| row.get::<_, String>(0))?;
+    let mut items = Vec::new();
+    for json in rows {
+        items.push(serde_json::from_str(&json?)?);
+    }
+    Ok(items)
+}
+
+pub fn unread_count(conn: &Connection) -> Result<u64, StoreError> {
+    Ok(
+        conn.query_row("SELECT COUNT(*) FROM inbox WHERE read = 0", [], |row| {
+            row.get(0)
+        })?,
+    )
+}

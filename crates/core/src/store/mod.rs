@@ -1,0 +1,460 @@
+//! The local store: two SQLite files per profile.
+//!
+//! Only this module talks SQL. Each table has its own module with its SQL and row types.
+//!
+//! # Why the outbox is a separate file
+//!
+//! The submission queue (outbox) lives in its own SQLite file, `outbox.db`, apart from the
+//! cache, `cache.db`. The cache holds only copies of what the server already knows (profile,
+//! documents, catalog, applications, inbox, sync cursor), so when it is corrupt or unreadable
+//! it can be moved aside (renamed `cache.db.corrupt-<timestamp>`) and rebuilt by a full sync
+//! from the server. The outbox holds the one thing the server does not know yet — the person's
+//! unsent submissions — and must never be thrown away with the cache. Keeping them in
+//! separate files means a damaged cache page can never take a queued item with it, and the
+//! rebuild needs no surgery inside a damaged database. The outbox also gets the stricter
+//! `synchronous=FULL`, which the cache does not need.
+
+pub mod applications;
+pub mod catalog;
+pub mod documents;
+pub mod inbox;
+pub mod meta;
+pub mod outbox;
+pub mod profile;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+
+/// Errors of the local store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the local database {path} is damaged or not a database: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("local database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("could not bring the local database up to date: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("a stored record could not be read back: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("file system error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    fn is_corruption(error: &rusqlite::Error) -> bool {
+        matches!(
+            error.sqlite_error_code(),
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)
+        )
+    }
+}
+
+/// Cache schema, append-only: never edit a migration that has shipped, add a new one.
+const CACHE_MIGRATIONS: &[M<'static>] = &[M::up(
+    "CREATE TABLE profile (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        json TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        json TEXT NOT NULL
+    );
+    CREATE TABLE procedures (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        json TEXT NOT NULL
+    );
+    CREATE TABLE catalog_meta (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version TEXT NOT NULL,
+        etag TEXT,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE TABLE applications (
+        id TEXT PRIMARY KEY,
+        code TEXT NOT NULL,
+        status TEXT NOT NULL,
+        submitted_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        json TEXT NOT NULL
+    );
+    CREATE INDEX applications_by_code ON applications (code);
+    CREATE INDEX applications_by_submission ON applications (submitted_at);
+    CREATE TABLE inbox (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        category TEXT NOT NULL,
+        application_id TEXT,
+        read INTEGER NOT NULL DEFAULT 0,
+        json TEXT NOT NULL
+    );
+    CREATE INDEX inbox_by_time ON inbox (at);
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );",
+)];
+
+/// Outbox schema, append-only.
+const OUTBOX_MIGRATIONS: &[M<'static>] = &[M::up(
+    "CREATE TABLE items (
+        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,
+        application_id TEXT,
+        application_code TEXT,
+        result TEXT,
+        bytes_total INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX items_by_state ON items (state, position);
+    CREATE TABLE item_dependencies (
+        item_id TEXT NOT NULL REFERENCES items (id),
+        depends_on TEXT NOT NULL REFERENCES items (id),
+        PRIMARY KEY (item_id, depends_on)
+    );
+    CREATE INDEX dependencies_by_parent ON item_dependencies (depends_on);
+    CREATE TABLE item_events (
+        item_id TEXT NOT NULL REFERENCES items (id),
+        at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        detail TEXT
+    );
+    CREATE INDEX item_events_by_item ON item_events (item_id);
+    CREATE TABLE queue_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );",
+)];
+
+pub(crate) fn cache_migrations() -> Migrations<'static> {
+    Migrations::from_slice(CACHE_MIGRATIONS)
+}
+
+pub(crate) fn outbox_migrations() -> Migrations<'static> {
+    Migrations::from_slice(OUTBOX_MIGRATIONS)
+}
+
+/// How durable commits must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    /// `synchronous=NORMAL`: a power cut may lose the last commits, never corrupt. Fine for a
+    /// cache that the server can refill.
+    Cache,
+    /// `synchronous=FULL`: a commit is on disk before it returns. The queue needs it: the UI
+    /// says "saved" only after the commit.
+    Queue,
+}
+
+fn open_checked(
+    path: &Path,
+    durability: Durability,
+    migrations: &Migrations<'static>,
+) -> Result<Connection, StoreError> {
+    let corrupt = |error: &rusqlite::Error| StoreError::Corrupt {
+        path: path.to_owned(),
+        reason: error.to_string(),
+    };
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|error| {
+        if StoreError::is_corruption(&error) {
+            corrupt(&error)
+        } else {
+            StoreError::Sqlite(error)
+        }
+    })?;
+    let setup = |conn: &Connection| -> Result<(), rusqlite::Error> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        let synchronous = match durability {
+            Durability::Cache => "NORMAL",
+            Durability::Queue => "FULL",
+        };
+        conn.pragma_update(None, "synchronous", synchronous)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    };
+    setup(&conn).map_err(|error| {
+        if StoreError::is_corruption(&error) {
+            corrupt(&error)
+        } else {
+            StoreError::Sqlite(error)
+        }
+    })?;
+    let verdict: Result<Vec<String>, rusqlite::Error> = conn
+        .prepare("PRAGMA quick_check")
+        .and_then(|mut statement| {
+            statement
+                .query_map([], |row| row.get::<_, String>(0))?
+                .collect()
+        });
+    match verdict {
+        Ok(lines) if lines.len() == 1 && lines[0] == "ok" => {}
+        Ok(lines) => {
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                reason: lines.join("; "),
+            });
+        }
+        Err(error) if StoreError::is_corruption(&error) => return Err(corrupt(&error)),
+        Err(error) => return Err(StoreError::Sqlite(error)),
+    }
+    migrations
+        .to_latest(&mut conn)
+        .map_err(|error| match &error {
+            rusqlite_migration::Error::RusqliteError { err, .. }
+                if StoreError::is_corruption(err) =>
+            {
+                corrupt(err)
+            }
+            _ => StoreError::Migration(error),
+        })?;
+    Ok(conn)
+}
+
+/// The cache database of one profile: copies of server state, rebuildable by a full sync.
+#[derive(Debug)]
+pub struct Cache {
+    conn: Mutex<Connection>,
+}
+
+/// What opening the cache found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheOpening {
+    /// The cache opened as it was.
+    Intact,
+    /// The cache was damaged; it was moved to `moved_to` and a new, empty one created. A full
+    /// sync refills it.
+    Rebuilt { moved_to: PathBuf, reason: String },
+}
+
+impl Cache {
+    /// Opens the cache at `path`. A damaged or unreadable file is moved aside to
+    /// `<name>.corrupt-<timestamp>` (with its `-wal` and `-shm` files) and a new one is created.
+    pub fn open_or_rebuild(
+        path: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<(Cache, CacheOpening), StoreError> {
+        match open_checked(path, Durability::Cache, &cache_migrations()) {
+            Ok(conn) => Ok((Cache::wrap(conn), CacheOpening::Intact)),
+            Err(StoreError::Corrupt { reason, .. }) => {
+                let stamp = now.format("%Y%m%dT%H%M%S%.3fZ");
+                let file_name = path
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "cache.db".to_owned());
+                let moved_to = path.with_file_name(format!("{file_name}.corrupt-{stamp}"));
+                std::fs::rename(path, &moved_to)?;
+                for suffix in ["-wal", "-shm"] {
+                    let side = path.with_file_name(format!("{file_name}{suffix}"));
+                    if side.exists() {
+                        let side_moved =
+                            path.with_file_name(format!("{file_name}.corrupt-{stamp}{suffix}"));
+                        std::fs::rename(&side, side_moved)?;
+                    }
+                }
+                let conn = open_checked(path, Durability::Cache, &cache_migrations())?;
+                Ok((
+                    Cache::wrap(conn),
+                    CacheOpening::Rebuilt { moved_to, reason },
+                ))
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// An empty cache in memory, for tests and benchmarks.
+    pub fn in_memory() -> Result<Cache, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        cache_migrations().to_latest(&mut conn)?;
+        Ok(Cache::wrap(conn))
+    }
+
+    fn wrap(conn: Connection) -> Cache {
+        Cache {
+            conn: Mutex::new(conn),
+        }
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `read` on the cache connection.
+    pub fn read<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        read(&self.conn())
+    }
+
+    /// Runs `write` in one transaction: all of it is stored, or none.
+    pub fn write<T>(
+        &self,
+        write: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        let value = write(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Applies one page of `/v1/sync` and stores its cursor in the same transaction, so the
+    /// cursor never runs ahead of the data (a crash between pages resumes at the last page).
+    pub fn apply_sync_page(
+        &self,
+        page: &opendvc_api::SyncResponse,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            if let Some(profile) = &page.profile {
+                profile::save(tx, profile)?;
+            }
+            for application in &page.applications {
+                applications::upsert(tx, application)?;
+            }
+            for document in &page.documents {
+                documents::upsert(tx, document)?;
+            }
+            for item in &page.inbox {
+                inbox::upsert(tx, item)?;
+            }
+            meta::set(tx, meta::SYNC_CURSOR, &page.cursor)?;
+            meta::set(tx, meta::LAST_SYNC_AT, &time_text(now))?;
+            Ok(())
+        })
+    }
+}
+
+/// The outbox database of one profile: the durable submission queue.
+#[derive(Debug)]
+pub struct Outbox {
+    conn: Mutex<Connection>,
+}
+
+impl Outbox {
+    /// Opens the outbox at `path`. A damaged outbox is an error, never moved aside: it holds
+    /// the person's unsent work.
+    pub fn open(path: &Path) -> Result<Outbox, StoreError> {
+        let conn = open_checked(path, Durability::Queue, &outbox_migrations())?;
+        Ok(Outbox {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `read` on the outbox connection.
+    pub fn read<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        read(&self.conn())
+    }
+
+    /// Runs `write` in one transaction: all of it is stored, or none.
+    pub fn write<T>(
+        &self,
+        write: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        let value = write(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+/// Stores a time as RFC 3339 text, which sorts in time order for one offset.
+pub(crate) fn time_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_migrations_are_valid() {
+        cache_migrations()
+            .validate()
+            .expect("cache migrations apply cleanly to an empty database");
+    }
+
+    #[test]
+    fn outbox_migrations_are_valid() {
+        outbox_migrations()
+            .validate()
+            .expect("outbox migrations apply cleanly to an empty database");
+    }
+
+    #[test]
+    fn outbox_is_opened_with_full_synchronous_and_wal() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let outbox = Outbox::open(&dir.path().join("outbox.db")).expect("opens");
+        let conn = outbox.conn();
+        let synchronous: i64 = conn
+            .query_row("PRAGMA synchronous", [], |row| row.get(0))
+            .expect("reads pragma");
+        let journal: String = conn
+            .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+            .expect("reads pragma");
+        assert_eq!(synchronous, 2, "synchronous=FULL is 2");
+        assert_eq!(journal, "wal");
+    }
+
+    #[test]
+    fn garbage_cache_file_is_moved_aside_and_replaced() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("cache.db");
+        std::fs::write(&path, vec![0x5a; 8192]).expect("writes garbage");
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-29T10:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let (_cache, opening) = Cache::open_or_rebuild(&path, now).expect("rebuilds");
+        let CacheOpening::Rebuilt { moved_to, .. } = opening else {
+            panic!("a garbage file must be detected, got {opening:?}");
+        };
+        assert!(moved_to.exists(), "the damaged file is kept for inspection");
+        assert!(
+            moved_to
+                .to_string_lossy()
+                .contains("cache.db.corrupt-20261129T100000"),
+            "named with a timestamp: {}",
+            moved_to.display()
+        );
+    }
+
+    #[test]
+    fn garbage_outbox_is_an_error_not_a_rebuild() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("outbox.db");
+        std::fs::write(&path, vec![0x5a; 8192]).expect("writes garbage");
+        let error = Outbox::open(&path).expect_err("a damaged outbox is reported");
+        assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
+        assert!(path.exists(), "the outbox file is left in place");
+    }
+}

@@ -1,0 +1,516 @@
+//! The outbox tables: queued items, their dependencies, their state history, and the queue's
+//! own flags. Every state change is one transaction that also appends to `item_events`.
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use uuid::Uuid;
+
+use super::{StoreError, time_text};
+use crate::queue::{ItemEvent, ItemPayload, ItemState, QueueItem, Reason};
+
+/// Queue flag: the sender is paused until the person signs in again.
+pub const PAUSED_AUTH: &str = "paused_auth";
+
+/// An item about to be enqueued.
+#[derive(Debug, Clone)]
+pub struct NewItem {
+    pub id: Uuid,
+    pub payload: ItemPayload,
+    pub depends_on: Vec<Uuid>,
+    pub bytes_total: u64,
+}
+
+const ITEM_COLUMNS: &str = "position, id, payload, state, attempts, next_attempt_at, reason,
+    application_id, application_code, result, bytes_total, created_at, updated_at";
+
+fn millis(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+fn from_millis(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+fn parse_uuid(text: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(text).map_err(|error| {
+        StoreError::Json(serde::de::Error::custom(format!(
+            "bad item id {text}: {error}"
+        )))
+    })
+}
+
+struct RawItem {
+    position: i64,
+    id: String,
+    payload: String,
+    state: String,
+    attempts: i64,
+    next_attempt_at: i64,
+    reason: Option<String>,
+    application_id: Option<String>,
+    application_code: Option<String>,
+    result: Option<String>,
+    bytes_total: i64,
+    created_at: String,
+    updated_at: String,
+}
+
+fn raw(row: &Row<'_>) -> rusqlite::Result<RawItem> {
+    Ok(RawItem {
+        position: row.get(0)?,
+        id: row.get(1)?,
+        payload: row.get(2)?,
+        state: row.get(3)?,
+        attempts: row.get(4)?,
+        next_attempt_at: row.get(5)?,
+        reason: row.get(6)?,
+        application_id: row.get(7)?,
+        application_code: row.get(8)?,
+        result: row.get(9)?,
+        bytes_total: row.get(10)?,
+        created_at: row.get(11)?,
+        updated_at: row.get(12)?,
+    })
+}
+
+fn finish(conn: &Connection, raw: RawItem) -> Result<QueueItem, StoreError> {
+    let id = parse_uuid(&raw.id)?;
+    let mut statement = conn.prepare_cached(
+        "SELECT depends_on FROM item_dependencies WHERE item_id = ?1 ORDER BY depends_on",
+    )?;
+    let depends_on = statement
+        .query_map(params![raw.id], |row| row.get::<_, String>(0))?
+        .map(|text| parse_uuid(&text?))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(QueueItem {
+        position: raw.position,
+        id,
+        payload: serde_json::from_str(&raw.payload)?,
+        state: ItemState::parse(&raw.state).ok_or_else(|| {
+            StoreError::Json(serde::de::Error::custom(format!(
+                "unknown item state {}",
+                raw.state
+            )))
+        })?,
+        attempts: u32::try_from(raw.attempts).unwrap_or(u32::MAX),
+        next_attempt_at: from_millis(raw.next_attempt_at),
+        reason: raw
+            .reason
+            .map(|json| serde_json::from_str::<Reason>(&json))
+            .transpose()?,
+        application_id: raw
+            .application_id
+            .map(|text| parse_uuid(&text))
+            .transpose()?,
+        application_code: raw.application_code,
+        result: raw
+            .result
+            .map(|json| serde_json::from_str(&json))
+            .transpose()?,
+        bytes_total: u64::try_from(raw.bytes_total).unwrap_or(0),
+        depends_on,
+        created_at: raw.created_at,
+        updated_at: raw.updated_at,
+    })
+}
+
+fn record(
+    conn: &Connection,
+    id: Uuid,
+    state: ItemState,
+    detail: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO item_events (item_id, at, state, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![id.to_string(), time_text(now), state.as_str(), detail],
+    )?;
+    Ok(())
+}
+
+/// Inserts items and their dependencies (call inside a transaction: all or none).
+pub fn insert(conn: &Connection, items: &[NewItem], now: DateTime<Utc>) -> Result<(), StoreError> {
+    for item in items {
+        conn.execute(
+            "INSERT INTO items (id, kind, payload, state, bytes_total, created_at, updated_at)
+             VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?5)",
+            params![
+                item.id.to_string(),
+                item.payload.kind().as_str(),
+                serde_json::to_string(&item.payload)?,
+                i64::try_from(item.bytes_total).unwrap_or(i64::MAX),
+                time_text(now)
+            ],
+        )?;
+        for parent in &item.depends_on {
+            conn.execute(
+                "INSERT OR IGNORE INTO item_dependencies (item_id, depends_on) VALUES (?1, ?2)",
+                params![item.id.to_string(), parent.to_string()],
+            )?;
+        }
+        record(conn, item.id, ItemState::Queued, Some("enqueued"), now)?;
+    }
+    Ok(())
+}
+
+pub fn get(conn: &Connection, id: Uuid) -> Result<Option<QueueItem>, StoreError> {
+    let raw = conn
+        .query_row(
+            &format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = ?1"),
+            params![id.to_string()],
+            raw,
+        )
+        .optional()?;
+    raw.map(|raw| finish(conn, raw)).transpose()
+}
+
+/// Items in queue order; discarded items only when asked for.
+pub fn list(conn: &Connection, with_discarded: bool) -> Result<Vec<QueueItem>, StoreError> {
+    let sql = if with_discarded {
+        format!("SELECT {ITEM_COLUMNS} FROM items ORDER BY position")
+    } else {
+        format!("SELECT {ITEM_COLUMNS} FROM items WHERE state != 'discarded' ORDER BY position")
+    };
+    let mut statement = conn.prepare_cached(&sql)?;
+    let raws = statement
+        .query_map([], raw)?
+        .collect::<Result<Vec<_>, _>>()?;
+    raws.into_iter().map(|raw| finish(conn, raw)).collect()
+}
+
+/// The first item that may be sent now: queued, due, and with every item it depends on sent.
+/// With `scope`, only items whose id is in it.
+pub fn next_ready(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    scope: Option<&[Uuid]>,
+) -> Result<Option<QueueItem>, StoreError> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {ITEM_COLUMNS} FROM items i
+         WHERE state = 'queued' AND next_attempt_at <= ?1
+           AND NOT EXISTS (
+               SELECT 1 FROM item_dependencies d JOIN items p ON p.id = d.depends_on
+               WHERE d.item_id = i.id AND p.state != 'sent')
+         ORDER BY position"
+    ))?;
+    let mut rows = statement.query(params![millis(now)])?;
+    while let Some(row) = rows.next()? {
+        let raw = raw(row)?;
+        let in_scope = match scope {
+            None => true,
+            Some(ids) => ids.iter().any(|id| id.to_string() == raw.id),
+        };
+        if in_scope {
+            return finish(conn, raw).map(Some);
+        }
+    }
+    Ok(None)
+}
+
+/// When the earliest queued item whose parents are all sent becomes due.
+pub fn earliest_due(
+    conn: &Connection,
+    scope: Option<&[Uuid]>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, next_attempt_at FROM items i
+         WHERE state = 'queued'
+           AND NOT EXISTS (
+               SELECT 1 FROM item_dependencies d JOIN items p ON p.id = d.depends_on
+               WHERE d.item_id = i.id AND p.state != 'sent')
+         ORDER BY next_attempt_at",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        let at: i64 = row.get(1)?;
+        let in_scope = match scope {
+            None => true,
+            Some(ids) => ids.iter().any(|each| each.to_string() == id),
+        };
+        if in_scope {
+            return Ok(Some(from_millis(at)));
+        }
+    }
+    Ok(None)
+}
+
+/// `queued` → `sending`; false when the item was not queued (then it must not be sent).
+pub fn mark_sending(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    let changed = tx.execute(
+        "UPDATE items SET state = 'sending', updated_at = ?2 WHERE id = ?1 AND state = 'queued'",
+        params![id.to_string(), time_text(now)],
+    )?;
+    if changed == 1 {
+        record(&tx, id, ItemState::Sending, None, now)?;
+    }
+    tx.commit()?;
+    Ok(changed == 1)
+}
+
+/// `sending` → `sent`, with what the server answered, in one transaction: after a crash the
+/// item is either still `sending` (and is resent with the same key) or `sent` with its answer.
+pub fn mark_sent(
+    conn: &Connection,
+    id: Uuid,
+    application: Option<(Uuid, &str)>,
+    result: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "UPDATE items SET state = 'sent', reason = NULL, application_id = ?2,
+             application_code = ?3, result = ?4, updated_at = ?5
+         WHERE id = ?1 AND state = 'sending'",
+        params![
+            id.to_string(),
+            application.map(|(id, _)| id.to_string()),
+            application.map(|(_, code)| code.to_owned()),
+            serde_json::to_string(result)?,
+            time_text(now)
+        ],
+    )?;
+    record(&tx, id, ItemState::Sent, None, now)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// `sending` → `queued` for a later attempt.
+pub fn schedule_retry(
+    conn: &Connection,
+    id: Uuid,
+    attempts: u32,
+    next_attempt_at: DateTime<Utc>,
+    reason: &Reason,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    let reason_json = serde_json::to_string(reason)?;
+    tx.execute(
+        "UPDATE items SET state = 'queued', attempts = ?2, next_attempt_at = ?3, reason = ?4,
+             updated_at = ?5
+         WHERE id = ?1 AND state = 'sending'",
+        params![
+            id.to_string(),
+            attempts,
+            millis(next_attempt_at),
+            reason_json,
+            time_text(now)
+        ],
+    )?;
+    record(&tx, id, ItemState::Queued, Some(&reason.code), now)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// `sending` → `queued` without counting an attempt (the queue paused for sign-in), and the
+/// pause flag set, in one transaction.
+pub fn pause_for_auth(
+    conn: &Connection,
+    id: Uuid,
+    reason: &Reason,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "UPDATE items SET state = 'queued', reason = ?2, updated_at = ?3
+         WHERE id = ?1 AND state = 'sending'",
+        params![
+            id.to_string(),
+            serde_json::to_string(reason)?,
+            time_text(now)
+        ],
+    )?;
+    record(&tx, id, ItemState::Queued, Some(&reason.code), now)?;
+    set_flag(&tx, PAUSED_AUTH, &time_text(now))?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// `sending` → `needs_attention` with the server's reason.
+pub fn mark_attention(
+    conn: &Connection,
+    id: Uuid,
+    reason: &Reason,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "UPDATE items SET state = 'needs_attention', reason = ?2, updated_at = ?3
+         WHERE id = ?1 AND state IN ('sending', 'queued')",
+        params![
+            id.to_string(),
+            serde_json::to_string(reason)?,
+            time_text(now)
+        ],
+    )?;
+    record(&tx, id, ItemState::NeedsAttention, Some(&reason.code), now)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Puts an item back in line at once (the person asked to retry). Returns false if the item
+/// is not waiting or needing attention.
+pub fn requeue(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    let changed = tx.execute(
+        "UPDATE items SET state = 'queued', attempts = 0, next_attempt_at = 0, updated_at = ?2
+         WHERE id = ?1 AND state IN ('queued', 'needs_attention')",
+        params![id.to_string(), time_text(now)],
+    )?;
+    if changed == 1 {
+        record(&tx, id, ItemState::Queued, Some("retry_requested"), now)?;
+    }
+    tx.commit()?;
+    Ok(changed == 1)
+}
+
+/// Discards an unsent item. Items that depend on it can never be sent any more: they are
+/// marked as needing attention with `reason`, in the same transaction. Returns those items.
+pub fn discard(
+    conn: &Connection,
+    id: Uuid,
+    dependents_reason: &Reason,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<Uuid>>, StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    let changed = tx.execute(
+        "UPDATE items SET state = 'discarded', updated_at = ?2
+         WHERE id = ?1 AND state IN ('queued', 'needs_attention')",
+        params![id.to_string(), time_text(now)],
+    )?;
+    if changed == 0 {
+        tx.commit()?;
+        return Ok(None);
+    }
+    record(
+        &tx,
+        id,
+        ItemState::Discarded,
+        Some("discarded_by_person"),
+        now,
+    )?;
+    let dependents: Vec<String> = {
+        let mut statement = tx.prepare_cached(
+            "SELECT i.id FROM item_dependencies d JOIN items i ON i.id = d.item_id
+             WHERE d.depends_on = ?1 AND i.state = 'queued'",
+        )?;
+        statement
+            .query_map(params![id.to_string()], |row| row.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    let reason_json = serde_json::to_string(dependents_reason)?;
+    let mut affected = Vec::new();
+    for dependent in dependents {
+        tx.execute(
+            "UPDATE items SET state = 'needs_attention', reason = ?2, updated_at = ?3
+             WHERE id = ?1",
+            params![dependent, reason_json, time_text(now)],
+        )?;
+        let dependent = parse_uuid(&dependent)?;
+        record(
+            &tx,
+            dependent,
+            ItemState::NeedsAttention,
+            Some(&dependents_reason.code),
+            now,
+        )?;
+        affected.push(dependent);
+    }
+    tx.commit()?;
+    Ok(Some(affected))
+}
+
+/// Items left in `sending` by a sender that died mid-request go back to `queued`, due at once;
+/// they are resent with the same `Idempotency-Key`. Only the holder of the sender lock may
+/// call this, so no live sender is sending them.
+pub fn recover_sending(conn: &Connection, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    let ids: Vec<String> = {
+        let mut statement = tx.prepare_cached("SELECT id FROM items WHERE state = 'sending'")?;
+        statement
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    for id in &ids {
+        tx.execute(
+            "UPDATE items SET state = 'queued', next_attempt_at = 0, updated_at = ?2 WHERE id = ?1",
+            params![id, time_text(now)],
+        )?;
+        record(
+            &tx,
+            parse_uuid(id)?,
+            ItemState::Queued,
+            Some("recovered_after_interruption"),
+            now,
+        )?;
+    }
+    tx.commit()?;
+    Ok(ids.len())
+}
+
+/// Number of items per state.
+pub fn count_by_state(conn: &Connection) -> Result<Vec<(ItemState, u64)>, StoreError> {
+    let mut statement =
+        conn.prepare_cached("SELECT state, COUNT(*) FROM items GROUP BY state ORDER BY state")?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, u64>(1)?))
+    })?;
+    let mut counts = Vec::new();
+    for row in rows {
+        let (state, count) = row?;
+        if let Some(state) = ItemState::parse(&state) {
+            counts.push((state, count));
+        }
+    }
+    Ok(counts)
+}
+
+/// The state history of an item, oldest first.
+pub fn events(conn: &Connection, id: Uuid) -> Result<Vec<ItemEvent>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT at, state, detail FROM item_events WHERE item_id = ?1 ORDER BY rowid",
+    )?;
+    let rows = statement.query_map(params![id.to_string()], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut events = Vec::new();
+    for row in rows {
+        let (at, state, detail) = row?;
+        if let Some(state) = ItemState::parse(&state) {
+            events.push(ItemEvent { at, state, detail });
+        }
+    }
+    Ok(events)
+}
+
+pub fn flag(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM queue_meta WHERE key = ?1",
+            params![key],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+pub fn set_flag(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO queue_meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+pub fn clear_flag(conn: &Connection, key: &str) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM queue_meta WHERE key = ?1", params![key])?;
+    Ok(())
+}

@@ -1,0 +1,528 @@
+//! The façade: sync with cursors, the cache rebuild with the outbox intact, offline
+//! validation, overlays, drain and sign-out.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use opendvc_api::{
+    AttachmentRef, Catalog, DeliveryChoice, DeliveryMethod, DeliveryOptions, Document,
+    DocumentSource, FieldKind, FieldOption, FormField, LocalizedText, OnlineLevel, Procedure,
+    ProcessingDays, RequiredDocument, SyncResponse,
+};
+use opendvc_core::clock::RandomJitter;
+use opendvc_core::queue::{BackoffPolicy, ItemPayload, ItemState};
+use opendvc_core::session::{DataDir, Session};
+use opendvc_core::{CoreError, CoreEvent, DrainEnd, OpenDvc, OpenDvcOptions, SubmissionDraft};
+use support::{Canned, TestServer, application, local};
+use uuid::Uuid;
+
+fn text(vi: &str, en: &str) -> LocalizedText {
+    LocalizedText {
+        vi: vi.into(),
+        en: en.into(),
+        id: None,
+    }
+}
+
+fn procedure() -> Procedure {
+    let field = |id: &str, kind: FieldKind, required: bool| FormField {
+        id: id.into(),
+        label: text(id, id),
+        kind,
+        required,
+        options: Vec::new(),
+        prefill: None,
+        max_length: Some(100),
+    };
+    let mut reason = field("reason", FieldKind::Select, true);
+    reason.options = vec![
+        FieldOption {
+            value: "expired".into(),
+            label: text("Hết hạn", "Expired"),
+        },
+        FieldOption {
+            value: "damaged".into(),
+            label: text("Hư hỏng", "Damaged"),
+        },
+    ];
+    Procedure {
+        id: "id-card-renewal".into(),
+        code: "1.001612".into(),
+        name: text("Cấp đổi thẻ căn cước", "ID card renewal"),
+        agency: text("Công an", "Police"),
+        sector: "identity".into(),
+        online_level: OnlineLevel::Full,
+        fees: Vec::new(),
+        processing_days: ProcessingDays {
+            in_person: 7,
+            online: 7,
+        },
+        required_documents: vec![
+            RequiredDocument {
+                id: "old-card".into(),
+                name: text("Thẻ cũ", "Old card"),
+                required: true,
+                wallet_kind: Some("id_card".into()),
+            },
+            RequiredDocument {
+                id: "photo".into(),
+                name: text("Ảnh", "Photo"),
+                required: true,
+                wallet_kind: None,
+            },
+        ],
+        form_fields: vec![
+            field("fullName", FieldKind::Text, true),
+            reason,
+            field("birthDate", FieldKind::Date, false),
+        ],
+        delivery: DeliveryOptions {
+            counter: true,
+            post: false,
+            post_fee: 0,
+            post_subsidy: 0,
+        },
+        keywords: Vec::new(),
+    }
+}
+
+fn wallet_card() -> Document {
+    Document {
+        id: Uuid::from_u128(7),
+        kind: "id_card".into(),
+        number: "048090001234".into(),
+        issued_on: chrono::NaiveDate::from_ymd_opt(2016, 5, 1).expect("date"),
+        expires_on: None,
+        issuer: "Cục Cảnh sát".into(),
+        classes: Vec::new(),
+        source: DocumentSource::Warehouse,
+        updated_at: local("2026-11-29T10:00:00+07:00"),
+    }
+}
+
+fn page(cursor: &str, has_more: bool, applications: Vec<opendvc_api::Application>) -> Canned {
+    let page = SyncResponse {
+        cursor: cursor.into(),
+        has_more,
+        profile: None,
+        applications,
+        documents: vec![wallet_card()],
+        inbox: Vec::new(),
+    };
+    Canned::json(200, &serde_json::to_string(&page).expect("serialises"))
+}
+
+fn catalog_answer() -> Canned {
+    let catalog = Catalog {
+        version: "v1".into(),
+        items: vec![procedure()],
+    };
+    let mut answer = Canned::json(200, &serde_json::to_string(&catalog).expect("serialises"));
+    answer.headers.push(("ETag".into(), "\"v1\"".into()));
+    answer
+}
+
+fn server_application(code: &str) -> opendvc_api::Application {
+    application(Uuid::new_v4(), code, "id-card-renewal", BTreeMap::new())
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    server: TestServer,
+}
+
+impl Fixture {
+    async fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = TestServer::start().await;
+        DataDir::new(dir.path())
+            .session_file()
+            .save(&Session {
+                portal_url: server.base_url.clone(),
+                profile_key: "test-profile".into(),
+                id_number: "048090001234".into(),
+                access_token: Some("access".into()),
+                refresh_token: Some("refresh".into()),
+            })
+            .expect("session saved");
+        Fixture { dir, server }
+    }
+
+    fn open(&self) -> OpenDvc {
+        let mut options = OpenDvcOptions::new(DataDir::new(self.dir.path()));
+        options.backoff = BackoffPolicy::new(
+            Duration::from_millis(5),
+            Duration::from_millis(20),
+            Arc::new(RandomJitter::seeded(1)),
+        );
+        OpenDvc::open(options).expect("core opens")
+    }
+
+    /// A valid draft: the photo is a file, the old card comes from the wallet.
+    fn complete_draft(&self) -> SubmissionDraft {
+        let photo = self.dir.path().join("photo.png");
+        std::fs::write(&photo, b"png bytes").expect("writes");
+        let mut complete = draft();
+        complete.files = vec![(photo, Some("photo".into()))];
+        complete
+    }
+
+    /// Opens the core and runs a first sync that brings one application and the catalog.
+    async fn synced(&self) -> OpenDvc {
+        self.server.answer(
+            "/v1/sync",
+            page("c1", false, vec![server_application("A-1")]),
+        );
+        self.server.answer("/v1/procedures", catalog_answer());
+        let core = self.open();
+        core.sync_now().await.expect("first sync");
+        core
+    }
+}
+
+fn draft() -> SubmissionDraft {
+    SubmissionDraft {
+        procedure_id: "id-card-renewal".into(),
+        form: BTreeMap::from([
+            ("fullName".to_owned(), "Nguyễn Thị Mai".to_owned()),
+            ("reason".to_owned(), "expired".to_owned()),
+        ]),
+        files: Vec::new(),
+        delivery: DeliveryChoice {
+            method: DeliveryMethod::Counter,
+            address: None,
+        },
+    }
+}
+
+#[tokio::test]
+async fn sync_pulls_every_page_and_stores_the_cursor_with_each() {
+    let fixture = Fixture::new().await;
+    fixture.server.answer(
+        "/v1/sync",
+        page("c1", true, vec![server_application("A-1")]),
+    );
+    fixture.server.answer(
+        "/v1/sync",
+        page("c2", false, vec![server_application("A-2")]),
+    );
+    fixture.server.answer("/v1/procedures", catalog_answer());
+    let core = fixture.open();
+    let report = core.sync_now().await.expect("syncs");
+    assert_eq!(report.pull.pages, 2);
+    assert_eq!(core.applications().expect("lists").len(), 2);
+    let targets: Vec<String> = fixture
+        .server
+        .requests()
+        .iter()
+        .map(|request| request.target.clone())
+        .collect();
+    assert_eq!(targets[0], "/v1/sync", "the first sync has no cursor");
+    assert_eq!(targets[1], "/v1/sync?cursor=c1");
+
+    fixture
+        .server
+        .answer("/v1/sync", page("c3", false, Vec::new()));
+    fixture
+        .server
+        .answer("/v1/procedures", Canned::raw(304, b""));
+    core.sync_now().await.expect("syncs again");
+    let requests = fixture.server.requests();
+    assert_eq!(
+        requests[3].target, "/v1/sync?cursor=c2",
+        "the stored cursor is used next time"
+    );
+    assert_eq!(requests[4].header("if-none-match"), Some("\"v1\""));
+    assert_eq!(
+        core.catalog().expect("catalog").len(),
+        1,
+        "a 304 keeps the cached catalog"
+    );
+}
+
+#[tokio::test]
+async fn interrupted_sync_resumes_after_the_last_stored_page() {
+    let fixture = Fixture::new().await;
+    fixture.server.answer(
+        "/v1/sync",
+        page("c1", true, vec![server_application("A-1")]),
+    );
+    fixture
+        .server
+        .answer("/v1/sync", Canned::raw(200, b"{\"cursor\": 5"));
+    let core = fixture.open();
+    let error = core
+        .sync_now()
+        .await
+        .expect_err("the broken page fails the sync");
+    assert_eq!(error.code(), "malformed");
+    assert_eq!(
+        core.applications().expect("lists").len(),
+        1,
+        "the first page was kept"
+    );
+
+    fixture
+        .server
+        .answer("/v1/sync", page("c2", false, Vec::new()));
+    fixture.server.answer("/v1/procedures", catalog_answer());
+    core.sync_now().await.expect("syncs");
+    let requests = fixture.server.requests();
+    assert_eq!(
+        requests[2].target, "/v1/sync?cursor=c1",
+        "resumes at the stored page's cursor"
+    );
+}
+
+#[tokio::test]
+async fn submission_is_validated_offline_against_the_cached_catalog() {
+    let fixture = Fixture::new().await;
+    let core = fixture.synced().await;
+
+    let mut missing = draft();
+    missing.form.remove("fullName");
+    missing.form.insert("reason".into(), "bored".into());
+    missing.form.insert("birthDate".into(), "12/05/1990".into());
+    missing.form.insert("colour".into(), "blue".into());
+    let Err(CoreError::InvalidSubmission(errors)) = core.submit(missing, false).await else {
+        panic!("an invalid draft is refused before it is queued");
+    };
+    let fields: Vec<&str> = errors.iter().map(|error| error.field.as_str()).collect();
+    for expected in [
+        "form.fullName",
+        "form.reason",
+        "form.birthDate",
+        "form.colour",
+    ] {
+        assert!(
+            fields.contains(&expected),
+            "{expected} is reported in {fields:?}"
+        );
+    }
+    assert_eq!(
+        fields.len(),
+        4,
+        "a missing document is left to the portal: {fields:?}"
+    );
+
+    let mut wrong_requirement = draft();
+    let scan = fixture.dir.path().join("scan.pdf");
+    std::fs::write(&scan, b"pdf").expect("writes");
+    wrong_requirement.files = vec![(scan, Some("passport".into()))];
+    let Err(CoreError::InvalidSubmission(errors)) = core.submit(wrong_requirement, false).await
+    else {
+        panic!("a file for a document the procedure does not ask for is refused");
+    };
+    assert_eq!(errors[0].field, "attachments[0]");
+
+    let mut by_post = draft();
+    by_post.delivery.method = DeliveryMethod::Post;
+    let Err(CoreError::InvalidSubmission(errors)) = core.submit(by_post, false).await else {
+        panic!("postal delivery is not offered by this procedure");
+    };
+    assert_eq!(errors[0].field, "delivery.method");
+
+    let mut unknown = draft();
+    unknown.procedure_id = "no-such".into();
+    assert!(matches!(
+        core.submit(unknown, false).await,
+        Err(CoreError::UnknownProcedure(_))
+    ));
+    assert_eq!(
+        core.queue_summary().expect("summary").queued,
+        0,
+        "nothing refused was queued"
+    );
+}
+
+#[tokio::test]
+async fn offline_submission_is_saved_shown_as_waiting_and_sent_exactly_once_later() {
+    let fixture = Fixture::new().await;
+    let core = fixture.synced().await;
+    let mut events = core.subscribe();
+    let photo = fixture.dir.path().join("photo.png");
+    std::fs::write(&photo, b"png bytes").expect("writes");
+    let mut with_photo = draft();
+    with_photo.files = vec![(photo, None)];
+
+    fixture
+        .server
+        .answer("/v1/attachments", Canned::raw(503, b"down"));
+    let outcome = core.submit(with_photo, true).await.expect("saved");
+    assert!(!outcome.sent, "the portal was down");
+    assert_eq!(outcome.state, ItemState::Queued);
+    assert_eq!(events.recv().await.expect("event"), CoreEvent::QueueChanged);
+
+    let item = core
+        .queue_item(outcome.item_id)
+        .expect("reads")
+        .expect("kept");
+    let ItemPayload::CreateApplication { application } = item.payload else {
+        panic!("kind")
+    };
+    assert!(application.attachments.contains(&AttachmentRef::Wallet {
+        document_id: Uuid::from_u128(7),
+        requirement_id: Some("old-card".into())
+    }));
+    assert!(
+        application.attachments.iter().any(|reference| matches!(reference,
+            AttachmentRef::Upload { requirement_id: Some(requirement), .. } if requirement == "photo")),
+        "the file fills the missing photo: {:?}",
+        application.attachments
+    );
+
+    let entries = core.applications().expect("lists");
+    let waiting = entries
+        .iter()
+        .find(|entry| entry.local)
+        .expect("an overlay for the queued submission");
+    assert_eq!(waiting.status, "waiting_to_send");
+    assert_eq!(waiting.queue_item_id, Some(outcome.item_id));
+    assert_eq!(
+        waiting.procedure_name.as_ref().map(|name| name.en.as_str()),
+        Some("ID card renewal")
+    );
+
+    let attachment = opendvc_api::Attachment {
+        id: "sha256:x".into(),
+        size: 9,
+        content_type: "image/png".into(),
+        file_name: Some("photo.png".into()),
+        uploaded_at: local("2026-11-29T10:00:00+07:00"),
+    };
+    fixture.server.answer(
+        "/v1/attachments",
+        Canned::json(201, &serde_json::to_string(&attachment).expect("json")),
+    );
+    let created = server_application("NEW-1");
+    fixture.server.answer(
+        "/v1/applications",
+        Canned::json(201, &serde_json::to_string(&created).expect("json")),
+    );
+    let drained = core.drain(Duration::from_secs(30)).await.expect("drains");
+    assert_eq!(drained.end, DrainEnd::Empty);
+    assert_eq!(drained.sent, 2);
+    let posts: Vec<_> = fixture
+        .server
+        .requests()
+        .into_iter()
+        .filter(|request| request.target == "/v1/applications")
+        .collect();
+    assert_eq!(posts.len(), 1, "one create request");
+    assert_eq!(
+        posts[0].header("idempotency-key"),
+        Some(outcome.item_id.to_string().as_str())
+    );
+    let entries = core.applications().expect("lists");
+    assert!(
+        entries.iter().all(|entry| !entry.local),
+        "no overlay once sent"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|entry| entry.code.as_deref() == Some("NEW-1")),
+        "the server's answer is in the list at once"
+    );
+    let detail = core
+        .application(&outcome.item_id.to_string())
+        .expect("found by queue item id");
+    assert_eq!(detail.entry.code.as_deref(), Some("NEW-1"));
+}
+
+#[tokio::test]
+async fn corrupt_cache_is_rebuilt_by_a_full_sync_and_queued_items_survive() {
+    let fixture = Fixture::new().await;
+    let item_id = {
+        let core = fixture.synced().await;
+        core.submit(fixture.complete_draft(), false)
+            .await
+            .expect("saved")
+            .item_id
+    };
+    let profile_dir = DataDir::new(fixture.dir.path()).profile_dir("test-profile");
+    for name in ["cache.db-wal", "cache.db-shm"] {
+        let _absent_is_fine = std::fs::remove_file(profile_dir.join(name));
+    }
+    std::fs::write(profile_dir.join("cache.db"), vec![0x42; 16384]).expect("damages the cache");
+
+    let core = fixture.open();
+    let dashboard = core.dashboard().expect("dashboard");
+    let moved = dashboard
+        .cache_rebuilt_from
+        .expect("the damage is detected and reported");
+    assert!(moved.exists(), "the damaged file is kept aside");
+    assert_eq!(
+        dashboard.queue.queued, 2,
+        "the queued submission and its upload survived"
+    );
+    assert_eq!(
+        core.queue_item(item_id)
+            .expect("reads")
+            .expect("kept")
+            .state,
+        ItemState::Queued
+    );
+    assert_eq!(
+        core.applications().expect("lists").len(),
+        1,
+        "only the local overlay until the sync"
+    );
+
+    fixture.server.answer(
+        "/v1/sync",
+        page("c9", false, vec![server_application("A-1")]),
+    );
+    fixture.server.answer("/v1/procedures", catalog_answer());
+    core.sync_now().await.expect("rebuilds");
+    let requests = fixture.server.requests();
+    let last_sync = requests
+        .iter()
+        .rev()
+        .find(|request| request.target.starts_with("/v1/sync"))
+        .expect("synced");
+    assert_eq!(
+        last_sync.target, "/v1/sync",
+        "a rebuilt cache syncs from the start"
+    );
+    assert!(
+        requests
+            .iter()
+            .rev()
+            .find(|request| request.target == "/v1/procedures")
+            .expect("catalog")
+            .header("if-none-match")
+            .is_none(),
+        "and fetches the whole catalog"
+    );
+    assert_eq!(core.applications().expect("lists").len(), 2);
+}
+
+#[tokio::test]
+async fn sign_out_refuses_while_items_are_unsent_unless_kept() {
+    let fixture = Fixture::new().await;
+    let mut core = fixture.synced().await;
+    core.submit(fixture.complete_draft(), false)
+        .await
+        .expect("saved");
+    assert!(matches!(
+        core.sign_out(false).await,
+        Err(CoreError::UnsentItems { count: 2 })
+    ));
+    fixture
+        .server
+        .answer("/v1/auth/logout", Canned::raw(204, b""));
+    let report = core.sign_out(true).await.expect("signs out");
+    assert!(report.revoked);
+    assert_eq!(report.unsent_kept, 2);
+    let core = fixture.open();
+    assert!(!core.is_signed_in(), "the tokens are gone");
+    assert_eq!(
+        core.queue_summary().expect("summary").queued,
+        2,
+        "the items wait for the next sign-in"
+    );
+}

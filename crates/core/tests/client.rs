@@ -1,0 +1,347 @@
+//! The portal client against a tiny local server that answers with canned — and broken —
+//! responses.
+
+mod support;
+
+use std::sync::Arc;
+
+use opendvc_api::{ErrorCode, Profile, TokenResponse};
+use opendvc_core::client::{
+    CatalogFetch, ClientConfig, ClientError, MemoryTokens, PortalClient, RetryAfter, TokenStore,
+    Tokens,
+};
+use opendvc_core::queue::{OutboundRequest, Transport};
+use support::{Canned, TestServer};
+use uuid::Uuid;
+
+fn tokens() -> Arc<MemoryTokens> {
+    Arc::new(MemoryTokens::new(Some(Tokens {
+        access_token: "access-1".into(),
+        refresh_token: "refresh-1".into(),
+    })))
+}
+
+fn client(server: &TestServer, tokens: Arc<MemoryTokens>) -> PortalClient {
+    PortalClient::new(&server.base_url, tokens, ClientConfig::default()).expect("client builds")
+}
+
+pub fn profile_json() -> String {
+    serde_json::to_string(&Profile {
+        id_number: "048090001234".into(),
+        full_name: "Nguyễn Thị Mai".into(),
+        birth_date: chrono::NaiveDate::from_ymd_opt(1990, 5, 12).expect("date"),
+        gender: "female".into(),
+        phone: "+84905000001".into(),
+        email: None,
+        address: opendvc_api::Address {
+            province_code: "48".into(),
+            unit_code: "20194".into(),
+            street: "1 Bạch Đằng".into(),
+        },
+        language: "vi".into(),
+        updated_at: support::local("2026-11-29T10:00:00+07:00"),
+    })
+    .expect("serialises")
+}
+
+const PROBLEM_EXPIRED: &str = r#"{"type":"https://opendvc.org/problems/token_expired","title":"Access token expired","status":401,"code":"token_expired"}"#;
+const PROBLEM_REFRESH_INVALID: &str = r#"{"type":"https://opendvc.org/problems/refresh_token_invalid","title":"Refresh token invalid","status":401,"code":"refresh_token_invalid"}"#;
+
+#[tokio::test]
+async fn malformed_server_answers_are_typed_errors_not_panics() {
+    let server = TestServer::start().await;
+    let bodies: [&[u8]; 6] = [
+        b"<html>oops</html>",
+        b"{\"idNumber\": 12}",
+        b"{\"idNumber\": \"0480",
+        b"",
+        b"\xff\xfe\x00garbage",
+        b"null",
+    ];
+    for body in bodies {
+        server.answer("/v1/me", Canned::raw(200, body));
+    }
+    let client = client(&server, tokens());
+    for body in bodies {
+        let error = client
+            .me()
+            .await
+            .expect_err("an undecodable body is an error");
+        assert!(
+            matches!(error, ClientError::Malformed { .. }),
+            "{:?} gave {error:?}",
+            String::from_utf8_lossy(body)
+        );
+        assert_eq!(error.code(), "malformed");
+    }
+}
+
+#[tokio::test]
+async fn error_bodies_that_are_not_problem_documents_still_map_to_codes() {
+    let server = TestServer::start().await;
+    server.answer("/v1/me", Canned::raw(502, b"<html>Bad gateway</html>"));
+    server.answer("/v1/me", Canned::raw(422, b"not a problem"));
+    server.answer("/v1/me", Canned::raw(404, b""));
+    let client = client(&server, tokens());
+    assert!(matches!(
+        client.me().await,
+        Err(ClientError::Server { status: 502, .. })
+    ));
+    match client.me().await {
+        Err(ClientError::Validation {
+            status: 422,
+            problem,
+        }) => {
+            assert_eq!(
+                problem.code,
+                ErrorCode::ValidationFailed,
+                "a stand-in problem is made"
+            )
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert!(matches!(
+        client.me().await,
+        Err(ClientError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn malformed_answer_to_a_submission_keeps_it_for_a_retry() {
+    let server = TestServer::start().await;
+    server.answer(
+        "/v1/applications",
+        Canned::json(201, "{\"id\": \"not-a-uuid\"}"),
+    );
+    let client = client(&server, tokens());
+    let outcome = client
+        .deliver(
+            Uuid::now_v7(),
+            OutboundRequest::Create(opendvc_api::NewApplication {
+                procedure_id: "p".into(),
+                form: Default::default(),
+                attachments: Vec::new(),
+                delivery: opendvc_api::DeliveryChoice {
+                    method: opendvc_api::DeliveryMethod::Counter,
+                    address: None,
+                },
+            }),
+        )
+        .await;
+    assert!(
+        matches!(outcome, Err(ClientError::Malformed { .. })),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn expired_access_token_is_refreshed_once_and_the_rotated_token_stored() {
+    let server = TestServer::start().await;
+    server.answer("/v1/me", Canned::json(401, PROBLEM_EXPIRED));
+    let fresh = TokenResponse {
+        access_token: "access-2".into(),
+        refresh_token: "refresh-2".into(),
+        expires_in: 900,
+        token_type: "Bearer".into(),
+    };
+    server.answer(
+        "/v1/auth/refresh",
+        Canned::json(200, &serde_json::to_string(&fresh).expect("serialises")),
+    );
+    server.answer("/v1/me", Canned::json(200, &profile_json()));
+    let store = tokens();
+    let client = client(&server, store.clone());
+    let profile = client
+        .me()
+        .await
+        .expect("the refresh makes the request succeed");
+    assert_eq!(profile.full_name, "Nguyễn Thị Mai");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].header("authorization"), Some("Bearer access-1"));
+    assert!(
+        String::from_utf8_lossy(&requests[1].body).contains("refresh-1"),
+        "the refresh sends the stored refresh token"
+    );
+    assert_eq!(requests[2].header("authorization"), Some("Bearer access-2"));
+    let stored = store.current().expect("reads").expect("tokens");
+    assert_eq!(
+        stored.refresh_token, "refresh-2",
+        "the rotated refresh token is kept"
+    );
+}
+
+#[tokio::test]
+async fn failed_refresh_is_unauthorized() {
+    let server = TestServer::start().await;
+    server.answer("/v1/me", Canned::json(401, PROBLEM_EXPIRED));
+    server.answer(
+        "/v1/auth/refresh",
+        Canned::json(401, PROBLEM_REFRESH_INVALID),
+    );
+    let client = client(&server, tokens());
+    let error = client.me().await.expect_err("no session");
+    assert!(
+        matches!(error, ClientError::Unauthorized { .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "exactly one refresh attempt, no loop"
+    );
+}
+
+#[tokio::test]
+async fn state_changing_requests_carry_the_idempotency_key() {
+    let server = TestServer::start().await;
+    server.answer("/v1/attachments", Canned::json(500, "{}"));
+    let client = client(&server, tokens());
+    let key = Uuid::now_v7();
+    let outcome = client
+        .deliver(
+            key,
+            OutboundRequest::Upload {
+                bytes: b"scan".to_vec(),
+                content_type: "application/pdf".into(),
+                file_name: Some("giấy khai sinh.pdf".into()),
+                progress: None,
+            },
+        )
+        .await;
+    assert!(matches!(
+        outcome,
+        Err(ClientError::Server { status: 500, .. })
+    ));
+    let request = &server.requests()[0];
+    assert_eq!(
+        request.header("idempotency-key"),
+        Some(key.to_string().as_str())
+    );
+    assert_eq!(request.header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        request.header("x-file-name"),
+        Some("gi%E1%BA%A5y%20khai%20sinh%2Epdf"),
+        "the file name is percent-encoded UTF-8"
+    );
+    assert_eq!(request.body, b"scan");
+}
+
+#[tokio::test]
+async fn unavailable_portal_may_say_when_to_come_back() {
+    let server = TestServer::start().await;
+    let mut answer = Canned::raw(503, b"maintenance");
+    answer
+        .headers
+        .push(("Retry-After".into(), "Sun, 29 Nov 2026 10:01:00 GMT".into()));
+    server.answer("/v1/me", answer);
+    let client = client(&server, tokens());
+    match client.me().await {
+        Err(ClientError::Server {
+            status: 503,
+            retry_after,
+            ..
+        }) => assert_eq!(
+            retry_after.map(|wait| wait.duration_from(support::at("2026-11-29T10:00:00Z"))),
+            Some(std::time::Duration::from_secs(60))
+        ),
+        other => panic!("expected a server error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn rate_limit_carries_retry_after() {
+    let server = TestServer::start().await;
+    let mut answer = Canned::json(429, "{}");
+    answer.headers.push(("Retry-After".into(), "42".into()));
+    server.answer("/v1/me", answer);
+    let client = client(&server, tokens());
+    match client.me().await {
+        Err(ClientError::RateLimited { retry_after }) => {
+            assert_eq!(retry_after, Some(RetryAfter::Seconds(42)))
+        }
+        other => panic!("expected rate limiting, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn catalog_is_fetched_with_if_none_match_and_304_means_unchanged() {
+    let server = TestServer::start().await;
+    let mut fresh = Canned::json(200, r#"{"version":"v1","items":[]}"#);
+    fresh.headers.push(("ETag".into(), "\"v1\"".into()));
+    server.answer("/v1/procedures", fresh);
+    server.answer("/v1/procedures", Canned::raw(304, b""));
+    let client = client(&server, tokens());
+    let CatalogFetch::Fresh { etag, catalog } = client.catalog(None).await.expect("fetches") else {
+        panic!("first fetch brings the catalog");
+    };
+    assert_eq!(catalog.version, "v1");
+    assert_eq!(etag.as_deref(), Some("\"v1\""));
+    let second = client.catalog(etag.as_deref()).await.expect("fetches");
+    assert_eq!(second, CatalogFetch::NotModified);
+    assert_eq!(server.requests()[1].header("if-none-match"), Some("\"v1\""));
+}
+
+#[tokio::test]
+async fn unreachable_portal_is_a_network_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let address = listener.local_addr().expect("address");
+    drop(listener);
+    let client = PortalClient::new(
+        &format!("http://{address}"),
+        tokens(),
+        ClientConfig::default(),
+    )
+    .expect("builds");
+    let error = client.me().await.expect_err("nobody listens");
+    assert!(error.is_offline(), "{error:?}");
+}
+
+#[tokio::test]
+async fn large_upload_reports_its_progress() {
+    let server = TestServer::start().await;
+    let attachment = opendvc_api::Attachment {
+        id: "sha256:x".into(),
+        size: 300_000,
+        content_type: "image/jpeg".into(),
+        file_name: None,
+        uploaded_at: support::local("2026-11-29T10:00:00+07:00"),
+    };
+    server.answer(
+        "/v1/attachments",
+        Canned::json(201, &serde_json::to_string(&attachment).expect("json")),
+    );
+    let client = client(&server, tokens());
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let bytes = vec![7_u8; 300_000];
+    client
+        .deliver(
+            Uuid::now_v7(),
+            OutboundRequest::Upload {
+                bytes: bytes.clone(),
+                content_type: "image/jpeg".into(),
+                file_name: None,
+                progress: Some(opendvc_core::queue::UploadProgress::new(move |sent| {
+                    record.lock().expect("lock").push(sent)
+                })),
+            },
+        )
+        .await
+        .expect("uploads");
+    let seen = seen.lock().expect("lock").clone();
+    assert!(
+        seen.len() > 1,
+        "a 300 kB upload reports more than once: {seen:?}"
+    );
+    assert!(
+        seen.windows(2).all(|pair| pair[0] < pair[1]),
+        "progress only grows"
+    );
+    assert_eq!(seen.last().copied(), Some(300_000), "ends at the full size");
+    assert_eq!(
+        server.requests()[0].body,
+        bytes,
+        "the streamed body arrives whole"
+    );
+}

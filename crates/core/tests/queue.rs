@@ -1,0 +1,688 @@
+//! The submission queue's promises: nothing lost, nothing doubled, whatever the network does.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use opendvc_api::{DeliveryChoice, DeliveryMethod, NewApplication, NewSupplement};
+use opendvc_core::clock::{ManualClock, MaxJitter};
+use opendvc_core::queue::{
+    ApplicationTarget, BackoffPolicy, FollowUp, ItemPayload, ItemState, PassEnd, PassReport,
+    SubmissionQueue,
+};
+use support::{Outcome, ScriptedPortal, at};
+use uuid::Uuid;
+
+const BASE: Duration = Duration::from_secs(1);
+const CAP: Duration = Duration::from_secs(60);
+
+fn clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new(at("2026-11-29T03:00:00Z")))
+}
+
+fn open(dir: &Path, clock: &Arc<ManualClock>) -> SubmissionQueue {
+    SubmissionQueue::open(
+        dir,
+        clock.clone(),
+        BackoffPolicy::new(BASE, CAP, Arc::new(MaxJitter)),
+    )
+    .expect("queue opens")
+}
+
+fn new_application(marker: &str) -> NewApplication {
+    NewApplication {
+        procedure_id: "id-card-renewal".into(),
+        form: BTreeMap::from([("marker".to_owned(), marker.to_owned())]),
+        attachments: Vec::new(),
+        delivery: DeliveryChoice {
+            method: DeliveryMethod::Counter,
+            address: None,
+        },
+    }
+}
+
+fn supplement(note: &str) -> FollowUp {
+    FollowUp::Supplement(NewSupplement {
+        note: Some(note.into()),
+        form: BTreeMap::new(),
+        attachments: Vec::new(),
+    })
+}
+
+async fn pass(queue: &SubmissionQueue, portal: &Arc<ScriptedPortal>) -> PassReport {
+    let lock = queue
+        .try_lock_sender()
+        .expect("lock file usable")
+        .expect("no other sender");
+    queue
+        .send_pass(&lock, portal.as_ref(), None)
+        .await
+        .expect("pass runs")
+}
+
+#[tokio::test]
+async fn enqueued_submission_survives_reopening_with_its_frozen_payload() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let id = {
+        let queue = open(dir.path(), &clock);
+        queue
+            .enqueue_submission(new_application("a"), &[])
+            .expect("enqueues")
+            .item_id
+    };
+    let queue = open(dir.path(), &clock);
+    let item = queue
+        .item(id)
+        .expect("reads")
+        .expect("the item is still there");
+    assert_eq!(item.state, ItemState::Queued);
+    assert_eq!(
+        id.get_version_num(),
+        7,
+        "the item id (and idempotency key) is a UUIDv7"
+    );
+    let ItemPayload::CreateApplication { application } = item.payload else {
+        panic!("payload kind changed");
+    };
+    assert_eq!(application, new_application("a"));
+}
+
+#[tokio::test]
+async fn transient_failures_back_off_exponentially_and_keep_the_item() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([Outcome::Network, Outcome::Unavailable, Outcome::Lost]);
+    let id = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    let start = clock.now_for_test();
+
+    let report = pass(&queue, &portal).await;
+    assert_eq!(
+        report.end,
+        PassEnd::BackingOff {
+            until: start + chrono::Duration::seconds(1)
+        }
+    );
+    assert!(report.went_offline, "a refused connection means offline");
+    let report = pass(&queue, &portal).await;
+    assert_eq!(
+        portal.requests(),
+        1,
+        "nothing is sent again before the back-off ends"
+    );
+    assert!(report.sent.is_empty());
+
+    clock.advance(chrono::Duration::seconds(1));
+    let report = pass(&queue, &portal).await;
+    assert_eq!(
+        report.end,
+        PassEnd::BackingOff {
+            until: start + chrono::Duration::seconds(1 + 2)
+        },
+        "the second failure waits up to twice as long"
+    );
+    clock.advance(chrono::Duration::seconds(2));
+    let report = pass(&queue, &portal).await;
+    assert_eq!(
+        report.end,
+        PassEnd::BackingOff {
+            until: start + chrono::Duration::seconds(3 + 4)
+        }
+    );
+    let item = queue.item(id).expect("reads").expect("kept");
+    assert_eq!(item.state, ItemState::Queued);
+    assert_eq!(item.attempts, 3);
+
+    clock.advance(chrono::Duration::seconds(4));
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.sent.len(), 1, "sent once the portal answers");
+    let item = queue.item(id).expect("reads").expect("kept");
+    assert_eq!(item.state, ItemState::Sent);
+    let state = portal.state.lock().expect("state");
+    assert_eq!(
+        state.created_by_marker["a"],
+        vec![id],
+        "the lost answer did not create a second application"
+    );
+    assert!(
+        state.seen_keys.iter().all(|key| *key == id),
+        "every attempt used the item id as key"
+    );
+}
+
+#[test]
+fn back_off_is_full_jitter_capped_and_never_shorter_than_retry_after() {
+    let policy = BackoffPolicy::new(BASE, CAP, Arc::new(MaxJitter));
+    assert_eq!(policy.delay(1, None), Duration::from_secs(1));
+    assert_eq!(policy.delay(4, None), Duration::from_secs(8));
+    assert_eq!(policy.delay(40, None), CAP, "the ceiling is capped");
+    assert_eq!(
+        policy.delay(1, Some(Duration::from_secs(90))),
+        Duration::from_secs(90)
+    );
+    let random = BackoffPolicy::new(
+        BASE,
+        CAP,
+        Arc::new(opendvc_core::clock::RandomJitter::seeded(7)),
+    );
+    for attempts in 1..20 {
+        let ceiling = BASE.saturating_mul(1 << (attempts - 1).min(30)).min(CAP);
+        assert!(
+            random.delay(attempts, None) <= ceiling,
+            "jitter stays under the ceiling"
+        );
+    }
+}
+
+#[tokio::test]
+async fn rate_limit_waits_at_least_retry_after() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([Outcome::RateLimited(120)]);
+    queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues");
+    let start = clock.now_for_test();
+    let report = pass(&queue, &portal).await;
+    assert_eq!(
+        report.end,
+        PassEnd::BackingOff {
+            until: start + chrono::Duration::seconds(120)
+        }
+    );
+    assert!(!report.went_offline, "a 429 is an answer, not offline");
+}
+
+#[tokio::test]
+async fn failed_refresh_pauses_the_whole_queue_until_sign_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([Outcome::Unauthorized]);
+    let first = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    queue
+        .enqueue_submission(new_application("b"), &[])
+        .expect("enqueues");
+
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.end, PassEnd::PausedAuth);
+    assert_eq!(
+        portal.requests(),
+        1,
+        "the queue does not burn through items with a dead session"
+    );
+    let summary = queue.summary().expect("summary");
+    assert!(summary.paused_auth);
+    assert_eq!(summary.queued, 2, "both items wait");
+    assert_eq!(
+        queue.item(first).expect("reads").expect("kept").attempts,
+        0,
+        "not counted as a failure"
+    );
+
+    let report = pass(&queue, &portal).await;
+    assert_eq!(
+        report.end,
+        PassEnd::PausedAuth,
+        "still paused: nothing is sent"
+    );
+    assert_eq!(portal.requests(), 1);
+
+    queue.resume_after_sign_in().expect("resumes");
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.sent.len(), 2);
+    assert_eq!(report.end, PassEnd::Idle);
+}
+
+#[tokio::test]
+async fn refused_item_needs_attention_with_the_server_reason_and_others_go_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([Outcome::Invalid]);
+    let refused = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    let fine = queue
+        .enqueue_submission(new_application("b"), &[])
+        .expect("enqueues")
+        .item_id;
+
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.needs_attention, vec![refused]);
+    assert_eq!(report.sent.len(), 1);
+    assert_eq!(report.sent[0].id, fine);
+    let item = queue.item(refused).expect("reads").expect("never dropped");
+    assert_eq!(item.state, ItemState::NeedsAttention);
+    let reason = item.reason.expect("the reason is kept");
+    assert_eq!(reason.code, "validation_failed");
+    assert_eq!(reason.status, Some(422));
+    assert_eq!(reason.errors[0].field, "form.fullName");
+
+    let report = pass(&queue, &portal).await;
+    assert!(
+        report.sent.is_empty(),
+        "an item needing attention is not resent by itself"
+    );
+    queue.retry(refused).expect("the person retries");
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.sent.len(), 1);
+}
+
+#[tokio::test]
+async fn idempotency_in_flight_is_retried_later_not_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([Outcome::InFlight]);
+    let id = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    let report = pass(&queue, &portal).await;
+    assert!(matches!(report.end, PassEnd::BackingOff { .. }));
+    assert_eq!(
+        queue.item(id).expect("reads").expect("kept").state,
+        ItemState::Queued
+    );
+}
+
+#[tokio::test]
+async fn item_caught_mid_send_is_resent_with_the_same_key_after_a_crash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let portal = ScriptedPortal::new([Outcome::Crash]);
+    let id = {
+        let queue = open(dir.path(), &clock);
+        let id = queue
+            .enqueue_submission(new_application("a"), &[])
+            .expect("enqueues")
+            .item_id;
+        let lock = queue.try_lock_sender().expect("lock").expect("free");
+        tokio::select! {
+            biased;
+            () = portal.crashed.notified() => {}
+            _ = queue.send_pass(&lock, portal.as_ref(), None) => panic!("the scripted crash must interrupt the send"),
+        }
+        id
+        // The queue and its lock are dropped here without any completion code: like a kill.
+    };
+    let queue = open(dir.path(), &clock);
+    assert_eq!(
+        queue.item(id).expect("reads").expect("kept").state,
+        ItemState::Sending,
+        "opening alone does not touch items another sender may be sending"
+    );
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.sent.len(), 1, "recovered and resent");
+    let state = portal.state.lock().expect("state");
+    assert_eq!(
+        state.seen_keys,
+        vec![id, id],
+        "the resend used the same key"
+    );
+    assert_eq!(
+        state.created_by_marker["a"].len(),
+        1,
+        "exactly one application"
+    );
+    let events = queue.events(id).expect("history");
+    assert!(
+        events
+            .iter()
+            .any(|event| event.detail.as_deref() == Some("recovered_after_interruption")),
+        "the recovery is recorded: {events:?}"
+    );
+}
+
+#[tokio::test]
+async fn only_one_sender_holds_the_queue() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let first = open(dir.path(), &clock);
+    let second = open(dir.path(), &clock);
+    let lock = first.try_lock_sender().expect("lock").expect("free");
+    assert!(
+        second
+            .try_lock_sender()
+            .expect("lock file usable")
+            .is_none(),
+        "a second sender is refused"
+    );
+    drop(lock);
+    assert!(
+        second
+            .try_lock_sender()
+            .expect("lock file usable")
+            .is_some(),
+        "released on drop"
+    );
+}
+
+#[tokio::test]
+async fn supplement_on_a_queued_application_waits_and_uses_the_real_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([Outcome::Network]);
+    let parent = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    let child = queue
+        .enqueue_follow_up(
+            ApplicationTarget::QueuedItem { item_id: parent },
+            supplement("more"),
+            &[],
+        )
+        .expect("enqueues")
+        .item_id;
+    assert_eq!(
+        queue.item(child).expect("reads").expect("kept").depends_on,
+        vec![parent]
+    );
+
+    let report = pass(&queue, &portal).await;
+    assert!(report.sent.is_empty());
+    assert_eq!(
+        portal.requests(),
+        1,
+        "the supplement is not tried before its application"
+    );
+
+    clock.advance(chrono::Duration::seconds(5));
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.sent.len(), 2);
+    let parent_item = queue.item(parent).expect("reads").expect("kept");
+    let application_id = parent_item
+        .application_id
+        .expect("the server's id is stored with the item");
+    assert!(parent_item.application_code.is_some());
+    let state = portal.state.lock().expect("state");
+    assert_eq!(state.follow_ups[&application_id], vec![child]);
+}
+
+#[tokio::test]
+async fn follow_ups_wait_while_their_application_needs_attention() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([Outcome::Invalid]);
+    let parent = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    let child = queue
+        .enqueue_follow_up(
+            ApplicationTarget::QueuedItem { item_id: parent },
+            supplement("x"),
+            &[],
+        )
+        .expect("enqueues")
+        .item_id;
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.end, PassEnd::Idle);
+    assert_eq!(
+        queue.item(child).expect("reads").expect("kept").state,
+        ItemState::Queued
+    );
+    assert_eq!(portal.requests(), 1);
+}
+
+#[tokio::test]
+async fn discard_happens_only_on_request_and_marks_dependents() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let parent = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    let child = queue
+        .enqueue_follow_up(
+            ApplicationTarget::QueuedItem { item_id: parent },
+            supplement("x"),
+            &[],
+        )
+        .expect("enqueues")
+        .item_id;
+    clock.advance(chrono::Duration::days(3650));
+    assert_eq!(
+        queue.item(parent).expect("reads").expect("kept").state,
+        ItemState::Queued,
+        "nothing expires by itself"
+    );
+    let affected = queue.discard(parent).expect("discards");
+    assert_eq!(affected, vec![child]);
+    let child_item = queue.item(child).expect("reads").expect("kept");
+    assert_eq!(child_item.state, ItemState::NeedsAttention);
+    assert_eq!(child_item.reason.expect("reason").code, "parent_discarded");
+    assert!(
+        queue.discard(parent).is_err(),
+        "a discarded item cannot be discarded again"
+    );
+}
+
+#[tokio::test]
+async fn sent_items_cannot_be_discarded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([]);
+    let id = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    pass(&queue, &portal).await;
+    assert!(queue.discard(id).is_err());
+    assert!(queue.retry(id).is_err());
+}
+
+#[tokio::test]
+async fn attachments_are_copied_by_hash_uploaded_first_and_referenced() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let source = dir.path().join("photo.jpg");
+    std::fs::write(&source, b"not really a jpeg").expect("writes");
+    let staged = queue
+        .stage_attachment(&source, Some("photo".into()))
+        .expect("stages");
+    std::fs::remove_file(&source).expect("the original may go away");
+    assert!(
+        queue.attachment_path(&staged.sha256).exists(),
+        "the copy is content-addressed"
+    );
+    assert_eq!(staged.content_type, "image/jpeg");
+
+    let enqueued = queue
+        .enqueue_submission(new_application("a"), std::slice::from_ref(&staged))
+        .expect("enqueues");
+    assert_eq!(enqueued.upload_ids.len(), 1);
+    let create = queue.item(enqueued.item_id).expect("reads").expect("kept");
+    assert_eq!(create.depends_on, enqueued.upload_ids);
+    let ItemPayload::CreateApplication { application } = create.payload else {
+        panic!("kind")
+    };
+    assert_eq!(
+        application.attachments,
+        vec![opendvc_api::AttachmentRef::Upload {
+            attachment_id: staged.attachment_id(),
+            requirement_id: Some("photo".into())
+        }]
+    );
+    let portal = ScriptedPortal::new([]);
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.sent.len(), 2);
+    assert_eq!(
+        report.sent[0].id, enqueued.upload_ids[0],
+        "the upload goes first"
+    );
+    assert_eq!(
+        portal.state.lock().expect("state").uploads[&staged.attachment_id()],
+        1
+    );
+}
+
+/// Helper: the manual clock's current time.
+trait NowForTest {
+    fn now_for_test(&self) -> chrono::DateTime<chrono::Utc>;
+}
+
+impl NowForTest for Arc<ManualClock> {
+    fn now_for_test(&self) -> chrono::DateTime<chrono::Utc> {
+        opendvc_core::clock::Clock::now(self.as_ref())
+    }
+}
+
+mod property {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn outcome() -> impl Strategy<Value = Outcome> {
+        prop_oneof![
+            4 => Just(Outcome::Ok),
+            2 => Just(Outcome::Network),
+            2 => Just(Outcome::Lost),
+            1 => Just(Outcome::Unavailable),
+            1 => (1_u64..100).prop_map(Outcome::RateLimited),
+            1 => Just(Outcome::Invalid),
+            1 => Just(Outcome::Unauthorized),
+            1 => Just(Outcome::InFlight),
+            2 => Just(Outcome::Crash),
+        ]
+    }
+
+    /// Runs the queue to the end through a portal that follows `script`, restarting the
+    /// "process" after every crash, signing in again when paused and retrying refused items.
+    async fn run(
+        script: Vec<Outcome>,
+        submissions: usize,
+        with_supplement: Vec<bool>,
+    ) -> Result<(), TestCaseError> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let clock = clock();
+        let portal = ScriptedPortal::new(script);
+        let mut creates = Vec::new();
+        let mut supplements = Vec::new();
+        {
+            let queue = open(dir.path(), &clock);
+            for index in 0..submissions {
+                let id = queue
+                    .enqueue_submission(new_application(&format!("m{index}")), &[])
+                    .expect("enqueues")
+                    .item_id;
+                creates.push(id);
+                if with_supplement.get(index).copied().unwrap_or(false) {
+                    let child = queue
+                        .enqueue_follow_up(
+                            ApplicationTarget::QueuedItem { item_id: id },
+                            supplement("s"),
+                            &[],
+                        )
+                        .expect("enqueues")
+                        .item_id;
+                    supplements.push((id, child));
+                }
+            }
+        }
+        for _round in 0..400 {
+            let queue = open(dir.path(), &clock);
+            let lock = queue.try_lock_sender().expect("lock").expect("free");
+            let report = tokio::select! {
+                biased;
+                () = portal.crashed.notified() => None,
+                report = queue.send_pass(&lock, portal.as_ref(), None) => Some(report.expect("pass runs")),
+            };
+            let Some(report) = report else { continue };
+            match report.end {
+                PassEnd::PausedAuth => queue.resume_after_sign_in().expect("resumes"),
+                PassEnd::BackingOff { until } => clock.set(until),
+                PassEnd::Idle => {
+                    let attention: Vec<Uuid> = queue
+                        .items(false)
+                        .expect("lists")
+                        .into_iter()
+                        .filter(|item| item.state == ItemState::NeedsAttention)
+                        .map(|item| item.id)
+                        .collect();
+                    if attention.is_empty() {
+                        break;
+                    }
+                    for id in attention {
+                        queue.retry(id).expect("retries");
+                    }
+                }
+            }
+        }
+        let queue = open(dir.path(), &clock);
+        let items = queue.items(true).expect("lists");
+        prop_assert_eq!(
+            items.len(),
+            creates.len() + supplements.len(),
+            "no item lost or added"
+        );
+        for item in &items {
+            prop_assert_eq!(
+                item.state,
+                ItemState::Sent,
+                "every item ends sent: {:?}",
+                item
+            );
+        }
+        let state = portal.state.lock().expect("state");
+        for (index, id) in creates.iter().enumerate() {
+            let keys = state
+                .created_by_marker
+                .get(&format!("m{index}"))
+                .cloned()
+                .unwrap_or_default();
+            prop_assert_eq!(keys, vec![*id], "exactly one application per submission");
+        }
+        for (parent, child) in &supplements {
+            let application = queue
+                .item(*parent)
+                .expect("reads")
+                .expect("kept")
+                .application_id
+                .expect("created");
+            let recorded = state
+                .follow_ups
+                .get(&application)
+                .cloned()
+                .unwrap_or_default();
+            prop_assert_eq!(
+                recorded,
+                vec![*child],
+                "the supplement reached its own application once"
+            );
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_send_outcomes_never_lose_or_duplicate_an_item(
+            script in proptest::collection::vec(outcome(), 0..40),
+            submissions in 1_usize..5,
+            with_supplement in proptest::collection::vec(any::<bool>(), 5),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(run(script, submissions, with_supplement))?;
+        }
+    }
+}
