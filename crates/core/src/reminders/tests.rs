@@ -200,9 +200,9 @@ fn passports_last_5_years_under_14_and_10_years_from_14() {
 }
 
 #[test]
-fn every_driving_licence_class_has_its_term() {
+fn every_driving_licence_class_has_its_term_including_pre_2025_classes() {
     let issued = "2025-03-10";
-    let table: [(&[&str], Expiry); 19] = [
+    let table: [(&[&str], Expiry); 23] = [
         (&["A1"], Expiry::Never),
         (&["A"], Expiry::Never),
         (&["B1"], Expiry::Never),
@@ -222,6 +222,10 @@ fn every_driving_licence_class_has_its_term() {
         (&["B", "C"], on("2030-03-10")),
         (&["b"], on("2035-03-10")),
         (&["Z9"], Expiry::Unknown),
+        (&["A2"], Expiry::Never),
+        (&["B2"], on("2035-03-10")),
+        (&["E"], on("2030-03-10")),
+        (&["FC"], on("2030-03-10")),
     ];
     for (classes, expected) in table {
         check_expiry(
