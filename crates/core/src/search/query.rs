@@ -1,0 +1,235 @@
+//! Turning what a person typed into an FTS5 query.
+//!
+//! Every typed word is folded ([`super::text::fold`]) and looked up in the index's vocabulary:
+//! - a word the index knows is searched as it is;
+//! - the last word, while the person may still be typing it, is searched as a prefix (`tok*`);
+//! - a word of [`TYPO_MIN_CHARS`] or more that the index does not know is replaced by the
+//!   vocabulary terms within one edit of it, OR-ed together;
+//! - a word that matches nothing at all is left out, so one stray word does not hide every
+//!   result.
+//!
+//! The FTS5 query is written here from folded words only, each inside double quotes, so
+//! nothing a person types (quotes, `*`, `-`, `:`, parentheses, `NEAR`, `AND`) can reach the
+//! FTS5 query syntax.
+
+use super::text::{ends_inside_word, tokens};
+use super::typo::{TYPO_MIN_CHARS, lookup_keys, within_one_edit};
+
+/// At most this many typo candidates are OR-ed in for one typed word.
+const MAX_TYPO_CANDIDATES: usize = 6;
+
+/// The longest synonym phrase, in words, that a query is checked for.
+const MAX_SYNONYM_WORDS: usize = 4;
+
+/// What the query planner needs to know about the index.
+pub trait Vocabulary {
+    type Error;
+    /// Whether `term` is a word of the index.
+    fn contains(&mut self, term: &str) -> Result<bool, Self::Error>;
+    /// Whether some word of the index starts with `prefix`.
+    fn has_prefix(&mut self, prefix: &str) -> Result<bool, Self::Error>;
+    /// The words of the index that have `key` as themselves or as a one-character deletion.
+    fn terms_sharing_key(&mut self, key: &str) -> Result<Vec<String>, Self::Error>;
+    /// What a synonym phrase (folded words joined by spaces) stands for, folded likewise.
+    fn synonym_meanings(&mut self, phrase: &str) -> Result<Vec<String>, Self::Error>;
+}
+
+/// One way a typed word can match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    pub term: String,
+    pub prefix: bool,
+}
+
+/// A typed word and the ways it can match; empty when nothing in the index matches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedWord {
+    pub typed: String,
+    pub alternatives: Vec<Alternative>,
+}
+
+/// The parsed query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryPlan {
+    /// The words that match something, in typed order.
+    pub words: Vec<PlannedWord>,
+    /// The folded words of what the query's synonyms stand for, for highlighting.
+    pub synonym_words: Vec<String>,
+}
+
+impl QueryPlan {
+    /// Builds the plan for `query`, consulting the index's vocabulary.
+    pub fn build<V: Vocabulary>(query: &str, vocabulary: &mut V) -> Result<Self, V::Error> {
+        let typed = tokens(query);
+        let last_is_partial = ends_inside_word(query);
+        let mut words = Vec::with_capacity(typed.len());
+        for (position, word) in typed.iter().enumerate() {
+            let as_prefix = last_is_partial && position + 1 == typed.len();
+            let alternatives = alternatives_for(word, as_prefix, vocabulary)?;
+            if !alternatives.is_empty() {
+                words.push(PlannedWord {
+                    typed: word.clone(),
+                    alternatives,
+                });
+            }
+        }
+        let synonym_words = synonym_words(&typed, vocabulary)?;
+        Ok(Self {
+            words,
+            synonym_words,
+        })
+    }
+
+    /// Whether there is nothing to search for.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The FTS5 query matching procedures whose names or keywords hold the words next to each
+    /// other, in typed order (`"ho chi"*` in "Cấp hộ chiếu"): the strongest sign of what the
+    /// person means. `None` for a single word, or when a word has several typo candidates.
+    pub fn match_phrase(&self) -> Option<String> {
+        if self.words.len() < 2 {
+            return None;
+        }
+        let mut terms = Vec::with_capacity(self.words.len());
+        let mut last_is_prefix = false;
+        for word in &self.words {
+            let [alternative] = word.alternatives.as_slice() else {
+                return None;
+            };
+            if last_is_prefix {
+                return None;
+            }
+            last_is_prefix = alternative.prefix;
+            terms.push(alternative.term.replace('"', "\"\""));
+        }
+        let star = if last_is_prefix { "*" } else { "" };
+        Some(format!(
+            "{{name_vi name_en name_id keywords}} : \"{}\"{star}",
+            terms.join(" ")
+        ))
+    }
+
+    /// The FTS5 query matching procedures that contain every word.
+    pub fn match_all(&self) -> String {
+        self.join_words(" AND ")
+    }
+
+    /// The FTS5 query matching procedures that contain any word.
+    pub fn match_any(&self) -> String {
+        self.join_words(" OR ")
+    }
+
+    /// Whether a folded word of a procedure's name matched this query, for highlighting.
+    pub fn highlights(&self, folded_word: &str) -> bool {
+        let matches_typed = self.words.iter().any(|word| {
+            word.alternatives.iter().any(|alternative| {
+                if alternative.prefix {
+                    folded_word.starts_with(&alternative.term)
+                } else {
+                    folded_word == alternative.term
+                }
+            })
+        });
+        matches_typed || self.synonym_words.iter().any(|word| word == folded_word)
+    }
+
+    fn join_words(&self, operator: &str) -> String {
+        self.words
+            .iter()
+            .map(|word| {
+                let rendered: Vec<String> = word.alternatives.iter().map(render).collect();
+                if rendered.len() == 1 {
+                    rendered.concat()
+                } else {
+                    format!("({})", rendered.join(" OR "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(operator)
+    }
+}
+
+/// The FTS5 form of a folded word: a quoted string (quotes doubled, although folded words never
+/// hold any), with `*` when it is a prefix.
+fn render(alternative: &Alternative) -> String {
+    let quoted = format!("\"{}\"", alternative.term.replace('"', "\"\""));
+    if alternative.prefix {
+        quoted + "*"
+    } else {
+        quoted
+    }
+}
+
+/// The FTS5 query matching every word of `query` exactly as typed (folded), without prefixes,
+/// typos or synonyms: the baseline a benchmark compares the full search with.
+pub fn bare_match(query: &str) -> String {
+    tokens(query)
+        .iter()
+        .map(|word| {
+            render(&Alternative {
+                term: word.clone(),
+                prefix: false,
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+fn alternatives_for<V: Vocabulary>(
+    word: &str,
+    as_prefix: bool,
+    vocabulary: &mut V,
+) -> Result<Vec<Alternative>, V::Error> {
+    let found = if as_prefix {
+        vocabulary.has_prefix(word)?
+    } else {
+        vocabulary.contains(word)?
+    };
+    if found {
+        return Ok(vec![Alternative {
+            term: word.to_owned(),
+            prefix: as_prefix,
+        }]);
+    }
+    if word.chars().count() < TYPO_MIN_CHARS {
+        return Ok(Vec::new());
+    }
+    let mut candidates: Vec<String> = Vec::new();
+    for key in lookup_keys(word) {
+        for term in vocabulary.terms_sharing_key(&key)? {
+            if term != word && within_one_edit(word, &term) && !candidates.contains(&term) {
+                candidates.push(term);
+            }
+        }
+    }
+    candidates.sort();
+    candidates.truncate(MAX_TYPO_CANDIDATES);
+    Ok(candidates
+        .into_iter()
+        .map(|term| Alternative {
+            term,
+            prefix: false,
+        })
+        .collect())
+}
+
+fn synonym_words<V: Vocabulary>(
+    typed: &[String],
+    vocabulary: &mut V,
+) -> Result<Vec<String>, V::Error> {
+    let mut out: Vec<String> = Vec::new();
+    for length in 1..=MAX_SYNONYM_WORDS.min(typed.len()) {
+        for run in typed.windows(length) {
+            for meaning in vocabulary.synonym_meanings(&run.join(" "))? {
+                for word in meaning.split(' ') {
+                    if !out.iter().any(|known| known == word) {
+                        out.push(word.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,432 @@
+//! The catalog search index: SQLite FTS5 over the cached catalog.
+//!
+//! The index is derived data: [`CatalogSearch::build`] drops and rewrites all of its tables
+//! from the catalog in one transaction, so it needs no migrations and can never drift from
+//! the catalog it was built from. Tables:
+//! - `catalog_search_fts`: FTS5 over the folded names (vi, en, id), keywords (the catalog's own
+//!   keywords, the synonyms that apply, and the procedure code) and agency;
+//! - `catalog_search_procedure`: what a hit shows (names as written, online level, processing
+//!   days), keyed by the FTS rowid;
+//! - `catalog_search_vocab`: an `fts5vocab` view of the index's words;
+//! - `catalog_search_term`: those words in a plain B-tree, for exact and prefix look-ups;
+//! - `catalog_search_typo`: each word under itself and its one-character deletions, for typo
+//!   candidates (see [`crate::search::typo`]);
+//! - `catalog_search_synonym`: the synonym table's (term, meaning) pairs, for highlighting.
+
+use std::collections::HashSet;
+
+use opendvc_api::{LocalizedText, OnlineLevel, Procedure, ProcessingDays};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::search::query::{Vocabulary, bare_match};
+use crate::search::text::{fold, tokens};
+use crate::search::typo::{TYPO_MIN_TERM_CHARS, deletions};
+use crate::search::{QueryPlan, SearchHit, SynonymTable, matched_words};
+
+/// At most this many hits are returned, whatever the caller asks for.
+pub const MAX_HITS: usize = 200;
+
+/// bm25 column weights, in column order (name_vi, name_en, name_id, keywords, agency): a word
+/// in a name counts ten times a word in the agency, so name matches come first.
+const RANK_FUNCTION: &str = "bm25(10.0, 10.0, 10.0, 4.0, 1.0)";
+
+const SCHEMA: &str = "
+DROP TABLE IF EXISTS catalog_search_vocab;
+DROP TABLE IF EXISTS catalog_search_fts;
+DROP TABLE IF EXISTS catalog_search_procedure;
+DROP TABLE IF EXISTS catalog_search_term;
+DROP TABLE IF EXISTS catalog_search_typo;
+DROP TABLE IF EXISTS catalog_search_synonym;
+CREATE VIRTUAL TABLE catalog_search_fts USING fts5(
+    name_vi, name_en, name_id, keywords, agency,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
+);
+CREATE VIRTUAL TABLE catalog_search_vocab USING fts5vocab(catalog_search_fts, row);
+CREATE TABLE catalog_search_procedure (
+    rowid INTEGER PRIMARY KEY,
+    procedure_id TEXT NOT NULL UNIQUE,
+    name_vi TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    name_id TEXT,
+    online_level TEXT NOT NULL,
+    days_in_person INTEGER NOT NULL,
+    days_online INTEGER NOT NULL
+);
+CREATE TABLE catalog_search_term (term TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE catalog_search_typo (
+    key TEXT NOT NULL,
+    term TEXT NOT NULL,
+    PRIMARY KEY (key, term)
+) WITHOUT ROWID;
+CREATE TABLE catalog_search_synonym (
+    term TEXT NOT NULL,
+    meaning TEXT NOT NULL,
+    PRIMARY KEY (term, meaning)
+) WITHOUT ROWID;
+";
+
+/// Why the catalog search failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogSearchError {
+    #[error("the catalog search index has not been built yet; sync the catalog, then search again")]
+    IndexMissing,
+    #[error("the catalog lists procedure `{0}` twice; the catalog must give each procedure one id")]
+    DuplicateProcedure(String),
+    #[error("the catalog search index holds an unknown online level `{0}`; rebuild the index")]
+    CorruptIndex(String),
+    #[error("the catalog search index could not be read or written: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+/// What building the index produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexSummary {
+    pub procedures: usize,
+    pub terms: usize,
+}
+
+/// The catalog search over one SQLite connection.
+#[derive(Debug, Clone, Copy)]
+pub struct CatalogSearch<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> CatalogSearch<'c> {
+    pub fn new(conn: &'c Connection) -> Self {
+        Self { conn }
+    }
+
+    /// Replaces the index with one over `procedures`, expanded with `synonyms`.
+    pub fn build(
+        &self,
+        procedures: &[Procedure],
+        synonyms: &SynonymTable,
+    ) -> Result<IndexSummary, CatalogSearchError> {
+        let mut seen: HashSet<&str> = HashSet::with_capacity(procedures.len());
+        for procedure in procedures {
+            if !seen.insert(procedure.id.as_str()) {
+                return Err(CatalogSearchError::DuplicateProcedure(procedure.id.clone()));
+            }
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute_batch(SCHEMA)?;
+        tx.execute(
+            "INSERT INTO catalog_search_fts (catalog_search_fts, rank) VALUES ('rank', ?1)",
+            [RANK_FUNCTION],
+        )?;
+        {
+            let mut insert_fts = tx.prepare(
+                "INSERT INTO catalog_search_fts
+                     (rowid, name_vi, name_en, name_id, keywords, agency)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut insert_procedure = tx.prepare(
+                "INSERT INTO catalog_search_procedure
+                     (rowid, procedure_id, name_vi, name_en, name_id, online_level,
+                      days_in_person, days_online)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for (index, procedure) in procedures.iter().enumerate() {
+                let rowid = i64::try_from(index).unwrap_or(i64::MAX - 1) + 1;
+                insert_fts.execute(params![
+                    rowid,
+                    fold(&procedure.name.vi),
+                    fold(&procedure.name.en),
+                    procedure.name.id.as_deref().map(fold),
+                    keywords_text(procedure, synonyms),
+                    fold(&agency_text(&procedure.agency)),
+                ])?;
+                insert_procedure.execute(params![
+                    rowid,
+                    procedure.id,
+                    procedure.name.vi,
+                    procedure.name.en,
+                    procedure.name.id,
+                    online_level_text(procedure.online_level),
+                    procedure.processing_days.in_person,
+                    procedure.processing_days.online,
+                ])?;
+            }
+            tx.execute(
+                "INSERT INTO catalog_search_fts (catalog_search_fts) VALUES ('optimize')",
+                [],
+            )?;
+            tx.execute(
+                "INSERT INTO catalog_search_term (term) SELECT term FROM catalog_search_vocab",
+                [],
+            )?;
+            let terms: Vec<String> = tx
+                .prepare("SELECT term FROM catalog_search_term")?
+                .query_map([], |row| row.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut insert_typo = tx
+                .prepare("INSERT OR IGNORE INTO catalog_search_typo (key, term) VALUES (?1, ?2)")?;
+            for term in terms.iter() {
+                if term.chars().count() >= TYPO_MIN_TERM_CHARS {
+                    insert_typo.execute([term, term])?;
+                    for key in deletions(term) {
+                        insert_typo.execute([&key, term])?;
+                    }
+                }
+            }
+            let mut insert_synonym = tx.prepare(
+                "INSERT OR IGNORE INTO catalog_search_synonym (term, meaning) VALUES (?1, ?2)",
+            )?;
+            for (term, meaning) in synonyms.pairs() {
+                insert_synonym.execute([term, meaning])?;
+            }
+        }
+        let terms: usize = tx.query_row("SELECT count(*) FROM catalog_search_term", [], |row| {
+            row.get(0)
+        })?;
+        tx.commit()?;
+        Ok(IndexSummary {
+            procedures: procedures.len(),
+            terms,
+        })
+    }
+
+    /// The best `limit` procedures for what the person typed, best first: those whose names
+    /// or keywords hold the typed words side by side, then those holding every word anywhere,
+    /// each group ranked by bm25. When no procedure holds every word, the procedures holding
+    /// any come back instead. An empty query, or one whose words match nothing, finds nothing.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, CatalogSearchError> {
+        let limit = limit.min(MAX_HITS);
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let plan = QueryPlan::build(query, &mut SqlVocabulary { conn: self.conn })
+            .map_err(|error| self.explain(error))?;
+        if plan.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut rows = match plan.match_phrase() {
+            Some(phrase) => self.ranked_rows(&phrase, limit)?,
+            None => Vec::new(),
+        };
+        if rows.len() < limit {
+            let all_words = self.ranked_rows(&plan.match_all(), limit)?;
+            append_new(&mut rows, all_words, limit);
+        }
+        if rows.is_empty() && plan.words.len() > 1 {
+            rows = self.ranked_rows(&plan.match_any(), limit)?;
+        }
+        Ok(rows
+            .into_iter()
+            .map(|row| SearchHit {
+                matched_words: matched_words(&plan, &row.name),
+                procedure_id: row.procedure_id,
+                name: row.name,
+                online_level: row.online_level,
+                processing_days: row.processing_days,
+            })
+            .collect())
+    }
+
+    /// The ids of the best `limit` procedures holding every word of `query` exactly (folded),
+    /// with the same ranking but no prefixes, typos, synonyms or highlights: the bare FTS5
+    /// query that benchmarks compare [`CatalogSearch::search`] with.
+    pub fn search_bare(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, CatalogSearchError> {
+        let expression = bare_match(query);
+        if expression.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT p.procedure_id
+                 FROM catalog_search_fts f
+                 JOIN catalog_search_procedure p ON p.rowid = f.rowid
+                 WHERE catalog_search_fts MATCH ?1
+                 ORDER BY f.rank
+                 LIMIT ?2",
+            )
+            .map_err(|error| self.explain(error))?;
+        let ids = statement
+            .query_map(params![expression, limit_param(limit)], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    fn ranked_rows(
+        &self,
+        expression: &str,
+        limit: usize,
+    ) -> Result<Vec<HitRow>, CatalogSearchError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT p.procedure_id, p.name_vi, p.name_en, p.name_id, p.online_level,
+                        p.days_in_person, p.days_online
+                 FROM catalog_search_fts f
+                 JOIN catalog_search_procedure p ON p.rowid = f.rowid
+                 WHERE catalog_search_fts MATCH ?1
+                 ORDER BY f.rank
+                 LIMIT ?2",
+            )
+            .map_err(|error| self.explain(error))?;
+        let raw: Vec<RawHitRow> = statement
+            .query_map(params![expression, limit_param(limit)], |row| {
+                Ok(RawHitRow {
+                    procedure_id: row.get(0)?,
+                    name: LocalizedText {
+                        vi: row.get(1)?,
+                        en: row.get(2)?,
+                        id: row.get(3)?,
+                    },
+                    online_level: row.get(4)?,
+                    processing_days: ProcessingDays {
+                        in_person: row.get(5)?,
+                        online: row.get(6)?,
+                    },
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        raw.into_iter()
+            .map(|row| {
+                Ok(HitRow {
+                    online_level: parse_online_level(&row.online_level)?,
+                    procedure_id: row.procedure_id,
+                    name: row.name,
+                    processing_days: row.processing_days,
+                })
+            })
+            .collect()
+    }
+
+    /// Tells a missing index apart from other database errors.
+    fn explain(&self, error: rusqlite::Error) -> CatalogSearchError {
+        let exists = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM sqlite_master WHERE name = 'catalog_search_fts'",
+                [],
+                |_| Ok(()),
+            )
+            .optional();
+        match exists {
+            Ok(None) => CatalogSearchError::IndexMissing,
+            _ => CatalogSearchError::Database(error),
+        }
+    }
+}
+
+struct RawHitRow {
+    procedure_id: String,
+    name: LocalizedText,
+    online_level: String,
+    processing_days: ProcessingDays,
+}
+
+struct HitRow {
+    procedure_id: String,
+    name: LocalizedText,
+    online_level: OnlineLevel,
+    processing_days: ProcessingDays,
+}
+
+/// Appends the rows of `more` not yet in `rows`, up to `limit` rows in all.
+fn append_new(rows: &mut Vec<HitRow>, more: Vec<HitRow>, limit: usize) {
+    for row in more {
+        if rows.len() >= limit {
+            break;
+        }
+        if !rows
+            .iter()
+            .any(|known| known.procedure_id == row.procedure_id)
+        {
+            rows.push(row);
+        }
+    }
+}
+
+/// The index's vocabulary, read through cached statements.
+struct SqlVocabulary<'c> {
+    conn: &'c Connection,
+}
+
+impl Vocabulary for SqlVocabulary<'_> {
+    type Error = rusqlite::Error;
+
+    fn contains(&mut self, term: &str) -> Result<bool, Self::Error> {
+        self.conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM catalog_search_term WHERE term = ?1)")?
+            .query_row([term], |row| row.get(0))
+    }
+
+    fn has_prefix(&mut self, prefix: &str) -> Result<bool, Self::Error> {
+        // U+10FFFF sorts after every other character in UTF-8 byte order, so the range holds
+        // exactly the terms that start with `prefix`.
+        let upper = format!("{prefix}\u{10FFFF}");
+        self.conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM catalog_search_term
+                                WHERE term >= ?1 AND term < ?2)",
+            )?
+            .query_row([prefix, upper.as_str()], |row| row.get(0))
+    }
+
+    fn terms_sharing_key(&mut self, key: &str) -> Result<Vec<String>, Self::Error> {
+        self.conn
+            .prepare_cached("SELECT term FROM catalog_search_typo WHERE key = ?1")?
+            .query_map([key], |row| row.get(0))?
+            .collect()
+    }
+
+    fn synonym_meanings(&mut self, phrase: &str) -> Result<Vec<String>, Self::Error> {
+        self.conn
+            .prepare_cached("SELECT meaning FROM catalog_search_synonym WHERE term = ?1")?
+            .query_map([phrase], |row| row.get(0))?
+            .collect()
+    }
+}
+
+/// The keywords column: the catalog's keywords, the synonyms whose meaning appears in the
+/// procedure's names or keywords, and the procedure code, folded.
+fn keywords_text(procedure: &Procedure, synonyms: &SynonymTable) -> String {
+    let mut texts: Vec<Vec<String>> = vec![tokens(&procedure.name.vi), tokens(&procedure.name.en)];
+    if let Some(name_id) = &procedure.name.id {
+        texts.push(tokens(name_id));
+    }
+    texts.extend(procedure.keywords.iter().map(|keyword| tokens(keyword)));
+    let mut parts: Vec<String> = procedure
+        .keywords
+        .iter()
+        .map(|keyword| fold(keyword))
+        .collect();
+    parts.extend(synonyms.expansions(&texts));
+    parts.push(procedure.code.clone());
+    parts.join(" ; ")
+}
+
+fn agency_text(agency: &LocalizedText) -> String {
+    let mut parts = vec![agency.vi.as_str(), agency.en.as_str()];
+    if let Some(id) = &agency.id {
+        parts.push(id);
+    }
+    parts.join(" ; ")
+}
+
+fn online_level_text(level: OnlineLevel) -> &'static str {
+    match level {
+        OnlineLevel::Full => "full",
+        OnlineLevel::Partial => "partial",
+    }
+}
+
+fn parse_online_level(text: &str) -> Result<OnlineLevel, CatalogSearchError> {
+    match text {
+        "full" => Ok(OnlineLevel::Full),
+        "partial" => Ok(OnlineLevel::Partial),
+        other => Err(CatalogSearchError::CorruptIndex(other.to_owned())),
+    }
+}
+
+fn limit_param(limit: usize) -> i64 {
+    i64::try_from(limit.min(MAX_HITS)).unwrap_or(0)
+}
