@@ -477,16 +477,22 @@ fn timings_over_ten_thousand_procedures() {
     }
     let mut full = Vec::new();
     let mut bare = Vec::new();
+    let mut slowest: Vec<(std::time::Duration, &str)> = Vec::new();
     for _ in 0..5 {
         for query in &queries {
             let started = Instant::now();
             search.search(query, 10).expect("search answers");
             full.push(started.elapsed());
+            slowest.push((started.elapsed(), query));
             let started = Instant::now();
             search.search_bare(query, 10).expect("bare search answers");
             bare.push(started.elapsed());
         }
     }
+    slowest.sort();
+    slowest.reverse();
+    slowest.dedup_by_key(|(_, query)| *query);
+    println!("slowest searches: {:?}", &slowest[..slowest.len().min(15)]);
     for (label, samples) in [("search", &mut full), ("bare", &mut bare)] {
         samples.sort();
         let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q) as usize];

@@ -26,9 +26,25 @@ use crate::search::{QueryPlan, SearchHit, SynonymTable, matched_words};
 /// At most this many hits are returned, whatever the caller asks for.
 pub const MAX_HITS: usize = 200;
 
-/// bm25 column weights, in column order (name_vi, name_en, name_id, keywords, agency): a word
-/// in a name counts ten times a word in the agency, so name matches come first.
-const RANK_FUNCTION: &str = "bm25(10.0, 10.0, 10.0, 4.0, 1.0)";
+/// At most this many matching procedures are ranked for one query. A query that matches more
+/// (a single letter, a word in most names) is too unspecific for its ranking to mean much, and
+/// ranking every match would cost time proportional to the catalog. Procedures are stored
+/// shortest name first, so the candidates are the most basic procedures that match.
+pub const MAX_RANKED_CANDIDATES: usize = 400;
+
+/// Ranks the candidates and looks up what a hit shows. The bm25 column weights are in column
+/// order (name_vi, name_en, name_id, keywords, agency): a word in a name counts ten times a
+/// word in the agency, so name matches come first.
+const RANKED_QUERY: &str = "
+SELECT p.procedure_id, p.name_vi, p.name_en, p.name_id, p.online_level,
+       p.days_in_person, p.days_online
+FROM (SELECT rowid, bm25(catalog_search_fts, 10.0, 10.0, 10.0, 4.0, 1.0) AS score
+      FROM catalog_search_fts
+      WHERE catalog_search_fts MATCH ?1
+      LIMIT ?3) AS candidate
+JOIN catalog_search_procedure p ON p.rowid = candidate.rowid
+ORDER BY candidate.score, candidate.rowid
+LIMIT ?2";
 
 const SCHEMA: &str = "
 DROP TABLE IF EXISTS catalog_search_vocab;
@@ -111,10 +127,6 @@ impl<'c> CatalogSearch<'c> {
         }
         let tx = self.conn.unchecked_transaction()?;
         tx.execute_batch(SCHEMA)?;
-        tx.execute(
-            "INSERT INTO catalog_search_fts (catalog_search_fts, rank) VALUES ('rank', ?1)",
-            [RANK_FUNCTION],
-        )?;
         {
             let mut insert_fts = tx.prepare(
                 "INSERT INTO catalog_search_fts
@@ -127,7 +139,9 @@ impl<'c> CatalogSearch<'c> {
                       days_in_person, days_online)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
-            for (index, procedure) in procedures.iter().enumerate() {
+            let mut shortest_first: Vec<&Procedure> = procedures.iter().collect();
+            shortest_first.sort_by_key(|procedure| procedure.name.vi.chars().count());
+            for (index, procedure) in shortest_first.into_iter().enumerate() {
                 let rowid = i64::try_from(index).unwrap_or(i64::MAX - 1) + 1;
                 insert_fts.execute(params![
                     rowid,
@@ -243,7 +257,7 @@ impl<'c> CatalogSearch<'c> {
                  FROM catalog_search_fts f
                  JOIN catalog_search_procedure p ON p.rowid = f.rowid
                  WHERE catalog_search_fts MATCH ?1
-                 ORDER BY f.rank
+                 ORDER BY bm25(catalog_search_fts, 10.0, 10.0, 10.0, 4.0, 1.0)
                  LIMIT ?2",
             )
             .map_err(|error| self.explain(error))?;
@@ -260,18 +274,11 @@ impl<'c> CatalogSearch<'c> {
     ) -> Result<Vec<HitRow>, CatalogSearchError> {
         let mut statement = self
             .conn
-            .prepare_cached(
-                "SELECT p.procedure_id, p.name_vi, p.name_en, p.name_id, p.online_level,
-                        p.days_in_person, p.days_online
-                 FROM catalog_search_fts f
-                 JOIN catalog_search_procedure p ON p.rowid = f.rowid
-                 WHERE catalog_search_fts MATCH ?1
-                 ORDER BY f.rank
-                 LIMIT ?2",
-            )
+            .prepare_cached(RANKED_QUERY)
             .map_err(|error| self.explain(error))?;
+        let candidates = i64::try_from(MAX_RANKED_CANDIDATES).unwrap_or(i64::MAX);
         let raw: Vec<RawHitRow> = statement
-            .query_map(params![expression, limit_param(limit)], |row| {
+            .query_map(params![expression, limit_param(limit), candidates], |row| {
                 Ok(RawHitRow {
                     procedure_id: row.get(0)?,
                     name: LocalizedText {
