@@ -13,10 +13,14 @@
 //! FTS5 query syntax.
 
 use super::text::{ends_inside_word, tokens};
-use super::typo::{TYPO_MIN_CHARS, lookup_keys, within_one_edit};
+use super::typo::{TYPO_MAX_CHARS, TYPO_MIN_CHARS, lookup_keys, within_one_edit};
 
 /// At most this many typo candidates are OR-ed in for one typed word.
 const MAX_TYPO_CANDIDATES: usize = 6;
+
+/// Only the first this many words of a query are searched; names are shorter than that, and it
+/// bounds the work a pasted page of text can cause.
+pub const MAX_QUERY_WORDS: usize = 16;
 
 /// The longest synonym phrase, in words, that a query is checked for.
 const MAX_SYNONYM_WORDS: usize = 4;
@@ -28,8 +32,9 @@ pub trait Vocabulary {
     fn contains(&mut self, term: &str) -> Result<bool, Self::Error>;
     /// Whether some word of the index starts with `prefix`.
     fn has_prefix(&mut self, prefix: &str) -> Result<bool, Self::Error>;
-    /// The words of the index that have `key` as themselves or as a one-character deletion.
-    fn terms_sharing_key(&mut self, key: &str) -> Result<Vec<String>, Self::Error>;
+    /// The words of the index that have `key` as themselves or as a one-character deletion,
+    /// each with the number of procedures holding it.
+    fn terms_sharing_key(&mut self, key: &str) -> Result<Vec<(String, u64)>, Self::Error>;
     /// What a synonym phrase (folded words joined by spaces) stands for, folded likewise.
     fn synonym_meanings(&mut self, phrase: &str) -> Result<Vec<String>, Self::Error>;
 }
@@ -60,8 +65,12 @@ pub struct QueryPlan {
 impl QueryPlan {
     /// Builds the plan for `query`, consulting the index's vocabulary.
     pub fn build<V: Vocabulary>(query: &str, vocabulary: &mut V) -> Result<Self, V::Error> {
-        let typed = tokens(query);
-        let last_is_partial = ends_inside_word(query);
+        let mut typed = tokens(query);
+        let mut last_is_partial = ends_inside_word(query);
+        if typed.len() > MAX_QUERY_WORDS {
+            typed.truncate(MAX_QUERY_WORDS);
+            last_is_partial = false;
+        }
         let mut words = Vec::with_capacity(typed.len());
         for (position, word) in typed.iter().enumerate() {
             let as_prefix = last_is_partial && position + 1 == typed.len();
@@ -193,22 +202,25 @@ fn alternatives_for<V: Vocabulary>(
             prefix: as_prefix,
         }]);
     }
-    if word.chars().count() < TYPO_MIN_CHARS {
+    let length = word.chars().count();
+    if !(TYPO_MIN_CHARS..=TYPO_MAX_CHARS).contains(&length) {
         return Ok(Vec::new());
     }
-    let mut candidates: Vec<String> = Vec::new();
+    let mut candidates: Vec<(String, u64)> = Vec::new();
     for key in lookup_keys(word) {
-        for term in vocabulary.terms_sharing_key(&key)? {
-            if term != word && within_one_edit(word, &term) && !candidates.contains(&term) {
-                candidates.push(term);
+        for (term, documents) in vocabulary.terms_sharing_key(&key)? {
+            let known = candidates.iter().any(|(candidate, _)| *candidate == term);
+            if !known && term != word && within_one_edit(word, &term) {
+                candidates.push((term, documents));
             }
         }
     }
-    candidates.sort();
+    // The words found in most procedures are the likeliest meant.
+    candidates.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     candidates.truncate(MAX_TYPO_CANDIDATES);
     Ok(candidates
         .into_iter()
-        .map(|term| Alternative {
+        .map(|(term, _)| Alternative {
             term,
             prefix: false,
         })

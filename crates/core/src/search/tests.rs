@@ -7,6 +7,7 @@ use opendvc_api::{OnlineLevel, Procedure};
 use rusqlite::Connection;
 
 use super::generator::generate_catalog;
+use super::query::{QueryPlan, Vocabulary};
 use super::synonyms::SynonymTable;
 use super::text::{fold, tokens};
 use super::typo::{deletions, within_one_edit};
@@ -77,6 +78,9 @@ const QUERY_TABLE: &[(&str, &str)] = &[
     ("doi giay phep lai xe", "driving-licence-renewal"),
     ("đổi bằng lái", "driving-licence-renewal"),
     ("dang ky ho kinh doanh", "household-business-registration"),
+    // The i/y spelling variants of Vietnamese.
+    ("dang ki khai sinh", "birth-registration"),
+    ("lí lịch tư pháp", "judicial-record"),
     // Partial words, as typed.
     ("ho chi", "passport-issue"),
     ("dang ky kh", "birth-registration"),
@@ -175,6 +179,109 @@ fn the_table_holds_among_ten_thousand_procedures() {
         failures.len(),
         QUERY_TABLE.len(),
         failures.join("\n")
+    );
+}
+
+/// A vocabulary of a few words, for checking query plans without a database.
+struct FakeVocabulary(&'static [&'static str]);
+
+impl Vocabulary for FakeVocabulary {
+    type Error = std::convert::Infallible;
+
+    fn contains(&mut self, term: &str) -> Result<bool, Self::Error> {
+        Ok(self.0.contains(&term))
+    }
+
+    fn has_prefix(&mut self, prefix: &str) -> Result<bool, Self::Error> {
+        Ok(self.0.iter().any(|word| word.starts_with(prefix)))
+    }
+
+    fn terms_sharing_key(&mut self, key: &str) -> Result<Vec<(String, u64)>, Self::Error> {
+        Ok(self
+            .0
+            .iter()
+            .filter(|word| **word == key || deletions(word).iter().any(|d| d == key))
+            .map(|word| ((*word).to_owned(), 1))
+            .collect())
+    }
+
+    fn synonym_meanings(&mut self, phrase: &str) -> Result<Vec<String>, Self::Error> {
+        Ok(if phrase == "cccd" {
+            vec!["can cuoc".to_owned()]
+        } else {
+            Vec::new()
+        })
+    }
+}
+
+fn plan(query: &str) -> QueryPlan {
+    let words = &[
+        "ho", "chieu", "passport", "near", "and", "cccd", "can", "cuoc", "the",
+    ];
+    match QueryPlan::build(query, &mut FakeVocabulary(words)) {
+        Ok(plan) => plan,
+        Err(never) => match never {},
+    }
+}
+
+#[test]
+fn the_fts_query_holds_only_quoted_folded_words() {
+    assert_eq!(
+        plan("Hộ \"CHIẾU\"").match_all(),
+        "\"ho\" AND \"chieu\"",
+        "quotes typed by the person are separators, not syntax"
+    );
+    assert_eq!(
+        plan("(ho) NEAR chi").match_all(),
+        "\"ho\" AND \"near\" AND \"chi\"*",
+        "operators are searched as words and the word being typed as a prefix"
+    );
+    assert_eq!(
+        plan("ho AND: chieu-").match_any(),
+        "\"ho\" OR \"and\" OR \"chieu\"",
+        "a query ending in punctuation has no word being typed"
+    );
+    assert_eq!(
+        plan("ho chi").match_phrase().as_deref(),
+        Some("{name_vi name_en name_id keywords} : \"ho chi\"*"),
+        "the phrase tier searches names and keywords only"
+    );
+    assert_eq!(
+        plan("passport").match_phrase(),
+        None,
+        "one word makes no phrase"
+    );
+}
+
+#[test]
+fn a_misspelt_word_is_replaced_by_its_neighbours_and_an_unknown_one_left_out() {
+    let misspelt = plan("pasport ");
+    assert_eq!(misspelt.match_all(), "\"passport\"");
+    let unknown = plan("xyzzy ho chieu");
+    assert_eq!(unknown.match_all(), "\"ho\" AND \"chieu\"*");
+    assert!(
+        plan("xyzzy qwerty").is_empty(),
+        "nothing known, nothing searched"
+    );
+}
+
+#[test]
+fn a_synonym_in_the_query_highlights_what_it_stands_for() {
+    let plan = plan("cccd");
+    assert!(plan.highlights("can") && plan.highlights("cuoc"));
+    assert!(!plan.highlights("the"), "other words are not highlighted");
+}
+
+#[test]
+fn a_pasted_page_searches_only_its_first_words() {
+    let long_query = "ho chieu ".repeat(500);
+    let plan = plan(&long_query);
+    assert_eq!(plan.words.len(), super::query::MAX_QUERY_WORDS);
+    assert!(
+        plan.words
+            .iter()
+            .all(|word| word.alternatives.iter().all(|a| !a.prefix)),
+        "a cut query has no word being typed"
     );
 }
 

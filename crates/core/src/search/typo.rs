@@ -11,6 +11,10 @@
 /// already turns most words into other real words.
 pub const TYPO_MIN_CHARS: usize = 5;
 
+/// Words longer than this get no typo tolerance: no real word is that long, and the look-up
+/// keys of a word grow with the square of its length.
+pub const TYPO_MAX_CHARS: usize = 32;
+
 /// Vocabulary terms shorter than this are never typo candidates: a typed word of
 /// [`TYPO_MIN_CHARS`] is at least this long after one deletion.
 pub const TYPO_MIN_TERM_CHARS: usize = TYPO_MIN_CHARS - 1;

@@ -69,10 +69,14 @@ CREATE TABLE catalog_search_procedure (
     days_in_person INTEGER NOT NULL,
     days_online INTEGER NOT NULL
 );
-CREATE TABLE catalog_search_term (term TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE catalog_search_term (
+    term TEXT PRIMARY KEY,
+    documents INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE catalog_search_typo (
     key TEXT NOT NULL,
     term TEXT NOT NULL,
+    documents INTEGER NOT NULL,
     PRIMARY KEY (key, term)
 ) WITHOUT ROWID;
 CREATE TABLE catalog_search_synonym (
@@ -167,20 +171,23 @@ impl<'c> CatalogSearch<'c> {
                 [],
             )?;
             tx.execute(
-                "INSERT INTO catalog_search_term (term) SELECT term FROM catalog_search_vocab",
+                "INSERT INTO catalog_search_term (term, documents)
+                 SELECT term, doc FROM catalog_search_vocab",
                 [],
             )?;
-            let terms: Vec<String> = tx
-                .prepare("SELECT term FROM catalog_search_term")?
-                .query_map([], |row| row.get(0))?
+            let terms: Vec<(String, i64)> = tx
+                .prepare("SELECT term, documents FROM catalog_search_term")?
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
                 .collect::<Result<_, _>>()?;
-            let mut insert_typo = tx
-                .prepare("INSERT OR IGNORE INTO catalog_search_typo (key, term) VALUES (?1, ?2)")?;
-            for term in terms.iter() {
+            let mut insert_typo = tx.prepare(
+                "INSERT OR IGNORE INTO catalog_search_typo (key, term, documents)
+                 VALUES (?1, ?2, ?3)",
+            )?;
+            for (term, documents) in &terms {
                 if term.chars().count() >= TYPO_MIN_TERM_CHARS {
-                    insert_typo.execute([term, term])?;
+                    insert_typo.execute(params![term, term, documents])?;
                     for key in deletions(term) {
-                        insert_typo.execute([&key, term])?;
+                        insert_typo.execute(params![key, term, documents])?;
                     }
                 }
             }
@@ -378,10 +385,10 @@ impl Vocabulary for SqlVocabulary<'_> {
             .query_row([prefix, upper.as_str()], |row| row.get(0))
     }
 
-    fn terms_sharing_key(&mut self, key: &str) -> Result<Vec<String>, Self::Error> {
+    fn terms_sharing_key(&mut self, key: &str) -> Result<Vec<(String, u64)>, Self::Error> {
         self.conn
-            .prepare_cached("SELECT term FROM catalog_search_typo WHERE key = ?1")?
-            .query_map([key], |row| row.get(0))?
+            .prepare_cached("SELECT term, documents FROM catalog_search_typo WHERE key = ?1")?
+            .query_map([key], |row| Ok((row.get(0)?, row.get(1)?)))?
             .collect()
     }
 
