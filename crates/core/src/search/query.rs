@@ -2,7 +2,8 @@
 //!
 //! Every typed word is folded ([`super::text::fold`]) and looked up in the index's vocabulary:
 //! - a word the index knows is searched as it is;
-//! - the last word, while the person may still be typing it, is searched as a prefix (`tok*`);
+//! - the last word, while the person may still be typing it, is searched as a prefix (`tok*`),
+//!   from its second letter on when other words come before it;
 //! - a word of [`TYPO_MIN_CHARS`] or more that the index does not know is replaced by the
 //!   vocabulary terms within one edit of it, OR-ed together;
 //! - a word that matches nothing at all is left out, so one stray word does not hide every
@@ -72,6 +73,16 @@ impl QueryPlan {
             last_is_partial = false;
         }
         let mut words = Vec::with_capacity(typed.len());
+        // A single letter being typed after other words narrows almost nothing, yet its prefix
+        // matches a large part of the catalog, which makes the query slow: it waits for the
+        // second letter.
+        if last_is_partial
+            && typed.len() > 1
+            && typed.last().is_some_and(|w| w.chars().count() == 1)
+        {
+            typed.pop();
+            last_is_partial = false;
+        }
         for (position, word) in typed.iter().enumerate() {
             let as_prefix = last_is_partial && position + 1 == typed.len();
             let alternatives = alternatives_for(word, as_prefix, vocabulary)?;

@@ -42,6 +42,10 @@ pub fn words_with_folded(text: &str) -> Vec<(String, String)> {
 }
 
 /// Whether `text` ends inside a word, that is, the person may still be typing its last word.
+/// A trailing combining mark (a tone typed after its vowel) still counts as inside the word.
 pub fn ends_inside_word(text: &str) -> bool {
-    text.chars().next_back().is_some_and(char::is_alphanumeric)
+    text.chars()
+        .rev()
+        .find(|c| !is_combining_mark(*c))
+        .is_some_and(char::is_alphanumeric)
 }
