@@ -7,6 +7,7 @@
 
 pub mod generator;
 pub mod query;
+pub mod rank;
 pub mod synonyms;
 pub mod text;
 pub mod typo;

@@ -29,10 +29,11 @@ const MAX_SYNONYM_WORDS: usize = 4;
 /// What the query planner needs to know about the index.
 pub trait Vocabulary {
     type Error;
-    /// Whether `term` is a word of the index.
-    fn contains(&mut self, term: &str) -> Result<bool, Self::Error>;
-    /// Whether some word of the index starts with `prefix`.
-    fn has_prefix(&mut self, prefix: &str) -> Result<bool, Self::Error>;
+    /// How many procedures hold `term`; `None` when it is not a word of the index.
+    fn documents(&mut self, term: &str) -> Result<Option<u64>, Self::Error>;
+    /// How many procedures hold the commonest word starting with `prefix`; `None` when no word
+    /// of the index starts with it.
+    fn prefix_documents(&mut self, prefix: &str) -> Result<Option<u64>, Self::Error>;
     /// The words of the index that have `key` as themselves or as a one-character deletion,
     /// each with the number of procedures holding it.
     fn terms_sharing_key(&mut self, key: &str) -> Result<Vec<(String, u64)>, Self::Error>;
@@ -47,11 +48,34 @@ pub struct Alternative {
     pub prefix: bool,
 }
 
-/// A typed word and the ways it can match; empty when nothing in the index matches it.
+impl Alternative {
+    /// Whether a folded word of a procedure matches this alternative.
+    pub fn matches(&self, folded_word: &str) -> bool {
+        if self.prefix {
+            folded_word.starts_with(&self.term)
+        } else {
+            folded_word == self.term
+        }
+    }
+}
+
+/// A typed word and the ways it can match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedWord {
     pub typed: String,
     pub alternatives: Vec<Alternative>,
+    /// How many procedures hold the word (its commonest alternative), for ranking: the rarer a
+    /// word, the more a match on it counts.
+    pub documents: u64,
+}
+
+impl PlannedWord {
+    /// Whether a folded word of a procedure matches this typed word.
+    pub fn matches(&self, folded_word: &str) -> bool {
+        self.alternatives
+            .iter()
+            .any(|alternative| alternative.matches(folded_word))
+    }
 }
 
 /// The parsed query.
@@ -85,11 +109,12 @@ impl QueryPlan {
         }
         for (position, word) in typed.iter().enumerate() {
             let as_prefix = last_is_partial && position + 1 == typed.len();
-            let alternatives = alternatives_for(word, as_prefix, vocabulary)?;
+            let (alternatives, documents) = alternatives_for(word, as_prefix, vocabulary)?;
             if !alternatives.is_empty() {
                 words.push(PlannedWord {
                     typed: word.clone(),
                     alternatives,
+                    documents,
                 });
             }
         }
@@ -143,16 +168,19 @@ impl QueryPlan {
 
     /// Whether a folded word of a procedure's name matched this query, for highlighting.
     pub fn highlights(&self, folded_word: &str) -> bool {
-        let matches_typed = self.words.iter().any(|word| {
-            word.alternatives.iter().any(|alternative| {
-                if alternative.prefix {
-                    folded_word.starts_with(&alternative.term)
-                } else {
-                    folded_word == alternative.term
-                }
+        self.words.iter().any(|word| word.matches(folded_word))
+            || self.synonym_words.iter().any(|word| word == folded_word)
+    }
+
+    /// Whether `folded_words` (one text of a procedure) hold every planned word side by side,
+    /// in typed order.
+    pub fn is_phrase_in(&self, folded_words: &[&str]) -> bool {
+        !self.words.is_empty()
+            && folded_words.windows(self.words.len()).any(|run| {
+                run.iter()
+                    .zip(&self.words)
+                    .all(|(token, word)| word.matches(token))
             })
-        });
-        matches_typed || self.synonym_words.iter().any(|word| word == folded_word)
     }
 
     fn join_words(&self, operator: &str) -> String {
@@ -197,25 +225,27 @@ pub fn bare_match(query: &str) -> String {
         .join(" AND ")
 }
 
+/// The ways `word` can match, and how many procedures hold the commonest of them.
 fn alternatives_for<V: Vocabulary>(
     word: &str,
     as_prefix: bool,
     vocabulary: &mut V,
-) -> Result<Vec<Alternative>, V::Error> {
+) -> Result<(Vec<Alternative>, u64), V::Error> {
     let found = if as_prefix {
-        vocabulary.has_prefix(word)?
+        vocabulary.prefix_documents(word)?
     } else {
-        vocabulary.contains(word)?
+        vocabulary.documents(word)?
     };
-    if found {
-        return Ok(vec![Alternative {
+    if let Some(documents) = found {
+        let exact = Alternative {
             term: word.to_owned(),
             prefix: as_prefix,
-        }]);
+        };
+        return Ok((vec![exact], documents));
     }
     let length = word.chars().count();
     if !(TYPO_MIN_CHARS..=TYPO_MAX_CHARS).contains(&length) {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     }
     let mut candidates: Vec<(String, u64)> = Vec::new();
     for key in lookup_keys(word) {
@@ -229,13 +259,15 @@ fn alternatives_for<V: Vocabulary>(
     // The words found in most procedures are the likeliest meant.
     candidates.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     candidates.truncate(MAX_TYPO_CANDIDATES);
-    Ok(candidates
+    let documents = candidates.first().map_or(0, |(_, documents)| *documents);
+    let alternatives = candidates
         .into_iter()
         .map(|(term, _)| Alternative {
             term,
             prefix: false,
         })
-        .collect())
+        .collect();
+    Ok((alternatives, documents))
 }
 
 fn synonym_words<V: Vocabulary>(

@@ -8,10 +8,13 @@
 //! - `catalog_search_procedure`: what a hit shows (names as written, online level, processing
 //!   days), keyed by the FTS rowid;
 //! - `catalog_search_vocab`: an `fts5vocab` view of the index's words;
-//! - `catalog_search_term`: those words in a plain B-tree, for exact and prefix look-ups;
+//! - `catalog_search_term`: those words with the number of procedures holding each, in a plain
+//!   B-tree, for exact and prefix look-ups and for ranking;
 //! - `catalog_search_typo`: each word under itself and its one-character deletions, for typo
 //!   candidates (see [`crate::search::typo`]);
-//! - `catalog_search_synonym`: the synonym table's (term, meaning) pairs, for highlighting.
+//! - `catalog_search_synonym`: the synonym table's (term, meaning) pairs, for highlighting;
+//! - `catalog_search_statistics`: the number of procedures and their average length in words,
+//!   for ranking (see [`crate::search::rank`]).
 
 use std::collections::HashSet;
 
@@ -19,6 +22,7 @@ use opendvc_api::{LocalizedText, OnlineLevel, Procedure, ProcessingDays};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::search::query::{Vocabulary, bare_match};
+use crate::search::rank::{Candidate, IndexStatistics, rank, words_of};
 use crate::search::text::{fold, tokens};
 use crate::search::typo::{TYPO_MIN_TERM_CHARS, deletions};
 use crate::search::{QueryPlan, SearchHit, SynonymTable, matched_words};
@@ -26,25 +30,24 @@ use crate::search::{QueryPlan, SearchHit, SynonymTable, matched_words};
 /// At most this many hits are returned, whatever the caller asks for.
 pub const MAX_HITS: usize = 200;
 
-/// At most this many matching procedures are ranked for one query. A query that matches more
-/// (a single letter, a word in most names) is too unspecific for its ranking to mean much, and
-/// ranking every match would cost time proportional to the catalog. Procedures are stored
-/// shortest name first, so the candidates are the most basic procedures that match.
+/// At most this many procedures are taken from each FTS5 query to be ranked. A query that
+/// matches more (a single letter, a word in most names) is too unspecific for its ranking to
+/// mean much, and ranking every match would cost time proportional to the catalog. Procedures
+/// are stored shortest name first, so the candidates are the most basic procedures that match.
 pub const MAX_RANKED_CANDIDATES: usize = 400;
 
-/// Ranks the candidates and looks up what a hit shows. The bm25 column weights are in column
-/// order (name_vi, name_en, name_id, keywords, agency): a word in a name counts ten times a
-/// word in the agency, so name matches come first.
-const RANKED_QUERY: &str = "
-SELECT p.procedure_id, p.name_vi, p.name_en, p.name_id, p.online_level,
-       p.days_in_person, p.days_online
-FROM (SELECT rowid, bm25(catalog_search_fts, 10.0, 10.0, 10.0, 4.0, 1.0) AS score
-      FROM catalog_search_fts
-      WHERE catalog_search_fts MATCH ?1
-      LIMIT ?3) AS candidate
-JOIN catalog_search_procedure p ON p.rowid = candidate.rowid
-ORDER BY candidate.score, candidate.rowid
+/// The candidates of one FTS5 query, with their stored (folded) columns for ranking.
+const CANDIDATE_QUERY: &str = "
+SELECT rowid, name_vi, name_en, coalesce(name_id, ''), keywords, agency
+FROM catalog_search_fts
+WHERE catalog_search_fts MATCH ?1
 LIMIT ?2";
+
+/// What a hit shows.
+const HIT_QUERY: &str = "
+SELECT procedure_id, name_vi, name_en, name_id, online_level, days_in_person, days_online
+FROM catalog_search_procedure
+WHERE rowid = ?1";
 
 const SCHEMA: &str = "
 DROP TABLE IF EXISTS catalog_search_vocab;
@@ -53,6 +56,7 @@ DROP TABLE IF EXISTS catalog_search_procedure;
 DROP TABLE IF EXISTS catalog_search_term;
 DROP TABLE IF EXISTS catalog_search_typo;
 DROP TABLE IF EXISTS catalog_search_synonym;
+DROP TABLE IF EXISTS catalog_search_statistics;
 CREATE VIRTUAL TABLE catalog_search_fts USING fts5(
     name_vi, name_en, name_id, keywords, agency,
     tokenize = 'unicode61 remove_diacritics 2',
@@ -79,6 +83,10 @@ CREATE TABLE catalog_search_typo (
     documents INTEGER NOT NULL,
     PRIMARY KEY (key, term)
 ) WITHOUT ROWID;
+CREATE TABLE catalog_search_statistics (
+    procedures INTEGER NOT NULL,
+    average_words REAL NOT NULL
+);
 CREATE TABLE catalog_search_synonym (
     term TEXT NOT NULL,
     meaning TEXT NOT NULL,
@@ -145,15 +153,22 @@ impl<'c> CatalogSearch<'c> {
             )?;
             let mut shortest_first: Vec<&Procedure> = procedures.iter().collect();
             shortest_first.sort_by_key(|procedure| procedure.name.vi.chars().count());
+            let mut total_words = 0usize;
             for (index, procedure) in shortest_first.into_iter().enumerate() {
                 let rowid = i64::try_from(index).unwrap_or(i64::MAX - 1) + 1;
-                insert_fts.execute(params![
-                    rowid,
+                let columns = [
                     fold(&procedure.name.vi),
                     fold(&procedure.name.en),
-                    procedure.name.id.as_deref().map(fold),
+                    procedure.name.id.as_deref().map(fold).unwrap_or_default(),
                     keywords_text(procedure, synonyms),
                     fold(&agency_text(&procedure.agency)),
+                ];
+                total_words += columns
+                    .iter()
+                    .map(|column| words_of(column).count())
+                    .sum::<usize>();
+                insert_fts.execute(params![
+                    rowid, columns[0], columns[1], columns[2], columns[3], columns[4],
                 ])?;
                 insert_procedure.execute(params![
                     rowid,
@@ -166,6 +181,11 @@ impl<'c> CatalogSearch<'c> {
                     procedure.processing_days.online,
                 ])?;
             }
+            let average_words = total_words as f64 / procedures.len().max(1) as f64;
+            tx.execute(
+                "INSERT INTO catalog_search_statistics (procedures, average_words) VALUES (?1, ?2)",
+                params![procedures.len(), average_words],
+            )?;
             tx.execute(
                 "INSERT INTO catalog_search_fts (catalog_search_fts) VALUES ('optimize')",
                 [],
@@ -209,9 +229,10 @@ impl<'c> CatalogSearch<'c> {
     }
 
     /// The best `limit` procedures for what the person typed, best first: those whose names
-    /// or keywords hold the typed words side by side, then those holding every word anywhere,
-    /// each group ranked by bm25. When no procedure holds every word, the procedures holding
-    /// any come back instead. An empty query, or one whose words match nothing, finds nothing.
+    /// or keywords hold the typed words side by side, then the others holding every word, each
+    /// group ranked by BM25 (see [`crate::search::rank`]). When no procedure holds every word,
+    /// the procedures holding any come back instead. An empty query, or one whose words match
+    /// nothing, finds nothing.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, CatalogSearchError> {
         let limit = limit.min(MAX_HITS);
         if limit == 0 {
@@ -222,27 +243,36 @@ impl<'c> CatalogSearch<'c> {
         if plan.is_empty() {
             return Ok(Vec::new());
         }
-        let mut rows = match plan.match_phrase() {
-            Some(phrase) => self.ranked_rows(&phrase, limit)?,
-            None => Vec::new(),
-        };
-        if rows.len() < limit {
-            let all_words = self.ranked_rows(&plan.match_all(), limit)?;
-            append_new(&mut rows, all_words, limit);
+        // Side-by-side matches are gathered on their own, so that one beyond the first
+        // candidates of the all-words query is not missed. They rank first, so when there are
+        // enough of them the other procedures holding every word cannot make the list.
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let mut gathered: HashSet<i64> = HashSet::new();
+        if let Some(phrase) = plan.match_phrase() {
+            self.collect_candidates(&phrase, &mut candidates, &mut gathered)?;
         }
-        if rows.is_empty() && plan.words.len() > 1 {
-            rows = self.ranked_rows(&plan.match_any(), limit)?;
+        if candidates.len() < limit {
+            self.collect_candidates(&plan.match_all(), &mut candidates, &mut gathered)?;
         }
-        Ok(rows
-            .into_iter()
-            .map(|row| SearchHit {
+        if candidates.is_empty() && plan.words.len() > 1 {
+            self.collect_candidates(&plan.match_any(), &mut candidates, &mut gathered)?;
+        }
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let statistics = self.statistics()?;
+        let mut hits = Vec::with_capacity(limit);
+        for ranked in rank(&plan, &candidates, statistics).into_iter().take(limit) {
+            let row = self.hit_row(ranked.rowid)?;
+            hits.push(SearchHit {
                 matched_words: matched_words(&plan, &row.name),
                 procedure_id: row.procedure_id,
                 name: row.name,
                 online_level: row.online_level,
                 processing_days: row.processing_days,
-            })
-            .collect())
+            });
+        }
+        Ok(hits)
     }
 
     /// The ids of the best `limit` procedures holding every word of `query` exactly (folded),
@@ -274,43 +304,77 @@ impl<'c> CatalogSearch<'c> {
         Ok(ids)
     }
 
-    fn ranked_rows(
+    /// Adds the candidates of the FTS5 query `expression` not gathered yet.
+    fn collect_candidates(
         &self,
         expression: &str,
-        limit: usize,
-    ) -> Result<Vec<HitRow>, CatalogSearchError> {
+        candidates: &mut Vec<Candidate>,
+        gathered: &mut HashSet<i64>,
+    ) -> Result<(), CatalogSearchError> {
         let mut statement = self
             .conn
-            .prepare_cached(RANKED_QUERY)
+            .prepare_cached(CANDIDATE_QUERY)
             .map_err(|error| self.explain(error))?;
-        let candidates = i64::try_from(MAX_RANKED_CANDIDATES).unwrap_or(i64::MAX);
-        let raw: Vec<RawHitRow> = statement
-            .query_map(params![expression, limit_param(limit), candidates], |row| {
-                Ok(RawHitRow {
-                    procedure_id: row.get(0)?,
-                    name: LocalizedText {
+        let cap = i64::try_from(MAX_RANKED_CANDIDATES).unwrap_or(i64::MAX);
+        let found = statement.query_map(params![expression, cap], |row| {
+            Ok(Candidate {
+                rowid: row.get(0)?,
+                columns: [
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                ],
+            })
+        })?;
+        for candidate in found {
+            let candidate = candidate?;
+            if gathered.insert(candidate.rowid) {
+                candidates.push(candidate);
+            }
+        }
+        Ok(())
+    }
+
+    fn statistics(&self) -> Result<IndexStatistics, CatalogSearchError> {
+        let statistics = self
+            .conn
+            .prepare_cached("SELECT procedures, average_words FROM catalog_search_statistics")?
+            .query_row([], |row| {
+                Ok(IndexStatistics {
+                    procedures: row.get(0)?,
+                    average_words: row.get(1)?,
+                })
+            })?;
+        Ok(statistics)
+    }
+
+    fn hit_row(&self, rowid: i64) -> Result<HitRow, CatalogSearchError> {
+        let (procedure_id, name, online_level, processing_days) = self
+            .conn
+            .prepare_cached(HIT_QUERY)?
+            .query_row([rowid], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    LocalizedText {
                         vi: row.get(1)?,
                         en: row.get(2)?,
                         id: row.get(3)?,
                     },
-                    online_level: row.get(4)?,
-                    processing_days: ProcessingDays {
+                    row.get::<_, String>(4)?,
+                    ProcessingDays {
                         in_person: row.get(5)?,
                         online: row.get(6)?,
                     },
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        raw.into_iter()
-            .map(|row| {
-                Ok(HitRow {
-                    online_level: parse_online_level(&row.online_level)?,
-                    procedure_id: row.procedure_id,
-                    name: row.name,
-                    processing_days: row.processing_days,
-                })
-            })
-            .collect()
+                ))
+            })?;
+        Ok(HitRow {
+            procedure_id,
+            name,
+            online_level: parse_online_level(&online_level)?,
+            processing_days,
+        })
     }
 
     /// Tells a missing index apart from other database errors.
@@ -330,33 +394,11 @@ impl<'c> CatalogSearch<'c> {
     }
 }
 
-struct RawHitRow {
-    procedure_id: String,
-    name: LocalizedText,
-    online_level: String,
-    processing_days: ProcessingDays,
-}
-
 struct HitRow {
     procedure_id: String,
     name: LocalizedText,
     online_level: OnlineLevel,
     processing_days: ProcessingDays,
-}
-
-/// Appends the rows of `more` not yet in `rows`, up to `limit` rows in all.
-fn append_new(rows: &mut Vec<HitRow>, more: Vec<HitRow>, limit: usize) {
-    for row in more {
-        if rows.len() >= limit {
-            break;
-        }
-        if !rows
-            .iter()
-            .any(|known| known.procedure_id == row.procedure_id)
-        {
-            rows.push(row);
-        }
-    }
 }
 
 /// The index's vocabulary, read through cached statements.
@@ -367,20 +409,20 @@ struct SqlVocabulary<'c> {
 impl Vocabulary for SqlVocabulary<'_> {
     type Error = rusqlite::Error;
 
-    fn contains(&mut self, term: &str) -> Result<bool, Self::Error> {
+    fn documents(&mut self, term: &str) -> Result<Option<u64>, Self::Error> {
         self.conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM catalog_search_term WHERE term = ?1)")?
+            .prepare_cached("SELECT documents FROM catalog_search_term WHERE term = ?1")?
             .query_row([term], |row| row.get(0))
+            .optional()
     }
 
-    fn has_prefix(&mut self, prefix: &str) -> Result<bool, Self::Error> {
+    fn prefix_documents(&mut self, prefix: &str) -> Result<Option<u64>, Self::Error> {
         // U+10FFFF sorts after every other character in UTF-8 byte order, so the range holds
         // exactly the terms that start with `prefix`.
         let upper = format!("{prefix}\u{10FFFF}");
         self.conn
             .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM catalog_search_term
-                                WHERE term >= ?1 AND term < ?2)",
+                "SELECT max(documents) FROM catalog_search_term WHERE term >= ?1 AND term < ?2",
             )?
             .query_row([prefix, upper.as_str()], |row| row.get(0))
     }
