@@ -553,6 +553,33 @@ fn a_query_with_one_unknown_word_still_finds_the_rest() {
 }
 
 #[test]
+fn an_empty_catalog_finds_nothing() {
+    let conn = indexed(&[]);
+    assert!(top_ids(&conn, "ho chieu", 3).is_empty());
+    assert!(top_ids(&conn, "pasport", 3).is_empty());
+}
+
+#[test]
+fn a_procedure_without_an_indonesian_name_is_found_and_shown_without_one() {
+    let mut passport = fixture_catalog()
+        .into_iter()
+        .find(|procedure| procedure.id == "passport-issue")
+        .expect("the fixture has the passport procedure");
+    passport.name.id = None;
+    let conn = indexed(std::slice::from_ref(&passport));
+    let hits = CatalogSearch::new(&conn)
+        .search("ho chieu", 3)
+        .expect("search answers");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].name.id, None, "no Indonesian name is made up");
+    assert_eq!(
+        top_ids(&conn, "paspor", 3),
+        vec!["passport-issue"],
+        "the synonym table still knows the Indonesian word"
+    );
+}
+
+#[test]
 fn searching_before_the_index_is_built_says_so() {
     let conn = Connection::open_in_memory().expect("an in-memory database opens");
     let result = CatalogSearch::new(&conn).search("ho chieu", 3);
