@@ -44,9 +44,11 @@ pub fn matched_words(plan: &QueryPlan, name: &LocalizedText) -> Vec<String> {
         name.id.as_deref(),
     ];
     for text in texts.into_iter().flatten() {
-        for (written, folded) in text::words_with_folded(text) {
-            if plan.highlights(&folded) && !out.contains(&written) {
-                out.push(written);
+        let words = text::words_with_folded(text);
+        let folded: Vec<&str> = words.iter().map(|(_, folded)| folded.as_str()).collect();
+        for ((written, _), marked) in words.iter().zip(plan.highlighted(&folded)) {
+            if marked && !out.contains(written) {
+                out.push(written.clone());
             }
         }
     }

@@ -83,8 +83,8 @@ impl PlannedWord {
 pub struct QueryPlan {
     /// The words that match something, in typed order.
     pub words: Vec<PlannedWord>,
-    /// The folded words of what the query's synonyms stand for, for highlighting.
-    pub synonym_words: Vec<String>,
+    /// What the query's synonyms stand for, each as folded words, for highlighting.
+    pub synonym_meanings: Vec<Vec<String>>,
 }
 
 impl QueryPlan {
@@ -118,10 +118,10 @@ impl QueryPlan {
                 });
             }
         }
-        let synonym_words = synonym_words(&typed, vocabulary)?;
+        let synonym_meanings = synonym_meanings(&typed, vocabulary)?;
         Ok(Self {
             words,
-            synonym_words,
+            synonym_meanings,
         })
     }
 
@@ -166,10 +166,23 @@ impl QueryPlan {
         self.join_words(" OR ")
     }
 
-    /// Whether a folded word of a procedure's name matched this query, for highlighting.
-    pub fn highlights(&self, folded_word: &str) -> bool {
-        self.words.iter().any(|word| word.matches(folded_word))
-            || self.synonym_words.iter().any(|word| word == folded_word)
+    /// Which of `folded_words` (one text of a procedure, in order) matched this query, for
+    /// highlighting: words matching a typed word, and runs of words that are what a synonym in
+    /// the query stands for (`CCCD` marks "căn cước" but not a lone "căn").
+    pub fn highlighted(&self, folded_words: &[&str]) -> Vec<bool> {
+        let mut marked: Vec<bool> = folded_words
+            .iter()
+            .map(|token| self.words.iter().any(|word| word.matches(token)))
+            .collect();
+        for meaning in &self.synonym_meanings {
+            for start in 0..folded_words.len() {
+                let end = start + meaning.len();
+                if end <= folded_words.len() && folded_words[start..end] == meaning[..] {
+                    marked[start..end].iter_mut().for_each(|mark| *mark = true);
+                }
+            }
+        }
+        marked
     }
 
     /// Whether `folded_words` (one text of a procedure) hold every planned word side by side,
@@ -270,18 +283,18 @@ fn alternatives_for<V: Vocabulary>(
     Ok((alternatives, documents))
 }
 
-fn synonym_words<V: Vocabulary>(
+/// What the runs of typed words that are synonyms stand for, each as folded words.
+fn synonym_meanings<V: Vocabulary>(
     typed: &[String],
     vocabulary: &mut V,
-) -> Result<Vec<String>, V::Error> {
-    let mut out: Vec<String> = Vec::new();
+) -> Result<Vec<Vec<String>>, V::Error> {
+    let mut out: Vec<Vec<String>> = Vec::new();
     for length in 1..=MAX_SYNONYM_WORDS.min(typed.len()) {
         for run in typed.windows(length) {
             for meaning in vocabulary.synonym_meanings(&run.join(" "))? {
-                for word in meaning.split(' ') {
-                    if !out.iter().any(|known| known == word) {
-                        out.push(word.to_owned());
-                    }
+                let words: Vec<String> = meaning.split(' ').map(str::to_owned).collect();
+                if !out.contains(&words) {
+                    out.push(words);
                 }
             }
         }

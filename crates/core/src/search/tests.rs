@@ -274,8 +274,16 @@ fn a_misspelt_word_is_replaced_by_its_neighbours_and_an_unknown_one_left_out() {
 #[test]
 fn a_synonym_in_the_query_highlights_what_it_stands_for() {
     let plan = plan("cccd");
-    assert!(plan.highlights("can") && plan.highlights("cuoc"));
-    assert!(!plan.highlights("the"), "other words are not highlighted");
+    assert_eq!(
+        plan.highlighted(&["cap", "doi", "the", "can", "cuoc"]),
+        vec![false, false, false, true, true],
+        "the words the synonym stands for are marked, the others not"
+    );
+    assert_eq!(
+        plan.highlighted(&["can", "ho"]),
+        vec![false, false],
+        "part of what the synonym stands for is not marked"
+    );
 }
 
 #[test]
