@@ -276,8 +276,9 @@ impl<'c> CatalogSearch<'c> {
     }
 
     /// The ids of the best `limit` procedures holding every word of `query` exactly (folded),
-    /// with the same ranking but no prefixes, typos, synonyms or highlights: the bare FTS5
-    /// query that benchmarks compare [`CatalogSearch::search`] with.
+    /// ranked by FTS5's own `bm25()` with the same column weights over every match, without
+    /// prefixes, typos, synonyms, candidate cap or highlights: the bare FTS5 query that
+    /// benchmarks compare [`CatalogSearch::search`] with, on the same index.
     pub fn search_bare(
         &self,
         query: &str,
