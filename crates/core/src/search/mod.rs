@@ -1,9 +1,16 @@
 //! Offline catalog search: the pure half.
 //!
 //! Everything here is free of SQL: text folding ([`text`]), the synonym table ([`synonyms`]),
-//! typo candidates ([`typo`]), query planning ([`query`]), highlighting, and the generator of a
-//! large catalog for benchmarks ([`generator`]). The FTS5 index itself lives in
-//! [`crate::store::catalog_search`], the only place that talks SQL.
+//! typo candidates ([`typo`]), query planning ([`query`]), ranking ([`rank`]), highlighting
+//! ([`matched_words`]), and the generator of a large catalog for benchmarks ([`generator`]).
+//! The FTS5 index itself lives in [`crate::store::catalog_search`], the only place that talks
+//! SQL.
+//!
+//! A search, end to end: the query is folded and split into words; each word is looked up in
+//! the index's vocabulary (exact, as a prefix while being typed, or through its typo
+//! neighbours); FTS5 finds up to a few hundred candidates holding the words side by side in a
+//! name, and holding them anywhere; BM25 ranks the candidates, side-by-side matches first; the
+//! best ones come back with the words of their names to highlight.
 
 pub mod generator;
 pub mod query;
