@@ -499,6 +499,44 @@ fn fts_syntax_in_a_query_never_errors() {
 }
 
 #[test]
+fn random_queries_of_fts_syntax_and_vietnamese_letters_never_error() {
+    let conn = indexed(&fixture_catalog());
+    let search = CatalogSearch::new(&conn);
+    let alphabet: Vec<char> = "\"*-:()^+{}[],.'ÂĐđăâêôơưáàảãạấầẩẫậếềểễệốồổỗộớờởỡợứừửữựíìỉĩịýỳỷỹỵ\
+                               abcdhkmnoptuy019 \t\u{301}\u{0}"
+        .chars()
+        .collect();
+    // A fixed linear congruential sequence: the same queries on every run.
+    let mut state: u64 = 0x5EED;
+    let mut next = |bound: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize % bound
+    };
+    let words = [
+        "NEAR", "AND", "OR", "NOT", "name_vi", "ho", "chieu", "pasport", "cccd",
+    ];
+    for _ in 0..2_000 {
+        let mut query = String::new();
+        for _ in 0..next(24) {
+            if next(4) == 0 {
+                query.push_str(words[next(words.len())]);
+            } else {
+                query.push(alphabet[next(alphabet.len())]);
+            }
+        }
+        let result = search.search(&query, 5);
+        assert!(result.is_ok(), "{query:?} is answered: {result:?}");
+        let bare = search.search_bare(&query, 5);
+        assert!(
+            bare.is_ok(),
+            "{query:?} is answered by the bare query: {bare:?}"
+        );
+    }
+}
+
+#[test]
 fn hits_carry_the_matched_words_as_written() {
     let conn = indexed(&fixture_catalog());
     let search = CatalogSearch::new(&conn);
