@@ -167,11 +167,7 @@ pub struct Delivery {
 
 /// A file attached to an application: an upload (`POST /v1/attachments`) or a wallet document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(
-    tag = "source",
-    rename_all = "snake_case",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "source", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum AttachmentRef {
     /// An uploaded file, by the id `POST /v1/attachments` returned.
     Upload {

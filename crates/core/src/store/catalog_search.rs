@@ -34,7 +34,7 @@ pub const MAX_HITS: usize = 200;
 /// matches more (a single letter, a word in most names) is too unspecific for its ranking to
 /// mean much, and ranking every match would cost time proportional to the catalog. Procedures
 /// are stored shortest name first, so the candidates are the most basic procedures that match.
-pub const MAX_RANKED_CANDIDATES: usize = 400;
+pub const MAX_RANKED_CANDIDATES: usize = 200;
 
 /// The candidates of one FTS5 query, with their stored (folded) columns for ranking.
 const CANDIDATE_QUERY: &str = "
