@@ -549,7 +549,9 @@ pub struct Api {
 impl Api {
     /// A client for `base` (`http://127.0.0.1:PORT`).
     pub fn new(base: &str) -> Api {
+        // No proxy from the environment: tests talk to loopback only, directly.
         let client = reqwest::blocking::Client::builder()
+            .no_proxy()
             .timeout(REQUEST_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
