@@ -13,6 +13,28 @@
 //! - [`fault_proxy::FaultProxy`] sits between a client and the portal and injects faults.
 //! - [`fixtures`] holds the people of a test (citizen, officer) and valid submissions.
 //!
+//! A test of the queue behind faults looks like this (a sketch; see `tests/portal_faults.rs`):
+//!
+//! ```no_run
+//! use opendvc_tests::fault_proxy::{Fault, FaultPlan, FaultProxy, RequestFilter};
+//! use opendvc_tests::fixtures::Citizen;
+//! use opendvc_tests::{Portal, PortalOptions};
+//!
+//! let mut portal = Portal::start(PortalOptions::default());
+//! let citizen = Citizen::demo(&mut portal, 0);
+//! let plan = FaultPlan::seeded(42)
+//!     .with(Fault::Pass, 4)
+//!     .with(Fault::LostResponse, 1)
+//!     .with(Fault::ServiceUnavailable, 1)
+//!     .only_for(RequestFilter::path_prefix("/v1/applications").method("POST"));
+//! let proxy = FaultProxy::start(portal.addr(), plan).expect("the proxy starts");
+//! proxy.set_unreachable(true); // queue while "offline" …
+//! // … point the client (e.g. `opendvc --portal {proxy.url()}`) at the proxy, then:
+//! proxy.set_unreachable(false);
+//! println!("{}", proxy.stats());
+//! assert!(!citizen.applications().is_empty());
+//! ```
+//!
 //! Everything here is blocking (threads, not async), so that tests can be plain `#[test]`
 //! functions and can drive other processes (the CLI) at the same time. Do not call [`Api`]
 //! from inside an async runtime: it uses `reqwest::blocking`.
