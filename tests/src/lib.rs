@@ -675,6 +675,21 @@ impl Call {
         self.map(|builder| builder.header("Content-Type", content_type).body(bytes))
     }
 
+    /// A body of `size` bytes streamed from `reader`, with its `Content-Type` (a large upload,
+    /// or one over a slow link).
+    pub fn body_reader(
+        self,
+        reader: impl std::io::Read + Send + 'static,
+        size: u64,
+        content_type: &str,
+    ) -> Call {
+        self.map(|builder| {
+            builder
+                .header("Content-Type", content_type)
+                .body(reqwest::blocking::Body::sized(reader, size))
+        })
+    }
+
     /// Sends the request and reads the whole answer.
     ///
     /// # Panics
