@@ -840,6 +840,17 @@ impl Reply {
             "{why}: the problem's `status` member equals the HTTP status of {}",
             self.request
         );
+        assert_eq!(
+            problem.problem_type,
+            format!("https://opendvc.org/problems/{}", problem.code),
+            "{why}: the problem's `type` names its code ({})",
+            self.request
+        );
+        assert!(
+            !problem.title.is_empty(),
+            "{why}: the problem of {} has a title",
+            self.request
+        );
         problem
     }
 }
