@@ -986,6 +986,34 @@ mod tests {
     }
 
     #[test]
+    fn scripts_and_plans_can_change_while_running() {
+        let upstream = Upstream::start();
+        let proxy = proxy(&upstream, FaultPlan::pass_through());
+        let mut client = RawClient::connect(proxy.addr());
+        client.post("/a", "");
+        assert_eq!(client.read_answer().expect("an answer").status, 200);
+        proxy.push_script([Fault::ServiceUnavailable]);
+        client.post("/b", "");
+        assert_eq!(client.read_answer().expect("an answer").status, 503);
+        proxy.set_plan(FaultPlan::seeded(3).with(
+            Fault::TooManyRequests {
+                retry_after_secs: 2,
+            },
+            1,
+        ));
+        client.post("/c", "");
+        assert_eq!(client.read_answer().expect("an answer").status, 429);
+        proxy.set_plan(FaultPlan::pass_through());
+        client.post("/d", "");
+        assert_eq!(client.read_answer().expect("an answer").status, 200);
+        assert_eq!(
+            upstream.served(),
+            2,
+            "only the passing requests reached the upstream"
+        );
+    }
+
+    #[test]
     fn faults_apply_only_to_requests_the_filter_matches() {
         let upstream = Upstream::start();
         let plan = FaultPlan::seeded(1)

@@ -977,6 +977,15 @@ server.serve_forever()
             "stdout is logged: {log}"
         );
 
+        let killed = portal.kill();
+        assert!(!killed.success(), "SIGKILL is no clean exit: {killed}");
+        portal.start_again();
+        portal
+            .api()
+            .get("/")
+            .send()
+            .expect_status(200, "a killed portal starts again");
+
         let pid = portal.pid().expect("running");
         let dir = portal.dir().to_path_buf();
         drop(portal);
