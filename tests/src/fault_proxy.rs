@@ -464,7 +464,11 @@ async fn handle(
             std::future::pending().await
         }
         Fault::LostResponse => {
-            let answer = forward(request, &shared).await;
+            let answer = match try_forward(request, &shared).await {
+                Ok(answer) => answer,
+                // The portal was not reached, so there is no answer to lose: say so instead.
+                Err(bad_gateway) => return bad_gateway,
+            };
             // Read the whole answer so the portal has finished before the client is cut off.
             let (_, body) = answer.into_parts();
             let _ = body.collect().await;
@@ -475,23 +479,34 @@ async fn handle(
     }
 }
 
-/// Forwards `request` upstream on a new connection and returns the answer to stream back, or
-/// a 502 problem when the upstream cannot be reached.
+/// Forwards `request` upstream and returns the answer to stream back, or a 502 problem when
+/// the upstream cannot be reached.
 async fn forward(request: Request<Incoming>, shared: &Arc<Shared>) -> Response<ProxyBody> {
+    try_forward(request, shared)
+        .await
+        .unwrap_or_else(|bad_gateway| bad_gateway)
+}
+
+/// Forwards `request` upstream on a new connection; `Err` holds the 502 problem to answer
+/// when the upstream cannot be reached.
+async fn try_forward(
+    request: Request<Incoming>,
+    shared: &Arc<Shared>,
+) -> Result<Response<ProxyBody>, Response<ProxyBody>> {
     let upstream = shared.state().upstream;
     match send_upstream(upstream, request).await {
         Ok(answer) => {
             shared.state().stats.forwarded += 1;
-            answer.map(BodyExt::boxed)
+            Ok(answer.map(BodyExt::boxed))
         }
         Err(error) => {
             shared.state().stats.upstream_failures += 1;
-            problem(
+            Err(problem(
                 StatusCode::BAD_GATEWAY,
                 ErrorCode::Internal,
                 &format!("the fault proxy could not reach the portal at {upstream}: {error}"),
                 None,
-            )
+            ))
         }
     }
 }
@@ -692,9 +707,9 @@ mod tests {
         }
 
         fn send(&mut self, raw: &str) {
-            self.writer
-                .write_all(raw.as_bytes())
-                .expect("write the request");
+            // The proxy may have reset the connection already (unreachable mode); the read
+            // that follows tells, so a failed write is not an error here.
+            let _ = self.writer.write_all(raw.as_bytes());
         }
 
         fn post(&mut self, path: &str, body: &str) {
@@ -949,6 +964,53 @@ mod tests {
         assert_eq!(answer.status, 502);
         assert_eq!(answer.header("content-type"), Some(PROBLEM_CONTENT_TYPE));
         assert_eq!(proxy.stats().upstream_failures, 1);
+    }
+
+    #[test]
+    fn a_lost_response_is_not_counted_when_the_portal_was_not_reached() {
+        let upstream = Upstream::start();
+        let proxy = proxy(
+            &upstream,
+            FaultPlan::seeded(1).scripted([Fault::LostResponse]),
+        );
+        let closed = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("a free port");
+        let nowhere = closed.local_addr().expect("its address");
+        drop(closed);
+        proxy.set_upstream(nowhere);
+        let mut client = RawClient::connect(proxy.addr());
+        client.post("/v1/applications", "{}");
+        let answer = client.read_answer().expect("the 502 is not lost");
+        assert_eq!(answer.status, 502);
+        let stats = proxy.stats();
+        assert_eq!((stats.lost_responses, stats.upstream_failures), (0, 1));
+    }
+
+    #[test]
+    fn scripts_and_plans_can_change_while_running() {
+        let upstream = Upstream::start();
+        let proxy = proxy(&upstream, FaultPlan::pass_through());
+        let mut client = RawClient::connect(proxy.addr());
+        client.post("/a", "");
+        assert_eq!(client.read_answer().expect("an answer").status, 200);
+        proxy.push_script([Fault::ServiceUnavailable]);
+        client.post("/b", "");
+        assert_eq!(client.read_answer().expect("an answer").status, 503);
+        proxy.set_plan(FaultPlan::seeded(3).with(
+            Fault::TooManyRequests {
+                retry_after_secs: 2,
+            },
+            1,
+        ));
+        client.post("/c", "");
+        assert_eq!(client.read_answer().expect("an answer").status, 429);
+        proxy.set_plan(FaultPlan::pass_through());
+        client.post("/d", "");
+        assert_eq!(client.read_answer().expect("an answer").status, 200);
+        assert_eq!(
+            upstream.served(),
+            2,
+            "only the passing requests reached the upstream"
+        );
     }
 
     #[test]

@@ -725,3 +725,34 @@ fn profile_and_documents_come_from_the_data_warehouse() {
         "the demo citizens hold ID cards: {kinds:?}"
     );
 }
+
+#[test]
+fn the_officer_command_line_dispatches_a_postal_delivery() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let application =
+        citizen.submit(&citizen.valid_application(&procedure, citizen.post_delivery()));
+    let id = application.id.to_string();
+    portal.officer(&["transition", &id, "--to", "processing"]);
+    portal.officer(&["transition", &id, "--to", "completed"]);
+    portal.officer(&[
+        "deliver",
+        &application.code,
+        "--state",
+        "dispatched",
+        "--tracking",
+        "EB987654321VN",
+    ]);
+    let seen = citizen.application(application.id);
+    assert_eq!(
+        seen.status,
+        ApplicationStatus::Completed,
+        "by id or by code alike"
+    );
+    assert_eq!(seen.delivery.state, Some(DeliveryState::Dispatched));
+    assert_eq!(
+        seen.delivery.tracking_number.as_deref(),
+        Some("EB987654321VN")
+    );
+}

@@ -154,14 +154,16 @@ fn an_expired_access_token_gets_401_and_the_refresh_token_rotates() {
         .send()
         .expect_status(200, "the new access token works");
 
+    let again: TokenResponse =
+        refresh(&api, &rotated.refresh_token).expect_json(200, "the new refresh token works");
+    assert_ne!(again.refresh_token, rotated.refresh_token);
+
+    // Replaying a spent token last: a portal may answer reuse by revoking the whole family.
     refresh(&api, &tokens.refresh_token).expect_problem(
         401,
         "refresh_token_invalid",
         "the old refresh token is refused once used",
     );
-    let again: TokenResponse =
-        refresh(&api, &rotated.refresh_token).expect_json(200, "the new refresh token works");
-    assert_ne!(again.refresh_token, rotated.refresh_token);
 }
 
 #[test]
@@ -353,12 +355,70 @@ fn an_assisted_session_acts_for_the_citizen_and_records_the_staff_member() {
     assert_eq!(submitted_by.staff_kind, StaffKind::Agent);
     assert!(!submitted_by.venue.is_empty(), "the venue is recorded");
 
+    let withdrawn: opendvc_api::Application = assisted
+        .call(
+            "POST",
+            &format!("/v1/applications/{}/withdraw", application.id),
+        )
+        .fresh_idempotency_key()
+        .json(&opendvc_api::WithdrawRequest { reason: None })
+        .send()
+        .expect_json(200, "the staff member withdraws for the citizen");
+    let entry = withdrawn
+        .timeline
+        .last()
+        .expect("the withdrawal is in the timeline");
+    assert_eq!(
+        (entry.actor.kind, entry.actor.code.as_deref()),
+        (opendvc_api::ActorKind::Staff, Some(agent_code.as_str())),
+        "an action in an assisted session records the staff member: {entry:?}"
+    );
+    assert!(
+        entry
+            .actor
+            .venue
+            .as_deref()
+            .is_some_and(|venue| !venue.is_empty()),
+        "and their post office: {entry:?}"
+    );
+
     let own = Citizen::sign_in(&mut portal, &demo.id_number);
     let seen = own.application(application.id);
     assert_eq!(
         seen.submitted_by, application.submitted_by,
         "the citizen sees who submitted for them"
     );
+}
+
+#[test]
+fn only_the_staff_member_who_opened_a_session_can_end_it() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let (_, _, session) = assisted_session(&mut portal, 0);
+    let volunteer = portal
+        .demo_accounts()
+        .staff
+        .into_iter()
+        .find(|staff| staff.kind == StaffKind::Volunteer)
+        .expect("the demo has a volunteer");
+    let other = portal.staff_token(&volunteer.code, &volunteer.password);
+    let reply = portal
+        .api()
+        .delete(&format!("/v1/assist/sessions/{}", session.id))
+        .bearer(&other.access_token)
+        .send();
+    let problem = reply.problem("another staff member cannot end the session");
+    assert!(
+        matches!(reply.status, 403 | 404),
+        "another staff member gets 403 or 404, got {} {}",
+        reply.status,
+        problem.code
+    );
+    portal
+        .api()
+        .get("/v1/me")
+        .bearer(&session.access_token)
+        .send()
+        .expect_status(200, "the session still works");
 }
 
 #[test]
@@ -379,7 +439,8 @@ fn a_paper_consent_reference_opens_an_assisted_session() {
         .json(&AssistSessionRequest {
             id_number: accounts.citizens[1].id_number.clone(),
             consent: opendvc_api::Consent::Paper {
-                reference: "PHIEU-DONG-Y-2026-0001".to_owned(),
+                // The reference printed on the city's consent form (giấy ủy quyền).
+                reference: "GIAYUQ-2026-000123".to_owned(),
             },
             venue: Some(opendvc_api::AssistVenue {
                 name: "Ngày hội gần dân, chợ Hòa Khánh".to_owned(),
