@@ -274,6 +274,78 @@ fn last_lines(path: &Path, count: usize) -> String {
 mod tests {
     use super::*;
 
+    /// A stand-in for `opendvc-portal`: a shell script that behaves as `body` says.
+    fn fake_portal(name: &str, body: &str) -> (PathBuf, PathBuf) {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("xtask-portal-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let script = dir.join("opendvc-portal");
+        std::fs::write(&script, format!("#!/bin/sh\n{body}\n")).expect("script written");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+            .expect("script made executable");
+        (dir, script)
+    }
+
+    fn options(dir: &Path, script: PathBuf) -> PortalOptions {
+        PortalOptions {
+            binary: script,
+            db: dir.join("portal.db"),
+            listen: "127.0.0.1:0".to_owned(),
+            demo: true,
+            demo_advance_seconds: None,
+            output: PortalOutput::LogFile(dir.join("portal.log")),
+        }
+    }
+
+    #[test]
+    fn started_portal_gives_its_url_and_stops_on_sigterm() {
+        // The script records that it got SIGTERM, so the test sees a graceful stop, not a kill.
+        let (dir, script) = fake_portal(
+            "graceful",
+            "trap 'echo stopped by SIGTERM >&2; exit 0' TERM\n\
+             echo 'listening on http://127.0.0.1:41234'\n\
+             while true; do sleep 0.05; done",
+        );
+        let portal = Portal::start(&options(&dir, script)).expect("the fake portal starts");
+        assert_eq!(portal.url, "http://127.0.0.1:41234");
+        portal
+            .stop()
+            .expect("the portal shuts down cleanly on SIGTERM");
+        let log = std::fs::read_to_string(dir.join("portal.log")).expect("log written");
+        assert!(
+            log.contains("stopped by SIGTERM"),
+            "the portal got SIGTERM: {log:?}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn portal_that_exits_at_once_is_reported_with_its_log() {
+        let (dir, script) = fake_portal("crashing", "echo 'error: database is locked' >&2\nexit 3");
+        let error = Portal::start(&options(&dir, script)).expect_err("no address, no portal");
+        let message = format!("{error:#}");
+        assert!(
+            message.contains("exited before printing its address")
+                && message.contains("error: database is locked"),
+            "the error says what happened and shows the portal's log: {message}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn unexpected_first_line_is_quoted_in_the_error() {
+        let (dir, script) = fake_portal(
+            "chatty",
+            "trap 'exit 0' TERM\necho 'starting up'\nwhile true; do sleep 0.05; done",
+        );
+        let error = Portal::start(&options(&dir, script)).expect_err("no address, no portal");
+        assert!(
+            format!("{error:#}").contains("\"starting up\""),
+            "the error quotes the line: {error:#}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
     #[test]
     fn first_line_gives_the_base_url() {
         assert_eq!(

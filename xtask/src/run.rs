@@ -2,7 +2,7 @@
 //! data, whose applications move one step every 30 seconds, plus how to use it.
 
 use anyhow::{Context, Result};
-use opendvc_api::DemoAccounts;
+use opendvc_api::{DemoAccounts, StaffKind};
 
 use crate::command::CommandLine;
 use crate::portal::{Portal, PortalOptions, PortalOutput};
@@ -57,9 +57,14 @@ fn instructions(url: &str, accounts: &DemoAccounts) -> String {
     }
     text.push_str("Staff (code / password):\n");
     for staff in &accounts.staff {
+        let kind = match staff.kind {
+            StaffKind::Agent => "DVC agent at a post office",
+            StaffKind::Volunteer => "community digital technology team",
+            StaffKind::Officer => "officer",
+        };
         text.push_str(&format!(
-            "  {} / {}  ({:?})\n",
-            staff.code, staff.password, staff.kind
+            "  {} / {}  ({kind})\n",
+            staff.code, staff.password
         ));
     }
     text.push_str("Officers (code / password):\n");
@@ -97,7 +102,7 @@ mod tests {
         for expected in [
             "048090001234",
             "Lê Thị Hoa",
-            "BD-HC-001 / agent-pass",
+            "BD-HC-001 / agent-pass  (DVC agent at a post office)",
             "CB-001 / officer-pass",
             "opendvc --portal http://127.0.0.1:8080 login --id 048090001234",
             "http://127.0.0.1:8080/v1/dev/messages",

@@ -77,7 +77,7 @@ pub fn fuzz_api() -> Result<()> {
 }
 
 /// Removes an SQLite database with its WAL and shared-memory files, so a run starts afresh.
-pub fn remove_database(db: &std::path::Path) -> Result<()> {
+fn remove_database(db: &std::path::Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let mut path = db.as_os_str().to_owned();
         path.push(suffix);
