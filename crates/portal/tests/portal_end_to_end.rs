@@ -67,12 +67,29 @@ impl Drop for Portal {
     }
 }
 
-fn scratch_db(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("opendvc-portal-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir.join("portal.db")
+/// A scratch folder for one test's database, removed when the test ends.
+struct Scratch {
+    dir: PathBuf,
+}
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("opendvc-portal-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        Scratch { dir }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.join("portal.db")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 fn demo_citizen() -> (String, String) {
@@ -157,7 +174,8 @@ fn renewal_request(catalog: &Value) -> Value {
 
 #[tokio::test]
 async fn citizen_signs_in_through_the_outbox_and_a_resent_submission_creates_one_application() {
-    let db = scratch_db("submit");
+    let scratch = Scratch::new("submit");
+    let db = scratch.db();
     let portal = Portal::start(&db, &[]);
     let client = reqwest::Client::new();
     let (id_number, phone) = demo_citizen();
@@ -233,7 +251,8 @@ async fn citizen_signs_in_through_the_outbox_and_a_resent_submission_creates_one
 
 #[tokio::test]
 async fn a_second_demo_start_duplicates_nothing() {
-    let db = scratch_db("reseed");
+    let scratch = Scratch::new("reseed");
+    let db = scratch.db();
     let client = reqwest::Client::new();
     let (id_number, phone) = demo_citizen();
     let mut counts = Vec::new();
@@ -270,7 +289,8 @@ async fn a_second_demo_start_duplicates_nothing() {
 
 #[tokio::test]
 async fn an_expired_access_token_is_refused_and_refresh_tokens_rotate() {
-    let db = scratch_db("expiry");
+    let scratch = Scratch::new("expiry");
+    let db = scratch.db();
     let portal = Portal::start(&db, &["--access-ttl", "1"]);
     let client = reqwest::Client::new();
     let (id_number, phone) = demo_citizen();
@@ -335,7 +355,8 @@ fn demo_accounts() -> Value {
 
 #[tokio::test]
 async fn an_agent_acts_for_a_citizen_only_with_consent_and_the_action_records_the_agent() {
-    let db = scratch_db("assist");
+    let scratch = Scratch::new("assist");
+    let db = scratch.db();
     let portal = Portal::start(&db, &[]);
     let client = reqwest::Client::new();
     let accounts = demo_accounts();
@@ -473,7 +494,8 @@ async fn an_agent_acts_for_a_citizen_only_with_consent_and_the_action_records_th
 
 #[tokio::test]
 async fn the_officer_command_moves_an_application_and_the_citizen_sees_it_in_sync() {
-    let db = scratch_db("officer-cli");
+    let scratch = Scratch::new("officer-cli");
+    let db = scratch.db();
     let portal = Portal::start(&db, &[]);
     let client = reqwest::Client::new();
     let (id_number, phone) = demo_citizen();
@@ -581,5 +603,94 @@ async fn the_officer_command_moves_an_application_and_the_citizen_sees_it_in_syn
     assert!(
         !again.status.success(),
         "processing cannot go back to received"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_resends_with_one_key_create_exactly_one_application() {
+    let scratch = Scratch::new("concurrent");
+    let db = scratch.db();
+    let portal = Portal::start(&db, &[]);
+    let client = reqwest::Client::new();
+    let (id_number, phone) = demo_citizen();
+    let tokens = sign_in(&client, &portal, &id_number, &phone).await;
+    let access = tokens["accessToken"]
+        .as_str()
+        .expect("access token")
+        .to_owned();
+    let catalog: Value = client
+        .get(portal.url("/v1/procedures"))
+        .send()
+        .await
+        .expect("catalog")
+        .json()
+        .await
+        .expect("catalog JSON");
+    let request = renewal_request(&catalog);
+    let count = |client: reqwest::Client, url: String, access: String| async move {
+        let list: Value = client
+            .get(url)
+            .bearer_auth(access)
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("list JSON");
+        list["items"].as_array().map(Vec::len).unwrap_or(0)
+    };
+    let before = count(
+        client.clone(),
+        portal.url("/v1/applications"),
+        access.clone(),
+    )
+    .await;
+    let mut sends = Vec::new();
+    for _ in 0..8 {
+        let client = client.clone();
+        let url = portal.url("/v1/applications");
+        let access = access.clone();
+        let request = request.clone();
+        sends.push(tokio::spawn(async move {
+            let response = client
+                .post(url)
+                .bearer_auth(access)
+                .header("Idempotency-Key", "concurrent-key")
+                .json(&request)
+                .send()
+                .await
+                .expect("submit");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.expect("JSON answer");
+            (status, body)
+        }));
+    }
+    let mut created_ids = Vec::new();
+    for send in sends {
+        let (status, body) = send.await.expect("task");
+        match status {
+            201 => created_ids.push(body["id"].clone()),
+            409 => assert_eq!(body["code"], "idempotency_in_flight", "{body}"),
+            other => panic!("unexpected status {other}: {body}"),
+        }
+    }
+    assert!(
+        !created_ids.is_empty(),
+        "at least one send got the application"
+    );
+    assert!(
+        created_ids.iter().all(|id| *id == created_ids[0]),
+        "every 201 names the same application"
+    );
+    let after = count(
+        client.clone(),
+        portal.url("/v1/applications"),
+        access.clone(),
+    )
+    .await;
+    assert_eq!(
+        after,
+        before + 1,
+        "exactly one application exists for the key"
     );
 }
