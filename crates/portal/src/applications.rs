@@ -44,14 +44,28 @@ async fn ownership(
     attachments: &[opendvc_api::AttachmentRef],
 ) -> Result<(Vec<String>, Vec<Uuid>), ApiError> {
     let ids = upload_ids(attachments);
+    let needs_wallet = attachments
+        .iter()
+        .any(|attachment| matches!(attachment, opendvc_api::AttachmentRef::Wallet { .. }));
+    if ids.is_empty() && !needs_wallet {
+        return Ok((Vec::new(), Vec::new()));
+    }
     state
         .db(move |store| {
-            let owned = store.owned_attachments(citizen_id, &ids)?;
-            let wallet = store
-                .documents(citizen_id)?
-                .into_iter()
-                .map(|document| document.id)
-                .collect();
+            let owned = if ids.is_empty() {
+                Vec::new()
+            } else {
+                store.owned_attachments(citizen_id, &ids)?
+            };
+            let wallet = if needs_wallet {
+                store
+                    .documents(citizen_id)?
+                    .into_iter()
+                    .map(|document| document.id)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             Ok((owned, wallet))
         })
         .await

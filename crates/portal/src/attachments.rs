@@ -64,7 +64,10 @@ fn file_name(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let raw = value.to_str().map_err(|_| bad())?;
     let name = percent_decode_str(raw).decode_utf8().map_err(|_| bad())?;
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 255 || name.chars().any(char::is_control) {
+    if name.is_empty() {
+        return Ok(None);
+    }
+    if name.chars().count() > 255 || name.chars().any(char::is_control) {
         return Err(bad());
     }
     Ok(Some(name.to_owned()))
@@ -85,9 +88,6 @@ pub async fn upload(
     let content_type = media_type(request.headers())?;
     let file_name = file_name(request.headers())?;
     let content = read_body(request).await?;
-    if content.is_empty() {
-        return Err(ApiError::field("body", "the file is empty"));
-    }
     let id = format!("sha256:{}", hex::encode(Sha256::digest(&content)));
     let upload = NewUpload {
         citizen_id: auth.citizen_id,

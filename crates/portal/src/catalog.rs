@@ -53,7 +53,7 @@ pub async fn admin_units(State(state): State<AppState>) -> axum::Json<AdminUnits
 }
 
 #[utoipa::path(get, path = "/v1/holidays/{year}", tag = "reference",
-    params(("year" = String, Path, description = "A year, e.g. 2026.")),
+    params(("year" = i32, Path, description = "A year, e.g. 2026.")),
     responses((status = 200, description = "The days off of that year.", body = HolidayCalendar)))]
 pub async fn holidays(
     State(state): State<AppState>,

@@ -240,6 +240,28 @@ impl ReferenceData {
     }
 }
 
+/// Longest processing time a catalog entry may state, in working days.
+pub const MAX_PROCESSING_DAYS: u32 = 366;
+
+/// Furthest a demo date may lie from the day of seeding, in days (about a century).
+pub const MAX_DEMO_DAYS: i64 = 36_600;
+
+fn demo_days_in_range(citizen: &DemoCitizenData) -> bool {
+    let ok = |days: i64| days.abs() <= MAX_DEMO_DAYS;
+    citizen
+        .documents
+        .iter()
+        .all(|document| ok(document.issued_days_ago) && document.expires_in_days.is_none_or(ok))
+        && citizen.inbox.iter().all(|item| ok(item.days_ago))
+        && citizen.applications.iter().all(|application| {
+            ok(application.submitted_days_ago)
+                && application
+                    .history
+                    .iter()
+                    .all(|step| ok(step.days_after_submission))
+        })
+}
+
 /// Whether `text` is a 12-digit personal identification number.
 pub fn is_id_number(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|byte| byte.is_ascii_digit())
@@ -254,6 +276,10 @@ fn validate_procedures(file: &str, procedures: &[Procedure]) -> Result<(), DataE
         let at = |message: String| invalid(file, format!("procedure {}: {message}", procedure.id));
         if procedure.id.is_empty() || !ids.insert(procedure.id.as_str()) {
             return Err(at("empty or duplicate id".into()));
+        }
+        let days = &procedure.processing_days;
+        if days.in_person > MAX_PROCESSING_DAYS || days.online > MAX_PROCESSING_DAYS {
+            return Err(at(format!("processing days above {MAX_PROCESSING_DAYS}")));
         }
         if procedure.delivery.post_subsidy > procedure.delivery.post_fee {
             return Err(at("postal subsidy exceeds the postal fee".into()));
@@ -336,6 +362,9 @@ fn validate_demo(
             |message: String| invalid(file, format!("citizen {}: {message}", profile.id_number));
         if !is_id_number(&profile.id_number) || !id_numbers.insert(profile.id_number.as_str()) {
             return Err(at("ID number is not 12 digits or is duplicated".into()));
+        }
+        if !demo_days_in_range(citizen) {
+            return Err(at(format!("a day count is beyond {MAX_DEMO_DAYS} days")));
         }
         if !unit_ok(&profile.address.province_code, &profile.address.unit_code) {
             return Err(at(format!("unknown unit {}", profile.address.unit_code)));
@@ -436,6 +465,16 @@ mod tests {
         )
         .expect("calendar parses");
         assert!(validate_holidays("holidays/2026.json", &calendar).is_err());
+    }
+
+    #[test]
+    fn absurd_processing_days_are_refused() {
+        let data = ReferenceData::load().expect("data loads");
+        let mut procedure = data.catalog.items[0].clone();
+        procedure.processing_days.in_person = 100_000;
+        let error = validate_procedures("procedures.json", &[procedure])
+            .expect_err("a due date would take forever to count");
+        assert!(error.to_string().contains("processing days"), "{error}");
     }
 
     #[test]

@@ -50,13 +50,54 @@ where
     }
 }
 
-/// Parses a JSON body into `T`, mapping every failure to a 400 problem.
+/// Parses a JSON body into `T`, mapping every failure to a 400 problem. JSON Schema counts
+/// `1.0` as an integer, so integral floats are accepted where integers are expected.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|error| {
+    let malformed = |error: serde_json::Error| {
         ApiError::malformed(format!(
             "The body is not valid JSON for this endpoint: {error}"
         ))
-    })
+    };
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(first_error) => {
+            let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(malformed)?;
+            if !integralise(&mut value) {
+                return Err(malformed(first_error));
+            }
+            serde_json::from_value(value).map_err(|_| malformed(first_error))
+        }
+    }
+}
+
+/// Rewrites floats with no fractional part as integers; returns whether any changed.
+fn integralise(value: &mut serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            let float = number.as_f64().unwrap_or(f64::NAN);
+            if float.fract() == 0.0 && float.abs() < 9.0e15 {
+                *value = serde_json::Value::from(float as i64);
+                true
+            } else {
+                false
+            }
+        }
+        serde_json::Value::Array(items) => {
+            let mut changed = false;
+            for item in items.iter_mut() {
+                changed |= integralise(item);
+            }
+            changed
+        }
+        serde_json::Value::Object(fields) => {
+            let mut changed = false;
+            for item in fields.values_mut() {
+                changed |= integralise(item);
+            }
+            changed
+        }
+        _ => false,
+    }
 }
 
 /// A path segment parsed into `T`; a segment that does not parse names nothing → 404.
@@ -140,5 +181,18 @@ where
         }
         let value: Option<T> = parse_json(&bytes)?;
         Ok(OptionalJson(value.unwrap_or_default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integral_floats_count_as_integers() {
+        let rating: opendvc_api::Rating = parse_json(br#"{"stars": 4.0}"#).expect("4.0 is 4");
+        assert_eq!(rating.stars, 4);
+        assert!(parse_json::<opendvc_api::Rating>(br#"{"stars": 4.5}"#).is_err());
+        assert!(parse_json::<opendvc_api::Rating>(b"{nope").is_err());
     }
 }

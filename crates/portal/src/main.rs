@@ -34,6 +34,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
+use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use opendvc_api::{ApplicationStatus, DeliveryState, DeliveryUpdate, TransitionRequest};
 use uuid::Uuid;
@@ -125,8 +126,17 @@ enum OfficerAction {
     },
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
@@ -201,6 +211,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(seconds) = args.demo_advance {
         tokio::spawn(advance_demo(state.clone(), seconds));
     }
+    // Answers are small: send them at once rather than waiting to coalesce packets.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            eprintln!("cannot set TCP_NODELAY: {error}");
+        }
+    });
     axum::serve(listener, http::router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

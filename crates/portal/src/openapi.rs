@@ -10,7 +10,8 @@ use opendvc_api::{ErrorCode, FieldError, PROBLEM_CONTENT_TYPE, Problem};
 use utoipa::openapi::path::{HttpMethod, Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
-    ContentBuilder, HeaderBuilder, ObjectBuilder, Ref, Required, ResponseBuilder, Type,
+    ContentBuilder, HeaderBuilder, KnownFormat, ObjectBuilder, Ref, Required, ResponseBuilder,
+    SchemaFormat, Type,
 };
 use utoipa::{Modify, OpenApi};
 
@@ -160,6 +161,20 @@ fn decorate(method: HttpMethod, path: &str, operation: &mut Operation) {
             .responses
             .entry(status.to_string())
             .or_insert_with(|| response.build().into());
+    }
+    if path == "/v1/attachments"
+        && let Some(body) = operation.request_body.as_mut()
+    {
+        // Uploads are raw bytes of any media type: say so, so that no tool mistakes them
+        // for JSON strings.
+        for content in body.content.values_mut() {
+            content.schema = Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+                    .into(),
+            );
+        }
     }
     if is_idempotent(&method, path) {
         operation

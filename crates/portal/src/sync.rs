@@ -18,6 +18,7 @@ pub const PAGE_SIZE: usize = 200;
 #[into_params(parameter_in = Query)]
 pub struct SyncQuery {
     /// The cursor of the previous answer; omit it for everything.
+    #[param(pattern = "^[0-9]{0,18}$")]
     pub cursor: Option<String>,
 }
 

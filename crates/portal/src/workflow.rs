@@ -55,6 +55,19 @@ pub fn officer_change(
             "give a new status, a delivery update, or both",
         ));
     }
+    if request.to == Some(ApplicationStatus::Unknown) {
+        return Err(ApiError::field("to", "not a status of this portal"));
+    }
+    if request
+        .delivery
+        .as_ref()
+        .is_some_and(|update| update.state == DeliveryState::Unknown)
+    {
+        return Err(ApiError::field(
+            "delivery.state",
+            "not a delivery state of this portal",
+        ));
+    }
     let note = request.note.clone().filter(|note| !note.trim().is_empty());
     let mut change = ApplicationChange::default();
     let mut status = application.status;

@@ -67,12 +67,29 @@ impl Drop for Portal {
     }
 }
 
-fn scratch_db(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("opendvc-portal-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir.join("portal.db")
+/// A scratch folder for one test's database, removed when the test ends.
+struct Scratch {
+    dir: PathBuf,
+}
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("opendvc-portal-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        Scratch { dir }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.join("portal.db")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 fn demo_citizen() -> (String, String) {
@@ -157,7 +174,8 @@ fn renewal_request(catalog: &Value) -> Value {
 
 #[tokio::test]
 async fn citizen_signs_in_through_the_outbox_and_a_resent_submission_creates_one_application() {
-    let db = scratch_db("submit");
+    let scratch = Scratch::new("submit");
+    let db = scratch.db();
     let portal = Portal::start(&db, &[]);
     let client = reqwest::Client::new();
     let (id_number, phone) = demo_citizen();
@@ -233,7 +251,8 @@ async fn citizen_signs_in_through_the_outbox_and_a_resent_submission_creates_one
 
 #[tokio::test]
 async fn a_second_demo_start_duplicates_nothing() {
-    let db = scratch_db("reseed");
+    let scratch = Scratch::new("reseed");
+    let db = scratch.db();
     let client = reqwest::Client::new();
     let (id_number, phone) = demo_citizen();
     let mut counts = Vec::new();
@@ -270,7 +289,8 @@ async fn a_second_demo_start_duplicates_nothing() {
 
 #[tokio::test]
 async fn an_expired_access_token_is_refused_and_refresh_tokens_rotate() {
-    let db = scratch_db("expiry");
+    let scratch = Scratch::new("expiry");
+    let db = scratch.db();
     let portal = Portal::start(&db, &["--access-ttl", "1"]);
     let client = reqwest::Client::new();
     let (id_number, phone) = demo_citizen();
@@ -322,5 +342,355 @@ async fn an_expired_access_token_is_refused_and_refresh_tokens_rotate() {
         after_reuse.status(),
         401,
         "reuse of a spent token revokes the whole sign-in"
+    );
+}
+
+fn demo_accounts() -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_opendvc-portal"))
+        .arg("demo-accounts")
+        .output()
+        .expect("demo-accounts runs");
+    serde_json::from_slice(&output.stdout).expect("demo accounts are JSON")
+}
+
+#[tokio::test]
+async fn an_agent_acts_for_a_citizen_only_with_consent_and_the_action_records_the_agent() {
+    let scratch = Scratch::new("assist");
+    let db = scratch.db();
+    let portal = Portal::start(&db, &[]);
+    let client = reqwest::Client::new();
+    let accounts = demo_accounts();
+    let agent = accounts["staff"]
+        .as_array()
+        .expect("staff")
+        .iter()
+        .find(|staff| staff["kind"] == "agent")
+        .expect("a demo agent");
+    let citizen = &accounts["citizens"][0];
+    let id_number = citizen["idNumber"].as_str().expect("idNumber");
+    let phone = citizen["phone"].as_str().expect("phone");
+    let staff: Value = client
+        .post(portal.url("/v1/auth/staff-token"))
+        .json(&json!({ "code": agent["code"], "password": agent["password"] }))
+        .send()
+        .await
+        .expect("staff sign-in")
+        .json()
+        .await
+        .expect("staff token JSON");
+    let staff_token = staff["accessToken"].as_str().expect("staff token");
+
+    let alone = client
+        .get(portal.url("/v1/me"))
+        .bearer_auth(staff_token)
+        .send()
+        .await
+        .expect("me as staff");
+    assert_eq!(
+        alone.status(),
+        403,
+        "a staff token alone cannot read a citizen"
+    );
+
+    let wrong = client
+        .post(portal.url("/v1/assist/sessions"))
+        .bearer_auth(staff_token)
+        .json(&json!({ "idNumber": id_number, "consent": { "method": "otp", "otp": "000000" } }))
+        .send()
+        .await
+        .expect("session without consent");
+    assert_eq!(wrong.status(), 403);
+    let problem: Value = wrong.json().await.expect("problem");
+    assert_eq!(problem["code"], "consent_required");
+
+    let sent = client
+        .post(portal.url("/v1/assist/consent-codes"))
+        .bearer_auth(staff_token)
+        .json(&json!({ "idNumber": id_number }))
+        .send()
+        .await
+        .expect("consent code");
+    assert_eq!(sent.status(), 202);
+    let messages: Vec<Value> = client
+        .get(portal.url("/v1/dev/messages"))
+        .send()
+        .await
+        .expect("outbox")
+        .json()
+        .await
+        .expect("outbox JSON");
+    let body = messages
+        .iter()
+        .rev()
+        .find(|message| message["to"] == phone)
+        .and_then(|message| message["body"].as_str())
+        .expect("the consent code went to the citizen's phone");
+    let code = body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .expect("six digits");
+    let session = client
+        .post(portal.url("/v1/assist/sessions"))
+        .bearer_auth(staff_token)
+        .json(
+            &json!({ "idNumber": id_number, "consent": { "method": "otp", "otp": code },
+                       "venue": { "name": "Bưu điện Hải Châu" } }),
+        )
+        .send()
+        .await
+        .expect("session");
+    assert_eq!(session.status(), 201, "the citizen's code opens a session");
+    let session: Value = session.json().await.expect("session JSON");
+    let session_token = session["accessToken"].as_str().expect("session token");
+
+    let catalog: Value = client
+        .get(portal.url("/v1/procedures"))
+        .send()
+        .await
+        .expect("catalog")
+        .json()
+        .await
+        .expect("catalog JSON");
+    let created = client
+        .post(portal.url("/v1/applications"))
+        .bearer_auth(session_token)
+        .header("Idempotency-Key", "assist-1")
+        .json(&renewal_request(&catalog))
+        .send()
+        .await
+        .expect("assisted submission");
+    assert_eq!(created.status(), 201);
+    let application: Value = created.json().await.expect("application JSON");
+    assert_eq!(application["channel"], "assisted");
+    assert_eq!(application["submittedBy"]["staffCode"], agent["code"]);
+    assert_eq!(application["timeline"][0]["actor"]["kind"], "staff");
+    assert_eq!(
+        application["timeline"][0]["actor"]["venue"],
+        "Bưu điện Hải Châu"
+    );
+
+    let ended = client
+        .delete(portal.url(&format!(
+            "/v1/assist/sessions/{}",
+            session["id"].as_str().expect("session id")
+        )))
+        .bearer_auth(session_token)
+        .send()
+        .await
+        .expect("end session");
+    assert_eq!(
+        ended.status(),
+        204,
+        "the session token can end its own session"
+    );
+    let after = client
+        .get(portal.url("/v1/me"))
+        .bearer_auth(session_token)
+        .send()
+        .await
+        .expect("me after the end");
+    assert_eq!(after.status(), 403, "an ended session's token is refused");
+}
+
+#[tokio::test]
+async fn the_officer_command_moves_an_application_and_the_citizen_sees_it_in_sync() {
+    let scratch = Scratch::new("officer-cli");
+    let db = scratch.db();
+    let portal = Portal::start(&db, &[]);
+    let client = reqwest::Client::new();
+    let (id_number, phone) = demo_citizen();
+    let tokens = sign_in(&client, &portal, &id_number, &phone).await;
+    let access = tokens["accessToken"].as_str().expect("access token");
+    let catalog: Value = client
+        .get(portal.url("/v1/procedures"))
+        .send()
+        .await
+        .expect("catalog")
+        .json()
+        .await
+        .expect("catalog JSON");
+    let received: Value = client
+        .post(portal.url("/v1/applications"))
+        .bearer_auth(access)
+        .header("Idempotency-Key", "officer-cli-1")
+        .json(&renewal_request(&catalog))
+        .send()
+        .await
+        .expect("submit")
+        .json()
+        .await
+        .expect("application JSON");
+    assert_eq!(received["status"], "received");
+    let first: Value = client
+        .get(portal.url("/v1/sync"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .expect("sync")
+        .json()
+        .await
+        .expect("sync JSON");
+    let cursor = first["cursor"].as_str().expect("cursor").to_owned();
+    let quiet: Value = client
+        .get(portal.url(&format!("/v1/sync?cursor={cursor}")))
+        .bearer_auth(access)
+        .send()
+        .await
+        .expect("sync")
+        .json()
+        .await
+        .expect("sync JSON");
+    assert_eq!(
+        quiet,
+        json!({ "cursor": cursor }),
+        "nothing changed: only the cursor"
+    );
+
+    let output = Command::new(env!("CARGO_BIN_EXE_opendvc-portal"))
+        .arg("officer")
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "transition",
+            received["code"].as_str().expect("code"),
+            "--to",
+            "processing",
+        ])
+        .output()
+        .expect("officer command runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let moved: Value = serde_json::from_slice(&output.stdout).expect("the moved application");
+    assert_eq!(moved["status"], "processing");
+
+    let next: Value = client
+        .get(portal.url(&format!("/v1/sync?cursor={cursor}")))
+        .bearer_auth(access)
+        .send()
+        .await
+        .expect("sync")
+        .json()
+        .await
+        .expect("sync JSON");
+    let changed = next["applications"]
+        .as_array()
+        .expect("the changed application");
+    assert_eq!(changed.len(), 1, "only the moved application is sent again");
+    assert_eq!(changed[0]["id"], received["id"]);
+    assert_eq!(changed[0]["status"], "processing");
+    assert!(
+        next["inbox"].as_array().is_some_and(|items| items
+            .iter()
+            .any(|item| item["applicationId"] == received["id"])),
+        "an inbox item tells the citizen"
+    );
+
+    let again = Command::new(env!("CARGO_BIN_EXE_opendvc-portal"))
+        .arg("officer")
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "transition",
+            received["code"].as_str().expect("code"),
+            "--to",
+            "received",
+        ])
+        .output()
+        .expect("officer command runs");
+    assert!(
+        !again.status.success(),
+        "processing cannot go back to received"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_resends_with_one_key_create_exactly_one_application() {
+    let scratch = Scratch::new("concurrent");
+    let db = scratch.db();
+    let portal = Portal::start(&db, &[]);
+    let client = reqwest::Client::new();
+    let (id_number, phone) = demo_citizen();
+    let tokens = sign_in(&client, &portal, &id_number, &phone).await;
+    let access = tokens["accessToken"]
+        .as_str()
+        .expect("access token")
+        .to_owned();
+    let catalog: Value = client
+        .get(portal.url("/v1/procedures"))
+        .send()
+        .await
+        .expect("catalog")
+        .json()
+        .await
+        .expect("catalog JSON");
+    let request = renewal_request(&catalog);
+    let count = |client: reqwest::Client, url: String, access: String| async move {
+        let list: Value = client
+            .get(url)
+            .bearer_auth(access)
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("list JSON");
+        list["items"].as_array().map(Vec::len).unwrap_or(0)
+    };
+    let before = count(
+        client.clone(),
+        portal.url("/v1/applications"),
+        access.clone(),
+    )
+    .await;
+    let mut sends = Vec::new();
+    for _ in 0..8 {
+        let client = client.clone();
+        let url = portal.url("/v1/applications");
+        let access = access.clone();
+        let request = request.clone();
+        sends.push(tokio::spawn(async move {
+            let response = client
+                .post(url)
+                .bearer_auth(access)
+                .header("Idempotency-Key", "concurrent-key")
+                .json(&request)
+                .send()
+                .await
+                .expect("submit");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.expect("JSON answer");
+            (status, body)
+        }));
+    }
+    let mut created_ids = Vec::new();
+    for send in sends {
+        let (status, body) = send.await.expect("task");
+        match status {
+            201 => created_ids.push(body["id"].clone()),
+            409 => assert_eq!(body["code"], "idempotency_in_flight", "{body}"),
+            other => panic!("unexpected status {other}: {body}"),
+        }
+    }
+    assert!(
+        !created_ids.is_empty(),
+        "at least one send got the application"
+    );
+    assert!(
+        created_ids.iter().all(|id| *id == created_ids[0]),
+        "every 201 names the same application"
+    );
+    let after = count(
+        client.clone(),
+        portal.url("/v1/applications"),
+        access.clone(),
+    )
+    .await;
+    assert_eq!(
+        after,
+        before + 1,
+        "exactly one application exists for the key"
     );
 }

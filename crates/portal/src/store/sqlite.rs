@@ -1178,3 +1178,187 @@ impl OutboxStore for SqliteStore {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{otp_hash, token_hash};
+
+    struct Scratch {
+        dir: std::path::PathBuf,
+        store: SqliteStore,
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    fn scratch() -> Scratch {
+        let dir = std::env::temp_dir().join(format!("opendvc-store-{}", Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let store = SqliteStore::open(&dir.join("portal.db")).expect("store opens");
+        Scratch { dir, store }
+    }
+
+    fn citizen(store: &SqliteStore) -> Uuid {
+        let id = Uuid::now_v7();
+        let profile: opendvc_api::Profile = serde_json::from_value(serde_json::json!({
+            "idNumber": "048090009999", "fullName": "Test Citizen", "birthDate": "1990-01-01",
+            "gender": "other", "phone": "+84905009999", "language": "vi",
+            "address": {"provinceCode": "48", "unitCode": "20194", "street": "1 Test"},
+            "updatedAt": "2026-11-29T09:00:00+07:00"
+        }))
+        .expect("profile parses");
+        store
+            .seed_citizen(&CitizenRecord { id, profile }, &[], &[])
+            .expect("citizen inserted");
+        id
+    }
+
+    #[test]
+    fn a_one_time_code_dies_after_five_wrong_attempts() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        store
+            .insert_otp(OtpPurpose::SignIn, id, &otp_hash(id, "123456"), 1_000)
+            .expect("code stored");
+        for _ in 0..5 {
+            let check = store
+                .check_otp(OtpPurpose::SignIn, id, &otp_hash(id, "000000"), 500, 5)
+                .expect("check runs");
+            assert_eq!(check, OtpCheck::Refused);
+        }
+        let right_too_late = store
+            .check_otp(OtpPurpose::SignIn, id, &otp_hash(id, "123456"), 500, 5)
+            .expect("check runs");
+        assert_eq!(
+            right_too_late,
+            OtpCheck::Refused,
+            "the code is dead after five misses"
+        );
+    }
+
+    #[test]
+    fn a_one_time_code_works_once_and_not_after_expiry() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        store
+            .insert_otp(OtpPurpose::SignIn, id, &otp_hash(id, "123456"), 1_000)
+            .expect("code stored");
+        let hash = otp_hash(id, "123456");
+        assert_eq!(
+            store
+                .check_otp(OtpPurpose::Consent, id, &hash, 500, 5)
+                .expect("check"),
+            OtpCheck::Refused,
+            "a sign-in code is not a consent code"
+        );
+        assert_eq!(
+            store
+                .check_otp(OtpPurpose::SignIn, id, &hash, 1_000, 5)
+                .expect("check"),
+            OtpCheck::Refused,
+            "expired"
+        );
+        store
+            .insert_otp(OtpPurpose::SignIn, id, &hash, 2_000)
+            .expect("new code stored");
+        assert_eq!(
+            store
+                .check_otp(OtpPurpose::SignIn, id, &hash, 1_500, 5)
+                .expect("check"),
+            OtpCheck::Accepted
+        );
+        assert_eq!(
+            store
+                .check_otp(OtpPurpose::SignIn, id, &hash, 1_500, 5)
+                .expect("check"),
+            OtpCheck::Refused,
+            "a used code does not work twice"
+        );
+    }
+
+    #[test]
+    fn reusing_a_rotated_refresh_token_revokes_the_whole_family() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        store
+            .insert_refresh_token(&RefreshTokenRecord {
+                token_hash: token_hash("first"),
+                family_id: Uuid::now_v7(),
+                citizen_id: id,
+                expires_at: 10_000,
+            })
+            .expect("stored");
+        let rotated = store
+            .rotate_refresh_token(&token_hash("first"), &token_hash("second"), 10_000, 100)
+            .expect("rotation runs");
+        assert_eq!(rotated, RefreshOutcome::Rotated { citizen_id: id });
+        let reused = store
+            .rotate_refresh_token(&token_hash("first"), &token_hash("third"), 10_000, 200)
+            .expect("rotation runs");
+        assert_eq!(reused, RefreshOutcome::Refused, "a spent token is refused");
+        let successor = store
+            .rotate_refresh_token(&token_hash("second"), &token_hash("fourth"), 10_000, 300)
+            .expect("rotation runs");
+        assert_eq!(
+            successor,
+            RefreshOutcome::Refused,
+            "the family was revoked on reuse"
+        );
+    }
+
+    #[test]
+    fn sync_pages_list_each_entity_once_in_its_latest_state() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        let item = |n: u8| InboxItem {
+            id: Uuid::now_v7(),
+            at: DateTime::parse_from_rfc3339("2026-11-29T09:00:00+07:00").expect("time"),
+            category: opendvc_api::InboxCategory::Notice,
+            title: opendvc_api::LocalizedText {
+                vi: format!("Tin {n}"),
+                en: format!("Notice {n}"),
+                id: None,
+            },
+            body: opendvc_api::LocalizedText {
+                vi: String::new(),
+                en: String::new(),
+                id: None,
+            },
+            application_id: None,
+            document_id: None,
+        };
+        store
+            .write(|tx| {
+                for n in 0..3 {
+                    insert_inbox(tx, id, &item(n))?;
+                }
+                touch(tx, id, "profile", &id.to_string())
+            })
+            .expect("changes recorded");
+        let first = store.sync_page(id, 0, 2).expect("first page");
+        assert!(first.has_more, "more than one page");
+        assert_eq!(first.inbox.len(), 2);
+        assert!(
+            first.profile.is_none(),
+            "the profile moved to the end of the log"
+        );
+        let second = store.sync_page(id, first.last_seq, 2).expect("second page");
+        assert!(!second.has_more);
+        assert_eq!(second.inbox.len(), 1);
+        assert!(second.profile.is_some(), "the profile appears once, last");
+        let quiet = store.sync_page(id, second.last_seq, 2).expect("quiet page");
+        assert_eq!(
+            quiet.last_seq, second.last_seq,
+            "nothing new keeps the cursor"
+        );
+        assert!(quiet.inbox.is_empty() && quiet.profile.is_none());
+    }
+}
