@@ -48,7 +48,7 @@ JSON output (--json): every command prints exactly one JSON object on standard o
   applications  {items: [{id, code, queueItemId, procedureId, procedureName, status, local,
                 submittedAt, dueAt, overdue, unsentFollowUps}]}
   show          {entry, application, queueItems}
-  submit, supplement
+  submit, supplement, delivery, withdraw, rate
                 {itemId, uploadIds, state, sent, applicationId, applicationCode, reason}
   queue         {summary: {queued, sending, sent, needsAttention, discarded, pausedAuth}, items}
   queue retry   {retried: ID}
@@ -141,6 +141,39 @@ pub enum Command {
         form: Option<PathBuf>,
         #[arg(long = "attach", value_name = "FILE")]
         attach: Vec<String>,
+        #[arg(long)]
+        no_send: bool,
+    },
+    /// Change how the result is delivered (counter or post) for an application or a queued
+    /// submission.
+    Delivery {
+        #[arg(value_name = "CODE_OR_ITEM")]
+        target: String,
+        #[arg(long = "method", value_enum)]
+        method: DeliveryArg,
+        /// JSON delivery address {recipientName, phone, provinceCode, unitCode, street}.
+        #[arg(long, value_name = "FILE.json")]
+        address: Option<PathBuf>,
+        #[arg(long)]
+        no_send: bool,
+    },
+    /// Withdraw an application (or a queued submission once it is sent).
+    Withdraw {
+        #[arg(value_name = "CODE_OR_ITEM")]
+        target: String,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        no_send: bool,
+    },
+    /// Rate the handling of an application, 1 to 5 stars.
+    Rate {
+        #[arg(value_name = "CODE_OR_ITEM")]
+        target: String,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        stars: u8,
+        #[arg(long)]
+        comment: Option<String>,
         #[arg(long)]
         no_send: bool,
     },
