@@ -368,6 +368,24 @@ fn queue(core: &OpenDvc, action: Option<QueueAction>, out: &Output) -> Result<u8
             });
             Ok(exit::OK)
         }
+        QueueAction::Show { id } => {
+            let id = item_id(&id, out)?;
+            let item = core
+                .queue_item(id)
+                .map_err(|error| Failure::from_core(&error))?
+                .ok_or_else(|| {
+                    Failure::from_core(&CoreError::Queue(
+                        opendvc_core::queue::QueueError::NoSuchItem(id),
+                    ))
+                })?;
+            let events = core
+                .queue_item_events(id)
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&json!({ "item": item, "events": events }), || {
+                out.item_history(&item, &events)
+            });
+            Ok(exit::OK)
+        }
         QueueAction::Retry { id } => {
             let id = item_id(&id, out)?;
             core.retry(id).map_err(|error| Failure::from_core(&error))?;

@@ -51,6 +51,7 @@ JSON output (--json): every command prints exactly one JSON object on standard o
   submit, supplement, delivery, withdraw, rate
                 {itemId, uploadIds, state, sent, applicationId, applicationCode, reason}
   queue         {summary: {queued, sending, sent, needsAttention, discarded, pausedAuth}, items}
+  queue show    {item, events: [{at, state, detail}]}
   queue retry   {retried: ID}
   queue discard {discarded: ID, affected: [ID]}
   drain         {end: empty|needs_attention|paused_auth|timed_out|busy, sent, retries, queue}
@@ -197,6 +198,8 @@ pub enum QueueAction {
         #[arg(long)]
         all: bool,
     },
+    /// Show one item with its state history.
+    Show { id: String },
     /// Put a waiting or refused item back in line at once.
     Retry { id: String },
     /// Discard an unsent item (asks for confirmation unless --yes).
