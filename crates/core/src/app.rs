@@ -555,7 +555,8 @@ impl OpenDvc {
                 ))
             })?;
         let now = self.options.clock.now();
-        let items = profile.queue.items(false)?;
+        // Only unsent items matter here; a device that sent thousands stays fast.
+        let items = profile.queue.unsent_items()?;
         let mut needing_action: Vec<ApplicationEntry> = self
             .applications_from_queue(&items, None)?
             .into_iter()
