@@ -227,6 +227,48 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
             out.data(&outcome, || out.submit_lines(&outcome));
             Ok(submit_exit(&outcome))
         }
+        Command::Delivery {
+            target,
+            method,
+            address,
+            no_send,
+        } => {
+            let address = address
+                .map(|path| read_json::<DeliveryAddress>(&path, out))
+                .transpose()?;
+            let choice = DeliveryChoice {
+                method: match method {
+                    DeliveryArg::Counter => DeliveryMethod::Counter,
+                    DeliveryArg::Post => DeliveryMethod::Post,
+                },
+                address,
+            };
+            follow_up(
+                core,
+                &target,
+                FollowUp::DeliveryChange(choice),
+                no_send,
+                out,
+            )
+            .await
+        }
+        Command::Withdraw {
+            target,
+            reason,
+            no_send,
+        } => {
+            let request = opendvc_api::WithdrawRequest { reason };
+            follow_up(core, &target, FollowUp::Withdraw(request), no_send, out).await
+        }
+        Command::Rate {
+            target,
+            stars,
+            comment,
+            no_send,
+        } => {
+            let rating = opendvc_api::Rating { stars, comment };
+            follow_up(core, &target, FollowUp::Rating(rating), no_send, out).await
+        }
         Command::Queue { action } => queue(core, action, out),
         Command::Drain { max_wait } => {
             let outcome = core
@@ -326,6 +368,24 @@ fn queue(core: &OpenDvc, action: Option<QueueAction>, out: &Output) -> Result<u8
             });
             Ok(exit::OK)
         }
+        QueueAction::Show { id } => {
+            let id = item_id(&id, out)?;
+            let item = core
+                .queue_item(id)
+                .map_err(|error| Failure::from_core(&error))?
+                .ok_or_else(|| {
+                    Failure::from_core(&CoreError::Queue(
+                        opendvc_core::queue::QueueError::NoSuchItem(id),
+                    ))
+                })?;
+            let events = core
+                .queue_item_events(id)
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&json!({ "item": item, "events": events }), || {
+                out.item_history(&item, &events)
+            });
+            Ok(exit::OK)
+        }
         QueueAction::Retry { id } => {
             let id = item_id(&id, out)?;
             core.retry(id).map_err(|error| Failure::from_core(&error))?;
@@ -368,6 +428,21 @@ fn queue(core: &OpenDvc, action: Option<QueueAction>, out: &Output) -> Result<u8
             Ok(exit::OK)
         }
     }
+}
+
+async fn follow_up(
+    core: &OpenDvc,
+    target: &str,
+    follow_up: FollowUp,
+    no_send: bool,
+    out: &Output,
+) -> Result<u8, Failure> {
+    let outcome = core
+        .follow_up(target, follow_up, &[], !no_send)
+        .await
+        .map_err(|error| Failure::from_core(&error))?;
+    out.data(&outcome, || out.submit_lines(&outcome));
+    Ok(submit_exit(&outcome))
 }
 
 /// Saved or sent is success; refused at once by the portal is exit 7 (the item is kept and

@@ -48,9 +48,10 @@ JSON output (--json): every command prints exactly one JSON object on standard o
   applications  {items: [{id, code, queueItemId, procedureId, procedureName, status, local,
                 submittedAt, dueAt, overdue, unsentFollowUps}]}
   show          {entry, application, queueItems}
-  submit, supplement
+  submit, supplement, delivery, withdraw, rate
                 {itemId, uploadIds, state, sent, applicationId, applicationCode, reason}
   queue         {summary: {queued, sending, sent, needsAttention, discarded, pausedAuth}, items}
+  queue show    {item, events: [{at, state, detail}]}
   queue retry   {retried: ID}
   queue discard {discarded: ID, affected: [ID]}
   drain         {end: empty|needs_attention|paused_auth|timed_out|busy, sent, retries, queue}
@@ -144,6 +145,39 @@ pub enum Command {
         #[arg(long)]
         no_send: bool,
     },
+    /// Change how the result is delivered (counter or post) for an application or a queued
+    /// submission.
+    Delivery {
+        #[arg(value_name = "CODE_OR_ITEM")]
+        target: String,
+        #[arg(long = "method", value_enum)]
+        method: DeliveryArg,
+        /// JSON delivery address {recipientName, phone, provinceCode, unitCode, street}.
+        #[arg(long, value_name = "FILE.json")]
+        address: Option<PathBuf>,
+        #[arg(long)]
+        no_send: bool,
+    },
+    /// Withdraw an application (or a queued submission once it is sent).
+    Withdraw {
+        #[arg(value_name = "CODE_OR_ITEM")]
+        target: String,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        no_send: bool,
+    },
+    /// Rate the handling of an application, 1 to 5 stars.
+    Rate {
+        #[arg(value_name = "CODE_OR_ITEM")]
+        target: String,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        stars: u8,
+        #[arg(long)]
+        comment: Option<String>,
+        #[arg(long)]
+        no_send: bool,
+    },
     /// Show the submission queue; `queue retry ID`, `queue discard ID`.
     Queue {
         #[command(subcommand)]
@@ -164,6 +198,8 @@ pub enum QueueAction {
         #[arg(long)]
         all: bool,
     },
+    /// Show one item with its state history.
+    Show { id: String },
     /// Put a waiting or refused item back in line at once.
     Retry { id: String },
     /// Discard an unsent item (asks for confirmation unless --yes).

@@ -5,7 +5,7 @@ use opendvc_core::CoreError;
 use opendvc_core::app::{ApplicationDetail, ApplicationEntry, Dashboard, SubmitOutcome};
 use opendvc_core::client::ClientError;
 use opendvc_core::i18n::{Arg, Localizer};
-use opendvc_core::queue::{ItemState, QueueError, QueueItem, QueueSummary};
+use opendvc_core::queue::{ItemEvent, ItemState, QueueError, QueueItem, QueueSummary};
 use serde::Serialize;
 use serde_json::json;
 
@@ -410,6 +410,18 @@ impl Output {
             ));
         }
         line
+    }
+
+    pub fn item_history(&self, item: &QueueItem, events: &[ItemEvent]) -> Vec<String> {
+        let mut lines = vec![self.item_line(item)];
+        for event in events {
+            let mut line = format!("  {}  {}", event.at, self.state_text(event.state));
+            if let Some(detail) = &event.detail {
+                line.push_str(&format!("  ({detail})"));
+            }
+            lines.push(line);
+        }
+        lines
     }
 
     pub fn queue_lines(&self, summary: &QueueSummary, items: &[QueueItem]) -> Vec<String> {

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use opendvc_api::{
-    Application, ApplicationStatus, DeliveryChoice, Document, FieldError, LocalizedText,
-    NewApplication, OtpAccepted, Procedure, Profile,
+    Application, DeliveryChoice, Document, FieldError, LocalizedText, NewApplication, OtpAccepted,
+    Procedure, Profile,
 };
 use serde::Serialize;
 use tokio::sync::broadcast;
@@ -554,15 +554,21 @@ impl OpenDvc {
                     meta::get(conn, meta::LAST_ONLINE)?,
                 ))
             })?;
-        let needing_action = self
-            .applications()?
+        let now = self.options.clock.now();
+        // Only unsent items matter here; a device that sent thousands stays fast.
+        let items = profile.queue.unsent_items()?;
+        let mut needing_action: Vec<ApplicationEntry> = self
+            .applications_from_queue(&items, None)?
             .into_iter()
-            .filter(|entry| {
-                entry.overdue
-                    || entry.status == ApplicationStatus::SupplementRequested.as_str()
-                    || entry.status == "needs_attention"
-            })
+            .filter(|entry| entry.status == "needs_attention")
             .collect();
+        needing_action.extend(
+            profile
+                .cache
+                .read(|conn| applications::needing_action(conn, now))?
+                .iter()
+                .map(|application| self.entry_for(application, &items)),
+        );
         Ok(Dashboard {
             signed_in: profile.session.is_signed_in(),
             portal_url: Some(profile.client.base_url().to_owned()),
@@ -621,23 +627,40 @@ impl OpenDvc {
         let profile = self.active()?;
         let cached = profile.cache.read(applications::list)?;
         let items = profile.queue.items(false)?;
-        let mut entries = Vec::new();
         let known: std::collections::HashSet<Uuid> =
             cached.iter().map(|application| application.id).collect();
+        let mut entries = self.applications_from_queue(&items, Some(&known))?;
+        entries.extend(
+            cached
+                .iter()
+                .map(|application| self.entry_for(application, &items)),
+        );
+        Ok(entries)
+    }
+
+    /// Entries for submissions the queue holds, newest first: unsent ones as local overlays,
+    /// and, when `known` is given, sent ones the cache does not know yet (from the answer
+    /// stored with the item).
+    fn applications_from_queue(
+        &self,
+        items: &[QueueItem],
+        known: Option<&std::collections::HashSet<Uuid>>,
+    ) -> Result<Vec<ApplicationEntry>, CoreError> {
+        let profile = self.active()?;
+        let mut entries = Vec::new();
         for item in items.iter().rev() {
             let ItemPayload::CreateApplication { application } = &item.payload else {
                 continue;
             };
             if item.state == ItemState::Sent {
-                // Sent but not yet seen by a sync: show the server's answer stored with the item.
-                if let Some(id) = item.application_id
+                if let (Some(known), Some(id)) = (known, item.application_id)
                     && !known.contains(&id)
                     && let Some(answer) = item
                         .result
                         .as_ref()
                         .and_then(|value| serde_json::from_value::<Application>(value.clone()).ok())
                 {
-                    entries.push(self.entry_for(&answer, &items));
+                    entries.push(self.entry_for(&answer, items));
                 }
                 continue;
             }
@@ -672,11 +695,6 @@ impl OpenDvc {
                 unsent_follow_ups: u32::try_from(unsent_follow_ups).unwrap_or(u32::MAX),
             });
         }
-        entries.extend(
-            cached
-                .iter()
-                .map(|application| self.entry_for(application, &items)),
-        );
         Ok(entries)
     }
 

@@ -765,9 +765,19 @@ impl SubmissionQueue {
 
     /// Items in queue order, without discarded ones unless asked.
     pub fn items(&self, with_discarded: bool) -> Result<Vec<QueueItem>, QueueError> {
+        let listing = if with_discarded {
+            outbox::Listing::All
+        } else {
+            outbox::Listing::WithoutDiscarded
+        };
+        Ok(self.outbox.read(|conn| outbox::list(conn, listing))?)
+    }
+
+    /// Items not yet acknowledged by the server, in queue order.
+    pub fn unsent_items(&self) -> Result<Vec<QueueItem>, QueueError> {
         Ok(self
             .outbox
-            .read(|conn| outbox::list(conn, with_discarded))?)
+            .read(|conn| outbox::list(conn, outbox::Listing::Unsent))?)
     }
 
     pub fn events(&self, id: Uuid) -> Result<Vec<ItemEvent>, QueueError> {

@@ -72,6 +72,14 @@ pub fn profile_key(portal_url: &str, id_number: &str) -> String {
     digest[..32].to_owned()
 }
 
+fn is_plain_name(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 64
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// What `session.json` holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -106,10 +114,13 @@ impl SessionFile {
     }
 
     /// The stored session; `None` when there is none. An unreadable file counts as none: it
-    /// only costs a new sign-in, and the queue lives elsewhere.
+    /// only costs a new sign-in, and the queue lives elsewhere. So does a profile key that is
+    /// not a plain folder name, which could only come from a tampered file.
     pub fn load(&self) -> std::io::Result<Option<Session>> {
         match std::fs::read(&self.path) {
-            Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+            Ok(bytes) => Ok(serde_json::from_slice::<Session>(&bytes)
+                .ok()
+                .filter(|session| is_plain_name(&session.profile_key))),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(error) => Err(error),
         }
@@ -198,6 +209,24 @@ mod tests {
         assert!(!key.contains("048090001234"));
         assert_eq!(key, profile_key("http://127.0.0.1:8080", "048090001234"));
         assert_ne!(key, profile_key("http://127.0.0.1:8081", "048090001234"));
+    }
+
+    #[test]
+    fn tampered_profile_key_cannot_leave_the_data_folder() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = DataDir::new(dir.path()).session_file();
+        std::fs::write(
+            file.path(),
+            r#"{"portalUrl":"http://x","profileKey":"../../etc","idNumber":"048090001234"}"#,
+        )
+        .expect("writes");
+        assert_eq!(file.load().expect("reads"), None);
+        std::fs::write(file.path(), b"{not json").expect("writes");
+        assert_eq!(
+            file.load().expect("reads"),
+            None,
+            "a garbled file is no session"
+        );
     }
 
     #[cfg(unix)]

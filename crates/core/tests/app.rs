@@ -526,3 +526,41 @@ async fn sign_out_refuses_while_items_are_unsent_unless_kept() {
         "the items wait for the next sign-in"
     );
 }
+
+#[tokio::test]
+async fn dashboard_lists_what_needs_the_person_from_the_cache() {
+    let fixture = Fixture::new().await;
+    let mut asked = server_application("ASKED");
+    asked.status = opendvc_api::ApplicationStatus::SupplementRequested;
+    let mut late = server_application("LATE");
+    late.due_at = local("2020-01-02T17:00:00+07:00");
+    let mut finished_late = server_application("DONE");
+    finished_late.status = opendvc_api::ApplicationStatus::HandedOver;
+    finished_late.due_at = local("2020-01-02T17:00:00+07:00");
+    fixture.server.answer(
+        "/v1/sync",
+        page(
+            "c1",
+            false,
+            vec![asked, late, finished_late, server_application("FINE")],
+        ),
+    );
+    fixture.server.answer("/v1/procedures", catalog_answer());
+    let core = fixture.open();
+    core.sync_now().await.expect("syncs");
+    let dashboard = core.dashboard().expect("dashboard");
+    let mut codes: Vec<String> = dashboard
+        .needing_action
+        .iter()
+        .filter_map(|entry| entry.code.clone())
+        .collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        vec!["ASKED", "LATE"],
+        "a finished application is never overdue"
+    );
+    assert_eq!(dashboard.counts_by_status.values().sum::<u64>(), 4);
+    assert_eq!(dashboard.online, Some(true));
+    assert_eq!(dashboard.documents, 1);
+}

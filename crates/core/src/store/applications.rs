@@ -56,3 +56,25 @@ pub fn count_by_status(conn: &Connection) -> Result<Vec<(String, u64)>, StoreErr
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Applications that need the person: a supplement is requested, or the due date passed
+/// while the city is still working on it. Times are compared with SQLite's `julianday`, which
+/// understands the offsets in the stored RFC 3339 text.
+pub fn needing_action(
+    conn: &Connection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Application>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT json FROM applications
+         WHERE status = 'supplement_requested'
+            OR (julianday(due_at) < julianday(?1)
+                AND status NOT IN ('completed', 'handed_over', 'rejected', 'withdrawn'))
+         ORDER BY due_at, id",
+    )?;
+    let rows = statement.query_map(params![now.to_rfc3339()], |row| row.get::<_, String>(0))?;
+    let mut applications = Vec::new();
+    for json in rows {
+        applications.push(serde_json::from_str(&json?)?);
+    }
+    Ok(applications)
+}

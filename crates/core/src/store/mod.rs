@@ -46,10 +46,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the file itself is damaged or cannot be opened as a database (as opposed to,
+    /// say, a busy lock): for the cache, a reason to move it aside and rebuild.
     fn is_corruption(error: &rusqlite::Error) -> bool {
         matches!(
             error.sqlite_error_code(),
-            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt | ErrorCode::CannotOpen)
         )
     }
 }
@@ -447,6 +449,20 @@ mod tests {
             "named with a timestamp: {}",
             moved_to.display()
         );
+    }
+
+    #[test]
+    fn cache_path_that_cannot_be_opened_is_moved_aside() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("cache.db");
+        std::fs::create_dir(&path).expect("a folder where the file should be");
+        let now = chrono::Utc::now();
+        let (_cache, opening) = Cache::open_or_rebuild(&path, now).expect("rebuilds");
+        assert!(
+            matches!(opening, CacheOpening::Rebuilt { .. }),
+            "{opening:?}"
+        );
+        assert!(path.is_file(), "a new cache file took its place");
     }
 
     #[test]

@@ -76,7 +76,6 @@ fn raw(row: &Row<'_>) -> rusqlite::Result<RawItem> {
 }
 
 fn finish(conn: &Connection, raw: RawItem) -> Result<QueueItem, StoreError> {
-    let id = parse_uuid(&raw.id)?;
     let mut statement = conn.prepare_cached(
         "SELECT depends_on FROM item_dependencies WHERE item_id = ?1 ORDER BY depends_on",
     )?;
@@ -84,6 +83,11 @@ fn finish(conn: &Connection, raw: RawItem) -> Result<QueueItem, StoreError> {
         .query_map(params![raw.id], |row| row.get::<_, String>(0))?
         .map(|text| parse_uuid(&text?))
         .collect::<Result<Vec<_>, StoreError>>()?;
+    finish_with(raw, depends_on)
+}
+
+fn finish_with(raw: RawItem, depends_on: Vec<Uuid>) -> Result<QueueItem, StoreError> {
+    let id = parse_uuid(&raw.id)?;
     Ok(QueueItem {
         position: raw.position,
         id,
@@ -166,18 +170,49 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Option<QueueItem>, StoreError>
     raw.map(|raw| finish(conn, raw)).transpose()
 }
 
-/// Items in queue order; discarded items only when asked for.
-pub fn list(conn: &Connection, with_discarded: bool) -> Result<Vec<QueueItem>, StoreError> {
-    let sql = if with_discarded {
-        format!("SELECT {ITEM_COLUMNS} FROM items ORDER BY position")
-    } else {
-        format!("SELECT {ITEM_COLUMNS} FROM items WHERE state != 'discarded' ORDER BY position")
+/// Which items a listing includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    All,
+    WithoutDiscarded,
+    /// Queued, sending and needing attention.
+    Unsent,
+}
+
+/// Items in queue order, with their dependencies read in one query.
+pub fn list(conn: &Connection, listing: Listing) -> Result<Vec<QueueItem>, StoreError> {
+    let filter = match listing {
+        Listing::All => "",
+        Listing::WithoutDiscarded => "WHERE state != 'discarded'",
+        Listing::Unsent => "WHERE state IN ('queued', 'sending', 'needs_attention')",
     };
-    let mut statement = conn.prepare_cached(&sql)?;
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {ITEM_COLUMNS} FROM items {filter} ORDER BY position"
+    ))?;
     let raws = statement
         .query_map([], raw)?
         .collect::<Result<Vec<_>, _>>()?;
-    raws.into_iter().map(|raw| finish(conn, raw)).collect()
+    let mut dependencies: std::collections::HashMap<String, Vec<Uuid>> =
+        std::collections::HashMap::new();
+    let mut edges = conn.prepare_cached(
+        "SELECT item_id, depends_on FROM item_dependencies ORDER BY item_id, depends_on",
+    )?;
+    let rows = edges.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (item, parent) = row?;
+        dependencies
+            .entry(item)
+            .or_default()
+            .push(parse_uuid(&parent)?);
+    }
+    raws.into_iter()
+        .map(|raw| {
+            let depends_on = dependencies.remove(&raw.id).unwrap_or_default();
+            finish_with(raw, depends_on)
+        })
+        .collect()
 }
 
 /// The first item that may be sent now: queued, due, and with every item it depends on sent.
