@@ -167,7 +167,11 @@ pub struct Delivery {
 
 /// A file attached to an application: an upload (`POST /v1/attachments`) or a wallet document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "source", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "source",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum AttachmentRef {
     /// An uploaded file, by the id `POST /v1/attachments` returned.
     // utoipa ignores `rename_all_fields`; the variant-level rename keeps the schema camelCase.
@@ -428,7 +432,10 @@ mod tests {
     fn attachment_ref_schema_names_fields_in_camel_case() {
         use utoipa::PartialSchema;
         let schema = serde_json::to_string(&AttachmentRef::schema()).expect("schema serialises");
-        assert!(schema.contains("attachmentId") && schema.contains("documentId"), "{schema}");
+        assert!(
+            schema.contains("attachmentId") && schema.contains("documentId"),
+            "{schema}"
+        );
         assert!(!schema.contains("attachment_id"), "{schema}");
     }
 }

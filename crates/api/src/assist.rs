@@ -16,7 +16,11 @@ pub struct ConsentCodeRequest {
 
 /// How the citizen consented to being assisted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "method", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "method",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum Consent {
     /// The code the citizen received on their phone and read out to the staff member.
     Otp { otp: String },
