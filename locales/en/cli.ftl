@@ -52,3 +52,7 @@ drain-timed-out = { $count } items still wait to be sent; run `opendvc drain` ag
 drain-busy = Another `opendvc drain` is sending this queue right now.
 error-input-file = Cannot read { $path }: { $reason }
 error-invalid-item-id = { $id } is not a queue item id.
+search-no-hits = No procedure matches “{ $query }”.
+search-online-full = fully online
+search-online-partial = partly online
+search-hit-details = { $id } · { $level } · { $inPerson } working days at the counter, { $online } online

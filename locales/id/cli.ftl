@@ -52,3 +52,7 @@ drain-timed-out = { $count } item masih menunggu dikirim; jalankan `opendvc drai
 drain-busy = Perintah `opendvc drain` lain sedang mengirim antrean ini.
 error-input-file = Tidak dapat membaca { $path }: { $reason }
 error-invalid-item-id = { $id } bukan id item antrean.
+search-no-hits = Tidak ada prosedur yang cocok dengan “{ $query }”.
+search-online-full = sepenuhnya daring
+search-online-partial = sebagian daring
+search-hit-details = { $id } · { $level } · { $inPerson } hari kerja di loket, { $online } hari daring

@@ -52,3 +52,7 @@ drain-timed-out = Còn { $count } mục chờ gửi; chạy lại `opendvc drain
 drain-busy = Một lệnh `opendvc drain` khác đang gửi hàng đợi này.
 error-input-file = Không đọc được { $path }: { $reason }
 error-invalid-item-id = { $id } không phải là mã mục trong hàng đợi.
+search-no-hits = Không có thủ tục nào khớp với “{ $query }”.
+search-online-full = nộp trực tuyến toàn trình
+search-online-partial = nộp trực tuyến một phần
+search-hit-details = { $id } · { $level } · { $inPerson } ngày làm việc tại quầy, { $online } ngày trực tuyến

@@ -270,6 +270,16 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
             follow_up(core, &target, FollowUp::Rating(rating), no_send, out).await
         }
         Command::Queue { action } => queue(core, action, out),
+        Command::Search { query, limit } => {
+            let query = query.join(" ");
+            let hits = core
+                .search_catalog(&query, usize::from(limit))
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&json!({ "query": query, "hits": hits }), || {
+                out.search_lines(&query, &hits)
+            });
+            Ok(exit::OK)
+        }
         Command::Drain { max_wait } => {
             let outcome = core
                 .drain(Duration::from_secs(max_wait))

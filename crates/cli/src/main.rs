@@ -55,6 +55,8 @@ JSON output (--json): every command prints exactly one JSON object on standard o
   queue retry   {retried: ID}
   queue discard {discarded: ID, affected: [ID]}
   drain         {end: empty|needs_attention|paused_auth|timed_out|busy, sent, retries, queue}
+  search        {query, hits: [{procedureId, name: {vi, en, id}, matchedWords, onlineLevel,
+                processingDays: {inPerson, online}}]}
   any error     {error: {code, message, errors: [{field, message}]}}";
 
 /// The OpenDVC command-line client.
@@ -188,6 +190,17 @@ pub enum Command {
         /// Give up waiting after this many seconds.
         #[arg(long, value_name = "SECONDS", default_value_t = 600)]
         max_wait: u64,
+    },
+    /// Search the catalog on this device (works offline): any spelling, with or without
+    /// diacritics, in Vietnamese, English or Indonesian, abbreviations, one typo.
+    Search {
+        /// What to look for; several words may be given without quotes.
+        #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Show at most this many procedures.
+        #[arg(long, value_name = "N", default_value_t = 10,
+              value_parser = clap::value_parser!(u16).range(1..=200))]
+        limit: u16,
     },
 }
 
