@@ -7,6 +7,7 @@
 
 mod applications;
 mod report;
+pub mod search;
 mod sqlite_baseline;
 
 use std::path::PathBuf;
@@ -93,10 +94,16 @@ struct Bench {
 }
 
 fn benches() -> Vec<Bench> {
-    vec![Bench {
-        name: "applications",
-        run: applications::run,
-    }]
+    vec![
+        Bench {
+            name: "applications",
+            run: applications::run,
+        },
+        Bench {
+            name: "search",
+            run: search::run,
+        },
+    ]
 }
 
 pub fn run() -> Result<()> {
