@@ -196,6 +196,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             auth::OTP_REQUESTS_PER_WINDOW,
             auth::OTP_WINDOW_SECONDS,
         )),
+        staff_limiter: Arc::new(rate_limit::RateLimiter::new(
+            auth::STAFF_FAILURES_PER_WINDOW,
+            auth::STAFF_WINDOW_SECONDS,
+        )),
         in_flight: Arc::default(),
     };
     let listener = tokio::net::TcpListener::bind(&args.listen)
