@@ -9,6 +9,7 @@ mod clock;
 mod data;
 mod demo;
 mod dev;
+mod drain;
 mod error;
 mod extract;
 mod http;
