@@ -33,7 +33,8 @@ export type FieldProblem = 'missing' | 'too_long' | 'id_number' | 'phone' | 'dat
 /** What is wrong with `value` for `field`, if anything. */
 export function checkField(field: FormField, value: string | undefined): FieldProblem | undefined {
   const text = (value ?? '').trim();
-  if (!text) return field.required ? 'missing' : undefined;
+  // A select is chosen, not entered, so its message says "choose".
+  if (!text) return field.required ? (field.kind === 'select' ? 'option' : 'missing') : undefined;
   if (field.maxLength !== undefined && [...text].length > field.maxLength) return 'too_long';
   switch (field.kind) {
     case 'id_number':

@@ -48,14 +48,20 @@ export function parseRoute(hash: string): Route {
   return { name: 'not_found', params: {} };
 }
 
-export const router = $state<{ route: Route }>({
-  route: parseRoute(typeof location === 'undefined' ? '' : location.hash),
-});
+const initialHash = typeof location === 'undefined' ? '' : location.hash;
+
+export const router = $state<{ route: Route; hash: string }>({ route: parseRoute(initialHash), hash: initialHash });
+
+/** Follows `location.hash`. The route object is replaced only when the hash really changed, so
+ * a late `hashchange` for a navigation already done does not re-create the screen. */
+function follow(): void {
+  if (location.hash === router.hash) return;
+  router.hash = location.hash;
+  router.route = parseRoute(location.hash);
+}
 
 export function startRouter(): () => void {
-  const update = () => {
-    router.route = parseRoute(location.hash);
-  };
+  const update = follow;
   update();
   window.addEventListener('hashchange', update);
   return () => window.removeEventListener('hashchange', update);
@@ -68,5 +74,5 @@ export function href(...segments: string[]): string {
 
 export function navigate(...segments: string[]): void {
   location.hash = href(...segments).slice(1);
-  router.route = parseRoute(location.hash);
+  follow();
 }
