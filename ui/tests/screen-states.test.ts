@@ -134,7 +134,7 @@ describe.each(CASES)('the $name screen', (testCase) => {
     let fail = true;
     const { calls } = openApp(testCase.route, {
       ...testCase.others,
-      [testCase.command]: (args) => (fail ? fails('internal')(args) : testCase.full(args)),
+      [testCase.command]: (args: Record<string, unknown>) => (fail ? fails('internal')(args) : testCase.full(args)),
     });
     expect(await screen.findByText('The service has a problem. Try again later.')).toBeInTheDocument();
     fail = false;
