@@ -106,3 +106,15 @@ describe('connectivity', () => {
     expect(document.documentElement.lang).toBe('id');
   });
 });
+
+describe('navigation', () => {
+  it('names the screen in the window title and moves focus to the new content', async () => {
+    openApp('/', { dashboard: () => fixtures.dashboard(), inbox: () => [] });
+    await screen.findByText(/Nothing needs you now/);
+    expect(document.title).toBe('Home – OpenDVC');
+    await userEvent.setup().click(screen.getByRole('link', { name: 'Inbox' }));
+    expect(await screen.findByText('No messages yet.')).toBeInTheDocument();
+    expect(document.title).toBe('Inbox – OpenDVC');
+    expect(screen.getByRole('main')).toHaveFocus();
+  });
+});
