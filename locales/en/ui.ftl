@@ -85,6 +85,11 @@ ui-home-waiting = { $count ->
     [one] { $count } item waiting to send
    *[other] { $count } items waiting to send
 }
+ui-home-queue-attention = { $count ->
+    [one] Something you sent needs your attention
+   *[other] { $count } things you sent need your attention
+}
+ui-home-queue-attention-link = See what to fix
 ui-home-see-queue = See what is waiting to send
 ui-home-renewals = Papers to renew soon
 ui-home-see-documents = See my documents

@@ -143,3 +143,14 @@ describe.each(CASES)('the $name screen', (testCase) => {
     await waitFor(() => expect(calls.filter((call) => call.command === testCase.command).length).toBeGreaterThanOrEqual(2));
   });
 });
+
+describe('home', () => {
+  it('points to the queue when something sent needs the person’s attention', async () => {
+    openApp('/', {
+      dashboard: () =>
+        fixtures.dashboard({ counts: { applications: 1, inProgress: 1, unreadInbox: 0, waitingToSend: 1, needsAttention: 1 } }),
+    });
+    expect(await screen.findByText('Something you sent needs your attention')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'See what to fix' })).toHaveAttribute('href', '#/queue');
+  });
+});
