@@ -71,6 +71,8 @@ ui-signin-otp-label = Code from the text message
 ui-signin-otp-hint = 6 digits
 ui-signin-otp-invalid = Enter the 6-digit code from the text message
 ui-signin-submit = Sign in
+ui-signin-resend = Send a new code
+ui-signin-code-resent = We sent a new code. Use the newest one.
 ui-signin-change-id = Use another number
 
 ## Home
@@ -129,7 +131,9 @@ ui-action-change-delivery = Change how I get the result
 ui-action-rate = Rate this service
 ui-action-withdraw = Withdraw the application
 ui-supplement-note = What are you sending?
-ui-supplement-note-missing = Write what you are sending
+ui-supplement-files = Files to send (optional)
+ui-supplement-files-hint = Photos or PDF files, each smaller than 20 MB
+ui-supplement-note-missing = Write what you are sending, or add a file
 ui-withdraw-reason = Why are you withdrawing? (optional)
 ui-withdraw-confirm = Withdraw this application? This cannot be undone.
 ui-rating-question = How was this service?

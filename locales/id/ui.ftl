@@ -68,6 +68,8 @@ ui-signin-otp-label = Kode dari SMS
 ui-signin-otp-hint = 6 angka
 ui-signin-otp-invalid = Masukkan kode 6 angka dari SMS
 ui-signin-submit = Masuk
+ui-signin-resend = Kirim kode baru
+ui-signin-code-resent = Kami telah mengirim kode baru. Gunakan yang terbaru.
 ui-signin-change-id = Pakai nomor lain
 
 ## Beranda
@@ -116,7 +118,9 @@ ui-action-change-delivery = Ubah cara menerima hasil
 ui-action-rate = Beri penilaian layanan
 ui-action-withdraw = Tarik permohonan
 ui-supplement-note = Apa yang Anda kirim?
-ui-supplement-note-missing = Tuliskan apa yang Anda kirim
+ui-supplement-files = Berkas yang dikirim (tidak wajib)
+ui-supplement-files-hint = Foto atau berkas PDF, masing-masing lebih kecil dari 20 MB
+ui-supplement-note-missing = Tuliskan apa yang Anda kirim, atau tambahkan berkas
 ui-withdraw-reason = Mengapa Anda menarik permohonan? (tidak wajib)
 ui-withdraw-confirm = Tarik permohonan ini? Ini tidak dapat dibatalkan.
 ui-rating-question = Bagaimana layanan ini?

@@ -68,6 +68,8 @@ ui-signin-otp-label = Mã trong tin nhắn
 ui-signin-otp-hint = 6 chữ số
 ui-signin-otp-invalid = Nhập mã 6 chữ số trong tin nhắn
 ui-signin-submit = Đăng nhập
+ui-signin-resend = Gửi lại mã mới
+ui-signin-code-resent = Đã gửi mã mới. Hãy dùng mã mới nhất.
 ui-signin-change-id = Dùng số khác
 
 ## Trang chủ
@@ -116,7 +118,9 @@ ui-action-change-delivery = Đổi cách nhận kết quả
 ui-action-rate = Đánh giá dịch vụ
 ui-action-withdraw = Rút hồ sơ
 ui-supplement-note = Bạn gửi bổ sung gì?
-ui-supplement-note-missing = Ghi rõ bạn gửi bổ sung gì
+ui-supplement-files = Tệp gửi kèm (không bắt buộc)
+ui-supplement-files-hint = Ảnh hoặc tệp PDF, mỗi tệp nhỏ hơn 20 MB
+ui-supplement-note-missing = Ghi rõ bạn gửi bổ sung gì, hoặc thêm tệp
 ui-withdraw-reason = Vì sao bạn rút hồ sơ? (không bắt buộc)
 ui-withdraw-confirm = Rút hồ sơ này? Việc này không thể hoàn tác.
 ui-rating-question = Bạn thấy dịch vụ thế nào?

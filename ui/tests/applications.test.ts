@@ -75,11 +75,37 @@ describe('application detail', () => {
     expect(await screen.findByText('The office needs more from you')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Send more documents' }));
     await user.click(screen.getByRole('button', { name: 'Send' }));
-    expect(screen.getByText('Write what you are sending')).toBeInTheDocument();
+    expect(screen.getByText('Write what you are sending, or add a file')).toBeInTheDocument();
     await user.type(screen.getByLabelText('What are you sending?'), 'New photo');
     await user.click(screen.getByRole('button', { name: 'Send' }));
     expect(await screen.findByText('Sent.')).toBeInTheDocument();
     expect(sent).toEqual([{ kind: 'supplement', supplement: { note: 'New photo', form: {}, attachments: [] } }]);
+  });
+
+  it('sends files with a supplement, staged on this device first', async () => {
+    const sent: FollowUp[] = [];
+    const staged: Record<string, unknown>[] = [];
+    openApp(detailRoute, {
+      application: () => fixtures.applicationView({ status: 'supplement_requested' }),
+      stage_attachment: (args) => {
+        staged.push(args);
+        return { attachmentId: 'sha256:abc', fileName: args.fileName, contentType: args.contentType, size: 5 };
+      },
+      follow_up: (args) => {
+        sent.push(args.action as FollowUp);
+        return { itemId: 'q-6', sent: false };
+      },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Send more documents' }));
+    await user.upload(screen.getByLabelText('Files to send (optional)'), new File(['hello'], 'anh.jpg', { type: 'image/jpeg' }));
+    expect(await screen.findByText(/anh\.jpg/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Send' }));
+    expect(await screen.findByText('Saved on this device. It will be sent when you are online.')).toBeInTheDocument();
+    expect(staged).toEqual([{ fileName: 'anh.jpg', contentType: 'image/jpeg', base64: 'aGVsbG8=' }]);
+    expect(sent).toEqual([
+      { kind: 'supplement', supplement: { form: {}, attachments: [{ source: 'upload', attachmentId: 'sha256:abc' }] } },
+    ]);
   });
 
   it('changes the delivery to the counter', async () => {

@@ -150,6 +150,31 @@ describe('the apply flow', () => {
     expect(screen.getByRole('heading', { name: 'Check your answers before sending' })).toBeInTheDocument();
   });
 
+  it('attaches a file picked on this device when the wallet has no matching document', async () => {
+    openApp(
+      '/apply/id-card-renewal/documents',
+      core({
+        documents: () => [],
+        stage_attachment: (args) => ({ attachmentId: 'sha256:f00d', fileName: args.fileName, contentType: args.contentType, size: 2048 }),
+      }),
+    );
+    const user = userEvent.setup();
+    const inputs = await screen.findAllByLabelText('Or choose a photo or PDF file');
+    await user.upload(inputs[0] as HTMLElement, new File(['card'], 'the-card.pdf', { type: 'application/pdf' }));
+    expect(await screen.findByText('File chosen: the-card.pdf (2 KB)')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save and continue' }));
+    expect(await screen.findByRole('heading', { name: 'Your application' })).toBeInTheDocument();
+    expect(within(screen.getByRole('main')).getByRole('link', { name: 'Documents' }).closest('li')).toHaveTextContent('Completed');
+  });
+
+  it('says why a picked file was refused', async () => {
+    openApp('/apply/id-card-renewal/documents', core({ documents: () => [], stage_attachment: fails('payload_too_large') }));
+    const user = userEvent.setup();
+    const inputs = await screen.findAllByLabelText('Or choose a photo or PDF file');
+    await user.upload(inputs[0] as HTMLElement, new File(['big'], 'big.pdf', { type: 'application/pdf' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('The file is too large. Choose a file smaller than 20 MB.');
+  });
+
   it('requires the documents the procedure needs', async () => {
     openApp('/apply/id-card-renewal/documents', core({ documents: () => [] }));
     const user = userEvent.setup();

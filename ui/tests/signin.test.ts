@@ -54,6 +54,16 @@ describe('sign-in', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('Mã không đúng hoặc đã hết hạn');
   });
 
+  it('sends a new code on request', async () => {
+    const { calls } = openApp('/', { session_state: signedOut, request_otp: () => ({ expiresIn: 300, channel: 'sms' }) });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Số định danh cá nhân'), '048090001234');
+    await user.click(screen.getByRole('button', { name: 'Gửi mã cho tôi' }));
+    await user.click(await screen.findByRole('button', { name: 'Gửi lại mã mới' }));
+    expect(await screen.findByText('Đã gửi mã mới. Hãy dùng mã mới nhất.')).toBeInTheDocument();
+    expect(calls.filter((call) => call.command === 'request_otp')).toHaveLength(2);
+  });
+
   it('says so when the code cannot be requested offline', async () => {
     openApp('/', { session_state: signedOut, request_otp: fails('offline') });
     const user = userEvent.setup();

@@ -74,8 +74,6 @@ export interface Commands {
   mark_read: { args: { id: string }; result: undefined };
   settings: { args: undefined; result: Settings };
   save_settings: { args: { settings: Settings }; result: Settings };
-  /** The reminder choice of each document. */
-  reminders: { args: undefined; result: ReminderSetting[] };
   /** Switches a document's reminders on or off, or snoozes them for `days` days. */
   set_reminder: {
     args: { documentId: string; mode: ReminderMode; days?: number };
@@ -123,7 +121,6 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'mark_read',
   'settings',
   'save_settings',
-  'reminders',
   'set_reminder',
   'start_renewal',
   'add_document',
