@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tauriBackend, toIpcError } from '../src/lib/backend/backend';
 import { COMMAND_NAMES, type CommandName, type Commands } from '../src/lib/backend/commands';
 import { fakeCore } from './harness';
@@ -31,5 +31,23 @@ describe('the backend interface', () => {
     >;
     expect(Object.keys(all)).toHaveLength(COMMAND_NAMES.length);
     expect(new Set(COMMAND_NAMES).size).toBe(COMMAND_NAMES.length);
+  });
+});
+
+describe('a screen resource', () => {
+  it('keeps the newest answer when an older load finishes last', async () => {
+    const { Resource } = await import('../src/lib/app.svelte');
+    const answers: ((value: unknown) => void)[] = [];
+    fakeCore({ queue: () => new Promise((resolve) => answers.push(resolve)) });
+    const queue = new Resource('queue', () => undefined);
+    const first = queue.load();
+    const second = queue.load();
+    await vi.waitFor(() => expect(answers).toHaveLength(2));
+    answers[1]?.(['newest']);
+    await second;
+    answers[0]?.(['stale']);
+    await first;
+    expect(queue.data).toEqual(['newest']);
+    expect(queue.loading).toBe(false);
   });
 });

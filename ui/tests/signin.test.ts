@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { dashboard, session } from './fixtures';
+import { dashboard, session, settings } from './fixtures';
 import { fails, openApp } from './harness';
 
 const signedOut = () => session({ signedIn: false, profile: undefined, language: 'vi' });
@@ -72,8 +72,16 @@ describe('sign-in', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('Bạn đang không có mạng');
   });
 
-  it('switches the language of the sign-in page at once', async () => {
-    openApp('/', { session_state: signedOut });
+  it('switches the language of the sign-in page at once, and tells the core', async () => {
+    const saved: unknown[] = [];
+    openApp('/', {
+      session_state: signedOut,
+      settings: () => settings,
+      save_settings: (args) => {
+        saved.push((args.settings as { language: string }).language);
+        return args.settings;
+      },
+    });
     const user = userEvent.setup();
     await screen.findByRole('heading', { name: 'Đăng nhập' });
     await user.click(screen.getByRole('button', { name: 'English' }));
@@ -82,5 +90,6 @@ describe('sign-in', () => {
     await user.click(screen.getByRole('button', { name: 'Bahasa Indonesia' }));
     expect(screen.getByRole('heading', { name: 'Masuk' })).toBeInTheDocument();
     expect(document.documentElement.lang).toBe('id');
+    await waitFor(() => expect(saved).toEqual(['en', 'id']));
   });
 });

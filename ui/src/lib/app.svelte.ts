@@ -34,6 +34,8 @@ export class Resource<K extends CommandName> {
   loading = $state(true);
   #command: K;
   #args: () => ArgsOf<K>;
+  // Loads can overlap (a change event during the first load); only the newest one may land.
+  #latest = 0;
 
   constructor(command: K, args: () => ArgsOf<K>) {
     this.#command = command;
@@ -41,17 +43,19 @@ export class Resource<K extends CommandName> {
   }
 
   async load(): Promise<void> {
+    const ticket = ++this.#latest;
     this.loading = true;
+    const call = backend.call as (command: K, args?: ArgsOf<K>) => Promise<ResultOf<K>>;
     try {
-      const args = this.#args();
-      const call = backend.call as (command: K, args?: ArgsOf<K>) => Promise<ResultOf<K>>;
-      this.data = await call(this.#command, args);
+      const data = await call(this.#command, this.#args());
+      if (ticket !== this.#latest) return;
+      this.data = data;
       this.error = undefined;
     } catch (error) {
+      if (ticket !== this.#latest) return;
       this.error = error as IpcError;
-    } finally {
-      this.loading = false;
     }
+    this.loading = false;
   }
 }
 
