@@ -57,6 +57,13 @@ describe('settings', () => {
     ]);
   });
 
+  it('shows the saved quiet hours', async () => {
+    openApp('/settings', { settings: () => ({ ...fixtures.settings, quietHours: { from: '21:00', to: '07:30' } }) });
+    expect(await screen.findByLabelText('Quiet hours')).toBeChecked();
+    expect(screen.getByLabelText('From')).toHaveValue('21:00');
+    expect(screen.getByLabelText('To')).toHaveValue('07:30');
+  });
+
   it('clears this device only after the person confirms, then shows the sign-in page', async () => {
     let cleared = false;
     openApp('/settings', {
