@@ -97,7 +97,6 @@ describe('the apply flow', () => {
     await user.click(await screen.findByRole('link', { name: 'How you get the result' }));
     await user.click(await screen.findByLabelText(/Collect it at the one-stop counter/));
     await user.click(screen.getByRole('button', { name: 'Save and continue' }));
-    await user.click(await screen.findByRole('link', { name: 'Check and send' }));
 
     expect(await screen.findByRole('heading', { name: 'Check your answers before sending' })).toBeInTheDocument();
     expect(screen.getByText('Reached a renewal age')).toBeInTheDocument();
@@ -127,7 +126,6 @@ describe('the apply flow', () => {
       if (task === 'How you get the result') await user.click(await screen.findByLabelText(/Collect it/));
       await user.click(await screen.findByRole('button', { name: 'Save and continue' }));
     }
-    await user.click(await screen.findByRole('link', { name: 'Check and send' }));
     await user.click(await screen.findByRole('button', { name: 'Accept and send' }));
     expect(await screen.findByRole('heading', { name: 'Application sent' })).toBeInTheDocument();
     expect(screen.getByText('000.17.48.H17-261129-0001')).toBeInTheDocument();
@@ -144,7 +142,6 @@ describe('the apply flow', () => {
       if (task === 'How you get the result') await user.click(await screen.findByLabelText(/Collect it/));
       await user.click(await screen.findByRole('button', { name: 'Save and continue' }));
     }
-    await user.click(await screen.findByRole('link', { name: 'Check and send' }));
     await user.click(await screen.findByRole('button', { name: 'Accept and send' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('This device could not save the data');
     expect(screen.getByRole('heading', { name: 'Check your answers before sending' })).toBeInTheDocument();
@@ -173,6 +170,43 @@ describe('the apply flow', () => {
     const inputs = await screen.findAllByLabelText('Or choose a photo or PDF file');
     await user.upload(inputs[0] as HTMLElement, new File(['big'], 'big.pdf', { type: 'application/pdf' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('The file is too large. Choose a file smaller than 20 MB.');
+  });
+
+  it('sends an ID card renewal with home delivery by post to an address picked by its former ward name', async () => {
+    let sent: Draft | undefined;
+    openApp(
+      '/apply/id-card-renewal/details',
+      core({
+        session_state: () => fixtures.session({ profile: { ...fixtures.profile, address: { provinceCode: '', unitCode: '', street: '' } } }),
+        submit: (args) => {
+          sent = args.draft as Draft;
+          return { itemId: 'q-9', sent: true, application: fixtures.application() };
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    await waitFor(async () => expect(await screen.findByLabelText('Full name')).toHaveValue('Nguyễn Thị Lan'));
+    await user.selectOptions(screen.getByLabelText('Reason'), 'age');
+    await user.click(screen.getByRole('button', { name: 'Save and continue' }));
+    await user.click(await within(screen.getByRole('main')).findByRole('link', { name: 'Documents' }));
+    await user.click(await screen.findByRole('button', { name: 'Save and continue' }));
+    await user.click(await within(screen.getByRole('main')).findByRole('link', { name: 'How you get the result' }));
+    await user.click(await screen.findByLabelText(/Send it to me by post/));
+    await user.selectOptions(await screen.findByLabelText('Province or city'), '48');
+    await user.type(screen.getByLabelText('Find your ward or commune'), 'Thuan Phuoc');
+    await user.click(screen.getByRole('radio', { name: /Phường Hải Châu/ }));
+    await user.type(screen.getByLabelText('House number and street'), '45 Bạch Đằng');
+    await user.click(screen.getByRole('button', { name: 'Save and continue' }));
+
+    // Every task is done, so saving the last one leads straight to "check your answers".
+    expect(await screen.findByRole('heading', { name: 'Check your answers before sending' })).toBeInTheDocument();
+    expect(screen.getByText(/45 Bạch Đằng, Phường Hải Châu, Thành phố Đà Nẵng/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Accept and send' }));
+    expect(await screen.findByRole('heading', { name: 'Application sent' })).toBeInTheDocument();
+    expect(sent?.delivery).toEqual({
+      method: 'post',
+      address: { recipientName: 'Nguyễn Thị Lan', phone: '+84905123456', provinceCode: '48', unitCode: '20194', street: '45 Bạch Đằng' },
+    });
   });
 
   it('requires the documents the procedure needs', async () => {
