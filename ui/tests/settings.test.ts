@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../src/lib/backend/views';
 import * as fixtures from './fixtures';
+import { emit } from '@tauri-apps/api/event';
 import { coreChanged, openApp } from './harness';
 
 describe('settings', () => {
@@ -123,5 +124,24 @@ describe('navigation', () => {
     expect(await screen.findByText('No messages yet.')).toBeInTheDocument();
     expect(document.title).toBe('Inbox – OpenDVC');
     expect(screen.getByRole('main')).toHaveFocus();
+  });
+});
+
+describe('deep links and start-up', () => {
+  it('opens the screen a deep link names, and ignores one it does not know', async () => {
+    openApp('/', { dashboard: () => fixtures.dashboard(), application: () => fixtures.applicationView() });
+    await screen.findByText(/Nothing needs you now/);
+    await emit('app://navigate', { path: 'settings/../../etc' });
+    expect(window.location.hash).toBe('#/');
+    await emit('app://navigate', { path: `applications/${fixtures.application().id}` });
+    expect(await screen.findByRole('heading', { name: 'Renew a citizen ID card' })).toBeInTheDocument();
+    expect(window.location.hash).toBe(`#/applications/${fixtures.application().id}`);
+  });
+
+  it('marks when the dashboard is first on screen', async () => {
+    performance.clearMarks('opendvc:dashboard-rendered');
+    openApp('/', { dashboard: () => fixtures.dashboard() });
+    await screen.findByText(/Nothing needs you now/);
+    await waitFor(() => expect(performance.getEntriesByName('opendvc:dashboard-rendered')).toHaveLength(1));
   });
 });

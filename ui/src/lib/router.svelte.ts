@@ -72,6 +72,16 @@ export function href(...segments: string[]): string {
   return `#/${segments.map(encodeURIComponent).join('/')}`;
 }
 
+/** Opens `path` (`applications/{id}`, no `#/`) if it names a screen; says whether it did. A
+ * deep link comes from outside the app, so anything unknown is refused. */
+export function openPath(path: string): boolean {
+  const hash = `#/${path.replace(/^[#/]+/, '')}`;
+  if (parseRoute(hash).name === 'not_found') return false;
+  location.hash = hash.slice(1);
+  follow();
+  return true;
+}
+
 export function navigate(...segments: string[]): void {
   location.hash = href(...segments).slice(1);
   follow();

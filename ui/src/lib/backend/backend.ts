@@ -3,8 +3,8 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import { CHANGED_EVENT, type ArgsOf, type CommandName, type ResultOf } from './commands';
-import type { ChangedEvent, IpcError, IpcErrorCode } from './views';
+import { CHANGED_EVENT, NAVIGATE_EVENT, type ArgsOf, type CommandName, type ResultOf } from './commands';
+import type { ChangedEvent, IpcError, IpcErrorCode, NavigateEvent } from './views';
 
 export interface Backend {
   /** Runs a command of ./commands.ts; rejects with an `IpcError`. */
@@ -14,6 +14,8 @@ export interface Backend {
   ): Promise<ResultOf<K>>;
   /** Calls `handler` on each `core://changed` event; resolves to a function that stops it. */
   onChanged(handler: (event: ChangedEvent) => void): Promise<() => void>;
+  /** Calls `handler` on each `app://navigate` event; resolves to a function that stops it. */
+  onNavigate(handler: (event: NavigateEvent) => void): Promise<() => void>;
 }
 
 const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
@@ -66,5 +68,8 @@ export const tauriBackend: Backend = {
   },
   async onChanged(handler) {
     return listen<ChangedEvent>(CHANGED_EVENT, (event) => handler(event.payload));
+  },
+  async onNavigate(handler) {
+    return listen<NavigateEvent>(NAVIGATE_EVENT, (event) => handler(event.payload));
   },
 };

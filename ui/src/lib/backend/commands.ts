@@ -4,7 +4,8 @@
 // an `IpcError` (`{code, message}`); see ./views.ts.
 //
 // Events: the shell emits `core://changed` with a `ChangedEvent` payload whenever the core's
-// cache, queue, session or connectivity changes (see CHANGED_EVENT below).
+// cache, queue, session or connectivity changes (see CHANGED_EVENT below), and
+// `app://navigate` to open a screen (NAVIGATE_EVENT).
 
 import type { AdminUnits, Catalog, OtpAccepted, Procedure } from './types';
 import type {
@@ -95,6 +96,14 @@ export type ResultOf<K extends CommandName> = Commands[K]['result'];
 
 /** The event the shell emits when the core changed; payload `ChangedEvent`. */
 export const CHANGED_EVENT = 'core://changed';
+
+/** The event the shell emits to open a screen (a deep link `opendvc://applications/{id}`, a
+ * click on a notification); payload `NavigateEvent`, e.g. `{ path: 'applications/{id}' }`. */
+export const NAVIGATE_EVENT = 'app://navigate';
+
+/** Name of the performance mark set when the home screen first shows the dashboard; the
+ * benchmark reads it to measure start-up to the dashboard rendered from the cache. */
+export const DASHBOARD_RENDERED_MARK = 'opendvc:dashboard-rendered';
 
 /** Every command name, for the shell's capability list and for tests. */
 export const COMMAND_NAMES: readonly CommandName[] = [

@@ -200,6 +200,12 @@ export interface ChangedEvent {
   what: ChangeTopic;
 }
 
+/** Payload of the `app://navigate` event: a path of the app without `#/`, such as
+ * `applications/0193…` or `documents`. Unknown paths are ignored. */
+export interface NavigateEvent {
+  path: string;
+}
+
 /** Codes an IPC error may carry: the portal's codes, and the core's own. Each one is the id of
  * a Fluent message `ui-error-{code with dashes}`. */
 export type IpcErrorCode =
