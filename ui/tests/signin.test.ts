@@ -93,3 +93,17 @@ describe('sign-in', () => {
     await waitFor(() => expect(saved).toEqual(['en', 'id']));
   });
 });
+
+describe('an ended session', () => {
+  it('brings the sign-in page back when a screen finds the person signed out', async () => {
+    let signedIn = true;
+    openApp('/applications', {
+      session_state: () => (signedIn ? session() : signedOut()),
+      applications: () => {
+        signedIn = false;
+        return Promise.reject({ code: 'not_signed_in', message: 'signed out' });
+      },
+    });
+    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+  });
+});

@@ -54,6 +54,8 @@ export class Resource<K extends CommandName> {
     } catch (error) {
       if (ticket !== this.#latest) return;
       this.error = error as IpcError;
+      // The session ended under this screen: re-reading it brings the sign-in page up.
+      if (this.error.code === 'not_signed_in') void refreshSession();
     }
     this.loading = false;
   }
