@@ -17,9 +17,14 @@ function core(extra: Handlers = {}): Handlers {
 describe('the apply flow', () => {
   it('pre-fills the form from the profile and the wallet', async () => {
     openApp('/apply/id-card-renewal/details', core());
-    expect(await screen.findByLabelText('Full name')).toHaveValue('Nguyễn Thị Lan');
+    await waitFor(async () => expect(await screen.findByLabelText('Full name')).toHaveValue('Nguyễn Thị Lan'));
     expect(screen.getByLabelText('ID number')).toHaveValue('048090001234');
     expect(screen.getByLabelText('Phone')).toHaveValue('+84905123456');
+  });
+
+  it('still pre-fills from the profile when the wallet cannot be read', async () => {
+    openApp('/apply/id-card-renewal/details', core({ documents: fails('storage') }));
+    await waitFor(async () => expect(await screen.findByLabelText('Full name')).toHaveValue('Nguyễn Thị Lan'));
   });
 
   it('lists every problem in an error summary at the top and next to each field', async () => {
