@@ -154,3 +154,32 @@ describe('home', () => {
     expect(screen.getByRole('link', { name: 'See what to fix' })).toHaveAttribute('href', '#/queue');
   });
 });
+
+describe('home renewals', () => {
+  it('starts a renewal in one tap, with the draft the core prepared', async () => {
+    openApp('/', {
+      dashboard: () => fixtures.dashboard({ nextRenewals: [fixtures.walletEntry.validity] }),
+      start_renewal: () => ({
+        procedureId: 'id-card-renewal',
+        form: { reason: 'age' },
+        attachments: [],
+        delivery: { method: 'counter' },
+      }),
+      procedure: () => fixtures.procedure,
+      documents: () => [fixtures.walletEntry],
+      admin_units: () => fixtures.adminUnits,
+    });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Renew now' }));
+    expect(await screen.findByRole('heading', { name: 'Your application' })).toBeInTheDocument();
+    expect(window.location.hash).toBe('#/apply/id-card-renewal');
+  });
+
+  it('says why a renewal could not start', async () => {
+    openApp('/', {
+      dashboard: () => fixtures.dashboard({ nextRenewals: [fixtures.walletEntry.validity] }),
+      start_renewal: fails('not_found'),
+    });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Renew now' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('We could not find this');
+  });
+});
