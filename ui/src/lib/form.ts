@@ -42,7 +42,7 @@ export function checkField(field: FormField, value: string | undefined): FieldPr
     case 'phone':
       return PHONE.test(text.replace(/[\s.-]/g, '')) ? undefined : 'phone';
     case 'date':
-      return DATE.test(text) && !Number.isNaN(new Date(`${text}T00:00:00Z`).getTime()) ? undefined : 'date';
+      return isRealDate(text) ? undefined : 'date';
     case 'number':
       return /^\d+$/.test(text) ? undefined : 'number';
     case 'select':
@@ -50,4 +50,11 @@ export function checkField(field: FormField, value: string | undefined): FieldPr
     default:
       return undefined;
   }
+}
+
+/** A `YYYY-MM-DD` that names a day of the calendar (Date would roll 30 February over). */
+export function isRealDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
