@@ -84,3 +84,21 @@ describe('procedure page', () => {
     expect(await screen.findByText('We could not find this. It may have been removed.')).toBeInTheDocument();
   });
 });
+
+describe('browsing the catalog', () => {
+  it('groups the services by field, known fields first and the rest under other services', async () => {
+    openApp('/services', {
+      catalog: () => ({
+        version: '1',
+        items: [
+          { ...fixtures.procedure, id: 'birth', sector: 'civil_status', name: { vi: 'Đăng ký khai sinh', en: 'Register a birth' } },
+          { ...fixtures.procedure, id: 'odd', sector: 'fisheries', name: { vi: 'Cấp phép khai thác thủy sản', en: 'Fishing licence' } },
+          fixtures.procedure,
+        ],
+      }),
+    });
+    await screen.findByText('3 services');
+    const headings = screen.getAllByRole('heading', { level: 2 }).map((heading) => heading.textContent);
+    expect(headings).toEqual(['Identity papers', 'Births, marriages and deaths', 'Other services']);
+  });
+});

@@ -89,6 +89,14 @@ const DOCUMENT_KIND: Record<string, string> = {
   temporary_residence: 'ui-doc-kind-temporary-residence',
   health_insurance: 'ui-doc-kind-health-insurance',
   vehicle_inspection: 'ui-doc-kind-vehicle-inspection',
+  vehicle_registration: 'ui-doc-kind-vehicle-registration',
+  birth_certificate: 'ui-doc-kind-birth-certificate',
+  marriage_certificate: 'ui-doc-kind-marriage-certificate',
+  land_certificate: 'ui-doc-kind-land-certificate',
+  construction_permit: 'ui-doc-kind-construction-permit',
+  household_business: 'ui-doc-kind-household-business',
+  health_certificate: 'ui-doc-kind-health-certificate',
+  social_insurance: 'ui-doc-kind-social-insurance',
 };
 
 export const KNOWN_DOCUMENT_KINDS = Object.keys(DOCUMENT_KIND);
@@ -96,6 +104,30 @@ export const KNOWN_DOCUMENT_KINDS = Object.keys(DOCUMENT_KIND);
 export function documentKindLabel(kind: string): string {
   const id = DOCUMENT_KIND[kind];
   return id ? t(id) : kind;
+}
+
+/** Fields of administration, in the order the catalog shows them. The set is open: a sector
+ * the app has no name for goes under "other services". */
+const SECTOR: [string, string][] = [
+  ['identity', 'ui-sector-identity'],
+  ['civil_status', 'ui-sector-civil-status'],
+  ['residence', 'ui-sector-residence'],
+  ['transport', 'ui-sector-transport'],
+  ['health', 'ui-sector-health'],
+  ['social', 'ui-sector-social'],
+  ['education', 'ui-sector-education'],
+  ['land', 'ui-sector-land'],
+  ['construction', 'ui-sector-construction'],
+  ['business', 'ui-sector-business'],
+  ['justice', 'ui-sector-justice'],
+];
+
+/** Items grouped by sector, known sectors first in their order, then the rest together. */
+export function bySector<T extends { sector: string }>(items: T[]): { label: string; items: T[] }[] {
+  const groups = SECTOR.map(([sector, id]) => ({ label: t(id), items: items.filter((item) => item.sector === sector) }));
+  const known = new Set(SECTOR.map(([sector]) => sector));
+  groups.push({ label: t('ui-sector-other'), items: items.filter((item) => !known.has(item.sector)) });
+  return groups.filter((group) => group.items.length > 0);
 }
 
 const ERROR: Record<IpcErrorCode, string> = {
