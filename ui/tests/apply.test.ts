@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Draft } from '../src/lib/backend/views';
 import * as fixtures from './fixtures';
 import { fails, openApp, type Handlers } from './harness';
+import { errorMessage } from '../src/lib/labels';
 
 function core(extra: Handlers = {}): Handlers {
   return {
@@ -174,7 +175,7 @@ describe('the apply flow', () => {
     const user = userEvent.setup();
     const inputs = await screen.findAllByLabelText('Or choose a photo or PDF file');
     await user.upload(inputs[0] as HTMLElement, new File(['big'], 'big.pdf', { type: 'application/pdf' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('The file is too large. Choose a file smaller than 20 MB.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(errorMessage({ code: 'payload_too_large' }));
   });
 
   it('sends an ID card renewal with home delivery by post to an address picked by its former ward name', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueItem } from '../src/lib/backend/views';
 import * as fixtures from './fixtures';
 import { coreChanged, openApp } from './harness';
+import { errorMessage } from '../src/lib/labels';
 
 describe('inbox', () => {
   it('opens a message, marks it read and links to its application', async () => {
@@ -50,7 +51,7 @@ describe('sending queue', () => {
     const fix = await screen.findByText('What to fix');
     const card = fix.closest('li') as HTMLElement;
     expect(within(card).getByText('Needs your attention')).toBeInTheDocument();
-    expect(within(card).getByText('Some answers were not accepted. Check them and try again.')).toBeInTheDocument();
+    expect(within(card).getByText(errorMessage({ code: 'validation_failed' }))).toBeInTheDocument();
     expect(within(card).getByText('form.idNumber')).toBeInTheDocument();
     const progress = screen.getByRole('progressbar');
     expect(progress).toHaveAttribute('value', '25');

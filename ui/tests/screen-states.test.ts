@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandName } from '../src/lib/backend/commands';
 import * as fixtures from './fixtures';
 import { fails, never, openApp, type Handler, type Handlers } from './harness';
+import { errorMessage } from '../src/lib/labels';
 
 interface ScreenCase {
   name: string;
@@ -136,7 +137,8 @@ describe.each(CASES)('the $name screen', (testCase) => {
       ...testCase.others,
       [testCase.command]: (args: Record<string, unknown>) => (fail ? fails('internal')(args) : testCase.full(args)),
     });
-    expect(await screen.findByText('The service has a problem. Try again later.')).toBeInTheDocument();
+    // The message is looked up inside waitFor: the app switches to its saved language as it loads.
+    await waitFor(() => expect(screen.getByText(errorMessage({ code: 'internal' }))).toBeInTheDocument());
     fail = false;
     await userEvent.setup().click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByText(testCase.fullText)).toBeInTheDocument();
@@ -180,6 +182,6 @@ describe('home renewals', () => {
       start_renewal: fails('not_found'),
     });
     await userEvent.setup().click(await screen.findByRole('button', { name: 'Renew now' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('We could not find this');
+    expect(await screen.findByRole('alert')).toHaveTextContent(errorMessage({ code: 'not_found' }));
   });
 });

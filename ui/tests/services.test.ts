@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Procedure } from '../src/lib/backend/types';
 import * as fixtures from './fixtures';
 import { fails, openApp } from './harness';
+import { errorMessage } from '../src/lib/labels';
 
 const passport: Procedure = {
   ...fixtures.procedure,
@@ -81,7 +82,7 @@ describe('procedure page', () => {
 
   it('says the procedure is unknown when the core does not have it', async () => {
     openApp('/services/nothing', { procedure: fails('not_found') });
-    expect(await screen.findByText('We could not find this. It may have been removed.')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByText(errorMessage({ code: 'not_found' }))).toBeInTheDocument());
   });
 });
 

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { dashboard, session, settings } from './fixtures';
 import { fails, openApp } from './harness';
+import { errorMessage } from '../src/lib/labels';
 
 const signedOut = () => session({ signedIn: false, profile: undefined, language: 'vi' });
 
@@ -51,7 +52,7 @@ describe('sign-in', () => {
     await user.click(screen.getByRole('button', { name: 'Gửi mã cho tôi' }));
     await user.type(await screen.findByLabelText('Mã trong tin nhắn'), '000000');
     await user.click(screen.getByRole('button', { name: 'Đăng nhập' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('Mã không đúng hoặc đã hết hạn');
+    expect(await screen.findByRole('alert')).toHaveTextContent(errorMessage({ code: 'otp_invalid' }));
   });
 
   it('sends a new code on request', async () => {

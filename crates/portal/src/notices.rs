@@ -17,7 +17,11 @@ fn delivery_state_id(state: DeliveryState) -> &'static str {
 
 /// The status's name in `language`.
 pub fn status_name(texts: &Texts, language: &str, status: ApplicationStatus) -> String {
-    texts.text(language, &format!("status-{}", status.as_str().replace('_', "-")), &[])
+    texts.text(
+        language,
+        &format!("status-{}", status.as_str().replace('_', "-")),
+        &[],
+    )
 }
 
 /// An inbox item saying the application moved to `status`.
