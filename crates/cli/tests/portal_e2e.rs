@@ -35,7 +35,7 @@ fn portal_binary() -> PathBuf {
 struct Portal {
     child: Child,
     url: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Portal {
@@ -61,11 +61,20 @@ impl Portal {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line from the portal: {first:?}"))
             .to_owned();
-        Portal {
-            child,
-            url,
-            _dir: dir,
-        }
+        Portal { child, url, dir }
+    }
+
+    /// Plays the city's part: `opendvc-portal officer transition CODE --to STATUS`.
+    fn officer_transition(&self, code: &str, to: &str, note: &str) {
+        let status = Command::new(portal_binary())
+            .arg("officer")
+            .arg("--db")
+            .arg(self.dir.path().join("portal.db"))
+            .args(["transition", code, "--to", to, "--note", note])
+            .stdout(Stdio::null())
+            .status()
+            .expect("officer command runs");
+        assert!(status.success(), "the officer moves {code} to {to}");
     }
 
     async fn latest_code(&self, phone: &str) -> String {
@@ -463,4 +472,66 @@ async fn two_drains_at_once_never_send_an_item_twice() {
         before + 20,
         "one application per submission, none doubled"
     );
+}
+
+#[tokio::test]
+#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
+            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
+async fn supplement_requested_by_the_city_is_answered_through_the_queue() {
+    let portal = Portal::start(&[]);
+    let device = Device::new();
+    device.sign_in(&portal).await;
+    let form = device.form();
+    let (_, outcome) = device.json(&[
+        "--portal",
+        &dead_portal(),
+        "submit",
+        "--procedure",
+        "judicial-record",
+        "--form",
+        &form,
+    ]);
+    let item = outcome["itemId"].as_str().expect("item id").to_owned();
+    let (status, _) = device.json(&["drain"]);
+    assert_eq!(status, 0);
+    let (_, detail) = device.json(&["show", &item]);
+    let code = detail["entry"]["code"]
+        .as_str()
+        .expect("the queue item now has a code")
+        .to_owned();
+
+    portal.officer_transition(&code, "supplement_requested", "Cần bổ sung ảnh 4x6");
+    let (status, _) = device.json(&["sync"]);
+    assert_eq!(status, 0);
+    let (_, dashboard) = device.json(&["status"]);
+    assert!(
+        dashboard["needingAction"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|entry| entry["code"] == code.as_str()),
+        "the request shows as needing action: {dashboard}"
+    );
+
+    let photo = device.write("anh-4x6.jpg", "jpeg bytes");
+    let (status, sent) = device.json(&[
+        "supplement",
+        &code,
+        "--note",
+        "Ảnh 4x6 đây",
+        "--attach",
+        &photo,
+    ]);
+    assert_eq!(status, 0, "{sent}");
+    assert_eq!(sent["sent"], true, "online: sent at once: {sent}");
+    let (_, detail) = device.json(&["show", &code]);
+    assert_eq!(
+        detail["application"]["status"], "processing",
+        "the supplement moved it on"
+    );
+    let supplements = detail["application"]["supplements"]
+        .as_array()
+        .expect("supplements");
+    assert_eq!(supplements.len(), 1, "exactly one supplement");
+    assert_eq!(supplements[0]["note"], "Ảnh 4x6 đây");
 }
