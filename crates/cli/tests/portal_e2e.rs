@@ -535,3 +535,35 @@ async fn supplement_requested_by_the_city_is_answered_through_the_queue() {
     assert_eq!(supplements.len(), 1, "exactly one supplement");
     assert_eq!(supplements[0]["note"], "Ảnh 4x6 đây");
 }
+
+#[tokio::test]
+#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
+            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
+async fn processes_refreshing_at_once_share_one_rotation() {
+    let portal = Portal::start(&["--access-ttl", "1"]);
+    let device = Device::new();
+    device.sign_in(&portal).await;
+    for round in 0..3 {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let syncs: Vec<Child> = (0..4)
+            .map(|_| {
+                device
+                    .command(&["sync"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("sync starts")
+            })
+            .collect();
+        for mut sync in syncs {
+            let status = sync.wait().expect("sync ends");
+            assert_eq!(
+                status.code(),
+                Some(0),
+                "round {round}: a rotated refresh token used twice would end the session"
+            );
+        }
+    }
+    let (status, _) = device.json(&["sync"]);
+    assert_eq!(status, 0, "still signed in");
+}
