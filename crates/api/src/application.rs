@@ -174,6 +174,8 @@ pub struct Delivery {
 )]
 pub enum AttachmentRef {
     /// An uploaded file, by the id `POST /v1/attachments` returned.
+    // utoipa ignores `rename_all_fields`; the variant-level rename keeps the schema camelCase.
+    #[serde(rename_all = "camelCase")]
     Upload {
         /// `sha256:{hex}`.
         attachment_id: String,
@@ -182,6 +184,7 @@ pub enum AttachmentRef {
         requirement_id: Option<String>,
     },
     /// A document from the wallet; no upload needed ("declared once, used many times").
+    #[serde(rename_all = "camelCase")]
     Wallet {
         document_id: Uuid,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -423,5 +426,16 @@ mod tests {
         .expect("tagged refs parse");
         assert!(matches!(refs[0], AttachmentRef::Upload { .. }));
         assert!(matches!(refs[1], AttachmentRef::Wallet { .. }));
+    }
+
+    #[test]
+    fn attachment_ref_schema_names_fields_in_camel_case() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_string(&AttachmentRef::schema()).expect("schema serialises");
+        assert!(
+            schema.contains("attachmentId") && schema.contains("documentId"),
+            "{schema}"
+        );
+        assert!(!schema.contains("attachment_id"), "{schema}");
     }
 }

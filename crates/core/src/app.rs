@@ -1026,12 +1026,14 @@ impl OpenDvc {
     /// Sends everything queued, waiting through back-off, for at most `max_wait`.
     pub async fn drain(&self, max_wait: Duration) -> Result<DrainOutcome, CoreError> {
         let profile = self.active()?;
-        let deadline = tokio::time::Instant::now() + max_wait;
+        let clock = &self.options.clock;
+        let deadline =
+            clock.now() + chrono::TimeDelta::from_std(max_wait).unwrap_or(chrono::TimeDelta::MAX);
         let lock = loop {
             if let Some(lock) = profile.queue.try_lock_sender()? {
                 break lock;
             }
-            if tokio::time::Instant::now() >= deadline {
+            if clock.now() >= deadline {
                 return Ok(DrainOutcome {
                     end: DrainEnd::Busy,
                     sent: 0,
@@ -1055,11 +1057,9 @@ impl OpenDvc {
             match report.end {
                 PassEnd::Idle | PassEnd::PausedAuth => break,
                 PassEnd::BackingOff { until } => {
-                    let wait = (until - self.options.clock.now())
-                        .to_std()
-                        .unwrap_or(Duration::ZERO);
-                    let now = tokio::time::Instant::now();
-                    if now + wait > deadline {
+                    let now = clock.now();
+                    let wait = (until - now).to_std().unwrap_or(Duration::ZERO);
+                    if until > deadline {
                         timed_out = true;
                         break;
                     }

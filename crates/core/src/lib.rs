@@ -15,6 +15,8 @@ pub mod clock;
 pub mod events;
 pub mod i18n;
 pub mod queue;
+pub mod reminders;
+pub mod search;
 pub mod session;
 pub mod store;
 pub mod sync;

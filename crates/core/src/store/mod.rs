@@ -16,6 +16,7 @@
 
 pub mod applications;
 pub mod catalog;
+pub mod catalog_search;
 pub mod documents;
 pub mod inbox;
 pub mod meta;

@@ -1,0 +1,63 @@
+//! Offline catalog search: the pure half.
+//!
+//! Everything here is free of SQL: text folding ([`text`]), the synonym table ([`synonyms`]),
+//! typo candidates ([`typo`]), query planning ([`query`]), ranking ([`rank`]), highlighting
+//! ([`matched_words`]), and the generator of a large catalog for benchmarks ([`generator`]).
+//! The FTS5 index itself lives in [`crate::store::catalog_search`], the only place that talks
+//! SQL.
+//!
+//! A search, end to end: the query is folded and split into words; each word is looked up in
+//! the index's vocabulary (exact, as a prefix while being typed, or through its typo
+//! neighbours); FTS5 finds up to a few hundred candidates holding the words side by side in a
+//! name, and holding them anywhere; BM25 ranks the candidates, side-by-side matches first; the
+//! best ones come back with the words of their names to highlight.
+
+pub mod generator;
+pub mod query;
+pub mod rank;
+pub mod synonyms;
+pub mod text;
+pub mod typo;
+
+#[cfg(test)]
+mod tests;
+
+use opendvc_api::{LocalizedText, OnlineLevel, ProcessingDays};
+use serde::Serialize;
+
+pub use query::QueryPlan;
+pub use synonyms::{SynonymError, SynonymTable};
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    pub procedure_id: String,
+    pub name: LocalizedText,
+    /// Words of the names, as written (with diacritics), that matched the query; the UI
+    /// highlights them wherever they occur in the name it shows.
+    pub matched_words: Vec<String>,
+    pub online_level: OnlineLevel,
+    pub processing_days: ProcessingDays,
+}
+
+/// The words of `name` (any language) that matched `plan`, as written, each once, in the order
+/// they first appear (Vietnamese, then English, then Indonesian).
+pub fn matched_words(plan: &QueryPlan, name: &LocalizedText) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let texts = [
+        Some(name.vi.as_str()),
+        Some(name.en.as_str()),
+        name.id.as_deref(),
+    ];
+    for text in texts.into_iter().flatten() {
+        let words = text::words_with_folded(text);
+        let folded: Vec<&str> = words.iter().map(|(_, folded)| folded.as_str()).collect();
+        for ((written, _), marked) in words.iter().zip(plan.highlighted(&folded)) {
+            if marked && !out.contains(written) {
+                out.push(written.clone());
+            }
+        }
+    }
+    out
+}

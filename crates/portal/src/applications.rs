@@ -1,0 +1,401 @@
+//! Applications on the citizen side: submit, read, list, and the follow-ups (supplements,
+//! delivery change, withdrawal, rating). Every state-changing request is idempotent.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use opendvc_api::{
+    Application, ApplicationList, ApplicationStatus, DeliveryChoice, DeliveryMethod, DeliveryState,
+    NewApplication, NewSupplement, Rating, Supplement, WithdrawRequest,
+};
+use uuid::Uuid;
+
+use crate::auth::CitizenAuth;
+use crate::data::ReferenceData;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath, OptionalJson};
+use crate::idempotency::{self, Begin};
+use crate::notices;
+use crate::state::AppState;
+use crate::store::{ApplicationChange, ApplicationDraft, ChangeDecision};
+use crate::submission::{
+    self, DEFAULT_MAX_TEXT, check_attachments, delivery_for, upload_ids, validate_form,
+};
+use crate::working_days::granted_days;
+
+fn json_response(status: StatusCode, application: &Application) -> Result<Response, ApiError> {
+    let body = serde_json::to_string(application).map_err(ApiError::internal)?;
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(response)
+}
+
+fn too_long(text: Option<&str>) -> bool {
+    text.is_some_and(|text| text.chars().count() > DEFAULT_MAX_TEXT)
+}
+
+/// The caller's own uploads among `attachments`, and the ids of the caller's wallet documents.
+async fn ownership(
+    state: &AppState,
+    citizen_id: Uuid,
+    attachments: &[opendvc_api::AttachmentRef],
+) -> Result<(Vec<String>, Vec<Uuid>), ApiError> {
+    let ids = upload_ids(attachments);
+    let needs_wallet = attachments
+        .iter()
+        .any(|attachment| matches!(attachment, opendvc_api::AttachmentRef::Wallet { .. }));
+    if ids.is_empty() && !needs_wallet {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    state
+        .db(move |store| {
+            let owned = if ids.is_empty() {
+                Vec::new()
+            } else {
+                store.owned_attachments(citizen_id, &ids)?
+            };
+            let wallet = if needs_wallet {
+                store
+                    .documents(citizen_id)?
+                    .into_iter()
+                    .map(|document| document.id)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Ok((owned, wallet))
+        })
+        .await
+}
+
+#[utoipa::path(post, path = "/v1/applications", tag = "applications", security(("bearer" = [])),
+    request_body = NewApplication,
+    responses((status = 201, description = "Submitted. A replay of the same request with the same Idempotency-Key answers the stored response with `Idempotent-Replayed: true`.", body = Application)))]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: CitizenAuth,
+    headers: HeaderMap,
+    ApiJson(new): ApiJson<NewApplication>,
+) -> Result<Response, ApiError> {
+    let begin = idempotency::begin(
+        &state,
+        &headers,
+        auth.citizen_id,
+        "POST",
+        "/v1/applications",
+        &new,
+        StatusCode::CREATED,
+    )
+    .await?;
+    let (record, _guard) = match begin {
+        Begin::Replay(response) => return Ok(response),
+        Begin::Fresh { record, guard } => (record, guard),
+    };
+    let procedure = state
+        .data
+        .procedure(&new.procedure_id)
+        .ok_or_else(|| ApiError::field("procedureId", "no such procedure"))?
+        .clone();
+    let mut errors = validate_form(&procedure, &new.form, true);
+    let delivery = match delivery_for(&state.data, &procedure, &new.delivery) {
+        Ok(delivery) => Some(delivery),
+        Err(delivery_errors) => {
+            errors.extend(delivery_errors);
+            None
+        }
+    };
+    let (owned, wallet) = ownership(&state, auth.citizen_id, &new.attachments).await?;
+    errors.extend(check_attachments(
+        &procedure,
+        &new.attachments,
+        &owned,
+        &wallet,
+        "attachments",
+    ));
+    let (true, Some(delivery)) = (errors.is_empty(), delivery) else {
+        return Err(ApiError::validation(errors));
+    };
+    let now = state.clock.now();
+    let channel = auth.channel();
+    let processing_days = granted_days(&procedure.processing_days, channel);
+    let id = Uuid::now_v7();
+    let draft = ApplicationDraft {
+        id,
+        citizen_id: auth.citizen_id,
+        code_prefix: submission::code_prefix(now),
+        procedure_id: procedure.id.clone(),
+        procedure_name: procedure.name.clone(),
+        channel,
+        submitted_by: auth.submitted_by(),
+        submitted_at: now,
+        due_at: state.calendar.due_at(now, processing_days),
+        processing_days,
+        form: new.form,
+        attachments: new.attachments,
+        delivery,
+        fee: submission::procedure_fee(&procedure, channel),
+        first_entry_actor: auth.actor(),
+        first_entry_note: None,
+    };
+    let application = state
+        .db(move |store| store.create_application(draft, Some(record)))
+        .await?;
+    let mut response = json_response(StatusCode::CREATED, &application)?;
+    if let Ok(location) = HeaderValue::from_str(&format!("/v1/applications/{id}")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+#[utoipa::path(get, path = "/v1/applications", tag = "applications", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's applications, newest first.", body = ApplicationList)))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: CitizenAuth,
+) -> Result<axum::Json<ApplicationList>, ApiError> {
+    let items = state
+        .db(move |store| store.applications(auth.citizen_id))
+        .await?;
+    Ok(axum::Json(ApplicationList { items }))
+}
+
+#[utoipa::path(get, path = "/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Application id")),
+    responses((status = 200, description = "The application with its timeline.", body = Application)))]
+pub async fn get(
+    State(state): State<AppState>,
+    auth: CitizenAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<axum::Json<Application>, ApiError> {
+    state
+        .db(move |store| store.application(Some(auth.citizen_id), id))
+        .await?
+        .map(axum::Json)
+        .ok_or_else(|| ApiError::not_found("No such application."))
+}
+
+/// Runs an idempotent follow-up on application `id`: `decide` computes the change from the
+/// current state inside the store's transaction.
+async fn follow_up<T: serde::Serialize>(
+    state: &AppState,
+    auth: &CitizenAuth,
+    headers: &HeaderMap,
+    id: Uuid,
+    action: &str,
+    request: &T,
+    decide: ChangeDecision,
+) -> Result<Response, ApiError> {
+    let path = format!("/v1/applications/{id}/{action}");
+    let method = if action == "delivery" { "PUT" } else { "POST" };
+    let begin = idempotency::begin(
+        state,
+        headers,
+        auth.citizen_id,
+        method,
+        &path,
+        request,
+        StatusCode::OK,
+    )
+    .await?;
+    let (record, _guard) = match begin {
+        Begin::Replay(response) => return Ok(response),
+        Begin::Fresh { record, guard } => (record, guard),
+    };
+    let now = state.clock.now();
+    let citizen_id = auth.citizen_id;
+    let application = state
+        .db(move |store| store.change_application(Some(citizen_id), id, decide, now, Some(record)))
+        .await?;
+    json_response(StatusCode::OK, &application)
+}
+
+fn procedure_of(
+    data: &ReferenceData,
+    application: &Application,
+) -> Result<opendvc_api::Procedure, ApiError> {
+    data.procedure(&application.procedure_id)
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::invalid_state("The procedure of this application is no longer offered.")
+        })
+}
+
+#[utoipa::path(post, path = "/v1/applications/{id}/supplements", tag = "applications", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Application id")),
+    request_body = NewSupplement,
+    responses((status = 200, description = "Supplement recorded; the application is back in processing.", body = Application)))]
+pub async fn supplement(
+    State(state): State<AppState>,
+    auth: CitizenAuth,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(request): ApiJson<NewSupplement>,
+) -> Result<Response, ApiError> {
+    if too_long(request.note.as_deref()) {
+        return Err(ApiError::field("note", "too long"));
+    }
+    let (owned, wallet) = ownership(&state, auth.citizen_id, &request.attachments).await?;
+    let data = state.data.clone();
+    let texts = state.texts.clone();
+    let actor = auth.actor();
+    let now = state.clock.now();
+    let body = request.clone();
+    let decide: ChangeDecision = Box::new(move |application| {
+        if application.status != ApplicationStatus::SupplementRequested {
+            return Err(ApiError::invalid_state(
+                "Supplements are accepted only while a supplement is requested.",
+            ));
+        }
+        let procedure = procedure_of(&data, application)?;
+        let mut errors = validate_form(&procedure, &body.form, false);
+        errors.extend(check_attachments(
+            &procedure,
+            &body.attachments,
+            &owned,
+            &wallet,
+            "attachments",
+        ));
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        Ok(ApplicationChange {
+            entries: vec![(ApplicationStatus::Processing, actor, body.note.clone())],
+            supplement: Some(Supplement {
+                id: Uuid::now_v7(),
+                at: now,
+                note: body.note,
+                form: body.form,
+                attachments: body.attachments,
+            }),
+            inbox: vec![notices::status_item(
+                &texts,
+                application,
+                ApplicationStatus::Processing,
+                None,
+                now,
+            )],
+            ..ApplicationChange::default()
+        })
+    });
+    follow_up(&state, &auth, &headers, id, "supplements", &request, decide).await
+}
+
+#[utoipa::path(put, path = "/v1/applications/{id}/delivery", tag = "applications", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Application id")),
+    request_body = DeliveryChoice,
+    responses((status = 200, description = "Delivery changed, fee recomputed. Allowed until the result is handed over and before the post is dispatched.", body = Application)))]
+pub async fn change_delivery(
+    State(state): State<AppState>,
+    auth: CitizenAuth,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(choice): ApiJson<DeliveryChoice>,
+) -> Result<Response, ApiError> {
+    let data = state.data.clone();
+    let texts = state.texts.clone();
+    let now = state.clock.now();
+    let body = choice.clone();
+    let decide: ChangeDecision = Box::new(move |application| {
+        let dispatched = application.delivery.method == DeliveryMethod::Post
+            && !matches!(
+                application.delivery.state,
+                None | Some(DeliveryState::Preparing)
+            );
+        if !application.status.allows_delivery_change() || dispatched {
+            return Err(ApiError::invalid_state(
+                "The delivery can no longer be changed for this application.",
+            ));
+        }
+        let procedure = procedure_of(&data, application)?;
+        let delivery = delivery_for(&data, &procedure, &body).map_err(ApiError::validation)?;
+        let payable = delivery.payable;
+        Ok(ApplicationChange {
+            delivery: Some(delivery),
+            inbox: vec![notices::delivery_changed_item(
+                &texts,
+                application,
+                payable,
+                now,
+            )],
+            ..ApplicationChange::default()
+        })
+    });
+    follow_up(&state, &auth, &headers, id, "delivery", &choice, decide).await
+}
+
+#[utoipa::path(post, path = "/v1/applications/{id}/withdraw", tag = "applications", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Application id")),
+    request_body(content = Option<WithdrawRequest>, description = "Optional reason."),
+    responses((status = 200, description = "Withdrawn.", body = Application)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    auth: CitizenAuth,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    OptionalJson(request): OptionalJson<WithdrawRequest>,
+) -> Result<Response, ApiError> {
+    if too_long(request.reason.as_deref()) {
+        return Err(ApiError::field("reason", "too long"));
+    }
+    let texts = state.texts.clone();
+    let actor = auth.actor();
+    let now = state.clock.now();
+    let reason = request.reason.clone();
+    let decide: ChangeDecision = Box::new(move |application| {
+        if !application.status.allows_withdrawal() {
+            return Err(ApiError::invalid_state(
+                "This application can no longer be withdrawn.",
+            ));
+        }
+        Ok(ApplicationChange {
+            entries: vec![(ApplicationStatus::Withdrawn, actor, reason.clone())],
+            inbox: vec![notices::status_item(
+                &texts,
+                application,
+                ApplicationStatus::Withdrawn,
+                reason.as_deref(),
+                now,
+            )],
+            ..ApplicationChange::default()
+        })
+    });
+    follow_up(&state, &auth, &headers, id, "withdraw", &request, decide).await
+}
+
+#[utoipa::path(post, path = "/v1/applications/{id}/rating", tag = "applications", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Application id")),
+    request_body = Rating,
+    responses((status = 200, description = "Rating recorded (a later one replaces it). Allowed once the result is ready.", body = Application)))]
+pub async fn rate(
+    State(state): State<AppState>,
+    auth: CitizenAuth,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(rating): ApiJson<Rating>,
+) -> Result<Response, ApiError> {
+    if !(1..=5).contains(&rating.stars) {
+        return Err(ApiError::field("stars", "must be 1 to 5"));
+    }
+    if too_long(rating.comment.as_deref()) {
+        return Err(ApiError::field("comment", "too long"));
+    }
+    let body = rating.clone();
+    let decide: ChangeDecision = Box::new(move |application| {
+        if !matches!(
+            application.status,
+            ApplicationStatus::Completed | ApplicationStatus::HandedOver
+        ) {
+            return Err(ApiError::invalid_state(
+                "An application can be rated once its result is ready.",
+            ));
+        }
+        Ok(ApplicationChange {
+            rating: Some(body),
+            ..ApplicationChange::default()
+        })
+    });
+    follow_up(&state, &auth, &headers, id, "rating", &rating, decide).await
+}

@@ -1,0 +1,609 @@
+//! Sign-in and bearer tokens: citizens by ID number and one-time code, staff by code and
+//! password. Tokens are random and stored only as SHA-256 hashes.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use opendvc_api::{
+    Actor, ActorKind, Channel, ErrorCode, LogoutRequest, OtpAccepted, OtpRequest, RefreshRequest,
+    StaffKind, StaffProfile, StaffTokenRequest, StaffTokenResponse, SubmittedBy, TokenRequest,
+    TokenResponse,
+};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::data::is_id_number;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, OptionalJson};
+use crate::sender::Outgoing;
+use crate::state::AppState;
+use crate::store::{
+    AccessTokenRecord, AssistSessionRecord, OtpCheck, OtpPurpose, RefreshOutcome,
+    RefreshTokenRecord, StaffRecord, TokenSubject,
+};
+
+/// How long a one-time code is valid, seconds.
+pub const OTP_TTL_SECONDS: i64 = 300;
+/// Wrong attempts allowed per one-time code.
+pub const OTP_MAX_ATTEMPTS: u32 = 5;
+/// One-time code requests allowed per ID number and window.
+pub const OTP_REQUESTS_PER_WINDOW: usize = 5;
+/// The window of the one-time code rate limit, seconds.
+pub const OTP_WINDOW_SECONDS: i64 = 60;
+/// Failed staff sign-ins allowed per staff code and window.
+pub const STAFF_FAILURES_PER_WINDOW: usize = 10;
+/// The window of the staff sign-in limit, seconds.
+pub const STAFF_WINDOW_SECONDS: i64 = 300;
+/// Refresh tokens live 30 days.
+pub const REFRESH_TTL_SECONDS: i64 = 30 * 24 * 3600;
+/// Staff tokens live one working day and are not refreshable.
+pub const STAFF_TTL_SECONDS: u32 = 8 * 3600;
+
+/// A new random token (256 bits, hex).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The stored form of a token or code.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new six-digit one-time code.
+pub fn new_otp() -> String {
+    format!("{:06}", rand::rng().random_range(0..1_000_000u32))
+}
+
+/// The stored form of a one-time code, bound to its citizen so equal codes differ.
+pub fn otp_hash(citizen_id: Uuid, code: &str) -> String {
+    token_hash(&format!("{citizen_id}:{code}"))
+}
+
+/// Hashes a staff password with Argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let mut salt_bytes = [0u8; 16];
+    rand::rng().fill(&mut salt_bytes);
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(ApiError::internal)?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(ApiError::internal)
+}
+
+/// Whether `password` matches the stored Argon2 hash.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Who is calling, from the bearer token.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Citizen {
+        citizen_id: Uuid,
+    },
+    Assisted {
+        session: AssistSessionRecord,
+        staff: StaffRecord,
+    },
+    Staff(StaffRecord),
+    Officer(StaffRecord),
+}
+
+fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .ok_or_else(|| ApiError::unauthorized("Send a bearer token in Authorization."))?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(|| ApiError::unauthorized("Authorization must be `Bearer <token>`."))?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::unauthorized(
+            "Authorization must be `Bearer <token>`.",
+        ));
+    }
+    Ok(token.trim())
+}
+
+/// Resolves the bearer token of a request.
+pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(String, Caller), ApiError> {
+    let hash = token_hash(bearer(headers)?);
+    let now = state.clock.now().timestamp();
+    let lookup = hash.clone();
+    let caller = state
+        .db(move |store| {
+            let Some(token) = store.access_token(&lookup)? else {
+                return Ok(Err(ApiError::unauthorized(
+                    "The access token is not valid.",
+                )));
+            };
+            if token.expires_at <= now {
+                return Ok(Err(ApiError::new(
+                    ErrorCode::TokenExpired,
+                    "The access token has expired; refresh it and resend.",
+                )));
+            }
+            Ok(match token.subject {
+                TokenSubject::Citizen { citizen_id } => Ok(Caller::Citizen { citizen_id }),
+                TokenSubject::Staff { code } => match store.staff(&code)? {
+                    Some(staff) if staff.kind == StaffKind::Officer => Ok(Caller::Officer(staff)),
+                    Some(staff) => Ok(Caller::Staff(staff)),
+                    None => Err(ApiError::unauthorized(
+                        "The staff account no longer exists.",
+                    )),
+                },
+                TokenSubject::Assisted { session_id } => {
+                    let session = store.assist_session(session_id)?;
+                    match session {
+                        Some(session) if session.ended_at.is_some() => {
+                            Err(ApiError::forbidden("This assisted session has ended."))
+                        }
+                        Some(session) => match store.staff(&session.staff_code)? {
+                            Some(staff) => Ok(Caller::Assisted { session, staff }),
+                            None => Err(ApiError::unauthorized(
+                                "The staff account no longer exists.",
+                            )),
+                        },
+                        None => Err(ApiError::unauthorized("The access token is not valid.")),
+                    }
+                }
+            })
+        })
+        .await??;
+    Ok((hash, caller))
+}
+
+/// A citizen, or a staff member acting for one in an assisted session.
+#[derive(Debug, Clone)]
+pub struct CitizenAuth {
+    pub citizen_id: Uuid,
+    pub assisted: Option<(AssistSessionRecord, StaffRecord)>,
+}
+
+impl CitizenAuth {
+    /// The timeline actor of actions taken with this token.
+    pub fn actor(&self) -> Actor {
+        match &self.assisted {
+            None => Actor {
+                kind: ActorKind::Citizen,
+                name: String::new(),
+                code: None,
+                venue: None,
+            },
+            Some((session, staff)) => Actor {
+                kind: ActorKind::Staff,
+                name: staff.name.clone(),
+                code: Some(staff.code.clone()),
+                venue: Some(session.venue_name.clone()),
+            },
+        }
+    }
+
+    pub fn channel(&self) -> Channel {
+        if self.assisted.is_some() {
+            Channel::Assisted
+        } else {
+            Channel::Online
+        }
+    }
+
+    pub fn submitted_by(&self) -> Option<SubmittedBy> {
+        self.assisted.as_ref().map(|(session, staff)| SubmittedBy {
+            staff_code: staff.code.clone(),
+            staff_kind: staff.kind,
+            venue: session.venue_name.clone(),
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for CitizenAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match resolve(state, &parts.headers).await?.1 {
+            Caller::Citizen { citizen_id } => Ok(CitizenAuth {
+                citizen_id,
+                assisted: None,
+            }),
+            Caller::Assisted { session, staff } => Ok(CitizenAuth {
+                citizen_id: session.citizen_id,
+                assisted: Some((session, staff)),
+            }),
+            Caller::Staff(_) => Err(ApiError::forbidden(
+                "Staff act for a citizen only with an assisted-session token.",
+            )),
+            Caller::Officer(_) => Err(ApiError::forbidden(
+                "Officers cannot use citizen endpoints.",
+            )),
+        }
+    }
+}
+
+/// A DVC agent or outreach volunteer.
+#[derive(Debug, Clone)]
+pub struct StaffAuth(pub StaffRecord);
+
+impl FromRequestParts<AppState> for StaffAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match resolve(state, &parts.headers).await?.1 {
+            Caller::Staff(staff) => Ok(StaffAuth(staff)),
+            _ => Err(ApiError::forbidden(
+                "Only DVC agents and volunteers may do this.",
+            )),
+        }
+    }
+}
+
+/// An officer of the city.
+#[derive(Debug, Clone)]
+pub struct OfficerAuth(pub StaffRecord);
+
+impl FromRequestParts<AppState> for OfficerAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match resolve(state, &parts.headers).await?.1 {
+            Caller::Officer(staff) => Ok(OfficerAuth(staff)),
+            _ => Err(ApiError::forbidden("Only officers may do this.")),
+        }
+    }
+}
+
+/// Any valid bearer token, with its hash.
+#[derive(Debug, Clone)]
+pub struct AnyAuth {
+    pub token_hash: String,
+    pub caller: Caller,
+}
+
+impl FromRequestParts<AppState> for AnyAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let (token_hash, caller) = resolve(state, &parts.headers).await?;
+        Ok(AnyAuth { token_hash, caller })
+    }
+}
+
+/// Validates an ID number field.
+pub fn check_id_number(id_number: &str) -> Result<(), ApiError> {
+    if is_id_number(id_number) {
+        Ok(())
+    } else {
+        Err(ApiError::field("idNumber", "must be 12 digits"))
+    }
+}
+
+/// Counts a code request against the per-ID-number limit.
+pub fn rate_limit(state: &AppState, key: &str) -> Result<(), ApiError> {
+    state
+        .otp_limiter
+        .check(key, state.clock.now().timestamp())
+        .map_err(|seconds| {
+            ApiError::new(
+                ErrorCode::RateLimited,
+                "Too many one-time codes were asked for this ID number; wait and retry.",
+            )
+            .with_retry_after(seconds)
+        })
+}
+
+/// Creates a one-time code for the citizen with `id_number` (if registered) and sends it
+/// with the message `message_id`. Unknown ID numbers get the same answer.
+pub async fn issue_code(
+    state: &AppState,
+    id_number: String,
+    purpose: OtpPurpose,
+    extra_args: Vec<(&'static str, String)>,
+) -> Result<OtpAccepted, ApiError> {
+    let now = state.clock.now().timestamp();
+    let code = new_otp();
+    let stored_code = code.clone();
+    let citizen = state
+        .db(move |store| {
+            let Some(citizen) = store.citizen_by_id_number(&id_number)? else {
+                return Ok(None);
+            };
+            store.insert_otp(
+                purpose,
+                citizen.id,
+                &otp_hash(citizen.id, &stored_code),
+                now + OTP_TTL_SECONDS,
+            )?;
+            Ok(Some(citizen))
+        })
+        .await?;
+    if let Some(citizen) = citizen {
+        let message_id = match purpose {
+            OtpPurpose::SignIn => "otp-sms",
+            OtpPurpose::Consent => "consent-sms",
+        };
+        let mut args = vec![
+            ("code", code),
+            ("minutes", (OTP_TTL_SECONDS / 60).to_string()),
+        ];
+        args.extend(extra_args);
+        let body = state
+            .texts
+            .text(&citizen.profile.language, message_id, &args);
+        state
+            .send(Outgoing {
+                to: citizen.profile.phone.clone(),
+                channel: "sms",
+                body,
+            })
+            .await;
+    }
+    Ok(OtpAccepted {
+        expires_in: OTP_TTL_SECONDS as u32,
+        channel: "sms".into(),
+    })
+}
+
+/// Checks a one-time code of the citizen with `id_number`; `None` when it does not match.
+pub async fn accept_code(
+    state: &AppState,
+    id_number: String,
+    code: String,
+    purpose: OtpPurpose,
+) -> Result<Option<Uuid>, ApiError> {
+    let now = state.clock.now().timestamp();
+    state
+        .db(move |store| {
+            let Some(citizen) = store.citizen_by_id_number(&id_number)? else {
+                return Ok(None);
+            };
+            let check = store.check_otp(
+                purpose,
+                citizen.id,
+                &otp_hash(citizen.id, &code),
+                now,
+                OTP_MAX_ATTEMPTS,
+            )?;
+            Ok((check == OtpCheck::Accepted).then_some(citizen.id))
+        })
+        .await
+}
+
+#[utoipa::path(post, path = "/v1/auth/otp", tag = "auth",
+    request_body = OtpRequest,
+    responses((status = 202, description = "A code was sent if the ID number is registered. At most 5 requests per ID number a minute; a code is valid 5 minutes and allows 5 wrong attempts.", body = OtpAccepted)))]
+pub async fn request_otp(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<OtpRequest>,
+) -> Result<Response, ApiError> {
+    check_id_number(&request.id_number)?;
+    rate_limit(&state, &format!("sign-in:{}", request.id_number))?;
+    let accepted = issue_code(&state, request.id_number, OtpPurpose::SignIn, Vec::new()).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(accepted)).into_response())
+}
+
+async fn issue_citizen_tokens(
+    state: &AppState,
+    citizen_id: Uuid,
+) -> Result<TokenResponse, ApiError> {
+    let now = state.clock.now().timestamp();
+    let access_token = new_token();
+    let refresh_token = new_token();
+    let ttl = state.config.access_ttl;
+    let access = AccessTokenRecord {
+        token_hash: token_hash(&access_token),
+        subject: TokenSubject::Citizen { citizen_id },
+        expires_at: now + i64::from(ttl),
+    };
+    let refresh = RefreshTokenRecord {
+        token_hash: token_hash(&refresh_token),
+        family_id: Uuid::now_v7(),
+        citizen_id,
+        expires_at: now + REFRESH_TTL_SECONDS,
+    };
+    state
+        .db(move |store| {
+            store.insert_access_token(&access)?;
+            store.insert_refresh_token(&refresh)
+        })
+        .await?;
+    Ok(TokenResponse {
+        access_token,
+        refresh_token,
+        expires_in: ttl,
+        token_type: "Bearer".into(),
+    })
+}
+
+#[utoipa::path(post, path = "/v1/auth/token", tag = "auth",
+    request_body = TokenRequest,
+    responses((status = 200, description = "Signed in.", body = TokenResponse)))]
+pub async fn exchange_otp(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<axum::Json<TokenResponse>, ApiError> {
+    check_id_number(&request.id_number)?;
+    let citizen_id = accept_code(&state, request.id_number, request.otp, OtpPurpose::SignIn)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::OtpInvalid,
+                "The one-time code is wrong or expired.",
+            )
+        })?;
+    Ok(axum::Json(issue_citizen_tokens(&state, citizen_id).await?))
+}
+
+#[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth",
+    request_body = RefreshRequest,
+    responses((status = 200, description = "New tokens; the refresh token used is spent. Reusing a spent refresh token revokes all tokens of that sign-in.", body = TokenResponse)))]
+pub async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<RefreshRequest>,
+) -> Result<axum::Json<TokenResponse>, ApiError> {
+    let now = state.clock.now().timestamp();
+    let access_token = new_token();
+    let refresh_token = new_token();
+    let ttl = state.config.access_ttl;
+    let old_hash = token_hash(&request.refresh_token);
+    let new_hash = token_hash(&refresh_token);
+    let access_hash = token_hash(&access_token);
+    let outcome = state
+        .db(move |store| {
+            let outcome =
+                store.rotate_refresh_token(&old_hash, &new_hash, now + REFRESH_TTL_SECONDS, now)?;
+            if let RefreshOutcome::Rotated { citizen_id } = outcome {
+                store.insert_access_token(&AccessTokenRecord {
+                    token_hash: access_hash,
+                    subject: TokenSubject::Citizen { citizen_id },
+                    expires_at: now + i64::from(ttl),
+                })?;
+            }
+            Ok(outcome)
+        })
+        .await?;
+    match outcome {
+        RefreshOutcome::Rotated { .. } => Ok(axum::Json(TokenResponse {
+            access_token,
+            refresh_token,
+            expires_in: ttl,
+            token_type: "Bearer".into(),
+        })),
+        RefreshOutcome::Refused => Err(ApiError::new(
+            ErrorCode::RefreshTokenInvalid,
+            "The refresh token is unknown, spent or expired; sign in again.",
+        )),
+    }
+}
+
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "auth",
+    request_body(content = Option<LogoutRequest>, description = "Optional; a refresh token to revoke with its sign-in."),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Signed out.")))]
+pub async fn logout(
+    State(state): State<AppState>,
+    auth: AnyAuth,
+    OptionalJson(request): OptionalJson<LogoutRequest>,
+) -> Result<StatusCode, ApiError> {
+    let citizen_id = match &auth.caller {
+        Caller::Citizen { citizen_id } => Some(*citizen_id),
+        _ => None,
+    };
+    state
+        .db(move |store| {
+            store.revoke_access_token(&auth.token_hash)?;
+            if let (Some(refresh), Some(citizen_id)) = (request.refresh_token, citizen_id) {
+                store.revoke_refresh_token(&token_hash(&refresh), citizen_id)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/v1/auth/staff-token", tag = "auth",
+    request_body = StaffTokenRequest,
+    responses((status = 200, description = "Signed in as staff (agent, volunteer or officer). After 10 failed attempts for a staff code within 5 minutes, further attempts get 429 until the window passes.", body = StaffTokenResponse)))]
+pub async fn staff_token(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<StaffTokenRequest>,
+) -> Result<axum::Json<StaffTokenResponse>, ApiError> {
+    let limit_key = format!("staff:{}", request.code);
+    let started = state.clock.now().timestamp();
+    state
+        .staff_limiter
+        .blocked(&limit_key, started)
+        .map_err(|seconds| {
+            ApiError::new(
+                ErrorCode::RateLimited,
+                "Too many failed sign-ins for this staff code; wait and retry.",
+            )
+            .with_retry_after(seconds)
+        })?;
+    let refused = || {
+        state.staff_limiter.record(&limit_key, started);
+        ApiError::unauthorized("Unknown staff code or wrong password.")
+    };
+    let code = request.code.clone();
+    let staff = state.db(move |store| store.staff(&code)).await?;
+    let Some(staff) = staff else {
+        return Err(refused());
+    };
+    let stored = staff.password_hash.clone();
+    let password = request.password;
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .map_err(ApiError::internal)?;
+    if !matches {
+        return Err(refused());
+    }
+    let now = state.clock.now().timestamp();
+    let access_token = new_token();
+    let record = AccessTokenRecord {
+        token_hash: token_hash(&access_token),
+        subject: TokenSubject::Staff {
+            code: staff.code.clone(),
+        },
+        expires_at: now + i64::from(STAFF_TTL_SECONDS),
+    };
+    state
+        .db(move |store| store.insert_access_token(&record))
+        .await?;
+    Ok(axum::Json(StaffTokenResponse {
+        access_token,
+        expires_in: STAFF_TTL_SECONDS,
+        token_type: "Bearer".into(),
+        staff: StaffProfile {
+            code: staff.code,
+            name: staff.name,
+            kind: staff.kind,
+            organisation: staff.organisation,
+        },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_hashes_are_stable() {
+        let first = new_token();
+        let second = new_token();
+        assert_ne!(first, second, "two tokens differ");
+        assert_eq!(first.len(), 64);
+        assert_eq!(token_hash(&first), token_hash(&first));
+        assert_ne!(
+            token_hash(&first),
+            first,
+            "the stored form is not the token"
+        );
+    }
+
+    #[test]
+    fn one_time_codes_are_six_digits() {
+        for _ in 0..100 {
+            let code = new_otp();
+            assert_eq!(code.len(), 6);
+            assert!(code.bytes().all(|b| b.is_ascii_digit()), "{code}");
+        }
+    }
+
+    #[test]
+    fn staff_passwords_verify_only_with_the_right_password() {
+        let hash = hash_password("s3cret").expect("hashes");
+        assert!(verify_password("s3cret", &hash));
+        assert!(!verify_password("S3cret", &hash));
+        assert!(!verify_password("s3cret", "not a hash"));
+    }
+}

@@ -1,0 +1,87 @@
+//! The catalog and reference data: procedures, admin units, holidays.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use opendvc_api::{AdminUnits, Catalog, HolidayCalendar};
+
+use crate::error::ApiError;
+use crate::extract::ApiPath;
+use crate::state::AppState;
+
+/// Whether an `If-None-Match` value matches the strong `etag` (a list, or `*`).
+pub fn if_none_match_hits(header_value: &str, etag: &str) -> bool {
+    header_value.split(',').map(str::trim).any(|candidate| {
+        candidate == "*" || candidate == etag || candidate.strip_prefix("W/") == Some(etag)
+    })
+}
+
+#[utoipa::path(get, path = "/v1/procedures", tag = "catalog",
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of a catalog the client holds.")),
+    responses(
+        (status = 200, description = "The catalog, with a strong ETag (its version, quoted).", body = Catalog,
+         headers(("ETag" = String, description = "Strong validator of the catalog"))),
+        (status = 304, description = "The client's copy is current.")))]
+pub async fn procedures(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let etag = &state.data.catalog_etag;
+    let hit = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| if_none_match_hits(value, etag));
+    let etag_value = HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"0\""));
+    if hit {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response();
+    }
+    (
+        [
+            (header::ETAG, etag_value),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        state.data.catalog_json.clone(),
+    )
+        .into_response()
+}
+
+#[utoipa::path(get, path = "/v1/admin-units", tag = "reference",
+    responses((status = 200, description = "Provinces and commune-level units after 1 July 2025.", body = AdminUnits)))]
+pub async fn admin_units(State(state): State<AppState>) -> axum::Json<AdminUnits> {
+    axum::Json(state.data.admin_units.clone())
+}
+
+#[utoipa::path(get, path = "/v1/holidays/{year}", tag = "reference",
+    params(("year" = i32, Path, description = "A year, e.g. 2026.")),
+    responses((status = 200, description = "The days off of that year.", body = HolidayCalendar)))]
+pub async fn holidays(
+    State(state): State<AppState>,
+    ApiPath(year): ApiPath<String>,
+) -> Result<axum::Json<HolidayCalendar>, ApiError> {
+    let year: i32 = year
+        .parse()
+        .map_err(|_| ApiError::malformed("The year must be a number, e.g. 2026."))?;
+    state
+        .data
+        .holidays
+        .get(&year)
+        .cloned()
+        .map(axum::Json)
+        .ok_or_else(|| ApiError::not_found(format!("No holiday calendar for {year}.")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_accepts_lists_weak_and_star() {
+        let etag = "\"abc\"";
+        assert!(if_none_match_hits("\"abc\"", etag));
+        assert!(if_none_match_hits("\"x\", \"abc\"", etag));
+        assert!(if_none_match_hits("W/\"abc\"", etag));
+        assert!(if_none_match_hits("*", etag));
+        assert!(!if_none_match_hits("\"abd\"", etag));
+    }
+}

@@ -1,0 +1,485 @@
+//! The reference data the portal ships with (catalog, admin units, holidays, demo people),
+//! embedded at build time and validated at start-up so a bad file is a clear error.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::NaiveDate;
+use opendvc_api::{
+    AdminUnits, Catalog, DeliveryChoice, FieldKind, HolidayCalendar, InboxCategory, LocalizedText,
+    Procedure, Profile, StaffKind,
+};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+const PROCEDURES: (&str, &str) = ("procedures.json", include_str!("../data/procedures.json"));
+const ADMIN_UNITS: (&str, &str) = ("admin-units.json", include_str!("../data/admin-units.json"));
+const DEMO: (&str, &str) = ("demo.json", include_str!("../data/demo.json"));
+const HOLIDAYS: [(&str, &str); 2] = [
+    (
+        "holidays/2026.json",
+        include_str!("../data/holidays/2026.json"),
+    ),
+    (
+        "holidays/2027.json",
+        include_str!("../data/holidays/2027.json"),
+    ),
+];
+
+/// A data file that does not hold what the portal needs.
+#[derive(Debug, thiserror::Error)]
+#[error("data file {file} is invalid: {message}")]
+pub struct DataError {
+    pub file: String,
+    pub message: String,
+}
+
+fn invalid(file: &str, message: impl Into<String>) -> DataError {
+    DataError {
+        file: file.to_owned(),
+        message: message.into(),
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, DataError> {
+    serde_json::from_str(text).map_err(|error| invalid(file, error.to_string()))
+}
+
+/// The demo people of `demo.json`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoData {
+    pub citizens: Vec<DemoCitizenData>,
+    pub staff: Vec<DemoStaffData>,
+    pub officers: Vec<DemoOfficerData>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoProfile {
+    pub id_number: String,
+    pub full_name: String,
+    pub birth_date: NaiveDate,
+    pub gender: String,
+    pub phone: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub language: String,
+    pub address: opendvc_api::Address,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoCitizenData {
+    pub profile: DemoProfile,
+    #[serde(default)]
+    pub documents: Vec<DemoDocument>,
+    #[serde(default)]
+    pub applications: Vec<DemoApplication>,
+    #[serde(default)]
+    pub inbox: Vec<DemoInboxItem>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoDocument {
+    pub id: Uuid,
+    pub kind: String,
+    pub number: String,
+    pub issued_days_ago: i64,
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+    pub issuer: String,
+    #[serde(default)]
+    pub classes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoHistoryStep {
+    pub status: opendvc_api::ApplicationStatus,
+    pub days_after_submission: i64,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoApplication {
+    pub id: Uuid,
+    pub procedure_id: String,
+    #[serde(default)]
+    pub form: BTreeMap<String, String>,
+    pub delivery: DeliveryChoice,
+    pub channel: opendvc_api::Channel,
+    pub submitted_days_ago: i64,
+    #[serde(default)]
+    pub history: Vec<DemoHistoryStep>,
+    #[serde(default)]
+    pub delivery_state: Option<opendvc_api::DeliveryState>,
+    #[serde(default)]
+    pub tracking_number: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoInboxItem {
+    pub id: Uuid,
+    pub days_ago: i64,
+    pub category: InboxCategory,
+    pub title: LocalizedText,
+    pub body: LocalizedText,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoStaffData {
+    pub code: String,
+    pub password: String,
+    pub kind: StaffKind,
+    pub name: String,
+    pub organisation: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoOfficerData {
+    pub code: String,
+    pub password: String,
+    pub name: String,
+    pub organisation: String,
+}
+
+/// Everything the data files hold, checked.
+#[derive(Debug, Clone)]
+pub struct ReferenceData {
+    pub catalog: Catalog,
+    /// The catalog as served, and its strong ETag (quoted).
+    pub catalog_json: String,
+    pub catalog_etag: String,
+    pub admin_units: AdminUnits,
+    pub holidays: BTreeMap<i32, HolidayCalendar>,
+    pub demo: DemoData,
+}
+
+impl ReferenceData {
+    /// Loads and validates the embedded data files.
+    pub fn load() -> Result<Self, DataError> {
+        let procedures: Vec<Procedure> = parse(PROCEDURES.0, PROCEDURES.1)?;
+        let admin_units: AdminUnits = parse(ADMIN_UNITS.0, ADMIN_UNITS.1)?;
+        let demo: DemoData = parse(DEMO.0, DEMO.1)?;
+        let mut holidays = BTreeMap::new();
+        for (file, text) in HOLIDAYS {
+            let calendar: HolidayCalendar = parse(file, text)?;
+            validate_holidays(file, &calendar)?;
+            holidays.insert(calendar.year, calendar);
+        }
+        validate_procedures(PROCEDURES.0, &procedures)?;
+        validate_admin_units(ADMIN_UNITS.0, &admin_units)?;
+        validate_demo(DEMO.0, &demo, &procedures, &admin_units)?;
+        Self::assemble(procedures, admin_units, holidays, demo)
+    }
+
+    fn assemble(
+        procedures: Vec<Procedure>,
+        admin_units: AdminUnits,
+        holidays: BTreeMap<i32, HolidayCalendar>,
+        demo: DemoData,
+    ) -> Result<Self, DataError> {
+        let items_json = serde_json::to_vec(&procedures)
+            .map_err(|error| invalid(PROCEDURES.0, error.to_string()))?;
+        let version = hex::encode(&Sha256::digest(&items_json)[..16]);
+        let catalog = Catalog {
+            version: version.clone(),
+            items: procedures,
+        };
+        let catalog_json = serde_json::to_string(&catalog)
+            .map_err(|error| invalid(PROCEDURES.0, error.to_string()))?;
+        Ok(ReferenceData {
+            catalog,
+            catalog_json,
+            catalog_etag: format!("\"{version}\""),
+            admin_units,
+            holidays,
+            demo,
+        })
+    }
+
+    pub fn procedure(&self, id: &str) -> Option<&Procedure> {
+        self.catalog
+            .items
+            .iter()
+            .find(|procedure| procedure.id == id)
+    }
+
+    /// Whether `unit_code` is a unit of `province_code`.
+    pub fn unit_in_province(&self, province_code: &str, unit_code: &str) -> bool {
+        self.admin_units
+            .units
+            .iter()
+            .any(|unit| unit.code == unit_code && unit.province_code == province_code)
+    }
+
+    /// The demo profile of a citizen as the wire type, stamped with `updated_at`.
+    pub fn profile_of(
+        citizen: &DemoCitizenData,
+        updated_at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Profile {
+        let profile = &citizen.profile;
+        Profile {
+            id_number: profile.id_number.clone(),
+            full_name: profile.full_name.clone(),
+            birth_date: profile.birth_date,
+            gender: profile.gender.clone(),
+            phone: profile.phone.clone(),
+            email: profile.email.clone(),
+            address: profile.address.clone(),
+            language: profile.language.clone(),
+            updated_at,
+        }
+    }
+}
+
+/// Longest processing time a catalog entry may state, in working days.
+pub const MAX_PROCESSING_DAYS: u32 = 366;
+
+/// Furthest a demo date may lie from the day of seeding, in days (about a century).
+pub const MAX_DEMO_DAYS: i64 = 36_600;
+
+fn demo_days_in_range(citizen: &DemoCitizenData) -> bool {
+    let ok = |days: i64| days.abs() <= MAX_DEMO_DAYS;
+    citizen
+        .documents
+        .iter()
+        .all(|document| ok(document.issued_days_ago) && document.expires_in_days.is_none_or(ok))
+        && citizen.inbox.iter().all(|item| ok(item.days_ago))
+        && citizen.applications.iter().all(|application| {
+            ok(application.submitted_days_ago)
+                && application
+                    .history
+                    .iter()
+                    .all(|step| ok(step.days_after_submission))
+        })
+}
+
+/// Whether `text` is a 12-digit personal identification number.
+pub fn is_id_number(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+fn validate_procedures(file: &str, procedures: &[Procedure]) -> Result<(), DataError> {
+    if procedures.is_empty() {
+        return Err(invalid(file, "the catalog is empty"));
+    }
+    let mut ids = HashSet::new();
+    for procedure in procedures {
+        let at = |message: String| invalid(file, format!("procedure {}: {message}", procedure.id));
+        if procedure.id.is_empty() || !ids.insert(procedure.id.as_str()) {
+            return Err(at("empty or duplicate id".into()));
+        }
+        let days = &procedure.processing_days;
+        if days.in_person > MAX_PROCESSING_DAYS || days.online > MAX_PROCESSING_DAYS {
+            return Err(at(format!("processing days above {MAX_PROCESSING_DAYS}")));
+        }
+        if procedure.delivery.post_subsidy > procedure.delivery.post_fee {
+            return Err(at("postal subsidy exceeds the postal fee".into()));
+        }
+        if !procedure.delivery.counter && !procedure.delivery.post {
+            return Err(at("no delivery method allowed".into()));
+        }
+        let mut field_ids = HashSet::new();
+        for field in &procedure.form_fields {
+            if !field_ids.insert(field.id.as_str()) {
+                return Err(at(format!("duplicate form field {}", field.id)));
+            }
+            if field.kind == FieldKind::Select && field.options.is_empty() {
+                return Err(at(format!("select field {} has no options", field.id)));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_admin_units(file: &str, units: &AdminUnits) -> Result<(), DataError> {
+    let provinces: HashSet<&str> = units.provinces.iter().map(|p| p.code.as_str()).collect();
+    let mut codes = HashSet::new();
+    for unit in &units.units {
+        if !codes.insert(unit.code.as_str()) {
+            return Err(invalid(file, format!("duplicate unit code {}", unit.code)));
+        }
+        if !provinces.contains(unit.province_code.as_str()) {
+            return Err(invalid(
+                file,
+                format!(
+                    "unit {} names unknown province {}",
+                    unit.code, unit.province_code
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn validate_holidays(file: &str, calendar: &HolidayCalendar) -> Result<(), DataError> {
+    use chrono::Datelike;
+    let stem_year = file
+        .trim_start_matches("holidays/")
+        .trim_end_matches(".json")
+        .parse::<i32>()
+        .map_err(|_| invalid(file, "file name is not a year"))?;
+    if calendar.year != stem_year {
+        return Err(invalid(file, format!("holds year {}", calendar.year)));
+    }
+    let outside = calendar
+        .days
+        .iter()
+        .map(|day| day.date)
+        .chain(calendar.working_weekends.iter().copied())
+        .find(|date| date.year() != calendar.year);
+    if let Some(date) = outside {
+        return Err(invalid(file, format!("date {date} is outside the year")));
+    }
+    Ok(())
+}
+
+fn validate_demo(
+    file: &str,
+    demo: &DemoData,
+    procedures: &[Procedure],
+    units: &AdminUnits,
+) -> Result<(), DataError> {
+    let unit_ok = |province: &str, unit: &str| {
+        units
+            .units
+            .iter()
+            .any(|candidate| candidate.code == unit && candidate.province_code == province)
+    };
+    let mut id_numbers = HashSet::new();
+    let mut uuids = HashSet::new();
+    for citizen in &demo.citizens {
+        let profile = &citizen.profile;
+        let at =
+            |message: String| invalid(file, format!("citizen {}: {message}", profile.id_number));
+        if !is_id_number(&profile.id_number) || !id_numbers.insert(profile.id_number.as_str()) {
+            return Err(at("ID number is not 12 digits or is duplicated".into()));
+        }
+        if !demo_days_in_range(citizen) {
+            return Err(at(format!("a day count is beyond {MAX_DEMO_DAYS} days")));
+        }
+        if !unit_ok(&profile.address.province_code, &profile.address.unit_code) {
+            return Err(at(format!("unknown unit {}", profile.address.unit_code)));
+        }
+        for document in &citizen.documents {
+            if !uuids.insert(document.id) {
+                return Err(at(format!("duplicate id {}", document.id)));
+            }
+        }
+        for item in &citizen.inbox {
+            if !uuids.insert(item.id) {
+                return Err(at(format!("duplicate id {}", item.id)));
+            }
+        }
+        for application in &citizen.applications {
+            if !uuids.insert(application.id) {
+                return Err(at(format!("duplicate id {}", application.id)));
+            }
+            let Some(procedure) = procedures.iter().find(|p| p.id == application.procedure_id)
+            else {
+                return Err(at(format!(
+                    "unknown procedure {}",
+                    application.procedure_id
+                )));
+            };
+            if let Some(address) = &application.delivery.address
+                && !unit_ok(&address.address.province_code, &address.address.unit_code)
+            {
+                return Err(at(format!(
+                    "unknown delivery unit {}",
+                    address.address.unit_code
+                )));
+            }
+            if application.delivery.method == opendvc_api::DeliveryMethod::Post
+                && (!procedure.delivery.post || application.delivery.address.is_none())
+            {
+                return Err(at(format!(
+                    "application {} asks for post without an address or on a procedure without post",
+                    application.id
+                )));
+            }
+        }
+    }
+    let mut staff_codes = HashSet::new();
+    for staff in &demo.staff {
+        if staff.kind == StaffKind::Officer {
+            return Err(invalid(
+                file,
+                format!("staff {} is an officer; list it under officers", staff.code),
+            ));
+        }
+        if !staff_codes.insert(staff.code.as_str()) {
+            return Err(invalid(
+                file,
+                format!("duplicate staff code {}", staff.code),
+            ));
+        }
+    }
+    for officer in &demo.officers {
+        if !staff_codes.insert(officer.code.as_str()) {
+            return Err(invalid(
+                file,
+                format!("duplicate staff code {}", officer.code),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_data_files_are_valid() {
+        let data = ReferenceData::load().expect("the embedded data files validate");
+        assert!(
+            data.procedure("id-card-renewal").is_some(),
+            "ID card renewal is in the catalog"
+        );
+        assert!(
+            data.holidays.contains_key(&2026),
+            "2026 holidays are shipped"
+        );
+    }
+
+    #[test]
+    fn broken_json_is_a_clear_error_naming_the_file() {
+        let error = parse::<Vec<Procedure>>("procedures.json", "[{\"id\": 1}")
+            .expect_err("broken JSON is refused");
+        assert!(error.to_string().contains("procedures.json"), "{error}");
+    }
+
+    #[test]
+    fn a_holiday_file_of_the_wrong_year_is_refused() {
+        let calendar: HolidayCalendar = serde_json::from_str(
+            r#"{"year": 2025, "days": [], "workingWeekends": [], "source": "test"}"#,
+        )
+        .expect("calendar parses");
+        assert!(validate_holidays("holidays/2026.json", &calendar).is_err());
+    }
+
+    #[test]
+    fn absurd_processing_days_are_refused() {
+        let data = ReferenceData::load().expect("data loads");
+        let mut procedure = data.catalog.items[0].clone();
+        procedure.processing_days.in_person = 100_000;
+        let error = validate_procedures("procedures.json", &[procedure])
+            .expect_err("a due date would take forever to count");
+        assert!(error.to_string().contains("processing days"), "{error}");
+    }
+
+    #[test]
+    fn catalog_etag_is_quoted_version() {
+        let data = ReferenceData::load().expect("data loads");
+        assert_eq!(data.catalog_etag, format!("\"{}\"", data.catalog.version));
+    }
+}

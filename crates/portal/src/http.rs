@@ -1,0 +1,80 @@
+//! The router: every endpoint, the body limits, and problem documents for unknown routes.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post, put};
+use opendvc_api::{ErrorCode, MAX_ATTACHMENT_BYTES};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::{
+    applications, assist, attachments, auth, catalog, dev, officer, openapi, profile, sync,
+};
+
+/// Largest JSON body accepted, bytes.
+pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+
+async fn unknown_route() -> ApiError {
+    ApiError::not_found("No such endpoint.")
+}
+
+async fn wrong_method() -> ApiError {
+    let mut error = ApiError::new(
+        ErrorCode::MalformedRequest,
+        "This method is not allowed here.",
+    );
+    error.problem.status = 405;
+    error.problem.title = "Method not allowed".into();
+    error
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(dev::health))
+        .route("/openapi.json", get(openapi::openapi_json))
+        .route("/v1/auth/otp", post(auth::request_otp))
+        .route("/v1/auth/token", post(auth::exchange_otp))
+        .route("/v1/auth/refresh", post(auth::refresh))
+        .route("/v1/auth/logout", post(auth::logout))
+        .route("/v1/auth/staff-token", post(auth::staff_token))
+        .route("/v1/assist/consent-codes", post(assist::consent_code))
+        .route("/v1/assist/sessions", post(assist::open_session))
+        .route("/v1/assist/sessions/{id}", delete(assist::end_session))
+        .route("/v1/me", get(profile::me))
+        .route("/v1/documents", get(profile::documents))
+        .route("/v1/procedures", get(catalog::procedures))
+        .route("/v1/admin-units", get(catalog::admin_units))
+        .route("/v1/holidays/{year}", get(catalog::holidays))
+        .route(
+            "/v1/attachments",
+            post(attachments::upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)),
+        )
+        .route(
+            "/v1/applications",
+            post(applications::create).get(applications::list),
+        )
+        .route("/v1/applications/{id}", get(applications::get))
+        .route(
+            "/v1/applications/{id}/supplements",
+            post(applications::supplement),
+        )
+        .route(
+            "/v1/applications/{id}/delivery",
+            put(applications::change_delivery),
+        )
+        .route(
+            "/v1/applications/{id}/withdraw",
+            post(applications::withdraw),
+        )
+        .route("/v1/applications/{id}/rating", post(applications::rate))
+        .route("/v1/sync", get(sync::sync))
+        .route(
+            "/v1/officer/applications/{id}/transition",
+            post(officer::transition_handler),
+        )
+        .route("/v1/dev/messages", get(dev::messages))
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .with_state(state)
+}

@@ -1,0 +1,402 @@
+//! `opendvc-portal`: the reference back end of OpenDVC.
+
+mod applications;
+mod assist;
+mod attachments;
+mod auth;
+mod catalog;
+mod clock;
+mod data;
+mod demo;
+mod dev;
+mod error;
+mod extract;
+mod http;
+mod i18n;
+mod idempotency;
+mod notices;
+mod officer;
+mod openapi;
+mod profile;
+mod rate_limit;
+mod sender;
+mod state;
+mod store;
+mod submission;
+mod sync;
+mod workflow;
+mod working_days;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow, bail};
+use axum::serve::ListenerExt;
+use clap::{Parser, Subcommand};
+use opendvc_api::{ApplicationStatus, DeliveryState, DeliveryUpdate, TransitionRequest};
+use uuid::Uuid;
+
+use crate::clock::{Clock, SystemClock};
+use crate::data::ReferenceData;
+use crate::i18n::Texts;
+use crate::sender::{DevOutbox, Sender, StderrSender};
+use crate::state::{AppState, Config};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{ApplicationStore, Store};
+use crate::working_days::WorkingCalendar;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "opendvc-portal",
+    version,
+    about = "The OpenDVC reference portal"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve contract v1 over HTTP.
+    Serve(ServeArgs),
+    /// Print the demo accounts as JSON.
+    DemoAccounts,
+    /// Act on applications as an officer, directly on the database.
+    Officer(OfficerArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// The SQLite database file (created if missing).
+    #[arg(long, default_value = "opendvc-portal.db")]
+    db: PathBuf,
+    /// Address to listen on; port 0 takes a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Seed the demo people and open the dev outbox.
+    #[arg(long)]
+    demo: bool,
+    /// Move one demo application a step every SECONDS.
+    #[arg(long, value_name = "SECONDS", requires = "demo", value_parser = clap::value_parser!(u64).range(1..))]
+    demo_advance: Option<u64>,
+    /// Lifetime of citizen access tokens, seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u32).range(1..))]
+    access_ttl: u32,
+}
+
+#[derive(Debug, clap::Args)]
+struct OfficerArgs {
+    /// The SQLite database file of the portal.
+    #[arg(long, default_value = "opendvc-portal.db")]
+    db: PathBuf,
+    #[command(subcommand)]
+    action: OfficerAction,
+}
+
+#[derive(Debug, Subcommand)]
+enum OfficerAction {
+    /// List applications, oldest first.
+    List {
+        /// Only applications in this status (e.g. received, processing).
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Move an application to a new status.
+    Transition {
+        /// Application code (e.g. 000.00.48.H17-261129-0001) or id.
+        application: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Update the postal delivery of an application.
+    Deliver {
+        /// Application code or id.
+        application: String,
+        /// dispatched, delivered or returned_to_sender.
+        #[arg(long)]
+        state: String,
+        #[arg(long)]
+        tracking: Option<String>,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => {
+            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            runtime.block_on(serve(args))
+        }
+        Command::DemoAccounts => {
+            let data = ReferenceData::load()?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&demo::accounts(&data.demo))?
+            );
+            Ok(())
+        }
+        Command::Officer(args) => officer_command(args),
+    }
+}
+
+fn open_store(path: &Path) -> anyhow::Result<Arc<SqliteStore>> {
+    SqliteStore::open(path)
+        .map(Arc::new)
+        .map_err(|error| anyhow!("cannot open the database {}: {error}", path.display()))
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let data = Arc::new(ReferenceData::load()?);
+    let texts = Arc::new(Texts::load()?);
+    let calendar = Arc::new(WorkingCalendar::from_calendars(&data.holidays));
+    let store: Arc<dyn Store> = open_store(&args.db)?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if args.demo {
+        let report = demo::seed(store.as_ref(), &data, &calendar, clock.now())
+            .map_err(|error| anyhow!("seeding the demo data failed: {error}"))?;
+        eprintln!(
+            "demo data: {} citizens, {} staff, {} applications added",
+            report.citizens, report.staff, report.applications
+        );
+    }
+    let sender: Arc<dyn Sender> = if args.demo {
+        Arc::new(DevOutbox {
+            store: store.clone(),
+        })
+    } else {
+        Arc::new(StderrSender)
+    };
+    let state = AppState {
+        store: store.clone(),
+        data,
+        calendar,
+        texts: texts.clone(),
+        sender: sender.clone(),
+        clock: clock.clone(),
+        config: Config {
+            access_ttl: args.access_ttl,
+            demo: args.demo,
+        },
+        otp_limiter: Arc::new(rate_limit::RateLimiter::new(
+            auth::OTP_REQUESTS_PER_WINDOW,
+            auth::OTP_WINDOW_SECONDS,
+        )),
+        staff_limiter: Arc::new(rate_limit::RateLimiter::new(
+            auth::STAFF_FAILURES_PER_WINDOW,
+            auth::STAFF_WINDOW_SECONDS,
+        )),
+        in_flight: Arc::default(),
+    };
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address: SocketAddr = listener.local_addr()?;
+    {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "listening on http://{address}")?;
+        stdout.flush()?;
+    }
+    tokio::spawn(purge_idempotency_daily(store.clone(), clock.clone()));
+    if let Some(seconds) = args.demo_advance {
+        tokio::spawn(advance_demo(state.clone(), seconds));
+    }
+    // Answers are small: send them at once rather than waiting to coalesce packets.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            eprintln!("cannot set TCP_NODELAY: {error}");
+        }
+    });
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    Ok(())
+}
+
+/// Purges idempotency records past their retention now and then once a day.
+async fn purge_idempotency_daily(store: Arc<dyn Store>, clock: Arc<dyn Clock>) {
+    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
+    loop {
+        interval.tick().await;
+        let cutoff = idempotency::retention_cutoff(clock.now().timestamp());
+        let store = store.clone();
+        match tokio::task::spawn_blocking(move || store.purge_idempotency(cutoff)).await {
+            Ok(Ok(purged)) if purged > 0 => eprintln!("purged {purged} idempotency keys"),
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => eprintln!("purging idempotency keys failed: {error}"),
+            Err(error) => eprintln!("purging idempotency keys failed: {error}"),
+        }
+    }
+}
+
+/// Moves one demo application a step every `seconds`.
+async fn advance_demo(state: AppState, seconds: u64) {
+    let mut interval = tokio::time::interval(Duration::from_secs(seconds));
+    interval.tick().await;
+    let actor = state
+        .data
+        .demo
+        .officers
+        .first()
+        .map(|officer| officer::officer_actor(&officer.code, &officer.organisation))
+        .unwrap_or_else(|| officer::officer_actor("DEMO", "OpenDVC"));
+    let mut step: u64 = 0;
+    loop {
+        interval.tick().await;
+        step += 1;
+        let store = state.store.clone();
+        let texts = state.texts.clone();
+        let sender = state.sender.clone();
+        let now = state.clock.now();
+        let actor = actor.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            demo::advance_once(store.as_ref(), &texts, sender.as_ref(), &actor, step, now)
+        })
+        .await;
+        match result {
+            Ok(Ok(Some(code))) => eprintln!("demo advance: moved {code}"),
+            Ok(Ok(None)) => {}
+            Ok(Err(error)) => eprintln!("demo advance failed: {error}"),
+            Err(error) => eprintln!("demo advance failed: {error}"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            eprintln!("cannot listen for Ctrl-C: {error}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                eprintln!("cannot listen for SIGTERM: {error}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    eprintln!("shutting down");
+}
+
+fn find_application(
+    store: &dyn Store,
+    code_or_id: &str,
+) -> anyhow::Result<opendvc_api::Application> {
+    let found = match Uuid::parse_str(code_or_id) {
+        Ok(id) => store.application(None, id)?,
+        Err(_) => store.application_by_code(code_or_id)?,
+    };
+    found.ok_or_else(|| anyhow!("no application with code or id {code_or_id}"))
+}
+
+fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
+    let store = open_store(&args.db)?;
+    let texts = Arc::new(Texts::load()?);
+    let now = SystemClock.now();
+    let (target, request) = match args.action {
+        OfficerAction::List { status } => {
+            let status = status
+                .map(|text| {
+                    ApplicationStatus::parse(&text).ok_or_else(|| anyhow!("unknown status {text}"))
+                })
+                .transpose()?;
+            for application in store.applications_by_status(status)? {
+                println!(
+                    "{}\t{}\t{}\t{}\tdue {}",
+                    application.code,
+                    application.status.as_str(),
+                    application.id,
+                    application.procedure_id,
+                    application.due_at.to_rfc3339()
+                );
+            }
+            return Ok(());
+        }
+        OfficerAction::Transition {
+            application,
+            to,
+            note,
+        } => {
+            let to = ApplicationStatus::parse(&to).ok_or_else(|| anyhow!("unknown status {to}"))?;
+            (
+                application,
+                TransitionRequest {
+                    to: Some(to),
+                    delivery: None,
+                    note,
+                },
+            )
+        }
+        OfficerAction::Deliver {
+            application,
+            state,
+            tracking,
+        } => {
+            let state = match state.as_str() {
+                "dispatched" => DeliveryState::Dispatched,
+                "delivered" => DeliveryState::Delivered,
+                "returned_to_sender" => DeliveryState::ReturnedToSender,
+                other => bail!(
+                    "unknown delivery state {other}: use dispatched, delivered or returned_to_sender"
+                ),
+            };
+            (
+                application,
+                TransitionRequest {
+                    to: None,
+                    delivery: Some(DeliveryUpdate {
+                        state,
+                        tracking_number: tracking,
+                    }),
+                    note: None,
+                },
+            )
+        }
+    };
+    let application = find_application(store.as_ref(), &target)?;
+    let data = ReferenceData::load()?;
+    let agency = data
+        .procedure(&application.procedure_id)
+        .map(|procedure| procedure.agency.vi.clone())
+        .unwrap_or_default();
+    let actor = officer::officer_actor("CLI", &agency);
+    let moved = officer::transition(
+        store.as_ref(),
+        &texts,
+        &StderrSender,
+        application.id,
+        request,
+        actor,
+        now,
+    )
+    .map_err(|error| anyhow!("{error}"))?;
+    println!("{}", serde_json::to_string_pretty(&moved)?);
+    Ok(())
+}

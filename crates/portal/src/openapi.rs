@@ -1,0 +1,322 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations. One modifier adds
+//! what is policy rather than per-handler detail: the bearer scheme, the problem responses
+//! each operation can give, and the `Idempotency-Key` header with its rules.
+
+use std::sync::OnceLock;
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use opendvc_api::{ErrorCode, FieldError, PROBLEM_CONTENT_TYPE, Problem};
+use utoipa::openapi::path::{HttpMethod, Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{
+    ContentBuilder, HeaderBuilder, KnownFormat, ObjectBuilder, Ref, Required, ResponseBuilder,
+    SchemaFormat, Type,
+};
+use utoipa::{Modify, OpenApi};
+
+use crate::{applications, assist, attachments, auth, catalog, dev, officer, profile, sync};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "OpenDVC reference portal",
+        version = "1",
+        description = "Contract v1 of OpenDVC: the API a city's DVC platform (or this reference portal) serves to the OpenDVC app. JSON is camelCase; times are RFC 3339 with offset; errors are RFC 9457 problem documents with a stable `code`."
+    ),
+    paths(
+        auth::request_otp, auth::exchange_otp, auth::refresh, auth::logout, auth::staff_token,
+        assist::consent_code, assist::open_session, assist::end_session,
+        profile::me, profile::documents,
+        catalog::procedures, catalog::admin_units, catalog::holidays,
+        attachments::upload,
+        applications::create, applications::list, applications::get, applications::supplement,
+        applications::change_delivery, applications::withdraw, applications::rate,
+        sync::sync,
+        officer::transition_handler,
+        dev::messages, dev::health, openapi_json
+    ),
+    components(schemas(Problem, ErrorCode, FieldError)),
+    modifiers(&Policy),
+    tags(
+        (name = "auth", description = "Sign-in of citizens and staff"),
+        (name = "assist", description = "Assisted sessions with the citizen's consent"),
+        (name = "profile", description = "Profile and document wallet"),
+        (name = "catalog", description = "Procedures"),
+        (name = "reference", description = "Admin units and holidays"),
+        (name = "attachments", description = "Uploads, content-addressed"),
+        (name = "applications", description = "Submissions and follow-ups; state changes need an Idempotency-Key"),
+        (name = "sync", description = "Pull sync"),
+        (name = "officer", description = "The city's side of the workflow"),
+        (name = "dev", description = "Demo mode only"),
+        (name = "meta", description = "The service itself")
+    )
+)]
+pub struct ApiDoc;
+
+/// Describes the `Idempotency-Key` policy; shown on every operation that takes the header.
+pub const IDEMPOTENCY_POLICY: &str = "Required. A client-chosen key (1 to 255 printable ASCII characters, e.g. a UUIDv7) that makes this request safe to resend. Keys are scoped to the citizen, method and path. The first successful response is stored with a hash of the request, in the same transaction as the change, and kept at least 30 days (older keys are purged at start-up and daily). Same key and same payload: the stored response is returned again with `Idempotent-Replayed: true` and nothing changes. Same key with a different payload: 422 `idempotency_key_reused`. Same key while the first request is still being handled: 409 `idempotency_in_flight` (retry after `Retry-After`). Missing key: 400 `idempotency_key_missing`. Refusals are not stored.";
+
+struct Policy;
+
+/// Which problem statuses an operation can answer.
+fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec<u16> {
+    let has_body = matches!(method, HttpMethod::Post | HttpMethod::Put);
+    let has_path_param = path.contains('{');
+    let idempotent = is_idempotent(method, path);
+    let mut statuses = Vec::new();
+    if has_body || has_path_param || path == "/v1/sync" {
+        statuses.push(400);
+    }
+    if authenticated {
+        statuses.extend([401, 403]);
+    } else if path.starts_with("/v1/auth/") && path != "/v1/auth/otp" {
+        statuses.push(401);
+    }
+    if has_path_param || path == "/v1/dev/messages" || path == "/v1/me" {
+        statuses.push(404);
+    }
+    if idempotent || path.starts_with("/v1/officer/") {
+        statuses.push(409);
+    }
+    if has_body {
+        statuses.extend([413, 415, 422]);
+    }
+    if path == "/v1/auth/otp"
+        || path == "/v1/assist/consent-codes"
+        || path == "/v1/auth/staff-token"
+    {
+        statuses.push(429);
+    }
+    statuses
+}
+
+fn is_idempotent(method: &HttpMethod, path: &str) -> bool {
+    matches!(method, HttpMethod::Post | HttpMethod::Put) && path.starts_with("/v1/applications")
+}
+
+fn problem_description(status: u16) -> &'static str {
+    match status {
+        400 => {
+            "Malformed request (not JSON, wrong types, bad parameters) or a missing Idempotency-Key."
+        }
+        401 => {
+            "No valid access token (`unauthorized`), an expired one (`token_expired`), or a wrong code or refresh token."
+        }
+        403 => {
+            "Not allowed for this caller (`forbidden`), or no valid consent (`consent_required`)."
+        }
+        404 => "No such resource, or not the caller's.",
+        409 => {
+            "Not allowed in the current state (`invalid_state`), or the same Idempotency-Key is in flight."
+        }
+        413 => "The body is too large.",
+        415 => "The body's media type is not accepted.",
+        422 => {
+            "A value is not acceptable (`validation_failed`, see `errors`), or the Idempotency-Key was used with another payload."
+        }
+        429 => "Too many requests; wait for `Retry-After` seconds.",
+        _ => "Error.",
+    }
+}
+
+fn idempotency_parameter() -> Parameter {
+    ParameterBuilder::new()
+        .name(opendvc_api::IDEMPOTENCY_KEY_HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::True)
+        .description(Some(IDEMPOTENCY_POLICY))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[\\x21-\\x7E]([\\x20-\\x7E]*[\\x21-\\x7E])?$")),
+        ))
+        .build()
+}
+
+fn decorate(method: HttpMethod, path: &str, operation: &mut Operation) {
+    let authenticated = operation
+        .security
+        .as_ref()
+        .is_some_and(|requirements| !requirements.is_empty());
+    for status in problem_statuses(&method, path, authenticated) {
+        let mut response = ResponseBuilder::new()
+            .description(problem_description(status))
+            .content(
+                PROBLEM_CONTENT_TYPE,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            );
+        if status == 429 || status == 409 {
+            response = response.header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(ObjectBuilder::new().schema_type(Type::Integer))
+                    .description(Some("Seconds to wait before retrying."))
+                    .build(),
+            );
+        }
+        operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| response.build().into());
+    }
+    if path == "/v1/attachments"
+        && let Some(body) = operation.request_body.as_mut()
+    {
+        // Uploads are raw bytes of any media type: say so, so that no tool mistakes them
+        // for JSON strings.
+        for content in body.content.values_mut() {
+            content.schema = Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+                    .into(),
+            );
+        }
+    }
+    if is_idempotent(&method, path) {
+        operation
+            .parameters
+            .get_or_insert_with(Vec::new)
+            .push(idempotency_parameter());
+        for status in ["200", "201"] {
+            if let Some(utoipa::openapi::RefOr::T(ok)) =
+                operation.responses.responses.get_mut(status)
+            {
+                ok.headers.insert(
+                    opendvc_api::IDEMPOTENT_REPLAY_HEADER.to_owned(),
+                    HeaderBuilder::new()
+                        .schema(ObjectBuilder::new().schema_type(Type::String))
+                        .description(Some(
+                            "`true` when this is the stored response of an earlier request with the same key.",
+                        ))
+                        .build(),
+                );
+            }
+        }
+    }
+}
+
+impl Modify for Policy {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some("Opaque access token from /v1/auth/token, /v1/auth/staff-token or /v1/assist/sessions."))
+                        .build(),
+                ),
+            );
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                (HttpMethod::Get, &mut item.get),
+                (HttpMethod::Post, &mut item.post),
+                (HttpMethod::Put, &mut item.put),
+                (HttpMethod::Delete, &mut item.delete),
+            ];
+            for (method, operation) in operations {
+                if let Some(operation) = operation.as_mut() {
+                    decorate(method, path, operation);
+                }
+            }
+        }
+    }
+}
+
+/// The document as served, built once.
+pub fn document() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| ApiDoc::openapi().to_json().unwrap_or_default())
+}
+
+#[utoipa::path(get, path = "/openapi.json", tag = "meta",
+    responses((status = 200, description = "This document.", body = Object)))]
+pub async fn openapi_json() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        document(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_is_openapi_3_1_with_every_contract_path() {
+        let document: serde_json::Value =
+            serde_json::from_str(document()).expect("the document is JSON");
+        assert!(
+            document["openapi"]
+                .as_str()
+                .is_some_and(|v| v.starts_with("3.1")),
+            "OpenAPI 3.1"
+        );
+        for path in [
+            "/v1/auth/otp",
+            "/v1/auth/token",
+            "/v1/auth/refresh",
+            "/v1/auth/logout",
+            "/v1/auth/staff-token",
+            "/v1/assist/sessions",
+            "/v1/me",
+            "/v1/documents",
+            "/v1/procedures",
+            "/v1/admin-units",
+            "/v1/holidays/{year}",
+            "/v1/attachments",
+            "/v1/applications",
+            "/v1/applications/{id}",
+            "/v1/applications/{id}/supplements",
+            "/v1/applications/{id}/delivery",
+            "/v1/applications/{id}/withdraw",
+            "/v1/applications/{id}/rating",
+            "/v1/sync",
+            "/v1/officer/applications/{id}/transition",
+        ] {
+            assert!(
+                document["paths"].get(path).is_some(),
+                "{path} is documented"
+            );
+        }
+    }
+
+    #[test]
+    fn idempotent_operations_document_the_key_and_its_errors() {
+        let document: serde_json::Value =
+            serde_json::from_str(document()).expect("the document is JSON");
+        let create = &document["paths"]["/v1/applications"]["post"];
+        let parameters = create["parameters"].as_array().expect("parameters");
+        assert!(
+            parameters
+                .iter()
+                .any(|p| p["name"] == "Idempotency-Key" && p["required"] == true),
+            "the key is a required header"
+        );
+        for status in ["400", "409", "422"] {
+            assert!(
+                create["responses"].get(status).is_some(),
+                "{status} is documented"
+            );
+        }
+        assert!(
+            document["components"]["securitySchemes"]
+                .get("bearer")
+                .is_some(),
+            "bearer scheme"
+        );
+    }
+}

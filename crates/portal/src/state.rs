@@ -1,0 +1,70 @@
+//! The shared state of the HTTP handlers: one bundle of handles.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::data::ReferenceData;
+use crate::error::ApiError;
+use crate::i18n::Texts;
+use crate::idempotency::InFlight;
+use crate::rate_limit::RateLimiter;
+use crate::sender::Sender;
+use crate::store::{Store, StoreResult};
+use crate::working_days::WorkingCalendar;
+
+/// Settings from the command line.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Lifetime of citizen access tokens, seconds.
+    pub access_ttl: u32,
+    /// Whether demo-only endpoints (the dev outbox) exist.
+    pub demo: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub data: Arc<ReferenceData>,
+    pub calendar: Arc<WorkingCalendar>,
+    pub texts: Arc<Texts>,
+    pub sender: Arc<dyn Sender>,
+    pub clock: Arc<dyn Clock>,
+    pub config: Config,
+    pub otp_limiter: Arc<RateLimiter>,
+    /// Failed staff sign-ins per staff code.
+    pub staff_limiter: Arc<RateLimiter>,
+    pub in_flight: Arc<InFlight>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl AppState {
+    /// Runs blocking store work on the blocking pool.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> StoreResult<T> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || work(store.as_ref()))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::from)
+    }
+
+    /// Sends a message on the blocking pool; done before the answer, so a client that
+    /// reads the dev outbox after the answer finds the message.
+    pub async fn send(&self, message: crate::sender::Outgoing) {
+        let sender = self.sender.clone();
+        let now = self.clock.now();
+        if let Err(error) = tokio::task::spawn_blocking(move || sender.send(message, now)).await {
+            eprintln!("sending a message failed: {error}");
+        }
+    }
+}

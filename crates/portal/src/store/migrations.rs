@@ -1,0 +1,159 @@
+//! The ordered, append-only list of schema migrations. Never edit a released migration:
+//! add a new one. Pragmas are set on each connection, outside migrations.
+
+use rusqlite_migration::{M, Migrations};
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        r#"
+CREATE TABLE citizens (
+    id TEXT PRIMARY KEY,
+    id_number TEXT NOT NULL UNIQUE,
+    profile_json TEXT NOT NULL
+);
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    document_json TEXT NOT NULL
+);
+CREATE INDEX documents_citizen ON documents(citizen_id);
+CREATE TABLE staff (
+    code TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    password_hash TEXT NOT NULL
+);
+CREATE TABLE otp_codes (
+    id INTEGER PRIMARY KEY,
+    purpose TEXT NOT NULL,
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    code_hash TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    used INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX otp_codes_citizen ON otp_codes(citizen_id, purpose, id);
+CREATE TABLE access_tokens (
+    token_hash TEXT PRIMARY KEY,
+    subject_kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE refresh_tokens (
+    token_hash TEXT PRIMARY KEY,
+    family_id TEXT NOT NULL,
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    expires_at INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+CREATE TABLE assist_sessions (
+    id TEXT PRIMARY KEY,
+    staff_code TEXT NOT NULL REFERENCES staff(code),
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    consent_method TEXT NOT NULL,
+    consent_reference TEXT,
+    venue_name TEXT NOT NULL,
+    venue_unit_code TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    ended_at INTEGER
+);
+CREATE TABLE attachment_contents (
+    id TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    content BLOB NOT NULL
+);
+CREATE TABLE attachments (
+    attachment_id TEXT NOT NULL REFERENCES attachment_contents(id),
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    content_type TEXT NOT NULL,
+    file_name TEXT,
+    uploaded_at TEXT NOT NULL,
+    PRIMARY KEY (citizen_id, attachment_id)
+);
+CREATE TABLE applications (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL,
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    procedure_id TEXT NOT NULL,
+    procedure_name_json TEXT NOT NULL,
+    status TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    submitted_by_json TEXT,
+    submitted_at TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    processing_days INTEGER NOT NULL,
+    form_json TEXT NOT NULL,
+    attachments_json TEXT NOT NULL,
+    delivery_json TEXT NOT NULL,
+    fee INTEGER NOT NULL,
+    rating_json TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX applications_code ON applications(code);
+CREATE INDEX applications_citizen ON applications(citizen_id, submitted_at);
+CREATE INDEX applications_status ON applications(status);
+CREATE TABLE application_code_counters (
+    prefix TEXT PRIMARY KEY,
+    last INTEGER NOT NULL
+);
+CREATE TABLE timeline_entries (
+    application_id TEXT NOT NULL REFERENCES applications(id),
+    seq INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor_json TEXT NOT NULL,
+    note TEXT,
+    PRIMARY KEY (application_id, seq)
+);
+CREATE TABLE supplements (
+    id TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL REFERENCES applications(id),
+    supplement_json TEXT NOT NULL
+);
+CREATE INDEX supplements_application ON supplements(application_id);
+CREATE TABLE inbox_items (
+    id TEXT PRIMARY KEY,
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    item_json TEXT NOT NULL
+);
+CREATE TABLE change_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    citizen_id TEXT NOT NULL,
+    entity_kind TEXT NOT NULL,
+    entity_id TEXT NOT NULL
+);
+CREATE UNIQUE INDEX change_log_entity ON change_log(citizen_id, entity_kind, entity_id);
+CREATE INDEX change_log_citizen ON change_log(citizen_id, seq);
+CREATE TABLE idempotency_keys (
+    scope TEXT PRIMARY KEY,
+    request_hash TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+CREATE TABLE dev_messages (
+    id INTEGER PRIMARY KEY,
+    recipient TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    body TEXT NOT NULL,
+    sent_at TEXT NOT NULL
+);
+"#,
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations()
+            .validate()
+            .expect("the migrations apply cleanly to an empty database");
+    }
+}

@@ -1,0 +1,359 @@
+//! Storage behind traits, one per domain, so a PostgreSQL implementation can replace the
+//! SQLite one without touching handlers. Handlers hold an `Arc<dyn Store>`.
+//!
+//! The methods are blocking: callers run them on the blocking pool
+//! (`AppState::db`). Every state-changing method on applications takes the idempotency
+//! record to store in the same transaction, so a request either leaves both the change and
+//! its stored response, or neither.
+
+pub mod migrations;
+pub mod sqlite;
+
+use chrono::{DateTime, FixedOffset};
+use opendvc_api::{
+    Actor, Application, ApplicationStatus, AttachmentRef, Channel, Delivery, DevMessage, Document,
+    InboxItem, Profile, Rating, StaffKind, SubmittedBy, Supplement,
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+/// A storage failure: either the request is refused for a domain reason found inside the
+/// transaction, or the database failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Refused(ApiError),
+    #[error("database failure: {0}")]
+    Database(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError::Database(error.to_string())
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(error: serde_json::Error) -> Self {
+        StoreError::Database(format!("stored JSON: {error}"))
+    }
+}
+
+impl From<ApiError> for StoreError {
+    fn from(error: ApiError) -> Self {
+        StoreError::Refused(error)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Refused(error) => error,
+            StoreError::Database(cause) => ApiError::internal(cause),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A citizen as stored.
+#[derive(Debug, Clone)]
+pub struct CitizenRecord {
+    pub id: Uuid,
+    pub profile: Profile,
+}
+
+/// A staff member or officer as stored.
+#[derive(Debug, Clone)]
+pub struct StaffRecord {
+    pub code: String,
+    pub kind: StaffKind,
+    pub name: String,
+    pub organisation: String,
+    pub password_hash: String,
+}
+
+/// What a one-time code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtpPurpose {
+    SignIn,
+    Consent,
+}
+
+impl OtpPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OtpPurpose::SignIn => "sign_in",
+            OtpPurpose::Consent => "consent",
+        }
+    }
+}
+
+/// Outcome of checking a one-time code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtpCheck {
+    /// The code matched and is now used up.
+    Accepted,
+    /// Wrong, expired, used up, or too many wrong attempts.
+    Refused,
+}
+
+/// Who an access token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSubject {
+    Citizen { citizen_id: Uuid },
+    Staff { code: String },
+    Assisted { session_id: Uuid },
+}
+
+/// An access token as stored (by the hash of the token).
+#[derive(Debug, Clone)]
+pub struct AccessTokenRecord {
+    pub token_hash: String,
+    pub subject: TokenSubject,
+    pub expires_at: i64,
+}
+
+/// A refresh token as stored. Tokens of one sign-in form a family; reuse of a rotated token
+/// revokes the family.
+#[derive(Debug, Clone)]
+pub struct RefreshTokenRecord {
+    pub token_hash: String,
+    pub family_id: Uuid,
+    pub citizen_id: Uuid,
+    pub expires_at: i64,
+}
+
+/// Outcome of rotating a refresh token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    Rotated {
+        citizen_id: Uuid,
+    },
+    /// Unknown, expired, revoked, or already used (then the whole family is revoked).
+    Refused,
+}
+
+/// An assisted session as stored.
+#[derive(Debug, Clone)]
+pub struct AssistSessionRecord {
+    pub id: Uuid,
+    pub staff_code: String,
+    pub citizen_id: Uuid,
+    pub consent_method: String,
+    pub consent_reference: Option<String>,
+    pub venue_name: String,
+    pub venue_unit_code: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub ended_at: Option<i64>,
+}
+
+/// The stored answer to an idempotent request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub request_hash: String,
+    pub status: u16,
+    pub body: String,
+}
+
+/// The idempotency record to write with a change, in the same transaction.
+#[derive(Debug, Clone)]
+pub struct IdempotencyRecord {
+    /// Citizen, method, path and key, joined.
+    pub scope: String,
+    pub request_hash: String,
+    /// Status of the success response to store.
+    pub status: u16,
+    pub created_at: i64,
+}
+
+/// A new application, complete except for its code, which the store assigns.
+#[derive(Debug, Clone)]
+pub struct ApplicationDraft {
+    pub id: Uuid,
+    pub citizen_id: Uuid,
+    /// Local date the code's per-day sequence counts in.
+    pub code_prefix: String,
+    pub procedure_id: String,
+    pub procedure_name: opendvc_api::LocalizedText,
+    pub channel: Channel,
+    pub submitted_by: Option<SubmittedBy>,
+    pub submitted_at: DateTime<FixedOffset>,
+    pub due_at: DateTime<FixedOffset>,
+    pub processing_days: u32,
+    pub form: BTreeMap<String, String>,
+    pub attachments: Vec<AttachmentRef>,
+    pub delivery: Delivery,
+    pub fee: u64,
+    /// The first timeline entry (received).
+    pub first_entry_actor: Actor,
+    pub first_entry_note: Option<String>,
+}
+
+/// A change to an application, computed from its current state by domain logic.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationChange {
+    /// Timeline entries to append, in order: status, actor and note. The last one's status
+    /// becomes the application's status.
+    pub entries: Vec<(ApplicationStatus, Actor, Option<String>)>,
+    pub delivery: Option<Delivery>,
+    pub supplement: Option<Supplement>,
+    pub rating: Option<Rating>,
+    pub inbox: Vec<InboxItem>,
+}
+
+/// Domain logic deciding a change from the current application, run inside the transaction.
+pub type ChangeDecision =
+    Box<dyn FnOnce(&Application) -> Result<ApplicationChange, ApiError> + Send>;
+
+/// A page of the change log.
+#[derive(Debug, Clone, Default)]
+pub struct SyncPage {
+    pub last_seq: i64,
+    pub has_more: bool,
+    pub profile: Option<Profile>,
+    pub applications: Vec<Application>,
+    pub documents: Vec<Document>,
+    pub inbox: Vec<InboxItem>,
+}
+
+/// An uploaded file's bytes and its owner's metadata.
+#[derive(Debug, Clone)]
+pub struct NewUpload {
+    pub citizen_id: Uuid,
+    pub id: String,
+    pub content: Vec<u8>,
+    pub content_type: String,
+    pub file_name: Option<String>,
+    pub uploaded_at: DateTime<FixedOffset>,
+}
+
+/// Citizens, their profiles and documents.
+pub trait CitizenStore {
+    fn citizen_by_id_number(&self, id_number: &str) -> StoreResult<Option<CitizenRecord>>;
+    fn citizen(&self, id: Uuid) -> StoreResult<Option<CitizenRecord>>;
+    fn documents(&self, citizen_id: Uuid) -> StoreResult<Vec<Document>>;
+    /// Inserts the citizen with documents and inbox items unless the citizen exists.
+    /// Returns whether it was inserted.
+    fn seed_citizen(
+        &self,
+        citizen: &CitizenRecord,
+        documents: &[Document],
+        inbox: &[InboxItem],
+    ) -> StoreResult<bool>;
+}
+
+/// Staff, one-time codes, tokens and assisted sessions.
+pub trait AuthStore {
+    fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>>;
+    /// Inserts the staff member unless the code exists; returns whether it was inserted.
+    fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool>;
+    fn insert_otp(
+        &self,
+        purpose: OtpPurpose,
+        citizen_id: Uuid,
+        code_hash: &str,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// Checks the newest unused code of the citizen for `purpose`, counting wrong attempts.
+    fn check_otp(
+        &self,
+        purpose: OtpPurpose,
+        citizen_id: Uuid,
+        code_hash: &str,
+        now: i64,
+        max_attempts: u32,
+    ) -> StoreResult<OtpCheck>;
+    fn insert_access_token(&self, token: &AccessTokenRecord) -> StoreResult<()>;
+    fn access_token(&self, token_hash: &str) -> StoreResult<Option<AccessTokenRecord>>;
+    fn revoke_access_token(&self, token_hash: &str) -> StoreResult<()>;
+    fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> StoreResult<()>;
+    /// Uses `old_hash` once and stores `new` in its family.
+    fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        new_expires_at: i64,
+        now: i64,
+    ) -> StoreResult<RefreshOutcome>;
+    fn revoke_refresh_token(&self, token_hash: &str, citizen_id: Uuid) -> StoreResult<()>;
+    fn insert_assist_session(
+        &self,
+        session: &AssistSessionRecord,
+        token: &AccessTokenRecord,
+    ) -> StoreResult<()>;
+    fn assist_session(&self, id: Uuid) -> StoreResult<Option<AssistSessionRecord>>;
+    fn end_assist_session(&self, id: Uuid, now: i64) -> StoreResult<()>;
+}
+
+/// Uploaded files, content-addressed.
+pub trait AttachmentStore {
+    /// Stores the bytes (once) and the citizen's ownership; returns the citizen's attachment
+    /// and whether it was new for that citizen.
+    fn put_attachment(&self, upload: NewUpload) -> StoreResult<(opendvc_api::Attachment, bool)>;
+    /// Which of `ids` the citizen uploaded.
+    fn owned_attachments(&self, citizen_id: Uuid, ids: &[String]) -> StoreResult<Vec<String>>;
+}
+
+/// Applications, their timelines, idempotency records, the inbox and the change log.
+pub trait ApplicationStore {
+    fn stored_response(&self, scope: &str) -> StoreResult<Option<StoredResponse>>;
+    fn create_application(
+        &self,
+        draft: ApplicationDraft,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<Application>;
+    /// Applies the change `decide` computes from the current state, in one transaction.
+    /// `citizen_id` scopes the lookup (`None` for officers).
+    fn change_application(
+        &self,
+        citizen_id: Option<Uuid>,
+        id: Uuid,
+        decide: ChangeDecision,
+        now: DateTime<FixedOffset>,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<Application>;
+    fn application(&self, citizen_id: Option<Uuid>, id: Uuid) -> StoreResult<Option<Application>>;
+    fn application_by_code(&self, code: &str) -> StoreResult<Option<Application>>;
+    fn citizen_of_application(&self, id: Uuid) -> StoreResult<Option<Uuid>>;
+    fn applications(&self, citizen_id: Uuid) -> StoreResult<Vec<Application>>;
+    fn applications_by_status(
+        &self,
+        status: Option<ApplicationStatus>,
+    ) -> StoreResult<Vec<Application>>;
+    /// Inserts a demo application with its full timeline unless its id exists.
+    fn seed_application(
+        &self,
+        draft: ApplicationDraft,
+        history: Vec<(
+            ApplicationStatus,
+            DateTime<FixedOffset>,
+            Actor,
+            Option<String>,
+        )>,
+    ) -> StoreResult<bool>;
+    /// Entities of the citizen changed after `after`, at most `limit`, in their latest state.
+    fn sync_page(&self, citizen_id: Uuid, after: i64, limit: usize) -> StoreResult<SyncPage>;
+    /// Deletes idempotency records created before `before`; returns how many.
+    fn purge_idempotency(&self, before: i64) -> StoreResult<usize>;
+}
+
+/// The dev outbox of demo mode.
+pub trait OutboxStore {
+    fn record_message(&self, message: &DevMessage) -> StoreResult<()>;
+    fn messages(&self) -> StoreResult<Vec<DevMessage>>;
+}
+
+/// All storage the portal needs.
+pub trait Store:
+    CitizenStore + AuthStore + AttachmentStore + ApplicationStore + OutboxStore + Send + Sync
+{
+}
+
+impl<T> Store for T where
+    T: CitizenStore + AuthStore + AttachmentStore + ApplicationStore + OutboxStore + Send + Sync
+{
+}

@@ -1,0 +1,1449 @@
+//! The SQLite implementation of the store.
+//!
+//! One writer connection behind a mutex (SQLite admits one writer at a time anyway, and a
+//! single connection avoids busy retries) and a few reader connections, which WAL lets run
+//! beside the writer. `synchronous=NORMAL` in WAL mode keeps every committed transaction
+//! across a process crash; only a power cut can lose the last commits.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, FixedOffset};
+use opendvc_api::{
+    Actor, Application, ApplicationStatus, Attachment, DevMessage, Document, InboxItem, StaffKind,
+    Supplement, TimelineEntry,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use uuid::Uuid;
+
+use super::{
+    AccessTokenRecord, ApplicationChange, ApplicationDraft, ApplicationStore, AssistSessionRecord,
+    AttachmentStore, AuthStore, ChangeDecision, CitizenRecord, CitizenStore, IdempotencyRecord,
+    NewUpload, OtpCheck, OtpPurpose, OutboxStore, RefreshOutcome, RefreshTokenRecord, StaffRecord,
+    StoreError, StoreResult, StoredResponse, SyncPage, TokenSubject,
+};
+use crate::error::ApiError;
+use opendvc_api::ErrorCode;
+
+const READERS: usize = 4;
+
+/// The SQLite store: one file, WAL.
+#[derive(Debug)]
+pub struct SqliteStore {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+fn configure(connection: &Connection) -> rusqlite::Result<()> {
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    connection.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(())
+}
+
+fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding a connection cannot leave a transaction open (the transaction
+    // rolls back on drop), so a poisoned connection is still usable.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let mut writer = Connection::open(path)?;
+        configure(&writer)?;
+        super::migrations::migrations()
+            .to_latest(&mut writer)
+            .map_err(|error| StoreError::Database(format!("migration failed: {error}")))?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let reader = Connection::open(path)?;
+            configure(&reader)?;
+            readers.push(Mutex::new(reader));
+        }
+        Ok(SqliteStore {
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        for offset in 0..self.readers.len() {
+            let index = (start + offset) % self.readers.len();
+            if let Ok(guard) = self.readers[index].try_lock() {
+                return guard;
+            }
+        }
+        lock(&self.readers[start % self.readers.len()])
+    }
+
+    fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> StoreResult<T>) -> StoreResult<T> {
+        let mut connection = lock(&self.writer);
+        let transaction = connection.transaction()?;
+        let value = work(&transaction)?;
+        transaction.commit()?;
+        Ok(value)
+    }
+}
+
+fn parse_uuid(text: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(text).map_err(|error| StoreError::Database(format!("stored uuid: {error}")))
+}
+
+fn parse_time(text: &str) -> StoreResult<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text)
+        .map_err(|error| StoreError::Database(format!("stored time: {error}")))
+}
+
+fn parse_status(text: &str) -> StoreResult<ApplicationStatus> {
+    ApplicationStatus::parse(text)
+        .ok_or_else(|| StoreError::Database(format!("stored status {text}")))
+}
+
+fn staff_kind_str(kind: StaffKind) -> &'static str {
+    match kind {
+        StaffKind::Agent => "agent",
+        StaffKind::Volunteer => "volunteer",
+        StaffKind::Officer => "officer",
+    }
+}
+
+fn parse_staff_kind(text: &str) -> StoreResult<StaffKind> {
+    match text {
+        "agent" => Ok(StaffKind::Agent),
+        "volunteer" => Ok(StaffKind::Volunteer),
+        "officer" => Ok(StaffKind::Officer),
+        other => Err(StoreError::Database(format!("stored staff kind {other}"))),
+    }
+}
+
+/// Records that an entity of the citizen changed: it moves to the end of the change log.
+fn touch(tx: &Connection, citizen_id: Uuid, kind: &str, entity_id: &str) -> StoreResult<()> {
+    tx.execute(
+        "DELETE FROM change_log WHERE citizen_id = ?1 AND entity_kind = ?2 AND entity_id = ?3",
+        params![citizen_id.to_string(), kind, entity_id],
+    )?;
+    tx.execute(
+        "INSERT INTO change_log (citizen_id, entity_kind, entity_id) VALUES (?1, ?2, ?3)",
+        params![citizen_id.to_string(), kind, entity_id],
+    )?;
+    Ok(())
+}
+
+fn insert_inbox(tx: &Connection, citizen_id: Uuid, item: &InboxItem) -> StoreResult<()> {
+    let inserted = tx.execute(
+        "INSERT OR IGNORE INTO inbox_items (id, citizen_id, item_json) VALUES (?1, ?2, ?3)",
+        params![
+            item.id.to_string(),
+            citizen_id.to_string(),
+            serde_json::to_string(item)?
+        ],
+    )?;
+    if inserted > 0 {
+        touch(tx, citizen_id, "inbox", &item.id.to_string())?;
+    }
+    Ok(())
+}
+
+fn load_citizen(
+    conn: &Connection,
+    column: &str,
+    value: &str,
+) -> StoreResult<Option<CitizenRecord>> {
+    let sql = format!("SELECT id, profile_json FROM citizens WHERE {column} = ?1");
+    let row = conn
+        .query_row(&sql, params![value], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })
+        .optional()?;
+    match row {
+        None => Ok(None),
+        Some((id, profile)) => Ok(Some(CitizenRecord {
+            id: parse_uuid(&id)?,
+            profile: serde_json::from_str(&profile)?,
+        })),
+    }
+}
+
+fn load_application(
+    conn: &Connection,
+    citizen_id: Option<Uuid>,
+    id: Uuid,
+) -> StoreResult<Option<Application>> {
+    let row = conn
+        .query_row(
+            "SELECT code, citizen_id, procedure_id, procedure_name_json, status, channel,
+                    submitted_by_json, submitted_at, due_at, processing_days, form_json,
+                    attachments_json, delivery_json, fee, rating_json, updated_at
+             FROM applications WHERE id = ?1",
+            params![id.to_string()],
+            |row| {
+                Ok((
+                    (
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                        row.get::<_, String>(5)?,
+                        row.get::<_, Option<String>>(6)?,
+                        row.get::<_, String>(7)?,
+                    ),
+                    (
+                        row.get::<_, String>(8)?,
+                        row.get::<_, i64>(9)?,
+                        row.get::<_, String>(10)?,
+                        row.get::<_, String>(11)?,
+                        row.get::<_, String>(12)?,
+                        row.get::<_, i64>(13)?,
+                        row.get::<_, Option<String>>(14)?,
+                        row.get::<_, String>(15)?,
+                    ),
+                ))
+            },
+        )
+        .optional()?;
+    let Some((
+        (code, owner, procedure_id, procedure_name, status, channel, submitted_by, submitted_at),
+        (due_at, processing_days, form, attachments, delivery, fee, rating, updated_at),
+    )) = row
+    else {
+        return Ok(None);
+    };
+    if let Some(citizen_id) = citizen_id
+        && parse_uuid(&owner)? != citizen_id
+    {
+        return Ok(None);
+    }
+    let mut statement = conn.prepare_cached(
+        "SELECT seq, status, at, actor_json, note FROM timeline_entries
+         WHERE application_id = ?1 ORDER BY seq",
+    )?;
+    let timeline = statement
+        .query_map(params![id.to_string()], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, Option<String>>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|(seq, status, at, actor, note)| {
+            Ok(TimelineEntry {
+                seq: u32::try_from(seq).map_err(|e| StoreError::Database(e.to_string()))?,
+                status: parse_status(&status)?,
+                at: parse_time(&at)?,
+                actor: serde_json::from_str::<Actor>(&actor)?,
+                note,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    let mut statement = conn.prepare_cached(
+        "SELECT supplement_json FROM supplements WHERE application_id = ?1 ORDER BY rowid",
+    )?;
+    let supplements = statement
+        .query_map(params![id.to_string()], |row| row.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?
+        .iter()
+        .map(|json| serde_json::from_str::<Supplement>(json).map_err(StoreError::from))
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Some(Application {
+        id,
+        code,
+        procedure_id,
+        procedure_name: serde_json::from_str(&procedure_name)?,
+        status: parse_status(&status)?,
+        channel: serde_json::from_value(serde_json::Value::String(channel))?,
+        submitted_by: submitted_by
+            .map(|json| serde_json::from_str(&json))
+            .transpose()?,
+        submitted_at: parse_time(&submitted_at)?,
+        due_at: parse_time(&due_at)?,
+        processing_days: u32::try_from(processing_days)
+            .map_err(|e| StoreError::Database(e.to_string()))?,
+        form: serde_json::from_str(&form)?,
+        attachments: serde_json::from_str(&attachments)?,
+        delivery: serde_json::from_str(&delivery)?,
+        fee: u64::try_from(fee).map_err(|e| StoreError::Database(e.to_string()))?,
+        timeline,
+        supplements,
+        rating: rating.map(|json| serde_json::from_str(&json)).transpose()?,
+        updated_at: parse_time(&updated_at)?,
+    }))
+}
+
+fn channel_str(channel: opendvc_api::Channel) -> &'static str {
+    match channel {
+        opendvc_api::Channel::Online => "online",
+        opendvc_api::Channel::Assisted => "assisted",
+    }
+}
+
+fn insert_timeline_entry(
+    tx: &Connection,
+    application_id: Uuid,
+    status: ApplicationStatus,
+    at: DateTime<FixedOffset>,
+    actor: &Actor,
+    note: Option<&str>,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO timeline_entries (application_id, seq, status, at, actor_json, note)
+         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM timeline_entries
+                      WHERE application_id = ?1), ?2, ?3, ?4, ?5)",
+        params![
+            application_id.to_string(),
+            status.as_str(),
+            at.to_rfc3339(),
+            serde_json::to_string(actor)?,
+            note
+        ],
+    )?;
+    Ok(())
+}
+
+/// Inserts the application row and its first timeline entry; assigns and returns the code.
+fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<String> {
+    let sequence: i64 = tx.query_row(
+        "INSERT INTO application_code_counters (prefix, last) VALUES (?1, 1)
+         ON CONFLICT(prefix) DO UPDATE SET last = last + 1 RETURNING last",
+        params![draft.code_prefix],
+        |row| row.get(0),
+    )?;
+    let code = format!("{}-{sequence:04}", draft.code_prefix);
+    tx.execute(
+        "INSERT INTO applications (id, code, citizen_id, procedure_id, procedure_name_json,
+            status, channel, submitted_by_json, submitted_at, due_at, processing_days, form_json,
+            attachments_json, delivery_json, fee, rating_json, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, ?8)",
+        params![
+            draft.id.to_string(),
+            code,
+            draft.citizen_id.to_string(),
+            draft.procedure_id,
+            serde_json::to_string(&draft.procedure_name)?,
+            channel_str(draft.channel),
+            draft.submitted_by.as_ref().map(serde_json::to_string).transpose()?,
+            draft.submitted_at.to_rfc3339(),
+            draft.due_at.to_rfc3339(),
+            i64::from(draft.processing_days),
+            serde_json::to_string(&draft.form)?,
+            serde_json::to_string(&draft.attachments)?,
+            serde_json::to_string(&draft.delivery)?,
+            i64::try_from(draft.fee).map_err(|e| StoreError::Database(e.to_string()))?,
+        ],
+    )?;
+    insert_timeline_entry(
+        tx,
+        draft.id,
+        ApplicationStatus::Received,
+        draft.submitted_at,
+        &draft.first_entry_actor,
+        draft.first_entry_note.as_deref(),
+    )?;
+    touch(tx, draft.citizen_id, "application", &draft.id.to_string())?;
+    Ok(code)
+}
+
+/// The application a draft became, as `load_application` would read it back. Building it
+/// here keeps three reads out of the writer's critical section.
+fn created_application(draft: ApplicationDraft, code: String) -> Application {
+    Application {
+        id: draft.id,
+        code,
+        procedure_id: draft.procedure_id,
+        procedure_name: draft.procedure_name,
+        status: ApplicationStatus::Received,
+        channel: draft.channel,
+        submitted_by: draft.submitted_by,
+        submitted_at: draft.submitted_at,
+        due_at: draft.due_at,
+        processing_days: draft.processing_days,
+        form: draft.form,
+        attachments: draft.attachments,
+        delivery: draft.delivery,
+        fee: draft.fee,
+        timeline: vec![TimelineEntry {
+            seq: 1,
+            status: ApplicationStatus::Received,
+            at: draft.submitted_at,
+            actor: draft.first_entry_actor,
+            note: draft.first_entry_note,
+        }],
+        supplements: Vec::new(),
+        rating: None,
+        updated_at: draft.submitted_at,
+    }
+}
+
+fn store_response(
+    tx: &Connection,
+    idempotency: Option<IdempotencyRecord>,
+    application: &Application,
+) -> StoreResult<()> {
+    if let Some(record) = idempotency {
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO idempotency_keys (scope, request_hash, status, body, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                record.scope,
+                record.request_hash,
+                record.status,
+                serde_json::to_string(application)?,
+                record.created_at
+            ],
+        )?;
+        if inserted == 0 {
+            // Another request with this key committed first; ours must not take effect.
+            return Err(StoreError::Refused(ApiError::new(
+                ErrorCode::IdempotencyInFlight,
+                "A request with this Idempotency-Key was processed meanwhile; resend to get its answer.",
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl CitizenStore for SqliteStore {
+    fn citizen_by_id_number(&self, id_number: &str) -> StoreResult<Option<CitizenRecord>> {
+        load_citizen(&self.reader(), "id_number", id_number)
+    }
+
+    fn citizen(&self, id: Uuid) -> StoreResult<Option<CitizenRecord>> {
+        load_citizen(&self.reader(), "id", &id.to_string())
+    }
+
+    fn documents(&self, citizen_id: Uuid) -> StoreResult<Vec<Document>> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT document_json FROM documents WHERE citizen_id = ?1 ORDER BY id",
+        )?;
+        let rows = statement
+            .query_map(params![citizen_id.to_string()], |row| {
+                row.get::<_, String>(0)
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.iter()
+            .map(|json| serde_json::from_str(json).map_err(StoreError::from))
+            .collect()
+    }
+
+    fn seed_citizen(
+        &self,
+        citizen: &CitizenRecord,
+        documents: &[Document],
+        inbox: &[InboxItem],
+    ) -> StoreResult<bool> {
+        self.write(|tx| {
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO citizens (id, id_number, profile_json) VALUES (?1, ?2, ?3)",
+                params![
+                    citizen.id.to_string(),
+                    citizen.profile.id_number,
+                    serde_json::to_string(&citizen.profile)?
+                ],
+            )?;
+            if inserted == 0 {
+                return Ok(false);
+            }
+            touch(tx, citizen.id, "profile", &citizen.id.to_string())?;
+            for document in documents {
+                tx.execute(
+                    "INSERT OR IGNORE INTO documents (id, citizen_id, document_json)
+                     VALUES (?1, ?2, ?3)",
+                    params![
+                        document.id.to_string(),
+                        citizen.id.to_string(),
+                        serde_json::to_string(document)?
+                    ],
+                )?;
+                touch(tx, citizen.id, "document", &document.id.to_string())?;
+            }
+            for item in inbox {
+                insert_inbox(tx, citizen.id, item)?;
+            }
+            Ok(true)
+        })
+    }
+}
+
+impl AuthStore for SqliteStore {
+    fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>> {
+        let conn = self.reader();
+        let row = conn
+            .query_row(
+                "SELECT code, kind, name, organisation, password_hash FROM staff WHERE code = ?1",
+                params![code],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(code, kind, name, organisation, password_hash)| {
+            Ok(StaffRecord {
+                code,
+                kind: parse_staff_kind(&kind)?,
+                name,
+                organisation,
+                password_hash,
+            })
+        })
+        .transpose()
+    }
+
+    fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool> {
+        self.write(|tx| {
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO staff (code, kind, name, organisation, password_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    staff.code,
+                    staff_kind_str(staff.kind),
+                    staff.name,
+                    staff.organisation,
+                    staff.password_hash
+                ],
+            )?;
+            Ok(inserted > 0)
+        })
+    }
+
+    fn insert_otp(
+        &self,
+        purpose: OtpPurpose,
+        citizen_id: Uuid,
+        code_hash: &str,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO otp_codes (purpose, citizen_id, code_hash, expires_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    purpose.as_str(),
+                    citizen_id.to_string(),
+                    code_hash,
+                    expires_at
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn check_otp(
+        &self,
+        purpose: OtpPurpose,
+        citizen_id: Uuid,
+        code_hash: &str,
+        now: i64,
+        max_attempts: u32,
+    ) -> StoreResult<OtpCheck> {
+        self.write(|tx| {
+            let newest = tx
+                .query_row(
+                    "SELECT id, code_hash, expires_at, attempts, used FROM otp_codes
+                     WHERE citizen_id = ?1 AND purpose = ?2 ORDER BY id DESC LIMIT 1",
+                    params![citizen_id.to_string(), purpose.as_str()],
+                    |row| {
+                        Ok((
+                            row.get::<_, i64>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, i64>(2)?,
+                            row.get::<_, i64>(3)?,
+                            row.get::<_, bool>(4)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((id, stored_hash, expires_at, attempts, used)) = newest else {
+                return Ok(OtpCheck::Refused);
+            };
+            if used || expires_at <= now || attempts >= i64::from(max_attempts) {
+                return Ok(OtpCheck::Refused);
+            }
+            if stored_hash == code_hash {
+                tx.execute("UPDATE otp_codes SET used = 1 WHERE id = ?1", params![id])?;
+                Ok(OtpCheck::Accepted)
+            } else {
+                tx.execute(
+                    "UPDATE otp_codes SET attempts = attempts + 1 WHERE id = ?1",
+                    params![id],
+                )?;
+                Ok(OtpCheck::Refused)
+            }
+        })
+    }
+
+    fn insert_access_token(&self, token: &AccessTokenRecord) -> StoreResult<()> {
+        self.write(|tx| insert_access_token(tx, token))
+    }
+
+    fn access_token(&self, token_hash: &str) -> StoreResult<Option<AccessTokenRecord>> {
+        let conn = self.reader();
+        let row = conn
+            .query_row(
+                "SELECT subject_kind, subject_id, expires_at FROM access_tokens
+                 WHERE token_hash = ?1 AND revoked = 0",
+                params![token_hash],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, i64>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((kind, subject_id, expires_at)) = row else {
+            return Ok(None);
+        };
+        let subject = match kind.as_str() {
+            "citizen" => TokenSubject::Citizen {
+                citizen_id: parse_uuid(&subject_id)?,
+            },
+            "staff" => TokenSubject::Staff { code: subject_id },
+            "assisted" => TokenSubject::Assisted {
+                session_id: parse_uuid(&subject_id)?,
+            },
+            other => return Err(StoreError::Database(format!("stored token kind {other}"))),
+        };
+        Ok(Some(AccessTokenRecord {
+            token_hash: token_hash.to_owned(),
+            subject,
+            expires_at,
+        }))
+    }
+
+    fn revoke_access_token(&self, token_hash: &str) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE access_tokens SET revoked = 1 WHERE token_hash = ?1",
+                params![token_hash],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO refresh_tokens (token_hash, family_id, citizen_id, expires_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    token.token_hash,
+                    token.family_id.to_string(),
+                    token.citizen_id.to_string(),
+                    token.expires_at
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        new_expires_at: i64,
+        now: i64,
+    ) -> StoreResult<RefreshOutcome> {
+        // The reuse verdict must survive the transaction, so the family revocation commits
+        // even though the answer is a refusal.
+        self.write(|tx| {
+            let row = tx
+                .query_row(
+                    "SELECT family_id, citizen_id, expires_at, used, revoked FROM refresh_tokens
+                     WHERE token_hash = ?1",
+                    params![old_hash],
+                    |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, i64>(2)?,
+                            row.get::<_, bool>(3)?,
+                            row.get::<_, bool>(4)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((family_id, citizen_id, expires_at, used, revoked)) = row else {
+                return Ok(RefreshOutcome::Refused);
+            };
+            if used {
+                tx.execute(
+                    "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?1",
+                    params![family_id],
+                )?;
+                return Ok(RefreshOutcome::Refused);
+            }
+            if revoked || expires_at <= now {
+                return Ok(RefreshOutcome::Refused);
+            }
+            tx.execute(
+                "UPDATE refresh_tokens SET used = 1 WHERE token_hash = ?1",
+                params![old_hash],
+            )?;
+            tx.execute(
+                "INSERT INTO refresh_tokens (token_hash, family_id, citizen_id, expires_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![new_hash, family_id, citizen_id, new_expires_at],
+            )?;
+            Ok(RefreshOutcome::Rotated {
+                citizen_id: parse_uuid(&citizen_id)?,
+            })
+        })
+    }
+
+    fn revoke_refresh_token(&self, token_hash: &str, citizen_id: Uuid) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE refresh_tokens SET revoked = 1
+                 WHERE family_id = (SELECT family_id FROM refresh_tokens
+                                    WHERE token_hash = ?1 AND citizen_id = ?2)",
+                params![token_hash, citizen_id.to_string()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn insert_assist_session(
+        &self,
+        session: &AssistSessionRecord,
+        token: &AccessTokenRecord,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO assist_sessions (id, staff_code, citizen_id, consent_method,
+                    consent_reference, venue_name, venue_unit_code, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    session.id.to_string(),
+                    session.staff_code,
+                    session.citizen_id.to_string(),
+                    session.consent_method,
+                    session.consent_reference,
+                    session.venue_name,
+                    session.venue_unit_code,
+                    session.created_at,
+                    session.expires_at
+                ],
+            )?;
+            insert_access_token(tx, token)
+        })
+    }
+
+    fn assist_session(&self, id: Uuid) -> StoreResult<Option<AssistSessionRecord>> {
+        let conn = self.reader();
+        let row = conn
+            .query_row(
+                "SELECT staff_code, citizen_id, consent_method, consent_reference, venue_name,
+                        venue_unit_code, created_at, expires_at, ended_at
+                 FROM assist_sessions WHERE id = ?1",
+                params![id.to_string()],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, Option<String>>(3)?,
+                        row.get::<_, String>(4)?,
+                        row.get::<_, Option<String>>(5)?,
+                        row.get::<_, i64>(6)?,
+                        row.get::<_, i64>(7)?,
+                        row.get::<_, Option<i64>>(8)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(
+            |(
+                staff_code,
+                citizen_id,
+                consent_method,
+                consent_reference,
+                venue_name,
+                venue_unit_code,
+                created_at,
+                expires_at,
+                ended_at,
+            )| {
+                Ok(AssistSessionRecord {
+                    id,
+                    staff_code,
+                    citizen_id: parse_uuid(&citizen_id)?,
+                    consent_method,
+                    consent_reference,
+                    venue_name,
+                    venue_unit_code,
+                    created_at,
+                    expires_at,
+                    ended_at,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    fn end_assist_session(&self, id: Uuid, now: i64) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE assist_sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL",
+                params![id.to_string(), now],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+fn insert_access_token(tx: &Connection, token: &AccessTokenRecord) -> StoreResult<()> {
+    let (kind, subject_id) = match &token.subject {
+        TokenSubject::Citizen { citizen_id } => ("citizen", citizen_id.to_string()),
+        TokenSubject::Staff { code } => ("staff", code.clone()),
+        TokenSubject::Assisted { session_id } => ("assisted", session_id.to_string()),
+    };
+    tx.execute(
+        "INSERT INTO access_tokens (token_hash, subject_kind, subject_id, expires_at)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![token.token_hash, kind, subject_id, token.expires_at],
+    )?;
+    Ok(())
+}
+
+impl AttachmentStore for SqliteStore {
+    fn put_attachment(&self, upload: NewUpload) -> StoreResult<(Attachment, bool)> {
+        self.write(|tx| {
+            let size = i64::try_from(upload.content.len())
+                .map_err(|e| StoreError::Database(e.to_string()))?;
+            tx.execute(
+                "INSERT OR IGNORE INTO attachment_contents (id, size, content) VALUES (?1, ?2, ?3)",
+                params![upload.id, size, upload.content],
+            )?;
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO attachments (attachment_id, citizen_id, content_type,
+                    file_name, uploaded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    upload.id,
+                    upload.citizen_id.to_string(),
+                    upload.content_type,
+                    upload.file_name,
+                    upload.uploaded_at.to_rfc3339()
+                ],
+            )?;
+            let (content_type, file_name, uploaded_at) = tx.query_row(
+                "SELECT content_type, file_name, uploaded_at FROM attachments
+                 WHERE citizen_id = ?1 AND attachment_id = ?2",
+                params![upload.citizen_id.to_string(), upload.id],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, Option<String>>(1)?,
+                        row.get::<_, String>(2)?,
+                    ))
+                },
+            )?;
+            Ok((
+                Attachment {
+                    id: upload.id.clone(),
+                    size: upload.content.len() as u64,
+                    content_type,
+                    file_name,
+                    uploaded_at: parse_time(&uploaded_at)?,
+                },
+                inserted > 0,
+            ))
+        })
+    }
+
+    fn owned_attachments(&self, citizen_id: Uuid, ids: &[String]) -> StoreResult<Vec<String>> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT 1 FROM attachments WHERE citizen_id = ?1 AND attachment_id = ?2",
+        )?;
+        let mut owned = Vec::new();
+        for id in ids {
+            if statement.exists(params![citizen_id.to_string(), id])? {
+                owned.push(id.clone());
+            }
+        }
+        Ok(owned)
+    }
+}
+
+fn apply_change(
+    tx: &Connection,
+    citizen_id: Uuid,
+    current: &Application,
+    change: &ApplicationChange,
+    now: DateTime<FixedOffset>,
+) -> StoreResult<()> {
+    let id = current.id.to_string();
+    for (status, actor, note) in &change.entries {
+        insert_timeline_entry(tx, current.id, *status, now, actor, note.as_deref())?;
+        tx.execute(
+            "UPDATE applications SET status = ?2 WHERE id = ?1",
+            params![id, status.as_str()],
+        )?;
+    }
+    if let Some(delivery) = &change.delivery {
+        tx.execute(
+            "UPDATE applications SET delivery_json = ?2 WHERE id = ?1",
+            params![id, serde_json::to_string(delivery)?],
+        )?;
+    }
+    if let Some(supplement) = &change.supplement {
+        tx.execute(
+            "INSERT INTO supplements (id, application_id, supplement_json) VALUES (?1, ?2, ?3)",
+            params![
+                supplement.id.to_string(),
+                id,
+                serde_json::to_string(supplement)?
+            ],
+        )?;
+    }
+    if let Some(rating) = &change.rating {
+        tx.execute(
+            "UPDATE applications SET rating_json = ?2 WHERE id = ?1",
+            params![id, serde_json::to_string(rating)?],
+        )?;
+    }
+    for item in &change.inbox {
+        insert_inbox(tx, citizen_id, item)?;
+    }
+    tx.execute(
+        "UPDATE applications SET updated_at = ?2 WHERE id = ?1",
+        params![id, now.to_rfc3339()],
+    )?;
+    touch(tx, citizen_id, "application", &id)?;
+    Ok(())
+}
+
+fn owner_of(conn: &Connection, id: Uuid) -> StoreResult<Option<Uuid>> {
+    conn.query_row(
+        "SELECT citizen_id FROM applications WHERE id = ?1",
+        params![id.to_string()],
+        |row| row.get::<_, String>(0),
+    )
+    .optional()?
+    .map(|text| parse_uuid(&text))
+    .transpose()
+}
+
+fn application_ids(conn: &Connection, sql: &str, param: &str) -> StoreResult<Vec<Uuid>> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let ids = statement
+        .query_map(params![param], |row| row.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    ids.iter().map(|id| parse_uuid(id)).collect()
+}
+
+impl ApplicationStore for SqliteStore {
+    fn stored_response(&self, scope: &str) -> StoreResult<Option<StoredResponse>> {
+        let conn = self.reader();
+        Ok(conn
+            .query_row(
+                "SELECT request_hash, status, body FROM idempotency_keys WHERE scope = ?1",
+                params![scope],
+                |row| {
+                    Ok(StoredResponse {
+                        request_hash: row.get(0)?,
+                        status: row.get(1)?,
+                        body: row.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn create_application(
+        &self,
+        draft: ApplicationDraft,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<Application> {
+        self.write(|tx| {
+            let code = insert_application(tx, &draft)?;
+            let application = created_application(draft, code);
+            store_response(tx, idempotency, &application)?;
+            Ok(application)
+        })
+    }
+
+    fn change_application(
+        &self,
+        citizen_id: Option<Uuid>,
+        id: Uuid,
+        decide: ChangeDecision,
+        now: DateTime<FixedOffset>,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<Application> {
+        self.write(|tx| {
+            let current = load_application(tx, citizen_id, id)?
+                .ok_or_else(|| StoreError::Refused(ApiError::not_found("No such application.")))?;
+            let owner = owner_of(tx, id)?
+                .ok_or_else(|| StoreError::Refused(ApiError::not_found("No such application.")))?;
+            let change = decide(&current)?;
+            apply_change(tx, owner, &current, &change, now)?;
+            let application = load_application(tx, None, id)?
+                .ok_or_else(|| StoreError::Database("changed application vanished".into()))?;
+            store_response(tx, idempotency, &application)?;
+            Ok(application)
+        })
+    }
+
+    fn application(&self, citizen_id: Option<Uuid>, id: Uuid) -> StoreResult<Option<Application>> {
+        load_application(&self.reader(), citizen_id, id)
+    }
+
+    fn application_by_code(&self, code: &str) -> StoreResult<Option<Application>> {
+        let conn = self.reader();
+        let id = conn
+            .query_row(
+                "SELECT id FROM applications WHERE code = ?1",
+                params![code],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()?;
+        match id {
+            None => Ok(None),
+            Some(id) => load_application(&conn, None, parse_uuid(&id)?),
+        }
+    }
+
+    fn citizen_of_application(&self, id: Uuid) -> StoreResult<Option<Uuid>> {
+        owner_of(&self.reader(), id)
+    }
+
+    fn applications(&self, citizen_id: Uuid) -> StoreResult<Vec<Application>> {
+        let conn = self.reader();
+        let ids = application_ids(
+            &conn,
+            "SELECT id FROM applications WHERE citizen_id = ?1 ORDER BY submitted_at DESC, code DESC",
+            &citizen_id.to_string(),
+        )?;
+        ids.into_iter()
+            .filter_map(|id| load_application(&conn, None, id).transpose())
+            .collect()
+    }
+
+    fn applications_by_status(
+        &self,
+        status: Option<ApplicationStatus>,
+    ) -> StoreResult<Vec<Application>> {
+        let conn = self.reader();
+        let ids = match status {
+            Some(status) => application_ids(
+                &conn,
+                "SELECT id FROM applications WHERE status = ?1 ORDER BY submitted_at, code",
+                status.as_str(),
+            )?,
+            None => application_ids(
+                &conn,
+                "SELECT id FROM applications WHERE ?1 = ?1 ORDER BY submitted_at, code",
+                "",
+            )?,
+        };
+        ids.into_iter()
+            .filter_map(|id| load_application(&conn, None, id).transpose())
+            .collect()
+    }
+
+    fn seed_application(
+        &self,
+        draft: ApplicationDraft,
+        history: Vec<(
+            ApplicationStatus,
+            DateTime<FixedOffset>,
+            Actor,
+            Option<String>,
+        )>,
+    ) -> StoreResult<bool> {
+        self.write(|tx| {
+            if owner_of(tx, draft.id)?.is_some() {
+                return Ok(false);
+            }
+            insert_application(tx, &draft)?;
+            let mut last = draft.submitted_at;
+            for (status, at, actor, note) in &history {
+                insert_timeline_entry(tx, draft.id, *status, *at, actor, note.as_deref())?;
+                tx.execute(
+                    "UPDATE applications SET status = ?2 WHERE id = ?1",
+                    params![draft.id.to_string(), status.as_str()],
+                )?;
+                last = *at;
+            }
+            tx.execute(
+                "UPDATE applications SET updated_at = ?2 WHERE id = ?1",
+                params![draft.id.to_string(), last.to_rfc3339()],
+            )?;
+            Ok(true)
+        })
+    }
+
+    fn sync_page(&self, citizen_id: Uuid, after: i64, limit: usize) -> StoreResult<SyncPage> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT seq, entity_kind, entity_id FROM change_log
+             WHERE citizen_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let fetch = i64::try_from(limit + 1).map_err(|e| StoreError::Database(e.to_string()))?;
+        let mut rows = statement
+            .query_map(params![citizen_id.to_string(), after, fetch], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut page = SyncPage {
+            last_seq: after,
+            has_more: rows.len() > limit,
+            ..SyncPage::default()
+        };
+        rows.truncate(limit);
+        for (seq, kind, entity_id) in rows {
+            page.last_seq = seq;
+            match kind.as_str() {
+                "profile" => {
+                    page.profile =
+                        load_citizen(&conn, "id", &citizen_id.to_string())?.map(|c| c.profile);
+                }
+                "application" => {
+                    if let Some(application) =
+                        load_application(&conn, Some(citizen_id), parse_uuid(&entity_id)?)?
+                    {
+                        page.applications.push(application);
+                    }
+                }
+                "document" => {
+                    let json = conn
+                        .query_row(
+                            "SELECT document_json FROM documents WHERE id = ?1",
+                            params![entity_id],
+                            |row| row.get::<_, String>(0),
+                        )
+                        .optional()?;
+                    if let Some(json) = json {
+                        page.documents.push(serde_json::from_str(&json)?);
+                    }
+                }
+                "inbox" => {
+                    let json = conn
+                        .query_row(
+                            "SELECT item_json FROM inbox_items WHERE id = ?1",
+                            params![entity_id],
+                            |row| row.get::<_, String>(0),
+                        )
+                        .optional()?;
+                    if let Some(json) = json {
+                        page.inbox.push(serde_json::from_str(&json)?);
+                    }
+                }
+                other => return Err(StoreError::Database(format!("change log kind {other}"))),
+            }
+        }
+        Ok(page)
+    }
+
+    fn purge_idempotency(&self, before: i64) -> StoreResult<usize> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM idempotency_keys WHERE created_at < ?1",
+                params![before],
+            )?)
+        })
+    }
+}
+
+impl OutboxStore for SqliteStore {
+    fn record_message(&self, message: &DevMessage) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO dev_messages (recipient, channel, body, sent_at) VALUES (?1, ?2, ?3, ?4)",
+                params![message.to, message.channel, message.body, message.sent_at.to_rfc3339()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn messages(&self) -> StoreResult<Vec<DevMessage>> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT recipient, channel, body, sent_at FROM dev_messages ORDER BY id",
+        )?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(to, channel, body, sent_at)| {
+                Ok(DevMessage {
+                    to,
+                    channel,
+                    body,
+                    sent_at: parse_time(&sent_at)?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{otp_hash, token_hash};
+
+    struct Scratch {
+        dir: std::path::PathBuf,
+        store: SqliteStore,
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    fn scratch() -> Scratch {
+        let dir = std::env::temp_dir().join(format!("opendvc-store-{}", Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let store = SqliteStore::open(&dir.join("portal.db")).expect("store opens");
+        Scratch { dir, store }
+    }
+
+    fn citizen(store: &SqliteStore) -> Uuid {
+        let id = Uuid::now_v7();
+        let profile: opendvc_api::Profile = serde_json::from_value(serde_json::json!({
+            "idNumber": "048090009999", "fullName": "Test Citizen", "birthDate": "1990-01-01",
+            "gender": "other", "phone": "+84905009999", "language": "vi",
+            "address": {"provinceCode": "48", "unitCode": "20194", "street": "1 Test"},
+            "updatedAt": "2026-11-29T09:00:00+07:00"
+        }))
+        .expect("profile parses");
+        store
+            .seed_citizen(&CitizenRecord { id, profile }, &[], &[])
+            .expect("citizen inserted");
+        id
+    }
+
+    #[test]
+    fn a_created_application_reads_back_exactly_as_answered() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let citizen_id = citizen(store);
+        let at = DateTime::parse_from_rfc3339("2026-11-27T10:15:30.123456789+07:00").expect("time");
+        let draft: ApplicationDraft = ApplicationDraft {
+            id: Uuid::now_v7(),
+            citizen_id,
+            code_prefix: "000.00.48.H17-261127".into(),
+            procedure_id: "id-card-renewal".into(),
+            procedure_name: opendvc_api::LocalizedText {
+                vi: "Cấp đổi thẻ căn cước".into(),
+                en: "ID card renewal".into(),
+                id: None,
+            },
+            channel: opendvc_api::Channel::Assisted,
+            submitted_by: Some(opendvc_api::SubmittedBy {
+                staff_code: "BD-HC-001".into(),
+                staff_kind: StaffKind::Agent,
+                venue: "Bưu điện Hải Châu".into(),
+            }),
+            submitted_at: at,
+            due_at: at,
+            processing_days: 4,
+            form: [("fullName".to_owned(), "Nguyễn Thị Lan".to_owned())].into(),
+            attachments: Vec::new(),
+            delivery: serde_json::from_value(serde_json::json!({
+                "method": "counter", "fee": 0, "subsidy": 0, "payable": 0
+            }))
+            .expect("delivery parses"),
+            fee: 50_000,
+            first_entry_actor: Actor {
+                kind: opendvc_api::ActorKind::Staff,
+                name: "Phạm Thu Hà".into(),
+                code: Some("BD-HC-001".into()),
+                venue: Some("Bưu điện Hải Châu".into()),
+            },
+            first_entry_note: None,
+        };
+        let answered = store.create_application(draft, None).expect("created");
+        let stored = store
+            .application(Some(citizen_id), answered.id)
+            .expect("read")
+            .expect("found");
+        assert_eq!(
+            answered, stored,
+            "the answer equals what a later read returns"
+        );
+        assert_eq!(
+            answered.code, "000.00.48.H17-261127-0001",
+            "first of the day"
+        );
+    }
+
+    #[test]
+    fn a_one_time_code_dies_after_five_wrong_attempts() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        store
+            .insert_otp(OtpPurpose::SignIn, id, &otp_hash(id, "123456"), 1_000)
+            .expect("code stored");
+        for _ in 0..5 {
+            let check = store
+                .check_otp(OtpPurpose::SignIn, id, &otp_hash(id, "000000"), 500, 5)
+                .expect("check runs");
+            assert_eq!(check, OtpCheck::Refused);
+        }
+        let right_too_late = store
+            .check_otp(OtpPurpose::SignIn, id, &otp_hash(id, "123456"), 500, 5)
+            .expect("check runs");
+        assert_eq!(
+            right_too_late,
+            OtpCheck::Refused,
+            "the code is dead after five misses"
+        );
+    }
+
+    #[test]
+    fn a_one_time_code_works_once_and_not_after_expiry() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        store
+            .insert_otp(OtpPurpose::SignIn, id, &otp_hash(id, "123456"), 1_000)
+            .expect("code stored");
+        let hash = otp_hash(id, "123456");
+        assert_eq!(
+            store
+                .check_otp(OtpPurpose::Consent, id, &hash, 500, 5)
+                .expect("check"),
+            OtpCheck::Refused,
+            "a sign-in code is not a consent code"
+        );
+        assert_eq!(
+            store
+                .check_otp(OtpPurpose::SignIn, id, &hash, 1_000, 5)
+                .expect("check"),
+            OtpCheck::Refused,
+            "expired"
+        );
+        store
+            .insert_otp(OtpPurpose::SignIn, id, &hash, 2_000)
+            .expect("new code stored");
+        assert_eq!(
+            store
+                .check_otp(OtpPurpose::SignIn, id, &hash, 1_500, 5)
+                .expect("check"),
+            OtpCheck::Accepted
+        );
+        assert_eq!(
+            store
+                .check_otp(OtpPurpose::SignIn, id, &hash, 1_500, 5)
+                .expect("check"),
+            OtpCheck::Refused,
+            "a used code does not work twice"
+        );
+    }
+
+    #[test]
+    fn reusing_a_rotated_refresh_token_revokes_the_whole_family() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        store
+            .insert_refresh_token(&RefreshTokenRecord {
+                token_hash: token_hash("first"),
+                family_id: Uuid::now_v7(),
+                citizen_id: id,
+                expires_at: 10_000,
+            })
+            .expect("stored");
+        let rotated = store
+            .rotate_refresh_token(&token_hash("first"), &token_hash("second"), 10_000, 100)
+            .expect("rotation runs");
+        assert_eq!(rotated, RefreshOutcome::Rotated { citizen_id: id });
+        let reused = store
+            .rotate_refresh_token(&token_hash("first"), &token_hash("third"), 10_000, 200)
+            .expect("rotation runs");
+        assert_eq!(reused, RefreshOutcome::Refused, "a spent token is refused");
+        let successor = store
+            .rotate_refresh_token(&token_hash("second"), &token_hash("fourth"), 10_000, 300)
+            .expect("rotation runs");
+        assert_eq!(
+            successor,
+            RefreshOutcome::Refused,
+            "the family was revoked on reuse"
+        );
+    }
+
+    #[test]
+    fn sync_pages_list_each_entity_once_in_its_latest_state() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        let item = |n: u8| InboxItem {
+            id: Uuid::now_v7(),
+            at: DateTime::parse_from_rfc3339("2026-11-29T09:00:00+07:00").expect("time"),
+            category: opendvc_api::InboxCategory::Notice,
+            title: opendvc_api::LocalizedText {
+                vi: format!("Tin {n}"),
+                en: format!("Notice {n}"),
+                id: None,
+            },
+            body: opendvc_api::LocalizedText {
+                vi: String::new(),
+                en: String::new(),
+                id: None,
+            },
+            application_id: None,
+            document_id: None,
+        };
+        store
+            .write(|tx| {
+                for n in 0..3 {
+                    insert_inbox(tx, id, &item(n))?;
+                }
+                touch(tx, id, "profile", &id.to_string())
+            })
+            .expect("changes recorded");
+        let first = store.sync_page(id, 0, 2).expect("first page");
+        assert!(first.has_more, "more than one page");
+        assert_eq!(first.inbox.len(), 2);
+        assert!(
+            first.profile.is_none(),
+            "the profile moved to the end of the log"
+        );
+        let second = store.sync_page(id, first.last_seq, 2).expect("second page");
+        assert!(!second.has_more);
+        assert_eq!(second.inbox.len(), 1);
+        assert!(second.profile.is_some(), "the profile appears once, last");
+        let quiet = store.sync_page(id, second.last_seq, 2).expect("quiet page");
+        assert_eq!(
+            quiet.last_seq, second.last_seq,
+            "nothing new keeps the cursor"
+        );
+        assert!(quiet.inbox.is_empty() && quiet.profile.is_none());
+    }
+}

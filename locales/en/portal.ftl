@@ -1,0 +1,23 @@
+# Texts of the OpenDVC reference portal (messages, inbox).
+otp-sms = OpenDVC: your sign-in code is { $code }, valid for { $minutes } minutes. Do not share it with anyone.
+consent-sms = OpenDVC: { $staff } ({ $venue }) asks to help you submit an application. If you agree, read the code { $code } to them. Valid for { $minutes } minutes.
+status-received = Received
+status-processing = Processing
+status-supplement_requested = Supplement requested
+status-completed = Result ready
+status-handed_over = Result handed over
+status-rejected = Rejected
+status-withdrawn = Withdrawn
+delivery-preparing = Being prepared for post
+delivery-dispatched = Handed to the postal service
+delivery-delivered = Delivered
+delivery-returned_to_sender = Returned to sender
+inbox-status-title = Application { $code }: { $status }
+inbox-status-body = Your application "{ $procedure }" is now "{ $status }".
+inbox-status-note = Note: { $note }
+inbox-delivery-title = Delivery of application { $code }: { $state }
+inbox-delivery-body = Result of "{ $procedure }": { $state }.
+inbox-delivery-tracking = Tracking number: { $tracking }
+inbox-delivery-changed-title = Delivery of application { $code } changed
+inbox-delivery-changed-body = "{ $procedure }": your new delivery choice is recorded. You pay { $payable } VND.
+notice-email = OpenDVC: application { $code } ("{ $procedure }") is now "{ $status }".

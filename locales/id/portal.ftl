@@ -1,0 +1,23 @@
+# Teks portal referensi OpenDVC (pesan, kotak masuk).
+otp-sms = OpenDVC: kode masuk Anda { $code }, berlaku { $minutes } menit. Jangan bagikan kode ini kepada siapa pun.
+consent-sms = OpenDVC: { $staff } ({ $venue }) meminta izin membantu Anda mengajukan permohonan. Jika setuju, bacakan kode { $code } kepada petugas. Berlaku { $minutes } menit.
+status-received = Diterima
+status-processing = Sedang diproses
+status-supplement_requested = Perlu dilengkapi
+status-completed = Hasil siap
+status-handed_over = Hasil telah diserahkan
+status-rejected = Ditolak
+status-withdrawn = Ditarik
+delivery-preparing = Sedang disiapkan untuk pos
+delivery-dispatched = Diserahkan ke layanan pos
+delivery-delivered = Telah diantar
+delivery-returned_to_sender = Dikembalikan ke pengirim
+inbox-status-title = Permohonan { $code }: { $status }
+inbox-status-body = Permohonan "{ $procedure }" Anda kini berstatus "{ $status }".
+inbox-status-note = Catatan: { $note }
+inbox-delivery-title = Pengiriman permohonan { $code }: { $state }
+inbox-delivery-body = Hasil "{ $procedure }": { $state }.
+inbox-delivery-tracking = Nomor resi: { $tracking }
+inbox-delivery-changed-title = Pengiriman permohonan { $code } diubah
+inbox-delivery-changed-body = "{ $procedure }": pilihan pengiriman baru Anda telah dicatat. Anda membayar { $payable } VND.
+notice-email = OpenDVC: permohonan { $code } ("{ $procedure }") kini berstatus "{ $status }".

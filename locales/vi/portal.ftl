@@ -1,0 +1,23 @@
+# Văn bản của cổng tham chiếu OpenDVC (tin nhắn, hộp thư).
+otp-sms = OpenDVC: mã đăng nhập của bạn là { $code }, có hiệu lực { $minutes } phút. Không chia sẻ mã này cho ai.
+consent-sms = OpenDVC: { $staff } ({ $venue }) xin phép hỗ trợ bạn nộp hồ sơ. Nếu đồng ý, đọc mã { $code } cho nhân viên. Mã có hiệu lực { $minutes } phút.
+status-received = Mới tiếp nhận
+status-processing = Đang xử lý
+status-supplement_requested = Chờ bổ sung
+status-completed = Đã có kết quả
+status-handed_over = Đã trả kết quả
+status-rejected = Từ chối
+status-withdrawn = Đã rút
+delivery-preparing = Đang chuẩn bị gửi
+delivery-dispatched = Đã giao cho bưu điện
+delivery-delivered = Đã phát thành công
+delivery-returned_to_sender = Bưu điện đã hoàn trả
+inbox-status-title = Hồ sơ { $code }: { $status }
+inbox-status-body = Hồ sơ "{ $procedure }" đã chuyển sang trạng thái "{ $status }".
+inbox-status-note = Ghi chú: { $note }
+inbox-delivery-title = Giao kết quả hồ sơ { $code }: { $state }
+inbox-delivery-body = Kết quả hồ sơ "{ $procedure }": { $state }.
+inbox-delivery-tracking = Mã vận đơn: { $tracking }
+inbox-delivery-changed-title = Đã đổi cách nhận kết quả hồ sơ { $code }
+inbox-delivery-changed-body = Hồ sơ "{ $procedure }": cách nhận kết quả mới đã được ghi nhận. Phí bạn trả: { $payable } đồng.
+notice-email = OpenDVC: hồ sơ { $code } ("{ $procedure }") hiện ở trạng thái "{ $status }".

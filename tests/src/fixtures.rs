@@ -1,0 +1,359 @@
+//! The people of a test and what they send: a signed-in citizen, an officer, a staff member,
+//! and valid submissions built from the portal's own catalog.
+//!
+//! Everything here goes through the contract (HTTP and the `opendvc-api` types), so the same
+//! fixtures serve any portal that speaks contract v1.
+
+use std::collections::BTreeMap;
+
+use opendvc_api::{
+    Address, AdminUnits, Application, ApplicationList, ApplicationStatus, AttachmentRef, Catalog,
+    DeliveryAddress, DeliveryChoice, DeliveryMethod, DocumentList, FieldKind, FormField,
+    NewApplication, Procedure, Profile, StaffTokenResponse, TokenResponse, TransitionRequest,
+};
+
+use crate::{Api, Call, Portal, Reply};
+
+/// A signed-in citizen (or an assisted session acting as one): a client and a bearer token.
+#[derive(Debug, Clone)]
+pub struct Citizen {
+    pub id_number: String,
+    pub api: Api,
+    pub access_token: String,
+    /// Absent for assisted-session tokens, which are not refreshable.
+    pub refresh_token: Option<String>,
+}
+
+impl Citizen {
+    /// Signs the demo citizen `id_number` in on `portal`.
+    pub fn sign_in(portal: &mut Portal, id_number: &str) -> Citizen {
+        let tokens: TokenResponse = portal.sign_in_citizen(id_number);
+        Citizen {
+            id_number: id_number.to_owned(),
+            api: portal.api(),
+            access_token: tokens.access_token,
+            refresh_token: Some(tokens.refresh_token),
+        }
+    }
+
+    /// Signs in the demo citizen at `index` of the demo accounts (0, 1, 2 …).
+    pub fn demo(portal: &mut Portal, index: usize) -> Citizen {
+        let id_number = portal
+            .demo_accounts()
+            .citizens
+            .get(index)
+            .unwrap_or_else(|| panic!("the demo has at least {} citizens", index + 1))
+            .id_number
+            .clone();
+        Citizen::sign_in(portal, &id_number)
+    }
+
+    /// A citizen acting through another bearer token (an assisted session's).
+    pub fn with_token(api: Api, id_number: &str, token: &str) -> Citizen {
+        Citizen {
+            id_number: id_number.to_owned(),
+            api,
+            access_token: token.to_owned(),
+            refresh_token: None,
+        }
+    }
+
+    /// `GET path` with the citizen's token.
+    pub fn get(&self, path: &str) -> Reply {
+        self.api.get(path).bearer(&self.access_token).send()
+    }
+
+    /// A request with the citizen's token, to finish and send.
+    pub fn call(&self, method: &str, path: &str) -> Call {
+        self.api.request(method, path).bearer(&self.access_token)
+    }
+
+    /// The citizen's profile.
+    pub fn profile(&self) -> Profile {
+        self.get("/v1/me")
+            .expect_json(200, "a signed-in citizen reads their profile")
+    }
+
+    /// The citizen's applications, newest first.
+    pub fn applications(&self) -> Vec<Application> {
+        self.get("/v1/applications")
+            .expect_json::<ApplicationList>(200, "a citizen lists their applications")
+            .items
+    }
+
+    /// One application.
+    pub fn application(&self, id: uuid::Uuid) -> Application {
+        self.get(&format!("/v1/applications/{id}"))
+            .expect_json(200, "a citizen reads their own application")
+    }
+
+    /// `POST /v1/applications` with `key`.
+    pub fn submit_with_key(&self, application: &NewApplication, key: &str) -> Reply {
+        self.call("POST", "/v1/applications")
+            .idempotency_key(key)
+            .json(application)
+            .send()
+    }
+
+    /// Submits with a fresh key and expects 201.
+    pub fn submit(&self, application: &NewApplication) -> Application {
+        self.call("POST", "/v1/applications")
+            .fresh_idempotency_key()
+            .json(application)
+            .send()
+            .expect_json(201, "a valid submission is created")
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> Catalog {
+        self.get("/v1/procedures")
+            .expect_json(200, "the catalog is served")
+    }
+
+    /// The administrative units.
+    pub fn admin_units(&self) -> AdminUnits {
+        self.get("/v1/admin-units")
+            .expect_json(200, "the administrative units are served")
+    }
+
+    /// The citizen's document wallet.
+    pub fn documents(&self) -> DocumentList {
+        self.get("/v1/documents")
+            .expect_json(200, "a citizen reads their documents")
+    }
+
+    /// A valid submission of `procedure` for this citizen, delivered as `delivery`; uploads
+    /// what the procedure requires and the wallet cannot give.
+    pub fn valid_application(
+        &self,
+        procedure: &Procedure,
+        delivery: DeliveryChoice,
+    ) -> NewApplication {
+        let profile = self.profile();
+        let documents = self.documents();
+        let mut attachments = Vec::new();
+        for requirement in procedure
+            .required_documents
+            .iter()
+            .filter(|doc| doc.required)
+        {
+            let from_wallet = requirement.wallet_kind.as_ref().and_then(|kind| {
+                documents
+                    .items
+                    .iter()
+                    .find(|document| &document.kind == kind)
+            });
+            let reference = match from_wallet {
+                Some(document) => AttachmentRef::Wallet {
+                    document_id: document.id,
+                    requirement_id: Some(requirement.id.clone()),
+                },
+                None => {
+                    let bytes = format!(
+                        "%PDF-1.4\n% OpenDVC test file for {} / {} / {}\n",
+                        procedure.id,
+                        requirement.id,
+                        uuid::Uuid::new_v4()
+                    );
+                    let attachment: opendvc_api::Attachment = self
+                        .call("POST", "/v1/attachments")
+                        .body(bytes, "application/pdf")
+                        .send()
+                        .expect_json(201, "a new file is stored");
+                    AttachmentRef::Upload {
+                        attachment_id: attachment.id,
+                        requirement_id: Some(requirement.id.clone()),
+                    }
+                }
+            };
+            attachments.push(reference);
+        }
+        NewApplication {
+            procedure_id: procedure.id.clone(),
+            form: valid_form(procedure, &profile, &documents),
+            attachments,
+            delivery,
+        }
+    }
+
+    /// A valid application of `procedure` to collect at the counter, submitted.
+    pub fn submit_valid(&self, procedure: &Procedure) -> Application {
+        let application = self.valid_application(procedure, counter_delivery());
+        self.submit(&application)
+    }
+
+    /// A postal delivery to the first commune-level unit of the citizen's province.
+    pub fn post_delivery(&self) -> DeliveryChoice {
+        let profile = self.profile();
+        let units = self.admin_units();
+        let unit = units
+            .units
+            .iter()
+            .find(|unit| unit.province_code == profile.address.province_code)
+            .or_else(|| units.units.first())
+            .expect("the portal lists at least one commune-level unit");
+        DeliveryChoice {
+            method: DeliveryMethod::Post,
+            address: Some(DeliveryAddress {
+                recipient_name: profile.full_name.clone(),
+                phone: "0905123456".to_owned(),
+                address: Address {
+                    province_code: unit.province_code.clone(),
+                    unit_code: unit.code.clone(),
+                    street: "12 Bạch Đằng".to_owned(),
+                },
+            }),
+        }
+    }
+}
+
+/// Collect at the one-stop counter.
+pub fn counter_delivery() -> DeliveryChoice {
+    DeliveryChoice {
+        method: DeliveryMethod::Counter,
+        address: None,
+    }
+}
+
+/// A procedure that offers both delivery methods and takes at least five working days online
+/// (so its due date always spans a weekend), preferring the longest.
+pub fn deliverable_procedure(catalog: &Catalog) -> Procedure {
+    catalog
+        .items
+        .iter()
+        .filter(|procedure| procedure.delivery.counter && procedure.delivery.post)
+        .filter(|procedure| procedure.processing_days.online >= 5)
+        .max_by_key(|procedure| procedure.processing_days.online)
+        .cloned()
+        .expect("the demo catalog has a procedure with counter and post delivery and 5+ days")
+}
+
+/// A procedure with a date field in its form.
+pub fn procedure_with_a_date_field(catalog: &Catalog) -> (Procedure, FormField) {
+    catalog
+        .items
+        .iter()
+        .find_map(|procedure| {
+            procedure
+                .form_fields
+                .iter()
+                .find(|field| field.kind == FieldKind::Date)
+                .map(|field| (procedure.clone(), field.clone()))
+        })
+        .expect("the demo catalog has a procedure whose form has a date field")
+}
+
+/// A value for every field of `procedure`'s form that its kind and length accept.
+pub fn valid_form(
+    procedure: &Procedure,
+    profile: &Profile,
+    documents: &DocumentList,
+) -> BTreeMap<String, String> {
+    procedure
+        .form_fields
+        .iter()
+        .map(|field| (field.id.clone(), valid_value(field, profile, documents)))
+        .collect()
+}
+
+fn valid_value(field: &FormField, profile: &Profile, documents: &DocumentList) -> String {
+    let prefilled = field.prefill.as_deref().and_then(|source| match source {
+        "profile.fullName" => Some(profile.full_name.clone()),
+        "profile.birthDate" => Some(profile.birth_date.to_string()),
+        "profile.idNumber" => Some(profile.id_number.clone()),
+        "profile.phone" => Some(profile.phone.clone()),
+        "profile.address" => Some(profile.address.street.clone()),
+        other => other
+            .strip_prefix("document.")
+            .and_then(|rest| rest.strip_suffix(".number"))
+            .and_then(|kind| documents.items.iter().find(|doc| doc.kind == kind))
+            .map(|document| document.number.clone()),
+    });
+    let value = match field.kind {
+        FieldKind::Select => field
+            .options
+            .first()
+            .map(|option| option.value.clone())
+            .unwrap_or_default(),
+        FieldKind::Date => prefilled.unwrap_or_else(|| "2020-01-15".to_owned()),
+        FieldKind::Number => "1".to_owned(),
+        FieldKind::IdNumber => profile.id_number.clone(),
+        FieldKind::Phone => "0905123456".to_owned(),
+        FieldKind::Text | FieldKind::Textarea => {
+            prefilled.unwrap_or_else(|| "Nội dung kiểm thử".to_owned())
+        }
+    };
+    match field.max_length {
+        Some(limit) if field.kind == FieldKind::Text || field.kind == FieldKind::Textarea => {
+            value.chars().take(limit as usize).collect()
+        }
+        _ => value,
+    }
+}
+
+/// An officer with a token, moving applications along over HTTP.
+#[derive(Debug, Clone)]
+pub struct Officer {
+    pub api: Api,
+    pub access_token: String,
+}
+
+impl Officer {
+    /// Signs the first demo officer in.
+    pub fn sign_in(portal: &mut Portal) -> Officer {
+        let officer = portal
+            .demo_accounts()
+            .officers
+            .into_iter()
+            .next()
+            .expect("the demo has an officer");
+        let token: StaffTokenResponse = portal.staff_token(&officer.code, &officer.password);
+        Officer {
+            api: portal.api(),
+            access_token: token.access_token,
+        }
+    }
+
+    /// `POST /v1/officer/applications/{id}/transition` with `request`.
+    pub fn send(&self, id: uuid::Uuid, request: &TransitionRequest) -> Reply {
+        self.api
+            .post(&format!("/v1/officer/applications/{id}/transition"))
+            .bearer(&self.access_token)
+            .fresh_idempotency_key()
+            .json(request)
+            .send()
+    }
+
+    /// Moves the application to `to`, expecting success.
+    pub fn transition(&self, id: uuid::Uuid, to: ApplicationStatus) -> Application {
+        self.send(
+            id,
+            &TransitionRequest {
+                to: Some(to),
+                delivery: None,
+                note: Some(format!("Chuyển sang {}", to.as_str())),
+            },
+        )
+        .expect_json(200, "an officer moves an application along its workflow")
+    }
+
+    /// Moves the application through `statuses` in order.
+    pub fn walk(&self, id: uuid::Uuid, statuses: &[ApplicationStatus]) -> Application {
+        let mut last = None;
+        for status in statuses {
+            last = Some(self.transition(id, *status));
+        }
+        last.expect("at least one status to walk through")
+    }
+}
+
+/// The usual way to a finished result: processing, then completed.
+pub const TO_COMPLETED: [ApplicationStatus; 2] =
+    [ApplicationStatus::Processing, ApplicationStatus::Completed];
+
+/// All the way to the result handed over.
+pub const TO_HANDED_OVER: [ApplicationStatus; 3] = [
+    ApplicationStatus::Processing,
+    ApplicationStatus::Completed,
+    ApplicationStatus::HandedOver,
+];

@@ -1,0 +1,434 @@
+//! Applications created per second on the release portal with an on-disk database, by 1 and by
+//! 16 concurrent clients over keep-alive connections, beside the bare SQLite insert loop.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use opendvc_api::{
+    AttachmentRef, Catalog, DeliveryAddress, DeliveryChoice, DeliveryMethod, DocumentList,
+    FieldKind, IDEMPOTENCY_KEY_HEADER, NewApplication, Procedure, Profile,
+};
+use serde_json::json;
+
+use super::sqlite_baseline::{self, Synchronous};
+use super::{BenchContext, Measurement};
+use crate::portal::{Portal, PortalOptions, PortalOutput};
+use crate::signin::{PortalClient, demo_accounts, sign_in_citizen};
+
+const BENCH: &str = "applications";
+
+/// (concurrent clients, applications created in all).
+const RUNS: [(usize, u64); 2] = [(1, 2_000), (16, 4_000)];
+
+/// Rows of the bare SQLite loop.
+const BARE_ROWS: u64 = 2_000;
+
+/// Each phase stops here even if it has not created all its applications, so a slow machine
+/// or a slow build still finishes the benchmark.
+const PHASE_TIME_LIMIT: Duration = Duration::from_secs(120);
+
+/// The procedure to apply for when the catalog has it: the most common one, ID card renewal.
+const PREFERRED_PROCEDURE: &str = "id-card-renewal";
+
+pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
+    let portal = Portal::start(&PortalOptions {
+        binary: context.portal_binary.clone(),
+        db: context.work_dir.join("portal.db"),
+        listen: "127.0.0.1:0".to_owned(),
+        demo: true,
+        demo_advance_seconds: None,
+        output: PortalOutput::LogFile(context.work_dir.join("portal.log")),
+    })?;
+    let client = PortalClient::new(&portal.url);
+
+    // Every demo citizen signs in once; clients take turns over them, so 16 clients are not
+    // 16 sign-ins of one person (which the one-time code rate limit would refuse).
+    let accounts = demo_accounts(&context.portal_binary)?;
+    let mut citizens = Vec::new();
+    for citizen in &accounts.citizens {
+        let tokens = sign_in_citizen(&client, citizen)
+            .with_context(|| format!("could not sign in demo citizen {}", citizen.id_number))?;
+        let application = application_for(&client, &tokens.access_token)?;
+        citizens.push(Arc::new(SignedIn {
+            token: tokens.access_token,
+            application,
+        }));
+    }
+    if citizens.is_empty() {
+        bail!("the demo accounts have no citizen to create applications for");
+    }
+
+    // One application first: it checks that creating works at all, and its stored form is the
+    // payload of the bare SQLite rows, so both sides write rows of a similar size.
+    let stored_application = create(&client, &citizens[0])?
+        .map_err(|(status, body)| anyhow!("creating an application answered {status}: {body}"))?;
+
+    // The baseline is a commit that is on the disk when it returns (synchronous=FULL). The
+    // same loop with synchronous=NORMAL is shown beside it: in WAL mode that setting survives
+    // a crash of the process but not a power cut, and a portal that uses it can beat FULL.
+    let mut bare = Vec::new();
+    for synchronous in [Synchronous::Full, Synchronous::Normal] {
+        let setting = synchronous.pragma_value();
+        let rate = sqlite_baseline::insert_rate(
+            &context.work_dir.join(format!("bare-{setting}.db")),
+            synchronous,
+            &stored_application,
+            BARE_ROWS,
+            PHASE_TIME_LIMIT,
+        )?;
+        println!(
+            "bare SQLite, synchronous={setting}: {} rows in {:.1} s",
+            rate.rows,
+            rate.elapsed.as_secs_f64()
+        );
+        bare.push(
+            Measurement::new(
+                BENCH,
+                format!("bare SQLite commit, synchronous={setting}"),
+                rate.per_second(),
+                "rows/s",
+            )
+            .with_details(json!({
+                "what": "one INSERT per transaction, WAL mode, file on disk",
+                "rows": rate.rows,
+                "seconds": rate.elapsed.as_secs_f64(),
+                "rowBytes": stored_application.len(),
+            })),
+        );
+    }
+    let baseline = bare[0].clone();
+    let mut measurements = Vec::new();
+
+    for (clients, total) in RUNS {
+        let phase = create_concurrently(&portal.url, &citizens, clients, total)?;
+        println!(
+            "{clients} client{}: {} created, {} refused, {} unanswered, in {:.1} s",
+            if clients == 1 { "" } else { "s" },
+            phase.created,
+            phase.refused,
+            phase.unanswered,
+            phase.elapsed.as_secs_f64()
+        );
+        if let Some((status, body)) = &phase.first_refusal {
+            println!("  first refusal: {status} {body}");
+        }
+        if let Some(error) = &phase.first_transport_error {
+            println!("  first request without an answer: {error}");
+        }
+        measurements.push(
+            Measurement::new(
+                BENCH,
+                format!(
+                    "create application, {clients} client{}",
+                    if clients == 1 { "" } else { "s" }
+                ),
+                phase.per_second(),
+                "applications/s",
+            )
+            .compared_to(&baseline)
+            .with_details(json!({
+                "clients": clients,
+                "requested": total,
+                "created": phase.created,
+                "refused": phase.refused,
+                "unanswered": phase.unanswered,
+                "seconds": phase.elapsed.as_secs_f64(),
+                "database": "SQLite file on disk",
+            })),
+        );
+    }
+    measurements.splice(0..0, bare);
+    portal.stop()?;
+    Ok(measurements)
+}
+
+/// A signed-in citizen and the application they submit again and again.
+#[derive(Debug)]
+struct SignedIn {
+    token: String,
+    application: NewApplication,
+}
+
+/// Creates one application with a fresh `Idempotency-Key`. `Ok(Err(..))` is a refusal (status
+/// and body); `Err` is a failed connection.
+fn create(client: &PortalClient, citizen: &SignedIn) -> Result<Result<String, (u16, String)>> {
+    let mut response = client
+        .agent()
+        .post(client.url("/v1/applications"))
+        .header("Authorization", format!("Bearer {}", citizen.token))
+        .header(IDEMPOTENCY_KEY_HEADER, uuid::Uuid::now_v7().to_string())
+        .send_json(&citizen.application)
+        .context("POST /v1/applications failed")?;
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_to_string()?;
+    Ok(if status == 201 {
+        Ok(body)
+    } else {
+        Err((status, body))
+    })
+}
+
+#[derive(Debug, Default)]
+struct Phase {
+    created: u64,
+    /// Answered with another status than 201.
+    refused: u64,
+    first_refusal: Option<(u16, String)>,
+    /// Not answered at all (connection refused, reset or timed out).
+    unanswered: u64,
+    first_transport_error: Option<String>,
+    elapsed: Duration,
+}
+
+impl Phase {
+    fn per_second(&self) -> f64 {
+        let seconds = self.elapsed.as_secs_f64();
+        if seconds > 0.0 {
+            self.created as f64 / seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// `clients` threads, each with its own keep-alive connection, create `total` applications
+/// between them.
+fn create_concurrently(
+    url: &str,
+    citizens: &[Arc<SignedIn>],
+    clients: usize,
+    total: u64,
+) -> Result<Phase> {
+    let per_client = total / clients as u64;
+    let deadline = Instant::now() + PHASE_TIME_LIMIT;
+    let started = Instant::now();
+    let workers: Vec<_> = (0..clients)
+        .map(|index| {
+            let citizen = Arc::clone(&citizens[index % citizens.len()]);
+            let client = PortalClient::new(url);
+            thread::spawn(move || -> Phase {
+                let mut phase = Phase::default();
+                for _ in 0..per_client {
+                    if Instant::now() >= deadline {
+                        break;
+                    }
+                    match create(&client, &citizen) {
+                        Ok(Ok(_)) => phase.created += 1,
+                        Ok(Err(refusal)) => {
+                            phase.refused += 1;
+                            phase.first_refusal.get_or_insert(refusal);
+                        }
+                        Err(error) => {
+                            phase.unanswered += 1;
+                            phase
+                                .first_transport_error
+                                .get_or_insert(format!("{error:#}"));
+                        }
+                    }
+                }
+                phase
+            })
+        })
+        .collect();
+    let mut sum = Phase::default();
+    for worker in workers {
+        let phase = worker
+            .join()
+            .map_err(|_| anyhow!("a benchmark client thread panicked"))?;
+        sum.created += phase.created;
+        sum.refused += phase.refused;
+        sum.unanswered += phase.unanswered;
+        sum.first_refusal = sum.first_refusal.or(phase.first_refusal);
+        sum.first_transport_error = sum.first_transport_error.or(phase.first_transport_error);
+    }
+    sum.elapsed = started.elapsed();
+    Ok(sum)
+}
+
+/// A valid application for the signed-in citizen: the preferred procedure (or the first in the
+/// catalog), its form filled from the profile, its required documents from the wallet or a
+/// small upload.
+fn application_for(client: &PortalClient, token: &str) -> Result<NewApplication> {
+    let catalog: Catalog = client.get_json("/v1/procedures", Some(token))?;
+    let profile: Profile = client.get_json("/v1/me", Some(token))?;
+    let documents: DocumentList = client.get_json("/v1/documents", Some(token))?;
+    let procedure = choose_procedure(&catalog)
+        .ok_or_else(|| anyhow!("the catalog has no procedure to apply for"))?;
+
+    let mut attachments = Vec::new();
+    for requirement in procedure
+        .required_documents
+        .iter()
+        .filter(|document| document.required)
+    {
+        let from_wallet = requirement.wallet_kind.as_ref().and_then(|kind| {
+            documents
+                .items
+                .iter()
+                .find(|document| &document.kind == kind)
+        });
+        attachments.push(match from_wallet {
+            Some(document) => AttachmentRef::Wallet {
+                document_id: document.id,
+                requirement_id: Some(requirement.id.clone()),
+            },
+            None => AttachmentRef::Upload {
+                attachment_id: upload_scan(client, token)?,
+                requirement_id: Some(requirement.id.clone()),
+            },
+        });
+    }
+
+    let delivery = if procedure.delivery.counter || !procedure.delivery.post {
+        DeliveryChoice {
+            method: DeliveryMethod::Counter,
+            address: None,
+        }
+    } else {
+        DeliveryChoice {
+            method: DeliveryMethod::Post,
+            address: Some(DeliveryAddress {
+                recipient_name: profile.full_name.clone(),
+                phone: profile.phone.clone(),
+                address: profile.address.clone(),
+            }),
+        }
+    };
+    Ok(NewApplication {
+        procedure_id: procedure.id.clone(),
+        form: fill_form(procedure, &profile),
+        attachments,
+        delivery,
+    })
+}
+
+fn choose_procedure(catalog: &Catalog) -> Option<&Procedure> {
+    catalog
+        .items
+        .iter()
+        .find(|procedure| procedure.id == PREFERRED_PROCEDURE)
+        .or_else(|| catalog.items.first())
+}
+
+/// Uploads a small scan once (uploads are idempotent by content) and returns its id.
+fn upload_scan(client: &PortalClient, token: &str) -> Result<String> {
+    let scan = b"%PDF-1.4\n% OpenDVC benchmark scan\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+    let mut response = client
+        .agent()
+        .post(client.url("/v1/attachments"))
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Content-Type", "application/pdf")
+        .header("X-File-Name", "scan.pdf")
+        .send(&scan[..])
+        .context("POST /v1/attachments failed")?;
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_to_string()?;
+    if status != 200 && status != 201 {
+        bail!("POST /v1/attachments answered {status}: {body}");
+    }
+    let attachment: opendvc_api::Attachment = serde_json::from_str(&body)
+        .with_context(|| format!("POST /v1/attachments answered {body}"))?;
+    Ok(attachment.id)
+}
+
+/// Values for every field of the procedure's form, as a citizen would fill it: from the profile
+/// where the field says so, otherwise a plausible value of the field's kind.
+fn fill_form(procedure: &Procedure, profile: &Profile) -> BTreeMap<String, String> {
+    procedure
+        .form_fields
+        .iter()
+        .map(|field| {
+            let value = match field.prefill.as_deref() {
+                Some("profile.fullName") => profile.full_name.clone(),
+                Some("profile.birthDate") => profile.birth_date.to_string(),
+                Some("profile.idNumber") => profile.id_number.clone(),
+                Some("profile.phone") => profile.phone.clone(),
+                Some("profile.address") => profile.address.street.clone(),
+                _ => match field.kind {
+                    FieldKind::Text => profile.full_name.clone(),
+                    FieldKind::Textarea => "Đề nghị giải quyết hồ sơ.".to_owned(),
+                    FieldKind::Date => profile.birth_date.to_string(),
+                    FieldKind::Number => "1".to_owned(),
+                    FieldKind::IdNumber => profile.id_number.clone(),
+                    FieldKind::Phone => profile.phone.clone(),
+                    FieldKind::Select => field
+                        .options
+                        .first()
+                        .map(|option| option.value.clone())
+                        .unwrap_or_default(),
+                },
+            };
+            let value = match field.max_length {
+                Some(limit) => value.chars().take(limit as usize).collect(),
+                None => value,
+            };
+            (field.id.clone(), value)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile() -> Profile {
+        serde_json::from_value(json!({
+            "idNumber": "048090001234", "fullName": "Lê Thị Hoa", "birthDate": "1990-05-12",
+            "gender": "female", "phone": "+84905000001", "language": "vi",
+            "address": {"provinceCode": "48", "unitCode": "20194", "street": "12 Bạch Đằng"},
+            "updatedAt": "2026-11-29T10:00:00+07:00"
+        }))
+        .expect("a profile as the portal sends it")
+    }
+
+    fn procedure(fields: serde_json::Value) -> Procedure {
+        serde_json::from_value(json!({
+            "id": "id-card-renewal", "code": "1.001612",
+            "name": {"vi": "Cấp đổi thẻ căn cước", "en": "ID card renewal"},
+            "agency": {"vi": "Công an", "en": "Police"}, "sector": "identity",
+            "onlineLevel": "full", "fees": [], "processingDays": {"inPerson": 7, "online": 7},
+            "requiredDocuments": [], "formFields": fields,
+            "delivery": {"counter": true, "post": true, "postFee": 30000, "postSubsidy": 15000}
+        }))
+        .expect("a procedure as the portal sends it")
+    }
+
+    #[test]
+    fn form_is_filled_from_the_profile_where_the_field_says() {
+        let procedure = procedure(json!([
+            {"id": "name", "label": {"vi": "Họ tên", "en": "Name"}, "kind": "text",
+             "required": true, "prefill": "profile.fullName"},
+            {"id": "born", "label": {"vi": "Ngày sinh", "en": "Born"}, "kind": "date",
+             "required": true, "prefill": "profile.birthDate"},
+            {"id": "reason", "label": {"vi": "Lý do", "en": "Reason"}, "kind": "select",
+             "required": true, "options": [{"value": "expired", "label": {"vi": "Hết hạn", "en": "Expired"}}]},
+            {"id": "note", "label": {"vi": "Ghi chú", "en": "Note"}, "kind": "textarea",
+             "required": false, "maxLength": 5}
+        ]));
+        let form = fill_form(&procedure, &profile());
+        assert_eq!(form["name"], "Lê Thị Hoa");
+        assert_eq!(form["born"], "1990-05-12");
+        assert_eq!(
+            form["reason"], "expired",
+            "a select takes one of its options"
+        );
+        assert_eq!(form["note"].chars().count(), 5, "values respect maxLength");
+    }
+
+    #[test]
+    fn preferred_procedure_is_chosen_when_the_catalog_has_it() {
+        let mut other = procedure(json!([]));
+        other.id = "passport".to_owned();
+        let catalog = Catalog {
+            version: "1".to_owned(),
+            items: vec![other, procedure(json!([]))],
+        };
+        assert_eq!(
+            choose_procedure(&catalog).map(|procedure| procedure.id.as_str()),
+            Some(PREFERRED_PROCEDURE)
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! `cargo xtask bench`: measurements of the project beside bare baselines measured in the same
+//! run on the same machine, so the ratio means something on any machine.
+//!
+//! Benchmarks only report: no number fails the command. A benchmark that cannot run at all
+//! (the portal does not start, a request is refused) is an error, reported after the others ran.
+//! Adding a benchmark is one function returning [`Measurement`]s and one line in [`benches`].
+
+mod applications;
+mod report;
+mod sqlite_baseline;
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+use crate::command::CommandLine;
+
+/// One number, with the baseline it is compared to.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Measurement {
+    /// The benchmark it belongs to.
+    pub bench: &'static str,
+    pub name: String,
+    pub value: f64,
+    pub unit: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
+    /// `value / baseline.value`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<f64>,
+    /// How it was measured (counts, concurrency, errors seen).
+    pub details: serde_json::Value,
+}
+
+/// A bare measurement that a project measurement is compared to.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Baseline {
+    pub name: String,
+    pub value: f64,
+    pub unit: &'static str,
+}
+
+impl Measurement {
+    pub fn new(
+        bench: &'static str,
+        name: impl Into<String>,
+        value: f64,
+        unit: &'static str,
+    ) -> Self {
+        Measurement {
+            bench,
+            name: name.into(),
+            value,
+            unit,
+            baseline: None,
+            ratio: None,
+            details: serde_json::Value::Null,
+        }
+    }
+
+    pub fn compared_to(mut self, baseline: &Measurement) -> Self {
+        self.ratio = (baseline.value > 0.0).then(|| self.value / baseline.value);
+        self.baseline = Some(Baseline {
+            name: baseline.name.clone(),
+            value: baseline.value,
+            unit: baseline.unit,
+        });
+        self
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+/// What every benchmark gets: where to put its files and which binaries to run.
+#[derive(Debug)]
+pub struct BenchContext {
+    /// A folder on disk (not tmpfs) for databases; emptied before each run.
+    pub work_dir: PathBuf,
+    pub portal_binary: PathBuf,
+}
+
+/// A benchmark: a name and the function that measures.
+#[derive(Debug, Clone, Copy)]
+struct Bench {
+    name: &'static str,
+    run: fn(&BenchContext) -> Result<Vec<Measurement>>,
+}
+
+fn benches() -> Vec<Bench> {
+    vec![Bench {
+        name: "applications",
+        run: applications::run,
+    }]
+}
+
+pub fn run() -> Result<()> {
+    // The benchmarks measure release binaries; xtask itself is not measured.
+    CommandLine::cargo()
+        .args([
+            "build",
+            "--release",
+            "--workspace",
+            "--bins",
+            "--exclude",
+            "xtask",
+        ])
+        .run()?;
+    let bench_dir = crate::workspace::target_dir().join("bench");
+    let context = BenchContext {
+        work_dir: bench_dir.join("work"),
+        portal_binary: crate::workspace::binary("release", "opendvc-portal"),
+    };
+
+    let mut measurements = Vec::new();
+    let mut errors = Vec::new();
+    for bench in benches() {
+        println!("\n==> bench {}", bench.name);
+        if context.work_dir.exists() {
+            std::fs::remove_dir_all(&context.work_dir)?;
+        }
+        std::fs::create_dir_all(&context.work_dir)?;
+        match (bench.run)(&context) {
+            Ok(found) => measurements.extend(found),
+            Err(error) => {
+                eprintln!("xtask: bench {} could not run: {error:#}", bench.name);
+                errors.push(format!("{}: {error:#}", bench.name));
+            }
+        }
+    }
+    if context.work_dir.exists() {
+        std::fs::remove_dir_all(&context.work_dir)?;
+    }
+
+    println!("\n{}", report::table(&measurements));
+    let results_path = bench_dir.join("results.json");
+    report::write_json(&results_path, &measurements, &errors)?;
+    println!("results written to {}", results_path.display());
+    if !errors.is_empty() {
+        bail!(
+            "{} benchmark(s) could not run:\n  {}",
+            errors.len(),
+            errors.join("\n  ")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! `cargo xtask`: the project's own build, test and benchmark driver.
+//!
+//! CI (`.ci/run`) and a person at a terminal run the same commands:
+//! - `cargo xtask test [--chaos-full]`: every check the project has, in order, stopping at the
+//!   first failure.
+//! - `cargo xtask run`: the demo, as far as it exists.
+//! - `cargo xtask bench`: measurements beside their baselines; benchmarks only report.
+
+mod bench;
+mod command;
+mod fluent;
+mod portal;
+mod python;
+mod run;
+mod schemathesis;
+mod signin;
+mod test;
+mod workspace;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "OpenDVC's build, test and benchmark driver"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run every check: formatting, lints, docs, build, tests, Fluent files, API fuzzing.
+    Test {
+        /// Run the chaos test at full size (1,000 submissions, at least 20 kills).
+        #[arg(long)]
+        chaos_full: bool,
+    },
+    /// Start the demo: the reference portal with demo data on http://127.0.0.1:8080.
+    Run,
+    /// Measure throughput and latency beside bare baselines; write target/bench/results.json.
+    Bench,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Test { chaos_full } => test::run(test::Options { chaos_full }),
+        Command::Run => run::run(),
+        Command::Bench => bench::run(),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! API fuzzing: schemathesis generates requests from the portal's own `/openapi.json` and
+//! checks that no answer is a server error and every answer matches the documented schema.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+
+use crate::command::CommandLine;
+use crate::portal::{Portal, PortalOptions, PortalOutput};
+use crate::signin::{PortalClient, demo_accounts, sign_in_citizen};
+
+/// Test cases per API operation: enough to reach every documented status, small enough for
+/// the 2-core CI machine.
+const MAX_EXAMPLES: u32 = 30;
+
+/// The whole run stops and fails after this long; schemathesis's own `--max-time` would
+/// instead keep fuzzing until the time is spent.
+const TIME_LIMIT: Duration = Duration::from_secs(600);
+
+pub fn fuzz_api() -> Result<()> {
+    crate::python::ensure_tools()?;
+    let work_dir = crate::workspace::target_dir()
+        .join("xtask")
+        .join("schemathesis");
+    std::fs::create_dir_all(&work_dir)?;
+    let db = work_dir.join("portal.db");
+    remove_database(&db)?;
+    let binary = crate::workspace::binary("debug", "opendvc-portal");
+    let portal = Portal::start(&PortalOptions {
+        binary: binary.clone(),
+        db,
+        listen: "127.0.0.1:0".to_owned(),
+        demo: true,
+        demo_advance_seconds: None,
+        output: PortalOutput::LogFile(work_dir.join("portal.log")),
+    })?;
+
+    let client = PortalClient::new(&portal.url);
+    let accounts = demo_accounts(&binary)?;
+    let citizen = accounts
+        .citizens
+        .first()
+        .ok_or_else(|| anyhow!("the demo accounts have no citizen to sign in"))?;
+    let tokens = sign_in_citizen(&client, citizen)
+        .with_context(|| format!("could not sign in demo citizen {}", citizen.id_number))?;
+
+    let report_dir = work_dir.join("report");
+    let fuzzing = CommandLine::new(crate::python::tool("st"))
+        .args(["run", &format!("{}/openapi.json", portal.url)])
+        .args([
+            "--header",
+            &format!("Authorization: Bearer {}", tokens.access_token),
+        ])
+        .args(["--checks", "not_a_server_error,response_schema_conformance"])
+        .args(["--max-examples", &MAX_EXAMPLES.to_string()])
+        // Deterministic generation makes every run send the same requests (schemathesis then
+        // ignores any seed) and keeps no example database between runs.
+        .arg("--generation-deterministic")
+        // Signing out would revoke the token the rest of the run uses; the integration tests
+        // cover sign-out.
+        .args(["--exclude-path", "/v1/auth/logout"])
+        .args(["--report", "junit", "--report-dir"])
+        .arg(&report_dir)
+        .arg("--no-color")
+        // schemathesis keeps a cache of the failures it found in `.schemathesis/` of its working
+        // directory and retries them first on the next run; that cache belongs under target/.
+        .current_dir(&work_dir)
+        .run_with_time_limit(TIME_LIMIT);
+    let stopping = portal.stop();
+    fuzzing.with_context(|| {
+        format!(
+            "schemathesis failed against the portal's API (portal log: {})",
+            work_dir.join("portal.log").display()
+        )
+    })?;
+    stopping
+}
+
+/// Removes an SQLite database with its WAL and shared-memory files, so a run starts afresh.
+fn remove_database(db: &std::path::Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                return Err(error).with_context(|| {
+                    format!("could not remove {}", std::path::Path::new(&path).display())
+                });
+            }
+        }
+    }
+    Ok(())
+}

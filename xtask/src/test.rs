@@ -1,0 +1,220 @@
+//! `cargo xtask test`: every check of the project, in order, stopping at the first failure.
+//! CI runs exactly this, so a green run here is a green run there.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+
+use crate::command::CommandLine;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Run the chaos test at full size (the test reads `OPENDVC_CHAOS_FULL`).
+    pub chaos_full: bool,
+}
+
+/// One step of the run. Adding a check is adding one line to [`steps`].
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    name: &'static str,
+    run: fn(&Options) -> Result<()>,
+    /// What to do when the step fails, where there is more to say than the error.
+    hint: Option<&'static str>,
+}
+
+const fn step(name: &'static str, run: fn(&Options) -> Result<()>) -> Step {
+    Step {
+        name,
+        run,
+        hint: None,
+    }
+}
+
+const fn step_with_hint(
+    name: &'static str,
+    run: fn(&Options) -> Result<()>,
+    hint: &'static str,
+) -> Step {
+    Step {
+        name,
+        run,
+        hint: Some(hint),
+    }
+}
+
+fn steps() -> Vec<Step> {
+    vec![
+        step_with_hint("format", format, "run `cargo fmt --all` to format the code"),
+        step("clippy", clippy),
+        step("doc", doc),
+        step("build", build),
+        step("cargo test", cargo_test),
+        step("fluent", |_| crate::fluent::check()),
+        step("api fuzzing", |_| crate::schemathesis::fuzz_api()),
+    ]
+}
+
+fn format(_: &Options) -> Result<()> {
+    CommandLine::cargo().args(["fmt", "--all", "--check"]).run()
+}
+
+fn clippy(_: &Options) -> Result<()> {
+    CommandLine::cargo()
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .run()
+}
+
+fn doc(_: &Options) -> Result<()> {
+    CommandLine::cargo()
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .args(["doc", "--workspace", "--no-deps"])
+        .run()
+}
+
+fn build(_: &Options) -> Result<()> {
+    // The integration tests run the workspace's binaries; they must exist before the tests.
+    CommandLine::cargo()
+        .args(["build", "--workspace", "--bins"])
+        .run()
+}
+
+fn cargo_test(options: &Options) -> Result<()> {
+    let mut command = CommandLine::cargo().args(["test", "--workspace"]);
+    if options.chaos_full {
+        command = command.env("OPENDVC_CHAOS_FULL", "1");
+    }
+    command.run()
+}
+
+/// The outcome of one step, for the summary.
+#[derive(Debug)]
+enum Outcome {
+    Passed(Duration),
+    Failed(Duration),
+    NotRun,
+}
+
+pub fn run(options: Options) -> Result<()> {
+    let steps = steps();
+    let mut outcomes: Vec<(&str, Outcome)> = Vec::new();
+    let mut failure = None;
+    for step in &steps {
+        if failure.is_some() {
+            outcomes.push((step.name, Outcome::NotRun));
+            continue;
+        }
+        println!("\n==> {}", step.name);
+        let started = Instant::now();
+        let result = (step.run)(&options);
+        let elapsed = started.elapsed();
+        match result {
+            Ok(()) => outcomes.push((step.name, Outcome::Passed(elapsed))),
+            Err(error) => {
+                outcomes.push((step.name, Outcome::Failed(elapsed)));
+                failure = Some((step, error));
+            }
+        }
+    }
+
+    println!("\nsummary:");
+    for (name, outcome) in &outcomes {
+        println!("  {}", summary_line(name, outcome));
+    }
+    println!("{}", closing_line(&outcomes));
+    match failure {
+        None => Ok(()),
+        Some((step, error)) => {
+            let hint = step
+                .hint
+                .map(|hint| format!("\nhint: {hint}"))
+                .unwrap_or_default();
+            bail!("step `{}` failed: {error:#}{hint}", step.name)
+        }
+    }
+}
+
+/// The last line, in the plain `steps: N passed, N failed, N skipped` form that CI reads.
+fn closing_line(outcomes: &[(&str, Outcome)]) -> String {
+    let count = |wanted: fn(&Outcome) -> bool| {
+        outcomes
+            .iter()
+            .filter(|(_, outcome)| wanted(outcome))
+            .count()
+    };
+    let passed = count(|outcome| matches!(outcome, Outcome::Passed(_)));
+    let failed = count(|outcome| matches!(outcome, Outcome::Failed(_)));
+    let skipped = count(|outcome| matches!(outcome, Outcome::NotRun));
+    if skipped == 0 {
+        format!("steps: {passed} passed, {failed} failed")
+    } else {
+        format!("steps: {passed} passed, {failed} failed, {skipped} skipped")
+    }
+}
+
+fn summary_line(name: &str, outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Passed(elapsed) => format!("ok       {name:<12} {:>7.1} s", elapsed.as_secs_f64()),
+        Outcome::Failed(elapsed) => format!("FAILED   {name:<12} {:>7.1} s", elapsed.as_secs_f64()),
+        Outcome::NotRun => format!("not run  {name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_run_in_the_documented_order() {
+        let names: Vec<&str> = steps().iter().map(|step| step.name).collect();
+        assert_eq!(
+            names,
+            [
+                "format",
+                "clippy",
+                "doc",
+                "build",
+                "cargo test",
+                "fluent",
+                "api fuzzing"
+            ],
+            "the build must come before the tests and the fuzzing that run its binaries"
+        );
+    }
+
+    #[test]
+    fn summary_shows_each_step_with_its_duration() {
+        assert_eq!(
+            summary_line("format", &Outcome::Passed(Duration::from_millis(1234))),
+            "ok       format           1.2 s"
+        );
+        assert_eq!(
+            summary_line("clippy", &Outcome::Failed(Duration::from_secs(61))),
+            "FAILED   clippy          61.0 s"
+        );
+        assert_eq!(summary_line("doc", &Outcome::NotRun), "not run  doc");
+    }
+
+    #[test]
+    fn closing_line_counts_steps_in_the_form_ci_reads() {
+        let passed = Outcome::Passed(Duration::from_secs(1));
+        assert_eq!(
+            closing_line(&[("format", passed)]),
+            "steps: 1 passed, 0 failed"
+        );
+        assert_eq!(
+            closing_line(&[
+                ("format", Outcome::Passed(Duration::from_secs(1))),
+                ("clippy", Outcome::Failed(Duration::from_secs(2))),
+                ("doc", Outcome::NotRun),
+            ]),
+            "steps: 1 passed, 1 failed, 1 skipped"
+        );
+    }
+}
