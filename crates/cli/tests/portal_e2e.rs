@@ -10,8 +10,6 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-const CITIZEN: &str = "048090001234";
-
 fn portal_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("OPENDVC_PORTAL_BIN") {
         return PathBuf::from(path);
@@ -36,6 +34,8 @@ struct Portal {
     child: Child,
     url: String,
     dir: tempfile::TempDir,
+    /// The first demo citizen's ID number and phone (`opendvc-portal demo-accounts`).
+    citizen: (String, String),
 }
 
 impl Portal {
@@ -61,7 +61,23 @@ impl Portal {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line from the portal: {first:?}"))
             .to_owned();
-        Portal { child, url, dir }
+        let accounts = Command::new(portal_binary())
+            .arg("demo-accounts")
+            .output()
+            .expect("demo-accounts runs");
+        let accounts: Value =
+            serde_json::from_slice(&accounts.stdout).expect("demo accounts are JSON");
+        let first = &accounts["citizens"][0];
+        let citizen = (
+            first["idNumber"].as_str().expect("an ID number").to_owned(),
+            first["phone"].as_str().expect("a phone").to_owned(),
+        );
+        Portal {
+            child,
+            url,
+            dir,
+            citizen,
+        }
     }
 
     /// Plays the city's part: `opendvc-portal officer transition CODE --to STATUS`.
@@ -72,6 +88,7 @@ impl Portal {
             .arg(self.dir.path().join("portal.db"))
             .args(["transition", code, "--to", to, "--note", note])
             .stdout(Stdio::null())
+            .stderr(Stdio::null())
             .status()
             .expect("officer command runs");
         assert!(status.success(), "the officer moves {code} to {to}");
@@ -167,12 +184,13 @@ impl Device {
     }
 
     async fn sign_in(&self, portal: &Portal) {
+        let (id_number, phone) = &portal.citizen;
         let requested = self.run(&[
             "--portal",
             &portal.url,
             "login",
             "--id",
-            CITIZEN,
+            id_number,
             "--otp",
             "000000",
         ]);
@@ -183,17 +201,17 @@ impl Device {
         );
         reqwest::Client::new()
             .post(format!("{}/v1/auth/otp", portal.url))
-            .json(&serde_json::json!({ "idNumber": CITIZEN }))
+            .json(&serde_json::json!({ "idNumber": id_number }))
             .send()
             .await
             .expect("asks for a code");
-        let code = portal.latest_code("+84905000001").await;
+        let code = portal.latest_code(phone).await;
         let (status, value) = self.json(&[
             "--portal",
             &portal.url,
             "login",
             "--id",
-            CITIZEN,
+            id_number,
             "--otp",
             &code,
         ]);
@@ -207,7 +225,8 @@ impl Device {
     fn form(&self) -> String {
         self.write(
             "form.json",
-            r#"{"fullName": "Nguyễn Thị Lan", "copies": 1}"#,
+            r#"{"fullName": "Nguyễn Thị Lan", "documentName": "Giấy khai sinh", "pages": 2,
+                "copies": 1}"#,
         )
     }
 
@@ -232,16 +251,19 @@ fn dead_portal() -> String {
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn submission_reaches_the_real_portal_and_shows_its_code() {
     let portal = Portal::start(&[]);
     let device = Device::new();
     device.sign_in(&portal).await;
     let before = device.application_count();
     let form = device.form();
-    let (status, outcome) =
-        device.json(&["submit", "--procedure", "judicial-record", "--form", &form]);
+    let (status, outcome) = device.json(&[
+        "submit",
+        "--procedure",
+        "copy-certification",
+        "--form",
+        &form,
+    ]);
     assert_eq!(status, 0, "{outcome}");
     assert_eq!(outcome["sent"], true, "online: sent at once: {outcome}");
     let code = outcome["applicationCode"]
@@ -255,8 +277,6 @@ async fn submission_reaches_the_real_portal_and_shows_its_code() {
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn offline_submissions_are_saved_then_drained_exactly_once_despite_a_kill() {
     let portal = Portal::start(&[]);
     let device = Device::new();
@@ -275,7 +295,7 @@ async fn offline_submissions_are_saved_then_drained_exactly_once_despite_a_kill(
             &offline,
             "submit",
             "--procedure",
-            "judicial-record",
+            "copy-certification",
             "--form",
             &form,
         ]);
@@ -345,8 +365,6 @@ async fn offline_submissions_are_saved_then_drained_exactly_once_despite_a_kill(
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn refused_follow_up_needs_attention_and_drain_says_so() {
     let portal = Portal::start(&[]);
     let device = Device::new();
@@ -357,7 +375,7 @@ async fn refused_follow_up_needs_attention_and_drain_says_so() {
         &dead_portal(),
         "submit",
         "--procedure",
-        "judicial-record",
+        "copy-certification",
         "--form",
         &form,
     ]);
@@ -404,8 +422,6 @@ async fn refused_follow_up_needs_attention_and_drain_says_so() {
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn expired_access_token_is_refreshed_and_the_rotated_token_kept() {
     let portal = Portal::start(&["--access-ttl", "1"]);
     let device = Device::new();
@@ -425,8 +441,6 @@ async fn expired_access_token_is_refreshed_and_the_rotated_token_kept() {
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn two_drains_at_once_never_send_an_item_twice() {
     let portal = Portal::start(&[]);
     let device = Device::new();
@@ -441,7 +455,7 @@ async fn two_drains_at_once_never_send_an_item_twice() {
             "submit",
             "--no-send",
             "--procedure",
-            "judicial-record",
+            "copy-certification",
             "--form",
             &form,
         ]);
@@ -475,8 +489,6 @@ async fn two_drains_at_once_never_send_an_item_twice() {
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn supplement_requested_by_the_city_is_answered_through_the_queue() {
     let portal = Portal::start(&[]);
     let device = Device::new();
@@ -487,7 +499,7 @@ async fn supplement_requested_by_the_city_is_answered_through_the_queue() {
         &dead_portal(),
         "submit",
         "--procedure",
-        "judicial-record",
+        "copy-certification",
         "--form",
         &form,
     ]);
@@ -537,8 +549,6 @@ async fn supplement_requested_by_the_city_is_answered_through_the_queue() {
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn processes_refreshing_at_once_share_one_rotation() {
     let portal = Portal::start(&["--access-ttl", "1"]);
     let device = Device::new();
