@@ -3,7 +3,7 @@
 //! every 30 seconds, signs a demo citizen into a scratch data folder, and opens the app on it.
 //! Closing the window (or Ctrl-C) stops the portal too.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -258,40 +258,17 @@ fn ensure_system_libraries() -> Result<()> {
     )
 }
 
-/// Installs the UI's npm packages when package-lock.json changed since the last install, then
-/// builds the UI into ui/dist (which the app embeds).
+/// Installs the UI's npm packages (when package-lock.json changed since the last install),
+/// then builds the UI into ui/dist, which the app embeds.
 fn build_ui() -> Result<()> {
     if !which("npm") {
         bail!("npm is not installed: install Node.js 20.19 or newer (https://nodejs.org)");
     }
-    let ui = crate::workspace::root().join("ui");
-    if needs_install(&ui) {
-        CommandLine::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&ui)
-            .run()?;
-    }
+    crate::ui::install()?;
     CommandLine::new("npm")
         .args(["run", "build"])
-        .current_dir(&ui)
+        .current_dir(&crate::workspace::root().join("ui"))
         .run()
-}
-
-/// Whether node_modules is missing or older than package-lock.json (npm writes
-/// node_modules/.package-lock.json at each install).
-fn needs_install(ui: &Path) -> bool {
-    let modified = |path: PathBuf| {
-        std::fs::metadata(path)
-            .and_then(|meta| meta.modified())
-            .ok()
-    };
-    match (
-        modified(ui.join("package-lock.json")),
-        modified(ui.join("node_modules").join(".package-lock.json")),
-    ) {
-        (Some(lock), Some(installed)) => installed < lock,
-        _ => true,
-    }
 }
 
 /// What a person needs to use the demo.
@@ -379,26 +356,5 @@ mod tests {
              librsvg2-dev libayatana-appindicator3-dev"
         );
         assert!(missing_packages(|_| true).is_empty());
-    }
-
-    #[test]
-    fn npm_installs_again_when_the_lock_file_is_newer() {
-        let dir = tempfile_dir();
-        std::fs::write(dir.join("package-lock.json"), "{}").expect("lock file");
-        assert!(needs_install(&dir), "no node_modules yet");
-        std::fs::create_dir_all(dir.join("node_modules")).expect("node_modules");
-        thread::sleep(Duration::from_millis(20));
-        std::fs::write(dir.join("node_modules/.package-lock.json"), "{}").expect("marker");
-        assert!(
-            !needs_install(&dir),
-            "installed after the lock file changed"
-        );
-        let _removed = std::fs::remove_dir_all(&dir);
-    }
-
-    fn tempfile_dir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-run-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).expect("scratch folder");
-        dir
     }
 }
