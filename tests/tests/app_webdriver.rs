@@ -5,7 +5,8 @@
 //!
 //! Needs `tauri-driver` (`cargo install tauri-driver --locked`), `WebKitWebDriver`
 //! (apt `webkit2gtk-driver`) and `Xvfb` (apt `xvfb`), and a built `opendvc-app` (with the UI
-//! built into it). Without those tools the test says so loudly and passes; CI installs them.
+//! built into it). Until CI installs them (with the rest of issue 5) the test is ignored by
+//! default; run it with `cargo test -p opendvc-tests --test app_webdriver -- --ignored`.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -159,6 +160,7 @@ fn screenshot_dir() -> PathBuf {
 }
 
 #[test]
+#[ignore = "needs tauri-driver, WebKitWebDriver, Xvfb and a built opendvc-app; not yet in CI"]
 fn a_citizen_signs_in_sees_applications_and_every_main_screen_renders() {
     let tools = (
         on_path("tauri-driver"),
@@ -166,12 +168,10 @@ fn a_citizen_signs_in_sees_applications_and_every_main_screen_renders() {
         on_path("Xvfb"),
     );
     let (Some(tauri_driver), Some(webkit_driver), Some(xvfb)) = tools else {
-        eprintln!(
-            "\n!!!! SKIPPED app_webdriver: the real-webview test needs tauri-driver \
-             (cargo install tauri-driver --locked), WebKitWebDriver (apt webkit2gtk-driver) \
-             and Xvfb (apt xvfb); found {tools:?}. CI must install them. !!!!\n"
+        panic!(
+            "the real-webview test needs tauri-driver (cargo install tauri-driver --locked), \
+             WebKitWebDriver (apt webkit2gtk-driver) and Xvfb (apt xvfb); found {tools:?}"
         );
-        return;
     };
     let app = bin_dir().join("opendvc-app");
     assert!(

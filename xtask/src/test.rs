@@ -55,6 +55,10 @@ fn steps() -> Vec<Step> {
     ]
 }
 
+/// The app shell needs WebKitGTK and a built UI to compile; CI does not install them yet, so
+/// the Rust steps leave it out until its end-to-end tests join CI (issue 5).
+const NOT_YET_IN_CI: [&str; 2] = ["--exclude", "opendvc-app"];
+
 fn format(_: &Options) -> Result<()> {
     CommandLine::cargo().args(["fmt", "--all", "--check"]).run()
 }
@@ -64,6 +68,8 @@ fn clippy(_: &Options) -> Result<()> {
         .args([
             "clippy",
             "--workspace",
+            NOT_YET_IN_CI[0],
+            NOT_YET_IN_CI[1],
             "--all-targets",
             "--",
             "-D",
@@ -76,6 +82,7 @@ fn doc(_: &Options) -> Result<()> {
     CommandLine::cargo()
         .env("RUSTDOCFLAGS", "-D warnings")
         .args(["doc", "--workspace", "--no-deps"])
+        .args(NOT_YET_IN_CI)
         .run()
 }
 
@@ -83,11 +90,14 @@ fn build(_: &Options) -> Result<()> {
     // The integration tests run the workspace's binaries; they must exist before the tests.
     CommandLine::cargo()
         .args(["build", "--workspace", "--bins"])
+        .args(NOT_YET_IN_CI)
         .run()
 }
 
 fn cargo_test(options: &Options) -> Result<()> {
-    let mut command = CommandLine::cargo().args(["test", "--workspace"]);
+    let mut command = CommandLine::cargo()
+        .args(["test", "--workspace"])
+        .args(NOT_YET_IN_CI);
     if options.chaos_full {
         command = command.env("OPENDVC_CHAOS_FULL", "1");
     }
