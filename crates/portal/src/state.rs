@@ -32,6 +32,7 @@ pub struct AppState {
     pub config: Config,
     pub otp_limiter: Arc<RateLimiter>,
     pub in_flight: Arc<InFlight>,
+    pub events: Arc<crate::events::EventHub>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -1,0 +1,366 @@
+//! Push end to end: the real portal's `/v1/events` stream, the core's watch loop, the cache,
+//! the inbox and notification handling with a recording notifier.
+
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use opendvc_api::{Application, ApplicationStatus, InboxCategory};
+use opendvc_core::clock::{MaxJitter, SystemClock};
+use opendvc_core::i18n::Lang;
+use opendvc_core::notify::{self, RecordingNotifier};
+use opendvc_core::push::WatchEvent;
+use opendvc_core::queue::BackoffPolicy;
+use opendvc_core::session::DataDir;
+use opendvc_core::store::notify_state::{NotifySettings, QuietHours};
+use opendvc_core::{OpenDvc, OpenDvcOptions};
+use opendvc_tests::fixtures::{Citizen, Officer, counter_delivery, deliverable_procedure};
+use opendvc_tests::{Portal, PortalOptions};
+
+/// Long enough for a loaded CI machine; the tests wait for things to happen, never time them.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < DEADLINE, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+struct Watcher {
+    runtime: tokio::runtime::Runtime,
+    core: Arc<OpenDvc>,
+    notifier: Arc<RecordingNotifier>,
+    events: mpsc::Receiver<WatchEvent>,
+    seen: Vec<WatchEvent>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    _data: tempfile::TempDir,
+}
+
+impl Watcher {
+    fn start(portal: &Portal, id_number: &str, phone: &str) -> Watcher {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let data = tempfile::tempdir().expect("a data folder");
+        let mut options = OpenDvcOptions::new(DataDir::new(data.path()));
+        options.clock = Arc::new(SystemClock);
+        options.backoff = BackoffPolicy::new(
+            Duration::from_millis(50),
+            Duration::from_millis(400),
+            Arc::new(MaxJitter),
+        );
+        options.portal_override = Some(portal.url());
+        let mut core = OpenDvc::open(options).expect("the core opens");
+        runtime
+            .block_on(core.request_otp(id_number))
+            .expect("a code is sent");
+        let code = portal.latest_code_sent_to(phone);
+        runtime
+            .block_on(core.sign_in(id_number, &code))
+            .expect("the core signs in");
+        let core = Arc::new(core);
+        let notifier = Arc::new(RecordingNotifier::default());
+        let (sender, events) = mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let watching = core.clone();
+        let shown = notifier.clone();
+        runtime.spawn(async move {
+            let stop = async move {
+                let _ = stopped.await;
+            };
+            watching
+                .watch(
+                    shown,
+                    move |event| {
+                        let _ = sender.send(event);
+                    },
+                    stop,
+                )
+                .await
+        });
+        Watcher {
+            runtime,
+            core,
+            notifier,
+            events,
+            seen: Vec::new(),
+            stop: Some(stop),
+            _data: data,
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Ok(event) = self.events.try_recv() {
+            self.seen.push(event);
+        }
+    }
+
+    fn wait_until(&mut self, what: &str, mut done: impl FnMut(&[WatchEvent]) -> bool) {
+        let start = Instant::now();
+        loop {
+            self.drain();
+            if done(&self.seen) {
+                return;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "gave up waiting for {what}; saw {:#?}",
+                self.seen
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn connections(&mut self) -> usize {
+        self.drain();
+        self.seen
+            .iter()
+            .filter(|event| matches!(event, WatchEvent::Connected { .. }))
+            .count()
+    }
+
+    fn inbox_items_about(&mut self, application: &Application) -> Vec<(uuid::Uuid, bool)> {
+        self.drain();
+        self.seen
+            .iter()
+            .filter_map(|event| match event {
+                WatchEvent::Inbox { item, notification }
+                    if item.application_id == Some(application.id) =>
+                {
+                    Some((item.id, notification.is_some()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn cached_status(&self, application: &Application) -> ApplicationStatus {
+        self.core
+            .application(&application.code)
+            .expect("the application is cached")
+            .application
+            .expect("a server application")
+            .status
+    }
+
+    fn set_settings(&self, settings: NotifySettings) {
+        self.core
+            .set_notify_settings(&settings)
+            .expect("settings are stored");
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        let _ = &self.runtime;
+    }
+}
+
+fn local_minute_now() -> u16 {
+    let minutes = Utc::now().timestamp().div_euclid(60) + 7 * 60;
+    u16::try_from(minutes.rem_euclid(24 * 60)).expect("a minute of the day")
+}
+
+#[test]
+fn a_status_change_reaches_cache_inbox_and_notifier_once_even_across_a_cut_stream() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let profile = citizen.profile();
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let application = citizen.submit(&citizen.valid_application(&procedure, counter_delivery()));
+    let officer = Officer::sign_in(&mut portal);
+
+    let mut watcher = Watcher::start(&portal, &person.id_number, &person.phone);
+    watcher.wait_until("the stream opens", |seen| {
+        seen.iter()
+            .any(|event| matches!(event, WatchEvent::Connected { .. }))
+    });
+    let inbox_before = watcher.core.inbox(1000).expect("inbox").len();
+
+    // One change: the event arrives, the cache shows it, one inbox item, one notification.
+    officer.transition(application.id, ApplicationStatus::Processing);
+    watcher.wait_until("the first notification", |seen| {
+        seen.iter()
+            .any(|event| matches!(event, WatchEvent::Inbox { .. }))
+    });
+    assert_eq!(
+        watcher.cached_status(&application),
+        ApplicationStatus::Processing
+    );
+    assert_eq!(
+        watcher.core.inbox(1000).expect("inbox").len(),
+        inbox_before + 1,
+        "one new inbox item"
+    );
+    let shown = watcher.notifier.shown();
+    assert_eq!(shown.len(), 1, "exactly one notification: {shown:#?}");
+    let lang = Lang::parse(&profile.language).expect("a language of the app");
+    let texts = notify::localizer(lang).expect("texts");
+    assert_eq!(shown[0].title, texts.text("notify-status-title"));
+    assert_eq!(shown[0].category, InboxCategory::Status);
+    assert_eq!(
+        shown[0].target,
+        format!("opendvc://applications/{}", application.id)
+    );
+    let item = watcher
+        .core
+        .inbox(1)
+        .expect("inbox")
+        .into_iter()
+        .next()
+        .expect("the newest item");
+    assert!(
+        shown[0].body.contains(item.title.get(lang.code())),
+        "the text is in the person's language: {}",
+        shown[0].body
+    );
+
+    // The stream is cut (the portal stops), two changes happen, the portal comes back: both
+    // arrive, once each.
+    let connected_before = watcher.connections();
+    portal.stop();
+    portal.officer(&[
+        "transition",
+        &application.code,
+        "--to",
+        "supplement_requested",
+        "--note",
+        "Thiếu bản sao",
+    ]);
+    portal.officer(&["transition", &application.code, "--to", "processing"]);
+    portal.start_again();
+    watcher.wait_until("both changes after the reconnect", |seen| {
+        seen.iter()
+            .filter(|event| matches!(event, WatchEvent::Inbox { .. }))
+            .count()
+            >= 3
+    });
+    wait_for("the stream to be open again", || {
+        watcher.connections() > connected_before
+    });
+    assert_eq!(
+        watcher.cached_status(&application),
+        ApplicationStatus::Processing
+    );
+    let items = watcher.inbox_items_about(&application);
+    let mut ids: Vec<_> = items.iter().map(|(id, _)| *id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "three distinct inbox items: {items:?}");
+    assert_eq!(items.len(), 3, "each arrived once: {items:?}");
+    let shown = watcher.notifier.shown();
+    assert_eq!(shown.len(), 3, "one notification each: {shown:#?}");
+    let mut announced: Vec<_> = shown.iter().filter_map(|n| n.inbox_item_id).collect();
+    announced.sort();
+    assert_eq!(announced, ids, "every item announced once");
+
+    // A switched-off category: the inbox gets the item, the notifier nothing.
+    watcher.set_settings(NotifySettings {
+        status: false,
+        ..NotifySettings::default()
+    });
+    officer.transition(application.id, ApplicationStatus::SupplementRequested);
+    watcher.wait_until("the item of a switched-off category", |seen| {
+        seen.iter()
+            .filter(|event| matches!(event, WatchEvent::Inbox { .. }))
+            .count()
+            >= 4
+    });
+    assert_eq!(watcher.notifier.shown().len(), 3, "nothing shown");
+
+    // Quiet hours around now: the inbox gets the item, the notifier nothing.
+    let minute = local_minute_now();
+    watcher.set_settings(NotifySettings {
+        quiet_hours: Some(QuietHours {
+            start_minute: (minute + 1440 - 60) % 1440,
+            end_minute: (minute + 60) % 1440,
+        }),
+        ..NotifySettings::default()
+    });
+    officer.transition(application.id, ApplicationStatus::Processing);
+    watcher.wait_until("the item in quiet hours", |seen| {
+        seen.iter()
+            .filter(|event| matches!(event, WatchEvent::Inbox { .. }))
+            .count()
+            >= 5
+    });
+    assert_eq!(watcher.notifier.shown().len(), 3, "nothing shown");
+    let held: Vec<_> = watcher
+        .inbox_items_about(&application)
+        .into_iter()
+        .filter(|(_, shown)| !shown)
+        .collect();
+    assert_eq!(held.len(), 2, "both held back, both in the inbox");
+    assert_eq!(
+        watcher.core.inbox(1000).expect("inbox").len(),
+        inbox_before + 5
+    );
+
+    // A shared device: the notification says something changed, and nothing personal.
+    watcher.set_settings(NotifySettings {
+        shared_device: true,
+        ..NotifySettings::default()
+    });
+    officer.transition(application.id, ApplicationStatus::Completed);
+    wait_for("the shared-device notification", || {
+        watcher.notifier.shown().len() == 4
+    });
+    let shared = watcher.notifier.shown().pop().expect("shown");
+    let text = format!("{} {}", shared.title, shared.body);
+    for personal in [
+        profile.full_name.as_str(),
+        profile.id_number.as_str(),
+        profile.phone.as_str(),
+        application.code.as_str(),
+        procedure.name.vi.as_str(),
+        procedure.name.en.as_str(),
+    ] {
+        assert!(
+            !text.contains(personal),
+            "a shared-device notification shows {personal:?}: {text}"
+        );
+    }
+}
+
+#[test]
+fn the_event_stream_answers_an_unknown_last_event_id_with_a_reset() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let url = format!("{}/v1/events", portal.url());
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("a client");
+    let mut response = client
+        .get(&url)
+        .bearer_auth(&citizen.access_token)
+        .header("Last-Event-ID", "999999999")
+        .send()
+        .expect("the stream opens");
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("text/event-stream"))
+    );
+    let mut buffer = [0_u8; 512];
+    let read = std::io::Read::read(&mut response, &mut buffer).expect("the first event");
+    let text = String::from_utf8_lossy(&buffer[..read]);
+    assert!(text.contains("event: reset"), "{text}");
+
+    let unauthenticated = client.get(&url).send().expect("an answer");
+    assert_eq!(unauthenticated.status(), 401);
+}
