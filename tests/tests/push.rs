@@ -202,6 +202,14 @@ fn a_status_change_reaches_cache_inbox_and_notifier_once_even_across_a_cut_strea
         inbox_before + 1,
         "one new inbox item"
     );
+    assert!(
+        watcher.seen.iter().any(|event| matches!(
+            event,
+            WatchEvent::Event { event, .. } if event.kind == opendvc_api::PushEventKind::Application
+        )),
+        "the change came as a push event: {:#?}",
+        watcher.seen
+    );
     let shown = watcher.notifier.shown();
     assert_eq!(shown.len(), 1, "exactly one notification: {shown:#?}");
     let lang = Lang::parse(&profile.language).expect("a language of the app");
@@ -330,6 +338,71 @@ fn a_status_change_reaches_cache_inbox_and_notifier_once_even_across_a_cut_strea
             "a shared-device notification shows {personal:?}: {text}"
         );
     }
+}
+
+/// Reads the stream until `needle` shows up, returning everything read.
+fn read_until(response: &mut reqwest::blocking::Response, needle: &str) -> String {
+    let mut text = String::new();
+    let mut buffer = [0_u8; 1024];
+    while !text.contains(needle) {
+        let read = std::io::Read::read(response, &mut buffer).expect("the stream goes on");
+        assert!(read > 0, "the stream ended before {needle:?}: {text}");
+        text.push_str(&String::from_utf8_lossy(&buffer[..read]));
+    }
+    text
+}
+
+#[test]
+fn a_reconnect_with_last_event_id_replays_the_changes_made_meanwhile() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let application = citizen.submit(&citizen.valid_application(&procedure, counter_delivery()));
+    let sync: opendvc_api::SyncResponse = citizen.get("/v1/sync").expect_json(200, "sync");
+    let mut cursor = sync.cursor;
+    let mut more = sync.has_more;
+    while more {
+        let next: opendvc_api::SyncResponse = citizen
+            .get(&format!("/v1/sync?cursor={cursor}"))
+            .expect_json(200, "sync");
+        cursor = next.cursor;
+        more = next.has_more;
+    }
+    Officer::sign_in(&mut portal).transition(application.id, ApplicationStatus::Processing);
+
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("a client");
+    let mut response = client
+        .get(format!("{}/v1/events", portal.url()))
+        .bearer_auth(&citizen.access_token)
+        .header("Last-Event-ID", &cursor)
+        .send()
+        .expect("the stream opens");
+    assert_eq!(response.status(), 200);
+    // The application's event and its inbox item's, in whichever order they were logged.
+    let mut text = read_until(&mut response, &application.id.to_string());
+    if !text.contains("event: inbox") {
+        text.push_str(&read_until(&mut response, "event: inbox"));
+    }
+    assert!(text.contains("event: application"), "{text}");
+    let ids: Vec<i64> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("id: "))
+        .map(|id| id.trim().parse().expect("numeric ids"))
+        .collect();
+    assert!(ids.len() >= 2, "{text}");
+    assert!(
+        ids.windows(2).all(|pair| pair[0] < pair[1]),
+        "ids increase: {ids:?}"
+    );
+    let last: i64 = cursor.parse().expect("a numeric cursor");
+    assert!(
+        ids.iter().all(|id| *id > last),
+        "only what came after: {ids:?}"
+    );
 }
 
 #[test]
