@@ -437,3 +437,160 @@ fn the_event_stream_answers_an_unknown_last_event_id_with_a_reset() {
     let unauthenticated = client.get(&url).send().expect("an answer");
     assert_eq!(unauthenticated.status(), 401);
 }
+
+#[test]
+fn renewal_reminders_fire_once_per_document_start_a_prefilled_draft_and_export_a_calendar() {
+    use opendvc_core::reminders::{ReminderChoice, RulesTable};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    // The second demo citizen: a temporary residence 10 days and a health insurance card 25
+    // days before their expiry, an ID card and a licence that do not expire soon.
+    let person = portal.demo_accounts().citizens[1].clone();
+    let watcher = Watcher::start(&portal, &person.id_number, &person.phone);
+    watcher
+        .runtime
+        .block_on(watcher.core.sync_now())
+        .expect("a sync");
+    let core = &watcher.core;
+    let documents = core.documents().expect("documents");
+    let expiring: Vec<_> = documents
+        .iter()
+        .filter(|document| document.expires_on.is_some())
+        .map(|document| document.id)
+        .collect();
+    assert_eq!(expiring.len(), 2, "the demo data has two printed expiries");
+
+    // The portal wrote its own renewal notice for each of them, once.
+    let renewal_items: Vec<_> = core
+        .inbox(1000)
+        .expect("inbox")
+        .into_iter()
+        .filter(|item| item.category == InboxCategory::Renewal)
+        .collect();
+    let mut noticed: Vec<_> = renewal_items
+        .iter()
+        .filter_map(|item| item.document_id)
+        .collect();
+    noticed.sort();
+    let mut wanted = expiring.clone();
+    wanted.sort();
+    assert_eq!(noticed, wanted, "one portal notice per expiring document");
+
+    let rules = RulesTable::built_in().expect("the built-in rules");
+    let (today, now) = core.local_today().expect("today");
+    let notifier = RecordingNotifier::default();
+    let report = core
+        .reminders(today, now, &rules, &notifier)
+        .expect("reminders");
+    assert_eq!(report.validities.len(), documents.len());
+    let mut due: Vec<_> = report.due.iter().map(|due| due.document_id).collect();
+    due.sort();
+    assert_eq!(due, wanted, "one reminder per expiring document, no burst");
+    let shown = notifier.shown();
+    assert_eq!(shown.len(), 2);
+    assert!(
+        shown
+            .iter()
+            .all(|shown| shown.category == InboxCategory::Renewal)
+    );
+    let texts = notify::localizer(Lang::Vi).expect("texts");
+    assert!(
+        shown
+            .iter()
+            .all(|shown| shown.title == texts.text("notify-renewal-title"))
+    );
+
+    let again = core
+        .reminders(today, now, &rules, &notifier)
+        .expect("reminders again");
+    assert!(
+        again.due.is_empty(),
+        "each stage fires once: {:?}",
+        again.due
+    );
+    assert_eq!(notifier.shown().len(), 2);
+
+    core.set_reminder_choice(
+        expiring[0],
+        ReminderChoice {
+            switched_off: true,
+            snoozed_until: None,
+        },
+    )
+    .expect("a choice");
+    let chosen = core
+        .reminders(today, now, &rules, &notifier)
+        .expect("reminders");
+    assert!(
+        chosen
+            .validities
+            .iter()
+            .any(|validity| validity.document_id == expiring[0] && validity.switched_off)
+    );
+
+    // Start renewal of the ID card: a draft for its renewal procedure, pre-filled.
+    let card = documents
+        .iter()
+        .find(|document| document.kind == "id_card")
+        .expect("an ID card");
+    let draft = core.start_renewal(card.id, &rules).expect("a draft");
+    assert_eq!(draft.procedure_id, "id-card-renewal");
+    let profile = core.profile().expect("profile").expect("a profile");
+    assert_eq!(
+        draft.form.get("fullName").map(String::as_str),
+        Some(profile.full_name.as_str())
+    );
+    assert_eq!(
+        draft.form.get("idNumber").map(String::as_str),
+        Some(profile.id_number.as_str())
+    );
+    assert!(
+        !draft.form.contains_key("reason"),
+        "a field without prefill stays empty"
+    );
+
+    // The calendar: one all-day event per future expiry, in the person's language, parsed by
+    // a real iCalendar parser (and by Python's `icalendar` where xtask's venv has it).
+    let text = core
+        .reminders_calendar(today, now, &rules)
+        .expect("a calendar");
+    let parsed: icalendar::Calendar = text.parse().expect("the export parses as iCalendar");
+    let events = parsed
+        .components
+        .iter()
+        .filter(|component| matches!(component, icalendar::CalendarComponent::Event(_)))
+        .count();
+    let future = report
+        .validities
+        .iter()
+        .filter(|validity| validity.expires_on.is_some_and(|day| day >= today))
+        .count();
+    assert_eq!(events, future);
+    assert!(
+        text.contains("Đăng ký tạm trú") || text.contains("tạm trú"),
+        "{text}"
+    );
+    let python = opendvc_tests::bin_dir()
+        .join("../xtask-venv/bin/python")
+        .canonicalize();
+    if let Ok(python) = python {
+        let file = portal.dir().join("reminders.ics");
+        std::fs::write(&file, &text).expect("the file is written");
+        let output = std::process::Command::new(python)
+            .args([
+                "-c",
+                "import sys, icalendar; c = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read()); print(len(c.walk('VEVENT')))",
+            ])
+            .arg(&file)
+            .output()
+            .expect("python runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !stderr.contains("No module named 'icalendar'") {
+            assert!(output.status.success(), "python icalendar: {stderr}");
+            assert_eq!(
+                String::from_utf8_lossy(&output.stdout).trim(),
+                future.to_string()
+            );
+        }
+    }
+}
