@@ -21,6 +21,7 @@ watch-inbox = Inbox: { $title }
 watch-notification = Notification: { $title } — { $body } ({ $target })
 watch-held-back = (No notification shown: your settings.)
 reminders-line = { $kind } { $number }: { $standing }, expires { $expires }
+reminders-line-no-date = { $kind } { $number }: { $standing }
 reminders-standing-valid = valid
 reminders-standing-renew-soon = time to renew
 reminders-standing-expired = expired

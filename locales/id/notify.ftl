@@ -21,6 +21,7 @@ watch-inbox = Kotak masuk: { $title }
 watch-notification = Notifikasi: { $title } — { $body } ({ $target })
 watch-held-back = (Notifikasi tidak ditampilkan: sesuai pengaturan Anda.)
 reminders-line = { $kind } { $number }: { $standing }, berlaku sampai { $expires }
+reminders-line-no-date = { $kind } { $number }: { $standing }
 reminders-standing-valid = masih berlaku
 reminders-standing-renew-soon = saatnya diperpanjang
 reminders-standing-expired = sudah habis berlaku

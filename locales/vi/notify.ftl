@@ -21,6 +21,7 @@ watch-inbox = Hộp thư: { $title }
 watch-notification = Thông báo: { $title } — { $body } ({ $target })
 watch-held-back = (Không hiện thông báo: theo cài đặt của bạn.)
 reminders-line = { $kind } { $number }: { $standing }, hết hạn { $expires }
+reminders-line-no-date = { $kind } { $number }: { $standing }
 reminders-standing-valid = còn hiệu lực
 reminders-standing-renew-soon = nên gia hạn
 reminders-standing-expired = đã hết hạn

@@ -143,30 +143,23 @@ pub fn reminders(core: &OpenDvc, out: &Output, ics: Option<&Path>) -> Result<u8,
     out.data(&report, || {
         let mut lines = Vec::new();
         for validity in &report.validities {
-            let expires = validity
-                .expires_on
-                .map(|day| day.format("%d/%m/%Y").to_string())
-                .unwrap_or_else(|| {
-                    texts.text(&format!(
-                        "reminders-standing-{}",
-                        validity.standing.replace('_', "-")
-                    ))
-                });
-            lines.push(texts.format(
-                "reminders-line",
-                &[
-                    ("kind", Arg::from(validity.kind_name.as_str())),
-                    ("number", Arg::from(validity.number.as_str())),
-                    ("expires", Arg::from(expires)),
-                    (
-                        "standing",
-                        Arg::from(texts.text(&format!(
-                            "reminders-standing-{}",
-                            validity.standing.replace('_', "-")
-                        ))),
-                    ),
-                ],
+            let standing = texts.text(&format!(
+                "reminders-standing-{}",
+                validity.standing.replace('_', "-")
             ));
+            let mut args = vec![
+                ("kind", Arg::from(validity.kind_name.as_str())),
+                ("number", Arg::from(validity.number.as_str())),
+                ("standing", Arg::from(standing)),
+            ];
+            let line = match validity.expires_on {
+                Some(day) => {
+                    args.push(("expires", Arg::from(day.format("%d/%m/%Y").to_string())));
+                    texts.format("reminders-line", &args)
+                }
+                None => texts.format("reminders-line-no-date", &args),
+            };
+            lines.push(line);
         }
         for due in &report.due {
             match &due.notification {

@@ -194,7 +194,14 @@ impl OpenDvc {
             on_event(WatchEvent::Duplicate { event });
             return Ok(());
         }
-        let pulled = self.pull_and_notify(notifier, on_event).await?;
+        // The event id is also a sync cursor: a sync that already went past it has the change.
+        let synced = cache
+            .read(|conn| meta::get(conn, meta::SYNC_CURSOR))?
+            .and_then(|cursor| cursor.parse::<i64>().ok());
+        let pulled = match (this, synced) {
+            (Some(this), Some(synced)) if this <= synced => PullReport::default(),
+            _ => self.pull_and_notify(notifier, on_event).await?,
+        };
         if this.is_some() {
             cache.write(|tx| notify_state::set_last_event_id(tx, &event.id))?;
         }
