@@ -570,8 +570,10 @@ fn renewal_reminders_fire_once_per_document_start_a_prefilled_draft_and_export_a
         text.contains("Đăng ký tạm trú") || text.contains("tạm trú"),
         "{text}"
     );
-    let python = opendvc_tests::bin_dir()
-        .join("../xtask-venv/bin/python")
+    // A Python with `icalendar`: $OPENDVC_TEST_PYTHON, else xtask's venv.
+    let python = std::env::var_os("OPENDVC_TEST_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| opendvc_tests::bin_dir().join("../xtask-venv/bin/python"))
         .canonicalize();
     if let Ok(python) = python {
         let file = portal.dir().join("reminders.ics");
