@@ -596,3 +596,29 @@ fn renewal_reminders_fire_once_per_document_start_a_prefilled_draft_and_export_a
         }
     }
 }
+
+#[test]
+fn an_event_stream_ends_when_its_access_token_expires() {
+    let mut portal = Portal::start(PortalOptions::default().with_access_ttl(2));
+    let person = portal.demo_accounts().citizens[0].clone();
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let client = reqwest::blocking::Client::builder()
+        .timeout(DEADLINE)
+        .build()
+        .expect("a client");
+    let mut response = client
+        .get(format!("{}/v1/events", portal.url()))
+        .bearer_auth(&citizen.access_token)
+        .send()
+        .expect("the stream opens");
+    assert_eq!(response.status(), 200);
+    let mut rest = Vec::new();
+    std::io::Read::read_to_end(&mut response, &mut rest)
+        .expect("the portal ends the stream rather than the client's timeout");
+    let again = client
+        .get(format!("{}/v1/events", portal.url()))
+        .bearer_auth(&citizen.access_token)
+        .send()
+        .expect("an answer");
+    assert_eq!(again.status(), 401, "the expired token opens no new stream");
+}

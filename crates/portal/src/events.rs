@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,7 +39,7 @@ const PAGE: usize = 200;
 const CHANNEL_BATCHES: usize = 256;
 
 /// Describes replay and retention; shown in the OpenAPI document.
-pub const EVENTS_POLICY: &str = "Server-Sent Events for the signed-in citizen (an assisted-session token sees its citizen's events). One event per change of an application (timeline entry, delivery change, supplement), document, profile or inbox item (status and delivery notices, city notices and the portal's own document-expiry notices). The SSE `id` increases per citizen and is also a `/v1/sync` cursor. Retention: the portal keeps the latest change of every entity for as long as the entity exists, so a reconnect with `Last-Event-ID` replays everything that changed since, without gaps; several changes of one entity while you were away arrive as one event. A `Last-Event-ID` this portal never gave out (its database was rebuilt) gets a `reset` event first: sync from the start. A comment line is sent every 15 seconds while nothing happens. Push is a hint, sync is the truth: on an event, call `/v1/sync`.";
+pub const EVENTS_POLICY: &str = "Server-Sent Events for the signed-in citizen (an assisted-session token sees its citizen's events). One event per change of an application (timeline entry, delivery change, supplement), document, profile or inbox item (status and delivery notices, city notices and the portal's own document-expiry notices). The stream ends when the access token expires; reconnect with a fresh token and `Last-Event-ID`. The SSE `id` increases per citizen and is also a `/v1/sync` cursor. Retention: the portal keeps the latest change of every entity for as long as the entity exists, so a reconnect with `Last-Event-ID` replays everything that changed since, without gaps; several changes of one entity while you were away arrive as one event. A `Last-Event-ID` this portal never gave out (its database was rebuilt) gets a `reset` event first: sync from the start. A comment line is sent every 15 seconds while nothing happens. Push is a hint, sync is the truth: on an event, call `/v1/sync`.";
 
 /// The fan-out of change-log rows to the open streams, and the shutdown switch that ends them.
 #[derive(Debug)]
@@ -173,6 +174,9 @@ struct StreamState {
     first: Option<PushEvent>,
     changes: broadcast::Receiver<Arc<Vec<ChangeRow>>>,
     shutdown: watch::Receiver<bool>,
+    /// When the access token of the stream expires: the stream ends then, and the client
+    /// reconnects with a fresh token, so a revoked or expired token does not keep listening.
+    token_expiry: Pin<Box<tokio::time::Sleep>>,
 }
 
 impl StreamState {
@@ -227,9 +231,31 @@ impl StreamState {
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
                 _ = self.shutdown.changed() => return None,
+                () = self.token_expiry.as_mut() => return None,
             }
         }
     }
+}
+
+/// How long the bearer token of `headers` stays valid, if the store knows it.
+async fn token_lifetime(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Duration>, ApiError> {
+    let Some(token) = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_once(' '))
+        .map(|(_, token)| token.trim().to_owned())
+    else {
+        return Ok(None);
+    };
+    let hash = crate::auth::token_hash(&token);
+    let record = state.db(move |store| store.access_token(&hash)).await?;
+    let now = state.clock.now().timestamp();
+    Ok(record.map(|record| {
+        Duration::from_secs(u64::try_from(record.expires_at.saturating_sub(now)).unwrap_or(0))
+    }))
 }
 
 #[utoipa::path(get, path = "/v1/events", tag = "sync", security(("bearer" = [])),
@@ -244,6 +270,10 @@ pub async fn events(
     // Subscribe before reading the log, so no change falls between the replay and the live feed.
     let changes = state.events.changes.subscribe();
     let latest = state.db(|store| store.latest_change()).await?;
+    // A token the store does not list (none should pass the extractor) gets a day at most.
+    let lifetime = token_lifetime(&state, &headers)
+        .await?
+        .unwrap_or(Duration::from_secs(24 * 3600));
     let (last, replay, first) = match last_event_id(&headers) {
         Ok(Some(seq)) if seq <= latest => (seq, true, None),
         Ok(None) => (latest, false, None),
@@ -267,6 +297,7 @@ pub async fn events(
         first,
         changes,
         shutdown: state.events.shutdown.subscribe(),
+        token_expiry: Box::pin(tokio::time::sleep(lifetime)),
     };
     let stream = futures_util::stream::unfold(stream_state, |mut stream_state| async move {
         let event = stream_state.next_event().await?;
