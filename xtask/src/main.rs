@@ -15,6 +15,7 @@ mod run;
 mod schemathesis;
 mod signin;
 mod test;
+mod ui;
 mod workspace;
 
 use std::process::ExitCode;
@@ -43,6 +44,10 @@ enum Command {
     Run,
     /// Measure throughput and latency beside bare baselines; write target/bench/results.json.
     Bench,
+    /// Internal: the catalog search benchmark's measuring side, run by `bench` in a release
+    /// build of xtask; writes the raw timings to FILE.
+    #[command(hide = true)]
+    BenchSearchWorker { out: std::path::PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -51,6 +56,7 @@ fn main() -> ExitCode {
         Command::Test { chaos_full } => test::run(test::Options { chaos_full }),
         Command::Run => run::run(),
         Command::Bench => bench::run(),
+        Command::BenchSearchWorker { out } => bench::search::worker(&out),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -78,6 +78,7 @@ pub async fn run(cli: Cli) -> u8 {
         options.client.upload_timeout = Duration::from_millis(millis);
     }
     options.portal_override = cli.portal.clone();
+    options.shared_device = cli.shared_device;
     options.backoff = BackoffPolicy::new(
         env_millis("OPENDVC_BACKOFF_BASE_MS", 500),
         env_millis("OPENDVC_BACKOFF_CAP_MS", 30_000),
@@ -272,6 +273,16 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
         Command::Queue { action } => queue(core, action, out),
         Command::Watch { seconds } => crate::watch::watch(core, out.json(), seconds).await,
         Command::Reminders { ics } => crate::watch::reminders(core, out, ics.as_deref()),
+        Command::Search { query, limit } => {
+            let query = query.join(" ");
+            let hits = core
+                .search_catalog(&query, usize::from(limit))
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&json!({ "query": query, "hits": hits }), || {
+                out.search_lines(&query, &hits)
+            });
+            Ok(exit::OK)
+        }
         Command::Drain { max_wait } => {
             let outcome = core
                 .drain(Duration::from_secs(max_wait))

@@ -37,6 +37,7 @@ Exit codes:
   8  not confirmed: logout with unsent items, or discard without --yes
 
 Environment: OPENDVC_DATA_DIR, OPENDVC_PORTAL, OPENDVC_LANG (vi, en, id; default vi),
+OPENDVC_SHARED_DEVICE (true: like --shared-device),
 OPENDVC_BACKOFF_BASE_MS and OPENDVC_BACKOFF_CAP_MS (retry back-off, default 500 and 30000),
 OPENDVC_REQUEST_TIMEOUT_MS (per request; default 30000, uploads 300000).
 
@@ -59,6 +60,8 @@ JSON output (--json): every command prints exactly one JSON object on standard o
   watch         one object per line as it happens: {type: connected|event|duplicate|inbox|disconnected, …}
   reminders     {today, validities: [{documentId, kind, kindName, number, standing, expiresOn,
                 daysLeft, nextReminderOn, renewalProcedure, switchedOff, snoozedUntil}], due}
+  search        {query, hits: [{procedureId, name: {vi, en, id}, matchedWords, onlineLevel,
+                processingDays: {inPerson, online}}]}
   any error     {error: {code, message, errors: [{field, message}]}}";
 
 /// The OpenDVC command-line client.
@@ -71,6 +74,10 @@ pub struct Cli {
     /// Portal address, e.g. http://127.0.0.1:8080 (default: the one signed in at).
     #[arg(long, global = true, env = "OPENDVC_PORTAL", value_name = "URL")]
     pub portal: Option<String>,
+    /// A shared computer: once the portal acknowledged an item, keep only its receipt (code)
+    /// and delete the form, notes and stored files.
+    #[arg(long, global = true, env = "OPENDVC_SHARED_DEVICE")]
+    pub shared_device: bool,
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -204,6 +211,17 @@ pub enum Command {
         /// Also write the upcoming expiries as an iCalendar file.
         #[arg(long, value_name = "FILE")]
         ics: Option<PathBuf>,
+    },
+    /// Search the catalog on this device (works offline): any spelling, with or without
+    /// diacritics, in Vietnamese, English or Indonesian, abbreviations, one typo.
+    Search {
+        /// What to look for; several words may be given without quotes.
+        #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Show at most this many procedures.
+        #[arg(long, value_name = "N", default_value_t = 10,
+              value_parser = clap::value_parser!(u16).range(1..=200))]
+        limit: u16,
     },
 }
 

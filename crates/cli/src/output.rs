@@ -1,11 +1,15 @@
 //! Human-readable or JSON output, and failures with their exit codes.
 
-use opendvc_api::FieldError;
+use std::io::IsTerminal;
+
+use opendvc_api::{FieldError, OnlineLevel};
 use opendvc_core::CoreError;
 use opendvc_core::app::{ApplicationDetail, ApplicationEntry, Dashboard, SubmitOutcome};
 use opendvc_core::client::ClientError;
 use opendvc_core::i18n::{Arg, Localizer};
 use opendvc_core::queue::{ItemEvent, ItemState, QueueError, QueueItem, QueueSummary};
+use opendvc_core::search::{NameSegment, SearchHit, highlight};
+use opendvc_core::store::catalog_search::CatalogSearchError;
 use serde::Serialize;
 use serde_json::json;
 
@@ -78,6 +82,7 @@ impl Failure {
             | CoreError::UnknownProcedure(_)
             | CoreError::InvalidSubmission(_)
             | CoreError::UnknownApplication(_)
+            | CoreError::Search(CatalogSearchError::IndexMissing)
             | CoreError::Queue(
                 QueueError::NoSuchItem(_)
                 | QueueError::NotChangeable(_)
@@ -86,13 +91,18 @@ impl Failure {
                 | QueueError::Attachment { .. },
             ) => exit::REFUSED,
             CoreError::UnsentItems { .. } => exit::NOT_CONFIRMED,
-            CoreError::Store(_) | CoreError::Queue(_) | CoreError::Session(_) => exit::ERROR,
+            CoreError::Store(_)
+            | CoreError::Queue(_)
+            | CoreError::Session(_)
+            | CoreError::Search(_) => exit::ERROR,
         };
         let detail = match error {
             CoreError::Client(client) => Some(client.to_string()),
-            CoreError::Store(_) | CoreError::Queue(_) | CoreError::Session(_) => {
-                Some(error.to_string())
-            }
+            CoreError::Search(CatalogSearchError::IndexMissing) => None,
+            CoreError::Store(_)
+            | CoreError::Queue(_)
+            | CoreError::Session(_)
+            | CoreError::Search(_) => Some(error.to_string()),
             CoreError::UnknownProcedure(id) | CoreError::UnknownApplication(id) => Some(id.clone()),
             _ => None,
         };
@@ -448,5 +458,86 @@ impl Output {
         }
         lines.extend(items.iter().map(|item| self.item_line(item)));
         lines
+    }
+
+    /// Search hits: the name in the language of the CLI with the matched words marked, then
+    /// the procedure id (for `submit --procedure`), how far it can be done online, and how
+    /// many working days it takes.
+    pub fn search_lines(&self, query: &str, hits: &[SearchHit]) -> Vec<String> {
+        if hits.is_empty() {
+            return vec![self.fmt("search-no-hits", &[("query", Arg::from(query))])];
+        }
+        let style = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            Marking::Bold
+        } else {
+            Marking::Brackets
+        };
+        let mut lines = Vec::with_capacity(hits.len() * 2);
+        for (position, hit) in hits.iter().enumerate() {
+            let name = hit.name.get(self.localizer.lang().code());
+            let marked = mark(&highlight(name, &hit.matched_words), style);
+            lines.push(format!("{}. {marked}", position + 1));
+            let level = self.text(match hit.online_level {
+                OnlineLevel::Full => "search-online-full",
+                OnlineLevel::Partial => "search-online-partial",
+            });
+            lines.push(format!(
+                "   {}",
+                self.fmt(
+                    "search-hit-details",
+                    &[
+                        ("id", Arg::from(hit.procedure_id.clone())),
+                        ("level", Arg::from(level)),
+                        (
+                            "inPerson",
+                            Arg::from(u64::from(hit.processing_days.in_person))
+                        ),
+                        ("online", Arg::from(u64::from(hit.processing_days.online))),
+                    ],
+                )
+            ));
+        }
+        lines
+    }
+}
+
+/// How matched words stand out in a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Marking {
+    /// Bold, for a terminal.
+    Bold,
+    /// `[word]`, for a pipe or a file, where escape codes would be noise.
+    Brackets,
+}
+
+fn mark(segments: &[NameSegment], style: Marking) -> String {
+    segments
+        .iter()
+        .map(|segment| match (segment.matched, style) {
+            (false, _) => segment.text.clone(),
+            (true, Marking::Bold) => format!("\x1b[1m{}\x1b[0m", segment.text),
+            (true, Marking::Brackets) => format!("[{}]", segment.text),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matched_words_are_bracketed_in_a_pipe_and_bold_in_a_terminal() {
+        let segments = highlight(
+            "Cấp hộ chiếu phổ thông",
+            &["hộ".to_owned(), "chiếu".to_owned()],
+        );
+        assert_eq!(
+            mark(&segments, Marking::Brackets),
+            "Cấp [hộ] [chiếu] phổ thông"
+        );
+        assert_eq!(
+            mark(&segments, Marking::Bold),
+            "Cấp \x1b[1mhộ\x1b[0m \x1b[1mchiếu\x1b[0m phổ thông"
+        );
     }
 }

@@ -22,7 +22,9 @@ use crate::queue::{
     ItemState, PassEnd, PassReport, QueueError, QueueItem, QueueSummary, Reason, ServerAnswer,
     SubmissionQueue,
 };
+use crate::search::{SearchHit, SynonymTable};
 use crate::session::{DataDir, Session, profile_key};
+use crate::store::catalog_search::{CatalogIndex, CatalogSearchError};
 use crate::store::{
     Cache, CacheOpening, StoreError, applications, catalog, documents, inbox, meta,
 };
@@ -59,6 +61,8 @@ pub enum CoreError {
     UnknownApplication(String),
     #[error("{count} items are not sent yet")]
     UnsentItems { count: u64 },
+    #[error(transparent)]
+    Search(#[from] CatalogSearchError),
 }
 
 impl CoreError {
@@ -85,6 +89,8 @@ impl CoreError {
             CoreError::InvalidSubmission(_) => "invalid_submission",
             CoreError::UnknownApplication(_) => "unknown_application",
             CoreError::UnsentItems { .. } => "unsent_items",
+            CoreError::Search(CatalogSearchError::IndexMissing) => "search_index_missing",
+            CoreError::Search(_) => "search_failed",
         }
     }
 }
@@ -108,6 +114,9 @@ pub struct OpenDvcOptions {
     pub clock: Arc<dyn Clock>,
     pub backoff: BackoffPolicy,
     pub client: ClientConfig,
+    /// A shared computer (a post-office counter, an outreach laptop): sent items keep only
+    /// their receipt, see [`SubmissionQueue::set_purge_after_ack`].
+    pub shared_device: bool,
 }
 
 impl OpenDvcOptions {
@@ -123,6 +132,7 @@ impl OpenDvcOptions {
                 Arc::new(RandomJitter::from_os()),
             ),
             client: ClientConfig::default(),
+            shared_device: false,
         }
     }
 }
@@ -133,6 +143,8 @@ struct ActiveProfile {
     session: Session,
     dir: PathBuf,
     cache: Cache,
+    /// The catalog search index, derived from the cache's catalog.
+    search: CatalogIndex,
     queue: SubmissionQueue,
     client: PortalClient,
 }
@@ -358,6 +370,14 @@ impl OpenDvc {
             self.cache_rebuilt_from = Some(moved_to.clone());
             self.emit(CoreEvent::CacheRebuilt { moved_to });
         }
+        let search = CatalogIndex::open_or_recreate(
+            &dir.join("search.db"),
+            SynonymTable::bundled().map_err(CatalogSearchError::from)?,
+        )?;
+        // A missing or outdated index is rebuilt from the cache, offline. If that fails the
+        // profile still opens: searching then says the index is missing, and the next sync
+        // rebuilds it and reports what went wrong.
+        let _indexed = search.refresh(&cache);
         let queue = SubmissionQueue::open(
             &dir,
             self.options.clock.clone(),
@@ -372,6 +392,7 @@ impl OpenDvc {
             session,
             dir,
             cache,
+            search,
             queue,
             client,
         });
@@ -522,6 +543,7 @@ impl OpenDvc {
         let refreshed = sync::refresh_catalog(&profile.client, &profile.cache, clock.now()).await;
         self.note_sync_result(&refreshed);
         let catalog = refreshed?;
+        profile.search.refresh(&profile.cache)?;
         if pull.applications > 0 {
             self.emit(CoreEvent::ApplicationsChanged);
         }
@@ -804,6 +826,12 @@ impl OpenDvc {
 
     pub fn catalog(&self) -> Result<Vec<Procedure>, CoreError> {
         Ok(self.active()?.cache.read(catalog::procedures)?)
+    }
+
+    /// Searches the cached catalog, offline: the best `limit` procedures for what the person
+    /// typed, in any spelling (see [`crate::search`]).
+    pub fn search_catalog(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, CoreError> {
+        Ok(self.active()?.search.search(query, limit)?)
     }
 
     pub fn inbox(&self, limit: u32) -> Result<Vec<opendvc_api::InboxItem>, CoreError> {

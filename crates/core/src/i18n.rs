@@ -323,6 +323,8 @@ mod tests {
             "attachment_missing",
             "parent_discarded",
             "parent_not_created",
+            "search_index_missing",
+            "search_failed",
         ];
         let all = portal_codes
             .iter()

@@ -8,6 +8,7 @@
 mod applications;
 mod events;
 mod report;
+pub mod search;
 mod sqlite_baseline;
 
 use std::path::PathBuf;
@@ -102,6 +103,10 @@ fn benches() -> Vec<Bench> {
         Bench {
             name: "events",
             run: events::run,
+        },
+        Bench {
+            name: "search",
+            run: search::run,
         },
     ]
 }

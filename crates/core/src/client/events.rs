@@ -5,7 +5,7 @@ use std::time::Duration;
 use opendvc_api::{EVENTS_HEARTBEAT_SECONDS, PushEvent};
 use reqwest::{Response, StatusCode};
 
-use super::{ClientError, PortalClient, decode, error_for, read_body};
+use super::{ClientError, PortalClient, decode, error_for};
 
 /// The longest a stream may stay silent (no event, no heartbeat) before it counts as cut:
 /// three missed heartbeats.
@@ -159,7 +159,7 @@ impl PortalClient {
             response = self.send_plain(build(&access)).await?;
         }
         if !response.status().is_success() {
-            let (status, headers, body) = read_body(response).await?;
+            let (status, headers, body) = self.read_body(response).await?;
             return Err(error_for(status, &headers, &body));
         }
         Ok(EventStream {

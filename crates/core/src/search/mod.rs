@@ -14,6 +14,7 @@
 
 pub mod generator;
 pub mod query;
+pub mod query_table;
 pub mod rank;
 pub mod synonyms;
 pub mod text;
@@ -24,6 +25,7 @@ mod tests;
 
 use opendvc_api::{LocalizedText, OnlineLevel, ProcessingDays};
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
 pub use query::QueryPlan;
 pub use synonyms::{SynonymError, SynonymTable};
@@ -60,4 +62,43 @@ pub fn matched_words(plan: &QueryPlan, name: &LocalizedText) -> Vec<String> {
         }
     }
     out
+}
+
+/// A piece of a name as shown, for highlighting: a matched word, or the text between.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NameSegment {
+    pub text: String,
+    pub matched: bool,
+}
+
+/// `name` cut into segments, the words listed in `matched_words` (a hit's
+/// [`SearchHit::matched_words`]) apart from the text between them, so that a screen can show
+/// the matched words highlighted. The name is composed (NFC) first, as the matched words are;
+/// the segments put back together give that composed name.
+pub fn highlight(name: &str, matched_words: &[String]) -> Vec<NameSegment> {
+    let composed: String = name.nfc().collect();
+    let mut segments: Vec<NameSegment> = Vec::new();
+    let mut push = |text: &str, matched: bool| match segments.last_mut() {
+        Some(last) if !last.matched && !matched => last.text.push_str(text),
+        _ => segments.push(NameSegment {
+            text: text.to_owned(),
+            matched,
+        }),
+    };
+    let mut rest = composed.as_str();
+    while let Some(first) = rest.chars().next() {
+        let in_word = first.is_alphanumeric();
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| c.is_alphanumeric() != in_word)
+            .map_or(rest.len(), |(index, _)| index);
+        let (piece, after) = rest.split_at(end);
+        push(
+            piece,
+            in_word && matched_words.iter().any(|word| word == piece),
+        );
+        rest = after;
+    }
+    segments
 }

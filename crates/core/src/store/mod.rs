@@ -161,10 +161,12 @@ enum Durability {
     Queue,
 }
 
+/// Opens a database file with its pragmas, checks its integrity, and brings it up to date
+/// with `migrations` (none for a file whose tables are rebuilt whole, like the search index).
 fn open_checked(
     path: &Path,
     durability: Durability,
-    migrations: &Migrations<'static>,
+    migrations: Option<&Migrations<'static>>,
 ) -> Result<Connection, StoreError> {
     let corrupt = |error: &rusqlite::Error| StoreError::Corrupt {
         path: path.to_owned(),
@@ -219,6 +221,9 @@ fn open_checked(
         Err(error) if StoreError::is_corruption(&error) => return Err(corrupt(&error)),
         Err(error) => return Err(StoreError::Sqlite(error)),
     }
+    let Some(migrations) = migrations else {
+        return Ok(conn);
+    };
     migrations
         .to_latest(&mut conn)
         .map_err(|error| match &error {
@@ -255,7 +260,7 @@ impl Cache {
         path: &Path,
         now: DateTime<Utc>,
     ) -> Result<(Cache, CacheOpening), StoreError> {
-        match open_checked(path, Durability::Cache, &cache_migrations()) {
+        match open_checked(path, Durability::Cache, Some(&cache_migrations())) {
             Ok(conn) => Ok((Cache::wrap(conn), CacheOpening::Intact)),
             Err(StoreError::Corrupt { reason, .. }) => {
                 let stamp = now.format("%Y%m%dT%H%M%S%.3fZ");
@@ -273,7 +278,7 @@ impl Cache {
                         std::fs::rename(&side, side_moved)?;
                     }
                 }
-                let conn = open_checked(path, Durability::Cache, &cache_migrations())?;
+                let conn = open_checked(path, Durability::Cache, Some(&cache_migrations()))?;
                 Ok((
                     Cache::wrap(conn),
                     CacheOpening::Rebuilt { moved_to, reason },
@@ -359,7 +364,7 @@ impl Outbox {
     /// Opens the outbox at `path`. A damaged outbox is an error, never moved aside: it holds
     /// the person's unsent work.
     pub fn open(path: &Path) -> Result<Outbox, StoreError> {
-        let conn = open_checked(path, Durability::Queue, &outbox_migrations())?;
+        let conn = open_checked(path, Durability::Queue, Some(&outbox_migrations()))?;
         Ok(Outbox {
             conn: Mutex::new(conn),
         })
