@@ -216,13 +216,6 @@ impl Portal {
         }
     }
 
-    /// Waits until the portal exits by itself (or by a signal from the terminal).
-    pub fn wait(mut self) -> Result<ExitStatus> {
-        let status = self.child.wait()?;
-        self.stopped = true;
-        Ok(status)
-    }
-
     /// Asks the portal to shut down, without waiting (used from a Ctrl-C handler).
     pub fn request_shutdown(pid: u32) {
         if let Ok(pid) = i32::try_from(pid) {

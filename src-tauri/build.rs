@@ -1,0 +1,31 @@
+// The app's own commands are declared here so that the capability file must list each one:
+// the webview may call exactly these and nothing else.
+const COMMANDS: &[&str] = &[
+    "session_state",
+    "request_otp",
+    "sign_in",
+    "sign_out",
+    "dashboard",
+    "applications",
+    "application",
+    "documents",
+    "catalog",
+    "procedure",
+    "stage_attachment",
+    "submit",
+    "follow_up",
+    "queue",
+    "queue_retry",
+    "queue_discard",
+    "sync_now",
+    "inbox",
+    "report_dashboard_rendered",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {error:#}");
+    }
+}

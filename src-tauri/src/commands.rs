@@ -1,0 +1,560 @@
+//! The IPC commands of ui/src/lib/backend/commands.ts that the core supports. Each one takes
+//! the state, calls the core, reshapes the answer into the UI's view type and maps errors to
+//! [`IpcError`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use opendvc_api::{
+    AttachmentRef, DeliveryChoice, NewApplication, NewSupplement, OtpAccepted, Procedure, Rating,
+    WithdrawRequest,
+};
+use opendvc_core::clock::{Clock, SystemClock};
+use opendvc_core::queue::{FollowUp, ItemKind, QueueItem};
+use opendvc_core::{ApplicationDetail, CoreError, OpenDvc, SubmissionDraft, SubmitOutcome};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tauri::{AppHandle, State};
+use uuid::Uuid;
+
+use crate::error::IpcError;
+use crate::state::AppState;
+use crate::views::{
+    self, ApplicationView, ApplicationsView, CatalogView, DashboardCounts, DashboardView,
+    InboxEntry, QueueContext, QueueItemView, ReminderView, SessionState, StagedView, SubmitResult,
+    WalletEntry,
+};
+
+type Answer<T> = Result<T, IpcError>;
+
+/// Files for the core to stage, each with the required document it satisfies.
+type Files = Vec<(PathBuf, Option<String>)>;
+
+/// The largest file the portal takes (20 MiB); bigger ones are refused before copying.
+const MAX_ATTACHMENT: usize = 20 * 1024 * 1024;
+
+/// How many inbox items the inbox screen shows.
+const INBOX_LIMIT: u32 = 200;
+
+fn fail(state: &AppState) -> impl Fn(CoreError) -> IpcError + '_ {
+    move |error| IpcError::from_core(&error, &state.localizer)
+}
+
+fn parse_id(state: &AppState, id: &str) -> Answer<Uuid> {
+    Uuid::parse_str(id).map_err(|_| IpcError::not_found(&state.localizer))
+}
+
+fn session_of(core: &OpenDvc, state: &AppState) -> SessionState {
+    let signed_in = core.is_signed_in();
+    let dashboard = core.dashboard().ok();
+    SessionState {
+        signed_in,
+        profile: if signed_in {
+            core.profile().ok().flatten()
+        } else {
+            None
+        },
+        language: state.localizer.lang().code(),
+        // Before the first attempt nothing says the portal is away; the first sync tells.
+        online: dashboard
+            .and_then(|dashboard| dashboard.online)
+            .unwrap_or(true),
+    }
+}
+
+fn procedure_names(core: &OpenDvc) -> HashMap<String, opendvc_api::LocalizedText> {
+    core.catalog()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|procedure| (procedure.id, procedure.name))
+        .collect()
+}
+
+fn queue_views(
+    core: &OpenDvc,
+    state: &AppState,
+    items: &[QueueItem],
+) -> Answer<Vec<QueueItemView>> {
+    let summary = core.queue_summary().map_err(fail(state))?;
+    let names = procedure_names(core);
+    let progress = state.progress().clone();
+    let context = QueueContext {
+        localizer: &state.localizer,
+        procedure_names: &names,
+        progress: &progress,
+        summary: &summary,
+    };
+    Ok(items
+        .iter()
+        .filter_map(|item| views::queue_item(item, &context))
+        .collect())
+}
+
+fn application_view(
+    core: &OpenDvc,
+    state: &AppState,
+    detail: ApplicationDetail,
+) -> Answer<Option<ApplicationView>> {
+    let Some(application) = detail.application else {
+        return Ok(None);
+    };
+    let follow_ups: Vec<QueueItem> = detail
+        .queue_items
+        .into_iter()
+        .filter(|item| item.state.is_unsent() && item.kind() != ItemKind::CreateApplication)
+        .collect();
+    Ok(Some(ApplicationView {
+        application,
+        overdue: detail.entry.overdue,
+        waiting_to_send: queue_views(core, state, &follow_ups)?,
+    }))
+}
+
+#[tauri::command]
+pub async fn session_state(state: State<'_, AppState>) -> Answer<SessionState> {
+    let core = state.core.read().await;
+    Ok(session_of(&core, &state))
+}
+
+#[tauri::command]
+pub async fn request_otp(state: State<'_, AppState>, id_number: String) -> Answer<OtpAccepted> {
+    let core = state.core.read().await;
+    core.request_otp(id_number.trim())
+        .await
+        .map_err(fail(&state))
+}
+
+#[tauri::command]
+pub async fn sign_in(
+    state: State<'_, AppState>,
+    id_number: String,
+    otp: String,
+) -> Answer<SessionState> {
+    let mut core = state.core.write().await;
+    core.sign_in(id_number.trim(), &otp)
+        .await
+        .map_err(fail(&state))?;
+    state.wake_sender.notify_one();
+    Ok(session_of(&core, &state))
+}
+
+#[tauri::command]
+pub async fn sign_out(state: State<'_, AppState>) -> Answer<SessionState> {
+    let mut core = state.core.write().await;
+    // Unsent items stay on this device for the next sign-in of the same person; the UI warns
+    // about them on the settings screen before it signs out.
+    core.sign_out(true).await.map_err(fail(&state))?;
+    Ok(session_of(&core, &state))
+}
+
+#[tauri::command]
+pub async fn dashboard(state: State<'_, AppState>) -> Answer<DashboardView> {
+    let core = state.core.read().await;
+    let dashboard = core.dashboard().map_err(fail(&state))?;
+    if !dashboard.signed_in {
+        return Err(IpcError::from_core(
+            &CoreError::NotSignedIn,
+            &state.localizer,
+        ));
+    }
+    // The profile arrives with the first sync; until then there is nothing to show.
+    let profile = core
+        .profile()
+        .map_err(fail(&state))?
+        .ok_or_else(|| IpcError::from_core(&CoreError::CatalogMissing, &state.localizer))?;
+    let mut needs_action = Vec::new();
+    for entry in &dashboard.needing_action {
+        if let Some(id) = entry.id {
+            let detail = core.application(&id.to_string()).map_err(fail(&state))?;
+            if let Some(view) = application_view(&core, &state, detail)? {
+                needs_action.push(view);
+            }
+        }
+    }
+    let unsent: Vec<QueueItem> = core
+        .queue_items(false)
+        .map_err(fail(&state))?
+        .into_iter()
+        .filter(|item| item.state.is_unsent() && item.kind() != ItemKind::UploadAttachment)
+        .collect();
+    let waiting_to_send = queue_views(&core, &state, &unsent)?;
+    let today = views::vietnam_today(SystemClock.now());
+    let mut next_renewals: Vec<_> = core
+        .documents()
+        .map_err(fail(&state))?
+        .iter()
+        .map(|document| views::validity(document, Some(profile.birth_date), &state.rules, today))
+        .filter(|validity| validity.days_left.is_some())
+        .collect();
+    next_renewals.sort_by_key(|validity| validity.days_left);
+    next_renewals.truncate(3);
+    let count = |status: &str| dashboard.counts_by_status.get(status).copied().unwrap_or(0);
+    let counts = DashboardCounts {
+        applications: dashboard.counts_by_status.values().sum(),
+        in_progress: count("received") + count("processing") + count("supplement_requested"),
+        unread_inbox: dashboard.unread_inbox,
+        waiting_to_send: dashboard.queue.queued + dashboard.queue.sending,
+        needs_attention: dashboard.queue.needs_attention,
+    };
+    Ok(DashboardView {
+        online: dashboard.online.unwrap_or(true),
+        profile,
+        needs_action,
+        waiting_to_send,
+        next_renewals,
+        counts,
+        synced_at: dashboard.last_sync_at,
+    })
+}
+
+#[tauri::command]
+pub async fn applications(state: State<'_, AppState>) -> Answer<ApplicationsView> {
+    let core = state.core.read().await;
+    let mut items = Vec::new();
+    for entry in core.applications().map_err(fail(&state))? {
+        // Submissions still in the queue have no application yet; the queue screen and the
+        // home screen show them as waiting to send.
+        let Some(id) = entry.id else { continue };
+        let detail = core.application(&id.to_string()).map_err(fail(&state))?;
+        if let Some(view) = application_view(&core, &state, detail)? {
+            items.push(view);
+        }
+    }
+    let synced_at = core.dashboard().map_err(fail(&state))?.last_sync_at;
+    Ok(ApplicationsView { items, synced_at })
+}
+
+#[tauri::command]
+pub async fn application(state: State<'_, AppState>, id: String) -> Answer<ApplicationView> {
+    let core = state.core.read().await;
+    let detail = core.application(&id).map_err(fail(&state))?;
+    application_view(&core, &state, detail)?.ok_or_else(|| IpcError::not_found(&state.localizer))
+}
+
+#[tauri::command]
+pub async fn documents(state: State<'_, AppState>) -> Answer<Vec<WalletEntry>> {
+    let core = state.core.read().await;
+    let birth_date = core
+        .profile()
+        .map_err(fail(&state))?
+        .map(|profile| profile.birth_date);
+    let today = views::vietnam_today(SystemClock.now());
+    Ok(core
+        .documents()
+        .map_err(fail(&state))?
+        .into_iter()
+        .map(|document| WalletEntry {
+            validity: views::validity(&document, birth_date, &state.rules, today),
+            // The core keeps no per-document reminder choice yet; reminders are on for all.
+            reminder: ReminderView {
+                document_id: document.id,
+                mode: "on",
+            },
+            document,
+        })
+        .collect())
+}
+
+#[tauri::command]
+pub async fn catalog(state: State<'_, AppState>) -> Answer<CatalogView> {
+    let core = state.core.read().await;
+    let items = core.catalog().map_err(fail(&state))?;
+    let version = core
+        .dashboard()
+        .map_err(fail(&state))?
+        .catalog_version
+        .unwrap_or_default();
+    Ok(CatalogView { version, items })
+}
+
+#[tauri::command]
+pub async fn procedure(state: State<'_, AppState>, id: String) -> Answer<Procedure> {
+    let core = state.core.read().await;
+    core.catalog()
+        .map_err(fail(&state))?
+        .into_iter()
+        .find(|procedure| procedure.id == id)
+        .ok_or_else(|| IpcError::not_found(&state.localizer))
+}
+
+/// A file name without any folder part, never empty.
+fn plain_file_name(name: &str) -> String {
+    Path::new(name)
+        .file_name()
+        .and_then(|name| name.to_str())
+        .filter(|name| !name.is_empty() && *name != "." && *name != "..")
+        .unwrap_or("file")
+        .to_owned()
+}
+
+/// Copies a picked file into the staging folder, named by its SHA-256, so a submission can
+/// hand it to the core's queue by path.
+pub fn stage_bytes(staging_dir: &Path, file_name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    let hash = hex::encode(Sha256::digest(bytes));
+    let dir = staging_dir.join(&hash);
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(plain_file_name(file_name));
+    std::fs::write(&path, bytes)?;
+    Ok(path)
+}
+
+/// The staged copy of `sha256:{hex}`, if the person picked it in this data folder.
+fn staged_path(staging_dir: &Path, attachment_id: &str) -> Option<PathBuf> {
+    let hash = attachment_id.strip_prefix("sha256:")?;
+    if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    std::fs::read_dir(staging_dir.join(hash))
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| path.is_file())
+}
+
+#[tauri::command]
+pub async fn stage_attachment(
+    state: State<'_, AppState>,
+    file_name: String,
+    content_type: String,
+    base64: String,
+) -> Answer<StagedView> {
+    let unreadable = || {
+        IpcError::invalid_input(
+            &state.localizer,
+            "attachment_unreadable",
+            "error-attachment-unreadable",
+        )
+    };
+    let bytes = BASE64.decode(base64.as_bytes()).map_err(|_| unreadable())?;
+    if bytes.len() > MAX_ATTACHMENT {
+        return Err(IpcError {
+            code: "payload_too_large".to_owned(),
+            core_code: "attachment_too_large".to_owned(),
+            message: state.localizer.text("error-attachment-too-large"),
+            fields: Vec::new(),
+        });
+    }
+    let path = stage_bytes(&state.staging_dir, &file_name, &bytes).map_err(|_| unreadable())?;
+    let hash = path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|name| name.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    Ok(StagedView {
+        attachment_id: format!("sha256:{hash}"),
+        file_name: plain_file_name(&file_name),
+        content_type,
+        size: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+    })
+}
+
+/// Splits attachment references into files for the core (uploads, by their staged copy) and
+/// the references the core passes on as they are (wallet documents).
+fn split_attachments(
+    state: &AppState,
+    refs: Vec<AttachmentRef>,
+) -> Answer<(Files, Vec<AttachmentRef>)> {
+    let mut files = Vec::new();
+    let mut kept = Vec::new();
+    for reference in refs {
+        match reference {
+            AttachmentRef::Upload {
+                attachment_id,
+                requirement_id,
+            } => {
+                let path = staged_path(&state.staging_dir, &attachment_id).ok_or_else(|| {
+                    IpcError::invalid_input(
+                        &state.localizer,
+                        "attachment_missing",
+                        "error-attachment-missing",
+                    )
+                })?;
+                files.push((path, requirement_id));
+            }
+            wallet => kept.push(wallet),
+        }
+    }
+    Ok((files, kept))
+}
+
+/// `Draft` of the UI: a new application. Its `renewsDocumentId` is a hint for the UI's own
+/// pages and is ignored here; the core matches wallet documents to requirements by kind.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftInput {
+    #[serde(flatten)]
+    pub application: NewApplication,
+}
+
+/// `FollowUp` of the UI.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FollowUpInput {
+    Supplement { supplement: NewSupplement },
+    DeliveryChange { delivery: DeliveryChoice },
+    Withdrawal { withdraw: WithdrawRequest },
+    Rating { rating: Rating },
+}
+
+fn submit_result(core: &OpenDvc, state: &AppState, outcome: SubmitOutcome) -> Answer<SubmitResult> {
+    if !outcome.sent {
+        state.wake_sender.notify_one();
+    }
+    let application = match outcome.application_id {
+        Some(id) => {
+            core.application(&id.to_string())
+                .map_err(fail(state))?
+                .application
+        }
+        None => None,
+    };
+    Ok(SubmitResult {
+        item_id: outcome.item_id,
+        sent: outcome.sent,
+        application,
+    })
+}
+
+#[tauri::command]
+pub async fn submit(state: State<'_, AppState>, draft: DraftInput) -> Answer<SubmitResult> {
+    let core = state.core.read().await;
+    let DraftInput { application } = draft;
+    let (files, _wallet) = split_attachments(&state, application.attachments)?;
+    let draft = SubmissionDraft {
+        procedure_id: application.procedure_id,
+        form: application.form,
+        files,
+        delivery: application.delivery,
+    };
+    let outcome = core.submit(draft, true).await.map_err(fail(&state))?;
+    submit_result(&core, &state, outcome)
+}
+
+#[tauri::command]
+pub async fn follow_up(
+    state: State<'_, AppState>,
+    application_id: String,
+    action: FollowUpInput,
+) -> Answer<SubmitResult> {
+    let core = state.core.read().await;
+    let (follow_up, files) = match action {
+        FollowUpInput::Supplement { mut supplement } => {
+            let (files, kept) = split_attachments(&state, supplement.attachments)?;
+            supplement.attachments = kept;
+            (FollowUp::Supplement(supplement), files)
+        }
+        FollowUpInput::DeliveryChange { delivery } => (FollowUp::DeliveryChange(delivery), vec![]),
+        FollowUpInput::Withdrawal { withdraw } => (FollowUp::Withdraw(withdraw), vec![]),
+        FollowUpInput::Rating { rating } => (FollowUp::Rating(rating), vec![]),
+    };
+    let outcome = core
+        .follow_up(&application_id, follow_up, &files, true)
+        .await
+        .map_err(fail(&state))?;
+    submit_result(&core, &state, outcome)
+}
+
+#[tauri::command]
+pub async fn queue(state: State<'_, AppState>) -> Answer<Vec<QueueItemView>> {
+    let core = state.core.read().await;
+    let items = core.queue_items(false).map_err(fail(&state))?;
+    queue_views(&core, &state, &items)
+}
+
+#[tauri::command]
+pub async fn queue_retry(state: State<'_, AppState>, id: String) -> Answer<QueueItemView> {
+    let id = parse_id(&state, &id)?;
+    let core = state.core.read().await;
+    core.retry(id).map_err(fail(&state))?;
+    state.wake_sender.notify_one();
+    let item = core
+        .queue_item(id)
+        .map_err(fail(&state))?
+        .ok_or_else(|| IpcError::not_found(&state.localizer))?;
+    queue_views(&core, &state, std::slice::from_ref(&item))?
+        .pop()
+        .ok_or_else(|| IpcError::not_found(&state.localizer))
+}
+
+#[tauri::command]
+pub async fn queue_discard(state: State<'_, AppState>, id: String) -> Answer<()> {
+    let id = parse_id(&state, &id)?;
+    let core = state.core.read().await;
+    core.discard(id).map_err(fail(&state))?;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn sync_now(state: State<'_, AppState>) -> Answer<()> {
+    let core = state.core.read().await;
+    core.sync_now().await.map_err(fail(&state))?;
+    state.wake_sender.notify_one();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn inbox(state: State<'_, AppState>) -> Answer<Vec<InboxEntry>> {
+    let core = state.core.read().await;
+    Ok(core
+        .inbox(INBOX_LIMIT)
+        .map_err(fail(&state))?
+        .into_iter()
+        // The core keeps no read marks the shell can reach yet; everything shows as new.
+        .map(|item| InboxEntry { item, read: false })
+        .collect())
+}
+
+/// The webview saw the home screen's first dashboard (the UI's performance mark
+/// `opendvc:dashboard-rendered`); the bench reads the log line this writes.
+#[tauri::command]
+pub fn report_dashboard_rendered(state: State<'_, AppState>, app: AppHandle) {
+    crate::report_dashboard_rendered(&app, state.started.elapsed());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_staged_file_is_found_by_its_sha256_id() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = stage_bytes(dir.path(), "../../etc/passwd", b"hello").expect("staged");
+        assert!(
+            path.starts_with(dir.path()),
+            "{path:?} stays in the staging folder"
+        );
+        assert_eq!(path.file_name().and_then(|n| n.to_str()), Some("passwd"));
+        let id = format!("sha256:{}", hex::encode(Sha256::digest(b"hello")));
+        assert_eq!(staged_path(dir.path(), &id), Some(path));
+        assert_eq!(staged_path(dir.path(), "sha256:../.."), None);
+    }
+
+    #[test]
+    fn the_ui_follow_up_shapes_deserialize() {
+        let withdrawal: FollowUpInput =
+            serde_json::from_value(serde_json::json!({"kind": "withdrawal", "withdraw": {}}))
+                .expect("withdrawal");
+        assert!(matches!(withdrawal, FollowUpInput::Withdrawal { .. }));
+        let rating: FollowUpInput =
+            serde_json::from_value(serde_json::json!({"kind": "rating", "rating": {"stars": 5}}))
+                .expect("rating");
+        assert!(matches!(rating, FollowUpInput::Rating { .. }));
+    }
+
+    #[test]
+    fn a_ui_draft_with_a_renewal_hint_deserializes() {
+        let draft: DraftInput = serde_json::from_value(serde_json::json!({
+            "procedureId": "cccd-renewal",
+            "form": {"fullName": "Nguyễn Thị Lan"},
+            "attachments": [{"source": "upload", "attachmentId": "sha256:00"}],
+            "delivery": {"method": "counter"},
+            "renewsDocumentId": "0193a2b4-0000-7000-8000-000000000001"
+        }))
+        .expect("draft");
+        assert_eq!(draft.application.procedure_id, "cccd-renewal");
+        assert_eq!(draft.application.attachments.len(), 1);
+    }
+}

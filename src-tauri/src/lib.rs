@@ -1,0 +1,297 @@
+//! The OpenDVC app shell: a Tauri 2 window around the headless core (`opendvc-core`).
+//!
+//! The shell holds the core in one managed state ([`state::AppState`]), exposes thin IPC
+//! commands ([`commands`]), forwards the core's change events to the UI as `core://changed`,
+//! runs the queue sender and a periodic sync in the background ([`background`]), and opens
+//! `opendvc://applications/{id}` deep links through `app://navigate`.
+
+mod background;
+mod commands;
+mod error;
+mod state;
+mod views;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use opendvc_core::i18n::{CORE_SOURCES, Lang, Localizer};
+use opendvc_core::reminders::RulesTable;
+use opendvc_core::session::DataDir;
+use opendvc_core::{OpenDvc, OpenDvcOptions};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, Url, WebviewUrl, WebviewWindowBuilder};
+use tokio::sync::{Notify, RwLock};
+
+use crate::state::AppState;
+
+/// Event that opens a screen of the UI (`NAVIGATE_EVENT` in ui/src/lib/backend/commands.ts).
+const NAVIGATE_EVENT: &str = "app://navigate";
+
+/// The UI's performance mark for the first dashboard on screen (`DASHBOARD_RENDERED_MARK`).
+/// The script below reports it to the shell, which logs the time since the process started.
+const START_MARK_SCRIPT: &str = r#"
+(function () {
+  if (typeof PerformanceObserver === 'undefined') return;
+  var observer = new PerformanceObserver(function (list) {
+    if (list.getEntriesByName('opendvc:dashboard-rendered').length === 0) return;
+    observer.disconnect();
+    var internals = window.__TAURI_INTERNALS__;
+    if (internals) internals.invoke('report_dashboard_rendered', {});
+  });
+  observer.observe({ type: 'mark', buffered: true });
+})();
+"#;
+
+/// Command-line arguments; each may come from the environment instead.
+#[derive(Debug, Parser)]
+#[command(
+    name = "opendvc-app",
+    version,
+    about = "OpenDVC, the public services app"
+)]
+struct Args {
+    /// Portal to talk to (default: the one the data folder signed in at).
+    #[arg(long, env = "OPENDVC_PORTAL")]
+    portal: Option<String>,
+    /// Data folder, shared with the `opendvc` command.
+    #[arg(long, env = "OPENDVC_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Language of the shell's messages: vi, en or id (default: from LANG, else vi).
+    #[arg(long, env = "OPENDVC_LANG")]
+    lang: Option<String>,
+    /// Seconds between background syncs.
+    #[arg(long, env = "OPENDVC_SYNC_SECONDS", default_value_t = 60)]
+    sync_seconds: u64,
+    /// Deep links the system passes when it starts the app, such as
+    /// `opendvc://applications/{id}`.
+    links: Vec<String>,
+}
+
+/// The screen a deep link names: `opendvc://applications/{id}` → `applications/{id}`.
+/// Anything else is ignored.
+pub fn navigation_path(link: &Url) -> Option<String> {
+    if link.scheme() != "opendvc" || link.host_str() != Some("applications") {
+        return None;
+    }
+    let mut segments = link.path_segments()?.filter(|segment| !segment.is_empty());
+    let id = segments.next()?;
+    let safe = id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    (safe && segments.next().is_none()).then(|| format!("applications/{id}"))
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Navigate {
+    path: String,
+}
+
+fn navigate_to_links<'a>(app: &AppHandle, links: impl IntoIterator<Item = &'a str>) {
+    for link in links {
+        if let Some(path) = Url::parse(link).ok().as_ref().and_then(navigation_path) {
+            // The window may already be gone while the app quits; then nobody needs it.
+            let _sent = app.emit(NAVIGATE_EVENT, Navigate { path });
+        }
+    }
+}
+
+fn focus_main(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        // Best effort: a window manager may refuse focus; the window is there either way.
+        let _shown = window.unminimize();
+        let _shown = window.show();
+        let _focused = window.set_focus();
+    }
+}
+
+static DASHBOARD_REPORTED: AtomicBool = AtomicBool::new(false);
+
+/// Logs, once per process, how long the first dashboard took from process start; with
+/// `OPENDVC_EXIT_AFTER_DASHBOARD=1` (the bench) the app then quits.
+pub(crate) fn report_dashboard_rendered(app: &AppHandle, elapsed: Duration) {
+    if DASHBOARD_REPORTED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    eprintln!(
+        "opendvc-app: dashboard rendered {} ms after process start",
+        elapsed.as_millis()
+    );
+    if std::env::var("OPENDVC_EXIT_AFTER_DASHBOARD").is_ok_and(|value| value == "1") {
+        app.exit(0);
+    }
+}
+
+fn language(args: &Args) -> Lang {
+    args.lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .or_else(|| std::env::var("LANG").ok().as_deref().and_then(Lang::parse))
+        .unwrap_or(Lang::Vi)
+}
+
+/// Opens the core and builds the state; the error is already a sentence for the person.
+fn open_state(args: &Args, started: Instant) -> Result<AppState, String> {
+    let lang = language(args);
+    let localizer = Localizer::new(lang, &CORE_SOURCES).map_err(|error| error.to_string())?;
+    let data_dir = match &args.data_dir {
+        Some(dir) => DataDir::new(dir),
+        None => DataDir::default_location(),
+    };
+    let staging_dir = data_dir.root().join("staging");
+    let mut options = OpenDvcOptions::new(data_dir);
+    options.portal_override = args.portal.clone();
+    let core = OpenDvc::open(options).map_err(|error| {
+        crate::error::IpcError::from_core(&error, &localizer).message + &format!(" ({error})")
+    })?;
+    let rules = RulesTable::built_in().map_err(|error| error.to_string())?;
+    Ok(AppState {
+        core: RwLock::new(core),
+        localizer,
+        rules,
+        progress: Mutex::default(),
+        staging_dir,
+        wake_sender: Notify::new(),
+        started,
+    })
+}
+
+/// Starts the app; on mobile targets this is the entry point.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let started = Instant::now();
+    let args = Args::parse();
+    let state = match open_state(&args, started) {
+        Ok(state) => state,
+        Err(message) => {
+            eprintln!("opendvc-app: {message}");
+            std::process::exit(1);
+        }
+    };
+    let sync_every = Duration::from_secs(args.sync_seconds.max(5));
+    let start_links = args.links.clone();
+    let result = tauri::Builder::default()
+        // First: a second launch hands its deep links to this one and quits.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            focus_main(app);
+            navigate_to_links(app, argv.iter().skip(1).map(String::as_str));
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::session_state,
+            commands::request_otp,
+            commands::sign_in,
+            commands::sign_out,
+            commands::dashboard,
+            commands::applications,
+            commands::application,
+            commands::documents,
+            commands::catalog,
+            commands::procedure,
+            commands::stage_attachment,
+            commands::submit,
+            commands::follow_up,
+            commands::queue,
+            commands::queue_retry,
+            commands::queue_discard,
+            commands::sync_now,
+            commands::inbox,
+            commands::report_dashboard_rendered,
+        ])
+        .setup(move |app| {
+            use tauri_plugin_deep_link::DeepLinkExt;
+            // A link that started the app opens its screen straight away (hash routes).
+            let first_screen = start_links
+                .iter()
+                .filter_map(|link| Url::parse(link).ok())
+                .find_map(|link| navigation_path(&link))
+                .map(|path| format!("index.html#/{path}"))
+                .unwrap_or_else(|| "index.html".to_owned());
+            let mut config = app
+                .config()
+                .app
+                .windows
+                .first()
+                .cloned()
+                .ok_or("tauri.conf.json names no window")?;
+            config.url = WebviewUrl::App(first_screen.into());
+            WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .initialization_script(START_MARK_SCRIPT)
+                .build()?;
+            // Installed builds register the scheme with the bundle; a development build on
+            // Linux registers itself so `xdg-open opendvc://…` reaches it.
+            #[cfg(all(debug_assertions, target_os = "linux"))]
+            if let Err(error) = app.deep_link().register_all() {
+                eprintln!("opendvc-app: could not register opendvc:// links: {error}");
+            }
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                focus_main(&handle);
+                for url in event.urls() {
+                    if let Some(path) = navigation_path(&url) {
+                        let _sent = handle.emit(NAVIGATE_EVENT, Navigate { path });
+                    }
+                }
+            });
+            background::start(app.handle().clone(), sync_every);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("opendvc-app: {error}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path_of(link: &str) -> Option<String> {
+        navigation_path(&Url::parse(link).expect("a URL"))
+    }
+
+    #[test]
+    fn an_application_link_opens_its_screen() {
+        assert_eq!(
+            path_of("opendvc://applications/0193a2b4-7c1d-7000-8000-00000000abcd"),
+            Some("applications/0193a2b4-7c1d-7000-8000-00000000abcd".to_owned())
+        );
+        assert_eq!(
+            path_of("opendvc://applications/DN-2026-000123/"),
+            Some("applications/DN-2026-000123".to_owned())
+        );
+    }
+
+    #[test]
+    fn other_links_open_nothing() {
+        assert_eq!(path_of("https://applications/x"), None);
+        assert_eq!(path_of("opendvc://settings/x"), None);
+        assert_eq!(path_of("opendvc://applications/"), None);
+        assert_eq!(path_of("opendvc://applications/a/b"), None);
+        assert_eq!(path_of("opendvc://applications/%3Cimg%3E"), None);
+    }
+
+    #[test]
+    fn the_language_comes_from_the_argument_then_lang() {
+        let args = Args::parse_from(["opendvc-app", "--lang", "en"]);
+        assert_eq!(language(&args), Lang::En);
+    }
+
+    #[test]
+    fn portal_and_data_dir_are_arguments() {
+        let args = Args::parse_from([
+            "opendvc-app",
+            "--portal",
+            "http://127.0.0.1:9",
+            "--data-dir",
+            "/tmp/x",
+            "opendvc://applications/abc",
+        ]);
+        assert_eq!(args.portal.as_deref(), Some("http://127.0.0.1:9"));
+        assert_eq!(args.data_dir, Some(PathBuf::from("/tmp/x")));
+        assert_eq!(args.links, vec!["opendvc://applications/abc".to_owned()]);
+    }
+}
