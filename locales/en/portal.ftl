@@ -21,3 +21,13 @@ inbox-delivery-tracking = Tracking number: { $tracking }
 inbox-delivery-changed-title = Delivery of application { $code } changed
 inbox-delivery-changed-body = “{ $procedure }”: your new delivery choice is recorded. You pay { $payable } VND.
 notice-email = OpenDVC: application { $code } (“{ $procedure }”) is now “{ $status }”.
+
+# Renewal notices the portal writes itself when a printed expiry comes near.
+inbox-renewal-title = { $kind ->
+        [passport] Your passport
+        [driving_licence] Your driving licence
+        [temporary_residence] Your temporary residence registration
+        [health_insurance] Your health insurance card
+       *[other] A document
+    } expires soon
+inbox-renewal-body = Document number { $number } expires on { $date }. You can apply for the renewal online.

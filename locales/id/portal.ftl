@@ -21,3 +21,13 @@ inbox-delivery-tracking = Nomor resi: { $tracking }
 inbox-delivery-changed-title = Pengiriman permohonan { $code } diubah
 inbox-delivery-changed-body = “{ $procedure }”: pilihan pengiriman baru Anda telah dicatat. Anda membayar { $payable } VND.
 notice-email = OpenDVC: permohonan { $code } (“{ $procedure }”) kini berstatus “{ $status }”.
+
+# Pemberitahuan perpanjangan yang ditulis portal sendiri saat tanggal berlaku hampir habis.
+inbox-renewal-title = { $kind ->
+        [passport] Paspor Anda
+        [driving_licence] SIM Anda
+        [temporary_residence] Pendaftaran tinggal sementara Anda
+        [health_insurance] Kartu asuransi kesehatan Anda
+       *[other] Sebuah dokumen
+    } akan segera habis berlaku
+inbox-renewal-body = Dokumen nomor { $number } habis berlaku pada { $date }. Anda dapat mengajukan perpanjangan secara daring.

@@ -21,3 +21,13 @@ inbox-delivery-tracking = Mã vận đơn: { $tracking }
 inbox-delivery-changed-title = Đã đổi cách nhận kết quả hồ sơ { $code }
 inbox-delivery-changed-body = Hồ sơ “{ $procedure }”: cách nhận kết quả mới đã được ghi nhận. Phí bạn trả: { $payable } đồng.
 notice-email = OpenDVC: hồ sơ { $code } (“{ $procedure }”) hiện ở trạng thái “{ $status }”.
+
+# Nhắc gia hạn giấy tờ do cổng tự gửi khi hạn in trên giấy tờ sắp đến.
+inbox-renewal-title = { $kind ->
+        [passport] Hộ chiếu
+        [driving_licence] Giấy phép lái xe
+        [temporary_residence] Đăng ký tạm trú
+        [health_insurance] Thẻ bảo hiểm y tế
+       *[other] Giấy tờ
+    } sắp hết hạn
+inbox-renewal-body = Giấy tờ số { $number } hết hạn ngày { $date }. Bạn có thể làm thủ tục gia hạn trực tuyến.

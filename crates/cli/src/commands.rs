@@ -271,6 +271,8 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
             follow_up(core, &target, FollowUp::Rating(rating), no_send, out).await
         }
         Command::Queue { action } => queue(core, action, out),
+        Command::Watch { seconds } => crate::watch::watch(core, out.json(), seconds).await,
+        Command::Reminders { ics } => crate::watch::reminders(core, out, ics.as_deref()),
         Command::Search { query, limit } => {
             let query = query.join(" ");
             let hits = core

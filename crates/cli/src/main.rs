@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +57,9 @@ JSON output (--json): every command prints exactly one JSON object on standard o
   queue retry   {retried: ID}
   queue discard {discarded: ID, affected: [ID]}
   drain         {end: empty|needs_attention|paused_auth|timed_out|busy, sent, retries, queue}
+  watch         one object per line as it happens: {type: connected|event|duplicate|inbox|disconnected, …}
+  reminders     {today, validities: [{documentId, kind, kindName, number, standing, expiresOn,
+                daysLeft, nextReminderOn, renewalProcedure, switchedOff, snoozedUntil}], due}
   search        {query, hits: [{procedureId, name: {vi, en, id}, matchedWords, onlineLevel,
                 processingDays: {inPerson, online}}]}
   any error     {error: {code, message, errors: [{field, message}]}}";
@@ -195,6 +199,18 @@ pub enum Command {
         /// Give up waiting after this many seconds.
         #[arg(long, value_name = "SECONDS", default_value_t = 600)]
         max_wait: u64,
+    },
+    /// Print push events as they arrive, with the notification each would show, until Ctrl-C.
+    Watch {
+        /// Stop after this many seconds.
+        #[arg(long, value_name = "SECONDS")]
+        seconds: Option<u64>,
+    },
+    /// Show each document's validity and the renewal reminders due today (each fires once).
+    Reminders {
+        /// Also write the upcoming expiries as an iCalendar file.
+        #[arg(long, value_name = "FILE")]
+        ics: Option<PathBuf>,
     },
     /// Search the catalog on this device (works offline): any spelling, with or without
     /// diacritics, in Vietnamese, English or Indonesian, abbreviations, one typo.

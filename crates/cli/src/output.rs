@@ -144,6 +144,11 @@ impl Output {
         Output { json, localizer }
     }
 
+    /// Whether the output is JSON.
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
     pub fn text(&self, id: &str) -> String {
         self.localizer.text(id)
     }

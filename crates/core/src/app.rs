@@ -403,6 +403,23 @@ impl OpenDvc {
         self.profile.as_ref().ok_or(CoreError::NotSignedIn)
     }
 
+    /// The open profile's cache and client and the options, for push handling and reminders
+    /// (`crate::push`, `crate::renewal`).
+    pub(crate) fn parts(&self) -> Result<(&Cache, &PortalClient, &OpenDvcOptions), CoreError> {
+        let profile = self.active()?;
+        Ok((&profile.cache, &profile.client, &self.options))
+    }
+
+    /// Publishes a change event and the portal's reachability on behalf of `crate::push`.
+    pub(crate) fn announce(&self, event: Option<CoreEvent>, online: Option<bool>) {
+        if let Some(online) = online {
+            self.set_online(online);
+        }
+        if let Some(event) = event {
+            self.emit(event);
+        }
+    }
+
     /// The folder of the open profile.
     pub fn profile_dir(&self) -> Option<&Path> {
         self.profile.as_ref().map(|profile| profile.dir.as_path())

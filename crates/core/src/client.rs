@@ -21,6 +21,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+pub mod events;
+
 use crate::queue::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
 
 /// When the server asked to be retried.

@@ -8,7 +8,8 @@ use opendvc_api::{ErrorCode, MAX_ATTACHMENT_BYTES};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
-    applications, assist, attachments, auth, catalog, dev, drain, officer, openapi, profile, sync,
+    applications, assist, attachments, auth, catalog, dev, drain, events, officer, openapi,
+    profile, sync,
 };
 
 /// Largest JSON body accepted, bytes.
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/applications/{id}/rating", post(applications::rate))
         .route("/v1/sync", get(sync::sync))
+        .route("/v1/events", get(events::events))
         .route(
             "/v1/officer/applications/{id}/transition",
             post(officer::transition_handler),

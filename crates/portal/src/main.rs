@@ -11,6 +11,7 @@ mod demo;
 mod dev;
 mod drain;
 mod error;
+mod events;
 mod extract;
 mod http;
 mod i18n;
@@ -202,7 +203,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             auth::STAFF_WINDOW_SECONDS,
         )),
         in_flight: Arc::default(),
+        events: events::EventHub::start(store.clone()),
     };
+    let hub = state.events.clone();
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -213,6 +216,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         stdout.flush()?;
     }
     tokio::spawn(purge_idempotency_daily(store.clone(), clock.clone()));
+    tokio::spawn(events::renewal_notices_daily(state.clone()));
     if let Some(seconds) = args.demo_advance {
         tokio::spawn(advance_demo(state.clone(), seconds));
     }
@@ -223,7 +227,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     });
     axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            hub.close();
+        })
         .await
         .context("serving HTTP")?;
     Ok(())

@@ -15,7 +15,9 @@ use utoipa::openapi::{
 };
 use utoipa::{Modify, OpenApi};
 
-use crate::{applications, assist, attachments, auth, catalog, dev, officer, profile, sync};
+use crate::{
+    applications, assist, attachments, auth, catalog, dev, events, officer, profile, sync,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,7 +34,7 @@ use crate::{applications, assist, attachments, auth, catalog, dev, officer, prof
         attachments::upload,
         applications::create, applications::list, applications::get, applications::supplement,
         applications::change_delivery, applications::withdraw, applications::rate,
-        sync::sync,
+        sync::sync, events::events,
         officer::transition_handler,
         dev::messages, dev::health, openapi_json
     ),

@@ -34,6 +34,7 @@ pub struct AppState {
     /// Failed staff sign-ins per staff code.
     pub staff_limiter: Arc<RateLimiter>,
     pub in_flight: Arc<InFlight>,
+    pub events: Arc<crate::events::EventHub>,
 }
 
 impl std::fmt::Debug for AppState {

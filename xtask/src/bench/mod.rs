@@ -6,6 +6,7 @@
 //! Adding a benchmark is one function returning [`Measurement`]s and one line in [`benches`].
 
 mod applications;
+mod events;
 mod report;
 pub mod search;
 mod sqlite_baseline;
@@ -98,6 +99,10 @@ fn benches() -> Vec<Bench> {
         Bench {
             name: "applications",
             run: applications::run,
+        },
+        Bench {
+            name: "events",
+            run: events::run,
         },
         Bench {
             name: "search",

@@ -20,6 +20,7 @@ pub mod catalog_search;
 pub mod documents;
 pub mod inbox;
 pub mod meta;
+pub mod notify_state;
 pub mod outbox;
 pub mod profile;
 

@@ -347,13 +347,56 @@ pub trait OutboxStore {
     fn messages(&self) -> StoreResult<Vec<DevMessage>>;
 }
 
+/// One row of the change log, as the event streams of `/v1/events` see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRow {
+    pub seq: i64,
+    pub citizen_id: Uuid,
+    /// `profile`, `application`, `document` or `inbox`.
+    pub entity_kind: String,
+    pub entity_id: String,
+}
+
+/// The change log read as events, and the portal's own renewal notices.
+pub trait EventStore {
+    /// The highest sequence number the change log has given out, 0 when empty.
+    fn latest_change(&self) -> StoreResult<i64>;
+    /// Changes of all citizens after `after`, oldest first, at most `limit`.
+    fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>>;
+    /// Changes of one citizen after `after`, oldest first, at most `limit`.
+    fn citizen_changes_after(
+        &self,
+        citizen_id: Uuid,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ChangeRow>>;
+    /// Every document that has a printed expiry, with its holder.
+    fn documents_with_expiry(&self) -> StoreResult<Vec<(Uuid, Document)>>;
+    /// Adds the inbox item unless an item with its id exists; true when added.
+    fn add_inbox_once(&self, citizen_id: Uuid, item: &InboxItem) -> StoreResult<bool>;
+}
+
 /// All storage the portal needs.
 pub trait Store:
-    CitizenStore + AuthStore + AttachmentStore + ApplicationStore + OutboxStore + Send + Sync
+    CitizenStore
+    + AuthStore
+    + AttachmentStore
+    + ApplicationStore
+    + OutboxStore
+    + EventStore
+    + Send
+    + Sync
 {
 }
 
 impl<T> Store for T where
-    T: CitizenStore + AuthStore + AttachmentStore + ApplicationStore + OutboxStore + Send + Sync
+    T: CitizenStore
+        + AuthStore
+        + AttachmentStore
+        + ApplicationStore
+        + OutboxStore
+        + EventStore
+        + Send
+        + Sync
 {
 }

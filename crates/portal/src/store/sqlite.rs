@@ -19,9 +19,10 @@ use uuid::Uuid;
 
 use super::{
     AccessTokenRecord, ApplicationChange, ApplicationDraft, ApplicationStore, AssistSessionRecord,
-    AttachmentStore, AuthStore, ChangeDecision, CitizenRecord, CitizenStore, IdempotencyRecord,
-    NewUpload, OtpCheck, OtpPurpose, OutboxStore, RefreshOutcome, RefreshTokenRecord, StaffRecord,
-    StoreError, StoreResult, StoredResponse, SyncPage, TokenSubject,
+    AttachmentStore, AuthStore, ChangeDecision, ChangeRow, CitizenRecord, CitizenStore, EventStore,
+    IdempotencyRecord, NewUpload, OtpCheck, OtpPurpose, OutboxStore, RefreshOutcome,
+    RefreshTokenRecord, StaffRecord, StoreError, StoreResult, StoredResponse, SyncPage,
+    TokenSubject,
 };
 use crate::error::ApiError;
 use opendvc_api::ErrorCode;
@@ -1207,6 +1208,99 @@ impl OutboxStore for SqliteStore {
             })
             .collect()
     }
+}
+
+impl EventStore for SqliteStore {
+    fn latest_change(&self) -> StoreResult<i64> {
+        let conn = self.reader();
+        Ok(
+            conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |row| {
+                row.get::<_, i64>(0)
+            })?,
+        )
+    }
+
+    fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT seq, citizen_id, entity_kind, entity_id FROM change_log
+             WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let limit = i64::try_from(limit).map_err(|e| StoreError::Database(e.to_string()))?;
+        let rows = statement
+            .query_map(params![after, limit], change_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(finish_change_row).collect()
+    }
+
+    fn citizen_changes_after(
+        &self,
+        citizen_id: Uuid,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ChangeRow>> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT seq, citizen_id, entity_kind, entity_id FROM change_log
+             WHERE citizen_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let limit = i64::try_from(limit).map_err(|e| StoreError::Database(e.to_string()))?;
+        let rows = statement
+            .query_map(params![citizen_id.to_string(), after, limit], change_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(finish_change_row).collect()
+    }
+
+    fn documents_with_expiry(&self) -> StoreResult<Vec<(Uuid, Document)>> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT citizen_id, document_json FROM documents
+             WHERE json_extract(document_json, '$.expiresOn') IS NOT NULL",
+        )?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(citizen, json)| Ok((parse_uuid(&citizen)?, serde_json::from_str(&json)?)))
+            .collect()
+    }
+
+    fn add_inbox_once(&self, citizen_id: Uuid, item: &InboxItem) -> StoreResult<bool> {
+        self.write(|tx| {
+            let exists = tx
+                .query_row(
+                    "SELECT 1 FROM inbox_items WHERE id = ?1",
+                    params![item.id.to_string()],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if exists {
+                return Ok(false);
+            }
+            insert_inbox(tx, citizen_id, item)?;
+            Ok(true)
+        })
+    }
+}
+
+type RawChangeRow = (i64, String, String, String);
+
+fn change_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawChangeRow> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+}
+
+fn finish_change_row(
+    (seq, citizen, entity_kind, entity_id): RawChangeRow,
+) -> StoreResult<ChangeRow> {
+    Ok(ChangeRow {
+        seq,
+        citizen_id: parse_uuid(&citizen)?,
+        entity_kind,
+        entity_id,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,45 @@
+//! Push (`GET /v1/events`): Server-Sent Events that say *what* changed, never the data itself.
+//!
+//! Push is a hint, sync is the truth: on an event the client runs its `/v1/sync` pull. The
+//! event carries only the kind and id of the changed entity, so a stream can never show a
+//! state that sync would not, and an event lost on the way costs nothing once the next sync
+//! runs.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Seconds between heartbeat comments on an idle event stream.
+pub const EVENTS_HEARTBEAT_SECONDS: u64 = 15;
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PushEventKind {
+    /// The citizen's profile changed.
+    Profile,
+    /// An application changed: a new timeline entry, a delivery change, a supplement.
+    Application,
+    /// A document in the wallet is new or changed.
+    Document,
+    /// A new inbox item: a status or delivery notice, a renewal reminder, a city notice.
+    Inbox,
+    /// The portal cannot replay from the given `Last-Event-ID`: sync from the start.
+    Reset,
+    /// A kind this client does not know yet. Never sent by a portal.
+    #[serde(other)]
+    Unknown,
+}
+
+/// The `data` of one event on `GET /v1/events`. The SSE `id` is the same as `id` here and is
+/// also a valid `/v1/sync` cursor: a client whose sync cursor is at or after it has the change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PushEvent {
+    /// Decimal, increasing per citizen; empty for `reset`.
+    pub id: String,
+    pub kind: PushEventKind,
+    /// The id of the changed entity (application, document or inbox item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<Uuid>,
+}

@@ -1,0 +1,471 @@
+//! Push: `GET /v1/events`, Server-Sent Events per citizen, derived from the change log that
+//! also feeds `/v1/sync`, so push and sync cannot disagree.
+//!
+//! One poller task reads new change-log rows (also those written by the officer command in
+//! another process) and hands them to every open stream through a broadcast channel. A stream
+//! is a small state machine polled by the HTTP server: no task or thread per stream, and its
+//! memory is bounded by one page of replay plus its place in the shared channel. A stream that
+//! falls behind the channel replays from the database instead.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use futures_util::Stream;
+use opendvc_api::{
+    Document, EVENTS_HEARTBEAT_SECONDS, InboxCategory, InboxItem, PushEvent, PushEventKind,
+};
+use sha2::{Digest, Sha256};
+use tokio::sync::{broadcast, watch};
+use uuid::Uuid;
+
+use crate::auth::CitizenAuth;
+use crate::error::ApiError;
+use crate::i18n::Texts;
+use crate::state::AppState;
+use crate::store::{ChangeRow, Store};
+
+/// How often the poller looks for new change-log rows.
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// Rows read per query, both by the poller and by a replaying stream.
+const PAGE: usize = 200;
+/// Batches the broadcast channel holds before a slow stream must replay from the database.
+const CHANNEL_BATCHES: usize = 256;
+
+/// Describes replay and retention; shown in the OpenAPI document.
+pub const EVENTS_POLICY: &str = "Server-Sent Events for the signed-in citizen (an assisted-session token sees its citizen's events). One event per change of an application (timeline entry, delivery change, supplement), document, profile or inbox item (status and delivery notices, city notices and the portal's own document-expiry notices). The stream ends when the access token expires; reconnect with a fresh token and `Last-Event-ID`. The SSE `id` increases per citizen and is also a `/v1/sync` cursor. Retention: the portal keeps the latest change of every entity for as long as the entity exists, so a reconnect with `Last-Event-ID` replays everything that changed since, without gaps; several changes of one entity while you were away arrive as one event. A `Last-Event-ID` this portal never gave out (its database was rebuilt) gets a `reset` event first: sync from the start. A comment line is sent every 15 seconds while nothing happens. Push is a hint, sync is the truth: on an event, call `/v1/sync`.";
+
+/// The fan-out of change-log rows to the open streams, and the shutdown switch that ends them.
+#[derive(Debug)]
+pub struct EventHub {
+    changes: broadcast::Sender<Arc<Vec<ChangeRow>>>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl EventHub {
+    /// Starts the poller that feeds the hub from `store`.
+    pub fn start(store: Arc<dyn Store>) -> Arc<Self> {
+        let (changes, _) = broadcast::channel(CHANNEL_BATCHES);
+        let (shutdown, _) = watch::channel(false);
+        let hub = Arc::new(Self { changes, shutdown });
+        tokio::spawn(poll_changes(store, hub.clone()));
+        hub
+    }
+
+    /// Ends every open stream, so a graceful shutdown does not wait for them forever.
+    pub fn close(&self) {
+        self.shutdown.send_replace(true);
+    }
+}
+
+async fn poll_changes(store: Arc<dyn Store>, hub: Arc<EventHub>) {
+    let mut last = loop {
+        let reader = store.clone();
+        match tokio::task::spawn_blocking(move || reader.latest_change()).await {
+            Ok(Ok(seq)) => break seq,
+            Ok(Err(error)) => eprintln!("events: reading the change log failed: {error}"),
+            Err(error) => eprintln!("events: reading the change log failed: {error}"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    };
+    let mut shutdown = hub.shutdown.subscribe();
+    let mut interval = tokio::time::interval(POLL_INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        loop {
+            let reader = store.clone();
+            let rows =
+                match tokio::task::spawn_blocking(move || reader.changes_after(last, PAGE)).await {
+                    Ok(Ok(rows)) => rows,
+                    Ok(Err(error)) => {
+                        eprintln!("events: reading the change log failed: {error}");
+                        break;
+                    }
+                    Err(error) => {
+                        eprintln!("events: reading the change log failed: {error}");
+                        break;
+                    }
+                };
+            let Some(newest) = rows.last().map(|row| row.seq) else {
+                break;
+            };
+            last = newest;
+            let full = rows.len() == PAGE;
+            // Nobody listening is not an error: the rows stay in the log for replay.
+            let _ = hub.changes.send(Arc::new(rows));
+            if !full {
+                break;
+            }
+        }
+    }
+}
+
+/// Reads `Last-Event-ID`: `Ok(None)` when absent, `Err(())` when it is no id of ours.
+fn last_event_id(headers: &HeaderMap) -> Result<Option<i64>, ()> {
+    match headers.get("last-event-id") {
+        None => Ok(None),
+        Some(value) => {
+            let text = value.to_str().map_err(|_| ())?.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            text.parse::<i64>()
+                .ok()
+                .filter(|seq| *seq >= 0)
+                .map(Some)
+                .ok_or(())
+        }
+    }
+}
+
+fn kind_of(entity_kind: &str) -> PushEventKind {
+    match entity_kind {
+        "profile" => PushEventKind::Profile,
+        "application" => PushEventKind::Application,
+        "document" => PushEventKind::Document,
+        "inbox" => PushEventKind::Inbox,
+        _ => PushEventKind::Unknown,
+    }
+}
+
+fn kind_name(kind: PushEventKind) -> &'static str {
+    match kind {
+        PushEventKind::Profile => "profile",
+        PushEventKind::Application => "application",
+        PushEventKind::Document => "document",
+        PushEventKind::Inbox => "inbox",
+        PushEventKind::Reset => "reset",
+        PushEventKind::Unknown => "unknown",
+    }
+}
+
+fn to_event(payload: &PushEvent) -> Event {
+    let event = Event::default().event(kind_name(payload.kind));
+    let event = if payload.id.is_empty() {
+        event
+    } else {
+        event.id(payload.id.clone())
+    };
+    match event.json_data(payload) {
+        Ok(event) => event,
+        // A payload of a string, an enum and a UUID always serialises; should it not, the
+        // client still learns that something changed and syncs.
+        Err(_) => Event::default().event(kind_name(payload.kind)).data("{}"),
+    }
+}
+
+/// One open stream: what it has sent and what it still has to send.
+struct StreamState {
+    citizen_id: Uuid,
+    store: Arc<dyn Store>,
+    last: i64,
+    replay: bool,
+    pending: VecDeque<ChangeRow>,
+    first: Option<PushEvent>,
+    changes: broadcast::Receiver<Arc<Vec<ChangeRow>>>,
+    shutdown: watch::Receiver<bool>,
+    /// When the access token of the stream expires: the stream ends then, and the client
+    /// reconnects with a fresh token, so a revoked or expired token does not keep listening.
+    token_expiry: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl StreamState {
+    async fn next_event(&mut self) -> Option<PushEvent> {
+        if let Some(first) = self.first.take() {
+            return Some(first);
+        }
+        loop {
+            if *self.shutdown.borrow() {
+                return None;
+            }
+            while let Some(row) = self.pending.pop_front() {
+                if row.seq > self.last {
+                    self.last = row.seq;
+                    return Some(PushEvent {
+                        id: row.seq.to_string(),
+                        kind: kind_of(&row.entity_kind),
+                        entity_id: Uuid::parse_str(&row.entity_id).ok(),
+                    });
+                }
+            }
+            if self.replay {
+                let store = self.store.clone();
+                let (citizen_id, after) = (self.citizen_id, self.last);
+                let rows = tokio::task::spawn_blocking(move || {
+                    store.citizen_changes_after(citizen_id, after, PAGE)
+                })
+                .await;
+                match rows {
+                    Ok(Ok(rows)) => {
+                        self.replay = rows.len() == PAGE;
+                        self.pending.extend(rows);
+                    }
+                    // The stream ends; the client reconnects with its Last-Event-ID.
+                    Ok(Err(error)) => {
+                        eprintln!("events: replay failed: {error}");
+                        return None;
+                    }
+                    Err(error) => {
+                        eprintln!("events: replay failed: {error}");
+                        return None;
+                    }
+                }
+                continue;
+            }
+            tokio::select! {
+                received = self.changes.recv() => match received {
+                    Ok(rows) => self.pending.extend(
+                        rows.iter().filter(|row| row.citizen_id == self.citizen_id && row.seq > self.last).cloned(),
+                    ),
+                    Err(broadcast::error::RecvError::Lagged(_)) => self.replay = true,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = self.shutdown.changed() => return None,
+                () = self.token_expiry.as_mut() => return None,
+            }
+        }
+    }
+}
+
+/// How long the bearer token of `headers` stays valid, if the store knows it.
+async fn token_lifetime(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Duration>, ApiError> {
+    let Some(token) = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_once(' '))
+        .map(|(_, token)| token.trim().to_owned())
+    else {
+        return Ok(None);
+    };
+    let hash = crate::auth::token_hash(&token);
+    let record = state.db(move |store| store.access_token(&hash)).await?;
+    let now = state.clock.now().timestamp();
+    Ok(record.map(|record| {
+        Duration::from_secs(u64::try_from(record.expires_at.saturating_sub(now)).unwrap_or(0))
+    }))
+}
+
+#[utoipa::path(get, path = "/v1/events", tag = "sync", security(("bearer" = [])),
+    description = EVENTS_POLICY,
+    params(("Last-Event-ID" = Option<String>, Header, description = "The id of the last event received; the portal replays what came after it.")),
+    responses((status = 200, description = "A `text/event-stream`; each event's `data` is a PushEvent.", body = PushEvent, content_type = "text/event-stream")))]
+pub async fn events(
+    State(state): State<AppState>,
+    auth: CitizenAuth,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    // Subscribe before reading the log, so no change falls between the replay and the live feed.
+    let changes = state.events.changes.subscribe();
+    let latest = state.db(|store| store.latest_change()).await?;
+    // A token the store does not list (none should pass the extractor) gets a day at most.
+    let lifetime = token_lifetime(&state, &headers)
+        .await?
+        .unwrap_or(Duration::from_secs(24 * 3600));
+    let (last, replay, first) = match last_event_id(&headers) {
+        Ok(Some(seq)) if seq <= latest => (seq, true, None),
+        Ok(None) => (latest, false, None),
+        // An id this portal never gave out, or above everything it has: start again.
+        Ok(Some(_)) | Err(()) => (
+            0,
+            false,
+            Some(PushEvent {
+                id: String::new(),
+                kind: PushEventKind::Reset,
+                entity_id: None,
+            }),
+        ),
+    };
+    let stream_state = StreamState {
+        citizen_id: auth.citizen_id,
+        store: state.store.clone(),
+        last: if first.is_some() { latest } else { last },
+        replay,
+        pending: VecDeque::new(),
+        first,
+        changes,
+        shutdown: state.events.shutdown.subscribe(),
+        token_expiry: Box::pin(tokio::time::sleep(lifetime)),
+    };
+    let stream = futures_util::stream::unfold(stream_state, |mut stream_state| async move {
+        let event = stream_state.next_event().await?;
+        Some((Ok(to_event(&event)), stream_state))
+    });
+    Ok(Sse::new(stream).keep_alive(
+        KeepAlive::new()
+            .interval(Duration::from_secs(EVENTS_HEARTBEAT_SECONDS))
+            .text(""),
+    ))
+}
+
+/// Days before a printed expiry at which the portal writes a renewal notice in the inbox.
+pub const RENEWAL_STAGES: [i64; 4] = [90, 30, 7, 0];
+
+/// The latest renewal stage reached with `days_left` to go: one notice stands for the stages
+/// passed while the portal was down, never a burst. `None` before the first stage and after
+/// the expiry.
+pub fn renewal_stage(days_left: i64) -> Option<i64> {
+    if days_left < 0 {
+        return None;
+    }
+    RENEWAL_STAGES
+        .iter()
+        .copied()
+        .filter(|stage| days_left <= *stage)
+        .min()
+}
+
+/// The id of the notice for one document, expiry and stage: the same inputs give the same
+/// id, so the notice is written once however often the check runs.
+fn renewal_item_id(document: &Document, expires_on: NaiveDate, stage: i64) -> Uuid {
+    let digest = Sha256::digest(format!("renewal:{}:{expires_on}:{stage}", document.id));
+    let mut bytes = [0_u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
+/// The renewal notices due at `now`: (citizen, item) for each document whose printed expiry
+/// reached a stage.
+pub fn renewal_notices(
+    documents: &[(Uuid, Document)],
+    texts: &Texts,
+    now: DateTime<FixedOffset>,
+) -> Vec<(Uuid, InboxItem)> {
+    let today = now.date_naive();
+    documents
+        .iter()
+        .filter_map(|(citizen_id, document)| {
+            let expires_on = document.expires_on?;
+            let stage = renewal_stage((expires_on - today).num_days())?;
+            let args = [
+                ("kind", document.kind.clone()),
+                ("number", document.number.clone()),
+                ("date", expires_on.format("%d/%m/%Y").to_string()),
+            ];
+            let item = InboxItem {
+                id: renewal_item_id(document, expires_on, stage),
+                at: now,
+                category: InboxCategory::Renewal,
+                title: texts
+                    .per_language(|language| texts.text(language, "inbox-renewal-title", &args)),
+                body: texts
+                    .per_language(|language| texts.text(language, "inbox-renewal-body", &args)),
+                application_id: None,
+                document_id: Some(document.id),
+            };
+            Some((*citizen_id, item))
+        })
+        .collect()
+}
+
+/// Writes the renewal notices due now, at start-up and then once a day.
+pub async fn renewal_notices_daily(state: AppState) {
+    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
+    loop {
+        interval.tick().await;
+        let texts = state.texts.clone();
+        let now = state.clock.now();
+        let written = state
+            .db(move |store| {
+                let documents = store.documents_with_expiry()?;
+                let mut written = 0;
+                for (citizen_id, item) in renewal_notices(&documents, &texts, now) {
+                    if store.add_inbox_once(citizen_id, &item)? {
+                        written += 1;
+                    }
+                }
+                Ok(written)
+            })
+            .await;
+        match written {
+            Ok(0) => {}
+            Ok(written) => eprintln!("renewal notices: {written} written"),
+            Err(error) => eprintln!("renewal notices failed: {}", error.problem.title),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn last_event_ids_are_non_negative_numbers_or_absent() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(last_event_id(&headers), Ok(None));
+        headers.insert("last-event-id", HeaderValue::from_static("42"));
+        assert_eq!(last_event_id(&headers), Ok(Some(42)));
+        headers.insert("last-event-id", HeaderValue::from_static("-3"));
+        assert_eq!(last_event_id(&headers), Err(()));
+        headers.insert("last-event-id", HeaderValue::from_static("abc"));
+        assert_eq!(last_event_id(&headers), Err(()));
+    }
+
+    #[test]
+    fn the_latest_stage_reached_stands_for_the_passed_ones() {
+        assert_eq!(renewal_stage(120), None);
+        assert_eq!(renewal_stage(90), Some(90));
+        assert_eq!(renewal_stage(31), Some(90));
+        assert_eq!(renewal_stage(30), Some(30));
+        assert_eq!(renewal_stage(3), Some(7));
+        assert_eq!(renewal_stage(0), Some(0));
+        assert_eq!(renewal_stage(-1), None);
+    }
+
+    #[test]
+    fn renewal_notices_have_one_id_per_document_expiry_and_stage() {
+        let texts = Texts::load().expect("texts");
+        let now = DateTime::parse_from_rfc3339("2026-11-29T09:00:00+07:00").expect("time");
+        let document = |days: i64| Document {
+            id: Uuid::nil(),
+            kind: "passport".into(),
+            number: "C1234567".into(),
+            issued_on: NaiveDate::from_ymd_opt(2017, 1, 1).expect("date"),
+            expires_on: Some(
+                now.date_naive() + chrono::Days::new(u64::try_from(days).expect("days")),
+            ),
+            issuer: "Cục Quản lý xuất nhập cảnh".into(),
+            classes: Vec::new(),
+            source: opendvc_api::DocumentSource::Warehouse,
+            updated_at: now,
+        };
+        let citizen = Uuid::now_v7();
+        let first = renewal_notices(&[(citizen, document(20))], &texts, now);
+        let again = renewal_notices(&[(citizen, document(20))], &texts, now);
+        assert_eq!(first.len(), 1);
+        assert_eq!(
+            first[0].1.id, again[0].1.id,
+            "the same stage, the same notice"
+        );
+        assert_eq!(first[0].1.category, InboxCategory::Renewal);
+        assert!(
+            first[0].1.body.vi.contains("C1234567"),
+            "{}",
+            first[0].1.body.vi
+        );
+        let later = renewal_notices(&[(citizen, document(5))], &texts, now);
+        assert_ne!(first[0].1.id, later[0].1.id, "a new stage, a new notice");
+        assert!(renewal_notices(&[(citizen, document(200))], &texts, now).is_empty());
+    }
+
+    #[test]
+    fn change_log_kinds_map_to_event_kinds() {
+        for kind in ["profile", "application", "document", "inbox"] {
+            assert_eq!(kind_name(kind_of(kind)), kind);
+        }
+        assert_eq!(kind_of("something"), PushEventKind::Unknown);
+    }
+}
