@@ -666,7 +666,7 @@ fn every_queued_submission_arrives_exactly_once_through_faults_and_kills() {
             .find(|usable| usable.procedure.id == planned.procedure_id)
             .expect("a planned submission's procedure is usable");
         if index < size.submissions / 3
-            && index % 10 == 2
+            && index % 5 == 2
             && !planned.post
             && usable.procedure.delivery.post
         {

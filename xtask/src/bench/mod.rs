@@ -6,6 +6,7 @@
 //! Adding a benchmark is one function returning [`Measurement`]s and one line in [`benches`].
 
 mod applications;
+mod queue;
 mod report;
 mod sqlite_baseline;
 
@@ -93,10 +94,16 @@ struct Bench {
 }
 
 fn benches() -> Vec<Bench> {
-    vec![Bench {
-        name: "applications",
-        run: applications::run,
-    }]
+    vec![
+        Bench {
+            name: "applications",
+            run: applications::run,
+        },
+        Bench {
+            name: "queue",
+            run: queue::run,
+        },
+    ]
 }
 
 pub fn run() -> Result<()> {
