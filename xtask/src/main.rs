@@ -43,6 +43,16 @@ enum Command {
     Run,
     /// Measure throughput and latency beside bare baselines; write target/bench/results.json.
     Bench,
+    /// The queue benchmark's measuring half, run by `bench` in a release build of xtask.
+    #[command(hide = true)]
+    BenchQueue {
+        #[arg(long)]
+        work_dir: std::path::PathBuf,
+        #[arg(long)]
+        portal_binary: std::path::PathBuf,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -51,6 +61,11 @@ fn main() -> ExitCode {
         Command::Test { chaos_full } => test::run(test::Options { chaos_full }),
         Command::Run => run::run(),
         Command::Bench => bench::run(),
+        Command::BenchQueue {
+            work_dir,
+            portal_binary,
+            out,
+        } => bench::queue::run_child(work_dir, portal_binary, &out),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,7 +6,7 @@
 //! Adding a benchmark is one function returning [`Measurement`]s and one line in [`benches`].
 
 mod applications;
-mod queue;
+pub mod queue;
 mod report;
 mod sqlite_baseline;
 
