@@ -102,6 +102,9 @@ const REQUEST_TIMEOUT_MS: &str = "4000";
 /// Kill windows: a drain is killed after a random time in this range, unless it ends first.
 const KILL_AFTER_MS: std::ops::RangeInclusive<u64> = 50..=1_500;
 
+/// How much a kill window grows for each kill in a row after which nothing more was sent.
+const STALL_WIDENING: Duration = Duration::from_millis(500);
+
 /// Submissions added when the queue empties before enough kills happened.
 const TOP_UP_BATCH: usize = 10;
 
@@ -624,6 +627,7 @@ struct Tally {
     /// answer was lost, or that was killed, spends the rotating refresh token).
     sign_ins_again: u32,
     top_ups: usize,
+    longest_window: Duration,
 }
 
 #[test]
@@ -712,6 +716,8 @@ fn every_queued_submission_arrives_exactly_once_through_faults_and_kills() {
     proxy.set_unreachable(false);
     let drain_started = Instant::now();
     let mut tally = Tally::default();
+    let mut last_sent = 0;
+    let mut stalled_kills = 0;
     loop {
         assert!(
             drain_started.elapsed() < size.drain_deadline,
@@ -722,7 +728,11 @@ fn every_queued_submission_arrives_exactly_once_through_faults_and_kills() {
         );
         let mut child = cli.spawn(["drain", "--max-wait", "600"]);
         tally.drains += 1;
-        let window = Duration::from_millis(rng.random_range(KILL_AFTER_MS));
+        // On a machine so loaded that a drain is always killed before it sends anything, the
+        // windows grow until items move again: kills stay random, and the drain progresses.
+        let window =
+            Duration::from_millis(rng.random_range(KILL_AFTER_MS)) + STALL_WIDENING * stalled_kills;
+        tally.longest_window = tally.longest_window.max(window);
         let status = match wait_within(&mut child, window) {
             Some(status) => status,
             None => {
@@ -730,6 +740,15 @@ fn every_queued_submission_arrives_exactly_once_through_faults_and_kills() {
                 child.wait().expect("the killed drain is reaped");
                 tally.kills += 1;
                 tally.restarts += 1;
+                let sent = cli.json(["status"], "the CLI shows its queue")["queue"]["sent"]
+                    .as_u64()
+                    .expect("the dashboard counts sent items");
+                if sent > last_sent {
+                    last_sent = sent;
+                    stalled_kills = 0;
+                } else {
+                    stalled_kills += 1;
+                }
                 continue;
             }
         };
@@ -956,7 +975,7 @@ fn print_summary(summary: &Summary<'_>) {
          \x20 local queue items: {items} in the end ({queued_offline} queued while offline), \
          all sent\n\
          \x20 drain processes: {drains}, killed with SIGKILL: {kills}, restarted after a kill: \
-         {restarts}, exits while backing off: {backoff}, supplements retried after \
+         {restarts} (kill windows up to {window} ms), exits while backing off: {backoff}, supplements retried after \
          overtaking the officer: {attention}, sign-ins after the session ended: {again}\n\
          \x20 faults injected: {s503} x 503, {s429} x 429, {resets} resets, {delayed} delays, \
          {lost} lost responses ({requests_total} requests, {passed} passed, {forwarded} \
@@ -976,6 +995,7 @@ fn print_summary(summary: &Summary<'_>) {
         kills = tally.kills,
         restarts = tally.restarts,
         backoff = tally.backoff_exits,
+        window = tally.longest_window.as_millis(),
         attention = tally.attention_retries,
         again = tally.sign_ins_again,
         s503 = stats.service_unavailable,
