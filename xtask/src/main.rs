@@ -15,6 +15,7 @@ mod run;
 mod schemathesis;
 mod signin;
 mod test;
+mod ui;
 mod workspace;
 
 use std::process::ExitCode;

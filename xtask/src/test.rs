@@ -50,6 +50,7 @@ fn steps() -> Vec<Step> {
         step("build", build),
         step("cargo test", cargo_test),
         step("fluent", |_| crate::fluent::check()),
+        step("ui", |_| crate::ui::check_test_and_build()),
         step("api fuzzing", |_| crate::schemathesis::fuzz_api()),
     ]
 }
@@ -182,6 +183,7 @@ mod tests {
                 "build",
                 "cargo test",
                 "fluent",
+                "ui",
                 "api fuzzing"
             ],
             "the build must come before the tests and the fuzzing that run its binaries"

@@ -78,6 +78,7 @@ pub async fn run(cli: Cli) -> u8 {
         options.client.upload_timeout = Duration::from_millis(millis);
     }
     options.portal_override = cli.portal.clone();
+    options.shared_device = cli.shared_device;
     options.backoff = BackoffPolicy::new(
         env_millis("OPENDVC_BACKOFF_BASE_MS", 500),
         env_millis("OPENDVC_BACKOFF_CAP_MS", 30_000),

@@ -36,6 +36,7 @@ Exit codes:
   8  not confirmed: logout with unsent items, or discard without --yes
 
 Environment: OPENDVC_DATA_DIR, OPENDVC_PORTAL, OPENDVC_LANG (vi, en, id; default vi),
+OPENDVC_SHARED_DEVICE (true: like --shared-device),
 OPENDVC_BACKOFF_BASE_MS and OPENDVC_BACKOFF_CAP_MS (retry back-off, default 500 and 30000),
 OPENDVC_REQUEST_TIMEOUT_MS (per request; default 30000, uploads 300000).
 
@@ -67,6 +68,10 @@ pub struct Cli {
     /// Portal address, e.g. http://127.0.0.1:8080 (default: the one signed in at).
     #[arg(long, global = true, env = "OPENDVC_PORTAL", value_name = "URL")]
     pub portal: Option<String>,
+    /// A shared computer: once the portal acknowledged an item, keep only its receipt (code)
+    /// and delete the form, notes and stored files.
+    #[arg(long, global = true, env = "OPENDVC_SHARED_DEVICE")]
+    pub shared_device: bool,
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,

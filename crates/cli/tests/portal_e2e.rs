@@ -10,8 +10,6 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-const CITIZEN: &str = "048090001234";
-
 fn portal_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("OPENDVC_PORTAL_BIN") {
         return PathBuf::from(path);
@@ -35,7 +33,9 @@ fn portal_binary() -> PathBuf {
 struct Portal {
     child: Child,
     url: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
+    /// The first demo citizen's ID number and phone (`opendvc-portal demo-accounts`).
+    citizen: (String, String),
 }
 
 impl Portal {
@@ -61,11 +61,37 @@ impl Portal {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line from the portal: {first:?}"))
             .to_owned();
+        let accounts = Command::new(portal_binary())
+            .arg("demo-accounts")
+            .output()
+            .expect("demo-accounts runs");
+        let accounts: Value =
+            serde_json::from_slice(&accounts.stdout).expect("demo accounts are JSON");
+        let first = &accounts["citizens"][0];
+        let citizen = (
+            first["idNumber"].as_str().expect("an ID number").to_owned(),
+            first["phone"].as_str().expect("a phone").to_owned(),
+        );
         Portal {
             child,
             url,
-            _dir: dir,
+            dir,
+            citizen,
         }
+    }
+
+    /// Plays the city's part: `opendvc-portal officer transition CODE --to STATUS`.
+    fn officer_transition(&self, code: &str, to: &str, note: &str) {
+        let status = Command::new(portal_binary())
+            .arg("officer")
+            .arg("--db")
+            .arg(self.dir.path().join("portal.db"))
+            .args(["transition", code, "--to", to, "--note", note])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("officer command runs");
+        assert!(status.success(), "the officer moves {code} to {to}");
     }
 
     async fn latest_code(&self, phone: &str) -> String {
@@ -158,12 +184,13 @@ impl Device {
     }
 
     async fn sign_in(&self, portal: &Portal) {
+        let (id_number, phone) = &portal.citizen;
         let requested = self.run(&[
             "--portal",
             &portal.url,
             "login",
             "--id",
-            CITIZEN,
+            id_number,
             "--otp",
             "000000",
         ]);
@@ -174,17 +201,17 @@ impl Device {
         );
         reqwest::Client::new()
             .post(format!("{}/v1/auth/otp", portal.url))
-            .json(&serde_json::json!({ "idNumber": CITIZEN }))
+            .json(&serde_json::json!({ "idNumber": id_number }))
             .send()
             .await
             .expect("asks for a code");
-        let code = portal.latest_code("+84905000001").await;
+        let code = portal.latest_code(phone).await;
         let (status, value) = self.json(&[
             "--portal",
             &portal.url,
             "login",
             "--id",
-            CITIZEN,
+            id_number,
             "--otp",
             &code,
         ]);
@@ -198,7 +225,8 @@ impl Device {
     fn form(&self) -> String {
         self.write(
             "form.json",
-            r#"{"fullName": "Nguyễn Thị Lan", "copies": 1}"#,
+            r#"{"fullName": "Nguyễn Thị Lan", "documentName": "Giấy khai sinh", "pages": 2,
+                "copies": 1}"#,
         )
     }
 
@@ -223,16 +251,19 @@ fn dead_portal() -> String {
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn submission_reaches_the_real_portal_and_shows_its_code() {
     let portal = Portal::start(&[]);
     let device = Device::new();
     device.sign_in(&portal).await;
     let before = device.application_count();
     let form = device.form();
-    let (status, outcome) =
-        device.json(&["submit", "--procedure", "judicial-record", "--form", &form]);
+    let (status, outcome) = device.json(&[
+        "submit",
+        "--procedure",
+        "copy-certification",
+        "--form",
+        &form,
+    ]);
     assert_eq!(status, 0, "{outcome}");
     assert_eq!(outcome["sent"], true, "online: sent at once: {outcome}");
     let code = outcome["applicationCode"]
@@ -246,8 +277,6 @@ async fn submission_reaches_the_real_portal_and_shows_its_code() {
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn offline_submissions_are_saved_then_drained_exactly_once_despite_a_kill() {
     let portal = Portal::start(&[]);
     let device = Device::new();
@@ -266,7 +295,7 @@ async fn offline_submissions_are_saved_then_drained_exactly_once_despite_a_kill(
             &offline,
             "submit",
             "--procedure",
-            "judicial-record",
+            "copy-certification",
             "--form",
             &form,
         ]);
@@ -336,8 +365,6 @@ async fn offline_submissions_are_saved_then_drained_exactly_once_despite_a_kill(
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn refused_follow_up_needs_attention_and_drain_says_so() {
     let portal = Portal::start(&[]);
     let device = Device::new();
@@ -348,7 +375,7 @@ async fn refused_follow_up_needs_attention_and_drain_says_so() {
         &dead_portal(),
         "submit",
         "--procedure",
-        "judicial-record",
+        "copy-certification",
         "--form",
         &form,
     ]);
@@ -395,8 +422,6 @@ async fn refused_follow_up_needs_attention_and_drain_says_so() {
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn expired_access_token_is_refreshed_and_the_rotated_token_kept() {
     let portal = Portal::start(&["--access-ttl", "1"]);
     let device = Device::new();
@@ -416,8 +441,6 @@ async fn expired_access_token_is_refreshed_and_the_rotated_token_kept() {
 }
 
 #[tokio::test]
-#[ignore = "needs the opendvc-portal binary (branch portal, not merged into core yet); run with \
-            OPENDVC_PORTAL_BIN=/path/to/opendvc-portal cargo test -p opendvc-cli -- --ignored"]
 async fn two_drains_at_once_never_send_an_item_twice() {
     let portal = Portal::start(&[]);
     let device = Device::new();
@@ -432,7 +455,7 @@ async fn two_drains_at_once_never_send_an_item_twice() {
             "submit",
             "--no-send",
             "--procedure",
-            "judicial-record",
+            "copy-certification",
             "--form",
             &form,
         ]);
@@ -463,4 +486,94 @@ async fn two_drains_at_once_never_send_an_item_twice() {
         before + 20,
         "one application per submission, none doubled"
     );
+}
+
+#[tokio::test]
+async fn supplement_requested_by_the_city_is_answered_through_the_queue() {
+    let portal = Portal::start(&[]);
+    let device = Device::new();
+    device.sign_in(&portal).await;
+    let form = device.form();
+    let (_, outcome) = device.json(&[
+        "--portal",
+        &dead_portal(),
+        "submit",
+        "--procedure",
+        "copy-certification",
+        "--form",
+        &form,
+    ]);
+    let item = outcome["itemId"].as_str().expect("item id").to_owned();
+    let (status, _) = device.json(&["drain"]);
+    assert_eq!(status, 0);
+    let (_, detail) = device.json(&["show", &item]);
+    let code = detail["entry"]["code"]
+        .as_str()
+        .expect("the queue item now has a code")
+        .to_owned();
+
+    portal.officer_transition(&code, "supplement_requested", "Cần bổ sung ảnh 4x6");
+    let (status, _) = device.json(&["sync"]);
+    assert_eq!(status, 0);
+    let (_, dashboard) = device.json(&["status"]);
+    assert!(
+        dashboard["needingAction"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|entry| entry["code"] == code.as_str()),
+        "the request shows as needing action: {dashboard}"
+    );
+
+    let photo = device.write("anh-4x6.jpg", "jpeg bytes");
+    let (status, sent) = device.json(&[
+        "supplement",
+        &code,
+        "--note",
+        "Ảnh 4x6 đây",
+        "--attach",
+        &photo,
+    ]);
+    assert_eq!(status, 0, "{sent}");
+    assert_eq!(sent["sent"], true, "online: sent at once: {sent}");
+    let (_, detail) = device.json(&["show", &code]);
+    assert_eq!(
+        detail["application"]["status"], "processing",
+        "the supplement moved it on"
+    );
+    let supplements = detail["application"]["supplements"]
+        .as_array()
+        .expect("supplements");
+    assert_eq!(supplements.len(), 1, "exactly one supplement");
+    assert_eq!(supplements[0]["note"], "Ảnh 4x6 đây");
+}
+
+#[tokio::test]
+async fn processes_refreshing_at_once_share_one_rotation() {
+    let portal = Portal::start(&["--access-ttl", "1"]);
+    let device = Device::new();
+    device.sign_in(&portal).await;
+    for round in 0..3 {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let syncs: Vec<Child> = (0..4)
+            .map(|_| {
+                device
+                    .command(&["sync"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("sync starts")
+            })
+            .collect();
+        for mut sync in syncs {
+            let status = sync.wait().expect("sync ends");
+            assert_eq!(
+                status.code(),
+                Some(0),
+                "round {round}: a rotated refresh token used twice would end the session"
+            );
+        }
+    }
+    let (status, _) = device.json(&["sync"]);
+    assert_eq!(status, 0, "still signed in");
 }

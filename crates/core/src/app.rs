@@ -108,6 +108,9 @@ pub struct OpenDvcOptions {
     pub clock: Arc<dyn Clock>,
     pub backoff: BackoffPolicy,
     pub client: ClientConfig,
+    /// A shared computer (a post-office counter, an outreach laptop): sent items keep only
+    /// their receipt, see [`SubmissionQueue::set_purge_after_ack`].
+    pub shared_device: bool,
 }
 
 impl OpenDvcOptions {
@@ -123,6 +126,7 @@ impl OpenDvcOptions {
                 Arc::new(RandomJitter::from_os()),
             ),
             client: ClientConfig::default(),
+            shared_device: false,
         }
     }
 }

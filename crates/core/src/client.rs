@@ -214,6 +214,8 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// Uploads of up to 20 MiB on a slow line need longer than ordinary requests.
     pub upload_timeout: Duration,
+    /// Largest answer accepted, in bytes; a larger one is [`ClientError::Malformed`].
+    pub max_answer_bytes: usize,
 }
 
 impl Default for ClientConfig {
@@ -222,6 +224,8 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
             upload_timeout: Duration::from_secs(300),
+            // Room for a catalog of tens of thousands of procedures.
+            max_answer_bytes: 256 * 1024 * 1024,
         }
     }
 }
@@ -256,11 +260,31 @@ impl fmt::Debug for PortalClient {
 
 const X_FILE_NAME: &str = "X-File-Name";
 
-async fn read_body(response: Response) -> Result<(StatusCode, HeaderMap, Vec<u8>), ClientError> {
+/// Reads a whole answer, refusing one larger than `limit` bytes: a broken or hostile server
+/// must not be able to make the app run out of memory.
+async fn read_body_limited(
+    mut response: Response,
+    limit: usize,
+) -> Result<(StatusCode, HeaderMap, Vec<u8>), ClientError> {
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(ClientError::from_reqwest)?;
-    Ok((status, headers, body.to_vec()))
+    let too_large = || ClientError::Malformed {
+        what: format!("the answer is larger than {limit} bytes"),
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(ClientError::from_reqwest)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, body))
 }
 
 fn decode<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, ClientError> {
@@ -346,6 +370,13 @@ impl PortalClient {
         })
     }
 
+    async fn read_body(
+        &self,
+        response: Response,
+    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), ClientError> {
+        read_body_limited(response, self.config.max_answer_bytes).await
+    }
+
     pub fn base_url(&self) -> &str {
         &self.base
     }
@@ -369,16 +400,18 @@ impl PortalClient {
             .current()
             .map_err(|error| ClientError::Network(format!("token store: {error}")))?
             .ok_or(ClientError::NotSignedIn)?;
-        let first = read_body(
-            self.send_plain(build().bearer_auth(&tokens.access_token))
-                .await?,
-        )
-        .await?;
+        let first = self
+            .read_body(
+                self.send_plain(build().bearer_auth(&tokens.access_token))
+                    .await?,
+            )
+            .await?;
         if first.0 != StatusCode::UNAUTHORIZED {
             return Ok(first);
         }
         let access = self.refresh(&tokens.access_token).await?;
-        read_body(self.send_plain(build().bearer_auth(access)).await?).await
+        self.read_body(self.send_plain(build().bearer_auth(access)).await?)
+            .await
     }
 
     /// Refreshes the tokens after `failed_access` was refused. If another process refreshed
@@ -404,7 +437,7 @@ impl PortalClient {
                     }),
             )
             .await?;
-        let (status, headers, body) = read_body(response).await?;
+        let (status, headers, body) = self.read_body(response).await?;
         if !status.is_success() {
             return Err(error_for(status, &headers, &body));
         }
@@ -462,7 +495,7 @@ impl PortalClient {
                 id_number: id_number.to_owned(),
             }))
             .await?;
-        let (status, headers, body) = read_body(response).await?;
+        let (status, headers, body) = self.read_body(response).await?;
         if !status.is_success() {
             return Err(error_for(status, &headers, &body));
         }
@@ -481,7 +514,7 @@ impl PortalClient {
                     }),
             )
             .await?;
-        let (status, headers, body) = read_body(response).await?;
+        let (status, headers, body) = self.read_body(response).await?;
         if !status.is_success() {
             return Err(error_for(status, &headers, &body));
         }
@@ -513,7 +546,7 @@ impl PortalClient {
                     }),
             )
             .await?;
-        let (status, headers, body) = read_body(response).await?;
+        let (status, headers, body) = self.read_body(response).await?;
         // An already-dead session is as good as a revoked one.
         if status.is_success() || status == StatusCode::UNAUTHORIZED {
             Ok(())
@@ -562,7 +595,7 @@ impl PortalClient {
         if let Some(etag) = etag {
             request = request.header(IF_NONE_MATCH, etag);
         }
-        let (status, headers, body) = read_body(self.send_plain(request).await?).await?;
+        let (status, headers, body) = self.read_body(self.send_plain(request).await?).await?;
         if status == StatusCode::NOT_MODIFIED {
             return Ok(CatalogFetch::NotModified);
         }

@@ -174,6 +174,62 @@ impl ItemPayload {
         }
     }
 
+    /// The payload without personal data, kept after the server acknowledged the item on a
+    /// shared device: what kind of item it was and what it was about, nothing the person
+    /// wrote or attached.
+    pub fn redacted(&self) -> ItemPayload {
+        match self {
+            ItemPayload::UploadAttachment {
+                sha256,
+                content_type,
+                size,
+                ..
+            } => ItemPayload::UploadAttachment {
+                sha256: sha256.clone(),
+                content_type: content_type.clone(),
+                file_name: None,
+                size: *size,
+            },
+            ItemPayload::CreateApplication { application } => ItemPayload::CreateApplication {
+                application: NewApplication {
+                    procedure_id: application.procedure_id.clone(),
+                    form: Default::default(),
+                    attachments: Vec::new(),
+                    delivery: DeliveryChoice {
+                        method: application.delivery.method,
+                        address: None,
+                    },
+                },
+            },
+            ItemPayload::Supplement { target, .. } => ItemPayload::Supplement {
+                target: *target,
+                supplement: NewSupplement {
+                    note: None,
+                    form: Default::default(),
+                    attachments: Vec::new(),
+                },
+            },
+            ItemPayload::DeliveryChange { target, delivery } => ItemPayload::DeliveryChange {
+                target: *target,
+                delivery: DeliveryChoice {
+                    method: delivery.method,
+                    address: None,
+                },
+            },
+            ItemPayload::Withdraw { target, .. } => ItemPayload::Withdraw {
+                target: *target,
+                request: WithdrawRequest::default(),
+            },
+            ItemPayload::Rating { target, rating } => ItemPayload::Rating {
+                target: *target,
+                rating: Rating {
+                    stars: rating.stars,
+                    comment: None,
+                },
+            },
+        }
+    }
+
     /// The application a follow-up is about.
     pub fn target(&self) -> Option<ApplicationTarget> {
         match self {
@@ -544,6 +600,7 @@ fn verdict(error: &ClientError, now: DateTime<Utc>) -> Verdict {
 /// The durable submission queue of one profile.
 pub struct SubmissionQueue {
     outbox: Outbox,
+    purge_after_ack: std::sync::atomic::AtomicBool,
     progress: std::sync::Mutex<Option<ProgressListener>>,
     profile_dir: PathBuf,
     clock: Arc<dyn Clock>,
@@ -575,11 +632,20 @@ impl SubmissionQueue {
         let outbox = Outbox::open(&profile_dir.join("outbox.db"))?;
         Ok(SubmissionQueue {
             outbox,
+            purge_after_ack: std::sync::atomic::AtomicBool::new(false),
             progress: std::sync::Mutex::new(None),
             profile_dir: profile_dir.to_owned(),
             clock,
             backoff,
         })
+    }
+
+    /// On a shared device: once the server acknowledged an item, keep only its receipt
+    /// (kind, state, application id and code) and delete its personal data — the form, notes,
+    /// address, the server's full answer, and the stored copy of an uploaded file.
+    pub fn set_purge_after_ack(&self, purge: bool) {
+        self.purge_after_ack
+            .store(purge, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Sets who hears about upload progress (the façade turns it into events).
@@ -878,6 +944,23 @@ impl SubmissionQueue {
         Ok(self.outbox.read(|conn| outbox::earliest_due(conn, scope))?)
     }
 
+    /// Deletes the stored copy of a file once no unsent upload needs it.
+    fn forget_file(&self, sha256: &str) -> Result<(), QueueError> {
+        if self
+            .outbox
+            .read(|conn| outbox::file_still_needed(conn, sha256))?
+        {
+            return Ok(());
+        }
+        let path = self.attachment_path(sha256);
+        match std::fs::remove_file(&path) {
+            Err(source) if source.kind() != std::io::ErrorKind::NotFound => {
+                Err(QueueError::Attachment { path, source })
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn build_request(&self, item: &QueueItem) -> Result<OutboundRequest, Reason> {
         let resolve = |target: ApplicationTarget| -> Result<Uuid, Reason> {
             match target {
@@ -999,25 +1082,40 @@ impl SubmissionQueue {
             let now = self.clock.now();
             match outcome {
                 Ok(answer) => {
+                    let purge = self
+                        .purge_after_ack
+                        .load(std::sync::atomic::Ordering::Relaxed);
                     let (application, result) = match &answer {
+                        ServerAnswer::Attachment(attachment) if purge => {
+                            (None, serde_json::json!({ "id": attachment.id }))
+                        }
                         ServerAnswer::Attachment(attachment) => (
                             None,
                             serde_json::to_value(attachment).map_err(StoreError::from)?,
                         ),
                         ServerAnswer::Application(application) => (
                             Some((application.id, application.code.clone())),
-                            serde_json::to_value(application).map_err(StoreError::from)?,
+                            if purge {
+                                serde_json::json!({ "id": application.id, "code": application.code })
+                            } else {
+                                serde_json::to_value(application).map_err(StoreError::from)?
+                            },
                         ),
                     };
+                    let redacted = purge.then(|| item.payload.redacted());
                     self.outbox.read(|conn| {
                         outbox::mark_sent(
                             conn,
                             item.id,
                             application.as_ref().map(|(id, code)| (*id, code.as_str())),
                             &result,
+                            redacted.as_ref(),
                             now,
                         )
                     })?;
+                    if purge && let ItemPayload::UploadAttachment { sha256, .. } = &item.payload {
+                        self.forget_file(sha256)?;
+                    }
                     report.sent.push(SentItem {
                         id: item.id,
                         kind: item.kind(),

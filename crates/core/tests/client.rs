@@ -77,6 +77,19 @@ async fn malformed_server_answers_are_typed_errors_not_panics() {
 }
 
 #[tokio::test]
+async fn oversized_answer_is_refused_not_buffered() {
+    let server = TestServer::start().await;
+    server.answer("/v1/me", Canned::raw(200, &vec![b' '; 64 * 1024]));
+    let config = ClientConfig {
+        max_answer_bytes: 1024,
+        ..ClientConfig::default()
+    };
+    let client = PortalClient::new(&server.base_url, tokens(), config).expect("builds");
+    let error = client.me().await.expect_err("too large");
+    assert!(matches!(error, ClientError::Malformed { .. }), "{error:?}");
+}
+
+#[tokio::test]
 async fn error_bodies_that_are_not_problem_documents_still_map_to_codes() {
     let server = TestServer::start().await;
     server.answer("/v1/me", Canned::raw(502, b"<html>Bad gateway</html>"));

@@ -536,6 +536,62 @@ async fn attachments_are_copied_by_hash_uploaded_first_and_referenced() {
     );
 }
 
+#[tokio::test]
+async fn shared_device_keeps_only_the_receipt_of_a_sent_item() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    queue.set_purge_after_ack(true);
+    let source = dir.path().join("cccd.jpg");
+    std::fs::write(&source, b"photo of an id card").expect("writes");
+    let staged = queue.stage_attachment(&source, None).expect("stages");
+    let mut application = new_application("a");
+    application
+        .form
+        .insert("fullName".into(), "Nguyễn Thị Lan".into());
+    let enqueued = queue
+        .enqueue_submission(application, std::slice::from_ref(&staged))
+        .expect("enqueues");
+    let portal = ScriptedPortal::new([Outcome::Network]);
+    pass(&queue, &portal).await;
+    assert!(
+        queue.attachment_path(&staged.sha256).exists(),
+        "an unsent item keeps everything it needs"
+    );
+    clock.advance(chrono::Duration::seconds(5));
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.sent.len(), 2);
+
+    let item = queue.item(enqueued.item_id).expect("reads").expect("kept");
+    assert_eq!(item.state, ItemState::Sent);
+    assert!(
+        item.application_code.is_some(),
+        "the code stays for the receipt"
+    );
+    let ItemPayload::CreateApplication { application } = &item.payload else {
+        panic!("kind")
+    };
+    assert!(application.form.is_empty(), "the form is gone");
+    assert!(application.attachments.is_empty());
+    let stored = serde_json::to_string(&item).expect("json");
+    assert!(
+        !stored.contains("Nguyễn"),
+        "no personal data left: {stored}"
+    );
+    assert!(
+        !queue.attachment_path(&staged.sha256).exists(),
+        "the stored file is deleted"
+    );
+    let upload = queue
+        .item(enqueued.upload_ids[0])
+        .expect("reads")
+        .expect("kept");
+    let ItemPayload::UploadAttachment { file_name, .. } = upload.payload else {
+        panic!("kind")
+    };
+    assert_eq!(file_name, None);
+}
+
 /// Helper: the manual clock's current time.
 trait NowForTest {
     fn now_for_test(&self) -> chrono::DateTime<chrono::Utc>;

@@ -34,6 +34,10 @@ pub const OTP_MAX_ATTEMPTS: u32 = 5;
 pub const OTP_REQUESTS_PER_WINDOW: usize = 5;
 /// The window of the one-time code rate limit, seconds.
 pub const OTP_WINDOW_SECONDS: i64 = 60;
+/// Failed staff sign-ins allowed per staff code and window.
+pub const STAFF_FAILURES_PER_WINDOW: usize = 10;
+/// The window of the staff sign-in limit, seconds.
+pub const STAFF_WINDOW_SECONDS: i64 = 300;
 /// Refresh tokens live 30 days.
 pub const REFRESH_TTL_SECONDS: i64 = 30 * 24 * 3600;
 /// Staff tokens live one working day and are not refreshable.
@@ -509,14 +513,29 @@ pub async fn logout(
 
 #[utoipa::path(post, path = "/v1/auth/staff-token", tag = "auth",
     request_body = StaffTokenRequest,
-    responses((status = 200, description = "Signed in as staff (agent, volunteer or officer).", body = StaffTokenResponse)))]
+    responses((status = 200, description = "Signed in as staff (agent, volunteer or officer). After 10 failed attempts for a staff code within 5 minutes, further attempts get 429 until the window passes.", body = StaffTokenResponse)))]
 pub async fn staff_token(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<StaffTokenRequest>,
 ) -> Result<axum::Json<StaffTokenResponse>, ApiError> {
+    let limit_key = format!("staff:{}", request.code);
+    let started = state.clock.now().timestamp();
+    state
+        .staff_limiter
+        .blocked(&limit_key, started)
+        .map_err(|seconds| {
+            ApiError::new(
+                ErrorCode::RateLimited,
+                "Too many failed sign-ins for this staff code; wait and retry.",
+            )
+            .with_retry_after(seconds)
+        })?;
+    let refused = || {
+        state.staff_limiter.record(&limit_key, started);
+        ApiError::unauthorized("Unknown staff code or wrong password.")
+    };
     let code = request.code.clone();
     let staff = state.db(move |store| store.staff(&code)).await?;
-    let refused = || ApiError::unauthorized("Unknown staff code or wrong password.");
     let Some(staff) = staff else {
         return Err(refused());
     };

@@ -8,7 +8,7 @@ use opendvc_api::{ErrorCode, MAX_ATTACHMENT_BYTES};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
-    applications, assist, attachments, auth, catalog, dev, officer, openapi, profile, sync,
+    applications, assist, attachments, auth, catalog, dev, drain, officer, openapi, profile, sync,
 };
 
 /// Largest JSON body accepted, bytes.
@@ -76,5 +76,6 @@ pub fn router(state: AppState) -> Router {
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(axum::middleware::from_fn(drain::drain_unread_bodies))
         .with_state(state)
 }

@@ -9,6 +9,7 @@ mod clock;
 mod data;
 mod demo;
 mod dev;
+mod drain;
 mod error;
 mod extract;
 mod http;
@@ -195,6 +196,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         otp_limiter: Arc::new(rate_limit::RateLimiter::new(
             auth::OTP_REQUESTS_PER_WINDOW,
             auth::OTP_WINDOW_SECONDS,
+        )),
+        staff_limiter: Arc::new(rate_limit::RateLimiter::new(
+            auth::STAFF_FAILURES_PER_WINDOW,
+            auth::STAFF_WINDOW_SECONDS,
         )),
         in_flight: Arc::default(),
     };

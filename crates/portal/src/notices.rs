@@ -11,13 +11,17 @@ fn delivery_state_id(state: DeliveryState) -> &'static str {
         DeliveryState::Preparing => "delivery-preparing",
         DeliveryState::Dispatched => "delivery-dispatched",
         DeliveryState::Delivered => "delivery-delivered",
-        DeliveryState::ReturnedToSender | DeliveryState::Unknown => "delivery-returned_to_sender",
+        DeliveryState::ReturnedToSender | DeliveryState::Unknown => "delivery-returned-to-sender",
     }
 }
 
 /// The status's name in `language`.
 pub fn status_name(texts: &Texts, language: &str, status: ApplicationStatus) -> String {
-    texts.text(language, &format!("status-{}", status.as_str()), &[])
+    texts.text(
+        language,
+        &format!("status-{}", status.as_str().replace('_', "-")),
+        &[],
+    )
 }
 
 /// An inbox item saying the application moved to `status`.

@@ -82,7 +82,10 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
     if has_body {
         statuses.extend([413, 415, 422]);
     }
-    if path == "/v1/auth/otp" || path == "/v1/assist/consent-codes" {
+    if path == "/v1/auth/otp"
+        || path == "/v1/assist/consent-codes"
+        || path == "/v1/auth/staff-token"
+    {
         statuses.push(429);
     }
     statuses

@@ -23,8 +23,15 @@ impl RateLimiter {
     }
 
     /// Counts a request for `key` at `now` (unix seconds). `Err(seconds)` when over the limit:
-    /// the caller may retry after that many seconds.
+    /// the caller may retry after that many seconds; a refused request is not counted.
     pub fn check(&self, key: &str, now: i64) -> Result<(), u64> {
+        self.blocked(key, now)?;
+        self.record(key, now);
+        Ok(())
+    }
+
+    /// `Err(seconds)` when `key` has used up its window at `now`; counts nothing.
+    pub fn blocked(&self, key: &str, now: i64) -> Result<(), u64> {
         let mut hits = self
             .hits
             .lock()
@@ -35,7 +42,9 @@ impl RateLimiter {
                 .back()
                 .is_some_and(|last| now - last < self.window_seconds)
         });
-        let times = hits.entry(key.to_owned()).or_default();
+        let Some(times) = hits.get_mut(key) else {
+            return Ok(());
+        };
         while times
             .front()
             .is_some_and(|first| now - first >= self.window_seconds)
@@ -47,8 +56,16 @@ impl RateLimiter {
             let wait = (oldest + self.window_seconds - now).max(1);
             return Err(u64::try_from(wait).unwrap_or(1));
         }
-        times.push_back(now);
         Ok(())
+    }
+
+    /// Counts one event for `key` at `now`.
+    pub fn record(&self, key: &str, now: i64) {
+        let mut hits = self
+            .hits
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        hits.entry(key.to_owned()).or_default().push_back(now);
     }
 }
 
@@ -75,6 +92,20 @@ mod tests {
             limiter.check("048090001234", 1060),
             Ok(()),
             "the first request left the window"
+        );
+    }
+
+    #[test]
+    fn only_recorded_failures_block() {
+        let limiter = RateLimiter::new(2, 60);
+        assert_eq!(limiter.blocked("BD-HC-001", 0), Ok(()));
+        limiter.record("BD-HC-001", 0);
+        limiter.record("BD-HC-001", 1);
+        assert_eq!(limiter.blocked("BD-HC-001", 2), Err(58));
+        assert_eq!(
+            limiter.blocked("BD-HC-002", 2),
+            Ok(()),
+            "other codes are separate"
         );
     }
 }

@@ -31,6 +31,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub config: Config,
     pub otp_limiter: Arc<RateLimiter>,
+    /// Failed staff sign-ins per staff code.
+    pub staff_limiter: Arc<RateLimiter>,
     pub in_flight: Arc<InFlight>,
 }
 

@@ -694,3 +694,111 @@ async fn concurrent_resends_with_one_key_create_exactly_one_application() {
         "exactly one application exists for the key"
     );
 }
+
+#[tokio::test]
+async fn bad_input_gets_problem_documents_never_a_server_error() {
+    let scratch = Scratch::new("bad-input");
+    let db = scratch.db();
+    let portal = Portal::start(&db, &[]);
+    let client = reqwest::Client::new();
+    let (id_number, phone) = demo_citizen();
+    let tokens = sign_in(&client, &portal, &id_number, &phone).await;
+    let access = tokens["accessToken"]
+        .as_str()
+        .expect("access token")
+        .to_owned();
+    let json = "application/json";
+    let cases: Vec<(&str, reqwest::RequestBuilder, u16, &str)> = vec![
+        (
+            "malformed JSON",
+            client
+                .post(portal.url("/v1/applications"))
+                .header("Idempotency-Key", "bad-1")
+                .header("Content-Type", json)
+                .body("{not json"),
+            400,
+            "malformed_request",
+        ),
+        (
+            "wrong types",
+            client
+                .post(portal.url("/v1/applications"))
+                .header("Idempotency-Key", "bad-2")
+                .header("Content-Type", json)
+                .body(r#"{"procedureId": 7, "form": [], "delivery": "post"}"#),
+            400,
+            "malformed_request",
+        ),
+        (
+            "not JSON at all",
+            client
+                .post(portal.url("/v1/auth/otp"))
+                .header("Content-Type", "text/plain")
+                .body("048090001234"),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "an invalid date in a form",
+            client
+                .post(portal.url("/v1/applications"))
+                .header("Idempotency-Key", "bad-3")
+                .json(&json!({ "procedureId": "id-card-renewal",
+                               "form": { "birthDate": "1990-02-31" },
+                               "delivery": { "method": "counter" } })),
+            422,
+            "validation_failed",
+        ),
+        (
+            "an unknown application",
+            client.get(portal.url("/v1/applications/0190b0a0-0000-7000-8000-00000000dead")),
+            404,
+            "not_found",
+        ),
+        (
+            "a malformed id",
+            client.get(portal.url("/v1/applications/not-a-uuid")),
+            404,
+            "not_found",
+        ),
+        (
+            "an unknown route",
+            client.get(portal.url("/v1/nothing-here")),
+            404,
+            "not_found",
+        ),
+        (
+            "a year that is not a number",
+            client.get(portal.url("/v1/holidays/twenty")),
+            400,
+            "malformed_request",
+        ),
+        (
+            "a malformed sync cursor",
+            client.get(portal.url("/v1/sync?cursor=%00abc")),
+            400,
+            "malformed_request",
+        ),
+        (
+            "an upload over 20 MiB",
+            client
+                .post(portal.url("/v1/attachments"))
+                .header("Content-Type", "application/pdf")
+                .body(vec![0u8; 20 * 1024 * 1024 + 1]),
+            413,
+            "payload_too_large",
+        ),
+    ];
+    for (what, request, status, code) in cases {
+        let response = request.bearer_auth(&access).send().await.expect(what);
+        assert_eq!(response.status().as_u16(), status, "{what}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{what} answers a problem document"
+        );
+        let problem: Value = response.json().await.expect("problem JSON");
+        assert_eq!(problem["code"], code, "{what}: {problem}");
+        assert_eq!(problem["status"], status, "{what}");
+    }
+}

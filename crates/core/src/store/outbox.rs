@@ -288,14 +288,23 @@ pub fn mark_sending(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<b
 
 /// `sending` → `sent`, with what the server answered, in one transaction: after a crash the
 /// item is either still `sending` (and is resent with the same key) or `sent` with its answer.
+/// With `redacted`, the frozen payload is replaced by it in the same transaction (shared
+/// devices keep no personal data of a sent item).
 pub fn mark_sent(
     conn: &Connection,
     id: Uuid,
     application: Option<(Uuid, &str)>,
     result: &serde_json::Value,
+    redacted: Option<&ItemPayload>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let tx = conn.unchecked_transaction()?;
+    if let Some(redacted) = redacted {
+        tx.execute(
+            "UPDATE items SET payload = ?2 WHERE id = ?1 AND state = 'sending'",
+            params![id.to_string(), serde_json::to_string(redacted)?],
+        )?;
+    }
     tx.execute(
         "UPDATE items SET state = 'sent', reason = NULL, application_id = ?2,
              application_code = ?3, result = ?4, updated_at = ?5
@@ -524,6 +533,18 @@ pub fn events(conn: &Connection, id: Uuid) -> Result<Vec<ItemEvent>, StoreError>
         }
     }
     Ok(events)
+}
+
+/// Whether an unsent upload still needs the stored file with this hash.
+pub fn file_still_needed(conn: &Connection, sha256: &str) -> Result<bool, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT COUNT(*) FROM items
+         WHERE kind = 'upload_attachment'
+           AND state IN ('queued', 'sending', 'needs_attention')
+           AND json_extract(payload, '$.sha256') = ?1",
+    )?;
+    let count: i64 = statement.query_row(params![sha256], |row| row.get(0))?;
+    Ok(count > 0)
 }
 
 pub fn flag(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {

@@ -312,8 +312,8 @@ fn insert_timeline_entry(
     Ok(())
 }
 
-/// Inserts the application row and its first timeline entry; assigns the code.
-fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<()> {
+/// Inserts the application row and its first timeline entry; assigns and returns the code.
+fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<String> {
     let sequence: i64 = tx.query_row(
         "INSERT INTO application_code_counters (prefix, last) VALUES (?1, 1)
          ON CONFLICT(prefix) DO UPDATE SET last = last + 1 RETURNING last",
@@ -352,7 +352,38 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
         draft.first_entry_note.as_deref(),
     )?;
     touch(tx, draft.citizen_id, "application", &draft.id.to_string())?;
-    Ok(())
+    Ok(code)
+}
+
+/// The application a draft became, as `load_application` would read it back. Building it
+/// here keeps three reads out of the writer's critical section.
+fn created_application(draft: ApplicationDraft, code: String) -> Application {
+    Application {
+        id: draft.id,
+        code,
+        procedure_id: draft.procedure_id,
+        procedure_name: draft.procedure_name,
+        status: ApplicationStatus::Received,
+        channel: draft.channel,
+        submitted_by: draft.submitted_by,
+        submitted_at: draft.submitted_at,
+        due_at: draft.due_at,
+        processing_days: draft.processing_days,
+        form: draft.form,
+        attachments: draft.attachments,
+        delivery: draft.delivery,
+        fee: draft.fee,
+        timeline: vec![TimelineEntry {
+            seq: 1,
+            status: ApplicationStatus::Received,
+            at: draft.submitted_at,
+            actor: draft.first_entry_actor,
+            note: draft.first_entry_note,
+        }],
+        supplements: Vec::new(),
+        rating: None,
+        updated_at: draft.submitted_at,
+    }
 }
 
 fn store_response(
@@ -945,9 +976,8 @@ impl ApplicationStore for SqliteStore {
         idempotency: Option<IdempotencyRecord>,
     ) -> StoreResult<Application> {
         self.write(|tx| {
-            insert_application(tx, &draft)?;
-            let application = load_application(tx, None, draft.id)?
-                .ok_or_else(|| StoreError::Database("inserted application vanished".into()))?;
+            let code = insert_application(tx, &draft)?;
+            let application = created_application(draft, code);
             store_response(tx, idempotency, &application)?;
             Ok(application)
         })
@@ -1215,6 +1245,61 @@ mod tests {
             .seed_citizen(&CitizenRecord { id, profile }, &[], &[])
             .expect("citizen inserted");
         id
+    }
+
+    #[test]
+    fn a_created_application_reads_back_exactly_as_answered() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let citizen_id = citizen(store);
+        let at = DateTime::parse_from_rfc3339("2026-11-27T10:15:30.123456789+07:00").expect("time");
+        let draft: ApplicationDraft = ApplicationDraft {
+            id: Uuid::now_v7(),
+            citizen_id,
+            code_prefix: "000.00.48.H17-261127".into(),
+            procedure_id: "id-card-renewal".into(),
+            procedure_name: opendvc_api::LocalizedText {
+                vi: "Cấp đổi thẻ căn cước".into(),
+                en: "ID card renewal".into(),
+                id: None,
+            },
+            channel: opendvc_api::Channel::Assisted,
+            submitted_by: Some(opendvc_api::SubmittedBy {
+                staff_code: "BD-HC-001".into(),
+                staff_kind: StaffKind::Agent,
+                venue: "Bưu điện Hải Châu".into(),
+            }),
+            submitted_at: at,
+            due_at: at,
+            processing_days: 4,
+            form: [("fullName".to_owned(), "Nguyễn Thị Lan".to_owned())].into(),
+            attachments: Vec::new(),
+            delivery: serde_json::from_value(serde_json::json!({
+                "method": "counter", "fee": 0, "subsidy": 0, "payable": 0
+            }))
+            .expect("delivery parses"),
+            fee: 50_000,
+            first_entry_actor: Actor {
+                kind: opendvc_api::ActorKind::Staff,
+                name: "Phạm Thu Hà".into(),
+                code: Some("BD-HC-001".into()),
+                venue: Some("Bưu điện Hải Châu".into()),
+            },
+            first_entry_note: None,
+        };
+        let answered = store.create_application(draft, None).expect("created");
+        let stored = store
+            .application(Some(citizen_id), answered.id)
+            .expect("read")
+            .expect("found");
+        assert_eq!(
+            answered, stored,
+            "the answer equals what a later read returns"
+        );
+        assert_eq!(
+            answered.code, "000.00.48.H17-261127-0001",
+            "first of the day"
+        );
     }
 
     #[test]

@@ -1,0 +1,398 @@
+# OpenDVC web UI — English. Every message here exists in vi/ui.ftl and id/ui.ftl too
+# (checked by ui/scripts/check-locales.mjs). Vietnamese is the source language.
+
+## Common
+
+ui-loading = Loading…
+ui-try-again = Try again
+ui-error-title = Something went wrong
+ui-back = Back
+ui-back-home = Go to the home page
+ui-cancel = Cancel
+ui-save = Save
+ui-save-continue = Save and continue
+ui-send = Send
+ui-change = Change
+ui-optional = optional
+ui-skip-to-content = Skip to main content
+ui-not-found-title = Page not found
+ui-online = Online
+ui-offline = Offline
+ui-offline-banner = You are offline. You see what was saved on this device. What you send now is kept and sent when you are back online.
+ui-synced-at = Last updated { $time }
+ui-waiting-to-send = Waiting to send
+ui-overdue = Overdue
+ui-working-days = { $days ->
+    [one] { $days } working day
+   *[other] { $days } working days
+}
+
+## Navigation
+
+ui-nav-main = Main menu
+ui-nav-more = More
+ui-nav-home = Home
+ui-nav-applications = Applications
+ui-nav-services = Services
+ui-nav-documents = Documents
+ui-nav-inbox = Inbox
+ui-nav-queue = Sending
+ui-nav-settings = Settings
+
+## Errors (one per code the app branches on)
+
+ui-error-summary-title = There is a problem
+ui-error-offline = You are offline. Check your mobile data or Wi-Fi and try again.
+ui-error-unauthorized = Your sign-in has ended. Please sign in again.
+ui-error-otp-invalid = The code is wrong or has expired. Check the text message or ask for a new code.
+ui-error-forbidden = You are not allowed to do this.
+ui-error-not-found = We could not find this. It may have been removed.
+ui-error-invalid-state = This cannot be done any more, because the application has moved on. Reload the page to see its status.
+ui-error-in-flight = This is still being sent. Wait a moment and try again.
+ui-error-payload-too-large = The file is too large. Choose a file smaller than 20 MB.
+ui-error-unsupported-media-type = This type of file is not accepted. Choose a photo or a PDF.
+ui-error-rate-limited = Too many tries. Wait a few minutes and try again.
+ui-error-validation-failed = Some answers were not accepted. Check them and try again.
+ui-error-malformed-request = The app sent something the service did not understand. Try again; if it happens again, update the app.
+ui-error-internal = The service has a problem. Try again later.
+ui-error-storage = This device could not save the data. Free up some storage and try again.
+ui-error-unknown = Something unexpected happened. Try again later.
+
+## Sign in
+
+ui-signin-title = Sign in
+ui-signin-intro = Sign in with your personal identification number. We send a one-time code to the phone number registered with it.
+ui-signin-id-label = Personal identification number
+ui-signin-id-hint = The 12 digits on your citizen ID card
+ui-signin-id-invalid = Enter your personal identification number: 12 digits
+ui-signin-send-code = Send me a code
+ui-signin-code-sent = We sent a 6-digit code by text message to your registered phone.
+ui-signin-otp-label = Code from the text message
+ui-signin-otp-hint = 6 digits
+ui-signin-otp-invalid = Enter the 6-digit code from the text message
+ui-signin-submit = Sign in
+ui-signin-resend = Send a new code
+ui-signin-code-resent = We sent a new code. Use the newest one.
+ui-signin-change-id = Use another number
+
+## Home
+
+ui-home-greeting = Hello, { $name }
+ui-home-all-clear-title = Nothing needs you now
+ui-home-all-clear = Your applications are on their way and your papers are in order.
+ui-home-needs-action = Needs your attention
+ui-home-supplement-needed = The office asks for more documents or information.
+ui-home-overdue = Should have been finished by { $date }.
+ui-home-waiting = { $count ->
+    [one] { $count } item waiting to send
+   *[other] { $count } items waiting to send
+}
+ui-home-queue-attention = { $count ->
+    [one] Something you sent needs your attention
+   *[other] { $count } things you sent need your attention
+}
+ui-home-queue-attention-link = See what to fix
+ui-home-see-queue = See what is waiting to send
+ui-home-renewals = Papers to renew soon
+ui-home-see-documents = See my documents
+ui-home-shortcuts = What do you want to do?
+ui-home-new-application = Start a new application
+ui-home-my-applications = My applications ({ $count })
+ui-home-inbox = Inbox ({ $count } new)
+
+## Applications
+
+ui-applications-title = My applications
+ui-applications-empty = You have no applications yet.
+ui-application-code = Application code: { $code }
+ui-application-submitted = Sent on { $date }
+ui-application-code-label = Application code
+ui-application-submitted-label = Sent
+ui-application-due-label = Due
+ui-application-processing-days = ({ $days ->
+    [one] { $days } working day
+   *[other] { $days } working days
+})
+ui-application-days-left = { $days ->
+    [0] due today
+    [one] { $days } working day left
+   *[other] { $days } working days left
+}
+ui-application-fee-label = Fee
+ui-application-delivery-label = Result
+ui-application-assisted-label = Sent for you at
+ui-application-overdue-warning = This application is late: it should have been finished by { $date }. The city has been told. You can call the office with your application code.
+ui-application-supplement-title = The office needs more from you
+ui-application-supplement-body = Read the note in the timeline below, then send what is asked for.
+ui-application-timeline = What has happened
+ui-application-actions = What you can do
+ui-action-supplement = Send more documents
+ui-action-change-delivery = Change how I get the result
+ui-action-rate = Rate this service
+ui-action-withdraw = Withdraw the application
+ui-supplement-note = What are you sending?
+ui-supplement-files = Files to send (optional)
+ui-supplement-files-hint = Photos or PDF files, each smaller than 20 MB
+ui-supplement-note-missing = Write what you are sending, or add a file
+ui-withdraw-reason = Why are you withdrawing? (optional)
+ui-withdraw-confirm = Withdraw this application? This cannot be undone.
+ui-rating-question = How was this service?
+ui-rating-stars = { $stars ->
+    [one] { $stars } star
+   *[other] { $stars } stars
+}
+ui-rating-comment = Anything to add? (optional)
+ui-rating-missing = Choose from 1 to 5 stars
+ui-rating-given = You rated this { $stars } out of 5.
+ui-followup-sent = Sent.
+ui-followup-saved = Saved on this device. It will be sent when you are online.
+
+## Statuses
+
+ui-status-received = Received
+ui-status-processing = Being processed
+ui-status-supplement-requested = More needed from you
+ui-status-completed = Result ready
+ui-status-handed-over = Result handed over
+ui-status-rejected = Refused
+ui-status-withdrawn = Withdrawn
+ui-status-unknown = Status not known
+
+## Delivery
+
+ui-delivery-question = How do you want to get the result?
+ui-delivery-counter = Collect it at the one-stop counter
+ui-delivery-post = Send it to me by post
+ui-delivery-post-hint = The post office brings it to your door. You pay on delivery.
+ui-delivery-post-available = Delivery by post
+ui-delivery-fee = Postal fee
+ui-delivery-subsidy = Paid by the city
+ui-delivery-you-pay = You pay
+ui-delivery-fee-summary = fee { $fee }, the city pays { $subsidy }, you pay { $payable }
+ui-delivery-payable = You pay { $amount } on delivery
+ui-delivery-tracking = Tracking number: { $number }
+ui-delivery-name = Name of the person receiving it
+ui-delivery-phone = Phone number for the postman
+ui-delivery-phone-hint = For example 0905 123 456
+ui-delivery-method-missing = Choose how you want to get the result
+ui-delivery-name-missing = Enter the name of the person receiving it
+ui-delivery-phone-invalid = Enter a phone number, like 0905 123 456
+ui-delivery-state-preparing = Being prepared
+ui-delivery-state-dispatched = On its way
+ui-delivery-state-delivered = Delivered
+ui-delivery-state-returned = Returned to the office
+ui-delivery-state-unknown = Delivery state not known
+
+## Address
+
+ui-address-province = Province or city
+ui-address-choose = Choose…
+ui-address-unit-search = Find your ward or commune
+ui-address-unit-hint = You can type the old name too, for example the old ward or district.
+ui-address-unit = Ward, commune or special zone
+ui-address-no-unit = No ward or commune has this name. Check the spelling.
+ui-address-formerly = formerly { $name }
+ui-address-street = House number and street
+ui-address-street-hint = For example 12 Lê Lợi, or the hamlet or group
+ui-address-province-missing = Choose the province or city
+ui-address-unit-missing = Choose the ward, commune or special zone
+ui-address-street-missing = Enter the house number and street
+
+## Services
+
+ui-services-title = Public services
+ui-services-search = Search for a service
+ui-services-search-hint = For example: cap doi can cuoc, passport, birth
+ui-services-results = { $count ->
+    [one] { $count } service found
+   *[other] { $count } services found
+}
+ui-services-count = { $count ->
+    [one] { $count } service
+   *[other] { $count } services
+}
+ui-services-no-results = No service matches. Try other words.
+ui-services-empty = The list of services is not on this device yet. Connect to the internet and try again.
+ui-sector-identity = Identity papers
+ui-sector-civil-status = Births, marriages and deaths
+ui-sector-residence = Residence
+ui-sector-transport = Vehicles and driving
+ui-sector-health = Health
+ui-sector-social = Social support and insurance
+ui-sector-education = Education
+ui-sector-land = Land and housing
+ui-sector-construction = Building
+ui-sector-business = Business
+ui-sector-justice = Justice and certified copies
+ui-sector-other = Other services
+ui-online-full = Fully online
+ui-online-partial = Partly online
+ui-procedure-code = Procedure code { $code }
+ui-procedure-time-online = Time if you apply online
+ui-procedure-time-in-person = Time at the counter
+ui-procedure-online-level = Online
+ui-procedure-fees = Fees
+ui-procedure-free = Free of charge.
+ui-fee-online = { $amount } online
+ui-fee-counter = { $amount } at the counter
+ui-procedure-documents = Documents you need
+ui-procedure-no-documents = No documents are needed.
+ui-procedure-from-wallet = already in your documents
+ui-procedure-delivery = How you get the result
+ui-procedure-start = Apply online
+
+## Apply
+
+ui-apply-title = Your application
+ui-apply-task-details = Your details
+ui-apply-task-documents = Documents
+ui-apply-task-delivery = How you get the result
+ui-apply-task-check = Check and send
+ui-task-completed = Completed
+ui-task-not-started = Not started
+ui-task-cannot-start = Cannot start yet
+ui-apply-prefilled = We filled in what we already know about you. Check it and change anything that is wrong.
+ui-apply-from-wallet = Use { $name } no. { $number } from my documents
+ui-apply-choose-file = Or choose a photo or PDF file
+ui-apply-file-chosen = File chosen: { $name }
+ui-apply-file-attached = A file is attached
+ui-apply-document-missing = Add { $name }
+ui-apply-not-provided = Not provided
+ui-field-missing = Enter { $label }
+ui-field-too-long = { $label } must be { $max } characters or fewer
+ui-field-id-number = { $label } must be 12 digits
+ui-field-phone = { $label } must be a phone number, like 0905 123 456
+ui-field-date = { $label } must be a real date
+ui-field-date-hint = For example 2026-03-27
+ui-field-number = { $label } must be a number
+ui-field-option = Choose { $label }
+ui-check-title = Check your answers before sending
+ui-check-declaration-title = Now send your application
+ui-check-declaration = By sending this application you confirm that, to the best of your knowledge, the details you are providing are correct.
+ui-check-submit = Accept and send
+ui-done-sent-title = Application sent
+ui-done-code = Your application code
+ui-done-sent-body = We will tell you when its status changes. You can follow it in My applications.
+ui-done-see-application = See the application
+ui-done-saved-title = Saved on this device
+ui-done-saved-body = You are offline, so your application is saved on this device. It will be sent by itself when you are online. You do not need to send it again.
+
+## Documents
+
+ui-documents-title = My documents
+ui-documents-empty = You have no documents here yet.
+ui-documents-number = Number
+ui-documents-issued = Issued on
+ui-documents-valid-until = Valid until
+ui-documents-expires = { $date } ({ $days ->
+    [0] ends today
+    [one] { $days } day left
+   *[other] { $days } days left
+})
+ui-documents-expired-on = Expired on { $date }
+ui-documents-next-reminder = Next reminder
+ui-documents-reminders = Reminders
+ui-documents-renew = Renew now
+ui-documents-add = Add a document
+ui-documents-added = Document added.
+ui-documents-export = Add reminders to my calendar
+ui-documents-download-calendar = Download the calendar file
+ui-documents-kind = Type of document
+ui-documents-expires-on = Expiry date
+ui-documents-issuer = Issued by
+ui-documents-kind-missing = Choose the type of document
+ui-documents-number-missing = Enter the document number
+ui-documents-issued-missing = Enter the date it was issued
+ui-documents-expires-invalid = The expiry date must be a real date after the issue date
+ui-documents-issuer-missing = Enter who issued it
+ui-doc-kind-id-card = Citizen ID card
+ui-doc-kind-passport = Passport
+ui-doc-kind-driving-licence = Driving licence
+ui-doc-kind-temporary-residence = Temporary residence registration
+ui-doc-kind-health-insurance = Health insurance card
+ui-doc-kind-vehicle-inspection = Vehicle inspection certificate
+ui-doc-kind-vehicle-registration = Vehicle registration
+ui-doc-kind-birth-certificate = Birth certificate
+ui-doc-kind-marriage-certificate = Marriage certificate
+ui-doc-kind-land-certificate = Land use right certificate
+ui-doc-kind-construction-permit = Building permit
+ui-doc-kind-household-business = Household business registration
+ui-doc-kind-health-certificate = Health certificate
+ui-doc-kind-social-insurance = Social insurance book
+ui-standing-valid = Valid
+ui-standing-renew-soon = Renew soon
+ui-standing-expired = Expired
+ui-standing-no-expiry = Does not expire
+ui-standing-unknown = Validity not known
+ui-reminder-on = On
+ui-reminder-off = Off
+ui-reminder-snoozed-until = Paused until { $date }
+ui-reminder-snooze = Remind me in 30 days
+ui-reminder-turn-off = Turn reminders off
+ui-reminder-turn-on = Turn reminders on
+ui-reminder-turned-on = Reminders are on.
+ui-reminder-turned-off = Reminders are off.
+ui-reminder-snoozed = We will remind you again in 30 days.
+
+## Inbox
+
+ui-inbox-title = Inbox
+ui-inbox-empty = No messages yet.
+ui-inbox-new = New
+ui-inbox-open-application = Open the application
+ui-category-status = Application status
+ui-category-delivery = Delivery of results
+ui-category-renewal = Renewal reminders
+ui-category-notice = Notices from the city
+
+## Sending queue
+
+ui-queue-title = Waiting to send
+ui-queue-intro = What you send is kept on this device until the service has received it. Nothing is lost when you are offline.
+ui-queue-empty = Everything has been sent.
+ui-queue-offline = You are offline. These will be sent when you are back online.
+ui-queue-paused-auth = Sending is paused because your sign-in has ended. Sign in again to continue.
+ui-queue-state-queued = Waiting
+ui-queue-state-sending = Sending
+ui-queue-state-sent = Sent
+ui-queue-state-needs-attention = Needs your attention
+ui-queue-state-paused-auth = Paused: sign in again
+ui-queue-kind-application = New application
+ui-queue-kind-attachment = File
+ui-queue-kind-supplement = More documents
+ui-queue-kind-delivery-change = Change of delivery
+ui-queue-kind-withdrawal = Withdrawal
+ui-queue-kind-rating = Rating
+ui-queue-progress = { $sent } of { $total } sent
+ui-queue-attempts = { $count ->
+    [one] Tried once.
+   *[other] Tried { $count } times.
+}
+ui-queue-next-attempt = Next try at { $time }.
+ui-queue-what-to-fix = What to fix
+ui-queue-retry = Try again now
+ui-queue-retrying = Trying again.
+ui-queue-discard = Discard
+ui-queue-discard-confirm = Discard this? It will not be sent, and you would have to start again.
+ui-queue-discarded = Discarded.
+ui-queue-sync-now = Update now
+
+## Settings
+
+ui-settings-title = Settings
+ui-settings-language = Language
+ui-settings-notifications = Notifications
+ui-settings-categories = Tell me about
+ui-settings-quiet = Quiet hours
+ui-settings-quiet-hint = No sound or pop-up at night. Messages still arrive in the inbox.
+ui-settings-quiet-from = From
+ui-settings-quiet-to = To
+ui-settings-time-invalid = Enter a time like 22:00
+ui-settings-saved = Settings saved.
+ui-settings-account = Account and this device
+ui-settings-signed-in-as = Signed in as { $name }
+ui-settings-sign-out = Sign out
+ui-settings-sign-out-confirm = Sign out? Items waiting to send stay on this device.
+ui-settings-clear = Remove my data from this device
+ui-settings-clear-confirm = Remove all your data from this device? Items not yet sent will be lost.
+ui-settings-clear-hint = Use this on a shared or borrowed device.

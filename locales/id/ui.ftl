@@ -1,0 +1,372 @@
+# Antarmuka web OpenDVC — bahasa Indonesia. Setiap pesan di sini juga ada di vi/ui.ftl dan
+# en/ui.ftl (diperiksa oleh ui/scripts/check-locales.mjs). Bahasa sumber: Vietnam.
+
+## Umum
+
+ui-loading = Memuat…
+ui-try-again = Coba lagi
+ui-error-title = Terjadi kesalahan
+ui-back = Kembali
+ui-back-home = Ke halaman utama
+ui-cancel = Batal
+ui-save = Simpan
+ui-save-continue = Simpan dan lanjutkan
+ui-send = Kirim
+ui-change = Ubah
+ui-optional = tidak wajib
+ui-skip-to-content = Langsung ke konten utama
+ui-not-found-title = Halaman tidak ditemukan
+ui-online = Daring
+ui-offline = Luring
+ui-offline-banner = Anda sedang luring. Yang Anda lihat adalah data yang tersimpan di perangkat ini. Apa yang Anda kirim sekarang disimpan dan dikirim saat Anda kembali daring.
+ui-synced-at = Terakhir diperbarui { $time }
+ui-waiting-to-send = Menunggu dikirim
+ui-overdue = Terlambat
+ui-working-days = { $days } hari kerja
+
+## Navigasi
+
+ui-nav-main = Menu utama
+ui-nav-more = Lainnya
+ui-nav-home = Beranda
+ui-nav-applications = Permohonan
+ui-nav-services = Layanan
+ui-nav-documents = Dokumen
+ui-nav-inbox = Kotak masuk
+ui-nav-queue = Pengiriman
+ui-nav-settings = Pengaturan
+
+## Kesalahan
+
+ui-error-summary-title = Ada masalah
+ui-error-offline = Anda sedang luring. Periksa data seluler atau Wi-Fi Anda, lalu coba lagi.
+ui-error-unauthorized = Sesi masuk Anda telah berakhir. Silakan masuk lagi.
+ui-error-otp-invalid = Kode salah atau sudah kedaluwarsa. Periksa SMS atau minta kode baru.
+ui-error-forbidden = Anda tidak diizinkan melakukan ini.
+ui-error-not-found = Kami tidak dapat menemukannya. Mungkin sudah dihapus.
+ui-error-invalid-state = Ini tidak dapat dilakukan lagi karena permohonan sudah berlanjut. Muat ulang halaman untuk melihat statusnya.
+ui-error-in-flight = Ini masih sedang dikirim. Tunggu sebentar, lalu coba lagi.
+ui-error-payload-too-large = Berkas terlalu besar. Pilih berkas yang lebih kecil dari 20 MB.
+ui-error-unsupported-media-type = Jenis berkas ini tidak diterima. Pilih foto atau PDF.
+ui-error-rate-limited = Terlalu banyak percobaan. Tunggu beberapa menit, lalu coba lagi.
+ui-error-validation-failed = Beberapa jawaban tidak diterima. Periksa, lalu coba lagi.
+ui-error-malformed-request = Aplikasi mengirim sesuatu yang tidak dipahami layanan. Coba lagi; jika terjadi lagi, perbarui aplikasi.
+ui-error-internal = Layanan sedang bermasalah. Coba lagi nanti.
+ui-error-storage = Perangkat ini tidak dapat menyimpan data. Kosongkan sebagian penyimpanan, lalu coba lagi.
+ui-error-unknown = Terjadi sesuatu yang tidak terduga. Coba lagi nanti.
+
+## Masuk
+
+ui-signin-title = Masuk
+ui-signin-intro = Masuk dengan nomor identitas pribadi Anda. Kami mengirim kode sekali pakai ke nomor telepon yang terdaftar.
+ui-signin-id-label = Nomor identitas pribadi
+ui-signin-id-hint = 12 angka pada kartu identitas warga Anda
+ui-signin-id-invalid = Masukkan nomor identitas pribadi Anda: 12 angka
+ui-signin-send-code = Kirimi saya kode
+ui-signin-code-sent = Kami telah mengirim kode 6 angka lewat SMS ke telepon Anda yang terdaftar.
+ui-signin-otp-label = Kode dari SMS
+ui-signin-otp-hint = 6 angka
+ui-signin-otp-invalid = Masukkan kode 6 angka dari SMS
+ui-signin-submit = Masuk
+ui-signin-resend = Kirim kode baru
+ui-signin-code-resent = Kami telah mengirim kode baru. Gunakan yang terbaru.
+ui-signin-change-id = Pakai nomor lain
+
+## Beranda
+
+ui-home-greeting = Halo, { $name }
+ui-home-all-clear-title = Tidak ada yang perlu Anda lakukan sekarang
+ui-home-all-clear = Permohonan Anda sedang diproses dan dokumen Anda masih berlaku.
+ui-home-needs-action = Perlu perhatian Anda
+ui-home-supplement-needed = Kantor meminta dokumen atau keterangan tambahan.
+ui-home-overdue = Seharusnya selesai paling lambat { $date }.
+ui-home-waiting = { $count } item menunggu dikirim
+ui-home-queue-attention = { $count } kiriman Anda perlu perhatian Anda
+ui-home-queue-attention-link = Lihat yang perlu diperbaiki
+ui-home-see-queue = Lihat yang menunggu dikirim
+ui-home-renewals = Dokumen yang perlu segera diperpanjang
+ui-home-see-documents = Lihat dokumen saya
+ui-home-shortcuts = Apa yang ingin Anda lakukan?
+ui-home-new-application = Ajukan permohonan baru
+ui-home-my-applications = Permohonan saya ({ $count })
+ui-home-inbox = Kotak masuk ({ $count } baru)
+
+## Permohonan
+
+ui-applications-title = Permohonan saya
+ui-applications-empty = Anda belum punya permohonan.
+ui-application-code = Kode permohonan: { $code }
+ui-application-submitted = Dikirim { $date }
+ui-application-code-label = Kode permohonan
+ui-application-submitted-label = Dikirim
+ui-application-due-label = Batas waktu
+ui-application-processing-days = ({ $days } hari kerja)
+ui-application-days-left = { $days ->
+    [0] batas waktunya hari ini
+   *[other] sisa { $days } hari kerja
+}
+ui-application-fee-label = Biaya
+ui-application-delivery-label = Hasil
+ui-application-assisted-label = Dikirimkan untuk Anda di
+ui-application-overdue-warning = Permohonan ini terlambat: seharusnya selesai paling lambat { $date }. Pemerintah kota sudah diberi tahu. Anda dapat menelepon kantor dengan kode permohonan Anda.
+ui-application-supplement-title = Kantor membutuhkan tambahan dari Anda
+ui-application-supplement-body = Baca catatan pada riwayat di bawah, lalu kirim yang diminta.
+ui-application-timeline = Riwayat
+ui-application-actions = Yang dapat Anda lakukan
+ui-action-supplement = Kirim dokumen tambahan
+ui-action-change-delivery = Ubah cara menerima hasil
+ui-action-rate = Beri penilaian layanan
+ui-action-withdraw = Tarik permohonan
+ui-supplement-note = Apa yang Anda kirim?
+ui-supplement-files = Berkas yang dikirim (tidak wajib)
+ui-supplement-files-hint = Foto atau berkas PDF, masing-masing lebih kecil dari 20 MB
+ui-supplement-note-missing = Tuliskan apa yang Anda kirim, atau tambahkan berkas
+ui-withdraw-reason = Mengapa Anda menarik permohonan? (tidak wajib)
+ui-withdraw-confirm = Tarik permohonan ini? Ini tidak dapat dibatalkan.
+ui-rating-question = Bagaimana layanan ini?
+ui-rating-stars = { $stars } bintang
+ui-rating-comment = Ada tambahan? (tidak wajib)
+ui-rating-missing = Pilih 1 sampai 5 bintang
+ui-rating-given = Anda memberi nilai { $stars } dari 5.
+ui-followup-sent = Terkirim.
+ui-followup-saved = Disimpan di perangkat ini. Akan dikirim saat Anda daring.
+
+## Status
+
+ui-status-received = Diterima
+ui-status-processing = Sedang diproses
+ui-status-supplement-requested = Perlu tambahan dari Anda
+ui-status-completed = Hasil siap
+ui-status-handed-over = Hasil sudah diserahkan
+ui-status-rejected = Ditolak
+ui-status-withdrawn = Ditarik
+ui-status-unknown = Status tidak diketahui
+
+## Pengiriman hasil
+
+ui-delivery-question = Bagaimana Anda ingin menerima hasilnya?
+ui-delivery-counter = Ambil di loket satu pintu
+ui-delivery-post = Kirim ke rumah lewat pos
+ui-delivery-post-hint = Kantor pos mengantarnya ke rumah Anda. Anda membayar saat menerima.
+ui-delivery-post-available = Pengiriman lewat pos
+ui-delivery-fee = Ongkos pos
+ui-delivery-subsidy = Dibayar pemerintah kota
+ui-delivery-you-pay = Anda bayar
+ui-delivery-fee-summary = ongkos { $fee }, pemerintah kota membayar { $subsidy }, Anda bayar { $payable }
+ui-delivery-payable = Anda bayar { $amount } saat menerima
+ui-delivery-tracking = Nomor resi: { $number }
+ui-delivery-name = Nama penerima
+ui-delivery-phone = Nomor telepon untuk kurir
+ui-delivery-phone-hint = Contoh 0905 123 456
+ui-delivery-method-missing = Pilih cara menerima hasil
+ui-delivery-name-missing = Masukkan nama penerima
+ui-delivery-phone-invalid = Masukkan nomor telepon, contoh 0905 123 456
+ui-delivery-state-preparing = Sedang disiapkan
+ui-delivery-state-dispatched = Dalam perjalanan
+ui-delivery-state-delivered = Sudah diterima
+ui-delivery-state-returned = Dikembalikan ke kantor
+ui-delivery-state-unknown = Status pengiriman tidak diketahui
+
+## Alamat
+
+ui-address-province = Provinsi atau kota
+ui-address-choose = Pilih…
+ui-address-unit-search = Cari kelurahan atau desa Anda
+ui-address-unit-hint = Anda juga dapat mengetik nama lama, misalnya kelurahan atau distrik lama.
+ui-address-unit = Kelurahan, desa, atau zona khusus
+ui-address-no-unit = Tidak ada kelurahan atau desa dengan nama ini. Periksa ejaannya.
+ui-address-formerly = dahulu { $name }
+ui-address-street = Nomor rumah dan jalan
+ui-address-street-hint = Contoh 12 Lê Lợi, atau dusun atau kelompok
+ui-address-province-missing = Pilih provinsi atau kota
+ui-address-unit-missing = Pilih kelurahan, desa, atau zona khusus
+ui-address-street-missing = Masukkan nomor rumah dan jalan
+
+## Layanan
+
+ui-services-title = Layanan publik
+ui-services-search = Cari layanan
+ui-services-search-hint = Contoh: cap doi can cuoc, paspor, akta kelahiran
+ui-services-results = { $count } layanan ditemukan
+ui-services-count = { $count } layanan
+ui-services-no-results = Tidak ada layanan yang cocok. Coba kata lain.
+ui-services-empty = Daftar layanan belum ada di perangkat ini. Sambungkan ke internet, lalu coba lagi.
+ui-sector-identity = Kartu identitas dan paspor
+ui-sector-civil-status = Kelahiran, perkawinan, dan kematian
+ui-sector-residence = Tempat tinggal
+ui-sector-transport = Kendaraan dan mengemudi
+ui-sector-health = Kesehatan
+ui-sector-social = Bantuan sosial dan asuransi
+ui-sector-education = Pendidikan
+ui-sector-land = Tanah dan perumahan
+ui-sector-construction = Bangunan
+ui-sector-business = Usaha
+ui-sector-justice = Hukum dan legalisasi
+ui-sector-other = Layanan lainnya
+ui-online-full = Sepenuhnya daring
+ui-online-partial = Sebagian daring
+ui-procedure-code = Kode prosedur { $code }
+ui-procedure-time-online = Waktu jika mengajukan daring
+ui-procedure-time-in-person = Waktu di loket
+ui-procedure-online-level = Daring
+ui-procedure-fees = Biaya
+ui-procedure-free = Gratis.
+ui-fee-online = { $amount } secara daring
+ui-fee-counter = { $amount } di loket
+ui-procedure-documents = Dokumen yang diperlukan
+ui-procedure-no-documents = Tidak perlu dokumen.
+ui-procedure-from-wallet = sudah ada di dokumen Anda
+ui-procedure-delivery = Cara menerima hasil
+ui-procedure-start = Ajukan secara daring
+
+## Mengajukan
+
+ui-apply-title = Permohonan Anda
+ui-apply-task-details = Data Anda
+ui-apply-task-documents = Dokumen
+ui-apply-task-delivery = Cara menerima hasil
+ui-apply-task-check = Periksa dan kirim
+ui-task-completed = Selesai
+ui-task-not-started = Belum dimulai
+ui-task-cannot-start = Belum bisa dimulai
+ui-apply-prefilled = Kami sudah mengisi yang kami ketahui tentang Anda. Periksa dan ubah jika ada yang salah.
+ui-apply-from-wallet = Pakai { $name } no. { $number } dari dokumen saya
+ui-apply-choose-file = Atau pilih foto atau berkas PDF
+ui-apply-file-chosen = Berkas dipilih: { $name }
+ui-apply-file-attached = Berkas terlampir
+ui-apply-document-missing = Tambahkan { $name }
+ui-apply-not-provided = Tidak diberikan
+ui-field-missing = Masukkan { $label }
+ui-field-too-long = { $label } paling banyak { $max } karakter
+ui-field-id-number = { $label } harus 12 angka
+ui-field-phone = { $label } harus nomor telepon, contoh 0905 123 456
+ui-field-date = { $label } harus tanggal yang benar
+ui-field-date-hint = Contoh 2026-03-27
+ui-field-number = { $label } harus angka
+ui-field-option = Pilih { $label }
+ui-check-title = Periksa jawaban Anda sebelum mengirim
+ui-check-declaration-title = Kirim permohonan Anda
+ui-check-declaration = Dengan mengirim permohonan ini, Anda menyatakan bahwa data yang Anda berikan benar sepanjang pengetahuan Anda.
+ui-check-submit = Setuju dan kirim
+ui-done-sent-title = Permohonan terkirim
+ui-done-code = Kode permohonan Anda
+ui-done-sent-body = Kami akan memberi tahu Anda saat statusnya berubah. Anda dapat memantaunya di Permohonan saya.
+ui-done-see-application = Lihat permohonan
+ui-done-saved-title = Disimpan di perangkat ini
+ui-done-saved-body = Anda sedang luring, jadi permohonan Anda disimpan di perangkat ini. Permohonan akan terkirim sendiri saat Anda daring. Anda tidak perlu mengirimnya lagi.
+
+## Dokumen
+
+ui-documents-title = Dokumen saya
+ui-documents-empty = Belum ada dokumen di sini.
+ui-documents-number = Nomor
+ui-documents-issued = Diterbitkan
+ui-documents-valid-until = Berlaku sampai
+ui-documents-expires = { $date } ({ $days ->
+    [0] berakhir hari ini
+   *[other] sisa { $days } hari
+})
+ui-documents-expired-on = Kedaluwarsa pada { $date }
+ui-documents-next-reminder = Pengingat berikutnya
+ui-documents-reminders = Pengingat
+ui-documents-renew = Perpanjang sekarang
+ui-documents-add = Tambah dokumen
+ui-documents-added = Dokumen ditambahkan.
+ui-documents-export = Tambahkan pengingat ke kalender saya
+ui-documents-download-calendar = Unduh berkas kalender
+ui-documents-kind = Jenis dokumen
+ui-documents-expires-on = Tanggal kedaluwarsa
+ui-documents-issuer = Diterbitkan oleh
+ui-documents-kind-missing = Pilih jenis dokumen
+ui-documents-number-missing = Masukkan nomor dokumen
+ui-documents-issued-missing = Masukkan tanggal terbit
+ui-documents-expires-invalid = Tanggal kedaluwarsa harus tanggal yang benar setelah tanggal terbit
+ui-documents-issuer-missing = Masukkan penerbitnya
+ui-doc-kind-id-card = Kartu identitas warga
+ui-doc-kind-passport = Paspor
+ui-doc-kind-driving-licence = Surat izin mengemudi
+ui-doc-kind-temporary-residence = Pendaftaran tempat tinggal sementara
+ui-doc-kind-health-insurance = Kartu asuransi kesehatan
+ui-doc-kind-vehicle-inspection = Sertifikat uji kendaraan
+ui-doc-kind-vehicle-registration = Surat tanda nomor kendaraan
+ui-doc-kind-birth-certificate = Akta kelahiran
+ui-doc-kind-marriage-certificate = Akta perkawinan
+ui-doc-kind-land-certificate = Sertifikat hak guna tanah
+ui-doc-kind-construction-permit = Izin mendirikan bangunan
+ui-doc-kind-household-business = Pendaftaran usaha rumah tangga
+ui-doc-kind-health-certificate = Surat keterangan sehat
+ui-doc-kind-social-insurance = Buku asuransi sosial
+ui-standing-valid = Berlaku
+ui-standing-renew-soon = Segera perpanjang
+ui-standing-expired = Kedaluwarsa
+ui-standing-no-expiry = Berlaku seumur hidup
+ui-standing-unknown = Masa berlaku tidak diketahui
+ui-reminder-on = Aktif
+ui-reminder-off = Nonaktif
+ui-reminder-snoozed-until = Dijeda sampai { $date }
+ui-reminder-snooze = Ingatkan saya 30 hari lagi
+ui-reminder-turn-off = Matikan pengingat
+ui-reminder-turn-on = Nyalakan pengingat
+ui-reminder-turned-on = Pengingat aktif.
+ui-reminder-turned-off = Pengingat dimatikan.
+ui-reminder-snoozed = Kami akan mengingatkan Anda lagi 30 hari lagi.
+
+## Kotak masuk
+
+ui-inbox-title = Kotak masuk
+ui-inbox-empty = Belum ada pesan.
+ui-inbox-new = Baru
+ui-inbox-open-application = Buka permohonan
+ui-category-status = Status permohonan
+ui-category-delivery = Pengiriman hasil
+ui-category-renewal = Pengingat perpanjangan
+ui-category-notice = Pengumuman dari pemerintah kota
+
+## Antrean kirim
+
+ui-queue-title = Menunggu dikirim
+ui-queue-intro = Apa yang Anda kirim disimpan di perangkat ini sampai layanan menerimanya. Tidak ada yang hilang saat Anda luring.
+ui-queue-empty = Semua sudah terkirim.
+ui-queue-offline = Anda sedang luring. Item ini akan dikirim saat Anda kembali daring.
+ui-queue-paused-auth = Pengiriman dijeda karena sesi masuk Anda berakhir. Masuk lagi untuk melanjutkan.
+ui-queue-state-queued = Menunggu
+ui-queue-state-sending = Mengirim
+ui-queue-state-sent = Terkirim
+ui-queue-state-needs-attention = Perlu perhatian Anda
+ui-queue-state-paused-auth = Dijeda: masuk lagi
+ui-queue-kind-application = Permohonan baru
+ui-queue-kind-attachment = Berkas
+ui-queue-kind-supplement = Dokumen tambahan
+ui-queue-kind-delivery-change = Perubahan pengiriman
+ui-queue-kind-withdrawal = Penarikan
+ui-queue-kind-rating = Penilaian
+ui-queue-progress = { $sent } dari { $total } terkirim
+ui-queue-attempts = Sudah dicoba { $count } kali.
+ui-queue-next-attempt = Percobaan berikutnya pukul { $time }.
+ui-queue-what-to-fix = Yang perlu diperbaiki
+ui-queue-retry = Coba kirim lagi sekarang
+ui-queue-retrying = Mencoba lagi.
+ui-queue-discard = Buang
+ui-queue-discard-confirm = Buang item ini? Item ini tidak akan dikirim dan Anda harus mengulang dari awal.
+ui-queue-discarded = Dibuang.
+ui-queue-sync-now = Perbarui sekarang
+
+## Pengaturan
+
+ui-settings-title = Pengaturan
+ui-settings-language = Bahasa
+ui-settings-notifications = Notifikasi
+ui-settings-categories = Beri tahu saya tentang
+ui-settings-quiet = Jam tenang
+ui-settings-quiet-hint = Tanpa bunyi atau jendela pemberitahuan pada malam hari. Pesan tetap masuk ke kotak masuk.
+ui-settings-quiet-from = Dari
+ui-settings-quiet-to = Sampai
+ui-settings-time-invalid = Masukkan jam, contoh 22:00
+ui-settings-saved = Pengaturan disimpan.
+ui-settings-account = Akun dan perangkat ini
+ui-settings-signed-in-as = Masuk sebagai { $name }
+ui-settings-sign-out = Keluar
+ui-settings-sign-out-confirm = Keluar? Item yang menunggu dikirim tetap ada di perangkat ini.
+ui-settings-clear = Hapus data saya dari perangkat ini
+ui-settings-clear-confirm = Hapus semua data Anda dari perangkat ini? Item yang belum terkirim akan hilang.
+ui-settings-clear-hint = Gunakan ini di perangkat bersama atau pinjaman.

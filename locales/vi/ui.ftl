@@ -1,0 +1,372 @@
+# Giao diện web OpenDVC — tiếng Việt (ngôn ngữ gốc). Mỗi thông điệp ở đây phải có trong
+# en/ui.ftl và id/ui.ftl (kiểm tra bằng ui/scripts/check-locales.mjs).
+
+## Chung
+
+ui-loading = Đang tải…
+ui-try-again = Thử lại
+ui-error-title = Đã có lỗi xảy ra
+ui-back = Quay lại
+ui-back-home = Về trang chủ
+ui-cancel = Hủy
+ui-save = Lưu
+ui-save-continue = Lưu và tiếp tục
+ui-send = Gửi
+ui-change = Sửa
+ui-optional = không bắt buộc
+ui-skip-to-content = Chuyển đến nội dung chính
+ui-not-found-title = Không tìm thấy trang
+ui-online = Có mạng
+ui-offline = Mất mạng
+ui-offline-banner = Bạn đang không có mạng. Bạn đang xem dữ liệu đã lưu trên máy này. Những gì bạn gửi bây giờ sẽ được giữ lại và tự gửi khi có mạng.
+ui-synced-at = Cập nhật lần cuối { $time }
+ui-waiting-to-send = Đang chờ gửi
+ui-overdue = Quá hạn
+ui-working-days = { $days } ngày làm việc
+
+## Điều hướng
+
+ui-nav-main = Menu chính
+ui-nav-more = Thêm
+ui-nav-home = Trang chủ
+ui-nav-applications = Hồ sơ
+ui-nav-services = Dịch vụ
+ui-nav-documents = Giấy tờ
+ui-nav-inbox = Hộp thư
+ui-nav-queue = Chờ gửi
+ui-nav-settings = Cài đặt
+
+## Lỗi
+
+ui-error-summary-title = Có vấn đề cần sửa
+ui-error-offline = Bạn đang không có mạng. Hãy kiểm tra dữ liệu di động hoặc Wi-Fi rồi thử lại.
+ui-error-unauthorized = Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.
+ui-error-otp-invalid = Mã không đúng hoặc đã hết hạn. Hãy xem lại tin nhắn hoặc xin mã mới.
+ui-error-forbidden = Bạn không được phép làm việc này.
+ui-error-not-found = Không tìm thấy. Có thể mục này đã bị xóa.
+ui-error-invalid-state = Không thể làm việc này nữa vì hồ sơ đã chuyển sang bước khác. Tải lại trang để xem trạng thái.
+ui-error-in-flight = Yêu cầu này đang được gửi. Chờ một chút rồi thử lại.
+ui-error-payload-too-large = Tệp quá lớn. Hãy chọn tệp nhỏ hơn 20 MB.
+ui-error-unsupported-media-type = Loại tệp này không được chấp nhận. Hãy chọn ảnh hoặc tệp PDF.
+ui-error-rate-limited = Bạn đã thử quá nhiều lần. Chờ vài phút rồi thử lại.
+ui-error-validation-failed = Một số thông tin chưa được chấp nhận. Hãy kiểm tra lại rồi gửi.
+ui-error-malformed-request = Ứng dụng đã gửi dữ liệu mà hệ thống không hiểu. Hãy thử lại; nếu vẫn lỗi, hãy cập nhật ứng dụng.
+ui-error-internal = Hệ thống đang gặp sự cố. Vui lòng thử lại sau.
+ui-error-storage = Máy này không lưu được dữ liệu. Hãy giải phóng bộ nhớ rồi thử lại.
+ui-error-unknown = Đã có lỗi không mong muốn. Vui lòng thử lại sau.
+
+## Đăng nhập
+
+ui-signin-title = Đăng nhập
+ui-signin-intro = Đăng nhập bằng số định danh cá nhân. Chúng tôi gửi mã dùng một lần đến số điện thoại đã đăng ký với số này.
+ui-signin-id-label = Số định danh cá nhân
+ui-signin-id-hint = 12 chữ số trên thẻ căn cước của bạn
+ui-signin-id-invalid = Nhập số định danh cá nhân gồm 12 chữ số
+ui-signin-send-code = Gửi mã cho tôi
+ui-signin-code-sent = Chúng tôi đã gửi mã 6 chữ số qua tin nhắn đến số điện thoại đã đăng ký của bạn.
+ui-signin-otp-label = Mã trong tin nhắn
+ui-signin-otp-hint = 6 chữ số
+ui-signin-otp-invalid = Nhập mã 6 chữ số trong tin nhắn
+ui-signin-submit = Đăng nhập
+ui-signin-resend = Gửi lại mã mới
+ui-signin-code-resent = Đã gửi mã mới. Hãy dùng mã mới nhất.
+ui-signin-change-id = Dùng số khác
+
+## Trang chủ
+
+ui-home-greeting = Xin chào, { $name }
+ui-home-all-clear-title = Hiện không có việc gì cần bạn làm
+ui-home-all-clear = Hồ sơ của bạn đang được xử lý và giấy tờ của bạn đều còn hạn.
+ui-home-needs-action = Cần bạn xử lý
+ui-home-supplement-needed = Cơ quan yêu cầu bổ sung giấy tờ hoặc thông tin.
+ui-home-overdue = Lẽ ra phải xong trước ngày { $date }.
+ui-home-waiting = { $count } mục đang chờ gửi
+ui-home-queue-attention = { $count } mục bạn gửi cần bạn xem lại
+ui-home-queue-attention-link = Xem cần sửa gì
+ui-home-see-queue = Xem các mục đang chờ gửi
+ui-home-renewals = Giấy tờ sắp cần gia hạn
+ui-home-see-documents = Xem giấy tờ của tôi
+ui-home-shortcuts = Bạn muốn làm gì?
+ui-home-new-application = Nộp hồ sơ mới
+ui-home-my-applications = Hồ sơ của tôi ({ $count })
+ui-home-inbox = Hộp thư ({ $count } mới)
+
+## Hồ sơ
+
+ui-applications-title = Hồ sơ của tôi
+ui-applications-empty = Bạn chưa có hồ sơ nào.
+ui-application-code = Mã hồ sơ: { $code }
+ui-application-submitted = Nộp ngày { $date }
+ui-application-code-label = Mã hồ sơ
+ui-application-submitted-label = Ngày nộp
+ui-application-due-label = Hẹn trả kết quả
+ui-application-processing-days = ({ $days } ngày làm việc)
+ui-application-days-left = { $days ->
+    [0] hạn là hôm nay
+   *[other] còn { $days } ngày làm việc
+}
+ui-application-fee-label = Lệ phí
+ui-application-delivery-label = Nhận kết quả
+ui-application-assisted-label = Nộp hộ tại
+ui-application-overdue-warning = Hồ sơ này đã quá hạn: lẽ ra phải xong trước ngày { $date }. Thành phố đã được thông báo. Bạn có thể gọi cho cơ quan và đọc mã hồ sơ.
+ui-application-supplement-title = Cơ quan cần bạn bổ sung
+ui-application-supplement-body = Đọc ghi chú trong quá trình xử lý bên dưới, rồi gửi những gì được yêu cầu.
+ui-application-timeline = Quá trình xử lý
+ui-application-actions = Bạn có thể làm gì
+ui-action-supplement = Gửi bổ sung
+ui-action-change-delivery = Đổi cách nhận kết quả
+ui-action-rate = Đánh giá dịch vụ
+ui-action-withdraw = Rút hồ sơ
+ui-supplement-note = Bạn gửi bổ sung gì?
+ui-supplement-files = Tệp gửi kèm (không bắt buộc)
+ui-supplement-files-hint = Ảnh hoặc tệp PDF, mỗi tệp nhỏ hơn 20 MB
+ui-supplement-note-missing = Ghi rõ bạn gửi bổ sung gì, hoặc thêm tệp
+ui-withdraw-reason = Vì sao bạn rút hồ sơ? (không bắt buộc)
+ui-withdraw-confirm = Rút hồ sơ này? Việc này không thể hoàn tác.
+ui-rating-question = Bạn thấy dịch vụ thế nào?
+ui-rating-stars = { $stars } sao
+ui-rating-comment = Bạn muốn góp ý thêm? (không bắt buộc)
+ui-rating-missing = Chọn từ 1 đến 5 sao
+ui-rating-given = Bạn đã đánh giá { $stars } trên 5 sao.
+ui-followup-sent = Đã gửi.
+ui-followup-saved = Đã lưu trên máy này. Sẽ tự gửi khi có mạng.
+
+## Trạng thái
+
+ui-status-received = Mới tiếp nhận
+ui-status-processing = Đang xử lý
+ui-status-supplement-requested = Chờ bổ sung
+ui-status-completed = Đã có kết quả
+ui-status-handed-over = Đã trả kết quả
+ui-status-rejected = Từ chối
+ui-status-withdrawn = Đã rút
+ui-status-unknown = Chưa rõ trạng thái
+
+## Nhận kết quả
+
+ui-delivery-question = Bạn muốn nhận kết quả thế nào?
+ui-delivery-counter = Nhận tại bộ phận một cửa
+ui-delivery-post = Nhận qua bưu điện tại nhà
+ui-delivery-post-hint = Bưu điện mang đến tận nhà. Bạn trả tiền khi nhận.
+ui-delivery-post-available = Trả kết quả qua bưu điện
+ui-delivery-fee = Cước bưu chính
+ui-delivery-subsidy = Thành phố hỗ trợ
+ui-delivery-you-pay = Bạn trả
+ui-delivery-fee-summary = cước { $fee }, thành phố hỗ trợ { $subsidy }, bạn trả { $payable }
+ui-delivery-payable = Bạn trả { $amount } khi nhận
+ui-delivery-tracking = Mã vận đơn: { $number }
+ui-delivery-name = Tên người nhận
+ui-delivery-phone = Số điện thoại để bưu tá liên hệ
+ui-delivery-phone-hint = Ví dụ 0905 123 456
+ui-delivery-method-missing = Chọn cách nhận kết quả
+ui-delivery-name-missing = Nhập tên người nhận
+ui-delivery-phone-invalid = Nhập số điện thoại, ví dụ 0905 123 456
+ui-delivery-state-preparing = Đang chuẩn bị
+ui-delivery-state-dispatched = Đang giao
+ui-delivery-state-delivered = Đã giao
+ui-delivery-state-returned = Đã trả lại cơ quan
+ui-delivery-state-unknown = Chưa rõ tình trạng giao
+
+## Địa chỉ
+
+ui-address-province = Tỉnh hoặc thành phố
+ui-address-choose = Chọn…
+ui-address-unit-search = Tìm phường, xã của bạn
+ui-address-unit-hint = Bạn có thể gõ cả tên cũ, ví dụ tên phường hoặc quận cũ.
+ui-address-unit = Phường, xã hoặc đặc khu
+ui-address-no-unit = Không có phường, xã nào có tên này. Hãy kiểm tra chính tả.
+ui-address-formerly = trước đây là { $name }
+ui-address-street = Số nhà và tên đường
+ui-address-street-hint = Ví dụ 12 Lê Lợi, hoặc thôn, tổ
+ui-address-province-missing = Chọn tỉnh hoặc thành phố
+ui-address-unit-missing = Chọn phường, xã hoặc đặc khu
+ui-address-street-missing = Nhập số nhà và tên đường
+
+## Dịch vụ
+
+ui-services-title = Dịch vụ công
+ui-services-search = Tìm dịch vụ
+ui-services-search-hint = Ví dụ: cấp đổi căn cước, hộ chiếu, khai sinh (gõ không dấu cũng được)
+ui-services-results = Tìm thấy { $count } dịch vụ
+ui-services-count = { $count } dịch vụ
+ui-services-no-results = Không có dịch vụ phù hợp. Hãy thử từ khác.
+ui-services-empty = Danh sách dịch vụ chưa có trên máy này. Hãy kết nối mạng rồi thử lại.
+ui-sector-identity = Căn cước, hộ chiếu
+ui-sector-civil-status = Hộ tịch
+ui-sector-residence = Cư trú
+ui-sector-transport = Giao thông, phương tiện
+ui-sector-health = Y tế
+ui-sector-social = Lao động, bảo hiểm, an sinh
+ui-sector-education = Giáo dục
+ui-sector-land = Đất đai, nhà ở
+ui-sector-construction = Xây dựng
+ui-sector-business = Kinh doanh
+ui-sector-justice = Tư pháp, chứng thực
+ui-sector-other = Dịch vụ khác
+ui-online-full = Trực tuyến toàn trình
+ui-online-partial = Trực tuyến một phần
+ui-procedure-code = Mã thủ tục { $code }
+ui-procedure-time-online = Thời gian nếu nộp trực tuyến
+ui-procedure-time-in-person = Thời gian nếu nộp tại quầy
+ui-procedure-online-level = Mức trực tuyến
+ui-procedure-fees = Lệ phí
+ui-procedure-free = Miễn phí.
+ui-fee-online = { $amount } khi nộp trực tuyến
+ui-fee-counter = { $amount } khi nộp tại quầy
+ui-procedure-documents = Giấy tờ cần có
+ui-procedure-no-documents = Không cần giấy tờ.
+ui-procedure-from-wallet = đã có trong giấy tờ của bạn
+ui-procedure-delivery = Cách nhận kết quả
+ui-procedure-start = Nộp hồ sơ trực tuyến
+
+## Nộp hồ sơ
+
+ui-apply-title = Hồ sơ của bạn
+ui-apply-task-details = Thông tin của bạn
+ui-apply-task-documents = Giấy tờ
+ui-apply-task-delivery = Cách nhận kết quả
+ui-apply-task-check = Kiểm tra và gửi
+ui-task-completed = Đã xong
+ui-task-not-started = Chưa làm
+ui-task-cannot-start = Chưa thể làm
+ui-apply-prefilled = Chúng tôi đã điền sẵn những gì đã biết về bạn. Hãy kiểm tra và sửa nếu có gì sai.
+ui-apply-from-wallet = Dùng { $name } số { $number } trong giấy tờ của tôi
+ui-apply-choose-file = Hoặc chọn ảnh hay tệp PDF
+ui-apply-file-chosen = Đã chọn tệp: { $name }
+ui-apply-file-attached = Đã đính kèm tệp
+ui-apply-document-missing = Thêm { $name }
+ui-apply-not-provided = Chưa cung cấp
+ui-field-missing = Nhập { $label }
+ui-field-too-long = { $label } không được dài quá { $max } ký tự
+ui-field-id-number = { $label } phải gồm 12 chữ số
+ui-field-phone = { $label } phải là số điện thoại, ví dụ 0905 123 456
+ui-field-date = { $label } phải là một ngày có thật
+ui-field-date-hint = Ví dụ 2026-03-27
+ui-field-number = { $label } phải là số
+ui-field-option = Chọn { $label }
+ui-check-title = Kiểm tra thông tin trước khi gửi
+ui-check-declaration-title = Gửi hồ sơ
+ui-check-declaration = Khi gửi hồ sơ này, bạn xác nhận rằng những thông tin bạn cung cấp là đúng sự thật theo hiểu biết của bạn.
+ui-check-submit = Đồng ý và gửi
+ui-done-sent-title = Đã gửi hồ sơ
+ui-done-code = Mã hồ sơ của bạn
+ui-done-sent-body = Chúng tôi sẽ báo cho bạn khi trạng thái hồ sơ thay đổi. Bạn có thể theo dõi trong mục Hồ sơ của tôi.
+ui-done-see-application = Xem hồ sơ
+ui-done-saved-title = Đã lưu trên máy này
+ui-done-saved-body = Bạn đang không có mạng nên hồ sơ được lưu trên máy này. Hồ sơ sẽ tự được gửi khi có mạng. Bạn không cần gửi lại.
+
+## Giấy tờ
+
+ui-documents-title = Giấy tờ của tôi
+ui-documents-empty = Chưa có giấy tờ nào ở đây.
+ui-documents-number = Số
+ui-documents-issued = Ngày cấp
+ui-documents-valid-until = Có giá trị đến
+ui-documents-expires = { $date } ({ $days ->
+    [0] hết hạn hôm nay
+   *[other] còn { $days } ngày
+})
+ui-documents-expired-on = Đã hết hạn ngày { $date }
+ui-documents-next-reminder = Lần nhắc tiếp theo
+ui-documents-reminders = Nhắc gia hạn
+ui-documents-renew = Gia hạn ngay
+ui-documents-add = Thêm giấy tờ
+ui-documents-added = Đã thêm giấy tờ.
+ui-documents-export = Thêm lịch nhắc vào lịch của tôi
+ui-documents-download-calendar = Tải tệp lịch
+ui-documents-kind = Loại giấy tờ
+ui-documents-expires-on = Ngày hết hạn
+ui-documents-issuer = Nơi cấp
+ui-documents-kind-missing = Chọn loại giấy tờ
+ui-documents-number-missing = Nhập số giấy tờ
+ui-documents-issued-missing = Nhập ngày cấp
+ui-documents-expires-invalid = Ngày hết hạn phải là ngày có thật, sau ngày cấp
+ui-documents-issuer-missing = Nhập nơi cấp
+ui-doc-kind-id-card = Thẻ căn cước
+ui-doc-kind-passport = Hộ chiếu
+ui-doc-kind-driving-licence = Giấy phép lái xe
+ui-doc-kind-temporary-residence = Đăng ký tạm trú
+ui-doc-kind-health-insurance = Thẻ bảo hiểm y tế
+ui-doc-kind-vehicle-inspection = Giấy chứng nhận kiểm định xe
+ui-doc-kind-vehicle-registration = Giấy đăng ký xe
+ui-doc-kind-birth-certificate = Giấy khai sinh
+ui-doc-kind-marriage-certificate = Giấy chứng nhận kết hôn
+ui-doc-kind-land-certificate = Giấy chứng nhận quyền sử dụng đất
+ui-doc-kind-construction-permit = Giấy phép xây dựng
+ui-doc-kind-household-business = Giấy đăng ký hộ kinh doanh
+ui-doc-kind-health-certificate = Giấy khám sức khỏe
+ui-doc-kind-social-insurance = Sổ bảo hiểm xã hội
+ui-standing-valid = Còn hạn
+ui-standing-renew-soon = Sắp cần gia hạn
+ui-standing-expired = Đã hết hạn
+ui-standing-no-expiry = Không thời hạn
+ui-standing-unknown = Chưa rõ thời hạn
+ui-reminder-on = Bật
+ui-reminder-off = Tắt
+ui-reminder-snoozed-until = Tạm dừng đến { $date }
+ui-reminder-snooze = Nhắc lại sau 30 ngày
+ui-reminder-turn-off = Tắt nhắc
+ui-reminder-turn-on = Bật nhắc
+ui-reminder-turned-on = Đã bật nhắc gia hạn.
+ui-reminder-turned-off = Đã tắt nhắc gia hạn.
+ui-reminder-snoozed = Chúng tôi sẽ nhắc lại sau 30 ngày.
+
+## Hộp thư
+
+ui-inbox-title = Hộp thư
+ui-inbox-empty = Chưa có tin nhắn nào.
+ui-inbox-new = Mới
+ui-inbox-open-application = Mở hồ sơ
+ui-category-status = Trạng thái hồ sơ
+ui-category-delivery = Giao kết quả
+ui-category-renewal = Nhắc gia hạn giấy tờ
+ui-category-notice = Thông báo của thành phố
+
+## Hàng chờ gửi
+
+ui-queue-title = Đang chờ gửi
+ui-queue-intro = Những gì bạn gửi được giữ trên máy này cho đến khi hệ thống nhận được. Không mất gì khi mất mạng.
+ui-queue-empty = Mọi thứ đã được gửi.
+ui-queue-offline = Bạn đang không có mạng. Các mục này sẽ được gửi khi có mạng trở lại.
+ui-queue-paused-auth = Việc gửi tạm dừng vì phiên đăng nhập đã hết. Hãy đăng nhập lại để tiếp tục.
+ui-queue-state-queued = Đang chờ
+ui-queue-state-sending = Đang gửi
+ui-queue-state-sent = Đã gửi
+ui-queue-state-needs-attention = Cần bạn xem lại
+ui-queue-state-paused-auth = Tạm dừng: cần đăng nhập lại
+ui-queue-kind-application = Hồ sơ mới
+ui-queue-kind-attachment = Tệp
+ui-queue-kind-supplement = Bổ sung giấy tờ
+ui-queue-kind-delivery-change = Đổi cách nhận kết quả
+ui-queue-kind-withdrawal = Rút hồ sơ
+ui-queue-kind-rating = Đánh giá
+ui-queue-progress = Đã gửi { $sent } trên { $total }
+ui-queue-attempts = Đã thử { $count } lần.
+ui-queue-next-attempt = Lần thử tiếp theo lúc { $time }.
+ui-queue-what-to-fix = Cần sửa gì
+ui-queue-retry = Thử gửi lại ngay
+ui-queue-retrying = Đang thử gửi lại.
+ui-queue-discard = Bỏ
+ui-queue-discard-confirm = Bỏ mục này? Mục này sẽ không được gửi và bạn sẽ phải làm lại từ đầu.
+ui-queue-discarded = Đã bỏ.
+ui-queue-sync-now = Cập nhật ngay
+
+## Cài đặt
+
+ui-settings-title = Cài đặt
+ui-settings-language = Ngôn ngữ
+ui-settings-notifications = Thông báo
+ui-settings-categories = Báo cho tôi về
+ui-settings-quiet = Giờ yên lặng
+ui-settings-quiet-hint = Không chuông, không hiện thông báo vào ban đêm. Tin nhắn vẫn về hộp thư.
+ui-settings-quiet-from = Từ
+ui-settings-quiet-to = Đến
+ui-settings-time-invalid = Nhập giờ, ví dụ 22:00
+ui-settings-saved = Đã lưu cài đặt.
+ui-settings-account = Tài khoản và máy này
+ui-settings-signed-in-as = Đang đăng nhập: { $name }
+ui-settings-sign-out = Đăng xuất
+ui-settings-sign-out-confirm = Đăng xuất? Các mục đang chờ gửi vẫn được giữ trên máy này.
+ui-settings-clear = Xóa dữ liệu của tôi khỏi máy này
+ui-settings-clear-confirm = Xóa toàn bộ dữ liệu của bạn khỏi máy này? Các mục chưa gửi sẽ bị mất.
+ui-settings-clear-hint = Dùng khi bạn dùng chung hoặc mượn máy của người khác.

@@ -1,0 +1,82 @@
+// App-wide reactive state: the session, connectivity, and a change counter per topic that
+// screens watch to reload when the core says something changed.
+
+import { tauriBackend, type Backend } from './backend/backend';
+import type { ChangeTopic, SessionState } from './backend/views';
+import type { IpcError } from './backend/views';
+import type { ArgsOf, CommandName, ResultOf } from './backend/commands';
+
+export const backend: Backend = tauriBackend;
+
+export const app = $state<{ session: SessionState | undefined; online: boolean }>({
+  session: undefined,
+  online: true,
+});
+
+export const changes = $state<Record<ChangeTopic, number>>({
+  queue: 0,
+  applications: 0,
+  documents: 0,
+  inbox: 0,
+  connectivity: 0,
+  session: 0,
+});
+
+export function markChanged(topic: ChangeTopic): void {
+  changes[topic] += 1;
+}
+
+/** A command's result as a screen shows it: loading first, then data or an error. Data from
+ * an earlier load stays visible while it reloads, so screens do not flicker. */
+export class Resource<K extends CommandName> {
+  data = $state<ResultOf<K> | undefined>(undefined);
+  error = $state<IpcError | undefined>(undefined);
+  loading = $state(true);
+  #command: K;
+  #args: () => ArgsOf<K>;
+  // Loads can overlap (a change event during the first load); only the newest one may land.
+  #latest = 0;
+
+  constructor(command: K, args: () => ArgsOf<K>) {
+    this.#command = command;
+    this.#args = args;
+  }
+
+  async load(): Promise<void> {
+    const ticket = ++this.#latest;
+    this.loading = true;
+    const call = backend.call as (command: K, args?: ArgsOf<K>) => Promise<ResultOf<K>>;
+    try {
+      const data = await call(this.#command, this.#args());
+      if (ticket !== this.#latest) return;
+      this.data = data;
+      this.error = undefined;
+    } catch (error) {
+      if (ticket !== this.#latest) return;
+      this.error = error as IpcError;
+      // The session ended under this screen: re-reading it brings the sign-in page up.
+      if (this.error.code === 'not_signed_in') void refreshSession();
+    }
+    this.loading = false;
+  }
+}
+
+/** Calls a command and returns its result, or the error as a value. */
+export async function attempt<K extends CommandName>(
+  command: K,
+  ...args: ArgsOf<K> extends undefined ? [] : [ArgsOf<K>]
+): Promise<{ ok: true; value: ResultOf<K> } | { ok: false; error: IpcError }> {
+  try {
+    return { ok: true, value: await backend.call(command, ...args) };
+  } catch (error) {
+    return { ok: false, error: error as IpcError };
+  }
+}
+
+export async function refreshSession(): Promise<void> {
+  const result = await attempt('session_state');
+  if (result.ok) {
+    app.session = result.value;
+    app.online = result.value.online;
+  }
+}

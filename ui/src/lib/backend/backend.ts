@@ -1,0 +1,75 @@
+// The one backend interface of the UI. In the app it is Tauri IPC; in unit tests the same
+// implementation runs against `mockIPC` from `@tauri-apps/api/mocks`.
+
+import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import { CHANGED_EVENT, NAVIGATE_EVENT, type ArgsOf, type CommandName, type ResultOf } from './commands';
+import type { ChangedEvent, IpcError, IpcErrorCode, NavigateEvent } from './views';
+
+export interface Backend {
+  /** Runs a command of ./commands.ts; rejects with an `IpcError`. */
+  call<K extends CommandName>(
+    command: K,
+    ...args: ArgsOf<K> extends undefined ? [] : [ArgsOf<K>]
+  ): Promise<ResultOf<K>>;
+  /** Calls `handler` on each `core://changed` event; resolves to a function that stops it. */
+  onChanged(handler: (event: ChangedEvent) => void): Promise<() => void>;
+  /** Calls `handler` on each `app://navigate` event; resolves to a function that stops it. */
+  onNavigate(handler: (event: NavigateEvent) => void): Promise<() => void>;
+}
+
+const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
+  'malformed_request',
+  'validation_failed',
+  'unauthorized',
+  'token_expired',
+  'refresh_token_invalid',
+  'otp_invalid',
+  'forbidden',
+  'consent_required',
+  'not_found',
+  'invalid_state',
+  'idempotency_key_missing',
+  'idempotency_key_reused',
+  'idempotency_in_flight',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'internal',
+  'unknown',
+  'offline',
+  'not_signed_in',
+  'storage',
+  'invalid_input',
+]);
+
+/** Turns whatever a rejected `invoke` carried into an `IpcError`, so screens branch on one
+ * shape even when the shell panicked or sent a bare string. */
+export function toIpcError(reason: unknown): IpcError {
+  if (typeof reason === 'object' && reason !== null && 'code' in reason) {
+    const record = reason as Record<string, unknown>;
+    const code = typeof record.code === 'string' && KNOWN_CODES.has(record.code) ? record.code : 'unknown';
+    const message = typeof record.message === 'string' ? record.message : '';
+    const fields = Array.isArray(record.fields)
+      ? record.fields.filter((field): field is string => typeof field === 'string')
+      : undefined;
+    return { code: code as IpcErrorCode, message, ...(fields ? { fields } : {}) };
+  }
+  return { code: 'unknown', message: typeof reason === 'string' ? reason : String(reason) };
+}
+
+export const tauriBackend: Backend = {
+  async call(command, ...args) {
+    try {
+      return await invoke(command, args[0] ?? {});
+    } catch (reason) {
+      throw toIpcError(reason);
+    }
+  },
+  async onChanged(handler) {
+    return listen<ChangedEvent>(CHANGED_EVENT, (event) => handler(event.payload));
+  },
+  async onNavigate(handler) {
+    return listen<NavigateEvent>(NAVIGATE_EVENT, (event) => handler(event.payload));
+  },
+};

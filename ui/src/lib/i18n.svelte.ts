@@ -1,0 +1,103 @@
+// Every user-visible string comes from the Fluent files in locales/{vi,en,id}/, the same files
+// the Rust core reads. The UI's own messages are in ui.ftl and start with `ui-`; the other
+// files are loaded too, so shared messages stay shared. Changing `i18n.lang` re-renders every
+// `t()` at once, because `t` reads that reactive state.
+
+import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
+import type { LocalizedText } from './backend/types';
+import type { Language } from './backend/views';
+
+export const LANGUAGES: readonly Language[] = ['vi', 'en', 'id'];
+
+const sources = import.meta.glob('../../../locales/*/*.ftl', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
+
+/** Fluent files of one language; ui.ftl first so its messages win. */
+function sourcesOf(lang: Language): string[] {
+  return Object.entries(sources)
+    .filter(([path]) => path.includes(`/locales/${lang}/`))
+    .sort(([a], [b]) => Number(!a.endsWith('/ui.ftl')) - Number(!b.endsWith('/ui.ftl')) || a.localeCompare(b))
+    .map(([, text]) => text);
+}
+
+function bundleOf(lang: Language): FluentBundle {
+  // Isolation marks are for mixed-direction text; all three languages run left to right.
+  const bundle = new FluentBundle(lang, { useIsolating: false });
+  for (const text of sourcesOf(lang)) bundle.addResource(new FluentResource(text));
+  return bundle;
+}
+
+const bundles: Record<Language, FluentBundle> = { vi: bundleOf('vi'), en: bundleOf('en'), id: bundleOf('id') };
+
+export const i18n = $state<{ lang: Language }>({ lang: 'vi' });
+
+export function isLanguage(value: unknown): value is Language {
+  return value === 'vi' || value === 'en' || value === 'id';
+}
+
+export function setLanguage(lang: Language): void {
+  i18n.lang = lang;
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+}
+
+/** Whether a message exists in the current language. */
+export function hasMessage(id: string): boolean {
+  return bundles[i18n.lang].hasMessage(id);
+}
+
+/** The message `id` in the current language, falling back to Vietnamese, then the id itself
+ * (so a missing message is visible, never blank). */
+export function t(id: string, args?: Record<string, FluentVariable>): string {
+  for (const bundle of [bundles[i18n.lang], bundles.vi]) {
+    const message = bundle.getMessage(id);
+    if (message?.value) return bundle.formatPattern(message.value, args);
+  }
+  return id;
+}
+
+/** Server text in the current language (Indonesian falls back to English). */
+export function localized(text: LocalizedText): string {
+  if (i18n.lang === 'vi') return text.vi;
+  if (i18n.lang === 'id') return text.id ?? text.en;
+  return text.en;
+}
+
+const LOCALES: Record<Language, string> = { vi: 'vi-VN', en: 'en-GB', id: 'id-ID' };
+
+/** Times are shown in the city's time zone, which is where the offices keep their hours. */
+const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+export function formatMoney(amount: number): string {
+  return new Intl.NumberFormat(LOCALES[i18n.lang], { style: 'currency', currency: 'VND' }).format(amount);
+}
+
+/** A `YYYY-MM-DD` date or an RFC 3339 time, as a date. */
+export function formatDate(value: string): string {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00+07:00`) : new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(LOCALES[i18n.lang], { dateStyle: 'medium', timeZone: TIME_ZONE }).format(date);
+}
+
+export function formatDateTime(value: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(LOCALES[i18n.lang], {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: TIME_ZONE,
+  }).format(date);
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${new Intl.NumberFormat(LOCALES[i18n.lang], { maximumFractionDigits: 1 }).format(value)} ${units[unit]}`;
+}

@@ -1,0 +1,164 @@
+// Message ids for the closed sets the UI shows (statuses, states, codes). They are written out
+// in full, never built from pieces, so scripts/check-locales.mjs finds every id the UI uses.
+
+import { hasMessage, t } from './i18n.svelte';
+import type { ApplicationStatus, DeliveryState, InboxCategory } from './backend/types';
+import type { IpcError, IpcErrorCode, QueueKind, QueueState, Standing } from './backend/views';
+
+const STATUS: Record<ApplicationStatus, string> = {
+  received: 'ui-status-received',
+  processing: 'ui-status-processing',
+  supplement_requested: 'ui-status-supplement-requested',
+  completed: 'ui-status-completed',
+  handed_over: 'ui-status-handed-over',
+  rejected: 'ui-status-rejected',
+  withdrawn: 'ui-status-withdrawn',
+  unknown: 'ui-status-unknown',
+};
+
+export function statusLabel(status: ApplicationStatus): string {
+  return t(STATUS[status] ?? STATUS.unknown);
+}
+
+const DELIVERY_STATE: Record<DeliveryState, string> = {
+  preparing: 'ui-delivery-state-preparing',
+  dispatched: 'ui-delivery-state-dispatched',
+  delivered: 'ui-delivery-state-delivered',
+  returned_to_sender: 'ui-delivery-state-returned',
+  unknown: 'ui-delivery-state-unknown',
+};
+
+export function deliveryStateLabel(state: DeliveryState): string {
+  return t(DELIVERY_STATE[state] ?? DELIVERY_STATE.unknown);
+}
+
+const QUEUE_STATE: Record<QueueState, string> = {
+  queued: 'ui-queue-state-queued',
+  sending: 'ui-queue-state-sending',
+  sent: 'ui-queue-state-sent',
+  needs_attention: 'ui-queue-state-needs-attention',
+  paused_auth: 'ui-queue-state-paused-auth',
+};
+
+export function queueStateLabel(state: QueueState): string {
+  return t(QUEUE_STATE[state] ?? QUEUE_STATE.queued);
+}
+
+const QUEUE_KIND: Record<QueueKind, string> = {
+  application: 'ui-queue-kind-application',
+  attachment: 'ui-queue-kind-attachment',
+  supplement: 'ui-queue-kind-supplement',
+  delivery_change: 'ui-queue-kind-delivery-change',
+  withdrawal: 'ui-queue-kind-withdrawal',
+  rating: 'ui-queue-kind-rating',
+};
+
+export function queueKindLabel(kind: QueueKind): string {
+  return t(QUEUE_KIND[kind] ?? QUEUE_KIND.application);
+}
+
+const STANDING: Record<Standing, string> = {
+  valid: 'ui-standing-valid',
+  renew_soon: 'ui-standing-renew-soon',
+  expired: 'ui-standing-expired',
+  no_expiry: 'ui-standing-no-expiry',
+  unknown: 'ui-standing-unknown',
+};
+
+export function standingLabel(standing: Standing): string {
+  return t(STANDING[standing] ?? STANDING.unknown);
+}
+
+const CATEGORY: Record<InboxCategory, string> = {
+  status: 'ui-category-status',
+  delivery: 'ui-category-delivery',
+  renewal: 'ui-category-renewal',
+  notice: 'ui-category-notice',
+  unknown: 'ui-category-notice',
+};
+
+export function categoryLabel(category: InboxCategory): string {
+  return t(CATEGORY[category] ?? CATEGORY.unknown);
+}
+
+/** Document kinds the app knows a name for; the kind set is open, so others show as they are. */
+const DOCUMENT_KIND: Record<string, string> = {
+  id_card: 'ui-doc-kind-id-card',
+  passport: 'ui-doc-kind-passport',
+  driving_licence: 'ui-doc-kind-driving-licence',
+  temporary_residence: 'ui-doc-kind-temporary-residence',
+  health_insurance: 'ui-doc-kind-health-insurance',
+  vehicle_inspection: 'ui-doc-kind-vehicle-inspection',
+  vehicle_registration: 'ui-doc-kind-vehicle-registration',
+  birth_certificate: 'ui-doc-kind-birth-certificate',
+  marriage_certificate: 'ui-doc-kind-marriage-certificate',
+  land_certificate: 'ui-doc-kind-land-certificate',
+  construction_permit: 'ui-doc-kind-construction-permit',
+  household_business: 'ui-doc-kind-household-business',
+  health_certificate: 'ui-doc-kind-health-certificate',
+  social_insurance: 'ui-doc-kind-social-insurance',
+};
+
+export const KNOWN_DOCUMENT_KINDS = Object.keys(DOCUMENT_KIND);
+
+export function documentKindLabel(kind: string): string {
+  const id = DOCUMENT_KIND[kind];
+  return id ? t(id) : kind;
+}
+
+/** Fields of administration, in the order the catalog shows them. The set is open: a sector
+ * the app has no name for goes under "other services". */
+const SECTOR: [string, string][] = [
+  ['identity', 'ui-sector-identity'],
+  ['civil_status', 'ui-sector-civil-status'],
+  ['residence', 'ui-sector-residence'],
+  ['transport', 'ui-sector-transport'],
+  ['health', 'ui-sector-health'],
+  ['social', 'ui-sector-social'],
+  ['education', 'ui-sector-education'],
+  ['land', 'ui-sector-land'],
+  ['construction', 'ui-sector-construction'],
+  ['business', 'ui-sector-business'],
+  ['justice', 'ui-sector-justice'],
+];
+
+/** Items grouped by sector, known sectors first in their order, then the rest together. */
+export function bySector<T extends { sector: string }>(items: T[]): { label: string; items: T[] }[] {
+  const groups = SECTOR.map(([sector, id]) => ({ label: t(id), items: items.filter((item) => item.sector === sector) }));
+  const known = new Set(SECTOR.map(([sector]) => sector));
+  groups.push({ label: t('ui-sector-other'), items: items.filter((item) => !known.has(item.sector)) });
+  return groups.filter((group) => group.items.length > 0);
+}
+
+const ERROR: Record<IpcErrorCode, string> = {
+  malformed_request: 'ui-error-malformed-request',
+  validation_failed: 'ui-error-validation-failed',
+  unauthorized: 'ui-error-unauthorized',
+  token_expired: 'ui-error-unauthorized',
+  refresh_token_invalid: 'ui-error-unauthorized',
+  otp_invalid: 'ui-error-otp-invalid',
+  forbidden: 'ui-error-forbidden',
+  consent_required: 'ui-error-forbidden',
+  not_found: 'ui-error-not-found',
+  invalid_state: 'ui-error-invalid-state',
+  idempotency_key_missing: 'ui-error-internal',
+  idempotency_key_reused: 'ui-error-internal',
+  idempotency_in_flight: 'ui-error-in-flight',
+  payload_too_large: 'ui-error-payload-too-large',
+  unsupported_media_type: 'ui-error-unsupported-media-type',
+  rate_limited: 'ui-error-rate-limited',
+  internal: 'ui-error-internal',
+  unknown: 'ui-error-unknown',
+  offline: 'ui-error-offline',
+  not_signed_in: 'ui-error-unauthorized',
+  storage: 'ui-error-storage',
+  invalid_input: 'ui-error-malformed-request',
+};
+
+/** What happened and what to do, in the person's language. A shared `error-*` message from
+ * the core's Fluent files wins where one exists. */
+export function errorMessage(error: Pick<IpcError, 'code'>): string {
+  const shared = `error-${error.code.replaceAll('_', '-')}`;
+  if (hasMessage(shared)) return t(shared);
+  return t(ERROR[error.code] ?? ERROR.unknown);
+}
