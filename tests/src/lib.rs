@@ -39,6 +39,7 @@
 //! functions and can drive other processes (the CLI) at the same time. Do not call [`Api`]
 //! from inside an async runtime: it uses `reqwest::blocking`.
 
+pub mod cli;
 pub mod fault_proxy;
 pub mod fixtures;
 

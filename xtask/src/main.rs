@@ -48,6 +48,16 @@ enum Command {
     /// build of xtask; writes the raw timings to FILE.
     #[command(hide = true)]
     BenchSearchWorker { out: std::path::PathBuf },
+    /// The queue benchmark's measuring half, run by `bench` in a release build of xtask.
+    #[command(hide = true)]
+    BenchQueue {
+        #[arg(long)]
+        work_dir: std::path::PathBuf,
+        #[arg(long)]
+        portal_binary: std::path::PathBuf,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -57,6 +67,11 @@ fn main() -> ExitCode {
         Command::Run => run::run(),
         Command::Bench => bench::run(),
         Command::BenchSearchWorker { out } => bench::search::worker(&out),
+        Command::BenchQueue {
+            work_dir,
+            portal_binary,
+            out,
+        } => bench::queue::run_child(work_dir, portal_binary, &out),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

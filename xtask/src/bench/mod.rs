@@ -7,6 +7,7 @@
 
 mod applications;
 mod events;
+pub mod queue;
 mod report;
 pub mod search;
 mod sqlite_baseline;
@@ -101,12 +102,16 @@ fn benches() -> Vec<Bench> {
             run: applications::run,
         },
         Bench {
-            name: "events",
-            run: events::run,
+            name: "queue",
+            run: queue::run,
         },
         Bench {
             name: "search",
             run: search::run,
+        },
+        Bench {
+            name: "events",
+            run: events::run,
         },
     ]
 }

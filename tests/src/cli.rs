@@ -1,0 +1,156 @@
+//! The `opendvc` command-line client, run as a separate process the way a person or a script
+//! runs it: its own data folder, a portal address, and output read back as JSON.
+//!
+//! [`Cli::run`] waits for the command to finish; [`Cli::spawn`] starts it and hands back the
+//! [`Child`], so that a test can kill it at a moment of its choosing.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use crate::{CLI_BIN, binary};
+
+/// How `opendvc` is invoked: data folder, portal address and extra environment.
+#[derive(Debug, Clone)]
+pub struct Cli {
+    data_dir: PathBuf,
+    portal: String,
+    env: Vec<(String, String)>,
+}
+
+/// What one finished command did.
+#[derive(Debug, Clone)]
+pub struct CliRun {
+    /// The command line, for messages.
+    pub args: Vec<String>,
+    /// The exit code; `None` when a signal ended the process.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl CliRun {
+    fn from_output(args: Vec<String>, output: Output) -> CliRun {
+        CliRun {
+            args,
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts exit code 0; `why` names the promise being checked.
+    pub fn expect_success(&self, why: &str) -> &CliRun {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "{why}: opendvc {:?} exited with {:?}\nstdout: {}\nstderr: {}",
+            self.args,
+            self.code,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Standard output parsed as the one JSON object of `--json`.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(self.stdout.trim()).unwrap_or_else(|error| {
+            panic!(
+                "opendvc {:?} printed no JSON object ({error})\nstdout: {}\nstderr: {}",
+                self.args, self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+impl Cli {
+    /// `opendvc --data-dir DATA_DIR --portal PORTAL …`.
+    pub fn new(data_dir: &Path, portal: &str) -> Cli {
+        Cli {
+            data_dir: data_dir.to_path_buf(),
+            portal: portal.to_owned(),
+            env: Vec::new(),
+        }
+    }
+
+    /// Sets an environment variable for every command (back-off, timeouts, language).
+    pub fn env(mut self, name: &str, value: &str) -> Cli {
+        self.env.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    fn command<I, S>(&self, args: I) -> (Command, Vec<String>)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let args: Vec<String> = args
+            .into_iter()
+            .map(|arg| arg.as_ref().to_string_lossy().into_owned())
+            .collect();
+        let mut command = Command::new(binary(CLI_BIN));
+        command
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .arg("--portal")
+            .arg(&self.portal)
+            .args(&args)
+            // The portal address is given on the command line; the environment of the test
+            // run must not change it or the language of the messages.
+            .env_remove("OPENDVC_PORTAL")
+            .env_remove("OPENDVC_DATA_DIR")
+            .env("OPENDVC_LANG", "en")
+            .stdin(Stdio::null());
+        for (name, value) in &self.env {
+            command.env(name, value);
+        }
+        (command, args)
+    }
+
+    /// Runs `opendvc ARGS…` to the end.
+    pub fn run<I, S>(&self, args: I) -> CliRun
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let (mut command, args) = self.command(args);
+        let output = command.output().expect("opendvc runs");
+        CliRun::from_output(args, output)
+    }
+
+    /// Runs `opendvc --json ARGS…`, expects exit 0 and returns the JSON it printed.
+    pub fn json<I, S>(&self, args: I, why: &str) -> serde_json::Value
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut all = vec!["--json".to_owned()];
+        all.extend(
+            args.into_iter()
+                .map(|arg| arg.as_ref().to_string_lossy().into_owned()),
+        );
+        let run = self.run(all);
+        run.expect_success(why);
+        run.json()
+    }
+
+    /// Starts `opendvc ARGS…` with its output discarded, and returns the running process.
+    pub fn spawn<I, S>(&self, args: I) -> Child
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let (mut command, _) = self.command(args);
+        command
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("opendvc starts")
+    }
+}
