@@ -423,13 +423,15 @@ async fn refused_follow_up_needs_attention_and_drain_says_so() {
 
 #[tokio::test]
 async fn expired_access_token_is_refreshed_and_the_rotated_token_kept() {
-    let portal = Portal::start(&["--access-ttl", "1"]);
+    // Long enough that the request resent after the refresh reaches the portal before its new
+    // token expires too, even on a loaded machine; short enough to wait out in a test.
+    let portal = Portal::start(&["--access-ttl", "4"]);
     let device = Device::new();
     device.sign_in(&portal).await;
     let session_path = device.dir.path().join("session.json");
     let before: Value =
         serde_json::from_slice(&std::fs::read(&session_path).expect("session")).expect("json");
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    tokio::time::sleep(Duration::from_millis(5000)).await;
     let (status, report) = device.json(&["sync"]);
     assert_eq!(status, 0, "the expired token was refreshed: {report}");
     let after: Value =
