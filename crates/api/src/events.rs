@@ -43,3 +43,17 @@ pub struct PushEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<Uuid>,
 }
+
+/// One event of the `text/event-stream` on `GET /v1/events`, as its framing carries it. This is
+/// what the OpenAPI document describes for the stream, since a client first reads these fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EventStreamFrame {
+    /// The event id (the `id:` field): decimal, increasing per citizen; absent on `reset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The event name (the `event:` field): the [`PushEventKind`] in snake_case.
+    pub event: String,
+    /// The `data:` field: a [`PushEvent`] as JSON.
+    pub data: String,
+}

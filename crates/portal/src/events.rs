@@ -19,7 +19,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use futures_util::Stream;
 use opendvc_api::{
-    Document, EVENTS_HEARTBEAT_SECONDS, InboxCategory, InboxItem, PushEvent, PushEventKind,
+    Document, EVENTS_HEARTBEAT_SECONDS, EventStreamFrame, InboxCategory, InboxItem, PushEvent,
+    PushEventKind,
 };
 use sha2::{Digest, Sha256};
 use tokio::sync::{broadcast, watch};
@@ -261,7 +262,7 @@ async fn token_lifetime(
 #[utoipa::path(get, path = "/v1/events", tag = "sync", security(("bearer" = [])),
     description = EVENTS_POLICY,
     params(("Last-Event-ID" = Option<String>, Header, description = "The id of the last event received; the portal replays what came after it.")),
-    responses((status = 200, description = "A `text/event-stream`; each event's `data` is a PushEvent.", body = PushEvent, content_type = "text/event-stream")))]
+    responses((status = 200, description = "A `text/event-stream` of EventStreamFrame; each frame's `data` is a PushEvent as JSON.", body = EventStreamFrame, content_type = "text/event-stream")))]
 pub async fn events(
     State(state): State<AppState>,
     auth: CitizenAuth,

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use opendvc_api::{ErrorCode, FieldError, PROBLEM_CONTENT_TYPE, Problem};
+use opendvc_api::{ErrorCode, FieldError, PROBLEM_CONTENT_TYPE, Problem, PushEvent, PushEventKind};
 use utoipa::openapi::path::{HttpMethod, Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
@@ -38,7 +38,7 @@ use crate::{
         officer::transition_handler,
         dev::messages, dev::health, openapi_json
     ),
-    components(schemas(Problem, ErrorCode, FieldError)),
+    components(schemas(Problem, ErrorCode, FieldError, PushEvent, PushEventKind)),
     modifiers(&Policy),
     tags(
         (name = "auth", description = "Sign-in of citizens and staff"),
