@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "application",
     "documents",
     "catalog",
+    "search_catalog",
     "procedure",
     "stage_attachment",
     "submit",

@@ -269,6 +269,29 @@ pub async fn catalog(state: State<'_, AppState>) -> Answer<CatalogView> {
     Ok(CatalogView { version, items })
 }
 
+/// Most procedures a search returns to the services screen.
+const SEARCH_LIMIT: usize = 20;
+
+/// The cached catalog's procedures that match `query`, best first, found offline by the
+/// core's search index (any spelling: without diacritics, English, Indonesian, typos).
+#[tauri::command]
+pub async fn search_catalog(state: State<'_, AppState>, query: String) -> Answer<Vec<Procedure>> {
+    let core = state.core.read().await;
+    let hits = core
+        .search_catalog(&query, SEARCH_LIMIT)
+        .map_err(fail(&state))?;
+    let mut catalog = core.catalog().map_err(fail(&state))?;
+    Ok(hits
+        .iter()
+        .filter_map(|hit| {
+            let position = catalog
+                .iter()
+                .position(|procedure| procedure.id == hit.procedure_id)?;
+            Some(catalog.swap_remove(position))
+        })
+        .collect())
+}
+
 #[tauri::command]
 pub async fn procedure(state: State<'_, AppState>, id: String) -> Answer<Procedure> {
     let core = state.core.read().await;

@@ -189,6 +189,7 @@ pub fn run() {
             commands::application,
             commands::documents,
             commands::catalog,
+            commands::search_catalog,
             commands::procedure,
             commands::stage_attachment,
             commands::submit,
