@@ -81,7 +81,7 @@ fn sign_in_and_open_app(url: &str, accounts: &DemoAccounts, demo_dir: &Path) -> 
         std::fs::remove_dir_all(&data_dir)
             .with_context(|| format!("could not clear {}", data_dir.display()))?;
     }
-    sign_in_with_cli(url, citizen, &data_dir)?;
+    sign_in_with_cli(url, citizen, &data_dir, "debug")?;
     println!("{}", instructions(url, accounts, &data_dir));
 
     let app = crate::workspace::binary("debug", "opendvc-app");
@@ -119,10 +119,15 @@ fn sign_in_and_open_app(url: &str, accounts: &DemoAccounts, demo_dir: &Path) -> 
 /// Signs the citizen in with the `opendvc` CLI, so the data folder is exactly what a person
 /// signed in with the CLI has: a code is requested, read from the portal's dev outbox, and
 /// given to `opendvc login`.
-fn sign_in_with_cli(url: &str, citizen: &DemoCitizen, data_dir: &Path) -> Result<()> {
+pub fn sign_in_with_cli(
+    url: &str,
+    citizen: &DemoCitizen,
+    data_dir: &Path,
+    profile: &str,
+) -> Result<()> {
     let client = PortalClient::new(url);
     let otp = request_code(&client, citizen)?;
-    CommandLine::new(crate::workspace::binary("debug", "opendvc"))
+    CommandLine::new(crate::workspace::binary(profile, "opendvc"))
         .arg("--portal")
         .arg(url)
         .arg("--data-dir")
@@ -260,7 +265,7 @@ fn ensure_system_libraries() -> Result<()> {
 
 /// Installs the UI's npm packages (when package-lock.json changed since the last install),
 /// then builds the UI into ui/dist, which the app embeds.
-fn build_ui() -> Result<()> {
+pub fn build_ui() -> Result<()> {
     if !which("npm") {
         bail!("npm is not installed: install Node.js 20.19 or newer (https://nodejs.org)");
     }

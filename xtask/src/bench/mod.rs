@@ -5,6 +5,7 @@
 //! (the portal does not start, a request is refused) is an error, reported after the others ran.
 //! Adding a benchmark is one function returning [`Measurement`]s and one line in [`benches`].
 
+mod app;
 mod applications;
 mod events;
 pub mod queue;
@@ -113,11 +114,17 @@ fn benches() -> Vec<Bench> {
             name: "events",
             run: events::run,
         },
+        Bench {
+            name: "app",
+            run: app::run,
+        },
     ]
 }
 
 pub fn run() -> Result<()> {
-    // The benchmarks measure release binaries; xtask itself is not measured.
+    // The benchmarks measure release binaries; xtask itself is not measured. The app embeds
+    // the built UI, so the UI is built first.
+    crate::run::build_ui()?;
     CommandLine::cargo()
         .args([
             "build",

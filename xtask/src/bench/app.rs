@@ -1,0 +1,492 @@
+//! The app shell, release build: binary size, the UI's gzipped JavaScript, idle memory of the
+//! app with its webview processes, and the time from process start to the dashboard rendered
+//! from the cache (the UI's `opendvc:dashboard-rendered` mark, which the app logs).
+//!
+//! The bare baseline is `bare_webview` (src-tauri/examples): the same Tauri runtime and
+//! WebKitGTK webview, release profile, showing an empty page. Each number is also shown beside
+//! the brief's target in its details. Both programs run on the same virtual display, one after
+//! the other, alternating, so they see the same machine.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde_json::json;
+
+use super::{BenchContext, Measurement};
+use crate::command::CommandLine;
+use crate::portal::{Portal, PortalOptions, PortalOutput};
+use crate::signin::demo_accounts;
+
+const BENCH: &str = "app";
+/// Start-ups measured per program; the median is reported.
+const STARTS: usize = 5;
+/// How long a started program is left alone before its memory is read.
+const SETTLE: Duration = Duration::from_secs(10);
+/// The longest one start-up may take before the bench gives up on it.
+const START_LIMIT: Duration = Duration::from_secs(60);
+
+const APP_LINE: &str = "opendvc-app: dashboard rendered ";
+const BARE_LINE: &str = "bare-webview: page loaded ";
+
+/// The brief's targets (architecture.md, "Targets").
+const TARGET_BINARY_MB: f64 = 20.0;
+const TARGET_JS_GZIP_KB: f64 = 150.0;
+const TARGET_IDLE_MB: f64 = 150.0;
+const TARGET_START_MS: f64 = 400.0;
+
+pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
+    if !cfg!(target_os = "linux") {
+        bail!("the app bench reads /proc and runs on Linux only");
+    }
+    CommandLine::cargo()
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "opendvc-app",
+            "--example",
+            "bare_webview",
+        ])
+        .run()?;
+    let app = crate::workspace::binary("release", "opendvc-app");
+    let bare = crate::workspace::target_dir().join("release/examples/bare_webview");
+
+    let mut measurements = sizes(&app, &bare)?;
+
+    let portal = Portal::start(&PortalOptions {
+        binary: context.portal_binary.clone(),
+        db: context.work_dir.join("app-portal.db"),
+        listen: "127.0.0.1:0".to_owned(),
+        demo: true,
+        demo_advance_seconds: None,
+        output: PortalOutput::LogFile(context.work_dir.join("app-portal.log")),
+    })?;
+    let accounts = demo_accounts(&context.portal_binary)?;
+    let citizen = accounts
+        .citizens
+        .first()
+        .ok_or_else(|| anyhow!("the demo has no citizen"))?;
+    let data_dir = context.work_dir.join("app-data");
+    crate::run::sign_in_with_cli(&portal.url, citizen, &data_dir, "release")?;
+    // The first sign-in fills the cache; the app starts from it.
+    CommandLine::new(crate::workspace::binary("release", "opendvc"))
+        .arg("--portal")
+        .arg(&portal.url)
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .arg("sync")
+        .run()?;
+
+    let display = Display::open()?;
+    let app_program = Program {
+        binary: app.clone(),
+        args: vec![
+            "--portal".into(),
+            portal.url.clone(),
+            "--data-dir".into(),
+            data_dir.display().to_string(),
+        ],
+        line: APP_LINE,
+        display: display.name.clone(),
+        home: context.work_dir.join("app-home"),
+    };
+    let bare_program = Program {
+        binary: bare.clone(),
+        args: Vec::new(),
+        line: BARE_LINE,
+        display: display.name.clone(),
+        home: context.work_dir.join("bare-home"),
+    };
+
+    let mut app_starts = Vec::new();
+    let mut bare_starts = Vec::new();
+    // One unmeasured start each warms the page cache, as a person's second start would be.
+    app_program.start_once()?;
+    bare_program.start_once()?;
+    for _ in 0..STARTS {
+        app_starts.push(app_program.start_once()?);
+        bare_starts.push(bare_program.start_once()?);
+    }
+    let app_start = median(&mut app_starts);
+    let bare_start = median(&mut bare_starts);
+    let bare_start_measurement = Measurement::new(
+        BENCH,
+        "bare webview: process start to empty page loaded (median)",
+        bare_start,
+        "ms",
+    )
+    .with_details(json!({"runs": bare_starts}));
+    measurements.push(
+        Measurement::new(
+            BENCH,
+            "app: process start to dashboard rendered from cache (median)",
+            app_start,
+            "ms",
+        )
+        .compared_to(&bare_start_measurement)
+        .with_details(json!({
+            "runs": app_starts,
+            "targetMs": TARGET_START_MS,
+            "ofTarget": app_start / TARGET_START_MS,
+            "measured": "from spawning the process to its log line for the UI's \
+                         opendvc:dashboard-rendered mark",
+        })),
+    );
+    measurements.push(bare_start_measurement);
+
+    let bare_idle = bare_program.idle_memory_mb()?;
+    let app_idle = app_program.idle_memory_mb()?;
+    let bare_idle_measurement = Measurement::new(
+        BENCH,
+        "bare webview: idle memory, all processes (PSS)",
+        bare_idle.total,
+        "MB",
+    )
+    .with_details(json!({"processes": bare_idle.processes}));
+    measurements.push(
+        Measurement::new(
+            BENCH,
+            "app: idle memory with its webview processes (PSS)",
+            app_idle.total,
+            "MB",
+        )
+        .compared_to(&bare_idle_measurement)
+        .with_details(json!({
+            "processes": app_idle.processes,
+            "settledSeconds": SETTLE.as_secs(),
+            "targetMb": TARGET_IDLE_MB,
+            "ofTarget": app_idle.total / TARGET_IDLE_MB,
+        })),
+    );
+    measurements.push(bare_idle_measurement);
+    portal.stop()?;
+    Ok(measurements)
+}
+
+/// The release binaries' sizes and the UI's JavaScript, gzipped as a server would send it.
+fn sizes(app: &Path, bare: &Path) -> Result<Vec<Measurement>> {
+    let megabytes = |path: &Path| -> Result<f64> {
+        let bytes = std::fs::metadata(path)
+            .with_context(|| format!("{} is missing", path.display()))?
+            .len();
+        Ok(bytes as f64 / 1_000_000.0)
+    };
+    let bare_size = Measurement::new(
+        BENCH,
+        "bare webview: release binary",
+        megabytes(bare)?,
+        "MB",
+    );
+    let app_size = megabytes(app)?;
+    let app_size = Measurement::new(BENCH, "app: release binary", app_size, "MB")
+        .compared_to(&bare_size)
+        .with_details(
+            json!({"targetMb": TARGET_BINARY_MB, "ofTarget": app_size / TARGET_BINARY_MB}),
+        );
+
+    let assets = crate::workspace::root().join("ui/dist/assets");
+    let mut scripts = Vec::new();
+    for entry in std::fs::read_dir(&assets)
+        .with_context(|| format!("{} is missing: build the UI first", assets.display()))?
+    {
+        let path = entry?.path();
+        if path.extension().is_some_and(|extension| extension == "js") {
+            scripts.push(path);
+        }
+    }
+    if scripts.is_empty() {
+        bail!("no JavaScript in {}", assets.display());
+    }
+    let mut gzipped = 0usize;
+    let mut raw = 0usize;
+    for script in &scripts {
+        let bytes = std::fs::read(script)?;
+        raw += bytes.len();
+        gzipped += gzip_len(&bytes)?;
+    }
+    let js_kb = gzipped as f64 / 1_000.0;
+    let target_js = Measurement::new(
+        BENCH,
+        "target: UI JavaScript, gzipped (architecture brief)",
+        TARGET_JS_GZIP_KB,
+        "kB",
+    );
+    let js = Measurement::new(BENCH, "app: UI JavaScript, gzipped", js_kb, "kB")
+        .compared_to(&target_js)
+        .with_details(json!({"files": scripts.len(), "rawKb": raw as f64 / 1_000.0}));
+    Ok(vec![app_size, bare_size, js])
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<usize> {
+    use std::io::Write as _;
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// The virtual display the programs run on: the caller's own, or an Xvfb started here.
+struct Display {
+    name: String,
+    xvfb: Option<Child>,
+}
+
+impl Display {
+    fn open() -> Result<Display> {
+        if let Some(name) = std::env::var_os("DISPLAY").filter(|name| !name.is_empty()) {
+            return Ok(Display {
+                name: name.to_string_lossy().into_owned(),
+                xvfb: None,
+            });
+        }
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("no DISPLAY and Xvfb could not start (apt install xvfb)")?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| anyhow!("Xvfb's stdout"))?;
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        Ok(Display {
+            name: format!(":{}", line.trim()),
+            xvfb: Some(child),
+        })
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.xvfb {
+            let _killed = child.kill();
+            let _reaped = child.wait();
+        }
+    }
+}
+
+/// One of the two measured programs and how to know it is ready.
+struct Program {
+    binary: PathBuf,
+    args: Vec<String>,
+    /// The start of the log line it writes when its page is on screen.
+    line: &'static str,
+    display: String,
+    /// A HOME of its own, so its window state and webview caches are the same on every run
+    /// and nothing of the person running the bench is read.
+    home: PathBuf,
+}
+
+/// Idle memory of a process tree.
+struct Memory {
+    total: f64,
+    processes: Vec<serde_json::Value>,
+}
+
+impl Program {
+    fn spawn(&self, exit_when_ready: bool) -> Result<(Child, mpsc::Receiver<String>)> {
+        std::fs::create_dir_all(&self.home)?;
+        let mut command = Command::new(&self.binary);
+        command
+            .args(&self.args)
+            .env("DISPLAY", &self.display)
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .env("XDG_CACHE_HOME", self.home.join(".cache"))
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if exit_when_ready {
+            command.env("OPENDVC_EXIT_AFTER_DASHBOARD", "1");
+        }
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("could not start {}", self.binary.display()))?;
+        let stderr = child.stderr.take().ok_or_else(|| anyhow!("no stderr"))?;
+        let (lines, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok((child, receiver))
+    }
+
+    /// Waits for the ready line; returns the time since `spawned`.
+    fn wait_ready(
+        &self,
+        child: &mut Child,
+        lines: &mpsc::Receiver<String>,
+        spawned: Instant,
+    ) -> Result<Duration> {
+        let mut seen = Vec::new();
+        loop {
+            let left = START_LIMIT.saturating_sub(spawned.elapsed());
+            match lines.recv_timeout(left) {
+                Ok(line) if line.starts_with(self.line) => return Ok(spawned.elapsed()),
+                Ok(line) => seen.push(line),
+                Err(_) => {
+                    let _killed = child.kill();
+                    let _reaped = child.wait();
+                    bail!(
+                        "{} never logged `{}…`; it said:\n{}",
+                        self.binary.display(),
+                        self.line,
+                        seen.join("\n")
+                    );
+                }
+            }
+        }
+    }
+
+    /// Starts the program, waits until its page is on screen and it quits; milliseconds.
+    fn start_once(&self) -> Result<f64> {
+        let spawned = Instant::now();
+        let (mut child, lines) = self.spawn(true)?;
+        let ready = self.wait_ready(&mut child, &lines, spawned)?;
+        let status = child.wait()?;
+        if !status.success() {
+            bail!("{} ended with {status}", self.binary.display());
+        }
+        Ok(ready.as_secs_f64() * 1_000.0)
+    }
+
+    /// Starts the program, lets it settle, and sums the proportional set size of it and every
+    /// process it started (WebKit's web and network processes).
+    fn idle_memory_mb(&self) -> Result<Memory> {
+        let spawned = Instant::now();
+        let (mut child, lines) = self.spawn(false)?;
+        self.wait_ready(&mut child, &lines, spawned)?;
+        std::thread::sleep(SETTLE);
+        let tree = process_tree(child.id());
+        let mut total_kb = 0u64;
+        let mut processes = Vec::new();
+        for pid in tree {
+            let Some(pss_kb) = pss_kb(pid) else { continue };
+            total_kb += pss_kb;
+            processes.push(json!({"name": process_name(pid), "pssMb": pss_kb as f64 / 1_000.0}));
+        }
+        Portal::request_shutdown(child.id());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while child.try_wait()?.is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _killed = child.kill();
+        let _reaped = child.wait();
+        Ok(Memory {
+            total: total_kb as f64 / 1_000.0,
+            processes,
+        })
+    }
+}
+
+/// `pid` and all its descendants, from /proc.
+fn process_tree(pid: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let Some(child) = entry
+                .file_name()
+                .to_str()
+                .and_then(|name| name.parse().ok())
+            else {
+                continue;
+            };
+            if let Some(parent) = parent_of(child) {
+                parents.push((child, parent));
+            }
+        }
+    }
+    let mut tree = vec![pid];
+    let mut index = 0;
+    while let Some(&current) = tree.get(index) {
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, parent)| *parent == current)
+                .map(|(child, _)| *child),
+        );
+        index += 1;
+    }
+    tree
+}
+
+/// The parent of a process: the fourth field of /proc/PID/stat, after the name in brackets
+/// (which may itself hold spaces and brackets).
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn pss_kb(pid: u32) -> Option<u64> {
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    rollup
+        .lines()
+        .find_map(|line| line.strip_prefix("Pss:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn process_name(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|name| name.trim().to_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_parent_is_read_after_a_name_with_spaces_and_brackets() {
+        let own = std::process::id();
+        let parent = parent_of(own).expect("this process has a parent");
+        assert_eq!(parent, std::os::unix::process::parent_id());
+    }
+
+    #[test]
+    fn a_process_tree_holds_its_children() {
+        let mut child = Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .expect("sleep starts");
+        let tree = process_tree(std::process::id());
+        let _killed = child.kill();
+        let _reaped = child.wait();
+        assert!(tree.contains(&child.id()), "{tree:?} lacks {}", child.id());
+    }
+
+    #[test]
+    fn this_process_has_a_proportional_set_size() {
+        assert!(pss_kb(std::process::id()).is_some_and(|kb| kb > 0));
+    }
+
+    #[test]
+    fn the_median_is_the_middle_value() {
+        assert_eq!(median(&mut [5.0, 1.0, 3.0]), 3.0);
+    }
+}
