@@ -43,7 +43,11 @@ enum Command {
     /// Start the demo: the reference portal with demo data on http://127.0.0.1:8080.
     Run,
     /// Measure throughput and latency beside bare baselines; write target/bench/results.json.
-    Bench,
+    Bench {
+        /// Run only these benchmarks (applications, queue, search, events, app); all by default.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
     /// Internal: the catalog search benchmark's measuring side, run by `bench` in a release
     /// build of xtask; writes the raw timings to FILE.
     #[command(hide = true)]
@@ -65,7 +69,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Test { chaos_full } => test::run(test::Options { chaos_full }),
         Command::Run => run::run(),
-        Command::Bench => bench::run(),
+        Command::Bench { only } => bench::run(&only),
         Command::BenchSearchWorker { out } => bench::search::worker(&out),
         Command::BenchQueue {
             work_dir,

@@ -121,7 +121,18 @@ fn benches() -> Vec<Bench> {
     ]
 }
 
-pub fn run() -> Result<()> {
+pub fn run(only: &[String]) -> Result<()> {
+    let known: Vec<&str> = benches().iter().map(|bench| bench.name).collect();
+    if let Some(unknown) = only.iter().find(|name| !known.contains(&name.as_str())) {
+        bail!(
+            "no benchmark is called {unknown}; there are: {}",
+            known.join(", ")
+        );
+    }
+    let selected: Vec<Bench> = benches()
+        .into_iter()
+        .filter(|bench| only.is_empty() || only.iter().any(|name| name == bench.name))
+        .collect();
     // The benchmarks measure release binaries; xtask itself is not measured. The app embeds
     // the built UI, so the UI is built first.
     crate::run::build_ui()?;
@@ -143,7 +154,7 @@ pub fn run() -> Result<()> {
 
     let mut measurements = Vec::new();
     let mut errors = Vec::new();
-    for bench in benches() {
+    for bench in selected {
         println!("\n==> bench {}", bench.name);
         if context.work_dir.exists() {
             std::fs::remove_dir_all(&context.work_dir)?;
