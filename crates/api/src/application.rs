@@ -12,6 +12,7 @@ use crate::{Address, LocalizedText, StaffKind};
 /// Status of an application on the portal. "Overdue" is not a status: it is derived from
 /// `dueAt` for applications that are not finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
     /// Mới tiếp nhận.
@@ -99,6 +100,7 @@ impl ApplicationStatus {
 
 /// How the result reaches the citizen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryMethod {
     /// Collect at the one-stop counter.
@@ -109,6 +111,7 @@ pub enum DeliveryMethod {
 
 /// Where a postal delivery goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryAddress {
     pub recipient_name: String,
@@ -121,15 +124,18 @@ pub struct DeliveryAddress {
 /// The delivery choice, in a submission or a delivery change
 /// (`PUT /v1/applications/{id}/delivery`). `address` is required for `post`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryChoice {
     pub method: DeliveryMethod,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub address: Option<DeliveryAddress>,
 }
 
 /// State of a postal delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryState {
     /// Waiting for the result, or being packed.
@@ -147,10 +153,12 @@ pub enum DeliveryState {
 
 /// The delivery of an application's result, with what it costs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
     pub method: DeliveryMethod,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub address: Option<DeliveryAddress>,
     /// Postal fee, VND (0 for the counter).
     pub fee: u64,
@@ -160,13 +168,16 @@ pub struct Delivery {
     pub payable: u64,
     /// Postal delivery state; absent for the counter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub state: Option<DeliveryState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub tracking_number: Option<String>,
 }
 
 /// A file attached to an application: an upload (`POST /v1/attachments`) or a wallet document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(
     tag = "source",
     rename_all = "snake_case",
@@ -181,6 +192,7 @@ pub enum AttachmentRef {
         attachment_id: String,
         /// The required document of the procedure it satisfies, if any.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
         requirement_id: Option<String>,
     },
     /// A document from the wallet; no upload needed ("declared once, used many times").
@@ -188,12 +200,14 @@ pub enum AttachmentRef {
     Wallet {
         document_id: Uuid,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
         requirement_id: Option<String>,
     },
 }
 
 /// `POST /v1/applications` (requires `Idempotency-Key`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NewApplication {
     pub procedure_id: String,
@@ -206,6 +220,7 @@ pub struct NewApplication {
 
 /// Who did something on an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ActorKind {
     Citizen,
@@ -218,6 +233,7 @@ pub enum ActorKind {
 
 /// The actor of a timeline entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Actor {
     pub kind: ActorKind,
@@ -225,14 +241,17 @@ pub struct Actor {
     pub name: String,
     /// Staff or officer code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub code: Option<String>,
     /// The post office or outreach event of a staff member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub venue: Option<String>,
 }
 
 /// One entry of an application's timeline. The timeline is append-only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineEntry {
     /// Position in the timeline, from 1.
@@ -241,16 +260,19 @@ pub struct TimelineEntry {
     pub at: DateTime<FixedOffset>,
     pub actor: Actor,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub note: Option<String>,
 }
 
 /// A supplement the citizen sent after a request for more.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Supplement {
     pub id: Uuid,
     pub at: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub note: Option<String>,
     #[serde(default)]
     pub form: BTreeMap<String, String>,
@@ -261,9 +283,11 @@ pub struct Supplement {
 /// `POST /v1/applications/{id}/supplements` (requires `Idempotency-Key`). Allowed while the
 /// status is `supplement_requested`; moves the application back to `processing`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NewSupplement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub note: Option<String>,
     #[serde(default)]
     pub form: BTreeMap<String, String>,
@@ -273,26 +297,31 @@ pub struct NewSupplement {
 
 /// `POST /v1/applications/{id}/withdraw` (requires `Idempotency-Key`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct WithdrawRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub reason: Option<String>,
 }
 
 /// `POST /v1/applications/{id}/rating` (requires `Idempotency-Key`); allowed once the result
 /// is ready. A later rating replaces the earlier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Rating {
     /// 1 to 5.
     #[schema(minimum = 1, maximum = 5)]
     pub stars: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub comment: Option<String>,
 }
 
 /// How the application reached the portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// By the citizen, online.
@@ -303,6 +332,7 @@ pub enum Channel {
 
 /// The staff member who submitted for the citizen, for assisted submissions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SubmittedBy {
     pub staff_code: String,
@@ -313,6 +343,7 @@ pub struct SubmittedBy {
 /// An application with its timeline (`GET /v1/applications/{id}`, and the answer of every
 /// state-changing request on it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Application {
     pub id: Uuid,
@@ -323,6 +354,7 @@ pub struct Application {
     pub status: ApplicationStatus,
     pub channel: Channel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub submitted_by: Option<SubmittedBy>,
     pub submitted_at: DateTime<FixedOffset>,
     /// End of the last working day for processing (17:00 local time).
@@ -338,12 +370,14 @@ pub struct Application {
     #[serde(default)]
     pub supplements: Vec<Supplement>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub rating: Option<Rating>,
     pub updated_at: DateTime<FixedOffset>,
 }
 
 /// `GET /v1/applications`: the caller's applications, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationList {
     pub items: Vec<Application>,
@@ -352,6 +386,7 @@ pub struct ApplicationList {
 /// `POST /v1/attachments` answer: the stored file. Uploading the same bytes again returns the
 /// same attachment (200 instead of 201).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Attachment {
     /// `sha256:{hex}` of the content.
@@ -359,30 +394,37 @@ pub struct Attachment {
     pub size: u64,
     pub content_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub file_name: Option<String>,
     pub uploaded_at: DateTime<FixedOffset>,
 }
 
 /// A change to a postal delivery made by the officer side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryUpdate {
     pub state: DeliveryState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub tracking_number: Option<String>,
 }
 
 /// `POST /v1/officer/applications/{id}/transition` (officer token): move the application to a
 /// new status, and/or update its postal delivery. At least one of `to` and `delivery`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TransitionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub to: Option<ApplicationStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub delivery: Option<DeliveryUpdate>,
     /// Shown to the citizen in the timeline (e.g. what to supplement, why rejected).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub note: Option<String>,
 }
 

@@ -8,6 +8,7 @@ use uuid::Uuid;
 /// `POST /v1/assist/consent-codes` (staff token): send a one-time consent code to the
 /// citizen's registered phone. Answers 202 with [`crate::OtpAccepted`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ConsentCodeRequest {
     #[schema(pattern = "^[0-9]{12}$")]
@@ -16,6 +17,7 @@ pub struct ConsentCodeRequest {
 
 /// How the citizen consented to being assisted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(
     tag = "method",
     rename_all = "snake_case",
@@ -30,17 +32,20 @@ pub enum Consent {
 
 /// Where the assistance happens, recorded with every action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AssistVenue {
     /// Post office name, or outreach event name.
     pub name: String,
     /// Commune-level unit code of the place, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub unit_code: Option<String>,
 }
 
 /// `POST /v1/assist/sessions` (staff token).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AssistSessionRequest {
     #[schema(pattern = "^[0-9]{12}$")]
@@ -48,11 +53,13 @@ pub struct AssistSessionRequest {
     pub consent: Consent,
     /// Where the staff member serves the citizen; defaults to the staff member's organisation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub venue: Option<AssistVenue>,
 }
 
 /// What an assisted-session token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum AssistScope {
     /// Read the citizen's profile, documents, applications and catalog.
@@ -64,6 +71,7 @@ pub enum AssistScope {
 /// An open assisted session (201). The token acts as the citizen, limited to `scopes`, until
 /// `expiresAt` or until the session is ended with `DELETE /v1/assist/sessions/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AssistSession {
     pub id: Uuid,

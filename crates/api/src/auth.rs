@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 /// `POST /v1/auth/otp`: ask the portal to send a one-time code to the citizen's registered phone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct OtpRequest {
     /// Personal identification number: 12 digits.
@@ -15,6 +16,7 @@ pub struct OtpRequest {
 /// Answer to [`OtpRequest`] (202). The same answer is given for unknown ID numbers, so the
 /// endpoint does not reveal who is registered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct OtpAccepted {
     /// Seconds the code stays valid.
@@ -25,6 +27,7 @@ pub struct OtpAccepted {
 
 /// `POST /v1/auth/token`: exchange a one-time code for tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenRequest {
     #[schema(pattern = "^[0-9]{12}$")]
@@ -37,6 +40,7 @@ pub struct TokenRequest {
 /// Tokens for a citizen. The access token is short-lived; the refresh token rotates: each
 /// use returns a new one and invalidates the old.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
     pub access_token: String,
@@ -49,6 +53,7 @@ pub struct TokenResponse {
 
 /// `POST /v1/auth/refresh`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshRequest {
     pub refresh_token: String,
@@ -57,14 +62,17 @@ pub struct RefreshRequest {
 /// `POST /v1/auth/logout`: ends the session of the bearer token; the refresh token, if given,
 /// is revoked too.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LogoutRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub refresh_token: Option<String>,
 }
 
 /// What kind of staff member signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StaffKind {
     /// A DVC agent at a post office counter.
@@ -77,6 +85,7 @@ pub enum StaffKind {
 
 /// `POST /v1/auth/staff-token`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StaffTokenRequest {
     /// The staff member's code, e.g. `BD-HC-001`.
@@ -86,6 +95,7 @@ pub struct StaffTokenRequest {
 
 /// A staff member, as shown to clients.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StaffProfile {
     pub code: String,
@@ -97,6 +107,7 @@ pub struct StaffProfile {
 
 /// Answer to [`StaffTokenRequest`]. Staff tokens are not refreshable; sign in again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StaffTokenResponse {
     pub access_token: String,

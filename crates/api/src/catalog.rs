@@ -7,6 +7,7 @@ use crate::LocalizedText;
 
 /// How far a procedure can be done online (the national portal's levels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum OnlineLevel {
     /// Filed and paid online end to end ("toàn trình").
@@ -17,6 +18,7 @@ pub enum OnlineLevel {
 
 /// A fee, in Vietnamese đồng.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Fee {
     pub label: LocalizedText,
@@ -24,11 +26,13 @@ pub struct Fee {
     pub amount: u64,
     /// Fee when filed online, VND, where it differs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub online_amount: Option<u64>,
 }
 
 /// Processing time in working days.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ProcessingDays {
     /// Working days when filed at the counter.
@@ -39,6 +43,7 @@ pub struct ProcessingDays {
 
 /// A document the procedure needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RequiredDocument {
     pub id: String,
@@ -46,11 +51,13 @@ pub struct RequiredDocument {
     pub required: bool,
     /// A wallet document kind that satisfies this requirement without an upload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub wallet_kind: Option<String>,
 }
 
 /// Kind of a form field; the portal validates values by kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
     Text,
@@ -69,6 +76,7 @@ pub enum FieldKind {
 
 /// One option of a select field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldOption {
     pub value: String,
@@ -77,6 +85,7 @@ pub struct FieldOption {
 
 /// A field of the procedure's application form. Form values travel as strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FormField {
     pub id: String,
@@ -88,14 +97,17 @@ pub struct FormField {
     /// Where the app pre-fills the value from: `profile.fullName`, `profile.birthDate`,
     /// `profile.idNumber`, `profile.phone`, `profile.address`, or `document.{kind}.number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub prefill: Option<String>,
     /// Longest accepted value, in characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub max_length: Option<u32>,
 }
 
 /// Delivery options of a procedure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryOptions {
     /// Collect at the one-stop counter.
@@ -110,6 +122,7 @@ pub struct DeliveryOptions {
 
 /// A procedure of the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Procedure {
     /// Stable id used by the app, e.g. `id-card-renewal`.
@@ -133,6 +146,7 @@ pub struct Procedure {
 
 /// `GET /v1/procedures`. Served with an `ETag`; `If-None-Match` with it answers 304.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Catalog {
     /// Changes whenever the catalog changes; equals the ETag without quotes.

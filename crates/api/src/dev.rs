@@ -9,6 +9,7 @@ use crate::StaffKind;
 /// Something the portal "sent" (a one-time code, an SMS or e-mail notice).
 /// `GET /v1/dev/messages` lists them, oldest first; it exists only in demo mode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DevMessage {
     /// Phone number or e-mail address.
@@ -21,6 +22,7 @@ pub struct DevMessage {
 
 /// A demo citizen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DemoCitizen {
     pub id_number: String,
@@ -30,6 +32,7 @@ pub struct DemoCitizen {
 
 /// A demo staff member (DVC agent or outreach volunteer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DemoStaff {
     pub code: String,
@@ -39,6 +42,7 @@ pub struct DemoStaff {
 
 /// A demo officer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DemoOfficer {
     pub code: String,
@@ -47,6 +51,7 @@ pub struct DemoOfficer {
 
 /// `opendvc-portal demo-accounts` prints this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DemoAccounts {
     pub citizens: Vec<DemoCitizen>,

@@ -9,6 +9,7 @@ use uuid::Uuid;
 /// A street address in the two-tier system in force since 1 July 2025:
 /// province/city, then commune-level unit (ward, commune or special zone), then street and house.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     /// Province or centrally-run city code, e.g. `48` for Da Nang.
@@ -21,6 +22,7 @@ pub struct Address {
 
 /// `GET /v1/me`: the signed-in citizen (or the citizen of an assisted session).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     #[schema(pattern = "^[0-9]{12}$")]
@@ -32,6 +34,7 @@ pub struct Profile {
     /// Registered phone, as `+84…`.
     pub phone: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub email: Option<String>,
     pub address: Address,
     /// Preferred language for notices: `vi`, `en` or `id`.
@@ -41,6 +44,7 @@ pub struct Profile {
 
 /// Where a document record comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentSource {
     /// The city's digital data warehouse.
@@ -53,6 +57,7 @@ pub enum DocumentSource {
 /// `driving_licence`, `temporary_residence`, `health_insurance`, `vehicle_inspection`, …):
 /// the app's renewal rules table says how each kind's validity is computed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Document {
     pub id: Uuid,
@@ -63,6 +68,7 @@ pub struct Document {
     /// The expiry printed on the document, if it has one. For ID cards the real expiry follows
     /// from the holder's age; the app computes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub expires_on: Option<NaiveDate>,
     /// The issuing authority.
     pub issuer: String,
@@ -75,6 +81,7 @@ pub struct Document {
 
 /// `GET /v1/documents`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentList {
     pub items: Vec<Document>,

@@ -14,6 +14,7 @@ pub const EVENTS_HEARTBEAT_SECONDS: u64 = 15;
 
 /// What changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PushEventKind {
     /// The citizen's profile changed.
@@ -34,6 +35,7 @@ pub enum PushEventKind {
 /// The `data` of one event on `GET /v1/events`. The SSE `id` is the same as `id` here and is
 /// also a valid `/v1/sync` cursor: a client whose sync cursor is at or after it has the change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PushEvent {
     /// Decimal, increasing per citizen; empty for `reset`.
@@ -41,16 +43,19 @@ pub struct PushEvent {
     pub kind: PushEventKind,
     /// The id of the changed entity (application, document or inbox item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub entity_id: Option<Uuid>,
 }
 
 /// One event of the `text/event-stream` on `GET /v1/events`, as its framing carries it. This is
 /// what the OpenAPI document describes for the stream, since a client first reads these fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EventStreamFrame {
     /// The event id (the `id:` field): decimal, increasing per citizen; absent on `reset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub id: Option<String>,
     /// The event name (the `event:` field): the [`PushEventKind`] in snake_case.
     pub event: String,

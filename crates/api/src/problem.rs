@@ -10,6 +10,7 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 /// `detail`. Each code is also the id of a Fluent message in the app's `locales/`, prefixed
 /// with `error-` and with underscores as dashes, so the app can say it in the user's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The body is not JSON, or not the JSON this endpoint takes (wrong types, missing fields).
@@ -104,6 +105,7 @@ impl std::fmt::Display for ErrorCode {
 
 /// One field that failed validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldError {
     /// JSON pointer-like path of the field, e.g. `form.fullName` or `delivery.address.unitCode`.
@@ -114,6 +116,7 @@ pub struct FieldError {
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Problem {
     /// A URI naming the problem type: `https://opendvc.org/problems/{code}`.
@@ -127,6 +130,7 @@ pub struct Problem {
     pub code: ErrorCode,
     /// English explanation of this occurrence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub detail: Option<String>,
     /// Fields that failed validation, when `code` is `validation_failed`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

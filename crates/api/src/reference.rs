@@ -8,6 +8,7 @@ use crate::LocalizedText;
 
 /// A province or centrally-run city (the upper tier).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Province {
     pub code: String,
@@ -16,6 +17,7 @@ pub struct Province {
 
 /// Kind of a commune-level unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// Phường.
@@ -28,6 +30,7 @@ pub enum UnitKind {
 
 /// A commune-level unit (the lower tier), with the names people still write for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AdminUnit {
     pub code: String,
@@ -41,6 +44,7 @@ pub struct AdminUnit {
 
 /// `GET /v1/admin-units`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AdminUnits {
     /// Changes when the list changes.
@@ -51,6 +55,7 @@ pub struct AdminUnits {
 
 /// One public holiday (a day off work).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Holiday {
     pub date: NaiveDate,
@@ -63,6 +68,7 @@ pub struct Holiday {
 /// except where a weekend day is listed for completeness. Saturdays and Sundays never count as
 /// working days.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HolidayCalendar {
     pub year: i32,

@@ -9,6 +9,7 @@ use crate::{Application, Document, LocalizedText, Profile};
 
 /// What an inbox item is about; notification settings are per category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum InboxCategory {
     /// An application changed status.
@@ -26,6 +27,7 @@ pub enum InboxCategory {
 
 /// A message for the citizen, kept in the app's inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct InboxItem {
     pub id: Uuid,
@@ -34,8 +36,10 @@ pub struct InboxItem {
     pub title: LocalizedText,
     pub body: LocalizedText,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub application_id: Option<Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub document_id: Option<Uuid>,
 }
 
@@ -44,6 +48,7 @@ pub struct InboxItem {
 /// sync with nothing new is a few dozen bytes. When `hasMore` is true, call again at once with
 /// the returned cursor.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncResponse {
     /// Opaque; pass it back as `cursor` next time.
@@ -51,6 +56,7 @@ pub struct SyncResponse {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub has_more: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub profile: Option<Profile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applications: Vec<Application>,
