@@ -2,7 +2,7 @@
 // Do not edit: change the Rust types, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-api --test typescript
 
-// ---- lib.rs ----
+// ---- opendvc_api ----
 
 /**
  * Text in the three languages of the app. Vietnamese and English are always present;
@@ -10,7 +10,7 @@
  */
 export type LocalizedText = { vi: string, en: string, id?: string, };
 
-// ---- application.rs ----
+// ---- opendvc_api::application ----
 
 /**
  * The actor of a timeline entry.
@@ -217,7 +217,7 @@ note?: string, };
  */
 export type WithdrawRequest = { reason?: string, };
 
-// ---- assist.rs ----
+// ---- opendvc_api::assist ----
 
 /**
  * What an assisted-session token may do.
@@ -267,7 +267,7 @@ export type Consent = { "method": "otp", otp: string, } | { "method": "paper", r
  */
 export type ConsentCodeRequest = { idNumber: string, };
 
-// ---- auth.rs ----
+// ---- opendvc_api::auth ----
 
 /**
  * `POST /v1/auth/logout`: ends the session of the bearer token; the refresh token, if given,
@@ -354,7 +354,7 @@ expiresIn: number,
  */
 tokenType: string, };
 
-// ---- catalog.rs ----
+// ---- opendvc_api::catalog ----
 
 /**
  * `GET /v1/procedures`. Served with an `ETag`; `If-None-Match` with it answers 304.
@@ -471,7 +471,7 @@ export type RequiredDocument = { id: string, name: LocalizedText, required: bool
  */
 walletKind?: string, };
 
-// ---- dev.rs ----
+// ---- opendvc_api::dev ----
 
 /**
  * `opendvc-portal demo-accounts` prints this.
@@ -507,7 +507,7 @@ to: string,
  */
 channel: string, body: string, sentAt: string, };
 
-// ---- documents.rs ----
+// ---- opendvc_api::documents ----
 
 /**
  * A street address in the two-tier system in force since 1 July 2025:
@@ -578,7 +578,7 @@ phone: string, email?: string, address: Address,
  */
 language: string, updatedAt: string, };
 
-// ---- events.rs ----
+// ---- opendvc_api::events ----
 
 /**
  * One event of the `text/event-stream` on `GET /v1/events`, as its framing carries it. This is
@@ -617,7 +617,7 @@ entityId?: string, };
  */
 export type PushEventKind = "profile" | "application" | "document" | "inbox" | "reset" | "unknown";
 
-// ---- problem.rs ----
+// ---- opendvc_api::problem ----
 
 /**
  * A stable, closed list of error codes. Clients branch on these, never on `title` or
@@ -668,7 +668,7 @@ detail?: string,
  */
 errors?: Array<FieldError>, };
 
-// ---- reference.rs ----
+// ---- opendvc_api::reference ----
 
 /**
  * A commune-level unit (the lower tier), with the names people still write for it.
@@ -722,7 +722,7 @@ export type Province = { code: string, name: string, };
  */
 export type UnitKind = "ward" | "commune" | "special_zone";
 
-// ---- sync.rs ----
+// ---- opendvc_api::sync ----
 
 /**
  * What an inbox item is about; notification settings are per category.
