@@ -44,16 +44,6 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
     if !cfg!(target_os = "linux") {
         bail!("the app bench reads /proc and runs on Linux only");
     }
-    CommandLine::cargo()
-        .args([
-            "build",
-            "--release",
-            "-p",
-            "opendvc-app",
-            "--example",
-            "bare_webview",
-        ])
-        .run()?;
     let app = crate::workspace::binary("release", "opendvc-app");
     let bare = crate::workspace::target_dir().join("release/examples/bare_webview");
 

@@ -142,6 +142,9 @@ pub fn run(only: &[String]) -> Result<()> {
             "--release",
             "--workspace",
             "--bins",
+            // The app bench's bare baseline is an example; built in the same run it gets the
+            // same features as the app.
+            "--examples",
             "--exclude",
             "xtask",
         ])
