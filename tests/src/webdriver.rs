@@ -600,18 +600,23 @@ impl App {
         self.script(
             "window.__axeResult = undefined;\
              axe.run(document, {resultTypes: ['violations']})\
-               .then((result) => { window.__axeResult = result.violations; })\
-               .catch((error) => { window.__axeResult = 'axe failed: ' + error; });",
+               .then((result) => { window.__axeResult = {\
+                 violations: result.violations, passes: result.passes.length }; })\
+               .catch((error) => { window.__axeResult = {error: String(error)}; });",
             json!([]),
         );
-        let violations = self.wait_for(
+        let result = self.wait_for(
             "axe-core to finish",
-            "return window.__axeResult === undefined ? null \
-             : (Array.isArray(window.__axeResult) ? {v: window.__axeResult} : window.__axeResult);",
+            "return window.__axeResult === undefined ? null : window.__axeResult;",
         );
-        let Some(violations) = violations.get("v").and_then(Value::as_array) else {
-            panic!("{violations}");
+        let Some(violations) = result["violations"].as_array() else {
+            panic!("axe-core failed: {result}");
         };
+        // A run that checked nothing would find nothing; make sure it looked at the page.
+        assert!(
+            result["passes"].as_u64().unwrap_or(0) > 0,
+            "axe-core checked no rule on this page: {result}"
+        );
         violations
             .iter()
             .filter(|violation| {
