@@ -257,7 +257,7 @@ fn main_screens(application_id: &str) -> Vec<(&'static str, String)> {
 }
 
 #[test]
-fn every_main_screen_renders_without_serious_accessibility_violations() {
+fn every_main_screen_renders_without_errors_serious_axe_violations_or_sideways_scrolling() {
     let mut portal = Portal::start(PortalOptions::default());
     let person = portal.demo_accounts().citizens[0].clone();
     let application = Citizen::sign_in(&mut portal, &person.id_number)
@@ -309,10 +309,21 @@ fn every_main_screen_renders_without_serious_accessibility_violations() {
         check(&format!("{name} 1280x800"), &mut problems);
         app.resize(390, 844);
         check(&format!("{name} 390x844"), &mut problems);
+        // Reflow (WCAG 1.4.10): nothing makes the page wider than a phone's screen.
+        let overflow = app.script(
+            "const root = document.documentElement; return root.scrollWidth - root.clientWidth;",
+            json!([]),
+        );
+        if overflow.as_i64().unwrap_or(0) > 0 {
+            problems.push(format!(
+                "[{name} 390x844] the page is {overflow} px wider than the screen"
+            ));
+        }
     }
     assert!(
         problems.is_empty(),
-        "{} problems (errors on screen, serious or critical axe-core violations):\n\n{}",
+        "{} problems (errors on screen, serious or critical axe-core violations, pages wider \
+         than a phone):\n\n{}",
         problems.len(),
         problems.join("\n\n")
     );
