@@ -54,6 +54,14 @@ fn a_citizen_signs_in_through_the_ui_and_sees_the_applications() {
         app.wait_for_element(&link);
         app.wait_for_text(&application.code);
     }
+    assert_eq!(
+        app.script(
+            "return document.querySelectorAll('main a[href^=\"#/applications/\"]').length;",
+            json!([])
+        ),
+        json!(held.len()),
+        "the list shows the citizen's applications and no others"
+    );
 }
 
 #[test]
@@ -99,6 +107,7 @@ fn an_id_card_renewal_by_post_made_offline_is_saved_and_arrives_once_when_the_po
         "input[type=\"radio\"][name=\"address-unit\"][value=\"{WARD_CODE}\"]"
     ));
     app.fill("#delivery-street", STREET);
+    app.screenshots("apply-delivery");
     app.submit_form_of("#delivery-street");
 
     // Check your answers, then send while the portal is down.
@@ -156,8 +165,7 @@ fn an_id_card_renewal_by_post_made_offline_is_saved_and_arrives_once_when_the_po
     app.open("#/queue");
     app.wait_for_text(&ui_text("vi", "ui-queue-empty"));
 
-    // However often the app synced meanwhile, the portal holds it exactly once.
-    app.open("#/applications");
+    // However often the app tried and synced meanwhile, the portal holds it exactly once.
     assert_eq!(
         portal_applications_for(&portal, RENEWAL).len(),
         before.len() + 1,
