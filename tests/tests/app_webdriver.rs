@@ -162,6 +162,12 @@ fn an_id_card_renewal_by_post_made_offline_is_saved_and_arrives_once_when_the_po
     app.open("#/applications");
     app.wait_for_element(&format!("main a[href=\"#/applications/{}\"]", renewal.id));
     app.wait_for_text(&renewal.code);
+    app.wait_for_with(
+        "the renewal's card without the waiting-to-send tag",
+        "const link = document.querySelector(`main a[href=\"#/applications/${arguments[0]}\"]`);\
+         return link !== null && link.closest('.card').querySelector('.tag-queue-queued') === null;",
+        json!([renewal.id]),
+    );
     app.open("#/queue");
     app.wait_for_text(&ui_text("vi", "ui-queue-empty"));
 
