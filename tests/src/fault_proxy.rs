@@ -10,6 +10,9 @@
 //! Faults are chosen from a seeded random mix, so a run is reproducible from its seed and the
 //! order in which requests arrive; scripted faults can be queued in front of the mix.
 //!
+//! Apart from faults, the proxy can rewrite text in the JSON answers it passes on
+//! ([`FaultProxy::set_rewrites`]), to play a portal that serves hostile or broken strings.
+//!
 //! The proxy runs on its own thread with its own tokio runtime, so blocking tests and async
 //! tests alike can use it; every control method is a short lock, never an `.await`.
 //!
@@ -190,6 +193,25 @@ impl std::fmt::Display for FaultStats {
     }
 }
 
+/// A text replacement in the JSON answers the proxy passes on: every occurrence of `from` in
+/// the body becomes `to`. `to` is inserted as is, so it must keep the JSON valid (no quotes or
+/// backslashes inside a string).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewrite {
+    pub from: String,
+    pub to: String,
+}
+
+impl Rewrite {
+    /// Replaces `from` with `to`.
+    pub fn new(from: &str, to: &str) -> Rewrite {
+        Rewrite {
+            from: from.to_owned(),
+            to: to.to_owned(),
+        }
+    }
+}
+
 /// The proxy's mutable state, shared by the control handle and the connection tasks.
 #[derive(Debug)]
 struct ProxyState {
@@ -197,6 +219,7 @@ struct ProxyState {
     plan: FaultPlan,
     rng: StdRng,
     stats: FaultStats,
+    rewrites: Vec<Rewrite>,
 }
 
 impl ProxyState {
@@ -206,6 +229,7 @@ impl ProxyState {
             rng: StdRng::seed_from_u64(plan.seed),
             plan,
             stats: FaultStats::default(),
+            rewrites: Vec::new(),
         }
     }
 
@@ -336,6 +360,12 @@ impl FaultProxy {
     /// are accepted and reset at once, before any byte is read.
     pub fn set_unreachable(&self, unreachable: bool) {
         self.shared.unreachable.send_replace(unreachable);
+    }
+
+    /// Rewrites every JSON answer passed on from now on (`application/json` and
+    /// `application/problem+json`; streams and other types pass untouched).
+    pub fn set_rewrites(&self, rewrites: Vec<Rewrite>) {
+        self.shared.state().rewrites = rewrites;
     }
 
     /// What the proxy did so far.
@@ -479,12 +509,48 @@ async fn handle(
     }
 }
 
-/// Forwards `request` upstream and returns the answer to stream back, or a 502 problem when
-/// the upstream cannot be reached.
+/// Forwards `request` upstream and returns the answer to stream back (rewritten, if
+/// rewrites are set), or a 502 problem when the upstream cannot be reached.
 async fn forward(request: Request<Incoming>, shared: &Arc<Shared>) -> Response<ProxyBody> {
-    try_forward(request, shared)
-        .await
-        .unwrap_or_else(|bad_gateway| bad_gateway)
+    match try_forward(request, shared).await {
+        Ok(answer) => rewrite(answer, shared).await,
+        Err(bad_gateway) => bad_gateway,
+    }
+}
+
+/// Applies the proxy's rewrites to a JSON answer; any other answer passes untouched.
+async fn rewrite(answer: Response<ProxyBody>, shared: &Arc<Shared>) -> Response<ProxyBody> {
+    let rewrites = shared.state().rewrites.clone();
+    let is_json = answer
+        .headers()
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            let media_type = value.split(';').next().unwrap_or("").trim();
+            media_type == "application/json" || media_type == PROBLEM_CONTENT_TYPE
+        });
+    if rewrites.is_empty() || !is_json {
+        return answer;
+    }
+    let (mut parts, body) = answer.into_parts();
+    let bytes = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        // The portal broke off its answer; the client sees the same as without the proxy.
+        Err(_) => Bytes::new(),
+    };
+    let mut text = String::from_utf8_lossy(&bytes).into_owned();
+    for Rewrite { from, to } in &rewrites {
+        text = text.replace(from.as_str(), to);
+    }
+    // The length changed: hyper sets the new one from the full body.
+    parts.headers.remove(hyper::header::CONTENT_LENGTH);
+    parts.headers.remove(hyper::header::TRANSFER_ENCODING);
+    Response::from_parts(
+        parts,
+        Full::new(Bytes::from(text))
+            .map_err(|never| match never {})
+            .boxed(),
+    )
 }
 
 /// Forwards `request` upstream on a new connection; `Err` holds the 502 problem to answer
@@ -794,6 +860,57 @@ mod tests {
         );
         assert_eq!((stats.requests, stats.passed, stats.forwarded), (2, 2, 2));
         assert_eq!(upstream.served(), 2);
+    }
+
+    /// An upstream that answers every request with `body` as `content_type`, one connection
+    /// per request.
+    fn fixed_upstream(content_type: &'static str, body: &'static str) -> SocketAddr {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind upstream");
+        let addr = listener.local_addr().expect("upstream address");
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { break };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone the stream"));
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|read| read > 0) && line != "\r\n" {
+                    line.clear();
+                }
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        addr
+    }
+
+    #[test]
+    fn rewrites_change_json_answers_and_leave_other_types_alone() {
+        let json = fixed_upstream("application/json", r#"{"name": "Plain name"}"#);
+        let text = fixed_upstream("text/plain", "Plain name");
+        let proxy = FaultProxy::start(json, FaultPlan::pass_through()).expect("the proxy starts");
+        proxy.set_rewrites(vec![Rewrite::new(
+            "Plain name",
+            "<b>longer hostile name</b>",
+        )]);
+        let mut client = RawClient::connect(proxy.addr());
+        client.send("GET /v1/procedures HTTP/1.1\r\nHost: test\r\n\r\n");
+        let answer = client.read_answer().expect("the rewritten answer");
+        assert_eq!(
+            answer.body, r#"{"name": "<b>longer hostile name</b>"}"#,
+            "the JSON answer carries the replacement, with its new length"
+        );
+
+        proxy.set_upstream(text);
+        let mut client = RawClient::connect(proxy.addr());
+        client.send("GET /file HTTP/1.1\r\nHost: test\r\n\r\n");
+        let answer = client.read_answer().expect("the plain answer");
+        assert_eq!(
+            answer.body, "Plain name",
+            "a non-JSON answer is not rewritten"
+        );
     }
 
     #[test]

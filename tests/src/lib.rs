@@ -12,6 +12,8 @@
 //!   and the body, with helpers to parse JSON and problem documents.
 //! - [`fault_proxy::FaultProxy`] sits between a client and the portal and injects faults.
 //! - [`fixtures`] holds the people of a test (citizen, officer) and valid submissions.
+//! - [`webdriver::App`] runs the real app in its real webview (tauri-driver, WebKitWebDriver,
+//!   Xvfb) and drives it the way a person would.
 //!
 //! A test of the queue behind faults looks like this (a sketch; see `tests/portal_faults.rs`):
 //!
@@ -42,6 +44,7 @@
 pub mod cli;
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod webdriver;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};

@@ -1,288 +1,408 @@
 //! The real app in its real webview: `opendvc-app` driven through tauri-driver and
-//! WebKitWebDriver under Xvfb, against a demo portal. It signs a demo citizen in through the
-//! sign-in page, sees the applications, and saves a screenshot of each main screen at phone
-//! (390x844) and desktop (1280x800) sizes in `target/e2e-screenshots/`.
+//! WebKitWebDriver under Xvfb, against a real demo portal (see `opendvc_tests::webdriver`).
 //!
-//! Needs `tauri-driver` (`cargo install tauri-driver --locked`), `WebKitWebDriver`
-//! (apt `webkit2gtk-driver`) and `Xvfb` (apt `xvfb`), and a built `opendvc-app` (with the UI
-//! built into it). Until CI installs them (with the rest of issue 5) the test is ignored by
-//! default; run it with `cargo test -p opendvc-tests --test app_webdriver -- --ignored`.
+//! Each test starts its own portal, data folder, display and drivers. The apps of one run take
+//! turns (one webview at a time), so the tests are safe to run in parallel threads.
+//!
+//! Needs tauri-driver, WebKitWebDriver and Xvfb, a built `opendvc-app` with the UI built into
+//! it, and `ui/node_modules` for axe-core: `cd ui && npm ci && npm run build`, then
+//! `cargo build --workspace --bins` (`cargo xtask test` does both).
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use opendvc_api::{ApplicationStatus, DeliveryMethod, TransitionRequest};
+use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy, Rewrite};
+use opendvc_tests::fixtures::{Citizen, Officer};
+use opendvc_tests::webdriver::{App, eventually, ui_text};
+use opendvc_tests::{Portal, PortalOptions};
+use serde_json::json;
+use std::time::Duration;
 
-use base64::Engine as _;
-use opendvc_tests::{Portal, PortalOptions, bin_dir};
-use serde_json::{Value, json};
+/// The procedure the demo citizen renews, and the unit and street the card is posted to: a
+/// ward found by one of its former names, typed without diacritics, as people still write it.
+const RENEWAL: &str = "id-card-renewal";
+const FORMER_WARD_TYPED: &str = "khue my";
+const WARD_CODE: &str = "20285";
+const STREET: &str = "12 Lê Văn Hiến";
 
-const WAIT: Duration = Duration::from_secs(60);
+/// How long the app may take to find the portal again and send its queue: its periodic sync
+/// plus the queue's back-off after the failed attempt, on a slow machine.
+const ARRIVAL_WAIT: Duration = Duration::from_secs(300);
 
-fn on_path(program: &str) -> Option<PathBuf> {
-    let paths = std::env::var_os("PATH")?;
-    std::env::split_paths(&paths)
-        .map(|dir| dir.join(program))
-        .find(|path| path.is_file())
-        .or_else(|| {
-            let cargo_bin = dirs_home()?.join(".cargo/bin").join(program);
-            cargo_bin.is_file().then_some(cargo_bin)
-        })
-}
-
-fn dirs_home() -> Option<PathBuf> {
-    std::env::var_os("HOME").map(PathBuf::from)
-}
-
-/// A child process killed when the test ends, whatever happens.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _killed = self.0.kill();
-        let _reaped = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free port")
-}
-
-/// Starts Xvfb on a free display; returns it with the display name.
-fn start_xvfb(xvfb: &Path) -> (Guard, String) {
-    let mut child = Command::new(xvfb)
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1280x900x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb starts");
-    let stdout = child.stdout.take().expect("Xvfb's stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("Xvfb prints its display number");
-    (Guard(child), format!(":{}", line.trim()))
-}
-
-struct WebDriver {
-    http: reqwest::blocking::Client,
-    session: String,
-    base: String,
-}
-
-impl WebDriver {
-    fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}/session/{}{path}", self.base, self.session);
-        let mut request = self.http.request(method, &url);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().expect("the WebDriver answers");
-        let status = response.status();
-        let value: Value = response.json().expect("WebDriver JSON");
-        assert!(status.is_success(), "{url} answered {status}: {value}");
-        value["value"].clone()
-    }
-
-    fn script(&self, script: &str, args: Value) -> Value {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({"script": script, "args": args})),
-        )
-    }
-
-    /// Waits until `script` returns something truthy, and returns it.
-    fn wait_for(&self, what: &str, script: &str) -> Value {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let value = self.script(script, json!([]));
-            if !(value.is_null() || value == json!(false) || value == json!("")) {
-                return value;
-            }
-            assert!(Instant::now() < deadline, "waited in vain for {what}");
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn fill(&self, selector: &str, text: &str) {
-        self.script(
-            "const field = document.querySelector(arguments[0]);\
-             field.focus(); field.value = arguments[1];\
-             field.dispatchEvent(new Event('input', {bubbles: true}));",
-            json!([selector, text]),
-        );
-    }
-
-    fn submit_form_of(&self, selector: &str) {
-        self.script(
-            "document.querySelector(arguments[0]).form.requestSubmit();",
-            json!([selector]),
-        );
-    }
-
-    fn resize(&self, width: u32, height: u32) {
-        self.call(
-            reqwest::Method::POST,
-            "/window/rect",
-            Some(json!({"width": width, "height": height})),
-        );
-    }
-
-    fn screenshot(&self, path: &Path) {
-        let data = self.call(reqwest::Method::GET, "/screenshot", None);
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(data.as_str().expect("base64 PNG"))
-            .expect("a PNG");
-        std::fs::write(path, bytes).expect("the screenshot is saved");
-    }
-}
-
-fn screenshot_dir() -> PathBuf {
-    // bin_dir() is target/<profile>; screenshots go next to it, where CI keeps them.
-    let dir = bin_dir()
-        .parent()
-        .map(|target| target.join("e2e-screenshots"))
-        .expect("the target folder");
-    std::fs::create_dir_all(&dir).expect("the screenshot folder");
-    dir
+/// The lines of `opendvc-portal officer list` for `procedure_id` (the fourth column).
+fn portal_applications_for(portal: &Portal, procedure_id: &str) -> Vec<String> {
+    portal
+        .officer(&["list"])
+        .lines()
+        .filter(|line| line.split('\t').nth(3) == Some(procedure_id))
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
-#[ignore = "needs tauri-driver, WebKitWebDriver, Xvfb and a built opendvc-app; not yet in CI"]
-fn a_citizen_signs_in_sees_applications_and_every_main_screen_renders() {
-    let tools = (
-        on_path("tauri-driver"),
-        on_path("WebKitWebDriver"),
-        on_path("Xvfb"),
-    );
-    let (Some(tauri_driver), Some(webkit_driver), Some(xvfb)) = tools else {
-        panic!(
-            "the real-webview test needs tauri-driver (cargo install tauri-driver --locked), \
-             WebKitWebDriver (apt webkit2gtk-driver) and Xvfb (apt xvfb); found {tools:?}"
-        );
-    };
-    let app = bin_dir().join("opendvc-app");
-    assert!(
-        app.is_file(),
-        "{} is missing: build it first (cargo build -p opendvc-app)",
-        app.display()
-    );
-
+fn a_citizen_signs_in_through_the_ui_and_sees_the_applications() {
     let mut portal = Portal::start(PortalOptions::default());
-    let citizen = portal.demo_accounts().citizens[0].clone();
-    let data_dir = tempfile::tempdir().expect("a data folder");
-    let (_xvfb, display) = start_xvfb(&xvfb);
-    let port = free_port();
-    let native_port = free_port();
-    let _driver = Guard(
-        Command::new(tauri_driver)
-            .args(["--port", &port.to_string()])
-            .args(["--native-port", &native_port.to_string()])
-            .arg("--native-driver")
-            .arg(webkit_driver)
-            .env("DISPLAY", &display)
-            .env("OPENDVC_PORTAL", portal.url())
-            .env("OPENDVC_DATA_DIR", data_dir.path())
-            .env("OPENDVC_LANG", "vi")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("tauri-driver starts"),
+    let person = portal.demo_accounts().citizens[0].clone();
+    let app = App::launch(&portal.url());
+    app.screenshots("signin");
+
+    app.sign_in(&portal, &person);
+    let held = Citizen::sign_in(&mut portal, &person.id_number).applications();
+    assert!(!held.is_empty(), "the demo citizen has applications");
+
+    app.open("#/applications");
+    for application in &held {
+        let link = format!("main a[href=\"#/applications/{}\"]", application.id);
+        app.wait_for_element(&link);
+        app.wait_for_text(&application.code);
+    }
+    assert_eq!(
+        app.script(
+            "return document.querySelectorAll('main a[href^=\"#/applications/\"]').length;",
+            json!([])
+        ),
+        json!(held.len()),
+        "the list shows the citizen's applications and no others"
     );
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::blocking::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(120))
-        .build()
-        .expect("an HTTP client");
-    let deadline = Instant::now() + WAIT;
-    let session = loop {
-        let answer = http
-            .post(format!("{base}/session"))
-            .json(&json!({"capabilities": {"alwaysMatch": {
-                "tauri:options": {"application": app}
-            }}}))
-            .send();
-        if let Ok(response) = answer
-            && response.status().is_success()
-        {
-            let value: Value = response.json().expect("a session");
-            break value["value"]["sessionId"]
-                .as_str()
-                .expect("a session id")
-                .to_owned();
+}
+
+#[test]
+fn an_id_card_renewal_by_post_made_offline_is_saved_and_arrives_once_when_the_portal_is_back() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let app = App::launch(&portal.url());
+    app.sign_in(&portal, &person);
+    // The catalog is on the device after signing in; the person looks the procedure up once.
+    app.open(&format!("#/services/{RENEWAL}"));
+    let before = portal_applications_for(&portal, RENEWAL);
+
+    portal.stop();
+
+    // The task list, one task at a time, as a person goes through it.
+    app.open(&format!("#/apply/{RENEWAL}"));
+    app.click(&format!("main a[href=\"#/apply/{RENEWAL}/details\"]"));
+    // Name, birth date and ID number are filled in from the profile; the reason is asked.
+    app.wait_for_with(
+        "the profile's ID number pre-filled",
+        "const field = document.querySelector('#field-idNumber');\
+         return field !== null && field.value === arguments[0];",
+        json!([person.id_number]),
+    );
+    app.choose("#field-reason", "age");
+    app.submit_form_of("#field-reason");
+
+    // The old card comes from the wallet.
+    app.click(&format!("main a[href=\"#/apply/{RENEWAL}/documents\"]"));
+    app.wait_for(
+        "the wallet's ID card chosen for the old card",
+        "const choice = document.querySelector('input[type=\"radio\"][name=\"doc-old-card\"]');\
+         return choice !== null && choice.checked;",
+    );
+    app.submit_form_of("#doc-old-card");
+
+    // Home delivery: the post, then the two-tier address picker (city, then ward).
+    app.click(&format!("main a[href=\"#/apply/{RENEWAL}/delivery\"]"));
+    app.click("#delivery-post");
+    app.choose("#address-province", "48");
+    app.fill("#address-unit-search", FORMER_WARD_TYPED);
+    app.click(&format!(
+        "input[type=\"radio\"][name=\"address-unit\"][value=\"{WARD_CODE}\"]"
+    ));
+    app.fill("#delivery-street", STREET);
+    app.screenshots("apply-delivery");
+    app.submit_form_of("#delivery-street");
+
+    // Check your answers, then send while the portal is down.
+    app.wait_for_text(&ui_text("vi", "ui-check-declaration-title"));
+    app.wait_for_text(STREET);
+    app.screenshots("apply-check");
+    app.click_text("main button", &ui_text("vi", "ui-check-submit"));
+    app.wait_for_element("main .panel.saved");
+    app.wait_for_text(&ui_text("vi", "ui-done-saved-title"));
+    app.screenshots("apply-saved-offline");
+    assert_eq!(
+        portal_applications_for(&portal, RENEWAL),
+        before,
+        "nothing reached the portal while it was down"
+    );
+
+    portal.start_again();
+
+    // The app finds the portal again by itself and sends the application, once.
+    let arrived = eventually(
+        "the renewal to reach the portal after it came back",
+        ARRIVAL_WAIT,
+        || {
+            let now = portal_applications_for(&portal, RENEWAL);
+            (now.len() > before.len()).then_some(now)
+        },
+    );
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let renewal = citizen
+        .applications()
+        .into_iter()
+        .find(|application| application.procedure_id == RENEWAL)
+        .expect("the citizen's renewal is on the portal");
+    assert_eq!(
+        renewal.delivery.method,
+        DeliveryMethod::Post,
+        "home delivery by post"
+    );
+    let address = renewal
+        .delivery
+        .address
+        .clone()
+        .expect("a delivery address")
+        .address;
+    assert_eq!(
+        (address.unit_code.as_str(), address.street.as_str()),
+        (WARD_CODE, STREET),
+        "the ward picked by its former name and the street typed"
+    );
+
+    // The app shows it as sent: listed with the portal's code, nothing waiting on the device.
+    app.open("#/applications");
+    app.wait_for_element(&format!("main a[href=\"#/applications/{}\"]", renewal.id));
+    app.wait_for_text(&renewal.code);
+    app.wait_for_with(
+        "the renewal's card without the waiting-to-send tag",
+        "const link = document.querySelector(`main a[href=\"#/applications/${arguments[0]}\"]`);\
+         return link !== null && link.closest('.card').querySelector('.tag-queue-queued') === null;",
+        json!([renewal.id]),
+    );
+    app.open("#/queue");
+    app.wait_for_text(&ui_text("vi", "ui-queue-empty"));
+
+    // However often the app tried and synced meanwhile, the portal holds it exactly once.
+    assert_eq!(
+        portal_applications_for(&portal, RENEWAL).len(),
+        before.len() + 1,
+        "the renewal arrived exactly once: {arrived:?}"
+    );
+    assert_eq!(
+        citizen
+            .applications()
+            .iter()
+            .filter(|application| application.procedure_id == RENEWAL)
+            .count(),
+        1,
+        "the citizen has exactly one renewal"
+    );
+}
+
+/// Markup a hostile or broken portal might serve. Two variants: an alert (which would block
+/// the WebDriver session with an open dialog) and a flag the test reads.
+const HOSTILE_NAME: &str = "<img src=x onerror=window.__xss=1>";
+const HOSTILE_NOTE: &str = "<img src=x onerror=alert(1)> <img src=x onerror=window.__xss=1>";
+
+/// Asserts that `text` is on screen as text, that no `img` element exists in `main`, and
+/// that no injected handler ran.
+fn assert_shown_as_text(app: &App, screen: &str, text: &str) {
+    app.wait_for_text(text);
+    assert_eq!(
+        app.script(
+            "return document.querySelectorAll('main img').length;",
+            json!([])
+        ),
+        json!(0),
+        "{screen}: the server's markup created no img element"
+    );
+    assert_eq!(
+        app.script("return window.__xss === undefined;", json!([])),
+        json!(true),
+        "{screen}: no onerror handler from the server's markup ran"
+    );
+}
+
+#[test]
+fn markup_from_the_portal_in_a_procedure_name_and_a_timeline_note_shows_as_text() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let target = citizen
+        .applications()
+        .into_iter()
+        .find(|application| application.status == ApplicationStatus::SupplementRequested)
+        .expect("the demo citizen has an application waiting for a supplement");
+    // The note goes in the way an officer writes it; the name comes from a portal whose
+    // catalog and applications carry markup (the proxy rewrites its JSON answers).
+    portal.officer(&[
+        "transition",
+        &target.code,
+        "--to",
+        "processing",
+        "--note",
+        HOSTILE_NOTE,
+    ]);
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through())
+        .expect("the rewriting proxy starts");
+    proxy.set_rewrites(vec![Rewrite::new(&target.procedure_name.vi, HOSTILE_NAME)]);
+
+    let app = App::launch(&proxy.url());
+    app.sign_in(&portal, &person);
+
+    app.open("#/applications");
+    assert_shown_as_text(&app, "the application list", HOSTILE_NAME);
+    app.open(&format!("#/applications/{}", target.id));
+    assert_shown_as_text(&app, "the application's page", HOSTILE_NAME);
+    assert_shown_as_text(&app, "the application's timeline", HOSTILE_NOTE);
+    app.screenshots("xss-application");
+    app.open("#/services");
+    assert_shown_as_text(&app, "the services list", HOSTILE_NAME);
+    app.open(&format!("#/services/{}", target.procedure_id));
+    assert_shown_as_text(&app, "the procedure's page", HOSTILE_NAME);
+    app.open("#/inbox");
+    app.click_text("main button.card-button", &target.code);
+    assert_shown_as_text(&app, "the inbox message", HOSTILE_NOTE);
+}
+
+/// The main screens of a signed-in person, by name and route.
+fn main_screens(application_id: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("home", "#/".to_owned()),
+        ("applications", "#/applications".to_owned()),
+        ("application", format!("#/applications/{application_id}")),
+        ("services", "#/services".to_owned()),
+        ("procedure", format!("#/services/{RENEWAL}")),
+        ("apply", format!("#/apply/{RENEWAL}")),
+        ("documents", "#/documents".to_owned()),
+        ("inbox", "#/inbox".to_owned()),
+        ("queue", "#/queue".to_owned()),
+        ("settings", "#/settings".to_owned()),
+    ]
+}
+
+#[test]
+fn every_main_screen_renders_without_errors_serious_axe_violations_or_sideways_scrolling() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let application = Citizen::sign_in(&mut portal, &person.id_number)
+        .applications()
+        .into_iter()
+        .next()
+        .expect("the demo citizen has an application");
+    let app = App::launch(&portal.url());
+
+    // Every problem of every screen is collected first, so one run shows them all.
+    let mut problems = Vec::new();
+    let check = |screen: &str, problems: &mut Vec<String>| {
+        for violation in app.serious_accessibility_violations() {
+            problems.push(format!("[{screen}] {violation}"));
         }
-        assert!(Instant::now() < deadline, "tauri-driver gave no session");
-        std::thread::sleep(Duration::from_millis(250));
     };
-    let driver = WebDriver {
-        http,
-        session,
-        base,
-    };
-
-    // Sign in the way a person does: ID number, the code the portal texted, the code.
-    driver.wait_for(
-        "the sign-in page",
-        "return document.querySelector('#id-number') !== null;",
+    // The probe itself works in this webview: a field without a label is found.
+    app.script(
+        "const field = document.createElement('input'); field.id = 'e2e-unlabelled';\
+         document.querySelector('main').append(field);",
+        json!([]),
     );
-    let shots = screenshot_dir();
-    driver.resize(390, 844);
-    driver.screenshot(&shots.join("signin-390x844.png"));
-    driver.fill("#id-number", &citizen.id_number);
-    driver.submit_form_of("#id-number");
-    driver.wait_for(
-        "the code field",
-        "return document.querySelector('#otp') !== null;",
+    let planted = app.serious_accessibility_violations();
+    assert!(
+        planted
+            .iter()
+            .any(|violation| violation.starts_with("label ")),
+        "axe-core finds a planted field without a label: {planted:?}"
     );
-    let code = portal.latest_code_sent_to(&citizen.phone);
-    driver.fill("#otp", &code);
-    driver.submit_form_of("#otp");
-    driver.wait_for(
-        "the home screen",
-        "return performance.getEntriesByName('opendvc:dashboard-rendered').length > 0;",
+    app.script(
+        "document.getElementById('e2e-unlabelled').remove();",
+        json!([]),
     );
-
-    // The applications the demo portal holds for this citizen are listed.
-    driver.script("location.hash = '#/applications';", json!([]));
-    let listed = driver.wait_for(
-        "the application list",
-        "const links = document.querySelectorAll('main a[href^=\"#/applications/\"]');\
-         return links.length > 0 ? links.length : null;",
-    );
-    assert!(listed.as_u64().unwrap_or(0) > 0, "no application listed");
-
-    for (name, route) in [
-        ("home", "#/"),
-        ("applications", "#/applications"),
-        ("services", "#/services"),
-        ("documents", "#/documents"),
-        ("inbox", "#/inbox"),
-        ("queue", "#/queue"),
-        ("settings", "#/settings"),
-    ] {
-        driver.script("location.hash = arguments[0];", json!([route]));
-        driver.wait_for(
-            &format!("the {name} screen"),
-            "return document.querySelector('main h1') !== null \
-             && document.querySelector('[aria-busy=\"true\"]') === null;",
+    check("signin", &mut problems);
+    app.sign_in(&portal, &person);
+    for (name, route) in main_screens(&application.id.to_string()) {
+        app.open(&route);
+        let error_shown = app.script(
+            "return document.querySelector('main .error-panel') !== null;",
+            json!([]),
         );
-        for (width, height) in [(390, 844), (1280, 800)] {
-            driver.resize(width, height);
-            std::thread::sleep(Duration::from_millis(300));
-            driver.screenshot(&shots.join(format!("{name}-{width}x{height}.png")));
+        if error_shown == json!(true) {
+            problems.push(format!(
+                "[{name}] the screen shows an error:\n{}",
+                app.main_text()
+            ));
+        }
+        app.screenshots(name);
+        check(&format!("{name} 1280x800"), &mut problems);
+        app.resize(390, 844);
+        check(&format!("{name} 390x844"), &mut problems);
+        // Reflow (WCAG 1.4.10): nothing makes the page wider than a phone's screen.
+        let overflow = app.script(
+            "const root = document.documentElement; return root.scrollWidth - root.clientWidth;",
+            json!([]),
+        );
+        if overflow.as_i64().unwrap_or(0) > 0 {
+            problems.push(format!(
+                "[{name} 390x844] the page is {overflow} px wider than the screen"
+            ));
         }
     }
-    driver.call(reqwest::Method::DELETE, "", None);
+    assert!(
+        problems.is_empty(),
+        "{} problems (errors on screen, serious or critical axe-core violations, pages wider \
+         than a phone):\n\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
+}
+
+#[test]
+fn the_language_changes_to_english_and_indonesian_from_settings() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let app = App::launch(&portal.url());
+    app.sign_in(&portal, &person);
+    for lang in ["en", "id"] {
+        app.open("#/settings");
+        app.click(&format!("input[name=\"language\"][value=\"{lang}\"]"));
+        app.wait_for_text(&ui_text(lang, "ui-settings-saved"));
+        app.wait_for_with(
+            &format!("the page in {lang}"),
+            "return document.documentElement.lang === arguments[0] \
+             && document.querySelector('main h1').innerText === arguments[1];",
+            json!([lang, ui_text(lang, "ui-settings-title")]),
+        );
+        app.open("#/applications");
+        app.wait_for_text(&ui_text(lang, "ui-applications-title"));
+        app.screenshots(&format!("applications-{lang}"));
+    }
+}
+
+#[test]
+fn an_officers_status_change_shows_in_the_inbox() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let target = citizen
+        .applications()
+        .into_iter()
+        .find(|application| application.status == ApplicationStatus::SupplementRequested)
+        .expect("the demo citizen has an application waiting for a supplement");
+    let app = App::launch(&portal.url());
+    app.sign_in(&portal, &person);
+    app.open("#/inbox");
+    let unread_before = app.script(
+        "return document.querySelectorAll('main .card.unread').length;",
+        json!([]),
+    );
+
+    let note = "Hồ sơ đã đủ, chúng tôi đang xử lý.";
+    Officer::sign_in(&mut portal)
+        .send(
+            target.id,
+            &TransitionRequest {
+                to: Some(ApplicationStatus::Processing),
+                delivery: None,
+                note: Some(note.to_owned()),
+            },
+        )
+        .expect_status(200, "the officer moves the application to processing");
+
+    // The screen stays open: the change arrives by itself (event stream or periodic sync).
+    app.wait_for_with(
+        "a new unread message in the inbox",
+        "return document.querySelectorAll('main .card.unread').length > arguments[0];",
+        json!([unread_before]),
+    );
+    app.click_text("main .card.unread button.card-button", &target.code);
+    app.wait_for_text(note);
+    app.wait_for_text(&ui_text("vi", "ui-status-processing"));
+    app.screenshots("inbox-status-change");
 }

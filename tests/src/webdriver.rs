@@ -1,0 +1,671 @@
+//! The real app in its real webview, for end-to-end tests.
+//!
+//! [`App::launch`] starts `opendvc-app` the way a person's desktop would, only headless: a
+//! private Xvfb display, `tauri-driver` in front of `WebKitWebDriver`, a fresh data folder, and
+//! the portal given by URL. The returned [`App`] is a small WebDriver client with the few
+//! verbs the tests need: run a script, wait for a condition, fill a field, open a screen, take
+//! a screenshot, run axe-core.
+//!
+//! Everything waits for a condition with a generous deadline and never asserts on time, so a
+//! slow 2-core CI machine only makes the tests slower. One app runs at a time per test binary
+//! (see [`App::launch`]), and dropping the [`App`] ends every process it started.
+//!
+//! Needs `tauri-driver` (`cargo install tauri-driver --locked`), `WebKitWebDriver` (apt
+//! `webkit2gtk-driver`), `Xvfb` (apt `xvfb`), a built `opendvc-app` with the UI built into it,
+//! and `ui/node_modules` (for axe-core).
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use opendvc_api::DemoCitizen;
+use serde_json::{Value, json};
+
+use crate::{Portal, bin_dir};
+
+/// How long any one condition may take to come true. Generous on purpose: the first start of
+/// a webview on a loaded 2-core machine compiles a lot of JavaScript and CSS.
+pub const WAIT: Duration = Duration::from_secs(90);
+
+/// The app binary.
+pub const APP_BIN: &str = "opendvc-app";
+
+/// The phone and desktop window sizes the screenshots are taken at.
+pub const SCREEN_SIZES: [(u32, u32); 2] = [(390, 844), (1280, 800)];
+
+/// Longest time one WebDriver command may take (a session start launches the app).
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// One app at a time in a test binary. Each app brings a display server, two drivers and a
+/// webview with its own web processes: several at once starve a 2-core machine until the
+/// waits run out, and serialising them costs little since each test is mostly waiting.
+static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// A started process group, ended (SIGTERM, then SIGKILL) when dropped.
+///
+/// Each helper runs in a process group of its own so that ending it also ends what it started
+/// (tauri-driver starts WebKitWebDriver, which starts the app, which starts web processes),
+/// and nothing else.
+#[derive(Debug)]
+struct ProcessGroup(Child);
+
+impl ProcessGroup {
+    fn spawn(command: &mut Command) -> std::io::Result<ProcessGroup> {
+        use std::os::unix::process::CommandExt as _;
+        command.process_group(0).spawn().map(ProcessGroup)
+    }
+
+    fn end(&mut self) {
+        let Ok(raw) = i32::try_from(self.0.id()) else {
+            return;
+        };
+        let group = nix::unistd::Pid::from_raw(raw);
+        // The group may be gone already; either way the wait below settles it.
+        let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Whatever of the group outlived its leader (the app, web processes) goes too.
+        let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        self.end();
+    }
+}
+
+/// The external tools the real-webview tests need, found on `PATH` (or `~/.cargo/bin`).
+#[derive(Debug, Clone)]
+pub struct Tools {
+    pub tauri_driver: PathBuf,
+    pub webkit_driver: PathBuf,
+    pub xvfb: PathBuf,
+}
+
+impl Tools {
+    /// Finds the tools.
+    ///
+    /// # Panics
+    /// When one is missing, with how to install it.
+    pub fn find() -> Tools {
+        let found = (
+            on_path("tauri-driver"),
+            on_path("WebKitWebDriver"),
+            on_path("Xvfb"),
+        );
+        let (Some(tauri_driver), Some(webkit_driver), Some(xvfb)) = found.clone() else {
+            panic!(
+                "the real-webview tests need tauri-driver (cargo install tauri-driver --locked), \
+                 WebKitWebDriver (apt webkit2gtk-driver) and Xvfb (apt xvfb); found {found:?}"
+            );
+        };
+        Tools {
+            tauri_driver,
+            webkit_driver,
+            xvfb,
+        }
+    }
+}
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    let in_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|path| path.is_file())
+    });
+    in_path.or_else(|| {
+        let cargo_bin = PathBuf::from(std::env::var_os("HOME")?)
+            .join(".cargo/bin")
+            .join(program);
+        cargo_bin.is_file().then_some(cargo_bin)
+    })
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
+
+/// Starts Xvfb on a display it picks itself (`-displayfd`), so parallel runs never collide.
+fn start_xvfb(xvfb: &Path) -> (ProcessGroup, String) {
+    let mut group = ProcessGroup::spawn(
+        Command::new(xvfb)
+            .args(["-displayfd", "1", "-screen", "0", "1280x900x24"])
+            .args(["-nolisten", "tcp"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    )
+    .expect("Xvfb starts");
+    let stdout = group.0.stdout.take().expect("Xvfb's stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("Xvfb prints its display number");
+    assert!(
+        !line.trim().is_empty(),
+        "Xvfb exited without printing a display number"
+    );
+    (group, format!(":{}", line.trim()))
+}
+
+/// Calls `check` until it returns `Some`, for at most `deadline`, and returns the value.
+///
+/// # Panics
+/// When `check` still returns `None` at the deadline.
+pub fn eventually<T>(what: &str, deadline: Duration, mut check: impl FnMut() -> Option<T>) -> T {
+    let end = Instant::now() + deadline;
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(
+            Instant::now() < end,
+            "waited {deadline:?} in vain for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// The folder next to `target/<profile>` where the screenshots are kept (CI uploads it).
+pub fn screenshot_dir() -> PathBuf {
+    let dir = bin_dir()
+        .parent()
+        .map(|target| target.join("e2e-screenshots"))
+        .expect("the target folder");
+    std::fs::create_dir_all(&dir).expect("the screenshot folder");
+    dir
+}
+
+/// The workspace's root folder (this crate is `tests/` in it).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_path_buf()
+}
+
+/// The text of the UI message `id` in `lang` (`vi`, `en`, `id`), read from
+/// `locales/{lang}/ui.ftl`, so that the tests follow the wording instead of copying it.
+///
+/// # Panics
+/// When the message is missing or is not a plain one-line message.
+pub fn ui_text(lang: &str, id: &str) -> String {
+    let path = workspace_root().join("locales").join(lang).join("ui.ftl");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    let messages: HashMap<&str, &str> = text
+        .lines()
+        .filter_map(|line| line.split_once(" = "))
+        .map(|(key, value)| (key.trim(), value.trim()))
+        .collect();
+    let value = messages
+        .get(id)
+        .unwrap_or_else(|| panic!("{id} is not a one-line message of {}", path.display()));
+    assert!(
+        !value.contains('{'),
+        "{id} has placeables; the tests only read plain messages"
+    );
+    (*value).to_owned()
+}
+
+/// The running app, driven through WebDriver.
+#[derive(Debug)]
+pub struct App {
+    http: reqwest::blocking::Client,
+    base: String,
+    session: String,
+    // Dropped in declaration order: the session above is deleted in `Drop`, then the drivers
+    // (with the app) and the display end, then the data folder goes, then the turn passes to
+    // the next test.
+    _driver: ProcessGroup,
+    _display: ProcessGroup,
+    /// Holds the app's data folder `data/` and the drivers' and app's output `app.log`.
+    scratch: tempfile::TempDir,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl App {
+    /// Starts the app against the portal at `portal_url`, in Vietnamese, with a new data
+    /// folder, and waits until the WebDriver session is up.
+    ///
+    /// Waits for the app before this one in the same test binary to end first.
+    ///
+    /// # Panics
+    /// When a tool or the app binary is missing, or the session does not start in time.
+    pub fn launch(portal_url: &str) -> App {
+        // A test that failed while holding the turn poisons the lock; the next test still
+        // gets a fresh display and drivers, so the poison carries no broken state.
+        let turn = ONE_APP_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let tools = Tools::find();
+        let app = bin_dir().join(APP_BIN);
+        assert!(
+            app.is_file(),
+            "{} is missing: build it first (cd ui && npm ci && npm run build; \
+             cargo build -p opendvc-app)",
+            app.display()
+        );
+        let scratch = tempfile::Builder::new()
+            .prefix("opendvc-app-")
+            .tempdir()
+            .expect("a scratch folder for the app");
+        let data_dir = scratch.path().join("data");
+        std::fs::create_dir_all(&data_dir).expect("the app's data folder");
+        let log = std::fs::File::create(scratch.path().join("app.log")).expect("the app's log");
+        let (display_group, display) = start_xvfb(&tools.xvfb);
+        let port = free_port();
+        let native_port = free_port();
+        let driver = ProcessGroup::spawn(
+            Command::new(&tools.tauri_driver)
+                .args(["--port", &port.to_string()])
+                .args(["--native-port", &native_port.to_string()])
+                .arg("--native-driver")
+                .arg(&tools.webkit_driver)
+                .env("DISPLAY", &display)
+                .env_remove("WAYLAND_DISPLAY")
+                .env("OPENDVC_PORTAL", portal_url)
+                .env("OPENDVC_DATA_DIR", &data_dir)
+                .env("OPENDVC_LANG", "vi")
+                // The app looks for the portal this often; the default minute would make the
+                // offline tests wait longer than they need to.
+                .env("OPENDVC_SYNC_SECONDS", "10")
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().expect("the log for stdout"))
+                .stderr(log),
+        )
+        .expect("tauri-driver starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::blocking::Client::builder()
+            .no_proxy()
+            .timeout(COMMAND_TIMEOUT)
+            .build()
+            .expect("an HTTP client");
+        let deadline = Instant::now() + WAIT;
+        let session = loop {
+            let answer = http
+                .post(format!("{base}/session"))
+                .json(&json!({"capabilities": {"alwaysMatch": {
+                    "tauri:options": {"application": app}
+                }}}))
+                .send();
+            if let Ok(response) = answer
+                && response.status().is_success()
+            {
+                let value: Value = response.json().expect("a session");
+                break value["value"]["sessionId"]
+                    .as_str()
+                    .expect("a session id")
+                    .to_owned();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver gave no session within {WAIT:?}; its log:\n{}",
+                std::fs::read_to_string(scratch.path().join("app.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        };
+        let app = App {
+            http,
+            base,
+            session,
+            _driver: driver,
+            _display: display_group,
+            scratch,
+            _turn: turn,
+        };
+        app.call(
+            reqwest::Method::POST,
+            "/timeouts",
+            Some(json!({"script": 120_000})),
+        );
+        app.wait_for(
+            "the app's first screen",
+            "return document.querySelector('main h1, #id-number') !== null;",
+        );
+        app
+    }
+
+    /// One WebDriver command on this session; returns its `value`.
+    ///
+    /// # Panics
+    /// When the driver answers with an error.
+    pub fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut request = self.http.request(method, &url);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .unwrap_or_else(|error| panic!("{url}: the WebDriver does not answer: {error}"));
+        let status = response.status();
+        let value: Value = response.json().expect("WebDriver JSON");
+        assert!(status.is_success(), "{url} answered {status}: {value}");
+        value["value"].clone()
+    }
+
+    /// Runs `script` (a function body; `arguments` are `args`) in the page and returns what it
+    /// returns.
+    pub fn script(&self, script: &str, args: Value) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Waits until `script` returns something truthy, and returns it.
+    ///
+    /// # Panics
+    /// When it stays falsy for [`WAIT`], with `what` and the main content's text.
+    pub fn wait_for(&self, what: &str, script: &str) -> Value {
+        self.wait_for_with(what, script, json!([]))
+    }
+
+    /// [`App::wait_for`] with arguments for the script.
+    pub fn wait_for_with(&self, what: &str, script: &str, args: Value) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let value = self.script(script, args.clone());
+            let falsy = value.is_null()
+                || value == json!(false)
+                || value == json!("")
+                || value == json!(0)
+                || value == json!([]);
+            if !falsy {
+                return value;
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "waited {WAIT:?} in vain for {what}; the screen ({}) says:\n{}",
+                    self.script("return location.hash;", json!([])),
+                    self.main_text()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// Waits until an element matching `selector` exists.
+    pub fn wait_for_element(&self, selector: &str) {
+        self.wait_for_with(
+            &format!("an element {selector}"),
+            "return document.querySelector(arguments[0]) !== null;",
+            json!([selector]),
+        );
+    }
+
+    /// Waits until the text of `main` contains `text`.
+    pub fn wait_for_text(&self, text: &str) {
+        self.wait_for_with(
+            &format!("the text {text:?}"),
+            "const main = document.querySelector('main');\
+             return main !== null && main.innerText.includes(arguments[0]);",
+            json!([text]),
+        );
+    }
+
+    /// The text of `main` as rendered (what a person reads).
+    pub fn main_text(&self) -> String {
+        self.script(
+            "const main = document.querySelector('main'); return main ? main.innerText : '';",
+            json!([]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+
+    /// Opens a screen by its route (`#/services`) and waits until the new screen has its
+    /// heading and nothing on it is loading.
+    pub fn open(&self, route: &str) {
+        // The heading of the screen being left is marked, so that the wait below cannot
+        // mistake it for the new screen's before the router has reacted to the new hash.
+        self.script(
+            "const heading = document.querySelector('main h1');\
+             if (location.hash !== arguments[0] && heading !== null) {\
+               heading.dataset.e2eLeaving = 'true';\
+             }\
+             location.hash = arguments[0];",
+            json!([route]),
+        );
+        self.wait_until_loaded(route);
+    }
+
+    /// Waits until the screen has a (new) heading in `main` and nothing on it is loading.
+    pub fn wait_until_loaded(&self, what: &str) {
+        self.wait_for(
+            &format!("the screen {what} to load"),
+            "return document.querySelector('main h1:not([data-e2e-leaving])') !== null \
+             && document.querySelector('[aria-busy=\"true\"]') === null \
+             && document.querySelector('main .loading') === null;",
+        );
+    }
+
+    /// Types `text` into the field `selector`, as a person would (an `input` event).
+    pub fn fill(&self, selector: &str, text: &str) {
+        self.wait_for_element(selector);
+        self.script(
+            "const field = document.querySelector(arguments[0]);\
+             field.focus(); field.value = arguments[1];\
+             field.dispatchEvent(new Event('input', {bubbles: true}));",
+            json!([selector, text]),
+        );
+    }
+
+    /// Chooses the option with `value` in the select `selector` (a `change` event).
+    pub fn choose(&self, selector: &str, value: &str) {
+        self.wait_for_element(selector);
+        self.script(
+            "const field = document.querySelector(arguments[0]);\
+             field.focus(); field.value = arguments[1];\
+             field.dispatchEvent(new Event('change', {bubbles: true}));",
+            json!([selector, value]),
+        );
+    }
+
+    /// Clicks the element `selector` once it exists and is enabled.
+    pub fn click(&self, selector: &str) {
+        self.wait_for_with(
+            &format!("{selector} to be clickable"),
+            "const element = document.querySelector(arguments[0]);\
+             return element !== null && !element.disabled;",
+            json!([selector]),
+        );
+        self.script(
+            "document.querySelector(arguments[0]).click();",
+            json!([selector]),
+        );
+    }
+
+    /// Clicks the first element matching `selector` whose text contains `text`, once there is
+    /// one.
+    pub fn click_text(&self, selector: &str, text: &str) {
+        self.wait_for_with(
+            &format!("{selector} with the text {text:?}"),
+            "const element = [...document.querySelectorAll(arguments[0])]\
+               .find((candidate) => candidate.innerText.includes(arguments[1]));\
+             if (element === undefined) return false;\
+             element.click(); return true;",
+            json!([selector, text]),
+        );
+    }
+
+    /// Submits the form the field `selector` belongs to, as pressing Enter would.
+    pub fn submit_form_of(&self, selector: &str) {
+        self.wait_for_element(selector);
+        self.script(
+            "document.querySelector(arguments[0]).form.requestSubmit();",
+            json!([selector]),
+        );
+    }
+
+    /// Signs `citizen` in through the sign-in screen: ID number, the code the portal texted,
+    /// the code; then waits for the home screen.
+    pub fn sign_in(&self, portal: &Portal, citizen: &DemoCitizen) {
+        self.wait_for_element("#id-number");
+        self.fill("#id-number", &citizen.id_number);
+        self.submit_form_of("#id-number");
+        self.wait_for_element("#otp");
+        let code = portal.latest_code_sent_to(&citizen.phone);
+        self.fill("#otp", &code);
+        self.submit_form_of("#otp");
+        self.wait_for(
+            "the home screen after signing in",
+            "return performance.getEntriesByName('opendvc:dashboard-rendered').length > 0;",
+        );
+        self.wait_until_loaded("home");
+    }
+
+    /// Resizes the window.
+    pub fn resize(&self, width: u32, height: u32) {
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+        self.wait_for_with(
+            &format!("the viewport to be {width} wide"),
+            // Window decorations, where drawn, take a little of the width.
+            "return Math.abs(window.innerWidth - arguments[0]) <= 40;",
+            json!([width]),
+        );
+    }
+
+    /// Saves a PNG of the window at `path`.
+    pub fn screenshot(&self, path: &Path) {
+        let data = self.call(reqwest::Method::GET, "/screenshot", None);
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().expect("base64 PNG"))
+            .expect("a PNG");
+        std::fs::write(path, bytes)
+            .unwrap_or_else(|error| panic!("cannot save {}: {error}", path.display()));
+    }
+
+    /// Saves the current screen at each of [`SCREEN_SIZES`] as
+    /// `target/e2e-screenshots/{name}-{width}x{height}.png`.
+    pub fn screenshots(&self, name: &str) {
+        let dir = screenshot_dir();
+        for (width, height) in SCREEN_SIZES {
+            self.resize(width, height);
+            // Layout settles on the next frames after a resize; two animation frames later
+            // the screenshot shows the new layout.
+            self.wait_for(
+                "the layout after the resize",
+                "if (window.__framesAfterResize === undefined) {\
+                   window.__framesAfterResize = 0;\
+                   requestAnimationFrame(() => requestAnimationFrame(() => {\
+                     window.__framesAfterResize = 2; }));\
+                 }\
+                 if (window.__framesAfterResize === 2) {\
+                   delete window.__framesAfterResize; return true; }\
+                 return false;",
+            );
+            self.screenshot(&dir.join(format!("{name}-{width}x{height}.png")));
+        }
+    }
+
+    /// Runs axe-core over the page and returns the violations whose impact is serious or
+    /// critical, each as a readable paragraph.
+    pub fn serious_accessibility_violations(&self) -> Vec<String> {
+        let injected = self.script("return typeof window.axe === 'object';", json!([]));
+        if injected != json!(true) {
+            let path = workspace_root().join("ui/node_modules/axe-core/axe.min.js");
+            let source = std::fs::read_to_string(&path).unwrap_or_else(|error| {
+                panic!(
+                    "cannot read {} ({error}): run `npm ci` in ui/ first",
+                    path.display()
+                )
+            });
+            self.script(&format!("{source}\nreturn true;"), json!([]));
+        }
+        // axe.run is asynchronous; the result is left on window and polled, which keeps each
+        // WebDriver command short however slow the machine is.
+        self.script(
+            "window.__axeResult = undefined;\
+             axe.run(document, {resultTypes: ['violations']})\
+               .then((result) => { window.__axeResult = {\
+                 violations: result.violations, passes: result.passes.length }; })\
+               .catch((error) => { window.__axeResult = {error: String(error)}; });",
+            json!([]),
+        );
+        let result = self.wait_for(
+            "axe-core to finish",
+            "return window.__axeResult === undefined ? null : window.__axeResult;",
+        );
+        let Some(violations) = result["violations"].as_array() else {
+            panic!("axe-core failed: {result}");
+        };
+        // A run that checked nothing would find nothing; make sure it looked at the page.
+        assert!(
+            result["passes"].as_u64().unwrap_or(0) > 0,
+            "axe-core checked no rule on this page: {result}"
+        );
+        violations
+            .iter()
+            .filter(|violation| {
+                matches!(
+                    violation["impact"].as_str(),
+                    Some("serious") | Some("critical")
+                )
+            })
+            .map(describe_violation)
+            .collect()
+    }
+}
+
+/// One axe violation as text: the rule, its impact, what it means, and each element with
+/// axe's summary of what to fix.
+fn describe_violation(violation: &Value) -> String {
+    let mut text = format!(
+        "{} ({}): {}\n  {}",
+        violation["id"].as_str().unwrap_or("?"),
+        violation["impact"].as_str().unwrap_or("?"),
+        violation["help"].as_str().unwrap_or(""),
+        violation["helpUrl"].as_str().unwrap_or(""),
+    );
+    for node in violation["nodes"].as_array().into_iter().flatten() {
+        text.push_str(&format!(
+            "\n  - {}\n    {}",
+            node["target"],
+            node["failureSummary"]
+                .as_str()
+                .unwrap_or("")
+                .replace('\n', "\n    ")
+        ));
+    }
+    text
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let log =
+                std::fs::read_to_string(self.scratch.path().join("app.log")).unwrap_or_default();
+            eprintln!("----- app and driver log -----\n{log}----- end of app log -----");
+        }
+        // Closing the session closes the app's window; the process groups end the rest. A
+        // failure here has nothing to add to the test's own result.
+        let _ = self
+            .http
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .timeout(Duration::from_secs(30))
+            .send();
+    }
+}
