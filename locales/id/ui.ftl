@@ -33,7 +33,7 @@ ui-nav-applications = Permohonan
 ui-nav-services = Layanan
 ui-nav-documents = Dokumen
 ui-nav-inbox = Kotak masuk
-ui-nav-queue = Pengiriman
+ui-nav-queue = Antrean
 ui-nav-settings = Pengaturan
 
 ## Kesalahan
