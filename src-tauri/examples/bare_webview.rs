@@ -14,13 +14,23 @@ use tauri::{Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
 static REPORTED: AtomicBool = AtomicBool::new(false);
 
+const EMPTY_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>bare</title></head><body></body></html>";
+
 fn main() {
     let started = Instant::now();
     let exit_after_load = std::env::var("OPENDVC_EXIT_AFTER_DASHBOARD").is_ok_and(|v| v == "1");
     let result = tauri::Builder::default()
+        // The page comes from a protocol of the app's own, as the app's UI does (the app
+        // serves its files through Tauri's asset protocol); it is an empty document.
+        .register_uri_scheme_protocol("bare", |_context, _request| {
+            tauri::http::Response::builder()
+                .header("Content-Type", "text/html; charset=utf-8")
+                .body(EMPTY_PAGE.as_bytes().to_vec())
+                .unwrap_or_default()
+        })
         .setup(move |app| {
-            let blank = Url::parse("about:blank")?;
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::External(blank))
+            let page = Url::parse("bare://localhost/")?;
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::CustomProtocol(page))
                 .title("bare webview")
                 .inner_size(1024.0, 768.0)
                 .on_page_load(move |window, payload| {
