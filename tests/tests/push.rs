@@ -202,14 +202,13 @@ fn a_status_change_reaches_cache_inbox_and_notifier_once_even_across_a_cut_strea
         inbox_before + 1,
         "one new inbox item"
     );
-    assert!(
-        watcher.seen.iter().any(|event| matches!(
+    // The watch reports the push event after the pull it caused, so after the inbox item.
+    watcher.wait_until("the change as a push event", |seen| {
+        seen.iter().any(|event| matches!(
             event,
             WatchEvent::Event { event, .. } if event.kind == opendvc_api::PushEventKind::Application
-        )),
-        "the change came as a push event: {:#?}",
-        watcher.seen
-    );
+        ))
+    });
     let shown = watcher.notifier.shown();
     assert_eq!(shown.len(), 1, "exactly one notification: {shown:#?}");
     let lang = Lang::parse(&profile.language).expect("a language of the app");
