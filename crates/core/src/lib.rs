@@ -19,6 +19,7 @@ pub mod push;
 pub mod queue;
 pub mod reminders;
 pub mod renewal;
+pub mod sealing;
 pub mod search;
 pub mod session;
 pub mod store;
