@@ -10,6 +10,7 @@
 //! - The outbox is a separate database file from the cache (see [`store`] for why).
 
 pub mod app;
+pub mod assist;
 pub mod client;
 pub mod clock;
 pub mod events;
