@@ -69,6 +69,10 @@ pub enum CoreError {
         "the assisted session has expired; end it and open a new one with the citizen's consent"
     )]
     AssistedSessionExpired,
+    #[error("the application {0} is not sent yet; its receipt comes with its code")]
+    ReceiptNotReady(String),
+    #[error("the receipt could not be made: {0}")]
+    Receipt(String),
 }
 
 impl CoreError {
@@ -99,6 +103,8 @@ impl CoreError {
             CoreError::Search(_) => "search_failed",
             CoreError::Staff(error) => error.code(),
             CoreError::AssistedSessionExpired => "assisted_session_expired",
+            CoreError::ReceiptNotReady(_) => "receipt_not_ready",
+            CoreError::Receipt(_) => "receipt_failed",
         }
     }
 }

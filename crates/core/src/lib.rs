@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod notify;
 pub mod push;
 pub mod queue;
+pub mod receipt;
 pub mod reminders;
 pub mod renewal;
 pub mod sealing;
