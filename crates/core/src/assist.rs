@@ -51,6 +51,25 @@ use crate::queue::{ItemKind, ItemState, PassEnd, QueueSummary, SubmissionQueue};
 use crate::sealing::{QueueKey, SealError, WrappedKey};
 use crate::session::{Session, write_private};
 
+/// Staff mode's messages: its error messages and the CLI's staff texts.
+pub const ASSIST_SOURCES: [crate::i18n::LocaleSource; 3] = [
+    crate::i18n::LocaleSource {
+        lang: crate::i18n::Lang::Vi,
+        name: "vi/assist.ftl",
+        text: include_str!("../../../locales/vi/assist.ftl"),
+    },
+    crate::i18n::LocaleSource {
+        lang: crate::i18n::Lang::En,
+        name: "en/assist.ftl",
+        text: include_str!("../../../locales/en/assist.ftl"),
+    },
+    crate::i18n::LocaleSource {
+        lang: crate::i18n::Lang::Id,
+        name: "id/assist.ftl",
+        text: include_str!("../../../locales/id/assist.ftl"),
+    },
+];
+
 /// Vietnam's offset, for "today" at the counter.
 fn vietnam() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).unwrap_or(Utc.fix())
