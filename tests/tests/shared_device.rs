@@ -1,0 +1,331 @@
+//! DVC agents and outreach volunteers on a shared device, through the `opendvc` CLI against a
+//! real demo portal: citizens served one after another leave nothing of themselves on the
+//! device, and work queued offline arrives once, after the sessions ended.
+
+use std::path::Path;
+
+use opendvc_api::{Application, Channel, DemoCitizen, StaffKind};
+use opendvc_tests::cli::Cli;
+use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy};
+use opendvc_tests::fixtures::{Citizen, deliverable_procedure, valid_form};
+use opendvc_tests::{Portal, PortalOptions};
+
+/// Every way a citizen's identifiers could be written: the ID number, the name, the phone as
+/// registered (`+84…`) and as dialled at home (`0…`).
+fn identifiers(citizen: &DemoCitizen) -> Vec<String> {
+    let mut all = vec![
+        citizen.id_number.clone(),
+        citizen.name.clone(),
+        citizen.phone.clone(),
+    ];
+    if let Some(national) = citizen.phone.strip_prefix("+84") {
+        all.push(format!("0{national}"));
+    }
+    all
+}
+
+/// Every file under `dir` that contains one of `needles`, with the needle found.
+fn files_containing(dir: &Path, needles: &[String]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            for needle in needles {
+                if bytes
+                    .windows(needle.len())
+                    .any(|window| window == needle.as_bytes())
+                {
+                    found.push((path.display().to_string(), needle.clone()));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// A valid form for `citizen` on the first deliverable procedure, written to `dir`; returns
+/// the procedure id and the form file.
+fn form_for(portal: &mut Portal, index: usize, dir: &Path) -> (String, std::path::PathBuf) {
+    let citizen = Citizen::demo(portal, index);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let form = valid_form(&procedure, &citizen.profile(), &citizen.documents());
+    let path = dir.join(format!("form-{index}.json"));
+    std::fs::write(&path, serde_json::to_vec(&form).expect("serialises")).expect("writes");
+    (procedure.id, path)
+}
+
+fn staff_of(portal: &mut Portal, kind: StaffKind) -> (String, String) {
+    let staff = portal
+        .demo_accounts()
+        .staff
+        .into_iter()
+        .find(|staff| staff.kind == kind)
+        .expect("the demo has this kind of staff");
+    (staff.code, staff.password)
+}
+
+#[test]
+fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let cli = Cli::new(&data, &portal.url());
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let (procedure, form) = form_for(&mut portal, 0, scratch.path());
+
+    let status = cli.json(
+        ["staff", "login", "--code", &code, "--password", &password],
+        "the agent signs in",
+    );
+    assert_eq!(status["signedIn"], true);
+    assert_eq!(
+        status["venue"]["kind"], "post_office",
+        "an agent serves at a post office"
+    );
+
+    let opened = cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[0].id_number,
+            "--paper",
+            "GIAYUQ-2026-000001",
+        ],
+        "the agent opens a session with a paper consent",
+    );
+    assert!(
+        !opened["citizenInitials"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty(),
+        "the staff screen shows the citizen's initials"
+    );
+    let submitted = cli.json(
+        [
+            "submit",
+            "--procedure",
+            &procedure,
+            "--form",
+            &form.display().to_string(),
+        ],
+        "the agent submits for the first citizen",
+    );
+    assert_eq!(
+        submitted["sent"], true,
+        "online, the submission goes at once"
+    );
+    let application_code = submitted["applicationCode"]
+        .as_str()
+        .expect("a sent submission has a code")
+        .to_owned();
+
+    let receipt = cli.json(["receipt", &application_code], "the receipt is made");
+    assert_eq!(receipt["applicationCode"], application_code.as_str());
+    assert!(
+        receipt["lookupLink"]
+            .as_str()
+            .is_some_and(|link| link.contains(&application_code)),
+        "the QR code's link carries the application code: {receipt}"
+    );
+    assert!(
+        receipt["qrSvg"]
+            .as_str()
+            .is_some_and(|svg| svg.contains("<svg")),
+        "the receipt has its QR code as SVG"
+    );
+    assert_eq!(
+        receipt["lang"], "vi",
+        "the receipt is in the citizen's language"
+    );
+
+    assert!(
+        !files_containing(&data, &identifiers(&citizens[0])).is_empty(),
+        "while the session is open the citizen's data is on the device (the scan finds it)"
+    );
+    let ended = cli.json(["assist", "end"], "the agent ends the first session");
+    assert_eq!(ended["endedAtPortal"], true);
+    let leftovers = files_containing(&data, &identifiers(&citizens[0]));
+    assert!(
+        leftovers.is_empty(),
+        "after the session ends, no file holds the first citizen's identifiers: {leftovers:?}"
+    );
+
+    cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[1].id_number,
+            "--paper",
+            "GIAYUQ-2026-000002",
+        ],
+        "the agent serves the second citizen",
+    );
+    let applications = cli.json(["applications"], "the second citizen's applications");
+    assert!(
+        !applications.to_string().contains(&application_code),
+        "the second citizen's screens never show the first's application"
+    );
+    let dashboard = cli.json(["status"], "the second citizen's dashboard");
+    assert_eq!(dashboard["fullName"], citizens[1].name.as_str());
+    cli.json(["assist", "end"], "the agent ends the second session");
+
+    let first = Citizen::demo(&mut portal, 0);
+    let recorded: Vec<Application> = first
+        .applications()
+        .into_iter()
+        .filter(|application| application.code == application_code)
+        .collect();
+    assert_eq!(recorded.len(), 1, "the portal has the application once");
+    let full = first.application(recorded[0].id);
+    assert_eq!(full.channel, Channel::Assisted);
+    let by = full
+        .submitted_by
+        .expect("an assisted submission names its agent");
+    assert_eq!(by.staff_code, code, "the portal records the agent");
+    assert_eq!(
+        by.venue,
+        status["venue"]["name"].as_str().unwrap_or_default()
+    );
+}
+
+#[test]
+fn thirty_citizens_queued_offline_at_an_event_arrive_once_each_and_leave_no_personal_data() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (code, password) = staff_of(&mut portal, StaffKind::Volunteer);
+    let forms: Vec<(String, std::path::PathBuf)> = (0..citizens.len())
+        .map(|index| form_for(&mut portal, index, scratch.path()))
+        .collect();
+    let before: Vec<usize> = (0..citizens.len())
+        .map(|index| Citizen::demo(&mut portal, index).applications().len())
+        .collect();
+
+    let status = cli.json(
+        [
+            "staff",
+            "login",
+            "--code",
+            &code,
+            "--password",
+            &password,
+            "--event",
+            "Ngày hội chuyển đổi số",
+            "--place",
+            "20242",
+            "--date",
+            "2026-11-29",
+        ],
+        "the volunteer signs in for the event",
+    );
+    assert_eq!(status["venue"]["kind"], "event");
+
+    for person in 0..30 {
+        let index = person % citizens.len();
+        // The session needs the portal for the consent; the submission does not.
+        proxy.set_unreachable(false);
+        cli.json(
+            [
+                "assist",
+                "open",
+                "--id",
+                &citizens[index].id_number,
+                "--paper",
+                &format!("GIAYUQ-2026-{person:06}"),
+            ],
+            "the volunteer opens a session",
+        );
+        proxy.set_unreachable(true);
+        let (procedure, form) = &forms[index];
+        let outcome = cli.json(
+            [
+                "submit",
+                "--procedure",
+                procedure,
+                "--form",
+                &form.display().to_string(),
+            ],
+            "offline, the submission is saved on the device",
+        );
+        assert_eq!(outcome["sent"], false, "nothing goes out while unreachable");
+        cli.json(["assist", "end"], "the session ends while offline");
+    }
+    let all_identifiers: Vec<String> = citizens.iter().flat_map(identifiers).collect();
+    let queued_leftovers = files_containing(&data, &all_identifiers);
+    assert!(
+        queued_leftovers.is_empty(),
+        "queued personal data is encrypted at rest: {queued_leftovers:?}"
+    );
+    let waiting = cli.json(["tally", "--day", "2026-11-29"], "the tally while offline");
+    assert_eq!(waiting["peopleHelped"], 30);
+    assert_eq!(waiting["waiting"], 30);
+    assert_eq!(waiting["sent"], 0);
+
+    proxy.set_unreachable(false);
+    let drained = cli.json(
+        ["drain", "--max-wait", "120"],
+        "the queue sends when the portal is back",
+    );
+    assert_eq!(
+        drained["end"], "empty",
+        "everything was delivered: {drained}"
+    );
+    assert_eq!(drained["sent"], 30);
+
+    for (index, count) in before.iter().enumerate() {
+        let now = Citizen::demo(&mut portal, index).applications().len();
+        assert_eq!(
+            now - count,
+            10,
+            "citizen {index} was served ten times and has ten new applications, no doubles"
+        );
+    }
+    let csv_path = scratch.path().join("tally.csv");
+    let tally = cli.json(
+        [
+            "tally",
+            "--day",
+            "2026-11-29",
+            "--csv",
+            &csv_path.display().to_string(),
+        ],
+        "the event's tally",
+    );
+    assert_eq!(tally["peopleHelped"], 30, "{tally}");
+    assert_eq!(tally["submissions"], 30);
+    assert_eq!(tally["sent"], 30);
+    assert_eq!(tally["waiting"], 0);
+    let csv = std::fs::read_to_string(&csv_path).expect("the CSV is written");
+    for needle in &all_identifiers {
+        assert!(
+            !csv.contains(needle.as_str()),
+            "the CSV holds no personal data: {needle}"
+        );
+    }
+    assert!(csv.contains(",30,0,0"), "the CSV totals 30 sent: {csv}");
+    let leftovers = files_containing(&data, &all_identifiers);
+    assert!(
+        leftovers.is_empty(),
+        "after acknowledgement no personal data remains on the device: {leftovers:?}"
+    );
+}
