@@ -329,3 +329,94 @@ fn thirty_citizens_queued_offline_at_an_event_arrive_once_each_and_leave_no_pers
         "after acknowledgement no personal data remains on the device: {leftovers:?}"
     );
 }
+
+#[test]
+fn notifications_in_an_assisted_session_carry_no_personal_data() {
+    use std::sync::{Arc, mpsc};
+    use std::time::{Duration, Instant};
+
+    use opendvc_api::{ApplicationStatus, Consent};
+    use opendvc_core::assist::VenueChoice;
+    use opendvc_core::notify::RecordingNotifier;
+    use opendvc_core::session::DataDir;
+    use opendvc_core::{OpenDvc, OpenDvcOptions};
+    use opendvc_tests::fixtures::{Officer, counter_delivery};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let application = citizen.submit(&citizen.valid_application(&procedure, counter_delivery()));
+    let officer = Officer::sign_in(&mut portal);
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let data = tempfile::tempdir().expect("a data folder");
+    let mut options = OpenDvcOptions::new(DataDir::new(data.path()));
+    options.portal_override = Some(portal.url());
+    let mut core = OpenDvc::open(options).expect("the core opens");
+    runtime
+        .block_on(core.staff_sign_in(&code, &password, VenueChoice::default()))
+        .expect("the agent signs in");
+    runtime
+        .block_on(core.open_assisted_session(
+            &person.id_number,
+            Consent::Paper {
+                reference: "GIAYUQ-2026-000900".into(),
+            },
+        ))
+        .expect("the session opens");
+    let core = Arc::new(core);
+    let notifier = Arc::new(RecordingNotifier::default());
+    let (connected, connections) = mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let watching = core.clone();
+    let shown = notifier.clone();
+    runtime.spawn(async move {
+        let stop = async move {
+            let _ = stopped.await;
+        };
+        watching
+            .watch(
+                shown,
+                move |event| {
+                    if matches!(event, opendvc_core::push::WatchEvent::Connected { .. }) {
+                        let _ = connected.send(());
+                    }
+                },
+                stop,
+            )
+            .await
+    });
+    connections
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the event stream opens in the assisted session");
+
+    officer.transition(application.id, ApplicationStatus::Processing);
+    let start = Instant::now();
+    while notifier.shown().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "gave up waiting for the notification"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = stop.send(());
+    for notification in notifier.shown() {
+        let text = format!("{} {}", notification.title, notification.body);
+        for secret in identifiers(&person)
+            .into_iter()
+            .chain([application.code.clone()])
+            .chain([procedure.name.vi.clone(), procedure.name.en.clone()])
+        {
+            assert!(
+                !text.contains(&secret),
+                "a notification on a shared device names nothing of the citizen: {text} has {secret}"
+            );
+        }
+    }
+}
