@@ -420,3 +420,69 @@ fn notifications_in_an_assisted_session_carry_no_personal_data() {
         }
     }
 }
+
+#[test]
+fn an_expired_assisted_session_shows_nothing_and_is_deleted_at_the_next_start() {
+    use std::sync::Arc;
+
+    use opendvc_api::Consent;
+    use opendvc_core::assist::VenueChoice;
+    use opendvc_core::clock::ManualClock;
+    use opendvc_core::session::DataDir;
+    use opendvc_core::{CoreError, OpenDvc, OpenDvcOptions};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[1].clone();
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let data = tempfile::tempdir().expect("a data folder");
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let options = || {
+        let mut options = OpenDvcOptions::new(DataDir::new(data.path()));
+        options.portal_override = Some(portal.url());
+        options.clock = clock.clone();
+        options
+    };
+    let mut core = OpenDvc::open(options()).expect("the core opens");
+    runtime
+        .block_on(core.staff_sign_in(&code, &password, VenueChoice::default()))
+        .expect("the agent signs in");
+    let session = runtime
+        .block_on(core.open_assisted_session(
+            &person.id_number,
+            Consent::Paper {
+                reference: "GIAYUQ-2026-000901".into(),
+            },
+        ))
+        .expect("the session opens");
+    assert_eq!(
+        core.dashboard()
+            .expect("the dashboard")
+            .full_name
+            .as_deref(),
+        Some(person.name.as_str())
+    );
+
+    clock.set(session.expires_at + chrono::TimeDelta::seconds(1));
+    assert!(
+        matches!(core.applications(), Err(CoreError::AssistedSessionExpired)),
+        "past its expiry the session shows nothing more"
+    );
+    let dashboard = core.dashboard().expect("the dashboard");
+    assert_eq!(dashboard.full_name, None, "nor does the dashboard");
+    assert!(!dashboard.signed_in);
+    drop(core);
+    let core = OpenDvc::open(options()).expect("the core opens again");
+    assert!(
+        core.staff_status().expect("status").session.is_none(),
+        "the expired session is closed at start"
+    );
+    let leftovers = files_containing(data.path(), &identifiers(&person));
+    assert!(
+        leftovers.is_empty(),
+        "the expired session's files are deleted at start: {leftovers:?}"
+    );
+}

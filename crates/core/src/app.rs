@@ -473,9 +473,8 @@ impl OpenDvc {
 
     /// Whether a profile is signed in (has tokens).
     pub fn is_signed_in(&self) -> bool {
-        self.profile
-            .as_ref()
-            .is_some_and(|profile| profile.session.is_signed_in())
+        self.active()
+            .is_ok_and(|profile| profile.session.is_signed_in())
     }
 
     /// Asks the portal to send a one-time code to the citizen's phone.
@@ -611,7 +610,7 @@ impl OpenDvc {
             .online
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let Some(profile) = &self.profile else {
+        let Some(profile) = self.active().ok() else {
             return Ok(Dashboard {
                 signed_in: false,
                 portal_url: self.options.portal_override.clone(),

@@ -707,6 +707,23 @@ impl OpenDvc {
         })
     }
 
+    /// Ends the open session if it has expired; the app calls it on a timer so that an
+    /// expired session's files do not wait for the next start. `None` when nothing expired.
+    pub async fn end_expired_assisted_session(
+        &mut self,
+    ) -> Result<Option<SessionEnded>, CoreError> {
+        let expired = self
+            .profile
+            .as_ref()
+            .and_then(|profile| profile.assisted)
+            .is_some_and(|(_, expires_at)| self.options.clock.now() >= expires_at);
+        if expired {
+            Ok(Some(self.end_assisted_session().await?))
+        } else {
+            Ok(None)
+        }
+    }
+
     /// Deletes a session's citizen folder and marks its record ended.
     fn forget_session(&self, dirs: &StaffDirs, id: Uuid) -> Result<(), CoreError> {
         remove_dir(&dirs.session(id)).map_err(StaffError::from)?;
@@ -954,5 +971,80 @@ impl OpenDvc {
             }
         }
         Ok(tally)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::message_ids;
+
+    #[test]
+    fn staff_messages_exist_in_every_language_and_cover_every_error_code() {
+        let vietnamese = message_ids(ASSIST_SOURCES[0].text);
+        for source in &ASSIST_SOURCES[1..] {
+            assert_eq!(
+                message_ids(source.text),
+                vietnamese,
+                "{} has the same messages as the Vietnamese file",
+                source.name
+            );
+        }
+        let codes = [
+            StaffError::NotSignedIn.code(),
+            StaffError::OfficerOnDevice.code(),
+            StaffError::EventRequired.code(),
+            StaffError::SessionOpen.code(),
+            StaffError::NoSession.code(),
+            StaffError::Key(SealError::Damaged).code(),
+            StaffError::Io(std::io::Error::other("x")).code(),
+            CoreError::AssistedSessionExpired.code(),
+            CoreError::ReceiptNotReady(String::new()).code(),
+            CoreError::Receipt(String::new()).code(),
+        ];
+        for code in codes {
+            let id = format!("error-{}", code.replace('_', "-"));
+            assert!(vietnamese.contains(&id), "{id} has a message");
+        }
+    }
+
+    #[test]
+    fn the_tally_csv_holds_counts_and_defuses_formulas() {
+        let mut per_service = BTreeMap::new();
+        per_service.insert(
+            "id-card-renewal".to_owned(),
+            ServiceCount {
+                sent: 2,
+                waiting: 1,
+                needs_attention: 0,
+            },
+        );
+        let tally = Tally {
+            day: NaiveDate::from_ymd_opt(2026, 11, 29).expect("a date"),
+            venue: Some("=HYPERLINK(\"x\")".to_owned()),
+            people_helped: 3,
+            submissions: 3,
+            sent: 2,
+            waiting: 1,
+            needs_attention: 0,
+            per_service,
+            entries: vec![TallyEntry {
+                session_id: Uuid::nil(),
+                citizen_initials: "NTL".to_owned(),
+                procedure_id: "id-card-renewal".to_owned(),
+                state: "sent".to_owned(),
+                application_code: Some("000.00.48.H17-261129-0001".to_owned()),
+            }],
+        };
+        let csv = tally.to_csv();
+        assert!(
+            csv.contains("2026-11-29,\"'=HYPERLINK(\"\"x\"\")\",id-card-renewal,2,1,0"),
+            "{csv}"
+        );
+        assert!(!csv.contains("NTL"), "no initials in the CSV");
+        assert!(
+            !csv.contains("H17-261129"),
+            "no application codes in the CSV"
+        );
     }
 }

@@ -178,6 +178,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn receipt_messages_exist_in_every_language() {
+        let vietnamese = crate::i18n::message_ids(RECEIPT_SOURCES[0].text);
+        assert!(vietnamese.contains(&"receipt-code".to_owned()));
+        for source in &RECEIPT_SOURCES[1..] {
+            assert_eq!(
+                crate::i18n::message_ids(source.text),
+                vietnamese,
+                "{} has the same messages as the Vietnamese file",
+                source.name
+            );
+        }
+    }
+
+    #[test]
     fn amounts_are_grouped_the_vietnamese_way() {
         assert_eq!(vnd(0), "0 ₫");
         assert_eq!(vnd(50_000), "50.000 ₫");
