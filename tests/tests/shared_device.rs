@@ -486,3 +486,94 @@ fn an_expired_assisted_session_shows_nothing_and_is_deleted_at_the_next_start() 
         "the expired session's files are deleted at start: {leftovers:?}"
     );
 }
+
+#[test]
+fn a_scan_queued_offline_is_sealed_on_disk_and_arrives_intact() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let (procedure, form) = form_for(&mut portal, 2, scratch.path());
+    // A "scan" whose bytes carry the citizen's identifiers, as a photographed ID card does.
+    let scan = scratch.path().join("scan.txt");
+    std::fs::write(
+        &scan,
+        format!(
+            "{} {} {}",
+            citizens[2].name, citizens[2].id_number, citizens[2].phone
+        ),
+    )
+    .expect("writes");
+    cli.json(
+        ["staff", "login", "--code", &code, "--password", &password],
+        "the agent signs in",
+    );
+    cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[2].id_number,
+            "--paper",
+            "GIAYUQ-2026-000555",
+        ],
+        "the session opens",
+    );
+    proxy.set_unreachable(true);
+    let outcome = cli.json(
+        [
+            "submit",
+            "--procedure",
+            &procedure,
+            "--form",
+            &form.display().to_string(),
+            "--attach",
+            &scan.display().to_string(),
+        ],
+        "offline, the submission and its scan are saved",
+    );
+    assert_eq!(outcome["sent"], false);
+    cli.json(["assist", "end"], "the session ends");
+    let sealed = files_containing(&data, &identifiers(&citizens[2]));
+    assert!(
+        sealed.is_empty(),
+        "the queued scan is sealed on disk: {sealed:?}"
+    );
+
+    proxy.set_unreachable(false);
+    let drained = cli.json(["drain", "--max-wait", "120"], "the queue sends");
+    assert_eq!(
+        drained["end"], "empty",
+        "the upload and the application arrive: {drained}"
+    );
+    assert_eq!(drained["sent"], 2, "one upload, one application");
+    let citizen = Citizen::demo(&mut portal, 2);
+    let received = citizen
+        .applications()
+        .into_iter()
+        .filter(|application| application.channel == Channel::Assisted)
+        .map(|application| citizen.application(application.id))
+        .find(|application| !application.attachments.is_empty())
+        .expect("the application arrived with its attachment");
+    // The portal names an upload by the hash of the bytes it received; the application's
+    // reference to the hash of the original file resolved, so the bytes arrived unsealed.
+    assert!(
+        received
+            .attachments
+            .iter()
+            .any(|attachment| matches!(attachment, opendvc_api::AttachmentRef::Upload { .. })),
+        "the uploaded scan is attached: {:?}",
+        received.attachments
+    );
+    let leftovers = files_containing(&data, &identifiers(&citizens[2]));
+    assert!(
+        leftovers.is_empty(),
+        "nothing of the citizen remains: {leftovers:?}"
+    );
+}
