@@ -165,3 +165,38 @@ fn a_late_delivery_cannot_read_or_create_new_work_or_use_anothers_session() {
             "another staff member cannot use the session",
         );
 }
+
+#[test]
+fn an_expired_assisted_session_token_is_refused() {
+    let mut portal = Portal::start(PortalOptions {
+        extra_args: vec!["--assist-ttl".into(), "1".into()],
+        ..PortalOptions::default()
+    });
+    let (_, session) = paper_session(&mut portal, StaffKind::Agent);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let reply = portal
+            .api()
+            .get("/v1/me")
+            .bearer(&session.access_token)
+            .send();
+        if reply.status == 401 {
+            break;
+        }
+        assert_eq!(reply.status, 200, "until it expires the token works");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gave up waiting for the session to expire"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let reply = portal
+        .api()
+        .get("/v1/me")
+        .bearer(&session.access_token)
+        .send();
+    assert_eq!(
+        reply.status, 401,
+        "an expired session's token stays refused"
+    );
+}

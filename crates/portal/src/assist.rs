@@ -20,7 +20,7 @@ use crate::state::AppState;
 use crate::store::{AccessTokenRecord, AssistSessionRecord, OtpPurpose, TokenSubject};
 use crate::working_days::VIETNAM;
 
-/// How long an assisted session lasts, seconds.
+/// How long an assisted session lasts by default, seconds (`serve --assist-ttl`).
 pub const SESSION_TTL_SECONDS: i64 = 30 * 60;
 
 /// Prefix of the reference printed on the paper consent form (giấy ủy quyền).
@@ -131,7 +131,7 @@ pub async fn open_session(
         }
     };
     let now = state.clock.now();
-    let expires_at = now.timestamp() + SESSION_TTL_SECONDS;
+    let expires_at = now.timestamp() + i64::from(state.config.assist_ttl);
     let session = AssistSessionRecord {
         id: Uuid::now_v7(),
         staff_code: staff.code.clone(),
