@@ -315,6 +315,12 @@ fn thirty_citizens_queued_offline_at_an_event_arrive_once_each_and_leave_no_pers
     assert_eq!(tally["submissions"], 30);
     assert_eq!(tally["sent"], 30);
     assert_eq!(tally["waiting"], 0);
+    assert!(
+        tally["serviceNames"]
+            .as_object()
+            .is_some_and(|names| !names.is_empty()),
+        "the tally names the services after the sessions ended: {tally}"
+    );
     let csv = std::fs::read_to_string(&csv_path).expect("the CSV is written");
     for needle in &all_identifiers {
         assert!(
@@ -322,7 +328,11 @@ fn thirty_citizens_queued_offline_at_an_event_arrive_once_each_and_leave_no_pers
             "the CSV holds no personal data: {needle}"
         );
     }
-    assert!(csv.contains(",30,0,0"), "the CSV totals 30 sent: {csv}");
+    assert!(csv.contains(",*,,30,0,0"), "the CSV totals 30 sent: {csv}");
+    assert!(
+        csv.lines().count() >= 3,
+        "a line per service, the totals and the people helped: {csv}"
+    );
     let leftovers = files_containing(&data, &all_identifiers);
     assert!(
         leftovers.is_empty(),

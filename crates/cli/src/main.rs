@@ -68,7 +68,8 @@ JSON output (--json): every command prints exactly one JSON object on standard o
   assist open   {id, citizenInitials, venue, expiresAt, secondsLeft}
   assist end    {id, endedAtPortal, unsentKept}
   tally         {day, venue, peopleHelped, submissions, sent, waiting, needsAttention,
-                perService: {ID: {sent, waiting, needsAttention}}, entries: [{sessionId,
+                perService: {ID: {sent, waiting, needsAttention}}, serviceNames: {ID: {vi, en, id}},
+                entries: [{sessionId,
                 citizenInitials, procedureId, state, applicationCode}]}
   receipt       {lang, title, applicationCode, lines: [{label, value}], followUp, servedBy,
                 lookupLink, qrCaption, qrSvg}

@@ -39,7 +39,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use opendvc_api::{
-    AssistSessionRequest, AssistVenue, Consent, OtpAccepted, StaffKind, StaffProfile,
+    AssistSessionRequest, AssistVenue, Consent, LocalizedText, OtpAccepted, StaffKind, StaffProfile,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -186,6 +186,10 @@ pub struct SessionRecord {
     pub expires_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<DateTime<Utc>>,
+    /// Names of the procedures submitted in the session, kept from the session's catalog when
+    /// it ends, so the tally can name services after the citizen's folder is gone.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_names: BTreeMap<String, LocalizedText>,
 }
 
 /// What the staff screen shows about the open session.
@@ -356,6 +360,8 @@ pub struct Tally {
     pub waiting: u64,
     pub needs_attention: u64,
     pub per_service: BTreeMap<String, ServiceCount>,
+    /// Names of the services in `per_service`, where known.
+    pub service_names: BTreeMap<String, LocalizedText>,
     pub entries: Vec<TallyEntry>,
 }
 
@@ -363,25 +369,31 @@ impl Tally {
     /// The tally as CSV: one line per service, then the totals. Only procedure ids and
     /// counts: no codes, no initials, nothing about a person.
     pub fn to_csv(&self) -> String {
-        let mut csv = String::from("day,venue,service,sent,waiting,needs_attention\n");
+        let mut csv = String::from("day,venue,service,service_name,sent,waiting,needs_attention\n");
         let venue = csv_field(self.venue.as_deref().unwrap_or(""));
         for (service, count) in &self.per_service {
+            let name = self
+                .service_names
+                .get(service)
+                .map(|name| name.vi.as_str())
+                .unwrap_or_default();
             csv.push_str(&format!(
-                "{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{}\n",
                 self.day,
                 venue,
                 csv_field(service),
+                csv_field(name),
                 count.sent,
                 count.waiting,
                 count.needs_attention
             ));
         }
         csv.push_str(&format!(
-            "{},{},*,{},{},{}\n",
+            "{},{},*,,{},{},{}\n",
             self.day, venue, self.sent, self.waiting, self.needs_attention
         ));
         csv.push_str(&format!(
-            "{},{},people_helped,{},,\n",
+            "{},{},people_helped,,{},,\n",
             self.day, venue, self.people_helped
         ));
         csv
@@ -602,6 +614,7 @@ impl OpenDvc {
             opened_at: now,
             expires_at: session.expires_at.with_timezone(&Utc),
             ended_at: None,
+            service_names: BTreeMap::new(),
         };
         std::fs::create_dir_all(dirs.outbox(session.id)).map_err(StaffError::from)?;
         write_json(&dirs.record(session.id), &record).map_err(StaffError::from)?;
@@ -693,6 +706,7 @@ impl OpenDvc {
             }
             Err(_) => false,
         };
+        self.keep_service_names(&dirs, id)?;
         // Close the cache before deleting its files.
         self.profile = None;
         self.forget_session(&dirs, id)?;
@@ -722,6 +736,34 @@ impl OpenDvc {
         } else {
             Ok(None)
         }
+    }
+
+    /// Copies the names of the procedures submitted in the open session from its catalog
+    /// into the session's record.
+    fn keep_service_names(&self, dirs: &StaffDirs, id: Uuid) -> Result<(), CoreError> {
+        let Some(profile) = &self.profile else {
+            return Ok(());
+        };
+        let Some(mut record) =
+            read_json::<SessionRecord>(&dirs.record(id)).map_err(StaffError::from)?
+        else {
+            return Ok(());
+        };
+        for item in profile.queue.items(false)? {
+            let Some(procedure_id) = item.payload.procedure_id() else {
+                continue;
+            };
+            if let Some(procedure) = profile
+                .cache
+                .read(|conn| crate::store::catalog::procedure(conn, procedure_id))?
+            {
+                record
+                    .service_names
+                    .insert(procedure.id.clone(), procedure.name);
+            }
+        }
+        write_json(&dirs.record(id), &record).map_err(StaffError::from)?;
+        Ok(())
     }
 
     /// Deletes a session's citizen folder and marks its record ended.
@@ -926,6 +968,7 @@ impl OpenDvc {
             waiting: 0,
             needs_attention: 0,
             per_service: BTreeMap::new(),
+            service_names: BTreeMap::new(),
             entries: Vec::new(),
         };
         for (record, queue) in self.staff_queues(&file)? {
@@ -937,6 +980,7 @@ impl OpenDvc {
                 continue;
             }
             tally.people_helped += 1;
+            tally.service_names.extend(record.service_names.clone());
             for item in queue.items(false)? {
                 if item.kind() != ItemKind::CreateApplication {
                     continue;
@@ -1028,6 +1072,14 @@ mod tests {
             waiting: 1,
             needs_attention: 0,
             per_service,
+            service_names: BTreeMap::from([(
+                "id-card-renewal".to_owned(),
+                LocalizedText {
+                    vi: "Cấp đổi thẻ căn cước".to_owned(),
+                    en: "ID card renewal".to_owned(),
+                    id: None,
+                },
+            )]),
             entries: vec![TallyEntry {
                 session_id: Uuid::nil(),
                 citizen_initials: "NTL".to_owned(),
@@ -1038,7 +1090,9 @@ mod tests {
         };
         let csv = tally.to_csv();
         assert!(
-            csv.contains("2026-11-29,\"'=HYPERLINK(\"\"x\"\")\",id-card-renewal,2,1,0"),
+            csv.contains(
+                "2026-11-29,\"'=HYPERLINK(\"\"x\"\")\",id-card-renewal,Cấp đổi thẻ căn cước,2,1,0"
+            ),
             "{csv}"
         );
         assert!(!csv.contains("NTL"), "no initials in the CSV");
