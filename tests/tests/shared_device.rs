@@ -181,7 +181,14 @@ fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
     );
     let dashboard = cli.json(["status"], "the second citizen's dashboard");
     assert_eq!(dashboard["fullName"], citizens[1].name.as_str());
-    cli.json(["assist", "end"], "the agent ends the second session");
+    cli.json(["logout"], "signing out of the session ends it as well");
+    let leftovers = files_containing(&data, &identifiers(&citizens[1]));
+    assert!(
+        leftovers.is_empty(),
+        "a sign-out in an assisted session deletes the citizen's files: {leftovers:?}"
+    );
+    let status = cli.json(["staff", "status"], "the agent is still signed in");
+    assert!(status["session"].is_null(), "no session is open: {status}");
 
     let first = Citizen::demo(&mut portal, 0);
     let recorded: Vec<Application> = first

@@ -546,6 +546,18 @@ impl OpenDvc {
     /// With unsent items this refuses unless `keep_unsent` is true; the items then stay on
     /// this device and are sent after the same person signs in again.
     pub async fn sign_out(&mut self, keep_unsent: bool) -> Result<SignOutReport, CoreError> {
+        // Signing out of an assisted session ends it, so that its files never outlive it.
+        if self
+            .profile
+            .as_ref()
+            .is_some_and(|profile| profile.assisted.is_some())
+        {
+            let ended = self.end_assisted_session().await?;
+            return Ok(SignOutReport {
+                revoked: ended.ended_at_portal,
+                unsent_kept: ended.unsent_kept,
+            });
+        }
         let profile = self.active()?;
         let unsent = profile.queue.summary()?.unsent();
         if unsent > 0 && !keep_unsent {
