@@ -30,6 +30,7 @@ fn paper_session(portal: &mut Portal, kind: StaffKind) -> (String, AssistSession
                 reference: "GIAYUQ-2026-000777".into(),
             },
             venue: None,
+            opened_at: None,
         })
         .send()
         .expect_json(201, "a paper consent opens a session");
@@ -198,5 +199,87 @@ fn an_expired_assisted_session_token_is_refused() {
     assert_eq!(
         reply.status, 401,
         "an expired session's token stays refused"
+    );
+}
+
+#[test]
+fn a_session_opened_offline_on_paper_is_recorded_later_and_its_work_delivered() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let accounts = portal.demo_accounts();
+    let staff = accounts
+        .staff
+        .iter()
+        .find(|staff| staff.kind == StaffKind::Volunteer)
+        .expect("the demo has a volunteer")
+        .clone();
+    let token = portal
+        .staff_token(&staff.code, &staff.password)
+        .access_token;
+    let two_hours_ago = chrono::Utc::now() - chrono::TimeDelta::hours(2);
+    let request = |opened_at: chrono::DateTime<chrono::Utc>| AssistSessionRequest {
+        id_number: accounts.citizens[2].id_number.clone(),
+        consent: Consent::Paper {
+            reference: "GIAYUQ-2026-000888".into(),
+        },
+        venue: None,
+        opened_at: Some(opened_at.fixed_offset()),
+    };
+    let session: AssistSession = portal
+        .api()
+        .post("/v1/assist/sessions")
+        .bearer(&token)
+        .json(&request(two_hours_ago))
+        .send()
+        .expect_json(201, "the session opened offline is recorded");
+    let reply = portal
+        .api()
+        .get("/v1/me")
+        .bearer(&session.access_token)
+        .send();
+    assert_eq!(reply.status, 401, "its own token expired long ago");
+
+    let assisted = Citizen::demo(&mut portal, 2);
+    let procedure = deliverable_procedure(&assisted.catalog());
+    let application = assisted.valid_application(&procedure, counter_delivery());
+    let minted_in_session = Uuid::new_v7(Timestamp::from_unix(
+        NoContext,
+        u64::try_from((two_hours_ago + chrono::TimeDelta::minutes(5)).timestamp())
+            .expect("after 1970"),
+        0,
+    ));
+    let delivered: opendvc_api::Application = portal
+        .api()
+        .post("/v1/applications")
+        .bearer(&token)
+        .header("X-Assist-Session", &session.id.to_string())
+        .idempotency_key(&minted_in_session.to_string())
+        .json(&application)
+        .send()
+        .expect_json(201, "work made in the offline session is delivered");
+    assert_eq!(delivered.channel, opendvc_api::Channel::Assisted);
+    portal
+        .api()
+        .post("/v1/applications")
+        .bearer(&token)
+        .header("X-Assist-Session", &session.id.to_string())
+        .idempotency_key(&Uuid::now_v7().to_string())
+        .json(&application)
+        .send()
+        .expect_problem(
+            403,
+            "forbidden",
+            "work made now is not covered by that session",
+        );
+
+    let too_old = portal
+        .api()
+        .post("/v1/assist/sessions")
+        .bearer(&token)
+        .json(&request(chrono::Utc::now() - chrono::TimeDelta::days(8)))
+        .send();
+    assert!(
+        (400..500).contains(&too_old.status),
+        "a session cannot be recorded more than 7 days back, got {}",
+        too_old.status
     );
 }

@@ -49,6 +49,12 @@ pub struct AssistSessionRequest {
     /// Where the staff member serves the citizen; defaults to the staff member's organisation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub venue: Option<AssistVenue>,
+    /// For a session opened on a device that was offline, with a paper consent: when it was
+    /// opened there. The portal records the session from that moment (at most 7 days back,
+    /// not in the future); its token is then usually expired already, and the staff member
+    /// delivers the work created in it with their own token and `X-Assist-Session`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opened_at: Option<DateTime<FixedOffset>>,
 }
 
 /// What an assisted-session token may do.

@@ -601,6 +601,7 @@ impl OpenDvc {
                     name: venue.name().to_owned(),
                     unit_code: venue.unit_code(),
                 }),
+                opened_at: None,
             })
             .await;
         self.note_client_result(&result);
