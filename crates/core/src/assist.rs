@@ -190,7 +190,26 @@ pub struct SessionRecord {
     /// it ends, so the tally can name services after the citizen's folder is gone.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub service_names: BTreeMap<String, LocalizedText>,
+    /// Set for a session opened while the portal was unreachable, on a paper consent: the
+    /// portal records it (backdated to `opened_at`) before its work is delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_open: Option<PendingOpen>,
+    /// The portal's id of a session opened offline, once recorded there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_session_id: Option<Uuid>,
 }
+
+/// What the portal needs to record a session opened offline. The ID number is sealed with
+/// the staff member's queue key, bound to the session id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingOpen {
+    pub sealed_id_number: String,
+    pub paper_reference: String,
+}
+
+/// How long a session opened offline lasts on the device, minutes (the portal's default).
+pub const OFFLINE_SESSION_MINUTES: i64 = 30;
 
 /// What the staff screen shows about the open session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -511,6 +530,10 @@ impl OpenDvc {
         file.staff = Some(answer.staff);
         file.venue = Some(venue);
         dirs.save(&file)?;
+        if let Ok(client) = self.staff_client(&file) {
+            // Offline sessions later need it; without it they cannot open.
+            let _kept = self.refresh_staff_catalog(&client).await;
+        }
         // Work paused because the previous staff token expired may go again.
         for (_, queue) in self.staff_queues(&file)? {
             queue.resume_after_sign_in()?;
@@ -592,6 +615,10 @@ impl OpenDvc {
         let staff = file.staff.clone().ok_or(StaffError::NotSignedIn)?;
         let venue = file.venue.clone().ok_or(StaffError::NotSignedIn)?;
         let key = Self::signed_in_key(&file)?;
+        let paper = match &consent {
+            Consent::Paper { reference } => Some(reference.trim().to_owned()),
+            Consent::Otp { .. } => None,
+        };
         let result = self
             .staff_client(&file)?
             .open_assist_session(&AssistSessionRequest {
@@ -605,7 +632,14 @@ impl OpenDvc {
             })
             .await;
         self.note_client_result(&result);
-        let session = result?;
+        let session = match (result, paper) {
+            (Err(error), Some(reference)) if error.is_offline() => {
+                return self
+                    .open_offline_session(file, staff.code, venue, id_number, reference, key)
+                    .await;
+            }
+            (result, _) => result?,
+        };
         let now = self.options.clock.now();
         let record = SessionRecord {
             id: session.id,
@@ -616,6 +650,8 @@ impl OpenDvc {
             expires_at: session.expires_at.with_timezone(&Utc),
             ended_at: None,
             service_names: BTreeMap::new(),
+            pending_open: None,
+            portal_session_id: None,
         };
         std::fs::create_dir_all(dirs.outbox(session.id)).map_err(StaffError::from)?;
         write_json(&dirs.record(session.id), &record).map_err(StaffError::from)?;
@@ -642,6 +678,101 @@ impl OpenDvc {
         })
     }
 
+    /// Opens a session while the portal is unreachable, on a paper consent: the citizen's
+    /// folder gets the catalog the staff member's device keeps, submissions queue sealed, and
+    /// the portal records the session (from the moment it was opened here) before delivery.
+    async fn open_offline_session(
+        &mut self,
+        mut file: StaffFile,
+        staff_code: String,
+        venue: Venue,
+        id_number: &str,
+        paper_reference: String,
+        key: QueueKey,
+    ) -> Result<AssistedSessionView, CoreError> {
+        let dirs = self.staff_dirs();
+        let now = self.options.clock.now();
+        let id = Uuid::now_v7();
+        let record = SessionRecord {
+            id,
+            staff_code,
+            citizen_initials: String::new(),
+            venue,
+            opened_at: now,
+            expires_at: now + chrono::TimeDelta::minutes(OFFLINE_SESSION_MINUTES),
+            ended_at: None,
+            service_names: BTreeMap::new(),
+            pending_open: Some(PendingOpen {
+                sealed_id_number: key.seal_text(id.as_bytes(), id_number),
+                paper_reference,
+            }),
+            portal_session_id: None,
+        };
+        std::fs::create_dir_all(dirs.outbox(id)).map_err(StaffError::from)?;
+        write_json(&dirs.record(id), &record).map_err(StaffError::from)?;
+        write_json(
+            &dirs.session(id).join("citizen.json"),
+            &CitizenFile {
+                id_number: id_number.to_owned(),
+                access_token: String::new(),
+            },
+        )
+        .map_err(StaffError::from)?;
+        file.current_session = Some(id);
+        dirs.save(&file)?;
+        self.activate_assisted(&file, &record, key)?;
+        self.copy_staff_catalog()?;
+        self.emit(CoreEvent::SignedIn);
+        Ok(AssistedSessionView {
+            id,
+            citizen_initials: record.citizen_initials,
+            venue: record.venue.name().to_owned(),
+            expires_at: record.expires_at,
+            seconds_left: (record.expires_at - now).num_seconds().max(0),
+        })
+    }
+
+    fn staff_catalog(&self) -> Result<crate::store::Cache, CoreError> {
+        let path = self.staff_dirs().root.join("catalog");
+        std::fs::create_dir_all(&path).map_err(StaffError::from)?;
+        let (cache, _) =
+            crate::store::Cache::open_or_rebuild(&path.join("cache.db"), self.options.clock.now())?;
+        Ok(cache)
+    }
+
+    /// Keeps the catalog on the device for sessions opened offline (best effort: the next
+    /// sign-in tries again).
+    async fn refresh_staff_catalog(&self, client: &PortalClient) -> Result<(), CoreError> {
+        let cache = self.staff_catalog()?;
+        crate::sync::refresh_catalog(client, &cache, self.options.clock.now()).await?;
+        Ok(())
+    }
+
+    /// Copies the device's catalog into the open session's cache and search index.
+    fn copy_staff_catalog(&self) -> Result<(), CoreError> {
+        let staff = self.staff_catalog()?;
+        let (meta, items) = staff.read(|conn| {
+            Ok((
+                crate::store::catalog::meta(conn)?,
+                crate::store::catalog::procedures(conn)?,
+            ))
+        })?;
+        let Some(meta) = meta else {
+            return Err(CoreError::CatalogMissing);
+        };
+        let profile = self.active()?;
+        let catalog = opendvc_api::Catalog {
+            version: meta.version,
+            items,
+        };
+        let now = self.options.clock.now();
+        profile
+            .cache
+            .write(|tx| crate::store::catalog::replace(tx, &catalog, meta.etag.as_deref(), now))?;
+        profile.search.refresh(&profile.cache)?;
+        Ok(())
+    }
+
     fn activate_assisted(
         &mut self,
         file: &StaffFile,
@@ -661,13 +792,18 @@ impl OpenDvc {
             }))),
             self.options.client,
         )?;
-        let delivery = self.staff_client(file)?.delivering_for(record.id);
+        let delivery = self
+            .staff_client(file)?
+            .delivering_for(record.portal_session_id.unwrap_or(record.id));
         let queue = self.open_session_queue(record.id, key)?;
+        // A session opened offline has no token: it cannot read from the portal, and its
+        // queue waits for the staff member's drain.
+        let access_token = Some(citizen.access_token).filter(|token| !token.is_empty());
         let session = Session {
             portal_url: portal,
             profile_key: record.id.to_string(),
             id_number: citizen.id_number,
-            access_token: Some(citizen.access_token),
+            access_token,
             // Assisted tokens are not refreshable; an empty refresh token says so.
             refresh_token: Some(String::new()),
         };
@@ -860,7 +996,9 @@ impl OpenDvc {
     pub async fn drain_staff(&self, max_wait: Duration) -> Result<DrainOutcome, CoreError> {
         let file = self.staff_dirs().load()?;
         let client = self.staff_client(&file)?;
-        let queues = self.staff_queues(&file)?;
+        let mut queues = self.staff_queues(&file)?;
+        let mut offline_pending = false;
+        let mut refused_pending = false;
         let clock = &self.options.clock;
         let deadline =
             clock.now() + chrono::TimeDelta::from_std(max_wait).unwrap_or(chrono::TimeDelta::MAX);
@@ -872,12 +1010,28 @@ impl OpenDvc {
             let mut earliest: Option<DateTime<Utc>> = None;
             let mut paused = false;
             busy = false;
-            for (record, queue) in &queues {
+            for (record, queue) in &mut queues {
+                if record.pending_open.is_some() && queue.summary()?.unsent() > 0 {
+                    match self.record_offline_session(&file, &client, record).await {
+                        Ok(()) => {}
+                        Err(CoreError::Client(error)) if error.is_offline() => {
+                            offline_pending = true;
+                            continue;
+                        }
+                        Err(CoreError::Client(_)) => {
+                            refused_pending = true;
+                            continue;
+                        }
+                        Err(other) => return Err(other),
+                    }
+                }
                 let Some(lock) = queue.try_lock_sender()? else {
                     busy = true;
                     continue;
                 };
-                let delivery = client.clone().delivering_for(record.id);
+                let delivery = client
+                    .clone()
+                    .delivering_for(record.portal_session_id.unwrap_or(record.id));
                 let report = queue.send_pass(&lock, &delivery, None).await?;
                 if self
                     .profile
@@ -928,7 +1082,7 @@ impl OpenDvc {
         }
         let end = if queue.paused_auth {
             DrainEnd::PausedAuth
-        } else if timed_out {
+        } else if timed_out || (offline_pending && !refused_pending) {
             DrainEnd::TimedOut
         } else if busy && queue.unsent() > 0 {
             DrainEnd::Busy
@@ -943,6 +1097,43 @@ impl OpenDvc {
             retries,
             queue,
         })
+    }
+
+    /// Records a session opened offline at the portal, backdated to when it was opened, and
+    /// keeps the portal's session id (the sealed ID number is dropped then).
+    async fn record_offline_session(
+        &self,
+        file: &StaffFile,
+        client: &PortalClient,
+        record: &mut SessionRecord,
+    ) -> Result<(), CoreError> {
+        let Some(pending) = record.pending_open.clone() else {
+            return Ok(());
+        };
+        let key = Self::signed_in_key(file)?;
+        let id_number = key
+            .open_text(record.id.as_bytes(), &pending.sealed_id_number)
+            .map_err(StaffError::from)?;
+        let result = client
+            .open_assist_session(&AssistSessionRequest {
+                id_number,
+                consent: Consent::Paper {
+                    reference: pending.paper_reference,
+                },
+                venue: Some(AssistVenue {
+                    name: record.venue.name().to_owned(),
+                    unit_code: record.venue.unit_code(),
+                }),
+                opened_at: Some(record.opened_at.fixed_offset()),
+            })
+            .await;
+        self.note_client_result(&result);
+        let session = result?;
+        record.portal_session_id = Some(session.id);
+        record.citizen_initials = session.citizen_initials;
+        record.pending_open = None;
+        write_json(&self.staff_dirs().record(record.id), record).map_err(StaffError::from)?;
+        Ok(())
     }
 
     /// The tally of `day` (default today in Vietnam) for the signed-in staff member: people
