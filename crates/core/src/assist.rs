@@ -23,6 +23,17 @@
 //!   sealed (see [`crate::sealing`]), until the portal acknowledges it; then its personal
 //!   data is purged ([`crate::queue::SubmissionQueue::set_purge_after_ack`]).
 //!
+//! # Sessions opened offline
+//! At an outreach event the portal may be unreachable all day. A session opened then, on a
+//! paper consent (a consent code needs the portal), is opened on the device alone: the
+//! citizen's folder gets the catalog the device keeps since the staff sign-in, the citizen's
+//! ID number is kept sealed in the session's record, and submissions are validated offline
+//! and queued sealed (the citizen's document wallet cannot be read, so the volunteer attaches
+//! the required papers). When the connection returns, the drain first records the session at
+//! the portal, backdated to when it was opened here (`openedAt`, at most 7 days back), then
+//! delivers its work under the rule below. A consent the portal refuses then (an unknown ID
+//! number) leaves the work queued and the drain reports it as not delivered.
+//!
 //! # Which token delivers queued work
 //! The queue of an assisted session always sends with the *staff member's* token and the
 //! header `X-Assist-Session: <session id>`, never with the session's own token. The session
