@@ -388,7 +388,7 @@ fn notifications_in_an_assisted_session_carry_no_personal_data() {
     use std::time::{Duration, Instant};
 
     use opendvc_api::{ApplicationStatus, Consent};
-    use opendvc_core::assist::VenueChoice;
+    use opendvc_core::assist::StaffSignInOptions;
     use opendvc_core::notify::RecordingNotifier;
     use opendvc_core::session::DataDir;
     use opendvc_core::{OpenDvc, OpenDvcOptions};
@@ -412,7 +412,7 @@ fn notifications_in_an_assisted_session_carry_no_personal_data() {
     options.portal_override = Some(portal.url());
     let mut core = OpenDvc::open(options).expect("the core opens");
     runtime
-        .block_on(core.staff_sign_in(&code, &password, VenueChoice::default()))
+        .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
         .expect("the agent signs in");
     runtime
         .block_on(core.open_assisted_session(
@@ -478,7 +478,7 @@ fn an_expired_assisted_session_shows_nothing_and_is_deleted_at_the_next_start() 
     use std::sync::Arc;
 
     use opendvc_api::Consent;
-    use opendvc_core::assist::VenueChoice;
+    use opendvc_core::assist::StaffSignInOptions;
     use opendvc_core::clock::ManualClock;
     use opendvc_core::session::DataDir;
     use opendvc_core::{CoreError, OpenDvc, OpenDvcOptions};
@@ -500,7 +500,7 @@ fn an_expired_assisted_session_shows_nothing_and_is_deleted_at_the_next_start() 
     };
     let mut core = OpenDvc::open(options()).expect("the core opens");
     runtime
-        .block_on(core.staff_sign_in(&code, &password, VenueChoice::default()))
+        .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
         .expect("the agent signs in");
     let session = runtime
         .block_on(core.open_assisted_session(

@@ -496,19 +496,21 @@ async fn staff(core: &mut OpenDvc, action: StaffAction, out: &Output) -> Result<
             event,
             place,
             date,
+            previous_password,
         } => {
             let password = match password {
                 Some(password) => password,
                 None => read_stdin_line()?,
             };
-            let venue = opendvc_core::assist::VenueChoice {
+            let options = opendvc_core::assist::StaffSignInOptions {
                 post_office,
                 event: match (event, place, date) {
                     (Some(name), Some(place), Some(date)) => Some((name, place, date)),
                     _ => None,
                 },
+                previous_password,
             };
-            core.staff_sign_in(&code, &password, venue).await
+            core.staff_sign_in(&code, &password, options).await
         }
         StaffAction::Logout => {
             let status = core.staff_sign_out().await;

@@ -285,6 +285,10 @@ pub enum StaffAction {
         /// The event's date (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         date: Option<chrono::NaiveDate>,
+        /// After a password change: the previous password, which opens the encrypted queue
+        /// kept on this device.
+        #[arg(long, env = "OPENDVC_STAFF_PREVIOUS_PASSWORD", hide_env_values = true)]
+        previous_password: Option<String>,
     },
     /// Sign out: ends an open session; waiting submissions stay encrypted.
     Logout,

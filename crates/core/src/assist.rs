@@ -99,7 +99,9 @@ pub enum StaffError {
     SessionOpen,
     #[error("no assisted session is open")]
     NoSession,
-    #[error("the queue key of this staff member does not open with this password: {0}")]
+    #[error(
+        "the queue key of this staff member does not open with this password (after a password change, give the previous one): {0}"
+    )]
     Key(#[from] SealError),
     #[error("could not read or write the staff files: {0}")]
     Io(#[from] std::io::Error),
@@ -254,13 +256,17 @@ pub struct SessionEnded {
     pub unsent_kept: u64,
 }
 
-/// How the volunteer or agent names the venue at sign-in.
+/// What a staff member gives at sign-in besides code and password: the venue, and after a
+/// password change the previous password.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct VenueChoice {
+pub struct StaffSignInOptions {
     /// A post office other than the agent's own organisation.
     pub post_office: Option<String>,
     /// An outreach event: name, commune-level unit code, date.
     pub event: Option<(String, String, NaiveDate)>,
+    /// The staff member's previous password, after a password change: it opens the queue
+    /// key kept on this device, which is then wrapped with the new password.
+    pub previous_password: Option<String>,
 }
 
 /// The staff token as a token store for the delivery client. Staff tokens do not refresh:
@@ -484,7 +490,7 @@ impl OpenDvc {
         &mut self,
         code: &str,
         password: &str,
-        venue: VenueChoice,
+        options: StaffSignInOptions,
     ) -> Result<StaffStatus, CoreError> {
         let dirs = self.staff_dirs();
         let mut file = dirs.load()?;
@@ -497,14 +503,15 @@ impl OpenDvc {
             Arc::new(MemoryTokens::default()),
             self.options.client,
         )?;
+        let previous_password = options.previous_password.clone();
         let result = client.staff_token(code.trim(), password).await;
         self.note_client_result(&result);
         let answer = result?;
-        let venue = match (answer.staff.kind, venue) {
+        let venue = match (answer.staff.kind, options) {
             (StaffKind::Officer, _) => return Err(StaffError::OfficerOnDevice.into()),
             (
                 _,
-                VenueChoice {
+                StaffSignInOptions {
                     event: Some((name, unit_code, date)),
                     ..
                 },
@@ -514,7 +521,7 @@ impl OpenDvc {
                 date,
             },
             (StaffKind::Volunteer, _) => return Err(StaffError::EventRequired.into()),
-            (StaffKind::Agent, VenueChoice { post_office, .. }) => Venue::PostOffice {
+            (StaffKind::Agent, StaffSignInOptions { post_office, .. }) => Venue::PostOffice {
                 name: post_office
                     .map(|name| name.trim().to_owned())
                     .filter(|name| !name.is_empty())
@@ -522,7 +529,19 @@ impl OpenDvc {
             },
         };
         let key = match file.wrapped_keys.get(&answer.staff.code) {
-            Some(wrapped) => wrapped.unwrap(password).map_err(StaffError::from)?,
+            Some(wrapped) => {
+                let (key, rewrapped) = crate::sealing::open_with_password(
+                    wrapped,
+                    password,
+                    previous_password.as_deref(),
+                )
+                .map_err(StaffError::from)?;
+                if let Some(rewrapped) = rewrapped {
+                    file.wrapped_keys
+                        .insert(answer.staff.code.clone(), rewrapped);
+                }
+                key
+            }
             None => {
                 let key = QueueKey::generate();
                 file.wrapped_keys.insert(

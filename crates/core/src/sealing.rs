@@ -190,6 +190,26 @@ impl WrappedKey {
     }
 }
 
+/// Opens a staff member's wrapped key with their password. If the password changed since it
+/// was wrapped, `previous_password` opens it instead and the key comes back wrapped anew with
+/// the current password (to be stored), so queued work survives a password change.
+pub fn open_with_password(
+    wrapped: &WrappedKey,
+    password: &str,
+    previous_password: Option<&str>,
+) -> Result<(QueueKey, Option<WrappedKey>), SealError> {
+    match wrapped.unwrap(password) {
+        Ok(key) => Ok((key, None)),
+        Err(SealError::WrongPassword) => {
+            let previous = previous_password.ok_or(SealError::WrongPassword)?;
+            let key = wrapped.unwrap(previous)?;
+            let rewrapped = WrappedKey::wrap(&key, password)?;
+            Ok((key, Some(rewrapped)))
+        }
+        Err(other) => Err(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,5 +250,23 @@ mod tests {
             wrapped.unwrap("wrong"),
             Err(SealError::WrongPassword)
         ));
+    }
+
+    #[test]
+    fn a_changed_password_opens_the_key_with_the_previous_one_and_rewraps_it() {
+        let key = QueueKey::generate();
+        let wrapped = WrappedKey::wrap(&key, "old secret").expect("wraps");
+        assert!(matches!(
+            open_with_password(&wrapped, "new secret", None),
+            Err(SealError::WrongPassword)
+        ));
+        let (opened, rewrapped) =
+            open_with_password(&wrapped, "new secret", Some("old secret")).expect("opens");
+        assert_eq!(opened.to_base64(), key.to_base64());
+        let rewrapped = rewrapped.expect("wrapped anew");
+        let (again, none) =
+            open_with_password(&rewrapped, "new secret", None).expect("the new password opens it");
+        assert_eq!(again.to_base64(), key.to_base64());
+        assert!(none.is_none(), "nothing to store when the password matched");
     }
 }
