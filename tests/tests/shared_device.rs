@@ -313,6 +313,14 @@ fn thirty_citizens_queued_offline_at_an_event_arrive_once_each_and_leave_no_pers
     assert_eq!(waiting["waiting"], 30);
     assert_eq!(waiting["sent"], 0);
 
+    let still_offline = cli.run(["drain", "--max-wait", "1"]);
+    assert_eq!(
+        still_offline.code,
+        Some(6),
+        "offline, the drain waits and reports work still waiting: {}",
+        still_offline.stderr
+    );
+
     proxy.set_unreachable(false);
     let drained = cli.json(
         ["drain", "--max-wait", "120"],

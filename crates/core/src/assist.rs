@@ -56,7 +56,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::app::{CoreError, DrainEnd, DrainOutcome, OpenDvc};
-use crate::client::{MemoryTokens, PortalClient, RefreshGuard, TokenStore, Tokens};
+use crate::client::{ClientError, MemoryTokens, PortalClient, RefreshGuard, TokenStore, Tokens};
 use crate::events::CoreEvent;
 use crate::queue::{ItemKind, ItemState, PassEnd, QueueSummary, SubmissionQueue};
 use crate::sealing::{QueueKey, SealError, WrappedKey};
@@ -1027,8 +1027,10 @@ impl OpenDvc {
         let file = self.staff_dirs().load()?;
         let client = self.staff_client(&file)?;
         let mut queues = self.staff_queues(&file)?;
-        let mut offline_pending = false;
+        let mut offline_pending;
         let mut refused_pending = false;
+        let mut pending_attempts: u32 = 0;
+        let mut paused_on_open = false;
         let clock = &self.options.clock;
         let deadline =
             clock.now() + chrono::TimeDelta::from_std(max_wait).unwrap_or(chrono::TimeDelta::MAX);
@@ -1040,12 +1042,26 @@ impl OpenDvc {
             let mut earliest: Option<DateTime<Utc>> = None;
             let mut paused = false;
             busy = false;
+            offline_pending = false;
             for (record, queue) in &mut queues {
                 if record.pending_open.is_some() && queue.summary()?.unsent() > 0 {
                     match self.record_offline_session(&file, &client, record).await {
                         Ok(()) => {}
                         Err(CoreError::Client(error)) if error.is_offline() => {
+                            // Try again after a back-off, like an item that could not be sent.
                             offline_pending = true;
+                            pending_attempts = pending_attempts.saturating_add(1);
+                            let wait = self.options.backoff.delay(pending_attempts, None);
+                            let until = clock.now()
+                                + chrono::TimeDelta::from_std(wait)
+                                    .unwrap_or(chrono::TimeDelta::MAX);
+                            earliest = Some(earliest.map_or(until, |known| known.min(until)));
+                            continue;
+                        }
+                        Err(CoreError::Client(
+                            ClientError::Unauthorized { .. } | ClientError::NotSignedIn,
+                        )) => {
+                            paused = true;
                             continue;
                         }
                         Err(CoreError::Client(_)) => {
@@ -1088,6 +1104,7 @@ impl OpenDvc {
                 }
             }
             if paused {
+                paused_on_open = true;
                 break;
             }
             let Some(until) = earliest else {
@@ -1110,7 +1127,7 @@ impl OpenDvc {
             queue.discarded += summary.discarded;
             queue.paused_auth |= summary.paused_auth;
         }
-        let end = if queue.paused_auth {
+        let end = if queue.paused_auth || paused_on_open {
             DrainEnd::PausedAuth
         } else if timed_out || (offline_pending && !refused_pending) {
             DrainEnd::TimedOut
