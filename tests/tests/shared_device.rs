@@ -637,3 +637,61 @@ fn a_scan_queued_offline_is_sealed_on_disk_and_arrives_intact() {
         "nothing of the citizen remains: {leftovers:?}"
     );
 }
+
+#[test]
+fn a_finished_sessions_tally_is_forgotten_after_ninety_days() {
+    use std::sync::Arc;
+
+    use opendvc_api::Consent;
+    use opendvc_core::assist::StaffSignInOptions;
+    use opendvc_core::clock::{Clock, ManualClock};
+    use opendvc_core::session::DataDir;
+    use opendvc_core::{OpenDvc, OpenDvcOptions};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let data = tempfile::tempdir().expect("a data folder");
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut options = OpenDvcOptions::new(DataDir::new(data.path()));
+    options.portal_override = Some(portal.url());
+    options.clock = clock.clone();
+    let mut core = OpenDvc::open(options).expect("the core opens");
+    runtime
+        .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
+        .expect("the agent signs in");
+    runtime
+        .block_on(core.open_assisted_session(
+            &person.id_number,
+            Consent::Paper {
+                reference: "GIAYUQ-2026-000902".into(),
+            },
+        ))
+        .expect("the session opens");
+    runtime
+        .block_on(core.end_assisted_session())
+        .expect("the session ends");
+    let today = clock
+        .now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
+        .date_naive();
+    assert_eq!(core.tally(Some(today)).expect("tally").people_helped, 1);
+
+    clock.advance(chrono::TimeDelta::days(91));
+    runtime
+        .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
+        .expect("the agent signs in again");
+    assert_eq!(
+        core.tally(Some(today)).expect("tally").people_helped,
+        0,
+        "the old session's record is gone"
+    );
+    let outboxes = std::fs::read_dir(data.path().join("staff").join("outbox"))
+        .expect("the outbox folder")
+        .count();
+    assert_eq!(outboxes, 0, "no session folder is left");
+}

@@ -221,6 +221,9 @@ pub struct PendingOpen {
     pub paper_reference: String,
 }
 
+/// How long the tally of a finished session is kept on the device, days.
+pub const TALLY_KEPT_DAYS: i64 = 90;
+
 /// How long a session opened offline lasts on the device, minutes (the portal's default).
 pub const OFFLINE_SESSION_MINUTES: i64 = 30;
 
@@ -564,9 +567,18 @@ impl OpenDvc {
             // Offline sessions later need it; without it they cannot open.
             let _kept = self.refresh_staff_catalog(&client).await;
         }
-        // Work paused because the previous staff token expired may go again.
-        for (_, queue) in self.staff_queues(&file)? {
+        // Work paused because the previous staff token expired may go again; sessions whose
+        // work is all delivered and whose tally is old are forgotten.
+        let now = self.options.clock.now();
+        for (record, queue) in self.staff_queues(&file)? {
             queue.resume_after_sign_in()?;
+            let finished_long_ago = record
+                .ended_at
+                .is_some_and(|ended| now - ended > chrono::TimeDelta::days(TALLY_KEPT_DAYS));
+            if finished_long_ago && queue.summary()?.unsent() == 0 {
+                drop(queue);
+                remove_dir(&dirs.outbox(record.id)).map_err(StaffError::from)?;
+            }
         }
         self.staff_status()
     }
