@@ -317,6 +317,7 @@ fn assisted_session(portal: &mut Portal, index: usize) -> (String, String, Assis
             id_number: citizen.id_number.clone(),
             consent: opendvc_api::Consent::Otp { otp },
             venue: None,
+            opened_at: None,
         })
         .send()
         .expect_json(201, "the consent code opens an assisted session");
@@ -446,6 +447,7 @@ fn a_paper_consent_reference_opens_an_assisted_session() {
                 name: "Ngày hội gần dân, chợ Hòa Khánh".to_owned(),
                 unit_code: None,
             }),
+            opened_at: None,
         })
         .send()
         .expect_json(201, "a recorded paper consent opens a session");
@@ -471,6 +473,7 @@ fn an_assisted_session_without_valid_consent_gets_403_consent_required() {
                     otp: otp.to_owned(),
                 },
                 venue: None,
+                opened_at: None,
             })
             .send()
     };
@@ -511,6 +514,7 @@ fn a_citizen_token_cannot_open_an_assisted_session() {
                 reference: "X".to_owned(),
             },
             venue: None,
+            opened_at: None,
         })
         .send()
         .expect_problem(403, "forbidden", "only staff open assisted sessions");

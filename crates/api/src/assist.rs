@@ -55,6 +55,13 @@ pub struct AssistSessionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub venue: Option<AssistVenue>,
+    /// For a session opened on a device that was offline, with a paper consent: when it was
+    /// opened there. The portal records the session from that moment (at most 7 days back,
+    /// not in the future); its token is then usually expired already, and the staff member
+    /// delivers the work created in it with their own token and `X-Assist-Session`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub opened_at: Option<DateTime<FixedOffset>>,
 }
 
 /// What an assisted-session token may do.

@@ -16,7 +16,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::output::{Failure, Output};
-use crate::{Cli, Command, DeliveryArg, QueueAction, exit};
+use crate::{AssistAction, Cli, Command, DeliveryArg, QueueAction, StaffAction, exit};
 
 /// The CLI's own messages.
 const CLI_SOURCES: [LocaleSource; 3] = [
@@ -51,6 +51,7 @@ fn localizer(lang: Option<&str>) -> Result<Localizer, String> {
     let sources: Vec<LocaleSource> = CORE_SOURCES
         .iter()
         .chain(CLI_SOURCES.iter())
+        .chain(opendvc_core::assist::ASSIST_SOURCES.iter())
         .copied()
         .collect();
     Localizer::new(lang, &sources).map_err(|error| error.to_string())
@@ -283,11 +284,85 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
             });
             Ok(exit::OK)
         }
-        Command::Drain { max_wait } => {
-            let outcome = core
-                .drain(Duration::from_secs(max_wait))
-                .await
+        Command::Staff { action } => staff(core, action, out).await,
+        Command::Assist { action } => assist(core, action, out).await,
+        Command::Tally { day, csv } => {
+            let tally = core
+                .tally(day)
                 .map_err(|error| Failure::from_core(&error))?;
+            if let Some(path) = &csv {
+                std::fs::write(path, tally.to_csv())
+                    .map_err(|error| Failure::new("output", error.to_string(), exit::ERROR))?;
+            }
+            out.data(&tally, || {
+                let mut lines = vec![out.fmt(
+                    "tally-summary",
+                    &[
+                        ("day", Arg::from(tally.day.to_string())),
+                        ("people", Arg::from(tally.people_helped)),
+                        ("submissions", Arg::from(tally.submissions)),
+                        ("sent", Arg::from(tally.sent)),
+                        ("waiting", Arg::from(tally.waiting)),
+                        ("attention", Arg::from(tally.needs_attention)),
+                    ],
+                )];
+                for (service, count) in &tally.per_service {
+                    lines.push(out.fmt(
+                        "tally-service",
+                        &[
+                            ("service", Arg::from(service.clone())),
+                            ("sent", Arg::from(count.sent)),
+                            ("waiting", Arg::from(count.waiting)),
+                            ("attention", Arg::from(count.needs_attention)),
+                        ],
+                    ));
+                }
+                if let Some(path) = &csv {
+                    lines.push(out.fmt(
+                        "tally-csv-written",
+                        &[("path", Arg::from(path.display().to_string()))],
+                    ));
+                }
+                lines
+            });
+            Ok(exit::OK)
+        }
+        Command::Receipt { code, svg } => {
+            let receipt = core
+                .receipt(&code, None)
+                .map_err(|error| Failure::from_core(&error))?;
+            if let Some(path) = &svg {
+                std::fs::write(path, &receipt.qr_svg)
+                    .map_err(|error| Failure::new("output", error.to_string(), exit::ERROR))?;
+            }
+            out.data(&receipt, || {
+                let mut lines = vec![receipt.title.clone()];
+                lines.extend(
+                    receipt
+                        .lines
+                        .iter()
+                        .map(|line| format!("{}: {}", line.label, line.value)),
+                );
+                lines.push(receipt.follow_up.clone());
+                lines.extend(receipt.served_by.clone());
+                lines.push(receipt.lookup_link.clone());
+                lines
+            });
+            Ok(exit::OK)
+        }
+        Command::Drain { max_wait } => {
+            // With a staff member signed in, the device sends staff work (every session's
+            // queue, with the staff token); otherwise the citizen's own queue.
+            let staff_mode = core
+                .staff_status()
+                .map_err(|error| Failure::from_core(&error))?
+                .signed_in;
+            let outcome = if staff_mode {
+                core.drain_staff(Duration::from_secs(max_wait)).await
+            } else {
+                core.drain(Duration::from_secs(max_wait)).await
+            }
+            .map_err(|error| Failure::from_core(&error))?;
             let waiting = outcome.queue.queued + outcome.queue.sending;
             let (message, code) = match outcome.end {
                 DrainEnd::Empty => (
@@ -364,6 +439,137 @@ async fn login(
         }
         lines
     });
+    Ok(exit::OK)
+}
+
+fn read_stdin_line() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|error| Failure::new("input", error.to_string(), exit::ERROR))?;
+    Ok(line.trim().to_owned())
+}
+
+fn staff_lines(status: &opendvc_core::assist::StaffStatus, out: &Output) -> Vec<String> {
+    let mut lines = Vec::new();
+    match (&status.staff, status.signed_in) {
+        (Some(staff), true) => lines.push(
+            out.fmt(
+                "staff-signed-in",
+                &[
+                    ("name", Arg::from(staff.name.clone())),
+                    ("code", Arg::from(staff.code.clone())),
+                    (
+                        "venue",
+                        Arg::from(
+                            status
+                                .venue
+                                .as_ref()
+                                .map(|venue| venue.name().to_owned())
+                                .unwrap_or_default(),
+                        ),
+                    ),
+                ],
+            ),
+        ),
+        _ => lines.push(out.text("staff-none")),
+    }
+    if let Some(session) = &status.session {
+        lines.push(out.fmt(
+            "staff-session",
+            &[
+                ("initials", Arg::from(session.citizen_initials.clone())),
+                ("minutes", Arg::from(session.seconds_left / 60)),
+            ],
+        ));
+    }
+    lines
+}
+
+async fn staff(core: &mut OpenDvc, action: StaffAction, out: &Output) -> Result<u8, Failure> {
+    let status = match action {
+        StaffAction::Login {
+            code,
+            password,
+            post_office,
+            event,
+            place,
+            date,
+            previous_password,
+        } => {
+            let password = match password {
+                Some(password) => password,
+                None => read_stdin_line()?,
+            };
+            let options = opendvc_core::assist::StaffSignInOptions {
+                post_office,
+                event: match (event, place, date) {
+                    (Some(name), Some(place), Some(date)) => Some((name, place, date)),
+                    _ => None,
+                },
+                previous_password,
+            };
+            core.staff_sign_in(&code, &password, options).await
+        }
+        StaffAction::Logout => {
+            let status = core.staff_sign_out().await;
+            if status.is_ok() && !out.json() {
+                crate::output::out_line(&out.text("staff-signed-out"));
+            }
+            status
+        }
+        StaffAction::Status => core.staff_status(),
+    }
+    .map_err(|error| Failure::from_core(&error))?;
+    out.data(&status, || staff_lines(&status, out));
+    Ok(exit::OK)
+}
+
+async fn assist(core: &mut OpenDvc, action: AssistAction, out: &Output) -> Result<u8, Failure> {
+    match action {
+        AssistAction::Open {
+            id_number,
+            paper,
+            otp,
+        } => {
+            let consent = match (paper, otp) {
+                (Some(reference), _) => opendvc_api::Consent::Paper { reference },
+                (None, Some(otp)) => opendvc_api::Consent::Otp { otp },
+                (None, None) => {
+                    core.request_consent_code(&id_number)
+                        .await
+                        .map_err(|error| Failure::from_core(&error))?;
+                    crate::output::err_prompt(&out.text("assist-code-sent"));
+                    opendvc_api::Consent::Otp {
+                        otp: read_stdin_line()?,
+                    }
+                }
+            };
+            let session = core
+                .open_assisted_session(&id_number, consent)
+                .await
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&session, || {
+                vec![out.fmt(
+                    "assist-opened",
+                    &[
+                        ("initials", Arg::from(session.citizen_initials.clone())),
+                        ("until", Arg::from(session.expires_at.to_rfc3339())),
+                    ],
+                )]
+            });
+        }
+        AssistAction::End => {
+            let ended = core
+                .end_assisted_session()
+                .await
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&ended, || {
+                vec![out.fmt("assist-ended", &[("count", Arg::from(ended.unsent_kept))])]
+            });
+        }
+    }
     Ok(exit::OK)
 }
 

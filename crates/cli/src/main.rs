@@ -62,6 +62,17 @@ JSON output (--json): every command prints exactly one JSON object on standard o
                 daysLeft, nextReminderOn, renewalProcedure, switchedOff, snoozedUntil}], due}
   search        {query, hits: [{procedureId, name: {vi, en, id}, matchedWords, onlineLevel,
                 processingDays: {inPerson, online}}]}
+  staff login|logout|status
+                {staff: {code, name, kind, organisation}?, signedIn, venue, session:
+                {id, citizenInitials, venue, expiresAt, secondsLeft}?}
+  assist open   {id, citizenInitials, venue, expiresAt, secondsLeft}
+  assist end    {id, endedAtPortal, unsentKept}
+  tally         {day, venue, peopleHelped, submissions, sent, waiting, needsAttention,
+                perService: {ID: {sent, waiting, needsAttention}}, serviceNames: {ID: {vi, en, id}},
+                entries: [{sessionId,
+                citizenInitials, procedureId, state, applicationCode}]}
+  receipt       {lang, title, applicationCode, lines: [{label, value}], followUp, servedBy,
+                lookupLink, qrCaption, qrSvg}
   any error     {error: {code, message, errors: [{field, message}]}}";
 
 /// The OpenDVC command-line client.
@@ -212,6 +223,34 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         ics: Option<PathBuf>,
     },
+    /// Staff mode on a shared device: `staff login|logout|status`.
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
+    /// Serve a citizen on a shared device: `assist open|end`.
+    Assist {
+        #[command(subcommand)]
+        action: AssistAction,
+    },
+    /// The staff member's day or event tally: people helped, submissions per service, sent
+    /// and waiting. Only application codes and initials; the CSV has no personal data at all.
+    Tally {
+        /// The day (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        day: Option<chrono::NaiveDate>,
+        /// Also write the tally as CSV to this file.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
+    /// The receipt of a sent application, in the citizen's language, with its QR code.
+    Receipt {
+        #[arg(value_name = "CODE")]
+        code: String,
+        /// Write the QR code as SVG to this file.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+    },
     /// Search the catalog on this device (works offline): any spelling, with or without
     /// diacritics, in Vietnamese, English or Indonesian, abbreviations, one typo.
     Search {
@@ -223,6 +262,54 @@ pub enum Command {
               value_parser = clap::value_parser!(u16).range(1..=200))]
         limit: u16,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffAction {
+    /// Sign in as a DVC agent (at a post office) or a volunteer (at an outreach event).
+    Login {
+        #[arg(long, value_name = "CODE")]
+        code: String,
+        /// The password; read from standard input when not given.
+        #[arg(long, env = "OPENDVC_STAFF_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Agents: the post office, when not their own organisation.
+        #[arg(long, value_name = "NAME")]
+        post_office: Option<String>,
+        /// Volunteers: the outreach event's name.
+        #[arg(long, value_name = "NAME", requires_all = ["place", "date"])]
+        event: Option<String>,
+        /// The event's place: a commune-level unit code.
+        #[arg(long, value_name = "UNIT_CODE")]
+        place: Option<String>,
+        /// The event's date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        date: Option<chrono::NaiveDate>,
+        /// After a password change: the previous password, which opens the encrypted queue
+        /// kept on this device.
+        #[arg(long, env = "OPENDVC_STAFF_PREVIOUS_PASSWORD", hide_env_values = true)]
+        previous_password: Option<String>,
+    },
+    /// Sign out: ends an open session; waiting submissions stay encrypted.
+    Logout,
+    /// Who is signed in, where, and the open session.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssistAction {
+    /// Open an assisted session with the citizen's consent: a paper consent reference, or a
+    /// consent code sent to their phone (given with --otp, or typed when asked).
+    Open {
+        #[arg(long = "id", value_name = "NUMBER")]
+        id_number: String,
+        #[arg(long, value_name = "REFERENCE", conflicts_with = "otp")]
+        paper: Option<String>,
+        #[arg(long, value_name = "CODE")]
+        otp: Option<String>,
+    },
+    /// End the session and delete the citizen's data from this device.
+    End,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use opendvc_api::{FieldError, OnlineLevel};
 use opendvc_core::CoreError;
 use opendvc_core::app::{ApplicationDetail, ApplicationEntry, Dashboard, SubmitOutcome};
+use opendvc_core::assist::StaffError;
 use opendvc_core::client::ClientError;
 use opendvc_core::i18n::{Arg, Localizer};
 use opendvc_core::queue::{ItemEvent, ItemState, QueueError, QueueItem, QueueSummary};
@@ -91,6 +92,10 @@ impl Failure {
                 | QueueError::Attachment { .. },
             ) => exit::REFUSED,
             CoreError::UnsentItems { .. } => exit::NOT_CONFIRMED,
+            CoreError::AssistedSessionExpired
+            | CoreError::Staff(StaffError::NotSignedIn | StaffError::Key(_)) => exit::SIGN_IN,
+            CoreError::Staff(StaffError::Io(_)) | CoreError::Receipt(_) => exit::ERROR,
+            CoreError::Staff(_) | CoreError::ReceiptNotReady(_) => exit::REFUSED,
             CoreError::Store(_)
             | CoreError::Queue(_)
             | CoreError::Session(_)

@@ -63,6 +63,16 @@ pub enum CoreError {
     UnsentItems { count: u64 },
     #[error(transparent)]
     Search(#[from] CatalogSearchError),
+    #[error(transparent)]
+    Staff(#[from] crate::assist::StaffError),
+    #[error(
+        "the assisted session has expired; end it and open a new one with the citizen's consent"
+    )]
+    AssistedSessionExpired,
+    #[error("the application {0} is not sent yet; its receipt comes with its code")]
+    ReceiptNotReady(String),
+    #[error("the receipt could not be made: {0}")]
+    Receipt(String),
 }
 
 impl CoreError {
@@ -91,6 +101,10 @@ impl CoreError {
             CoreError::UnsentItems { .. } => "unsent_items",
             CoreError::Search(CatalogSearchError::IndexMissing) => "search_index_missing",
             CoreError::Search(_) => "search_failed",
+            CoreError::Staff(error) => error.code(),
+            CoreError::AssistedSessionExpired => "assisted_session_expired",
+            CoreError::ReceiptNotReady(_) => "receipt_not_ready",
+            CoreError::Receipt(_) => "receipt_failed",
         }
     }
 }
@@ -139,14 +153,20 @@ impl OpenDvcOptions {
 
 /// The open profile: its cache, queue and client.
 #[derive(Debug)]
-struct ActiveProfile {
-    session: Session,
-    dir: PathBuf,
-    cache: Cache,
+pub(crate) struct ActiveProfile {
+    pub(crate) session: Session,
+    pub(crate) dir: PathBuf,
+    pub(crate) cache: Cache,
     /// The catalog search index, derived from the cache's catalog.
-    search: CatalogIndex,
-    queue: SubmissionQueue,
-    client: PortalClient,
+    pub(crate) search: CatalogIndex,
+    pub(crate) queue: SubmissionQueue,
+    pub(crate) client: PortalClient,
+    /// What the queue sends with: the same client for a citizen; for an assisted session the
+    /// staff member's client naming the session (see [`crate::assist`]).
+    pub(crate) delivery: PortalClient,
+    /// An assisted session: its id and when it expires. Past that moment the profile refuses
+    /// to show anything, and the next start deletes it.
+    pub(crate) assisted: Option<(Uuid, DateTime<Utc>)>,
 }
 
 /// An entry of the application list: a server application from the cache, or a local
@@ -282,14 +302,14 @@ pub struct SignOutReport {
 /// The OpenDVC core.
 #[derive(Debug)]
 pub struct OpenDvc {
-    options: OpenDvcOptions,
+    pub(crate) options: OpenDvcOptions,
     events: broadcast::Sender<CoreEvent>,
-    profile: Option<ActiveProfile>,
+    pub(crate) profile: Option<ActiveProfile>,
     online: Mutex<Option<bool>>,
     cache_rebuilt_from: Option<PathBuf>,
 }
 
-fn is_id_number(text: &str) -> bool {
+pub(crate) fn is_id_number(text: &str) -> bool {
     text.len() == 12 && text.chars().all(|c| c.is_ascii_digit())
 }
 
@@ -313,6 +333,8 @@ impl OpenDvc {
             .map_err(CoreError::Session)?;
         if let Some(session) = session {
             core.activate(session)?;
+        } else {
+            core.recover_staff_mode()?;
         }
         Ok(core)
     }
@@ -322,7 +344,7 @@ impl OpenDvc {
         self.events.subscribe()
     }
 
-    fn emit(&self, event: CoreEvent) {
+    pub(crate) fn emit(&self, event: CoreEvent) {
         // Nobody listening is fine: events are hints, the store is the truth.
         let _delivered = self.events.send(event);
     }
@@ -345,7 +367,7 @@ impl OpenDvc {
         }
     }
 
-    fn note_client_result<T>(&self, result: &Result<T, ClientError>) {
+    pub(crate) fn note_client_result<T>(&self, result: &Result<T, ClientError>) {
         match result {
             Ok(_) => self.set_online(true),
             Err(error) if error.is_offline() => self.set_online(false),
@@ -353,7 +375,7 @@ impl OpenDvc {
         }
     }
 
-    fn portal_url_for(&self, session: Option<&Session>) -> Result<String, CoreError> {
+    pub(crate) fn portal_url_for(&self, session: Option<&Session>) -> Result<String, CoreError> {
         self.options
             .portal_override
             .clone()
@@ -363,6 +385,30 @@ impl OpenDvc {
 
     fn activate(&mut self, session: Session) -> Result<(), CoreError> {
         let dir = self.options.data_dir.profile_dir(&session.profile_key);
+        let client = PortalClient::new(
+            &self.portal_url_for(Some(&session))?,
+            Arc::new(self.options.data_dir.session_file()),
+            self.options.client,
+        )?;
+        let queue = SubmissionQueue::open(
+            &dir,
+            self.options.clock.clone(),
+            self.options.backoff.clone(),
+        )?;
+        let delivery = client.clone();
+        self.activate_parts(session, dir, queue, client, delivery, None)
+    }
+
+    /// Opens the cache and search index in `dir` and makes the profile the active one.
+    pub(crate) fn activate_parts(
+        &mut self,
+        session: Session,
+        dir: PathBuf,
+        queue: SubmissionQueue,
+        client: PortalClient,
+        delivery: PortalClient,
+        assisted: Option<(Uuid, DateTime<Utc>)>,
+    ) -> Result<(), CoreError> {
         std::fs::create_dir_all(&dir).map_err(CoreError::Session)?;
         let (cache, opening) =
             Cache::open_or_rebuild(&dir.join("cache.db"), self.options.clock.now())?;
@@ -378,16 +424,6 @@ impl OpenDvc {
         // profile still opens: searching then says the index is missing, and the next sync
         // rebuilds it and reports what went wrong.
         let _indexed = search.refresh(&cache);
-        let queue = SubmissionQueue::open(
-            &dir,
-            self.options.clock.clone(),
-            self.options.backoff.clone(),
-        )?;
-        let client = PortalClient::new(
-            &self.portal_url_for(Some(&session))?,
-            Arc::new(self.options.data_dir.session_file()),
-            self.options.client,
-        )?;
         self.profile = Some(ActiveProfile {
             session,
             dir,
@@ -395,12 +431,22 @@ impl OpenDvc {
             search,
             queue,
             client,
+            delivery,
+            assisted,
         });
         Ok(())
     }
 
-    fn active(&self) -> Result<&ActiveProfile, CoreError> {
-        self.profile.as_ref().ok_or(CoreError::NotSignedIn)
+    /// The open profile. An assisted session past its expiry shows nothing more: the
+    /// citizen's data is deleted at the next [`OpenDvc::end_assisted_session`] or start.
+    pub(crate) fn active(&self) -> Result<&ActiveProfile, CoreError> {
+        let profile = self.profile.as_ref().ok_or(CoreError::NotSignedIn)?;
+        if let Some((_, expires_at)) = profile.assisted
+            && self.options.clock.now() >= expires_at
+        {
+            return Err(CoreError::AssistedSessionExpired);
+        }
+        Ok(profile)
     }
 
     /// The open profile's cache and client and the options, for push handling and reminders
@@ -427,9 +473,8 @@ impl OpenDvc {
 
     /// Whether a profile is signed in (has tokens).
     pub fn is_signed_in(&self) -> bool {
-        self.profile
-            .as_ref()
-            .is_some_and(|profile| profile.session.is_signed_in())
+        self.active()
+            .is_ok_and(|profile| profile.session.is_signed_in())
     }
 
     /// Asks the portal to send a one-time code to the citizen's phone.
@@ -501,6 +546,18 @@ impl OpenDvc {
     /// With unsent items this refuses unless `keep_unsent` is true; the items then stay on
     /// this device and are sent after the same person signs in again.
     pub async fn sign_out(&mut self, keep_unsent: bool) -> Result<SignOutReport, CoreError> {
+        // Signing out of an assisted session ends it, so that its files never outlive it.
+        if self
+            .profile
+            .as_ref()
+            .is_some_and(|profile| profile.assisted.is_some())
+        {
+            let ended = self.end_assisted_session().await?;
+            return Ok(SignOutReport {
+                revoked: ended.ended_at_portal,
+                unsent_kept: ended.unsent_kept,
+            });
+        }
         let profile = self.active()?;
         let unsent = profile.queue.summary()?.unsent();
         if unsent > 0 && !keep_unsent {
@@ -565,7 +622,7 @@ impl OpenDvc {
             .online
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let Some(profile) = &self.profile else {
+        let Some(profile) = self.active().ok() else {
             return Ok(Dashboard {
                 signed_in: false,
                 portal_url: self.options.portal_override.clone(),
@@ -978,7 +1035,7 @@ impl OpenDvc {
                 let scope = enqueued.all_ids();
                 let report = profile
                     .queue
-                    .send_pass(&lock, &profile.client, Some(&scope))
+                    .send_pass(&lock, &profile.delivery, Some(&scope))
                     .await?;
                 self.absorb(&report);
             }
@@ -999,7 +1056,7 @@ impl OpenDvc {
     }
 
     /// Takes in what a send pass did: the server's answers go into the cache, events go out.
-    fn absorb(&self, report: &PassReport) {
+    pub(crate) fn absorb(&self, report: &PassReport) {
         let Some(profile) = &self.profile else {
             return;
         };
@@ -1090,7 +1147,7 @@ impl OpenDvc {
         loop {
             let report = profile
                 .queue
-                .send_pass(&lock, &profile.client, None)
+                .send_pass(&lock, &profile.delivery, None)
                 .await?;
             self.absorb(&report);
             sent += report.sent.len();

@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use opendvc_api::{
-    Application, ApplicationList, Attachment, Catalog, DocumentList, ErrorCode,
-    IDEMPOTENCY_KEY_HEADER, LogoutRequest, OtpAccepted, OtpRequest, Problem, Profile,
-    RefreshRequest, SyncResponse, TokenRequest, TokenResponse,
+    Application, ApplicationList, AssistSession, AssistSessionRequest, Attachment, Catalog,
+    ConsentCodeRequest, DocumentList, ErrorCode, IDEMPOTENCY_KEY_HEADER, LogoutRequest,
+    OtpAccepted, OtpRequest, Problem, Profile, RefreshRequest, StaffTokenRequest,
+    StaffTokenResponse, SyncResponse, TokenRequest, TokenResponse,
 };
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderMap, IF_NONE_MATCH, RETRY_AFTER};
@@ -250,7 +251,13 @@ pub struct PortalClient {
     base: String,
     tokens: Arc<dyn TokenStore>,
     config: ClientConfig,
+    /// Set on a staff member's delivery client: every request names the assisted session
+    /// its work was created in (see the portal's late delivery rule).
+    assist_session: Option<String>,
 }
+
+/// Header naming the assisted session whose queued work a staff token delivers.
+pub const ASSIST_SESSION_HEADER: &str = "X-Assist-Session";
 
 impl fmt::Debug for PortalClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -369,7 +376,15 @@ impl PortalClient {
             base: base_url.trim_end_matches('/').to_owned(),
             tokens,
             config,
+            assist_session: None,
         })
+    }
+
+    /// This client, sending its requests as deliveries of work created in the assisted
+    /// session `session_id` (with a staff token).
+    pub fn delivering_for(mut self, session_id: Uuid) -> PortalClient {
+        self.assist_session = Some(session_id.to_string());
+        self
     }
 
     async fn read_body(
@@ -402,6 +417,10 @@ impl PortalClient {
             .current()
             .map_err(|error| ClientError::Network(format!("token store: {error}")))?
             .ok_or(ClientError::NotSignedIn)?;
+        let build = || match &self.assist_session {
+            Some(session) => build().header(ASSIST_SESSION_HEADER, session),
+            None => build(),
+        };
         let first = self
             .read_body(
                 self.send_plain(build().bearer_auth(&tokens.access_token))
@@ -429,6 +448,10 @@ impl PortalClient {
             .ok_or(ClientError::NotSignedIn)?;
         if current.access_token != failed_access {
             return Ok(current.access_token);
+        }
+        // Staff and assisted-session tokens are not refreshable: the person signs in again.
+        if current.refresh_token.is_empty() {
+            return Err(ClientError::Unauthorized { problem: None });
         }
         let response = self
             .send_plain(
@@ -529,6 +552,75 @@ impl PortalClient {
             .save(&tokens)
             .map_err(|error| ClientError::Network(format!("token store: {error}")))?;
         Ok(tokens)
+    }
+
+    /// `POST /v1/auth/staff-token`: a DVC agent or volunteer signs in. The token is not
+    /// stored here; the caller keeps it in the staff profile.
+    pub async fn staff_token(
+        &self,
+        code: &str,
+        password: &str,
+    ) -> Result<StaffTokenResponse, ClientError> {
+        let response =
+            self.send_plain(self.http.post(self.url("/v1/auth/staff-token")).json(
+                &StaffTokenRequest {
+                    code: code.to_owned(),
+                    password: password.to_owned(),
+                },
+            ))
+            .await?;
+        let (status, headers, body) = self.read_body(response).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("staff sign-in", &body)
+    }
+
+    /// `POST /v1/assist/consent-codes` (staff token): sends a consent code to the citizen.
+    pub async fn request_consent_code(&self, id_number: &str) -> Result<OtpAccepted, ClientError> {
+        self.post_json(
+            "/v1/assist/consent-codes",
+            &ConsentCodeRequest {
+                id_number: id_number.to_owned(),
+            },
+            "consent code request",
+        )
+        .await
+    }
+
+    /// `POST /v1/assist/sessions` (staff token).
+    pub async fn open_assist_session(
+        &self,
+        request: &AssistSessionRequest,
+    ) -> Result<AssistSession, ClientError> {
+        self.post_json("/v1/assist/sessions", request, "assisted session")
+            .await
+    }
+
+    /// `DELETE /v1/assist/sessions/{id}`; an already ended or expired session counts as ended.
+    pub async fn end_assist_session(&self, id: Uuid) -> Result<(), ClientError> {
+        let url = self.url(&format!("/v1/assist/sessions/{id}"));
+        let (status, headers, body) = self.send_authed(|| self.http.delete(&url)).await?;
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(error_for(status, &headers, &body))
+        }
+    }
+
+    async fn post_json<B: Serialize + Sync, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        what: &str,
+    ) -> Result<T, ClientError> {
+        let url = self.url(path);
+        let (status, headers, answer) =
+            self.send_authed(|| self.http.post(&url).json(body)).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &answer));
+        }
+        decode(what, &answer)
     }
 
     /// `POST /v1/auth/logout`: revokes the session and its refresh token.

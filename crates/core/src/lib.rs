@@ -10,6 +10,7 @@
 //! - The outbox is a separate database file from the cache (see [`store`] for why).
 
 pub mod app;
+pub mod assist;
 pub mod client;
 pub mod clock;
 pub mod events;
@@ -17,8 +18,10 @@ pub mod i18n;
 pub mod notify;
 pub mod push;
 pub mod queue;
+pub mod receipt;
 pub mod reminders;
 pub mod renewal;
+pub mod sealing;
 pub mod search;
 pub mod session;
 pub mod store;

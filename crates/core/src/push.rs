@@ -227,7 +227,14 @@ impl OpenDvc {
         if fresh.is_empty() {
             return Ok(report);
         }
-        let settings = cache.read(notify_state::settings)?;
+        let mut settings = cache.read(notify_state::settings)?;
+        // On a shared device, and always in an assisted session, a notification may be seen
+        // by the next person at the screen: it says only that something changed.
+        settings.shared_device |= self.options.shared_device
+            || self
+                .profile
+                .as_ref()
+                .is_some_and(|profile| profile.assisted.is_some());
         let lang = cache
             .read(profile::load)?
             .and_then(|profile| Lang::parse(&profile.language))

@@ -40,6 +40,7 @@ use uuid::Uuid;
 
 use crate::client::ClientError;
 use crate::clock::{Clock, Jitter};
+use crate::sealing::{QueueKey, SealError};
 use crate::store::outbox::{self, NewItem};
 use crate::store::{Outbox, StoreError};
 
@@ -160,6 +161,21 @@ pub enum ItemPayload {
         target: ApplicationTarget,
         rating: Rating,
     },
+    /// An item whose content is encrypted at rest (work done for a citizen in an assisted
+    /// session, see [`crate::sealing`]). In the clear stays only what the queue needs without
+    /// the key: the kind, the target, the hash of an uploaded file, and the procedure.
+    Sealed {
+        of: ItemKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<ApplicationTarget>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sha256: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        procedure_id: Option<String>,
+        /// The whole payload as JSON, sealed with the staff member's queue key and bound to
+        /// the item id.
+        sealed: String,
+    },
 }
 
 impl ItemPayload {
@@ -171,6 +187,7 @@ impl ItemPayload {
             ItemPayload::DeliveryChange { .. } => ItemKind::DeliveryChange,
             ItemPayload::Withdraw { .. } => ItemKind::Withdraw,
             ItemPayload::Rating { .. } => ItemKind::Rating,
+            ItemPayload::Sealed { of, .. } => *of,
         }
     }
 
@@ -227,6 +244,57 @@ impl ItemPayload {
                     comment: None,
                 },
             },
+            ItemPayload::Sealed {
+                of,
+                target,
+                sha256,
+                procedure_id,
+                ..
+            } => ItemPayload::Sealed {
+                of: *of,
+                target: *target,
+                sha256: sha256.clone(),
+                procedure_id: procedure_id.clone(),
+                sealed: String::new(),
+            },
+        }
+    }
+
+    /// The procedure a new application is for, readable even when the item is sealed.
+    pub fn procedure_id(&self) -> Option<&str> {
+        match self {
+            ItemPayload::CreateApplication { application } => Some(&application.procedure_id),
+            ItemPayload::Sealed { procedure_id, .. } => procedure_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Seals this payload with `key`, bound to the item `id`.
+    fn seal(&self, id: Uuid, key: &QueueKey) -> Result<ItemPayload, StoreError> {
+        if matches!(self, ItemPayload::Sealed { .. }) {
+            return Ok(self.clone());
+        }
+        let sha256 = match self {
+            ItemPayload::UploadAttachment { sha256, .. } => Some(sha256.clone()),
+            _ => None,
+        };
+        Ok(ItemPayload::Sealed {
+            of: self.kind(),
+            target: self.target(),
+            sha256,
+            procedure_id: self.procedure_id().map(str::to_owned),
+            sealed: key.seal_text(id.as_bytes(), &serde_json::to_string(self)?),
+        })
+    }
+
+    /// Opens a sealed payload; a payload in the clear is returned as it is.
+    fn open(self, id: Uuid, key: &QueueKey) -> Result<ItemPayload, SealError> {
+        match self {
+            ItemPayload::Sealed { sealed, .. } if !sealed.is_empty() => {
+                serde_json::from_str(&key.open_text(id.as_bytes(), &sealed)?)
+                    .map_err(|_| SealError::Damaged)
+            }
+            other => Ok(other),
         }
     }
 
@@ -237,6 +305,7 @@ impl ItemPayload {
             | ItemPayload::DeliveryChange { target, .. }
             | ItemPayload::Withdraw { target, .. }
             | ItemPayload::Rating { target, .. } => Some(*target),
+            ItemPayload::Sealed { target, .. } => *target,
             ItemPayload::UploadAttachment { .. } | ItemPayload::CreateApplication { .. } => None,
         }
     }
@@ -601,6 +670,9 @@ fn verdict(error: &ClientError, now: DateTime<Utc>) -> Verdict {
 pub struct SubmissionQueue {
     outbox: Outbox,
     purge_after_ack: std::sync::atomic::AtomicBool,
+    /// Set for work done for a citizen on a shared device: items and staged files are sealed
+    /// with it at rest.
+    key: std::sync::RwLock<Option<QueueKey>>,
     progress: std::sync::Mutex<Option<ProgressListener>>,
     profile_dir: PathBuf,
     clock: Arc<dyn Clock>,
@@ -633,6 +705,7 @@ impl SubmissionQueue {
         Ok(SubmissionQueue {
             outbox,
             purge_after_ack: std::sync::atomic::AtomicBool::new(false),
+            key: std::sync::RwLock::new(None),
             progress: std::sync::Mutex::new(None),
             profile_dir: profile_dir.to_owned(),
             clock,
@@ -646,6 +719,43 @@ impl SubmissionQueue {
     pub fn set_purge_after_ack(&self, purge: bool) {
         self.purge_after_ack
             .store(purge, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Seals every item and file enqueued from now on with `key`, and opens sealed ones with
+    /// it (see [`crate::sealing`]).
+    pub fn set_key(&self, key: QueueKey) {
+        *self
+            .key
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(key);
+    }
+
+    fn key(&self) -> Option<QueueKey> {
+        self.key
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Seals the payloads of items about to be stored, if this queue has a key.
+    fn sealed(&self, mut items: Vec<NewItem>) -> Result<Vec<NewItem>, QueueError> {
+        if let Some(key) = self.key() {
+            for item in &mut items {
+                item.payload = item.payload.seal(item.id, &key)?;
+            }
+        }
+        Ok(items)
+    }
+
+    /// Opens a stored item's payload when this queue has the key; without it (or if it
+    /// does not open) the item is shown sealed.
+    fn opened(&self, mut item: QueueItem) -> QueueItem {
+        if let Some(key) = self.key()
+            && let Ok(payload) = item.payload.clone().open(item.id, &key)
+        {
+            item.payload = payload;
+        }
+        item
     }
 
     /// Sets who hears about upload progress (the façade turns it into events).
@@ -682,6 +792,25 @@ impl SubmissionQueue {
         }
         let store = self.profile_dir.join("attachments");
         let temporary = store.join(format!(".incoming-{}", Uuid::now_v7()));
+        if let Some(key) = self.key() {
+            // Sealed files never touch the disk in the clear: read (at most 20 MiB), hash,
+            // seal, then write.
+            let plain = std::fs::read(path).map_err(io_error)?;
+            let sha256 = hex::encode(Sha256::digest(&plain));
+            let mut copy = File::create(&temporary).map_err(io_error)?;
+            copy.write_all(&key.seal(sha256.as_bytes(), &plain))
+                .map_err(io_error)?;
+            copy.sync_all().map_err(io_error)?;
+            drop(copy);
+            return self.finish_staging(
+                path,
+                &store,
+                &temporary,
+                sha256,
+                plain.len() as u64,
+                requirement_id,
+            );
+        }
         let mut source = File::open(path).map_err(io_error)?;
         let mut copy = File::create(&temporary).map_err(io_error)?;
         let mut hasher = Sha256::new();
@@ -697,14 +826,31 @@ impl SubmissionQueue {
         copy.sync_all().map_err(io_error)?;
         drop(copy);
         let sha256 = hex::encode(hasher.finalize());
+        self.finish_staging(path, &store, &temporary, sha256, size, requirement_id)
+    }
+
+    /// Moves a staged copy into place under its hash, durably, and describes it.
+    fn finish_staging(
+        &self,
+        path: &Path,
+        store: &Path,
+        temporary: &Path,
+        sha256: String,
+        size: u64,
+        requirement_id: Option<String>,
+    ) -> Result<StagedAttachment, QueueError> {
+        let io_error = |source| QueueError::Attachment {
+            path: path.to_owned(),
+            source,
+        };
         let target = store.join(&sha256);
         if target.exists() {
-            std::fs::remove_file(&temporary).map_err(io_error)?;
+            std::fs::remove_file(temporary).map_err(io_error)?;
         } else {
-            std::fs::rename(&temporary, &target).map_err(io_error)?;
+            std::fs::rename(temporary, &target).map_err(io_error)?;
         }
         // The directory entry must be durable before the item that refers to it commits.
-        File::open(&store)
+        File::open(store)
             .and_then(|dir| dir.sync_all())
             .map_err(io_error)?;
         let file_name = path
@@ -764,6 +910,7 @@ impl SubmissionQueue {
             bytes_total: 0,
         });
         let now = self.clock.now();
+        let items = self.sealed(items)?;
         self.outbox.write(|tx| outbox::insert(tx, &items, now))?;
         Ok(Enqueued {
             item_id,
@@ -818,6 +965,7 @@ impl SubmissionQueue {
             depends_on,
             bytes_total: 0,
         });
+        let items = self.sealed(items)?;
         self.outbox.write(|tx| outbox::insert(tx, &items, now))?;
         Ok(Enqueued {
             item_id,
@@ -826,7 +974,10 @@ impl SubmissionQueue {
     }
 
     pub fn item(&self, id: Uuid) -> Result<Option<QueueItem>, QueueError> {
-        Ok(self.outbox.read(|conn| outbox::get(conn, id))?)
+        Ok(self
+            .outbox
+            .read(|conn| outbox::get(conn, id))?
+            .map(|item| self.opened(item)))
     }
 
     /// Items in queue order, without discarded ones unless asked.
@@ -836,14 +987,16 @@ impl SubmissionQueue {
         } else {
             outbox::Listing::WithoutDiscarded
         };
-        Ok(self.outbox.read(|conn| outbox::list(conn, listing))?)
+        let items = self.outbox.read(|conn| outbox::list(conn, listing))?;
+        Ok(items.into_iter().map(|item| self.opened(item)).collect())
     }
 
     /// Items not yet acknowledged by the server, in queue order.
     pub fn unsent_items(&self) -> Result<Vec<QueueItem>, QueueError> {
-        Ok(self
+        let items = self
             .outbox
-            .read(|conn| outbox::list(conn, outbox::Listing::Unsent))?)
+            .read(|conn| outbox::list(conn, outbox::Listing::Unsent))?;
+        Ok(items.into_iter().map(|item| self.opened(item)).collect())
     }
 
     pub fn events(&self, id: Uuid) -> Result<Vec<ItemEvent>, QueueError> {
@@ -987,12 +1140,17 @@ impl SubmissionQueue {
                 file_name,
                 ..
             } => {
-                let bytes = std::fs::read(self.attachment_path(sha256)).map_err(|error| {
+                let mut bytes = std::fs::read(self.attachment_path(sha256)).map_err(|error| {
                     Reason::local(
                         "attachment_missing",
                         format!("the stored copy of the attachment is gone: {error}"),
                     )
                 })?;
+                if let Some(key) = self.key() {
+                    bytes = key
+                        .open(sha256.as_bytes(), &bytes)
+                        .map_err(|error| Reason::local("attachment_sealed", error.to_string()))?;
+                }
                 let listener = self
                     .progress
                     .lock()
@@ -1028,6 +1186,12 @@ impl SubmissionQueue {
                 application_id: resolve(*target)?,
                 body: rating.clone(),
             },
+            ItemPayload::Sealed { .. } => {
+                return Err(Reason::local(
+                    "sealed_without_key",
+                    "this item is encrypted; the staff member who queued it must sign in",
+                ));
+            }
         })
     }
 
@@ -1067,6 +1231,18 @@ impl SubmissionQueue {
                 .read(|conn| outbox::mark_sending(conn, item.id, now))?
             {
                 continue;
+            }
+            let item = self.opened(item);
+            if matches!(item.payload, ItemPayload::Sealed { .. }) {
+                // Without the key nothing can be sent; the staff member signs in again.
+                let reason = Reason::local(
+                    "sealed_without_key",
+                    "this item is encrypted; the staff member who queued it must sign in",
+                );
+                self.outbox
+                    .read(|conn| outbox::pause_for_auth(conn, item.id, &reason, now))?;
+                report.end = PassEnd::PausedAuth;
+                return Ok(report);
             }
             let request = match self.build_request(&item) {
                 Ok(request) => request,

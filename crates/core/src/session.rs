@@ -128,30 +128,8 @@ impl SessionFile {
 
     /// Writes the session to a private temporary file, syncs it and renames it into place.
     pub fn save(&self, session: &Session) -> std::io::Result<()> {
-        if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let temporary = self
-            .path
-            .with_extension(format!("json.tmp-{}", std::process::id()));
         let json = serde_json::to_vec_pretty(session).map_err(std::io::Error::other)?;
-        {
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                options.mode(0o600);
-            }
-            let mut file = options.open(&temporary)?;
-            file.write_all(&json)?;
-            file.sync_all()?;
-        }
-        std::fs::rename(&temporary, &self.path)?;
-        if let Some(parent) = self.path.parent() {
-            File::open(parent)?.sync_all()?;
-        }
-        Ok(())
+        write_private(&self.path, &json)
     }
 
     pub fn delete(&self) -> std::io::Result<()> {
@@ -160,6 +138,32 @@ impl SessionFile {
             _ => Ok(()),
         }
     }
+}
+
+/// Writes `bytes` to `path` readable by the owner only: a private temporary file, synced,
+/// renamed into place, and the folder synced.
+pub(crate) fn write_private(path: &Path, json: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let temporary = path.with_extension(format!("json.tmp-{}", std::process::id()));
+    {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&temporary)?;
+        file.write_all(json)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&temporary, path)?;
+    if let Some(parent) = path.parent() {
+        File::open(parent)?.sync_all()?;
+    }
+    Ok(())
 }
 
 impl TokenStore for SessionFile {

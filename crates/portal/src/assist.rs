@@ -11,8 +11,8 @@ use opendvc_api::{
 use uuid::Uuid;
 
 use crate::auth::{
-    AnyAuth, Caller, StaffAuth, accept_code, check_id_number, issue_code, new_token, rate_limit,
-    token_hash,
+    AnyAuth, Caller, DELIVERY_CLOCK_SKEW_SECONDS, StaffAuth, accept_code, check_id_number,
+    issue_code, new_token, rate_limit, token_hash,
 };
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
@@ -20,8 +20,11 @@ use crate::state::AppState;
 use crate::store::{AccessTokenRecord, AssistSessionRecord, OtpPurpose, TokenSubject};
 use crate::working_days::VIETNAM;
 
-/// How long an assisted session lasts, seconds.
+/// How long an assisted session lasts by default, seconds (`serve --assist-ttl`).
 pub const SESSION_TTL_SECONDS: i64 = 30 * 60;
+
+/// How far back a session opened offline with a paper consent may be recorded, seconds.
+pub const OFFLINE_OPEN_MAX_AGE_SECONDS: i64 = 7 * 24 * 3600;
 
 /// Prefix of the reference printed on the paper consent form (giấy ủy quyền).
 pub const PAPER_CONSENT_PREFIX: &str = "GIAYUQ-";
@@ -131,7 +134,28 @@ pub async fn open_session(
         }
     };
     let now = state.clock.now();
-    let expires_at = now.timestamp() + SESSION_TTL_SECONDS;
+    let opened_at = match request.opened_at {
+        None => now.timestamp(),
+        Some(_) if method != "paper" => {
+            return Err(ApiError::field(
+                "openedAt",
+                "only a session opened offline with a paper consent may be recorded later",
+            ));
+        }
+        Some(at) => {
+            let at = at.timestamp();
+            if at > now.timestamp() + DELIVERY_CLOCK_SKEW_SECONDS
+                || at < now.timestamp() - OFFLINE_OPEN_MAX_AGE_SECONDS
+            {
+                return Err(ApiError::field(
+                    "openedAt",
+                    "must lie within the last 7 days and not in the future",
+                ));
+            }
+            at.min(now.timestamp())
+        }
+    };
+    let expires_at = opened_at + i64::from(state.config.assist_ttl);
     let session = AssistSessionRecord {
         id: Uuid::now_v7(),
         staff_code: staff.code.clone(),
@@ -140,7 +164,7 @@ pub async fn open_session(
         consent_reference: reference,
         venue_name: venue.name.clone(),
         venue_unit_code: venue.unit_code.clone(),
-        created_at: now.timestamp(),
+        created_at: opened_at,
         expires_at,
         ended_at: None,
     };

@@ -221,14 +221,87 @@ impl FromRequestParts<AppState> for CitizenAuth {
                 citizen_id: session.citizen_id,
                 assisted: Some((session, staff)),
             }),
-            Caller::Staff(_) => Err(ApiError::forbidden(
-                "Staff act for a citizen only with an assisted-session token.",
-            )),
+            Caller::Staff(staff) => late_delivery(state, parts, staff).await,
             Caller::Officer(_) => Err(ApiError::forbidden(
                 "Officers cannot use citizen endpoints.",
             )),
         }
     }
+}
+
+/// Header naming the assisted session a late delivery belongs to.
+pub const ASSIST_SESSION_HEADER: &str = "X-Assist-Session";
+
+/// Allowed clock difference, seconds, between the device that minted an idempotency key and
+/// the portal: an outreach laptop may run on a clock that nobody set.
+pub const DELIVERY_CLOCK_SKEW_SECONDS: i64 = 10 * 60;
+
+/// Delivery of work created in an assisted session after the session ended or expired.
+///
+/// At an outreach event a volunteer queues a citizen's submission offline; the session ends
+/// (the citizen walks away) long before the connection comes back. The staff member's own
+/// token may then deliver it, naming the session in `X-Assist-Session`, under four
+/// conditions that keep it from becoming a way around consent:
+/// - only `POST /v1/applications` and `POST /v1/attachments` (creating, never reading:
+///   a staff token still cannot read any citizen's data);
+/// - the session was opened by this staff member (consent was given to them);
+/// - the request's `Idempotency-Key` is a UUIDv7 minted while the session was open (within
+///   [`DELIVERY_CLOCK_SKEW_SECONDS`]), so only work created during the consented session
+///   qualifies, not new work made up later;
+/// - the action is recorded with the staff member and the session's venue, as in-session
+///   actions are.
+async fn late_delivery(
+    state: &AppState,
+    parts: &Parts,
+    staff: StaffRecord,
+) -> Result<CitizenAuth, ApiError> {
+    let refused =
+        || ApiError::forbidden("Staff act for a citizen only with an assisted-session token.");
+    let is_delivery = parts.method == axum::http::Method::POST
+        && matches!(parts.uri.path(), "/v1/applications" | "/v1/attachments");
+    let Some(session_id) = parts
+        .headers
+        .get(ASSIST_SESSION_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| Uuid::parse_str(value.trim()).ok())
+    else {
+        return Err(refused());
+    };
+    if !is_delivery {
+        return Err(refused());
+    }
+    let minted_at = parts
+        .headers
+        .get(opendvc_api::IDEMPOTENCY_KEY_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| Uuid::parse_str(value.trim()).ok())
+        .filter(|key| key.get_version_num() == 7)
+        .and_then(|key| key.get_timestamp())
+        .map(|stamp| i64::try_from(stamp.to_unix().0).unwrap_or(i64::MAX))
+        .ok_or_else(|| {
+            ApiError::forbidden(
+                "A late delivery needs the UUIDv7 Idempotency-Key minted in the session.",
+            )
+        })?;
+    let session = state
+        .db(move |store| store.assist_session(session_id))
+        .await?
+        .filter(|session| session.staff_code == staff.code)
+        .ok_or_else(refused)?;
+    let closed_at = session
+        .ended_at
+        .map_or(session.expires_at, |ended| ended.min(session.expires_at));
+    if minted_at < session.created_at - DELIVERY_CLOCK_SKEW_SECONDS
+        || minted_at > closed_at + DELIVERY_CLOCK_SKEW_SECONDS
+    {
+        return Err(ApiError::forbidden(
+            "This work was not created while the assisted session was open.",
+        ));
+    }
+    Ok(CitizenAuth {
+        citizen_id: session.citizen_id,
+        assisted: Some((session, staff)),
+    })
 }
 
 /// A DVC agent or outreach volunteer.

@@ -88,6 +88,14 @@ struct ServeArgs {
     /// Lifetime of citizen access tokens, seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u32).range(1..))]
     access_ttl: u32,
+    /// Lifetime of assisted sessions, seconds (tests shorten it to see them expire).
+    #[arg(long, value_name = "SECONDS", default_value_t = default_assist_ttl(), value_parser = clap::value_parser!(u32).range(1..))]
+    assist_ttl: u32,
+}
+
+/// The default lifetime of an assisted session.
+const fn default_assist_ttl() -> u32 {
+    assist::SESSION_TTL_SECONDS as u32
 }
 
 #[derive(Debug, clap::Args)]
@@ -192,6 +200,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         clock: clock.clone(),
         config: Config {
             access_ttl: args.access_ttl,
+            assist_ttl: args.assist_ttl,
             demo: args.demo,
         },
         otp_limiter: Arc::new(rate_limit::RateLimiter::new(

@@ -42,7 +42,7 @@ use crate::{
     modifiers(&Policy),
     tags(
         (name = "auth", description = "Sign-in of citizens and staff"),
-        (name = "assist", description = "Assisted sessions with the citizen's consent"),
+        (name = "assist", description = "Assisted sessions with the citizen's consent. Work created in a session may be delivered after it ended or expired by the staff member who opened it: their own bearer token, the header `X-Assist-Session: <session id>`, on `POST /v1/applications` and `POST /v1/attachments` only, with the UUIDv7 `Idempotency-Key` minted while the session was open (10 minutes of clock skew allowed); anything else with a staff token is 403."),
         (name = "profile", description = "Profile and document wallet"),
         (name = "catalog", description = "Procedures"),
         (name = "reference", description = "Admin units and holidays"),

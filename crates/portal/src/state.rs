@@ -17,6 +17,8 @@ use crate::working_days::WorkingCalendar;
 pub struct Config {
     /// Lifetime of citizen access tokens, seconds.
     pub access_ttl: u32,
+    /// Lifetime of assisted sessions, seconds.
+    pub assist_ttl: u32,
     /// Whether demo-only endpoints (the dev outbox) exist.
     pub demo: bool,
 }

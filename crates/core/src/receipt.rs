@@ -1,0 +1,258 @@
+//! The receipt a citizen takes away: application code, procedure, due date, delivery choice,
+//! fee, how to follow it, and a QR code of the lookup link, in the citizen's language. The
+//! core builds the view model and the QR code as SVG; the UI prints it.
+
+use opendvc_api::{Application, DeliveryMethod};
+use qrcode::QrCode;
+use qrcode::render::svg;
+use serde::Serialize;
+
+use crate::app::{CoreError, OpenDvc};
+use crate::i18n::{Arg, Lang, LocaleSource, Localizer};
+
+/// The receipt's messages.
+pub const RECEIPT_SOURCES: [LocaleSource; 3] = [
+    LocaleSource {
+        lang: Lang::Vi,
+        name: "vi/receipt.ftl",
+        text: include_str!("../../../locales/vi/receipt.ftl"),
+    },
+    LocaleSource {
+        lang: Lang::En,
+        name: "en/receipt.ftl",
+        text: include_str!("../../../locales/en/receipt.ftl"),
+    },
+    LocaleSource {
+        lang: Lang::Id,
+        name: "id/receipt.ftl",
+        text: include_str!("../../../locales/id/receipt.ftl"),
+    },
+];
+
+/// One labelled line of the receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptLine {
+    pub label: String,
+    pub value: String,
+}
+
+/// A receipt, ready to print.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    pub lang: String,
+    pub title: String,
+    pub application_code: String,
+    /// Code, procedure, dates, delivery, fee, in print order.
+    pub lines: Vec<ReceiptLine>,
+    pub follow_up: String,
+    pub served_by: Option<String>,
+    /// What the QR code holds: the app's link to the application.
+    pub lookup_link: String,
+    pub qr_caption: String,
+    /// The QR code of [`Receipt::lookup_link`], as an SVG document.
+    pub qr_svg: String,
+}
+
+/// Characters escaped in the link; the code's own `.`, `-` and `_` stay readable.
+const LINK_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'_');
+
+/// The link a receipt's QR code holds: opens the application in the app by its code (the
+/// app's `opendvc://applications/{code or id}` deep link).
+pub fn lookup_link(code: &str) -> String {
+    format!(
+        "opendvc://applications/{}",
+        percent_encoding::utf8_percent_encode(code, LINK_ESCAPES)
+    )
+}
+
+/// `50000` → `50.000 ₫` (Vietnamese grouping, used on receipts in every language).
+fn vnd(amount: u64) -> String {
+    let digits = amount.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(digit);
+    }
+    format!("{grouped} ₫")
+}
+
+/// The QR code of `payload` as SVG.
+pub fn qr_svg(payload: &str) -> Result<String, CoreError> {
+    let code =
+        QrCode::new(payload.as_bytes()).map_err(|error| CoreError::Receipt(error.to_string()))?;
+    Ok(code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build())
+}
+
+/// Builds the receipt of `application` in `lang`.
+pub fn build(application: &Application, lang: Lang) -> Result<Receipt, CoreError> {
+    let text = Localizer::new(lang, &RECEIPT_SOURCES)
+        .map_err(|error| CoreError::Receipt(error.to_string()))?;
+    let date = |at: &chrono::DateTime<chrono::FixedOffset>| at.format("%d/%m/%Y").to_string();
+    let delivery = match application.delivery.method {
+        DeliveryMethod::Counter => text.text("receipt-delivery-counter"),
+        DeliveryMethod::Post => text.format(
+            "receipt-delivery-post",
+            &[
+                ("fee", Arg::from(vnd(application.delivery.fee))),
+                ("subsidy", Arg::from(vnd(application.delivery.subsidy))),
+                ("payable", Arg::from(vnd(application.delivery.payable))),
+            ],
+        ),
+    };
+    let fee = if application.fee == 0 {
+        text.text("receipt-fee-free")
+    } else {
+        vnd(application.fee)
+    };
+    let line = |label: &str, value: String| ReceiptLine {
+        label: text.text(label),
+        value,
+    };
+    let link = lookup_link(&application.code);
+    Ok(Receipt {
+        lang: lang.code().to_owned(),
+        title: text.text("receipt-title"),
+        application_code: application.code.clone(),
+        lines: vec![
+            line("receipt-code", application.code.clone()),
+            line(
+                "receipt-procedure",
+                application.procedure_name.get(lang.code()).to_owned(),
+            ),
+            line("receipt-submitted", date(&application.submitted_at)),
+            line("receipt-due", date(&application.due_at)),
+            line("receipt-delivery", delivery),
+            line("receipt-fee", fee),
+        ],
+        follow_up: text.format(
+            "receipt-follow-text",
+            &[("code", Arg::from(application.code.clone()))],
+        ),
+        served_by: application.submitted_by.as_ref().map(|by| {
+            text.format(
+                "receipt-served-by",
+                &[
+                    ("staff", Arg::from(by.staff_code.clone())),
+                    ("venue", Arg::from(by.venue.clone())),
+                ],
+            )
+        }),
+        qr_svg: qr_svg(&link)?,
+        lookup_link: link,
+        qr_caption: text.text("receipt-qr-caption"),
+    })
+}
+
+impl OpenDvc {
+    /// The receipt of a sent application (by code, id, or the queue item that created it),
+    /// in `lang` — the citizen's language, from their profile when not given.
+    pub fn receipt(&self, code_or_id: &str, lang: Option<Lang>) -> Result<Receipt, CoreError> {
+        let detail = self.application(code_or_id)?;
+        let application = detail
+            .application
+            .ok_or_else(|| CoreError::ReceiptNotReady(code_or_id.to_owned()))?;
+        let lang = match lang {
+            Some(lang) => lang,
+            None => self
+                .profile()?
+                .and_then(|profile| Lang::parse(&profile.language))
+                .unwrap_or(Lang::Vi),
+        };
+        build(&application, lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipt_messages_exist_in_every_language() {
+        let vietnamese = crate::i18n::message_ids(RECEIPT_SOURCES[0].text);
+        assert!(vietnamese.contains(&"receipt-code".to_owned()));
+        for source in &RECEIPT_SOURCES[1..] {
+            assert_eq!(
+                crate::i18n::message_ids(source.text),
+                vietnamese,
+                "{} has the same messages as the Vietnamese file",
+                source.name
+            );
+        }
+    }
+
+    #[test]
+    fn amounts_are_grouped_the_vietnamese_way() {
+        assert_eq!(vnd(0), "0 ₫");
+        assert_eq!(vnd(50_000), "50.000 ₫");
+        assert_eq!(vnd(1_250_000), "1.250.000 ₫");
+    }
+
+    #[test]
+    fn the_lookup_link_carries_the_code() {
+        assert_eq!(
+            lookup_link("000.17.48.H17-261129-0001"),
+            "opendvc://applications/000.17.48.H17-261129-0001"
+        );
+    }
+
+    /// Decodes the QR code of `payload` as a scanner would: the module matrix drawn as a
+    /// greyscale picture, four pixels a module, with the quiet zone, read by `rqrr`.
+    fn scan(payload: &str) -> String {
+        let code = QrCode::new(payload.as_bytes()).expect("encodes");
+        let width = code.width();
+        let colors = code.to_colors();
+        let scale = 4;
+        let quiet = 4;
+        let side = (width + 2 * quiet) * scale;
+        let mut picture = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+            let (mx, my) = (x / scale, y / scale);
+            if mx < quiet || my < quiet || mx >= width + quiet || my >= width + quiet {
+                return 255;
+            }
+            match colors[(my - quiet) * width + (mx - quiet)] {
+                qrcode::Color::Dark => 0,
+                qrcode::Color::Light => 255,
+            }
+        });
+        let grids = picture.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code in the picture");
+        grids[0].decode().expect("decodes").1
+    }
+
+    #[test]
+    fn the_receipt_qr_code_decodes_to_the_lookup_link_with_the_code() {
+        let code = "000.17.48.H17-261129-0001";
+        let link = lookup_link(code);
+        let scanned = scan(&link);
+        assert_eq!(scanned, link);
+        assert!(scanned.contains(code), "the scanned link carries the code");
+    }
+
+    #[test]
+    fn the_qr_code_is_the_one_of_the_lookup_link() {
+        let link = lookup_link("H17-261129-0001");
+        let svg = qr_svg(&link).expect("renders");
+        assert!(svg.starts_with("<?xml"), "an SVG document");
+        assert_eq!(
+            svg,
+            qr_svg(&link).expect("renders"),
+            "rendering is deterministic"
+        );
+        assert_ne!(
+            svg,
+            qr_svg(&lookup_link("H17-261129-0002")).expect("renders"),
+            "another code gives another QR code"
+        );
+    }
+}

@@ -1,0 +1,697 @@
+//! DVC agents and outreach volunteers on a shared device, through the `opendvc` CLI against a
+//! real demo portal: citizens served one after another leave nothing of themselves on the
+//! device, and work queued offline arrives once, after the sessions ended.
+
+use std::path::Path;
+
+use opendvc_api::{Application, Channel, DemoCitizen, StaffKind};
+use opendvc_tests::cli::Cli;
+use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy};
+use opendvc_tests::fixtures::{Citizen, deliverable_procedure, valid_form};
+use opendvc_tests::{Portal, PortalOptions};
+
+/// Every way a citizen's identifiers could be written: the ID number, the name, the phone as
+/// registered (`+84…`) and as dialled at home (`0…`).
+fn identifiers(citizen: &DemoCitizen) -> Vec<String> {
+    let mut all = vec![
+        citizen.id_number.clone(),
+        citizen.name.clone(),
+        citizen.phone.clone(),
+    ];
+    if let Some(national) = citizen.phone.strip_prefix("+84") {
+        all.push(format!("0{national}"));
+    }
+    all
+}
+
+/// Every file under `dir` that contains one of `needles`, with the needle found.
+fn files_containing(dir: &Path, needles: &[String]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            for needle in needles {
+                if bytes
+                    .windows(needle.len())
+                    .any(|window| window == needle.as_bytes())
+                {
+                    found.push((path.display().to_string(), needle.clone()));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// A valid form for `citizen` on the first deliverable procedure, written to `dir`; returns
+/// the procedure id and the form file.
+fn form_for(portal: &mut Portal, index: usize, dir: &Path) -> (String, std::path::PathBuf) {
+    let (procedure, form, _) = offline_submission_for(portal, index, dir);
+    (procedure, form)
+}
+
+/// Like [`form_for`], plus one scanned file per required document, as a volunteer attaches
+/// them when the citizen's document wallet cannot be read (offline): `--attach REQ=FILE`
+/// arguments. The scans carry the citizen's identifiers, as photographed papers do.
+fn offline_submission_for(
+    portal: &mut Portal,
+    index: usize,
+    dir: &Path,
+) -> (String, std::path::PathBuf, Vec<String>) {
+    let citizen = Citizen::demo(portal, index);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let profile = citizen.profile();
+    let form = valid_form(&procedure, &profile, &citizen.documents());
+    let path = dir.join(format!("form-{index}.json"));
+    std::fs::write(&path, serde_json::to_vec(&form).expect("serialises")).expect("writes");
+    let mut attach = Vec::new();
+    for document in &procedure.required_documents {
+        let scan = dir.join(format!("scan-{index}-{}.txt", document.id));
+        std::fs::write(
+            &scan,
+            format!(
+                "{} {} {}",
+                profile.full_name, profile.id_number, document.id
+            ),
+        )
+        .expect("writes");
+        attach.push("--attach".to_owned());
+        attach.push(format!("{}={}", document.id, scan.display()));
+    }
+    (procedure.id, path, attach)
+}
+
+fn staff_of(portal: &mut Portal, kind: StaffKind) -> (String, String) {
+    let staff = portal
+        .demo_accounts()
+        .staff
+        .into_iter()
+        .find(|staff| staff.kind == kind)
+        .expect("the demo has this kind of staff");
+    (staff.code, staff.password)
+}
+
+#[test]
+fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let cli = Cli::new(&data, &portal.url());
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let (procedure, form) = form_for(&mut portal, 0, scratch.path());
+
+    let status = cli.json(
+        ["staff", "login", "--code", &code, "--password", &password],
+        "the agent signs in",
+    );
+    assert_eq!(status["signedIn"], true);
+    assert_eq!(
+        status["venue"]["kind"], "post_office",
+        "an agent serves at a post office"
+    );
+
+    let opened = cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[0].id_number,
+            "--paper",
+            "GIAYUQ-2026-000001",
+        ],
+        "the agent opens a session with a paper consent",
+    );
+    assert!(
+        !opened["citizenInitials"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty(),
+        "the staff screen shows the citizen's initials"
+    );
+    let submitted = cli.json(
+        [
+            "submit",
+            "--procedure",
+            &procedure,
+            "--form",
+            &form.display().to_string(),
+        ],
+        "the agent submits for the first citizen",
+    );
+    assert_eq!(
+        submitted["sent"], true,
+        "online, the submission goes at once"
+    );
+    let application_code = submitted["applicationCode"]
+        .as_str()
+        .expect("a sent submission has a code")
+        .to_owned();
+
+    let receipt = cli.json(["receipt", &application_code], "the receipt is made");
+    assert_eq!(receipt["applicationCode"], application_code.as_str());
+    assert!(
+        receipt["lookupLink"]
+            .as_str()
+            .is_some_and(|link| link.contains(&application_code)),
+        "the QR code's link carries the application code: {receipt}"
+    );
+    assert!(
+        receipt["qrSvg"]
+            .as_str()
+            .is_some_and(|svg| svg.contains("<svg")),
+        "the receipt has its QR code as SVG"
+    );
+    assert_eq!(
+        receipt["lang"], "vi",
+        "the receipt is in the citizen's language"
+    );
+
+    assert!(
+        !files_containing(&data, &identifiers(&citizens[0])).is_empty(),
+        "while the session is open the citizen's data is on the device (the scan finds it)"
+    );
+    let ended = cli.json(["assist", "end"], "the agent ends the first session");
+    assert_eq!(ended["endedAtPortal"], true);
+    let leftovers = files_containing(&data, &identifiers(&citizens[0]));
+    assert!(
+        leftovers.is_empty(),
+        "after the session ends, no file holds the first citizen's identifiers: {leftovers:?}"
+    );
+
+    cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[1].id_number,
+            "--paper",
+            "GIAYUQ-2026-000002",
+        ],
+        "the agent serves the second citizen",
+    );
+    let applications = cli.json(["applications"], "the second citizen's applications");
+    assert!(
+        !applications.to_string().contains(&application_code),
+        "the second citizen's screens never show the first's application"
+    );
+    let dashboard = cli.json(["status"], "the second citizen's dashboard");
+    assert_eq!(dashboard["fullName"], citizens[1].name.as_str());
+    cli.json(["logout"], "signing out of the session ends it as well");
+    let leftovers = files_containing(&data, &identifiers(&citizens[1]));
+    assert!(
+        leftovers.is_empty(),
+        "a sign-out in an assisted session deletes the citizen's files: {leftovers:?}"
+    );
+    let status = cli.json(["staff", "status"], "the agent is still signed in");
+    assert!(status["session"].is_null(), "no session is open: {status}");
+
+    let first = Citizen::demo(&mut portal, 0);
+    let recorded: Vec<Application> = first
+        .applications()
+        .into_iter()
+        .filter(|application| application.code == application_code)
+        .collect();
+    assert_eq!(recorded.len(), 1, "the portal has the application once");
+    let full = first.application(recorded[0].id);
+    assert_eq!(full.channel, Channel::Assisted);
+    let by = full
+        .submitted_by
+        .expect("an assisted submission names its agent");
+    assert_eq!(by.staff_code, code, "the portal records the agent");
+    assert_eq!(
+        by.venue,
+        status["venue"]["name"].as_str().unwrap_or_default()
+    );
+}
+
+#[test]
+fn thirty_citizens_queued_offline_at_an_event_arrive_once_each_and_leave_no_personal_data() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (code, password) = staff_of(&mut portal, StaffKind::Volunteer);
+    let submissions: Vec<(String, std::path::PathBuf, Vec<String>)> = (0..citizens.len())
+        .map(|index| offline_submission_for(&mut portal, index, scratch.path()))
+        .collect();
+    let before: Vec<usize> = (0..citizens.len())
+        .map(|index| Citizen::demo(&mut portal, index).applications().len())
+        .collect();
+
+    let status = cli.json(
+        [
+            "staff",
+            "login",
+            "--code",
+            &code,
+            "--password",
+            &password,
+            "--event",
+            "Ngày hội chuyển đổi số",
+            "--place",
+            "20242",
+            "--date",
+            "2026-11-29",
+        ],
+        "the volunteer signs in for the event",
+    );
+    assert_eq!(status["venue"]["kind"], "event");
+
+    // The connection is gone for the whole event, from the first citizen to the last.
+    proxy.set_unreachable(true);
+    for person in 0..30 {
+        let index = person % citizens.len();
+        cli.json(
+            [
+                "assist",
+                "open",
+                "--id",
+                &citizens[index].id_number,
+                "--paper",
+                &format!("GIAYUQ-2026-{person:06}"),
+            ],
+            "offline, the volunteer opens a session on the paper consent",
+        );
+        let (procedure, form, attach) = &submissions[index];
+        let mut submit = vec![
+            "submit".to_owned(),
+            "--procedure".to_owned(),
+            procedure.clone(),
+            "--form".to_owned(),
+            form.display().to_string(),
+        ];
+        submit.extend(attach.iter().cloned());
+        let outcome = cli.json(submit, "offline, the submission is saved on the device");
+        assert_eq!(outcome["sent"], false, "nothing goes out while unreachable");
+        cli.json(["assist", "end"], "the session ends while offline");
+    }
+    let all_identifiers: Vec<String> = citizens.iter().flat_map(identifiers).collect();
+    let queued_leftovers = files_containing(&data, &all_identifiers);
+    assert!(
+        queued_leftovers.is_empty(),
+        "queued personal data is encrypted at rest: {queued_leftovers:?}"
+    );
+    let waiting = cli.json(["tally", "--day", "2026-11-29"], "the tally while offline");
+    assert_eq!(waiting["peopleHelped"], 30);
+    assert_eq!(waiting["waiting"], 30);
+    assert_eq!(waiting["sent"], 0);
+
+    let still_offline = cli.run(["drain", "--max-wait", "1"]);
+    assert_eq!(
+        still_offline.code,
+        Some(6),
+        "offline, the drain waits and reports work still waiting: {}",
+        still_offline.stderr
+    );
+
+    proxy.set_unreachable(false);
+    let drained = cli.json(
+        ["drain", "--max-wait", "120"],
+        "the queue sends when the portal is back",
+    );
+    assert_eq!(
+        drained["end"], "empty",
+        "everything was delivered: {drained}"
+    );
+
+    for (index, count) in before.iter().enumerate() {
+        let now = Citizen::demo(&mut portal, index).applications().len();
+        assert_eq!(
+            now - count,
+            10,
+            "citizen {index} was served ten times and has ten new applications, no doubles"
+        );
+    }
+    let csv_path = scratch.path().join("tally.csv");
+    let tally = cli.json(
+        [
+            "tally",
+            "--day",
+            "2026-11-29",
+            "--csv",
+            &csv_path.display().to_string(),
+        ],
+        "the event's tally",
+    );
+    assert_eq!(tally["peopleHelped"], 30, "{tally}");
+    assert_eq!(tally["submissions"], 30);
+    assert_eq!(tally["sent"], 30);
+    assert_eq!(tally["waiting"], 0);
+    assert!(
+        tally["entries"]
+            .as_array()
+            .is_some_and(|entries| entries.iter().all(|entry| {
+                entry["citizenInitials"]
+                    .as_str()
+                    .is_some_and(|initials| !initials.is_empty())
+                    && entry["applicationCode"].is_string()
+            })),
+        "sessions opened offline got their initials and codes once recorded: {tally}"
+    );
+    assert!(
+        tally["serviceNames"]
+            .as_object()
+            .is_some_and(|names| !names.is_empty()),
+        "the tally names the services after the sessions ended: {tally}"
+    );
+    let csv = std::fs::read_to_string(&csv_path).expect("the CSV is written");
+    for needle in &all_identifiers {
+        assert!(
+            !csv.contains(needle.as_str()),
+            "the CSV holds no personal data: {needle}"
+        );
+    }
+    assert!(csv.contains(",*,,30,0,0"), "the CSV totals 30 sent: {csv}");
+    assert!(
+        csv.lines().count() >= 3,
+        "a line per service, the totals and the people helped: {csv}"
+    );
+    let leftovers = files_containing(&data, &all_identifiers);
+    assert!(
+        leftovers.is_empty(),
+        "after acknowledgement no personal data remains on the device: {leftovers:?}"
+    );
+}
+
+#[test]
+fn notifications_in_an_assisted_session_carry_no_personal_data() {
+    use std::sync::{Arc, mpsc};
+    use std::time::{Duration, Instant};
+
+    use opendvc_api::{ApplicationStatus, Consent};
+    use opendvc_core::assist::StaffSignInOptions;
+    use opendvc_core::notify::RecordingNotifier;
+    use opendvc_core::session::DataDir;
+    use opendvc_core::{OpenDvc, OpenDvcOptions};
+    use opendvc_tests::fixtures::{Officer, counter_delivery};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let application = citizen.submit(&citizen.valid_application(&procedure, counter_delivery()));
+    let officer = Officer::sign_in(&mut portal);
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let data = tempfile::tempdir().expect("a data folder");
+    let mut options = OpenDvcOptions::new(DataDir::new(data.path()));
+    options.portal_override = Some(portal.url());
+    let mut core = OpenDvc::open(options).expect("the core opens");
+    runtime
+        .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
+        .expect("the agent signs in");
+    runtime
+        .block_on(core.open_assisted_session(
+            &person.id_number,
+            Consent::Paper {
+                reference: "GIAYUQ-2026-000900".into(),
+            },
+        ))
+        .expect("the session opens");
+    let core = Arc::new(core);
+    let notifier = Arc::new(RecordingNotifier::default());
+    let (connected, connections) = mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let watching = core.clone();
+    let shown = notifier.clone();
+    runtime.spawn(async move {
+        let stop = async move {
+            let _ = stopped.await;
+        };
+        watching
+            .watch(
+                shown,
+                move |event| {
+                    if matches!(event, opendvc_core::push::WatchEvent::Connected { .. }) {
+                        let _ = connected.send(());
+                    }
+                },
+                stop,
+            )
+            .await
+    });
+    connections
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the event stream opens in the assisted session");
+
+    officer.transition(application.id, ApplicationStatus::Processing);
+    let start = Instant::now();
+    while notifier.shown().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "gave up waiting for the notification"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = stop.send(());
+    for notification in notifier.shown() {
+        let text = format!("{} {}", notification.title, notification.body);
+        for secret in identifiers(&person)
+            .into_iter()
+            .chain([application.code.clone()])
+            .chain([procedure.name.vi.clone(), procedure.name.en.clone()])
+        {
+            assert!(
+                !text.contains(&secret),
+                "a notification on a shared device names nothing of the citizen: {text} has {secret}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_expired_assisted_session_shows_nothing_and_is_deleted_at_the_next_start() {
+    use std::sync::Arc;
+
+    use opendvc_api::Consent;
+    use opendvc_core::assist::StaffSignInOptions;
+    use opendvc_core::clock::ManualClock;
+    use opendvc_core::session::DataDir;
+    use opendvc_core::{CoreError, OpenDvc, OpenDvcOptions};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[1].clone();
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let data = tempfile::tempdir().expect("a data folder");
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let options = || {
+        let mut options = OpenDvcOptions::new(DataDir::new(data.path()));
+        options.portal_override = Some(portal.url());
+        options.clock = clock.clone();
+        options
+    };
+    let mut core = OpenDvc::open(options()).expect("the core opens");
+    runtime
+        .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
+        .expect("the agent signs in");
+    let session = runtime
+        .block_on(core.open_assisted_session(
+            &person.id_number,
+            Consent::Paper {
+                reference: "GIAYUQ-2026-000901".into(),
+            },
+        ))
+        .expect("the session opens");
+    assert_eq!(
+        core.dashboard()
+            .expect("the dashboard")
+            .full_name
+            .as_deref(),
+        Some(person.name.as_str())
+    );
+
+    clock.set(session.expires_at + chrono::TimeDelta::seconds(1));
+    assert!(
+        matches!(core.applications(), Err(CoreError::AssistedSessionExpired)),
+        "past its expiry the session shows nothing more"
+    );
+    let dashboard = core.dashboard().expect("the dashboard");
+    assert_eq!(dashboard.full_name, None, "nor does the dashboard");
+    assert!(!dashboard.signed_in);
+    drop(core);
+    let core = OpenDvc::open(options()).expect("the core opens again");
+    assert!(
+        core.staff_status().expect("status").session.is_none(),
+        "the expired session is closed at start"
+    );
+    let leftovers = files_containing(data.path(), &identifiers(&person));
+    assert!(
+        leftovers.is_empty(),
+        "the expired session's files are deleted at start: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_scan_queued_offline_is_sealed_on_disk_and_arrives_intact() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let (procedure, form) = form_for(&mut portal, 2, scratch.path());
+    // A "scan" whose bytes carry the citizen's identifiers, as a photographed ID card does.
+    let scan = scratch.path().join("scan.txt");
+    std::fs::write(
+        &scan,
+        format!(
+            "{} {} {}",
+            citizens[2].name, citizens[2].id_number, citizens[2].phone
+        ),
+    )
+    .expect("writes");
+    cli.json(
+        ["staff", "login", "--code", &code, "--password", &password],
+        "the agent signs in",
+    );
+    cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[2].id_number,
+            "--paper",
+            "GIAYUQ-2026-000555",
+        ],
+        "the session opens",
+    );
+    proxy.set_unreachable(true);
+    let outcome = cli.json(
+        [
+            "submit",
+            "--procedure",
+            &procedure,
+            "--form",
+            &form.display().to_string(),
+            "--attach",
+            &scan.display().to_string(),
+        ],
+        "offline, the submission and its scan are saved",
+    );
+    assert_eq!(outcome["sent"], false);
+    cli.json(["assist", "end"], "the session ends");
+    let sealed = files_containing(&data, &identifiers(&citizens[2]));
+    assert!(
+        sealed.is_empty(),
+        "the queued scan is sealed on disk: {sealed:?}"
+    );
+
+    proxy.set_unreachable(false);
+    let drained = cli.json(["drain", "--max-wait", "120"], "the queue sends");
+    assert_eq!(
+        drained["end"], "empty",
+        "the upload and the application arrive: {drained}"
+    );
+    assert_eq!(drained["sent"], 2, "one upload, one application");
+    let citizen = Citizen::demo(&mut portal, 2);
+    let received = citizen
+        .applications()
+        .into_iter()
+        .filter(|application| application.channel == Channel::Assisted)
+        .map(|application| citizen.application(application.id))
+        .find(|application| !application.attachments.is_empty())
+        .expect("the application arrived with its attachment");
+    // The portal names an upload by the hash of the bytes it received; the application's
+    // reference to the hash of the original file resolved, so the bytes arrived unsealed.
+    assert!(
+        received
+            .attachments
+            .iter()
+            .any(|attachment| matches!(attachment, opendvc_api::AttachmentRef::Upload { .. })),
+        "the uploaded scan is attached: {:?}",
+        received.attachments
+    );
+    let leftovers = files_containing(&data, &identifiers(&citizens[2]));
+    assert!(
+        leftovers.is_empty(),
+        "nothing of the citizen remains: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_finished_sessions_tally_is_forgotten_after_ninety_days() {
+    use std::sync::Arc;
+
+    use opendvc_api::Consent;
+    use opendvc_core::assist::StaffSignInOptions;
+    use opendvc_core::clock::{Clock, ManualClock};
+    use opendvc_core::session::DataDir;
+    use opendvc_core::{OpenDvc, OpenDvcOptions};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let data = tempfile::tempdir().expect("a data folder");
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let mut options = OpenDvcOptions::new(DataDir::new(data.path()));
+    options.portal_override = Some(portal.url());
+    options.clock = clock.clone();
+    let mut core = OpenDvc::open(options).expect("the core opens");
+    runtime
+        .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
+        .expect("the agent signs in");
+    runtime
+        .block_on(core.open_assisted_session(
+            &person.id_number,
+            Consent::Paper {
+                reference: "GIAYUQ-2026-000902".into(),
+            },
+        ))
+        .expect("the session opens");
+    runtime
+        .block_on(core.end_assisted_session())
+        .expect("the session ends");
+    let today = clock
+        .now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
+        .date_naive();
+    assert_eq!(core.tally(Some(today)).expect("tally").people_helped, 1);
+
+    clock.advance(chrono::TimeDelta::days(91));
+    runtime
+        .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
+        .expect("the agent signs in again");
+    assert_eq!(
+        core.tally(Some(today)).expect("tally").people_helped,
+        0,
+        "the old session's record is gone"
+    );
+    let outboxes = std::fs::read_dir(data.path().join("staff").join("outbox"))
+        .expect("the outbox folder")
+        .count();
+    assert_eq!(outboxes, 0, "no session folder is left");
+}
