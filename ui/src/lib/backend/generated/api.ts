@@ -241,7 +241,14 @@ export type AssistSessionRequest = { idNumber: string, consent: Consent,
 /**
  * Where the staff member serves the citizen; defaults to the staff member's organisation.
  */
-venue?: AssistVenue, };
+venue?: AssistVenue,
+/**
+ * For a session opened on a device that was offline, with a paper consent: when it was
+ * opened there. The portal records the session from that moment (at most 7 days back,
+ * not in the future); its token is then usually expired already, and the staff member
+ * delivers the work created in it with their own token and `X-Assist-Session`.
+ */
+openedAt?: string, };
 
 /**
  * Where the assistance happens, recorded with every action.
