@@ -92,6 +92,9 @@ pub struct Tools {
     pub tauri_driver: PathBuf,
     pub webkit_driver: PathBuf,
     pub xvfb: PathBuf,
+    pub dbus_daemon: PathBuf,
+    pub dunst: PathBuf,
+    pub dunstctl: PathBuf,
 }
 
 impl Tools {
@@ -100,23 +103,114 @@ impl Tools {
     /// # Panics
     /// When one is missing, with how to install it.
     pub fn find() -> Tools {
-        let found = (
-            on_path("tauri-driver"),
-            on_path("WebKitWebDriver"),
-            on_path("Xvfb"),
+        let names = [
+            "tauri-driver",
+            "WebKitWebDriver",
+            "Xvfb",
+            "dbus-daemon",
+            "dunst",
+            "dunstctl",
+        ];
+        let found: Vec<Option<PathBuf>> = names.iter().map(|name| on_path(name)).collect();
+        let missing: Vec<&str> = names
+            .iter()
+            .zip(&found)
+            .filter(|(_, path)| path.is_none())
+            .map(|(name, _)| *name)
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "the real-webview tests need tauri-driver (cargo install tauri-driver --locked), \
+             WebKitWebDriver (apt webkit2gtk-driver), Xvfb (apt xvfb), dbus-daemon (apt dbus) \
+             and dunst with dunstctl (apt dunst); missing: {missing:?}"
         );
-        let (Some(tauri_driver), Some(webkit_driver), Some(xvfb)) = found.clone() else {
-            panic!(
-                "the real-webview tests need tauri-driver (cargo install tauri-driver --locked), \
-                 WebKitWebDriver (apt webkit2gtk-driver) and Xvfb (apt xvfb); found {found:?}"
-            );
-        };
+        let mut found = found.into_iter().flatten();
+        let mut next = || found.next().expect("every tool was found");
         Tools {
-            tauri_driver,
-            webkit_driver,
-            xvfb,
+            tauri_driver: next(),
+            webkit_driver: next(),
+            xvfb: next(),
+            dbus_daemon: next(),
+            dunst: next(),
+            dunstctl: next(),
         }
     }
+}
+
+/// A private D-Bus session bus with dunst, the notification server, on the test's display:
+/// the app's desktop notifications arrive there, and `dunstctl` reads them back.
+fn start_notification_server(tools: &Tools, display: &str) -> NotificationServer {
+    let mut bus = ProcessGroup::spawn(
+        Command::new(&tools.dbus_daemon)
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    )
+    .expect("dbus-daemon starts");
+    let stdout = bus.0.stdout.take().expect("dbus-daemon's stdout");
+    let mut address = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut address)
+        .expect("dbus-daemon prints its address");
+    let address = address.trim().to_owned();
+    assert!(!address.is_empty(), "dbus-daemon exited without an address");
+    let dunst = ProcessGroup::spawn(
+        Command::new(&tools.dunst)
+            .env("DISPLAY", display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .expect("dunst starts");
+    eventually("dunst to take the notification service", WAIT, || {
+        Command::new(&tools.dunstctl)
+            .arg("count")
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .ok()
+            .filter(std::process::ExitStatus::success)
+    });
+    NotificationServer {
+        _dunst: dunst,
+        _bus: bus,
+        address,
+    }
+}
+
+/// The session bus and dunst on it; dunst ends first, then the bus (declaration order).
+#[derive(Debug)]
+struct NotificationServer {
+    _dunst: ProcessGroup,
+    _bus: ProcessGroup,
+    address: String,
+}
+
+/// A desktop notification as the notification server received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesktopNotification {
+    pub summary: String,
+    pub body: String,
+}
+
+/// The notifications in `dunstctl history` output (JSON of D-Bus-typed values).
+fn parse_dunst_history(json: &str) -> Vec<DesktopNotification> {
+    let value: Value = serde_json::from_str(json).unwrap_or(Value::Null);
+    let text = |item: &Value, key: &str| item[key]["data"].as_str().unwrap_or_default().to_owned();
+    value["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|list| list.as_array().cloned().unwrap_or_default())
+        .map(|item| DesktopNotification {
+            summary: text(&item, "summary"),
+            body: text(&item, "body"),
+        })
+        .collect()
 }
 
 fn on_path(program: &str) -> Option<PathBuf> {
@@ -205,7 +299,15 @@ fn workspace_root() -> PathBuf {
 /// # Panics
 /// When the message is missing or is not a plain one-line message.
 pub fn ui_text(lang: &str, id: &str) -> String {
-    let path = workspace_root().join("locales").join(lang).join("ui.ftl");
+    locale_text(lang, "ui.ftl", id)
+}
+
+/// The text of the plain one-line message `id` in `locales/{lang}/{file}`.
+///
+/// # Panics
+/// When the message is missing or is not a plain one-line message.
+pub fn locale_text(lang: &str, file: &str, id: &str) -> String {
+    let path = workspace_root().join("locales").join(lang).join(file);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
     let messages: HashMap<&str, &str> = text
@@ -233,6 +335,9 @@ pub struct App {
     // (with the app) and the display end, then the data folder goes, then the turn passes to
     // the next test.
     _driver: ProcessGroup,
+    /// The session bus with the notification server.
+    notifications: NotificationServer,
+    dunstctl: PathBuf,
     _display: ProcessGroup,
     /// Holds the app's data folder `data/` and the drivers' and app's output `app.log`.
     scratch: tempfile::TempDir,
@@ -269,6 +374,7 @@ impl App {
         std::fs::create_dir_all(&data_dir).expect("the app's data folder");
         let log = std::fs::File::create(scratch.path().join("app.log")).expect("the app's log");
         let (display_group, display) = start_xvfb(&tools.xvfb);
+        let notifications = start_notification_server(&tools, &display);
         let port = free_port();
         let native_port = free_port();
         let driver = ProcessGroup::spawn(
@@ -279,6 +385,7 @@ impl App {
                 .arg(&tools.webkit_driver)
                 .env("DISPLAY", &display)
                 .env_remove("WAYLAND_DISPLAY")
+                .env("DBUS_SESSION_BUS_ADDRESS", &notifications.address)
                 .env("OPENDVC_PORTAL", portal_url)
                 .env("OPENDVC_DATA_DIR", &data_dir)
                 .env("OPENDVC_LANG", "vi")
@@ -325,6 +432,8 @@ impl App {
             base,
             session,
             _driver: driver,
+            notifications,
+            dunstctl: tools.dunstctl.clone(),
             _display: display_group,
             scratch,
             _turn: turn,
@@ -339,6 +448,27 @@ impl App {
             "return document.querySelector('main h1, #id-number') !== null;",
         );
         app
+    }
+
+    /// Every desktop notification the app has shown so far, oldest first.
+    ///
+    /// dunst lists a notification in its history once it is closed, so the open ones are
+    /// closed first.
+    pub fn desktop_notifications(&self) -> Vec<DesktopNotification> {
+        let dunstctl = |args: &[&str]| {
+            Command::new(&self.dunstctl)
+                .args(args)
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.notifications.address)
+                .stderr(Stdio::null())
+                .output()
+                .expect("dunstctl runs")
+        };
+        dunstctl(&["close-all"]);
+        let history = dunstctl(&["history"]);
+        let mut shown = parse_dunst_history(&String::from_utf8_lossy(&history.stdout));
+        // dunst lists the newest first.
+        shown.reverse();
+        shown
     }
 
     /// One WebDriver command on this session; returns its `value`.
@@ -667,5 +797,36 @@ impl Drop for App {
             .delete(format!("{}/session/{}", self.base, self.session))
             .timeout(Duration::from_secs(30))
             .send();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dunst_history_yields_summary_and_body() {
+        let history = r#"{"type": "aa{sv}", "data": [[
+            {"body": {"type": "s", "data": "Nội dung"},
+             "summary": {"type": "s", "data": "Tiêu đề"},
+             "appname": {"type": "s", "data": "OpenDVC"},
+             "id": {"type": "i", "data": 2}},
+            {"body": {"type": "s", "data": ""},
+             "summary": {"type": "s", "data": "Second"}}
+        ]]}"#;
+        assert_eq!(
+            parse_dunst_history(history),
+            vec![
+                DesktopNotification {
+                    summary: "Tiêu đề".to_owned(),
+                    body: "Nội dung".to_owned()
+                },
+                DesktopNotification {
+                    summary: "Second".to_owned(),
+                    body: String::new()
+                },
+            ]
+        );
+        assert!(parse_dunst_history("not json").is_empty());
     }
 }

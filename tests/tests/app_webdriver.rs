@@ -11,7 +11,7 @@
 use opendvc_api::{ApplicationStatus, DeliveryMethod, TransitionRequest};
 use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy, Rewrite};
 use opendvc_tests::fixtures::{Citizen, Officer};
-use opendvc_tests::webdriver::{App, eventually, ui_text};
+use opendvc_tests::webdriver::{App, eventually, locale_text, ui_text};
 use opendvc_tests::{Portal, PortalOptions};
 use serde_json::json;
 use std::time::Duration;
@@ -366,7 +366,7 @@ fn the_language_changes_to_english_and_indonesian_from_settings() {
 }
 
 #[test]
-fn an_officers_status_change_shows_in_the_inbox() {
+fn an_officers_status_change_shows_as_a_desktop_notification_and_in_the_inbox() {
     let mut portal = Portal::start(PortalOptions::default());
     let person = portal.demo_accounts().citizens[0].clone();
     let citizen = Citizen::sign_in(&mut portal, &person.id_number);
@@ -405,4 +405,16 @@ fn an_officers_status_change_shows_in_the_inbox() {
     app.wait_for_text(note);
     app.wait_for_text(&ui_text("vi", "ui-status-processing"));
     app.screenshots("inbox-status-change");
+
+    // The desktop got one notification of it, in the person's language.
+    let title = locale_text("vi", "notify.ftl", "notify-status-title");
+    let shown = eventually("the desktop notification", ARRIVAL_WAIT, || {
+        let shown = app.desktop_notifications();
+        (!shown.is_empty()).then_some(shown)
+    });
+    let about_it: Vec<_> = shown
+        .iter()
+        .filter(|notification| notification.summary == title)
+        .collect();
+    assert_eq!(about_it.len(), 1, "one status notification: {shown:#?}");
 }
