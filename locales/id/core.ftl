@@ -30,6 +30,11 @@ error-unsent-items = { $count } item belum terkirim.
 error-attachment-missing = Salinan lampiran yang tersimpan telah hilang.
 error-parent-discarded = Permohonan yang menjadi dasar item ini telah dibuang.
 error-parent-not-created = Permohonan yang menjadi dasar item ini belum dibuat.
+error-preferences-file = Berkas pengaturan di perangkat ini tidak dapat dibaca atau ditulis.
+error-device-data = Tidak semua data pribadi dapat dihapus dari perangkat ini. Coba lagi; jika masih gagal, hapus folder data aplikasi.
+error-invalid-document = Dokumen belum valid. Perbaiki kolom yang ditandai.
+error-unknown-inbox-item = Pesan ini tidak ada di perangkat ini.
+error-invalid-settings = Pengaturan tidak valid: jam tenang ditulis JJ:MM, misalnya 22:00.
 
 queue-state-queued = menunggu dikirim
 queue-state-sending = sedang dikirim

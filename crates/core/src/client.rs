@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use opendvc_api::{
-    Application, ApplicationList, Attachment, Catalog, DocumentList, ErrorCode,
+    AdminUnits, Application, ApplicationList, Attachment, Catalog, DocumentList, ErrorCode,
     IDEMPOTENCY_KEY_HEADER, LogoutRequest, OtpAccepted, OtpRequest, Problem, Profile,
     RefreshRequest, SyncResponse, TokenRequest, TokenResponse,
 };
@@ -589,6 +589,16 @@ impl PortalClient {
             return Err(error_for(status, &headers, &body));
         }
         decode("sync page", &body)
+    }
+
+    /// `GET /v1/admin-units`: public reference data, asked for without a token.
+    pub async fn admin_units(&self) -> Result<AdminUnits, ClientError> {
+        let request = self.http.get(self.url("/v1/admin-units"));
+        let (status, headers, body) = self.read_body(self.send_plain(request).await?).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("administrative units", &body)
     }
 
     /// `GET /v1/procedures` with `If-None-Match` when an ETag is known.

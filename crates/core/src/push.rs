@@ -18,7 +18,6 @@ use serde::Serialize;
 use crate::app::{CoreError, OpenDvc};
 use crate::client::{ClientError, PortalClient};
 use crate::events::CoreEvent;
-use crate::i18n::Lang;
 use crate::notify::{self, Notification, Notifier};
 use crate::store::{Cache, meta, notify_state, profile};
 use crate::sync::{PullReport, SyncError};
@@ -228,10 +227,8 @@ impl OpenDvc {
             return Ok(report);
         }
         let settings = cache.read(notify_state::settings)?;
-        let lang = cache
-            .read(profile::load)?
-            .and_then(|profile| Lang::parse(&profile.language))
-            .unwrap_or(Lang::Vi);
+        let person = cache.read(profile::load)?;
+        let lang = self.notice_language(person.as_ref().map(|person| person.language.as_str()));
         // The message files are embedded and a test parses them, so only a broken build
         // fails here; the items are in the inbox either way.
         let Ok(texts) = notify::localizer(lang) else {
