@@ -35,6 +35,7 @@ error-device-data = Not all personal data could be deleted from this device. Try
 error-invalid-document = The document is not valid yet. Correct the marked fields.
 error-unknown-inbox-item = This message is not on this device.
 error-invalid-settings = The settings are not valid: quiet hours are written HH:MM, for example 22:00.
+error-invalid-reminder = Choose on, off, or a pause of 1 to 366 days.
 
 queue-state-queued = waiting to send
 queue-state-sending = sending

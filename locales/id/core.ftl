@@ -35,6 +35,7 @@ error-device-data = Tidak semua data pribadi dapat dihapus dari perangkat ini. C
 error-invalid-document = Dokumen belum valid. Perbaiki kolom yang ditandai.
 error-unknown-inbox-item = Pesan ini tidak ada di perangkat ini.
 error-invalid-settings = Pengaturan tidak valid: jam tenang ditulis JJ:MM, misalnya 22:00.
+error-invalid-reminder = Pilih aktif, nonaktif, atau tunda 1 sampai 366 hari.
 
 queue-state-queued = menunggu dikirim
 queue-state-sending = sedang dikirim

@@ -35,6 +35,7 @@ error-device-data = Chưa xóa hết được dữ liệu cá nhân trên máy n
 error-invalid-document = Giấy tờ chưa hợp lệ. Hãy sửa các ô được đánh dấu.
 error-unknown-inbox-item = Không có thông báo này trên máy.
 error-invalid-settings = Cài đặt chưa hợp lệ: giờ yên lặng viết theo dạng GG:PP, ví dụ 22:00.
+error-invalid-reminder = Hãy chọn bật, tắt, hoặc tạm hoãn nhắc từ 1 đến 366 ngày.
 
 queue-state-queued = chờ gửi
 queue-state-sending = đang gửi

@@ -33,6 +33,16 @@ impl IpcError {
         }
     }
 
+    /// Settings the UI sent that cannot be stored, with the refused fields.
+    pub fn invalid_settings(localizer: &Localizer, fields: Vec<String>) -> IpcError {
+        IpcError {
+            code: "validation_failed".to_owned(),
+            core_code: "invalid_settings".to_owned(),
+            message: localizer.text("error-invalid-settings"),
+            fields,
+        }
+    }
+
     /// Something asked for is not on this device.
     pub fn not_found(localizer: &Localizer) -> IpcError {
         IpcError {
@@ -74,15 +84,15 @@ impl IpcError {
                 }
                 .to_owned(),
             },
-            CoreError::InvalidSubmission(errors) => {
+            CoreError::InvalidSubmission(errors) | CoreError::InvalidDocument(errors) => {
                 fields = errors.iter().map(|e| e.field.clone()).collect();
                 "validation_failed".to_owned()
             }
             CoreError::OtpInvalid => "otp_invalid".to_owned(),
             CoreError::InvalidIdNumber | CoreError::NoPortal => "invalid_input".to_owned(),
-            CoreError::UnknownApplication(_) | CoreError::UnknownProcedure(_) => {
-                "not_found".to_owned()
-            }
+            CoreError::UnknownApplication(_)
+            | CoreError::UnknownProcedure(_)
+            | CoreError::UnknownInboxItem(_) => "not_found".to_owned(),
             CoreError::UnsentItems { .. } => "invalid_state".to_owned(),
             _ => match core_code {
                 "no_such_item" => "not_found",
