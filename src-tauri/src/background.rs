@@ -217,15 +217,16 @@ async fn send_queue(app: AppHandle) {
     }
 }
 
-/// Syncs every `every`, and after each sync fires the renewal reminders that are due (each
-/// stage once; the core records them) through the desktop notifier.
+/// Syncs every `every`, announcing new inbox items the event stream has not brought yet, and
+/// after each sync fires the renewal reminders that are due (each stage once; the core
+/// records them) through the desktop notifier.
 async fn sync_periodically(app: AppHandle, every: Duration, notifier: Arc<dyn Notifier>) {
     let state = app.state::<AppState>();
     loop {
         {
             let core = state.core.read().await;
             if core.is_signed_in() {
-                if let Err(error) = core.sync_now().await {
+                if let Err(error) = core.sync_and_notify(notifier.as_ref()).await {
                     // Offline is normal; the UI shows it from the connectivity event.
                     eprintln!("opendvc-app: background sync: {error}");
                 }

@@ -284,6 +284,47 @@ mod tests {
         assert_eq!(path_of("opendvc://applications/%3Cimg%3E"), None);
     }
 
+    /// The quoted names between `start` and the next `end` of `text`.
+    fn quoted_names(text: &str, start: &str, end: &str) -> Vec<String> {
+        let (_, rest) = text.split_once(start).expect("the list's start");
+        let (list, _) = rest.split_once(end).expect("the list's end");
+        list.split(['\'', '"'])
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn every_ui_command_is_handled_declared_and_allowed() {
+        let ui = quoted_names(
+            include_str!("../../ui/src/lib/backend/commands.ts"),
+            "export const COMMAND_NAMES",
+            "];",
+        );
+        assert!(ui.len() >= 28, "the UI's command list was read: {ui:?}");
+        let declared = quoted_names(include_str!("../build.rs"), "const COMMANDS", "];");
+        let capability = include_str!("../capabilities/default.json");
+        let this_file = include_str!("lib.rs");
+        let handled = this_file
+            .split_once("generate_handler![")
+            .and_then(|(_, rest)| rest.split_once(']'))
+            .map(|(list, _)| list)
+            .expect("the handler list");
+        for command in &ui {
+            assert!(declared.contains(command), "{command} in build.rs COMMANDS");
+            let permission = format!("\"allow-{}\"", command.replace('_', "-"));
+            assert!(
+                capability.contains(&permission),
+                "{permission} in capabilities/default.json"
+            );
+            assert!(
+                handled.contains(&format!("commands::{command},")),
+                "{command} in generate_handler!"
+            );
+        }
+    }
+
     #[test]
     fn the_language_comes_from_the_argument_then_lang() {
         let args = Args::parse_from(["opendvc-app", "--lang", "en"]);

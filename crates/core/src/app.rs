@@ -632,7 +632,20 @@ impl OpenDvc {
         let pulled = sync::pull(&profile.client, &profile.cache, || clock.now()).await;
         self.note_sync_result(&pulled);
         let pull = pulled?;
-        let refreshed = sync::refresh_catalog(&profile.client, &profile.cache, clock.now()).await;
+        let catalog = self.refresh_catalog().await?;
+        if pull.applications > 0 {
+            self.emit(CoreEvent::ApplicationsChanged);
+        }
+        self.emit(CoreEvent::CacheChanged);
+        Ok(SyncReport { pull, catalog })
+    }
+
+    /// Refreshes the catalog (a 304 keeps it), its search index, and the reference data that
+    /// comes with it.
+    pub(crate) async fn refresh_catalog(&self) -> Result<CatalogRefresh, CoreError> {
+        let profile = self.active()?;
+        let refreshed =
+            sync::refresh_catalog(&profile.client, &profile.cache, self.options.clock.now()).await;
         self.note_sync_result(&refreshed);
         let catalog = refreshed?;
         profile.search.refresh(&profile.cache)?;
@@ -644,11 +657,7 @@ impl OpenDvc {
         {
             let _fetched = self.fetch_admin_units().await;
         }
-        if pull.applications > 0 {
-            self.emit(CoreEvent::ApplicationsChanged);
-        }
-        self.emit(CoreEvent::CacheChanged);
-        Ok(SyncReport { pull, catalog })
+        Ok(catalog)
     }
 
     fn note_sync_result<T>(&self, result: &Result<T, SyncError>) {

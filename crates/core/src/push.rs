@@ -15,7 +15,7 @@ use std::time::Duration;
 use opendvc_api::{InboxItem, PushEvent, PushEventKind};
 use serde::Serialize;
 
-use crate::app::{CoreError, OpenDvc};
+use crate::app::{CoreError, OpenDvc, SyncReport};
 use crate::client::{ClientError, PortalClient};
 use crate::events::CoreEvent;
 use crate::notify::{self, Notification, Notifier};
@@ -245,6 +245,24 @@ impl OpenDvc {
             });
         }
         Ok(report)
+    }
+
+    /// A sync like [`OpenDvc::sync_now`] whose new inbox items go to notification handling,
+    /// for a periodic sync beside the event stream: an item is announced by whichever of the
+    /// two brings it first.
+    pub async fn sync_and_notify(&self, notifier: &dyn Notifier) -> Result<SyncReport, CoreError> {
+        if !self.is_signed_in() {
+            return Err(CoreError::NotSignedIn);
+        }
+        let pulled = self.pull_and_notify(notifier, &mut |_event| {}).await;
+        if let Err(CoreError::Client(error)) = &pulled
+            && error.is_offline()
+        {
+            self.announce(None, Some(false));
+        }
+        let pull = pulled?;
+        let catalog = self.refresh_catalog().await?;
+        Ok(SyncReport { pull, catalog })
     }
 
     /// The person's notification settings.

@@ -1,5 +1,5 @@
 //! The settings screen, the inbox read marks, the hand-added documents, the administrative
-//! units and clearing the device, through the façade.
+//! units, the notifying background sync and clearing the device, through the façade.
 
 mod support;
 
@@ -10,6 +10,7 @@ use opendvc_api::{
 };
 use opendvc_core::app::DocumentDraft;
 use opendvc_core::i18n::Lang;
+use opendvc_core::notify::RecordingNotifier;
 use opendvc_core::preferences::Settings;
 use opendvc_core::reminders::RulesTable;
 use opendvc_core::session::{DataDir, Session};
@@ -59,10 +60,10 @@ impl Fixture {
         self.open_in(Lang::Vi)
     }
 
-    /// Opens the core and syncs one page carrying `inbox` (the catalog stays unchanged).
-    async fn synced_with(&self, inbox: Vec<InboxItem>) -> OpenDvc {
+    /// Queues a sync page with cursor `cursor` carrying `inbox`, and a 304 for the catalog.
+    fn answer_sync(&self, cursor: &str, inbox: Vec<InboxItem>) {
         let page = SyncResponse {
-            cursor: "c1".into(),
+            cursor: cursor.into(),
             has_more: false,
             profile: None,
             applications: Vec::new(),
@@ -74,6 +75,11 @@ impl Fixture {
             Canned::json(200, &serde_json::to_string(&page).expect("serialises")),
         );
         self.server.answer("/v1/procedures", Canned::raw(304, b""));
+    }
+
+    /// Opens the core and syncs one page carrying `inbox`.
+    async fn synced_with(&self, inbox: Vec<InboxItem>) -> OpenDvc {
+        self.answer_sync("c1", inbox);
         let core = self.open();
         core.sync_now().await.expect("syncs");
         core
@@ -291,6 +297,32 @@ async fn admin_units_are_fetched_once_and_then_served_offline() {
         .filter(|request| request.target == "/v1/admin-units")
         .count();
     assert_eq!(asked, 1, "the second answer came from the cache");
+}
+
+#[tokio::test]
+async fn a_background_sync_announces_each_new_inbox_item_once() {
+    let fixture = Fixture::signed_in().await;
+    let core = fixture.open();
+    let notifier = RecordingNotifier::default();
+    fixture.answer_sync("c1", vec![notice(1)]);
+    core.sync_and_notify(&notifier).await.expect("first sync");
+    assert!(
+        notifier.shown().is_empty(),
+        "the first sync brings history, not news"
+    );
+    let news = notice(2);
+    fixture.answer_sync("c2", vec![news.clone()]);
+    core.sync_and_notify(&notifier).await.expect("second sync");
+    fixture.answer_sync("c3", vec![news.clone()]);
+    core.sync_and_notify(&notifier).await.expect("third sync");
+    let shown = notifier.shown();
+    assert_eq!(
+        shown.len(),
+        1,
+        "one notification for one new item: {shown:?}"
+    );
+    assert_eq!(shown[0].inbox_item_id, Some(news.id));
+    assert_eq!(core.inbox_entries(10).expect("inbox").len(), 2);
 }
 
 #[tokio::test]
