@@ -81,7 +81,9 @@ impl Failure {
             | CoreError::CatalogMissing
             | CoreError::UnknownProcedure(_)
             | CoreError::InvalidSubmission(_)
+            | CoreError::InvalidDocument(_)
             | CoreError::UnknownApplication(_)
+            | CoreError::UnknownInboxItem(_)
             | CoreError::Search(CatalogSearchError::IndexMissing)
             | CoreError::Queue(
                 QueueError::NoSuchItem(_)
@@ -94,6 +96,8 @@ impl Failure {
             CoreError::Store(_)
             | CoreError::Queue(_)
             | CoreError::Session(_)
+            | CoreError::Preferences(_)
+            | CoreError::DeviceData(_)
             | CoreError::Search(_) => exit::ERROR,
         };
         let detail = match error {
@@ -102,12 +106,16 @@ impl Failure {
             CoreError::Store(_)
             | CoreError::Queue(_)
             | CoreError::Session(_)
+            | CoreError::Preferences(_)
+            | CoreError::DeviceData(_)
             | CoreError::Search(_) => Some(error.to_string()),
             CoreError::UnknownProcedure(id) | CoreError::UnknownApplication(id) => Some(id.clone()),
             _ => None,
         };
         let errors = match error {
-            CoreError::InvalidSubmission(errors) => errors.clone(),
+            CoreError::InvalidSubmission(errors) | CoreError::InvalidDocument(errors) => {
+                errors.clone()
+            }
             CoreError::Client(client) => client
                 .problem()
                 .map(|problem| problem.errors.clone())
