@@ -34,7 +34,8 @@ error-preferences-file = The settings file on this device cannot be read or writ
 error-device-data = Not all personal data could be deleted from this device. Try again; if it still fails, delete the app's data folder.
 error-invalid-document = The document is not valid yet. Correct the marked fields.
 error-unknown-inbox-item = This message is not on this device.
-error-invalid-settings = The settings are not valid: quiet hours are written HH:MM, for example 22:00.
+error-unknown-document = This document is not in the wallet on this device.
+error-invalid-settings = The settings are not valid. Check the language and the quiet hours (HH:MM, for example 22:00).
 error-invalid-reminder = Choose on, off, or a pause of 1 to 366 days.
 
 queue-state-queued = waiting to send

@@ -34,7 +34,8 @@ error-preferences-file = Berkas pengaturan di perangkat ini tidak dapat dibaca a
 error-device-data = Tidak semua data pribadi dapat dihapus dari perangkat ini. Coba lagi; jika masih gagal, hapus folder data aplikasi.
 error-invalid-document = Dokumen belum valid. Perbaiki kolom yang ditandai.
 error-unknown-inbox-item = Pesan ini tidak ada di perangkat ini.
-error-invalid-settings = Pengaturan tidak valid: jam tenang ditulis JJ:MM, misalnya 22:00.
+error-unknown-document = Dokumen ini tidak ada di dompet dokumen perangkat ini.
+error-invalid-settings = Pengaturan tidak valid. Periksa bahasa dan jam tenang (JJ:MM, misalnya 22:00).
 error-invalid-reminder = Pilih aktif, nonaktif, atau tunda 1 sampai 366 hari.
 
 queue-state-queued = menunggu dikirim

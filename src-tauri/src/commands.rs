@@ -50,6 +50,12 @@ fn parse_id(state: &AppState, id: &str) -> Answer<Uuid> {
     Uuid::parse_str(id).map_err(|_| IpcError::not_found(&state.localizer()))
 }
 
+/// An id that is not a UUID names nothing on this device: answered as the core answers an
+/// unknown one of the same kind.
+fn parse_id_or(state: &AppState, id: &str, unknown: fn(Uuid) -> CoreError) -> Answer<Uuid> {
+    Uuid::parse_str(id).map_err(|_| IpcError::from_core(&unknown(Uuid::nil()), &state.localizer()))
+}
+
 fn session_of(core: &OpenDvc, state: &AppState) -> SessionState {
     let signed_in = core.is_signed_in();
     let dashboard = core.dashboard().ok();
@@ -537,7 +543,7 @@ pub async fn inbox(state: State<'_, AppState>) -> Answer<Vec<InboxEntry>> {
 
 #[tauri::command]
 pub async fn mark_read(state: State<'_, AppState>, id: String) -> Answer<()> {
-    let id = parse_id(&state, &id)?;
+    let id = parse_id_or(&state, &id, CoreError::UnknownInboxItem)?;
     let core = state.core.read().await;
     core.mark_read(id).map_err(fail(&state))
 }
@@ -616,7 +622,7 @@ pub async fn set_reminder(
     mode: String,
     days: Option<u32>,
 ) -> Answer<ReminderView> {
-    let document_id = parse_id(&state, &document_id)?;
+    let document_id = parse_id_or(&state, &document_id, CoreError::UnknownDocument)?;
     let core = state.core.read().await;
     let (today, _) = core.local_today().map_err(fail(&state))?;
     let choice = reminder_choice(&state, &mode, days, today)?;
@@ -626,7 +632,10 @@ pub async fn set_reminder(
         .iter()
         .any(|document| document.id == document_id);
     if !known {
-        return Err(IpcError::not_found(&state.localizer()));
+        return Err(IpcError::from_core(
+            &CoreError::UnknownDocument(document_id),
+            &state.localizer(),
+        ));
     }
     core.set_reminder_choice(document_id, choice)
         .map_err(fail(&state))?;
@@ -636,7 +645,7 @@ pub async fn set_reminder(
 /// A draft for renewing a wallet document, pre-filled from the profile and the document.
 #[tauri::command]
 pub async fn start_renewal(state: State<'_, AppState>, document_id: String) -> Answer<DraftView> {
-    let document_id = parse_id(&state, &document_id)?;
+    let document_id = parse_id_or(&state, &document_id, CoreError::UnknownDocument)?;
     let core = state.core.read().await;
     let draft = core
         .start_renewal(document_id, &state.rules)

@@ -92,7 +92,8 @@ impl IpcError {
             CoreError::InvalidIdNumber | CoreError::NoPortal => "invalid_input".to_owned(),
             CoreError::UnknownApplication(_)
             | CoreError::UnknownProcedure(_)
-            | CoreError::UnknownInboxItem(_) => "not_found".to_owned(),
+            | CoreError::UnknownInboxItem(_)
+            | CoreError::UnknownDocument(_) => "not_found".to_owned(),
             CoreError::UnsentItems { .. } => "invalid_state".to_owned(),
             _ => match core_code {
                 "no_such_item" => "not_found",
@@ -118,6 +119,7 @@ mod tests {
     use super::*;
     use opendvc_api::FieldError;
     use opendvc_core::i18n::{CORE_SOURCES, Lang};
+    use uuid::Uuid;
 
     fn localizer(lang: Lang) -> Localizer {
         Localizer::new(lang, &CORE_SOURCES).expect("the core's messages parse")
@@ -157,6 +159,27 @@ mod tests {
             .expect("serialisable");
         assert_eq!(json["code"], "validation_failed");
         assert_eq!(json["fields"], serde_json::json!(["form.fullName"]));
+    }
+
+    #[test]
+    fn unknown_documents_and_inbox_items_are_not_found_in_words_of_their_own() {
+        for lang in Lang::ALL {
+            let localizer = localizer(lang);
+            let document =
+                IpcError::from_core(&CoreError::UnknownDocument(Uuid::nil()), &localizer);
+            let item = IpcError::from_core(&CoreError::UnknownInboxItem(Uuid::nil()), &localizer);
+            let application =
+                IpcError::from_core(&CoreError::UnknownApplication("x".into()), &localizer);
+            assert_eq!(
+                (document.code.as_str(), item.code.as_str()),
+                ("not_found", "not_found")
+            );
+            assert_eq!(document.core_code, "unknown_document");
+            for message in [&document.message, &item.message] {
+                assert!(!message.starts_with("error-"), "{lang}: {message}");
+                assert_ne!(message, &application.message, "{lang}");
+            }
+        }
     }
 
     #[test]

@@ -84,6 +84,7 @@ impl Failure {
             | CoreError::InvalidDocument(_)
             | CoreError::UnknownApplication(_)
             | CoreError::UnknownInboxItem(_)
+            | CoreError::UnknownDocument(_)
             | CoreError::Search(CatalogSearchError::IndexMissing)
             | CoreError::Queue(
                 QueueError::NoSuchItem(_)

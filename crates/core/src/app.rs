@@ -73,6 +73,8 @@ pub enum CoreError {
     InvalidDocument(Vec<FieldError>),
     #[error("no inbox item {0} on this device")]
     UnknownInboxItem(Uuid),
+    #[error("no document {0} in the wallet")]
+    UnknownDocument(Uuid),
 }
 
 impl CoreError {
@@ -105,6 +107,7 @@ impl CoreError {
             CoreError::DeviceData(_) => "device_data",
             CoreError::InvalidDocument(_) => "invalid_document",
             CoreError::UnknownInboxItem(_) => "unknown_inbox_item",
+            CoreError::UnknownDocument(_) => "unknown_document",
         }
     }
 }

@@ -227,7 +227,7 @@ impl OpenDvc {
         let document = documents
             .into_iter()
             .find(|document| document.id == document_id)
-            .ok_or_else(|| CoreError::UnknownApplication(document_id.to_string()))?;
+            .ok_or(CoreError::UnknownDocument(document_id))?;
         let procedure_id = rules
             .rule(&document.kind)
             .and_then(|rule| rule.renewal_procedure.clone())
