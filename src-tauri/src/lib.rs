@@ -332,6 +332,28 @@ mod tests {
     }
 
     #[test]
+    fn the_language_picked_in_the_settings_wins_over_the_start_up_language() {
+        let dir = tempfile::tempdir().expect("a data folder");
+        let data_dir = dir.path().to_str().expect("a UTF-8 path");
+        let args = Args::parse_from(["opendvc-app", "--lang", "vi", "--data-dir", data_dir]);
+        let state = open_state(&args, Instant::now()).expect("the state opens");
+        assert_eq!(state.lang(), Lang::Vi, "nothing picked yet");
+        DataDir::new(dir.path())
+            .preferences_file()
+            .set_language(Lang::Id)
+            .expect("the pick is saved");
+        let state = open_state(&args, Instant::now()).expect("the state opens");
+        assert_eq!(state.lang(), Lang::Id);
+        assert!(
+            !state
+                .localizer()
+                .text("notify-action-open")
+                .starts_with("notify-"),
+            "the shell's messages include the notification texts"
+        );
+    }
+
+    #[test]
     fn portal_and_data_dir_are_arguments() {
         let args = Args::parse_from([
             "opendvc-app",
