@@ -20,6 +20,15 @@ const COMMANDS: &[&str] = &[
     "queue_discard",
     "sync_now",
     "inbox",
+    "mark_read",
+    "admin_units",
+    "settings",
+    "save_settings",
+    "set_reminder",
+    "start_renewal",
+    "add_document",
+    "export_calendar",
+    "clear_device",
     "report_dashboard_rendered",
 ];
 

@@ -30,6 +30,13 @@ error-unsent-items = { $count } items are not sent yet.
 error-attachment-missing = The stored copy of the attachment is gone.
 error-parent-discarded = The application this item depends on was discarded.
 error-parent-not-created = The application this item depends on was not created.
+error-preferences-file = The settings file on this device cannot be read or written.
+error-device-data = Not all personal data could be deleted from this device. Try again; if it still fails, delete the app's data folder.
+error-invalid-document = The document is not valid yet. Correct the marked fields.
+error-unknown-inbox-item = This message is not on this device.
+error-unknown-document = This document is not in the wallet on this device.
+error-invalid-settings = The settings are not valid. Check the language and the quiet hours (HH:MM, for example 22:00).
+error-invalid-reminder = Choose on, off, or a pause of 1 to 366 days.
 
 queue-state-queued = waiting to send
 queue-state-sending = sending

@@ -29,3 +29,4 @@ reminders-standing-no-expiry = does not expire
 reminders-standing-unknown = expiry unknown
 reminders-due-held-back = Renewal reminder for { $kind } is due (no notification shown: your settings).
 reminders-none-due = No reminders due today.
+notify-action-open = Open

@@ -30,6 +30,13 @@ error-unsent-items = { $count } item belum terkirim.
 error-attachment-missing = Salinan lampiran yang tersimpan telah hilang.
 error-parent-discarded = Permohonan yang menjadi dasar item ini telah dibuang.
 error-parent-not-created = Permohonan yang menjadi dasar item ini belum dibuat.
+error-preferences-file = Berkas pengaturan di perangkat ini tidak dapat dibaca atau ditulis.
+error-device-data = Tidak semua data pribadi dapat dihapus dari perangkat ini. Coba lagi; jika masih gagal, hapus folder data aplikasi.
+error-invalid-document = Dokumen belum valid. Perbaiki kolom yang ditandai.
+error-unknown-inbox-item = Pesan ini tidak ada di perangkat ini.
+error-unknown-document = Dokumen ini tidak ada di dompet dokumen perangkat ini.
+error-invalid-settings = Pengaturan tidak valid. Periksa bahasa dan jam tenang (JJ:MM, misalnya 22:00).
+error-invalid-reminder = Pilih aktif, nonaktif, atau tunda 1 sampai 366 hari.
 
 queue-state-queued = menunggu dikirim
 queue-state-sending = sedang dikirim

@@ -29,3 +29,4 @@ reminders-standing-no-expiry = tidak ada masa berlaku
 reminders-standing-unknown = masa berlaku tidak diketahui
 reminders-due-held-back = Pengingat perpanjangan { $kind } jatuh tempo (notifikasi tidak ditampilkan: sesuai pengaturan Anda).
 reminders-none-due = Tidak ada pengingat hari ini.
+notify-action-open = Buka

@@ -30,6 +30,13 @@ error-unsent-items = Còn { $count } mục chưa gửi.
 error-attachment-missing = Bản sao tệp đính kèm trên máy đã mất.
 error-parent-discarded = Hồ sơ mà mục này phụ thuộc đã bị hủy.
 error-parent-not-created = Hồ sơ mà mục này phụ thuộc chưa được tạo.
+error-preferences-file = Không đọc hoặc ghi được tệp cài đặt trên máy này.
+error-device-data = Chưa xóa hết được dữ liệu cá nhân trên máy này. Hãy thử lại; nếu vẫn lỗi, hãy xóa thư mục dữ liệu của ứng dụng.
+error-invalid-document = Giấy tờ chưa hợp lệ. Hãy sửa các ô được đánh dấu.
+error-unknown-inbox-item = Không có thông báo này trên máy.
+error-unknown-document = Không có giấy tờ này trong ví giấy tờ trên máy.
+error-invalid-settings = Cài đặt chưa hợp lệ. Hãy kiểm tra ngôn ngữ và giờ yên lặng (dạng GG:PP, ví dụ 22:00).
+error-invalid-reminder = Hãy chọn bật, tắt, hoặc tạm hoãn nhắc từ 1 đến 366 ngày.
 
 queue-state-queued = chờ gửi
 queue-state-sending = đang gửi

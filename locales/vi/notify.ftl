@@ -29,3 +29,4 @@ reminders-standing-no-expiry = không thời hạn
 reminders-standing-unknown = chưa rõ thời hạn
 reminders-due-held-back = Đến hạn nhắc gia hạn { $kind } (không hiện thông báo: theo cài đặt của bạn).
 reminders-none-due = Không có lời nhắc nào đến hạn hôm nay.
+notify-action-open = Mở

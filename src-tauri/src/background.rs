@@ -1,13 +1,19 @@
 //! Background work: the core's change events go to the UI, the queue sender drains while
-//! online, and a periodic sync pulls what changed on the portal.
+//! online, the portal's event stream is held while signed in (its new inbox items become
+//! desktop notifications), and a periodic sync pulls what changed on the portal and fires
+//! the renewal reminders that are due.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use opendvc_core::notify::Notifier;
 use opendvc_core::{CoreEvent, DrainEnd};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::watch;
 
+use crate::notifier::DesktopNotifier;
 use crate::state::AppState;
 use crate::views::QueueProgress;
 
@@ -46,11 +52,81 @@ fn emit_topics(app: &AppHandle, topics: &[&'static str]) {
     }
 }
 
-/// Starts the event forwarder, the sender and the periodic sync.
+/// Starts the event forwarder, the sender, the event stream and the periodic sync.
 pub fn start(app: AppHandle, sync_every: Duration) {
+    let notifier: Arc<dyn Notifier> = Arc::new(DesktopNotifier::new(app.clone()));
     tauri::async_runtime::spawn(forward_events(app.clone()));
     tauri::async_runtime::spawn(send_queue(app.clone()));
-    tauri::async_runtime::spawn(sync_periodically(app, sync_every));
+    tauri::async_runtime::spawn(hold_event_stream(app.clone(), Arc::clone(&notifier)));
+    tauri::async_runtime::spawn(sync_periodically(app, sync_every, notifier));
+}
+
+/// The pause after the event stream task failed `failures` times in a row: 5 s doubling up
+/// to 5 minutes. The core already retries a broken stream with its own back-off; this is for
+/// what it gives up on (a session the portal no longer accepts).
+pub fn stream_pause(failures: u32) -> Duration {
+    Duration::from_secs(5u64.saturating_mul(1 << failures.saturating_sub(1).min(6)))
+        .min(Duration::from_secs(300))
+}
+
+/// Holds the portal's event stream (`OpenDvc::watch`) while signed in. The stream holds the
+/// core's read lock, so it stops whenever the push bell rings (a sign-in, sign-out or clearing
+/// of the device wants the write lock) and starts again for the new session. What the stream
+/// brings reaches the UI as the core's change events (forwarded above).
+async fn hold_event_stream(app: AppHandle, notifier: Arc<dyn Notifier>) {
+    let state = app.state::<AppState>();
+    let mut bell = state.push_bell.subscribe();
+    let mut failures: u32 = 0;
+    loop {
+        // Marked as heard before the lock is taken: a ring from here on stops this round,
+        // and a ring before it came from a writer that holds or waits for the lock, which
+        // `read()` then waits out.
+        bell.borrow_and_update();
+        let outcome = {
+            let core = state.core.read().await;
+            if core.is_signed_in() {
+                let rung = async {
+                    // A closed bell means the app is going away; stopping is right then too.
+                    let _rung = bell.changed().await;
+                };
+                // The watch events only describe what the core's change events already told.
+                Some(core.watch(Arc::clone(&notifier), |_event| {}, rung).await)
+            } else {
+                None
+            }
+        };
+        let pause = match outcome {
+            // Signed out: nothing to hold until the session changes.
+            None => {
+                failures = 0;
+                None
+            }
+            // Stopped by the bell: look at the session again at once.
+            Some(Ok(())) => {
+                failures = 0;
+                continue;
+            }
+            Some(Err(error)) => {
+                failures = failures.saturating_add(1);
+                eprintln!("opendvc-app: the portal's event stream stopped: {error}");
+                Some(stream_pause(failures))
+            }
+        };
+        if !wait_for_bell(&mut bell, pause).await {
+            return;
+        }
+    }
+}
+
+/// Waits until the bell rings or `pause` (if any) has passed; `false` once the bell is gone.
+async fn wait_for_bell(bell: &mut watch::Receiver<u64>, pause: Option<Duration>) -> bool {
+    match pause {
+        None => bell.changed().await.is_ok(),
+        Some(pause) => tokio::select! {
+            rung = bell.changed() => rung.is_ok(),
+            () = tokio::time::sleep(pause) => true,
+        },
+    }
 }
 
 async fn forward_events(app: AppHandle) {
@@ -141,16 +217,25 @@ async fn send_queue(app: AppHandle) {
     }
 }
 
-async fn sync_periodically(app: AppHandle, every: Duration) {
+/// Syncs every `every`, announcing new inbox items the event stream has not brought yet, and
+/// after each sync fires the renewal reminders that are due (each stage once; the core
+/// records them) through the desktop notifier.
+async fn sync_periodically(app: AppHandle, every: Duration, notifier: Arc<dyn Notifier>) {
     let state = app.state::<AppState>();
     loop {
         {
             let core = state.core.read().await;
-            if core.is_signed_in()
-                && let Err(error) = core.sync_now().await
-            {
-                // Offline is normal; the UI shows it from the connectivity event.
-                eprintln!("opendvc-app: background sync: {error}");
+            if core.is_signed_in() {
+                if let Err(error) = core.sync_and_notify(notifier.as_ref()).await {
+                    // Offline is normal; the UI shows it from the connectivity event.
+                    eprintln!("opendvc-app: background sync: {error}");
+                }
+                let reminded = core.local_today().and_then(|(today, now)| {
+                    core.reminders(today, now, &state.rules, notifier.as_ref())
+                });
+                if let Err(error) = reminded {
+                    eprintln!("opendvc-app: renewal reminders: {error}");
+                }
             }
         }
         tokio::time::sleep(every).await;
@@ -171,6 +256,35 @@ mod tests {
         );
         assert_eq!(topics(&CoreEvent::SignInRequired), ["session"]);
         assert!(topics(&CoreEvent::CacheChanged).contains(&"inbox"));
+    }
+
+    #[test]
+    fn the_event_stream_task_backs_off_to_five_minutes() {
+        assert_eq!(stream_pause(1), Duration::from_secs(5));
+        assert_eq!(stream_pause(2), Duration::from_secs(10));
+        assert_eq!(stream_pause(7), Duration::from_secs(300));
+        assert_eq!(stream_pause(u32::MAX), Duration::from_secs(300));
+    }
+
+    #[tokio::test]
+    async fn a_ring_stops_the_wait_and_a_pause_ends_it_too() {
+        let bell = watch::Sender::new(0_u64);
+        let mut heard = bell.subscribe();
+        heard.borrow_and_update();
+        bell.send_modify(|count| *count += 1);
+        assert!(
+            wait_for_bell(&mut heard, None).await,
+            "a ring after the bell was heard wakes the waiter"
+        );
+        assert!(
+            wait_for_bell(&mut heard, Some(Duration::from_millis(1))).await,
+            "without a ring the pause ends the wait"
+        );
+        drop(bell);
+        assert!(
+            !wait_for_bell(&mut heard, None).await,
+            "a bell that is gone ends the task"
+        );
     }
 
     #[test]

@@ -7,12 +7,16 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use chrono::NaiveDate;
 use opendvc_api::{
-    AttachmentRef, DeliveryChoice, NewApplication, NewSupplement, OtpAccepted, Procedure, Rating,
-    WithdrawRequest,
+    AdminUnits, AttachmentRef, DeliveryChoice, FieldError, NewApplication, NewSupplement,
+    OtpAccepted, Procedure, Rating, WithdrawRequest,
 };
+use opendvc_core::app::DocumentDraft;
 use opendvc_core::clock::{Clock, SystemClock};
+use opendvc_core::notify;
 use opendvc_core::queue::{FollowUp, ItemKind, QueueItem};
+use opendvc_core::reminders::{self, ReminderChoice};
 use opendvc_core::{ApplicationDetail, CoreError, OpenDvc, SubmissionDraft, SubmitOutcome};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -22,9 +26,9 @@ use uuid::Uuid;
 use crate::error::IpcError;
 use crate::state::AppState;
 use crate::views::{
-    self, ApplicationView, ApplicationsView, CatalogView, DashboardCounts, DashboardView,
-    InboxEntry, QueueContext, QueueItemView, ReminderView, SessionState, StagedView, SubmitResult,
-    WalletEntry,
+    self, ApplicationView, ApplicationsView, CalendarExportView, CatalogView, DashboardCounts,
+    DashboardView, DraftView, InboxEntry, QueueContext, QueueItemView, ReminderView, SessionState,
+    SettingsView, StagedView, SubmitResult, WalletEntry,
 };
 
 type Answer<T> = Result<T, IpcError>;
@@ -39,11 +43,17 @@ const MAX_ATTACHMENT: usize = 20 * 1024 * 1024;
 const INBOX_LIMIT: u32 = 200;
 
 fn fail(state: &AppState) -> impl Fn(CoreError) -> IpcError + '_ {
-    move |error| IpcError::from_core(&error, &state.localizer)
+    move |error| IpcError::from_core(&error, &state.localizer())
 }
 
 fn parse_id(state: &AppState, id: &str) -> Answer<Uuid> {
-    Uuid::parse_str(id).map_err(|_| IpcError::not_found(&state.localizer))
+    Uuid::parse_str(id).map_err(|_| IpcError::not_found(&state.localizer()))
+}
+
+/// An id that is not a UUID names nothing on this device: answered as the core answers an
+/// unknown one of the same kind.
+fn parse_id_or(state: &AppState, id: &str, unknown: fn(Uuid) -> CoreError) -> Answer<Uuid> {
+    Uuid::parse_str(id).map_err(|_| IpcError::from_core(&unknown(Uuid::nil()), &state.localizer()))
 }
 
 fn session_of(core: &OpenDvc, state: &AppState) -> SessionState {
@@ -56,7 +66,7 @@ fn session_of(core: &OpenDvc, state: &AppState) -> SessionState {
         } else {
             None
         },
-        language: state.localizer.lang().code(),
+        language: state.lang().code(),
         // Before the first attempt nothing says the portal is away; the first sync tells.
         online: dashboard
             .and_then(|dashboard| dashboard.online)
@@ -80,8 +90,9 @@ fn queue_views(
     let summary = core.queue_summary().map_err(fail(state))?;
     let names = procedure_names(core);
     let progress = state.progress().clone();
+    let localizer = state.localizer();
     let context = QueueContext {
-        localizer: &state.localizer,
+        localizer: &localizer,
         procedure_names: &names,
         progress: &progress,
         summary: &summary,
@@ -132,7 +143,7 @@ pub async fn sign_in(
     id_number: String,
     otp: String,
 ) -> Answer<SessionState> {
-    let mut core = state.core.write().await;
+    let mut core = state.core_mut().await;
     core.sign_in(id_number.trim(), &otp)
         .await
         .map_err(fail(&state))?;
@@ -142,7 +153,7 @@ pub async fn sign_in(
 
 #[tauri::command]
 pub async fn sign_out(state: State<'_, AppState>) -> Answer<SessionState> {
-    let mut core = state.core.write().await;
+    let mut core = state.core_mut().await;
     // Unsent items stay on this device for the next sign-in of the same person; the UI warns
     // about them on the settings screen before it signs out.
     core.sign_out(true).await.map_err(fail(&state))?;
@@ -156,14 +167,14 @@ pub async fn dashboard(state: State<'_, AppState>) -> Answer<DashboardView> {
     if !dashboard.signed_in {
         return Err(IpcError::from_core(
             &CoreError::NotSignedIn,
-            &state.localizer,
+            &state.localizer(),
         ));
     }
     // The profile arrives with the first sync; until then there is nothing to show.
     let profile = core
         .profile()
         .map_err(fail(&state))?
-        .ok_or_else(|| IpcError::from_core(&CoreError::CatalogMissing, &state.localizer))?;
+        .ok_or_else(|| IpcError::from_core(&CoreError::CatalogMissing, &state.localizer()))?;
     let mut needs_action = Vec::new();
     for entry in &dashboard.needing_action {
         if let Some(id) = entry.id {
@@ -230,7 +241,7 @@ pub async fn applications(state: State<'_, AppState>) -> Answer<ApplicationsView
 pub async fn application(state: State<'_, AppState>, id: String) -> Answer<ApplicationView> {
     let core = state.core.read().await;
     let detail = core.application(&id).map_err(fail(&state))?;
-    application_view(&core, &state, detail)?.ok_or_else(|| IpcError::not_found(&state.localizer))
+    application_view(&core, &state, detail)?.ok_or_else(|| IpcError::not_found(&state.localizer()))
 }
 
 #[tauri::command]
@@ -241,17 +252,18 @@ pub async fn documents(state: State<'_, AppState>) -> Answer<Vec<WalletEntry>> {
         .map_err(fail(&state))?
         .map(|profile| profile.birth_date);
     let today = views::vietnam_today(SystemClock.now());
+    let choices = core.reminder_choices().map_err(fail(&state))?;
     Ok(core
         .documents()
         .map_err(fail(&state))?
         .into_iter()
         .map(|document| WalletEntry {
             validity: views::validity(&document, birth_date, &state.rules, today),
-            // The core keeps no per-document reminder choice yet; reminders are on for all.
-            reminder: ReminderView {
-                document_id: document.id,
-                mode: "on",
-            },
+            reminder: views::reminder_view(
+                document.id,
+                choices.get(&document.id).copied().unwrap_or_default(),
+                today,
+            ),
             document,
         })
         .collect())
@@ -299,7 +311,7 @@ pub async fn procedure(state: State<'_, AppState>, id: String) -> Answer<Procedu
         .map_err(fail(&state))?
         .into_iter()
         .find(|procedure| procedure.id == id)
-        .ok_or_else(|| IpcError::not_found(&state.localizer))
+        .ok_or_else(|| IpcError::not_found(&state.localizer()))
 }
 
 /// A file name without any folder part, never empty.
@@ -345,7 +357,7 @@ pub async fn stage_attachment(
 ) -> Answer<StagedView> {
     let unreadable = || {
         IpcError::invalid_input(
-            &state.localizer,
+            &state.localizer(),
             "attachment_unreadable",
             "error-attachment-unreadable",
         )
@@ -355,7 +367,7 @@ pub async fn stage_attachment(
         return Err(IpcError {
             code: "payload_too_large".to_owned(),
             core_code: "attachment_too_large".to_owned(),
-            message: state.localizer.text("error-attachment-too-large"),
+            message: state.localizer().text("error-attachment-too-large"),
             fields: Vec::new(),
         });
     }
@@ -390,7 +402,7 @@ fn split_attachments(
             } => {
                 let path = staged_path(&state.staging_dir, &attachment_id).ok_or_else(|| {
                     IpcError::invalid_input(
-                        &state.localizer,
+                        &state.localizer(),
                         "attachment_missing",
                         "error-attachment-missing",
                     )
@@ -496,10 +508,10 @@ pub async fn queue_retry(state: State<'_, AppState>, id: String) -> Answer<Queue
     let item = core
         .queue_item(id)
         .map_err(fail(&state))?
-        .ok_or_else(|| IpcError::not_found(&state.localizer))?;
+        .ok_or_else(|| IpcError::not_found(&state.localizer()))?;
     queue_views(&core, &state, std::slice::from_ref(&item))?
         .pop()
-        .ok_or_else(|| IpcError::not_found(&state.localizer))
+        .ok_or_else(|| IpcError::not_found(&state.localizer()))
 }
 
 #[tauri::command]
@@ -522,12 +534,227 @@ pub async fn sync_now(state: State<'_, AppState>) -> Answer<()> {
 pub async fn inbox(state: State<'_, AppState>) -> Answer<Vec<InboxEntry>> {
     let core = state.core.read().await;
     Ok(core
-        .inbox(INBOX_LIMIT)
+        .inbox_entries(INBOX_LIMIT)
         .map_err(fail(&state))?
         .into_iter()
-        // The core keeps no read marks the shell can reach yet; everything shows as new.
-        .map(|item| InboxEntry { item, read: false })
+        .map(|(item, read)| InboxEntry { item, read })
         .collect())
+}
+
+#[tauri::command]
+pub async fn mark_read(state: State<'_, AppState>, id: String) -> Answer<()> {
+    let id = parse_id_or(&state, &id, CoreError::UnknownInboxItem)?;
+    let core = state.core.read().await;
+    core.mark_read(id).map_err(fail(&state))
+}
+
+/// Provinces and commune-level units: from the cache, else fetched once from the portal.
+#[tauri::command]
+pub async fn admin_units(state: State<'_, AppState>) -> Answer<AdminUnits> {
+    let core = state.core.read().await;
+    core.admin_units().await.map_err(fail(&state))
+}
+
+#[tauri::command]
+pub async fn settings(state: State<'_, AppState>) -> Answer<SettingsView> {
+    let core = state.core.read().await;
+    let settings = core.settings().map_err(fail(&state))?;
+    Ok(views::settings_view(&settings))
+}
+
+/// Stores the settings; a new language also becomes the language of the shell's own
+/// messages at once.
+#[tauri::command]
+pub async fn save_settings(
+    state: State<'_, AppState>,
+    settings: SettingsView,
+) -> Answer<SettingsView> {
+    let core = state.core.read().await;
+    let current = core.settings().map_err(fail(&state))?;
+    let wanted = views::settings_from_view(&current, &settings)
+        .map_err(|fields| IpcError::invalid_settings(&state.localizer(), fields))?;
+    let saved = core.save_settings(&wanted).map_err(fail(&state))?;
+    if saved.language != state.lang() {
+        // The messages are embedded and a test parses them all, so only a broken build
+        // keeps the old language here.
+        if let Ok(localizer) = notify::localizer(saved.language) {
+            state.set_localizer(localizer);
+        }
+    }
+    Ok(views::settings_view(&saved))
+}
+
+/// How the UI names a document's reminder choice.
+fn reminder_choice(
+    state: &AppState,
+    mode: &str,
+    days: Option<u32>,
+    today: NaiveDate,
+) -> Answer<ReminderChoice> {
+    match (mode, days) {
+        ("on", _) => Ok(ReminderChoice::default()),
+        ("off", _) => Ok(ReminderChoice {
+            switched_off: true,
+            snoozed_until: None,
+        }),
+        ("snoozed", Some(days)) if (1..=MAX_SNOOZE_DAYS).contains(&days) => Ok(ReminderChoice {
+            switched_off: false,
+            snoozed_until: Some(reminders::snooze_until(today, days)),
+        }),
+        _ => Err(IpcError {
+            fields: vec![if mode == "snoozed" { "days" } else { "mode" }.to_owned()],
+            ..IpcError::invalid_input(
+                &state.localizer(),
+                "invalid_reminder",
+                "error-invalid-reminder",
+            )
+        }),
+    }
+}
+
+/// The longest snooze: a year, so a snoozed reminder can never be forgotten for good.
+const MAX_SNOOZE_DAYS: u32 = 366;
+
+#[tauri::command]
+pub async fn set_reminder(
+    state: State<'_, AppState>,
+    document_id: String,
+    mode: String,
+    days: Option<u32>,
+) -> Answer<ReminderView> {
+    let document_id = parse_id_or(&state, &document_id, CoreError::UnknownDocument)?;
+    let core = state.core.read().await;
+    let (today, _) = core.local_today().map_err(fail(&state))?;
+    let choice = reminder_choice(&state, &mode, days, today)?;
+    let known = core
+        .documents()
+        .map_err(fail(&state))?
+        .iter()
+        .any(|document| document.id == document_id);
+    if !known {
+        return Err(IpcError::from_core(
+            &CoreError::UnknownDocument(document_id),
+            &state.localizer(),
+        ));
+    }
+    core.set_reminder_choice(document_id, choice)
+        .map_err(fail(&state))?;
+    Ok(views::reminder_view(document_id, choice, today))
+}
+
+/// A draft for renewing a wallet document, pre-filled from the profile and the document.
+#[tauri::command]
+pub async fn start_renewal(state: State<'_, AppState>, document_id: String) -> Answer<DraftView> {
+    let document_id = parse_id_or(&state, &document_id, CoreError::UnknownDocument)?;
+    let core = state.core.read().await;
+    let draft = core
+        .start_renewal(document_id, &state.rules)
+        .map_err(fail(&state))?;
+    Ok(DraftView {
+        application: NewApplication {
+            procedure_id: draft.procedure_id,
+            form: draft.form,
+            attachments: Vec::new(),
+            delivery: draft.delivery,
+        },
+        renews_document_id: document_id,
+    })
+}
+
+/// `NewDocument` of the UI. Dates come as text so that a wrong one is answered like any
+/// other refused field, not as a failure of the call itself.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewDocumentInput {
+    pub kind: String,
+    pub number: String,
+    pub issued_on: String,
+    #[serde(default)]
+    pub expires_on: Option<String>,
+    pub issuer: String,
+    #[serde(default)]
+    pub classes: Vec<String>,
+}
+
+impl NewDocumentInput {
+    /// The core's draft, or the fields whose dates are not `YYYY-MM-DD`.
+    pub fn into_draft(self) -> Result<DocumentDraft, CoreError> {
+        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+        let not_a_date = |field: &str| FieldError {
+            field: field.to_owned(),
+            message: "not a date (YYYY-MM-DD)".to_owned(),
+        };
+        let mut errors = Vec::new();
+        let issued_on = date(&self.issued_on);
+        if issued_on.is_none() {
+            errors.push(not_a_date("issuedOn"));
+        }
+        let expires_on = match self.expires_on.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => {
+                let parsed = date(text);
+                if parsed.is_none() {
+                    errors.push(not_a_date("expiresOn"));
+                }
+                parsed
+            }
+        };
+        match issued_on {
+            Some(issued_on) if errors.is_empty() => Ok(DocumentDraft {
+                kind: self.kind,
+                number: self.number,
+                issued_on,
+                expires_on,
+                issuer: self.issuer,
+                classes: self.classes,
+            }),
+            _ => Err(CoreError::InvalidDocument(errors)),
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn add_document(
+    state: State<'_, AppState>,
+    document: NewDocumentInput,
+) -> Answer<WalletEntry> {
+    let draft = document.into_draft().map_err(fail(&state))?;
+    let core = state.core.read().await;
+    let document = core.add_document(draft).map_err(fail(&state))?;
+    let birth_date = core
+        .profile()
+        .map_err(fail(&state))?
+        .map(|profile| profile.birth_date);
+    let today = views::vietnam_today(SystemClock.now());
+    Ok(WalletEntry {
+        validity: views::validity(&document, birth_date, &state.rules, today),
+        reminder: views::reminder_view(document.id, ReminderChoice::default(), today),
+        document,
+    })
+}
+
+/// The renewal reminders as an iCalendar file (RFC 5545) in the app's language.
+#[tauri::command]
+pub async fn export_calendar(state: State<'_, AppState>) -> Answer<CalendarExportView> {
+    let core = state.core.read().await;
+    let (today, now) = core.local_today().map_err(fail(&state))?;
+    let ics = core
+        .reminders_calendar(today, now, &state.rules)
+        .map_err(fail(&state))?;
+    Ok(CalendarExportView {
+        file_name: "opendvc-reminders.ics",
+        ics,
+    })
+}
+
+/// Signs out and deletes every personal datum of the data folder. The settings screen asks
+/// the person first, warning that unsent items are lost, so unsent items do not stop it.
+#[tauri::command]
+pub async fn clear_device(state: State<'_, AppState>) -> Answer<SessionState> {
+    let mut core = state.core_mut().await;
+    core.clear_device().await.map_err(fail(&state))?;
+    state.progress().clear();
+    Ok(session_of(&core, &state))
 }
 
 /// The webview saw the home screen's first dashboard (the UI's performance mark
@@ -565,6 +792,61 @@ mod tests {
             serde_json::from_value(serde_json::json!({"kind": "rating", "rating": {"stars": 5}}))
                 .expect("rating");
         assert!(matches!(rating, FollowUpInput::Rating { .. }));
+    }
+
+    #[test]
+    fn a_new_document_with_a_wrong_date_names_the_field() {
+        let input: NewDocumentInput = serde_json::from_value(serde_json::json!({
+            "kind": "passport",
+            "number": "C1234567",
+            "issuedOn": "2020-02-30",
+            "expiresOn": "2030-03-01",
+            "issuer": "Cục Quản lý xuất nhập cảnh"
+        }))
+        .expect("the UI's NewDocument shape");
+        let Err(CoreError::InvalidDocument(errors)) = input.into_draft() else {
+            panic!("30 February is refused");
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "issuedOn");
+
+        let input: NewDocumentInput = serde_json::from_value(serde_json::json!({
+            "kind": "passport",
+            "number": "C1234567",
+            "issuedOn": "2020-03-01",
+            "issuer": "Cục Quản lý xuất nhập cảnh"
+        }))
+        .expect("expiresOn and classes are optional");
+        let draft = input.into_draft().expect("valid");
+        assert_eq!(draft.expires_on, None);
+        assert!(draft.classes.is_empty());
+    }
+
+    #[test]
+    fn a_renewal_draft_has_the_shape_of_the_uis_draft() {
+        let document = Uuid::nil();
+        let draft = DraftView {
+            application: NewApplication {
+                procedure_id: "passport-renewal".to_owned(),
+                form: std::collections::BTreeMap::from([(
+                    "fullName".to_owned(),
+                    "Nguyễn Thị Lan".to_owned(),
+                )]),
+                attachments: Vec::new(),
+                delivery: DeliveryChoice {
+                    method: opendvc_api::DeliveryMethod::Counter,
+                    address: None,
+                },
+            },
+            renews_document_id: document,
+        };
+        let json = serde_json::to_value(&draft).expect("serialisable");
+        assert_eq!(json["procedureId"], "passport-renewal");
+        assert_eq!(json["form"]["fullName"], "Nguyễn Thị Lan");
+        assert_eq!(json["delivery"]["method"], "counter");
+        assert_eq!(json["renewsDocumentId"], document.to_string());
+        let back: DraftInput = serde_json::from_value(json).expect("submit takes it back");
+        assert_eq!(back.application.procedure_id, "passport-renewal");
     }
 
     #[test]

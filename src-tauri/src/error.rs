@@ -33,6 +33,16 @@ impl IpcError {
         }
     }
 
+    /// Settings the UI sent that cannot be stored, with the refused fields.
+    pub fn invalid_settings(localizer: &Localizer, fields: Vec<String>) -> IpcError {
+        IpcError {
+            code: "validation_failed".to_owned(),
+            core_code: "invalid_settings".to_owned(),
+            message: localizer.text("error-invalid-settings"),
+            fields,
+        }
+    }
+
     /// Something asked for is not on this device.
     pub fn not_found(localizer: &Localizer) -> IpcError {
         IpcError {
@@ -74,15 +84,16 @@ impl IpcError {
                 }
                 .to_owned(),
             },
-            CoreError::InvalidSubmission(errors) => {
+            CoreError::InvalidSubmission(errors) | CoreError::InvalidDocument(errors) => {
                 fields = errors.iter().map(|e| e.field.clone()).collect();
                 "validation_failed".to_owned()
             }
             CoreError::OtpInvalid => "otp_invalid".to_owned(),
             CoreError::InvalidIdNumber | CoreError::NoPortal => "invalid_input".to_owned(),
-            CoreError::UnknownApplication(_) | CoreError::UnknownProcedure(_) => {
-                "not_found".to_owned()
-            }
+            CoreError::UnknownApplication(_)
+            | CoreError::UnknownProcedure(_)
+            | CoreError::UnknownInboxItem(_)
+            | CoreError::UnknownDocument(_) => "not_found".to_owned(),
             CoreError::UnsentItems { .. } => "invalid_state".to_owned(),
             _ => match core_code {
                 "no_such_item" => "not_found",
@@ -108,6 +119,7 @@ mod tests {
     use super::*;
     use opendvc_api::FieldError;
     use opendvc_core::i18n::{CORE_SOURCES, Lang};
+    use uuid::Uuid;
 
     fn localizer(lang: Lang) -> Localizer {
         Localizer::new(lang, &CORE_SOURCES).expect("the core's messages parse")
@@ -147,6 +159,27 @@ mod tests {
             .expect("serialisable");
         assert_eq!(json["code"], "validation_failed");
         assert_eq!(json["fields"], serde_json::json!(["form.fullName"]));
+    }
+
+    #[test]
+    fn unknown_documents_and_inbox_items_are_not_found_in_words_of_their_own() {
+        for lang in Lang::ALL {
+            let localizer = localizer(lang);
+            let document =
+                IpcError::from_core(&CoreError::UnknownDocument(Uuid::nil()), &localizer);
+            let item = IpcError::from_core(&CoreError::UnknownInboxItem(Uuid::nil()), &localizer);
+            let application =
+                IpcError::from_core(&CoreError::UnknownApplication("x".into()), &localizer);
+            assert_eq!(
+                (document.code.as_str(), item.code.as_str()),
+                ("not_found", "not_found")
+            );
+            assert_eq!(document.core_code, "unknown_document");
+            for message in [&document.message, &item.message] {
+                assert!(!message.starts_with("error-"), "{lang}: {message}");
+                assert_ne!(message, &application.message, "{lang}");
+            }
+        }
     }
 
     #[test]

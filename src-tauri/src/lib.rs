@@ -8,27 +8,27 @@
 mod background;
 mod commands;
 mod error;
+mod notifier;
 mod state;
 mod views;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 use opendvc_core::i18n::{CORE_SOURCES, Lang, Localizer};
+use opendvc_core::notify;
 use opendvc_core::reminders::RulesTable;
 use opendvc_core::session::DataDir;
 use opendvc_core::{OpenDvc, OpenDvcOptions};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Url, WebviewUrl, WebviewWindowBuilder};
-use tokio::sync::{Notify, RwLock};
 
 use crate::state::AppState;
 
 /// Event that opens a screen of the UI (`NAVIGATE_EVENT` in ui/src/lib/backend/commands.ts).
-const NAVIGATE_EVENT: &str = "app://navigate";
+pub(crate) const NAVIGATE_EVENT: &str = "app://navigate";
 
 /// The UI's performance mark for the first dashboard on screen (`DASHBOARD_RENDERED_MARK`).
 /// The script below reports it to the shell, which logs the time since the process started.
@@ -59,7 +59,8 @@ struct Args {
     /// Data folder, shared with the `opendvc` command.
     #[arg(long, env = "OPENDVC_DATA_DIR")]
     data_dir: Option<PathBuf>,
-    /// Language of the shell's messages: vi, en or id (default: from LANG, else vi).
+    /// Language until the person picks one in the settings (the pick is kept in the data
+    /// folder and wins): vi, en or id (default: from LANG, else vi).
     #[arg(long, env = "OPENDVC_LANG")]
     lang: Option<String>,
     /// Seconds between background syncs.
@@ -83,8 +84,8 @@ pub fn navigation_path(link: &Url) -> Option<String> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-struct Navigate {
-    path: String,
+pub(crate) struct Navigate {
+    pub(crate) path: String,
 }
 
 fn navigate_to_links<'a>(app: &AppHandle, links: impl IntoIterator<Item = &'a str>) {
@@ -96,7 +97,7 @@ fn navigate_to_links<'a>(app: &AppHandle, links: impl IntoIterator<Item = &'a st
     }
 }
 
-fn focus_main(app: &AppHandle) {
+pub(crate) fn focus_main(app: &AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         // Best effort: a window manager may refuse focus; the window is there either way.
         let _shown = window.unminimize();
@@ -133,27 +134,26 @@ fn language(args: &Args) -> Lang {
 /// Opens the core and builds the state; the error is already a sentence for the person.
 fn open_state(args: &Args, started: Instant) -> Result<AppState, String> {
     let lang = language(args);
-    let localizer = Localizer::new(lang, &CORE_SOURCES).map_err(|error| error.to_string())?;
     let data_dir = match &args.data_dir {
         Some(dir) => DataDir::new(dir),
         None => DataDir::default_location(),
     };
-    let staging_dir = data_dir.root().join("staging");
+    let staging_dir = data_dir.staging_dir();
     let mut options = OpenDvcOptions::new(data_dir);
     options.portal_override = args.portal.clone();
-    let core = OpenDvc::open(options).map_err(|error| {
-        crate::error::IpcError::from_core(&error, &localizer).message + &format!(" ({error})")
-    })?;
+    options.language = lang;
+    let core =
+        OpenDvc::open(options).map_err(|error| match Localizer::new(lang, &CORE_SOURCES) {
+            Ok(localizer) => {
+                crate::error::IpcError::from_core(&error, &localizer).message
+                    + &format!(" ({error})")
+            }
+            Err(_) => error.to_string(),
+        })?;
+    // The person's pick from the settings, else the start-up language.
+    let localizer = notify::localizer(core.language()).map_err(|error| error.to_string())?;
     let rules = RulesTable::built_in().map_err(|error| error.to_string())?;
-    Ok(AppState {
-        core: RwLock::new(core),
-        localizer,
-        rules,
-        progress: Mutex::default(),
-        staging_dir,
-        wake_sender: Notify::new(),
-        started,
-    })
+    Ok(AppState::new(core, localizer, rules, staging_dir, started))
 }
 
 /// Starts the app; on mobile targets this is the entry point.
@@ -199,6 +199,15 @@ pub fn run() {
             commands::queue_discard,
             commands::sync_now,
             commands::inbox,
+            commands::mark_read,
+            commands::admin_units,
+            commands::settings,
+            commands::save_settings,
+            commands::set_reminder,
+            commands::start_renewal,
+            commands::add_document,
+            commands::export_calendar,
+            commands::clear_device,
             commands::report_dashboard_rendered,
         ])
         .setup(move |app| {
@@ -275,10 +284,73 @@ mod tests {
         assert_eq!(path_of("opendvc://applications/%3Cimg%3E"), None);
     }
 
+    /// The quoted names between `start` and the next `end` of `text`.
+    fn quoted_names(text: &str, start: &str, end: &str) -> Vec<String> {
+        let (_, rest) = text.split_once(start).expect("the list's start");
+        let (list, _) = rest.split_once(end).expect("the list's end");
+        list.split(['\'', '"'])
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn every_ui_command_is_handled_declared_and_allowed() {
+        let ui = quoted_names(
+            include_str!("../../ui/src/lib/backend/commands.ts"),
+            "export const COMMAND_NAMES",
+            "];",
+        );
+        assert!(ui.len() >= 28, "the UI's command list was read: {ui:?}");
+        let declared = quoted_names(include_str!("../build.rs"), "const COMMANDS", "];");
+        let capability = include_str!("../capabilities/default.json");
+        let this_file = include_str!("lib.rs");
+        let handled = this_file
+            .split_once("generate_handler![")
+            .and_then(|(_, rest)| rest.split_once(']'))
+            .map(|(list, _)| list)
+            .expect("the handler list");
+        for command in &ui {
+            assert!(declared.contains(command), "{command} in build.rs COMMANDS");
+            let permission = format!("\"allow-{}\"", command.replace('_', "-"));
+            assert!(
+                capability.contains(&permission),
+                "{permission} in capabilities/default.json"
+            );
+            assert!(
+                handled.contains(&format!("commands::{command},")),
+                "{command} in generate_handler!"
+            );
+        }
+    }
+
     #[test]
     fn the_language_comes_from_the_argument_then_lang() {
         let args = Args::parse_from(["opendvc-app", "--lang", "en"]);
         assert_eq!(language(&args), Lang::En);
+    }
+
+    #[test]
+    fn the_language_picked_in_the_settings_wins_over_the_start_up_language() {
+        let dir = tempfile::tempdir().expect("a data folder");
+        let data_dir = dir.path().to_str().expect("a UTF-8 path");
+        let args = Args::parse_from(["opendvc-app", "--lang", "vi", "--data-dir", data_dir]);
+        let state = open_state(&args, Instant::now()).expect("the state opens");
+        assert_eq!(state.lang(), Lang::Vi, "nothing picked yet");
+        DataDir::new(dir.path())
+            .preferences_file()
+            .set_language(Lang::Id)
+            .expect("the pick is saved");
+        let state = open_state(&args, Instant::now()).expect("the state opens");
+        assert_eq!(state.lang(), Lang::Id);
+        assert!(
+            !state
+                .localizer()
+                .text("notify-action-open")
+                .starts_with("notify-"),
+            "the shell's messages include the notification texts"
+        );
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! The one managed state: the core façade and what the shell keeps beside it.
 
 use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use opendvc_core::OpenDvc;
-use opendvc_core::i18n::Localizer;
+use opendvc_core::i18n::{Lang, Localizer};
 use opendvc_core::reminders::RulesTable;
-use tokio::sync::{Notify, RwLock};
+use tokio::sync::{Notify, RwLock, RwLockWriteGuard, watch};
 use uuid::Uuid;
 
 use crate::views::QueueProgress;
@@ -17,13 +18,16 @@ use crate::views::QueueProgress;
 ///
 /// The core sits behind a tokio `RwLock` because its sending, syncing and signing-in methods
 /// are async and are held across awaits: most take `&self` and may run side by side (a drain
-/// in the background while a screen reads the cache), while `sign_in` and `sign_out` take
-/// `&mut self` and wait for the readers to finish. Everything else is plain data behind std
-/// mutexes that are never held across an await.
+/// in the background while a screen reads the cache), while `sign_in`, `sign_out` and
+/// `clear_device` take `&mut self` and wait for the readers to finish. The event stream holds
+/// a read lock for as long as it is open, so those three go through [`AppState::core_mut`],
+/// which first rings [`AppState::push_bell`] to make the stream let go. Everything else is
+/// plain data behind std locks that are never held across an await.
 #[derive(Debug)]
 pub struct AppState {
     pub core: RwLock<OpenDvc>,
-    pub localizer: Localizer,
+    /// The shell's messages in the app's language; replaced when the person picks another.
+    localizer: std::sync::RwLock<Arc<Localizer>>,
     pub rules: RulesTable,
     /// Bytes sent so far of uploads going out now, from the core's progress events.
     pub progress: Mutex<HashMap<Uuid, QueueProgress>>,
@@ -31,15 +35,100 @@ pub struct AppState {
     pub staging_dir: PathBuf,
     /// Wakes the background sender when something was queued or the portal came back.
     pub wake_sender: Notify,
+    /// Rung (the count goes up) before and after the session changes: the push task stops
+    /// the event stream when it rings and looks at the session again.
+    pub push_bell: watch::Sender<u64>,
     /// When this process started, for the start-up measurement.
     pub started: Instant,
 }
 
+/// The core, borrowed for a change of session. Dropping it rings the push bell again, so the
+/// push task looks at the new session as soon as the lock is free.
+#[derive(Debug)]
+pub struct CoreWriter<'a> {
+    guard: RwLockWriteGuard<'a, OpenDvc>,
+    bell: &'a watch::Sender<u64>,
+}
+
+impl Deref for CoreWriter<'_> {
+    type Target = OpenDvc;
+
+    fn deref(&self) -> &OpenDvc {
+        &self.guard
+    }
+}
+
+impl DerefMut for CoreWriter<'_> {
+    fn deref_mut(&mut self) -> &mut OpenDvc {
+        &mut self.guard
+    }
+}
+
+impl Drop for CoreWriter<'_> {
+    fn drop(&mut self) {
+        ring(self.bell);
+    }
+}
+
+fn ring(bell: &watch::Sender<u64>) {
+    bell.send_modify(|count| *count = count.wrapping_add(1));
+}
+
 impl AppState {
+    pub fn new(
+        core: OpenDvc,
+        localizer: Localizer,
+        rules: RulesTable,
+        staging_dir: PathBuf,
+        started: Instant,
+    ) -> AppState {
+        AppState {
+            core: RwLock::new(core),
+            localizer: std::sync::RwLock::new(Arc::new(localizer)),
+            rules,
+            progress: Mutex::default(),
+            staging_dir,
+            wake_sender: Notify::new(),
+            push_bell: watch::Sender::new(0),
+            started,
+        }
+    }
+
     /// Upload progress, locked even after a panic elsewhere (it is only a display hint).
     pub fn progress(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, QueueProgress>> {
         self.progress
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The shell's messages in the current language.
+    pub fn localizer(&self) -> Arc<Localizer> {
+        self.localizer
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Speaks `localizer`'s language from now on.
+    pub fn set_localizer(&self, localizer: Localizer) {
+        *self
+            .localizer
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(localizer);
+    }
+
+    /// The app's language now.
+    pub fn lang(&self) -> Lang {
+        self.localizer().lang()
+    }
+
+    /// The core for a change of session (sign-in, sign-out, clearing the device): stops the
+    /// event stream, which holds a read lock as long as it is open, then waits for the lock.
+    pub async fn core_mut(&self) -> CoreWriter<'_> {
+        ring(&self.push_bell);
+        CoreWriter {
+            guard: self.core.write().await,
+            bell: &self.push_bell,
+        }
     }
 }

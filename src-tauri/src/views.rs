@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use chrono::{FixedOffset, NaiveDate};
 use opendvc_api::{Application, Document, InboxItem, LocalizedText, Profile};
 use opendvc_core::i18n::{Lang, Localizer};
+use opendvc_core::preferences::Settings;
 use opendvc_core::queue::{ItemKind, ItemPayload, ItemState, QueueItem, QueueSummary};
-use opendvc_core::reminders::{self, Expiry, RulesTable, Standing};
-use serde::Serialize;
+use opendvc_core::reminders::{self, Expiry, ReminderChoice, RulesTable, Standing};
+use opendvc_core::store::notify_state::{NotifySettings, QuietHours};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// `SessionState`.
@@ -102,11 +104,154 @@ pub struct ValidityView {
 }
 
 /// `ReminderSetting`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReminderView {
     pub document_id: Uuid,
     pub mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<NaiveDate>,
+}
+
+/// A document's reminder choice as the UI names it, on `today`: a snooze that has run out is
+/// on again.
+pub fn reminder_view(document_id: Uuid, choice: ReminderChoice, today: NaiveDate) -> ReminderView {
+    let snoozed_until = choice.snoozed_until.filter(|until| *until > today);
+    let mode = if choice.switched_off {
+        "off"
+    } else if snoozed_until.is_some() {
+        "snoozed"
+    } else {
+        "on"
+    };
+    ReminderView {
+        document_id,
+        mode,
+        snoozed_until: snoozed_until.filter(|_| !choice.switched_off),
+    }
+}
+
+/// `categories` of `Settings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoriesView {
+    pub status: bool,
+    pub delivery: bool,
+    pub renewal: bool,
+    pub notice: bool,
+}
+
+/// `quietHours` of `Settings`: `HH:MM`, local time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuietHoursView {
+    pub from: String,
+    pub to: String,
+}
+
+/// `Settings`, as the shell sends it and as the UI sends it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    pub language: String,
+    pub categories: CategoriesView,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiet_hours: Option<QuietHoursView>,
+}
+
+fn clock_text(minute: u16) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// Minutes after midnight of `HH:MM` (24-hour clock).
+fn clock_minute(text: &str) -> Option<u16> {
+    let (hours, minutes) = text.trim().split_once(':')?;
+    let valid = |part: &str| part.len() == 2 && part.chars().all(|c| c.is_ascii_digit());
+    if !valid(hours) || !valid(minutes) {
+        return None;
+    }
+    let (hours, minutes): (u16, u16) = (hours.parse().ok()?, minutes.parse().ok()?);
+    (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
+}
+
+/// The core's settings as the settings screen shows them.
+pub fn settings_view(settings: &Settings) -> SettingsView {
+    let notify = &settings.notify;
+    SettingsView {
+        language: settings.language.code().to_owned(),
+        categories: CategoriesView {
+            status: notify.status,
+            delivery: notify.delivery,
+            renewal: notify.renewal,
+            notice: notify.notice,
+        },
+        quiet_hours: notify.quiet_hours.map(|quiet| QuietHoursView {
+            from: clock_text(quiet.start_minute),
+            to: clock_text(quiet.end_minute),
+        }),
+    }
+}
+
+/// The settings the screen sent, laid over `current` (which keeps what the screen does not
+/// show: the UTC offset and the shared-device switch). Refused fields are named as the UI
+/// names them.
+pub fn settings_from_view(
+    current: &Settings,
+    view: &SettingsView,
+) -> Result<Settings, Vec<String>> {
+    let mut refused = Vec::new();
+    let language = Lang::parse(&view.language)
+        .filter(|lang| lang.code() == view.language)
+        .unwrap_or_else(|| {
+            refused.push("language".to_owned());
+            current.language
+        });
+    let quiet_hours = match &view.quiet_hours {
+        None => None,
+        Some(quiet) => {
+            let start = clock_minute(&quiet.from);
+            let end = clock_minute(&quiet.to);
+            if start.is_none() {
+                refused.push("quietHours.from".to_owned());
+            }
+            if end.is_none() {
+                refused.push("quietHours.to".to_owned());
+            }
+            start.zip(end).map(|(start_minute, end_minute)| QuietHours {
+                start_minute,
+                end_minute,
+            })
+        }
+    };
+    if !refused.is_empty() {
+        return Err(refused);
+    }
+    Ok(Settings {
+        language,
+        notify: NotifySettings {
+            status: view.categories.status,
+            delivery: view.categories.delivery,
+            renewal: view.categories.renewal,
+            notice: view.categories.notice,
+            quiet_hours,
+            ..current.notify.clone()
+        },
+    })
+}
+
+/// `Draft`: an application being prepared, here one pre-filled by `start_renewal`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftView {
+    #[serde(flatten)]
+    pub application: opendvc_api::NewApplication,
+    pub renews_document_id: Uuid,
+}
+
+/// `CalendarExport`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarExportView {
+    pub file_name: &'static str,
+    pub ics: String,
 }
 
 /// `WalletEntry`.
@@ -320,6 +465,105 @@ mod tests {
         };
         assert_eq!(localized(&text, Lang::Id), "Renewal");
         assert_eq!(localized(&text, Lang::Vi), "Cấp đổi");
+    }
+
+    fn defaults() -> Settings {
+        Settings {
+            language: Lang::Vi,
+            notify: NotifySettings::default(),
+        }
+    }
+
+    #[test]
+    fn settings_survive_the_round_trip_through_the_screen() {
+        let view: SettingsView = serde_json::from_value(serde_json::json!({
+            "language": "en",
+            "categories": {"status": true, "delivery": false, "renewal": true, "notice": false},
+            "quietHours": {"from": "22:30", "to": "06:05"}
+        }))
+        .expect("the UI's Settings shape");
+        let settings = settings_from_view(&defaults(), &view).expect("valid");
+        assert_eq!(settings.language, Lang::En);
+        assert!(!settings.notify.delivery && !settings.notify.notice);
+        assert_eq!(
+            settings.notify.quiet_hours,
+            Some(QuietHours {
+                start_minute: 22 * 60 + 30,
+                end_minute: 6 * 60 + 5
+            })
+        );
+        assert_eq!(
+            settings.notify.utc_offset_minutes,
+            7 * 60,
+            "what the screen does not show is kept"
+        );
+        assert_eq!(settings_view(&settings), view);
+        let json = serde_json::to_value(settings_view(&defaults())).expect("serialisable");
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "language": "vi",
+                "categories": {"status": true, "delivery": true, "renewal": true, "notice": true}
+            }),
+            "no quiet hours means no quietHours key"
+        );
+    }
+
+    #[test]
+    fn a_bad_language_or_clock_time_names_the_field() {
+        let view = |language: &str, from: &str, to: &str| SettingsView {
+            language: language.to_owned(),
+            categories: CategoriesView {
+                status: true,
+                delivery: true,
+                renewal: true,
+                notice: true,
+            },
+            quiet_hours: Some(QuietHoursView {
+                from: from.to_owned(),
+                to: to.to_owned(),
+            }),
+        };
+        assert_eq!(
+            settings_from_view(&defaults(), &view("fr", "24:00", "7:00")),
+            Err(vec![
+                "language".to_owned(),
+                "quietHours.from".to_owned(),
+                "quietHours.to".to_owned()
+            ])
+        );
+        assert_eq!(
+            settings_from_view(&defaults(), &view("en-US", "22:00", "07:00")),
+            Err(vec!["language".to_owned()])
+        );
+        assert!(settings_from_view(&defaults(), &view("id", "00:00", "23:59")).is_ok());
+    }
+
+    #[test]
+    fn a_reminder_choice_reads_as_on_snoozed_or_off() {
+        let id = Uuid::nil();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).expect("date");
+        let later = NaiveDate::from_ymd_opt(2026, 12, 29).expect("date");
+        assert_eq!(
+            reminder_view(id, ReminderChoice::default(), today).mode,
+            "on"
+        );
+        let snoozed = ReminderChoice {
+            switched_off: false,
+            snoozed_until: Some(later),
+        };
+        let view = reminder_view(id, snoozed, today);
+        assert_eq!((view.mode, view.snoozed_until), ("snoozed", Some(later)));
+        assert_eq!(
+            reminder_view(id, snoozed, later).mode,
+            "on",
+            "a snooze that ran out is on again"
+        );
+        let off = ReminderChoice {
+            switched_off: true,
+            snoozed_until: None,
+        };
+        assert_eq!(reminder_view(id, off, today).mode, "off");
     }
 
     #[test]

@@ -82,7 +82,10 @@ impl Failure {
             | CoreError::CatalogMissing
             | CoreError::UnknownProcedure(_)
             | CoreError::InvalidSubmission(_)
+            | CoreError::InvalidDocument(_)
             | CoreError::UnknownApplication(_)
+            | CoreError::UnknownInboxItem(_)
+            | CoreError::UnknownDocument(_)
             | CoreError::Search(CatalogSearchError::IndexMissing)
             | CoreError::Queue(
                 QueueError::NoSuchItem(_)
@@ -99,6 +102,8 @@ impl Failure {
             CoreError::Store(_)
             | CoreError::Queue(_)
             | CoreError::Session(_)
+            | CoreError::Preferences(_)
+            | CoreError::DeviceData(_)
             | CoreError::Search(_) => exit::ERROR,
         };
         let detail = match error {
@@ -107,12 +112,16 @@ impl Failure {
             CoreError::Store(_)
             | CoreError::Queue(_)
             | CoreError::Session(_)
+            | CoreError::Preferences(_)
+            | CoreError::DeviceData(_)
             | CoreError::Search(_) => Some(error.to_string()),
             CoreError::UnknownProcedure(id) | CoreError::UnknownApplication(id) => Some(id.clone()),
             _ => None,
         };
         let errors = match error {
-            CoreError::InvalidSubmission(errors) => errors.clone(),
+            CoreError::InvalidSubmission(errors) | CoreError::InvalidDocument(errors) => {
+                errors.clone()
+            }
             CoreError::Client(client) => client
                 .problem()
                 .map(|problem| problem.errors.clone())

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use chrono::{DateTime, FixedOffset, Utc};
 use opendvc_api::{
-    Application, DeliveryChoice, Document, FieldError, LocalizedText, NewApplication, OtpAccepted,
-    Procedure, Profile,
+    AdminUnits, Application, DeliveryChoice, Document, DocumentSource, FieldError, LocalizedText,
+    NewApplication, OtpAccepted, Procedure, Profile,
 };
 use serde::Serialize;
 use tokio::sync::broadcast;
@@ -17,6 +18,7 @@ use uuid::Uuid;
 use crate::client::{ClientConfig, ClientError, MemoryTokens, PortalClient};
 use crate::clock::{Clock, RandomJitter, SystemClock};
 use crate::events::CoreEvent;
+use crate::i18n::Lang;
 use crate::queue::{
     ApplicationTarget, BackoffPolicy, Enqueued, FollowUp, ItemEvent, ItemKind, ItemPayload,
     ItemState, PassEnd, PassReport, QueueError, QueueItem, QueueSummary, Reason, ServerAnswer,
@@ -26,7 +28,7 @@ use crate::search::{SearchHit, SynonymTable};
 use crate::session::{DataDir, Session, profile_key};
 use crate::store::catalog_search::{CatalogIndex, CatalogSearchError};
 use crate::store::{
-    Cache, CacheOpening, StoreError, applications, catalog, documents, inbox, meta,
+    Cache, CacheOpening, StoreError, applications, catalog, documents, inbox, meta, reference,
 };
 use crate::sync::{self, CatalogRefresh, PullReport, SyncError};
 use crate::validate;
@@ -73,6 +75,16 @@ pub enum CoreError {
     ReceiptNotReady(String),
     #[error("the receipt could not be made: {0}")]
     Receipt(String),
+    #[error("could not read or write the preferences file: {0}")]
+    Preferences(std::io::Error),
+    #[error("could not delete the personal data in the data folder: {0}")]
+    DeviceData(std::io::Error),
+    #[error("the document is not valid")]
+    InvalidDocument(Vec<FieldError>),
+    #[error("no inbox item {0} on this device")]
+    UnknownInboxItem(Uuid),
+    #[error("no document {0} in the wallet")]
+    UnknownDocument(Uuid),
 }
 
 impl CoreError {
@@ -105,6 +117,11 @@ impl CoreError {
             CoreError::AssistedSessionExpired => "assisted_session_expired",
             CoreError::ReceiptNotReady(_) => "receipt_not_ready",
             CoreError::Receipt(_) => "receipt_failed",
+            CoreError::Preferences(_) => "preferences_file",
+            CoreError::DeviceData(_) => "device_data",
+            CoreError::InvalidDocument(_) => "invalid_document",
+            CoreError::UnknownInboxItem(_) => "unknown_inbox_item",
+            CoreError::UnknownDocument(_) => "unknown_document",
         }
     }
 }
@@ -131,6 +148,9 @@ pub struct OpenDvcOptions {
     /// A shared computer (a post-office counter, an outreach laptop): sent items keep only
     /// their receipt, see [`SubmissionQueue::set_purge_after_ack`].
     pub shared_device: bool,
+    /// The language the app speaks until the person chooses one in the settings
+    /// ([`OpenDvc::language`]).
+    pub language: Lang,
 }
 
 impl OpenDvcOptions {
@@ -147,6 +167,7 @@ impl OpenDvcOptions {
             ),
             client: ClientConfig::default(),
             shared_device: false,
+            language: Lang::Vi,
         }
     }
 }
@@ -231,6 +252,20 @@ pub struct SubmissionDraft {
     pub delivery: DeliveryChoice,
 }
 
+/// A document the person adds to the wallet by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentDraft {
+    /// A kind of the renewal rules table (`passport`, `driving_licence`, …) or another
+    /// lower-case name.
+    pub kind: String,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    pub issuer: String,
+    /// Driving licence classes; empty for other kinds.
+    pub classes: Vec<String>,
+}
+
 /// Whether a submission or follow-up reached the portal or waits on this device.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -297,6 +332,16 @@ pub struct SignOutReport {
     pub revoked: bool,
     /// Unsent items kept on this device for the next sign-in of the same person.
     pub unsent_kept: u64,
+}
+
+/// What clearing the device did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClearReport {
+    /// Whether the portal confirmed the session was revoked (false when offline).
+    pub revoked: bool,
+    /// Unsent items that were deleted with everything else.
+    pub unsent_discarded: u64,
 }
 
 /// The OpenDVC core.
@@ -456,6 +501,11 @@ impl OpenDvc {
         Ok((&profile.cache, &profile.client, &self.options))
     }
 
+    /// The options the core was opened with.
+    pub(crate) fn options(&self) -> &OpenDvcOptions {
+        &self.options
+    }
+
     /// Publishes a change event and the portal's reachability on behalf of `crate::push`.
     pub(crate) fn announce(&self, event: Option<CoreEvent>, online: Option<bool>) {
         if let Some(online) = online {
@@ -587,6 +637,51 @@ impl OpenDvc {
         })
     }
 
+    /// Signs out and deletes every personal datum of the data folder: the session, every
+    /// profile's cache, queue (sent or not) and attachment copies, and the staged files the
+    /// app keeps until a submission takes them. The session is revoked at the portal first,
+    /// best effort. Unsent items are lost: the caller must have asked the person to confirm.
+    /// The device's language choice stays; it says nothing about anyone.
+    pub async fn clear_device(&mut self) -> Result<ClearReport, CoreError> {
+        let mut revoked = false;
+        let mut unsent = 0;
+        if let Some(profile) = &self.profile {
+            // A damaged queue must not keep the person's data on the device.
+            unsent = profile
+                .queue
+                .summary()
+                .map(|summary| summary.unsent())
+                .unwrap_or(0);
+            if profile.session.is_signed_in() {
+                let result = profile.client.logout().await;
+                self.note_client_result(&result);
+                revoked = result.is_ok();
+            }
+        }
+        // Closing the profile closes its databases before their files go.
+        self.profile = None;
+        self.cache_rebuilt_from = None;
+        let data_dir = &self.options.data_dir;
+        data_dir
+            .session_file()
+            .delete()
+            .map_err(CoreError::DeviceData)?;
+        for dir in [data_dir.profiles_dir(), data_dir.staging_dir()] {
+            match std::fs::remove_dir_all(&dir) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(CoreError::DeviceData(error));
+                }
+                _ => {}
+            }
+        }
+        self.emit(CoreEvent::SignedOut);
+        self.emit(CoreEvent::QueueChanged);
+        Ok(ClearReport {
+            revoked,
+            unsent_discarded: unsent,
+        })
+    }
+
     /// Pulls everything new from the portal and refreshes the catalog.
     pub async fn sync_now(&self) -> Result<SyncReport, CoreError> {
         let profile = self.active()?;
@@ -597,15 +692,32 @@ impl OpenDvc {
         let pulled = sync::pull(&profile.client, &profile.cache, || clock.now()).await;
         self.note_sync_result(&pulled);
         let pull = pulled?;
-        let refreshed = sync::refresh_catalog(&profile.client, &profile.cache, clock.now()).await;
-        self.note_sync_result(&refreshed);
-        let catalog = refreshed?;
-        profile.search.refresh(&profile.cache)?;
+        let catalog = self.refresh_catalog().await?;
         if pull.applications > 0 {
             self.emit(CoreEvent::ApplicationsChanged);
         }
         self.emit(CoreEvent::CacheChanged);
         Ok(SyncReport { pull, catalog })
+    }
+
+    /// Refreshes the catalog (a 304 keeps it), its search index, and the reference data that
+    /// comes with it.
+    pub(crate) async fn refresh_catalog(&self) -> Result<CatalogRefresh, CoreError> {
+        let profile = self.active()?;
+        let refreshed =
+            sync::refresh_catalog(&profile.client, &profile.cache, self.options.clock.now()).await;
+        self.note_sync_result(&refreshed);
+        let catalog = refreshed?;
+        profile.search.refresh(&profile.cache)?;
+        // Reference data comes with a fresh catalog, so address forms work offline. A failure
+        // here does not fail the sync of the person's own data: the address form asks again
+        // ([`OpenDvc::admin_units`]) and reports the error then.
+        if matches!(catalog, CatalogRefresh::Updated { .. })
+            && profile.cache.read(reference::admin_units)?.is_none()
+        {
+            let _fetched = self.fetch_admin_units().await;
+        }
+        Ok(catalog)
     }
 
     fn note_sync_result<T>(&self, result: &Result<T, SyncError>) {
@@ -896,6 +1008,82 @@ impl OpenDvc {
             .active()?
             .cache
             .read(|conn| inbox::latest(conn, limit))?)
+    }
+
+    /// The newest `limit` inbox items with whether each was read, newest first.
+    pub fn inbox_entries(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(opendvc_api::InboxItem, bool)>, CoreError> {
+        Ok(self
+            .active()?
+            .cache
+            .read(|conn| inbox::latest_with_read(conn, limit))?)
+    }
+
+    /// Marks an inbox item read. Read marks stay on this device; the portal does not keep
+    /// them.
+    pub fn mark_read(&self, id: Uuid) -> Result<(), CoreError> {
+        let marked = self.active()?.cache.write(|tx| inbox::mark_read(tx, id))?;
+        if !marked {
+            return Err(CoreError::UnknownInboxItem(id));
+        }
+        self.emit(CoreEvent::CacheChanged);
+        Ok(())
+    }
+
+    /// Adds a document the person typed in to the wallet (source `citizen`), after checking
+    /// it. It lives in the cache beside the warehouse's documents: syncs only add and update,
+    /// so it stays until the cache is rebuilt after damage.
+    pub fn add_document(&self, draft: DocumentDraft) -> Result<Document, CoreError> {
+        let profile = self.active()?;
+        let now = self.options.clock.now();
+        // The person's dates are Vietnamese dates.
+        let today = (now + chrono::TimeDelta::hours(7)).date_naive();
+        let errors = validate::check_document(&draft, today);
+        if !errors.is_empty() {
+            return Err(CoreError::InvalidDocument(errors));
+        }
+        let document = Document {
+            id: Uuid::now_v7(),
+            kind: draft.kind.trim().to_owned(),
+            number: draft.number.trim().to_owned(),
+            issued_on: draft.issued_on,
+            expires_on: draft.expires_on,
+            issuer: draft.issuer.trim().to_owned(),
+            classes: draft
+                .classes
+                .iter()
+                .map(|class| class.trim().to_owned())
+                .filter(|class| !class.is_empty())
+                .collect(),
+            source: DocumentSource::Citizen,
+            updated_at: now.fixed_offset(),
+        };
+        profile.cache.write(|tx| documents::upsert(tx, &document))?;
+        self.emit(CoreEvent::CacheChanged);
+        Ok(document)
+    }
+
+    /// The administrative units for address forms: from the cache, else fetched from the
+    /// portal and cached, so they work offline after the first time.
+    pub async fn admin_units(&self) -> Result<AdminUnits, CoreError> {
+        let profile = self.active()?;
+        if let Some(units) = profile.cache.read(reference::admin_units)? {
+            return Ok(units);
+        }
+        self.fetch_admin_units().await
+    }
+
+    async fn fetch_admin_units(&self) -> Result<AdminUnits, CoreError> {
+        let profile = self.active()?;
+        let result = profile.client.admin_units().await;
+        self.note_client_result(&result);
+        let units = result?;
+        profile
+            .cache
+            .write(|tx| reference::save_admin_units(tx, &units))?;
+        Ok(units)
     }
 
     /// Validates a draft against the cached catalog (offline), queues it durably, then, if

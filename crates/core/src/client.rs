@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use opendvc_api::{
-    Application, ApplicationList, AssistSession, AssistSessionRequest, Attachment, Catalog,
-    ConsentCodeRequest, DocumentList, ErrorCode, IDEMPOTENCY_KEY_HEADER, LogoutRequest,
+    AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest, Attachment,
+    Catalog, ConsentCodeRequest, DocumentList, ErrorCode, IDEMPOTENCY_KEY_HEADER, LogoutRequest,
     OtpAccepted, OtpRequest, Problem, Profile, RefreshRequest, StaffTokenRequest,
     StaffTokenResponse, SyncResponse, TokenRequest, TokenResponse,
 };
@@ -681,6 +681,16 @@ impl PortalClient {
             return Err(error_for(status, &headers, &body));
         }
         decode("sync page", &body)
+    }
+
+    /// `GET /v1/admin-units`: public reference data, asked for without a token.
+    pub async fn admin_units(&self) -> Result<AdminUnits, ClientError> {
+        let request = self.http.get(self.url("/v1/admin-units"));
+        let (status, headers, body) = self.read_body(self.send_plain(request).await?).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("administrative units", &body)
     }
 
     /// `GET /v1/procedures` with `If-None-Match` when an ETag is known.

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod events;
 pub mod i18n;
 pub mod notify;
+pub mod preferences;
 pub mod push;
 pub mod queue;
 pub mod receipt;
@@ -29,7 +30,8 @@ pub mod sync;
 pub mod validate;
 
 pub use app::{
-    ApplicationDetail, ApplicationEntry, CoreError, Dashboard, DrainEnd, DrainOutcome, OpenDvc,
-    OpenDvcOptions, SignInReport, SignOutReport, SubmissionDraft, SubmitOutcome, SyncReport,
+    ApplicationDetail, ApplicationEntry, ClearReport, CoreError, Dashboard, DrainEnd, DrainOutcome,
+    OpenDvc, OpenDvcOptions, SignInReport, SignOutReport, SubmissionDraft, SubmitOutcome,
+    SyncReport,
 };
 pub use events::CoreEvent;

@@ -15,10 +15,9 @@ use std::time::Duration;
 use opendvc_api::{InboxItem, PushEvent, PushEventKind};
 use serde::Serialize;
 
-use crate::app::{CoreError, OpenDvc};
+use crate::app::{CoreError, OpenDvc, SyncReport};
 use crate::client::{ClientError, PortalClient};
 use crate::events::CoreEvent;
-use crate::i18n::Lang;
 use crate::notify::{self, Notification, Notifier};
 use crate::store::{Cache, meta, notify_state, profile};
 use crate::sync::{PullReport, SyncError};
@@ -235,10 +234,8 @@ impl OpenDvc {
                 .profile
                 .as_ref()
                 .is_some_and(|profile| profile.assisted.is_some());
-        let lang = cache
-            .read(profile::load)?
-            .and_then(|profile| Lang::parse(&profile.language))
-            .unwrap_or(Lang::Vi);
+        let person = cache.read(profile::load)?;
+        let lang = self.notice_language(person.as_ref().map(|person| person.language.as_str()));
         // The message files are embedded and a test parses them, so only a broken build
         // fails here; the items are in the inbox either way.
         let Ok(texts) = notify::localizer(lang) else {
@@ -255,6 +252,24 @@ impl OpenDvc {
             });
         }
         Ok(report)
+    }
+
+    /// A sync like [`OpenDvc::sync_now`] whose new inbox items go to notification handling,
+    /// for a periodic sync beside the event stream: an item is announced by whichever of the
+    /// two brings it first.
+    pub async fn sync_and_notify(&self, notifier: &dyn Notifier) -> Result<SyncReport, CoreError> {
+        if !self.is_signed_in() {
+            return Err(CoreError::NotSignedIn);
+        }
+        let pulled = self.pull_and_notify(notifier, &mut |_event| {}).await;
+        if let Err(CoreError::Client(error)) = &pulled
+            && error.is_offline()
+        {
+            self.announce(None, Some(false));
+        }
+        let pull = pulled?;
+        let catalog = self.refresh_catalog().await?;
+        Ok(SyncReport { pull, catalog })
     }
 
     /// The person's notification settings.

@@ -109,10 +109,7 @@ impl OpenDvc {
     fn person(&self) -> Result<(Option<Profile>, Vec<Document>, Lang), CoreError> {
         let (cache, _, _) = self.parts()?;
         let person = cache.read(profile::load)?;
-        let lang = person
-            .as_ref()
-            .and_then(|person| Lang::parse(&person.language))
-            .unwrap_or(Lang::Vi);
+        let lang = self.notice_language(person.as_ref().map(|person| person.language.as_str()));
         Ok((person, cache.read(documents::list)?, lang))
     }
 
@@ -212,6 +209,12 @@ impl OpenDvc {
         Ok(cache.write(|tx| notify_state::set_choice(tx, document_id, choice))?)
     }
 
+    /// The person's reminder choice for each document that has one (others are on).
+    pub fn reminder_choices(&self) -> Result<BTreeMap<Uuid, ReminderChoice>, CoreError> {
+        let (cache, _, _) = self.parts()?;
+        Ok(cache.read(notify_state::choices)?)
+    }
+
     /// A draft application for the document's renewal procedure, pre-filled from the profile
     /// and the document wherever a form field names a `prefill` source.
     pub fn start_renewal(
@@ -224,7 +227,7 @@ impl OpenDvc {
         let document = documents
             .into_iter()
             .find(|document| document.id == document_id)
-            .ok_or_else(|| CoreError::UnknownApplication(document_id.to_string()))?;
+            .ok_or(CoreError::UnknownDocument(document_id))?;
         let procedure_id = rules
             .rule(&document.kind)
             .and_then(|rule| rule.renewal_procedure.clone())

@@ -4,6 +4,8 @@
 //! <data-dir>/
 //!   session.json            portal URL, the signed-in profile, tokens (mode 0600)
 //!   session.lock            serialises token refreshes across processes
+//!   preferences.json        choices of this device, not of a person (the language)
+//!   staging/<sha256>/<name> files picked in the app before a submission queues them
 //!   profiles/<profile-key>/
 //!     cache.db              copies of server state (rebuildable)
 //!     outbox.db             the submission queue (never rebuilt)
@@ -58,7 +60,22 @@ impl DataDir {
     }
 
     pub fn profile_dir(&self, profile_key: &str) -> PathBuf {
-        self.root.join("profiles").join(profile_key)
+        self.profiles_dir().join(profile_key)
+    }
+
+    /// The folder holding every profile's cache, queue and attachments.
+    pub fn profiles_dir(&self) -> PathBuf {
+        self.root.join("profiles")
+    }
+
+    /// Where the app copies files the person picked until a submission takes them into the
+    /// queue; personal data, so [`crate::OpenDvc::clear_device`] deletes it too.
+    pub fn staging_dir(&self) -> PathBuf {
+        self.root.join("staging")
+    }
+
+    pub fn preferences_file(&self) -> crate::preferences::PreferencesFile {
+        crate::preferences::PreferencesFile::new(self.root.join("preferences.json"))
     }
 }
 

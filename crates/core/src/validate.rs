@@ -28,6 +28,53 @@ fn is_phone(value: &str) -> bool {
     (8..=10).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Longest document number, issuer or kind a person may type.
+const MAX_DOCUMENT_TEXT: usize = 200;
+
+/// Checks a document the person adds to the wallet by hand, on `today` (their date). Field
+/// paths are those of the UI's `NewDocument`.
+pub fn check_document(draft: &crate::app::DocumentDraft, today: NaiveDate) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let kind = draft.kind.trim();
+    if kind.is_empty() {
+        errors.push(error("kind", "required"));
+    } else if kind.len() > 64
+        || !kind
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        errors.push(error("kind", "not a document kind"));
+    }
+    for (field, value) in [("number", &draft.number), ("issuer", &draft.issuer)] {
+        let value = value.trim();
+        if value.is_empty() {
+            errors.push(error(field, "required"));
+        } else if value.chars().count() > MAX_DOCUMENT_TEXT {
+            errors.push(error(
+                field,
+                format!("longer than {MAX_DOCUMENT_TEXT} characters"),
+            ));
+        }
+    }
+    if draft.issued_on > today {
+        errors.push(error("issuedOn", "in the future"));
+    }
+    if let Some(expires_on) = draft.expires_on
+        && expires_on <= draft.issued_on
+    {
+        errors.push(error("expiresOn", "not after the issue date"));
+    }
+    if draft.classes.len() > 20
+        || draft
+            .classes
+            .iter()
+            .any(|class| class.trim().chars().count() > 8)
+    {
+        errors.push(error("classes", "not driving licence classes"));
+    }
+    errors
+}
+
 /// Checks the form values against the procedure's fields.
 pub fn check_form(procedure: &Procedure, form: &BTreeMap<String, String>) -> Vec<FieldError> {
     let mut errors = Vec::new();

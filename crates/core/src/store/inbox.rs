@@ -2,6 +2,7 @@
 
 use opendvc_api::InboxItem;
 use rusqlite::{Connection, params};
+use uuid::Uuid;
 
 use super::StoreError;
 
@@ -44,4 +45,31 @@ pub fn unread_count(conn: &Connection) -> Result<u64, StoreError> {
             row.get(0)
         })?,
     )
+}
+
+/// The newest `limit` items with whether the person has read each, newest first.
+pub fn latest_with_read(
+    conn: &Connection,
+    limit: u32,
+) -> Result<Vec<(InboxItem, bool)>, StoreError> {
+    let mut statement =
+        conn.prepare_cached("SELECT json, read FROM inbox ORDER BY at DESC, id LIMIT ?1")?;
+    let rows = statement.query_map(params![limit], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, bool>(1)?))
+    })?;
+    let mut items = Vec::new();
+    for row in rows {
+        let (json, read) = row?;
+        items.push((serde_json::from_str(&json)?, read));
+    }
+    Ok(items)
+}
+
+/// Marks an item read; `false` when the inbox has no item with this id.
+pub fn mark_read(conn: &Connection, id: Uuid) -> Result<bool, StoreError> {
+    let changed = conn.execute(
+        "UPDATE inbox SET read = 1 WHERE id = ?1",
+        params![id.to_string()],
+    )?;
+    Ok(changed > 0)
 }

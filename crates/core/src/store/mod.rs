@@ -23,6 +23,7 @@ pub mod meta;
 pub mod notify_state;
 pub mod outbox;
 pub mod profile;
+pub mod reference;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

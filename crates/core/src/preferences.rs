@@ -1,0 +1,133 @@
+//! The settings screen's choices: the language, which belongs to the device and is kept in
+//! `preferences.json` beside `session.json` (it is chosen before anyone signs in and outlives a
+//! sign-out), and the notification settings, which belong to the person and live in the
+//! profile's cache ([`crate::store::notify_state`]).
+//!
+//! The language chosen here is the one the app speaks and the one notifications and the
+//! calendar export are written in; before anyone chooses, the app speaks the language it was
+//! started with ([`crate::OpenDvcOptions::language`]) and notifications follow the language of
+//! the person's portal profile.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::{CoreError, OpenDvc};
+use crate::i18n::Lang;
+use crate::store::notify_state::NotifySettings;
+
+/// What `preferences.json` holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct Preferences {
+    /// `vi`, `en` or `id`; absent until the person chooses.
+    language: Option<String>,
+}
+
+/// `preferences.json`, written atomically.
+#[derive(Debug, Clone)]
+pub struct PreferencesFile {
+    path: PathBuf,
+}
+
+impl PreferencesFile {
+    pub(crate) fn new(path: PathBuf) -> PreferencesFile {
+        PreferencesFile { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The language the person chose on this device, if any. A missing or unreadable file
+    /// means no choice yet: it only costs the person choosing again.
+    pub fn language(&self) -> Option<Lang> {
+        let bytes = std::fs::read(&self.path).ok()?;
+        let preferences: Preferences = serde_json::from_slice(&bytes).ok()?;
+        preferences.language.as_deref().and_then(Lang::parse)
+    }
+
+    /// Stores the language through a temporary file renamed into place, so a crash leaves
+    /// the old choice or the new one, never half a file.
+    pub fn set_language(&self, lang: Lang) -> std::io::Result<()> {
+        if let Some(parent) = self.path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let preferences = Preferences {
+            language: Some(lang.code().to_owned()),
+        };
+        let json = serde_json::to_vec_pretty(&preferences).map_err(std::io::Error::other)?;
+        let temporary = self
+            .path
+            .with_extension(format!("json.tmp-{}", std::process::id()));
+        {
+            let mut file = std::fs::File::create(&temporary)?;
+            file.write_all(&json)?;
+            file.sync_all()?;
+        }
+        std::fs::rename(&temporary, &self.path)
+    }
+}
+
+/// The settings screen: the app's language and the person's notification settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub language: Lang,
+    pub notify: NotifySettings,
+}
+
+impl OpenDvc {
+    /// The language the app speaks: the one chosen in the settings on this device, else the
+    /// one the app was started with.
+    pub fn language(&self) -> Lang {
+        self.options()
+            .data_dir
+            .preferences_file()
+            .language()
+            .unwrap_or(self.options().language)
+    }
+
+    /// The language of notifications and the calendar export: the device's choice, else the
+    /// portal profile's language, else the language the app was started with.
+    pub(crate) fn notice_language(&self, profile_language: Option<&str>) -> Lang {
+        self.options()
+            .data_dir
+            .preferences_file()
+            .language()
+            .or_else(|| profile_language.and_then(Lang::parse))
+            .unwrap_or(self.options().language)
+    }
+
+    /// The current settings. Before anyone signs in the notification settings are the
+    /// defaults a new profile starts with.
+    pub fn settings(&self) -> Result<Settings, CoreError> {
+        let notify = match self.profile_dir() {
+            Some(_) => self.notify_settings()?,
+            None => NotifySettings::default(),
+        };
+        Ok(Settings {
+            language: self.language(),
+            notify,
+        })
+    }
+
+    /// Stores the settings and returns them as stored. Without a profile only the language
+    /// can change: notification settings need the person's profile, so changing them then is
+    /// refused with [`CoreError::NotSignedIn`] before anything is stored.
+    pub fn save_settings(&self, settings: &Settings) -> Result<Settings, CoreError> {
+        let has_profile = self.profile_dir().is_some();
+        if !has_profile && settings.notify != NotifySettings::default() {
+            return Err(CoreError::NotSignedIn);
+        }
+        self.options()
+            .data_dir
+            .preferences_file()
+            .set_language(settings.language)
+            .map_err(CoreError::Preferences)?;
+        if has_profile {
+            self.set_notify_settings(&settings.notify)?;
+        }
+        self.settings()
+    }
+}

@@ -1,0 +1,187 @@
+//! Desktop notifications for the core's [`Notifier`]: the title and body come localised from
+//! the core; a click brings the main window up and opens the screen the notification is about.
+//!
+//! Showing one talks to the desktop's notification service (D-Bus on Linux) and waiting for
+//! the click blocks until the notification is closed, so both run on a thread of their own and
+//! never stall the async runtime. Without a notification service (no D-Bus session, no daemon)
+//! nothing fails: the core has stored the inbox item already, so the person still sees it in
+//! the app. The shell says so once on stderr.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use opendvc_core::notify::{Notification, Notifier};
+use tauri::{AppHandle, Emitter, Manager, Url};
+
+use crate::state::AppState;
+use crate::{NAVIGATE_EVENT, Navigate, focus_main, navigation_path};
+
+/// The action id notification services report for a click on the notification itself.
+const CLICK_ACTION: &str = "default";
+
+/// Shows the core's notifications on the desktop.
+#[derive(Debug)]
+pub struct DesktopNotifier {
+    app: AppHandle,
+    /// Set once a failure was logged, so a desktop without notifications logs one line, not
+    /// one per message.
+    reported_unavailable: Arc<AtomicBool>,
+}
+
+impl DesktopNotifier {
+    pub fn new(app: AppHandle) -> DesktopNotifier {
+        DesktopNotifier {
+            app,
+            reported_unavailable: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+fn report_unavailable(reported: &AtomicBool, error: &notify_rust::error::Error) {
+    if !reported.swap(true, Ordering::SeqCst) {
+        eprintln!(
+            "opendvc-app: desktop notifications are not available ({error}); new messages are in the app's inbox"
+        );
+    }
+}
+
+/// The screen of the app a notification's target opens (`opendvc://applications/{id}` →
+/// `applications/{id}`, `opendvc://documents/{id}` → `documents`, `opendvc://inbox` →
+/// `inbox`); `None` for anything else.
+pub fn screen_for(notification: &Notification) -> Option<String> {
+    let target = Url::parse(&notification.target).ok()?;
+    if target.scheme() != "opendvc" {
+        return None;
+    }
+    match target.host_str()? {
+        "applications" => navigation_path(&target),
+        "documents" => Some("documents".to_owned()),
+        "inbox" => Some("inbox".to_owned()),
+        _ => None,
+    }
+}
+
+impl Notifier for DesktopNotifier {
+    fn show(&self, notification: &Notification) {
+        // Some services show the click action as a button; it speaks the app's language.
+        let open_label = self
+            .app
+            .try_state::<AppState>()
+            .map(|state| state.localizer().text("notify-action-open"))
+            .unwrap_or_default();
+        let mut desktop = notify_rust::Notification::new();
+        desktop
+            .appname("OpenDVC")
+            .summary(&notification.title)
+            .body(&notification.body)
+            .action(CLICK_ACTION, &open_label);
+        let screen = screen_for(notification);
+        let app = self.app.clone();
+        let reported = Arc::clone(&self.reported_unavailable);
+        let shown = std::thread::Builder::new()
+            .name("notification".to_owned())
+            .spawn(move || {
+                let handle = match desktop.show() {
+                    Ok(handle) => handle,
+                    Err(error) => {
+                        report_unavailable(&reported, &error);
+                        return;
+                    }
+                };
+                wait_for_click(handle, &app, screen);
+            });
+        if let Err(error) = shown {
+            eprintln!("opendvc-app: desktop notification not shown: {error}");
+        }
+    }
+}
+
+/// Waits on this thread until the notification is clicked or closed; a click focuses the
+/// main window and opens `screen`.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn wait_for_click(
+    handle: notify_rust::NotificationHandle,
+    app: &AppHandle,
+    screen: Option<String>,
+) {
+    handle.wait_for_action(|action| {
+        if action == CLICK_ACTION {
+            open(app, screen);
+        }
+    });
+}
+
+#[cfg(target_os = "windows")]
+fn wait_for_click(
+    handle: notify_rust::NotificationHandle,
+    app: &AppHandle,
+    screen: Option<String>,
+) {
+    handle.wait_for_action(|action| {
+        if action == CLICK_ACTION {
+            open(app, screen);
+        }
+    });
+}
+
+/// macOS hands clicks to the app itself; the notification only informs.
+#[cfg(target_os = "macos")]
+fn wait_for_click(
+    _handle: notify_rust::NotificationHandle,
+    _app: &AppHandle,
+    _screen: Option<String>,
+) {
+}
+
+fn open(app: &AppHandle, screen: Option<String>) {
+    focus_main(app);
+    if let Some(path) = screen {
+        // The window may be gone while the app quits; then nobody needs it.
+        let _sent = app.emit(NAVIGATE_EVENT, Navigate { path });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opendvc_api::InboxCategory;
+
+    fn to(target: &str) -> Notification {
+        Notification {
+            category: InboxCategory::Status,
+            title: "Hồ sơ của bạn đã được cập nhật".to_owned(),
+            body: "Cấp đổi thẻ căn cước: đang xử lý".to_owned(),
+            target: target.to_owned(),
+            inbox_item_id: None,
+        }
+    }
+
+    #[test]
+    fn a_click_on_an_application_notification_opens_the_application() {
+        assert_eq!(
+            screen_for(&to(
+                "opendvc://applications/0193a2b4-7c1d-7000-8000-00000000abcd"
+            )),
+            Some("applications/0193a2b4-7c1d-7000-8000-00000000abcd".to_owned())
+        );
+    }
+
+    #[test]
+    fn documents_and_inbox_notifications_open_their_screens() {
+        assert_eq!(
+            screen_for(&to(
+                "opendvc://documents/0193a2b4-7c1d-7000-8000-00000000abcd"
+            )),
+            Some("documents".to_owned())
+        );
+        assert_eq!(screen_for(&to("opendvc://inbox")), Some("inbox".to_owned()));
+    }
+
+    #[test]
+    fn a_foreign_or_malformed_target_opens_nothing() {
+        assert_eq!(screen_for(&to("https://applications/x")), None);
+        assert_eq!(screen_for(&to("opendvc://settings")), None);
+        assert_eq!(screen_for(&to("not a url")), None);
+        assert_eq!(screen_for(&to("opendvc://applications/<script>")), None);
+    }
+}
