@@ -1,8 +1,8 @@
 //! The OpenDVC app shell: a Tauri 2 window around the headless core (`opendvc-core`).
 //!
-//! The shell holds the core in one managed state ([`state::AppState`]), exposes thin IPC
-//! commands ([`commands`]), forwards the core's change events to the UI as `core://changed`,
-//! runs the queue sender and a periodic sync in the background ([`background`]), and opens
+//! The shell holds the core in one managed state (`state::AppState`), exposes thin IPC
+//! commands (`commands`), forwards the core's change events to the UI as `core://changed`,
+//! runs the queue sender and a periodic sync in the background (`background`), and opens
 //! `opendvc://applications/{id}` deep links through `app://navigate`.
 
 mod background;
