@@ -15,7 +15,7 @@ use tokio::sync::watch;
 
 use crate::notifier::DesktopNotifier;
 use crate::state::AppState;
-use crate::views::QueueProgress;
+use opendvc_core::views::QueueProgress;
 
 /// Event the UI listens to (`CHANGED_EVENT` in ui/src/lib/backend/commands.ts).
 pub const CHANGED_EVENT: &str = "core://changed";

@@ -8,10 +8,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::NaiveDate;
-use opendvc_api::{
-    AdminUnits, AttachmentRef, DeliveryChoice, FieldError, NewApplication, NewSupplement,
-    OtpAccepted, Procedure, Rating, WithdrawRequest,
-};
+use opendvc_api::{AdminUnits, AttachmentRef, FieldError, NewApplication, OtpAccepted, Procedure};
 use opendvc_core::app::DocumentDraft;
 use opendvc_core::clock::{Clock, SystemClock};
 use opendvc_core::notify;
@@ -25,9 +22,9 @@ use uuid::Uuid;
 
 use crate::error::IpcError;
 use crate::state::AppState;
-use crate::views::{
-    self, ApplicationView, ApplicationsView, CalendarExportView, CatalogView, DashboardCounts,
-    DashboardView, DraftView, InboxEntry, QueueContext, QueueItemView, ReminderView, SessionState,
+use opendvc_core::views::{
+    self, ApplicationView, ApplicationsView, CalendarExportView, DashboardCounts, DashboardView,
+    DraftView, FollowUpInput, InboxEntry, QueueContext, QueueItemView, ReminderView, SessionState,
     SettingsView, StagedView, SubmitResult, WalletEntry,
 };
 
@@ -66,7 +63,7 @@ fn session_of(core: &OpenDvc, state: &AppState) -> SessionState {
         } else {
             None
         },
-        language: state.lang().code(),
+        language: state.lang(),
         // Before the first attempt nothing says the portal is away; the first sync tells.
         online: dashboard
             .and_then(|dashboard| dashboard.online)
@@ -270,7 +267,7 @@ pub async fn documents(state: State<'_, AppState>) -> Answer<Vec<WalletEntry>> {
 }
 
 #[tauri::command]
-pub async fn catalog(state: State<'_, AppState>) -> Answer<CatalogView> {
+pub async fn catalog(state: State<'_, AppState>) -> Answer<opendvc_api::Catalog> {
     let core = state.core.read().await;
     let items = core.catalog().map_err(fail(&state))?;
     let version = core
@@ -278,7 +275,7 @@ pub async fn catalog(state: State<'_, AppState>) -> Answer<CatalogView> {
         .map_err(fail(&state))?
         .catalog_version
         .unwrap_or_default();
-    Ok(CatalogView { version, items })
+    Ok(opendvc_api::Catalog { version, items })
 }
 
 /// Most procedures a search returns to the services screen.
@@ -415,25 +412,6 @@ fn split_attachments(
     Ok((files, kept))
 }
 
-/// `Draft` of the UI: a new application. Its `renewsDocumentId` is a hint for the UI's own
-/// pages and is ignored here; the core matches wallet documents to requirements by kind.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DraftInput {
-    #[serde(flatten)]
-    pub application: NewApplication,
-}
-
-/// `FollowUp` of the UI.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum FollowUpInput {
-    Supplement { supplement: NewSupplement },
-    DeliveryChange { delivery: DeliveryChoice },
-    Withdrawal { withdraw: WithdrawRequest },
-    Rating { rating: Rating },
-}
-
 fn submit_result(core: &OpenDvc, state: &AppState, outcome: SubmitOutcome) -> Answer<SubmitResult> {
     if !outcome.sent {
         state.wake_sender.notify_one();
@@ -454,9 +432,9 @@ fn submit_result(core: &OpenDvc, state: &AppState, outcome: SubmitOutcome) -> An
 }
 
 #[tauri::command]
-pub async fn submit(state: State<'_, AppState>, draft: DraftInput) -> Answer<SubmitResult> {
+pub async fn submit(state: State<'_, AppState>, draft: DraftView) -> Answer<SubmitResult> {
     let core = state.core.read().await;
-    let DraftInput { application } = draft;
+    let DraftView { application, .. } = draft;
     let (files, _wallet) = split_attachments(&state, application.attachments)?;
     let draft = SubmissionDraft {
         procedure_id: application.procedure_id,
@@ -657,7 +635,7 @@ pub async fn start_renewal(state: State<'_, AppState>, document_id: String) -> A
             attachments: Vec::new(),
             delivery: draft.delivery,
         },
-        renews_document_id: document_id,
+        renews_document_id: Some(document_id),
     })
 }
 
@@ -742,7 +720,7 @@ pub async fn export_calendar(state: State<'_, AppState>) -> Answer<CalendarExpor
         .reminders_calendar(today, now, &state.rules)
         .map_err(fail(&state))?;
     Ok(CalendarExportView {
-        file_name: "opendvc-reminders.ics",
+        file_name: "opendvc-reminders.ics".to_owned(),
         ics,
     })
 }
@@ -766,6 +744,8 @@ pub fn report_dashboard_rendered(state: State<'_, AppState>, app: AppHandle) {
 
 #[cfg(test)]
 mod tests {
+    use opendvc_api::DeliveryChoice;
+
     use super::*;
 
     #[test]
@@ -838,20 +818,20 @@ mod tests {
                     address: None,
                 },
             },
-            renews_document_id: document,
+            renews_document_id: Some(document),
         };
         let json = serde_json::to_value(&draft).expect("serialisable");
         assert_eq!(json["procedureId"], "passport-renewal");
         assert_eq!(json["form"]["fullName"], "Nguyễn Thị Lan");
         assert_eq!(json["delivery"]["method"], "counter");
         assert_eq!(json["renewsDocumentId"], document.to_string());
-        let back: DraftInput = serde_json::from_value(json).expect("submit takes it back");
+        let back: DraftView = serde_json::from_value(json).expect("submit takes it back");
         assert_eq!(back.application.procedure_id, "passport-renewal");
     }
 
     #[test]
     fn a_ui_draft_with_a_renewal_hint_deserializes() {
-        let draft: DraftInput = serde_json::from_value(serde_json::json!({
+        let draft: DraftView = serde_json::from_value(serde_json::json!({
             "procedureId": "cccd-renewal",
             "form": {"fullName": "Nguyễn Thị Lan"},
             "attachments": [{"source": "upload", "attachmentId": "sha256:00"}],

@@ -1,68 +1,110 @@
-//! The view types of ui/src/lib/backend/views.ts, built from what the core's façade returns.
-//! The shell only reshapes: every fact comes from the core (cache, queue, renewal rules).
+//! The view types the app shell hands the UI over IPC, and the shaping that builds them from
+//! what the façade returns. They are pure data; with the `ts` feature they derive ts-rs
+//! declarations, and crates/core/tests/typescript.rs writes them to
+//! ui/src/lib/backend/generated/views.ts, so the UI's types follow these.
 
 use std::collections::HashMap;
 
 use chrono::{FixedOffset, NaiveDate};
-use opendvc_api::{Application, Document, InboxItem, LocalizedText, Profile};
-use opendvc_core::i18n::{Lang, Localizer};
-use opendvc_core::preferences::Settings;
-use opendvc_core::queue::{ItemKind, ItemPayload, ItemState, QueueItem, QueueSummary};
-use opendvc_core::reminders::{self, Expiry, ReminderChoice, RulesTable, Standing};
-use opendvc_core::store::notify_state::{NotifySettings, QuietHours};
+use opendvc_api::{
+    Application, DeliveryChoice, Document, InboxItem, LocalizedText, NewSupplement, Profile,
+    Rating, WithdrawRequest,
+};
+
+use crate::i18n::{Lang, Localizer};
+use crate::preferences::Settings;
+use crate::queue::{ItemKind, ItemPayload, ItemState, QueueItem, QueueSummary};
+use crate::reminders::{self, Expiry, ReminderChoice, RulesTable, Standing};
+use crate::store::notify_state::{NotifySettings, QuietHours};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// `SessionState`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionState {
     pub signed_in: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub profile: Option<Profile>,
-    pub language: &'static str,
+    pub language: Lang,
     pub online: bool,
 }
 
 /// `QueueProblem`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueProblem {
     pub code: String,
     pub message: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
 }
 
 /// `QueueProgress`.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueueProgress {
     pub sent: u64,
     pub total: u64,
 }
 
+/// What kind of change a queue item carries, as the UI names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "QueueKind"))]
+#[serde(rename_all = "snake_case")]
+pub enum QueueKindView {
+    Application,
+    Attachment,
+    Supplement,
+    DeliveryChange,
+    Withdrawal,
+    Rating,
+}
+
+/// A queue item's state as the UI shows it: the core's state, except that unsent items read
+/// `paused_auth` while the queue waits for the person to sign in again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "QueueState"))]
+#[serde(rename_all = "snake_case")]
+pub enum QueueStateView {
+    Queued,
+    Sending,
+    Sent,
+    NeedsAttention,
+    PausedAuth,
+}
+
 /// `QueueItem` of the UI.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "QueueItem"))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueItemView {
     pub id: Uuid,
-    pub kind: &'static str,
-    pub state: &'static str,
+    pub kind: QueueKindView,
+    pub state: QueueStateView,
     pub created_at: String,
     pub attempts: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub next_attempt_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub problem: Option<QueueProblem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub progress: Option<QueueProgress>,
     pub summary: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub application_id: Option<Uuid>,
 }
 
 /// `ApplicationView`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationView {
     pub application: Application,
@@ -71,45 +113,65 @@ pub struct ApplicationView {
 }
 
 /// `ApplicationsView`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationsView {
     pub items: Vec<ApplicationView>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub synced_at: Option<String>,
 }
 
 /// `nextStage` of `DocumentValidity`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "NextStage"))]
 pub struct StageView {
     pub stage: String,
     pub on: NaiveDate,
 }
 
 /// `DocumentValidity`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DocumentValidity"))]
 #[serde(rename_all = "camelCase")]
 pub struct ValidityView {
     pub document_id: Uuid,
     pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub expires_on: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub days_left: Option<i64>,
-    pub standing: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standing: Standing,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub next_stage: Option<StageView>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub renewal_procedure: Option<String>,
 }
 
+/// How a document's reminders stand by the person's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderMode {
+    On,
+    Snoozed,
+    Off,
+}
+
 /// `ReminderSetting`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ReminderSetting"))]
 #[serde(rename_all = "camelCase")]
 pub struct ReminderView {
     pub document_id: Uuid,
-    pub mode: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: ReminderMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub snoozed_until: Option<NaiveDate>,
 }
 
@@ -118,11 +180,11 @@ pub struct ReminderView {
 pub fn reminder_view(document_id: Uuid, choice: ReminderChoice, today: NaiveDate) -> ReminderView {
     let snoozed_until = choice.snoozed_until.filter(|until| *until > today);
     let mode = if choice.switched_off {
-        "off"
+        ReminderMode::Off
     } else if snoozed_until.is_some() {
-        "snoozed"
+        ReminderMode::Snoozed
     } else {
-        "on"
+        ReminderMode::On
     };
     ReminderView {
         document_id,
@@ -133,6 +195,11 @@ pub fn reminder_view(document_id: Uuid, choice: ReminderChoice, today: NaiveDate
 
 /// `categories` of `Settings`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "NotificationCategories")
+)]
 pub struct CategoriesView {
     pub status: bool,
     pub delivery: bool,
@@ -142,6 +209,7 @@ pub struct CategoriesView {
 
 /// `quietHours` of `Settings`: `HH:MM`, local time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "QuietHours"))]
 pub struct QuietHoursView {
     pub from: String,
     pub to: String,
@@ -149,11 +217,16 @@ pub struct QuietHoursView {
 
 /// `Settings`, as the shell sends it and as the UI sends it back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Settings"))]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
+    /// Text rather than a language, so that a language the app does not know is refused as
+    /// the field `language` (by `settings_from_view`) rather than as a malformed argument.
+    #[cfg_attr(feature = "ts", ts(as = "Lang"))]
     pub language: String,
     pub categories: CategoriesView,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub quiet_hours: Option<QuietHoursView>,
 }
 
@@ -237,25 +310,44 @@ pub fn settings_from_view(
     })
 }
 
-/// `Draft`: an application being prepared, here one pre-filled by `start_renewal`.
-#[derive(Debug, Clone, Serialize)]
+/// `Draft`: an application being prepared; `start_renewal` returns one pre-filled, and
+/// `submit` takes one back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Draft"))]
 #[serde(rename_all = "camelCase")]
 pub struct DraftView {
     #[serde(flatten)]
     pub application: opendvc_api::NewApplication,
-    pub renews_document_id: Uuid,
+    /// The wallet document a renewal draft renews. It is a hint for the UI's own pages: the
+    /// core matches wallet documents to requirements by kind, so `submit` ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub renews_document_id: Option<Uuid>,
+}
+
+/// `FollowUp` of the UI: a follow-up on an application, sent through the queue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FollowUp"))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FollowUpInput {
+    Supplement { supplement: NewSupplement },
+    DeliveryChange { delivery: DeliveryChoice },
+    Withdrawal { withdraw: WithdrawRequest },
+    Rating { rating: Rating },
 }
 
 /// `CalendarExport`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CalendarExport"))]
 #[serde(rename_all = "camelCase")]
 pub struct CalendarExportView {
-    pub file_name: &'static str,
+    pub file_name: String,
     pub ics: String,
 }
 
 /// `WalletEntry`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WalletEntry {
     pub document: Document,
     pub validity: ValidityView,
@@ -263,7 +355,8 @@ pub struct WalletEntry {
 }
 
 /// `DashboardCounts`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DashboardCounts {
     pub applications: u64,
@@ -274,7 +367,8 @@ pub struct DashboardCounts {
 }
 
 /// `Dashboard`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Dashboard"))]
 #[serde(rename_all = "camelCase")]
 pub struct DashboardView {
     pub online: bool,
@@ -283,42 +377,40 @@ pub struct DashboardView {
     pub waiting_to_send: Vec<QueueItemView>,
     pub next_renewals: Vec<ValidityView>,
     pub counts: DashboardCounts,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub synced_at: Option<String>,
 }
 
 /// `InboxEntry`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InboxEntry {
     pub item: InboxItem,
     pub read: bool,
 }
 
 /// `SubmitResult`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SubmitResult {
     pub item_id: Uuid,
     pub sent: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub application: Option<Application>,
 }
 
 /// `StagedAttachment`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "StagedAttachment"))]
 #[serde(rename_all = "camelCase")]
 pub struct StagedView {
     pub attachment_id: String,
     pub file_name: String,
     pub content_type: String,
     pub size: u64,
-}
-
-/// `Catalog`.
-#[derive(Debug, Clone, Serialize)]
-pub struct CatalogView {
-    pub version: String,
-    pub items: Vec<opendvc_api::Procedure>,
 }
 
 fn localized(text: &LocalizedText, lang: Lang) -> String {
@@ -330,14 +422,14 @@ fn localized(text: &LocalizedText, lang: Lang) -> String {
 }
 
 /// The UI's kind of a queue item.
-fn kind_name(kind: ItemKind) -> &'static str {
+fn kind_view(kind: ItemKind) -> QueueKindView {
     match kind {
-        ItemKind::UploadAttachment => "attachment",
-        ItemKind::CreateApplication => "application",
-        ItemKind::Supplement => "supplement",
-        ItemKind::DeliveryChange => "delivery_change",
-        ItemKind::Withdraw => "withdrawal",
-        ItemKind::Rating => "rating",
+        ItemKind::UploadAttachment => QueueKindView::Attachment,
+        ItemKind::CreateApplication => QueueKindView::Application,
+        ItemKind::Supplement => QueueKindView::Supplement,
+        ItemKind::DeliveryChange => QueueKindView::DeliveryChange,
+        ItemKind::Withdraw => QueueKindView::Withdrawal,
+        ItemKind::Rating => QueueKindView::Rating,
     }
 }
 
@@ -356,12 +448,12 @@ pub fn queue_item(item: &QueueItem, context: &QueueContext<'_>) -> Option<QueueI
     let state = match item.state {
         ItemState::Discarded => return None,
         _ if unsent && context.summary.paused_auth && item.state != ItemState::NeedsAttention => {
-            "paused_auth"
+            QueueStateView::PausedAuth
         }
-        ItemState::Queued => "queued",
-        ItemState::Sending => "sending",
-        ItemState::Sent => "sent",
-        ItemState::NeedsAttention => "needs_attention",
+        ItemState::Queued => QueueStateView::Queued,
+        ItemState::Sending => QueueStateView::Sending,
+        ItemState::Sent => QueueStateView::Sent,
+        ItemState::NeedsAttention => QueueStateView::NeedsAttention,
     };
     let lang = context.localizer.lang();
     let summary = match &item.payload {
@@ -394,7 +486,7 @@ pub fn queue_item(item: &QueueItem, context: &QueueContext<'_>) -> Option<QueueI
     });
     Some(QueueItemView {
         id: item.id,
-        kind: kind_name(item.kind()),
+        kind: kind_view(item.kind()),
         state,
         created_at: item.created_at.clone(),
         attempts: item.attempts,
@@ -407,16 +499,6 @@ pub fn queue_item(item: &QueueItem, context: &QueueContext<'_>) -> Option<QueueI
         summary,
         application_id: item.application_id,
     })
-}
-
-fn standing_name(standing: Standing) -> &'static str {
-    match standing {
-        Standing::Valid => "valid",
-        Standing::RenewSoon => "renew_soon",
-        Standing::Expired => "expired",
-        Standing::NoExpiry => "no_expiry",
-        Standing::Unknown => "unknown",
-    }
 }
 
 /// A document's validity by the core's renewal rules, on `today` (Vietnam's date).
@@ -435,7 +517,7 @@ pub fn validity(
             Expiry::Never | Expiry::Unknown => None,
         },
         days_left: assessed.days_left,
-        standing: standing_name(assessed.standing),
+        standing: assessed.standing,
         next_stage: assessed.next_stage.map(|stage| StageView {
             stage: format!("{}_days", stage.days_before),
             on: stage.on,
@@ -546,24 +628,27 @@ mod tests {
         let later = NaiveDate::from_ymd_opt(2026, 12, 29).expect("date");
         assert_eq!(
             reminder_view(id, ReminderChoice::default(), today).mode,
-            "on"
+            ReminderMode::On
         );
         let snoozed = ReminderChoice {
             switched_off: false,
             snoozed_until: Some(later),
         };
         let view = reminder_view(id, snoozed, today);
-        assert_eq!((view.mode, view.snoozed_until), ("snoozed", Some(later)));
+        assert_eq!(
+            (view.mode, view.snoozed_until),
+            (ReminderMode::Snoozed, Some(later))
+        );
         assert_eq!(
             reminder_view(id, snoozed, later).mode,
-            "on",
+            ReminderMode::On,
             "a snooze that ran out is on again"
         );
         let off = ReminderChoice {
             switched_off: true,
             snoozed_until: None,
         };
-        assert_eq!(reminder_view(id, off, today).mode, "off");
+        assert_eq!(reminder_view(id, off, today).mode, ReminderMode::Off);
     }
 
     #[test]
