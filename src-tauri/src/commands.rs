@@ -8,14 +8,12 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::NaiveDate;
-use opendvc_api::{AdminUnits, AttachmentRef, FieldError, NewApplication, OtpAccepted, Procedure};
-use opendvc_core::app::DocumentDraft;
+use opendvc_api::{AdminUnits, AttachmentRef, NewApplication, OtpAccepted, Procedure};
 use opendvc_core::clock::{Clock, SystemClock};
 use opendvc_core::notify;
 use opendvc_core::queue::{FollowUp, ItemKind, QueueItem};
 use opendvc_core::reminders::{self, ReminderChoice};
 use opendvc_core::{ApplicationDetail, CoreError, OpenDvc, SubmissionDraft, SubmitOutcome};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tauri::{AppHandle, State};
 use uuid::Uuid;
@@ -24,8 +22,8 @@ use crate::error::IpcError;
 use crate::state::AppState;
 use opendvc_core::views::{
     self, ApplicationView, ApplicationsView, CalendarExportView, DashboardCounts, DashboardView,
-    DraftView, FollowUpInput, InboxEntry, QueueContext, QueueItemView, ReminderView, SessionState,
-    SettingsView, StagedView, SubmitResult, WalletEntry,
+    DraftView, FollowUpInput, InboxEntry, NewDocumentInput, QueueContext, QueueItemView,
+    ReminderView, SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
 };
 
 type Answer<T> = Result<T, IpcError>;
@@ -639,58 +637,6 @@ pub async fn start_renewal(state: State<'_, AppState>, document_id: String) -> A
     })
 }
 
-/// `NewDocument` of the UI. Dates come as text so that a wrong one is answered like any
-/// other refused field, not as a failure of the call itself.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NewDocumentInput {
-    pub kind: String,
-    pub number: String,
-    pub issued_on: String,
-    #[serde(default)]
-    pub expires_on: Option<String>,
-    pub issuer: String,
-    #[serde(default)]
-    pub classes: Vec<String>,
-}
-
-impl NewDocumentInput {
-    /// The core's draft, or the fields whose dates are not `YYYY-MM-DD`.
-    pub fn into_draft(self) -> Result<DocumentDraft, CoreError> {
-        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-        let not_a_date = |field: &str| FieldError {
-            field: field.to_owned(),
-            message: "not a date (YYYY-MM-DD)".to_owned(),
-        };
-        let mut errors = Vec::new();
-        let issued_on = date(&self.issued_on);
-        if issued_on.is_none() {
-            errors.push(not_a_date("issuedOn"));
-        }
-        let expires_on = match self.expires_on.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(text) => {
-                let parsed = date(text);
-                if parsed.is_none() {
-                    errors.push(not_a_date("expiresOn"));
-                }
-                parsed
-            }
-        };
-        match issued_on {
-            Some(issued_on) if errors.is_empty() => Ok(DocumentDraft {
-                kind: self.kind,
-                number: self.number,
-                issued_on,
-                expires_on,
-                issuer: self.issuer,
-                classes: self.classes,
-            }),
-            _ => Err(CoreError::InvalidDocument(errors)),
-        }
-    }
-}
-
 #[tauri::command]
 pub async fn add_document(
     state: State<'_, AppState>,
@@ -772,34 +718,6 @@ mod tests {
             serde_json::from_value(serde_json::json!({"kind": "rating", "rating": {"stars": 5}}))
                 .expect("rating");
         assert!(matches!(rating, FollowUpInput::Rating { .. }));
-    }
-
-    #[test]
-    fn a_new_document_with_a_wrong_date_names_the_field() {
-        let input: NewDocumentInput = serde_json::from_value(serde_json::json!({
-            "kind": "passport",
-            "number": "C1234567",
-            "issuedOn": "2020-02-30",
-            "expiresOn": "2030-03-01",
-            "issuer": "Cục Quản lý xuất nhập cảnh"
-        }))
-        .expect("the UI's NewDocument shape");
-        let Err(CoreError::InvalidDocument(errors)) = input.into_draft() else {
-            panic!("30 February is refused");
-        };
-        assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].field, "issuedOn");
-
-        let input: NewDocumentInput = serde_json::from_value(serde_json::json!({
-            "kind": "passport",
-            "number": "C1234567",
-            "issuedOn": "2020-03-01",
-            "issuer": "Cục Quản lý xuất nhập cảnh"
-        }))
-        .expect("expiresOn and classes are optional");
-        let draft = input.into_draft().expect("valid");
-        assert_eq!(draft.expires_on, None);
-        assert!(draft.classes.is_empty());
     }
 
     #[test]

@@ -7,10 +7,12 @@ use std::collections::HashMap;
 
 use chrono::{FixedOffset, NaiveDate};
 use opendvc_api::{
-    Application, DeliveryChoice, Document, InboxItem, LocalizedText, NewSupplement, Profile,
-    Rating, WithdrawRequest,
+    Application, DeliveryChoice, Document, FieldError, InboxItem, LocalizedText, NewSupplement,
+    Profile, Rating, WithdrawRequest,
 };
 
+use crate::app::{CoreError, DocumentDraft};
+use crate::events::CoreEvent;
 use crate::i18n::{Lang, Localizer};
 use crate::preferences::Settings;
 use crate::queue::{ItemKind, ItemPayload, ItemState, QueueItem, QueueSummary};
@@ -345,6 +347,105 @@ pub struct CalendarExportView {
     pub ics: String,
 }
 
+/// `NewDocument` of the UI. Dates come as text so that a wrong one is answered like any
+/// other refused field, not as a failure of the call itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "NewDocument"))]
+#[serde(rename_all = "camelCase")]
+pub struct NewDocumentInput {
+    pub kind: String,
+    pub number: String,
+    pub issued_on: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub expires_on: Option<String>,
+    pub issuer: String,
+    /// Driving licence classes, for a licence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+}
+
+impl NewDocumentInput {
+    /// The core's draft, or the fields whose dates are not `YYYY-MM-DD`.
+    pub fn into_draft(self) -> Result<DocumentDraft, CoreError> {
+        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+        let not_a_date = |field: &str| FieldError {
+            field: field.to_owned(),
+            message: "not a date (YYYY-MM-DD)".to_owned(),
+        };
+        let mut errors = Vec::new();
+        let issued_on = date(&self.issued_on);
+        if issued_on.is_none() {
+            errors.push(not_a_date("issuedOn"));
+        }
+        let expires_on = match self.expires_on.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => {
+                let parsed = date(text);
+                if parsed.is_none() {
+                    errors.push(not_a_date("expiresOn"));
+                }
+                parsed
+            }
+        };
+        match issued_on {
+            Some(issued_on) if errors.is_empty() => Ok(DocumentDraft {
+                kind: self.kind,
+                number: self.number,
+                issued_on,
+                expires_on,
+                issuer: self.issuer,
+                classes: self.classes,
+            }),
+            _ => Err(CoreError::InvalidDocument(errors)),
+        }
+    }
+}
+
+/// What changed in the core; the UI reloads the screens that show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeTopic {
+    Queue,
+    Applications,
+    Documents,
+    Inbox,
+    Connectivity,
+    Session,
+}
+
+impl ChangeTopic {
+    pub const ALL: [ChangeTopic; 6] = [
+        ChangeTopic::Queue,
+        ChangeTopic::Applications,
+        ChangeTopic::Documents,
+        ChangeTopic::Inbox,
+        ChangeTopic::Connectivity,
+        ChangeTopic::Session,
+    ];
+
+    /// The topics a core event touches.
+    pub fn of(event: &CoreEvent) -> &'static [ChangeTopic] {
+        use ChangeTopic::*;
+        match event {
+            CoreEvent::QueueChanged | CoreEvent::UploadProgress { .. } => &[Queue],
+            CoreEvent::ApplicationsChanged => &[Applications],
+            CoreEvent::CacheChanged => &[Documents, Inbox, Applications],
+            CoreEvent::SyncStateChanged { .. } => &[Connectivity],
+            CoreEvent::SignInRequired | CoreEvent::SignedIn | CoreEvent::SignedOut => &[Session],
+            CoreEvent::CacheRebuilt { .. } => &[Applications, Documents, Inbox, Queue, Session],
+        }
+    }
+}
+
+/// Payload of the shell's `core://changed` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChangedEvent {
+    pub what: ChangeTopic,
+}
+
 /// `WalletEntry`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -649,6 +750,64 @@ mod tests {
             snoozed_until: None,
         };
         assert_eq!(reminder_view(id, off, today).mode, ReminderMode::Off);
+    }
+
+    #[test]
+    fn a_new_document_with_a_wrong_date_names_the_field() {
+        let input: NewDocumentInput = serde_json::from_value(serde_json::json!({
+            "kind": "passport",
+            "number": "C1234567",
+            "issuedOn": "2020-02-30",
+            "expiresOn": "2030-03-01",
+            "issuer": "Cục Quản lý xuất nhập cảnh"
+        }))
+        .expect("the UI's NewDocument shape");
+        let Err(CoreError::InvalidDocument(errors)) = input.into_draft() else {
+            panic!("30 February is refused");
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "issuedOn");
+
+        let input: NewDocumentInput = serde_json::from_value(serde_json::json!({
+            "kind": "passport",
+            "number": "C1234567",
+            "issuedOn": "2020-03-01",
+            "issuer": "Cục Quản lý xuất nhập cảnh"
+        }))
+        .expect("expiresOn and classes are optional");
+        let draft = input.into_draft().expect("valid");
+        assert_eq!(draft.expires_on, None);
+        assert!(draft.classes.is_empty());
+    }
+
+    #[test]
+    fn the_changed_payload_has_the_shape_the_ui_reads() {
+        let json = serde_json::to_value(ChangedEvent {
+            what: ChangeTopic::Queue,
+        })
+        .expect("serialisable");
+        assert_eq!(json, serde_json::json!({"what": "queue"}));
+    }
+
+    #[test]
+    fn each_core_event_names_the_topics_the_ui_reloads() {
+        assert_eq!(
+            ChangeTopic::of(&CoreEvent::QueueChanged),
+            [ChangeTopic::Queue]
+        );
+        assert_eq!(
+            ChangeTopic::of(&CoreEvent::ApplicationsChanged),
+            [ChangeTopic::Applications]
+        );
+        assert_eq!(
+            ChangeTopic::of(&CoreEvent::SyncStateChanged { online: false }),
+            [ChangeTopic::Connectivity]
+        );
+        assert_eq!(
+            ChangeTopic::of(&CoreEvent::SignInRequired),
+            [ChangeTopic::Session]
+        );
+        assert!(ChangeTopic::of(&CoreEvent::CacheChanged).contains(&ChangeTopic::Inbox));
     }
 
     #[test]

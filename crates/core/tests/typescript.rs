@@ -40,7 +40,9 @@ fn view_types() -> TypeScriptFile {
         .add::<FollowUpInput>()
         .add::<CalendarExportView>()
         .add::<SubmitResult>()
-        .add::<StagedView>();
+        .add::<StagedView>()
+        .add::<NewDocumentInput>()
+        .add::<ChangedEvent>();
     file
 }
 
@@ -97,6 +99,9 @@ fn view_types_use_the_names_the_ui_imports() {
         "CalendarExport",
         "SubmitResult",
         "StagedAttachment",
+        "NewDocument",
+        "ChangeTopic",
+        "ChangedEvent",
     ] {
         assert!(
             declared.contains(name),

@@ -11,6 +11,8 @@ import type { ApplicationView as CoreApplicationView } from './generated/views';
 export type {
   ApplicationsView,
   CalendarExport,
+  ChangedEvent,
+  ChangeTopic,
   Dashboard,
   DashboardCounts,
   DocumentValidity,
@@ -18,6 +20,7 @@ export type {
   FollowUp,
   InboxEntry,
   Language,
+  NewDocument,
   NextStage,
   NotificationCategories,
   QueueItem,
@@ -40,24 +43,6 @@ export type {
  * until `dueAt`, negative when overdue) is declared for the detail screen, but the shell does
  * not send it: the core holds no holiday calendar to count working days with. */
 export type ApplicationView = CoreApplicationView & { workingDaysLeft?: number };
-
-/** A document the person adds to the wallet by hand. */
-export interface NewDocument {
-  kind: string;
-  number: string;
-  issuedOn: string;
-  expiresOn?: string;
-  issuer: string;
-  classes?: string[];
-}
-
-/** What changed in the core; the UI reloads the screens that show it. */
-export type ChangeTopic = 'queue' | 'applications' | 'documents' | 'inbox' | 'connectivity' | 'session';
-
-/** Payload of the `core://changed` event. */
-export interface ChangedEvent {
-  what: ChangeTopic;
-}
 
 /** Payload of the `app://navigate` event: a path of the app without `#/`, such as
  * `applications/0193…` or `documents`. Unknown paths are ignored. */

@@ -36,6 +36,16 @@ export type ApplicationsView = { items: Array<ApplicationView>, syncedAt?: strin
 export type CalendarExport = { fileName: string, ics: string, };
 
 /**
+ * What changed in the core; the UI reloads the screens that show it.
+ */
+export type ChangeTopic = "queue" | "applications" | "documents" | "inbox" | "connectivity" | "session";
+
+/**
+ * Payload of the shell's `core://changed` event.
+ */
+export type ChangedEvent = { what: ChangeTopic, };
+
+/**
  * `Dashboard`.
  */
 export type Dashboard = { online: boolean, profile: Profile, needsAction: Array<ApplicationView>, waitingToSend: Array<QueueItem>, nextRenewals: Array<DocumentValidity>, counts: DashboardCounts, syncedAt?: string, };
@@ -74,6 +84,16 @@ export type FollowUp = { "kind": "supplement", supplement: NewSupplement, } | { 
  * `InboxEntry`.
  */
 export type InboxEntry = { item: InboxItem, read: boolean, };
+
+/**
+ * `NewDocument` of the UI. Dates come as text so that a wrong one is answered like any
+ * other refused field, not as a failure of the call itself.
+ */
+export type NewDocument = { kind: string, number: string, issuedOn: string, expiresOn?: string, issuer: string,
+/**
+ * Driving licence classes, for a licence.
+ */
+classes?: Array<string>, };
 
 /**
  * `nextStage` of `DocumentValidity`.
