@@ -21,7 +21,7 @@ use crate::store::notify_state::{NotifySettings, QuietHours};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// `SessionState`.
+/// `session_state` and `sign_in`. `language` is known before anyone signs in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -31,21 +31,24 @@ pub struct SessionState {
     #[cfg_attr(feature = "ts", ts(optional))]
     pub profile: Option<Profile>,
     pub language: Lang,
+    /// Whether the core reached the portal on its last try.
     pub online: bool,
 }
 
-/// `QueueProblem`.
+/// Why a queue item needs the person: the portal's stable code and its message.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueProblem {
+    /// An `ErrorCode` of the portal, or a core code such as `file_missing`.
     pub code: String,
     pub message: String,
+    /// Fields the portal refused, as `FieldError.field` paths.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
 }
 
-/// `QueueProgress`.
+/// Bytes of an upload sent so far.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueueProgress {
@@ -79,11 +82,12 @@ pub enum QueueStateView {
     PausedAuth,
 }
 
-/// `QueueItem` of the UI.
+/// One entry of the durable submission queue (outbox), as the UI shows it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "QueueItem"))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueItemView {
+    /// UUIDv7; also the `Idempotency-Key`.
     pub id: Uuid,
     pub kind: QueueKindView,
     pub state: QueueStateView,
@@ -98,34 +102,39 @@ pub struct QueueItemView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub progress: Option<QueueProgress>,
+    /// A short summary made by the core, such as the procedure's name.
     pub summary: String,
+    /// The application the item belongs to, once known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub application_id: Option<Uuid>,
 }
 
-/// `ApplicationView`.
+/// An application with what the core derives from the queue.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationView {
     pub application: Application,
+    /// Due date passed and the application not finished.
     pub overdue: bool,
+    /// Local follow-ups not yet acknowledged by the portal (shown as "waiting to send").
     pub waiting_to_send: Vec<QueueItemView>,
 }
 
-/// `ApplicationsView`.
+/// `applications`: newest first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationsView {
     pub items: Vec<ApplicationView>,
+    /// When the cache last heard from the portal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub synced_at: Option<String>,
 }
 
-/// `nextStage` of `DocumentValidity`.
+/// The next reminder stage of a document, such as `180_days`, with the day it fires.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "NextStage"))]
 pub struct StageView {
@@ -133,7 +142,7 @@ pub struct StageView {
     pub on: NaiveDate,
 }
 
-/// `DocumentValidity`.
+/// A document's validity as the renewal rules compute it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DocumentValidity"))]
 #[serde(rename_all = "camelCase")]
@@ -150,6 +159,7 @@ pub struct ValidityView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub next_stage: Option<StageView>,
+    /// The catalog procedure that renews this kind, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub renewal_procedure: Option<String>,
@@ -165,13 +175,14 @@ pub enum ReminderMode {
     Off,
 }
 
-/// `ReminderSetting`.
+/// `reminders`: the person's choice for one document's reminders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ReminderSetting"))]
 #[serde(rename_all = "camelCase")]
 pub struct ReminderView {
     pub document_id: Uuid,
     pub mode: ReminderMode,
+    /// Until when a snoozed reminder stays quiet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub snoozed_until: Option<NaiveDate>,
@@ -195,7 +206,7 @@ pub fn reminder_view(document_id: Uuid, choice: ReminderChoice, today: NaiveDate
     }
 }
 
-/// `categories` of `Settings`.
+/// The categories of OS notifications the person wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "ts",
@@ -209,7 +220,7 @@ pub struct CategoriesView {
     pub notice: bool,
 }
 
-/// `quietHours` of `Settings`: `HH:MM`, local time.
+/// No OS notifications between `from` and `to` (`HH:MM`, local time; may wrap midnight).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "QuietHours"))]
 pub struct QuietHoursView {
@@ -338,7 +349,7 @@ pub enum FollowUpInput {
     Rating { rating: Rating },
 }
 
-/// `CalendarExport`.
+/// `export_calendar`: an iCalendar file of the renewal reminders.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CalendarExport"))]
 #[serde(rename_all = "camelCase")]
@@ -446,7 +457,7 @@ pub struct ChangedEvent {
     pub what: ChangeTopic,
 }
 
-/// `WalletEntry`.
+/// `documents`: a wallet document with its validity and reminder choice.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WalletEntry {
@@ -455,7 +466,7 @@ pub struct WalletEntry {
     pub reminder: ReminderView,
 }
 
-/// `DashboardCounts`.
+/// The numbers on the dashboard.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -467,7 +478,7 @@ pub struct DashboardCounts {
     pub needs_attention: u64,
 }
 
-/// `Dashboard`.
+/// `dashboard`: what needs the person now, from the cache.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Dashboard"))]
 #[serde(rename_all = "camelCase")]
@@ -483,7 +494,7 @@ pub struct DashboardView {
     pub synced_at: Option<String>,
 }
 
-/// `InboxEntry`.
+/// `inbox`: an inbox item and whether the person read it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InboxEntry {
@@ -491,23 +502,25 @@ pub struct InboxEntry {
     pub read: bool,
 }
 
-/// `SubmitResult`.
+/// Answer of `submit` and `follow_up`: the change is in the durable queue either way.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SubmitResult {
     pub item_id: Uuid,
+    /// True when the portal acknowledged it before the command returned.
     pub sent: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub application: Option<Application>,
 }
 
-/// `StagedAttachment`.
+/// A file the person picked, copied by the core into its content-addressed store.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "StagedAttachment"))]
 #[serde(rename_all = "camelCase")]
 pub struct StagedView {
+    /// `sha256:{hex}`, the same id the portal will give it.
     pub attachment_id: String,
     pub file_name: String,
     pub content_type: String,

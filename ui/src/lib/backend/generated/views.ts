@@ -21,17 +21,29 @@ export type Standing = "valid" | "renew_soon" | "expired" | "no_expiry" | "unkno
 // ---- opendvc_core::views ----
 
 /**
- * `ApplicationView`.
+ * An application with what the core derives from the queue.
  */
-export type ApplicationView = { application: Application, overdue: boolean, waitingToSend: Array<QueueItem>, };
+export type ApplicationView = { application: Application,
+/**
+ * Due date passed and the application not finished.
+ */
+overdue: boolean,
+/**
+ * Local follow-ups not yet acknowledged by the portal (shown as "waiting to send").
+ */
+waitingToSend: Array<QueueItem>, };
 
 /**
- * `ApplicationsView`.
+ * `applications`: newest first.
  */
-export type ApplicationsView = { items: Array<ApplicationView>, syncedAt?: string, };
+export type ApplicationsView = { items: Array<ApplicationView>,
+/**
+ * When the cache last heard from the portal.
+ */
+syncedAt?: string, };
 
 /**
- * `CalendarExport`.
+ * `export_calendar`: an iCalendar file of the renewal reminders.
  */
 export type CalendarExport = { fileName: string, ics: string, };
 
@@ -46,19 +58,23 @@ export type ChangeTopic = "queue" | "applications" | "documents" | "inbox" | "co
 export type ChangedEvent = { what: ChangeTopic, };
 
 /**
- * `Dashboard`.
+ * `dashboard`: what needs the person now, from the cache.
  */
 export type Dashboard = { online: boolean, profile: Profile, needsAction: Array<ApplicationView>, waitingToSend: Array<QueueItem>, nextRenewals: Array<DocumentValidity>, counts: DashboardCounts, syncedAt?: string, };
 
 /**
- * `DashboardCounts`.
+ * The numbers on the dashboard.
  */
 export type DashboardCounts = { applications: number, inProgress: number, unreadInbox: number, waitingToSend: number, needsAttention: number, };
 
 /**
- * `DocumentValidity`.
+ * A document's validity as the renewal rules compute it.
  */
-export type DocumentValidity = { documentId: string, kind: string, expiresOn?: string, daysLeft?: number, standing: Standing, nextStage?: NextStage, renewalProcedure?: string, };
+export type DocumentValidity = { documentId: string, kind: string, expiresOn?: string, daysLeft?: number, standing: Standing, nextStage?: NextStage,
+/**
+ * The catalog procedure that renews this kind, if any.
+ */
+renewalProcedure?: string, };
 
 /**
  * `Draft`: an application being prepared; `start_renewal` returns one pre-filled, and
@@ -81,7 +97,7 @@ form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: 
 export type FollowUp = { "kind": "supplement", supplement: NewSupplement, } | { "kind": "delivery_change", delivery: DeliveryChoice, } | { "kind": "withdrawal", withdraw: WithdrawRequest, } | { "kind": "rating", rating: Rating, };
 
 /**
- * `InboxEntry`.
+ * `inbox`: an inbox item and whether the person read it.
  */
 export type InboxEntry = { item: InboxItem, read: boolean, };
 
@@ -96,19 +112,31 @@ export type NewDocument = { kind: string, number: string, issuedOn: string, expi
 classes?: Array<string>, };
 
 /**
- * `nextStage` of `DocumentValidity`.
+ * The next reminder stage of a document, such as `180_days`, with the day it fires.
  */
 export type NextStage = { stage: string, on: string, };
 
 /**
- * `categories` of `Settings`.
+ * The categories of OS notifications the person wants.
  */
 export type NotificationCategories = { status: boolean, delivery: boolean, renewal: boolean, notice: boolean, };
 
 /**
- * `QueueItem` of the UI.
+ * One entry of the durable submission queue (outbox), as the UI shows it.
  */
-export type QueueItem = { id: string, kind: QueueKind, state: QueueState, createdAt: string, attempts: number, nextAttemptAt?: string, problem?: QueueProblem, progress?: QueueProgress, summary: string, applicationId?: string, };
+export type QueueItem = {
+/**
+ * UUIDv7; also the `Idempotency-Key`.
+ */
+id: string, kind: QueueKind, state: QueueState, createdAt: string, attempts: number, nextAttemptAt?: string, problem?: QueueProblem, progress?: QueueProgress,
+/**
+ * A short summary made by the core, such as the procedure's name.
+ */
+summary: string,
+/**
+ * The application the item belongs to, once known.
+ */
+applicationId?: string, };
 
 /**
  * What kind of change a queue item carries, as the UI names it.
@@ -116,12 +144,20 @@ export type QueueItem = { id: string, kind: QueueKind, state: QueueState, create
 export type QueueKind = "application" | "attachment" | "supplement" | "delivery_change" | "withdrawal" | "rating";
 
 /**
- * `QueueProblem`.
+ * Why a queue item needs the person: the portal's stable code and its message.
  */
-export type QueueProblem = { code: string, message: string, fields?: Array<string>, };
+export type QueueProblem = {
+/**
+ * An `ErrorCode` of the portal, or a core code such as `file_missing`.
+ */
+code: string, message: string,
+/**
+ * Fields the portal refused, as `FieldError.field` paths.
+ */
+fields?: Array<string>, };
 
 /**
- * `QueueProgress`.
+ * Bytes of an upload sent so far.
  */
 export type QueueProgress = { sent: number, total: number, };
 
@@ -132,7 +168,7 @@ export type QueueProgress = { sent: number, total: number, };
 export type QueueState = "queued" | "sending" | "sent" | "needs_attention" | "paused_auth";
 
 /**
- * `quietHours` of `Settings`: `HH:MM`, local time.
+ * No OS notifications between `from` and `to` (`HH:MM`, local time; may wrap midnight).
  */
 export type QuietHours = { from: string, to: string, };
 
@@ -142,14 +178,22 @@ export type QuietHours = { from: string, to: string, };
 export type ReminderMode = "on" | "snoozed" | "off";
 
 /**
- * `ReminderSetting`.
+ * `reminders`: the person's choice for one document's reminders.
  */
-export type ReminderSetting = { documentId: string, mode: ReminderMode, snoozedUntil?: string, };
+export type ReminderSetting = { documentId: string, mode: ReminderMode,
+/**
+ * Until when a snoozed reminder stays quiet.
+ */
+snoozedUntil?: string, };
 
 /**
- * `SessionState`.
+ * `session_state` and `sign_in`. `language` is known before anyone signs in.
  */
-export type SessionState = { signedIn: boolean, profile?: Profile, language: Language, online: boolean, };
+export type SessionState = { signedIn: boolean, profile?: Profile, language: Language,
+/**
+ * Whether the core reached the portal on its last try.
+ */
+online: boolean, };
 
 /**
  * `Settings`, as the shell sends it and as the UI sends it back.
@@ -162,16 +206,24 @@ export type Settings = {
 language: Language, categories: NotificationCategories, quietHours?: QuietHours, };
 
 /**
- * `StagedAttachment`.
+ * A file the person picked, copied by the core into its content-addressed store.
  */
-export type StagedAttachment = { attachmentId: string, fileName: string, contentType: string, size: number, };
+export type StagedAttachment = {
+/**
+ * `sha256:{hex}`, the same id the portal will give it.
+ */
+attachmentId: string, fileName: string, contentType: string, size: number, };
 
 /**
- * `SubmitResult`.
+ * Answer of `submit` and `follow_up`: the change is in the durable queue either way.
  */
-export type SubmitResult = { itemId: string, sent: boolean, application?: Application, };
+export type SubmitResult = { itemId: string,
+/**
+ * True when the portal acknowledged it before the command returned.
+ */
+sent: boolean, application?: Application, };
 
 /**
- * `WalletEntry`.
+ * `documents`: a wallet document with its validity and reminder choice.
  */
 export type WalletEntry = { document: Document, validity: DocumentValidity, reminder: ReminderSetting, };
