@@ -824,6 +824,67 @@ mod tests {
     }
 
     #[test]
+    fn the_ui_follow_up_shapes_deserialize() {
+        let withdrawal: FollowUpInput =
+            serde_json::from_value(serde_json::json!({"kind": "withdrawal", "withdraw": {}}))
+                .expect("withdrawal");
+        assert!(matches!(withdrawal, FollowUpInput::Withdrawal { .. }));
+        let rating: FollowUpInput =
+            serde_json::from_value(serde_json::json!({"kind": "rating", "rating": {"stars": 5}}))
+                .expect("rating");
+        assert!(matches!(rating, FollowUpInput::Rating { .. }));
+    }
+
+    #[test]
+    fn a_renewal_draft_has_the_shape_of_the_uis_draft() {
+        let document = Uuid::nil();
+        let draft = DraftView {
+            application: opendvc_api::NewApplication {
+                procedure_id: "passport-renewal".to_owned(),
+                form: std::collections::BTreeMap::from([(
+                    "fullName".to_owned(),
+                    "Nguyễn Thị Lan".to_owned(),
+                )]),
+                attachments: Vec::new(),
+                delivery: DeliveryChoice {
+                    method: opendvc_api::DeliveryMethod::Counter,
+                    address: None,
+                },
+            },
+            renews_document_id: Some(document),
+        };
+        let json = serde_json::to_value(&draft).expect("serialisable");
+        assert_eq!(json["procedureId"], "passport-renewal");
+        assert_eq!(json["form"]["fullName"], "Nguyễn Thị Lan");
+        assert_eq!(json["delivery"]["method"], "counter");
+        assert_eq!(json["renewsDocumentId"], document.to_string());
+        let back: DraftView = serde_json::from_value(json).expect("submit takes it back");
+        assert_eq!(back.application.procedure_id, "passport-renewal");
+    }
+
+    #[test]
+    fn a_ui_draft_with_a_renewal_hint_deserializes() {
+        let draft: DraftView = serde_json::from_value(serde_json::json!({
+            "procedureId": "cccd-renewal",
+            "form": {"fullName": "Nguyễn Thị Lan"},
+            "attachments": [{"source": "upload", "attachmentId": "sha256:00"}],
+            "delivery": {"method": "counter"},
+            "renewsDocumentId": "0193a2b4-0000-7000-8000-000000000001"
+        }))
+        .expect("draft");
+        assert_eq!(draft.application.procedure_id, "cccd-renewal");
+        assert_eq!(draft.application.attachments.len(), 1);
+        let plain: DraftView = serde_json::from_value(serde_json::json!({
+            "procedureId": "cccd-renewal",
+            "form": {},
+            "attachments": [],
+            "delivery": {"method": "counter"}
+        }))
+        .expect("a draft that renews nothing");
+        assert_eq!(plain.renews_document_id, None);
+    }
+
+    #[test]
     fn vietnam_days_start_at_seventeen_hundred_utc() {
         let before = chrono::DateTime::parse_from_rfc3339("2026-03-01T16:59:00Z")
             .expect("date")
