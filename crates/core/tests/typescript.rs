@@ -112,6 +112,25 @@ fn view_types_use_the_names_the_ui_imports() {
 }
 
 #[test]
+fn every_view_type_is_generated() {
+    // Each view type in crates/core/src/views.rs derives ts-rs; with `Language` and `Standing`
+    // (the core enums they use) they are exactly the file's declarations, so a view type added
+    // there without being reachable from `view_types()` fails here.
+    let source =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/views.rs"))
+            .expect("read crates/core/src/views.rs");
+    let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+    let derived = code.matches("derive(ts_rs::TS)").count();
+    let declared = view_types().declared_names();
+    assert_eq!(
+        declared.len(),
+        derived + 2,
+        "every type of views.rs that derives ts-rs is generated (add it to `view_types()`): \
+         {declared:?}"
+    );
+}
+
+#[test]
 fn view_types_import_wire_types_and_are_never_null() {
     let rendered = render();
     assert!(
