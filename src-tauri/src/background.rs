@@ -8,14 +8,13 @@ use std::time::Duration;
 
 use opendvc_core::notify::Notifier;
 use opendvc_core::{CoreEvent, DrainEnd};
-use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
 
 use crate::notifier::DesktopNotifier;
 use crate::state::AppState;
-use crate::views::QueueProgress;
+use opendvc_core::views::{ChangeTopic, ChangedEvent, QueueProgress};
 
 /// Event the UI listens to (`CHANGED_EVENT` in ui/src/lib/backend/commands.ts).
 pub const CHANGED_EVENT: &str = "core://changed";
@@ -26,29 +25,10 @@ const DRAIN_SLICE: Duration = Duration::from_secs(10);
 /// The longest the sender sleeps before looking at the queue again by itself.
 const SENDER_IDLE: Duration = Duration::from_secs(60);
 
-#[derive(Debug, Clone, Serialize)]
-struct Changed {
-    what: &'static str,
-}
-
-/// The UI topics a core event touches.
-pub fn topics(event: &CoreEvent) -> &'static [&'static str] {
-    match event {
-        CoreEvent::QueueChanged | CoreEvent::UploadProgress { .. } => &["queue"],
-        CoreEvent::ApplicationsChanged => &["applications"],
-        CoreEvent::CacheChanged => &["documents", "inbox", "applications"],
-        CoreEvent::SyncStateChanged { .. } => &["connectivity"],
-        CoreEvent::SignInRequired | CoreEvent::SignedIn | CoreEvent::SignedOut => &["session"],
-        CoreEvent::CacheRebuilt { .. } => {
-            &["applications", "documents", "inbox", "queue", "session"]
-        }
-    }
-}
-
-fn emit_topics(app: &AppHandle, topics: &[&'static str]) {
-    for what in topics {
+fn emit_topics(app: &AppHandle, topics: &[ChangeTopic]) {
+    for &what in topics {
         // Without a window (while quitting) nobody needs the hint.
-        let _sent = app.emit(CHANGED_EVENT, Changed { what });
+        let _sent = app.emit(CHANGED_EVENT, ChangedEvent { what });
     }
 }
 
@@ -155,20 +135,10 @@ async fn forward_events(app: AppHandle) {
                     }
                     _ => {}
                 }
-                emit_topics(&app, topics(&event));
+                emit_topics(&app, ChangeTopic::of(&event));
             }
             // Missed events: everything may have changed.
-            Err(RecvError::Lagged(_)) => emit_topics(
-                &app,
-                &[
-                    "queue",
-                    "applications",
-                    "documents",
-                    "inbox",
-                    "connectivity",
-                    "session",
-                ],
-            ),
+            Err(RecvError::Lagged(_)) => emit_topics(&app, &ChangeTopic::ALL),
             Err(RecvError::Closed) => return,
         }
     }
@@ -247,18 +217,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_core_event_names_the_topics_the_ui_reloads() {
-        assert_eq!(topics(&CoreEvent::QueueChanged), ["queue"]);
-        assert_eq!(topics(&CoreEvent::ApplicationsChanged), ["applications"]);
-        assert_eq!(
-            topics(&CoreEvent::SyncStateChanged { online: false }),
-            ["connectivity"]
-        );
-        assert_eq!(topics(&CoreEvent::SignInRequired), ["session"]);
-        assert!(topics(&CoreEvent::CacheChanged).contains(&"inbox"));
-    }
-
-    #[test]
     fn the_event_stream_task_backs_off_to_five_minutes() {
         assert_eq!(stream_pause(1), Duration::from_secs(5));
         assert_eq!(stream_pause(2), Duration::from_secs(10));
@@ -285,11 +243,5 @@ mod tests {
             !wait_for_bell(&mut heard, None).await,
             "a bell that is gone ends the task"
         );
-    }
-
-    #[test]
-    fn the_changed_payload_has_the_shape_the_ui_reads() {
-        let json = serde_json::to_value(Changed { what: "queue" }).expect("serialisable");
-        assert_eq!(json, serde_json::json!({"what": "queue"}));
     }
 }

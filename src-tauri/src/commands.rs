@@ -8,27 +8,22 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::NaiveDate;
-use opendvc_api::{
-    AdminUnits, AttachmentRef, DeliveryChoice, FieldError, NewApplication, NewSupplement,
-    OtpAccepted, Procedure, Rating, WithdrawRequest,
-};
-use opendvc_core::app::DocumentDraft;
+use opendvc_api::{AdminUnits, AttachmentRef, NewApplication, OtpAccepted, Procedure};
 use opendvc_core::clock::{Clock, SystemClock};
 use opendvc_core::notify;
 use opendvc_core::queue::{FollowUp, ItemKind, QueueItem};
 use opendvc_core::reminders::{self, ReminderChoice};
 use opendvc_core::{ApplicationDetail, CoreError, OpenDvc, SubmissionDraft, SubmitOutcome};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tauri::{AppHandle, State};
 use uuid::Uuid;
 
 use crate::error::IpcError;
 use crate::state::AppState;
-use crate::views::{
-    self, ApplicationView, ApplicationsView, CalendarExportView, CatalogView, DashboardCounts,
-    DashboardView, DraftView, InboxEntry, QueueContext, QueueItemView, ReminderView, SessionState,
-    SettingsView, StagedView, SubmitResult, WalletEntry,
+use opendvc_core::views::{
+    self, ApplicationView, ApplicationsView, CalendarExportView, DashboardCounts, DashboardView,
+    DraftView, FollowUpInput, InboxEntry, NewDocumentInput, QueueContext, QueueItemView,
+    ReminderView, SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
 };
 
 type Answer<T> = Result<T, IpcError>;
@@ -66,7 +61,7 @@ fn session_of(core: &OpenDvc, state: &AppState) -> SessionState {
         } else {
             None
         },
-        language: state.lang().code(),
+        language: state.lang(),
         // Before the first attempt nothing says the portal is away; the first sync tells.
         online: dashboard
             .and_then(|dashboard| dashboard.online)
@@ -270,7 +265,7 @@ pub async fn documents(state: State<'_, AppState>) -> Answer<Vec<WalletEntry>> {
 }
 
 #[tauri::command]
-pub async fn catalog(state: State<'_, AppState>) -> Answer<CatalogView> {
+pub async fn catalog(state: State<'_, AppState>) -> Answer<opendvc_api::Catalog> {
     let core = state.core.read().await;
     let items = core.catalog().map_err(fail(&state))?;
     let version = core
@@ -278,7 +273,7 @@ pub async fn catalog(state: State<'_, AppState>) -> Answer<CatalogView> {
         .map_err(fail(&state))?
         .catalog_version
         .unwrap_or_default();
-    Ok(CatalogView { version, items })
+    Ok(opendvc_api::Catalog { version, items })
 }
 
 /// Most procedures a search returns to the services screen.
@@ -415,25 +410,6 @@ fn split_attachments(
     Ok((files, kept))
 }
 
-/// `Draft` of the UI: a new application. Its `renewsDocumentId` is a hint for the UI's own
-/// pages and is ignored here; the core matches wallet documents to requirements by kind.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DraftInput {
-    #[serde(flatten)]
-    pub application: NewApplication,
-}
-
-/// `FollowUp` of the UI.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum FollowUpInput {
-    Supplement { supplement: NewSupplement },
-    DeliveryChange { delivery: DeliveryChoice },
-    Withdrawal { withdraw: WithdrawRequest },
-    Rating { rating: Rating },
-}
-
 fn submit_result(core: &OpenDvc, state: &AppState, outcome: SubmitOutcome) -> Answer<SubmitResult> {
     if !outcome.sent {
         state.wake_sender.notify_one();
@@ -454,9 +430,9 @@ fn submit_result(core: &OpenDvc, state: &AppState, outcome: SubmitOutcome) -> An
 }
 
 #[tauri::command]
-pub async fn submit(state: State<'_, AppState>, draft: DraftInput) -> Answer<SubmitResult> {
+pub async fn submit(state: State<'_, AppState>, draft: DraftView) -> Answer<SubmitResult> {
     let core = state.core.read().await;
-    let DraftInput { application } = draft;
+    let DraftView { application, .. } = draft;
     let (files, _wallet) = split_attachments(&state, application.attachments)?;
     let draft = SubmissionDraft {
         procedure_id: application.procedure_id,
@@ -657,60 +633,8 @@ pub async fn start_renewal(state: State<'_, AppState>, document_id: String) -> A
             attachments: Vec::new(),
             delivery: draft.delivery,
         },
-        renews_document_id: document_id,
+        renews_document_id: Some(document_id),
     })
-}
-
-/// `NewDocument` of the UI. Dates come as text so that a wrong one is answered like any
-/// other refused field, not as a failure of the call itself.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NewDocumentInput {
-    pub kind: String,
-    pub number: String,
-    pub issued_on: String,
-    #[serde(default)]
-    pub expires_on: Option<String>,
-    pub issuer: String,
-    #[serde(default)]
-    pub classes: Vec<String>,
-}
-
-impl NewDocumentInput {
-    /// The core's draft, or the fields whose dates are not `YYYY-MM-DD`.
-    pub fn into_draft(self) -> Result<DocumentDraft, CoreError> {
-        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-        let not_a_date = |field: &str| FieldError {
-            field: field.to_owned(),
-            message: "not a date (YYYY-MM-DD)".to_owned(),
-        };
-        let mut errors = Vec::new();
-        let issued_on = date(&self.issued_on);
-        if issued_on.is_none() {
-            errors.push(not_a_date("issuedOn"));
-        }
-        let expires_on = match self.expires_on.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(text) => {
-                let parsed = date(text);
-                if parsed.is_none() {
-                    errors.push(not_a_date("expiresOn"));
-                }
-                parsed
-            }
-        };
-        match issued_on {
-            Some(issued_on) if errors.is_empty() => Ok(DocumentDraft {
-                kind: self.kind,
-                number: self.number,
-                issued_on,
-                expires_on,
-                issuer: self.issuer,
-                classes: self.classes,
-            }),
-            _ => Err(CoreError::InvalidDocument(errors)),
-        }
-    }
 }
 
 #[tauri::command]
@@ -742,7 +666,7 @@ pub async fn export_calendar(state: State<'_, AppState>) -> Answer<CalendarExpor
         .reminders_calendar(today, now, &state.rules)
         .map_err(fail(&state))?;
     Ok(CalendarExportView {
-        file_name: "opendvc-reminders.ics",
+        file_name: "opendvc-reminders.ics".to_owned(),
         ics,
     })
 }
@@ -780,86 +704,5 @@ mod tests {
         let id = format!("sha256:{}", hex::encode(Sha256::digest(b"hello")));
         assert_eq!(staged_path(dir.path(), &id), Some(path));
         assert_eq!(staged_path(dir.path(), "sha256:../.."), None);
-    }
-
-    #[test]
-    fn the_ui_follow_up_shapes_deserialize() {
-        let withdrawal: FollowUpInput =
-            serde_json::from_value(serde_json::json!({"kind": "withdrawal", "withdraw": {}}))
-                .expect("withdrawal");
-        assert!(matches!(withdrawal, FollowUpInput::Withdrawal { .. }));
-        let rating: FollowUpInput =
-            serde_json::from_value(serde_json::json!({"kind": "rating", "rating": {"stars": 5}}))
-                .expect("rating");
-        assert!(matches!(rating, FollowUpInput::Rating { .. }));
-    }
-
-    #[test]
-    fn a_new_document_with_a_wrong_date_names_the_field() {
-        let input: NewDocumentInput = serde_json::from_value(serde_json::json!({
-            "kind": "passport",
-            "number": "C1234567",
-            "issuedOn": "2020-02-30",
-            "expiresOn": "2030-03-01",
-            "issuer": "Cục Quản lý xuất nhập cảnh"
-        }))
-        .expect("the UI's NewDocument shape");
-        let Err(CoreError::InvalidDocument(errors)) = input.into_draft() else {
-            panic!("30 February is refused");
-        };
-        assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].field, "issuedOn");
-
-        let input: NewDocumentInput = serde_json::from_value(serde_json::json!({
-            "kind": "passport",
-            "number": "C1234567",
-            "issuedOn": "2020-03-01",
-            "issuer": "Cục Quản lý xuất nhập cảnh"
-        }))
-        .expect("expiresOn and classes are optional");
-        let draft = input.into_draft().expect("valid");
-        assert_eq!(draft.expires_on, None);
-        assert!(draft.classes.is_empty());
-    }
-
-    #[test]
-    fn a_renewal_draft_has_the_shape_of_the_uis_draft() {
-        let document = Uuid::nil();
-        let draft = DraftView {
-            application: NewApplication {
-                procedure_id: "passport-renewal".to_owned(),
-                form: std::collections::BTreeMap::from([(
-                    "fullName".to_owned(),
-                    "Nguyễn Thị Lan".to_owned(),
-                )]),
-                attachments: Vec::new(),
-                delivery: DeliveryChoice {
-                    method: opendvc_api::DeliveryMethod::Counter,
-                    address: None,
-                },
-            },
-            renews_document_id: document,
-        };
-        let json = serde_json::to_value(&draft).expect("serialisable");
-        assert_eq!(json["procedureId"], "passport-renewal");
-        assert_eq!(json["form"]["fullName"], "Nguyễn Thị Lan");
-        assert_eq!(json["delivery"]["method"], "counter");
-        assert_eq!(json["renewsDocumentId"], document.to_string());
-        let back: DraftInput = serde_json::from_value(json).expect("submit takes it back");
-        assert_eq!(back.application.procedure_id, "passport-renewal");
-    }
-
-    #[test]
-    fn a_ui_draft_with_a_renewal_hint_deserializes() {
-        let draft: DraftInput = serde_json::from_value(serde_json::json!({
-            "procedureId": "cccd-renewal",
-            "form": {"fullName": "Nguyễn Thị Lan"},
-            "attachments": [{"source": "upload", "attachmentId": "sha256:00"}],
-            "delivery": {"method": "counter"},
-            "renewsDocumentId": "0193a2b4-0000-7000-8000-000000000001"
-        }))
-        .expect("draft");
-        assert_eq!(draft.application.procedure_id, "cccd-renewal");
-        assert_eq!(draft.application.attachments.len(), 1);
     }
 }

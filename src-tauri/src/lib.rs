@@ -10,7 +10,6 @@ mod commands;
 mod error;
 mod notifier;
 mod state;
-mod views;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};

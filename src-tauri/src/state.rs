@@ -12,7 +12,7 @@ use opendvc_core::reminders::RulesTable;
 use tokio::sync::{Notify, RwLock, RwLockWriteGuard, watch};
 use uuid::Uuid;
 
-use crate::views::QueueProgress;
+use opendvc_core::views::QueueProgress;
 
 /// The app's state.
 ///

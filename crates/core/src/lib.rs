@@ -28,6 +28,7 @@ pub mod session;
 pub mod store;
 pub mod sync;
 pub mod validate;
+pub mod views;
 
 pub use app::{
     ApplicationDetail, ApplicationEntry, ClearReport, CoreError, Dashboard, DrainEnd, DrainOutcome,

@@ -10,7 +10,9 @@ use uuid::Uuid;
 use super::rules::{Expiry, RulesTable};
 
 /// Where a document stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
 pub enum Standing {
     /// Valid, and no reminder stage has been reached yet.
     Valid,
