@@ -114,6 +114,7 @@ fn application_view(
     Ok(Some(ApplicationView {
         application,
         overdue: detail.entry.overdue,
+        working_days_left: detail.entry.working_days_left,
         waiting_to_send: queue_views(core, state, &follow_ups)?,
     }))
 }

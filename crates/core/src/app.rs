@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::NaiveDate;
 use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{Datelike, NaiveDate};
 use opendvc_api::{
     AdminUnits, Application, DeliveryChoice, Document, DocumentSource, FieldError, LocalizedText,
     NewApplication, OtpAccepted, Procedure, Profile,
@@ -32,6 +32,7 @@ use crate::store::{
 };
 use crate::sync::{self, CatalogRefresh, PullReport, SyncError};
 use crate::validate;
+use crate::working_days::WorkingCalendar;
 
 /// Errors of the façade, each with a stable code ([`CoreError::code`]) that is also a Fluent
 /// message id (`error-` + code with dashes).
@@ -208,6 +209,9 @@ pub struct ApplicationEntry {
     pub submitted_at: Option<DateTime<FixedOffset>>,
     pub due_at: Option<DateTime<FixedOffset>>,
     pub overdue: bool,
+    /// Working days from today to the due date, when the holiday calendars are cached and
+    /// the application is not finished.
+    pub working_days_left: Option<u32>,
     /// Follow-ups on this application still in the queue.
     pub unsent_follow_ups: u32,
 }
@@ -712,10 +716,33 @@ impl OpenDvc {
         // Reference data comes with a fresh catalog, so address forms work offline. A failure
         // here does not fail the sync of the person's own data: the address form asks again
         // ([`OpenDvc::admin_units`]) and reports the error then.
-        if matches!(catalog, CatalogRefresh::Updated { .. })
-            && profile.cache.read(reference::admin_units)?.is_none()
-        {
+        let updated = matches!(catalog, CatalogRefresh::Updated { .. });
+        if updated && profile.cache.read(reference::admin_units)?.is_none() {
             let _fetched = self.fetch_admin_units().await;
+        }
+        // The holiday calendars working days are counted with, this year's and next year's
+        // (published late in the year). A missing one is asked for with a fresh catalog, and
+        // otherwise at most once a day, so an idle sync stays at one request.
+        let today = self.options.clock.now().date_naive().to_string();
+        let year = self.options.clock.now().year();
+        for year in [year, year + 1] {
+            let key = format!("holidays_asked:{year}");
+            let (cached, asked) = profile.cache.read(|conn| {
+                Ok((
+                    reference::holidays(conn, year)?.is_some(),
+                    meta::get(conn, &key)?,
+                ))
+            })?;
+            if cached || (!updated && asked.as_deref() == Some(today.as_str())) {
+                continue;
+            }
+            let result = profile.client.holidays(year).await;
+            profile.cache.write(|tx| {
+                if let Ok(calendar) = &result {
+                    reference::save_holidays(tx, calendar)?;
+                }
+                meta::set(tx, &key, &today)
+            })?;
         }
         Ok(catalog)
     }
@@ -765,6 +792,7 @@ impl OpenDvc {
         let now = self.options.clock.now();
         // Only unsent items matter here; a device that sent thousands stays fast.
         let items = profile.queue.unsent_items()?;
+        let calendar = self.working_calendar()?;
         let mut needing_action: Vec<ApplicationEntry> = self
             .applications_from_queue(&items, None)?
             .into_iter()
@@ -775,7 +803,7 @@ impl OpenDvc {
                 .cache
                 .read(|conn| applications::needing_action(conn, now))?
                 .iter()
-                .map(|application| self.entry_for(application, &items)),
+                .map(|application| self.entry_for(application, &items, &calendar)),
         );
         Ok(Dashboard {
             signed_in: profile.session.is_signed_in(),
@@ -793,8 +821,30 @@ impl OpenDvc {
         })
     }
 
-    fn entry_for(&self, application: &Application, items: &[QueueItem]) -> ApplicationEntry {
+    /// The holiday calendars cached for last year, this year and next year.
+    fn working_calendar(&self) -> Result<WorkingCalendar, CoreError> {
+        let profile = self.active()?;
+        let year = self.options.clock.now().year();
+        let calendars = profile
+            .cache
+            .read(|conn| reference::holiday_calendars(conn, year - 1..=year + 1))?;
+        Ok(WorkingCalendar::new(&calendars))
+    }
+
+    fn entry_for(
+        &self,
+        application: &Application,
+        items: &[QueueItem],
+        calendar: &WorkingCalendar,
+    ) -> ApplicationEntry {
         let now = self.options.clock.now();
+        // Counted in the portal's local calendar, the one the due date is written in.
+        let today = now.with_timezone(application.due_at.offset()).date_naive();
+        let working_days_left = if application.status.is_finished() {
+            None
+        } else {
+            calendar.working_days_left(today, application.due_at.date_naive())
+        };
         let queue_item_id = items
             .iter()
             .find(|item| {
@@ -825,6 +875,7 @@ impl OpenDvc {
             due_at: Some(application.due_at),
             overdue: !application.status.is_finished()
                 && application.due_at.with_timezone(&Utc) < now,
+            working_days_left,
             unsent_follow_ups: u32::try_from(unsent_follow_ups).unwrap_or(u32::MAX),
         }
     }
@@ -835,13 +886,14 @@ impl OpenDvc {
         let profile = self.active()?;
         let cached = profile.cache.read(applications::list)?;
         let items = profile.queue.items(false)?;
+        let calendar = self.working_calendar()?;
         let known: std::collections::HashSet<Uuid> =
             cached.iter().map(|application| application.id).collect();
         let mut entries = self.applications_from_queue(&items, Some(&known))?;
         entries.extend(
             cached
                 .iter()
-                .map(|application| self.entry_for(application, &items)),
+                .map(|application| self.entry_for(application, &items, &calendar)),
         );
         Ok(entries)
     }
@@ -855,6 +907,7 @@ impl OpenDvc {
         known: Option<&std::collections::HashSet<Uuid>>,
     ) -> Result<Vec<ApplicationEntry>, CoreError> {
         let profile = self.active()?;
+        let calendar = self.working_calendar()?;
         let mut entries = Vec::new();
         for item in items.iter().rev() {
             let ItemPayload::CreateApplication { application } = &item.payload else {
@@ -868,7 +921,7 @@ impl OpenDvc {
                         .as_ref()
                         .and_then(|value| serde_json::from_value::<Application>(value.clone()).ok())
                 {
-                    entries.push(self.entry_for(&answer, items));
+                    entries.push(self.entry_for(&answer, items, &calendar));
                 }
                 continue;
             }
@@ -900,6 +953,7 @@ impl OpenDvc {
                 submitted_at: None,
                 due_at: None,
                 overdue: false,
+                working_days_left: None,
                 unsent_follow_ups: u32::try_from(unsent_follow_ups).unwrap_or(u32::MAX),
             });
         }
@@ -967,7 +1021,7 @@ impl OpenDvc {
             .cloned()
             .collect();
         let entry = match &application {
-            Some(application) => self.entry_for(application, &items),
+            Some(application) => self.entry_for(application, &items, &self.working_calendar()?),
             None => {
                 let Some(item) = creating_item else {
                     return Err(CoreError::UnknownApplication(code_or_id.to_owned()));

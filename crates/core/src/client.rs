@@ -11,8 +11,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use opendvc_api::{
     AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest, Attachment,
-    Catalog, ConsentCodeRequest, DocumentList, ErrorCode, IDEMPOTENCY_KEY_HEADER, LogoutRequest,
-    OtpAccepted, OtpRequest, Problem, Profile, RefreshRequest, StaffTokenRequest,
+    Catalog, ConsentCodeRequest, DocumentList, ErrorCode, HolidayCalendar, IDEMPOTENCY_KEY_HEADER,
+    LogoutRequest, OtpAccepted, OtpRequest, Problem, Profile, RefreshRequest, StaffTokenRequest,
     StaffTokenResponse, SyncResponse, TokenRequest, TokenResponse,
 };
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
@@ -691,6 +691,16 @@ impl PortalClient {
             return Err(error_for(status, &headers, &body));
         }
         decode("administrative units", &body)
+    }
+
+    /// `GET /v1/holidays/{year}`: public reference data, asked for without a token.
+    pub async fn holidays(&self, year: i32) -> Result<HolidayCalendar, ClientError> {
+        let request = self.http.get(self.url(&format!("/v1/holidays/{year}")));
+        let (status, headers, body) = self.read_body(self.send_plain(request).await?).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("holiday calendar", &body)
     }
 
     /// `GET /v1/procedures` with `If-None-Match` when an ETag is known.

@@ -29,6 +29,7 @@ pub mod store;
 pub mod sync;
 pub mod validate;
 pub mod views;
+pub mod working_days;
 
 pub use app::{
     ApplicationDetail, ApplicationEntry, ClearReport, CoreError, Dashboard, DrainEnd, DrainOutcome,

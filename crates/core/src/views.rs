@@ -118,6 +118,11 @@ pub struct ApplicationView {
     pub application: Application,
     /// Due date passed and the application not finished.
     pub overdue: bool,
+    /// Working days from today to the due date (0 when due today), while the application is
+    /// not finished and the holiday calendars are cached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub working_days_left: Option<u32>,
     /// Local follow-ups not yet acknowledged by the portal (shown as "waiting to send").
     pub waiting_to_send: Vec<QueueItemView>,
 }

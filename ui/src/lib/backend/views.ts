@@ -6,9 +6,9 @@
 // Only what has no Rust counterpart yet is written here by hand.
 
 import type { ErrorCode } from './types';
-import type { ApplicationView as CoreApplicationView } from './generated/views';
 
 export type {
+  ApplicationView,
   ApplicationsView,
   CalendarExport,
   ChangedEvent,
@@ -38,11 +38,6 @@ export type {
   SubmitResult,
   WalletEntry,
 } from './generated/views';
-
-/** An application with what the core derives from the queue. `workingDaysLeft` (working days
- * until `dueAt`, negative when overdue) is declared for the detail screen, but the shell does
- * not send it: the core holds no holiday calendar to count working days with. */
-export type ApplicationView = CoreApplicationView & { workingDaysLeft?: number };
 
 /** Payload of the `app://navigate` event: a path of the app without `#/`, such as
  * `applications/0193…` or `documents`. Unknown paths are ignored. */

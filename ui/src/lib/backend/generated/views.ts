@@ -29,6 +29,11 @@ export type ApplicationView = { application: Application,
  */
 overdue: boolean,
 /**
+ * Working days from today to the due date (0 when due today), while the application is
+ * not finished and the holiday calendars are cached.
+ */
+workingDaysLeft?: number,
+/**
  * Local follow-ups not yet acknowledged by the portal (shown as "waiting to send").
  */
 waitingToSend: Array<QueueItem>, };
