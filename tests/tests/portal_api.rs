@@ -305,3 +305,28 @@ fn demo_applications_cover_every_status() {
         );
     }
 }
+
+#[test]
+fn demo_accounts_into_a_closed_pipe_ends_quietly() {
+    // The reader is gone before the portal writes (as `| head` may be): the write fails with
+    // EPIPE, which must end the command cleanly instead of panicking.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = std::process::Command::new(opendvc_tests::bin_dir().join("opendvc-portal"))
+        .arg("demo-accounts")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("the portal runs");
+    assert!(
+        output.status.success(),
+        "{:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

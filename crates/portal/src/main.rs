@@ -154,11 +154,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::DemoAccounts => {
             let data = ReferenceData::load()?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&demo::accounts(&data.demo))?
-            );
-            Ok(())
+            let json = serde_json::to_string_pretty(&demo::accounts(&data.demo))?;
+            let mut stdout = std::io::stdout().lock();
+            match writeln!(stdout, "{json}").and_then(|()| stdout.flush()) {
+                // A reader that stopped early (`| head`) wanted no more; that is not an error.
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                written => written.context("writing the demo accounts"),
+            }
         }
         Command::Officer(args) => officer_command(args),
     }
