@@ -30,6 +30,16 @@ const COMMANDS: &[&str] = &[
     "export_calendar",
     "clear_device",
     "report_dashboard_rendered",
+    "staff_sign_in",
+    "staff_sign_out",
+    "request_consent_code",
+    "open_assisted_session",
+    "end_assisted_session",
+    "lock_device",
+    "unlock_device",
+    "tally",
+    "tally_csv",
+    "receipt",
 ];
 
 fn main() {

@@ -1,6 +1,7 @@
 # Texts of the OpenDVC reference portal (messages, inbox).
 otp-sms = OpenDVC: your sign-in code is { $code }, valid for { $minutes } minutes. Do not share it with anyone.
 consent-sms = OpenDVC: { $staff } ({ $venue }) asks to help you submit an application. If you agree, read the code { $code } to them. Valid for { $minutes } minutes.
+assisted-received-sms = OpenDVC: your application for { $procedure } has been received. Application code { $code }, result due on { $due }.
 status-received = Received
 status-processing = Processing
 status-supplement-requested = Supplement requested

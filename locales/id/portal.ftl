@@ -1,6 +1,7 @@
 # Teks portal referensi OpenDVC (pesan, kotak masuk).
 otp-sms = OpenDVC: kode masuk Anda { $code }, berlaku { $minutes } menit. Jangan bagikan kode ini kepada siapa pun.
 consent-sms = OpenDVC: { $staff } ({ $venue }) meminta izin membantu Anda mengajukan permohonan. Jika setuju, bacakan kode { $code } kepada petugas. Berlaku { $minutes } menit.
+assisted-received-sms = OpenDVC: pengajuan { $procedure } Anda telah diterima. Kode pengajuan { $code }, hasil dijadwalkan { $due }.
 status-received = Diterima
 status-processing = Sedang diproses
 status-supplement-requested = Perlu dilengkapi

@@ -1,6 +1,7 @@
 # Văn bản của cổng tham chiếu OpenDVC (tin nhắn, hộp thư).
 otp-sms = OpenDVC: mã đăng nhập của bạn là { $code }, có hiệu lực { $minutes } phút. Không chia sẻ mã này cho ai.
 consent-sms = OpenDVC: { $staff } ({ $venue }) xin phép hỗ trợ bạn nộp hồ sơ. Nếu đồng ý, đọc mã { $code } cho nhân viên. Mã có hiệu lực { $minutes } phút.
+assisted-received-sms = OpenDVC: hồ sơ { $procedure } của bạn đã được tiếp nhận. Mã hồ sơ { $code }, hẹn trả kết quả ngày { $due }.
 status-received = Mới tiếp nhận
 status-processing = Đang xử lý
 status-supplement-requested = Chờ bổ sung

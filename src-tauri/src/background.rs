@@ -22,8 +22,14 @@ pub const CHANGED_EVENT: &str = "core://changed";
 /// How long one background drain may hold the core before it lets sign-in and sign-out in.
 const DRAIN_SLICE: Duration = Duration::from_secs(10);
 
+/// On a shared device the slice is shorter: ending a citizen's session waits for it.
+const STAFF_DRAIN_SLICE: Duration = Duration::from_secs(3);
+
 /// The longest the sender sleeps before looking at the queue again by itself.
 const SENDER_IDLE: Duration = Duration::from_secs(60);
+
+/// How often the app looks whether the open assisted session has expired.
+const SESSION_EXPIRY_CHECK: Duration = Duration::from_secs(2);
 
 fn emit_topics(app: &AppHandle, topics: &[ChangeTopic]) {
     for &what in topics {
@@ -38,7 +44,27 @@ pub fn start(app: AppHandle, sync_every: Duration) {
     tauri::async_runtime::spawn(forward_events(app.clone()));
     tauri::async_runtime::spawn(send_queue(app.clone()));
     tauri::async_runtime::spawn(hold_event_stream(app.clone(), Arc::clone(&notifier)));
-    tauri::async_runtime::spawn(sync_periodically(app, sync_every, notifier));
+    tauri::async_runtime::spawn(sync_periodically(app.clone(), sync_every, notifier));
+    tauri::async_runtime::spawn(end_expired_sessions(app));
+}
+
+/// Ends the open assisted session once it has expired, with everything that goes with it
+/// (`staff::end_session`), so an expired citizen's files do not wait for the next start.
+async fn end_expired_sessions(app: AppHandle) {
+    let state = app.state::<AppState>();
+    loop {
+        tokio::time::sleep(SESSION_EXPIRY_CHECK).await;
+        let expired = {
+            let core = state.core.read().await;
+            core.staff_status()
+                .ok()
+                .and_then(|staff| staff.session)
+                .is_some_and(|session| session.seconds_left == 0)
+        };
+        if expired && let Err(error) = crate::staff::end_session(&app, &state).await {
+            eprintln!("opendvc-app: could not end the expired assisted session: {error}");
+        }
+    }
 }
 
 /// The pause after the event stream task failed `failures` times in a row: 5 s doubling up
@@ -152,7 +178,12 @@ async fn send_queue(app: AppHandle) {
     loop {
         let outcome = {
             let core = state.core.read().await;
-            if core.is_signed_in() {
+            // On a shared device the staff member's drain sends every session's work, also of
+            // sessions that ended, with the staff token.
+            let staff_signed_in = core.staff_status().is_ok_and(|staff| staff.signed_in);
+            if staff_signed_in {
+                Some(core.drain_staff(STAFF_DRAIN_SLICE).await)
+            } else if core.is_signed_in() {
                 Some(core.drain(DRAIN_SLICE).await)
             } else {
                 None

@@ -10,7 +10,6 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::NaiveDate;
 use opendvc_api::{AdminUnits, AttachmentRef, NewApplication, OtpAccepted, Procedure};
 use opendvc_core::clock::{Clock, SystemClock};
-use opendvc_core::notify;
 use opendvc_core::queue::{FollowUp, ItemKind, QueueItem};
 use opendvc_core::reminders::{self, ReminderChoice};
 use opendvc_core::{ApplicationDetail, CoreError, OpenDvc, SubmissionDraft, SubmitOutcome};
@@ -51,9 +50,14 @@ fn parse_id_or(state: &AppState, id: &str, unknown: fn(Uuid) -> CoreError) -> An
     Uuid::parse_str(id).map_err(|_| IpcError::from_core(&unknown(Uuid::nil()), &state.localizer()))
 }
 
-fn session_of(core: &OpenDvc, state: &AppState) -> SessionState {
+pub(crate) fn session_of(core: &OpenDvc, state: &AppState) -> SessionState {
     let signed_in = core.is_signed_in();
     let dashboard = core.dashboard().ok();
+    // Only a device a staff member signed in on is a shared one.
+    let staff = core
+        .staff_status()
+        .ok()
+        .filter(|staff| staff.staff.is_some());
     SessionState {
         signed_in,
         profile: if signed_in {
@@ -66,6 +70,8 @@ fn session_of(core: &OpenDvc, state: &AppState) -> SessionState {
         online: dashboard
             .and_then(|dashboard| dashboard.online)
             .unwrap_or(true),
+        staff,
+        auto_lock_seconds: state.auto_lock_seconds,
     }
 }
 
@@ -554,7 +560,7 @@ pub async fn save_settings(
     if saved.language != state.lang() {
         // The messages are embedded and a test parses them all, so only a broken build
         // keeps the old language here.
-        if let Ok(localizer) = notify::localizer(saved.language) {
+        if let Ok(localizer) = crate::state::shell_localizer(saved.language) {
             state.set_localizer(localizer);
         }
     }

@@ -7,6 +7,7 @@
 //! it in the current language.
 
 use opendvc_core::CoreError;
+use opendvc_core::assist::StaffError;
 use opendvc_core::client::ClientError;
 use opendvc_core::i18n::{Arg, Localizer};
 use serde::Serialize;
@@ -39,6 +40,16 @@ impl IpcError {
             code: "validation_failed".to_owned(),
             core_code: "invalid_settings".to_owned(),
             message: localizer.text("error-invalid-settings"),
+            fields,
+        }
+    }
+
+    /// A staff sign-in whose venue fields cannot be used, with the refused fields.
+    pub fn invalid_staff_sign_in(localizer: &Localizer, fields: Vec<String>) -> IpcError {
+        IpcError {
+            code: "validation_failed".to_owned(),
+            core_code: "event_invalid".to_owned(),
+            message: localizer.text("error-event-invalid"),
             fields,
         }
     }
@@ -95,6 +106,18 @@ impl IpcError {
             | CoreError::UnknownInboxItem(_)
             | CoreError::UnknownDocument(_) => "not_found".to_owned(),
             CoreError::UnsentItems { .. } => "invalid_state".to_owned(),
+            CoreError::AssistedSessionExpired => "session_expired".to_owned(),
+            CoreError::ReceiptNotReady(_) => "invalid_state".to_owned(),
+            CoreError::Staff(staff) => match staff {
+                StaffError::NotSignedIn => "not_signed_in",
+                StaffError::Locked => "locked",
+                StaffError::WrongPassword | StaffError::Key(_) => "password_wrong",
+                StaffError::EventRequired => "validation_failed",
+                StaffError::OfficerOnDevice => "forbidden",
+                StaffError::SessionOpen | StaffError::NoSession => "invalid_state",
+                StaffError::Io(_) => "storage",
+            }
+            .to_owned(),
             _ => match core_code {
                 "no_such_item" => "not_found",
                 "item_not_changeable" => "invalid_state",
@@ -118,11 +141,11 @@ impl IpcError {
 mod tests {
     use super::*;
     use opendvc_api::FieldError;
-    use opendvc_core::i18n::{CORE_SOURCES, Lang};
+    use opendvc_core::i18n::Lang;
     use uuid::Uuid;
 
     fn localizer(lang: Lang) -> Localizer {
-        Localizer::new(lang, &CORE_SOURCES).expect("the core's messages parse")
+        crate::state::shell_localizer(lang).expect("the shell's messages parse")
     }
 
     #[test]
@@ -179,6 +202,34 @@ mod tests {
                 assert!(!message.starts_with("error-"), "{lang}: {message}");
                 assert_ne!(message, &application.message, "{lang}");
             }
+        }
+    }
+
+    #[test]
+    fn staff_errors_say_what_to_do_in_every_language() {
+        for lang in Lang::ALL {
+            let localizer = localizer(lang);
+            for (error, code) in [
+                (CoreError::Staff(StaffError::Locked), "locked"),
+                (
+                    CoreError::Staff(StaffError::WrongPassword),
+                    "password_wrong",
+                ),
+                (CoreError::Staff(StaffError::NotSignedIn), "not_signed_in"),
+                (CoreError::Staff(StaffError::SessionOpen), "invalid_state"),
+                (CoreError::AssistedSessionExpired, "session_expired"),
+                (CoreError::ReceiptNotReady("x".into()), "invalid_state"),
+            ] {
+                let ipc = IpcError::from_core(&error, &localizer);
+                assert_eq!(ipc.code, code, "{lang}: {error}");
+                assert!(
+                    !ipc.message.starts_with("error-"),
+                    "{lang}: {}",
+                    ipc.message
+                );
+            }
+            let refused = IpcError::invalid_staff_sign_in(&localizer, vec!["event.date".into()]);
+            assert!(!refused.message.starts_with("error-"), "{lang}");
         }
     }
 

@@ -9,6 +9,7 @@ mod background;
 mod commands;
 mod error;
 mod notifier;
+mod staff;
 mod state;
 
 use std::path::PathBuf;
@@ -17,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use opendvc_core::i18n::{CORE_SOURCES, Lang, Localizer};
-use opendvc_core::notify;
 use opendvc_core::reminders::RulesTable;
 use opendvc_core::session::DataDir;
 use opendvc_core::{OpenDvc, OpenDvcOptions};
@@ -28,6 +28,40 @@ use crate::state::AppState;
 
 /// Event that opens a screen of the UI (`NAVIGATE_EVENT` in ui/src/lib/backend/commands.ts).
 pub(crate) const NAVIGATE_EVENT: &str = "app://navigate";
+
+/// Event that tells the UI where a download went (`DOWNLOADED_EVENT` in commands.ts).
+pub(crate) const DOWNLOADED_EVENT: &str = "app://downloaded";
+
+/// Where a download lands: the person's download folder, else `~/Downloads` (never the
+/// folder the app happened to be started from).
+fn downloads_dir() -> PathBuf {
+    dirs::download_dir()
+        .or_else(|| dirs::home_dir().map(|home| home.join("Downloads")))
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// `name` in `dir`, numbered (`name (1).csv`) when that file exists already.
+fn unused_path(dir: &std::path::Path, name: &str) -> PathBuf {
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() => (stem, format!(".{extension}")),
+        _ => (name, String::new()),
+    };
+    let mut path = dir.join(name);
+    let mut counter = 1;
+    while path.exists() {
+        path = dir.join(format!("{stem} ({counter}){extension}"));
+        counter += 1;
+    }
+    path
+}
+
+/// What the UI hears about a finished download.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Downloaded {
+    pub(crate) path: Option<String>,
+    pub(crate) ok: bool,
+}
 
 /// The UI's performance mark for the first dashboard on screen (`DASHBOARD_RENDERED_MARK`).
 /// The script below reports it to the shell, which logs the time since the process started.
@@ -65,6 +99,10 @@ struct Args {
     /// Seconds between background syncs.
     #[arg(long, env = "OPENDVC_SYNC_SECONDS", default_value_t = 60)]
     sync_seconds: u64,
+    /// On a shared device (a DVC agent's or a volunteer's), seconds without use after which
+    /// the app locks itself until the staff member gives their password.
+    #[arg(long, env = "OPENDVC_AUTO_LOCK_SECONDS", default_value_t = 300)]
+    auto_lock_seconds: u32,
     /// Deep links the system passes when it starts the app, such as
     /// `opendvc://applications/{id}`.
     links: Vec<String>,
@@ -137,8 +175,7 @@ fn open_state(args: &Args, started: Instant) -> Result<AppState, String> {
         Some(dir) => DataDir::new(dir),
         None => DataDir::default_location(),
     };
-    let staging_dir = data_dir.staging_dir();
-    let mut options = OpenDvcOptions::new(data_dir);
+    let mut options = OpenDvcOptions::new(data_dir.clone());
     options.portal_override = args.portal.clone();
     options.language = lang;
     let core =
@@ -150,9 +187,16 @@ fn open_state(args: &Args, started: Instant) -> Result<AppState, String> {
             Err(_) => error.to_string(),
         })?;
     // The person's pick from the settings, else the start-up language.
-    let localizer = notify::localizer(core.language()).map_err(|error| error.to_string())?;
+    let localizer = state::shell_localizer(core.language()).map_err(|error| error.to_string())?;
     let rules = RulesTable::built_in().map_err(|error| error.to_string())?;
-    Ok(AppState::new(core, localizer, rules, staging_dir, started))
+    Ok(AppState::new(
+        core,
+        localizer,
+        rules,
+        &data_dir,
+        started,
+        args.auto_lock_seconds.max(30),
+    ))
 }
 
 /// Starts the app; on mobile targets this is the entry point.
@@ -208,6 +252,16 @@ pub fn run() {
             commands::export_calendar,
             commands::clear_device,
             commands::report_dashboard_rendered,
+            staff::staff_sign_in,
+            staff::staff_sign_out,
+            staff::request_consent_code,
+            staff::open_assisted_session,
+            staff::end_assisted_session,
+            staff::lock_device,
+            staff::unlock_device,
+            staff::tally,
+            staff::tally_csv,
+            staff::receipt,
         ])
         .setup(move |app| {
             use tauri_plugin_deep_link::DeepLinkExt;
@@ -226,7 +280,66 @@ pub fn run() {
                 .cloned()
                 .ok_or("tauri.conf.json names no window")?;
             config.url = WebviewUrl::App(first_screen.into());
+            // The webview keeps its storage in the data folder. The UI stores nothing there
+            // (the core is the app's only store); on a shared device whatever WebKit kept is
+            // deleted before the window opens, and cleared at the end of every session, so
+            // nothing of a citizen can outlive their session there. (An incognito webview
+            // would keep nothing at all, but WebKitGTK then refuses WebDriver automation,
+            // which the end-to-end tests need.)
+            // Papers picked for an application (ID card photos named after their owner) must
+            // not be listed in the desktop's "recent files", least of all on a shared device.
+            #[cfg(target_os = "linux")]
+            if let Some(settings) = gtk::Settings::default() {
+                use gtk::prelude::GtkSettingsExt as _;
+                settings.set_gtk_recent_files_enabled(false);
+                settings.set_gtk_recent_files_max_age(0);
+            }
+            let state = app.state::<AppState>();
+            let shared_device = tauri::async_runtime::block_on(async {
+                let core = state.core.read().await;
+                core.staff_status().is_ok_and(|staff| staff.staff.is_some())
+            });
+            if shared_device
+                && let Err(error) = std::fs::remove_dir_all(&state.webview_dir)
+                && error.kind() != std::io::ErrorKind::NotFound
+            {
+                eprintln!("opendvc-app: could not delete the webview's storage: {error}");
+            }
+            let downloads = app.handle().clone();
             WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .data_directory(state.webview_dir.clone())
+                // Files the UI offers (the tally's CSV, the reminders' calendar) go to the
+                // download folder, and the UI says where.
+                .on_download(move |_webview, event| {
+                    match event {
+                        tauri::webview::DownloadEvent::Requested { destination, .. } => {
+                            let name = destination
+                                .file_name()
+                                .and_then(|name| name.to_str())
+                                .unwrap_or("download")
+                                .to_owned();
+                            let dir = downloads_dir();
+                            if let Err(error) = std::fs::create_dir_all(&dir) {
+                                eprintln!(
+                                    "opendvc-app: no download folder {}: {error}",
+                                    dir.display()
+                                );
+                            }
+                            *destination = unused_path(&dir, &name);
+                        }
+                        tauri::webview::DownloadEvent::Finished { path, success, .. } => {
+                            let _told = downloads.emit(
+                                DOWNLOADED_EVENT,
+                                Downloaded {
+                                    path: path.map(|path| path.display().to_string()),
+                                    ok: success,
+                                },
+                            );
+                        }
+                        _ => {}
+                    }
+                    true
+                })
                 .initialization_script(START_MARK_SCRIPT)
                 .build()?;
             // Installed builds register the scheme with the bundle; a development build on
@@ -245,13 +358,58 @@ pub fn run() {
                 }
             });
             background::start(app.handle().clone(), sync_every);
+            // The system ending the app (logout, shutdown, `kill`) quits it in order, so an
+            // open assisted session ends as it does when the window closes.
+            let quitting = app.handle().clone();
+            if let Err(error) = ctrlc::set_handler(move || quitting.exit(0)) {
+                eprintln!("opendvc-app: could not watch for termination signals: {error}");
+            }
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        eprintln!("opendvc-app: {error}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    let app = match result {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("opendvc-app: {error}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        if let tauri::RunEvent::ExitRequested { api, .. } = event
+            && !READY_TO_EXIT.load(Ordering::SeqCst)
+        {
+            // The event loop must keep running while the session ends (the background tasks
+            // that hold the core may need it), so the exit waits for the task below.
+            api.prevent_exit();
+            if !EXITING.swap(true, Ordering::SeqCst) {
+                tauri::async_runtime::spawn(end_session_then_exit(app.clone()));
+            }
+        }
+    });
+}
+
+/// Set once the app is on its way out; a second exit request then waits for the first.
+static EXITING: AtomicBool = AtomicBool::new(false);
+/// Set once whatever must happen before the exit has happened.
+static READY_TO_EXIT: AtomicBool = AtomicBool::new(false);
+
+/// Closing the app ends an open assisted session: the citizen's files go before the process
+/// does (a crash leaves them to the next start, which deletes them once the session expired).
+async fn end_session_then_exit(app: AppHandle) {
+    let state = app.state::<AppState>();
+    let open = {
+        let core = state.core.read().await;
+        core.staff_status()
+            .is_ok_and(|staff| staff.session.is_some())
+    };
+    if open {
+        let mut core = state.core_mut().await;
+        if let Err(error) = core.end_assisted_session().await {
+            eprintln!("opendvc-app: could not end the assisted session at exit: {error}");
+        }
     }
+    READY_TO_EXIT.store(true, Ordering::SeqCst);
+    app.exit(0);
 }
 
 #[cfg(test)]
@@ -272,6 +430,26 @@ mod tests {
             path_of("opendvc://applications/DN-2026-000123/"),
             Some("applications/DN-2026-000123".to_owned())
         );
+    }
+
+    #[test]
+    fn a_download_never_overwrites_a_file() {
+        let dir = tempfile::tempdir().expect("a folder");
+        assert_eq!(
+            unused_path(dir.path(), "tally.csv"),
+            dir.path().join("tally.csv")
+        );
+        std::fs::write(dir.path().join("tally.csv"), "x").expect("writes");
+        assert_eq!(
+            unused_path(dir.path(), "tally.csv"),
+            dir.path().join("tally (1).csv")
+        );
+        std::fs::write(dir.path().join("tally (1).csv"), "x").expect("writes");
+        assert_eq!(
+            unused_path(dir.path(), "tally.csv"),
+            dir.path().join("tally (2).csv")
+        );
+        assert_eq!(unused_path(dir.path(), "README"), dir.path().join("README"));
     }
 
     #[test]
@@ -301,7 +479,7 @@ mod tests {
             "export const COMMAND_NAMES",
             "];",
         );
-        assert!(ui.len() >= 28, "the UI's command list was read: {ui:?}");
+        assert!(ui.len() >= 38, "the UI's command list was read: {ui:?}");
         let declared = quoted_names(include_str!("../build.rs"), "const COMMANDS", "];");
         let capability = include_str!("../capabilities/default.json");
         let this_file = include_str!("lib.rs");
@@ -318,7 +496,8 @@ mod tests {
                 "{permission} in capabilities/default.json"
             );
             assert!(
-                handled.contains(&format!("commands::{command},")),
+                handled.contains(&format!("commands::{command},"))
+                    || handled.contains(&format!("staff::{command},")),
                 "{command} in generate_handler!"
             );
         }

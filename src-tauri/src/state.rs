@@ -9,6 +9,7 @@ use std::time::Instant;
 use opendvc_core::OpenDvc;
 use opendvc_core::i18n::{Lang, Localizer};
 use opendvc_core::reminders::RulesTable;
+use opendvc_core::session::DataDir;
 use tokio::sync::{Notify, RwLock, RwLockWriteGuard, watch};
 use uuid::Uuid;
 
@@ -40,6 +41,22 @@ pub struct AppState {
     pub push_bell: watch::Sender<u64>,
     /// When this process started, for the start-up measurement.
     pub started: Instant,
+    /// On a shared device, the seconds without use after which the UI locks the device.
+    pub auto_lock_seconds: u32,
+    /// The webview's storage folder, inside the data folder.
+    pub webview_dir: PathBuf,
+}
+
+/// The shell's messages in `lang`: the core's errors, the notification texts and staff mode's
+/// errors.
+pub fn shell_localizer(lang: Lang) -> Result<Localizer, opendvc_core::i18n::LocaleError> {
+    let sources: Vec<opendvc_core::i18n::LocaleSource> = opendvc_core::i18n::CORE_SOURCES
+        .iter()
+        .chain(opendvc_core::notify::NOTIFY_SOURCES.iter())
+        .chain(opendvc_core::assist::ASSIST_SOURCES.iter())
+        .copied()
+        .collect();
+    Localizer::new(lang, &sources)
 }
 
 /// The core, borrowed for a change of session. Dropping it rings the push bell again, so the
@@ -79,18 +96,21 @@ impl AppState {
         core: OpenDvc,
         localizer: Localizer,
         rules: RulesTable,
-        staging_dir: PathBuf,
+        data_dir: &DataDir,
         started: Instant,
+        auto_lock_seconds: u32,
     ) -> AppState {
         AppState {
             core: RwLock::new(core),
             localizer: std::sync::RwLock::new(Arc::new(localizer)),
             rules,
             progress: Mutex::default(),
-            staging_dir,
+            staging_dir: data_dir.staging_dir(),
             wake_sender: Notify::new(),
             push_bell: watch::Sender::new(0),
             started,
+            auto_lock_seconds,
+            webview_dir: data_dir.webview_dir(),
         }
     }
 

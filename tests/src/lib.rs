@@ -44,6 +44,7 @@
 pub mod cli;
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod traces;
 pub mod webdriver;
 
 use std::fs::File;
@@ -549,7 +550,7 @@ fn append(log: &SharedLog, line: &str) {
 }
 
 /// Whether two phone numbers are the same line, whether written `+84…` or `0…`.
-fn same_phone(a: &str, b: &str) -> bool {
+pub fn same_phone(a: &str, b: &str) -> bool {
     fn national(phone: &str) -> String {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
         match digits.strip_prefix("84") {
@@ -560,22 +561,17 @@ fn same_phone(a: &str, b: &str) -> bool {
     national(a) == national(b)
 }
 
-/// The only run of exactly six digits in `text`.
+/// The only word of exactly six digits in `text` (punctuation around it aside). A six-digit
+/// run inside a longer word, such as the date in an application code
+/// (`000.00.48.H17-261129-0001`), is not a code to type.
 pub fn six_digit_code(text: &str) -> Option<String> {
-    let mut runs = Vec::new();
-    let mut current = String::new();
-    for character in text.chars().chain(std::iter::once(' ')) {
-        if character.is_ascii_digit() {
-            current.push(character);
-        } else {
-            if current.len() == 6 {
-                runs.push(current.clone());
-            }
-            current.clear();
-        }
-    }
-    match runs.as_slice() {
-        [code] => Some(code.clone()),
+    let codes: Vec<&str> = text
+        .split_whitespace()
+        .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|word| word.len() == 6 && word.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    match codes.as_slice() {
+        [code] => Some((*code).to_owned()),
         _ => None,
     }
 }
@@ -880,6 +876,11 @@ mod tests {
             "two codes are ambiguous"
         );
         assert_eq!(six_digit_code("no code"), None);
+        assert_eq!(
+            six_digit_code("OpenDVC: ma ho so 000.00.48.H17-261129-0001, hen tra 09/12/2026."),
+            None,
+            "the date inside an application code is no code to type"
+        );
     }
 
     #[test]

@@ -4,55 +4,12 @@
 
 use std::path::Path;
 
-use opendvc_api::{Application, Channel, DemoCitizen, StaffKind};
+use opendvc_api::{Application, Channel, StaffKind};
 use opendvc_tests::cli::Cli;
 use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy};
 use opendvc_tests::fixtures::{Citizen, deliverable_procedure, valid_form};
+use opendvc_tests::traces::{files_containing, identifiers};
 use opendvc_tests::{Portal, PortalOptions};
-
-/// Every way a citizen's identifiers could be written: the ID number, the name, the phone as
-/// registered (`+84…`) and as dialled at home (`0…`).
-fn identifiers(citizen: &DemoCitizen) -> Vec<String> {
-    let mut all = vec![
-        citizen.id_number.clone(),
-        citizen.name.clone(),
-        citizen.phone.clone(),
-    ];
-    if let Some(national) = citizen.phone.strip_prefix("+84") {
-        all.push(format!("0{national}"));
-    }
-    all
-}
-
-/// Every file under `dir` that contains one of `needles`, with the needle found.
-fn files_containing(dir: &Path, needles: &[String]) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-                continue;
-            }
-            let Ok(bytes) = std::fs::read(&path) else {
-                continue;
-            };
-            for needle in needles {
-                if bytes
-                    .windows(needle.len())
-                    .any(|window| window == needle.as_bytes())
-                {
-                    found.push((path.display().to_string(), needle.clone()));
-                }
-            }
-        }
-    }
-    found
-}
 
 /// A valid form for `citizen` on the first deliverable procedure, written to `dir`; returns
 /// the procedure id and the form file.
@@ -176,6 +133,15 @@ fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
     assert_eq!(
         receipt["lang"], "vi",
         "the receipt is in the citizen's language"
+    );
+    assert!(
+        portal
+            .dev_messages()
+            .iter()
+            .any(|message| message.channel == "sms"
+                && message.body.contains(&application_code)
+                && opendvc_tests::same_phone(&message.to, &citizens[0].phone)),
+        "the citizen gets the application code by text as well"
     );
 
     assert!(
@@ -694,4 +660,174 @@ fn a_finished_sessions_tally_is_forgotten_after_ninety_days() {
         .expect("the outbox folder")
         .count();
     assert_eq!(outboxes, 0, "no session folder is left");
+}
+
+/// A core on a fresh data folder, driven directly (not through the CLI), with a staff member
+/// signed in and a session open for one citizen on a paper consent.
+struct StaffDevice {
+    runtime: tokio::runtime::Runtime,
+    data: tempfile::TempDir,
+    portal_url: String,
+    core: opendvc_core::OpenDvc,
+}
+
+impl StaffDevice {
+    fn serving(
+        portal: &mut Portal,
+        kind: StaffKind,
+        venue: opendvc_core::assist::StaffSignInOptions,
+        citizen: &opendvc_api::DemoCitizen,
+        reference: &str,
+    ) -> StaffDevice {
+        let (code, password) = staff_of(portal, kind);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let data = tempfile::tempdir().expect("a data folder");
+        let portal_url = portal.url();
+        let mut core = StaffDevice::open_core(data.path(), &portal_url);
+        runtime
+            .block_on(core.staff_sign_in(&code, &password, venue))
+            .expect("the staff member signs in");
+        runtime
+            .block_on(core.open_assisted_session(
+                &citizen.id_number,
+                opendvc_api::Consent::Paper {
+                    reference: reference.to_owned(),
+                },
+            ))
+            .expect("the session opens");
+        StaffDevice {
+            runtime,
+            data,
+            portal_url,
+            core,
+        }
+    }
+
+    fn open_core(data: &Path, portal_url: &str) -> opendvc_core::OpenDvc {
+        let mut options =
+            opendvc_core::OpenDvcOptions::new(opendvc_core::session::DataDir::new(data));
+        options.portal_override = Some(portal_url.to_owned());
+        opendvc_core::OpenDvc::open(options).expect("the core opens")
+    }
+
+    /// The app closed and started again on the same data folder.
+    fn restart(&mut self) {
+        self.core = StaffDevice::open_core(self.data.path(), &self.portal_url);
+    }
+}
+
+#[test]
+fn a_locked_device_shows_nothing_of_the_session_until_the_staff_password_unlocks_it() {
+    use opendvc_core::CoreError;
+    use opendvc_core::assist::{StaffError, StaffSignInOptions};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let (_, password) = staff_of(&mut portal, StaffKind::Volunteer);
+    let event = StaffSignInOptions {
+        event: Some((
+            "Ngày hội gần dân".to_owned(),
+            "20194".to_owned(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("a date"),
+        )),
+        ..StaffSignInOptions::default()
+    };
+    let mut device = StaffDevice::serving(
+        &mut portal,
+        StaffKind::Volunteer,
+        event,
+        &person,
+        "GIAYUQ-2026-000903",
+    );
+    assert!(device.core.is_signed_in(), "the citizen's screens work");
+
+    let locked = device.core.lock_staff().expect("the device locks");
+    assert!(locked.locked);
+    assert!(
+        locked.session.is_some(),
+        "locking keeps the session; only its data is hidden"
+    );
+    assert!(
+        !device.core.is_signed_in(),
+        "a locked device shows no citizen"
+    );
+    assert!(
+        matches!(
+            device.core.applications(),
+            Err(CoreError::Staff(StaffError::Locked))
+        ),
+        "the citizen's applications are hidden while locked"
+    );
+    assert!(
+        matches!(
+            device.core.tally(None),
+            Err(CoreError::Staff(StaffError::Locked))
+        ),
+        "the tally (initials, codes) is hidden too"
+    );
+    assert_eq!(
+        device.core.dashboard().expect("the dashboard").full_name,
+        None,
+        "the dashboard names nobody"
+    );
+
+    device.restart();
+    assert!(
+        device.core.staff_status().expect("status").locked && !device.core.is_signed_in(),
+        "restarting the app does not unlock it"
+    );
+    assert!(
+        matches!(
+            device.core.unlock_staff("not the password"),
+            Err(CoreError::Staff(StaffError::WrongPassword))
+        ),
+        "a wrong password leaves it locked"
+    );
+    assert!(!device.core.is_signed_in());
+    let unlocked = device
+        .core
+        .unlock_staff(&password)
+        .expect("the password unlocks");
+    assert!(!unlocked.locked);
+    assert!(
+        device.core.is_signed_in(),
+        "the session is back for the volunteer"
+    );
+    assert!(device.core.applications().is_ok());
+}
+
+#[test]
+fn files_picked_for_a_citizen_go_when_their_session_ends() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[1].clone();
+    let mut device = StaffDevice::serving(
+        &mut portal,
+        StaffKind::Agent,
+        opendvc_core::assist::StaffSignInOptions::default(),
+        &person,
+        "GIAYUQ-2026-000904",
+    );
+    // The app copies a picked file into the staging folder until a submission queues it; the
+    // agent picked the citizen's ID card photo and the citizen then left without submitting.
+    let staged = opendvc_core::session::DataDir::new(device.data.path())
+        .staging_dir()
+        .join("0123abcd");
+    std::fs::create_dir_all(&staged).expect("the staging folder");
+    std::fs::write(
+        staged.join("cccd.jpg"),
+        format!("{} {}", person.name, person.id_number),
+    )
+    .expect("a staged file");
+    device
+        .runtime
+        .block_on(device.core.end_assisted_session())
+        .expect("the session ends");
+    let leftovers = files_containing(device.data.path(), &identifiers(&person));
+    assert!(
+        leftovers.is_empty(),
+        "a file picked but never submitted goes with the session: {leftovers:?}"
+    );
 }

@@ -25,7 +25,7 @@ export const profile: Profile = {
 };
 
 export function session(overrides: Partial<SessionState> = {}): SessionState {
-  return { signedIn: true, profile, language: 'en', online: true, ...overrides };
+  return { signedIn: true, profile, language: 'en', online: true, autoLockSeconds: 300, ...overrides };
 }
 
 export const procedure: Procedure = {

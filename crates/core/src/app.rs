@@ -356,6 +356,9 @@ pub struct OpenDvc {
     pub(crate) profile: Option<ActiveProfile>,
     online: Mutex<Option<bool>>,
     cache_rebuilt_from: Option<PathBuf>,
+    /// A shared device locked by its staff member (`crate::assist`): the open session shows
+    /// nothing until unlocked.
+    pub(crate) staff_locked: bool,
 }
 
 pub(crate) fn is_id_number(text: &str) -> bool {
@@ -373,6 +376,7 @@ impl OpenDvc {
             profile: None,
             online: Mutex::new(None),
             cache_rebuilt_from: None,
+            staff_locked: false,
         };
         let session = core
             .options
@@ -384,6 +388,7 @@ impl OpenDvc {
             core.activate(session)?;
         } else {
             core.recover_staff_mode()?;
+            core.staff_locked = core.staff_locked_on_disk();
         }
         Ok(core)
     }
@@ -490,10 +495,13 @@ impl OpenDvc {
     /// citizen's data is deleted at the next [`OpenDvc::end_assisted_session`] or start.
     pub(crate) fn active(&self) -> Result<&ActiveProfile, CoreError> {
         let profile = self.profile.as_ref().ok_or(CoreError::NotSignedIn)?;
-        if let Some((_, expires_at)) = profile.assisted
-            && self.options.clock.now() >= expires_at
-        {
-            return Err(CoreError::AssistedSessionExpired);
+        if let Some((_, expires_at)) = profile.assisted {
+            if self.options.clock.now() >= expires_at {
+                return Err(CoreError::AssistedSessionExpired);
+            }
+            if self.staff_locked {
+                return Err(crate::assist::StaffError::Locked.into());
+            }
         }
         Ok(profile)
     }
@@ -1121,12 +1129,24 @@ impl OpenDvc {
 
     /// The administrative units for address forms: from the cache, else fetched from the
     /// portal and cached, so they work offline after the first time.
+    ///
+    /// Before anyone signs in (a volunteer naming the event's place) and in a session opened
+    /// offline, the copy staff mode keeps on the device answers instead.
     pub async fn admin_units(&self) -> Result<AdminUnits, CoreError> {
-        let profile = self.active()?;
+        let profile = match self.active() {
+            Ok(profile) => profile,
+            Err(CoreError::NotSignedIn) => return self.device_admin_units().await,
+            Err(other) => return Err(other),
+        };
         if let Some(units) = profile.cache.read(reference::admin_units)? {
             return Ok(units);
         }
-        self.fetch_admin_units().await
+        match self.fetch_admin_units().await {
+            Err(CoreError::Client(error)) if error.is_offline() && profile.assisted.is_some() => {
+                self.device_admin_units().await
+            }
+            other => other,
+        }
     }
 
     async fn fetch_admin_units(&self) -> Result<AdminUnits, CoreError> {

@@ -105,6 +105,10 @@ pub enum StaffError {
     Key(#[from] SealError),
     #[error("could not read or write the staff files: {0}")]
     Io(#[from] std::io::Error),
+    #[error("this device is locked; the staff member unlocks it with their password")]
+    Locked,
+    #[error("the password is not the signed-in staff member's")]
+    WrongPassword,
 }
 
 impl StaffError {
@@ -117,12 +121,15 @@ impl StaffError {
             StaffError::NoSession => "no_assisted_session",
             StaffError::Key(_) => "queue_key_locked",
             StaffError::Io(_) => "staff_files",
+            StaffError::Locked => "device_locked",
+            StaffError::WrongPassword => "staff_password_wrong",
         }
     }
 }
 
 /// Where the staff member serves citizens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(
     tag = "kind",
     rename_all = "snake_case",
@@ -176,6 +183,10 @@ struct StaffFile {
     venue: Option<Venue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     current_session: Option<Uuid>,
+    /// Set by [`OpenDvc::lock_staff`], cleared by [`OpenDvc::unlock_staff`] or a sign-in. Kept
+    /// on disk, so that restarting the app does not open a locked device.
+    #[serde(default)]
+    locked: bool,
 }
 
 /// `staff/sessions/<id>/citizen.json`: deleted with the session folder.
@@ -227,8 +238,12 @@ pub const TALLY_KEPT_DAYS: i64 = 90;
 /// How long a session opened offline lasts on the device, minutes (the portal's default).
 pub const OFFLINE_SESSION_MINUTES: i64 = 30;
 
+/// How long ending a session waits for the portal to confirm before the citizen's files go.
+const END_AT_PORTAL_WAIT: Duration = Duration::from_secs(5);
+
 /// What the staff screen shows about the open session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AssistedSessionView {
     pub id: Uuid,
@@ -239,17 +254,28 @@ pub struct AssistedSessionView {
 }
 
 /// The staff member on this device.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StaffStatus {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub staff: Option<StaffProfile>,
     pub signed_in: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub venue: Option<Venue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub session: Option<AssistedSessionView>,
+    /// The device is locked (after a period without use): nothing of the open session shows
+    /// until the staff member gives their password.
+    pub locked: bool,
 }
 
 /// What ending a session did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionEnded {
     pub id: Uuid,
@@ -368,18 +394,23 @@ impl StaffDirs {
 
 /// One submission in the tally: application code (once sent) and the citizen's initials.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TallyEntry {
     pub session_id: Uuid,
     pub citizen_initials: String,
     pub procedure_id: String,
     /// `sent`, `waiting` or `needs_attention`.
+    #[cfg_attr(feature = "ts", ts(type = "'sent' | 'waiting' | 'needs_attention'"))]
     pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub application_code: Option<String>,
 }
 
 /// Counts per service.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceCount {
     pub sent: u64,
@@ -389,9 +420,12 @@ pub struct ServiceCount {
 
 /// The agent's day or the event's tally: no personal data beyond initials and codes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Tally {
     pub day: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub venue: Option<String>,
     pub people_helped: u64,
     pub submissions: u64,
@@ -562,7 +596,9 @@ impl OpenDvc {
         file.queue_key = Some(key.to_base64());
         file.staff = Some(answer.staff);
         file.venue = Some(venue);
+        file.locked = false;
         dirs.save(&file)?;
+        self.staff_locked = false;
         if let Ok(client) = self.staff_client(&file) {
             // Offline sessions later need it; without it they cannot open.
             let _kept = self.refresh_staff_catalog(&client).await;
@@ -594,7 +630,9 @@ impl OpenDvc {
         file.access_token = None;
         file.token_expires_at = None;
         file.queue_key = None;
+        file.locked = false;
         dirs.save(&file)?;
+        self.staff_locked = false;
         self.staff_status()
     }
 
@@ -621,7 +659,58 @@ impl OpenDvc {
             staff: file.staff,
             venue: file.venue,
             session,
+            locked: file.locked,
         })
+    }
+
+    /// Locks the device (the app does so after a period without use): the open session's
+    /// data and the tally stay hidden until [`OpenDvc::unlock_staff`]. The session keeps its
+    /// expiry, and queued work keeps sending.
+    pub fn lock_staff(&mut self) -> Result<StaffStatus, CoreError> {
+        let dirs = self.staff_dirs();
+        let mut file = dirs.load()?;
+        if file.staff.is_none() || file.access_token.is_none() {
+            return Err(StaffError::NotSignedIn.into());
+        }
+        file.locked = true;
+        dirs.save(&file)?;
+        self.staff_locked = true;
+        self.emit(CoreEvent::SignedOut);
+        self.staff_status()
+    }
+
+    /// Unlocks the device with the signed-in staff member's password, checked on the device
+    /// (it must open their queue key), so unlocking works offline.
+    pub fn unlock_staff(&mut self, password: &str) -> Result<StaffStatus, CoreError> {
+        let dirs = self.staff_dirs();
+        let mut file = dirs.load()?;
+        let staff = file.staff.clone().ok_or(StaffError::NotSignedIn)?;
+        let wrapped = file
+            .wrapped_keys
+            .get(&staff.code)
+            .ok_or(StaffError::NotSignedIn)?;
+        match crate::sealing::open_with_password(wrapped, password, None) {
+            Ok(_) => {}
+            Err(SealError::WrongPassword) => return Err(StaffError::WrongPassword.into()),
+            Err(other) => return Err(StaffError::Key(other).into()),
+        }
+        file.locked = false;
+        dirs.save(&file)?;
+        self.staff_locked = false;
+        self.emit(CoreEvent::SignedIn);
+        self.staff_status()
+    }
+
+    /// Whether the staff file says the device is locked (read when the core opens).
+    pub(crate) fn staff_locked_on_disk(&self) -> bool {
+        self.staff_dirs().load().is_ok_and(|file| file.locked)
+    }
+
+    /// Deletes the files picked for a submission and not yet taken into the queue: on a
+    /// shared device they are the citizen's papers.
+    fn clear_staging(&self) -> Result<(), CoreError> {
+        remove_dir(&self.options.data_dir.staging_dir()).map_err(StaffError::from)?;
+        Ok(())
     }
 
     /// Sends a consent code to the citizen's registered phone.
@@ -782,12 +871,35 @@ impl OpenDvc {
         Ok(cache)
     }
 
-    /// Keeps the catalog on the device for sessions opened offline (best effort: the next
-    /// sign-in tries again).
+    /// Keeps the catalog and the administrative units on the device for sessions opened
+    /// offline (best effort: the next sign-in tries again).
     async fn refresh_staff_catalog(&self, client: &PortalClient) -> Result<(), CoreError> {
         let cache = self.staff_catalog()?;
         crate::sync::refresh_catalog(client, &cache, self.options.clock.now()).await?;
+        let units = client.admin_units().await?;
+        cache.write(|tx| crate::store::reference::save_admin_units(tx, &units))?;
         Ok(())
+    }
+
+    /// The administrative units without a citizen's profile: the copy this device keeps for
+    /// staff mode, else fetched from the portal (public reference data) and kept. A volunteer
+    /// names the event's commune-level unit with them before signing in.
+    pub(crate) async fn device_admin_units(&self) -> Result<opendvc_api::AdminUnits, CoreError> {
+        let cache = self.staff_catalog()?;
+        if let Some(units) = cache.read(crate::store::reference::admin_units)? {
+            return Ok(units);
+        }
+        let file = self.staff_dirs().load()?;
+        let client = PortalClient::new(
+            &self.staff_portal(&file)?,
+            Arc::new(MemoryTokens::default()),
+            self.options.client,
+        )?;
+        let result = client.admin_units().await;
+        self.note_client_result(&result);
+        let units = result?;
+        cache.write(|tx| crate::store::reference::save_admin_units(tx, &units))?;
+        Ok(units)
     }
 
     /// Copies the device's catalog into the open session's cache and search index.
@@ -808,9 +920,14 @@ impl OpenDvc {
             items,
         };
         let now = self.options.clock.now();
-        profile
-            .cache
-            .write(|tx| crate::store::catalog::replace(tx, &catalog, meta.etag.as_deref(), now))?;
+        let units = staff.read(crate::store::reference::admin_units)?;
+        profile.cache.write(|tx| {
+            crate::store::catalog::replace(tx, &catalog, meta.etag.as_deref(), now)?;
+            match &units {
+                Some(units) => crate::store::reference::save_admin_units(tx, units),
+                None => Ok(()),
+            }
+        })?;
         profile.search.refresh(&profile.cache)?;
         Ok(())
     }
@@ -879,9 +996,16 @@ impl OpenDvc {
         let id = file.current_session.ok_or(StaffError::NoSession)?;
         let ended_at_portal = match self.staff_client(&file) {
             Ok(client) => {
-                let result = client.end_assist_session(id).await;
-                self.note_client_result(&result);
-                result.is_ok()
+                // Bounded: the citizen's files go now whatever the network does, and the
+                // portal's session dies at its expiry anyway.
+                match tokio::time::timeout(END_AT_PORTAL_WAIT, client.end_assist_session(id)).await
+                {
+                    Ok(result) => {
+                        self.note_client_result(&result);
+                        result.is_ok()
+                    }
+                    Err(_elapsed) => false,
+                }
             }
             Err(_) => false,
         };
@@ -889,6 +1013,7 @@ impl OpenDvc {
         // Close the cache before deleting its files.
         self.profile = None;
         self.forget_session(&dirs, id)?;
+        self.clear_staging()?;
         file.current_session = None;
         dirs.save(&file)?;
         self.emit(CoreEvent::SignedOut);
@@ -990,6 +1115,9 @@ impl OpenDvc {
                 self.forget_session(&dirs, id)?;
             }
             dirs.save(&file)?;
+        }
+        if current.is_none() && file.staff.is_some() {
+            self.clear_staging()?;
         }
         if let Some(record) = current
             && let Ok(key) = Self::signed_in_key(&file)
@@ -1099,6 +1227,9 @@ impl OpenDvc {
                     == Some(record.id)
                 {
                     self.absorb(&report);
+                } else if !report.sent.is_empty() || !report.needs_attention.is_empty() {
+                    // Work of an ended session: the tally changed.
+                    self.emit(CoreEvent::QueueChanged);
                 }
                 if report.went_offline {
                     self.announce(None, Some(false));
@@ -1203,6 +1334,9 @@ impl OpenDvc {
         if file.staff.is_none() {
             return Err(StaffError::NotSignedIn.into());
         }
+        if file.locked {
+            return Err(StaffError::Locked.into());
+        }
         let day = day.unwrap_or_else(|| {
             self.options
                 .clock
@@ -1293,6 +1427,8 @@ mod tests {
             StaffError::NoSession.code(),
             StaffError::Key(SealError::Damaged).code(),
             StaffError::Io(std::io::Error::other("x")).code(),
+            StaffError::Locked.code(),
+            StaffError::WrongPassword.code(),
             CoreError::AssistedSessionExpired.code(),
             CoreError::ReceiptNotReady(String::new()).code(),
             CoreError::Receipt(String::new()).code(),

@@ -2,7 +2,7 @@
 //! fee, how to follow it, and a QR code of the lookup link, in the citizen's language. The
 //! core builds the view model and the QR code as SVG; the UI prints it.
 
-use opendvc_api::{Application, DeliveryMethod};
+use opendvc_api::{AdminUnits, Application, DeliveryAddress, DeliveryMethod};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Serialize;
@@ -31,6 +31,7 @@ pub const RECEIPT_SOURCES: [LocaleSource; 3] = [
 
 /// One labelled line of the receipt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ReceiptLine {
     pub label: String,
@@ -39,6 +40,7 @@ pub struct ReceiptLine {
 
 /// A receipt, ready to print.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Receipt {
     pub lang: String,
@@ -47,6 +49,8 @@ pub struct Receipt {
     /// Code, procedure, dates, delivery, fee, in print order.
     pub lines: Vec<ReceiptLine>,
     pub follow_up: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub served_by: Option<String>,
     /// What the QR code holds: the app's link to the application.
     pub lookup_link: String,
@@ -94,8 +98,32 @@ pub fn qr_svg(payload: &str) -> Result<String, CoreError> {
         .build())
 }
 
-/// Builds the receipt of `application` in `lang`.
-pub fn build(application: &Application, lang: Lang) -> Result<Receipt, CoreError> {
+/// `12 Lê Văn Hiến, Phường Ngũ Hành Sơn, Thành phố Đà Nẵng`: the units by name where `units`
+/// knows them, by code otherwise.
+fn address_text(address: &DeliveryAddress, units: Option<&AdminUnits>) -> String {
+    let place = &address.address;
+    let unit = units
+        .and_then(|units| units.units.iter().find(|unit| unit.code == place.unit_code))
+        .map_or(place.unit_code.as_str(), |unit| unit.name.as_str());
+    let province = units
+        .and_then(|units| {
+            units
+                .provinces
+                .iter()
+                .find(|province| province.code == place.province_code)
+        })
+        .map_or(place.province_code.as_str(), |province| {
+            province.name.as_str()
+        });
+    format!("{}, {unit}, {province}", place.street)
+}
+
+/// Builds the receipt of `application` in `lang`; `units` name the delivery address's units.
+pub fn build(
+    application: &Application,
+    lang: Lang,
+    units: Option<&AdminUnits>,
+) -> Result<Receipt, CoreError> {
     let text = Localizer::new(lang, &RECEIPT_SOURCES)
         .map_err(|error| CoreError::Receipt(error.to_string()))?;
     let date = |at: &chrono::DateTime<chrono::FixedOffset>| at.format("%d/%m/%Y").to_string();
@@ -120,21 +148,27 @@ pub fn build(application: &Application, lang: Lang) -> Result<Receipt, CoreError
         value,
     };
     let link = lookup_link(&application.code);
+    let mut lines = vec![
+        line("receipt-code", application.code.clone()),
+        line(
+            "receipt-procedure",
+            application.procedure_name.get(lang.code()).to_owned(),
+        ),
+        line("receipt-submitted", date(&application.submitted_at)),
+        line("receipt-due", date(&application.due_at)),
+        line("receipt-delivery", delivery),
+    ];
+    if let (DeliveryMethod::Post, Some(address)) =
+        (application.delivery.method, &application.delivery.address)
+    {
+        lines.push(line("receipt-address", address_text(address, units)));
+    }
+    lines.push(line("receipt-fee", fee));
     Ok(Receipt {
         lang: lang.code().to_owned(),
         title: text.text("receipt-title"),
         application_code: application.code.clone(),
-        lines: vec![
-            line("receipt-code", application.code.clone()),
-            line(
-                "receipt-procedure",
-                application.procedure_name.get(lang.code()).to_owned(),
-            ),
-            line("receipt-submitted", date(&application.submitted_at)),
-            line("receipt-due", date(&application.due_at)),
-            line("receipt-delivery", delivery),
-            line("receipt-fee", fee),
-        ],
+        lines,
         follow_up: text.format(
             "receipt-follow-text",
             &[("code", Arg::from(application.code.clone()))],
@@ -169,7 +203,15 @@ impl OpenDvc {
                 .and_then(|profile| Lang::parse(&profile.language))
                 .unwrap_or(Lang::Vi),
         };
-        build(&application, lang)
+        // Names for the delivery address's units, if they are on the device (the receipt
+        // shows the codes otherwise).
+        let units = self
+            .active()?
+            .cache
+            .read(crate::store::reference::admin_units)
+            .ok()
+            .flatten();
+        build(&application, lang, units.as_ref())
     }
 }
 

@@ -74,6 +74,13 @@ impl DataDir {
         self.root.join("staging")
     }
 
+    /// Where the app's webview keeps its own storage and caches. The UI stores nothing there
+    /// on purpose (the core is the app's only store); keeping it in the data folder means a
+    /// shared device's scan, cleanup and backup see it with everything else.
+    pub fn webview_dir(&self) -> PathBuf {
+        self.root.join("webview")
+    }
+
     pub fn preferences_file(&self) -> crate::preferences::PreferencesFile {
         crate::preferences::PreferencesFile::new(self.root.join("preferences.json"))
     }

@@ -33,6 +33,13 @@ pub struct SessionState {
     pub language: Lang,
     /// Whether the core reached the portal on its last try.
     pub online: bool,
+    /// The DVC agent or volunteer on a shared device, their venue and the citizen being
+    /// served. While a session is open, `signed_in` and `profile` are the citizen's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub staff: Option<crate::assist::StaffStatus>,
+    /// On a shared device, the seconds without use after which the app locks itself.
+    pub auto_lock_seconds: u32,
 }
 
 /// Why a queue item needs the person: the portal's stable code and its message.
@@ -361,6 +368,88 @@ pub enum FollowUpInput {
 pub struct CalendarExportView {
     pub file_name: String,
     pub ics: String,
+}
+
+/// `tally_csv`: the day's or event's tally as a CSV file to save.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CsvExport"))]
+#[serde(rename_all = "camelCase")]
+pub struct CsvExportView {
+    pub file_name: String,
+    pub csv: String,
+}
+
+/// `staff_sign_in`: a DVC agent (at their post office, or another one named here) or a
+/// volunteer (for an outreach event) signs in on a shared device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "StaffSignIn"))]
+#[serde(rename_all = "camelCase")]
+pub struct StaffSignInInput {
+    pub code: String,
+    pub password: String,
+    /// A post office other than the agent's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub post_office: Option<String>,
+    /// The outreach event a volunteer serves at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub event: Option<EventInput>,
+    /// After a password change: the previous password opens the queue key kept here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub previous_password: Option<String>,
+}
+
+/// An outreach event as the volunteer enters it; the date comes as text so that a wrong one
+/// is answered as a refused field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "EventInput"))]
+#[serde(rename_all = "camelCase")]
+pub struct EventInput {
+    pub name: String,
+    /// The commune-level unit's code.
+    pub unit_code: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+}
+
+impl StaffSignInInput {
+    /// The core's sign-in options, or the names of the refused fields.
+    pub fn options(&self) -> Result<crate::assist::StaffSignInOptions, Vec<String>> {
+        let event = match &self.event {
+            None => None,
+            Some(event) => {
+                let mut refused = Vec::new();
+                if event.name.trim().is_empty() {
+                    refused.push("event.name".to_owned());
+                }
+                if event.unit_code.trim().is_empty() {
+                    refused.push("event.unitCode".to_owned());
+                }
+                let date = NaiveDate::parse_from_str(event.date.trim(), "%Y-%m-%d").ok();
+                if date.is_none() {
+                    refused.push("event.date".to_owned());
+                }
+                match date {
+                    Some(date) if refused.is_empty() => Some((
+                        event.name.trim().to_owned(),
+                        event.unit_code.trim().to_owned(),
+                        date,
+                    )),
+                    _ => return Err(refused),
+                }
+            }
+        };
+        Ok(crate::assist::StaffSignInOptions {
+            post_office: self.post_office.clone(),
+            event,
+            previous_password: self
+                .previous_password
+                .clone()
+                .filter(|password| !password.is_empty()),
+        })
+    }
 }
 
 /// `NewDocument` of the UI. Dates come as text so that a wrong one is answered like any

@@ -10,7 +10,9 @@
 
 use std::path::Path;
 
+use opendvc_core::assist::{SessionEnded, StaffStatus, Tally};
 use opendvc_core::i18n::Lang;
+use opendvc_core::receipt::Receipt;
 use opendvc_core::reminders::Standing;
 use opendvc_core::views::*;
 use opendvc_typescript::{TypeScriptFile, bless_requested, check_or_bless};
@@ -42,7 +44,13 @@ fn view_types() -> TypeScriptFile {
         .add::<SubmitResult>()
         .add::<StagedView>()
         .add::<NewDocumentInput>()
-        .add::<ChangedEvent>();
+        .add::<ChangedEvent>()
+        .add::<StaffStatus>()
+        .add::<SessionEnded>()
+        .add::<Tally>()
+        .add::<Receipt>()
+        .add::<CsvExportView>()
+        .add::<StaffSignInInput>();
     file
 }
 
@@ -102,6 +110,18 @@ fn view_types_use_the_names_the_ui_imports() {
         "NewDocument",
         "ChangeTopic",
         "ChangedEvent",
+        "StaffStatus",
+        "Venue",
+        "AssistedSessionView",
+        "SessionEnded",
+        "Tally",
+        "TallyEntry",
+        "ServiceCount",
+        "Receipt",
+        "ReceiptLine",
+        "CsvExport",
+        "StaffSignIn",
+        "EventInput",
     ] {
         assert!(
             declared.contains(name),
@@ -113,14 +133,17 @@ fn view_types_use_the_names_the_ui_imports() {
 
 #[test]
 fn every_view_type_is_generated() {
-    // Each view type in crates/core/src/views.rs derives ts-rs; with `Language` and `Standing`
-    // (the core enums they use) they are exactly the file's declarations, so a view type added
-    // there without being reachable from `view_types()` fails here.
-    let source =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/views.rs"))
-            .expect("read crates/core/src/views.rs");
-    let code = source.split("#[cfg(test)]").next().unwrap_or_default();
-    let derived = code.matches("derive(ts_rs::TS)").count();
+    // Each view type in crates/core/src/views.rs, and the staff-mode and receipt types of
+    // assist.rs and receipt.rs, derives ts-rs; with `Language` and `Standing` (the core enums
+    // they use) they are exactly the file's declarations, so a view type added there without
+    // being reachable from `view_types()` fails here.
+    let mut derived = 0;
+    for file in ["src/views.rs", "src/assist.rs", "src/receipt.rs"] {
+        let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+            .unwrap_or_else(|error| panic!("read crates/core/{file}: {error}"));
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+        derived += code.matches("derive(ts_rs::TS)").count();
+    }
     let declared = view_types().declared_names();
     assert_eq!(
         declared.len(),

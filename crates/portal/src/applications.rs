@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use opendvc_api::{
-    Application, ApplicationList, ApplicationStatus, DeliveryChoice, DeliveryMethod, DeliveryState,
-    NewApplication, NewSupplement, Rating, Supplement, WithdrawRequest,
+    Application, ApplicationList, ApplicationStatus, Channel, DeliveryChoice, DeliveryMethod,
+    DeliveryState, NewApplication, NewSupplement, Rating, Supplement, WithdrawRequest,
 };
 use uuid::Uuid;
 
@@ -140,9 +140,33 @@ pub async fn create(
         first_entry_actor: auth.actor(),
         first_entry_note: None,
     };
-    let application = state
-        .db(move |store| store.create_application(draft, Some(record)))
+    let citizen_id = auth.citizen_id;
+    let (application, citizen) = state
+        .db(move |store| {
+            let application = store.create_application(draft, Some(record))?;
+            let citizen = match channel {
+                Channel::Assisted => store.citizen(citizen_id)?,
+                Channel::Online => None,
+            };
+            Ok((application, citizen))
+        })
         .await?;
+    // A citizen helped at a post office or an event gets the application code by text, also
+    // when the submission arrives hours later from an outreach laptop that was offline.
+    if let Some(citizen) = citizen {
+        let procedure = application
+            .procedure_name
+            .get(&citizen.profile.language)
+            .to_owned();
+        let args = [
+            ("procedure", procedure),
+            ("code", application.code.clone()),
+            ("due", application.due_at.format("%d/%m/%Y").to_string()),
+        ];
+        state
+            .text_citizen(&citizen, "assisted-received-sms", &args)
+            .await;
+    }
     let mut response = json_response(StatusCode::CREATED, &application)?;
     if let Ok(location) = HeaderValue::from_str(&format!("/v1/applications/{id}")) {
         response.headers_mut().insert(header::LOCATION, location);

@@ -19,7 +19,6 @@ use uuid::Uuid;
 use crate::data::is_id_number;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, OptionalJson};
-use crate::sender::Outgoing;
 use crate::state::AppState;
 use crate::store::{
     AccessTokenRecord, AssistSessionRecord, OtpCheck, OtpPurpose, RefreshOutcome,
@@ -410,16 +409,7 @@ pub async fn issue_code(
             ("minutes", (OTP_TTL_SECONDS / 60).to_string()),
         ];
         args.extend(extra_args);
-        let body = state
-            .texts
-            .text(&citizen.profile.language, message_id, &args);
-        state
-            .send(Outgoing {
-                to: citizen.profile.phone.clone(),
-                channel: "sms",
-                body,
-            })
-            .await;
+        state.text_citizen(&citizen, message_id, &args).await;
     }
     Ok(OtpAccepted {
         expires_in: OTP_TTL_SECONDS as u32,

@@ -33,9 +33,10 @@ impl std::fmt::Debug for Texts {
 }
 
 /// Message ids every language must have.
-const REQUIRED: [&str; 8] = [
+const REQUIRED: [&str; 9] = [
     "otp-sms",
     "consent-sms",
+    "assisted-received-sms",
     "status-processing",
     "delivery-dispatched",
     "inbox-status-title",

@@ -63,6 +63,22 @@ impl AppState {
 
     /// Sends a message on the blocking pool; done before the answer, so a client that
     /// reads the dev outbox after the answer finds the message.
+    /// Texts `citizen` the message `message_id` with `args`, in the citizen's language.
+    pub async fn text_citizen(
+        &self,
+        citizen: &crate::store::CitizenRecord,
+        message_id: &str,
+        args: &[(&str, String)],
+    ) {
+        let body = self.texts.text(&citizen.profile.language, message_id, args);
+        self.send(crate::sender::Outgoing {
+            to: citizen.profile.phone.clone(),
+            channel: "sms",
+            body,
+        })
+        .await;
+    }
+
     pub async fn send(&self, message: crate::sender::Outgoing) {
         let sender = self.sender.clone();
         let now = self.clock.now();

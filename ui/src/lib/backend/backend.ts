@@ -3,8 +3,8 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import { CHANGED_EVENT, NAVIGATE_EVENT, type ArgsOf, type CommandName, type ResultOf } from './commands';
-import type { ChangedEvent, IpcError, IpcErrorCode, NavigateEvent } from './views';
+import { CHANGED_EVENT, DOWNLOADED_EVENT, NAVIGATE_EVENT, type ArgsOf, type CommandName, type ResultOf } from './commands';
+import type { ChangedEvent, DownloadedEvent, IpcError, IpcErrorCode, NavigateEvent } from './views';
 
 export interface Backend {
   /** Runs a command of ./commands.ts; rejects with an `IpcError`. */
@@ -16,6 +16,8 @@ export interface Backend {
   onChanged(handler: (event: ChangedEvent) => void): Promise<() => void>;
   /** Calls `handler` on each `app://navigate` event; resolves to a function that stops it. */
   onNavigate(handler: (event: NavigateEvent) => void): Promise<() => void>;
+  /** Calls `handler` on each `app://downloaded` event; resolves to a function that stops it. */
+  onDownloaded(handler: (event: DownloadedEvent) => void): Promise<() => void>;
 }
 
 const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
@@ -41,6 +43,9 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
   'not_signed_in',
   'storage',
   'invalid_input',
+  'locked',
+  'password_wrong',
+  'session_expired',
 ]);
 
 /** Turns whatever a rejected `invoke` carried into an `IpcError`, so screens branch on one
@@ -71,5 +76,8 @@ export const tauriBackend: Backend = {
   },
   async onNavigate(handler) {
     return listen<NavigateEvent>(NAVIGATE_EVENT, (event) => handler(event.payload));
+  },
+  async onDownloaded(handler) {
+    return listen<DownloadedEvent>(DOWNLOADED_EVENT, (event) => handler(event.payload));
   },
 };

@@ -7,7 +7,7 @@
 // cache, queue, session or connectivity changes (see CHANGED_EVENT below), and
 // `app://navigate` to open a screen (NAVIGATE_EVENT).
 
-import type { AdminUnits, Catalog, OtpAccepted, Procedure } from './types';
+import type { AdminUnits, Catalog, Consent, OtpAccepted, Procedure } from './types';
 import type {
   ApplicationView,
   ApplicationsView,
@@ -16,8 +16,14 @@ import type {
   Draft,
   FollowUp,
   InboxEntry,
+  Language,
   NewDocument,
   QueueItem,
+  Receipt,
+  SessionEnded,
+  StaffSignIn,
+  Tally,
+  CsvExport,
   ReminderMode,
   ReminderSetting,
   SessionState,
@@ -88,6 +94,29 @@ export interface Commands {
   export_calendar: { args: undefined; result: CalendarExport };
   /** Signs out and deletes every personal datum from this device (cache, queue, files). */
   clear_device: { args: undefined; result: SessionState };
+
+  // Shared devices: DVC agents at a post office, volunteers at an outreach event.
+  /** Signs a staff member in and remembers the venue (post office or event). */
+  staff_sign_in: { args: { signIn: StaffSignIn }; result: SessionState };
+  /** Signs the staff member out; an open assisted session ends first. */
+  staff_sign_out: { args: undefined; result: SessionState };
+  /** Texts a consent code to the citizen's registered phone. */
+  request_consent_code: { args: { idNumber: string }; result: OtpAccepted };
+  /** Opens an assisted session for one citizen with their consent (code or paper form). */
+  open_assisted_session: { args: { idNumber: string; consent: Consent }; result: SessionState };
+  /** Ends the session: every datum of the citizen leaves the device, and the UI reloads on
+   * `#/ended`. Unsent work stays sealed until the portal acknowledges it. */
+  end_assisted_session: { args: undefined; result: SessionEnded };
+  /** Locks the device after a period without use. */
+  lock_device: { args: undefined; result: SessionState };
+  /** Unlocks it with the signed-in staff member's password (checked on the device). */
+  unlock_device: { args: { password: string }; result: SessionState };
+  /** The day's (or the event's) tally: codes and initials only. `day` is `YYYY-MM-DD`. */
+  tally: { args: { day?: string }; result: Tally };
+  /** The tally as CSV: counts only. */
+  tally_csv: { args: { day?: string }; result: CsvExport };
+  /** The receipt of a sent application, in `lang` (default: the citizen's language). */
+  receipt: { args: { id: string; lang?: Language }; result: Receipt };
 }
 
 export type CommandName = keyof Commands;
@@ -100,6 +129,10 @@ export const CHANGED_EVENT = 'core://changed';
 /** The event the shell emits to open a screen (a deep link `opendvc://applications/{id}`, a
  * click on a notification); payload `NavigateEvent`, e.g. `{ path: 'applications/{id}' }`. */
 export const NAVIGATE_EVENT = 'app://navigate';
+
+/** The event the shell emits when a download (a CSV, a calendar file) has finished; payload
+ * `DownloadedEvent`: where the file went. */
+export const DOWNLOADED_EVENT = 'app://downloaded';
 
 /** Name of the performance mark set when the home screen first shows the dashboard; the
  * benchmark reads it to measure start-up to the dashboard rendered from the cache. */
@@ -135,4 +168,14 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'add_document',
   'export_calendar',
   'clear_device',
+  'staff_sign_in',
+  'staff_sign_out',
+  'request_consent_code',
+  'open_assisted_session',
+  'end_assisted_session',
+  'lock_device',
+  'unlock_device',
+  'tally',
+  'tally_csv',
+  'receipt',
 ];

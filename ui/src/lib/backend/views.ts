@@ -8,15 +8,18 @@
 import type { ErrorCode } from './types';
 
 export type {
+  AssistedSessionView,
   ApplicationView,
   ApplicationsView,
   CalendarExport,
+  CsvExport,
   ChangedEvent,
   ChangeTopic,
   Dashboard,
   DashboardCounts,
   DocumentValidity,
   Draft,
+  EventInput,
   FollowUp,
   InboxEntry,
   Language,
@@ -29,13 +32,22 @@ export type {
   QueueProgress,
   QueueState,
   QuietHours,
+  Receipt,
+  ReceiptLine,
   ReminderMode,
   ReminderSetting,
+  ServiceCount,
+  SessionEnded,
   SessionState,
   Settings,
+  StaffSignIn,
+  StaffStatus,
   StagedAttachment,
   Standing,
   SubmitResult,
+  Tally,
+  TallyEntry,
+  Venue,
   WalletEntry,
 } from './generated/views';
 
@@ -43,6 +55,12 @@ export type {
  * `applications/0193…` or `documents`. Unknown paths are ignored. */
 export interface NavigateEvent {
   path: string;
+}
+
+/** Payload of the `app://downloaded` event: the file the download was saved as. */
+export interface DownloadedEvent {
+  path?: string;
+  ok: boolean;
 }
 
 /** Codes an IPC error may carry: the portal's codes, and the core's own. Each one is the id of
@@ -56,7 +74,13 @@ export type IpcErrorCode =
   /** The local store failed (disk full, corrupt file). */
   | 'storage'
   /** An argument the UI sent was not acceptable (e.g. an ID number that is not 12 digits). */
-  | 'invalid_input';
+  | 'invalid_input'
+  /** A shared device is locked; the staff member's password unlocks it. */
+  | 'locked'
+  /** The staff password given is not the signed-in staff member's. */
+  | 'password_wrong'
+  /** The assisted session has expired; a new one needs the citizen's consent again. */
+  | 'session_expired';
 
 /** Every IPC error has this one shape. */
 export interface IpcError {

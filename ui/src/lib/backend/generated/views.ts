@@ -2,7 +2,65 @@
 // Do not edit: change the Rust types, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-core --test typescript
 
-import type { Application, AttachmentRef, DeliveryChoice, Document, InboxItem, NewSupplement, Profile, Rating, WithdrawRequest } from './api';
+import type { Application, AttachmentRef, DeliveryChoice, Document, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
+
+// ---- opendvc_core::assist ----
+
+/**
+ * What the staff screen shows about the open session.
+ */
+export type AssistedSessionView = { id: string, citizenInitials: string, venue: string, expiresAt: string, secondsLeft: number, };
+
+/**
+ * Counts per service.
+ */
+export type ServiceCount = { sent: number, waiting: number, needsAttention: number, };
+
+/**
+ * What ending a session did.
+ */
+export type SessionEnded = { id: string,
+/**
+ * Whether the portal confirmed the end (false when offline or already expired).
+ */
+endedAtPortal: boolean,
+/**
+ * Submissions of this citizen still waiting, sealed, to be sent.
+ */
+unsentKept: number, };
+
+/**
+ * The staff member on this device.
+ */
+export type StaffStatus = { staff?: StaffProfile, signedIn: boolean, venue?: Venue, session?: AssistedSessionView,
+/**
+ * The device is locked (after a period without use): nothing of the open session shows
+ * until the staff member gives their password.
+ */
+locked: boolean, };
+
+/**
+ * The agent's day or the event's tally: no personal data beyond initials and codes.
+ */
+export type Tally = { day: string, venue?: string, peopleHelped: number, submissions: number, sent: number, waiting: number, needsAttention: number, perService: { [key in string]: ServiceCount },
+/**
+ * Names of the services in `per_service`, where known.
+ */
+serviceNames: { [key in string]: LocalizedText }, entries: Array<TallyEntry>, };
+
+/**
+ * One submission in the tally: application code (once sent) and the citizen's initials.
+ */
+export type TallyEntry = { sessionId: string, citizenInitials: string, procedureId: string,
+/**
+ * `sent`, `waiting` or `needs_attention`.
+ */
+state: 'sent' | 'waiting' | 'needs_attention', applicationCode?: string, };
+
+/**
+ * Where the staff member serves citizens.
+ */
+export type Venue = { "kind": "post_office", name: string, } | { "kind": "event", name: string, unitCode: string, date: string, };
 
 // ---- opendvc_core::i18n ----
 
@@ -10,6 +68,30 @@ import type { Application, AttachmentRef, DeliveryChoice, Document, InboxItem, N
  * A language of the app.
  */
 export type Language = "vi" | "en" | "id";
+
+// ---- opendvc_core::receipt ----
+
+/**
+ * A receipt, ready to print.
+ */
+export type Receipt = { lang: string, title: string, applicationCode: string,
+/**
+ * Code, procedure, dates, delivery, fee, in print order.
+ */
+lines: Array<ReceiptLine>, followUp: string, servedBy?: string,
+/**
+ * What the QR code holds: the app's link to the application.
+ */
+lookupLink: string, qrCaption: string,
+/**
+ * The QR code of [`Receipt::lookup_link`], as an SVG document.
+ */
+qrSvg: string, };
+
+/**
+ * One labelled line of the receipt.
+ */
+export type ReceiptLine = { label: string, value: string, };
 
 // ---- opendvc_core::reminders::engine ----
 
@@ -63,6 +145,11 @@ export type ChangeTopic = "queue" | "applications" | "documents" | "inbox" | "co
 export type ChangedEvent = { what: ChangeTopic, };
 
 /**
+ * `tally_csv`: the day's or event's tally as a CSV file to save.
+ */
+export type CsvExport = { fileName: string, csv: string, };
+
+/**
  * `dashboard`: what needs the person now, from the cache.
  */
 export type Dashboard = { online: boolean, profile: Profile, needsAction: Array<ApplicationView>, waitingToSend: Array<QueueItem>, nextRenewals: Array<DocumentValidity>, counts: DashboardCounts, syncedAt?: string, };
@@ -95,6 +182,20 @@ renewsDocumentId?: string, procedureId: string,
  * Field id → value, as strings; validated against the procedure's form fields.
  */
 form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice, };
+
+/**
+ * An outreach event as the volunteer enters it; the date comes as text so that a wrong one
+ * is answered as a refused field.
+ */
+export type EventInput = { name: string,
+/**
+ * The commune-level unit's code.
+ */
+unitCode: string,
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string, };
 
 /**
  * `FollowUp` of the UI: a follow-up on an application, sent through the queue.
@@ -198,7 +299,16 @@ export type SessionState = { signedIn: boolean, profile?: Profile, language: Lan
 /**
  * Whether the core reached the portal on its last try.
  */
-online: boolean, };
+online: boolean,
+/**
+ * The DVC agent or volunteer on a shared device, their venue and the citizen being
+ * served. While a session is open, `signed_in` and `profile` are the citizen's.
+ */
+staff?: StaffStatus,
+/**
+ * On a shared device, the seconds without use after which the app locks itself.
+ */
+autoLockSeconds: number, };
 
 /**
  * `Settings`, as the shell sends it and as the UI sends it back.
@@ -209,6 +319,24 @@ export type Settings = {
  * the field `language` (by `settings_from_view`) rather than as a malformed argument.
  */
 language: Language, categories: NotificationCategories, quietHours?: QuietHours, };
+
+/**
+ * `staff_sign_in`: a DVC agent (at their post office, or another one named here) or a
+ * volunteer (for an outreach event) signs in on a shared device.
+ */
+export type StaffSignIn = { code: string, password: string,
+/**
+ * A post office other than the agent's own.
+ */
+postOffice?: string,
+/**
+ * The outreach event a volunteer serves at.
+ */
+event?: EventInput,
+/**
+ * After a password change: the previous password opens the queue key kept here.
+ */
+previousPassword?: string, };
 
 /**
  * A file the person picked, copied by the core into its content-addressed store.
