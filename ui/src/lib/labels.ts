@@ -153,6 +153,9 @@ const ERROR: Record<IpcErrorCode, string> = {
   not_signed_in: 'ui-error-unauthorized',
   storage: 'ui-error-storage',
   invalid_input: 'ui-error-malformed-request',
+  locked: 'ui-error-locked',
+  password_wrong: 'ui-error-password-wrong',
+  session_expired: 'ui-error-session-expired',
 };
 
 /** What happened and what to do, in the person's language. A shared `error-*` message from

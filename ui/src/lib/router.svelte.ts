@@ -12,6 +12,11 @@ export type RouteName =
   | 'inbox'
   | 'queue'
   | 'settings'
+  | 'staff_sign_in'
+  | 'citizen_sign_in'
+  | 'serve'
+  | 'session_ended'
+  | 'receipt'
   | 'not_found';
 
 export interface Route {
@@ -30,6 +35,11 @@ const PATTERNS: [RegExp, RouteName, string[]][] = [
   [/^\/inbox\/?$/, 'inbox', []],
   [/^\/queue\/?$/, 'queue', []],
   [/^\/settings\/?$/, 'settings', []],
+  [/^\/staff\/?$/, 'staff_sign_in', []],
+  [/^\/citizen\/?$/, 'citizen_sign_in', []],
+  [/^\/serve\/?$/, 'serve', []],
+  [/^\/ended\/?$/, 'session_ended', []],
+  [/^\/receipt\/([^/]+)$/, 'receipt', ['id']],
 ];
 
 export function parseRoute(hash: string): Route {
