@@ -353,6 +353,15 @@ impl App {
     /// # Panics
     /// When a tool or the app binary is missing, or the session does not start in time.
     pub fn launch(portal_url: &str) -> App {
+        App::launch_with(portal_url, &[])
+    }
+
+    /// [`App::launch`] with more environment for the app (`OPENDVC_AUTO_LOCK_SECONDS`, …).
+    ///
+    /// The app runs with a home folder of its own inside the scratch folder (`HOME` and the
+    /// XDG data, config and cache folders), so that everything it and its webview write to
+    /// disk is under [`App::data_dir`] or [`App::home_dir`], where a test can scan it.
+    pub fn launch_with(portal_url: &str, env: &[(&str, &str)]) -> App {
         // A test that failed while holding the turn poisons the lock; the next test still
         // gets a fresh display and drivers, so the poison carries no broken state.
         let turn = ONE_APP_AT_A_TIME
@@ -372,13 +381,27 @@ impl App {
             .expect("a scratch folder for the app");
         let data_dir = scratch.path().join("data");
         std::fs::create_dir_all(&data_dir).expect("the app's data folder");
+        let home = scratch.path().join("home");
+        for folder in [".local/share", ".config", ".cache"] {
+            std::fs::create_dir_all(home.join(folder)).expect("the app's home folder");
+        }
         let log = std::fs::File::create(scratch.path().join("app.log")).expect("the app's log");
         let (display_group, display) = start_xvfb(&tools.xvfb);
         let notifications = start_notification_server(&tools, &display);
         let port = free_port();
         let native_port = free_port();
+        let mut driver_command = Command::new(&tools.tauri_driver);
+        driver_command
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("XDG_DOWNLOAD_DIR", home.join("Downloads"));
+        for (name, value) in env {
+            driver_command.env(name, value);
+        }
         let driver = ProcessGroup::spawn(
-            Command::new(&tools.tauri_driver)
+            driver_command
                 .args(["--port", &port.to_string()])
                 .args(["--native-port", &native_port.to_string()])
                 .arg("--native-driver")
@@ -450,6 +473,89 @@ impl App {
         app
     }
 
+    /// The app's data folder (`OPENDVC_DATA_DIR`).
+    pub fn data_dir(&self) -> PathBuf {
+        self.scratch.path().join("data")
+    }
+
+    /// The app's home folder, with the XDG folders where the webview would keep its storage.
+    pub fn home_dir(&self) -> PathBuf {
+        self.scratch.path().join("home")
+    }
+
+    /// The app's process: the `opendvc-app` whose data folder is this app's.
+    fn app_pid(&self) -> Option<i32> {
+        let wanted = format!("OPENDVC_DATA_DIR={}", self.data_dir().display());
+        std::fs::read_dir("/proc")
+            .ok()?
+            .flatten()
+            .find_map(|entry| {
+                let pid: i32 = entry.file_name().to_str()?.parse().ok()?;
+                let exe = std::fs::read_link(entry.path().join("exe")).ok()?;
+                if exe.file_name()? != APP_BIN {
+                    return None;
+                }
+                let environ = std::fs::read(entry.path().join("environ")).ok()?;
+                environ
+                    .split(|byte| *byte == 0)
+                    .any(|variable| variable == wanted.as_bytes())
+                    .then_some(pid)
+            })
+    }
+
+    /// Ends the app as the system does at logout or shutdown (SIGTERM), and waits until the
+    /// process is gone. The WebDriver session ends with it, so nothing but file checks may
+    /// follow.
+    pub fn terminate_app(&self) {
+        let pid = self.app_pid().expect("the app's process is running");
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGTERM,
+        )
+        .expect("the app takes the signal");
+        eventually("the app to quit", WAIT, || {
+            (!Path::new(&format!("/proc/{pid}")).exists()
+                || std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                    .is_ok_and(|stat| stat.split_whitespace().nth(2) == Some("Z")))
+            .then_some(())
+        });
+    }
+
+    /// The PNG of the window as raw 8-bit greyscale: width, height and one byte per pixel,
+    /// for decoding what is drawn (a QR code) as a camera would see it.
+    pub fn screenshot_grey(&self) -> (usize, usize, Vec<u8>) {
+        let data = self.call(reqwest::Method::GET, "/screenshot", None);
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().expect("base64 PNG"))
+            .expect("a PNG");
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        decoder.set_transformations(png::Transformations::normalize_to_color8());
+        let mut reader = decoder.read_info().expect("a readable PNG");
+        let mut pixels = vec![0; reader.output_buffer_size().expect("a PNG of sane size")];
+        let frame = reader.next_frame(&mut pixels).expect("the PNG's pixels");
+        let (width, height) = (frame.width as usize, frame.height as usize);
+        let channels = match frame.color_type {
+            png::ColorType::Grayscale => 1,
+            png::ColorType::GrayscaleAlpha => 2,
+            png::ColorType::Rgb => 3,
+            png::ColorType::Rgba => 4,
+            png::ColorType::Indexed => panic!("indexed PNG after normalising"),
+        };
+        let grey = pixels[..frame.buffer_size()]
+            .chunks(channels)
+            .map(|pixel| match channels {
+                1 | 2 => pixel[0],
+                _ => {
+                    let luma = 299 * u32::from(pixel[0])
+                        + 587 * u32::from(pixel[1])
+                        + 114 * u32::from(pixel[2]);
+                    u8::try_from(luma / 1000).unwrap_or(u8::MAX)
+                }
+            })
+            .collect();
+        (width, height, grey)
+    }
+
     /// Every desktop notification the app has shown so far, oldest first.
     ///
     /// dunst lists a notification in its history once it is closed, so the open ones are
@@ -490,6 +596,22 @@ impl App {
         value["value"].clone()
     }
 
+    /// [`App::script`], but `None` when the driver answers with an error.
+    pub fn try_script(&self, script: &str, args: Value) -> Option<Value> {
+        let url = format!("{}/session/{}/execute/sync", self.base, self.session);
+        let response = self
+            .http
+            .post(&url)
+            .json(&json!({"script": script, "args": args}))
+            .send()
+            .ok()?;
+        if !response.status().is_success() {
+            return None;
+        }
+        let value: Value = response.json().ok()?;
+        Some(value["value"].clone())
+    }
+
     /// Runs `script` (a function body; `arguments` are `args`) in the page and returns what it
     /// returns.
     pub fn script(&self, script: &str, args: Value) -> Value {
@@ -512,7 +634,9 @@ impl App {
     pub fn wait_for_with(&self, what: &str, script: &str, args: Value) -> Value {
         let deadline = Instant::now() + WAIT;
         loop {
-            let value = self.script(script, args.clone());
+            // While the page reloads (the app does so when an assisted session ends) a script
+            // may fail to run; that counts as "not yet".
+            let value = self.try_script(script, args.clone()).unwrap_or(Value::Null);
             let falsy = value.is_null()
                 || value == json!(false)
                 || value == json!("")

@@ -304,6 +304,10 @@ fn instructions(url: &str, accounts: &DemoAccounts, data_dir: &Path) -> String {
             staff.code, staff.password
         ));
     }
+    text.push_str(
+        "  (staff mode: sign out in the app's settings, then follow the staff link on the \
+         sign-in screen)\n",
+    );
     text.push_str("Officers (code / password):\n");
     for officer in &accounts.officers {
         text.push_str(&format!("  {} / {}\n", officer.code, officer.password));
@@ -336,6 +340,7 @@ mod tests {
             "CB-001 / officer-pass",
             "opendvc --data-dir /tmp/demo/app-data applications",
             "http://127.0.0.1:8080/v1/dev/messages",
+            "then follow the staff link",
         ] {
             assert!(
                 text.contains(expected),
