@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "tally",
     "tally_csv",
     "receipt",
+    "print_page",
 ];
 
 fn main() {

@@ -9,6 +9,7 @@ error-queue-key-locked = The password does not open this staff member’s queue 
 error-staff-files = The staff mode files on this device could not be read or written.
 error-assisted-session-expired = The assisted session has expired. End it and open a new one with the citizen’s consent.
 error-receipt-not-ready = The application is not sent yet; its receipt with the application code comes once it is sent.
+error-print-failed = The print dialog could not be opened. Try again.
 error-receipt-failed = The receipt could not be made.
 error-device-locked = This device is locked. The staff member unlocks it with their password.
 error-staff-password-wrong = The password is not that of the staff member signed in on this device.

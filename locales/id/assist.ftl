@@ -9,6 +9,7 @@ error-queue-key-locked = Kata sandi tidak membuka kunci antrean petugas ini; pen
 error-staff-files = Berkas mode petugas di perangkat ini tidak dapat dibaca atau ditulis.
 error-assisted-session-expired = Sesi bantuan sudah berakhir. Akhiri sesi dan buka sesi baru dengan persetujuan warga.
 error-receipt-not-ready = Permohonan belum terkirim; tanda terima dengan kode permohonan tersedia setelah terkirim.
+error-print-failed = Dialog cetak tidak dapat dibuka. Coba lagi.
 error-receipt-failed = Tanda terima tidak dapat dibuat.
 error-device-locked = Perangkat ini terkunci. Petugas membukanya dengan kata sandinya.
 error-staff-password-wrong = Kata sandi tidak sesuai dengan petugas yang masuk di perangkat ini.

@@ -9,6 +9,7 @@ error-queue-key-locked = Mật khẩu không mở được khóa hàng đợi c�
 error-staff-files = Không đọc hoặc ghi được tệp của chế độ nhân viên trên máy này.
 error-assisted-session-expired = Phiên hỗ trợ đã hết hạn. Hãy kết thúc phiên và mở phiên mới với sự đồng ý của công dân.
 error-receipt-not-ready = Hồ sơ chưa được gửi đi; biên nhận có mã hồ sơ sẽ có sau khi gửi.
+error-print-failed = Không mở được hộp thoại in. Hãy thử lại.
 error-receipt-failed = Không tạo được biên nhận.
 error-device-locked = Thiết bị đang khóa. Nhân viên mở khóa bằng mật khẩu của mình.
 error-staff-password-wrong = Mật khẩu không đúng với nhân viên đang đăng nhập trên thiết bị này.

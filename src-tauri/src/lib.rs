@@ -262,6 +262,7 @@ pub fn run() {
             staff::tally,
             staff::tally_csv,
             staff::receipt,
+            staff::print_page,
         ])
         .setup(move |app| {
             use tauri_plugin_deep_link::DeepLinkExt;

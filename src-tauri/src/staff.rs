@@ -191,6 +191,18 @@ pub async fn receipt(
     core.receipt(&id, lang).map_err(fail(&state))
 }
 
+/// Opens the system print dialog for the page on screen (the receipt; its print style leaves
+/// only the receipt). The dialog prints, or saves a PDF ("Print to file").
+#[tauri::command]
+pub async fn print_page(app: AppHandle, state: State<'_, AppState>) -> Answer<()> {
+    let window = app
+        .get_webview_window("main")
+        .ok_or_else(|| IpcError::not_found(&state.localizer()))?;
+    window.print().map_err(|_| {
+        IpcError::invalid_input(&state.localizer(), "print_failed", "error-print-failed")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -549,14 +549,28 @@ describe('the receipt', () => {
     expect(called(calls, 'receipt')).toEqual([{ id }, { id, lang: 'vi' }]);
   });
 
-  it('prints through the system print dialog', async () => {
-    const print = vi.spyOn(window, 'print').mockImplementation(() => {});
-    await open(route, { session_state: () => assistedSession(), receipt: () => receipt('en') });
+  it('prints through the system print dialog the shell opens', async () => {
+    const { calls } = await open(route, {
+      session_state: () => assistedSession(),
+      receipt: () => receipt('en'),
+      print_page: () => undefined,
+    });
     await screen.findByRole('heading', { name: 'Application receipt' });
     const button = document.getElementById('print-receipt') as HTMLElement;
     expect(button).toHaveTextContent(t('ui-receipt-print'));
     await userEvent.setup().click(button);
-    expect(print).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(called(calls, 'print_page')).toHaveLength(1));
+  });
+
+  it('says so when the print dialog cannot be opened', async () => {
+    await open(route, {
+      session_state: () => assistedSession(),
+      receipt: () => receipt('en'),
+      print_page: fails('invalid_input', 'The print dialog could not be opened.'),
+    });
+    await screen.findByRole('heading', { name: 'Application receipt' });
+    await userEvent.setup().click(document.getElementById('print-receipt') as HTMLElement);
+    expect(await screen.findByRole('alert')).toHaveTextContent('The print dialog could not be opened.');
   });
 });
 

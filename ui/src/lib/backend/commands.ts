@@ -117,6 +117,8 @@ export interface Commands {
   tally_csv: { args: { day?: string }; result: CsvExport };
   /** The receipt of a sent application, in `lang` (default: the citizen's language). */
   receipt: { args: { id: string; lang?: Language }; result: Receipt };
+  /** Opens the system print dialog for the page on screen (which can also save a PDF). */
+  print_page: { args: undefined; result: undefined };
 }
 
 export type CommandName = keyof Commands;
@@ -178,4 +180,5 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'tally',
   'tally_csv',
   'receipt',
+  'print_page',
 ];
