@@ -292,6 +292,17 @@ fn valid_value(field: &FormField, profile: &Profile, documents: &DocumentList) -
 }
 
 /// An officer with a token, moving applications along over HTTP.
+/// The code and password of the first demo staff member of `kind` (a DVC agent, a volunteer).
+pub fn staff_of(portal: &mut Portal, kind: opendvc_api::StaffKind) -> (String, String) {
+    let staff = portal
+        .demo_accounts()
+        .staff
+        .into_iter()
+        .find(|staff| staff.kind == kind)
+        .expect("the demo has this kind of staff");
+    (staff.code, staff.password)
+}
+
 #[derive(Debug, Clone)]
 pub struct Officer {
     pub api: Api,

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use opendvc_api::{ApplicationStatus, DemoCitizen, StaffKind};
 use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy};
-use opendvc_tests::fixtures::{Citizen, Officer};
+use opendvc_tests::fixtures::{Citizen, Officer, staff_of};
 use opendvc_tests::traces::{files_containing, identifiers};
 use opendvc_tests::webdriver::{App, eventually, ui_text};
 use opendvc_tests::{Portal, PortalOptions};
@@ -37,16 +37,6 @@ fn traces_on_device(app: &App, needles: &[String]) -> Vec<(String, String)> {
     let mut found = files_containing(&app.data_dir(), needles);
     found.extend(files_containing(&app.home_dir(), needles));
     found
-}
-
-fn staff_of(portal: &mut Portal, kind: StaffKind) -> (String, String) {
-    let staff = portal
-        .demo_accounts()
-        .staff
-        .into_iter()
-        .find(|staff| staff.kind == kind)
-        .expect("the demo has this kind of staff");
-    (staff.code, staff.password)
 }
 
 /// Signs a staff member in through the staff sign-in screen; an `event` is name, unit code.

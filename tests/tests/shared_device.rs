@@ -7,7 +7,7 @@ use std::path::Path;
 use opendvc_api::{Application, Channel, StaffKind};
 use opendvc_tests::cli::Cli;
 use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy};
-use opendvc_tests::fixtures::{Citizen, deliverable_procedure, valid_form};
+use opendvc_tests::fixtures::{Citizen, deliverable_procedure, staff_of, valid_form};
 use opendvc_tests::traces::{files_containing, identifiers};
 use opendvc_tests::{Portal, PortalOptions};
 
@@ -47,16 +47,6 @@ fn offline_submission_for(
         attach.push(format!("{}={}", document.id, scan.display()));
     }
     (procedure.id, path, attach)
-}
-
-fn staff_of(portal: &mut Portal, kind: StaffKind) -> (String, String) {
-    let staff = portal
-        .demo_accounts()
-        .staff
-        .into_iter()
-        .find(|staff| staff.kind == kind)
-        .expect("the demo has this kind of staff");
-    (staff.code, staff.password)
 }
 
 #[test]
