@@ -25,7 +25,7 @@ use opendvc_core::views::{
     ReminderView, SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
 };
 
-type Answer<T> = Result<T, IpcError>;
+pub(crate) type Answer<T> = Result<T, IpcError>;
 
 /// Files for the core to stage, each with the required document it satisfies.
 type Files = Vec<(PathBuf, Option<String>)>;
@@ -36,7 +36,7 @@ const MAX_ATTACHMENT: usize = 20 * 1024 * 1024;
 /// How many inbox items the inbox screen shows.
 const INBOX_LIMIT: u32 = 200;
 
-fn fail(state: &AppState) -> impl Fn(CoreError) -> IpcError + '_ {
+pub(crate) fn fail(state: &AppState) -> impl Fn(CoreError) -> IpcError + '_ {
     move |error| IpcError::from_core(&error, &state.localizer())
 }
 

@@ -13,15 +13,9 @@ use opendvc_core::receipt::Receipt;
 use opendvc_core::views::{CsvExportView, SessionState, StaffSignInInput};
 use tauri::{AppHandle, Manager, State};
 
-use crate::commands::session_of;
+use crate::commands::{Answer, fail, session_of};
 use crate::error::IpcError;
 use crate::state::AppState;
-
-type Answer<T> = Result<T, IpcError>;
-
-fn fail(state: &AppState) -> impl Fn(opendvc_core::CoreError) -> IpcError + '_ {
-    move |error| IpcError::from_core(&error, &state.localizer())
-}
 
 /// A day as the UI sends it (`YYYY-MM-DD`); none means today at the venue.
 fn parse_day(state: &AppState, day: Option<String>) -> Answer<Option<NaiveDate>> {
