@@ -64,7 +64,10 @@ pub struct AssistSessionRequest {
     pub opened_at: Option<DateTime<FixedOffset>>,
 }
 
-/// What an assisted-session token may do.
+/// What an assisted-session token may do. A session opened with a one-time code sent to the
+/// citizen's phone gets both scopes; one opened on a paper consent gets `submit` only, because
+/// nobody at the portal can check a paper form: every read of the citizen's data answers 403
+/// `forbidden` without `read`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
@@ -89,4 +92,102 @@ pub struct AssistSession {
     pub citizen_initials: String,
     pub staff_code: String,
     pub venue: AssistVenue,
+}
+
+/// Header a device sends with its own clock reading (RFC 3339) on every staff request that
+/// records an offline session or delivers its work late. The portal takes the difference to its
+/// own clock as the device's clock offset, and judges the session's window with it, so a laptop
+/// whose clock nobody set still delivers its outreach work, and nobody can stretch a window by
+/// lying about one timestamp alone (the window is anchored to when the portal first recorded the
+/// session).
+pub const DEVICE_TIME_HEADER: &str = "X-Device-Time";
+
+/// How the citizen consented to an assisted session, as recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentMethod {
+    /// A one-time code sent to the citizen's registered phone.
+    Otp,
+    /// A signed paper consent form (the session may only submit, never read).
+    Paper,
+}
+
+/// What a staff member did with a citizen's data, as the citizen's access log shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum AccessAction {
+    /// An assisted session for the citizen was opened (or recorded after an offline event).
+    SessionOpened,
+    /// The staff member read the citizen's data.
+    Read,
+    /// The staff member submitted work for the citizen (an application, a file, a follow-up).
+    Submitted,
+}
+
+/// Which part of the citizen's data an access touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum AccessResource {
+    /// The assisted session itself.
+    Session,
+    /// The profile (`GET /v1/me`).
+    Profile,
+    /// The document wallet.
+    Documents,
+    /// The list of applications.
+    Applications,
+    /// One application (its code is in `resourceRef`).
+    Application,
+    /// An uploaded file.
+    Attachment,
+    /// Everything changed since a point (`/v1/sync`, `/v1/events`).
+    Changes,
+}
+
+/// The staff member named in an access log entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AccessStaff {
+    pub code: String,
+    pub name: String,
+    pub kind: crate::StaffKind,
+    /// Post office, commune team or agency the staff member belongs to.
+    pub organisation: String,
+}
+
+/// One entry of a citizen's access log: who used their data, where, when and what for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AccessLogEntry {
+    pub id: Uuid,
+    /// When it happened (for a session recorded after an offline event: when it was opened).
+    pub at: DateTime<FixedOffset>,
+    pub action: AccessAction,
+    pub resource: AccessResource,
+    /// The application code, attachment id or other reference of what was touched, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub resource_ref: Option<String>,
+    pub staff: AccessStaff,
+    pub venue: AssistVenue,
+    pub session_id: Uuid,
+    pub consent: ConsentMethod,
+}
+
+/// `GET /v1/me/access-log`: the citizen's access log, newest first, one page.
+/// The log is append-only at the portal; nothing in it can be changed or deleted through the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AccessLog {
+    pub items: Vec<AccessLogEntry>,
+    /// Pass as `?cursor=` for the next (older) page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub next_cursor: Option<String>,
 }

@@ -38,7 +38,8 @@ fn wire_types() -> TypeScriptFile {
         ApplicationList, Attachment, DeliveryUpdate, TransitionRequest,
         // assist.rs
         ConsentCodeRequest, Consent, AssistVenue, AssistSessionRequest, AssistScope,
-        AssistSession,
+        AssistSession, ConsentMethod, AccessAction, AccessResource, AccessStaff, AccessLogEntry,
+        AccessLog,
         // auth.rs
         OtpRequest, OtpAccepted, TokenRequest, TokenResponse, RefreshRequest, LogoutRequest,
         StaffKind, StaffTokenRequest, StaffProfile, StaffTokenResponse,

@@ -16,6 +16,7 @@ mod extract;
 mod http;
 mod i18n;
 mod idempotency;
+mod limits;
 mod notices;
 mod officer;
 mod openapi;
@@ -200,6 +201,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         texts: texts.clone(),
         sender: sender.clone(),
         clock: clock.clone(),
+        limits: Arc::new(limits::Limits::load()?),
         config: Config {
             access_ttl: args.access_ttl,
             assist_ttl: args.assist_ttl,

@@ -32,6 +32,8 @@ pub struct AppState {
     pub sender: Arc<dyn Sender>,
     pub clock: Arc<dyn Clock>,
     pub config: Config,
+    /// The limits of `data/limits.json`.
+    pub limits: Arc<crate::limits::Limits>,
     pub otp_limiter: Arc<RateLimiter>,
     /// Failed staff sign-ins per staff code.
     pub staff_limiter: Arc<RateLimiter>,

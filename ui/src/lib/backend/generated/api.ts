@@ -220,7 +220,52 @@ export type WithdrawRequest = { reason?: string, };
 // ---- opendvc_api::assist ----
 
 /**
- * What an assisted-session token may do.
+ * What a staff member did with a citizen's data, as the citizen's access log shows it.
+ */
+export type AccessAction = "session_opened" | "read" | "submitted";
+
+/**
+ * `GET /v1/me/access-log`: the citizen's access log, newest first, one page.
+ * The log is append-only at the portal; nothing in it can be changed or deleted through the API.
+ */
+export type AccessLog = { items: Array<AccessLogEntry>,
+/**
+ * Pass as `?cursor=` for the next (older) page; absent on the last page.
+ */
+nextCursor?: string, };
+
+/**
+ * One entry of a citizen's access log: who used their data, where, when and what for.
+ */
+export type AccessLogEntry = { id: string,
+/**
+ * When it happened (for a session recorded after an offline event: when it was opened).
+ */
+at: string, action: AccessAction, resource: AccessResource,
+/**
+ * The application code, attachment id or other reference of what was touched, if any.
+ */
+resourceRef?: string, staff: AccessStaff, venue: AssistVenue, sessionId: string, consent: ConsentMethod, };
+
+/**
+ * Which part of the citizen's data an access touched.
+ */
+export type AccessResource = "session" | "profile" | "documents" | "applications" | "application" | "attachment" | "changes";
+
+/**
+ * The staff member named in an access log entry.
+ */
+export type AccessStaff = { code: string, name: string, kind: StaffKind,
+/**
+ * Post office, commune team or agency the staff member belongs to.
+ */
+organisation: string, };
+
+/**
+ * What an assisted-session token may do. A session opened with a one-time code sent to the
+ * citizen's phone gets both scopes; one opened on a paper consent gets `submit` only, because
+ * nobody at the portal can check a paper form: every read of the citizen's data answers 403
+ * `forbidden` without `read`.
  */
 export type AssistScope = "read" | "submit";
 
@@ -273,6 +318,11 @@ export type Consent = { "method": "otp", otp: string, } | { "method": "paper", r
  * citizen's registered phone. Answers 202 with [`crate::OtpAccepted`].
  */
 export type ConsentCodeRequest = { idNumber: string, };
+
+/**
+ * How the citizen consented to an assisted session, as recorded.
+ */
+export type ConsentMethod = "otp" | "paper";
 
 // ---- opendvc_api::auth ----
 

@@ -1,0 +1,178 @@
+//! The portal's limits, as data (`crates/portal/data/limits.json`): how many assisted sessions a
+//! staff member may open per hour, how long work of an assisted session may be delivered late,
+//! how many one-time codes and wrong guesses are allowed, how many event streams a token may hold,
+//! how much a citizen may upload. A city changes the file, not the code.
+
+use serde::Deserialize;
+
+use crate::data::DataError;
+
+const LIMITS: (&str, &str) = ("limits.json", include_str!("../data/limits.json"));
+
+/// Every limit the portal enforces.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Limits {
+    pub assist: AssistLimits,
+    pub otp: OtpLimits,
+    pub staff_sign_in: StaffSignInLimits,
+    pub events: EventLimits,
+    pub attachments: AttachmentLimits,
+}
+
+/// Assisted sessions and the late delivery of their work.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AssistLimits {
+    /// Sessions one staff member may open per hour, counted by the sessions' `openedAt`.
+    pub sessions_per_staff_per_hour: u32,
+    /// Days after the portal first recorded a session during which its work may be delivered
+    /// with the staff token and `X-Assist-Session`.
+    pub late_delivery_days: u32,
+    /// Days after its `openedAt` (corrected by the device's clock offset) within which a session
+    /// opened offline may still be recorded.
+    pub offline_record_days: u32,
+    /// Items (applications, files, follow-ups) one session may deliver late.
+    pub items_per_session: u32,
+    /// Clock drift tolerated between a device and the portal once the offset is corrected.
+    pub clock_skew_seconds: u32,
+}
+
+/// One-time codes for sign-in and consent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OtpLimits {
+    pub requests_per_id_number_per_hour: u32,
+    pub requests_per_address_per_hour: u32,
+    /// Wrong guesses per ID number per hour, across codes: a new code does not reset the count.
+    pub failures_per_id_number_per_hour: u32,
+    pub failures_per_address_per_hour: u32,
+    /// Wrong guesses per minute across the whole portal above which operators are alerted
+    /// (a log line and a counter). Never refuses anyone.
+    pub alert_failures_per_minute: u32,
+}
+
+/// Staff sign-in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StaffSignInLimits {
+    /// Failed sign-ins per (client address, staff code) within the window.
+    pub failures_per_code_and_address: u32,
+    pub window_seconds: u32,
+    /// Argon2 verifications allowed at once.
+    pub concurrent_verifications: u32,
+}
+
+/// The `/v1/events` streams.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EventLimits {
+    pub streams_per_token: u32,
+}
+
+/// Uploads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AttachmentLimits {
+    pub quota_bytes_per_citizen: u64,
+}
+
+impl Limits {
+    /// The limits embedded in the binary, checked.
+    pub fn load() -> Result<Self, DataError> {
+        let limits: Limits = serde_json::from_str(LIMITS.1).map_err(|error| DataError {
+            file: LIMITS.0.to_owned(),
+            message: error.to_string(),
+        })?;
+        limits.validate()?;
+        Ok(limits)
+    }
+
+    fn validate(&self) -> Result<(), DataError> {
+        let positive = [
+            (
+                "assist.sessionsPerStaffPerHour",
+                u64::from(self.assist.sessions_per_staff_per_hour),
+            ),
+            (
+                "assist.lateDeliveryDays",
+                u64::from(self.assist.late_delivery_days),
+            ),
+            (
+                "assist.offlineRecordDays",
+                u64::from(self.assist.offline_record_days),
+            ),
+            (
+                "assist.itemsPerSession",
+                u64::from(self.assist.items_per_session),
+            ),
+            (
+                "otp.requestsPerIdNumberPerHour",
+                u64::from(self.otp.requests_per_id_number_per_hour),
+            ),
+            (
+                "otp.requestsPerAddressPerHour",
+                u64::from(self.otp.requests_per_address_per_hour),
+            ),
+            (
+                "otp.failuresPerIdNumberPerHour",
+                u64::from(self.otp.failures_per_id_number_per_hour),
+            ),
+            (
+                "otp.failuresPerAddressPerHour",
+                u64::from(self.otp.failures_per_address_per_hour),
+            ),
+            (
+                "otp.alertFailuresPerMinute",
+                u64::from(self.otp.alert_failures_per_minute),
+            ),
+            (
+                "staffSignIn.failuresPerCodeAndAddress",
+                u64::from(self.staff_sign_in.failures_per_code_and_address),
+            ),
+            (
+                "staffSignIn.windowSeconds",
+                u64::from(self.staff_sign_in.window_seconds),
+            ),
+            (
+                "staffSignIn.concurrentVerifications",
+                u64::from(self.staff_sign_in.concurrent_verifications),
+            ),
+            (
+                "events.streamsPerToken",
+                u64::from(self.events.streams_per_token),
+            ),
+            (
+                "attachments.quotaBytesPerCitizen",
+                self.attachments.quota_bytes_per_citizen,
+            ),
+        ];
+        match positive.iter().find(|(_, value)| *value == 0) {
+            Some((name, _)) => Err(DataError {
+                file: LIMITS.0.to_owned(),
+                message: format!("{name} must be at least 1"),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_limits_load_with_the_documented_defaults() {
+        let limits = Limits::load().expect("limits.json is valid");
+        assert_eq!(limits.assist.sessions_per_staff_per_hour, 30);
+        assert_eq!(limits.assist.late_delivery_days, 7);
+        assert_eq!(limits.assist.offline_record_days, 30);
+        assert_eq!(limits.assist.items_per_session, 20);
+        assert_eq!(limits.otp.failures_per_id_number_per_hour, 10);
+        assert_eq!(limits.events.streams_per_token, 5);
+        assert_eq!(
+            limits.attachments.quota_bytes_per_citizen,
+            200 * 1024 * 1024
+        );
+    }
+}
