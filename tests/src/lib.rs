@@ -409,6 +409,19 @@ impl Portal {
             .expect_json(200, "demo staff credentials sign in")
     }
 
+    /// Moves the demo portal's clock forward by `seconds` (`POST /v1/dev/clock`), so a test of
+    /// a window of hours or days moves time instead of sleeping. Returns the portal's new now.
+    pub fn advance_clock(&self, seconds: i64) -> chrono::DateTime<chrono::FixedOffset> {
+        self.api()
+            .post("/v1/dev/clock")
+            .json(&opendvc_api::DevClockAdvance {
+                advance_seconds: seconds,
+            })
+            .send()
+            .expect_json::<opendvc_api::DevClock>(200, "the demo portal's clock moves forward")
+            .now
+    }
+
     /// The process id of the running portal, if it runs.
     pub fn pid(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)

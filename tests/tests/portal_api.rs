@@ -32,6 +32,7 @@ const CONTRACT_PATHS: &[&str] = &[
     "/v1/sync",
     "/v1/officer/applications/{}/transition",
     "/v1/dev/messages",
+    "/v1/dev/clock",
 ];
 
 /// `/v1/holidays/{year}` → `/v1/holidays/{}`.
@@ -137,6 +138,31 @@ fn dev_outbox_does_not_exist_outside_demo_mode() {
         "not_found",
         "the dev outbox exists only in demo mode",
     );
+}
+
+#[test]
+fn the_demo_portals_clock_moves_forward_and_only_in_demo_mode() {
+    let portal = Portal::start(PortalOptions::default());
+    let before = chrono::Utc::now();
+    let moved = portal.advance_clock(3 * 24 * 3600);
+    let ahead = moved.with_timezone(&chrono::Utc) - before;
+    assert!(
+        ahead >= chrono::Duration::days(3)
+            && ahead < chrono::Duration::days(3) + chrono::Duration::minutes(5),
+        "the portal's clock runs three days ahead: {ahead}"
+    );
+    let again = portal.advance_clock(-10 * 24 * 3600);
+    assert!(again >= moved, "the clock never moves back");
+
+    let plain = Portal::start(PortalOptions::default().without_demo());
+    plain
+        .api()
+        .post("/v1/dev/clock")
+        .json(&opendvc_api::DevClockAdvance {
+            advance_seconds: 60,
+        })
+        .send()
+        .expect_problem(404, "not_found", "the clock moves only in demo mode");
 }
 
 #[test]

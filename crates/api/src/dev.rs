@@ -20,6 +20,25 @@ pub struct DevMessage {
     pub sent_at: DateTime<FixedOffset>,
 }
 
+/// `POST /v1/dev/clock` (demo mode only): move the portal's clock forward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct DevClockAdvance {
+    /// Seconds to move forward; the clock never moves back.
+    pub advance_seconds: i64,
+}
+
+/// The demo portal's clock after a move.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct DevClock {
+    pub now: DateTime<FixedOffset>,
+    /// How far ahead of the system clock the portal's clock now runs, seconds.
+    pub offset_seconds: i64,
+}
+
 /// A demo citizen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -47,7 +47,7 @@ fn wire_types() -> TypeScriptFile {
         OnlineLevel, Fee, ProcessingDays, RequiredDocument, FieldKind, FieldOption, FormField,
         DeliveryOptions, Procedure, Catalog,
         // dev.rs
-        DevMessage, DemoCitizen, DemoStaff, DemoOfficer, DemoAccounts,
+        DevMessage, DevClockAdvance, DevClock, DemoCitizen, DemoStaff, DemoOfficer, DemoAccounts,
         // documents.rs
         Address, Profile, DocumentSource, Document, DocumentList,
         // events.rs

@@ -1,9 +1,13 @@
 //! Demo-only endpoints and the health check.
 
-use axum::extract::State;
-use opendvc_api::DevMessage;
+use std::sync::Arc;
 
+use axum::extract::State;
+use opendvc_api::{DevClock, DevClockAdvance, DevMessage};
+
+use crate::clock::DemoClock;
 use crate::error::ApiError;
+use crate::extract::ApiJson;
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/v1/dev/messages", tag = "dev",
@@ -17,6 +21,25 @@ pub async fn messages(
         ));
     }
     Ok(axum::Json(state.db(|store| store.messages()).await?))
+}
+
+#[utoipa::path(post, path = "/v1/dev/clock", tag = "dev",
+    request_body = DevClockAdvance,
+    responses((status = 200, description = "Demo mode only: moves the portal's clock forward (never back), so windows of hours or days can be tried without waiting.", body = DevClock)))]
+pub async fn advance_clock(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<DevClockAdvance>,
+) -> Result<axum::Json<DevClock>, ApiError> {
+    let clock: &Arc<DemoClock> = state
+        .demo_clock
+        .as_ref()
+        .filter(|_| state.config.demo)
+        .ok_or_else(|| ApiError::not_found("The clock moves only in demo mode."))?;
+    let offset_seconds = clock.advance(request.advance_seconds);
+    Ok(axum::Json(DevClock {
+        now: state.clock.now(),
+        offset_seconds,
+    }))
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "meta",

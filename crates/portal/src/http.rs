@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
             post(officer::transition_handler),
         )
         .route("/v1/dev/messages", get(dev::messages))
+        .route("/v1/dev/clock", post(dev::advance_clock))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))

@@ -42,7 +42,7 @@ use clap::{Parser, Subcommand};
 use opendvc_api::{ApplicationStatus, DeliveryState, DeliveryUpdate, TransitionRequest};
 use uuid::Uuid;
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, DemoClock, SystemClock};
 use crate::data::ReferenceData;
 use crate::i18n::Texts;
 use crate::sender::{DevOutbox, Sender, StderrSender};
@@ -178,7 +178,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let texts = Arc::new(Texts::load()?);
     let calendar = Arc::new(WorkingCalendar::from_calendars(&data.holidays));
     let store: Arc<dyn Store> = open_store(&args.db)?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    // In demo mode the clock can be moved forward (`POST /v1/dev/clock`), so tests of windows
+    // of hours or days move time instead of sleeping through them.
+    let demo_clock = args.demo.then(|| Arc::new(DemoClock::default()));
+    let clock: Arc<dyn Clock> = match &demo_clock {
+        Some(demo_clock) => demo_clock.clone(),
+        None => Arc::new(SystemClock),
+    };
     if args.demo {
         let report = demo::seed(store.as_ref(), &data, &calendar, clock.now())
             .map_err(|error| anyhow!("seeding the demo data failed: {error}"))?;
@@ -201,6 +207,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         texts: texts.clone(),
         sender: sender.clone(),
         clock: clock.clone(),
+        demo_clock,
         limits: Arc::new(limits::Limits::load()?),
         config: Config {
             access_ttl: args.access_ttl,

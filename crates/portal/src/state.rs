@@ -31,6 +31,8 @@ pub struct AppState {
     pub texts: Arc<Texts>,
     pub sender: Arc<dyn Sender>,
     pub clock: Arc<dyn Clock>,
+    /// The same clock, movable, in demo mode (`POST /v1/dev/clock`); `None` otherwise.
+    pub demo_clock: Option<Arc<crate::clock::DemoClock>>,
     pub config: Config,
     /// The limits of `data/limits.json`.
     pub limits: Arc<crate::limits::Limits>,

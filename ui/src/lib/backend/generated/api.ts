@@ -551,6 +551,24 @@ export type DemoOfficer = { code: string, password: string, };
 export type DemoStaff = { code: string, password: string, kind: StaffKind, };
 
 /**
+ * The demo portal's clock after a move.
+ */
+export type DevClock = { now: string,
+/**
+ * How far ahead of the system clock the portal's clock now runs, seconds.
+ */
+offsetSeconds: number, };
+
+/**
+ * `POST /v1/dev/clock` (demo mode only): move the portal's clock forward.
+ */
+export type DevClockAdvance = {
+/**
+ * Seconds to move forward; the clock never moves back.
+ */
+advanceSeconds: number, };
+
+/**
  * Something the portal "sent" (a one-time code, an SMS or e-mail notice).
  * `GET /v1/dev/messages` lists them, oldest first; it exists only in demo mode.
  */
