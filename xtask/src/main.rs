@@ -1,8 +1,8 @@
 //! `cargo xtask`: the project's own build, test and benchmark driver.
 //!
 //! CI (`.ci/run`) and a person at a terminal run the same commands:
-//! - `cargo xtask test [--chaos-full]`: every check the project has, in order, stopping at the
-//!   first failure.
+//! - `cargo xtask test [--chaos-full] [--only STEP,…]`: every check the project has, in order,
+//!   stopping at the first failure.
 //! - `cargo xtask run`: the demo, as far as it exists.
 //! - `cargo xtask bench`: measurements beside their baselines; benchmarks only report.
 
@@ -39,6 +39,10 @@ enum Command {
         /// Run the chaos test at full size (1,000 submissions, at least 20 kills).
         #[arg(long)]
         chaos_full: bool,
+        /// Run only these steps (format, fluent, ui, clippy, doc, build, cargo test, api
+        /// fuzzing), comma-separated; CI runs them all.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// Start the demo: the reference portal with demo data on http://127.0.0.1:8080.
     Run,
@@ -67,7 +71,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Test { chaos_full } => test::run(test::Options { chaos_full }),
+        Command::Test { chaos_full, only } => test::run(test::Options { chaos_full }, &only),
         Command::Run => run::run(),
         Command::Bench { only } => bench::run(&only),
         Command::BenchSearchWorker { out } => bench::search::worker(&out),

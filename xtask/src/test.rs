@@ -13,6 +13,21 @@ pub struct Options {
     pub chaos_full: bool,
 }
 
+/// Which steps to run: every one (what CI runs), or the named ones in their usual order.
+pub fn select_steps(only: &[String]) -> Result<Vec<&'static str>> {
+    let names: Vec<&'static str> = steps().iter().map(|step| step.name).collect();
+    if let Some(unknown) = only.iter().find(|name| !names.contains(&name.as_str())) {
+        bail!(
+            "no step named `{unknown}`; the steps are: {}",
+            names.join(", ")
+        );
+    }
+    Ok(names
+        .into_iter()
+        .filter(|name| only.is_empty() || only.iter().any(|wanted| wanted == name))
+        .collect())
+}
+
 /// One step of the run. Adding a check is adding one line to [`steps`].
 #[derive(Debug, Clone, Copy)]
 struct Step {
@@ -109,8 +124,12 @@ enum Outcome {
     NotRun,
 }
 
-pub fn run(options: Options) -> Result<()> {
-    let steps = steps();
+pub fn run(options: Options, only: &[String]) -> Result<()> {
+    let selected = select_steps(only)?;
+    let steps: Vec<Step> = steps()
+        .into_iter()
+        .filter(|step| selected.contains(&step.name))
+        .collect();
     let mut outcomes: Vec<(&str, Outcome)> = Vec::new();
     let mut failure = None;
     for step in &steps {
@@ -196,6 +215,28 @@ mod tests {
             "the UI must be built before the app compiles around it, and the build must come \
              before the tests and the fuzzing that run its binaries"
         );
+    }
+
+    #[test]
+    fn only_runs_the_named_steps_in_their_usual_order_and_refuses_unknown_names() {
+        let only = |names: &[&str]| {
+            select_steps(
+                &names
+                    .iter()
+                    .map(|name| (*name).to_owned())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            only(&[]).expect("no names selects every step").len(),
+            steps().len()
+        );
+        assert_eq!(
+            only(&["clippy", "fluent"]).expect("known names"),
+            ["fluent", "clippy"],
+            "the steps keep their usual order"
+        );
+        assert!(only(&["lint"]).is_err(), "an unknown step name is an error");
     }
 
     #[test]
