@@ -56,9 +56,11 @@ pub struct AssistSessionRequest {
     #[cfg_attr(feature = "ts", ts(optional))]
     pub venue: Option<AssistVenue>,
     /// For a session opened on a device that was offline, with a paper consent: when it was
-    /// opened there. The portal records the session from that moment (at most 7 days back,
-    /// not in the future); its token is then usually expired already, and the staff member
-    /// delivers the work created in it with their own token and `X-Assist-Session`.
+    /// opened there, on the device's clock (send that clock's reading now in `X-Device-Time`).
+    /// The portal records the session from that moment corrected by the device's clock offset
+    /// (at most 30 days back by default, not in the future); its token is then usually expired
+    /// already, and the staff member delivers the work created in it with their own token and
+    /// `X-Assist-Session` within 7 days (by default) of this recording.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub opened_at: Option<DateTime<FixedOffset>>,

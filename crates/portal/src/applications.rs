@@ -83,7 +83,7 @@ pub async fn create(
     let begin = idempotency::begin(
         &state,
         &headers,
-        auth.citizen_id,
+        &auth,
         "POST",
         "/v1/applications",
         &new,
@@ -214,16 +214,8 @@ async fn follow_up<T: serde::Serialize>(
 ) -> Result<Response, ApiError> {
     let path = format!("/v1/applications/{id}/{action}");
     let method = if action == "delivery" { "PUT" } else { "POST" };
-    let begin = idempotency::begin(
-        state,
-        headers,
-        auth.citizen_id,
-        method,
-        &path,
-        request,
-        StatusCode::OK,
-    )
-    .await?;
+    let begin =
+        idempotency::begin(state, headers, auth, method, &path, request, StatusCode::OK).await?;
     let (record, _guard) = match begin {
         Begin::Replay(response) => return Ok(response),
         Begin::Fresh { record, guard } => (record, guard),

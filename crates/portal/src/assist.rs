@@ -1,8 +1,16 @@
 //! Assisted sessions: a DVC agent or volunteer acts for one citizen, with the citizen's
 //! consent, for a limited time; every action records the staff member and the venue.
+//!
+//! A session opened on a device that was offline (paper consent only) is recorded later with
+//! its `openedAt`, read on the device's clock. The device sends that clock's reading in
+//! `X-Device-Time`; the portal stores the session's opening on its own clock (`openedAt` plus
+//! the offset, portal now minus device time), which must not lie in the future beyond
+//! `limits.assist.clockSkewSeconds` nor more than `limits.assist.offlineRecordDays` back, and
+//! stores when it recorded the session and the offset it saw. Work of the session is then
+//! delivered late under the rules of `late_delivery`.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use opendvc_api::{
     AssistScope, AssistSession, AssistSessionRequest, AssistVenue, Consent, ConsentCodeRequest,
@@ -11,20 +19,19 @@ use opendvc_api::{
 use uuid::Uuid;
 
 use crate::auth::{
-    AnyAuth, Caller, DELIVERY_CLOCK_SKEW_SECONDS, StaffAuth, accept_code, check_id_number,
-    issue_code, new_token, rate_limit, token_hash,
+    AnyAuth, Caller, StaffAuth, accept_code, check_id_number, issue_code, new_token, rate_limit,
+    token_hash,
 };
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
+use crate::late_delivery::device_clock_offset;
+use crate::limits::AssistLimits;
 use crate::state::AppState;
 use crate::store::{AccessTokenRecord, AssistSessionRecord, OtpPurpose, TokenSubject};
 use crate::working_days::VIETNAM;
 
 /// How long an assisted session lasts by default, seconds (`serve --assist-ttl`).
 pub const SESSION_TTL_SECONDS: i64 = 30 * 60;
-
-/// How far back a session opened offline with a paper consent may be recorded, seconds.
-pub const OFFLINE_OPEN_MAX_AGE_SECONDS: i64 = 7 * 24 * 3600;
 
 /// Prefix of the reference printed on the paper consent form (giấy ủy quyền).
 pub const PAPER_CONSENT_PREFIX: &str = "GIAYUQ-";
@@ -74,19 +81,46 @@ pub async fn consent_code(
     Ok((StatusCode::ACCEPTED, axum::Json(accepted)).into_response())
 }
 
+/// When a session opened offline at `device_opened_at` (the device's clock) opened on the
+/// portal's clock: corrected by the device's clock offset (`X-Device-Time`; none: 0), not in
+/// the future beyond the clock skew and at most `offlineRecordDays` old.
+fn offline_opened_at(
+    device_opened_at: i64,
+    device_offset: Option<i64>,
+    now: i64,
+    limits: &AssistLimits,
+) -> Result<i64, ApiError> {
+    let opened_at = device_opened_at.saturating_add(device_offset.unwrap_or(0));
+    let oldest = now.saturating_sub(i64::from(limits.offline_record_days) * 24 * 3600);
+    if opened_at > now.saturating_add(i64::from(limits.clock_skew_seconds)) || opened_at < oldest {
+        return Err(ApiError::field(
+            "openedAt",
+            format!(
+                "must lie within the last {} days and not in the future (corrected by \
+                 X-Device-Time, the device's clock when it sent this request)",
+                limits.offline_record_days
+            ),
+        ));
+    }
+    Ok(opened_at.min(now))
+}
+
 fn consent_refused(detail: &str) -> ApiError {
     ApiError::new(ErrorCode::ConsentRequired, detail)
 }
 
 #[utoipa::path(post, path = "/v1/assist/sessions", tag = "assist", security(("bearer" = [])),
+    params(("X-Device-Time" = Option<String>, Header, description = "The device's clock when it sent this request (RFC 3339). With `openedAt`, the portal corrects `openedAt` by the device's offset (portal now minus this time) and keeps the offset to judge the keys of work delivered late.")),
     request_body = AssistSessionRequest,
     responses((status = 201, description = "The session; its token acts as the citizen for 30 minutes.", body = AssistSession)))]
 pub async fn open_session(
     State(state): State<AppState>,
     StaffAuth(staff): StaffAuth,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<AssistSessionRequest>,
 ) -> Result<Response, ApiError> {
     check_id_number(&request.id_number)?;
+    let device_offset = device_clock_offset(&headers, state.clock.now().timestamp())?;
     let venue = request.venue.clone().unwrap_or(AssistVenue {
         name: staff.organisation.clone(),
         unit_code: None,
@@ -142,18 +176,12 @@ pub async fn open_session(
                 "only a session opened offline with a paper consent may be recorded later",
             ));
         }
-        Some(at) => {
-            let at = at.timestamp();
-            if at > now.timestamp() + DELIVERY_CLOCK_SKEW_SECONDS
-                || at < now.timestamp() - OFFLINE_OPEN_MAX_AGE_SECONDS
-            {
-                return Err(ApiError::field(
-                    "openedAt",
-                    "must lie within the last 7 days and not in the future",
-                ));
-            }
-            at.min(now.timestamp())
-        }
+        Some(at) => offline_opened_at(
+            at.timestamp(),
+            device_offset,
+            now.timestamp(),
+            &state.limits.assist,
+        )?,
     };
     let expires_at = opened_at + i64::from(state.config.assist_ttl);
     let session = AssistSessionRecord {
@@ -167,6 +195,8 @@ pub async fn open_session(
         created_at: opened_at,
         expires_at,
         ended_at: None,
+        recorded_at: now.timestamp(),
+        device_offset_seconds: device_offset,
     };
     let access_token = new_token();
     let token = AccessTokenRecord {
@@ -232,6 +262,31 @@ mod tests {
         assert!(!is_paper_reference("GIAYUQ-"));
         assert!(!is_paper_reference("2026-000123"));
         assert!(!is_paper_reference("GIAYUQ-<script>"));
+    }
+
+    #[test]
+    fn an_offline_opening_is_moved_onto_the_portals_clock_and_kept_within_thirty_days() {
+        let limits = crate::limits::Limits::load().expect("limits load").assist;
+        let now = 1_800_000_000;
+        let hour = 3600;
+        let day = 24 * hour;
+        let opened = |device_opened_at, offset| {
+            offline_opened_at(device_opened_at, offset, now, &limits).ok()
+        };
+        assert_eq!(
+            opened(now - 2 * hour, None),
+            Some(now - 2 * hour),
+            "no clock reading: offset 0"
+        );
+        assert_eq!(
+            opened(now + 3 * hour, Some(-5 * hour)),
+            Some(now - 2 * hour),
+            "a device five hours ahead: two hours ago on the portal's clock"
+        );
+        assert_eq!(opened(now + 3 * hour, None), None, "in the future");
+        assert_eq!(opened(now + 600, None), Some(now), "within the skew: now");
+        assert_eq!(opened(now - 30 * day, None), Some(now - 30 * day));
+        assert_eq!(opened(now - 30 * day - 1, None), None, "older than 30 days");
     }
 
     #[test]

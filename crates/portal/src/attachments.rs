@@ -15,8 +15,9 @@ use sha2::{Digest, Sha256};
 use crate::auth::CitizenAuth;
 use crate::error::ApiError;
 use crate::extract::read_body;
+use crate::late_delivery::LateDelivery;
 use crate::state::AppState;
-use crate::store::NewUpload;
+use crate::store::{LateItem, NewUpload};
 
 /// Header carrying the file's name, percent-encoded UTF-8.
 pub const FILE_NAME_HEADER: &str = "X-File-Name";
@@ -73,6 +74,26 @@ fn file_name(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(name.to_owned()))
 }
 
+/// Admits a file delivered late for an assisted session. A file the citizen already has is a
+/// replay (uploads are idempotent by content): it is answered even after the delivery window
+/// closed and is not counted. A new file must pass the window and is counted.
+async fn admit_late_file(
+    state: &AppState,
+    late: &LateDelivery,
+    citizen_id: uuid::Uuid,
+    id: &str,
+) -> Result<Option<LateItem>, ApiError> {
+    let ids = vec![id.to_owned()];
+    let owned = state
+        .db(move |store| store.owned_attachments(citizen_id, &ids))
+        .await?;
+    if !owned.is_empty() {
+        return Ok(None);
+    }
+    late.admit(state.clock.now().timestamp(), &state.limits.assist)
+        .map(Some)
+}
+
 #[utoipa::path(post, path = "/v1/attachments", tag = "attachments", security(("bearer" = [])),
     params(("X-File-Name" = Option<String>, Header, description = "The file's name, percent-encoded UTF-8.")),
     request_body(content = Vec<u8>, description = "The file's bytes, at most 20 MiB, sent with the file's own Content-Type.",
@@ -89,6 +110,10 @@ pub async fn upload(
     let file_name = file_name(request.headers())?;
     let content = read_body(request).await?;
     let id = format!("sha256:{}", hex::encode(Sha256::digest(&content)));
+    let late_item = match &auth.late {
+        None => None,
+        Some(late) => admit_late_file(&state, late, auth.citizen_id, &id).await?,
+    };
     let upload = NewUpload {
         citizen_id: auth.citizen_id,
         id,
@@ -96,6 +121,7 @@ pub async fn upload(
         content_type,
         file_name,
         uploaded_at: state.clock.now(),
+        late_item,
     };
     let (attachment, created) = state.db(move |store| store.put_attachment(upload)).await?;
     let status = if created {

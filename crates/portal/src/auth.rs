@@ -3,7 +3,7 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, MatchedPath, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::data::is_id_number;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, OptionalJson};
+use crate::late_delivery::{self, LateDelivery};
 use crate::state::AppState;
 use crate::store::{
     AccessTokenRecord, AssistSessionRecord, OtpCheck, OtpPurpose, RefreshOutcome,
@@ -93,7 +94,7 @@ pub enum Caller {
         citizen_id: Uuid,
     },
     Assisted {
-        session: AssistSessionRecord,
+        session: Box<AssistSessionRecord>,
         staff: StaffRecord,
     },
     Staff(StaffRecord),
@@ -150,7 +151,10 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(String, C
                             Err(ApiError::forbidden("This assisted session has ended."))
                         }
                         Some(session) => match store.staff(&session.staff_code)? {
-                            Some(staff) => Ok(Caller::Assisted { session, staff }),
+                            Some(staff) => Ok(Caller::Assisted {
+                                session: Box::new(session),
+                                staff,
+                            }),
                             None => Err(ApiError::unauthorized(
                                 "The staff account no longer exists.",
                             )),
@@ -169,6 +173,9 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(String, C
 pub struct CitizenAuth {
     pub citizen_id: Uuid,
     pub assisted: Option<(AssistSessionRecord, StaffRecord)>,
+    /// Set when the staff member's own token delivers the session's work late; new work is
+    /// admitted only after the idempotency lookup (`idempotency::begin`).
+    pub late: Option<LateDelivery>,
 }
 
 impl CitizenAuth {
@@ -215,10 +222,12 @@ impl FromRequestParts<AppState> for CitizenAuth {
             Caller::Citizen { citizen_id } => Ok(CitizenAuth {
                 citizen_id,
                 assisted: None,
+                late: None,
             }),
             Caller::Assisted { session, staff } => Ok(CitizenAuth {
                 citizen_id: session.citizen_id,
-                assisted: Some((session, staff)),
+                assisted: Some((*session, staff)),
+                late: None,
             }),
             Caller::Staff(staff) => late_delivery(state, parts, staff).await,
             Caller::Officer(_) => Err(ApiError::forbidden(
@@ -231,24 +240,11 @@ impl FromRequestParts<AppState> for CitizenAuth {
 /// Header naming the assisted session a late delivery belongs to.
 pub const ASSIST_SESSION_HEADER: &str = "X-Assist-Session";
 
-/// Allowed clock difference, seconds, between the device that minted an idempotency key and
-/// the portal: an outreach laptop may run on a clock that nobody set.
-pub const DELIVERY_CLOCK_SKEW_SECONDS: i64 = 10 * 60;
-
-/// Delivery of work created in an assisted session after the session ended or expired.
-///
-/// At an outreach event a volunteer queues a citizen's submission offline; the session ends
-/// (the citizen walks away) long before the connection comes back. The staff member's own
-/// token may then deliver it, naming the session in `X-Assist-Session`, under four
-/// conditions that keep it from becoming a way around consent:
-/// - only `POST /v1/applications` and `POST /v1/attachments` (creating, never reading:
-///   a staff token still cannot read any citizen's data);
-/// - the session was opened by this staff member (consent was given to them);
-/// - the request's `Idempotency-Key` is a UUIDv7 minted while the session was open (within
-///   [`DELIVERY_CLOCK_SKEW_SECONDS`]), so only work created during the consented session
-///   qualifies, not new work made up later;
-/// - the action is recorded with the staff member and the session's venue, as in-session
-///   actions are.
+/// Delivery of work created in an assisted session after the session ended or expired, with
+/// the staff member's own token and `X-Assist-Session` (the rule is in `late_delivery`).
+/// Checked here: a deliverable route, a session this staff member opened, a UUIDv7 key.
+/// The window and the item limit are judged for new work only, after the idempotency lookup,
+/// so a replay is answered even after the window closed.
 async fn late_delivery(
     state: &AppState,
     parts: &Parts,
@@ -256,8 +252,6 @@ async fn late_delivery(
 ) -> Result<CitizenAuth, ApiError> {
     let refused =
         || ApiError::forbidden("Staff act for a citizen only with an assisted-session token.");
-    let is_delivery = parts.method == axum::http::Method::POST
-        && matches!(parts.uri.path(), "/v1/applications" | "/v1/attachments");
     let Some(session_id) = parts
         .headers
         .get(ASSIST_SESSION_HEADER)
@@ -266,39 +260,37 @@ async fn late_delivery(
     else {
         return Err(refused());
     };
-    if !is_delivery {
+    let deliverable = parts
+        .extensions
+        .get::<MatchedPath>()
+        .is_some_and(|route| late_delivery::is_deliverable(&parts.method, route.as_str()));
+    if !deliverable {
         return Err(refused());
     }
     let minted_at = parts
         .headers
         .get(opendvc_api::IDEMPOTENCY_KEY_HEADER)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| Uuid::parse_str(value.trim()).ok())
-        .filter(|key| key.get_version_num() == 7)
-        .and_then(|key| key.get_timestamp())
-        .map(|stamp| i64::try_from(stamp.to_unix().0).unwrap_or(i64::MAX))
+        .and_then(late_delivery::key_minted_at)
         .ok_or_else(|| {
             ApiError::forbidden(
                 "A late delivery needs the UUIDv7 Idempotency-Key minted in the session.",
             )
         })?;
+    let request_offset =
+        late_delivery::device_clock_offset(&parts.headers, state.clock.now().timestamp())?;
     let session = state
         .db(move |store| store.assist_session(session_id))
         .await?
         .filter(|session| session.staff_code == staff.code)
         .ok_or_else(refused)?;
-    let closed_at = session
-        .ended_at
-        .map_or(session.expires_at, |ended| ended.min(session.expires_at));
-    if minted_at < session.created_at - DELIVERY_CLOCK_SKEW_SECONDS
-        || minted_at > closed_at + DELIVERY_CLOCK_SKEW_SECONDS
-    {
-        return Err(ApiError::forbidden(
-            "This work was not created while the assisted session was open.",
-        ));
-    }
     Ok(CitizenAuth {
         citizen_id: session.citizen_id,
+        late: Some(LateDelivery::new(
+            session.clone(),
+            minted_at,
+            request_offset,
+        )),
         assisted: Some((session, staff)),
     })
 }

@@ -9,6 +9,10 @@
 //! `idempotency_key_missing`. Keys are kept at least 30 days: records older than that are
 //! purged at start-up and once a day. Refusals (4xx) are not stored: a corrected retry with the
 //! same key is handled afresh.
+//!
+//! A late delivery of assisted-session work (`late_delivery`) is judged after the lookup: a
+//! replay gets its stored answer even after the delivery window closed and is not counted as
+//! a new item; only a fresh request must fall inside the window and within the item limit.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -20,8 +24,8 @@ use opendvc_api::{
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
+use crate::auth::CitizenAuth;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{IdempotencyRecord, StoredResponse};
@@ -131,11 +135,11 @@ fn replay(stored: StoredResponse) -> Response {
     response
 }
 
-/// Starts an idempotent request of `citizen_id` on `method` `path`.
+/// Starts an idempotent request of the caller's citizen on `method` `path`.
 pub async fn begin<T: Serialize>(
     state: &AppState,
     headers: &HeaderMap,
-    citizen_id: Uuid,
+    auth: &CitizenAuth,
     method: &str,
     path: &str,
     request: &T,
@@ -143,7 +147,7 @@ pub async fn begin<T: Serialize>(
 ) -> Result<Begin, ApiError> {
     let key = key_of(headers)?;
     let hash = request_hash(request)?;
-    let scope = format!("{citizen_id} {method} {path} {key}");
+    let scope = format!("{} {method} {path} {key}", auth.citizen_id);
     let guard = state.in_flight.claim(&scope).ok_or_else(|| {
         ApiError::new(
             ErrorCode::IdempotencyInFlight,
@@ -158,12 +162,19 @@ pub async fn begin<T: Serialize>(
     if let Some(response) = judge(stored, &hash)? {
         return Ok(Begin::Replay(response));
     }
+    let now = state.clock.now().timestamp();
+    let late_item = auth
+        .late
+        .as_ref()
+        .map(|late| late.admit(now, &state.limits.assist))
+        .transpose()?;
     Ok(Begin::Fresh {
         record: IdempotencyRecord {
             scope,
             request_hash: hash,
             status: success_status.as_u16(),
-            created_at: state.clock.now().timestamp(),
+            created_at: now,
+            late_item,
         },
         guard,
     })

@@ -16,6 +16,7 @@ mod extract;
 mod http;
 mod i18n;
 mod idempotency;
+mod late_delivery;
 mod limits;
 mod notices;
 mod officer;

@@ -4,8 +4,9 @@
 use rusqlite_migration::{M, Migrations};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![
+        M::up(
+            r#"
 CREATE TABLE citizens (
     id TEXT PRIMARY KEY,
     id_number TEXT NOT NULL UNIQUE,
@@ -145,7 +146,18 @@ CREATE TABLE dev_messages (
     sent_at TEXT NOT NULL
 );
 "#,
-    )])
+        ),
+        // Late delivery of assisted-session work: when the portal first recorded a session,
+        // the device clock offset it reported then, and how many items were delivered late.
+        M::up(
+            r#"
+ALTER TABLE assist_sessions ADD COLUMN recorded_at INTEGER NOT NULL DEFAULT 0;
+UPDATE assist_sessions SET recorded_at = created_at;
+ALTER TABLE assist_sessions ADD COLUMN device_offset_seconds INTEGER;
+ALTER TABLE assist_sessions ADD COLUMN late_items INTEGER NOT NULL DEFAULT 0;
+"#,
+        ),
+    ])
 }
 
 #[cfg(test)]

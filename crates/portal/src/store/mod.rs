@@ -136,7 +136,7 @@ pub enum RefreshOutcome {
     Refused,
 }
 
-/// An assisted session as stored.
+/// An assisted session as stored. Times are unix seconds on the portal's clock.
 #[derive(Debug, Clone)]
 pub struct AssistSessionRecord {
     pub id: Uuid,
@@ -146,9 +146,26 @@ pub struct AssistSessionRecord {
     pub consent_reference: Option<String>,
     pub venue_name: String,
     pub venue_unit_code: Option<String>,
+    /// When the session opened: portal now for a session opened online, the device's
+    /// `openedAt` corrected by its clock offset for one recorded after an offline event.
     pub created_at: i64,
     pub expires_at: i64,
     pub ended_at: Option<i64>,
+    /// When the portal first recorded the session; the late-delivery window counts from here.
+    pub recorded_at: i64,
+    /// The device's clock offset (portal minus device, seconds) reported in `X-Device-Time`
+    /// when the session was recorded; `None` when the device sent no clock reading.
+    pub device_offset_seconds: Option<i64>,
+}
+
+/// An item delivered late for an assisted session (`late_delivery`): counted against the
+/// session's limit in the same transaction as the change it comes with, so parallel
+/// deliveries cannot exceed it. A refused change is not counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LateItem {
+    pub session_id: Uuid,
+    /// Items the session may deliver late in all.
+    pub limit: u32,
 }
 
 /// The stored answer to an idempotent request.
@@ -168,6 +185,9 @@ pub struct IdempotencyRecord {
     /// Status of the success response to store.
     pub status: u16,
     pub created_at: i64,
+    /// Set when the request delivers work of an assisted session late; counted with the
+    /// stored response, so a replay (answered from the record) is never counted again.
+    pub late_item: Option<LateItem>,
 }
 
 /// A new application, complete except for its code, which the store assigns.
@@ -229,6 +249,9 @@ pub struct NewUpload {
     pub content_type: String,
     pub file_name: Option<String>,
     pub uploaded_at: DateTime<FixedOffset>,
+    /// Set when the file is delivered late for an assisted session; counted only when the
+    /// file is new for the citizen (a resend of the same bytes is not a new item).
+    pub late_item: Option<LateItem>,
 }
 
 /// Citizens, their profiles and documents.

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::{
     AccessTokenRecord, ApplicationChange, ApplicationDraft, ApplicationStore, AssistSessionRecord,
     AttachmentStore, AuthStore, ChangeDecision, ChangeRow, CitizenRecord, CitizenStore, EventStore,
-    IdempotencyRecord, NewUpload, OtpCheck, OtpPurpose, OutboxStore, RefreshOutcome,
+    IdempotencyRecord, LateItem, NewUpload, OtpCheck, OtpPurpose, OutboxStore, RefreshOutcome,
     RefreshTokenRecord, StaffRecord, StoreError, StoreResult, StoredResponse, SyncPage,
     TokenSubject,
 };
@@ -411,6 +411,27 @@ fn store_response(
                 "A request with this Idempotency-Key was processed meanwhile; resend to get its answer.",
             )));
         }
+        if let Some(item) = record.late_item {
+            count_late_item(tx, item)?;
+        }
+    }
+    Ok(())
+}
+
+/// Counts an item delivered late against its session's limit, or refuses it (and with it the
+/// whole transaction). One conditional update, so parallel deliveries cannot pass the limit.
+fn count_late_item(tx: &Connection, item: LateItem) -> StoreResult<()> {
+    let counted = tx.execute(
+        "UPDATE assist_sessions SET late_items = late_items + 1
+         WHERE id = ?1 AND late_items < ?2",
+        params![item.session_id.to_string(), item.limit],
+    )?;
+    if counted == 0 {
+        return Err(StoreError::Refused(ApiError::forbidden(format!(
+            "This assisted session has already delivered the {} items allowed after it; help \
+             the citizen in a new session for more.",
+            item.limit
+        ))));
     }
     Ok(())
 }
@@ -731,8 +752,9 @@ impl AuthStore for SqliteStore {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO assist_sessions (id, staff_code, citizen_id, consent_method,
-                    consent_reference, venue_name, venue_unit_code, created_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    consent_reference, venue_name, venue_unit_code, created_at, expires_at,
+                    recorded_at, device_offset_seconds)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     session.id.to_string(),
                     session.staff_code,
@@ -742,7 +764,9 @@ impl AuthStore for SqliteStore {
                     session.venue_name,
                     session.venue_unit_code,
                     session.created_at,
-                    session.expires_at
+                    session.expires_at,
+                    session.recorded_at,
+                    session.device_offset_seconds
                 ],
             )?;
             insert_access_token(tx, token)
@@ -754,7 +778,8 @@ impl AuthStore for SqliteStore {
         let row = conn
             .query_row(
                 "SELECT staff_code, citizen_id, consent_method, consent_reference, venue_name,
-                        venue_unit_code, created_at, expires_at, ended_at
+                        venue_unit_code, created_at, expires_at, ended_at, recorded_at,
+                        device_offset_seconds
                  FROM assist_sessions WHERE id = ?1",
                 params![id.to_string()],
                 |row| {
@@ -768,6 +793,8 @@ impl AuthStore for SqliteStore {
                         row.get::<_, i64>(6)?,
                         row.get::<_, i64>(7)?,
                         row.get::<_, Option<i64>>(8)?,
+                        row.get::<_, i64>(9)?,
+                        row.get::<_, Option<i64>>(10)?,
                     ))
                 },
             )
@@ -783,6 +810,8 @@ impl AuthStore for SqliteStore {
                 created_at,
                 expires_at,
                 ended_at,
+                recorded_at,
+                device_offset_seconds,
             )| {
                 Ok(AssistSessionRecord {
                     id,
@@ -795,6 +824,8 @@ impl AuthStore for SqliteStore {
                     created_at,
                     expires_at,
                     ended_at,
+                    recorded_at,
+                    device_offset_seconds,
                 })
             },
         )
@@ -846,6 +877,9 @@ impl AttachmentStore for SqliteStore {
                     upload.uploaded_at.to_rfc3339()
                 ],
             )?;
+            if let (true, Some(item)) = (inserted > 0, upload.late_item) {
+                count_late_item(tx, item)?;
+            }
             let (content_type, file_name, uploaded_at) = tx.query_row(
                 "SELECT content_type, file_name, uploaded_at FROM attachments
                  WHERE citizen_id = ?1 AND attachment_id = ?2",
