@@ -148,6 +148,8 @@ pub struct DemoOfficerData {
     pub password: String,
     pub name: String,
     pub organisation: String,
+    /// The `agencyId` of the procedures the officer handles.
+    pub agency: String,
 }
 
 /// Everything the data files hold, checked.
@@ -287,6 +289,12 @@ fn validate_procedures(file: &str, procedures: &[Procedure]) -> Result<(), DataE
         if !procedure.delivery.counter && !procedure.delivery.post {
             return Err(at("no delivery method allowed".into()));
         }
+        if !is_agency_id(&procedure.agency_id) {
+            return Err(at(format!(
+                "agencyId {:?} is not a lowercase slug (letters, digits, -)",
+                procedure.agency_id
+            )));
+        }
         let mut field_ids = HashSet::new();
         for field in &procedure.form_fields {
             if !field_ids.insert(field.id.as_str()) {
@@ -298,6 +306,15 @@ fn validate_procedures(file: &str, procedures: &[Procedure]) -> Result<(), DataE
         }
     }
     Ok(())
+}
+
+/// Whether `id` is an agency id: a lowercase slug such as `da-nang-police`.
+pub fn is_agency_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn validate_admin_units(file: &str, units: &AdminUnits) -> Result<(), DataError> {
@@ -428,6 +445,18 @@ fn validate_demo(
             return Err(invalid(
                 file,
                 format!("duplicate staff code {}", officer.code),
+            ));
+        }
+        if !procedures
+            .iter()
+            .any(|procedure| procedure.agency_id == officer.agency)
+        {
+            return Err(invalid(
+                file,
+                format!(
+                    "officer {}: agency {:?} handles no procedure of the catalog",
+                    officer.code, officer.agency
+                ),
             ));
         }
     }

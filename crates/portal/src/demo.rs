@@ -57,6 +57,7 @@ pub fn accounts(demo: &DemoData) -> DemoAccounts {
             .map(|officer| DemoOfficer {
                 code: officer.code.clone(),
                 password: officer.password.clone(),
+                agency: officer.agency.clone(),
             })
             .collect(),
     }
