@@ -15,6 +15,7 @@ use uuid::Uuid;
 const PROCEDURES: (&str, &str) = ("procedures.json", include_str!("../data/procedures.json"));
 const ADMIN_UNITS: (&str, &str) = ("admin-units.json", include_str!("../data/admin-units.json"));
 const DEMO: (&str, &str) = ("demo.json", include_str!("../data/demo.json"));
+const CITY: (&str, &str) = ("city.json", include_str!("../data/city.json"));
 const HOLIDAYS: [(&str, &str); 2] = [
     (
         "holidays/2026.json",
@@ -152,6 +153,15 @@ pub struct DemoOfficerData {
     pub agency: String,
 }
 
+/// Facts about the city the portal serves (`city.json`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CityData {
+    /// The number a citizen calls to report misuse of their data, named in the text that tells
+    /// them an assisted session was opened for them.
+    pub misuse_hotline: String,
+}
+
 /// Everything the data files hold, checked.
 #[derive(Debug, Clone)]
 pub struct ReferenceData {
@@ -162,6 +172,7 @@ pub struct ReferenceData {
     pub admin_units: AdminUnits,
     pub holidays: BTreeMap<i32, HolidayCalendar>,
     pub demo: DemoData,
+    pub city: CityData,
 }
 
 impl ReferenceData {
@@ -179,7 +190,11 @@ impl ReferenceData {
         validate_procedures(PROCEDURES.0, &procedures)?;
         validate_admin_units(ADMIN_UNITS.0, &admin_units)?;
         validate_demo(DEMO.0, &demo, &procedures, &admin_units)?;
-        Self::assemble(procedures, admin_units, holidays, demo)
+        let city: CityData = parse(CITY.0, CITY.1)?;
+        if city.misuse_hotline.trim().is_empty() {
+            return Err(invalid(CITY.0, "misuseHotline is empty"));
+        }
+        Self::assemble(procedures, admin_units, holidays, demo, city)
     }
 
     fn assemble(
@@ -187,6 +202,7 @@ impl ReferenceData {
         admin_units: AdminUnits,
         holidays: BTreeMap<i32, HolidayCalendar>,
         demo: DemoData,
+        city: CityData,
     ) -> Result<Self, DataError> {
         let items_json = serde_json::to_vec(&procedures)
             .map_err(|error| invalid(PROCEDURES.0, error.to_string()))?;
@@ -204,6 +220,7 @@ impl ReferenceData {
             admin_units,
             holidays,
             demo,
+            city,
         })
     }
 

@@ -92,20 +92,32 @@ pub fn seed(
                 name: staff.name.clone(),
                 organisation: staff.organisation.clone(),
                 password_hash: hash_password(&staff.password)?,
+                agency: None,
             };
             report.staff += usize::from(store.seed_staff(&record)?);
         }
     }
     for officer in &demo.officers {
-        if store.staff(&officer.code)?.is_none() {
-            let record = StaffRecord {
-                code: officer.code.clone(),
-                kind: StaffKind::Officer,
-                name: officer.name.clone(),
-                organisation: officer.organisation.clone(),
-                password_hash: hash_password(&officer.password)?,
-            };
-            report.staff += usize::from(store.seed_staff(&record)?);
+        match store.staff(&officer.code)? {
+            None => {
+                let record = StaffRecord {
+                    code: officer.code.clone(),
+                    kind: StaffKind::Officer,
+                    name: officer.name.clone(),
+                    organisation: officer.organisation.clone(),
+                    password_hash: hash_password(&officer.password)?,
+                    agency: Some(officer.agency.clone()),
+                };
+                report.staff += usize::from(store.seed_staff(&record)?);
+            }
+            // A database seeded before officers had agencies: the officer gets theirs.
+            Some(existing) if existing.agency.is_none() => {
+                store.seed_staff(&StaffRecord {
+                    agency: Some(officer.agency.clone()),
+                    ..existing
+                })?;
+            }
+            Some(_) => {}
         }
     }
     let today = now.date_naive();
@@ -210,6 +222,7 @@ pub fn seed(
                 fee: submission::procedure_fee(procedure, application.channel),
                 first_entry_actor: first_actor,
                 first_entry_note: None,
+                access: None,
             };
             report.applications += usize::from(store.seed_application(draft, history)?);
         }

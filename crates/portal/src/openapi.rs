@@ -16,7 +16,8 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    applications, assist, attachments, auth, catalog, dev, events, officer, profile, sync,
+    access_log, applications, assist, attachments, auth, catalog, dev, events, officer, profile,
+    sync,
 };
 
 #[derive(OpenApi)]
@@ -29,7 +30,7 @@ use crate::{
     paths(
         auth::request_otp, auth::exchange_otp, auth::refresh, auth::logout, auth::staff_token,
         assist::consent_code, assist::open_session, assist::end_session,
-        profile::me, profile::documents,
+        profile::me, profile::documents, access_log::access_log,
         catalog::procedures, catalog::admin_units, catalog::holidays,
         attachments::upload,
         applications::create, applications::list, applications::get, applications::supplement,
@@ -42,7 +43,7 @@ use crate::{
     modifiers(&Policy),
     tags(
         (name = "auth", description = "Sign-in of citizens and staff"),
-        (name = "assist", description = "Assisted sessions with the citizen's consent. Work created in a session may be delivered after it ended or expired by the staff member who opened it: their own bearer token, the header `X-Assist-Session: <session id>`, on `POST /v1/applications` and `POST /v1/attachments` only, with the UUIDv7 `Idempotency-Key` minted while the session was open (10 minutes of clock skew allowed); anything else with a staff token is 403."),
+        (name = "assist", description = "Assisted sessions with the citizen's consent. A session opened with the consent code sent to the citizen's phone may read and submit; one opened on a paper consent may submit only, and follow up only on what it submitted: every read of the citizen's data answers it 403 `forbidden`. The citizen is told by text whenever a session is opened for them, and reads every opening, every staff read and every submission in a session in `GET /v1/me/access-log`. Work created in a session may be delivered after it ended or expired by the staff member who opened it: their own bearer token, the header `X-Assist-Session: <session id>`, on `POST /v1/applications` and `POST /v1/attachments` only, with the UUIDv7 `Idempotency-Key` minted while the session was open (10 minutes of clock skew allowed); anything else with a staff token is 403."),
         (name = "profile", description = "Profile and document wallet"),
         (name = "catalog", description = "Procedures"),
         (name = "reference", description = "Admin units and holidays"),
@@ -67,7 +68,7 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
     let has_path_param = path.contains('{');
     let idempotent = is_idempotent(method, path);
     let mut statuses = Vec::new();
-    if has_body || has_path_param || path == "/v1/sync" {
+    if has_body || has_path_param || path == "/v1/sync" || path == "/v1/me/access-log" {
         statuses.push(400);
     }
     if authenticated {
@@ -86,6 +87,7 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
     }
     if path == "/v1/auth/otp"
         || path == "/v1/assist/consent-codes"
+        || path == "/v1/assist/sessions"
         || path == "/v1/auth/staff-token"
     {
         statuses.push(429);
@@ -275,6 +277,7 @@ mod tests {
             "/v1/auth/staff-token",
             "/v1/assist/sessions",
             "/v1/me",
+            "/v1/me/access-log",
             "/v1/documents",
             "/v1/procedures",
             "/v1/admin-units",
