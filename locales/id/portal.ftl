@@ -2,6 +2,8 @@
 otp-sms = OpenDVC: kode masuk Anda { $code }, berlaku { $minutes } menit. Jangan bagikan kode ini kepada siapa pun.
 consent-sms = OpenDVC: { $staff } ({ $venue }) meminta izin membantu Anda mengajukan permohonan. Jika setuju, bacakan kode { $code } kepada petugas. Berlaku { $minutes } menit.
 assisted-received-sms = OpenDVC: pengajuan { $procedure } Anda telah diterima. Kode pengajuan { $code }, hasil dijadwalkan { $due }.
+# Memberi tahu warga setiap kali petugas membuka sesi bantuan untuknya: siapa, di mana, kapan, dan cara melaporkan penyalahgunaan.
+assist-opened-sms = OpenDVC: petugas { $staff } ({ $organisation }) membuka sesi bantuan atas nama Anda di { $venue } pada { $time }. Bukan Anda? Hubungi layanan { $hotline }.
 status-received = Diterima
 status-processing = Sedang diproses
 status-supplement-requested = Perlu dilengkapi

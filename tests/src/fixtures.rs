@@ -5,11 +5,13 @@
 //! fixtures serve any portal that speaks contract v1.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use opendvc_api::{
     Address, AdminUnits, Application, ApplicationList, ApplicationStatus, AttachmentRef, Catalog,
-    DeliveryAddress, DeliveryChoice, DeliveryMethod, DocumentList, FieldKind, FormField,
-    NewApplication, Procedure, Profile, StaffTokenResponse, TokenResponse, TransitionRequest,
+    DeliveryAddress, DeliveryChoice, DeliveryMethod, DemoOfficer, DocumentList, FieldKind,
+    FormField, NewApplication, Procedure, Profile, StaffTokenResponse, TokenResponse,
+    TransitionRequest,
 };
 
 use crate::{Api, Call, Portal, Reply};
@@ -291,7 +293,6 @@ fn valid_value(field: &FormField, profile: &Profile, documents: &DocumentList) -
     }
 }
 
-/// An officer with a token, moving applications along over HTTP.
 /// The code and password of the first demo staff member of `kind` (a DVC agent, a volunteer).
 pub fn staff_of(portal: &mut Portal, kind: opendvc_api::StaffKind) -> (String, String) {
     let staff = portal
@@ -303,36 +304,124 @@ pub fn staff_of(portal: &mut Portal, kind: opendvc_api::StaffKind) -> (String, S
     (staff.code, staff.password)
 }
 
+/// The city's officers over HTTP, as a desk that moves applications along: each officer acts
+/// only for their own agency (another agency's application answers 404), so each request goes
+/// to the demo officers in turn, signed in when first needed, until one answers other than
+/// 404; the officer that handled an application is remembered for it.
 #[derive(Debug, Clone)]
 pub struct Officer {
     pub api: Api,
-    pub access_token: String,
+    portal_url: String,
+    accounts: Vec<DemoOfficer>,
+    desk: Arc<Mutex<OfficerDesk>>,
+}
+
+#[derive(Debug, Default)]
+struct OfficerDesk {
+    /// Access tokens of the officers signed in so far, by index into the accounts.
+    tokens: BTreeMap<usize, String>,
+    /// Which officer handled an application.
+    handled_by: BTreeMap<uuid::Uuid, usize>,
 }
 
 impl Officer {
-    /// Signs the first demo officer in.
+    /// The demo officers of every agency; the first is signed in at once.
     pub fn sign_in(portal: &mut Portal) -> Officer {
-        let officer = portal
+        let accounts = portal.demo_accounts().officers;
+        assert!(!accounts.is_empty(), "the demo has officers");
+        let officer = Officer {
+            api: portal.api(),
+            portal_url: portal.url(),
+            accounts,
+            desk: Arc::default(),
+        };
+        officer.token(0);
+        officer
+    }
+
+    /// A single demo officer, for tests about one agency: every request goes to them alone.
+    pub fn of_agency(portal: &mut Portal, agency: &str) -> Officer {
+        let accounts: Vec<DemoOfficer> = portal
             .demo_accounts()
             .officers
             .into_iter()
-            .next()
-            .expect("the demo has an officer");
-        let token: StaffTokenResponse = portal.staff_token(&officer.code, &officer.password);
-        Officer {
+            .filter(|officer| officer.agency == agency)
+            .take(1)
+            .collect();
+        assert!(!accounts.is_empty(), "the demo has an officer of {agency}");
+        let officer = Officer {
             api: portal.api(),
-            access_token: token.access_token,
-        }
+            portal_url: portal.url(),
+            accounts,
+            desk: Arc::default(),
+        };
+        officer.token(0);
+        officer
     }
 
-    /// `POST /v1/officer/applications/{id}/transition` with `request`.
-    pub fn send(&self, id: uuid::Uuid, request: &TransitionRequest) -> Reply {
+    /// The access token of the first officer (for requests that no agency decides).
+    pub fn access_token(&self) -> String {
+        self.token(0)
+    }
+
+    /// The access token of the officer at `index`, signing them in when first needed.
+    fn token(&self, index: usize) -> String {
+        let mut desk = self
+            .desk
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(token) = desk.tokens.get(&index) {
+            return token.clone();
+        }
+        let account = &self.accounts[index];
+        let token: StaffTokenResponse = Api::new(&self.portal_url)
+            .post("/v1/auth/staff-token")
+            .json(&opendvc_api::StaffTokenRequest {
+                code: account.code.clone(),
+                password: account.password.clone(),
+            })
+            .send()
+            .expect_json(200, "a demo officer signs in");
+        desk.tokens.insert(index, token.access_token.clone());
+        token.access_token
+    }
+
+    fn send_as(&self, index: usize, id: uuid::Uuid, request: &TransitionRequest) -> Reply {
         self.api
             .post(&format!("/v1/officer/applications/{id}/transition"))
-            .bearer(&self.access_token)
+            .bearer(&self.token(index))
             .fresh_idempotency_key()
             .json(request)
             .send()
+    }
+
+    /// `POST /v1/officer/applications/{id}/transition` with `request`, by the officer whose
+    /// agency handles the application (404 when none does, or it does not exist).
+    pub fn send(&self, id: uuid::Uuid, request: &TransitionRequest) -> Reply {
+        let known = self
+            .desk
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .handled_by
+            .get(&id)
+            .copied();
+        if let Some(index) = known {
+            return self.send_as(index, id, request);
+        }
+        let mut reply = None;
+        for index in 0..self.accounts.len() {
+            let answer = self.send_as(index, id, request);
+            if answer.status != 404 {
+                self.desk
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .handled_by
+                    .insert(id, index);
+                return answer;
+            }
+            reply = Some(answer);
+        }
+        reply.expect("at least one officer")
     }
 
     /// Moves the application to `to`, expecting success.

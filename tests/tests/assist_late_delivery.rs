@@ -43,6 +43,60 @@ fn paper_session(portal: &mut Portal, kind: StaffKind) -> (String, AssistSession
     (token, session)
 }
 
+/// A session opened at the counter with the consent code sent to the citizen's phone (read and
+/// submit): the agent may follow up on any of the citizen's applications.
+fn consent_code_session(portal: &mut Portal, kind: StaffKind) -> (String, AssistSession) {
+    let accounts = portal.demo_accounts();
+    let staff = accounts
+        .staff
+        .iter()
+        .find(|staff| staff.kind == kind)
+        .expect("the demo has this kind of staff")
+        .clone();
+    let citizen = accounts.citizens[0].clone();
+    let token = portal
+        .staff_token(&staff.code, &staff.password)
+        .access_token;
+    portal
+        .api()
+        .post("/v1/assist/consent-codes")
+        .bearer(&token)
+        .json(&opendvc_api::ConsentCodeRequest {
+            id_number: citizen.id_number.clone(),
+        })
+        .send()
+        .expect_status(202, "a consent code is sent to the citizen's phone");
+    let otp = portal.latest_code_sent_to(&citizen.phone);
+    let session: AssistSession = portal
+        .api()
+        .post("/v1/assist/sessions")
+        .bearer(&token)
+        .json(&AssistSessionRequest {
+            id_number: citizen.id_number.clone(),
+            consent: Consent::Otp { otp },
+            venue: None,
+            opened_at: None,
+        })
+        .send()
+        .expect_json(201, "the consent code opens a session");
+    (token, session)
+}
+
+/// Whether a session's token still acts: it uploads a file (a session on a paper consent may
+/// submit, never read). Returns the status.
+fn upload_with(portal: &Portal, token: &str) -> u16 {
+    portal
+        .api()
+        .post("/v1/attachments")
+        .bearer(token)
+        .body(
+            "%PDF-1.4\n% a scan made at the counter\n",
+            "application/pdf",
+        )
+        .send()
+        .status
+}
+
 fn end(portal: &Portal, staff_token: &str, session: &AssistSession) {
     portal
         .api()
@@ -56,17 +110,16 @@ fn end(portal: &Portal, staff_token: &str, session: &AssistSession) {
 fn an_ended_assisted_session_token_is_refused() {
     let mut portal = Portal::start(PortalOptions::default());
     let (staff_token, session) = paper_session(&mut portal, StaffKind::Agent);
-    let api = portal.api();
-    api.get("/v1/me")
-        .bearer(&session.access_token)
-        .send()
-        .expect_status(200, "the open session reads the citizen's profile");
+    assert_eq!(
+        upload_with(&portal, &session.access_token),
+        201,
+        "the open session submits for the citizen"
+    );
     end(&portal, &staff_token, &session);
-    let reply = api.get("/v1/me").bearer(&session.access_token).send();
+    let status = upload_with(&portal, &session.access_token);
     assert!(
-        matches!(reply.status, 401 | 403),
-        "an ended session's token is refused, got {}",
-        reply.status
+        matches!(status, 401 | 403),
+        "an ended session's token is refused, got {status}"
     );
 }
 
@@ -74,13 +127,10 @@ fn an_ended_assisted_session_token_is_refused() {
 fn work_queued_in_a_session_is_delivered_after_it_ended_exactly_once() {
     let mut portal = Portal::start(PortalOptions::default());
     let (staff_token, session) = paper_session(&mut portal, StaffKind::Volunteer);
-    let assisted = Citizen::with_token(
-        portal.api(),
-        &portal.demo_accounts().citizens[0].id_number,
-        &session.access_token,
-    );
-    let procedure = deliverable_procedure(&assisted.catalog());
-    let application = assisted.valid_application(&procedure, counter_delivery());
+    // What the volunteer types from the citizen's papers (a paper session reads nothing).
+    let citizen = Citizen::demo(&mut portal, 0);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let application = citizen.valid_application(&procedure, counter_delivery());
     // The key is minted while the session is open, as the device's queue does at enqueue.
     let key = Uuid::now_v7().to_string();
     end(&portal, &staff_token, &session);
@@ -114,13 +164,9 @@ fn work_queued_in_a_session_is_delivered_after_it_ended_exactly_once() {
 fn a_late_delivery_cannot_read_or_create_new_work_or_use_anothers_session() {
     let mut portal = Portal::start(PortalOptions::default());
     let (staff_token, session) = paper_session(&mut portal, StaffKind::Agent);
-    let assisted = Citizen::with_token(
-        portal.api(),
-        &portal.demo_accounts().citizens[0].id_number,
-        &session.access_token,
-    );
-    let procedure = deliverable_procedure(&assisted.catalog());
-    let application = assisted.valid_application(&procedure, counter_delivery());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let application = citizen.valid_application(&procedure, counter_delivery());
     end(&portal, &staff_token, &session);
     let session_id = session.id.to_string();
     for path in ["/v1/me", "/v1/applications", "/v1/documents"] {
@@ -182,28 +228,23 @@ fn an_expired_assisted_session_token_is_refused() {
     let (_, session) = paper_session(&mut portal, StaffKind::Agent);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
-        let reply = portal
-            .api()
-            .get("/v1/me")
-            .bearer(&session.access_token)
-            .send();
-        if reply.status == 401 {
+        let status = upload_with(&portal, &session.access_token);
+        if status == 401 {
             break;
         }
-        assert_eq!(reply.status, 200, "until it expires the token works");
+        assert!(
+            matches!(status, 200 | 201),
+            "until it expires the token works, got {status}"
+        );
         assert!(
             std::time::Instant::now() < deadline,
             "gave up waiting for the session to expire"
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
-    let reply = portal
-        .api()
-        .get("/v1/me")
-        .bearer(&session.access_token)
-        .send();
     assert_eq!(
-        reply.status, 401,
+        upload_with(&portal, &session.access_token),
+        401,
         "an expired session's token stays refused"
     );
 }
@@ -777,7 +818,9 @@ fn a_supplement_made_in_an_assisted_session_is_delivered_late() {
         .into_iter()
         .find(|application| application.status == ApplicationStatus::SupplementRequested)
         .expect("the demo citizen has an application waiting for a supplement");
-    let (staff_token, session) = paper_session(&mut portal, StaffKind::Agent);
+    // At the counter the citizen is there with their phone: consent by code, so the agent may
+    // follow up on any of the citizen's applications (a paper session only on its own work).
+    let (staff_token, session) = consent_code_session(&mut portal, StaffKind::Agent);
     let key = Uuid::now_v7().to_string();
     end(&portal, &staff_token, &session);
 
@@ -834,7 +877,7 @@ fn every_follow_up_made_in_an_assisted_session_is_delivered_late_for_its_citizen
         .first()
         .expect("another demo citizen has applications")
         .id;
-    let (staff_token, session) = paper_session(&mut portal, StaffKind::Agent);
+    let (staff_token, session) = consent_code_session(&mut portal, StaffKind::Agent);
     let keys: Vec<String> = (0..4).map(|_| Uuid::now_v7().to_string()).collect();
     end(&portal, &staff_token, &session);
 

@@ -18,6 +18,7 @@ const CONTRACT_PATHS: &[&str] = &[
     "/v1/assist/sessions",
     "/v1/assist/sessions/{}",
     "/v1/me",
+    "/v1/me/access-log",
     "/v1/documents",
     "/v1/procedures",
     "/v1/admin-units",

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use opendvc_api::{Application, Channel, StaffKind};
+use opendvc_api::{Application, Channel, DemoCitizen, StaffKind};
 use opendvc_tests::cli::Cli;
 use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy};
 use opendvc_tests::fixtures::{Citizen, deliverable_procedure, staff_of, valid_form};
@@ -16,6 +16,23 @@ use opendvc_tests::{Portal, PortalOptions};
 fn form_for(portal: &mut Portal, index: usize, dir: &Path) -> (String, std::path::PathBuf) {
     let (procedure, form, _) = offline_submission_for(portal, index, dir);
     (procedure, form)
+}
+
+/// The consent code the portal texts `citizen` when the staff member `code` asks for one. A
+/// session opened with it may read the citizen's data; one opened on a paper consent submits
+/// only, and the tests that need the device to show the citizen's data open it this way.
+fn consent_code(portal: &Portal, code: &str, password: &str, citizen: &DemoCitizen) -> String {
+    let token = portal.staff_token(code, password).access_token;
+    portal
+        .api()
+        .post("/v1/assist/consent-codes")
+        .bearer(&token)
+        .json(&opendvc_api::ConsentCodeRequest {
+            id_number: citizen.id_number.clone(),
+        })
+        .send()
+        .expect_status(202, "a consent code is sent to the citizen's phone");
+    portal.latest_code_sent_to(&citizen.phone)
 }
 
 /// Like [`form_for`], plus one scanned file per required document, as a volunteer attaches
@@ -69,16 +86,17 @@ fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
         "an agent serves at a post office"
     );
 
+    let otp = consent_code(&portal, &code, &password, &citizens[0]);
     let opened = cli.json(
         [
             "assist",
             "open",
             "--id",
             &citizens[0].id_number,
-            "--paper",
-            "GIAYUQ-2026-000001",
+            "--otp",
+            &otp,
         ],
-        "the agent opens a session with a paper consent",
+        "the agent opens a session with the citizen's consent code",
     );
     assert!(
         !opened["citizenInitials"]
@@ -146,14 +164,15 @@ fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
         "after the session ends, no file holds the first citizen's identifiers: {leftovers:?}"
     );
 
+    let otp = consent_code(&portal, &code, &password, &citizens[1]);
     cli.json(
         [
             "assist",
             "open",
             "--id",
             &citizens[1].id_number,
-            "--paper",
-            "GIAYUQ-2026-000002",
+            "--otp",
+            &otp,
         ],
         "the agent serves the second citizen",
     );
@@ -379,12 +398,11 @@ fn notifications_in_an_assisted_session_carry_no_personal_data() {
         .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
         .expect("the agent signs in");
     runtime
-        .block_on(core.open_assisted_session(
-            &person.id_number,
-            Consent::Paper {
-                reference: "GIAYUQ-2026-000900".into(),
-            },
-        ))
+        .block_on(core.request_consent_code(&person.id_number))
+        .expect("a consent code is sent");
+    let otp = portal.latest_code_sent_to(&person.phone);
+    runtime
+        .block_on(core.open_assisted_session(&person.id_number, Consent::Otp { otp }))
         .expect("the session opens");
     let core = Arc::new(core);
     let notifier = Arc::new(RecordingNotifier::default());
@@ -466,13 +484,12 @@ fn an_expired_assisted_session_shows_nothing_and_is_deleted_at_the_next_start() 
     runtime
         .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
         .expect("the agent signs in");
+    runtime
+        .block_on(core.request_consent_code(&person.id_number))
+        .expect("a consent code is sent");
+    let otp = portal.latest_code_sent_to(&person.phone);
     let session = runtime
-        .block_on(core.open_assisted_session(
-            &person.id_number,
-            Consent::Paper {
-                reference: "GIAYUQ-2026-000901".into(),
-            },
-        ))
+        .block_on(core.open_assisted_session(&person.id_number, Consent::Otp { otp }))
         .expect("the session opens");
     assert_eq!(
         core.dashboard()
@@ -530,14 +547,15 @@ fn a_scan_queued_offline_is_sealed_on_disk_and_arrives_intact() {
         ["staff", "login", "--code", &code, "--password", &password],
         "the agent signs in",
     );
+    let otp = consent_code(&portal, &code, &password, &citizens[2]);
     cli.json(
         [
             "assist",
             "open",
             "--id",
             &citizens[2].id_number,
-            "--paper",
-            "GIAYUQ-2026-000555",
+            "--otp",
+            &otp,
         ],
         "the session opens",
     );

@@ -33,6 +33,7 @@ export const procedure: Procedure = {
   code: '1.001612',
   name: { vi: 'Cấp đổi thẻ căn cước', en: 'Renew a citizen ID card', id: 'Perpanjangan kartu identitas' },
   agency: { vi: 'Công an thành phố Đà Nẵng', en: 'Da Nang City Police' },
+  agencyId: 'da-nang-police',
   sector: 'identity',
   onlineLevel: 'full',
   fees: [{ label: { vi: 'Lệ phí cấp đổi', en: 'Renewal fee' }, amount: 50000 }],

@@ -130,7 +130,13 @@ pub struct Procedure {
     /// The national procedure code, e.g. `1.001612`.
     pub code: String,
     pub name: LocalizedText,
+    /// The agency that decides applications of this procedure, as people know it.
     pub agency: LocalizedText,
+    /// The stable id of that agency, e.g. `da-nang-police`: an officer handles only the
+    /// applications of procedures whose `agencyId` is the officer's agency. Empty in a catalog
+    /// cached before the portal served it.
+    #[serde(default)]
+    pub agency_id: String,
     /// Field of administration (`identity`, `civil_status`, `residence`, `transport`, …).
     pub sector: String,
     pub online_level: OnlineLevel,
@@ -152,4 +158,25 @@ pub struct Catalog {
     /// Changes whenever the catalog changes; equals the ETag without quotes.
     pub version: String,
     pub items: Vec<Procedure>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_procedure_cached_before_agency_ids_still_reads() {
+        let cached = r#"{"id": "passport-issuance", "code": "1.001456",
+            "name": {"vi": "Cấp hộ chiếu", "en": "Passport"},
+            "agency": {"vi": "Công an", "en": "Police"}, "sector": "identity",
+            "onlineLevel": "full", "fees": [], "processingDays": {"inPerson": 8, "online": 8},
+            "requiredDocuments": [], "formFields": [],
+            "delivery": {"counter": true, "post": false, "postFee": 0, "postSubsidy": 0}}"#;
+        let procedure: Procedure =
+            serde_json::from_str(cached).expect("a catalog cached by an older app still reads");
+        assert_eq!(
+            procedure.agency_id, "",
+            "an unknown agency id reads as empty"
+        );
+    }
 }

@@ -66,6 +66,9 @@ pub struct DemoStaff {
 pub struct DemoOfficer {
     pub code: String,
     pub password: String,
+    /// The agency the officer works for (a procedure's `agencyId`): the officer moves only
+    /// that agency's applications.
+    pub agency: String,
 }
 
 /// `opendvc-portal demo-accounts` prints this.

@@ -53,6 +53,7 @@ fn procedure() -> Procedure {
         code: "1.001612".into(),
         name: text("Cấp đổi thẻ căn cước", "ID card renewal"),
         agency: text("Công an", "Police"),
+        agency_id: "da-nang-police".into(),
         sector: "identity".into(),
         online_level: OnlineLevel::Full,
         fees: Vec::new(),

@@ -5,12 +5,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use opendvc_api::{
-    Application, ApplicationList, ApplicationStatus, Channel, DeliveryChoice, DeliveryMethod,
-    DeliveryState, NewApplication, NewSupplement, Rating, Supplement, WithdrawRequest,
+    AccessAction, AccessResource, Application, ApplicationList, ApplicationStatus, AssistScope,
+    Channel, DeliveryChoice, DeliveryMethod, DeliveryState, NewApplication, NewSupplement, Rating,
+    Supplement, WithdrawRequest,
 };
 use uuid::Uuid;
 
-use crate::auth::CitizenAuth;
+use crate::auth::{CitizenAuth, CitizenRead, CitizenSubmit, reads};
 use crate::data::ReferenceData;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, OptionalJson};
@@ -76,7 +77,7 @@ async fn ownership(
     responses((status = 201, description = "Submitted. A replay of the same request with the same Idempotency-Key answers the stored response with `Idempotent-Replayed: true`.", body = Application)))]
 pub async fn create(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenSubmit,
     headers: HeaderMap,
     ApiJson(new): ApiJson<NewApplication>,
 ) -> Result<Response, ApiError> {
@@ -139,6 +140,12 @@ pub async fn create(
         fee: submission::procedure_fee(&procedure, channel),
         first_entry_actor: auth.actor(),
         first_entry_note: None,
+        access: auth.access(
+            AccessAction::Submitted,
+            AccessResource::Application,
+            None,
+            now.timestamp(),
+        ),
     };
     let citizen_id = auth.citizen_id;
     let (application, citizen) = state
@@ -178,7 +185,7 @@ pub async fn create(
     responses((status = 200, description = "The caller's applications, newest first.", body = ApplicationList)))]
 pub async fn list(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenRead<reads::AllApplications>,
 ) -> Result<axum::Json<ApplicationList>, ApiError> {
     let items = state
         .db(move |store| store.applications(auth.citizen_id))
@@ -191,7 +198,7 @@ pub async fn list(
     responses((status = 200, description = "The application with its timeline.", body = Application)))]
 pub async fn get(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenRead<reads::OneApplication>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<axum::Json<Application>, ApiError> {
     state
@@ -202,7 +209,10 @@ pub async fn get(
 }
 
 /// Runs an idempotent follow-up on application `id`: `decide` computes the change from the
-/// current state inside the store's transaction.
+/// current state inside the store's transaction. A staff member's follow-up is recorded in the
+/// citizen's access log with the change. A session that may not read (a paper consent) follows
+/// up only on what it submitted itself: the answer shows the whole application, and another
+/// application is not found, as for any caller who may not see it.
 async fn follow_up<T: serde::Serialize>(
     state: &AppState,
     auth: &CitizenAuth,
@@ -212,6 +222,17 @@ async fn follow_up<T: serde::Serialize>(
     request: &T,
     decide: ChangeDecision,
 ) -> Result<Response, ApiError> {
+    if let Some(session) = auth.session()
+        && !session.allows(AssistScope::Read)
+    {
+        let session_id = session.id;
+        let submitted_here = state
+            .db(move |store| store.submitted_in_session(session_id, id))
+            .await?;
+        if !submitted_here {
+            return Err(ApiError::not_found("No such application."));
+        }
+    }
     let path = format!("/v1/applications/{id}/{action}");
     let method = if action == "delivery" { "PUT" } else { "POST" };
     let begin =
@@ -222,6 +243,15 @@ async fn follow_up<T: serde::Serialize>(
     };
     let now = state.clock.now();
     let citizen_id = auth.citizen_id;
+    let access = auth.access(
+        AccessAction::Submitted,
+        AccessResource::Application,
+        None,
+        now.timestamp(),
+    );
+    let decide: ChangeDecision = Box::new(move |application| {
+        decide(application).map(|change| ApplicationChange { access, ..change })
+    });
     let application = state
         .db(move |store| store.change_application(Some(citizen_id), id, decide, now, Some(record)))
         .await?;
@@ -245,7 +275,7 @@ fn procedure_of(
     responses((status = 200, description = "Supplement recorded; the application is back in processing.", body = Application)))]
 pub async fn supplement(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenSubmit,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(request): ApiJson<NewSupplement>,
@@ -305,7 +335,7 @@ pub async fn supplement(
     responses((status = 200, description = "Delivery changed, fee recomputed. Allowed until the result is handed over and before the post is dispatched.", body = Application)))]
 pub async fn change_delivery(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenSubmit,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(choice): ApiJson<DeliveryChoice>,
@@ -348,7 +378,7 @@ pub async fn change_delivery(
     responses((status = 200, description = "Withdrawn.", body = Application)))]
 pub async fn withdraw(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenSubmit,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     OptionalJson(request): OptionalJson<WithdrawRequest>,
@@ -387,7 +417,7 @@ pub async fn withdraw(
     responses((status = 200, description = "Rating recorded (a later one replaces it). Allowed once the result is ready.", body = Application)))]
 pub async fn rate(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenSubmit,
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(rating): ApiJson<Rating>,

@@ -13,21 +13,24 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use opendvc_api::{
-    AssistScope, AssistSession, AssistSessionRequest, AssistVenue, Consent, ConsentCodeRequest,
-    ErrorCode, OtpAccepted,
+    AccessAction, AccessResource, AssistScope, AssistSession, AssistSessionRequest, AssistVenue,
+    Consent, ConsentCodeRequest, ErrorCode, OtpAccepted,
 };
 use uuid::Uuid;
 
 use crate::auth::{
-    AnyAuth, Caller, StaffAuth, accept_code, check_id_number, issue_code, new_token, rate_limit,
-    token_hash,
+    AnyAuth, Caller, StaffAuth, accept_code, access_entry, check_id_number, issue_code, new_token,
+    rate_limit, token_hash,
 };
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::late_delivery::device_clock_offset;
 use crate::limits::AssistLimits;
 use crate::state::AppState;
-use crate::store::{AccessTokenRecord, AssistSessionRecord, OtpPurpose, TokenSubject};
+use crate::store::{
+    AccessTokenRecord, AssistSessionRecord, CitizenRecord, OtpPurpose, SessionOpening, StaffRecord,
+    TokenSubject,
+};
 use crate::working_days::VIETNAM;
 
 /// How long an assisted session lasts by default, seconds (`serve --assist-ttl`).
@@ -35,6 +38,17 @@ pub const SESSION_TTL_SECONDS: i64 = 30 * 60;
 
 /// Prefix of the reference printed on the paper consent form (giấy ủy quyền).
 pub const PAPER_CONSENT_PREFIX: &str = "GIAYUQ-";
+
+/// What a session may do, by how the citizen consented. A code sent to the citizen's own phone
+/// proves the citizen is there and agrees: read and submit. A paper form cannot be checked by
+/// anyone at the portal, so it lets the staff member submit what the citizen brought, and read
+/// nothing.
+pub fn scopes_for(consent: &Consent) -> Vec<AssistScope> {
+    match consent {
+        Consent::Otp { .. } => vec![AssistScope::Read, AssistScope::Submit],
+        Consent::Paper { .. } => vec![AssistScope::Submit],
+    }
+}
 
 /// Whether `reference` is a paper consent reference: `GIAYUQ-` then letters, digits, `-`, `/`.
 pub fn is_paper_reference(reference: &str) -> bool {
@@ -112,7 +126,7 @@ fn consent_refused(detail: &str) -> ApiError {
 #[utoipa::path(post, path = "/v1/assist/sessions", tag = "assist", security(("bearer" = [])),
     params(("X-Device-Time" = Option<String>, Header, description = "The device's clock when it sent this request (RFC 3339). With `openedAt`, the portal corrects `openedAt` by the device's offset (portal now minus this time) and keeps the offset to judge the keys of work delivered late.")),
     request_body = AssistSessionRequest,
-    responses((status = 201, description = "The session; its token acts as the citizen for 30 minutes.", body = AssistSession)))]
+    responses((status = 201, description = "The session; its token acts as the citizen for 30 minutes, within its scopes: a consent code from the citizen's phone gives `read` and `submit`, a paper consent `submit` only (every read of the citizen's data answers 403 `forbidden`). The citizen is told by text who opened it, where and when, and how to report misuse; the opening is in the citizen's access log. A staff member opens at most `limits.assist.sessionsPerStaffPerHour` (30) sessions within any hour, counted by when they were opened (a session recorded later counts in the hour it was opened); beyond that 429 `rate_limited` with `Retry-After`.", body = AssistSession)))]
 pub async fn open_session(
     State(state): State<AppState>,
     StaffAuth(staff): StaffAuth,
@@ -148,6 +162,7 @@ pub async fn open_session(
         .ok_or_else(|| {
             consent_refused("No consent from a registered citizen with this ID number.")
         })?;
+    let scopes = scopes_for(&request.consent);
     let (method, reference) = match request.consent {
         Consent::Otp { otp } => {
             let accepted =
@@ -192,6 +207,7 @@ pub async fn open_session(
         consent_reference: reference,
         venue_name: venue.name.clone(),
         venue_unit_code: venue.unit_code.clone(),
+        scopes: scopes.clone(),
         created_at: opened_at,
         expires_at,
         ended_at: None,
@@ -206,10 +222,29 @@ pub async fn open_session(
         },
         expires_at,
     };
+    let opened = access_entry(
+        &session,
+        &staff,
+        AccessAction::SessionOpened,
+        AccessResource::Session,
+        None,
+        opened_at,
+    );
     let stored = session.clone();
-    state
-        .db(move |store| store.insert_assist_session(&stored, &token))
+    let per_hour = state.limits.assist.sessions_per_staff_per_hour;
+    let opening = state
+        .db(move |store| store.open_assist_session(&stored, &token, &opened, per_hour))
         .await?;
+    if let SessionOpening::Refused { retry_after } = opening {
+        return Err(ApiError::new(
+            ErrorCode::RateLimited,
+            format!(
+                "You opened {per_hour} assisted sessions within an hour of this one; wait and retry."
+            ),
+        )
+        .with_retry_after(retry_after));
+    }
+    tell_citizen(&state, &citizen, &staff, &venue, opened_at).await;
     let expires = chrono::DateTime::from_timestamp(expires_at, 0)
         .map(|time| time.with_timezone(&VIETNAM))
         .unwrap_or(now);
@@ -217,12 +252,40 @@ pub async fn open_session(
         id: session.id,
         access_token,
         expires_at: expires,
-        scopes: vec![AssistScope::Read, AssistScope::Submit],
+        scopes,
         citizen_initials: initials(&citizen.profile.full_name),
         staff_code: staff.code,
         venue,
     };
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+/// Texts the citizen that a session was opened for them: who (staff code and organisation),
+/// where, when (Vietnam time) and whom to call if it was not them.
+async fn tell_citizen(
+    state: &AppState,
+    citizen: &CitizenRecord,
+    staff: &StaffRecord,
+    venue: &AssistVenue,
+    opened_at: i64,
+) {
+    let time = chrono::DateTime::from_timestamp(opened_at, 0)
+        .map(|time| {
+            time.with_timezone(&VIETNAM)
+                .format("%H:%M %d/%m/%Y")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let args = [
+        ("staff", staff.code.clone()),
+        ("organisation", staff.organisation.clone()),
+        ("venue", venue.name.clone()),
+        ("time", time),
+        ("hotline", state.data.city.misuse_hotline.clone()),
+    ];
+    state
+        .text_citizen(citizen, "assist-opened-sms", &args)
+        .await;
 }
 
 #[utoipa::path(delete, path = "/v1/assist/sessions/{id}", tag = "assist", security(("bearer" = [])),

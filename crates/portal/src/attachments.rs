@@ -8,11 +8,11 @@
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use opendvc_api::{Attachment, ErrorCode};
+use opendvc_api::{AccessAction, AccessResource, Attachment, ErrorCode};
 use percent_encoding::percent_decode_str;
 use sha2::{Digest, Sha256};
 
-use crate::auth::CitizenAuth;
+use crate::auth::CitizenSubmit;
 use crate::error::ApiError;
 use crate::extract::read_body;
 use crate::late_delivery::LateDelivery;
@@ -103,7 +103,7 @@ async fn admit_late_file(
         (status = 200, description = "The same bytes were uploaded before; the same attachment.", body = Attachment)))]
 pub async fn upload(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenSubmit,
     request: Request,
 ) -> Result<Response, ApiError> {
     let content_type = media_type(request.headers())?;
@@ -114,14 +114,22 @@ pub async fn upload(
         None => None,
         Some(late) => admit_late_file(&state, late, auth.citizen_id, &id).await?,
     };
+    let now = state.clock.now();
+    let access = auth.access(
+        AccessAction::Submitted,
+        AccessResource::Attachment,
+        Some(id.clone()),
+        now.timestamp(),
+    );
     let upload = NewUpload {
         citizen_id: auth.citizen_id,
         id,
         content: content.to_vec(),
         content_type,
         file_name,
-        uploaded_at: state.clock.now(),
+        uploaded_at: now,
         late_item,
+        access,
     };
     let (attachment, created) = state.db(move |store| store.put_attachment(upload)).await?;
     let status = if created {

@@ -7,10 +7,13 @@ use axum::extract::{FromRequestParts, MatchedPath, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use std::marker::PhantomData;
+use std::ops::Deref;
+
 use opendvc_api::{
-    Actor, ActorKind, Channel, ErrorCode, LogoutRequest, OtpAccepted, OtpRequest, RefreshRequest,
-    StaffKind, StaffProfile, StaffTokenRequest, StaffTokenResponse, SubmittedBy, TokenRequest,
-    TokenResponse,
+    AccessAction, AccessResource, AccessStaff, Actor, ActorKind, AssistScope, Channel, ErrorCode,
+    LogoutRequest, OtpAccepted, OtpRequest, RefreshRequest, StaffKind, StaffProfile,
+    StaffTokenRequest, StaffTokenResponse, SubmittedBy, TokenRequest, TokenResponse,
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -22,7 +25,7 @@ use crate::extract::{ApiJson, OptionalJson};
 use crate::late_delivery::{self, LateDelivery};
 use crate::state::AppState;
 use crate::store::{
-    AccessTokenRecord, AssistSessionRecord, OtpCheck, OtpPurpose, RefreshOutcome,
+    AccessEntry, AccessTokenRecord, AssistSessionRecord, OtpCheck, OtpPurpose, RefreshOutcome,
     RefreshTokenRecord, StaffRecord, TokenSubject,
 };
 
@@ -168,7 +171,10 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(String, C
     Ok((hash, caller))
 }
 
-/// A citizen, or a staff member acting for one in an assisted session.
+/// A citizen, or a staff member acting for one in an assisted session. Handlers never extract
+/// it directly: they declare what they do with the citizen's data by extracting
+/// [`CitizenRead`] or [`CitizenSubmit`], which check the session's scopes and record staff
+/// access in the citizen's access log.
 #[derive(Debug, Clone)]
 pub struct CitizenAuth {
     pub citizen_id: Uuid,
@@ -212,26 +218,235 @@ impl CitizenAuth {
             venue: session.venue_name.clone(),
         })
     }
+
+    /// The session of a staff member acting for the citizen, if one is.
+    pub fn session(&self) -> Option<&AssistSessionRecord> {
+        self.assisted.as_ref().map(|(session, _)| session)
+    }
+
+    /// The access log entry of what a staff member does with the citizen's data; `None` when
+    /// the citizen acts themself.
+    pub fn access(
+        &self,
+        action: AccessAction,
+        resource: AccessResource,
+        resource_ref: Option<String>,
+        at: i64,
+    ) -> Option<AccessEntry> {
+        self.assisted.as_ref().map(|(session, staff)| {
+            access_entry(session, staff, action, resource, resource_ref, at)
+        })
+    }
 }
 
-impl FromRequestParts<AppState> for CitizenAuth {
+/// An entry of the access log of the session's citizen.
+pub fn access_entry(
+    session: &AssistSessionRecord,
+    staff: &StaffRecord,
+    action: AccessAction,
+    resource: AccessResource,
+    resource_ref: Option<String>,
+    at: i64,
+) -> AccessEntry {
+    AccessEntry {
+        id: Uuid::now_v7(),
+        citizen_id: session.citizen_id,
+        at,
+        action,
+        resource,
+        resource_ref,
+        application_id: None,
+        staff: AccessStaff {
+            code: staff.code.clone(),
+            name: staff.name.clone(),
+            kind: staff.kind,
+            organisation: staff.organisation.clone(),
+        },
+        venue: session.venue(),
+        session_id: session.id,
+        consent: session.consent(),
+    }
+}
+
+fn officers_refused() -> ApiError {
+    ApiError::forbidden("Officers cannot use citizen endpoints.")
+}
+
+/// What a read endpoint shows of the citizen's data, as its access log names it. Each read
+/// handler names one in its extractor: `CitizenRead<reads::Me>`.
+pub trait ReadOf: Send + Sync + 'static {
+    const RESOURCE: AccessResource;
+
+    /// The application the request reads, if it reads one.
+    fn application(_parts: &Parts) -> Option<Uuid> {
+        None
+    }
+}
+
+/// The parts of a citizen's data that read endpoints show.
+pub mod reads {
+    use axum::http::request::Parts;
+    use opendvc_api::AccessResource;
+    use uuid::Uuid;
+
+    use super::ReadOf;
+
+    /// The profile, `GET /v1/me`.
+    #[derive(Debug)]
+    pub struct Me;
+    /// The document wallet, `GET /v1/documents`.
+    #[derive(Debug)]
+    pub struct Wallet;
+    /// The list of applications, `GET /v1/applications`.
+    #[derive(Debug)]
+    pub struct AllApplications;
+    /// `GET /v1/applications/{id}`.
+    #[derive(Debug)]
+    pub struct OneApplication;
+    /// `GET /v1/sync`, `GET /v1/events`.
+    #[derive(Debug)]
+    pub struct Changes;
+
+    impl ReadOf for Me {
+        const RESOURCE: AccessResource = AccessResource::Profile;
+    }
+    impl ReadOf for Wallet {
+        const RESOURCE: AccessResource = AccessResource::Documents;
+    }
+    impl ReadOf for AllApplications {
+        const RESOURCE: AccessResource = AccessResource::Applications;
+    }
+    impl ReadOf for OneApplication {
+        const RESOURCE: AccessResource = AccessResource::Application;
+
+        fn application(parts: &Parts) -> Option<Uuid> {
+            parts
+                .uri
+                .path()
+                .strip_prefix("/v1/applications/")
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|id| Uuid::parse_str(id).ok())
+        }
+    }
+    impl ReadOf for Changes {
+        const RESOURCE: AccessResource = AccessResource::Changes;
+    }
+}
+
+/// A caller who may read the citizen's data `R`: the citizen, or an assisted session with the
+/// `read` scope (opened on a consent code from the citizen's phone). A session without it (a
+/// paper consent), a staff token alone and an officer get 403 `forbidden`. A staff member's
+/// read is recorded in the citizen's access log before it is served.
+#[derive(Debug)]
+pub struct CitizenRead<R> {
+    pub auth: CitizenAuth,
+    read: PhantomData<R>,
+}
+
+impl<R> Deref for CitizenRead<R> {
+    type Target = CitizenAuth;
+
+    fn deref(&self) -> &CitizenAuth {
+        &self.auth
+    }
+}
+
+impl<R: ReadOf> FromRequestParts<AppState> for CitizenRead<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let auth = match resolve(state, &parts.headers).await?.1 {
+            Caller::Citizen { citizen_id } => CitizenAuth {
+                citizen_id,
+                assisted: None,
+                late: None,
+            },
+            Caller::Assisted { session, .. } if !session.allows(AssistScope::Read) => {
+                return Err(ApiError::forbidden(
+                    "This assisted session was opened on a paper consent: it may submit for the \
+                     citizen but not read their data. Open it with the consent code sent to \
+                     the citizen's phone to read.",
+                ));
+            }
+            Caller::Assisted { session, staff } => CitizenAuth {
+                citizen_id: session.citizen_id,
+                assisted: Some((*session, staff)),
+                late: None,
+            },
+            Caller::Staff(_) => {
+                return Err(ApiError::forbidden(
+                    "A staff token reads no citizen's data; open an assisted session with the \
+                     citizen's consent code.",
+                ));
+            }
+            Caller::Officer(_) => return Err(officers_refused()),
+        };
+        let now = state.clock.now().timestamp();
+        if let Some(mut entry) = auth.access(AccessAction::Read, R::RESOURCE, None, now) {
+            entry.application_id = R::application(parts);
+            state.db(move |store| store.record_access(&entry)).await?;
+        }
+        Ok(CitizenRead {
+            auth,
+            read: PhantomData,
+        })
+    }
+}
+
+/// A caller who may submit for the citizen: the citizen, an assisted session with the `submit`
+/// scope, or a staff member delivering late the work of a session they opened (see
+/// `late_delivery`). Handlers record a staff member's submission in the citizen's access log
+/// with the change itself.
+#[derive(Debug)]
+pub struct CitizenSubmit(pub CitizenAuth);
+
+impl Deref for CitizenSubmit {
+    type Target = CitizenAuth;
+
+    fn deref(&self) -> &CitizenAuth {
+        &self.0
+    }
+}
+
+impl FromRequestParts<AppState> for CitizenSubmit {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         match resolve(state, &parts.headers).await?.1 {
-            Caller::Citizen { citizen_id } => Ok(CitizenAuth {
+            Caller::Citizen { citizen_id } => Ok(CitizenSubmit(CitizenAuth {
                 citizen_id,
                 assisted: None,
                 late: None,
-            }),
-            Caller::Assisted { session, staff } => Ok(CitizenAuth {
+            })),
+            Caller::Assisted { session, .. } if !session.allows(AssistScope::Submit) => Err(
+                ApiError::forbidden("This assisted session may not submit for the citizen."),
+            ),
+            Caller::Assisted { session, staff } => Ok(CitizenSubmit(CitizenAuth {
                 citizen_id: session.citizen_id,
                 assisted: Some((*session, staff)),
                 late: None,
-            }),
-            Caller::Staff(staff) => late_delivery(state, parts, staff).await,
-            Caller::Officer(_) => Err(ApiError::forbidden(
-                "Officers cannot use citizen endpoints.",
+            })),
+            Caller::Staff(staff) => late_delivery(state, parts, staff).await.map(CitizenSubmit),
+            Caller::Officer(_) => Err(officers_refused()),
+        }
+    }
+}
+
+/// The citizen themself, signed in with their own code: no assisted session, no staff member,
+/// no officer. For what only the citizen may see, such as who used their data.
+#[derive(Debug, Clone)]
+pub struct CitizenOnly {
+    pub citizen_id: Uuid,
+}
+
+impl FromRequestParts<AppState> for CitizenOnly {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match resolve(state, &parts.headers).await?.1 {
+            Caller::Citizen { citizen_id } => Ok(CitizenOnly { citizen_id }),
+            _ => Err(ApiError::forbidden(
+                "Only the citizen, signed in with their own code, may do this.",
             )),
         }
     }

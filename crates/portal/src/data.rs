@@ -15,6 +15,7 @@ use uuid::Uuid;
 const PROCEDURES: (&str, &str) = ("procedures.json", include_str!("../data/procedures.json"));
 const ADMIN_UNITS: (&str, &str) = ("admin-units.json", include_str!("../data/admin-units.json"));
 const DEMO: (&str, &str) = ("demo.json", include_str!("../data/demo.json"));
+const CITY: (&str, &str) = ("city.json", include_str!("../data/city.json"));
 const HOLIDAYS: [(&str, &str); 2] = [
     (
         "holidays/2026.json",
@@ -148,6 +149,17 @@ pub struct DemoOfficerData {
     pub password: String,
     pub name: String,
     pub organisation: String,
+    /// The `agencyId` of the procedures the officer handles.
+    pub agency: String,
+}
+
+/// Facts about the city the portal serves (`city.json`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CityData {
+    /// The number a citizen calls to report misuse of their data, named in the text that tells
+    /// them an assisted session was opened for them.
+    pub misuse_hotline: String,
 }
 
 /// Everything the data files hold, checked.
@@ -160,6 +172,7 @@ pub struct ReferenceData {
     pub admin_units: AdminUnits,
     pub holidays: BTreeMap<i32, HolidayCalendar>,
     pub demo: DemoData,
+    pub city: CityData,
 }
 
 impl ReferenceData {
@@ -177,7 +190,11 @@ impl ReferenceData {
         validate_procedures(PROCEDURES.0, &procedures)?;
         validate_admin_units(ADMIN_UNITS.0, &admin_units)?;
         validate_demo(DEMO.0, &demo, &procedures, &admin_units)?;
-        Self::assemble(procedures, admin_units, holidays, demo)
+        let city: CityData = parse(CITY.0, CITY.1)?;
+        if city.misuse_hotline.trim().is_empty() {
+            return Err(invalid(CITY.0, "misuseHotline is empty"));
+        }
+        Self::assemble(procedures, admin_units, holidays, demo, city)
     }
 
     fn assemble(
@@ -185,6 +202,7 @@ impl ReferenceData {
         admin_units: AdminUnits,
         holidays: BTreeMap<i32, HolidayCalendar>,
         demo: DemoData,
+        city: CityData,
     ) -> Result<Self, DataError> {
         let items_json = serde_json::to_vec(&procedures)
             .map_err(|error| invalid(PROCEDURES.0, error.to_string()))?;
@@ -202,6 +220,7 @@ impl ReferenceData {
             admin_units,
             holidays,
             demo,
+            city,
         })
     }
 
@@ -287,6 +306,12 @@ fn validate_procedures(file: &str, procedures: &[Procedure]) -> Result<(), DataE
         if !procedure.delivery.counter && !procedure.delivery.post {
             return Err(at("no delivery method allowed".into()));
         }
+        if !is_agency_id(&procedure.agency_id) {
+            return Err(at(format!(
+                "agencyId {:?} is not a lowercase slug (letters, digits, -)",
+                procedure.agency_id
+            )));
+        }
         let mut field_ids = HashSet::new();
         for field in &procedure.form_fields {
             if !field_ids.insert(field.id.as_str()) {
@@ -298,6 +323,15 @@ fn validate_procedures(file: &str, procedures: &[Procedure]) -> Result<(), DataE
         }
     }
     Ok(())
+}
+
+/// Whether `id` is an agency id: a lowercase slug such as `da-nang-police`.
+pub fn is_agency_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn validate_admin_units(file: &str, units: &AdminUnits) -> Result<(), DataError> {
@@ -428,6 +462,18 @@ fn validate_demo(
             return Err(invalid(
                 file,
                 format!("duplicate staff code {}", officer.code),
+            ));
+        }
+        if !procedures
+            .iter()
+            .any(|procedure| procedure.agency_id == officer.agency)
+        {
+            return Err(invalid(
+                file,
+                format!(
+                    "officer {}: agency {:?} handles no procedure of the catalog",
+                    officer.code, officer.agency
+                ),
             ));
         }
     }

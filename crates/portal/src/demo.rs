@@ -1,6 +1,7 @@
 //! Demo mode: the demo people of `demo.json`, seeded idempotently, and the automatic advance
 //! that moves one application a step every few seconds so a demo shows live changes.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Days, FixedOffset, TimeDelta};
@@ -57,6 +58,7 @@ pub fn accounts(demo: &DemoData) -> DemoAccounts {
             .map(|officer| DemoOfficer {
                 code: officer.code.clone(),
                 password: officer.password.clone(),
+                agency: officer.agency.clone(),
             })
             .collect(),
     }
@@ -83,6 +85,18 @@ pub fn seed(
 ) -> Result<SeedReport, ApiError> {
     let mut report = SeedReport::default();
     let demo = &data.demo;
+    // The demo officers share one published password: hashing it once (one salt for all of
+    // them, which reveals only that the public passwords are equal) keeps a fresh demo portal
+    // starting in a fraction of a second, as the tests start many.
+    let mut hashes: HashMap<String, String> = HashMap::new();
+    let mut hash_once = |password: &str| -> Result<String, ApiError> {
+        if let Some(hash) = hashes.get(password) {
+            return Ok(hash.clone());
+        }
+        let hash = hash_password(password)?;
+        hashes.insert(password.to_owned(), hash.clone());
+        Ok(hash)
+    };
     for staff in &demo.staff {
         if store.staff(&staff.code)?.is_none() {
             let record = StaffRecord {
@@ -90,21 +104,33 @@ pub fn seed(
                 kind: staff.kind,
                 name: staff.name.clone(),
                 organisation: staff.organisation.clone(),
-                password_hash: hash_password(&staff.password)?,
+                password_hash: hash_once(&staff.password)?,
+                agency: None,
             };
             report.staff += usize::from(store.seed_staff(&record)?);
         }
     }
     for officer in &demo.officers {
-        if store.staff(&officer.code)?.is_none() {
-            let record = StaffRecord {
-                code: officer.code.clone(),
-                kind: StaffKind::Officer,
-                name: officer.name.clone(),
-                organisation: officer.organisation.clone(),
-                password_hash: hash_password(&officer.password)?,
-            };
-            report.staff += usize::from(store.seed_staff(&record)?);
+        match store.staff(&officer.code)? {
+            None => {
+                let record = StaffRecord {
+                    code: officer.code.clone(),
+                    kind: StaffKind::Officer,
+                    name: officer.name.clone(),
+                    organisation: officer.organisation.clone(),
+                    password_hash: hash_once(&officer.password)?,
+                    agency: Some(officer.agency.clone()),
+                };
+                report.staff += usize::from(store.seed_staff(&record)?);
+            }
+            // A database seeded before officers had agencies: the officer gets theirs.
+            Some(existing) if existing.agency.is_none() => {
+                store.seed_staff(&StaffRecord {
+                    agency: Some(officer.agency.clone()),
+                    ..existing
+                })?;
+            }
+            Some(_) => {}
         }
     }
     let today = now.date_naive();
@@ -209,6 +235,7 @@ pub fn seed(
                 fee: submission::procedure_fee(procedure, application.channel),
                 first_entry_actor: first_actor,
                 first_entry_note: None,
+                access: None,
             };
             report.applications += usize::from(store.seed_application(draft, history)?);
         }

@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
-use crate::auth::CitizenAuth;
+use crate::auth::{CitizenRead, reads};
 use crate::error::ApiError;
 use crate::i18n::Texts;
 use crate::state::AppState;
@@ -265,7 +265,7 @@ async fn token_lifetime(
     responses((status = 200, description = "A `text/event-stream` of EventStreamFrame; each frame's `data` is a PushEvent as JSON.", body = EventStreamFrame, content_type = "text/event-stream")))]
 pub async fn events(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenRead<reads::Changes>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     // Subscribe before reading the log, so no change falls between the replay and the live feed.

@@ -8,8 +8,8 @@ use opendvc_api::{ErrorCode, MAX_ATTACHMENT_BYTES};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
-    applications, assist, attachments, auth, catalog, dev, drain, events, officer, openapi,
-    profile, sync,
+    access_log, applications, assist, attachments, auth, catalog, dev, drain, events, officer,
+    openapi, profile, sync,
 };
 
 /// Largest JSON body accepted, bytes.
@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/assist/sessions", post(assist::open_session))
         .route("/v1/assist/sessions/{id}", delete(assist::end_session))
         .route("/v1/me", get(profile::me))
+        .route("/v1/me/access-log", get(access_log::access_log))
         .route("/v1/documents", get(profile::documents))
         .route("/v1/procedures", get(catalog::procedures))
         .route("/v1/admin-units", get(catalog::admin_units))

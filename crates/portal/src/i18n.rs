@@ -33,10 +33,11 @@ impl std::fmt::Debug for Texts {
 }
 
 /// Message ids every language must have.
-const REQUIRED: [&str; 9] = [
+const REQUIRED: [&str; 10] = [
     "otp-sms",
     "consent-sms",
     "assisted-received-sms",
+    "assist-opened-sms",
     "status-processing",
     "delivery-dispatched",
     "inbox-status-title",

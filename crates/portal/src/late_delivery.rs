@@ -192,6 +192,7 @@ mod tests {
             consent_reference: Some("GIAYUQ-1".into()),
             venue_name: "Chợ Hàn".into(),
             venue_unit_code: None,
+            scopes: vec![opendvc_api::AssistScope::Submit],
             created_at: OPENED,
             expires_at: OPENED + 30 * 60,
             ended_at: Some(OPENED + 20 * 60),

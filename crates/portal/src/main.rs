@@ -1,5 +1,6 @@
 //! `opendvc-portal`: the reference back end of OpenDVC.
 
+mod access_log;
 mod applications;
 mod assist;
 mod attachments;

@@ -1,5 +1,7 @@
 //! The officer side: moving applications along their workflow, over HTTP (officer token),
 //! from the command line, and from the demo's automatic advance. All three use `transition`.
+//! Over HTTP an officer acts only for their own agency; the command line and the demo advance
+//! run on the server itself and act for any.
 
 use std::sync::Arc;
 
@@ -72,7 +74,7 @@ pub fn transition(
 #[utoipa::path(post, path = "/v1/officer/applications/{id}/transition", tag = "officer", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Application id")),
     request_body = TransitionRequest,
-    responses((status = 200, description = "The application after the transition.", body = Application)))]
+    responses((status = 200, description = "The application after the transition. An officer acts only for their agency: an application of a procedure whose `agencyId` is not the officer's agency answers 404, as one that does not exist.", body = Application)))]
 pub async fn transition_handler(
     State(state): State<AppState>,
     OfficerAuth(officer): OfficerAuth,
@@ -91,7 +93,19 @@ pub async fn transition_handler(
     let store = state.store.clone();
     let texts = state.texts.clone();
     let sender = state.sender.clone();
+    let data = state.data.clone();
     tokio::task::spawn_blocking(move || {
+        // Another agency's application is not found, as one that does not exist: an officer
+        // learns nothing of the applications their agency does not handle.
+        let handled = store.application(None, id)?.is_some_and(|application| {
+            officer.agency.as_deref().is_some_and(|agency| {
+                data.procedure(&application.procedure_id)
+                    .is_some_and(|procedure| procedure.agency_id == agency)
+            })
+        });
+        if !handled {
+            return Err(ApiError::not_found("No such application."));
+        }
         transition(
             store.as_ref(),
             &texts,

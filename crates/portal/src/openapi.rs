@@ -16,7 +16,8 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    applications, assist, attachments, auth, catalog, dev, events, officer, profile, sync,
+    access_log, applications, assist, attachments, auth, catalog, dev, events, officer, profile,
+    sync,
 };
 
 #[derive(OpenApi)]
@@ -29,7 +30,7 @@ use crate::{
     paths(
         auth::request_otp, auth::exchange_otp, auth::refresh, auth::logout, auth::staff_token,
         assist::consent_code, assist::open_session, assist::end_session,
-        profile::me, profile::documents,
+        profile::me, profile::documents, access_log::access_log,
         catalog::procedures, catalog::admin_units, catalog::holidays,
         attachments::upload,
         applications::create, applications::list, applications::get, applications::supplement,
@@ -42,7 +43,7 @@ use crate::{
     modifiers(&Policy),
     tags(
         (name = "auth", description = "Sign-in of citizens and staff"),
-        (name = "assist", description = "Assisted sessions with the citizen's consent. Work created in a session may be delivered after it ended or expired by the staff member who opened it: their own bearer token and the header `X-Assist-Session: <session id>`, on `POST /v1/applications`, `POST /v1/attachments` and the follow-ups (`POST /v1/applications/{id}/supplements`, `PUT /v1/applications/{id}/delivery`, `POST /v1/applications/{id}/withdraw`, `POST /v1/applications/{id}/rating`, on applications of the session's citizen only), with the UUIDv7 `Idempotency-Key` minted while the session was open. The device sends its own clock as `X-Device-Time` (RFC 3339) when it records a session opened offline (`openedAt`) and when it delivers late; the portal moves the device's times onto its own clock by the offset (portal now minus `X-Device-Time`; no header: 0) and allows 10 minutes of skew. New work is accepted only within 7 days after the portal first recorded the session and up to 20 items (applications, files and follow-ups together) per session; a session opened offline may be recorded up to 30 days after it opened (these numbers are the defaults of the portal's limits). A replay (same key and payload, or a file the citizen already has) is answered even after the window closed and is not a new item. Late deliveries outside these rules, and anything else with a staff token, get 403 `forbidden`."),
+        (name = "assist", description = "Assisted sessions with the citizen's consent. A session opened with the consent code sent to the citizen's phone may read and submit; one opened on a paper consent may submit only, and follow up only on what it submitted: every read of the citizen's data answers it 403 `forbidden`. The citizen is told by text whenever a session is opened for them, and reads every opening, every staff read and every submission in a session in `GET /v1/me/access-log`. Work created in a session may be delivered after it ended or expired by the staff member who opened it: their own bearer token and the header `X-Assist-Session: <session id>`, on `POST /v1/applications`, `POST /v1/attachments` and the follow-ups (`POST /v1/applications/{id}/supplements`, `PUT /v1/applications/{id}/delivery`, `POST /v1/applications/{id}/withdraw`, `POST /v1/applications/{id}/rating`, on applications of the session's citizen only), with the UUIDv7 `Idempotency-Key` minted while the session was open. The device sends its own clock as `X-Device-Time` (RFC 3339) when it records a session opened offline (`openedAt`) and when it delivers late; the portal moves the device's times onto its own clock by the offset (portal now minus `X-Device-Time`; no header: 0) and allows 10 minutes of skew. New work is accepted only within 7 days after the portal first recorded the session and up to 20 items (applications, files and follow-ups together) per session; a session opened offline may be recorded up to 30 days after it opened (these numbers are the defaults of the portal's limits). A replay (same key and payload, or a file the citizen already has) is answered even after the window closed and is not a new item. Late deliveries outside these rules, and anything else with a staff token, get 403 `forbidden`."),
         (name = "profile", description = "Profile and document wallet"),
         (name = "catalog", description = "Procedures"),
         (name = "reference", description = "Admin units and holidays"),
@@ -67,7 +68,7 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
     let has_path_param = path.contains('{');
     let idempotent = is_idempotent(method, path);
     let mut statuses = Vec::new();
-    if has_body || has_path_param || path == "/v1/sync" {
+    if has_body || has_path_param || path == "/v1/sync" || path == "/v1/me/access-log" {
         statuses.push(400);
     }
     if authenticated {
@@ -86,6 +87,7 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
     }
     if path == "/v1/auth/otp"
         || path == "/v1/assist/consent-codes"
+        || path == "/v1/assist/sessions"
         || path == "/v1/auth/staff-token"
     {
         statuses.push(429);
@@ -275,6 +277,7 @@ mod tests {
             "/v1/auth/staff-token",
             "/v1/assist/sessions",
             "/v1/me",
+            "/v1/me/access-log",
             "/v1/documents",
             "/v1/procedures",
             "/v1/admin-units",

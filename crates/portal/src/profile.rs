@@ -3,15 +3,15 @@
 use axum::extract::State;
 use opendvc_api::{DocumentList, Profile};
 
-use crate::auth::CitizenAuth;
+use crate::auth::{CitizenRead, reads};
 use crate::error::ApiError;
 use crate::state::AppState;
 
 #[utoipa::path(get, path = "/v1/me", tag = "profile", security(("bearer" = [])),
-    responses((status = 200, description = "The signed-in citizen, or the citizen of an assisted session.", body = Profile)))]
+    responses((status = 200, description = "The signed-in citizen, or the citizen of an assisted session with the `read` scope.", body = Profile)))]
 pub async fn me(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenRead<reads::Me>,
 ) -> Result<axum::Json<Profile>, ApiError> {
     let citizen = state
         .db(move |store| store.citizen(auth.citizen_id))
@@ -24,7 +24,7 @@ pub async fn me(
     responses((status = 200, description = "The citizen's documents from the data warehouse.", body = DocumentList)))]
 pub async fn documents(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenRead<reads::Wallet>,
 ) -> Result<axum::Json<DocumentList>, ApiError> {
     let items = state
         .db(move |store| store.documents(auth.citizen_id))

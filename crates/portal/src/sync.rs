@@ -6,7 +6,7 @@ use opendvc_api::SyncResponse;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::CitizenAuth;
+use crate::auth::{CitizenRead, reads};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::state::AppState;
@@ -39,7 +39,7 @@ pub fn parse_cursor(cursor: Option<&str>) -> Result<i64, ApiError> {
     responses((status = 200, description = "What changed after the cursor, at most 200 entities; call again at once while hasMore.", body = SyncResponse)))]
 pub async fn sync(
     State(state): State<AppState>,
-    auth: CitizenAuth,
+    auth: CitizenRead<reads::Changes>,
     ApiQuery(query): ApiQuery<SyncQuery>,
 ) -> Result<axum::Json<SyncResponse>, ApiError> {
     let after = parse_cursor(query.cursor.as_deref())?;

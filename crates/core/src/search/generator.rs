@@ -577,6 +577,17 @@ pub fn generate_catalog(count: usize, seed: u64) -> Vec<Procedure> {
         .collect()
 }
 
+/// A slug of the agency's English name, as a catalog's `agencyId`.
+fn agency_id(agency: Phrase) -> String {
+    agency
+        .1
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 fn generated_procedure(
     number: usize,
     verb: Phrase,
@@ -606,6 +617,7 @@ fn generated_procedure(
             id: Some(join([verb.2, object.2, qualifier.2])),
         },
         agency: text(agency),
+        agency_id: agency_id(agency),
         sector: sector.to_owned(),
         online_level: if rng.below(2) == 0 {
             OnlineLevel::Full

@@ -157,6 +157,53 @@ ALTER TABLE assist_sessions ADD COLUMN device_offset_seconds INTEGER;
 ALTER TABLE assist_sessions ADD COLUMN late_items INTEGER NOT NULL DEFAULT 0;
 "#,
         ),
+        // What an assisted session may do, decided by its consent: a session opened on a paper
+        // form submits only; sessions opened before this column get the same rule. The index
+        // serves the count of a staff member's sessions per hour of opening.
+        M::up(
+            r#"
+ALTER TABLE assist_sessions ADD COLUMN scopes TEXT NOT NULL DEFAULT '["submit"]';
+UPDATE assist_sessions SET scopes = '["read","submit"]' WHERE consent_method = 'otp';
+CREATE INDEX assist_sessions_staff_opened ON assist_sessions(staff_code, created_at);
+"#,
+        ),
+        // The agency an officer works for (a procedure's agencyId).
+        M::up("ALTER TABLE staff ADD COLUMN agency TEXT;"),
+        // The citizen's access log: every assisted session opened, every staff read of the
+        // citizen's data and every submission in a session. Append-only: the triggers refuse
+        // any change or deletion, whoever asks.
+        M::up(
+            r#"
+CREATE TABLE access_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    at INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    resource_ref TEXT,
+    application_id TEXT,
+    staff_code TEXT NOT NULL,
+    staff_name TEXT NOT NULL,
+    staff_kind TEXT NOT NULL,
+    staff_organisation TEXT NOT NULL,
+    venue_name TEXT NOT NULL,
+    venue_unit_code TEXT,
+    session_id TEXT NOT NULL,
+    consent TEXT NOT NULL
+);
+CREATE INDEX access_log_citizen ON access_log(citizen_id, at, seq);
+CREATE INDEX access_log_session ON access_log(session_id, application_id);
+CREATE TRIGGER access_log_refuses_updates BEFORE UPDATE ON access_log
+BEGIN
+    SELECT RAISE(ABORT, 'the access log is append-only');
+END;
+CREATE TRIGGER access_log_refuses_deletes BEFORE DELETE ON access_log
+BEGIN
+    SELECT RAISE(ABORT, 'the access log is append-only');
+END;
+"#,
+        ),
     ])
 }
 

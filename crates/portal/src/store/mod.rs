@@ -11,8 +11,9 @@ pub mod sqlite;
 
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
-    Actor, Application, ApplicationStatus, AttachmentRef, Channel, Delivery, DevMessage, Document,
-    InboxItem, Profile, Rating, StaffKind, SubmittedBy, Supplement,
+    AccessAction, AccessResource, AccessStaff, Actor, Application, ApplicationStatus, AssistScope,
+    AssistVenue, AttachmentRef, Channel, ConsentMethod, Delivery, DevMessage, Document, InboxItem,
+    Profile, Rating, StaffKind, SubmittedBy, Supplement,
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -73,6 +74,9 @@ pub struct StaffRecord {
     pub name: String,
     pub organisation: String,
     pub password_hash: String,
+    /// The agency an officer works for (a procedure's `agencyId`); `None` for DVC agents and
+    /// volunteers. An officer without one moves no application.
+    pub agency: Option<String>,
 }
 
 /// What a one-time code is for.
@@ -146,6 +150,8 @@ pub struct AssistSessionRecord {
     pub consent_reference: Option<String>,
     pub venue_name: String,
     pub venue_unit_code: Option<String>,
+    /// What the session's token may do, decided by its consent when it was opened.
+    pub scopes: Vec<AssistScope>,
     /// When the session opened: portal now for a session opened online, the device's
     /// `openedAt` corrected by its clock offset for one recorded after an offline event.
     pub created_at: i64,
@@ -166,6 +172,76 @@ pub struct LateItem {
     pub session_id: Uuid,
     /// Items the session may deliver late in all.
     pub limit: u32,
+}
+
+impl AssistSessionRecord {
+    /// Whether the session's token may do `scope`.
+    pub fn allows(&self, scope: AssistScope) -> bool {
+        self.scopes.contains(&scope)
+    }
+
+    /// How the citizen consented.
+    pub fn consent(&self) -> ConsentMethod {
+        if self.consent_method == "otp" {
+            ConsentMethod::Otp
+        } else {
+            ConsentMethod::Paper
+        }
+    }
+
+    pub fn venue(&self) -> AssistVenue {
+        AssistVenue {
+            name: self.venue_name.clone(),
+            unit_code: self.venue_unit_code.clone(),
+        }
+    }
+}
+
+/// The outcome of opening an assisted session under the hourly limit of its staff member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionOpening {
+    Opened,
+    /// The staff member already opened the limit of sessions within an hour of this one's
+    /// opening; a session opened now could open after `retry_after` seconds.
+    Refused {
+        retry_after: u64,
+    },
+}
+
+/// One entry of a citizen's access log, as appended. The log is append-only: the store offers
+/// no way to change or delete an entry, and the SQLite table refuses both.
+#[derive(Debug, Clone)]
+pub struct AccessEntry {
+    pub id: Uuid,
+    pub citizen_id: Uuid,
+    /// Unix seconds: when it happened (for an opening recorded later, when it was opened).
+    pub at: i64,
+    pub action: AccessAction,
+    pub resource: AccessResource,
+    /// What was touched, when it has a name (an attachment id). The store names an
+    /// application by its code, from `application_id`.
+    pub resource_ref: Option<String>,
+    /// The application touched, if any; the store keeps it only when it is the citizen's.
+    pub application_id: Option<Uuid>,
+    pub staff: AccessStaff,
+    pub venue: AssistVenue,
+    pub session_id: Uuid,
+    pub consent: ConsentMethod,
+}
+
+/// A page of the access log, newest first, and where the next (older) page starts.
+#[derive(Debug, Clone, Default)]
+pub struct AccessLogPage {
+    pub entries: Vec<AccessEntry>,
+    /// The position of the last entry of the page, when older entries follow.
+    pub next: Option<AccessLogPosition>,
+}
+
+/// A position in the access log, ordered by time, then by order of appending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessLogPosition {
+    pub at: i64,
+    pub seq: i64,
 }
 
 /// The stored answer to an idempotent request.
@@ -211,6 +287,9 @@ pub struct ApplicationDraft {
     /// The first timeline entry (received).
     pub first_entry_actor: Actor,
     pub first_entry_note: Option<String>,
+    /// The access log entry of a submission made by staff, written in the same transaction
+    /// (the store names the application by its code).
+    pub access: Option<AccessEntry>,
 }
 
 /// A change to an application, computed from its current state by domain logic.
@@ -223,6 +302,8 @@ pub struct ApplicationChange {
     pub supplement: Option<Supplement>,
     pub rating: Option<Rating>,
     pub inbox: Vec<InboxItem>,
+    /// The access log entry of a follow-up made by staff, written in the same transaction.
+    pub access: Option<AccessEntry>,
 }
 
 /// Domain logic deciding a change from the current application, run inside the transaction.
@@ -252,6 +333,8 @@ pub struct NewUpload {
     /// Set when the file is delivered late for an assisted session; counted only when the
     /// file is new for the citizen (a resend of the same bytes is not a new item).
     pub late_item: Option<LateItem>,
+    /// The access log entry of an upload made by staff, written with a new upload.
+    pub access: Option<AccessEntry>,
 }
 
 /// Citizens, their profiles and documents.
@@ -272,7 +355,9 @@ pub trait CitizenStore {
 /// Staff, one-time codes, tokens and assisted sessions.
 pub trait AuthStore {
     fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>>;
-    /// Inserts the staff member unless the code exists; returns whether it was inserted.
+    /// Inserts the staff member unless the code exists; returns whether it was inserted. An
+    /// existing officer without an agency gets `staff.agency` (a database seeded before
+    /// officers had agencies).
     fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool>;
     fn insert_otp(
         &self,
@@ -303,11 +388,19 @@ pub trait AuthStore {
         now: i64,
     ) -> StoreResult<RefreshOutcome>;
     fn revoke_refresh_token(&self, token_hash: &str, citizen_id: Uuid) -> StoreResult<()>;
-    fn insert_assist_session(
+    /// Opens the session with its token and its access log entry, unless its staff member has
+    /// opened `per_hour` sessions within an hour of this one's `created_at` already (counted by
+    /// when sessions were opened, not recorded, so that no hour ever holds more than
+    /// `per_hour`, in whatever order offline sessions are recorded). The count and the insert
+    /// are one transaction, so parallel requests cannot pass the limit; an implementation on a
+    /// database with concurrent writers must serialise openings per staff member.
+    fn open_assist_session(
         &self,
         session: &AssistSessionRecord,
         token: &AccessTokenRecord,
-    ) -> StoreResult<()>;
+        opened: &AccessEntry,
+        per_hour: u32,
+    ) -> StoreResult<SessionOpening>;
     fn assist_session(&self, id: Uuid) -> StoreResult<Option<AssistSessionRecord>>;
     fn end_assist_session(&self, id: Uuid, now: i64) -> StoreResult<()>;
 }
@@ -364,6 +457,23 @@ pub trait ApplicationStore {
     fn purge_idempotency(&self, before: i64) -> StoreResult<usize>;
 }
 
+/// The citizen's access log: append and read, nothing else.
+pub trait AccessLogStore {
+    /// Appends one entry (a staff read); an application is named by its code when it is the
+    /// citizen's, and by nothing otherwise.
+    fn record_access(&self, entry: &AccessEntry) -> StoreResult<()>;
+    /// The citizen's entries older than `before` (all when `None`), newest first, at most
+    /// `limit`.
+    fn access_log(
+        &self,
+        citizen_id: Uuid,
+        before: Option<AccessLogPosition>,
+        limit: usize,
+    ) -> StoreResult<AccessLogPage>;
+    /// Whether the session submitted the application (its log has the submission).
+    fn submitted_in_session(&self, session_id: Uuid, application_id: Uuid) -> StoreResult<bool>;
+}
+
 /// The dev outbox of demo mode.
 pub trait OutboxStore {
     fn record_message(&self, message: &DevMessage) -> StoreResult<()>;
@@ -405,6 +515,7 @@ pub trait Store:
     + AuthStore
     + AttachmentStore
     + ApplicationStore
+    + AccessLogStore
     + OutboxStore
     + EventStore
     + Send
@@ -417,6 +528,7 @@ impl<T> Store for T where
         + AuthStore
         + AttachmentStore
         + ApplicationStore
+        + AccessLogStore
         + OutboxStore
         + EventStore
         + Send

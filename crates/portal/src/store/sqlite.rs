@@ -11,18 +11,20 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
-    Actor, Application, ApplicationStatus, Attachment, DevMessage, Document, InboxItem, StaffKind,
-    Supplement, TimelineEntry,
+    AccessAction, AccessResource, AccessStaff, Actor, Application, ApplicationStatus, AssistVenue,
+    Attachment, ConsentMethod, DevMessage, Document, InboxItem, StaffKind, Supplement,
+    TimelineEntry,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
 use super::{
-    AccessTokenRecord, ApplicationChange, ApplicationDraft, ApplicationStore, AssistSessionRecord,
-    AttachmentStore, AuthStore, ChangeDecision, ChangeRow, CitizenRecord, CitizenStore, EventStore,
+    AccessEntry, AccessLogPage, AccessLogPosition, AccessLogStore, AccessTokenRecord,
+    ApplicationChange, ApplicationDraft, ApplicationStore, AssistSessionRecord, AttachmentStore,
+    AuthStore, ChangeDecision, ChangeRow, CitizenRecord, CitizenStore, EventStore,
     IdempotencyRecord, LateItem, NewUpload, OtpCheck, OtpPurpose, OutboxStore, RefreshOutcome,
-    RefreshTokenRecord, StaffRecord, StoreError, StoreResult, StoredResponse, SyncPage,
-    TokenSubject,
+    RefreshTokenRecord, SessionOpening, StaffRecord, StoreError, StoreResult, StoredResponse,
+    SyncPage, TokenSubject,
 };
 use crate::error::ApiError;
 use opendvc_api::ErrorCode;
@@ -85,9 +87,12 @@ impl SqliteStore {
         lock(&self.readers[start % self.readers.len()])
     }
 
+    /// Runs `work` in one write transaction. It begins IMMEDIATE, taking the database's write
+    /// lock first, so that what it reads stays true until it commits, also against another
+    /// process on the same file (the officer command line).
     fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> StoreResult<T>) -> StoreResult<T> {
         let mut connection = lock(&self.writer);
-        let transaction = connection.transaction()?;
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = work(&transaction)?;
         transaction.commit()?;
         Ok(value)
@@ -353,6 +358,15 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
         draft.first_entry_note.as_deref(),
     )?;
     touch(tx, draft.citizen_id, "application", &draft.id.to_string())?;
+    if let Some(entry) = &draft.access {
+        insert_access(
+            tx,
+            &AccessEntry {
+                application_id: Some(draft.id),
+                ..entry.clone()
+            },
+        )?;
+    }
     Ok(code)
 }
 
@@ -504,7 +518,8 @@ impl AuthStore for SqliteStore {
         let conn = self.reader();
         let row = conn
             .query_row(
-                "SELECT code, kind, name, organisation, password_hash FROM staff WHERE code = ?1",
+                "SELECT code, kind, name, organisation, password_hash, agency FROM staff
+                 WHERE code = ?1",
                 params![code],
                 |row| {
                     Ok((
@@ -513,17 +528,19 @@ impl AuthStore for SqliteStore {
                         row.get::<_, String>(2)?,
                         row.get::<_, String>(3)?,
                         row.get::<_, String>(4)?,
+                        row.get::<_, Option<String>>(5)?,
                     ))
                 },
             )
             .optional()?;
-        row.map(|(code, kind, name, organisation, password_hash)| {
+        row.map(|(code, kind, name, organisation, password_hash, agency)| {
             Ok(StaffRecord {
                 code,
                 kind: parse_staff_kind(&kind)?,
                 name,
                 organisation,
                 password_hash,
+                agency,
             })
         })
         .transpose()
@@ -532,16 +549,23 @@ impl AuthStore for SqliteStore {
     fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool> {
         self.write(|tx| {
             let inserted = tx.execute(
-                "INSERT OR IGNORE INTO staff (code, kind, name, organisation, password_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR IGNORE INTO staff (code, kind, name, organisation, password_hash, agency)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     staff.code,
                     staff_kind_str(staff.kind),
                     staff.name,
                     staff.organisation,
-                    staff.password_hash
+                    staff.password_hash,
+                    staff.agency
                 ],
             )?;
+            if inserted == 0 {
+                tx.execute(
+                    "UPDATE staff SET agency = ?2 WHERE code = ?1 AND agency IS NULL",
+                    params![staff.code, staff.agency],
+                )?;
+            }
             Ok(inserted > 0)
         })
     }
@@ -744,17 +768,32 @@ impl AuthStore for SqliteStore {
         })
     }
 
-    fn insert_assist_session(
+    fn open_assist_session(
         &self,
         session: &AssistSessionRecord,
         token: &AccessTokenRecord,
-    ) -> StoreResult<()> {
+        opened: &AccessEntry,
+        per_hour: u32,
+    ) -> StoreResult<SessionOpening> {
         self.write(|tx| {
+            let mut statement = tx.prepare_cached(
+                "SELECT created_at FROM assist_sessions
+                 WHERE staff_code = ?1 AND created_at > ?2 - 3600 AND created_at < ?2 + 3600
+                 ORDER BY created_at",
+            )?;
+            let nearby = statement
+                .query_map(params![session.staff_code, session.created_at], |row| {
+                    row.get::<_, i64>(0)
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Some(retry_after) = hourly_refusal(&nearby, session.created_at, per_hour) {
+                return Ok(SessionOpening::Refused { retry_after });
+            }
             tx.execute(
                 "INSERT INTO assist_sessions (id, staff_code, citizen_id, consent_method,
-                    consent_reference, venue_name, venue_unit_code, created_at, expires_at,
+                    consent_reference, venue_name, venue_unit_code, scopes, created_at, expires_at,
                     recorded_at, device_offset_seconds)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     session.id.to_string(),
                     session.staff_code,
@@ -763,13 +802,16 @@ impl AuthStore for SqliteStore {
                     session.consent_reference,
                     session.venue_name,
                     session.venue_unit_code,
+                    serde_json::to_string(&session.scopes)?,
                     session.created_at,
                     session.expires_at,
                     session.recorded_at,
                     session.device_offset_seconds
                 ],
             )?;
-            insert_access_token(tx, token)
+            insert_access_token(tx, token)?;
+            insert_access(tx, opened)?;
+            Ok(SessionOpening::Opened)
         })
     }
 
@@ -778,7 +820,7 @@ impl AuthStore for SqliteStore {
         let row = conn
             .query_row(
                 "SELECT staff_code, citizen_id, consent_method, consent_reference, venue_name,
-                        venue_unit_code, created_at, expires_at, ended_at, recorded_at,
+                        venue_unit_code, created_at, expires_at, ended_at, scopes, recorded_at,
                         device_offset_seconds
                  FROM assist_sessions WHERE id = ?1",
                 params![id.to_string()],
@@ -793,8 +835,9 @@ impl AuthStore for SqliteStore {
                         row.get::<_, i64>(6)?,
                         row.get::<_, i64>(7)?,
                         row.get::<_, Option<i64>>(8)?,
-                        row.get::<_, i64>(9)?,
-                        row.get::<_, Option<i64>>(10)?,
+                        row.get::<_, String>(9)?,
+                        row.get::<_, i64>(10)?,
+                        row.get::<_, Option<i64>>(11)?,
                     ))
                 },
             )
@@ -810,6 +853,7 @@ impl AuthStore for SqliteStore {
                 created_at,
                 expires_at,
                 ended_at,
+                scopes,
                 recorded_at,
                 device_offset_seconds,
             )| {
@@ -821,6 +865,7 @@ impl AuthStore for SqliteStore {
                     consent_reference,
                     venue_name,
                     venue_unit_code,
+                    scopes: serde_json::from_str(&scopes)?,
                     created_at,
                     expires_at,
                     ended_at,
@@ -857,6 +902,212 @@ fn insert_access_token(tx: &Connection, token: &AccessTokenRecord) -> StoreResul
     Ok(())
 }
 
+/// Why a staff member whose sessions were opened at `nearby` (within an hour either side of
+/// `opened_at`, ascending) may not open one more at `opened_at`: some hour-long window holding
+/// `opened_at` would hold more than `per_hour`. Returns the seconds after which a session opened
+/// now could open (for one recorded later the hour it was opened stays full).
+fn hourly_refusal(nearby: &[i64], opened_at: i64, per_hour: u32) -> Option<u64> {
+    let limit = usize::try_from(per_hour).unwrap_or(usize::MAX);
+    // Every window (end - 3600, end] with opened_at inside it; the fullest ends at a session.
+    let crowded = std::iter::once(opened_at)
+        .chain(nearby.iter().copied().filter(|at| *at >= opened_at))
+        .any(|end| {
+            let inside = nearby
+                .iter()
+                .filter(|at| **at > end - 3600 && **at <= end)
+                .count();
+            inside + 1 > limit
+        });
+    if !crowded {
+        return None;
+    }
+    let before: Vec<i64> = nearby
+        .iter()
+        .copied()
+        .filter(|at| *at <= opened_at)
+        .collect();
+    let wait = before
+        .len()
+        .checked_sub(limit)
+        .and_then(|index| before.get(index))
+        .map_or(1, |oldest| oldest + 3600 - opened_at);
+    Some(u64::try_from(wait.clamp(1, 3600)).unwrap_or(1))
+}
+
+fn action_str(action: AccessAction) -> &'static str {
+    match action {
+        AccessAction::SessionOpened => "session_opened",
+        AccessAction::Read => "read",
+        AccessAction::Submitted => "submitted",
+    }
+}
+
+fn resource_str(resource: AccessResource) -> &'static str {
+    match resource {
+        AccessResource::Session => "session",
+        AccessResource::Profile => "profile",
+        AccessResource::Documents => "documents",
+        AccessResource::Applications => "applications",
+        AccessResource::Application => "application",
+        AccessResource::Attachment => "attachment",
+        AccessResource::Changes => "changes",
+    }
+}
+
+fn consent_str(consent: ConsentMethod) -> &'static str {
+    match consent {
+        ConsentMethod::Otp => "otp",
+        ConsentMethod::Paper => "paper",
+    }
+}
+
+/// A stored enum value of the access log, read back through its serde name.
+fn parse_enum<T: serde::de::DeserializeOwned>(text: String) -> StoreResult<T> {
+    serde_json::from_value(serde_json::Value::String(text)).map_err(StoreError::from)
+}
+
+/// Appends `entry` to the access log. An application is named by its code, and only when it is
+/// the citizen's: the log of one citizen never names another's application.
+fn insert_access(tx: &Connection, entry: &AccessEntry) -> StoreResult<()> {
+    let mut resource_ref = entry.resource_ref.clone();
+    let mut application_id = None;
+    if let Some(id) = entry.application_id {
+        let code = tx
+            .query_row(
+                "SELECT code FROM applications WHERE id = ?1 AND citizen_id = ?2",
+                params![id.to_string(), entry.citizen_id.to_string()],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()?;
+        application_id = code.is_some().then(|| id.to_string());
+        resource_ref = code;
+    }
+    tx.execute(
+        "INSERT INTO access_log (id, citizen_id, at, action, resource, resource_ref,
+            application_id, staff_code, staff_name, staff_kind, staff_organisation, venue_name,
+            venue_unit_code, session_id, consent)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            entry.id.to_string(),
+            entry.citizen_id.to_string(),
+            entry.at,
+            action_str(entry.action),
+            resource_str(entry.resource),
+            resource_ref,
+            application_id,
+            entry.staff.code,
+            entry.staff.name,
+            staff_kind_str(entry.staff.kind),
+            entry.staff.organisation,
+            entry.venue.name,
+            entry.venue.unit_code,
+            entry.session_id.to_string(),
+            consent_str(entry.consent),
+        ],
+    )?;
+    Ok(())
+}
+
+impl AccessLogStore for SqliteStore {
+    fn record_access(&self, entry: &AccessEntry) -> StoreResult<()> {
+        self.write(|tx| insert_access(tx, entry))
+    }
+
+    fn access_log(
+        &self,
+        citizen_id: Uuid,
+        before: Option<AccessLogPosition>,
+        limit: usize,
+    ) -> StoreResult<AccessLogPage> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT seq, id, at, action, resource, resource_ref, application_id, staff_code,
+                    staff_name, staff_kind, staff_organisation, venue_name, venue_unit_code,
+                    session_id, consent
+             FROM access_log
+             WHERE citizen_id = ?1 AND (at < ?2 OR (at = ?2 AND seq < ?3))
+             ORDER BY at DESC, seq DESC LIMIT ?4",
+        )?;
+        let start = before.unwrap_or(AccessLogPosition {
+            at: i64::MAX,
+            seq: i64::MAX,
+        });
+        let fetch = i64::try_from(limit + 1).map_err(|e| StoreError::Database(e.to_string()))?;
+        let rows = statement
+            .query_map(
+                params![citizen_id.to_string(), start.at, start.seq, fetch],
+                |row| {
+                    Ok((
+                        (
+                            row.get::<_, i64>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, i64>(2)?,
+                            row.get::<_, String>(3)?,
+                            row.get::<_, String>(4)?,
+                            row.get::<_, Option<String>>(5)?,
+                            row.get::<_, Option<String>>(6)?,
+                        ),
+                        (
+                            row.get::<_, String>(7)?,
+                            row.get::<_, String>(8)?,
+                            row.get::<_, String>(9)?,
+                            row.get::<_, String>(10)?,
+                            row.get::<_, String>(11)?,
+                            row.get::<_, Option<String>>(12)?,
+                            row.get::<_, String>(13)?,
+                            row.get::<_, String>(14)?,
+                        ),
+                    ))
+                },
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        let more = rows.len() > limit;
+        let mut page = AccessLogPage::default();
+        for (
+            (seq, id, at, action, resource, resource_ref, application_id),
+            (code, name, kind, organisation, venue, unit_code, session_id, consent),
+        ) in rows.into_iter().take(limit)
+        {
+            page.next = Some(AccessLogPosition { at, seq });
+            page.entries.push(AccessEntry {
+                id: parse_uuid(&id)?,
+                citizen_id,
+                at,
+                action: parse_enum(action)?,
+                resource: parse_enum(resource)?,
+                resource_ref,
+                application_id: application_id.as_deref().map(parse_uuid).transpose()?,
+                staff: AccessStaff {
+                    code,
+                    name,
+                    kind: parse_staff_kind(&kind)?,
+                    organisation,
+                },
+                venue: AssistVenue {
+                    name: venue,
+                    unit_code,
+                },
+                session_id: parse_uuid(&session_id)?,
+                consent: parse_enum(consent)?,
+            });
+        }
+        if !more {
+            page.next = None;
+        }
+        Ok(page)
+    }
+
+    fn submitted_in_session(&self, session_id: Uuid, application_id: Uuid) -> StoreResult<bool> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT 1 FROM access_log
+             WHERE session_id = ?1 AND application_id = ?2 AND action = 'submitted'
+               AND resource = 'application'",
+        )?;
+        Ok(statement.exists(params![session_id.to_string(), application_id.to_string()])?)
+    }
+}
+
 impl AttachmentStore for SqliteStore {
     fn put_attachment(&self, upload: NewUpload) -> StoreResult<(Attachment, bool)> {
         self.write(|tx| {
@@ -877,8 +1128,13 @@ impl AttachmentStore for SqliteStore {
                     upload.uploaded_at.to_rfc3339()
                 ],
             )?;
-            if let (true, Some(item)) = (inserted > 0, upload.late_item) {
-                count_late_item(tx, item)?;
+            if inserted > 0 {
+                if let Some(item) = upload.late_item {
+                    count_late_item(tx, item)?;
+                }
+                if let Some(entry) = &upload.access {
+                    insert_access(tx, entry)?;
+                }
             }
             let (content_type, file_name, uploaded_at) = tx.query_row(
                 "SELECT content_type, file_name, uploaded_at FROM attachments
@@ -959,6 +1215,15 @@ fn apply_change(
     }
     for item in &change.inbox {
         insert_inbox(tx, citizen_id, item)?;
+    }
+    if let Some(entry) = &change.access {
+        insert_access(
+            tx,
+            &AccessEntry {
+                application_id: Some(current.id),
+                ..entry.clone()
+            },
+        )?;
     }
     tx.execute(
         "UPDATE applications SET updated_at = ?2 WHERE id = ?1",
@@ -1375,6 +1640,121 @@ mod tests {
         id
     }
 
+    fn read_entry(citizen_id: Uuid, at: i64) -> AccessEntry {
+        AccessEntry {
+            id: Uuid::now_v7(),
+            citizen_id,
+            at,
+            action: AccessAction::Read,
+            resource: AccessResource::Profile,
+            resource_ref: None,
+            application_id: None,
+            staff: AccessStaff {
+                code: "BDDN-HC-01".into(),
+                name: "Phạm Thị Hoa".into(),
+                kind: StaffKind::Agent,
+                organisation: "Bưu điện phường Hải Châu".into(),
+            },
+            venue: AssistVenue {
+                name: "Bưu điện phường Hải Châu".into(),
+                unit_code: None,
+            },
+            session_id: Uuid::now_v7(),
+            consent: ConsentMethod::Otp,
+        }
+    }
+
+    #[test]
+    fn the_access_log_refuses_every_change_and_deletion() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let citizen_id = citizen(store);
+        store
+            .record_access(&read_entry(citizen_id, 1_790_000_000))
+            .expect("an entry is appended");
+        let connection = lock(&store.writer);
+        for statement in [
+            "UPDATE access_log SET staff_code = 'someone-else'",
+            "UPDATE access_log SET at = 0",
+            "DELETE FROM access_log",
+        ] {
+            let error = connection
+                .execute(statement, [])
+                .expect_err("the access log is append-only");
+            assert!(
+                error.to_string().contains("append-only"),
+                "{statement} is refused by the log itself: {error}"
+            );
+        }
+        let left: i64 = connection
+            .query_row("SELECT count(*) FROM access_log", [], |row| row.get(0))
+            .expect("counted");
+        assert_eq!(left, 1, "the entry is still there, unchanged");
+    }
+
+    #[test]
+    fn the_access_log_pages_newest_first_by_time_of_access() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let citizen_id = citizen(store);
+        // Appended out of time order, as a session recorded later is.
+        for at in [100, 300, 200, 300, 50] {
+            store
+                .record_access(&read_entry(citizen_id, 1_790_000_000 + at))
+                .expect("appended");
+        }
+        let mut times = Vec::new();
+        let mut before = None;
+        loop {
+            let page = store.access_log(citizen_id, before, 2).expect("a page");
+            assert!(page.entries.len() <= 2);
+            times.extend(page.entries.iter().map(|entry| entry.at - 1_790_000_000));
+            match page.next {
+                Some(next) => before = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(
+            times,
+            vec![300, 300, 200, 100, 50],
+            "newest first, none twice"
+        );
+        let other = citizen(store);
+        assert!(
+            store
+                .access_log(other, None, 10)
+                .expect("a page")
+                .entries
+                .is_empty(),
+            "another citizen's log is their own"
+        );
+    }
+
+    /// `check(nearby, opened_at, refused)` for a limit of 3 an hour.
+    fn check(nearby: &[i64], opened_at: i64, refused: bool) {
+        assert_eq!(
+            hourly_refusal(nearby, opened_at, 3).is_some(),
+            refused,
+            "sessions at {nearby:?}, one more at {opened_at}"
+        );
+    }
+
+    #[test]
+    fn no_hour_of_opening_holds_more_sessions_than_the_limit() {
+        check(&[], 10_000, false);
+        check(&[7_000, 8_000], 10_000, false);
+        check(&[7_000, 8_000, 9_000], 10_000, true);
+        check(&[6_400, 8_000, 9_000], 10_000, false);
+        // Recorded later, before sessions already recorded: the hour after counts too.
+        check(&[10_500, 11_000, 12_000], 10_000, true);
+        check(&[9_000, 12_000, 13_500], 10_000, false);
+        assert_eq!(
+            hourly_refusal(&[7_000, 8_000, 9_000], 10_000, 3),
+            Some(600),
+            "a session opened now may open once the oldest of the hour is an hour old"
+        );
+    }
+
     #[test]
     fn a_created_application_reads_back_exactly_as_answered() {
         let scratch = scratch();
@@ -1414,6 +1794,7 @@ mod tests {
                 venue: Some("Bưu điện Hải Châu".into()),
             },
             first_entry_note: None,
+            access: None,
         };
         let answered = store.create_application(draft, None).expect("created");
         let stored = store

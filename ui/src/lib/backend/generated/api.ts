@@ -498,7 +498,17 @@ id: string,
 /**
  * The national procedure code, e.g. `1.001612`.
  */
-code: string, name: LocalizedText, agency: LocalizedText,
+code: string, name: LocalizedText,
+/**
+ * The agency that decides applications of this procedure, as people know it.
+ */
+agency: LocalizedText,
+/**
+ * The stable id of that agency, e.g. `da-nang-police`: an officer handles only the
+ * applications of procedures whose `agencyId` is the officer's agency. Empty in a catalog
+ * cached before the portal served it.
+ */
+agencyId: string,
 /**
  * Field of administration (`identity`, `civil_status`, `residence`, `transport`, …).
  */
@@ -545,7 +555,12 @@ export type DemoCitizen = { idNumber: string, phone: string, name: string, };
 /**
  * A demo officer.
  */
-export type DemoOfficer = { code: string, password: string, };
+export type DemoOfficer = { code: string, password: string,
+/**
+ * The agency the officer works for (a procedure's `agencyId`): the officer moves only
+ * that agency's applications.
+ */
+agency: string, };
 
 /**
  * A demo staff member (DVC agent or outreach volunteer).
