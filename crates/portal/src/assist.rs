@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 use crate::auth::{
     AnyAuth, Caller, DELIVERY_CLOCK_SKEW_SECONDS, StaffAuth, accept_code, check_id_number,
-    issue_code, new_token, rate_limit, token_hash,
+    issue_code, new_token, token_hash,
 };
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
@@ -57,14 +58,15 @@ pub fn initials(full_name: &str) -> String {
 pub async fn consent_code(
     State(state): State<AppState>,
     StaffAuth(staff): StaffAuth,
+    client: ClientAddress,
     ApiJson(request): ApiJson<ConsentCodeRequest>,
 ) -> Result<Response, ApiError> {
     check_id_number(&request.id_number)?;
-    rate_limit(&state, &format!("consent:{}", request.id_number))?;
     let accepted = issue_code(
         &state,
         request.id_number,
         OtpPurpose::Consent,
+        &client,
         vec![
             ("staff", staff.name.clone()),
             ("venue", staff.organisation.clone()),
@@ -84,6 +86,7 @@ fn consent_refused(detail: &str) -> ApiError {
 pub async fn open_session(
     State(state): State<AppState>,
     StaffAuth(staff): StaffAuth,
+    client: ClientAddress,
     ApiJson(request): ApiJson<AssistSessionRequest>,
 ) -> Result<Response, ApiError> {
     check_id_number(&request.id_number)?;
@@ -116,8 +119,14 @@ pub async fn open_session(
         })?;
     let (method, reference) = match request.consent {
         Consent::Otp { otp } => {
-            let accepted =
-                accept_code(&state, request.id_number.clone(), otp, OtpPurpose::Consent).await?;
+            let accepted = accept_code(
+                &state,
+                request.id_number.clone(),
+                otp,
+                OtpPurpose::Consent,
+                &client,
+            )
+            .await?;
             if accepted != Some(citizen.id) {
                 return Err(consent_refused("The consent code is wrong or expired."));
             }
