@@ -77,5 +77,6 @@ error-idempotency-key-reused = The duplicate-protection key was used for differe
 error-idempotency-in-flight = This request is still being processed; the app tries again later.
 error-payload-too-large = What was sent is too large.
 error-unsupported-media-type = This kind of file is not accepted.
+error-quota-exceeded = Your upload storage is full. Files no application uses are deleted after 30 days.
 error-internal = The portal had an internal error; the app tries again later.
 error-unknown = Unknown error.

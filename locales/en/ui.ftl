@@ -51,6 +51,7 @@ ui-error-invalid-state = This cannot be done any more, because the application h
 ui-error-in-flight = This is still being sent. Wait a moment and try again.
 ui-error-payload-too-large = The file is too large. Choose a file smaller than 20 MB.
 ui-error-unsupported-media-type = This type of file is not accepted. Choose a photo or a PDF.
+ui-error-quota-exceeded = You have used up your upload storage. Files not attached to an application are deleted after 30 days.
 ui-error-rate-limited = Too many tries. Wait a few minutes and try again.
 ui-error-validation-failed = Some answers were not accepted. Check them and try again.
 ui-error-malformed-request = The app sent something the service did not understand. Try again; if it happens again, update the app.

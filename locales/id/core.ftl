@@ -77,5 +77,6 @@ error-idempotency-key-reused = Kunci pencegah duplikasi sudah dipakai untuk isi 
 error-idempotency-in-flight = Permintaan ini masih diproses; aplikasi akan mencoba lagi nanti.
 error-payload-too-large = Data yang dikirim terlalu besar.
 error-unsupported-media-type = Jenis berkas ini tidak diterima.
+error-quota-exceeded = Ruang unggahan Anda sudah penuh. Berkas yang tidak dipakai permohonan mana pun dihapus setelah 30 hari.
 error-internal = Portal mengalami galat internal; aplikasi akan mencoba lagi nanti.
 error-unknown = Galat tidak dikenal.

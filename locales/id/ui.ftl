@@ -48,6 +48,7 @@ ui-error-invalid-state = Ini tidak dapat dilakukan lagi karena permohonan sudah 
 ui-error-in-flight = Ini masih sedang dikirim. Tunggu sebentar, lalu coba lagi.
 ui-error-payload-too-large = Berkas terlalu besar. Pilih berkas yang lebih kecil dari 20 MB.
 ui-error-unsupported-media-type = Jenis berkas ini tidak diterima. Pilih foto atau PDF.
+ui-error-quota-exceeded = Ruang unggahan Anda sudah habis. Berkas yang tidak dilampirkan pada permohonan dihapus setelah 30 hari.
 ui-error-rate-limited = Terlalu banyak percobaan. Tunggu beberapa menit, lalu coba lagi.
 ui-error-validation-failed = Beberapa jawaban tidak diterima. Periksa, lalu coba lagi.
 ui-error-malformed-request = Aplikasi mengirim sesuatu yang tidak dipahami layanan. Coba lagi; jika terjadi lagi, perbarui aplikasi.

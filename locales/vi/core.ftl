@@ -77,5 +77,6 @@ error-idempotency-key-reused = Khóa chống gửi trùng đã được dùng ch
 error-idempotency-in-flight = Yêu cầu này đang được xử lý; ứng dụng sẽ thử lại sau.
 error-payload-too-large = Dữ liệu gửi lên quá lớn.
 error-unsupported-media-type = Loại tệp không được chấp nhận.
+error-quota-exceeded = Dung lượng tệp tải lên của bạn đã hết. Tệp không dùng cho hồ sơ nào sẽ được xoá sau 30 ngày.
 error-internal = Cổng dịch vụ công gặp lỗi nội bộ; ứng dụng sẽ thử lại sau.
 error-unknown = Lỗi không xác định.

@@ -48,6 +48,7 @@ ui-error-invalid-state = Không thể làm việc này nữa vì hồ sơ đã c
 ui-error-in-flight = Yêu cầu này đang được gửi. Chờ một chút rồi thử lại.
 ui-error-payload-too-large = Tệp quá lớn. Hãy chọn tệp nhỏ hơn 20 MB.
 ui-error-unsupported-media-type = Loại tệp này không được chấp nhận. Hãy chọn ảnh hoặc tệp PDF.
+ui-error-quota-exceeded = Bạn đã dùng hết dung lượng tải tệp. Tệp không gắn với hồ sơ nào sẽ tự xoá sau 30 ngày.
 ui-error-rate-limited = Bạn đã thử quá nhiều lần. Chờ vài phút rồi thử lại.
 ui-error-validation-failed = Một số thông tin chưa được chấp nhận. Hãy kiểm tra lại rồi gửi.
 ui-error-malformed-request = Ứng dụng đã gửi dữ liệu mà hệ thống không hiểu. Hãy thử lại; nếu vẫn lỗi, hãy cập nhật ứng dụng.

@@ -151,12 +151,12 @@ impl Citizen {
                     requirement_id: Some(requirement.id.clone()),
                 },
                 None => {
-                    let bytes = format!(
-                        "%PDF-1.4\n% OpenDVC test file for {} / {} / {}\n",
+                    let bytes = pdf_bytes(&format!(
+                        "OpenDVC test file for {} / {} / {}",
                         procedure.id,
                         requirement.id,
                         uuid::Uuid::new_v4()
-                    );
+                    ));
                     let attachment: opendvc_api::Attachment = self
                         .call("POST", "/v1/attachments")
                         .body(bytes, "application/pdf")
@@ -457,3 +457,96 @@ pub const TO_HANDED_OVER: [ApplicationStatus; 3] = [
     ApplicationStatus::Completed,
     ApplicationStatus::HandedOver,
 ];
+
+/// A small, well-formed PDF of one empty page that carries `note` in a comment (so that
+/// different notes give different files). The portal sniffs uploads: a file must really be
+/// the PDF or image its `Content-Type` says.
+pub fn pdf_bytes(note: &str) -> Vec<u8> {
+    let note = note.replace(['\r', '\n'], " ");
+    let mut pdf = format!("%PDF-1.4\n%\u{e2}\u{e3}\u{cf}\u{d3}\n% {note}\n").into_bytes();
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ];
+    let mut offsets = Vec::new();
+    for (index, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj {object} endobj\n", index + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
+    for offset in offsets {
+        table.push_str(&format!("{offset:010} 00000 n \n"));
+    }
+    pdf.extend_from_slice(table.as_bytes());
+    pdf.extend_from_slice(
+        format!(
+            "trailer << /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// A small, well-formed PNG (4×4 pixels of one colour chosen by `seed`).
+pub fn png_bytes(seed: u8) -> Vec<u8> {
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, 4, 4);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().expect("a PNG header");
+        let pixels: Vec<u8> = (0..16).flat_map(|_| [seed, 128, 255 - seed]).collect();
+        writer.write_image_data(&pixels).expect("PNG pixels");
+    }
+    png
+}
+
+/// A small, well-formed baseline JPEG (8×8 pixels of mid grey) that carries `note` in a
+/// comment segment. Its Huffman tables hold one code each: the one block's DC difference is 0
+/// and its AC coefficients end at once.
+pub fn jpeg_bytes(note: &str) -> Vec<u8> {
+    let mut jpeg = vec![0xFF, 0xD8];
+    // JFIF header.
+    jpeg.extend_from_slice(&[
+        0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00,
+        0x01, 0x00, 0x00,
+    ]);
+    // The note, as a comment segment.
+    let note = &note.as_bytes()[..note.len().min(1000)];
+    let length = u16::try_from(note.len() + 2).expect("a short note");
+    jpeg.extend_from_slice(&[0xFF, 0xFE]);
+    jpeg.extend_from_slice(&length.to_be_bytes());
+    jpeg.extend_from_slice(note);
+    // One quantisation table of ones.
+    jpeg.extend_from_slice(&[0xFF, 0xDB, 0x00, 0x43, 0x00]);
+    jpeg.extend_from_slice(&[1; 64]);
+    // Baseline frame: 8 bits, 8×8, one component (id 1, no subsampling, table 0).
+    jpeg.extend_from_slice(&[
+        0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x08, 0x00, 0x08, 0x01, 0x01, 0x11, 0x00,
+    ]);
+    // Huffman tables: DC 0 and AC 0, each with one code of length 1 for symbol 0.
+    for class in [0x00, 0x10] {
+        jpeg.extend_from_slice(&[0xFF, 0xC4, 0x00, 0x14, class, 1]);
+        jpeg.extend_from_slice(&[0; 15]);
+        jpeg.push(0);
+    }
+    // Start of scan, then the one block: DC code `0`, end of block `0`, padded with ones.
+    jpeg.extend_from_slice(&[
+        0xFF,
+        0xDA,
+        0x00,
+        0x08,
+        0x01,
+        0x01,
+        0x00,
+        0x00,
+        0x3F,
+        0x00,
+        0b0011_1111,
+    ]);
+    jpeg.extend_from_slice(&[0xFF, 0xD9]);
+    jpeg
+}

@@ -160,6 +160,9 @@ pub struct PortalOptions {
     /// The program to run instead of `opendvc-portal` from [`bin_dir`] (another build, or a
     /// stand-in that speaks the same command line).
     pub binary: Option<PathBuf>,
+    /// Changes to the shipped limits (`crates/portal/data/limits.json`), merged into them and
+    /// passed as `--limits FILE`; `None` runs on the shipped limits.
+    pub limits: Option<serde_json::Value>,
 }
 
 impl Default for PortalOptions {
@@ -170,6 +173,7 @@ impl Default for PortalOptions {
             demo_advance_seconds: None,
             extra_args: Vec::new(),
             binary: None,
+            limits: None,
         }
     }
 }
@@ -185,6 +189,44 @@ impl PortalOptions {
     pub fn without_demo(mut self) -> Self {
         self.demo = false;
         self
+    }
+
+    /// A portal whose limits are the shipped ones with `changes` merged in, e.g.
+    /// `json!({"attachments": {"quotaBytesPerCitizen": 1024}})`.
+    pub fn with_limits(mut self, changes: serde_json::Value) -> Self {
+        let mut limits = self.limits.take().unwrap_or_else(shipped_limits);
+        merge_json(&mut limits, changes);
+        self.limits = Some(limits);
+        self
+    }
+
+    /// A portal behind a load balancer at `proxy` (an address or a CIDR block): the client
+    /// address of a request from there is read from `X-Forwarded-For`.
+    pub fn with_trusted_proxy(mut self, proxy: &str) -> Self {
+        self.extra_args
+            .extend(["--trusted-proxy".to_owned(), proxy.to_owned()]);
+        self
+    }
+}
+
+/// The limits the portal ships with, `crates/portal/data/limits.json`.
+pub fn shipped_limits() -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/portal/data/limits.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
+    serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("{} is not JSON: {error}", path.display()))
+}
+
+/// Merges `changes` into `target`: objects field by field, anything else replaced.
+fn merge_json(target: &mut serde_json::Value, changes: serde_json::Value) {
+    match (target, changes) {
+        (serde_json::Value::Object(target), serde_json::Value::Object(changes)) => {
+            for (key, value) in changes {
+                merge_json(target.entry(key).or_insert(serde_json::Value::Null), value);
+            }
+        }
+        (target, changes) => *target = changes,
     }
 }
 
@@ -243,6 +285,16 @@ impl Portal {
         if self.child.is_some() {
             self.stop();
         }
+        self.spawn();
+    }
+
+    /// Stops the portal and starts it again on the same database and address with other
+    /// options (e.g. without `--demo` after a demo start seeded the people).
+    pub fn start_again_with(&mut self, options: PortalOptions) {
+        if self.child.is_some() {
+            self.stop();
+        }
+        self.options = options;
         self.spawn();
     }
 
@@ -447,6 +499,15 @@ impl Portal {
         }
         if let Some(seconds) = self.options.demo_advance_seconds {
             command.arg("--demo-advance").arg(seconds.to_string());
+        }
+        if let Some(limits) = &self.options.limits {
+            let path = self.dir.path().join("limits.json");
+            std::fs::write(
+                &path,
+                serde_json::to_vec_pretty(limits).expect("limits serialise"),
+            )
+            .expect("write the limits file");
+            command.arg("--limits").arg(path);
         }
         command
             .args(&self.options.extra_args)

@@ -51,13 +51,15 @@ fn offline_submission_for(
     std::fs::write(&path, serde_json::to_vec(&form).expect("serialises")).expect("writes");
     let mut attach = Vec::new();
     for document in &procedure.required_documents {
-        let scan = dir.join(format!("scan-{index}-{}.txt", document.id));
+        // A scanned PDF that carries the citizen's name and ID number, so the checks for
+        // personal data left behind would find it.
+        let scan = dir.join(format!("scan-{index}-{}.pdf", document.id));
         std::fs::write(
             &scan,
-            format!(
+            opendvc_tests::fixtures::pdf_bytes(&format!(
                 "{} {} {}",
                 profile.full_name, profile.id_number, document.id
-            ),
+            )),
         )
         .expect("writes");
         attach.push("--attach".to_owned());
@@ -533,14 +535,15 @@ fn a_scan_queued_offline_is_sealed_on_disk_and_arrives_intact() {
         .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
     let (code, password) = staff_of(&mut portal, StaffKind::Agent);
     let (procedure, form) = form_for(&mut portal, 2, scratch.path());
-    // A "scan" whose bytes carry the citizen's identifiers, as a photographed ID card does.
-    let scan = scratch.path().join("scan.txt");
+    // A scan (a real PDF, as the portal sniffs uploads) whose bytes carry the citizen's
+    // identifiers, as a photographed ID card does.
+    let scan = scratch.path().join("scan.pdf");
     std::fs::write(
         &scan,
-        format!(
+        opendvc_tests::fixtures::pdf_bytes(&format!(
             "{} {} {}",
             citizens[2].name, citizens[2].id_number, citizens[2].phone
-        ),
+        )),
     )
     .expect("writes");
     cli.json(

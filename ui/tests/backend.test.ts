@@ -14,7 +14,7 @@ describe('the backend interface', () => {
     fakeCore({ dashboard: () => Promise.reject('panicked') });
     await expect(tauriBackend.call('dashboard')).rejects.toEqual({ code: 'unknown', message: 'panicked' });
     expect(toIpcError({ code: 'offline', message: 'no route' })).toEqual({ code: 'offline', message: 'no route' });
-    expect(toIpcError({ code: 'quota_exceeded', message: 'x' })).toEqual({ code: 'unknown', message: 'x' });
+    expect(toIpcError({ code: 'payment_required', message: 'x' })).toEqual({ code: 'unknown', message: 'x' });
     expect(toIpcError({ code: 'validation_failed', message: 'x', fields: ['form.a', 3] })).toEqual({
       code: 'validation_failed',
       message: 'x',

@@ -41,8 +41,11 @@ pub enum ErrorCode {
     IdempotencyInFlight,
     /// The body is larger than the endpoint accepts.
     PayloadTooLarge,
-    /// The body's media type is not accepted here.
+    /// The body's media type is not accepted here, or the file's bytes are not what its
+    /// media type says.
     UnsupportedMediaType,
+    /// The citizen's uploads would exceed their storage quota.
+    QuotaExceeded,
     /// Too many attempts: wait for `Retry-After` seconds.
     RateLimited,
     /// The portal failed; the request may be retried.
@@ -71,6 +74,7 @@ impl ErrorCode {
             ErrorCode::IdempotencyInFlight => "idempotency_in_flight",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
@@ -88,7 +92,7 @@ impl ErrorCode {
             ErrorCode::Forbidden | ErrorCode::ConsentRequired => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::InvalidState | ErrorCode::IdempotencyInFlight => 409,
-            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::PayloadTooLarge | ErrorCode::QuotaExceeded => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed | ErrorCode::IdempotencyKeyReused => 422,
             ErrorCode::RateLimited => 429,
@@ -176,6 +180,7 @@ impl ErrorCode {
             ErrorCode::IdempotencyInFlight => "A request with this Idempotency-Key is in flight",
             ErrorCode::PayloadTooLarge => "Payload too large",
             ErrorCode::UnsupportedMediaType => "Unsupported media type",
+            ErrorCode::QuotaExceeded => "Upload quota exceeded",
             ErrorCode::RateLimited => "Too many requests",
             ErrorCode::Internal => "Internal error",
             ErrorCode::Unknown => "Unknown error",
@@ -199,7 +204,7 @@ mod tests {
 
     #[test]
     fn unknown_error_code_from_a_newer_portal_is_tolerated() {
-        let code: ErrorCode = serde_json::from_str("\"quota_exceeded\"").expect("tolerated");
+        let code: ErrorCode = serde_json::from_str("\"payment_required\"").expect("tolerated");
         assert_eq!(code, ErrorCode::Unknown);
     }
 
@@ -209,6 +214,7 @@ mod tests {
             ErrorCode::MalformedRequest,
             ErrorCode::IdempotencyKeyReused,
             ErrorCode::RateLimited,
+            ErrorCode::QuotaExceeded,
         ] {
             assert_eq!(
                 serde_json::to_value(code).expect("serialises"),

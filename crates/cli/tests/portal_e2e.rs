@@ -177,7 +177,7 @@ impl Device {
         (output.status.code().unwrap_or(-1), value)
     }
 
-    fn write(&self, name: &str, content: &str) -> String {
+    fn write(&self, name: &str, content: impl AsRef<[u8]>) -> String {
         let path = self.dir.path().join(name);
         std::fs::write(&path, content).expect("writes");
         path.to_string_lossy().into_owned()
@@ -284,7 +284,11 @@ async fn offline_submissions_are_saved_then_drained_exactly_once_despite_a_kill(
     let before = device.application_count();
     let offline = dead_portal();
     let form = device.form();
-    let attachment = device.write("birth-certificate.pdf", "%PDF-1.4 not really");
+    // The portal sniffs uploads: the file must really be the PDF its name says.
+    let attachment = device.write(
+        "birth-certificate.pdf",
+        opendvc_tests::fixtures::pdf_bytes("giấy chứng sinh"),
+    );
     let birth = device.write(
         "birth.json",
         r#"{"childName": "Bé An", "childBirthDate": "2026-11-01"}"#,
@@ -527,7 +531,10 @@ async fn supplement_requested_by_the_city_is_answered_through_the_queue() {
         "the request shows as needing action: {dashboard}"
     );
 
-    let photo = device.write("anh-4x6.jpg", "jpeg bytes");
+    let photo = device.write(
+        "anh-4x6.jpg",
+        opendvc_tests::fixtures::jpeg_bytes("ảnh 4x6"),
+    );
     let (status, sent) = device.json(&[
         "supplement",
         &code,

@@ -289,6 +289,7 @@ mod tests {
             ErrorCode::IdempotencyInFlight,
             ErrorCode::PayloadTooLarge,
             ErrorCode::UnsupportedMediaType,
+            ErrorCode::QuotaExceeded,
             ErrorCode::RateLimited,
             ErrorCode::Internal,
             ErrorCode::Unknown,

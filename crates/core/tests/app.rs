@@ -19,6 +19,12 @@ use opendvc_core::{CoreError, CoreEvent, DrainEnd, OpenDvc, OpenDvcOptions, Subm
 use support::{Canned, TestServer, application, local};
 use uuid::Uuid;
 
+/// A real 1×1 PNG: portals sniff uploads, so test files are what their names say.
+const PHOTO_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\nIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
+
+/// A minimal PDF of one empty page.
+const SCAN_PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
 fn text(vi: &str, en: &str) -> LocalizedText {
     LocalizedText {
         vi: vi.into(),
@@ -165,7 +171,7 @@ impl Fixture {
     /// A valid draft: the photo is a file, the old card comes from the wallet.
     fn complete_draft(&self) -> SubmissionDraft {
         let photo = self.dir.path().join("photo.png");
-        std::fs::write(&photo, b"png bytes").expect("writes");
+        std::fs::write(&photo, PHOTO_PNG).expect("writes");
         let mut complete = draft();
         complete.files = vec![(photo, Some("photo".into()))];
         complete
@@ -317,7 +323,7 @@ async fn submission_is_validated_offline_against_the_cached_catalog() {
 
     let mut wrong_requirement = draft();
     let scan = fixture.dir.path().join("scan.pdf");
-    std::fs::write(&scan, b"pdf").expect("writes");
+    std::fs::write(&scan, SCAN_PDF).expect("writes");
     wrong_requirement.files = vec![(scan, Some("passport".into()))];
     let Err(CoreError::InvalidSubmission(errors)) = core.submit(wrong_requirement, false).await
     else {
@@ -351,7 +357,7 @@ async fn offline_submission_is_saved_shown_as_waiting_and_sent_exactly_once_late
     let core = fixture.synced().await;
     let mut events = core.subscribe();
     let photo = fixture.dir.path().join("photo.png");
-    std::fs::write(&photo, b"png bytes").expect("writes");
+    std::fs::write(&photo, PHOTO_PNG).expect("writes");
     let mut with_photo = draft();
     with_photo.files = vec![(photo, None)];
 

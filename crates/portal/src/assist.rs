@@ -20,8 +20,9 @@ use uuid::Uuid;
 
 use crate::auth::{
     AnyAuth, Caller, StaffAuth, accept_code, access_entry, check_id_number, issue_code, new_token,
-    rate_limit, token_hash,
+    token_hash,
 };
+use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::late_delivery::device_clock_offset;
@@ -78,14 +79,15 @@ pub fn initials(full_name: &str) -> String {
 pub async fn consent_code(
     State(state): State<AppState>,
     StaffAuth(staff): StaffAuth,
+    client: ClientAddress,
     ApiJson(request): ApiJson<ConsentCodeRequest>,
 ) -> Result<Response, ApiError> {
     check_id_number(&request.id_number)?;
-    rate_limit(&state, &format!("consent:{}", request.id_number))?;
     let accepted = issue_code(
         &state,
         request.id_number,
         OtpPurpose::Consent,
+        &client,
         vec![
             ("staff", staff.name.clone()),
             ("venue", staff.organisation.clone()),
@@ -131,6 +133,7 @@ pub async fn open_session(
     State(state): State<AppState>,
     StaffAuth(staff): StaffAuth,
     headers: HeaderMap,
+    client: ClientAddress,
     ApiJson(request): ApiJson<AssistSessionRequest>,
 ) -> Result<Response, ApiError> {
     check_id_number(&request.id_number)?;
@@ -165,8 +168,14 @@ pub async fn open_session(
     let scopes = scopes_for(&request.consent);
     let (method, reference) = match request.consent {
         Consent::Otp { otp } => {
-            let accepted =
-                accept_code(&state, request.id_number.clone(), otp, OtpPurpose::Consent).await?;
+            let accepted = accept_code(
+                &state,
+                request.id_number.clone(),
+                otp,
+                OtpPurpose::Consent,
+                &client,
+            )
+            .await?;
             if accepted != Some(citizen.id) {
                 return Err(consent_refused("The consent code is wrong or expired."));
             }

@@ -1,5 +1,13 @@
 //! Sign-in and bearer tokens: citizens by ID number and one-time code, staff by code and
 //! password. Tokens are random and stored only as SHA-256 hashes.
+//!
+//! One-time codes are limited per ID number and per client address, and wrong guesses count
+//! across codes (`rate_limit`); a registered and an unregistered ID number take the same path
+//! and get the same answers. A staff sign-in attempt is counted as a failure before the
+//! password is verified, and verifications run a few at a time, so parallel guesses cannot
+//! outrun the limit or the CPU.
+
+use std::sync::OnceLock;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -17,32 +25,29 @@ use opendvc_api::{
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
+use crate::client_address::ClientAddress;
 use crate::data::is_id_number;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, OptionalJson};
 use crate::late_delivery::{self, LateDelivery};
+use crate::rate_limit;
+use crate::sender::Outgoing;
 use crate::state::AppState;
 use crate::store::{
-    AccessEntry, AccessTokenRecord, AssistSessionRecord, OtpCheck, OtpPurpose, RefreshOutcome,
-    RefreshTokenRecord, StaffRecord, TokenSubject,
+    AccessEntry, AccessTokenRecord, AssistSessionRecord, NewOtp, OtpCheck, OtpGuess, OtpPurpose,
+    RefreshOutcome, RefreshTokenRecord, Rotation, StaffRecord, TokenSubject,
 };
 
 /// How long a one-time code is valid, seconds.
 pub const OTP_TTL_SECONDS: i64 = 300;
-/// Wrong attempts allowed per one-time code.
-pub const OTP_MAX_ATTEMPTS: u32 = 5;
-/// One-time code requests allowed per ID number and window.
-pub const OTP_REQUESTS_PER_WINDOW: usize = 5;
-/// The window of the one-time code rate limit, seconds.
-pub const OTP_WINDOW_SECONDS: i64 = 60;
-/// Failed staff sign-ins allowed per staff code and window.
-pub const STAFF_FAILURES_PER_WINDOW: usize = 10;
-/// The window of the staff sign-in limit, seconds.
-pub const STAFF_WINDOW_SECONDS: i64 = 300;
 /// Refresh tokens live 30 days.
 pub const REFRESH_TTL_SECONDS: i64 = 30 * 24 * 3600;
+/// Seconds after its rotation during which a refresh token is accepted once more, for the
+/// app whose `/refresh` answer was lost on the way.
+pub const REFRESH_GRACE_SECONDS: i64 = 60;
 /// Staff tokens live one working day and are not refreshable.
 pub const STAFF_TTL_SECONDS: u32 = 8 * 3600;
 
@@ -63,9 +68,9 @@ pub fn new_otp() -> String {
     format!("{:06}", rand::rng().random_range(0..1_000_000u32))
 }
 
-/// The stored form of a one-time code, bound to its citizen so equal codes differ.
-pub fn otp_hash(citizen_id: Uuid, code: &str) -> String {
-    token_hash(&format!("{citizen_id}:{code}"))
+/// The stored form of a one-time code, bound to its ID number so equal codes differ.
+pub fn otp_hash(id_number: &str, code: &str) -> String {
+    token_hash(&format!("{id_number}:{code}"))
 }
 
 /// Hashes a staff password with Argon2id and a random salt.
@@ -88,6 +93,53 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// Staff password verification: at most a few Argon2 runs at once, so a burst of sign-ins
+/// cannot take every core (each run is deliberately slow and memory-hungry). An unknown staff
+/// code is verified against a decoy hash, so it takes as long as a wrong password.
+#[derive(Debug)]
+pub struct PasswordCheck {
+    permits: Semaphore,
+    decoy: OnceLock<String>,
+}
+
+impl PasswordCheck {
+    /// At most `concurrent` verifications at once (`staffSignIn.concurrentVerifications`).
+    pub fn new(concurrent: u32) -> Self {
+        PasswordCheck {
+            permits: Semaphore::new(usize::try_from(concurrent).unwrap_or(1).max(1)),
+            decoy: OnceLock::new(),
+        }
+    }
+
+    /// Whether `password` matches `stored`, or, without a stored hash, the time a wrong
+    /// password would take and `false`.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, ApiError> {
+        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
+        let decoy = match &stored {
+            Some(_) => None,
+            None => Some(match self.decoy.get() {
+                Some(decoy) => decoy.clone(),
+                None => {
+                    let made = tokio::task::spawn_blocking(|| hash_password("decoy"))
+                        .await
+                        .map_err(ApiError::internal)??;
+                    self.decoy.get_or_init(|| made).clone()
+                }
+            }),
+        };
+        tokio::task::spawn_blocking(move || match (stored, decoy) {
+            (Some(stored), _) => verify_password(&password, &stored),
+            (None, Some(decoy)) => {
+                verify_password(&password, &decoy);
+                false
+            }
+            (None, None) => false,
+        })
+        .await
+        .map_err(ApiError::internal)
+    }
 }
 
 /// Who is calling, from the bearer token.
@@ -542,10 +594,9 @@ impl FromRequestParts<AppState> for OfficerAuth {
     }
 }
 
-/// Any valid bearer token, with its hash.
+/// Any valid bearer token.
 #[derive(Debug, Clone)]
 pub struct AnyAuth {
-    pub token_hash: String,
     pub caller: Caller,
 }
 
@@ -553,8 +604,8 @@ impl FromRequestParts<AppState> for AnyAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let (token_hash, caller) = resolve(state, &parts.headers).await?;
-        Ok(AnyAuth { token_hash, caller })
+        let (_, caller) = resolve(state, &parts.headers).await?;
+        Ok(AnyAuth { caller })
     }
 }
 
@@ -567,56 +618,66 @@ pub fn check_id_number(id_number: &str) -> Result<(), ApiError> {
     }
 }
 
-/// Counts a code request against the per-ID-number limit.
-pub fn rate_limit(state: &AppState, key: &str) -> Result<(), ApiError> {
-    state
-        .otp_limiter
-        .check(key, state.clock.now().timestamp())
-        .map_err(|seconds| {
-            ApiError::new(
-                ErrorCode::RateLimited,
-                "Too many one-time codes were asked for this ID number; wait and retry.",
-            )
-            .with_retry_after(seconds)
-        })
-}
-
-/// Creates a one-time code for the citizen with `id_number` (if registered) and sends it
-/// with the message `message_id`. Unknown ID numbers get the same answer.
+/// Creates a one-time code for `id_number` and texts it with `extra_args` to the citizen, if
+/// one is registered with that number. Registered and unregistered numbers take the same path
+/// (the same reads, limits and insert) and get the same answer; only the text is not sent.
 pub async fn issue_code(
     state: &AppState,
     id_number: String,
     purpose: OtpPurpose,
+    client: &ClientAddress,
     extra_args: Vec<(&'static str, String)>,
 ) -> Result<OtpAccepted, ApiError> {
     let now = state.clock.now().timestamp();
     let code = new_otp();
-    let stored_code = code.clone();
-    let citizen = state
+    let limits = rate_limit::otp_request_limits(&state.limits, purpose, &id_number, client);
+    let record = NewOtp {
+        purpose,
+        id_number: id_number.clone(),
+        code_hash: otp_hash(&id_number, &code),
+        expires_at: now + OTP_TTL_SECONDS,
+    };
+    let (citizen, issued) = state
         .db(move |store| {
-            let Some(citizen) = store.citizen_by_id_number(&id_number)? else {
-                return Ok(None);
-            };
-            store.insert_otp(
-                purpose,
-                citizen.id,
-                &otp_hash(citizen.id, &stored_code),
-                now + OTP_TTL_SECONDS,
-            )?;
-            Ok(Some(citizen))
+            let citizen = store.citizen_by_id_number(&id_number)?;
+            let issued = store.issue_otp(&record, &limits, now)?;
+            Ok((citizen, issued))
         })
         .await?;
+    issued.map_err(|reached| {
+        rate_limit::refusal(
+            reached,
+            "Too many one-time codes were asked for this ID number or from this address; wait and retry.",
+        )
+    })?;
+    let message_id = match purpose {
+        OtpPurpose::SignIn => "otp-sms",
+        OtpPurpose::Consent => "consent-sms",
+    };
+    let mut args = vec![
+        ("code", code),
+        ("minutes", (OTP_TTL_SECONDS / 60).to_string()),
+    ];
+    args.extend(extra_args);
+    let language = citizen
+        .as_ref()
+        .map_or("vi", |citizen| citizen.profile.language.as_str());
+    let body = state.texts.text(language, message_id, &args);
     if let Some(citizen) = citizen {
-        let message_id = match purpose {
-            OtpPurpose::SignIn => "otp-sms",
-            OtpPurpose::Consent => "consent-sms",
+        let message = Outgoing {
+            to: citizen.profile.phone.clone(),
+            channel: "sms",
+            kind: message_id.to_owned(),
+            body,
         };
-        let mut args = vec![
-            ("code", code),
-            ("minutes", (OTP_TTL_SECONDS / 60).to_string()),
-        ];
-        args.extend(extra_args);
-        state.text_citizen(&citizen, message_id, &args).await;
+        if state.config.demo {
+            // Demo clients read the dev outbox right after the answer: send before answering.
+            state.send(message).await;
+        } else {
+            // A real gateway takes its time; waiting for it would tell who is registered.
+            let state = state.clone();
+            tokio::spawn(async move { state.send(message).await });
+        }
     }
     Ok(OtpAccepted {
         expires_in: OTP_TTL_SECONDS as u32,
@@ -624,41 +685,69 @@ pub async fn issue_code(
     })
 }
 
-/// Checks a one-time code of the citizen with `id_number`; `None` when it does not match.
+/// Checks a one-time code for `id_number`: the citizen when it is the newest code sent to
+/// them, `None` when it is wrong, expired or used (or the number is not registered), 429 when
+/// too many wrong guesses were made for this number or from this address.
 pub async fn accept_code(
     state: &AppState,
     id_number: String,
     code: String,
     purpose: OtpPurpose,
+    client: &ClientAddress,
 ) -> Result<Option<Uuid>, ApiError> {
     let now = state.clock.now().timestamp();
-    state
+    let guess = OtpGuess {
+        purpose,
+        code_hash: otp_hash(&id_number, &code),
+        failure_limits: rate_limit::otp_failure_limits(&state.limits, purpose, &id_number, client),
+        failure_counter: rate_limit::otp_failure_counter(),
+        id_number,
+    };
+    let (check, citizen) = state
         .db(move |store| {
-            let Some(citizen) = store.citizen_by_id_number(&id_number)? else {
-                return Ok(None);
-            };
-            let check = store.check_otp(
-                purpose,
-                citizen.id,
-                &otp_hash(citizen.id, &code),
-                now,
-                OTP_MAX_ATTEMPTS,
-            )?;
-            Ok((check == OtpCheck::Accepted).then_some(citizen.id))
+            let check = store.check_otp(&guess, now)?;
+            let citizen = store.citizen_by_id_number(&guess.id_number)?;
+            Ok((check, citizen))
         })
-        .await
+        .await?;
+    match check {
+        OtpCheck::Accepted => Ok(citizen.map(|citizen| citizen.id)),
+        OtpCheck::Refused { counted } => {
+            if rate_limit::alert_due(&state.limits, counted) {
+                eprintln!(
+                    "ALERT one-time codes: {counted} wrong guesses across the portal within \
+                     {} seconds (alert threshold {} a minute); per-number and per-address limits \
+                     still apply, nobody is refused for this",
+                    rate_limit::ALERT_WINDOW_SECONDS,
+                    state.limits.otp.alert_failures_per_minute
+                );
+            }
+            Ok(None)
+        }
+        OtpCheck::Limited(reached) => Err(rate_limit::refusal(
+            reached,
+            "Too many wrong one-time codes for this ID number or from this address; wait and retry.",
+        )),
+    }
 }
 
 #[utoipa::path(post, path = "/v1/auth/otp", tag = "auth",
     request_body = OtpRequest,
-    responses((status = 202, description = "A code was sent if the ID number is registered. At most 5 requests per ID number a minute; a code is valid 5 minutes and allows 5 wrong attempts.", body = OtpAccepted)))]
+    responses((status = 202, description = "A code was sent if the ID number is registered; an unregistered number gets the same answer, limits and timing. A code is valid 5 minutes; only the newest code of a number works. Limits (limits.json as shipped): 10 requests per ID number and 60 per client address an hour, then 429 with Retry-After. Behind a trusted proxy (`serve --trusted-proxy`) the client address is taken from X-Forwarded-For, otherwise from the connection.", body = OtpAccepted)))]
 pub async fn request_otp(
     State(state): State<AppState>,
+    client: ClientAddress,
     ApiJson(request): ApiJson<OtpRequest>,
 ) -> Result<Response, ApiError> {
     check_id_number(&request.id_number)?;
-    rate_limit(&state, &format!("sign-in:{}", request.id_number))?;
-    let accepted = issue_code(&state, request.id_number, OtpPurpose::SignIn, Vec::new()).await?;
+    let accepted = issue_code(
+        &state,
+        request.id_number,
+        OtpPurpose::SignIn,
+        &client,
+        Vec::new(),
+    )
+    .await?;
     Ok((StatusCode::ACCEPTED, axum::Json(accepted)).into_response())
 }
 
@@ -682,10 +771,7 @@ async fn issue_citizen_tokens(
         expires_at: now + REFRESH_TTL_SECONDS,
     };
     state
-        .db(move |store| {
-            store.insert_access_token(&access)?;
-            store.insert_refresh_token(&refresh)
-        })
+        .db(move |store| store.insert_sign_in(&access, &refresh))
         .await?;
     Ok(TokenResponse {
         access_token,
@@ -697,26 +783,33 @@ async fn issue_citizen_tokens(
 
 #[utoipa::path(post, path = "/v1/auth/token", tag = "auth",
     request_body = TokenRequest,
-    responses((status = 200, description = "Signed in.", body = TokenResponse)))]
+    responses((status = 200, description = "Signed in. Wrong codes count across codes (a new code does not reset the count): after 10 wrong guesses for an ID number, or 50 from one client address, within an hour (limits.json as shipped) every guess gets 429 with Retry-After, the right code too. Wrong guesses across the whole portal alert the operators (200 a minute) but refuse nobody.", body = TokenResponse)))]
 pub async fn exchange_otp(
     State(state): State<AppState>,
+    client: ClientAddress,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<axum::Json<TokenResponse>, ApiError> {
     check_id_number(&request.id_number)?;
-    let citizen_id = accept_code(&state, request.id_number, request.otp, OtpPurpose::SignIn)
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::OtpInvalid,
-                "The one-time code is wrong or expired.",
-            )
-        })?;
+    let citizen_id = accept_code(
+        &state,
+        request.id_number,
+        request.otp,
+        OtpPurpose::SignIn,
+        &client,
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::OtpInvalid,
+            "The one-time code is wrong or expired.",
+        )
+    })?;
     Ok(axum::Json(issue_citizen_tokens(&state, citizen_id).await?))
 }
 
 #[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth",
     request_body = RefreshRequest,
-    responses((status = 200, description = "New tokens; the refresh token used is spent. Reusing a spent refresh token revokes all tokens of that sign-in.", body = TokenResponse)))]
+    responses((status = 200, description = "New tokens; the refresh token used is spent. A spent refresh token is accepted once more within 60 seconds of its use (the first answer may have been lost on the way) and gives a fresh pair; any other reuse revokes every token of that sign-in.", body = TokenResponse)))]
 pub async fn refresh(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<RefreshRequest>,
@@ -725,22 +818,16 @@ pub async fn refresh(
     let access_token = new_token();
     let refresh_token = new_token();
     let ttl = state.config.access_ttl;
-    let old_hash = token_hash(&request.refresh_token);
-    let new_hash = token_hash(&refresh_token);
-    let access_hash = token_hash(&access_token);
+    let rotation = Rotation {
+        old_hash: token_hash(&request.refresh_token),
+        new_hash: token_hash(&refresh_token),
+        new_expires_at: now + REFRESH_TTL_SECONDS,
+        access_hash: token_hash(&access_token),
+        access_expires_at: now + i64::from(ttl),
+        grace_seconds: REFRESH_GRACE_SECONDS,
+    };
     let outcome = state
-        .db(move |store| {
-            let outcome =
-                store.rotate_refresh_token(&old_hash, &new_hash, now + REFRESH_TTL_SECONDS, now)?;
-            if let RefreshOutcome::Rotated { citizen_id } = outcome {
-                store.insert_access_token(&AccessTokenRecord {
-                    token_hash: access_hash,
-                    subject: TokenSubject::Citizen { citizen_id },
-                    expires_at: now + i64::from(ttl),
-                })?;
-            }
-            Ok(outcome)
-        })
+        .db(move |store| store.rotate_refresh_token(&rotation, now))
         .await?;
     match outcome {
         RefreshOutcome::Rotated { .. } => Ok(axum::Json(TokenResponse {
@@ -757,66 +844,79 @@ pub async fn refresh(
 }
 
 #[utoipa::path(post, path = "/v1/auth/logout", tag = "auth",
-    request_body(content = Option<LogoutRequest>, description = "Optional; a refresh token to revoke with its sign-in."),
-    security(("bearer" = [])),
-    responses((status = 204, description = "Signed out.")))]
+    request_body(content = Option<LogoutRequest>, description = "Optional with a valid access token; a refresh token to revoke with its whole sign-in. The refresh token alone (with an expired access token, or none) is enough: possessing it proves the sign-in."),
+    security(("bearer" = []), ()),
+    responses((status = 204, description = "Signed out: the access token (valid or expired) and every token of its sign-in are revoked, and so is the sign-in of the refresh token sent. Works for staff tokens too; a revoked token is refused everywhere. 401 only when neither a known access token nor a refresh token was sent.")))]
 pub async fn logout(
     State(state): State<AppState>,
-    auth: AnyAuth,
+    headers: HeaderMap,
     OptionalJson(request): OptionalJson<LogoutRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let citizen_id = match &auth.caller {
-        Caller::Citizen { citizen_id } => Some(*citizen_id),
-        _ => None,
+    let access_hash = match headers.get(header::AUTHORIZATION) {
+        Some(_) => Some(token_hash(bearer(&headers)?)),
+        None => None,
     };
-    state
+    let refresh_hash = request.refresh_token.as_deref().map(token_hash);
+    let has_refresh = refresh_hash.is_some();
+    let known_access = state
         .db(move |store| {
-            store.revoke_access_token(&auth.token_hash)?;
-            if let (Some(refresh), Some(citizen_id)) = (request.refresh_token, citizen_id) {
-                store.revoke_refresh_token(&token_hash(&refresh), citizen_id)?;
+            let mut known = false;
+            if let Some(hash) = &access_hash
+                && store.access_token(hash)?.is_some()
+            {
+                store.revoke_access_token(hash)?;
+                known = true;
             }
-            Ok(())
+            if let Some(hash) = &refresh_hash {
+                store.revoke_sign_in(hash)?;
+            }
+            Ok(known)
         })
         .await?;
+    if !known_access && !has_refresh {
+        return Err(ApiError::unauthorized(
+            "Send the access token, or the refresh token, of the sign-in to end.",
+        ));
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/v1/auth/staff-token", tag = "auth",
     request_body = StaffTokenRequest,
-    responses((status = 200, description = "Signed in as staff (agent, volunteer or officer). After 10 failed attempts for a staff code within 5 minutes, further attempts get 429 until the window passes.", body = StaffTokenResponse)))]
+    responses((status = 200, description = "Signed in as staff (agent, volunteer or officer). Each attempt counts as a failure before the password is verified (a right password takes its count back), per client address and staff code: after 10 failures within 5 minutes (limits.json as shipped) that address gets 429 with Retry-After for that code, while the staff member can still sign in from elsewhere. At most 2 passwords are verified at once. `POST /v1/auth/logout` with the staff token revokes it.", body = StaffTokenResponse)))]
 pub async fn staff_token(
     State(state): State<AppState>,
+    client: ClientAddress,
     ApiJson(request): ApiJson<StaffTokenRequest>,
 ) -> Result<axum::Json<StaffTokenResponse>, ApiError> {
-    let limit_key = format!("staff:{}", request.code);
+    let limit = rate_limit::staff_failure_limit(&state.limits, &request.code, &client);
     let started = state.clock.now().timestamp();
-    state
-        .staff_limiter
-        .blocked(&limit_key, started)
-        .map_err(|seconds| {
-            ApiError::new(
-                ErrorCode::RateLimited,
-                "Too many failed sign-ins for this staff code; wait and retry.",
-            )
-            .with_retry_after(seconds)
-        })?;
-    let refused = || {
-        state.staff_limiter.record(&limit_key, started);
-        ApiError::unauthorized("Unknown staff code or wrong password.")
-    };
     let code = request.code.clone();
-    let staff = state.db(move |store| store.staff(&code)).await?;
-    let Some(staff) = staff else {
-        return Err(refused());
+    // Reserve the attempt as a failure before anything is verified, so parallel attempts
+    // cannot all pass a check that only later ones would fail.
+    let (reserved, staff) = state
+        .db(move |store| {
+            let reserved = store.take_limits(&[limit], started)?;
+            let staff = match reserved {
+                Ok(_) => store.staff(&code)?,
+                Err(_) => None,
+            };
+            Ok((reserved, staff))
+        })
+        .await?;
+    let reserved = reserved.map_err(|reached| {
+        rate_limit::refusal(
+            reached,
+            "Too many failed sign-ins for this staff code from this address; wait and retry.",
+        )
+    })?;
+    let stored = staff.as_ref().map(|staff| staff.password_hash.clone());
+    let matches = state.passwords.verify(request.password, stored).await?;
+    let Some(staff) = staff.filter(|_| matches) else {
+        return Err(ApiError::unauthorized(
+            "Unknown staff code or wrong password.",
+        ));
     };
-    let stored = staff.password_hash.clone();
-    let password = request.password;
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
-        .await
-        .map_err(ApiError::internal)?;
-    if !matches {
-        return Err(refused());
-    }
     let now = state.clock.now().timestamp();
     let access_token = new_token();
     let record = AccessTokenRecord {
@@ -827,7 +927,12 @@ pub async fn staff_token(
         expires_at: now + i64::from(STAFF_TTL_SECONDS),
     };
     state
-        .db(move |store| store.insert_access_token(&record))
+        .db(move |store| {
+            // A right password is no failure: its reservation goes, the failures of other
+            // attempts (from this address or any other) stay.
+            store.release_hits(&reserved)?;
+            store.insert_access_token(&record)
+        })
         .await?;
     Ok(axum::Json(StaffTokenResponse {
         access_token,

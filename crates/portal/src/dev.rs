@@ -25,7 +25,7 @@ pub async fn messages(
 
 #[utoipa::path(post, path = "/v1/dev/clock", tag = "dev",
     request_body = DevClockAdvance,
-    responses((status = 200, description = "Demo mode only: moves the portal's clock forward (never back), so windows of hours or days can be tried without waiting.", body = DevClock)))]
+    responses((status = 200, description = "Demo mode only: moves the portal's clock forward (never back), so windows of hours or days can be tried without waiting. The daily housekeeping (expired idempotency keys, rate-limit rows and codes, unused uploads past their windows) runs for the new time before the answer.", body = DevClock)))]
 pub async fn advance_clock(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<DevClockAdvance>,
@@ -36,6 +36,7 @@ pub async fn advance_clock(
         .filter(|_| state.config.demo)
         .ok_or_else(|| ApiError::not_found("The clock moves only in demo mode."))?;
     let offset_seconds = clock.advance(request.advance_seconds);
+    crate::housekeeping::log(crate::housekeeping::run(&state).await);
     Ok(axum::Json(DevClock {
         now: state.clock.now(),
         offset_seconds,

@@ -7,10 +7,10 @@
 //! memory is bounded by one page of replay plus its place in the shared channel. A stream that
 //! falls behind the channel replays from the database instead.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::extract::State;
@@ -19,8 +19,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use futures_util::Stream;
 use opendvc_api::{
-    Document, EVENTS_HEARTBEAT_SECONDS, EventStreamFrame, InboxCategory, InboxItem, PushEvent,
-    PushEventKind,
+    Document, EVENTS_HEARTBEAT_SECONDS, ErrorCode, EventStreamFrame, InboxCategory, InboxItem,
+    PushEvent, PushEventKind,
 };
 use sha2::{Digest, Sha256};
 use tokio::sync::{broadcast, watch};
@@ -40,13 +40,69 @@ const PAGE: usize = 200;
 const CHANNEL_BATCHES: usize = 256;
 
 /// Describes replay and retention; shown in the OpenAPI document.
-pub const EVENTS_POLICY: &str = "Server-Sent Events for the signed-in citizen (an assisted-session token sees its citizen's events). One event per change of an application (timeline entry, delivery change, supplement), document, profile or inbox item (status and delivery notices, city notices and the portal's own document-expiry notices). The stream ends when the access token expires; reconnect with a fresh token and `Last-Event-ID`. The SSE `id` increases per citizen and is also a `/v1/sync` cursor. Retention: the portal keeps the latest change of every entity for as long as the entity exists, so a reconnect with `Last-Event-ID` replays everything that changed since, without gaps; several changes of one entity while you were away arrive as one event. A `Last-Event-ID` this portal never gave out (its database was rebuilt) gets a `reset` event first: sync from the start. A comment line is sent every 15 seconds while nothing happens. Push is a hint, sync is the truth: on an event, call `/v1/sync`.";
+pub const EVENTS_POLICY: &str = "Server-Sent Events for the signed-in citizen (an assisted-session token sees its citizen's events). One event per change of an application (timeline entry, delivery change, supplement), document, profile or inbox item (status and delivery notices, city notices and the portal's own document-expiry notices). The stream ends when the access token expires; reconnect with a fresh token and `Last-Event-ID`. The SSE `id` increases per citizen and is also a `/v1/sync` cursor. Retention: the portal keeps the latest change of every entity for as long as the entity exists, so a reconnect with `Last-Event-ID` replays everything that changed since, without gaps; several changes of one entity while you were away arrive as one event. A `Last-Event-ID` this portal never gave out (its database was rebuilt) gets a `reset` event first: sync from the start. A comment line is sent every 15 seconds while nothing happens. Push is a hint, sync is the truth: on an event, call `/v1/sync`. One access token holds at most 5 open streams (`events.streamsPerToken` in limits.json as shipped); another gets 429 `rate_limited` until one of them closes.";
 
 /// The fan-out of change-log rows to the open streams, and the shutdown switch that ends them.
 #[derive(Debug)]
 pub struct EventHub {
     changes: broadcast::Sender<Arc<Vec<ChangeRow>>>,
     shutdown: watch::Sender<bool>,
+    open: Arc<OpenStreams>,
+}
+
+/// How many streams each access token holds open, to cap them (`events.streamsPerToken`).
+///
+/// Kept in this process's memory, unlike the rate limits: a stream is bound to the process
+/// that serves its connection, and the count falls back when the connection ends, so a crash
+/// loses nothing that must survive. Behind a load balancer each instance caps its own streams,
+/// so one token may hold the cap once per instance; sharing the count across instances (in
+/// the database, with leases) is left for when the portal runs on several machines. The map
+/// holds one entry per token with an open stream, so it is bounded by the open connections.
+#[derive(Debug, Default)]
+struct OpenStreams {
+    per_token: Mutex<HashMap<String, u32>>,
+}
+
+/// One open stream's place in the count; dropping it (the stream ended) frees the place.
+#[derive(Debug)]
+struct StreamSlot {
+    open: Arc<OpenStreams>,
+    token_hash: String,
+}
+
+impl OpenStreams {
+    fn counts(&self) -> MutexGuard<'_, HashMap<String, u32>> {
+        // The map stays consistent under a panic elsewhere: each change is one statement.
+        self.per_token
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A place for one more stream of `token_hash`, unless it holds `max` already.
+    fn take(self: &Arc<Self>, token_hash: &str, max: u32) -> Option<StreamSlot> {
+        let mut counts = self.counts();
+        let count = counts.entry(token_hash.to_owned()).or_insert(0);
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(StreamSlot {
+            open: self.clone(),
+            token_hash: token_hash.to_owned(),
+        })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut counts = self.open.counts();
+        if let Some(count) = counts.get_mut(&self.token_hash) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                counts.remove(&self.token_hash);
+            }
+        }
+    }
 }
 
 impl EventHub {
@@ -54,7 +110,11 @@ impl EventHub {
     pub fn start(store: Arc<dyn Store>) -> Arc<Self> {
         let (changes, _) = broadcast::channel(CHANNEL_BATCHES);
         let (shutdown, _) = watch::channel(false);
-        let hub = Arc::new(Self { changes, shutdown });
+        let hub = Arc::new(Self {
+            changes,
+            shutdown,
+            open: Arc::default(),
+        });
         tokio::spawn(poll_changes(store, hub.clone()));
         hub
     }
@@ -178,6 +238,8 @@ struct StreamState {
     /// When the access token of the stream expires: the stream ends then, and the client
     /// reconnects with a fresh token, so a revoked or expired token does not keep listening.
     token_expiry: Pin<Box<tokio::time::Sleep>>,
+    /// The stream's place in its token's count, freed when the stream ends.
+    _slot: StreamSlot,
 }
 
 impl StreamState {
@@ -238,20 +300,23 @@ impl StreamState {
     }
 }
 
+/// The stored form of the bearer token of `headers`.
+fn bearer_hash(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_once(' '))
+        .map(|(_, token)| crate::auth::token_hash(token.trim()))
+}
+
 /// How long the bearer token of `headers` stays valid, if the store knows it.
 async fn token_lifetime(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<Duration>, ApiError> {
-    let Some(token) = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split_once(' '))
-        .map(|(_, token)| token.trim().to_owned())
-    else {
+    let Some(hash) = bearer_hash(headers) else {
         return Ok(None);
     };
-    let hash = crate::auth::token_hash(&token);
     let record = state.db(move |store| store.access_token(&hash)).await?;
     let now = state.clock.now().timestamp();
     Ok(record.map(|record| {
@@ -268,6 +333,20 @@ pub async fn events(
     auth: CitizenRead<reads::Changes>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let max = state.limits.events.streams_per_token;
+    let slot = state
+        .events
+        .open
+        .take(&bearer_hash(&headers).unwrap_or_default(), max)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::RateLimited,
+                format!(
+                    "This access token already holds {max} open event streams; close one first."
+                ),
+            )
+            .with_retry_after(EVENTS_HEARTBEAT_SECONDS)
+        })?;
     // Subscribe before reading the log, so no change falls between the replay and the live feed.
     let changes = state.events.changes.subscribe();
     let latest = state.db(|store| store.latest_change()).await?;
@@ -299,6 +378,7 @@ pub async fn events(
         changes,
         shutdown: state.events.shutdown.subscribe(),
         token_expiry: Box::pin(tokio::time::sleep(lifetime)),
+        _slot: slot,
     };
     let stream = futures_util::stream::unfold(stream_state, |mut stream_state| async move {
         let event = stream_state.next_event().await?;
@@ -460,6 +540,25 @@ mod tests {
         let later = renewal_notices(&[(citizen, document(5))], &texts, now);
         assert_ne!(first[0].1.id, later[0].1.id, "a new stage, a new notice");
         assert!(renewal_notices(&[(citizen, document(200))], &texts, now).is_empty());
+    }
+
+    #[test]
+    fn a_token_holds_at_most_its_streams_and_a_closed_one_frees_its_place() {
+        let open = Arc::new(OpenStreams::default());
+        let first = open.take("token", 2).expect("first stream");
+        let second = open.take("token", 2).expect("second stream");
+        assert!(open.take("token", 2).is_none(), "the third is over the cap");
+        assert!(open.take("other", 2).is_some(), "other tokens count apart");
+        drop(first);
+        assert!(
+            open.take("token", 2).is_some(),
+            "a closed stream frees its place"
+        );
+        drop(second);
+        assert!(
+            !open.counts().contains_key("other"),
+            "tokens without open streams are forgotten"
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The router: every endpoint, the body limits, and problem documents for unknown routes.
+//! The router: every endpoint, the body limits and rate, and problem documents for unknown
+//! routes.
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -81,5 +82,10 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(axum::middleware::from_fn(drain::drain_unread_bodies))
+        // Outermost, so the body's minimum rate also bounds the draining after an early answer.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::server::enforce_body_rate,
+        ))
         .with_state(state)
 }

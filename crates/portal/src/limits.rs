@@ -1,7 +1,10 @@
 //! The portal's limits, as data (`crates/portal/data/limits.json`): how many assisted sessions a
 //! staff member may open per hour, how long work of an assisted session may be delivered late,
 //! how many one-time codes and wrong guesses are allowed, how many event streams a token may hold,
-//! how much a citizen may upload. A city changes the file, not the code.
+//! how much a citizen may upload, how long the server waits for slow clients. A city changes
+//! the file, not the code: the shipped file is built in, and `serve --limits FILE` replaces it.
+
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -18,6 +21,7 @@ pub struct Limits {
     pub staff_sign_in: StaffSignInLimits,
     pub events: EventLimits,
     pub attachments: AttachmentLimits,
+    pub server: ServerLimits,
 }
 
 /// Assisted sessions and the late delivery of their work.
@@ -77,18 +81,48 @@ pub struct AttachmentLimits {
     pub quota_bytes_per_citizen: u64,
 }
 
+/// How long the HTTP server waits for slow clients.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServerLimits {
+    /// Seconds a client has to send a request's headers, counted from the connection's start or
+    /// the end of the previous answer on a kept-alive connection (so also the idle timeout).
+    pub header_read_timeout_seconds: u32,
+    /// Seconds a request body may take before the minimum rate applies.
+    pub body_grace_seconds: u32,
+    /// The slowest average rate, bytes per second, at which a body may arrive after the grace.
+    pub body_min_bytes_per_second: u32,
+}
+
 impl Limits {
     /// The limits embedded in the binary, checked.
     pub fn load() -> Result<Self, DataError> {
-        let limits: Limits = serde_json::from_str(LIMITS.1).map_err(|error| DataError {
-            file: LIMITS.0.to_owned(),
+        Self::parse(LIMITS.0, LIMITS.1)
+    }
+
+    /// The limits of a city's own file (`serve --limits FILE`), checked like the shipped ones.
+    pub fn from_file(path: &Path) -> Result<Self, DataError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|error| DataError {
+            file: name.clone(),
             message: error.to_string(),
         })?;
-        limits.validate()?;
+        Self::parse(&name, &text)
+    }
+
+    fn parse(file: &str, text: &str) -> Result<Self, DataError> {
+        let limits: Limits = serde_json::from_str(text).map_err(|error| DataError {
+            file: file.to_owned(),
+            message: error.to_string(),
+        })?;
+        limits.validate().map_err(|message| DataError {
+            file: file.to_owned(),
+            message,
+        })?;
         Ok(limits)
     }
 
-    fn validate(&self) -> Result<(), DataError> {
+    fn validate(&self) -> Result<(), String> {
         let positive = [
             (
                 "assist.sessionsPerStaffPerHour",
@@ -146,12 +180,21 @@ impl Limits {
                 "attachments.quotaBytesPerCitizen",
                 self.attachments.quota_bytes_per_citizen,
             ),
+            (
+                "server.headerReadTimeoutSeconds",
+                u64::from(self.server.header_read_timeout_seconds),
+            ),
+            (
+                "server.bodyGraceSeconds",
+                u64::from(self.server.body_grace_seconds),
+            ),
+            (
+                "server.bodyMinBytesPerSecond",
+                u64::from(self.server.body_min_bytes_per_second),
+            ),
         ];
         match positive.iter().find(|(_, value)| *value == 0) {
-            Some((name, _)) => Err(DataError {
-                file: LIMITS.0.to_owned(),
-                message: format!("{name} must be at least 1"),
-            }),
+            Some((name, _)) => Err(format!("{name} must be at least 1")),
             None => Ok(()),
         }
     }
@@ -174,5 +217,27 @@ mod tests {
             limits.attachments.quota_bytes_per_citizen,
             200 * 1024 * 1024
         );
+        assert_eq!(limits.staff_sign_in.concurrent_verifications, 2);
+        assert_eq!(limits.server.header_read_timeout_seconds, 30);
+    }
+
+    #[test]
+    fn a_city_file_replaces_the_shipped_limits_and_is_checked_alike() {
+        let dir = std::env::temp_dir().join(format!("opendvc-limits-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("limits.json");
+        let mut value: serde_json::Value = serde_json::from_str(LIMITS.1).expect("JSON");
+        value["otp"]["failuresPerIdNumberPerHour"] = 3.into();
+        std::fs::write(&path, value.to_string()).expect("written");
+        let limits = Limits::from_file(&path).expect("a complete file loads");
+        assert_eq!(limits.otp.failures_per_id_number_per_hour, 3);
+        value["server"]["bodyMinBytesPerSecond"] = 0.into();
+        std::fs::write(&path, value.to_string()).expect("written");
+        let error = Limits::from_file(&path).expect_err("a zero limit is refused");
+        assert!(
+            error.message.contains("server.bodyMinBytesPerSecond"),
+            "{error:?}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

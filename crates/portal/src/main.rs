@@ -6,6 +6,7 @@ mod assist;
 mod attachments;
 mod auth;
 mod catalog;
+mod client_address;
 mod clock;
 mod data;
 mod demo;
@@ -14,6 +15,7 @@ mod drain;
 mod error;
 mod events;
 mod extract;
+mod housekeeping;
 mod http;
 mod i18n;
 mod idempotency;
@@ -25,6 +27,7 @@ mod openapi;
 mod profile;
 mod rate_limit;
 mod sender;
+mod server;
 mod state;
 mod store;
 mod submission;
@@ -39,7 +42,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
-use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use opendvc_api::{ApplicationStatus, DeliveryState, DeliveryUpdate, TransitionRequest};
 use uuid::Uuid;
@@ -47,7 +49,7 @@ use uuid::Uuid;
 use crate::clock::{Clock, DemoClock, SystemClock};
 use crate::data::ReferenceData;
 use crate::i18n::Texts;
-use crate::sender::{DevOutbox, Sender, StderrSender};
+use crate::sender::{DevOutbox, LogSender, Sender};
 use crate::state::{AppState, Config};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{ApplicationStore, Store};
@@ -94,6 +96,21 @@ struct ServeArgs {
     /// Lifetime of assisted sessions, seconds (tests shorten it to see them expire).
     #[arg(long, value_name = "SECONDS", default_value_t = default_assist_ttl(), value_parser = clap::value_parser!(u32).range(1..))]
     assist_ttl: u32,
+    /// The portal's limits (see crates/portal/data/limits.json) from this file instead of the
+    /// built-in ones.
+    #[arg(long, value_name = "FILE", env = "OPENDVC_PORTAL_LIMITS")]
+    limits: Option<PathBuf>,
+    /// A load balancer (address or CIDR block) whose X-Forwarded-For names the client; the
+    /// rate limits count that address. Repeatable; the environment variable takes a
+    /// comma-separated list. Without it, X-Forwarded-For is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "ADDR_OR_CIDR",
+        env = "OPENDVC_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = client_address::parse_proxy
+    )]
+    trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The default lifetime of an assisted session.
@@ -200,7 +217,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             store: store.clone(),
         })
     } else {
-        Arc::new(StderrSender)
+        Arc::new(LogSender)
+    };
+    let limits = match &args.limits {
+        Some(path) => limits::Limits::from_file(path)?,
+        None => limits::Limits::load()?,
     };
     let state = AppState {
         store: store.clone(),
@@ -210,20 +231,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         sender: sender.clone(),
         clock: clock.clone(),
         demo_clock,
-        limits: Arc::new(limits::Limits::load()?),
+        passwords: Arc::new(auth::PasswordCheck::new(
+            limits.staff_sign_in.concurrent_verifications,
+        )),
+        limits: Arc::new(limits),
         config: Config {
             access_ttl: args.access_ttl,
             assist_ttl: args.assist_ttl,
             demo: args.demo,
+            trusted_proxies: client_address::TrustedProxies::new(args.trusted_proxies),
         },
-        otp_limiter: Arc::new(rate_limit::RateLimiter::new(
-            auth::OTP_REQUESTS_PER_WINDOW,
-            auth::OTP_WINDOW_SECONDS,
-        )),
-        staff_limiter: Arc::new(rate_limit::RateLimiter::new(
-            auth::STAFF_FAILURES_PER_WINDOW,
-            auth::STAFF_WINDOW_SECONDS,
-        )),
         in_flight: Arc::default(),
         events: events::EventHub::start(store.clone()),
     };
@@ -237,41 +254,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         writeln!(stdout, "listening on http://{address}")?;
         stdout.flush()?;
     }
-    tokio::spawn(purge_idempotency_daily(store.clone(), clock.clone()));
+    tokio::spawn(housekeeping::daily(state.clone()));
     tokio::spawn(events::renewal_notices_daily(state.clone()));
     if let Some(seconds) = args.demo_advance {
         tokio::spawn(advance_demo(state.clone(), seconds));
     }
-    // Answers are small: send them at once rather than waiting to coalesce packets.
-    let listener = listener.tap_io(|stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            eprintln!("cannot set TCP_NODELAY: {error}");
-        }
-    });
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(async move {
+    let header_read_timeout =
+        Duration::from_secs(u64::from(state.limits.server.header_read_timeout_seconds));
+    server::serve(
+        listener,
+        http::router(state),
+        header_read_timeout,
+        async move {
             shutdown_signal().await;
             hub.close();
-        })
-        .await
-        .context("serving HTTP")?;
+        },
+    )
+    .await;
     Ok(())
-}
-
-/// Purges idempotency records past their retention now and then once a day.
-async fn purge_idempotency_daily(store: Arc<dyn Store>, clock: Arc<dyn Clock>) {
-    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
-    loop {
-        interval.tick().await;
-        let cutoff = idempotency::retention_cutoff(clock.now().timestamp());
-        let store = store.clone();
-        match tokio::task::spawn_blocking(move || store.purge_idempotency(cutoff)).await {
-            Ok(Ok(purged)) if purged > 0 => eprintln!("purged {purged} idempotency keys"),
-            Ok(Ok(_)) => {}
-            Ok(Err(error)) => eprintln!("purging idempotency keys failed: {error}"),
-            Err(error) => eprintln!("purging idempotency keys failed: {error}"),
-        }
-    }
 }
 
 /// Moves one demo application a step every `seconds`.
@@ -420,7 +420,7 @@ fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
     let moved = officer::transition(
         store.as_ref(),
         &texts,
-        &StderrSender,
+        &LogSender,
         application.id,
         request,
         actor,

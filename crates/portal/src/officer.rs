@@ -63,6 +63,7 @@ pub fn transition(
             Outgoing {
                 to: email,
                 channel: "email",
+                kind: "status-email".to_owned(),
                 body: notices::status_email(texts, &citizen.profile.language, &application),
             },
             now,

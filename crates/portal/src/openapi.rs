@@ -83,13 +83,17 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
         statuses.push(409);
     }
     if has_body {
-        statuses.extend([413, 415, 422]);
+        statuses.extend([408, 413, 415, 422]);
     }
-    if path == "/v1/auth/otp"
-        || path == "/v1/assist/consent-codes"
-        || path == "/v1/assist/sessions"
-        || path == "/v1/auth/staff-token"
-    {
+    if matches!(
+        path,
+        "/v1/auth/otp"
+            | "/v1/auth/token"
+            | "/v1/assist/consent-codes"
+            | "/v1/assist/sessions"
+            | "/v1/auth/staff-token"
+            | "/v1/events"
+    ) {
         statuses.push(429);
     }
     statuses
@@ -114,12 +118,21 @@ fn problem_description(status: u16) -> &'static str {
         409 => {
             "Not allowed in the current state (`invalid_state`), or the same Idempotency-Key is in flight."
         }
-        413 => "The body is too large.",
-        415 => "The body's media type is not accepted.",
+        408 => {
+            "The body arrived more slowly than the portal's minimum rate (after a grace period); the connection is closed. Send it again."
+        }
+        413 => {
+            "The body is too large (`payload_too_large`), or an upload would exceed the citizen's quota (`quota_exceeded`)."
+        }
+        415 => {
+            "The body's media type is not accepted, or an upload's bytes are not what its Content-Type says."
+        }
         422 => {
             "A value is not acceptable (`validation_failed`, see `errors`), or the Idempotency-Key was used with another payload."
         }
-        429 => "Too many requests; wait for `Retry-After` seconds.",
+        429 => {
+            "Too many requests (a limit of limits.json, e.g. one-time codes or wrong guesses per ID number or client address, staff sign-in failures per address and code, open event streams per token); wait for `Retry-After` seconds."
+        }
         _ => "Error.",
     }
 }
@@ -172,7 +185,7 @@ fn decorate(method: HttpMethod, path: &str, operation: &mut Operation) {
     if path == "/v1/attachments"
         && let Some(body) = operation.request_body.as_mut()
     {
-        // Uploads are raw bytes of any media type: say so, so that no tool mistakes them
+        // Uploads are raw bytes (a PDF or a photo): say so, so that no tool mistakes them
         // for JSON strings.
         for content in body.content.values_mut() {
             content.schema = Some(

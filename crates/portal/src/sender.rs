@@ -1,5 +1,8 @@
 //! What the portal "sends": one-time codes and notices. A city plugs its SMS gateway and
-//! mail server in here; the demo writes to the dev outbox, the default logs to stderr.
+//! mail server in here; the demo writes to the dev outbox. The default, without a gateway,
+//! only logs that a message went out: its kind, channel and a masked recipient, never the
+//! text (a one-time code would be readable by anyone who reads the logs) nor the phone
+//! number or address.
 
 use std::sync::Arc;
 
@@ -15,6 +18,8 @@ pub struct Outgoing {
     pub to: String,
     /// `sms` or `email`.
     pub channel: &'static str,
+    /// What the message is, for logs: its Fluent message id (`otp-sms`, `status-email` …).
+    pub kind: String,
     pub body: String,
 }
 
@@ -50,18 +55,42 @@ impl Sender for DevOutbox {
     }
 }
 
-/// Without a gateway: messages are written to stderr for the operator.
+/// Without a gateway: a line on stderr says that a message went out, with its kind, channel
+/// and masked recipient; the text and the full recipient are never written.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct StderrSender;
+pub struct LogSender;
 
-impl Sender for StderrSender {
+impl Sender for LogSender {
     fn send(&self, message: Outgoing, now: DateTime<FixedOffset>) {
         eprintln!(
-            "send {} to {} at {}: {}",
+            "sent {} by {} to {} at {} (no gateway configured: not delivered)",
+            message.kind,
             message.channel,
-            message.to,
-            now.to_rfc3339(),
-            message.body
+            masked(&message.to),
+            now.to_rfc3339()
         );
+    }
+}
+
+/// A recipient as logs may show it: the last two digits of a phone number, the domain of an
+/// e-mail address.
+pub fn masked(recipient: &str) -> String {
+    if let Some((_, domain)) = recipient.rsplit_once('@') {
+        return format!("…@{domain}");
+    }
+    let digits: Vec<char> = recipient.chars().filter(char::is_ascii_digit).collect();
+    let shown: String = digits[digits.len().saturating_sub(2)..].iter().collect();
+    format!("…{shown}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recipients_are_masked() {
+        assert_eq!(masked("+84905123456"), "…56");
+        assert_eq!(masked("lan.nguyen@example.invalid"), "…@example.invalid");
+        assert_eq!(masked(""), "…");
     }
 }

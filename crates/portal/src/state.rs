@@ -2,12 +2,13 @@
 
 use std::sync::Arc;
 
+use crate::auth::PasswordCheck;
+use crate::client_address::TrustedProxies;
 use crate::clock::Clock;
 use crate::data::ReferenceData;
 use crate::error::ApiError;
 use crate::i18n::Texts;
 use crate::idempotency::InFlight;
-use crate::rate_limit::RateLimiter;
 use crate::sender::Sender;
 use crate::store::{Store, StoreResult};
 use crate::working_days::WorkingCalendar;
@@ -21,6 +22,8 @@ pub struct Config {
     pub assist_ttl: u32,
     /// Whether demo-only endpoints (the dev outbox) exist.
     pub demo: bool,
+    /// The load balancers whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Clone)]
@@ -34,11 +37,10 @@ pub struct AppState {
     /// The same clock, movable, in demo mode (`POST /v1/dev/clock`); `None` otherwise.
     pub demo_clock: Option<Arc<crate::clock::DemoClock>>,
     pub config: Config,
-    /// The limits of `data/limits.json`.
+    /// The limits of `data/limits.json`, or of `serve --limits FILE`.
     pub limits: Arc<crate::limits::Limits>,
-    pub otp_limiter: Arc<RateLimiter>,
-    /// Failed staff sign-ins per staff code.
-    pub staff_limiter: Arc<RateLimiter>,
+    /// Staff password verification, a few at a time.
+    pub passwords: Arc<PasswordCheck>,
     pub in_flight: Arc<InFlight>,
     pub events: Arc<crate::events::EventHub>,
 }
@@ -78,6 +80,7 @@ impl AppState {
         self.send(crate::sender::Outgoing {
             to: citizen.profile.phone.clone(),
             channel: "sms",
+            kind: message_id.to_owned(),
             body,
         })
         .await;

@@ -146,6 +146,7 @@ const ERROR: Record<IpcErrorCode, string> = {
   idempotency_in_flight: 'ui-error-in-flight',
   payload_too_large: 'ui-error-payload-too-large',
   unsupported_media_type: 'ui-error-unsupported-media-type',
+  quota_exceeded: 'ui-error-quota-exceeded',
   rate_limited: 'ui-error-rate-limited',
   internal: 'ui-error-internal',
   unknown: 'ui-error-unknown',

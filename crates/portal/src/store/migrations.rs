@@ -204,6 +204,50 @@ BEGIN
 END;
 "#,
         ),
+        // One-time codes keyed by the ID number they were asked for, registered or not, so both
+        // take the same path; the attempt counts move to the rate-limit tables. Codes live
+        // minutes: the old table is dropped, not copied.
+        M::up(
+            r#"
+DROP TABLE otp_codes;
+CREATE TABLE one_time_codes (
+    id INTEGER PRIMARY KEY,
+    purpose TEXT NOT NULL,
+    id_number TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX one_time_codes_id_number ON one_time_codes(id_number, purpose, id);
+CREATE INDEX one_time_codes_expiry ON one_time_codes(expires_at);
+CREATE TABLE rate_limit_hits (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX rate_limit_hits_key ON rate_limit_hits(key, at);
+CREATE INDEX rate_limit_hits_expiry ON rate_limit_hits(expires_at);
+CREATE TABLE rate_limit_counters (
+    key TEXT NOT NULL,
+    window_start INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (key, window_start)
+);
+CREATE INDEX rate_limit_counters_expiry ON rate_limit_counters(expires_at);
+"#,
+        ),
+        // A rotated refresh token remembers when it was used, so a retry after a lost answer is
+        // told apart from reuse; access tokens name their sign-in, so ending it ends them too.
+        M::up(
+            r#"
+ALTER TABLE refresh_tokens ADD COLUMN used_at INTEGER;
+ALTER TABLE refresh_tokens ADD COLUMN grace_used INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE access_tokens ADD COLUMN family_id TEXT;
+CREATE INDEX access_tokens_family ON access_tokens(family_id);
+"#,
+        ),
     ])
 }
 

@@ -95,13 +95,60 @@ impl OtpPurpose {
     }
 }
 
+/// A sliding-window limit: at most `max` hits on `key` within any `window_seconds`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limit {
+    pub key: String,
+    pub max: u32,
+    pub window_seconds: i64,
+}
+
+/// A limit is used up: a hit fits again after `retry_after` seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitReached {
+    pub retry_after: u64,
+}
+
+/// A fixed-window counter that alerts and never refuses (e.g. wrong one-time codes across the
+/// whole portal per minute).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counter {
+    pub key: String,
+    pub window_seconds: i64,
+}
+
+/// A new one-time code for an ID number, registered or not.
+#[derive(Debug, Clone)]
+pub struct NewOtp {
+    pub purpose: OtpPurpose,
+    pub id_number: String,
+    pub code_hash: String,
+    pub expires_at: i64,
+}
+
+/// A guess at the newest one-time code of an ID number.
+#[derive(Debug, Clone)]
+pub struct OtpGuess {
+    pub purpose: OtpPurpose,
+    pub id_number: String,
+    pub code_hash: String,
+    /// Wrong guesses allowed (per ID number, per client address); checked before the code and
+    /// hit by a wrong guess, in the same transaction.
+    pub failure_limits: Vec<Limit>,
+    /// Counts wrong guesses for the operators' alert.
+    pub failure_counter: Counter,
+}
+
 /// Outcome of checking a one-time code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OtpCheck {
     /// The code matched and is now used up.
     Accepted,
-    /// Wrong, expired, used up, or too many wrong attempts.
-    Refused,
+    /// Wrong, expired or used up; the failure is counted. `counted` is the failure counter's
+    /// value in its current window, this failure included.
+    Refused { counted: u64 },
+    /// A failure limit is used up: the code was not even compared.
+    Limited(LimitReached),
 }
 
 /// Who an access token belongs to.
@@ -130,13 +177,28 @@ pub struct RefreshTokenRecord {
     pub expires_at: i64,
 }
 
+/// A refresh token to spend for a new pair.
+#[derive(Debug, Clone)]
+pub struct Rotation {
+    pub old_hash: String,
+    pub new_hash: String,
+    pub new_expires_at: i64,
+    /// The access token issued with the new refresh token.
+    pub access_hash: String,
+    pub access_expires_at: i64,
+    /// Seconds after its rotation during which a refresh token is accepted once more (the
+    /// answer to the first rotation may have been lost on the way).
+    pub grace_seconds: i64,
+}
+
 /// Outcome of rotating a refresh token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshOutcome {
     Rotated {
         citizen_id: Uuid,
     },
-    /// Unknown, expired, revoked, or already used (then the whole family is revoked).
+    /// Unknown, expired, revoked, or already used beyond the grace (then the whole sign-in is
+    /// revoked).
     Refused,
 }
 
@@ -359,35 +421,34 @@ pub trait AuthStore {
     /// existing officer without an agency gets `staff.agency` (a database seeded before
     /// officers had agencies).
     fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool>;
-    fn insert_otp(
+    /// Stores a new one-time code unless one of `limits` (code requests) is used up; the
+    /// limits are checked and hit in the same transaction as the insert.
+    fn issue_otp(
         &self,
-        purpose: OtpPurpose,
-        citizen_id: Uuid,
-        code_hash: &str,
-        expires_at: i64,
-    ) -> StoreResult<()>;
-    /// Checks the newest unused code of the citizen for `purpose`, counting wrong attempts.
-    fn check_otp(
-        &self,
-        purpose: OtpPurpose,
-        citizen_id: Uuid,
-        code_hash: &str,
+        code: &NewOtp,
+        limits: &[Limit],
         now: i64,
-        max_attempts: u32,
-    ) -> StoreResult<OtpCheck>;
+    ) -> StoreResult<Result<(), LimitReached>>;
+    /// Compares a guess with the newest unused code of the ID number, in one transaction with
+    /// the failure limits: refused unseen when one is used up, a wrong guess hits them all.
+    fn check_otp(&self, guess: &OtpGuess, now: i64) -> StoreResult<OtpCheck>;
     fn insert_access_token(&self, token: &AccessTokenRecord) -> StoreResult<()>;
     fn access_token(&self, token_hash: &str) -> StoreResult<Option<AccessTokenRecord>>;
+    /// Revokes the access token and, for a citizen's, every token of its sign-in.
     fn revoke_access_token(&self, token_hash: &str) -> StoreResult<()>;
-    fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> StoreResult<()>;
-    /// Uses `old_hash` once and stores `new` in its family.
-    fn rotate_refresh_token(
+    /// Stores a citizen's new sign-in: the access token belongs to the refresh token's family.
+    fn insert_sign_in(
         &self,
-        old_hash: &str,
-        new_hash: &str,
-        new_expires_at: i64,
-        now: i64,
-    ) -> StoreResult<RefreshOutcome>;
-    fn revoke_refresh_token(&self, token_hash: &str, citizen_id: Uuid) -> StoreResult<()>;
+        access: &AccessTokenRecord,
+        refresh: &RefreshTokenRecord,
+    ) -> StoreResult<()>;
+    /// Spends a refresh token for a new one and a new access token in its family. A token
+    /// already spent is accepted once more within the grace; beyond it, the reuse revokes the
+    /// whole sign-in.
+    fn rotate_refresh_token(&self, rotation: &Rotation, now: i64) -> StoreResult<RefreshOutcome>;
+    /// Revokes the sign-in (every refresh and access token of the family) of a refresh token;
+    /// an unknown token changes nothing.
+    fn revoke_sign_in(&self, refresh_hash: &str) -> StoreResult<()>;
     /// Opens the session with its token and its access log entry, unless its staff member has
     /// opened `per_hour` sessions within an hour of this one's `created_at` already (counted by
     /// when sessions were opened, not recorded, so that no hour ever holds more than
@@ -408,10 +469,43 @@ pub trait AuthStore {
 /// Uploaded files, content-addressed.
 pub trait AttachmentStore {
     /// Stores the bytes (once) and the citizen's ownership; returns the citizen's attachment
-    /// and whether it was new for that citizen.
-    fn put_attachment(&self, upload: NewUpload) -> StoreResult<(opendvc_api::Attachment, bool)>;
+    /// and whether it was new for that citizen. A new file that would take the citizen's
+    /// uploads over `quota_bytes` is refused (`quota_exceeded`) inside the transaction.
+    fn put_attachment(
+        &self,
+        upload: NewUpload,
+        quota_bytes: u64,
+    ) -> StoreResult<(opendvc_api::Attachment, bool)>;
     /// Which of `ids` the citizen uploaded.
     fn owned_attachments(&self, citizen_id: Uuid, ids: &[String]) -> StoreResult<Vec<String>>;
+    /// Forgets uploads made before `uploaded_before` (unix seconds) that no application or
+    /// supplement of their citizen refers to, and then the bytes nobody holds any more.
+    fn collect_attachments(&self, uploaded_before: i64) -> StoreResult<CollectedFiles>;
+}
+
+/// What a collection of unreferenced uploads removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CollectedFiles {
+    /// Citizens' uploads forgotten.
+    pub uploads: usize,
+    /// Stored files (bytes) deleted.
+    pub files: usize,
+}
+
+/// Rate limits and their counters, kept in the database so that several portal processes on
+/// one database share them and a restart forgets nothing.
+pub trait LimitStore {
+    /// Hits every limit once unless one of them is used up, in one transaction; returns the
+    /// ids of the hits (to release them later) or how long to wait.
+    fn take_limits(
+        &self,
+        limits: &[Limit],
+        now: i64,
+    ) -> StoreResult<Result<Vec<i64>, LimitReached>>;
+    /// Takes back hits of `take_limits` (an attempt that turned out to be no failure).
+    fn release_hits(&self, ids: &[i64]) -> StoreResult<()>;
+    /// Deletes expired hits, counters and one-time codes; returns how many rows went.
+    fn prune_expired(&self, now: i64) -> StoreResult<usize>;
 }
 
 /// Applications, their timelines, idempotency records, the inbox and the change log.
@@ -514,6 +608,7 @@ pub trait Store:
     CitizenStore
     + AuthStore
     + AttachmentStore
+    + LimitStore
     + ApplicationStore
     + AccessLogStore
     + OutboxStore
@@ -527,6 +622,7 @@ impl<T> Store for T where
     T: CitizenStore
         + AuthStore
         + AttachmentStore
+        + LimitStore
         + ApplicationStore
         + AccessLogStore
         + OutboxStore

@@ -2,8 +2,11 @@
 //!
 //! One writer connection behind a mutex (SQLite admits one writer at a time anyway, and a
 //! single connection avoids busy retries) and a few reader connections, which WAL lets run
-//! beside the writer. `synchronous=NORMAL` in WAL mode keeps every committed transaction
-//! across a process crash; only a power cut can lose the last commits.
+//! beside the writer. Every connection runs `synchronous=FULL`: a transaction is on disk
+//! before the commit returns, so what the portal acknowledged (a submission, a spent refresh
+//! token, a rate-limit hit) survives a power cut, not just a crash of the process. Writes
+//! begin `IMMEDIATE`, so a read-then-write transaction (a limit checked, then hit) never
+//! interleaves with another process's writer (the officer command, a second portal).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,10 +24,10 @@ use uuid::Uuid;
 use super::{
     AccessEntry, AccessLogPage, AccessLogPosition, AccessLogStore, AccessTokenRecord,
     ApplicationChange, ApplicationDraft, ApplicationStore, AssistSessionRecord, AttachmentStore,
-    AuthStore, ChangeDecision, ChangeRow, CitizenRecord, CitizenStore, EventStore,
-    IdempotencyRecord, LateItem, NewUpload, OtpCheck, OtpPurpose, OutboxStore, RefreshOutcome,
-    RefreshTokenRecord, SessionOpening, StaffRecord, StoreError, StoreResult, StoredResponse,
-    SyncPage, TokenSubject,
+    AuthStore, ChangeDecision, ChangeRow, CitizenRecord, CitizenStore, CollectedFiles, Counter,
+    EventStore, IdempotencyRecord, LateItem, Limit, LimitReached, LimitStore, NewOtp, NewUpload,
+    OtpCheck, OtpGuess, OutboxStore, RefreshOutcome, RefreshTokenRecord, Rotation, SessionOpening,
+    StaffRecord, StoreError, StoreResult, StoredResponse, SyncPage, TokenSubject,
 };
 use crate::error::ApiError;
 use opendvc_api::ErrorCode;
@@ -41,7 +44,7 @@ pub struct SqliteStore {
 
 fn configure(connection: &Connection) -> rusqlite::Result<()> {
     connection.pragma_update(None, "journal_mode", "WAL")?;
-    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
     connection.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(())
@@ -570,69 +573,67 @@ impl AuthStore for SqliteStore {
         })
     }
 
-    fn insert_otp(
+    fn issue_otp(
         &self,
-        purpose: OtpPurpose,
-        citizen_id: Uuid,
-        code_hash: &str,
-        expires_at: i64,
-    ) -> StoreResult<()> {
+        code: &NewOtp,
+        limits: &[Limit],
+        now: i64,
+    ) -> StoreResult<Result<(), LimitReached>> {
         self.write(|tx| {
+            prune_limits(tx, now)?;
+            if let Some(reached) = reached_limit(tx, limits, now)? {
+                return Ok(Err(reached));
+            }
+            hit_limits(tx, limits, now)?;
             tx.execute(
-                "INSERT INTO otp_codes (purpose, citizen_id, code_hash, expires_at)
+                "INSERT INTO one_time_codes (purpose, id_number, code_hash, expires_at)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![
-                    purpose.as_str(),
-                    citizen_id.to_string(),
-                    code_hash,
-                    expires_at
+                    code.purpose.as_str(),
+                    code.id_number,
+                    code.code_hash,
+                    code.expires_at
                 ],
             )?;
-            Ok(())
+            Ok(Ok(()))
         })
     }
 
-    fn check_otp(
-        &self,
-        purpose: OtpPurpose,
-        citizen_id: Uuid,
-        code_hash: &str,
-        now: i64,
-        max_attempts: u32,
-    ) -> StoreResult<OtpCheck> {
+    fn check_otp(&self, guess: &OtpGuess, now: i64) -> StoreResult<OtpCheck> {
         self.write(|tx| {
+            prune_limits(tx, now)?;
+            if let Some(reached) = reached_limit(tx, &guess.failure_limits, now)? {
+                return Ok(OtpCheck::Limited(reached));
+            }
             let newest = tx
                 .query_row(
-                    "SELECT id, code_hash, expires_at, attempts, used FROM otp_codes
-                     WHERE citizen_id = ?1 AND purpose = ?2 ORDER BY id DESC LIMIT 1",
-                    params![citizen_id.to_string(), purpose.as_str()],
+                    "SELECT id, code_hash, expires_at, used FROM one_time_codes
+                     WHERE id_number = ?1 AND purpose = ?2 ORDER BY id DESC LIMIT 1",
+                    params![guess.id_number, guess.purpose.as_str()],
                     |row| {
                         Ok((
                             row.get::<_, i64>(0)?,
                             row.get::<_, String>(1)?,
                             row.get::<_, i64>(2)?,
-                            row.get::<_, i64>(3)?,
-                            row.get::<_, bool>(4)?,
+                            row.get::<_, bool>(3)?,
                         ))
                     },
                 )
                 .optional()?;
-            let Some((id, stored_hash, expires_at, attempts, used)) = newest else {
-                return Ok(OtpCheck::Refused);
-            };
-            if used || expires_at <= now || attempts >= i64::from(max_attempts) {
-                return Ok(OtpCheck::Refused);
-            }
-            if stored_hash == code_hash {
-                tx.execute("UPDATE otp_codes SET used = 1 WHERE id = ?1", params![id])?;
-                Ok(OtpCheck::Accepted)
-            } else {
+            if let Some((id, stored_hash, expires_at, used)) = newest
+                && !used
+                && expires_at > now
+                && stored_hash == guess.code_hash
+            {
                 tx.execute(
-                    "UPDATE otp_codes SET attempts = attempts + 1 WHERE id = ?1",
+                    "UPDATE one_time_codes SET used = 1 WHERE id = ?1",
                     params![id],
                 )?;
-                Ok(OtpCheck::Refused)
+                return Ok(OtpCheck::Accepted);
             }
+            hit_limits(tx, &guess.failure_limits, now)?;
+            let counted = bump_counter(tx, &guess.failure_counter, now)?;
+            Ok(OtpCheck::Refused { counted })
         })
     }
 
@@ -682,41 +683,56 @@ impl AuthStore for SqliteStore {
                 "UPDATE access_tokens SET revoked = 1 WHERE token_hash = ?1",
                 params![token_hash],
             )?;
+            // A citizen's access token ends its whole sign-in, refresh token included.
+            let family: Option<String> = tx
+                .query_row(
+                    "SELECT family_id FROM access_tokens WHERE token_hash = ?1",
+                    params![token_hash],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .flatten();
+            if let Some(family) = family {
+                revoke_family(tx, &family)?;
+            }
             Ok(())
         })
     }
 
-    fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> StoreResult<()> {
+    fn insert_sign_in(
+        &self,
+        access: &AccessTokenRecord,
+        refresh: &RefreshTokenRecord,
+    ) -> StoreResult<()> {
         self.write(|tx| {
+            insert_access_token(tx, access)?;
+            tx.execute(
+                "UPDATE access_tokens SET family_id = ?2 WHERE token_hash = ?1",
+                params![access.token_hash, refresh.family_id.to_string()],
+            )?;
             tx.execute(
                 "INSERT INTO refresh_tokens (token_hash, family_id, citizen_id, expires_at)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![
-                    token.token_hash,
-                    token.family_id.to_string(),
-                    token.citizen_id.to_string(),
-                    token.expires_at
+                    refresh.token_hash,
+                    refresh.family_id.to_string(),
+                    refresh.citizen_id.to_string(),
+                    refresh.expires_at
                 ],
             )?;
             Ok(())
         })
     }
 
-    fn rotate_refresh_token(
-        &self,
-        old_hash: &str,
-        new_hash: &str,
-        new_expires_at: i64,
-        now: i64,
-    ) -> StoreResult<RefreshOutcome> {
+    fn rotate_refresh_token(&self, rotation: &Rotation, now: i64) -> StoreResult<RefreshOutcome> {
         // The reuse verdict must survive the transaction, so the family revocation commits
         // even though the answer is a refusal.
         self.write(|tx| {
             let row = tx
                 .query_row(
-                    "SELECT family_id, citizen_id, expires_at, used, revoked FROM refresh_tokens
-                     WHERE token_hash = ?1",
-                    params![old_hash],
+                    "SELECT family_id, citizen_id, expires_at, used, revoked, used_at, grace_used
+                     FROM refresh_tokens WHERE token_hash = ?1",
+                    params![rotation.old_hash],
                     |row| {
                         Ok((
                             row.get::<_, String>(0)?,
@@ -724,46 +740,77 @@ impl AuthStore for SqliteStore {
                             row.get::<_, i64>(2)?,
                             row.get::<_, bool>(3)?,
                             row.get::<_, bool>(4)?,
+                            row.get::<_, Option<i64>>(5)?,
+                            row.get::<_, bool>(6)?,
                         ))
                     },
                 )
                 .optional()?;
-            let Some((family_id, citizen_id, expires_at, used, revoked)) = row else {
+            let Some((family_id, citizen_id, expires_at, used, revoked, used_at, grace_used)) = row
+            else {
                 return Ok(RefreshOutcome::Refused);
             };
-            if used {
-                tx.execute(
-                    "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?1",
-                    params![family_id],
-                )?;
-                return Ok(RefreshOutcome::Refused);
-            }
             if revoked || expires_at <= now {
                 return Ok(RefreshOutcome::Refused);
             }
-            tx.execute(
-                "UPDATE refresh_tokens SET used = 1 WHERE token_hash = ?1",
-                params![old_hash],
-            )?;
+            if used {
+                // The answer to the first rotation may have been lost: the same token once
+                // more, soon after, is a retry. Anything else is reuse of a stolen token.
+                let retry =
+                    !grace_used && used_at.is_some_and(|at| now - at <= rotation.grace_seconds);
+                if !retry {
+                    revoke_family(tx, &family_id)?;
+                    return Ok(RefreshOutcome::Refused);
+                }
+                tx.execute(
+                    "UPDATE refresh_tokens SET grace_used = 1 WHERE token_hash = ?1",
+                    params![rotation.old_hash],
+                )?;
+            } else {
+                tx.execute(
+                    "UPDATE refresh_tokens SET used = 1, used_at = ?2 WHERE token_hash = ?1",
+                    params![rotation.old_hash, now],
+                )?;
+            }
             tx.execute(
                 "INSERT INTO refresh_tokens (token_hash, family_id, citizen_id, expires_at)
                  VALUES (?1, ?2, ?3, ?4)",
-                params![new_hash, family_id, citizen_id, new_expires_at],
+                params![
+                    rotation.new_hash,
+                    family_id,
+                    citizen_id,
+                    rotation.new_expires_at
+                ],
             )?;
-            Ok(RefreshOutcome::Rotated {
-                citizen_id: parse_uuid(&citizen_id)?,
-            })
+            let citizen_id = parse_uuid(&citizen_id)?;
+            insert_access_token(
+                tx,
+                &AccessTokenRecord {
+                    token_hash: rotation.access_hash.clone(),
+                    subject: TokenSubject::Citizen { citizen_id },
+                    expires_at: rotation.access_expires_at,
+                },
+            )?;
+            tx.execute(
+                "UPDATE access_tokens SET family_id = ?2 WHERE token_hash = ?1",
+                params![rotation.access_hash, family_id],
+            )?;
+            Ok(RefreshOutcome::Rotated { citizen_id })
         })
     }
 
-    fn revoke_refresh_token(&self, token_hash: &str, citizen_id: Uuid) -> StoreResult<()> {
+    fn revoke_sign_in(&self, refresh_hash: &str) -> StoreResult<()> {
         self.write(|tx| {
-            tx.execute(
-                "UPDATE refresh_tokens SET revoked = 1
-                 WHERE family_id = (SELECT family_id FROM refresh_tokens
-                                    WHERE token_hash = ?1 AND citizen_id = ?2)",
-                params![token_hash, citizen_id.to_string()],
-            )?;
+            let family: Option<String> = tx
+                .query_row(
+                    "SELECT family_id FROM refresh_tokens WHERE token_hash = ?1",
+                    params![refresh_hash],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(family) = family {
+                revoke_family(tx, &family)?;
+            }
             Ok(())
         })
     }
@@ -884,6 +931,125 @@ impl AuthStore for SqliteStore {
                 params![id.to_string(), now],
             )?;
             Ok(())
+        })
+    }
+}
+
+/// Revokes every refresh and access token of one sign-in.
+fn revoke_family(tx: &Connection, family_id: &str) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?1",
+        params![family_id],
+    )?;
+    tx.execute(
+        "UPDATE access_tokens SET revoked = 1 WHERE family_id = ?1",
+        params![family_id],
+    )?;
+    Ok(())
+}
+
+/// Forgets hits and counters whose window has passed, so the limit tables stay bounded by
+/// the traffic of their longest window.
+fn prune_limits(tx: &Connection, now: i64) -> StoreResult<usize> {
+    let hits = tx.execute(
+        "DELETE FROM rate_limit_hits WHERE expires_at <= ?1",
+        params![now],
+    )?;
+    let counters = tx.execute(
+        "DELETE FROM rate_limit_counters WHERE expires_at <= ?1",
+        params![now],
+    )?;
+    Ok(hits + counters)
+}
+
+/// The first of `limits` that is used up at `now`, with the longest wait among them.
+fn reached_limit(tx: &Connection, limits: &[Limit], now: i64) -> StoreResult<Option<LimitReached>> {
+    let mut longest: Option<LimitReached> = None;
+    for limit in limits {
+        let since = now - limit.window_seconds;
+        let count: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM rate_limit_hits WHERE key = ?1 AND at > ?2",
+            params![limit.key, since],
+            |row| row.get(0),
+        )?;
+        if count < i64::from(limit.max) {
+            continue;
+        }
+        // A hit fits again once the hit that makes the count reach the limit has left the
+        // window.
+        let leaving: i64 = tx.query_row(
+            "SELECT at FROM rate_limit_hits WHERE key = ?1 AND at > ?2
+             ORDER BY at LIMIT 1 OFFSET ?3",
+            params![limit.key, since, count - i64::from(limit.max)],
+            |row| row.get(0),
+        )?;
+        let wait = u64::try_from((leaving + limit.window_seconds - now).max(1)).unwrap_or(1);
+        if longest.is_none_or(|reached| reached.retry_after < wait) {
+            longest = Some(LimitReached { retry_after: wait });
+        }
+    }
+    Ok(longest)
+}
+
+/// Hits every limit once at `now`; returns the hits' ids.
+fn hit_limits(tx: &Connection, limits: &[Limit], now: i64) -> StoreResult<Vec<i64>> {
+    let mut ids = Vec::with_capacity(limits.len());
+    for limit in limits {
+        ids.push(tx.query_row(
+            "INSERT INTO rate_limit_hits (key, at, expires_at) VALUES (?1, ?2, ?3) RETURNING id",
+            params![limit.key, now, now + limit.window_seconds],
+            |row| row.get(0),
+        )?);
+    }
+    Ok(ids)
+}
+
+/// Counts one event in the counter's current window; returns the window's count.
+fn bump_counter(tx: &Connection, counter: &Counter, now: i64) -> StoreResult<u64> {
+    let window = counter.window_seconds.max(1);
+    let start = now - now.rem_euclid(window);
+    let count: i64 = tx.query_row(
+        "INSERT INTO rate_limit_counters (key, window_start, count, expires_at)
+         VALUES (?1, ?2, 1, ?3)
+         ON CONFLICT(key, window_start) DO UPDATE SET count = count + 1 RETURNING count",
+        params![counter.key, start, start + window],
+        |row| row.get(0),
+    )?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+impl LimitStore for SqliteStore {
+    fn take_limits(
+        &self,
+        limits: &[Limit],
+        now: i64,
+    ) -> StoreResult<Result<Vec<i64>, LimitReached>> {
+        self.write(|tx| {
+            prune_limits(tx, now)?;
+            if let Some(reached) = reached_limit(tx, limits, now)? {
+                return Ok(Err(reached));
+            }
+            Ok(Ok(hit_limits(tx, limits, now)?))
+        })
+    }
+
+    fn release_hits(&self, ids: &[i64]) -> StoreResult<()> {
+        self.write(|tx| {
+            for id in ids {
+                tx.execute("DELETE FROM rate_limit_hits WHERE id = ?1", params![id])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn prune_expired(&self, now: i64) -> StoreResult<usize> {
+        self.write(|tx| {
+            let limits = prune_limits(tx, now)?;
+            let codes = tx.execute(
+                "DELETE FROM one_time_codes WHERE expires_at <= ?1",
+                params![now],
+            )?;
+            Ok(limits + codes)
         })
     }
 }
@@ -1109,10 +1275,39 @@ impl AccessLogStore for SqliteStore {
 }
 
 impl AttachmentStore for SqliteStore {
-    fn put_attachment(&self, upload: NewUpload) -> StoreResult<(Attachment, bool)> {
+    fn put_attachment(
+        &self,
+        upload: NewUpload,
+        quota_bytes: u64,
+    ) -> StoreResult<(Attachment, bool)> {
         self.write(|tx| {
             let size = i64::try_from(upload.content.len())
                 .map_err(|e| StoreError::Database(e.to_string()))?;
+            let held = tx
+                .prepare_cached(
+                    "SELECT 1 FROM attachments WHERE citizen_id = ?1 AND attachment_id = ?2",
+                )?
+                .exists(params![upload.citizen_id.to_string(), upload.id])?;
+            if !held {
+                let used: i64 = tx.query_row(
+                    "SELECT COALESCE(SUM(contents.size), 0) FROM attachments
+                     JOIN attachment_contents AS contents ON contents.id = attachments.attachment_id
+                     WHERE attachments.citizen_id = ?1",
+                    params![upload.citizen_id.to_string()],
+                    |row| row.get(0),
+                )?;
+                let after = u64::try_from(used.saturating_add(size)).unwrap_or(u64::MAX);
+                if after > quota_bytes {
+                    return Err(StoreError::Refused(ApiError::new(
+                        ErrorCode::QuotaExceeded,
+                        format!(
+                            "This file would take your uploads to {after} bytes, over your quota \
+                             of {quota_bytes} bytes. Files no application uses are deleted 30 days \
+                             after their upload."
+                        ),
+                    )));
+                }
+            }
             tx.execute(
                 "INSERT OR IGNORE INTO attachment_contents (id, size, content) VALUES (?1, ?2, ?3)",
                 params![upload.id, size, upload.content],
@@ -1158,6 +1353,42 @@ impl AttachmentStore for SqliteStore {
                 },
                 inserted > 0,
             ))
+        })
+    }
+
+    fn collect_attachments(&self, uploaded_before: i64) -> StoreResult<CollectedFiles> {
+        self.write(|tx| {
+            // The uploads each citizen's applications and supplements refer to.
+            let referenced = "
+                SELECT applications.citizen_id AS citizen_id,
+                       json_extract(refs.value, '$.attachmentId') AS attachment_id
+                FROM applications, json_each(applications.attachments_json) AS refs
+                WHERE json_extract(refs.value, '$.source') = 'upload'
+                UNION
+                SELECT applications.citizen_id,
+                       json_extract(refs.value, '$.attachmentId')
+                FROM supplements
+                JOIN applications ON applications.id = supplements.application_id,
+                     json_each(supplements.supplement_json, '$.attachments') AS refs
+                WHERE json_extract(refs.value, '$.source') = 'upload'";
+            let uploads = tx.execute(
+                &format!(
+                    "DELETE FROM attachments
+                     WHERE unixepoch(uploaded_at) < ?1
+                       AND NOT EXISTS (
+                         SELECT 1 FROM ({referenced}) AS used
+                         WHERE used.citizen_id = attachments.citizen_id
+                           AND used.attachment_id = attachments.attachment_id)"
+                ),
+                params![uploaded_before],
+            )?;
+            let files = tx.execute(
+                "DELETE FROM attachment_contents
+                 WHERE NOT EXISTS (SELECT 1 FROM attachments
+                                   WHERE attachments.attachment_id = attachment_contents.id)",
+                [],
+            )?;
+            Ok(CollectedFiles { uploads, files })
         })
     }
 
@@ -1606,6 +1837,7 @@ fn finish_change_row(
 mod tests {
     use super::*;
     use crate::auth::{otp_hash, token_hash};
+    use crate::store::OtpPurpose;
 
     struct Scratch {
         dir: std::path::PathBuf,
@@ -1756,6 +1988,28 @@ mod tests {
     }
 
     #[test]
+    fn the_portal_commits_with_synchronous_full() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let connections = std::iter::once(&store.writer).chain(store.readers.iter());
+        for (index, connection) in connections.enumerate() {
+            let connection = lock(connection);
+            let synchronous: i64 = connection
+                .pragma_query_value(None, "synchronous", |row| row.get(0))
+                .expect("synchronous reads");
+            let journal: String = connection
+                .pragma_query_value(None, "journal_mode", |row| row.get(0))
+                .expect("journal_mode reads");
+            assert_eq!(
+                (synchronous, journal.as_str()),
+                (2, "wal"),
+                "connection {index} commits with synchronous=FULL (2) in WAL mode, so an \
+                 acknowledged submission survives a power cut"
+            );
+        }
+    }
+
+    #[test]
     fn a_created_application_reads_back_exactly_as_answered() {
         let scratch = scratch();
         let store = &scratch.store;
@@ -1811,69 +2065,243 @@ mod tests {
         );
     }
 
+    fn guess(id_number: &str, code: &str, max_failures: u32) -> OtpGuess {
+        OtpGuess {
+            purpose: OtpPurpose::SignIn,
+            id_number: id_number.to_owned(),
+            code_hash: otp_hash(id_number, code),
+            failure_limits: vec![Limit {
+                key: format!("failures:{id_number}"),
+                max: max_failures,
+                window_seconds: 3600,
+            }],
+            failure_counter: Counter {
+                key: "failures".into(),
+                window_seconds: 60,
+            },
+        }
+    }
+
+    fn code(id_number: &str, code: &str, expires_at: i64) -> NewOtp {
+        NewOtp {
+            purpose: OtpPurpose::SignIn,
+            id_number: id_number.to_owned(),
+            code_hash: otp_hash(id_number, code),
+            expires_at,
+        }
+    }
+
     #[test]
-    fn a_one_time_code_dies_after_five_wrong_attempts() {
+    fn wrong_guesses_count_across_codes_until_the_window_passes() {
         let scratch = scratch();
         let store = &scratch.store;
-        let id = citizen(store);
+        let number = "048090009999";
         store
-            .insert_otp(OtpPurpose::SignIn, id, &otp_hash(id, "123456"), 1_000)
-            .expect("code stored");
-        for _ in 0..5 {
-            let check = store
-                .check_otp(OtpPurpose::SignIn, id, &otp_hash(id, "000000"), 500, 5)
-                .expect("check runs");
-            assert_eq!(check, OtpCheck::Refused);
+            .issue_otp(&code(number, "123456", 1_000), &[], 0)
+            .expect("stored")
+            .expect("no limits");
+        for at in 0..3 {
+            assert_eq!(
+                store
+                    .check_otp(&guess(number, "000000", 5), 10 + at)
+                    .expect("checks"),
+                OtpCheck::Refused {
+                    counted: u64::try_from(at + 1).expect("small")
+                },
+                "a wrong guess is counted portal-wide too"
+            );
         }
-        let right_too_late = store
-            .check_otp(OtpPurpose::SignIn, id, &otp_hash(id, "123456"), 500, 5)
-            .expect("check runs");
+        store
+            .issue_otp(&code(number, "654321", 10_000), &[], 20)
+            .expect("stored")
+            .expect("no limits");
+        for at in 0..2 {
+            assert!(matches!(
+                store
+                    .check_otp(&guess(number, "000000", 5), 30 + at)
+                    .expect("checks"),
+                OtpCheck::Refused { .. }
+            ));
+        }
         assert_eq!(
-            right_too_late,
-            OtpCheck::Refused,
-            "the code is dead after five misses"
+            store
+                .check_otp(&guess(number, "654321", 5), 40)
+                .expect("checks"),
+            OtpCheck::Limited(LimitReached { retry_after: 3570 }),
+            "five failures over two codes use the limit up: the right code waits for the \
+             first failure to leave the window"
+        );
+        assert_eq!(
+            store
+                .check_otp(&guess(number, "654321", 5), 3_611)
+                .expect("checks"),
+            OtpCheck::Accepted,
+            "once the window has passed the newest code works"
         );
     }
 
     #[test]
-    fn a_one_time_code_works_once_and_not_after_expiry() {
+    fn only_the_newest_unused_unexpired_code_of_its_purpose_works() {
         let scratch = scratch();
         let store = &scratch.store;
-        let id = citizen(store);
+        let number = "048090009999";
         store
-            .insert_otp(OtpPurpose::SignIn, id, &otp_hash(id, "123456"), 1_000)
-            .expect("code stored");
-        let hash = otp_hash(id, "123456");
-        assert_eq!(
-            store
-                .check_otp(OtpPurpose::Consent, id, &hash, 500, 5)
-                .expect("check"),
-            OtpCheck::Refused,
+            .issue_otp(&code(number, "123456", 1_000), &[], 0)
+            .expect("stored")
+            .expect("no limits");
+        let mut consent = guess(number, "123456", 100);
+        consent.purpose = OtpPurpose::Consent;
+        assert!(
+            matches!(
+                store.check_otp(&consent, 500).expect("check"),
+                OtpCheck::Refused { .. }
+            ),
             "a sign-in code is not a consent code"
         );
-        assert_eq!(
-            store
-                .check_otp(OtpPurpose::SignIn, id, &hash, 1_000, 5)
-                .expect("check"),
-            OtpCheck::Refused,
+        assert!(
+            matches!(
+                store
+                    .check_otp(&guess(number, "123456", 100), 1_000)
+                    .expect("check"),
+                OtpCheck::Refused { .. }
+            ),
             "expired"
         );
         store
-            .insert_otp(OtpPurpose::SignIn, id, &hash, 2_000)
-            .expect("new code stored");
+            .issue_otp(&code(number, "222222", 2_000), &[], 1_100)
+            .expect("stored")
+            .expect("no limits");
+        store
+            .issue_otp(&code(number, "333333", 2_000), &[], 1_200)
+            .expect("stored")
+            .expect("no limits");
+        assert!(
+            matches!(
+                store
+                    .check_otp(&guess(number, "222222", 100), 1_300)
+                    .expect("check"),
+                OtpCheck::Refused { .. }
+            ),
+            "an older code gave way to the newest"
+        );
         assert_eq!(
             store
-                .check_otp(OtpPurpose::SignIn, id, &hash, 1_500, 5)
+                .check_otp(&guess(number, "333333", 100), 1_300)
                 .expect("check"),
             OtpCheck::Accepted
         );
-        assert_eq!(
-            store
-                .check_otp(OtpPurpose::SignIn, id, &hash, 1_500, 5)
-                .expect("check"),
-            OtpCheck::Refused,
+        assert!(
+            matches!(
+                store
+                    .check_otp(&guess(number, "333333", 100), 1_300)
+                    .expect("check"),
+                OtpCheck::Refused { .. }
+            ),
             "a used code does not work twice"
         );
+    }
+
+    #[test]
+    fn parallel_hits_never_pass_a_limit() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let limit = Limit {
+            key: "parallel".into(),
+            max: 7,
+            window_seconds: 60,
+        };
+        let taken = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..40)
+                .map(|_| scope.spawn(|| store.take_limits(std::slice::from_ref(&limit), 100)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().expect("joins").expect("runs"))
+                .filter(Result::is_ok)
+                .count()
+        });
+        assert_eq!(taken, 7, "forty parallel attempts take exactly the limit");
+        assert_eq!(
+            store
+                .take_limits(std::slice::from_ref(&limit), 159)
+                .expect("runs"),
+            Err(LimitReached { retry_after: 1 })
+        );
+        assert!(
+            store
+                .take_limits(std::slice::from_ref(&limit), 160)
+                .expect("runs")
+                .is_ok(),
+            "the window slid past the burst"
+        );
+        store.prune_expired(1_000).expect("prunes");
+        let left: i64 = store
+            .reader()
+            .query_row("SELECT COUNT(*) FROM rate_limit_hits", [], |row| row.get(0))
+            .expect("counts");
+        assert_eq!(
+            left, 0,
+            "expired hits are pruned, so the table stays bounded"
+        );
+    }
+
+    #[test]
+    fn a_released_hit_no_longer_counts() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let limit = Limit {
+            key: "staff".into(),
+            max: 1,
+            window_seconds: 300,
+        };
+        let hits = store
+            .take_limits(std::slice::from_ref(&limit), 0)
+            .expect("runs")
+            .expect("within the limit");
+        assert!(
+            store
+                .take_limits(std::slice::from_ref(&limit), 1)
+                .expect("runs")
+                .is_err()
+        );
+        store.release_hits(&hits).expect("released");
+        assert!(
+            store
+                .take_limits(std::slice::from_ref(&limit), 2)
+                .expect("runs")
+                .is_ok()
+        );
+    }
+
+    fn sign_in(store: &SqliteStore, citizen_id: Uuid, name: &str) -> Uuid {
+        let family_id = Uuid::now_v7();
+        store
+            .insert_sign_in(
+                &AccessTokenRecord {
+                    token_hash: token_hash(&format!("{name}-access")),
+                    subject: TokenSubject::Citizen { citizen_id },
+                    expires_at: 10_000,
+                },
+                &RefreshTokenRecord {
+                    token_hash: token_hash(name),
+                    family_id,
+                    citizen_id,
+                    expires_at: 10_000,
+                },
+            )
+            .expect("stored");
+        family_id
+    }
+
+    fn rotation(old: &str, new: &str) -> Rotation {
+        Rotation {
+            old_hash: token_hash(old),
+            new_hash: token_hash(new),
+            new_expires_at: 10_000,
+            access_hash: token_hash(&format!("{new}-access")),
+            access_expires_at: 10_000,
+            grace_seconds: 60,
+        }
     }
 
     #[test]
@@ -1881,30 +2309,188 @@ mod tests {
         let scratch = scratch();
         let store = &scratch.store;
         let id = citizen(store);
-        store
-            .insert_refresh_token(&RefreshTokenRecord {
-                token_hash: token_hash("first"),
-                family_id: Uuid::now_v7(),
-                citizen_id: id,
-                expires_at: 10_000,
-            })
-            .expect("stored");
+        sign_in(store, id, "first");
         let rotated = store
-            .rotate_refresh_token(&token_hash("first"), &token_hash("second"), 10_000, 100)
+            .rotate_refresh_token(&rotation("first", "second"), 100)
             .expect("rotation runs");
         assert_eq!(rotated, RefreshOutcome::Rotated { citizen_id: id });
+        assert_eq!(
+            store
+                .rotate_refresh_token(&rotation("first", "retry"), 150)
+                .expect("rotation runs"),
+            RefreshOutcome::Rotated { citizen_id: id },
+            "within the grace the spent token is accepted once more"
+        );
         let reused = store
-            .rotate_refresh_token(&token_hash("first"), &token_hash("third"), 10_000, 200)
+            .rotate_refresh_token(&rotation("first", "third"), 155)
             .expect("rotation runs");
-        assert_eq!(reused, RefreshOutcome::Refused, "a spent token is refused");
-        let successor = store
-            .rotate_refresh_token(&token_hash("second"), &token_hash("fourth"), 10_000, 300)
+        assert_eq!(reused, RefreshOutcome::Refused, "a second reuse is refused");
+        for successor in ["second", "retry"] {
+            assert_eq!(
+                store
+                    .rotate_refresh_token(&rotation(successor, "fourth"), 300)
+                    .expect("rotation runs"),
+                RefreshOutcome::Refused,
+                "the family was revoked on reuse"
+            );
+            assert!(
+                store
+                    .access_token(&token_hash(&format!("{successor}-access")))
+                    .expect("reads")
+                    .is_none(),
+                "and its access tokens with it"
+            );
+        }
+        assert!(
+            store
+                .access_token(&token_hash("first-access"))
+                .expect("reads")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_spent_refresh_token_after_the_grace_is_reuse() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        sign_in(store, id, "first");
+        store
+            .rotate_refresh_token(&rotation("first", "second"), 100)
             .expect("rotation runs");
         assert_eq!(
-            successor,
-            RefreshOutcome::Refused,
-            "the family was revoked on reuse"
+            store
+                .rotate_refresh_token(&rotation("first", "late"), 161)
+                .expect("rotation runs"),
+            RefreshOutcome::Refused
         );
+        assert_eq!(
+            store
+                .rotate_refresh_token(&rotation("second", "third"), 162)
+                .expect("rotation runs"),
+            RefreshOutcome::Refused,
+            "late reuse revoked the family"
+        );
+    }
+
+    #[test]
+    fn signing_out_with_either_token_ends_the_sign_in() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        sign_in(store, id, "one");
+        sign_in(store, id, "two");
+        store
+            .revoke_sign_in(&token_hash("one"))
+            .expect("revoked by refresh token");
+        assert!(
+            store
+                .access_token(&token_hash("one-access"))
+                .expect("reads")
+                .is_none()
+        );
+        store
+            .revoke_access_token(&token_hash("two-access"))
+            .expect("revoked by access token");
+        assert_eq!(
+            store
+                .rotate_refresh_token(&rotation("two", "three"), 100)
+                .expect("runs"),
+            RefreshOutcome::Refused,
+            "the access token's sign-in ended with it"
+        );
+        store
+            .revoke_sign_in(&token_hash("unknown"))
+            .expect("an unknown token changes nothing");
+    }
+
+    fn upload(citizen_id: Uuid, id: &str, size: usize, at: &str) -> NewUpload {
+        NewUpload {
+            citizen_id,
+            id: id.to_owned(),
+            content: vec![b'%'; size],
+            content_type: "application/pdf".into(),
+            file_name: None,
+            uploaded_at: DateTime::parse_from_rfc3339(at).expect("time"),
+            late_item: None,
+            access: None,
+        }
+    }
+
+    #[test]
+    fn the_quota_counts_only_new_files_of_the_citizen() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        let at = "2026-11-29T09:00:00+07:00";
+        store
+            .put_attachment(upload(id, "a", 600, at), 1_000)
+            .expect("fits");
+        let refused = store
+            .put_attachment(upload(id, "b", 401, at), 1_000)
+            .expect_err("over the quota");
+        assert!(
+            matches!(&refused, StoreError::Refused(error) if error.code() == ErrorCode::QuotaExceeded),
+            "{refused}"
+        );
+        let (_, new) = store
+            .put_attachment(upload(id, "a", 600, at), 1_000)
+            .expect("a file already held costs nothing");
+        assert!(!new);
+        store
+            .put_attachment(upload(id, "b", 400, at), 1_000)
+            .expect("fits exactly");
+    }
+
+    #[test]
+    fn only_old_unreferenced_uploads_are_collected() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let id = citizen(store);
+        let old = "2026-10-01T09:00:00.123456789+07:00";
+        let recent = "2026-11-20T09:00:00+07:00";
+        for (name, at) in [("old-loose", old), ("old-used", old), ("recent", recent)] {
+            store
+                .put_attachment(upload(id, name, 10, at), 1_000_000)
+                .expect("stored");
+        }
+        store
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO applications (id, code, citizen_id, procedure_id,
+                        procedure_name_json, status, channel, submitted_at, due_at,
+                        processing_days, form_json, attachments_json, delivery_json, fee,
+                        updated_at)
+                     VALUES ('a1', 'C-1', ?1, 'p', '{}', 'received', 'online', ?2, ?2, 1, '{}',
+                        ?3, '{}', 0, ?2)",
+                    params![
+                        id.to_string(),
+                        old,
+                        r#"[{"source":"upload","attachmentId":"old-used"}]"#
+                    ],
+                )?;
+                Ok(())
+            })
+            .expect("an application refers to one upload");
+        let cutoff = DateTime::parse_from_rfc3339("2026-11-01T00:00:00+07:00")
+            .expect("time")
+            .timestamp();
+        let collected = store.collect_attachments(cutoff).expect("collects");
+        assert_eq!(
+            collected,
+            CollectedFiles {
+                uploads: 1,
+                files: 1
+            },
+            "only the old upload no application uses goes"
+        );
+        let left = store
+            .owned_attachments(
+                id,
+                &["old-loose".into(), "old-used".into(), "recent".into()],
+            )
+            .expect("reads");
+        assert_eq!(left, vec!["old-used".to_owned(), "recent".to_owned()]);
     }
 
     #[test]

@@ -36,6 +36,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
   'idempotency_in_flight',
   'payload_too_large',
   'unsupported_media_type',
+  'quota_exceeded',
   'rate_limited',
   'internal',
   'unknown',

@@ -1,0 +1,63 @@
+//! The portal's daily housekeeping: idempotency keys past their retention, expired rate-limit
+//! hits and one-time codes, and uploads no application uses once every window has passed.
+//!
+//! It runs at start-up and then once a day; in demo mode also whenever the clock is moved
+//! (`POST /v1/dev/clock`), so a test that moves time sees what a day's run would have done.
+
+use std::time::Duration;
+
+use crate::attachments;
+use crate::error::ApiError;
+use crate::idempotency;
+use crate::state::AppState;
+
+/// What one run removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub idempotency_keys: usize,
+    pub limit_rows: usize,
+    pub uploads: usize,
+    pub files: usize,
+}
+
+/// Runs every housekeeping task once, at the portal's now.
+pub async fn run(state: &AppState) -> Result<Swept, ApiError> {
+    let now = state.clock.now().timestamp();
+    let cutoff = idempotency::retention_cutoff(now);
+    let (idempotency_keys, limit_rows) = state
+        .db(move |store| {
+            let keys = store.purge_idempotency(cutoff)?;
+            let limits = store.prune_expired(now)?;
+            Ok((keys, limits))
+        })
+        .await?;
+    let collected = attachments::collect(state).await?;
+    Ok(Swept {
+        idempotency_keys,
+        limit_rows,
+        uploads: collected.uploads,
+        files: collected.files,
+    })
+}
+
+/// Runs the housekeeping now and then once a day, logging what went.
+pub async fn daily(state: AppState) {
+    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
+    loop {
+        interval.tick().await;
+        log(run(&state).await);
+    }
+}
+
+/// One line on stderr for a run that removed something or failed.
+pub fn log(result: Result<Swept, ApiError>) {
+    match result {
+        Ok(swept) if swept == Swept::default() => {}
+        Ok(swept) => eprintln!(
+            "housekeeping: {} idempotency keys, {} rate-limit rows and codes, {} unused uploads \
+             ({} files) removed",
+            swept.idempotency_keys, swept.limit_rows, swept.uploads, swept.files
+        ),
+        Err(error) => eprintln!("housekeeping failed: {}", error.problem.title),
+    }
+}
