@@ -1387,8 +1387,7 @@ impl OpenDvc {
     pub async fn drain(&self, max_wait: Duration) -> Result<DrainOutcome, CoreError> {
         let profile = self.active()?;
         let clock = &self.options.clock;
-        let deadline =
-            clock.now() + chrono::TimeDelta::from_std(max_wait).unwrap_or(chrono::TimeDelta::MAX);
+        let deadline = crate::queue::saturating_after(clock.now(), max_wait);
         let lock = loop {
             if let Some(lock) = profile.queue.try_lock_sender()? {
                 break lock;

@@ -26,6 +26,11 @@ pub mod events;
 
 use crate::queue::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
 
+/// The longest wait a server's `Retry-After` is honoured for. A broken or hostile answer
+/// (`Retry-After: 18446744073709551615`, a date in the year 9999) must neither overflow the
+/// queue's date arithmetic nor park an item for years: past a day the queue tries again.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
+
 /// When the server asked to be retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryAfter {
@@ -34,7 +39,9 @@ pub enum RetryAfter {
 }
 
 impl RetryAfter {
-    fn parse(text: &str) -> Option<RetryAfter> {
+    /// Reads a `Retry-After` value: delay seconds or an HTTP date. Anything else (a negative
+    /// number, garbage) is `None`, as if the header were absent.
+    pub fn parse(text: &str) -> Option<RetryAfter> {
         let text = text.trim();
         if let Ok(seconds) = text.parse::<u64>() {
             return Some(RetryAfter::Seconds(seconds));
@@ -44,12 +51,16 @@ impl RetryAfter {
             .map(|at| RetryAfter::At(at.with_timezone(&Utc)))
     }
 
-    /// How long to wait from `now`.
+    /// How long to wait from `now`: never negative, never more than [`MAX_RETRY_AFTER`].
     pub fn duration_from(self, now: DateTime<Utc>) -> Duration {
-        match self {
+        let wait = match self {
             RetryAfter::Seconds(seconds) => Duration::from_secs(seconds),
-            RetryAfter::At(at) => (at - now).to_std().unwrap_or(Duration::ZERO),
-        }
+            RetryAfter::At(at) => at
+                .signed_duration_since(now)
+                .to_std()
+                .unwrap_or(Duration::ZERO),
+        };
+        wait.min(MAX_RETRY_AFTER)
     }
 }
 
@@ -896,6 +907,18 @@ mod tests {
             Some(Duration::from_secs(30))
         );
         assert_eq!(RetryAfter::parse("soon"), None);
+        assert_eq!(
+            RetryAfter::parse("-5"),
+            None,
+            "a negative delay is no delay"
+        );
+        for far in ["18446744073709551615", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+            assert_eq!(
+                RetryAfter::parse(far).map(|wait| wait.duration_from(now)),
+                Some(MAX_RETRY_AFTER),
+                "{far} is clamped to a day"
+            );
+        }
     }
 
     #[test]

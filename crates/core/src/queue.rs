@@ -641,6 +641,16 @@ pub struct SentItem {
     pub answer: ServerAnswer,
 }
 
+/// `now + wait`, or the end of time when that does not fit: date arithmetic never panics,
+/// whatever a server asked to wait (its `Retry-After` is clamped anyway, see
+/// [`crate::client::MAX_RETRY_AFTER`]).
+pub fn saturating_after(now: DateTime<Utc>, wait: std::time::Duration) -> DateTime<Utc> {
+    chrono::TimeDelta::from_std(wait)
+        .ok()
+        .and_then(|wait| now.checked_add_signed(wait))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// What to do with an item after a failed send.
 enum Verdict {
     RetryLater(Option<std::time::Duration>),
@@ -1304,8 +1314,7 @@ impl SubmissionQueue {
                         Verdict::RetryLater(server_wait) => {
                             let attempts = item.attempts.saturating_add(1);
                             let wait = self.backoff.delay(attempts, server_wait);
-                            let until = now
-                                + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
+                            let until = saturating_after(now, wait);
                             self.outbox.read(|conn| {
                                 outbox::schedule_retry(conn, item.id, attempts, until, &reason, now)
                             })?;

@@ -12,7 +12,7 @@ use opendvc_api::{
     DocumentSource, FieldKind, FieldOption, FormField, LocalizedText, OnlineLevel, Procedure,
     ProcessingDays, RequiredDocument, SyncResponse,
 };
-use opendvc_core::clock::RandomJitter;
+use opendvc_core::clock::{Clock, ManualClock, RandomJitter};
 use opendvc_core::queue::{BackoffPolicy, ItemPayload, ItemState};
 use opendvc_core::session::{DataDir, Session};
 use opendvc_core::{CoreError, CoreEvent, DrainEnd, OpenDvc, OpenDvcOptions, SubmissionDraft};
@@ -152,13 +152,31 @@ impl Fixture {
     }
 
     fn open(&self) -> OpenDvc {
+        OpenDvc::open(self.options()).expect("core opens")
+    }
+
+    fn options(&self) -> OpenDvcOptions {
         let mut options = OpenDvcOptions::new(DataDir::new(self.dir.path()));
         options.backoff = BackoffPolicy::new(
             Duration::from_millis(5),
             Duration::from_millis(20),
             Arc::new(RandomJitter::seeded(1)),
         );
-        OpenDvc::open(options).expect("core opens")
+        options
+    }
+
+    /// Opens the core on `clock` and runs a first sync, like [`Fixture::synced`].
+    async fn synced_on(&self, clock: Arc<ManualClock>) -> OpenDvc {
+        self.server.answer(
+            "/v1/sync",
+            page("c1", false, vec![server_application("A-1")]),
+        );
+        self.server.answer("/v1/procedures", catalog_answer());
+        let mut options = self.options();
+        options.clock = clock;
+        let core = OpenDvc::open(options).expect("core opens");
+        core.sync_now().await.expect("first sync");
+        core
     }
 
     /// A valid draft: the photo is a file, the old card comes from the wallet.
@@ -569,4 +587,67 @@ async fn dashboard_lists_what_needs_the_person_from_the_cache() {
     assert_eq!(dashboard.counts_by_status.values().sum::<u64>(), 4);
     assert_eq!(dashboard.online, Some(true));
     assert_eq!(dashboard.documents, 1);
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_leaves_the_item_queued_and_the_sender_alive() {
+    let fixture = Fixture::new().await;
+    let clock = Arc::new(ManualClock::new(support::at("2026-11-29T03:00:00Z")));
+    let core = fixture.synced_on(clock.clone()).await;
+    let at_most = chrono::TimeDelta::days(1);
+    for retry_after in [
+        "18446744073709551615",
+        "99999999999999999999999999",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Sat, 01 Jan 2300 00:00:00 GMT",
+        "-5",
+        "soon, maybe",
+    ] {
+        let mut unavailable = Canned::raw(503, b"");
+        unavailable
+            .headers
+            .push(("Retry-After".into(), retry_after.into()));
+        fixture.server.answer("/v1/applications", unavailable);
+        let outcome = core
+            .submit(draft(), true)
+            .await
+            .expect("the submission is saved whatever the portal answers");
+        let item = core
+            .queue_item(outcome.item_id)
+            .expect("reads")
+            .expect("kept");
+        assert_eq!(
+            item.state,
+            ItemState::Queued,
+            "a 503 with Retry-After {retry_after:?} leaves the item queued"
+        );
+        assert!(
+            item.next_attempt_at <= clock.now() + at_most,
+            "Retry-After {retry_after:?} waits at most a day, not until {}",
+            item.next_attempt_at
+        );
+
+        fixture.server.answer(
+            "/v1/applications",
+            Canned::json(
+                201,
+                &serde_json::to_string(&server_application("LATER")).expect("json"),
+            ),
+        );
+        core.retry(outcome.item_id)
+            .expect("the person asks to retry");
+        let drained = core
+            .drain(Duration::from_secs(5))
+            .await
+            .expect("the sender still works after Retry-After {retry_after:?}");
+        assert_eq!(drained.end, DrainEnd::Empty, "after {retry_after:?}");
+        assert_eq!(
+            core.queue_item(outcome.item_id)
+                .expect("reads")
+                .expect("kept")
+                .state,
+            ItemState::Sent,
+            "sent once the portal answers, after Retry-After {retry_after:?}"
+        );
+    }
 }

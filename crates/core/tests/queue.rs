@@ -742,3 +742,91 @@ mod property {
         }
     }
 }
+
+mod retry_after {
+    use super::*;
+    use opendvc_core::client::{ClientError, RetryAfter};
+    use opendvc_core::queue::{OutboundRequest, ServerAnswer, Transport};
+    use proptest::prelude::*;
+
+    /// A portal that is down and says when to come back with one `Retry-After` header.
+    struct Unavailable {
+        retry_after: String,
+    }
+
+    impl Transport for Unavailable {
+        async fn deliver(
+            &self,
+            _key: Uuid,
+            _request: OutboundRequest,
+        ) -> Result<ServerAnswer, ClientError> {
+            Err(ClientError::Server {
+                status: 503,
+                problem: None,
+                retry_after: RetryAfter::parse(&self.retry_after),
+            })
+        }
+    }
+
+    fn header() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "-?[0-9]{1,30}",
+            any::<u64>().prop_map(|seconds| seconds.to_string()),
+            (0_u32..1_000_000, 1_u32..13, 1_u32..29).prop_map(|(year, month, day)| {
+                let months = [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ];
+                format!(
+                    "{day:02} {} {year:04} 23:59:59 GMT",
+                    months[month as usize - 1]
+                )
+            }),
+        ]
+    }
+
+    async fn one_pass(retry_after: String) -> Result<(), TestCaseError> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let clock = clock();
+        let queue = open(dir.path(), &clock);
+        let id = queue
+            .enqueue_submission(new_application("a"), &[])
+            .expect("enqueues")
+            .item_id;
+        let lock = queue.try_lock_sender().expect("lock").expect("free");
+        let portal = Unavailable {
+            retry_after: retry_after.clone(),
+        };
+        let report = queue
+            .send_pass(&lock, &portal, None)
+            .await
+            .expect("the pass runs");
+        let item = queue.item(id).expect("reads").expect("kept");
+        prop_assert_eq!(item.state, ItemState::Queued, "the item stays queued");
+        let latest = clock.now_for_test() + chrono::TimeDelta::days(1);
+        prop_assert!(
+            item.next_attempt_at <= latest,
+            "Retry-After {:?} waits at most a day, not until {}",
+            retry_after,
+            item.next_attempt_at
+        );
+        prop_assert_eq!(
+            report.end,
+            PassEnd::BackingOff {
+                until: item.next_attempt_at
+            }
+        );
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_retry_after_keeps_the_item_queued_for_at_most_a_day(retry_after in header()) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(one_pass(retry_after))?;
+        }
+    }
+}
