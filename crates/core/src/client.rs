@@ -475,8 +475,22 @@ impl PortalClient {
             .await?;
         let (status, headers, body) = self.read_body(response).await?;
         if !status.is_success() {
-            return Err(error_for(status, &headers, &body));
+            // A refusal ends the session whatever its status: the request the refresh was
+            // made for is not at fault, and resending it cannot help. A portal that is down
+            // or busy (5xx, 429) did not refuse anything: the kept tokens are tried later.
+            return Err(match error_for(status, &headers, &body) {
+                ClientError::Validation { problem, .. } | ClientError::Conflict { problem } => {
+                    ClientError::Unauthorized {
+                        problem: Some(problem),
+                    }
+                }
+                ClientError::NotFound { problem } => ClientError::Unauthorized { problem },
+                other => other,
+            });
         }
+        // A body that cannot be read leaves the kept tokens in place (`Malformed` is retried
+        // like a lost answer): the portal may have rotated them, and within its grace period
+        // the kept refresh token still works.
         let fresh: TokenResponse = decode("token refresh", &body)?;
         let tokens = Tokens {
             access_token: fresh.access_token,
@@ -634,26 +648,65 @@ impl PortalClient {
         decode(what, &answer)
     }
 
-    /// `POST /v1/auth/logout`: revokes the session and its refresh token.
+    /// `POST /v1/auth/logout` with the refresh token in the body: revokes the sign-in and its
+    /// refresh token, also when the access token has expired. A sign-out that left the
+    /// refresh token alive would leave a working session behind on the portal.
+    ///
+    /// The bearer token goes first. If the portal refuses it (expired), the logout is sent
+    /// again with the refresh token alone, which a portal of contract v1 accepts as proof. A
+    /// portal that still wants a live bearer token gets one: the tokens are refreshed and
+    /// the new pair is signed out. A refresh token the portal no longer accepts has nothing
+    /// left to revoke.
     pub async fn logout(&self) -> Result<(), ClientError> {
         let tokens = self
             .tokens
             .current()
             .map_err(|error| ClientError::Network(format!("token store: {error}")))?
             .ok_or(ClientError::NotSignedIn)?;
-        let response = self
-            .send_plain(
-                self.http
-                    .post(self.url("/v1/auth/logout"))
-                    .bearer_auth(&tokens.access_token)
-                    .json(&LogoutRequest {
-                        refresh_token: Some(tokens.refresh_token.clone()),
-                    }),
-            )
-            .await?;
-        let (status, headers, body) = self.read_body(response).await?;
-        // An already-dead session is as good as a revoked one.
-        if status.is_success() || status == StatusCode::UNAUTHORIZED {
+        let send = |bearer: Option<&str>, refresh_token: &str| {
+            let mut request = self
+                .http
+                .post(self.url("/v1/auth/logout"))
+                .json(&LogoutRequest {
+                    refresh_token: Some(refresh_token.to_owned()),
+                });
+            if let Some(bearer) = bearer {
+                request = request.bearer_auth(bearer);
+            }
+            async move {
+                let response = self.send_plain(request).await?;
+                self.read_body(response).await
+            }
+        };
+        let finished = |(status, headers, body): (StatusCode, HeaderMap, Vec<u8>)| {
+            if status.is_success() {
+                Some(Ok(()))
+            } else if status == StatusCode::UNAUTHORIZED {
+                None
+            } else {
+                Some(Err(error_for(status, &headers, &body)))
+            }
+        };
+        let with_bearer = send(Some(&tokens.access_token), &tokens.refresh_token).await?;
+        if let Some(result) = finished(with_bearer) {
+            return result;
+        }
+        let refresh_token_alone = send(None, &tokens.refresh_token).await?;
+        if let Some(result) = finished(refresh_token_alone) {
+            return result;
+        }
+        let access = match self.refresh(&tokens.access_token).await {
+            Ok(access) => access,
+            Err(ClientError::Unauthorized { .. }) => return Ok(()),
+            Err(other) => return Err(other),
+        };
+        let fresh = self
+            .tokens
+            .current()
+            .map_err(|error| ClientError::Network(format!("token store: {error}")))?
+            .ok_or(ClientError::NotSignedIn)?;
+        let (status, headers, body) = send(Some(&access), &fresh.refresh_token).await?;
+        if status.is_success() {
             Ok(())
         } else {
             Err(error_for(status, &headers, &body))

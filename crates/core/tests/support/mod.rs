@@ -273,7 +273,16 @@ impl Canned {
             body: body.to_vec(),
         }
     }
+
+    /// No answer at all: the server reads the request and closes the connection, as when
+    /// the answer is lost on the way back.
+    pub fn hang_up() -> Canned {
+        Canned::raw(HANG_UP, b"")
+    }
 }
+
+/// The status [`Canned::hang_up`] stands for.
+const HANG_UP: u16 = 0;
 
 /// A request the test server received.
 #[derive(Debug, Clone)]
@@ -400,6 +409,9 @@ impl TestServer {
                         )
                     })
             };
+            if answer.status == HANG_UP {
+                return;
+            }
             let mut response = format!(
                 "HTTP/1.1 {} X\r\nContent-Length: {}\r\n",
                 answer.status,
