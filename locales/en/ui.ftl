@@ -375,6 +375,8 @@ ui-queue-retrying = Trying again.
 ui-queue-discard = Discard
 ui-queue-discard-confirm = Discard this? It will not be sent, and you would have to start again.
 ui-queue-discarded = Discarded.
+ui-queue-discard-reached-portal = This had reached the portal, so it was not discarded: application { $code } exists. Withdraw it if you no longer want it.
+ui-queue-discard-reached-portal-item = This had reached the portal, so it was not discarded: the portal has it.
 ui-queue-sync-now = Update now
 
 ## Settings

@@ -349,6 +349,8 @@ ui-queue-retrying = Mencoba lagi.
 ui-queue-discard = Buang
 ui-queue-discard-confirm = Buang item ini? Item ini tidak akan dikirim dan Anda harus mengulang dari awal.
 ui-queue-discarded = Dibuang.
+ui-queue-discard-reached-portal = Item ini sudah sampai di portal, jadi tidak dibuang: permohonan { $code } sudah ada. Tarik permohonan itu jika tidak lagi diperlukan.
+ui-queue-discard-reached-portal-item = Item ini sudah sampai di portal, jadi tidak dibuang: portal sudah menerimanya.
 ui-queue-sync-now = Perbarui sekarang
 
 ## Pengaturan

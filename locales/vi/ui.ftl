@@ -349,6 +349,8 @@ ui-queue-retrying = Đang thử gửi lại.
 ui-queue-discard = Bỏ
 ui-queue-discard-confirm = Bỏ mục này? Mục này sẽ không được gửi và bạn sẽ phải làm lại từ đầu.
 ui-queue-discarded = Đã bỏ.
+ui-queue-discard-reached-portal = Mục này đã đến cổng dịch vụ công nên không bị bỏ: hồ sơ { $code } đã được tạo. Nếu không cần nữa, hãy rút hồ sơ.
+ui-queue-discard-reached-portal-item = Mục này đã đến cổng dịch vụ công nên không bị bỏ: cổng đã nhận.
 ui-queue-sync-now = Cập nhật ngay
 
 ## Cài đặt

@@ -21,8 +21,8 @@ use crate::error::IpcError;
 use crate::state::AppState;
 use opendvc_core::views::{
     self, ApplicationView, ApplicationsView, CalendarExportView, DashboardCounts, DashboardView,
-    DraftView, FollowUpInput, InboxEntry, NewDocumentInput, QueueContext, QueueItemView,
-    ReminderView, SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
+    DiscardResult, DraftView, FollowUpInput, InboxEntry, NewDocumentInput, QueueContext,
+    QueueItemView, ReminderView, SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
 };
 
 pub(crate) type Answer<T> = Result<T, IpcError>;
@@ -498,11 +498,11 @@ pub async fn queue_retry(state: State<'_, AppState>, id: String) -> Answer<Queue
 }
 
 #[tauri::command]
-pub async fn queue_discard(state: State<'_, AppState>, id: String) -> Answer<()> {
+pub async fn queue_discard(state: State<'_, AppState>, id: String) -> Answer<DiscardResult> {
     let id = parse_id(&state, &id)?;
     let core = state.core.read().await;
-    core.discard(id).map_err(fail(&state))?;
-    Ok(())
+    let outcome = core.discard(id).await.map_err(fail(&state))?;
+    Ok(views::discard_result(&outcome))
 }
 
 #[tauri::command]

@@ -70,6 +70,7 @@ impl Failure {
             }
             CoreError::Client(
                 ClientError::Network(_)
+                | ClientError::Unreachable(_)
                 | ClientError::Timeout
                 | ClientError::Server { .. }
                 | ClientError::RateLimited { .. }
@@ -95,6 +96,8 @@ impl Failure {
                 | QueueError::Attachment { .. },
             ) => exit::REFUSED,
             CoreError::UnsentItems { .. } => exit::NOT_CONFIRMED,
+            CoreError::Queue(QueueError::MustSendFirst(_)) => exit::OFFLINE,
+            CoreError::Queue(QueueError::SenderBusy) => exit::WAITING,
             CoreError::AssistedSessionExpired
             | CoreError::Staff(StaffError::NotSignedIn | StaffError::Key(_)) => exit::SIGN_IN,
             CoreError::Staff(StaffError::Io(_)) | CoreError::Receipt(_) => exit::ERROR,

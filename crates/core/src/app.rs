@@ -20,9 +20,9 @@ use crate::clock::{Clock, RandomJitter, SystemClock};
 use crate::events::CoreEvent;
 use crate::i18n::Lang;
 use crate::queue::{
-    ApplicationTarget, BackoffPolicy, Enqueued, FollowUp, ItemEvent, ItemKind, ItemPayload,
-    ItemState, PassEnd, PassReport, QueueError, QueueItem, QueueSummary, Reason, ServerAnswer,
-    SubmissionQueue,
+    ApplicationTarget, BackoffPolicy, DiscardOutcome, Enqueued, FollowUp, ItemEvent, ItemKind,
+    ItemPayload, ItemState, PassEnd, PassReport, QueueError, QueueItem, QueueSummary, Reason,
+    ServerAnswer, SubmissionQueue,
 };
 use crate::search::{SearchHit, SynonymTable};
 use crate::session::{DataDir, Session, profile_key};
@@ -105,6 +105,8 @@ impl CoreError {
             CoreError::Queue(QueueError::NotAnApplication(_)) => "not_an_application",
             CoreError::Queue(QueueError::AttachmentTooLarge { .. }) => "attachment_too_large",
             CoreError::Queue(QueueError::Attachment { .. }) => "attachment_unreadable",
+            CoreError::Queue(QueueError::MustSendFirst(_)) => "discard_needs_send",
+            CoreError::Queue(QueueError::SenderBusy) => "queue_busy",
             CoreError::Queue(_) => "store",
             CoreError::Session(_) => "session_file",
             CoreError::CatalogMissing => "catalog_missing",
@@ -1375,12 +1377,31 @@ impl OpenDvc {
         Ok(())
     }
 
-    /// Discards an unsent item; the caller must have asked the person to confirm. Returns the
-    /// items that depended on it (they now need attention).
-    pub fn discard(&self, id: Uuid) -> Result<Vec<Uuid>, CoreError> {
-        let affected = self.active()?.queue.discard(id)?;
+    /// Discards an unsent item; the caller must have asked the person to confirm. An item
+    /// that may have reached the portal is sent once more first (see
+    /// [`SubmissionQueue::discard`]): if the portal has it, it is sent, not discarded, and the
+    /// outcome says so; offline or signed out such a discard is refused with the code
+    /// `discard_needs_send`.
+    pub async fn discard(&self, id: Uuid) -> Result<DiscardOutcome, CoreError> {
+        let profile = self.active()?;
+        let transport = profile.session.is_signed_in().then_some(&profile.delivery);
+        let outcome = profile.queue.discard(id, transport).await;
+        // Even a refused discard may have changed the item (a resend that went nowhere), and
+        // a resend refused for the session pauses the queue until the person signs in.
         self.emit(CoreEvent::QueueChanged);
-        Ok(affected)
+        if outcome.is_err() && profile.queue.is_paused()? {
+            self.emit(CoreEvent::SignInRequired);
+        }
+        if let Ok(DiscardOutcome::ReachedThePortal { sent }) = &outcome {
+            self.absorb(&PassReport {
+                sent: vec![sent.clone()],
+                needs_attention: Vec::new(),
+                retried: 0,
+                went_offline: false,
+                end: PassEnd::Idle,
+            });
+        }
+        Ok(outcome?)
     }
 
     /// Sends everything queued, waiting through back-off, for at most `max_wait`.

@@ -67,8 +67,14 @@ impl RetryAfter {
 /// Errors of talking to the portal, with stable codes ([`ClientError::code`]).
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
+    /// The request may have reached the portal (a reset, a lost answer): the portal may have
+    /// acted on it.
     #[error("the portal could not be reached: {0}")]
     Network(String),
+    /// The request never left this device: no connection could be made (the device is
+    /// offline, the portal is down), or the stored tokens could not be read.
+    #[error("the portal could not be reached: {0}")]
+    Unreachable(String),
     #[error("the portal did not answer in time")]
     Timeout,
     #[error("the portal failed (HTTP {status})")]
@@ -98,7 +104,7 @@ impl ClientError {
     /// The stable code; also the Fluent message id `error-{code}` with dashes.
     pub fn code(&self) -> &'static str {
         match self {
-            ClientError::Network(_) => "network",
+            ClientError::Network(_) | ClientError::Unreachable(_) => "network",
             ClientError::Timeout => "timeout",
             ClientError::Server { .. } => "server",
             ClientError::RateLimited { .. } => "rate_limited",
@@ -141,11 +147,17 @@ impl ClientError {
     /// Whether the portal could not be reached at all (the device is offline, or the portal
     /// is down), as opposed to the portal answering.
     pub fn is_offline(&self) -> bool {
-        matches!(self, ClientError::Network(_) | ClientError::Timeout)
+        matches!(
+            self,
+            ClientError::Network(_) | ClientError::Unreachable(_) | ClientError::Timeout
+        )
     }
 
     fn from_reqwest(error: reqwest::Error) -> ClientError {
-        if error.is_timeout() {
+        // Checked first: a connect timeout is both, and nothing was sent.
+        if error.is_connect() {
+            ClientError::Unreachable(error.to_string())
+        } else if error.is_timeout() {
             ClientError::Timeout
         } else {
             ClientError::Network(error.to_string())
@@ -381,7 +393,7 @@ impl PortalClient {
             .timeout(config.request_timeout)
             .user_agent(concat!("opendvc-core/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|error| ClientError::Network(error.to_string()))?;
+            .map_err(|error| ClientError::Unreachable(error.to_string()))?;
         Ok(PortalClient {
             http,
             base: base_url.trim_end_matches('/').to_owned(),
@@ -426,7 +438,7 @@ impl PortalClient {
         let tokens = self
             .tokens
             .current()
-            .map_err(|error| ClientError::Network(format!("token store: {error}")))?
+            .map_err(|error| ClientError::Unreachable(format!("token store: {error}")))?
             .ok_or(ClientError::NotSignedIn)?;
         let build = || match &self.assist_session {
             Some(session) => build().header(ASSIST_SESSION_HEADER, session),
@@ -450,7 +462,7 @@ impl PortalClient {
     /// in the meantime, its new access token is used instead of refreshing again.
     async fn refresh(&self, failed_access: &str) -> Result<String, ClientError> {
         let store_error =
-            |error: std::io::Error| ClientError::Network(format!("token store: {error}"));
+            |error: std::io::Error| ClientError::Unreachable(format!("token store: {error}"));
         let _guard = self.tokens.lock_for_refresh().map_err(store_error)?;
         let current = self
             .tokens
@@ -575,7 +587,7 @@ impl PortalClient {
         };
         self.tokens
             .save(&tokens)
-            .map_err(|error| ClientError::Network(format!("token store: {error}")))?;
+            .map_err(|error| ClientError::Unreachable(format!("token store: {error}")))?;
         Ok(tokens)
     }
 
@@ -661,7 +673,7 @@ impl PortalClient {
         let tokens = self
             .tokens
             .current()
-            .map_err(|error| ClientError::Network(format!("token store: {error}")))?
+            .map_err(|error| ClientError::Unreachable(format!("token store: {error}")))?
             .ok_or(ClientError::NotSignedIn)?;
         let send = |bearer: Option<&str>, refresh_token: &str| {
             let mut request = self
@@ -703,7 +715,7 @@ impl PortalClient {
         let fresh = self
             .tokens
             .current()
-            .map_err(|error| ClientError::Network(format!("token store: {error}")))?
+            .map_err(|error| ClientError::Unreachable(format!("token store: {error}")))?
             .ok_or(ClientError::NotSignedIn)?;
         let (status, headers, body) = send(Some(&access), &fresh.refresh_token).await?;
         if status.is_success() {

@@ -609,6 +609,40 @@ pub struct SubmitResult {
     pub application: Option<Application>,
 }
 
+/// Answer of `queue_discard`. An item whose last answer was lost is sent once more before
+/// it is discarded; when the portal turns out to have it, it is sent, not discarded, and the
+/// screen says which application exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct DiscardResult {
+    /// False when the item had reached the portal after all.
+    pub discarded: bool,
+    /// The code of the application the portal made, for a submission it had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub application_code: Option<String>,
+}
+
+/// What the Queue screen shows after a discard.
+pub fn discard_result(outcome: &crate::queue::DiscardOutcome) -> DiscardResult {
+    match outcome {
+        crate::queue::DiscardOutcome::Discarded { .. } => DiscardResult {
+            discarded: true,
+            application_code: None,
+        },
+        crate::queue::DiscardOutcome::ReachedThePortal { sent } => DiscardResult {
+            discarded: false,
+            application_code: match &sent.answer {
+                crate::queue::ServerAnswer::Application(application) => {
+                    Some(application.code.clone())
+                }
+                crate::queue::ServerAnswer::Attachment(_) => None,
+            },
+        },
+    }
+}
+
 /// A file the person picked, copied by the core into its content-addressed store.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "StagedAttachment"))]

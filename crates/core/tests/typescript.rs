@@ -42,6 +42,7 @@ fn view_types() -> TypeScriptFile {
         .add::<FollowUpInput>()
         .add::<CalendarExportView>()
         .add::<SubmitResult>()
+        .add::<DiscardResult>()
         .add::<StagedView>()
         .add::<NewDocumentInput>()
         .add::<ChangedEvent>()
@@ -106,6 +107,7 @@ fn view_types_use_the_names_the_ui_imports() {
         "FollowUp",
         "CalendarExport",
         "SubmitResult",
+        "DiscardResult",
         "StagedAttachment",
         "NewDocument",
         "ChangeTopic",

@@ -76,6 +76,8 @@ pub enum Outcome {
     /// Commit and answer.
     Ok,
     /// Never reached the portal: connection refused.
+    Unreachable,
+    /// The connection broke after the request went out; the portal did not commit.
     Network,
     /// The portal committed, but the answer was lost on the way back.
     Lost,
@@ -207,7 +209,8 @@ impl Transport for ScriptedPortal {
         self.state.lock().expect("state lock").seen_keys.push(key);
         match outcome {
             Outcome::Ok => self.commit(key, &request),
-            Outcome::Network => Err(ClientError::Network("connection refused".into())),
+            Outcome::Unreachable => Err(ClientError::Unreachable("connection refused".into())),
+            Outcome::Network => Err(ClientError::Network("connection reset".into())),
             Outcome::Lost => {
                 self.commit(key, &request)?;
                 Err(ClientError::Network("connection reset".into()))

@@ -160,6 +160,21 @@ export type Dashboard = { online: boolean, profile: Profile, needsAction: Array<
 export type DashboardCounts = { applications: number, inProgress: number, unreadInbox: number, waitingToSend: number, needsAttention: number, };
 
 /**
+ * Answer of `queue_discard`. An item whose last answer was lost is sent once more before
+ * it is discarded; when the portal turns out to have it, it is sent, not discarded, and the
+ * screen says which application exists.
+ */
+export type DiscardResult = {
+/**
+ * False when the item had reached the portal after all.
+ */
+discarded: boolean,
+/**
+ * The code of the application the portal made, for a submission it had.
+ */
+applicationCode?: string, };
+
+/**
  * A document's validity as the renewal rules compute it.
  */
 export type DocumentValidity = { documentId: string, kind: string, expiresOn?: string, daysLeft?: number, standing: Standing, nextStage?: NextStage,
