@@ -34,6 +34,7 @@ error-parent-discarded = The application this item depends on was discarded.
 error-parent-not-created = The application this item depends on was not created.
 error-preferences-file = The settings file on this device cannot be read or written.
 error-device-data = Not all personal data could be deleted from this device. Try again; if it still fails, delete the app’s data folder.
+error-data-folder = The data folder could not be made private to this user. It and everything in it must belong to the account running the app.
 error-invalid-document = The document is not valid yet. Correct the marked fields.
 error-unknown-inbox-item = This message is not on this device.
 error-unknown-document = This document is not in the wallet on this device.

@@ -34,6 +34,7 @@ error-parent-discarded = Permohonan yang menjadi dasar item ini telah dibuang.
 error-parent-not-created = Permohonan yang menjadi dasar item ini belum dibuat.
 error-preferences-file = Berkas pengaturan di perangkat ini tidak dapat dibaca atau ditulis.
 error-device-data = Tidak semua data pribadi dapat dihapus dari perangkat ini. Coba lagi; jika masih gagal, hapus folder data aplikasi.
+error-data-folder = Folder data tidak dapat dibuat pribadi untuk pengguna ini. Folder itu dan seluruh isinya harus milik akun yang menjalankan aplikasi.
 error-invalid-document = Dokumen belum valid. Perbaiki kolom yang ditandai.
 error-unknown-inbox-item = Pesan ini tidak ada di perangkat ini.
 error-unknown-document = Dokumen ini tidak ada di dompet dokumen perangkat ini.

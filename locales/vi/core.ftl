@@ -34,6 +34,7 @@ error-parent-discarded = Hồ sơ mà mục này phụ thuộc đã bị hủy.
 error-parent-not-created = Hồ sơ mà mục này phụ thuộc chưa được tạo.
 error-preferences-file = Không đọc hoặc ghi được tệp cài đặt trên máy này.
 error-device-data = Chưa xóa hết được dữ liệu cá nhân trên máy này. Hãy thử lại; nếu vẫn lỗi, hãy xóa thư mục dữ liệu của ứng dụng.
+error-data-folder = Không thể đặt thư mục dữ liệu thành riêng tư cho người dùng này. Thư mục và mọi thứ trong đó phải thuộc về tài khoản đang chạy ứng dụng.
 error-invalid-document = Giấy tờ chưa hợp lệ. Hãy sửa các ô được đánh dấu.
 error-unknown-inbox-item = Không có thông báo này trên máy.
 error-unknown-document = Không có giấy tờ này trong ví giấy tờ trên máy.

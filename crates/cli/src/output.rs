@@ -107,6 +107,7 @@ impl Failure {
             | CoreError::Session(_)
             | CoreError::Preferences(_)
             | CoreError::DeviceData(_)
+            | CoreError::DataFolder(_)
             | CoreError::Search(_) => exit::ERROR,
         };
         let detail = match error {
@@ -117,6 +118,7 @@ impl Failure {
             | CoreError::Session(_)
             | CoreError::Preferences(_)
             | CoreError::DeviceData(_)
+            | CoreError::DataFolder(_)
             | CoreError::Search(_) => Some(error.to_string()),
             CoreError::UnknownProcedure(id) | CoreError::UnknownApplication(id) => Some(id.clone()),
             _ => None,

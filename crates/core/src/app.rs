@@ -80,6 +80,11 @@ pub enum CoreError {
     Preferences(std::io::Error),
     #[error("could not delete the personal data in the data folder: {0}")]
     DeviceData(std::io::Error),
+    #[error(
+        "could not make the data folder readable by its user only: {0}; it and everything in it \
+         must belong to the user running the app"
+    )]
+    DataFolder(std::io::Error),
     #[error("the document is not valid")]
     InvalidDocument(Vec<FieldError>),
     #[error("no inbox item {0} on this device")]
@@ -122,6 +127,7 @@ impl CoreError {
             CoreError::Receipt(_) => "receipt_failed",
             CoreError::Preferences(_) => "preferences_file",
             CoreError::DeviceData(_) => "device_data",
+            CoreError::DataFolder(_) => "data_folder",
             CoreError::InvalidDocument(_) => "invalid_document",
             CoreError::UnknownInboxItem(_) => "unknown_inbox_item",
             CoreError::UnknownDocument(_) => "unknown_document",
@@ -371,6 +377,12 @@ impl OpenDvc {
     /// Opens the data folder and, if a profile is stored, its cache and queue. A damaged cache
     /// is moved aside and rebuilt (see [`Dashboard::cache_rebuilt_from`]).
     pub fn open(options: OpenDvcOptions) -> Result<OpenDvc, CoreError> {
+        // Everything in the data folder is the person's: an older version, a copy or another
+        // program may have left some of it readable by others.
+        options
+            .data_dir
+            .make_private()
+            .map_err(CoreError::DataFolder)?;
         let (events, _) = broadcast::channel(256);
         let mut core = OpenDvc {
             options,
@@ -465,7 +477,7 @@ impl OpenDvc {
         delivery: PortalClient,
         assisted: Option<(Uuid, DateTime<Utc>)>,
     ) -> Result<(), CoreError> {
-        std::fs::create_dir_all(&dir).map_err(CoreError::Session)?;
+        crate::session::private_dir(&dir).map_err(CoreError::Session)?;
         let (cache, opening) =
             Cache::open_or_rebuild(&dir.join("cache.db"), self.options.clock.now())?;
         if let CacheOpening::Rebuilt { moved_to, .. } = opening {
@@ -1205,6 +1217,7 @@ impl OpenDvc {
             delivery: draft.delivery,
         };
         let enqueued = profile.queue.enqueue_submission(application, &staged)?;
+        self.forget_staged(&draft.files);
         self.emit(CoreEvent::QueueChanged);
         self.after_enqueue(enqueued, send_now).await
     }
@@ -1283,8 +1296,27 @@ impl OpenDvc {
         let enqueued = profile
             .queue
             .enqueue_follow_up(target, follow_up, &staged)?;
+        self.forget_staged(files);
         self.emit(CoreEvent::QueueChanged);
         self.after_enqueue(enqueued, send_now).await
+    }
+
+    /// Deletes the app's staged copies of files a submission just queued (the queue keeps its
+    /// own, content-addressed copy): personal data is not kept twice. Files the person picked
+    /// elsewhere are theirs and stay. Best effort: a copy that cannot be deleted now goes with
+    /// the staging folder when the device is cleared.
+    fn forget_staged(&self, files: &[(PathBuf, Option<String>)]) {
+        let staging = self.options.data_dir.staging_dir();
+        for (path, _) in files {
+            if !path.starts_with(&staging) {
+                continue;
+            }
+            let _deleted = std::fs::remove_file(path);
+            // The app keeps each copy in a folder named by its hash; an empty one goes too.
+            if let Some(folder) = path.parent().filter(|folder| *folder != staging.as_path()) {
+                let _removed_if_empty = std::fs::remove_dir(folder);
+            }
+        }
     }
 
     async fn after_enqueue(

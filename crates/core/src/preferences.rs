@@ -8,7 +8,6 @@
 //! started with ([`crate::OpenDvcOptions::language`]) and notifications follow the language of
 //! the person's portal profile.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -48,25 +47,14 @@ impl PreferencesFile {
         preferences.language.as_deref().and_then(Lang::parse)
     }
 
-    /// Stores the language through a temporary file renamed into place, so a crash leaves
-    /// the old choice or the new one, never half a file.
+    /// Stores the language through a private temporary file renamed into place, so a crash
+    /// leaves the old choice or the new one, never half a file.
     pub fn set_language(&self, lang: Lang) -> std::io::Result<()> {
-        if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
         let preferences = Preferences {
             language: Some(lang.code().to_owned()),
         };
         let json = serde_json::to_vec_pretty(&preferences).map_err(std::io::Error::other)?;
-        let temporary = self
-            .path
-            .with_extension(format!("json.tmp-{}", std::process::id()));
-        {
-            let mut file = std::fs::File::create(&temporary)?;
-            file.write_all(&json)?;
-            file.sync_all()?;
-        }
-        std::fs::rename(&temporary, &self.path)
+        crate::session::write_private(&self.path, &json)
     }
 }
 

@@ -788,7 +788,7 @@ impl SubmissionQueue {
         clock: Arc<dyn Clock>,
         backoff: BackoffPolicy,
     ) -> Result<SubmissionQueue, QueueError> {
-        std::fs::create_dir_all(profile_dir.join("attachments")).map_err(|source| {
+        crate::session::private_dir(profile_dir.join("attachments")).map_err(|source| {
             QueueError::Attachment {
                 path: profile_dir.join("attachments"),
                 source,
@@ -890,7 +890,7 @@ impl SubmissionQueue {
             // seal, then write.
             let plain = std::fs::read(path).map_err(io_error)?;
             let sha256 = hex::encode(Sha256::digest(&plain));
-            let mut copy = File::create(&temporary).map_err(io_error)?;
+            let mut copy = crate::session::create_private_file(&temporary).map_err(io_error)?;
             copy.write_all(&key.seal(sha256.as_bytes(), &plain))
                 .map_err(io_error)?;
             copy.sync_all().map_err(io_error)?;
@@ -905,7 +905,7 @@ impl SubmissionQueue {
             );
         }
         let mut source = File::open(path).map_err(io_error)?;
-        let mut copy = File::create(&temporary).map_err(io_error)?;
+        let mut copy = crate::session::create_private_file(&temporary).map_err(io_error)?;
         let mut hasher = Sha256::new();
         let mut buffer = vec![0_u8; 64 * 1024];
         loop {
@@ -1252,11 +1252,11 @@ impl SubmissionQueue {
     /// another process) holds the lock. On success, items a dead sender left in `sending`
     /// go back to `queued`.
     pub fn try_lock_sender(&self) -> Result<Option<SenderLock>, QueueError> {
+        let path = self.profile_dir.join("sender.lock");
+        crate::session::ensure_private_file(&path).map_err(QueueError::Lock)?;
         let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
             .write(true)
-            .open(self.profile_dir.join("sender.lock"))
+            .open(path)
             .map_err(QueueError::Lock)?;
         if !FileExt::try_lock_exclusive(&file).map_err(QueueError::Lock)? {
             return Ok(None);

@@ -187,6 +187,18 @@ fn open_checked(
         path: path.to_owned(),
         reason: error.to_string(),
     };
+    // Created (or narrowed) readable by the owner only before SQLite opens it; SQLite gives
+    // the `-wal` and `-shm` files the database file's mode.
+    crate::session::ensure_private_file(path).map_err(|error| {
+        if error.kind() == std::io::ErrorKind::IsADirectory {
+            StoreError::Corrupt {
+                path: path.to_owned(),
+                reason: error.to_string(),
+            }
+        } else {
+            StoreError::Io(error)
+        }
+    })?;
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
