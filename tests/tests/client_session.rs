@@ -4,6 +4,7 @@
 
 use opendvc_api::RefreshRequest;
 use opendvc_core::session::DataDir;
+use opendvc_core::vault::VaultChoice;
 use opendvc_core::{OpenDvc, OpenDvcOptions};
 use opendvc_tests::fault_proxy::{Fault, FaultPlan, FaultProxy, RequestFilter};
 use opendvc_tests::{Portal, PortalOptions};
@@ -30,6 +31,9 @@ fn signed_in_core(
     let citizen = portal.demo_accounts().citizens[0].clone();
     let mut options = OpenDvcOptions::new(DataDir::new(data.path()));
     options.portal_override = Some(portal_url.to_owned());
+    // The tokens stay in session.json, where the test reads them, whatever keyring the
+    // machine has (crates/core/tests/vault.rs checks the keyring).
+    options.token_vault = VaultChoice::File;
     let mut core = OpenDvc::open(options).expect("the core opens");
     runtime
         .block_on(core.request_otp(&citizen.id_number))

@@ -32,6 +32,7 @@ use crate::store::{
 };
 use crate::sync::{self, CatalogRefresh, PullReport, SyncError};
 use crate::validate;
+use crate::vault::{TokenStorage, TokenVault, VaultChoice, VaultTokens, open_vault};
 use crate::working_days::WorkingCalendar;
 
 /// Errors of the façade, each with a stable code ([`CoreError::code`]) that is also a Fluent
@@ -160,6 +161,9 @@ pub struct OpenDvcOptions {
     /// The language the app speaks until the person chooses one in the settings
     /// ([`OpenDvc::language`]).
     pub language: Lang,
+    /// Where the tokens go: the OS keyring when one answers, else `session.json`
+    /// ([`crate::vault`]).
+    pub token_vault: VaultChoice,
 }
 
 impl OpenDvcOptions {
@@ -177,6 +181,7 @@ impl OpenDvcOptions {
             client: ClientConfig::default(),
             shared_device: false,
             language: Lang::Vi,
+            token_vault: VaultChoice::Auto,
         }
     }
 }
@@ -360,6 +365,8 @@ pub struct ClearReport {
 #[derive(Debug)]
 pub struct OpenDvc {
     pub(crate) options: OpenDvcOptions,
+    /// Where the citizen's tokens are kept, chosen at open.
+    vault: Arc<dyn TokenVault>,
     events: broadcast::Sender<CoreEvent>,
     pub(crate) profile: Option<ActiveProfile>,
     online: Mutex<Option<bool>>,
@@ -383,21 +390,18 @@ impl OpenDvc {
             .data_dir
             .make_private()
             .map_err(CoreError::DataFolder)?;
+        let vault = open_vault(&options.data_dir, &options.token_vault);
         let (events, _) = broadcast::channel(256);
         let mut core = OpenDvc {
             options,
+            vault,
             events,
             profile: None,
             online: Mutex::new(None),
             cache_rebuilt_from: None,
             staff_locked: false,
         };
-        let session = core
-            .options
-            .data_dir
-            .session_file()
-            .load()
-            .map_err(CoreError::Session)?;
+        let session = core.load_session()?;
         if let Some(session) = session {
             core.activate(session)?;
         } else {
@@ -405,6 +409,37 @@ impl OpenDvc {
             core.staff_locked = core.staff_locked_on_disk();
         }
         Ok(core)
+    }
+
+    /// The stored session with its tokens from the vault. Tokens an older version (or a start
+    /// without a keyring) left in `session.json` move into the keyring when one is used now.
+    /// Tokens the vault cannot read count as none: the person signs in again, and the queue
+    /// waits for them.
+    fn load_session(&self) -> Result<Option<Session>, CoreError> {
+        let file = self.options.data_dir.session_file();
+        let Some(mut session) = file.load().map_err(CoreError::Session)? else {
+            return Ok(None);
+        };
+        if self.vault.storage() == TokenStorage::Keyring
+            && let (Some(access_token), Some(refresh_token)) =
+                (session.access_token.take(), session.refresh_token.take())
+        {
+            let tokens = crate::client::Tokens {
+                access_token,
+                refresh_token,
+            };
+            self.vault.store(&tokens).map_err(CoreError::Session)?;
+            file.save(&session).map_err(CoreError::Session)?;
+        }
+        let tokens = self.vault.load().ok().flatten();
+        session.access_token = tokens.as_ref().map(|tokens| tokens.access_token.clone());
+        session.refresh_token = tokens.map(|tokens| tokens.refresh_token);
+        Ok(Some(session))
+    }
+
+    /// Where the citizen's tokens are kept on this device.
+    pub fn token_storage(&self) -> TokenStorage {
+        self.vault.storage()
     }
 
     /// Listens to change events.
@@ -455,7 +490,7 @@ impl OpenDvc {
         let dir = self.options.data_dir.profile_dir(&session.profile_key);
         let client = PortalClient::new(
             &self.portal_url_for(Some(&session))?,
-            Arc::new(self.options.data_dir.session_file()),
+            Arc::new(VaultTokens::new(self.vault.clone(), &self.options.data_dir)),
             self.options.client,
         )?;
         let queue = SubmissionQueue::open(
@@ -586,18 +621,22 @@ impl OpenDvc {
             other => CoreError::Client(other),
         })?;
         let key = profile_key(&portal, id_number);
-        let session = Session {
+        let mut session = Session {
             portal_url: portal,
             profile_key: key.clone(),
             id_number: id_number.to_owned(),
-            access_token: Some(tokens.access_token),
-            refresh_token: Some(tokens.refresh_token),
+            access_token: None,
+            refresh_token: None,
         };
+        // The session first (the file vault keeps the tokens in it), then the tokens.
         self.options
             .data_dir
             .session_file()
             .save(&session)
             .map_err(CoreError::Session)?;
+        self.vault.store(&tokens).map_err(CoreError::Session)?;
+        session.access_token = Some(tokens.access_token);
+        session.refresh_token = Some(tokens.refresh_token);
         self.activate(session)?;
         self.active()?.queue.resume_after_sign_in()?;
         self.emit(CoreEvent::SignedIn);
@@ -646,14 +685,15 @@ impl OpenDvc {
         } else {
             false
         };
-        let session_file = self.options.data_dir.session_file();
-        if unsent > 0 {
-            let mut session = profile.session.clone();
-            session.access_token = None;
-            session.refresh_token = None;
-            session_file.save(&session).map_err(CoreError::Session)?;
-        } else {
-            session_file.delete().map_err(CoreError::Session)?;
+        // The tokens go whatever the portal said; the session stays while items wait for
+        // the same person's next sign-in.
+        self.vault.erase().map_err(CoreError::Session)?;
+        if unsent == 0 {
+            self.options
+                .data_dir
+                .session_file()
+                .delete()
+                .map_err(CoreError::Session)?;
         }
         self.profile = None;
         self.emit(CoreEvent::SignedOut);
@@ -688,6 +728,7 @@ impl OpenDvc {
         self.profile = None;
         self.cache_rebuilt_from = None;
         let data_dir = &self.options.data_dir;
+        self.vault.erase().map_err(CoreError::DeviceData)?;
         data_dir
             .session_file()
             .delete()

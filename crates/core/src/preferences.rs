@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::{CoreError, OpenDvc};
 use crate::i18n::Lang;
 use crate::store::notify_state::NotifySettings;
+use crate::vault::TokenStorage;
 
 /// What `preferences.json` holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,11 +59,14 @@ impl PreferencesFile {
     }
 }
 
-/// The settings screen: the app's language and the person's notification settings.
+/// The settings screen: the app's language and the person's notification settings, and
+/// where the tokens are kept (shown, not chosen: the core takes the OS keyring when one
+/// answers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub language: Lang,
     pub notify: NotifySettings,
+    pub token_storage: TokenStorage,
 }
 
 impl OpenDvc {
@@ -97,11 +101,12 @@ impl OpenDvc {
         Ok(Settings {
             language: self.language(),
             notify,
+            token_storage: self.token_storage(),
         })
     }
 
-    /// Stores the settings and returns them as stored. Without a profile only the language
-    /// can change: notification settings need the person's profile, so changing them then is
+    /// Stores the settings and returns them as stored (`token_storage` is not a choice and is
+    /// ignored). Without a profile only the language can change: notification settings need the person's profile, so changing them then is
     /// refused with [`CoreError::NotSignedIn`] before anything is stored.
     pub fn save_settings(&self, settings: &Settings) -> Result<Settings, CoreError> {
         let has_profile = self.profile_dir().is_some();

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! <data-dir>/
-//!   session.json            portal URL, the signed-in profile, tokens (mode 0600)
+//!   session.json            portal URL, the signed-in profile, and the tokens where no OS
+//!                           keyring holds them (mode 0600; see crate::vault)
 //!   session.lock            serialises token refreshes across processes
 //!   preferences.json        choices of this device, not of a person (the language)
 //!   staging/<sha256>/<name> files picked in the app until a submission queues them (the
@@ -29,7 +30,7 @@ use fs4::fs_std::FileExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::client::{RefreshGuard, TokenStore, Tokens};
+use crate::client::RefreshGuard;
 
 /// The data folder.
 #[derive(Debug, Clone)]
@@ -174,6 +175,20 @@ impl SessionFile {
             _ => Ok(()),
         }
     }
+
+    /// Serialises token refreshes across processes (`session.lock`); the guard releases on
+    /// drop. The refresh token rotates: a second use of the old one would fail.
+    pub fn lock_for_refresh(&self) -> std::io::Result<RefreshGuard> {
+        if let Some(parent) = self.lock_path.parent() {
+            private_dir(parent)?;
+        }
+        ensure_private_file(&self.lock_path)?;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.lock_path)?;
+        FileExt::lock_exclusive(&file)?;
+        Ok(RefreshGuard::new(Some(file)))
+    }
 }
 
 // Everything in the data folder is personal data of one person (or, on a shared device, of
@@ -309,41 +324,6 @@ pub fn write_private(path: &Path, json: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-impl TokenStore for SessionFile {
-    fn current(&self) -> std::io::Result<Option<Tokens>> {
-        Ok(self.load()?.and_then(|session| {
-            Some(Tokens {
-                access_token: session.access_token?,
-                refresh_token: session.refresh_token?,
-            })
-        }))
-    }
-
-    fn save(&self, tokens: &Tokens) -> std::io::Result<()> {
-        let mut session = self.load()?.ok_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "no session to store tokens in",
-            )
-        })?;
-        session.access_token = Some(tokens.access_token.clone());
-        session.refresh_token = Some(tokens.refresh_token.clone());
-        SessionFile::save(self, &session)
-    }
-
-    fn lock_for_refresh(&self) -> std::io::Result<RefreshGuard> {
-        if let Some(parent) = self.lock_path.parent() {
-            private_dir(parent)?;
-        }
-        ensure_private_file(&self.lock_path)?;
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(&self.lock_path)?;
-        FileExt::lock_exclusive(&file)?;
-        Ok(RefreshGuard::new(Some(file)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,7 +374,7 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600, "only the owner may read the tokens");
-        let tokens = TokenStore::current(&file).expect("reads").expect("tokens");
-        assert_eq!(tokens.refresh_token, "r");
+        let session = file.load().expect("reads").expect("a session");
+        assert_eq!(session.refresh_token.as_deref(), Some("r"));
     }
 }

@@ -157,6 +157,8 @@ impl Fixture {
 
     fn options(&self) -> OpenDvcOptions {
         let mut options = OpenDvcOptions::new(DataDir::new(self.dir.path()));
+        // The tokens stay in the data folder, whatever keyring the machine has.
+        options.token_vault = opendvc_core::vault::VaultChoice::File;
         options.backoff = BackoffPolicy::new(
             Duration::from_millis(5),
             Duration::from_millis(20),

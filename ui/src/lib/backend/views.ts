@@ -48,6 +48,7 @@ export type {
   SubmitResult,
   Tally,
   TallyEntry,
+  TokenStorage,
   Venue,
   WalletEntry,
 } from './generated/views';

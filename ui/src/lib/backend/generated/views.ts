@@ -100,6 +100,13 @@ export type ReceiptLine = { label: string, value: string, };
  */
 export type Standing = "valid" | "renew_soon" | "expired" | "no_expiry" | "unknown";
 
+// ---- opendvc_core::vault ----
+
+/**
+ * Where the tokens are kept, as the settings screen names it.
+ */
+export type TokenStorage = "keyring" | "private_file";
+
 // ---- opendvc_core::views ----
 
 /**
@@ -333,7 +340,12 @@ export type Settings = {
  * Text rather than a language, so that a language the app does not know is refused as
  * the field `language` (by `settings_from_view`) rather than as a malformed argument.
  */
-language: Language, categories: NotificationCategories, quietHours?: QuietHours, };
+language: Language, categories: NotificationCategories, quietHours?: QuietHours,
+/**
+ * Where the tokens are kept: the system keyring, or a file only this user can read. Shown
+ * on the screen; a value sent back is ignored.
+ */
+tokenStorage: TokenStorage, };
 
 /**
  * `staff_sign_in`: a DVC agent (at their post office, or another one named here) or a
