@@ -32,7 +32,9 @@ use crate::store::{
 };
 use crate::sync::{self, CatalogRefresh, PullReport, SyncError};
 use crate::validate;
-use crate::vault::{TokenStorage, TokenVault, VaultChoice, VaultTokens, open_vault};
+use crate::vault::{
+    TokenStorage, TokenVault, VaultChoice, VaultTokens, adopt_file_tokens, open_vault,
+};
 use crate::working_days::WorkingCalendar;
 
 /// Errors of the façade, each with a stable code ([`CoreError::code`]) that is also a Fluent
@@ -390,7 +392,11 @@ impl OpenDvc {
             .data_dir
             .make_private()
             .map_err(CoreError::DataFolder)?;
-        let vault = open_vault(&options.data_dir, &options.token_vault);
+        let vault = adopt_file_tokens(
+            &options.data_dir,
+            open_vault(&options.data_dir, &options.token_vault),
+        )
+        .map_err(CoreError::Session)?;
         let (events, _) = broadcast::channel(256);
         let mut core = OpenDvc {
             options,
@@ -411,26 +417,13 @@ impl OpenDvc {
         Ok(core)
     }
 
-    /// The stored session with its tokens from the vault. Tokens an older version (or a start
-    /// without a keyring) left in `session.json` move into the keyring when one is used now.
-    /// Tokens the vault cannot read count as none: the person signs in again, and the queue
-    /// waits for them.
+    /// The stored session with its tokens from the vault. Tokens the vault cannot read count
+    /// as none: the person signs in again, and the queue waits for them.
     fn load_session(&self) -> Result<Option<Session>, CoreError> {
         let file = self.options.data_dir.session_file();
         let Some(mut session) = file.load().map_err(CoreError::Session)? else {
             return Ok(None);
         };
-        if self.vault.storage() == TokenStorage::Keyring
-            && let (Some(access_token), Some(refresh_token)) =
-                (session.access_token.take(), session.refresh_token.take())
-        {
-            let tokens = crate::client::Tokens {
-                access_token,
-                refresh_token,
-            };
-            self.vault.store(&tokens).map_err(CoreError::Session)?;
-            file.save(&session).map_err(CoreError::Session)?;
-        }
         let tokens = self.vault.load().ok().flatten();
         session.access_token = tokens.as_ref().map(|tokens| tokens.access_token.clone());
         session.refresh_token = tokens.map(|tokens| tokens.refresh_token);

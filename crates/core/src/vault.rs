@@ -281,6 +281,28 @@ pub fn open_vault(data_dir: &DataDir, choice: &VaultChoice) -> Arc<dyn TokenVaul
     }
 }
 
+/// Moves tokens that an older version (or a start without a keyring) left in `session.json`
+/// into `vault` when that is the keyring, and returns the vault to use. A keyring that
+/// refuses them leaves them in the file, and the file is used for this run: a start never
+/// loses the session.
+pub fn adopt_file_tokens(
+    data_dir: &DataDir,
+    vault: Arc<dyn TokenVault>,
+) -> std::io::Result<Arc<dyn TokenVault>> {
+    if vault.storage() != TokenStorage::Keyring {
+        return Ok(vault);
+    }
+    let file = FileVault::new(data_dir);
+    let Some(tokens) = file.load()? else {
+        return Ok(vault);
+    };
+    if vault.store(&tokens).is_err() {
+        return Ok(Arc::new(file));
+    }
+    file.erase()?;
+    Ok(vault)
+}
+
 /// The vault as the portal client's token store: tokens read afresh for every request, the
 /// rotated pair stored before it is used, refreshes serialised across processes by
 /// `session.lock` in the data folder.

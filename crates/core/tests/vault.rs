@@ -160,6 +160,56 @@ async fn tokens_an_older_version_left_in_the_file_move_into_the_keyring() {
     );
 }
 
+/// A keyring that answers but refuses every write, as one locked after the probe does.
+#[derive(Debug)]
+struct RefusingKeyring;
+
+impl TokenVault for RefusingKeyring {
+    fn storage(&self) -> TokenStorage {
+        TokenStorage::Keyring
+    }
+    fn load(&self) -> std::io::Result<Option<Tokens>> {
+        Ok(None)
+    }
+    fn store(&self, _tokens: &Tokens) -> std::io::Result<()> {
+        Err(std::io::Error::other("the keyring is locked"))
+    }
+    fn erase(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_keyring_that_refuses_the_old_tokens_leaves_them_in_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = DataDir::new(dir.path());
+    data_dir
+        .session_file()
+        .save(&Session {
+            portal_url: "http://127.0.0.1:1".into(),
+            profile_key: "test-profile".into(),
+            id_number: "048090001234".into(),
+            access_token: Some("old-access".into()),
+            refresh_token: Some("old-refresh".into()),
+        })
+        .expect("an older version's session");
+    let vault = opendvc_core::vault::adopt_file_tokens(&data_dir, Arc::new(RefusingKeyring))
+        .expect("adopts");
+    assert_eq!(
+        vault.storage(),
+        TokenStorage::PrivateFile,
+        "the file is used for this run"
+    );
+    assert_eq!(
+        vault
+            .load()
+            .expect("reads")
+            .map(|tokens| tokens.refresh_token),
+        Some("old-refresh".to_owned()),
+        "the session is not lost"
+    );
+}
+
 #[tokio::test]
 async fn tokens_fall_back_to_a_private_file_and_the_settings_say_so() {
     let dir = tempfile::tempdir().expect("temp dir");
