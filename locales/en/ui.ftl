@@ -376,6 +376,8 @@ ui-queue-retrying = Trying again.
 ui-queue-discard = Discard
 ui-queue-discard-confirm = Discard this? It will not be sent, and you would have to start again.
 ui-queue-discarded = Discarded.
+ui-queue-discard-reached-portal = This had reached the portal, so it was not discarded: application { $code } exists. Withdraw it if you no longer want it.
+ui-queue-discard-reached-portal-item = This had reached the portal, so it was not discarded: the portal has it.
 ui-queue-sync-now = Update now
 
 ## Settings
@@ -392,6 +394,8 @@ ui-settings-time-invalid = Enter a time like 22:00
 ui-settings-saved = Settings saved.
 ui-settings-account = Account and this device
 ui-settings-signed-in-as = Signed in as { $name }
+ui-settings-tokens-keyring = Your sign-in is stored in: the system keyring.
+ui-settings-tokens-private-file = Your sign-in is stored in: a file only you can read (this device has no system keyring).
 ui-settings-sign-out = Sign out
 ui-settings-sign-out-confirm = Sign out? Items waiting to send stay on this device.
 ui-settings-clear = Remove my data from this device

@@ -350,6 +350,8 @@ ui-queue-retrying = Mencoba lagi.
 ui-queue-discard = Buang
 ui-queue-discard-confirm = Buang item ini? Item ini tidak akan dikirim dan Anda harus mengulang dari awal.
 ui-queue-discarded = Dibuang.
+ui-queue-discard-reached-portal = Item ini sudah sampai di portal, jadi tidak dibuang: permohonan { $code } sudah ada. Tarik permohonan itu jika tidak lagi diperlukan.
+ui-queue-discard-reached-portal-item = Item ini sudah sampai di portal, jadi tidak dibuang: portal sudah menerimanya.
 ui-queue-sync-now = Perbarui sekarang
 
 ## Pengaturan
@@ -366,6 +368,8 @@ ui-settings-time-invalid = Masukkan jam, contoh 22:00
 ui-settings-saved = Pengaturan disimpan.
 ui-settings-account = Akun dan perangkat ini
 ui-settings-signed-in-as = Masuk sebagai { $name }
+ui-settings-tokens-keyring = Data masuk Anda disimpan di: penyimpanan kunci sistem.
+ui-settings-tokens-private-file = Data masuk Anda disimpan di: berkas yang hanya dapat Anda baca (perangkat ini tidak memiliki penyimpanan kunci sistem).
 ui-settings-sign-out = Keluar
 ui-settings-sign-out-confirm = Keluar? Item yang menunggu dikirim tetap ada di perangkat ini.
 ui-settings-clear = Hapus data saya dari perangkat ini

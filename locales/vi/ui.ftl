@@ -350,6 +350,8 @@ ui-queue-retrying = Đang thử gửi lại.
 ui-queue-discard = Bỏ
 ui-queue-discard-confirm = Bỏ mục này? Mục này sẽ không được gửi và bạn sẽ phải làm lại từ đầu.
 ui-queue-discarded = Đã bỏ.
+ui-queue-discard-reached-portal = Mục này đã đến cổng dịch vụ công nên không bị bỏ: hồ sơ { $code } đã được tạo. Nếu không cần nữa, hãy rút hồ sơ.
+ui-queue-discard-reached-portal-item = Mục này đã đến cổng dịch vụ công nên không bị bỏ: cổng đã nhận.
 ui-queue-sync-now = Cập nhật ngay
 
 ## Cài đặt
@@ -366,6 +368,8 @@ ui-settings-time-invalid = Nhập giờ, ví dụ 22:00
 ui-settings-saved = Đã lưu cài đặt.
 ui-settings-account = Tài khoản và máy này
 ui-settings-signed-in-as = Đang đăng nhập: { $name }
+ui-settings-tokens-keyring = Thông tin đăng nhập được lưu trong: kho khóa của hệ thống.
+ui-settings-tokens-private-file = Thông tin đăng nhập được lưu trong: một tệp chỉ bạn đọc được (máy này không có kho khóa của hệ thống).
 ui-settings-sign-out = Đăng xuất
 ui-settings-sign-out-confirm = Đăng xuất? Các mục đang chờ gửi vẫn được giữ trên máy này.
 ui-settings-clear = Xóa dữ liệu của tôi khỏi máy này

@@ -3,6 +3,7 @@
 //! [`IpcError`].
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
@@ -21,8 +22,8 @@ use crate::error::IpcError;
 use crate::state::AppState;
 use opendvc_core::views::{
     self, ApplicationView, ApplicationsView, CalendarExportView, DashboardCounts, DashboardView,
-    DraftView, FollowUpInput, InboxEntry, NewDocumentInput, QueueContext, QueueItemView,
-    ReminderView, SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
+    DiscardResult, DraftView, FollowUpInput, InboxEntry, NewDocumentInput, QueueContext,
+    QueueItemView, ReminderView, SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
 };
 
 pub(crate) type Answer<T> = Result<T, IpcError>;
@@ -327,13 +328,14 @@ fn plain_file_name(name: &str) -> String {
 }
 
 /// Copies a picked file into the staging folder, named by its SHA-256, so a submission can
-/// hand it to the core's queue by path.
+/// hand it to the core's queue by path (the core deletes the copy once queued). Private to
+/// the user, like everything in the data folder.
 pub fn stage_bytes(staging_dir: &Path, file_name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
     let hash = hex::encode(Sha256::digest(bytes));
     let dir = staging_dir.join(&hash);
-    std::fs::create_dir_all(&dir)?;
+    opendvc_core::session::private_dir(&dir)?;
     let path = dir.join(plain_file_name(file_name));
-    std::fs::write(&path, bytes)?;
+    opendvc_core::session::create_private_file(&path)?.write_all(bytes)?;
     Ok(path)
 }
 
@@ -498,11 +500,11 @@ pub async fn queue_retry(state: State<'_, AppState>, id: String) -> Answer<Queue
 }
 
 #[tauri::command]
-pub async fn queue_discard(state: State<'_, AppState>, id: String) -> Answer<()> {
+pub async fn queue_discard(state: State<'_, AppState>, id: String) -> Answer<DiscardResult> {
     let id = parse_id(&state, &id)?;
     let core = state.core.read().await;
-    core.discard(id).map_err(fail(&state))?;
-    Ok(())
+    let outcome = core.discard(id).await.map_err(fail(&state))?;
+    Ok(views::discard_result(&outcome))
 }
 
 #[tauri::command]
@@ -709,7 +711,24 @@ mod tests {
         );
         assert_eq!(path.file_name().and_then(|n| n.to_str()), Some("passwd"));
         let id = format!("sha256:{}", hex::encode(Sha256::digest(b"hello")));
-        assert_eq!(staged_path(dir.path(), &id), Some(path));
+        assert_eq!(staged_path(dir.path(), &id), Some(path.clone()));
         assert_eq!(staged_path(dir.path(), "sha256:../.."), None);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |path: &Path| {
+                std::fs::metadata(path)
+                    .expect("exists")
+                    .permissions()
+                    .mode()
+                    & 0o777
+            };
+            assert_eq!(mode(&path), 0o600, "a staged copy is private to its user");
+            assert_eq!(
+                mode(path.parent().expect("its folder")),
+                0o700,
+                "so is its folder"
+            );
+        }
     }
 }

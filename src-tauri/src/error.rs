@@ -124,6 +124,8 @@ impl IpcError {
                 "attachment_too_large" => "payload_too_large",
                 "not_an_application" | "attachment_unreadable" => "invalid_input",
                 "catalog_missing" => "offline",
+                "discard_needs_send" => "discard_needs_send",
+                "queue_busy" => "queue_busy",
                 _ => "storage",
             }
             .to_owned(),
@@ -230,6 +232,29 @@ mod tests {
             }
             let refused = IpcError::invalid_staff_sign_in(&localizer, vec!["event.date".into()]);
             assert!(!refused.message.starts_with("error-"), "{lang}");
+        }
+    }
+
+    #[test]
+    fn a_discard_that_must_send_first_says_so_in_every_language() {
+        use opendvc_core::queue::QueueError;
+        for lang in Lang::ALL {
+            let localizer = localizer(lang);
+            for (error, code) in [
+                (
+                    CoreError::Queue(QueueError::MustSendFirst(Uuid::nil())),
+                    "discard_needs_send",
+                ),
+                (CoreError::Queue(QueueError::SenderBusy), "queue_busy"),
+            ] {
+                let ipc = IpcError::from_core(&error, &localizer);
+                assert_eq!(ipc.code, code, "{lang}: {error}");
+                assert!(
+                    !ipc.message.starts_with("error-"),
+                    "{lang}: {}",
+                    ipc.message
+                );
+            }
         }
     }
 

@@ -306,6 +306,11 @@ pub fn run() {
             {
                 eprintln!("opendvc-app: could not delete the webview's storage: {error}");
             }
+            // The webview's storage is in the data folder, private to the user like the rest;
+            // the core narrows what WebKit creates inside it at every start.
+            if let Err(error) = opendvc_core::session::private_dir(&state.webview_dir) {
+                eprintln!("opendvc-app: could not create the webview's storage: {error}");
+            }
             let downloads = app.handle().clone();
             WebviewWindowBuilder::from_config(app.handle(), &config)?
                 .data_directory(state.webview_dir.clone())

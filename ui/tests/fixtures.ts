@@ -169,4 +169,5 @@ export const inboxEntry: InboxEntry = {
 export const settings: Settings = {
   language: 'en',
   categories: { status: true, delivery: true, renewal: true, notice: false },
+  tokenStorage: 'private_file',
 };

@@ -80,7 +80,7 @@ describe('sending queue', () => {
       queue_discard: (args) => {
         discarded.push(args.id);
         items = [];
-        return null;
+        return { discarded: true };
       },
     });
     const user = userEvent.setup();
@@ -91,6 +91,34 @@ describe('sending queue', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Discard' }));
     expect(await screen.findByText('Everything has been sent.')).toBeInTheDocument();
     expect(discarded).toEqual(['q-attention']);
+  });
+
+  it('says which application exists when a discarded item had reached the portal', async () => {
+    let items = [attention];
+    openApp('/queue', {
+      queue: () => items,
+      queue_discard: () => {
+        items = [];
+        return { discarded: false, applicationCode: 'H17.26-000123' };
+      },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Discard' }));
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Discard' }));
+    expect(await screen.findByText(/application H17.26-000123 exists/)).toBeInTheDocument();
+  });
+
+  it('says an item whose answer was lost must be sent once before it can be discarded', async () => {
+    openApp('/queue', {
+      queue: () => [attention],
+      queue_discard: () => {
+        return Promise.reject({ code: 'discard_needs_send', message: 'core message' });
+      },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Discard' }));
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Discard' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/must be sent once more before it can be discarded/);
   });
 
   it('asks to sign in again when sending is paused', async () => {

@@ -54,8 +54,19 @@ describe('settings', () => {
         language: 'en',
         categories: { status: true, delivery: true, renewal: true, notice: true },
         quietHours: { from: '21:30', to: '06:00' },
+        tokenStorage: 'private_file',
       },
     ]);
+  });
+
+  it('says where the sign-in is kept: the system keyring, or a file only the person can read', async () => {
+    openApp('/settings', { settings: () => ({ ...fixtures.settings, tokenStorage: 'keyring' }) });
+    expect(await screen.findByText('Your sign-in is stored in: the system keyring.')).toBeInTheDocument();
+  });
+
+  it('names the private file when the device has no keyring', async () => {
+    openApp('/settings', { settings: () => fixtures.settings });
+    expect(await screen.findByText(/stored in: a file only you can read/)).toBeInTheDocument();
   });
 
   it('shows the saved quiet hours', async () => {

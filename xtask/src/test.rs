@@ -68,9 +68,9 @@ fn steps() -> Vec<Step> {
         step_with_hint(
             "cargo test",
             cargo_test,
-            "the real-webview tests need Xvfb, WebKitWebDriver and tauri-driver: \
-             sudo apt-get install -y xvfb webkit2gtk-driver dbus dunst && \
-             cargo install tauri-driver --locked",
+            "the real-webview tests need Xvfb, WebKitWebDriver and tauri-driver, and the \
+             keyring test a Secret Service: sudo apt-get install -y xvfb webkit2gtk-driver \
+             dbus dunst libdbus-1-dev gnome-keyring && cargo install tauri-driver --locked",
         ),
         step("api fuzzing", |_| crate::schemathesis::fuzz_api()),
     ]

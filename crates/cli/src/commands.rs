@@ -9,7 +9,7 @@ use std::time::Duration;
 use opendvc_api::{DeliveryAddress, DeliveryChoice, DeliveryMethod, FieldError, NewSupplement};
 use opendvc_core::clock::RandomJitter;
 use opendvc_core::i18n::{Arg, CORE_SOURCES, Lang, LocaleSource, Localizer};
-use opendvc_core::queue::{BackoffPolicy, FollowUp};
+use opendvc_core::queue::{BackoffPolicy, DiscardOutcome, FollowUp};
 use opendvc_core::session::DataDir;
 use opendvc_core::{CoreError, DrainEnd, OpenDvc, OpenDvcOptions, SubmissionDraft};
 use serde_json::json;
@@ -271,7 +271,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
             let rating = opendvc_api::Rating { stars, comment };
             follow_up(core, &target, FollowUp::Rating(rating), no_send, out).await
         }
-        Command::Queue { action } => queue(core, action, out),
+        Command::Queue { action } => queue(core, action, out).await,
         Command::Watch { seconds } => crate::watch::watch(core, out.json(), seconds).await,
         Command::Reminders { ics } => crate::watch::reminders(core, out, ics.as_deref()),
         Command::Search { query, limit } => {
@@ -573,7 +573,7 @@ async fn assist(core: &mut OpenDvc, action: AssistAction, out: &Output) -> Resul
     Ok(exit::OK)
 }
 
-fn queue(core: &OpenDvc, action: Option<QueueAction>, out: &Output) -> Result<u8, Failure> {
+async fn queue(core: &OpenDvc, action: Option<QueueAction>, out: &Output) -> Result<u8, Failure> {
     match action.unwrap_or(QueueAction::List { all: false }) {
         QueueAction::List { all } => {
             let summary = core
@@ -630,20 +630,50 @@ fn queue(core: &OpenDvc, action: Option<QueueAction>, out: &Output) -> Result<u8
                     exit::NOT_CONFIRMED,
                 ));
             }
-            let affected = core
+            let outcome = core
                 .discard(id)
+                .await
                 .map_err(|error| Failure::from_core(&error))?;
-            out.data(&json!({ "discarded": id, "affected": affected }), || {
-                let mut lines =
-                    vec![out.fmt("queue-discarded", &[("id", Arg::from(id.to_string()))])];
-                if !affected.is_empty() {
-                    lines.push(out.fmt(
-                        "queue-discard-affected",
-                        &[("count", Arg::from(affected.len()))],
-                    ));
+            match outcome {
+                DiscardOutcome::Discarded { affected } => {
+                    out.data(&json!({ "discarded": id, "affected": affected }), || {
+                        let mut lines =
+                            vec![out.fmt("queue-discarded", &[("id", Arg::from(id.to_string()))])];
+                        if !affected.is_empty() {
+                            lines.push(out.fmt(
+                                "queue-discard-affected",
+                                &[("count", Arg::from(affected.len()))],
+                            ));
+                        }
+                        lines
+                    });
                 }
-                lines
-            });
+                DiscardOutcome::ReachedThePortal { sent } => {
+                    // The item had reached the portal after all: it is sent, not discarded.
+                    let item = core
+                        .queue_item(id)
+                        .map_err(|error| Failure::from_core(&error))?;
+                    let code = item.as_ref().and_then(|item| item.application_code.clone());
+                    out.data(
+                        &json!({
+                            "sent": id,
+                            "applicationId": item.as_ref().and_then(|item| item.application_id),
+                            "applicationCode": code,
+                            "kind": sent.kind,
+                        }),
+                        || {
+                            let id = ("id", Arg::from(id.to_string()));
+                            vec![match &code {
+                                Some(code) => out.fmt(
+                                    "queue-discard-reached-portal",
+                                    &[id, ("code", Arg::from(code.clone()))],
+                                ),
+                                None => out.fmt("queue-discard-reached-portal-item", &[id]),
+                            }]
+                        },
+                    );
+                }
+            }
             Ok(exit::OK)
         }
     }

@@ -30,8 +30,10 @@ Exit codes:
   2  wrong command line
   3  not signed in, or the session ended: run `opendvc login` again (queued items are kept)
   4  drain: items need attention (see `opendvc queue`; retry or discard them)
-  5  the portal could not be reached (login, sync)
+  5  the portal could not be reached (login, sync; queue discard of an item whose answer was
+     lost: it must be sent once more first, try again when online)
   6  drain: items still wait (back-off) when --max-wait ran out, or another drain holds the queue
+     (also queue discard, when a drain held the queue throughout)
   7  refused: the input is not valid (submit validates offline against the cached catalog),
      or the portal refused the request (a refused submission is kept and needs attention)
   8  not confirmed: logout with unsent items, or discard without --yes
@@ -55,7 +57,8 @@ JSON output (--json): every command prints exactly one JSON object on standard o
   queue         {summary: {queued, sending, sent, needsAttention, discarded, pausedAuth}, items}
   queue show    {item, events: [{at, state, detail}]}
   queue retry   {retried: ID}
-  queue discard {discarded: ID, affected: [ID]}
+  queue discard {discarded: ID, affected: [ID]}, or, when the item had reached the portal
+                after all (it is sent, not discarded), {sent: ID, applicationId, applicationCode, kind}
   drain         {end: empty|needs_attention|paused_auth|timed_out|busy, sent, retries, queue}
   watch         one object per line as it happens: {type: connected|event|duplicate|inbox|disconnected, …}
   reminders     {today, validities: [{documentId, kind, kindName, number, standing, expiresOn,

@@ -70,6 +70,7 @@ impl Failure {
             }
             CoreError::Client(
                 ClientError::Network(_)
+                | ClientError::Unreachable(_)
                 | ClientError::Timeout
                 | ClientError::Server { .. }
                 | ClientError::RateLimited { .. }
@@ -95,6 +96,8 @@ impl Failure {
                 | QueueError::Attachment { .. },
             ) => exit::REFUSED,
             CoreError::UnsentItems { .. } => exit::NOT_CONFIRMED,
+            CoreError::Queue(QueueError::MustSendFirst(_)) => exit::OFFLINE,
+            CoreError::Queue(QueueError::SenderBusy) => exit::WAITING,
             CoreError::AssistedSessionExpired
             | CoreError::Staff(StaffError::NotSignedIn | StaffError::Key(_)) => exit::SIGN_IN,
             CoreError::Staff(StaffError::Io(_)) | CoreError::Receipt(_) => exit::ERROR,
@@ -104,6 +107,7 @@ impl Failure {
             | CoreError::Session(_)
             | CoreError::Preferences(_)
             | CoreError::DeviceData(_)
+            | CoreError::DataFolder(_)
             | CoreError::Search(_) => exit::ERROR,
         };
         let detail = match error {
@@ -114,6 +118,7 @@ impl Failure {
             | CoreError::Session(_)
             | CoreError::Preferences(_)
             | CoreError::DeviceData(_)
+            | CoreError::DataFolder(_)
             | CoreError::Search(_) => Some(error.to_string()),
             CoreError::UnknownProcedure(id) | CoreError::UnknownApplication(id) => Some(id.clone()),
             _ => None,

@@ -20,9 +20,9 @@ use crate::clock::{Clock, RandomJitter, SystemClock};
 use crate::events::CoreEvent;
 use crate::i18n::Lang;
 use crate::queue::{
-    ApplicationTarget, BackoffPolicy, Enqueued, FollowUp, ItemEvent, ItemKind, ItemPayload,
-    ItemState, PassEnd, PassReport, QueueError, QueueItem, QueueSummary, Reason, ServerAnswer,
-    SubmissionQueue,
+    ApplicationTarget, BackoffPolicy, DiscardOutcome, Enqueued, FollowUp, ItemEvent, ItemKind,
+    ItemPayload, ItemState, PassEnd, PassReport, QueueError, QueueItem, QueueSummary, Reason,
+    ServerAnswer, SubmissionQueue,
 };
 use crate::search::{SearchHit, SynonymTable};
 use crate::session::{DataDir, Session, profile_key};
@@ -32,6 +32,9 @@ use crate::store::{
 };
 use crate::sync::{self, CatalogRefresh, PullReport, SyncError};
 use crate::validate;
+use crate::vault::{
+    TokenStorage, TokenVault, VaultChoice, VaultTokens, adopt_file_tokens, open_vault,
+};
 use crate::working_days::WorkingCalendar;
 
 /// Errors of the façade, each with a stable code ([`CoreError::code`]) that is also a Fluent
@@ -80,6 +83,11 @@ pub enum CoreError {
     Preferences(std::io::Error),
     #[error("could not delete the personal data in the data folder: {0}")]
     DeviceData(std::io::Error),
+    #[error(
+        "could not make the data folder readable by its user only: {0}; it and everything in it \
+         must belong to the user running the app"
+    )]
+    DataFolder(std::io::Error),
     #[error("the document is not valid")]
     InvalidDocument(Vec<FieldError>),
     #[error("no inbox item {0} on this device")]
@@ -105,6 +113,8 @@ impl CoreError {
             CoreError::Queue(QueueError::NotAnApplication(_)) => "not_an_application",
             CoreError::Queue(QueueError::AttachmentTooLarge { .. }) => "attachment_too_large",
             CoreError::Queue(QueueError::Attachment { .. }) => "attachment_unreadable",
+            CoreError::Queue(QueueError::MustSendFirst(_)) => "discard_needs_send",
+            CoreError::Queue(QueueError::SenderBusy) => "queue_busy",
             CoreError::Queue(_) => "store",
             CoreError::Session(_) => "session_file",
             CoreError::CatalogMissing => "catalog_missing",
@@ -120,6 +130,7 @@ impl CoreError {
             CoreError::Receipt(_) => "receipt_failed",
             CoreError::Preferences(_) => "preferences_file",
             CoreError::DeviceData(_) => "device_data",
+            CoreError::DataFolder(_) => "data_folder",
             CoreError::InvalidDocument(_) => "invalid_document",
             CoreError::UnknownInboxItem(_) => "unknown_inbox_item",
             CoreError::UnknownDocument(_) => "unknown_document",
@@ -152,6 +163,9 @@ pub struct OpenDvcOptions {
     /// The language the app speaks until the person chooses one in the settings
     /// ([`OpenDvc::language`]).
     pub language: Lang,
+    /// Where the tokens go: the OS keyring when one answers, else `session.json`
+    /// ([`crate::vault`]).
+    pub token_vault: VaultChoice,
 }
 
 impl OpenDvcOptions {
@@ -169,6 +183,7 @@ impl OpenDvcOptions {
             client: ClientConfig::default(),
             shared_device: false,
             language: Lang::Vi,
+            token_vault: VaultChoice::Auto,
         }
     }
 }
@@ -352,6 +367,8 @@ pub struct ClearReport {
 #[derive(Debug)]
 pub struct OpenDvc {
     pub(crate) options: OpenDvcOptions,
+    /// Where the citizen's tokens are kept, chosen at open.
+    vault: Arc<dyn TokenVault>,
     events: broadcast::Sender<CoreEvent>,
     pub(crate) profile: Option<ActiveProfile>,
     online: Mutex<Option<bool>>,
@@ -369,21 +386,28 @@ impl OpenDvc {
     /// Opens the data folder and, if a profile is stored, its cache and queue. A damaged cache
     /// is moved aside and rebuilt (see [`Dashboard::cache_rebuilt_from`]).
     pub fn open(options: OpenDvcOptions) -> Result<OpenDvc, CoreError> {
+        // Everything in the data folder is the person's: an older version, a copy or another
+        // program may have left some of it readable by others.
+        options
+            .data_dir
+            .make_private()
+            .map_err(CoreError::DataFolder)?;
+        let vault = adopt_file_tokens(
+            &options.data_dir,
+            open_vault(&options.data_dir, &options.token_vault),
+        )
+        .map_err(CoreError::Session)?;
         let (events, _) = broadcast::channel(256);
         let mut core = OpenDvc {
             options,
+            vault,
             events,
             profile: None,
             online: Mutex::new(None),
             cache_rebuilt_from: None,
             staff_locked: false,
         };
-        let session = core
-            .options
-            .data_dir
-            .session_file()
-            .load()
-            .map_err(CoreError::Session)?;
+        let session = core.load_session()?;
         if let Some(session) = session {
             core.activate(session)?;
         } else {
@@ -391,6 +415,24 @@ impl OpenDvc {
             core.staff_locked = core.staff_locked_on_disk();
         }
         Ok(core)
+    }
+
+    /// The stored session with its tokens from the vault. Tokens the vault cannot read count
+    /// as none: the person signs in again, and the queue waits for them.
+    fn load_session(&self) -> Result<Option<Session>, CoreError> {
+        let file = self.options.data_dir.session_file();
+        let Some(mut session) = file.load().map_err(CoreError::Session)? else {
+            return Ok(None);
+        };
+        let tokens = self.vault.load().ok().flatten();
+        session.access_token = tokens.as_ref().map(|tokens| tokens.access_token.clone());
+        session.refresh_token = tokens.map(|tokens| tokens.refresh_token);
+        Ok(Some(session))
+    }
+
+    /// Where the citizen's tokens are kept on this device.
+    pub fn token_storage(&self) -> TokenStorage {
+        self.vault.storage()
     }
 
     /// Listens to change events.
@@ -441,7 +483,7 @@ impl OpenDvc {
         let dir = self.options.data_dir.profile_dir(&session.profile_key);
         let client = PortalClient::new(
             &self.portal_url_for(Some(&session))?,
-            Arc::new(self.options.data_dir.session_file()),
+            Arc::new(VaultTokens::new(self.vault.clone(), &self.options.data_dir)),
             self.options.client,
         )?;
         let queue = SubmissionQueue::open(
@@ -463,7 +505,7 @@ impl OpenDvc {
         delivery: PortalClient,
         assisted: Option<(Uuid, DateTime<Utc>)>,
     ) -> Result<(), CoreError> {
-        std::fs::create_dir_all(&dir).map_err(CoreError::Session)?;
+        crate::session::private_dir(&dir).map_err(CoreError::Session)?;
         let (cache, opening) =
             Cache::open_or_rebuild(&dir.join("cache.db"), self.options.clock.now())?;
         if let CacheOpening::Rebuilt { moved_to, .. } = opening {
@@ -572,18 +614,22 @@ impl OpenDvc {
             other => CoreError::Client(other),
         })?;
         let key = profile_key(&portal, id_number);
-        let session = Session {
+        let mut session = Session {
             portal_url: portal,
             profile_key: key.clone(),
             id_number: id_number.to_owned(),
-            access_token: Some(tokens.access_token),
-            refresh_token: Some(tokens.refresh_token),
+            access_token: None,
+            refresh_token: None,
         };
+        // The session first (the file vault keeps the tokens in it), then the tokens.
         self.options
             .data_dir
             .session_file()
             .save(&session)
             .map_err(CoreError::Session)?;
+        self.vault.store(&tokens).map_err(CoreError::Session)?;
+        session.access_token = Some(tokens.access_token);
+        session.refresh_token = Some(tokens.refresh_token);
         self.activate(session)?;
         self.active()?.queue.resume_after_sign_in()?;
         self.emit(CoreEvent::SignedIn);
@@ -632,14 +678,15 @@ impl OpenDvc {
         } else {
             false
         };
-        let session_file = self.options.data_dir.session_file();
-        if unsent > 0 {
-            let mut session = profile.session.clone();
-            session.access_token = None;
-            session.refresh_token = None;
-            session_file.save(&session).map_err(CoreError::Session)?;
-        } else {
-            session_file.delete().map_err(CoreError::Session)?;
+        // The tokens go whatever the portal said; the session stays while items wait for
+        // the same person's next sign-in.
+        self.vault.erase().map_err(CoreError::Session)?;
+        if unsent == 0 {
+            self.options
+                .data_dir
+                .session_file()
+                .delete()
+                .map_err(CoreError::Session)?;
         }
         self.profile = None;
         self.emit(CoreEvent::SignedOut);
@@ -674,6 +721,7 @@ impl OpenDvc {
         self.profile = None;
         self.cache_rebuilt_from = None;
         let data_dir = &self.options.data_dir;
+        self.vault.erase().map_err(CoreError::DeviceData)?;
         data_dir
             .session_file()
             .delete()
@@ -1203,6 +1251,7 @@ impl OpenDvc {
             delivery: draft.delivery,
         };
         let enqueued = profile.queue.enqueue_submission(application, &staged)?;
+        self.forget_staged(&draft.files);
         self.emit(CoreEvent::QueueChanged);
         self.after_enqueue(enqueued, send_now).await
     }
@@ -1281,8 +1330,27 @@ impl OpenDvc {
         let enqueued = profile
             .queue
             .enqueue_follow_up(target, follow_up, &staged)?;
+        self.forget_staged(files);
         self.emit(CoreEvent::QueueChanged);
         self.after_enqueue(enqueued, send_now).await
+    }
+
+    /// Deletes the app's staged copies of files a submission just queued (the queue keeps its
+    /// own, content-addressed copy): personal data is not kept twice. Files the person picked
+    /// elsewhere are theirs and stay. Best effort: a copy that cannot be deleted now goes with
+    /// the staging folder when the device is cleared.
+    fn forget_staged(&self, files: &[(PathBuf, Option<String>)]) {
+        let staging = self.options.data_dir.staging_dir();
+        for (path, _) in files {
+            if !path.starts_with(&staging) {
+                continue;
+            }
+            let _deleted = std::fs::remove_file(path);
+            // The app keeps each copy in a folder named by its hash; an empty one goes too.
+            if let Some(folder) = path.parent().filter(|folder| *folder != staging.as_path()) {
+                let _removed_if_empty = std::fs::remove_dir(folder);
+            }
+        }
     }
 
     async fn after_enqueue(
@@ -1375,20 +1443,38 @@ impl OpenDvc {
         Ok(())
     }
 
-    /// Discards an unsent item; the caller must have asked the person to confirm. Returns the
-    /// items that depended on it (they now need attention).
-    pub fn discard(&self, id: Uuid) -> Result<Vec<Uuid>, CoreError> {
-        let affected = self.active()?.queue.discard(id)?;
+    /// Discards an unsent item; the caller must have asked the person to confirm. An item
+    /// that may have reached the portal is sent once more first (see
+    /// [`SubmissionQueue::discard`]): if the portal has it, it is sent, not discarded, and the
+    /// outcome says so; offline or signed out such a discard is refused with the code
+    /// `discard_needs_send`.
+    pub async fn discard(&self, id: Uuid) -> Result<DiscardOutcome, CoreError> {
+        let profile = self.active()?;
+        let transport = profile.session.is_signed_in().then_some(&profile.delivery);
+        let outcome = profile.queue.discard(id, transport).await;
+        // Even a refused discard may have changed the item (a resend that went nowhere), and
+        // a resend refused for the session pauses the queue until the person signs in.
         self.emit(CoreEvent::QueueChanged);
-        Ok(affected)
+        if outcome.is_err() && profile.queue.is_paused()? {
+            self.emit(CoreEvent::SignInRequired);
+        }
+        if let Ok(DiscardOutcome::ReachedThePortal { sent }) = &outcome {
+            self.absorb(&PassReport {
+                sent: vec![sent.clone()],
+                needs_attention: Vec::new(),
+                retried: 0,
+                went_offline: false,
+                end: PassEnd::Idle,
+            });
+        }
+        Ok(outcome?)
     }
 
     /// Sends everything queued, waiting through back-off, for at most `max_wait`.
     pub async fn drain(&self, max_wait: Duration) -> Result<DrainOutcome, CoreError> {
         let profile = self.active()?;
         let clock = &self.options.clock;
-        let deadline =
-            clock.now() + chrono::TimeDelta::from_std(max_wait).unwrap_or(chrono::TimeDelta::MAX);
+        let deadline = crate::queue::saturating_after(clock.now(), max_wait);
         let lock = loop {
             if let Some(lock) = profile.queue.try_lock_sender()? {
                 break lock;

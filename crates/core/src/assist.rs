@@ -784,7 +784,7 @@ impl OpenDvc {
             pending_open: None,
             portal_session_id: None,
         };
-        std::fs::create_dir_all(dirs.outbox(session.id)).map_err(StaffError::from)?;
+        crate::session::private_dir(dirs.outbox(session.id)).map_err(StaffError::from)?;
         write_json(&dirs.record(session.id), &record).map_err(StaffError::from)?;
         write_json(
             &dirs.session(session.id).join("citizen.json"),
@@ -839,7 +839,7 @@ impl OpenDvc {
             }),
             portal_session_id: None,
         };
-        std::fs::create_dir_all(dirs.outbox(id)).map_err(StaffError::from)?;
+        crate::session::private_dir(dirs.outbox(id)).map_err(StaffError::from)?;
         write_json(&dirs.record(id), &record).map_err(StaffError::from)?;
         write_json(
             &dirs.session(id).join("citizen.json"),
@@ -865,7 +865,7 @@ impl OpenDvc {
 
     fn staff_catalog(&self) -> Result<crate::store::Cache, CoreError> {
         let path = self.staff_dirs().root.join("catalog");
-        std::fs::create_dir_all(&path).map_err(StaffError::from)?;
+        crate::session::private_dir(&path).map_err(StaffError::from)?;
         let (cache, _) =
             crate::store::Cache::open_or_rebuild(&path.join("cache.db"), self.options.clock.now())?;
         Ok(cache)

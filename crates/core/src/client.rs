@@ -26,6 +26,11 @@ pub mod events;
 
 use crate::queue::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
 
+/// The longest wait a server's `Retry-After` is honoured for. A broken or hostile answer
+/// (`Retry-After: 18446744073709551615`, a date in the year 9999) must neither overflow the
+/// queue's date arithmetic nor park an item for years: past a day the queue tries again.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
+
 /// When the server asked to be retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryAfter {
@@ -34,7 +39,9 @@ pub enum RetryAfter {
 }
 
 impl RetryAfter {
-    fn parse(text: &str) -> Option<RetryAfter> {
+    /// Reads a `Retry-After` value: delay seconds or an HTTP date. Anything else (a negative
+    /// number, garbage) is `None`, as if the header were absent.
+    pub fn parse(text: &str) -> Option<RetryAfter> {
         let text = text.trim();
         if let Ok(seconds) = text.parse::<u64>() {
             return Some(RetryAfter::Seconds(seconds));
@@ -44,20 +51,30 @@ impl RetryAfter {
             .map(|at| RetryAfter::At(at.with_timezone(&Utc)))
     }
 
-    /// How long to wait from `now`.
+    /// How long to wait from `now`: never negative, never more than [`MAX_RETRY_AFTER`].
     pub fn duration_from(self, now: DateTime<Utc>) -> Duration {
-        match self {
+        let wait = match self {
             RetryAfter::Seconds(seconds) => Duration::from_secs(seconds),
-            RetryAfter::At(at) => (at - now).to_std().unwrap_or(Duration::ZERO),
-        }
+            RetryAfter::At(at) => at
+                .signed_duration_since(now)
+                .to_std()
+                .unwrap_or(Duration::ZERO),
+        };
+        wait.min(MAX_RETRY_AFTER)
     }
 }
 
 /// Errors of talking to the portal, with stable codes ([`ClientError::code`]).
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
+    /// The request may have reached the portal (a reset, a lost answer): the portal may have
+    /// acted on it.
     #[error("the portal could not be reached: {0}")]
     Network(String),
+    /// The request never left this device: no connection could be made (the device is
+    /// offline, the portal is down), or the stored tokens could not be read.
+    #[error("the portal could not be reached: {0}")]
+    Unreachable(String),
     #[error("the portal did not answer in time")]
     Timeout,
     #[error("the portal failed (HTTP {status})")]
@@ -87,7 +104,7 @@ impl ClientError {
     /// The stable code; also the Fluent message id `error-{code}` with dashes.
     pub fn code(&self) -> &'static str {
         match self {
-            ClientError::Network(_) => "network",
+            ClientError::Network(_) | ClientError::Unreachable(_) => "network",
             ClientError::Timeout => "timeout",
             ClientError::Server { .. } => "server",
             ClientError::RateLimited { .. } => "rate_limited",
@@ -130,11 +147,17 @@ impl ClientError {
     /// Whether the portal could not be reached at all (the device is offline, or the portal
     /// is down), as opposed to the portal answering.
     pub fn is_offline(&self) -> bool {
-        matches!(self, ClientError::Network(_) | ClientError::Timeout)
+        matches!(
+            self,
+            ClientError::Network(_) | ClientError::Unreachable(_) | ClientError::Timeout
+        )
     }
 
     fn from_reqwest(error: reqwest::Error) -> ClientError {
-        if error.is_timeout() {
+        // Checked first: a connect timeout is both, and nothing was sent.
+        if error.is_connect() {
+            ClientError::Unreachable(error.to_string())
+        } else if error.is_timeout() {
             ClientError::Timeout
         } else {
             ClientError::Network(error.to_string())
@@ -370,7 +393,7 @@ impl PortalClient {
             .timeout(config.request_timeout)
             .user_agent(concat!("opendvc-core/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|error| ClientError::Network(error.to_string()))?;
+            .map_err(|error| ClientError::Unreachable(error.to_string()))?;
         Ok(PortalClient {
             http,
             base: base_url.trim_end_matches('/').to_owned(),
@@ -415,7 +438,7 @@ impl PortalClient {
         let tokens = self
             .tokens
             .current()
-            .map_err(|error| ClientError::Network(format!("token store: {error}")))?
+            .map_err(|error| ClientError::Unreachable(format!("token store: {error}")))?
             .ok_or(ClientError::NotSignedIn)?;
         let build = || match &self.assist_session {
             Some(session) => build().header(ASSIST_SESSION_HEADER, session),
@@ -439,7 +462,7 @@ impl PortalClient {
     /// in the meantime, its new access token is used instead of refreshing again.
     async fn refresh(&self, failed_access: &str) -> Result<String, ClientError> {
         let store_error =
-            |error: std::io::Error| ClientError::Network(format!("token store: {error}"));
+            |error: std::io::Error| ClientError::Unreachable(format!("token store: {error}"));
         let _guard = self.tokens.lock_for_refresh().map_err(store_error)?;
         let current = self
             .tokens
@@ -464,8 +487,22 @@ impl PortalClient {
             .await?;
         let (status, headers, body) = self.read_body(response).await?;
         if !status.is_success() {
-            return Err(error_for(status, &headers, &body));
+            // A refusal ends the session whatever its status: the request the refresh was
+            // made for is not at fault, and resending it cannot help. A portal that is down
+            // or busy (5xx, 429) did not refuse anything: the kept tokens are tried later.
+            return Err(match error_for(status, &headers, &body) {
+                ClientError::Validation { problem, .. } | ClientError::Conflict { problem } => {
+                    ClientError::Unauthorized {
+                        problem: Some(problem),
+                    }
+                }
+                ClientError::NotFound { problem } => ClientError::Unauthorized { problem },
+                other => other,
+            });
         }
+        // A body that cannot be read leaves the kept tokens in place (`Malformed` is retried
+        // like a lost answer): the portal may have rotated them, and within its grace period
+        // the kept refresh token still works.
         let fresh: TokenResponse = decode("token refresh", &body)?;
         let tokens = Tokens {
             access_token: fresh.access_token,
@@ -550,7 +587,7 @@ impl PortalClient {
         };
         self.tokens
             .save(&tokens)
-            .map_err(|error| ClientError::Network(format!("token store: {error}")))?;
+            .map_err(|error| ClientError::Unreachable(format!("token store: {error}")))?;
         Ok(tokens)
     }
 
@@ -623,26 +660,65 @@ impl PortalClient {
         decode(what, &answer)
     }
 
-    /// `POST /v1/auth/logout`: revokes the session and its refresh token.
+    /// `POST /v1/auth/logout` with the refresh token in the body: revokes the sign-in and its
+    /// refresh token, also when the access token has expired. A sign-out that left the
+    /// refresh token alive would leave a working session behind on the portal.
+    ///
+    /// The bearer token goes first. If the portal refuses it (expired), the logout is sent
+    /// again with the refresh token alone, which a portal of contract v1 accepts as proof. A
+    /// portal that still wants a live bearer token gets one: the tokens are refreshed and
+    /// the new pair is signed out. A refresh token the portal no longer accepts has nothing
+    /// left to revoke.
     pub async fn logout(&self) -> Result<(), ClientError> {
         let tokens = self
             .tokens
             .current()
-            .map_err(|error| ClientError::Network(format!("token store: {error}")))?
+            .map_err(|error| ClientError::Unreachable(format!("token store: {error}")))?
             .ok_or(ClientError::NotSignedIn)?;
-        let response = self
-            .send_plain(
-                self.http
-                    .post(self.url("/v1/auth/logout"))
-                    .bearer_auth(&tokens.access_token)
-                    .json(&LogoutRequest {
-                        refresh_token: Some(tokens.refresh_token.clone()),
-                    }),
-            )
-            .await?;
-        let (status, headers, body) = self.read_body(response).await?;
-        // An already-dead session is as good as a revoked one.
-        if status.is_success() || status == StatusCode::UNAUTHORIZED {
+        let send = |bearer: Option<&str>, refresh_token: &str| {
+            let mut request = self
+                .http
+                .post(self.url("/v1/auth/logout"))
+                .json(&LogoutRequest {
+                    refresh_token: Some(refresh_token.to_owned()),
+                });
+            if let Some(bearer) = bearer {
+                request = request.bearer_auth(bearer);
+            }
+            async move {
+                let response = self.send_plain(request).await?;
+                self.read_body(response).await
+            }
+        };
+        let finished = |(status, headers, body): (StatusCode, HeaderMap, Vec<u8>)| {
+            if status.is_success() {
+                Some(Ok(()))
+            } else if status == StatusCode::UNAUTHORIZED {
+                None
+            } else {
+                Some(Err(error_for(status, &headers, &body)))
+            }
+        };
+        let with_bearer = send(Some(&tokens.access_token), &tokens.refresh_token).await?;
+        if let Some(result) = finished(with_bearer) {
+            return result;
+        }
+        let refresh_token_alone = send(None, &tokens.refresh_token).await?;
+        if let Some(result) = finished(refresh_token_alone) {
+            return result;
+        }
+        let access = match self.refresh(&tokens.access_token).await {
+            Ok(access) => access,
+            Err(ClientError::Unauthorized { .. }) => return Ok(()),
+            Err(other) => return Err(other),
+        };
+        let fresh = self
+            .tokens
+            .current()
+            .map_err(|error| ClientError::Unreachable(format!("token store: {error}")))?
+            .ok_or(ClientError::NotSignedIn)?;
+        let (status, headers, body) = send(Some(&access), &fresh.refresh_token).await?;
+        if status.is_success() {
             Ok(())
         } else {
             Err(error_for(status, &headers, &body))
@@ -896,6 +972,18 @@ mod tests {
             Some(Duration::from_secs(30))
         );
         assert_eq!(RetryAfter::parse("soon"), None);
+        assert_eq!(
+            RetryAfter::parse("-5"),
+            None,
+            "a negative delay is no delay"
+        );
+        for far in ["18446744073709551615", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+            assert_eq!(
+                RetryAfter::parse(far).map(|wait| wait.duration_from(now)),
+                Some(MAX_RETRY_AFTER),
+                "{far} is clamped to a day"
+            );
+        }
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod session;
 pub mod store;
 pub mod sync;
 pub mod validate;
+pub mod vault;
 pub mod views;
 pub mod working_days;
 

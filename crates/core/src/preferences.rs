@@ -8,7 +8,6 @@
 //! started with ([`crate::OpenDvcOptions::language`]) and notifications follow the language of
 //! the person's portal profile.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -16,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::{CoreError, OpenDvc};
 use crate::i18n::Lang;
 use crate::store::notify_state::NotifySettings;
+use crate::vault::TokenStorage;
 
 /// What `preferences.json` holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,33 +48,25 @@ impl PreferencesFile {
         preferences.language.as_deref().and_then(Lang::parse)
     }
 
-    /// Stores the language through a temporary file renamed into place, so a crash leaves
-    /// the old choice or the new one, never half a file.
+    /// Stores the language through a private temporary file renamed into place, so a crash
+    /// leaves the old choice or the new one, never half a file.
     pub fn set_language(&self, lang: Lang) -> std::io::Result<()> {
-        if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
         let preferences = Preferences {
             language: Some(lang.code().to_owned()),
         };
         let json = serde_json::to_vec_pretty(&preferences).map_err(std::io::Error::other)?;
-        let temporary = self
-            .path
-            .with_extension(format!("json.tmp-{}", std::process::id()));
-        {
-            let mut file = std::fs::File::create(&temporary)?;
-            file.write_all(&json)?;
-            file.sync_all()?;
-        }
-        std::fs::rename(&temporary, &self.path)
+        crate::session::write_private(&self.path, &json)
     }
 }
 
-/// The settings screen: the app's language and the person's notification settings.
+/// The settings screen: the app's language and the person's notification settings, and
+/// where the tokens are kept (shown, not chosen: the core takes the OS keyring when one
+/// answers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub language: Lang,
     pub notify: NotifySettings,
+    pub token_storage: TokenStorage,
 }
 
 impl OpenDvc {
@@ -109,11 +101,12 @@ impl OpenDvc {
         Ok(Settings {
             language: self.language(),
             notify,
+            token_storage: self.token_storage(),
         })
     }
 
-    /// Stores the settings and returns them as stored. Without a profile only the language
-    /// can change: notification settings need the person's profile, so changing them then is
+    /// Stores the settings and returns them as stored (`token_storage` is not a choice and is
+    /// ignored). Without a profile only the language can change: notification settings need the person's profile, so changing them then is
     /// refused with [`CoreError::NotSignedIn`] before anything is stored.
     pub fn save_settings(&self, settings: &Settings) -> Result<Settings, CoreError> {
         let has_profile = self.profile_dir().is_some();

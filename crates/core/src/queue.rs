@@ -375,6 +375,10 @@ pub struct QueueItem {
     pub depends_on: Vec<Uuid>,
     pub created_at: String,
     pub updated_at: String,
+    /// The portal may have acted on this unsent item: a send got no answer this app could
+    /// read (a reset, a timeout, a 5xx, a lost answer). It is sent once more before the
+    /// person may discard it ([`SubmissionQueue::discard`]).
+    pub may_have_arrived: bool,
 }
 
 impl QueueItem {
@@ -587,6 +591,13 @@ pub enum QueueError {
     NotAnApplication(Uuid),
     #[error("could not use the sender lock file: {0}")]
     Lock(std::io::Error),
+    #[error(
+        "the queue item {0} may have reached the portal already (its answer was lost); it must \
+         be sent once more before it can be discarded: try again when online and signed in"
+    )]
+    MustSendFirst(Uuid),
+    #[error("the queue is being sent right now; try again in a moment")]
+    SenderBusy,
 }
 
 /// Proof that this process is the one sender of the profile. Dropping it releases the lock.
@@ -641,6 +652,87 @@ pub struct SentItem {
     pub answer: ServerAnswer,
 }
 
+/// `now + wait`, or the end of time when that does not fit: date arithmetic never panics,
+/// whatever a server asked to wait (its `Retry-After` is clamped anyway, see
+/// [`crate::client::MAX_RETRY_AFTER`]).
+pub fn saturating_after(now: DateTime<Utc>, wait: std::time::Duration) -> DateTime<Utc> {
+    chrono::TimeDelta::from_std(wait)
+        .ok()
+        .and_then(|wait| now.checked_add_signed(wait))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// What discarding an item did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(
+    tag = "outcome",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+pub enum DiscardOutcome {
+    /// The item is discarded; the items that depended on it need attention now.
+    Discarded { affected: Vec<Uuid> },
+    /// The item's last answer had been lost, and sending it once more showed the portal had
+    /// it: it is sent, not discarded (an application made this way exists at the portal).
+    ReachedThePortal { sent: SentItem },
+}
+
+/// What a failed send says about whether the portal acted on the item's key.
+enum Arrival {
+    /// The portal answered with a problem about this key: it did not act on it.
+    Refused,
+    /// No readable answer: the portal may have acted.
+    Unknown,
+    /// Refused before the portal looked at the key (not signed in, 401, 429, never sent):
+    /// what earlier attempts did stays as unknown as it was.
+    SaysNothing,
+}
+
+fn arrival(error: &ClientError) -> Arrival {
+    match error {
+        ClientError::Network(_)
+        | ClientError::Timeout
+        | ClientError::Server { .. }
+        | ClientError::Malformed { .. } => Arrival::Unknown,
+        ClientError::Conflict { problem } if problem.code == ErrorCode::IdempotencyInFlight => {
+            Arrival::Unknown
+        }
+        ClientError::Unreachable(_)
+        | ClientError::RateLimited { .. }
+        | ClientError::Unauthorized { .. }
+        | ClientError::NotSignedIn => Arrival::SaysNothing,
+        ClientError::Validation { .. }
+        | ClientError::NotFound { .. }
+        | ClientError::Conflict { .. } => Arrival::Refused,
+    }
+}
+
+/// How one item's send ended.
+enum ItemSend {
+    Sent(SentItem),
+    /// Transient: back off until `until`.
+    Retry {
+        until: DateTime<Utc>,
+        offline: bool,
+    },
+    /// The session ended (or the item is sealed without its key): the queue is paused.
+    Paused,
+    /// The item needs the person: refused by the portal (`refused`), or it could not be
+    /// built here (a missing attachment copy, an application never created).
+    Attention {
+        refused: bool,
+    },
+}
+
+/// Reasons an item cannot be built that pass by themselves (the staff member signs in
+/// again), unlike a missing attachment copy, which never comes back.
+const PASSING_BUILD_REASONS: [&str; 2] = ["store", "sealed_without_key"];
+
+/// How often, and how long apart, a discard that must resend an item looks for the sender
+/// lock held by a running drain (the app's background drain holds it ten seconds at most).
+const DISCARD_LOCK_TRIES: u32 = 75;
+const DISCARD_LOCK_PAUSE: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// What to do with an item after a failed send.
 enum Verdict {
     RetryLater(Option<std::time::Duration>),
@@ -650,9 +742,10 @@ enum Verdict {
 
 fn verdict(error: &ClientError, now: DateTime<Utc>) -> Verdict {
     match error {
-        ClientError::Network(_) | ClientError::Timeout | ClientError::Malformed { .. } => {
-            Verdict::RetryLater(None)
-        }
+        ClientError::Network(_)
+        | ClientError::Unreachable(_)
+        | ClientError::Timeout
+        | ClientError::Malformed { .. } => Verdict::RetryLater(None),
         ClientError::RateLimited { retry_after } | ClientError::Server { retry_after, .. } => {
             Verdict::RetryLater(retry_after.map(|wait| wait.duration_from(now)))
         }
@@ -695,7 +788,7 @@ impl SubmissionQueue {
         clock: Arc<dyn Clock>,
         backoff: BackoffPolicy,
     ) -> Result<SubmissionQueue, QueueError> {
-        std::fs::create_dir_all(profile_dir.join("attachments")).map_err(|source| {
+        crate::session::private_dir(profile_dir.join("attachments")).map_err(|source| {
             QueueError::Attachment {
                 path: profile_dir.join("attachments"),
                 source,
@@ -797,7 +890,7 @@ impl SubmissionQueue {
             // seal, then write.
             let plain = std::fs::read(path).map_err(io_error)?;
             let sha256 = hex::encode(Sha256::digest(&plain));
-            let mut copy = File::create(&temporary).map_err(io_error)?;
+            let mut copy = crate::session::create_private_file(&temporary).map_err(io_error)?;
             copy.write_all(&key.seal(sha256.as_bytes(), &plain))
                 .map_err(io_error)?;
             copy.sync_all().map_err(io_error)?;
@@ -812,7 +905,7 @@ impl SubmissionQueue {
             );
         }
         let mut source = File::open(path).map_err(io_error)?;
-        let mut copy = File::create(&temporary).map_err(io_error)?;
+        let mut copy = crate::session::create_private_file(&temporary).map_err(io_error)?;
         let mut hasher = Sha256::new();
         let mut buffer = vec![0_u8; 64 * 1024];
         loop {
@@ -1054,30 +1147,116 @@ impl SubmissionQueue {
     }
 
     /// Discards an unsent item, on the person's explicit request (the caller confirms first).
-    /// Items that depended on it need attention afterwards; their ids are returned.
-    pub fn discard(&self, id: Uuid) -> Result<Vec<Uuid>, QueueError> {
-        let now = self.clock.now();
-        if self.item(id)?.is_none() {
-            return Err(QueueError::NoSuchItem(id));
+    /// Items that depended on it need attention afterwards.
+    ///
+    /// An item whose last send got no answer may have reached the portal: it is sent once
+    /// more with the same key first, through `transport`. If the portal acknowledges it, the
+    /// item is sent, not discarded ([`DiscardOutcome::ReachedThePortal`]); if the portal
+    /// refuses it, it is discarded; if it cannot be sent now (offline, signed out: no
+    /// `transport`), the discard is refused with [`QueueError::MustSendFirst`]. Only an item
+    /// the portal never had, or refused, is discarded without a word to the portal.
+    pub async fn discard<T: Transport>(
+        &self,
+        id: Uuid,
+        transport: Option<&T>,
+    ) -> Result<DiscardOutcome, QueueError> {
+        let item = self.item(id)?.ok_or(QueueError::NoSuchItem(id))?;
+        if !matches!(item.state, ItemState::Queued | ItemState::NeedsAttention) {
+            return Err(QueueError::NotChangeable(id));
         }
+        if item.may_have_arrived {
+            let transport = transport.ok_or(QueueError::MustSendFirst(id))?;
+            let lock = self.wait_for_sender_lock().await?;
+            if let Some(sent) = self.resend_before_discard(&lock, transport, id).await? {
+                return Ok(DiscardOutcome::ReachedThePortal { sent });
+            }
+        }
+        let now = self.clock.now();
         let reason = Reason::local(
             "parent_discarded",
             format!("the item {id} this one depends on was discarded"),
         );
-        self.outbox
+        let affected = self
+            .outbox
             .read(|conn| outbox::discard(conn, id, &reason, now))?
-            .ok_or(QueueError::NotChangeable(id))
+            .ok_or(QueueError::NotChangeable(id))?;
+        Ok(DiscardOutcome::Discarded { affected })
+    }
+
+    /// Takes the sender lock, waiting a while for a running drain to let go of it.
+    async fn wait_for_sender_lock(&self) -> Result<SenderLock, QueueError> {
+        for _ in 0..DISCARD_LOCK_TRIES {
+            if let Some(lock) = self.try_lock_sender()? {
+                return Ok(lock);
+            }
+            tokio::time::sleep(DISCARD_LOCK_PAUSE).await;
+        }
+        Err(QueueError::SenderBusy)
+    }
+
+    /// Sends an item that may have reached the portal once more before it is discarded.
+    /// `Some` when the portal acknowledged it (it is sent now), `None` when it may be
+    /// discarded (the portal refused it, or it can never be sent from here). Anything else
+    /// leaves it as it was and refuses the discard.
+    async fn resend_before_discard<T: Transport>(
+        &self,
+        _lock: &SenderLock,
+        transport: &T,
+        id: Uuid,
+    ) -> Result<Option<SentItem>, QueueError> {
+        let before = self.item(id)?.ok_or(QueueError::NoSuchItem(id))?;
+        let now = self.clock.now();
+        if !self
+            .outbox
+            .read(|conn| outbox::mark_resending(conn, id, now))?
+        {
+            return Err(QueueError::NotChangeable(id));
+        }
+        let outcome = self.send_item(&before, transport).await?;
+        let now = self.clock.now();
+        let restore = || -> Result<(), QueueError> {
+            // A refused item the person meant to discard stays where they saw it.
+            if let (ItemState::NeedsAttention, Some(reason)) = (before.state, &before.reason) {
+                let attempt = outbox::Attempt {
+                    reason,
+                    may_have_arrived: true,
+                };
+                self.outbox
+                    .read(|conn| outbox::mark_attention(conn, id, attempt, now))?;
+            }
+            Ok(())
+        };
+        match outcome {
+            ItemSend::Sent(sent) => Ok(Some(sent)),
+            ItemSend::Attention { refused: true } => Ok(None),
+            ItemSend::Attention { refused: false } => {
+                let passing = self
+                    .item(id)?
+                    .and_then(|item| item.reason)
+                    .is_some_and(|reason| PASSING_BUILD_REASONS.contains(&reason.code.as_str()));
+                if passing {
+                    restore()?;
+                    Err(QueueError::MustSendFirst(id))
+                } else {
+                    Ok(None)
+                }
+            }
+            ItemSend::Retry { .. } | ItemSend::Paused => {
+                restore()?;
+                Err(QueueError::MustSendFirst(id))
+            }
+        }
     }
 
     /// Tries to become the profile's one sender. `None` when another sender (in this or
     /// another process) holds the lock. On success, items a dead sender left in `sending`
     /// go back to `queued`.
     pub fn try_lock_sender(&self) -> Result<Option<SenderLock>, QueueError> {
+        let path = self.profile_dir.join("sender.lock");
+        crate::session::ensure_private_file(&path).map_err(QueueError::Lock)?;
         let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
             .write(true)
-            .open(self.profile_dir.join("sender.lock"))
+            .open(path)
             .map_err(QueueError::Lock)?;
         if !FileExt::try_lock_exclusive(&file).map_err(QueueError::Lock)? {
             return Ok(None);
@@ -1232,105 +1411,147 @@ impl SubmissionQueue {
             {
                 continue;
             }
-            let item = self.opened(item);
-            if matches!(item.payload, ItemPayload::Sealed { .. }) {
-                // Without the key nothing can be sent; the staff member signs in again.
-                let reason = Reason::local(
-                    "sealed_without_key",
-                    "this item is encrypted; the staff member who queued it must sign in",
-                );
-                self.outbox
-                    .read(|conn| outbox::pause_for_auth(conn, item.id, &reason, now))?;
-                report.end = PassEnd::PausedAuth;
-                return Ok(report);
-            }
-            let request = match self.build_request(&item) {
-                Ok(request) => request,
-                Err(reason) => {
-                    let now = self.clock.now();
-                    self.outbox
-                        .read(|conn| outbox::mark_attention(conn, item.id, &reason, now))?;
-                    report.needs_attention.push(item.id);
-                    continue;
+            match self.send_item(&item, transport).await? {
+                ItemSend::Sent(sent) => report.sent.push(sent),
+                ItemSend::Attention { .. } => report.needs_attention.push(item.id),
+                ItemSend::Retry { until, offline } => {
+                    report.retried += 1;
+                    report.went_offline = offline;
+                    // A transient failure is about the line to the portal, not the item: stop
+                    // here and let the caller wait, instead of trying every other item against
+                    // a server that is down.
+                    report.end = PassEnd::BackingOff { until };
+                    return Ok(report);
                 }
-            };
-            let outcome = transport.deliver(item.id, request).await;
-            let now = self.clock.now();
-            match outcome {
-                Ok(answer) => {
-                    let purge = self
-                        .purge_after_ack
-                        .load(std::sync::atomic::Ordering::Relaxed);
-                    let (application, result) = match &answer {
-                        ServerAnswer::Attachment(attachment) if purge => {
-                            (None, serde_json::json!({ "id": attachment.id }))
-                        }
-                        ServerAnswer::Attachment(attachment) => (
-                            None,
-                            serde_json::to_value(attachment).map_err(StoreError::from)?,
-                        ),
-                        ServerAnswer::Application(application) => (
-                            Some((application.id, application.code.clone())),
-                            if purge {
-                                serde_json::json!({ "id": application.id, "code": application.code })
-                            } else {
-                                serde_json::to_value(application).map_err(StoreError::from)?
-                            },
-                        ),
-                    };
-                    let redacted = purge.then(|| item.payload.redacted());
-                    self.outbox.read(|conn| {
-                        outbox::mark_sent(
-                            conn,
-                            item.id,
-                            application.as_ref().map(|(id, code)| (*id, code.as_str())),
-                            &result,
-                            redacted.as_ref(),
-                            now,
-                        )
-                    })?;
-                    if purge && let ItemPayload::UploadAttachment { sha256, .. } = &item.payload {
-                        self.forget_file(sha256)?;
-                    }
-                    report.sent.push(SentItem {
-                        id: item.id,
-                        kind: item.kind(),
-                        answer,
-                    });
-                }
-                Err(error) => {
-                    let reason = Reason::from_client_error(&error);
-                    match verdict(&error, now) {
-                        Verdict::RetryLater(server_wait) => {
-                            let attempts = item.attempts.saturating_add(1);
-                            let wait = self.backoff.delay(attempts, server_wait);
-                            let until = now
-                                + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
-                            self.outbox.read(|conn| {
-                                outbox::schedule_retry(conn, item.id, attempts, until, &reason, now)
-                            })?;
-                            report.retried += 1;
-                            report.went_offline = error.is_offline();
-                            // A transient failure is about the line to the portal, not the
-                            // item: stop here and let the caller wait, instead of trying every
-                            // other item against a server that is down.
-                            report.end = PassEnd::BackingOff { until };
-                            return Ok(report);
-                        }
-                        Verdict::PauseForAuth => {
-                            self.outbox
-                                .read(|conn| outbox::pause_for_auth(conn, item.id, &reason, now))?;
-                            report.end = PassEnd::PausedAuth;
-                            return Ok(report);
-                        }
-                        Verdict::NeedsAttention => {
-                            self.outbox
-                                .read(|conn| outbox::mark_attention(conn, item.id, &reason, now))?;
-                            report.needs_attention.push(item.id);
-                        }
-                    }
+                ItemSend::Paused => {
+                    report.end = PassEnd::PausedAuth;
+                    return Ok(report);
                 }
             }
         }
+    }
+
+    /// Sends one item that was just marked `sending` (`item` is as it was read before) and
+    /// stores the outcome: sent with the server's answer, back in line with a back-off, paused
+    /// for sign-in, or needing attention. Whether the portal may have the item is kept with
+    /// it: set by an attempt without a readable answer, cleared by one the portal answered.
+    async fn send_item<T: Transport>(
+        &self,
+        item: &QueueItem,
+        transport: &T,
+    ) -> Result<ItemSend, QueueError> {
+        let now = self.clock.now();
+        let item = self.opened(item.clone());
+        // Until it is sent now, the item may have arrived exactly as much as before.
+        let unchanged = |reason| outbox::Attempt {
+            reason,
+            may_have_arrived: item.may_have_arrived,
+        };
+        if matches!(item.payload, ItemPayload::Sealed { .. }) {
+            // Without the key nothing can be sent; the staff member signs in again.
+            let reason = Reason::local(
+                "sealed_without_key",
+                "this item is encrypted; the staff member who queued it must sign in",
+            );
+            self.outbox
+                .read(|conn| outbox::pause_for_auth(conn, item.id, unchanged(&reason), now))?;
+            return Ok(ItemSend::Paused);
+        }
+        let request = match self.build_request(&item) {
+            Ok(request) => request,
+            Err(reason) => {
+                self.outbox
+                    .read(|conn| outbox::mark_attention(conn, item.id, unchanged(&reason), now))?;
+                return Ok(ItemSend::Attention { refused: false });
+            }
+        };
+        let outcome = transport.deliver(item.id, request).await;
+        let now = self.clock.now();
+        let error = match outcome {
+            Ok(answer) => return self.store_answer(&item, answer, now).map(ItemSend::Sent),
+            Err(error) => error,
+        };
+        let reason = Reason::from_client_error(&error);
+        let attempt = outbox::Attempt {
+            reason: &reason,
+            may_have_arrived: match arrival(&error) {
+                Arrival::Refused => false,
+                Arrival::Unknown => true,
+                Arrival::SaysNothing => item.may_have_arrived,
+            },
+        };
+        Ok(match verdict(&error, now) {
+            Verdict::RetryLater(server_wait) => {
+                let attempts = item.attempts.saturating_add(1);
+                let wait = self.backoff.delay(attempts, server_wait);
+                let until = saturating_after(now, wait);
+                self.outbox.read(|conn| {
+                    outbox::schedule_retry(conn, item.id, attempts, until, attempt, now)
+                })?;
+                ItemSend::Retry {
+                    until,
+                    offline: error.is_offline(),
+                }
+            }
+            Verdict::PauseForAuth => {
+                self.outbox
+                    .read(|conn| outbox::pause_for_auth(conn, item.id, attempt, now))?;
+                ItemSend::Paused
+            }
+            Verdict::NeedsAttention => {
+                self.outbox
+                    .read(|conn| outbox::mark_attention(conn, item.id, attempt, now))?;
+                ItemSend::Attention { refused: true }
+            }
+        })
+    }
+
+    /// Commits an item as sent with the server's answer (on a shared device only its
+    /// receipt, see [`SubmissionQueue::set_purge_after_ack`]).
+    fn store_answer(
+        &self,
+        item: &QueueItem,
+        answer: ServerAnswer,
+        now: DateTime<Utc>,
+    ) -> Result<SentItem, QueueError> {
+        let purge = self
+            .purge_after_ack
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let (application, result) = match &answer {
+            ServerAnswer::Attachment(attachment) if purge => {
+                (None, serde_json::json!({ "id": attachment.id }))
+            }
+            ServerAnswer::Attachment(attachment) => (
+                None,
+                serde_json::to_value(attachment).map_err(StoreError::from)?,
+            ),
+            ServerAnswer::Application(application) => (
+                Some((application.id, application.code.clone())),
+                if purge {
+                    serde_json::json!({ "id": application.id, "code": application.code })
+                } else {
+                    serde_json::to_value(application).map_err(StoreError::from)?
+                },
+            ),
+        };
+        let redacted = purge.then(|| item.payload.redacted());
+        self.outbox.read(|conn| {
+            outbox::mark_sent(
+                conn,
+                item.id,
+                application.as_ref().map(|(id, code)| (*id, code.as_str())),
+                &result,
+                redacted.as_ref(),
+                now,
+            )
+        })?;
+        if purge && let ItemPayload::UploadAttachment { sha256, .. } = &item.payload {
+            self.forget_file(sha256)?;
+        }
+        Ok(SentItem {
+            id: item.id,
+            kind: item.kind(),
+            answer,
+        })
     }
 }

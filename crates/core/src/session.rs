@@ -2,10 +2,12 @@
 //!
 //! ```text
 //! <data-dir>/
-//!   session.json            portal URL, the signed-in profile, tokens (mode 0600)
+//!   session.json            portal URL, the signed-in profile, and the tokens where no OS
+//!                           keyring holds them (mode 0600; see crate::vault)
 //!   session.lock            serialises token refreshes across processes
 //!   preferences.json        choices of this device, not of a person (the language)
-//!   staging/<sha256>/<name> files picked in the app before a submission queues them
+//!   staging/<sha256>/<name> files picked in the app until a submission queues them (the
+//!                           copy is deleted then: the queue keeps its own)
 //!   profiles/<profile-key>/
 //!     cache.db              copies of server state (rebuildable)
 //!     outbox.db             the submission queue (never rebuilt)
@@ -15,6 +17,10 @@
 //!
 //! The profile key is a hash of the portal URL and the ID number, so the folder name does not
 //! reveal whose data it holds.
+//!
+//! On Unix every folder here is created with mode 0700 and every file with 0600
+//! ([`private_dir`], [`write_private`], [`create_private_file`], [`ensure_private_file`]), and
+//! [`DataDir::make_private`] narrows what it finds looser when the core opens.
 
 use std::fs::File;
 use std::io::Write;
@@ -24,7 +30,7 @@ use fs4::fs_std::FileExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::client::{RefreshGuard, TokenStore, Tokens};
+use crate::client::RefreshGuard;
 
 /// The data folder.
 #[derive(Debug, Clone)]
@@ -50,6 +56,13 @@ impl DataDir {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Creates the data folder private to its user, and narrows everything in it that an
+    /// older version or another program left readable by others (see [`private_dir`]).
+    pub fn make_private(&self) -> std::io::Result<()> {
+        private_dir(&self.root)?;
+        narrow_tree(&self.root)
     }
 
     pub fn session_file(&self) -> SessionFile {
@@ -162,24 +175,145 @@ impl SessionFile {
             _ => Ok(()),
         }
     }
+
+    /// Serialises token refreshes across processes (`session.lock`); the guard releases on
+    /// drop. The refresh token rotates: a second use of the old one would fail.
+    pub fn lock_for_refresh(&self) -> std::io::Result<RefreshGuard> {
+        if let Some(parent) = self.lock_path.parent() {
+            private_dir(parent)?;
+        }
+        ensure_private_file(&self.lock_path)?;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.lock_path)?;
+        FileExt::lock_exclusive(&file)?;
+        Ok(RefreshGuard::new(Some(file)))
+    }
+}
+
+// Everything in the data folder is personal data of one person (or, on a shared device, of
+// the staff member and the citizen being served): folders are created 0700 and files 0600 on
+// Unix, so another account on the same computer reads nothing. These helpers are the one way
+// the core (and the shell, for staged files) creates them; `DataDir::make_private` narrows
+// what an older version, or another program such as the webview, left looser.
+
+/// Mode of every folder in the data folder: the owner only.
+#[cfg(unix)]
+const PRIVATE_DIR_MODE: u32 = 0o700;
+/// Mode of every file in the data folder: the owner only.
+#[cfg(unix)]
+const PRIVATE_FILE_MODE: u32 = 0o600;
+
+/// Creates the folder `path` and its missing parents readable by the owner only, and narrows
+/// `path` itself if it exists with looser permissions.
+pub fn private_dir(path: impl AsRef<Path>) -> std::io::Result<()> {
+    let path = path.as_ref();
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(PRIVATE_DIR_MODE);
+    }
+    builder.create(path)?;
+    narrow(path, true)
+}
+
+/// Opens `path` for writing as a new or emptied file readable by the owner only.
+pub fn create_private_file(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    private_mode(&mut options);
+    let file = options.open(path)?;
+    // An existing file keeps its mode when opened: narrow it too.
+    narrow(path, false)?;
+    Ok(file)
+}
+
+/// Makes sure the file `path` exists and is readable by the owner only, without touching
+/// its content. A database opened after this is created private, and SQLite gives its
+/// `-wal` and `-shm` files the mode of the database file.
+pub fn ensure_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    private_mode(&mut options);
+    drop(options.open(path)?);
+    narrow(path, false)
+}
+
+/// Adds `mode 0600` to options that may create a file.
+fn private_mode(options: &mut std::fs::OpenOptions) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(PRIVATE_FILE_MODE);
+    }
+    #[cfg(not(unix))]
+    {
+        let _unchanged = options;
+    }
+}
+
+/// Takes the group's and others' permissions away from `path` (a folder when `dir`), if it
+/// has any; a symbolic link is left alone.
+fn narrow(path: &Path, dir: bool) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let metadata = std::fs::symlink_metadata(path)?;
+        if metadata.file_type().is_symlink() {
+            return Ok(());
+        }
+        let mode = metadata.permissions().mode();
+        if mode & 0o077 != 0 {
+            let wanted = if dir {
+                PRIVATE_DIR_MODE
+            } else {
+                mode & 0o700 | PRIVATE_FILE_MODE
+            };
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(wanted))?;
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _unchanged = (path, dir);
+    }
+    Ok(())
+}
+
+/// Narrows every folder and file under `root` (and `root` itself) to the owner only. Symbolic
+/// links are neither followed nor changed.
+fn narrow_tree(root: &Path) -> std::io::Result<()> {
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        let metadata = match std::fs::symlink_metadata(&path) {
+            Ok(metadata) => metadata,
+            // Deleted meanwhile (a lock file, a temporary file): nothing to narrow.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(error),
+        };
+        if metadata.file_type().is_symlink() {
+            continue;
+        }
+        narrow(&path, metadata.is_dir())?;
+        if metadata.is_dir() {
+            for entry in std::fs::read_dir(&path)? {
+                pending.push(entry?.path());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `path` readable by the owner only: a private temporary file, synced,
-/// renamed into place, and the folder synced.
-pub(crate) fn write_private(path: &Path, json: &[u8]) -> std::io::Result<()> {
+/// renamed into place, and the folder synced. Missing folders are created private.
+pub fn write_private(path: &Path, json: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
+        private_dir(parent)?;
     }
     let temporary = path.with_extension(format!("json.tmp-{}", std::process::id()));
     {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&temporary)?;
+        let mut file = create_private_file(&temporary)?;
         file.write_all(json)?;
         file.sync_all()?;
     }
@@ -188,42 +322,6 @@ pub(crate) fn write_private(path: &Path, json: &[u8]) -> std::io::Result<()> {
         File::open(parent)?.sync_all()?;
     }
     Ok(())
-}
-
-impl TokenStore for SessionFile {
-    fn current(&self) -> std::io::Result<Option<Tokens>> {
-        Ok(self.load()?.and_then(|session| {
-            Some(Tokens {
-                access_token: session.access_token?,
-                refresh_token: session.refresh_token?,
-            })
-        }))
-    }
-
-    fn save(&self, tokens: &Tokens) -> std::io::Result<()> {
-        let mut session = self.load()?.ok_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "no session to store tokens in",
-            )
-        })?;
-        session.access_token = Some(tokens.access_token.clone());
-        session.refresh_token = Some(tokens.refresh_token.clone());
-        SessionFile::save(self, &session)
-    }
-
-    fn lock_for_refresh(&self) -> std::io::Result<RefreshGuard> {
-        if let Some(parent) = self.lock_path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&self.lock_path)?;
-        FileExt::lock_exclusive(&file)?;
-        Ok(RefreshGuard::new(Some(file)))
-    }
 }
 
 #[cfg(test)]
@@ -276,7 +374,7 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600, "only the owner may read the tokens");
-        let tokens = TokenStore::current(&file).expect("reads").expect("tokens");
-        assert_eq!(tokens.refresh_token, "r");
+        let session = file.load().expect("reads").expect("a session");
+        assert_eq!(session.refresh_token.as_deref(), Some("r"));
     }
 }

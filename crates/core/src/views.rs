@@ -18,6 +18,7 @@ use crate::preferences::Settings;
 use crate::queue::{ItemKind, ItemPayload, ItemState, QueueItem, QueueSummary};
 use crate::reminders::{self, Expiry, ReminderChoice, RulesTable, Standing};
 use crate::store::notify_state::{NotifySettings, QuietHours};
+use crate::vault::TokenStorage;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -253,6 +254,10 @@ pub struct SettingsView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub quiet_hours: Option<QuietHoursView>,
+    /// Where the tokens are kept: the system keyring, or a file only this user can read. Shown
+    /// on the screen; a value sent back is ignored.
+    #[serde(default)]
+    pub token_storage: TokenStorage,
 }
 
 fn clock_text(minute: u16) -> String {
@@ -285,6 +290,7 @@ pub fn settings_view(settings: &Settings) -> SettingsView {
             from: clock_text(quiet.start_minute),
             to: clock_text(quiet.end_minute),
         }),
+        token_storage: settings.token_storage,
     }
 }
 
@@ -324,6 +330,7 @@ pub fn settings_from_view(
     }
     Ok(Settings {
         language,
+        token_storage: current.token_storage,
         notify: NotifySettings {
             status: view.categories.status,
             delivery: view.categories.delivery,
@@ -609,6 +616,40 @@ pub struct SubmitResult {
     pub application: Option<Application>,
 }
 
+/// Answer of `queue_discard`. An item whose last answer was lost is sent once more before
+/// it is discarded; when the portal turns out to have it, it is sent, not discarded, and the
+/// screen says which application exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct DiscardResult {
+    /// False when the item had reached the portal after all.
+    pub discarded: bool,
+    /// The code of the application the portal made, for a submission it had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub application_code: Option<String>,
+}
+
+/// What the Queue screen shows after a discard.
+pub fn discard_result(outcome: &crate::queue::DiscardOutcome) -> DiscardResult {
+    match outcome {
+        crate::queue::DiscardOutcome::Discarded { .. } => DiscardResult {
+            discarded: true,
+            application_code: None,
+        },
+        crate::queue::DiscardOutcome::ReachedThePortal { sent } => DiscardResult {
+            discarded: false,
+            application_code: match &sent.answer {
+                crate::queue::ServerAnswer::Application(application) => {
+                    Some(application.code.clone())
+                }
+                crate::queue::ServerAnswer::Attachment(_) => None,
+            },
+        },
+    }
+}
+
 /// A file the person picked, copied by the core into its content-addressed store.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "StagedAttachment"))]
@@ -761,6 +802,7 @@ mod tests {
         Settings {
             language: Lang::Vi,
             notify: NotifySettings::default(),
+            token_storage: TokenStorage::PrivateFile,
         }
     }
 
@@ -793,9 +835,10 @@ mod tests {
             json,
             serde_json::json!({
                 "language": "vi",
-                "categories": {"status": true, "delivery": true, "renewal": true, "notice": true}
+                "categories": {"status": true, "delivery": true, "renewal": true, "notice": true},
+                "tokenStorage": "private_file"
             }),
-            "no quiet hours means no quietHours key"
+            "no quiet hours means no quietHours key; the tokens' place is named"
         );
     }
 
@@ -813,6 +856,7 @@ mod tests {
                 from: from.to_owned(),
                 to: to.to_owned(),
             }),
+            token_storage: TokenStorage::Keyring,
         };
         assert_eq!(
             settings_from_view(&defaults(), &view("fr", "24:00", "7:00")),

@@ -12,7 +12,7 @@ use opendvc_api::{
     DocumentSource, FieldKind, FieldOption, FormField, LocalizedText, OnlineLevel, Procedure,
     ProcessingDays, RequiredDocument, SyncResponse,
 };
-use opendvc_core::clock::RandomJitter;
+use opendvc_core::clock::{Clock, ManualClock, RandomJitter};
 use opendvc_core::queue::{BackoffPolicy, ItemPayload, ItemState};
 use opendvc_core::session::{DataDir, Session};
 use opendvc_core::{CoreError, CoreEvent, DrainEnd, OpenDvc, OpenDvcOptions, SubmissionDraft};
@@ -159,13 +159,33 @@ impl Fixture {
     }
 
     fn open(&self) -> OpenDvc {
+        OpenDvc::open(self.options()).expect("core opens")
+    }
+
+    fn options(&self) -> OpenDvcOptions {
         let mut options = OpenDvcOptions::new(DataDir::new(self.dir.path()));
+        // The tokens stay in the data folder, whatever keyring the machine has.
+        options.token_vault = opendvc_core::vault::VaultChoice::File;
         options.backoff = BackoffPolicy::new(
             Duration::from_millis(5),
             Duration::from_millis(20),
             Arc::new(RandomJitter::seeded(1)),
         );
-        OpenDvc::open(options).expect("core opens")
+        options
+    }
+
+    /// Opens the core on `clock` and runs a first sync, like [`Fixture::synced`].
+    async fn synced_on(&self, clock: Arc<ManualClock>) -> OpenDvc {
+        self.server.answer(
+            "/v1/sync",
+            page("c1", false, vec![server_application("A-1")]),
+        );
+        self.server.answer("/v1/procedures", catalog_answer());
+        let mut options = self.options();
+        options.clock = clock;
+        let core = OpenDvc::open(options).expect("core opens");
+        core.sync_now().await.expect("first sync");
+        core
     }
 
     /// A valid draft: the photo is a file, the old card comes from the wallet.
@@ -576,4 +596,208 @@ async fn dashboard_lists_what_needs_the_person_from_the_cache() {
     assert_eq!(dashboard.counts_by_status.values().sum::<u64>(), 4);
     assert_eq!(dashboard.online, Some(true));
     assert_eq!(dashboard.documents, 1);
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_leaves_the_item_queued_and_the_sender_alive() {
+    let fixture = Fixture::new().await;
+    let clock = Arc::new(ManualClock::new(support::at("2026-11-29T03:00:00Z")));
+    let core = fixture.synced_on(clock.clone()).await;
+    let at_most = chrono::TimeDelta::days(1);
+    for retry_after in [
+        "18446744073709551615",
+        "99999999999999999999999999",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Sat, 01 Jan 2300 00:00:00 GMT",
+        "-5",
+        "soon, maybe",
+    ] {
+        let mut unavailable = Canned::raw(503, b"");
+        unavailable
+            .headers
+            .push(("Retry-After".into(), retry_after.into()));
+        fixture.server.answer("/v1/applications", unavailable);
+        let outcome = core
+            .submit(draft(), true)
+            .await
+            .expect("the submission is saved whatever the portal answers");
+        let item = core
+            .queue_item(outcome.item_id)
+            .expect("reads")
+            .expect("kept");
+        assert_eq!(
+            item.state,
+            ItemState::Queued,
+            "a 503 with Retry-After {retry_after:?} leaves the item queued"
+        );
+        assert!(
+            item.next_attempt_at <= clock.now() + at_most,
+            "Retry-After {retry_after:?} waits at most a day, not until {}",
+            item.next_attempt_at
+        );
+
+        fixture.server.answer(
+            "/v1/applications",
+            Canned::json(
+                201,
+                &serde_json::to_string(&server_application("LATER")).expect("json"),
+            ),
+        );
+        core.retry(outcome.item_id)
+            .expect("the person asks to retry");
+        let drained = core
+            .drain(Duration::from_secs(5))
+            .await
+            .expect("the sender still works after Retry-After {retry_after:?}");
+        assert_eq!(drained.end, DrainEnd::Empty, "after {retry_after:?}");
+        assert_eq!(
+            core.queue_item(outcome.item_id)
+                .expect("reads")
+                .expect("kept")
+                .state,
+            ItemState::Sent,
+            "sent once the portal answers, after Retry-After {retry_after:?}"
+        );
+    }
+}
+
+/// Every folder and file under `root` whose mode lets the group or others in.
+#[cfg(unix)]
+fn readable_by_others(root: &std::path::Path) -> Vec<(std::path::PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut loose = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        let metadata = std::fs::symlink_metadata(&path).expect("reads metadata");
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            loose.push((path.clone(), mode));
+        }
+        if metadata.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("lists a folder") {
+                pending.push(entry.expect("an entry").path());
+            }
+        }
+    }
+    loose
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn every_file_in_the_data_folder_is_private_to_its_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let fixture = Fixture::new().await;
+    let root = fixture.dir.path();
+    // A folder left by an older version, readable by everyone, is narrowed at start.
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let old_profiles = DataDir::new(root).profiles_dir();
+    std::fs::create_dir_all(&old_profiles).expect("an old folder");
+    std::fs::set_permissions(&old_profiles, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let core = fixture.synced().await;
+    let picked = tempfile::tempdir().expect("the person's own folder");
+    let photo = picked.path().join("photo.png");
+    std::fs::write(&photo, b"png bytes").expect("a picked file");
+    let mut with_photo = draft();
+    with_photo.files = vec![(photo, Some("photo".into()))];
+    fixture
+        .server
+        .answer("/v1/attachments", Canned::raw(503, b"down"));
+    core.submit(with_photo, true).await.expect("saved");
+    let mut settings = core.settings().expect("settings");
+    settings.language = opendvc_core::i18n::Lang::En;
+    core.save_settings(&settings).expect("saved settings");
+
+    let loose = readable_by_others(root);
+    assert!(
+        loose.is_empty(),
+        "while the core runs, nothing in the data folder is readable by the group or others: \
+         {loose:?}"
+    );
+    let profile = DataDir::new(root).profile_dir("test-profile");
+    for name in [
+        "cache.db-wal",
+        "outbox.db-wal",
+        "outbox.db-shm",
+        "sender.lock",
+    ] {
+        assert!(profile.join(name).exists(), "{name} was checked");
+    }
+    drop(core);
+    drop(fixture.open());
+    let loose = readable_by_others(root);
+    assert!(
+        loose.is_empty(),
+        "after a restart, nothing in the data folder is readable by others: {loose:?}"
+    );
+    for name in ["cache.db", "outbox.db", "search.db"] {
+        assert!(
+            DataDir::new(root)
+                .profile_dir("test-profile")
+                .join(name)
+                .exists(),
+            "{name} was checked"
+        );
+    }
+}
+
+#[tokio::test]
+async fn staged_copies_are_deleted_once_queued() {
+    let fixture = Fixture::new().await;
+    let core = fixture.synced().await;
+    let staging = DataDir::new(fixture.dir.path()).staging_dir();
+    let staged = staging.join("ab12").join("photo.png");
+    std::fs::create_dir_all(staged.parent().expect("a folder")).expect("staging folder");
+    std::fs::write(&staged, b"png bytes").expect("a staged copy");
+
+    let mut refused = draft();
+    refused.form.remove("fullName");
+    refused.files = vec![(staged.clone(), Some("photo".into()))];
+    assert!(
+        matches!(
+            core.submit(refused, false).await,
+            Err(CoreError::InvalidSubmission(_))
+        ),
+        "an incomplete form is refused"
+    );
+    assert!(
+        staged.exists(),
+        "a refused submission keeps the staged copy: the person fixes the form and sends again"
+    );
+
+    let mut complete = draft();
+    complete.files = vec![(staged.clone(), Some("photo".into()))];
+    let outcome = core.submit(complete, false).await.expect("queued");
+    assert!(
+        !staged.exists(),
+        "the staged copy is deleted once the queue holds its own"
+    );
+    assert!(
+        !staged.parent().expect("its folder").exists(),
+        "and so is its folder"
+    );
+    let upload = core
+        .queue_item(outcome.upload_ids[0])
+        .expect("reads")
+        .expect("the upload is queued");
+    let ItemPayload::UploadAttachment { sha256, .. } = upload.payload else {
+        panic!("an upload item");
+    };
+    let queued_copy = DataDir::new(fixture.dir.path())
+        .profile_dir("test-profile")
+        .join("attachments")
+        .join(sha256);
+    assert_eq!(
+        std::fs::read(queued_copy).expect("the queue's own copy"),
+        b"png bytes"
+    );
+
+    let outside = fixture.dir.path().join("scan.png");
+    std::fs::write(&outside, b"scan").expect("a file the person picked");
+    let mut picked = draft();
+    picked.files = vec![(outside.clone(), Some("photo".into()))];
+    core.submit(picked, false).await.expect("queued");
+    assert!(
+        outside.exists(),
+        "a file outside the staging folder is the person's own and stays"
+    );
 }

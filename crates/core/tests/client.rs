@@ -206,6 +206,160 @@ async fn failed_refresh_is_unauthorized() {
 }
 
 #[tokio::test]
+async fn a_lost_refresh_answer_keeps_the_session() {
+    let server = TestServer::start().await;
+    server.answer("/v1/me", Canned::json(401, PROBLEM_EXPIRED));
+    server.answer("/v1/auth/refresh", Canned::hang_up());
+    let store = tokens();
+    let client = client(&server, store.clone());
+    let error = client
+        .me()
+        .await
+        .expect_err("the refresh's answer never arrives");
+    assert!(
+        error.is_offline(),
+        "a lost answer is the network's fault, not a refused session: {error:?}"
+    );
+    assert_eq!(
+        store.current().expect("reads"),
+        tokens().current().expect("reads"),
+        "the tokens are kept until an answer replaces them"
+    );
+
+    server.answer("/v1/me", Canned::json(401, PROBLEM_EXPIRED));
+    let fresh = TokenResponse {
+        access_token: "access-2".into(),
+        refresh_token: "refresh-2".into(),
+        expires_in: 900,
+        token_type: "Bearer".into(),
+    };
+    server.answer(
+        "/v1/auth/refresh",
+        Canned::json(200, &serde_json::to_string(&fresh).expect("serialises")),
+    );
+    server.answer("/v1/me", Canned::json(200, &profile_json()));
+    client
+        .me()
+        .await
+        .expect("the kept refresh token is tried again later");
+    let refreshes: Vec<String> = server
+        .requests()
+        .iter()
+        .filter(|request| request.target == "/v1/auth/refresh")
+        .map(|request| String::from_utf8_lossy(&request.body).into_owned())
+        .collect();
+    assert_eq!(refreshes.len(), 2, "one refresh per attempt");
+    assert!(
+        refreshes.iter().all(|body| body.contains("refresh-1")),
+        "both refreshes send the refresh token the client kept: {refreshes:?}"
+    );
+    assert_eq!(
+        store
+            .current()
+            .expect("reads")
+            .map(|tokens| tokens.refresh_token),
+        Some("refresh-2".to_owned()),
+        "the new pair is stored"
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_refused_for_another_reason_than_the_token_is_not_the_items_fault() {
+    let server = TestServer::start().await;
+    server.answer("/v1/me", Canned::json(401, PROBLEM_EXPIRED));
+    server.answer(
+        "/v1/auth/refresh",
+        Canned::raw(503, b"<html>maintenance</html>"),
+    );
+    server.answer("/v1/me", Canned::json(401, PROBLEM_EXPIRED));
+    server.answer("/v1/auth/refresh", Canned::raw(400, b"bad request"));
+    let store = tokens();
+    let client = client(&server, store.clone());
+    let error = client.me().await.expect_err("the portal is down");
+    assert!(
+        matches!(error, ClientError::Server { status: 503, .. }),
+        "a failed refresh on a down portal is retried later: {error:?}"
+    );
+    let error = client.me().await.expect_err("the refresh is refused");
+    assert!(
+        matches!(error, ClientError::Unauthorized { .. }),
+        "a refused refresh asks the person to sign in, it does not blame the request: {error:?}"
+    );
+    assert_eq!(
+        store.current().expect("reads"),
+        tokens().current().expect("reads"),
+        "the client never throws tokens away itself"
+    );
+}
+
+#[tokio::test]
+async fn a_logout_with_an_expired_access_token_still_revokes_the_refresh_token() {
+    let server = TestServer::start().await;
+    server.answer("/v1/auth/logout", Canned::json(401, PROBLEM_EXPIRED));
+    server.answer("/v1/auth/logout", Canned::raw(204, b""));
+    let client = client(&server, tokens());
+    client.logout().await.expect("signed out");
+    let requests = server.requests();
+    assert_eq!(
+        requests.len(),
+        2,
+        "the bearer first, then the refresh token alone"
+    );
+    assert_eq!(requests[0].header("authorization"), Some("Bearer access-1"));
+    assert_eq!(
+        requests[1].header("authorization"),
+        None,
+        "an expired bearer token is not sent again"
+    );
+    for request in &requests {
+        assert!(
+            String::from_utf8_lossy(&request.body).contains("refresh-1"),
+            "every logout names the refresh token to revoke"
+        );
+    }
+
+    // A portal that insists on a live bearer token: the tokens are refreshed and the new pair
+    // is signed out.
+    let server = TestServer::start().await;
+    server.answer("/v1/auth/logout", Canned::json(401, PROBLEM_EXPIRED));
+    server.answer("/v1/auth/logout", Canned::json(401, PROBLEM_EXPIRED));
+    let fresh = TokenResponse {
+        access_token: "access-2".into(),
+        refresh_token: "refresh-2".into(),
+        expires_in: 900,
+        token_type: "Bearer".into(),
+    };
+    server.answer(
+        "/v1/auth/refresh",
+        Canned::json(200, &serde_json::to_string(&fresh).expect("serialises")),
+    );
+    server.answer("/v1/auth/logout", Canned::raw(204, b""));
+    let client = self::client(&server, tokens());
+    client.logout().await.expect("signed out after a refresh");
+    let last = server.requests().pop().expect("requests");
+    assert_eq!(last.target, "/v1/auth/logout");
+    assert_eq!(last.header("authorization"), Some("Bearer access-2"));
+    assert!(
+        String::from_utf8_lossy(&last.body).contains("refresh-2"),
+        "the refreshed pair is the one revoked"
+    );
+
+    // A refresh token the portal refuses has nothing left to revoke.
+    let server = TestServer::start().await;
+    server.answer("/v1/auth/logout", Canned::json(401, PROBLEM_EXPIRED));
+    server.answer("/v1/auth/logout", Canned::json(401, PROBLEM_EXPIRED));
+    server.answer(
+        "/v1/auth/refresh",
+        Canned::json(401, PROBLEM_REFRESH_INVALID),
+    );
+    let client = self::client(&server, tokens());
+    client
+        .logout()
+        .await
+        .expect("a dead refresh token counts as signed out");
+}
+
+#[tokio::test]
 async fn state_changing_requests_carry_the_idempotency_key() {
     let server = TestServer::start().await;
     server.answer("/v1/attachments", Canned::json(500, "{}"));

@@ -10,13 +10,16 @@ use std::time::Duration;
 use opendvc_api::{DeliveryChoice, DeliveryMethod, NewApplication, NewSupplement};
 use opendvc_core::clock::{ManualClock, MaxJitter};
 use opendvc_core::queue::{
-    ApplicationTarget, BackoffPolicy, FollowUp, ItemPayload, ItemState, PassEnd, PassReport,
-    SubmissionQueue,
+    ApplicationTarget, BackoffPolicy, DiscardOutcome, FollowUp, ItemPayload, ItemState, PassEnd,
+    PassReport, QueueError, SubmissionQueue,
 };
 use support::{Outcome, ScriptedPortal, at};
 use uuid::Uuid;
 
 const BASE: Duration = Duration::from_secs(1);
+
+/// No way to reach the portal (offline, or signed out) for a discard.
+const NO_PORTAL: Option<&ScriptedPortal> = None;
 const CAP: Duration = Duration::from_secs(60);
 
 fn clock() -> Arc<ManualClock> {
@@ -96,7 +99,7 @@ async fn transient_failures_back_off_exponentially_and_keep_the_item() {
     let dir = tempfile::tempdir().expect("temp dir");
     let clock = clock();
     let queue = open(dir.path(), &clock);
-    let portal = ScriptedPortal::new([Outcome::Network, Outcome::Unavailable, Outcome::Lost]);
+    let portal = ScriptedPortal::new([Outcome::Unreachable, Outcome::Unavailable, Outcome::Lost]);
     let id = queue
         .enqueue_submission(new_application("a"), &[])
         .expect("enqueues")
@@ -325,6 +328,14 @@ async fn item_caught_mid_send_is_resent_with_the_same_key_after_a_crash() {
         ItemState::Sending,
         "opening alone does not touch items another sender may be sending"
     );
+    assert!(
+        queue
+            .item(id)
+            .expect("reads")
+            .expect("kept")
+            .may_have_arrived,
+        "an item caught mid-send may have reached the portal: a discard must resend it first"
+    );
     let report = pass(&queue, &portal).await;
     assert_eq!(report.sent.len(), 1, "recovered and resent");
     let state = portal.state.lock().expect("state");
@@ -464,13 +475,21 @@ async fn discard_happens_only_on_request_and_marks_dependents() {
         ItemState::Queued,
         "nothing expires by itself"
     );
-    let affected = queue.discard(parent).expect("discards");
-    assert_eq!(affected, vec![child]);
+    let discarded = queue
+        .discard(parent, NO_PORTAL)
+        .await
+        .expect("discards an item never sent, without the portal");
+    assert_eq!(
+        discarded,
+        DiscardOutcome::Discarded {
+            affected: vec![child]
+        }
+    );
     let child_item = queue.item(child).expect("reads").expect("kept");
     assert_eq!(child_item.state, ItemState::NeedsAttention);
     assert_eq!(child_item.reason.expect("reason").code, "parent_discarded");
     assert!(
-        queue.discard(parent).is_err(),
+        queue.discard(parent, NO_PORTAL).await.is_err(),
         "a discarded item cannot be discarded again"
     );
 }
@@ -486,7 +505,7 @@ async fn sent_items_cannot_be_discarded() {
         .expect("enqueues")
         .item_id;
     pass(&queue, &portal).await;
-    assert!(queue.discard(id).is_err());
+    assert!(queue.discard(id, Some(portal.as_ref())).await.is_err());
     assert!(queue.retry(id).is_err());
 }
 
@@ -610,7 +629,8 @@ mod property {
     fn outcome() -> impl Strategy<Value = Outcome> {
         prop_oneof![
             4 => Just(Outcome::Ok),
-            2 => Just(Outcome::Network),
+            1 => Just(Outcome::Unreachable),
+            1 => Just(Outcome::Network),
             2 => Just(Outcome::Lost),
             1 => Just(Outcome::Unavailable),
             1 => (1_u64..100).prop_map(Outcome::RateLimited),
@@ -741,4 +761,251 @@ mod property {
             runtime.block_on(run(script, submissions, with_supplement))?;
         }
     }
+}
+
+mod retry_after {
+    use super::*;
+    use opendvc_core::client::{ClientError, RetryAfter};
+    use opendvc_core::queue::{OutboundRequest, ServerAnswer, Transport};
+    use proptest::prelude::*;
+
+    /// A portal that is down and says when to come back with one `Retry-After` header.
+    struct Unavailable {
+        retry_after: String,
+    }
+
+    impl Transport for Unavailable {
+        async fn deliver(
+            &self,
+            _key: Uuid,
+            _request: OutboundRequest,
+        ) -> Result<ServerAnswer, ClientError> {
+            Err(ClientError::Server {
+                status: 503,
+                problem: None,
+                retry_after: RetryAfter::parse(&self.retry_after),
+            })
+        }
+    }
+
+    fn header() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "-?[0-9]{1,30}",
+            any::<u64>().prop_map(|seconds| seconds.to_string()),
+            (0_u32..1_000_000, 1_u32..13, 1_u32..29).prop_map(|(year, month, day)| {
+                let months = [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ];
+                format!(
+                    "{day:02} {} {year:04} 23:59:59 GMT",
+                    months[month as usize - 1]
+                )
+            }),
+        ]
+    }
+
+    async fn one_pass(retry_after: String) -> Result<(), TestCaseError> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let clock = clock();
+        let queue = open(dir.path(), &clock);
+        let id = queue
+            .enqueue_submission(new_application("a"), &[])
+            .expect("enqueues")
+            .item_id;
+        let lock = queue.try_lock_sender().expect("lock").expect("free");
+        let portal = Unavailable {
+            retry_after: retry_after.clone(),
+        };
+        let report = queue
+            .send_pass(&lock, &portal, None)
+            .await
+            .expect("the pass runs");
+        let item = queue.item(id).expect("reads").expect("kept");
+        prop_assert_eq!(item.state, ItemState::Queued, "the item stays queued");
+        let latest = clock.now_for_test() + chrono::TimeDelta::days(1);
+        prop_assert!(
+            item.next_attempt_at <= latest,
+            "Retry-After {:?} waits at most a day, not until {}",
+            retry_after,
+            item.next_attempt_at
+        );
+        prop_assert_eq!(
+            report.end,
+            PassEnd::BackingOff {
+                until: item.next_attempt_at
+            }
+        );
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_retry_after_keeps_the_item_queued_for_at_most_a_day(retry_after in header()) {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(one_pass(retry_after))?;
+        }
+    }
+}
+
+#[tokio::test]
+async fn discarding_an_item_whose_answer_was_lost_resends_it_once_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([Outcome::Lost]);
+    let id = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    pass(&queue, &portal).await;
+    let item = queue.item(id).expect("reads").expect("kept");
+    assert_eq!(
+        item.state,
+        ItemState::Queued,
+        "the lost answer left the item queued"
+    );
+    assert!(
+        item.may_have_arrived,
+        "the queue knows the portal may have it"
+    );
+
+    let outcome = queue
+        .discard(id, Some(portal.as_ref()))
+        .await
+        .expect("the resend is acknowledged");
+    assert_eq!(
+        portal.requests(),
+        2,
+        "the discard resent the item once with the same key"
+    );
+    let DiscardOutcome::ReachedThePortal { sent } = outcome else {
+        panic!("the caller is told the application exists: {outcome:?}");
+    };
+    assert_eq!(sent.id, id);
+    let item = queue.item(id).expect("reads").expect("kept");
+    assert_eq!(
+        item.state,
+        ItemState::Sent,
+        "the portal had made the application: the item is sent, not discarded"
+    );
+    assert!(
+        item.application_code.is_some(),
+        "with the application's code"
+    );
+    let state = portal.state.lock().expect("state");
+    assert_eq!(
+        state.created_by_marker["a"],
+        vec![id],
+        "one application, made by the first send"
+    );
+}
+
+#[tokio::test]
+async fn discarding_an_item_whose_answer_was_lost_is_refused_until_it_can_be_sent() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([Outcome::Lost, Outcome::Network]);
+    let id = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    pass(&queue, &portal).await;
+    assert!(
+        matches!(
+            queue.discard(id, NO_PORTAL).await,
+            Err(QueueError::MustSendFirst(refused)) if refused == id
+        ),
+        "signed out or offline, the item must be sent once first"
+    );
+    assert!(
+        matches!(
+            queue.discard(id, Some(portal.as_ref())).await,
+            Err(QueueError::MustSendFirst(_))
+        ),
+        "a resend without an answer does not allow the discard either"
+    );
+    assert_eq!(portal.requests(), 2, "one resend per discard");
+    let item = queue.item(id).expect("reads").expect("kept");
+    assert_eq!(
+        item.state,
+        ItemState::Queued,
+        "the item is kept, nothing expires"
+    );
+    assert!(item.may_have_arrived);
+
+    let outcome = queue
+        .discard(id, Some(portal.as_ref()))
+        .await
+        .expect("online again");
+    assert!(
+        matches!(outcome, DiscardOutcome::ReachedThePortal { .. }),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_item_that_never_reached_the_portal_is_discarded_offline() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([Outcome::Unreachable]);
+    let id = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    pass(&queue, &portal).await;
+    assert!(
+        !queue
+            .item(id)
+            .expect("reads")
+            .expect("kept")
+            .may_have_arrived,
+        "no connection was made: the portal cannot have it"
+    );
+    let outcome = queue
+        .discard(id, NO_PORTAL)
+        .await
+        .expect("discarded offline");
+    assert_eq!(outcome, DiscardOutcome::Discarded { affected: vec![] });
+    assert_eq!(portal.requests(), 1, "nothing was resent");
+}
+
+#[tokio::test]
+async fn a_refused_item_is_discarded_without_a_resend() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([Outcome::Lost, Outcome::Invalid]);
+    let id = queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues")
+        .item_id;
+    pass(&queue, &portal).await;
+    clock.advance(chrono::Duration::seconds(5));
+    pass(&queue, &portal).await;
+    let item = queue.item(id).expect("reads").expect("kept");
+    assert_eq!(
+        item.state,
+        ItemState::NeedsAttention,
+        "the portal refused the item with a problem"
+    );
+    assert!(
+        !item.may_have_arrived,
+        "a problem about this key means the portal did not make anything with it"
+    );
+    let outcome = queue
+        .discard(id, Some(portal.as_ref()))
+        .await
+        .expect("discarded");
+    assert_eq!(outcome, DiscardOutcome::Discarded { affected: vec![] });
+    assert_eq!(portal.requests(), 2, "a refused item is not sent again");
+    assert_eq!(
+        queue.item(id).expect("reads").expect("kept").state,
+        ItemState::Discarded
+    );
 }

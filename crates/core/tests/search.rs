@@ -71,6 +71,8 @@ impl Fixture {
 
     fn open(&self) -> OpenDvc {
         let mut options = OpenDvcOptions::new(DataDir::new(self.dir.path()));
+        // The tokens stay in the data folder, whatever keyring the machine has.
+        options.token_vault = opendvc_core::vault::VaultChoice::File;
         options.backoff = BackoffPolicy::new(
             Duration::from_millis(5),
             Duration::from_millis(20),

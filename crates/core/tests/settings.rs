@@ -15,6 +15,7 @@ use opendvc_core::preferences::Settings;
 use opendvc_core::reminders::RulesTable;
 use opendvc_core::session::{DataDir, Session};
 use opendvc_core::store::notify_state::{NotifySettings, QuietHours};
+use opendvc_core::vault::{TokenStorage, VaultChoice};
 use opendvc_core::{CoreError, OpenDvc, OpenDvcOptions};
 use support::{Canned, TestServer, local};
 use uuid::Uuid;
@@ -53,6 +54,9 @@ impl Fixture {
         let mut options = OpenDvcOptions::new(DataDir::new(self.dir.path()));
         options.portal_override = Some(self.server.base_url.clone());
         options.language = language;
+        // The tokens stay in the data folder, whatever keyring the machine running the tests
+        // has; tests/vault.rs checks the keyring.
+        options.token_vault = VaultChoice::File;
         OpenDvc::open(options).expect("core opens")
     }
 
@@ -169,6 +173,7 @@ async fn notification_settings_wait_for_a_profile_and_then_round_trip() {
             status: false,
             ..NotifySettings::default()
         },
+        token_storage: TokenStorage::PrivateFile,
     });
     assert!(
         matches!(refused, Err(CoreError::NotSignedIn)),
@@ -192,6 +197,7 @@ async fn notification_settings_wait_for_a_profile_and_then_round_trip() {
             }),
             ..NotifySettings::default()
         },
+        token_storage: TokenStorage::PrivateFile,
     };
     assert_eq!(core.save_settings(&chosen).expect("saves"), chosen);
     drop(core);

@@ -42,6 +42,7 @@ fn view_types() -> TypeScriptFile {
         .add::<FollowUpInput>()
         .add::<CalendarExportView>()
         .add::<SubmitResult>()
+        .add::<DiscardResult>()
         .add::<StagedView>()
         .add::<NewDocumentInput>()
         .add::<ChangedEvent>()
@@ -106,6 +107,7 @@ fn view_types_use_the_names_the_ui_imports() {
         "FollowUp",
         "CalendarExport",
         "SubmitResult",
+        "DiscardResult",
         "StagedAttachment",
         "NewDocument",
         "ChangeTopic",
@@ -122,6 +124,7 @@ fn view_types_use_the_names_the_ui_imports() {
         "CsvExport",
         "StaffSignIn",
         "EventInput",
+        "TokenStorage",
     ] {
         assert!(
             declared.contains(name),
@@ -133,12 +136,17 @@ fn view_types_use_the_names_the_ui_imports() {
 
 #[test]
 fn every_view_type_is_generated() {
-    // Each view type in crates/core/src/views.rs, and the staff-mode and receipt types of
-    // assist.rs and receipt.rs, derives ts-rs; with `Language` and `Standing` (the core enums
+    // Each view type in crates/core/src/views.rs, and the staff-mode, receipt and token
+    // storage types of assist.rs, receipt.rs and vault.rs, derives ts-rs; with `Language` and `Standing` (the core enums
     // they use) they are exactly the file's declarations, so a view type added there without
     // being reachable from `view_types()` fails here.
     let mut derived = 0;
-    for file in ["src/views.rs", "src/assist.rs", "src/receipt.rs"] {
+    for file in [
+        "src/views.rs",
+        "src/assist.rs",
+        "src/receipt.rs",
+        "src/vault.rs",
+    ] {
         let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
             .unwrap_or_else(|error| panic!("read crates/core/{file}: {error}"));
         let code = source.split("#[cfg(test)]").next().unwrap_or_default();

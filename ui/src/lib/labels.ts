@@ -157,6 +157,8 @@ const ERROR: Record<IpcErrorCode, string> = {
   locked: 'ui-error-locked',
   password_wrong: 'ui-error-password-wrong',
   session_expired: 'ui-error-session-expired',
+  discard_needs_send: 'error-discard-needs-send',
+  queue_busy: 'error-queue-busy',
 };
 
 /** What happened and what to do, in the person's language. A shared `error-*` message from

@@ -151,7 +151,7 @@ impl PortalClient {
         let tokens = self
             .tokens
             .current()
-            .map_err(|error| ClientError::Network(format!("token store: {error}")))?
+            .map_err(|error| ClientError::Unreachable(format!("token store: {error}")))?
             .ok_or(ClientError::NotSignedIn)?;
         let mut response = self.send_plain(build(&tokens.access_token)).await?;
         if response.status() == StatusCode::UNAUTHORIZED {

@@ -106,8 +106,9 @@ const CACHE_MIGRATIONS: &[M<'static>] = &[M::up(
 )];
 
 /// Outbox schema, append-only.
-const OUTBOX_MIGRATIONS: &[M<'static>] = &[M::up(
-    "CREATE TABLE items (
+const OUTBOX_MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        "CREATE TABLE items (
         position INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,
         kind TEXT NOT NULL,
@@ -141,7 +142,20 @@ const OUTBOX_MIGRATIONS: &[M<'static>] = &[M::up(
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );",
-)];
+    ),
+    // Whether the portal may have acted on an unsent item: its last send got no answer this
+    // app could read. Such an item is sent once more before the person may discard it. Items
+    // queued before this column existed count as possibly arrived once they were ever sent,
+    // unless the portal refused them with a problem (a 4xx).
+    M::up(
+        "ALTER TABLE items ADD COLUMN may_have_arrived INTEGER NOT NULL DEFAULT 0;
+    UPDATE items SET may_have_arrived = 1
+    WHERE state IN ('queued', 'sending', 'needs_attention')
+      AND id IN (SELECT item_id FROM item_events WHERE state = 'sending')
+      AND NOT (state = 'needs_attention'
+               AND COALESCE(json_extract(reason, '$.status'), 0) BETWEEN 400 AND 499);",
+    ),
+];
 
 pub(crate) fn cache_migrations() -> Migrations<'static> {
     Migrations::from_slice(CACHE_MIGRATIONS)
@@ -173,6 +187,18 @@ fn open_checked(
         path: path.to_owned(),
         reason: error.to_string(),
     };
+    // Created (or narrowed) readable by the owner only before SQLite opens it; SQLite gives
+    // the `-wal` and `-shm` files the database file's mode.
+    crate::session::ensure_private_file(path).map_err(|error| {
+        if error.kind() == std::io::ErrorKind::IsADirectory {
+            StoreError::Corrupt {
+                path: path.to_owned(),
+                reason: error.to_string(),
+            }
+        } else {
+            StoreError::Io(error)
+        }
+    })?;
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE

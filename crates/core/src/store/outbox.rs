@@ -21,7 +21,8 @@ pub struct NewItem {
 }
 
 const ITEM_COLUMNS: &str = "position, id, payload, state, attempts, next_attempt_at, reason,
-    application_id, application_code, result, bytes_total, created_at, updated_at";
+    application_id, application_code, result, bytes_total, created_at, updated_at,
+    may_have_arrived";
 
 fn millis(at: DateTime<Utc>) -> i64 {
     at.timestamp_millis()
@@ -55,6 +56,7 @@ struct RawItem {
     bytes_total: i64,
     created_at: String,
     updated_at: String,
+    may_have_arrived: bool,
 }
 
 fn raw(row: &Row<'_>) -> rusqlite::Result<RawItem> {
@@ -72,6 +74,7 @@ fn raw(row: &Row<'_>) -> rusqlite::Result<RawItem> {
         bytes_total: row.get(10)?,
         created_at: row.get(11)?,
         updated_at: row.get(12)?,
+        may_have_arrived: row.get(13)?,
     })
 }
 
@@ -117,6 +120,7 @@ fn finish_with(raw: RawItem, depends_on: Vec<Uuid>) -> Result<QueueItem, StoreEr
         depends_on,
         created_at: raw.created_at,
         updated_at: raw.updated_at,
+        may_have_arrived: raw.may_have_arrived,
     })
 }
 
@@ -273,10 +277,29 @@ pub fn earliest_due(
 }
 
 /// `queued` → `sending`; false when the item was not queued (then it must not be sent).
+/// From here until an answer is stored the portal may have the item: a process that dies
+/// meanwhile leaves it marked as possibly arrived.
 pub fn mark_sending(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    mark_sending_from(conn, id, "('queued')", now)
+}
+
+/// `queued` or `needs_attention` → `sending`, for the one resend before a discard.
+pub fn mark_resending(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    mark_sending_from(conn, id, "('queued', 'needs_attention')", now)
+}
+
+fn mark_sending_from(
+    conn: &Connection,
+    id: Uuid,
+    states: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     let tx = conn.unchecked_transaction()?;
     let changed = tx.execute(
-        "UPDATE items SET state = 'sending', updated_at = ?2 WHERE id = ?1 AND state = 'queued'",
+        &format!(
+            "UPDATE items SET state = 'sending', may_have_arrived = 1, updated_at = ?2
+             WHERE id = ?1 AND state IN {states}"
+        ),
         params![id.to_string(), time_text(now)],
     )?;
     if changed == 1 {
@@ -307,7 +330,7 @@ pub fn mark_sent(
     }
     tx.execute(
         "UPDATE items SET state = 'sent', reason = NULL, application_id = ?2,
-             application_code = ?3, result = ?4, updated_at = ?5
+             application_code = ?3, result = ?4, updated_at = ?5, may_have_arrived = 0
          WHERE id = ?1 AND state = 'sending'",
         params![
             id.to_string(),
@@ -322,27 +345,37 @@ pub fn mark_sent(
     Ok(())
 }
 
+/// What a failed attempt at an item did.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    pub reason: &'a Reason,
+    /// Whether the portal may have acted on the item (no readable answer so far).
+    pub may_have_arrived: bool,
+}
+
 /// `sending` → `queued` for a later attempt.
 pub fn schedule_retry(
     conn: &Connection,
     id: Uuid,
     attempts: u32,
     next_attempt_at: DateTime<Utc>,
-    reason: &Reason,
+    attempt: Attempt<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let reason = attempt.reason;
     let tx = conn.unchecked_transaction()?;
     let reason_json = serde_json::to_string(reason)?;
     tx.execute(
         "UPDATE items SET state = 'queued', attempts = ?2, next_attempt_at = ?3, reason = ?4,
-             updated_at = ?5
+             updated_at = ?5, may_have_arrived = ?6
          WHERE id = ?1 AND state = 'sending'",
         params![
             id.to_string(),
             attempts,
             millis(next_attempt_at),
             reason_json,
-            time_text(now)
+            time_text(now),
+            attempt.may_have_arrived
         ],
     )?;
     record(&tx, id, ItemState::Queued, Some(&reason.code), now)?;
@@ -355,17 +388,19 @@ pub fn schedule_retry(
 pub fn pause_for_auth(
     conn: &Connection,
     id: Uuid,
-    reason: &Reason,
+    attempt: Attempt<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let reason = attempt.reason;
     let tx = conn.unchecked_transaction()?;
     tx.execute(
-        "UPDATE items SET state = 'queued', reason = ?2, updated_at = ?3
+        "UPDATE items SET state = 'queued', reason = ?2, updated_at = ?3, may_have_arrived = ?4
          WHERE id = ?1 AND state = 'sending'",
         params![
             id.to_string(),
             serde_json::to_string(reason)?,
-            time_text(now)
+            time_text(now),
+            attempt.may_have_arrived
         ],
     )?;
     record(&tx, id, ItemState::Queued, Some(&reason.code), now)?;
@@ -378,17 +413,20 @@ pub fn pause_for_auth(
 pub fn mark_attention(
     conn: &Connection,
     id: Uuid,
-    reason: &Reason,
+    attempt: Attempt<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let reason = attempt.reason;
     let tx = conn.unchecked_transaction()?;
     tx.execute(
-        "UPDATE items SET state = 'needs_attention', reason = ?2, updated_at = ?3
+        "UPDATE items SET state = 'needs_attention', reason = ?2, updated_at = ?3,
+             may_have_arrived = ?4
          WHERE id = ?1 AND state IN ('sending', 'queued')",
         params![
             id.to_string(),
             serde_json::to_string(reason)?,
-            time_text(now)
+            time_text(now),
+            attempt.may_have_arrived
         ],
     )?;
     record(&tx, id, ItemState::NeedsAttention, Some(&reason.code), now)?;

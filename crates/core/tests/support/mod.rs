@@ -76,6 +76,8 @@ pub enum Outcome {
     /// Commit and answer.
     Ok,
     /// Never reached the portal: connection refused.
+    Unreachable,
+    /// The connection broke after the request went out; the portal did not commit.
     Network,
     /// The portal committed, but the answer was lost on the way back.
     Lost,
@@ -207,7 +209,8 @@ impl Transport for ScriptedPortal {
         self.state.lock().expect("state lock").seen_keys.push(key);
         match outcome {
             Outcome::Ok => self.commit(key, &request),
-            Outcome::Network => Err(ClientError::Network("connection refused".into())),
+            Outcome::Unreachable => Err(ClientError::Unreachable("connection refused".into())),
+            Outcome::Network => Err(ClientError::Network("connection reset".into())),
             Outcome::Lost => {
                 self.commit(key, &request)?;
                 Err(ClientError::Network("connection reset".into()))
@@ -273,7 +276,16 @@ impl Canned {
             body: body.to_vec(),
         }
     }
+
+    /// No answer at all: the server reads the request and closes the connection, as when
+    /// the answer is lost on the way back.
+    pub fn hang_up() -> Canned {
+        Canned::raw(HANG_UP, b"")
+    }
 }
+
+/// The status [`Canned::hang_up`] stands for.
+const HANG_UP: u16 = 0;
 
 /// A request the test server received.
 #[derive(Debug, Clone)]
@@ -400,6 +412,9 @@ impl TestServer {
                         )
                     })
             };
+            if answer.status == HANG_UP {
+                return;
+            }
             let mut response = format!(
                 "HTTP/1.1 {} X\r\nContent-Length: {}\r\n",
                 answer.status,

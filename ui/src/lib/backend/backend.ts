@@ -47,6 +47,8 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
   'locked',
   'password_wrong',
   'session_expired',
+  'discard_needs_send',
+  'queue_busy',
 ]);
 
 /** Turns whatever a rejected `invoke` carried into an `IpcError`, so screens branch on one

@@ -13,6 +13,7 @@ import type {
   ApplicationsView,
   CalendarExport,
   Dashboard,
+  DiscardResult,
   Draft,
   FollowUp,
   InboxEntry,
@@ -73,7 +74,7 @@ export interface Commands {
   /** Sends an item again now (after the person fixed what it needed). */
   queue_retry: { args: { id: string }; result: QueueItem };
   /** Removes an item the person chose to give up; the UI asks for confirmation first. */
-  queue_discard: { args: { id: string }; result: undefined };
+  queue_discard: { args: { id: string }; result: DiscardResult };
   /** Pulls changes from the portal and drains the queue. */
   sync_now: { args: undefined; result: undefined };
   /** The inbox, newest first. */

@@ -17,6 +17,7 @@ export type {
   ChangeTopic,
   Dashboard,
   DashboardCounts,
+  DiscardResult,
   DocumentValidity,
   Draft,
   EventInput,
@@ -47,6 +48,7 @@ export type {
   SubmitResult,
   Tally,
   TallyEntry,
+  TokenStorage,
   Venue,
   WalletEntry,
 } from './generated/views';
@@ -80,7 +82,11 @@ export type IpcErrorCode =
   /** The staff password given is not the signed-in staff member's. */
   | 'password_wrong'
   /** The assisted session has expired; a new one needs the citizen's consent again. */
-  | 'session_expired';
+  | 'session_expired'
+  /** A queue item whose answer was lost must be sent once more before it can be discarded. */
+  | 'discard_needs_send'
+  /** The queue is being sent right now; try again in a moment. */
+  | 'queue_busy';
 
 /** Every IPC error has this one shape. */
 export interface IpcError {

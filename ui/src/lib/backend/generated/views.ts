@@ -100,6 +100,13 @@ export type ReceiptLine = { label: string, value: string, };
  */
 export type Standing = "valid" | "renew_soon" | "expired" | "no_expiry" | "unknown";
 
+// ---- opendvc_core::vault ----
+
+/**
+ * Where the tokens are kept, as the settings screen names it.
+ */
+export type TokenStorage = "keyring" | "private_file";
+
 // ---- opendvc_core::views ----
 
 /**
@@ -158,6 +165,21 @@ export type Dashboard = { online: boolean, profile: Profile, needsAction: Array<
  * The numbers on the dashboard.
  */
 export type DashboardCounts = { applications: number, inProgress: number, unreadInbox: number, waitingToSend: number, needsAttention: number, };
+
+/**
+ * Answer of `queue_discard`. An item whose last answer was lost is sent once more before
+ * it is discarded; when the portal turns out to have it, it is sent, not discarded, and the
+ * screen says which application exists.
+ */
+export type DiscardResult = {
+/**
+ * False when the item had reached the portal after all.
+ */
+discarded: boolean,
+/**
+ * The code of the application the portal made, for a submission it had.
+ */
+applicationCode?: string, };
 
 /**
  * A document's validity as the renewal rules compute it.
@@ -318,7 +340,12 @@ export type Settings = {
  * Text rather than a language, so that a language the app does not know is refused as
  * the field `language` (by `settings_from_view`) rather than as a malformed argument.
  */
-language: Language, categories: NotificationCategories, quietHours?: QuietHours, };
+language: Language, categories: NotificationCategories, quietHours?: QuietHours,
+/**
+ * Where the tokens are kept: the system keyring, or a file only this user can read. Shown
+ * on the screen; a value sent back is ignored.
+ */
+tokenStorage: TokenStorage, };
 
 /**
  * `staff_sign_in`: a DVC agent (at their post office, or another one named here) or a
