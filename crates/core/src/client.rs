@@ -369,6 +369,14 @@ fn error_for(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ClientErro
         429 => ClientError::RateLimited {
             retry_after: retry_after(),
         },
+        // The portal gave up waiting for the request (a body trickling over a weak link): it
+        // did not act, and the same request may succeed on a better link, so it is retried
+        // like a server failure rather than put to the person.
+        408 => ClientError::Server {
+            status: 408,
+            problem: sent_problem(),
+            retry_after: retry_after(),
+        },
         400..=499 => ClientError::Validation {
             status: status.as_u16(),
             problem: problem(),

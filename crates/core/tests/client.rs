@@ -417,6 +417,26 @@ async fn unavailable_portal_may_say_when_to_come_back() {
 }
 
 #[tokio::test]
+async fn a_request_the_portal_timed_out_is_sent_again_not_put_to_the_person() {
+    // The portal answers 408 when a body arrives too slowly (a weak link): it did not act,
+    // so the item is retried like a server failure, never marked as needing attention.
+    let server = TestServer::start().await;
+    server.answer(
+        "/v1/me",
+        Canned::raw(
+            408,
+            br#"{"type":"about:blank","title":"Request timeout","status":408,"code":"malformed_request"}"#,
+        ),
+    );
+    let client = client(&server, tokens());
+    let error = client.me().await.expect_err("a 408 is an error");
+    assert!(
+        matches!(error, ClientError::Server { status: 408, .. }),
+        "a request timeout is the link's fault, retried later: {error:?}"
+    );
+}
+
+#[tokio::test]
 async fn rate_limit_carries_retry_after() {
     let server = TestServer::start().await;
     let mut answer = Canned::json(429, "{}");
