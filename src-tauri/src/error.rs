@@ -110,7 +110,7 @@ impl IpcError {
             CoreError::ReceiptNotReady(_) => "invalid_state".to_owned(),
             CoreError::Staff(staff) => match staff {
                 StaffError::NotSignedIn => "not_signed_in",
-                StaffError::Locked => "locked",
+                StaffError::Locked | StaffError::UnlockWait { .. } => "locked",
                 StaffError::WrongPassword | StaffError::Key(_) => "password_wrong",
                 StaffError::EventRequired => "validation_failed",
                 StaffError::OfficerOnDevice => "forbidden",

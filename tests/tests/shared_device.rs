@@ -659,6 +659,11 @@ struct StaffDevice {
     data: tempfile::TempDir,
     portal_url: String,
     core: opendvc_core::OpenDvc,
+    /// The device's clock: it starts at the real time (the portal's sessions expire by it)
+    /// and moves only when a test says so.
+    clock: std::sync::Arc<opendvc_core::clock::ManualClock>,
+    code: String,
+    password: String,
 }
 
 impl StaffDevice {
@@ -676,7 +681,8 @@ impl StaffDevice {
             .expect("a runtime");
         let data = tempfile::tempdir().expect("a data folder");
         let portal_url = portal.url();
-        let mut core = StaffDevice::open_core(data.path(), &portal_url);
+        let clock = std::sync::Arc::new(opendvc_core::clock::ManualClock::new(chrono::Utc::now()));
+        let mut core = StaffDevice::open_core(data.path(), &portal_url, &clock);
         runtime
             .block_on(core.staff_sign_in(&code, &password, venue))
             .expect("the staff member signs in");
@@ -693,20 +699,171 @@ impl StaffDevice {
             data,
             portal_url,
             core,
+            clock,
+            code,
+            password,
         }
     }
 
-    fn open_core(data: &Path, portal_url: &str) -> opendvc_core::OpenDvc {
+    fn open_core(
+        data: &Path,
+        portal_url: &str,
+        clock: &std::sync::Arc<opendvc_core::clock::ManualClock>,
+    ) -> opendvc_core::OpenDvc {
         let mut options =
             opendvc_core::OpenDvcOptions::new(opendvc_core::session::DataDir::new(data));
         options.portal_override = Some(portal_url.to_owned());
+        options.clock = clock.clone();
         opendvc_core::OpenDvc::open(options).expect("the core opens")
     }
 
     /// The app closed and started again on the same data folder.
     fn restart(&mut self) {
-        self.core = StaffDevice::open_core(self.data.path(), &self.portal_url);
+        self.core = StaffDevice::open_core(self.data.path(), &self.portal_url, &self.clock);
     }
+
+    /// The staff member's token as the device keeps it while they are signed in.
+    fn staff_token(&self) -> Option<String> {
+        let profile = std::fs::read(self.data.path().join("staff").join("profile.json")).ok()?;
+        let profile: serde_json::Value = serde_json::from_slice(&profile).ok()?;
+        profile["accessToken"].as_str().map(str::to_owned)
+    }
+}
+
+#[test]
+fn unlocking_a_locked_device_has_an_attempt_limit_that_a_restart_does_not_reset() {
+    use opendvc_core::CoreError;
+    use opendvc_core::assist::{StaffError, StaffSignInOptions, UNLOCK_FREE_ATTEMPTS};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let mut device = StaffDevice::serving(
+        &mut portal,
+        StaffKind::Agent,
+        StaffSignInOptions::default(),
+        &person,
+        "GIAYUQ-2026-000905",
+    );
+    let password = device.password.clone();
+    device.core.lock_staff().expect("the device locks");
+    for attempt in 1..UNLOCK_FREE_ATTEMPTS {
+        assert!(
+            matches!(
+                device.core.unlock_staff(&format!("guess {attempt}")),
+                Err(CoreError::Staff(StaffError::WrongPassword))
+            ),
+            "wrong password {attempt} is refused"
+        );
+    }
+    device.restart();
+    assert!(
+        matches!(
+            device.core.unlock_staff("one guess too many"),
+            Err(CoreError::Staff(StaffError::UnlockWait { seconds: 60 }))
+        ),
+        "the fifth wrong password in a row, even across a restart, makes the device wait a minute"
+    );
+    assert!(
+        matches!(
+            device.core.unlock_staff(&password),
+            Err(CoreError::Staff(StaffError::UnlockWait { .. }))
+        ),
+        "while it waits, even the right password does not open it"
+    );
+    assert!(
+        device.core.staff_status().expect("status").locked,
+        "still locked"
+    );
+    device.clock.advance(chrono::TimeDelta::seconds(61));
+    assert!(
+        matches!(
+            device.core.unlock_staff("another guess"),
+            Err(CoreError::Staff(StaffError::UnlockWait { seconds: 120 }))
+        ),
+        "each further wrong password doubles the wait"
+    );
+    device.restart();
+    device.clock.advance(chrono::TimeDelta::seconds(60));
+    assert!(
+        matches!(
+            device.core.unlock_staff(&password),
+            Err(CoreError::Staff(StaffError::UnlockWait { .. }))
+        ),
+        "a restart does not cut the wait short"
+    );
+    device.clock.advance(chrono::TimeDelta::seconds(61));
+    let unlocked = device
+        .core
+        .unlock_staff(&password)
+        .expect("after the wait the right password opens it");
+    assert!(!unlocked.locked);
+
+    // Locked again and out of free attempts, a fresh staff sign-in opens it at once.
+    device.core.lock_staff().expect("locks again");
+    for attempt in 0..=UNLOCK_FREE_ATTEMPTS {
+        let _refused = device.core.unlock_staff(&format!("again {attempt}"));
+    }
+    let code = device.code.clone();
+    let signed_in = device
+        .runtime
+        .block_on(
+            device
+                .core
+                .staff_sign_in(&code, &password, StaffSignInOptions::default()),
+        )
+        .expect("the same staff member signs in again with the session open");
+    assert!(!signed_in.locked, "a fresh sign-in unlocks");
+    assert!(
+        signed_in.session.is_some(),
+        "the citizen's session is kept for the staff member"
+    );
+    device.core.lock_staff().expect("locks once more");
+    assert!(
+        matches!(
+            device.core.unlock_staff("first wrong one"),
+            Err(CoreError::Staff(StaffError::WrongPassword))
+        ),
+        "the sign-in cleared the count"
+    );
+}
+
+#[test]
+fn staff_sign_out_revokes_the_staff_token_at_the_portal() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let mut device = StaffDevice::serving(
+        &mut portal,
+        StaffKind::Agent,
+        opendvc_core::assist::StaffSignInOptions::default(),
+        &person,
+        "GIAYUQ-2026-000906",
+    );
+    let token = device
+        .staff_token()
+        .expect("the staff token is kept while signed in");
+    portal
+        .api()
+        .post("/v1/assist/consent-codes")
+        .bearer(&token)
+        .json(&serde_json::json!({ "idNumber": person.id_number }))
+        .send()
+        .expect_status(202, "the staff token works before sign-out");
+    device
+        .runtime
+        .block_on(device.core.staff_sign_out())
+        .expect("the staff member signs out");
+    assert_eq!(device.staff_token(), None, "the device forgets the token");
+    portal
+        .api()
+        .post("/v1/assist/consent-codes")
+        .bearer(&token)
+        .json(&serde_json::json!({ "idNumber": person.id_number }))
+        .send()
+        .expect_problem(
+            401,
+            "unauthorized",
+            "the portal refuses the token after sign-out",
+        );
 }
 
 #[test]
@@ -819,5 +976,136 @@ fn files_picked_for_a_citizen_go_when_their_session_ends() {
     assert!(
         leftovers.is_empty(),
         "a file picked but never submitted goes with the session: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_staff_profile_that_fails_to_parse_is_moved_aside_and_every_staff_members_sealed_work_still_arrives()
+ {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (agent, agent_password) = staff_of(&mut portal, StaffKind::Agent);
+    let (volunteer, volunteer_password) = staff_of(&mut portal, StaffKind::Volunteer);
+    let (procedure, form) = form_for(&mut portal, 0, scratch.path());
+
+    cli.json(
+        [
+            "staff",
+            "login",
+            "--code",
+            &agent,
+            "--password",
+            &agent_password,
+        ],
+        "the agent signs in",
+    );
+    cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[0].id_number,
+            "--paper",
+            "GIAYUQ-2026-000907",
+        ],
+        "the agent serves a citizen",
+    );
+    proxy.set_unreachable(true);
+    let queued = cli.json(
+        [
+            "submit",
+            "--procedure",
+            &procedure,
+            "--form",
+            &form.display().to_string(),
+        ],
+        "offline, the agent's submission waits, sealed",
+    );
+    assert_eq!(queued["sent"], false);
+    cli.json(["assist", "end"], "the citizen leaves");
+    cli.json(["staff", "logout"], "the agent's shift ends (offline)");
+
+    // The staff profile, which holds every staff member's wrapped queue key, is damaged.
+    let profile = data.join("staff").join("profile.json");
+    std::fs::write(&profile, b"{\"wrappedKeys\": {\"garbled").expect("damages the profile");
+    proxy.set_unreachable(false);
+
+    cli.json(
+        [
+            "staff",
+            "login",
+            "--code",
+            &volunteer,
+            "--password",
+            &volunteer_password,
+            "--event",
+            "Ngày hội gần dân",
+            "--place",
+            "20194",
+            "--date",
+            "2026-11-29",
+        ],
+        "the next staff member signs in on the same device",
+    );
+    let moved: Vec<_> = std::fs::read_dir(data.join("staff"))
+        .expect("the staff folder")
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("profile.json.corrupt-")
+        })
+        .collect();
+    assert_eq!(
+        moved.len(),
+        1,
+        "the damaged profile is moved aside, not overwritten"
+    );
+    assert_eq!(
+        std::fs::read(moved[0].path()).expect("reads"),
+        b"{\"wrappedKeys\": {\"garbled",
+        "the moved-aside file is the damaged one, as it was"
+    );
+    let drained = cli.json(["drain", "--max-wait", "30"], "the volunteer's drain");
+    assert_eq!(
+        drained["sent"], 0,
+        "the volunteer cannot open the agent's sealed work: {drained}"
+    );
+    cli.json(["staff", "logout"], "the volunteer signs out");
+
+    cli.json(
+        [
+            "staff",
+            "login",
+            "--code",
+            &agent,
+            "--password",
+            &agent_password,
+        ],
+        "the agent signs in again",
+    );
+    let drained = cli.json(["drain", "--max-wait", "60"], "the agent's drain");
+    assert_eq!(
+        (drained["end"].as_str(), drained["sent"].as_u64()),
+        (Some("empty"), Some(1)),
+        "the agent's sealed submission, queued before the profile was damaged, arrives: {drained}"
+    );
+    let citizen = Citizen::demo(&mut portal, 0);
+    assert_eq!(
+        citizen
+            .applications()
+            .iter()
+            .filter(|application| application.channel == Channel::Assisted)
+            .count(),
+        1,
+        "the portal has the agent's submission once"
     );
 }

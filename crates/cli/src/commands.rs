@@ -498,17 +498,17 @@ async fn staff(core: &mut OpenDvc, action: StaffAction, out: &Output) -> Result<
             date,
             previous_password,
         } => {
-            let password = match password {
+            let password = zeroize::Zeroizing::new(match password {
                 Some(password) => password,
                 None => read_stdin_line()?,
-            };
+            });
             let options = opendvc_core::assist::StaffSignInOptions {
                 post_office,
                 event: match (event, place, date) {
                     (Some(name), Some(place), Some(date)) => Some((name, place, date)),
                     _ => None,
                 },
-                previous_password,
+                previous_password: previous_password.map(zeroize::Zeroizing::new),
             };
             core.staff_sign_in(&code, &password, options).await
         }

@@ -116,6 +116,7 @@ impl Failure {
             | CoreError::DeviceData(_)
             | CoreError::Search(_) => Some(error.to_string()),
             CoreError::UnknownProcedure(id) | CoreError::UnknownApplication(id) => Some(id.clone()),
+            CoreError::Staff(StaffError::UnlockWait { .. }) => Some(error.to_string()),
             _ => None,
         };
         let errors = match error {

@@ -57,10 +57,12 @@ use uuid::Uuid;
 
 use crate::app::{CoreError, DrainEnd, DrainOutcome, OpenDvc};
 use crate::client::{ClientError, MemoryTokens, PortalClient, RefreshGuard, TokenStore, Tokens};
+use crate::clock::Clock;
 use crate::events::CoreEvent;
 use crate::queue::{ItemKind, ItemState, PassEnd, QueueSummary, SubmissionQueue};
 use crate::sealing::{QueueKey, SealError, WrappedKey};
 use crate::session::{Session, write_private};
+use zeroize::Zeroizing;
 
 /// Staff mode's messages: its error messages and the CLI's staff texts.
 pub const ASSIST_SOURCES: [crate::i18n::LocaleSource; 3] = [
@@ -109,6 +111,8 @@ pub enum StaffError {
     Locked,
     #[error("the password is not the signed-in staff member's")]
     WrongPassword,
+    #[error("too many wrong passwords: wait {seconds} seconds, or sign in again as staff (online)")]
+    UnlockWait { seconds: i64 },
 }
 
 impl StaffError {
@@ -123,6 +127,7 @@ impl StaffError {
             StaffError::Io(_) => "staff_files",
             StaffError::Locked => "device_locked",
             StaffError::WrongPassword => "staff_password_wrong",
+            StaffError::UnlockWait { .. } => "unlock_wait",
         }
     }
 }
@@ -175,7 +180,7 @@ struct StaffFile {
     token_expires_at: Option<DateTime<Utc>>,
     /// The signed-in staff member's queue key, in the clear; erased at sign-out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    queue_key: Option<String>,
+    queue_key: Option<Zeroizing<String>>,
     /// Every staff member's queue key on this device, wrapped with their password.
     #[serde(default)]
     wrapped_keys: BTreeMap<String, WrappedKey>,
@@ -187,6 +192,35 @@ struct StaffFile {
     /// on disk, so that restarting the app does not open a locked device.
     #[serde(default)]
     locked: bool,
+    /// Wrong passwords given to [`OpenDvc::unlock_staff`] since the last unlock or sign-in.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    unlock_failures: u32,
+    /// Past [`UNLOCK_FREE_ATTEMPTS`] wrong passwords, no unlock is tried before this moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    unlock_blocked_until: Option<DateTime<Utc>>,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
+}
+
+/// Wrong passwords a locked device takes before it makes the staff member wait.
+pub const UNLOCK_FREE_ATTEMPTS: u32 = 5;
+
+/// The wait after the last free wrong password, seconds; it doubles with each further one.
+pub const UNLOCK_FIRST_WAIT_SECONDS: i64 = 60;
+
+/// The longest wait between unlock attempts, seconds (a day).
+pub const UNLOCK_MAX_WAIT_SECONDS: i64 = 24 * 60 * 60;
+
+/// The wait after `failures` wrong passwords in a row: none up to [`UNLOCK_FREE_ATTEMPTS`],
+/// then a minute, doubling with each further wrong password, at most a day.
+pub fn unlock_wait_after(failures: u32) -> Option<chrono::TimeDelta> {
+    let beyond = failures.checked_sub(UNLOCK_FREE_ATTEMPTS)?;
+    let seconds = UNLOCK_FIRST_WAIT_SECONDS
+        .saturating_mul(1_i64 << beyond.min(20))
+        .min(UNLOCK_MAX_WAIT_SECONDS);
+    Some(chrono::TimeDelta::seconds(seconds))
 }
 
 /// `staff/sessions/<id>/citizen.json`: deleted with the session folder.
@@ -221,6 +255,10 @@ pub struct SessionRecord {
     /// The portal's id of a session opened offline, once recorded there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_session_id: Option<Uuid>,
+    /// A copy of the staff member's wrapped queue key (safe on disk: it opens only with their
+    /// password), so the session's sealed work can still be opened if `profile.json` is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapped_key: Option<WrappedKey>,
 }
 
 /// What the portal needs to record a session opened offline. The ID number is sealed with
@@ -295,7 +333,7 @@ pub struct StaffSignInOptions {
     pub event: Option<(String, String, NaiveDate)>,
     /// The staff member's previous password, after a password change: it opens the queue
     /// key kept on this device, which is then wrapped with the new password.
-    pub previous_password: Option<String>,
+    pub previous_password: Option<Zeroizing<String>>,
 }
 
 /// The staff token as a token store for the delivery client. Staff tokens do not refresh:
@@ -324,17 +362,35 @@ impl TokenStore for StaffTokens {
     }
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> std::io::Result<Option<T>> {
+/// What a JSON file of staff mode held.
+enum JsonFile<T> {
+    Absent,
+    Read(T),
+    Garbled,
+}
+
+fn read_json_file<T: serde::de::DeserializeOwned>(path: &Path) -> std::io::Result<JsonFile<T>> {
     match std::fs::read(path) {
-        // A garbled file counts as absent: it costs a sign-in, never a crash.
-        Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // The staff profile holds the plain queue key while signed in.
+        Ok(bytes) => Ok(match serde_json::from_slice(&Zeroizing::new(bytes)) {
+            Ok(value) => JsonFile::Read(value),
+            Err(_) => JsonFile::Garbled,
+        }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(JsonFile::Absent),
         Err(error) => Err(error),
     }
 }
 
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> std::io::Result<Option<T>> {
+    // A garbled file counts as absent: it costs a sign-in, never a crash.
+    Ok(match read_json_file(path)? {
+        JsonFile::Read(value) => Some(value),
+        JsonFile::Absent | JsonFile::Garbled => None,
+    })
+}
+
 fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
-    let json = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
+    let json = Zeroizing::new(serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?);
     write_private(path, &json)
 }
 
@@ -349,6 +405,7 @@ fn remove_dir(path: &Path) -> std::io::Result<()> {
 #[derive(Debug, Clone)]
 struct StaffDirs {
     root: PathBuf,
+    clock: Arc<dyn Clock>,
 }
 
 impl StaffDirs {
@@ -384,8 +441,22 @@ impl StaffDirs {
         ids.sort();
         Ok(ids)
     }
+    /// The staff profile. One that fails to parse is moved aside as
+    /// `profile.json.corrupt-<timestamp>`, never overwritten: it holds the wrapped queue keys
+    /// of every staff member on the device, which someone may still recover from it, and the
+    /// sessions' records keep copies of them (see [`SessionRecord::wrapped_key`]).
     fn load(&self) -> Result<StaffFile, StaffError> {
-        Ok(read_json(&self.profile())?.unwrap_or_default())
+        let path = self.profile();
+        match read_json_file(&path)? {
+            JsonFile::Read(file) => Ok(file),
+            JsonFile::Absent => Ok(StaffFile::default()),
+            JsonFile::Garbled => {
+                let stamp = self.clock.now().format("%Y%m%dT%H%M%S%.3fZ");
+                let moved_to = path.with_file_name(format!("profile.json.corrupt-{stamp}"));
+                std::fs::rename(&path, &moved_to)?;
+                Ok(StaffFile::default())
+            }
+        }
     }
     fn save(&self, file: &StaffFile) -> Result<(), StaffError> {
         Ok(write_json(&self.profile(), file)?)
@@ -491,6 +562,7 @@ impl OpenDvc {
     fn staff_dirs(&self) -> StaffDirs {
         StaffDirs {
             root: self.options.data_dir.root().join("staff"),
+            clock: self.options.clock.clone(),
         }
     }
 
@@ -521,6 +593,26 @@ impl OpenDvc {
         Ok(QueueKey::from_base64(key).map_err(StaffError::from)?)
     }
 
+    /// The wrapped queue key kept with the newest session of `staff_code` on this device.
+    fn wrapped_key_of_sessions(
+        &self,
+        dirs: &StaffDirs,
+        staff_code: &str,
+    ) -> Result<Option<WrappedKey>, CoreError> {
+        let mut found = None;
+        for id in dirs.ids_in("outbox").map_err(StaffError::from)? {
+            if let Some(record) =
+                read_json::<SessionRecord>(&dirs.record(id)).map_err(StaffError::from)?
+                && record.staff_code == staff_code
+                && record.wrapped_key.is_some()
+            {
+                // Ids are UUIDv7 in order: the last one found is the newest.
+                found = record.wrapped_key;
+            }
+        }
+        Ok(found)
+    }
+
     /// Signs a DVC agent or volunteer in on this device and remembers the venue. An agent
     /// serves at their post office unless another is named; a volunteer must name the event.
     pub async fn staff_sign_in(
@@ -531,7 +623,9 @@ impl OpenDvc {
     ) -> Result<StaffStatus, CoreError> {
         let dirs = self.staff_dirs();
         let mut file = dirs.load()?;
-        if file.current_session.is_some() {
+        // With a session open, only the same staff member signing in again on the locked
+        // device (after too many wrong passwords) may go on: the session stays theirs.
+        if file.current_session.is_some() && !file.locked {
             return Err(StaffError::SessionOpen.into());
         }
         let portal = self.staff_portal(&file)?.trim_end_matches('/').to_owned();
@@ -544,6 +638,13 @@ impl OpenDvc {
         let result = client.staff_token(code.trim(), password).await;
         self.note_client_result(&result);
         let answer = result?;
+        let session_venue = match file.current_session {
+            Some(_) if file.staff.as_ref().map(|staff| &staff.code) == Some(&answer.staff.code) => {
+                file.venue.clone()
+            }
+            Some(_) => return Err(StaffError::SessionOpen.into()),
+            None => None,
+        };
         let venue = match (answer.staff.kind, options) {
             (StaffKind::Officer, _) => return Err(StaffError::OfficerOnDevice.into()),
             (
@@ -565,18 +666,25 @@ impl OpenDvc {
                     .unwrap_or_else(|| answer.staff.organisation.clone()),
             },
         };
-        let key = match file.wrapped_keys.get(&answer.staff.code) {
+        let venue = session_venue.unwrap_or(venue);
+        // The key kept in the profile, else (the profile was lost or moved aside) the copy
+        // kept with this staff member's sessions, so their sealed work opens again.
+        let stored = match file.wrapped_keys.get(&answer.staff.code) {
+            Some(wrapped) => Some(wrapped.clone()),
+            None => self.wrapped_key_of_sessions(&dirs, &answer.staff.code)?,
+        };
+        let key = match stored {
             Some(wrapped) => {
                 let (key, rewrapped) = crate::sealing::open_with_password(
-                    wrapped,
+                    &wrapped,
                     password,
-                    previous_password.as_deref(),
+                    previous_password
+                        .as_deref()
+                        .map(|previous| previous.as_str()),
                 )
                 .map_err(StaffError::from)?;
-                if let Some(rewrapped) = rewrapped {
-                    file.wrapped_keys
-                        .insert(answer.staff.code.clone(), rewrapped);
-                }
+                file.wrapped_keys
+                    .insert(answer.staff.code.clone(), rewrapped.unwrap_or(wrapped));
                 key
             }
             None => {
@@ -597,6 +705,8 @@ impl OpenDvc {
         file.staff = Some(answer.staff);
         file.venue = Some(venue);
         file.locked = false;
+        file.unlock_failures = 0;
+        file.unlock_blocked_until = None;
         dirs.save(&file)?;
         self.staff_locked = false;
         if let Ok(client) = self.staff_client(&file) {
@@ -606,7 +716,17 @@ impl OpenDvc {
         // Work paused because the previous staff token expired may go again; sessions whose
         // work is all delivered and whose tally is old are forgotten.
         let now = self.options.clock.now();
-        for (record, queue) in self.staff_queues(&file)? {
+        let wrapped = file
+            .staff
+            .as_ref()
+            .and_then(|staff| file.wrapped_keys.get(&staff.code))
+            .cloned();
+        for (mut record, queue) in self.staff_queues(&file)? {
+            // Each session keeps a copy of the current wrapped key (after a rewrap too).
+            if wrapped.is_some() && record.wrapped_key != wrapped {
+                record.wrapped_key = wrapped.clone();
+                write_json(&dirs.record(record.id), &record).map_err(StaffError::from)?;
+            }
             queue.resume_after_sign_in()?;
             let finished_long_ago = record
                 .ended_at
@@ -619,14 +739,20 @@ impl OpenDvc {
         self.staff_status()
     }
 
-    /// Signs the staff member out: ends an open session, forgets the token and the plain
-    /// queue key. Sealed unsent work stays until they sign in again.
+    /// Signs the staff member out: ends an open session, revokes the staff token at the
+    /// portal (best effort, bounded: offline, it dies at its expiry), forgets the token and the
+    /// plain queue key. Sealed unsent work stays until they sign in again.
     pub async fn staff_sign_out(&mut self) -> Result<StaffStatus, CoreError> {
         let dirs = self.staff_dirs();
         if dirs.load()?.current_session.is_some() {
             self.end_assisted_session().await?;
         }
         let mut file = dirs.load()?;
+        if let Ok(client) = self.staff_client(&file)
+            && let Ok(result) = tokio::time::timeout(END_AT_PORTAL_WAIT, client.logout()).await
+        {
+            self.note_client_result(&result);
+        }
         file.access_token = None;
         file.token_expires_at = None;
         file.queue_key = None;
@@ -681,19 +807,48 @@ impl OpenDvc {
 
     /// Unlocks the device with the signed-in staff member's password, checked on the device
     /// (it must open their queue key), so unlocking works offline.
+    ///
+    /// Wrong passwords are counted on disk, so restarting the app does not reset them: after
+    /// [`UNLOCK_FREE_ATTEMPTS`] in a row, each further attempt must wait (see
+    /// [`unlock_wait_after`]: a minute, doubling with each wrong password, at most a day) and
+    /// is refused without looking at the password until then. A fresh staff sign-in, checked
+    /// by the portal, opens the device at once and clears the count.
     pub fn unlock_staff(&mut self, password: &str) -> Result<StaffStatus, CoreError> {
         let dirs = self.staff_dirs();
         let mut file = dirs.load()?;
         let staff = file.staff.clone().ok_or(StaffError::NotSignedIn)?;
+        let now = self.options.clock.now();
+        if let Some(until) = file.unlock_blocked_until
+            && until > now
+        {
+            return Err(StaffError::UnlockWait {
+                seconds: (until - now).num_seconds().max(1),
+            }
+            .into());
+        }
         let wrapped = file
             .wrapped_keys
             .get(&staff.code)
             .ok_or(StaffError::NotSignedIn)?;
         match crate::sealing::open_with_password(wrapped, password, None) {
             Ok(_) => {}
-            Err(SealError::WrongPassword) => return Err(StaffError::WrongPassword.into()),
+            Err(SealError::WrongPassword) => {
+                file.unlock_failures = file.unlock_failures.saturating_add(1);
+                let wait = unlock_wait_after(file.unlock_failures);
+                file.unlock_blocked_until = wait.map(|wait| now + wait);
+                dirs.save(&file)?;
+                return Err(match wait {
+                    Some(wait) => StaffError::UnlockWait {
+                        seconds: wait.num_seconds(),
+                    },
+                    None => StaffError::WrongPassword,
+                }
+                .into());
+            }
             Err(other) => return Err(StaffError::Key(other).into()),
         }
+        file.unlock_failures = 0;
+        file.unlock_blocked_until = None;
         file.locked = false;
         dirs.save(&file)?;
         self.staff_locked = false;
@@ -772,6 +927,7 @@ impl OpenDvc {
             (result, _) => result?,
         };
         let now = self.options.clock.now();
+        let wrapped_key = file.wrapped_keys.get(&staff.code).cloned();
         let record = SessionRecord {
             id: session.id,
             staff_code: staff.code,
@@ -783,6 +939,7 @@ impl OpenDvc {
             service_names: BTreeMap::new(),
             pending_open: None,
             portal_session_id: None,
+            wrapped_key,
         };
         std::fs::create_dir_all(dirs.outbox(session.id)).map_err(StaffError::from)?;
         write_json(&dirs.record(session.id), &record).map_err(StaffError::from)?;
@@ -824,6 +981,7 @@ impl OpenDvc {
         let dirs = self.staff_dirs();
         let now = self.options.clock.now();
         let id = Uuid::now_v7();
+        let wrapped_key = file.wrapped_keys.get(&staff_code).cloned();
         let record = SessionRecord {
             id,
             staff_code,
@@ -838,6 +996,7 @@ impl OpenDvc {
                 paper_reference,
             }),
             portal_session_id: None,
+            wrapped_key,
         };
         std::fs::create_dir_all(dirs.outbox(id)).map_err(StaffError::from)?;
         write_json(&dirs.record(id), &record).map_err(StaffError::from)?;
@@ -1429,6 +1588,7 @@ mod tests {
             StaffError::Io(std::io::Error::other("x")).code(),
             StaffError::Locked.code(),
             StaffError::WrongPassword.code(),
+            StaffError::UnlockWait { seconds: 60 }.code(),
             CoreError::AssistedSessionExpired.code(),
             CoreError::ReceiptNotReady(String::new()).code(),
             CoreError::Receipt(String::new()).code(),

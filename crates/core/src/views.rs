@@ -414,6 +414,17 @@ pub struct EventInput {
     pub date: String,
 }
 
+/// The passwords the UI sent are wiped from memory once the sign-in is done.
+impl Drop for StaffSignInInput {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.password.zeroize();
+        if let Some(previous) = &mut self.previous_password {
+            previous.zeroize();
+        }
+    }
+}
+
 impl StaffSignInInput {
     /// The core's sign-in options, or the names of the refused fields.
     pub fn options(&self) -> Result<crate::assist::StaffSignInOptions, Vec<String>> {
@@ -447,7 +458,8 @@ impl StaffSignInInput {
             previous_password: self
                 .previous_password
                 .clone()
-                .filter(|password| !password.is_empty()),
+                .filter(|password| !password.is_empty())
+                .map(zeroize::Zeroizing::new),
         })
     }
 }
