@@ -1109,3 +1109,88 @@ fn a_staff_profile_that_fails_to_parse_is_moved_aside_and_every_staff_members_se
         "the portal has the agent's submission once"
     );
 }
+
+#[test]
+fn every_staff_request_that_records_an_offline_session_or_delivers_late_carries_the_device_time() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (volunteer, password) = staff_of(&mut portal, StaffKind::Volunteer);
+    let (procedure, form, attach) = offline_submission_for(&mut portal, 1, scratch.path());
+    cli.json(
+        [
+            "staff",
+            "login",
+            "--code",
+            &volunteer,
+            "--password",
+            &password,
+            "--event",
+            "Ngày hội gần dân",
+            "--place",
+            "20194",
+            "--date",
+            "2026-11-29",
+        ],
+        "the volunteer signs in while online",
+    );
+    proxy.set_unreachable(true);
+    cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[1].id_number,
+            "--paper",
+            "GIAYUQ-2026-000908",
+        ],
+        "offline, the session opens on the paper consent",
+    );
+    let mut submit = vec![
+        "submit".to_owned(),
+        "--procedure".to_owned(),
+        procedure,
+        "--form".to_owned(),
+        form.display().to_string(),
+    ];
+    submit.extend(attach);
+    cli.json(submit, "offline, the submission is queued");
+    cli.json(["assist", "end"], "the citizen leaves");
+    proxy.set_unreachable(false);
+    let drained = cli.json(["drain", "--max-wait", "60"], "back online, the work goes");
+    assert_eq!(drained["end"], "empty", "{drained}");
+
+    let requests = proxy.requests();
+    let recorded: Vec<_> = requests
+        .iter()
+        .filter(|request| request.method == "POST" && request.path() == "/v1/assist/sessions")
+        .collect();
+    let late: Vec<_> = requests
+        .iter()
+        .filter(|request| request.header("X-Assist-Session").is_some())
+        .collect();
+    assert!(
+        !recorded.is_empty(),
+        "the drain recorded the offline session"
+    );
+    assert!(late.len() >= 2, "the upload and the application went late");
+    for request in recorded.iter().chain(&late) {
+        let device_time = request
+            .header(opendvc_api::DEVICE_TIME_HEADER)
+            .unwrap_or_else(|| {
+                panic!("{} {} has no X-Device-Time", request.method, request.target)
+            });
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(device_time).is_ok(),
+            "{} {}: X-Device-Time is RFC 3339: {device_time}",
+            request.method,
+            request.target
+        );
+    }
+}

@@ -585,7 +585,8 @@ impl OpenDvc {
                 path: self.staff_dirs().profile(),
             }),
             self.options.client,
-        )?)
+        )?
+        .with_device_clock(self.options.clock.clone()))
     }
 
     fn signed_in_key(file: &StaffFile) -> Result<QueueKey, CoreError> {
