@@ -49,6 +49,22 @@ fn offline_submission_for(
     (procedure.id, path, attach)
 }
 
+/// Sends a consent code to `citizen`'s phone with the staff token the device at `data`
+/// keeps, and returns the code the citizen reads out.
+fn consent_code(portal: &Portal, data: &Path, citizen: &opendvc_api::DemoCitizen) -> String {
+    let profile = std::fs::read(data.join("staff").join("profile.json")).expect("profile");
+    let profile: serde_json::Value = serde_json::from_slice(&profile).expect("json");
+    let token = profile["accessToken"].as_str().expect("a staff token");
+    portal
+        .api()
+        .post("/v1/assist/consent-codes")
+        .bearer(token)
+        .json(&serde_json::json!({ "idNumber": citizen.id_number }))
+        .send()
+        .expect_status(202, "a consent code goes to the citizen's phone");
+    portal.latest_code_sent_to(&citizen.phone)
+}
+
 #[test]
 fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
     let mut portal = Portal::start(PortalOptions::default());
@@ -152,10 +168,10 @@ fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
             "open",
             "--id",
             &citizens[1].id_number,
-            "--paper",
-            "GIAYUQ-2026-000002",
+            "--otp",
+            &consent_code(&portal, &data, &citizens[1]),
         ],
-        "the agent serves the second citizen",
+        "the agent serves the second citizen, who consents with the code sent to their phone",
     );
     let applications = cli.json(["applications"], "the second citizen's applications");
     assert!(
@@ -378,13 +394,13 @@ fn notifications_in_an_assisted_session_carry_no_personal_data() {
     runtime
         .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
         .expect("the agent signs in");
+    // The citizen consents with the code sent to their phone: the session reads their data.
     runtime
-        .block_on(core.open_assisted_session(
-            &person.id_number,
-            Consent::Paper {
-                reference: "GIAYUQ-2026-000900".into(),
-            },
-        ))
+        .block_on(core.request_consent_code(&person.id_number))
+        .expect("a consent code is sent");
+    let otp = portal.latest_code_sent_to(&person.phone);
+    runtime
+        .block_on(core.open_assisted_session(&person.id_number, Consent::Otp { otp }))
         .expect("the session opens");
     let core = Arc::new(core);
     let notifier = Arc::new(RecordingNotifier::default());
@@ -466,13 +482,13 @@ fn an_expired_assisted_session_shows_nothing_and_is_deleted_at_the_next_start() 
     runtime
         .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
         .expect("the agent signs in");
+    // The citizen consents with the code sent to their phone: the session reads their data.
+    runtime
+        .block_on(core.request_consent_code(&person.id_number))
+        .expect("a consent code is sent");
+    let otp = portal.latest_code_sent_to(&person.phone);
     let session = runtime
-        .block_on(core.open_assisted_session(
-            &person.id_number,
-            Consent::Paper {
-                reference: "GIAYUQ-2026-000901".into(),
-            },
-        ))
+        .block_on(core.open_assisted_session(&person.id_number, Consent::Otp { otp }))
         .expect("the session opens");
     assert_eq!(
         core.dashboard()
@@ -1193,4 +1209,146 @@ fn every_staff_request_that_records_an_offline_session_or_delivers_late_carries_
             request.target
         );
     }
+}
+
+/// The requests of `proxy` that read a citizen's data: profile, documents, applications,
+/// changes, events.
+fn citizen_reads(proxy: &FaultProxy) -> Vec<String> {
+    proxy
+        .requests()
+        .iter()
+        .filter(|request| {
+            let path = request.path();
+            request.method == "GET"
+                && (path == "/v1/me"
+                    || path.starts_with("/v1/me/")
+                    || path == "/v1/documents"
+                    || path.starts_with("/v1/applications")
+                    || path == "/v1/sync"
+                    || path == "/v1/events")
+        })
+        .map(|request| format!("{} {}", request.method, request.target))
+        .collect()
+}
+
+#[test]
+fn a_paper_session_cannot_read_the_citizens_profile_documents_or_applications() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url());
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let (procedure, form, attach) = offline_submission_for(&mut portal, 2, scratch.path());
+    cli.json(
+        ["staff", "login", "--code", &code, "--password", &password],
+        "the agent signs in",
+    );
+    let opened = cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[2].id_number,
+            "--paper",
+            "GIAYUQ-2026-000909",
+        ],
+        "online, the agent opens a session on a paper consent",
+    );
+    let status = cli.json(["status"], "the session's home screen");
+    assert!(
+        status["fullName"].is_null(),
+        "no profile is shown in a paper session: {status}"
+    );
+    cli.json(["sync"], "a sync in the paper session");
+    cli.json(["applications"], "the applications screen");
+    let mut submit = vec![
+        "submit".to_owned(),
+        "--procedure".to_owned(),
+        procedure,
+        "--form".to_owned(),
+        form.display().to_string(),
+    ];
+    submit.extend(attach);
+    let submitted = cli.json(
+        submit,
+        "the paper session submits, with the papers attached",
+    );
+    assert_eq!(submitted["sent"], true, "the submission goes: {submitted}");
+    cli.json(["assist", "end"], "the citizen leaves");
+    assert_eq!(
+        citizen_reads(&proxy),
+        Vec::<String>::new(),
+        "a paper session made no read request of the citizen's data"
+    );
+    assert_eq!(
+        opened["canRead"], false,
+        "a paper session says it cannot read: {opened}"
+    );
+
+    // A session whose consent the citizen gave by code reads, unless the portal withholds
+    // the `read` scope: then the device reads nothing either.
+    let token = {
+        let profile = std::fs::read(data.join("staff").join("profile.json")).expect("profile");
+        let profile: serde_json::Value = serde_json::from_slice(&profile).expect("json");
+        profile["accessToken"]
+            .as_str()
+            .expect("a staff token")
+            .to_owned()
+    };
+    let consent_code = |portal: &Portal| {
+        portal
+            .api()
+            .post("/v1/assist/consent-codes")
+            .bearer(&token)
+            .json(&serde_json::json!({ "idNumber": citizens[1].id_number }))
+            .send()
+            .expect_status(202, "a consent code goes to the citizen's phone");
+        portal.latest_code_sent_to(&citizens[1].phone)
+    };
+    proxy.set_rewrites(vec![opendvc_tests::fault_proxy::Rewrite::new(
+        "\"scopes\":[\"read\",\"submit\"]",
+        "\"scopes\":[\"submit\"]",
+    )]);
+    let otp = consent_code(&portal);
+    let opened = cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[1].id_number,
+            "--otp",
+            &otp,
+        ],
+        "a session by code, granted submit only",
+    );
+    assert_eq!(opened["canRead"], false, "{opened}");
+    cli.json(["sync"], "a sync in the submit-only session");
+    cli.json(["assist", "end"], "the citizen leaves");
+    assert_eq!(
+        citizen_reads(&proxy),
+        Vec::<String>::new(),
+        "a session without the read scope made no read request"
+    );
+
+    proxy.set_rewrites(Vec::new());
+    let otp = consent_code(&portal);
+    let opened = cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[1].id_number,
+            "--otp",
+            &otp,
+        ],
+        "a session by code with both scopes",
+    );
+    assert_eq!(opened["canRead"], true, "{opened}");
+    assert!(
+        !citizen_reads(&proxy).is_empty(),
+        "a session by code reads the citizen's data (the check above can fail)"
+    );
+    cli.json(["assist", "end"], "the citizen leaves");
 }

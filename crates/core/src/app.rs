@@ -189,6 +189,10 @@ pub(crate) struct ActiveProfile {
     /// An assisted session: its id and when it expires. Past that moment the profile refuses
     /// to show anything, and the next start deletes it.
     pub(crate) assisted: Option<(Uuid, DateTime<Utc>)>,
+    /// Whether the profile may read the person's data at the portal (`/v1/me`, documents,
+    /// applications, `/v1/sync`, `/v1/events`): always for a citizen's own sign-in; in an
+    /// assisted session only with the `read` scope, see [`crate::assist`].
+    pub(crate) reads: bool,
 }
 
 /// An entry of the application list: a server application from the cache, or a local
@@ -487,6 +491,7 @@ impl OpenDvc {
             client,
             delivery,
             assisted,
+            reads: true,
         });
         Ok(())
     }
@@ -531,6 +536,13 @@ impl OpenDvc {
     /// The folder of the open profile.
     pub fn profile_dir(&self) -> Option<&Path> {
         self.profile.as_ref().map(|profile| profile.dir.as_path())
+    }
+
+    /// Whether the open profile may read the person's data at the portal. An assisted
+    /// session opened on a paper consent may not: it submits, and shows only what the device
+    /// has (the catalog, what was queued in it).
+    pub fn can_read(&self) -> bool {
+        self.profile.as_ref().is_some_and(|profile| profile.reads)
     }
 
     /// Whether a profile is signed in (has tokens).
@@ -694,11 +706,15 @@ impl OpenDvc {
         })
     }
 
-    /// Pulls everything new from the portal and refreshes the catalog.
+    /// Pulls everything new from the portal and refreshes the catalog. A profile that may not
+    /// read the person's data ([`OpenDvc::can_read`]) refreshes only the public catalog.
     pub async fn sync_now(&self) -> Result<SyncReport, CoreError> {
         let profile = self.active()?;
         if !profile.session.is_signed_in() {
             return Err(CoreError::NotSignedIn);
+        }
+        if !profile.reads {
+            return self.refresh_public_data().await;
         }
         let clock = self.options.clock.clone();
         let pulled = sync::pull(&profile.client, &profile.cache, || clock.now()).await;
@@ -710,6 +726,17 @@ impl OpenDvc {
         }
         self.emit(CoreEvent::CacheChanged);
         Ok(SyncReport { pull, catalog })
+    }
+
+    /// The sync of a profile that may not read the person's data: the public catalog and
+    /// reference data only, asked for without a token.
+    pub(crate) async fn refresh_public_data(&self) -> Result<SyncReport, CoreError> {
+        let catalog = self.refresh_catalog().await?;
+        self.emit(CoreEvent::CacheChanged);
+        Ok(SyncReport {
+            pull: PullReport::default(),
+            catalog,
+        })
     }
 
     /// Refreshes the catalog (a 304 keeps it), its search index, and the reference data that

@@ -50,7 +50,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use opendvc_api::{
-    AssistSessionRequest, AssistVenue, Consent, LocalizedText, OtpAccepted, StaffKind, StaffProfile,
+    AssistScope, AssistSessionRequest, AssistVenue, Consent, LocalizedText, OtpAccepted, StaffKind,
+    StaffProfile,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -259,6 +260,11 @@ pub struct SessionRecord {
     /// password), so the session's sealed work can still be opened if `profile.json` is lost.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wrapped_key: Option<WrappedKey>,
+    /// Whether the session may read the citizen's data: the portal granted the `read` scope
+    /// and the consent was a code sent to the citizen's phone. A paper consent never reads,
+    /// whatever a portal grants: nobody can check a paper form from the counter.
+    #[serde(default)]
+    pub can_read: bool,
 }
 
 /// What the portal needs to record a session opened offline. The ID number is sealed with
@@ -289,6 +295,9 @@ pub struct AssistedSessionView {
     pub venue: String,
     pub expires_at: DateTime<Utc>,
     pub seconds_left: i64,
+    /// Whether the session may read the citizen's profile, documents and applications (a
+    /// consent by code); a session on a paper consent only submits.
+    pub can_read: bool,
 }
 
 /// The staff member on this device.
@@ -777,6 +786,7 @@ impl OpenDvc {
                     venue: record.venue.name().to_owned(),
                     expires_at: record.expires_at,
                     seconds_left: (record.expires_at - now).num_seconds().max(0),
+                    can_read: record.can_read,
                 }),
             None => None,
         };
@@ -906,6 +916,7 @@ impl OpenDvc {
             Consent::Paper { reference } => Some(reference.trim().to_owned()),
             Consent::Otp { .. } => None,
         };
+        let is_paper = paper.is_some();
         let result = self
             .staff_client(&file)?
             .open_assist_session(&AssistSessionRequest {
@@ -929,6 +940,7 @@ impl OpenDvc {
         };
         let now = self.options.clock.now();
         let wrapped_key = file.wrapped_keys.get(&staff.code).cloned();
+        let can_read = !is_paper && session.scopes.contains(&AssistScope::Read);
         let record = SessionRecord {
             id: session.id,
             staff_code: staff.code,
@@ -941,6 +953,7 @@ impl OpenDvc {
             pending_open: None,
             portal_session_id: None,
             wrapped_key,
+            can_read,
         };
         std::fs::create_dir_all(dirs.outbox(session.id)).map_err(StaffError::from)?;
         write_json(&dirs.record(session.id), &record).map_err(StaffError::from)?;
@@ -955,6 +968,14 @@ impl OpenDvc {
         file.current_session = Some(session.id);
         dirs.save(&file)?;
         self.activate_assisted(&file, &record, key)?;
+        if !can_read {
+            // Like a session opened offline, it starts from the device's catalog and units;
+            // the sync below then refreshes only that public data.
+            match self.copy_staff_catalog() {
+                Ok(()) | Err(CoreError::CatalogMissing) => {}
+                Err(other) => return Err(other),
+            }
+        }
         self.emit(CoreEvent::SignedIn);
         // The first sync fills the session's cache; offline, the session still opens.
         let _synced = self.sync_now().await;
@@ -964,6 +985,7 @@ impl OpenDvc {
             venue: record.venue.name().to_owned(),
             expires_at: record.expires_at,
             seconds_left: (record.expires_at - now).num_seconds().max(0),
+            can_read,
         })
     }
 
@@ -998,6 +1020,7 @@ impl OpenDvc {
             }),
             portal_session_id: None,
             wrapped_key,
+            can_read: false,
         };
         std::fs::create_dir_all(dirs.outbox(id)).map_err(StaffError::from)?;
         write_json(&dirs.record(id), &record).map_err(StaffError::from)?;
@@ -1020,6 +1043,7 @@ impl OpenDvc {
             venue: record.venue.name().to_owned(),
             expires_at: record.expires_at,
             seconds_left: (record.expires_at - now).num_seconds().max(0),
+            can_read: false,
         })
     }
 
@@ -1133,7 +1157,11 @@ impl OpenDvc {
             client,
             delivery,
             Some((record.id, record.expires_at)),
-        )
+        )?;
+        if let Some(profile) = &mut self.profile {
+            profile.reads = record.can_read;
+        }
+        Ok(())
     }
 
     fn open_session_queue(&self, id: Uuid, key: QueueKey) -> Result<SubmissionQueue, CoreError> {

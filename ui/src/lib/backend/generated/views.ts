@@ -9,7 +9,12 @@ import type { Application, AttachmentRef, DeliveryChoice, Document, InboxItem, L
 /**
  * What the staff screen shows about the open session.
  */
-export type AssistedSessionView = { id: string, citizenInitials: string, venue: string, expiresAt: string, secondsLeft: number, };
+export type AssistedSessionView = { id: string, citizenInitials: string, venue: string, expiresAt: string, secondsLeft: number,
+/**
+ * Whether the session may read the citizen's profile, documents and applications (a
+ * consent by code); a session on a paper consent only submits.
+ */
+canRead: boolean, };
 
 /**
  * Counts per service.
