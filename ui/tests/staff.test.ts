@@ -30,6 +30,7 @@ const assisted: AssistedSessionView = {
   venue: 'Bưu cục Hải Châu',
   expiresAt: '2026-11-29T09:30:00+07:00',
   secondsLeft: 1800,
+  canRead: true,
 };
 
 function staffStatus(overrides: Partial<StaffStatus> = {}): StaffStatus {
@@ -656,9 +657,39 @@ describe('the app on a shared device', () => {
   });
 
   it('opens an assisted session made offline on the services, without a profile', async () => {
-    await open('/', { session_state: () => fixtures.session({ profile: undefined, online: false, staff: staffStatus({ session: assisted }) }) });
-    expect(await screen.findByRole('heading', { name: t('ui-session-offline-title') })).toBeInTheDocument();
+    await open('/', { session_state: () => fixtures.session({ profile: undefined, online: false, staff: staffStatus({ session: { ...assisted, canRead: false } }) }) });
+    expect(await screen.findByRole('heading', { name: t('ui-session-paper-title') })).toBeInTheDocument();
+    expect(screen.getByText(t('ui-session-offline-body'))).toBeInTheDocument();
     expect(screen.getByRole('link', { name: t('ui-home-new-application') })).toHaveAttribute('href', '#/services');
+  });
+
+  it('shows a paper session the submit path only, and says why it shows none of the citizen’s papers', async () => {
+    const view = await open('/', {
+      session_state: () => fixtures.session({ profile: undefined, staff: staffStatus({ session: { ...assisted, canRead: false } }) }),
+    });
+    expect(await screen.findByRole('heading', { name: t('ui-session-paper-title') })).toBeInTheDocument();
+    const banner = screen.getByRole('region', { name: t('ui-session-banner-label') });
+    expect(within(banner).getByText(t('ui-session-paper-note'))).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: t('ui-home-new-application') })).toHaveAttribute('href', '#/services');
+    const tabs = screen.getByRole('navigation', { name: t('ui-nav-main') });
+    expect(within(tabs).getByRole('link', { name: t('ui-nav-services') })).toBeInTheDocument();
+    for (const hidden of ['ui-nav-applications', 'ui-nav-documents', 'ui-nav-inbox']) {
+      expect(within(tabs).queryByRole('link', { name: t(hidden) })).not.toBeInTheDocument();
+    }
+    for (const route of ['/applications', '/documents', '/inbox']) {
+      window.location.hash = route;
+      expect(await screen.findByRole('heading', { name: t('ui-session-paper-title') })).toBeInTheDocument();
+    }
+    const asked = view.calls.map((call) => call.command);
+    for (const read of ['dashboard', 'applications', 'application', 'documents', 'inbox']) {
+      expect(asked, `a paper session never asks the core for ${read}`).not.toContain(read);
+    }
+  });
+
+  it('says nothing of paper consent in a session by code', async () => {
+    await open('/', { session_state: () => assistedSession(), dashboard: () => fixtures.dashboard() });
+    const banner = await screen.findByRole('region', { name: t('ui-session-banner-label') });
+    expect(within(banner).queryByText(t('ui-session-paper-note'))).not.toBeInTheDocument();
   });
 
   it('shows the service desk, not the citizen’s screens, when a staff member is signed in and nobody is served', async () => {
