@@ -1261,6 +1261,17 @@ fn a_paper_session_cannot_read_the_citizens_profile_documents_or_applications() 
         status["fullName"].is_null(),
         "no profile is shown in a paper session: {status}"
     );
+    let refused = cli.run(["--json", "access-log"]);
+    assert_ne!(
+        refused.code,
+        Some(0),
+        "who used my data is refused in a session"
+    );
+    assert_eq!(
+        refused.json()["error"]["code"],
+        "access_log_own_sign_in_only",
+        "the citizen's access log is theirs alone, never shown in an assisted session"
+    );
     cli.json(["sync"], "a sync in the paper session");
     cli.json(["applications"], "the applications screen");
     let mut submit = vec![
@@ -1351,4 +1362,194 @@ fn a_paper_session_cannot_read_the_citizens_profile_documents_or_applications() 
         "a session by code reads the citizen's data (the check above can fail)"
     );
     cli.json(["assist", "end"], "the citizen leaves");
+}
+
+#[test]
+fn a_scan_picked_on_a_shared_device_is_never_written_to_disk_in_plaintext() {
+    use opendvc_core::assist::StaffSignInOptions;
+    use opendvc_core::{OpenDvc, OpenDvcOptions, SubmissionDraft};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[2].clone();
+    let citizen = Citizen::demo(&mut portal, 2);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let assisted_before = citizen
+        .applications()
+        .iter()
+        .filter(|application| application.channel == Channel::Assisted)
+        .count();
+    let form = valid_form(&procedure, &citizen.profile(), &citizen.documents());
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let data = tempfile::tempdir().expect("a data folder");
+    let mut options = OpenDvcOptions::new(opendvc_core::session::DataDir::new(data.path()));
+    options.portal_override = Some(proxy.url());
+    options.client.request_timeout = std::time::Duration::from_secs(3);
+    let mut core = OpenDvc::open(options).expect("the core opens");
+    runtime
+        .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
+        .expect("the agent signs in");
+    runtime
+        .block_on(core.open_assisted_session(
+            &person.id_number,
+            opendvc_api::Consent::Paper {
+                reference: "GIAYUQ-2026-000910".into(),
+            },
+        ))
+        .expect("the session opens");
+    proxy.set_unreachable(true);
+
+    // A photo of the citizen's papers, as the app receives it from the file picker: the
+    // bytes carry the citizen's identifiers and a mark found nowhere else.
+    let mark = format!("SCAN-{}", uuid::Uuid::new_v4());
+    let mut scan = b"\x89PNG\r\n\x1a\n".to_vec();
+    scan.extend_from_slice(format!("{mark} {} {}", person.name, person.id_number).as_bytes());
+    let secrets = vec![mark.clone()];
+    let mut picked = Vec::new();
+    for document in &procedure.required_documents {
+        let staged = core
+            .stage_picked_file(&format!("{}.png", document.id), "image/png", scan.clone())
+            .expect("the picked file is taken");
+        picked.push((staged.attachment_id, Some(document.id.clone())));
+    }
+    if picked.is_empty() {
+        let staged = core
+            .stage_picked_file("cccd.png", "image/png", scan.clone())
+            .expect("the picked file is taken");
+        picked.push((staged.attachment_id, None));
+    }
+    assert_eq!(
+        files_containing(data.path(), &secrets),
+        Vec::<(String, String)>::new(),
+        "a picked scan is not written to disk in the clear"
+    );
+    let outcome = runtime
+        .block_on(core.submit(
+            SubmissionDraft {
+                procedure_id: procedure.id.clone(),
+                form,
+                files: Vec::new(),
+                picked,
+                delivery: opendvc_tests::fixtures::counter_delivery(),
+            },
+            true,
+        ))
+        .expect("offline, the submission is saved");
+    assert!(!outcome.sent, "the portal is out of reach");
+    assert_eq!(
+        files_containing(data.path(), &secrets),
+        Vec::<(String, String)>::new(),
+        "while the submission waits offline, no file holds the scan in the clear"
+    );
+    runtime
+        .block_on(core.end_assisted_session())
+        .expect("the session ends");
+    proxy.set_unreachable(false);
+    let drained = runtime
+        .block_on(core.drain_staff(std::time::Duration::from_secs(60)))
+        .expect("the drain runs");
+    assert_eq!(
+        drained.end,
+        opendvc_core::DrainEnd::Empty,
+        "the scan and the application arrive: {drained:?}"
+    );
+    let arrived = Citizen::demo(&mut portal, 2)
+        .applications()
+        .into_iter()
+        .filter(|application| application.channel == Channel::Assisted)
+        .count();
+    assert_eq!(arrived, assisted_before + 1, "the application arrived once");
+    assert_eq!(
+        files_containing(data.path(), &secrets),
+        Vec::<(String, String)>::new(),
+        "nothing of the scan is left"
+    );
+}
+
+#[test]
+#[ignore = "needs the portal's acceptance of late follow-ups (branch portal-late): before it \
+            the portal answers 403; passes against that branch's portal (OPENDVC_BIN_DIR)"]
+fn a_supplement_made_at_the_counter_arrives_after_the_session_ended() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let (procedure, form, attach) = offline_submission_for(&mut portal, 1, scratch.path());
+    let officer = opendvc_tests::fixtures::Officer::sign_in(&mut portal);
+    cli.json(
+        ["staff", "login", "--code", &code, "--password", &password],
+        "the agent signs in",
+    );
+    cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[1].id_number,
+            "--paper",
+            "GIAYUQ-2026-000911",
+        ],
+        "the agent serves the citizen",
+    );
+    let mut submit = vec![
+        "submit".to_owned(),
+        "--procedure".to_owned(),
+        procedure,
+        "--form".to_owned(),
+        form.display().to_string(),
+    ];
+    submit.extend(attach);
+    let submitted = cli.json(submit, "the application goes at once");
+    assert_eq!(submitted["sent"], true, "{submitted}");
+    let application_code = submitted["applicationCode"]
+        .as_str()
+        .expect("a code")
+        .to_owned();
+    let application_id: uuid::Uuid = submitted["applicationId"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("an application id");
+    officer.transition(
+        application_id,
+        opendvc_api::ApplicationStatus::SupplementRequested,
+    );
+
+    // The line drops while the agent adds the paper the officer asked for.
+    proxy.set_unreachable(true);
+    let supplement = cli.json(
+        [
+            "supplement",
+            &application_code,
+            "--note",
+            "Bản sao giấy khai sinh, người dân mang đến quầy",
+        ],
+        "offline, the supplement is queued in the session",
+    );
+    assert_eq!(supplement["sent"], false, "{supplement}");
+    cli.json(["assist", "end"], "the citizen leaves");
+
+    proxy.set_unreachable(false);
+    let drained = cli.json(["drain", "--max-wait", "60"], "back online, the drain runs");
+    assert_eq!(
+        (drained["end"].as_str(), drained["sent"].as_u64()),
+        (Some("empty"), Some(1)),
+        "the supplement is delivered with the staff token after the session ended: {drained}"
+    );
+    let arrived = Citizen::demo(&mut portal, 1).application(application_id);
+    assert_eq!(
+        arrived.supplements.len(),
+        1,
+        "the portal has the supplement once: {:?}",
+        arrived.supplements
+    );
 }

@@ -86,6 +86,12 @@ pub enum CoreError {
     UnknownInboxItem(Uuid),
     #[error("no document {0} in the wallet")]
     UnknownDocument(Uuid),
+    #[error("the picked file {0} is no longer on this device; pick it again")]
+    PickedFileMissing(String),
+    #[error(
+        "who used the citizen's data is shown only to the citizen, signed in on their own; not in an assisted session"
+    )]
+    AccessLogOwnSignInOnly,
 }
 
 impl CoreError {
@@ -123,6 +129,8 @@ impl CoreError {
             CoreError::InvalidDocument(_) => "invalid_document",
             CoreError::UnknownInboxItem(_) => "unknown_inbox_item",
             CoreError::UnknownDocument(_) => "unknown_document",
+            CoreError::PickedFileMissing(_) => "attachment_missing",
+            CoreError::AccessLogOwnSignInOnly => "access_log_own_sign_in_only",
         }
     }
 }
@@ -257,6 +265,9 @@ pub struct SubmissionDraft {
     pub form: BTreeMap<String, String>,
     /// Files to attach, each with the required document it satisfies, if known.
     pub files: Vec<(PathBuf, Option<String>)>,
+    /// Files picked in the app ([`OpenDvc::stage_picked_file`]) by their `sha256:` id, each
+    /// with the required document it satisfies, if known.
+    pub picked: Vec<(String, Option<String>)>,
     pub delivery: DeliveryChoice,
 }
 
@@ -363,6 +374,8 @@ pub struct OpenDvc {
     /// A shared device locked by its staff member (`crate::assist`): the open session shows
     /// nothing until unlocked.
     pub(crate) staff_locked: bool,
+    /// Files picked in the app and held in memory on a shared device (`crate::picked`).
+    pub(crate) picked: crate::picked::PickedFiles,
 }
 
 pub(crate) fn is_id_number(text: &str) -> bool {
@@ -381,6 +394,7 @@ impl OpenDvc {
             online: Mutex::new(None),
             cache_rebuilt_from: None,
             staff_locked: false,
+            picked: crate::picked::PickedFiles::default(),
         };
         let session = core
             .options
@@ -685,6 +699,7 @@ impl OpenDvc {
         // Closing the profile closes its databases before their files go.
         self.profile = None;
         self.cache_rebuilt_from = None;
+        self.forget_all_picked();
         let data_dir = &self.options.data_dir;
         data_dir
             .session_file()
@@ -788,6 +803,26 @@ impl OpenDvc {
             Err(SyncError::Client(error)) if error.is_offline() => self.set_online(false),
             Err(_) => {}
         }
+    }
+
+    /// One page of the citizen's access log: who (staff, organisation) used their data,
+    /// where, when and what for, newest first; `cursor` asks for the next (older) page. Only
+    /// in the citizen's own sign-in, never in an assisted session (it would show the citizen's
+    /// history to the staff member), and never cached: it is read from the portal each time.
+    pub async fn access_log(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<crate::views::AccessLogView, CoreError> {
+        let profile = self.active()?;
+        if profile.assisted.is_some() {
+            return Err(CoreError::AccessLogOwnSignInOnly);
+        }
+        if !profile.session.is_signed_in() {
+            return Err(CoreError::NotSignedIn);
+        }
+        let result = profile.client.access_log(cursor).await;
+        self.note_client_result(&result);
+        Ok(crate::views::access_log_view(result?))
     }
 
     /// The home screen, from the cache and the queue only (works offline).
@@ -1213,6 +1248,7 @@ impl OpenDvc {
         for (path, requirement) in &draft.files {
             staged.push(profile.queue.stage_attachment(path, requirement.clone())?);
         }
+        staged.extend(self.stage_picked_into(&profile.queue, &draft.picked)?);
         let (wallet_refs, staged, missing) =
             validate::match_documents(&procedure, &staged, &wallet);
         errors.extend(missing);
@@ -1230,6 +1266,7 @@ impl OpenDvc {
             delivery: draft.delivery,
         };
         let enqueued = profile.queue.enqueue_submission(application, &staged)?;
+        self.forget_picked(&draft.picked);
         self.emit(CoreEvent::QueueChanged);
         self.after_enqueue(enqueued, send_now).await
     }
@@ -1269,6 +1306,7 @@ impl OpenDvc {
         code_or_item: &str,
         follow_up: FollowUp,
         files: &[(PathBuf, Option<String>)],
+        picked: &[(String, Option<String>)],
         send_now: bool,
     ) -> Result<SubmitOutcome, CoreError> {
         let target = self.resolve_target(code_or_item)?;
@@ -1305,9 +1343,11 @@ impl OpenDvc {
         for (path, requirement) in files {
             staged.push(profile.queue.stage_attachment(path, requirement.clone())?);
         }
+        staged.extend(self.stage_picked_into(&profile.queue, picked)?);
         let enqueued = profile
             .queue
             .enqueue_follow_up(target, follow_up, &staged)?;
+        self.forget_picked(picked);
         self.emit(CoreEvent::QueueChanged);
         self.after_enqueue(enqueued, send_now).await
     }

@@ -34,13 +34,29 @@
 //! delivers its work under the rule below. A consent the portal refuses then (an unknown ID
 //! number) leaves the work queued and the drain reports it as not delivered.
 //!
+//! # What a session may read
+//! A session opened on a paper consent gets the `submit` scope only from the portal (nobody
+//! can check a paper form from the counter). The device goes further: a session on a paper
+//! consent, or one the portal did not grant `read`, never asks the portal for the citizen's
+//! profile, documents, applications, changes or events ([`OpenDvc::can_read`]); it works from
+//! the device's copy of the catalog and units, as a session opened offline does.
+//!
+//! # The lock and the staff profile
+//! [`OpenDvc::unlock_staff`] takes [`UNLOCK_FREE_ATTEMPTS`] wrong passwords in a row; then
+//! each attempt waits ([`unlock_wait_after`]: a minute, doubling, at most a day), counted in
+//! `profile.json` so a restart does not reset it; a fresh staff sign-in opens the device at
+//! once. A `profile.json` that fails to parse is moved aside, never overwritten; each session
+//! record keeps a copy of its staff member's wrapped key, so their sealed work opens again at
+//! their next sign-in.
+//!
 //! # Which token delivers queued work
 //! The queue of an assisted session always sends with the *staff member's* token and the
 //! header `X-Assist-Session: <session id>`, never with the session's own token. The session
 //! token lives 30 minutes and dies when the citizen leaves, while an outreach laptop may stay
 //! offline all day; the portal accepts the staff token for creating applications and
-//! attachments of a session that this staff member opened, when the item's UUIDv7
-//! idempotency key was minted while the session was open. One path for online and offline
+//! attachments, and for the follow-ups (supplement, delivery change, withdrawal, rating), of a
+//! session that this staff member opened, when the item's UUIDv7 idempotency key was minted
+//! while the session was open. These requests carry the device's clock (`X-Device-Time`). One path for online and offline
 //! delivery keeps the queue simple, and the staff token still cannot read a citizen's data.
 
 use std::collections::BTreeMap;
@@ -875,6 +891,7 @@ impl OpenDvc {
     /// Deletes the files picked for a submission and not yet taken into the queue: on a
     /// shared device they are the citizen's papers.
     fn clear_staging(&self) -> Result<(), CoreError> {
+        self.forget_all_picked();
         remove_dir(&self.options.data_dir.staging_dir()).map_err(StaffError::from)?;
         Ok(())
     }

@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use opendvc_api::{
-    AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest, Attachment,
-    Catalog, ConsentCodeRequest, DEVICE_TIME_HEADER, DocumentList, ErrorCode, HolidayCalendar,
-    IDEMPOTENCY_KEY_HEADER, LogoutRequest, OtpAccepted, OtpRequest, Problem, Profile,
-    RefreshRequest, StaffTokenRequest, StaffTokenResponse, SyncResponse, TokenRequest,
+    AccessLog, AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest,
+    Attachment, Catalog, ConsentCodeRequest, DEVICE_TIME_HEADER, DocumentList, ErrorCode,
+    HolidayCalendar, IDEMPOTENCY_KEY_HEADER, LogoutRequest, OtpAccepted, OtpRequest, Problem,
+    Profile, RefreshRequest, StaffTokenRequest, StaffTokenResponse, SyncResponse, TokenRequest,
     TokenResponse,
 };
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
@@ -691,6 +691,19 @@ impl PortalClient {
         } else {
             Err(error_for(status, &headers, &body))
         }
+    }
+
+    /// `GET /v1/me/access-log[?cursor=…]`: one page of who used the citizen's data, newest
+    /// first.
+    pub async fn access_log(&self, cursor: Option<&str>) -> Result<AccessLog, ClientError> {
+        let path = match cursor {
+            Some(cursor) => format!(
+                "/v1/me/access-log?cursor={}",
+                utf8_percent_encode(cursor, NON_ALPHANUMERIC)
+            ),
+            None => "/v1/me/access-log".to_owned(),
+        };
+        self.get_json(&path, "access log").await
     }
 
     pub async fn me(&self) -> Result<Profile, ClientError> {

@@ -455,3 +455,69 @@ async fn staff_requests_that_record_or_deliver_a_session_late_carry_the_device_t
         "opening a session online does not need it"
     );
 }
+
+#[tokio::test]
+async fn the_access_log_is_read_page_by_page_with_the_citizens_token() {
+    let server = TestServer::start().await;
+    let entry = |at: &str, action: &str, resource: &str, consent: &str| {
+        serde_json::json!({
+            "id": Uuid::now_v7(),
+            "at": at,
+            "action": action,
+            "resource": resource,
+            "staff": {"code": "BDDN-HC-01", "name": "Trần Văn Minh", "kind": "agent", "organisation": "Bưu điện Hải Châu"},
+            "venue": {"name": "Bưu cục Hải Châu"},
+            "sessionId": Uuid::now_v7(),
+            "consent": consent,
+        })
+    };
+    server.answer(
+        "/v1/me/access-log",
+        Canned::json(
+            200,
+            &serde_json::json!({
+                "items": [entry("2026-11-29T02:15:00Z", "read", "profile", "otp")],
+                "nextCursor": "older+page/1",
+            })
+            .to_string(),
+        ),
+    );
+    server.answer(
+        "/v1/me/access-log",
+        Canned::json(
+            200,
+            &serde_json::json!({
+                "items": [entry("2026-11-28T09:00:00+07:00", "session_opened", "session", "paper")],
+            })
+            .to_string(),
+        ),
+    );
+    let client = client(&server, tokens());
+    let first = client.access_log(None).await.expect("the first page");
+    assert_eq!(first.items.len(), 1);
+    assert_eq!(first.items[0].staff.code, "BDDN-HC-01");
+    assert_eq!(first.next_cursor.as_deref(), Some("older+page/1"));
+    let second = client
+        .access_log(first.next_cursor.as_deref())
+        .await
+        .expect("the next page");
+    assert_eq!(second.items[0].consent, opendvc_api::ConsentMethod::Paper);
+    assert_eq!(second.next_cursor, None, "the last page has no cursor");
+    let requests = server.requests();
+    assert_eq!(requests[0].target, "/v1/me/access-log");
+    assert_eq!(
+        requests[1].target, "/v1/me/access-log?cursor=older%2Bpage%2F1",
+        "the cursor goes back encoded"
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.header("authorization") == Some("Bearer access-1")),
+        "with the citizen's token"
+    );
+    let view = opendvc_core::views::access_log_view(first);
+    assert_eq!(
+        view.entries[0].vietnam_time, "2026-11-29 09:15",
+        "the time is shown in Vietnam time"
+    );
+}

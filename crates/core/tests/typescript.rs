@@ -50,7 +50,8 @@ fn view_types() -> TypeScriptFile {
         .add::<Tally>()
         .add::<Receipt>()
         .add::<CsvExportView>()
-        .add::<StaffSignInInput>();
+        .add::<StaffSignInInput>()
+        .add::<AccessLogView>();
     file
 }
 

@@ -2,7 +2,7 @@
 // Do not edit: change the Rust types, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-core --test typescript
 
-import type { Application, AttachmentRef, DeliveryChoice, Document, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
+import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
 
 // ---- opendvc_core::assist ----
 
@@ -106,6 +106,25 @@ export type ReceiptLine = { label: string, value: string, };
 export type Standing = "valid" | "renew_soon" | "expired" | "no_expiry" | "unknown";
 
 // ---- opendvc_core::views ----
+
+/**
+ * One entry of the citizen's access log, as the "who used my data" screen and
+ * `opendvc access-log` show it.
+ */
+export type AccessLogEntryView = { entry: AccessLogEntry,
+/**
+ * When it happened in Vietnam time (UTC+7), `YYYY-MM-DD HH:MM`.
+ */
+vietnamTime: string, };
+
+/**
+ * One page of the citizen's access log, newest first.
+ */
+export type AccessLogView = { entries: Array<AccessLogEntryView>,
+/**
+ * Pass back for the next (older) page; absent on the last page.
+ */
+nextCursor?: string, };
 
 /**
  * An application with what the core derives from the queue.
