@@ -1625,3 +1625,63 @@ fn who_used_my_data_names_the_agent_who_served_the_citizen_in_the_citizens_own_a
         table.stdout
     );
 }
+
+#[test]
+fn a_session_whose_record_is_damaged_still_has_its_sealed_work_delivered() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let (procedure, form, attach) = offline_submission_for(&mut portal, 0, scratch.path());
+    let before = Citizen::demo(&mut portal, 0).applications().len();
+    cli.json(
+        ["staff", "login", "--code", &code, "--password", &password],
+        "the agent signs in",
+    );
+    let opened = cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[0].id_number,
+            "--paper",
+            "GIAYUQ-2026-000912",
+        ],
+        "the agent serves a citizen",
+    );
+    proxy.set_unreachable(true);
+    let mut submit = vec![
+        "submit".to_owned(),
+        "--procedure".to_owned(),
+        procedure,
+        "--form".to_owned(),
+        form.display().to_string(),
+    ];
+    submit.extend(attach);
+    cli.json(submit, "offline, the submission waits sealed");
+    cli.json(["assist", "end"], "the citizen leaves");
+    let record = data
+        .join("staff")
+        .join("outbox")
+        .join(opened["id"].as_str().expect("a session id"))
+        .join("session.json");
+    std::fs::write(&record, b"{\"id\": \"garbled").expect("damages the session's record");
+
+    proxy.set_unreachable(false);
+    let drained = cli.json(["drain", "--max-wait", "60"], "back online, the drain runs");
+    assert_eq!(
+        drained["end"], "empty",
+        "the drain does not stop at the damaged record: {drained}"
+    );
+    assert_eq!(
+        Citizen::demo(&mut portal, 0).applications().len(),
+        before + 1,
+        "the submission of the session whose record was damaged arrived: {drained}"
+    );
+}

@@ -1344,12 +1344,18 @@ impl OpenDvc {
         let key = Self::signed_in_key(file).ok();
         let mut queues = Vec::new();
         for id in dirs.ids_in("outbox").map_err(StaffError::from)? {
-            let Some(record) =
-                read_json::<SessionRecord>(&dirs.record(id)).map_err(StaffError::from)?
-            else {
-                continue;
+            let record = match read_json_file::<SessionRecord>(&dirs.record(id))
+                .map_err(StaffError::from)?
+            {
+                JsonFile::Read(record) => Some(record),
+                // A session whose record is lost or damaged is not forgotten: its sealed
+                // work goes to whoever's key opens it (see `adopt_session`).
+                JsonFile::Absent | JsonFile::Garbled => None,
             };
-            if record.staff_code != staff.code {
+            if record
+                .as_ref()
+                .is_some_and(|record| record.staff_code != staff.code)
+            {
                 continue;
             }
             let queue = SubmissionQueue::open(
@@ -1361,9 +1367,75 @@ impl OpenDvc {
                 queue.set_key(key.clone());
             }
             queue.set_purge_after_ack(true);
+            let record = match record {
+                Some(record) => record,
+                None => match self.adopt_session(&dirs, id, file, &queue)? {
+                    Some(record) => record,
+                    None => continue,
+                },
+            };
             queues.push((record, queue));
         }
         Ok(queues)
+    }
+
+    /// A session queue without a readable record (`session.json` lost or damaged): if the
+    /// signed-in staff member's key opens its unsent items, the work is theirs, and a new
+    /// record (the damaged one moved aside) lets the drain deliver it under the session's id.
+    /// Anyone else's sealed work is left as it is, for its owner.
+    fn adopt_session(
+        &self,
+        dirs: &StaffDirs,
+        id: Uuid,
+        file: &StaffFile,
+        queue: &SubmissionQueue,
+    ) -> Result<Option<SessionRecord>, CoreError> {
+        let Some(staff) = &file.staff else {
+            return Ok(None);
+        };
+        let unsent = queue.unsent_items()?;
+        let opens = !unsent.is_empty()
+            && unsent
+                .iter()
+                .all(|item| !matches!(item.payload, crate::queue::ItemPayload::Sealed { .. }));
+        if !opens {
+            return Ok(None);
+        }
+        let path = dirs.record(id);
+        let now = self.options.clock.now();
+        if path.exists() {
+            let stamp = now.format("%Y%m%dT%H%M%S%.3fZ");
+            std::fs::rename(
+                &path,
+                path.with_file_name(format!("session.json.corrupt-{stamp}")),
+            )
+            .map_err(StaffError::from)?;
+        }
+        let opened_at = id
+            .get_timestamp()
+            .and_then(|stamp| {
+                let (seconds, nanos) = stamp.to_unix();
+                DateTime::from_timestamp(i64::try_from(seconds).ok()?, nanos)
+            })
+            .unwrap_or(now);
+        let record = SessionRecord {
+            id,
+            staff_code: staff.code.clone(),
+            citizen_initials: String::new(),
+            venue: file.venue.clone().unwrap_or(Venue::PostOffice {
+                name: staff.organisation.clone(),
+            }),
+            opened_at,
+            expires_at: opened_at,
+            ended_at: Some(now),
+            service_names: BTreeMap::new(),
+            pending_open: None,
+            portal_session_id: None,
+            wrapped_key: file.wrapped_keys.get(&staff.code).cloned(),
+            can_read: false,
+        };
+        write_json(&path, &record).map_err(StaffError::from)?;
+        Ok(Some(record))
     }
 
     /// Sends the signed-in staff member's queued work of every session, ended or not, with
