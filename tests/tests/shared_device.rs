@@ -1685,3 +1685,78 @@ fn a_session_whose_record_is_damaged_still_has_its_sealed_work_delivered() {
         "the submission of the session whose record was damaged arrived: {drained}"
     );
 }
+
+#[test]
+fn a_staff_key_wrapped_with_old_argon2_parameters_opens_and_is_rewrapped_at_the_next_sign_in() {
+    use opendvc_core::sealing::{KdfParams, QueueKey, WrappedKey};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[1].clone();
+    let mut device = StaffDevice::serving(
+        &mut portal,
+        StaffKind::Agent,
+        opendvc_core::assist::StaffSignInOptions::default(),
+        &person,
+        "GIAYUQ-2026-000913",
+    );
+    let profile_path = device.data.path().join("staff").join("profile.json");
+    let read_profile = || -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(&profile_path).expect("the staff profile"))
+            .expect("JSON")
+    };
+    let plain = read_profile()["queueKey"]
+        .as_str()
+        .expect("the plain key while signed in")
+        .to_owned();
+    device
+        .runtime
+        .block_on(device.core.end_assisted_session())
+        .expect("the session ends");
+    device
+        .runtime
+        .block_on(device.core.staff_sign_out())
+        .expect("the agent signs out");
+
+    // The key as a device made before the parameters were stored: the old defaults, no
+    // `params` in the JSON.
+    let key = QueueKey::from_base64(&plain).expect("a key");
+    let mut old = serde_json::to_value(
+        WrappedKey::wrap_with(&key, &device.password, KdfParams::LEGACY).expect("wraps"),
+    )
+    .expect("JSON");
+    old.as_object_mut().expect("an object").remove("params");
+    let mut profile = read_profile();
+    profile["wrappedKeys"][&device.code] = old;
+    std::fs::write(&profile_path, serde_json::to_vec(&profile).expect("JSON")).expect("writes");
+
+    let code = device.code.clone();
+    let password = device.password.clone();
+    device
+        .runtime
+        .block_on(device.core.staff_sign_in(
+            &code,
+            &password,
+            opendvc_core::assist::StaffSignInOptions::default(),
+        ))
+        .expect("the old key opens with the password");
+    let profile = read_profile();
+    assert_eq!(
+        profile["queueKey"].as_str(),
+        Some(plain.as_str()),
+        "the same queue key opens, so queued work stays readable"
+    );
+    let params = &profile["wrappedKeys"][&code]["params"];
+    assert_eq!(
+        (
+            params["memoryKib"].as_u64(),
+            params["iterations"].as_u64(),
+            params["parallelism"].as_u64()
+        ),
+        (
+            Some(u64::from(KdfParams::CURRENT.memory_kib)),
+            Some(u64::from(KdfParams::CURRENT.iterations)),
+            Some(u64::from(KdfParams::CURRENT.parallelism))
+        ),
+        "the key is wrapped anew with the current parameters: {profile}"
+    );
+}

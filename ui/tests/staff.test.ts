@@ -700,6 +700,15 @@ describe('the app on a shared device', () => {
     expect(screen.queryByRole('navigation', { name: t('ui-nav-main') })).not.toBeInTheDocument();
   });
 
+  it('shows a citizen who signed in on a shared device at #/citizen their home screen', async () => {
+    await open('/citizen', {
+      session_state: () => fixtures.session({ staff: { staff: agent, signedIn: false, locked: false } }),
+      dashboard: () => fixtures.dashboard(),
+    });
+    expect(await screen.findByRole('heading', { name: /Nguyễn Thị Lan/ })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: t('ui-not-found-title') })).not.toBeInTheDocument();
+  });
+
   it('still offers the citizen sign-in on a shared device at #/citizen', async () => {
     await open('/citizen', { session_state: signedOutDevice });
     expect(await screen.findByRole('heading', { name: t('ui-signin-title') })).toBeInTheDocument();
