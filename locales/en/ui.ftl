@@ -515,3 +515,7 @@ ui-access-read-changes = Read your updates
 ui-access-submitted-application = Submitted an application
 ui-access-submitted-attachment = Uploaded a file
 ui-access-submitted-other = Sent a change to an application
+ui-lock-again-title = Sign in again
+ui-lock-again-body = After too many wrong passwords the device makes each try wait. Signing in again as staff (needs the network) opens it at once.
+ui-lock-again-password = Staff password to sign in again
+ui-lock-again = Sign in again as staff

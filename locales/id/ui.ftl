@@ -489,3 +489,7 @@ ui-access-read-changes = Membaca pembaruan Anda
 ui-access-submitted-application = Mengajukan permohonan
 ui-access-submitted-attachment = Mengunggah berkas
 ui-access-submitted-other = Mengirim perubahan pada pengajuan
+ui-lock-again-title = Masuk kembali
+ui-lock-again-body = Setelah terlalu banyak kata sandi yang salah, perangkat menunggu sebelum setiap percobaan. Masuk kembali sebagai petugas (perlu jaringan) langsung membukanya.
+ui-lock-again-password = Kata sandi petugas untuk masuk kembali
+ui-lock-again = Masuk kembali sebagai petugas

@@ -489,3 +489,7 @@ ui-access-read-changes = Xem cập nhật của bạn
 ui-access-submitted-application = Nộp hồ sơ
 ui-access-submitted-attachment = Tải lên tệp
 ui-access-submitted-other = Gửi thay đổi cho hồ sơ
+ui-lock-again-title = Đăng nhập lại
+ui-lock-again-body = Sau nhiều lần nhập sai mật khẩu, máy bắt chờ trước mỗi lần thử. Đăng nhập lại tài khoản nhân viên (cần có mạng) sẽ mở máy ngay.
+ui-lock-again-password = Mật khẩu nhân viên để đăng nhập lại
+ui-lock-again = Đăng nhập lại tài khoản nhân viên

@@ -960,6 +960,25 @@ fn a_locked_device_shows_nothing_of_the_session_until_the_staff_password_unlocks
         "the session is back for the volunteer"
     );
     assert!(device.core.applications().is_ok());
+
+    // Locked again, the volunteer may sign in afresh instead of unlocking: the session and
+    // its event stay, without naming the event again.
+    device.core.lock_staff().expect("locks again");
+    let code = device.code.clone();
+    let again = device
+        .runtime
+        .block_on(
+            device
+                .core
+                .staff_sign_in(&code, &password, StaffSignInOptions::default()),
+        )
+        .expect("a fresh sign-in with the session open needs no event");
+    assert!(!again.locked && again.session.is_some(), "{again:?}");
+    assert!(
+        matches!(again.venue, Some(opendvc_core::assist::Venue::Event { .. })),
+        "the event stays the venue: {:?}",
+        again.venue
+    );
 }
 
 #[test]

@@ -460,6 +460,29 @@ describe('the lock screen', () => {
     expect(called(calls, 'unlock_device')).toEqual([{ password: 'sai-roi' }, { password: 'dung-roi' }]);
   });
 
+  it('offers to sign in again as staff once a password was refused, which opens the device at once', async () => {
+    let locked = true;
+    const { calls } = await open('/', {
+      session_state: () => staffSession({ locked }),
+      unlock_device: () => Promise.reject({ code: 'locked', message: 'Too many wrong passwords. Wait before trying again.' }),
+      staff_sign_in: () => {
+        locked = false;
+        return staffSession({ locked });
+      },
+      tally: () => tally,
+    });
+    const user = userEvent.setup();
+    expect(screen.queryByRole('heading', { name: t('ui-lock-again-title') }), 'not before a refusal').toBeNull();
+    await user.type(await screen.findByLabelText(t('ui-staff-password')), 'doan-sai');
+    await user.click(screen.getByRole('button', { name: t('ui-lock-unlock') }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many wrong passwords');
+    expect(screen.getByRole('heading', { name: t('ui-lock-again-title') })).toBeInTheDocument();
+    await user.type(screen.getByLabelText(t('ui-lock-again-password')), 'mat-khau-dung');
+    await user.click(screen.getByRole('button', { name: t('ui-lock-again') }));
+    expect(await screen.findByRole('link', { name: t('ui-staff-serve') })).toBeInTheDocument();
+    expect(called(calls, 'staff_sign_in')).toEqual([{ signIn: { code: agent.code, password: 'mat-khau-dung' } }]);
+  });
+
   it('asks for the password before trying to unlock', async () => {
     const { calls } = await open('/', { session_state: () => staffSession({ locked: true }) });
     await userEvent.setup().click(await screen.findByRole('button', { name: t('ui-lock-unlock') }));

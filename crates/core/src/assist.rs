@@ -671,28 +671,31 @@ impl OpenDvc {
             Some(_) => return Err(StaffError::SessionOpen.into()),
             None => None,
         };
-        let venue = match (answer.staff.kind, options) {
-            (StaffKind::Officer, _) => return Err(StaffError::OfficerOnDevice.into()),
+        let venue = match (answer.staff.kind, options, session_venue) {
+            (StaffKind::Officer, _, _) => return Err(StaffError::OfficerOnDevice.into()),
+            // Signing in again on the locked device with a session open: the session's venue
+            // stays, so a volunteer need not name the event again.
+            (_, _, Some(venue)) => venue,
             (
                 _,
                 StaffSignInOptions {
                     event: Some((name, unit_code, date)),
                     ..
                 },
+                None,
             ) => Venue::Event {
                 name: name.trim().to_owned(),
                 unit_code: unit_code.trim().to_owned(),
                 date,
             },
-            (StaffKind::Volunteer, _) => return Err(StaffError::EventRequired.into()),
-            (StaffKind::Agent, StaffSignInOptions { post_office, .. }) => Venue::PostOffice {
+            (StaffKind::Volunteer, _, None) => return Err(StaffError::EventRequired.into()),
+            (StaffKind::Agent, StaffSignInOptions { post_office, .. }, None) => Venue::PostOffice {
                 name: post_office
                     .map(|name| name.trim().to_owned())
                     .filter(|name| !name.is_empty())
                     .unwrap_or_else(|| answer.staff.organisation.clone()),
             },
         };
-        let venue = session_venue.unwrap_or(venue);
         // The key kept in the profile, else (the profile was lost or moved aside) the copy
         // kept with this staff member's sessions, so their sealed work opens again.
         let stored = match file.wrapped_keys.get(&answer.staff.code) {
