@@ -175,7 +175,7 @@ impl OpenDvc {
         }
     }
 
-    /// Forgets every file picked on this device: held ones and staged copies.
+    /// Forgets every file held in memory (the callers delete the staging folder beside it).
     pub(crate) fn forget_all_picked(&self) {
         self.picked.clear();
     }
