@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "search_catalog",
     "procedure",
     "stage_attachment",
+    "access_log",
     "submit",
     "follow_up",
     "queue",

@@ -13,6 +13,7 @@ error-print-failed = The print dialog could not be opened. Try again.
 error-receipt-failed = The receipt could not be made.
 error-device-locked = This device is locked. The staff member unlocks it with their password.
 error-staff-password-wrong = The password is not that of the staff member signed in on this device.
+error-unlock-wait = Too many wrong passwords. Wait before trying again (the wait doubles with each wrong password), or sign in again as staff while online.
 error-event-invalid = Give the event’s name, its commune-level unit and its date (year-month-day).
 error-invalid-day = That is not a date; give it as year-month-day.
 staff-signed-in = Signed in: { $name } ({ $code }) at { $venue }.

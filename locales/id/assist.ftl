@@ -13,6 +13,7 @@ error-print-failed = Dialog cetak tidak dapat dibuka. Coba lagi.
 error-receipt-failed = Tanda terima tidak dapat dibuat.
 error-device-locked = Perangkat ini terkunci. Petugas membukanya dengan kata sandinya.
 error-staff-password-wrong = Kata sandi tidak sesuai dengan petugas yang masuk di perangkat ini.
+error-unlock-wait = Terlalu banyak kata sandi yang salah. Tunggu sebelum mencoba lagi (waktu tunggu berlipat dua setiap kali salah), atau masuk kembali sebagai petugas saat daring.
 error-event-invalid = Isi nama acara, unit setingkat kelurahan/desa, dan tanggalnya (tahun-bulan-tanggal).
 error-invalid-day = Tanggal tidak valid; tulis sebagai tahun-bulan-tanggal.
 staff-signed-in = Masuk: { $name } ({ $code }) di { $venue }.

@@ -30,6 +30,7 @@ error-invalid-submission = Permohonan belum valid.
 error-unknown-application = Permohonan atau item antrean ini tidak ada di perangkat ini.
 error-unsent-items = { $count } item belum terkirim.
 error-attachment-missing = Salinan lampiran yang tersimpan telah hilang.
+error-access-log-own-sign-in-only = Hanya warga yang masuk sendiri yang dapat melihat siapa yang memakai datanya; sesi pendampingan tidak bisa.
 error-parent-discarded = Permohonan yang menjadi dasar item ini telah dibuang.
 error-parent-not-created = Permohonan yang menjadi dasar item ini belum dibuat.
 error-preferences-file = Berkas pengaturan di perangkat ini tidak dapat dibaca atau ditulis.

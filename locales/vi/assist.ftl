@@ -13,6 +13,7 @@ error-print-failed = Không mở được hộp thoại in. Hãy thử lại.
 error-receipt-failed = Không tạo được biên nhận.
 error-device-locked = Thiết bị đang khóa. Nhân viên mở khóa bằng mật khẩu của mình.
 error-staff-password-wrong = Mật khẩu không đúng với nhân viên đang đăng nhập trên thiết bị này.
+error-unlock-wait = Đã nhập sai mật khẩu quá nhiều lần. Hãy chờ rồi thử lại (thời gian chờ tăng gấp đôi sau mỗi lần sai), hoặc đăng nhập lại tài khoản nhân viên khi có mạng.
 error-event-invalid = Hãy nhập tên sự kiện, đơn vị hành chính cấp xã và ngày diễn ra (năm-tháng-ngày).
 error-invalid-day = Ngày không hợp lệ; hãy nhập theo dạng năm-tháng-ngày.
 staff-signed-in = Đã đăng nhập: { $name } ({ $code }) tại { $venue }.

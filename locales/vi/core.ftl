@@ -30,6 +30,7 @@ error-invalid-submission = Hồ sơ chưa hợp lệ.
 error-unknown-application = Không tìm thấy hồ sơ hoặc mục chờ gửi này trên máy.
 error-unsent-items = Còn { $count } mục chưa gửi.
 error-attachment-missing = Bản sao tệp đính kèm trên máy đã mất.
+error-access-log-own-sign-in-only = Chỉ người dân tự đăng nhập mới xem được ai đã dùng dữ liệu của mình; phiên hỗ trợ không xem được.
 error-parent-discarded = Hồ sơ mà mục này phụ thuộc đã bị hủy.
 error-parent-not-created = Hồ sơ mà mục này phụ thuộc chưa được tạo.
 error-preferences-file = Không đọc hoặc ghi được tệp cài đặt trên máy này.

@@ -3,8 +3,6 @@
 //! [`IpcError`].
 
 use std::collections::HashMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -14,7 +12,6 @@ use opendvc_core::clock::{Clock, SystemClock};
 use opendvc_core::queue::{FollowUp, ItemKind, QueueItem};
 use opendvc_core::reminders::{self, ReminderChoice};
 use opendvc_core::{ApplicationDetail, CoreError, OpenDvc, SubmissionDraft, SubmitOutcome};
-use sha2::{Digest, Sha256};
 use tauri::{AppHandle, State};
 use uuid::Uuid;
 
@@ -28,8 +25,9 @@ use opendvc_core::views::{
 
 pub(crate) type Answer<T> = Result<T, IpcError>;
 
-/// Files for the core to stage, each with the required document it satisfies.
-type Files = Vec<(PathBuf, Option<String>)>;
+/// Picked files (`sha256:` ids) for the core to queue, each with the required document it
+/// satisfies.
+type Picked = Vec<(String, Option<String>)>;
 
 /// The largest file the portal takes (20 MiB); bigger ones are refused before copying.
 const MAX_ATTACHMENT: usize = 20 * 1024 * 1024;
@@ -317,41 +315,8 @@ pub async fn procedure(state: State<'_, AppState>, id: String) -> Answer<Procedu
         .ok_or_else(|| IpcError::not_found(&state.localizer()))
 }
 
-/// A file name without any folder part, never empty.
-fn plain_file_name(name: &str) -> String {
-    Path::new(name)
-        .file_name()
-        .and_then(|name| name.to_str())
-        .filter(|name| !name.is_empty() && *name != "." && *name != "..")
-        .unwrap_or("file")
-        .to_owned()
-}
-
-/// Copies a picked file into the staging folder, named by its SHA-256, so a submission can
-/// hand it to the core's queue by path (the core deletes the copy once queued). Private to
-/// the user, like everything in the data folder.
-pub fn stage_bytes(staging_dir: &Path, file_name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    let hash = hex::encode(Sha256::digest(bytes));
-    let dir = staging_dir.join(&hash);
-    opendvc_core::session::private_dir(&dir)?;
-    let path = dir.join(plain_file_name(file_name));
-    opendvc_core::session::create_private_file(&path)?.write_all(bytes)?;
-    Ok(path)
-}
-
-/// The staged copy of `sha256:{hex}`, if the person picked it in this data folder.
-fn staged_path(staging_dir: &Path, attachment_id: &str) -> Option<PathBuf> {
-    let hash = attachment_id.strip_prefix("sha256:")?;
-    if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    std::fs::read_dir(staging_dir.join(hash))
-        .ok()?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .find(|path| path.is_file())
-}
-
+/// Takes a picked file for a draft. The core holds it: in memory on a shared device (a
+/// citizen's scan is never written in the clear there), else in the data folder's staging.
 #[tauri::command]
 pub async fn stage_attachment(
     state: State<'_, AppState>,
@@ -359,14 +324,13 @@ pub async fn stage_attachment(
     content_type: String,
     base64: String,
 ) -> Answer<StagedView> {
-    let unreadable = || {
+    let bytes = BASE64.decode(base64.as_bytes()).map_err(|_| {
         IpcError::invalid_input(
             &state.localizer(),
             "attachment_unreadable",
             "error-attachment-unreadable",
         )
-    };
-    let bytes = BASE64.decode(base64.as_bytes()).map_err(|_| unreadable())?;
+    })?;
     if bytes.len() > MAX_ATTACHMENT {
         return Err(IpcError {
             code: "payload_too_large".to_owned(),
@@ -375,48 +339,26 @@ pub async fn stage_attachment(
             fields: Vec::new(),
         });
     }
-    let path = stage_bytes(&state.staging_dir, &file_name, &bytes).map_err(|_| unreadable())?;
-    let hash = path
-        .parent()
-        .and_then(Path::file_name)
-        .and_then(|name| name.to_str())
-        .unwrap_or_default()
-        .to_owned();
-    Ok(StagedView {
-        attachment_id: format!("sha256:{hash}"),
-        file_name: plain_file_name(&file_name),
-        content_type,
-        size: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
-    })
+    let core = state.core.read().await;
+    core.stage_picked_file(&file_name, &content_type, bytes)
+        .map_err(fail(&state))
 }
 
-/// Splits attachment references into files for the core (uploads, by their staged copy) and
-/// the references the core passes on as they are (wallet documents).
-fn split_attachments(
-    state: &AppState,
-    refs: Vec<AttachmentRef>,
-) -> Answer<(Files, Vec<AttachmentRef>)> {
-    let mut files = Vec::new();
+/// Splits attachment references into the picked files the core holds (uploads, by their
+/// `sha256:` id) and the references the core passes on as they are (wallet documents).
+fn split_attachments(refs: Vec<AttachmentRef>) -> (Picked, Vec<AttachmentRef>) {
+    let mut picked = Vec::new();
     let mut kept = Vec::new();
     for reference in refs {
         match reference {
             AttachmentRef::Upload {
                 attachment_id,
                 requirement_id,
-            } => {
-                let path = staged_path(&state.staging_dir, &attachment_id).ok_or_else(|| {
-                    IpcError::invalid_input(
-                        &state.localizer(),
-                        "attachment_missing",
-                        "error-attachment-missing",
-                    )
-                })?;
-                files.push((path, requirement_id));
-            }
+            } => picked.push((attachment_id, requirement_id)),
             wallet => kept.push(wallet),
         }
     }
-    Ok((files, kept))
+    (picked, kept)
 }
 
 fn submit_result(core: &OpenDvc, state: &AppState, outcome: SubmitOutcome) -> Answer<SubmitResult> {
@@ -442,11 +384,12 @@ fn submit_result(core: &OpenDvc, state: &AppState, outcome: SubmitOutcome) -> An
 pub async fn submit(state: State<'_, AppState>, draft: DraftView) -> Answer<SubmitResult> {
     let core = state.core.read().await;
     let DraftView { application, .. } = draft;
-    let (files, _wallet) = split_attachments(&state, application.attachments)?;
+    let (picked, _wallet) = split_attachments(application.attachments);
     let draft = SubmissionDraft {
         procedure_id: application.procedure_id,
         form: application.form,
-        files,
+        files: Vec::new(),
+        picked,
         delivery: application.delivery,
     };
     let outcome = core.submit(draft, true).await.map_err(fail(&state))?;
@@ -460,18 +403,18 @@ pub async fn follow_up(
     action: FollowUpInput,
 ) -> Answer<SubmitResult> {
     let core = state.core.read().await;
-    let (follow_up, files) = match action {
+    let (follow_up, picked) = match action {
         FollowUpInput::Supplement { mut supplement } => {
-            let (files, kept) = split_attachments(&state, supplement.attachments)?;
+            let (picked, kept) = split_attachments(supplement.attachments);
             supplement.attachments = kept;
-            (FollowUp::Supplement(supplement), files)
+            (FollowUp::Supplement(supplement), picked)
         }
         FollowUpInput::DeliveryChange { delivery } => (FollowUp::DeliveryChange(delivery), vec![]),
         FollowUpInput::Withdrawal { withdraw } => (FollowUp::Withdraw(withdraw), vec![]),
         FollowUpInput::Rating { rating } => (FollowUp::Rating(rating), vec![]),
     };
     let outcome = core
-        .follow_up(&application_id, follow_up, &files, true)
+        .follow_up(&application_id, follow_up, &[], &picked, true)
         .await
         .map_err(fail(&state))?;
     submit_result(&core, &state, outcome)
@@ -680,6 +623,19 @@ pub async fn export_calendar(state: State<'_, AppState>) -> Answer<CalendarExpor
     })
 }
 
+/// Who used the citizen's data: one page of the portal's access log, newest first (the
+/// citizen's own sign-in only; never cached on the device).
+#[tauri::command]
+pub async fn access_log(
+    state: State<'_, AppState>,
+    cursor: Option<String>,
+) -> Answer<views::AccessLogView> {
+    let core = state.core.read().await;
+    core.access_log(cursor.as_deref())
+        .await
+        .map_err(fail(&state))
+}
+
 /// Signs out and deletes every personal datum of the data folder. The settings screen asks
 /// the person first, warning that unsent items are lost, so unsent items do not stop it.
 #[tauri::command]
@@ -695,40 +651,4 @@ pub async fn clear_device(state: State<'_, AppState>) -> Answer<SessionState> {
 #[tauri::command]
 pub fn report_dashboard_rendered(state: State<'_, AppState>, app: AppHandle) {
     crate::report_dashboard_rendered(&app, state.started.elapsed());
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_staged_file_is_found_by_its_sha256_id() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = stage_bytes(dir.path(), "../../etc/passwd", b"hello").expect("staged");
-        assert!(
-            path.starts_with(dir.path()),
-            "{path:?} stays in the staging folder"
-        );
-        assert_eq!(path.file_name().and_then(|n| n.to_str()), Some("passwd"));
-        let id = format!("sha256:{}", hex::encode(Sha256::digest(b"hello")));
-        assert_eq!(staged_path(dir.path(), &id), Some(path.clone()));
-        assert_eq!(staged_path(dir.path(), "sha256:../.."), None);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = |path: &Path| {
-                std::fs::metadata(path)
-                    .expect("exists")
-                    .permissions()
-                    .mode()
-                    & 0o777
-            };
-            assert_eq!(mode(&path), 0o600, "a staged copy is private to its user");
-            assert_eq!(
-                mode(path.parent().expect("its folder")),
-                0o700,
-                "so is its folder"
-            );
-        }
-    }
 }

@@ -107,10 +107,11 @@ impl IpcError {
             | CoreError::UnknownDocument(_) => "not_found".to_owned(),
             CoreError::UnsentItems { .. } => "invalid_state".to_owned(),
             CoreError::AssistedSessionExpired => "session_expired".to_owned(),
+            CoreError::AccessLogOwnSignInOnly => "forbidden".to_owned(),
             CoreError::ReceiptNotReady(_) => "invalid_state".to_owned(),
             CoreError::Staff(staff) => match staff {
                 StaffError::NotSignedIn => "not_signed_in",
-                StaffError::Locked => "locked",
+                StaffError::Locked | StaffError::UnlockWait { .. } => "locked",
                 StaffError::WrongPassword | StaffError::Key(_) => "password_wrong",
                 StaffError::EventRequired => "validation_failed",
                 StaffError::OfficerOnDevice => "forbidden",
@@ -122,7 +123,9 @@ impl IpcError {
                 "no_such_item" => "not_found",
                 "item_not_changeable" => "invalid_state",
                 "attachment_too_large" => "payload_too_large",
-                "not_an_application" | "attachment_unreadable" => "invalid_input",
+                "not_an_application" | "attachment_unreadable" | "attachment_missing" => {
+                    "invalid_input"
+                }
                 "catalog_missing" => "offline",
                 "discard_needs_send" => "discard_needs_send",
                 "queue_busy" => "queue_busy",

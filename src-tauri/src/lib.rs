@@ -235,6 +235,7 @@ pub fn run() {
             commands::search_catalog,
             commands::procedure,
             commands::stage_attachment,
+            commands::access_log,
             commands::submit,
             commands::follow_up,
             commands::queue,

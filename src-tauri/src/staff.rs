@@ -147,6 +147,7 @@ pub async fn lock_device(state: State<'_, AppState>) -> Answer<SessionState> {
 /// Unlocks the device with the signed-in staff member's password (checked on the device).
 #[tauri::command]
 pub async fn unlock_device(state: State<'_, AppState>, password: String) -> Answer<SessionState> {
+    let password = zeroize::Zeroizing::new(password);
     let mut core = state.core_mut().await;
     core.unlock_staff(&password).map_err(fail(&state))?;
     Ok(session_of(&core, &state))

@@ -32,8 +32,6 @@ pub struct AppState {
     pub rules: RulesTable,
     /// Bytes sent so far of uploads going out now, from the core's progress events.
     pub progress: Mutex<HashMap<Uuid, QueueProgress>>,
-    /// Files the person picked, copied here until a submission takes them into the queue.
-    pub staging_dir: PathBuf,
     /// Wakes the background sender when something was queued or the portal came back.
     pub wake_sender: Notify,
     /// Rung (the count goes up) before and after the session changes: the push task stops
@@ -105,7 +103,6 @@ impl AppState {
             localizer: std::sync::RwLock::new(Arc::new(localizer)),
             rules,
             progress: Mutex::default(),
-            staging_dir: data_dir.staging_dir(),
             wake_sender: Notify::new(),
             push_bell: watch::Sender::new(0),
             started,

@@ -212,6 +212,30 @@ impl Rewrite {
     }
 }
 
+/// A request the proxy received, as the client sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenRequest {
+    pub method: String,
+    /// Path and query.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl SeenRequest {
+    /// The value of header `name` (any case), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The path without the query.
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or_default()
+    }
+}
+
 /// The proxy's mutable state, shared by the control handle and the connection tasks.
 #[derive(Debug)]
 struct ProxyState {
@@ -220,6 +244,7 @@ struct ProxyState {
     rng: StdRng,
     stats: FaultStats,
     rewrites: Vec<Rewrite>,
+    seen: Vec<SeenRequest>,
 }
 
 impl ProxyState {
@@ -230,6 +255,7 @@ impl ProxyState {
             plan,
             stats: FaultStats::default(),
             rewrites: Vec::new(),
+            seen: Vec::new(),
         }
     }
 
@@ -372,6 +398,11 @@ impl FaultProxy {
     pub fn stats(&self) -> FaultStats {
         self.shared.state().stats.clone()
     }
+
+    /// Every request received so far, in order: method, target and headers.
+    pub fn requests(&self) -> Vec<SeenRequest> {
+        self.shared.state().seen.clone()
+    }
 }
 
 impl Drop for FaultProxy {
@@ -458,6 +489,25 @@ async fn handle(
 ) -> Response<ProxyBody> {
     let fault = {
         let mut state = shared.state();
+        let seen = SeenRequest {
+            method: request.method().as_str().to_owned(),
+            target: request
+                .uri()
+                .path_and_query()
+                .map(|target| target.as_str().to_owned())
+                .unwrap_or_default(),
+            headers: request
+                .headers()
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        name.as_str().to_owned(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+        };
+        state.seen.push(seen);
         state.decide(request.method().as_str(), request.uri().path())
     };
     match fault {

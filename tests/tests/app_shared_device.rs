@@ -349,9 +349,26 @@ fn an_agent_serves_two_citizens_one_after_another_and_the_first_leaves_no_trace(
         "the day's CSV counts one sent submission and lists no application code: {csv}"
     );
 
-    // The second citizen, on a paper consent: none of their screens shows the first.
+    // The second citizen, on a paper consent: the session may submit but reads nothing of
+    // them, and says so; none of their screens shows the first.
     serve(&app, &portal, &second, Some("GIAYUQ-2026-100002"));
-    app.wait_for_text(&second.name);
+    app.wait_for_text(&ui_text("vi", "ui-session-paper-title"));
+    let banner = app.script(
+        "return document.querySelector('.session-banner').innerText;",
+        json!([]),
+    );
+    assert!(
+        banner
+            .as_str()
+            .is_some_and(|text| text.contains(&ui_text("vi", "ui-session-paper-note"))),
+        "the session banner says a paper session submits but reads nothing: {banner}"
+    );
+    assert!(
+        !app.main_text().contains(&second.name),
+        "a paper session shows nothing read from the citizen's records"
+    );
+    app.screenshots("paper-session");
+    assert_accessible(&app, "paper session");
     let first_citizens_data: Vec<String> = identifiers(&first)
         .into_iter()
         .chain([application_code.clone()])
@@ -538,7 +555,8 @@ fn a_shared_device_locks_itself_when_left_alone_and_only_the_staff_password_open
     let (code, password) = staff_of(&mut portal, StaffKind::Agent);
     let app = App::launch_with(&portal.url(), &[("OPENDVC_AUTO_LOCK_SECONDS", "30")]);
     staff_sign_in(&app, &code, &password, None);
-    serve(&app, &portal, &citizen, Some("GIAYUQ-2026-300001"));
+    // The citizen consents by code, so the session shows their name.
+    serve(&app, &portal, &citizen, None);
     app.wait_for_text(&citizen.name);
 
     // Nobody touches the device for a while.
@@ -569,4 +587,51 @@ fn a_shared_device_locks_itself_when_left_alone_and_only_the_staff_password_open
         ) == json!(true),
         "the session is back, still running"
     );
+}
+
+#[test]
+fn the_citizen_sees_in_their_own_app_who_used_their_data_at_the_counter() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = portal.demo_accounts().citizens[0].clone();
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let app = App::launch(&portal.url());
+    staff_sign_in(&app, &code, &password, None);
+    // The citizen consents by code: the agent reads their papers at the counter.
+    serve(&app, &portal, &citizen, None);
+    app.wait_for_text(&citizen.name);
+    end_session(&app);
+    app.click_text("main button", &ui_text("vi", "ui-staff-sign-out"));
+    app.wait_for_element("#staff-code");
+
+    // Later the citizen signs in on their own (here on the same device, at #/citizen) and
+    // asks who used their data.
+    app.open("#/citizen");
+    app.sign_in(&portal, &citizen);
+    app.open("#/settings");
+    app.click_text("main a", &ui_text("vi", "ui-access-log-title"));
+    app.wait_for_text(&ui_text("vi", "ui-access-session-opened"));
+    let screen = app.main_text();
+    assert!(
+        screen.contains(&code),
+        "the agent's code is named on the screen: {screen}"
+    );
+    assert!(
+        screen.contains(&ui_text("vi", "ui-access-log-consent-otp")),
+        "the consent by code is named: {screen}"
+    );
+    let dir = opendvc_tests::webdriver::screenshot_dir();
+    for (width, height) in [(360, 800), (1280, 800)] {
+        app.resize(width, height);
+        app.wait_for_text(&ui_text("vi", "ui-access-log-title"));
+        app.screenshot(&dir.join(format!("access-log-{width}x{height}.png")));
+        let overflow = app.script(
+            "const root = document.documentElement; return root.scrollWidth - root.clientWidth;",
+            json!([]),
+        );
+        assert!(
+            overflow.as_i64().unwrap_or(0) <= 0,
+            "at {width} px the page is no wider than the screen ({overflow} px more)"
+        );
+    }
+    assert_accessible(&app, "who used my data");
 }

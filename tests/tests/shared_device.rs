@@ -68,6 +68,22 @@ fn offline_submission_for(
     (procedure.id, path, attach)
 }
 
+/// Sends a consent code to `citizen`'s phone with the staff token the device at `data`
+/// keeps, and returns the code the citizen reads out.
+fn device_consent_code(portal: &Portal, data: &Path, citizen: &opendvc_api::DemoCitizen) -> String {
+    let profile = std::fs::read(data.join("staff").join("profile.json")).expect("profile");
+    let profile: serde_json::Value = serde_json::from_slice(&profile).expect("json");
+    let token = profile["accessToken"].as_str().expect("a staff token");
+    portal
+        .api()
+        .post("/v1/assist/consent-codes")
+        .bearer(token)
+        .json(&serde_json::json!({ "idNumber": citizen.id_number }))
+        .send()
+        .expect_status(202, "a consent code goes to the citizen's phone");
+    portal.latest_code_sent_to(&citizen.phone)
+}
+
 #[test]
 fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
     let mut portal = Portal::start(PortalOptions::default());
@@ -176,7 +192,7 @@ fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
             "--otp",
             &otp,
         ],
-        "the agent serves the second citizen",
+        "the agent serves the second citizen, who consents with the code sent to their phone",
     );
     let applications = cli.json(["applications"], "the second citizen's applications");
     assert!(
@@ -399,6 +415,7 @@ fn notifications_in_an_assisted_session_carry_no_personal_data() {
     runtime
         .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
         .expect("the agent signs in");
+    // The citizen consents with the code sent to their phone: the session reads their data.
     runtime
         .block_on(core.request_consent_code(&person.id_number))
         .expect("a consent code is sent");
@@ -486,6 +503,7 @@ fn an_expired_assisted_session_shows_nothing_and_is_deleted_at_the_next_start() 
     runtime
         .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
         .expect("the agent signs in");
+    // The citizen consents with the code sent to their phone: the session reads their data.
     runtime
         .block_on(core.request_consent_code(&person.id_number))
         .expect("a consent code is sent");
@@ -680,6 +698,11 @@ struct StaffDevice {
     data: tempfile::TempDir,
     portal_url: String,
     core: opendvc_core::OpenDvc,
+    /// The device's clock: it starts at the real time (the portal's sessions expire by it)
+    /// and moves only when a test says so.
+    clock: std::sync::Arc<opendvc_core::clock::ManualClock>,
+    code: String,
+    password: String,
 }
 
 impl StaffDevice {
@@ -697,7 +720,8 @@ impl StaffDevice {
             .expect("a runtime");
         let data = tempfile::tempdir().expect("a data folder");
         let portal_url = portal.url();
-        let mut core = StaffDevice::open_core(data.path(), &portal_url);
+        let clock = std::sync::Arc::new(opendvc_core::clock::ManualClock::new(chrono::Utc::now()));
+        let mut core = StaffDevice::open_core(data.path(), &portal_url, &clock);
         runtime
             .block_on(core.staff_sign_in(&code, &password, venue))
             .expect("the staff member signs in");
@@ -714,20 +738,171 @@ impl StaffDevice {
             data,
             portal_url,
             core,
+            clock,
+            code,
+            password,
         }
     }
 
-    fn open_core(data: &Path, portal_url: &str) -> opendvc_core::OpenDvc {
+    fn open_core(
+        data: &Path,
+        portal_url: &str,
+        clock: &std::sync::Arc<opendvc_core::clock::ManualClock>,
+    ) -> opendvc_core::OpenDvc {
         let mut options =
             opendvc_core::OpenDvcOptions::new(opendvc_core::session::DataDir::new(data));
         options.portal_override = Some(portal_url.to_owned());
+        options.clock = clock.clone();
         opendvc_core::OpenDvc::open(options).expect("the core opens")
     }
 
     /// The app closed and started again on the same data folder.
     fn restart(&mut self) {
-        self.core = StaffDevice::open_core(self.data.path(), &self.portal_url);
+        self.core = StaffDevice::open_core(self.data.path(), &self.portal_url, &self.clock);
     }
+
+    /// The staff member's token as the device keeps it while they are signed in.
+    fn staff_token(&self) -> Option<String> {
+        let profile = std::fs::read(self.data.path().join("staff").join("profile.json")).ok()?;
+        let profile: serde_json::Value = serde_json::from_slice(&profile).ok()?;
+        profile["accessToken"].as_str().map(str::to_owned)
+    }
+}
+
+#[test]
+fn unlocking_a_locked_device_has_an_attempt_limit_that_a_restart_does_not_reset() {
+    use opendvc_core::CoreError;
+    use opendvc_core::assist::{StaffError, StaffSignInOptions, UNLOCK_FREE_ATTEMPTS};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let mut device = StaffDevice::serving(
+        &mut portal,
+        StaffKind::Agent,
+        StaffSignInOptions::default(),
+        &person,
+        "GIAYUQ-2026-000905",
+    );
+    let password = device.password.clone();
+    device.core.lock_staff().expect("the device locks");
+    for attempt in 1..UNLOCK_FREE_ATTEMPTS {
+        assert!(
+            matches!(
+                device.core.unlock_staff(&format!("guess {attempt}")),
+                Err(CoreError::Staff(StaffError::WrongPassword))
+            ),
+            "wrong password {attempt} is refused"
+        );
+    }
+    device.restart();
+    assert!(
+        matches!(
+            device.core.unlock_staff("one guess too many"),
+            Err(CoreError::Staff(StaffError::UnlockWait { seconds: 60 }))
+        ),
+        "the fifth wrong password in a row, even across a restart, makes the device wait a minute"
+    );
+    assert!(
+        matches!(
+            device.core.unlock_staff(&password),
+            Err(CoreError::Staff(StaffError::UnlockWait { .. }))
+        ),
+        "while it waits, even the right password does not open it"
+    );
+    assert!(
+        device.core.staff_status().expect("status").locked,
+        "still locked"
+    );
+    device.clock.advance(chrono::TimeDelta::seconds(61));
+    assert!(
+        matches!(
+            device.core.unlock_staff("another guess"),
+            Err(CoreError::Staff(StaffError::UnlockWait { seconds: 120 }))
+        ),
+        "each further wrong password doubles the wait"
+    );
+    device.restart();
+    device.clock.advance(chrono::TimeDelta::seconds(60));
+    assert!(
+        matches!(
+            device.core.unlock_staff(&password),
+            Err(CoreError::Staff(StaffError::UnlockWait { .. }))
+        ),
+        "a restart does not cut the wait short"
+    );
+    device.clock.advance(chrono::TimeDelta::seconds(61));
+    let unlocked = device
+        .core
+        .unlock_staff(&password)
+        .expect("after the wait the right password opens it");
+    assert!(!unlocked.locked);
+
+    // Locked again and out of free attempts, a fresh staff sign-in opens it at once.
+    device.core.lock_staff().expect("locks again");
+    for attempt in 0..=UNLOCK_FREE_ATTEMPTS {
+        let _refused = device.core.unlock_staff(&format!("again {attempt}"));
+    }
+    let code = device.code.clone();
+    let signed_in = device
+        .runtime
+        .block_on(
+            device
+                .core
+                .staff_sign_in(&code, &password, StaffSignInOptions::default()),
+        )
+        .expect("the same staff member signs in again with the session open");
+    assert!(!signed_in.locked, "a fresh sign-in unlocks");
+    assert!(
+        signed_in.session.is_some(),
+        "the citizen's session is kept for the staff member"
+    );
+    device.core.lock_staff().expect("locks once more");
+    assert!(
+        matches!(
+            device.core.unlock_staff("first wrong one"),
+            Err(CoreError::Staff(StaffError::WrongPassword))
+        ),
+        "the sign-in cleared the count"
+    );
+}
+
+#[test]
+fn staff_sign_out_revokes_the_staff_token_at_the_portal() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let mut device = StaffDevice::serving(
+        &mut portal,
+        StaffKind::Agent,
+        opendvc_core::assist::StaffSignInOptions::default(),
+        &person,
+        "GIAYUQ-2026-000906",
+    );
+    let token = device
+        .staff_token()
+        .expect("the staff token is kept while signed in");
+    portal
+        .api()
+        .post("/v1/assist/consent-codes")
+        .bearer(&token)
+        .json(&serde_json::json!({ "idNumber": person.id_number }))
+        .send()
+        .expect_status(202, "the staff token works before sign-out");
+    device
+        .runtime
+        .block_on(device.core.staff_sign_out())
+        .expect("the staff member signs out");
+    assert_eq!(device.staff_token(), None, "the device forgets the token");
+    portal
+        .api()
+        .post("/v1/assist/consent-codes")
+        .bearer(&token)
+        .json(&serde_json::json!({ "idNumber": person.id_number }))
+        .send()
+        .expect_problem(
+            401,
+            "unauthorized",
+            "the portal refuses the token after sign-out",
+        );
 }
 
 #[test]
@@ -808,6 +983,25 @@ fn a_locked_device_shows_nothing_of_the_session_until_the_staff_password_unlocks
         "the session is back for the volunteer"
     );
     assert!(device.core.applications().is_ok());
+
+    // Locked again, the volunteer may sign in afresh instead of unlocking: the session and
+    // its event stay, without naming the event again.
+    device.core.lock_staff().expect("locks again");
+    let code = device.code.clone();
+    let again = device
+        .runtime
+        .block_on(
+            device
+                .core
+                .staff_sign_in(&code, &password, StaffSignInOptions::default()),
+        )
+        .expect("a fresh sign-in with the session open needs no event");
+    assert!(!again.locked && again.session.is_some(), "{again:?}");
+    assert!(
+        matches!(again.venue, Some(opendvc_core::assist::Venue::Event { .. })),
+        "the event stays the venue: {:?}",
+        again.venue
+    );
 }
 
 #[test]
@@ -840,5 +1034,767 @@ fn files_picked_for_a_citizen_go_when_their_session_ends() {
     assert!(
         leftovers.is_empty(),
         "a file picked but never submitted goes with the session: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_staff_profile_that_fails_to_parse_is_moved_aside_and_every_staff_members_sealed_work_still_arrives()
+ {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (agent, agent_password) = staff_of(&mut portal, StaffKind::Agent);
+    let (volunteer, volunteer_password) = staff_of(&mut portal, StaffKind::Volunteer);
+    let (procedure, form) = form_for(&mut portal, 0, scratch.path());
+
+    cli.json(
+        [
+            "staff",
+            "login",
+            "--code",
+            &agent,
+            "--password",
+            &agent_password,
+        ],
+        "the agent signs in",
+    );
+    cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[0].id_number,
+            "--paper",
+            "GIAYUQ-2026-000907",
+        ],
+        "the agent serves a citizen",
+    );
+    proxy.set_unreachable(true);
+    let queued = cli.json(
+        [
+            "submit",
+            "--procedure",
+            &procedure,
+            "--form",
+            &form.display().to_string(),
+        ],
+        "offline, the agent's submission waits, sealed",
+    );
+    assert_eq!(queued["sent"], false);
+    cli.json(["assist", "end"], "the citizen leaves");
+    cli.json(["staff", "logout"], "the agent's shift ends (offline)");
+
+    // The staff profile, which holds every staff member's wrapped queue key, is damaged.
+    let profile = data.join("staff").join("profile.json");
+    std::fs::write(&profile, b"{\"wrappedKeys\": {\"garbled").expect("damages the profile");
+    proxy.set_unreachable(false);
+
+    cli.json(
+        [
+            "staff",
+            "login",
+            "--code",
+            &volunteer,
+            "--password",
+            &volunteer_password,
+            "--event",
+            "Ngày hội gần dân",
+            "--place",
+            "20194",
+            "--date",
+            "2026-11-29",
+        ],
+        "the next staff member signs in on the same device",
+    );
+    let moved: Vec<_> = std::fs::read_dir(data.join("staff"))
+        .expect("the staff folder")
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("profile.json.corrupt-")
+        })
+        .collect();
+    assert_eq!(
+        moved.len(),
+        1,
+        "the damaged profile is moved aside, not overwritten"
+    );
+    assert_eq!(
+        std::fs::read(moved[0].path()).expect("reads"),
+        b"{\"wrappedKeys\": {\"garbled",
+        "the moved-aside file is the damaged one, as it was"
+    );
+    let drained = cli.json(["drain", "--max-wait", "30"], "the volunteer's drain");
+    assert_eq!(
+        drained["sent"], 0,
+        "the volunteer cannot open the agent's sealed work: {drained}"
+    );
+    cli.json(["staff", "logout"], "the volunteer signs out");
+
+    cli.json(
+        [
+            "staff",
+            "login",
+            "--code",
+            &agent,
+            "--password",
+            &agent_password,
+        ],
+        "the agent signs in again",
+    );
+    let drained = cli.json(["drain", "--max-wait", "60"], "the agent's drain");
+    assert_eq!(
+        (drained["end"].as_str(), drained["sent"].as_u64()),
+        (Some("empty"), Some(1)),
+        "the agent's sealed submission, queued before the profile was damaged, arrives: {drained}"
+    );
+    let citizen = Citizen::demo(&mut portal, 0);
+    assert_eq!(
+        citizen
+            .applications()
+            .iter()
+            .filter(|application| application.channel == Channel::Assisted)
+            .count(),
+        1,
+        "the portal has the agent's submission once"
+    );
+}
+
+#[test]
+fn every_staff_request_that_records_an_offline_session_or_delivers_late_carries_the_device_time() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (volunteer, password) = staff_of(&mut portal, StaffKind::Volunteer);
+    let (procedure, form, attach) = offline_submission_for(&mut portal, 1, scratch.path());
+    cli.json(
+        [
+            "staff",
+            "login",
+            "--code",
+            &volunteer,
+            "--password",
+            &password,
+            "--event",
+            "Ngày hội gần dân",
+            "--place",
+            "20194",
+            "--date",
+            "2026-11-29",
+        ],
+        "the volunteer signs in while online",
+    );
+    proxy.set_unreachable(true);
+    cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[1].id_number,
+            "--paper",
+            "GIAYUQ-2026-000908",
+        ],
+        "offline, the session opens on the paper consent",
+    );
+    let mut submit = vec![
+        "submit".to_owned(),
+        "--procedure".to_owned(),
+        procedure,
+        "--form".to_owned(),
+        form.display().to_string(),
+    ];
+    submit.extend(attach);
+    cli.json(submit, "offline, the submission is queued");
+    cli.json(["assist", "end"], "the citizen leaves");
+    proxy.set_unreachable(false);
+    let drained = cli.json(["drain", "--max-wait", "60"], "back online, the work goes");
+    assert_eq!(drained["end"], "empty", "{drained}");
+
+    let requests = proxy.requests();
+    let recorded: Vec<_> = requests
+        .iter()
+        .filter(|request| request.method == "POST" && request.path() == "/v1/assist/sessions")
+        .collect();
+    let late: Vec<_> = requests
+        .iter()
+        .filter(|request| request.header("X-Assist-Session").is_some())
+        .collect();
+    assert!(
+        !recorded.is_empty(),
+        "the drain recorded the offline session"
+    );
+    assert!(late.len() >= 2, "the upload and the application went late");
+    for request in recorded.iter().chain(&late) {
+        let device_time = request
+            .header(opendvc_api::DEVICE_TIME_HEADER)
+            .unwrap_or_else(|| {
+                panic!("{} {} has no X-Device-Time", request.method, request.target)
+            });
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(device_time).is_ok(),
+            "{} {}: X-Device-Time is RFC 3339: {device_time}",
+            request.method,
+            request.target
+        );
+    }
+}
+
+/// The requests of `proxy` that read a citizen's data: profile, documents, applications,
+/// changes, events.
+fn citizen_reads(proxy: &FaultProxy) -> Vec<String> {
+    proxy
+        .requests()
+        .iter()
+        .filter(|request| {
+            let path = request.path();
+            request.method == "GET"
+                && (path == "/v1/me"
+                    || path.starts_with("/v1/me/")
+                    || path == "/v1/documents"
+                    || path.starts_with("/v1/applications")
+                    || path == "/v1/sync"
+                    || path == "/v1/events")
+        })
+        .map(|request| format!("{} {}", request.method, request.target))
+        .collect()
+}
+
+#[test]
+fn a_paper_session_cannot_read_the_citizens_profile_documents_or_applications() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url());
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let (procedure, form, attach) = offline_submission_for(&mut portal, 2, scratch.path());
+    cli.json(
+        ["staff", "login", "--code", &code, "--password", &password],
+        "the agent signs in",
+    );
+    let opened = cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[2].id_number,
+            "--paper",
+            "GIAYUQ-2026-000909",
+        ],
+        "online, the agent opens a session on a paper consent",
+    );
+    let status = cli.json(["status"], "the session's home screen");
+    assert!(
+        status["fullName"].is_null(),
+        "no profile is shown in a paper session: {status}"
+    );
+    let refused = cli.run(["--json", "access-log"]);
+    assert_ne!(
+        refused.code,
+        Some(0),
+        "who used my data is refused in a session"
+    );
+    assert_eq!(
+        refused.json()["error"]["code"],
+        "access_log_own_sign_in_only",
+        "the citizen's access log is theirs alone, never shown in an assisted session"
+    );
+    cli.json(["sync"], "a sync in the paper session");
+    cli.json(["applications"], "the applications screen");
+    let mut submit = vec![
+        "submit".to_owned(),
+        "--procedure".to_owned(),
+        procedure,
+        "--form".to_owned(),
+        form.display().to_string(),
+    ];
+    submit.extend(attach);
+    let submitted = cli.json(
+        submit,
+        "the paper session submits, with the papers attached",
+    );
+    assert_eq!(submitted["sent"], true, "the submission goes: {submitted}");
+    cli.json(["assist", "end"], "the citizen leaves");
+    assert_eq!(
+        citizen_reads(&proxy),
+        Vec::<String>::new(),
+        "a paper session made no read request of the citizen's data"
+    );
+    assert_eq!(
+        opened["canRead"], false,
+        "a paper session says it cannot read: {opened}"
+    );
+
+    // A session whose consent the citizen gave by code reads, unless the portal withholds
+    // the `read` scope: then the device reads nothing either.
+    let token = {
+        let profile = std::fs::read(data.join("staff").join("profile.json")).expect("profile");
+        let profile: serde_json::Value = serde_json::from_slice(&profile).expect("json");
+        profile["accessToken"]
+            .as_str()
+            .expect("a staff token")
+            .to_owned()
+    };
+    let consent_code = |portal: &Portal| {
+        portal
+            .api()
+            .post("/v1/assist/consent-codes")
+            .bearer(&token)
+            .json(&serde_json::json!({ "idNumber": citizens[1].id_number }))
+            .send()
+            .expect_status(202, "a consent code goes to the citizen's phone");
+        portal.latest_code_sent_to(&citizens[1].phone)
+    };
+    proxy.set_rewrites(vec![opendvc_tests::fault_proxy::Rewrite::new(
+        "\"scopes\":[\"read\",\"submit\"]",
+        "\"scopes\":[\"submit\"]",
+    )]);
+    let otp = consent_code(&portal);
+    let opened = cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[1].id_number,
+            "--otp",
+            &otp,
+        ],
+        "a session by code, granted submit only",
+    );
+    assert_eq!(opened["canRead"], false, "{opened}");
+    cli.json(["sync"], "a sync in the submit-only session");
+    cli.json(["assist", "end"], "the citizen leaves");
+    assert_eq!(
+        citizen_reads(&proxy),
+        Vec::<String>::new(),
+        "a session without the read scope made no read request"
+    );
+
+    proxy.set_rewrites(Vec::new());
+    let otp = consent_code(&portal);
+    let opened = cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[1].id_number,
+            "--otp",
+            &otp,
+        ],
+        "a session by code with both scopes",
+    );
+    assert_eq!(opened["canRead"], true, "{opened}");
+    assert!(
+        !citizen_reads(&proxy).is_empty(),
+        "a session by code reads the citizen's data (the check above can fail)"
+    );
+    cli.json(["assist", "end"], "the citizen leaves");
+}
+
+#[test]
+fn a_scan_picked_on_a_shared_device_is_never_written_to_disk_in_plaintext() {
+    use opendvc_core::assist::StaffSignInOptions;
+    use opendvc_core::{OpenDvc, OpenDvcOptions, SubmissionDraft};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[2].clone();
+    let citizen = Citizen::demo(&mut portal, 2);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let assisted_before = citizen
+        .applications()
+        .iter()
+        .filter(|application| application.channel == Channel::Assisted)
+        .count();
+    let form = valid_form(&procedure, &citizen.profile(), &citizen.documents());
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let data = tempfile::tempdir().expect("a data folder");
+    let mut options = OpenDvcOptions::new(opendvc_core::session::DataDir::new(data.path()));
+    options.portal_override = Some(proxy.url());
+    options.client.request_timeout = std::time::Duration::from_secs(3);
+    let mut core = OpenDvc::open(options).expect("the core opens");
+    runtime
+        .block_on(core.staff_sign_in(&code, &password, StaffSignInOptions::default()))
+        .expect("the agent signs in");
+    runtime
+        .block_on(core.open_assisted_session(
+            &person.id_number,
+            opendvc_api::Consent::Paper {
+                reference: "GIAYUQ-2026-000910".into(),
+            },
+        ))
+        .expect("the session opens");
+    proxy.set_unreachable(true);
+
+    // A photo of the citizen's papers, as the app receives it from the file picker: the
+    // bytes carry the citizen's identifiers and a mark found nowhere else.
+    let mark = format!("SCAN-{}", uuid::Uuid::new_v4());
+    let mut scan = b"\x89PNG\r\n\x1a\n".to_vec();
+    scan.extend_from_slice(format!("{mark} {} {}", person.name, person.id_number).as_bytes());
+    let secrets = vec![mark.clone()];
+    let mut picked = Vec::new();
+    for document in &procedure.required_documents {
+        let staged = core
+            .stage_picked_file(&format!("{}.png", document.id), "image/png", scan.clone())
+            .expect("the picked file is taken");
+        picked.push((staged.attachment_id, Some(document.id.clone())));
+    }
+    if picked.is_empty() {
+        let staged = core
+            .stage_picked_file("cccd.png", "image/png", scan.clone())
+            .expect("the picked file is taken");
+        picked.push((staged.attachment_id, None));
+    }
+    assert_eq!(
+        files_containing(data.path(), &secrets),
+        Vec::<(String, String)>::new(),
+        "a picked scan is not written to disk in the clear"
+    );
+    let outcome = runtime
+        .block_on(core.submit(
+            SubmissionDraft {
+                procedure_id: procedure.id.clone(),
+                form,
+                files: Vec::new(),
+                picked,
+                delivery: opendvc_tests::fixtures::counter_delivery(),
+            },
+            true,
+        ))
+        .expect("offline, the submission is saved");
+    assert!(!outcome.sent, "the portal is out of reach");
+    assert_eq!(
+        files_containing(data.path(), &secrets),
+        Vec::<(String, String)>::new(),
+        "while the submission waits offline, no file holds the scan in the clear"
+    );
+    runtime
+        .block_on(core.end_assisted_session())
+        .expect("the session ends");
+    proxy.set_unreachable(false);
+    let drained = runtime
+        .block_on(core.drain_staff(std::time::Duration::from_secs(60)))
+        .expect("the drain runs");
+    assert_eq!(
+        drained.end,
+        opendvc_core::DrainEnd::Empty,
+        "the scan and the application arrive: {drained:?}"
+    );
+    let arrived = Citizen::demo(&mut portal, 2)
+        .applications()
+        .into_iter()
+        .filter(|application| application.channel == Channel::Assisted)
+        .count();
+    assert_eq!(arrived, assisted_before + 1, "the application arrived once");
+    assert_eq!(
+        files_containing(data.path(), &secrets),
+        Vec::<(String, String)>::new(),
+        "nothing of the scan is left"
+    );
+}
+
+#[test]
+fn a_supplement_made_at_the_counter_arrives_after_the_session_ended() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let (procedure, form, attach) = offline_submission_for(&mut portal, 1, scratch.path());
+    let officer = opendvc_tests::fixtures::Officer::sign_in(&mut portal);
+    cli.json(
+        ["staff", "login", "--code", &code, "--password", &password],
+        "the agent signs in",
+    );
+    cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[1].id_number,
+            "--paper",
+            "GIAYUQ-2026-000911",
+        ],
+        "the agent serves the citizen",
+    );
+    let mut submit = vec![
+        "submit".to_owned(),
+        "--procedure".to_owned(),
+        procedure,
+        "--form".to_owned(),
+        form.display().to_string(),
+    ];
+    submit.extend(attach);
+    let submitted = cli.json(submit, "the application goes at once");
+    assert_eq!(submitted["sent"], true, "{submitted}");
+    let application_code = submitted["applicationCode"]
+        .as_str()
+        .expect("a code")
+        .to_owned();
+    let application_id: uuid::Uuid = submitted["applicationId"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("an application id");
+    officer.transition(
+        application_id,
+        opendvc_api::ApplicationStatus::SupplementRequested,
+    );
+
+    // The line drops while the agent adds the paper the officer asked for.
+    proxy.set_unreachable(true);
+    let supplement = cli.json(
+        [
+            "supplement",
+            &application_code,
+            "--note",
+            "Bản sao giấy khai sinh, người dân mang đến quầy",
+        ],
+        "offline, the supplement is queued in the session",
+    );
+    assert_eq!(supplement["sent"], false, "{supplement}");
+    cli.json(["assist", "end"], "the citizen leaves");
+
+    proxy.set_unreachable(false);
+    let drained = cli.json(["drain", "--max-wait", "60"], "back online, the drain runs");
+    assert_eq!(
+        (drained["end"].as_str(), drained["sent"].as_u64()),
+        (Some("empty"), Some(1)),
+        "the supplement is delivered with the staff token after the session ended: {drained}"
+    );
+    let arrived = Citizen::demo(&mut portal, 1).application(application_id);
+    assert_eq!(
+        arrived.supplements.len(),
+        1,
+        "the portal has the supplement once: {:?}",
+        arrived.supplements
+    );
+}
+
+#[test]
+fn who_used_my_data_names_the_agent_who_served_the_citizen_in_the_citizens_own_app() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = portal.demo_accounts().citizens[0].clone();
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let counter = Cli::new(&scratch.path().join("counter"), &portal.url());
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    counter.json(
+        ["staff", "login", "--code", &code, "--password", &password],
+        "the agent signs in at the counter",
+    );
+    let venue = counter.json(["staff", "status"], "the agent's venue")["venue"]["name"]
+        .as_str()
+        .expect("a venue")
+        .to_owned();
+    counter.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizen.id_number,
+            "--otp",
+            &device_consent_code(&portal, &scratch.path().join("counter"), &citizen),
+        ],
+        "the citizen consents by code and the agent reads their papers",
+    );
+    counter.json(["assist", "end"], "the citizen leaves");
+
+    // At home, the citizen signs in on their own phone.
+    let phone = Cli::new(&scratch.path().join("phone"), &portal.url());
+    portal
+        .api()
+        .post("/v1/auth/otp")
+        .json(&serde_json::json!({ "idNumber": citizen.id_number }))
+        .send()
+        .expect_status(202, "a sign-in code goes to the citizen");
+    let otp = portal.latest_code_sent_to(&citizen.phone);
+    phone.json(
+        ["login", "--id", &citizen.id_number, "--otp", &otp],
+        "the citizen signs in",
+    );
+    let log = phone.json(["access-log"], "who used my data");
+    let entries = log["entries"].as_array().expect("entries");
+    let by_agent: Vec<_> = entries
+        .iter()
+        .filter(|shown| shown["entry"]["staff"]["code"] == code.as_str())
+        .collect();
+    assert!(
+        by_agent
+            .iter()
+            .any(|shown| shown["entry"]["action"] == "session_opened"
+                && shown["entry"]["venue"]["name"] == venue.as_str()
+                && shown["entry"]["consent"] == "otp"),
+        "the session the agent opened is in the log, with the venue and the consent: {log}"
+    );
+    assert!(
+        by_agent.iter().all(|shown| shown["vietnamTime"]
+            .as_str()
+            .is_some_and(|time| time.len() == 16)),
+        "each entry has its time in Vietnam time: {log}"
+    );
+    let table = phone.run(["access-log"]);
+    table.expect_success("the table");
+    assert!(
+        table.stdout.contains(&code) && table.stdout.contains(&venue),
+        "the table names the agent's code and the venue: {}",
+        table.stdout
+    );
+}
+
+#[test]
+fn a_session_whose_record_is_damaged_still_has_its_sealed_work_delivered() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens = portal.demo_accounts().citizens;
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let data = scratch.path().join("data");
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy starts");
+    let cli = Cli::new(&data, &proxy.url())
+        .env("OPENDVC_BACKOFF_BASE_MS", "50")
+        .env("OPENDVC_BACKOFF_CAP_MS", "200")
+        .env("OPENDVC_REQUEST_TIMEOUT_MS", "3000");
+    let (code, password) = staff_of(&mut portal, StaffKind::Agent);
+    let (procedure, form, attach) = offline_submission_for(&mut portal, 0, scratch.path());
+    let before = Citizen::demo(&mut portal, 0).applications().len();
+    cli.json(
+        ["staff", "login", "--code", &code, "--password", &password],
+        "the agent signs in",
+    );
+    let opened = cli.json(
+        [
+            "assist",
+            "open",
+            "--id",
+            &citizens[0].id_number,
+            "--paper",
+            "GIAYUQ-2026-000912",
+        ],
+        "the agent serves a citizen",
+    );
+    proxy.set_unreachable(true);
+    let mut submit = vec![
+        "submit".to_owned(),
+        "--procedure".to_owned(),
+        procedure,
+        "--form".to_owned(),
+        form.display().to_string(),
+    ];
+    submit.extend(attach);
+    cli.json(submit, "offline, the submission waits sealed");
+    cli.json(["assist", "end"], "the citizen leaves");
+    let record = data
+        .join("staff")
+        .join("outbox")
+        .join(opened["id"].as_str().expect("a session id"))
+        .join("session.json");
+    std::fs::write(&record, b"{\"id\": \"garbled").expect("damages the session's record");
+
+    proxy.set_unreachable(false);
+    let drained = cli.json(["drain", "--max-wait", "60"], "back online, the drain runs");
+    assert_eq!(
+        drained["end"], "empty",
+        "the drain does not stop at the damaged record: {drained}"
+    );
+    assert_eq!(
+        Citizen::demo(&mut portal, 0).applications().len(),
+        before + 1,
+        "the submission of the session whose record was damaged arrived: {drained}"
+    );
+}
+
+#[test]
+fn a_staff_key_wrapped_with_old_argon2_parameters_opens_and_is_rewrapped_at_the_next_sign_in() {
+    use opendvc_core::sealing::{KdfParams, QueueKey, WrappedKey};
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[1].clone();
+    let mut device = StaffDevice::serving(
+        &mut portal,
+        StaffKind::Agent,
+        opendvc_core::assist::StaffSignInOptions::default(),
+        &person,
+        "GIAYUQ-2026-000913",
+    );
+    let profile_path = device.data.path().join("staff").join("profile.json");
+    let read_profile = || -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(&profile_path).expect("the staff profile"))
+            .expect("JSON")
+    };
+    let plain = read_profile()["queueKey"]
+        .as_str()
+        .expect("the plain key while signed in")
+        .to_owned();
+    device
+        .runtime
+        .block_on(device.core.end_assisted_session())
+        .expect("the session ends");
+    device
+        .runtime
+        .block_on(device.core.staff_sign_out())
+        .expect("the agent signs out");
+
+    // The key as a device made before the parameters were stored: the old defaults, no
+    // `params` in the JSON.
+    let key = QueueKey::from_base64(&plain).expect("a key");
+    let mut old = serde_json::to_value(
+        WrappedKey::wrap_with(&key, &device.password, KdfParams::LEGACY).expect("wraps"),
+    )
+    .expect("JSON");
+    old.as_object_mut().expect("an object").remove("params");
+    let mut profile = read_profile();
+    profile["wrappedKeys"][&device.code] = old;
+    std::fs::write(&profile_path, serde_json::to_vec(&profile).expect("JSON")).expect("writes");
+
+    let code = device.code.clone();
+    let password = device.password.clone();
+    device
+        .runtime
+        .block_on(device.core.staff_sign_in(
+            &code,
+            &password,
+            opendvc_core::assist::StaffSignInOptions::default(),
+        ))
+        .expect("the old key opens with the password");
+    let profile = read_profile();
+    assert_eq!(
+        profile["queueKey"].as_str(),
+        Some(plain.as_str()),
+        "the same queue key opens, so queued work stays readable"
+    );
+    let params = &profile["wrappedKeys"][&code]["params"];
+    assert_eq!(
+        (
+            params["memoryKib"].as_u64(),
+            params["iterations"].as_u64(),
+            params["parallelism"].as_u64()
+        ),
+        (
+            Some(u64::from(KdfParams::CURRENT.memory_kib)),
+            Some(u64::from(KdfParams::CURRENT.iterations)),
+            Some(u64::from(KdfParams::CURRENT.parallelism))
+        ),
+        "the key is wrapped anew with the current parameters: {profile}"
     );
 }

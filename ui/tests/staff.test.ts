@@ -30,6 +30,7 @@ const assisted: AssistedSessionView = {
   venue: 'Bưu cục Hải Châu',
   expiresAt: '2026-11-29T09:30:00+07:00',
   secondsLeft: 1800,
+  canRead: true,
 };
 
 function staffStatus(overrides: Partial<StaffStatus> = {}): StaffStatus {
@@ -459,6 +460,29 @@ describe('the lock screen', () => {
     expect(called(calls, 'unlock_device')).toEqual([{ password: 'sai-roi' }, { password: 'dung-roi' }]);
   });
 
+  it('offers to sign in again as staff once a password was refused, which opens the device at once', async () => {
+    let locked = true;
+    const { calls } = await open('/', {
+      session_state: () => staffSession({ locked }),
+      unlock_device: () => Promise.reject({ code: 'locked', message: 'Too many wrong passwords. Wait before trying again.' }),
+      staff_sign_in: () => {
+        locked = false;
+        return staffSession({ locked });
+      },
+      tally: () => tally,
+    });
+    const user = userEvent.setup();
+    expect(screen.queryByRole('heading', { name: t('ui-lock-again-title') }), 'not before a refusal').toBeNull();
+    await user.type(await screen.findByLabelText(t('ui-staff-password')), 'doan-sai');
+    await user.click(screen.getByRole('button', { name: t('ui-lock-unlock') }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many wrong passwords');
+    expect(screen.getByRole('heading', { name: t('ui-lock-again-title') })).toBeInTheDocument();
+    await user.type(screen.getByLabelText(t('ui-lock-again-password')), 'mat-khau-dung');
+    await user.click(screen.getByRole('button', { name: t('ui-lock-again') }));
+    expect(await screen.findByRole('link', { name: t('ui-staff-serve') })).toBeInTheDocument();
+    expect(called(calls, 'staff_sign_in')).toEqual([{ signIn: { code: agent.code, password: 'mat-khau-dung' } }]);
+  });
+
   it('asks for the password before trying to unlock', async () => {
     const { calls } = await open('/', { session_state: () => staffSession({ locked: true }) });
     await userEvent.setup().click(await screen.findByRole('button', { name: t('ui-lock-unlock') }));
@@ -656,9 +680,39 @@ describe('the app on a shared device', () => {
   });
 
   it('opens an assisted session made offline on the services, without a profile', async () => {
-    await open('/', { session_state: () => fixtures.session({ profile: undefined, online: false, staff: staffStatus({ session: assisted }) }) });
-    expect(await screen.findByRole('heading', { name: t('ui-session-offline-title') })).toBeInTheDocument();
+    await open('/', { session_state: () => fixtures.session({ profile: undefined, online: false, staff: staffStatus({ session: { ...assisted, canRead: false } }) }) });
+    expect(await screen.findByRole('heading', { name: t('ui-session-paper-title') })).toBeInTheDocument();
+    expect(screen.getByText(t('ui-session-offline-body'))).toBeInTheDocument();
     expect(screen.getByRole('link', { name: t('ui-home-new-application') })).toHaveAttribute('href', '#/services');
+  });
+
+  it('shows a paper session the submit path only, and says why it shows none of the citizen’s papers', async () => {
+    const view = await open('/', {
+      session_state: () => fixtures.session({ profile: undefined, staff: staffStatus({ session: { ...assisted, canRead: false } }) }),
+    });
+    expect(await screen.findByRole('heading', { name: t('ui-session-paper-title') })).toBeInTheDocument();
+    const banner = screen.getByRole('region', { name: t('ui-session-banner-label') });
+    expect(within(banner).getByText(t('ui-session-paper-note'))).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: t('ui-home-new-application') })).toHaveAttribute('href', '#/services');
+    const tabs = screen.getByRole('navigation', { name: t('ui-nav-main') });
+    expect(within(tabs).getByRole('link', { name: t('ui-nav-services') })).toBeInTheDocument();
+    for (const hidden of ['ui-nav-applications', 'ui-nav-documents', 'ui-nav-inbox']) {
+      expect(within(tabs).queryByRole('link', { name: t(hidden) })).not.toBeInTheDocument();
+    }
+    for (const route of ['/applications', '/documents', '/inbox']) {
+      window.location.hash = route;
+      expect(await screen.findByRole('heading', { name: t('ui-session-paper-title') })).toBeInTheDocument();
+    }
+    const asked = view.calls.map((call) => call.command);
+    for (const read of ['dashboard', 'applications', 'application', 'documents', 'inbox']) {
+      expect(asked, `a paper session never asks the core for ${read}`).not.toContain(read);
+    }
+  });
+
+  it('says nothing of paper consent in a session by code', async () => {
+    await open('/', { session_state: () => assistedSession(), dashboard: () => fixtures.dashboard() });
+    const banner = await screen.findByRole('region', { name: t('ui-session-banner-label') });
+    expect(within(banner).queryByText(t('ui-session-paper-note'))).not.toBeInTheDocument();
   });
 
   it('shows the service desk, not the citizen’s screens, when a staff member is signed in and nobody is served', async () => {
@@ -667,6 +721,15 @@ describe('the app on a shared device', () => {
     expect(screen.getByText(t('ui-staff-venue-post-office'))).toBeInTheDocument();
     expect(screen.queryByRole('region', { name: t('ui-session-banner-label') })).not.toBeInTheDocument();
     expect(screen.queryByRole('navigation', { name: t('ui-nav-main') })).not.toBeInTheDocument();
+  });
+
+  it('shows a citizen who signed in on a shared device at #/citizen their home screen', async () => {
+    await open('/citizen', {
+      session_state: () => fixtures.session({ staff: { staff: agent, signedIn: false, locked: false } }),
+      dashboard: () => fixtures.dashboard(),
+    });
+    expect(await screen.findByRole('heading', { name: /Nguyễn Thị Lan/ })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: t('ui-not-found-title') })).not.toBeInTheDocument();
   });
 
   it('still offers the citizen sign-in on a shared device at #/citizen', async () => {

@@ -192,6 +192,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                         procedure_id: procedure,
                         form,
                         files,
+                        picked: Vec::new(),
                         delivery,
                     },
                     !no_send,
@@ -222,6 +223,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                     &target,
                     FollowUp::Supplement(supplement),
                     &attachments(&attach),
+                    &[],
                     !no_send,
                 )
                 .await
@@ -325,6 +327,14 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                 }
                 lines
             });
+            Ok(exit::OK)
+        }
+        Command::AccessLog { cursor } => {
+            let log = core
+                .access_log(cursor.as_deref())
+                .await
+                .map_err(|error| Failure::from_core(&error))?;
+            out.data(&log, || out.access_log_lines(&log));
             Ok(exit::OK)
         }
         Command::Receipt { code, svg } => {
@@ -498,17 +508,17 @@ async fn staff(core: &mut OpenDvc, action: StaffAction, out: &Output) -> Result<
             date,
             previous_password,
         } => {
-            let password = match password {
+            let password = zeroize::Zeroizing::new(match password {
                 Some(password) => password,
                 None => read_stdin_line()?,
-            };
+            });
             let options = opendvc_core::assist::StaffSignInOptions {
                 post_office,
                 event: match (event, place, date) {
                     (Some(name), Some(place), Some(date)) => Some((name, place, date)),
                     _ => None,
                 },
-                previous_password,
+                previous_password: previous_password.map(zeroize::Zeroizing::new),
             };
             core.staff_sign_in(&code, &password, options).await
         }
@@ -687,7 +697,7 @@ async fn follow_up(
     out: &Output,
 ) -> Result<u8, Failure> {
     let outcome = core
-        .follow_up(target, follow_up, &[], !no_send)
+        .follow_up(target, follow_up, &[], &[], !no_send)
         .await
         .map_err(|error| Failure::from_core(&error))?;
     out.data(&outcome, || out.submit_lines(&outcome));

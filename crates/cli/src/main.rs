@@ -74,6 +74,9 @@ JSON output (--json): every command prints exactly one JSON object on standard o
                 perService: {ID: {sent, waiting, needsAttention}}, serviceNames: {ID: {vi, en, id}},
                 entries: [{sessionId,
                 citizenInitials, procedureId, state, applicationCode}]}
+  access-log    {entries: [{entry: {id, at, action, resource, resourceRef?, staff: {code, name,
+                kind, organisation}, venue: {name, unitCode?}, sessionId, consent},
+                vietnamTime}], nextCursor?}
   receipt       {lang, title, applicationCode, lines: [{label, value}], followUp, servedBy,
                 lookupLink, qrCaption, qrSvg}
   any error     {error: {code, message, errors: [{field, message}]}}";
@@ -245,6 +248,13 @@ pub enum Command {
         /// Also write the tally as CSV to this file.
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
+    },
+    /// Who used my data: the staff members who opened an assisted session for you or read
+    /// your data, where and when (Vietnam time), newest first. Your own sign-in only.
+    AccessLog {
+        /// The next (older) page, as the previous page named it.
+        #[arg(long, value_name = "CURSOR")]
+        cursor: Option<String>,
     },
     /// The receipt of a sent application, in the citizen's language, with its QR code.
     Receipt {

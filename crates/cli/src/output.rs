@@ -87,6 +87,8 @@ impl Failure {
             | CoreError::UnknownApplication(_)
             | CoreError::UnknownInboxItem(_)
             | CoreError::UnknownDocument(_)
+            | CoreError::PickedFileMissing(_)
+            | CoreError::AccessLogOwnSignInOnly
             | CoreError::Search(CatalogSearchError::IndexMissing)
             | CoreError::Queue(
                 QueueError::NoSuchItem(_)
@@ -121,6 +123,7 @@ impl Failure {
             | CoreError::DataFolder(_)
             | CoreError::Search(_) => Some(error.to_string()),
             CoreError::UnknownProcedure(id) | CoreError::UnknownApplication(id) => Some(id.clone()),
+            CoreError::Staff(StaffError::UnlockWait { .. }) => Some(error.to_string()),
             _ => None,
         };
         let errors = match error {
@@ -325,6 +328,66 @@ impl Output {
             ));
         }
         line
+    }
+
+    /// The access log as a table: when (Vietnam time), who, organisation, where, what,
+    /// consent; then how to see older entries.
+    pub fn access_log_lines(&self, log: &opendvc_core::views::AccessLogView) -> Vec<String> {
+        if log.entries.is_empty() {
+            return vec![self.text("access-log-empty")];
+        }
+        let mut rows = vec![vec![
+            self.text("access-log-time"),
+            self.text("access-log-staff"),
+            self.text("access-log-organisation"),
+            self.text("access-log-venue"),
+            self.text("access-log-what"),
+            self.text("access-log-consent"),
+        ]];
+        for shown in &log.entries {
+            let entry = &shown.entry;
+            let mut what = self.text(access_what(entry.action, entry.resource));
+            if let Some(reference) = &entry.resource_ref {
+                what.push_str(&format!(" {reference}"));
+            }
+            rows.push(vec![
+                shown.vietnam_time.clone(),
+                format!("{} ({})", entry.staff.name, entry.staff.code),
+                entry.staff.organisation.clone(),
+                entry.venue.name.clone(),
+                what,
+                self.text(match entry.consent {
+                    opendvc_api::ConsentMethod::Otp => "access-log-consent-otp",
+                    opendvc_api::ConsentMethod::Paper => "access-log-consent-paper",
+                }),
+            ]);
+        }
+        let widths: Vec<usize> = (0..rows[0].len())
+            .map(|column| {
+                rows.iter()
+                    .map(|row| row[column].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut lines: Vec<String> = rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(&widths)
+                    .map(|(cell, width)| {
+                        format!("{cell}{}", " ".repeat(width - cell.chars().count()))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect();
+        if let Some(cursor) = &log.next_cursor {
+            lines.push(self.fmt("access-log-more", &[("cursor", Arg::from(cursor.clone()))]));
+        }
+        lines
     }
 
     pub fn application_lines(&self, entries: &[ApplicationEntry]) -> Vec<String> {
@@ -538,6 +601,29 @@ fn mark(segments: &[NameSegment], style: Marking) -> String {
             (true, Marking::Brackets) => format!("[{}]", segment.text),
         })
         .collect()
+}
+
+/// The message naming what a staff member did with the citizen's data.
+fn access_what(
+    action: opendvc_api::AccessAction,
+    resource: opendvc_api::AccessResource,
+) -> &'static str {
+    use opendvc_api::{AccessAction, AccessResource};
+    match (action, resource) {
+        (AccessAction::SessionOpened, _) => "access-session-opened",
+        (AccessAction::Read, AccessResource::Profile) => "access-read-profile",
+        (AccessAction::Read, AccessResource::Documents) => "access-read-documents",
+        (AccessAction::Read, AccessResource::Applications | AccessResource::Application) => {
+            "access-read-applications"
+        }
+        (AccessAction::Read, AccessResource::Attachment) => "access-read-attachment",
+        (AccessAction::Read, AccessResource::Changes | AccessResource::Session) => {
+            "access-read-changes"
+        }
+        (AccessAction::Submitted, AccessResource::Application) => "access-submitted-application",
+        (AccessAction::Submitted, AccessResource::Attachment) => "access-submitted-attachment",
+        (AccessAction::Submitted, _) => "access-submitted-other",
+    }
 }
 
 #[cfg(test)]

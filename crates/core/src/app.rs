@@ -94,6 +94,12 @@ pub enum CoreError {
     UnknownInboxItem(Uuid),
     #[error("no document {0} in the wallet")]
     UnknownDocument(Uuid),
+    #[error("the picked file {0} is no longer on this device; pick it again")]
+    PickedFileMissing(String),
+    #[error(
+        "who used the citizen's data is shown only to the citizen, signed in on their own; not in an assisted session"
+    )]
+    AccessLogOwnSignInOnly,
 }
 
 impl CoreError {
@@ -134,6 +140,8 @@ impl CoreError {
             CoreError::InvalidDocument(_) => "invalid_document",
             CoreError::UnknownInboxItem(_) => "unknown_inbox_item",
             CoreError::UnknownDocument(_) => "unknown_document",
+            CoreError::PickedFileMissing(_) => "attachment_missing",
+            CoreError::AccessLogOwnSignInOnly => "access_log_own_sign_in_only",
         }
     }
 }
@@ -204,6 +212,10 @@ pub(crate) struct ActiveProfile {
     /// An assisted session: its id and when it expires. Past that moment the profile refuses
     /// to show anything, and the next start deletes it.
     pub(crate) assisted: Option<(Uuid, DateTime<Utc>)>,
+    /// Whether the profile may read the person's data at the portal (`/v1/me`, documents,
+    /// applications, `/v1/sync`, `/v1/events`): always for a citizen's own sign-in; in an
+    /// assisted session only with the `read` scope, see [`crate::assist`].
+    pub(crate) reads: bool,
 }
 
 /// An entry of the application list: a server application from the cache, or a local
@@ -268,6 +280,9 @@ pub struct SubmissionDraft {
     pub form: BTreeMap<String, String>,
     /// Files to attach, each with the required document it satisfies, if known.
     pub files: Vec<(PathBuf, Option<String>)>,
+    /// Files picked in the app ([`OpenDvc::stage_picked_file`]) by their `sha256:` id, each
+    /// with the required document it satisfies, if known.
+    pub picked: Vec<(String, Option<String>)>,
     pub delivery: DeliveryChoice,
 }
 
@@ -376,6 +391,8 @@ pub struct OpenDvc {
     /// A shared device locked by its staff member (`crate::assist`): the open session shows
     /// nothing until unlocked.
     pub(crate) staff_locked: bool,
+    /// Files picked in the app and held in memory on a shared device (`crate::picked`).
+    pub(crate) picked: crate::picked::PickedFiles,
 }
 
 pub(crate) fn is_id_number(text: &str) -> bool {
@@ -406,6 +423,7 @@ impl OpenDvc {
             online: Mutex::new(None),
             cache_rebuilt_from: None,
             staff_locked: false,
+            picked: crate::picked::PickedFiles::default(),
         };
         let session = core.load_session()?;
         if let Some(session) = session {
@@ -529,6 +547,7 @@ impl OpenDvc {
             client,
             delivery,
             assisted,
+            reads: true,
         });
         Ok(())
     }
@@ -573,6 +592,13 @@ impl OpenDvc {
     /// The folder of the open profile.
     pub fn profile_dir(&self) -> Option<&Path> {
         self.profile.as_ref().map(|profile| profile.dir.as_path())
+    }
+
+    /// Whether the open profile may read the person's data at the portal. An assisted
+    /// session opened on a paper consent may not: it submits, and shows only what the device
+    /// has (the catalog, what was queued in it).
+    pub fn can_read(&self) -> bool {
+        self.profile.as_ref().is_some_and(|profile| profile.reads)
     }
 
     /// Whether a profile is signed in (has tokens).
@@ -720,6 +746,7 @@ impl OpenDvc {
         // Closing the profile closes its databases before their files go.
         self.profile = None;
         self.cache_rebuilt_from = None;
+        self.forget_all_picked();
         let data_dir = &self.options.data_dir;
         self.vault.erase().map_err(CoreError::DeviceData)?;
         data_dir
@@ -742,11 +769,15 @@ impl OpenDvc {
         })
     }
 
-    /// Pulls everything new from the portal and refreshes the catalog.
+    /// Pulls everything new from the portal and refreshes the catalog. A profile that may not
+    /// read the person's data ([`OpenDvc::can_read`]) refreshes only the public catalog.
     pub async fn sync_now(&self) -> Result<SyncReport, CoreError> {
         let profile = self.active()?;
         if !profile.session.is_signed_in() {
             return Err(CoreError::NotSignedIn);
+        }
+        if !profile.reads {
+            return self.refresh_public_data().await;
         }
         let clock = self.options.clock.clone();
         let pulled = sync::pull(&profile.client, &profile.cache, || clock.now()).await;
@@ -758,6 +789,17 @@ impl OpenDvc {
         }
         self.emit(CoreEvent::CacheChanged);
         Ok(SyncReport { pull, catalog })
+    }
+
+    /// The sync of a profile that may not read the person's data: the public catalog and
+    /// reference data only, asked for without a token.
+    pub(crate) async fn refresh_public_data(&self) -> Result<SyncReport, CoreError> {
+        let catalog = self.refresh_catalog().await?;
+        self.emit(CoreEvent::CacheChanged);
+        Ok(SyncReport {
+            pull: PullReport::default(),
+            catalog,
+        })
     }
 
     /// Refreshes the catalog (a 304 keeps it), its search index, and the reference data that
@@ -809,6 +851,26 @@ impl OpenDvc {
             Err(SyncError::Client(error)) if error.is_offline() => self.set_online(false),
             Err(_) => {}
         }
+    }
+
+    /// One page of the citizen's access log: who (staff, organisation) used their data,
+    /// where, when and what for, newest first; `cursor` asks for the next (older) page. Only
+    /// in the citizen's own sign-in, never in an assisted session (it would show the citizen's
+    /// history to the staff member), and never cached: it is read from the portal each time.
+    pub async fn access_log(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<crate::views::AccessLogView, CoreError> {
+        let profile = self.active()?;
+        if profile.assisted.is_some() {
+            return Err(CoreError::AccessLogOwnSignInOnly);
+        }
+        if !profile.session.is_signed_in() {
+            return Err(CoreError::NotSignedIn);
+        }
+        let result = profile.client.access_log(cursor).await;
+        self.note_client_result(&result);
+        Ok(crate::views::access_log_view(result?))
     }
 
     /// The home screen, from the cache and the queue only (works offline).
@@ -1234,6 +1296,7 @@ impl OpenDvc {
         for (path, requirement) in &draft.files {
             staged.push(profile.queue.stage_attachment(path, requirement.clone())?);
         }
+        staged.extend(self.stage_picked_into(&profile.queue, &draft.picked)?);
         let (wallet_refs, staged, missing) =
             validate::match_documents(&procedure, &staged, &wallet);
         errors.extend(missing);
@@ -1252,6 +1315,7 @@ impl OpenDvc {
         };
         let enqueued = profile.queue.enqueue_submission(application, &staged)?;
         self.forget_staged(&draft.files);
+        self.forget_picked(&draft.picked);
         self.emit(CoreEvent::QueueChanged);
         self.after_enqueue(enqueued, send_now).await
     }
@@ -1291,6 +1355,7 @@ impl OpenDvc {
         code_or_item: &str,
         follow_up: FollowUp,
         files: &[(PathBuf, Option<String>)],
+        picked: &[(String, Option<String>)],
         send_now: bool,
     ) -> Result<SubmitOutcome, CoreError> {
         let target = self.resolve_target(code_or_item)?;
@@ -1327,10 +1392,12 @@ impl OpenDvc {
         for (path, requirement) in files {
             staged.push(profile.queue.stage_attachment(path, requirement.clone())?);
         }
+        staged.extend(self.stage_picked_into(&profile.queue, picked)?);
         let enqueued = profile
             .queue
             .enqueue_follow_up(target, follow_up, &staged)?;
         self.forget_staged(files);
+        self.forget_picked(picked);
         self.emit(CoreEvent::QueueChanged);
         self.after_enqueue(enqueued, send_now).await
     }

@@ -34,13 +34,29 @@
 //! delivers its work under the rule below. A consent the portal refuses then (an unknown ID
 //! number) leaves the work queued and the drain reports it as not delivered.
 //!
+//! # What a session may read
+//! A session opened on a paper consent gets the `submit` scope only from the portal (nobody
+//! can check a paper form from the counter). The device goes further: a session on a paper
+//! consent, or one the portal did not grant `read`, never asks the portal for the citizen's
+//! profile, documents, applications, changes or events ([`OpenDvc::can_read`]); it works from
+//! the device's copy of the catalog and units, as a session opened offline does.
+//!
+//! # The lock and the staff profile
+//! [`OpenDvc::unlock_staff`] takes [`UNLOCK_FREE_ATTEMPTS`] wrong passwords in a row; then
+//! each attempt waits ([`unlock_wait_after`]: a minute, doubling, at most a day), counted in
+//! `profile.json` so a restart does not reset it; a fresh staff sign-in opens the device at
+//! once. A `profile.json` that fails to parse is moved aside, never overwritten; each session
+//! record keeps a copy of its staff member's wrapped key, so their sealed work opens again at
+//! their next sign-in.
+//!
 //! # Which token delivers queued work
 //! The queue of an assisted session always sends with the *staff member's* token and the
 //! header `X-Assist-Session: <session id>`, never with the session's own token. The session
 //! token lives 30 minutes and dies when the citizen leaves, while an outreach laptop may stay
 //! offline all day; the portal accepts the staff token for creating applications and
-//! attachments of a session that this staff member opened, when the item's UUIDv7
-//! idempotency key was minted while the session was open. One path for online and offline
+//! attachments, and for the follow-ups (supplement, delivery change, withdrawal, rating), of a
+//! session that this staff member opened, when the item's UUIDv7 idempotency key was minted
+//! while the session was open. These requests carry the device's clock (`X-Device-Time`). One path for online and offline
 //! delivery keeps the queue simple, and the staff token still cannot read a citizen's data.
 
 use std::collections::BTreeMap;
@@ -50,17 +66,20 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use opendvc_api::{
-    AssistSessionRequest, AssistVenue, Consent, LocalizedText, OtpAccepted, StaffKind, StaffProfile,
+    AssistScope, AssistSessionRequest, AssistVenue, Consent, LocalizedText, OtpAccepted, StaffKind,
+    StaffProfile,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::app::{CoreError, DrainEnd, DrainOutcome, OpenDvc};
 use crate::client::{ClientError, MemoryTokens, PortalClient, RefreshGuard, TokenStore, Tokens};
+use crate::clock::Clock;
 use crate::events::CoreEvent;
 use crate::queue::{ItemKind, ItemState, PassEnd, QueueSummary, SubmissionQueue};
 use crate::sealing::{QueueKey, SealError, WrappedKey};
 use crate::session::{Session, write_private};
+use zeroize::Zeroizing;
 
 /// Staff mode's messages: its error messages and the CLI's staff texts.
 pub const ASSIST_SOURCES: [crate::i18n::LocaleSource; 3] = [
@@ -109,6 +128,8 @@ pub enum StaffError {
     Locked,
     #[error("the password is not the signed-in staff member's")]
     WrongPassword,
+    #[error("too many wrong passwords: wait {seconds} seconds, or sign in again as staff (online)")]
+    UnlockWait { seconds: i64 },
 }
 
 impl StaffError {
@@ -123,6 +144,7 @@ impl StaffError {
             StaffError::Io(_) => "staff_files",
             StaffError::Locked => "device_locked",
             StaffError::WrongPassword => "staff_password_wrong",
+            StaffError::UnlockWait { .. } => "unlock_wait",
         }
     }
 }
@@ -175,7 +197,7 @@ struct StaffFile {
     token_expires_at: Option<DateTime<Utc>>,
     /// The signed-in staff member's queue key, in the clear; erased at sign-out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    queue_key: Option<String>,
+    queue_key: Option<Zeroizing<String>>,
     /// Every staff member's queue key on this device, wrapped with their password.
     #[serde(default)]
     wrapped_keys: BTreeMap<String, WrappedKey>,
@@ -187,6 +209,35 @@ struct StaffFile {
     /// on disk, so that restarting the app does not open a locked device.
     #[serde(default)]
     locked: bool,
+    /// Wrong passwords given to [`OpenDvc::unlock_staff`] since the last unlock or sign-in.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    unlock_failures: u32,
+    /// Past [`UNLOCK_FREE_ATTEMPTS`] wrong passwords, no unlock is tried before this moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    unlock_blocked_until: Option<DateTime<Utc>>,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
+}
+
+/// Wrong passwords a locked device takes before it makes the staff member wait.
+pub const UNLOCK_FREE_ATTEMPTS: u32 = 5;
+
+/// The wait after the last free wrong password, seconds; it doubles with each further one.
+pub const UNLOCK_FIRST_WAIT_SECONDS: i64 = 60;
+
+/// The longest wait between unlock attempts, seconds (a day).
+pub const UNLOCK_MAX_WAIT_SECONDS: i64 = 24 * 60 * 60;
+
+/// The wait after `failures` wrong passwords in a row: none up to [`UNLOCK_FREE_ATTEMPTS`],
+/// then a minute, doubling with each further wrong password, at most a day.
+pub fn unlock_wait_after(failures: u32) -> Option<chrono::TimeDelta> {
+    let beyond = failures.checked_sub(UNLOCK_FREE_ATTEMPTS)?;
+    let seconds = UNLOCK_FIRST_WAIT_SECONDS
+        .saturating_mul(1_i64 << beyond.min(20))
+        .min(UNLOCK_MAX_WAIT_SECONDS);
+    Some(chrono::TimeDelta::seconds(seconds))
 }
 
 /// `staff/sessions/<id>/citizen.json`: deleted with the session folder.
@@ -221,6 +272,15 @@ pub struct SessionRecord {
     /// The portal's id of a session opened offline, once recorded there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_session_id: Option<Uuid>,
+    /// A copy of the staff member's wrapped queue key (safe on disk: it opens only with their
+    /// password), so the session's sealed work can still be opened if `profile.json` is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapped_key: Option<WrappedKey>,
+    /// Whether the session may read the citizen's data: the portal granted the `read` scope
+    /// and the consent was a code sent to the citizen's phone. A paper consent never reads,
+    /// whatever a portal grants: nobody can check a paper form from the counter.
+    #[serde(default)]
+    pub can_read: bool,
 }
 
 /// What the portal needs to record a session opened offline. The ID number is sealed with
@@ -251,6 +311,9 @@ pub struct AssistedSessionView {
     pub venue: String,
     pub expires_at: DateTime<Utc>,
     pub seconds_left: i64,
+    /// Whether the session may read the citizen's profile, documents and applications (a
+    /// consent by code); a session on a paper consent only submits.
+    pub can_read: bool,
 }
 
 /// The staff member on this device.
@@ -295,7 +358,7 @@ pub struct StaffSignInOptions {
     pub event: Option<(String, String, NaiveDate)>,
     /// The staff member's previous password, after a password change: it opens the queue
     /// key kept on this device, which is then wrapped with the new password.
-    pub previous_password: Option<String>,
+    pub previous_password: Option<Zeroizing<String>>,
 }
 
 /// The staff token as a token store for the delivery client. Staff tokens do not refresh:
@@ -324,17 +387,35 @@ impl TokenStore for StaffTokens {
     }
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> std::io::Result<Option<T>> {
+/// What a JSON file of staff mode held.
+enum JsonFile<T> {
+    Absent,
+    Read(T),
+    Garbled,
+}
+
+fn read_json_file<T: serde::de::DeserializeOwned>(path: &Path) -> std::io::Result<JsonFile<T>> {
     match std::fs::read(path) {
-        // A garbled file counts as absent: it costs a sign-in, never a crash.
-        Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // The staff profile holds the plain queue key while signed in.
+        Ok(bytes) => Ok(match serde_json::from_slice(&Zeroizing::new(bytes)) {
+            Ok(value) => JsonFile::Read(value),
+            Err(_) => JsonFile::Garbled,
+        }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(JsonFile::Absent),
         Err(error) => Err(error),
     }
 }
 
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> std::io::Result<Option<T>> {
+    // A garbled file counts as absent: it costs a sign-in, never a crash.
+    Ok(match read_json_file(path)? {
+        JsonFile::Read(value) => Some(value),
+        JsonFile::Absent | JsonFile::Garbled => None,
+    })
+}
+
 fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
-    let json = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
+    let json = Zeroizing::new(serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?);
     write_private(path, &json)
 }
 
@@ -349,6 +430,7 @@ fn remove_dir(path: &Path) -> std::io::Result<()> {
 #[derive(Debug, Clone)]
 struct StaffDirs {
     root: PathBuf,
+    clock: Arc<dyn Clock>,
 }
 
 impl StaffDirs {
@@ -384,8 +466,22 @@ impl StaffDirs {
         ids.sort();
         Ok(ids)
     }
+    /// The staff profile. One that fails to parse is moved aside as
+    /// `profile.json.corrupt-<timestamp>`, never overwritten: it holds the wrapped queue keys
+    /// of every staff member on the device, which someone may still recover from it, and the
+    /// sessions' records keep copies of them (see [`SessionRecord::wrapped_key`]).
     fn load(&self) -> Result<StaffFile, StaffError> {
-        Ok(read_json(&self.profile())?.unwrap_or_default())
+        let path = self.profile();
+        match read_json_file(&path)? {
+            JsonFile::Read(file) => Ok(file),
+            JsonFile::Absent => Ok(StaffFile::default()),
+            JsonFile::Garbled => {
+                let stamp = self.clock.now().format("%Y%m%dT%H%M%S%.3fZ");
+                let moved_to = path.with_file_name(format!("profile.json.corrupt-{stamp}"));
+                std::fs::rename(&path, &moved_to)?;
+                Ok(StaffFile::default())
+            }
+        }
     }
     fn save(&self, file: &StaffFile) -> Result<(), StaffError> {
         Ok(write_json(&self.profile(), file)?)
@@ -491,6 +587,7 @@ impl OpenDvc {
     fn staff_dirs(&self) -> StaffDirs {
         StaffDirs {
             root: self.options.data_dir.root().join("staff"),
+            clock: self.options.clock.clone(),
         }
     }
 
@@ -513,12 +610,33 @@ impl OpenDvc {
                 path: self.staff_dirs().profile(),
             }),
             self.options.client,
-        )?)
+        )?
+        .with_device_clock(self.options.clock.clone()))
     }
 
     fn signed_in_key(file: &StaffFile) -> Result<QueueKey, CoreError> {
         let key = file.queue_key.as_deref().ok_or(StaffError::NotSignedIn)?;
         Ok(QueueKey::from_base64(key).map_err(StaffError::from)?)
+    }
+
+    /// The wrapped queue key kept with the newest session of `staff_code` on this device.
+    fn wrapped_key_of_sessions(
+        &self,
+        dirs: &StaffDirs,
+        staff_code: &str,
+    ) -> Result<Option<WrappedKey>, CoreError> {
+        let mut found = None;
+        for id in dirs.ids_in("outbox").map_err(StaffError::from)? {
+            if let Some(record) =
+                read_json::<SessionRecord>(&dirs.record(id)).map_err(StaffError::from)?
+                && record.staff_code == staff_code
+                && record.wrapped_key.is_some()
+            {
+                // Ids are UUIDv7 in order: the last one found is the newest.
+                found = record.wrapped_key;
+            }
+        }
+        Ok(found)
     }
 
     /// Signs a DVC agent or volunteer in on this device and remembers the venue. An agent
@@ -531,7 +649,9 @@ impl OpenDvc {
     ) -> Result<StaffStatus, CoreError> {
         let dirs = self.staff_dirs();
         let mut file = dirs.load()?;
-        if file.current_session.is_some() {
+        // With a session open, only the same staff member signing in again on the locked
+        // device (after too many wrong passwords) may go on: the session stays theirs.
+        if file.current_session.is_some() && !file.locked {
             return Err(StaffError::SessionOpen.into());
         }
         let portal = self.staff_portal(&file)?.trim_end_matches('/').to_owned();
@@ -544,39 +664,56 @@ impl OpenDvc {
         let result = client.staff_token(code.trim(), password).await;
         self.note_client_result(&result);
         let answer = result?;
-        let venue = match (answer.staff.kind, options) {
-            (StaffKind::Officer, _) => return Err(StaffError::OfficerOnDevice.into()),
+        let session_venue = match file.current_session {
+            Some(_) if file.staff.as_ref().map(|staff| &staff.code) == Some(&answer.staff.code) => {
+                file.venue.clone()
+            }
+            Some(_) => return Err(StaffError::SessionOpen.into()),
+            None => None,
+        };
+        let venue = match (answer.staff.kind, options, session_venue) {
+            (StaffKind::Officer, _, _) => return Err(StaffError::OfficerOnDevice.into()),
+            // Signing in again on the locked device with a session open: the session's venue
+            // stays, so a volunteer need not name the event again.
+            (_, _, Some(venue)) => venue,
             (
                 _,
                 StaffSignInOptions {
                     event: Some((name, unit_code, date)),
                     ..
                 },
+                None,
             ) => Venue::Event {
                 name: name.trim().to_owned(),
                 unit_code: unit_code.trim().to_owned(),
                 date,
             },
-            (StaffKind::Volunteer, _) => return Err(StaffError::EventRequired.into()),
-            (StaffKind::Agent, StaffSignInOptions { post_office, .. }) => Venue::PostOffice {
+            (StaffKind::Volunteer, _, None) => return Err(StaffError::EventRequired.into()),
+            (StaffKind::Agent, StaffSignInOptions { post_office, .. }, None) => Venue::PostOffice {
                 name: post_office
                     .map(|name| name.trim().to_owned())
                     .filter(|name| !name.is_empty())
                     .unwrap_or_else(|| answer.staff.organisation.clone()),
             },
         };
-        let key = match file.wrapped_keys.get(&answer.staff.code) {
+        // The key kept in the profile, else (the profile was lost or moved aside) the copy
+        // kept with this staff member's sessions, so their sealed work opens again.
+        let stored = match file.wrapped_keys.get(&answer.staff.code) {
+            Some(wrapped) => Some(wrapped.clone()),
+            None => self.wrapped_key_of_sessions(&dirs, &answer.staff.code)?,
+        };
+        let key = match stored {
             Some(wrapped) => {
                 let (key, rewrapped) = crate::sealing::open_with_password(
-                    wrapped,
+                    &wrapped,
                     password,
-                    previous_password.as_deref(),
+                    previous_password
+                        .as_deref()
+                        .map(|previous| previous.as_str()),
                 )
                 .map_err(StaffError::from)?;
-                if let Some(rewrapped) = rewrapped {
-                    file.wrapped_keys
-                        .insert(answer.staff.code.clone(), rewrapped);
-                }
+                file.wrapped_keys
+                    .insert(answer.staff.code.clone(), rewrapped.unwrap_or(wrapped));
                 key
             }
             None => {
@@ -597,6 +734,8 @@ impl OpenDvc {
         file.staff = Some(answer.staff);
         file.venue = Some(venue);
         file.locked = false;
+        file.unlock_failures = 0;
+        file.unlock_blocked_until = None;
         dirs.save(&file)?;
         self.staff_locked = false;
         if let Ok(client) = self.staff_client(&file) {
@@ -606,7 +745,17 @@ impl OpenDvc {
         // Work paused because the previous staff token expired may go again; sessions whose
         // work is all delivered and whose tally is old are forgotten.
         let now = self.options.clock.now();
-        for (record, queue) in self.staff_queues(&file)? {
+        let wrapped = file
+            .staff
+            .as_ref()
+            .and_then(|staff| file.wrapped_keys.get(&staff.code))
+            .cloned();
+        for (mut record, queue) in self.staff_queues(&file)? {
+            // Each session keeps a copy of the current wrapped key (after a rewrap too).
+            if wrapped.is_some() && record.wrapped_key != wrapped {
+                record.wrapped_key = wrapped.clone();
+                write_json(&dirs.record(record.id), &record).map_err(StaffError::from)?;
+            }
             queue.resume_after_sign_in()?;
             let finished_long_ago = record
                 .ended_at
@@ -619,14 +768,20 @@ impl OpenDvc {
         self.staff_status()
     }
 
-    /// Signs the staff member out: ends an open session, forgets the token and the plain
-    /// queue key. Sealed unsent work stays until they sign in again.
+    /// Signs the staff member out: ends an open session, revokes the staff token at the
+    /// portal (best effort, bounded: offline, it dies at its expiry), forgets the token and the
+    /// plain queue key. Sealed unsent work stays until they sign in again.
     pub async fn staff_sign_out(&mut self) -> Result<StaffStatus, CoreError> {
         let dirs = self.staff_dirs();
         if dirs.load()?.current_session.is_some() {
             self.end_assisted_session().await?;
         }
         let mut file = dirs.load()?;
+        if let Ok(client) = self.staff_client(&file)
+            && let Ok(result) = tokio::time::timeout(END_AT_PORTAL_WAIT, client.logout()).await
+        {
+            self.note_client_result(&result);
+        }
         file.access_token = None;
         file.token_expires_at = None;
         file.queue_key = None;
@@ -650,6 +805,7 @@ impl OpenDvc {
                     venue: record.venue.name().to_owned(),
                     expires_at: record.expires_at,
                     seconds_left: (record.expires_at - now).num_seconds().max(0),
+                    can_read: record.can_read,
                 }),
             None => None,
         };
@@ -681,19 +837,48 @@ impl OpenDvc {
 
     /// Unlocks the device with the signed-in staff member's password, checked on the device
     /// (it must open their queue key), so unlocking works offline.
+    ///
+    /// Wrong passwords are counted on disk, so restarting the app does not reset them: after
+    /// [`UNLOCK_FREE_ATTEMPTS`] in a row, each further attempt must wait (see
+    /// [`unlock_wait_after`]: a minute, doubling with each wrong password, at most a day) and
+    /// is refused without looking at the password until then. A fresh staff sign-in, checked
+    /// by the portal, opens the device at once and clears the count.
     pub fn unlock_staff(&mut self, password: &str) -> Result<StaffStatus, CoreError> {
         let dirs = self.staff_dirs();
         let mut file = dirs.load()?;
         let staff = file.staff.clone().ok_or(StaffError::NotSignedIn)?;
+        let now = self.options.clock.now();
+        if let Some(until) = file.unlock_blocked_until
+            && until > now
+        {
+            return Err(StaffError::UnlockWait {
+                seconds: (until - now).num_seconds().max(1),
+            }
+            .into());
+        }
         let wrapped = file
             .wrapped_keys
             .get(&staff.code)
             .ok_or(StaffError::NotSignedIn)?;
         match crate::sealing::open_with_password(wrapped, password, None) {
             Ok(_) => {}
-            Err(SealError::WrongPassword) => return Err(StaffError::WrongPassword.into()),
+            Err(SealError::WrongPassword) => {
+                file.unlock_failures = file.unlock_failures.saturating_add(1);
+                let wait = unlock_wait_after(file.unlock_failures);
+                file.unlock_blocked_until = wait.map(|wait| now + wait);
+                dirs.save(&file)?;
+                return Err(match wait {
+                    Some(wait) => StaffError::UnlockWait {
+                        seconds: wait.num_seconds(),
+                    },
+                    None => StaffError::WrongPassword,
+                }
+                .into());
+            }
             Err(other) => return Err(StaffError::Key(other).into()),
         }
+        file.unlock_failures = 0;
+        file.unlock_blocked_until = None;
         file.locked = false;
         dirs.save(&file)?;
         self.staff_locked = false;
@@ -709,6 +894,7 @@ impl OpenDvc {
     /// Deletes the files picked for a submission and not yet taken into the queue: on a
     /// shared device they are the citizen's papers.
     fn clear_staging(&self) -> Result<(), CoreError> {
+        self.forget_all_picked();
         remove_dir(&self.options.data_dir.staging_dir()).map_err(StaffError::from)?;
         Ok(())
     }
@@ -750,6 +936,7 @@ impl OpenDvc {
             Consent::Paper { reference } => Some(reference.trim().to_owned()),
             Consent::Otp { .. } => None,
         };
+        let is_paper = paper.is_some();
         let result = self
             .staff_client(&file)?
             .open_assist_session(&AssistSessionRequest {
@@ -772,6 +959,8 @@ impl OpenDvc {
             (result, _) => result?,
         };
         let now = self.options.clock.now();
+        let wrapped_key = file.wrapped_keys.get(&staff.code).cloned();
+        let can_read = !is_paper && session.scopes.contains(&AssistScope::Read);
         let record = SessionRecord {
             id: session.id,
             staff_code: staff.code,
@@ -783,6 +972,8 @@ impl OpenDvc {
             service_names: BTreeMap::new(),
             pending_open: None,
             portal_session_id: None,
+            wrapped_key,
+            can_read,
         };
         crate::session::private_dir(dirs.outbox(session.id)).map_err(StaffError::from)?;
         write_json(&dirs.record(session.id), &record).map_err(StaffError::from)?;
@@ -797,6 +988,14 @@ impl OpenDvc {
         file.current_session = Some(session.id);
         dirs.save(&file)?;
         self.activate_assisted(&file, &record, key)?;
+        if !can_read {
+            // Like a session opened offline, it starts from the device's catalog and units;
+            // the sync below then refreshes only that public data.
+            match self.copy_staff_catalog() {
+                Ok(()) | Err(CoreError::CatalogMissing) => {}
+                Err(other) => return Err(other),
+            }
+        }
         self.emit(CoreEvent::SignedIn);
         // The first sync fills the session's cache; offline, the session still opens.
         let _synced = self.sync_now().await;
@@ -806,6 +1005,7 @@ impl OpenDvc {
             venue: record.venue.name().to_owned(),
             expires_at: record.expires_at,
             seconds_left: (record.expires_at - now).num_seconds().max(0),
+            can_read,
         })
     }
 
@@ -824,6 +1024,7 @@ impl OpenDvc {
         let dirs = self.staff_dirs();
         let now = self.options.clock.now();
         let id = Uuid::now_v7();
+        let wrapped_key = file.wrapped_keys.get(&staff_code).cloned();
         let record = SessionRecord {
             id,
             staff_code,
@@ -838,6 +1039,8 @@ impl OpenDvc {
                 paper_reference,
             }),
             portal_session_id: None,
+            wrapped_key,
+            can_read: false,
         };
         crate::session::private_dir(dirs.outbox(id)).map_err(StaffError::from)?;
         write_json(&dirs.record(id), &record).map_err(StaffError::from)?;
@@ -860,6 +1063,7 @@ impl OpenDvc {
             venue: record.venue.name().to_owned(),
             expires_at: record.expires_at,
             seconds_left: (record.expires_at - now).num_seconds().max(0),
+            can_read: false,
         })
     }
 
@@ -973,7 +1177,11 @@ impl OpenDvc {
             client,
             delivery,
             Some((record.id, record.expires_at)),
-        )
+        )?;
+        if let Some(profile) = &mut self.profile {
+            profile.reads = record.can_read;
+        }
+        Ok(())
     }
 
     fn open_session_queue(&self, id: Uuid, key: QueueKey) -> Result<SubmissionQueue, CoreError> {
@@ -1139,12 +1347,18 @@ impl OpenDvc {
         let key = Self::signed_in_key(file).ok();
         let mut queues = Vec::new();
         for id in dirs.ids_in("outbox").map_err(StaffError::from)? {
-            let Some(record) =
-                read_json::<SessionRecord>(&dirs.record(id)).map_err(StaffError::from)?
-            else {
-                continue;
+            let record = match read_json_file::<SessionRecord>(&dirs.record(id))
+                .map_err(StaffError::from)?
+            {
+                JsonFile::Read(record) => Some(record),
+                // A session whose record is lost or damaged is not forgotten: its sealed
+                // work goes to whoever's key opens it (see `adopt_session`).
+                JsonFile::Absent | JsonFile::Garbled => None,
             };
-            if record.staff_code != staff.code {
+            if record
+                .as_ref()
+                .is_some_and(|record| record.staff_code != staff.code)
+            {
                 continue;
             }
             let queue = SubmissionQueue::open(
@@ -1156,9 +1370,75 @@ impl OpenDvc {
                 queue.set_key(key.clone());
             }
             queue.set_purge_after_ack(true);
+            let record = match record {
+                Some(record) => record,
+                None => match self.adopt_session(&dirs, id, file, &queue)? {
+                    Some(record) => record,
+                    None => continue,
+                },
+            };
             queues.push((record, queue));
         }
         Ok(queues)
+    }
+
+    /// A session queue without a readable record (`session.json` lost or damaged): if the
+    /// signed-in staff member's key opens its unsent items, the work is theirs, and a new
+    /// record (the damaged one moved aside) lets the drain deliver it under the session's id.
+    /// Anyone else's sealed work is left as it is, for its owner.
+    fn adopt_session(
+        &self,
+        dirs: &StaffDirs,
+        id: Uuid,
+        file: &StaffFile,
+        queue: &SubmissionQueue,
+    ) -> Result<Option<SessionRecord>, CoreError> {
+        let Some(staff) = &file.staff else {
+            return Ok(None);
+        };
+        let unsent = queue.unsent_items()?;
+        let opens = !unsent.is_empty()
+            && unsent
+                .iter()
+                .all(|item| !matches!(item.payload, crate::queue::ItemPayload::Sealed { .. }));
+        if !opens {
+            return Ok(None);
+        }
+        let path = dirs.record(id);
+        let now = self.options.clock.now();
+        if path.exists() {
+            let stamp = now.format("%Y%m%dT%H%M%S%.3fZ");
+            std::fs::rename(
+                &path,
+                path.with_file_name(format!("session.json.corrupt-{stamp}")),
+            )
+            .map_err(StaffError::from)?;
+        }
+        let opened_at = id
+            .get_timestamp()
+            .and_then(|stamp| {
+                let (seconds, nanos) = stamp.to_unix();
+                DateTime::from_timestamp(i64::try_from(seconds).ok()?, nanos)
+            })
+            .unwrap_or(now);
+        let record = SessionRecord {
+            id,
+            staff_code: staff.code.clone(),
+            citizen_initials: String::new(),
+            venue: file.venue.clone().unwrap_or(Venue::PostOffice {
+                name: staff.organisation.clone(),
+            }),
+            opened_at,
+            expires_at: opened_at,
+            ended_at: Some(now),
+            service_names: BTreeMap::new(),
+            pending_open: None,
+            portal_session_id: None,
+            wrapped_key: file.wrapped_keys.get(&staff.code).cloned(),
+            can_read: false,
+        };
+        write_json(&path, &record).map_err(StaffError::from)?;
+        Ok(Some(record))
     }
 
     /// Sends the signed-in staff member's queued work of every session, ended or not, with
@@ -1429,6 +1709,7 @@ mod tests {
             StaffError::Io(std::io::Error::other("x")).code(),
             StaffError::Locked.code(),
             StaffError::WrongPassword.code(),
+            StaffError::UnlockWait { seconds: 60 }.code(),
             CoreError::AssistedSessionExpired.code(),
             CoreError::ReceiptNotReady(String::new()).code(),
             CoreError::Receipt(String::new()).code(),

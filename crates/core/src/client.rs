@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use opendvc_api::{
-    AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest, Attachment,
-    Catalog, ConsentCodeRequest, DocumentList, ErrorCode, HolidayCalendar, IDEMPOTENCY_KEY_HEADER,
-    LogoutRequest, OtpAccepted, OtpRequest, Problem, Profile, RefreshRequest, StaffTokenRequest,
-    StaffTokenResponse, SyncResponse, TokenRequest, TokenResponse,
+    AccessLog, AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest,
+    Attachment, Catalog, ConsentCodeRequest, DEVICE_TIME_HEADER, DocumentList, ErrorCode,
+    HolidayCalendar, IDEMPOTENCY_KEY_HEADER, LogoutRequest, OtpAccepted, OtpRequest, Problem,
+    Profile, RefreshRequest, StaffTokenRequest, StaffTokenResponse, SyncResponse, TokenRequest,
+    TokenResponse,
 };
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderMap, IF_NONE_MATCH, RETRY_AFTER};
@@ -24,6 +25,7 @@ use uuid::Uuid;
 
 pub mod events;
 
+use crate::clock::Clock;
 use crate::queue::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
 
 /// The longest wait a server's `Retry-After` is honoured for. A broken or hostile answer
@@ -277,6 +279,9 @@ pub struct PortalClient {
     /// Set on a staff member's delivery client: every request names the assisted session
     /// its work was created in (see the portal's late delivery rule).
     assist_session: Option<String>,
+    /// The device's clock, read for `X-Device-Time` on the staff requests that need it
+    /// ([`PortalClient::with_device_clock`]).
+    device_clock: Option<Arc<dyn Clock>>,
 }
 
 /// Header naming the assisted session whose queued work a staff token delivers.
@@ -408,6 +413,25 @@ impl PortalClient {
             tokens,
             config,
             assist_session: None,
+            device_clock: None,
+        })
+    }
+
+    /// This client, telling the portal the device's time (`X-Device-Time`, RFC 3339, from
+    /// `clock`) on every staff request that records a session opened offline or delivers a
+    /// session's work late: the portal judges the session's window with the device's clock
+    /// offset, so a laptop whose clock nobody set still delivers.
+    pub fn with_device_clock(mut self, clock: Arc<dyn Clock>) -> PortalClient {
+        self.device_clock = Some(clock);
+        self
+    }
+
+    /// The device's time as the header carries it.
+    fn device_time(&self) -> Option<String> {
+        self.device_clock.as_ref().map(|clock| {
+            clock
+                .now()
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
         })
     }
 
@@ -449,7 +473,13 @@ impl PortalClient {
             .map_err(|error| ClientError::Unreachable(format!("token store: {error}")))?
             .ok_or(ClientError::NotSignedIn)?;
         let build = || match &self.assist_session {
-            Some(session) => build().header(ASSIST_SESSION_HEADER, session),
+            Some(session) => {
+                let request = build().header(ASSIST_SESSION_HEADER, session);
+                match self.device_time() {
+                    Some(now) => request.header(DEVICE_TIME_HEADER, now),
+                    None => request,
+                }
+            }
             None => build(),
         };
         let first = self
@@ -633,13 +663,27 @@ impl PortalClient {
         .await
     }
 
-    /// `POST /v1/assist/sessions` (staff token).
+    /// `POST /v1/assist/sessions` (staff token). Recording a session opened offline
+    /// (`openedAt`) carries the device's time.
     pub async fn open_assist_session(
         &self,
         request: &AssistSessionRequest,
     ) -> Result<AssistSession, ClientError> {
-        self.post_json("/v1/assist/sessions", request, "assisted session")
-            .await
+        let url = self.url("/v1/assist/sessions");
+        let device_time = request.opened_at.and(self.device_time());
+        let (status, headers, answer) = self
+            .send_authed(|| {
+                let post = self.http.post(&url).json(request);
+                match &device_time {
+                    Some(now) => post.header(DEVICE_TIME_HEADER, now),
+                    None => post,
+                }
+            })
+            .await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &answer));
+        }
+        decode("assisted session", &answer)
     }
 
     /// `DELETE /v1/assist/sessions/{id}`; an already ended or expired session counts as ended.
@@ -731,6 +775,19 @@ impl PortalClient {
         } else {
             Err(error_for(status, &headers, &body))
         }
+    }
+
+    /// `GET /v1/me/access-log[?cursor=…]`: one page of who used the citizen's data, newest
+    /// first.
+    pub async fn access_log(&self, cursor: Option<&str>) -> Result<AccessLog, ClientError> {
+        let path = match cursor {
+            Some(cursor) => format!(
+                "/v1/me/access-log?cursor={}",
+                utf8_percent_encode(cursor, NON_ALPHANUMERIC)
+            ),
+            None => "/v1/me/access-log".to_owned(),
+        };
+        self.get_json(&path, "access log").await
     }
 
     pub async fn me(&self) -> Result<Profile, ClientError> {

@@ -328,6 +328,7 @@ mod tests {
             "parent_not_created",
             "search_index_missing",
             "search_failed",
+            "access_log_own_sign_in_only",
         ];
         let all = portal_codes
             .iter()

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod events;
 pub mod i18n;
 pub mod notify;
+pub mod picked;
 pub mod preferences;
 pub mod push;
 pub mod queue;

@@ -114,6 +114,12 @@ impl OpenDvc {
         if !self.is_signed_in() {
             return Err(CoreError::NotSignedIn);
         }
+        if !self.can_read() {
+            // An assisted session without the `read` scope holds no event stream: it would
+            // read the citizen's changes. Nothing to do until the caller stops.
+            stop.await;
+            return Ok(());
+        }
         tokio::pin!(stop);
         let mut failures: u32 = 0;
         loop {
@@ -260,6 +266,9 @@ impl OpenDvc {
     pub async fn sync_and_notify(&self, notifier: &dyn Notifier) -> Result<SyncReport, CoreError> {
         if !self.is_signed_in() {
             return Err(CoreError::NotSignedIn);
+        }
+        if !self.can_read() {
+            return self.refresh_public_data().await;
         }
         let pulled = self.pull_and_notify(notifier, &mut |_event| {}).await;
         if let Err(CoreError::Client(error)) = &pulled

@@ -885,22 +885,12 @@ impl SubmissionQueue {
         }
         let store = self.profile_dir.join("attachments");
         let temporary = store.join(format!(".incoming-{}", Uuid::now_v7()));
-        if let Some(key) = self.key() {
-            // Sealed files never touch the disk in the clear: read (at most 20 MiB), hash,
-            // seal, then write.
-            let plain = std::fs::read(path).map_err(io_error)?;
-            let sha256 = hex::encode(Sha256::digest(&plain));
-            let mut copy = crate::session::create_private_file(&temporary).map_err(io_error)?;
-            copy.write_all(&key.seal(sha256.as_bytes(), &plain))
-                .map_err(io_error)?;
-            copy.sync_all().map_err(io_error)?;
-            drop(copy);
-            return self.finish_staging(
-                path,
-                &store,
-                &temporary,
-                sha256,
-                plain.len() as u64,
+        if self.key().is_some() {
+            // Sealed files never touch the disk in the clear: read (at most 20 MiB), then seal.
+            let plain = zeroize::Zeroizing::new(std::fs::read(path).map_err(io_error)?);
+            return self.stage_bytes(
+                &plain,
+                path.file_name().and_then(|name| name.to_str()),
                 requirement_id,
             );
         }
@@ -919,10 +909,68 @@ impl SubmissionQueue {
         copy.sync_all().map_err(io_error)?;
         drop(copy);
         let sha256 = hex::encode(hasher.finalize());
-        self.finish_staging(path, &store, &temporary, sha256, size, requirement_id)
+        let file_name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned());
+        self.finish_staging(
+            path,
+            &store,
+            &temporary,
+            sha256,
+            size,
+            file_name,
+            requirement_id,
+        )
+    }
+
+    /// Copies a file held in memory (picked in the app) into the attachment store, as
+    /// [`SubmissionQueue::stage_attachment`] does with a file on disk: sealed when this queue
+    /// has a key, so its bytes are never written in the clear.
+    pub fn stage_bytes(
+        &self,
+        bytes: &[u8],
+        file_name: Option<&str>,
+        requirement_id: Option<String>,
+    ) -> Result<StagedAttachment, QueueError> {
+        let shown = PathBuf::from(file_name.unwrap_or("file"));
+        let io_error = |source| QueueError::Attachment {
+            path: shown.clone(),
+            source,
+        };
+        let size = bytes.len() as u64;
+        let max = MAX_ATTACHMENT_BYTES as u64;
+        if size > max {
+            return Err(QueueError::AttachmentTooLarge {
+                path: shown,
+                size,
+                max,
+            });
+        }
+        let store = self.profile_dir.join("attachments");
+        crate::session::private_dir(&store).map_err(io_error)?;
+        let temporary = store.join(format!(".incoming-{}", Uuid::now_v7()));
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let mut copy = crate::session::create_private_file(&temporary).map_err(io_error)?;
+        match self.key() {
+            Some(key) => copy.write_all(&key.seal(sha256.as_bytes(), bytes)),
+            None => copy.write_all(bytes),
+        }
+        .map_err(io_error)?;
+        copy.sync_all().map_err(io_error)?;
+        drop(copy);
+        self.finish_staging(
+            &shown,
+            &store,
+            &temporary,
+            sha256,
+            size,
+            file_name.map(str::to_owned),
+            requirement_id,
+        )
     }
 
     /// Moves a staged copy into place under its hash, durably, and describes it.
+    #[allow(clippy::too_many_arguments)]
     fn finish_staging(
         &self,
         path: &Path,
@@ -930,6 +978,7 @@ impl SubmissionQueue {
         temporary: &Path,
         sha256: String,
         size: u64,
+        file_name: Option<String>,
         requirement_id: Option<String>,
     ) -> Result<StagedAttachment, QueueError> {
         let io_error = |source| QueueError::Attachment {
@@ -946,10 +995,7 @@ impl SubmissionQueue {
         File::open(store)
             .and_then(|dir| dir.sync_all())
             .map_err(io_error)?;
-        let file_name = path
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned());
-        let content_type = mime_guess::from_path(path)
+        let content_type = mime_guess::from_path(file_name.as_deref().unwrap_or_default())
             .first_or_octet_stream()
             .essence_str()
             .to_owned();

@@ -256,6 +256,7 @@ impl OpenDvc {
             procedure_id: procedure.id,
             form,
             files: Vec::new(),
+            picked: Vec::new(),
             delivery: DeliveryChoice {
                 method: DeliveryMethod::Counter,
                 address: None,

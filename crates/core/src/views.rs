@@ -421,6 +421,17 @@ pub struct EventInput {
     pub date: String,
 }
 
+/// The passwords the UI sent are wiped from memory once the sign-in is done.
+impl Drop for StaffSignInInput {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.password.zeroize();
+        if let Some(previous) = &mut self.previous_password {
+            previous.zeroize();
+        }
+    }
+}
+
 impl StaffSignInInput {
     /// The core's sign-in options, or the names of the refused fields.
     pub fn options(&self) -> Result<crate::assist::StaffSignInOptions, Vec<String>> {
@@ -454,7 +465,8 @@ impl StaffSignInInput {
             previous_password: self
                 .previous_password
                 .clone()
-                .filter(|password| !password.is_empty()),
+                .filter(|password| !password.is_empty())
+                .map(zeroize::Zeroizing::new),
         })
     }
 }
@@ -780,6 +792,50 @@ pub fn vietnam_today(now: chrono::DateTime<chrono::Utc>) -> NaiveDate {
     match FixedOffset::east_opt(7 * 3600) {
         Some(offset) => now.with_timezone(&offset).date_naive(),
         None => now.date_naive(),
+    }
+}
+
+/// One entry of the citizen's access log, as the "who used my data" screen and
+/// `opendvc access-log` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AccessLogEntryView {
+    pub entry: opendvc_api::AccessLogEntry,
+    /// When it happened in Vietnam time (UTC+7), `YYYY-MM-DD HH:MM`.
+    pub vietnam_time: String,
+}
+
+/// One page of the citizen's access log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AccessLogView {
+    pub entries: Vec<AccessLogEntryView>,
+    /// Pass back for the next (older) page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub next_cursor: Option<String>,
+}
+
+/// Shapes a page of the portal's access log for the UI and the CLI.
+pub fn access_log_view(log: opendvc_api::AccessLog) -> AccessLogView {
+    let vietnam = FixedOffset::east_opt(7 * 3600);
+    AccessLogView {
+        entries: log
+            .items
+            .into_iter()
+            .map(|entry| AccessLogEntryView {
+                vietnam_time: match vietnam {
+                    Some(offset) => entry.at.with_timezone(&offset),
+                    None => entry.at,
+                }
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+                entry,
+            })
+            .collect(),
+        next_cursor: log.next_cursor,
     }
 }
 

@@ -218,6 +218,7 @@ fn draft() -> SubmissionDraft {
             ("reason".to_owned(), "expired".to_owned()),
         ]),
         files: Vec::new(),
+        picked: Vec::new(),
         delivery: DeliveryChoice {
             method: DeliveryMethod::Counter,
             address: None,
@@ -800,4 +801,54 @@ async fn staged_copies_are_deleted_once_queued() {
         outside.exists(),
         "a file outside the staging folder is the person's own and stays"
     );
+}
+
+#[tokio::test]
+async fn who_used_my_data_is_read_from_the_portal_and_never_kept_on_the_device() {
+    let fixture = Fixture::new().await;
+    let staff_name = "Trần Văn Minh-7f3a";
+    fixture.server.answer(
+        "/v1/me/access-log",
+        Canned::json(
+            200,
+            &serde_json::json!({
+                "items": [{
+                    "id": Uuid::now_v7(),
+                    "at": "2026-11-29T02:15:00Z",
+                    "action": "read",
+                    "resource": "documents",
+                    "staff": {"code": "BDDN-HC-01", "name": staff_name, "kind": "agent", "organisation": "Bưu điện Hải Châu"},
+                    "venue": {"name": "Bưu cục Hải Châu", "unitCode": "20194"},
+                    "sessionId": Uuid::now_v7(),
+                    "consent": "otp",
+                }],
+                "nextCursor": "c2",
+            })
+            .to_string(),
+        ),
+    );
+    let core = fixture.open();
+    let log = core.access_log(None).await.expect("the access log");
+    assert_eq!(log.entries.len(), 1);
+    assert_eq!(log.entries[0].entry.staff.name, staff_name);
+    assert_eq!(log.entries[0].vietnam_time, "2026-11-29 09:15");
+    assert_eq!(log.next_cursor.as_deref(), Some("c2"));
+    drop(core);
+    let mut kept = Vec::new();
+    let mut folders = vec![fixture.dir.path().to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("reads").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if std::fs::read(&path)
+                .unwrap_or_default()
+                .windows(staff_name.len())
+                .any(|window| window == staff_name.as_bytes())
+            {
+                kept.push(path);
+            }
+        }
+    }
+    assert!(kept.is_empty(), "the access log is not cached: {kept:?}");
 }

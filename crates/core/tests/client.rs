@@ -532,3 +532,166 @@ async fn large_upload_reports_its_progress() {
         "the streamed body arrives whole"
     );
 }
+
+#[tokio::test]
+async fn staff_requests_that_record_or_deliver_a_session_late_carry_the_device_time() {
+    use opendvc_api::{AssistSessionRequest, Consent};
+    use opendvc_core::clock::ManualClock;
+
+    let server = TestServer::start().await;
+    server.answer(
+        "/v1/applications",
+        Canned::json(
+            201,
+            &serde_json::to_string(&support::application(
+                Uuid::now_v7(),
+                "000.00.48.H17-261129-0001",
+                "id-card-renewal",
+                Default::default(),
+            ))
+            .expect("json"),
+        ),
+    );
+    server.answer(
+        "/v1/assist/sessions",
+        Canned::json(
+            422,
+            r#"{"type":"x","title":"no","status":422,"code":"validation_failed"}"#,
+        ),
+    );
+    server.answer(
+        "/v1/assist/sessions",
+        Canned::json(
+            422,
+            r#"{"type":"x","title":"no","status":422,"code":"validation_failed"}"#,
+        ),
+    );
+    let device_now = support::at("2026-11-29T02:15:30Z");
+    let staff = client(&server, tokens()).with_device_clock(Arc::new(ManualClock::new(device_now)));
+    let session = Uuid::now_v7();
+    staff
+        .clone()
+        .delivering_for(session)
+        .deliver(
+            Uuid::now_v7(),
+            OutboundRequest::Create(opendvc_api::NewApplication {
+                procedure_id: "id-card-renewal".into(),
+                form: Default::default(),
+                attachments: Vec::new(),
+                delivery: opendvc_api::DeliveryChoice {
+                    method: opendvc_api::DeliveryMethod::Counter,
+                    address: None,
+                },
+            }),
+        )
+        .await
+        .expect("delivered");
+    let recording = AssistSessionRequest {
+        id_number: "048090001234".into(),
+        consent: Consent::Paper {
+            reference: "GIAYUQ-1".into(),
+        },
+        venue: None,
+        opened_at: Some(support::local("2026-11-29T08:00:00+07:00")),
+    };
+    let _refused = staff.open_assist_session(&recording).await;
+    let online = AssistSessionRequest {
+        opened_at: None,
+        ..recording
+    };
+    let _refused = staff.open_assist_session(&online).await;
+
+    let requests = server.requests();
+    let device_time = |index: usize| {
+        requests[index]
+            .header(opendvc_api::DEVICE_TIME_HEADER)
+            .map(|value| {
+                chrono::DateTime::parse_from_rfc3339(value).expect("the header is RFC 3339")
+            })
+    };
+    assert_eq!(
+        requests[0].header("X-Assist-Session"),
+        Some(session.to_string().as_str())
+    );
+    assert_eq!(
+        device_time(0),
+        Some(device_now.fixed_offset()),
+        "a late delivery carries the device's clock reading"
+    );
+    assert_eq!(
+        device_time(1),
+        Some(device_now.fixed_offset()),
+        "recording a session opened offline carries the device's clock reading"
+    );
+    assert_eq!(
+        device_time(2),
+        None,
+        "opening a session online does not need it"
+    );
+}
+
+#[tokio::test]
+async fn the_access_log_is_read_page_by_page_with_the_citizens_token() {
+    let server = TestServer::start().await;
+    let entry = |at: &str, action: &str, resource: &str, consent: &str| {
+        serde_json::json!({
+            "id": Uuid::now_v7(),
+            "at": at,
+            "action": action,
+            "resource": resource,
+            "staff": {"code": "BDDN-HC-01", "name": "Trần Văn Minh", "kind": "agent", "organisation": "Bưu điện Hải Châu"},
+            "venue": {"name": "Bưu cục Hải Châu"},
+            "sessionId": Uuid::now_v7(),
+            "consent": consent,
+        })
+    };
+    server.answer(
+        "/v1/me/access-log",
+        Canned::json(
+            200,
+            &serde_json::json!({
+                "items": [entry("2026-11-29T02:15:00Z", "read", "profile", "otp")],
+                "nextCursor": "older+page/1",
+            })
+            .to_string(),
+        ),
+    );
+    server.answer(
+        "/v1/me/access-log",
+        Canned::json(
+            200,
+            &serde_json::json!({
+                "items": [entry("2026-11-28T09:00:00+07:00", "session_opened", "session", "paper")],
+            })
+            .to_string(),
+        ),
+    );
+    let client = client(&server, tokens());
+    let first = client.access_log(None).await.expect("the first page");
+    assert_eq!(first.items.len(), 1);
+    assert_eq!(first.items[0].staff.code, "BDDN-HC-01");
+    assert_eq!(first.next_cursor.as_deref(), Some("older+page/1"));
+    let second = client
+        .access_log(first.next_cursor.as_deref())
+        .await
+        .expect("the next page");
+    assert_eq!(second.items[0].consent, opendvc_api::ConsentMethod::Paper);
+    assert_eq!(second.next_cursor, None, "the last page has no cursor");
+    let requests = server.requests();
+    assert_eq!(requests[0].target, "/v1/me/access-log");
+    assert_eq!(
+        requests[1].target, "/v1/me/access-log?cursor=older%2Bpage%2F1",
+        "the cursor goes back encoded"
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.header("authorization") == Some("Bearer access-1")),
+        "with the citizen's token"
+    );
+    let view = opendvc_core::views::access_log_view(first);
+    assert_eq!(
+        view.entries[0].vietnam_time, "2026-11-29 09:15",
+        "the time is shown in Vietnam time"
+    );
+}

@@ -51,7 +51,8 @@ fn view_types() -> TypeScriptFile {
         .add::<Tally>()
         .add::<Receipt>()
         .add::<CsvExportView>()
-        .add::<StaffSignInInput>();
+        .add::<StaffSignInInput>()
+        .add::<AccessLogView>();
     file
 }
 

@@ -2,7 +2,7 @@
 // in full, never built from pieces, so scripts/check-locales.mjs finds every id the UI uses.
 
 import { hasMessage, t } from './i18n.svelte';
-import type { ApplicationStatus, DeliveryState, InboxCategory } from './backend/types';
+import type { AccessAction, AccessResource, ApplicationStatus, DeliveryState, InboxCategory } from './backend/types';
 import type { IpcError, IpcErrorCode, QueueKind, QueueState, Standing } from './backend/views';
 
 const STATUS: Record<ApplicationStatus, string> = {
@@ -167,4 +167,27 @@ export function errorMessage(error: Pick<IpcError, 'code'>): string {
   const shared = `error-${error.code.replaceAll('_', '-')}`;
   if (hasMessage(shared)) return t(shared);
   return t(ERROR[error.code] ?? ERROR.unknown);
+}
+
+/** The message naming what a staff member did with the citizen's data (access log). */
+export function accessWhat(action: AccessAction, resource: AccessResource): string {
+  if (action === 'session_opened') return 'ui-access-session-opened';
+  if (action === 'read') {
+    switch (resource) {
+      case 'profile':
+        return 'ui-access-read-profile';
+      case 'documents':
+        return 'ui-access-read-documents';
+      case 'applications':
+      case 'application':
+        return 'ui-access-read-applications';
+      case 'attachment':
+        return 'ui-access-read-attachment';
+      default:
+        return 'ui-access-read-changes';
+    }
+  }
+  if (resource === 'application') return 'ui-access-submitted-application';
+  if (resource === 'attachment') return 'ui-access-submitted-attachment';
+  return 'ui-access-submitted-other';
 }

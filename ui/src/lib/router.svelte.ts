@@ -12,6 +12,7 @@ export type RouteName =
   | 'inbox'
   | 'queue'
   | 'settings'
+  | 'access_log'
   | 'staff_sign_in'
   | 'citizen_sign_in'
   | 'serve'
@@ -35,6 +36,7 @@ const PATTERNS: [RegExp, RouteName, string[]][] = [
   [/^\/inbox\/?$/, 'inbox', []],
   [/^\/queue\/?$/, 'queue', []],
   [/^\/settings\/?$/, 'settings', []],
+  [/^\/access-log\/?$/, 'access_log', []],
   [/^\/staff\/?$/, 'staff_sign_in', []],
   [/^\/citizen\/?$/, 'citizen_sign_in', []],
   [/^\/serve\/?$/, 'serve', []],

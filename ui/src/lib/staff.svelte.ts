@@ -26,6 +26,12 @@ export function inAssistedSession(): boolean {
   return staffSignedIn() && !deviceLocked() && staff()?.session !== undefined;
 }
 
+/** The open session may read the citizen's profile, documents and applications (consent by
+ * code). A session on a paper consent only submits: its screens show none of that. */
+export function sessionCanRead(): boolean {
+  return inAssistedSession() ? staff()?.session?.canRead === true : true;
+}
+
 /** The agent serves at a post office (not at an outreach event). */
 export function atPostOffice(): boolean {
   return staff()?.venue?.kind === 'post_office';

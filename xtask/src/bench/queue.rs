@@ -399,6 +399,7 @@ fn draft(core: &OpenDvc) -> Result<SubmissionDraft> {
         procedure_id: procedure.id.clone(),
         form: form(procedure, &profile),
         files: Vec::new(),
+        picked: Vec::new(),
         delivery: DeliveryChoice {
             method: DeliveryMethod::Counter,
             address: None,

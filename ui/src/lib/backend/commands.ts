@@ -9,6 +9,7 @@
 
 import type { AdminUnits, Catalog, Consent, OtpAccepted, Procedure } from './types';
 import type {
+  AccessLogView,
   ApplicationView,
   ApplicationsView,
   CalendarExport,
@@ -120,6 +121,9 @@ export interface Commands {
   receipt: { args: { id: string; lang?: Language }; result: Receipt };
   /** Opens the system print dialog for the page on screen (which can also save a PDF). */
   print_page: { args: undefined; result: undefined };
+  /** Who used my data: one page of the portal's access log, newest first; `cursor` asks for
+   * the next (older) page. The citizen's own sign-in only; nothing of it is kept. */
+  access_log: { args: { cursor?: string }; result: AccessLogView };
 }
 
 export type CommandName = keyof Commands;
@@ -156,6 +160,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'search_catalog',
   'admin_units',
   'stage_attachment',
+  'access_log',
   'submit',
   'follow_up',
   'queue',

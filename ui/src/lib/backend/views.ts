@@ -8,6 +8,8 @@
 import type { ErrorCode } from './types';
 
 export type {
+  AccessLogEntryView,
+  AccessLogView,
   AssistedSessionView,
   ApplicationView,
   ApplicationsView,

@@ -2,14 +2,19 @@
 // Do not edit: change the Rust types, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-core --test typescript
 
-import type { Application, AttachmentRef, DeliveryChoice, Document, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
+import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
 
 // ---- opendvc_core::assist ----
 
 /**
  * What the staff screen shows about the open session.
  */
-export type AssistedSessionView = { id: string, citizenInitials: string, venue: string, expiresAt: string, secondsLeft: number, };
+export type AssistedSessionView = { id: string, citizenInitials: string, venue: string, expiresAt: string, secondsLeft: number,
+/**
+ * Whether the session may read the citizen's profile, documents and applications (a
+ * consent by code); a session on a paper consent only submits.
+ */
+canRead: boolean, };
 
 /**
  * Counts per service.
@@ -108,6 +113,25 @@ export type Standing = "valid" | "renew_soon" | "expired" | "no_expiry" | "unkno
 export type TokenStorage = "keyring" | "private_file";
 
 // ---- opendvc_core::views ----
+
+/**
+ * One entry of the citizen's access log, as the "who used my data" screen and
+ * `opendvc access-log` show it.
+ */
+export type AccessLogEntryView = { entry: AccessLogEntry,
+/**
+ * When it happened in Vietnam time (UTC+7), `YYYY-MM-DD HH:MM`.
+ */
+vietnamTime: string, };
+
+/**
+ * One page of the citizen's access log, newest first.
+ */
+export type AccessLogView = { entries: Array<AccessLogEntryView>,
+/**
+ * Pass back for the next (older) page; absent on the last page.
+ */
+nextCursor?: string, };
 
 /**
  * An application with what the core derives from the queue.
