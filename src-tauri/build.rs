@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "catalog",
     "search_catalog",
     "procedure",
+    "check_field",
+    "check_draft",
     "stage_attachment",
     "access_log",
     "submit",

@@ -6,6 +6,7 @@
 //! `opendvc://applications/{id}` deep links through `app://navigate`.
 
 mod background;
+mod checks;
 mod commands;
 mod error;
 mod notifier;
@@ -253,6 +254,8 @@ pub fn run() {
             commands::export_calendar,
             commands::clear_device,
             commands::report_dashboard_rendered,
+            checks::check_field,
+            checks::check_draft,
             staff::staff_sign_in,
             staff::staff_sign_out,
             staff::request_consent_code,
@@ -503,8 +506,9 @@ mod tests {
                 "{permission} in capabilities/default.json"
             );
             assert!(
-                handled.contains(&format!("commands::{command},"))
-                    || handled.contains(&format!("staff::{command},")),
+                ["commands", "checks", "staff"]
+                    .iter()
+                    .any(|module| handled.contains(&format!("{module}::{command},"))),
                 "{command} in generate_handler!"
             );
         }

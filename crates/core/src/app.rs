@@ -11,6 +11,9 @@ use opendvc_api::{
     AdminUnits, Application, DeliveryChoice, Document, DocumentSource, FieldError, LocalizedText,
     NewApplication, OtpAccepted, Procedure, Profile,
 };
+use opendvc_rules::fields::is_id_number;
+use opendvc_rules::form::{check_application, check_delivery};
+use opendvc_rules::{WorkingCalendar, vietnam_today};
 use serde::Serialize;
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -35,7 +38,6 @@ use crate::validate;
 use crate::vault::{
     TokenStorage, TokenVault, VaultChoice, VaultTokens, adopt_file_tokens, open_vault,
 };
-use crate::working_days::WorkingCalendar;
 
 /// Errors of the façade, each with a stable code ([`CoreError::code`]) that is also a Fluent
 /// message id (`error-` + code with dashes).
@@ -393,10 +395,6 @@ pub struct OpenDvc {
     pub(crate) staff_locked: bool,
     /// Files picked in the app and held in memory on a shared device (`crate::picked`).
     pub(crate) picked: crate::picked::PickedFiles,
-}
-
-pub(crate) fn is_id_number(text: &str) -> bool {
-    text.len() == 12 && text.chars().all(|c| c.is_ascii_digit())
 }
 
 impl OpenDvc {
@@ -1211,8 +1209,7 @@ impl OpenDvc {
         let profile = self.active()?;
         let now = self.options.clock.now();
         // The person's dates are Vietnamese dates.
-        let today = (now + chrono::TimeDelta::hours(7)).date_naive();
-        let errors = validate::check_document(&draft, today);
+        let errors = validate::check_document(&draft, vietnam_today(now));
         if !errors.is_empty() {
             return Err(CoreError::InvalidDocument(errors));
         }
@@ -1278,20 +1275,21 @@ impl OpenDvc {
         send_now: bool,
     ) -> Result<SubmitOutcome, CoreError> {
         let profile = self.active()?;
-        let (procedure, has_catalog, wallet) = profile.cache.read(|conn| {
-            Ok((
-                catalog::procedure(conn, &draft.procedure_id)?,
-                catalog::meta(conn)?.is_some(),
-                documents::list(conn)?,
-            ))
-        })?;
-        let procedure = match (procedure, has_catalog) {
-            (Some(procedure), _) => procedure,
-            (None, false) => return Err(CoreError::CatalogMissing),
-            (None, true) => return Err(CoreError::UnknownProcedure(draft.procedure_id)),
-        };
-        let mut errors = validate::check_form(&procedure, &draft.form);
-        errors.extend(validate::check_delivery(&procedure, &draft.delivery));
+        let (procedure, wallet, units) = self.draft_context(&draft.procedure_id)?;
+        // The shared rules, as the portal will apply them: what passes here is kept as they
+        // normalise it (trimmed, phones as +84…).
+        let checked = check_application(
+            &procedure,
+            &NewApplication {
+                procedure_id: draft.procedure_id,
+                form: draft.form,
+                attachments: Vec::new(),
+                delivery: draft.delivery,
+            },
+            units.as_ref(),
+        );
+        let mut errors: Vec<FieldError> = checked.problems.into_iter().map(Into::into).collect();
+        let mut application = checked.value;
         let mut staged = Vec::new();
         for (path, requirement) in &draft.files {
             staged.push(profile.queue.stage_attachment(path, requirement.clone())?);
@@ -1303,16 +1301,7 @@ impl OpenDvc {
         if !errors.is_empty() {
             return Err(CoreError::InvalidSubmission(errors));
         }
-        let application = NewApplication {
-            procedure_id: draft.procedure_id,
-            form: draft
-                .form
-                .into_iter()
-                .map(|(key, value)| (key, value.trim().to_owned()))
-                .collect(),
-            attachments: wallet_refs,
-            delivery: draft.delivery,
-        };
+        application.attachments = wallet_refs;
         let enqueued = profile.queue.enqueue_submission(application, &staged)?;
         self.forget_staged(&draft.files);
         self.forget_picked(&draft.picked);
@@ -1360,7 +1349,8 @@ impl OpenDvc {
     ) -> Result<SubmitOutcome, CoreError> {
         let target = self.resolve_target(code_or_item)?;
         let profile = self.active()?;
-        if let FollowUp::DeliveryChange(delivery) = &follow_up {
+        let mut follow_up = follow_up;
+        if let FollowUp::DeliveryChange(delivery) = &mut follow_up {
             let procedure_id =
                 match target {
                     ApplicationTarget::Application { application_id } => profile
@@ -1382,10 +1372,12 @@ impl OpenDvc {
                 .transpose()?
                 .flatten()
             {
-                let errors = validate::check_delivery(&procedure, delivery);
-                if !errors.is_empty() {
-                    return Err(CoreError::InvalidSubmission(errors));
-                }
+                let units = profile.cache.read(reference::admin_units)?;
+                *delivery = check_delivery(&procedure, delivery, units.as_ref())
+                    .into_result()
+                    .map_err(|problems| {
+                        CoreError::InvalidSubmission(problems.into_iter().map(Into::into).collect())
+                    })?;
             }
         }
         let mut staged = Vec::new();
@@ -1597,17 +1589,5 @@ impl OpenDvc {
             retries,
             queue,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn id_numbers_have_twelve_digits() {
-        assert!(is_id_number("048090001234"));
-        assert!(!is_id_number("04809000123"));
-        assert!(!is_id_number("04809000123a"));
     }
 }

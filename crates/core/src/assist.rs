@@ -64,11 +64,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use opendvc_api::{
     AssistScope, AssistSessionRequest, AssistVenue, Consent, LocalizedText, OtpAccepted, StaffKind,
     StaffProfile,
 };
+use opendvc_rules::VIETNAM;
+use opendvc_rules::fields::is_id_number;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -81,29 +83,8 @@ use crate::sealing::{QueueKey, SealError, WrappedKey};
 use crate::session::{Session, write_private};
 use zeroize::Zeroizing;
 
-/// Staff mode's messages: its error messages and the CLI's staff texts.
-pub const ASSIST_SOURCES: [crate::i18n::LocaleSource; 3] = [
-    crate::i18n::LocaleSource {
-        lang: crate::i18n::Lang::Vi,
-        name: "vi/assist.ftl",
-        text: include_str!("../../../locales/vi/assist.ftl"),
-    },
-    crate::i18n::LocaleSource {
-        lang: crate::i18n::Lang::En,
-        name: "en/assist.ftl",
-        text: include_str!("../../../locales/en/assist.ftl"),
-    },
-    crate::i18n::LocaleSource {
-        lang: crate::i18n::Lang::Id,
-        name: "id/assist.ftl",
-        text: include_str!("../../../locales/id/assist.ftl"),
-    },
-];
-
-/// Vietnam's offset, for "today" at the counter.
-fn vietnam() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).unwrap_or(Utc.fix())
-}
+/// Staff mode's messages (`locales/*/assist.ftl`).
+pub use crate::i18n::ASSIST_SOURCES;
 
 /// Errors of staff mode, each with a stable code that is also a Fluent id (`error-` + code).
 #[derive(Debug, thiserror::Error)]
@@ -901,7 +882,7 @@ impl OpenDvc {
 
     /// Sends a consent code to the citizen's registered phone.
     pub async fn request_consent_code(&self, id_number: &str) -> Result<OtpAccepted, CoreError> {
-        if !crate::app::is_id_number(id_number) {
+        if !is_id_number(id_number) {
             return Err(CoreError::InvalidIdNumber);
         }
         let file = self.staff_dirs().load()?;
@@ -921,7 +902,7 @@ impl OpenDvc {
         id_number: &str,
         consent: Consent,
     ) -> Result<AssistedSessionView, CoreError> {
-        if !crate::app::is_id_number(id_number) {
+        if !is_id_number(id_number) {
             return Err(CoreError::InvalidIdNumber);
         }
         let dirs = self.staff_dirs();
@@ -1621,7 +1602,7 @@ impl OpenDvc {
             self.options
                 .clock
                 .now()
-                .with_timezone(&vietnam())
+                .with_timezone(&VIETNAM)
                 .date_naive()
         });
         let mut tally = Tally {
@@ -1639,7 +1620,7 @@ impl OpenDvc {
         for (record, queue) in self.staff_queues(&file)? {
             let opened_on = match &record.venue {
                 Venue::Event { date, .. } => *date,
-                Venue::PostOffice { .. } => record.opened_at.with_timezone(&vietnam()).date_naive(),
+                Venue::PostOffice { .. } => record.opened_at.with_timezone(&VIETNAM).date_naive(),
             };
             if opened_on != day {
                 continue;

@@ -11,10 +11,10 @@
 
 pub mod app;
 pub mod assist;
+pub mod checks;
 pub mod client;
 pub mod clock;
 pub mod events;
-pub mod i18n;
 pub mod notify;
 pub mod picked;
 pub mod preferences;
@@ -31,7 +31,6 @@ pub mod sync;
 pub mod validate;
 pub mod vault;
 pub mod views;
-pub mod working_days;
 
 pub use app::{
     ApplicationDetail, ApplicationEntry, ClearReport, CoreError, Dashboard, DrainEnd, DrainOutcome,
@@ -39,3 +38,5 @@ pub use app::{
     SyncReport,
 };
 pub use events::CoreEvent;
+/// The one Fluent loader (`opendvc-i18n`), under the name the core's users know it by.
+pub use opendvc_i18n as i18n;

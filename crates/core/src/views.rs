@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use opendvc_api::{
-    Application, DeliveryChoice, Document, FieldError, InboxItem, LocalizedText, NewSupplement,
-    Profile, Rating, WithdrawRequest,
+    Application, DeliveryChoice, Document, FieldError, FieldProblemCode, InboxItem, LocalizedText,
+    NewSupplement, Profile, Rating, WithdrawRequest,
 };
 
 use crate::app::{CoreError, DocumentDraft};
@@ -357,6 +357,44 @@ pub struct DraftView {
     pub renews_document_id: Option<Uuid>,
 }
 
+/// `check_field`: one value checked by its field kind as the person types, by the rules the
+/// core and the portal share (`opendvc_rules::fields`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct FieldCheck {
+    pub valid: bool,
+    /// The value as it would be kept (trimmed; an ID number without spaces, a phone as
+    /// `+84…`), when it is valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub normalized: Option<String>,
+    /// What is wrong, when it is not: a Fluent id of `fields.ftl`, taking the field's `label`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub problem: Option<FieldProblemCode>,
+}
+
+impl From<Result<String, FieldProblemCode>> for FieldCheck {
+    fn from(checked: Result<String, FieldProblemCode>) -> Self {
+        match checked {
+            Ok(kept) => FieldCheck {
+                valid: true,
+                normalized: Some(kept),
+                problem: None,
+            },
+            Err(code) => FieldCheck {
+                valid: false,
+                normalized: None,
+                problem: Some(code),
+            },
+        }
+    }
+}
+
+/// `check_draft`: a field of a draft and what is wrong with it (a Fluent id of `fields.ftl`).
+pub use opendvc_rules::FieldProblem;
+
 /// `FollowUp` of the UI: a follow-up on an application, sent through the queue.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FollowUp"))]
@@ -492,25 +530,16 @@ pub struct NewDocumentInput {
 impl NewDocumentInput {
     /// The core's draft, or the fields whose dates are not `YYYY-MM-DD`.
     pub fn into_draft(self) -> Result<DocumentDraft, CoreError> {
-        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-        let not_a_date = |field: &str| FieldError {
-            field: field.to_owned(),
-            message: "not a date (YYYY-MM-DD)".to_owned(),
-        };
         let mut errors = Vec::new();
-        let issued_on = date(&self.issued_on);
-        if issued_on.is_none() {
-            errors.push(not_a_date("issuedOn"));
-        }
+        let mut date = |field: &str, text: &str| {
+            opendvc_rules::fields::date(text)
+                .map_err(|code| errors.push(FieldError::new(field, code)))
+                .ok()
+        };
+        let issued_on = date("issuedOn", &self.issued_on);
         let expires_on = match self.expires_on.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(text) => {
-                let parsed = date(text);
-                if parsed.is_none() {
-                    errors.push(not_a_date("expiresOn"));
-                }
-                parsed
-            }
+            Some(text) => date("expiresOn", text),
         };
         match issued_on {
             Some(issued_on) if errors.is_empty() => Ok(DocumentDraft {
@@ -788,12 +817,7 @@ pub fn validity(
 }
 
 /// Today in Vietnam (UTC+7, no daylight saving), the day renewal rules count in.
-pub fn vietnam_today(now: chrono::DateTime<chrono::Utc>) -> NaiveDate {
-    match FixedOffset::east_opt(7 * 3600) {
-        Some(offset) => now.with_timezone(&offset).date_naive(),
-        None => now.date_naive(),
-    }
-}
+pub use opendvc_rules::vietnam_today;
 
 /// One entry of the citizen's access log, as the "who used my data" screen and
 /// `opendvc access-log` show it.
@@ -820,18 +844,14 @@ pub struct AccessLogView {
 
 /// Shapes a page of the portal's access log for the UI and the CLI.
 pub fn access_log_view(log: opendvc_api::AccessLog) -> AccessLogView {
-    let vietnam = FixedOffset::east_opt(7 * 3600);
     AccessLogView {
         entries: log
             .items
             .into_iter()
             .map(|entry| AccessLogEntryView {
-                vietnam_time: match vietnam {
-                    Some(offset) => entry.at.with_timezone(&offset),
-                    None => entry.at,
-                }
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
+                vietnam_time: opendvc_rules::time::in_vietnam(entry.at)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
                 entry,
             })
             .collect(),

@@ -52,7 +52,9 @@ fn view_types() -> TypeScriptFile {
         .add::<Receipt>()
         .add::<CsvExportView>()
         .add::<StaffSignInInput>()
-        .add::<AccessLogView>();
+        .add::<AccessLogView>()
+        .add::<FieldCheck>()
+        .add::<FieldProblem>();
     file
 }
 
@@ -125,6 +127,8 @@ fn view_types_use_the_names_the_ui_imports() {
         "CsvExport",
         "StaffSignIn",
         "EventInput",
+        "FieldCheck",
+        "FieldProblem",
         "TokenStorage",
     ] {
         assert!(
@@ -138,9 +142,10 @@ fn view_types_use_the_names_the_ui_imports() {
 #[test]
 fn every_view_type_is_generated() {
     // Each view type in crates/core/src/views.rs, and the staff-mode, receipt and token
-    // storage types of assist.rs, receipt.rs and vault.rs, derives ts-rs; with `Language` and `Standing` (the core enums
-    // they use) they are exactly the file's declarations, so a view type added there without
-    // being reachable from `view_types()` fails here.
+    // storage types of assist.rs, receipt.rs and vault.rs, derives ts-rs; with `Language`,
+    // `Standing` and `FieldProblem` (the shared types they use, from opendvc-i18n and
+    // opendvc-rules) they are exactly the file's declarations, so a view type added there
+    // without being reachable from `view_types()` fails here.
     let mut derived = 0;
     for file in [
         "src/views.rs",
@@ -156,7 +161,7 @@ fn every_view_type_is_generated() {
     let declared = view_types().declared_names();
     assert_eq!(
         declared.len(),
-        derived + 2,
+        derived + 3,
         "every type of views.rs that derives ts-rs is generated (add it to `view_types()`): \
          {declared:?}"
     );

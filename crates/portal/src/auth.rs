@@ -20,16 +20,16 @@ use std::ops::Deref;
 
 use opendvc_api::{
     AccessAction, AccessResource, AccessStaff, Actor, ActorKind, AssistScope, Channel, ErrorCode,
-    LogoutRequest, OtpAccepted, OtpRequest, RefreshRequest, StaffKind, StaffProfile,
-    StaffTokenRequest, StaffTokenResponse, SubmittedBy, TokenRequest, TokenResponse,
+    FieldProblemCode, LogoutRequest, OtpAccepted, OtpRequest, RefreshRequest, StaffKind,
+    StaffProfile, StaffTokenRequest, StaffTokenResponse, SubmittedBy, TokenRequest, TokenResponse,
 };
+use opendvc_rules::fields::is_id_number;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use crate::client_address::ClientAddress;
-use crate::data::is_id_number;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, OptionalJson};
 use crate::late_delivery::{self, LateDelivery};
@@ -614,7 +614,10 @@ pub fn check_id_number(id_number: &str) -> Result<(), ApiError> {
     if is_id_number(id_number) {
         Ok(())
     } else {
-        Err(ApiError::field("idNumber", "must be 12 digits"))
+        Err(ApiError::field_problem(
+            "idNumber",
+            FieldProblemCode::IdNumberInvalid,
+        ))
     }
 }
 

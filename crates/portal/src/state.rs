@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use opendvc_rules::WorkingCalendar;
+
 use crate::auth::PasswordCheck;
 use crate::client_address::TrustedProxies;
 use crate::clock::Clock;
@@ -11,7 +13,6 @@ use crate::i18n::Texts;
 use crate::idempotency::InFlight;
 use crate::sender::Sender;
 use crate::store::{Store, StoreResult};
-use crate::working_days::WorkingCalendar;
 
 /// Settings from the command line.
 #[derive(Debug, Clone)]

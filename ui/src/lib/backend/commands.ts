@@ -7,7 +7,7 @@
 // cache, queue, session or connectivity changes (see CHANGED_EVENT below), and
 // `app://navigate` to open a screen (NAVIGATE_EVENT).
 
-import type { AdminUnits, Catalog, Consent, OtpAccepted, Procedure } from './types';
+import type { AdminUnits, Catalog, Consent, FieldKind, OtpAccepted, Procedure } from './types';
 import type {
   AccessLogView,
   ApplicationView,
@@ -16,6 +16,8 @@ import type {
   Dashboard,
   DiscardResult,
   Draft,
+  FieldCheck,
+  FieldProblem,
   FollowUp,
   InboxEntry,
   Language,
@@ -58,6 +60,13 @@ export interface Commands {
   procedure: { args: { id: string }; result: Procedure };
   /** Searches the catalog in any language, with or without diacritics, best match first. */
   search_catalog: { args: { query: string }; result: Procedure[] };
+  /** One value checked by its field kind as the person types, by the rules the core and the
+   * portal share: the value as it would be kept (a phone as `+84…`) or the problem's Fluent
+   * id. Never needs the network. */
+  check_field: { args: { kind: FieldKind; value: string }; result: FieldCheck };
+  /** Every problem of a draft against its procedure in the cached catalog, each a field and
+   * a Fluent id; empty when `submit` would queue it. */
+  check_draft: { args: { draft: Draft }; result: FieldProblem[] };
   /** Provinces and commune-level units, with the former names of each unit. */
   admin_units: { args: undefined; result: AdminUnits };
   /** Copies a picked file into the core's content-addressed store, so a queued submission
@@ -158,6 +167,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'catalog',
   'procedure',
   'search_catalog',
+  'check_field',
+  'check_draft',
   'admin_units',
   'stage_attachment',
   'access_log',

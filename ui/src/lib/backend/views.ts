@@ -23,6 +23,8 @@ export type {
   DocumentValidity,
   Draft,
   EventInput,
+  FieldCheck,
+  FieldProblem,
   FollowUp,
   InboxEntry,
   Language,

@@ -2,7 +2,7 @@
 // Do not edit: change the Rust types, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-core --test typescript
 
-import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
+import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, FieldProblemCode, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
 
 // ---- opendvc_core::assist ----
 
@@ -67,13 +67,6 @@ state: 'sent' | 'waiting' | 'needs_attention', applicationCode?: string, };
  */
 export type Venue = { "kind": "post_office", name: string, } | { "kind": "event", name: string, unitCode: string, date: string, };
 
-// ---- opendvc_core::i18n ----
-
-/**
- * A language of the app.
- */
-export type Language = "vi" | "en" | "id";
-
 // ---- opendvc_core::receipt ----
 
 /**
@@ -97,13 +90,6 @@ qrSvg: string, };
  * One labelled line of the receipt.
  */
 export type ReceiptLine = { label: string, value: string, };
-
-// ---- opendvc_core::reminders::engine ----
-
-/**
- * Where a document stands.
- */
-export type Standing = "valid" | "renew_soon" | "expired" | "no_expiry" | "unknown";
 
 // ---- opendvc_core::vault ----
 
@@ -242,6 +228,21 @@ unitCode: string,
  * `YYYY-MM-DD`.
  */
 date: string, };
+
+/**
+ * `check_field`: one value checked by its field kind as the person types, by the rules the
+ * core and the portal share (`opendvc_rules::fields`).
+ */
+export type FieldCheck = { valid: boolean,
+/**
+ * The value as it would be kept (trimmed; an ID number without spaces, a phone as
+ * `+84…`), when it is valid.
+ */
+normalized?: string,
+/**
+ * What is wrong, when it is not: a Fluent id of `fields.ftl`, taking the field's `label`.
+ */
+problem?: FieldProblemCode, };
 
 /**
  * `FollowUp` of the UI: a follow-up on an application, sent through the queue.
@@ -411,3 +412,32 @@ sent: boolean, application?: Application, };
  * `documents`: a wallet document with its validity and reminder choice.
  */
 export type WalletEntry = { document: Document, validity: DocumentValidity, reminder: ReminderSetting, };
+
+// ---- opendvc_i18n ----
+
+/**
+ * A language of the app.
+ */
+export type Language = "vi" | "en" | "id";
+
+// ---- opendvc_rules::form ----
+
+/**
+ * One field and what is wrong with it.
+ */
+export type FieldProblem = {
+/**
+ * The field's path, e.g. `form.fullName` or `delivery.address.phone`.
+ */
+field: string,
+/**
+ * What is wrong; also the Fluent message id that says it.
+ */
+code: FieldProblemCode, };
+
+// ---- opendvc_rules::renewal::engine ----
+
+/**
+ * Where a document stands.
+ */
+export type Standing = "valid" | "renew_soon" | "expired" | "no_expiry" | "unknown";
