@@ -32,6 +32,8 @@ use super::{
 use crate::error::ApiError;
 use opendvc_api::ErrorCode;
 
+pub mod migrations;
+
 const READERS: usize = 4;
 
 /// The SQLite store: one file, WAL.
@@ -63,7 +65,7 @@ impl SqliteStore {
     pub fn open(path: &Path) -> StoreResult<Self> {
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
-        super::migrations::migrations()
+        migrations::migrations()
             .to_latest(&mut writer)
             .map_err(|error| StoreError::Database(format!("migration failed: {error}")))?;
         let mut readers = Vec::with_capacity(READERS);
@@ -99,6 +101,12 @@ impl SqliteStore {
         let value = work(&transaction)?;
         transaction.commit()?;
         Ok(value)
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError::Database(error.to_string())
     }
 }
 
