@@ -242,7 +242,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             trusted_proxies: client_address::TrustedProxies::new(args.trusted_proxies),
         },
         in_flight: Arc::default(),
-        events: events::EventHub::start(store.clone()),
+        events: events::hub::EventHub::start(store.clone()),
     };
     let hub = state.events.clone();
     let listener = tokio::net::TcpListener::bind(&args.listen)

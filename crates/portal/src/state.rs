@@ -42,7 +42,7 @@ pub struct AppState {
     /// Staff password verification, a few at a time.
     pub passwords: Arc<PasswordCheck>,
     pub in_flight: Arc<InFlight>,
-    pub events: Arc<crate::events::EventHub>,
+    pub events: Arc<crate::events::hub::EventHub>,
 }
 
 impl std::fmt::Debug for AppState {
