@@ -8,7 +8,7 @@ use crate::clock::Clock;
 use crate::data::ReferenceData;
 use crate::error::ApiError;
 use crate::i18n::Texts;
-use crate::idempotency::InFlight;
+use crate::idempotency::in_flight::InFlight;
 use crate::sender::Sender;
 use crate::store::{Store, StoreResult};
 use crate::working_days::WorkingCalendar;
