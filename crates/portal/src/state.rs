@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use axum::extract::FromRef;
+
 use crate::auth::PasswordCheck;
 use crate::client_address::TrustedProxies;
 use crate::clock::Clock;
@@ -50,6 +52,13 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("config", &self.config)
             .finish()
+    }
+}
+
+/// The client address extractor (`client_address`) reads the trusted proxies from here.
+impl FromRef<AppState> for TrustedProxies {
+    fn from_ref(state: &AppState) -> Self {
+        state.config.trusted_proxies.clone()
     }
 }
 
