@@ -231,7 +231,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         sender: sender.clone(),
         clock: clock.clone(),
         demo_clock,
-        passwords: Arc::new(auth::PasswordCheck::new(
+        passwords: Arc::new(auth::passwords::PasswordCheck::new(
             limits.staff_sign_in.concurrent_verifications,
         )),
         limits: Arc::new(limits),

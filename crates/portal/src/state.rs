@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 
-use crate::auth::PasswordCheck;
+use crate::auth::passwords::PasswordCheck;
 use crate::client_address::TrustedProxies;
 use crate::clock::Clock;
 use crate::data::ReferenceData;

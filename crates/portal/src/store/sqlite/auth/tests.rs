@@ -1,7 +1,8 @@
 //! Tests of `AuthStore` on SQLite.
 
 use super::*;
-use crate::auth::{otp_hash, token_hash};
+use crate::auth::otp::otp_hash;
+use crate::auth::token_hash;
 use crate::store::sqlite::tests::{citizen, scratch};
 use crate::store::{Counter, OtpPurpose};
 
