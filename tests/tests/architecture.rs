@@ -100,6 +100,32 @@ fn only_the_core_store_talks_sql() {
 }
 
 #[test]
+fn only_the_portal_sqlite_store_talks_sql_and_handlers_never_know_their_database() {
+    let sql = offenders(
+        "crates/portal/src",
+        |path| path.starts_with("crates/portal/src/store/sqlite/"),
+        &["rusqlite"],
+    );
+    assert!(
+        sql.is_empty(),
+        "SQLite outside crates/portal/src/store/sqlite (the traits of store/mod.rs must serve \
+         a PostgreSQL store too): {sql:?}"
+    );
+    let named = offenders(
+        "crates/portal/src",
+        |path| {
+            path.starts_with("crates/portal/src/store/sqlite/")
+                || path == "crates/portal/src/main.rs"
+        },
+        &["SqliteStore", "store::sqlite"],
+    );
+    assert!(
+        named.is_empty(),
+        "only main.rs chooses the database; everything else holds an Arc<dyn Store>: {named:?}"
+    );
+}
+
+#[test]
 fn only_the_core_client_talks_http() {
     let found = offenders(
         "crates/core/src",
