@@ -363,13 +363,7 @@ impl Portal {
     /// # Panics
     /// When the command fails.
     pub fn officer(&self, args: &[&str]) -> String {
-        let output = Command::new(binary(PORTAL_BIN))
-            .arg("officer")
-            .arg("--db")
-            .arg(self.db_path())
-            .args(args)
-            .output()
-            .expect("opendvc-portal officer runs");
+        let output = self.officer_output(args);
         assert!(
             output.status.success(),
             "opendvc-portal officer {args:?} failed ({}): {}{}",
@@ -378,6 +372,18 @@ impl Portal {
             String::from_utf8_lossy(&output.stderr)
         );
         String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Runs `opendvc-portal officer --db <this portal's db> ARGS…` and returns how it ended,
+    /// for a test of a move the officer command must refuse.
+    pub fn officer_output(&self, args: &[&str]) -> std::process::Output {
+        Command::new(binary(PORTAL_BIN))
+            .arg("officer")
+            .arg("--db")
+            .arg(self.db_path())
+            .args(args)
+            .output()
+            .expect("opendvc-portal officer runs")
     }
 
     /// The demo accounts (read once from `opendvc-portal demo-accounts`).
