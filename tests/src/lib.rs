@@ -15,6 +15,7 @@
 //! - [`webdriver::App`] runs the real app in its real webview (tauri-driver, WebKitWebDriver,
 //!   Xvfb) and drives it the way a person would.
 //! - [`cli::Cli`] runs the `opendvc` command-line client on its own data folder.
+//! - [`source_tree`] reads the project's own source for the architecture tests.
 //! - [`wait`] waits for something to happen by polling in short steps; a test waits for a time
 //!   window to pass by moving the demo portal's clock ([`Portal::advance_clock`]), never by
 //!   sleeping.
@@ -52,6 +53,7 @@
 pub mod cli;
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod source_tree;
 pub mod traces;
 pub mod wait;
 pub mod webdriver;
