@@ -14,7 +14,8 @@ use opendvc_api::{ApplicationStatus, DemoCitizen, StaffKind};
 use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy};
 use opendvc_tests::fixtures::{Citizen, Officer, staff_of};
 use opendvc_tests::traces::{files_containing, identifiers};
-use opendvc_tests::webdriver::{App, eventually, ui_text};
+use opendvc_tests::wait::eventually;
+use opendvc_tests::webdriver::{App, ui_text};
 use opendvc_tests::{Portal, PortalOptions};
 use serde_json::json;
 
