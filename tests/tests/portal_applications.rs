@@ -585,20 +585,14 @@ fn the_officer_command_line_refuses_the_note_the_officer_endpoint_refuses() {
             "validation_failed",
             "the endpoint refuses a note over 2,000 characters",
         );
-    let output = std::process::Command::new(opendvc_tests::binary(opendvc_tests::PORTAL_BIN))
-        .arg("officer")
-        .arg("--db")
-        .arg(portal.db_path())
-        .args([
-            "transition",
-            &application.code,
-            "--to",
-            "processing",
-            "--note",
-            &long_note,
-        ])
-        .output()
-        .expect("opendvc-portal officer runs");
+    let output = portal.officer_output(&[
+        "transition",
+        &application.code,
+        "--to",
+        "processing",
+        "--note",
+        &long_note,
+    ]);
     assert!(
         !output.status.success(),
         "the command line refuses the note the endpoint refuses, as it goes through the same \
