@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FormField } from '../src/lib/backend/types';
 import { checkField, prefillValue } from '../src/lib/form';
-import { parseRoute } from '../src/lib/router.svelte';
 import { fold } from '../src/lib/text';
 import * as fixtures from './fixtures';
 
@@ -61,20 +60,5 @@ describe('fold', () => {
     ['Hòa Cường Bắc', 'hoa cuong bac'],
   ])('%s → %s', (text, folded) => {
     expect(fold(text)).toBe(folded);
-  });
-});
-
-describe('parseRoute', () => {
-  it.each([
-    ['', 'home', {}],
-    ['#/', 'home', {}],
-    ['#/applications/abc-1', 'application', { id: 'abc-1' }],
-    ['#/apply/id-card-renewal/check', 'apply', { procedureId: 'id-card-renewal', step: 'check' }],
-    ['#/apply/id-card-renewal', 'apply', { procedureId: 'id-card-renewal' }],
-    ['#/services/a%20b', 'procedure', { id: 'a b' }],
-    ['#/nowhere', 'not_found', {}],
-    ['#/applications/a/b', 'not_found', {}],
-  ])('%s → %s', (hash, name, params) => {
-    expect(parseRoute(hash)).toEqual({ name, params });
   });
 });
