@@ -122,6 +122,11 @@ describe('the routes in the app', () => {
     expect(document.title).toBe('Page not found – OpenDVC');
   });
 
+  it('shows an unknown step of the apply flow as not found', async () => {
+    openApp('/apply/id-card-renewal/elsewhere', { procedure: () => fixtures.procedure, documents: () => [], admin_units: () => fixtures.adminUnits });
+    expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
+  });
+
   it('keeps the citizen’s settings from an assisted session', async () => {
     const { calls } = openApp('/settings', { session_state: () => assisted(true) });
     expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeInTheDocument();

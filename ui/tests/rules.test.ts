@@ -2,7 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { FormField } from '../src/lib/backend/types';
-import { checkField, prefillValue } from '../src/lib/form';
+import { checkField } from '../src/lib/form';
+import { prefillValue } from '../src/screens/apply/flow';
 import { fold } from '../src/lib/text';
 import * as fixtures from './fixtures';
 

@@ -1,32 +1,7 @@
-// Pre-filling and checking the procedure's form, by the rules in `FormField`.
+// Checking the procedure's form, by the rules in `FormField`.
 
-import type { Document, FormField, Profile } from './backend/types';
+import type { FormField } from './backend/types';
 import { DATE, ID_NUMBER, PHONE } from './text';
-
-/** The value `field.prefill` points at, from the profile or the wallet. */
-export function prefillValue(field: FormField, profile: Profile | undefined, wallet: Document[]): string | undefined {
-  const source = field.prefill;
-  if (!source) return undefined;
-  if (source.startsWith('profile.') && profile) {
-    switch (source) {
-      case 'profile.fullName':
-        return profile.fullName;
-      case 'profile.birthDate':
-        return profile.birthDate;
-      case 'profile.idNumber':
-        return profile.idNumber;
-      case 'profile.phone':
-        return profile.phone;
-      case 'profile.address':
-        return profile.address.street;
-      default:
-        return undefined;
-    }
-  }
-  const match = /^document\.([a-z_]+)\.number$/.exec(source);
-  if (match) return wallet.find((document) => document.kind === match[1])?.number;
-  return undefined;
-}
 
 export type FieldProblem = 'missing' | 'too_long' | 'id_number' | 'phone' | 'date' | 'number' | 'option';
 
