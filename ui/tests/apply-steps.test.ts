@@ -136,7 +136,10 @@ describe('the check step', () => {
     expect(screen.getByText('Use Citizen ID card no. 048090001234 from my documents')).toBeInTheDocument();
     expect(screen.getByText('Not provided')).toBeInTheDocument();
     expect(screen.getByText(/12 Lê Lợi, Phường Hải Châu, Thành phố Đà Nẵng/)).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /^Change\s*Reason$/ })).toHaveAttribute('href', `#/apply/${procedure.id}/details`);
+    // Each "Change" link says, to those who cannot see the row, what it changes.
+    const change = screen.getByRole('link', { name: /^Change\s*Reason$/ });
+    expect(change).toHaveTextContent('Change Reason');
+    expect(change).toHaveAttribute('href', `#/apply/${procedure.id}/details`);
     expect(screen.getByRole('button', { name: 'Accept and send' })).toBeDisabled();
   });
 
