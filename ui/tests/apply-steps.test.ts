@@ -80,12 +80,13 @@ describe('the details step', () => {
 
   it('saves the answers trimmed, marks the task completed and returns to the task list', async () => {
     draft({ draft: { form: { idNumber: '048090001234', phone: '0905123456', reason: 'age' } } });
-    show(Details);
+    const calls = show(Details);
     const user = userEvent.setup();
     await user.type(screen.getByLabelText('Full name'), '  Lê Văn Tám ');
     await user.click(screen.getByRole('button', { name: 'Save and continue' }));
     await expect.poll(() => drafts.current?.done.details).toBe(true);
     expect(drafts.current?.draft.form.fullName).toBe('Lê Văn Tám');
+    expect(calls.filter((call) => call.command === 'check_draft')).toHaveLength(1);
     expect(window.location.hash).toBe(`#/apply/${procedure.id}`);
   });
 });

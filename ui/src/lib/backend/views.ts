@@ -55,6 +55,23 @@ export type {
   WalletEntry,
 } from './generated/views';
 
+/** The core's answer to `check_field`: what is wrong with one value of a field kind (a phone
+ * number, an ID number, a date, …), by the shared rules. Written here until the core's ts-rs
+ * export generates it into ./generated/views.ts. */
+export interface FieldCheck {
+  /** The Fluent message id saying what is wrong; absent when the value is acceptable. */
+  problem?: string;
+}
+
+/** One problem `check_draft` finds in a draft. Written here until the core's ts-rs export
+ * generates it into ./generated/views.ts. */
+export interface FieldProblem {
+  /** The field's path in the draft: `form.{fieldId}`, `delivery.address.phone`, … */
+  field: string;
+  /** The Fluent message id saying what is wrong. */
+  message: string;
+}
+
 /** Payload of the `app://navigate` event: a path of the app without `#/`, such as
  * `applications/0193…` or `documents`. Unknown paths are ignored. */
 export interface NavigateEvent {
