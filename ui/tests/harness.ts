@@ -34,14 +34,14 @@ export function fails(code: IpcError['code'], message = 'failed in test'): Handl
 export function refuses(values: Partial<Record<FieldKind, Record<string, string>>>): Handler {
   return (args) => {
     const problem = values[args.kind as FieldKind]?.[args.value as string];
-    return problem ? { problem } : {};
+    return problem ? { valid: false, problem } : { valid: true, normalized: args.value };
   };
 }
 
 export function fakeCore(handlers: Handlers): Call[] {
   const calls: Call[] = [];
   // The core's rules find nothing wrong unless a test says otherwise.
-  const table: Handlers = { session_state: () => session(), check_field: () => ({}), check_draft: () => [], ...handlers };
+  const table: Handlers = { session_state: () => session(), check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], ...handlers };
   mockIPC(
     (command, payload) => {
       const args = (payload ?? {}) as Record<string, unknown>;

@@ -9,7 +9,7 @@ const signedOut = () => session({ signedIn: false, profile: undefined, language:
 
 describe('sign-in', () => {
   it('refuses an ID number the core’s rule refuses, with an error summary and an inline error', async () => {
-    const { calls } = openApp('/', { session_state: signedOut, check_field: refuses({ id_number: { '12345': 'error-invalid-id-number' } }) });
+    const { calls } = openApp('/', { session_state: signedOut, check_field: refuses({ id_number: { '12345': 'field-id-number-invalid' } }) });
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Số định danh cá nhân'), '12345');
     await user.click(screen.getByRole('button', { name: 'Gửi mã cho tôi' }));

@@ -288,7 +288,7 @@ describe('serving a citizen', () => {
   it('needs the consent form’s reference and a 12-digit ID number before opening a session', async () => {
     const { calls } = await open('/serve', {
       session_state: () => staffSession(),
-      check_field: refuses({ id_number: { '12345': 'error-invalid-id-number' } }),
+      check_field: refuses({ id_number: { '12345': 'field-id-number-invalid' } }),
     });
     const user = userEvent.setup();
     await user.click(await screen.findByLabelText(new RegExp(t('ui-serve-consent-paper'))));

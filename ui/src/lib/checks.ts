@@ -16,7 +16,7 @@ export const CHECK_DELAY_MS = 250;
  * or when the core could not be asked. */
 export async function problemWith(kind: FieldKind, value: string): Promise<string | undefined> {
   const result = await attempt('check_field', { kind, value });
-  return result.ok ? result.value.problem : undefined;
+  return result.ok && !result.value.valid ? (result.value.problem ?? 'ui-field-invalid') : undefined;
 }
 
 /** The problems the core finds in `draft`; none when the core could not be asked. */

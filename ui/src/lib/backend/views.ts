@@ -55,11 +55,14 @@ export type {
   WalletEntry,
 } from './generated/views';
 
-/** The core's answer to `check_field`: what is wrong with one value of a field kind (a phone
- * number, an ID number, a date, …), by the shared rules. Written here until the core's ts-rs
- * export generates it into ./generated/views.ts. */
+/** The core's answer to `check_field`: one value of a field kind (a phone number, an ID
+ * number, a date, …) checked by the shared rules. Written here until the core's ts-rs export
+ * generates it into ./generated/views.ts. */
 export interface FieldCheck {
-  /** The Fluent message id saying what is wrong; absent when the value is acceptable. */
+  valid: boolean;
+  /** The value as the core would keep it (trimmed; a phone as `+84…`), when it is valid. */
+  normalized?: string;
+  /** What is wrong, when it is not: a Fluent message id taking the field's `label`. */
   problem?: string;
 }
 
@@ -68,8 +71,8 @@ export interface FieldCheck {
 export interface FieldProblem {
   /** The field's path in the draft: `form.{fieldId}`, `delivery.address.phone`, … */
   field: string;
-  /** The Fluent message id saying what is wrong. */
-  message: string;
+  /** What is wrong: a Fluent message id taking the field's `label`. */
+  code: string;
 }
 
 /** Payload of the `app://navigate` event: a path of the app without `#/`, such as
