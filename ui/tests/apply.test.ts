@@ -5,6 +5,7 @@ import type { Draft } from '../src/lib/backend/views';
 import * as fixtures from './fixtures';
 import { fails, openApp, refuses, type Handlers } from './harness';
 import { problemText } from '../src/lib/checks';
+import { drafts } from '../src/lib/draft.svelte';
 import { errorMessage } from '../src/lib/labels';
 
 function core(extra: Handlers = {}): Handlers {
@@ -95,6 +96,21 @@ describe('the apply flow', () => {
     // A choice among the procedure's own options is not asked about.
     await user.selectOptions(screen.getByLabelText('Reason'), 'age');
     expect(asked().some((args) => args.kind === 'select')).toBe(false);
+  });
+
+  it('does not pull the person back when they left a task before the core answered, and keeps what they saved', async () => {
+    let answer: (problems: unknown) => void = () => {};
+    openApp('/apply/id-card-renewal/details', core({ check_draft: () => new Promise((resolve) => (answer = resolve)) }));
+    const user = userEvent.setup();
+    await waitFor(async () => expect(await screen.findByLabelText('Full name')).toHaveValue('Nguyễn Thị Lan'));
+    await user.selectOptions(screen.getByLabelText('Reason'), 'age');
+    await user.click(screen.getByRole('button', { name: 'Save and continue' }));
+    window.location.hash = '/apply/id-card-renewal/documents';
+    expect(await screen.findByRole('heading', { name: 'Documents' })).toBeInTheDocument();
+    answer([]);
+    await waitFor(() => expect(drafts.current?.done.details, 'the answers were accepted').toBe(true));
+    expect(window.location.hash).toBe('#/apply/id-card-renewal/documents');
+    expect(screen.getByRole('heading', { name: 'Documents' })).toBeInTheDocument();
   });
 
   it('moves on when the core cannot be asked about the form, as the core checks it again before queueing', async () => {
