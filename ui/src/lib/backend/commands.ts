@@ -7,7 +7,7 @@
 // cache, queue, session or connectivity changes (see CHANGED_EVENT below), and
 // `app://navigate` to open a screen (NAVIGATE_EVENT).
 
-import type { AdminUnits, Catalog, Consent, OtpAccepted, Procedure } from './types';
+import type { AdminUnits, Catalog, Consent, FieldKind, OtpAccepted, Procedure } from './types';
 import type {
   AccessLogView,
   ApplicationView,
@@ -16,6 +16,8 @@ import type {
   Dashboard,
   DiscardResult,
   Draft,
+  FieldCheck,
+  FieldProblem,
   FollowUp,
   InboxEntry,
   Language,
@@ -66,6 +68,11 @@ export interface Commands {
     args: { fileName: string; contentType: string; base64: string };
     result: StagedAttachment;
   };
+  /** The shared rules' verdict on one value of a field kind, asked as the person types. The UI
+   * holds no copy of a rule: it shows the message the core names. */
+  check_field: { args: { kind: FieldKind; value: string }; result: FieldCheck };
+  /** Every problem the shared rules find in a draft, against its procedure's form. */
+  check_draft: { args: { draft: Draft }; result: FieldProblem[] };
   /** Puts a new application into the durable queue, then tries to send it at once. */
   submit: { args: { draft: Draft }; result: SubmitResult };
   /** Puts a follow-up on an application into the queue, then tries to send it at once. */
