@@ -26,7 +26,7 @@ use uuid::Uuid;
 pub mod events;
 
 use crate::clock::Clock;
-use crate::queue::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
+use crate::queue::transport::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
 
 /// The longest wait a server's `Retry-After` is honoured for. A broken or hostile answer
 /// (`Retry-After: 18446744073709551615`, a date in the year 9999) must neither overflow the
