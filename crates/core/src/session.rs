@@ -30,7 +30,7 @@ use fs4::fs_std::FileExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::client::RefreshGuard;
+use crate::client::tokens::RefreshGuard;
 
 /// The data folder.
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use super::backoff::saturating_after;
 use super::item::{ApplicationTarget, ItemKind, ItemPayload, ItemState, QueueItem, Reason};
 use super::transport::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
 use super::{QueueError, SubmissionQueue};
-use crate::client::ClientError;
+use crate::client::errors::ClientError;
 use crate::store::StoreError;
 use crate::store::outbox;
 

@@ -11,7 +11,7 @@ use opendvc_api::{
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::client::ClientError;
+use crate::client::errors::ClientError;
 
 /// Reports how many bytes of an upload have gone out so far.
 #[derive(Clone)]
