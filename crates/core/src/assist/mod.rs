@@ -86,17 +86,17 @@ pub const ASSIST_SOURCES: [crate::i18n::LocaleSource; 3] = [
     crate::i18n::LocaleSource {
         lang: crate::i18n::Lang::Vi,
         name: "vi/assist.ftl",
-        text: include_str!("../../../locales/vi/assist.ftl"),
+        text: include_str!("../../../../locales/vi/assist.ftl"),
     },
     crate::i18n::LocaleSource {
         lang: crate::i18n::Lang::En,
         name: "en/assist.ftl",
-        text: include_str!("../../../locales/en/assist.ftl"),
+        text: include_str!("../../../../locales/en/assist.ftl"),
     },
     crate::i18n::LocaleSource {
         lang: crate::i18n::Lang::Id,
         name: "id/assist.ftl",
-        text: include_str!("../../../locales/id/assist.ftl"),
+        text: include_str!("../../../../locales/id/assist.ftl"),
     },
 ];
 
