@@ -327,7 +327,7 @@ pub struct QueueItem {
     pub updated_at: String,
     /// The portal may have acted on this unsent item: a send got no answer this app could
     /// read (a reset, a timeout, a 5xx, a lost answer). It is sent once more before the
-    /// person may discard it ([`SubmissionQueue::discard`]).
+    /// person may discard it ([`SubmissionQueue::discard`](super::SubmissionQueue::discard)).
     pub may_have_arrived: bool,
 }
 

@@ -22,9 +22,9 @@
 //! taken, never merely on opening the queue, because another process may be sending them.
 //!
 //! The rooms of the queue:
-//! - [`item`]: the item model that `outbox.db` stores; it knows neither the store nor the client;
+//! - `item`: the item model that `outbox.db` stores; it knows neither the store nor the client;
 //! - `backoff`: full-jitter back-off honouring the server's `Retry-After`;
-//! - [`transport`]: what the sender hands a transport for one item, and what comes back;
+//! - `transport`: what the sender hands a transport for one item, and what comes back;
 //! - `staging`: content-addressed copies of attached files, sealed when the queue has a key;
 //! - `sender`: the sender lock, one send pass, and what a failed send means for an item;
 //! - this module: [`SubmissionQueue`] itself — opening, enqueueing, listing, retry, discard.
