@@ -522,7 +522,8 @@ impl CatalogIndex {
         Ok(Self::wrap(conn, synonyms))
     }
 
-    /// An empty index in memory, for tests and benchmarks.
+    /// An empty index in memory, for tests and benchmarks (feature `test-support`).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn in_memory(synonyms: SynonymTable) -> Result<Self, StoreError> {
         Ok(Self::wrap(Connection::open_in_memory()?, synonyms))
     }
