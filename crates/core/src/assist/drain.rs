@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
 use opendvc_api::{AssistSessionRequest, AssistVenue, Consent};
 use uuid::Uuid;
 
@@ -13,10 +13,12 @@ use super::error::StaffError;
 use super::files::{
     JsonFile, SessionRecord, StaffDirs, StaffFile, Venue, read_json_file, write_json,
 };
-use crate::app::{CoreError, DrainEnd, DrainOutcome, OpenDvc};
+use crate::app::{CoreError, OpenDvc};
 use crate::client::{ClientError, PortalClient};
 use crate::events::CoreEvent;
-use crate::queue::{PassEnd, QueueSummary, SubmissionQueue};
+use crate::queue::{
+    DrainLane, DrainOutcome, LaneReadiness, PassReport, SubmissionQueue, saturating_after,
+};
 
 impl OpenDvc {
     /// The signed-in staff member's session queues, with their records.
@@ -126,131 +128,25 @@ impl OpenDvc {
     }
 
     /// Sends the signed-in staff member's queued work of every session, ended or not, with
-    /// their own token, waiting through back-off for at most `max_wait`.
+    /// their own token, waiting through back-off for at most `max_wait`: the queue's one drain
+    /// loop ([`crate::queue::drain`]) over one `SessionLane` per session.
     pub async fn drain_staff(&self, max_wait: Duration) -> Result<DrainOutcome, CoreError> {
         let file = self.staff_dirs().load()?;
         let client = self.staff_client(&file)?;
-        let mut queues = self.staff_queues(&file)?;
-        let mut offline_pending;
-        let mut refused_pending = false;
-        let mut pending_attempts: u32 = 0;
-        let mut paused_on_open = false;
-        let clock = &self.options.clock;
-        let deadline =
-            clock.now() + chrono::TimeDelta::from_std(max_wait).unwrap_or(chrono::TimeDelta::MAX);
-        let mut sent = 0;
-        let mut retries = 0;
-        let mut timed_out = false;
-        let mut busy;
-        loop {
-            let mut earliest: Option<DateTime<Utc>> = None;
-            let mut paused = false;
-            busy = false;
-            offline_pending = false;
-            for (record, queue) in &mut queues {
-                if record.pending_open.is_some() && queue.summary()?.unsent() > 0 {
-                    match self.record_offline_session(&file, &client, record).await {
-                        Ok(()) => {}
-                        Err(CoreError::Client(error)) if error.is_offline() => {
-                            // Try again after a back-off, like an item that could not be sent.
-                            offline_pending = true;
-                            pending_attempts = pending_attempts.saturating_add(1);
-                            let wait = self.options.backoff.delay(pending_attempts, None);
-                            let until = clock.now()
-                                + chrono::TimeDelta::from_std(wait)
-                                    .unwrap_or(chrono::TimeDelta::MAX);
-                            earliest = Some(earliest.map_or(until, |known| known.min(until)));
-                            continue;
-                        }
-                        Err(CoreError::Client(
-                            ClientError::Unauthorized { .. } | ClientError::NotSignedIn,
-                        )) => {
-                            paused = true;
-                            continue;
-                        }
-                        Err(CoreError::Client(_)) => {
-                            refused_pending = true;
-                            continue;
-                        }
-                        Err(other) => return Err(other),
-                    }
-                }
-                let Some(lock) = queue.try_lock_sender()? else {
-                    busy = true;
-                    continue;
-                };
-                let delivery = client
-                    .clone()
-                    .delivering_for(record.portal_session_id.unwrap_or(record.id));
-                let report = queue.send_pass(&lock, &delivery, None).await?;
-                if self
-                    .profile
-                    .as_ref()
-                    .and_then(|profile| profile.assisted)
-                    .map(|(id, _)| id)
-                    == Some(record.id)
-                {
-                    self.absorb(&report);
-                } else if !report.sent.is_empty() || !report.needs_attention.is_empty() {
-                    // Work of an ended session: the tally changed.
-                    self.emit(CoreEvent::QueueChanged);
-                }
-                if report.went_offline {
-                    self.announce(None, Some(false));
-                } else if !report.sent.is_empty() {
-                    self.announce(None, Some(true));
-                }
-                sent += report.sent.len();
-                retries += report.retried;
-                match report.end {
-                    PassEnd::Idle => {}
-                    PassEnd::PausedAuth => paused = true,
-                    PassEnd::BackingOff { until } => {
-                        earliest = Some(earliest.map_or(until, |known| known.min(until)));
-                    }
-                }
-            }
-            if paused {
-                paused_on_open = true;
-                break;
-            }
-            let Some(until) = earliest else {
-                break;
-            };
-            if until > deadline {
-                timed_out = true;
-                break;
-            }
-            let wait = (until - clock.now()).to_std().unwrap_or(Duration::ZERO);
-            tokio::time::sleep(wait).await;
-        }
-        let mut queue = QueueSummary::default();
-        for (_, each) in &queues {
-            let summary = each.summary()?;
-            queue.queued += summary.queued;
-            queue.sending += summary.sending;
-            queue.sent += summary.sent;
-            queue.needs_attention += summary.needs_attention;
-            queue.discarded += summary.discarded;
-            queue.paused_auth |= summary.paused_auth;
-        }
-        let end = if queue.paused_auth || paused_on_open {
-            DrainEnd::PausedAuth
-        } else if timed_out || (offline_pending && !refused_pending) {
-            DrainEnd::TimedOut
-        } else if busy && queue.unsent() > 0 {
-            DrainEnd::Busy
-        } else if queue.unsent() > 0 {
-            DrainEnd::NeedsAttention
-        } else {
-            DrainEnd::Empty
-        };
-        Ok(DrainOutcome {
-            end,
-            sent,
-            retries,
-            queue,
-        })
+        let mut lanes: Vec<SessionLane<'_>> = self
+            .staff_queues(&file)?
+            .into_iter()
+            .map(|(record, queue)| SessionLane {
+                transport: delivery_client(&client, &record),
+                core: self,
+                file: &file,
+                client: &client,
+                record,
+                queue,
+                open_attempts: 0,
+            })
+            .collect();
+        crate::queue::drain(&mut lanes, self.options.clock.as_ref(), max_wait).await
     }
 
     /// Records a session opened offline at the portal, backdated to when it was opened, and
@@ -288,5 +184,94 @@ impl OpenDvc {
         record.pending_open = None;
         write_json(&self.staff_dirs().record(record.id), record).map_err(StaffError::from)?;
         Ok(())
+    }
+}
+
+/// The staff client delivering the work of `record`'s session: it names the session as the
+/// portal knows it (`X-Assist-Session`).
+fn delivery_client(client: &PortalClient, record: &SessionRecord) -> PortalClient {
+    client
+        .clone()
+        .delivering_for(record.portal_session_id.unwrap_or(record.id))
+}
+
+/// One assisted session's sealed queue in the staff member's drain: sent with the staff
+/// client naming the session; a session opened offline is recorded at the portal first.
+struct SessionLane<'a> {
+    core: &'a OpenDvc,
+    file: &'a StaffFile,
+    /// The staff member's client, without a session.
+    client: &'a PortalClient,
+    record: SessionRecord,
+    queue: SubmissionQueue,
+    transport: PortalClient,
+    /// Attempts in a row to record the session at the portal that could not reach it.
+    open_attempts: u32,
+}
+
+impl DrainLane for SessionLane<'_> {
+    type Transport = PortalClient;
+    type Error = CoreError;
+
+    fn queue(&self) -> &SubmissionQueue {
+        &self.queue
+    }
+
+    fn transport(&self) -> &PortalClient {
+        &self.transport
+    }
+
+    async fn ready(&mut self) -> Result<LaneReadiness, CoreError> {
+        if self.record.pending_open.is_none() || self.queue.summary()?.unsent() == 0 {
+            return Ok(LaneReadiness::Ready);
+        }
+        let recorded = self
+            .core
+            .record_offline_session(self.file, self.client, &mut self.record)
+            .await;
+        match recorded {
+            Ok(()) => {
+                // From now on the work goes under the portal's id of the session.
+                self.transport = delivery_client(self.client, &self.record);
+                Ok(LaneReadiness::Ready)
+            }
+            Err(CoreError::Client(error)) if error.is_offline() => {
+                // Try again after a back-off, like an item that could not be sent.
+                self.open_attempts = self.open_attempts.saturating_add(1);
+                let options = &self.core.options;
+                let wait = options.backoff.delay(self.open_attempts, None);
+                Ok(LaneReadiness::NotBefore(saturating_after(
+                    options.clock.now(),
+                    wait,
+                )))
+            }
+            Err(CoreError::Client(ClientError::Unauthorized { .. } | ClientError::NotSignedIn)) => {
+                Ok(LaneReadiness::PausedAuth)
+            }
+            // The portal refused the consent (an unknown ID number): the work stays queued and
+            // the drain reports it as not delivered.
+            Err(CoreError::Client(_)) => Ok(LaneReadiness::Held),
+            Err(other) => Err(other),
+        }
+    }
+
+    fn after_pass(&mut self, report: &PassReport) {
+        let open_session = self
+            .core
+            .profile
+            .as_ref()
+            .and_then(|profile| profile.assisted)
+            .map(|(id, _)| id);
+        if open_session == Some(self.record.id) {
+            self.core.absorb(report);
+        } else if !report.sent.is_empty() || !report.needs_attention.is_empty() {
+            // Work of an ended session: the tally changed.
+            self.core.emit(CoreEvent::QueueChanged);
+        }
+        if report.went_offline {
+            self.core.announce(None, Some(false));
+        } else if !report.sent.is_empty() {
+            self.core.announce(None, Some(true));
+        }
     }
 }

@@ -364,6 +364,16 @@ impl QueueSummary {
     pub fn unsent(&self) -> u64 {
         self.queued + self.sending + self.needs_attention
     }
+
+    /// Adds `other`'s counts to these (several queues counted together).
+    pub fn add(&mut self, other: &QueueSummary) {
+        self.queued += other.queued;
+        self.sending += other.sending;
+        self.sent += other.sent;
+        self.needs_attention += other.needs_attention;
+        self.discarded += other.discarded;
+        self.paused_auth |= other.paused_auth;
+    }
 }
 
 /// A follow-up on an application.

@@ -26,7 +26,9 @@
 //! - `backoff`: full-jitter back-off honouring the server's `Retry-After`;
 //! - `transport`: what the sender hands a transport for one item, and what comes back;
 //! - `staging`: content-addressed copies of attached files, sealed when the queue has a key;
-//! - `sender`: the sender lock, one send pass, and what a failed send means for an item;
+//! - `sender`: the sender lock, one send pass, what a failed send means for an item, and
+//!   [`drain`], the one loop that sends a profile's queue or a staff member's many sealed
+//!   queues within a time bound, each queue through its own transport ([`DrainLane`]);
 //! - this module: [`SubmissionQueue`] itself — opening, enqueueing, listing, retry, discard.
 
 use std::fmt;
@@ -53,7 +55,11 @@ pub use item::{
     ApplicationTarget, Enqueued, FollowUp, ItemEvent, ItemKind, ItemPayload, ItemState, QueueItem,
     QueueSummary, Reason,
 };
-pub use sender::{PassEnd, PassReport, SenderLock, SentItem};
+use sender::ItemSend;
+pub use sender::{
+    DrainEnd, DrainLane, DrainOutcome, LaneReadiness, PassEnd, PassReport, ProfileLane, SenderLock,
+    SentItem, drain,
+};
 pub use staging::StagedAttachment;
 pub use transport::{OutboundRequest, ProgressListener, ServerAnswer, Transport, UploadProgress};
 
@@ -100,6 +106,15 @@ pub enum DiscardOutcome {
     /// it: it is sent, not discarded (an application made this way exists at the portal).
     ReachedThePortal { sent: SentItem },
 }
+
+/// Reasons an item cannot be built that pass by themselves (the staff member signs in
+/// again), unlike a missing attachment copy, which never comes back.
+const PASSING_BUILD_REASONS: [&str; 2] = ["store", "sealed_without_key"];
+
+/// How often, and how long apart, a discard that must resend an item looks for the sender
+/// lock held by a running drain (a drain holds it for one send pass at a time).
+const DISCARD_LOCK_TRIES: u32 = 75;
+const DISCARD_LOCK_PAUSE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// The durable submission queue of one profile.
 pub struct SubmissionQueue {
@@ -420,5 +435,70 @@ impl SubmissionQueue {
             .read(|conn| outbox::discard(conn, id, &reason, now))?
             .ok_or(QueueError::NotChangeable(id))?;
         Ok(DiscardOutcome::Discarded { affected })
+    }
+
+    /// Takes the sender lock, waiting a while for a running drain to let go of it.
+    async fn wait_for_sender_lock(&self) -> Result<SenderLock, QueueError> {
+        for _ in 0..DISCARD_LOCK_TRIES {
+            if let Some(lock) = self.try_lock_sender()? {
+                return Ok(lock);
+            }
+            tokio::time::sleep(DISCARD_LOCK_PAUSE).await;
+        }
+        Err(QueueError::SenderBusy)
+    }
+
+    /// Sends an item that may have reached the portal once more before it is discarded.
+    /// `Some` when the portal acknowledged it (it is sent now), `None` when it may be
+    /// discarded (the portal refused it, or it can never be sent from here). Anything else
+    /// leaves it as it was and refuses the discard.
+    async fn resend_before_discard<T: Transport>(
+        &self,
+        _lock: &SenderLock,
+        transport: &T,
+        id: Uuid,
+    ) -> Result<Option<SentItem>, QueueError> {
+        let before = self.item(id)?.ok_or(QueueError::NoSuchItem(id))?;
+        let now = self.clock.now();
+        if !self
+            .outbox
+            .read(|conn| outbox::mark_resending(conn, id, now))?
+        {
+            return Err(QueueError::NotChangeable(id));
+        }
+        let outcome = self.send_item(&before, transport).await?;
+        let now = self.clock.now();
+        let restore = || -> Result<(), QueueError> {
+            // A refused item the person meant to discard stays where they saw it.
+            if let (ItemState::NeedsAttention, Some(reason)) = (before.state, &before.reason) {
+                let attempt = outbox::Attempt {
+                    reason,
+                    may_have_arrived: true,
+                };
+                self.outbox
+                    .read(|conn| outbox::mark_attention(conn, id, attempt, now))?;
+            }
+            Ok(())
+        };
+        match outcome {
+            ItemSend::Sent(sent) => Ok(Some(sent)),
+            ItemSend::Attention { refused: true } => Ok(None),
+            ItemSend::Attention { refused: false } => {
+                let passing = self
+                    .item(id)?
+                    .and_then(|item| item.reason)
+                    .is_some_and(|reason| PASSING_BUILD_REASONS.contains(&reason.code.as_str()));
+                if passing {
+                    restore()?;
+                    Err(QueueError::MustSendFirst(id))
+                } else {
+                    Ok(None)
+                }
+            }
+            ItemSend::Retry { .. } | ItemSend::Paused => {
+                restore()?;
+                Err(QueueError::MustSendFirst(id))
+            }
+        }
     }
 }
