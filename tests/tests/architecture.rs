@@ -188,7 +188,7 @@ const TEST_SUPPORT: [(&str, &str); 6] = [
     ("crates/core/src/notify.rs", "pub struct RecordingNotifier"),
     ("crates/core/src/store/mod.rs", "pub fn in_memory("),
     (
-        "crates/core/src/store/catalog_search.rs",
+        "crates/core/src/store/catalog_search/index.rs",
         "pub fn in_memory(",
     ),
     ("crates/core/src/search/mod.rs", "pub mod generator;"),
