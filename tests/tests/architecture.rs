@@ -484,3 +484,66 @@ fn every_crate_has_a_readme_with_a_module_map() {
         missing.join("\n")
     );
 }
+
+/// What tests and benchmarks drive the core with: each item, in the file that defines it.
+const TEST_SUPPORT: [(&str, &str); 6] = [
+    ("crates/core/src/clock.rs", "pub struct ManualClock"),
+    ("crates/core/src/clock.rs", "pub struct MaxJitter"),
+    ("crates/core/src/notify.rs", "pub struct RecordingNotifier"),
+    ("crates/core/src/store/mod.rs", "pub fn in_memory("),
+    (
+        "crates/core/src/store/catalog_search/index.rs",
+        "pub fn in_memory(",
+    ),
+    ("crates/core/src/search/mod.rs", "pub mod generator;"),
+];
+
+/// The crates that ship: neither may turn the core's test support on.
+const SHIPPED_MANIFESTS: [&str; 2] = ["src-tauri/Cargo.toml", "crates/cli/Cargo.toml"];
+
+#[test]
+fn test_support_is_kept_out_of_the_shipped_app_and_cli() {
+    const GATE: &str = "#[cfg(any(test, feature = \"test-support\"))]";
+    for (file, item) in TEST_SUPPORT {
+        let text = fs::read_to_string(repo_root().join(file)).expect("the file exists");
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        let at = lines
+            .iter()
+            .position(|line| line.starts_with(item))
+            .unwrap_or_else(|| panic!("{file} defines `{item}`"));
+        // The doc comments and attributes right above the item.
+        let mut above = lines[..at]
+            .iter()
+            .rev()
+            .take_while(|line| line.starts_with("///") || line.starts_with("#["));
+        assert!(
+            above.any(|line| *line == GATE),
+            "`{item}` in {file} is test support: it must sit behind {GATE}"
+        );
+    }
+    let core = fs::read_to_string(repo_root().join("crates/core/Cargo.toml"))
+        .expect("crates/core/Cargo.toml exists");
+    assert!(
+        !core
+            .lines()
+            .any(|line| line.starts_with("default") && line.contains("test-support")),
+        "the core's default features leave test support out"
+    );
+    for manifest in SHIPPED_MANIFESTS {
+        let text = fs::read_to_string(repo_root().join(manifest)).expect("the manifest exists");
+        let mut section = String::new();
+        for line in text.lines() {
+            if line.starts_with('[') {
+                section = line.to_owned();
+            } else if section.ends_with("dependencies]")
+                && !section.contains("dev-dependencies")
+                && line.starts_with("opendvc-core")
+            {
+                assert!(
+                    !line.contains("test-support"),
+                    "{manifest} turns on the core's test support in {section}: {line}"
+                );
+            }
+        }
+    }
+}

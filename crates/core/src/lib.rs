@@ -34,8 +34,8 @@ pub mod views;
 pub mod working_days;
 
 pub use app::{
-    ApplicationDetail, ApplicationEntry, ClearReport, CoreError, Dashboard, DrainEnd, DrainOutcome,
-    OpenDvc, OpenDvcOptions, SignInReport, SignOutReport, SubmissionDraft, SubmitOutcome,
-    SyncReport,
+    ApplicationDetail, ApplicationEntry, ClearReport, CoreError, Dashboard, OpenDvc,
+    OpenDvcOptions, SignInReport, SignOutReport, SubmissionDraft, SubmitOutcome, SyncReport,
 };
 pub use events::CoreEvent;
+pub use queue::{DrainEnd, DrainOutcome};
