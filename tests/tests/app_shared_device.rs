@@ -415,6 +415,14 @@ fn file_offline(app: &App, citizen: &DemoCitizen) {
     app.fill("#field-birthDate", "2012-05-17");
     app.fill("#field-idNumber", &citizen.id_number);
     app.submit_form_of("#field-fullName");
+    // Saving the details waits for the core's check, then goes back to the task list; the
+    // volunteer opens the next task from there, as the screen invites.
+    app.wait_for_with(
+        "the task list after saving the details",
+        "return location.hash === arguments[0];",
+        json!([format!("#/apply/{ISSUANCE}")]),
+    );
+    app.wait_until_loaded("the task list");
     app.open(&format!("#/apply/{ISSUANCE}/documents"));
     app.submit_form_of("#doc-old-cmnd");
     app.open(&format!("#/apply/{ISSUANCE}/delivery"));
