@@ -566,6 +566,46 @@ fn the_officer_command_line_moves_an_application() {
     );
 }
 
+#[test]
+fn the_officer_command_line_refuses_the_note_the_officer_endpoint_refuses() {
+    let (mut portal, citizen, application) = portal_with_application();
+    let officer = Officer::sign_in(&mut portal);
+    let long_note = "ý".repeat(2001);
+    officer
+        .send(
+            application.id,
+            &TransitionRequest {
+                to: Some(ApplicationStatus::Processing),
+                delivery: None,
+                note: Some(long_note.clone()),
+            },
+        )
+        .expect_problem(
+            422,
+            "validation_failed",
+            "the endpoint refuses a note over 2,000 characters",
+        );
+    let output = portal.officer_output(&[
+        "transition",
+        &application.code,
+        "--to",
+        "processing",
+        "--note",
+        &long_note,
+    ]);
+    assert!(
+        !output.status.success(),
+        "the command line refuses the note the endpoint refuses, as it goes through the same \
+         domain function: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert_eq!(
+        citizen.application(application.id).status,
+        ApplicationStatus::Received,
+        "a refused transition changes nothing"
+    );
+}
+
 fn upload(citizen: &Citizen, bytes: Vec<u8>, file_name: Option<&str>) -> Reply {
     let mut call = citizen
         .call("POST", "/v1/attachments")

@@ -109,7 +109,8 @@ fn build(_: &Options) -> Result<()> {
 }
 
 fn cargo_test(options: &Options) -> Result<()> {
-    let mut command = CommandLine::cargo().args(["test", "--workspace"]);
+    // Every test binary runs even after one fails, so a run shows every failure at once.
+    let mut command = CommandLine::cargo().args(["test", "--workspace", "--no-fail-fast"]);
     if options.chaos_full {
         command = command.env("OPENDVC_CHAOS_FULL", "1");
     }

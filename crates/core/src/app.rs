@@ -23,9 +23,9 @@ use crate::clock::{Clock, RandomJitter, SystemClock};
 use crate::events::CoreEvent;
 use crate::i18n::Lang;
 use crate::queue::{
-    ApplicationTarget, BackoffPolicy, DiscardOutcome, Enqueued, FollowUp, ItemEvent, ItemKind,
-    ItemPayload, ItemState, PassEnd, PassReport, QueueError, QueueItem, QueueSummary, Reason,
-    ServerAnswer, SubmissionQueue,
+    ApplicationTarget, BackoffPolicy, DiscardOutcome, DrainOutcome, Enqueued, FollowUp, ItemEvent,
+    ItemKind, ItemPayload, ItemState, PassEnd, PassReport, ProfileLane, QueueError, QueueItem,
+    QueueSummary, Reason, ServerAnswer, SubmissionQueue,
 };
 use crate::search::{SearchHit, SynonymTable};
 use crate::session::{DataDir, Session, profile_key};
@@ -332,32 +332,6 @@ pub struct SignInReport {
 pub struct SyncReport {
     pub pull: PullReport,
     pub catalog: CatalogRefresh,
-}
-
-/// How a drain ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DrainEnd {
-    /// Nothing is left to send.
-    Empty,
-    /// Some items need the person's attention (or wait for one that does).
-    NeedsAttention,
-    /// The session ended; sign in again.
-    PausedAuth,
-    /// Items are still waiting (backing off) when the time bound ran out.
-    TimedOut,
-    /// Another sender held the queue for the whole time bound.
-    Busy,
-}
-
-/// What a drain did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DrainOutcome {
-    pub end: DrainEnd,
-    pub sent: usize,
-    pub retries: u32,
-    pub queue: QueueSummary,
 }
 
 /// What a sign-out did.
@@ -1529,65 +1503,12 @@ impl OpenDvc {
         Ok(outcome?)
     }
 
-    /// Sends everything queued, waiting through back-off, for at most `max_wait`.
+    /// Sends everything queued, waiting through back-off, for at most `max_wait`, with the
+    /// citizen's client (the queue's one drain loop, [`crate::queue::drain`]).
     pub async fn drain(&self, max_wait: Duration) -> Result<DrainOutcome, CoreError> {
         let profile = self.active()?;
-        let clock = &self.options.clock;
-        let deadline = crate::queue::saturating_after(clock.now(), max_wait);
-        let lock = loop {
-            if let Some(lock) = profile.queue.try_lock_sender()? {
-                break lock;
-            }
-            if clock.now() >= deadline {
-                return Ok(DrainOutcome {
-                    end: DrainEnd::Busy,
-                    sent: 0,
-                    retries: 0,
-                    queue: profile.queue.summary()?,
-                });
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        };
-        let mut sent = 0;
-        let mut retries = 0;
-        let mut timed_out = false;
-        loop {
-            let report = profile
-                .queue
-                .send_pass(&lock, &profile.delivery, None)
-                .await?;
-            self.absorb(&report);
-            sent += report.sent.len();
-            retries += report.retried;
-            match report.end {
-                PassEnd::Idle | PassEnd::PausedAuth => break,
-                PassEnd::BackingOff { until } => {
-                    let now = clock.now();
-                    let wait = (until - now).to_std().unwrap_or(Duration::ZERO);
-                    if until > deadline {
-                        timed_out = true;
-                        break;
-                    }
-                    tokio::time::sleep(wait).await;
-                }
-            }
-        }
-        drop(lock);
-        let queue = profile.queue.summary()?;
-        let end = if queue.paused_auth {
-            DrainEnd::PausedAuth
-        } else if timed_out {
-            DrainEnd::TimedOut
-        } else if queue.unsent() > 0 {
-            DrainEnd::NeedsAttention
-        } else {
-            DrainEnd::Empty
-        };
-        Ok(DrainOutcome {
-            end,
-            sent,
-            retries,
-            queue,
-        })
+        let absorb = |report: &PassReport| self.absorb(report);
+        let mut lanes = [ProfileLane::new(&profile.queue, &profile.delivery, absorb)];
+        Ok(crate::queue::drain(&mut lanes, self.options.clock.as_ref(), max_wait).await?)
     }
 }

@@ -33,10 +33,10 @@ pub mod vault;
 pub mod views;
 
 pub use app::{
-    ApplicationDetail, ApplicationEntry, ClearReport, CoreError, Dashboard, DrainEnd, DrainOutcome,
-    OpenDvc, OpenDvcOptions, SignInReport, SignOutReport, SubmissionDraft, SubmitOutcome,
-    SyncReport,
+    ApplicationDetail, ApplicationEntry, ClearReport, CoreError, Dashboard, OpenDvc,
+    OpenDvcOptions, SignInReport, SignOutReport, SubmissionDraft, SubmitOutcome, SyncReport,
 };
 pub use events::CoreEvent;
 /// The one Fluent loader (`opendvc-i18n`), under the name the core's users know it by.
 pub use opendvc_i18n as i18n;
+pub use queue::{DrainEnd, DrainOutcome};

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::{CoreError, OpenDvc};
 use crate::i18n::Lang;
+use crate::session::DataDir;
 use crate::store::notify_state::NotifySettings;
 use crate::vault::TokenStorage;
 
@@ -32,8 +33,11 @@ pub struct PreferencesFile {
 }
 
 impl PreferencesFile {
-    pub(crate) fn new(path: PathBuf) -> PreferencesFile {
-        PreferencesFile { path }
+    /// The preferences file of the data folder `data_dir`.
+    pub fn of(data_dir: &DataDir) -> PreferencesFile {
+        PreferencesFile {
+            path: data_dir.preferences_path(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -73,9 +77,7 @@ impl OpenDvc {
     /// The language the app speaks: the one chosen in the settings on this device, else the
     /// one the app was started with.
     pub fn language(&self) -> Lang {
-        self.options()
-            .data_dir
-            .preferences_file()
+        PreferencesFile::of(&self.options().data_dir)
             .language()
             .unwrap_or(self.options().language)
     }
@@ -83,9 +85,7 @@ impl OpenDvc {
     /// The language of notifications and the calendar export: the device's choice, else the
     /// portal profile's language, else the language the app was started with.
     pub(crate) fn notice_language(&self, profile_language: Option<&str>) -> Lang {
-        self.options()
-            .data_dir
-            .preferences_file()
+        PreferencesFile::of(&self.options().data_dir)
             .language()
             .or_else(|| profile_language.and_then(Lang::parse))
             .unwrap_or(self.options().language)
@@ -113,9 +113,7 @@ impl OpenDvc {
         if !has_profile && settings.notify != NotifySettings::default() {
             return Err(CoreError::NotSignedIn);
         }
-        self.options()
-            .data_dir
-            .preferences_file()
+        PreferencesFile::of(&self.options().data_dir)
             .set_language(settings.language)
             .map_err(CoreError::Preferences)?;
         if has_profile {

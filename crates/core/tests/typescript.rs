@@ -142,21 +142,24 @@ fn view_types_use_the_names_the_ui_imports() {
 #[test]
 fn every_view_type_is_generated() {
     // Each view type in crates/core/src/views.rs, and the staff-mode, receipt and token
-    // storage types of assist.rs, receipt.rs and vault.rs, derives ts-rs; with `Language`,
+    // storage types of assist/, receipt.rs and vault.rs, derives ts-rs; with `Language`,
     // `Standing` and `FieldProblem` (the shared types they use, from opendvc-i18n and
     // opendvc-rules) they are exactly the file's declarations, so a view type added there
-    // without being reachable from `view_types()` fails here.
+    // without being reachable from `view_types()` fails here. A folder stands for every file
+    // in it.
     let mut derived = 0;
-    for file in [
+    for place in [
         "src/views.rs",
-        "src/assist.rs",
+        "src/assist",
         "src/receipt.rs",
         "src/vault.rs",
     ] {
-        let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
-            .unwrap_or_else(|error| panic!("read crates/core/{file}: {error}"));
-        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
-        derived += code.matches("derive(ts_rs::TS)").count();
+        for file in rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join(place)) {
+            let source = std::fs::read_to_string(&file)
+                .unwrap_or_else(|error| panic!("read {}: {error}", file.display()));
+            let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+            derived += code.matches("derive(ts_rs::TS)").count();
+        }
     }
     let declared = view_types().declared_names();
     assert_eq!(
@@ -165,6 +168,20 @@ fn every_view_type_is_generated() {
         "every type of views.rs that derives ts-rs is generated (add it to `view_types()`): \
          {declared:?}"
     );
+}
+
+/// `place` if it is a file, else the Rust files in the folder `place`.
+fn rust_files(place: &Path) -> Vec<std::path::PathBuf> {
+    if !place.is_dir() {
+        return vec![place.to_owned()];
+    }
+    let mut files: Vec<_> = std::fs::read_dir(place)
+        .unwrap_or_else(|error| panic!("read {}: {error}", place.display()))
+        .map(|entry| entry.expect("a folder entry").path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "rs"))
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! without its strings. Each constant holds one file in the three languages, Vietnamese first.
 //! The UI reads the same files (`ui/src/lib/i18n.svelte.ts`); `ui.ftl` is the UI's alone.
 
-use crate::Lang;
+use crate::lang::Lang;
 
 /// One embedded Fluent file in one language.
 #[derive(Debug, Clone, Copy)]

@@ -7,25 +7,26 @@
 //! ignored: a client cannot escape its limits by naming a new address in every request.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use ipnet::IpNet;
 
 use crate::error::ApiError;
-use crate::state::AppState;
 
 /// The header load balancers append the client's address to.
 pub const FORWARDED_FOR: &str = "x-forwarded-for";
 
-/// The proxies whose `X-Forwarded-For` is believed.
+/// The proxies whose `X-Forwarded-For` is believed; shared, so the extractor's copy of the
+/// state's list costs a reference count.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<IpNet>);
+pub struct TrustedProxies(Arc<[IpNet]>);
 
 impl TrustedProxies {
     pub fn new(proxies: Vec<IpNet>) -> Self {
-        TrustedProxies(proxies)
+        TrustedProxies(proxies.into())
     }
 
     fn trusts(&self, address: IpAddr) -> bool {
@@ -99,17 +100,24 @@ impl ClientAddress {
     }
 }
 
-impl FromRequestParts<AppState> for ClientAddress {
+/// Any state that names the trusted proxies gives the client address; the portal's
+/// `AppState` does (`state.rs`), so this module need not know it.
+impl<S> FromRequestParts<S> for ClientAddress
+where
+    S: Send + Sync,
+    TrustedProxies: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let proxies = TrustedProxies::from_ref(state);
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(address)| address.ip());
-        Ok(ClientAddress(peer.map(|peer| {
-            state.config.trusted_proxies.client(peer, &parts.headers)
-        })))
+        Ok(ClientAddress(
+            peer.map(|peer| proxies.client(peer, &parts.headers)),
+        ))
     }
 }
 

@@ -46,7 +46,6 @@ use clap::{Parser, Subcommand};
 use opendvc_api::{ApplicationStatus, DeliveryState, DeliveryUpdate, TransitionRequest};
 use opendvc_rules::WorkingCalendar;
 use opendvc_rules::renewal::RulesTable;
-use uuid::Uuid;
 
 use crate::clock::{Clock, DemoClock, SystemClock};
 use crate::data::ReferenceData;
@@ -232,7 +231,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         sender: sender.clone(),
         clock: clock.clone(),
         demo_clock,
-        passwords: Arc::new(auth::PasswordCheck::new(
+        passwords: Arc::new(auth::passwords::PasswordCheck::new(
             limits.staff_sign_in.concurrent_verifications,
         )),
         limits: Arc::new(limits),
@@ -243,7 +242,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             trusted_proxies: client_address::TrustedProxies::new(args.trusted_proxies),
         },
         in_flight: Arc::default(),
-        events: events::EventHub::start(store.clone()),
+        events: events::hub::EventHub::start(store.clone()),
     };
     let hub = state.events.clone();
     let listener = tokio::net::TcpListener::bind(&args.listen)
@@ -336,17 +335,6 @@ async fn shutdown_signal() {
     eprintln!("shutting down");
 }
 
-fn find_application(
-    store: &dyn Store,
-    code_or_id: &str,
-) -> anyhow::Result<opendvc_api::Application> {
-    let found = match Uuid::parse_str(code_or_id) {
-        Ok(id) => store.application(None, id)?,
-        Err(_) => store.application_by_code(code_or_id)?,
-    };
-    found.ok_or_else(|| anyhow!("no application with code or id {code_or_id}"))
-}
-
 fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
     let store = open_store(&args.db)?;
     let texts = Arc::new(i18n::load()?);
@@ -411,23 +399,15 @@ fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
             )
         }
     };
-    let application = find_application(store.as_ref(), &target)?;
     let data = ReferenceData::load()?;
-    let agency = data
-        .procedure(&application.procedure_id)
-        .map(|procedure| procedure.agency.vi.clone())
-        .unwrap_or_default();
-    let actor = officer::officer_actor("CLI", &agency);
-    let moved = officer::transition(
-        store.as_ref(),
-        &texts,
-        &LogSender,
-        application.id,
-        request,
-        actor,
-        now,
-    )
-    .map_err(|error| anyhow!("{error}"))?;
+    let desk = officer::Desk {
+        store: store.as_ref(),
+        data: &data,
+        texts: &texts,
+        sender: &LogSender,
+    };
+    let moved = officer::server_transition(desk, &target, request, now)
+        .map_err(|error| anyhow!("{error}"))?;
     println!("{}", serde_json::to_string_pretty(&moved)?);
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! The officer side: moving applications along their workflow, over HTTP (officer token),
 //! from the command line, and from the demo's automatic advance. All three use `transition`.
-//! Over HTTP an officer acts only for their own agency; the command line and the demo advance
-//! run on the server itself and act for any.
+//! Over HTTP an officer acts only for their own agency (`officer_transition`); the command
+//! line runs on the server itself and acts for any (`server_transition`). Both check the
+//! request alike (`check_request`).
 
 use std::sync::Arc;
 
@@ -11,13 +12,14 @@ use opendvc_api::{Actor, ActorKind, Application, TransitionRequest};
 use uuid::Uuid;
 
 use crate::auth::OfficerAuth;
+use crate::data::ReferenceData;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::i18n::Texts;
 use crate::notices;
 use crate::sender::{Outgoing, Sender};
 use crate::state::AppState;
-use crate::store::Store;
+use crate::store::{StaffRecord, Store};
 use crate::workflow;
 
 /// The timeline actor of an officer.
@@ -28,6 +30,102 @@ pub fn officer_actor(code: &str, organisation: &str) -> Actor {
         code: Some(code.to_owned()),
         venue: None,
     }
+}
+
+/// The longest note an officer may add to a transition, in characters.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// Refuses what no transition may carry, whoever sends it.
+pub fn check_request(request: &TransitionRequest) -> Result<(), ApiError> {
+    if request
+        .note
+        .as_deref()
+        .is_some_and(|note| note.chars().count() > MAX_NOTE_CHARS)
+    {
+        return Err(ApiError::field("note", "too long"));
+    }
+    Ok(())
+}
+
+/// An application by its code or its id.
+pub fn find_application(store: &dyn Store, code_or_id: &str) -> Result<Application, ApiError> {
+    let found = match Uuid::parse_str(code_or_id) {
+        Ok(id) => store.application(None, id)?,
+        Err(_) => store.application_by_code(code_or_id)?,
+    };
+    found
+        .ok_or_else(|| ApiError::not_found(format!("No application with code or id {code_or_id}.")))
+}
+
+/// What moving an application needs besides the request: the store, the reference data (a
+/// procedure's agency), the texts and the sender of the citizen's e-mail.
+#[derive(Clone, Copy)]
+pub struct Desk<'a> {
+    pub store: &'a dyn Store,
+    pub data: &'a ReferenceData,
+    pub texts: &'a Arc<Texts>,
+    pub sender: &'a dyn Sender,
+}
+
+impl std::fmt::Debug for Desk<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk").finish_non_exhaustive()
+    }
+}
+
+/// `officer` moves application `id`: only one of a procedure of their agency; another
+/// agency's is not found, as one that does not exist, so an officer learns nothing of the
+/// applications their agency does not handle. Blocking.
+pub fn officer_transition(
+    desk: Desk<'_>,
+    officer: &StaffRecord,
+    id: Uuid,
+    request: TransitionRequest,
+    now: DateTime<FixedOffset>,
+) -> Result<Application, ApiError> {
+    check_request(&request)?;
+    let handled = desk
+        .store
+        .application(None, id)?
+        .is_some_and(|application| {
+            officer.agency.as_deref().is_some_and(|agency| {
+                desk.data
+                    .procedure(&application.procedure_id)
+                    .is_some_and(|procedure| procedure.agency_id == agency)
+            })
+        });
+    if !handled {
+        return Err(ApiError::not_found("No such application."));
+    }
+    let actor = officer_actor(&officer.code, &officer.organisation);
+    transition(desk.store, desk.texts, desk.sender, id, request, actor, now)
+}
+
+/// The server itself (the officer command line) moves the application `code_or_id`, of any
+/// agency, in the name of its procedure's agency. Blocking.
+pub fn server_transition(
+    desk: Desk<'_>,
+    code_or_id: &str,
+    request: TransitionRequest,
+    now: DateTime<FixedOffset>,
+) -> Result<Application, ApiError> {
+    check_request(&request)?;
+    let application = find_application(desk.store, code_or_id)?;
+    let agency = desk
+        .data
+        .procedure(&application.procedure_id)
+        .map(|procedure| procedure.agency.vi.clone())
+        .unwrap_or_default();
+    let actor = officer_actor("CLI", &agency);
+    transition(
+        desk.store,
+        desk.texts,
+        desk.sender,
+        application.id,
+        request,
+        actor,
+        now,
+    )
 }
 
 /// Applies an officer's transition to application `id` and notifies the citizen by e-mail
@@ -82,40 +180,19 @@ pub async fn transition_handler(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(request): ApiJson<TransitionRequest>,
 ) -> Result<axum::Json<Application>, ApiError> {
-    if request
-        .note
-        .as_deref()
-        .is_some_and(|note| note.chars().count() > 2000)
-    {
-        return Err(ApiError::field("note", "too long"));
-    }
     let now = state.clock.now();
-    let actor = officer_actor(&officer.code, &officer.organisation);
     let store = state.store.clone();
     let texts = state.texts.clone();
     let sender = state.sender.clone();
     let data = state.data.clone();
     tokio::task::spawn_blocking(move || {
-        // Another agency's application is not found, as one that does not exist: an officer
-        // learns nothing of the applications their agency does not handle.
-        let handled = store.application(None, id)?.is_some_and(|application| {
-            officer.agency.as_deref().is_some_and(|agency| {
-                data.procedure(&application.procedure_id)
-                    .is_some_and(|procedure| procedure.agency_id == agency)
-            })
-        });
-        if !handled {
-            return Err(ApiError::not_found("No such application."));
-        }
-        transition(
-            store.as_ref(),
-            &texts,
-            sender.as_ref(),
-            id,
-            request,
-            actor,
-            now,
-        )
+        let desk = Desk {
+            store: store.as_ref(),
+            data: &data,
+            texts: &texts,
+            sender: sender.as_ref(),
+        };
+        officer_transition(desk, &officer, id, request, now)
     })
     .await
     .map_err(ApiError::internal)?

@@ -28,7 +28,7 @@ use crate::{
         description = "Contract v1 of OpenDVC: the API a city's DVC platform (or this reference portal) serves to the OpenDVC app. JSON is camelCase; times are RFC 3339 with offset; errors are RFC 9457 problem documents with a stable `code`."
     ),
     paths(
-        auth::request_otp, auth::exchange_otp, auth::refresh, auth::logout, auth::staff_token,
+        auth::otp::request_otp, auth::otp::exchange_otp, auth::tokens::refresh, auth::tokens::logout, auth::staff::staff_token,
         assist::consent_code, assist::open_session, assist::end_session,
         profile::me, profile::documents, access_log::access_log,
         catalog::procedures, catalog::admin_units, catalog::holidays,

@@ -2,15 +2,16 @@
 
 use std::sync::Arc;
 
+use axum::extract::FromRef;
 use opendvc_rules::WorkingCalendar;
 
-use crate::auth::PasswordCheck;
+use crate::auth::passwords::PasswordCheck;
 use crate::client_address::TrustedProxies;
 use crate::clock::Clock;
 use crate::data::ReferenceData;
 use crate::error::ApiError;
 use crate::i18n::Texts;
-use crate::idempotency::InFlight;
+use crate::idempotency::in_flight::InFlight;
 use crate::sender::Sender;
 use crate::store::{Store, StoreResult};
 
@@ -43,7 +44,7 @@ pub struct AppState {
     /// Staff password verification, a few at a time.
     pub passwords: Arc<PasswordCheck>,
     pub in_flight: Arc<InFlight>,
-    pub events: Arc<crate::events::EventHub>,
+    pub events: Arc<crate::events::hub::EventHub>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -51,6 +52,13 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("config", &self.config)
             .finish()
+    }
+}
+
+/// The client address extractor (`client_address`) reads the trusted proxies from here.
+impl FromRef<AppState> for TrustedProxies {
+    fn from_ref(state: &AppState) -> Self {
+        state.config.trusted_proxies.clone()
     }
 }
 

@@ -315,7 +315,8 @@ impl Cache {
         }
     }
 
-    /// An empty cache in memory, for tests and benchmarks.
+    /// An empty cache in memory, for tests and benchmarks (feature `test-support`).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn in_memory() -> Result<Cache, StoreError> {
         let mut conn = Connection::open_in_memory()?;
         cache_migrations().to_latest(&mut conn)?;

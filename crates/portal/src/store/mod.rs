@@ -6,7 +6,6 @@
 //! record to store in the same transaction, so a request either leaves both the change and
 //! its stored response, or neither.
 
-pub mod migrations;
 pub mod sqlite;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -29,12 +28,6 @@ pub enum StoreError {
     Refused(ApiError),
     #[error("database failure: {0}")]
     Database(String),
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(error: rusqlite::Error) -> Self {
-        StoreError::Database(error.to_string())
-    }
 }
 
 impl From<serde_json::Error> for StoreError {

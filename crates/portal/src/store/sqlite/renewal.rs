@@ -10,7 +10,9 @@ use opendvc_rules::renewal::FiredStage;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{SqliteStore, insert_inbox, parse_uuid};
+use super::SqliteStore;
+use super::changes::insert_inbox;
+use super::rows::parse_uuid;
 use crate::store::{RenewalHolder, RenewalStore, StoreError, StoreResult};
 
 fn parse_date(text: &str) -> StoreResult<NaiveDate> {

@@ -4,22 +4,14 @@
 
 import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, FieldProblemCode, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
 
-// ---- opendvc_core::assist ----
+// ---- opendvc_core::assist::files ----
 
 /**
- * What the staff screen shows about the open session.
+ * Where the staff member serves citizens.
  */
-export type AssistedSessionView = { id: string, citizenInitials: string, venue: string, expiresAt: string, secondsLeft: number,
-/**
- * Whether the session may read the citizen's profile, documents and applications (a
- * consent by code); a session on a paper consent only submits.
- */
-canRead: boolean, };
+export type Venue = { "kind": "post_office", name: string, } | { "kind": "event", name: string, unitCode: string, date: string, };
 
-/**
- * Counts per service.
- */
-export type ServiceCount = { sent: number, waiting: number, needsAttention: number, };
+// ---- opendvc_core::assist::session ----
 
 /**
  * What ending a session did.
@@ -34,6 +26,18 @@ endedAtPortal: boolean,
  */
 unsentKept: number, };
 
+// ---- opendvc_core::assist::staff ----
+
+/**
+ * What the staff screen shows about the open session.
+ */
+export type AssistedSessionView = { id: string, citizenInitials: string, venue: string, expiresAt: string, secondsLeft: number,
+/**
+ * Whether the session may read the citizen's profile, documents and applications (a
+ * consent by code); a session on a paper consent only submits.
+ */
+canRead: boolean, };
+
 /**
  * The staff member on this device.
  */
@@ -43,6 +47,13 @@ export type StaffStatus = { staff?: StaffProfile, signedIn: boolean, venue?: Ven
  * until the staff member gives their password.
  */
 locked: boolean, };
+
+// ---- opendvc_core::assist::tally ----
+
+/**
+ * Counts per service.
+ */
+export type ServiceCount = { sent: number, waiting: number, needsAttention: number, };
 
 /**
  * The agent's day or the event's tally: no personal data beyond initials and codes.
@@ -61,11 +72,6 @@ export type TallyEntry = { sessionId: string, citizenInitials: string, procedure
  * `sent`, `waiting` or `needs_attention`.
  */
 state: 'sent' | 'waiting' | 'needs_attention', applicationCode?: string, };
-
-/**
- * Where the staff member serves citizens.
- */
-export type Venue = { "kind": "post_office", name: string, } | { "kind": "event", name: string, unitCode: string, date: string, };
 
 // ---- opendvc_core::receipt ----
 
@@ -413,7 +419,7 @@ sent: boolean, application?: Application, };
  */
 export type WalletEntry = { document: Document, validity: DocumentValidity, reminder: ReminderSetting, };
 
-// ---- opendvc_i18n ----
+// ---- opendvc_i18n::lang ----
 
 /**
  * A language of the app.

@@ -7,10 +7,10 @@
 //! memory is bounded by one page of replay plus its place in the shared channel. A stream that
 //! falls behind the channel replays from the database instead.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -23,149 +23,18 @@ use opendvc_api::{
 use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
+pub mod hub;
+
+use hub::{PAGE, StreamSlot};
+
 use crate::auth::{CitizenRead, reads};
+use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{ChangeRow, Store};
 
-/// How often the poller looks for new change-log rows.
-const POLL_INTERVAL: Duration = Duration::from_millis(50);
-/// Rows read per query, both by the poller and by a replaying stream.
-const PAGE: usize = 200;
-/// Batches the broadcast channel holds before a slow stream must replay from the database.
-const CHANNEL_BATCHES: usize = 256;
-
 /// Describes replay and retention; shown in the OpenAPI document.
 pub const EVENTS_POLICY: &str = "Server-Sent Events for the signed-in citizen (an assisted-session token sees its citizen's events). One event per change of an application (timeline entry, delivery change, supplement), document, profile or inbox item (status and delivery notices, city notices and the portal's own renewal notices). The stream ends when the access token expires; reconnect with a fresh token and `Last-Event-ID`. The SSE `id` increases per citizen and is also a `/v1/sync` cursor. Retention: the portal keeps the latest change of every entity for as long as the entity exists, so a reconnect with `Last-Event-ID` replays everything that changed since, without gaps; several changes of one entity while you were away arrive as one event. A `Last-Event-ID` this portal never gave out (its database was rebuilt) gets a `reset` event first: sync from the start. A comment line is sent every 15 seconds while nothing happens. Push is a hint, sync is the truth: on an event, call `/v1/sync`. One access token holds at most 5 open streams (`events.streamsPerToken` in limits.json as shipped); another gets 429 `rate_limited` until one of them closes.";
-
-/// The fan-out of change-log rows to the open streams, and the shutdown switch that ends them.
-#[derive(Debug)]
-pub struct EventHub {
-    changes: broadcast::Sender<Arc<Vec<ChangeRow>>>,
-    shutdown: watch::Sender<bool>,
-    open: Arc<OpenStreams>,
-}
-
-/// How many streams each access token holds open, to cap them (`events.streamsPerToken`).
-///
-/// Kept in this process's memory, unlike the rate limits: a stream is bound to the process
-/// that serves its connection, and the count falls back when the connection ends, so a crash
-/// loses nothing that must survive. Behind a load balancer each instance caps its own streams,
-/// so one token may hold the cap once per instance; sharing the count across instances (in
-/// the database, with leases) is left for when the portal runs on several machines. The map
-/// holds one entry per token with an open stream, so it is bounded by the open connections.
-#[derive(Debug, Default)]
-struct OpenStreams {
-    per_token: Mutex<HashMap<String, u32>>,
-}
-
-/// One open stream's place in the count; dropping it (the stream ended) frees the place.
-#[derive(Debug)]
-struct StreamSlot {
-    open: Arc<OpenStreams>,
-    token_hash: String,
-}
-
-impl OpenStreams {
-    fn counts(&self) -> MutexGuard<'_, HashMap<String, u32>> {
-        // The map stays consistent under a panic elsewhere: each change is one statement.
-        self.per_token
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// A place for one more stream of `token_hash`, unless it holds `max` already.
-    fn take(self: &Arc<Self>, token_hash: &str, max: u32) -> Option<StreamSlot> {
-        let mut counts = self.counts();
-        let count = counts.entry(token_hash.to_owned()).or_insert(0);
-        if *count >= max {
-            return None;
-        }
-        *count += 1;
-        Some(StreamSlot {
-            open: self.clone(),
-            token_hash: token_hash.to_owned(),
-        })
-    }
-}
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        let mut counts = self.open.counts();
-        if let Some(count) = counts.get_mut(&self.token_hash) {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                counts.remove(&self.token_hash);
-            }
-        }
-    }
-}
-
-impl EventHub {
-    /// Starts the poller that feeds the hub from `store`.
-    pub fn start(store: Arc<dyn Store>) -> Arc<Self> {
-        let (changes, _) = broadcast::channel(CHANNEL_BATCHES);
-        let (shutdown, _) = watch::channel(false);
-        let hub = Arc::new(Self {
-            changes,
-            shutdown,
-            open: Arc::default(),
-        });
-        tokio::spawn(poll_changes(store, hub.clone()));
-        hub
-    }
-
-    /// Ends every open stream, so a graceful shutdown does not wait for them forever.
-    pub fn close(&self) {
-        self.shutdown.send_replace(true);
-    }
-}
-
-async fn poll_changes(store: Arc<dyn Store>, hub: Arc<EventHub>) {
-    let mut last = loop {
-        let reader = store.clone();
-        match tokio::task::spawn_blocking(move || reader.latest_change()).await {
-            Ok(Ok(seq)) => break seq,
-            Ok(Err(error)) => eprintln!("events: reading the change log failed: {error}"),
-            Err(error) => eprintln!("events: reading the change log failed: {error}"),
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    };
-    let mut shutdown = hub.shutdown.subscribe();
-    let mut interval = tokio::time::interval(POLL_INTERVAL);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {}
-            _ = shutdown.changed() => return,
-        }
-        loop {
-            let reader = store.clone();
-            let rows =
-                match tokio::task::spawn_blocking(move || reader.changes_after(last, PAGE)).await {
-                    Ok(Ok(rows)) => rows,
-                    Ok(Err(error)) => {
-                        eprintln!("events: reading the change log failed: {error}");
-                        break;
-                    }
-                    Err(error) => {
-                        eprintln!("events: reading the change log failed: {error}");
-                        break;
-                    }
-                };
-            let Some(newest) = rows.last().map(|row| row.seq) else {
-                break;
-            };
-            last = newest;
-            let full = rows.len() == PAGE;
-            // Nobody listening is not an error: the rows stay in the log for replay.
-            let _ = hub.changes.send(Arc::new(rows));
-            if !full {
-                break;
-            }
-        }
-    }
-}
 
 /// Reads `Last-Event-ID`: `Ok(None)` when absent, `Err(())` when it is no id of ours.
 fn last_event_id(headers: &HeaderMap) -> Result<Option<i64>, ()> {
@@ -233,7 +102,7 @@ struct StreamState {
     shutdown: watch::Receiver<bool>,
     /// When the access token of the stream expires: the stream ends then, and the client
     /// reconnects with a fresh token, so a revoked or expired token does not keep listening.
-    token_expiry: Pin<Box<tokio::time::Sleep>>,
+    token_expiry: Pin<Box<dyn Future<Output = ()> + Send>>,
     /// The stream's place in its token's count, freed when the stream ends.
     _slot: StreamSlot,
 }
@@ -305,19 +174,37 @@ fn bearer_hash(headers: &HeaderMap) -> Option<String> {
         .map(|(_, token)| crate::auth::token_hash(token.trim()))
 }
 
-/// How long the bearer token of `headers` stays valid, if the store knows it.
-async fn token_lifetime(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<Duration>, ApiError> {
+/// When the bearer token of `headers` expires (Unix seconds), if the store knows it.
+async fn token_expires_at(state: &AppState, headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(hash) = bearer_hash(headers) else {
         return Ok(None);
     };
     let record = state.db(move |store| store.access_token(&hash)).await?;
-    let now = state.clock.now().timestamp();
-    Ok(record.map(|record| {
-        Duration::from_secs(u64::try_from(record.expires_at.saturating_sub(now)).unwrap_or(0))
-    }))
+    Ok(record.map(|record| record.expires_at))
+}
+
+/// Ends when `clock` reaches `expires_at` (Unix seconds). A demo clock can be moved forward
+/// (`POST /v1/dev/clock`), so on one the time left is looked at again every second, and a
+/// stream ends when its token expires on the clock that judges the token; the system clock
+/// only moves with time, so there the wait is one sleep.
+async fn until_expiry(clock: Arc<dyn Clock>, expires_at: i64, movable: bool) {
+    const MOVABLE_CLOCK_RECHECK: Duration = Duration::from_secs(1);
+    loop {
+        let left = expires_at.saturating_sub(clock.now().timestamp());
+        let Ok(left) = u64::try_from(left) else {
+            return;
+        };
+        if left == 0 {
+            return;
+        }
+        let wait = Duration::from_secs(left);
+        let wait = if movable {
+            wait.min(MOVABLE_CLOCK_RECHECK)
+        } else {
+            wait
+        };
+        tokio::time::sleep(wait).await;
+    }
 }
 
 #[utoipa::path(get, path = "/v1/events", tag = "sync", security(("bearer" = [])),
@@ -347,9 +234,9 @@ pub async fn events(
     let changes = state.events.changes.subscribe();
     let latest = state.db(|store| store.latest_change()).await?;
     // A token the store does not list (none should pass the extractor) gets a day at most.
-    let lifetime = token_lifetime(&state, &headers)
+    let expires_at = token_expires_at(&state, &headers)
         .await?
-        .unwrap_or(Duration::from_secs(24 * 3600));
+        .unwrap_or_else(|| state.clock.now().timestamp() + 24 * 3600);
     let (last, replay, first) = match last_event_id(&headers) {
         Ok(Some(seq)) if seq <= latest => (seq, true, None),
         Ok(None) => (latest, false, None),
@@ -373,7 +260,11 @@ pub async fn events(
         first,
         changes,
         shutdown: state.events.shutdown.subscribe(),
-        token_expiry: Box::pin(tokio::time::sleep(lifetime)),
+        token_expiry: Box::pin(until_expiry(
+            state.clock.clone(),
+            expires_at,
+            state.demo_clock.is_some(),
+        )),
         _slot: slot,
     };
     let stream = futures_util::stream::unfold(stream_state, |mut stream_state| async move {
@@ -402,25 +293,6 @@ mod tests {
         assert_eq!(last_event_id(&headers), Err(()));
         headers.insert("last-event-id", HeaderValue::from_static("abc"));
         assert_eq!(last_event_id(&headers), Err(()));
-    }
-
-    #[test]
-    fn a_token_holds_at_most_its_streams_and_a_closed_one_frees_its_place() {
-        let open = Arc::new(OpenStreams::default());
-        let first = open.take("token", 2).expect("first stream");
-        let second = open.take("token", 2).expect("second stream");
-        assert!(open.take("token", 2).is_none(), "the third is over the cap");
-        assert!(open.take("other", 2).is_some(), "other tokens count apart");
-        drop(first);
-        assert!(
-            open.take("token", 2).is_some(),
-            "a closed stream frees its place"
-        );
-        drop(second);
-        assert!(
-            !open.counts().contains_key("other"),
-            "tokens without open streams are forgotten"
-        );
     }
 
     #[test]

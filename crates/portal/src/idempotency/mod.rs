@@ -14,9 +14,6 @@
 //! replay gets its stored answer even after the delivery window closed and is not counted as
 //! a new item; only a fresh request must fall inside the window and within the item limit.
 
-use std::collections::HashSet;
-use std::sync::Mutex;
-
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use opendvc_api::{
@@ -25,6 +22,10 @@ use opendvc_api::{
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub mod in_flight;
+
+use in_flight::InFlightGuard;
+
 use crate::auth::CitizenAuth;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -32,37 +33,6 @@ use crate::store::{IdempotencyRecord, StoredResponse};
 
 /// Longest accepted key.
 pub const MAX_KEY_LENGTH: usize = 255;
-
-/// Scopes of requests being handled right now, in this process.
-#[derive(Debug, Default)]
-pub struct InFlight {
-    scopes: Mutex<HashSet<String>>,
-}
-
-impl InFlight {
-    /// Claims `scope`; `None` when another request holds it.
-    pub fn claim(self: &std::sync::Arc<Self>, scope: &str) -> Option<InFlightGuard> {
-        let mut scopes = self.scopes.lock().unwrap_or_else(|p| p.into_inner());
-        scopes.insert(scope.to_owned()).then(|| InFlightGuard {
-            owner: self.clone(),
-            scope: scope.to_owned(),
-        })
-    }
-}
-
-/// Releases the claimed scope when dropped, whatever the outcome of the request.
-#[derive(Debug)]
-pub struct InFlightGuard {
-    owner: std::sync::Arc<InFlight>,
-    scope: String,
-}
-
-impl Drop for InFlightGuard {
-    fn drop(&mut self) {
-        let mut scopes = self.owner.scopes.lock().unwrap_or_else(|p| p.into_inner());
-        scopes.remove(&self.scope);
-    }
-}
 
 /// The key of a request, validated.
 pub fn key_of(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -188,7 +158,6 @@ pub fn retention_cutoff(now: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn stored(hash: &str) -> StoredResponse {
         StoredResponse {
@@ -217,21 +186,6 @@ mod tests {
     #[test]
     fn unknown_key_is_handled_afresh() {
         assert!(judge(None, "abc").expect("fresh").is_none());
-    }
-
-    #[test]
-    fn a_key_in_flight_cannot_be_claimed_twice() {
-        let in_flight = Arc::new(InFlight::default());
-        let guard = in_flight.claim("scope").expect("first claim");
-        assert!(
-            in_flight.claim("scope").is_none(),
-            "second claim refused while in flight"
-        );
-        drop(guard);
-        assert!(
-            in_flight.claim("scope").is_some(),
-            "claimable again once done"
-        );
     }
 
     #[test]

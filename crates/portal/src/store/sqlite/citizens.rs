@@ -1,0 +1,73 @@
+//! `CitizenStore` on SQLite: citizens, their profiles and documents.
+
+use opendvc_api::{Document, InboxItem};
+use rusqlite::params;
+use uuid::Uuid;
+
+use super::SqliteStore;
+use super::changes::{insert_inbox, touch};
+use super::rows::load_citizen;
+use crate::store::{CitizenRecord, CitizenStore, StoreError, StoreResult};
+
+impl CitizenStore for SqliteStore {
+    fn citizen_by_id_number(&self, id_number: &str) -> StoreResult<Option<CitizenRecord>> {
+        load_citizen(&self.reader(), "id_number", id_number)
+    }
+
+    fn citizen(&self, id: Uuid) -> StoreResult<Option<CitizenRecord>> {
+        load_citizen(&self.reader(), "id", &id.to_string())
+    }
+
+    fn documents(&self, citizen_id: Uuid) -> StoreResult<Vec<Document>> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT document_json FROM documents WHERE citizen_id = ?1 ORDER BY id",
+        )?;
+        let rows = statement
+            .query_map(params![citizen_id.to_string()], |row| {
+                row.get::<_, String>(0)
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.iter()
+            .map(|json| serde_json::from_str(json).map_err(StoreError::from))
+            .collect()
+    }
+
+    fn seed_citizen(
+        &self,
+        citizen: &CitizenRecord,
+        documents: &[Document],
+        inbox: &[InboxItem],
+    ) -> StoreResult<bool> {
+        self.write(|tx| {
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO citizens (id, id_number, profile_json) VALUES (?1, ?2, ?3)",
+                params![
+                    citizen.id.to_string(),
+                    citizen.profile.id_number,
+                    serde_json::to_string(&citizen.profile)?
+                ],
+            )?;
+            if inserted == 0 {
+                return Ok(false);
+            }
+            touch(tx, citizen.id, "profile", &citizen.id.to_string())?;
+            for document in documents {
+                tx.execute(
+                    "INSERT OR IGNORE INTO documents (id, citizen_id, document_json)
+                     VALUES (?1, ?2, ?3)",
+                    params![
+                        document.id.to_string(),
+                        citizen.id.to_string(),
+                        serde_json::to_string(document)?
+                    ],
+                )?;
+                touch(tx, citizen.id, "document", &document.id.to_string())?;
+            }
+            for item in inbox {
+                insert_inbox(tx, citizen.id, item)?;
+            }
+            Ok(true)
+        })
+    }
+}
