@@ -72,13 +72,16 @@ use opendvc_api::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::app::{CoreError, DrainEnd, DrainOutcome, OpenDvc};
+use crate::app::OpenDvc;
 use crate::client::{ClientError, MemoryTokens, PortalClient, RefreshGuard, TokenStore, Tokens};
 use crate::clock::Clock;
+use crate::error::CoreError;
+pub use crate::error::StaffError;
 use crate::events::CoreEvent;
 use crate::queue::{ItemKind, ItemState, PassEnd, QueueSummary, SubmissionQueue};
 use crate::sealing::{QueueKey, SealError, WrappedKey};
 use crate::session::{Session, write_private};
+use crate::views::queue::{DrainEnd, DrainOutcome};
 use zeroize::Zeroizing;
 
 /// Staff mode's messages: its error messages and the CLI's staff texts.
@@ -103,50 +106,6 @@ pub const ASSIST_SOURCES: [crate::i18n::LocaleSource; 3] = [
 /// Vietnam's offset, for "today" at the counter.
 fn vietnam() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).unwrap_or(Utc.fix())
-}
-
-/// Errors of staff mode, each with a stable code that is also a Fluent id (`error-` + code).
-#[derive(Debug, thiserror::Error)]
-pub enum StaffError {
-    #[error("no staff member is signed in on this device; sign in as staff first")]
-    NotSignedIn,
-    #[error("officers process applications on the officer side, not on a shared device")]
-    OfficerOnDevice,
-    #[error("a volunteer signs in for an outreach event: give its name, place and date")]
-    EventRequired,
-    #[error("an assisted session is open; end it before starting another")]
-    SessionOpen,
-    #[error("no assisted session is open")]
-    NoSession,
-    #[error(
-        "the queue key of this staff member does not open with this password (after a password change, give the previous one): {0}"
-    )]
-    Key(#[from] SealError),
-    #[error("could not read or write the staff files: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("this device is locked; the staff member unlocks it with their password")]
-    Locked,
-    #[error("the password is not the signed-in staff member's")]
-    WrongPassword,
-    #[error("too many wrong passwords: wait {seconds} seconds, or sign in again as staff (online)")]
-    UnlockWait { seconds: i64 },
-}
-
-impl StaffError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            StaffError::NotSignedIn => "staff_not_signed_in",
-            StaffError::OfficerOnDevice => "officer_on_device",
-            StaffError::EventRequired => "event_required",
-            StaffError::SessionOpen => "assisted_session_open",
-            StaffError::NoSession => "no_assisted_session",
-            StaffError::Key(_) => "queue_key_locked",
-            StaffError::Io(_) => "staff_files",
-            StaffError::Locked => "device_locked",
-            StaffError::WrongPassword => "staff_password_wrong",
-            StaffError::UnlockWait { .. } => "unlock_wait",
-        }
-    }
 }
 
 /// Where the staff member serves citizens.
@@ -901,7 +860,7 @@ impl OpenDvc {
 
     /// Sends a consent code to the citizen's registered phone.
     pub async fn request_consent_code(&self, id_number: &str) -> Result<OtpAccepted, CoreError> {
-        if !crate::app::is_id_number(id_number) {
+        if !crate::validate::is_id_number(id_number) {
             return Err(CoreError::InvalidIdNumber);
         }
         let file = self.staff_dirs().load()?;
@@ -921,7 +880,7 @@ impl OpenDvc {
         id_number: &str,
         consent: Consent,
     ) -> Result<AssistedSessionView, CoreError> {
-        if !crate::app::is_id_number(id_number) {
+        if !crate::validate::is_id_number(id_number) {
             return Err(CoreError::InvalidIdNumber);
         }
         let dirs = self.staff_dirs();
@@ -1715,7 +1674,7 @@ mod tests {
             CoreError::Receipt(String::new()).code(),
         ];
         for code in codes {
-            let id = format!("error-{}", code.replace('_', "-"));
+            let id = code.message_id();
             assert!(vietnamese.contains(&id), "{id} has a message");
         }
     }
