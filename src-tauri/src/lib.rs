@@ -448,8 +448,7 @@ mod tests {
         let args = Args::parse_from(["opendvc-app", "--lang", "vi", "--data-dir", data_dir]);
         let state = open_state(&args, clock::started()).expect("the state opens");
         assert_eq!(state.lang(), Lang::Vi, "nothing picked yet");
-        DataDir::new(dir.path())
-            .preferences_file()
+        opendvc_core::preferences::PreferencesFile::of(&DataDir::new(dir.path()))
             .set_language(Lang::Id)
             .expect("the pick is saved");
         let state = open_state(&args, clock::started()).expect("the state opens");

@@ -353,15 +353,6 @@ async fn login(
     Ok(exit::OK)
 }
 
-pub(crate) fn read_stdin_line() -> Result<String, Failure> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|error| Failure::new("input", error.to_string(), exit::ERROR))?;
-    Ok(line.trim().to_owned())
-}
-
 /// `--attach FILE` or `--attach REQUIREMENT=FILE`.
 fn attachments(args: &[String]) -> Vec<(PathBuf, Option<String>)> {
     args.iter()

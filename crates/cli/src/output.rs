@@ -1,6 +1,6 @@
 //! Human-readable or JSON output, and failures with their exit codes.
 
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal};
 
 use opendvc_api::{FieldError, OnlineLevel};
 use opendvc_core::client::ClientError;
@@ -34,6 +34,16 @@ pub fn err_prompt(text: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ignored = write!(stderr, "{text} ");
     let _flushed = stderr.flush();
+}
+
+/// A line typed on standard input (a code, a password), without its end.
+pub fn read_stdin_line() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|error| Failure::new("input", error.to_string(), exit::ERROR))?;
+    Ok(line.trim().to_owned())
 }
 
 /// A command that failed: a stable code, what to tell the person, and the exit code.

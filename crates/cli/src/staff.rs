@@ -6,8 +6,7 @@ use chrono::NaiveDate;
 use opendvc_core::OpenDvc;
 use opendvc_core::i18n::Arg;
 
-use crate::commands::read_stdin_line;
-use crate::output::{Failure, Output};
+use crate::output::{Failure, Output, read_stdin_line};
 use crate::{AssistAction, StaffAction, exit};
 
 fn staff_lines(status: &opendvc_core::assist::StaffStatus, out: &Output) -> Vec<String> {

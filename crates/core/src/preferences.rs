@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
+use crate::session::DataDir;
 use crate::store::notify_state::NotifySettings;
 use crate::vault::TokenStorage;
 
@@ -31,8 +32,11 @@ pub struct PreferencesFile {
 }
 
 impl PreferencesFile {
-    pub(crate) fn new(path: PathBuf) -> PreferencesFile {
-        PreferencesFile { path }
+    /// The data folder's `preferences.json`.
+    pub fn of(data_dir: &DataDir) -> PreferencesFile {
+        PreferencesFile {
+            path: data_dir.preferences_path(),
+        }
     }
 
     pub fn path(&self) -> &Path {

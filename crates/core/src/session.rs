@@ -94,8 +94,9 @@ impl DataDir {
         self.root.join("webview")
     }
 
-    pub fn preferences_file(&self) -> crate::preferences::PreferencesFile {
-        crate::preferences::PreferencesFile::new(self.root.join("preferences.json"))
+    /// The device's settings (`crate::preferences::PreferencesFile`).
+    pub fn preferences_path(&self) -> PathBuf {
+        self.root.join("preferences.json")
     }
 }
 

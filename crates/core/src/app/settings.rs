@@ -5,16 +5,14 @@
 use super::OpenDvc;
 use crate::error::CoreError;
 use crate::i18n::Lang;
-use crate::preferences::Settings;
+use crate::preferences::{PreferencesFile, Settings};
 use crate::store::notify_state::NotifySettings;
 
 impl OpenDvc {
     /// The language the app speaks: the one chosen in the settings on this device, else the
     /// one the app was started with.
     pub fn language(&self) -> Lang {
-        self.options()
-            .data_dir
-            .preferences_file()
+        PreferencesFile::of(&self.options().data_dir)
             .language()
             .unwrap_or(self.options().language)
     }
@@ -22,9 +20,7 @@ impl OpenDvc {
     /// The language of notifications and the calendar export: the device's choice, else the
     /// portal profile's language, else the language the app was started with.
     pub(crate) fn notice_language(&self, profile_language: Option<&str>) -> Lang {
-        self.options()
-            .data_dir
-            .preferences_file()
+        PreferencesFile::of(&self.options().data_dir)
             .language()
             .or_else(|| profile_language.and_then(Lang::parse))
             .unwrap_or(self.options().language)
@@ -52,9 +48,7 @@ impl OpenDvc {
         if !has_profile && settings.notify != NotifySettings::default() {
             return Err(CoreError::NotSignedIn);
         }
-        self.options()
-            .data_dir
-            .preferences_file()
+        PreferencesFile::of(&self.options().data_dir)
             .set_language(settings.language)
             .map_err(CoreError::Preferences)?;
         if has_profile {
