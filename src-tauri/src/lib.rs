@@ -5,9 +5,15 @@
 //! runs the queue sender and a periodic sync in the background (`background`), and opens
 //! `opendvc://applications/{id}` deep links through `app://navigate`.
 
+/// The one list of the app's commands (a macro, included by `build.rs` too).
+#[macro_use]
+mod command_table;
+
 mod background;
+mod clock;
 mod commands;
 mod error;
+mod ipc;
 mod notifier;
 mod staff;
 mod state;
@@ -26,11 +32,15 @@ use tauri::{AppHandle, Emitter, Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
 use crate::state::AppState;
 
-/// Event that opens a screen of the UI (`NAVIGATE_EVENT` in ui/src/lib/backend/commands.ts).
+/// Event that opens a screen of the UI; payload [`Navigate`].
 pub(crate) const NAVIGATE_EVENT: &str = "app://navigate";
 
-/// Event that tells the UI where a download went (`DOWNLOADED_EVENT` in commands.ts).
+/// Event that tells the UI where a download went; payload [`Downloaded`].
 pub(crate) const DOWNLOADED_EVENT: &str = "app://downloaded";
+
+/// The UI's performance mark for the first dashboard on screen; [`START_MARK_SCRIPT`] reports
+/// it to the shell, which logs the time since the process started.
+pub(crate) const DASHBOARD_RENDERED_MARK: &str = "opendvc:dashboard-rendered";
 
 /// Where a download lands: the person's download folder, else `~/Downloads` (never the
 /// folder the app happened to be started from).
@@ -55,21 +65,23 @@ fn unused_path(dir: &std::path::Path, name: &str) -> PathBuf {
     path
 }
 
-/// What the UI hears about a finished download.
+/// Payload of `app://downloaded`: the file a download (a CSV, a calendar file) was saved as.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "DownloadedEvent"))]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Downloaded {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub(crate) path: Option<String>,
     pub(crate) ok: bool,
 }
 
-/// The UI's performance mark for the first dashboard on screen (`DASHBOARD_RENDERED_MARK`).
-/// The script below reports it to the shell, which logs the time since the process started.
+/// Reports [`DASHBOARD_RENDERED_MARK`] to the shell once the UI sets it.
 const START_MARK_SCRIPT: &str = r#"
 (function () {
   if (typeof PerformanceObserver === 'undefined') return;
   var observer = new PerformanceObserver(function (list) {
-    if (list.getEntriesByName('opendvc:dashboard-rendered').length === 0) return;
+    if (list.getEntriesByName('{MARK}').length === 0) return;
     observer.disconnect();
     var internals = window.__TAURI_INTERNALS__;
     if (internals) internals.invoke('report_dashboard_rendered', {});
@@ -120,7 +132,10 @@ pub fn navigation_path(link: &Url) -> Option<String> {
     (safe && segments.next().is_none()).then(|| format!("applications/{id}"))
 }
 
+/// Payload of `app://navigate`: a path of the app without `#/`, such as
+/// `applications/0193…`. The UI ignores paths it does not know.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "NavigateEvent"))]
 pub(crate) struct Navigate {
     pub(crate) path: String,
 }
@@ -178,6 +193,7 @@ fn open_state(args: &Args, started: Instant) -> Result<AppState, String> {
     let mut options = OpenDvcOptions::new(data_dir.clone());
     options.portal_override = args.portal.clone();
     options.language = lang;
+    options.auto_lock_seconds = args.auto_lock_seconds.max(30);
     let core =
         OpenDvc::open(options).map_err(|error| match Localizer::new(lang, &CORE_SOURCES) {
             Ok(localizer) => {
@@ -189,20 +205,13 @@ fn open_state(args: &Args, started: Instant) -> Result<AppState, String> {
     // The person's pick from the settings, else the start-up language.
     let localizer = state::shell_localizer(core.language()).map_err(|error| error.to_string())?;
     let rules = RulesTable::built_in().map_err(|error| error.to_string())?;
-    Ok(AppState::new(
-        core,
-        localizer,
-        rules,
-        &data_dir,
-        started,
-        args.auto_lock_seconds.max(30),
-    ))
+    Ok(AppState::new(core, localizer, rules, &data_dir, started))
 }
 
 /// Starts the app; on mobile targets this is the entry point.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    let started = Instant::now();
+    let started = clock::started();
     let args = Args::parse();
     let state = match open_state(&args, started) {
         Ok(state) => state,
@@ -222,49 +231,7 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            commands::session_state,
-            commands::request_otp,
-            commands::sign_in,
-            commands::sign_out,
-            commands::dashboard,
-            commands::applications,
-            commands::application,
-            commands::documents,
-            commands::catalog,
-            commands::search_catalog,
-            commands::procedure,
-            commands::stage_attachment,
-            commands::access_log,
-            commands::submit,
-            commands::follow_up,
-            commands::queue,
-            commands::queue_retry,
-            commands::queue_discard,
-            commands::sync_now,
-            commands::inbox,
-            commands::mark_read,
-            commands::admin_units,
-            commands::settings,
-            commands::save_settings,
-            commands::set_reminder,
-            commands::start_renewal,
-            commands::add_document,
-            commands::export_calendar,
-            commands::clear_device,
-            commands::report_dashboard_rendered,
-            staff::staff_sign_in,
-            staff::staff_sign_out,
-            staff::request_consent_code,
-            staff::open_assisted_session,
-            staff::end_assisted_session,
-            staff::lock_device,
-            staff::unlock_device,
-            staff::tally,
-            staff::tally_csv,
-            staff::receipt,
-            staff::print_page,
-        ])
+        .invoke_handler(ipc::handler())
         .setup(move |app| {
             use tauri_plugin_deep_link::DeepLinkExt;
             // A link that started the app opens its screen straight away (hash routes).
@@ -347,7 +314,7 @@ pub fn run() {
                     }
                     true
                 })
-                .initialization_script(START_MARK_SCRIPT)
+                .initialization_script(START_MARK_SCRIPT.replace("{MARK}", DASHBOARD_RENDERED_MARK))
                 .build()?;
             // Installed builds register the scheme with the bundle; a development build on
             // Linux registers itself so `xdg-open opendvc://…` reaches it.
@@ -468,48 +435,6 @@ mod tests {
         assert_eq!(path_of("opendvc://applications/%3Cimg%3E"), None);
     }
 
-    /// The quoted names between `start` and the next `end` of `text`.
-    fn quoted_names(text: &str, start: &str, end: &str) -> Vec<String> {
-        let (_, rest) = text.split_once(start).expect("the list's start");
-        let (list, _) = rest.split_once(end).expect("the list's end");
-        list.split(['\'', '"'])
-            .skip(1)
-            .step_by(2)
-            .map(str::to_owned)
-            .collect()
-    }
-
-    #[test]
-    fn every_ui_command_is_handled_declared_and_allowed() {
-        let ui = quoted_names(
-            include_str!("../../ui/src/lib/backend/commands.ts"),
-            "export const COMMAND_NAMES",
-            "];",
-        );
-        assert!(ui.len() >= 38, "the UI's command list was read: {ui:?}");
-        let declared = quoted_names(include_str!("../build.rs"), "const COMMANDS", "];");
-        let capability = include_str!("../capabilities/default.json");
-        let this_file = include_str!("lib.rs");
-        let handled = this_file
-            .split_once("generate_handler![")
-            .and_then(|(_, rest)| rest.split_once(']'))
-            .map(|(list, _)| list)
-            .expect("the handler list");
-        for command in &ui {
-            assert!(declared.contains(command), "{command} in build.rs COMMANDS");
-            let permission = format!("\"allow-{}\"", command.replace('_', "-"));
-            assert!(
-                capability.contains(&permission),
-                "{permission} in capabilities/default.json"
-            );
-            assert!(
-                handled.contains(&format!("commands::{command},"))
-                    || handled.contains(&format!("staff::{command},")),
-                "{command} in generate_handler!"
-            );
-        }
-    }
-
     #[test]
     fn the_language_comes_from_the_argument_then_lang() {
         let args = Args::parse_from(["opendvc-app", "--lang", "en"]);
@@ -521,12 +446,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("a data folder");
         let data_dir = dir.path().to_str().expect("a UTF-8 path");
         let args = Args::parse_from(["opendvc-app", "--lang", "vi", "--data-dir", data_dir]);
-        let state = open_state(&args, Instant::now()).expect("the state opens");
+        let state = open_state(&args, clock::started()).expect("the state opens");
         assert_eq!(state.lang(), Lang::Vi, "nothing picked yet");
         opendvc_core::preferences::PreferencesFile::of(&DataDir::new(dir.path()))
             .set_language(Lang::Id)
             .expect("the pick is saved");
-        let state = open_state(&args, Instant::now()).expect("the state opens");
+        let state = open_state(&args, clock::started()).expect("the state opens");
         assert_eq!(state.lang(), Lang::Id);
         assert!(
             !state

@@ -3,6 +3,8 @@
 
 mod commands;
 mod output;
+mod queue;
+mod staff;
 mod watch;
 
 use std::path::PathBuf;

@@ -11,14 +11,15 @@ use opendvc_api::{AssistScope, AssistSessionRequest, AssistVenue, Consent, OtpAc
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::error::StaffError;
 use super::files::{
     CitizenFile, PendingOpen, SessionRecord, StaffDirs, StaffFile, Venue, read_json, remove_dir,
     write_json,
 };
 use super::staff::{AssistedSessionView, END_AT_PORTAL_WAIT};
-use crate::app::{CoreError, OpenDvc};
+use crate::app::OpenDvc;
 use crate::client::{MemoryTokens, PortalClient, Tokens};
+use crate::error::CoreError;
+use crate::error::StaffError;
 use crate::events::CoreEvent;
 use crate::queue::{QueueSummary, SubmissionQueue};
 use crate::sealing::QueueKey;
@@ -50,7 +51,7 @@ impl OpenDvc {
 
     /// Sends a consent code to the citizen's registered phone.
     pub async fn request_consent_code(&self, id_number: &str) -> Result<OtpAccepted, CoreError> {
-        if !crate::app::is_id_number(id_number) {
+        if !crate::validate::is_id_number(id_number) {
             return Err(CoreError::InvalidIdNumber);
         }
         let file = self.staff_dirs().load()?;
@@ -70,7 +71,7 @@ impl OpenDvc {
         id_number: &str,
         consent: Consent,
     ) -> Result<AssistedSessionView, CoreError> {
-        if !crate::app::is_id_number(id_number) {
+        if !crate::validate::is_id_number(id_number) {
             return Err(CoreError::InvalidIdNumber);
         }
         let dirs = self.staff_dirs();
