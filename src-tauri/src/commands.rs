@@ -243,6 +243,6 @@ pub async fn clear_device(state: &AppState) -> Answer<SessionState> {
 /// The UI's performance mark `opendvc:dashboard-rendered`; the bench reads the log line this
 /// writes.
 pub async fn report_dashboard_rendered(state: &AppState, app: AppHandle) -> Answer<()> {
-    crate::report_dashboard_rendered(&app, crate::clock::since(state.started));
+    crate::window::report_dashboard_rendered(&app, crate::clock::since(state.started));
     Ok(())
 }

@@ -21,7 +21,9 @@ use opendvc_typescript::{TypeScriptFile, bless_requested, check_or_bless};
 
 use super::*;
 use crate::error::{IpcCode, IpcError};
-use crate::{DASHBOARD_RENDERED_MARK, DOWNLOADED_EVENT, Downloaded, NAVIGATE_EVENT, Navigate};
+use crate::window::{
+    DASHBOARD_RENDERED_MARK, DOWNLOADED_EVENT, Downloaded, NAVIGATE_EVENT, Navigate,
+};
 
 const BLESS_COMMAND: &str = "OPENDVC_BLESS=1 cargo test -p opendvc-app typescript";
 

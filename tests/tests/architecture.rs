@@ -266,7 +266,6 @@ fn is_product(member: &str) -> bool {
 }
 
 #[test]
-#[ignore = "enabled when issue 12's splits land"]
 fn no_import_circle_between_modules() {
     let root = repo_root();
     let mut circles = Vec::new();
@@ -301,7 +300,6 @@ fn no_import_circle_between_modules() {
 const MOST_LINES: usize = 700;
 
 #[test]
-#[ignore = "enabled when issue 12's splits land"]
 fn no_non_test_rust_file_is_over_700_lines() {
     let root = repo_root();
     let mut measured = 0;
@@ -441,7 +439,6 @@ fn readme_module_map(readme: &str) -> Option<BTreeSet<String>> {
 }
 
 #[test]
-#[ignore = "enabled when issue 12's splits land"]
 fn every_crate_has_a_readme_with_a_module_map() {
     let root = repo_root();
     let mut missing = Vec::new();

@@ -14,8 +14,9 @@ use opendvc_core::session::DataDir;
 use opendvc_core::views::{ApplicationListView, LoginView, SearchView};
 use opendvc_core::{CoreError, OpenDvc, OpenDvcOptions, SubmissionDraft};
 
+use crate::args::{Cli, Command, DeliveryArg};
+use crate::exit;
 use crate::output::{Failure, Output};
-use crate::{Cli, Command, DeliveryArg, exit};
 
 /// The CLI's own messages.
 const CLI_SOURCES: [LocaleSource; 3] = [

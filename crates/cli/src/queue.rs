@@ -11,8 +11,9 @@ use opendvc_core::views::{
 use opendvc_core::{CoreError, DrainEnd, OpenDvc};
 use uuid::Uuid;
 
+use crate::args::QueueAction;
+use crate::exit;
 use crate::output::{Failure, Output};
-use crate::{QueueAction, exit};
 
 pub(crate) async fn queue(
     core: &OpenDvc,

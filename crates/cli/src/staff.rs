@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use opendvc_core::OpenDvc;
 use opendvc_core::i18n::Arg;
 
+use crate::args::{AssistAction, StaffAction};
+use crate::exit;
 use crate::output::{Failure, Output, read_stdin_line};
-use crate::{AssistAction, StaffAction, exit};
 
 fn staff_lines(status: &opendvc_core::assist::StaffStatus, out: &Output) -> Vec<String> {
     let mut lines = Vec::new();

@@ -4,19 +4,6 @@
 
 import type { CoreCode } from './views';
 
-// ---- opendvc_app_lib ----
-
-/**
- * Payload of `app://downloaded`: the file a download (a CSV, a calendar file) was saved as.
- */
-export type DownloadedEvent = { path?: string, ok: boolean, };
-
-/**
- * Payload of `app://navigate`: a path of the app without `#/`, such as
- * `applications/0193…`. The UI ignores paths it does not know.
- */
-export type NavigateEvent = { path: string, };
-
 // ---- opendvc_app_lib::error ----
 
 /**
@@ -40,6 +27,19 @@ fields: Array<string>, };
  * What the UI tells the person, and what it does, for a rejected command.
  */
 export type IpcErrorCode = "offline" | "not_signed_in" | "otp_invalid" | "invalid_input" | "validation_failed" | "not_found" | "forbidden" | "invalid_state" | "payload_too_large" | "unsupported_media_type" | "quota_exceeded" | "rate_limited" | "locked" | "password_wrong" | "session_expired" | "discard_needs_send" | "queue_busy" | "storage" | "internal" | "unknown";
+
+// ---- opendvc_app_lib::window ----
+
+/**
+ * Payload of `app://downloaded`: the file a download (a CSV, a calendar file) was saved as.
+ */
+export type DownloadedEvent = { path?: string, ok: boolean, };
+
+/**
+ * Payload of `app://navigate`: a path of the app without `#/`, such as
+ * `applications/0193…`. The UI ignores paths it does not know.
+ */
+export type NavigateEvent = { path: string, };
 
 /** Every IPC error code, for telling an `IpcError` from any other rejection. */
 export const IPC_ERROR_CODES: readonly IpcErrorCode[] = ['offline', 'not_signed_in', 'otp_invalid', 'invalid_input', 'validation_failed', 'not_found', 'forbidden', 'invalid_state', 'payload_too_large', 'unsupported_media_type', 'quota_exceeded', 'rate_limited', 'locked', 'password_wrong', 'session_expired', 'discard_needs_send', 'queue_busy', 'storage', 'internal', 'unknown'];
