@@ -266,7 +266,6 @@ fn is_product(member: &str) -> bool {
 }
 
 #[test]
-#[ignore = "enabled when issue 12's splits land"]
 fn no_import_circle_between_modules() {
     let root = repo_root();
     let mut circles = Vec::new();
@@ -301,7 +300,6 @@ fn no_import_circle_between_modules() {
 const MOST_LINES: usize = 700;
 
 #[test]
-#[ignore = "enabled when issue 12's splits land"]
 fn no_non_test_rust_file_is_over_700_lines() {
     let root = repo_root();
     let mut measured = 0;
@@ -441,7 +439,6 @@ fn readme_module_map(readme: &str) -> Option<BTreeSet<String>> {
 }
 
 #[test]
-#[ignore = "enabled when issue 12's splits land"]
 fn every_crate_has_a_readme_with_a_module_map() {
     let root = repo_root();
     let mut missing = Vec::new();
@@ -546,6 +543,136 @@ fn test_support_is_kept_out_of_the_shipped_app_and_cli() {
             }
         }
     }
+}
+
+#[test]
+fn the_shell_reads_the_clock_only_in_clock_rs() {
+    let found = offenders(
+        "src-tauri/src",
+        |path| path == "src-tauri/src/clock.rs",
+        &[
+            "Utc::now()",
+            "Local::now()",
+            "SystemTime::now()",
+            "Instant::now()",
+            ".elapsed()",
+            "SystemClock",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "the shell reads a clock outside src-tauri/src/clock.rs (the views take the core's \
+         clock): {found:?}"
+    );
+}
+
+#[test]
+fn the_shell_talks_neither_sql_nor_http() {
+    let manifest = fs::read_to_string(repo_root().join("src-tauri/Cargo.toml"))
+        .expect("src-tauri/Cargo.toml exists");
+    for forbidden in ["rusqlite", "reqwest", "ureq", "hyper"] {
+        assert!(
+            !manifest.contains(forbidden),
+            "src-tauri depends on {forbidden}: the store and the client are the core's"
+        );
+    }
+    let found = offenders(
+        "src-tauri/src",
+        |_| false,
+        &[
+            "rusqlite::",
+            "reqwest::",
+            "ureq::",
+            "hyper::",
+            "sha2::",
+            "Sha256",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "the shell talks SQL or HTTP, or hashes files itself: {found:?}"
+    );
+}
+
+/// Each top-level function of `code` (starting at column 0) with its number of lines.
+fn functions_of(code: &str) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    let mut current: Option<(String, usize)> = None;
+    for line in code.lines() {
+        if let Some((name, lines)) = &mut current {
+            *lines += 1;
+            if line == "}" {
+                found.push((name.clone(), *lines));
+                current = None;
+            }
+            continue;
+        }
+        let signature = [
+            "pub async fn ",
+            "pub(crate) async fn ",
+            "async fn ",
+            "pub fn ",
+            "pub(crate) fn ",
+            "fn ",
+        ]
+        .iter()
+        .find_map(|prefix| line.strip_prefix(prefix));
+        if let Some(rest) = signature {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if line.ends_with('}') {
+                found.push((name, 1));
+            } else {
+                current = Some((name, 1));
+            }
+        }
+    }
+    found
+}
+
+/// The longest a command handler of the shell may be: take the arguments, call the core, map
+/// the error.
+const MAX_HANDLER_LINES: usize = 20;
+
+#[test]
+fn the_shells_commands_only_delegate_to_the_core() {
+    let mut found = Vec::new();
+    for path in ["src-tauri/src/commands.rs", "src-tauri/src/staff.rs"] {
+        let text = fs::read_to_string(repo_root().join(path)).expect("the shell's commands");
+        let code = code_of(&text);
+        let functions = functions_of(&code);
+        assert!(
+            functions.len() >= 10,
+            "{path}'s functions are read: {functions:?}"
+        );
+        for (name, lines) in functions {
+            if lines > MAX_HANDLER_LINES {
+                found.push(format!("{path}: {name} has {lines} lines"));
+            }
+        }
+        for needle in [
+            "Utc::now",
+            "SystemClock",
+            "views::validity",
+            "ReminderChoice",
+            "swap_remove",
+            "BASE64",
+            "\" => ",
+            ".as_str() {",
+            "match mode",
+        ] {
+            if code.contains(needle) {
+                found.push(format!("{path} uses `{needle}`"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a command of the shell does more than take its arguments, call the core and map the \
+         error (build the view in crates/core/src/views instead): {found:?}"
+    );
 }
 
 /// Every non-test Rust file of the workspace: the crates, the app shell, the test harness's

@@ -7,7 +7,8 @@ use opendvc_api::{AdminUnits, Document, FieldKind, NewApplication, Procedure};
 use opendvc_rules::form::check_application;
 use opendvc_rules::{FieldProblem, fields};
 
-use crate::app::{CoreError, OpenDvc};
+use crate::app::OpenDvc;
+use crate::error::CoreError;
 use crate::store::{catalog, documents, reference};
 use crate::views::FieldCheck;
 

@@ -14,6 +14,8 @@ pub mod assist;
 pub mod checks;
 pub mod client;
 pub mod clock;
+pub mod drafts;
+pub mod error;
 pub mod events;
 pub mod notify;
 pub mod picked;
@@ -32,11 +34,13 @@ pub mod validate;
 pub mod vault;
 pub mod views;
 
-pub use app::{
-    ApplicationDetail, ApplicationEntry, ClearReport, CoreError, Dashboard, OpenDvc,
-    OpenDvcOptions, SignInReport, SignOutReport, SubmissionDraft, SubmitOutcome, SyncReport,
-};
+pub use app::{OpenDvc, OpenDvcOptions};
+pub use drafts::{DocumentDraft, SubmissionDraft};
+pub use error::{CoreCode, CoreError};
 pub use events::CoreEvent;
 /// The one Fluent loader (`opendvc-i18n`), under the name the core's users know it by.
 pub use opendvc_i18n as i18n;
-pub use queue::{DrainEnd, DrainOutcome};
+pub use views::applications::{ApplicationDetail, ApplicationEntry};
+pub use views::dashboard::Dashboard;
+pub use views::queue::{DrainEnd, DrainOutcome, SubmitOutcome};
+pub use views::session::{ClearReport, SignInReport, SignOutReport, SyncReport};

@@ -15,7 +15,7 @@ const MAX_DOCUMENT_TEXT: usize = 200;
 
 /// Checks a document the person adds to the wallet by hand, on `today` (their date, in
 /// Vietnam). Field paths are those of the UI's `NewDocument`.
-pub fn check_document(draft: &crate::app::DocumentDraft, today: NaiveDate) -> Vec<FieldError> {
+pub fn check_document(draft: &crate::drafts::DocumentDraft, today: NaiveDate) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let kind = draft.kind.trim();
     if kind.is_empty() {

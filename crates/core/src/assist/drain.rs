@@ -9,12 +9,13 @@ use chrono::DateTime;
 use opendvc_api::{AssistSessionRequest, AssistVenue, Consent};
 use uuid::Uuid;
 
-use super::error::StaffError;
 use super::files::{
     JsonFile, SessionRecord, StaffDirs, StaffFile, Venue, read_json_file, write_json,
 };
-use crate::app::{CoreError, OpenDvc};
+use crate::app::OpenDvc;
 use crate::client::{ClientError, PortalClient};
+use crate::error::CoreError;
+use crate::error::StaffError;
 use crate::events::CoreEvent;
 use crate::queue::{
     DrainLane, DrainOutcome, LaneReadiness, PassReport, SubmissionQueue, saturating_after,

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::error::StaffError;
 use crate::client::tokens::{RefreshGuard, TokenStore, Tokens};
 use crate::clock::Clock;
+use crate::error::StaffError;
 use crate::sealing::WrappedKey;
 use crate::session::write_private;
 

@@ -60,7 +60,6 @@
 //! delivery keeps the queue simple, and the staff token still cannot read a citizen's data.
 //!
 //! # Rooms
-//! - [`error`]: [`StaffError`], the errors of staff mode with their stable codes;
 //! - `files`: what staff mode keeps on disk and where (the staff profile, session records,
 //!   the citizen file, the venue, the folders), with no behaviour of the façade;
 //! - `staff`: staff sign-in and sign-out, the staff status, the lock and its attempt limit;
@@ -69,13 +68,12 @@
 //! - `tally`: the day's or the event's tally and its CSV.
 
 mod drain;
-pub mod error;
 mod files;
 mod session;
 mod staff;
 mod tally;
 
-pub use error::StaffError;
+pub use crate::error::StaffError;
 pub use files::{PendingOpen, SessionRecord, Venue};
 pub use session::{OFFLINE_SESSION_MINUTES, SessionEnded};
 pub use staff::{
@@ -90,7 +88,7 @@ pub use crate::i18n::ASSIST_SOURCES;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::CoreError;
+    use crate::error::CoreError;
     use crate::i18n::message_ids;
     use crate::sealing::SealError;
 
@@ -121,7 +119,7 @@ mod tests {
             CoreError::Receipt(String::new()).code(),
         ];
         for code in codes {
-            let id = format!("error-{}", code.replace('_', "-"));
+            let id = code.message_id();
             assert!(vietnamese.contains(&id), "{id} has a message");
         }
     }

@@ -12,14 +12,15 @@ use opendvc_rules::fields::is_id_number;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::error::StaffError;
 use super::files::{
     CitizenFile, PendingOpen, SessionRecord, StaffDirs, StaffFile, Venue, read_json, remove_dir,
     write_json,
 };
 use super::staff::{AssistedSessionView, END_AT_PORTAL_WAIT};
-use crate::app::{CoreError, OpenDvc};
+use crate::app::OpenDvc;
 use crate::client::{MemoryTokens, PortalClient, Tokens};
+use crate::error::CoreError;
+use crate::error::StaffError;
 use crate::events::CoreEvent;
 use crate::queue::{QueueSummary, SubmissionQueue};
 use crate::sealing::QueueKey;

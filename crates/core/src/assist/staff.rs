@@ -10,13 +10,14 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::error::StaffError;
 use super::files::{
     SessionRecord, StaffDirs, StaffFile, StaffTokens, Venue, read_json, remove_dir, write_json,
 };
 use super::tally::TALLY_KEPT_DAYS;
-use crate::app::{CoreError, OpenDvc};
+use crate::app::OpenDvc;
 use crate::client::{MemoryTokens, PortalClient};
+use crate::error::CoreError;
+use crate::error::StaffError;
 use crate::events::CoreEvent;
 use crate::sealing::{QueueKey, SealError, WrappedKey};
 

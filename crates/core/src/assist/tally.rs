@@ -10,9 +10,10 @@ use opendvc_rules::VIETNAM;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::error::StaffError;
 use super::files::Venue;
-use crate::app::{CoreError, OpenDvc};
+use crate::app::OpenDvc;
+use crate::error::CoreError;
+use crate::error::StaffError;
 use crate::queue::{ItemKind, ItemState};
 
 /// How long the tally of a finished session is kept on the device, days.

@@ -81,20 +81,10 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// The stable code; also the Fluent message id `error-{code}` with dashes.
+    /// The stable code; also the Fluent message id `error-{code}` with dashes. The mapping
+    /// is [`ClientError::core_code`], beside the core's other codes (`crate::error`).
     pub fn code(&self) -> &'static str {
-        match self {
-            ClientError::Network(_) | ClientError::Unreachable(_) => "network",
-            ClientError::Timeout => "timeout",
-            ClientError::Server { .. } => "server",
-            ClientError::RateLimited { .. } => "rate_limited",
-            ClientError::Unauthorized { .. } => "unauthorized",
-            ClientError::NotSignedIn => "not_signed_in",
-            ClientError::Validation { .. } => "validation",
-            ClientError::NotFound { .. } => "not_found",
-            ClientError::Conflict { .. } => "conflict",
-            ClientError::Malformed { .. } => "malformed",
-        }
+        self.core_code().as_str()
     }
 
     /// The server's problem document, if it sent one.

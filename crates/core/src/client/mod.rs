@@ -6,16 +6,14 @@
 //!
 //! The rooms of the client:
 //! - [`errors`]: [`ClientError`] and the server's `Retry-After` (clamped to a day);
-//! - [`tokens`]: where the tokens are kept ([`TokenStore`]), the refresh after a 401 under a
-//!   cross-process lock, and the logout that revokes the refresh token;
+//! - [`handle`]: [`PortalClient`] itself, its configuration and how it is built;
+//! - [`tokens`]: where the tokens are kept ([`TokenStore`]);
+//! - [`refresh`]: the refresh after a 401 under a cross-process lock, and the logout that
+//!   revokes the refresh token;
 //! - [`request`]: building requests and reading answers, problem documents mapped to
 //!   [`ClientError`], and the queue's items sent as the contract's requests;
 //! - [`events`]: the `/v1/events` stream (Server-Sent Events);
-//! - this module: [`PortalClient`] itself and the contract's endpoints.
-
-use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
+//! - this module: the contract's endpoints.
 
 use opendvc_api::{
     AccessLog, AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest,
@@ -28,40 +26,18 @@ use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH};
 use uuid::Uuid;
 
-use crate::clock::Clock;
-
 pub mod errors;
 pub mod events;
+pub mod handle;
+pub mod refresh;
 pub mod request;
 pub mod tokens;
 
 use request::{decode, error_for};
 
 pub use errors::{ClientError, MAX_RETRY_AFTER, RetryAfter};
+pub use handle::{ASSIST_SESSION_HEADER, ClientConfig, PortalClient};
 pub use tokens::{MemoryTokens, RefreshGuard, TokenStore, Tokens};
-
-/// Timeouts of the client.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientConfig {
-    pub connect_timeout: Duration,
-    pub request_timeout: Duration,
-    /// Uploads of up to 20 MiB on a slow line need longer than ordinary requests.
-    pub upload_timeout: Duration,
-    /// Largest answer accepted, in bytes; a larger one is [`ClientError::Malformed`].
-    pub max_answer_bytes: usize,
-}
-
-impl Default for ClientConfig {
-    fn default() -> Self {
-        ClientConfig {
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(30),
-            upload_timeout: Duration::from_secs(300),
-            // Room for a catalog of tens of thousands of procedures.
-            max_answer_bytes: 256 * 1024 * 1024,
-        }
-    }
-}
 
 /// What `GET /v1/procedures` gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,84 +50,7 @@ pub enum CatalogFetch {
     },
 }
 
-/// A client of one portal.
-#[derive(Clone)]
-pub struct PortalClient {
-    http: reqwest::Client,
-    base: String,
-    tokens: Arc<dyn TokenStore>,
-    config: ClientConfig,
-    /// Set on a staff member's delivery client: every request names the assisted session
-    /// its work was created in (see the portal's late delivery rule).
-    assist_session: Option<String>,
-    /// The device's clock, read for `X-Device-Time` on the staff requests that need it
-    /// ([`PortalClient::with_device_clock`]).
-    device_clock: Option<Arc<dyn Clock>>,
-}
-
-/// Header naming the assisted session whose queued work a staff token delivers.
-pub const ASSIST_SESSION_HEADER: &str = "X-Assist-Session";
-
-impl fmt::Debug for PortalClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PortalClient")
-            .field("base", &self.base)
-            .finish_non_exhaustive()
-    }
-}
-
 impl PortalClient {
-    /// A client of the portal at `base_url` (e.g. `http://127.0.0.1:8080`).
-    pub fn new(
-        base_url: &str,
-        tokens: Arc<dyn TokenStore>,
-        config: ClientConfig,
-    ) -> Result<PortalClient, ClientError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .user_agent(concat!("opendvc-core/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|error| ClientError::Unreachable(error.to_string()))?;
-        Ok(PortalClient {
-            http,
-            base: base_url.trim_end_matches('/').to_owned(),
-            tokens,
-            config,
-            assist_session: None,
-            device_clock: None,
-        })
-    }
-
-    /// This client, telling the portal the device's time (`X-Device-Time`, RFC 3339, from
-    /// `clock`) on every staff request that records a session opened offline or delivers a
-    /// session's work late: the portal judges the session's window with the device's clock
-    /// offset, so a laptop whose clock nobody set still delivers.
-    pub fn with_device_clock(mut self, clock: Arc<dyn Clock>) -> PortalClient {
-        self.device_clock = Some(clock);
-        self
-    }
-
-    /// The device's time as the header carries it.
-    pub(super) fn device_time(&self) -> Option<String> {
-        self.device_clock.as_ref().map(|clock| {
-            clock
-                .now()
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-        })
-    }
-
-    /// This client, sending its requests as deliveries of work created in the assisted
-    /// session `session_id` (with a staff token).
-    pub fn delivering_for(mut self, session_id: Uuid) -> PortalClient {
-        self.assist_session = Some(session_id.to_string());
-        self
-    }
-
-    pub fn base_url(&self) -> &str {
-        &self.base
-    }
-
     /// `POST /v1/auth/otp`.
     pub async fn request_otp(&self, id_number: &str) -> Result<OtpAccepted, ClientError> {
         let response = self

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::errors::{ClientError, RetryAfter};
-use super::{ASSIST_SESSION_HEADER, PortalClient};
+use super::handle::{ASSIST_SESSION_HEADER, PortalClient};
 use crate::queue::transport::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
 
 const X_FILE_NAME: &str = "X-File-Name";

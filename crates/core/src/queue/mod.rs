@@ -29,28 +29,28 @@
 //! - `sender`: the sender lock, one send pass, what a failed send means for an item, and
 //!   [`drain`], the one loop that sends a profile's queue or a staff member's many sealed
 //!   queues within a time bound, each queue through its own transport ([`DrainLane`]);
-//! - this module: [`SubmissionQueue`] itself — opening, enqueueing, listing, retry, discard.
-
-use std::fmt;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+//! - `error`: [`QueueError`];
+//! - `handle`: [`SubmissionQueue`]'s state and how it is opened;
+//! - this module: what the queue does — enqueueing, listing, retry, discard.
 
 use opendvc_api::{AttachmentRef, NewApplication};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::clock::Clock;
-use crate::sealing::QueueKey;
+use crate::store::StoreError;
 use crate::store::outbox::{self, NewItem};
-use crate::store::{Outbox, StoreError};
 
 mod backoff;
+mod error;
+mod handle;
 pub(crate) mod item;
 mod sender;
 mod staging;
 pub(crate) mod transport;
 
 pub use backoff::{BackoffPolicy, saturating_after};
+pub use error::QueueError;
+pub use handle::SubmissionQueue;
 pub use item::{
     ApplicationTarget, Enqueued, FollowUp, ItemEvent, ItemKind, ItemPayload, ItemState, QueueItem,
     QueueSummary, Reason,
@@ -62,35 +62,6 @@ pub use sender::{
 };
 pub use staging::StagedAttachment;
 pub use transport::{OutboundRequest, ProgressListener, ServerAnswer, Transport, UploadProgress};
-
-/// Errors of the queue itself (not of sending: those end up in items).
-#[derive(Debug, thiserror::Error)]
-pub enum QueueError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("could not read or store the attachment {path}: {source}")]
-    Attachment {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("the attachment {path} is {size} bytes; the portal accepts at most {max}")]
-    AttachmentTooLarge { path: PathBuf, size: u64, max: u64 },
-    #[error("no queue item {0}")]
-    NoSuchItem(Uuid),
-    #[error("the queue item {0} is not waiting to be sent; only unsent items can be changed")]
-    NotChangeable(Uuid),
-    #[error("the queue item {0} does not create an application")]
-    NotAnApplication(Uuid),
-    #[error("could not use the sender lock file: {0}")]
-    Lock(std::io::Error),
-    #[error(
-        "the queue item {0} may have reached the portal already (its answer was lost); it must \
-         be sent once more before it can be discarded: try again when online and signed in"
-    )]
-    MustSendFirst(Uuid),
-    #[error("the queue is being sent right now; try again in a moment")]
-    SenderBusy,
-}
 
 /// What discarding an item did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -116,77 +87,7 @@ const PASSING_BUILD_REASONS: [&str; 2] = ["store", "sealed_without_key"];
 const DISCARD_LOCK_TRIES: u32 = 75;
 const DISCARD_LOCK_PAUSE: std::time::Duration = std::time::Duration::from_millis(200);
 
-/// The durable submission queue of one profile.
-pub struct SubmissionQueue {
-    outbox: Outbox,
-    purge_after_ack: std::sync::atomic::AtomicBool,
-    /// Set for work done for a citizen on a shared device: items and staged files are sealed
-    /// with it at rest.
-    key: std::sync::RwLock<Option<QueueKey>>,
-    progress: std::sync::Mutex<Option<ProgressListener>>,
-    profile_dir: PathBuf,
-    clock: Arc<dyn Clock>,
-    backoff: BackoffPolicy,
-}
-
-impl fmt::Debug for SubmissionQueue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SubmissionQueue")
-            .field("profile_dir", &self.profile_dir)
-            .finish_non_exhaustive()
-    }
-}
-
 impl SubmissionQueue {
-    /// Opens (or creates) the queue in `profile_dir` (`outbox.db`, `attachments/`,
-    /// `sender.lock`).
-    pub fn open(
-        profile_dir: &Path,
-        clock: Arc<dyn Clock>,
-        backoff: BackoffPolicy,
-    ) -> Result<SubmissionQueue, QueueError> {
-        crate::session::private_dir(profile_dir.join("attachments")).map_err(|source| {
-            QueueError::Attachment {
-                path: profile_dir.join("attachments"),
-                source,
-            }
-        })?;
-        let outbox = Outbox::open(&profile_dir.join("outbox.db"))?;
-        Ok(SubmissionQueue {
-            outbox,
-            purge_after_ack: std::sync::atomic::AtomicBool::new(false),
-            key: std::sync::RwLock::new(None),
-            progress: std::sync::Mutex::new(None),
-            profile_dir: profile_dir.to_owned(),
-            clock,
-            backoff,
-        })
-    }
-
-    /// On a shared device: once the server acknowledged an item, keep only its receipt
-    /// (kind, state, application id and code) and delete its personal data — the form, notes,
-    /// address, the server's full answer, and the stored copy of an uploaded file.
-    pub fn set_purge_after_ack(&self, purge: bool) {
-        self.purge_after_ack
-            .store(purge, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    /// Seals every item and file enqueued from now on with `key`, and opens sealed ones with
-    /// it (see [`crate::sealing`]).
-    pub fn set_key(&self, key: QueueKey) {
-        *self
-            .key
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(key);
-    }
-
-    fn key(&self) -> Option<QueueKey> {
-        self.key
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
-    }
-
     /// Seals the payloads of items about to be stored, if this queue has a key.
     fn sealed(&self, mut items: Vec<NewItem>) -> Result<Vec<NewItem>, QueueError> {
         if let Some(key) = self.key() {

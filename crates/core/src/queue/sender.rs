@@ -16,9 +16,10 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::backoff::saturating_after;
+use super::error::QueueError;
+use super::handle::SubmissionQueue;
 use super::item::{ApplicationTarget, ItemKind, ItemPayload, QueueItem, QueueSummary, Reason};
 use super::transport::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
-use super::{QueueError, SubmissionQueue};
 use crate::client::errors::ClientError;
 use crate::clock::Clock;
 use crate::store::StoreError;

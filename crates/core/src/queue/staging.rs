@@ -10,7 +10,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{QueueError, SubmissionQueue};
+use super::error::QueueError;
+use super::handle::SubmissionQueue;
 use crate::store::outbox;
 
 /// A file copied into the profile's attachment store, ready to be referenced by an item.
