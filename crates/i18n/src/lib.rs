@@ -1,5 +1,5 @@
 //! The one Fluent loader of OpenDVC. The core, the CLI, the app shell and the portal all read
-//! `locales/{vi,en,id}/*.ftl` through this crate, embedded at build time ([`sources`]).
+//! `locales/{vi,en,id}/*.ftl` through this crate, embedded at build time (the `sources` module).
 //!
 //! Vietnamese is the default and the fallback: a message missing in the chosen language is
 //! looked up in Vietnamese, then English, and only then shown as its id, so a missing message
