@@ -26,6 +26,7 @@ mod officer;
 mod openapi;
 mod profile;
 mod rate_limit;
+mod renewal_notices;
 mod sender;
 mod server;
 mod state;
@@ -33,7 +34,6 @@ mod store;
 mod submission;
 mod sync;
 mod workflow;
-mod working_days;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -44,15 +44,15 @@ use std::time::Duration;
 use anyhow::{Context, anyhow, bail};
 use clap::{Parser, Subcommand};
 use opendvc_api::{ApplicationStatus, DeliveryState, DeliveryUpdate, TransitionRequest};
+use opendvc_rules::WorkingCalendar;
+use opendvc_rules::renewal::RulesTable;
 
 use crate::clock::{Clock, DemoClock, SystemClock};
 use crate::data::ReferenceData;
-use crate::i18n::Texts;
 use crate::sender::{DevOutbox, LogSender, Sender};
 use crate::state::{AppState, Config};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{ApplicationStore, Store};
-use crate::working_days::WorkingCalendar;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -193,8 +193,9 @@ fn open_store(path: &Path) -> anyhow::Result<Arc<SqliteStore>> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let data = Arc::new(ReferenceData::load()?);
-    let texts = Arc::new(Texts::load()?);
-    let calendar = Arc::new(WorkingCalendar::from_calendars(&data.holidays));
+    let texts = Arc::new(i18n::load()?);
+    let calendar = Arc::new(WorkingCalendar::new(data.holidays.values()));
+    let renewal_rules = RulesTable::built_in()?;
     let store: Arc<dyn Store> = open_store(&args.db)?;
     // In demo mode the clock can be moved forward (`POST /v1/dev/clock`), so tests of windows
     // of hours or days move time instead of sleeping through them.
@@ -254,7 +255,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         stdout.flush()?;
     }
     tokio::spawn(housekeeping::daily(state.clone()));
-    tokio::spawn(events::renewal_notices_daily(state.clone()));
+    tokio::spawn(renewal_notices::daily(state.clone(), renewal_rules));
     if let Some(seconds) = args.demo_advance {
         tokio::spawn(advance_demo(state.clone(), seconds));
     }
@@ -336,7 +337,7 @@ async fn shutdown_signal() {
 
 fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
     let store = open_store(&args.db)?;
-    let texts = Arc::new(Texts::load()?);
+    let texts = Arc::new(i18n::load()?);
     let now = SystemClock.now();
     let (target, request) = match args.action {
         OfficerAction::List { status } => {

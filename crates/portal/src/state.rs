@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use opendvc_rules::WorkingCalendar;
 
 use crate::auth::passwords::PasswordCheck;
 use crate::client_address::TrustedProxies;
@@ -13,7 +14,6 @@ use crate::i18n::Texts;
 use crate::idempotency::in_flight::InFlight;
 use crate::sender::Sender;
 use crate::store::{Store, StoreResult};
-use crate::working_days::WorkingCalendar;
 
 /// Settings from the command line.
 #[derive(Debug, Clone)]

@@ -8,13 +8,14 @@
 
 pub mod sqlite;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use opendvc_api::{
     AccessAction, AccessResource, AccessStaff, Actor, Application, ApplicationStatus, AssistScope,
     AssistVenue, AttachmentRef, Channel, ConsentMethod, Delivery, DevMessage, Document, InboxItem,
     Profile, Rating, StaffKind, SubmittedBy, Supplement,
 };
-use std::collections::BTreeMap;
+use opendvc_rules::renewal::FiredStage;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -577,7 +578,7 @@ pub struct ChangeRow {
     pub entity_id: String,
 }
 
-/// The change log read as events, and the portal's own renewal notices.
+/// The change log read as events.
 pub trait EventStore {
     /// The highest sequence number the change log has given out, 0 when empty.
     fn latest_change(&self) -> StoreResult<i64>;
@@ -590,10 +591,33 @@ pub trait EventStore {
         after: i64,
         limit: usize,
     ) -> StoreResult<Vec<ChangeRow>>;
-    /// Every document that has a printed expiry, with its holder.
-    fn documents_with_expiry(&self) -> StoreResult<Vec<(Uuid, Document)>>;
-    /// Adds the inbox item unless an item with its id exists; true when added.
-    fn add_inbox_once(&self, citizen_id: Uuid, item: &InboxItem) -> StoreResult<bool>;
+}
+
+/// A citizen's documents as the renewal notices see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenewalHolder {
+    pub citizen_id: Uuid,
+    /// An ID card's expiry follows from it (the age milestones).
+    pub birth_date: NaiveDate,
+    pub documents: Vec<Document>,
+    /// The stages already notified, per document and expiry.
+    pub notified: BTreeSet<FiredStage>,
+}
+
+/// The portal's own renewal notices (`crate::renewal_notices`).
+pub trait RenewalStore {
+    /// Every citizen who holds a document, with their birth date, documents and the stages
+    /// already notified.
+    fn renewal_holders(&self) -> StoreResult<Vec<RenewalHolder>>;
+    /// Adds the notice to the citizen's inbox and records `stages` as notified, in one
+    /// transaction; true when written. Nothing is written, and false answered, when one of the
+    /// stages was notified already (another process was first).
+    fn record_renewal_notice(
+        &self,
+        citizen_id: Uuid,
+        item: &InboxItem,
+        stages: &[FiredStage],
+    ) -> StoreResult<bool>;
 }
 
 /// All storage the portal needs.
@@ -606,6 +630,7 @@ pub trait Store:
     + AccessLogStore
     + OutboxStore
     + EventStore
+    + RenewalStore
     + Send
     + Sync
 {
@@ -620,6 +645,7 @@ impl<T> Store for T where
         + AccessLogStore
         + OutboxStore
         + EventStore
+        + RenewalStore
         + Send
         + Sync
 {

@@ -1,13 +1,10 @@
-//! `EventStore` on SQLite: the change log read as events, documents with an expiry and
-//! inbox items added once (renewal notices).
+//! `EventStore` on SQLite: the change log read as events.
 
-use opendvc_api::{Document, InboxItem};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use uuid::Uuid;
 
 use super::SqliteStore;
-use super::changes::insert_inbox;
-use super::rows::{change_row, finish_change_row, parse_uuid};
+use super::rows::{change_row, finish_change_row};
 use crate::store::{ChangeRow, EventStore, StoreError, StoreResult};
 
 impl EventStore for SqliteStore {
@@ -49,39 +46,5 @@ impl EventStore for SqliteStore {
             .query_map(params![citizen_id.to_string(), after, limit], change_row)?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(finish_change_row).collect()
-    }
-
-    fn documents_with_expiry(&self) -> StoreResult<Vec<(Uuid, Document)>> {
-        let conn = self.reader();
-        let mut statement = conn.prepare_cached(
-            "SELECT citizen_id, document_json FROM documents
-             WHERE json_extract(document_json, '$.expiresOn') IS NOT NULL",
-        )?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|(citizen, json)| Ok((parse_uuid(&citizen)?, serde_json::from_str(&json)?)))
-            .collect()
-    }
-
-    fn add_inbox_once(&self, citizen_id: Uuid, item: &InboxItem) -> StoreResult<bool> {
-        self.write(|tx| {
-            let exists = tx
-                .query_row(
-                    "SELECT 1 FROM inbox_items WHERE id = ?1",
-                    params![item.id.to_string()],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-            if exists {
-                return Ok(false);
-            }
-            insert_inbox(tx, citizen_id, item)?;
-            Ok(true)
-        })
     }
 }

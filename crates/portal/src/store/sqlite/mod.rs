@@ -9,9 +9,9 @@
 //! interleaves with another process's writer (the officer command, a second portal).
 //!
 //! One module per trait of `crate::store`, each with its SQL (`citizens`, `auth`, `limits`,
-//! `access_log`, `attachments`, `applications`, `outbox`, `events`); `rows` maps stored rows
-//! to domain types for all of them, `changes` is the change log every write records in, and
-//! `migrations` the append-only schema. This module holds the connections, their pragmas and
+//! `access_log`, `attachments`, `applications`, `outbox`, `events`, `renewal`); `rows` maps
+//! stored rows to domain types for all of them, `changes` is the change log every write
+//! records in, and `migrations` the append-only schema. This module holds the connections, their pragmas and
 //! the write transaction.
 
 use std::path::Path;
@@ -32,6 +32,7 @@ mod events;
 mod limits;
 pub mod migrations;
 mod outbox;
+mod renewal;
 mod rows;
 
 const READERS: usize = 4;
