@@ -364,8 +364,12 @@ pub struct Application {
     pub form: BTreeMap<String, String>,
     pub attachments: Vec<AttachmentRef>,
     pub delivery: Delivery,
-    /// Total procedure fee, VND.
+    /// Total procedure fee, VND (postage is in `delivery`).
     pub fee: u64,
+    /// The lines of the fee charged: the case, add-ons and exemptions of the shared fee
+    /// computation (postage is in `delivery`). Empty for applications recorded before.
+    #[serde(default)]
+    pub fee_lines: Vec<crate::QuoteLine>,
     pub timeline: Vec<TimelineEntry>,
     #[serde(default)]
     pub supplements: Vec<Supplement>,

@@ -63,7 +63,11 @@ fn procedure() -> Procedure {
         agency_id: "da-nang-police".into(),
         sector: "identity".into(),
         online_level: OnlineLevel::Full,
-        fees: Vec::new(),
+        fee_cases: Vec::new(),
+        fee_case_field: None,
+        fee_add_ons: Vec::new(),
+        fee_per_unit: None,
+        fee_exemptions: Vec::new(),
         processing_days: ProcessingDays {
             in_person: 7,
             online: 7,
@@ -90,8 +94,9 @@ fn procedure() -> Procedure {
         delivery: DeliveryOptions {
             counter: true,
             post: false,
-            post_fee: 0,
-            post_subsidy: 0,
+            postage: Vec::new(),
+            postage_subsidy: None,
+            post_items_field: None,
         },
         keywords: Vec::new(),
     }
