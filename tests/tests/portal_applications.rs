@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, NaiveDate, Timelike, Weekday};
 use opendvc_api::{
     Application, ApplicationStatus, Attachment, Channel, DeliveryMethod, DeliveryState,
-    DeliveryUpdate, FieldProblemCode, HolidayCalendar, MAX_ATTACHMENT_BYTES, NewSupplement, Quote,
-    QuoteLine, QuoteLineKind, Rating, TransitionRequest, WithdrawRequest,
+    DeliveryUpdate, FieldProblemCode, HolidayCalendar, MAX_ATTACHMENT_BYTES, NewApplication,
+    NewSupplement, Quote, QuoteLine, QuoteLineKind, Rating, TransitionRequest, WithdrawRequest,
 };
 use opendvc_rules::VIETNAM;
 use opendvc_tests::fixtures::{
@@ -921,6 +921,21 @@ fn an_application_records_the_fee_lines_it_was_charged() {
         .expect("the catalog has the passport");
     let mut draft = citizen.valid_application(procedure, counter_delivery());
     draft.form.insert("applicationType".into(), "lost".into());
+    let contradicted = NewApplication {
+        fee_case: Some("new".into()),
+        ..draft.clone()
+    };
+    let problem = citizen
+        .submit_with_key(&contradicted, &uuid::Uuid::now_v7().to_string())
+        .expect_problem(
+            422,
+            "validation_failed",
+            "a chosen case the form contradicts",
+        );
+    assert!(
+        problem.errors.iter().any(|error| error.field == "feeCase"),
+        "the refusal names the fee case: {problem:?}"
+    );
     let application = citizen.submit(&draft);
     let charged: i64 = application.fee_lines.iter().map(|line| line.amount).sum();
     assert_eq!(

@@ -180,7 +180,8 @@ describe('the check step', () => {
     const choice = await screen.findByRole('radio', { name: /Lost or damaged passport/ });
     expect(screen.getByRole('group', { name: 'Choose which fee applies to you' })).toBeInTheDocument();
     await userEvent.setup().click(choice);
-    await expect.poll(() => calls.some((call) => call.command === 'quote_fee' && call.args.feeCase === 'lost-or-damaged')).toBe(true);
+    await expect.poll(() => calls.some((call) => call.command === 'quote_fee' && (call.args.draft as Draft).feeCase === 'lost-or-damaged')).toBe(true);
+    expect(drafts.current?.draft.feeCase).toBe('lost-or-damaged');
   });
 
   it('sends the draft and shows what happened', async () => {

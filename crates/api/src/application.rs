@@ -216,6 +216,12 @@ pub struct NewApplication {
     #[serde(default)]
     pub attachments: Vec<AttachmentRef>,
     pub delivery: DeliveryChoice,
+    /// The fee case the citizen chose (`feeCases[].id`), where the form's answers do not
+    /// select one; the portal charges the case the form selects, and refuses a choice that
+    /// contradicts it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub fee_case: Option<String>,
 }
 
 /// Who did something on an application.

@@ -179,6 +179,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                         files,
                         picked: Vec::new(),
                         delivery,
+                        fee_case: None,
                     },
                     !no_send,
                 )

@@ -54,9 +54,10 @@ pub fn quote(
         form: form_of(pairs)?,
         attachments: Vec::new(),
         delivery,
+        fee_case: fee_case.map(str::to_owned),
     };
     let view = core
-        .quote_fee(&draft, fee_case)
+        .quote_fee(&draft, None)
         .map_err(|error| Failure::from_core(&error))?;
     out.data(&view, || lines(&view, out));
     Ok(if view.quote.is_some() {

@@ -33,7 +33,8 @@ impl OpenDvc {
     /// What a draft costs, offline, by the shared fee computation over the cached catalog and
     /// the cached profile's birth date (for exemptions by age), filed online: the same quote
     /// the portal records when the application arrives. `fee_case` is the citizen's choice
-    /// where the form does not decide it; without one, the view lists the choices.
+    /// where the form does not decide it (else the draft's `feeCase`); without one, the view
+    /// lists the choices.
     pub fn quote_fee(
         &self,
         draft: &NewApplication,
@@ -47,7 +48,7 @@ impl OpenDvc {
             .map(|profile| profile.birth_date);
         let input = QuoteInput {
             form: &draft.form,
-            fee_case,
+            fee_case: fee_case.or(draft.fee_case.as_deref()),
             delivery: Some(&draft.delivery),
             birth_date,
             filing: Filing::Online,

@@ -257,6 +257,7 @@ fn draft() -> SubmissionDraft {
             method: DeliveryMethod::Counter,
             address: None,
         },
+        fee_case: None,
     }
 }
 
@@ -415,6 +416,7 @@ async fn the_fee_is_quoted_offline_from_the_cached_catalog_by_the_shared_computa
         form,
         attachments: Vec::new(),
         delivery: draft().delivery,
+        fee_case: None,
     };
     let renewal = core
         .quote_fee(&application(draft().form), None)

@@ -130,7 +130,7 @@ pub async fn create(
     let quote = submission::fee_quote(
         &procedure,
         &form.value,
-        None,
+        new.fee_case.as_deref(),
         birth_date,
         channel,
         vietnam_today(now),

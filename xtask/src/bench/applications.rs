@@ -302,6 +302,7 @@ fn application_for(client: &PortalClient, token: &str) -> Result<NewApplication>
         form: fill_form(procedure, &profile),
         attachments,
         delivery,
+        fee_case: None,
     })
 }
 

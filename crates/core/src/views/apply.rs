@@ -41,6 +41,7 @@ impl DraftView {
             files: Vec::new(),
             picked,
             delivery: self.application.delivery,
+            fee_case: self.application.fee_case,
         }
     }
 
@@ -52,6 +53,7 @@ impl DraftView {
                 form: draft.form,
                 attachments: Vec::new(),
                 delivery: draft.delivery,
+                fee_case: draft.fee_case,
             },
             renews_document_id: Some(document_id),
         }

@@ -170,7 +170,13 @@ export type NewApplication = { procedureId: string,
 /**
  * Field id → value, as strings; validated against the procedure's form fields.
  */
-form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice, };
+form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice,
+/**
+ * The fee case the citizen chose (`feeCases[].id`), where the form's answers do not
+ * select one; the portal charges the case the form selects, and refuses a choice that
+ * contradicts it.
+ */
+feeCase?: string, };
 
 /**
  * `POST /v1/applications/{id}/supplements` (requires `Idempotency-Key`). Allowed while the

@@ -177,7 +177,13 @@ renewsDocumentId?: string, procedureId: string,
 /**
  * Field id → value, as strings; validated against the procedure's form fields.
  */
-form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice, };
+form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice,
+/**
+ * The fee case the citizen chose (`feeCases[].id`), where the form's answers do not
+ * select one; the portal charges the case the form selects, and refuses a choice that
+ * contradicts it.
+ */
+feeCase?: string, };
 
 /**
  * `quote_fee`: what a draft costs, computed offline from the cached catalog by the shared fee
