@@ -130,22 +130,16 @@ impl StreamState {
                 }
             }
             if self.replay {
-                let store = self.store.clone();
-                let (citizen_id, after) = (self.citizen_id, self.last);
-                let rows = tokio::task::spawn_blocking(move || {
-                    store.citizen_changes_after(citizen_id, after, PAGE)
-                })
-                .await;
+                let rows = self
+                    .store
+                    .citizen_changes_after(self.citizen_id, self.last, PAGE)
+                    .await;
                 match rows {
-                    Ok(Ok(rows)) => {
+                    Ok(rows) => {
                         self.replay = rows.len() == PAGE;
                         self.pending.extend(rows);
                     }
                     // The stream ends; the client reconnects with its Last-Event-ID.
-                    Ok(Err(error)) => {
-                        eprintln!("events: replay failed: {error}");
-                        return None;
-                    }
                     Err(error) => {
                         eprintln!("events: replay failed: {error}");
                         return None;
@@ -185,7 +179,7 @@ async fn token_lifetime(
     let Some(hash) = bearer_hash(headers) else {
         return Ok(None);
     };
-    let record = state.db(move |store| store.access_token(&hash)).await?;
+    let record = state.store.access_token(&hash).await?;
     let now = state.clock.now().timestamp();
     Ok(record.map(|record| {
         Duration::from_secs(u64::try_from(record.expires_at.saturating_sub(now)).unwrap_or(0))
@@ -217,7 +211,7 @@ pub async fn events(
         })?;
     // Subscribe before reading the log, so no change falls between the replay and the live feed.
     let changes = state.events.changes.subscribe();
-    let latest = state.db(|store| store.latest_change()).await?;
+    let latest = state.store.latest_change().await?;
     // A token the store does not list (none should pass the extractor) gets a day at most.
     let lifetime = token_lifetime(&state, &headers)
         .await?
@@ -319,6 +313,22 @@ pub fn renewal_notices(
         .collect()
 }
 
+/// Adds the renewal notices due at `now` that the inbox does not hold yet; returns how many.
+async fn write_renewal_notices(
+    store: &dyn Store,
+    texts: &Texts,
+    now: DateTime<FixedOffset>,
+) -> Result<usize, ApiError> {
+    let documents = store.documents_with_expiry().await?;
+    let mut written = 0;
+    for (citizen_id, item) in renewal_notices(&documents, texts, now) {
+        if store.add_inbox_once(citizen_id, &item).await? {
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
 /// Writes the renewal notices due now, at start-up and then once a day.
 pub async fn renewal_notices_daily(state: AppState) {
     let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
@@ -326,18 +336,7 @@ pub async fn renewal_notices_daily(state: AppState) {
         interval.tick().await;
         let texts = state.texts.clone();
         let now = state.clock.now();
-        let written = state
-            .db(move |store| {
-                let documents = store.documents_with_expiry()?;
-                let mut written = 0;
-                for (citizen_id, item) in renewal_notices(&documents, &texts, now) {
-                    if store.add_inbox_once(citizen_id, &item)? {
-                        written += 1;
-                    }
-                }
-                Ok(written)
-            })
-            .await;
+        let written = write_renewal_notices(state.store.as_ref(), &texts, now).await;
         match written {
             Ok(0) => {}
             Ok(written) => eprintln!("renewal notices: {written} written"),

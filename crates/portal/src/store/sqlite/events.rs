@@ -5,13 +5,15 @@ use opendvc_api::{Document, InboxItem};
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-use super::SqliteStore;
+use async_trait::async_trait;
+
 use super::changes::insert_inbox;
 use super::rows::{change_row, finish_change_row, parse_uuid};
+use super::{Database, SqliteStore};
 use crate::store::{ChangeRow, EventStore, StoreError, StoreResult};
 
-impl EventStore for SqliteStore {
-    fn latest_change(&self) -> StoreResult<i64> {
+impl Database {
+    pub(super) fn latest_change(&self) -> StoreResult<i64> {
         let conn = self.reader();
         Ok(
             conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |row| {
@@ -20,7 +22,7 @@ impl EventStore for SqliteStore {
         )
     }
 
-    fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>> {
+    pub(super) fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT seq, citizen_id, entity_kind, entity_id FROM change_log
@@ -33,7 +35,7 @@ impl EventStore for SqliteStore {
         rows.into_iter().map(finish_change_row).collect()
     }
 
-    fn citizen_changes_after(
+    pub(super) fn citizen_changes_after(
         &self,
         citizen_id: Uuid,
         after: i64,
@@ -51,7 +53,7 @@ impl EventStore for SqliteStore {
         rows.into_iter().map(finish_change_row).collect()
     }
 
-    fn documents_with_expiry(&self) -> StoreResult<Vec<(Uuid, Document)>> {
+    pub(super) fn documents_with_expiry(&self) -> StoreResult<Vec<(Uuid, Document)>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT citizen_id, document_json FROM documents
@@ -67,7 +69,7 @@ impl EventStore for SqliteStore {
             .collect()
     }
 
-    fn add_inbox_once(&self, citizen_id: Uuid, item: &InboxItem) -> StoreResult<bool> {
+    pub(super) fn add_inbox_once(&self, citizen_id: Uuid, item: &InboxItem) -> StoreResult<bool> {
         self.write(|tx| {
             let exists = tx
                 .query_row(
@@ -83,5 +85,37 @@ impl EventStore for SqliteStore {
             insert_inbox(tx, citizen_id, item)?;
             Ok(true)
         })
+    }
+}
+
+#[async_trait]
+impl EventStore for SqliteStore {
+    async fn latest_change(&self) -> StoreResult<i64> {
+        self.blocking(move |db| db.latest_change()).await
+    }
+
+    async fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>> {
+        self.blocking(move |db| db.changes_after(after, limit))
+            .await
+    }
+
+    async fn citizen_changes_after(
+        &self,
+        citizen_id: Uuid,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ChangeRow>> {
+        self.blocking(move |db| db.citizen_changes_after(citizen_id, after, limit))
+            .await
+    }
+
+    async fn documents_with_expiry(&self) -> StoreResult<Vec<(Uuid, Document)>> {
+        self.blocking(move |db| db.documents_with_expiry()).await
+    }
+
+    async fn add_inbox_once(&self, citizen_id: Uuid, item: &InboxItem) -> StoreResult<bool> {
+        let item = item.clone();
+        self.blocking(move |db| db.add_inbox_once(citizen_id, &item))
+            .await
     }
 }
