@@ -585,10 +585,8 @@ fn the_officer_command_line_refuses_the_note_the_officer_endpoint_refuses() {
             "validation_failed",
             "the endpoint refuses a note over 2,000 characters",
         );
-    let output = std::process::Command::new(opendvc_tests::binary(opendvc_tests::PORTAL_BIN))
-        .arg("officer")
-        .arg("--db")
-        .arg(portal.db_path())
+    let output = portal
+        .officer_command()
         .args([
             "transition",
             &application.code,
