@@ -7,7 +7,7 @@ error-rate-limited = The portal is busy. The app tries again later by itself.
 error-unauthorized = Your session has ended. Please sign in again; waiting items are kept.
 error-not-signed-in = You are not signed in. Sign in with your personal ID number.
 error-validation = The portal refused the request. See the reason, correct it and retry.
-error-not-found = The portal does not know this application.
+error-not-found = We could not find this. It may have been removed.
 error-conflict = The request does not fit the application’s current state.
 error-malformed = The portal sent data this app cannot read. The app tries again later.
 error-no-portal = No portal address yet. Use --portal or sign in first.
@@ -41,6 +41,13 @@ error-unknown-inbox-item = This message is not on this device.
 error-unknown-document = This document is not in the wallet on this device.
 error-invalid-settings = The settings are not valid. Check the language and the quiet hours (HH:MM, for example 22:00).
 error-invalid-reminder = Choose on, off, or a pause of 1 to 366 days.
+error-messages = The app’s texts could not be read. Please reinstall the app.
+error-offline = You are offline. What you see is saved on this device; saved changes are sent when you are online.
+error-invalid-input = This value cannot be used. Check it and try again.
+error-locked = This device is locked. The staff member unlocks it with their password.
+error-password-wrong = That password is not right. Try again.
+error-session-expired = The assisted session has expired. Open a new one with the citizen’s consent.
+error-storage = This device could not save the data. Free up some storage and try again.
 
 queue-state-queued = waiting to send
 queue-state-sending = sending
@@ -69,7 +76,7 @@ application-status-needs-attention = Needs attention
 
 # Error codes of the portal (Problem.code).
 error-malformed-request = The request was not in the expected format.
-error-validation-failed = The portal found values that are not valid.
+error-validation-failed = Some answers were not accepted. Check them and try again.
 error-token-expired = The access session has expired.
 error-refresh-token-invalid = Your session has ended. Please sign in again.
 error-otp-invalid = The one-time code is wrong or expired. Ask for a new code.

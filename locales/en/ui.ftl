@@ -42,22 +42,6 @@ ui-nav-settings = Settings
 ## Errors (one per code the app branches on)
 
 ui-error-summary-title = There is a problem
-ui-error-offline = You are offline. Check your mobile data or Wi-Fi and try again.
-ui-error-unauthorized = Your sign-in has ended. Please sign in again.
-ui-error-otp-invalid = The code is wrong or has expired. Check the text message or ask for a new code.
-ui-error-forbidden = You are not allowed to do this.
-ui-error-not-found = We could not find this. It may have been removed.
-ui-error-invalid-state = This cannot be done any more, because the application has moved on. Reload the page to see its status.
-ui-error-in-flight = This is still being sent. Wait a moment and try again.
-ui-error-payload-too-large = The file is too large. Choose a file smaller than 20 MB.
-ui-error-unsupported-media-type = This type of file is not accepted. Choose a photo or a PDF.
-ui-error-quota-exceeded = You have used up your upload storage. Files not attached to an application are deleted after 30 days.
-ui-error-rate-limited = Too many tries. Wait a few minutes and try again.
-ui-error-validation-failed = Some answers were not accepted. Check them and try again.
-ui-error-malformed-request = The app sent something the service did not understand. Try again; if it happens again, update the app.
-ui-error-internal = The service has a problem. Try again later.
-ui-error-storage = This device could not save the data. Free up some storage and try again.
-ui-error-unknown = Something unexpected happened. Try again later.
 
 ## Sign in
 
@@ -259,14 +243,8 @@ ui-apply-file-chosen = File chosen: { $name }
 ui-apply-file-attached = A file is attached
 ui-apply-document-missing = Add { $name }
 ui-apply-not-provided = Not provided
-ui-field-missing = Enter { $label }
-ui-field-too-long = { $label } must be { $max } characters or fewer
-ui-field-id-number = { $label } must be 12 digits
-ui-field-phone = { $label } must be a phone number, like 0905 123 456
-ui-field-date = { $label } must be a real date
+ui-field-invalid = { $label } is not valid
 ui-field-date-hint = For example 2026-03-27
-ui-field-number = { $label } must be a number
-ui-field-option = Choose { $label }
 ui-check-title = Check your answers before sending
 ui-check-declaration-title = Now send your application
 ui-check-declaration = By sending this application you confirm that, to the best of your knowledge, the details you are providing are correct.
@@ -304,6 +282,7 @@ ui-documents-issuer = Issued by
 ui-documents-kind-missing = Choose the type of document
 ui-documents-number-missing = Enter the document number
 ui-documents-issued-missing = Enter the date it was issued
+ui-documents-issued-invalid = The date it was issued cannot be after today
 ui-documents-expires-invalid = The expiry date must be a real date after the issue date
 ui-documents-issuer-missing = Enter who issued it
 ui-doc-kind-id-card = Citizen ID card
@@ -491,9 +470,6 @@ ui-receipt-print = Print
 ui-receipt-print-hint = The print dialog can also save the receipt as a PDF file.
 ui-done-saved-assisted = The receipt with the application code can be printed once it is sent; the citizen also gets the code by text message.
 ui-delivery-post-hint-post-office = The post office brings the result to the citizen’s home.
-ui-error-locked = This device is locked. The staff member unlocks it with their password.
-ui-error-password-wrong = That password is not right. Try again.
-ui-error-session-expired = The assisted session has expired. Open a new one with the citizen’s consent.
 ui-download-saved = File saved to { $path }
 ui-download-failed = The file could not be saved. Try again.
 ui-download-dismiss = Dismiss

@@ -7,7 +7,7 @@ error-rate-limited = Portal sedang sibuk. Aplikasi akan mencoba lagi nanti.
 error-unauthorized = Sesi Anda telah berakhir. Silakan masuk lagi; item yang menunggu tetap disimpan.
 error-not-signed-in = Anda belum masuk. Masuk dengan nomor identitas pribadi Anda.
 error-validation = Portal menolak permintaan. Lihat alasannya, perbaiki, lalu coba lagi.
-error-not-found = Portal tidak mengenal permohonan ini.
+error-not-found = Kami tidak dapat menemukannya. Mungkin sudah dihapus.
 error-conflict = Permintaan tidak sesuai dengan status permohonan saat ini.
 error-malformed = Portal mengirim data yang tidak dapat dibaca. Aplikasi akan mencoba lagi nanti.
 error-no-portal = Belum ada alamat portal. Gunakan --portal atau masuk terlebih dahulu.
@@ -41,6 +41,13 @@ error-unknown-inbox-item = Pesan ini tidak ada di perangkat ini.
 error-unknown-document = Dokumen ini tidak ada di dompet dokumen perangkat ini.
 error-invalid-settings = Pengaturan tidak valid. Periksa bahasa dan jam tenang (JJ:MM, misalnya 22:00).
 error-invalid-reminder = Pilih aktif, nonaktif, atau tunda 1 sampai 366 hari.
+error-messages = Teks aplikasi tidak dapat dibaca. Silakan pasang ulang aplikasi.
+error-offline = Anda sedang luring. Yang Anda lihat tersimpan di perangkat ini; perubahan yang tersimpan dikirim saat Anda daring.
+error-invalid-input = Nilai ini tidak dapat digunakan. Periksa, lalu coba lagi.
+error-locked = Perangkat terkunci. Petugas membukanya dengan kata sandinya.
+error-password-wrong = Kata sandi salah. Coba lagi.
+error-session-expired = Sesi pendampingan telah berakhir. Buka sesi baru dengan persetujuan warga.
+error-storage = Perangkat ini tidak dapat menyimpan data. Kosongkan sebagian penyimpanan, lalu coba lagi.
 
 queue-state-queued = menunggu dikirim
 queue-state-sending = sedang dikirim
@@ -69,7 +76,7 @@ application-status-needs-attention = Perlu diperiksa
 
 # Kode galat portal (Problem.code).
 error-malformed-request = Permintaan tidak dalam format yang diharapkan.
-error-validation-failed = Portal menemukan nilai yang tidak valid.
+error-validation-failed = Beberapa jawaban tidak diterima. Periksa, lalu coba lagi.
 error-token-expired = Sesi akses telah kedaluwarsa.
 error-refresh-token-invalid = Sesi Anda telah berakhir. Silakan masuk lagi.
 error-otp-invalid = Kode sekali pakai salah atau kedaluwarsa. Minta kode baru.

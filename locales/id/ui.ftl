@@ -39,22 +39,6 @@ ui-nav-settings = Pengaturan
 ## Kesalahan
 
 ui-error-summary-title = Ada masalah
-ui-error-offline = Anda sedang luring. Periksa data seluler atau Wi-Fi Anda, lalu coba lagi.
-ui-error-unauthorized = Sesi masuk Anda telah berakhir. Silakan masuk lagi.
-ui-error-otp-invalid = Kode salah atau sudah kedaluwarsa. Periksa SMS atau minta kode baru.
-ui-error-forbidden = Anda tidak diizinkan melakukan ini.
-ui-error-not-found = Kami tidak dapat menemukannya. Mungkin sudah dihapus.
-ui-error-invalid-state = Ini tidak dapat dilakukan lagi karena permohonan sudah berlanjut. Muat ulang halaman untuk melihat statusnya.
-ui-error-in-flight = Ini masih sedang dikirim. Tunggu sebentar, lalu coba lagi.
-ui-error-payload-too-large = Berkas terlalu besar. Pilih berkas yang lebih kecil dari 20 MB.
-ui-error-unsupported-media-type = Jenis berkas ini tidak diterima. Pilih foto atau PDF.
-ui-error-quota-exceeded = Ruang unggahan Anda sudah habis. Berkas yang tidak dilampirkan pada permohonan dihapus setelah 30 hari.
-ui-error-rate-limited = Terlalu banyak percobaan. Tunggu beberapa menit, lalu coba lagi.
-ui-error-validation-failed = Beberapa jawaban tidak diterima. Periksa, lalu coba lagi.
-ui-error-malformed-request = Aplikasi mengirim sesuatu yang tidak dipahami layanan. Coba lagi; jika terjadi lagi, perbarui aplikasi.
-ui-error-internal = Layanan sedang bermasalah. Coba lagi nanti.
-ui-error-storage = Perangkat ini tidak dapat menyimpan data. Kosongkan sebagian penyimpanan, lalu coba lagi.
-ui-error-unknown = Terjadi sesuatu yang tidak terduga. Coba lagi nanti.
 
 ## Masuk
 
@@ -237,14 +221,8 @@ ui-apply-file-chosen = Berkas dipilih: { $name }
 ui-apply-file-attached = Berkas terlampir
 ui-apply-document-missing = Tambahkan { $name }
 ui-apply-not-provided = Tidak diberikan
-ui-field-missing = Masukkan { $label }
-ui-field-too-long = { $label } paling banyak { $max } karakter
-ui-field-id-number = { $label } harus 12 angka
-ui-field-phone = { $label } harus nomor telepon, contoh 0905 123 456
-ui-field-date = { $label } harus tanggal yang benar
+ui-field-invalid = { $label } tidak valid
 ui-field-date-hint = Contoh 2026-03-27
-ui-field-number = { $label } harus angka
-ui-field-option = Pilih { $label }
 ui-check-title = Periksa jawaban Anda sebelum mengirim
 ui-check-declaration-title = Kirim permohonan Anda
 ui-check-declaration = Dengan mengirim permohonan ini, Anda menyatakan bahwa data yang Anda berikan benar sepanjang pengetahuan Anda.
@@ -281,6 +259,7 @@ ui-documents-issuer = Diterbitkan oleh
 ui-documents-kind-missing = Pilih jenis dokumen
 ui-documents-number-missing = Masukkan nomor dokumen
 ui-documents-issued-missing = Masukkan tanggal terbit
+ui-documents-issued-invalid = Tanggal terbit tidak boleh setelah hari ini
 ui-documents-expires-invalid = Tanggal kedaluwarsa harus tanggal yang benar setelah tanggal terbit
 ui-documents-issuer-missing = Masukkan penerbitnya
 ui-doc-kind-id-card = Kartu identitas warga
@@ -465,9 +444,6 @@ ui-receipt-print = Cetak
 ui-receipt-print-hint = Dialog cetak juga dapat menyimpan tanda terima sebagai berkas PDF.
 ui-done-saved-assisted = Tanda terima dengan kode pengajuan dapat dicetak setelah terkirim; warga juga menerima kodenya lewat pesan singkat.
 ui-delivery-post-hint-post-office = Kantor pos mengantar hasilnya ke rumah warga.
-ui-error-locked = Perangkat terkunci. Petugas membukanya dengan kata sandinya.
-ui-error-password-wrong = Kata sandi salah. Coba lagi.
-ui-error-session-expired = Sesi pendampingan telah berakhir. Buka sesi baru dengan persetujuan warga.
 ui-download-saved = Berkas disimpan ke { $path }
 ui-download-failed = Berkas tidak dapat disimpan. Coba lagi.
 ui-download-dismiss = Tutup pemberitahuan

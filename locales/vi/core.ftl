@@ -7,7 +7,7 @@ error-rate-limited = Cổng dịch vụ công đang quá tải. Ứng dụng s�
 error-unauthorized = Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại; hồ sơ chờ gửi vẫn được giữ.
 error-not-signed-in = Bạn chưa đăng nhập. Hãy đăng nhập bằng số định danh cá nhân.
 error-validation = Cổng dịch vụ công từ chối yêu cầu. Xem lý do, sửa rồi gửi lại.
-error-not-found = Cổng dịch vụ công không tìm thấy hồ sơ này.
+error-not-found = Không tìm thấy. Có thể mục này đã bị xóa.
 error-conflict = Yêu cầu không phù hợp với trạng thái hiện tại của hồ sơ.
 error-malformed = Cổng dịch vụ công trả về dữ liệu không đọc được. Ứng dụng sẽ thử lại sau.
 error-no-portal = Chưa có địa chỉ cổng dịch vụ công. Dùng --portal hoặc đăng nhập trước.
@@ -41,6 +41,13 @@ error-unknown-inbox-item = Không có thông báo này trên máy.
 error-unknown-document = Không có giấy tờ này trong ví giấy tờ trên máy.
 error-invalid-settings = Cài đặt chưa hợp lệ. Hãy kiểm tra ngôn ngữ và giờ yên lặng (dạng GG:PP, ví dụ 22:00).
 error-invalid-reminder = Hãy chọn bật, tắt, hoặc tạm hoãn nhắc từ 1 đến 366 ngày.
+error-messages = Không đọc được văn bản của ứng dụng. Hãy cài đặt lại ứng dụng.
+error-offline = Bạn đang không có mạng. Những gì bạn thấy là bản lưu trên máy này; thay đổi đã lưu sẽ được gửi khi có mạng.
+error-invalid-input = Giá trị này không dùng được. Hãy kiểm tra lại rồi thử lại.
+error-locked = Máy đang khoá. Nhân viên mở khoá bằng mật khẩu của mình.
+error-password-wrong = Mật khẩu không đúng. Hãy thử lại.
+error-session-expired = Phiên hỗ trợ đã hết hạn. Hãy mở phiên mới với sự đồng ý của người dân.
+error-storage = Máy này không lưu được dữ liệu. Hãy giải phóng bộ nhớ rồi thử lại.
 
 queue-state-queued = chờ gửi
 queue-state-sending = đang gửi
@@ -69,7 +76,7 @@ application-status-needs-attention = Cần xem lại
 
 # Mã lỗi của cổng dịch vụ công (Problem.code).
 error-malformed-request = Yêu cầu gửi lên không đúng định dạng.
-error-validation-failed = Thông tin chưa hợp lệ theo cổng dịch vụ công.
+error-validation-failed = Một số thông tin chưa được chấp nhận. Hãy kiểm tra lại rồi gửi.
 error-token-expired = Phiên truy cập đã hết hạn.
 error-refresh-token-invalid = Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.
 error-otp-invalid = Mã xác thực sai hoặc đã hết hạn. Hãy yêu cầu mã mới.

@@ -39,22 +39,6 @@ ui-nav-settings = Cài đặt
 ## Lỗi
 
 ui-error-summary-title = Có vấn đề cần sửa
-ui-error-offline = Bạn đang không có mạng. Hãy kiểm tra dữ liệu di động hoặc Wi-Fi rồi thử lại.
-ui-error-unauthorized = Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.
-ui-error-otp-invalid = Mã không đúng hoặc đã hết hạn. Hãy xem lại tin nhắn hoặc xin mã mới.
-ui-error-forbidden = Bạn không được phép làm việc này.
-ui-error-not-found = Không tìm thấy. Có thể mục này đã bị xóa.
-ui-error-invalid-state = Không thể làm việc này nữa vì hồ sơ đã chuyển sang bước khác. Tải lại trang để xem trạng thái.
-ui-error-in-flight = Yêu cầu này đang được gửi. Chờ một chút rồi thử lại.
-ui-error-payload-too-large = Tệp quá lớn. Hãy chọn tệp nhỏ hơn 20 MB.
-ui-error-unsupported-media-type = Loại tệp này không được chấp nhận. Hãy chọn ảnh hoặc tệp PDF.
-ui-error-quota-exceeded = Bạn đã dùng hết dung lượng tải tệp. Tệp không gắn với hồ sơ nào sẽ tự xoá sau 30 ngày.
-ui-error-rate-limited = Bạn đã thử quá nhiều lần. Chờ vài phút rồi thử lại.
-ui-error-validation-failed = Một số thông tin chưa được chấp nhận. Hãy kiểm tra lại rồi gửi.
-ui-error-malformed-request = Ứng dụng đã gửi dữ liệu mà hệ thống không hiểu. Hãy thử lại; nếu vẫn lỗi, hãy cập nhật ứng dụng.
-ui-error-internal = Hệ thống đang gặp sự cố. Vui lòng thử lại sau.
-ui-error-storage = Máy này không lưu được dữ liệu. Hãy giải phóng bộ nhớ rồi thử lại.
-ui-error-unknown = Đã có lỗi không mong muốn. Vui lòng thử lại sau.
 
 ## Đăng nhập
 
@@ -237,14 +221,8 @@ ui-apply-file-chosen = Đã chọn tệp: { $name }
 ui-apply-file-attached = Đã đính kèm tệp
 ui-apply-document-missing = Thêm { $name }
 ui-apply-not-provided = Chưa cung cấp
-ui-field-missing = Nhập { $label }
-ui-field-too-long = { $label } không được dài quá { $max } ký tự
-ui-field-id-number = { $label } phải gồm 12 chữ số
-ui-field-phone = { $label } phải là số điện thoại, ví dụ 0905 123 456
-ui-field-date = { $label } phải là một ngày có thật
+ui-field-invalid = { $label } chưa hợp lệ
 ui-field-date-hint = Ví dụ 2026-03-27
-ui-field-number = { $label } phải là số
-ui-field-option = Chọn { $label }
 ui-check-title = Kiểm tra thông tin trước khi gửi
 ui-check-declaration-title = Gửi hồ sơ
 ui-check-declaration = Khi gửi hồ sơ này, bạn xác nhận rằng những thông tin bạn cung cấp là đúng sự thật theo hiểu biết của bạn.
@@ -281,6 +259,7 @@ ui-documents-issuer = Nơi cấp
 ui-documents-kind-missing = Chọn loại giấy tờ
 ui-documents-number-missing = Nhập số giấy tờ
 ui-documents-issued-missing = Nhập ngày cấp
+ui-documents-issued-invalid = Ngày cấp không được sau hôm nay
 ui-documents-expires-invalid = Ngày hết hạn phải là ngày có thật, sau ngày cấp
 ui-documents-issuer-missing = Nhập nơi cấp
 ui-doc-kind-id-card = Thẻ căn cước
@@ -465,9 +444,6 @@ ui-receipt-print = In
 ui-receipt-print-hint = Hộp thoại in của máy cũng cho phép lưu biên nhận thành tệp PDF.
 ui-done-saved-assisted = Biên nhận có mã hồ sơ sẽ in được khi hồ sơ đã gửi; người dân cũng nhận mã qua tin nhắn.
 ui-delivery-post-hint-post-office = Bưu điện gửi kết quả đến tận nhà người dân.
-ui-error-locked = Máy đang khoá. Nhân viên mở khoá bằng mật khẩu của mình.
-ui-error-password-wrong = Mật khẩu không đúng. Hãy thử lại.
-ui-error-session-expired = Phiên hỗ trợ đã hết hạn. Hãy mở phiên mới với sự đồng ý của người dân.
 ui-download-saved = Đã lưu tệp vào { $path }
 ui-download-failed = Không lưu được tệp. Hãy thử lại.
 ui-download-dismiss = Đóng thông báo

@@ -14,7 +14,7 @@ use tokio::sync::watch;
 
 use crate::notifier::DesktopNotifier;
 use crate::state::AppState;
-use opendvc_core::views::{ChangeTopic, ChangedEvent, QueueProgress};
+use opendvc_core::views::{ChangeTopic, ChangedEvent};
 
 /// Event the UI listens to (`CHANGED_EVENT` in ui/src/lib/backend/commands.ts).
 pub const CHANGED_EVENT: &str = "core://changed";
@@ -141,25 +141,8 @@ async fn forward_events(app: AppHandle) {
     loop {
         match events.recv().await {
             Ok(event) => {
-                match &event {
-                    CoreEvent::UploadProgress {
-                        item_id,
-                        sent,
-                        total,
-                    } => {
-                        state.progress().insert(
-                            *item_id,
-                            QueueProgress {
-                                sent: *sent,
-                                total: *total,
-                            },
-                        );
-                    }
-                    CoreEvent::QueueChanged => state.progress().clear(),
-                    CoreEvent::SyncStateChanged { online: true } | CoreEvent::SignedIn => {
-                        state.wake_sender.notify_one();
-                    }
-                    _ => {}
+                if let CoreEvent::SyncStateChanged { online: true } | CoreEvent::SignedIn = &event {
+                    state.wake_sender.notify_one();
                 }
                 emit_topics(&app, ChangeTopic::of(&event));
             }

@@ -5,12 +5,19 @@
 //! runs the queue sender and a periodic sync in the background (`background`), and opens
 //! `opendvc://applications/{id}` deep links through `app://navigate`.
 
+/// The one list of the app's commands (a macro, included by `build.rs` too).
+#[macro_use]
+mod command_table;
+
 mod background;
+mod clock;
 mod commands;
 mod error;
+mod ipc;
 mod notifier;
 mod staff;
 mod state;
+mod window;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,62 +28,14 @@ use opendvc_core::i18n::{CORE_SOURCES, Lang, Localizer};
 use opendvc_core::reminders::RulesTable;
 use opendvc_core::session::DataDir;
 use opendvc_core::{OpenDvc, OpenDvcOptions};
-use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
 use crate::state::AppState;
-
-/// Event that opens a screen of the UI (`NAVIGATE_EVENT` in ui/src/lib/backend/commands.ts).
-pub(crate) const NAVIGATE_EVENT: &str = "app://navigate";
-
-/// Event that tells the UI where a download went (`DOWNLOADED_EVENT` in commands.ts).
-pub(crate) const DOWNLOADED_EVENT: &str = "app://downloaded";
-
-/// Where a download lands: the person's download folder, else `~/Downloads` (never the
-/// folder the app happened to be started from).
-fn downloads_dir() -> PathBuf {
-    dirs::download_dir()
-        .or_else(|| dirs::home_dir().map(|home| home.join("Downloads")))
-        .unwrap_or_else(std::env::temp_dir)
-}
-
-/// `name` in `dir`, numbered (`name (1).csv`) when that file exists already.
-fn unused_path(dir: &std::path::Path, name: &str) -> PathBuf {
-    let (stem, extension) = match name.rsplit_once('.') {
-        Some((stem, extension)) if !stem.is_empty() => (stem, format!(".{extension}")),
-        _ => (name, String::new()),
-    };
-    let mut path = dir.join(name);
-    let mut counter = 1;
-    while path.exists() {
-        path = dir.join(format!("{stem} ({counter}){extension}"));
-        counter += 1;
-    }
-    path
-}
-
-/// What the UI hears about a finished download.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Downloaded {
-    pub(crate) path: Option<String>,
-    pub(crate) ok: bool,
-}
-
-/// The UI's performance mark for the first dashboard on screen (`DASHBOARD_RENDERED_MARK`).
-/// The script below reports it to the shell, which logs the time since the process started.
-const START_MARK_SCRIPT: &str = r#"
-(function () {
-  if (typeof PerformanceObserver === 'undefined') return;
-  var observer = new PerformanceObserver(function (list) {
-    if (list.getEntriesByName('opendvc:dashboard-rendered').length === 0) return;
-    observer.disconnect();
-    var internals = window.__TAURI_INTERNALS__;
-    if (internals) internals.invoke('report_dashboard_rendered', {});
-  });
-  observer.observe({ type: 'mark', buffered: true });
-})();
-"#;
+pub use crate::window::navigation_path;
+use crate::window::{
+    DASHBOARD_RENDERED_MARK, DOWNLOADED_EVENT, Downloaded, NAVIGATE_EVENT, Navigate,
+    START_MARK_SCRIPT, downloads_dir, focus_main, navigate_to_links, unused_path,
+};
 
 /// Command-line arguments; each may come from the environment instead.
 #[derive(Debug, Parser)]
@@ -108,58 +67,6 @@ struct Args {
     links: Vec<String>,
 }
 
-/// The screen a deep link names: `opendvc://applications/{id}` → `applications/{id}`.
-/// Anything else is ignored.
-pub fn navigation_path(link: &Url) -> Option<String> {
-    if link.scheme() != "opendvc" || link.host_str() != Some("applications") {
-        return None;
-    }
-    let mut segments = link.path_segments()?.filter(|segment| !segment.is_empty());
-    let id = segments.next()?;
-    let safe = id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    (safe && segments.next().is_none()).then(|| format!("applications/{id}"))
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Navigate {
-    pub(crate) path: String,
-}
-
-fn navigate_to_links<'a>(app: &AppHandle, links: impl IntoIterator<Item = &'a str>) {
-    for link in links {
-        if let Some(path) = Url::parse(link).ok().as_ref().and_then(navigation_path) {
-            // The window may already be gone while the app quits; then nobody needs it.
-            let _sent = app.emit(NAVIGATE_EVENT, Navigate { path });
-        }
-    }
-}
-
-pub(crate) fn focus_main(app: &AppHandle) {
-    if let Some(window) = app.get_webview_window("main") {
-        // Best effort: a window manager may refuse focus; the window is there either way.
-        let _shown = window.unminimize();
-        let _shown = window.show();
-        let _focused = window.set_focus();
-    }
-}
-
-static DASHBOARD_REPORTED: AtomicBool = AtomicBool::new(false);
-
-/// Logs, once per process, how long the first dashboard took from process start; with
-/// `OPENDVC_EXIT_AFTER_DASHBOARD=1` (the bench) the app then quits.
-pub(crate) fn report_dashboard_rendered(app: &AppHandle, elapsed: Duration) {
-    if DASHBOARD_REPORTED.swap(true, Ordering::SeqCst) {
-        return;
-    }
-    eprintln!(
-        "opendvc-app: dashboard rendered {} ms after process start",
-        elapsed.as_millis()
-    );
-    if std::env::var("OPENDVC_EXIT_AFTER_DASHBOARD").is_ok_and(|value| value == "1") {
-        app.exit(0);
-    }
-}
-
 fn language(args: &Args) -> Lang {
     args.lang
         .as_deref()
@@ -178,6 +85,7 @@ fn open_state(args: &Args, started: Instant) -> Result<AppState, String> {
     let mut options = OpenDvcOptions::new(data_dir.clone());
     options.portal_override = args.portal.clone();
     options.language = lang;
+    options.auto_lock_seconds = args.auto_lock_seconds.max(30);
     let core =
         OpenDvc::open(options).map_err(|error| match Localizer::new(lang, &CORE_SOURCES) {
             Ok(localizer) => {
@@ -189,20 +97,13 @@ fn open_state(args: &Args, started: Instant) -> Result<AppState, String> {
     // The person's pick from the settings, else the start-up language.
     let localizer = state::shell_localizer(core.language()).map_err(|error| error.to_string())?;
     let rules = RulesTable::built_in().map_err(|error| error.to_string())?;
-    Ok(AppState::new(
-        core,
-        localizer,
-        rules,
-        &data_dir,
-        started,
-        args.auto_lock_seconds.max(30),
-    ))
+    Ok(AppState::new(core, localizer, rules, &data_dir, started))
 }
 
 /// Starts the app; on mobile targets this is the entry point.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    let started = Instant::now();
+    let started = clock::started();
     let args = Args::parse();
     let state = match open_state(&args, started) {
         Ok(state) => state,
@@ -222,49 +123,7 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            commands::session_state,
-            commands::request_otp,
-            commands::sign_in,
-            commands::sign_out,
-            commands::dashboard,
-            commands::applications,
-            commands::application,
-            commands::documents,
-            commands::catalog,
-            commands::search_catalog,
-            commands::procedure,
-            commands::stage_attachment,
-            commands::access_log,
-            commands::submit,
-            commands::follow_up,
-            commands::queue,
-            commands::queue_retry,
-            commands::queue_discard,
-            commands::sync_now,
-            commands::inbox,
-            commands::mark_read,
-            commands::admin_units,
-            commands::settings,
-            commands::save_settings,
-            commands::set_reminder,
-            commands::start_renewal,
-            commands::add_document,
-            commands::export_calendar,
-            commands::clear_device,
-            commands::report_dashboard_rendered,
-            staff::staff_sign_in,
-            staff::staff_sign_out,
-            staff::request_consent_code,
-            staff::open_assisted_session,
-            staff::end_assisted_session,
-            staff::lock_device,
-            staff::unlock_device,
-            staff::tally,
-            staff::tally_csv,
-            staff::receipt,
-            staff::print_page,
-        ])
+        .invoke_handler(ipc::handler())
         .setup(move |app| {
             use tauri_plugin_deep_link::DeepLinkExt;
             // A link that started the app opens its screen straight away (hash routes).
@@ -347,7 +206,7 @@ pub fn run() {
                     }
                     true
                 })
-                .initialization_script(START_MARK_SCRIPT)
+                .initialization_script(START_MARK_SCRIPT.replace("{MARK}", DASHBOARD_RENDERED_MARK))
                 .build()?;
             // Installed builds register the scheme with the bundle; a development build on
             // Linux registers itself so `xdg-open opendvc://…` reaches it.
@@ -468,48 +327,6 @@ mod tests {
         assert_eq!(path_of("opendvc://applications/%3Cimg%3E"), None);
     }
 
-    /// The quoted names between `start` and the next `end` of `text`.
-    fn quoted_names(text: &str, start: &str, end: &str) -> Vec<String> {
-        let (_, rest) = text.split_once(start).expect("the list's start");
-        let (list, _) = rest.split_once(end).expect("the list's end");
-        list.split(['\'', '"'])
-            .skip(1)
-            .step_by(2)
-            .map(str::to_owned)
-            .collect()
-    }
-
-    #[test]
-    fn every_ui_command_is_handled_declared_and_allowed() {
-        let ui = quoted_names(
-            include_str!("../../ui/src/lib/backend/commands.ts"),
-            "export const COMMAND_NAMES",
-            "];",
-        );
-        assert!(ui.len() >= 38, "the UI's command list was read: {ui:?}");
-        let declared = quoted_names(include_str!("../build.rs"), "const COMMANDS", "];");
-        let capability = include_str!("../capabilities/default.json");
-        let this_file = include_str!("lib.rs");
-        let handled = this_file
-            .split_once("generate_handler![")
-            .and_then(|(_, rest)| rest.split_once(']'))
-            .map(|(list, _)| list)
-            .expect("the handler list");
-        for command in &ui {
-            assert!(declared.contains(command), "{command} in build.rs COMMANDS");
-            let permission = format!("\"allow-{}\"", command.replace('_', "-"));
-            assert!(
-                capability.contains(&permission),
-                "{permission} in capabilities/default.json"
-            );
-            assert!(
-                handled.contains(&format!("commands::{command},"))
-                    || handled.contains(&format!("staff::{command},")),
-                "{command} in generate_handler!"
-            );
-        }
-    }
-
     #[test]
     fn the_language_comes_from_the_argument_then_lang() {
         let args = Args::parse_from(["opendvc-app", "--lang", "en"]);
@@ -521,13 +338,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("a data folder");
         let data_dir = dir.path().to_str().expect("a UTF-8 path");
         let args = Args::parse_from(["opendvc-app", "--lang", "vi", "--data-dir", data_dir]);
-        let state = open_state(&args, Instant::now()).expect("the state opens");
+        let state = open_state(&args, clock::started()).expect("the state opens");
         assert_eq!(state.lang(), Lang::Vi, "nothing picked yet");
-        DataDir::new(dir.path())
-            .preferences_file()
+        opendvc_core::preferences::PreferencesFile::of(&DataDir::new(dir.path()))
             .set_language(Lang::Id)
             .expect("the pick is saved");
-        let state = open_state(&args, Instant::now()).expect("the state opens");
+        let state = open_state(&args, clock::started()).expect("the state opens");
         assert_eq!(state.lang(), Lang::Id);
         assert!(
             !state

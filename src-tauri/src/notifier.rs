@@ -14,7 +14,7 @@ use opendvc_core::notify::{Notification, Notifier};
 use tauri::{AppHandle, Emitter, Manager, Url};
 
 use crate::state::AppState;
-use crate::{NAVIGATE_EVENT, Navigate, focus_main, navigation_path};
+use crate::window::{NAVIGATE_EVENT, Navigate, focus_main, navigation_path};
 
 /// The action id notification services report for a click on the notification itself.
 const CLICK_ACTION: &str = "default";

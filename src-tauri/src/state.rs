@@ -1,9 +1,8 @@
 //! The one managed state: the core façade and what the shell keeps beside it.
 
-use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use opendvc_core::OpenDvc;
@@ -11,9 +10,6 @@ use opendvc_core::i18n::{Lang, Localizer};
 use opendvc_core::reminders::RulesTable;
 use opendvc_core::session::DataDir;
 use tokio::sync::{Notify, RwLock, RwLockWriteGuard, watch};
-use uuid::Uuid;
-
-use opendvc_core::views::QueueProgress;
 
 /// The app's state.
 ///
@@ -30,8 +26,6 @@ pub struct AppState {
     /// The shell's messages in the app's language; replaced when the person picks another.
     localizer: std::sync::RwLock<Arc<Localizer>>,
     pub rules: RulesTable,
-    /// Bytes sent so far of uploads going out now, from the core's progress events.
-    pub progress: Mutex<HashMap<Uuid, QueueProgress>>,
     /// Wakes the background sender when something was queued or the portal came back.
     pub wake_sender: Notify,
     /// Rung (the count goes up) before and after the session changes: the push task stops
@@ -39,8 +33,6 @@ pub struct AppState {
     pub push_bell: watch::Sender<u64>,
     /// When this process started, for the start-up measurement.
     pub started: Instant,
-    /// On a shared device, the seconds without use after which the UI locks the device.
-    pub auto_lock_seconds: u32,
     /// The webview's storage folder, inside the data folder.
     pub webview_dir: PathBuf,
 }
@@ -96,26 +88,16 @@ impl AppState {
         rules: RulesTable,
         data_dir: &DataDir,
         started: Instant,
-        auto_lock_seconds: u32,
     ) -> AppState {
         AppState {
             core: RwLock::new(core),
             localizer: std::sync::RwLock::new(Arc::new(localizer)),
             rules,
-            progress: Mutex::default(),
             wake_sender: Notify::new(),
             push_bell: watch::Sender::new(0),
             started,
-            auto_lock_seconds,
             webview_dir: data_dir.webview_dir(),
         }
-    }
-
-    /// Upload progress, locked even after a panic elsewhere (it is only a display hint).
-    pub fn progress(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, QueueProgress>> {
-        self.progress
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The shell's messages in the current language.
@@ -132,6 +114,16 @@ impl AppState {
             .localizer
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(localizer);
+    }
+
+    /// Speaks `lang` from now on, if it is not the language already spoken. The messages are
+    /// embedded and a test parses them all, so only a broken build keeps the old language.
+    pub fn speak(&self, lang: Lang) {
+        if lang != self.lang()
+            && let Ok(localizer) = shell_localizer(lang)
+        {
+            self.set_localizer(localizer);
+        }
     }
 
     /// The app's language now.

@@ -17,6 +17,15 @@
 //! - [`fixtures`] holds the people of a test (citizen, officer) and valid submissions.
 //! - [`webdriver::App`] runs the real app in its real webview (tauri-driver, WebKitWebDriver,
 //!   Xvfb) and drives it the way a person would.
+//! - [`cli::Cli`] runs the `opendvc` command-line client on its own data folder.
+//! - [`source_tree`] reads the project's own source for the architecture tests.
+//! - [`wait`] waits for something to happen by polling in short steps; a test waits for a time
+//!   window to pass by moving the demo portal's clock ([`Portal::advance_clock`]), never by
+//!   sleeping.
+//!
+//! This crate is the only place that starts a portal, a fault proxy or the app
+//! (`tests/tests/architecture.rs::one_portal_harness`): the tests of every crate that need one
+//! live in `tests/tests`.
 //!
 //! A test of the queue behind faults looks like this (a sketch; see `tests/portal_faults.rs`):
 //!
@@ -47,7 +56,9 @@
 pub mod cli;
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod source_tree;
 pub mod traces;
+pub mod wait;
 pub mod webdriver;
 
 use std::fs::File;
@@ -364,11 +375,7 @@ impl Portal {
     /// # Panics
     /// When the command fails.
     pub fn officer(&self, args: &[&str]) -> String {
-        let output = self
-            .officer_command()
-            .args(args)
-            .output()
-            .expect("opendvc-portal officer runs");
+        let output = self.officer_output(args);
         assert!(
             output.status.success(),
             "opendvc-portal officer {args:?} failed ({}): {}{}",
@@ -385,6 +392,15 @@ impl Portal {
         command.arg("officer");
         self.database.pass_to(&mut command, &self.db_path());
         command
+    }
+
+    /// Runs `opendvc-portal officer ARGS…` on this portal's database (SQLite or PostgreSQL)
+    /// and returns how it ended, for a test of a move the officer command must refuse.
+    pub fn officer_output(&self, args: &[&str]) -> std::process::Output {
+        self.officer_command()
+            .args(args)
+            .output()
+            .expect("opendvc-portal officer runs")
     }
 
     /// The demo accounts (read once from `opendvc-portal demo-accounts`).
@@ -439,16 +455,12 @@ impl Portal {
         };
         let mut accepted = ask();
         // Codes are rate-limited per ID number; a test that signs one citizen in many times
-        // waits as long as the portal asks, a bounded number of times.
+        // moves the portal's clock past the window the portal names, a bounded number of times.
         for _ in 0..3 {
             if accepted.status != 429 {
                 break;
             }
-            let seconds: u64 = accepted
-                .header("retry-after")
-                .and_then(|value| value.parse().ok())
-                .unwrap_or(1);
-            std::thread::sleep(Duration::from_secs(seconds.clamp(1, 120)));
+            self.advance_clock(retry_after_seconds(&accepted));
             accepted = ask();
         }
         accepted.expect_status(202, "asking for a one-time code is accepted");
@@ -735,6 +747,15 @@ fn append(log: &SharedLog, line: &str) {
     let mut file = log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     // The log is a diagnostic aid: a failed write must not fail the test itself.
     let _ = writeln!(file, "{line}");
+}
+
+/// The seconds a refusal's `Retry-After` names (at least 1, and 1 when it names none).
+pub fn retry_after_seconds(reply: &Reply) -> i64 {
+    reply
+        .header("retry-after")
+        .and_then(|value| value.trim().parse::<i64>().ok())
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// Whether two phone numbers are the same line, whether written `+84…` or `0…`.

@@ -25,6 +25,7 @@ use base64::Engine as _;
 use opendvc_api::DemoCitizen;
 use serde_json::{Value, json};
 
+use crate::wait::{eventually, poll};
 use crate::{Portal, bin_dir};
 
 /// How long any one condition may take to come true. Generous on purpose: the first start of
@@ -257,24 +258,6 @@ fn start_xvfb(xvfb: &Path) -> (ProcessGroup, String) {
     (group, format!(":{}", line.trim()))
 }
 
-/// Calls `check` until it returns `Some`, for at most `deadline`, and returns the value.
-///
-/// # Panics
-/// When `check` still returns `None` at the deadline.
-pub fn eventually<T>(what: &str, deadline: Duration, mut check: impl FnMut() -> Option<T>) -> T {
-    let end = Instant::now() + deadline;
-    loop {
-        if let Some(value) = check() {
-            return value;
-        }
-        assert!(
-            Instant::now() < end,
-            "waited {deadline:?} in vain for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
-
 /// The folder next to `target/<profile>` where the screenshots are kept (CI uploads it).
 pub fn screenshot_dir() -> PathBuf {
     let dir = bin_dir()
@@ -426,30 +409,29 @@ impl App {
             .timeout(COMMAND_TIMEOUT)
             .build()
             .expect("an HTTP client");
-        let deadline = Instant::now() + WAIT;
-        let session = loop {
-            let answer = http
+        let session = poll(WAIT, || {
+            let response = http
                 .post(format!("{base}/session"))
                 .json(&json!({"capabilities": {"alwaysMatch": {
                     "tauri:options": {"application": app}
                 }}}))
-                .send();
-            if let Ok(response) = answer
-                && response.status().is_success()
-            {
-                let value: Value = response.json().expect("a session");
-                break value["value"]["sessionId"]
+                .send()
+                .ok()
+                .filter(|response| response.status().is_success())?;
+            let value: Value = response.json().expect("a session");
+            Some(
+                value["value"]["sessionId"]
                     .as_str()
                     .expect("a session id")
-                    .to_owned();
-            }
-            assert!(
-                Instant::now() < deadline,
+                    .to_owned(),
+            )
+        })
+        .unwrap_or_else(|| {
+            panic!(
                 "tauri-driver gave no session within {WAIT:?}; its log:\n{}",
                 std::fs::read_to_string(scratch.path().join("app.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(500));
-        };
+            )
+        });
         let app = App {
             http,
             base,
@@ -632,8 +614,7 @@ impl App {
 
     /// [`App::wait_for`] with arguments for the script.
     pub fn wait_for_with(&self, what: &str, script: &str, args: Value) -> Value {
-        let deadline = Instant::now() + WAIT;
-        loop {
+        let found = poll(WAIT, || {
             // While the page reloads (the app does so when an assisted session ends) a script
             // may fail to run; that counts as "not yet".
             let value = self.try_script(script, args.clone()).unwrap_or(Value::Null);
@@ -642,18 +623,15 @@ impl App {
                 || value == json!("")
                 || value == json!(0)
                 || value == json!([]);
-            if !falsy {
-                return value;
-            }
-            if Instant::now() >= deadline {
-                panic!(
-                    "waited {WAIT:?} in vain for {what}; the screen ({}) says:\n{}",
-                    self.script("return location.hash;", json!([])),
-                    self.main_text()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(250));
-        }
+            (!falsy).then_some(value)
+        });
+        found.unwrap_or_else(|| {
+            panic!(
+                "waited {WAIT:?} in vain for {what}; the screen ({}) says:\n{}",
+                self.script("return location.hash;", json!([])),
+                self.main_text()
+            )
+        })
     }
 
     /// Waits until an element matching `selector` exists.

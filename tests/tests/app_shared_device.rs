@@ -14,7 +14,8 @@ use opendvc_api::{ApplicationStatus, DemoCitizen, StaffKind};
 use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy};
 use opendvc_tests::fixtures::{Citizen, Officer, staff_of};
 use opendvc_tests::traces::{files_containing, identifiers};
-use opendvc_tests::webdriver::{App, eventually, ui_text};
+use opendvc_tests::wait::eventually;
+use opendvc_tests::webdriver::{App, ui_text};
 use opendvc_tests::{Portal, PortalOptions};
 use serde_json::json;
 
@@ -414,6 +415,14 @@ fn file_offline(app: &App, citizen: &DemoCitizen) {
     app.fill("#field-birthDate", "2012-05-17");
     app.fill("#field-idNumber", &citizen.id_number);
     app.submit_form_of("#field-fullName");
+    // Saving the details waits for the core's check, then goes back to the task list; the
+    // volunteer opens the next task from there, as the screen invites.
+    app.wait_for_with(
+        "the task list after saving the details",
+        "return location.hash === arguments[0];",
+        json!([format!("#/apply/{ISSUANCE}")]),
+    );
+    app.wait_until_loaded("the task list");
     app.open(&format!("#/apply/{ISSUANCE}/documents"));
     app.submit_form_of("#doc-old-cmnd");
     app.open(&format!("#/apply/{ISSUANCE}/delivery"));

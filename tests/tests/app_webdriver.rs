@@ -11,7 +11,8 @@
 use opendvc_api::{ApplicationStatus, DeliveryMethod, TransitionRequest};
 use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy, Rewrite};
 use opendvc_tests::fixtures::{Citizen, Officer};
-use opendvc_tests::webdriver::{App, eventually, locale_text, ui_text};
+use opendvc_tests::wait::eventually;
+use opendvc_tests::webdriver::{App, locale_text, ui_text};
 use opendvc_tests::{Portal, PortalOptions};
 use serde_json::json;
 use std::time::Duration;

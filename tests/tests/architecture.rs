@@ -1,11 +1,15 @@
 //! The architecture invariants of ARCHITECTURE.md, checked on the source tree.
 //!
 //! These are deliberately simple text checks: each invariant is about what a file may
-//! mention, and a reviewer can read each check in a minute.
+//! mention, and a reviewer can read each check in a minute. The checks of the module graph,
+//! file sizes, sleeps and READMEs read the tree through `opendvc_tests::source_tree`, which
+//! has tests of its own on small made-up trees.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use opendvc_tests::source_tree::{self, ModuleGraph, module_name};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -221,4 +225,468 @@ fn wire_types_live_only_in_crates_api() {
         }
     }
     assert!(found.is_empty(), "a wire type is defined twice: {found:?}");
+}
+
+// The done-when lines of issue 12, measured on the source tree through
+// `opendvc_tests::source_tree` (comments, strings and `#[cfg(test)]` items blanked).
+
+/// Each workspace member with a `src` folder: (member folder, `member/src`).
+fn crate_sources() -> Vec<(String, String)> {
+    let root = repo_root();
+    let sources: Vec<(String, String)> = source_tree::workspace_members(&root)
+        .into_iter()
+        .map(|member| {
+            let src = format!("{member}/src");
+            (member, src)
+        })
+        .filter(|(_, src)| root.join(src).is_dir())
+        .collect();
+    assert!(
+        sources.iter().any(|(member, _)| member == "crates/core"),
+        "the workspace members are found: {sources:?}"
+    );
+    sources
+}
+
+/// Whether `path` is test code by where it lives: an integration test folder, or the test
+/// harness crate.
+fn is_test_path(path: &str) -> bool {
+    path.starts_with("tests/") || path.contains("/tests/")
+}
+
+/// The test code of every workspace member, comments blanked (and the contents of strings
+/// too, with `strings`): whole files under a `tests` folder, and the `#[cfg(test)]` items and
+/// test-only modules of the rest.
+fn test_code_by_file(strings: bool) -> Vec<(String, String)> {
+    let root = repo_root();
+    let mut found = Vec::new();
+    for member in source_tree::workspace_members(&root) {
+        let files = source_tree::rust_files(&root, &member);
+        let test_only = source_tree::test_only_files(&files);
+        for file in files {
+            let code = if is_test_path(&file.path) || test_only.contains(&file.path) {
+                source_tree::blank(&file.text, strings)
+            } else {
+                source_tree::test_code(&file.text, strings)
+            };
+            found.push((file.path, code));
+        }
+    }
+    found
+}
+
+/// Whether a workspace member is product code (the crates and the app shell), rather than a
+/// tool around it (`xtask`, the test harness).
+fn is_product(member: &str) -> bool {
+    member.starts_with("crates/") || member == "src-tauri"
+}
+
+#[test]
+fn no_import_circle_between_modules() {
+    let root = repo_root();
+    let mut circles = Vec::new();
+    for (member, src) in crate_sources()
+        .into_iter()
+        .filter(|(member, _)| is_product(member))
+    {
+        let graph = ModuleGraph::read(&root, &src);
+        assert!(
+            graph.modules().count() < 3 || !graph.edges.is_empty(),
+            "the imports between the modules of {member} are read"
+        );
+        for circle in graph.circles() {
+            let modules: Vec<String> = circle.iter().map(|path| module_name(path)).collect();
+            circles.push(format!(
+                "{member}: {} modules in a circle: {}\n    {}",
+                circle.len(),
+                modules.join(", "),
+                graph.describe(&circle).join("\n    ")
+            ));
+        }
+    }
+    assert!(
+        circles.is_empty(),
+        "modules import each other (a child importing its parent's items imports the \
+         parent); move what both need into a module of its own:\n{}",
+        circles.join("\n")
+    );
+}
+
+/// The most lines a non-test Rust file may have.
+const MOST_LINES: usize = 700;
+
+#[test]
+fn no_non_test_rust_file_is_over_700_lines() {
+    let root = repo_root();
+    let mut measured = 0;
+    let mut big = Vec::new();
+    for member in source_tree::workspace_members(&root) {
+        let files = source_tree::rust_files(&root, &member);
+        let test_only = source_tree::test_only_files(&files);
+        for file in &files {
+            let generated = file.path.contains("/generated/")
+                || file
+                    .text
+                    .lines()
+                    .take(5)
+                    .any(|line| line.contains("@generated"));
+            if is_test_path(&file.path) || test_only.contains(&file.path) || generated {
+                continue;
+            }
+            measured += 1;
+            let lines = source_tree::shipped_lines(&file.text);
+            if lines > MOST_LINES {
+                big.push(format!("{} has {lines} lines of non-test code", file.path));
+            }
+        }
+    }
+    assert!(
+        measured > 50,
+        "the non-test Rust files are found ({measured})"
+    );
+    assert!(
+        big.is_empty(),
+        "no non-test Rust file is over {MOST_LINES} lines (#[cfg(test)] items not counted); \
+         split these by what they hold:\n{}",
+        big.join("\n")
+    );
+}
+
+#[test]
+fn one_portal_harness() {
+    let mut launchers = Vec::new();
+    let mut harness_found = false;
+    for (path, code) in test_code_by_file(false) {
+        // This file names what it looks for.
+        if path == "tests/tests/architecture.rs" {
+            continue;
+        }
+        if path.starts_with("tests/src/") {
+            harness_found |= code.contains("pub struct Portal") && code.contains("PORTAL_BIN");
+            continue;
+        }
+        for needle in [
+            "CARGO_BIN_EXE_opendvc-portal",
+            "CARGO_BIN_EXE_opendvc-app",
+            "struct Portal ",
+            "struct Portal{",
+            "struct FaultProxy",
+            "fn portal_binary",
+        ] {
+            if code.contains(needle) {
+                launchers.push(format!("{path} has `{needle}`"));
+            }
+        }
+        for (at, _) in code.match_indices("Command::new(") {
+            let call: String = code[at..].chars().take_while(|c| *c != ')').collect();
+            let program = call.to_lowercase();
+            if ["portal", "opendvc-app", "tauri-driver", "webkitwebdriver"]
+                .iter()
+                .any(|name| program.contains(name))
+            {
+                launchers.push(format!("{path} starts a program: {call})"));
+            }
+        }
+    }
+    assert!(
+        harness_found,
+        "tests/src holds the one Portal harness that starts opendvc-portal"
+    );
+    assert!(
+        launchers.is_empty(),
+        "only opendvc-tests (tests/src) starts a portal, a fault proxy or the app; move these \
+         tests to tests/tests on its harness:\n{}",
+        launchers.join("\n")
+    );
+}
+
+/// The longest a test may sleep at a time, in milliseconds.
+const LONGEST_SLEEP_MS: f64 = 200.0;
+
+#[test]
+fn no_test_sleeps_longer_than_200_ms() {
+    let mut sleeps = 0;
+    let mut long = Vec::new();
+    for (path, code) in test_code_by_file(true) {
+        for sleep in source_tree::sleeps(&code) {
+            sleeps += 1;
+            if sleep.at_least_ms.is_some_and(|ms| ms > LONGEST_SLEEP_MS) {
+                long.push(format!(
+                    "{path}:{}: sleep({}) sleeps at least {} ms",
+                    sleep.line,
+                    sleep.argument,
+                    sleep.at_least_ms.unwrap_or_default()
+                ));
+            }
+        }
+    }
+    assert!(sleeps > 0, "the sleeps of the test code are found");
+    assert!(
+        long.is_empty(),
+        "tests never sleep more than {LONGEST_SLEEP_MS} ms at a time: wait for something to \
+         happen with opendvc_tests::wait, and for a time window with Portal::advance_clock or \
+         the core's ManualClock:\n{}",
+        long.join("\n")
+    );
+}
+
+/// The module names in the first column of the README's module table (`| module | … |`),
+/// each written in backticks (several to a cell, `a::b` for a nested one).
+fn readme_module_map(readme: &str) -> Option<BTreeSet<String>> {
+    let mut lines = readme.lines().skip_while(|line| {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        !(line.trim_start().starts_with('|')
+            && cells
+                .get(1)
+                .is_some_and(|cell| cell.eq_ignore_ascii_case("module")))
+    });
+    lines.next()?;
+    let mut names = BTreeSet::new();
+    for row in lines.take_while(|line| line.trim_start().starts_with('|')) {
+        let cell = row.split('|').nth(1).unwrap_or_default();
+        names.extend(
+            cell.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(|name| name.trim().replace('/', "::")),
+        );
+    }
+    Some(names)
+}
+
+#[test]
+fn every_crate_has_a_readme_with_a_module_map() {
+    let root = repo_root();
+    let mut missing = Vec::new();
+    for (member, src) in crate_sources() {
+        let Ok(readme) = fs::read_to_string(root.join(&member).join("README.md")) else {
+            missing.push(format!("{member} has no README.md"));
+            continue;
+        };
+        let Some(named) = readme_module_map(&readme) else {
+            missing.push(format!(
+                "{member}/README.md has no module map (a table whose first column is `module`)"
+            ));
+            continue;
+        };
+        let graph = ModuleGraph::read(&root, &src);
+        let modules: BTreeSet<String> = graph
+            .modules()
+            .filter(|path| !path.is_empty())
+            .map(|path| module_name(path))
+            .collect();
+        for module in modules.iter().filter(|module| !module.contains("::")) {
+            if !named.contains(module) {
+                missing.push(format!("{member}/README.md does not map module `{module}`"));
+            }
+        }
+        for name in &named {
+            let root_file = matches!(name.as_str(), "main" | "lib")
+                && root.join(&src).join(format!("{name}.rs")).is_file();
+            if !root_file && !modules.contains(name) {
+                missing.push(format!(
+                    "{member}/README.md maps `{name}`, which is no module of the crate"
+                ));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "every crate has a README whose module map names each of its modules, and only \
+         those:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// What tests and benchmarks drive the core with: each item, in the file that defines it.
+const TEST_SUPPORT: [(&str, &str); 6] = [
+    ("crates/core/src/clock.rs", "pub struct ManualClock"),
+    ("crates/core/src/clock.rs", "pub struct MaxJitter"),
+    ("crates/core/src/notify.rs", "pub struct RecordingNotifier"),
+    ("crates/core/src/store/mod.rs", "pub fn in_memory("),
+    (
+        "crates/core/src/store/catalog_search/index.rs",
+        "pub fn in_memory(",
+    ),
+    ("crates/core/src/search/mod.rs", "pub mod generator;"),
+];
+
+/// The crates that ship: neither may turn the core's test support on.
+const SHIPPED_MANIFESTS: [&str; 2] = ["src-tauri/Cargo.toml", "crates/cli/Cargo.toml"];
+
+#[test]
+fn test_support_is_kept_out_of_the_shipped_app_and_cli() {
+    const GATE: &str = "#[cfg(any(test, feature = \"test-support\"))]";
+    for (file, item) in TEST_SUPPORT {
+        let text = fs::read_to_string(repo_root().join(file)).expect("the file exists");
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        let at = lines
+            .iter()
+            .position(|line| line.starts_with(item))
+            .unwrap_or_else(|| panic!("{file} defines `{item}`"));
+        // The doc comments and attributes right above the item.
+        let mut above = lines[..at]
+            .iter()
+            .rev()
+            .take_while(|line| line.starts_with("///") || line.starts_with("#["));
+        assert!(
+            above.any(|line| *line == GATE),
+            "`{item}` in {file} is test support: it must sit behind {GATE}"
+        );
+    }
+    let core = fs::read_to_string(repo_root().join("crates/core/Cargo.toml"))
+        .expect("crates/core/Cargo.toml exists");
+    assert!(
+        !core
+            .lines()
+            .any(|line| line.starts_with("default") && line.contains("test-support")),
+        "the core's default features leave test support out"
+    );
+    for manifest in SHIPPED_MANIFESTS {
+        let text = fs::read_to_string(repo_root().join(manifest)).expect("the manifest exists");
+        let mut section = String::new();
+        for line in text.lines() {
+            if line.starts_with('[') {
+                section = line.to_owned();
+            } else if section.ends_with("dependencies]")
+                && !section.contains("dev-dependencies")
+                && line.starts_with("opendvc-core")
+            {
+                assert!(
+                    !line.contains("test-support"),
+                    "{manifest} turns on the core's test support in {section}: {line}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_shell_reads_the_clock_only_in_clock_rs() {
+    let found = offenders(
+        "src-tauri/src",
+        |path| path == "src-tauri/src/clock.rs",
+        &[
+            "Utc::now()",
+            "Local::now()",
+            "SystemTime::now()",
+            "Instant::now()",
+            ".elapsed()",
+            "SystemClock",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "the shell reads a clock outside src-tauri/src/clock.rs (the views take the core's \
+         clock): {found:?}"
+    );
+}
+
+#[test]
+fn the_shell_talks_neither_sql_nor_http() {
+    let manifest = fs::read_to_string(repo_root().join("src-tauri/Cargo.toml"))
+        .expect("src-tauri/Cargo.toml exists");
+    for forbidden in ["rusqlite", "reqwest", "ureq", "hyper"] {
+        assert!(
+            !manifest.contains(forbidden),
+            "src-tauri depends on {forbidden}: the store and the client are the core's"
+        );
+    }
+    let found = offenders(
+        "src-tauri/src",
+        |_| false,
+        &[
+            "rusqlite::",
+            "reqwest::",
+            "ureq::",
+            "hyper::",
+            "sha2::",
+            "Sha256",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "the shell talks SQL or HTTP, or hashes files itself: {found:?}"
+    );
+}
+
+/// Each top-level function of `code` (starting at column 0) with its number of lines.
+fn functions_of(code: &str) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    let mut current: Option<(String, usize)> = None;
+    for line in code.lines() {
+        if let Some((name, lines)) = &mut current {
+            *lines += 1;
+            if line == "}" {
+                found.push((name.clone(), *lines));
+                current = None;
+            }
+            continue;
+        }
+        let signature = [
+            "pub async fn ",
+            "pub(crate) async fn ",
+            "async fn ",
+            "pub fn ",
+            "pub(crate) fn ",
+            "fn ",
+        ]
+        .iter()
+        .find_map(|prefix| line.strip_prefix(prefix));
+        if let Some(rest) = signature {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if line.ends_with('}') {
+                found.push((name, 1));
+            } else {
+                current = Some((name, 1));
+            }
+        }
+    }
+    found
+}
+
+/// The longest a command handler of the shell may be: take the arguments, call the core, map
+/// the error.
+const MAX_HANDLER_LINES: usize = 20;
+
+#[test]
+fn the_shells_commands_only_delegate_to_the_core() {
+    let mut found = Vec::new();
+    for path in ["src-tauri/src/commands.rs", "src-tauri/src/staff.rs"] {
+        let text = fs::read_to_string(repo_root().join(path)).expect("the shell's commands");
+        let code = code_of(&text);
+        let functions = functions_of(&code);
+        assert!(
+            functions.len() >= 10,
+            "{path}'s functions are read: {functions:?}"
+        );
+        for (name, lines) in functions {
+            if lines > MAX_HANDLER_LINES {
+                found.push(format!("{path}: {name} has {lines} lines"));
+            }
+        }
+        for needle in [
+            "Utc::now",
+            "SystemClock",
+            "views::validity",
+            "ReminderChoice",
+            "swap_remove",
+            "BASE64",
+            "\" => ",
+            ".as_str() {",
+            "match mode",
+        ] {
+            if code.contains(needle) {
+                found.push(format!("{path} uses `{needle}`"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a command of the shell does more than take its arguments, call the core and map the \
+         error (build the view in crates/core/src/views instead): {found:?}"
+    );
 }

@@ -35,7 +35,7 @@ use opendvc_api::{
 use opendvc_tests::cli::Cli;
 use opendvc_tests::fault_proxy::{Fault, FaultPlan, FaultProxy, FaultStats};
 use opendvc_tests::fixtures::{Citizen, Officer, valid_form};
-use opendvc_tests::{Api, Portal, PortalOptions};
+use opendvc_tests::{Api, Portal, PortalOptions, retry_after_seconds};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
@@ -517,11 +517,8 @@ fn cli_login(portal: &mut Portal, cli: &Cli, id_number: &str, expect_sync: bool)
         })
         .send();
     if reply.status == 429 {
-        let seconds: u64 = reply
-            .header("retry-after")
-            .and_then(|value| value.parse().ok())
-            .unwrap_or(1);
-        std::thread::sleep(Duration::from_secs(seconds.clamp(1, 120)));
+        // The window the portal names passes on its clock, not the test's.
+        portal.advance_clock(retry_after_seconds(&reply));
         reply = api
             .post("/v1/auth/otp")
             .json(&OtpRequest {

@@ -5,7 +5,7 @@
 use opendvc_api::RefreshRequest;
 use opendvc_core::session::DataDir;
 use opendvc_core::vault::VaultChoice;
-use opendvc_core::{OpenDvc, OpenDvcOptions};
+use opendvc_core::{CoreCode, OpenDvc, OpenDvcOptions};
 use opendvc_tests::fault_proxy::{Fault, FaultPlan, FaultProxy, RequestFilter};
 use opendvc_tests::{Portal, PortalOptions};
 
@@ -104,7 +104,7 @@ fn a_lost_refresh_answer_keeps_the_session() {
         .block_on(core.sync_now())
         .expect_err("the refresh's answer never arrives");
     assert!(
-        error.code() == "network" || error.code() == "timeout",
+        matches!(error.code(), CoreCode::Network | CoreCode::Timeout),
         "a lost answer is the network's fault, not a refused session: {error:?}"
     );
     assert!(core.is_signed_in(), "the session outlives a lost answer");

@@ -585,18 +585,14 @@ fn the_officer_command_line_refuses_the_note_the_officer_endpoint_refuses() {
             "validation_failed",
             "the endpoint refuses a note over 2,000 characters",
         );
-    let output = portal
-        .officer_command()
-        .args([
-            "transition",
-            &application.code,
-            "--to",
-            "processing",
-            "--note",
-            &long_note,
-        ])
-        .output()
-        .expect("opendvc-portal officer runs");
+    let output = portal.officer_output(&[
+        "transition",
+        &application.code,
+        "--to",
+        "processing",
+        "--note",
+        &long_note,
+    ]);
     assert!(
         !output.status.success(),
         "the command line refuses the note the endpoint refuses, as it goes through the same \

@@ -39,10 +39,9 @@ fn working_days_left_are_counted_offline_from_the_cached_holiday_calendar() {
     let today = Utc::now().date_naive();
     let mut counted = 0;
     for entry in &entries {
-        let (Some(status), Some(due_at)) = (
-            opendvc_api::ApplicationStatus::parse(&entry.status),
-            entry.due_at,
-        ) else {
+        let (opendvc_core::views::applications::EntryStatus::Portal(status), Some(due_at)) =
+            (entry.status, entry.due_at)
+        else {
             continue;
         };
         if status.is_finished() {

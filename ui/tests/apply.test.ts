@@ -3,7 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Draft } from '../src/lib/backend/views';
 import * as fixtures from './fixtures';
-import { fails, openApp, type Handlers } from './harness';
+import { fails, openApp, refuses, type Handlers } from './harness';
+import { problemText } from '../src/lib/checks';
+import { drafts } from '../src/lib/draft.svelte';
 import { errorMessage } from '../src/lib/labels';
 
 function core(extra: Handlers = {}): Handlers {
@@ -28,25 +30,96 @@ describe('the apply flow', () => {
     await waitFor(async () => expect(await screen.findByLabelText('Full name')).toHaveValue('Nguyễn Thị Lan'));
   });
 
-  it('lists every problem in an error summary at the top and next to each field', async () => {
-    const { calls } = openApp('/apply/id-card-renewal/details', core());
+  it('lists the problems the core finds in the form in an error summary at the top and next to each field', async () => {
+    const { calls } = openApp(
+      '/apply/id-card-renewal/details',
+      core({
+        // Out of the form's order, with one problem of another task.
+        check_draft: () => [
+          { field: 'form.reason', code: 'field-option-invalid' },
+          { field: 'delivery.address', code: 'field-required' },
+          { field: 'form.idNumber', code: 'field-id-number-invalid' },
+          { field: 'form.fullName', code: 'field-required' },
+        ],
+      }),
+    );
     const user = userEvent.setup();
     const name = await screen.findByLabelText('Full name');
     await waitFor(() => expect(name).toHaveValue('Nguyễn Thị Lan'));
     await user.clear(name);
     const idNumber = screen.getByLabelText('ID number');
     await user.clear(idNumber);
-    await user.type(idNumber, '12345');
+    await user.type(idNumber, ' 12345 ');
     await user.click(screen.getByRole('button', { name: 'Save and continue' }));
 
     const summary = await screen.findByRole('alert');
     expect(within(summary).getByText('There is a problem')).toBeInTheDocument();
     const links = within(summary).getAllByRole('link').map((link) => link.textContent?.trim());
-    expect(links).toEqual(['Enter Full name', 'ID number must be 12 digits', 'Choose Reason']);
+    expect(links).toEqual([
+      problemText('field-required', 'Full name'),
+      problemText('field-id-number-invalid', 'ID number'),
+      problemText('field-option-invalid', 'Reason'),
+    ]);
     expect(summary).toHaveFocus();
     expect(screen.getByLabelText('Full name')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText('ID number')).toHaveAccessibleDescription(problemText('field-id-number-invalid', 'ID number'));
+    const asked = calls.filter((call) => call.command === 'check_draft').map((call) => (call.args.draft as Draft).form);
+    expect(asked, 'the core is asked about the answers as they will be sent').toEqual([
+      { fullName: '', idNumber: '12345', phone: '+84905123456', reason: '' },
+    ]);
     expect(calls.some((call) => call.command === 'submit')).toBe(false);
     expect(window.location.hash).toBe('#/apply/id-card-renewal/details');
+  });
+
+  it('asks the core about a value once the person pauses typing, and shows its message under the field', async () => {
+    const { calls } = openApp(
+      '/apply/id-card-renewal/details',
+      // Whatever message the core names is the one shown: here one of the UI's own.
+      core({ check_field: refuses({ id_number: { '12345': 'ui-signin-id-invalid' } }) }),
+    );
+    const user = userEvent.setup();
+    const idNumber = await screen.findByLabelText('ID number');
+    await waitFor(() => expect(idNumber).toHaveValue('048090001234'));
+    await user.clear(idNumber);
+    await user.type(idNumber, '12345');
+    await waitFor(() => expect(idNumber).toHaveAccessibleDescription('Enter your personal identification number: 12 digits'));
+    expect(idNumber).toHaveAttribute('aria-invalid', 'true');
+    const asked = () => calls.filter((call) => call.command === 'check_field').map((call) => call.args);
+    expect(asked(), 'one question after the typing paused, none about the emptied field').toEqual([{ kind: 'id_number', value: '12345' }]);
+    // No error summary while typing: it comes with saving.
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    await user.type(idNumber, '6789012');
+    await waitFor(() => expect(idNumber).not.toHaveAttribute('aria-invalid'));
+    expect(idNumber).not.toHaveAccessibleDescription();
+    expect(asked().at(-1)).toEqual({ kind: 'id_number', value: '123456789012' });
+    // A choice among the procedure's own options is not asked about.
+    await user.selectOptions(screen.getByLabelText('Reason'), 'age');
+    expect(asked().some((args) => args.kind === 'select')).toBe(false);
+  });
+
+  it('does not pull the person back when they left a task before the core answered, and keeps what they saved', async () => {
+    let answer: (problems: unknown) => void = () => {};
+    openApp('/apply/id-card-renewal/details', core({ check_draft: () => new Promise((resolve) => (answer = resolve)) }));
+    const user = userEvent.setup();
+    await waitFor(async () => expect(await screen.findByLabelText('Full name')).toHaveValue('Nguyễn Thị Lan'));
+    await user.selectOptions(screen.getByLabelText('Reason'), 'age');
+    await user.click(screen.getByRole('button', { name: 'Save and continue' }));
+    window.location.hash = '/apply/id-card-renewal/documents';
+    expect(await screen.findByRole('heading', { name: 'Documents' })).toBeInTheDocument();
+    answer([]);
+    await waitFor(() => expect(drafts.current?.done.details, 'the answers were accepted').toBe(true));
+    expect(window.location.hash).toBe('#/apply/id-card-renewal/documents');
+    expect(screen.getByRole('heading', { name: 'Documents' })).toBeInTheDocument();
+  });
+
+  it('moves on when the core cannot be asked about the form, as the core checks it again before queueing', async () => {
+    openApp('/apply/id-card-renewal/details', core({ check_draft: fails('internal') }));
+    const user = userEvent.setup();
+    await waitFor(async () => expect(await screen.findByLabelText('Full name')).toHaveValue('Nguyễn Thị Lan'));
+    await user.selectOptions(screen.getByLabelText('Reason'), 'age');
+    await user.click(screen.getByRole('button', { name: 'Save and continue' }));
+    expect(await screen.findByRole('heading', { name: 'Your application' })).toBeInTheDocument();
   });
 
   it('moves on once the answers are valid, and marks the task completed', async () => {
@@ -213,6 +286,42 @@ describe('the apply flow', () => {
       method: 'post',
       address: { recipientName: 'Nguyễn Thị Lan', phone: '+84905123456', provinceCode: '48', unitCode: '20194', street: '45 Bạch Đằng' },
     });
+  });
+
+  it('asks the core about the phone number for the postman, and sends it without spaces', async () => {
+    let sent: Draft | undefined;
+    const { calls } = openApp(
+      '/apply/id-card-renewal/details',
+      core({
+        check_field: refuses({ phone: { '0905123': 'field-phone-invalid' } }),
+        submit: (args) => {
+          sent = args.draft as Draft;
+          return { itemId: 'q-2', sent: false };
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    await waitFor(async () => expect(await screen.findByLabelText('Full name')).toHaveValue('Nguyễn Thị Lan'));
+    await user.selectOptions(screen.getByLabelText('Reason'), 'age');
+    await user.click(screen.getByRole('button', { name: 'Save and continue' }));
+    await user.click(await within(screen.getByRole('main')).findByRole('link', { name: 'Documents' }));
+    await user.click(await screen.findByRole('button', { name: 'Save and continue' }));
+    await user.click(await within(screen.getByRole('main')).findByRole('link', { name: 'How you get the result' }));
+    await user.click(await screen.findByLabelText(/Send it to me by post/));
+    const phone = screen.getByLabelText('Phone number for the postman');
+    await user.clear(phone);
+    await user.type(phone, '0905 123');
+    await user.click(screen.getByRole('button', { name: 'Save and continue' }));
+    const refused = problemText('field-phone-invalid', 'Phone number for the postman');
+    expect(await screen.findByRole('alert')).toHaveTextContent(refused);
+    expect(phone).toHaveAccessibleDescription(refused);
+    expect(calls.filter((call) => call.command === 'check_field').at(-1)?.args).toEqual({ kind: 'phone', value: '0905123' });
+
+    await user.type(phone, ' 456');
+    await user.click(screen.getByRole('button', { name: 'Save and continue' }));
+    await user.click(await screen.findByRole('button', { name: 'Accept and send' }));
+    expect(await screen.findByRole('heading', { name: 'Saved on this device' })).toBeInTheDocument();
+    expect(sent?.delivery.address?.phone).toBe('0905123456');
   });
 
   it('requires the documents the procedure needs', async () => {

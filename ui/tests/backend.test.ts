@@ -12,14 +12,27 @@ describe('the backend interface', () => {
 
   it('rejects with the one error shape, whatever the shell sent', async () => {
     fakeCore({ dashboard: () => Promise.reject('panicked') });
-    await expect(tauriBackend.call('dashboard')).rejects.toEqual({ code: 'unknown', message: 'panicked' });
-    expect(toIpcError({ code: 'offline', message: 'no route' })).toEqual({ code: 'offline', message: 'no route' });
-    expect(toIpcError({ code: 'payment_required', message: 'x' })).toEqual({ code: 'unknown', message: 'x' });
+    await expect(tauriBackend.call('dashboard')).rejects.toEqual({ code: 'unknown', message: 'panicked', fields: [] });
+    expect(toIpcError({ code: 'offline', coreCode: 'network', message: 'no route' })).toEqual({
+      code: 'offline',
+      coreCode: 'network',
+      message: 'no route',
+      fields: [],
+    });
+    expect(toIpcError({ code: 'payment_required', message: 'x' })).toEqual({ code: 'unknown', message: 'x', fields: [] });
     expect(toIpcError({ code: 'validation_failed', message: 'x', fields: ['form.a', 3] })).toEqual({
       code: 'validation_failed',
       message: 'x',
       fields: ['form.a'],
     });
+  });
+
+  it('says every error code in words of the locales', async () => {
+    const { IPC_ERROR_CODES } = await import('../src/lib/backend/views');
+    const { errorMessage } = await import('../src/lib/labels');
+    for (const code of IPC_ERROR_CODES) {
+      expect(errorMessage({ code }), code).not.toMatch(/^error-/);
+    }
   });
 
   it('lists every command of the contract exactly once', () => {

@@ -88,6 +88,30 @@ describe('my documents', () => {
     ]);
   });
 
+  it('shows the core’s refusal of a date under its field, and asks the core whether a date is one', async () => {
+    const { calls } = openApp('/documents', {
+      documents: () => [],
+      // The core checks how the dates fit together, and names the fields it refuses.
+      add_document: () => Promise.reject({ code: 'validation_failed', message: 'refused', fields: ['expiresOn'] }),
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Add a document' }));
+    await user.selectOptions(screen.getByLabelText('Type of document'), 'passport');
+    await user.type(screen.getByLabelText('Number'), 'C1234567');
+    await user.type(screen.getByLabelText('Issued on'), '2020-01-15');
+    await user.type(screen.getByLabelText(/Expiry date/), '2019-01-15');
+    await user.type(screen.getByLabelText('Issued by'), 'Cục Quản lý xuất nhập cảnh');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    const summary = await screen.findByRole('alert');
+    expect(summary).toHaveTextContent('The expiry date must be a real date after the issue date');
+    expect(summary).not.toHaveTextContent('Enter the date it was issued');
+    expect(calls.filter((call) => call.command === 'check_field').map((call) => call.args)).toEqual([
+      { kind: 'date', value: '2020-01-15' },
+      { kind: 'date', value: '2019-01-15' },
+    ]);
+    expect(screen.queryByText('Document added.')).toBeNull();
+  });
+
   it('exports the reminders as a calendar file to download', async () => {
     openApp('/documents', {
       documents: () => [fixtures.walletEntry],

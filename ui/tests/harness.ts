@@ -6,6 +6,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import App from '../src/App.svelte';
 import type { CommandName } from '../src/lib/backend/commands';
+import type { FieldKind } from '../src/lib/backend/types';
 import type { ChangedEvent, IpcError } from '../src/lib/backend/views';
 import { drafts } from '../src/lib/draft.svelte';
 import { setLanguage } from '../src/lib/i18n.svelte';
@@ -28,9 +29,19 @@ export function fails(code: IpcError['code'], message = 'failed in test'): Handl
   return () => Promise.reject({ code, message });
 }
 
+/** A `check_field` answering as the core's rules would for the values listed, by kind: the
+ * Fluent message id of each refused value; any other value passes. */
+export function refuses(values: Partial<Record<FieldKind, Record<string, string>>>): Handler {
+  return (args) => {
+    const problem = values[args.kind as FieldKind]?.[args.value as string];
+    return problem ? { valid: false, problem } : { valid: true, normalized: args.value };
+  };
+}
+
 export function fakeCore(handlers: Handlers): Call[] {
   const calls: Call[] = [];
-  const table: Handlers = { session_state: () => session(), ...handlers };
+  // The core's rules find nothing wrong unless a test says otherwise.
+  const table: Handlers = { session_state: () => session(), check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], ...handlers };
   mockIPC(
     (command, payload) => {
       const args = (payload ?? {}) as Record<string, unknown>;

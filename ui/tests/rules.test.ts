@@ -1,9 +1,9 @@
-// Table-driven checks of the small rules the forms rely on.
+// Table-driven checks of the UI's own small helpers. The field rules (phone, ID number, dates,
+// a procedure's form) are the core's, asked over IPC: the UI has no copy of them to test.
 
 import { describe, expect, it } from 'vitest';
 import type { FormField } from '../src/lib/backend/types';
-import { checkField, prefillValue } from '../src/lib/form';
-import { parseRoute } from '../src/lib/router.svelte';
+import { prefillValue } from '../src/screens/apply/flow';
 import { fold } from '../src/lib/text';
 import * as fixtures from './fixtures';
 
@@ -13,30 +13,6 @@ const field = (kind: FormField['kind'], extra: Partial<FormField> = {}): FormFie
   kind,
   required: true,
   ...extra,
-});
-
-describe('checkField', () => {
-  it.each([
-    [field('text'), '', 'missing'],
-    [field('text', { required: false }), '  ', undefined],
-    [field('text', { maxLength: 3 }), 'Đà Nẵng', 'too_long'],
-    [field('text', { maxLength: 7 }), 'Đà Nẵng', undefined],
-    [field('id_number'), '04809000123', 'id_number'],
-    [field('id_number'), '048090001234', undefined],
-    [field('phone'), '0905 123 456', undefined],
-    [field('phone'), '+84905123456', undefined],
-    [field('phone'), '12345', 'phone'],
-    [field('date'), '2026-02-30x', 'date'],
-    [field('date'), '2026-02-28', undefined],
-    [field('date'), '2026-02-30', 'date'],
-    [field('date'), '2028-02-29', undefined],
-    [field('number'), '12a', 'number'],
-    [field('select', { options: [{ value: 'a', label: { vi: 'A', en: 'A' } }] }), '', 'option'],
-    [field('select', { options: [{ value: 'a', label: { vi: 'A', en: 'A' } }] }), 'b', 'option'],
-    [field('select', { options: [{ value: 'a', label: { vi: 'A', en: 'A' } }] }), 'a', undefined],
-  ] as const)('%o with %j → %s', (formField, value, problem) => {
-    expect(checkField(formField, value)).toBe(problem);
-  });
 });
 
 describe('prefillValue', () => {
@@ -61,20 +37,5 @@ describe('fold', () => {
     ['Hòa Cường Bắc', 'hoa cuong bac'],
   ])('%s → %s', (text, folded) => {
     expect(fold(text)).toBe(folded);
-  });
-});
-
-describe('parseRoute', () => {
-  it.each([
-    ['', 'home', {}],
-    ['#/', 'home', {}],
-    ['#/applications/abc-1', 'application', { id: 'abc-1' }],
-    ['#/apply/id-card-renewal/check', 'apply', { procedureId: 'id-card-renewal', step: 'check' }],
-    ['#/apply/id-card-renewal', 'apply', { procedureId: 'id-card-renewal' }],
-    ['#/services/a%20b', 'procedure', { id: 'a b' }],
-    ['#/nowhere', 'not_found', {}],
-    ['#/applications/a/b', 'not_found', {}],
-  ])('%s → %s', (hash, name, params) => {
-    expect(parseRoute(hash)).toEqual({ name, params });
   });
 });

@@ -2,14 +2,14 @@ import { screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { dashboard, session, settings } from './fixtures';
-import { fails, openApp } from './harness';
+import { fails, openApp, refuses } from './harness';
 import { errorMessage } from '../src/lib/labels';
 
 const signedOut = () => session({ signedIn: false, profile: undefined, language: 'vi' });
 
 describe('sign-in', () => {
-  it('refuses an ID number that is not 12 digits, with an error summary and an inline error', async () => {
-    const { calls } = openApp('/', { session_state: signedOut });
+  it('refuses an ID number the core’s rule refuses, with an error summary and an inline error', async () => {
+    const { calls } = openApp('/', { session_state: signedOut, check_field: refuses({ id_number: { '12345': 'field-id-number-invalid' } }) });
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Số định danh cá nhân'), '12345');
     await user.click(screen.getByRole('button', { name: 'Gửi mã cho tôi' }));
@@ -17,6 +17,7 @@ describe('sign-in', () => {
     expect(summary).toHaveTextContent('Có vấn đề cần sửa');
     expect(summary).toHaveTextContent('Nhập số định danh cá nhân gồm 12 chữ số');
     expect(screen.getByLabelText('Số định danh cá nhân')).toHaveAttribute('aria-invalid', 'true');
+    expect(calls.filter((call) => call.command === 'check_field').map((call) => call.args)).toEqual([{ kind: 'id_number', value: '12345' }]);
     expect(calls.some((call) => call.command === 'request_otp')).toBe(false);
   });
 

@@ -20,7 +20,7 @@ import {
   staffSignedIn,
 } from '../src/lib/staff.svelte';
 import * as fixtures from './fixtures';
-import { coreChanged, fails, openApp, type Handlers } from './harness';
+import { coreChanged, fails, openApp, refuses, type Handlers } from './harness';
 
 const agent: StaffProfile = { code: 'BDDN-HC-01', name: 'Trần Văn Minh', kind: 'agent', organisation: 'Bưu điện Hải Châu' };
 
@@ -286,7 +286,10 @@ describe('serving a citizen', () => {
   });
 
   it('needs the consent form’s reference and a 12-digit ID number before opening a session', async () => {
-    const { calls } = await open('/serve', { session_state: () => staffSession() });
+    const { calls } = await open('/serve', {
+      session_state: () => staffSession(),
+      check_field: refuses({ id_number: { '12345': 'field-id-number-invalid' } }),
+    });
     const user = userEvent.setup();
     await user.click(await screen.findByLabelText(new RegExp(t('ui-serve-consent-paper'))));
     await user.type(screen.getByLabelText(t('ui-serve-id-label')), '12345');

@@ -310,7 +310,10 @@ fn instructions(url: &str, accounts: &DemoAccounts, data_dir: &Path) -> String {
     );
     text.push_str("Officers (code / password):\n");
     for officer in &accounts.officers {
-        text.push_str(&format!("  {} / {}\n", officer.code, officer.password));
+        text.push_str(&format!(
+            "  {} / {}  ({})\n",
+            officer.code, officer.password, officer.agency
+        ));
     }
     text.push_str("\nClose the app window or press Ctrl-C to stop the demo.\n");
     text
@@ -325,7 +328,7 @@ mod tests {
         let accounts: DemoAccounts = serde_json::from_value(serde_json::json!({
             "citizens": [{"idNumber": "048090001234", "phone": "+84905000001", "name": "Lê Thị Hoa"}],
             "staff": [{"code": "BD-HC-001", "password": "agent-pass", "kind": "agent"}],
-            "officers": [{"code": "CB-001", "password": "officer-pass"}]
+            "officers": [{"code": "CB-001", "password": "officer-pass", "agency": "cong-an-da-nang-pc06"}]
         }))
         .expect("demo accounts as the portal prints them");
         let text = instructions(
@@ -337,7 +340,7 @@ mod tests {
             "048090001234",
             "Lê Thị Hoa",
             "BD-HC-001 / agent-pass  (DVC agent at a post office)",
-            "CB-001 / officer-pass",
+            "CB-001 / officer-pass  (cong-an-da-nang-pc06)",
             "opendvc --data-dir /tmp/demo/app-data applications",
             "http://127.0.0.1:8080/v1/dev/messages",
             "then follow the staff link",

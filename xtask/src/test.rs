@@ -117,9 +117,10 @@ fn build(_: &Options) -> Result<()> {
 
 fn cargo_test(options: &Options) -> Result<()> {
     // Every test on the embedded default, SQLite, whatever the person's environment says; the
-    // `postgres` step runs the portal's tests again on PostgreSQL.
+    // `postgres` step runs the portal's tests again on PostgreSQL. Every test binary runs even
+    // after one fails, so a run shows every failure at once.
     let mut command = CommandLine::cargo()
-        .args(["test", "--workspace"])
+        .args(["test", "--workspace", "--no-fail-fast"])
         .env_remove(TEST_DATABASE_URL_ENV);
     if options.chaos_full {
         command = command.env("OPENDVC_CHAOS_FULL", "1");

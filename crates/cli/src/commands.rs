@@ -1,7 +1,7 @@
 //! The commands: each calls the façade and reports through [`Output`].
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, IsTerminal};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,14 +9,14 @@ use std::time::Duration;
 use opendvc_api::{DeliveryAddress, DeliveryChoice, DeliveryMethod, FieldError, NewSupplement};
 use opendvc_core::clock::RandomJitter;
 use opendvc_core::i18n::{Arg, CORE_SOURCES, Lang, LocaleSource, Localizer};
-use opendvc_core::queue::{BackoffPolicy, DiscardOutcome, FollowUp};
+use opendvc_core::queue::{BackoffPolicy, FollowUp};
 use opendvc_core::session::DataDir;
-use opendvc_core::{CoreError, DrainEnd, OpenDvc, OpenDvcOptions, SubmissionDraft};
-use serde_json::json;
-use uuid::Uuid;
+use opendvc_core::views::{ApplicationListView, LoginView, SearchView};
+use opendvc_core::{CoreError, OpenDvc, OpenDvcOptions, SubmissionDraft};
 
+use crate::args::{Cli, Command, DeliveryArg};
+use crate::exit;
 use crate::output::{Failure, Output};
-use crate::{AssistAction, Cli, Command, DeliveryArg, QueueAction, StaffAction, exit};
 
 /// The CLI's own messages.
 const CLI_SOURCES: [LocaleSource; 3] = [
@@ -154,9 +154,8 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
             let entries = core
                 .applications()
                 .map_err(|error| Failure::from_core(&error))?;
-            out.data(&json!({ "items": entries }), || {
-                out.application_lines(&entries)
-            });
+            let view = ApplicationListView { items: entries };
+            out.data(&view, || out.application_lines(&view.items));
             Ok(exit::OK)
         }
         Command::Show { code } => {
@@ -200,7 +199,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                 .await
                 .map_err(|error| Failure::from_core(&error))?;
             out.data(&outcome, || out.submit_lines(&outcome));
-            Ok(submit_exit(&outcome))
+            Ok(crate::queue::submit_exit(&outcome))
         }
         Command::Supplement {
             target,
@@ -229,7 +228,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                 .await
                 .map_err(|error| Failure::from_core(&error))?;
             out.data(&outcome, || out.submit_lines(&outcome));
-            Ok(submit_exit(&outcome))
+            Ok(crate::queue::submit_exit(&outcome))
         }
         Command::Delivery {
             target,
@@ -247,7 +246,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                 },
                 address,
             };
-            follow_up(
+            crate::queue::follow_up(
                 core,
                 &target,
                 FollowUp::DeliveryChange(choice),
@@ -262,7 +261,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
             no_send,
         } => {
             let request = opendvc_api::WithdrawRequest { reason };
-            follow_up(core, &target, FollowUp::Withdraw(request), no_send, out).await
+            crate::queue::follow_up(core, &target, FollowUp::Withdraw(request), no_send, out).await
         }
         Command::Rate {
             target,
@@ -271,64 +270,25 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
             no_send,
         } => {
             let rating = opendvc_api::Rating { stars, comment };
-            follow_up(core, &target, FollowUp::Rating(rating), no_send, out).await
+            crate::queue::follow_up(core, &target, FollowUp::Rating(rating), no_send, out).await
         }
-        Command::Queue { action } => queue(core, action, out).await,
+        Command::Queue { action } => crate::queue::queue(core, action, out).await,
         Command::Watch { seconds } => crate::watch::watch(core, out.json(), seconds).await,
         Command::Reminders { ics } => crate::watch::reminders(core, out, ics.as_deref()),
+        Command::Tally { day, csv } => crate::staff::tally(core, day, csv.as_deref(), out),
+        Command::Receipt { code, svg } => crate::staff::receipt(core, &code, svg.as_deref(), out),
+        Command::Drain { max_wait } => crate::queue::drain(core, max_wait, out).await,
         Command::Search { query, limit } => {
             let query = query.join(" ");
             let hits = core
                 .search_catalog(&query, usize::from(limit))
                 .map_err(|error| Failure::from_core(&error))?;
-            out.data(&json!({ "query": query, "hits": hits }), || {
-                out.search_lines(&query, &hits)
-            });
+            let view = SearchView { query, hits };
+            out.data(&view, || out.search_lines(&view.query, &view.hits));
             Ok(exit::OK)
         }
-        Command::Staff { action } => staff(core, action, out).await,
-        Command::Assist { action } => assist(core, action, out).await,
-        Command::Tally { day, csv } => {
-            let tally = core
-                .tally(day)
-                .map_err(|error| Failure::from_core(&error))?;
-            if let Some(path) = &csv {
-                std::fs::write(path, tally.to_csv())
-                    .map_err(|error| Failure::new("output", error.to_string(), exit::ERROR))?;
-            }
-            out.data(&tally, || {
-                let mut lines = vec![out.fmt(
-                    "tally-summary",
-                    &[
-                        ("day", Arg::from(tally.day.to_string())),
-                        ("people", Arg::from(tally.people_helped)),
-                        ("submissions", Arg::from(tally.submissions)),
-                        ("sent", Arg::from(tally.sent)),
-                        ("waiting", Arg::from(tally.waiting)),
-                        ("attention", Arg::from(tally.needs_attention)),
-                    ],
-                )];
-                for (service, count) in &tally.per_service {
-                    lines.push(out.fmt(
-                        "tally-service",
-                        &[
-                            ("service", Arg::from(service.clone())),
-                            ("sent", Arg::from(count.sent)),
-                            ("waiting", Arg::from(count.waiting)),
-                            ("attention", Arg::from(count.needs_attention)),
-                        ],
-                    ));
-                }
-                if let Some(path) = &csv {
-                    lines.push(out.fmt(
-                        "tally-csv-written",
-                        &[("path", Arg::from(path.display().to_string()))],
-                    ));
-                }
-                lines
-            });
-            Ok(exit::OK)
-        }
+        Command::Staff { action } => crate::staff::staff(core, action, out).await,
+        Command::Assist { action } => crate::staff::assist(core, action, out).await,
         Command::AccessLog { cursor } => {
             let log = core
                 .access_log(cursor.as_deref())
@@ -336,69 +296,6 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                 .map_err(|error| Failure::from_core(&error))?;
             out.data(&log, || out.access_log_lines(&log));
             Ok(exit::OK)
-        }
-        Command::Receipt { code, svg } => {
-            let receipt = core
-                .receipt(&code, None)
-                .map_err(|error| Failure::from_core(&error))?;
-            if let Some(path) = &svg {
-                std::fs::write(path, &receipt.qr_svg)
-                    .map_err(|error| Failure::new("output", error.to_string(), exit::ERROR))?;
-            }
-            out.data(&receipt, || {
-                let mut lines = vec![receipt.title.clone()];
-                lines.extend(
-                    receipt
-                        .lines
-                        .iter()
-                        .map(|line| format!("{}: {}", line.label, line.value)),
-                );
-                lines.push(receipt.follow_up.clone());
-                lines.extend(receipt.served_by.clone());
-                lines.push(receipt.lookup_link.clone());
-                lines
-            });
-            Ok(exit::OK)
-        }
-        Command::Drain { max_wait } => {
-            // With a staff member signed in, the device sends staff work (every session's
-            // queue, with the staff token); otherwise the citizen's own queue.
-            let staff_mode = core
-                .staff_status()
-                .map_err(|error| Failure::from_core(&error))?
-                .signed_in;
-            let outcome = if staff_mode {
-                core.drain_staff(Duration::from_secs(max_wait)).await
-            } else {
-                core.drain(Duration::from_secs(max_wait)).await
-            }
-            .map_err(|error| Failure::from_core(&error))?;
-            let waiting = outcome.queue.queued + outcome.queue.sending;
-            let (message, code) = match outcome.end {
-                DrainEnd::Empty => (
-                    out.fmt("drain-empty", &[("sent", Arg::from(outcome.sent))]),
-                    exit::OK,
-                ),
-                DrainEnd::NeedsAttention => (
-                    out.fmt(
-                        "drain-attention",
-                        &[("count", Arg::from(outcome.queue.needs_attention + waiting))],
-                    ),
-                    exit::ATTENTION,
-                ),
-                DrainEnd::PausedAuth => (out.text("drain-paused"), exit::SIGN_IN),
-                DrainEnd::TimedOut => (
-                    out.fmt("drain-timed-out", &[("count", Arg::from(waiting))]),
-                    exit::WAITING,
-                ),
-                DrainEnd::Busy => (out.text("drain-busy"), exit::WAITING),
-            };
-            if code == exit::OK {
-                out.data(&outcome, || vec![message]);
-            } else {
-                out.data_to_stderr(&outcome, message);
-            }
-            Ok(code)
         }
     }
 }
@@ -409,7 +306,10 @@ async fn login(
     otp: Option<String>,
     out: &Output,
 ) -> Result<u8, Failure> {
-    let mut result = serde_json::Map::new();
+    let mut view = LoginView {
+        otp: None,
+        sign_in: None,
+    };
     let otp = match otp {
         Some(otp) => otp,
         None => {
@@ -417,7 +317,7 @@ async fn login(
                 .request_otp(id_number)
                 .await
                 .map_err(|error| Failure::from_core(&error))?;
-            result.insert("otp".into(), json!(accepted));
+            view.otp = Some(accepted.clone());
             // The prompt goes to standard error so that standard output stays one JSON object.
             crate::output::err_prompt(&out.fmt(
                 "login-code-sent",
@@ -438,8 +338,7 @@ async fn login(
         .sign_in(id_number, &otp)
         .await
         .map_err(|error| Failure::from_core(&error))?;
-    result.insert("signIn".into(), json!(report));
-    out.data(&serde_json::Value::Object(result), || {
+    let lines = || {
         let mut lines = vec![match &report.full_name {
             Some(name) => out.fmt("login-done", &[("name", Arg::from(name.clone()))]),
             None => out.text("login-done-anonymous"),
@@ -448,300 +347,11 @@ async fn login(
             lines.push(out.fmt("login-sync-failed", &[("reason", Arg::from(error.clone()))]));
         }
         lines
-    });
+    };
+    let human = lines();
+    view.sign_in = Some(report);
+    out.data(&view, || human);
     Ok(exit::OK)
-}
-
-fn read_stdin_line() -> Result<String, Failure> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|error| Failure::new("input", error.to_string(), exit::ERROR))?;
-    Ok(line.trim().to_owned())
-}
-
-fn staff_lines(status: &opendvc_core::assist::StaffStatus, out: &Output) -> Vec<String> {
-    let mut lines = Vec::new();
-    match (&status.staff, status.signed_in) {
-        (Some(staff), true) => lines.push(
-            out.fmt(
-                "staff-signed-in",
-                &[
-                    ("name", Arg::from(staff.name.clone())),
-                    ("code", Arg::from(staff.code.clone())),
-                    (
-                        "venue",
-                        Arg::from(
-                            status
-                                .venue
-                                .as_ref()
-                                .map(|venue| venue.name().to_owned())
-                                .unwrap_or_default(),
-                        ),
-                    ),
-                ],
-            ),
-        ),
-        _ => lines.push(out.text("staff-none")),
-    }
-    if let Some(session) = &status.session {
-        lines.push(out.fmt(
-            "staff-session",
-            &[
-                ("initials", Arg::from(session.citizen_initials.clone())),
-                ("minutes", Arg::from(session.seconds_left / 60)),
-            ],
-        ));
-    }
-    lines
-}
-
-async fn staff(core: &mut OpenDvc, action: StaffAction, out: &Output) -> Result<u8, Failure> {
-    let status = match action {
-        StaffAction::Login {
-            code,
-            password,
-            post_office,
-            event,
-            place,
-            date,
-            previous_password,
-        } => {
-            let password = zeroize::Zeroizing::new(match password {
-                Some(password) => password,
-                None => read_stdin_line()?,
-            });
-            let options = opendvc_core::assist::StaffSignInOptions {
-                post_office,
-                event: match (event, place, date) {
-                    (Some(name), Some(place), Some(date)) => Some((name, place, date)),
-                    _ => None,
-                },
-                previous_password: previous_password.map(zeroize::Zeroizing::new),
-            };
-            core.staff_sign_in(&code, &password, options).await
-        }
-        StaffAction::Logout => {
-            let status = core.staff_sign_out().await;
-            if status.is_ok() && !out.json() {
-                crate::output::out_line(&out.text("staff-signed-out"));
-            }
-            status
-        }
-        StaffAction::Status => core.staff_status(),
-    }
-    .map_err(|error| Failure::from_core(&error))?;
-    out.data(&status, || staff_lines(&status, out));
-    Ok(exit::OK)
-}
-
-async fn assist(core: &mut OpenDvc, action: AssistAction, out: &Output) -> Result<u8, Failure> {
-    match action {
-        AssistAction::Open {
-            id_number,
-            paper,
-            otp,
-        } => {
-            let consent = match (paper, otp) {
-                (Some(reference), _) => opendvc_api::Consent::Paper { reference },
-                (None, Some(otp)) => opendvc_api::Consent::Otp { otp },
-                (None, None) => {
-                    core.request_consent_code(&id_number)
-                        .await
-                        .map_err(|error| Failure::from_core(&error))?;
-                    crate::output::err_prompt(&out.text("assist-code-sent"));
-                    opendvc_api::Consent::Otp {
-                        otp: read_stdin_line()?,
-                    }
-                }
-            };
-            let session = core
-                .open_assisted_session(&id_number, consent)
-                .await
-                .map_err(|error| Failure::from_core(&error))?;
-            out.data(&session, || {
-                vec![out.fmt(
-                    "assist-opened",
-                    &[
-                        ("initials", Arg::from(session.citizen_initials.clone())),
-                        ("until", Arg::from(session.expires_at.to_rfc3339())),
-                    ],
-                )]
-            });
-        }
-        AssistAction::End => {
-            let ended = core
-                .end_assisted_session()
-                .await
-                .map_err(|error| Failure::from_core(&error))?;
-            out.data(&ended, || {
-                vec![out.fmt("assist-ended", &[("count", Arg::from(ended.unsent_kept))])]
-            });
-        }
-    }
-    Ok(exit::OK)
-}
-
-async fn queue(core: &OpenDvc, action: Option<QueueAction>, out: &Output) -> Result<u8, Failure> {
-    match action.unwrap_or(QueueAction::List { all: false }) {
-        QueueAction::List { all } => {
-            let summary = core
-                .queue_summary()
-                .map_err(|error| Failure::from_core(&error))?;
-            let items = core
-                .queue_items(all)
-                .map_err(|error| Failure::from_core(&error))?;
-            out.data(&json!({ "summary": summary, "items": items }), || {
-                out.queue_lines(&summary, &items)
-            });
-            Ok(exit::OK)
-        }
-        QueueAction::Show { id } => {
-            let id = item_id(&id, out)?;
-            let item = core
-                .queue_item(id)
-                .map_err(|error| Failure::from_core(&error))?
-                .ok_or_else(|| {
-                    Failure::from_core(&CoreError::Queue(
-                        opendvc_core::queue::QueueError::NoSuchItem(id),
-                    ))
-                })?;
-            let events = core
-                .queue_item_events(id)
-                .map_err(|error| Failure::from_core(&error))?;
-            out.data(&json!({ "item": item, "events": events }), || {
-                out.item_history(&item, &events)
-            });
-            Ok(exit::OK)
-        }
-        QueueAction::Retry { id } => {
-            let id = item_id(&id, out)?;
-            core.retry(id).map_err(|error| Failure::from_core(&error))?;
-            out.data(&json!({ "retried": id }), || {
-                vec![out.fmt("queue-retried", &[("id", Arg::from(id.to_string()))])]
-            });
-            Ok(exit::OK)
-        }
-        QueueAction::Discard { id, yes } => {
-            let id = item_id(&id, out)?;
-            let item = core
-                .queue_item(id)
-                .map_err(|error| Failure::from_core(&error))?
-                .ok_or_else(|| {
-                    Failure::from_core(&CoreError::Queue(
-                        opendvc_core::queue::QueueError::NoSuchItem(id),
-                    ))
-                })?;
-            if !yes && !confirm(out, id, item.kind().as_str()) {
-                return Err(Failure::new(
-                    "queue-discard-not-confirmed",
-                    out.text("queue-discard-not-confirmed"),
-                    exit::NOT_CONFIRMED,
-                ));
-            }
-            let outcome = core
-                .discard(id)
-                .await
-                .map_err(|error| Failure::from_core(&error))?;
-            match outcome {
-                DiscardOutcome::Discarded { affected } => {
-                    out.data(&json!({ "discarded": id, "affected": affected }), || {
-                        let mut lines =
-                            vec![out.fmt("queue-discarded", &[("id", Arg::from(id.to_string()))])];
-                        if !affected.is_empty() {
-                            lines.push(out.fmt(
-                                "queue-discard-affected",
-                                &[("count", Arg::from(affected.len()))],
-                            ));
-                        }
-                        lines
-                    });
-                }
-                DiscardOutcome::ReachedThePortal { sent } => {
-                    // The item had reached the portal after all: it is sent, not discarded.
-                    let item = core
-                        .queue_item(id)
-                        .map_err(|error| Failure::from_core(&error))?;
-                    let code = item.as_ref().and_then(|item| item.application_code.clone());
-                    out.data(
-                        &json!({
-                            "sent": id,
-                            "applicationId": item.as_ref().and_then(|item| item.application_id),
-                            "applicationCode": code,
-                            "kind": sent.kind,
-                        }),
-                        || {
-                            let id = ("id", Arg::from(id.to_string()));
-                            vec![match &code {
-                                Some(code) => out.fmt(
-                                    "queue-discard-reached-portal",
-                                    &[id, ("code", Arg::from(code.clone()))],
-                                ),
-                                None => out.fmt("queue-discard-reached-portal-item", &[id]),
-                            }]
-                        },
-                    );
-                }
-            }
-            Ok(exit::OK)
-        }
-    }
-}
-
-async fn follow_up(
-    core: &OpenDvc,
-    target: &str,
-    follow_up: FollowUp,
-    no_send: bool,
-    out: &Output,
-) -> Result<u8, Failure> {
-    let outcome = core
-        .follow_up(target, follow_up, &[], &[], !no_send)
-        .await
-        .map_err(|error| Failure::from_core(&error))?;
-    out.data(&outcome, || out.submit_lines(&outcome));
-    Ok(submit_exit(&outcome))
-}
-
-/// Saved or sent is success; refused at once by the portal is exit 7 (the item is kept and
-/// needs attention).
-fn submit_exit(outcome: &opendvc_core::SubmitOutcome) -> u8 {
-    if outcome.state == opendvc_core::queue::ItemState::NeedsAttention {
-        exit::REFUSED
-    } else {
-        exit::OK
-    }
-}
-
-/// Asks on the terminal; without a terminal there is nobody to ask, so the answer is no.
-fn confirm(out: &Output, id: Uuid, kind: &str) -> bool {
-    if !std::io::stdin().is_terminal() {
-        return false;
-    }
-    let kind = out.text(&format!("queue-kind-{}", kind.replace('_', "-")));
-    crate::output::err_prompt(&out.fmt(
-        "queue-discard-confirm",
-        &[("id", Arg::from(id.to_string())), ("kind", Arg::from(kind))],
-    ));
-    let mut line = String::new();
-    if std::io::stdin().lock().read_line(&mut line).is_err() {
-        return false;
-    }
-    matches!(
-        line.trim().to_lowercase().as_str(),
-        "yes" | "y" | "có" | "co" | "ya"
-    )
-}
-
-fn item_id(text: &str, out: &Output) -> Result<Uuid, Failure> {
-    Uuid::parse_str(text.trim()).map_err(|_| {
-        Failure::new(
-            "invalid-item-id",
-            out.fmt("error-invalid-item-id", &[("id", Arg::from(text))]),
-            exit::REFUSED,
-        )
-    })
 }
 
 /// `--attach FILE` or `--attach REQUIREMENT=FILE`.

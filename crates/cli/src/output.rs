@@ -1,18 +1,17 @@
 //! Human-readable or JSON output, and failures with their exit codes.
 
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal};
 
 use opendvc_api::{FieldError, OnlineLevel};
-use opendvc_core::CoreError;
-use opendvc_core::app::{ApplicationDetail, ApplicationEntry, Dashboard, SubmitOutcome};
-use opendvc_core::assist::StaffError;
 use opendvc_core::client::ClientError;
+use opendvc_core::error::StaffError;
 use opendvc_core::i18n::{Arg, Localizer};
 use opendvc_core::queue::{ItemEvent, ItemState, QueueError, QueueItem, QueueSummary};
 use opendvc_core::search::{NameSegment, SearchHit, highlight};
 use opendvc_core::store::catalog_search::CatalogSearchError;
+use opendvc_core::views::{FailureReport, FailureView};
+use opendvc_core::{ApplicationDetail, ApplicationEntry, CoreError, Dashboard, SubmitOutcome};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::exit;
 
@@ -35,6 +34,16 @@ pub fn err_prompt(text: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ignored = write!(stderr, "{text} ");
     let _flushed = stderr.flush();
+}
+
+/// A line typed on standard input (a code, a password), without its end.
+pub fn read_stdin_line() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|error| Failure::new("input", error.to_string(), exit::ERROR))?;
+    Ok(line.trim().to_owned())
 }
 
 /// A command that failed: a stable code, what to tell the person, and the exit code.
@@ -88,6 +97,11 @@ impl Failure {
             | CoreError::UnknownInboxItem(_)
             | CoreError::UnknownDocument(_)
             | CoreError::PickedFileMissing(_)
+            | CoreError::PickedFileUnreadable
+            | CoreError::InvalidSettings(_)
+            | CoreError::InvalidEvent(_)
+            | CoreError::InvalidDay(_)
+            | CoreError::InvalidReminder
             | CoreError::AccessLogOwnSignInOnly
             | CoreError::Search(CatalogSearchError::IndexMissing)
             | CoreError::Queue(
@@ -102,7 +116,9 @@ impl Failure {
             CoreError::Queue(QueueError::SenderBusy) => exit::WAITING,
             CoreError::AssistedSessionExpired
             | CoreError::Staff(StaffError::NotSignedIn | StaffError::Key(_)) => exit::SIGN_IN,
-            CoreError::Staff(StaffError::Io(_)) | CoreError::Receipt(_) => exit::ERROR,
+            CoreError::Staff(StaffError::Io(_))
+            | CoreError::Receipt(_)
+            | CoreError::Messages(_) => exit::ERROR,
             CoreError::Staff(_) | CoreError::ReceiptNotReady(_) => exit::REFUSED,
             CoreError::Store(_)
             | CoreError::Queue(_)
@@ -137,7 +153,7 @@ impl Failure {
             _ => Vec::new(),
         };
         Failure {
-            code: error.code().to_owned(),
+            code: error.code().as_str().to_owned(),
             message: None,
             detail,
             errors,
@@ -213,14 +229,16 @@ impl Output {
                 .format(&format!("error-{}", dashed(&failure.code)), &args)
         });
         if self.json {
-            out_line(
-                &json!({ "error": {
-                    "code": failure.code,
-                    "message": message,
-                    "detail": failure.detail,
-                    "errors": failure.errors,
-                }})
-                .to_string(),
+            self.data(
+                &FailureReport {
+                    error: FailureView {
+                        code: failure.code.clone(),
+                        message,
+                        detail: failure.detail.clone(),
+                        errors: failure.errors.clone(),
+                    },
+                },
+                Vec::new,
             );
         } else {
             err_line(&message);
@@ -305,7 +323,10 @@ impl Output {
             (None, Some(item)) => item.to_string(),
             (None, None) => "-".to_owned(),
         };
-        let mut line = format!("{handle}  {}  {name}", self.status_text(&entry.status));
+        let mut line = format!(
+            "{handle}  {}  {name}",
+            self.status_text(entry.status.as_str())
+        );
         if let Some(due) = entry.due_at {
             line.push_str(&format!(
                 "  {}",

@@ -6,7 +6,7 @@
 use std::fmt::Debug;
 use std::sync::Mutex;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -25,12 +25,14 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that only moves when told to; for tests and simulations.
+/// A clock that only moves when told to; for tests and simulations (feature `test-support`).
+#[cfg(any(test, feature = "test-support"))]
 #[derive(Debug)]
 pub struct ManualClock {
     now: Mutex<DateTime<Utc>>,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> Self {
         ManualClock {
@@ -39,7 +41,7 @@ impl ManualClock {
     }
 
     /// Moves the clock forward by `by`.
-    pub fn advance(&self, by: Duration) {
+    pub fn advance(&self, by: chrono::Duration) {
         let mut now = self
             .now
             .lock()
@@ -56,6 +58,7 @@ impl ManualClock {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self
@@ -84,7 +87,8 @@ impl RandomJitter {
         }
     }
 
-    /// A reproducible generator, for tests.
+    /// A reproducible generator, for tests (feature `test-support`).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn seeded(seed: u64) -> Self {
         RandomJitter {
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
@@ -102,10 +106,13 @@ impl Jitter for RandomJitter {
     }
 }
 
-/// Jitter that always draws the largest value; makes back-off delays exact in tests.
+/// Jitter that always draws the largest value; makes back-off delays exact in tests (feature
+/// `test-support`).
+#[cfg(any(test, feature = "test-support"))]
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MaxJitter;
 
+#[cfg(any(test, feature = "test-support"))]
 impl Jitter for MaxJitter {
     fn draw_millis(&self, max: u64) -> u64 {
         max

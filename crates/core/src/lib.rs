@@ -13,6 +13,8 @@ pub mod app;
 pub mod assist;
 pub mod client;
 pub mod clock;
+pub mod drafts;
+pub mod error;
 pub mod events;
 pub mod i18n;
 pub mod notify;
@@ -33,9 +35,11 @@ pub mod vault;
 pub mod views;
 pub mod working_days;
 
-pub use app::{
-    ApplicationDetail, ApplicationEntry, ClearReport, CoreError, Dashboard, DrainEnd, DrainOutcome,
-    OpenDvc, OpenDvcOptions, SignInReport, SignOutReport, SubmissionDraft, SubmitOutcome,
-    SyncReport,
-};
+pub use app::{OpenDvc, OpenDvcOptions};
+pub use drafts::{DocumentDraft, SubmissionDraft};
+pub use error::{CoreCode, CoreError};
 pub use events::CoreEvent;
+pub use views::applications::{ApplicationDetail, ApplicationEntry};
+pub use views::dashboard::Dashboard;
+pub use views::queue::{DrainEnd, DrainOutcome, SubmitOutcome};
+pub use views::session::{ClearReport, SignInReport, SignOutReport, SyncReport};

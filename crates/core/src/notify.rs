@@ -7,7 +7,6 @@
 //! carries nothing from the item (no name, code, procedure or ID number).
 
 use std::fmt::Debug;
-use std::sync::Mutex;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use opendvc_api::{InboxCategory, InboxItem};
@@ -68,12 +67,14 @@ pub trait Notifier: Send + Sync + Debug {
     fn show(&self, notification: &Notification);
 }
 
-/// A notifier that only records what it was asked to show.
+/// A notifier that only records what it was asked to show; for tests (feature `test-support`).
+#[cfg(any(test, feature = "test-support"))]
 #[derive(Debug, Default)]
 pub struct RecordingNotifier {
-    shown: Mutex<Vec<Notification>>,
+    shown: std::sync::Mutex<Vec<Notification>>,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl RecordingNotifier {
     /// Everything shown so far, oldest first.
     pub fn shown(&self) -> Vec<Notification> {
@@ -84,6 +85,7 @@ impl RecordingNotifier {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl Notifier for RecordingNotifier {
     fn show(&self, notification: &Notification) {
         self.shown

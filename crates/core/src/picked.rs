@@ -16,9 +16,9 @@ use std::sync::Mutex;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::app::{CoreError, OpenDvc};
+use crate::error::CoreError;
 use crate::queue::{QueueError, StagedAttachment, SubmissionQueue};
-use crate::views::StagedView;
+use crate::views::apply::StagedView;
 
 /// The largest file the portal takes (20 MiB); a bigger one is refused before it is held.
 const MAX_PICKED_BYTES: usize = opendvc_api::MAX_ATTACHMENT_BYTES;
@@ -80,19 +80,15 @@ fn staged_path(staging_dir: &Path, attachment_id: &str) -> Option<PathBuf> {
         .find(|path| path.is_file())
 }
 
-impl OpenDvc {
-    /// Whether a picked file is a citizen's on a shared device: an assisted session is open.
-    fn picks_for_a_citizen(&self) -> bool {
-        self.profile
-            .as_ref()
-            .is_some_and(|profile| profile.assisted.is_some())
-    }
-
-    /// Takes a file the person picked in the app (its name, content type and bytes), to be
-    /// referenced by its `sha256:` id in a submission or supplement. On a shared device the
-    /// bytes stay in memory; elsewhere they are copied into the staging folder.
-    pub fn stage_picked_file(
+impl PickedFiles {
+    /// Takes a file the person picked (its name, content type and bytes), to be referenced
+    /// by its `sha256:` id in a submission or supplement. For a citizen on a shared device
+    /// (`for_a_citizen`) the bytes stay in memory; otherwise they are copied into
+    /// `staging_dir`.
+    pub(crate) fn stage(
         &self,
+        staging_dir: &Path,
+        for_a_citizen: bool,
         file_name: &str,
         content_type: &str,
         bytes: Vec<u8>,
@@ -109,8 +105,8 @@ impl OpenDvc {
         }
         let hash = hex::encode(Sha256::digest(bytes.as_slice()));
         let size = bytes.len() as u64;
-        if self.picks_for_a_citizen() {
-            self.picked.lock().insert(
+        if for_a_citizen {
+            self.lock().insert(
                 hash.clone(),
                 Held {
                     file_name: file_name.clone(),
@@ -118,7 +114,7 @@ impl OpenDvc {
                 },
             );
         } else {
-            let dir = self.options.data_dir.staging_dir().join(&hash);
+            let dir = staging_dir.join(&hash);
             let path = dir.join(&file_name);
             crate::session::private_dir(&dir)
                 .and_then(|()| crate::session::create_private_file(&path))
@@ -135,8 +131,9 @@ impl OpenDvc {
 
     /// Copies the picked files `picked` (`sha256:` ids with the required document each
     /// satisfies) into `queue`'s attachment store (sealed on a shared device).
-    pub(crate) fn stage_picked_into(
+    pub(crate) fn stage_into(
         &self,
+        staging_dir: &Path,
         queue: &SubmissionQueue,
         picked: &[(String, Option<String>)],
     ) -> Result<Vec<StagedAttachment>, CoreError> {
@@ -145,7 +142,6 @@ impl OpenDvc {
             let missing = || CoreError::PickedFileMissing(attachment_id.clone());
             let hash = hash_of(attachment_id).ok_or_else(missing)?;
             let held = self
-                .picked
                 .lock()
                 .get(hash)
                 .map(|held| (held.file_name.clone(), held.bytes.clone()));
@@ -154,8 +150,7 @@ impl OpenDvc {
                     queue.stage_bytes(&bytes, Some(&file_name), requirement.clone())?
                 }
                 None => {
-                    let path = staged_path(&self.options.data_dir.staging_dir(), attachment_id)
-                        .ok_or_else(missing)?;
+                    let path = staged_path(staging_dir, attachment_id).ok_or_else(missing)?;
                     queue.stage_attachment(&path, requirement.clone())?
                 }
             });
@@ -164,21 +159,15 @@ impl OpenDvc {
     }
 
     /// Forgets the picked files a queued submission took: the queue holds its own copy now.
-    pub(crate) fn forget_picked(&self, picked: &[(String, Option<String>)]) {
-        let staging = self.options.data_dir.staging_dir();
-        let mut held = self.picked.lock();
+    pub(crate) fn forget(&self, staging_dir: &Path, picked: &[(String, Option<String>)]) {
+        let mut held = self.lock();
         for (attachment_id, _) in picked {
             if let Some(hash) = hash_of(attachment_id) {
                 held.remove(hash);
                 // Best effort: a copy left behind goes with the next clearing of the device.
-                let _removed = std::fs::remove_dir_all(staging.join(hash));
+                let _removed = std::fs::remove_dir_all(staging_dir.join(hash));
             }
         }
-    }
-
-    /// Forgets every file held in memory (the callers delete the staging folder beside it).
-    pub(crate) fn forget_all_picked(&self) {
-        self.picked.clear();
     }
 }
 

@@ -5,15 +5,15 @@
 //!
 //! The language chosen here is the one the app speaks and the one notifications and the
 //! calendar export are written in; before anyone chooses, the app speaks the language it was
-//! started with ([`crate::OpenDvcOptions::language`]) and notifications follow the language of
+//! started with (`OpenDvcOptions::language`) and notifications follow the language of
 //! the person's portal profile.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::{CoreError, OpenDvc};
 use crate::i18n::Lang;
+use crate::session::DataDir;
 use crate::store::notify_state::NotifySettings;
 use crate::vault::TokenStorage;
 
@@ -32,8 +32,11 @@ pub struct PreferencesFile {
 }
 
 impl PreferencesFile {
-    pub(crate) fn new(path: PathBuf) -> PreferencesFile {
-        PreferencesFile { path }
+    /// The data folder's `preferences.json`.
+    pub fn of(data_dir: &DataDir) -> PreferencesFile {
+        PreferencesFile {
+            path: data_dir.preferences_path(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -67,60 +70,4 @@ pub struct Settings {
     pub language: Lang,
     pub notify: NotifySettings,
     pub token_storage: TokenStorage,
-}
-
-impl OpenDvc {
-    /// The language the app speaks: the one chosen in the settings on this device, else the
-    /// one the app was started with.
-    pub fn language(&self) -> Lang {
-        self.options()
-            .data_dir
-            .preferences_file()
-            .language()
-            .unwrap_or(self.options().language)
-    }
-
-    /// The language of notifications and the calendar export: the device's choice, else the
-    /// portal profile's language, else the language the app was started with.
-    pub(crate) fn notice_language(&self, profile_language: Option<&str>) -> Lang {
-        self.options()
-            .data_dir
-            .preferences_file()
-            .language()
-            .or_else(|| profile_language.and_then(Lang::parse))
-            .unwrap_or(self.options().language)
-    }
-
-    /// The current settings. Before anyone signs in the notification settings are the
-    /// defaults a new profile starts with.
-    pub fn settings(&self) -> Result<Settings, CoreError> {
-        let notify = match self.profile_dir() {
-            Some(_) => self.notify_settings()?,
-            None => NotifySettings::default(),
-        };
-        Ok(Settings {
-            language: self.language(),
-            notify,
-            token_storage: self.token_storage(),
-        })
-    }
-
-    /// Stores the settings and returns them as stored (`token_storage` is not a choice and is
-    /// ignored). Without a profile only the language can change: notification settings need the person's profile, so changing them then is
-    /// refused with [`CoreError::NotSignedIn`] before anything is stored.
-    pub fn save_settings(&self, settings: &Settings) -> Result<Settings, CoreError> {
-        let has_profile = self.profile_dir().is_some();
-        if !has_profile && settings.notify != NotifySettings::default() {
-            return Err(CoreError::NotSignedIn);
-        }
-        self.options()
-            .data_dir
-            .preferences_file()
-            .set_language(settings.language)
-            .map_err(CoreError::Preferences)?;
-        if has_profile {
-            self.set_notify_settings(&settings.notify)?;
-        }
-        self.settings()
-    }
 }

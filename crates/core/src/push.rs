@@ -15,12 +15,14 @@ use std::time::Duration;
 use opendvc_api::{InboxItem, PushEvent, PushEventKind};
 use serde::Serialize;
 
-use crate::app::{CoreError, OpenDvc, SyncReport};
+use crate::app::OpenDvc;
 use crate::client::{ClientError, PortalClient};
+use crate::error::CoreError;
 use crate::events::CoreEvent;
 use crate::notify::{self, Notification, Notifier};
 use crate::store::{Cache, meta, notify_state, profile};
 use crate::sync::{PullReport, SyncError};
+use crate::views::session::SyncReport;
 
 /// Most pages one pull takes before it hands over; the next event or reconnect continues.
 const MAX_PAGES: u32 = 10_000;
@@ -161,7 +163,7 @@ impl OpenDvc {
                     error.code().to_owned()
                 }
                 Err(CoreError::NotSignedIn) => return Err(CoreError::NotSignedIn),
-                Err(other) => other.code().to_owned(),
+                Err(other) => other.code().as_str().to_owned(),
             };
             failures = failures.saturating_add(1);
             let delay = self.parts()?.2.backoff.delay(failures, None);

@@ -7,7 +7,8 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Serialize;
 
-use crate::app::{CoreError, OpenDvc};
+use crate::app::OpenDvc;
+use crate::error::CoreError;
 use crate::i18n::{Arg, Lang, LocaleSource, Localizer};
 
 /// The receipt's messages.

@@ -9,7 +9,9 @@ use opendvc_api::{DeliveryChoice, DeliveryMethod, Document, Profile};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::app::{CoreError, OpenDvc, SubmissionDraft};
+use crate::app::OpenDvc;
+use crate::drafts::SubmissionDraft;
+use crate::error::CoreError;
 use crate::i18n::{Arg, Lang};
 use crate::notify::{self, Notification, Notifier};
 use crate::reminders::{

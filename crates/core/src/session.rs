@@ -30,7 +30,7 @@ use fs4::fs_std::FileExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::client::RefreshGuard;
+use crate::client::tokens::RefreshGuard;
 
 /// The data folder.
 #[derive(Debug, Clone)]
@@ -94,8 +94,10 @@ impl DataDir {
         self.root.join("webview")
     }
 
-    pub fn preferences_file(&self) -> crate::preferences::PreferencesFile {
-        crate::preferences::PreferencesFile::new(self.root.join("preferences.json"))
+    /// `preferences.json`: the device's choices that outlive a sign-out (the language), read
+    /// and written by the settings (`preferences::PreferencesFile::of`).
+    pub fn preferences_path(&self) -> PathBuf {
+        self.root.join("preferences.json")
     }
 }
 

@@ -17,6 +17,11 @@ fn error(field: impl Into<String>, message: impl Into<String>) -> FieldError {
     }
 }
 
+/// Whether `text` is a personal identification number: 12 digits.
+pub fn is_id_number(text: &str) -> bool {
+    text.len() == 12 && text.chars().all(|c| c.is_ascii_digit())
+}
+
 fn is_phone(value: &str) -> bool {
     let digits = if let Some(rest) = value.strip_prefix("+84") {
         rest
@@ -33,7 +38,7 @@ const MAX_DOCUMENT_TEXT: usize = 200;
 
 /// Checks a document the person adds to the wallet by hand, on `today` (their date). Field
 /// paths are those of the UI's `NewDocument`.
-pub fn check_document(draft: &crate::app::DocumentDraft, today: NaiveDate) -> Vec<FieldError> {
+pub fn check_document(draft: &crate::drafts::DocumentDraft, today: NaiveDate) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let kind = draft.kind.trim();
     if kind.is_empty() {

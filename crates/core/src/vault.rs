@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::{RefreshGuard, TokenStore, Tokens};
+use crate::client::tokens::{RefreshGuard, TokenStore, Tokens};
 use crate::session::{DataDir, SessionFile};
 
 /// Where the tokens are kept, as the settings screen names it.

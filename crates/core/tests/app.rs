@@ -15,6 +15,7 @@ use opendvc_api::{
 use opendvc_core::clock::{Clock, ManualClock, RandomJitter};
 use opendvc_core::queue::{BackoffPolicy, ItemPayload, ItemState};
 use opendvc_core::session::{DataDir, Session};
+use opendvc_core::views::applications::{EntryStatus, LocalStatus};
 use opendvc_core::{CoreError, CoreEvent, DrainEnd, OpenDvc, OpenDvcOptions, SubmissionDraft};
 use support::{Canned, TestServer, application, local};
 use uuid::Uuid;
@@ -292,7 +293,7 @@ async fn interrupted_sync_resumes_after_the_last_stored_page() {
         .sync_now()
         .await
         .expect_err("the broken page fails the sync");
-    assert_eq!(error.code(), "malformed");
+    assert_eq!(error.code(), opendvc_core::CoreCode::Malformed);
     assert_eq!(
         core.applications().expect("lists").len(),
         1,
@@ -413,7 +414,11 @@ async fn offline_submission_is_saved_shown_as_waiting_and_sent_exactly_once_late
         .iter()
         .find(|entry| entry.local)
         .expect("an overlay for the queued submission");
-    assert_eq!(waiting.status, "waiting_to_send");
+    assert_eq!(
+        waiting.status,
+        EntryStatus::Local(LocalStatus::WaitingToSend),
+        "a queued submission reads as waiting to send"
+    );
     assert_eq!(waiting.queue_item_id, Some(outcome.item_id));
     assert_eq!(
         waiting.procedure_name.as_ref().map(|name| name.en.as_str()),

@@ -8,7 +8,7 @@ use opendvc_api::{
     AdminUnit, AdminUnits, DocumentSource, InboxCategory, InboxItem, LocalizedText, Province,
     SyncResponse, UnitKind,
 };
-use opendvc_core::app::DocumentDraft;
+use opendvc_core::drafts::DocumentDraft;
 use opendvc_core::i18n::Lang;
 use opendvc_core::notify::RecordingNotifier;
 use opendvc_core::preferences::Settings;

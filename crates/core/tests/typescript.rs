@@ -10,6 +10,7 @@
 
 use std::path::Path;
 
+use opendvc_core::CoreCode;
 use opendvc_core::assist::{SessionEnded, StaffStatus, Tally};
 use opendvc_core::i18n::Lang;
 use opendvc_core::receipt::Receipt;
@@ -52,7 +53,8 @@ fn view_types() -> TypeScriptFile {
         .add::<Receipt>()
         .add::<CsvExportView>()
         .add::<StaffSignInInput>()
-        .add::<AccessLogView>();
+        .add::<AccessLogView>()
+        .add::<CoreCode>();
     file
 }
 
@@ -126,6 +128,7 @@ fn view_types_use_the_names_the_ui_imports() {
         "StaffSignIn",
         "EventInput",
         "TokenStorage",
+        "CoreCode",
     ] {
         assert!(
             declared.contains(name),
@@ -135,30 +138,46 @@ fn view_types_use_the_names_the_ui_imports() {
     }
 }
 
+/// The non-test code of every Rust file under `dir`.
+fn sources_under(dir: &Path) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        let entries = std::fs::read_dir(&path)
+            .unwrap_or_else(|error| panic!("read {}: {error}", path.display()));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs")
+                && path.file_name().is_some_and(|name| name != "tests.rs")
+            {
+                let source = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|error| panic!("read {}: {error}", path.display()));
+                let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+                found.push((path.display().to_string(), code.to_owned()));
+            }
+        }
+    }
+    found
+}
+
 #[test]
 fn every_view_type_is_generated() {
-    // Each view type in crates/core/src/views.rs, and the staff-mode, receipt and token
-    // storage types of assist.rs, receipt.rs and vault.rs, derives ts-rs; with `Language` and `Standing` (the core enums
-    // they use) they are exactly the file's declarations, so a view type added there without
-    // being reachable from `view_types()` fails here.
-    let mut derived = 0;
-    for file in [
-        "src/views.rs",
-        "src/assist.rs",
-        "src/receipt.rs",
-        "src/vault.rs",
-    ] {
-        let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
-            .unwrap_or_else(|error| panic!("read crates/core/{file}: {error}"));
-        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
-        derived += code.matches("derive(ts_rs::TS)").count();
-    }
+    // Every type of the core that derives ts-rs (the views, staff mode's, the receipt, the
+    // token storage, the codes and the enums they use) is exactly the file's declarations, so
+    // a type added anywhere in crates/core/src without being reachable from `view_types()`
+    // fails here.
+    let derived: usize = sources_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+        .iter()
+        .map(|(_, code)| code.matches("derive(ts_rs::TS)").count())
+        .sum();
     let declared = view_types().declared_names();
     assert_eq!(
         declared.len(),
-        derived + 2,
-        "every type of views.rs that derives ts-rs is generated (add it to `view_types()`): \
-         {declared:?}"
+        derived,
+        "every type of crates/core/src that derives ts-rs is generated (add it to \
+         `view_types()`): {declared:?}"
     );
 }
 

@@ -87,6 +87,15 @@ impl TypeScriptFile {
         self
     }
 
+    /// How `T` is written where it is used (an argument's or a field's type, such as
+    /// `Array<WalletEntry>` or `string | null`); the named types in it are declared in this
+    /// file or imported, like those of [`TypeScriptFile::add`].
+    pub fn reference<T: TS + 'static + ?Sized>(&mut self) -> String {
+        self.visit::<T>();
+        T::visit_generics(self);
+        T::name(&self.config)
+    }
+
     /// The TypeScript names of the types declared in this file.
     pub fn declared_names(&self) -> BTreeSet<String> {
         self.declarations

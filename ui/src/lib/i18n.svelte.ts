@@ -1,7 +1,9 @@
 // Every user-visible string comes from the Fluent files in locales/{vi,en,id}/, the same files
 // the Rust core reads. The UI's own messages are in ui.ftl and start with `ui-`; the other
-// files are loaded too, so shared messages stay shared. Changing `i18n.lang` re-renders every
-// `t()` at once, because `t` reads that reactive state.
+// files are loaded too, so shared messages stay shared (all but the command line's, cli.ftl).
+// Changing `i18n.lang` re-renders every `t()` at once, because `t` reads that reactive state.
+// Vietnamese, the first language and everyone's fallback, is part of the app's first script;
+// English and Indonesian are loaded when first chosen, so that script stays small.
 
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
 import type { LocalizedText } from './backend/types';
@@ -9,51 +11,80 @@ import type { Language } from './backend/views';
 
 export const LANGUAGES: readonly Language[] = ['vi', 'en', 'id'];
 
-const sources = import.meta.glob('../../../locales/*/*.ftl', {
+const vietnamese = import.meta.glob(['../../../locales/vi/*.ftl', '!../../../locales/*/cli.ftl'], {
   query: '?raw',
   import: 'default',
   eager: true,
 }) as Record<string, string>;
 
-/** Fluent files of one language; ui.ftl first so its messages win. */
-function sourcesOf(lang: Language): string[] {
-  return Object.entries(sources)
-    .filter(([path]) => path.includes(`/locales/${lang}/`))
-    .sort(([a], [b]) => Number(!a.endsWith('/ui.ftl')) - Number(!b.endsWith('/ui.ftl')) || a.localeCompare(b))
-    .map(([, text]) => text);
-}
+const others = import.meta.glob(['../../../locales/en/*.ftl', '../../../locales/id/*.ftl', '!../../../locales/*/cli.ftl'], {
+  query: '?raw',
+  import: 'default',
+}) as Record<string, () => Promise<string>>;
 
-function bundleOf(lang: Language): FluentBundle {
+/** A language's Fluent files (path → text), ui.ftl first so its messages win. */
+function bundleOf(lang: Language, sources: [string, string][]): FluentBundle {
   // Isolation marks are for mixed-direction text; all three languages run left to right.
   const bundle = new FluentBundle(lang, { useIsolating: false });
-  for (const text of sourcesOf(lang)) bundle.addResource(new FluentResource(text));
+  const ordered = sources.sort(
+    ([a], [b]) => Number(!a.endsWith('/ui.ftl')) - Number(!b.endsWith('/ui.ftl')) || a.localeCompare(b),
+  );
+  for (const [, text] of ordered) bundle.addResource(new FluentResource(text));
   return bundle;
 }
 
-const bundles: Record<Language, FluentBundle> = { vi: bundleOf('vi'), en: bundleOf('en'), id: bundleOf('id') };
+const bundles: Partial<Record<Language, FluentBundle>> = { vi: bundleOf('vi', Object.entries(vietnamese)) };
+const loading: Partial<Record<Language, Promise<void>>> = {};
+
+/** Loads the messages of `lang` (once); Vietnamese is always there. */
+export function loadLanguage(lang: Language): Promise<void> {
+  if (bundles[lang]) return Promise.resolve();
+  loading[lang] ??= (async () => {
+    const files = Object.entries(others).filter(([path]) => path.includes(`/locales/${lang}/`));
+    const texts = await Promise.all(files.map(async ([path, load]): Promise<[string, string]> => [path, await load()]));
+    bundles[lang] = bundleOf(lang, texts);
+  })();
+  return loading[lang].catch((error: unknown) => {
+    delete loading[lang];
+    throw error;
+  });
+}
 
 export const i18n = $state<{ lang: Language }>({ lang: 'vi' });
+
+let latestChoice = 0;
+
+/** Switches the UI to `lang` once its messages are loaded (at once when they are); of quick
+ * successive choices the last one wins. A language that cannot be loaded leaves the current. */
+export async function setLanguage(lang: Language): Promise<void> {
+  const choice = ++latestChoice;
+  if (!bundles[lang]) {
+    try {
+      await loadLanguage(lang);
+    } catch {
+      return;
+    }
+  }
+  if (choice !== latestChoice) return;
+  i18n.lang = lang;
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+}
 
 export function isLanguage(value: unknown): value is Language {
   return value === 'vi' || value === 'en' || value === 'id';
 }
 
-export function setLanguage(lang: Language): void {
-  i18n.lang = lang;
-  if (typeof document !== 'undefined') document.documentElement.lang = lang;
-}
-
 /** Whether a message exists in the current language. */
 export function hasMessage(id: string): boolean {
-  return bundles[i18n.lang].hasMessage(id);
+  return bundles[i18n.lang]?.hasMessage(id) === true;
 }
 
 /** The message `id` in the current language, falling back to Vietnamese, then the id itself
  * (so a missing message is visible, never blank). */
 export function t(id: string, args?: Record<string, FluentVariable>): string {
   for (const bundle of [bundles[i18n.lang], bundles.vi]) {
-    const message = bundle.getMessage(id);
-    if (message?.value) return bundle.formatPattern(message.value, args);
+    const message = bundle?.getMessage(id);
+    if (bundle && message?.value) return bundle.formatPattern(message.value, args);
   }
   return id;
 }

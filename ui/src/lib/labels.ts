@@ -1,9 +1,9 @@
 // Message ids for the closed sets the UI shows (statuses, states, codes). They are written out
 // in full, never built from pieces, so scripts/check-locales.mjs finds every id the UI uses.
 
-import { hasMessage, t } from './i18n.svelte';
+import { t } from './i18n.svelte';
 import type { AccessAction, AccessResource, ApplicationStatus, DeliveryState, InboxCategory } from './backend/types';
-import type { IpcError, IpcErrorCode, QueueKind, QueueState, Standing } from './backend/views';
+import type { IpcError, QueueKind, QueueState, Standing } from './backend/views';
 
 const STATUS: Record<ApplicationStatus, string> = {
   received: 'ui-status-received',
@@ -130,43 +130,10 @@ export function bySector<T extends { sector: string }>(items: T[]): { label: str
   return groups.filter((group) => group.items.length > 0);
 }
 
-const ERROR: Record<IpcErrorCode, string> = {
-  malformed_request: 'ui-error-malformed-request',
-  validation_failed: 'ui-error-validation-failed',
-  unauthorized: 'ui-error-unauthorized',
-  token_expired: 'ui-error-unauthorized',
-  refresh_token_invalid: 'ui-error-unauthorized',
-  otp_invalid: 'ui-error-otp-invalid',
-  forbidden: 'ui-error-forbidden',
-  consent_required: 'ui-error-forbidden',
-  not_found: 'ui-error-not-found',
-  invalid_state: 'ui-error-invalid-state',
-  idempotency_key_missing: 'ui-error-internal',
-  idempotency_key_reused: 'ui-error-internal',
-  idempotency_in_flight: 'ui-error-in-flight',
-  payload_too_large: 'ui-error-payload-too-large',
-  unsupported_media_type: 'ui-error-unsupported-media-type',
-  quota_exceeded: 'ui-error-quota-exceeded',
-  rate_limited: 'ui-error-rate-limited',
-  internal: 'ui-error-internal',
-  unknown: 'ui-error-unknown',
-  offline: 'ui-error-offline',
-  not_signed_in: 'ui-error-unauthorized',
-  storage: 'ui-error-storage',
-  invalid_input: 'ui-error-malformed-request',
-  locked: 'ui-error-locked',
-  password_wrong: 'ui-error-password-wrong',
-  session_expired: 'ui-error-session-expired',
-  discard_needs_send: 'error-discard-needs-send',
-  queue_busy: 'error-queue-busy',
-};
-
-/** What happened and what to do, in the person's language. A shared `error-*` message from
- * the core's Fluent files wins where one exists. */
+/** What happened and what to do, in the person's language: each IPC error code is the Fluent
+ * message `error-{code with dashes}` (checked in every language by the shell's tests). */
 export function errorMessage(error: Pick<IpcError, 'code'>): string {
-  const shared = `error-${error.code.replaceAll('_', '-')}`;
-  if (hasMessage(shared)) return t(shared);
-  return t(ERROR[error.code] ?? ERROR.unknown);
+  return t(`error-${error.code.replaceAll('_', '-')}`);
 }
 
 /** The message naming what a staff member did with the citizen's data (access log). */

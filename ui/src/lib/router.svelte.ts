@@ -1,82 +1,57 @@
-// A tiny hash router: `#/applications/123` → { name: 'application', params: { id: '123' } }.
-// Hash routes need no server and keep deep links (`opendvc://applications/{id}`) easy to map.
+// A tiny hash router: it follows `location.hash` and builds link targets. Which screen a path
+// opens, and for whom, is the route table's business (src/routes.ts). Hash routes need no
+// server and keep deep links (`opendvc://applications/{id}`) easy to map.
 
-export type RouteName =
-  | 'home'
-  | 'applications'
-  | 'application'
-  | 'services'
-  | 'procedure'
-  | 'apply'
-  | 'documents'
-  | 'inbox'
-  | 'queue'
-  | 'settings'
-  | 'access_log'
-  | 'staff_sign_in'
-  | 'citizen_sign_in'
-  | 'serve'
-  | 'session_ended'
-  | 'receipt'
-  | 'not_found';
+/** A path pattern's match: each `:name` segment's value, decoded. */
+export type Params = Record<string, string>;
 
-export interface Route {
-  name: RouteName;
-  params: Record<string, string>;
+/** A path pattern (`/applications/:id`, `/apply/:procedureId/:step?`) as a matcher: the
+ * parameters of a path it matches, or undefined. A trailing slash is allowed; an optional
+ * parameter (`:step?`) may be left off; a parameter never spans a `/`. */
+export function pathMatcher(pattern: string): (path: string) => Params | undefined {
+  const keys: string[] = [];
+  const source = pattern
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map((segment) => {
+      const parameter = /^:([A-Za-z]+)(\?)?$/.exec(segment);
+      if (!parameter) return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+      keys.push(parameter[1] ?? '');
+      return parameter[2] ? '(?:/([^/]+))?' : '/([^/]+)';
+    })
+    .join('');
+  const regex = new RegExp(`^${source}/?$`);
+  return (path) => {
+    const match = regex.exec(path.startsWith('/') ? path : `/${path}`);
+    if (!match) return undefined;
+    const params: Params = {};
+    keys.forEach((key, index) => {
+      const value = match[index + 1];
+      if (value !== undefined) params[key] = decodeURIComponent(value);
+    });
+    return params;
+  };
 }
 
-const PATTERNS: [RegExp, RouteName, string[]][] = [
-  [/^\/?$/, 'home', []],
-  [/^\/applications\/?$/, 'applications', []],
-  [/^\/applications\/([^/]+)$/, 'application', ['id']],
-  [/^\/services\/?$/, 'services', []],
-  [/^\/services\/([^/]+)$/, 'procedure', ['id']],
-  [/^\/apply\/([^/]+)(?:\/([a-z-]+))?$/, 'apply', ['procedureId', 'step']],
-  [/^\/documents\/?$/, 'documents', []],
-  [/^\/inbox\/?$/, 'inbox', []],
-  [/^\/queue\/?$/, 'queue', []],
-  [/^\/settings\/?$/, 'settings', []],
-  [/^\/access-log\/?$/, 'access_log', []],
-  [/^\/staff\/?$/, 'staff_sign_in', []],
-  [/^\/citizen\/?$/, 'citizen_sign_in', []],
-  [/^\/serve\/?$/, 'serve', []],
-  [/^\/ended\/?$/, 'session_ended', []],
-  [/^\/receipt\/([^/]+)$/, 'receipt', ['id']],
-];
-
-export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '').split('?')[0] ?? '';
-  for (const [pattern, name, keys] of PATTERNS) {
-    const match = pattern.exec(path);
-    if (match) {
-      const params: Record<string, string> = {};
-      keys.forEach((key, index) => {
-        const value = match[index + 1];
-        if (value !== undefined) params[key] = decodeURIComponent(value);
-      });
-      return { name, params };
-    }
-  }
-  return { name: 'not_found', params: {} };
+/** The path of a hash: `#/applications/1?x` → `/applications/1`. */
+export function pathOf(hash: string): string {
+  return hash.replace(/^#/, '').split('?')[0] ?? '';
 }
 
 const initialHash = typeof location === 'undefined' ? '' : location.hash;
 
-export const router = $state<{ route: Route; hash: string }>({ route: parseRoute(initialHash), hash: initialHash });
+/** The current hash. It changes only when the hash really changed, so a late `hashchange` for
+ * a navigation already done does not re-create the screen. */
+export const router = $state<{ hash: string }>({ hash: initialHash });
 
-/** Follows `location.hash`. The route object is replaced only when the hash really changed, so
- * a late `hashchange` for a navigation already done does not re-create the screen. */
 function follow(): void {
-  if (location.hash === router.hash) return;
-  router.hash = location.hash;
-  router.route = parseRoute(location.hash);
+  if (location.hash !== router.hash) router.hash = location.hash;
 }
 
 export function startRouter(): () => void {
-  const update = follow;
-  update();
-  window.addEventListener('hashchange', update);
-  return () => window.removeEventListener('hashchange', update);
+  follow();
+  window.addEventListener('hashchange', follow);
+  return () => window.removeEventListener('hashchange', follow);
 }
 
 /** Builds a link target; every segment is encoded so server ids cannot break the path. */
@@ -84,17 +59,12 @@ export function href(...segments: string[]): string {
   return `#/${segments.map(encodeURIComponent).join('/')}`;
 }
 
-/** Opens `path` (`applications/{id}`, no `#/`) if it names a screen; says whether it did. A
- * deep link comes from outside the app, so anything unknown is refused. */
-export function openPath(path: string): boolean {
-  const hash = `#/${path.replace(/^[#/]+/, '')}`;
-  if (parseRoute(hash).name === 'not_found') return false;
-  location.hash = hash.slice(1);
+/** Opens the hash path `path` (`applications/{id}`, no `#/`). */
+export function go(path: string): void {
+  location.hash = `/${path.replace(/^[#/]+/, '')}`;
   follow();
-  return true;
 }
 
 export function navigate(...segments: string[]): void {
-  location.hash = href(...segments).slice(1);
-  follow();
+  go(href(...segments));
 }

@@ -10,8 +10,6 @@ export function fold(text: string): string {
     .toLowerCase();
 }
 
-export const ID_NUMBER = /^\d{12}$/;
+/** The shape of the portal's one-time codes, so a code mistyped is not sent (each wrong code
+ * counts against the sign-in's attempt limit). */
 export const OTP = /^\d{6}$/;
-/** A Vietnamese phone number: `+84` or `0`, then 9 or 10 digits. */
-export const PHONE = /^(\+84|0)\d{9,10}$/;
-export const DATE = /^\d{4}-\d{2}-\d{2}$/;

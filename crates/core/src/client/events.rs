@@ -5,7 +5,9 @@ use std::time::Duration;
 use opendvc_api::{EVENTS_HEARTBEAT_SECONDS, PushEvent};
 use reqwest::{Response, StatusCode};
 
-use super::{ClientError, PortalClient, decode, error_for};
+use super::PortalClient;
+use super::errors::ClientError;
+use super::request::{decode, error_for};
 
 /// The longest a stream may stay silent (no event, no heartbeat) before it counts as cut:
 /// three missed heartbeats.

@@ -2,7 +2,7 @@
 //!
 //! Everything here is free of SQL: text folding ([`text`]), the synonym table ([`synonyms`]),
 //! typo candidates ([`typo`]), query planning ([`query`]), ranking ([`rank`]), highlighting
-//! ([`matched_words`]), and the generator of a large catalog for benchmarks ([`generator`]).
+//! ([`matched_words`]), and the generator of a large catalog for benchmarks (`generator`, feature `test-support`).
 //! The FTS5 index itself lives in [`crate::store::catalog_search`], the only place that talks
 //! SQL.
 //!
@@ -12,6 +12,7 @@
 //! name, and holding them anywhere; BM25 ranks the candidates, side-by-side matches first; the
 //! best ones come back with the words of their names to highlight.
 
+#[cfg(any(test, feature = "test-support"))]
 pub mod generator;
 pub mod query;
 pub mod query_table;

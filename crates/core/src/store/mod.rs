@@ -18,6 +18,7 @@ pub mod applications;
 pub mod catalog;
 pub mod catalog_search;
 pub mod documents;
+pub mod error;
 pub mod inbox;
 pub mod meta;
 pub mod notify_state;
@@ -29,34 +30,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
-/// Errors of the local store.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("the local database {path} is damaged or not a database: {reason}")]
-    Corrupt { path: PathBuf, reason: String },
-    #[error("local database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("could not bring the local database up to date: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
-    #[error("a stored record could not be read back: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("file system error: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-impl StoreError {
-    /// Whether the file itself is damaged or cannot be opened as a database (as opposed to,
-    /// say, a busy lock): for the cache, a reason to move it aside and rebuild.
-    fn is_corruption(error: &rusqlite::Error) -> bool {
-        matches!(
-            error.sqlite_error_code(),
-            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt | ErrorCode::CannotOpen)
-        )
-    }
-}
+pub use error::StoreError;
 
 /// Cache schema, append-only: never edit a migration that has shipped, add a new one.
 const CACHE_MIGRATIONS: &[M<'static>] = &[M::up(
@@ -315,7 +292,8 @@ impl Cache {
         }
     }
 
-    /// An empty cache in memory, for tests and benchmarks.
+    /// An empty cache in memory, for tests and benchmarks (feature `test-support`).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn in_memory() -> Result<Cache, StoreError> {
         let mut conn = Connection::open_in_memory()?;
         cache_migrations().to_latest(&mut conn)?;

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
 use super::{StoreError, time_text};
-use crate::queue::{ItemEvent, ItemPayload, ItemState, QueueItem, Reason};
+use crate::queue::item::{ItemEvent, ItemPayload, ItemState, QueueItem, Reason};
 
 /// Queue flag: the sender is paused until the person signs in again.
 pub const PAUSED_AUTH: &str = "paused_auth";

@@ -31,6 +31,7 @@ pub mod hub;
 use hub::{PAGE, StreamSlot};
 
 use crate::auth::{CitizenRead, reads};
+use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::i18n::Texts;
 use crate::state::AppState;
@@ -105,7 +106,7 @@ struct StreamState {
     shutdown: watch::Receiver<bool>,
     /// When the access token of the stream expires: the stream ends then, and the client
     /// reconnects with a fresh token, so a revoked or expired token does not keep listening.
-    token_expiry: Pin<Box<tokio::time::Sleep>>,
+    token_expiry: Pin<Box<dyn Future<Output = ()> + Send>>,
     /// The stream's place in its token's count, freed when the stream ends.
     _slot: StreamSlot,
 }
@@ -171,19 +172,37 @@ fn bearer_hash(headers: &HeaderMap) -> Option<String> {
         .map(|(_, token)| crate::auth::token_hash(token.trim()))
 }
 
-/// How long the bearer token of `headers` stays valid, if the store knows it.
-async fn token_lifetime(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<Duration>, ApiError> {
+/// When the bearer token of `headers` expires (Unix seconds), if the store knows it.
+async fn token_expires_at(state: &AppState, headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(hash) = bearer_hash(headers) else {
         return Ok(None);
     };
     let record = state.store.access_token(&hash).await?;
-    let now = state.clock.now().timestamp();
-    Ok(record.map(|record| {
-        Duration::from_secs(u64::try_from(record.expires_at.saturating_sub(now)).unwrap_or(0))
-    }))
+    Ok(record.map(|record| record.expires_at))
+}
+
+/// Ends when `clock` reaches `expires_at` (Unix seconds). A demo clock can be moved forward
+/// (`POST /v1/dev/clock`), so on one the time left is looked at again every second, and a
+/// stream ends when its token expires on the clock that judges the token; the system clock
+/// only moves with time, so there the wait is one sleep.
+async fn until_expiry(clock: Arc<dyn Clock>, expires_at: i64, movable: bool) {
+    const MOVABLE_CLOCK_RECHECK: Duration = Duration::from_secs(1);
+    loop {
+        let left = expires_at.saturating_sub(clock.now().timestamp());
+        let Ok(left) = u64::try_from(left) else {
+            return;
+        };
+        if left == 0 {
+            return;
+        }
+        let wait = Duration::from_secs(left);
+        let wait = if movable {
+            wait.min(MOVABLE_CLOCK_RECHECK)
+        } else {
+            wait
+        };
+        tokio::time::sleep(wait).await;
+    }
 }
 
 #[utoipa::path(get, path = "/v1/events", tag = "sync", security(("bearer" = [])),
@@ -213,9 +232,9 @@ pub async fn events(
     let changes = state.events.changes.subscribe();
     let latest = state.store.latest_change().await?;
     // A token the store does not list (none should pass the extractor) gets a day at most.
-    let lifetime = token_lifetime(&state, &headers)
+    let expires_at = token_expires_at(&state, &headers)
         .await?
-        .unwrap_or(Duration::from_secs(24 * 3600));
+        .unwrap_or_else(|| state.clock.now().timestamp() + 24 * 3600);
     let (last, replay, first) = match last_event_id(&headers) {
         Ok(Some(seq)) if seq <= latest => (seq, true, None),
         Ok(None) => (latest, false, None),
@@ -239,7 +258,11 @@ pub async fn events(
         first,
         changes,
         shutdown: state.events.shutdown.subscribe(),
-        token_expiry: Box::pin(tokio::time::sleep(lifetime)),
+        token_expiry: Box::pin(until_expiry(
+            state.clock.clone(),
+            expires_at,
+            state.demo_clock.is_some(),
+        )),
         _slot: slot,
     };
     let stream = futures_util::stream::unfold(stream_state, |mut stream_state| async move {

@@ -4,7 +4,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { CHANGED_EVENT, DOWNLOADED_EVENT, NAVIGATE_EVENT, type ArgsOf, type CommandName, type ResultOf } from './commands';
-import type { ChangedEvent, DownloadedEvent, IpcError, IpcErrorCode, NavigateEvent } from './views';
+import { IPC_ERROR_CODES, type ChangedEvent, type DownloadedEvent, type IpcError, type IpcErrorCode, type NavigateEvent } from './views';
 
 export interface Backend {
   /** Runs a command of ./commands.ts; rejects with an `IpcError`. */
@@ -20,36 +20,7 @@ export interface Backend {
   onDownloaded(handler: (event: DownloadedEvent) => void): Promise<() => void>;
 }
 
-const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
-  'malformed_request',
-  'validation_failed',
-  'unauthorized',
-  'token_expired',
-  'refresh_token_invalid',
-  'otp_invalid',
-  'forbidden',
-  'consent_required',
-  'not_found',
-  'invalid_state',
-  'idempotency_key_missing',
-  'idempotency_key_reused',
-  'idempotency_in_flight',
-  'payload_too_large',
-  'unsupported_media_type',
-  'quota_exceeded',
-  'rate_limited',
-  'internal',
-  'unknown',
-  'offline',
-  'not_signed_in',
-  'storage',
-  'invalid_input',
-  'locked',
-  'password_wrong',
-  'session_expired',
-  'discard_needs_send',
-  'queue_busy',
-]);
+const KNOWN_CODES: ReadonlySet<string> = new Set<string>(IPC_ERROR_CODES);
 
 /** Turns whatever a rejected `invoke` carried into an `IpcError`, so screens branch on one
  * shape even when the shell panicked or sent a bare string. */
@@ -60,10 +31,11 @@ export function toIpcError(reason: unknown): IpcError {
     const message = typeof record.message === 'string' ? record.message : '';
     const fields = Array.isArray(record.fields)
       ? record.fields.filter((field): field is string => typeof field === 'string')
-      : undefined;
-    return { code: code as IpcErrorCode, message, ...(fields ? { fields } : {}) };
+      : [];
+    const coreCode = typeof record.coreCode === 'string' ? (record.coreCode as IpcError['coreCode']) : undefined;
+    return { code: code as IpcErrorCode, message, ...(coreCode ? { coreCode } : {}), fields };
   }
-  return { code: 'unknown', message: typeof reason === 'string' ? reason : String(reason) };
+  return { code: 'unknown', message: typeof reason === 'string' ? reason : String(reason), fields: [] };
 }
 
 export const tauriBackend: Backend = {

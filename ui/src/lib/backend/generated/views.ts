@@ -4,22 +4,14 @@
 
 import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
 
-// ---- opendvc_core::assist ----
+// ---- opendvc_core::assist::files ----
 
 /**
- * What the staff screen shows about the open session.
+ * Where the staff member serves citizens.
  */
-export type AssistedSessionView = { id: string, citizenInitials: string, venue: string, expiresAt: string, secondsLeft: number,
-/**
- * Whether the session may read the citizen's profile, documents and applications (a
- * consent by code); a session on a paper consent only submits.
- */
-canRead: boolean, };
+export type Venue = { "kind": "post_office", name: string, } | { "kind": "event", name: string, unitCode: string, date: string, };
 
-/**
- * Counts per service.
- */
-export type ServiceCount = { sent: number, waiting: number, needsAttention: number, };
+// ---- opendvc_core::assist::session ----
 
 /**
  * What ending a session did.
@@ -34,6 +26,18 @@ endedAtPortal: boolean,
  */
 unsentKept: number, };
 
+// ---- opendvc_core::assist::staff ----
+
+/**
+ * What the staff screen shows about the open session.
+ */
+export type AssistedSessionView = { id: string, citizenInitials: string, venue: string, expiresAt: string, secondsLeft: number,
+/**
+ * Whether the session may read the citizen's profile, documents and applications (a
+ * consent by code); a session on a paper consent only submits.
+ */
+canRead: boolean, };
+
 /**
  * The staff member on this device.
  */
@@ -43,6 +47,13 @@ export type StaffStatus = { staff?: StaffProfile, signedIn: boolean, venue?: Ven
  * until the staff member gives their password.
  */
 locked: boolean, };
+
+// ---- opendvc_core::assist::tally ----
+
+/**
+ * Counts per service.
+ */
+export type ServiceCount = { sent: number, waiting: number, needsAttention: number, };
 
 /**
  * The agent's day or the event's tally: no personal data beyond initials and codes.
@@ -62,10 +73,13 @@ export type TallyEntry = { sessionId: string, citizenInitials: string, procedure
  */
 state: 'sent' | 'waiting' | 'needs_attention', applicationCode?: string, };
 
+// ---- opendvc_core::error ----
+
 /**
- * Where the staff member serves citizens.
+ * The stable code of a [`CoreError`]. Its snake_case name is what the CLI prints with
+ * `--json`, and `error-{name with dashes}` is its Fluent message.
  */
-export type Venue = { "kind": "post_office", name: string, } | { "kind": "event", name: string, unitCode: string, date: string, };
+export type CoreCode = "not_signed_in" | "no_portal" | "invalid_id_number" | "otp_invalid" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "validation" | "not_found" | "conflict" | "malformed" | "store" | "store_corrupt" | "no_such_item" | "item_not_changeable" | "not_an_application" | "attachment_too_large" | "attachment_unreadable" | "discard_needs_send" | "queue_busy" | "session_file" | "catalog_missing" | "unknown_procedure" | "invalid_submission" | "unknown_application" | "unsent_items" | "search_index_missing" | "search_failed" | "staff_not_signed_in" | "officer_on_device" | "event_required" | "assisted_session_open" | "no_assisted_session" | "queue_key_locked" | "staff_files" | "device_locked" | "staff_password_wrong" | "unlock_wait" | "assisted_session_expired" | "receipt_not_ready" | "receipt_failed" | "preferences_file" | "device_data" | "data_folder" | "invalid_document" | "unknown_inbox_item" | "unknown_document" | "attachment_missing" | "access_log_own_sign_in_only" | "invalid_settings" | "event_invalid" | "invalid_day" | "invalid_reminder" | "messages";
 
 // ---- opendvc_core::i18n ----
 
@@ -112,7 +126,7 @@ export type Standing = "valid" | "renew_soon" | "expired" | "no_expiry" | "unkno
  */
 export type TokenStorage = "keyring" | "private_file";
 
-// ---- opendvc_core::views ----
+// ---- opendvc_core::views::access_log ----
 
 /**
  * One entry of the citizen's access log, as the "who used my data" screen and
@@ -132,6 +146,8 @@ export type AccessLogView = { entries: Array<AccessLogEntryView>,
  * Pass back for the next (older) page; absent on the last page.
  */
 nextCursor?: string, };
+
+// ---- opendvc_core::views::applications ----
 
 /**
  * An application with what the core derives from the queue.
@@ -160,59 +176,7 @@ export type ApplicationsView = { items: Array<ApplicationView>,
  */
 syncedAt?: string, };
 
-/**
- * `export_calendar`: an iCalendar file of the renewal reminders.
- */
-export type CalendarExport = { fileName: string, ics: string, };
-
-/**
- * What changed in the core; the UI reloads the screens that show it.
- */
-export type ChangeTopic = "queue" | "applications" | "documents" | "inbox" | "connectivity" | "session";
-
-/**
- * Payload of the shell's `core://changed` event.
- */
-export type ChangedEvent = { what: ChangeTopic, };
-
-/**
- * `tally_csv`: the day's or event's tally as a CSV file to save.
- */
-export type CsvExport = { fileName: string, csv: string, };
-
-/**
- * `dashboard`: what needs the person now, from the cache.
- */
-export type Dashboard = { online: boolean, profile: Profile, needsAction: Array<ApplicationView>, waitingToSend: Array<QueueItem>, nextRenewals: Array<DocumentValidity>, counts: DashboardCounts, syncedAt?: string, };
-
-/**
- * The numbers on the dashboard.
- */
-export type DashboardCounts = { applications: number, inProgress: number, unreadInbox: number, waitingToSend: number, needsAttention: number, };
-
-/**
- * Answer of `queue_discard`. An item whose last answer was lost is sent once more before
- * it is discarded; when the portal turns out to have it, it is sent, not discarded, and the
- * screen says which application exists.
- */
-export type DiscardResult = {
-/**
- * False when the item had reached the portal after all.
- */
-discarded: boolean,
-/**
- * The code of the application the portal made, for a submission it had.
- */
-applicationCode?: string, };
-
-/**
- * A document's validity as the renewal rules compute it.
- */
-export type DocumentValidity = { documentId: string, kind: string, expiresOn?: string, daysLeft?: number, standing: Standing, nextStage?: NextStage,
-/**
- * The catalog procedure that renews this kind, if any.
- */
-renewalProcedure?: string, };
+// ---- opendvc_core::views::apply ----
 
 /**
  * `Draft`: an application being prepared; `start_renewal` returns one pre-filled, and
@@ -230,28 +194,46 @@ renewsDocumentId?: string, procedureId: string,
 form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice, };
 
 /**
- * An outreach event as the volunteer enters it; the date comes as text so that a wrong one
- * is answered as a refused field.
- */
-export type EventInput = { name: string,
-/**
- * The commune-level unit's code.
- */
-unitCode: string,
-/**
- * `YYYY-MM-DD`.
- */
-date: string, };
-
-/**
  * `FollowUp` of the UI: a follow-up on an application, sent through the queue.
  */
 export type FollowUp = { "kind": "supplement", supplement: NewSupplement, } | { "kind": "delivery_change", delivery: DeliveryChoice, } | { "kind": "withdrawal", withdraw: WithdrawRequest, } | { "kind": "rating", rating: Rating, };
 
 /**
- * `inbox`: an inbox item and whether the person read it.
+ * A file the person picked, copied by the core into its content-addressed store.
  */
-export type InboxEntry = { item: InboxItem, read: boolean, };
+export type StagedAttachment = {
+/**
+ * `sha256:{hex}`, the same id the portal will give it.
+ */
+attachmentId: string, fileName: string, contentType: string, size: number, };
+
+// ---- opendvc_core::views::dashboard ----
+
+/**
+ * `dashboard`: what needs the person now, from the cache.
+ */
+export type Dashboard = { online: boolean, profile: Profile, needsAction: Array<ApplicationView>, waitingToSend: Array<QueueItem>, nextRenewals: Array<DocumentValidity>, counts: DashboardCounts, syncedAt?: string, };
+
+/**
+ * The numbers on the dashboard.
+ */
+export type DashboardCounts = { applications: number, inProgress: number, unreadInbox: number, waitingToSend: number, needsAttention: number, };
+
+// ---- opendvc_core::views::documents ----
+
+/**
+ * `export_calendar`: an iCalendar file of the renewal reminders.
+ */
+export type CalendarExport = { fileName: string, ics: string, };
+
+/**
+ * A document's validity as the renewal rules compute it.
+ */
+export type DocumentValidity = { documentId: string, kind: string, expiresOn?: string, daysLeft?: number, standing: Standing, nextStage?: NextStage,
+/**
+ * The catalog procedure that renews this kind, if any.
+ */
+renewalProcedure?: string, };
 
 /**
  * `NewDocument` of the UI. Dates come as text so that a wrong one is answered like any
@@ -269,9 +251,59 @@ classes?: Array<string>, };
 export type NextStage = { stage: string, on: string, };
 
 /**
- * The categories of OS notifications the person wants.
+ * How a document's reminders stand by the person's choice.
  */
-export type NotificationCategories = { status: boolean, delivery: boolean, renewal: boolean, notice: boolean, };
+export type ReminderMode = "on" | "snoozed" | "off";
+
+/**
+ * `reminders`: the person's choice for one document's reminders.
+ */
+export type ReminderSetting = { documentId: string, mode: ReminderMode,
+/**
+ * Until when a snoozed reminder stays quiet.
+ */
+snoozedUntil?: string, };
+
+/**
+ * `documents`: a wallet document with its validity and reminder choice.
+ */
+export type WalletEntry = { document: Document, validity: DocumentValidity, reminder: ReminderSetting, };
+
+// ---- opendvc_core::views::events ----
+
+/**
+ * What changed in the core; the UI reloads the screens that show it.
+ */
+export type ChangeTopic = "queue" | "applications" | "documents" | "inbox" | "connectivity" | "session";
+
+/**
+ * Payload of the shell's `core://changed` event.
+ */
+export type ChangedEvent = { what: ChangeTopic, };
+
+// ---- opendvc_core::views::inbox ----
+
+/**
+ * `inbox`: an inbox item and whether the person read it.
+ */
+export type InboxEntry = { item: InboxItem, read: boolean, };
+
+// ---- opendvc_core::views::queue ----
+
+/**
+ * Answer of `queue_discard`. An item whose last answer was lost is sent once more before
+ * it is discarded; when the portal turns out to have it, it is sent, not discarded, and the
+ * screen says which application exists.
+ */
+export type DiscardResult = {
+/**
+ * False when the item had reached the portal after all.
+ */
+discarded: boolean,
+/**
+ * The code of the application the portal made, for a submission it had.
+ */
+applicationCode?: string, };
 
 /**
  * One entry of the durable submission queue (outbox), as the UI shows it.
@@ -320,23 +352,15 @@ export type QueueProgress = { sent: number, total: number, };
 export type QueueState = "queued" | "sending" | "sent" | "needs_attention" | "paused_auth";
 
 /**
- * No OS notifications between `from` and `to` (`HH:MM`, local time; may wrap midnight).
+ * Answer of `submit` and `follow_up`: the change is in the durable queue either way.
  */
-export type QuietHours = { from: string, to: string, };
+export type SubmitResult = { itemId: string,
+/**
+ * True when the portal acknowledged it before the command returned.
+ */
+sent: boolean, application?: Application, };
 
-/**
- * How a document's reminders stand by the person's choice.
- */
-export type ReminderMode = "on" | "snoozed" | "off";
-
-/**
- * `reminders`: the person's choice for one document's reminders.
- */
-export type ReminderSetting = { documentId: string, mode: ReminderMode,
-/**
- * Until when a snoozed reminder stays quiet.
- */
-snoozedUntil?: string, };
+// ---- opendvc_core::views::session ----
 
 /**
  * `session_state` and `sign_in`. `language` is known before anyone signs in.
@@ -356,6 +380,18 @@ staff?: StaffStatus,
  */
 autoLockSeconds: number, };
 
+// ---- opendvc_core::views::settings ----
+
+/**
+ * The categories of OS notifications the person wants.
+ */
+export type NotificationCategories = { status: boolean, delivery: boolean, renewal: boolean, notice: boolean, };
+
+/**
+ * No OS notifications between `from` and `to` (`HH:MM`, local time; may wrap midnight).
+ */
+export type QuietHours = { from: string, to: string, };
+
 /**
  * `Settings`, as the shell sends it and as the UI sends it back.
  */
@@ -370,6 +406,27 @@ language: Language, categories: NotificationCategories, quietHours?: QuietHours,
  * on the screen; a value sent back is ignored.
  */
 tokenStorage: TokenStorage, };
+
+// ---- opendvc_core::views::staff ----
+
+/**
+ * `tally_csv`: the day's or event's tally as a CSV file to save.
+ */
+export type CsvExport = { fileName: string, csv: string, };
+
+/**
+ * An outreach event as the volunteer enters it; the date comes as text so that a wrong one
+ * is answered as a refused field.
+ */
+export type EventInput = { name: string,
+/**
+ * The commune-level unit's code.
+ */
+unitCode: string,
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string, };
 
 /**
  * `staff_sign_in`: a DVC agent (at their post office, or another one named here) or a
@@ -388,26 +445,3 @@ event?: EventInput,
  * After a password change: the previous password opens the queue key kept here.
  */
 previousPassword?: string, };
-
-/**
- * A file the person picked, copied by the core into its content-addressed store.
- */
-export type StagedAttachment = {
-/**
- * `sha256:{hex}`, the same id the portal will give it.
- */
-attachmentId: string, fileName: string, contentType: string, size: number, };
-
-/**
- * Answer of `submit` and `follow_up`: the change is in the durable queue either way.
- */
-export type SubmitResult = { itemId: string,
-/**
- * True when the portal acknowledged it before the command returned.
- */
-sent: boolean, application?: Application, };
-
-/**
- * `documents`: a wallet document with its validity and reminder choice.
- */
-export type WalletEntry = { document: Document, validity: DocumentValidity, reminder: ReminderSetting, };

@@ -1,0 +1,238 @@
+//! Submissions and follow-ups: checked offline against the cached catalog, queued durably,
+//! then sent at once when asked and the portal answers.
+
+use std::path::PathBuf;
+
+use opendvc_api::NewApplication;
+use uuid::Uuid;
+
+use super::OpenDvc;
+use crate::drafts::SubmissionDraft;
+use crate::error::CoreError;
+use crate::events::CoreEvent;
+use crate::queue::{
+    ApplicationTarget, Enqueued, FollowUp, ItemPayload, ItemState, PassEnd, PassReport, QueueError,
+    ServerAnswer,
+};
+use crate::store::{applications, catalog, documents};
+use crate::validate;
+use crate::views::queue::SubmitOutcome;
+
+impl OpenDvc {
+    /// Validates a draft against the cached catalog (offline), queues it durably, then, if
+    /// `send_now`, tries once to send it without waiting through back-off.
+    pub async fn submit(
+        &self,
+        draft: SubmissionDraft,
+        send_now: bool,
+    ) -> Result<SubmitOutcome, CoreError> {
+        let profile = self.active()?;
+        let (procedure, has_catalog, wallet) = profile.cache.read(|conn| {
+            Ok((
+                catalog::procedure(conn, &draft.procedure_id)?,
+                catalog::meta(conn)?.is_some(),
+                documents::list(conn)?,
+            ))
+        })?;
+        let procedure = match (procedure, has_catalog) {
+            (Some(procedure), _) => procedure,
+            (None, false) => return Err(CoreError::CatalogMissing),
+            (None, true) => return Err(CoreError::UnknownProcedure(draft.procedure_id)),
+        };
+        let mut errors = validate::check_form(&procedure, &draft.form);
+        errors.extend(validate::check_delivery(&procedure, &draft.delivery));
+        let mut staged = Vec::new();
+        for (path, requirement) in &draft.files {
+            staged.push(profile.queue.stage_attachment(path, requirement.clone())?);
+        }
+        staged.extend(self.stage_picked_into(&profile.queue, &draft.picked)?);
+        let (wallet_refs, staged, missing) =
+            validate::match_documents(&procedure, &staged, &wallet);
+        errors.extend(missing);
+        if !errors.is_empty() {
+            return Err(CoreError::InvalidSubmission(errors));
+        }
+        let application = NewApplication {
+            procedure_id: draft.procedure_id,
+            form: draft
+                .form
+                .into_iter()
+                .map(|(key, value)| (key, value.trim().to_owned()))
+                .collect(),
+            attachments: wallet_refs,
+            delivery: draft.delivery,
+        };
+        let enqueued = profile.queue.enqueue_submission(application, &staged)?;
+        self.forget_staged(&draft.files);
+        self.forget_picked(&draft.picked);
+        self.emit(CoreEvent::QueueChanged);
+        self.after_enqueue(enqueued, send_now).await
+    }
+
+    /// Resolves what a follow-up is about: an application code or id from the cache, or a
+    /// queue item id (of a queued or sent submission).
+    fn resolve_target(&self, code_or_item: &str) -> Result<ApplicationTarget, CoreError> {
+        let profile = self.active()?;
+        if let Ok(id) = Uuid::parse_str(code_or_item)
+            && let Some(item) = profile.queue.item(id)?
+        {
+            return Ok(ApplicationTarget::QueuedItem { item_id: item.id });
+        }
+        if let Some(application) = profile
+            .cache
+            .read(|conn| applications::find(conn, code_or_item))?
+        {
+            return Ok(ApplicationTarget::Application {
+                application_id: application.id,
+            });
+        }
+        // A submission sent before the last sync is known by the answer stored with its item.
+        for item in profile.queue.items(false)? {
+            if item.application_code.as_deref() == Some(code_or_item)
+                && let Some(application_id) = item.application_id
+            {
+                return Ok(ApplicationTarget::Application { application_id });
+            }
+        }
+        Err(CoreError::UnknownApplication(code_or_item.to_owned()))
+    }
+
+    /// Queues a follow-up (supplement, delivery change, withdrawal, rating) on an application
+    /// or on a queued submission, then, if `send_now`, tries once to send it.
+    pub async fn follow_up(
+        &self,
+        code_or_item: &str,
+        follow_up: FollowUp,
+        files: &[(PathBuf, Option<String>)],
+        picked: &[(String, Option<String>)],
+        send_now: bool,
+    ) -> Result<SubmitOutcome, CoreError> {
+        let target = self.resolve_target(code_or_item)?;
+        let profile = self.active()?;
+        if let FollowUp::DeliveryChange(delivery) = &follow_up {
+            let procedure_id =
+                match target {
+                    ApplicationTarget::Application { application_id } => profile
+                        .cache
+                        .read(|conn| applications::find(conn, &application_id.to_string()))?
+                        .map(|application| application.procedure_id),
+                    ApplicationTarget::QueuedItem { item_id } => profile
+                        .queue
+                        .item(item_id)?
+                        .and_then(|item| match item.payload {
+                            ItemPayload::CreateApplication { application } => {
+                                Some(application.procedure_id)
+                            }
+                            _ => None,
+                        }),
+                };
+            if let Some(procedure) = procedure_id
+                .map(|id| profile.cache.read(|conn| catalog::procedure(conn, &id)))
+                .transpose()?
+                .flatten()
+            {
+                let errors = validate::check_delivery(&procedure, delivery);
+                if !errors.is_empty() {
+                    return Err(CoreError::InvalidSubmission(errors));
+                }
+            }
+        }
+        let mut staged = Vec::new();
+        for (path, requirement) in files {
+            staged.push(profile.queue.stage_attachment(path, requirement.clone())?);
+        }
+        staged.extend(self.stage_picked_into(&profile.queue, picked)?);
+        let enqueued = profile
+            .queue
+            .enqueue_follow_up(target, follow_up, &staged)?;
+        self.forget_staged(files);
+        self.forget_picked(picked);
+        self.emit(CoreEvent::QueueChanged);
+        self.after_enqueue(enqueued, send_now).await
+    }
+
+    /// Deletes the app's staged copies of files a submission just queued (the queue keeps its
+    /// own, content-addressed copy): personal data is not kept twice. Files the person picked
+    /// elsewhere are theirs and stay. Best effort: a copy that cannot be deleted now goes with
+    /// the staging folder when the device is cleared.
+    fn forget_staged(&self, files: &[(PathBuf, Option<String>)]) {
+        let staging = self.options.data_dir.staging_dir();
+        for (path, _) in files {
+            if !path.starts_with(&staging) {
+                continue;
+            }
+            let _deleted = std::fs::remove_file(path);
+            // The app keeps each copy in a folder named by its hash; an empty one goes too.
+            if let Some(folder) = path.parent().filter(|folder| *folder != staging.as_path()) {
+                let _removed_if_empty = std::fs::remove_dir(folder);
+            }
+        }
+    }
+
+    async fn after_enqueue(
+        &self,
+        enqueued: Enqueued,
+        send_now: bool,
+    ) -> Result<SubmitOutcome, CoreError> {
+        let profile = self.active()?;
+        if send_now && profile.session.is_signed_in() {
+            // Another sender (a running drain) may hold the queue; then it sends this too.
+            if let Some(lock) = profile.queue.try_lock_sender()? {
+                let scope = enqueued.all_ids();
+                let report = profile
+                    .queue
+                    .send_pass(&lock, &profile.delivery, Some(&scope))
+                    .await?;
+                self.absorb(&report);
+            }
+        }
+        let item = profile
+            .queue
+            .item(enqueued.item_id)?
+            .ok_or(QueueError::NoSuchItem(enqueued.item_id))?;
+        Ok(SubmitOutcome {
+            item_id: item.id,
+            upload_ids: enqueued.upload_ids,
+            state: item.state,
+            sent: item.state == ItemState::Sent,
+            application_id: item.application_id,
+            application_code: item.application_code,
+            reason: item.reason,
+        })
+    }
+
+    /// Takes in what a send pass did: the server's answers go into the cache, events go out.
+    pub(crate) fn absorb(&self, report: &PassReport) {
+        let Some(profile) = &self.profile else {
+            return;
+        };
+        let mut applications_changed = false;
+        for sent in &report.sent {
+            if let ServerAnswer::Application(application) = &sent.answer {
+                // The cache is a copy; if this write fails, the next sync brings it anyway.
+                if profile
+                    .cache
+                    .write(|tx| applications::upsert(tx, application))
+                    .is_ok()
+                {
+                    applications_changed = true;
+                }
+            }
+        }
+        if !report.sent.is_empty() {
+            self.set_online(true);
+        }
+        if report.went_offline {
+            self.set_online(false);
+        }
+        if !report.sent.is_empty() || !report.needs_attention.is_empty() || report.retried > 0 {
+            self.emit(CoreEvent::QueueChanged);
+        }
+        if applications_changed {
+            self.emit(CoreEvent::ApplicationsChanged);
+        }
+        if report.end == PassEnd::PausedAuth {
+            self.emit(CoreEvent::SignInRequired);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The portal client: contract v1 over HTTP (reqwest with rustls, tokio).
+//!
+//! Only this module talks HTTP. Every answer is decoded into the `opendvc_api` types or
+//! mapped to a [`ClientError`] with a stable code; a body that cannot be decoded becomes
+//! [`ClientError::Malformed`], never a panic.
+//!
+//! The rooms of the client:
+//! - [`errors`]: [`ClientError`] and the server's `Retry-After` (clamped to a day);
+//! - [`handle`]: [`PortalClient`] itself, its configuration and how it is built;
+//! - [`tokens`]: where the tokens are kept ([`TokenStore`]);
+//! - [`refresh`]: the refresh after a 401 under a cross-process lock, and the logout that
+//!   revokes the refresh token;
+//! - [`request`]: building requests and reading answers, problem documents mapped to
+//!   [`ClientError`], and the queue's items sent as the contract's requests;
+//! - [`events`]: the `/v1/events` stream (Server-Sent Events);
+//! - this module: the contract's endpoints.
+
+use opendvc_api::{
+    AccessLog, AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest,
+    Catalog, ConsentCodeRequest, DEVICE_TIME_HEADER, DocumentList, HolidayCalendar, OtpAccepted,
+    OtpRequest, Profile, StaffTokenRequest, StaffTokenResponse, SyncResponse, TokenRequest,
+    TokenResponse,
+};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::StatusCode;
+use reqwest::header::{ETAG, IF_NONE_MATCH};
+use uuid::Uuid;
+
+pub mod errors;
+pub mod events;
+pub mod handle;
+pub mod refresh;
+pub mod request;
+pub mod tokens;
+
+use request::{decode, error_for};
+
+pub use errors::{ClientError, MAX_RETRY_AFTER, RetryAfter};
+pub use handle::{ASSIST_SESSION_HEADER, ClientConfig, PortalClient};
+pub use tokens::{MemoryTokens, RefreshGuard, TokenStore, Tokens};
+
+/// What `GET /v1/procedures` gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogFetch {
+    /// 304: the cached catalog is current.
+    NotModified,
+    Fresh {
+        catalog: Box<Catalog>,
+        etag: Option<String>,
+    },
+}
+
+impl PortalClient {
+    /// `POST /v1/auth/otp`.
+    pub async fn request_otp(&self, id_number: &str) -> Result<OtpAccepted, ClientError> {
+        let response = self
+            .send_plain(self.http.post(self.url("/v1/auth/otp")).json(&OtpRequest {
+                id_number: id_number.to_owned(),
+            }))
+            .await?;
+        let (status, headers, body) = self.read_body(response).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("one-time code request", &body)
+    }
+
+    /// `POST /v1/auth/token`: exchanges a one-time code and stores the tokens.
+    pub async fn exchange_otp(&self, id_number: &str, otp: &str) -> Result<Tokens, ClientError> {
+        let response = self
+            .send_plain(
+                self.http
+                    .post(self.url("/v1/auth/token"))
+                    .json(&TokenRequest {
+                        id_number: id_number.to_owned(),
+                        otp: otp.to_owned(),
+                    }),
+            )
+            .await?;
+        let (status, headers, body) = self.read_body(response).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        let answer: TokenResponse = decode("sign-in", &body)?;
+        let tokens = Tokens {
+            access_token: answer.access_token,
+            refresh_token: answer.refresh_token,
+        };
+        self.tokens
+            .save(&tokens)
+            .map_err(|error| ClientError::Unreachable(format!("token store: {error}")))?;
+        Ok(tokens)
+    }
+
+    /// `POST /v1/auth/staff-token`: a DVC agent or volunteer signs in. The token is not
+    /// stored here; the caller keeps it in the staff profile.
+    pub async fn staff_token(
+        &self,
+        code: &str,
+        password: &str,
+    ) -> Result<StaffTokenResponse, ClientError> {
+        let response =
+            self.send_plain(self.http.post(self.url("/v1/auth/staff-token")).json(
+                &StaffTokenRequest {
+                    code: code.to_owned(),
+                    password: password.to_owned(),
+                },
+            ))
+            .await?;
+        let (status, headers, body) = self.read_body(response).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("staff sign-in", &body)
+    }
+
+    /// `POST /v1/assist/consent-codes` (staff token): sends a consent code to the citizen.
+    pub async fn request_consent_code(&self, id_number: &str) -> Result<OtpAccepted, ClientError> {
+        self.post_json(
+            "/v1/assist/consent-codes",
+            &ConsentCodeRequest {
+                id_number: id_number.to_owned(),
+            },
+            "consent code request",
+        )
+        .await
+    }
+
+    /// `POST /v1/assist/sessions` (staff token). Recording a session opened offline
+    /// (`openedAt`) carries the device's time.
+    pub async fn open_assist_session(
+        &self,
+        request: &AssistSessionRequest,
+    ) -> Result<AssistSession, ClientError> {
+        let url = self.url("/v1/assist/sessions");
+        let device_time = request.opened_at.and(self.device_time());
+        let (status, headers, answer) = self
+            .send_authed(|| {
+                let post = self.http.post(&url).json(request);
+                match &device_time {
+                    Some(now) => post.header(DEVICE_TIME_HEADER, now),
+                    None => post,
+                }
+            })
+            .await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &answer));
+        }
+        decode("assisted session", &answer)
+    }
+
+    /// `DELETE /v1/assist/sessions/{id}`; an already ended or expired session counts as ended.
+    pub async fn end_assist_session(&self, id: Uuid) -> Result<(), ClientError> {
+        let url = self.url(&format!("/v1/assist/sessions/{id}"));
+        let (status, headers, body) = self.send_authed(|| self.http.delete(&url)).await?;
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(error_for(status, &headers, &body))
+        }
+    }
+
+    /// `GET /v1/me/access-log[?cursor=…]`: one page of who used the citizen's data, newest
+    /// first.
+    pub async fn access_log(&self, cursor: Option<&str>) -> Result<AccessLog, ClientError> {
+        let path = match cursor {
+            Some(cursor) => format!(
+                "/v1/me/access-log?cursor={}",
+                utf8_percent_encode(cursor, NON_ALPHANUMERIC)
+            ),
+            None => "/v1/me/access-log".to_owned(),
+        };
+        self.get_json(&path, "access log").await
+    }
+
+    pub async fn me(&self) -> Result<Profile, ClientError> {
+        self.get_json("/v1/me", "profile").await
+    }
+
+    pub async fn documents(&self) -> Result<DocumentList, ClientError> {
+        self.get_json("/v1/documents", "documents").await
+    }
+
+    pub async fn applications(&self) -> Result<ApplicationList, ClientError> {
+        self.get_json("/v1/applications", "application list").await
+    }
+
+    pub async fn application(&self, id: Uuid) -> Result<Application, ClientError> {
+        self.get_json(&format!("/v1/applications/{id}"), "application")
+            .await
+    }
+
+    /// `GET /v1/sync?cursor=…`.
+    pub async fn sync(&self, cursor: Option<&str>) -> Result<SyncResponse, ClientError> {
+        let url = match cursor {
+            Some(cursor) => format!(
+                "{}?cursor={}",
+                self.url("/v1/sync"),
+                utf8_percent_encode(cursor, NON_ALPHANUMERIC)
+            ),
+            None => self.url("/v1/sync"),
+        };
+        let (status, headers, body) = self.send_authed(|| self.http.get(&url)).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("sync page", &body)
+    }
+
+    /// `GET /v1/admin-units`: public reference data, asked for without a token.
+    pub async fn admin_units(&self) -> Result<AdminUnits, ClientError> {
+        let request = self.http.get(self.url("/v1/admin-units"));
+        let (status, headers, body) = self.read_body(self.send_plain(request).await?).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("administrative units", &body)
+    }
+
+    /// `GET /v1/holidays/{year}`: public reference data, asked for without a token.
+    pub async fn holidays(&self, year: i32) -> Result<HolidayCalendar, ClientError> {
+        let request = self.http.get(self.url(&format!("/v1/holidays/{year}")));
+        let (status, headers, body) = self.read_body(self.send_plain(request).await?).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("holiday calendar", &body)
+    }
+
+    /// `GET /v1/procedures` with `If-None-Match` when an ETag is known.
+    pub async fn catalog(&self, etag: Option<&str>) -> Result<CatalogFetch, ClientError> {
+        let mut request = self.http.get(self.url("/v1/procedures"));
+        if let Some(etag) = etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        let (status, headers, body) = self.read_body(self.send_plain(request).await?).await?;
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(CatalogFetch::NotModified);
+        }
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        let catalog: Catalog = decode("catalog", &body)?;
+        let etag = headers
+            .get(ETAG)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        Ok(CatalogFetch::Fresh {
+            catalog: Box::new(catalog),
+            etag,
+        })
+    }
+}

@@ -1,0 +1,36 @@
+//! What the person fills in before the core takes it: a new application, a document added to
+//! the wallet by hand. The façade checks a draft (`crate::validate`) and only then turns it
+//! into a queue item or a wallet entry.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use opendvc_api::DeliveryChoice;
+
+/// A new application as the person filled it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionDraft {
+    pub procedure_id: String,
+    pub form: BTreeMap<String, String>,
+    /// Files to attach, each with the required document it satisfies, if known.
+    pub files: Vec<(PathBuf, Option<String>)>,
+    /// Files picked in the app (`OpenDvc::stage_picked_file`) by their `sha256:` id, each
+    /// with the required document it satisfies, if known.
+    pub picked: Vec<(String, Option<String>)>,
+    pub delivery: DeliveryChoice,
+}
+
+/// A document the person adds to the wallet by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentDraft {
+    /// A kind of the renewal rules table (`passport`, `driving_licence`, …) or another
+    /// lower-case name.
+    pub kind: String,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    pub issuer: String,
+    /// Driving licence classes; empty for other kinds.
+    pub classes: Vec<String>,
+}

@@ -1,0 +1,658 @@
+//! The sender: one item at a time, in queue order, under the profile's sender lock, with the
+//! protocol of the module doc (commit `sending`, send with the item's key, commit the answer),
+//! what a failed send means for the item, and the drain: passes over one queue or many,
+//! waiting through back-off within a time bound. How a queue's items go out (with the
+//! citizen's token, or with the staff token naming the assisted session) is its lane's
+//! transport; the loop is the same.
+
+use std::fs::File;
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use fs4::fs_std::FileExt;
+use opendvc_api::ErrorCode;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::backoff::saturating_after;
+use super::error::QueueError;
+use super::handle::SubmissionQueue;
+use super::item::{ApplicationTarget, ItemKind, ItemPayload, QueueItem, QueueSummary, Reason};
+use super::transport::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
+use crate::client::errors::ClientError;
+use crate::clock::Clock;
+use crate::store::StoreError;
+use crate::store::outbox;
+
+/// Proof that this process is the one sender of the profile. Dropping it releases the lock.
+#[derive(Debug)]
+pub struct SenderLock {
+    file: File,
+}
+
+impl Drop for SenderLock {
+    fn drop(&mut self) {
+        // Closing the file releases the lock as well; unlocking first makes it immediate even
+        // if a duplicate descriptor were still open somewhere.
+        let _released = FileExt::unlock(&self.file);
+    }
+}
+
+/// How a send pass ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "end",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+pub enum PassEnd {
+    /// Nothing is ready to send: everything left is sent, needs attention, or waits for an
+    /// item that needs attention.
+    Idle,
+    /// The next item is backing off until `until`.
+    BackingOff { until: DateTime<Utc> },
+    /// The session ended and could not be refreshed; sign in again.
+    PausedAuth,
+}
+
+/// What one send pass did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PassReport {
+    pub sent: Vec<SentItem>,
+    pub needs_attention: Vec<Uuid>,
+    pub retried: u32,
+    /// The last failure was that the portal could not be reached at all.
+    pub went_offline: bool,
+    pub end: PassEnd,
+}
+
+/// An item the server acknowledged in this pass.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentItem {
+    pub id: Uuid,
+    pub kind: ItemKind,
+    pub answer: ServerAnswer,
+}
+
+/// What a failed send says about whether the portal acted on the item's key.
+enum Arrival {
+    /// The portal answered with a problem about this key: it did not act on it.
+    Refused,
+    /// No readable answer: the portal may have acted.
+    Unknown,
+    /// Refused before the portal looked at the key (not signed in, 401, 429, never sent):
+    /// what earlier attempts did stays as unknown as it was.
+    SaysNothing,
+}
+
+fn arrival(error: &ClientError) -> Arrival {
+    match error {
+        ClientError::Network(_)
+        | ClientError::Timeout
+        | ClientError::Server { .. }
+        | ClientError::Malformed { .. } => Arrival::Unknown,
+        ClientError::Conflict { problem } if problem.code == ErrorCode::IdempotencyInFlight => {
+            Arrival::Unknown
+        }
+        ClientError::Unreachable(_)
+        | ClientError::RateLimited { .. }
+        | ClientError::Unauthorized { .. }
+        | ClientError::NotSignedIn => Arrival::SaysNothing,
+        ClientError::Validation { .. }
+        | ClientError::NotFound { .. }
+        | ClientError::Conflict { .. } => Arrival::Refused,
+    }
+}
+
+/// How one item's send ended.
+pub(super) enum ItemSend {
+    Sent(SentItem),
+    /// Transient: back off until `until`.
+    Retry {
+        until: DateTime<Utc>,
+        offline: bool,
+    },
+    /// The session ended (or the item is sealed without its key): the queue is paused.
+    Paused,
+    /// The item needs the person: refused by the portal (`refused`), or it could not be
+    /// built here (a missing attachment copy, an application never created).
+    Attention {
+        refused: bool,
+    },
+}
+
+/// What to do with an item after a failed send.
+enum Verdict {
+    RetryLater(Option<std::time::Duration>),
+    PauseForAuth,
+    NeedsAttention,
+}
+
+fn verdict(error: &ClientError, now: DateTime<Utc>) -> Verdict {
+    match error {
+        ClientError::Network(_)
+        | ClientError::Unreachable(_)
+        | ClientError::Timeout
+        | ClientError::Malformed { .. } => Verdict::RetryLater(None),
+        ClientError::RateLimited { retry_after } | ClientError::Server { retry_after, .. } => {
+            Verdict::RetryLater(retry_after.map(|wait| wait.duration_from(now)))
+        }
+        ClientError::Conflict { problem } if problem.code == ErrorCode::IdempotencyInFlight => {
+            Verdict::RetryLater(None)
+        }
+        ClientError::Unauthorized { .. } | ClientError::NotSignedIn => Verdict::PauseForAuth,
+        ClientError::Validation { .. }
+        | ClientError::NotFound { .. }
+        | ClientError::Conflict { .. } => Verdict::NeedsAttention,
+    }
+}
+
+/// The reason kept with an item the portal (or the way to it) refused.
+fn reason_for(error: &ClientError) -> Reason {
+    let problem = error.problem();
+    Reason {
+        code: problem
+            .map(|problem| problem.code.as_str().to_owned())
+            .unwrap_or_else(|| error.code().to_owned()),
+        status: error.status(),
+        detail: problem
+            .and_then(|problem| problem.detail.clone())
+            .or_else(|| Some(error.to_string())),
+        errors: problem
+            .map(|problem| problem.errors.clone())
+            .unwrap_or_default(),
+    }
+}
+
+impl SubmissionQueue {
+    /// Tries to become the profile's one sender. `None` when another sender (in this or
+    /// another process) holds the lock. On success, items a dead sender left in `sending`
+    /// go back to `queued`.
+    pub fn try_lock_sender(&self) -> Result<Option<SenderLock>, QueueError> {
+        let path = self.profile_dir.join("sender.lock");
+        crate::session::ensure_private_file(&path).map_err(QueueError::Lock)?;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(QueueError::Lock)?;
+        if !FileExt::try_lock_exclusive(&file).map_err(QueueError::Lock)? {
+            return Ok(None);
+        }
+        let now = self.clock.now();
+        self.outbox
+            .read(|conn| outbox::recover_sending(conn, now))?;
+        Ok(Some(SenderLock { file }))
+    }
+
+    /// When the next queued item (in `scope`, if given) becomes due; `None` if nothing can be
+    /// sent without the person's action.
+    pub fn earliest_due(
+        &self,
+        scope: Option<&[Uuid]>,
+    ) -> Result<Option<DateTime<Utc>>, QueueError> {
+        Ok(self.outbox.read(|conn| outbox::earliest_due(conn, scope))?)
+    }
+
+    fn build_request(&self, item: &QueueItem) -> Result<OutboundRequest, Reason> {
+        let resolve = |target: ApplicationTarget| -> Result<Uuid, Reason> {
+            match target {
+                ApplicationTarget::Application { application_id } => Ok(application_id),
+                ApplicationTarget::QueuedItem { item_id } => {
+                    let parent = self
+                        .item(item_id)
+                        .map_err(|error| Reason::local("store", error.to_string()))?;
+                    parent
+                        .and_then(|parent| parent.application_id)
+                        .ok_or_else(|| {
+                            Reason::local(
+                                "parent_not_created",
+                                format!("the application of queue item {item_id} was not created"),
+                            )
+                        })
+                }
+            }
+        };
+        Ok(match &item.payload {
+            ItemPayload::UploadAttachment {
+                sha256,
+                content_type,
+                file_name,
+                ..
+            } => {
+                let mut bytes = std::fs::read(self.attachment_path(sha256)).map_err(|error| {
+                    Reason::local(
+                        "attachment_missing",
+                        format!("the stored copy of the attachment is gone: {error}"),
+                    )
+                })?;
+                if let Some(key) = self.key() {
+                    bytes = key
+                        .open(sha256.as_bytes(), &bytes)
+                        .map_err(|error| Reason::local("attachment_sealed", error.to_string()))?;
+                }
+                let listener = self
+                    .progress
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .clone();
+                let total = bytes.len() as u64;
+                let item_id = item.id;
+                OutboundRequest::Upload {
+                    bytes,
+                    content_type: content_type.clone(),
+                    file_name: file_name.clone(),
+                    progress: listener.map(|listener| {
+                        UploadProgress::new(move |sent| listener(item_id, sent, total))
+                    }),
+                }
+            }
+            ItemPayload::CreateApplication { application } => {
+                OutboundRequest::Create(application.clone())
+            }
+            ItemPayload::Supplement { target, supplement } => OutboundRequest::Supplement {
+                application_id: resolve(*target)?,
+                body: supplement.clone(),
+            },
+            ItemPayload::DeliveryChange { target, delivery } => OutboundRequest::DeliveryChange {
+                application_id: resolve(*target)?,
+                body: delivery.clone(),
+            },
+            ItemPayload::Withdraw { target, request } => OutboundRequest::Withdraw {
+                application_id: resolve(*target)?,
+                body: request.clone(),
+            },
+            ItemPayload::Rating { target, rating } => OutboundRequest::Rating {
+                application_id: resolve(*target)?,
+                body: rating.clone(),
+            },
+            ItemPayload::Sealed { .. } => {
+                return Err(Reason::local(
+                    "sealed_without_key",
+                    "this item is encrypted; the staff member who queued it must sign in",
+                ));
+            }
+        })
+    }
+
+    /// Sends ready items one by one, in queue order, until nothing is ready, a transient
+    /// failure asks to back off, or authentication fails. With `scope`, only those items.
+    pub async fn send_pass<T: Transport>(
+        &self,
+        _lock: &SenderLock,
+        transport: &T,
+        scope: Option<&[Uuid]>,
+    ) -> Result<PassReport, QueueError> {
+        let mut report = PassReport {
+            sent: Vec::new(),
+            needs_attention: Vec::new(),
+            retried: 0,
+            went_offline: false,
+            end: PassEnd::Idle,
+        };
+        loop {
+            if self.is_paused()? {
+                report.end = PassEnd::PausedAuth;
+                return Ok(report);
+            }
+            let now = self.clock.now();
+            let Some(item) = self
+                .outbox
+                .read(|conn| outbox::next_ready(conn, now, scope))?
+            else {
+                report.end = match self.earliest_due(scope)? {
+                    Some(until) => PassEnd::BackingOff { until },
+                    None => PassEnd::Idle,
+                };
+                return Ok(report);
+            };
+            if !self
+                .outbox
+                .read(|conn| outbox::mark_sending(conn, item.id, now))?
+            {
+                continue;
+            }
+            match self.send_item(&item, transport).await? {
+                ItemSend::Sent(sent) => report.sent.push(sent),
+                ItemSend::Attention { .. } => report.needs_attention.push(item.id),
+                ItemSend::Retry { until, offline } => {
+                    report.retried += 1;
+                    report.went_offline = offline;
+                    // A transient failure is about the line to the portal, not the item: stop
+                    // here and let the caller wait, instead of trying every other item against
+                    // a server that is down.
+                    report.end = PassEnd::BackingOff { until };
+                    return Ok(report);
+                }
+                ItemSend::Paused => {
+                    report.end = PassEnd::PausedAuth;
+                    return Ok(report);
+                }
+            }
+        }
+    }
+
+    /// Sends one item that was just marked `sending` (`item` is as it was read before) and
+    /// stores the outcome: sent with the server's answer, back in line with a back-off, paused
+    /// for sign-in, or needing attention. Whether the portal may have the item is kept with
+    /// it: set by an attempt without a readable answer, cleared by one the portal answered.
+    pub(super) async fn send_item<T: Transport>(
+        &self,
+        item: &QueueItem,
+        transport: &T,
+    ) -> Result<ItemSend, QueueError> {
+        let now = self.clock.now();
+        let item = self.opened(item.clone());
+        // Until it is sent now, the item may have arrived exactly as much as before.
+        let unchanged = |reason| outbox::Attempt {
+            reason,
+            may_have_arrived: item.may_have_arrived,
+        };
+        if matches!(item.payload, ItemPayload::Sealed { .. }) {
+            // Without the key nothing can be sent; the staff member signs in again.
+            let reason = Reason::local(
+                "sealed_without_key",
+                "this item is encrypted; the staff member who queued it must sign in",
+            );
+            self.outbox
+                .read(|conn| outbox::pause_for_auth(conn, item.id, unchanged(&reason), now))?;
+            return Ok(ItemSend::Paused);
+        }
+        let request = match self.build_request(&item) {
+            Ok(request) => request,
+            Err(reason) => {
+                self.outbox
+                    .read(|conn| outbox::mark_attention(conn, item.id, unchanged(&reason), now))?;
+                return Ok(ItemSend::Attention { refused: false });
+            }
+        };
+        let outcome = transport.deliver(item.id, request).await;
+        let now = self.clock.now();
+        let error = match outcome {
+            Ok(answer) => return self.store_answer(&item, answer, now).map(ItemSend::Sent),
+            Err(error) => error,
+        };
+        let reason = reason_for(&error);
+        let attempt = outbox::Attempt {
+            reason: &reason,
+            may_have_arrived: match arrival(&error) {
+                Arrival::Refused => false,
+                Arrival::Unknown => true,
+                Arrival::SaysNothing => item.may_have_arrived,
+            },
+        };
+        Ok(match verdict(&error, now) {
+            Verdict::RetryLater(server_wait) => {
+                let attempts = item.attempts.saturating_add(1);
+                let wait = self.backoff.delay(attempts, server_wait);
+                let until = saturating_after(now, wait);
+                self.outbox.read(|conn| {
+                    outbox::schedule_retry(conn, item.id, attempts, until, attempt, now)
+                })?;
+                ItemSend::Retry {
+                    until,
+                    offline: error.is_offline(),
+                }
+            }
+            Verdict::PauseForAuth => {
+                self.outbox
+                    .read(|conn| outbox::pause_for_auth(conn, item.id, attempt, now))?;
+                ItemSend::Paused
+            }
+            Verdict::NeedsAttention => {
+                self.outbox
+                    .read(|conn| outbox::mark_attention(conn, item.id, attempt, now))?;
+                ItemSend::Attention { refused: true }
+            }
+        })
+    }
+
+    /// Commits an item as sent with the server's answer (on a shared device only its
+    /// receipt, see [`SubmissionQueue::set_purge_after_ack`]).
+    fn store_answer(
+        &self,
+        item: &QueueItem,
+        answer: ServerAnswer,
+        now: DateTime<Utc>,
+    ) -> Result<SentItem, QueueError> {
+        let purge = self
+            .purge_after_ack
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let (application, result) = match &answer {
+            ServerAnswer::Attachment(attachment) if purge => {
+                (None, serde_json::json!({ "id": attachment.id }))
+            }
+            ServerAnswer::Attachment(attachment) => (
+                None,
+                serde_json::to_value(attachment).map_err(StoreError::from)?,
+            ),
+            ServerAnswer::Application(application) => (
+                Some((application.id, application.code.clone())),
+                if purge {
+                    serde_json::json!({ "id": application.id, "code": application.code })
+                } else {
+                    serde_json::to_value(application).map_err(StoreError::from)?
+                },
+            ),
+        };
+        let redacted = purge.then(|| item.payload.redacted());
+        self.outbox.read(|conn| {
+            outbox::mark_sent(
+                conn,
+                item.id,
+                application.as_ref().map(|(id, code)| (*id, code.as_str())),
+                &result,
+                redacted.as_ref(),
+                now,
+            )
+        })?;
+        if purge && let ItemPayload::UploadAttachment { sha256, .. } = &item.payload {
+            self.forget_file(sha256)?;
+        }
+        Ok(SentItem {
+            id: item.id,
+            kind: item.kind(),
+            answer,
+        })
+    }
+}
+
+/// How a drain ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DrainEnd {
+    /// Nothing is left to send.
+    Empty,
+    /// Some items need the person's attention (or wait for one that does).
+    NeedsAttention,
+    /// The session ended; sign in again.
+    PausedAuth,
+    /// Items are still waiting (backing off) when the time bound ran out.
+    TimedOut,
+    /// Another sender (another process, a discard) held a queue with unsent items until the
+    /// time bound ran out.
+    Busy,
+}
+
+/// What a drain did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DrainOutcome {
+    pub end: DrainEnd,
+    pub sent: usize,
+    pub retries: u32,
+    /// Every drained queue's items, counted together.
+    pub queue: QueueSummary,
+}
+
+/// Whether a queue sends in this round of a drain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaneReadiness {
+    /// Send its ready items now.
+    Ready,
+    /// Not before `until`: what it needs first could not reach the portal.
+    NotBefore(DateTime<Utc>),
+    /// Not in this drain: the portal refused what it needs first; its items stay queued.
+    Held,
+    /// The session ended: the drain stops after this round; sign in again.
+    PausedAuth,
+}
+
+/// One queue a drain sends, and how its items are sent: the transport (the citizen's client
+/// with their own token, or the staff member's client naming the assisted session the work
+/// was made in), what the queue needs before it may send, and what becomes of each pass.
+pub trait DrainLane: Send {
+    type Transport: Transport;
+    /// What getting the queue ready can fail with, besides the queue's own errors.
+    type Error: From<QueueError> + Send;
+
+    fn queue(&self) -> &SubmissionQueue;
+
+    /// The transport of the next pass; asked after [`DrainLane::ready`] said the queue sends.
+    fn transport(&self) -> &Self::Transport;
+
+    /// Asked before each pass. By default a queue is always ready.
+    fn ready(&mut self) -> impl Future<Output = Result<LaneReadiness, Self::Error>> + Send {
+        std::future::ready(Ok(LaneReadiness::Ready))
+    }
+
+    /// Takes in what a pass did (the server's answers into the cache, events out).
+    fn after_pass(&mut self, report: &PassReport);
+}
+
+/// A profile's queue sent through one transport (the citizen's client), each pass's report
+/// handed to `after_pass`.
+pub struct ProfileLane<'q, T, F> {
+    queue: &'q SubmissionQueue,
+    transport: &'q T,
+    after_pass: F,
+}
+
+impl<'q, T, F> ProfileLane<'q, T, F> {
+    pub fn new(queue: &'q SubmissionQueue, transport: &'q T, after_pass: F) -> Self {
+        ProfileLane {
+            queue,
+            transport,
+            after_pass,
+        }
+    }
+}
+
+impl<T, F> std::fmt::Debug for ProfileLane<'_, T, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProfileLane")
+            .field("queue", self.queue)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Transport, F: FnMut(&PassReport) + Send> DrainLane for ProfileLane<'_, T, F> {
+    type Transport = T;
+    type Error = QueueError;
+
+    fn queue(&self) -> &SubmissionQueue {
+        self.queue
+    }
+
+    fn transport(&self) -> &T {
+        self.transport
+    }
+
+    fn after_pass(&mut self, report: &PassReport) {
+        (self.after_pass)(report);
+    }
+}
+
+/// How long a drain waits before it looks again for a queue another sender holds.
+const BUSY_QUEUE_PAUSE: Duration = Duration::from_millis(200);
+
+/// Sends every queue of `lanes` until nothing is ready, waiting through back-off for at most
+/// `max_wait`: the one drain loop, for a profile's queue and for a staff member's many
+/// sealed queues alike.
+///
+/// Each round gives every ready queue one send pass under its sender lock, taken for that
+/// pass only (a queue another sender holds is looked at again after a moment), then sleeps
+/// until the earliest moment a queue has something due. The drain ends when nothing is due,
+/// when a session ended (after finishing the round), or when the next due moment lies past
+/// the time bound.
+pub async fn drain<L: DrainLane>(
+    lanes: &mut [L],
+    clock: &dyn Clock,
+    max_wait: Duration,
+) -> Result<DrainOutcome, L::Error> {
+    let deadline = saturating_after(clock.now(), max_wait);
+    let mut sent = 0;
+    let mut retries = 0;
+    let mut paused = false;
+    let (busy, timed_out) = loop {
+        let mut next_round: Option<DateTime<Utc>> = None;
+        let mut busy = false;
+        for lane in lanes.iter_mut() {
+            match lane.ready().await? {
+                LaneReadiness::Ready => {}
+                LaneReadiness::NotBefore(until) => {
+                    next_round = Some(next_round.map_or(until, |known| known.min(until)));
+                    continue;
+                }
+                LaneReadiness::Held => continue,
+                LaneReadiness::PausedAuth => {
+                    paused = true;
+                    continue;
+                }
+            }
+            let Some(lock) = lane.queue().try_lock_sender()? else {
+                busy = true;
+                let again = saturating_after(clock.now(), BUSY_QUEUE_PAUSE);
+                next_round = Some(next_round.map_or(again, |known| known.min(again)));
+                continue;
+            };
+            let report = lane
+                .queue()
+                .send_pass(&lock, lane.transport(), None)
+                .await?;
+            drop(lock);
+            lane.after_pass(&report);
+            sent += report.sent.len();
+            retries += report.retried;
+            match report.end {
+                PassEnd::Idle => {}
+                PassEnd::PausedAuth => paused = true,
+                PassEnd::BackingOff { until } => {
+                    next_round = Some(next_round.map_or(until, |known| known.min(until)));
+                }
+            }
+        }
+        match next_round {
+            _ if paused => break (busy, false),
+            None => break (busy, false),
+            Some(until) if until > deadline => break (busy, true),
+            Some(until) => {
+                let wait = (until - clock.now()).to_std().unwrap_or(Duration::ZERO);
+                tokio::time::sleep(wait).await;
+            }
+        }
+    };
+    let mut queue = QueueSummary::default();
+    for lane in lanes.iter() {
+        queue.add(&lane.queue().summary()?);
+    }
+    let end = if queue.paused_auth || paused {
+        DrainEnd::PausedAuth
+    } else if queue.unsent() == 0 {
+        DrainEnd::Empty
+    } else if busy {
+        DrainEnd::Busy
+    } else if timed_out {
+        DrainEnd::TimedOut
+    } else {
+        DrainEnd::NeedsAttention
+    };
+    Ok(DrainOutcome {
+        end,
+        sent,
+        retries,
+        queue,
+    })
+}

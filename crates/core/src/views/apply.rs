@@ -1,0 +1,125 @@
+//! The apply screens: a draft as the UI holds it, the files picked for it, and follow-ups on
+//! an application.
+
+use opendvc_api::{
+    AttachmentRef, DeliveryChoice, NewApplication, NewSupplement, Rating, WithdrawRequest,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::drafts::SubmissionDraft;
+use crate::queue::FollowUp;
+
+/// Picked files (`sha256:` ids) each with the required document it satisfies.
+pub type Picked = Vec<(String, Option<String>)>;
+
+/// `Draft`: an application being prepared; `start_renewal` returns one pre-filled, and
+/// `submit` takes one back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Draft"))]
+#[serde(rename_all = "camelCase")]
+pub struct DraftView {
+    #[serde(flatten)]
+    pub application: opendvc_api::NewApplication,
+    /// The wallet document a renewal draft renews. It is a hint for the UI's own pages: the
+    /// core matches wallet documents to requirements by kind, so `submit` ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub renews_document_id: Option<Uuid>,
+}
+
+impl DraftView {
+    /// The core's draft of what the UI sent. Uploads are the files picked in the app
+    /// (`OpenDvc::stage_picked_file`); wallet documents are matched by kind when the draft is
+    /// checked, so the UI's references to them are not needed.
+    pub fn into_submission(self) -> SubmissionDraft {
+        let (picked, _wallet) = split_attachments(self.application.attachments);
+        SubmissionDraft {
+            procedure_id: self.application.procedure_id,
+            form: self.application.form,
+            files: Vec::new(),
+            picked,
+            delivery: self.application.delivery,
+        }
+    }
+
+    /// A renewal draft of `document_id`, as `start_renewal` hands it to the UI.
+    pub fn renewal(draft: SubmissionDraft, document_id: Uuid) -> DraftView {
+        DraftView {
+            application: NewApplication {
+                procedure_id: draft.procedure_id,
+                form: draft.form,
+                attachments: Vec::new(),
+                delivery: draft.delivery,
+            },
+            renews_document_id: Some(document_id),
+        }
+    }
+}
+
+/// `FollowUp` of the UI: a follow-up on an application, sent through the queue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FollowUp"))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FollowUpInput {
+    Supplement { supplement: NewSupplement },
+    DeliveryChange { delivery: DeliveryChoice },
+    Withdrawal { withdraw: WithdrawRequest },
+    Rating { rating: Rating },
+}
+
+impl FollowUpInput {
+    /// The queue's follow-up, and the files picked in the app that go with it.
+    pub fn into_follow_up(self) -> (FollowUp, Picked) {
+        match self {
+            FollowUpInput::Supplement { mut supplement } => {
+                let (picked, kept) = split_attachments(supplement.attachments);
+                supplement.attachments = kept;
+                (FollowUp::Supplement(supplement), picked)
+            }
+            FollowUpInput::DeliveryChange { delivery } => {
+                (FollowUp::DeliveryChange(delivery), Vec::new())
+            }
+            FollowUpInput::Withdrawal { withdraw } => (FollowUp::Withdraw(withdraw), Vec::new()),
+            FollowUpInput::Rating { rating } => (FollowUp::Rating(rating), Vec::new()),
+        }
+    }
+}
+
+/// Splits attachment references into the picked files the core holds (uploads, by their
+/// `sha256:` id) and the references passed on as they are (wallet documents).
+fn split_attachments(refs: Vec<AttachmentRef>) -> (Picked, Vec<AttachmentRef>) {
+    let mut picked = Vec::new();
+    let mut kept = Vec::new();
+    for reference in refs {
+        match reference {
+            AttachmentRef::Upload {
+                attachment_id,
+                requirement_id,
+            } => picked.push((attachment_id, requirement_id)),
+            wallet => kept.push(wallet),
+        }
+    }
+    (picked, kept)
+}
+
+/// A file the person picked, copied by the core into its content-addressed store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "StagedAttachment"))]
+#[serde(rename_all = "camelCase")]
+pub struct StagedView {
+    /// `sha256:{hex}`, the same id the portal will give it.
+    pub attachment_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+}
+
+/// `stage_attachment`: a file the person picked, as the UI sends it (its bytes in base64).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PickedUpload {
+    pub file_name: String,
+    pub content_type: String,
+    pub base64: String,
+}

@@ -1,0 +1,130 @@
+//! The settings screen: the app's language, the notification settings, and where the
+//! tokens are kept.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::CoreError;
+use crate::i18n::Lang;
+use crate::preferences::Settings;
+use crate::store::notify_state::{NotifySettings, QuietHours};
+use crate::vault::TokenStorage;
+
+/// The categories of OS notifications the person wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "NotificationCategories")
+)]
+pub struct CategoriesView {
+    pub status: bool,
+    pub delivery: bool,
+    pub renewal: bool,
+    pub notice: bool,
+}
+
+/// No OS notifications between `from` and `to` (`HH:MM`, local time; may wrap midnight).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "QuietHours"))]
+pub struct QuietHoursView {
+    pub from: String,
+    pub to: String,
+}
+
+/// `Settings`, as the shell sends it and as the UI sends it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Settings"))]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    /// Text rather than a language, so that a language the app does not know is refused as
+    /// the field `language` (by `settings_from_view`) rather than as a malformed argument.
+    #[cfg_attr(feature = "ts", ts(as = "Lang"))]
+    pub language: String,
+    pub categories: CategoriesView,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub quiet_hours: Option<QuietHoursView>,
+    /// Where the tokens are kept: the system keyring, or a file only this user can read. Shown
+    /// on the screen; a value sent back is ignored.
+    #[serde(default)]
+    pub token_storage: TokenStorage,
+}
+
+fn clock_text(minute: u16) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// Minutes after midnight of `HH:MM` (24-hour clock).
+fn clock_minute(text: &str) -> Option<u16> {
+    let (hours, minutes) = text.trim().split_once(':')?;
+    let valid = |part: &str| part.len() == 2 && part.chars().all(|c| c.is_ascii_digit());
+    if !valid(hours) || !valid(minutes) {
+        return None;
+    }
+    let (hours, minutes): (u16, u16) = (hours.parse().ok()?, minutes.parse().ok()?);
+    (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
+}
+
+/// The core's settings as the settings screen shows them.
+pub fn settings_view(settings: &Settings) -> SettingsView {
+    let notify = &settings.notify;
+    SettingsView {
+        language: settings.language.code().to_owned(),
+        categories: CategoriesView {
+            status: notify.status,
+            delivery: notify.delivery,
+            renewal: notify.renewal,
+            notice: notify.notice,
+        },
+        quiet_hours: notify.quiet_hours.map(|quiet| QuietHoursView {
+            from: clock_text(quiet.start_minute),
+            to: clock_text(quiet.end_minute),
+        }),
+        token_storage: settings.token_storage,
+    }
+}
+
+/// The settings the screen sent, laid over `current` (which keeps what the screen does not
+/// show: the UTC offset and the shared-device switch). Refused fields are named as the UI
+/// names them.
+pub fn settings_from_view(current: &Settings, view: &SettingsView) -> Result<Settings, CoreError> {
+    let mut refused = Vec::new();
+    let language = Lang::parse(&view.language)
+        .filter(|lang| lang.code() == view.language)
+        .unwrap_or_else(|| {
+            refused.push("language".to_owned());
+            current.language
+        });
+    let quiet_hours = match &view.quiet_hours {
+        None => None,
+        Some(quiet) => {
+            let start = clock_minute(&quiet.from);
+            let end = clock_minute(&quiet.to);
+            if start.is_none() {
+                refused.push("quietHours.from".to_owned());
+            }
+            if end.is_none() {
+                refused.push("quietHours.to".to_owned());
+            }
+            start.zip(end).map(|(start_minute, end_minute)| QuietHours {
+                start_minute,
+                end_minute,
+            })
+        }
+    };
+    if !refused.is_empty() {
+        return Err(CoreError::InvalidSettings(refused));
+    }
+    Ok(Settings {
+        language,
+        token_storage: current.token_storage,
+        notify: NotifySettings {
+            status: view.categories.status,
+            delivery: view.categories.delivery,
+            renewal: view.categories.renewal,
+            notice: view.categories.notice,
+            quiet_hours,
+            ..current.notify.clone()
+        },
+    })
+}

@@ -1,0 +1,123 @@
+//! The window and what the shell tells it: the events' names and payloads (`app://navigate`
+//! from deep links and notifications, `app://downloaded`), focusing the window, where
+//! downloads land, and the start-up mark of the first dashboard.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, Url};
+
+/// Event that opens a screen of the UI; payload [`Navigate`].
+pub(crate) const NAVIGATE_EVENT: &str = "app://navigate";
+
+/// Event that tells the UI where a download went; payload [`Downloaded`].
+pub(crate) const DOWNLOADED_EVENT: &str = "app://downloaded";
+
+/// The UI's performance mark for the first dashboard on screen; [`START_MARK_SCRIPT`] reports
+/// it to the shell, which logs the time since the process started.
+pub(crate) const DASHBOARD_RENDERED_MARK: &str = "opendvc:dashboard-rendered";
+
+/// Where a download lands: the person's download folder, else `~/Downloads` (never the
+/// folder the app happened to be started from).
+pub(crate) fn downloads_dir() -> PathBuf {
+    dirs::download_dir()
+        .or_else(|| dirs::home_dir().map(|home| home.join("Downloads")))
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// `name` in `dir`, numbered (`name (1).csv`) when that file exists already.
+pub(crate) fn unused_path(dir: &std::path::Path, name: &str) -> PathBuf {
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() => (stem, format!(".{extension}")),
+        _ => (name, String::new()),
+    };
+    let mut path = dir.join(name);
+    let mut counter = 1;
+    while path.exists() {
+        path = dir.join(format!("{stem} ({counter}){extension}"));
+        counter += 1;
+    }
+    path
+}
+
+/// Payload of `app://downloaded`: the file a download (a CSV, a calendar file) was saved as.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "DownloadedEvent"))]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Downloaded {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub(crate) path: Option<String>,
+    pub(crate) ok: bool,
+}
+
+/// Reports [`DASHBOARD_RENDERED_MARK`] to the shell once the UI sets it.
+pub(crate) const START_MARK_SCRIPT: &str = r#"
+(function () {
+  if (typeof PerformanceObserver === 'undefined') return;
+  var observer = new PerformanceObserver(function (list) {
+    if (list.getEntriesByName('{MARK}').length === 0) return;
+    observer.disconnect();
+    var internals = window.__TAURI_INTERNALS__;
+    if (internals) internals.invoke('report_dashboard_rendered', {});
+  });
+  observer.observe({ type: 'mark', buffered: true });
+})();
+"#;
+
+/// The screen a deep link names: `opendvc://applications/{id}` → `applications/{id}`.
+/// Anything else is ignored.
+pub fn navigation_path(link: &Url) -> Option<String> {
+    if link.scheme() != "opendvc" || link.host_str() != Some("applications") {
+        return None;
+    }
+    let mut segments = link.path_segments()?.filter(|segment| !segment.is_empty());
+    let id = segments.next()?;
+    let safe = id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    (safe && segments.next().is_none()).then(|| format!("applications/{id}"))
+}
+
+/// Payload of `app://navigate`: a path of the app without `#/`, such as
+/// `applications/0193…`. The UI ignores paths it does not know.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "NavigateEvent"))]
+pub(crate) struct Navigate {
+    pub(crate) path: String,
+}
+
+pub(crate) fn navigate_to_links<'a>(app: &AppHandle, links: impl IntoIterator<Item = &'a str>) {
+    for link in links {
+        if let Some(path) = Url::parse(link).ok().as_ref().and_then(navigation_path) {
+            // The window may already be gone while the app quits; then nobody needs it.
+            let _sent = app.emit(NAVIGATE_EVENT, Navigate { path });
+        }
+    }
+}
+
+pub(crate) fn focus_main(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        // Best effort: a window manager may refuse focus; the window is there either way.
+        let _shown = window.unminimize();
+        let _shown = window.show();
+        let _focused = window.set_focus();
+    }
+}
+
+static DASHBOARD_REPORTED: AtomicBool = AtomicBool::new(false);
+
+/// Logs, once per process, how long the first dashboard took from process start; with
+/// `OPENDVC_EXIT_AFTER_DASHBOARD=1` (the bench) the app then quits.
+pub(crate) fn report_dashboard_rendered(app: &AppHandle, elapsed: Duration) {
+    if DASHBOARD_REPORTED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    eprintln!(
+        "opendvc-app: dashboard rendered {} ms after process start",
+        elapsed.as_millis()
+    );
+    if std::env::var("OPENDVC_EXIT_AFTER_DASHBOARD").is_ok_and(|value| value == "1") {
+        app.exit(0);
+    }
+}
