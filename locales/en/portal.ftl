@@ -25,8 +25,9 @@ inbox-delivery-changed-title = Delivery of application { $code } changed
 inbox-delivery-changed-body = “{ $procedure }”: your new delivery choice is recorded. You pay { $payable } VND.
 notice-email = OpenDVC: application { $code } (“{ $procedure }”) is now “{ $status }”.
 
-# Renewal notices the portal writes itself when a printed expiry comes near.
+# Renewal notices the portal writes itself when a document’s expiry comes near (an ID card’s by its holder’s age).
 inbox-renewal-title = { $kind ->
+        [id_card] Your citizen ID card
         [passport] Your passport
         [driving_licence] Your driving licence
         [temporary_residence] Your temporary residence registration

@@ -25,8 +25,9 @@ inbox-delivery-changed-title = Pengiriman permohonan { $code } diubah
 inbox-delivery-changed-body = “{ $procedure }”: pilihan pengiriman baru Anda telah dicatat. Anda membayar { $payable } VND.
 notice-email = OpenDVC: permohonan { $code } (“{ $procedure }”) kini berstatus “{ $status }”.
 
-# Pemberitahuan perpanjangan yang ditulis portal sendiri saat tanggal berlaku hampir habis.
+# Pemberitahuan perpanjangan yang ditulis portal sendiri saat masa berlaku dokumen hampir habis (kartu identitas: menurut usia pemegangnya).
 inbox-renewal-title = { $kind ->
+        [id_card] Kartu identitas warga Anda
         [passport] Paspor Anda
         [driving_licence] SIM Anda
         [temporary_residence] Pendaftaran tinggal sementara Anda

@@ -25,8 +25,9 @@ inbox-delivery-changed-title = Đã đổi cách nhận kết quả hồ sơ { $
 inbox-delivery-changed-body = Hồ sơ “{ $procedure }”: cách nhận kết quả mới đã được ghi nhận. Phí bạn trả: { $payable } đồng.
 notice-email = OpenDVC: hồ sơ { $code } (“{ $procedure }”) hiện ở trạng thái “{ $status }”.
 
-# Nhắc gia hạn giấy tờ do cổng tự gửi khi hạn in trên giấy tờ sắp đến.
+# Nhắc gia hạn giấy tờ do cổng tự gửi khi hạn của giấy tờ sắp đến (thẻ căn cước: theo tuổi người giữ thẻ).
 inbox-renewal-title = { $kind ->
+        [id_card] Thẻ căn cước
         [passport] Hộ chiếu
         [driving_licence] Giấy phép lái xe
         [temporary_residence] Đăng ký tạm trú

@@ -39,6 +39,13 @@ macro_rules! with_commands {
             commands::search_catalog(state; query: String) -> Vec<Procedure>;
             /// One procedure of the catalog; `not_found` when unknown.
             commands::procedure(state; id: String) -> Procedure;
+            /// One value checked by its field kind as the person types, by the rules the core and
+            /// the portal share: the value as it would be kept (a phone as `+84…`) or the
+            /// problem's Fluent id. Never needs the network.
+            commands::check_field(state; kind: FieldKind, value: String) -> FieldCheck;
+            /// Every problem of a draft against its procedure in the cached catalog, each a field
+            /// and a Fluent id; empty when `submit` would queue it.
+            commands::check_draft(state; draft: DraftView) -> Vec<FieldProblem>;
             /// Takes a picked file for a draft: in memory on a shared device, else staged in the
             /// data folder, so a queued submission can upload it later. `base64` is its content.
             commands::stage_attachment(state; file_name: String, content_type: String, base64: String) -> StagedView;

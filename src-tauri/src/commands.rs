@@ -2,13 +2,13 @@
 //! takes its arguments, calls the core, and maps the error; the views are built in the core
 //! (`opendvc_core::views`), so the CLI shows the same.
 
-use opendvc_api::{AdminUnits, Catalog, OtpAccepted, Procedure};
+use opendvc_api::{AdminUnits, Catalog, FieldKind, OtpAccepted, Procedure};
 use opendvc_core::CoreError;
 use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, DashboardView,
-    DiscardResult, DraftView, FollowUpInput, InboxEntry, NewDocumentInput, PickedUpload,
-    QueueItemView, ReminderMode, ReminderView, SessionState, SettingsView, StagedView,
-    SubmitResult, WalletEntry,
+    DiscardResult, DraftView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
+    NewDocumentInput, PickedUpload, QueueItemView, ReminderMode, ReminderView, SessionState,
+    SettingsView, StagedView, SubmitResult, WalletEntry,
 };
 use tauri::AppHandle;
 use uuid::Uuid;
@@ -90,6 +90,18 @@ pub async fn search_catalog(state: &AppState, query: String) -> Answer<Vec<Proce
 
 pub async fn procedure(state: &AppState, id: String) -> Answer<Procedure> {
     state.core.read().await.procedure(&id).map_err(fail(state))
+}
+
+/// The shared rules' verdict on one value, asked as the person types; the UI keeps no copy of
+/// a rule.
+pub async fn check_field(state: &AppState, kind: FieldKind, value: String) -> Answer<FieldCheck> {
+    Ok(state.core.read().await.check_field(kind, &value))
+}
+
+/// Every problem the shared rules find in a draft, against the cached catalog.
+pub async fn check_draft(state: &AppState, draft: DraftView) -> Answer<Vec<FieldProblem>> {
+    let core = state.core.read().await;
+    core.check_draft(&draft.application).map_err(fail(state))
 }
 
 pub async fn stage_attachment(

@@ -336,10 +336,10 @@ mod tests {
 
     #[test]
     fn an_invalid_submission_names_the_refused_fields() {
-        let error = CoreError::InvalidSubmission(vec![FieldError {
-            field: "form.fullName".to_owned(),
-            message: "required".to_owned(),
-        }]);
+        let error = CoreError::InvalidSubmission(vec![FieldError::new(
+            "form.fullName",
+            opendvc_api::FieldProblemCode::Required,
+        )]);
         let json = serde_json::to_value(IpcError::from_core(&error, &localizer(Lang::En)))
             .expect("serialisable");
         assert_eq!(json["code"], "validation_failed");

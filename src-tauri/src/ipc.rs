@@ -6,7 +6,7 @@
 
 // The types the command list names, for the wrappers below.
 #[allow(unused_imports)]
-use opendvc_api::{AdminUnits, Catalog, Consent, OtpAccepted, Procedure};
+use opendvc_api::{AdminUnits, Catalog, Consent, FieldKind, OtpAccepted, Procedure};
 #[allow(unused_imports)]
 use opendvc_core::assist::{SessionEnded, Tally};
 #[allow(unused_imports)]
@@ -16,9 +16,9 @@ use opendvc_core::receipt::Receipt;
 #[allow(unused_imports)]
 use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, CsvExportView,
-    DashboardView, DiscardResult, DraftView, FollowUpInput, InboxEntry, NewDocumentInput,
-    QueueItemView, ReminderMode, ReminderView, SessionState, SettingsView, StaffSignInInput,
-    StagedView, SubmitResult, WalletEntry,
+    DashboardView, DiscardResult, DraftView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
+    NewDocumentInput, QueueItemView, ReminderMode, ReminderView, SessionState, SettingsView,
+    StaffSignInInput, StagedView, SubmitResult, WalletEntry,
 };
 #[allow(unused_imports)]
 use uuid::Uuid;

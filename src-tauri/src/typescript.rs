@@ -109,7 +109,9 @@ fn jsdoc(docs: &[&str], indent: &str) -> String {
 fn render_shell() -> String {
     let mut file = TypeScriptFile::new()
         .import("opendvc_api", "./api")
-        .import("opendvc_core", "./views");
+        .import("opendvc_core", "./views")
+        .import("opendvc_rules", "./views")
+        .import("opendvc_i18n", "./views");
     file.add::<IpcError>().add::<Navigate>().add::<Downloaded>();
     let mut text = file.render(&header("the shell's own types in src-tauri/src"));
     let codes: Vec<String> = IpcCode::ALL
@@ -128,6 +130,9 @@ fn render_commands() -> String {
     let mut file = TypeScriptFile::new()
         .import("opendvc_api", "./api")
         .import("opendvc_core", "./views")
+        // The shared types the views use, declared in views.ts with them.
+        .import("opendvc_rules", "./views")
+        .import("opendvc_i18n", "./views")
         .import("opendvc_app_lib", "./shell");
     let commands = commands(&mut file);
     let mut text = file.render(&header("the command list src-tauri/src/command_table.rs"));

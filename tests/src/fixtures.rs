@@ -281,6 +281,7 @@ fn valid_value(field: &FormField, profile: &Profile, documents: &DocumentList) -
         FieldKind::Number => "1".to_owned(),
         FieldKind::IdNumber => profile.id_number.clone(),
         FieldKind::Phone => "0905123456".to_owned(),
+        FieldKind::Email => "hoa@example.vn".to_owned(),
         FieldKind::Text | FieldKind::Textarea => {
             prefilled.unwrap_or_else(|| "Nội dung kiểm thử".to_owned())
         }

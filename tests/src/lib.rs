@@ -758,16 +758,16 @@ pub fn retry_after_seconds(reply: &Reply) -> i64 {
         .max(1)
 }
 
-/// Whether two phone numbers are the same line, whether written `+84…` or `0…`.
+/// Whether two phone numbers are the same line, whether written `+84…` or `0…`: the same once
+/// the shared rules keep them (`+84…`), or the same text where they are no Vietnamese number.
 pub fn same_phone(a: &str, b: &str) -> bool {
-    fn national(phone: &str) -> String {
-        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-        match digits.strip_prefix("84") {
-            Some(rest) if phone.trim_start().starts_with('+') => rest.to_owned(),
-            _ => digits.trim_start_matches('0').to_owned(),
-        }
+    match (
+        opendvc_rules::fields::phone(a),
+        opendvc_rules::fields::phone(b),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a.trim() == b.trim(),
     }
-    national(a) == national(b)
 }
 
 /// The only word of exactly six digits in `text` (punctuation around it aside). A six-digit

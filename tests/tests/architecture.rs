@@ -690,3 +690,253 @@ fn the_shells_commands_only_delegate_to_the_core() {
          error (build the view in crates/core/src/views instead): {found:?}"
     );
 }
+
+/// Every non-test Rust file of the workspace: the crates, the app shell, the test harness's
+/// library and xtask, without integration tests and `#[cfg(test)]` tails, comments removed.
+fn workspace_code() -> Vec<(String, String)> {
+    ["crates", "src-tauri/src", "tests/src", "xtask/src"]
+        .into_iter()
+        .flat_map(rust_files)
+        .filter(|(path, _)| !path.contains("/tests/") && !path.ends_with("/tests.rs"))
+        .map(|(path, text)| (path, code_of(&text)))
+        .collect()
+}
+
+/// The names of the functions `code` defines.
+fn defined_functions(code: &str) -> Vec<String> {
+    code.split("fn ")
+        .skip(1)
+        .map(|rest| {
+            rest.chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .collect()
+}
+
+/// Files under the repository root named `name`, outside build output and dependencies.
+fn files_named(name: &str) -> Vec<String> {
+    let root = repo_root();
+    let mut found = Vec::new();
+    let mut pending = vec![root.clone()];
+    while let Some(path) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&path) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if !matches!(
+                    file_name.as_str(),
+                    "target" | "node_modules" | ".git" | "dist" | "gen"
+                ) {
+                    pending.push(path);
+                }
+            } else if file_name == name {
+                found.push(
+                    path.strip_prefix(&root)
+                        .expect("under the root")
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Functions that validate or normalise a phone number, by the names such code takes.
+const PHONE_VALIDATORS: [&str; 9] = [
+    "phone",
+    "is_phone",
+    "valid_phone",
+    "is_valid_phone",
+    "check_phone",
+    "validate_phone",
+    "normalize_phone",
+    "normalise_phone",
+    "phone_number",
+];
+
+/// Rule definitions in the UI's TypeScript and Svelte code (generated types and tests aside).
+fn ui_rule_definitions() -> Vec<String> {
+    let root = repo_root();
+    let mut found = Vec::new();
+    let mut pending = vec![root.join("ui/src")];
+    while let Some(path) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&path) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if entry.file_name() != "generated" {
+                    pending.push(path);
+                }
+                continue;
+            }
+            if !path
+                .extension()
+                .is_some_and(|ext| ext == "ts" || ext == "svelte")
+            {
+                continue;
+            }
+            let relative = path
+                .strip_prefix(&root)
+                .expect("under the root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = fs::read_to_string(&path).expect("UI sources are UTF-8");
+            for line in text.lines() {
+                let line = line.trim_start().trim_start_matches("export ");
+                for (prefix, names) in [
+                    ("const ", &["PHONE", "ID_NUMBER", "DATE", "EMAIL"][..]),
+                    (
+                        "function ",
+                        &[
+                            "checkField",
+                            "isRealDate",
+                            "isPhone",
+                            "isIdNumber",
+                            "isEmail",
+                            "checkForm",
+                        ][..],
+                    ),
+                ] {
+                    let Some(rest) = line.strip_prefix(prefix) else {
+                        continue;
+                    };
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if names.contains(&name.as_str()) {
+                        found.push(format!("{relative}: {prefix}{name}"));
+                    }
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn each_rule_has_one_definition() {
+    let code = workspace_code();
+    let places = |defines: &dyn Fn(&str) -> bool| -> Vec<String> {
+        code.iter()
+            .filter(|(_, text)| defines(text))
+            .map(|(path, _)| path.clone())
+            .collect()
+    };
+    let defines_fn = |names: &'static [&'static str]| {
+        move |text: &str| {
+            defined_functions(text)
+                .iter()
+                .any(|name| names.contains(&name.as_str()))
+        }
+    };
+    let vietnam_offsets = [
+        "east_opt(7 * 3600)",
+        "east_opt(7*3600)",
+        "east_opt(25200)",
+        "east_opt(25_200)",
+        "TimeDelta::hours(7)",
+        "Duration::hours(7)",
+    ];
+    // (rule, the one place it may be defined, where it is defined)
+    let rules: Vec<(&str, Vec<&str>, Vec<String>)> = vec![
+        (
+            "the ID number rule (`fn is_id_number`)",
+            vec!["crates/rules/src/fields.rs"],
+            places(&defines_fn(&["is_id_number", "id_number"])),
+        ),
+        (
+            "the phone rule (a phone validator)",
+            vec!["crates/rules/src/fields.rs"],
+            places(&defines_fn(&PHONE_VALIDATORS)),
+        ),
+        (
+            "the e-mail rule",
+            vec!["crates/rules/src/fields.rs"],
+            places(&defines_fn(&[
+                "email",
+                "is_email",
+                "valid_email",
+                "check_email",
+            ])),
+        ),
+        (
+            "form validation by field kind",
+            vec!["crates/rules/src/form.rs"],
+            places(&defines_fn(&["check_form", "validate_form"])),
+        ),
+        (
+            "the working-day calendar (`struct WorkingCalendar`)",
+            vec!["crates/rules/src/working_days.rs"],
+            places(&|text: &str| text.contains("struct WorkingCalendar")),
+        ),
+        (
+            "the Vietnam time zone (UTC+7)",
+            vec!["crates/rules/src/time.rs"],
+            places(&|text: &str| vietnam_offsets.iter().any(|offset| text.contains(offset))),
+        ),
+        (
+            "the renewal rules table (`struct RulesTable`)",
+            vec!["crates/rules/src/renewal/rules.rs"],
+            places(&|text: &str| text.contains("struct RulesTable")),
+        ),
+        (
+            "the reminder engine (`fn due_reminders`)",
+            vec!["crates/rules/src/renewal/engine.rs"],
+            places(&defines_fn(&["due_reminders"])),
+        ),
+        (
+            "the Fluent bundle loader (`FluentBundle::new`)",
+            vec!["crates/i18n/src/lib.rs"],
+            places(&|text: &str| text.contains("FluentBundle::new")),
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (rule, expected, found) in &rules {
+        if found != expected {
+            wrong.push(format!(
+                "{rule}: defined in {found:?}, only {expected:?} may"
+            ));
+        }
+    }
+    let tables = files_named("renewal-rules.json");
+    if tables != ["crates/rules/data/renewal-rules.json"] {
+        wrong.push(format!(
+            "the renewal rules are one data file, crates/rules/data/renewal-rules.json: {tables:?}"
+        ));
+    }
+    let fluent_users: Vec<String> = files_named("Cargo.toml")
+        .into_iter()
+        .filter(|path| path != "Cargo.toml" && path != "crates/i18n/Cargo.toml")
+        .filter(|path| {
+            fs::read_to_string(repo_root().join(path))
+                .is_ok_and(|manifest| manifest.contains("fluent-bundle"))
+        })
+        .collect();
+    if !fluent_users.is_empty() {
+        wrong.push(format!(
+            "only crates/i18n loads Fluent bundles, yet these depend on fluent-bundle: {fluent_users:?}"
+        ));
+    }
+    let ui = ui_rule_definitions();
+    if !ui.is_empty() {
+        wrong.push(format!(
+            "the UI asks the core (`check_field`, `check_draft`) instead of copying a rule, yet \
+             it defines {ui:?}"
+        ));
+    }
+    assert!(
+        wrong.is_empty(),
+        "each rule has one definition:\n  {}",
+        wrong.join("\n  ")
+    );
+}

@@ -12,6 +12,7 @@ use opendvc_api::{
     AssistSession, AssistSessionRequest, AssistVenue, Consent, ConsentCodeRequest, ConsentMethod,
     DemoCitizen, StaffKind, StaffTokenResponse, TransitionRequest, WithdrawRequest,
 };
+use opendvc_rules::VIETNAM;
 use opendvc_tests::fixtures::{
     Citizen, Officer, counter_delivery, deliverable_procedure, staff_of,
 };
@@ -19,11 +20,6 @@ use opendvc_tests::{Portal, PortalOptions, Reply, same_phone};
 
 /// The sessions a staff member may open per hour (`limits.assist.sessionsPerStaffPerHour`).
 const SESSIONS_PER_HOUR: usize = 30;
-
-/// Vietnam's offset, in which the portal tells times.
-fn vietnam() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).expect("UTC+7")
-}
 
 /// The demo staff member of `kind`, signed in.
 fn staff(portal: &mut Portal, kind: StaffKind) -> StaffTokenResponse {
@@ -285,7 +281,7 @@ fn the_citizen_is_told_by_text_whenever_a_session_is_opened_for_them() {
     let agent = staff(&mut portal, StaffKind::Agent);
     let volunteer = staff(&mut portal, StaffKind::Volunteer);
     let opened_at = |session: &AssistSession| {
-        (session.expires_at - TimeDelta::minutes(30)).with_timezone(&vietnam())
+        (session.expires_at - TimeDelta::minutes(30)).with_timezone(&VIETNAM)
     };
     let check = |text: &str, staff: &StaffTokenResponse, venue: &str, at: DateTime<FixedOffset>| {
         for (what, expected) in [
@@ -337,7 +333,7 @@ fn the_citizen_is_told_by_text_whenever_a_session_is_opened_for_them() {
     );
 
     // A session opened offline three hours ago, recorded now: the text says when it was opened.
-    let back_then = (chrono::Utc::now() - TimeDelta::hours(3)).with_timezone(&vietnam());
+    let back_then = (chrono::Utc::now() - TimeDelta::hours(3)).with_timezone(&VIETNAM);
     let back_then = back_then - TimeDelta::nanoseconds(back_then.timestamp_subsec_nanos().into());
     let before = portal.dev_messages().len();
     open(
@@ -411,7 +407,7 @@ fn offline_sessions_recorded_at_once_count_in_the_hour_they_were_opened() {
     let mut portal = Portal::start(PortalOptions::default());
     let citizens = portal.demo_accounts().citizens;
     let volunteer = staff(&mut portal, StaffKind::Volunteer);
-    let now = chrono::Utc::now().with_timezone(&vietnam());
+    let now = chrono::Utc::now().with_timezone(&VIETNAM);
     let record = |n: usize, at: DateTime<FixedOffset>| {
         open(
             &portal,

@@ -3,12 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, FixedOffset, NaiveDate, Timelike, Weekday};
+use chrono::{Datelike, NaiveDate, Timelike, Weekday};
 use opendvc_api::{
     Application, ApplicationStatus, Attachment, Channel, DeliveryMethod, DeliveryState,
     DeliveryUpdate, HolidayCalendar, MAX_ATTACHMENT_BYTES, NewSupplement, Rating,
     TransitionRequest, WithdrawRequest,
 };
+use opendvc_rules::VIETNAM;
 use opendvc_tests::fixtures::{
     Citizen, Officer, TO_COMPLETED, TO_HANDED_OVER, counter_delivery, deliverable_procedure,
 };
@@ -151,9 +152,8 @@ fn working_days(from: NaiveDate, to: NaiveDate, calendars: &[HolidayCalendar]) -
 /// (counting from the day after submission, or from the submission day itself when that is a
 /// working day: both conventions are in use, and either one skips weekends and holidays).
 fn check_due_date(citizen: &Citizen, application: &Application) {
-    let vietnam = FixedOffset::east_opt(7 * 3600).expect("UTC+7");
-    let submitted = application.submitted_at.with_timezone(&vietnam);
-    let due = application.due_at.with_timezone(&vietnam);
+    let submitted = application.submitted_at.with_timezone(&VIETNAM);
+    let due = application.due_at.with_timezone(&VIETNAM);
     let calendars = calendars(citizen, submitted.year(), due.year());
     let (submitted_day, due_day) = (submitted.date_naive(), due.date_naive());
     assert!(

@@ -596,6 +596,77 @@ fn renewal_reminders_fire_once_per_document_start_a_prefilled_draft_and_export_a
     }
 }
 
+/// The portal writes its renewal notices with the reminder engine the app reminds with: for
+/// each demo citizen, the documents the portal noticed are those the app reminds of today, with
+/// the same expiry. With the demo data (documents issued a number of days before now) that
+/// includes a passport at its 180-day stage, which a fixed list of stages missed, and while the
+/// first citizen nears 25 (until January 2027) an ID card, whose expiry only the holder's birth
+/// date tells.
+#[test]
+fn the_portal_notices_renewals_at_the_apps_stages_id_cards_included() {
+    use std::collections::BTreeMap;
+
+    use opendvc_core::reminders::RulesTable;
+
+    let mut portal = Portal::start(PortalOptions::default());
+    let rules = RulesTable::built_in().expect("the built-in rules");
+    let mut compared = 0;
+    for person in portal.demo_accounts().citizens.clone() {
+        let watcher = Watcher::start(&portal, &person.id_number, &person.phone);
+        let core = &watcher.core;
+        let (today, now) = core.local_today().expect("today");
+        // The app's reminders fire once, so they are asked for once.
+        let app_due: BTreeMap<uuid::Uuid, String> = core
+            .reminders(today, now, &rules, &RecordingNotifier::default())
+            .expect("reminders")
+            .due
+            .into_iter()
+            .map(|due| {
+                (
+                    due.document_id,
+                    due.expires_on.format("%d/%m/%Y").to_string(),
+                )
+            })
+            .collect();
+        // The portal writes its notices as it starts; a sync brings them once written. Past
+        // the deadline the comparison below says what is missing.
+        let start = Instant::now();
+        let noticed: BTreeMap<uuid::Uuid, String> = loop {
+            watcher.runtime.block_on(core.sync_now()).expect("a sync");
+            let noticed: BTreeMap<uuid::Uuid, String> = core
+                .inbox(1000)
+                .expect("inbox")
+                .into_iter()
+                .filter(|item| item.category == InboxCategory::Renewal)
+                .filter_map(|item| Some((item.document_id?, item.body.vi)))
+                .collect();
+            if noticed.len() >= app_due.len() || start.elapsed() > DEADLINE {
+                break noticed;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        assert_eq!(
+            noticed.keys().collect::<Vec<_>>(),
+            app_due.keys().collect::<Vec<_>>(),
+            "{}: the portal notices exactly the documents the app reminds of",
+            person.id_number
+        );
+        for (document, expires_on) in &app_due {
+            assert!(
+                noticed[document].contains(expires_on.as_str()),
+                "{}: the portal's notice names the expiry the app computed, {expires_on}: {}",
+                person.id_number,
+                noticed[document]
+            );
+        }
+        compared += app_due.len();
+    }
+    assert!(
+        compared > 0,
+        "the demo data has documents to remind of, so the comparison means something"
+    );
+}
+
 /// Seconds a citizen access token lives in the stream expiry test (`serve --access-ttl`):
 /// far longer than the test waits for the stream to end, so only a stream that ends when the
 /// token expires on the portal's clock passes.

@@ -70,6 +70,8 @@ pub enum FieldKind {
     IdNumber,
     /// Vietnamese phone number.
     Phone,
+    /// E-mail address.
+    Email,
     /// One of `options`.
     Select,
 }

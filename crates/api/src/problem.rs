@@ -107,6 +107,157 @@ impl std::fmt::Display for ErrorCode {
     }
 }
 
+/// What is wrong with a field: a stable, closed list, so that a client branches on the code
+/// and never on the English message. Each code is the id of a Fluent message in the app's
+/// `locales/{vi,en,id}/fields.ftl` (taking the field's label as `$label`). The rules that produce them
+/// are the shared rules of `crates/rules`, used by the app and the portal alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum FieldProblemCode {
+    /// A required value is missing.
+    #[serde(rename = "field-required")]
+    Required,
+    /// The value is longer than the field allows.
+    #[serde(rename = "field-too-long")]
+    TooLong,
+    /// The form has no field of this name.
+    #[serde(rename = "field-not-in-form")]
+    NotAField,
+    /// Not a 12-digit personal identification number.
+    #[serde(rename = "field-id-number-invalid")]
+    IdNumberInvalid,
+    /// Not a Vietnamese phone number.
+    #[serde(rename = "field-phone-invalid")]
+    PhoneInvalid,
+    /// Not an e-mail address.
+    #[serde(rename = "field-email-invalid")]
+    EmailInvalid,
+    /// Not a day of the calendar written `YYYY-MM-DD`.
+    #[serde(rename = "field-date-invalid")]
+    DateInvalid,
+    /// A day after today where only a past day (or today) makes sense.
+    #[serde(rename = "field-date-in-future")]
+    DateInFuture,
+    /// An end that is not after its start (an expiry on or before the issue date).
+    #[serde(rename = "field-date-not-after-start")]
+    DateNotAfterStart,
+    /// Not a whole number.
+    #[serde(rename = "field-number-invalid")]
+    NumberInvalid,
+    /// Not one of the field's options.
+    #[serde(rename = "field-option-invalid")]
+    OptionInvalid,
+    /// The procedure does not offer this (a delivery method).
+    #[serde(rename = "field-not-offered")]
+    NotOffered,
+    /// Not a commune-level unit of the province.
+    #[serde(rename = "field-unit-invalid")]
+    UnitInvalid,
+    /// Not a document kind (lower-case letters, digits and `_`).
+    #[serde(rename = "field-document-kind-invalid")]
+    DocumentKindInvalid,
+    /// Not driving licence classes.
+    #[serde(rename = "field-classes-invalid")]
+    ClassesInvalid,
+    /// Not a document this procedure asks for.
+    #[serde(rename = "field-requirement-unknown")]
+    RequirementUnknown,
+    /// Not an upload of the caller's own.
+    #[serde(rename = "field-attachment-not-yours")]
+    AttachmentNotYours,
+    /// Not a document in the caller's wallet.
+    #[serde(rename = "field-document-not-yours")]
+    DocumentNotYours,
+    /// The value is not accepted, for a reason without a code of its own; also a code this
+    /// client does not know yet (a newer portal), and what a portal without codes implies.
+    #[default]
+    #[serde(rename = "field-invalid", other)]
+    Invalid,
+}
+
+impl FieldProblemCode {
+    /// The code as sent, which is also its Fluent message id.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldProblemCode::Required => "field-required",
+            FieldProblemCode::TooLong => "field-too-long",
+            FieldProblemCode::NotAField => "field-not-in-form",
+            FieldProblemCode::IdNumberInvalid => "field-id-number-invalid",
+            FieldProblemCode::PhoneInvalid => "field-phone-invalid",
+            FieldProblemCode::EmailInvalid => "field-email-invalid",
+            FieldProblemCode::DateInvalid => "field-date-invalid",
+            FieldProblemCode::DateInFuture => "field-date-in-future",
+            FieldProblemCode::DateNotAfterStart => "field-date-not-after-start",
+            FieldProblemCode::NumberInvalid => "field-number-invalid",
+            FieldProblemCode::OptionInvalid => "field-option-invalid",
+            FieldProblemCode::NotOffered => "field-not-offered",
+            FieldProblemCode::UnitInvalid => "field-unit-invalid",
+            FieldProblemCode::DocumentKindInvalid => "field-document-kind-invalid",
+            FieldProblemCode::ClassesInvalid => "field-classes-invalid",
+            FieldProblemCode::RequirementUnknown => "field-requirement-unknown",
+            FieldProblemCode::AttachmentNotYours => "field-attachment-not-yours",
+            FieldProblemCode::DocumentNotYours => "field-document-not-yours",
+            FieldProblemCode::Invalid => "field-invalid",
+        }
+    }
+
+    /// What is wrong, in English, for logs, developers and `FieldError::message`.
+    pub fn english(self) -> &'static str {
+        match self {
+            FieldProblemCode::Required => "required",
+            FieldProblemCode::TooLong => "too long",
+            FieldProblemCode::NotAField => "not a field of this form",
+            FieldProblemCode::IdNumberInvalid => "must be a 12-digit ID number",
+            FieldProblemCode::PhoneInvalid => {
+                "must be a Vietnamese phone number: 0 or +84, then 9 digits for a mobile or 10 for a landline"
+            }
+            FieldProblemCode::EmailInvalid => "must be an e-mail address",
+            FieldProblemCode::DateInvalid => "must be a date YYYY-MM-DD",
+            FieldProblemCode::DateInFuture => "must not be in the future",
+            FieldProblemCode::DateNotAfterStart => "must be after the start date",
+            FieldProblemCode::NumberInvalid => "must be a whole number",
+            FieldProblemCode::OptionInvalid => "must be one of the options",
+            FieldProblemCode::NotOffered => "not offered for this procedure",
+            FieldProblemCode::UnitInvalid => "not a unit of that province",
+            FieldProblemCode::DocumentKindInvalid => "not a document kind",
+            FieldProblemCode::ClassesInvalid => "not driving licence classes",
+            FieldProblemCode::RequirementUnknown => "not a required document of this procedure",
+            FieldProblemCode::AttachmentNotYours => "not an attachment you uploaded",
+            FieldProblemCode::DocumentNotYours => "not a document in your wallet",
+            FieldProblemCode::Invalid => "invalid",
+        }
+    }
+
+    /// Every code, for checks that each has its message.
+    pub const ALL: [FieldProblemCode; 19] = [
+        FieldProblemCode::Required,
+        FieldProblemCode::TooLong,
+        FieldProblemCode::NotAField,
+        FieldProblemCode::IdNumberInvalid,
+        FieldProblemCode::PhoneInvalid,
+        FieldProblemCode::EmailInvalid,
+        FieldProblemCode::DateInvalid,
+        FieldProblemCode::DateInFuture,
+        FieldProblemCode::DateNotAfterStart,
+        FieldProblemCode::NumberInvalid,
+        FieldProblemCode::OptionInvalid,
+        FieldProblemCode::NotOffered,
+        FieldProblemCode::UnitInvalid,
+        FieldProblemCode::DocumentKindInvalid,
+        FieldProblemCode::ClassesInvalid,
+        FieldProblemCode::RequirementUnknown,
+        FieldProblemCode::AttachmentNotYours,
+        FieldProblemCode::DocumentNotYours,
+        FieldProblemCode::Invalid,
+    ];
+}
+
+impl std::fmt::Display for FieldProblemCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One field that failed validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -114,8 +265,23 @@ impl std::fmt::Display for ErrorCode {
 pub struct FieldError {
     /// JSON pointer-like path of the field, e.g. `form.fullName` or `delivery.address.unitCode`.
     pub field: String,
+    /// What is wrong, as a stable code that is also a Fluent message id. A portal from before
+    /// the codes sends none, read as `field-invalid`.
+    #[serde(default)]
+    pub code: FieldProblemCode,
     /// What is wrong, in English, for logs and developers.
     pub message: String,
+}
+
+impl FieldError {
+    /// A field error with the code's English message.
+    pub fn new(field: impl Into<String>, code: FieldProblemCode) -> Self {
+        FieldError {
+            field: field.into(),
+            code,
+            message: code.english().to_owned(),
+        }
+    }
 }
 
 /// An RFC 9457 problem document.

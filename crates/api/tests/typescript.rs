@@ -53,7 +53,7 @@ fn wire_types() -> TypeScriptFile {
         // events.rs
         PushEventKind, PushEvent, EventStreamFrame,
         // problem.rs
-        ErrorCode, FieldError, Problem,
+        ErrorCode, FieldProblemCode, FieldError, Problem,
         // reference.rs
         Province, UnitKind, AdminUnit, AdminUnits, Holiday, HolidayCalendar,
         // sync.rs

@@ -6,9 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use opendvc_api::{DeliveryAddress, DeliveryChoice, DeliveryMethod, FieldError, NewSupplement};
+use opendvc_api::{
+    DeliveryAddress, DeliveryChoice, DeliveryMethod, FieldError, FieldProblemCode, NewSupplement,
+};
 use opendvc_core::clock::RandomJitter;
-use opendvc_core::i18n::{Arg, CORE_SOURCES, Lang, LocaleSource, Localizer};
+use opendvc_core::i18n::{
+    Arg, CLI_SOURCES, CORE_SOURCES, FIELD_SOURCES, Lang, LocaleSource, Localizer,
+};
 use opendvc_core::queue::{BackoffPolicy, FollowUp};
 use opendvc_core::session::DataDir;
 use opendvc_core::views::{ApplicationListView, LoginView, SearchView};
@@ -17,25 +21,6 @@ use opendvc_core::{CoreError, OpenDvc, OpenDvcOptions, SubmissionDraft};
 use crate::args::{Cli, Command, DeliveryArg};
 use crate::exit;
 use crate::output::{Failure, Output};
-
-/// The CLI's own messages.
-const CLI_SOURCES: [LocaleSource; 3] = [
-    LocaleSource {
-        lang: Lang::Vi,
-        name: "vi/cli.ftl",
-        text: include_str!("../../../locales/vi/cli.ftl"),
-    },
-    LocaleSource {
-        lang: Lang::En,
-        name: "en/cli.ftl",
-        text: include_str!("../../../locales/en/cli.ftl"),
-    },
-    LocaleSource {
-        lang: Lang::Id,
-        name: "id/cli.ftl",
-        text: include_str!("../../../locales/id/cli.ftl"),
-    },
-];
 
 fn env_millis(name: &str, default: u64) -> Duration {
     Duration::from_millis(
@@ -51,6 +36,7 @@ fn localizer(lang: Option<&str>) -> Result<Localizer, String> {
     let sources: Vec<LocaleSource> = CORE_SOURCES
         .iter()
         .chain(CLI_SOURCES.iter())
+        .chain(FIELD_SOURCES.iter())
         .chain(opendvc_core::assist::ASSIST_SOURCES.iter())
         .copied()
         .collect();
@@ -406,10 +392,10 @@ fn read_form(path: &Path, out: &Output) -> Result<BTreeMap<String, String>, Fail
                 form.insert(key, flag.to_string());
             }
             serde_json::Value::Null => {}
-            _ => errors.push(FieldError {
-                field: format!("form.{key}"),
-                message: "must be text".to_owned(),
-            }),
+            _ => errors.push(FieldError::new(
+                format!("form.{key}"),
+                FieldProblemCode::Invalid,
+            )),
         }
     }
     if errors.is_empty() {

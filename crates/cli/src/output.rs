@@ -245,8 +245,13 @@ impl Output {
             if let Some(detail) = &failure.detail {
                 err_line(&format!("  {detail}"));
             }
+            // Each refused field in the person's language, by its problem code (fields.ftl).
             for error in &failure.errors {
-                err_line(&format!("  {}: {}", error.field, error.message));
+                let label = [("label", Arg::from(error.field.as_str()))];
+                err_line(&format!(
+                    "  {}",
+                    self.localizer.format(error.code.as_str(), &label)
+                ));
             }
         }
         failure.exit

@@ -131,7 +131,7 @@ pub struct OpenDvc {
 
 impl OpenDvc {
     /// Opens the data folder and, if a profile is stored, its cache and queue. A damaged cache
-    /// is moved aside and rebuilt (see [`Dashboard::cache_rebuilt_from`]).
+    /// is moved aside and rebuilt (see [`crate::Dashboard::cache_rebuilt_from`]).
     pub fn open(options: OpenDvcOptions) -> Result<OpenDvc, CoreError> {
         // Everything in the data folder is the person's: an older version, a copy or another
         // program may have left some of it readable by others.

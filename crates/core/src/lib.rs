@@ -11,12 +11,12 @@
 
 pub mod app;
 pub mod assist;
+pub mod checks;
 pub mod client;
 pub mod clock;
 pub mod drafts;
 pub mod error;
 pub mod events;
-pub mod i18n;
 pub mod notify;
 pub mod picked;
 pub mod preferences;
@@ -33,12 +33,13 @@ pub mod sync;
 pub mod validate;
 pub mod vault;
 pub mod views;
-pub mod working_days;
 
 pub use app::{OpenDvc, OpenDvcOptions};
 pub use drafts::{DocumentDraft, SubmissionDraft};
 pub use error::{CoreCode, CoreError};
 pub use events::CoreEvent;
+/// The one Fluent loader (`opendvc-i18n`), under the name the core's users know it by.
+pub use opendvc_i18n as i18n;
 pub use views::applications::{ApplicationDetail, ApplicationEntry};
 pub use views::dashboard::Dashboard;
 pub use views::queue::{DrainEnd, DrainOutcome, SubmitOutcome};

@@ -16,24 +16,8 @@ use uuid::Uuid;
 use crate::i18n::{Arg, CORE_SOURCES, Lang, LocaleError, LocaleSource, Localizer};
 use crate::store::notify_state::NotifySettings;
 
-/// The notification messages.
-pub const NOTIFY_SOURCES: [LocaleSource; 3] = [
-    LocaleSource {
-        lang: Lang::Vi,
-        name: "vi/notify.ftl",
-        text: include_str!("../../../locales/vi/notify.ftl"),
-    },
-    LocaleSource {
-        lang: Lang::En,
-        name: "en/notify.ftl",
-        text: include_str!("../../../locales/en/notify.ftl"),
-    },
-    LocaleSource {
-        lang: Lang::Id,
-        name: "id/notify.ftl",
-        text: include_str!("../../../locales/id/notify.ftl"),
-    },
-];
+/// The notification texts (`locales/*/notify.ftl`).
+pub use crate::i18n::NOTIFY_SOURCES;
 
 /// A localizer with the core's and the notification messages in `lang`.
 pub fn localizer(lang: Lang) -> Result<Localizer, LocaleError> {
@@ -219,7 +203,7 @@ mod tests {
     use super::*;
     use crate::i18n::message_ids;
     use crate::store::notify_state::QuietHours;
-    use chrono::{FixedOffset, TimeZone};
+    use chrono::TimeZone;
     use opendvc_api::LocalizedText;
 
     fn item(category: InboxCategory) -> InboxItem {
@@ -248,8 +232,7 @@ mod tests {
 
     fn at_local(hour: u32, minute: u32) -> DateTime<Utc> {
         // Local time is UTC+7 by default.
-        FixedOffset::east_opt(7 * 3600)
-            .expect("offset")
+        opendvc_rules::VIETNAM
             .with_ymd_and_hms(2026, 11, 29, hour, minute, 0)
             .single()
             .expect("time")

@@ -9,26 +9,10 @@ use serde::Serialize;
 
 use crate::app::OpenDvc;
 use crate::error::CoreError;
-use crate::i18n::{Arg, Lang, LocaleSource, Localizer};
+use crate::i18n::{Arg, Lang, Localizer};
 
-/// The receipt's messages.
-pub const RECEIPT_SOURCES: [LocaleSource; 3] = [
-    LocaleSource {
-        lang: Lang::Vi,
-        name: "vi/receipt.ftl",
-        text: include_str!("../../../locales/vi/receipt.ftl"),
-    },
-    LocaleSource {
-        lang: Lang::En,
-        name: "en/receipt.ftl",
-        text: include_str!("../../../locales/en/receipt.ftl"),
-    },
-    LocaleSource {
-        lang: Lang::Id,
-        name: "id/receipt.ftl",
-        text: include_str!("../../../locales/id/receipt.ftl"),
-    },
-];
+/// The receipt's messages (`locales/*/receipt.ftl`).
+pub use crate::i18n::RECEIPT_SOURCES;
 
 /// One labelled line of the receipt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

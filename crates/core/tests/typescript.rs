@@ -54,7 +54,9 @@ fn view_types() -> TypeScriptFile {
         .add::<CsvExportView>()
         .add::<StaffSignInInput>()
         .add::<AccessLogView>()
-        .add::<CoreCode>();
+        .add::<CoreCode>()
+        .add::<FieldCheck>()
+        .add::<FieldProblem>();
     file
 }
 
@@ -127,6 +129,8 @@ fn view_types_use_the_names_the_ui_imports() {
         "CsvExport",
         "StaffSignIn",
         "EventInput",
+        "FieldCheck",
+        "FieldProblem",
         "TokenStorage",
         "CoreCode",
     ] {
@@ -165,9 +169,10 @@ fn sources_under(dir: &Path) -> Vec<(String, String)> {
 #[test]
 fn every_view_type_is_generated() {
     // Every type of the core that derives ts-rs (the views, staff mode's, the receipt, the
-    // token storage, the codes and the enums they use) is exactly the file's declarations, so
-    // a type added anywhere in crates/core/src without being reachable from `view_types()`
-    // fails here.
+    // token storage, the codes and the enums they use), with the three shared types they use
+    // from other crates (`Language` of opendvc-i18n, `Standing` and `FieldProblem` of
+    // opendvc-rules), is exactly the file's declarations, so a type added anywhere in
+    // crates/core/src without being reachable from `view_types()` fails here.
     let derived: usize = sources_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
         .iter()
         .map(|(_, code)| code.matches("derive(ts_rs::TS)").count())
@@ -175,7 +180,7 @@ fn every_view_type_is_generated() {
     let declared = view_types().declared_names();
     assert_eq!(
         declared.len(),
-        derived,
+        derived + 3,
         "every type of crates/core/src that derives ts-rs is generated (add it to \
          `view_types()`): {declared:?}"
     );

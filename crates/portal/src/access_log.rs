@@ -5,6 +5,7 @@
 
 use axum::extract::State;
 use opendvc_api::{AccessLog, AccessLogEntry};
+use opendvc_rules::VIETNAM;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -13,7 +14,6 @@ use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::state::AppState;
 use crate::store::{AccessEntry, AccessLogPosition};
-use crate::working_days::VIETNAM;
 
 /// Entries per page.
 pub const PAGE_SIZE: usize = 50;

@@ -6,9 +6,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use opendvc_api::{
     AccessAction, AccessResource, Application, ApplicationList, ApplicationStatus, AssistScope,
-    Channel, DeliveryChoice, DeliveryMethod, DeliveryState, NewApplication, NewSupplement, Rating,
-    Supplement, WithdrawRequest,
+    Channel, DeliveryChoice, DeliveryMethod, DeliveryState, FieldError, NewApplication,
+    NewSupplement, Rating, Supplement, WithdrawRequest,
 };
+use opendvc_rules::form::{FormUse, check_form};
+use opendvc_rules::granted_days;
 use uuid::Uuid;
 
 use crate::auth::{CitizenAuth, CitizenRead, CitizenSubmit, reads};
@@ -19,10 +21,7 @@ use crate::idempotency::{self, Begin};
 use crate::notices;
 use crate::state::AppState;
 use crate::store::{ApplicationChange, ApplicationDraft, ChangeDecision};
-use crate::submission::{
-    self, DEFAULT_MAX_TEXT, check_attachments, delivery_for, upload_ids, validate_form,
-};
-use crate::working_days::granted_days;
+use crate::submission::{self, DEFAULT_MAX_TEXT, check_attachments, delivery_for, upload_ids};
 
 fn json_response(status: StatusCode, application: &Application) -> Result<Response, ApiError> {
     let body = serde_json::to_string(application).map_err(ApiError::internal)?;
@@ -98,7 +97,10 @@ pub async fn create(
         .procedure(&new.procedure_id)
         .ok_or_else(|| ApiError::field("procedureId", "no such procedure"))?
         .clone();
-    let mut errors = validate_form(&procedure, &new.form, true);
+    // The shared rules, as the app applied them before it queued: the form is kept as they
+    // normalise it (trimmed, phones as +84…).
+    let form = check_form(&procedure, &new.form, FormUse::Submission);
+    let mut errors: Vec<FieldError> = form.problems.into_iter().map(FieldError::from).collect();
     let delivery = match delivery_for(&state.data, &procedure, &new.delivery) {
         Ok(delivery) => Some(delivery),
         Err(delivery_errors) => {
@@ -132,7 +134,7 @@ pub async fn create(
         submitted_at: now,
         due_at: state.calendar.due_at(now, processing_days),
         processing_days,
-        form: new.form,
+        form: form.value,
         attachments: new.attachments,
         delivery,
         fee: submission::procedure_fee(&procedure, channel),
@@ -287,7 +289,8 @@ pub async fn supplement(
             ));
         }
         let procedure = procedure_of(&data, application)?;
-        let mut errors = validate_form(&procedure, &body.form, false);
+        let form = check_form(&procedure, &body.form, FormUse::Supplement);
+        let mut errors: Vec<FieldError> = form.problems.into_iter().map(FieldError::from).collect();
         errors.extend(check_attachments(
             &procedure,
             &body.attachments,
@@ -304,7 +307,7 @@ pub async fn supplement(
                 id: Uuid::now_v7(),
                 at: now,
                 note: body.note,
-                form: body.form,
+                form: form.value,
                 attachments: body.attachments,
             }),
             inbox: vec![notices::status_item(

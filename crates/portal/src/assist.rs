@@ -16,6 +16,7 @@ use opendvc_api::{
     AccessAction, AccessResource, AssistScope, AssistSession, AssistSessionRequest, AssistVenue,
     Consent, ConsentCodeRequest, ErrorCode, OtpAccepted,
 };
+use opendvc_rules::VIETNAM;
 use uuid::Uuid;
 
 use crate::auth::{
@@ -32,7 +33,6 @@ use crate::store::{
     AccessTokenRecord, AssistSessionRecord, CitizenRecord, OtpPurpose, SessionOpening, StaffRecord,
     TokenSubject,
 };
-use crate::working_days::VIETNAM;
 
 /// How long an assisted session lasts by default, seconds (`serve --assist-ttl`).
 pub const SESSION_TTL_SECONDS: i64 = 30 * 60;

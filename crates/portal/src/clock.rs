@@ -3,8 +3,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
-
-use crate::working_days::VIETNAM;
+use opendvc_rules::VIETNAM;
 
 pub trait Clock: Send + Sync {
     /// Now, in Vietnam time.

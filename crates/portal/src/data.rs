@@ -8,6 +8,7 @@ use opendvc_api::{
     AdminUnits, Catalog, DeliveryChoice, FieldKind, HolidayCalendar, InboxCategory, LocalizedText,
     Procedure, Profile, StaffKind,
 };
+use opendvc_rules::fields;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -231,14 +232,6 @@ impl ReferenceData {
             .find(|procedure| procedure.id == id)
     }
 
-    /// Whether `unit_code` is a unit of `province_code`.
-    pub fn unit_in_province(&self, province_code: &str, unit_code: &str) -> bool {
-        self.admin_units
-            .units
-            .iter()
-            .any(|unit| unit.code == unit_code && unit.province_code == province_code)
-    }
-
     /// The demo profile of a citizen as the wire type, stamped with `updated_at`.
     pub fn profile_of(
         citizen: &DemoCitizenData,
@@ -279,11 +272,6 @@ fn demo_days_in_range(citizen: &DemoCitizenData) -> bool {
                     .iter()
                     .all(|step| ok(step.days_after_submission))
         })
-}
-
-/// Whether `text` is a 12-digit personal identification number.
-pub fn is_id_number(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 fn validate_procedures(file: &str, procedures: &[Procedure]) -> Result<(), DataError> {
@@ -394,8 +382,23 @@ fn validate_demo(
         let profile = &citizen.profile;
         let at =
             |message: String| invalid(file, format!("citizen {}: {message}", profile.id_number));
-        if !is_id_number(&profile.id_number) || !id_numbers.insert(profile.id_number.as_str()) {
+        if !fields::is_id_number(&profile.id_number)
+            || !id_numbers.insert(profile.id_number.as_str())
+        {
             return Err(at("ID number is not 12 digits or is duplicated".into()));
+        }
+        // Profiles hold phones as the shared rules keep them (`+84…`): that is the number the
+        // one-time codes are sent to, and what a phone typed in a form is compared with.
+        if fields::phone(&profile.phone).as_ref() != Ok(&profile.phone) {
+            return Err(at(format!(
+                "phone {} is not a Vietnamese number written +84…",
+                profile.phone
+            )));
+        }
+        if let Some(email) = &profile.email
+            && fields::email(email).is_err()
+        {
+            return Err(at(format!("e-mail {email} is not an address")));
         }
         if !demo_days_in_range(citizen) {
             return Err(at(format!("a day count is beyond {MAX_DEMO_DAYS} days")));
@@ -521,6 +524,22 @@ mod tests {
         let error = validate_procedures("procedures.json", &[procedure])
             .expect_err("a due date would take forever to count");
         assert!(error.to_string().contains("processing days"), "{error}");
+    }
+
+    #[test]
+    fn a_demo_citizen_with_a_phone_or_email_the_rules_refuse_is_refused() {
+        let data = ReferenceData::load().expect("data loads");
+        let procedures = &data.catalog.items;
+        let mut demo = data.demo.clone();
+        demo.citizens[0].profile.phone = "0905123456".to_owned();
+        let error = validate_demo("demo.json", &demo, procedures, &data.admin_units)
+            .expect_err("a phone not written +84… is refused");
+        assert!(error.to_string().contains("phone"), "{error}");
+        let mut demo = data.demo.clone();
+        demo.citizens[0].profile.email = Some("hoa@localhost".to_owned());
+        let error = validate_demo("demo.json", &demo, procedures, &data.admin_units)
+            .expect_err("an unreachable e-mail address is refused");
+        assert!(error.to_string().contains("e-mail"), "{error}");
     }
 
     #[test]

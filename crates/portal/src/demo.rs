@@ -10,6 +10,7 @@ use opendvc_api::{
     DemoAccounts, DemoCitizen, DemoOfficer, DemoStaff, Document, DocumentSource, InboxItem,
     StaffKind, SubmittedBy, TransitionRequest,
 };
+use opendvc_rules::{WorkingCalendar, granted_days};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -21,7 +22,6 @@ use crate::officer;
 use crate::sender::Sender;
 use crate::store::{ApplicationDraft, CitizenRecord, StaffRecord, Store};
 use crate::submission;
-use crate::working_days::{WorkingCalendar, granted_days};
 
 /// The fixed id of a demo citizen, derived from the ID number so every start agrees.
 pub fn citizen_uuid(id_number: &str) -> Uuid {
@@ -350,7 +350,7 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("temp dir");
         let store = SqliteStore::open(&dir.join("portal.db")).expect("store opens");
         let data = ReferenceData::load().expect("data loads");
-        let calendar = WorkingCalendar::from_calendars(&data.holidays);
+        let calendar = WorkingCalendar::new(data.holidays.values());
         let now = crate::clock::Clock::now(&crate::clock::SystemClock);
         let first = seed(&store, &data, &calendar, now)
             .await

@@ -2,7 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use opendvc_api::{ErrorCode, FieldError, PROBLEM_CONTENT_TYPE, Problem};
+use opendvc_api::{ErrorCode, FieldError, FieldProblemCode, PROBLEM_CONTENT_TYPE, Problem};
 
 /// An error answered as `application/problem+json`.
 #[derive(Debug, Clone)]
@@ -53,12 +53,19 @@ impl ApiError {
         }
     }
 
-    /// A single-field `validation_failed` problem.
+    /// A single-field `validation_failed` problem whose reason has no code of its own
+    /// (`field-invalid`); `message` says it in English.
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::validation(vec![FieldError {
             field: field.into(),
+            code: FieldProblemCode::Invalid,
             message: message.into(),
         }])
+    }
+
+    /// A single-field `validation_failed` problem with its code.
+    pub fn field_problem(field: impl Into<String>, code: FieldProblemCode) -> Self {
+        Self::validation(vec![FieldError::new(field, code)])
     }
 
     /// An internal failure. The cause goes to the log, never to the client.

@@ -1,39 +1,10 @@
-//! The portal's user-visible texts, from `locales/{vi,en,id}/portal.ftl`.
+//! The portal's user-visible texts, `locales/{vi,en,id}/portal.ftl`, through the one Fluent
+//! loader of the workspace (`opendvc-i18n`).
 
-use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource};
-use opendvc_api::LocalizedText;
-use unic_langid::LanguageIdentifier;
+pub use opendvc_i18n::{LocaleError, Texts};
 
-const SOURCES: [(&str, &str); 3] = [
-    ("vi", include_str!("../../../locales/vi/portal.ftl")),
-    ("en", include_str!("../../../locales/en/portal.ftl")),
-    ("id", include_str!("../../../locales/id/portal.ftl")),
-];
-
-/// A Fluent file that does not parse or misses a message.
-#[derive(Debug, thiserror::Error)]
-#[error("locale file locales/{language}/portal.ftl is invalid: {message}")]
-pub struct LocaleError {
-    pub language: String,
-    pub message: String,
-}
-
-/// The three bundles, Vietnamese first.
-pub struct Texts {
-    bundles: Vec<(String, FluentBundle<FluentResource>)>,
-}
-
-impl std::fmt::Debug for Texts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Texts")
-            .field("languages", &self.bundles.len())
-            .finish()
-    }
-}
-
-/// Message ids every language must have.
-const REQUIRED: [&str; 10] = [
+/// Message ids every language must have: the portal refuses to start without them.
+const REQUIRED: [&str; 12] = [
     "otp-sms",
     "consent-sms",
     "assisted-received-sms",
@@ -43,68 +14,14 @@ const REQUIRED: [&str; 10] = [
     "inbox-status-title",
     "inbox-status-body",
     "inbox-delivery-title",
+    "inbox-renewal-title",
+    "inbox-renewal-body",
     "notice-email",
 ];
 
-impl Texts {
-    pub fn load() -> Result<Self, LocaleError> {
-        let mut bundles = Vec::new();
-        for (language, source) in SOURCES {
-            let error = |message: String| LocaleError {
-                language: language.to_owned(),
-                message,
-            };
-            let resource = FluentResource::try_new(source.to_owned())
-                .map_err(|(_, errors)| error(format!("{errors:?}")))?;
-            let id: LanguageIdentifier = language.parse().map_err(|e| error(format!("{e}")))?;
-            let mut bundle = FluentBundle::new_concurrent(vec![id]);
-            // Isolation marks would end up inside SMS texts and break code extraction.
-            bundle.set_use_isolating(false);
-            bundle
-                .add_resource(resource)
-                .map_err(|errors| error(format!("{errors:?}")))?;
-            for message in REQUIRED {
-                if !bundle.has_message(message) {
-                    return Err(error(format!("message {message} is missing")));
-                }
-            }
-            bundles.push((language.to_owned(), bundle));
-        }
-        Ok(Texts { bundles })
-    }
-
-    /// The message `id` in `language` (falling back to Vietnamese), with `args`.
-    pub fn text(&self, language: &str, id: &str, args: &[(&str, String)]) -> String {
-        let bundle = self
-            .bundles
-            .iter()
-            .find(|(lang, _)| lang == language)
-            .or_else(|| self.bundles.first())
-            .map(|(_, bundle)| bundle);
-        let Some(bundle) = bundle else {
-            return id.to_owned();
-        };
-        let Some(pattern) = bundle.get_message(id).and_then(|message| message.value()) else {
-            return id.to_owned();
-        };
-        let mut fluent_args = FluentArgs::new();
-        for (name, value) in args {
-            fluent_args.set(*name, value.clone());
-        }
-        let mut errors = Vec::new();
-        bundle
-            .format_pattern(pattern, Some(&fluent_args), &mut errors)
-            .into_owned()
-    }
-
-    /// Builds a text per language from a function of the language.
-    pub fn per_language(&self, build: impl Fn(&str) -> String) -> LocalizedText {
-        LocalizedText {
-            vi: build("vi"),
-            en: build("en"),
-            id: Some(build("id")),
-        }
-    }
+/// The portal's texts in every language.
+pub fn load() -> Result<Texts, LocaleError> {
+    Texts::new(&opendvc_i18n::PORTAL_SOURCES, &REQUIRED)
 }
 
 #[cfg(test)]
@@ -113,12 +30,12 @@ mod tests {
 
     #[test]
     fn every_language_loads_with_the_required_messages() {
-        Texts::load().expect("the portal's ftl files are valid and complete");
+        load().expect("the portal's ftl files are valid and complete");
     }
 
     #[test]
     fn otp_text_holds_the_code_as_its_only_six_digit_run() {
-        let texts = Texts::load().expect("texts load");
+        let texts = load().expect("texts load");
         for language in ["vi", "en", "id"] {
             let body = texts.text(
                 language,

@@ -27,6 +27,7 @@ mod officer;
 mod openapi;
 mod profile;
 mod rate_limit;
+mod renewal_notices;
 mod sender;
 mod server;
 mod state;
@@ -34,7 +35,6 @@ mod store;
 mod submission;
 mod sync;
 mod workflow;
-mod working_days;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -45,16 +45,16 @@ use std::time::Duration;
 use anyhow::{Context, anyhow, bail};
 use clap::{Parser, Subcommand};
 use opendvc_api::{ApplicationStatus, DeliveryState, DeliveryUpdate, TransitionRequest};
+use opendvc_rules::WorkingCalendar;
+use opendvc_rules::renewal::RulesTable;
 
 use crate::clock::{Clock, DemoClock, SystemClock};
 use crate::data::ReferenceData;
 use crate::database::DatabaseLocation;
 use crate::database::PostgresOptions;
-use crate::i18n::Texts;
 use crate::sender::{DevOutbox, LogSender, Sender};
 use crate::state::{AppState, Config};
 use crate::store::Store;
-use crate::working_days::WorkingCalendar;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -210,8 +210,9 @@ async fn migrate(args: MigrateArgs) -> anyhow::Result<()> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let data = Arc::new(ReferenceData::load()?);
-    let texts = Arc::new(Texts::load()?);
-    let calendar = Arc::new(WorkingCalendar::from_calendars(&data.holidays));
+    let texts = Arc::new(i18n::load()?);
+    let calendar = Arc::new(WorkingCalendar::new(data.holidays.values()));
+    let renewal_rules = RulesTable::built_in()?;
     let location = DatabaseLocation::from_arguments(args.db.as_deref())?;
     let store: Arc<dyn Store> = database::open(
         &location,
@@ -279,7 +280,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         stdout.flush()?;
     }
     tokio::spawn(housekeeping::daily(state.clone()));
-    tokio::spawn(events::renewal_notices_daily(state.clone()));
+    tokio::spawn(renewal_notices::daily(state.clone(), renewal_rules));
     if let Some(seconds) = args.demo_advance {
         tokio::spawn(advance_demo(state.clone(), seconds));
     }
@@ -361,7 +362,7 @@ async fn shutdown_signal() {
 async fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
     let location = DatabaseLocation::from_arguments(args.db.as_deref())?;
     let store = database::open(&location, PostgresOptions::default()).await?;
-    let texts = Arc::new(Texts::load()?);
+    let texts = Arc::new(i18n::load()?);
     let now = SystemClock.now();
     let (target, request) = match args.action {
         OfficerAction::List { status } => {

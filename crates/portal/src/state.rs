@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use opendvc_rules::WorkingCalendar;
 
 use crate::auth::passwords::PasswordCheck;
 use crate::client_address::TrustedProxies;
@@ -12,7 +13,6 @@ use crate::i18n::Texts;
 use crate::idempotency::in_flight::InFlight;
 use crate::sender::Sender;
 use crate::store::Store;
-use crate::working_days::WorkingCalendar;
 
 /// Settings from the command line.
 #[derive(Debug, Clone)]

@@ -354,6 +354,10 @@ fn fill_form(procedure: &Procedure, profile: &Profile) -> BTreeMap<String, Strin
                     FieldKind::Number => "1".to_owned(),
                     FieldKind::IdNumber => profile.id_number.clone(),
                     FieldKind::Phone => profile.phone.clone(),
+                    FieldKind::Email => profile
+                        .email
+                        .clone()
+                        .unwrap_or_else(|| "hoa@example.vn".to_owned()),
                     FieldKind::Select => field
                         .options
                         .first()

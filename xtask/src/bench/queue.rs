@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use chrono::{FixedOffset, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use opendvc_api::{
     Application, ApplicationStatus, DeliveryChoice, DeliveryMethod, Document, FieldKind,
     IDEMPOTENCY_KEY_HEADER, InboxCategory, InboxItem, LocalizedText, NewApplication, Procedure,
@@ -418,6 +418,7 @@ fn form(procedure: &Procedure, profile: &Profile) -> std::collections::BTreeMap<
                 FieldKind::Number => "1".to_owned(),
                 FieldKind::IdNumber => profile.id_number.clone(),
                 FieldKind::Phone => "0905123456".to_owned(),
+                FieldKind::Email => "hoa@example.vn".to_owned(),
                 FieldKind::Select => field
                     .options
                     .first()
@@ -548,7 +549,7 @@ fn dashboard_latencies(
             .join("cache.db"),
         now,
     )?;
-    let vietnam = FixedOffset::east_opt(7 * 3600).ok_or_else(|| anyhow!("UTC+7 is an offset"))?;
+    let vietnam = opendvc_rules::VIETNAM;
     let statuses = [
         ApplicationStatus::Received,
         ApplicationStatus::Processing,

@@ -9,8 +9,8 @@ use crate::client::{ClientError, MemoryTokens, PortalClient};
 use crate::error::CoreError;
 use crate::events::CoreEvent;
 use crate::session::{Session, profile_key};
-use crate::validate::is_id_number;
 use crate::views::session::{ClearReport, SignInReport, SignOutReport};
+use opendvc_rules::fields::is_id_number;
 
 impl OpenDvc {
     /// Asks the portal to send a one-time code to the citizen's phone.

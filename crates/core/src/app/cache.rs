@@ -20,7 +20,7 @@ use crate::views::applications::{
     related_items, sent_answer,
 };
 use crate::views::dashboard::{self, Dashboard};
-use crate::working_days::WorkingCalendar;
+use opendvc_rules::WorkingCalendar;
 
 impl OpenDvc {
     /// The home screen, from the cache and the queue only (works offline).

@@ -38,7 +38,7 @@ impl OpenDvc {
 
     /// Discards an unsent item; the caller must have asked the person to confirm. An item
     /// that may have reached the portal is sent once more first (see
-    /// [`SubmissionQueue::discard`]): if the portal has it, it is sent, not discarded, and the
+    /// [`crate::queue::SubmissionQueue::discard`]): if the portal has it, it is sent, not discarded, and the
     /// outcome says so; offline or signed out such a discard is refused with the code
     /// `discard_needs_send`.
     pub async fn discard(&self, id: Uuid) -> Result<DiscardOutcome, CoreError> {

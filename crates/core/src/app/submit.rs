@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use opendvc_api::NewApplication;
+use opendvc_api::{FieldError, NewApplication};
+use opendvc_rules::form::{check_application, check_delivery};
 use uuid::Uuid;
 
 use super::OpenDvc;
@@ -14,7 +15,7 @@ use crate::queue::{
     ApplicationTarget, Enqueued, FollowUp, ItemPayload, ItemState, PassEnd, PassReport, QueueError,
     ServerAnswer,
 };
-use crate::store::{applications, catalog, documents};
+use crate::store::{applications, catalog, reference};
 use crate::validate;
 use crate::views::queue::SubmitOutcome;
 
@@ -27,20 +28,21 @@ impl OpenDvc {
         send_now: bool,
     ) -> Result<SubmitOutcome, CoreError> {
         let profile = self.active()?;
-        let (procedure, has_catalog, wallet) = profile.cache.read(|conn| {
-            Ok((
-                catalog::procedure(conn, &draft.procedure_id)?,
-                catalog::meta(conn)?.is_some(),
-                documents::list(conn)?,
-            ))
-        })?;
-        let procedure = match (procedure, has_catalog) {
-            (Some(procedure), _) => procedure,
-            (None, false) => return Err(CoreError::CatalogMissing),
-            (None, true) => return Err(CoreError::UnknownProcedure(draft.procedure_id)),
-        };
-        let mut errors = validate::check_form(&procedure, &draft.form);
-        errors.extend(validate::check_delivery(&procedure, &draft.delivery));
+        let (procedure, wallet, units) = self.draft_context(&draft.procedure_id)?;
+        // The shared rules, as the portal will apply them: what passes here is kept as they
+        // normalise it (trimmed, phones as +84…).
+        let checked = check_application(
+            &procedure,
+            &NewApplication {
+                procedure_id: draft.procedure_id,
+                form: draft.form,
+                attachments: Vec::new(),
+                delivery: draft.delivery,
+            },
+            units.as_ref(),
+        );
+        let mut errors: Vec<FieldError> = checked.problems.into_iter().map(Into::into).collect();
+        let mut application = checked.value;
         let mut staged = Vec::new();
         for (path, requirement) in &draft.files {
             staged.push(profile.queue.stage_attachment(path, requirement.clone())?);
@@ -52,16 +54,7 @@ impl OpenDvc {
         if !errors.is_empty() {
             return Err(CoreError::InvalidSubmission(errors));
         }
-        let application = NewApplication {
-            procedure_id: draft.procedure_id,
-            form: draft
-                .form
-                .into_iter()
-                .map(|(key, value)| (key, value.trim().to_owned()))
-                .collect(),
-            attachments: wallet_refs,
-            delivery: draft.delivery,
-        };
+        application.attachments = wallet_refs;
         let enqueued = profile.queue.enqueue_submission(application, &staged)?;
         self.forget_staged(&draft.files);
         self.forget_picked(&draft.picked);
@@ -109,7 +102,8 @@ impl OpenDvc {
     ) -> Result<SubmitOutcome, CoreError> {
         let target = self.resolve_target(code_or_item)?;
         let profile = self.active()?;
-        if let FollowUp::DeliveryChange(delivery) = &follow_up {
+        let mut follow_up = follow_up;
+        if let FollowUp::DeliveryChange(delivery) = &mut follow_up {
             let procedure_id =
                 match target {
                     ApplicationTarget::Application { application_id } => profile
@@ -131,10 +125,12 @@ impl OpenDvc {
                 .transpose()?
                 .flatten()
             {
-                let errors = validate::check_delivery(&procedure, delivery);
-                if !errors.is_empty() {
-                    return Err(CoreError::InvalidSubmission(errors));
-                }
+                let units = profile.cache.read(reference::admin_units)?;
+                *delivery = check_delivery(&procedure, delivery, units.as_ref())
+                    .into_result()
+                    .map_err(|problems| {
+                        CoreError::InvalidSubmission(problems.into_iter().map(Into::into).collect())
+                    })?;
             }
         }
         let mut staged = Vec::new();

@@ -82,24 +82,8 @@ pub use staff::{
 };
 pub use tally::{ServiceCount, TALLY_KEPT_DAYS, Tally, TallyEntry};
 
-/// Staff mode's messages: its error messages and the CLI's staff texts.
-pub const ASSIST_SOURCES: [crate::i18n::LocaleSource; 3] = [
-    crate::i18n::LocaleSource {
-        lang: crate::i18n::Lang::Vi,
-        name: "vi/assist.ftl",
-        text: include_str!("../../../../locales/vi/assist.ftl"),
-    },
-    crate::i18n::LocaleSource {
-        lang: crate::i18n::Lang::En,
-        name: "en/assist.ftl",
-        text: include_str!("../../../../locales/en/assist.ftl"),
-    },
-    crate::i18n::LocaleSource {
-        lang: crate::i18n::Lang::Id,
-        name: "id/assist.ftl",
-        text: include_str!("../../../../locales/id/assist.ftl"),
-    },
-];
+/// Staff mode's messages (`locales/*/assist.ftl`).
+pub use crate::i18n::ASSIST_SOURCES;
 
 #[cfg(test)]
 mod tests {

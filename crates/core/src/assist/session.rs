@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use opendvc_api::{AssistScope, AssistSessionRequest, AssistVenue, Consent, OtpAccepted};
+use opendvc_rules::fields::is_id_number;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -51,7 +52,7 @@ impl OpenDvc {
 
     /// Sends a consent code to the citizen's registered phone.
     pub async fn request_consent_code(&self, id_number: &str) -> Result<OtpAccepted, CoreError> {
-        if !crate::validate::is_id_number(id_number) {
+        if !is_id_number(id_number) {
             return Err(CoreError::InvalidIdNumber);
         }
         let file = self.staff_dirs().load()?;
@@ -71,7 +72,7 @@ impl OpenDvc {
         id_number: &str,
         consent: Consent,
     ) -> Result<AssistedSessionView, CoreError> {
-        if !crate::validate::is_id_number(id_number) {
+        if !is_id_number(id_number) {
             return Err(CoreError::InvalidIdNumber);
         }
         let dirs = self.staff_dirs();

@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{FixedOffset, NaiveDate, Offset, Utc};
+use chrono::NaiveDate;
 use opendvc_api::LocalizedText;
+use opendvc_rules::VIETNAM;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -17,11 +18,6 @@ use crate::queue::{ItemKind, ItemState};
 
 /// How long the tally of a finished session is kept on the device, days.
 pub const TALLY_KEPT_DAYS: i64 = 90;
-
-/// Vietnam's offset, for "today" at the counter.
-fn vietnam() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).unwrap_or(Utc.fix())
-}
 
 /// One submission in the tally: application code (once sent) and the citizen's initials.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -134,7 +130,7 @@ impl OpenDvc {
             self.options
                 .clock
                 .now()
-                .with_timezone(&vietnam())
+                .with_timezone(&VIETNAM)
                 .date_naive()
         });
         let mut tally = Tally {
@@ -152,7 +148,7 @@ impl OpenDvc {
         for (record, queue) in self.staff_queues(&file)? {
             let opened_on = match &record.venue {
                 Venue::Event { date, .. } => *date,
-                Venue::PostOffice { .. } => record.opened_at.with_timezone(&vietnam()).date_naive(),
+                Venue::PostOffice { .. } => record.opened_at.with_timezone(&VIETNAM).date_naive(),
             };
             if opened_on != day {
                 continue;

@@ -1,5 +1,5 @@
-//! The refresh after a 401 (one at a time across processes, with the [`TokenStore`]'s
-//! guard) and the logout that revokes the refresh token.
+//! The refresh after a 401 (one at a time across processes, with the guard of the
+//! [`TokenStore`](super::tokens::TokenStore)) and the logout that revokes the refresh token.
 
 use opendvc_api::{LogoutRequest, RefreshRequest, TokenResponse};
 use reqwest::StatusCode;

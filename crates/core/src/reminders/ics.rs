@@ -53,3 +53,78 @@ pub fn calendar(name: &str, entries: &[CalendarEntry], now: DateTime<Utc>) -> St
     }
     calendar.done().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("test dates are valid")
+    }
+
+    #[test]
+    fn the_exported_calendar_parses_as_icalendar_with_an_alarm_per_stage() {
+        let entries = [
+            CalendarEntry {
+                document_id: Uuid::from_u128(1),
+                expires_on: date("2027-06-30"),
+                summary: "Hộ chiếu hết hạn".to_owned(),
+                description: "Gia hạn hộ chiếu; nhiều nước yêu cầu còn hạn 6 tháng.".to_owned(),
+                alarm_days_before: vec![270, 180, 90, 30, 0],
+            },
+            CalendarEntry {
+                document_id: Uuid::from_u128(2),
+                expires_on: date("2026-12-30"),
+                summary: "Temporary residence ends".to_owned(),
+                description: "File the extension, a long description; with, commas".to_owned(),
+                alarm_days_before: vec![15, 7, 1, 0],
+            },
+        ];
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 29, 3, 0, 0)
+            .single()
+            .expect("valid time");
+        let text = calendar("OpenDVC", &entries, now);
+        let parsed: icalendar::Calendar = text.parse().expect("the export parses as iCalendar");
+        let events: Vec<&icalendar::Event> = parsed
+            .components
+            .iter()
+            .filter_map(|component| match component {
+                icalendar::CalendarComponent::Event(event) => Some(event),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(events.len(), 2, "one event per expiry");
+        use icalendar::Component;
+        assert_eq!(events[0].get_summary(), Some("Hộ chiếu hết hạn"));
+        assert_eq!(
+            events[0].get_start(),
+            Some(icalendar::DatePerhapsTime::Date(date("2027-06-30"))),
+            "all-day on the expiry date"
+        );
+        assert_eq!(
+            text.matches("BEGIN:VALARM").count(),
+            9,
+            "one alarm per stage"
+        );
+        assert!(
+            text.contains(&format!("TRIGGER:-PT{}S", 270 * 86_400)),
+            "alarms are relative to the expiry: {text}"
+        );
+        assert!(
+            text.contains("DTEND;VALUE=DATE:20270701"),
+            "all-day events end the next day"
+        );
+        assert_eq!(
+            text.matches("DTSTAMP:").count(),
+            text.matches("DTSTAMP:20261129T030000Z").count(),
+            "every stamp is the passed-in time, none the wall clock: {text}"
+        );
+        assert!(
+            text.contains("DTSTAMP:20261129T030000Z"),
+            "stamped with the passed-in time"
+        );
+    }
+}

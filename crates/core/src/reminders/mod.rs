@@ -1,17 +1,11 @@
-//! Proactive renewal reminders: the rules table, the engine and the calendar export.
+//! Proactive renewal reminders: the rules table and the pure engine are the shared rules
+//! (`opendvc_rules::renewal`, re-exported here); the calendar export (RFC 5545) is the app's.
 
-mod engine;
 mod ics;
-mod rules;
 
-pub use engine::{
-    DocumentValidity, FiredStage, NextStage, Reminder, ReminderChoice, Standing, assess,
-    due_reminders, snooze_until,
-};
 pub use ics::{CalendarEntry, calendar};
-pub use rules::{
-    Expiry, RenewalRule, RulesError, RulesTable, UnderAge, Validity, add_years, age_on,
+pub use opendvc_rules::renewal::{
+    DocumentValidity, Expiry, FiredStage, NextStage, Reminder, ReminderChoice, RenewalRule,
+    RulesError, RulesTable, Standing, UnderAge, Validity, add_years, age_on, assess, due_reminders,
+    snooze_until,
 };
-
-#[cfg(test)]
-mod tests;

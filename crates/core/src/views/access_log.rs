@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::views::text::vietnam;
+use crate::views::text::in_vietnam;
 
 /// One entry of the citizen's access log, as the "who used my data" screen and
 /// `opendvc access-log` show it.
@@ -34,11 +34,7 @@ pub fn access_log_view(log: opendvc_api::AccessLog) -> AccessLogView {
             .items
             .into_iter()
             .map(|entry| AccessLogEntryView {
-                vietnam_time: entry
-                    .at
-                    .with_timezone(&vietnam())
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
+                vietnam_time: in_vietnam(entry.at).format("%Y-%m-%d %H:%M").to_string(),
                 entry,
             })
             .collect(),

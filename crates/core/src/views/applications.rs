@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::queue::{ApplicationTarget, ItemKind, ItemPayload, ItemState, QueueItem};
 use crate::views::queue::{QueueContext, QueueItemView, queue_item};
-use crate::working_days::WorkingCalendar;
+use opendvc_rules::WorkingCalendar;
 
 /// Where a submission still on this device stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

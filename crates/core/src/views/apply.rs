@@ -2,7 +2,8 @@
 //! an application.
 
 use opendvc_api::{
-    AttachmentRef, DeliveryChoice, NewApplication, NewSupplement, Rating, WithdrawRequest,
+    AttachmentRef, DeliveryChoice, FieldProblemCode, NewApplication, NewSupplement, Rating,
+    WithdrawRequest,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -123,3 +124,41 @@ pub struct PickedUpload {
     pub content_type: String,
     pub base64: String,
 }
+
+/// `check_field`: one value checked by its field kind as the person types, by the rules the
+/// core and the portal share (`opendvc_rules::fields`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct FieldCheck {
+    pub valid: bool,
+    /// The value as it would be kept (trimmed; an ID number without spaces, a phone as
+    /// `+84…`), when it is valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub normalized: Option<String>,
+    /// What is wrong, when it is not: a Fluent id of `fields.ftl`, taking the field's `label`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub problem: Option<FieldProblemCode>,
+}
+
+impl From<Result<String, FieldProblemCode>> for FieldCheck {
+    fn from(checked: Result<String, FieldProblemCode>) -> Self {
+        match checked {
+            Ok(kept) => FieldCheck {
+                valid: true,
+                normalized: Some(kept),
+                problem: None,
+            },
+            Err(code) => FieldCheck {
+                valid: false,
+                normalized: None,
+                problem: Some(code),
+            },
+        }
+    }
+}
+
+/// `check_draft`: a field of a draft and what is wrong with it (a Fluent id of `fields.ftl`).
+pub use opendvc_rules::FieldProblem;

@@ -187,25 +187,16 @@ pub struct NewDocumentInput {
 impl NewDocumentInput {
     /// The core's draft, or the fields whose dates are not `YYYY-MM-DD`.
     pub fn into_draft(self) -> Result<DocumentDraft, CoreError> {
-        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-        let not_a_date = |field: &str| FieldError {
-            field: field.to_owned(),
-            message: "not a date (YYYY-MM-DD)".to_owned(),
-        };
         let mut errors = Vec::new();
-        let issued_on = date(&self.issued_on);
-        if issued_on.is_none() {
-            errors.push(not_a_date("issuedOn"));
-        }
+        let mut date = |field: &str, text: &str| {
+            opendvc_rules::fields::date(text)
+                .map_err(|code| errors.push(FieldError::new(field, code)))
+                .ok()
+        };
+        let issued_on = date("issuedOn", &self.issued_on);
         let expires_on = match self.expires_on.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(text) => {
-                let parsed = date(text);
-                if parsed.is_none() {
-                    errors.push(not_a_date("expiresOn"));
-                }
-                parsed
-            }
+            Some(text) => date("expiresOn", text),
         };
         match issued_on {
             Some(issued_on) if errors.is_empty() => Ok(DocumentDraft {

@@ -1,6 +1,5 @@
 //! Helpers the views share: server text in the person's language, and Vietnam's calendar.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use opendvc_api::LocalizedText;
 
 use crate::i18n::Lang;
@@ -14,12 +13,5 @@ pub fn localized(text: &LocalizedText, lang: Lang) -> String {
     }
 }
 
-/// Vietnam's offset (UTC+7, no daylight saving).
-pub fn vietnam() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).unwrap_or(Utc.fix())
-}
-
-/// Today in Vietnam (UTC+7, no daylight saving), the day renewal rules count in.
-pub fn vietnam_today(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&vietnam()).date_naive()
-}
+/// Vietnam's time zone and today there, from the shared rules.
+pub use opendvc_rules::time::{VIETNAM, in_vietnam, vietnam_today};

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, FixedOffset, Utc};
 use opendvc_api::{
     Application, ApplicationStatus, Attachment, Channel, Delivery, DeliveryMethod, ErrorCode,
-    FieldError, LocalizedText, Problem,
+    FieldError, FieldProblemCode, LocalizedText, Problem,
 };
 use opendvc_core::client::{ClientError, RetryAfter};
 use opendvc_core::queue::{OutboundRequest, ServerAnswer, Transport};
@@ -227,10 +227,7 @@ impl Transport for ScriptedPortal {
                 status: 422,
                 problem: Box::new(
                     Problem::new(ErrorCode::ValidationFailed, "fullName is required").with_errors(
-                        vec![FieldError {
-                            field: "form.fullName".into(),
-                            message: "required".into(),
-                        }],
+                        vec![FieldError::new("form.fullName", FieldProblemCode::Required)],
                     ),
                 ),
             }),

@@ -5,13 +5,15 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use opendvc_api::{ErrorCode, OtpAccepted, OtpRequest, TokenRequest, TokenResponse};
+use opendvc_api::{
+    ErrorCode, FieldProblemCode, OtpAccepted, OtpRequest, TokenRequest, TokenResponse,
+};
+use opendvc_rules::fields::is_id_number;
 use rand::Rng;
 use uuid::Uuid;
 
 use super::tokens::{issue_citizen_tokens, token_hash};
 use crate::client_address::ClientAddress;
-use crate::data::is_id_number;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::rate_limit;
@@ -37,7 +39,10 @@ pub fn check_id_number(id_number: &str) -> Result<(), ApiError> {
     if is_id_number(id_number) {
         Ok(())
     } else {
-        Err(ApiError::field("idNumber", "must be 12 digits"))
+        Err(ApiError::field_problem(
+            "idNumber",
+            FieldProblemCode::IdNumberInvalid,
+        ))
     }
 }
 

@@ -16,13 +16,10 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use chrono::{DateTime, FixedOffset, NaiveDate};
 use futures_util::Stream;
 use opendvc_api::{
-    Document, EVENTS_HEARTBEAT_SECONDS, ErrorCode, EventStreamFrame, InboxCategory, InboxItem,
-    PushEvent, PushEventKind,
+    EVENTS_HEARTBEAT_SECONDS, ErrorCode, EventStreamFrame, PushEvent, PushEventKind,
 };
-use sha2::{Digest, Sha256};
 use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
@@ -33,12 +30,11 @@ use hub::{PAGE, StreamSlot};
 use crate::auth::{CitizenRead, reads};
 use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::i18n::Texts;
 use crate::state::AppState;
 use crate::store::{ChangeRow, Store};
 
 /// Describes replay and retention; shown in the OpenAPI document.
-pub const EVENTS_POLICY: &str = "Server-Sent Events for the signed-in citizen (an assisted-session token sees its citizen's events). One event per change of an application (timeline entry, delivery change, supplement), document, profile or inbox item (status and delivery notices, city notices and the portal's own document-expiry notices). The stream ends when the access token expires; reconnect with a fresh token and `Last-Event-ID`. The SSE `id` increases per citizen and is also a `/v1/sync` cursor. Retention: the portal keeps the latest change of every entity for as long as the entity exists, so a reconnect with `Last-Event-ID` replays everything that changed since, without gaps; several changes of one entity while you were away arrive as one event. A `Last-Event-ID` this portal never gave out (its database was rebuilt) gets a `reset` event first: sync from the start. A comment line is sent every 15 seconds while nothing happens. Push is a hint, sync is the truth: on an event, call `/v1/sync`. One access token holds at most 5 open streams (`events.streamsPerToken` in limits.json as shipped); another gets 429 `rate_limited` until one of them closes.";
+pub const EVENTS_POLICY: &str = "Server-Sent Events for the signed-in citizen (an assisted-session token sees its citizen's events). One event per change of an application (timeline entry, delivery change, supplement), document, profile or inbox item (status and delivery notices, city notices and the portal's own renewal notices). The stream ends when the access token expires; reconnect with a fresh token and `Last-Event-ID`. The SSE `id` increases per citizen and is also a `/v1/sync` cursor. Retention: the portal keeps the latest change of every entity for as long as the entity exists, so a reconnect with `Last-Event-ID` replays everything that changed since, without gaps; several changes of one entity while you were away arrive as one event. A `Last-Event-ID` this portal never gave out (its database was rebuilt) gets a `reset` event first: sync from the start. A comment line is sent every 15 seconds while nothing happens. Push is a hint, sync is the truth: on an event, call `/v1/sync`. One access token holds at most 5 open streams (`events.streamsPerToken` in limits.json as shipped); another gets 429 `rate_limited` until one of them closes.";
 
 /// Reads `Last-Event-ID`: `Ok(None)` when absent, `Err(())` when it is no id of ours.
 fn last_event_id(headers: &HeaderMap) -> Result<Option<i64>, ()> {
@@ -276,98 +272,6 @@ pub async fn events(
     ))
 }
 
-/// Days before a printed expiry at which the portal writes a renewal notice in the inbox.
-pub const RENEWAL_STAGES: [i64; 4] = [90, 30, 7, 0];
-
-/// The latest renewal stage reached with `days_left` to go: one notice stands for the stages
-/// passed while the portal was down, never a burst. `None` before the first stage and after
-/// the expiry.
-pub fn renewal_stage(days_left: i64) -> Option<i64> {
-    if days_left < 0 {
-        return None;
-    }
-    RENEWAL_STAGES
-        .iter()
-        .copied()
-        .filter(|stage| days_left <= *stage)
-        .min()
-}
-
-/// The id of the notice for one document, expiry and stage: the same inputs give the same
-/// id, so the notice is written once however often the check runs.
-fn renewal_item_id(document: &Document, expires_on: NaiveDate, stage: i64) -> Uuid {
-    let digest = Sha256::digest(format!("renewal:{}:{expires_on}:{stage}", document.id));
-    let mut bytes = [0_u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes).into_uuid()
-}
-
-/// The renewal notices due at `now`: (citizen, item) for each document whose printed expiry
-/// reached a stage.
-pub fn renewal_notices(
-    documents: &[(Uuid, Document)],
-    texts: &Texts,
-    now: DateTime<FixedOffset>,
-) -> Vec<(Uuid, InboxItem)> {
-    let today = now.date_naive();
-    documents
-        .iter()
-        .filter_map(|(citizen_id, document)| {
-            let expires_on = document.expires_on?;
-            let stage = renewal_stage((expires_on - today).num_days())?;
-            let args = [
-                ("kind", document.kind.clone()),
-                ("number", document.number.clone()),
-                ("date", expires_on.format("%d/%m/%Y").to_string()),
-            ];
-            let item = InboxItem {
-                id: renewal_item_id(document, expires_on, stage),
-                at: now,
-                category: InboxCategory::Renewal,
-                title: texts
-                    .per_language(|language| texts.text(language, "inbox-renewal-title", &args)),
-                body: texts
-                    .per_language(|language| texts.text(language, "inbox-renewal-body", &args)),
-                application_id: None,
-                document_id: Some(document.id),
-            };
-            Some((*citizen_id, item))
-        })
-        .collect()
-}
-
-/// Adds the renewal notices due at `now` that the inbox does not hold yet; returns how many.
-async fn write_renewal_notices(
-    store: &dyn Store,
-    texts: &Texts,
-    now: DateTime<FixedOffset>,
-) -> Result<usize, ApiError> {
-    let documents = store.documents_with_expiry().await?;
-    let mut written = 0;
-    for (citizen_id, item) in renewal_notices(&documents, texts, now) {
-        if store.add_inbox_once(citizen_id, &item).await? {
-            written += 1;
-        }
-    }
-    Ok(written)
-}
-
-/// Writes the renewal notices due now, at start-up and then once a day.
-pub async fn renewal_notices_daily(state: AppState) {
-    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
-    loop {
-        interval.tick().await;
-        let texts = state.texts.clone();
-        let now = state.clock.now();
-        let written = write_renewal_notices(state.store.as_ref(), &texts, now).await;
-        match written {
-            Ok(0) => {}
-            Ok(written) => eprintln!("renewal notices: {written} written"),
-            Err(error) => eprintln!("renewal notices failed: {}", error.problem.title),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,53 +287,6 @@ mod tests {
         assert_eq!(last_event_id(&headers), Err(()));
         headers.insert("last-event-id", HeaderValue::from_static("abc"));
         assert_eq!(last_event_id(&headers), Err(()));
-    }
-
-    #[test]
-    fn the_latest_stage_reached_stands_for_the_passed_ones() {
-        assert_eq!(renewal_stage(120), None);
-        assert_eq!(renewal_stage(90), Some(90));
-        assert_eq!(renewal_stage(31), Some(90));
-        assert_eq!(renewal_stage(30), Some(30));
-        assert_eq!(renewal_stage(3), Some(7));
-        assert_eq!(renewal_stage(0), Some(0));
-        assert_eq!(renewal_stage(-1), None);
-    }
-
-    #[test]
-    fn renewal_notices_have_one_id_per_document_expiry_and_stage() {
-        let texts = Texts::load().expect("texts");
-        let now = DateTime::parse_from_rfc3339("2026-11-29T09:00:00+07:00").expect("time");
-        let document = |days: i64| Document {
-            id: Uuid::nil(),
-            kind: "passport".into(),
-            number: "C1234567".into(),
-            issued_on: NaiveDate::from_ymd_opt(2017, 1, 1).expect("date"),
-            expires_on: Some(
-                now.date_naive() + chrono::Days::new(u64::try_from(days).expect("days")),
-            ),
-            issuer: "Cục Quản lý xuất nhập cảnh".into(),
-            classes: Vec::new(),
-            source: opendvc_api::DocumentSource::Warehouse,
-            updated_at: now,
-        };
-        let citizen = Uuid::now_v7();
-        let first = renewal_notices(&[(citizen, document(20))], &texts, now);
-        let again = renewal_notices(&[(citizen, document(20))], &texts, now);
-        assert_eq!(first.len(), 1);
-        assert_eq!(
-            first[0].1.id, again[0].1.id,
-            "the same stage, the same notice"
-        );
-        assert_eq!(first[0].1.category, InboxCategory::Renewal);
-        assert!(
-            first[0].1.body.vi.contains("C1234567"),
-            "{}",
-            first[0].1.body.vi
-        );
-        let later = renewal_notices(&[(citizen, document(5))], &texts, now);
-        assert_ne!(first[0].1.id, later[0].1.id, "a new stage, a new notice");
-        assert!(renewal_notices(&[(citizen, document(200))], &texts, now).is_empty());
     }
 
     #[test]

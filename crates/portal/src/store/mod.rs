@@ -20,18 +20,22 @@
 //!   same transaction, so a request either leaves both the change and its stored response, or
 //!   neither.
 
+mod hourly;
 pub mod postgres;
 pub mod sqlite;
 mod stored;
 
+pub(crate) use hourly::hourly_refusal;
+
 use async_trait::async_trait;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use opendvc_api::{
     AccessAction, AccessResource, AccessStaff, Actor, Application, ApplicationStatus, AssistScope,
     AssistVenue, AttachmentRef, Channel, ConsentMethod, Delivery, DevMessage, Document, InboxItem,
     Profile, Rating, StaffKind, SubmittedBy, Supplement,
 };
-use std::collections::BTreeMap;
+use opendvc_rules::renewal::FiredStage;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -614,7 +618,7 @@ pub struct ChangeRow {
     pub entity_id: String,
 }
 
-/// The change log read as events, and the portal's own renewal notices.
+/// The change log read as events.
 #[async_trait]
 pub trait EventStore: Send + Sync {
     /// The highest sequence number the change log has given out, 0 when empty.
@@ -628,42 +632,34 @@ pub trait EventStore: Send + Sync {
         after: i64,
         limit: usize,
     ) -> StoreResult<Vec<ChangeRow>>;
-    /// Every document that has a printed expiry, with its holder.
-    async fn documents_with_expiry(&self) -> StoreResult<Vec<(Uuid, Document)>>;
-    /// Adds the inbox item unless an item with its id exists; true when added.
-    async fn add_inbox_once(&self, citizen_id: Uuid, item: &InboxItem) -> StoreResult<bool>;
 }
 
-/// Why a staff member whose sessions were opened at `nearby` (within an hour either side of
-/// `opened_at`, ascending) may not open one more at `opened_at`: some hour-long window holding
-/// `opened_at` would hold more than `per_hour`. Returns the seconds after which a session opened
-/// now could open (for one recorded later the hour it was opened stays full).
-pub(crate) fn hourly_refusal(nearby: &[i64], opened_at: i64, per_hour: u32) -> Option<u64> {
-    let limit = usize::try_from(per_hour).unwrap_or(usize::MAX);
-    // Every window (end - 3600, end] with opened_at inside it; the fullest ends at a session.
-    let crowded = std::iter::once(opened_at)
-        .chain(nearby.iter().copied().filter(|at| *at >= opened_at))
-        .any(|end| {
-            let inside = nearby
-                .iter()
-                .filter(|at| **at > end - 3600 && **at <= end)
-                .count();
-            inside + 1 > limit
-        });
-    if !crowded {
-        return None;
-    }
-    let before: Vec<i64> = nearby
-        .iter()
-        .copied()
-        .filter(|at| *at <= opened_at)
-        .collect();
-    let wait = before
-        .len()
-        .checked_sub(limit)
-        .and_then(|index| before.get(index))
-        .map_or(1, |oldest| oldest + 3600 - opened_at);
-    Some(u64::try_from(wait.clamp(1, 3600)).unwrap_or(1))
+/// A citizen's documents as the renewal notices see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenewalHolder {
+    pub citizen_id: Uuid,
+    /// An ID card's expiry follows from it (the age milestones).
+    pub birth_date: NaiveDate,
+    pub documents: Vec<Document>,
+    /// The stages already notified, per document and expiry.
+    pub notified: BTreeSet<FiredStage>,
+}
+
+/// The portal's own renewal notices (`crate::renewal_notices`).
+#[async_trait]
+pub trait RenewalStore: Send + Sync {
+    /// Every citizen who holds a document, with their birth date, documents and the stages
+    /// already notified.
+    async fn renewal_holders(&self) -> StoreResult<Vec<RenewalHolder>>;
+    /// Adds the notice to the citizen's inbox and records `stages` as notified, in one
+    /// transaction; true when written. Nothing is written, and false answered, when one of the
+    /// stages was notified already (another process was first).
+    async fn record_renewal_notice(
+        &self,
+        citizen_id: Uuid,
+        item: &InboxItem,
+        stages: &[FiredStage],
+    ) -> StoreResult<bool>;
 }
 
 /// All storage the portal needs.
@@ -676,6 +672,7 @@ pub trait Store:
     + AccessLogStore
     + OutboxStore
     + EventStore
+    + RenewalStore
     + Send
     + Sync
 {
@@ -690,6 +687,7 @@ impl<T> Store for T where
         + AccessLogStore
         + OutboxStore
         + EventStore
+        + RenewalStore
         + Send
         + Sync
 {

@@ -2,7 +2,7 @@
 //! RFC 3339 text, ids as UUIDs. Shared by `sqlite` and `postgres`, so both stores write the
 //! same words and a database moved from one to the other reads the same.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use opendvc_api::{AccessAction, AccessResource, ApplicationStatus, ConsentMethod, StaffKind};
 use uuid::Uuid;
 
@@ -82,4 +82,10 @@ pub fn parse_enum<T: serde::de::DeserializeOwned>(text: String) -> StoreResult<T
 pub fn fits<T: TryFrom<i64>>(value: i64) -> StoreResult<T> {
     T::try_from(value)
         .map_err(|_| StoreError::Database(format!("stored number {value} is out of range")))
+}
+
+/// A stored calendar day (`YYYY-MM-DD`).
+pub fn parse_date(text: &str) -> StoreResult<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|error| StoreError::Database(format!("stored date {text}: {error}")))
 }

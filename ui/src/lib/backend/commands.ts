@@ -11,16 +11,3 @@
 // (DOWNLOADED_EVENT, payload `DownloadedEvent`).
 
 export * from './generated/commands';
-
-// The shared rules' checks, which the UI asks as the person types (../checks.ts). The shell
-// answers them once the rules crate's commands are in its command list; until then the UI
-// treats a check that cannot be asked as passed (the core checks again before queueing).
-import type { FieldKind } from './generated/api';
-import type { Draft } from './generated/views';
-import type { FieldCheck, FieldProblem } from './views';
-declare module './generated/commands' {
-  interface Commands {
-    check_field: { args: { kind: FieldKind; value: string }; result: FieldCheck };
-    check_draft: { args: { draft: Draft }; result: FieldProblem[] };
-  }
-}

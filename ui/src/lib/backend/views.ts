@@ -22,6 +22,8 @@ export type {
   DocumentValidity,
   Draft,
   EventInput,
+  FieldCheck,
+  FieldProblem,
   FollowUp,
   InboxEntry,
   Language,
@@ -53,26 +55,6 @@ export type {
   Venue,
   WalletEntry,
 } from './generated/views';
-
-/** The core's answer to `check_field`: one value of a field kind (a phone number, an ID
- * number, a date, …) checked by the shared rules. Written here until the core's ts-rs export
- * generates it into ./generated/views.ts. */
-export interface FieldCheck {
-  valid: boolean;
-  /** The value as the core would keep it (trimmed; a phone as `+84…`), when it is valid. */
-  normalized?: string;
-  /** What is wrong, when it is not: a Fluent message id taking the field's `label`. */
-  problem?: string;
-}
-
-/** One problem `check_draft` finds in a draft. Written here until the core's ts-rs export
- * generates it into ./generated/views.ts. */
-export interface FieldProblem {
-  /** The field's path in the draft: `form.{fieldId}`, `delivery.address.phone`, … */
-  field: string;
-  /** What is wrong: a Fluent message id taking the field's `label`. */
-  code: string;
-}
 
 // The shell's own types: the error every command rejects with, and the events' payloads.
 // Generated from src-tauri/src by src-tauri/src/typescript.rs into ./generated/shell.ts.

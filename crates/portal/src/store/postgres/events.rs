@@ -1,13 +1,9 @@
-//! `EventStore` on PostgreSQL: the change log read as events, documents with an expiry and
-//! inbox items added once (renewal notices).
+//! `EventStore` on PostgreSQL: the change log read as events.
 
 use async_trait::async_trait;
-use opendvc_api::{Document, InboxItem};
 use uuid::Uuid;
 
 use super::PostgresStore;
-use super::changes::insert_inbox;
-use super::rows::from_json;
 use crate::store::{ChangeRow, EventStore, StoreError, StoreResult};
 
 fn page_size(limit: usize) -> StoreResult<i64> {
@@ -52,25 +48,5 @@ impl EventStore for PostgresStore {
         )
         .fetch_all(&self.pool)
         .await?)
-    }
-
-    async fn documents_with_expiry(&self) -> StoreResult<Vec<(Uuid, Document)>> {
-        sqlx::query!(
-            "SELECT citizen_id, document FROM documents
-             WHERE document->>'expiresOn' IS NOT NULL"
-        )
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(|row| Ok((row.citizen_id, from_json(row.document)?)))
-        .collect()
-    }
-
-    /// The item's id is its primary key: of two instances adding it at once, one adds it.
-    async fn add_inbox_once(&self, citizen_id: Uuid, item: &InboxItem) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
-        let added = insert_inbox(&mut tx, citizen_id, item).await?;
-        tx.commit().await?;
-        Ok(added)
     }
 }

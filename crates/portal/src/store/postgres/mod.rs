@@ -22,6 +22,8 @@
 //! - a refresh token spent once: its row `FOR UPDATE` (`auth.rs`);
 //! - a one-time code used once, a late item counted within its limit: conditional `UPDATE`s;
 //! - an idempotency key stored once: `INSERT … ON CONFLICT DO NOTHING`, the loser rolls back;
+//! - a renewal stage notified once: `INSERT … ON CONFLICT DO NOTHING` on its key, stages in
+//!   key order, the loser rolls back without a notice (`renewal.rs`);
 //! - the change log: one advisory lock held from a writer's first append to its commit, so
 //!   sequence numbers become visible in the order they were given (`changes.rs`).
 //!
@@ -48,6 +50,7 @@ mod citizens;
 mod events;
 mod limits;
 mod outbox;
+mod renewal;
 mod rows;
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use opendvc_api::{
     AccessAction, AccessResource, AccessStaff, AssistScope, AssistVenue, ConsentMethod, ErrorCode,
     StaffKind,
 };
+use opendvc_rules::renewal::FiredStage;
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
@@ -20,8 +21,8 @@ use super::*;
 use crate::store::{
     AccessEntry, AccessLogStore, AccessTokenRecord, ApplicationDraft, ApplicationStore,
     AssistSessionRecord, AttachmentStore, AuthStore, CitizenRecord, CitizenStore, EventStore,
-    IdempotencyRecord, Limit, LimitStore, NewUpload, RefreshOutcome, RefreshTokenRecord, Rotation,
-    SessionOpening, StaffRecord, TokenSubject,
+    IdempotencyRecord, Limit, LimitStore, NewUpload, RefreshOutcome, RefreshTokenRecord,
+    RenewalStore, Rotation, SessionOpening, StaffRecord, TokenSubject,
 };
 
 /// The server the tests create their databases on.
@@ -613,7 +614,7 @@ async fn two_instances_seeding_the_demo_at_once_seed_it_once() {
     };
     let (first, second) = tokio::join!(scratch.store(), scratch.store());
     let data = crate::data::ReferenceData::load().expect("data loads");
-    let calendar = crate::working_days::WorkingCalendar::from_calendars(&data.holidays);
+    let calendar = opendvc_rules::WorkingCalendar::new(data.holidays.values());
     let now = crate::clock::Clock::now(&crate::clock::SystemClock);
     let (one, two) = tokio::join!(
         crate::demo::seed(&first, &data, &calendar, now),
@@ -646,4 +647,144 @@ async fn two_instances_seeding_the_demo_at_once_seed_it_once() {
         applications,
         "no demo application is there twice"
     );
+}
+
+fn renewal_item(id: Uuid, document_id: Uuid) -> opendvc_api::InboxItem {
+    let text = opendvc_api::LocalizedText {
+        vi: "Nhắc gia hạn".into(),
+        en: "Renewal reminder".into(),
+        id: None,
+    };
+    opendvc_api::InboxItem {
+        id,
+        at: DateTime::parse_from_rfc3339("2026-11-29T09:00:00+07:00").expect("time"),
+        category: opendvc_api::InboxCategory::Renewal,
+        title: text.clone(),
+        body: text,
+        application_id: None,
+        document_id: Some(document_id),
+    }
+}
+
+fn stage(document_id: Uuid, expires_on: &str, days_before: u32) -> FiredStage {
+    FiredStage {
+        document_id,
+        expires_on: chrono::NaiveDate::parse_from_str(expires_on, "%Y-%m-%d").expect("date"),
+        days_before,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewal_stage_is_notified_once_and_read_back_with_the_holders_birth_date() {
+    let Some(scratch) = ScratchDatabase::create().await else {
+        return;
+    };
+    let store = scratch.store().await;
+    let citizen_id = Uuid::now_v7();
+    let profile: opendvc_api::Profile = serde_json::from_value(serde_json::json!({
+        "idNumber": "048090001234", "fullName": "Test Citizen", "birthDate": "2001-12-30",
+        "gender": "other", "phone": "+84905009999", "language": "vi",
+        "address": {"provinceCode": "48", "unitCode": "20194", "street": "1 Test"},
+        "updatedAt": "2026-11-29T09:00:00+07:00"
+    }))
+    .expect("profile parses");
+    let card: opendvc_api::Document = serde_json::from_value(serde_json::json!({
+        "id": Uuid::from_u128(2), "kind": "id_card", "number": "048090001234",
+        "issuedOn": "2019-03-01", "issuer": "test", "classes": [], "source": "warehouse",
+        "updatedAt": "2026-11-29T09:00:00+07:00"
+    }))
+    .expect("document parses");
+    store
+        .seed_citizen(
+            &CitizenRecord {
+                id: citizen_id,
+                profile: profile.clone(),
+            },
+            std::slice::from_ref(&card),
+            &[],
+        )
+        .await
+        .expect("a citizen");
+    let stages = [
+        stage(card.id, "2026-12-30", 90),
+        stage(card.id, "2026-12-30", 30),
+    ];
+    assert!(
+        store
+            .record_renewal_notice(
+                citizen_id,
+                &renewal_item(Uuid::from_u128(10), card.id),
+                &stages
+            )
+            .await
+            .expect("recorded"),
+        "the first notice of its stages is written"
+    );
+    assert!(
+        !store
+            .record_renewal_notice(
+                citizen_id,
+                &renewal_item(Uuid::from_u128(11), card.id),
+                &stages[1..]
+            )
+            .await
+            .expect("answered"),
+        "a stage notified already is not notified again, whatever the notice's id"
+    );
+    let notices = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM inbox_items")
+        .fetch_one(&mut scratch.connection().await)
+        .await
+        .expect("count");
+    assert_eq!(notices, 1, "one notice in the inbox");
+    let holders = store.renewal_holders().await.expect("holders");
+    assert_eq!(holders.len(), 1, "one citizen holds documents");
+    assert_eq!(
+        holders[0].birth_date, profile.birth_date,
+        "with the birth date"
+    );
+    assert_eq!(holders[0].documents, vec![card], "with the documents");
+    assert_eq!(
+        holders[0].notified,
+        stages.into_iter().collect(),
+        "and the stages notified"
+    );
+}
+
+/// Two instances running the daily notices at once, each seeing the same stages due: one
+/// writes the notice, the other writes nothing, and neither fails, also when they list
+/// overlapping stages in opposite orders.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_recording_one_renewal_notice_at_once_write_it_once_without_a_deadlock() {
+    let Some(scratch) = ScratchDatabase::create().await else {
+        return;
+    };
+    let (first, second) = tokio::join!(scratch.store(), scratch.store());
+    let citizen_id = citizen(&first).await;
+    for round in 0..20_u32 {
+        let document_id = Uuid::now_v7();
+        let earlier = stage(document_id, "2027-01-08", 90);
+        let later = stage(document_id, "2027-01-08", 30);
+        let (item_one, item_two) = (
+            renewal_item(Uuid::now_v7(), document_id),
+            renewal_item(Uuid::now_v7(), document_id),
+        );
+        let (stages_one, stages_two) = ([earlier, later], [later, earlier]);
+        let (one, two) = tokio::join!(
+            first.record_renewal_notice(citizen_id, &item_one, &stages_one),
+            second.record_renewal_notice(citizen_id, &item_two, &stages_two),
+        );
+        let (one, two) = (
+            one.unwrap_or_else(|error| panic!("round {round}: the first fails: {error}")),
+            two.unwrap_or_else(|error| panic!("round {round}: the second fails: {error}")),
+        );
+        assert!(
+            one ^ two,
+            "round {round}: exactly one of the two writes the notice ({one}, {two})"
+        );
+    }
+    let notices = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM inbox_items")
+        .fetch_one(&mut scratch.connection().await)
+        .await
+        .expect("count");
+    assert_eq!(notices, 20, "one notice per document, none twice");
 }

@@ -1,14 +1,11 @@
-//! `EventStore` on SQLite: the change log read as events, documents with an expiry and
-//! inbox items added once (renewal notices).
+//! `EventStore` on SQLite: the change log read as events.
 
-use opendvc_api::{Document, InboxItem};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use uuid::Uuid;
 
 use async_trait::async_trait;
 
-use super::changes::insert_inbox;
-use super::rows::{change_row, finish_change_row, parse_uuid};
+use super::rows::{change_row, finish_change_row};
 use super::{Database, SqliteStore};
 use crate::store::{ChangeRow, EventStore, StoreError, StoreResult};
 
@@ -52,40 +49,6 @@ impl Database {
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(finish_change_row).collect()
     }
-
-    pub(super) fn documents_with_expiry(&self) -> StoreResult<Vec<(Uuid, Document)>> {
-        let conn = self.reader();
-        let mut statement = conn.prepare_cached(
-            "SELECT citizen_id, document_json FROM documents
-             WHERE json_extract(document_json, '$.expiresOn') IS NOT NULL",
-        )?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|(citizen, json)| Ok((parse_uuid(&citizen)?, serde_json::from_str(&json)?)))
-            .collect()
-    }
-
-    pub(super) fn add_inbox_once(&self, citizen_id: Uuid, item: &InboxItem) -> StoreResult<bool> {
-        self.write(|tx| {
-            let exists = tx
-                .query_row(
-                    "SELECT 1 FROM inbox_items WHERE id = ?1",
-                    params![item.id.to_string()],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-            if exists {
-                return Ok(false);
-            }
-            insert_inbox(tx, citizen_id, item)?;
-            Ok(true)
-        })
-    }
 }
 
 #[async_trait]
@@ -106,16 +69,6 @@ impl EventStore for SqliteStore {
         limit: usize,
     ) -> StoreResult<Vec<ChangeRow>> {
         self.blocking(move |db| db.citizen_changes_after(citizen_id, after, limit))
-            .await
-    }
-
-    async fn documents_with_expiry(&self) -> StoreResult<Vec<(Uuid, Document)>> {
-        self.blocking(move |db| db.documents_with_expiry()).await
-    }
-
-    async fn add_inbox_once(&self, citizen_id: Uuid, item: &InboxItem) -> StoreResult<bool> {
-        let item = item.clone();
-        self.blocking(move |db| db.add_inbox_once(citizen_id, &item))
             .await
     }
 }

@@ -248,6 +248,22 @@ ALTER TABLE access_tokens ADD COLUMN family_id TEXT;
 CREATE INDEX access_tokens_family ON access_tokens(family_id);
 "#,
         ),
+        // The renewal stages the portal notified, per document and expiry, so that each stage
+        // is notified once (the shared reminder engine's `FiredStage`). Notices written before
+        // this table keep their ids, which the notices still derive from document, expiry and
+        // stage, so an upgraded portal does not write them again.
+        M::up(
+            r#"
+CREATE TABLE renewal_stages_notified (
+    document_id TEXT NOT NULL,
+    expires_on TEXT NOT NULL,
+    days_before INTEGER NOT NULL,
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    PRIMARY KEY (document_id, expires_on, days_before)
+);
+CREATE INDEX renewal_stages_notified_citizen ON renewal_stages_notified(citizen_id);
+"#,
+        ),
     ])
 }
 

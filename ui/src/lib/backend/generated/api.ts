@@ -461,7 +461,7 @@ onlineAmount?: number, };
 /**
  * Kind of a form field; the portal validates values by kind.
  */
-export type FieldKind = "text" | "textarea" | "date" | "number" | "id_number" | "phone" | "select";
+export type FieldKind = "text" | "textarea" | "date" | "number" | "id_number" | "phone" | "email" | "select";
 
 /**
  * One option of a select field.
@@ -727,9 +727,22 @@ export type FieldError = {
  */
 field: string,
 /**
+ * What is wrong, as a stable code that is also a Fluent message id. A portal from before
+ * the codes sends none, read as `field-invalid`.
+ */
+code: FieldProblemCode,
+/**
  * What is wrong, in English, for logs and developers.
  */
 message: string, };
+
+/**
+ * What is wrong with a field: a stable, closed list, so that a client branches on the code
+ * and never on the English message. Each code is the id of a Fluent message in the app's
+ * `locales/{vi,en,id}/fields.ftl` (taking the field's label as `$label`). The rules that produce them
+ * are the shared rules of `crates/rules`, used by the app and the portal alike.
+ */
+export type FieldProblemCode = "field-required" | "field-too-long" | "field-not-in-form" | "field-id-number-invalid" | "field-phone-invalid" | "field-email-invalid" | "field-date-invalid" | "field-date-in-future" | "field-date-not-after-start" | "field-number-invalid" | "field-option-invalid" | "field-not-offered" | "field-unit-invalid" | "field-document-kind-invalid" | "field-classes-invalid" | "field-requirement-unknown" | "field-attachment-not-yours" | "field-document-not-yours" | "field-invalid";
 
 /**
  * An RFC 9457 problem document.

@@ -2,8 +2,8 @@
 // Do not edit: change the Rust side, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-app typescript
 
-import type { AdminUnits, Catalog, Consent, OtpAccepted, Procedure } from './api';
-import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FollowUp, InboxEntry, Language, NewDocument, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
+import type { AdminUnits, Catalog, Consent, FieldKind, OtpAccepted, Procedure } from './api';
+import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
 
 /** The IPC contract between the UI and the app shell: every command, with its argument object
  * (as passed to `invoke`, camelCase keys) and its answer. Every command rejects with an
@@ -31,6 +31,13 @@ export interface Commands {
   search_catalog: { args: { query: string }; result: Array<Procedure> };
   /** One procedure of the catalog; `not_found` when unknown. */
   procedure: { args: { id: string }; result: Procedure };
+  /** One value checked by its field kind as the person types, by the rules the core and
+   * the portal share: the value as it would be kept (a phone as `+84…`) or the
+   * problem's Fluent id. Never needs the network. */
+  check_field: { args: { kind: FieldKind; value: string }; result: FieldCheck };
+  /** Every problem of a draft against its procedure in the cached catalog, each a field
+   * and a Fluent id; empty when `submit` would queue it. */
+  check_draft: { args: { draft: Draft }; result: Array<FieldProblem> };
   /** Takes a picked file for a draft: in memory on a shared device, else staged in the
    * data folder, so a queued submission can upload it later. `base64` is its content. */
   stage_attachment: { args: { fileName: string; contentType: string; base64: string }; result: StagedAttachment };
@@ -113,6 +120,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'catalog',
   'search_catalog',
   'procedure',
+  'check_field',
+  'check_draft',
   'stage_attachment',
   'access_log',
   'submit',

@@ -2,7 +2,7 @@
 // Do not edit: change the Rust types, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-core --test typescript
 
-import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
+import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, FieldProblemCode, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
 
 // ---- opendvc_core::assist::files ----
 
@@ -81,13 +81,6 @@ state: 'sent' | 'waiting' | 'needs_attention', applicationCode?: string, };
  */
 export type CoreCode = "not_signed_in" | "no_portal" | "invalid_id_number" | "otp_invalid" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "validation" | "not_found" | "conflict" | "malformed" | "store" | "store_corrupt" | "no_such_item" | "item_not_changeable" | "not_an_application" | "attachment_too_large" | "attachment_unreadable" | "discard_needs_send" | "queue_busy" | "session_file" | "catalog_missing" | "unknown_procedure" | "invalid_submission" | "unknown_application" | "unsent_items" | "search_index_missing" | "search_failed" | "staff_not_signed_in" | "officer_on_device" | "event_required" | "assisted_session_open" | "no_assisted_session" | "queue_key_locked" | "staff_files" | "device_locked" | "staff_password_wrong" | "unlock_wait" | "assisted_session_expired" | "receipt_not_ready" | "receipt_failed" | "preferences_file" | "device_data" | "data_folder" | "invalid_document" | "unknown_inbox_item" | "unknown_document" | "attachment_missing" | "access_log_own_sign_in_only" | "invalid_settings" | "event_invalid" | "invalid_day" | "invalid_reminder" | "messages";
 
-// ---- opendvc_core::i18n ----
-
-/**
- * A language of the app.
- */
-export type Language = "vi" | "en" | "id";
-
 // ---- opendvc_core::receipt ----
 
 /**
@@ -111,13 +104,6 @@ qrSvg: string, };
  * One labelled line of the receipt.
  */
 export type ReceiptLine = { label: string, value: string, };
-
-// ---- opendvc_core::reminders::engine ----
-
-/**
- * Where a document stands.
- */
-export type Standing = "valid" | "renew_soon" | "expired" | "no_expiry" | "unknown";
 
 // ---- opendvc_core::vault ----
 
@@ -192,6 +178,21 @@ renewsDocumentId?: string, procedureId: string,
  * Field id → value, as strings; validated against the procedure's form fields.
  */
 form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice, };
+
+/**
+ * `check_field`: one value checked by its field kind as the person types, by the rules the
+ * core and the portal share (`opendvc_rules::fields`).
+ */
+export type FieldCheck = { valid: boolean,
+/**
+ * The value as it would be kept (trimmed; an ID number without spaces, a phone as
+ * `+84…`), when it is valid.
+ */
+normalized?: string,
+/**
+ * What is wrong, when it is not: a Fluent id of `fields.ftl`, taking the field's `label`.
+ */
+problem?: FieldProblemCode, };
 
 /**
  * `FollowUp` of the UI: a follow-up on an application, sent through the queue.
@@ -445,3 +446,32 @@ event?: EventInput,
  * After a password change: the previous password opens the queue key kept here.
  */
 previousPassword?: string, };
+
+// ---- opendvc_i18n::lang ----
+
+/**
+ * A language of the app.
+ */
+export type Language = "vi" | "en" | "id";
+
+// ---- opendvc_rules::form ----
+
+/**
+ * One field and what is wrong with it.
+ */
+export type FieldProblem = {
+/**
+ * The field's path, e.g. `form.fullName` or `delivery.address.phone`.
+ */
+field: string,
+/**
+ * What is wrong; also the Fluent message id that says it.
+ */
+code: FieldProblemCode, };
+
+// ---- opendvc_rules::renewal::engine ----
+
+/**
+ * Where a document stands.
+ */
+export type Standing = "valid" | "renew_soon" | "expired" | "no_expiry" | "unknown";

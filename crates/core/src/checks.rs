@@ -1,0 +1,52 @@
+//! The checks the UI asks for as the person types, so that the UI holds no copy of a rule:
+//! one value by its field kind (`check_field`) and a whole draft against the cached catalog
+//! (`check_draft`). Both are the shared rules of `opendvc_rules`, the ones `submit` applies
+//! before it queues and the portal applies when the submission arrives.
+
+use opendvc_api::{AdminUnits, Document, FieldKind, NewApplication, Procedure};
+use opendvc_rules::form::check_application;
+use opendvc_rules::{FieldProblem, fields};
+
+use crate::app::OpenDvc;
+use crate::error::CoreError;
+use crate::store::{catalog, documents, reference};
+use crate::views::FieldCheck;
+
+impl OpenDvc {
+    /// One value checked by its field kind alone: the value as it would be kept, or what is
+    /// wrong. Needs no sign-in and no network.
+    pub fn check_field(&self, kind: FieldKind, value: &str) -> FieldCheck {
+        fields::by_kind(kind, value).into()
+    }
+
+    /// Every problem of a draft against its procedure in the cached catalog, offline: the
+    /// form, the delivery choice (the unit against the cached administrative units, when the
+    /// device has them) and the documents its attachments name. Empty when `submit` would
+    /// queue it. Files are matched to the required documents only by `submit`.
+    pub fn check_draft(&self, draft: &NewApplication) -> Result<Vec<FieldProblem>, CoreError> {
+        let (procedure, _wallet, units) = self.draft_context(&draft.procedure_id)?;
+        Ok(check_application(&procedure, draft, units.as_ref()).problems)
+    }
+
+    /// What a draft is checked against: its procedure from the cached catalog, the wallet and
+    /// the cached administrative units.
+    pub(crate) fn draft_context(
+        &self,
+        procedure_id: &str,
+    ) -> Result<(Procedure, Vec<Document>, Option<AdminUnits>), CoreError> {
+        let profile = self.active()?;
+        let (procedure, has_catalog, wallet, units) = profile.cache.read(|conn| {
+            Ok((
+                catalog::procedure(conn, procedure_id)?,
+                catalog::meta(conn)?.is_some(),
+                documents::list(conn)?,
+                reference::admin_units(conn)?,
+            ))
+        })?;
+        match (procedure, has_catalog) {
+            (Some(procedure), _) => Ok((procedure, wallet, units)),
+            (None, false) => Err(CoreError::CatalogMissing),
+            (None, true) => Err(CoreError::UnknownProcedure(procedure_id.to_owned())),
+        }
+    }
+}

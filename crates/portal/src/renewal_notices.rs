@@ -1,0 +1,247 @@
+//! The portal's own renewal notices ("notify people of document renewals before they ask").
+//! Once a day the shared reminder engine (`opendvc_rules::renewal`, the one the app reminds
+//! with) says, for every citizen's documents, which stages are due: the same stages per kind
+//! as the app, with an ID card's expiry computed from its holder's birth date. Each due
+//! reminder becomes one inbox notice, and its stages are recorded with it in the store, so no
+//! stage is notified twice, also across restarts and several portal processes.
+
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use opendvc_api::{InboxCategory, InboxItem};
+use opendvc_rules::renewal::{FiredStage, Reminder, RulesTable, due_reminders};
+use opendvc_rules::vietnam_today;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::i18n::Texts;
+use crate::state::AppState;
+use crate::store::RenewalHolder;
+
+/// A notice to write, with the stages it stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenewalNotice {
+    pub citizen_id: Uuid,
+    pub item: InboxItem,
+    pub stages: Vec<FiredStage>,
+}
+
+/// The id of the notice for one document, expiry and stage: the same inputs give the same
+/// id, so a notice is written once however often the check runs. (Portals before the shared
+/// engine derived their ids the same way, so a notice they wrote is not written again.)
+fn notice_id(document_id: Uuid, expires_on: NaiveDate, days_before: u32) -> Uuid {
+    let digest = Sha256::digest(format!("renewal:{document_id}:{expires_on}:{days_before}"));
+    let mut bytes = [0_u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
+/// The notices due at `now`: at most one per document, for the latest stage reached that was
+/// not notified yet (a portal that was down writes one catch-up notice, never a burst).
+pub fn renewal_notices(
+    holders: &[RenewalHolder],
+    rules: &RulesTable,
+    texts: &Texts,
+    now: DateTime<FixedOffset>,
+) -> Vec<RenewalNotice> {
+    let today = vietnam_today(now);
+    let mut notices = Vec::new();
+    for holder in holders {
+        let due = due_reminders(
+            today,
+            &holder.documents,
+            Some(holder.birth_date),
+            rules,
+            &holder.notified,
+            // The portal has no per-document choices: the app keeps snoozes and switches.
+            &Default::default(),
+        );
+        for reminder in due {
+            notices.push(notice(holder, &reminder, texts, now));
+        }
+    }
+    notices
+}
+
+fn notice(
+    holder: &RenewalHolder,
+    reminder: &Reminder,
+    texts: &Texts,
+    now: DateTime<FixedOffset>,
+) -> RenewalNotice {
+    let number = holder
+        .documents
+        .iter()
+        .find(|document| document.id == reminder.document_id)
+        .map(|document| document.number.clone())
+        .unwrap_or_default();
+    let args = [
+        ("kind", reminder.kind.clone()),
+        ("number", number),
+        ("date", reminder.expires_on.format("%d/%m/%Y").to_string()),
+    ];
+    RenewalNotice {
+        citizen_id: holder.citizen_id,
+        item: InboxItem {
+            id: notice_id(
+                reminder.document_id,
+                reminder.expires_on,
+                reminder.days_before,
+            ),
+            at: now,
+            category: InboxCategory::Renewal,
+            title: texts
+                .per_language(|language| texts.text(language, "inbox-renewal-title", &args)),
+            body: texts.per_language(|language| texts.text(language, "inbox-renewal-body", &args)),
+            application_id: None,
+            document_id: Some(reminder.document_id),
+        },
+        stages: reminder.stages_covered.clone(),
+    }
+}
+
+/// Writes the renewal notices due now, at start-up and then once a day.
+pub async fn daily(state: AppState, rules: RulesTable) {
+    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
+    loop {
+        interval.tick().await;
+        match write_due(&state, rules.clone()).await {
+            Ok(0) => {}
+            Ok(written) => eprintln!("renewal notices: {written} written"),
+            Err(error) => eprintln!("renewal notices failed: {}", error.problem.title),
+        }
+    }
+}
+
+/// Writes the notices due now; the number written.
+async fn write_due(state: &AppState, rules: RulesTable) -> Result<usize, crate::error::ApiError> {
+    let now = state.clock.now();
+    let holders = state.store.renewal_holders().await?;
+    let mut written = 0;
+    for notice in renewal_notices(&holders, &rules, &state.texts, now) {
+        if state
+            .store
+            .record_renewal_notice(notice.citizen_id, &notice.item, &notice.stages)
+            .await?
+        {
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use opendvc_api::{Document, DocumentSource};
+
+    use super::*;
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-11-29T09:00:00+07:00").expect("time")
+    }
+
+    fn document(id: u128, kind: &str, issued_on: &str, expires_on: Option<&str>) -> Document {
+        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date");
+        Document {
+            id: Uuid::from_u128(id),
+            kind: kind.to_owned(),
+            number: format!("N{id}"),
+            issued_on: day(issued_on),
+            expires_on: expires_on.map(day),
+            issuer: "test".to_owned(),
+            classes: Vec::new(),
+            source: DocumentSource::Warehouse,
+            updated_at: now(),
+        }
+    }
+
+    fn holder(birth_date: &str, documents: Vec<Document>) -> RenewalHolder {
+        RenewalHolder {
+            citizen_id: Uuid::from_u128(7),
+            birth_date: NaiveDate::parse_from_str(birth_date, "%Y-%m-%d").expect("date"),
+            documents,
+            notified: BTreeSet::new(),
+        }
+    }
+
+    fn texts() -> Texts {
+        crate::i18n::load().expect("texts")
+    }
+
+    fn rules() -> RulesTable {
+        RulesTable::built_in().expect("rules")
+    }
+
+    #[test]
+    fn an_id_card_is_noticed_before_its_holder_turns_25_though_it_prints_no_expiry() {
+        // Born 30 December 2001, card issued at 17: it must be renewed by the 25th birthday,
+        // 30 December 2026, 31 days after "now": the 90-day stage has passed, the 30-day one
+        // not yet.
+        let card = document(1, "id_card", "2019-03-01", None);
+        let notices = renewal_notices(
+            &[holder("2001-12-30", vec![card])],
+            &rules(),
+            &texts(),
+            now(),
+        );
+        assert_eq!(notices.len(), 1, "the ID card is noticed: {notices:?}");
+        let notice = &notices[0];
+        assert_eq!(notice.item.document_id, Some(Uuid::from_u128(1)));
+        assert!(
+            notice.item.body.vi.contains("30/12/2026"),
+            "the notice names the day the law sets: {}",
+            notice.item.body.vi
+        );
+        assert_eq!(
+            notice
+                .stages
+                .iter()
+                .map(|stage| stage.days_before)
+                .collect::<Vec<_>>(),
+            vec![90],
+            "at the app's stage for ID cards"
+        );
+        assert_eq!(notice.item.category, InboxCategory::Renewal);
+    }
+
+    #[test]
+    fn a_notified_stage_is_not_noticed_again_and_the_next_stage_is() {
+        let passport = document(2, "passport", "2017-01-01", Some("2026-12-19"));
+        let mut holder = holder("1980-01-01", vec![passport]);
+        let first = renewal_notices(std::slice::from_ref(&holder), &rules(), &texts(), now());
+        assert_eq!(first.len(), 1, "20 days before expiry: the 30-day stage");
+        holder.notified.extend(first[0].stages.iter().copied());
+        assert!(
+            renewal_notices(std::slice::from_ref(&holder), &rules(), &texts(), now()).is_empty(),
+            "the same stage is not noticed twice"
+        );
+        let on_the_day = DateTime::parse_from_rfc3339("2026-12-19T08:00:00+07:00").expect("time");
+        let last = renewal_notices(
+            std::slice::from_ref(&holder),
+            &rules(),
+            &texts(),
+            on_the_day,
+        );
+        assert_eq!(last.len(), 1, "the expiry day is a stage of its own");
+        assert_ne!(
+            last[0].item.id, first[0].item.id,
+            "a new stage, a new notice"
+        );
+    }
+
+    #[test]
+    fn notices_follow_the_stages_of_each_kind_not_one_fixed_list() {
+        // A passport's first stage is 270 days before expiry; a fixed 90/30/7/0 list missed it.
+        let passport = document(3, "passport", "2017-08-26", Some("2027-08-26"));
+        let notices = renewal_notices(
+            &[holder("1980-01-01", vec![passport])],
+            &rules(),
+            &texts(),
+            now(),
+        );
+        assert_eq!(notices.len(), 1, "270 days before: {notices:?}");
+        assert_eq!(notices[0].stages[0].days_before, 270);
+    }
+}
