@@ -20,7 +20,7 @@ pub async fn messages(
             "The dev outbox exists only in demo mode.",
         ));
     }
-    Ok(axum::Json(state.db(|store| store.messages()).await?))
+    Ok(axum::Json(state.store.messages().await?))
 }
 
 #[utoipa::path(post, path = "/v1/dev/clock", tag = "dev",

@@ -24,13 +24,8 @@ pub struct Swept {
 pub async fn run(state: &AppState) -> Result<Swept, ApiError> {
     let now = state.clock.now().timestamp();
     let cutoff = idempotency::retention_cutoff(now);
-    let (idempotency_keys, limit_rows) = state
-        .db(move |store| {
-            let keys = store.purge_idempotency(cutoff)?;
-            let limits = store.prune_expired(now)?;
-            Ok((keys, limits))
-        })
-        .await?;
+    let idempotency_keys = state.store.purge_idempotency(cutoff).await?;
+    let limit_rows = state.store.prune_expired(now).await?;
     let collected = attachments::collect(state).await?;
     Ok(Swept {
         idempotency_keys,

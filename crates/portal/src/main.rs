@@ -9,6 +9,7 @@ mod catalog;
 mod client_address;
 mod clock;
 mod data;
+mod database;
 mod demo;
 mod dev;
 mod drain;
@@ -37,7 +38,7 @@ mod workflow;
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -49,10 +50,11 @@ use opendvc_rules::renewal::RulesTable;
 
 use crate::clock::{Clock, DemoClock, SystemClock};
 use crate::data::ReferenceData;
+use crate::database::DatabaseLocation;
+use crate::database::PostgresOptions;
 use crate::sender::{DevOutbox, LogSender, Sender};
 use crate::state::{AppState, Config};
-use crate::store::sqlite::SqliteStore;
-use crate::store::{ApplicationStore, Store};
+use crate::store::Store;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -73,13 +75,23 @@ enum Command {
     DemoAccounts,
     /// Act on applications as an officer, directly on the database.
     Officer(OfficerArgs),
+    /// Bring the database's schema up to date and exit (serve does it too at start).
+    Migrate(MigrateArgs),
 }
+
+/// The help of every `--db`.
+const DB_HELP: &str = "The database: an SQLite file (PATH or sqlite://PATH, created if missing) \
+    or postgres://USER@HOST:PORT/DATABASE. Without it: $OPENDVC_DATABASE_URL, else \
+    opendvc-portal.db. A PostgreSQL password is read from OPENDVC_DATABASE_URL, PGPASSWORD or \
+    ~/.pgpass, never from the command line";
 
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
-    /// The SQLite database file (created if missing).
-    #[arg(long, default_value = "opendvc-portal.db")]
-    db: PathBuf,
+    #[arg(long, value_name = "PATH_OR_URL", help = DB_HELP)]
+    db: Option<String>,
+    /// Connections the portal holds to PostgreSQL at most (ignored on SQLite).
+    #[arg(long, value_name = "N", default_value_t = PostgresOptions::default().max_connections, value_parser = clap::value_parser!(u32).range(1..))]
+    db_connections: u32,
     /// Address to listen on; port 0 takes a free port.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
@@ -118,10 +130,15 @@ const fn default_assist_ttl() -> u32 {
 }
 
 #[derive(Debug, clap::Args)]
+struct MigrateArgs {
+    #[arg(long, value_name = "PATH_OR_URL", help = DB_HELP)]
+    db: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
 struct OfficerArgs {
-    /// The SQLite database file of the portal.
-    #[arg(long, default_value = "opendvc-portal.db")]
-    db: PathBuf,
+    #[arg(long, value_name = "PATH_OR_URL", help = DB_HELP)]
+    db: Option<String>,
     #[command(subcommand)]
     action: OfficerAction,
 }
@@ -166,11 +183,10 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let runtime = || tokio::runtime::Runtime::new().context("starting the async runtime");
     match cli.command {
-        Command::Serve(args) => {
-            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-            runtime.block_on(serve(args))
-        }
+        Command::Serve(args) => runtime()?.block_on(serve(args)),
+        Command::Migrate(args) => runtime()?.block_on(migrate(args)),
         Command::DemoAccounts => {
             let data = ReferenceData::load()?;
             let json = serde_json::to_string_pretty(&demo::accounts(&data.demo))?;
@@ -181,14 +197,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 written => written.context("writing the demo accounts"),
             }
         }
-        Command::Officer(args) => officer_command(args),
+        Command::Officer(args) => runtime()?.block_on(officer_command(args)),
     }
 }
 
-fn open_store(path: &Path) -> anyhow::Result<Arc<SqliteStore>> {
-    SqliteStore::open(path)
-        .map(Arc::new)
-        .map_err(|error| anyhow!("cannot open the database {}: {error}", path.display()))
+async fn migrate(args: MigrateArgs) -> anyhow::Result<()> {
+    let location = DatabaseLocation::from_arguments(args.db.as_deref())?;
+    let applied = database::migrate(&location).await?;
+    println!("{location}: {applied} migrations applied, the schema is current");
+    Ok(())
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -196,7 +213,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let texts = Arc::new(i18n::load()?);
     let calendar = Arc::new(WorkingCalendar::new(data.holidays.values()));
     let renewal_rules = RulesTable::built_in()?;
-    let store: Arc<dyn Store> = open_store(&args.db)?;
+    let location = DatabaseLocation::from_arguments(args.db.as_deref())?;
+    let store: Arc<dyn Store> = database::open(
+        &location,
+        PostgresOptions {
+            max_connections: args.db_connections,
+        },
+    )
+    .await?;
     // In demo mode the clock can be moved forward (`POST /v1/dev/clock`), so tests of windows
     // of hours or days move time instead of sleeping through them.
     let demo_clock = args.demo.then(|| Arc::new(DemoClock::default()));
@@ -206,6 +230,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     if args.demo {
         let report = demo::seed(store.as_ref(), &data, &calendar, clock.now())
+            .await
             .map_err(|error| anyhow!("seeding the demo data failed: {error}"))?;
         eprintln!(
             "demo data: {} citizens, {} staff, {} applications added",
@@ -289,19 +314,18 @@ async fn advance_demo(state: AppState, seconds: u64) {
     loop {
         interval.tick().await;
         step += 1;
-        let store = state.store.clone();
-        let texts = state.texts.clone();
-        let sender = state.sender.clone();
-        let now = state.clock.now();
-        let actor = actor.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            demo::advance_once(store.as_ref(), &texts, sender.as_ref(), &actor, step, now)
-        })
+        let result = demo::advance_once(
+            state.store.as_ref(),
+            &state.texts,
+            state.sender.as_ref(),
+            &actor,
+            step,
+            state.clock.now(),
+        )
         .await;
         match result {
-            Ok(Ok(Some(code))) => eprintln!("demo advance: moved {code}"),
-            Ok(Ok(None)) => {}
-            Ok(Err(error)) => eprintln!("demo advance failed: {error}"),
+            Ok(Some(code)) => eprintln!("demo advance: moved {code}"),
+            Ok(None) => {}
             Err(error) => eprintln!("demo advance failed: {error}"),
         }
     }
@@ -335,8 +359,9 @@ async fn shutdown_signal() {
     eprintln!("shutting down");
 }
 
-fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
-    let store = open_store(&args.db)?;
+async fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
+    let location = DatabaseLocation::from_arguments(args.db.as_deref())?;
+    let store = database::open(&location, PostgresOptions::default()).await?;
     let texts = Arc::new(i18n::load()?);
     let now = SystemClock.now();
     let (target, request) = match args.action {
@@ -346,7 +371,7 @@ fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
                     ApplicationStatus::parse(&text).ok_or_else(|| anyhow!("unknown status {text}"))
                 })
                 .transpose()?;
-            for application in store.applications_by_status(status)? {
+            for application in store.applications_by_status(status).await? {
                 println!(
                     "{}\t{}\t{}\t{}\tdue {}",
                     application.code,
@@ -407,6 +432,7 @@ fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
         sender: &LogSender,
     };
     let moved = officer::server_transition(desk, &target, request, now)
+        .await
         .map_err(|error| anyhow!("{error}"))?;
     println!("{}", serde_json::to_string_pretty(&moved)?);
     Ok(())

@@ -115,20 +115,19 @@ pub async fn daily(state: AppState, rules: RulesTable) {
 
 /// Writes the notices due now; the number written.
 async fn write_due(state: &AppState, rules: RulesTable) -> Result<usize, crate::error::ApiError> {
-    let texts = state.texts.clone();
     let now = state.clock.now();
-    state
-        .db(move |store| {
-            let holders = store.renewal_holders()?;
-            let mut written = 0;
-            for notice in renewal_notices(&holders, &rules, &texts, now) {
-                if store.record_renewal_notice(notice.citizen_id, &notice.item, &notice.stages)? {
-                    written += 1;
-                }
-            }
-            Ok(written)
-        })
-        .await
+    let holders = state.store.renewal_holders().await?;
+    let mut written = 0;
+    for notice in renewal_notices(&holders, &rules, &state.texts, now) {
+        if state
+            .store
+            .record_renewal_notice(notice.citizen_id, &notice.item, &notice.stages)
+            .await?
+        {
+            written += 1;
+        }
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

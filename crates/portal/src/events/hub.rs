@@ -102,10 +102,8 @@ impl EventHub {
 
 async fn poll_changes(store: Arc<dyn Store>, hub: Arc<EventHub>) {
     let mut last = loop {
-        let reader = store.clone();
-        match tokio::task::spawn_blocking(move || reader.latest_change()).await {
-            Ok(Ok(seq)) => break seq,
-            Ok(Err(error)) => eprintln!("events: reading the change log failed: {error}"),
+        match store.latest_change().await {
+            Ok(seq) => break seq,
             Err(error) => eprintln!("events: reading the change log failed: {error}"),
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -119,19 +117,13 @@ async fn poll_changes(store: Arc<dyn Store>, hub: Arc<EventHub>) {
             _ = shutdown.changed() => return,
         }
         loop {
-            let reader = store.clone();
-            let rows =
-                match tokio::task::spawn_blocking(move || reader.changes_after(last, PAGE)).await {
-                    Ok(Ok(rows)) => rows,
-                    Ok(Err(error)) => {
-                        eprintln!("events: reading the change log failed: {error}");
-                        break;
-                    }
-                    Err(error) => {
-                        eprintln!("events: reading the change log failed: {error}");
-                        break;
-                    }
-                };
+            let rows = match store.changes_after(last, PAGE).await {
+                Ok(rows) => rows,
+                Err(error) => {
+                    eprintln!("events: reading the change log failed: {error}");
+                    break;
+                }
+            };
             let Some(newest) = rows.last().map(|row| row.seq) else {
                 break;
             };
