@@ -48,11 +48,13 @@ pub async fn daily(state: AppState) {
 pub fn log(result: Result<Swept, ApiError>) {
     match result {
         Ok(swept) if swept == Swept::default() => {}
-        Ok(swept) => eprintln!(
-            "housekeeping: {} idempotency keys, {} rate-limit rows and codes, {} unused uploads \
-             ({} files) removed",
-            swept.idempotency_keys, swept.limit_rows, swept.uploads, swept.files
+        Ok(swept) => tracing::info!(
+            idempotency_keys = swept.idempotency_keys,
+            limit_rows = swept.limit_rows,
+            uploads = swept.uploads,
+            files = swept.files,
+            "housekeeping: expired keys, rate-limit rows, codes and unused uploads removed"
         ),
-        Err(error) => eprintln!("housekeeping failed: {}", error.problem.title),
+        Err(error) => tracing::error!(problem = %error.problem.title, "housekeeping failed"),
     }
 }

@@ -107,8 +107,8 @@ pub async fn daily(state: AppState, rules: RulesTable) {
         interval.tick().await;
         match write_due(&state, rules.clone()).await {
             Ok(0) => {}
-            Ok(written) => eprintln!("renewal notices: {written} written"),
-            Err(error) => eprintln!("renewal notices failed: {}", error.problem.title),
+            Ok(written) => tracing::info!(written, "renewal notices written"),
+            Err(error) => tracing::error!(problem = %error.problem.title, "renewal notices failed"),
         }
     }
 }

@@ -104,7 +104,7 @@ async fn poll_changes(store: Arc<dyn Store>, hub: Arc<EventHub>) {
     let mut last = loop {
         match store.latest_change().await {
             Ok(seq) => break seq,
-            Err(error) => eprintln!("events: reading the change log failed: {error}"),
+            Err(error) => tracing::error!(%error, "events: reading the change log failed"),
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     };
@@ -120,7 +120,7 @@ async fn poll_changes(store: Arc<dyn Store>, hub: Arc<EventHub>) {
             let rows = match store.changes_after(last, PAGE).await {
                 Ok(rows) => rows,
                 Err(error) => {
-                    eprintln!("events: reading the change log failed: {error}");
+                    tracing::error!(%error, "events: reading the change log failed");
                     break;
                 }
             };

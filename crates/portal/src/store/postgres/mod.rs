@@ -167,12 +167,43 @@ impl PostgresStore {
             ));
         }
         if settings.fsync == "off" {
-            eprintln!(
+            tracing::warn!(
                 "WARNING: the PostgreSQL server runs with fsync=off: a crash of its machine can \
                  lose or corrupt acknowledged data. Use it only for throwaway test clusters."
             );
         }
         Ok(())
+    }
+}
+
+/// How long a readiness check waits for a connection and its answers: a load balancer's
+/// probe wants a quick no rather than a late yes.
+const READINESS_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+
+#[async_trait::async_trait]
+impl super::HealthStore for PostgresStore {
+    async fn readiness(&self) -> Result<(), super::NotReady> {
+        let check = async {
+            let applied = applied_migrations(&self.pool).await?;
+            let known = MIGRATOR
+                .iter()
+                .filter(|migration| migration.migration_type.is_up_migration())
+                .count();
+            if applied < known {
+                return Err(StoreError::Database(format!(
+                    "the schema is behind: {applied} of this binary's {known} migrations are \
+                     applied; run `opendvc-portal migrate`"
+                )));
+            }
+            Ok(())
+        };
+        match tokio::time::timeout(READINESS_DEADLINE, check).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(super::NotReady(error.to_string())),
+            Err(_) => Err(super::NotReady(format!(
+                "the database did not answer within {READINESS_DEADLINE:?}"
+            ))),
+        }
     }
 }
 
