@@ -274,3 +274,64 @@ fn an_instance_is_ready_only_while_its_database_answers_and_alive_throughout() {
         || api.get("/readyz").send().status == 200,
     );
 }
+
+/// Lines of `log` that hold every one of `needles`.
+fn lines_with(log: &str, needles: &[&str]) -> usize {
+    log.lines()
+        .filter(|line| needles.iter().all(|needle| line.contains(needle)))
+        .count()
+}
+
+#[test]
+fn periodic_work_runs_in_one_instance_and_another_takes_it_over_when_the_holder_is_killed() {
+    if skipped_on_sqlite(
+        "periodic_work_runs_in_one_instance_and_another_takes_it_over_when_the_holder_is_killed",
+    ) {
+        return;
+    }
+    const HOLDS: &[&str] = &["demo-advance", "holds the lease"];
+    const MOVED: &[&str] = &["demo advance: moved"];
+    let advancing = PortalOptions {
+        demo_advance_seconds: Some(1),
+        ..PortalOptions::default()
+    };
+    let mut a = Portal::start(advancing.clone());
+    // Work for the advance: fresh applications, each several steps from finished.
+    let citizen = Citizen::demo(&mut a, 0);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    for _ in 0..3 {
+        citizen.submit(&citizen.valid_application(&procedure, counter_delivery()));
+    }
+    opendvc_tests::wait::wait_until("instance A holds the demo advance", PATIENCE, || {
+        lines_with(&a.log_text(), HOLDS) == 1
+    });
+
+    let mut b = a.start_beside(advancing);
+    // B asks for the lease as it starts and every second after; A goes on moving meanwhile.
+    let moved_before = lines_with(&a.log_text(), MOVED);
+    opendvc_tests::wait::wait_until("A moves two more applications", PATIENCE, || {
+        lines_with(&a.log_text(), MOVED) >= moved_before + 2
+    });
+    let b_log = b.log_text();
+    assert_eq!(
+        (lines_with(&b_log, HOLDS), lines_with(&b_log, MOVED)),
+        (0, 0),
+        "while A holds the lease, B does not advance the demo: {b_log}"
+    );
+
+    a.kill();
+    opendvc_tests::wait::wait_until("B takes the demo advance over", PATIENCE, || {
+        lines_with(&b.log_text(), HOLDS) == 1
+    });
+    let on_b = citizen_on(&b, &citizen);
+    on_b.submit(&on_b.valid_application(&procedure, counter_delivery()));
+    opendvc_tests::wait::wait_until("B advances the demo", PATIENCE, || {
+        lines_with(&b.log_text(), MOVED) >= 1
+    });
+    b.stop();
+}
+
+/// The same signed-in citizen, talking to `portal`.
+fn citizen_on(portal: &Portal, citizen: &Citizen) -> Citizen {
+    Citizen::with_token(portal.api(), &citizen.id_number, &citizen.access_token)
+}

@@ -35,13 +35,17 @@ pub async fn run(state: &AppState) -> Result<Swept, ApiError> {
     })
 }
 
-/// Runs the housekeeping now and then once a day, logging what went.
+/// Runs the housekeeping now and then once a day, logging what went; of several instances on
+/// one database, the one that holds the lease `housekeeping` does it.
 pub async fn daily(state: AppState) {
-    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
-    loop {
-        interval.tick().await;
-        log(run(&state).await);
-    }
+    let store = state.store.clone();
+    crate::periodic::run_once_across_instances(
+        store,
+        "housekeeping",
+        Duration::from_secs(24 * 3600),
+        || async { log(run(&state).await) },
+    )
+    .await;
 }
 
 /// One line on stderr for a run that removed something or failed.

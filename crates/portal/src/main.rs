@@ -26,6 +26,7 @@ mod logging;
 mod notices;
 mod officer;
 mod openapi;
+mod periodic;
 mod profile;
 mod rate_limit;
 mod renewal_notices;
@@ -308,10 +309,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Moves one demo application a step every `seconds`.
+/// Moves one demo application a step every `seconds`; of several instances on one database,
+/// the one that holds the lease `demo-advance` does it.
 async fn advance_demo(state: AppState, seconds: u64) {
-    let mut interval = tokio::time::interval(Duration::from_secs(seconds));
-    interval.tick().await;
     let actor = state
         .data
         .demo
@@ -320,24 +320,33 @@ async fn advance_demo(state: AppState, seconds: u64) {
         .map(|officer| officer::officer_actor(&officer.code, &officer.organisation))
         .unwrap_or_else(|| officer::officer_actor("DEMO", "OpenDVC"));
     let mut step: u64 = 0;
-    loop {
-        interval.tick().await;
-        step += 1;
-        let result = demo::advance_once(
-            state.store.as_ref(),
-            &state.texts,
-            state.sender.as_ref(),
-            &actor,
-            step,
-            state.clock.now(),
-        )
-        .await;
-        match result {
-            Ok(Some(code)) => tracing::info!(%code, "demo advance: moved an application"),
-            Ok(None) => {}
-            Err(error) => tracing::error!(%error, "demo advance failed"),
-        }
-    }
+    let store = state.store.clone();
+    periodic::run_once_across_instances(
+        store,
+        "demo-advance",
+        Duration::from_secs(seconds),
+        || {
+            step += 1;
+            let (state, actor) = (state.clone(), actor.clone());
+            async move {
+                let result = demo::advance_once(
+                    state.store.as_ref(),
+                    &state.texts,
+                    state.sender.as_ref(),
+                    &actor,
+                    step,
+                    state.clock.now(),
+                )
+                .await;
+                match result {
+                    Ok(Some(code)) => tracing::info!(%code, "demo advance: moved an application"),
+                    Ok(None) => {}
+                    Err(error) => tracing::error!(%error, "demo advance failed"),
+                }
+            }
+        },
+    )
+    .await;
 }
 
 async fn shutdown_signal() {

@@ -27,7 +27,7 @@ pub mod sqlite;
 mod stored;
 
 pub(crate) use hourly::hourly_refusal;
-pub use operations::{HealthStore, NotReady};
+pub use operations::{HealthStore, LeaseStore, NotReady};
 
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -667,6 +667,7 @@ pub trait RenewalStore: Send + Sync {
 /// All storage the portal needs.
 pub trait Store:
     HealthStore
+    + LeaseStore
     + CitizenStore
     + AuthStore
     + AttachmentStore
@@ -683,6 +684,7 @@ pub trait Store:
 
 impl<T> Store for T where
     T: HealthStore
+        + LeaseStore
         + CitizenStore
         + AuthStore
         + AttachmentStore

@@ -1,5 +1,5 @@
 //! What running several instances needs of the store, beside the domain: whether the
-//! database can serve (`GET /readyz`).
+//! database can serve (`GET /readyz`), and which instance does the periodic work (leases).
 
 use async_trait::async_trait;
 
@@ -13,4 +13,13 @@ pub struct NotReady(pub String);
 pub trait HealthStore: Send + Sync {
     /// `Ok` when the database answers and its schema has every migration this binary knows.
     async fn readiness(&self) -> Result<(), NotReady>;
+}
+
+/// Leases on periodic work, so that of several instances on one database one does each job.
+#[async_trait]
+pub trait LeaseStore: Send + Sync {
+    /// True when this process holds the lease `name` now: it held it and still does, or it
+    /// was free and is taken. A holder that dies (or loses its database) frees its leases, and
+    /// the next instance to ask takes them. A failure to ask is a no (logged).
+    async fn hold_lease(&self, name: &str) -> bool;
 }

@@ -49,6 +49,7 @@ mod changes;
 mod citizens;
 mod events;
 mod limits;
+mod operations;
 mod outbox;
 mod renewal;
 mod rows;
@@ -57,7 +58,7 @@ mod rows;
 pub(crate) mod tests;
 
 /// The schema's migrations, embedded in the binary.
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 /// How the portal uses its PostgreSQL server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +79,15 @@ impl Default for PostgresOptions {
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// The connection that holds this instance's leases (`operations.rs`).
+    leases: std::sync::Arc<tokio::sync::Mutex<Leases>>,
+}
+
+/// The connection that holds this instance's leases, and the leases it holds (`operations.rs`).
+#[derive(Debug, Default)]
+struct Leases {
+    connection: Option<sqlx::PgConnection>,
+    held: std::collections::HashSet<String>,
 }
 
 /// Namespaces of the two-key advisory locks (`pg_advisory_xact_lock(namespace, hashtext(key))`),
@@ -94,6 +104,8 @@ pub(super) enum LockSpace {
     CitizenUploads = 3,
     /// A demo application being seeded.
     SeededApplication = 4,
+    /// A lease on periodic work, held by a session (`operations.rs`).
+    Lease = 5,
 }
 
 /// Takes the transaction-scoped advisory lock of `key` in `space`; it is released at commit or
@@ -131,7 +143,10 @@ impl PostgresStore {
             .connect_with(connect_options(url)?)
             .await?;
         MIGRATOR.run(&pool).await.map_err(migration_failed)?;
-        let store = PostgresStore { pool };
+        let store = PostgresStore {
+            pool,
+            leases: std::sync::Arc::default(),
+        };
         store.check_durability().await?;
         Ok(store)
     }
@@ -176,42 +191,11 @@ impl PostgresStore {
     }
 }
 
-/// How long a readiness check waits for a connection and its answers: a load balancer's
-/// probe wants a quick no rather than a late yes.
-const READINESS_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
-
-#[async_trait::async_trait]
-impl super::HealthStore for PostgresStore {
-    async fn readiness(&self) -> Result<(), super::NotReady> {
-        let check = async {
-            let applied = applied_migrations(&self.pool).await?;
-            let known = MIGRATOR
-                .iter()
-                .filter(|migration| migration.migration_type.is_up_migration())
-                .count();
-            if applied < known {
-                return Err(StoreError::Database(format!(
-                    "the schema is behind: {applied} of this binary's {known} migrations are \
-                     applied; run `opendvc-portal migrate`"
-                )));
-            }
-            Ok(())
-        };
-        match tokio::time::timeout(READINESS_DEADLINE, check).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(super::NotReady(error.to_string())),
-            Err(_) => Err(super::NotReady(format!(
-                "the database did not answer within {READINESS_DEADLINE:?}"
-            ))),
-        }
-    }
-}
-
 fn migration_failed(error: sqlx::migrate::MigrateError) -> StoreError {
     StoreError::Database(format!("migration failed: {error}"))
 }
 
-async fn applied_migrations(pool: &PgPool) -> StoreResult<usize> {
+pub(super) async fn applied_migrations(pool: &PgPool) -> StoreResult<usize> {
     // Before the first migration the table does not exist yet.
     let exists =
         sqlx::query_scalar!(r#"SELECT to_regclass('_sqlx_migrations') IS NOT NULL AS "exists!""#)

@@ -111,6 +111,15 @@ impl SqliteStore {
     }
 }
 
+/// One process serves an SQLite file (the `officer` command runs no periodic work), so the
+/// portal holds every lease.
+#[async_trait::async_trait]
+impl super::LeaseStore for SqliteStore {
+    async fn hold_lease(&self, _name: &str) -> bool {
+        true
+    }
+}
+
 #[async_trait::async_trait]
 impl super::HealthStore for SqliteStore {
     async fn readiness(&self) -> Result<(), super::NotReady> {
