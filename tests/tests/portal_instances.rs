@@ -335,3 +335,56 @@ fn periodic_work_runs_in_one_instance_and_another_takes_it_over_when_the_holder_
 fn citizen_on(portal: &Portal, citizen: &Citizen) -> Citizen {
     Citizen::with_token(portal.api(), &citizen.id_number, &citizen.access_token)
 }
+
+#[test]
+fn a_stream_recovers_when_the_database_drops_every_connection_as_in_a_restart() {
+    if skipped_on_sqlite(
+        "a_stream_recovers_when_the_database_drops_every_connection_as_in_a_restart",
+    ) {
+        return;
+    }
+    let mut a = Portal::start(PortalOptions::default());
+    let mut b = a.start_beside(PortalOptions::default());
+    let database = a.postgres_database().expect("on PostgreSQL").to_owned();
+    let citizen = Citizen::demo(&mut a, 0);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let application = citizen.submit(&citizen.valid_application(&procedure, counter_delivery()));
+    let officer = Officer::sign_in(&mut b);
+    let mut stream = EventStream::open(&a, &citizen);
+
+    // The server ends every session of the database (the pools' connections and A's LISTEN
+    // connection), as a restart does, and refuses new ones until it is "back".
+    a.on_database_server(&format!(
+        "ALTER DATABASE {database} WITH ALLOW_CONNECTIONS false"
+    ));
+    a.on_database_server(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+    ));
+    for portal in [&a, &b] {
+        opendvc_tests::wait::wait_until("the instance sees its database gone", PATIENCE, || {
+            portal.api().get("/readyz").send().status == 503
+        });
+    }
+    a.on_database_server(&format!(
+        "ALTER DATABASE {database} WITH ALLOW_CONNECTIONS true"
+    ));
+    for portal in [&a, &b] {
+        opendvc_tests::wait::wait_until("the instance reconnects", PATIENCE, || {
+            portal.api().get("/readyz").send().status == 200
+        });
+    }
+
+    opendvc_tests::wait::wait_until("A's LISTEN connection notices the cut", PATIENCE, || {
+        lines_with(&a.log_text(), &["events: ", "LISTEN"]) >= 1
+    });
+
+    officer.transition(application.id, ApplicationStatus::Processing);
+    let seen = stream.read_until_about(application.id);
+    assert_eq!(
+        seen.last().map(|event| event.name.as_str()),
+        Some("application"),
+        "the stream opened on A before the database went away tells of the transition made on \
+         B after it came back: {seen:?}"
+    );
+}

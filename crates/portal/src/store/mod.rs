@@ -27,7 +27,7 @@ pub mod sqlite;
 mod stored;
 
 pub(crate) use hourly::hourly_refusal;
-pub use operations::{HealthStore, LeaseStore, NotReady};
+pub use operations::{ChangeSignal, HealthStore, LeaseStore, NotReady, Operations};
 
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -666,8 +666,7 @@ pub trait RenewalStore: Send + Sync {
 
 /// All storage the portal needs.
 pub trait Store:
-    HealthStore
-    + LeaseStore
+    Operations
     + CitizenStore
     + AuthStore
     + AttachmentStore
@@ -683,8 +682,7 @@ pub trait Store:
 }
 
 impl<T> Store for T where
-    T: HealthStore
-        + LeaseStore
+    T: Operations
         + CitizenStore
         + AuthStore
         + AttachmentStore

@@ -81,6 +81,8 @@ pub struct PostgresStore {
     pool: PgPool,
     /// The connection that holds this instance's leases (`operations.rs`).
     leases: std::sync::Arc<tokio::sync::Mutex<Leases>>,
+    /// The wake-up of the events hub, fed by a `LISTEN` task started on first use.
+    change_signal: std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<tokio::sync::Notify>>>,
 }
 
 /// The connection that holds this instance's leases, and the leases it holds (`operations.rs`).
@@ -146,6 +148,7 @@ impl PostgresStore {
         let store = PostgresStore {
             pool,
             leases: std::sync::Arc::default(),
+            change_signal: std::sync::Arc::default(),
         };
         store.check_durability().await?;
         Ok(store)

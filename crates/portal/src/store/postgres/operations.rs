@@ -7,12 +7,25 @@
 //! off the network), and the next instance to ask takes them. No lease table, no expiry to
 //! tune, no clock compared across machines. The holder checks its connection each time it
 //! asks: a holder that lost its database stops doing the work at once.
+//!
+//! **Push across instances**: every append to the change log calls `pg_notify` (delivered at
+//! commit, `changes.rs`); each instance holds one `LISTEN` connection (sqlx's `PgListener`)
+//! that wakes its events hub, which then reads the change log from its cursor. When the
+//! connection is lost (the server restarted) the listener reconnects, re-listens and wakes the
+//! hub once more, so what was committed meanwhile is read from the table: no stream misses an
+//! event, whichever instance wrote it.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
+use sqlx::postgres::PgListener;
 use sqlx::{Connection, PgConnection};
+use tokio::sync::Notify;
 
+use super::changes::CHANGES_CHANNEL;
 use super::{Leases, LockSpace, MIGRATOR, PostgresStore, applied_migrations};
-use crate::store::{HealthStore, LeaseStore, NotReady, StoreError};
+use crate::store::{ChangeSignal, HealthStore, LeaseStore, NotReady, StoreError};
 
 #[async_trait]
 impl LeaseStore for PostgresStore {
@@ -86,4 +99,61 @@ impl HealthStore for PostgresStore {
             ))),
         }
     }
+}
+
+/// The longest wait between two attempts to reconnect the `LISTEN` connection.
+const LISTEN_RETRY: Duration = Duration::from_secs(1);
+
+#[async_trait]
+impl ChangeSignal for PostgresStore {
+    async fn change_signal(&self) -> Option<Arc<Notify>> {
+        let pool = self.pool.clone();
+        let signal = self
+            .change_signal
+            .get_or_init(|| async move {
+                let signal = Arc::new(Notify::new());
+                tokio::spawn(listen(pool, signal.clone()));
+                signal
+            })
+            .await;
+        Some(signal.clone())
+    }
+}
+
+/// Wakes `signal` at every notification on the change log's channel, and after every
+/// reconnection; runs for the life of the process.
+async fn listen(pool: sqlx::PgPool, signal: Arc<Notify>) {
+    let mut listener = loop {
+        match listen_on(&pool).await {
+            Ok(listener) => break listener,
+            Err(error) => {
+                tracing::warn!(%error, "events: cannot LISTEN for changes yet; the hub polls");
+                tokio::time::sleep(LISTEN_RETRY).await;
+            }
+        }
+    };
+    loop {
+        match listener.try_recv().await {
+            Ok(Some(_)) => signal.notify_one(),
+            // The connection was lost; the next call reconnects and listens again. Whatever
+            // was committed meanwhile is read from the table after the wake-up.
+            Ok(None) => {
+                tracing::warn!("events: the LISTEN connection was lost; reconnecting");
+                signal.notify_one();
+            }
+            Err(error) => {
+                tracing::warn!(%error, "events: LISTEN failed; retrying");
+                signal.notify_one();
+                tokio::time::sleep(LISTEN_RETRY).await;
+            }
+        }
+    }
+}
+
+async fn listen_on(pool: &sqlx::PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    // Changes are pulled from the table; the listener needs no message kept while away.
+    listener.ignore_pool_close_event(true);
+    listener.listen(CHANGES_CHANNEL).await?;
+    Ok(listener)
 }

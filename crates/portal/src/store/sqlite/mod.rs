@@ -120,6 +120,15 @@ impl super::LeaseStore for SqliteStore {
     }
 }
 
+/// SQLite has no notifications (and the `officer` command writes from another process): the
+/// hub polls.
+#[async_trait::async_trait]
+impl super::ChangeSignal for SqliteStore {
+    async fn change_signal(&self) -> Option<Arc<tokio::sync::Notify>> {
+        None
+    }
+}
+
 #[async_trait::async_trait]
 impl super::HealthStore for SqliteStore {
     async fn readiness(&self) -> Result<(), super::NotReady> {
