@@ -86,6 +86,13 @@ pub const PORTAL_BIN: &str = "opendvc-portal";
 /// of the tests; unset, they run on SQLite.
 pub const TEST_DATABASE_URL_ENV: &str = "OPENDVC_TEST_DATABASE_URL";
 
+/// Whether the tests' portals run on PostgreSQL (`OPENDVC_TEST_DATABASE_URL` is set), where
+/// several instances can share one database; on SQLite a test of several instances says it is
+/// skipped and passes.
+pub fn runs_on_postgres() -> bool {
+    std::env::var(TEST_DATABASE_URL_ENV).is_ok_and(|url| !url.is_empty())
+}
+
 /// Name of the headless client binary.
 pub const CLI_BIN: &str = "opendvc";
 
@@ -293,6 +300,70 @@ impl Portal {
         };
         portal.spawn();
         portal
+    }
+
+    /// Starts a second instance on this portal's PostgreSQL database, as a load balancer's
+    /// second backend: its own process, port, scratch folder and log, the same data. The
+    /// database stays this portal's: it is dropped with this portal, not with the second.
+    ///
+    /// # Panics
+    /// When this portal runs on SQLite (one process per file): a test of several instances
+    /// checks [`runs_on_postgres`] first and is skipped otherwise.
+    pub fn start_beside(&self, options: PortalOptions) -> Portal {
+        let database = match &self.database {
+            TestDatabase::Postgres {
+                server, name, url, ..
+            } => TestDatabase::Postgres {
+                server: server.clone(),
+                name: name.clone(),
+                url: url.clone(),
+                // Not this instance's to drop.
+                dropped: true,
+            },
+            TestDatabase::Sqlite => panic!(
+                "a second instance needs PostgreSQL: set {TEST_DATABASE_URL_ENV} \
+                 (cargo xtask test --only postgres)"
+            ),
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("opendvc-portal-")
+            .tempdir()
+            .expect("a scratch folder for the portal");
+        let log_file = File::create(dir.path().join("portal.log")).expect("the portal log file");
+        let mut portal = Portal {
+            dir,
+            database,
+            options,
+            log: Arc::new(Mutex::new(log_file)),
+            child: None,
+            drains: Vec::new(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            demo_accounts: None,
+        };
+        portal.spawn();
+        portal
+    }
+
+    /// The name of this portal's PostgreSQL database; `None` on SQLite.
+    pub fn postgres_database(&self) -> Option<&str> {
+        match &self.database {
+            TestDatabase::Postgres { name, .. } => Some(name),
+            TestDatabase::Sqlite => None,
+        }
+    }
+
+    /// Runs `statement` on the PostgreSQL server of this portal, connected to the server's
+    /// own database (so it may alter or cut off the portal's: `ALTER DATABASE … WITH
+    /// ALLOW_CONNECTIONS false`).
+    ///
+    /// # Panics
+    /// On SQLite, or when the statement fails.
+    pub fn on_database_server(&self, statement: &str) {
+        let TestDatabase::Postgres { server, .. } = &self.database else {
+            panic!("this portal runs on SQLite: no database server to talk to");
+        };
+        run_on_server(server, statement.to_owned())
+            .unwrap_or_else(|error| panic!("{statement}: {error}"));
     }
 
     /// Starts the portal again on the same database and the same address after [`stop`] or

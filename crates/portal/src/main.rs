@@ -22,9 +22,11 @@ mod i18n;
 mod idempotency;
 mod late_delivery;
 mod limits;
+mod logging;
 mod notices;
 mod officer;
 mod openapi;
+mod periodic;
 mod profile;
 mod rate_limit;
 mod renewal_notices;
@@ -65,6 +67,10 @@ use crate::store::Store;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How log lines on standard error are written: json, text, or auto (JSON unless standard
+    /// error is a terminal).
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = logging::LogFormat::Auto, env = "OPENDVC_LOG_FORMAT")]
+    log_format: logging::LogFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -173,10 +179,12 @@ enum OfficerAction {
 }
 
 fn main() -> std::process::ExitCode {
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    logging::init(cli.log_format);
+    match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            tracing::error!("error: {error:#}");
             std::process::ExitCode::FAILURE
         }
     }
@@ -232,9 +240,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let report = demo::seed(store.as_ref(), &data, &calendar, clock.now())
             .await
             .map_err(|error| anyhow!("seeding the demo data failed: {error}"))?;
-        eprintln!(
-            "demo data: {} citizens, {} staff, {} applications added",
-            report.citizens, report.staff, report.applications
+        tracing::info!(
+            citizens = report.citizens,
+            staff = report.staff,
+            applications = report.applications,
+            "demo data seeded"
         );
     }
     let sender: Arc<dyn Sender> = if args.demo {
@@ -299,10 +309,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Moves one demo application a step every `seconds`.
+/// Moves one demo application a step every `seconds`; of several instances on one database,
+/// the one that holds the lease `demo-advance` does it.
 async fn advance_demo(state: AppState, seconds: u64) {
-    let mut interval = tokio::time::interval(Duration::from_secs(seconds));
-    interval.tick().await;
     let actor = state
         .data
         .demo
@@ -311,30 +320,39 @@ async fn advance_demo(state: AppState, seconds: u64) {
         .map(|officer| officer::officer_actor(&officer.code, &officer.organisation))
         .unwrap_or_else(|| officer::officer_actor("DEMO", "OpenDVC"));
     let mut step: u64 = 0;
-    loop {
-        interval.tick().await;
-        step += 1;
-        let result = demo::advance_once(
-            state.store.as_ref(),
-            &state.texts,
-            state.sender.as_ref(),
-            &actor,
-            step,
-            state.clock.now(),
-        )
-        .await;
-        match result {
-            Ok(Some(code)) => eprintln!("demo advance: moved {code}"),
-            Ok(None) => {}
-            Err(error) => eprintln!("demo advance failed: {error}"),
-        }
-    }
+    let store = state.store.clone();
+    periodic::run_once_across_instances(
+        store,
+        "demo-advance",
+        Duration::from_secs(seconds),
+        || {
+            step += 1;
+            let (state, actor) = (state.clone(), actor.clone());
+            async move {
+                let result = demo::advance_once(
+                    state.store.as_ref(),
+                    &state.texts,
+                    state.sender.as_ref(),
+                    &actor,
+                    step,
+                    state.clock.now(),
+                )
+                .await;
+                match result {
+                    Ok(Some(code)) => tracing::info!(%code, "demo advance: moved an application"),
+                    Ok(None) => {}
+                    Err(error) => tracing::error!(%error, "demo advance failed"),
+                }
+            }
+        },
+    )
+    .await;
 }
 
 async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(error) = tokio::signal::ctrl_c().await {
-            eprintln!("cannot listen for Ctrl-C: {error}");
+            tracing::error!(%error, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
     };
@@ -345,7 +363,7 @@ async fn shutdown_signal() {
                 signal.recv().await;
             }
             Err(error) => {
-                eprintln!("cannot listen for SIGTERM: {error}");
+                tracing::error!(%error, "cannot listen for SIGTERM");
                 std::future::pending::<()>().await;
             }
         }
@@ -356,7 +374,7 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    eprintln!("shutting down");
+    tracing::info!("shutting down");
 }
 
 async fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {

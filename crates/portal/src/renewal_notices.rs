@@ -100,17 +100,25 @@ fn notice(
     }
 }
 
-/// Writes the renewal notices due now, at start-up and then once a day.
+/// Writes the renewal notices due now, at start-up and then once a day; of several instances
+/// on one database, the one that holds the lease `renewal-notices` does it.
 pub async fn daily(state: AppState, rules: RulesTable) {
-    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
-    loop {
-        interval.tick().await;
-        match write_due(&state, rules.clone()).await {
-            Ok(0) => {}
-            Ok(written) => eprintln!("renewal notices: {written} written"),
-            Err(error) => eprintln!("renewal notices failed: {}", error.problem.title),
-        }
-    }
+    let store = state.store.clone();
+    crate::periodic::run_once_across_instances(
+        store,
+        "renewal-notices",
+        Duration::from_secs(24 * 3600),
+        || async {
+            match write_due(&state, rules.clone()).await {
+                Ok(0) => {}
+                Ok(written) => tracing::info!(written, "renewal notices written"),
+                Err(error) => {
+                    tracing::error!(problem = %error.problem.title, "renewal notices failed")
+                }
+            }
+        },
+    )
+    .await;
 }
 
 /// Writes the notices due now; the number written.

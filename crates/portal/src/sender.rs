@@ -54,7 +54,7 @@ impl Sender for DevOutbox {
             sent_at: now,
         };
         if let Err(error) = self.store.record_message(&record).await {
-            eprintln!("dev outbox: could not record a message: {error}");
+            tracing::error!(%error, "dev outbox: could not record a message");
         }
     }
 }
@@ -67,12 +67,14 @@ pub struct LogSender;
 #[async_trait]
 impl Sender for LogSender {
     async fn send(&self, message: Outgoing, now: DateTime<FixedOffset>) {
-        eprintln!(
-            "sent {} by {} to {} at {} (no gateway configured: not delivered)",
+        tracing::info!(
+            kind = %message.kind,
+            channel = %message.channel,
+            to = %masked(&message.to),
+            at = %now.to_rfc3339(),
+            "sent {} by {} (no gateway configured: not delivered)",
             message.kind,
             message.channel,
-            masked(&message.to),
-            now.to_rfc3339()
         );
     }
 }

@@ -132,7 +132,7 @@ pub async fn accept_code(
         OtpCheck::Accepted => Ok(citizen.map(|citizen| citizen.id)),
         OtpCheck::Refused { counted } => {
             if rate_limit::alert_due(&state.limits, counted) {
-                eprintln!(
+                tracing::warn!(
                     "ALERT one-time codes: {counted} wrong guesses across the portal within \
                      {} seconds (alert threshold {} a minute); per-number and per-address limits \
                      still apply, nobody is refused for this",

@@ -138,7 +138,7 @@ impl StreamState {
                     }
                     // The stream ends; the client reconnects with its Last-Event-ID.
                     Err(error) => {
-                        eprintln!("events: replay failed: {error}");
+                        tracing::error!(%error, "events: replay failed");
                         return None;
                     }
                 }

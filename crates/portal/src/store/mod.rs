@@ -21,11 +21,13 @@
 //!   neither.
 
 mod hourly;
+mod operations;
 pub mod postgres;
 pub mod sqlite;
 mod stored;
 
 pub(crate) use hourly::hourly_refusal;
+pub use operations::{ChangeSignal, HealthStore, LeaseStore, NotReady, Operations};
 
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -664,7 +666,8 @@ pub trait RenewalStore: Send + Sync {
 
 /// All storage the portal needs.
 pub trait Store:
-    CitizenStore
+    Operations
+    + CitizenStore
     + AuthStore
     + AttachmentStore
     + LimitStore
@@ -679,7 +682,8 @@ pub trait Store:
 }
 
 impl<T> Store for T where
-    T: CitizenStore
+    T: Operations
+        + CitizenStore
         + AuthStore
         + AttachmentStore
         + LimitStore

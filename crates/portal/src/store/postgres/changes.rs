@@ -14,6 +14,10 @@ use uuid::Uuid;
 use super::rows::to_json;
 use crate::store::StoreResult;
 
+/// The channel every commit to the change log notifies (`NOTIFY`, delivered at commit, once per
+/// transaction), which each instance's events hub listens on (`operations.rs`).
+pub(super) const CHANGES_CHANNEL: &str = "opendvc_changes";
+
 /// The one-key advisory lock of the change log ("opendvc" and 1).
 const CHANGE_LOG_LOCK: i64 = 0x6f70_656e_6476_6301;
 
@@ -47,6 +51,12 @@ pub(super) async fn touch(
     )
     .execute(&mut *conn)
     .await?;
+    // Delivered when the transaction commits, never if it rolls back; several in one
+    // transaction arrive as one. Not checked at compile time: it reads no table.
+    sqlx::query("SELECT pg_notify($1, '')")
+        .bind(CHANGES_CHANNEL)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

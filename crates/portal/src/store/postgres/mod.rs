@@ -49,6 +49,7 @@ mod changes;
 mod citizens;
 mod events;
 mod limits;
+mod operations;
 mod outbox;
 mod renewal;
 mod rows;
@@ -57,7 +58,7 @@ mod rows;
 pub(crate) mod tests;
 
 /// The schema's migrations, embedded in the binary.
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 /// How the portal uses its PostgreSQL server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +79,17 @@ impl Default for PostgresOptions {
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// The connection that holds this instance's leases (`operations.rs`).
+    leases: std::sync::Arc<tokio::sync::Mutex<Leases>>,
+    /// The wake-up of the events hub, fed by a `LISTEN` task started on first use.
+    change_signal: std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<tokio::sync::Notify>>>,
+}
+
+/// The connection that holds this instance's leases, and the leases it holds (`operations.rs`).
+#[derive(Debug, Default)]
+struct Leases {
+    connection: Option<sqlx::PgConnection>,
+    held: std::collections::HashSet<String>,
 }
 
 /// Namespaces of the two-key advisory locks (`pg_advisory_xact_lock(namespace, hashtext(key))`),
@@ -94,6 +106,8 @@ pub(super) enum LockSpace {
     CitizenUploads = 3,
     /// A demo application being seeded.
     SeededApplication = 4,
+    /// A lease on periodic work, held by a session (`operations.rs`).
+    Lease = 5,
 }
 
 /// Takes the transaction-scoped advisory lock of `key` in `space`; it is released at commit or
@@ -131,7 +145,11 @@ impl PostgresStore {
             .connect_with(connect_options(url)?)
             .await?;
         MIGRATOR.run(&pool).await.map_err(migration_failed)?;
-        let store = PostgresStore { pool };
+        let store = PostgresStore {
+            pool,
+            leases: std::sync::Arc::default(),
+            change_signal: std::sync::Arc::default(),
+        };
         store.check_durability().await?;
         Ok(store)
     }
@@ -167,7 +185,7 @@ impl PostgresStore {
             ));
         }
         if settings.fsync == "off" {
-            eprintln!(
+            tracing::warn!(
                 "WARNING: the PostgreSQL server runs with fsync=off: a crash of its machine can \
                  lose or corrupt acknowledged data. Use it only for throwaway test clusters."
             );
@@ -180,7 +198,7 @@ fn migration_failed(error: sqlx::migrate::MigrateError) -> StoreError {
     StoreError::Database(format!("migration failed: {error}"))
 }
 
-async fn applied_migrations(pool: &PgPool) -> StoreResult<usize> {
+pub(super) async fn applied_migrations(pool: &PgPool) -> StoreResult<usize> {
     // Before the first migration the table does not exist yet.
     let exists =
         sqlx::query_scalar!(r#"SELECT to_regclass('_sqlx_migrations') IS NOT NULL AS "exists!""#)

@@ -788,3 +788,66 @@ async fn two_instances_recording_one_renewal_notice_at_once_write_it_once_withou
         .expect("count");
     assert_eq!(notices, 20, "one notice per document, none twice");
 }
+
+/// Commits one change-log append on `store`, as any instance's write does.
+async fn commit_a_change(store: &PostgresStore, citizen_id: Uuid, entity: &str) {
+    let mut tx = store.pool.begin().await.expect("a transaction");
+    changes::touch(&mut tx, citizen_id, "inbox", entity)
+        .await
+        .expect("appended");
+    tx.commit().await.expect("committed");
+}
+
+/// Commits changes on `writer` until `signal` wakes (each wait at most 200 ms, 150 times).
+async fn woken_by_a_commit(
+    writer: &PostgresStore,
+    citizen_id: Uuid,
+    signal: &tokio::sync::Notify,
+) -> bool {
+    for attempt in 0..150 {
+        commit_a_change(writer, citizen_id, &format!("change-{attempt}")).await;
+        let wait = tokio::time::timeout(std::time::Duration::from_millis(200), signal.notified());
+        if wait.await.is_ok() {
+            return true;
+        }
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commit_on_another_instance_wakes_the_change_signal_also_after_the_listener_was_cut_off()
+{
+    use crate::store::ChangeSignal;
+    let Some(scratch) = ScratchDatabase::create().await else {
+        return;
+    };
+    let listening = scratch.store().await;
+    let writer = scratch.store().await;
+    let citizen_id = citizen(&writer).await;
+    let signal = listening
+        .change_signal()
+        .await
+        .expect("the PostgreSQL store signals changes");
+    assert!(
+        woken_by_a_commit(&writer, citizen_id, &signal).await,
+        "a commit on another instance wakes this one's hub"
+    );
+
+    // The server drops the LISTEN connection, as a restart does.
+    let mut admin = scratch.connection().await;
+    let cut: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND query LIKE 'LISTEN%') AS cut",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .expect("the listener's backend is ended");
+    assert_eq!(cut, 1, "one LISTEN connection was cut off");
+    tokio::time::timeout(std::time::Duration::from_secs(30), signal.notified())
+        .await
+        .expect("losing the LISTEN connection wakes the hub, to read what it may have missed");
+    assert!(
+        woken_by_a_commit(&writer, citizen_id, &signal).await,
+        "after the listener reconnected, a commit on another instance wakes this one again"
+    );
+}

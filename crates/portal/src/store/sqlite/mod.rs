@@ -55,6 +55,8 @@ pub(super) struct Database {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// The schema version the migrations brought the file to at open.
+    schema_version: i64,
 }
 
 fn configure(connection: &Connection) -> rusqlite::Result<()> {
@@ -109,6 +111,43 @@ impl SqliteStore {
     }
 }
 
+/// One process serves an SQLite file (the `officer` command runs no periodic work), so the
+/// portal holds every lease.
+#[async_trait::async_trait]
+impl super::LeaseStore for SqliteStore {
+    async fn hold_lease(&self, _name: &str) -> bool {
+        true
+    }
+}
+
+/// SQLite has no notifications (and the `officer` command writes from another process): the
+/// hub polls.
+#[async_trait::async_trait]
+impl super::ChangeSignal for SqliteStore {
+    async fn change_signal(&self) -> Option<Arc<tokio::sync::Notify>> {
+        None
+    }
+}
+
+#[async_trait::async_trait]
+impl super::HealthStore for SqliteStore {
+    async fn readiness(&self) -> Result<(), super::NotReady> {
+        self.blocking(|database| {
+            let reader = database.reader();
+            let version: i64 = reader.pragma_query_value(None, "user_version", |row| row.get(0))?;
+            if version < database.schema_version {
+                return Err(StoreError::Database(format!(
+                    "the schema went back to version {version} from {}",
+                    database.schema_version
+                )));
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|error| super::NotReady(error.to_string()))
+    }
+}
+
 impl Database {
     fn open(path: &Path) -> StoreResult<Self> {
         let mut writer = Connection::open(path)?;
@@ -116,6 +155,8 @@ impl Database {
         migrations::migrations()
             .to_latest(&mut writer)
             .map_err(|error| StoreError::Database(format!("migration failed: {error}")))?;
+        let schema_version: i64 =
+            writer.pragma_query_value(None, "user_version", |row| row.get(0))?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let reader = Connection::open(path)?;
@@ -126,6 +167,7 @@ impl Database {
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
+            schema_version,
         })
     }
 
