@@ -7,7 +7,10 @@
 //!
 //! - [`Portal`] starts `opendvc-portal serve` on a random loopback port with its own scratch
 //!   folder and database, keeps its output in a log file (printed when a test fails), and
-//!   stops it on drop. It can be stopped and started again on the same database.
+//!   stops it on drop. It can be stopped and started again on the same database. The database
+//!   is an SQLite file in the scratch folder, or, when `OPENDVC_TEST_DATABASE_URL` names a
+//!   PostgreSQL server, a fresh database of its own there (dropped with the portal): the same
+//!   tests run on both (`cargo xtask test`, steps `cargo test` and `postgres`).
 //! - [`Api`] is a small blocking HTTP client that answers with a [`Reply`]: status, headers
 //!   and the body, with helpers to parse JSON and problem documents.
 //! - [`fault_proxy::FaultProxy`] sits between a client and the portal and injects faults.
@@ -78,6 +81,17 @@ use serde::de::DeserializeOwned;
 
 /// Name of the portal binary.
 pub const PORTAL_BIN: &str = "opendvc-portal";
+
+/// The variable that names a PostgreSQL server (a URL of any database on it) for the portals
+/// of the tests; unset, they run on SQLite.
+pub const TEST_DATABASE_URL_ENV: &str = "OPENDVC_TEST_DATABASE_URL";
+
+/// Whether the tests' portals run on PostgreSQL (`OPENDVC_TEST_DATABASE_URL` is set), where
+/// several instances can share one database; on SQLite a test of several instances says it is
+/// skipped and passes.
+pub fn runs_on_postgres() -> bool {
+    std::env::var(TEST_DATABASE_URL_ENV).is_ok_and(|url| !url.is_empty())
+}
 
 /// Name of the headless client binary.
 pub const CLI_BIN: &str = "opendvc";
@@ -253,6 +267,7 @@ type SharedLog = Arc<Mutex<File>>;
 #[derive(Debug)]
 pub struct Portal {
     dir: tempfile::TempDir,
+    database: TestDatabase,
     options: PortalOptions,
     log: SharedLog,
     child: Option<Child>,
@@ -275,6 +290,7 @@ impl Portal {
         let log_file = File::create(dir.path().join("portal.log")).expect("the portal log file");
         let mut portal = Portal {
             dir,
+            database: TestDatabase::create(),
             options,
             log: Arc::new(Mutex::new(log_file)),
             child: None,
@@ -284,6 +300,70 @@ impl Portal {
         };
         portal.spawn();
         portal
+    }
+
+    /// Starts a second instance on this portal's PostgreSQL database, as a load balancer's
+    /// second backend: its own process, port, scratch folder and log, the same data. The
+    /// database stays this portal's: it is dropped with this portal, not with the second.
+    ///
+    /// # Panics
+    /// When this portal runs on SQLite (one process per file): a test of several instances
+    /// checks [`runs_on_postgres`] first and is skipped otherwise.
+    pub fn start_beside(&self, options: PortalOptions) -> Portal {
+        let database = match &self.database {
+            TestDatabase::Postgres {
+                server, name, url, ..
+            } => TestDatabase::Postgres {
+                server: server.clone(),
+                name: name.clone(),
+                url: url.clone(),
+                // Not this instance's to drop.
+                dropped: true,
+            },
+            TestDatabase::Sqlite => panic!(
+                "a second instance needs PostgreSQL: set {TEST_DATABASE_URL_ENV} \
+                 (cargo xtask test --only postgres)"
+            ),
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("opendvc-portal-")
+            .tempdir()
+            .expect("a scratch folder for the portal");
+        let log_file = File::create(dir.path().join("portal.log")).expect("the portal log file");
+        let mut portal = Portal {
+            dir,
+            database,
+            options,
+            log: Arc::new(Mutex::new(log_file)),
+            child: None,
+            drains: Vec::new(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            demo_accounts: None,
+        };
+        portal.spawn();
+        portal
+    }
+
+    /// The name of this portal's PostgreSQL database; `None` on SQLite.
+    pub fn postgres_database(&self) -> Option<&str> {
+        match &self.database {
+            TestDatabase::Postgres { name, .. } => Some(name),
+            TestDatabase::Sqlite => None,
+        }
+    }
+
+    /// Runs `statement` on the PostgreSQL server of this portal, connected to the server's
+    /// own database (so it may alter or cut off the portal's: `ALTER DATABASE … WITH
+    /// ALLOW_CONNECTIONS false`).
+    ///
+    /// # Panics
+    /// On SQLite, or when the statement fails.
+    pub fn on_database_server(&self, statement: &str) {
+        let TestDatabase::Postgres { server, .. } = &self.database else {
+            panic!("this portal runs on SQLite: no database server to talk to");
+        };
+        run_on_server(server, statement.to_owned())
+            .unwrap_or_else(|error| panic!("{statement}: {error}"));
     }
 
     /// Starts the portal again on the same database and the same address after [`stop`] or
@@ -339,7 +419,8 @@ impl Portal {
         self.addr
     }
 
-    /// The portal's database file.
+    /// The portal's SQLite file (unused when the portal runs on PostgreSQL: see
+    /// [`Portal::officer_command`] for a command on its database either way).
     pub fn db_path(&self) -> PathBuf {
         self.dir.path().join("portal.db")
     }
@@ -376,13 +457,18 @@ impl Portal {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
-    /// Runs `opendvc-portal officer --db <this portal's db> ARGS…` and returns how it ended,
-    /// for a test of a move the officer command must refuse.
+    /// `opendvc-portal officer` on this portal's database, SQLite or PostgreSQL; add the action.
+    pub fn officer_command(&self) -> Command {
+        let mut command = Command::new(binary(PORTAL_BIN));
+        command.arg("officer");
+        self.database.pass_to(&mut command, &self.db_path());
+        command
+    }
+
+    /// Runs `opendvc-portal officer ARGS…` on this portal's database (SQLite or PostgreSQL)
+    /// and returns how it ended, for a test of a move the officer command must refuse.
     pub fn officer_output(&self, args: &[&str]) -> std::process::Output {
-        Command::new(binary(PORTAL_BIN))
-            .arg("officer")
-            .arg("--db")
-            .arg(self.db_path())
+        self.officer_command()
             .args(args)
             .output()
             .expect("opendvc-portal officer runs")
@@ -498,12 +584,9 @@ impl Portal {
             None => binary(PORTAL_BIN),
         };
         let mut command = Command::new(program);
-        command
-            .arg("serve")
-            .arg("--db")
-            .arg(self.db_path())
-            .arg("--listen")
-            .arg(self.addr.to_string());
+        command.arg("serve");
+        self.database.pass_to(&mut command, &self.db_path());
+        command.arg("--listen").arg(self.addr.to_string());
         if self.options.demo {
             command.arg("--demo");
         }
@@ -599,6 +682,7 @@ impl Drop for Portal {
             terminate(&mut child);
             self.join_drains();
         }
+        self.database.drop_database();
         if std::thread::panicking() {
             eprintln!(
                 "----- portal log ({}) -----\n{}----- end of portal log -----",
@@ -607,6 +691,106 @@ impl Drop for Portal {
             );
         }
     }
+}
+
+/// Where a test portal keeps its data.
+#[derive(Debug)]
+enum TestDatabase {
+    /// `portal.db` in the portal's scratch folder.
+    Sqlite,
+    /// A database of its own on the server of `OPENDVC_TEST_DATABASE_URL`.
+    Postgres {
+        /// The server's URL, as given.
+        server: String,
+        name: String,
+        /// The database's URL, given to the portal in `OPENDVC_DATABASE_URL` (where a
+        /// password may be; the portal refuses one in `--db`).
+        url: String,
+        dropped: bool,
+    },
+}
+
+impl TestDatabase {
+    /// SQLite, or a fresh PostgreSQL database when the environment names a server.
+    fn create() -> TestDatabase {
+        let Some(server) = std::env::var(TEST_DATABASE_URL_ENV)
+            .ok()
+            .filter(|url| !url.is_empty())
+        else {
+            return TestDatabase::Sqlite;
+        };
+        let name = format!("opendvc_test_{}", uuid::Uuid::new_v4().simple());
+        let mut url = reqwest::Url::parse(&server).unwrap_or_else(|error| {
+            panic!("{TEST_DATABASE_URL_ENV} is not a postgres:// URL: {error}")
+        });
+        url.set_path(&format!("/{name}"));
+        run_on_server(&server, format!("CREATE DATABASE {name}"))
+            .unwrap_or_else(|error| panic!("creating the test database {name}: {error}"));
+        TestDatabase::Postgres {
+            server,
+            name,
+            url: url.to_string(),
+            dropped: false,
+        }
+    }
+
+    /// Points a portal command (`serve`, `officer`) at this database.
+    fn pass_to(&self, command: &mut Command, sqlite_file: &Path) {
+        match self {
+            TestDatabase::Sqlite => {
+                command
+                    .arg("--db")
+                    .arg(sqlite_file)
+                    .env_remove("OPENDVC_DATABASE_URL");
+            }
+            TestDatabase::Postgres { url, .. } => {
+                command.env("OPENDVC_DATABASE_URL", url);
+            }
+        }
+    }
+
+    /// Drops the PostgreSQL database, closing the connections a killed portal left.
+    fn drop_database(&mut self) {
+        if let TestDatabase::Postgres {
+            server,
+            name,
+            dropped,
+            ..
+        } = self
+            && !*dropped
+        {
+            *dropped = true;
+            if let Err(error) = run_on_server(server, format!("DROP DATABASE {name} WITH (FORCE)"))
+            {
+                eprintln!("the test database {name} was left behind: {error}");
+            }
+        }
+    }
+}
+
+/// Runs one statement on the server of `server_url`, on a thread of its own with a small
+/// runtime (the harness is blocking, and may be dropped inside a test's runtime).
+fn run_on_server(server_url: &str, statement: String) -> Result<(), String> {
+    use sqlx::Connection;
+    let server_url = server_url.to_owned();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| error.to_string())?;
+        runtime.block_on(async {
+            let mut connection = sqlx::PgConnection::connect(&server_url)
+                .await
+                .map_err(|error| format!("connecting to {TEST_DATABASE_URL_ENV}: {error}"))?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+                .execute(&mut connection)
+                .await
+                .map_err(|error| error.to_string())?;
+            connection.close().await.map_err(|error| error.to_string())
+        })
+    })
+    .join()
+    .map_err(|_| "the database thread panicked".to_owned())?
 }
 
 /// SIGTERM, wait for the shutdown deadline, then SIGKILL.

@@ -104,28 +104,44 @@ fn only_the_core_store_talks_sql() {
 }
 
 #[test]
-fn only_the_portal_sqlite_store_talks_sql_and_handlers_never_know_their_database() {
-    let sql = offenders(
+fn only_the_portal_stores_talk_sql_and_handlers_never_know_their_database() {
+    let sqlite = offenders(
         "crates/portal/src",
         |path| path.starts_with("crates/portal/src/store/sqlite/"),
         &["rusqlite"],
     );
     assert!(
-        sql.is_empty(),
-        "SQLite outside crates/portal/src/store/sqlite (the traits of store/mod.rs must serve \
-         a PostgreSQL store too): {sql:?}"
+        sqlite.is_empty(),
+        "SQLite outside crates/portal/src/store/sqlite (the traits of store/mod.rs serve the \
+         PostgreSQL store too): {sqlite:?}"
+    );
+    let postgres = offenders(
+        "crates/portal/src",
+        |path| path.starts_with("crates/portal/src/store/postgres/"),
+        &["sqlx"],
+    );
+    assert!(
+        postgres.is_empty(),
+        "PostgreSQL outside crates/portal/src/store/postgres: {postgres:?}"
     );
     let named = offenders(
         "crates/portal/src",
         |path| {
             path.starts_with("crates/portal/src/store/sqlite/")
-                || path == "crates/portal/src/main.rs"
+                || path.starts_with("crates/portal/src/store/postgres/")
+                || path == "crates/portal/src/database.rs"
         },
-        &["SqliteStore", "store::sqlite"],
+        &[
+            "SqliteStore",
+            "store::sqlite",
+            "PostgresStore",
+            "store::postgres",
+        ],
     );
     assert!(
         named.is_empty(),
-        "only main.rs chooses the database; everything else holds an Arc<dyn Store>: {named:?}"
+        "only database.rs chooses the database; everything else holds an Arc<dyn Store>: \
+         {named:?}"
     );
 }
 

@@ -35,6 +35,8 @@ const CONTRACT_PATHS: &[&str] = &[
     "/v1/officer/applications/{}/transition",
     "/v1/dev/messages",
     "/v1/dev/clock",
+    "/healthz",
+    "/readyz",
 ];
 
 /// `/v1/holidays/{year}` → `/v1/holidays/{}`.

@@ -1,13 +1,14 @@
 //! What the portal does with slow or greedy clients and what it writes to its log: header,
 //! body and idle timeouts that spare event streams, a cap on event streams per token, and a
-//! default sender that never logs one-time codes or phone numbers.
+//! default sender that never logs one-time codes or phone numbers, structured log lines with
+//! a request id and no personal data.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use opendvc_api::{ApplicationStatus, OtpRequest};
-use opendvc_tests::fixtures::{Citizen, Officer};
+use opendvc_tests::fixtures::{Citizen, Officer, counter_delivery, deliverable_procedure};
 use opendvc_tests::{Portal, PortalOptions, same_phone, six_digit_code};
 
 /// How long a test waits for something the portal will do, before it fails rather than hangs.
@@ -301,5 +302,73 @@ fn the_default_sender_never_logs_codes_or_phone_numbers() {
         log.lines()
             .any(|line| line.contains("otp-sms") && line.contains("sms")),
         "the log says what kind of message went out, on which channel: {log}"
+    );
+}
+
+#[test]
+fn the_log_of_a_sign_in_and_a_submission_is_json_lines_with_request_ids_and_no_personal_data() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let tokens = portal.sign_in_citizen(&person.id_number);
+    let code = portal.latest_code_sent_to(&person.phone);
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let reply = citizen.submit_with_key(
+        &citizen.valid_application(&procedure, counter_delivery()),
+        &opendvc_tests::new_idempotency_key(),
+    );
+    reply.expect_status(201, "the citizen submits");
+    let request_id = reply
+        .header("x-request-id")
+        .expect("every answer names its request id")
+        .to_owned();
+    portal.stop();
+
+    let log = portal.log_text();
+    let secrets = [
+        ("the ID number", person.id_number.clone()),
+        ("the one-time code", code),
+        ("the access token", tokens.access_token.clone()),
+        ("the refresh token", tokens.refresh_token.clone()),
+        ("the access token", citizen.access_token.clone()),
+    ];
+    for line in log.lines() {
+        for (what, secret) in &secrets {
+            assert!(
+                !line.contains(secret.as_str()),
+                "the log never shows {what}: {line}"
+            );
+        }
+        let numbers = line
+            .split(|c: char| !(c.is_ascii_digit() || c == '+'))
+            .filter(|word| word.chars().filter(char::is_ascii_digit).count() >= 9);
+        for number in numbers {
+            assert!(
+                !same_phone(number, &person.phone),
+                "the log never shows the phone number: {line}"
+            );
+        }
+    }
+    // The portal's own lines (on standard error) are JSON objects when not at a terminal.
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|line| line.strip_prefix("stderr: "))
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|error| panic!("a log line is one JSON object ({error}): {line}"))
+        })
+        .collect();
+    let answered = lines
+        .iter()
+        .find(|line| {
+            line.pointer("/span/request_id").and_then(|id| id.as_str()) == Some(&request_id)
+        })
+        .unwrap_or_else(|| panic!("the submission's request id {request_id} is logged: {log}"));
+    assert_eq!(
+        answered
+            .pointer("/span/route")
+            .and_then(|route| route.as_str()),
+        Some("/v1/applications"),
+        "a request's line names its route's template: {answered}"
     );
 }

@@ -27,7 +27,12 @@ use serde_json::{Value, json};
 fn concerns_no_citizen(template: &str) -> bool {
     matches!(
         template,
-        "/healthz" | "/openapi.json" | "/v1/procedures" | "/v1/admin-units" | "/v1/holidays/{year}"
+        "/healthz"
+            | "/readyz"
+            | "/openapi.json"
+            | "/v1/procedures"
+            | "/v1/admin-units"
+            | "/v1/holidays/{year}"
     ) || template.starts_with("/v1/dev/")
 }
 

@@ -17,6 +17,7 @@ pub struct CommandLine {
     shown_program: String,
     args: Vec<OsString>,
     envs: Vec<(String, String)>,
+    removed: Vec<String>,
     current_dir: PathBuf,
 }
 
@@ -29,6 +30,7 @@ impl CommandLine {
             shown_program,
             args: Vec::new(),
             envs: Vec::new(),
+            removed: Vec::new(),
             current_dir: crate::workspace::root(),
         }
     }
@@ -54,6 +56,12 @@ impl CommandLine {
 
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.envs.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Runs the program without `key` in its environment, whatever this process has.
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.removed.push(key.to_owned());
         self
     }
 
@@ -83,6 +91,9 @@ impl CommandLine {
     fn command(&self) -> Command {
         let mut command = Command::new(&self.program);
         command.args(&self.args).current_dir(&self.current_dir);
+        for key in &self.removed {
+            command.env_remove(key);
+        }
         for (key, value) in &self.envs {
             command.env(key, value);
         }

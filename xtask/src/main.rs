@@ -4,13 +4,16 @@
 //! - `cargo xtask test [--chaos-full] [--only STEP,…]`: every check the project has, in order,
 //!   stopping at the first failure.
 //! - `cargo xtask run`: the demo, as far as it exists.
+//! - `cargo xtask sqlx-prepare`: the portal's offline query data, written anew.
 //! - `cargo xtask bench`: measurements beside their baselines; benchmarks only report.
 
 mod bench;
 mod command;
 mod fluent;
 mod portal;
+mod postgres;
 mod python;
+mod query_data;
 mod run;
 mod schemathesis;
 mod signin;
@@ -39,13 +42,16 @@ enum Command {
         /// Run the chaos test at full size (1,000 submissions, at least 20 kills).
         #[arg(long)]
         chaos_full: bool,
-        /// Run only these steps (format, fluent, ui, clippy, doc, build, cargo test, api
-        /// fuzzing), comma-separated; CI runs them all.
+        /// Run only these steps (format, fluent, ui, clippy, doc, build, cargo test, postgres,
+        /// api fuzzing), comma-separated; CI runs them all.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
     /// Start the demo: the reference portal with demo data on http://127.0.0.1:8080.
     Run,
+    /// Rewrite the portal's offline query data (crates/portal/.sqlx) from a throwaway
+    /// PostgreSQL (or $OPENDVC_TEST_DATABASE_URL), after a query or a migration changed.
+    SqlxPrepare,
     /// Measure throughput and latency beside bare baselines; write target/bench/results.json.
     Bench {
         /// Run only these benchmarks (applications, queue, search, events, app); all by default.
@@ -73,6 +79,12 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Test { chaos_full, only } => test::run(test::Options { chaos_full }, &only),
         Command::Run => run::run(),
+        Command::SqlxPrepare => {
+            postgres::TestServer::from_environment_or_start(postgres::ClusterOptions {
+                durable: false,
+            })
+            .and_then(|server| query_data::run(&server, query_data::Mode::Write))
+        }
         Command::Bench { only } => bench::run(&only),
         Command::BenchSearchWorker { out } => bench::search::worker(&out),
         Command::BenchQueue {

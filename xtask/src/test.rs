@@ -3,9 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::command::CommandLine;
+use crate::postgres::{ClusterOptions, TEST_DATABASE_URL_ENV, TestServer};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -72,6 +73,12 @@ fn steps() -> Vec<Step> {
              keyring test a Secret Service: sudo apt-get install -y xvfb webkit2gtk-driver \
              dbus dunst libdbus-1-dev gnome-keyring && cargo install tauri-driver --locked",
         ),
+        step_with_hint(
+            "postgres",
+            postgres,
+            "the portal's tests on PostgreSQL need the server's binaries (sudo apt-get install -y \
+             postgresql), or a server of your own in OPENDVC_TEST_DATABASE_URL",
+        ),
         step("api fuzzing", |_| crate::schemathesis::fuzz_api()),
     ]
 }
@@ -109,12 +116,57 @@ fn build(_: &Options) -> Result<()> {
 }
 
 fn cargo_test(options: &Options) -> Result<()> {
-    // Every test binary runs even after one fails, so a run shows every failure at once.
-    let mut command = CommandLine::cargo().args(["test", "--workspace", "--no-fail-fast"]);
+    // Every test on the embedded default, SQLite, whatever the person's environment says; the
+    // `postgres` step runs the portal's tests again on PostgreSQL. Every test binary runs even
+    // after one fails, so a run shows every failure at once.
+    let mut command = CommandLine::cargo()
+        .args(["test", "--workspace", "--no-fail-fast"])
+        .env_remove(TEST_DATABASE_URL_ENV);
     if options.chaos_full {
         command = command.env("OPENDVC_CHAOS_FULL", "1");
     }
     command.run()
+}
+
+/// The black-box tests that run on both databases: every `tests/tests/portal_*.rs` and these.
+const BLACK_BOX_TESTS_ON_BOTH: &[&str] = &["security", "assist_late_delivery", "push"];
+
+/// The names of the black-box test binaries that run on PostgreSQL too.
+fn black_box_tests_on_both() -> Result<Vec<String>> {
+    let dir = crate::workspace::root().join("tests/tests");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
+        .filter(|name| {
+            name.starts_with("portal_") || BLACK_BOX_TESTS_ON_BOTH.contains(&name.as_str())
+        })
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// The portal on PostgreSQL: a throwaway cluster (or the person's own server), the offline
+/// query data checked against it, the store's unit tests, and the portal's black-box tests
+/// again, each portal on a fresh database of that server.
+fn postgres(_: &Options) -> Result<()> {
+    let server = TestServer::from_environment_or_start(ClusterOptions { durable: false })?;
+    crate::query_data::run(&server, crate::query_data::Mode::Check)?;
+    CommandLine::cargo()
+        .args([
+            "test",
+            "--package",
+            "opendvc-portal",
+            "--bin",
+            "opendvc-portal",
+        ])
+        .env(TEST_DATABASE_URL_ENV, server.url())
+        .run()?;
+    let mut command = CommandLine::cargo().args(["test", "--package", "opendvc-tests"]);
+    for name in black_box_tests_on_both()? {
+        command = command.args(["--test", name.as_str()]);
+    }
+    command.env(TEST_DATABASE_URL_ENV, server.url()).run()
 }
 
 /// The outcome of one step, for the summary.
@@ -211,6 +263,7 @@ mod tests {
                 "doc",
                 "build",
                 "cargo test",
+                "postgres",
                 "api fuzzing"
             ],
             "the UI must be built before the app compiles around it, and the build must come \
@@ -238,6 +291,23 @@ mod tests {
             "the steps keep their usual order"
         );
         assert!(only(&["lint"]).is_err(), "an unknown step name is an error");
+    }
+
+    #[test]
+    fn every_portal_black_box_test_runs_on_postgres_too() {
+        let names = black_box_tests_on_both().expect("tests/tests is read");
+        for expected in ["portal_auth", "portal_idempotency", "security", "push"] {
+            assert!(
+                names.iter().any(|name| name == expected),
+                "{expected} runs on PostgreSQL too: {names:?}"
+            );
+        }
+        assert!(
+            !names
+                .iter()
+                .any(|name| name == "chaos" || name.starts_with("app_")),
+            "the app's and the chaos tests run once: {names:?}"
+        );
     }
 
     #[test]

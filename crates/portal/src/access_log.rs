@@ -76,7 +76,8 @@ pub async fn access_log(
 ) -> Result<axum::Json<AccessLog>, ApiError> {
     let before = parse_cursor(query.cursor.as_deref())?;
     let page = state
-        .db(move |store| store.access_log(auth.citizen_id, before, PAGE_SIZE))
+        .store
+        .access_log(auth.citizen_id, before, PAGE_SIZE)
         .await?;
     Ok(axum::Json(AccessLog {
         items: page

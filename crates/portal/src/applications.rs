@@ -50,25 +50,23 @@ async fn ownership(
     if ids.is_empty() && !needs_wallet {
         return Ok((Vec::new(), Vec::new()));
     }
-    state
-        .db(move |store| {
-            let owned = if ids.is_empty() {
-                Vec::new()
-            } else {
-                store.owned_attachments(citizen_id, &ids)?
-            };
-            let wallet = if needs_wallet {
-                store
-                    .documents(citizen_id)?
-                    .into_iter()
-                    .map(|document| document.id)
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            Ok((owned, wallet))
-        })
-        .await
+    let owned = if ids.is_empty() {
+        Vec::new()
+    } else {
+        state.store.owned_attachments(citizen_id, &ids).await?
+    };
+    let wallet = if needs_wallet {
+        state
+            .store
+            .documents(citizen_id)
+            .await?
+            .into_iter()
+            .map(|document| document.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok((owned, wallet))
 }
 
 #[utoipa::path(post, path = "/v1/applications", tag = "applications", security(("bearer" = [])),
@@ -123,10 +121,11 @@ pub async fn create(
     };
     let now = state.clock.now();
     let channel = auth.channel();
-    let citizen_id = auth.citizen_id;
     let birth_date = state
-        .db(move |store| Ok(store.citizen(citizen_id)?.map(|c| c.profile.birth_date)))
-        .await?;
+        .store
+        .citizen(auth.citizen_id)
+        .await?
+        .map(|c| c.profile.birth_date);
     let quote = submission::fee_quote(
         &procedure,
         &form.value,
@@ -164,16 +163,11 @@ pub async fn create(
         ),
     };
     let citizen_id = auth.citizen_id;
-    let (application, citizen) = state
-        .db(move |store| {
-            let application = store.create_application(draft, Some(record))?;
-            let citizen = match channel {
-                Channel::Assisted => store.citizen(citizen_id)?,
-                Channel::Online => None,
-            };
-            Ok((application, citizen))
-        })
-        .await?;
+    let application = state.store.create_application(draft, Some(record)).await?;
+    let citizen = match channel {
+        Channel::Assisted => state.store.citizen(citizen_id).await?,
+        Channel::Online => None,
+    };
     // A citizen helped at a post office or an event gets the application code by text, also
     // when the submission arrives hours later from an outreach laptop that was offline.
     if let Some(citizen) = citizen {
@@ -203,9 +197,7 @@ pub async fn list(
     State(state): State<AppState>,
     auth: CitizenRead<reads::AllApplications>,
 ) -> Result<axum::Json<ApplicationList>, ApiError> {
-    let items = state
-        .db(move |store| store.applications(auth.citizen_id))
-        .await?;
+    let items = state.store.applications(auth.citizen_id).await?;
     Ok(axum::Json(ApplicationList { items }))
 }
 
@@ -218,7 +210,8 @@ pub async fn get(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<axum::Json<Application>, ApiError> {
     state
-        .db(move |store| store.application(Some(auth.citizen_id), id))
+        .store
+        .application(Some(auth.citizen_id), id)
         .await?
         .map(axum::Json)
         .ok_or_else(|| ApiError::not_found("No such application."))
@@ -242,9 +235,7 @@ async fn follow_up<T: serde::Serialize>(
         && !session.allows(AssistScope::Read)
     {
         let session_id = session.id;
-        let submitted_here = state
-            .db(move |store| store.submitted_in_session(session_id, id))
-            .await?;
+        let submitted_here = state.store.submitted_in_session(session_id, id).await?;
         if !submitted_here {
             return Err(ApiError::not_found("No such application."));
         }
@@ -269,7 +260,8 @@ async fn follow_up<T: serde::Serialize>(
         decide(application).map(|change| ApplicationChange { access, ..change })
     });
     let application = state
-        .db(move |store| store.change_application(Some(citizen_id), id, decide, now, Some(record)))
+        .store
+        .change_application(Some(citizen_id), id, decide, now, Some(record))
         .await?;
     json_response(StatusCode::OK, &application)
 }

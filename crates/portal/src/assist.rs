@@ -160,7 +160,8 @@ pub async fn open_session(
     }
     let id_number = request.id_number.clone();
     let citizen = state
-        .db(move |store| store.citizen_by_id_number(&id_number))
+        .store
+        .citizen_by_id_number(&id_number)
         .await?
         .ok_or_else(|| {
             consent_refused("No consent from a registered citizen with this ID number.")
@@ -242,7 +243,8 @@ pub async fn open_session(
     let stored = session.clone();
     let per_hour = state.limits.assist.sessions_per_staff_per_hour;
     let opening = state
-        .db(move |store| store.open_assist_session(&stored, &token, &opened, per_hour))
+        .store
+        .open_assist_session(&stored, &token, &opened, per_hour)
         .await?;
     if let SessionOpening::Refused { retry_after } = opening {
         return Err(ApiError::new(
@@ -306,7 +308,8 @@ pub async fn end_session(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     let session = state
-        .db(move |store| store.assist_session(id))
+        .store
+        .assist_session(id)
         .await?
         .ok_or_else(|| ApiError::not_found("No such assisted session."))?;
     let allowed = match &auth.caller {
@@ -318,9 +321,7 @@ pub async fn end_session(
         return Err(ApiError::not_found("No such assisted session."));
     }
     let now = state.clock.now().timestamp();
-    state
-        .db(move |store| store.end_assist_session(id, now))
-        .await?;
+    state.store.end_assist_session(id, now).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

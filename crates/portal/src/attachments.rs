@@ -133,9 +133,7 @@ async fn admit_late_file(
     id: &str,
 ) -> Result<Option<LateItem>, ApiError> {
     let ids = vec![id.to_owned()];
-    let owned = state
-        .db(move |store| store.owned_attachments(citizen_id, &ids))
-        .await?;
+    let owned = state.store.owned_attachments(citizen_id, &ids).await?;
     if !owned.is_empty() {
         return Ok(None);
     }
@@ -182,9 +180,7 @@ pub async fn upload(
         access,
     };
     let quota = state.limits.attachments.quota_bytes_per_citizen;
-    let (attachment, created) = state
-        .db(move |store| store.put_attachment(upload, quota))
-        .await?;
+    let (attachment, created) = state.store.put_attachment(upload, quota).await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -205,9 +201,7 @@ pub fn collection_age_seconds(state: &AppState) -> i64 {
 /// Forgets uploads no application refers to once they are older than every window.
 pub async fn collect(state: &AppState) -> Result<crate::store::CollectedFiles, ApiError> {
     let before = state.clock.now().timestamp() - collection_age_seconds(state);
-    state
-        .db(move |store| store.collect_attachments(before))
-        .await
+    Ok(state.store.collect_attachments(before).await?)
 }
 
 #[cfg(test)]

@@ -77,7 +77,7 @@ pub struct SeedReport {
 }
 
 /// Seeds the demo people; anything already there is left alone.
-pub fn seed(
+pub async fn seed(
     store: &dyn Store,
     data: &ReferenceData,
     calendar: &WorkingCalendar,
@@ -98,7 +98,7 @@ pub fn seed(
         Ok(hash)
     };
     for staff in &demo.staff {
-        if store.staff(&staff.code)?.is_none() {
+        if store.staff(&staff.code).await?.is_none() {
             let record = StaffRecord {
                 code: staff.code.clone(),
                 kind: staff.kind,
@@ -107,11 +107,11 @@ pub fn seed(
                 password_hash: hash_once(&staff.password)?,
                 agency: None,
             };
-            report.staff += usize::from(store.seed_staff(&record)?);
+            report.staff += usize::from(store.seed_staff(&record).await?);
         }
     }
     for officer in &demo.officers {
-        match store.staff(&officer.code)? {
+        match store.staff(&officer.code).await? {
             None => {
                 let record = StaffRecord {
                     code: officer.code.clone(),
@@ -121,14 +121,16 @@ pub fn seed(
                     password_hash: hash_once(&officer.password)?,
                     agency: Some(officer.agency.clone()),
                 };
-                report.staff += usize::from(store.seed_staff(&record)?);
+                report.staff += usize::from(store.seed_staff(&record).await?);
             }
             // A database seeded before officers had agencies: the officer gets theirs.
             Some(existing) if existing.agency.is_none() => {
-                store.seed_staff(&StaffRecord {
-                    agency: Some(officer.agency.clone()),
-                    ..existing
-                })?;
+                store
+                    .seed_staff(&StaffRecord {
+                        agency: Some(officer.agency.clone()),
+                        ..existing
+                    })
+                    .await?;
             }
             Some(_) => {}
         }
@@ -168,7 +170,7 @@ pub fn seed(
                 document_id: None,
             })
             .collect();
-        report.citizens += usize::from(store.seed_citizen(&record, &documents, &inbox)?);
+        report.citizens += usize::from(store.seed_citizen(&record, &documents, &inbox).await?);
         for application in &citizen.applications {
             let Some(procedure) = data.procedure(&application.procedure_id) else {
                 continue;
@@ -263,7 +265,7 @@ pub fn seed(
                 first_entry_note: None,
                 access: None,
             };
-            report.applications += usize::from(store.seed_application(draft, history)?);
+            report.applications += usize::from(store.seed_application(draft, history).await?);
         }
     }
     Ok(report)
@@ -327,7 +329,7 @@ pub fn next_step(application: &opendvc_api::Application, step: u64) -> Option<Tr
 }
 
 /// Moves the least recently changed unfinished application one step. Returns its code.
-pub fn advance_once(
+pub async fn advance_once(
     store: &dyn Store,
     texts: &Arc<Texts>,
     sender: &dyn Sender,
@@ -341,7 +343,7 @@ pub fn advance_once(
         ApplicationStatus::Processing,
         ApplicationStatus::Completed,
     ] {
-        candidates.extend(store.applications_by_status(Some(status))?);
+        candidates.extend(store.applications_by_status(Some(status)).await?);
     }
     candidates.sort_by_key(|application| application.updated_at);
     let Some((application, request)) = candidates.into_iter().find_map(|application| {
@@ -357,7 +359,8 @@ pub fn advance_once(
         request,
         officer_actor.clone(),
         now,
-    )?;
+    )
+    .await?;
     Ok(Some(moved.code))
 }
 
@@ -367,21 +370,25 @@ mod tests {
     use crate::store::ApplicationStore;
     use crate::store::sqlite::SqliteStore;
 
-    #[test]
-    fn seeding_twice_duplicates_nothing() {
+    #[tokio::test]
+    async fn seeding_twice_duplicates_nothing() {
         let dir = std::env::temp_dir().join(format!("opendvc-seed-{}", Uuid::now_v7()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let store = SqliteStore::open(&dir.join("portal.db")).expect("store opens");
         let data = ReferenceData::load().expect("data loads");
         let calendar = WorkingCalendar::new(data.holidays.values());
         let now = crate::clock::Clock::now(&crate::clock::SystemClock);
-        let first = seed(&store, &data, &calendar, now).expect("first seed");
+        let first = seed(&store, &data, &calendar, now)
+            .await
+            .expect("first seed");
         assert_eq!(
             first.citizens,
             data.demo.citizens.len(),
             "every demo citizen is seeded"
         );
-        let second = seed(&store, &data, &calendar, now).expect("second seed");
+        let second = seed(&store, &data, &calendar, now)
+            .await
+            .expect("second seed");
         assert_eq!(
             second,
             SeedReport::default(),
@@ -390,6 +397,7 @@ mod tests {
         let citizen = &data.demo.citizens[0];
         let applications = store
             .applications(citizen_uuid(&citizen.profile.id_number))
+            .await
             .expect("applications load");
         assert_eq!(applications.len(), citizen.applications.len());
         std::fs::remove_dir_all(&dir).ok();

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use opendvc_api::{DevClock, DevClockAdvance, DevMessage};
+use opendvc_api::{DevClock, DevClockAdvance, DevMessage, ErrorCode, Problem};
 
 use crate::clock::DemoClock;
 use crate::error::ApiError;
@@ -20,7 +20,7 @@ pub async fn messages(
             "The dev outbox exists only in demo mode.",
         ));
     }
-    Ok(axum::Json(state.db(|store| store.messages()).await?))
+    Ok(axum::Json(state.store.messages().await?))
 }
 
 #[utoipa::path(post, path = "/v1/dev/clock", tag = "dev",
@@ -44,7 +44,27 @@ pub async fn advance_clock(
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "meta",
-    responses((status = 200, description = "The portal is up.", body = String, content_type = "text/plain")))]
+    responses((status = 200, description = "Liveness: the process is up and answers. It does not look at the database, so a load balancer does not restart every instance when the database is away; use `/readyz` to route traffic.", body = String, content_type = "text/plain")))]
 pub async fn health() -> &'static str {
     "ok"
+}
+
+#[utoipa::path(get, path = "/readyz", tag = "meta",
+    responses(
+        (status = 200, description = "Readiness: the database answers and its schema has every migration this portal knows. A load balancer sends traffic only to instances that answer 200.", body = String, content_type = "text/plain"),
+        (status = 503, description = "Not ready: the database is unreachable or its schema is behind (run `opendvc-portal migrate`); the cause is in the portal's log.", body = Problem, content_type = "application/problem+json")))]
+pub async fn ready(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+    match state.store.readiness().await {
+        Ok(()) => Ok("ok"),
+        Err(error) => {
+            tracing::warn!(%error, "not ready");
+            let mut refusal = ApiError::new(
+                ErrorCode::Internal,
+                "The portal cannot reach its database, or the database's schema is behind; try another instance or later.",
+            );
+            refusal.problem.status = 503;
+            refusal.problem.title = "Service unavailable".into();
+            Err(refusal.with_retry_after(5))
+        }
+    }
 }

@@ -70,7 +70,7 @@ impl ApiError {
 
     /// An internal failure. The cause goes to the log, never to the client.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        eprintln!("internal error: {cause}");
+        tracing::error!(%cause, "internal error");
         Self::new(
             ErrorCode::Internal,
             "The portal failed to handle the request; it may be retried.",

@@ -24,13 +24,8 @@ pub struct Swept {
 pub async fn run(state: &AppState) -> Result<Swept, ApiError> {
     let now = state.clock.now().timestamp();
     let cutoff = idempotency::retention_cutoff(now);
-    let (idempotency_keys, limit_rows) = state
-        .db(move |store| {
-            let keys = store.purge_idempotency(cutoff)?;
-            let limits = store.prune_expired(now)?;
-            Ok((keys, limits))
-        })
-        .await?;
+    let idempotency_keys = state.store.purge_idempotency(cutoff).await?;
+    let limit_rows = state.store.prune_expired(now).await?;
     let collected = attachments::collect(state).await?;
     Ok(Swept {
         idempotency_keys,
@@ -40,24 +35,30 @@ pub async fn run(state: &AppState) -> Result<Swept, ApiError> {
     })
 }
 
-/// Runs the housekeeping now and then once a day, logging what went.
+/// Runs the housekeeping now and then once a day, logging what went; of several instances on
+/// one database, the one that holds the lease `housekeeping` does it.
 pub async fn daily(state: AppState) {
-    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
-    loop {
-        interval.tick().await;
-        log(run(&state).await);
-    }
+    let store = state.store.clone();
+    crate::periodic::run_once_across_instances(
+        store,
+        "housekeeping",
+        Duration::from_secs(24 * 3600),
+        || async { log(run(&state).await) },
+    )
+    .await;
 }
 
 /// One line on stderr for a run that removed something or failed.
 pub fn log(result: Result<Swept, ApiError>) {
     match result {
         Ok(swept) if swept == Swept::default() => {}
-        Ok(swept) => eprintln!(
-            "housekeeping: {} idempotency keys, {} rate-limit rows and codes, {} unused uploads \
-             ({} files) removed",
-            swept.idempotency_keys, swept.limit_rows, swept.uploads, swept.files
+        Ok(swept) => tracing::info!(
+            idempotency_keys = swept.idempotency_keys,
+            limit_rows = swept.limit_rows,
+            uploads = swept.uploads,
+            files = swept.files,
+            "housekeeping: expired keys, rate-limit rows, codes and unused uploads removed"
         ),
-        Err(error) => eprintln!("housekeeping failed: {}", error.problem.title),
+        Err(error) => tracing::error!(problem = %error.problem.title, "housekeeping failed"),
     }
 }

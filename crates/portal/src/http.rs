@@ -33,6 +33,7 @@ async fn wrong_method() -> ApiError {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(dev::health))
+        .route("/readyz", get(dev::ready))
         .route("/openapi.json", get(openapi::openapi_json))
         .route("/v1/auth/otp", post(auth::otp::request_otp))
         .route("/v1/auth/token", post(auth::otp::exchange_otp))
@@ -79,6 +80,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/dev/messages", get(dev::messages))
         .route("/v1/dev/clock", post(dev::advance_clock))
+        // After routing, so a request's span names its route's template, never its URI.
+        .route_layer(axum::middleware::from_fn(crate::logging::request_span))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))

@@ -9,6 +9,7 @@ mod catalog;
 mod client_address;
 mod clock;
 mod data;
+mod database;
 mod demo;
 mod dev;
 mod drain;
@@ -21,9 +22,11 @@ mod i18n;
 mod idempotency;
 mod late_delivery;
 mod limits;
+mod logging;
 mod notices;
 mod officer;
 mod openapi;
+mod periodic;
 mod profile;
 mod rate_limit;
 mod renewal_notices;
@@ -37,7 +40,7 @@ mod workflow;
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -49,10 +52,11 @@ use opendvc_rules::renewal::RulesTable;
 
 use crate::clock::{Clock, DemoClock, SystemClock};
 use crate::data::ReferenceData;
+use crate::database::DatabaseLocation;
+use crate::database::PostgresOptions;
 use crate::sender::{DevOutbox, LogSender, Sender};
 use crate::state::{AppState, Config};
-use crate::store::sqlite::SqliteStore;
-use crate::store::{ApplicationStore, Store};
+use crate::store::Store;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -63,6 +67,10 @@ use crate::store::{ApplicationStore, Store};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How log lines on standard error are written: json, text, or auto (JSON unless standard
+    /// error is a terminal).
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = logging::LogFormat::Auto, env = "OPENDVC_LOG_FORMAT")]
+    log_format: logging::LogFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,13 +81,23 @@ enum Command {
     DemoAccounts,
     /// Act on applications as an officer, directly on the database.
     Officer(OfficerArgs),
+    /// Bring the database's schema up to date and exit (serve does it too at start).
+    Migrate(MigrateArgs),
 }
+
+/// The help of every `--db`.
+const DB_HELP: &str = "The database: an SQLite file (PATH or sqlite://PATH, created if missing) \
+    or postgres://USER@HOST:PORT/DATABASE. Without it: $OPENDVC_DATABASE_URL, else \
+    opendvc-portal.db. A PostgreSQL password is read from OPENDVC_DATABASE_URL, PGPASSWORD or \
+    ~/.pgpass, never from the command line";
 
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
-    /// The SQLite database file (created if missing).
-    #[arg(long, default_value = "opendvc-portal.db")]
-    db: PathBuf,
+    #[arg(long, value_name = "PATH_OR_URL", help = DB_HELP)]
+    db: Option<String>,
+    /// Connections the portal holds to PostgreSQL at most (ignored on SQLite).
+    #[arg(long, value_name = "N", default_value_t = PostgresOptions::default().max_connections, value_parser = clap::value_parser!(u32).range(1..))]
+    db_connections: u32,
     /// Address to listen on; port 0 takes a free port.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
@@ -118,10 +136,15 @@ const fn default_assist_ttl() -> u32 {
 }
 
 #[derive(Debug, clap::Args)]
+struct MigrateArgs {
+    #[arg(long, value_name = "PATH_OR_URL", help = DB_HELP)]
+    db: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
 struct OfficerArgs {
-    /// The SQLite database file of the portal.
-    #[arg(long, default_value = "opendvc-portal.db")]
-    db: PathBuf,
+    #[arg(long, value_name = "PATH_OR_URL", help = DB_HELP)]
+    db: Option<String>,
     #[command(subcommand)]
     action: OfficerAction,
 }
@@ -156,21 +179,22 @@ enum OfficerAction {
 }
 
 fn main() -> std::process::ExitCode {
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    logging::init(cli.log_format);
+    match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            tracing::error!("error: {error:#}");
             std::process::ExitCode::FAILURE
         }
     }
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let runtime = || tokio::runtime::Runtime::new().context("starting the async runtime");
     match cli.command {
-        Command::Serve(args) => {
-            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-            runtime.block_on(serve(args))
-        }
+        Command::Serve(args) => runtime()?.block_on(serve(args)),
+        Command::Migrate(args) => runtime()?.block_on(migrate(args)),
         Command::DemoAccounts => {
             let data = ReferenceData::load()?;
             let json = serde_json::to_string_pretty(&demo::accounts(&data.demo))?;
@@ -181,14 +205,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 written => written.context("writing the demo accounts"),
             }
         }
-        Command::Officer(args) => officer_command(args),
+        Command::Officer(args) => runtime()?.block_on(officer_command(args)),
     }
 }
 
-fn open_store(path: &Path) -> anyhow::Result<Arc<SqliteStore>> {
-    SqliteStore::open(path)
-        .map(Arc::new)
-        .map_err(|error| anyhow!("cannot open the database {}: {error}", path.display()))
+async fn migrate(args: MigrateArgs) -> anyhow::Result<()> {
+    let location = DatabaseLocation::from_arguments(args.db.as_deref())?;
+    let applied = database::migrate(&location).await?;
+    println!("{location}: {applied} migrations applied, the schema is current");
+    Ok(())
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -196,7 +221,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let texts = Arc::new(i18n::load()?);
     let calendar = Arc::new(WorkingCalendar::new(data.holidays.values()));
     let renewal_rules = RulesTable::built_in()?;
-    let store: Arc<dyn Store> = open_store(&args.db)?;
+    let location = DatabaseLocation::from_arguments(args.db.as_deref())?;
+    let store: Arc<dyn Store> = database::open(
+        &location,
+        PostgresOptions {
+            max_connections: args.db_connections,
+        },
+    )
+    .await?;
     // In demo mode the clock can be moved forward (`POST /v1/dev/clock`), so tests of windows
     // of hours or days move time instead of sleeping through them.
     let demo_clock = args.demo.then(|| Arc::new(DemoClock::default()));
@@ -206,10 +238,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     if args.demo {
         let report = demo::seed(store.as_ref(), &data, &calendar, clock.now())
+            .await
             .map_err(|error| anyhow!("seeding the demo data failed: {error}"))?;
-        eprintln!(
-            "demo data: {} citizens, {} staff, {} applications added",
-            report.citizens, report.staff, report.applications
+        tracing::info!(
+            citizens = report.citizens,
+            staff = report.staff,
+            applications = report.applications,
+            "demo data seeded"
         );
     }
     let sender: Arc<dyn Sender> = if args.demo {
@@ -274,10 +309,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Moves one demo application a step every `seconds`.
+/// Moves one demo application a step every `seconds`; of several instances on one database,
+/// the one that holds the lease `demo-advance` does it.
 async fn advance_demo(state: AppState, seconds: u64) {
-    let mut interval = tokio::time::interval(Duration::from_secs(seconds));
-    interval.tick().await;
     let actor = state
         .data
         .demo
@@ -286,31 +320,39 @@ async fn advance_demo(state: AppState, seconds: u64) {
         .map(|officer| officer::officer_actor(&officer.code, &officer.organisation))
         .unwrap_or_else(|| officer::officer_actor("DEMO", "OpenDVC"));
     let mut step: u64 = 0;
-    loop {
-        interval.tick().await;
-        step += 1;
-        let store = state.store.clone();
-        let texts = state.texts.clone();
-        let sender = state.sender.clone();
-        let now = state.clock.now();
-        let actor = actor.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            demo::advance_once(store.as_ref(), &texts, sender.as_ref(), &actor, step, now)
-        })
-        .await;
-        match result {
-            Ok(Ok(Some(code))) => eprintln!("demo advance: moved {code}"),
-            Ok(Ok(None)) => {}
-            Ok(Err(error)) => eprintln!("demo advance failed: {error}"),
-            Err(error) => eprintln!("demo advance failed: {error}"),
-        }
-    }
+    let store = state.store.clone();
+    periodic::run_once_across_instances(
+        store,
+        "demo-advance",
+        Duration::from_secs(seconds),
+        || {
+            step += 1;
+            let (state, actor) = (state.clone(), actor.clone());
+            async move {
+                let result = demo::advance_once(
+                    state.store.as_ref(),
+                    &state.texts,
+                    state.sender.as_ref(),
+                    &actor,
+                    step,
+                    state.clock.now(),
+                )
+                .await;
+                match result {
+                    Ok(Some(code)) => tracing::info!(%code, "demo advance: moved an application"),
+                    Ok(None) => {}
+                    Err(error) => tracing::error!(%error, "demo advance failed"),
+                }
+            }
+        },
+    )
+    .await;
 }
 
 async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(error) = tokio::signal::ctrl_c().await {
-            eprintln!("cannot listen for Ctrl-C: {error}");
+            tracing::error!(%error, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
     };
@@ -321,7 +363,7 @@ async fn shutdown_signal() {
                 signal.recv().await;
             }
             Err(error) => {
-                eprintln!("cannot listen for SIGTERM: {error}");
+                tracing::error!(%error, "cannot listen for SIGTERM");
                 std::future::pending::<()>().await;
             }
         }
@@ -332,11 +374,12 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    eprintln!("shutting down");
+    tracing::info!("shutting down");
 }
 
-fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
-    let store = open_store(&args.db)?;
+async fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
+    let location = DatabaseLocation::from_arguments(args.db.as_deref())?;
+    let store = database::open(&location, PostgresOptions::default()).await?;
     let texts = Arc::new(i18n::load()?);
     let now = SystemClock.now();
     let (target, request) = match args.action {
@@ -346,7 +389,7 @@ fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
                     ApplicationStatus::parse(&text).ok_or_else(|| anyhow!("unknown status {text}"))
                 })
                 .transpose()?;
-            for application in store.applications_by_status(status)? {
+            for application in store.applications_by_status(status).await? {
                 println!(
                     "{}\t{}\t{}\t{}\tdue {}",
                     application.code,
@@ -407,6 +450,7 @@ fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
         sender: &LogSender,
     };
     let moved = officer::server_transition(desk, &target, request, now)
+        .await
         .map_err(|error| anyhow!("{error}"))?;
     println!("{}", serde_json::to_string_pretty(&moved)?);
     Ok(())

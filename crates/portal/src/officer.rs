@@ -48,10 +48,13 @@ pub fn check_request(request: &TransitionRequest) -> Result<(), ApiError> {
 }
 
 /// An application by its code or its id.
-pub fn find_application(store: &dyn Store, code_or_id: &str) -> Result<Application, ApiError> {
+pub async fn find_application(
+    store: &dyn Store,
+    code_or_id: &str,
+) -> Result<Application, ApiError> {
     let found = match Uuid::parse_str(code_or_id) {
-        Ok(id) => store.application(None, id)?,
-        Err(_) => store.application_by_code(code_or_id)?,
+        Ok(id) => store.application(None, id).await?,
+        Err(_) => store.application_by_code(code_or_id).await?,
     };
     found
         .ok_or_else(|| ApiError::not_found(format!("No application with code or id {code_or_id}.")))
@@ -75,8 +78,8 @@ impl std::fmt::Debug for Desk<'_> {
 
 /// `officer` moves application `id`: only one of a procedure of their agency; another
 /// agency's is not found, as one that does not exist, so an officer learns nothing of the
-/// applications their agency does not handle. Blocking.
-pub fn officer_transition(
+/// applications their agency does not handle.
+pub async fn officer_transition(
     desk: Desk<'_>,
     officer: &StaffRecord,
     id: Uuid,
@@ -86,7 +89,8 @@ pub fn officer_transition(
     check_request(&request)?;
     let handled = desk
         .store
-        .application(None, id)?
+        .application(None, id)
+        .await?
         .is_some_and(|application| {
             officer.agency.as_deref().is_some_and(|agency| {
                 desk.data
@@ -98,19 +102,19 @@ pub fn officer_transition(
         return Err(ApiError::not_found("No such application."));
     }
     let actor = officer_actor(&officer.code, &officer.organisation);
-    transition(desk.store, desk.texts, desk.sender, id, request, actor, now)
+    transition(desk.store, desk.texts, desk.sender, id, request, actor, now).await
 }
 
 /// The server itself (the officer command line) moves the application `code_or_id`, of any
-/// agency, in the name of its procedure's agency. Blocking.
-pub fn server_transition(
+/// agency, in the name of its procedure's agency.
+pub async fn server_transition(
     desk: Desk<'_>,
     code_or_id: &str,
     request: TransitionRequest,
     now: DateTime<FixedOffset>,
 ) -> Result<Application, ApiError> {
     check_request(&request)?;
-    let application = find_application(desk.store, code_or_id)?;
+    let application = find_application(desk.store, code_or_id).await?;
     let agency = desk
         .data
         .procedure(&application.procedure_id)
@@ -126,11 +130,12 @@ pub fn server_transition(
         actor,
         now,
     )
+    .await
 }
 
 /// Applies an officer's transition to application `id` and notifies the citizen by e-mail
-/// when the status changed. Blocking.
-pub fn transition(
+/// when the status changed.
+pub async fn transition(
     store: &dyn Store,
     texts: &Arc<Texts>,
     sender: &dyn Sender,
@@ -141,31 +146,36 @@ pub fn transition(
 ) -> Result<Application, ApiError> {
     let decide_texts = texts.clone();
     let before = store
-        .application(None, id)?
+        .application(None, id)
+        .await?
         .ok_or_else(|| ApiError::not_found("No such application."))?;
-    let application = store.change_application(
-        None,
-        id,
-        Box::new(move |current| {
-            workflow::officer_change(current, &request, &actor, &decide_texts, now)
-        }),
-        now,
-        None,
-    )?;
+    let application = store
+        .change_application(
+            None,
+            id,
+            Box::new(move |current| {
+                workflow::officer_change(current, &request, &actor, &decide_texts, now)
+            }),
+            now,
+            None,
+        )
+        .await?;
     if application.status != before.status
-        && let Some(citizen_id) = store.citizen_of_application(id)?
-        && let Some(citizen) = store.citizen(citizen_id)?
+        && let Some(citizen_id) = store.citizen_of_application(id).await?
+        && let Some(citizen) = store.citizen(citizen_id).await?
         && let Some(email) = citizen.profile.email.clone()
     {
-        sender.send(
-            Outgoing {
-                to: email,
-                channel: "email",
-                kind: "status-email".to_owned(),
-                body: notices::status_email(texts, &citizen.profile.language, &application),
-            },
-            now,
-        );
+        sender
+            .send(
+                Outgoing {
+                    to: email,
+                    channel: "email",
+                    kind: "status-email".to_owned(),
+                    body: notices::status_email(texts, &citizen.profile.language, &application),
+                },
+                now,
+            )
+            .await;
     }
     Ok(application)
 }
@@ -181,20 +191,13 @@ pub async fn transition_handler(
     ApiJson(request): ApiJson<TransitionRequest>,
 ) -> Result<axum::Json<Application>, ApiError> {
     let now = state.clock.now();
-    let store = state.store.clone();
-    let texts = state.texts.clone();
-    let sender = state.sender.clone();
-    let data = state.data.clone();
-    tokio::task::spawn_blocking(move || {
-        let desk = Desk {
-            store: store.as_ref(),
-            data: &data,
-            texts: &texts,
-            sender: sender.as_ref(),
-        };
-        officer_transition(desk, &officer, id, request, now)
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map(axum::Json)
+    let desk = Desk {
+        store: state.store.as_ref(),
+        data: &state.data,
+        texts: &state.texts,
+        sender: state.sender.as_ref(),
+    };
+    officer_transition(desk, &officer, id, request, now)
+        .await
+        .map(axum::Json)
 }

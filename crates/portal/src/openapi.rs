@@ -37,7 +37,7 @@ use crate::{
         applications::change_delivery, applications::withdraw, applications::rate,
         sync::sync, events::events,
         officer::transition_handler,
-        dev::messages, dev::advance_clock, dev::health, openapi_json
+        dev::messages, dev::advance_clock, dev::health, dev::ready, openapi_json
     ),
     components(schemas(Problem, ErrorCode, FieldError, PushEvent, PushEventKind)),
     modifiers(&Policy),

@@ -14,7 +14,8 @@ pub async fn me(
     auth: CitizenRead<reads::Me>,
 ) -> Result<axum::Json<Profile>, ApiError> {
     let citizen = state
-        .db(move |store| store.citizen(auth.citizen_id))
+        .store
+        .citizen(auth.citizen_id)
         .await?
         .ok_or_else(|| ApiError::not_found("The citizen no longer exists."))?;
     Ok(axum::Json(citizen.profile))
@@ -26,8 +27,6 @@ pub async fn documents(
     State(state): State<AppState>,
     auth: CitizenRead<reads::Wallet>,
 ) -> Result<axum::Json<DocumentList>, ApiError> {
-    let items = state
-        .db(move |store| store.documents(auth.citizen_id))
-        .await?;
+    let items = state.store.documents(auth.citizen_id).await?;
     Ok(axum::Json(DocumentList { items }))
 }

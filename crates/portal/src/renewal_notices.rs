@@ -100,35 +100,42 @@ fn notice(
     }
 }
 
-/// Writes the renewal notices due now, at start-up and then once a day.
+/// Writes the renewal notices due now, at start-up and then once a day; of several instances
+/// on one database, the one that holds the lease `renewal-notices` does it.
 pub async fn daily(state: AppState, rules: RulesTable) {
-    let mut interval = tokio::time::interval(Duration::from_secs(24 * 3600));
-    loop {
-        interval.tick().await;
-        match write_due(&state, rules.clone()).await {
-            Ok(0) => {}
-            Ok(written) => eprintln!("renewal notices: {written} written"),
-            Err(error) => eprintln!("renewal notices failed: {}", error.problem.title),
-        }
-    }
+    let store = state.store.clone();
+    crate::periodic::run_once_across_instances(
+        store,
+        "renewal-notices",
+        Duration::from_secs(24 * 3600),
+        || async {
+            match write_due(&state, rules.clone()).await {
+                Ok(0) => {}
+                Ok(written) => tracing::info!(written, "renewal notices written"),
+                Err(error) => {
+                    tracing::error!(problem = %error.problem.title, "renewal notices failed")
+                }
+            }
+        },
+    )
+    .await;
 }
 
 /// Writes the notices due now; the number written.
 async fn write_due(state: &AppState, rules: RulesTable) -> Result<usize, crate::error::ApiError> {
-    let texts = state.texts.clone();
     let now = state.clock.now();
-    state
-        .db(move |store| {
-            let holders = store.renewal_holders()?;
-            let mut written = 0;
-            for notice in renewal_notices(&holders, &rules, &texts, now) {
-                if store.record_renewal_notice(notice.citizen_id, &notice.item, &notice.stages)? {
-                    written += 1;
-                }
-            }
-            Ok(written)
-        })
-        .await
+    let holders = state.store.renewal_holders().await?;
+    let mut written = 0;
+    for notice in renewal_notices(&holders, &rules, &state.texts, now) {
+        if state
+            .store
+            .record_renewal_notice(notice.citizen_id, &notice.item, &notice.stages)
+            .await?
+        {
+            written += 1;
+        }
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

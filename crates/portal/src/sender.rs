@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::DevMessage;
 
@@ -23,10 +24,12 @@ pub struct Outgoing {
     pub body: String,
 }
 
-/// Delivers messages. Called on the blocking pool; a failure is logged, never fatal to the
-/// request that caused the message.
+/// Delivers messages. A failure is logged, never fatal to the request that caused the
+/// message. Async, like the store, so a gateway's client (or the dev outbox's store) is awaited
+/// rather than blocking a worker thread.
+#[async_trait]
 pub trait Sender: Send + Sync {
-    fn send(&self, message: Outgoing, now: DateTime<FixedOffset>);
+    async fn send(&self, message: Outgoing, now: DateTime<FixedOffset>);
 }
 
 /// Demo mode: messages land in the dev outbox (`GET /v1/dev/messages`).
@@ -41,16 +44,17 @@ impl std::fmt::Debug for DevOutbox {
     }
 }
 
+#[async_trait]
 impl Sender for DevOutbox {
-    fn send(&self, message: Outgoing, now: DateTime<FixedOffset>) {
+    async fn send(&self, message: Outgoing, now: DateTime<FixedOffset>) {
         let record = DevMessage {
             to: message.to,
             channel: message.channel.to_owned(),
             body: message.body,
             sent_at: now,
         };
-        if let Err(error) = self.store.record_message(&record) {
-            eprintln!("dev outbox: could not record a message: {error}");
+        if let Err(error) = self.store.record_message(&record).await {
+            tracing::error!(%error, "dev outbox: could not record a message");
         }
     }
 }
@@ -60,14 +64,17 @@ impl Sender for DevOutbox {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LogSender;
 
+#[async_trait]
 impl Sender for LogSender {
-    fn send(&self, message: Outgoing, now: DateTime<FixedOffset>) {
-        eprintln!(
-            "sent {} by {} to {} at {} (no gateway configured: not delivered)",
+    async fn send(&self, message: Outgoing, now: DateTime<FixedOffset>) {
+        tracing::info!(
+            kind = %message.kind,
+            channel = %message.channel,
+            to = %masked(&message.to),
+            at = %now.to_rfc3339(),
+            "sent {} by {} (no gateway configured: not delivered)",
             message.kind,
             message.channel,
-            masked(&message.to),
-            now.to_rfc3339()
         );
     }
 }

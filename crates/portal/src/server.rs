@@ -69,7 +69,7 @@ pub async fn serve(
                 Ok(accepted) => accepted,
                 Err(error) => {
                     // Out of file descriptors and the like: wait a moment rather than spin.
-                    eprintln!("accepting a connection failed: {error}");
+                    tracing::error!(%error, "accepting a connection failed");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
@@ -78,7 +78,7 @@ pub async fn serve(
         };
         // Answers are small: send them at once rather than waiting to coalesce packets.
         if let Err(error) = stream.set_nodelay(true) {
-            eprintln!("cannot set TCP_NODELAY: {error}");
+            tracing::warn!(%error, "cannot set TCP_NODELAY");
         }
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
@@ -100,7 +100,9 @@ pub async fn serve(
         .await
         .is_err()
     {
-        eprintln!("shutting down: connections still open after {SHUTDOWN_GRACE:?} were dropped");
+        tracing::warn!(
+            "shutting down: connections still open after {SHUTDOWN_GRACE:?} were dropped"
+        );
     }
 }
 

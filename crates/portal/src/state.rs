@@ -9,11 +9,10 @@ use crate::auth::passwords::PasswordCheck;
 use crate::client_address::TrustedProxies;
 use crate::clock::Clock;
 use crate::data::ReferenceData;
-use crate::error::ApiError;
 use crate::i18n::Texts;
 use crate::idempotency::in_flight::InFlight;
 use crate::sender::Sender;
-use crate::store::{Store, StoreResult};
+use crate::store::Store;
 
 /// Settings from the command line.
 #[derive(Debug, Clone)]
@@ -63,22 +62,8 @@ impl FromRef<AppState> for TrustedProxies {
 }
 
 impl AppState {
-    /// Runs blocking store work on the blocking pool.
-    pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&dyn Store) -> StoreResult<T> + Send + 'static,
-    {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || work(store.as_ref()))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(ApiError::from)
-    }
-
-    /// Sends a message on the blocking pool; done before the answer, so a client that
-    /// reads the dev outbox after the answer finds the message.
-    /// Texts `citizen` the message `message_id` with `args`, in the citizen's language.
+    /// Texts `citizen` the message `message_id` with `args`, in the citizen's language; done
+    /// before the answer, so a client that reads the dev outbox after the answer finds it.
     pub async fn text_citizen(
         &self,
         citizen: &crate::store::CitizenRecord,
@@ -96,10 +81,6 @@ impl AppState {
     }
 
     pub async fn send(&self, message: crate::sender::Outgoing) {
-        let sender = self.sender.clone();
-        let now = self.clock.now();
-        if let Err(error) = tokio::task::spawn_blocking(move || sender.send(message, now)).await {
-            eprintln!("sending a message failed: {error}");
-        }
+        self.sender.send(message, self.clock.now()).await;
     }
 }

@@ -44,7 +44,8 @@ pub async fn sync(
 ) -> Result<axum::Json<SyncResponse>, ApiError> {
     let after = parse_cursor(query.cursor.as_deref())?;
     let page = state
-        .db(move |store| store.sync_page(auth.citizen_id, after, PAGE_SIZE))
+        .store
+        .sync_page(auth.citizen_id, after, PAGE_SIZE)
         .await?;
     Ok(axum::Json(SyncResponse {
         cursor: page.last_seq.to_string(),

@@ -38,50 +38,45 @@ pub enum Caller {
 pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(String, Caller), ApiError> {
     let hash = token_hash(bearer(headers)?);
     let now = state.clock.now().timestamp();
-    let lookup = hash.clone();
-    let caller = state
-        .db(move |store| {
-            let Some(token) = store.access_token(&lookup)? else {
-                return Ok(Err(ApiError::unauthorized(
-                    "The access token is not valid.",
-                )));
-            };
-            if token.expires_at <= now {
-                return Ok(Err(ApiError::new(
-                    ErrorCode::TokenExpired,
-                    "The access token has expired; refresh it and resend.",
-                )));
+    let store = &state.store;
+    let Some(token) = store.access_token(&hash).await? else {
+        return Err(ApiError::unauthorized("The access token is not valid."));
+    };
+    if token.expires_at <= now {
+        return Err(ApiError::new(
+            ErrorCode::TokenExpired,
+            "The access token has expired; refresh it and resend.",
+        ));
+    }
+    let caller = match token.subject {
+        TokenSubject::Citizen { citizen_id } => Caller::Citizen { citizen_id },
+        TokenSubject::Staff { code } => match store.staff(&code).await? {
+            Some(staff) if staff.kind == StaffKind::Officer => Caller::Officer(staff),
+            Some(staff) => Caller::Staff(staff),
+            None => {
+                return Err(ApiError::unauthorized(
+                    "The staff account no longer exists.",
+                ));
             }
-            Ok(match token.subject {
-                TokenSubject::Citizen { citizen_id } => Ok(Caller::Citizen { citizen_id }),
-                TokenSubject::Staff { code } => match store.staff(&code)? {
-                    Some(staff) if staff.kind == StaffKind::Officer => Ok(Caller::Officer(staff)),
-                    Some(staff) => Ok(Caller::Staff(staff)),
-                    None => Err(ApiError::unauthorized(
-                        "The staff account no longer exists.",
-                    )),
+        },
+        TokenSubject::Assisted { session_id } => match store.assist_session(session_id).await? {
+            Some(session) if session.ended_at.is_some() => {
+                return Err(ApiError::forbidden("This assisted session has ended."));
+            }
+            Some(session) => match store.staff(&session.staff_code).await? {
+                Some(staff) => Caller::Assisted {
+                    session: Box::new(session),
+                    staff,
                 },
-                TokenSubject::Assisted { session_id } => {
-                    let session = store.assist_session(session_id)?;
-                    match session {
-                        Some(session) if session.ended_at.is_some() => {
-                            Err(ApiError::forbidden("This assisted session has ended."))
-                        }
-                        Some(session) => match store.staff(&session.staff_code)? {
-                            Some(staff) => Ok(Caller::Assisted {
-                                session: Box::new(session),
-                                staff,
-                            }),
-                            None => Err(ApiError::unauthorized(
-                                "The staff account no longer exists.",
-                            )),
-                        },
-                        None => Err(ApiError::unauthorized("The access token is not valid.")),
-                    }
+                None => {
+                    return Err(ApiError::unauthorized(
+                        "The staff account no longer exists.",
+                    ));
                 }
-            })
-        })
-        .await??;
+            },
+            None => return Err(ApiError::unauthorized("The access token is not valid.")),
+        },
+    };
     Ok((hash, caller))
 }
 
@@ -298,7 +293,7 @@ impl<R: ReadOf> FromRequestParts<AppState> for CitizenRead<R> {
         let now = state.clock.now().timestamp();
         if let Some(mut entry) = auth.access(AccessAction::Read, R::RESOURCE, None, now) {
             entry.application_id = R::application(parts);
-            state.db(move |store| store.record_access(&entry)).await?;
+            state.store.record_access(&entry).await?;
         }
         Ok(CitizenRead {
             auth,
@@ -409,7 +404,8 @@ async fn late_delivery(
     let request_offset =
         late_delivery::device_clock_offset(&parts.headers, state.clock.now().timestamp())?;
     let session = state
-        .db(move |store| store.assist_session(session_id))
+        .store
+        .assist_session(session_id)
         .await?
         .filter(|session| session.staff_code == staff.code)
         .ok_or_else(refused)?;

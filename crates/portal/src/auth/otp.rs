@@ -65,13 +65,8 @@ pub async fn issue_code(
         code_hash: otp_hash(&id_number, &code),
         expires_at: now + OTP_TTL_SECONDS,
     };
-    let (citizen, issued) = state
-        .db(move |store| {
-            let citizen = store.citizen_by_id_number(&id_number)?;
-            let issued = store.issue_otp(&record, &limits, now)?;
-            Ok((citizen, issued))
-        })
-        .await?;
+    let citizen = state.store.citizen_by_id_number(&id_number).await?;
+    let issued = state.store.issue_otp(&record, &limits, now).await?;
     issued.map_err(|reached| {
         rate_limit::refusal(
             reached,
@@ -131,18 +126,13 @@ pub async fn accept_code(
         failure_counter: rate_limit::otp_failure_counter(),
         id_number,
     };
-    let (check, citizen) = state
-        .db(move |store| {
-            let check = store.check_otp(&guess, now)?;
-            let citizen = store.citizen_by_id_number(&guess.id_number)?;
-            Ok((check, citizen))
-        })
-        .await?;
+    let check = state.store.check_otp(&guess, now).await?;
+    let citizen = state.store.citizen_by_id_number(&guess.id_number).await?;
     match check {
         OtpCheck::Accepted => Ok(citizen.map(|citizen| citizen.id)),
         OtpCheck::Refused { counted } => {
             if rate_limit::alert_due(&state.limits, counted) {
-                eprintln!(
+                tracing::warn!(
                     "ALERT one-time codes: {counted} wrong guesses across the portal within \
                      {} seconds (alert threshold {} a minute); per-number and per-address limits \
                      still apply, nobody is refused for this",

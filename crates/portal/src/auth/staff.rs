@@ -25,19 +25,13 @@ pub async fn staff_token(
 ) -> Result<axum::Json<StaffTokenResponse>, ApiError> {
     let limit = rate_limit::staff_failure_limit(&state.limits, &request.code, &client);
     let started = state.clock.now().timestamp();
-    let code = request.code.clone();
     // Reserve the attempt as a failure before anything is verified, so parallel attempts
     // cannot all pass a check that only later ones would fail.
-    let (reserved, staff) = state
-        .db(move |store| {
-            let reserved = store.take_limits(&[limit], started)?;
-            let staff = match reserved {
-                Ok(_) => store.staff(&code)?,
-                Err(_) => None,
-            };
-            Ok((reserved, staff))
-        })
-        .await?;
+    let reserved = state.store.take_limits(&[limit], started).await?;
+    let staff = match reserved {
+        Ok(_) => state.store.staff(&request.code).await?,
+        Err(_) => None,
+    };
     let reserved = reserved.map_err(|reached| {
         rate_limit::refusal(
             reached,
@@ -60,14 +54,10 @@ pub async fn staff_token(
         },
         expires_at: now + i64::from(STAFF_TTL_SECONDS),
     };
-    state
-        .db(move |store| {
-            // A right password is no failure: its reservation goes, the failures of other
-            // attempts (from this address or any other) stay.
-            store.release_hits(&reserved)?;
-            store.insert_access_token(&record)
-        })
-        .await?;
+    // A right password is no failure: its reservation goes, the failures of other attempts
+    // (from this address or any other) stay.
+    state.store.release_hits(&reserved).await?;
+    state.store.insert_access_token(&record).await?;
     Ok(axum::Json(StaffTokenResponse {
         access_token,
         expires_in: STAFF_TTL_SECONDS,

@@ -67,9 +67,7 @@ pub(super) async fn issue_citizen_tokens(
         citizen_id,
         expires_at: now + REFRESH_TTL_SECONDS,
     };
-    state
-        .db(move |store| store.insert_sign_in(&access, &refresh))
-        .await?;
+    state.store.insert_sign_in(&access, &refresh).await?;
     Ok(TokenResponse {
         access_token,
         refresh_token,
@@ -97,9 +95,7 @@ pub async fn refresh(
         access_expires_at: now + i64::from(ttl),
         grace_seconds: REFRESH_GRACE_SECONDS,
     };
-    let outcome = state
-        .db(move |store| store.rotate_refresh_token(&rotation, now))
-        .await?;
+    let outcome = state.store.rotate_refresh_token(&rotation, now).await?;
     match outcome {
         RefreshOutcome::Rotated { .. } => Ok(axum::Json(TokenResponse {
             access_token,
@@ -129,21 +125,16 @@ pub async fn logout(
     };
     let refresh_hash = request.refresh_token.as_deref().map(token_hash);
     let has_refresh = refresh_hash.is_some();
-    let known_access = state
-        .db(move |store| {
-            let mut known = false;
-            if let Some(hash) = &access_hash
-                && store.access_token(hash)?.is_some()
-            {
-                store.revoke_access_token(hash)?;
-                known = true;
-            }
-            if let Some(hash) = &refresh_hash {
-                store.revoke_sign_in(hash)?;
-            }
-            Ok(known)
-        })
-        .await?;
+    let mut known_access = false;
+    if let Some(hash) = &access_hash
+        && state.store.access_token(hash).await?.is_some()
+    {
+        state.store.revoke_access_token(hash).await?;
+        known_access = true;
+    }
+    if let Some(hash) = &refresh_hash {
+        state.store.revoke_sign_in(hash).await?;
+    }
     if !known_access && !has_refresh {
         return Err(ApiError::unauthorized(
             "Send the access token, or the refresh token, of the sign-in to end.",

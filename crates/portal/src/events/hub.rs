@@ -1,6 +1,8 @@
-//! The hub of `/v1/events`: one poller reads new change-log rows and fans them out to the open
-//! streams through a broadcast channel; the count of open streams per token; the shutdown
-//! switch. It knows the store, not the HTTP state, so `AppState` can hold it.
+//! The hub of `/v1/events`: one poller reads new change-log rows — woken by the store's change
+//! signal (PostgreSQL's `NOTIFY`, from any instance) or, without one, on a short timer — and
+//! fans them out to the open streams through a broadcast channel; the count of open streams per
+//! token; the shutdown switch. It knows the store, not the HTTP state, so `AppState` can hold
+//! it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -10,8 +12,12 @@ use tokio::sync::{broadcast, watch};
 
 use crate::store::{ChangeRow, Store};
 
-/// How often the poller looks for new change-log rows.
+/// How often the poller looks for new change-log rows when the store has no change signal
+/// (SQLite, where the `officer` command writes from another process).
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// How often it looks anyway when the store wakes it on every commit (PostgreSQL's `NOTIFY`):
+/// a safety net, not the path of an event.
+const SIGNALLED_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Rows read per query, both by the poller and by a replaying stream.
 pub(super) const PAGE: usize = 200;
 /// Batches the broadcast channel holds before a slow stream must replay from the database.
@@ -100,38 +106,44 @@ impl EventHub {
     }
 }
 
+/// Ends when the store signals a change; never without a signal.
+async fn woken(signal: Option<&tokio::sync::Notify>) {
+    match signal {
+        Some(signal) => signal.notified().await,
+        None => std::future::pending().await,
+    }
+}
+
 async fn poll_changes(store: Arc<dyn Store>, hub: Arc<EventHub>) {
     let mut last = loop {
-        let reader = store.clone();
-        match tokio::task::spawn_blocking(move || reader.latest_change()).await {
-            Ok(Ok(seq)) => break seq,
-            Ok(Err(error)) => eprintln!("events: reading the change log failed: {error}"),
-            Err(error) => eprintln!("events: reading the change log failed: {error}"),
+        match store.latest_change().await {
+            Ok(seq) => break seq,
+            Err(error) => tracing::error!(%error, "events: reading the change log failed"),
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     };
     let mut shutdown = hub.shutdown.subscribe();
-    let mut interval = tokio::time::interval(POLL_INTERVAL);
+    let signal = store.change_signal().await;
+    let mut interval = tokio::time::interval(if signal.is_some() {
+        SIGNALLED_POLL_INTERVAL
+    } else {
+        POLL_INTERVAL
+    });
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = interval.tick() => {}
+            () = woken(signal.as_deref()) => {}
             _ = shutdown.changed() => return,
         }
         loop {
-            let reader = store.clone();
-            let rows =
-                match tokio::task::spawn_blocking(move || reader.changes_after(last, PAGE)).await {
-                    Ok(Ok(rows)) => rows,
-                    Ok(Err(error)) => {
-                        eprintln!("events: reading the change log failed: {error}");
-                        break;
-                    }
-                    Err(error) => {
-                        eprintln!("events: reading the change log failed: {error}");
-                        break;
-                    }
-                };
+            let rows = match store.changes_after(last, PAGE).await {
+                Ok(rows) => rows,
+                Err(error) => {
+                    tracing::error!(%error, "events: reading the change log failed");
+                    break;
+                }
+            };
             let Some(newest) = rows.last().map(|row| row.seq) else {
                 break;
             };

@@ -127,24 +127,18 @@ impl StreamState {
                 }
             }
             if self.replay {
-                let store = self.store.clone();
-                let (citizen_id, after) = (self.citizen_id, self.last);
-                let rows = tokio::task::spawn_blocking(move || {
-                    store.citizen_changes_after(citizen_id, after, PAGE)
-                })
-                .await;
+                let rows = self
+                    .store
+                    .citizen_changes_after(self.citizen_id, self.last, PAGE)
+                    .await;
                 match rows {
-                    Ok(Ok(rows)) => {
+                    Ok(rows) => {
                         self.replay = rows.len() == PAGE;
                         self.pending.extend(rows);
                     }
                     // The stream ends; the client reconnects with its Last-Event-ID.
-                    Ok(Err(error)) => {
-                        eprintln!("events: replay failed: {error}");
-                        return None;
-                    }
                     Err(error) => {
-                        eprintln!("events: replay failed: {error}");
+                        tracing::error!(%error, "events: replay failed");
                         return None;
                     }
                 }
@@ -179,7 +173,7 @@ async fn token_expires_at(state: &AppState, headers: &HeaderMap) -> Result<Optio
     let Some(hash) = bearer_hash(headers) else {
         return Ok(None);
     };
-    let record = state.db(move |store| store.access_token(&hash)).await?;
+    let record = state.store.access_token(&hash).await?;
     Ok(record.map(|record| record.expires_at))
 }
 
@@ -232,7 +226,7 @@ pub async fn events(
         })?;
     // Subscribe before reading the log, so no change falls between the replay and the live feed.
     let changes = state.events.changes.subscribe();
-    let latest = state.db(|store| store.latest_change()).await?;
+    let latest = state.store.latest_change().await?;
     // A token the store does not list (none should pass the extractor) gets a day at most.
     let expires_at = token_expires_at(&state, &headers)
         .await?

@@ -126,9 +126,7 @@ pub async fn begin<T: Serialize>(
         .with_retry_after(1)
     })?;
     let lookup = scope.clone();
-    let stored = state
-        .db(move |store| store.stored_response(&lookup))
-        .await?;
+    let stored = state.store.stored_response(&lookup).await?;
     if let Some(response) = judge(stored, &hash)? {
         return Ok(Begin::Replay(response));
     }

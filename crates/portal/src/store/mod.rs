@@ -1,13 +1,35 @@
-//! Storage behind traits, one per domain, so a PostgreSQL implementation can replace the
-//! SQLite one without touching handlers. Handlers hold an `Arc<dyn Store>`.
+//! Storage behind traits, one per domain, implemented on SQLite (`sqlite`, the embedded
+//! default) and on PostgreSQL (`postgres`, several instances at city scale). Handlers hold an
+//! `Arc<dyn Store>` and never know which database they talk to.
 //!
-//! The methods are blocking: callers run them on the blocking pool
-//! (`AppState::db`). Every state-changing method on applications takes the idempotency
-//! record to store in the same transaction, so a request either leaves both the change and
-//! its stored response, or neither.
+//! **The shape every method follows** (so that engineers adding methods keep both stores
+//! alike):
+//! - The traits are async (`#[async_trait]`, so they stay dyn-compatible) and every future is
+//!   `Send`. A handler awaits a method directly: `state.store.citizen(id).await?`.
+//! - One method is one transaction. What must hold together (a limit checked and hit, a change
+//!   and its idempotency record, a count and an insert) is one method, never two calls.
+//! - Arguments are borrowed; a method copies what it needs. The SQLite store runs its blocking
+//!   work on tokio's blocking pool (`spawn_blocking`), so no async worker thread ever waits on
+//!   a file lock; the PostgreSQL store awaits its pool.
+//! - Domain decisions taken inside a transaction stay synchronous closures
+//!   ([`ChangeDecision`]): they run between two statements and must not await.
+//! - Each method's doc says what it promises under concurrency; each implementation says how
+//!   it keeps the promise (SQLite: one writer, `BEGIN IMMEDIATE`; PostgreSQL: row locks,
+//!   advisory locks or conditional statements, named per method).
+//! - Every state-changing method on applications takes the idempotency record to store in the
+//!   same transaction, so a request either leaves both the change and its stored response, or
+//!   neither.
 
+mod hourly;
+mod operations;
+pub mod postgres;
 pub mod sqlite;
+mod stored;
 
+pub(crate) use hourly::hourly_refusal;
+pub use operations::{ChangeSignal, HealthStore, LeaseStore, NotReady, Operations};
+
+use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use opendvc_api::{
     AccessAction, AccessResource, AccessStaff, Actor, Application, ApplicationStatus, AssistScope,
@@ -396,13 +418,14 @@ pub struct NewUpload {
 }
 
 /// Citizens, their profiles and documents.
-pub trait CitizenStore {
-    fn citizen_by_id_number(&self, id_number: &str) -> StoreResult<Option<CitizenRecord>>;
-    fn citizen(&self, id: Uuid) -> StoreResult<Option<CitizenRecord>>;
-    fn documents(&self, citizen_id: Uuid) -> StoreResult<Vec<Document>>;
+#[async_trait]
+pub trait CitizenStore: Send + Sync {
+    async fn citizen_by_id_number(&self, id_number: &str) -> StoreResult<Option<CitizenRecord>>;
+    async fn citizen(&self, id: Uuid) -> StoreResult<Option<CitizenRecord>>;
+    async fn documents(&self, citizen_id: Uuid) -> StoreResult<Vec<Document>>;
     /// Inserts the citizen with documents and inbox items unless the citizen exists.
     /// Returns whether it was inserted.
-    fn seed_citizen(
+    async fn seed_citizen(
         &self,
         citizen: &CitizenRecord,
         documents: &[Document],
@@ -411,15 +434,16 @@ pub trait CitizenStore {
 }
 
 /// Staff, one-time codes, tokens and assisted sessions.
-pub trait AuthStore {
-    fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>>;
+#[async_trait]
+pub trait AuthStore: Send + Sync {
+    async fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>>;
     /// Inserts the staff member unless the code exists; returns whether it was inserted. An
     /// existing officer without an agency gets `staff.agency` (a database seeded before
     /// officers had agencies).
-    fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool>;
+    async fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool>;
     /// Stores a new one-time code unless one of `limits` (code requests) is used up; the
     /// limits are checked and hit in the same transaction as the insert.
-    fn issue_otp(
+    async fn issue_otp(
         &self,
         code: &NewOtp,
         limits: &[Limit],
@@ -427,13 +451,13 @@ pub trait AuthStore {
     ) -> StoreResult<Result<(), LimitReached>>;
     /// Compares a guess with the newest unused code of the ID number, in one transaction with
     /// the failure limits: refused unseen when one is used up, a wrong guess hits them all.
-    fn check_otp(&self, guess: &OtpGuess, now: i64) -> StoreResult<OtpCheck>;
-    fn insert_access_token(&self, token: &AccessTokenRecord) -> StoreResult<()>;
-    fn access_token(&self, token_hash: &str) -> StoreResult<Option<AccessTokenRecord>>;
+    async fn check_otp(&self, guess: &OtpGuess, now: i64) -> StoreResult<OtpCheck>;
+    async fn insert_access_token(&self, token: &AccessTokenRecord) -> StoreResult<()>;
+    async fn access_token(&self, token_hash: &str) -> StoreResult<Option<AccessTokenRecord>>;
     /// Revokes the access token and, for a citizen's, every token of its sign-in.
-    fn revoke_access_token(&self, token_hash: &str) -> StoreResult<()>;
+    async fn revoke_access_token(&self, token_hash: &str) -> StoreResult<()>;
     /// Stores a citizen's new sign-in: the access token belongs to the refresh token's family.
-    fn insert_sign_in(
+    async fn insert_sign_in(
         &self,
         access: &AccessTokenRecord,
         refresh: &RefreshTokenRecord,
@@ -441,42 +465,48 @@ pub trait AuthStore {
     /// Spends a refresh token for a new one and a new access token in its family. A token
     /// already spent is accepted once more within the grace; beyond it, the reuse revokes the
     /// whole sign-in.
-    fn rotate_refresh_token(&self, rotation: &Rotation, now: i64) -> StoreResult<RefreshOutcome>;
+    async fn rotate_refresh_token(
+        &self,
+        rotation: &Rotation,
+        now: i64,
+    ) -> StoreResult<RefreshOutcome>;
     /// Revokes the sign-in (every refresh and access token of the family) of a refresh token;
     /// an unknown token changes nothing.
-    fn revoke_sign_in(&self, refresh_hash: &str) -> StoreResult<()>;
+    async fn revoke_sign_in(&self, refresh_hash: &str) -> StoreResult<()>;
     /// Opens the session with its token and its access log entry, unless its staff member has
     /// opened `per_hour` sessions within an hour of this one's `created_at` already (counted by
     /// when sessions were opened, not recorded, so that no hour ever holds more than
     /// `per_hour`, in whatever order offline sessions are recorded). The count and the insert
     /// are one transaction, so parallel requests cannot pass the limit; an implementation on a
     /// database with concurrent writers must serialise openings per staff member.
-    fn open_assist_session(
+    async fn open_assist_session(
         &self,
         session: &AssistSessionRecord,
         token: &AccessTokenRecord,
         opened: &AccessEntry,
         per_hour: u32,
     ) -> StoreResult<SessionOpening>;
-    fn assist_session(&self, id: Uuid) -> StoreResult<Option<AssistSessionRecord>>;
-    fn end_assist_session(&self, id: Uuid, now: i64) -> StoreResult<()>;
+    async fn assist_session(&self, id: Uuid) -> StoreResult<Option<AssistSessionRecord>>;
+    async fn end_assist_session(&self, id: Uuid, now: i64) -> StoreResult<()>;
 }
 
 /// Uploaded files, content-addressed.
-pub trait AttachmentStore {
+#[async_trait]
+pub trait AttachmentStore: Send + Sync {
     /// Stores the bytes (once) and the citizen's ownership; returns the citizen's attachment
     /// and whether it was new for that citizen. A new file that would take the citizen's
     /// uploads over `quota_bytes` is refused (`quota_exceeded`) inside the transaction.
-    fn put_attachment(
+    async fn put_attachment(
         &self,
         upload: NewUpload,
         quota_bytes: u64,
     ) -> StoreResult<(opendvc_api::Attachment, bool)>;
     /// Which of `ids` the citizen uploaded.
-    fn owned_attachments(&self, citizen_id: Uuid, ids: &[String]) -> StoreResult<Vec<String>>;
+    async fn owned_attachments(&self, citizen_id: Uuid, ids: &[String])
+    -> StoreResult<Vec<String>>;
     /// Forgets uploads made before `uploaded_before` (unix seconds) that no application or
     /// supplement of their citizen refers to, and then the bytes nobody holds any more.
-    fn collect_attachments(&self, uploaded_before: i64) -> StoreResult<CollectedFiles>;
+    async fn collect_attachments(&self, uploaded_before: i64) -> StoreResult<CollectedFiles>;
 }
 
 /// What a collection of unreferenced uploads removed.
@@ -490,31 +520,33 @@ pub struct CollectedFiles {
 
 /// Rate limits and their counters, kept in the database so that several portal processes on
 /// one database share them and a restart forgets nothing.
-pub trait LimitStore {
+#[async_trait]
+pub trait LimitStore: Send + Sync {
     /// Hits every limit once unless one of them is used up, in one transaction; returns the
     /// ids of the hits (to release them later) or how long to wait.
-    fn take_limits(
+    async fn take_limits(
         &self,
         limits: &[Limit],
         now: i64,
     ) -> StoreResult<Result<Vec<i64>, LimitReached>>;
     /// Takes back hits of `take_limits` (an attempt that turned out to be no failure).
-    fn release_hits(&self, ids: &[i64]) -> StoreResult<()>;
+    async fn release_hits(&self, ids: &[i64]) -> StoreResult<()>;
     /// Deletes expired hits, counters and one-time codes; returns how many rows went.
-    fn prune_expired(&self, now: i64) -> StoreResult<usize>;
+    async fn prune_expired(&self, now: i64) -> StoreResult<usize>;
 }
 
 /// Applications, their timelines, idempotency records, the inbox and the change log.
-pub trait ApplicationStore {
-    fn stored_response(&self, scope: &str) -> StoreResult<Option<StoredResponse>>;
-    fn create_application(
+#[async_trait]
+pub trait ApplicationStore: Send + Sync {
+    async fn stored_response(&self, scope: &str) -> StoreResult<Option<StoredResponse>>;
+    async fn create_application(
         &self,
         draft: ApplicationDraft,
         idempotency: Option<IdempotencyRecord>,
     ) -> StoreResult<Application>;
     /// Applies the change `decide` computes from the current state, in one transaction.
     /// `citizen_id` scopes the lookup (`None` for officers).
-    fn change_application(
+    async fn change_application(
         &self,
         citizen_id: Option<Uuid>,
         id: Uuid,
@@ -522,16 +554,20 @@ pub trait ApplicationStore {
         now: DateTime<FixedOffset>,
         idempotency: Option<IdempotencyRecord>,
     ) -> StoreResult<Application>;
-    fn application(&self, citizen_id: Option<Uuid>, id: Uuid) -> StoreResult<Option<Application>>;
-    fn application_by_code(&self, code: &str) -> StoreResult<Option<Application>>;
-    fn citizen_of_application(&self, id: Uuid) -> StoreResult<Option<Uuid>>;
-    fn applications(&self, citizen_id: Uuid) -> StoreResult<Vec<Application>>;
-    fn applications_by_status(
+    async fn application(
+        &self,
+        citizen_id: Option<Uuid>,
+        id: Uuid,
+    ) -> StoreResult<Option<Application>>;
+    async fn application_by_code(&self, code: &str) -> StoreResult<Option<Application>>;
+    async fn citizen_of_application(&self, id: Uuid) -> StoreResult<Option<Uuid>>;
+    async fn applications(&self, citizen_id: Uuid) -> StoreResult<Vec<Application>>;
+    async fn applications_by_status(
         &self,
         status: Option<ApplicationStatus>,
     ) -> StoreResult<Vec<Application>>;
     /// Inserts a demo application with its full timeline unless its id exists.
-    fn seed_application(
+    async fn seed_application(
         &self,
         draft: ApplicationDraft,
         history: Vec<(
@@ -542,32 +578,38 @@ pub trait ApplicationStore {
         )>,
     ) -> StoreResult<bool>;
     /// Entities of the citizen changed after `after`, at most `limit`, in their latest state.
-    fn sync_page(&self, citizen_id: Uuid, after: i64, limit: usize) -> StoreResult<SyncPage>;
+    async fn sync_page(&self, citizen_id: Uuid, after: i64, limit: usize) -> StoreResult<SyncPage>;
     /// Deletes idempotency records created before `before`; returns how many.
-    fn purge_idempotency(&self, before: i64) -> StoreResult<usize>;
+    async fn purge_idempotency(&self, before: i64) -> StoreResult<usize>;
 }
 
 /// The citizen's access log: append and read, nothing else.
-pub trait AccessLogStore {
+#[async_trait]
+pub trait AccessLogStore: Send + Sync {
     /// Appends one entry (a staff read); an application is named by its code when it is the
     /// citizen's, and by nothing otherwise.
-    fn record_access(&self, entry: &AccessEntry) -> StoreResult<()>;
+    async fn record_access(&self, entry: &AccessEntry) -> StoreResult<()>;
     /// The citizen's entries older than `before` (all when `None`), newest first, at most
     /// `limit`.
-    fn access_log(
+    async fn access_log(
         &self,
         citizen_id: Uuid,
         before: Option<AccessLogPosition>,
         limit: usize,
     ) -> StoreResult<AccessLogPage>;
     /// Whether the session submitted the application (its log has the submission).
-    fn submitted_in_session(&self, session_id: Uuid, application_id: Uuid) -> StoreResult<bool>;
+    async fn submitted_in_session(
+        &self,
+        session_id: Uuid,
+        application_id: Uuid,
+    ) -> StoreResult<bool>;
 }
 
 /// The dev outbox of demo mode.
-pub trait OutboxStore {
-    fn record_message(&self, message: &DevMessage) -> StoreResult<()>;
-    fn messages(&self) -> StoreResult<Vec<DevMessage>>;
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    async fn record_message(&self, message: &DevMessage) -> StoreResult<()>;
+    async fn messages(&self) -> StoreResult<Vec<DevMessage>>;
 }
 
 /// One row of the change log, as the event streams of `/v1/events` see it.
@@ -581,13 +623,14 @@ pub struct ChangeRow {
 }
 
 /// The change log read as events.
-pub trait EventStore {
+#[async_trait]
+pub trait EventStore: Send + Sync {
     /// The highest sequence number the change log has given out, 0 when empty.
-    fn latest_change(&self) -> StoreResult<i64>;
+    async fn latest_change(&self) -> StoreResult<i64>;
     /// Changes of all citizens after `after`, oldest first, at most `limit`.
-    fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>>;
+    async fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>>;
     /// Changes of one citizen after `after`, oldest first, at most `limit`.
-    fn citizen_changes_after(
+    async fn citizen_changes_after(
         &self,
         citizen_id: Uuid,
         after: i64,
@@ -607,14 +650,15 @@ pub struct RenewalHolder {
 }
 
 /// The portal's own renewal notices (`crate::renewal_notices`).
-pub trait RenewalStore {
+#[async_trait]
+pub trait RenewalStore: Send + Sync {
     /// Every citizen who holds a document, with their birth date, documents and the stages
     /// already notified.
-    fn renewal_holders(&self) -> StoreResult<Vec<RenewalHolder>>;
+    async fn renewal_holders(&self) -> StoreResult<Vec<RenewalHolder>>;
     /// Adds the notice to the citizen's inbox and records `stages` as notified, in one
     /// transaction; true when written. Nothing is written, and false answered, when one of the
     /// stages was notified already (another process was first).
-    fn record_renewal_notice(
+    async fn record_renewal_notice(
         &self,
         citizen_id: Uuid,
         item: &InboxItem,
@@ -624,7 +668,8 @@ pub trait RenewalStore {
 
 /// All storage the portal needs.
 pub trait Store:
-    CitizenStore
+    Operations
+    + CitizenStore
     + AuthStore
     + AttachmentStore
     + LimitStore
@@ -639,7 +684,8 @@ pub trait Store:
 }
 
 impl<T> Store for T where
-    T: CitizenStore
+    T: Operations
+        + CitizenStore
         + AuthStore
         + AttachmentStore
         + LimitStore

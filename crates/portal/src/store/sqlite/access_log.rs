@@ -5,10 +5,12 @@ use opendvc_api::{AccessStaff, AssistVenue};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::SqliteStore;
+use async_trait::async_trait;
+
 use super::rows::{
     action_str, consent_str, parse_enum, parse_staff_kind, parse_uuid, resource_str, staff_kind_str,
 };
+use super::{Database, SqliteStore};
 use crate::store::{
     AccessEntry, AccessLogPage, AccessLogPosition, AccessLogStore, StoreError, StoreResult,
 };
@@ -55,12 +57,12 @@ pub(super) fn insert_access(tx: &Connection, entry: &AccessEntry) -> StoreResult
     Ok(())
 }
 
-impl AccessLogStore for SqliteStore {
-    fn record_access(&self, entry: &AccessEntry) -> StoreResult<()> {
+impl Database {
+    pub(super) fn record_access(&self, entry: &AccessEntry) -> StoreResult<()> {
         self.write(|tx| insert_access(tx, entry))
     }
 
-    fn access_log(
+    pub(super) fn access_log(
         &self,
         citizen_id: Uuid,
         before: Option<AccessLogPosition>,
@@ -144,7 +146,11 @@ impl AccessLogStore for SqliteStore {
         Ok(page)
     }
 
-    fn submitted_in_session(&self, session_id: Uuid, application_id: Uuid) -> StoreResult<bool> {
+    pub(super) fn submitted_in_session(
+        &self,
+        session_id: Uuid,
+        application_id: Uuid,
+    ) -> StoreResult<bool> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT 1 FROM access_log
@@ -152,6 +158,33 @@ impl AccessLogStore for SqliteStore {
                AND resource = 'application'",
         )?;
         Ok(statement.exists(params![session_id.to_string(), application_id.to_string()])?)
+    }
+}
+
+#[async_trait]
+impl AccessLogStore for SqliteStore {
+    async fn record_access(&self, entry: &AccessEntry) -> StoreResult<()> {
+        let entry = entry.clone();
+        self.blocking(move |db| db.record_access(&entry)).await
+    }
+
+    async fn access_log(
+        &self,
+        citizen_id: Uuid,
+        before: Option<AccessLogPosition>,
+        limit: usize,
+    ) -> StoreResult<AccessLogPage> {
+        self.blocking(move |db| db.access_log(citizen_id, before, limit))
+            .await
+    }
+
+    async fn submitted_in_session(
+        &self,
+        session_id: Uuid,
+        application_id: Uuid,
+    ) -> StoreResult<bool> {
+        self.blocking(move |db| db.submitted_in_session(session_id, application_id))
+            .await
     }
 }
 

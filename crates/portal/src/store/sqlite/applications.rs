@@ -6,10 +6,12 @@ use opendvc_api::{Actor, Application, ApplicationStatus, ErrorCode, TimelineEntr
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::SqliteStore;
+use async_trait::async_trait;
+
 use super::access_log::insert_access;
 use super::changes::{insert_inbox, touch};
 use super::rows::{channel_str, load_application, load_citizen, parse_uuid};
+use super::{Database, SqliteStore};
 use crate::error::ApiError;
 use crate::store::{
     AccessEntry, ApplicationChange, ApplicationDraft, ApplicationStore, ChangeDecision,
@@ -254,8 +256,8 @@ fn application_ids(conn: &Connection, sql: &str, param: &str) -> StoreResult<Vec
     ids.iter().map(|id| parse_uuid(id)).collect()
 }
 
-impl ApplicationStore for SqliteStore {
-    fn stored_response(&self, scope: &str) -> StoreResult<Option<StoredResponse>> {
+impl Database {
+    pub(super) fn stored_response(&self, scope: &str) -> StoreResult<Option<StoredResponse>> {
         let conn = self.reader();
         Ok(conn
             .query_row(
@@ -272,7 +274,7 @@ impl ApplicationStore for SqliteStore {
             .optional()?)
     }
 
-    fn create_application(
+    pub(super) fn create_application(
         &self,
         draft: ApplicationDraft,
         idempotency: Option<IdempotencyRecord>,
@@ -285,7 +287,7 @@ impl ApplicationStore for SqliteStore {
         })
     }
 
-    fn change_application(
+    pub(super) fn change_application(
         &self,
         citizen_id: Option<Uuid>,
         id: Uuid,
@@ -307,11 +309,15 @@ impl ApplicationStore for SqliteStore {
         })
     }
 
-    fn application(&self, citizen_id: Option<Uuid>, id: Uuid) -> StoreResult<Option<Application>> {
+    pub(super) fn application(
+        &self,
+        citizen_id: Option<Uuid>,
+        id: Uuid,
+    ) -> StoreResult<Option<Application>> {
         load_application(&self.reader(), citizen_id, id)
     }
 
-    fn application_by_code(&self, code: &str) -> StoreResult<Option<Application>> {
+    pub(super) fn application_by_code(&self, code: &str) -> StoreResult<Option<Application>> {
         let conn = self.reader();
         let id = conn
             .query_row(
@@ -326,11 +332,11 @@ impl ApplicationStore for SqliteStore {
         }
     }
 
-    fn citizen_of_application(&self, id: Uuid) -> StoreResult<Option<Uuid>> {
+    pub(super) fn citizen_of_application(&self, id: Uuid) -> StoreResult<Option<Uuid>> {
         owner_of(&self.reader(), id)
     }
 
-    fn applications(&self, citizen_id: Uuid) -> StoreResult<Vec<Application>> {
+    pub(super) fn applications(&self, citizen_id: Uuid) -> StoreResult<Vec<Application>> {
         let conn = self.reader();
         let ids = application_ids(
             &conn,
@@ -342,7 +348,7 @@ impl ApplicationStore for SqliteStore {
             .collect()
     }
 
-    fn applications_by_status(
+    pub(super) fn applications_by_status(
         &self,
         status: Option<ApplicationStatus>,
     ) -> StoreResult<Vec<Application>> {
@@ -364,7 +370,7 @@ impl ApplicationStore for SqliteStore {
             .collect()
     }
 
-    fn seed_application(
+    pub(super) fn seed_application(
         &self,
         draft: ApplicationDraft,
         history: Vec<(
@@ -396,7 +402,12 @@ impl ApplicationStore for SqliteStore {
         })
     }
 
-    fn sync_page(&self, citizen_id: Uuid, after: i64, limit: usize) -> StoreResult<SyncPage> {
+    pub(super) fn sync_page(
+        &self,
+        citizen_id: Uuid,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<SyncPage> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT seq, entity_kind, entity_id FROM change_log
@@ -462,13 +473,95 @@ impl ApplicationStore for SqliteStore {
         Ok(page)
     }
 
-    fn purge_idempotency(&self, before: i64) -> StoreResult<usize> {
+    pub(super) fn purge_idempotency(&self, before: i64) -> StoreResult<usize> {
         self.write(|tx| {
             Ok(tx.execute(
                 "DELETE FROM idempotency_keys WHERE created_at < ?1",
                 params![before],
             )?)
         })
+    }
+}
+
+#[async_trait]
+impl ApplicationStore for SqliteStore {
+    async fn stored_response(&self, scope: &str) -> StoreResult<Option<StoredResponse>> {
+        let scope = scope.to_owned();
+        self.blocking(move |db| db.stored_response(&scope)).await
+    }
+
+    async fn create_application(
+        &self,
+        draft: ApplicationDraft,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<Application> {
+        self.blocking(move |db| db.create_application(draft, idempotency))
+            .await
+    }
+
+    async fn change_application(
+        &self,
+        citizen_id: Option<Uuid>,
+        id: Uuid,
+        decide: ChangeDecision,
+        now: DateTime<FixedOffset>,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<Application> {
+        self.blocking(move |db| db.change_application(citizen_id, id, decide, now, idempotency))
+            .await
+    }
+
+    async fn application(
+        &self,
+        citizen_id: Option<Uuid>,
+        id: Uuid,
+    ) -> StoreResult<Option<Application>> {
+        self.blocking(move |db| db.application(citizen_id, id))
+            .await
+    }
+
+    async fn application_by_code(&self, code: &str) -> StoreResult<Option<Application>> {
+        let code = code.to_owned();
+        self.blocking(move |db| db.application_by_code(&code)).await
+    }
+
+    async fn citizen_of_application(&self, id: Uuid) -> StoreResult<Option<Uuid>> {
+        self.blocking(move |db| db.citizen_of_application(id)).await
+    }
+
+    async fn applications(&self, citizen_id: Uuid) -> StoreResult<Vec<Application>> {
+        self.blocking(move |db| db.applications(citizen_id)).await
+    }
+
+    async fn applications_by_status(
+        &self,
+        status: Option<ApplicationStatus>,
+    ) -> StoreResult<Vec<Application>> {
+        self.blocking(move |db| db.applications_by_status(status))
+            .await
+    }
+
+    async fn seed_application(
+        &self,
+        draft: ApplicationDraft,
+        history: Vec<(
+            ApplicationStatus,
+            DateTime<FixedOffset>,
+            Actor,
+            Option<String>,
+        )>,
+    ) -> StoreResult<bool> {
+        self.blocking(move |db| db.seed_application(draft, history))
+            .await
+    }
+
+    async fn sync_page(&self, citizen_id: Uuid, after: i64, limit: usize) -> StoreResult<SyncPage> {
+        self.blocking(move |db| db.sync_page(citizen_id, after, limit))
+            .await
+    }
+
+    async fn purge_idempotency(&self, before: i64) -> StoreResult<usize> {
+        self.blocking(move |db| db.purge_idempotency(before)).await
     }
 }
 

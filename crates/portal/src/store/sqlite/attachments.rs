@@ -5,15 +5,17 @@ use opendvc_api::{Attachment, ErrorCode};
 use rusqlite::params;
 use uuid::Uuid;
 
-use super::SqliteStore;
+use async_trait::async_trait;
+
 use super::access_log::insert_access;
 use super::applications::count_late_item;
 use super::rows::parse_time;
+use super::{Database, SqliteStore};
 use crate::error::ApiError;
 use crate::store::{AttachmentStore, CollectedFiles, NewUpload, StoreError, StoreResult};
 
-impl AttachmentStore for SqliteStore {
-    fn put_attachment(
+impl Database {
+    pub(super) fn put_attachment(
         &self,
         upload: NewUpload,
         quota_bytes: u64,
@@ -94,7 +96,7 @@ impl AttachmentStore for SqliteStore {
         })
     }
 
-    fn collect_attachments(&self, uploaded_before: i64) -> StoreResult<CollectedFiles> {
+    pub(super) fn collect_attachments(&self, uploaded_before: i64) -> StoreResult<CollectedFiles> {
         self.write(|tx| {
             // The uploads each citizen's applications and supplements refer to.
             let referenced = "
@@ -130,7 +132,11 @@ impl AttachmentStore for SqliteStore {
         })
     }
 
-    fn owned_attachments(&self, citizen_id: Uuid, ids: &[String]) -> StoreResult<Vec<String>> {
+    pub(super) fn owned_attachments(
+        &self,
+        citizen_id: Uuid,
+        ids: &[String],
+    ) -> StoreResult<Vec<String>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT 1 FROM attachments WHERE citizen_id = ?1 AND attachment_id = ?2",
@@ -142,6 +148,33 @@ impl AttachmentStore for SqliteStore {
             }
         }
         Ok(owned)
+    }
+}
+
+#[async_trait]
+impl AttachmentStore for SqliteStore {
+    async fn put_attachment(
+        &self,
+        upload: NewUpload,
+        quota_bytes: u64,
+    ) -> StoreResult<(opendvc_api::Attachment, bool)> {
+        self.blocking(move |db| db.put_attachment(upload, quota_bytes))
+            .await
+    }
+
+    async fn owned_attachments(
+        &self,
+        citizen_id: Uuid,
+        ids: &[String],
+    ) -> StoreResult<Vec<String>> {
+        let ids = ids.to_vec();
+        self.blocking(move |db| db.owned_attachments(citizen_id, &ids))
+            .await
+    }
+
+    async fn collect_attachments(&self, uploaded_before: i64) -> StoreResult<CollectedFiles> {
+        self.blocking(move |db| db.collect_attachments(uploaded_before))
+            .await
     }
 }
 

@@ -4,18 +4,20 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::SqliteStore;
+use async_trait::async_trait;
+
 use super::access_log::insert_access;
 use super::limits::{bump_counter, hit_limits, prune_limits, reached_limit};
 use super::rows::{parse_staff_kind, parse_uuid, staff_kind_str};
+use super::{Database, SqliteStore};
 use crate::store::{
     AccessEntry, AccessTokenRecord, AssistSessionRecord, AuthStore, Limit, LimitReached, NewOtp,
     OtpCheck, OtpGuess, RefreshOutcome, RefreshTokenRecord, Rotation, SessionOpening, StaffRecord,
-    StoreError, StoreResult, TokenSubject,
+    StoreError, StoreResult, TokenSubject, hourly_refusal,
 };
 
-impl AuthStore for SqliteStore {
-    fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>> {
+impl Database {
+    pub(super) fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>> {
         let conn = self.reader();
         let row = conn
             .query_row(
@@ -47,7 +49,7 @@ impl AuthStore for SqliteStore {
         .transpose()
     }
 
-    fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool> {
+    pub(super) fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool> {
         self.write(|tx| {
             let inserted = tx.execute(
                 "INSERT OR IGNORE INTO staff (code, kind, name, organisation, password_hash, agency)
@@ -71,7 +73,7 @@ impl AuthStore for SqliteStore {
         })
     }
 
-    fn issue_otp(
+    pub(super) fn issue_otp(
         &self,
         code: &NewOtp,
         limits: &[Limit],
@@ -97,7 +99,7 @@ impl AuthStore for SqliteStore {
         })
     }
 
-    fn check_otp(&self, guess: &OtpGuess, now: i64) -> StoreResult<OtpCheck> {
+    pub(super) fn check_otp(&self, guess: &OtpGuess, now: i64) -> StoreResult<OtpCheck> {
         self.write(|tx| {
             prune_limits(tx, now)?;
             if let Some(reached) = reached_limit(tx, &guess.failure_limits, now)? {
@@ -135,11 +137,11 @@ impl AuthStore for SqliteStore {
         })
     }
 
-    fn insert_access_token(&self, token: &AccessTokenRecord) -> StoreResult<()> {
+    pub(super) fn insert_access_token(&self, token: &AccessTokenRecord) -> StoreResult<()> {
         self.write(|tx| insert_access_token(tx, token))
     }
 
-    fn access_token(&self, token_hash: &str) -> StoreResult<Option<AccessTokenRecord>> {
+    pub(super) fn access_token(&self, token_hash: &str) -> StoreResult<Option<AccessTokenRecord>> {
         let conn = self.reader();
         let row = conn
             .query_row(
@@ -175,7 +177,7 @@ impl AuthStore for SqliteStore {
         }))
     }
 
-    fn revoke_access_token(&self, token_hash: &str) -> StoreResult<()> {
+    pub(super) fn revoke_access_token(&self, token_hash: &str) -> StoreResult<()> {
         self.write(|tx| {
             tx.execute(
                 "UPDATE access_tokens SET revoked = 1 WHERE token_hash = ?1",
@@ -197,7 +199,7 @@ impl AuthStore for SqliteStore {
         })
     }
 
-    fn insert_sign_in(
+    pub(super) fn insert_sign_in(
         &self,
         access: &AccessTokenRecord,
         refresh: &RefreshTokenRecord,
@@ -222,7 +224,11 @@ impl AuthStore for SqliteStore {
         })
     }
 
-    fn rotate_refresh_token(&self, rotation: &Rotation, now: i64) -> StoreResult<RefreshOutcome> {
+    pub(super) fn rotate_refresh_token(
+        &self,
+        rotation: &Rotation,
+        now: i64,
+    ) -> StoreResult<RefreshOutcome> {
         // The reuse verdict must survive the transaction, so the family revocation commits
         // even though the answer is a refusal.
         self.write(|tx| {
@@ -297,7 +303,7 @@ impl AuthStore for SqliteStore {
         })
     }
 
-    fn revoke_sign_in(&self, refresh_hash: &str) -> StoreResult<()> {
+    pub(super) fn revoke_sign_in(&self, refresh_hash: &str) -> StoreResult<()> {
         self.write(|tx| {
             let family: Option<String> = tx
                 .query_row(
@@ -313,7 +319,7 @@ impl AuthStore for SqliteStore {
         })
     }
 
-    fn open_assist_session(
+    pub(super) fn open_assist_session(
         &self,
         session: &AssistSessionRecord,
         token: &AccessTokenRecord,
@@ -360,7 +366,7 @@ impl AuthStore for SqliteStore {
         })
     }
 
-    fn assist_session(&self, id: Uuid) -> StoreResult<Option<AssistSessionRecord>> {
+    pub(super) fn assist_session(&self, id: Uuid) -> StoreResult<Option<AssistSessionRecord>> {
         let conn = self.reader();
         let row = conn
             .query_row(
@@ -422,7 +428,7 @@ impl AuthStore for SqliteStore {
         .transpose()
     }
 
-    fn end_assist_session(&self, id: Uuid, now: i64) -> StoreResult<()> {
+    pub(super) fn end_assist_session(&self, id: Uuid, now: i64) -> StoreResult<()> {
         self.write(|tx| {
             tx.execute(
                 "UPDATE assist_sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL",
@@ -430,6 +436,103 @@ impl AuthStore for SqliteStore {
             )?;
             Ok(())
         })
+    }
+}
+
+#[async_trait]
+impl AuthStore for SqliteStore {
+    async fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>> {
+        let code = code.to_owned();
+        self.blocking(move |db| db.staff(&code)).await
+    }
+
+    async fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool> {
+        let staff = staff.clone();
+        self.blocking(move |db| db.seed_staff(&staff)).await
+    }
+
+    async fn issue_otp(
+        &self,
+        code: &NewOtp,
+        limits: &[Limit],
+        now: i64,
+    ) -> StoreResult<Result<(), LimitReached>> {
+        let code = code.clone();
+        let limits = limits.to_vec();
+        self.blocking(move |db| db.issue_otp(&code, &limits, now))
+            .await
+    }
+
+    async fn check_otp(&self, guess: &OtpGuess, now: i64) -> StoreResult<OtpCheck> {
+        let guess = guess.clone();
+        self.blocking(move |db| db.check_otp(&guess, now)).await
+    }
+
+    async fn insert_access_token(&self, token: &AccessTokenRecord) -> StoreResult<()> {
+        let token = token.clone();
+        self.blocking(move |db| db.insert_access_token(&token))
+            .await
+    }
+
+    async fn access_token(&self, token_hash: &str) -> StoreResult<Option<AccessTokenRecord>> {
+        let token_hash = token_hash.to_owned();
+        self.blocking(move |db| db.access_token(&token_hash)).await
+    }
+
+    async fn revoke_access_token(&self, token_hash: &str) -> StoreResult<()> {
+        let token_hash = token_hash.to_owned();
+        self.blocking(move |db| db.revoke_access_token(&token_hash))
+            .await
+    }
+
+    async fn insert_sign_in(
+        &self,
+        access: &AccessTokenRecord,
+        refresh: &RefreshTokenRecord,
+    ) -> StoreResult<()> {
+        let access = access.clone();
+        let refresh = refresh.clone();
+        self.blocking(move |db| db.insert_sign_in(&access, &refresh))
+            .await
+    }
+
+    async fn rotate_refresh_token(
+        &self,
+        rotation: &Rotation,
+        now: i64,
+    ) -> StoreResult<RefreshOutcome> {
+        let rotation = rotation.clone();
+        self.blocking(move |db| db.rotate_refresh_token(&rotation, now))
+            .await
+    }
+
+    async fn revoke_sign_in(&self, refresh_hash: &str) -> StoreResult<()> {
+        let refresh_hash = refresh_hash.to_owned();
+        self.blocking(move |db| db.revoke_sign_in(&refresh_hash))
+            .await
+    }
+
+    async fn open_assist_session(
+        &self,
+        session: &AssistSessionRecord,
+        token: &AccessTokenRecord,
+        opened: &AccessEntry,
+        per_hour: u32,
+    ) -> StoreResult<SessionOpening> {
+        let session = session.clone();
+        let token = token.clone();
+        let opened = opened.clone();
+        self.blocking(move |db| db.open_assist_session(&session, &token, &opened, per_hour))
+            .await
+    }
+
+    async fn assist_session(&self, id: Uuid) -> StoreResult<Option<AssistSessionRecord>> {
+        self.blocking(move |db| db.assist_session(id)).await
+    }
+
+    async fn end_assist_session(&self, id: Uuid, now: i64) -> StoreResult<()> {
+        self.blocking(move |db| db.end_assist_session(id, now))
+            .await
     }
 }
 
@@ -458,38 +561,6 @@ fn insert_access_token(tx: &Connection, token: &AccessTokenRecord) -> StoreResul
         params![token.token_hash, kind, subject_id, token.expires_at],
     )?;
     Ok(())
-}
-
-/// Why a staff member whose sessions were opened at `nearby` (within an hour either side of
-/// `opened_at`, ascending) may not open one more at `opened_at`: some hour-long window holding
-/// `opened_at` would hold more than `per_hour`. Returns the seconds after which a session opened
-/// now could open (for one recorded later the hour it was opened stays full).
-fn hourly_refusal(nearby: &[i64], opened_at: i64, per_hour: u32) -> Option<u64> {
-    let limit = usize::try_from(per_hour).unwrap_or(usize::MAX);
-    // Every window (end - 3600, end] with opened_at inside it; the fullest ends at a session.
-    let crowded = std::iter::once(opened_at)
-        .chain(nearby.iter().copied().filter(|at| *at >= opened_at))
-        .any(|end| {
-            let inside = nearby
-                .iter()
-                .filter(|at| **at > end - 3600 && **at <= end)
-                .count();
-            inside + 1 > limit
-        });
-    if !crowded {
-        return None;
-    }
-    let before: Vec<i64> = nearby
-        .iter()
-        .copied()
-        .filter(|at| *at <= opened_at)
-        .collect();
-    let wait = before
-        .len()
-        .checked_sub(limit)
-        .and_then(|index| before.get(index))
-        .map_or(1, |oldest| oldest + 3600 - opened_at);
-    Some(u64::try_from(wait.clamp(1, 3600)).unwrap_or(1))
 }
 
 #[cfg(test)]

@@ -4,21 +4,26 @@ use opendvc_api::{Document, InboxItem};
 use rusqlite::params;
 use uuid::Uuid;
 
-use super::SqliteStore;
+use async_trait::async_trait;
+
 use super::changes::{insert_inbox, touch};
 use super::rows::load_citizen;
+use super::{Database, SqliteStore};
 use crate::store::{CitizenRecord, CitizenStore, StoreError, StoreResult};
 
-impl CitizenStore for SqliteStore {
-    fn citizen_by_id_number(&self, id_number: &str) -> StoreResult<Option<CitizenRecord>> {
+impl Database {
+    pub(super) fn citizen_by_id_number(
+        &self,
+        id_number: &str,
+    ) -> StoreResult<Option<CitizenRecord>> {
         load_citizen(&self.reader(), "id_number", id_number)
     }
 
-    fn citizen(&self, id: Uuid) -> StoreResult<Option<CitizenRecord>> {
+    pub(super) fn citizen(&self, id: Uuid) -> StoreResult<Option<CitizenRecord>> {
         load_citizen(&self.reader(), "id", &id.to_string())
     }
 
-    fn documents(&self, citizen_id: Uuid) -> StoreResult<Vec<Document>> {
+    pub(super) fn documents(&self, citizen_id: Uuid) -> StoreResult<Vec<Document>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT document_json FROM documents WHERE citizen_id = ?1 ORDER BY id",
@@ -33,7 +38,7 @@ impl CitizenStore for SqliteStore {
             .collect()
     }
 
-    fn seed_citizen(
+    pub(super) fn seed_citizen(
         &self,
         citizen: &CitizenRecord,
         documents: &[Document],
@@ -69,5 +74,35 @@ impl CitizenStore for SqliteStore {
             }
             Ok(true)
         })
+    }
+}
+
+#[async_trait]
+impl CitizenStore for SqliteStore {
+    async fn citizen_by_id_number(&self, id_number: &str) -> StoreResult<Option<CitizenRecord>> {
+        let id_number = id_number.to_owned();
+        self.blocking(move |db| db.citizen_by_id_number(&id_number))
+            .await
+    }
+
+    async fn citizen(&self, id: Uuid) -> StoreResult<Option<CitizenRecord>> {
+        self.blocking(move |db| db.citizen(id)).await
+    }
+
+    async fn documents(&self, citizen_id: Uuid) -> StoreResult<Vec<Document>> {
+        self.blocking(move |db| db.documents(citizen_id)).await
+    }
+
+    async fn seed_citizen(
+        &self,
+        citizen: &CitizenRecord,
+        documents: &[Document],
+        inbox: &[InboxItem],
+    ) -> StoreResult<bool> {
+        let citizen = citizen.clone();
+        let documents = documents.to_vec();
+        let inbox = inbox.to_vec();
+        self.blocking(move |db| db.seed_citizen(&citizen, &documents, &inbox))
+            .await
     }
 }

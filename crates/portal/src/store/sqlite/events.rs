@@ -3,12 +3,14 @@
 use rusqlite::params;
 use uuid::Uuid;
 
-use super::SqliteStore;
+use async_trait::async_trait;
+
 use super::rows::{change_row, finish_change_row};
+use super::{Database, SqliteStore};
 use crate::store::{ChangeRow, EventStore, StoreError, StoreResult};
 
-impl EventStore for SqliteStore {
-    fn latest_change(&self) -> StoreResult<i64> {
+impl Database {
+    pub(super) fn latest_change(&self) -> StoreResult<i64> {
         let conn = self.reader();
         Ok(
             conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |row| {
@@ -17,7 +19,7 @@ impl EventStore for SqliteStore {
         )
     }
 
-    fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>> {
+    pub(super) fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT seq, citizen_id, entity_kind, entity_id FROM change_log
@@ -30,7 +32,7 @@ impl EventStore for SqliteStore {
         rows.into_iter().map(finish_change_row).collect()
     }
 
-    fn citizen_changes_after(
+    pub(super) fn citizen_changes_after(
         &self,
         citizen_id: Uuid,
         after: i64,
@@ -46,5 +48,27 @@ impl EventStore for SqliteStore {
             .query_map(params![citizen_id.to_string(), after, limit], change_row)?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(finish_change_row).collect()
+    }
+}
+
+#[async_trait]
+impl EventStore for SqliteStore {
+    async fn latest_change(&self) -> StoreResult<i64> {
+        self.blocking(move |db| db.latest_change()).await
+    }
+
+    async fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>> {
+        self.blocking(move |db| db.changes_after(after, limit))
+            .await
+    }
+
+    async fn citizen_changes_after(
+        &self,
+        citizen_id: Uuid,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ChangeRow>> {
+        self.blocking(move |db| db.citizen_changes_after(citizen_id, after, limit))
+            .await
     }
 }

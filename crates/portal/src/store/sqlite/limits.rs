@@ -3,7 +3,9 @@
 
 use rusqlite::{Connection, params};
 
-use super::SqliteStore;
+use async_trait::async_trait;
+
+use super::{Database, SqliteStore};
 use crate::store::{Counter, Limit, LimitReached, LimitStore, StoreResult};
 
 /// Forgets hits and counters whose window has passed, so the limit tables stay bounded by
@@ -80,8 +82,8 @@ pub(super) fn bump_counter(tx: &Connection, counter: &Counter, now: i64) -> Stor
     Ok(u64::try_from(count).unwrap_or(0))
 }
 
-impl LimitStore for SqliteStore {
-    fn take_limits(
+impl Database {
+    pub(super) fn take_limits(
         &self,
         limits: &[Limit],
         now: i64,
@@ -95,7 +97,7 @@ impl LimitStore for SqliteStore {
         })
     }
 
-    fn release_hits(&self, ids: &[i64]) -> StoreResult<()> {
+    pub(super) fn release_hits(&self, ids: &[i64]) -> StoreResult<()> {
         self.write(|tx| {
             for id in ids {
                 tx.execute("DELETE FROM rate_limit_hits WHERE id = ?1", params![id])?;
@@ -104,7 +106,7 @@ impl LimitStore for SqliteStore {
         })
     }
 
-    fn prune_expired(&self, now: i64) -> StoreResult<usize> {
+    pub(super) fn prune_expired(&self, now: i64) -> StoreResult<usize> {
         self.write(|tx| {
             let limits = prune_limits(tx, now)?;
             let codes = tx.execute(
@@ -113,6 +115,27 @@ impl LimitStore for SqliteStore {
             )?;
             Ok(limits + codes)
         })
+    }
+}
+
+#[async_trait]
+impl LimitStore for SqliteStore {
+    async fn take_limits(
+        &self,
+        limits: &[Limit],
+        now: i64,
+    ) -> StoreResult<Result<Vec<i64>, LimitReached>> {
+        let limits = limits.to_vec();
+        self.blocking(move |db| db.take_limits(&limits, now)).await
+    }
+
+    async fn release_hits(&self, ids: &[i64]) -> StoreResult<()> {
+        let ids = ids.to_vec();
+        self.blocking(move |db| db.release_hits(&ids)).await
+    }
+
+    async fn prune_expired(&self, now: i64) -> StoreResult<usize> {
+        self.blocking(move |db| db.prune_expired(now)).await
     }
 }
 

@@ -8,15 +8,20 @@
 //! begin `IMMEDIATE`, so a read-then-write transaction (a limit checked, then hit) never
 //! interleaves with another process's writer (the officer command, a second portal).
 //!
+//! The store traits are async; SQLite is blocking. Each trait method of [`SqliteStore`] hands
+//! its work to tokio's blocking pool (`spawn_blocking`), where the blocking [`Database`] runs
+//! it, so an async worker thread never waits for a lock on the file.
+//!
 //! One module per trait of `crate::store`, each with its SQL (`citizens`, `auth`, `limits`,
-//! `access_log`, `attachments`, `applications`, `outbox`, `events`, `renewal`); `rows` maps
-//! stored rows to domain types for all of them, `changes` is the change log every write
-//! records in, and `migrations` the append-only schema. This module holds the connections, their pragmas and
+//! `access_log`, `attachments`, `applications`, `outbox`, `events`, `renewal`): the blocking
+//! methods on `Database`, then the trait's async methods on `SqliteStore`. `rows` maps stored
+//! rows to domain types for all of them, `changes` is the change log every write records in,
+//! and `migrations` the append-only schema. This module holds the connections, their pragmas and
 //! the write transaction.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -37,12 +42,21 @@ mod rows;
 
 const READERS: usize = 4;
 
-/// The SQLite store: one file, WAL.
-#[derive(Debug)]
+/// The SQLite store: one file, WAL. Cheap to share: the connections live behind an `Arc`, so
+/// blocking work can take them to the blocking pool.
+#[derive(Debug, Clone)]
 pub struct SqliteStore {
+    database: Arc<Database>,
+}
+
+/// The connections to the file, used from blocking code only.
+#[derive(Debug)]
+pub(super) struct Database {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// The schema version the migrations brought the file to at open.
+    schema_version: i64,
 }
 
 fn configure(connection: &Connection) -> rusqlite::Result<()> {
@@ -62,23 +76,98 @@ fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 }
 
 impl SqliteStore {
-    /// Opens (or creates) the database at `path` and brings its schema up to date.
+    /// Opens (or creates) the database at `path` and brings its schema up to date. Blocking.
     pub fn open(path: &Path) -> StoreResult<Self> {
+        Ok(SqliteStore {
+            database: Arc::new(Database::open(path)?),
+        })
+    }
+
+    /// Brings the schema of the database at `path` up to date; returns how many migrations
+    /// were applied. Blocking.
+    pub fn migrate(path: &Path) -> StoreResult<usize> {
+        let mut connection = Connection::open(path)?;
+        configure(&connection)?;
+        let version = |connection: &Connection| -> StoreResult<i64> {
+            Ok(connection.pragma_query_value(None, "user_version", |row| row.get(0))?)
+        };
+        let before = version(&connection)?;
+        migrations::migrations()
+            .to_latest(&mut connection)
+            .map_err(|error| StoreError::Database(format!("migration failed: {error}")))?;
+        Ok(usize::try_from(version(&connection)? - before).unwrap_or(0))
+    }
+
+    /// Runs blocking `work` on the database on tokio's blocking pool.
+    async fn blocking<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Database) -> StoreResult<T> + Send + 'static,
+    {
+        let database = self.database.clone();
+        tokio::task::spawn_blocking(move || work(&database))
+            .await
+            .map_err(|error| StoreError::Database(format!("the database task failed: {error}")))?
+    }
+}
+
+/// One process serves an SQLite file (the `officer` command runs no periodic work), so the
+/// portal holds every lease.
+#[async_trait::async_trait]
+impl super::LeaseStore for SqliteStore {
+    async fn hold_lease(&self, _name: &str) -> bool {
+        true
+    }
+}
+
+/// SQLite has no notifications (and the `officer` command writes from another process): the
+/// hub polls.
+#[async_trait::async_trait]
+impl super::ChangeSignal for SqliteStore {
+    async fn change_signal(&self) -> Option<Arc<tokio::sync::Notify>> {
+        None
+    }
+}
+
+#[async_trait::async_trait]
+impl super::HealthStore for SqliteStore {
+    async fn readiness(&self) -> Result<(), super::NotReady> {
+        self.blocking(|database| {
+            let reader = database.reader();
+            let version: i64 = reader.pragma_query_value(None, "user_version", |row| row.get(0))?;
+            if version < database.schema_version {
+                return Err(StoreError::Database(format!(
+                    "the schema went back to version {version} from {}",
+                    database.schema_version
+                )));
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|error| super::NotReady(error.to_string()))
+    }
+}
+
+impl Database {
+    fn open(path: &Path) -> StoreResult<Self> {
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         migrations::migrations()
             .to_latest(&mut writer)
             .map_err(|error| StoreError::Database(format!("migration failed: {error}")))?;
+        let schema_version: i64 =
+            writer.pragma_query_value(None, "user_version", |row| row.get(0))?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let reader = Connection::open(path)?;
             configure(&reader)?;
             readers.push(Mutex::new(reader));
         }
-        Ok(SqliteStore {
+        Ok(Database {
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
+            schema_version,
         })
     }
 
@@ -114,12 +203,14 @@ impl From<rusqlite::Error> for StoreError {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::store::{CitizenRecord, CitizenStore};
+    use crate::store::CitizenRecord;
     use uuid::Uuid;
 
+    /// A scratch database in its own folder, removed on drop. Tests call the blocking
+    /// `Database` directly; the async trait methods only hand the same calls to the pool.
     pub(super) struct Scratch {
         dir: std::path::PathBuf,
-        pub(super) store: SqliteStore,
+        pub(super) store: Database,
     }
 
     impl Drop for Scratch {
@@ -131,11 +222,11 @@ pub(super) mod tests {
     pub(super) fn scratch() -> Scratch {
         let dir = std::env::temp_dir().join(format!("opendvc-store-{}", Uuid::now_v7()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let store = SqliteStore::open(&dir.join("portal.db")).expect("store opens");
+        let store = Database::open(&dir.join("portal.db")).expect("store opens");
         Scratch { dir, store }
     }
 
-    pub(super) fn citizen(store: &SqliteStore) -> Uuid {
+    pub(super) fn citizen(store: &Database) -> Uuid {
         let id = Uuid::now_v7();
         let profile: opendvc_api::Profile = serde_json::from_value(serde_json::json!({
             "idNumber": "048090009999", "fullName": "Test Citizen", "birthDate": "1990-01-01",

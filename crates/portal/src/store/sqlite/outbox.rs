@@ -3,12 +3,14 @@
 use opendvc_api::DevMessage;
 use rusqlite::params;
 
-use super::SqliteStore;
+use async_trait::async_trait;
+
 use super::rows::parse_time;
+use super::{Database, SqliteStore};
 use crate::store::{OutboxStore, StoreResult};
 
-impl OutboxStore for SqliteStore {
-    fn record_message(&self, message: &DevMessage) -> StoreResult<()> {
+impl Database {
+    pub(super) fn record_message(&self, message: &DevMessage) -> StoreResult<()> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO dev_messages (recipient, channel, body, sent_at) VALUES (?1, ?2, ?3, ?4)",
@@ -18,7 +20,7 @@ impl OutboxStore for SqliteStore {
         })
     }
 
-    fn messages(&self) -> StoreResult<Vec<DevMessage>> {
+    pub(super) fn messages(&self) -> StoreResult<Vec<DevMessage>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT recipient, channel, body, sent_at FROM dev_messages ORDER BY id",
@@ -43,5 +45,17 @@ impl OutboxStore for SqliteStore {
                 })
             })
             .collect()
+    }
+}
+
+#[async_trait]
+impl OutboxStore for SqliteStore {
+    async fn record_message(&self, message: &DevMessage) -> StoreResult<()> {
+        let message = message.clone();
+        self.blocking(move |db| db.record_message(&message)).await
+    }
+
+    async fn messages(&self) -> StoreResult<Vec<DevMessage>> {
+        self.blocking(move |db| db.messages()).await
     }
 }

@@ -4,24 +4,21 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
 use opendvc_api::{Document, InboxItem};
 use opendvc_rules::renewal::FiredStage;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-use super::SqliteStore;
+use async_trait::async_trait;
+
 use super::changes::insert_inbox;
 use super::rows::parse_uuid;
-use crate::store::{RenewalHolder, RenewalStore, StoreError, StoreResult};
+use super::{Database, SqliteStore};
+use crate::store::stored::parse_date;
+use crate::store::{RenewalHolder, RenewalStore, StoreResult};
 
-fn parse_date(text: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|error| StoreError::Database(format!("stored date {text}: {error}")))
-}
-
-impl RenewalStore for SqliteStore {
-    fn renewal_holders(&self) -> StoreResult<Vec<RenewalHolder>> {
+impl Database {
+    pub(super) fn renewal_holders(&self) -> StoreResult<Vec<RenewalHolder>> {
         let conn = self.reader();
         let documents = conn
             .prepare_cached(
@@ -80,7 +77,7 @@ impl RenewalStore for SqliteStore {
         Ok(holders.into_values().collect())
     }
 
-    fn record_renewal_notice(
+    pub(super) fn record_renewal_notice(
         &self,
         citizen_id: Uuid,
         item: &InboxItem,
@@ -125,31 +122,32 @@ impl RenewalStore for SqliteStore {
     }
 }
 
+#[async_trait]
+impl RenewalStore for SqliteStore {
+    async fn renewal_holders(&self) -> StoreResult<Vec<RenewalHolder>> {
+        self.blocking(move |db| db.renewal_holders()).await
+    }
+
+    async fn record_renewal_notice(
+        &self,
+        citizen_id: Uuid,
+        item: &InboxItem,
+        stages: &[FiredStage],
+    ) -> StoreResult<bool> {
+        let item = item.clone();
+        let stages = stages.to_vec();
+        self.blocking(move |db| db.record_renewal_notice(citizen_id, &item, &stages))
+            .await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use opendvc_api::{DocumentSource, InboxCategory, LocalizedText};
 
     use super::*;
-    use crate::store::{CitizenRecord, CitizenStore};
-
-    /// A store in a scratch folder, deleted when dropped.
-    struct Scratch {
-        dir: std::path::PathBuf,
-        store: SqliteStore,
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
-
-    fn scratch() -> Scratch {
-        let dir = std::env::temp_dir().join(format!("opendvc-renewal-{}", Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).expect("a scratch folder");
-        let store = SqliteStore::open(&dir.join("portal.db")).expect("store opens");
-        Scratch { dir, store }
-    }
+    use crate::store::CitizenRecord;
+    use crate::store::sqlite::tests::scratch;
 
     #[test]
     fn a_renewal_stage_is_notified_once_and_read_back_with_the_holders_birth_date() {

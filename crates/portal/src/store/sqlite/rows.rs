@@ -2,46 +2,15 @@
 //! and back (ids, times, enums), and the loaders of whole records (a citizen, an
 //! application with its timeline and supplements, a change-log row).
 
-use chrono::{DateTime, FixedOffset};
-use opendvc_api::{
-    AccessAction, AccessResource, Actor, Application, ApplicationStatus, ConsentMethod, StaffKind,
-    Supplement, TimelineEntry,
-};
+use opendvc_api::{Actor, Application, Supplement, TimelineEntry};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+pub(super) use crate::store::stored::{
+    action_str, channel_str, consent_str, parse_enum, parse_staff_kind, parse_status, parse_time,
+    parse_uuid, resource_str, staff_kind_str,
+};
 use crate::store::{ChangeRow, CitizenRecord, StoreError, StoreResult};
-
-pub(super) fn parse_uuid(text: &str) -> StoreResult<Uuid> {
-    Uuid::parse_str(text).map_err(|error| StoreError::Database(format!("stored uuid: {error}")))
-}
-
-pub(super) fn parse_time(text: &str) -> StoreResult<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(text)
-        .map_err(|error| StoreError::Database(format!("stored time: {error}")))
-}
-
-fn parse_status(text: &str) -> StoreResult<ApplicationStatus> {
-    ApplicationStatus::parse(text)
-        .ok_or_else(|| StoreError::Database(format!("stored status {text}")))
-}
-
-pub(super) fn staff_kind_str(kind: StaffKind) -> &'static str {
-    match kind {
-        StaffKind::Agent => "agent",
-        StaffKind::Volunteer => "volunteer",
-        StaffKind::Officer => "officer",
-    }
-}
-
-pub(super) fn parse_staff_kind(text: &str) -> StoreResult<StaffKind> {
-    match text {
-        "agent" => Ok(StaffKind::Agent),
-        "volunteer" => Ok(StaffKind::Volunteer),
-        "officer" => Ok(StaffKind::Officer),
-        other => Err(StoreError::Database(format!("stored staff kind {other}"))),
-    }
-}
 
 pub(super) fn load_citizen(
     conn: &Connection,
@@ -174,45 +143,6 @@ pub(super) fn load_application(
         rating: rating.map(|json| serde_json::from_str(&json)).transpose()?,
         updated_at: parse_time(&updated_at)?,
     }))
-}
-
-pub(super) fn channel_str(channel: opendvc_api::Channel) -> &'static str {
-    match channel {
-        opendvc_api::Channel::Online => "online",
-        opendvc_api::Channel::Assisted => "assisted",
-    }
-}
-
-pub(super) fn action_str(action: AccessAction) -> &'static str {
-    match action {
-        AccessAction::SessionOpened => "session_opened",
-        AccessAction::Read => "read",
-        AccessAction::Submitted => "submitted",
-    }
-}
-
-pub(super) fn resource_str(resource: AccessResource) -> &'static str {
-    match resource {
-        AccessResource::Session => "session",
-        AccessResource::Profile => "profile",
-        AccessResource::Documents => "documents",
-        AccessResource::Applications => "applications",
-        AccessResource::Application => "application",
-        AccessResource::Attachment => "attachment",
-        AccessResource::Changes => "changes",
-    }
-}
-
-pub(super) fn consent_str(consent: ConsentMethod) -> &'static str {
-    match consent {
-        ConsentMethod::Otp => "otp",
-        ConsentMethod::Paper => "paper",
-    }
-}
-
-/// A stored enum value of the access log, read back through its serde name.
-pub(super) fn parse_enum<T: serde::de::DeserializeOwned>(text: String) -> StoreResult<T> {
-    serde_json::from_value(serde_json::Value::String(text)).map_err(StoreError::from)
 }
 
 type RawChangeRow = (i64, String, String, String);

@@ -167,7 +167,7 @@ fn only_the_newest_unused_unexpired_code_of_its_purpose_works() {
     );
 }
 
-fn sign_in(store: &SqliteStore, citizen_id: Uuid, name: &str) -> Uuid {
+fn sign_in(store: &Database, citizen_id: Uuid, name: &str) -> Uuid {
     let family_id = Uuid::now_v7();
     store
         .insert_sign_in(

@@ -1,0 +1,77 @@
+//! `CitizenStore` on PostgreSQL: citizens, their profiles and documents.
+
+use async_trait::async_trait;
+use opendvc_api::{Document, InboxItem};
+use uuid::Uuid;
+
+use super::PostgresStore;
+use super::changes::{insert_inbox, touch};
+use super::rows::{from_json, load_citizen_by_id, load_citizen_by_id_number, to_json};
+use crate::store::{CitizenRecord, CitizenStore, StoreResult};
+
+#[async_trait]
+impl CitizenStore for PostgresStore {
+    async fn citizen_by_id_number(&self, id_number: &str) -> StoreResult<Option<CitizenRecord>> {
+        load_citizen_by_id_number(&mut *self.pool.acquire().await?, id_number).await
+    }
+
+    async fn citizen(&self, id: Uuid) -> StoreResult<Option<CitizenRecord>> {
+        load_citizen_by_id(&mut *self.pool.acquire().await?, id).await
+    }
+
+    async fn documents(&self, citizen_id: Uuid) -> StoreResult<Vec<Document>> {
+        sqlx::query_scalar!(
+            "SELECT document FROM documents WHERE citizen_id = $1 ORDER BY id",
+            citizen_id
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(from_json)
+        .collect()
+    }
+
+    /// Instances seeding at once: the insert of the citizen waits on the other's uncommitted
+    /// row (the primary key and the ID number are unique) and then inserts nothing.
+    async fn seed_citizen(
+        &self,
+        citizen: &CitizenRecord,
+        documents: &[Document],
+        inbox: &[InboxItem],
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query!(
+            "INSERT INTO citizens (id, id_number, profile) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+            citizen.id,
+            citizen.profile.id_number,
+            to_json(&citizen.profile)?
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            return Ok(false);
+        }
+        for document in documents {
+            sqlx::query!(
+                "INSERT INTO documents (id, citizen_id, document) VALUES ($1, $2, $3)
+                 ON CONFLICT (id) DO NOTHING",
+                document.id,
+                citizen.id,
+                to_json(document)?
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        touch(&mut tx, citizen.id, "profile", &citizen.id.to_string()).await?;
+        for document in documents {
+            touch(&mut tx, citizen.id, "document", &document.id.to_string()).await?;
+        }
+        for item in inbox {
+            insert_inbox(&mut tx, citizen.id, item).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}
