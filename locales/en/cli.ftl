@@ -77,3 +77,6 @@ access-read-changes = read your updates
 access-submitted-application = submitted an application
 access-submitted-attachment = uploaded a file
 access-submitted-other = sent a change to an application
+quote-total = Total: { $amount }
+quote-choose-case = The form does not say which fee applies; choose one:
+quote-illustrative = illustrative amount

@@ -19,4 +19,5 @@ field-classes-invalid = { $label } are not driving licence classes
 field-requirement-unknown = This procedure does not ask for { $label }
 field-attachment-not-yours = The file { $label } was not uploaded by you
 field-document-not-yours = The document { $label } is not in your wallet
+field-fee-case-needed = Choose which fee applies: { $label }
 field-invalid = { $label } is not valid

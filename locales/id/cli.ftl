@@ -77,3 +77,6 @@ access-read-changes = membaca pembaruan Anda
 access-submitted-application = mengajukan permohonan
 access-submitted-attachment = mengunggah berkas
 access-submitted-other = mengirim perubahan pada pengajuan
+quote-total = Total: { $amount }
+quote-choose-case = Formulir tidak menentukan biaya yang berlaku; pilih salah satu:
+quote-illustrative = nilai ilustratif

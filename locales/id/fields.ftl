@@ -19,4 +19,5 @@ field-classes-invalid = { $label } bukan golongan SIM
 field-requirement-unknown = Prosedur ini tidak meminta { $label }
 field-attachment-not-yours = Berkas { $label } tidak diunggah oleh Anda
 field-document-not-yours = Dokumen { $label } tidak ada di dompet dokumen Anda
+field-fee-case-needed = Pilih biaya yang berlaku: { $label }
 field-invalid = { $label } tidak sah

@@ -77,3 +77,6 @@ access-read-changes = xem cập nhật
 access-submitted-application = nộp hồ sơ
 access-submitted-attachment = tải lên tệp
 access-submitted-other = gửi thay đổi cho hồ sơ
+quote-total = Tổng cộng: { $amount }
+quote-choose-case = Biểu mẫu chưa cho biết trường hợp tính lệ phí; chọn một:
+quote-illustrative = giá trị minh họa

@@ -19,4 +19,5 @@ field-classes-invalid = { $label } không phải là hạng giấy phép lái xe
 field-requirement-unknown = Thủ tục này không yêu cầu giấy tờ { $label }
 field-attachment-not-yours = Tệp { $label } không phải do bạn tải lên
 field-document-not-yours = Giấy tờ { $label } không có trong ví giấy tờ của bạn
+field-fee-case-needed = Chọn trường hợp tính lệ phí: { $label }
 field-invalid = { $label } chưa hợp lệ

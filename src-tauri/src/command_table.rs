@@ -46,6 +46,10 @@ macro_rules! with_commands {
             /// Every problem of a draft against its procedure in the cached catalog, each a field
             /// and a Fluent id; empty when `submit` would queue it.
             commands::check_draft(state; draft: DraftView) -> Vec<FieldProblem>;
+            /// What a draft costs, offline from the cached catalog, by the fee computation the
+            /// portal charges with: each line and the total, or the fee cases to choose from
+            /// when the form does not decide which applies (`feeCase` is the choice).
+            commands::quote_fee(state; draft: DraftView, fee_case: Option<String>) -> FeeQuoteView;
             /// Takes a picked file for a draft: in memory on a shared device, else staged in the
             /// data folder, so a queued submission can upload it later. `base64` is its content.
             commands::stage_attachment(state; file_name: String, content_type: String, base64: String) -> StagedView;

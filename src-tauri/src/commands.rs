@@ -6,7 +6,7 @@ use opendvc_api::{AdminUnits, Catalog, FieldKind, OtpAccepted, Procedure};
 use opendvc_core::CoreError;
 use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, DashboardView,
-    DiscardResult, DraftView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
+    DiscardResult, DraftView, FeeQuoteView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
     NewDocumentInput, PickedUpload, QueueItemView, ReminderMode, ReminderView, SessionState,
     SettingsView, StagedView, SubmitResult, WalletEntry,
 };
@@ -102,6 +102,17 @@ pub async fn check_field(state: &AppState, kind: FieldKind, value: String) -> An
 pub async fn check_draft(state: &AppState, draft: DraftView) -> Answer<Vec<FieldProblem>> {
     let core = state.core.read().await;
     core.check_draft(&draft.application).map_err(fail(state))
+}
+
+/// What a draft costs, from the cached catalog by the fee computation the portal charges with.
+pub async fn quote_fee(
+    state: &AppState,
+    draft: DraftView,
+    fee_case: Option<String>,
+) -> Answer<FeeQuoteView> {
+    let core = state.core.read().await;
+    core.quote_fee(&draft.application, fee_case.as_deref())
+        .map_err(fail(state))
 }
 
 pub async fn stage_attachment(

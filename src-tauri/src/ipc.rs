@@ -16,9 +16,9 @@ use opendvc_core::receipt::Receipt;
 #[allow(unused_imports)]
 use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, CsvExportView,
-    DashboardView, DiscardResult, DraftView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
-    NewDocumentInput, QueueItemView, ReminderMode, ReminderView, SessionState, SettingsView,
-    StaffSignInInput, StagedView, SubmitResult, WalletEntry,
+    DashboardView, DiscardResult, DraftView, FeeQuoteView, FieldCheck, FieldProblem, FollowUpInput,
+    InboxEntry, NewDocumentInput, QueueItemView, ReminderMode, ReminderView, SessionState,
+    SettingsView, StaffSignInInput, StagedView, SubmitResult, WalletEntry,
 };
 #[allow(unused_imports)]
 use uuid::Uuid;

@@ -175,6 +175,7 @@ impl Citizen {
             form: valid_form(procedure, &profile, &documents),
             attachments,
             delivery,
+            fee_case: None,
         }
     }
 

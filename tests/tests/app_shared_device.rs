@@ -414,6 +414,9 @@ fn file_offline(app: &App, citizen: &DemoCitizen) {
     app.fill("#field-fullName", &citizen.name);
     app.fill("#field-birthDate", "2012-05-17");
     app.fill("#field-idNumber", &citizen.id_number);
+    // The card a fourteen-year-old holds before their first one: none (it decides the fee
+    // case, the free first card).
+    app.choose("#field-priorDocument", "none");
     app.submit_form_of("#field-fullName");
     // Saving the details waits for the core's check, then goes back to the task list; the
     // volunteer opens the next task from there, as the screen invites.

@@ -895,6 +895,16 @@ fn each_rule_has_one_definition() {
             places(&defines_fn(&["due_reminders"])),
         ),
         (
+            "the fee computation (a case's online amount chosen, `fn procedure_fee`, \
+             `struct QuoteInput`)",
+            vec!["crates/rules/src/fees/mod.rs"],
+            places(&|text: &str| {
+                text.contains("online_amount.unwrap_or")
+                    || text.contains("struct QuoteInput")
+                    || defines_fn(&["procedure_fee", "fee_total", "total_fee", "sum_fees"])(text)
+            }),
+        ),
+        (
             "the Fluent bundle loader (`FluentBundle::new`)",
             vec!["crates/i18n/src/lib.rs"],
             places(&|text: &str| text.contains("FluentBundle::new")),

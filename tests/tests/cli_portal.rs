@@ -446,3 +446,62 @@ fn processes_refreshing_at_once_share_one_rotation() {
     let (status, synced) = device.json(&["sync"]);
     assert_eq!(status, Some(0), "still signed in: {synced}");
 }
+
+#[test]
+fn the_quote_offline_is_what_the_portal_charges() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let device = Device::new(&portal.url());
+    device.sign_in(&mut portal);
+    let offline = device.offline();
+    let (status, quote) = json_of(
+        &offline,
+        &[
+            "quote",
+            "copy-certification",
+            "--form",
+            "pages=5",
+            "--form",
+            "copies=2",
+        ],
+    );
+    assert_eq!(
+        status,
+        Some(0),
+        "quoted offline from the cached catalog: {quote}"
+    );
+    assert_eq!(
+        quote["quote"]["total"], 14_000,
+        "two copies of five pages: (2 × 2,000 + 3 × 1,000) × 2: {quote}"
+    );
+    let form = device.write("copies.json", r#"{"documentName": "Giấy khai sinh", "fullName": "Nguyễn Thị Lan", "pages": 5, "copies": 2}"#);
+    let (status, outcome) = device.json(&[
+        "submit",
+        "--procedure",
+        "copy-certification",
+        "--form",
+        &form,
+    ]);
+    assert_eq!(status, Some(0), "{outcome}");
+    let code = outcome["applicationCode"]
+        .as_str()
+        .expect("a code")
+        .to_owned();
+    let (_, detail) = device.json(&["show", &code]);
+    assert_eq!(
+        detail["application"]["fee"], quote["quote"]["fee"],
+        "the portal charges what the app quoted: {detail}"
+    );
+    let (status, undecided) = json_of(&offline, &["quote", "passport-issuance"]);
+    assert_eq!(status, Some(7), "no quote without the case: {undecided}");
+    let choices: Vec<&str> = undecided["choices"]
+        .as_array()
+        .expect("the choices")
+        .iter()
+        .filter_map(|choice| choice["id"].as_str())
+        .collect();
+    assert_eq!(
+        choices,
+        ["new", "lost-or-damaged"],
+        "the passport's cases are listed to choose from: {undecided}"
+    );
+}

@@ -21,6 +21,7 @@ const CONTRACT_PATHS: &[&str] = &[
     "/v1/me/access-log",
     "/v1/documents",
     "/v1/procedures",
+    "/v1/procedures/{}/quote",
     "/v1/admin-units",
     "/v1/holidays/{}",
     "/v1/attachments",

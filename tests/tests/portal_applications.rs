@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, NaiveDate, Timelike, Weekday};
 use opendvc_api::{
     Application, ApplicationStatus, Attachment, Channel, DeliveryMethod, DeliveryState,
-    DeliveryUpdate, HolidayCalendar, MAX_ATTACHMENT_BYTES, NewSupplement, Rating,
-    TransitionRequest, WithdrawRequest,
+    DeliveryUpdate, FieldProblemCode, HolidayCalendar, MAX_ATTACHMENT_BYTES, NewApplication,
+    NewSupplement, Quote, QuoteLine, QuoteLineKind, Rating, TransitionRequest, WithdrawRequest,
 };
 use opendvc_rules::VIETNAM;
 use opendvc_tests::fixtures::{
@@ -269,13 +269,31 @@ fn a_delivery_change_recomputes_the_fee() {
     );
     let delivery = &by_post.delivery;
     assert_eq!(delivery.method, DeliveryMethod::Post);
+    let province = &citizen
+        .post_delivery()
+        .address
+        .expect("a postal address")
+        .address
+        .province_code;
+    let zones = &procedure.delivery.postage;
+    let zone = zones
+        .iter()
+        .find(|zone| zone.province_codes.contains(province))
+        .or_else(|| zones.iter().find(|zone| zone.province_codes.is_empty()))
+        .expect("the catalog prices every province by a postage zone");
     assert_eq!(
-        delivery.fee, procedure.delivery.post_fee,
-        "the postal fee of the procedure"
+        delivery.fee, zone.first_item,
+        "the postage of the address's zone for one item"
     );
+    let percent = procedure
+        .delivery
+        .postage_subsidy
+        .as_ref()
+        .map_or(0, |subsidy| u64::from(subsidy.percent));
     assert_eq!(
-        delivery.subsidy, procedure.delivery.post_subsidy,
-        "the city's subsidy"
+        delivery.subsidy,
+        delivery.fee * percent / 100,
+        "the city's share of the postage"
     );
     assert_eq!(
         delivery.payable,
@@ -795,5 +813,145 @@ fn the_officer_command_line_dispatches_a_postal_delivery() {
     assert_eq!(
         seen.delivery.tracking_number.as_deref(),
         Some("EB987654321VN")
+    );
+}
+
+/// `POST /v1/procedures/{id}/quote` with `body`.
+fn quote(citizen: &Citizen, procedure: &str, body: &serde_json::Value) -> Reply {
+    citizen
+        .call("POST", &format!("/v1/procedures/{procedure}/quote"))
+        .json(body)
+        .send()
+}
+
+#[test]
+fn a_passport_costs_its_case_never_the_sum_of_its_alternatives() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let counter = serde_json::json!({"method": "counter"});
+    for (answer, expected) in [("first", 200_000), ("renewal", 200_000), ("lost", 400_000)] {
+        let quote: Quote = quote(
+            &citizen,
+            "passport-issuance",
+            &serde_json::json!({"form": {"applicationType": answer}, "delivery": counter}),
+        )
+        .expect_json(200, "a passport application is quoted");
+        assert_eq!(
+            (quote.fee, quote.total),
+            (expected, expected),
+            "a passport ({answer}) costs {expected}, not 600,000: {quote:?}"
+        );
+    }
+    let problem = quote(
+        &citizen,
+        "passport-issuance",
+        &serde_json::json!({"form": {}, "delivery": counter}),
+    )
+    .expect_problem(422, "validation_failed", "no case, no quote");
+    let named: Vec<&str> = problem
+        .errors
+        .iter()
+        .filter(|error| error.field == "feeCase" && error.code == FieldProblemCode::FeeCaseNeeded)
+        .map(|error| error.message.as_str())
+        .collect();
+    assert!(
+        named.len() == 2
+            && named.iter().any(|m| m.contains("choice: new"))
+            && named.iter().any(|m| m.contains("choice: lost-or-damaged")),
+        "the 422 names each fee case to choose from: {problem:?}"
+    );
+    let chosen: Quote = quote(
+        &citizen,
+        "passport-issuance",
+        &serde_json::json!({"form": {}, "feeCase": "lost-or-damaged", "delivery": counter}),
+    )
+    .expect_json(200, "a chosen case is quoted");
+    assert_eq!(chosen.total, 400_000, "the chosen case is charged");
+}
+
+#[test]
+fn postage_by_post_is_priced_by_the_zone_of_the_address() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let units = citizen.admin_units();
+    let mut totals = Vec::new();
+    for province in ["48", "01"] {
+        let unit = units
+            .units
+            .iter()
+            .find(|unit| unit.province_code == province)
+            .expect("the demo lists units of Da Nang and Ha Noi");
+        let delivery = serde_json::json!({"method": "post", "address": {
+            "recipientName": "Trần Thị Minh Thư", "phone": "0905123456",
+            "provinceCode": province, "unitCode": unit.code, "street": "1 Bạch Đằng"}});
+        let quote: Quote = quote(
+            &citizen,
+            "passport-issuance",
+            &serde_json::json!({"form": {"applicationType": "first"}, "delivery": delivery}),
+        )
+        .expect_json(200, "a postal delivery is quoted");
+        let postage: Vec<&QuoteLine> = quote
+            .lines
+            .iter()
+            .filter(|line| line.kind == QuoteLineKind::Postage)
+            .collect();
+        assert_eq!(postage.len(), 1, "one postage line: {quote:?}");
+        totals.push((quote.postage, quote.total));
+    }
+    assert!(
+        totals[0].0 > 0 && totals[1].0 > totals[0].0,
+        "postage elsewhere in Vietnam costs more than inside the city: {totals:?}"
+    );
+    assert_eq!(
+        totals[0].1,
+        200_000 + totals[0].0,
+        "the total is the fee plus the postage"
+    );
+}
+
+#[test]
+fn an_application_records_the_fee_lines_it_was_charged() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let catalog = citizen.catalog();
+    let procedure = catalog
+        .items
+        .iter()
+        .find(|procedure| procedure.id == "passport-issuance")
+        .expect("the catalog has the passport");
+    let mut draft = citizen.valid_application(procedure, counter_delivery());
+    draft.form.insert("applicationType".into(), "lost".into());
+    let contradicted = NewApplication {
+        fee_case: Some("new".into()),
+        ..draft.clone()
+    };
+    let problem = citizen
+        .submit_with_key(&contradicted, &uuid::Uuid::now_v7().to_string())
+        .expect_problem(
+            422,
+            "validation_failed",
+            "a chosen case the form contradicts",
+        );
+    assert!(
+        problem.errors.iter().any(|error| error.field == "feeCase"),
+        "the refusal names the fee case: {problem:?}"
+    );
+    let application = citizen.submit(&draft);
+    let charged: i64 = application.fee_lines.iter().map(|line| line.amount).sum();
+    assert_eq!(
+        (application.fee, charged),
+        (400_000, 400_000),
+        "a lost passport is charged 400,000 and the lines add up to it: {:?}",
+        application.fee_lines
+    );
+    assert_eq!(
+        application.fee_lines.first().map(|line| line.id.as_str()),
+        Some("lost-or-damaged"),
+        "the line names the case charged"
+    );
+    let read = citizen.application(application.id);
+    assert_eq!(
+        read.fee_lines, application.fee_lines,
+        "the charged lines are kept with the application"
     );
 }

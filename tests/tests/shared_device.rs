@@ -1477,6 +1477,7 @@ fn a_scan_picked_on_a_shared_device_is_never_written_to_disk_in_plaintext() {
                 files: Vec::new(),
                 picked,
                 delivery: opendvc_tests::fixtures::counter_delivery(),
+                fee_case: None,
             },
             true,
         ))

@@ -69,6 +69,7 @@ fn the_core_and_the_portal_agree_on_every_phone_and_keep_it_as_plus_84() {
             form: form.clone(),
             attachments: Vec::new(),
             delivery: counter_delivery(),
+            fee_case: None,
         };
         let field = format!("form.{phone_field}");
 
@@ -95,6 +96,7 @@ fn the_core_and_the_portal_agree_on_every_phone_and_keep_it_as_plus_84() {
                 files: Vec::new(),
                 picked: Vec::new(),
                 delivery: counter_delivery(),
+                fee_case: None,
             },
             false,
         ));

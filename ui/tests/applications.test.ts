@@ -18,6 +18,12 @@ describe('application detail', () => {
     expect(screen.getByText('Tracking number: EMS123456VN')).toBeInTheDocument();
   });
 
+  it('shows the fee lines the application was charged', async () => {
+    openApp(detailRoute, { application: () => fixtures.applicationView() });
+    const line = await screen.findByText(/Renewal of the ID card/);
+    expect(line).toHaveTextContent(/50[.,\s]?000/);
+  });
+
   it('warns when the application is overdue', async () => {
     openApp(detailRoute, {
       application: () => fixtures.applicationView({}, { overdue: true, workingDaysLeft: -2 }),

@@ -7,7 +7,7 @@ import userEvent from '@testing-library/user-event';
 import type { Component } from 'svelte';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FormField, Procedure } from '../src/lib/backend/types';
-import type { Draft, SubmitResult } from '../src/lib/backend/views';
+import type { Draft, FeeQuoteView, SubmitResult } from '../src/lib/backend/views';
 import { drafts, startDraft, type DraftState } from '../src/lib/draft.svelte';
 import { setLanguage } from '../src/lib/i18n.svelte';
 import Check from '../src/screens/apply/Check.svelte';
@@ -142,6 +142,46 @@ describe('the check step', () => {
     expect(change).toHaveTextContent('Change Reason');
     expect(change).toHaveAttribute('href', `#/apply/${procedure.id}/details`);
     expect(screen.getByRole('button', { name: 'Accept and send' })).toBeDisabled();
+  });
+
+  it('shows each fee line and the total the core computed, never a sum of its own', async () => {
+    draft({ done: { details: true, documents: true, delivery: true } });
+    const quote: FeeQuoteView = {
+      quote: {
+        feeCase: 'renewal',
+        lines: [
+          { kind: 'case', id: 'renewal', label: { vi: 'Cấp đổi', en: 'Renewal of the card' }, quantity: 1, amount: 50000, illustrative: false },
+          { kind: 'postage', id: 'in-city', label: { vi: 'Bưu phí', en: 'Postage inside the city' }, quantity: 1, amount: 20000, illustrative: true },
+          { kind: 'postage_subsidy', id: 'subsidy', label: { vi: 'Hỗ trợ', en: 'Paid by the city' }, quantity: 1, amount: -10000, illustrative: true },
+        ],
+        fee: 50000,
+        postage: 10000,
+        total: 60000,
+      },
+      choices: [],
+      problems: [],
+    };
+    const calls = show(Check, {}, { quote_fee: () => quote });
+    const lines = await screen.findByTestId('fee-quote');
+    expect(within(lines).getByText('Renewal of the card').closest('div')).toHaveTextContent(/50[.,\s]?000/);
+    expect(within(lines).getByText('Paid by the city').closest('div')).toHaveTextContent(/10[.,\s]?000/);
+    expect(within(lines).getByText('Total').closest('div')).toHaveTextContent(/60[.,\s]?000/);
+    expect(within(lines).getAllByText(/illustrative amount/)).toHaveLength(2);
+    expect(calls.find((call) => call.command === 'quote_fee')?.args).toEqual({ draft: drafts.current?.draft });
+  });
+
+  it('lists the fee cases to choose from when the form does not decide, and quotes the one chosen', async () => {
+    draft({ done: { details: true, documents: true, delivery: true } });
+    const cases = [
+      { id: 'new', label: { vi: 'Cấp mới', en: 'New passport' }, amount: 200000, illustrative: false },
+      { id: 'lost-or-damaged', label: { vi: 'Cấp lại', en: 'Lost or damaged passport' }, amount: 400000, illustrative: false },
+    ];
+    const calls = show(Check, {}, { quote_fee: () => ({ choices: cases, problems: [] }) });
+    const choice = await screen.findByRole('radio', { name: /Lost or damaged passport/ });
+    expect(screen.getByRole('group', { name: 'Choose which fee applies to you' })).toBeInTheDocument();
+    await userEvent.setup().click(choice);
+    await expect.poll(() => calls.some((call) => call.command === 'quote_fee' && (call.args.draft as Draft).feeCase === 'lost-or-damaged')).toBe(true);
+    expect(drafts.current?.draft.feeCase).toBe('lost-or-damaged');
   });
 
   it('sends the draft and shows what happened', async () => {

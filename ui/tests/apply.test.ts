@@ -138,8 +138,9 @@ describe('the apply flow', () => {
     openApp('/apply/id-card-renewal/delivery', core());
     const user = userEvent.setup();
     await user.click(await screen.findByLabelText(/Send it to me by post/));
-    // The fee, the city's subsidy and what is left to pay.
-    expect(screen.getByText('You pay').closest('div')).toHaveTextContent(/15[.,\s]?000/);
+    // The postage by zone and the city's share; the core quotes what is left to pay.
+    expect(screen.getByText('Inside the city').closest('div')).toHaveTextContent(/20[.,\s]?000/);
+    expect(screen.getByText('The city pays part of the postage').closest('div')).toHaveTextContent('the city pays 50%');
     // Pre-filled from the profile's address: clear the street to see the inline error.
     await user.clear(await screen.findByLabelText('House number and street'));
     await user.click(screen.getByRole('button', { name: 'Save and continue' }));

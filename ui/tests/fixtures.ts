@@ -36,7 +36,7 @@ export const procedure: Procedure = {
   agencyId: 'da-nang-police',
   sector: 'identity',
   onlineLevel: 'full',
-  fees: [{ label: { vi: 'Lệ phí cấp đổi', en: 'Renewal fee' }, amount: 50000 }],
+  feeCases: [{ id: 'renewal', label: { vi: 'Lệ phí cấp đổi', en: 'Renewal fee' }, amount: 50000, illustrative: false }],
   processingDays: { inPerson: 7, online: 4 },
   requiredDocuments: [
     { id: 'current-card', name: { vi: 'Thẻ căn cước đang dùng', en: 'Your current ID card' }, required: true, walletKind: 'id_card' },
@@ -57,7 +57,15 @@ export const procedure: Procedure = {
       ],
     },
   ],
-  delivery: { counter: true, post: true, postFee: 30000, postSubsidy: 15000 },
+  delivery: {
+    counter: true,
+    post: true,
+    postage: [
+      { id: 'in-city', label: { vi: 'Trong thành phố', en: 'Inside the city' }, provinceCodes: ['48'], firstItem: 20000, additionalItem: 5000, illustrative: true },
+      { id: 'elsewhere-vn', label: { vi: 'Nơi khác', en: 'Elsewhere in Vietnam' }, provinceCodes: [], firstItem: 30000, additionalItem: 5000, illustrative: true },
+    ],
+    postageSubsidy: { percent: 50, label: { vi: 'Thành phố hỗ trợ', en: 'The city pays part of the postage' }, illustrative: true },
+  },
   keywords: ['cccd'],
 };
 
@@ -94,6 +102,7 @@ export function application(overrides: Partial<Application> = {}): Application {
       trackingNumber: 'EMS123456VN',
     },
     fee: 50000,
+    feeLines: [{ kind: 'case', id: 'renewal', label: { vi: 'Cấp đổi thẻ căn cước', en: 'Renewal of the ID card' }, quantity: 1, amount: 50000, illustrative: false }],
     timeline: [
       { seq: 1, status: 'received', at: '2026-11-20T09:00:00+07:00', actor: { kind: 'system', name: '' } },
       { seq: 2, status: 'processing', at: '2026-11-21T10:00:00+07:00', actor: { kind: 'officer', name: 'Công an' }, note: 'Checking the photo' },

@@ -41,7 +41,7 @@ export function refuses(values: Partial<Record<FieldKind, Record<string, string>
 export function fakeCore(handlers: Handlers): Call[] {
   const calls: Call[] = [];
   // The core's rules find nothing wrong unless a test says otherwise.
-  const table: Handlers = { session_state: () => session(), check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], ...handlers };
+  const table: Handlers = { session_state: () => session(), check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], quote_fee: () => ({ choices: [], problems: [] }), ...handlers };
   mockIPC(
     (command, payload) => {
       const args = (payload ?? {}) as Record<string, unknown>;

@@ -67,7 +67,7 @@ const CASES: ScreenCase[] = [
     name: 'procedure',
     route: '/services/id-card-renewal',
     command: 'procedure',
-    empty: () => ({ ...fixtures.procedure, fees: [], requiredDocuments: [] }),
+    empty: () => ({ ...fixtures.procedure, feeCases: [], requiredDocuments: [] }),
     emptyText: /Free of charge/,
     full: () => fixtures.procedure,
     fullText: /Your current ID card/,

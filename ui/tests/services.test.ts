@@ -61,14 +61,15 @@ describe('services', () => {
 describe('procedure page', () => {
   it('shows the documents needed, the fees, the time online and in person, and the delivery options', async () => {
     openApp('/services/id-card-renewal', {
-      procedure: () => ({ ...fixtures.procedure, fees: [{ label: { vi: 'Lệ phí', en: 'Fee' }, amount: 50000, onlineAmount: 25000 }] }),
+      procedure: () => ({ ...fixtures.procedure, feeCases: [{ id: 'renewal', label: { vi: 'Lệ phí', en: 'Fee' }, amount: 50000, onlineAmount: 25000, illustrative: false }] }),
     });
     expect(await screen.findByRole('heading', { name: 'Renew a citizen ID card' })).toBeInTheDocument();
     expect(screen.getByText('Time if you apply online').closest('div')).toHaveTextContent('4 working days');
     expect(screen.getByText('Time at the counter').closest('div')).toHaveTextContent('7 working days');
     expect(screen.getByText(/online$/, { selector: 'span' })).toHaveTextContent(/25[.,\s]?000/);
     expect(screen.getByText(/Your current ID card/)).toBeInTheDocument();
-    expect(screen.getByText(/fee .*30[.,\s]?000.*the city pays .*15[.,\s]?000.*you pay .*15[.,\s]?000/)).toBeInTheDocument();
+    expect(screen.getByText(/Inside the city .*20[.,\s]?000.*Elsewhere in Vietnam .*30[.,\s]?000/)).toBeInTheDocument();
+    expect(screen.getByText(/the city pays 50%/)).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Apply online' })).toHaveAttribute('href', '#/apply/id-card-renewal');
   });
 

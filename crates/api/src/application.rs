@@ -216,6 +216,12 @@ pub struct NewApplication {
     #[serde(default)]
     pub attachments: Vec<AttachmentRef>,
     pub delivery: DeliveryChoice,
+    /// The fee case the citizen chose (`feeCases[].id`), where the form's answers do not
+    /// select one; the portal charges the case the form selects, and refuses a choice that
+    /// contradicts it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub fee_case: Option<String>,
 }
 
 /// Who did something on an application.
@@ -364,8 +370,12 @@ pub struct Application {
     pub form: BTreeMap<String, String>,
     pub attachments: Vec<AttachmentRef>,
     pub delivery: Delivery,
-    /// Total procedure fee, VND.
+    /// Total procedure fee, VND (postage is in `delivery`).
     pub fee: u64,
+    /// The lines of the fee charged: the case, add-ons and exemptions of the shared fee
+    /// computation (postage is in `delivery`). Empty for applications recorded before.
+    #[serde(default)]
+    pub fee_lines: Vec<crate::QuoteLine>,
     pub timeline: Vec<TimelineEntry>,
     #[serde(default)]
     pub supplements: Vec<Supplement>,

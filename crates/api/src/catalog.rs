@@ -1,9 +1,14 @@
 //! The catalog of procedures (`GET /v1/procedures`).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::LocalizedText;
+use crate::{
+    DeliveryChoice, FeeAddOn, FeeCase, FeeCaseField, FeeExemption, FeePerUnit, LocalizedText,
+    PostageSubsidy, PostageZone,
+};
 
 /// How far a procedure can be done online (the national portal's levels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -14,20 +19,6 @@ pub enum OnlineLevel {
     Full,
     /// Filed online, but some step needs the citizen in person ("một phần").
     Partial,
-}
-
-/// A fee, in Vietnamese đồng.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct Fee {
-    pub label: LocalizedText,
-    /// Fee at the counter, VND.
-    pub amount: u64,
-    /// Fee when filed online, VND, where it differs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(optional))]
-    pub online_amount: Option<u64>,
 }
 
 /// Processing time in working days.
@@ -116,10 +107,18 @@ pub struct DeliveryOptions {
     pub counter: bool,
     /// Receive by public postal service.
     pub post: bool,
-    /// Postal fee, VND.
-    pub post_fee: u64,
-    /// Part of the postal fee the city pays, VND.
-    pub post_subsidy: u64,
+    /// Postage by the zone of the delivery address (the portal fills it from its postage
+    /// table, `data/postage.json`).
+    #[serde(default)]
+    pub postage: Vec<PostageZone>,
+    /// The part of the postage the city pays for this procedure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub postage_subsidy: Option<PostageSubsidy>,
+    /// The form field counting the items sent (copies); without it, one item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub post_items_field: Option<String>,
 }
 
 /// A procedure of the catalog.
@@ -142,7 +141,23 @@ pub struct Procedure {
     /// Field of administration (`identity`, `civil_status`, `residence`, `transport`, …).
     pub sector: String,
     pub online_level: OnlineLevel,
-    pub fees: Vec<Fee>,
+    /// The fee cases: exactly one applies (empty in a catalog cached before fee cases).
+    #[serde(default)]
+    pub fee_cases: Vec<FeeCase>,
+    /// How the form selects the case; without it (and with several cases) the citizen chooses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub fee_case_field: Option<FeeCaseField>,
+    /// Added to the case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fee_add_ons: Vec<FeeAddOn>,
+    /// The fee is charged per unit a form field counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub fee_per_unit: Option<FeePerUnit>,
+    /// Exemptions and reductions; the first that applies counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fee_exemptions: Vec<FeeExemption>,
     pub processing_days: ProcessingDays,
     pub required_documents: Vec<RequiredDocument>,
     pub form_fields: Vec<FormField>,
@@ -162,6 +177,21 @@ pub struct Catalog {
     pub items: Vec<Procedure>,
 }
 
+/// `POST /v1/procedures/{id}/quote`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteRequest {
+    /// Field id → value, as in a submission.
+    #[serde(default)]
+    pub form: BTreeMap<String, String>,
+    /// The fee case the citizen chose, when the form does not decide it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub fee_case: Option<String>,
+    pub delivery: DeliveryChoice,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +209,10 @@ mod tests {
         assert_eq!(
             procedure.agency_id, "",
             "an unknown agency id reads as empty"
+        );
+        assert!(
+            procedure.fee_cases.is_empty() && procedure.delivery.postage.is_empty(),
+            "a catalog cached before fee cases and postage zones reads with none"
         );
     }
 }

@@ -168,6 +168,10 @@ pub enum FieldProblemCode {
     /// Not a document in the caller's wallet.
     #[serde(rename = "field-document-not-yours")]
     DocumentNotYours,
+    /// The form does not decide which fee case applies: the citizen chooses one (the
+    /// message names the choices).
+    #[serde(rename = "field-fee-case-needed")]
+    FeeCaseNeeded,
     /// The value is not accepted, for a reason without a code of its own; also a code this
     /// client does not know yet (a newer portal), and what a portal without codes implies.
     #[default]
@@ -197,6 +201,7 @@ impl FieldProblemCode {
             FieldProblemCode::RequirementUnknown => "field-requirement-unknown",
             FieldProblemCode::AttachmentNotYours => "field-attachment-not-yours",
             FieldProblemCode::DocumentNotYours => "field-document-not-yours",
+            FieldProblemCode::FeeCaseNeeded => "field-fee-case-needed",
             FieldProblemCode::Invalid => "field-invalid",
         }
     }
@@ -224,12 +229,13 @@ impl FieldProblemCode {
             FieldProblemCode::RequirementUnknown => "not a required document of this procedure",
             FieldProblemCode::AttachmentNotYours => "not an attachment you uploaded",
             FieldProblemCode::DocumentNotYours => "not a document in your wallet",
+            FieldProblemCode::FeeCaseNeeded => "choose which fee case applies",
             FieldProblemCode::Invalid => "invalid",
         }
     }
 
     /// Every code, for checks that each has its message.
-    pub const ALL: [FieldProblemCode; 19] = [
+    pub const ALL: [FieldProblemCode; 20] = [
         FieldProblemCode::Required,
         FieldProblemCode::TooLong,
         FieldProblemCode::NotAField,
@@ -248,6 +254,7 @@ impl FieldProblemCode {
         FieldProblemCode::RequirementUnknown,
         FieldProblemCode::AttachmentNotYours,
         FieldProblemCode::DocumentNotYours,
+        FieldProblemCode::FeeCaseNeeded,
         FieldProblemCode::Invalid,
     ];
 }

@@ -44,10 +44,13 @@ fn wire_types() -> TypeScriptFile {
         OtpRequest, OtpAccepted, TokenRequest, TokenResponse, RefreshRequest, LogoutRequest,
         StaffKind, StaffTokenRequest, StaffProfile, StaffTokenResponse,
         // catalog.rs
-        OnlineLevel, Fee, ProcessingDays, RequiredDocument, FieldKind, FieldOption, FormField,
+        OnlineLevel, ProcessingDays, RequiredDocument, FieldKind, FieldOption, FormField,
         DeliveryOptions, Procedure, Catalog,
         // dev.rs
         DevMessage, DevClockAdvance, DevClock, DemoCitizen, DemoStaff, DemoOfficer, DemoAccounts,
+        // fees.rs
+        FeeCase, FeeCaseOption, FeeCaseField, FeeUnit, FeeAddOn, FeePerUnit, FeeCap, PostageSubsidy, FeeExemptionRule,
+        FeeExemption, PostageZone, QuoteLineKind, QuoteLine, Quote, QuoteRequest,
         // documents.rs
         Address, Profile, DocumentSource, Document, DocumentList,
         // events.rs

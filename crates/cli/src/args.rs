@@ -140,6 +140,24 @@ pub enum Command {
         #[arg(long)]
         no_send: bool,
     },
+    /// What an application would cost, offline from the cached catalog, by the fee computation
+    /// the portal charges with: each fee line and the total; lists the fee cases when the form
+    /// does not decide which applies.
+    Quote {
+        #[arg(value_name = "PROCEDURE")]
+        procedure: String,
+        /// A form answer, `FIELD=VALUE`; repeat for each answer.
+        #[arg(long = "form", value_name = "FIELD=VALUE")]
+        form: Vec<String>,
+        /// The fee case, when the form does not decide it.
+        #[arg(long, value_name = "CASE")]
+        fee_case: Option<String>,
+        #[arg(long, value_enum, default_value = "counter")]
+        delivery: DeliveryArg,
+        /// JSON delivery address {recipientName, phone, provinceCode, unitCode, street}.
+        #[arg(long, value_name = "FILE.json")]
+        address: Option<PathBuf>,
+    },
     /// Send a supplement for an application (by code) or a queued submission (by item id).
     Supplement {
         #[arg(value_name = "CODE_OR_ITEM")]

@@ -179,6 +179,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                         files,
                         picked: Vec::new(),
                         delivery,
+                        fee_case: None,
                     },
                     !no_send,
                 )
@@ -272,6 +273,25 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
             let view = SearchView { query, hits };
             out.data(&view, || out.search_lines(&view.query, &view.hits));
             Ok(exit::OK)
+        }
+        Command::Quote {
+            procedure,
+            form,
+            fee_case,
+            delivery,
+            address,
+        } => {
+            let address = address
+                .map(|path| read_json::<DeliveryAddress>(&path, out))
+                .transpose()?;
+            let delivery = DeliveryChoice {
+                method: match delivery {
+                    DeliveryArg::Counter => DeliveryMethod::Counter,
+                    DeliveryArg::Post => DeliveryMethod::Post,
+                },
+                address,
+            };
+            crate::quote::quote(core, procedure, &form, fee_case.as_deref(), delivery, out)
         }
         Command::Staff { action } => crate::staff::staff(core, action, out).await,
         Command::Assist { action } => crate::staff::assist(core, action, out).await,

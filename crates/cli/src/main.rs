@@ -6,6 +6,7 @@ mod commands;
 mod exit;
 mod output;
 mod queue;
+mod quote;
 mod staff;
 mod watch;
 

@@ -187,6 +187,11 @@ impl Output {
         self.json
     }
 
+    /// The language messages are shown in (`vi`, `en`, `id`).
+    pub fn lang(&self) -> String {
+        self.localizer.lang().code().to_owned()
+    }
+
     pub fn text(&self, id: &str) -> String {
         self.localizer.text(id)
     }

@@ -1,16 +1,18 @@
 //! The checks the UI asks for as the person types, so that the UI holds no copy of a rule:
 //! one value by its field kind (`check_field`) and a whole draft against the cached catalog
-//! (`check_draft`). Both are the shared rules of `opendvc_rules`, the ones `submit` applies
-//! before it queues and the portal applies when the submission arrives.
+//! (`check_draft`), and what the draft costs (`quote_fee`). All are the shared rules of
+//! `opendvc_rules`, the ones `submit` applies before it queues and the portal applies when the
+//! submission arrives.
 
 use opendvc_api::{AdminUnits, Document, FieldKind, NewApplication, Procedure};
+use opendvc_rules::fees::{self, FeeError, Filing, QuoteInput};
 use opendvc_rules::form::check_application;
-use opendvc_rules::{FieldProblem, fields};
+use opendvc_rules::{FieldProblem, fields, vietnam_today};
 
 use crate::app::OpenDvc;
 use crate::error::CoreError;
-use crate::store::{catalog, documents, reference};
-use crate::views::FieldCheck;
+use crate::store::{catalog, documents, profile, reference};
+use crate::views::{FeeQuoteView, FieldCheck};
 
 impl OpenDvc {
     /// One value checked by its field kind alone: the value as it would be kept, or what is
@@ -26,6 +28,49 @@ impl OpenDvc {
     pub fn check_draft(&self, draft: &NewApplication) -> Result<Vec<FieldProblem>, CoreError> {
         let (procedure, _wallet, units) = self.draft_context(&draft.procedure_id)?;
         Ok(check_application(&procedure, draft, units.as_ref()).problems)
+    }
+
+    /// What a draft costs, offline, by the shared fee computation over the cached catalog and
+    /// the cached profile's birth date (for exemptions by age), filed online: the same quote
+    /// the portal records when the application arrives. `fee_case` is the citizen's choice
+    /// where the form does not decide it (else the draft's `feeCase`); without one, the view
+    /// lists the choices.
+    pub fn quote_fee(
+        &self,
+        draft: &NewApplication,
+        fee_case: Option<&str>,
+    ) -> Result<FeeQuoteView, CoreError> {
+        let (procedure, _wallet, _units) = self.draft_context(&draft.procedure_id)?;
+        let birth_date = self
+            .active()?
+            .cache
+            .read(profile::load)?
+            .map(|profile| profile.birth_date);
+        let input = QuoteInput {
+            form: &draft.form,
+            fee_case: fee_case.or(draft.fee_case.as_deref()),
+            delivery: Some(&draft.delivery),
+            birth_date,
+            filing: Filing::Online,
+            today: vietnam_today(self.now()),
+        };
+        Ok(match fees::quote(&procedure, &input) {
+            Ok(quote) => FeeQuoteView {
+                quote: Some(quote),
+                choices: Vec::new(),
+                problems: Vec::new(),
+            },
+            Err(FeeError::CaseNeeded { .. }) => FeeQuoteView {
+                quote: None,
+                choices: procedure.fee_cases.clone(),
+                problems: Vec::new(),
+            },
+            Err(error) => FeeQuoteView {
+                quote: None,
+                choices: Vec::new(),
+                problems: error.field_errors(),
+            },
+        })
     }
 
     /// What a draft is checked against: its procedure from the cached catalog, the wallet and

@@ -19,6 +19,8 @@ pub struct SubmissionDraft {
     /// with the required document it satisfies, if known.
     pub picked: Vec<(String, Option<String>)>,
     pub delivery: DeliveryChoice,
+    /// The fee case the person chose, where the form does not select one.
+    pub fee_case: Option<String>,
 }
 
 /// A document the person adds to the wallet by hand.

@@ -148,6 +148,20 @@ pub fn build(
     {
         lines.push(line("receipt-address", address_text(address, units)));
     }
+    // The lines of the fee charged (case, add-ons, exemptions), where there is more than one.
+    if application.fee_lines.len() > 1 {
+        for charged in &application.fee_lines {
+            let amount = vnd(charged.amount.unsigned_abs());
+            lines.push(ReceiptLine {
+                label: charged.label.get(lang.code()).to_owned(),
+                value: if charged.amount < 0 {
+                    format!("−{amount}")
+                } else {
+                    amount
+                },
+            });
+        }
+    }
     lines.push(line("receipt-fee", fee));
     Ok(Receipt {
         lang: lang.code().to_owned(),
@@ -223,6 +237,39 @@ mod tests {
         assert_eq!(vnd(0), "0 ₫");
         assert_eq!(vnd(50_000), "50.000 ₫");
         assert_eq!(vnd(1_250_000), "1.250.000 ₫");
+    }
+
+    #[test]
+    fn the_receipt_lists_the_fee_lines_charged_before_the_total() {
+        let mut application: Application = serde_json::from_value(serde_json::json!({
+            "id": "0193a1b2-0000-7000-8000-000000000001", "code": "000.00.48.H17-261205-0001",
+            "procedureId": "judicial-record-certificate",
+            "procedureName": {"vi": "Cấp phiếu lý lịch tư pháp", "en": "Judicial record"},
+            "status": "received", "channel": "online",
+            "submittedAt": "2026-12-05T09:00:00+07:00", "dueAt": "2026-12-19T17:00:00+07:00",
+            "processingDays": 10, "form": {}, "attachments": [],
+            "delivery": {"method": "counter", "fee": 0, "subsidy": 0, "payable": 0},
+            "fee": 0, "timeline": [], "updatedAt": "2026-12-05T09:00:00+07:00"
+        }))
+        .expect("an application");
+        application.fee_lines = serde_json::from_value(serde_json::json!([
+            {"kind": "case", "id": "standard", "label": {"vi": "Lệ phí", "en": "Standard fee"},
+             "quantity": 1, "amount": 200_000},
+            {"kind": "exemption", "id": "elderly-60", "label": {"vi": "Miễn", "en": "Aged 60 or over"},
+             "quantity": 1, "amount": -200_000}
+        ]))
+        .expect("fee lines");
+        let receipt = build(&application, Lang::En, None).expect("a receipt");
+        let shown: Vec<(&str, &str)> = receipt
+            .lines
+            .iter()
+            .map(|line| (line.label.as_str(), line.value.as_str()))
+            .collect();
+        assert!(
+            shown.contains(&("Standard fee", "200.000 ₫"))
+                && shown.contains(&("Aged 60 or over", "−200.000 ₫")),
+            "the receipt names each fee line charged: {shown:?}"
+        );
     }
 
     #[test]

@@ -263,6 +263,7 @@ impl OpenDvc {
                 method: DeliveryMethod::Counter,
                 address: None,
             },
+            fee_case: None,
         })
     }
 

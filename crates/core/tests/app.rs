@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use opendvc_api::{
     AttachmentRef, Catalog, DeliveryChoice, DeliveryMethod, DeliveryOptions, Document,
-    DocumentSource, FieldKind, FieldOption, FormField, LocalizedText, OnlineLevel, Procedure,
-    ProcessingDays, RequiredDocument, SyncResponse,
+    DocumentSource, FeeCase, FeeCaseField, FeeCaseOption, FieldKind, FieldOption, FormField,
+    LocalizedText, OnlineLevel, Procedure, ProcessingDays, RequiredDocument, SyncResponse,
 };
 use opendvc_core::clock::{Clock, ManualClock, RandomJitter};
 use opendvc_core::queue::{BackoffPolicy, ItemPayload, ItemState};
@@ -63,7 +63,39 @@ fn procedure() -> Procedure {
         agency_id: "da-nang-police".into(),
         sector: "identity".into(),
         online_level: OnlineLevel::Full,
-        fees: Vec::new(),
+        fee_cases: vec![
+            FeeCase {
+                id: "renewal".into(),
+                label: text("Cấp đổi", "Renewal"),
+                amount: 50_000,
+                online_amount: None,
+                illustrative: false,
+            },
+            FeeCase {
+                id: "replacement".into(),
+                label: text("Cấp lại", "Replacement"),
+                amount: 70_000,
+                online_amount: None,
+                illustrative: false,
+            },
+        ],
+        fee_case_field: Some(FeeCaseField::Select {
+            field: "reason".into(),
+            options: vec![
+                FeeCaseOption {
+                    value: "expired".into(),
+                    case: "renewal".into(),
+                },
+                FeeCaseOption {
+                    value: "damaged".into(),
+                    case: "replacement".into(),
+                },
+            ],
+            unanswered: None,
+        }),
+        fee_add_ons: Vec::new(),
+        fee_per_unit: None,
+        fee_exemptions: Vec::new(),
         processing_days: ProcessingDays {
             in_person: 7,
             online: 7,
@@ -90,8 +122,9 @@ fn procedure() -> Procedure {
         delivery: DeliveryOptions {
             counter: true,
             post: false,
-            post_fee: 0,
-            post_subsidy: 0,
+            postage: Vec::new(),
+            postage_subsidy: None,
+            post_items_field: None,
         },
         keywords: Vec::new(),
     }
@@ -224,6 +257,7 @@ fn draft() -> SubmissionDraft {
             method: DeliveryMethod::Counter,
             address: None,
         },
+        fee_case: None,
     }
 }
 
@@ -370,6 +404,45 @@ async fn submission_is_validated_offline_against_the_cached_catalog() {
         core.queue_summary().expect("summary").queued,
         0,
         "nothing refused was queued"
+    );
+}
+
+#[tokio::test]
+async fn the_fee_is_quoted_offline_from_the_cached_catalog_by_the_shared_computation() {
+    let fixture = Fixture::new().await;
+    let core = fixture.synced().await;
+    let application = |form: BTreeMap<String, String>| opendvc_api::NewApplication {
+        procedure_id: "id-card-renewal".into(),
+        form,
+        attachments: Vec::new(),
+        delivery: draft().delivery,
+        fee_case: None,
+    };
+    let renewal = core
+        .quote_fee(&application(draft().form), None)
+        .expect("a cached procedure is quoted");
+    assert_eq!(
+        renewal.quote.map(|quote| quote.total),
+        Some(50_000),
+        "the form's reason selects the renewal, charged alone"
+    );
+    let mut open = draft().form;
+    open.remove("reason");
+    let undecided = core
+        .quote_fee(&application(open.clone()), None)
+        .expect("an undecided case is an answer, not an error");
+    let choices: Vec<&str> = undecided.choices.iter().map(|c| c.id.as_str()).collect();
+    assert!(
+        undecided.quote.is_none() && choices == ["renewal", "replacement"],
+        "without the reason the citizen chooses from the cases: {undecided:?}"
+    );
+    let chosen = core
+        .quote_fee(&application(open), Some("replacement"))
+        .expect("a chosen case is quoted");
+    assert_eq!(
+        chosen.quote.map(|quote| quote.total),
+        Some(70_000),
+        "the chosen case is charged"
     );
 }
 

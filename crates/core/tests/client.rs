@@ -138,6 +138,7 @@ async fn malformed_answer_to_a_submission_keeps_it_for_a_retry() {
                     method: opendvc_api::DeliveryMethod::Counter,
                     address: None,
                 },
+                fee_case: None,
             }),
         )
         .await;
@@ -582,6 +583,7 @@ async fn staff_requests_that_record_or_deliver_a_session_late_carry_the_device_t
                     method: opendvc_api::DeliveryMethod::Counter,
                     address: None,
                 },
+                fee_case: None,
             }),
         )
         .await

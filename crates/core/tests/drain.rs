@@ -52,6 +52,7 @@ fn enqueue(queue: &SubmissionQueue, count: usize) -> BTreeSet<Uuid> {
                     method: DeliveryMethod::Counter,
                     address: None,
                 },
+                fee_case: None,
             };
             queue
                 .enqueue_submission(application, &[])

@@ -44,6 +44,7 @@ fn new_application(marker: &str) -> NewApplication {
             method: DeliveryMethod::Counter,
             address: None,
         },
+        fee_case: None,
     }
 }
 

@@ -83,6 +83,7 @@ async fn a_sealed_queue_keeps_nothing_readable_on_disk_and_sends_the_original() 
             method: DeliveryMethod::Counter,
             address: None,
         },
+        fee_case: None,
     };
     let enqueued = queue
         .enqueue_submission(application.clone(), std::slice::from_ref(&staged))

@@ -56,6 +56,7 @@ fn view_types() -> TypeScriptFile {
         .add::<AccessLogView>()
         .add::<CoreCode>()
         .add::<FieldCheck>()
+        .add::<FeeQuoteView>()
         .add::<FieldProblem>();
     file
 }
@@ -130,6 +131,7 @@ fn view_types_use_the_names_the_ui_imports() {
         "StaffSignIn",
         "EventInput",
         "FieldCheck",
+        "FeeQuoteView",
         "FieldProblem",
         "TokenStorage",
         "CoreCode",

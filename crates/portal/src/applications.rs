@@ -10,7 +10,7 @@ use opendvc_api::{
     NewSupplement, Rating, Supplement, WithdrawRequest,
 };
 use opendvc_rules::form::{FormUse, check_form};
-use opendvc_rules::granted_days;
+use opendvc_rules::{granted_days, vietnam_today};
 use uuid::Uuid;
 
 use crate::auth::{CitizenAuth, CitizenRead, CitizenSubmit, reads};
@@ -101,7 +101,7 @@ pub async fn create(
     // normalise it (trimmed, phones as +84…).
     let form = check_form(&procedure, &new.form, FormUse::Submission);
     let mut errors: Vec<FieldError> = form.problems.into_iter().map(FieldError::from).collect();
-    let delivery = match delivery_for(&state.data, &procedure, &new.delivery) {
+    let delivery = match delivery_for(&state.data, &procedure, &new.form, &new.delivery) {
         Ok(delivery) => Some(delivery),
         Err(delivery_errors) => {
             errors.extend(delivery_errors);
@@ -121,6 +121,20 @@ pub async fn create(
     };
     let now = state.clock.now();
     let channel = auth.channel();
+    let birth_date = state
+        .store
+        .citizen(auth.citizen_id)
+        .await?
+        .map(|c| c.profile.birth_date);
+    let quote = submission::fee_quote(
+        &procedure,
+        &form.value,
+        new.fee_case.as_deref(),
+        birth_date,
+        channel,
+        vietnam_today(now),
+    )
+    .map_err(ApiError::validation)?;
     let processing_days = granted_days(&procedure.processing_days, channel);
     let id = Uuid::now_v7();
     let draft = ApplicationDraft {
@@ -137,7 +151,8 @@ pub async fn create(
         form: form.value,
         attachments: new.attachments,
         delivery,
-        fee: submission::procedure_fee(&procedure, channel),
+        fee: quote.fee,
+        fee_lines: quote.lines,
         first_entry_actor: auth.actor(),
         first_entry_note: None,
         access: auth.access(
@@ -350,7 +365,8 @@ pub async fn change_delivery(
             ));
         }
         let procedure = procedure_of(&data, application)?;
-        let delivery = delivery_for(&data, &procedure, &body).map_err(ApiError::validation)?;
+        let delivery = delivery_for(&data, &procedure, &application.form, &body)
+            .map_err(ApiError::validation)?;
         let payable = delivery.payable;
         Ok(ApplicationChange {
             delivery: Some(delivery),

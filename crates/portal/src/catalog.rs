@@ -3,10 +3,12 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use opendvc_api::{AdminUnits, Catalog, HolidayCalendar};
+use opendvc_api::{AdminUnits, Catalog, HolidayCalendar, Quote, QuoteRequest};
+use opendvc_rules::fees::{self, QuoteInput};
+use opendvc_rules::vietnam_today;
 
 use crate::error::ApiError;
-use crate::extract::ApiPath;
+use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 
 /// Whether an `If-None-Match` value matches the strong `etag` (a list, or `*`).
@@ -44,6 +46,32 @@ pub async fn procedures(State(state): State<AppState>, headers: HeaderMap) -> Re
         state.data.catalog_json.clone(),
     )
         .into_response()
+}
+
+#[utoipa::path(post, path = "/v1/procedures/{id}/quote", tag = "catalog",
+    params(("id" = String, Path, description = "Procedure id, e.g. `passport-issuance`.")),
+    request_body = QuoteRequest,
+    responses((status = 200, description = "What an application of this procedure with these answers costs, computed by the same shared rule the portal charges with: the fee case (from `feeCase`, or from the form's answer that selects it), add-ons, exemptions and postage by the delivery address's zone, less the city's subsidy. Amounts are whole VND; exemption and subsidy lines are negative. Exemptions by the applicant's age from the profile (`profile.birthDate`) are applied when the application is submitted. When neither the form nor `feeCase` decides the case: 422 `validation_failed` with one `field-fee-case-needed` error on `feeCase` per choice.", body = Quote)))]
+pub async fn quote(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<QuoteRequest>,
+) -> Result<axum::Json<Quote>, ApiError> {
+    let procedure = state
+        .data
+        .procedure(&id)
+        .ok_or_else(|| ApiError::not_found("No such procedure."))?;
+    let input = QuoteInput {
+        form: &request.form,
+        fee_case: request.fee_case.as_deref(),
+        delivery: Some(&request.delivery),
+        birth_date: None,
+        filing: fees::Filing::Online,
+        today: vietnam_today(state.clock.now()),
+    };
+    fees::quote(procedure, &input)
+        .map(axum::Json)
+        .map_err(|error| ApiError::validation(error.field_errors()))
 }
 
 #[utoipa::path(get, path = "/v1/admin-units", tag = "reference",

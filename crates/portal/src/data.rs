@@ -17,6 +17,14 @@ const PROCEDURES: (&str, &str) = ("procedures.json", include_str!("../data/proce
 const ADMIN_UNITS: (&str, &str) = ("admin-units.json", include_str!("../data/admin-units.json"));
 const DEMO: (&str, &str) = ("demo.json", include_str!("../data/demo.json"));
 const CITY: (&str, &str) = ("city.json", include_str!("../data/city.json"));
+const POSTAGE: (&str, &str) = ("postage.json", include_str!("../data/postage.json"));
+
+/// The postage table (`postage.json`): the zones every procedure delivered by post is priced by.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PostageTable {
+    zones: Vec<opendvc_api::PostageZone>,
+}
 const HOLIDAYS: [(&str, &str); 2] = [
     (
         "holidays/2026.json",
@@ -179,7 +187,21 @@ pub struct ReferenceData {
 impl ReferenceData {
     /// Loads and validates the embedded data files.
     pub fn load() -> Result<Self, DataError> {
-        let procedures: Vec<Procedure> = parse(PROCEDURES.0, PROCEDURES.1)?;
+        let mut procedures: Vec<Procedure> = parse(PROCEDURES.0, PROCEDURES.1)?;
+        let postage: PostageTable = parse(POSTAGE.0, POSTAGE.1)?;
+        if !postage
+            .zones
+            .iter()
+            .any(|zone| zone.province_codes.is_empty())
+        {
+            return Err(invalid(
+                POSTAGE.0,
+                "no zone covers the provinces no other zone names",
+            ));
+        }
+        for procedure in procedures.iter_mut().filter(|p| p.delivery.post) {
+            procedure.delivery.postage = postage.zones.clone();
+        }
         let admin_units: AdminUnits = parse(ADMIN_UNITS.0, ADMIN_UNITS.1)?;
         let demo: DemoData = parse(DEMO.0, DEMO.1)?;
         let mut holidays = BTreeMap::new();
@@ -288,8 +310,17 @@ fn validate_procedures(file: &str, procedures: &[Procedure]) -> Result<(), DataE
         if days.in_person > MAX_PROCESSING_DAYS || days.online > MAX_PROCESSING_DAYS {
             return Err(at(format!("processing days above {MAX_PROCESSING_DAYS}")));
         }
-        if procedure.delivery.post_subsidy > procedure.delivery.post_fee {
-            return Err(at("postal subsidy exceeds the postal fee".into()));
+        if procedure
+            .delivery
+            .postage_subsidy
+            .as_ref()
+            .is_some_and(|subsidy| subsidy.percent > 100)
+        {
+            return Err(at("postal subsidy above 100%".into()));
+        }
+        let fee_problems = opendvc_rules::fees::fee_model_problems(procedure);
+        if !fee_problems.is_empty() {
+            return Err(at(fee_problems.join("; ")));
         }
         if !procedure.delivery.counter && !procedure.delivery.post {
             return Err(at("no delivery method allowed".into()));

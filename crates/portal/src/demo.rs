@@ -177,8 +177,33 @@ pub async fn seed(
             };
             let submitted_at = days_before(now, application.submitted_days_ago);
             let processing_days = granted_days(&procedure.processing_days, application.channel);
-            let mut delivery = submission::delivery_for(data, procedure, &application.delivery)
-                .map_err(ApiError::validation)?;
+            let mut delivery =
+                submission::delivery_for(data, procedure, &application.form, &application.delivery)
+                    .map_err(ApiError::validation)?;
+            // The demo forms are invented: where one does not decide the fee case, the
+            // procedure's first case stands for the one an officer would settle.
+            let today = opendvc_rules::vietnam_today(submitted_at);
+            let birth_date = Some(citizen.profile.birth_date);
+            let quote = submission::fee_quote(
+                procedure,
+                &application.form,
+                None,
+                birth_date,
+                application.channel,
+                today,
+            )
+            .or_else(|_| {
+                let first = procedure.fee_cases.first().map(|case| case.id.as_str());
+                submission::fee_quote(
+                    procedure,
+                    &application.form,
+                    first,
+                    birth_date,
+                    application.channel,
+                    today,
+                )
+            })
+            .map_err(ApiError::validation)?;
             if delivery.method == DeliveryMethod::Post {
                 delivery.state = application
                     .delivery_state
@@ -234,7 +259,8 @@ pub async fn seed(
                 form: application.form.clone(),
                 attachments: Vec::new(),
                 delivery,
-                fee: submission::procedure_fee(procedure, application.channel),
+                fee: quote.fee,
+                fee_lines: quote.lines,
                 first_entry_actor: first_actor,
                 first_entry_note: None,
                 access: None,

@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/me/access-log", get(access_log::access_log))
         .route("/v1/documents", get(profile::documents))
         .route("/v1/procedures", get(catalog::procedures))
+        .route("/v1/procedures/{id}/quote", post(catalog::quote))
         .route("/v1/admin-units", get(catalog::admin_units))
         .route("/v1/holidays/{year}", get(catalog::holidays))
         .route(

@@ -1,13 +1,17 @@
 //! What the portal adds to the shared rules of a submission (`opendvc_rules::form`, the same
-//! the app applies before it queues): whose attachments they are, the delivery's fee and
-//! subsidy, the procedure's fee, and application codes.
+//! the app applies before it queues): whose attachments they are, the delivery's postage and
+//! subsidy and the procedure's fee (both by the shared fee computation,
+//! `opendvc_rules::fees`), and application codes.
 
-use chrono::{DateTime, FixedOffset};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use opendvc_api::{
     AttachmentRef, Channel, Delivery, DeliveryChoice, DeliveryMethod, DeliveryState, FieldError,
-    FieldProblemCode, Procedure,
+    FieldProblemCode, Procedure, Quote, QuoteLineKind,
 };
 use opendvc_rules::VIETNAM;
+use opendvc_rules::fees::{self, QuoteInput};
 use opendvc_rules::form::{check_delivery, check_requirements};
 use uuid::Uuid;
 
@@ -78,11 +82,12 @@ pub fn upload_ids(attachments: &[AttachmentRef]) -> Vec<String> {
 }
 
 /// The delivery of a choice for `procedure`, checked by the shared rules against the portal's
-/// administrative units and kept as they normalise it, with its fee, subsidy and what the
-/// citizen pays.
+/// administrative units and kept as they normalise it, with its postage for the items the
+/// `form` sends, the city's subsidy and what the citizen pays (the shared fee computation).
 pub fn delivery_for(
     data: &ReferenceData,
     procedure: &Procedure,
+    form: &BTreeMap<String, String>,
     choice: &DeliveryChoice,
 ) -> Result<Delivery, Vec<FieldError>> {
     let kept = check_delivery(procedure, choice, Some(&data.admin_units))
@@ -93,42 +98,51 @@ pub fn delivery_for(
                 .map(FieldError::from)
                 .collect::<Vec<_>>()
         })?;
-    Ok(match kept.method {
-        DeliveryMethod::Counter => Delivery {
-            method: DeliveryMethod::Counter,
-            address: None,
-            fee: 0,
-            subsidy: 0,
-            payable: 0,
-            state: None,
-            tracking_number: None,
-        },
-        DeliveryMethod::Post => {
-            let fee = procedure.delivery.post_fee;
-            let subsidy = procedure.delivery.post_subsidy.min(fee);
-            Delivery {
-                method: DeliveryMethod::Post,
-                address: kept.address,
-                fee,
-                subsidy,
-                payable: fee - subsidy,
-                state: Some(DeliveryState::Preparing),
-                tracking_number: None,
-            }
-        }
+    let lines =
+        fees::postage(procedure, form, Some(&kept)).map_err(|error| error.field_errors())?;
+    let sum = |kind: QuoteLineKind| -> u64 {
+        lines
+            .iter()
+            .filter(|line| line.kind == kind)
+            .map(|line| line.amount.unsigned_abs())
+            .sum()
+    };
+    let fee = sum(QuoteLineKind::Postage);
+    let subsidy = sum(QuoteLineKind::PostageSubsidy).min(fee);
+    Ok(Delivery {
+        method: kept.method,
+        address: kept.address,
+        fee,
+        subsidy,
+        payable: fee - subsidy,
+        state: (kept.method == DeliveryMethod::Post).then_some(DeliveryState::Preparing),
+        tracking_number: None,
     })
 }
 
-/// The procedure's fee for a submission on `channel`: online and assisted filing pay the
-/// online amount where the catalog gives one.
-pub fn procedure_fee(procedure: &Procedure, channel: Channel) -> u64 {
-    procedure
-        .fees
-        .iter()
-        .map(|fee| match channel {
-            Channel::Online | Channel::Assisted => fee.online_amount.unwrap_or(fee.amount),
-        })
-        .sum()
+/// The procedure's fee for a submission of `form` on `channel` (postage aside, which
+/// `delivery_for` prices): the quote of the shared fee computation, as the application
+/// records it. `birth_date` is the applicant's, for exemptions by age; `today` in Vietnam.
+pub fn fee_quote(
+    procedure: &Procedure,
+    form: &BTreeMap<String, String>,
+    fee_case: Option<&str>,
+    birth_date: Option<NaiveDate>,
+    channel: Channel,
+    today: NaiveDate,
+) -> Result<Quote, Vec<FieldError>> {
+    fees::quote(
+        procedure,
+        &QuoteInput {
+            form,
+            fee_case,
+            delivery: None,
+            birth_date,
+            filing: channel.into(),
+            today,
+        },
+    )
+    .map_err(|error| error.field_errors())
 }
 
 #[cfg(test)]
@@ -146,7 +160,7 @@ mod tests {
             "name": {"vi": "Cấp đổi thẻ căn cước", "en": "ID card renewal"},
             "agency": {"vi": "Công an", "en": "Police"},
             "sector": "identity", "onlineLevel": "full",
-            "fees": [{"label": {"vi": "Lệ phí", "en": "Fee"}, "amount": 50000, "onlineAmount": 25000}],
+            "feeCases": [{"id": "renewal", "label": {"vi": "Lệ phí", "en": "Fee"}, "amount": 50000, "onlineAmount": 25000}],
             "processingDays": {"inPerson": 7, "online": 4},
             "requiredDocuments": [],
             "formFields": [
@@ -156,7 +170,10 @@ mod tests {
                 {"id": "reason", "label": {"vi": "Lý do", "en": "Reason"}, "kind": "select", "required": true,
                  "options": [{"value": "age", "label": {"vi": "Tuổi", "en": "Age"}}]}
             ],
-            "delivery": {"counter": true, "post": true, "postFee": 30000, "postSubsidy": 15000}
+            "delivery": {"counter": true, "post": true,
+                "postage": [{"id": "anywhere", "label": {"vi": "Bưu phí", "en": "Postage"},
+                             "firstItem": 30000, "additionalItem": 5000}],
+                "postageSubsidy": {"percent": 50, "label": {"vi": "Hỗ trợ", "en": "Subsidy"}}}
         }))
         .expect("test procedure parses")
     }
@@ -164,8 +181,15 @@ mod tests {
     #[test]
     fn online_filing_pays_the_online_fee() {
         let procedure = renewal(&data());
-        assert_eq!(procedure_fee(&procedure, Channel::Online), 25000);
-        assert_eq!(procedure_fee(&procedure, Channel::Assisted), 25000);
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5).expect("a date");
+        for channel in [Channel::Online, Channel::Assisted] {
+            let quote = fee_quote(&procedure, &BTreeMap::new(), None, None, channel, today)
+                .expect("a one-case procedure is quoted");
+            assert_eq!(
+                quote.fee, 25000,
+                "{channel:?} filing pays the online amount"
+            );
+        }
     }
 
     #[test]
@@ -187,13 +211,14 @@ mod tests {
                 "provinceCode":"48","unitCode":"99999","street":"1 Bach Dang"}}"#,
         )
         .expect("choice parses");
-        let errors = delivery_for(&data, &procedure, &choice).expect_err("unknown unit refused");
+        let errors = delivery_for(&data, &procedure, &BTreeMap::new(), &choice)
+            .expect_err("unknown unit refused");
         assert_eq!(errors[0].field, "delivery.address.unitCode");
         let no_address = DeliveryChoice {
             method: DeliveryMethod::Post,
             address: None,
         };
-        assert!(delivery_for(&data, &procedure, &no_address).is_err());
+        assert!(delivery_for(&data, &procedure, &BTreeMap::new(), &no_address).is_err());
     }
 
     #[test]
@@ -208,8 +233,13 @@ mod tests {
                         "street": "1 Bach Dang"}
         }))
         .expect("choice parses");
-        let delivery = delivery_for(&data, &procedure, &choice).expect("valid post choice");
-        assert_eq!(delivery.payable, delivery.fee - delivery.subsidy);
+        let delivery =
+            delivery_for(&data, &procedure, &BTreeMap::new(), &choice).expect("valid post choice");
+        assert_eq!(
+            (delivery.fee, delivery.subsidy, delivery.payable),
+            (30000, 15000, 15000),
+            "the zone's postage less the city's half"
+        );
         assert_eq!(delivery.state, Some(DeliveryState::Preparing));
     }
 }

@@ -268,6 +268,7 @@ pub fn check_application(
             form: form.value,
             attachments: application.attachments.clone(),
             delivery: delivery.value,
+            fee_case: application.fee_case.clone(),
         },
         problems,
     }

@@ -6,12 +6,14 @@
 //! Depends on `opendvc-api` alone among the project's crates: rules are pure functions of
 //! wire types and data, with `today` or `now` passed in.
 //!
+//! - [`fees`]: what an application costs: the quote from the procedure's fee model.
 //! - [`fields`]: one value: phone (the rule is documented there), ID number, e-mail, dates.
 //! - [`form`]: a whole submission against its procedure: form, delivery, required documents.
 //! - [`time`]: the Vietnam time zone.
 //! - [`working_days`]: the working-day calendar and due dates.
 //! - [`renewal`]: renewal rules and the reminder engine.
 
+pub mod fees;
 pub mod fields;
 pub mod form;
 pub mod renewal;

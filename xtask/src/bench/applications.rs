@@ -302,6 +302,7 @@ fn application_for(client: &PortalClient, token: &str) -> Result<NewApplication>
         form: fill_form(procedure, &profile),
         attachments,
         delivery,
+        fee_case: None,
     })
 }
 
@@ -393,9 +394,9 @@ mod tests {
             "id": "id-card-renewal", "code": "1.001612",
             "name": {"vi": "Cấp đổi thẻ căn cước", "en": "ID card renewal"},
             "agency": {"vi": "Công an", "en": "Police"}, "sector": "identity",
-            "onlineLevel": "full", "fees": [], "processingDays": {"inPerson": 7, "online": 7},
+            "onlineLevel": "full", "feeCases": [], "processingDays": {"inPerson": 7, "online": 7},
             "requiredDocuments": [], "formFields": fields,
-            "delivery": {"counter": true, "post": true, "postFee": 30000, "postSubsidy": 15000}
+            "delivery": {"counter": true, "post": true}
         }))
         .expect("a procedure as the portal sends it")
     }

@@ -404,6 +404,7 @@ fn draft(core: &OpenDvc) -> Result<SubmissionDraft> {
             method: DeliveryMethod::Counter,
             address: None,
         },
+        fee_case: None,
     })
 }
 

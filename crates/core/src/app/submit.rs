@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use opendvc_api::{FieldError, NewApplication};
+use opendvc_rules::fees::{self, FeeError, Filing, QuoteInput};
 use opendvc_rules::form::{check_application, check_delivery};
+use opendvc_rules::vietnam_today;
 use uuid::Uuid;
 
 use super::OpenDvc;
@@ -38,6 +40,7 @@ impl OpenDvc {
                 form: draft.form,
                 attachments: Vec::new(),
                 delivery: draft.delivery,
+                fee_case: draft.fee_case.clone(),
             },
             units.as_ref(),
         );
@@ -51,6 +54,23 @@ impl OpenDvc {
         let (wallet_refs, staged, missing) =
             validate::match_documents(&procedure, &staged, &wallet);
         errors.extend(missing);
+        if errors.is_empty() {
+            // The portal charges the one fee case that applies: one the form does not select
+            // and the person did not choose is asked for now, not after the queue sent it (a
+            // catalog cached before fee cases has none to choose from).
+            let input = QuoteInput {
+                form: &application.form,
+                fee_case: application.fee_case.as_deref(),
+                delivery: None,
+                birth_date: None,
+                filing: Filing::Online,
+                today: vietnam_today(self.now()),
+            };
+            match fees::select_case(&procedure, &input) {
+                Ok(_) | Err(FeeError::NoFeeCases) => {}
+                Err(error) => errors.extend(error.field_errors()),
+            }
+        }
         if !errors.is_empty() {
             return Err(CoreError::InvalidSubmission(errors));
         }

@@ -182,6 +182,7 @@ impl ItemPayload {
                         method: application.delivery.method,
                         address: None,
                     },
+                    fee_case: None,
                 },
             },
             ItemPayload::Supplement { target, .. } => ItemPayload::Supplement {

@@ -7,7 +7,7 @@
 //! ranking and prefix look-ups work hard.
 
 use opendvc_api::{
-    DeliveryOptions, Fee, FieldKind, FormField, LocalizedText, OnlineLevel, Procedure,
+    DeliveryOptions, FeeCase, FieldKind, FormField, LocalizedText, OnlineLevel, Procedure,
     ProcessingDays, RequiredDocument,
 };
 
@@ -624,11 +624,17 @@ fn generated_procedure(
         } else {
             OnlineLevel::Partial
         },
-        fees: vec![Fee {
+        fee_cases: vec![FeeCase {
+            id: "fee".to_owned(),
             label: text(("Lệ phí", "Fee", "Biaya")),
             amount,
             online_amount: (amount > 0).then_some(amount / 2),
+            illustrative: true,
         }],
+        fee_case_field: None,
+        fee_add_ons: Vec::new(),
+        fee_per_unit: None,
+        fee_exemptions: Vec::new(),
         processing_days: ProcessingDays {
             in_person,
             online: in_person.div_ceil(2),
@@ -655,8 +661,9 @@ fn generated_procedure(
         delivery: DeliveryOptions {
             counter: true,
             post,
-            post_fee: if post { 25_000 } else { 0 },
-            post_subsidy: if post { 12_500 } else { 0 },
+            postage: Vec::new(),
+            postage_subsidy: None,
+            post_items_field: None,
         },
         keywords: Vec::new(),
     }

@@ -2,8 +2,8 @@
 //! an application.
 
 use opendvc_api::{
-    AttachmentRef, DeliveryChoice, FieldProblemCode, NewApplication, NewSupplement, Rating,
-    WithdrawRequest,
+    AttachmentRef, DeliveryChoice, FeeCase, FieldError, FieldProblemCode, NewApplication,
+    NewSupplement, Quote, Rating, WithdrawRequest,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -41,6 +41,7 @@ impl DraftView {
             files: Vec::new(),
             picked,
             delivery: self.application.delivery,
+            fee_case: self.application.fee_case,
         }
     }
 
@@ -52,6 +53,7 @@ impl DraftView {
                 form: draft.form,
                 attachments: Vec::new(),
                 delivery: draft.delivery,
+                fee_case: draft.fee_case,
             },
             renews_document_id: Some(document_id),
         }
@@ -158,6 +160,23 @@ impl From<Result<String, FieldProblemCode>> for FieldCheck {
             },
         }
     }
+}
+
+/// `quote_fee`: what a draft costs, computed offline from the cached catalog by the shared fee
+/// computation (`opendvc_rules::fees`), the one the portal charges with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct FeeQuoteView {
+    /// The fee lines and the total; absent while the case must be chosen or an answer the
+    /// fee depends on is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub quote: Option<Quote>,
+    /// The fee cases to choose from, when the form does not decide which applies.
+    pub choices: Vec<FeeCase>,
+    /// What else keeps the fee from being computed (each a field and a Fluent id).
+    pub problems: Vec<FieldError>,
 }
 
 /// `check_draft`: a field of a draft and what is wrong with it (a Fluent id of `fields.ftl`).

@@ -214,6 +214,7 @@ fn a_renewal_draft_has_the_shape_of_the_uis_draft() {
                 method: opendvc_api::DeliveryMethod::Counter,
                 address: None,
             },
+            fee_case: None,
         },
         renews_document_id: Some(document),
     };

@@ -63,6 +63,7 @@ pub fn application(
             tracking_number: None,
         },
         fee: 0,
+        fee_lines: Vec::new(),
         timeline: Vec::new(),
         supplements: Vec::new(),
         rating: None,

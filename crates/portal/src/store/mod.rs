@@ -362,6 +362,8 @@ pub struct ApplicationDraft {
     pub attachments: Vec<AttachmentRef>,
     pub delivery: Delivery,
     pub fee: u64,
+    /// The fee lines charged (the quote's lines, postage aside).
+    pub fee_lines: Vec<opendvc_api::QuoteLine>,
     /// The first timeline entry (received).
     pub first_entry_actor: Actor,
     pub first_entry_note: Option<String>,

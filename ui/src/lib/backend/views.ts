@@ -22,6 +22,7 @@ export type {
   DocumentValidity,
   Draft,
   EventInput,
+  FeeQuoteView,
   FieldCheck,
   FieldProblem,
   FollowUp,

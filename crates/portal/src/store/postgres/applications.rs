@@ -70,9 +70,9 @@ async fn insert_application(
     sqlx::query!(
         "INSERT INTO applications (id, code, citizen_id, procedure_id, procedure_name, status,
             channel, submitted_by, submitted_at, due_at, processing_days, form, attachments,
-            delivery, fee, rating, updated_at)
+            delivery, fee, rating, updated_at, fee_lines)
          VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL,
-            $8)",
+            $8, $15)",
         draft.id,
         code,
         draft.citizen_id,
@@ -86,7 +86,8 @@ async fn insert_application(
         to_json(&draft.form)?,
         to_json(&draft.attachments)?,
         to_json(&draft.delivery)?,
-        i64::try_from(draft.fee).map_err(|e| StoreError::Database(e.to_string()))?
+        i64::try_from(draft.fee).map_err(|e| StoreError::Database(e.to_string()))?,
+        to_json(&draft.fee_lines)?
     )
     .execute(&mut *conn)
     .await?;
@@ -130,6 +131,7 @@ fn created_application(draft: ApplicationDraft, code: String) -> Application {
         attachments: draft.attachments,
         delivery: draft.delivery,
         fee: draft.fee,
+        fee_lines: draft.fee_lines,
         timeline: vec![TimelineEntry {
             seq: 1,
             status: ApplicationStatus::Received,

@@ -65,7 +65,7 @@ pub(super) async fn load_application(
     let Some(row) = sqlx::query!(
         "SELECT code, citizen_id, procedure_id, procedure_name, status, channel, submitted_by,
                 submitted_at, due_at, processing_days, form, attachments, delivery, fee, rating,
-                updated_at
+                updated_at, fee_lines
          FROM applications WHERE id = $1",
         id
     )
@@ -119,6 +119,7 @@ pub(super) async fn load_application(
         attachments: from_json(row.attachments)?,
         delivery: from_json(row.delivery)?,
         fee: fits(row.fee)?,
+        fee_lines: from_json(row.fee_lines)?,
         timeline,
         supplements,
         rating: row.rating.map(from_json).transpose()?,

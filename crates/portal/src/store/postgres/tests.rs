@@ -154,6 +154,11 @@ fn draft(citizen_id: Uuid, at: &str) -> ApplicationDraft {
         }))
         .expect("delivery parses"),
         fee: 50_000,
+        fee_lines: serde_json::from_value(serde_json::json!([{
+            "kind": "case", "id": "renewal", "label": {"vi": "Cấp đổi", "en": "Renewal"},
+            "quantity": 1, "amount": 50_000
+        }]))
+        .expect("fee lines parse"),
         first_entry_actor: opendvc_api::Actor {
             kind: opendvc_api::ActorKind::Staff,
             name: "Phạm Thu Hà".into(),
@@ -605,6 +610,11 @@ async fn a_created_application_reads_back_exactly_as_answered() {
         answered.code, "000.00.48.H17-261127-0001",
         "first of the day"
     );
+    assert_eq!(
+        stored.fee_lines,
+        draft(citizen_id, "2026-11-27T10:15:30.123456789+07:00").fee_lines,
+        "the fee lines charged are stored with the application and read back"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -638,15 +648,19 @@ async fn two_instances_seeding_the_demo_at_once_seed_it_once() {
         (data.demo.citizens.len(), applications),
         "between them the two seed every demo citizen and application once"
     );
+    let seeded = first.applications_by_status(None).await.expect("reads");
     assert_eq!(
-        first
-            .applications_by_status(None)
-            .await
-            .expect("reads")
-            .len(),
+        seeded.len(),
         applications,
         "no demo application is there twice"
     );
+    for application in seeded.iter().filter(|application| application.fee > 0) {
+        assert!(
+            !application.fee_lines.is_empty(),
+            "the seeded application {} reads back the fee lines it was charged",
+            application.code
+        );
+    }
 }
 
 fn renewal_item(id: Uuid, document_id: Uuid) -> opendvc_api::InboxItem {

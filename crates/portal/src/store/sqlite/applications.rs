@@ -53,8 +53,9 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
     tx.execute(
         "INSERT INTO applications (id, code, citizen_id, procedure_id, procedure_name_json,
             status, channel, submitted_by_json, submitted_at, due_at, processing_days, form_json,
-            attachments_json, delivery_json, fee, rating_json, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, ?8)",
+            attachments_json, delivery_json, fee, rating_json, updated_at, fee_lines_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, ?8,
+            ?15)",
         params![
             draft.id.to_string(),
             code,
@@ -62,7 +63,11 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
             draft.procedure_id,
             serde_json::to_string(&draft.procedure_name)?,
             channel_str(draft.channel),
-            draft.submitted_by.as_ref().map(serde_json::to_string).transpose()?,
+            draft
+                .submitted_by
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
             draft.submitted_at.to_rfc3339(),
             draft.due_at.to_rfc3339(),
             i64::from(draft.processing_days),
@@ -70,6 +75,7 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
             serde_json::to_string(&draft.attachments)?,
             serde_json::to_string(&draft.delivery)?,
             i64::try_from(draft.fee).map_err(|e| StoreError::Database(e.to_string()))?,
+            serde_json::to_string(&draft.fee_lines)?,
         ],
     )?;
     insert_timeline_entry(
@@ -111,6 +117,7 @@ fn created_application(draft: ApplicationDraft, code: String) -> Application {
         attachments: draft.attachments,
         delivery: draft.delivery,
         fee: draft.fee,
+        fee_lines: draft.fee_lines,
         timeline: vec![TimelineEntry {
             seq: 1,
             status: ApplicationStatus::Received,
@@ -596,6 +603,11 @@ mod tests {
             }))
             .expect("delivery parses"),
             fee: 50_000,
+            fee_lines: serde_json::from_value(serde_json::json!([{
+                "kind": "case", "id": "renewal", "label": {"vi": "Cấp đổi", "en": "Renewal"},
+                "quantity": 1, "amount": 50_000
+            }]))
+            .expect("fee lines parse"),
             first_entry_actor: Actor {
                 kind: opendvc_api::ActorKind::Staff,
                 name: "Phạm Thu Hà".into(),

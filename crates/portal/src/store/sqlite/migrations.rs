@@ -264,6 +264,13 @@ CREATE TABLE renewal_stages_notified (
 CREATE INDEX renewal_stages_notified_citizen ON renewal_stages_notified(citizen_id);
 "#,
         ),
+        // The fee lines an application was charged (the quote of the shared fee computation,
+        // `[QuoteLine]` as JSON, postage aside); applications stored before have none.
+        M::up(
+            r#"
+ALTER TABLE applications ADD COLUMN fee_lines_json TEXT NOT NULL DEFAULT '[]';
+"#,
+        ),
     ])
 }
 

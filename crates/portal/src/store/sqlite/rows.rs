@@ -41,7 +41,7 @@ pub(super) fn load_application(
         .query_row(
             "SELECT code, citizen_id, procedure_id, procedure_name_json, status, channel,
                     submitted_by_json, submitted_at, due_at, processing_days, form_json,
-                    attachments_json, delivery_json, fee, rating_json, updated_at
+                    attachments_json, delivery_json, fee, rating_json, updated_at, fee_lines_json
              FROM applications WHERE id = ?1",
             params![id.to_string()],
             |row| {
@@ -66,6 +66,7 @@ pub(super) fn load_application(
                         row.get::<_, Option<String>>(14)?,
                         row.get::<_, String>(15)?,
                     ),
+                    row.get::<_, String>(16)?,
                 ))
             },
         )
@@ -73,6 +74,7 @@ pub(super) fn load_application(
     let Some((
         (code, owner, procedure_id, procedure_name, status, channel, submitted_by, submitted_at),
         (due_at, processing_days, form, attachments, delivery, fee, rating, updated_at),
+        fee_lines,
     )) = row
     else {
         return Ok(None);
@@ -135,6 +137,7 @@ pub(super) fn load_application(
         attachments: serde_json::from_str(&attachments)?,
         delivery: serde_json::from_str(&delivery)?,
         fee: u64::try_from(fee).map_err(|e| StoreError::Database(e.to_string()))?,
+        fee_lines: serde_json::from_str(&fee_lines)?,
         timeline,
         supplements,
         rating: rating.map(|json| serde_json::from_str(&json)).transpose()?,

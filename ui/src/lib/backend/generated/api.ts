@@ -52,9 +52,14 @@ dueAt: string,
  */
 processingDays: number, form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: Delivery,
 /**
- * Total procedure fee, VND.
+ * Total procedure fee, VND (postage is in `delivery`).
  */
-fee: number, timeline: Array<TimelineEntry>, supplements: Array<Supplement>, rating?: Rating, updatedAt: string, };
+fee: number,
+/**
+ * The lines of the fee charged: the case, add-ons and exemptions of the shared fee
+ * computation (postage is in `delivery`). Empty for applications recorded before.
+ */
+feeLines: Array<QuoteLine>, timeline: Array<TimelineEntry>, supplements: Array<Supplement>, rating?: Rating, updatedAt: string, };
 
 /**
  * `GET /v1/applications`: the caller's applications, newest first.
@@ -165,7 +170,13 @@ export type NewApplication = { procedureId: string,
 /**
  * Field id → value, as strings; validated against the procedure's form fields.
  */
-form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice, };
+form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice,
+/**
+ * The fee case the citizen chose (`feeCases[].id`), where the form's answers do not
+ * select one; the portal charges the case the form selects, and refuses a choice that
+ * contradicts it.
+ */
+feeCase?: string, };
 
 /**
  * `POST /v1/applications/{id}/supplements` (requires `Idempotency-Key`). Allowed while the
@@ -437,26 +448,18 @@ counter: boolean,
  */
 post: boolean,
 /**
- * Postal fee, VND.
+ * Postage by the zone of the delivery address (the portal fills it from its postage
+ * table, `data/postage.json`).
  */
-postFee: number,
+postage: Array<PostageZone>,
 /**
- * Part of the postal fee the city pays, VND.
+ * The part of the postage the city pays for this procedure.
  */
-postSubsidy: number, };
-
+postageSubsidy?: PostageSubsidy,
 /**
- * A fee, in Vietnamese đồng.
+ * The form field counting the items sent (copies); without it, one item.
  */
-export type Fee = { label: LocalizedText,
-/**
- * Fee at the counter, VND.
- */
-amount: number,
-/**
- * Fee when filed online, VND, where it differs.
- */
-onlineAmount?: number, };
+postItemsField?: string, };
 
 /**
  * Kind of a form field; the portal validates values by kind.
@@ -512,7 +515,27 @@ agencyId: string,
 /**
  * Field of administration (`identity`, `civil_status`, `residence`, `transport`, …).
  */
-sector: string, onlineLevel: OnlineLevel, fees: Array<Fee>, processingDays: ProcessingDays, requiredDocuments: Array<RequiredDocument>, formFields: Array<FormField>, delivery: DeliveryOptions,
+sector: string, onlineLevel: OnlineLevel,
+/**
+ * The fee cases: exactly one applies (empty in a catalog cached before fee cases).
+ */
+feeCases: Array<FeeCase>,
+/**
+ * How the form selects the case; without it (and with several cases) the citizen chooses.
+ */
+feeCaseField?: FeeCaseField,
+/**
+ * Added to the case.
+ */
+feeAddOns?: Array<FeeAddOn>,
+/**
+ * The fee is charged per unit a form field counts.
+ */
+feePerUnit?: FeePerUnit,
+/**
+ * Exemptions and reductions; the first that applies counts.
+ */
+feeExemptions?: Array<FeeExemption>, processingDays: ProcessingDays, requiredDocuments: Array<RequiredDocument>, formFields: Array<FormField>, delivery: DeliveryOptions,
 /**
  * Extra search words (abbreviations, old names) in any language.
  */
@@ -530,6 +553,19 @@ inPerson: number,
  * Working days when filed online (after the city's reduction where the procedure allows it).
  */
 online: number, };
+
+/**
+ * `POST /v1/procedures/{id}/quote`.
+ */
+export type QuoteRequest = {
+/**
+ * Field id → value, as in a submission.
+ */
+form: { [key in string]: string },
+/**
+ * The fee case the citizen chose, when the form does not decide it.
+ */
+feeCase?: string, delivery: DeliveryChoice, };
 
 /**
  * A document the procedure needs.
@@ -709,6 +745,194 @@ entityId?: string, };
  */
 export type PushEventKind = "profile" | "application" | "document" | "inbox" | "reset" | "unknown";
 
+// ---- opendvc_api::fees ----
+
+/**
+ * Something added to the fee case: extra copies, a publication fee, express handling.
+ */
+export type FeeAddOn = { id: string, label: LocalizedText,
+/**
+ * Amount per unit, VND.
+ */
+amount: number, unit: FeeUnit,
+/**
+ * The form field giving the number of units; without it the add-on counts one unit.
+ */
+quantityField?: string,
+/**
+ * Units included in the case before the add-on starts counting (the first two judicial
+ * record certificates).
+ */
+freeUnits: number,
+/**
+ * Most units charged.
+ */
+maxUnits?: number,
+/**
+ * Always added (a publication fee the law requires). An add-on that is not always added
+ * counts only the units its `quantityField` gives.
+ */
+always: boolean, illustrative: boolean, };
+
+/**
+ * The most charged for one unit, and the label of the line that takes off the excess.
+ */
+export type FeeCap = {
+/**
+ * VND per unit.
+ */
+amount: number, label: LocalizedText, };
+
+/**
+ * One fee case of a procedure: exactly one applies.
+ */
+export type FeeCase = {
+/**
+ * Stable id within the procedure, e.g. `new`, `lost-or-damaged`.
+ */
+id: string, label: LocalizedText,
+/**
+ * Fee at the counter, VND.
+ */
+amount: number,
+/**
+ * Fee when filed online, VND, where the online reduction still applies.
+ */
+onlineAmount?: number,
+/**
+ * The amount is invented or not verified for the city ("giá trị minh họa").
+ */
+illustrative: boolean, };
+
+/**
+ * How the form's answers select the fee case.
+ */
+export type FeeCaseField = { "kind": "select", field: string, options: Array<FeeCaseOption>,
+/**
+ * The case when the (optional) field is not answered: the standard fee.
+ */
+unanswered?: string, } | { "kind": "threshold", field: string, below: number, belowCase: string, otherwiseCase: string, } | { "kind": "deadline", field: string, withinDays: number, onTimeCase: string, lateCase: string, };
+
+/**
+ * One answer of the case field and the case it selects.
+ */
+export type FeeCaseOption = {
+/**
+ * The form field's option value.
+ */
+value: string,
+/**
+ * The fee case's id.
+ */
+case: string, };
+
+/**
+ * An exemption or reduction of the fee.
+ */
+export type FeeExemption = { id: string, label: LocalizedText, when: FeeExemptionRule,
+/**
+ * Percent of the fee (case and add-ons) still due: 0 exempts it.
+ */
+percentDue: number, illustrative: boolean, };
+
+/**
+ * When an exemption applies.
+ */
+export type FeeExemptionRule = { "kind": "age_below", years: number, from: string, } | { "kind": "age_at_least", years: number, from: string, } | { "kind": "field_in", field: string, values: Array<string>, };
+
+/**
+ * The whole fee (case and add-ons) is charged once per unit a form field counts: per copy of
+ * a certification, per month of household health insurance.
+ */
+export type FeePerUnit = { field: string, unit: FeeUnit,
+/**
+ * Most charged for one unit (200,000 per certified copy).
+ */
+cap?: FeeCap, };
+
+/**
+ * What a fee or a postage is counted in.
+ */
+export type FeeUnit = "copy" | "page" | "certificate" | "month" | "registration" | "item";
+
+/**
+ * The part of the postage the city pays.
+ */
+export type PostageSubsidy = {
+/**
+ * Percent of the postage.
+ */
+percent: number, label: LocalizedText, illustrative: boolean, };
+
+/**
+ * The postage of one delivery zone.
+ */
+export type PostageZone = {
+/**
+ * `in-city`, `elsewhere-vn`.
+ */
+id: string, label: LocalizedText,
+/**
+ * Province codes of the delivery address in this zone; empty: every province no other
+ * zone names.
+ */
+provinceCodes: Array<string>,
+/**
+ * Postage of the first item, VND.
+ */
+firstItem: number,
+/**
+ * Postage of each further item in the same parcel, VND.
+ */
+additionalItem: number, illustrative: boolean, };
+
+/**
+ * A computed fee: the lines and what the citizen pays in total.
+ */
+export type Quote = {
+/**
+ * The fee case that applies.
+ */
+feeCase: string, lines: Array<QuoteLine>,
+/**
+ * The procedure's fee after exemptions, VND (without postage).
+ */
+fee: number,
+/**
+ * The postage the citizen pays, VND.
+ */
+postage: number,
+/**
+ * `fee` + `postage`, VND.
+ */
+total: number, };
+
+/**
+ * One line of a quote.
+ */
+export type QuoteLine = { kind: QuoteLineKind,
+/**
+ * The case, add-on, exemption or postage zone id.
+ */
+id: string, label: LocalizedText,
+/**
+ * Units counted (copies, months, items); 1 for a flat amount.
+ */
+quantity: number,
+/**
+ * VND; negative for an exemption or a subsidy.
+ */
+amount: number,
+/**
+ * The amount is invented or not verified for the city ("giá trị minh họa").
+ */
+illustrative: boolean, };
+
+/**
+ * What the kind of a quote line is.
+ */
+export type QuoteLineKind = "case" | "add_on" | "exemption" | "postage" | "postage_subsidy";
+
 // ---- opendvc_api::problem ----
 
 /**
@@ -742,7 +966,7 @@ message: string, };
  * `locales/{vi,en,id}/fields.ftl` (taking the field's label as `$label`). The rules that produce them
  * are the shared rules of `crates/rules`, used by the app and the portal alike.
  */
-export type FieldProblemCode = "field-required" | "field-too-long" | "field-not-in-form" | "field-id-number-invalid" | "field-phone-invalid" | "field-email-invalid" | "field-date-invalid" | "field-date-in-future" | "field-date-not-after-start" | "field-number-invalid" | "field-option-invalid" | "field-not-offered" | "field-unit-invalid" | "field-document-kind-invalid" | "field-classes-invalid" | "field-requirement-unknown" | "field-attachment-not-yours" | "field-document-not-yours" | "field-invalid";
+export type FieldProblemCode = "field-required" | "field-too-long" | "field-not-in-form" | "field-id-number-invalid" | "field-phone-invalid" | "field-email-invalid" | "field-date-invalid" | "field-date-in-future" | "field-date-not-after-start" | "field-number-invalid" | "field-option-invalid" | "field-not-offered" | "field-unit-invalid" | "field-document-kind-invalid" | "field-classes-invalid" | "field-requirement-unknown" | "field-attachment-not-yours" | "field-document-not-yours" | "field-fee-case-needed" | "field-invalid";
 
 /**
  * An RFC 9457 problem document.

@@ -3,7 +3,7 @@
 //   OPENDVC_BLESS=1 cargo test -p opendvc-app typescript
 
 import type { AdminUnits, Catalog, Consent, FieldKind, OtpAccepted, Procedure } from './api';
-import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
+import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FeeQuoteView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
 
 /** The IPC contract between the UI and the app shell: every command, with its argument object
  * (as passed to `invoke`, camelCase keys) and its answer. Every command rejects with an
@@ -38,6 +38,10 @@ export interface Commands {
   /** Every problem of a draft against its procedure in the cached catalog, each a field
    * and a Fluent id; empty when `submit` would queue it. */
   check_draft: { args: { draft: Draft }; result: Array<FieldProblem> };
+  /** What a draft costs, offline from the cached catalog, by the fee computation the
+   * portal charges with: each line and the total, or the fee cases to choose from
+   * when the form does not decide which applies (`feeCase` is the choice). */
+  quote_fee: { args: { draft: Draft; feeCase?: string }; result: FeeQuoteView };
   /** Takes a picked file for a draft: in memory on a shared device, else staged in the
    * data folder, so a queued submission can upload it later. `base64` is its content. */
   stage_attachment: { args: { fileName: string; contentType: string; base64: string }; result: StagedAttachment };
@@ -122,6 +126,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'procedure',
   'check_field',
   'check_draft',
+  'quote_fee',
   'stage_attachment',
   'access_log',
   'submit',

@@ -2,7 +2,7 @@
 // Do not edit: change the Rust types, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-core --test typescript
 
-import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, FieldProblemCode, InboxItem, LocalizedText, NewSupplement, Profile, Rating, StaffProfile, WithdrawRequest } from './api';
+import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, FeeCase, FieldError, FieldProblemCode, InboxItem, LocalizedText, NewSupplement, Profile, Quote, Rating, StaffProfile, WithdrawRequest } from './api';
 
 // ---- opendvc_core::assist::files ----
 
@@ -177,7 +177,32 @@ renewsDocumentId?: string, procedureId: string,
 /**
  * Field id → value, as strings; validated against the procedure's form fields.
  */
-form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice, };
+form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice,
+/**
+ * The fee case the citizen chose (`feeCases[].id`), where the form's answers do not
+ * select one; the portal charges the case the form selects, and refuses a choice that
+ * contradicts it.
+ */
+feeCase?: string, };
+
+/**
+ * `quote_fee`: what a draft costs, computed offline from the cached catalog by the shared fee
+ * computation (`opendvc_rules::fees`), the one the portal charges with.
+ */
+export type FeeQuoteView = {
+/**
+ * The fee lines and the total; absent while the case must be chosen or an answer the
+ * fee depends on is missing.
+ */
+quote?: Quote,
+/**
+ * The fee cases to choose from, when the form does not decide which applies.
+ */
+choices: Array<FeeCase>,
+/**
+ * What else keeps the fee from being computed (each a field and a Fluent id).
+ */
+problems: Array<FieldError>, };
 
 /**
  * `check_field`: one value checked by its field kind as the person types, by the rules the
