@@ -20,24 +20,27 @@
 //!   same transaction, so a request either leaves both the change and its stored response, or
 //!   neither.
 
+mod access;
+mod draft;
 mod hourly;
 mod operations;
 pub mod postgres;
 pub mod sqlite;
 mod stored;
 
+pub use access::{AccessEntry, AccessLogPage, AccessLogPosition};
+pub use draft::ApplicationDraft;
 pub(crate) use hourly::hourly_refusal;
 pub use operations::{ChangeSignal, HealthStore, LeaseStore, NotReady, Operations};
 
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use opendvc_api::{
-    AccessAction, AccessResource, AccessStaff, Actor, Application, ApplicationStatus, AssistScope,
-    AssistVenue, AttachmentRef, Channel, ConsentMethod, Delivery, DevMessage, Document, InboxItem,
-    Profile, Rating, StaffKind, SubmittedBy, Supplement,
+    Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, Delivery,
+    DevMessage, Document, InboxItem, Profile, Rating, StaffKind, Supplement,
 };
 use opendvc_rules::renewal::FiredStage;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -286,42 +289,6 @@ pub enum SessionOpening {
     },
 }
 
-/// One entry of a citizen's access log, as appended. The log is append-only: the store offers
-/// no way to change or delete an entry, and the SQLite table refuses both.
-#[derive(Debug, Clone)]
-pub struct AccessEntry {
-    pub id: Uuid,
-    pub citizen_id: Uuid,
-    /// Unix seconds: when it happened (for an opening recorded later, when it was opened).
-    pub at: i64,
-    pub action: AccessAction,
-    pub resource: AccessResource,
-    /// What was touched, when it has a name (an attachment id). The store names an
-    /// application by its code, from `application_id`.
-    pub resource_ref: Option<String>,
-    /// The application touched, if any; the store keeps it only when it is the citizen's.
-    pub application_id: Option<Uuid>,
-    pub staff: AccessStaff,
-    pub venue: AssistVenue,
-    pub session_id: Uuid,
-    pub consent: ConsentMethod,
-}
-
-/// A page of the access log, newest first, and where the next (older) page starts.
-#[derive(Debug, Clone, Default)]
-pub struct AccessLogPage {
-    pub entries: Vec<AccessEntry>,
-    /// The position of the last entry of the page, when older entries follow.
-    pub next: Option<AccessLogPosition>,
-}
-
-/// A position in the access log, ordered by time, then by order of appending.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AccessLogPosition {
-    pub at: i64,
-    pub seq: i64,
-}
-
 /// The stored answer to an idempotent request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredResponse {
@@ -342,34 +309,6 @@ pub struct IdempotencyRecord {
     /// Set when the request delivers work of an assisted session late; counted with the
     /// stored response, so a replay (answered from the record) is never counted again.
     pub late_item: Option<LateItem>,
-}
-
-/// A new application, complete except for its code, which the store assigns.
-#[derive(Debug, Clone)]
-pub struct ApplicationDraft {
-    pub id: Uuid,
-    pub citizen_id: Uuid,
-    /// Local date the code's per-day sequence counts in.
-    pub code_prefix: String,
-    pub procedure_id: String,
-    pub procedure_name: opendvc_api::LocalizedText,
-    pub channel: Channel,
-    pub submitted_by: Option<SubmittedBy>,
-    pub submitted_at: DateTime<FixedOffset>,
-    pub due_at: DateTime<FixedOffset>,
-    pub processing_days: u32,
-    pub form: BTreeMap<String, String>,
-    pub attachments: Vec<AttachmentRef>,
-    pub delivery: Delivery,
-    pub fee: u64,
-    /// The fee lines charged (the quote's lines, postage aside).
-    pub fee_lines: Vec<opendvc_api::QuoteLine>,
-    /// The first timeline entry (received).
-    pub first_entry_actor: Actor,
-    pub first_entry_note: Option<String>,
-    /// The access log entry of a submission made by staff, written in the same transaction
-    /// (the store names the application by its code).
-    pub access: Option<AccessEntry>,
 }
 
 /// A change to an application, computed from its current state by domain logic.

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
-use opendvc_api::{Actor, Application, ApplicationStatus, ErrorCode, TimelineEntry};
+use opendvc_api::{Actor, Application, ApplicationStatus, ErrorCode};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -112,37 +112,6 @@ async fn insert_application(
     }
     touch(conn, draft.citizen_id, "application", &draft.id.to_string()).await?;
     Ok(code)
-}
-
-/// The application a draft became, as `load_application` would read it back.
-fn created_application(draft: ApplicationDraft, code: String) -> Application {
-    Application {
-        id: draft.id,
-        code,
-        procedure_id: draft.procedure_id,
-        procedure_name: draft.procedure_name,
-        status: ApplicationStatus::Received,
-        channel: draft.channel,
-        submitted_by: draft.submitted_by,
-        submitted_at: draft.submitted_at,
-        due_at: draft.due_at,
-        processing_days: draft.processing_days,
-        form: draft.form,
-        attachments: draft.attachments,
-        delivery: draft.delivery,
-        fee: draft.fee,
-        fee_lines: draft.fee_lines,
-        timeline: vec![TimelineEntry {
-            seq: 1,
-            status: ApplicationStatus::Received,
-            at: draft.submitted_at,
-            actor: draft.first_entry_actor,
-            note: draft.first_entry_note,
-        }],
-        supplements: Vec::new(),
-        rating: None,
-        updated_at: draft.submitted_at,
-    }
 }
 
 /// Stores the answer of an idempotent request with its change. The key is the primary key: of
@@ -316,7 +285,7 @@ impl ApplicationStore for PostgresStore {
     ) -> StoreResult<Application> {
         let mut tx = self.pool.begin().await?;
         let code = insert_application(&mut tx, &draft).await?;
-        let application = created_application(draft, code);
+        let application = draft.into_application(code);
         store_response(&mut tx, idempotency, &application).await?;
         tx.commit().await?;
         Ok(application)

@@ -2,7 +2,7 @@
 //! answers of idempotent requests, items delivered late, and sync pages of the change log.
 
 use chrono::{DateTime, FixedOffset};
-use opendvc_api::{Actor, Application, ApplicationStatus, ErrorCode, TimelineEntry};
+use opendvc_api::{Actor, Application, ApplicationStatus, ErrorCode};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
@@ -97,38 +97,6 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
         )?;
     }
     Ok(code)
-}
-
-/// The application a draft became, as `load_application` would read it back. Building it
-/// here keeps three reads out of the writer's critical section.
-fn created_application(draft: ApplicationDraft, code: String) -> Application {
-    Application {
-        id: draft.id,
-        code,
-        procedure_id: draft.procedure_id,
-        procedure_name: draft.procedure_name,
-        status: ApplicationStatus::Received,
-        channel: draft.channel,
-        submitted_by: draft.submitted_by,
-        submitted_at: draft.submitted_at,
-        due_at: draft.due_at,
-        processing_days: draft.processing_days,
-        form: draft.form,
-        attachments: draft.attachments,
-        delivery: draft.delivery,
-        fee: draft.fee,
-        fee_lines: draft.fee_lines,
-        timeline: vec![TimelineEntry {
-            seq: 1,
-            status: ApplicationStatus::Received,
-            at: draft.submitted_at,
-            actor: draft.first_entry_actor,
-            note: draft.first_entry_note,
-        }],
-        supplements: Vec::new(),
-        rating: None,
-        updated_at: draft.submitted_at,
-    }
 }
 
 fn store_response(
@@ -281,7 +249,7 @@ impl Database {
     ) -> StoreResult<Application> {
         self.write(|tx| {
             let code = insert_application(tx, &draft)?;
-            let application = created_application(draft, code);
+            let application = draft.into_application(code);
             store_response(tx, idempotency, &application)?;
             Ok(application)
         })
