@@ -537,7 +537,7 @@ impl ApplicationStore for SqliteStore {
 mod tests {
     use super::*;
     use crate::store::sqlite::tests::{citizen, scratch};
-    use opendvc_api::{InboxItem, StaffKind};
+    use opendvc_api::InboxItem;
 
     #[test]
     fn a_created_application_reads_back_exactly_as_answered() {
@@ -545,46 +545,7 @@ mod tests {
         let store = &scratch.store;
         let citizen_id = citizen(store);
         let at = DateTime::parse_from_rfc3339("2026-11-27T10:15:30.123456789+07:00").expect("time");
-        let draft: ApplicationDraft = ApplicationDraft {
-            id: Uuid::now_v7(),
-            citizen_id,
-            code_prefix: "000.00.48.H17-261127".into(),
-            procedure_id: "id-card-renewal".into(),
-            procedure_name: opendvc_api::LocalizedText {
-                vi: "Cấp đổi thẻ căn cước".into(),
-                en: "ID card renewal".into(),
-                id: None,
-            },
-            channel: opendvc_api::Channel::Assisted,
-            submitted_by: Some(opendvc_api::SubmittedBy {
-                staff_code: "BD-HC-001".into(),
-                staff_kind: StaffKind::Agent,
-                venue: "Bưu điện Hải Châu".into(),
-            }),
-            submitted_at: at,
-            due_at: at,
-            processing_days: 4,
-            form: [("fullName".to_owned(), "Nguyễn Thị Lan".to_owned())].into(),
-            attachments: Vec::new(),
-            delivery: serde_json::from_value(serde_json::json!({
-                "method": "counter", "fee": 0, "subsidy": 0, "payable": 0
-            }))
-            .expect("delivery parses"),
-            fee: 50_000,
-            fee_lines: serde_json::from_value(serde_json::json!([{
-                "kind": "case", "id": "renewal", "label": {"vi": "Cấp đổi", "en": "Renewal"},
-                "quantity": 1, "amount": 50_000
-            }]))
-            .expect("fee lines parse"),
-            first_entry_actor: Actor {
-                kind: opendvc_api::ActorKind::Staff,
-                name: "Phạm Thu Hà".into(),
-                code: Some("BD-HC-001".into()),
-                venue: Some("Bưu điện Hải Châu".into()),
-            },
-            first_entry_note: None,
-            access: None,
-        };
+        let draft = ApplicationDraft::sample(citizen_id, at);
         let answered = store.create_application(draft, None).expect("created");
         let stored = store
             .application(Some(citizen_id), answered.id)
