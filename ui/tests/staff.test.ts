@@ -20,6 +20,7 @@ import {
   staffSignedIn,
 } from '../src/lib/staff.svelte';
 import * as fixtures from './fixtures';
+import { emit } from '@tauri-apps/api/event';
 import { coreChanged, fails, openApp, refuses, type Handlers } from './harness';
 
 const agent: StaffProfile = { code: 'BDDN-HC-01', name: 'Trần Văn Minh', kind: 'agent', organisation: 'Bưu điện Hải Châu' };
@@ -838,5 +839,26 @@ describe('what the staff helpers say about the session', () => {
       assisted: inAssistedSession(),
       postOffice: atPostOffice(),
     }).toEqual(expected);
+  });
+});
+
+describe('the next person at a shared device', () => {
+  it('never sees the previous person’s download notice: it goes when a citizen’s session starts or ends', async () => {
+    let state = staffSession();
+    await open('/', { session_state: () => state, tally: () => tally });
+    await emit('app://downloaded', { ok: true, path: '/home/agent/Downloads/receipt-000.17.48.H17-261129-0001.pdf' });
+    const notice = t('ui-download-saved', { path: '/home/agent/Downloads/receipt-000.17.48.H17-261129-0001.pdf' });
+    expect(await screen.findByText(notice), 'the agent sees where the file went').toBeInTheDocument();
+
+    state = assistedSession();
+    await coreChanged('session');
+    await waitFor(() => expect(screen.queryByText(notice), 'the citizen now served does not see the earlier download').toBeNull());
+
+    await emit('app://downloaded', { ok: true, path: '/home/agent/Downloads/receipt-2.pdf' });
+    const second = t('ui-download-saved', { path: '/home/agent/Downloads/receipt-2.pdf' });
+    expect(await screen.findByText(second)).toBeInTheDocument();
+    state = staffSession();
+    await coreChanged('session');
+    await waitFor(() => expect(screen.queryByText(second), 'the citizen’s download notice goes with their session').toBeNull());
   });
 });
