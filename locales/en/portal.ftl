@@ -23,6 +23,7 @@ inbox-delivery-body = Result of “{ $procedure }”: { $state }.
 inbox-delivery-tracking = Tracking number: { $tracking }
 inbox-delivery-changed-title = Delivery of application { $code } changed
 inbox-delivery-changed-body = “{ $procedure }”: your new delivery choice is recorded. You pay { $payable } VND.
+notice-email-subject = Application { $code }: { $status }
 notice-email = OpenDVC: application { $code } (“{ $procedure }”) is now “{ $status }”.
 
 # Renewal notices the portal writes itself when a document’s expiry comes near (an ID card’s by its holder’s age).

@@ -23,6 +23,7 @@ inbox-delivery-body = Hasil “{ $procedure }”: { $state }.
 inbox-delivery-tracking = Nomor resi: { $tracking }
 inbox-delivery-changed-title = Pengiriman permohonan { $code } diubah
 inbox-delivery-changed-body = “{ $procedure }”: pilihan pengiriman baru Anda telah dicatat. Anda membayar { $payable } VND.
+notice-email-subject = Permohonan { $code }: { $status }
 notice-email = OpenDVC: permohonan { $code } (“{ $procedure }”) kini berstatus “{ $status }”.
 
 # Pemberitahuan perpanjangan yang ditulis portal sendiri saat masa berlaku dokumen hampir habis (kartu identitas: menurut usia pemegangnya).

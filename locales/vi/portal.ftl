@@ -23,6 +23,7 @@ inbox-delivery-body = Kết quả hồ sơ “{ $procedure }”: { $state }.
 inbox-delivery-tracking = Mã vận đơn: { $tracking }
 inbox-delivery-changed-title = Đã đổi cách nhận kết quả hồ sơ { $code }
 inbox-delivery-changed-body = Hồ sơ “{ $procedure }”: cách nhận kết quả mới đã được ghi nhận. Phí bạn trả: { $payable } đồng.
+notice-email-subject = Hồ sơ { $code }: { $status }
 notice-email = OpenDVC: hồ sơ { $code } (“{ $procedure }”) hiện ở trạng thái “{ $status }”.
 
 # Nhắc gia hạn giấy tờ do cổng tự gửi khi hạn của giấy tờ sắp đến (thẻ căn cước: theo tuổi người giữ thẻ).

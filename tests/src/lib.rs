@@ -188,6 +188,11 @@ pub struct PortalOptions {
     /// Changes to the shipped limits (`crates/portal/data/limits.json`), merged into them and
     /// passed as `--limits FILE`; `None` runs on the shipped limits.
     pub limits: Option<serde_json::Value>,
+    /// A configuration file's text (`portal.toml`), written to the scratch folder and passed
+    /// as `--config FILE`.
+    pub config: Option<String>,
+    /// Environment variables of the portal's process (the secrets a configuration names).
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for PortalOptions {
@@ -199,6 +204,8 @@ impl Default for PortalOptions {
             extra_args: Vec::new(),
             binary: None,
             limits: None,
+            config: None,
+            env: Vec::new(),
         }
     }
 }
@@ -222,6 +229,18 @@ impl PortalOptions {
         let mut limits = self.limits.take().unwrap_or_else(shipped_limits);
         merge_json(&mut limits, changes);
         self.limits = Some(limits);
+        self
+    }
+
+    /// A portal with the configuration file `toml` (`--config`).
+    pub fn with_config(mut self, toml: &str) -> Self {
+        self.config = Some(toml.to_owned());
+        self
+    }
+
+    /// A portal whose process has the environment variable `name` set to `value`.
+    pub fn with_env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.to_owned(), value.to_owned()));
         self
     }
 
@@ -605,7 +624,13 @@ impl Portal {
             .expect("write the limits file");
             command.arg("--limits").arg(path);
         }
+        if let Some(config) = &self.options.config {
+            let path = self.dir.path().join("portal.toml");
+            std::fs::write(&path, config).expect("write the configuration file");
+            command.arg("--config").arg(path);
+        }
         command
+            .envs(self.options.env.iter().map(|(name, value)| (name, value)))
             .args(&self.options.extra_args)
             .current_dir(self.dir.path())
             .stdin(Stdio::null())

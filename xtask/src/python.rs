@@ -1,4 +1,4 @@
-//! The Python tools xtask uses (schemathesis, moz-fluent-linter), kept in a virtual
+//! The Python tools xtask uses (schemathesis, moz-fluent-linter, and aiosmtpd for the tests), kept in a virtual
 //! environment under the target directory so that nothing is installed system-wide.
 
 use std::path::PathBuf;
@@ -9,7 +9,15 @@ use crate::command::CommandLine;
 
 /// The Python packages, pinned: their command lines changed between versions before
 /// (schemathesis 3 → 4), so an upgrade is a deliberate change made here.
-pub const REQUIREMENTS: &[&str] = &["schemathesis==4.32.5", "moz-fluent-linter==0.4.10"];
+pub const REQUIREMENTS: &[&str] = &[
+    "schemathesis==4.32.5",
+    "moz-fluent-linter==0.4.10",
+    // A real SMTP server for the portal's e-mail tests (tests/tests/channels.rs).
+    "aiosmtpd==1.4.6",
+];
+
+/// The variable that tells the tests which Python has [`REQUIREMENTS`] installed.
+pub const PYTHON_ENV: &str = "OPENDVC_TEST_PYTHON";
 
 /// The virtual environment's folder.
 pub fn venv_dir() -> PathBuf {

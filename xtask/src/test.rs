@@ -119,8 +119,13 @@ fn cargo_test(options: &Options) -> Result<()> {
     // Every test on the embedded default, SQLite, whatever the person's environment says; the
     // `postgres` step runs the portal's tests again on PostgreSQL. Every test binary runs even
     // after one fails, so a run shows every failure at once.
+    crate::python::ensure_tools()?;
     let mut command = CommandLine::cargo()
         .args(["test", "--workspace", "--no-fail-fast"])
+        .env(
+            crate::python::PYTHON_ENV,
+            &crate::python::tool("python").display().to_string(),
+        )
         .env_remove(TEST_DATABASE_URL_ENV);
     if options.chaos_full {
         command = command.env("OPENDVC_CHAOS_FULL", "1");

@@ -6,6 +6,7 @@ mod assist;
 mod attachments;
 mod auth;
 mod catalog;
+mod channels;
 mod client_address;
 mod clock;
 mod data;
@@ -32,6 +33,7 @@ mod rate_limit;
 mod renewal_notices;
 mod sender;
 mod server;
+mod settings;
 mod state;
 mod store;
 mod submission;
@@ -128,6 +130,10 @@ struct ServeArgs {
         value_parser = client_address::parse_proxy
     )]
     trusted_proxies: Vec<ipnet::IpNet>,
+    /// The portal's configuration file (portal.toml: the SMS gateway, the mail server).
+    /// Secrets come from the environment variables it names, never from the file.
+    #[arg(long, value_name = "FILE", env = "OPENDVC_PORTAL_CONFIG")]
+    config: Option<PathBuf>,
 }
 
 /// The default lifetime of an assisted session.
@@ -247,12 +253,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "demo data seeded"
         );
     }
-    let sender: Arc<dyn Sender> = if args.demo {
+    let dev_outbox: Option<Arc<dyn Sender>> = args.demo.then(|| {
         Arc::new(DevOutbox {
             store: store.clone(),
-        })
-    } else {
-        Arc::new(LogSender)
+        }) as Arc<dyn Sender>
+    });
+    let sender: Arc<dyn Sender> = match (&args.config, dev_outbox) {
+        (Some(path), dev_outbox) => {
+            let settings = settings::Settings::load(path, &|name| std::env::var(name).ok())?;
+            Arc::new(
+                channels::gateway::GatewaySender::new(&settings, dev_outbox)
+                    .map_err(|error| anyhow!("{}: {error}", path.display()))?,
+            )
+        }
+        (None, Some(dev_outbox)) => dev_outbox,
+        (None, None) => Arc::new(LogSender),
     };
     let limits = match &args.limits {
         Some(path) => limits::Limits::from_file(path)?,

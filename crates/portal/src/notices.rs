@@ -138,6 +138,18 @@ pub fn delivery_changed_item(
     }
 }
 
+/// The subject of the e-mail notice of a status change, in the citizen's language.
+pub fn status_email_subject(texts: &Texts, language: &str, application: &Application) -> String {
+    texts.text(
+        language,
+        "notice-email-subject",
+        &[
+            ("code", application.code.clone()),
+            ("status", status_name(texts, language, application.status)),
+        ],
+    )
+}
+
 /// The e-mail notice of a status change, in the citizen's language.
 pub fn status_email(texts: &Texts, language: &str, application: &Application) -> String {
     texts.text(

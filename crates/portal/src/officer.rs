@@ -171,7 +171,13 @@ pub async fn transition(
                     to: email,
                     channel: "email",
                     kind: "status-email".to_owned(),
+                    subject: Some(notices::status_email_subject(
+                        texts,
+                        &citizen.profile.language,
+                        &application,
+                    )),
                     body: notices::status_email(texts, &citizen.profile.language, &application),
+                    language: citizen.profile.language.clone(),
                 },
                 now,
             )

@@ -21,7 +21,11 @@ pub struct Outgoing {
     pub channel: &'static str,
     /// What the message is, for logs: its Fluent message id (`otp-sms`, `status-email` …).
     pub kind: String,
+    /// The e-mail's subject (`None` for SMS).
+    pub subject: Option<String>,
     pub body: String,
+    /// The recipient's language (`vi`, `en`, `id`).
+    pub language: String,
 }
 
 /// Delivers messages. A failure is logged, never fatal to the request that caused the

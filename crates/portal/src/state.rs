@@ -75,7 +75,9 @@ impl AppState {
             to: citizen.profile.phone.clone(),
             channel: "sms",
             kind: message_id.to_owned(),
+            subject: None,
             body,
+            language: citizen.profile.language.clone(),
         })
         .await;
     }

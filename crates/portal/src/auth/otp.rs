@@ -84,14 +84,17 @@ pub async fn issue_code(
     args.extend(extra_args);
     let language = citizen
         .as_ref()
-        .map_or("vi", |citizen| citizen.profile.language.as_str());
-    let body = state.texts.text(language, message_id, &args);
+        .map_or("vi", |citizen| citizen.profile.language.as_str())
+        .to_owned();
+    let body = state.texts.text(&language, message_id, &args);
     if let Some(citizen) = citizen {
         let message = Outgoing {
             to: citizen.profile.phone.clone(),
             channel: "sms",
             kind: message_id.to_owned(),
+            subject: None,
             body,
+            language,
         };
         if state.config.demo {
             // Demo clients read the dev outbox right after the answer: send before answering.
