@@ -18,22 +18,29 @@ use opendvc_tests::fixtures::{Citizen, Officer, deliverable_procedure};
 use opendvc_tests::{Portal, PortalOptions, six_digit_code};
 use serde_json::{Value, json};
 
-/// A stand-in for eSMS: records every request; answers "system busy" (99) to the first
-/// `failures` requests and `CodeResult: 100` after.
-struct EsmsStandIn {
+/// A request the gateway stand-in received: its headers (lower-case names) and JSON body.
+#[derive(Debug, Clone)]
+struct Received {
+    headers: BTreeMap<String, String>,
+    body: Value,
+}
+
+/// A stand-in for an SMS gateway on 127.0.0.1: records every request and answers the n-th
+/// (from 1) with `answer(n)`: an HTTP status and a JSON body.
+struct GatewayStandIn {
     addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Value>>>,
+    requests: Arc<Mutex<Vec<Received>>>,
     _runtime: tokio::runtime::Runtime,
 }
 
-impl EsmsStandIn {
-    fn start(failures: usize) -> EsmsStandIn {
+impl GatewayStandIn {
+    fn start(answer: fn(usize) -> (u16, Value)) -> GatewayStandIn {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .expect("a runtime for the stand-in");
-        let requests: Arc<Mutex<Vec<Value>>> = Arc::default();
+        let requests: Arc<Mutex<Vec<Received>>> = Arc::default();
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .expect("bind the stand-in");
@@ -49,20 +56,27 @@ impl EsmsStandIn {
                     let service = service_fn(move |request: Request<Incoming>| {
                         let seen = Arc::clone(&seen);
                         async move {
+                            let headers = request
+                                .headers()
+                                .iter()
+                                .map(|(name, value)| {
+                                    (
+                                        name.as_str().to_owned(),
+                                        value.to_str().unwrap_or("").to_owned(),
+                                    )
+                                })
+                                .collect();
                             let body = request.into_body().collect().await?.to_bytes();
-                            let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                            let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
                             let count = {
                                 let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
-                                seen.push(value);
+                                seen.push(Received { headers, body });
                                 seen.len()
                             };
-                            let reply = if count <= failures {
-                                json!({"CodeResult": "99", "ErrorMessage": "System busy"})
-                            } else {
-                                json!({"CodeResult": "100", "SMSID": format!("esms-{count}")})
-                            };
+                            let (status, reply) = answer(count);
                             Ok::<_, hyper::Error>(
                                 Response::builder()
+                                    .status(status)
                                     .header("content-type", "application/json")
                                     .body(Full::new(Bytes::from(reply.to_string())))
                                     .expect("a response"),
@@ -75,18 +89,33 @@ impl EsmsStandIn {
                 });
             }
         });
-        EsmsStandIn {
+        GatewayStandIn {
             addr,
             requests,
             _runtime: runtime,
         }
     }
 
-    fn requests(&self) -> Vec<Value> {
+    fn requests(&self) -> Vec<Received> {
         self.requests
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+}
+
+/// eSMS answers "system busy" (99) twice, then takes the message (100).
+fn esms_busy_twice(count: usize) -> (u16, Value) {
+    if count <= 2 {
+        (
+            200,
+            json!({"CodeResult": "99", "ErrorMessage": "System busy"}),
+        )
+    } else {
+        (
+            200,
+            json!({"CodeResult": "100", "SMSID": format!("esms-{count}")}),
+        )
     }
 }
 
@@ -110,7 +139,7 @@ fn esms_config(addr: SocketAddr) -> String {
 
 #[test]
 fn a_sign_in_code_reaches_the_esms_gateway_once_with_its_fields_after_the_gateway_failed() {
-    let gateway = EsmsStandIn::start(2);
+    let gateway = GatewayStandIn::start(esms_busy_twice);
     let mut portal = Portal::start(
         PortalOptions::default()
             .with_config(&esms_config(gateway.addr))
@@ -129,7 +158,7 @@ fn a_sign_in_code_reaches_the_esms_gateway_once_with_its_fields_after_the_gatewa
     );
     let request_ids: Vec<&str> = requests
         .iter()
-        .map(|request| request["RequestId"].as_str().unwrap_or(""))
+        .map(|request| request.body["RequestId"].as_str().unwrap_or(""))
         .collect();
     assert!(
         uuid::Uuid::parse_str(request_ids[0]).is_ok(),
@@ -139,7 +168,7 @@ fn a_sign_in_code_reaches_the_esms_gateway_once_with_its_fields_after_the_gatewa
         request_ids.iter().all(|id| *id == request_ids[0]),
         "every retry of one message carries the same RequestId, so the gateway delivers it once: {request_ids:?}"
     );
-    let sent = &requests[2];
+    let sent = &requests[2].body;
     assert_eq!(
         sent["ApiKey"], "test-api-key",
         "the key from the environment"
@@ -184,6 +213,70 @@ fn a_sign_in_code_reaches_the_esms_gateway_once_with_its_fields_after_the_gatewa
     assert!(
         !log.contains("test-secret-key") && !log.contains(&sms_code),
         "neither the secret nor the code appears in the portal's log"
+    );
+}
+
+#[test]
+fn any_other_gateway_gets_the_sms_as_json_with_its_token_and_one_idempotency_key() {
+    fn unavailable_once(count: usize) -> (u16, Value) {
+        if count == 1 {
+            (503, json!({}))
+        } else {
+            (200, json!({"id": "webhook-1"}))
+        }
+    }
+    let gateway = GatewayStandIn::start(unavailable_once);
+    let mut portal = Portal::start(
+        PortalOptions::default()
+            .with_config(&format!(
+                "[sms]\ngateway = \"webhook\"\nurl = \"http://{}/sms\"\n",
+                gateway.addr
+            ))
+            .with_env("OPENDVC_SMS_WEBHOOK_TOKEN", "webhook-token"),
+    );
+    let citizen = portal.demo_accounts().citizens[1].clone();
+    portal.sign_in_citizen(&citizen.id_number);
+    let requests = wait_for(
+        "the webhook to take the code",
+        Duration::from_secs(30),
+        || {
+            let requests = gateway.requests();
+            (requests.len() >= 2).then_some(requests)
+        },
+    );
+    let keys: Vec<&str> = requests
+        .iter()
+        .map(|request| {
+            request
+                .headers
+                .get("idempotency-key")
+                .map_or("", String::as_str)
+        })
+        .collect();
+    assert!(
+        !keys[0].is_empty() && keys[0] == keys[1],
+        "the retry after the 503 carries the same Idempotency-Key: {keys:?}"
+    );
+    let sent = &requests[1];
+    assert_eq!(
+        sent.headers.get("authorization").map(String::as_str),
+        Some("Bearer webhook-token"),
+        "the token from the environment"
+    );
+    assert_eq!(sent.body["id"], keys[0], "the body's id is the key");
+    assert!(
+        opendvc_tests::same_phone(sent.body["to"].as_str().unwrap_or(""), &citizen.phone),
+        "to the citizen's phone: {}",
+        sent.body
+    );
+    assert_eq!(sent.body["unicode"], false, "folded, as for eSMS");
+    assert_eq!(sent.body["segments"], 1);
+    assert_eq!(sent.body["language"], "vi");
+    let text = sent.body["text"].as_str().unwrap_or("");
+    assert_eq!(
+        six_digit_code(text),
+        Some(portal.latest_code_sent_to(&citizen.phone)),
+        "the code the dev outbox shows: {text}"
     );
 }
 
