@@ -73,8 +73,9 @@ impl SqliteCopySource {
                             ValueRef::Null => Cell::Null,
                             ValueRef::Integer(value) => Cell::Integer(value),
                             ValueRef::Real(value) => Cell::Real(value),
+                            // Text that is not UTF-8 stops the copy rather than being altered.
                             ValueRef::Text(bytes) => {
-                                Cell::Text(String::from_utf8_lossy(bytes).into_owned())
+                                Cell::Text(std::str::from_utf8(bytes)?.to_owned())
                             }
                             ValueRef::Blob(bytes) => Cell::Blob(bytes.to_vec()),
                         })
