@@ -306,6 +306,41 @@ pub fn staff_of(portal: &mut Portal, kind: opendvc_api::StaffKind) -> (String, S
     (staff.code, staff.password)
 }
 
+/// A session opened at the counter for demo citizen 0 by the first demo staff member of `kind`,
+/// with the consent code sent to the citizen's phone (read and submit); returns the staff
+/// token and the session.
+pub fn consent_code_session(
+    portal: &mut Portal,
+    kind: opendvc_api::StaffKind,
+) -> (String, opendvc_api::AssistSession) {
+    let citizen = portal.demo_accounts().citizens[0].clone();
+    let (code, password) = staff_of(portal, kind);
+    let token = portal.staff_token(&code, &password).access_token;
+    portal
+        .api()
+        .post("/v1/assist/consent-codes")
+        .bearer(&token)
+        .json(&opendvc_api::ConsentCodeRequest {
+            id_number: citizen.id_number.clone(),
+        })
+        .send()
+        .expect_status(202, "a consent code is sent to the citizen's phone");
+    let otp = portal.latest_code_sent_to(&citizen.phone);
+    let session = portal
+        .api()
+        .post("/v1/assist/sessions")
+        .bearer(&token)
+        .json(&opendvc_api::AssistSessionRequest {
+            id_number: citizen.id_number.clone(),
+            consent: opendvc_api::Consent::Otp { otp },
+            venue: None,
+            opened_at: None,
+        })
+        .send()
+        .expect_json(201, "the consent code opens a session");
+    (token, session)
+}
+
 /// The city's officers over HTTP, as a desk that moves applications along: each officer acts
 /// only for their own agency (another agency's application answers 404), so each request goes
 /// to the demo officers in turn, signed in when first needed, until one answers other than

@@ -93,6 +93,18 @@ pub fn runs_on_postgres() -> bool {
     std::env::var(TEST_DATABASE_URL_ENV).is_ok_and(|url| !url.is_empty())
 }
 
+/// `opendvc-portal copy --from FROM`, without the test environment's database URL: a test names
+/// the target with `--to` or `OPENDVC_DATABASE_URL`.
+pub fn copy_command(from: &Path) -> Command {
+    let mut command = Command::new(binary(PORTAL_BIN));
+    command
+        .arg("copy")
+        .arg("--from")
+        .arg(from)
+        .env_remove("OPENDVC_DATABASE_URL");
+    command
+}
+
 /// Name of the headless client binary.
 pub const CLI_BIN: &str = "opendvc";
 
@@ -193,6 +205,9 @@ pub struct PortalOptions {
     pub config: Option<String>,
     /// Environment variables of the portal's process (the secrets a configuration names).
     pub env: Vec<(String, String)>,
+    /// Run on an SQLite file even when `OPENDVC_TEST_DATABASE_URL` names a PostgreSQL server
+    /// (the source of `opendvc-portal copy`).
+    pub sqlite: bool,
 }
 
 impl Default for PortalOptions {
@@ -206,6 +221,7 @@ impl Default for PortalOptions {
             limits: None,
             config: None,
             env: Vec::new(),
+            sqlite: false,
         }
     }
 }
@@ -214,6 +230,12 @@ impl PortalOptions {
     /// A demo portal whose citizen access tokens live `seconds`.
     pub fn with_access_ttl(mut self, seconds: u32) -> Self {
         self.access_ttl_seconds = Some(seconds);
+        self
+    }
+
+    /// A portal on an SQLite file, whatever `OPENDVC_TEST_DATABASE_URL` says.
+    pub fn on_sqlite(mut self) -> Self {
+        self.sqlite = true;
         self
     }
 
@@ -309,7 +331,11 @@ impl Portal {
         let log_file = File::create(dir.path().join("portal.log")).expect("the portal log file");
         let mut portal = Portal {
             dir,
-            database: TestDatabase::create(),
+            database: if options.sqlite {
+                TestDatabase::Sqlite
+            } else {
+                TestDatabase::create()
+            },
             options,
             log: Arc::new(Mutex::new(log_file)),
             child: None,
@@ -367,6 +393,15 @@ impl Portal {
     pub fn postgres_database(&self) -> Option<&str> {
         match &self.database {
             TestDatabase::Postgres { name, .. } => Some(name),
+            TestDatabase::Sqlite => None,
+        }
+    }
+
+    /// The URL of this portal's PostgreSQL database (with the password, if the server's URL
+    /// has one: pass it in the environment, never on a command line); `None` on SQLite.
+    pub fn postgres_url(&self) -> Option<&str> {
+        match &self.database {
+            TestDatabase::Postgres { url, .. } => Some(url),
             TestDatabase::Sqlite => None,
         }
     }

@@ -9,7 +9,9 @@ use opendvc_api::{
     Application, ApplicationStatus, AssistSession, AssistSessionRequest, Attachment, Consent,
     DEVICE_TIME_HEADER, NewApplication, NewSupplement, Rating, StaffKind, WithdrawRequest,
 };
-use opendvc_tests::fixtures::{Citizen, counter_delivery, deliverable_procedure, staff_of};
+use opendvc_tests::fixtures::{
+    Citizen, consent_code_session, counter_delivery, deliverable_procedure, staff_of,
+};
 use opendvc_tests::{Portal, PortalOptions, Reply};
 use uuid::{NoContext, Timestamp, Uuid};
 
@@ -40,45 +42,6 @@ fn paper_session(portal: &mut Portal, kind: StaffKind) -> (String, AssistSession
         })
         .send()
         .expect_json(201, "a paper consent opens a session");
-    (token, session)
-}
-
-/// A session opened at the counter with the consent code sent to the citizen's phone (read and
-/// submit): the agent may follow up on any of the citizen's applications.
-fn consent_code_session(portal: &mut Portal, kind: StaffKind) -> (String, AssistSession) {
-    let accounts = portal.demo_accounts();
-    let staff = accounts
-        .staff
-        .iter()
-        .find(|staff| staff.kind == kind)
-        .expect("the demo has this kind of staff")
-        .clone();
-    let citizen = accounts.citizens[0].clone();
-    let token = portal
-        .staff_token(&staff.code, &staff.password)
-        .access_token;
-    portal
-        .api()
-        .post("/v1/assist/consent-codes")
-        .bearer(&token)
-        .json(&opendvc_api::ConsentCodeRequest {
-            id_number: citizen.id_number.clone(),
-        })
-        .send()
-        .expect_status(202, "a consent code is sent to the citizen's phone");
-    let otp = portal.latest_code_sent_to(&citizen.phone);
-    let session: AssistSession = portal
-        .api()
-        .post("/v1/assist/sessions")
-        .bearer(&token)
-        .json(&AssistSessionRequest {
-            id_number: citizen.id_number.clone(),
-            consent: Consent::Otp { otp },
-            venue: None,
-            opened_at: None,
-        })
-        .send()
-        .expect_json(201, "the consent code opens a session");
     (token, session)
 }
 

@@ -8,13 +8,16 @@
 //! would be readable by every user of the machine in the process list, so it is refused. A URL
 //! is shown only redacted: [`PostgresUrl`]'s `Display` and `Debug` never print the password.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::store::Store;
+use crate::store::copy::{CopyError, CopyReport, TABLES};
 pub use crate::store::postgres::PostgresOptions;
 use crate::store::postgres::PostgresStore;
+use crate::store::postgres::copy::PostgresCopyTarget;
 use crate::store::sqlite::SqliteStore;
+use crate::store::sqlite::copy::SqliteCopySource;
 
 /// The environment variable that may hold the database URL (with its password).
 pub const DATABASE_URL_ENV: &str = "OPENDVC_DATABASE_URL";
@@ -38,7 +41,7 @@ pub struct PostgresUrl(url::Url);
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LocationError {
     #[error(
-        "the PostgreSQL URL in --db carries a password, which every user of this machine could \
+        "the PostgreSQL URL on the command line (--db, --to) carries a password, which every user of this machine could \
          read in the process list; leave it out and put the password in PGPASSWORD or \
          ~/.pgpass, or pass the whole URL in {DATABASE_URL_ENV}"
     )]
@@ -203,6 +206,42 @@ pub async fn migrate(location: &DatabaseLocation) -> anyhow::Result<usize> {
             .await
             .map_err(|error| anyhow::anyhow!("cannot migrate the database {location}: {error}")),
     }
+}
+
+/// Copies the portal's data from the SQLite file at `from` into the PostgreSQL database at
+/// `to` (`opendvc-portal copy`): the target is migrated, must hold no data, and receives every
+/// table in one transaction, so it ends with all of the data or none of it. SQLite is read in
+/// one read transaction, a page at a time on the blocking pool.
+pub async fn copy(from: &Path, to: &PostgresUrl) -> Result<CopyReport, CopyError> {
+    let path = from.to_owned();
+    let mut source = tokio::task::spawn_blocking(move || SqliteCopySource::open(&path))
+        .await
+        .map_err(|error| CopyError::Source(error.to_string()))??;
+    let mut target = PostgresCopyTarget::open(to.expose_secret()).await?;
+    let mut report = CopyReport::default();
+    for table in TABLES {
+        let mut copied = 0;
+        let mut after = i64::MIN;
+        loop {
+            let (returned, page) = tokio::task::spawn_blocking(move || {
+                let page = source.page(table, after);
+                (source, page)
+            })
+            .await
+            .map_err(|error| CopyError::Source(error.to_string()))?;
+            source = returned;
+            let page = page?;
+            let next = page.next_after(table);
+            copied += target.insert(table, page).await?;
+            match next {
+                Some(rowid) => after = rowid,
+                None => break,
+            }
+        }
+        report.tables.push((table.name, copied));
+    }
+    target.commit().await?;
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -85,6 +85,8 @@ enum Command {
     Officer(OfficerArgs),
     /// Bring the database's schema up to date and exit (serve does it too at start).
     Migrate(MigrateArgs),
+    /// Copy a portal's data from its SQLite file into a new, empty PostgreSQL database.
+    Copy(CopyArgs),
 }
 
 /// The help of every `--db`.
@@ -145,6 +147,18 @@ const fn default_assist_ttl() -> u32 {
 struct MigrateArgs {
     #[arg(long, value_name = "PATH_OR_URL", help = DB_HELP)]
     db: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+struct CopyArgs {
+    /// The SQLite file to copy from (PATH or sqlite://PATH); it is only read.
+    #[arg(long, value_name = "PATH")]
+    from: String,
+    /// The PostgreSQL database to copy into, postgres://USER@HOST:PORT/DATABASE; it must hold
+    /// no data. Without it: $OPENDVC_DATABASE_URL. The password is read from
+    /// OPENDVC_DATABASE_URL, PGPASSWORD or ~/.pgpass, never from the command line.
+    #[arg(long, value_name = "URL")]
+    to: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -212,7 +226,40 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Officer(args) => runtime()?.block_on(officer_command(args)),
+        Command::Copy(args) => runtime()?.block_on(copy(args)),
     }
+}
+
+async fn copy(args: CopyArgs) -> anyhow::Result<()> {
+    let from = match DatabaseLocation::parse(&args.from, database::LocationSource::CommandLine)? {
+        DatabaseLocation::Sqlite(path) => path,
+        DatabaseLocation::Postgres(url) => bail!(
+            "--from {url} is a PostgreSQL database: copy reads an SQLite file, give --from PATH \
+             or sqlite://PATH"
+        ),
+    };
+    let to = match DatabaseLocation::from_arguments(args.to.as_deref())? {
+        DatabaseLocation::Postgres(url) => url,
+        DatabaseLocation::Sqlite(path) => bail!(
+            "the target {} is an SQLite file: copy writes into PostgreSQL, give --to \
+             postgres://USER@HOST:PORT/DATABASE (or set {})",
+            path.display(),
+            database::DATABASE_URL_ENV
+        ),
+    };
+    let report = database::copy(&from, &to).await?;
+    let mut stdout = std::io::stdout().lock();
+    for (table, rows) in &report.tables {
+        writeln!(stdout, "{table}: {rows} rows copied")?;
+    }
+    let total: u64 = report.tables.iter().map(|(_, rows)| rows).sum();
+    writeln!(
+        stdout,
+        "copied {total} rows from {} into {to} in one transaction",
+        from.display()
+    )?;
+    stdout.flush()?;
+    Ok(())
 }
 
 async fn migrate(args: MigrateArgs) -> anyhow::Result<()> {

@@ -22,9 +22,11 @@
 
 mod access;
 mod draft;
+pub mod copy;
 mod hourly;
 mod operations;
 pub mod postgres;
+mod renewal;
 pub mod sqlite;
 mod stored;
 
@@ -32,15 +34,15 @@ pub use access::{AccessEntry, AccessLogPage, AccessLogPosition};
 pub use draft::ApplicationDraft;
 pub(crate) use hourly::hourly_refusal;
 pub use operations::{ChangeSignal, HealthStore, LeaseStore, NotReady, Operations};
+pub use renewal::RenewalHolder;
 
 use async_trait::async_trait;
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
     Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, Delivery,
     DevMessage, Document, InboxItem, Profile, Rating, StaffKind, Supplement,
 };
 use opendvc_rules::renewal::FiredStage;
-use std::collections::BTreeSet;
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -575,17 +577,6 @@ pub trait EventStore: Send + Sync {
         after: i64,
         limit: usize,
     ) -> StoreResult<Vec<ChangeRow>>;
-}
-
-/// A citizen's documents as the renewal notices see them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenewalHolder {
-    pub citizen_id: Uuid,
-    /// An ID card's expiry follows from it (the age milestones).
-    pub birth_date: NaiveDate,
-    pub documents: Vec<Document>,
-    /// The stages already notified, per document and expiry.
-    pub notified: BTreeSet<FiredStage>,
 }
 
 /// The portal's own renewal notices (`crate::renewal_notices`).

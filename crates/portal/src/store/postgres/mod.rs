@@ -47,6 +47,7 @@ mod attachments;
 mod auth;
 mod changes;
 mod citizens;
+pub mod copy;
 mod events;
 mod limits;
 mod operations;

@@ -33,6 +33,7 @@ mod attachments;
 mod auth;
 mod changes;
 mod citizens;
+pub mod copy;
 mod events;
 mod limits;
 pub mod migrations;
