@@ -1,10 +1,10 @@
 //! Reaching people outside the app: SMS through an HTTP gateway (eSMS, or any gateway behind a
-//! JSON webhook) and e-mail over SMTP, each behind [`Channel`]. Vietnamese SMS are folded to
+//! JSON webhook) and e-mail over SMTP, each behind `message::Channel`. Vietnamese SMS are folded to
 //! plain letters when diacritics would cost more than one segment (`sms_text`).
 //!
 //! `message` the channel trait and its types (imports nothing of the crate); `sms_text` the
 //! folding and segment count; `esms`, `webhook`, `smtp` the channels; `gateway` the portal's
-//! [`Sender`](crate::sender::Sender) over them, with retries and back-off in the process.
+//! `crate::sender::Sender` over them, with retries and back-off in the process.
 
 pub mod esms;
 pub mod gateway;

@@ -21,8 +21,8 @@
 //!   neither.
 
 mod access;
-mod draft;
 pub mod copy;
+mod draft;
 mod hourly;
 mod operations;
 pub mod postgres;
