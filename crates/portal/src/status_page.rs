@@ -308,8 +308,7 @@ fn found_html(state: &AppState, lang: Lang, code: &str, status: &PublicStatus) -
     };
     let procedure = status.procedure.name.get(lang.code());
     format!(
-        "<section class=\"card\" aria-labelledby=\"result\">\
-         <h2 id=\"result\" class=\"small\">{status_label}</h2>\
+        "<section class=\"card\">\
          <dl>\
          <dt>{procedure_label}</dt><dd>{procedure}</dd>\
          <dt>{status_label}</dt><dd id=\"status\">{status_value}</dd>\
