@@ -147,6 +147,7 @@ fn public_status(application: &Application) -> PublicStatus {
 pub struct StatusQuery {
     /// The last 4 digits of the holder's ID number.
     #[serde(default)]
+    #[param(pattern = "^[0-9]{4}$")]
     pub check: String,
 }
 

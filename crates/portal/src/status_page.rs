@@ -54,6 +54,7 @@ pub struct LangQuery {
 pub struct CheckForm {
     /// The last 4 digits of the holder's ID number.
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{4}$")]
     pub check: String,
 }
 
