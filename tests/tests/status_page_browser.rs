@@ -89,6 +89,8 @@ fn a_resident_reads_an_applications_status_in_chromium_on_a_phone_and_a_desktop(
         )),
         "a wrong check says the code and digits do not match:\n{text}"
     );
+    assert_no_horizontal_overflow(&browser, "the miss at 360 px");
+    browser.screenshots_at("status-page-miss", &[PHONE]);
 
     browser.fill("#check", check);
     browser.submit_form_of("#check");

@@ -130,7 +130,7 @@ struct ServeArgs {
         value_parser = client_address::parse_proxy
     )]
     trusted_proxies: Vec<ipnet::IpNet>,
-    /// The portal's address as residents reach it (e.g. https://dvc.danang.gov.vn): the public
+    /// The portal's address as residents reach it (e.g. `https://dvc.danang.gov.vn`): the public
     /// status page `{URL}/s/{code}` that texts point to is under it. Default: the address the
     /// portal listens on.
     #[arg(long, value_name = "URL", env = "OPENDVC_PUBLIC_URL", value_parser = parse_public_url)]

@@ -77,7 +77,7 @@ impl Session {
         value["value"].clone()
     }
 
-    /// [`App::script`], but `None` when the driver answers with an error.
+    /// [`Session::script`], but `None` when the driver answers with an error.
     pub fn try_script(&self, script: &str, args: Value) -> Option<Value> {
         let url = format!("{}/session/{}/execute/sync", self.base, self.id);
         let response = self
@@ -111,7 +111,7 @@ impl Session {
         self.wait_for_with(what, script, json!([]))
     }
 
-    /// [`App::wait_for`] with arguments for the script.
+    /// [`Session::wait_for`] with arguments for the script.
     pub fn wait_for_with(&self, what: &str, script: &str, args: Value) -> Value {
         let found = poll(WAIT, || {
             // While the page reloads (the app does so when an assisted session ends) a script
