@@ -14,4 +14,4 @@ receipt-fee-free = Free
 receipt-follow = How to follow it
 receipt-follow-text = Look up the application code { $code } in the OpenDVC app, scan the QR code, or give this code at any one-stop counter or post office.
 receipt-served-by = Assisted by { $staff } at { $venue }
-receipt-qr-caption = Scan to see the application
+receipt-qr-caption = Scan to see the application’s status

@@ -14,4 +14,4 @@ receipt-fee-free = Gratis
 receipt-follow = Cara memantau
 receipt-follow-text = Cari kode permohonan { $code } di aplikasi OpenDVC, pindai kode QR, atau sebutkan kode ini di loket satu pintu atau kantor pos mana pun.
 receipt-served-by = Dibantu oleh { $staff } di { $venue }
-receipt-qr-caption = Pindai untuk melihat permohonan
+receipt-qr-caption = Pindai untuk melihat status permohonan

@@ -14,4 +14,4 @@ receipt-fee-free = Miễn phí
 receipt-follow = Cách theo dõi
 receipt-follow-text = Tra cứu bằng mã hồ sơ { $code } trong ứng dụng OpenDVC, hoặc quét mã QR, hoặc đọc mã này tại bất kỳ quầy một cửa hay bưu điện nào.
 receipt-served-by = Hỗ trợ bởi { $staff } tại { $venue }
-receipt-qr-caption = Quét để xem hồ sơ
+receipt-qr-caption = Quét để xem tình trạng hồ sơ

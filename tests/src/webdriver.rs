@@ -28,6 +28,20 @@ use serde_json::{Value, json};
 use crate::wait::{eventually, poll};
 use crate::{Portal, bin_dir};
 
+pub mod chromium;
+mod session;
+
+pub use session::Session;
+
+/// The app is driven through its WebDriver session's verbs.
+impl std::ops::Deref for App {
+    type Target = Session;
+
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
 /// How long any one condition may take to come true. Generous on purpose: the first start of
 /// a webview on a loaded 2-core machine compiles a lot of JavaScript and CSS.
 pub const WAIT: Duration = Duration::from_secs(90);
@@ -37,9 +51,6 @@ pub const APP_BIN: &str = "opendvc-app";
 
 /// The phone and desktop window sizes the screenshots are taken at.
 pub const SCREEN_SIZES: [(u32, u32); 2] = [(390, 844), (1280, 800)];
-
-/// Longest time one WebDriver command may take (a session start launches the app).
-const COMMAND_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// One app at a time in a test binary. Each app brings a display server, two drivers and a
 /// webview with its own web processes: several at once starve a 2-core machine until the
@@ -311,12 +322,10 @@ pub fn locale_text(lang: &str, file: &str, id: &str) -> String {
 /// The running app, driven through WebDriver.
 #[derive(Debug)]
 pub struct App {
-    http: reqwest::blocking::Client,
-    base: String,
-    session: String,
-    // Dropped in declaration order: the session above is deleted in `Drop`, then the drivers
+    // Dropped in declaration order: the session is deleted first, then the drivers
     // (with the app) and the display end, then the data folder goes, then the turn passes to
     // the next test.
+    session: Session,
     _driver: ProcessGroup,
     /// The session bus with the notification server.
     notifications: NotificationServer,
@@ -404,37 +413,14 @@ impl App {
         )
         .expect("tauri-driver starts");
         let base = format!("http://127.0.0.1:{port}");
-        let http = reqwest::blocking::Client::builder()
-            .no_proxy()
-            .timeout(COMMAND_TIMEOUT)
-            .build()
-            .expect("an HTTP client");
-        let session = poll(WAIT, || {
-            let response = http
-                .post(format!("{base}/session"))
-                .json(&json!({"capabilities": {"alwaysMatch": {
-                    "tauri:options": {"application": app}
-                }}}))
-                .send()
-                .ok()
-                .filter(|response| response.status().is_success())?;
-            let value: Value = response.json().expect("a session");
-            Some(
-                value["value"]["sessionId"]
-                    .as_str()
-                    .expect("a session id")
-                    .to_owned(),
-            )
-        })
-        .unwrap_or_else(|| {
+        let capabilities = json!({"tauri:options": {"application": app}});
+        let session = poll(WAIT, || Session::create(&base, &capabilities)).unwrap_or_else(|| {
             panic!(
                 "tauri-driver gave no session within {WAIT:?}; its log:\n{}",
                 std::fs::read_to_string(scratch.path().join("app.log")).unwrap_or_default()
             )
         });
         let app = App {
-            http,
-            base,
             session,
             _driver: driver,
             notifications,
@@ -559,111 +545,6 @@ impl App {
         shown
     }
 
-    /// One WebDriver command on this session; returns its `value`.
-    ///
-    /// # Panics
-    /// When the driver answers with an error.
-    pub fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}/session/{}{path}", self.base, self.session);
-        let mut request = self.http.request(method, &url);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
-            .send()
-            .unwrap_or_else(|error| panic!("{url}: the WebDriver does not answer: {error}"));
-        let status = response.status();
-        let value: Value = response.json().expect("WebDriver JSON");
-        assert!(status.is_success(), "{url} answered {status}: {value}");
-        value["value"].clone()
-    }
-
-    /// [`App::script`], but `None` when the driver answers with an error.
-    pub fn try_script(&self, script: &str, args: Value) -> Option<Value> {
-        let url = format!("{}/session/{}/execute/sync", self.base, self.session);
-        let response = self
-            .http
-            .post(&url)
-            .json(&json!({"script": script, "args": args}))
-            .send()
-            .ok()?;
-        if !response.status().is_success() {
-            return None;
-        }
-        let value: Value = response.json().ok()?;
-        Some(value["value"].clone())
-    }
-
-    /// Runs `script` (a function body; `arguments` are `args`) in the page and returns what it
-    /// returns.
-    pub fn script(&self, script: &str, args: Value) -> Value {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({"script": script, "args": args})),
-        )
-    }
-
-    /// Waits until `script` returns something truthy, and returns it.
-    ///
-    /// # Panics
-    /// When it stays falsy for [`WAIT`], with `what` and the main content's text.
-    pub fn wait_for(&self, what: &str, script: &str) -> Value {
-        self.wait_for_with(what, script, json!([]))
-    }
-
-    /// [`App::wait_for`] with arguments for the script.
-    pub fn wait_for_with(&self, what: &str, script: &str, args: Value) -> Value {
-        let found = poll(WAIT, || {
-            // While the page reloads (the app does so when an assisted session ends) a script
-            // may fail to run; that counts as "not yet".
-            let value = self.try_script(script, args.clone()).unwrap_or(Value::Null);
-            let falsy = value.is_null()
-                || value == json!(false)
-                || value == json!("")
-                || value == json!(0)
-                || value == json!([]);
-            (!falsy).then_some(value)
-        });
-        found.unwrap_or_else(|| {
-            panic!(
-                "waited {WAIT:?} in vain for {what}; the screen ({}) says:\n{}",
-                self.script("return location.hash;", json!([])),
-                self.main_text()
-            )
-        })
-    }
-
-    /// Waits until an element matching `selector` exists.
-    pub fn wait_for_element(&self, selector: &str) {
-        self.wait_for_with(
-            &format!("an element {selector}"),
-            "return document.querySelector(arguments[0]) !== null;",
-            json!([selector]),
-        );
-    }
-
-    /// Waits until the text of `main` contains `text`.
-    pub fn wait_for_text(&self, text: &str) {
-        self.wait_for_with(
-            &format!("the text {text:?}"),
-            "const main = document.querySelector('main');\
-             return main !== null && main.innerText.includes(arguments[0]);",
-            json!([text]),
-        );
-    }
-
-    /// The text of `main` as rendered (what a person reads).
-    pub fn main_text(&self) -> String {
-        self.script(
-            "const main = document.querySelector('main'); return main ? main.innerText : '';",
-            json!([]),
-        )
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-    }
-
     /// Opens a screen by its route (`#/services`) and waits until the new screen has its
     /// heading and nothing on it is loading.
     pub fn open(&self, route: &str) {
@@ -690,64 +571,6 @@ impl App {
         );
     }
 
-    /// Types `text` into the field `selector`, as a person would (an `input` event).
-    pub fn fill(&self, selector: &str, text: &str) {
-        self.wait_for_element(selector);
-        self.script(
-            "const field = document.querySelector(arguments[0]);\
-             field.focus(); field.value = arguments[1];\
-             field.dispatchEvent(new Event('input', {bubbles: true}));",
-            json!([selector, text]),
-        );
-    }
-
-    /// Chooses the option with `value` in the select `selector` (a `change` event).
-    pub fn choose(&self, selector: &str, value: &str) {
-        self.wait_for_element(selector);
-        self.script(
-            "const field = document.querySelector(arguments[0]);\
-             field.focus(); field.value = arguments[1];\
-             field.dispatchEvent(new Event('change', {bubbles: true}));",
-            json!([selector, value]),
-        );
-    }
-
-    /// Clicks the element `selector` once it exists and is enabled.
-    pub fn click(&self, selector: &str) {
-        self.wait_for_with(
-            &format!("{selector} to be clickable"),
-            "const element = document.querySelector(arguments[0]);\
-             return element !== null && !element.disabled;",
-            json!([selector]),
-        );
-        self.script(
-            "document.querySelector(arguments[0]).click();",
-            json!([selector]),
-        );
-    }
-
-    /// Clicks the first element matching `selector` whose text contains `text`, once there is
-    /// one.
-    pub fn click_text(&self, selector: &str, text: &str) {
-        self.wait_for_with(
-            &format!("{selector} with the text {text:?}"),
-            "const element = [...document.querySelectorAll(arguments[0])]\
-               .find((candidate) => candidate.innerText.includes(arguments[1]));\
-             if (element === undefined) return false;\
-             element.click(); return true;",
-            json!([selector, text]),
-        );
-    }
-
-    /// Submits the form the field `selector` belongs to, as pressing Enter would.
-    pub fn submit_form_of(&self, selector: &str) {
-        self.wait_for_element(selector);
-        self.script(
-            "document.querySelector(arguments[0]).form.requestSubmit();",
-            json!([selector]),
-        );
-    }
-
     /// Signs `citizen` in through the sign-in screen: ID number, the code the portal texted,
     /// the code; then waits for the home screen.
     pub fn sign_in(&self, portal: &Portal, citizen: &DemoCitizen) {
@@ -765,52 +588,10 @@ impl App {
         self.wait_until_loaded("home");
     }
 
-    /// Resizes the window.
-    pub fn resize(&self, width: u32, height: u32) {
-        self.call(
-            reqwest::Method::POST,
-            "/window/rect",
-            Some(json!({"width": width, "height": height})),
-        );
-        self.wait_for_with(
-            &format!("the viewport to be {width} wide"),
-            // Window decorations, where drawn, take a little of the width.
-            "return Math.abs(window.innerWidth - arguments[0]) <= 40;",
-            json!([width]),
-        );
-    }
-
-    /// Saves a PNG of the window at `path`.
-    pub fn screenshot(&self, path: &Path) {
-        let data = self.call(reqwest::Method::GET, "/screenshot", None);
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(data.as_str().expect("base64 PNG"))
-            .expect("a PNG");
-        std::fs::write(path, bytes)
-            .unwrap_or_else(|error| panic!("cannot save {}: {error}", path.display()));
-    }
-
     /// Saves the current screen at each of [`SCREEN_SIZES`] as
     /// `target/e2e-screenshots/{name}-{width}x{height}.png`.
     pub fn screenshots(&self, name: &str) {
-        let dir = screenshot_dir();
-        for (width, height) in SCREEN_SIZES {
-            self.resize(width, height);
-            // Layout settles on the next frames after a resize; two animation frames later
-            // the screenshot shows the new layout.
-            self.wait_for(
-                "the layout after the resize",
-                "if (window.__framesAfterResize === undefined) {\
-                   window.__framesAfterResize = 0;\
-                   requestAnimationFrame(() => requestAnimationFrame(() => {\
-                     window.__framesAfterResize = 2; }));\
-                 }\
-                 if (window.__framesAfterResize === 2) {\
-                   delete window.__framesAfterResize; return true; }\
-                 return false;",
-            );
-            self.screenshot(&dir.join(format!("{name}-{width}x{height}.png")));
-        }
+        self.session.screenshots_at(name, &SCREEN_SIZES);
     }
 
     /// Runs axe-core over the page and returns the violations whose impact is serious or
@@ -892,13 +673,8 @@ impl Drop for App {
                 std::fs::read_to_string(self.scratch.path().join("app.log")).unwrap_or_default();
             eprintln!("----- app and driver log -----\n{log}----- end of app log -----");
         }
-        // Closing the session closes the app's window; the process groups end the rest. A
-        // failure here has nothing to add to the test's own result.
-        let _ = self
-            .http
-            .delete(format!("{}/session/{}", self.base, self.session))
-            .timeout(Duration::from_secs(30))
-            .send();
+        // The session field, dropped first, closes the app's window; the process groups end
+        // the rest.
     }
 }
 

@@ -300,11 +300,11 @@ fn an_agent_serves_two_citizens_one_after_another_and_the_first_leaves_no_trace(
     app.screenshots("receipt");
     assert_accessible(&app, "receipt");
     let scanned = qr_codes_shown_in(&app, ".receipt-qr img");
+    let status_page = format!("{}/s/{application_code}", portal.url());
     assert!(
-        scanned
-            .iter()
-            .any(|content| content.contains(&application_code)),
-        "the receipt's QR code reads back to its application code {application_code}: {scanned:?}"
+        scanned.contains(&status_page),
+        "the receipt's QR code reads back to the status page of its application, \
+         {status_page}: {scanned:?}"
     );
 
     // A status change while the citizen is still here: the notification names nobody.

@@ -33,6 +33,8 @@ const CONTRACT_PATHS: &[&str] = &[
     "/v1/applications/{}/rating",
     "/v1/sync",
     "/v1/officer/applications/{}/transition",
+    "/v1/public/status/{}",
+    "/s/{}",
     "/v1/dev/messages",
     "/v1/dev/clock",
     "/healthz",

@@ -144,11 +144,10 @@ fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
 
     let receipt = cli.json(["receipt", &application_code], "the receipt is made");
     assert_eq!(receipt["applicationCode"], application_code.as_str());
-    assert!(
-        receipt["lookupLink"]
-            .as_str()
-            .is_some_and(|link| link.contains(&application_code)),
-        "the QR code's link carries the application code: {receipt}"
+    assert_eq!(
+        receipt["lookupLink"].as_str(),
+        Some(format!("{}/s/{application_code}", portal.url()).as_str()),
+        "the QR code links to the portal's public status page of the application: {receipt}"
     );
     assert!(
         receipt["qrSvg"]
@@ -160,14 +159,17 @@ fn an_agent_serves_two_citizens_and_the_first_leaves_no_trace() {
         receipt["lang"], "vi",
         "the receipt is in the citizen's language"
     );
+    let status_page = format!("{}/s/{application_code}", portal.url());
     assert!(
         portal
             .dev_messages()
             .iter()
             .any(|message| message.channel == "sms"
                 && message.body.contains(&application_code)
+                && message.body.contains(&status_page)
                 && opendvc_tests::same_phone(&message.to, &citizens[0].phone)),
-        "the citizen gets the application code by text as well"
+        "the citizen gets the application code by text as well, with the link to its status \
+         page {status_page}"
     );
 
     assert!(

@@ -91,7 +91,7 @@ function receipt(lang: 'vi' | 'en' | 'id' = 'en'): Receipt {
     ],
     followUp: lang === 'vi' ? 'Tra cứu hồ sơ bằng mã QR.' : 'Follow the application with the QR code.',
     servedBy: 'Trần Văn Minh, Bưu cục Hải Châu',
-    lookupLink: 'opendvc://applications/0193a1b2-0000-7000-8000-000000000001',
+    lookupLink: 'https://dvc.danang.gov.vn/s/000.17.48.H17-261129-0001',
     qrCaption: lang === 'vi' ? 'Quét để tra cứu' : 'Scan to follow',
     qrSvg: QR_SVG,
   };

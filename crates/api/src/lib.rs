@@ -20,6 +20,7 @@ pub mod documents;
 pub mod events;
 pub mod fees;
 pub mod problem;
+pub mod public_status;
 pub mod reference;
 pub mod sync;
 
@@ -32,6 +33,7 @@ pub use documents::*;
 pub use events::*;
 pub use fees::*;
 pub use problem::*;
+pub use public_status::*;
 pub use reference::*;
 pub use sync::*;
 

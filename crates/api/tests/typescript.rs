@@ -57,6 +57,8 @@ fn wire_types() -> TypeScriptFile {
         PushEventKind, PushEvent, EventStreamFrame,
         // problem.rs
         ErrorCode, FieldProblemCode, FieldError, Problem,
+        // public_status.rs
+        PublicStatus, PublicProcedure, PublicDelivery,
         // reference.rs
         Province, UnitKind, AdminUnit, AdminUnits, Holiday, HolidayCalendar,
         // sync.rs

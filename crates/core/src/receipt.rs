@@ -37,7 +37,8 @@ pub struct Receipt {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub served_by: Option<String>,
-    /// What the QR code holds: the app's link to the application.
+    /// What the QR code holds: the portal's public status page of the application
+    /// (`{portal}/s/{code}`), which any phone's camera opens in a browser, app or not.
     pub lookup_link: String,
     pub qr_caption: String,
     /// The QR code of [`Receipt::lookup_link`], as an SVG document.
@@ -50,11 +51,13 @@ const LINK_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'-')
     .remove(b'_');
 
-/// The link a receipt's QR code holds: opens the application in the app by its code (the
-/// app's `opendvc://applications/{code or id}` deep link).
-pub fn lookup_link(code: &str) -> String {
+/// The link a receipt's QR code holds: the public status page of the application on the
+/// portal at `portal_url` (`{portal}/s/{code}`). A resident without the app opens it with a
+/// phone's camera and reads the status after typing the last 4 digits of their ID number.
+pub fn lookup_link(portal_url: &str, code: &str) -> String {
     format!(
-        "opendvc://applications/{}",
+        "{}/s/{}",
+        portal_url.trim_end_matches('/'),
         percent_encoding::utf8_percent_encode(code, LINK_ESCAPES)
     )
 }
@@ -103,11 +106,13 @@ fn address_text(address: &DeliveryAddress, units: Option<&AdminUnits>) -> String
     format!("{}, {unit}, {province}", place.street)
 }
 
-/// Builds the receipt of `application` in `lang`; `units` name the delivery address's units.
+/// Builds the receipt of `application` in `lang`; `units` name the delivery address's units;
+/// the QR code links to the status page of the portal at `portal_url`.
 pub fn build(
     application: &Application,
     lang: Lang,
     units: Option<&AdminUnits>,
+    portal_url: &str,
 ) -> Result<Receipt, CoreError> {
     let text = Localizer::new(lang, &RECEIPT_SOURCES)
         .map_err(|error| CoreError::Receipt(error.to_string()))?;
@@ -132,7 +137,7 @@ pub fn build(
         label: text.text(label),
         value,
     };
-    let link = lookup_link(&application.code);
+    let link = lookup_link(portal_url, &application.code);
     let mut lines = vec![
         line("receipt-code", application.code.clone()),
         line(
@@ -204,13 +209,14 @@ impl OpenDvc {
         };
         // Names for the delivery address's units, if they are on the device (the receipt
         // shows the codes otherwise).
-        let units = self
-            .active()?
+        let active = self.active()?;
+        let units = active
             .cache
             .read(crate::store::reference::admin_units)
             .ok()
             .flatten();
-        build(&application, lang, units.as_ref())
+        let portal_url = self.portal_url_for(Some(&active.session))?;
+        build(&application, lang, units.as_ref(), &portal_url)
     }
 }
 
@@ -259,7 +265,7 @@ mod tests {
              "quantity": 1, "amount": -200_000}
         ]))
         .expect("fee lines");
-        let receipt = build(&application, Lang::En, None).expect("a receipt");
+        let receipt = build(&application, Lang::En, None, PORTAL).expect("a receipt");
         let shown: Vec<(&str, &str)> = receipt
             .lines
             .iter()
@@ -272,11 +278,19 @@ mod tests {
         );
     }
 
+    /// A city's portal, as the app is configured with it.
+    const PORTAL: &str = "https://dvc.danang.gov.vn/";
+
     #[test]
-    fn the_lookup_link_carries_the_code() {
+    fn the_lookup_link_is_the_portals_status_page_of_the_code() {
         assert_eq!(
-            lookup_link("000.17.48.H17-261129-0001"),
-            "opendvc://applications/000.17.48.H17-261129-0001"
+            lookup_link(PORTAL, "000.17.48.H17-261129-0001"),
+            "https://dvc.danang.gov.vn/s/000.17.48.H17-261129-0001"
+        );
+        assert_eq!(
+            lookup_link("http://127.0.0.1:8080", "a/b c"),
+            "http://127.0.0.1:8080/s/a%2Fb%20c",
+            "a code never leaves its path segment"
         );
     }
 
@@ -307,7 +321,7 @@ mod tests {
     #[test]
     fn the_receipt_qr_code_decodes_to_the_lookup_link_with_the_code() {
         let code = "000.17.48.H17-261129-0001";
-        let link = lookup_link(code);
+        let link = lookup_link(PORTAL, code);
         let scanned = scan(&link);
         assert_eq!(scanned, link);
         assert!(scanned.contains(code), "the scanned link carries the code");
@@ -315,7 +329,7 @@ mod tests {
 
     #[test]
     fn the_qr_code_is_the_one_of_the_lookup_link() {
-        let link = lookup_link("H17-261129-0001");
+        let link = lookup_link(PORTAL, "H17-261129-0001");
         let svg = qr_svg(&link).expect("renders");
         assert!(svg.starts_with("<?xml"), "an SVG document");
         assert_eq!(
@@ -325,7 +339,7 @@ mod tests {
         );
         assert_ne!(
             svg,
-            qr_svg(&lookup_link("H17-261129-0002")).expect("renders"),
+            qr_svg(&lookup_link(PORTAL, "H17-261129-0002")).expect("renders"),
             "another code gives another QR code"
         );
     }

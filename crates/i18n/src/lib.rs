@@ -21,7 +21,7 @@ use unic_langid::LanguageIdentifier;
 pub use lang::Lang;
 pub use sources::{
     ALL_SOURCES, ASSIST_SOURCES, CLI_SOURCES, CORE_SOURCES, FIELD_SOURCES, LocaleSource,
-    NOTIFY_SOURCES, PORTAL_SOURCES, RECEIPT_SOURCES,
+    NOTIFY_SOURCES, PORTAL_SOURCES, RECEIPT_SOURCES, STATUS_PAGE_SOURCES,
 };
 
 /// A message argument.

@@ -48,17 +48,21 @@ pub const ASSIST_SOURCES: [LocaleSource; 3] = locale_file!("assist.ftl");
 pub const CLI_SOURCES: [LocaleSource; 3] = locale_file!("cli.ftl");
 /// The portal's texts, SMS and inbox notices.
 pub const PORTAL_SOURCES: [LocaleSource; 3] = locale_file!("portal.ftl");
+/// The portal's public status page (`/s/{code}`), for people without the app; the UI does not
+/// load it.
+pub const STATUS_PAGE_SOURCES: [LocaleSource; 3] = locale_file!("status-page.ftl");
 /// What is wrong with a field: one message per problem code of the shared rules
 /// (`opendvc_api::FieldProblemCode`), shown by the UI, the CLI and the portal's problem details.
 pub const FIELD_SOURCES: [LocaleSource; 3] = locale_file!("fields.ftl");
 
 /// Every file the Rust side embeds, for checks that must see them all.
-pub const ALL_SOURCES: [&[LocaleSource; 3]; 7] = [
+pub const ALL_SOURCES: [&[LocaleSource; 3]; 8] = [
     &CORE_SOURCES,
     &NOTIFY_SOURCES,
     &RECEIPT_SOURCES,
     &ASSIST_SOURCES,
     &CLI_SOURCES,
     &PORTAL_SOURCES,
+    &STATUS_PAGE_SOURCES,
     &FIELD_SOURCES,
 ];

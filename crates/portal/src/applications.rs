@@ -179,6 +179,10 @@ pub async fn create(
             ("procedure", procedure),
             ("code", application.code.clone()),
             ("due", application.due_at.format("%d/%m/%Y").to_string()),
+            (
+                "link",
+                crate::status_page::public_link(&state.config.public_url, &application.code),
+            ),
         ];
         state
             .text_citizen(&citizen, "assisted-received-sms", &args)

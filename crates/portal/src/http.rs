@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
     access_log, applications, assist, attachments, auth, catalog, dev, drain, events, officer,
-    openapi, profile, sync,
+    openapi, profile, public_status, status_page, sync,
 };
 
 /// Largest JSON body accepted, bytes.
@@ -78,6 +78,15 @@ pub fn router(state: AppState) -> Router {
             "/v1/officer/applications/{id}/transition",
             post(officer::transition_handler),
         )
+        .route(
+            "/v1/public/status/{code}",
+            get(public_status::public_status_json),
+        )
+        .route(
+            "/s/{code}",
+            get(status_page::show_form).post(status_page::check),
+        )
+        .route(status_page::STYLE_PATH, get(status_page::style))
         .route("/v1/dev/messages", get(dev::messages))
         .route("/v1/dev/clock", post(dev::advance_clock))
         // After routing, so a request's span names its route's template, never its URI.

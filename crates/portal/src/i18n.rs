@@ -1,10 +1,10 @@
-//! The portal's user-visible texts, `locales/{vi,en,id}/portal.ftl`, through the one Fluent
-//! loader of the workspace (`opendvc-i18n`).
+//! The portal's user-visible texts, `locales/{vi,en,id}/portal.ftl` and the public status
+//! page's `status-page.ftl`, through the one Fluent loader of the workspace (`opendvc-i18n`).
 
 pub use opendvc_i18n::{LocaleError, Texts};
 
 /// Message ids every language must have: the portal refuses to start without them.
-const REQUIRED: [&str; 12] = [
+const REQUIRED: [&str; 15] = [
     "otp-sms",
     "consent-sms",
     "assisted-received-sms",
@@ -17,11 +17,18 @@ const REQUIRED: [&str; 12] = [
     "inbox-renewal-title",
     "inbox-renewal-body",
     "notice-email",
+    "status-page-title",
+    "status-page-not-found",
+    "status-page-date",
 ];
 
 /// The portal's texts in every language.
 pub fn load() -> Result<Texts, LocaleError> {
-    Texts::new(&opendvc_i18n::PORTAL_SOURCES, &REQUIRED)
+    let sources: Vec<opendvc_i18n::LocaleSource> = opendvc_i18n::PORTAL_SOURCES
+        .into_iter()
+        .chain(opendvc_i18n::STATUS_PAGE_SOURCES)
+        .collect();
+    Texts::new(&sources, &REQUIRED)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The portal's limits, as data (`crates/portal/data/limits.json`): how many assisted sessions a
 //! staff member may open per hour, how long work of an assisted session may be delivered late,
 //! how many one-time codes and wrong guesses are allowed, how many event streams a token may hold,
-//! how much a citizen may upload, how long the server waits for slow clients. A city changes
+//! how much a citizen may upload, how many misses the public status page allows, how long the server waits for slow clients. A city changes
 //! the file, not the code: the shipped file is built in, and `serve --limits FILE` replaces it.
 
 use std::path::Path;
@@ -21,6 +21,7 @@ pub struct Limits {
     pub staff_sign_in: StaffSignInLimits,
     pub events: EventLimits,
     pub attachments: AttachmentLimits,
+    pub status_page: StatusPageLimits,
     pub server: ServerLimits,
 }
 
@@ -79,6 +80,20 @@ pub struct EventLimits {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AttachmentLimits {
     pub quota_bytes_per_citizen: u64,
+}
+
+/// The public status page (`/s/{code}`, `/v1/public/status/{code}`): misses (an unknown code
+/// or a wrong check) per client address, and wrong checks per application code from anywhere,
+/// since codes follow a daily sequence and are easy to guess.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StatusPageLimits {
+    /// Misses one client address may make within `address_window_seconds`.
+    pub misses_per_address: u32,
+    pub address_window_seconds: u32,
+    /// Misses on one application code, from any address, within `code_window_seconds`.
+    pub wrong_checks_per_code: u32,
+    pub code_window_seconds: u32,
 }
 
 /// How long the HTTP server waits for slow clients.
@@ -181,6 +196,22 @@ impl Limits {
                 self.attachments.quota_bytes_per_citizen,
             ),
             (
+                "statusPage.missesPerAddress",
+                u64::from(self.status_page.misses_per_address),
+            ),
+            (
+                "statusPage.addressWindowSeconds",
+                u64::from(self.status_page.address_window_seconds),
+            ),
+            (
+                "statusPage.wrongChecksPerCode",
+                u64::from(self.status_page.wrong_checks_per_code),
+            ),
+            (
+                "statusPage.codeWindowSeconds",
+                u64::from(self.status_page.code_window_seconds),
+            ),
+            (
                 "server.headerReadTimeoutSeconds",
                 u64::from(self.server.header_read_timeout_seconds),
             ),
@@ -219,6 +250,8 @@ mod tests {
         );
         assert_eq!(limits.staff_sign_in.concurrent_verifications, 2);
         assert_eq!(limits.server.header_read_timeout_seconds, 30);
+        assert_eq!(limits.status_page.misses_per_address, 20);
+        assert_eq!(limits.status_page.wrong_checks_per_code, 5);
     }
 
     #[test]

@@ -29,12 +29,14 @@ mod officer;
 mod openapi;
 mod periodic;
 mod profile;
+mod public_status;
 mod rate_limit;
 mod renewal_notices;
 mod sender;
 mod server;
 mod settings;
 mod state;
+mod status_page;
 mod store;
 mod submission;
 mod sync;
@@ -136,6 +138,20 @@ struct ServeArgs {
     /// Secrets come from the environment variables it names, never from the file.
     #[arg(long, value_name = "FILE", env = "OPENDVC_PORTAL_CONFIG")]
     config: Option<PathBuf>,
+    /// The portal's address as residents reach it (e.g. `https://dvc.danang.gov.vn`): the public
+    /// status page `{URL}/s/{code}` that texts point to is under it. Default: the address the
+    /// portal listens on.
+    #[arg(long, value_name = "URL", env = "OPENDVC_PUBLIC_URL", value_parser = parse_public_url)]
+    public_url: Option<url::Url>,
+}
+
+/// Parses `--public-url`: an absolute `http` or `https` URL.
+fn parse_public_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text).map_err(|error| format!("{text:?} is no URL: {error}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!("{text:?} must be an http:// or https:// address"));
+    }
+    Ok(url)
 }
 
 /// The default lifetime of an assisted session.
@@ -320,6 +336,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Some(path) => limits::Limits::from_file(path)?,
         None => limits::Limits::load()?,
     };
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address: SocketAddr = listener.local_addr()?;
+    let public_url = args
+        .public_url
+        .map(|url| url.as_str().trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| format!("http://{address}"));
     let state = AppState {
         store: store.clone(),
         data,
@@ -337,15 +361,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             assist_ttl: args.assist_ttl,
             demo: args.demo,
             trusted_proxies: client_address::TrustedProxies::new(args.trusted_proxies),
+            public_url,
         },
         in_flight: Arc::default(),
         events: events::hub::EventHub::start(store.clone()),
     };
     let hub = state.events.clone();
-    let listener = tokio::net::TcpListener::bind(&args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let address: SocketAddr = listener.local_addr()?;
     {
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "listening on http://{address}")?;

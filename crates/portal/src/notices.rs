@@ -6,7 +6,8 @@ use uuid::Uuid;
 
 use crate::i18n::Texts;
 
-fn delivery_state_id(state: DeliveryState) -> &'static str {
+/// The Fluent id of a delivery state's name (`portal.ftl`).
+pub fn delivery_state_id(state: DeliveryState) -> &'static str {
     match state {
         DeliveryState::Preparing => "delivery-preparing",
         DeliveryState::Dispatched => "delivery-dispatched",

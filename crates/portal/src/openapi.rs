@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::{
     access_log, applications, assist, attachments, auth, catalog, dev, events, officer, profile,
-    sync,
+    public_status, status_page, sync,
 };
 
 #[derive(OpenApi)]
@@ -37,9 +37,11 @@ use crate::{
         applications::change_delivery, applications::withdraw, applications::rate,
         sync::sync, events::events,
         officer::transition_handler,
+        public_status::public_status_json, status_page::show_form, status_page::check,
+        status_page::style,
         dev::messages, dev::advance_clock, dev::health, dev::ready, openapi_json
     ),
-    components(schemas(Problem, ErrorCode, FieldError, PushEvent, PushEventKind)),
+    components(schemas(Problem, ErrorCode, FieldError, PushEvent, PushEventKind, status_page::CheckForm)),
     modifiers(&Policy),
     tags(
         (name = "auth", description = "Sign-in of citizens and staff"),
@@ -51,6 +53,7 @@ use crate::{
         (name = "applications", description = "Submissions and follow-ups; state changes need an Idempotency-Key"),
         (name = "sync", description = "Pull sync"),
         (name = "officer", description = "The city's side of the workflow"),
+        (name = "public", description = "For anyone holding a receipt, without sign-in: an application's procedure, status, due date and delivery state by its code and the last 4 digits of the holder's ID number, as JSON (`/v1/public/status/{code}`) and as a page for people (`/s/{code}`, the target of the receipt's QR code). Nothing personal is shown. These two are the contract's exceptions to JSON: the page answers `text/html` (its errors too), and takes a form-encoded `check` so the digits never stand in a URL."),
         (name = "dev", description = "Demo mode only"),
         (name = "meta", description = "The service itself")
     )
@@ -64,6 +67,17 @@ struct Policy;
 
 /// Which problem statuses an operation can answer.
 fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec<u16> {
+    // The status page answers its own refusals as pages (documented on its handlers); only a
+    // bad query string, a slow or oversized body are problem documents there.
+    if path.starts_with("/s/") {
+        return match method {
+            HttpMethod::Post => vec![400, 408, 413, 429],
+            _ => vec![400],
+        };
+    }
+    if path.starts_with("/static/") {
+        return Vec::new();
+    }
     let has_body = matches!(method, HttpMethod::Post | HttpMethod::Put);
     let has_path_param = path.contains('{');
     let idempotent = is_idempotent(method, path);
@@ -93,6 +107,7 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
             | "/v1/assist/sessions"
             | "/v1/auth/staff-token"
             | "/v1/events"
+            | "/v1/public/status/{code}"
     ) {
         statuses.push(429);
     }

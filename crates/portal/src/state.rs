@@ -25,6 +25,8 @@ pub struct Config {
     pub demo: bool,
     /// The load balancers whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: TrustedProxies,
+    /// The portal's address as residents reach it, without a trailing `/` (`--public-url`).
+    pub public_url: String,
 }
 
 #[derive(Clone)]

@@ -1,6 +1,7 @@
 // Every user-visible string comes from the Fluent files in locales/{vi,en,id}/, the same files
 // the Rust core reads. The UI's own messages are in ui.ftl and start with `ui-`; the other
-// files are loaded too, so shared messages stay shared (all but the command line's, cli.ftl).
+// files are loaded too, so shared messages stay shared (all but the command line's, cli.ftl, and
+// the portal's public status page's, status-page.ftl).
 // Changing `i18n.lang` re-renders every `t()` at once, because `t` reads that reactive state.
 // Vietnamese, the first language and everyone's fallback, is part of the app's first script;
 // English and Indonesian are loaded when first chosen, so that script stays small.
@@ -11,16 +12,27 @@ import type { Language } from './backend/views';
 
 export const LANGUAGES: readonly Language[] = ['vi', 'en', 'id'];
 
-const vietnamese = import.meta.glob(['../../../locales/vi/*.ftl', '!../../../locales/*/cli.ftl'], {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-}) as Record<string, string>;
+const vietnamese = import.meta.glob(
+  ['../../../locales/vi/*.ftl', '!../../../locales/*/cli.ftl', '!../../../locales/*/status-page.ftl'],
+  {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  },
+) as Record<string, string>;
 
-const others = import.meta.glob(['../../../locales/en/*.ftl', '../../../locales/id/*.ftl', '!../../../locales/*/cli.ftl'], {
-  query: '?raw',
-  import: 'default',
-}) as Record<string, () => Promise<string>>;
+const others = import.meta.glob(
+  [
+    '../../../locales/en/*.ftl',
+    '../../../locales/id/*.ftl',
+    '!../../../locales/*/cli.ftl',
+    '!../../../locales/*/status-page.ftl',
+  ],
+  {
+    query: '?raw',
+    import: 'default',
+  },
+) as Record<string, () => Promise<string>>;
 
 /** A language's Fluent files (path → text), ui.ftl first so its messages win. */
 function bundleOf(lang: Language, sources: [string, string][]): FluentBundle {

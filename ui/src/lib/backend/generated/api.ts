@@ -997,6 +997,36 @@ detail?: string,
  */
 errors?: Array<FieldError>, };
 
+// ---- opendvc_api::public_status ----
+
+/**
+ * How the result of a [`PublicStatus`] reaches its holder; never the address.
+ */
+export type PublicDelivery = { method: DeliveryMethod,
+/**
+ * Postal delivery state; absent for the counter.
+ */
+state?: DeliveryState, };
+
+/**
+ * The procedure of a [`PublicStatus`].
+ */
+export type PublicProcedure = { id: string, name: LocalizedText, };
+
+/**
+ * An application's status as the public status page shows it: the procedure, the status, the
+ * due date and the delivery state. No name, no address, no ID number, no phone.
+ */
+export type PublicStatus = {
+/**
+ * The application code printed on the receipt (mã hồ sơ).
+ */
+code: string, procedure: PublicProcedure, status: ApplicationStatus,
+/**
+ * End of the last working day for processing (17:00 Vietnam time).
+ */
+dueAt: string, delivery: PublicDelivery, };
+
 // ---- opendvc_api::reference ----
 
 /**

@@ -1,0 +1,24 @@
+# The public application status page (/s/{ $code }), shown by the reference portal to people without the app.
+status-page-title = Application status
+status-page-code = Application code
+status-page-intro = To see the status of this application, enter the last 4 digits of the applicant’s personal identification number (ID card number).
+status-page-check-label = Last 4 digits of the ID number
+status-page-check-hint = For example, for 048090001234 enter 1234.
+status-page-submit = Show status
+status-page-check-malformed = Enter exactly 4 digits.
+status-page-not-found = No application has this code with these 4 digits. Check the application code on the receipt and the last 4 digits of the ID number.
+status-page-limited = Too many attempts. Try again in { $minutes } minutes.
+status-page-procedure = Procedure
+status-page-status = Status
+status-page-due = Result due
+status-page-delivery = Result delivery
+status-page-delivery-counter = At the one-stop counter
+status-page-delivery-post = By post
+status-page-again = Look up again
+status-page-date = { $dayOfMonth } { $monthName } { $year }
+status-page-privacy = This page shows no name, address or phone number. The digits you enter are not kept in the browser’s history.
+status-page-help = Need help? Bring the receipt to the one-stop counter or the nearest post office.
+status-page-languages = Language
+status-page-language-vi = Tiếng Việt
+status-page-language-en = English
+status-page-language-id = Indonesia

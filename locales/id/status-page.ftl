@@ -1,0 +1,24 @@
+# Halaman publik status permohonan (/s/{ $code }), ditampilkan portal referensi bagi orang tanpa aplikasi.
+status-page-title = Status permohonan
+status-page-code = Kode permohonan
+status-page-intro = Untuk melihat status permohonan ini, masukkan 4 digit terakhir nomor identitas pribadi (nomor kartu identitas) pemohon.
+status-page-check-label = 4 digit terakhir nomor identitas
+status-page-check-hint = Contoh: untuk 048090001234 masukkan 1234.
+status-page-submit = Lihat status
+status-page-check-malformed = Masukkan tepat 4 digit.
+status-page-not-found = Tidak ada permohonan dengan kode ini dan 4 digit tersebut. Periksa kode permohonan pada tanda terima dan 4 digit terakhir nomor identitas.
+status-page-limited = Terlalu banyak percobaan. Coba lagi dalam { $minutes } menit.
+status-page-procedure = Prosedur
+status-page-status = Status
+status-page-due = Jadwal hasil
+status-page-delivery = Pengambilan hasil
+status-page-delivery-counter = Di loket satu pintu
+status-page-delivery-post = Melalui pos
+status-page-again = Cari lagi
+status-page-date = { $day }/{ $month }/{ $year }
+status-page-privacy = Halaman ini tidak menampilkan nama, alamat, atau nomor telepon. Digit yang Anda masukkan tidak disimpan dalam riwayat peramban.
+status-page-help = Perlu bantuan? Bawa tanda terima ke loket satu pintu atau kantor pos terdekat.
+status-page-languages = Bahasa
+status-page-language-vi = Tiếng Việt
+status-page-language-en = English
+status-page-language-id = Indonesia

@@ -1,0 +1,24 @@
+# Trang tra cứu công khai tình trạng hồ sơ (/s/{ $code }), do cổng tham chiếu hiển thị cho người không dùng ứng dụng.
+status-page-title = Tra cứu hồ sơ
+status-page-code = Mã hồ sơ
+status-page-intro = Để xem tình trạng hồ sơ này, nhập 4 số cuối của số định danh cá nhân (số căn cước) của người nộp hồ sơ.
+status-page-check-label = 4 số cuối của số định danh cá nhân
+status-page-check-hint = Ví dụ: số 048090001234 thì nhập 1234.
+status-page-submit = Xem tình trạng
+status-page-check-malformed = Hãy nhập đúng 4 chữ số.
+status-page-not-found = Không tìm thấy hồ sơ có mã này với 4 số đã nhập. Hãy kiểm tra lại mã hồ sơ trên giấy biên nhận và 4 số cuối của số định danh.
+status-page-limited = Đã thử quá nhiều lần. Hãy thử lại sau { $minutes } phút.
+status-page-procedure = Thủ tục
+status-page-status = Tình trạng
+status-page-due = Hẹn trả kết quả
+status-page-delivery = Nhận kết quả
+status-page-delivery-counter = Tại bộ phận một cửa
+status-page-delivery-post = Qua bưu điện
+status-page-again = Tra cứu lại
+status-page-date = ngày { $day }/{ $month }/{ $year }
+status-page-privacy = Trang này không hiển thị họ tên, địa chỉ hay số điện thoại. Số bạn nhập không được lưu trong lịch sử trình duyệt.
+status-page-help = Cần hỗ trợ? Mang giấy biên nhận đến bộ phận một cửa hoặc bưu điện gần nhất.
+status-page-languages = Ngôn ngữ
+status-page-language-vi = Tiếng Việt
+status-page-language-en = English
+status-page-language-id = Indonesia
