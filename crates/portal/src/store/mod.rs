@@ -27,7 +27,10 @@ pub mod sqlite;
 mod stored;
 
 pub(crate) use hourly::hourly_refusal;
-pub use operations::{ChangeSignal, HealthStore, LeaseStore, NotReady, Operations};
+pub use operations::{
+    ChangeSignal, HealthStore, InProcessStreamSlots, LeaseStore, NotReady, Operations, StreamSlot,
+    StreamSlotStore,
+};
 
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate};
