@@ -40,18 +40,8 @@ struct EventStream {
 
 impl EventStream {
     fn open(portal: &Portal, citizen: &Citizen) -> EventStream {
-        // The timeout is a safety net for a stream that never delivers, not a measure.
-        let client = reqwest::blocking::Client::builder()
-            .no_proxy()
-            .timeout(Duration::from_secs(90))
-            .build()
-            .expect("a client");
-        let response = client
-            .get(format!("{}/v1/events", portal.url()))
-            .bearer_auth(&citizen.access_token)
-            .send()
-            .expect("the event stream opens");
-        assert_eq!(response.status(), 200, "the event stream opens");
+        let (status, response) = open_events(portal, &citizen.access_token);
+        assert_eq!(status, 200, "the event stream opens");
         EventStream {
             response,
             unread: String::new(),
@@ -395,7 +385,8 @@ const STREAMS_PER_TOKEN: usize = 5;
 
 /// Asks `portal` for an event stream with `token`: the status and the (open) response.
 fn open_events(portal: &Portal, token: &str) -> (u16, reqwest::blocking::Response) {
-    // A client of its own, so dropping the response closes the stream's connection.
+    // A client of its own, so dropping the response closes the stream's connection. The
+    // timeout is a safety net for a stream that never delivers, not a measure.
     let client = reqwest::blocking::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(90))
