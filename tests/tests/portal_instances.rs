@@ -40,18 +40,8 @@ struct EventStream {
 
 impl EventStream {
     fn open(portal: &Portal, citizen: &Citizen) -> EventStream {
-        // The timeout is a safety net for a stream that never delivers, not a measure.
-        let client = reqwest::blocking::Client::builder()
-            .no_proxy()
-            .timeout(Duration::from_secs(90))
-            .build()
-            .expect("a client");
-        let response = client
-            .get(format!("{}/v1/events", portal.url()))
-            .bearer_auth(&citizen.access_token)
-            .send()
-            .expect("the event stream opens");
-        assert_eq!(response.status(), 200, "the event stream opens");
+        let (status, response) = open_events(portal, &citizen.access_token);
+        assert_eq!(status, 200, "the event stream opens");
         EventStream {
             response,
             unread: String::new(),
@@ -386,5 +376,111 @@ fn a_stream_recovers_when_the_database_drops_every_connection_as_in_a_restart() 
         Some("application"),
         "the stream opened on A before the database went away tells of the transition made on \
          B after it came back: {seen:?}"
+    );
+}
+
+/// The cap on one access token's open event streams (`events.streamsPerToken` in
+/// `crates/portal/data/limits.json`).
+const STREAMS_PER_TOKEN: usize = 5;
+
+/// Asks `portal` for an event stream with `token`: the status and the (open) response.
+fn open_events(portal: &Portal, token: &str) -> (u16, reqwest::blocking::Response) {
+    // A client of its own, so dropping the response closes the stream's connection. The
+    // timeout is a safety net for a stream that never delivers, not a measure.
+    let client = reqwest::blocking::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(90))
+        .build()
+        .expect("a client");
+    let response = client
+        .get(format!("{}/v1/events", portal.url()))
+        .bearer_auth(token)
+        .send()
+        .expect("the portal answers a request for an event stream");
+    (response.status().as_u16(), response)
+}
+
+/// Opens streams of `token` on `portal` until `held` holds `wanted`, waiting out refusals of
+/// the cap (places freed elsewhere are seen a moment later); any other answer fails.
+fn open_until_held(
+    portal: &Portal,
+    token: &str,
+    held: &mut Vec<reqwest::blocking::Response>,
+    wanted: usize,
+    what: &str,
+) {
+    opendvc_tests::wait::wait_until(what, PATIENCE, || {
+        let (status, response) = open_events(portal, token);
+        match status {
+            200 => held.push(response),
+            429 => std::thread::sleep(Duration::from_millis(100)),
+            other => panic!(
+                "{what}: a stream is opened or refused by the cap (429), got {other}: {}",
+                response.text().unwrap_or_default()
+            ),
+        }
+        held.len() >= wanted
+    });
+}
+
+#[test]
+fn a_tokens_event_streams_are_capped_across_instances_and_a_killed_instance_frees_its_places() {
+    if skipped_on_sqlite(
+        "a_tokens_event_streams_are_capped_across_instances_and_a_killed_instance_frees_its_places",
+    ) {
+        return;
+    }
+    let mut a = Portal::start(PortalOptions::default());
+    let b = a.start_beside(PortalOptions::default());
+    let citizen = Citizen::demo(&mut a, 0);
+    let token = citizen.access_token.clone();
+
+    let mut on_a = Vec::new();
+    for number in 1..=STREAMS_PER_TOKEN {
+        let (status, stream) = open_events(&a, &token);
+        assert_eq!(status, 200, "stream {number} of the token opens on A");
+        on_a.push(stream);
+    }
+    let (status, refused) = open_events(&b, &token);
+    // An accepted stream's body never ends: read only a refusal's.
+    let body = match status {
+        200 => String::new(),
+        _ => refused.text().unwrap_or_default(),
+    };
+    assert!(
+        status == 429 && body.contains("rate_limited"),
+        "with the cap's worth of streams open on A, one more on B is refused: {status} {body}"
+    );
+
+    // A stream closed on A frees its place for one on B.
+    drop(on_a.pop());
+    let mut on_b = Vec::new();
+    open_until_held(
+        &b,
+        &token,
+        &mut on_b,
+        1,
+        "a stream closed on A frees its place for one on B",
+    );
+    let (status, _) = open_events(&b, &token);
+    assert_eq!(
+        status, 429,
+        "A's four and B's one fill the cap again: one more is refused"
+    );
+
+    // A killed instance's streams free their places: B then holds the whole cap, not more.
+    a.kill();
+    drop(on_a);
+    open_until_held(
+        &b,
+        &token,
+        &mut on_b,
+        STREAMS_PER_TOKEN,
+        "the places of the streams of the killed instance A come free for B",
+    );
+    let (status, _) = open_events(&b, &token);
+    assert_eq!(
+        status, 429,
+        "B holding the cap's worth of streams refuses one more"
     );
 }

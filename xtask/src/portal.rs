@@ -40,6 +40,7 @@ pub enum PortalOutput {
 #[derive(Debug, Clone)]
 pub struct PortalOptions {
     pub binary: PathBuf,
+    /// An SQLite file, or a `postgres://` URL (`serve --db` takes either).
     pub db: PathBuf,
     pub listen: String,
     pub demo: bool,

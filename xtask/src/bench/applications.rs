@@ -34,6 +34,18 @@ const PHASE_TIME_LIMIT: Duration = Duration::from_secs(120);
 const PREFERRED_PROCEDURE: &str = "id-card-renewal";
 
 pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
+    measure_on_sqlite(context, BENCH, &RUNS, "")
+}
+
+/// The bare SQLite loops, then the release portal on an SQLite file under each of `runs`
+/// (clients, applications), compared to the bare loop with `synchronous=FULL`. `label` ends
+/// the name of each portal row.
+pub(super) fn measure_on_sqlite(
+    context: &BenchContext,
+    bench: &'static str,
+    runs: &[(usize, u64)],
+    label: &str,
+) -> Result<Vec<Measurement>> {
     let portal = Portal::start(&PortalOptions {
         binary: context.portal_binary.clone(),
         db: context.work_dir.join("portal.db"),
@@ -42,29 +54,7 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
         demo_advance_seconds: None,
         output: PortalOutput::LogFile(context.work_dir.join("portal.log")),
     })?;
-    let client = PortalClient::new(&portal.url);
-
-    // Every demo citizen signs in once; clients take turns over them, so 16 clients are not
-    // 16 sign-ins of one person (which the one-time code rate limit would refuse).
-    let accounts = demo_accounts(&context.portal_binary)?;
-    let mut citizens = Vec::new();
-    for citizen in &accounts.citizens {
-        let tokens = sign_in_citizen(&client, citizen)
-            .with_context(|| format!("could not sign in demo citizen {}", citizen.id_number))?;
-        let application = application_for(&client, &tokens.access_token)?;
-        citizens.push(Arc::new(SignedIn {
-            token: tokens.access_token,
-            application,
-        }));
-    }
-    if citizens.is_empty() {
-        bail!("the demo accounts have no citizen to create applications for");
-    }
-
-    // One application first: it checks that creating works at all, and its stored form is the
-    // payload of the bare SQLite rows, so both sides write rows of a similar size.
-    let stored_application = create(&client, &citizens[0])?
-        .map_err(|(status, body)| anyhow!("creating an application answered {status}: {body}"))?;
+    let load = Load::prepare(&portal.url, &context.portal_binary)?;
 
     // The baseline is a commit that is on the disk when it returns (synchronous=FULL). The
     // same loop with synchronous=NORMAL is shown beside it: in WAL mode that setting survives
@@ -75,7 +65,7 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
         let rate = sqlite_baseline::insert_rate(
             &context.work_dir.join(format!("bare-{setting}.db")),
             synchronous,
-            &stored_application,
+            &load.stored_application,
             BARE_ROWS,
             PHASE_TIME_LIMIT,
         )?;
@@ -86,7 +76,7 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
         );
         bare.push(
             Measurement::new(
-                BENCH,
+                bench,
                 format!("bare SQLite commit, synchronous={setting}"),
                 rate.per_second(),
                 "rows/s",
@@ -95,59 +85,72 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
                 "what": "one INSERT per transaction, WAL mode, file on disk",
                 "rows": rate.rows,
                 "seconds": rate.elapsed.as_secs_f64(),
-                "rowBytes": stored_application.len(),
+                "rowBytes": load.stored_application.len(),
             })),
         );
     }
     let baseline = bare[0].clone();
-    let mut measurements = Vec::new();
-
-    for (clients, total) in RUNS {
-        let phase = create_concurrently(&portal.url, &citizens, clients, total)?;
-        println!(
-            "{clients} client{}: {} created, {} refused, {} unanswered, in {:.1} s",
-            if clients == 1 { "" } else { "s" },
-            phase.created,
-            phase.refused,
-            phase.unanswered,
-            phase.elapsed.as_secs_f64()
-        );
-        if let Some((status, body)) = &phase.first_refusal {
-            println!("  first refusal: {status} {body}");
-        }
-        if let Some(error) = &phase.first_transport_error {
-            println!("  first request without an answer: {error}");
-        }
+    let mut measurements = bare;
+    for &(clients, total) in runs {
+        let phase = create_concurrently(
+            std::slice::from_ref(&portal.url),
+            &load.citizens,
+            clients,
+            total,
+        )?;
         measurements.push(
-            Measurement::new(
-                BENCH,
-                format!(
-                    "create application, {clients} client{}",
-                    if clients == 1 { "" } else { "s" }
-                ),
-                phase.per_second(),
-                "applications/s",
-            )
-            .compared_to(&baseline)
-            .with_details(json!({
-                "clients": clients,
-                "requested": total,
-                "created": phase.created,
-                "refused": phase.refused,
-                "unanswered": phase.unanswered,
-                "seconds": phase.elapsed.as_secs_f64(),
-                "database": "SQLite file on disk",
-            })),
+            phase
+                .measurement(bench, label, clients, total, "SQLite file on disk")
+                .compared_to(&baseline),
         );
     }
-    measurements.splice(0..0, bare);
     portal.stop()?;
     Ok(measurements)
 }
 
+/// The demo citizens signed in, each with an application to submit again and again, and one
+/// application as the portal stores it (the payload of bare rows, so both sides write rows of a
+/// similar size).
+#[derive(Debug)]
+pub(super) struct Load {
+    pub citizens: Vec<Arc<SignedIn>>,
+    pub stored_application: String,
+}
+
+impl Load {
+    /// Signs every demo citizen in on the portal at `url`, and creates one application.
+    pub fn prepare(url: &str, portal_binary: &std::path::Path) -> Result<Load> {
+        let client = PortalClient::new(url);
+        // Every demo citizen signs in once; clients take turns over them, so 16 clients are
+        // not 16 sign-ins of one person (which the one-time code rate limit would refuse).
+        let accounts = demo_accounts(portal_binary)?;
+        let mut citizens = Vec::new();
+        for citizen in &accounts.citizens {
+            let tokens = sign_in_citizen(&client, citizen)
+                .with_context(|| format!("could not sign in demo citizen {}", citizen.id_number))?;
+            let application = application_for(&client, &tokens.access_token)?;
+            citizens.push(Arc::new(SignedIn {
+                token: tokens.access_token,
+                application,
+            }));
+        }
+        let Some(first) = citizens.first() else {
+            bail!("the demo accounts have no citizen to create applications for");
+        };
+        // One application first: it checks that creating works at all.
+        let stored_application = create(&client, first)?.map_err(|(status, body)| {
+            anyhow!("creating an application answered {status}: {body}")
+        })?;
+        Ok(Load {
+            citizens,
+            stored_application,
+        })
+    }
+}
+
 /// A signed-in citizen and the application they submit again and again.
 #[derive(Debug)]
-struct SignedIn {
+pub(super) struct SignedIn {
     token: String,
     application: NewApplication,
 }
@@ -172,7 +175,7 @@ fn create(client: &PortalClient, citizen: &SignedIn) -> Result<Result<String, (u
 }
 
 #[derive(Debug, Default)]
-struct Phase {
+pub(super) struct Phase {
     created: u64,
     /// Answered with another status than 201.
     refused: u64,
@@ -184,6 +187,43 @@ struct Phase {
 }
 
 impl Phase {
+    /// The row of the report, `label` ending its name; says what happened on the terminal.
+    pub fn measurement(
+        &self,
+        bench: &'static str,
+        label: &str,
+        clients: usize,
+        requested: u64,
+        database: &str,
+    ) -> Measurement {
+        let name = format!(
+            "create application, {clients} client{}{label}",
+            if clients == 1 { "" } else { "s" }
+        );
+        println!(
+            "{name}: {} created, {} refused, {} unanswered, in {:.1} s",
+            self.created,
+            self.refused,
+            self.unanswered,
+            self.elapsed.as_secs_f64()
+        );
+        if let Some((status, body)) = &self.first_refusal {
+            println!("  first refusal: {status} {body}");
+        }
+        if let Some(error) = &self.first_transport_error {
+            println!("  first request without an answer: {error}");
+        }
+        Measurement::new(bench, name, self.per_second(), "applications/s").with_details(json!({
+            "clients": clients,
+            "requested": requested,
+            "created": self.created,
+            "refused": self.refused,
+            "unanswered": self.unanswered,
+            "seconds": self.elapsed.as_secs_f64(),
+            "database": database,
+        }))
+    }
+
     fn per_second(&self) -> f64 {
         let seconds = self.elapsed.as_secs_f64();
         if seconds > 0.0 {
@@ -195,20 +235,24 @@ impl Phase {
 }
 
 /// `clients` threads, each with its own keep-alive connection, create `total` applications
-/// between them.
-fn create_concurrently(
-    url: &str,
+/// between them; client N talks to the portal at `urls[N % urls.len()]`, so several instances
+/// share the load as behind a round-robin balancer.
+pub(super) fn create_concurrently(
+    urls: &[String],
     citizens: &[Arc<SignedIn>],
     clients: usize,
     total: u64,
 ) -> Result<Phase> {
+    if urls.is_empty() || clients == 0 {
+        bail!("creating applications needs a portal and a client");
+    }
     let per_client = total / clients as u64;
     let deadline = Instant::now() + PHASE_TIME_LIMIT;
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
         .map(|index| {
             let citizen = Arc::clone(&citizens[index % citizens.len()]);
-            let client = PortalClient::new(url);
+            let client = PortalClient::new(&urls[index % urls.len()]);
             thread::spawn(move || -> Phase {
                 let mut phase = Phase::default();
                 for _ in 0..per_client {

@@ -1,10 +1,12 @@
 //! 1,000 open event streams (`GET /v1/events`) on the release portal: the portal's memory per
 //! open stream, and the time from an officer's transition to its event on every stream, beside
-//! the time of one plain `GET /v1/me` on the same portal in the same run.
+//! the time of one plain `GET /v1/me` on the same portal in the same run. `bench::portal`
+//! measures the same over two instances on PostgreSQL ([`measure_streams`]).
 //!
 //! The streams are raw HTTP/1.1 connections driven by one small tokio runtime, so the bench
 //! client does not take the CPU from the portal with a thread per stream.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -25,8 +27,9 @@ use crate::signin::{PortalClient, demo_accounts, sign_in_citizen};
 const BENCH: &str = "events";
 const STREAMS: usize = 1_000;
 /// Access tokens the streams share out (each from a refresh of the one sign-in). The portal
-/// allows 5 open streams per token (`events.streamsPerToken`), so 1,000 streams need at least
-/// 200; a few more leave room for a stream the portal has not yet seen closed.
+/// allows 5 open streams per token (`events.streamsPerToken`, counted across instances), so
+/// 1,000 streams need at least 200; a few more leave room for a stream the portal has not yet
+/// seen closed.
 const TOKENS: usize = 250;
 const ROUNDS: u64 = 10;
 /// Plain GETs for the baseline.
@@ -34,6 +37,11 @@ const BASELINE_GETS: usize = 200;
 const ROUND_LIMIT: Duration = Duration::from_secs(60);
 
 pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
+    Ok(measure_on_sqlite(context)?.measurements(BENCH, "", None))
+}
+
+/// [`measure_streams`] on one release portal with an SQLite file.
+pub(super) fn measure_on_sqlite(context: &BenchContext) -> Result<StreamFigures> {
     check_file_limit(2 * STREAMS + 200)?;
     let portal = Portal::start(&PortalOptions {
         binary: context.portal_binary.clone(),
@@ -43,8 +51,100 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
         demo_advance_seconds: None,
         output: PortalOutput::LogFile(context.work_dir.join("events-portal.log")),
     })?;
-    let client = PortalClient::new(&portal.url);
-    let accounts = demo_accounts(&context.portal_binary)?;
+    let figures = measure_streams(&context.portal_binary, &[&portal])?;
+    portal.stop()?;
+    Ok(figures)
+}
+
+/// What [`measure_streams`] found.
+#[derive(Debug, Clone)]
+pub(super) struct StreamFigures {
+    /// The median of a plain `GET /v1/me`, ms.
+    plain_get_ms: f64,
+    /// The portals' memory (RSS, summed over instances) per open stream, KiB.
+    per_stream_kib: f64,
+    /// Change-to-event quantiles over every delivery, ms: p50, p95, p99, max.
+    quantiles: [(&'static str, f64); 4],
+    details: serde_json::Value,
+}
+
+impl StreamFigures {
+    /// The report's rows, `label` ending their names. Without `before` the latencies are
+    /// compared to the plain GET; with it (the same figures of another setup, such as the
+    /// SQLite portal) every figure is compared to its counterpart there.
+    pub fn measurements(
+        &self,
+        bench: &'static str,
+        label: &str,
+        before: Option<(&str, &StreamFigures)>,
+    ) -> Vec<Measurement> {
+        let plain = Measurement::new(
+            bench,
+            format!("plain GET /v1/me (median){label}"),
+            self.plain_get_ms,
+            "ms",
+        )
+        .with_details(json!({ "requests": BASELINE_GETS }));
+        let compare = |measurement: Measurement,
+                       counterpart: Option<(String, f64, &'static str)>| {
+            match (before, counterpart) {
+                (Some((before_label, _)), Some((name, value, unit))) => measurement.compared_to(
+                    &Measurement::new(bench, format!("{name}{before_label}"), value, unit),
+                ),
+                _ => measurement,
+            }
+        };
+        let mut rows = vec![compare(
+            plain.clone(),
+            before.map(|(_, figures)| {
+                (
+                    "plain GET /v1/me (median)".to_owned(),
+                    figures.plain_get_ms,
+                    "ms",
+                )
+            }),
+        )];
+        rows.push(compare(
+            Measurement::new(
+                bench,
+                format!("portal memory per open stream{label}"),
+                self.per_stream_kib,
+                "KiB",
+            )
+            .with_details(self.details.clone()),
+            before.map(|(_, figures)| {
+                (
+                    "portal memory per open stream".to_owned(),
+                    figures.per_stream_kib,
+                    "KiB",
+                )
+            }),
+        ));
+        for (index, (quantile, value)) in self.quantiles.iter().enumerate() {
+            let name = format!("change to event, all streams, {quantile}");
+            let measurement = Measurement::new(bench, format!("{name}{label}"), *value, "ms")
+                .with_details(self.details.clone());
+            rows.push(match before {
+                Some((_, figures)) => {
+                    compare(measurement, Some((name, figures.quantiles[index].1, "ms")))
+                }
+                None => measurement.compared_to(&plain),
+            });
+        }
+        rows
+    }
+}
+
+/// Opens [`STREAMS`] event streams of one demo citizen, spread over `portals` (instances on
+/// one database, or one portal), and measures the portals' memory per stream and the time
+/// from an officer's transition (on the first portal) to its event on every stream.
+pub(super) fn measure_streams(portal_binary: &Path, portals: &[&Portal]) -> Result<StreamFigures> {
+    check_file_limit(2 * STREAMS + 200)?;
+    let Some(first_portal) = portals.first() else {
+        bail!("the streams need a portal");
+    };
+    let client = PortalClient::new(&first_portal.url);
+    let accounts = demo_accounts(portal_binary)?;
     let citizen = accounts
         .citizens
         .first()
@@ -78,22 +178,29 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
     plain.sort();
     let baseline_ms = plain[plain.len() / 2].as_secs_f64() * 1000.0;
 
-    let pid = portal.process_id();
-    let rss_before = rss_kib(pid)?;
+    let pids: Vec<u32> = portals.iter().map(|portal| portal.process_id()).collect();
+    let rss_before = rss_kib_sum(&pids)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let address = portal
-        .url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
+    let addresses: Vec<String> = portals
+        .iter()
+        .map(|portal| {
+            portal
+                .url
+                .trim_start_matches("http://")
+                .trim_end_matches('/')
+                .to_owned()
+        })
+        .collect();
     let round = Arc::new(AtomicU64::new(0));
     let (deliveries, mut delivered) = mpsc::unbounded_channel::<(u64, Instant)>();
     let (opened_tx, mut opened) = mpsc::unbounded_channel::<Result<()>>();
     for index in 0..STREAMS {
         let token = tokens[index % tokens.len()].clone();
-        let address = address.clone();
+        // Stream N of a token goes to instance N (mod the instances), so each token's
+        // streams span the instances and the cap is counted across them.
+        let address = addresses[(index / tokens.len()) % addresses.len()].clone();
         let round = round.clone();
         let deliveries = deliveries.clone();
         let opened_tx = opened_tx.clone();
@@ -116,12 +223,13 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
         Ok(())
     });
     opened_all?;
-    // Let the portal settle (allocations of the last accepted connections) before measuring.
+    // Let the portals settle (allocations of the last accepted connections) before measuring.
     std::thread::sleep(Duration::from_millis(500));
-    let rss_after = rss_kib(pid)?;
+    let rss_after = rss_kib_sum(&pids)?;
     let per_stream_kib = rss_after.saturating_sub(rss_before) as f64 / STREAMS as f64;
     println!(
-        "{STREAMS} streams open: portal RSS {rss_before} KiB -> {rss_after} KiB, {per_stream_kib:.1} KiB per stream"
+        "{STREAMS} streams open on {} instance(s): RSS {rss_before} KiB -> {rss_after} KiB, {per_stream_kib:.1} KiB per stream",
+        portals.len()
     );
 
     let mut latencies = Vec::with_capacity(STREAMS * ROUNDS as usize);
@@ -161,45 +269,32 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
         let index = ((latencies.len() as f64 - 1.0) * q).round() as usize;
         latencies[index.min(latencies.len() - 1)].as_secs_f64() * 1000.0
     };
-    let (p50, p95, max) = (quantile(0.5), quantile(0.95), quantile(1.0));
+    let quantiles = [
+        ("p50", quantile(0.5)),
+        ("p95", quantile(0.95)),
+        ("p99", quantile(0.99)),
+        ("max", quantile(1.0)),
+    ];
     println!(
-        "change to delivery on all {STREAMS} streams: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms; plain GET {baseline_ms:.2} ms"
+        "change to delivery on all {STREAMS} streams: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms; plain GET {baseline_ms:.2} ms",
+        quantiles[0].1, quantiles[1].1, quantiles[2].1, quantiles[3].1
     );
     drop(runtime);
-    portal.stop()?;
-
-    let baseline = Measurement::new(BENCH, "plain GET /v1/me (median)", baseline_ms, "ms")
-        .with_details(json!({ "requests": BASELINE_GETS }));
-    let details = json!({
-        "streams": STREAMS,
-        "tokens": tokens.len(),
-        "rounds": ROUNDS,
-        "deliveries": latencies.len(),
-        "what": "officer transition over HTTP until the event reaches each open stream",
-    });
-    Ok(vec![
-        baseline.clone(),
-        Measurement::new(
-            BENCH,
-            "portal memory per open stream",
-            per_stream_kib,
-            "KiB",
-        )
-        .with_details(json!({
+    Ok(StreamFigures {
+        plain_get_ms: baseline_ms,
+        per_stream_kib,
+        quantiles,
+        details: json!({
             "streams": STREAMS,
+            "instances": portals.len(),
+            "tokens": tokens.len(),
+            "rounds": ROUNDS,
+            "deliveries": latencies.len(),
             "rssBeforeKiB": rss_before,
             "rssAfterKiB": rss_after,
-        })),
-        Measurement::new(BENCH, "change to event, all streams, p50", p50, "ms")
-            .compared_to(&baseline)
-            .with_details(details.clone()),
-        Measurement::new(BENCH, "change to event, all streams, p95", p95, "ms")
-            .compared_to(&baseline)
-            .with_details(details.clone()),
-        Measurement::new(BENCH, "change to event, all streams, max", max, "ms")
-            .compared_to(&baseline)
-            .with_details(details),
-    ])
+            "what": "officer transition over HTTP on the first instance until the event reaches each open stream",
+        }),
+    })
 }
 
 /// Fails early and clearly when the process may not open enough files for the streams.
@@ -216,6 +311,11 @@ fn check_file_limit(needed: usize) -> Result<()> {
         ),
         _ => Ok(()),
     }
+}
+
+/// The resident memory of the processes `pids`, summed.
+fn rss_kib_sum(pids: &[u32]) -> Result<u64> {
+    pids.iter().map(|pid| rss_kib(*pid)).sum()
 }
 
 fn rss_kib(pid: u32) -> Result<u64> {

@@ -8,6 +8,7 @@
 mod app;
 mod applications;
 mod events;
+mod portal;
 pub mod queue;
 mod report;
 pub mod search;
@@ -89,11 +90,13 @@ pub struct BenchContext {
     pub portal_binary: PathBuf,
 }
 
-/// A benchmark: a name and the function that measures.
+/// A benchmark: a name, the function that measures, and whether it measures the app (which
+/// needs the UI and the app built, not only the portal).
 #[derive(Debug, Clone, Copy)]
 struct Bench {
     name: &'static str,
     run: fn(&BenchContext) -> Result<Vec<Measurement>>,
+    needs_app: bool,
 }
 
 fn benches() -> Vec<Bench> {
@@ -101,22 +104,32 @@ fn benches() -> Vec<Bench> {
         Bench {
             name: "applications",
             run: applications::run,
+            needs_app: false,
         },
         Bench {
             name: "queue",
             run: queue::run,
+            needs_app: false,
         },
         Bench {
             name: "search",
             run: search::run,
+            needs_app: false,
         },
         Bench {
             name: "events",
             run: events::run,
+            needs_app: false,
         },
         Bench {
             name: "app",
             run: app::run,
+            needs_app: true,
+        },
+        Bench {
+            name: "portal",
+            run: portal::run,
+            needs_app: false,
         },
     ]
 }
@@ -134,21 +147,27 @@ pub fn run(only: &[String]) -> Result<()> {
         .filter(|bench| only.is_empty() || only.iter().any(|name| name == bench.name))
         .collect();
     // The benchmarks measure release binaries; xtask itself is not measured. The app embeds
-    // the built UI, so the UI is built first.
-    crate::run::build_ui()?;
-    CommandLine::cargo()
-        .args([
-            "build",
-            "--release",
-            "--workspace",
-            "--bins",
-            // The app bench's bare baseline is an example; built in the same run it gets the
-            // same features as the app.
-            "--examples",
-            "--exclude",
-            "xtask",
-        ])
-        .run()?;
+    // the built UI, so the UI is built first; without the app bench only the portal is built.
+    if selected.iter().any(|bench| bench.needs_app) {
+        crate::run::build_ui()?;
+        CommandLine::cargo()
+            .args([
+                "build",
+                "--release",
+                "--workspace",
+                "--bins",
+                // The app bench's bare baseline is an example; built in the same run it gets
+                // the same features as the app.
+                "--examples",
+                "--exclude",
+                "xtask",
+            ])
+            .run()?;
+    } else {
+        CommandLine::cargo()
+            .args(["build", "--release", "--package", "opendvc-portal"])
+            .run()?;
+    }
     let bench_dir = crate::workspace::target_dir().join("bench");
     let context = BenchContext {
         work_dir: bench_dir.join("work"),

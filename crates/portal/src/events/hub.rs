@@ -1,11 +1,10 @@
 //! The hub of `/v1/events`: one poller reads new change-log rows — woken by the store's change
 //! signal (PostgreSQL's `NOTIFY`, from any instance) or, without one, on a short timer — and
-//! fans them out to the open streams through a broadcast channel; the count of open streams per
-//! token; the shutdown switch. It knows the store, not the HTTP state, so `AppState` can hold
+//! fans them out to the open streams through a broadcast channel; the shutdown switch. (The
+//! count of open streams per token is the store's, `StreamSlotStore`: it spans instances.) It knows the store, not the HTTP state, so `AppState` can hold
 //! it.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{broadcast, watch};
@@ -28,62 +27,6 @@ const CHANNEL_BATCHES: usize = 256;
 pub struct EventHub {
     pub(super) changes: broadcast::Sender<Arc<Vec<ChangeRow>>>,
     pub(super) shutdown: watch::Sender<bool>,
-    pub(super) open: Arc<OpenStreams>,
-}
-
-/// How many streams each access token holds open, to cap them (`events.streamsPerToken`).
-///
-/// Kept in this process's memory, unlike the rate limits: a stream is bound to the process
-/// that serves its connection, and the count falls back when the connection ends, so a crash
-/// loses nothing that must survive. Behind a load balancer each instance caps its own streams,
-/// so one token may hold the cap once per instance; sharing the count across instances (in
-/// the database, with leases) is left for when the portal runs on several machines. The map
-/// holds one entry per token with an open stream, so it is bounded by the open connections.
-#[derive(Debug, Default)]
-pub(super) struct OpenStreams {
-    per_token: Mutex<HashMap<String, u32>>,
-}
-
-/// One open stream's place in the count; dropping it (the stream ended) frees the place.
-#[derive(Debug)]
-pub(super) struct StreamSlot {
-    open: Arc<OpenStreams>,
-    token_hash: String,
-}
-
-impl OpenStreams {
-    fn counts(&self) -> MutexGuard<'_, HashMap<String, u32>> {
-        // The map stays consistent under a panic elsewhere: each change is one statement.
-        self.per_token
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// A place for one more stream of `token_hash`, unless it holds `max` already.
-    pub(super) fn take(self: &Arc<Self>, token_hash: &str, max: u32) -> Option<StreamSlot> {
-        let mut counts = self.counts();
-        let count = counts.entry(token_hash.to_owned()).or_insert(0);
-        if *count >= max {
-            return None;
-        }
-        *count += 1;
-        Some(StreamSlot {
-            open: self.clone(),
-            token_hash: token_hash.to_owned(),
-        })
-    }
-}
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        let mut counts = self.open.counts();
-        if let Some(count) = counts.get_mut(&self.token_hash) {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                counts.remove(&self.token_hash);
-            }
-        }
-    }
 }
 
 impl EventHub {
@@ -91,11 +34,7 @@ impl EventHub {
     pub fn start(store: Arc<dyn Store>) -> Arc<Self> {
         let (changes, _) = broadcast::channel(CHANNEL_BATCHES);
         let (shutdown, _) = watch::channel(false);
-        let hub = Arc::new(Self {
-            changes,
-            shutdown,
-            open: Arc::default(),
-        });
+        let hub = Arc::new(Self { changes, shutdown });
         tokio::spawn(poll_changes(store, hub.clone()));
         hub
     }
@@ -155,29 +94,5 @@ async fn poll_changes(store: Arc<dyn Store>, hub: Arc<EventHub>) {
                 break;
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_holds_at_most_its_streams_and_a_closed_one_frees_its_place() {
-        let open = Arc::new(OpenStreams::default());
-        let first = open.take("token", 2).expect("first stream");
-        let second = open.take("token", 2).expect("second stream");
-        assert!(open.take("token", 2).is_none(), "the third is over the cap");
-        assert!(open.take("other", 2).is_some(), "other tokens count apart");
-        drop(first);
-        assert!(
-            open.take("token", 2).is_some(),
-            "a closed stream frees its place"
-        );
-        drop(second);
-        assert!(
-            !open.counts().contains_key("other"),
-            "tokens without open streams are forgotten"
-        );
     }
 }

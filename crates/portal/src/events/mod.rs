@@ -25,16 +25,16 @@ use uuid::Uuid;
 
 pub mod hub;
 
-use hub::{PAGE, StreamSlot};
+use hub::PAGE;
 
 use crate::auth::{CitizenRead, reads};
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{ChangeRow, Store};
+use crate::store::{ChangeRow, Store, StreamSlot};
 
 /// Describes replay and retention; shown in the OpenAPI document.
-pub const EVENTS_POLICY: &str = "Server-Sent Events for the signed-in citizen (an assisted-session token sees its citizen's events). One event per change of an application (timeline entry, delivery change, supplement), document, profile or inbox item (status and delivery notices, city notices and the portal's own renewal notices). The stream ends when the access token expires; reconnect with a fresh token and `Last-Event-ID`. The SSE `id` increases per citizen and is also a `/v1/sync` cursor. Retention: the portal keeps the latest change of every entity for as long as the entity exists, so a reconnect with `Last-Event-ID` replays everything that changed since, without gaps; several changes of one entity while you were away arrive as one event. A `Last-Event-ID` this portal never gave out (its database was rebuilt) gets a `reset` event first: sync from the start. A comment line is sent every 15 seconds while nothing happens. Push is a hint, sync is the truth: on an event, call `/v1/sync`. One access token holds at most 5 open streams (`events.streamsPerToken` in limits.json as shipped); another gets 429 `rate_limited` until one of them closes.";
+pub const EVENTS_POLICY: &str = "Server-Sent Events for the signed-in citizen (an assisted-session token sees its citizen's events). One event per change of an application (timeline entry, delivery change, supplement), document, profile or inbox item (status and delivery notices, city notices and the portal's own renewal notices). The stream ends when the access token expires; reconnect with a fresh token and `Last-Event-ID`. The SSE `id` increases per citizen and is also a `/v1/sync` cursor. Retention: the portal keeps the latest change of every entity for as long as the entity exists, so a reconnect with `Last-Event-ID` replays everything that changed since, without gaps; several changes of one entity while you were away arrive as one event. A `Last-Event-ID` this portal never gave out (its database was rebuilt) gets a `reset` event first: sync from the start. A comment line is sent every 15 seconds while nothing happens. Push is a hint, sync is the truth: on an event, call `/v1/sync`. One access token holds at most 5 open streams (`events.streamsPerToken` in limits.json as shipped), counted over every instance of the portal; another gets 429 `rate_limited` until one of them closes.";
 
 /// Reads `Last-Event-ID`: `Ok(None)` when absent, `Err(())` when it is no id of ours.
 fn last_event_id(headers: &HeaderMap) -> Result<Option<i64>, ()> {
@@ -211,10 +211,12 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let max = state.limits.events.streams_per_token;
+    // Counted across every instance on the database, so a load balancer spreading a token's
+    // streams over instances does not multiply the cap.
     let slot = state
-        .events
-        .open
-        .take(&bearer_hash(&headers).unwrap_or_default(), max)
+        .store
+        .take_stream_slot(&bearer_hash(&headers).unwrap_or_default(), max)
+        .await?
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::RateLimited,

@@ -33,7 +33,10 @@ mod stored;
 pub use access::{AccessEntry, AccessLogPage, AccessLogPosition};
 pub use draft::ApplicationDraft;
 pub(crate) use hourly::hourly_refusal;
-pub use operations::{ChangeSignal, HealthStore, LeaseStore, NotReady, Operations};
+pub use operations::{
+    ChangeSignal, HealthStore, InProcessStreamSlots, LeaseStore, NotReady, Operations, StreamSlot,
+    StreamSlotStore,
+};
 pub use renewal::RenewalHolder;
 
 use async_trait::async_trait;

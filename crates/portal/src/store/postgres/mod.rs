@@ -32,7 +32,7 @@
 //!
 //! One module per trait of `crate::store`, as in `store::sqlite`: `citizens`, `auth`,
 //! `limits`, `access_log`, `attachments`, `applications`, `outbox`, `events`; `rows` loads whole
-//! records, `changes` is the change log. This module holds the pool, the migrations and the
+//! records, `changes` is the change log, `stream_slots` the places of open event streams. This module holds the pool, the migrations and the
 //! checks at start.
 
 use std::str::FromStr;
@@ -54,6 +54,7 @@ mod operations;
 mod outbox;
 mod renewal;
 mod rows;
+mod stream_slots;
 
 #[cfg(test)]
 pub(crate) mod tests;
@@ -84,6 +85,11 @@ pub struct PostgresStore {
     leases: std::sync::Arc<tokio::sync::Mutex<Leases>>,
     /// The wake-up of the events hub, fed by a `LISTEN` task started on first use.
     change_signal: std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<tokio::sync::Notify>>>,
+    /// The task holding this instance's event stream places, started on first use
+    /// (`stream_slots.rs`).
+    stream_places: std::sync::Arc<
+        std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<stream_slots::SlotRequest>>,
+    >,
 }
 
 /// The connection that holds this instance's leases, and the leases it holds (`operations.rs`).
@@ -109,6 +115,8 @@ pub(super) enum LockSpace {
     SeededApplication = 4,
     /// A lease on periodic work, held by a session (`operations.rs`).
     Lease = 5,
+    /// A place of an open event stream of a token, held by a session (`stream_slots.rs`).
+    StreamPlace = 6,
 }
 
 /// Takes the transaction-scoped advisory lock of `key` in `space`; it is released at commit or
@@ -150,6 +158,7 @@ impl PostgresStore {
             pool,
             leases: std::sync::Arc::default(),
             change_signal: std::sync::Arc::default(),
+            stream_places: std::sync::Arc::default(),
         };
         store.check_durability().await?;
         Ok(store)

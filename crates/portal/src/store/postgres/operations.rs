@@ -25,7 +25,24 @@ use tokio::sync::Notify;
 
 use super::changes::CHANGES_CHANNEL;
 use super::{Leases, LockSpace, MIGRATOR, PostgresStore, applied_migrations};
-use crate::store::{ChangeSignal, HealthStore, LeaseStore, NotReady, StoreError};
+use crate::store::{
+    ChangeSignal, HealthStore, LeaseStore, NotReady, StoreError, StoreResult, StreamSlot,
+    StreamSlotStore,
+};
+
+#[async_trait]
+impl StreamSlotStore for PostgresStore {
+    async fn take_stream_slot(
+        &self,
+        token_hash: &str,
+        max: u32,
+    ) -> StoreResult<Option<StreamSlot>> {
+        let requests = self
+            .stream_places
+            .get_or_init(|| super::stream_slots::start(self.pool.clone()));
+        super::stream_slots::take(requests, token_hash, max).await
+    }
+}
 
 #[async_trait]
 impl LeaseStore for PostgresStore {

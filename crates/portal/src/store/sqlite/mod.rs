@@ -48,6 +48,9 @@ const READERS: usize = 4;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     database: Arc<Database>,
+    /// Open event streams per token: one process serves the file, so its memory holds the
+    /// count.
+    stream_slots: Arc<super::InProcessStreamSlots>,
 }
 
 /// The connections to the file, used from blocking code only.
@@ -81,6 +84,7 @@ impl SqliteStore {
     pub fn open(path: &Path) -> StoreResult<Self> {
         Ok(SqliteStore {
             database: Arc::new(Database::open(path)?),
+            stream_slots: Arc::default(),
         })
     }
 
@@ -118,6 +122,19 @@ impl SqliteStore {
 impl super::LeaseStore for SqliteStore {
     async fn hold_lease(&self, _name: &str) -> bool {
         true
+    }
+}
+
+/// One process serves an SQLite file (the `officer` command opens no streams), so its memory
+/// counts the open event streams.
+#[async_trait::async_trait]
+impl super::StreamSlotStore for SqliteStore {
+    async fn take_stream_slot(
+        &self,
+        token_hash: &str,
+        max: u32,
+    ) -> StoreResult<Option<super::StreamSlot>> {
+        Ok(self.stream_slots.take(token_hash, max))
     }
 }
 
