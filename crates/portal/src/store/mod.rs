@@ -23,6 +23,7 @@
 mod access;
 pub mod copy;
 mod draft;
+mod error;
 mod hourly;
 mod operations;
 pub mod postgres;
@@ -32,6 +33,7 @@ mod stored;
 
 pub use access::{AccessEntry, AccessLogPage, AccessLogPosition};
 pub use draft::ApplicationDraft;
+pub use error::{StoreError, StoreResult};
 pub(crate) use hourly::hourly_refusal;
 pub use operations::{
     ChangeSignal, HealthStore, InProcessStreamSlots, LeaseStore, NotReady, Operations, StreamSlot,
@@ -49,39 +51,6 @@ use opendvc_rules::renewal::FiredStage;
 use uuid::Uuid;
 
 use crate::error::ApiError;
-
-/// A storage failure: either the request is refused for a domain reason found inside the
-/// transaction, or the database failed.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{0}")]
-    Refused(ApiError),
-    #[error("database failure: {0}")]
-    Database(String),
-}
-
-impl From<serde_json::Error> for StoreError {
-    fn from(error: serde_json::Error) -> Self {
-        StoreError::Database(format!("stored JSON: {error}"))
-    }
-}
-
-impl From<ApiError> for StoreError {
-    fn from(error: ApiError) -> Self {
-        StoreError::Refused(error)
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::Refused(error) => error,
-            StoreError::Database(cause) => ApiError::internal(cause),
-        }
-    }
-}
-
-pub type StoreResult<T> = Result<T, StoreError>;
 
 /// A citizen as stored.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
-use super::StoreResult;
+use super::error::StoreResult;
 
 /// Everything of this module, as one bound of `Store`.
 pub trait Operations: HealthStore + LeaseStore + ChangeSignal + StreamSlotStore {}

@@ -41,6 +41,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::{StoreError, StoreResult};
 
+use locks::{LockSpace, lock};
+
 mod access_log;
 mod applications;
 mod attachments;
@@ -50,6 +52,7 @@ mod citizens;
 pub mod copy;
 mod events;
 mod limits;
+mod locks;
 mod operations;
 mod outbox;
 mod renewal;
@@ -97,43 +100,6 @@ pub struct PostgresStore {
 struct Leases {
     connection: Option<sqlx::PgConnection>,
     held: std::collections::HashSet<String>,
-}
-
-/// Namespaces of the two-key advisory locks (`pg_advisory_xact_lock(namespace, hashtext(key))`),
-/// so that keys of different kinds never share a lock. The change log's lock is a one-key lock,
-/// a space of its own.
-#[derive(Debug, Clone, Copy)]
-#[repr(i32)]
-pub(super) enum LockSpace {
-    /// A rate limit's key.
-    Limit = 1,
-    /// A staff member's session openings.
-    StaffSessions = 2,
-    /// A citizen's uploads (the quota).
-    CitizenUploads = 3,
-    /// A demo application being seeded.
-    SeededApplication = 4,
-    /// A lease on periodic work, held by a session (`operations.rs`).
-    Lease = 5,
-    /// A place of an open event stream of a token, held by a session (`stream_slots.rs`).
-    StreamPlace = 6,
-}
-
-/// Takes the transaction-scoped advisory lock of `key` in `space`; it is released at commit or
-/// rollback.
-pub(super) async fn lock(
-    conn: &mut sqlx::PgConnection,
-    space: LockSpace,
-    key: &str,
-) -> StoreResult<()> {
-    sqlx::query!(
-        r#"SELECT 1 AS "locked!" FROM pg_advisory_xact_lock($1, hashtext($2))"#,
-        space as i32,
-        key
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 fn connect_options(url: &str) -> StoreResult<PgConnectOptions> {

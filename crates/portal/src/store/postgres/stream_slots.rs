@@ -23,7 +23,7 @@ use std::collections::{BTreeSet, HashMap};
 use sqlx::{Connection, PgConnection};
 use tokio::sync::{mpsc, oneshot};
 
-use super::LockSpace;
+use super::locks::LockSpace;
 use crate::store::{StoreError, StoreResult, StreamSlot};
 
 /// What the task that holds the places is asked.
