@@ -79,7 +79,9 @@ fn steps() -> Vec<Step> {
             "the portal's tests on PostgreSQL need the server's binaries (sudo apt-get install -y \
              postgresql), or a server of your own in OPENDVC_TEST_DATABASE_URL",
         ),
-        step("api fuzzing", |_| crate::schemathesis::fuzz_api()),
+        step("api fuzzing", |_| {
+            crate::schemathesis::fuzz_api(crate::schemathesis::Database::Sqlite)
+        }),
     ]
 }
 
@@ -161,8 +163,9 @@ fn black_box_tests(wanted: impl Fn(&str) -> bool) -> Result<Vec<String>> {
 
 /// The portal on PostgreSQL: a throwaway cluster (or the person's own server), the offline
 /// query data checked against it, the store's unit tests, the portal's black-box tests
-/// again, each portal on a fresh database of that server, and the tests that run on PostgreSQL
-/// only (the chaos test on two instances, the database restart).
+/// again, each portal on a fresh database of that server, the tests that run on PostgreSQL
+/// only (the chaos test on two instances, the database restart), and schemathesis with fewer
+/// examples than on SQLite.
 fn postgres(options: &Options) -> Result<()> {
     let server = TestServer::from_environment_or_start(ClusterOptions { durable: false })?;
     crate::query_data::run(&server, crate::query_data::Mode::Check)?;
@@ -186,7 +189,8 @@ fn postgres(options: &Options) -> Result<()> {
     if options.chaos_full {
         command = command.env("OPENDVC_CHAOS_FULL", "1");
     }
-    command.env(TEST_DATABASE_URL_ENV, server.url()).run()
+    command.env(TEST_DATABASE_URL_ENV, server.url()).run()?;
+    crate::schemathesis::fuzz_api(crate::schemathesis::Database::Postgres(&server))
 }
 
 /// The outcome of one step, for the summary.
