@@ -16,6 +16,10 @@
 //! The proxy runs on its own thread with its own tokio runtime, so blocking tests and async
 //! tests alike can use it; every control method is a short lock, never an `.await`.
 //!
+//! With several upstreams ([`FaultProxy::start_many`], instances of one portal behind a load
+//! balancer), requests take turns: each request goes to the next upstream in order, whatever
+//! connection it came on, so one client's requests alternate between the instances.
+//!
 //! Each request is forwarded on a new upstream connection. A pooled upstream connection can
 //! fail on reuse when the portal closed it while idle, and such an error would look like an
 //! injected fault without being counted as one; a fresh connection per request makes every
@@ -170,6 +174,9 @@ pub struct FaultStats {
     pub forwarded: u64,
     /// Requests the proxy could not forward (upstream down or failing); answered 502.
     pub upstream_failures: u64,
+    /// Requests forwarded to each upstream, in the order the upstreams were given (a
+    /// forwarding that failed counts too: it was that upstream's turn).
+    pub per_upstream: Vec<u64>,
 }
 
 impl std::fmt::Display for FaultStats {
@@ -189,7 +196,11 @@ impl std::fmt::Display for FaultStats {
             self.lost_responses,
             self.forwarded,
             self.upstream_failures
-        )
+        )?;
+        if self.per_upstream.len() > 1 {
+            write!(f, ", turns per upstream {:?}", self.per_upstream)?;
+        }
+        Ok(())
     }
 }
 
@@ -239,7 +250,9 @@ impl SeenRequest {
 /// The proxy's mutable state, shared by the control handle and the connection tasks.
 #[derive(Debug)]
 struct ProxyState {
-    upstream: SocketAddr,
+    upstreams: Vec<SocketAddr>,
+    /// The index in `upstreams` of the next request's upstream.
+    next_upstream: usize,
     plan: FaultPlan,
     rng: StdRng,
     stats: FaultStats,
@@ -248,15 +261,32 @@ struct ProxyState {
 }
 
 impl ProxyState {
-    fn new(upstream: SocketAddr, plan: FaultPlan) -> ProxyState {
+    fn new(upstreams: Vec<SocketAddr>, plan: FaultPlan) -> ProxyState {
         ProxyState {
-            upstream,
+            stats: FaultStats {
+                per_upstream: vec![0; upstreams.len()],
+                ..FaultStats::default()
+            },
+            upstreams,
+            next_upstream: 0,
             rng: StdRng::seed_from_u64(plan.seed),
             plan,
-            stats: FaultStats::default(),
             rewrites: Vec::new(),
             seen: Vec::new(),
         }
+    }
+
+    /// The upstream whose turn it is, counted as forwarded to; the turn passes to the next.
+    fn take_turn(&mut self) -> SocketAddr {
+        let index = self.next_upstream % self.upstreams.len().max(1);
+        self.next_upstream = index + 1;
+        if let Some(count) = self.stats.per_upstream.get_mut(index) {
+            *count += 1;
+        }
+        self.upstreams
+            .get(index)
+            .copied()
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
     /// Chooses the fault for one request and counts the request.
@@ -316,6 +346,21 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// Starts a proxy on `127.0.0.1:0` forwarding to `upstream` under `plan`.
     pub fn start(upstream: SocketAddr, plan: FaultPlan) -> std::io::Result<FaultProxy> {
+        FaultProxy::start_many(vec![upstream], plan)
+    }
+
+    /// Starts a proxy on `127.0.0.1:0` forwarding to `upstreams` in turn, one request to each,
+    /// under `plan`, as a round-robin load balancer in front of several instances.
+    ///
+    /// # Errors
+    /// When no upstream is given, or the proxy cannot listen.
+    pub fn start_many(upstreams: Vec<SocketAddr>, plan: FaultPlan) -> std::io::Result<FaultProxy> {
+        if upstreams.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the fault proxy needs at least one upstream to forward to",
+            ));
+        }
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -324,7 +369,7 @@ impl FaultProxy {
             .build()?;
         let (unreachable, _) = watch::channel(false);
         let shared = Arc::new(Shared {
-            state: Mutex::new(ProxyState::new(upstream, plan)),
+            state: Mutex::new(ProxyState::new(upstreams, plan)),
             unreachable,
         });
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel();
@@ -377,9 +422,13 @@ impl FaultProxy {
         self.shared.state().plan.scripted.extend(faults);
     }
 
-    /// Points the proxy at another upstream address (a portal restarted elsewhere).
+    /// Points the proxy at another upstream address (a portal restarted elsewhere), the only
+    /// one from now on.
     pub fn set_upstream(&self, upstream: SocketAddr) {
-        self.shared.state().upstream = upstream;
+        let mut state = self.shared.state();
+        state.upstreams = vec![upstream];
+        state.next_upstream = 0;
+        state.stats.per_upstream = vec![0];
     }
 
     /// While `true`, the portal looks unreachable: open connections are reset, and new ones
@@ -609,7 +658,7 @@ async fn try_forward(
     request: Request<Incoming>,
     shared: &Arc<Shared>,
 ) -> Result<Response<ProxyBody>, Response<ProxyBody>> {
-    let upstream = shared.state().upstream;
+    let upstream = shared.state().take_turn();
     match send_upstream(upstream, request).await {
         Ok(answer) => {
             shared.state().stats.forwarded += 1;
@@ -882,6 +931,34 @@ mod tests {
 
     fn proxy(upstream: &Upstream, plan: FaultPlan) -> FaultProxy {
         FaultProxy::start(upstream.addr, plan).expect("the proxy starts")
+    }
+
+    #[test]
+    fn requests_on_one_connection_take_turns_between_upstreams() {
+        let first = Upstream::start();
+        let second = Upstream::start();
+        let proxy =
+            FaultProxy::start_many(vec![first.addr, second.addr], FaultPlan::pass_through())
+                .expect("the proxy starts");
+        let mut client = RawClient::connect(proxy.addr());
+        for _ in 0..4 {
+            client.post("/v1/applications", "{}");
+            assert_eq!(client.read_answer().expect("an answer").status, 200);
+        }
+        assert_eq!(
+            (first.served(), second.served()),
+            (2, 2),
+            "four requests on one keep-alive connection alternate between the two upstreams"
+        );
+        assert_eq!(proxy.stats().per_upstream, vec![2, 2], "{}", proxy.stats());
+    }
+
+    #[test]
+    fn a_proxy_without_upstreams_is_refused() {
+        assert!(
+            FaultProxy::start_many(Vec::new(), FaultPlan::pass_through()).is_err(),
+            "a proxy needs somewhere to forward to"
+        );
     }
 
     #[test]

@@ -231,6 +231,40 @@ pub fn deliverable_procedure(catalog: &Catalog) -> Procedure {
         .expect("the demo catalog has a procedure with counter and post delivery and 5+ days")
 }
 
+/// Whether every document `procedure` requires comes from the wallet of `documents`, so a
+/// submission needs no upload.
+pub fn wallet_covers(procedure: &Procedure, documents: &DocumentList) -> bool {
+    procedure.required_documents.iter().all(|document| {
+        !document.required
+            || document
+                .wallet_kind
+                .as_ref()
+                .is_some_and(|kind| documents.items.iter().any(|held| &held.kind == kind))
+    })
+}
+
+/// A free text field of `procedure`'s form that nothing prefills and that takes 40 characters:
+/// where a test writes a marker to find its submissions again.
+pub fn free_text_field(procedure: &Procedure) -> Option<&FormField> {
+    procedure.form_fields.iter().find(|field| {
+        matches!(field.kind, FieldKind::Text | FieldKind::Textarea)
+            && field.prefill.is_none()
+            && field.max_length.is_none_or(|max| max >= 40)
+    })
+}
+
+/// A procedure whose required documents all come from the citizen's wallet, so a submission
+/// needs no upload.
+pub fn procedure_without_uploads(citizen: &Citizen) -> Procedure {
+    let documents = citizen.documents();
+    citizen
+        .catalog()
+        .items
+        .into_iter()
+        .find(|procedure| wallet_covers(procedure, &documents))
+        .expect("the demo catalog has a procedure the wallet covers")
+}
+
 /// A procedure with a date field in its form.
 pub fn procedure_with_a_date_field(catalog: &Catalog) -> (Procedure, FormField) {
     catalog

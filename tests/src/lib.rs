@@ -15,6 +15,8 @@
 //!   and the body, with helpers to parse JSON and problem documents.
 //! - [`fault_proxy::FaultProxy`] sits between a client and the portal and injects faults.
 //! - [`fixtures`] holds the people of a test (citizen, officer) and valid submissions.
+//! - [`events::EventStream`] reads a citizen's `/v1/events` stream frame by frame.
+//! - [`postgres_cluster`] starts a private PostgreSQL cluster for a test that restarts it.
 //! - [`webdriver::App`] runs the real app in its real webview (tauri-driver, WebKitWebDriver,
 //!   Xvfb) and drives it the way a person would.
 //! - [`cli::Cli`] runs the `opendvc` command-line client on its own data folder.
@@ -54,8 +56,10 @@
 //! from inside an async runtime: it uses `reqwest::blocking`.
 
 pub mod cli;
+pub mod events;
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod postgres_cluster;
 pub mod source_tree;
 pub mod traces;
 pub mod wait;
@@ -208,6 +212,10 @@ pub struct PortalOptions {
     /// Run on an SQLite file even when `OPENDVC_TEST_DATABASE_URL` names a PostgreSQL server
     /// (the source of `opendvc-portal copy`).
     pub sqlite: bool,
+    /// The PostgreSQL server (a URL of any database on it) to create the portal's database on
+    /// instead of the one of `OPENDVC_TEST_DATABASE_URL`: a test's private cluster
+    /// ([`postgres_cluster`]).
+    pub database_server: Option<String>,
 }
 
 impl Default for PortalOptions {
@@ -222,6 +230,7 @@ impl Default for PortalOptions {
             config: None,
             env: Vec::new(),
             sqlite: false,
+            database_server: None,
         }
     }
 }
@@ -263,6 +272,13 @@ impl PortalOptions {
     /// A portal whose process has the environment variable `name` set to `value`.
     pub fn with_env(mut self, name: &str, value: &str) -> Self {
         self.env.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// A portal whose database is created on the PostgreSQL server of `server_url` (a test's
+    /// private cluster), whatever `OPENDVC_TEST_DATABASE_URL` says.
+    pub fn on_database_server(mut self, server_url: &str) -> Self {
+        self.database_server = Some(server_url.to_owned());
         self
     }
 
@@ -334,7 +350,7 @@ impl Portal {
             database: if options.sqlite {
                 TestDatabase::Sqlite
             } else {
-                TestDatabase::create()
+                TestDatabase::create(options.database_server.as_deref())
             },
             options,
             log: Arc::new(Mutex::new(log_file)),
@@ -418,6 +434,20 @@ impl Portal {
         };
         run_on_server(server, statement.to_owned())
             .unwrap_or_else(|error| panic!("{statement}: {error}"));
+    }
+
+    /// Runs a query answering one number (`SELECT count(*) FROM pg_stat_activity …`) on the
+    /// PostgreSQL server of this portal, connected to the server's own database.
+    ///
+    /// # Panics
+    /// On SQLite, or when the query fails or answers no number.
+    pub fn number_on_database_server(&self, query: &str) -> i64 {
+        let TestDatabase::Postgres { server, .. } = &self.database else {
+            panic!("this portal runs on SQLite: no database server to talk to");
+        };
+        on_server(server, query.to_owned(), Answer::Number)
+            .unwrap_or_else(|error| panic!("{query}: {error}"))
+            .unwrap_or_else(|| panic!("{query}: no number in the answer"))
     }
 
     /// Starts the portal again on the same database and the same address after [`stop`] or
@@ -771,12 +801,14 @@ enum TestDatabase {
 }
 
 impl TestDatabase {
-    /// SQLite, or a fresh PostgreSQL database when the environment names a server.
-    fn create() -> TestDatabase {
-        let Some(server) = std::env::var(TEST_DATABASE_URL_ENV)
-            .ok()
-            .filter(|url| !url.is_empty())
-        else {
+    /// A fresh PostgreSQL database on `server`, else on the server the environment names;
+    /// SQLite when neither is given.
+    fn create(server: Option<&str>) -> TestDatabase {
+        let Some(server) = server.map(str::to_owned).or_else(|| {
+            std::env::var(TEST_DATABASE_URL_ENV)
+                .ok()
+                .filter(|url| !url.is_empty())
+        }) else {
             return TestDatabase::Sqlite;
         };
         let name = format!("opendvc_test_{}", uuid::Uuid::new_v4().simple());
@@ -828,9 +860,22 @@ impl TestDatabase {
     }
 }
 
+/// Runs one statement on the server of `server_url`.
+fn run_on_server(server_url: &str, statement: String) -> Result<(), String> {
+    on_server(server_url, statement, Answer::Nothing).map(|_| ())
+}
+
+/// What [`on_server`] reads back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Nothing,
+    /// The first column of the first row, a 64-bit integer.
+    Number,
+}
+
 /// Runs one statement on the server of `server_url`, on a thread of its own with a small
 /// runtime (the harness is blocking, and may be dropped inside a test's runtime).
-fn run_on_server(server_url: &str, statement: String) -> Result<(), String> {
+fn on_server(server_url: &str, statement: String, answer: Answer) -> Result<Option<i64>, String> {
     use sqlx::Connection;
     let server_url = server_url.to_owned();
     std::thread::spawn(move || {
@@ -842,11 +887,26 @@ fn run_on_server(server_url: &str, statement: String) -> Result<(), String> {
             let mut connection = sqlx::PgConnection::connect(&server_url)
                 .await
                 .map_err(|error| format!("connecting to {TEST_DATABASE_URL_ENV}: {error}"))?;
-            sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
-                .execute(&mut connection)
+            let number = match answer {
+                Answer::Nothing => {
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+                        .execute(&mut connection)
+                        .await
+                        .map_err(|error| error.to_string())?;
+                    None
+                }
+                Answer::Number => Some(
+                    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(statement))
+                        .fetch_one(&mut connection)
+                        .await
+                        .map_err(|error| error.to_string())?,
+                ),
+            };
+            connection
+                .close()
                 .await
                 .map_err(|error| error.to_string())?;
-            connection.close().await.map_err(|error| error.to_string())
+            Ok(number)
         })
     })
     .join()

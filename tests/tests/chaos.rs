@@ -15,6 +15,13 @@
 //! and the test does what the person would do once the request shows up: `queue retry`. That
 //! path is counted and printed, never hidden.
 //!
+//! On PostgreSQL (`OPENDVC_TEST_DATABASE_URL`, step `postgres` of `cargo xtask test`, where it
+//! runs once) the portal is two instances on one database, and the proxy sends the client's
+//! requests to them in turn, as a round-robin load balancer would; once a third of the
+//! submissions have arrived, the second instance is killed with SIGKILL at a random moment of a
+//! drain and started again on its port a little later. On SQLite (`cargo test -p opendvc-tests
+//! --test chaos`, by hand) it is one instance, never killed.
+//!
 //! Size: 200 submissions and at least 5 kills by default; `OPENDVC_CHAOS_FULL=1` for 1,000
 //! submissions and at least 20 kills. `OPENDVC_CHAOS_SEED` picks another seed (printed in the
 //! summary, so a failing run can be repeated).
@@ -29,13 +36,12 @@ use std::time::{Duration, Instant};
 
 use opendvc_api::{
     Address, Application, ApplicationStatus, AttachmentRef, DeliveryAddress, DeliveryMethod,
-    FieldKind, OtpRequest, Procedure, RefreshRequest, SyncResponse, TokenResponse,
-    TransitionRequest,
+    Procedure, RefreshRequest, SyncResponse, TokenResponse, TransitionRequest,
 };
 use opendvc_tests::cli::Cli;
 use opendvc_tests::fault_proxy::{Fault, FaultPlan, FaultProxy, FaultStats};
-use opendvc_tests::fixtures::{Citizen, Officer, valid_form};
-use opendvc_tests::{Api, Portal, PortalOptions, retry_after_seconds};
+use opendvc_tests::fixtures::{Citizen, Officer, free_text_field, valid_form};
+use opendvc_tests::{Api, Portal, PortalOptions, runs_on_postgres};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
@@ -105,6 +111,14 @@ const KILL_AFTER_MS: std::ops::RangeInclusive<u64> = 50..=1_500;
 /// How much a kill window grows for each kill in a row after which nothing more was sent.
 const STALL_WIDENING: Duration = Duration::from_millis(500);
 
+/// When, after the moment it is due, the second instance is killed: a random delay in this
+/// range, so the kill lands at a random moment of a drain.
+const INSTANCE_KILL_AFTER_MS: std::ops::RangeInclusive<u64> = 0..=1_500;
+
+/// How long the killed instance stays down before it is started again: long enough for the
+/// client to meet it dead, in this range.
+const INSTANCE_DOWN_MS: std::ops::RangeInclusive<u64> = 500..=2_500;
+
 /// Submissions added when the queue empties before enough kills happened.
 const TOP_UP_BATCH: usize = 10;
 
@@ -167,11 +181,7 @@ impl Workshop {
             .items
             .iter()
             .filter_map(|procedure| {
-                let marker_field = procedure.form_fields.iter().find(|field| {
-                    matches!(field.kind, FieldKind::Text | FieldKind::Textarea)
-                        && field.prefill.is_none()
-                        && field.max_length.is_none_or(|max| max >= 40)
-                })?;
+                let marker_field = free_text_field(procedure)?;
                 let uploads_needed = procedure
                     .required_documents
                     .iter()
@@ -504,34 +514,10 @@ impl Drop for OfficerDesk {
     }
 }
 
-/// Signs the CLI in: the test asks for a code, reads it from the dev outbox, and hands it to
-/// `opendvc login --id N --otp CODE`. With `expect_sync`, the sync that follows the sign-in
-/// must have worked (it goes through the proxy, so only while no faults are injected).
+/// Signs the CLI in. With `expect_sync`, the sync that follows the sign-in must have worked (it
+/// goes through the proxy, so only while no faults are injected).
 fn cli_login(portal: &mut Portal, cli: &Cli, id_number: &str, expect_sync: bool) {
-    let phone = portal.demo_citizen(id_number).phone;
-    let api = portal.api();
-    let mut reply = api
-        .post("/v1/auth/otp")
-        .json(&OtpRequest {
-            id_number: id_number.to_owned(),
-        })
-        .send();
-    if reply.status == 429 {
-        // The window the portal names passes on its clock, not the test's.
-        portal.advance_clock(retry_after_seconds(&reply));
-        reply = api
-            .post("/v1/auth/otp")
-            .json(&OtpRequest {
-                id_number: id_number.to_owned(),
-            })
-            .send();
-    }
-    reply.expect_status(202, "asking for a one-time code is accepted");
-    let code = portal.latest_code_sent_to(&phone);
-    let answer = cli.json(
-        ["login", "--id", id_number, "--otp", code.as_str()],
-        "the CLI signs in with the code from the outbox",
-    );
+    let answer = cli.sign_in(portal, id_number);
     if expect_sync {
         assert!(
             answer["signIn"]["syncError"].is_null(),
@@ -613,6 +599,64 @@ fn wait_within(child: &mut Child, window: Duration) -> Option<ExitStatus> {
     }
 }
 
+/// The second instance, killed with SIGKILL on a thread of its own at a random moment and
+/// started again on the same port, while the drain goes on.
+struct InstanceKiller {
+    thread: Option<JoinHandle<Portal>>,
+}
+
+impl InstanceKiller {
+    fn start(mut instance: Portal, kill_after: Duration, down_for: Duration) -> InstanceKiller {
+        let thread = std::thread::spawn(move || {
+            pause(kill_after);
+            let status = instance.kill();
+            assert!(
+                !status.success(),
+                "SIGKILL ended the second instance: {status}"
+            );
+            pause(down_for);
+            instance.start_again();
+            instance
+        });
+        InstanceKiller {
+            thread: Some(thread),
+        }
+    }
+
+    fn is_done(&self) -> bool {
+        self.thread.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+
+    /// The instance, running again.
+    fn join(mut self) -> Portal {
+        let thread = self.thread.take().expect("joined once");
+        thread
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
+/// Lets `span` pass in steps of at most 100 ms (a moment for a fault to land in, not a wait
+/// for something to happen).
+fn pause(span: Duration) {
+    let until = Instant::now() + span;
+    while Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(100).min(until - Instant::now()));
+    }
+}
+
+/// The second instance's life during the drain.
+enum Second {
+    /// On SQLite: one instance only.
+    None,
+    /// Running, not killed yet.
+    Waiting(Portal),
+    /// Being killed and started again.
+    Killing(InstanceKiller),
+    /// Killed and started again.
+    Restarted(Portal),
+}
+
 #[derive(Debug, Default)]
 struct Tally {
     drains: u32,
@@ -623,6 +667,8 @@ struct Tally {
     /// Sign-ins after the queue paused because the session ended (a token refresh whose
     /// answer was lost, or that was killed, spends the rotating refresh token).
     sign_ins_again: u32,
+    /// Instances killed with SIGKILL and started again during the drain.
+    instance_kills: u32,
     top_ups: usize,
     longest_window: Duration,
 }
@@ -635,9 +681,18 @@ fn every_queued_submission_arrives_exactly_once_through_faults_and_kills() {
     let mut rng = StdRng::seed_from_u64(seed);
 
     let mut portal = Portal::start(PortalOptions::default());
+    let mut second = if runs_on_postgres() {
+        Second::Waiting(portal.start_beside(PortalOptions::default()))
+    } else {
+        Second::None
+    };
+    let mut upstreams = vec![portal.addr()];
+    if let Second::Waiting(instance) = &second {
+        upstreams.push(instance.addr());
+    }
     let citizen = Citizen::demo(&mut portal, 0);
     let officer = Officer::sign_in(&mut portal);
-    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through()).expect("proxy");
+    let proxy = FaultProxy::start_many(upstreams, FaultPlan::pass_through()).expect("proxy");
     let scratch = tempfile::tempdir().expect("a scratch folder");
     let files = scratch.path().join("files");
     std::fs::create_dir_all(&files).expect("the files folder");
@@ -723,6 +778,12 @@ fn every_queued_submission_arrives_exactly_once_through_faults_and_kills() {
             local_queue(&cli)["summary"],
             proxy.stats()
         );
+        if matches!(second, Second::Waiting(_) | Second::Killing(_)) {
+            let sent = cli.json(["status"], "the CLI shows its queue")["queue"]["sent"]
+                .as_u64()
+                .expect("the dashboard counts sent items");
+            second = kill_second_when_due(second, sent, workshop.planned.len(), &mut rng);
+        }
         let mut child = cli.spawn(["drain", "--max-wait", "600"]);
         tally.drains += 1;
         // On a machine so loaded that a drain is always killed before it sends anything, the
@@ -750,7 +811,9 @@ fn every_queued_submission_arrives_exactly_once_through_faults_and_kills() {
             }
         };
         match status.code() {
-            Some(0) if tally.kills >= size.min_kills => break,
+            Some(0) if tally.kills >= size.min_kills && !matches!(second, Second::Waiting(_)) => {
+                break;
+            }
             Some(0) => {
                 // The queue emptied before enough kills: more submissions, then go on.
                 for _ in 0..TOP_UP_BATCH {
@@ -781,6 +844,25 @@ fn every_queued_submission_arrives_exactly_once_through_faults_and_kills() {
         }
     }
     let drain_time = drain_started.elapsed();
+    // The killing may still be under way when the queue is empty: wait for it, then for the
+    // restarted instance to answer (its demo seed and migrations already ran once).
+    let second = match second {
+        Second::Killing(killer) => Some(killer.join()),
+        Second::Restarted(instance) => Some(instance),
+        Second::Waiting(_) => panic!(
+            "the second instance was never killed: fewer than a third of the submissions \
+             arrived before the queue emptied ({tally:?})"
+        ),
+        Second::None => None,
+    };
+    tally.instance_kills = u32::from(second.is_some());
+    if let Some(instance) = &second {
+        instance
+            .api()
+            .get("/readyz")
+            .send()
+            .expect_status(200, "the restarted instance is ready again");
+    }
     let moved = desk.moved_count();
     let (_, refresh_token) = desk.close();
     let stats = proxy.stats();
@@ -910,6 +992,10 @@ fn every_queued_submission_arrives_exactly_once_through_faults_and_kills() {
         }
     }
     assert!(
+        stats.per_upstream.iter().all(|&turns| turns > 0),
+        "the client's requests went to every instance: {stats}"
+    );
+    assert!(
         tally.kills >= size.min_kills,
         "at least {} kills ({tally:?})",
         size.min_kills
@@ -944,6 +1030,22 @@ fn every_queued_submission_arrives_exactly_once_through_faults_and_kills() {
     });
 }
 
+/// Starts killing the second instance once a third of the submissions were sent, and collects
+/// it when the killing is over.
+fn kill_second_when_due(second: Second, sent: u64, planned: usize, rng: &mut StdRng) -> Second {
+    match second {
+        Second::Waiting(instance) if sent.saturating_mul(3) >= planned as u64 => {
+            Second::Killing(InstanceKiller::start(
+                instance,
+                Duration::from_millis(rng.random_range(INSTANCE_KILL_AFTER_MS)),
+                Duration::from_millis(rng.random_range(INSTANCE_DOWN_MS)),
+            ))
+        }
+        Second::Killing(killer) if killer.is_done() => Second::Restarted(killer.join()),
+        other => other,
+    }
+}
+
 struct Summary<'a> {
     seed: u64,
     submissions: usize,
@@ -974,6 +1076,9 @@ fn print_summary(summary: &Summary<'_>) {
          \x20 drain processes: {drains}, killed with SIGKILL: {kills}, restarted after a kill: \
          {restarts} (kill windows up to {window} ms), exits while backing off: {backoff}, supplements retried after \
          overtaking the officer: {attention}, sign-ins after the session ended: {again}\n\
+         \x20 instances: {instances} (requests in turn: {turns:?}), killed with SIGKILL and \
+         started again during the drain: {instance_kills} ({upstream_failures} requests met an \
+         instance down)\n\
          \x20 faults injected: {s503} x 503, {s429} x 429, {resets} resets, {delayed} delays, \
          {lost} lost responses ({requests_total} requests, {passed} passed, {forwarded} \
          forwarded to the portal)\n\
@@ -995,6 +1100,10 @@ fn print_summary(summary: &Summary<'_>) {
         window = tally.longest_window.as_millis(),
         attention = tally.attention_retries,
         again = tally.sign_ins_again,
+        instances = stats.per_upstream.len(),
+        instance_kills = tally.instance_kills,
+        turns = stats.per_upstream,
+        upstream_failures = stats.upstream_failures,
         s503 = stats.service_unavailable,
         s429 = stats.too_many_requests,
         resets = stats.resets,

@@ -7,6 +7,7 @@ use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use opendvc_api::{Application, ApplicationStatus, IDEMPOTENT_REPLAY_HEADER};
+use opendvc_tests::events::{EventStream, SseEvent};
 use opendvc_tests::fixtures::{Citizen, Officer, counter_delivery, deliverable_procedure};
 use opendvc_tests::{Api, Portal, PortalOptions, new_idempotency_key, runs_on_postgres};
 
@@ -23,76 +24,6 @@ fn skipped_on_sqlite(test: &str) -> bool {
          cargo xtask test --only postgres)"
     );
     true
-}
-
-/// One Server-Sent Event: its `event:` name and its `data:` JSON.
-#[derive(Debug, Clone)]
-struct SseEvent {
-    name: String,
-    data: serde_json::Value,
-}
-
-/// A citizen's open `/v1/events` stream, read frame by frame.
-struct EventStream {
-    response: reqwest::blocking::Response,
-    unread: String,
-}
-
-impl EventStream {
-    fn open(portal: &Portal, citizen: &Citizen) -> EventStream {
-        let (status, response) = open_events(portal, &citizen.access_token);
-        assert_eq!(status, 200, "the event stream opens");
-        EventStream {
-            response,
-            unread: String::new(),
-        }
-    }
-
-    /// Reads events until one is about `entity`, returning every event read, that one last.
-    fn read_until_about(&mut self, entity: uuid::Uuid) -> Vec<SseEvent> {
-        let wanted = entity.to_string();
-        let mut events = Vec::new();
-        loop {
-            let event = self.next_event();
-            let about = event.data.get("entityId").and_then(|id| id.as_str()) == Some(&wanted);
-            events.push(event);
-            if about {
-                return events;
-            }
-        }
-    }
-
-    fn next_event(&mut self) -> SseEvent {
-        loop {
-            if let Some(end) = self.unread.find("\n\n") {
-                let frame: String = self.unread.drain(..end + 2).collect();
-                let mut name = None;
-                let mut data = None;
-                for line in frame.lines() {
-                    if let Some(value) = line.strip_prefix("event:") {
-                        name = Some(value.trim().to_owned());
-                    } else if let Some(value) = line.strip_prefix("data:") {
-                        data = serde_json::from_str(value.trim()).ok();
-                    }
-                }
-                // Heartbeats are comment lines: no event, no data.
-                if let (Some(name), Some(data)) = (name, data) {
-                    return SseEvent { name, data };
-                }
-                continue;
-            }
-            let mut buffer = [0_u8; 1024];
-            let read = std::io::Read::read(&mut self.response, &mut buffer)
-                .expect("the event stream goes on");
-            assert!(
-                read > 0,
-                "the event stream ended early; read so far: {:?}",
-                self.unread
-            );
-            self.unread
-                .push_str(&String::from_utf8_lossy(&buffer[..read]));
-        }
-    }
 }
 
 #[test]

@@ -2,54 +2,10 @@
 //! was lost is sent once more before it may be discarded, so that no application the portal
 //! made is forgotten on the device.
 
-use opendvc_api::{OtpRequest, Procedure};
 use opendvc_tests::cli::Cli;
 use opendvc_tests::fault_proxy::{Fault, FaultPlan, FaultProxy, RequestFilter};
-use opendvc_tests::fixtures::{Citizen, valid_form};
+use opendvc_tests::fixtures::{Citizen, procedure_without_uploads, valid_form};
 use opendvc_tests::{Portal, PortalOptions};
-
-/// Signs the CLI in with the code the portal texted.
-fn cli_login(portal: &mut Portal, cli: &Cli, id_number: &str) {
-    let phone = portal.demo_citizen(id_number).phone;
-    portal
-        .api()
-        .post("/v1/auth/otp")
-        .json(&OtpRequest {
-            id_number: id_number.to_owned(),
-        })
-        .send()
-        .expect_status(202, "asking for a one-time code is accepted");
-    let code = portal.latest_code_sent_to(&phone);
-    cli.json(
-        ["login", "--id", id_number, "--otp", code.as_str()],
-        "the CLI signs in with the code from the outbox",
-    );
-}
-
-/// A procedure whose required documents all come from the citizen's wallet, so a submission
-/// needs no upload.
-fn procedure_without_uploads(citizen: &Citizen) -> Procedure {
-    let kinds: Vec<String> = citizen
-        .documents()
-        .items
-        .iter()
-        .map(|document| document.kind.clone())
-        .collect();
-    citizen
-        .catalog()
-        .items
-        .into_iter()
-        .find(|procedure| {
-            procedure.required_documents.iter().all(|document| {
-                !document.required
-                    || document
-                        .wallet_kind
-                        .as_ref()
-                        .is_some_and(|kind| kinds.contains(kind))
-            })
-        })
-        .expect("the demo catalog has a procedure the wallet covers")
-}
 
 /// What the test set up: the CLI, the citizen, the queued item, and the portal's
 /// applications from before the submission.
@@ -70,7 +26,7 @@ fn submit_with_the_answer_lost(
     let person = portal.demo_accounts().citizens[0].clone();
     let cli = Cli::new(&data.path().join("data"), &proxy.url())
         .env("OPENDVC_REQUEST_TIMEOUT_MS", "10000");
-    cli_login(portal, &cli, &person.id_number);
+    cli.sign_in(portal, &person.id_number);
     let citizen = Citizen::sign_in(portal, &person.id_number);
     let procedure = procedure_without_uploads(&citizen);
     let form = valid_form(&procedure, &citizen.profile(), &citizen.documents());

@@ -1,5 +1,8 @@
 //! API fuzzing: schemathesis generates requests from the portal's own `/openapi.json` and
 //! checks that no answer is a server error and every answer matches the documented schema.
+//! It runs on both databases: on SQLite in step `api fuzzing`, and on PostgreSQL in step
+//! `postgres` with fewer examples per operation (the same requests reach the same handlers;
+//! the second run is after the store's differences, for a fraction of the time).
 
 use std::time::Duration;
 
@@ -7,24 +10,97 @@ use anyhow::{Context, Result, anyhow};
 
 use crate::command::CommandLine;
 use crate::portal::{Portal, PortalOptions, PortalOutput};
+use crate::postgres::TestServer;
 use crate::signin::{PortalClient, demo_accounts, sign_in_citizen};
 
-/// Test cases per API operation: enough to reach every documented status, small enough for
-/// the 2-core CI machine.
+/// Test cases per API operation on SQLite: enough to reach every documented status, small
+/// enough for the 2-core CI machine.
 const MAX_EXAMPLES: u32 = 30;
+
+/// Test cases per API operation on PostgreSQL: a third of the SQLite run's.
+const MAX_EXAMPLES_ON_POSTGRES: u32 = MAX_EXAMPLES / 3;
+
+/// The database of the fuzzed portal.
+#[derive(Debug, Clone, Copy)]
+pub enum Database<'a> {
+    /// A fresh SQLite file under `target/`.
+    Sqlite,
+    /// A fresh database on this PostgreSQL server, dropped afterwards.
+    Postgres(&'a TestServer),
+}
+
+impl Database<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            Database::Sqlite => "sqlite",
+            Database::Postgres(_) => "postgres",
+        }
+    }
+
+    fn max_examples(&self) -> u32 {
+        match self {
+            Database::Sqlite => MAX_EXAMPLES,
+            Database::Postgres(_) => MAX_EXAMPLES_ON_POSTGRES,
+        }
+    }
+}
+
+/// A fresh PostgreSQL database for one run, dropped when the value is.
+struct ScratchDatabase<'a> {
+    server: &'a TestServer,
+    name: String,
+    url: String,
+}
+
+impl<'a> ScratchDatabase<'a> {
+    fn create(server: &'a TestServer) -> Result<ScratchDatabase<'a>> {
+        let name = format!("opendvc_fuzz_{}", uuid::Uuid::new_v4().simple());
+        server.psql(server.url(), &format!("CREATE DATABASE {name}"))?;
+        let url = server.database_url(&name)?;
+        Ok(ScratchDatabase { server, name, url })
+    }
+}
+
+impl Drop for ScratchDatabase<'_> {
+    fn drop(&mut self) {
+        let dropped = self.server.psql(
+            self.server.url(),
+            &format!("DROP DATABASE {} WITH (FORCE)", self.name),
+        );
+        if let Err(error) = dropped {
+            eprintln!(
+                "schemathesis: the database {} was left behind: {error:#}",
+                self.name
+            );
+        }
+    }
+}
 
 /// The whole run stops and fails after this long; schemathesis's own `--max-time` would
 /// instead keep fuzzing until the time is spent.
 const TIME_LIMIT: Duration = Duration::from_secs(600);
 
-pub fn fuzz_api() -> Result<()> {
+/// Fuzzes a demo portal on `database`.
+pub fn fuzz_api(database: Database<'_>) -> Result<()> {
     crate::python::ensure_tools()?;
     let work_dir = crate::workspace::target_dir()
         .join("xtask")
-        .join("schemathesis");
+        .join("schemathesis")
+        .join(database.name());
     std::fs::create_dir_all(&work_dir)?;
-    let db = work_dir.join("portal.db");
-    remove_database(&db)?;
+    let scratch = match database {
+        Database::Sqlite => None,
+        Database::Postgres(server) => Some(ScratchDatabase::create(server)?),
+    };
+    let db = match &scratch {
+        None => {
+            let file = work_dir.join("portal.db");
+            remove_database(&file)?;
+            file
+        }
+        // The test server has no password, so its URL may go on the command line.
+        Some(scratch) => std::path::PathBuf::from(&scratch.url),
+    };
     let binary = crate::workspace::binary("debug", "opendvc-portal");
     let portal = Portal::start(&PortalOptions {
         binary: binary.clone(),
@@ -52,7 +128,7 @@ pub fn fuzz_api() -> Result<()> {
             &format!("Authorization: Bearer {}", tokens.access_token),
         ])
         .args(["--checks", "not_a_server_error,response_schema_conformance"])
-        .args(["--max-examples", &MAX_EXAMPLES.to_string()])
+        .args(["--max-examples", &database.max_examples().to_string()])
         // Deterministic generation makes every run send the same requests (schemathesis then
         // ignores any seed) and keeps no example database between runs.
         .arg("--generation-deterministic")
@@ -73,7 +149,8 @@ pub fn fuzz_api() -> Result<()> {
     let stopping = portal.stop();
     fuzzing.with_context(|| {
         format!(
-            "schemathesis failed against the portal's API (portal log: {})",
+            "schemathesis failed against the portal's API on {} (portal log: {})",
+            database.name(),
             work_dir.join("portal.log").display()
         )
     })?;

@@ -79,7 +79,9 @@ fn steps() -> Vec<Step> {
             "the portal's tests on PostgreSQL need the server's binaries (sudo apt-get install -y \
              postgresql), or a server of your own in OPENDVC_TEST_DATABASE_URL",
         ),
-        step("api fuzzing", |_| crate::schemathesis::fuzz_api()),
+        step("api fuzzing", |_| {
+            crate::schemathesis::fuzz_api(crate::schemathesis::Database::Sqlite)
+        }),
     ]
 }
 
@@ -115,22 +117,20 @@ fn build(_: &Options) -> Result<()> {
         .run()
 }
 
-fn cargo_test(options: &Options) -> Result<()> {
+fn cargo_test(_: &Options) -> Result<()> {
     // Every test on the embedded default, SQLite, whatever the person's environment says; the
-    // `postgres` step runs the portal's tests again on PostgreSQL. Every test binary runs even
+    // `postgres` step runs the portal's tests again on PostgreSQL, and the chaos test once
+    // (tests/Cargo.toml keeps it out of a plain `cargo test`). Every test binary runs even
     // after one fails, so a run shows every failure at once.
     crate::python::ensure_tools()?;
-    let mut command = CommandLine::cargo()
+    CommandLine::cargo()
         .args(["test", "--workspace", "--no-fail-fast"])
         .env(
             crate::python::PYTHON_ENV,
             &crate::python::tool("python").display().to_string(),
         )
-        .env_remove(TEST_DATABASE_URL_ENV);
-    if options.chaos_full {
-        command = command.env("OPENDVC_CHAOS_FULL", "1");
-    }
-    command.run()
+        .env_remove(TEST_DATABASE_URL_ENV)
+        .run()
 }
 
 /// The black-box tests that run on both databases: every `tests/tests/portal_*.rs` and these
@@ -138,25 +138,42 @@ fn cargo_test(options: &Options) -> Result<()> {
 /// its refusals).
 const BLACK_BOX_TESTS_ON_BOTH: &[&str] = &["security", "assist_late_delivery", "push", "copy"];
 
+/// The black-box tests that run once, on PostgreSQL only: the chaos test with two instances
+/// and one killed, and PostgreSQL itself restarted during a drain (a private cluster of its
+/// own). Every `tests/tests/postgres_*.rs` and these.
+const BLACK_BOX_TESTS_ON_POSTGRES_ONLY: &[&str] = &["chaos"];
+
 /// The names of the black-box test binaries that run on PostgreSQL too.
 fn black_box_tests_on_both() -> Result<Vec<String>> {
+    black_box_tests(|name| name.starts_with("portal_") || BLACK_BOX_TESTS_ON_BOTH.contains(&name))
+}
+
+/// The names of the black-box test binaries that run on PostgreSQL only.
+fn black_box_tests_on_postgres_only() -> Result<Vec<String>> {
+    black_box_tests(|name| {
+        name.starts_with("postgres_") || BLACK_BOX_TESTS_ON_POSTGRES_ONLY.contains(&name)
+    })
+}
+
+/// The names of the files of `tests/tests` that `wanted` picks, without `.rs`, sorted.
+fn black_box_tests(wanted: impl Fn(&str) -> bool) -> Result<Vec<String>> {
     let dir = crate::workspace::root().join("tests/tests");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
-        .filter(|name| {
-            name.starts_with("portal_") || BLACK_BOX_TESTS_ON_BOTH.contains(&name.as_str())
-        })
+        .filter(|name| wanted(name))
         .collect();
     names.sort();
     Ok(names)
 }
 
 /// The portal on PostgreSQL: a throwaway cluster (or the person's own server), the offline
-/// query data checked against it, the store's unit tests, and the portal's black-box tests
-/// again, each portal on a fresh database of that server.
-fn postgres(_: &Options) -> Result<()> {
+/// query data checked against it, the store's unit tests, the portal's black-box tests
+/// again, each portal on a fresh database of that server, the tests that run on PostgreSQL
+/// only (the chaos test on two instances, the database restart), and schemathesis with fewer
+/// examples than on SQLite.
+fn postgres(options: &Options) -> Result<()> {
     let server = TestServer::from_environment_or_start(ClusterOptions { durable: false })?;
     crate::query_data::run(&server, crate::query_data::Mode::Check)?;
     CommandLine::cargo()
@@ -170,10 +187,17 @@ fn postgres(_: &Options) -> Result<()> {
         .env(TEST_DATABASE_URL_ENV, server.url())
         .run()?;
     let mut command = CommandLine::cargo().args(["test", "--package", "opendvc-tests"]);
-    for name in black_box_tests_on_both()? {
+    for name in black_box_tests_on_both()?
+        .into_iter()
+        .chain(black_box_tests_on_postgres_only()?)
+    {
         command = command.args(["--test", name.as_str()]);
     }
-    command.env(TEST_DATABASE_URL_ENV, server.url()).run()
+    if options.chaos_full {
+        command = command.env("OPENDVC_CHAOS_FULL", "1");
+    }
+    command.env(TEST_DATABASE_URL_ENV, server.url()).run()?;
+    crate::schemathesis::fuzz_api(crate::schemathesis::Database::Postgres(&server))
 }
 
 /// The outcome of one step, for the summary.
@@ -314,6 +338,24 @@ mod tests {
                 .iter()
                 .any(|name| name == "chaos" || name.starts_with("app_")),
             "the app's and the chaos tests run once: {names:?}"
+        );
+    }
+
+    #[test]
+    fn the_chaos_and_the_database_restart_tests_run_once_on_postgres() {
+        let names = black_box_tests_on_postgres_only().expect("tests/tests is read");
+        for expected in ["chaos", "postgres_restart"] {
+            assert!(
+                names.iter().any(|name| name == expected),
+                "{expected} runs in step postgres: {names:?}"
+            );
+        }
+        let manifest = std::fs::read_to_string(crate::workspace::root().join("tests/Cargo.toml"))
+            .expect("tests/Cargo.toml is read");
+        assert!(
+            manifest.contains("name = \"chaos\"\npath = \"tests/chaos.rs\"\ntest = false"),
+            "the chaos test is kept out of the plain `cargo test` of step `cargo test`, so it \
+             runs once"
         );
     }
 
