@@ -111,12 +111,25 @@ impl CommandLine {
         check_status(&self.display(), status)
     }
 
-    /// Like [`CommandLine::run`], but stops the program and fails when it runs past `limit`.
-    pub fn run_with_time_limit(&self, limit: Duration) -> Result<()> {
+    /// Like [`CommandLine::run`], but stops the program and fails when it runs past `limit`;
+    /// its standard output is written to `log` (and printed when the program ends), for a
+    /// caller that reads what it said.
+    pub fn run_with_time_limit_into(&self, limit: Duration, log: &Path) -> Result<()> {
+        let result = self.run_until(limit, log);
+        if let Ok(text) = std::fs::read_to_string(log) {
+            print!("{text}");
+        }
+        result
+    }
+
+    fn run_until(&self, limit: Duration, log: &Path) -> Result<()> {
         println!("$ {}", self.display());
-        let mut child = self
-            .command()
-            .stdin(Stdio::null())
+        let mut command = self.command();
+        command.stdin(Stdio::null());
+        let file = std::fs::File::create(log)
+            .with_context(|| format!("could not create {}", log.display()))?;
+        command.stdout(file);
+        let mut child = command
             .spawn()
             .with_context(|| format!("could not start `{}`", self.shown_program))?;
         let deadline = Instant::now() + limit;

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, anyhow};
 use crate::command::CommandLine;
 use crate::portal::{Portal, PortalOptions, PortalOutput};
 use crate::postgres::TestServer;
-use crate::signin::{PortalClient, demo_accounts, sign_in_citizen};
+use crate::signin::{PortalClient, demo_accounts, sign_in_citizen, sign_in_staff};
 
 /// Test cases per API operation on SQLite: enough to reach every documented status, small
 /// enough for the 2-core CI machine.
@@ -76,6 +76,12 @@ impl Drop for ScratchDatabase<'_> {
     }
 }
 
+/// The operations for staff (a citizen's token gets 403 there): fuzzed with their tokens.
+const STAFF_PATHS: &str = "^/v1/(assist|officer)/";
+
+/// The demo clock, fuzzed in a run of its own after the rest.
+const CLOCK: &str = "/v1/dev/clock";
+
 /// The whole run stops and fails after this long; schemathesis's own `--max-time` would
 /// instead keep fuzzing until the time is spent.
 const TIME_LIMIT: Duration = Duration::from_secs(600);
@@ -121,31 +127,66 @@ pub fn fuzz_api(database: Database<'_>) -> Result<()> {
         .with_context(|| format!("could not sign in demo citizen {}", citizen.id_number))?;
 
     let report_dir = work_dir.join("report");
-    let fuzzing = CommandLine::new(crate::python::tool("st"))
-        .args(["run", &format!("{}/openapi.json", portal.url)])
-        .args([
-            "--header",
-            &format!("Authorization: Bearer {}", tokens.access_token),
-        ])
-        .args(["--checks", "not_a_server_error,response_schema_conformance"])
-        .args(["--max-examples", &database.max_examples().to_string()])
-        // Deterministic generation makes every run send the same requests (schemathesis then
-        // ignores any seed) and keeps no example database between runs.
-        .arg("--generation-deterministic")
-        // Signing out would revoke the token the rest of the run uses; the integration tests
-        // cover sign-out.
-        .args(["--exclude-path", "/v1/auth/logout"])
-        // An event stream stays open until its token expires, so each generated request would
-        // wait out schemathesis's read timeout: minutes for no extra coverage. Its frames and
-        // replay are checked by tests/tests/push.rs.
-        .args(["--exclude-path", "/v1/events"])
-        .args(["--report", "junit", "--report-dir"])
-        .arg(&report_dir)
-        .arg("--no-color")
-        // schemathesis keeps a cache of the failures it found in `.schemathesis/` of its working
-        // directory and retries them first on the next run; that cache belongs under target/.
-        .current_dir(&work_dir)
-        .run_with_time_limit(TIME_LIMIT);
+    let log = work_dir.join("schemathesis.log");
+    let agent = accounts
+        .staff
+        .iter()
+        .find(|staff| staff.kind == opendvc_api::StaffKind::Agent)
+        .ok_or_else(|| anyhow!("the demo accounts have no DVC agent"))?;
+    let agent_token = sign_in_staff(&client, &agent.code, &agent.password)?;
+    let officer = accounts
+        .officers
+        .first()
+        .ok_or_else(|| anyhow!("the demo accounts have no officer"))?;
+    let officer_token = sign_in_staff(&client, &officer.code, &officer.password)?;
+    let run = |token: &str, scope: &[&str]| {
+        CommandLine::new(crate::python::tool("st"))
+            .args(["run", &format!("{}/openapi.json", portal.url)])
+            .args(["--header", &format!("Authorization: Bearer {token}")])
+            .args(["--checks", "not_a_server_error,response_schema_conformance"])
+            .args(["--max-examples", &database.max_examples().to_string()])
+            // Deterministic generation makes every run send the same requests (schemathesis
+            // then ignores any seed) and keeps no example database between runs.
+            .arg("--generation-deterministic")
+            .args(scope.iter().copied())
+            .args(["--report", "junit", "--report-dir"])
+            .arg(&report_dir)
+            .arg("--no-color")
+            // schemathesis keeps a cache of the failures it found in `.schemathesis/` of its
+            // working directory and retries them first on the next run; that cache belongs
+            // under target/.
+            .current_dir(&work_dir)
+            .run_with_time_limit_into(TIME_LIMIT, &log)
+    };
+    // Each operation with the caller it is for: the citizen's, the DVC agent's (assisted
+    // sessions), the officer's; the demo clock last, since it expires the tokens.
+    let fuzzing = run(
+        &tokens.access_token,
+        &[
+            "--exclude-path-regex",
+            STAFF_PATHS,
+            // Signing out would revoke the token the rest of the run uses; the integration tests
+            // cover sign-out.
+            "--exclude-path",
+            "/v1/auth/logout",
+            // An event stream stays open until its token expires, so each generated request would
+            // wait out schemathesis's read timeout: minutes for no extra coverage. Its frames and
+            // replay are checked by tests/tests/push.rs.
+            "--exclude-path",
+            "/v1/events",
+            // Moving the demo clock by generated amounts (years) expires the token the run uses,
+            // and every later request needing it meets 401: the run would fuzz the sign-in check
+            // instead of the handlers. The clock gets a run of its own, last.
+            "--exclude-path",
+            CLOCK,
+        ],
+    )
+    .and_then(|()| reached_the_handlers(&log))
+    .and_then(|()| run(&agent_token, &["--include-path-regex", "^/v1/assist/"]))
+    .and_then(|()| reached_the_handlers(&log))
+    .and_then(|()| run(&officer_token, &["--include-path-regex", "^/v1/officer/"]))
+    .and_then(|()| reached_the_handlers(&log))
+    .and_then(|()| run(&tokens.access_token, &["--include-path", CLOCK]));
     let stopping = portal.stop();
     fuzzing.with_context(|| {
         format!(
@@ -155,6 +196,20 @@ pub fn fuzz_api(database: Database<'_>) -> Result<()> {
         )
     })?;
     stopping
+}
+
+/// Fails when schemathesis warns that operations answered only 401/403: the run's token
+/// stopped working, and those operations' handlers were never fuzzed.
+fn reached_the_handlers(log: &std::path::Path) -> Result<()> {
+    let text = std::fs::read_to_string(log)
+        .with_context(|| format!("could not read {}", log.display()))?;
+    if text.contains("Authentication failed") {
+        anyhow::bail!(
+            "schemathesis reached some operations only with a refused token (see its warnings \
+             above): something in the run signs the citizen out or expires the token"
+        );
+    }
+    Ok(())
 }
 
 /// Removes an SQLite database with its WAL and shared-memory files, so a run starts afresh.

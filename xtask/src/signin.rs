@@ -5,7 +5,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use opendvc_api::{DemoAccounts, DemoCitizen, DevMessage, OtpRequest, TokenRequest, TokenResponse};
+use opendvc_api::{
+    DemoAccounts, DemoCitizen, DevMessage, OtpRequest, StaffTokenRequest, StaffTokenResponse,
+    TokenRequest, TokenResponse,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use ureq::Agent;
@@ -82,6 +85,23 @@ pub fn demo_accounts(portal_binary: &std::path::Path) -> Result<DemoAccounts> {
         .arg("demo-accounts")
         .output()?;
     serde_json::from_str(&json).context("`opendvc-portal demo-accounts` printed unexpected JSON")
+}
+
+/// Signs a staff member (agent, volunteer or officer) in and returns the access token.
+pub fn sign_in_staff(client: &PortalClient, code: &str, password: &str) -> Result<String> {
+    let (status, body) = client.post_json(
+        "/v1/auth/staff-token",
+        &StaffTokenRequest {
+            code: code.to_owned(),
+            password: password.to_owned(),
+        },
+    )?;
+    if status != 200 {
+        bail!("POST /v1/auth/staff-token for {code} answered {status}, not 200: {body}");
+    }
+    let tokens: StaffTokenResponse = serde_json::from_str(&body)
+        .with_context(|| format!("the staff token answer has another shape: {body}"))?;
+    Ok(tokens.access_token)
 }
 
 /// Signs `citizen` in and returns the tokens.
