@@ -90,4 +90,5 @@ error-payload-too-large = What was sent is too large.
 error-unsupported-media-type = This kind of file is not accepted.
 error-quota-exceeded = Your upload storage is full. Files no application uses are deleted after 30 days.
 error-internal = The portal had an internal error; the app tries again later.
+error-unavailable = The portal cannot reach its data just now; nothing was done, and the app tries again later.
 error-unknown = Unknown error.

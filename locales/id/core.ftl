@@ -90,4 +90,5 @@ error-payload-too-large = Data yang dikirim terlalu besar.
 error-unsupported-media-type = Jenis berkas ini tidak diterima.
 error-quota-exceeded = Ruang unggahan Anda sudah penuh. Berkas yang tidak dipakai permohonan mana pun dihapus setelah 30 hari.
 error-internal = Portal mengalami galat internal; aplikasi akan mencoba lagi nanti.
+error-unavailable = Portal untuk sementara tidak dapat menjangkau datanya; belum ada yang dilakukan, aplikasi akan mencoba lagi nanti.
 error-unknown = Galat tidak dikenal.

@@ -90,4 +90,5 @@ error-payload-too-large = Dữ liệu gửi lên quá lớn.
 error-unsupported-media-type = Loại tệp không được chấp nhận.
 error-quota-exceeded = Dung lượng tệp tải lên của bạn đã hết. Tệp không dùng cho hồ sơ nào sẽ được xoá sau 30 ngày.
 error-internal = Cổng dịch vụ công gặp lỗi nội bộ; ứng dụng sẽ thử lại sau.
+error-unavailable = Cổng dịch vụ công tạm thời không truy cập được dữ liệu; chưa có gì được thực hiện, ứng dụng sẽ thử lại sau.
 error-unknown = Lỗi không xác định.

@@ -200,6 +200,7 @@ impl IpcCode {
             | ErrorCode::IdempotencyKeyMissing
             | ErrorCode::IdempotencyKeyReused
             | ErrorCode::Internal
+            | ErrorCode::Unavailable
             | ErrorCode::Unknown => IpcCode::Internal,
         }
     }

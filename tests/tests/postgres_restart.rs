@@ -158,6 +158,21 @@ fn a_database_restart_during_a_drain_loses_and_doubles_nothing_and_instances_rec
             .get("/readyz")
             .send()
             .expect_status(503, "an instance without its database is not ready");
+        // A request that needs the database is told to come back, never answered 500.
+        let reply = instance
+            .api()
+            .get("/v1/me")
+            .bearer(&citizen.access_token)
+            .send();
+        reply.expect_problem(
+            503,
+            "unavailable",
+            "a request while the database is down is answered 503 unavailable",
+        );
+        assert!(
+            reply.header("retry-after").is_some(),
+            "the 503 says when to come back"
+        );
     }
     eventually(
         "the client keeps trying while the database is down",

@@ -50,6 +50,9 @@ pub enum ErrorCode {
     RateLimited,
     /// The portal failed; the request may be retried.
     Internal,
+    /// The portal cannot reach its database (or another part it needs) just now: nothing was
+    /// done; retry after `Retry-After` seconds.
+    Unavailable,
     /// A code this client does not know yet (a newer portal). Never sent by a portal.
     #[serde(other)]
     Unknown,
@@ -77,6 +80,7 @@ impl ErrorCode {
             ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
+            ErrorCode::Unavailable => "unavailable",
             ErrorCode::Unknown => "unknown",
         }
     }
@@ -97,6 +101,7 @@ impl ErrorCode {
             ErrorCode::ValidationFailed | ErrorCode::IdempotencyKeyReused => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
+            ErrorCode::Unavailable => 503,
         }
     }
 }
@@ -356,6 +361,7 @@ impl ErrorCode {
             ErrorCode::QuotaExceeded => "Upload quota exceeded",
             ErrorCode::RateLimited => "Too many requests",
             ErrorCode::Internal => "Internal error",
+            ErrorCode::Unavailable => "Service unavailable",
             ErrorCode::Unknown => "Unknown error",
         }
     }

@@ -26,6 +26,7 @@ fn every_error_code_has_a_message() {
         ErrorCode::QuotaExceeded,
         ErrorCode::RateLimited,
         ErrorCode::Internal,
+        ErrorCode::Unavailable,
         ErrorCode::Unknown,
     ];
     let client_codes = [

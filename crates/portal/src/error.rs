@@ -4,6 +4,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use opendvc_api::{ErrorCode, FieldError, FieldProblemCode, PROBLEM_CONTENT_TYPE, Problem};
 
+/// Seconds a client waits before resending a request the database could not take.
+const UNAVAILABLE_RETRY_AFTER_SECONDS: u64 = 5;
+
 /// An error answered as `application/problem+json`.
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -75,6 +78,18 @@ impl ApiError {
             ErrorCode::Internal,
             "The portal failed to handle the request; it may be retried.",
         )
+    }
+
+    /// The database (or another part the portal needs) cannot be reached: 503 with a
+    /// `Retry-After`, never a 500 — nothing was done and the request may be sent again as it
+    /// is. The cause goes to the log.
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        tracing::warn!(%cause, "database unavailable");
+        Self::new(
+            ErrorCode::Unavailable,
+            "The portal cannot reach its database just now; nothing was done. Retry after the time given.",
+        )
+        .with_retry_after(UNAVAILABLE_RETRY_AFTER_SECONDS)
     }
 
     pub fn with_retry_after(mut self, seconds: u64) -> Self {

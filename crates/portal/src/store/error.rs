@@ -10,6 +10,10 @@ pub enum StoreError {
     Refused(ApiError),
     #[error("database failure: {0}")]
     Database(String),
+    /// The database cannot be reached just now (down, restarting, every connection busy past
+    /// the pool's wait): nothing was done, and the request may be sent again.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<serde_json::Error> for StoreError {
@@ -29,6 +33,7 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::Refused(error) => error,
             StoreError::Database(cause) => ApiError::internal(cause),
+            StoreError::Unavailable(cause) => ApiError::unavailable(cause),
         }
     }
 }

@@ -102,6 +102,9 @@ struct Leases {
     held: std::collections::HashSet<String>,
 }
 
+/// How long a request waits for a pooled connection before it is answered 503.
+const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn connect_options(url: &str) -> StoreResult<PgConnectOptions> {
     // PGPASSWORD and ~/.pgpass (PGPASSFILE) are read by sqlx when the URL has no password.
     let options = PgConnectOptions::from_str(url)
@@ -117,6 +120,9 @@ impl PostgresStore {
     pub async fn connect(url: &str, options: PostgresOptions) -> StoreResult<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
+            // A request waits this long for a connection, then answers 503 with Retry-After
+            // (a database that is down fails fast instead of holding clients for 30 s).
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(connect_options(url)?)
             .await?;
         MIGRATOR.run(&pool).await.map_err(migration_failed)?;
@@ -191,6 +197,22 @@ pub(super) async fn applied_migrations(pool: &PgPool) -> StoreResult<usize> {
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
-        StoreError::Database(error.to_string())
+        match error {
+            // The server is down, restarting or unreachable, or every connection stayed busy
+            // past the pool's wait: nothing was done, and the client may resend (503).
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(error.to_string())
+            }
+            // A connection the server closed (a restart, a terminated backend) or that is
+            // shutting down: the same for the client.
+            sqlx::Error::Database(ref database)
+                if database
+                    .code()
+                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")) =>
+            {
+                StoreError::Unavailable(error.to_string())
+            }
+            other => StoreError::Database(other.to_string()),
+        }
     }
 }

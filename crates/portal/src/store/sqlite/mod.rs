@@ -214,7 +214,14 @@ impl Database {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
-        StoreError::Database(error.to_string())
+        match error.sqlite_error_code() {
+            // Another connection held the file past the busy timeout: nothing was done, and the
+            // client may resend (503).
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Unavailable(error.to_string())
+            }
+            _ => StoreError::Database(error.to_string()),
+        }
     }
 }
 

@@ -940,7 +940,7 @@ export type QuoteLineKind = "case" | "add_on" | "exemption" | "postage" | "posta
  * `detail`. Each code is also the id of a Fluent message in the app's `locales/`, prefixed
  * with `error-` and with underscores as dashes, so the app can say it in the user's language.
  */
-export type ErrorCode = "malformed_request" | "validation_failed" | "unauthorized" | "token_expired" | "refresh_token_invalid" | "otp_invalid" | "forbidden" | "consent_required" | "not_found" | "invalid_state" | "idempotency_key_missing" | "idempotency_key_reused" | "idempotency_in_flight" | "payload_too_large" | "unsupported_media_type" | "quota_exceeded" | "rate_limited" | "internal" | "unknown";
+export type ErrorCode = "malformed_request" | "validation_failed" | "unauthorized" | "token_expired" | "refresh_token_invalid" | "otp_invalid" | "forbidden" | "consent_required" | "not_found" | "invalid_state" | "idempotency_key_missing" | "idempotency_key_reused" | "idempotency_in_flight" | "payload_too_large" | "unsupported_media_type" | "quota_exceeded" | "rate_limited" | "internal" | "unavailable" | "unknown";
 
 /**
  * One field that failed validation.
