@@ -955,3 +955,38 @@ fn an_application_records_the_fee_lines_it_was_charged() {
         "the charged lines are kept with the application"
     );
 }
+
+#[test]
+fn the_quote_applies_an_age_exemption_from_the_profile_of_the_citizen_who_asks() {
+    let mut portal = Portal::start(PortalOptions::default());
+    // Lê Văn Thành, born in 1965: 60 or over, exempt from the residence registration fee.
+    let citizen = Citizen::sign_in(&mut portal, "049065001276");
+    let body = serde_json::json!({"form": {}, "delivery": {"method": "counter"}});
+    let path = "/v1/procedures/residence-registration/quote";
+    let anonymous: Quote = portal
+        .api()
+        .post(path)
+        .json(&body)
+        .send()
+        .expect_json(200, "anyone may ask for a quote");
+    let own: Quote = citizen
+        .call("POST", path)
+        .json(&body)
+        .send()
+        .expect_json(200, "the citizen asks with their own token");
+    assert!(
+        anonymous.total > 0,
+        "without a profile no age exemption applies: {anonymous:?}"
+    );
+    assert_eq!(
+        own.total, 0,
+        "a citizen of 60 or over is quoted what they will be charged: nothing: {own:?}"
+    );
+    portal
+        .api()
+        .post(path)
+        .bearer("not-a-token")
+        .json(&body)
+        .send()
+        .expect_problem(401, "unauthorized", "a token that is not valid is refused");
+}

@@ -51,9 +51,10 @@ pub async fn procedures(State(state): State<AppState>, headers: HeaderMap) -> Re
 #[utoipa::path(post, path = "/v1/procedures/{id}/quote", tag = "catalog",
     params(("id" = String, Path, description = "Procedure id, e.g. `passport-issuance`.")),
     request_body = QuoteRequest,
-    responses((status = 200, description = "What an application of this procedure with these answers costs, computed by the same shared rule the portal charges with: the fee case (from `feeCase`, or from the form's answer that selects it), add-ons, exemptions and postage by the delivery address's zone, less the city's subsidy. Amounts are whole VND; exemption and subsidy lines are negative. Exemptions by the applicant's age from the profile (`profile.birthDate`) are applied when the application is submitted. When neither the form nor `feeCase` decides the case: 422 `validation_failed` with one `field-fee-case-needed` error on `feeCase` per choice.", body = Quote)))]
+    responses((status = 200, description = "What an application of this procedure with these answers costs, computed by the same shared rule the portal charges with: the fee case (from `feeCase`, or from the form's answer that selects it), add-ons, exemptions and postage by the delivery address's zone, less the city's subsidy. Amounts are whole VND; exemption and subsidy lines are negative. Exemptions by the applicant's age from the profile (`profile.birthDate`) are applied when the citizen's own bearer token comes with the request (and always when the application is submitted); without one the quote assumes none of them. A bearer token that is not valid is answered 401. When neither the form nor `feeCase` decides the case: 422 `validation_failed` with one `field-fee-case-needed` error on `feeCase` per choice.", body = Quote)))]
 pub async fn quote(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
     ApiJson(request): ApiJson<QuoteRequest>,
 ) -> Result<axum::Json<Quote>, ApiError> {
@@ -61,11 +62,24 @@ pub async fn quote(
         .data
         .procedure(&id)
         .ok_or_else(|| ApiError::not_found("No such procedure."))?;
+    let birth_date = match headers.contains_key(header::AUTHORIZATION) {
+        false => None,
+        true => match crate::auth::callers::resolve(&state, &headers).await?.1 {
+            // Only the citizen's own token: a staff member's quote for a citizen says nothing
+            // about that citizen's age.
+            crate::auth::callers::Caller::Citizen { citizen_id } => state
+                .store
+                .citizen(citizen_id)
+                .await?
+                .map(|citizen| citizen.profile.birth_date),
+            _ => None,
+        },
+    };
     let input = QuoteInput {
         form: &request.form,
         fee_case: request.fee_case.as_deref(),
         delivery: Some(&request.delivery),
-        birth_date: None,
+        birth_date,
         filing: fees::Filing::Online,
         today: vietnam_today(state.clock.now()),
     };
