@@ -169,6 +169,7 @@ fn a_sign_in_code_reaches_the_esms_gateway_once_with_its_fields_after_the_gatewa
         "every retry of one message carries the same RequestId, so the gateway delivers it once: {request_ids:?}"
     );
     let sent = &requests[2].body;
+    println!("SMS received by the eSMS stand-in (third try):\n{sent:#}");
     assert_eq!(
         sent["ApiKey"], "test-api-key",
         "the key from the environment"
