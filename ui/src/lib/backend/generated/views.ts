@@ -92,7 +92,8 @@ export type Receipt = { lang: string, title: string, applicationCode: string,
  */
 lines: Array<ReceiptLine>, followUp: string, servedBy?: string,
 /**
- * What the QR code holds: the app's link to the application.
+ * What the QR code holds: the portal's public status page of the application
+ * (`{portal}/s/{code}`), which any phone's camera opens in a browser, app or not.
  */
 lookupLink: string, qrCaption: string,
 /**
