@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::access_log::insert_access;
-use super::changes::{insert_inbox, touch};
+use super::changes::{self, insert_inbox, touch};
 use super::rows::{from_json, load_application, load_citizen_by_id, to_json};
 use super::{LockSpace, PostgresStore, lock};
 use crate::error::ApiError;
@@ -319,6 +319,7 @@ impl ApplicationStore for PostgresStore {
         let application = created_application(draft, code);
         store_response(&mut tx, idempotency, &application).await?;
         tx.commit().await?;
+        self.sequencer.committed();
         Ok(application)
     }
 
@@ -351,6 +352,7 @@ impl ApplicationStore for PostgresStore {
             .ok_or_else(|| StoreError::Database("changed application vanished".into()))?;
         store_response(&mut tx, idempotency, &application).await?;
         tx.commit().await?;
+        self.sequencer.committed();
         Ok(application)
     }
 
@@ -447,15 +449,19 @@ impl ApplicationStore for PostgresStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.sequencer.committed();
         Ok(true)
     }
 
     async fn sync_page(&self, citizen_id: Uuid, after: i64, limit: usize) -> StoreResult<SyncPage> {
         let mut conn = self.pool.acquire().await?;
         let fetch = i64::try_from(limit + 1).map_err(|e| StoreError::Database(e.to_string()))?;
+        // Sequenced first, so the page holds every change committed before this read,
+        // the citizen's own submission included (`changes.rs`).
+        changes::sequence(&self.pool).await?;
         let mut rows = sqlx::query!(
-            "SELECT seq, entity_kind, entity_id FROM change_log
-             WHERE citizen_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            r#"SELECT position AS "seq!", entity_kind, entity_id FROM change_log
+             WHERE citizen_id = $1 AND position > $2 ORDER BY position LIMIT $3"#,
             citizen_id,
             after,
             fetch

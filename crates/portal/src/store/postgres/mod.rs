@@ -24,11 +24,13 @@
 //! - an idempotency key stored once: `INSERT … ON CONFLICT DO NOTHING`, the loser rolls back;
 //! - a renewal stage notified once: `INSERT … ON CONFLICT DO NOTHING` on its key, stages in
 //!   key order, the loser rolls back without a notice (`renewal.rs`);
-//! - the change log: one advisory lock held from a writer's first append to its commit, so
-//!   sequence numbers become visible in the order they were given (`changes.rs`).
+//! - the change log read in order, never past a change still to commit: writers append
+//!   without a position and take no lock; a sequencer gives positions to committed rows only,
+//!   one run at a time under one advisory lock, and every reader runs it first (`changes.rs`).
 //!
-//! Locks are taken in one order (an application's row, then the change log; limit keys sorted),
-//! so no two transactions wait for each other in a cycle.
+//! Locks are taken in one order (an application's row, then its change-log row; limit keys
+//! sorted); the sequencer waits for no writer (`SKIP LOCKED`), so no two transactions wait for
+//! each other in a cycle.
 //!
 //! One module per trait of `crate::store`, as in `store::sqlite`: `citizens`, `auth`,
 //! `limits`, `access_log`, `attachments`, `applications`, `outbox`, `events`; `rows` loads whole
@@ -89,6 +91,9 @@ pub struct PostgresStore {
     stream_places: std::sync::Arc<
         std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<stream_slots::SlotRequest>>,
     >,
+    /// This instance's background sequencer of the change log, woken after each commit that
+    /// appended to it (`changes.rs`).
+    sequencer: changes::Sequencer,
 }
 
 /// The connection that holds this instance's leases, and the leases it holds (`operations.rs`).
@@ -99,8 +104,8 @@ struct Leases {
 }
 
 /// Namespaces of the two-key advisory locks (`pg_advisory_xact_lock(namespace, hashtext(key))`),
-/// so that keys of different kinds never share a lock. The change log's lock is a one-key lock,
-/// a space of its own.
+/// so that keys of different kinds never share a lock. The change log's sequencer's lock is a
+/// one-key lock, a space of its own.
 #[derive(Debug, Clone, Copy)]
 #[repr(i32)]
 pub(super) enum LockSpace {
@@ -154,6 +159,7 @@ impl PostgresStore {
             .await?;
         MIGRATOR.run(&pool).await.map_err(migration_failed)?;
         let store = PostgresStore {
+            sequencer: changes::Sequencer::start(pool.clone()),
             pool,
             leases: std::sync::Arc::default(),
             change_signal: std::sync::Arc::default(),
