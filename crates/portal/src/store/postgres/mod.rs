@@ -19,6 +19,9 @@
 //! - the hourly session limit: an advisory lock per staff member (`auth.rs`);
 //! - the upload quota: an advisory lock per citizen (`attachments.rs`);
 //! - a change to an application: its row `FOR UPDATE` (`applications.rs`);
+//! - an application code given once: its prefix's counter row, raised in a short transaction of
+//!   its own before the submission's, so no submission holds it through its commit
+//!   (`applications.rs`, `next_code_number`);
 //! - a refresh token spent once: its row `FOR UPDATE` (`auth.rs`);
 //! - a one-time code used once, a late item counted within its limit: conditional `UPDATE`s;
 //! - an idempotency key stored once: `INSERT … ON CONFLICT DO NOTHING`, the loser rolls back;

@@ -367,6 +367,47 @@ async fn a_writer_never_waits_for_another_and_a_reader_never_passes_an_uncommitt
     );
 }
 
+/// A submission in flight (its transaction not yet committed, as while its commit waits for the
+/// disk) must not hold its code prefix's counter, or submissions under one prefix commit one
+/// at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_in_flight_does_not_hold_its_code_prefixs_counter() {
+    let Some(scratch) = ScratchDatabase::create().await else {
+        return;
+    };
+    let store = scratch.store().await;
+    let citizen_id = citizen(&store).await;
+    let first = draft(citizen_id, "2026-11-27T09:00:00+07:00");
+    // What `create_application` does before its commit, left open.
+    let number = applications::next_code_number(&store.pool, &first.code_prefix)
+        .await
+        .expect("a number");
+    let mut in_flight = store.pool.begin().await.expect("a transaction");
+    let code = applications::insert_application(&mut in_flight, &first, number)
+        .await
+        .expect("inserted");
+    // Another submission under the same prefix takes its number meanwhile.
+    let mut other = store.pool.begin().await.expect("a transaction");
+    sqlx::raw_sql("SET LOCAL lock_timeout = '100ms'")
+        .execute(&mut *other)
+        .await
+        .expect("a lock timeout is set");
+    let next = applications::take_code_number(&mut other, &first.code_prefix)
+        .await
+        .expect("another submission takes a number while the first is still in flight");
+    other.commit().await.expect("committed");
+    in_flight.commit().await.expect("the first commits");
+    assert_eq!(
+        code,
+        format!("{}-{number:04}", first.code_prefix),
+        "the first keeps the number it took"
+    );
+    assert!(
+        next > number,
+        "the other got a later number, not the same one"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parallel_hits_on_several_connections_never_pass_a_limit() {
     let Some(scratch) = ScratchDatabase::create().await else {
