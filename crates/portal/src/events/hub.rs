@@ -14,8 +14,10 @@ use crate::store::{ChangeRow, Store};
 /// How often the poller looks for new change-log rows when the store has no change signal
 /// (SQLite, where the `officer` command writes from another process).
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
-/// How often it looks anyway when the store wakes it on every commit (PostgreSQL's `NOTIFY`):
-/// a safety net, not the path of an event.
+/// How often it looks anyway when the store wakes it on every change (PostgreSQL's `NOTIFY`,
+/// sent when the change log's sequencer gives positions): a safety net, not the path of an
+/// event; on PostgreSQL each look also sequences what an instance that died after its commit
+/// left without a position.
 const SIGNALLED_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Rows read per query, both by the poller and by a replaying stream.
 pub(super) const PAGE: usize = 200;

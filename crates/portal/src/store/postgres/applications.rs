@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::access_log::insert_access;
-use super::changes::{insert_inbox, touch};
+use super::changes::{self, insert_inbox, touch};
 use super::rows::{from_json, load_application, load_citizen_by_id, to_json};
 use super::{LockSpace, PostgresStore, lock};
 use crate::error::ApiError;
@@ -53,18 +53,45 @@ async fn insert_timeline_entry(
 
 /// Inserts the application row and its first timeline entry; assigns and returns the code.
 /// The day's counter is one upsert: its row lock numbers concurrent submissions one by one.
-async fn insert_application(
-    conn: &mut PgConnection,
-    draft: &ApplicationDraft,
-) -> StoreResult<String> {
-    let sequence = sqlx::query_scalar!(
+/// Takes the next number of an application code's prefix (`ABC-0042`): its counter row goes up
+/// by one.
+pub(super) async fn take_code_number(conn: &mut PgConnection, prefix: &str) -> StoreResult<i64> {
+    Ok(sqlx::query_scalar!(
         "INSERT INTO application_code_counters (prefix, last) VALUES ($1, 1)
          ON CONFLICT (prefix) DO UPDATE SET last = application_code_counters.last + 1
          RETURNING last",
-        draft.code_prefix
+        prefix
     )
     .fetch_one(&mut *conn)
-    .await?;
+    .await?)
+}
+
+/// Takes the next number of a code prefix in a short transaction of its own, before the
+/// application's, so submissions under one prefix do not hold its counter row until their own
+/// commit (which waits for the disk) and run one at a time.
+///
+/// That transaction commits without waiting for its WAL flush (`synchronous_commit=off`, for
+/// it alone), so the hot row is held for microseconds. This never hands a code out twice: the
+/// application that uses the number commits later with `synchronous_commit=on`, which flushes
+/// the WAL up to its own commit record and so the counter's increment before it; a crash can
+/// only lose increments whose applications never committed. A submission that fails or
+/// rolls back (the loser of one idempotency key sent twice) leaves a gap in the numbering;
+/// `applications.code` is the primary key all the same.
+pub(super) async fn next_code_number(pool: &sqlx::PgPool, prefix: &str) -> StoreResult<i64> {
+    let mut tx = pool.begin().await?;
+    sqlx::raw_sql("SET LOCAL synchronous_commit = off")
+        .execute(&mut *tx)
+        .await?;
+    let number = take_code_number(&mut tx, prefix).await?;
+    tx.commit().await?;
+    Ok(number)
+}
+
+pub(super) async fn insert_application(
+    conn: &mut PgConnection,
+    draft: &ApplicationDraft,
+    sequence: i64,
+) -> StoreResult<String> {
     let code = format!("{}-{sequence:04}", draft.code_prefix);
     let submitted_at = draft.submitted_at.to_rfc3339();
     sqlx::query!(
@@ -283,11 +310,13 @@ impl ApplicationStore for PostgresStore {
         draft: ApplicationDraft,
         idempotency: Option<IdempotencyRecord>,
     ) -> StoreResult<Application> {
+        let number = next_code_number(&self.pool, &draft.code_prefix).await?;
         let mut tx = self.pool.begin().await?;
-        let code = insert_application(&mut tx, &draft).await?;
+        let code = insert_application(&mut tx, &draft, number).await?;
         let application = draft.into_application(code);
         store_response(&mut tx, idempotency, &application).await?;
         tx.commit().await?;
+        self.sequencer.committed();
         Ok(application)
     }
 
@@ -320,6 +349,7 @@ impl ApplicationStore for PostgresStore {
             .ok_or_else(|| StoreError::Database("changed application vanished".into()))?;
         store_response(&mut tx, idempotency, &application).await?;
         tx.commit().await?;
+        self.sequencer.committed();
         Ok(application)
     }
 
@@ -395,7 +425,9 @@ impl ApplicationStore for PostgresStore {
         if exists {
             return Ok(false);
         }
-        insert_application(&mut tx, &draft).await?;
+        // Seeding is rare: the number is taken in the seed's own transaction, no gap.
+        let number = take_code_number(&mut tx, &draft.code_prefix).await?;
+        insert_application(&mut tx, &draft, number).await?;
         let mut last = draft.submitted_at;
         for (status, at, actor, note) in &history {
             insert_timeline_entry(&mut tx, draft.id, *status, *at, actor, note.as_deref()).await?;
@@ -416,15 +448,19 @@ impl ApplicationStore for PostgresStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.sequencer.committed();
         Ok(true)
     }
 
     async fn sync_page(&self, citizen_id: Uuid, after: i64, limit: usize) -> StoreResult<SyncPage> {
         let mut conn = self.pool.acquire().await?;
         let fetch = i64::try_from(limit + 1).map_err(|e| StoreError::Database(e.to_string()))?;
+        // Sequenced first, so the page holds every change committed before this read,
+        // the citizen's own submission included (`changes.rs`).
+        changes::sequence(&self.pool).await?;
         let mut rows = sqlx::query!(
-            "SELECT seq, entity_kind, entity_id FROM change_log
-             WHERE citizen_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            r#"SELECT position AS "seq!", entity_kind, entity_id FROM change_log
+             WHERE citizen_id = $1 AND position > $2 ORDER BY position LIMIT $3"#,
             citizen_id,
             after,
             fetch

@@ -72,6 +72,7 @@ impl CitizenStore for PostgresStore {
             insert_inbox(&mut tx, citizen.id, item).await?;
         }
         tx.commit().await?;
+        self.sequencer.committed();
         Ok(true)
     }
 }

@@ -1,9 +1,10 @@
-//! `EventStore` on PostgreSQL: the change log read as events.
+//! `EventStore` on PostgreSQL: the change log read as events, by position; each read runs the
+//! sequencer first, so it sees every change committed before it (`changes.rs`).
 
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::PostgresStore;
+use super::{PostgresStore, changes};
 use crate::store::{ChangeRow, EventStore, StoreError, StoreResult};
 
 fn page_size(limit: usize) -> StoreResult<i64> {
@@ -14,17 +15,23 @@ fn page_size(limit: usize) -> StoreResult<i64> {
 impl EventStore for PostgresStore {
     async fn latest_change(&self) -> StoreResult<i64> {
         Ok(
-            sqlx::query_scalar!(r#"SELECT COALESCE(MAX(seq), 0) AS "seq!" FROM change_log"#)
-                .fetch_one(&self.pool)
-                .await?,
+            // The sequence, not the highest visible position: a row touched again loses its
+            // position until sequenced, and positions given out must stay at or below this.
+            sqlx::query_scalar!(
+                r#"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS "seq!"
+                   FROM change_log_position"#
+            )
+            .fetch_one(&self.pool)
+            .await?,
         )
     }
 
     async fn changes_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>> {
+        changes::sequence(&self.pool).await?;
         Ok(sqlx::query_as!(
             ChangeRow,
-            "SELECT seq, citizen_id, entity_kind, entity_id FROM change_log
-             WHERE seq > $1 ORDER BY seq LIMIT $2",
+            r#"SELECT position AS "seq!", citizen_id, entity_kind, entity_id FROM change_log
+             WHERE position > $1 ORDER BY position LIMIT $2"#,
             after,
             page_size(limit)?
         )
@@ -38,10 +45,11 @@ impl EventStore for PostgresStore {
         after: i64,
         limit: usize,
     ) -> StoreResult<Vec<ChangeRow>> {
+        changes::sequence(&self.pool).await?;
         Ok(sqlx::query_as!(
             ChangeRow,
-            "SELECT seq, citizen_id, entity_kind, entity_id FROM change_log
-             WHERE citizen_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            r#"SELECT position AS "seq!", citizen_id, entity_kind, entity_id FROM change_log
+             WHERE citizen_id = $1 AND position > $2 ORDER BY position LIMIT $3"#,
             citizen_id,
             after,
             page_size(limit)?

@@ -4,8 +4,8 @@
 use crate::store::StoreResult;
 
 /// Namespaces of the two-key advisory locks (`pg_advisory_xact_lock(namespace, hashtext(key))`),
-/// so that keys of different kinds never share a lock. The change log's lock is a one-key lock,
-/// a space of its own.
+/// so that keys of different kinds never share a lock. The change log's sequencer's lock is a
+/// one-key lock, a space of its own.
 #[derive(Debug, Clone, Copy)]
 #[repr(i32)]
 pub(crate) enum LockSpace {

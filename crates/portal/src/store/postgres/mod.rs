@@ -19,16 +19,21 @@
 //! - the hourly session limit: an advisory lock per staff member (`auth.rs`);
 //! - the upload quota: an advisory lock per citizen (`attachments.rs`);
 //! - a change to an application: its row `FOR UPDATE` (`applications.rs`);
+//! - an application code given once: its prefix's counter row, raised in a short transaction of
+//!   its own before the submission's, so no submission holds it through its commit
+//!   (`applications.rs`, `next_code_number`);
 //! - a refresh token spent once: its row `FOR UPDATE` (`auth.rs`);
 //! - a one-time code used once, a late item counted within its limit: conditional `UPDATE`s;
 //! - an idempotency key stored once: `INSERT … ON CONFLICT DO NOTHING`, the loser rolls back;
 //! - a renewal stage notified once: `INSERT … ON CONFLICT DO NOTHING` on its key, stages in
 //!   key order, the loser rolls back without a notice (`renewal.rs`);
-//! - the change log: one advisory lock held from a writer's first append to its commit, so
-//!   sequence numbers become visible in the order they were given (`changes.rs`).
+//! - the change log read in order, never past a change still to commit: writers append
+//!   without a position and take no lock; a sequencer gives positions to committed rows only,
+//!   one run at a time under one advisory lock, and every reader runs it first (`changes.rs`).
 //!
-//! Locks are taken in one order (an application's row, then the change log; limit keys sorted),
-//! so no two transactions wait for each other in a cycle.
+//! Locks are taken in one order (an application's row, then its change-log row; limit keys
+//! sorted); the sequencer waits for no writer (`SKIP LOCKED`), so no two transactions wait for
+//! each other in a cycle.
 //!
 //! One module per trait of `crate::store`, as in `store::sqlite`: `citizens`, `auth`,
 //! `limits`, `access_log`, `attachments`, `applications`, `outbox`, `events`; `rows` loads whole
@@ -93,6 +98,9 @@ pub struct PostgresStore {
     stream_places: std::sync::Arc<
         std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<stream_slots::SlotRequest>>,
     >,
+    /// This instance's background sequencer of the change log, woken after each commit that
+    /// appended to it (`changes.rs`).
+    sequencer: changes::Sequencer,
 }
 
 /// The connection that holds this instance's leases, and the leases it holds (`operations.rs`).
@@ -127,6 +135,7 @@ impl PostgresStore {
             .await?;
         MIGRATOR.run(&pool).await.map_err(migration_failed)?;
         let store = PostgresStore {
+            sequencer: changes::Sequencer::start(pool.clone()),
             pool,
             leases: std::sync::Arc::default(),
             change_signal: std::sync::Arc::default(),

@@ -95,6 +95,7 @@ impl RenewalStore for PostgresStore {
         // stages are recorded all the same (as on SQLite).
         insert_inbox(&mut tx, citizen_id, item).await?;
         tx.commit().await?;
+        self.sequencer.committed();
         Ok(true)
     }
 }

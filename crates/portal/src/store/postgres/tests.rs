@@ -260,47 +260,112 @@ async fn the_access_log_refuses_every_change_deletion_and_truncation() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_writer_of_the_change_log_waits_for_the_one_before_it_to_commit() {
+async fn a_writer_never_waits_for_another_and_a_reader_never_passes_an_uncommitted_change() {
     let Some(scratch) = ScratchDatabase::create().await else {
         return;
     };
     let store = scratch.store().await;
     let citizen_id = citizen(&store).await;
-    let before = store.latest_change().await.expect("reads");
+    let before = store.changes_after(0, 1000).await.expect("reads");
+    let mut cursor = before.last().map_or(0, |row| row.seq);
     // An instance appends and has not committed yet.
     let mut first = store.pool.begin().await.expect("a transaction");
     changes::touch(&mut first, citizen_id, "inbox", "first")
         .await
         .expect("appended");
-    // Another appends meanwhile: it must wait, or its higher number would be visible before
-    // the first's lower one and a reader's cursor would pass the first for good.
+    // Another appends meanwhile and commits: it does not wait for the first.
     let mut second = store.pool.begin().await.expect("a transaction");
     sqlx::raw_sql("SET LOCAL lock_timeout = '100ms'")
         .execute(&mut *second)
         .await
         .expect("a lock timeout is set");
-    let waited = changes::touch(&mut second, citizen_id, "inbox", "second").await;
-    assert!(
-        waited.is_err(),
-        "the second writer cannot append while the first holds the change log"
-    );
-    second.rollback().await.ok();
-    let visible = store.changes_after(before, 10).await.expect("reads").len();
-    assert_eq!(visible, 0, "nothing uncommitted is visible");
-    first.commit().await.expect("the first commits");
-    let mut second = store.pool.begin().await.expect("a transaction");
     changes::touch(&mut second, citizen_id, "inbox", "second")
         .await
-        .expect("the second appends once the first committed");
-    second.commit().await.expect("the second commits");
+        .expect("the second writer appends while the first is still open");
+    second.commit().await.expect("the second commits first");
+    // A reader reads now and moves its cursor past everything it got.
     let seen: Vec<String> = store
-        .changes_after(before, 10)
+        .changes_after(cursor, 10)
+        .await
+        .expect("reads")
+        .into_iter()
+        .map(|row| {
+            cursor = cursor.max(row.seq);
+            row.entity_id
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        ["second"],
+        "the committed change is read, the open one is not"
+    );
+    // The first commits last: a reader from the cursor must still get it.
+    first.commit().await.expect("the first commits");
+    let later: Vec<String> = store
+        .changes_after(cursor, 10)
         .await
         .expect("reads")
         .into_iter()
         .map(|row| row.entity_id)
         .collect();
-    assert_eq!(seen, ["first", "second"], "numbers are visible in order");
+    assert_eq!(
+        later,
+        ["first"],
+        "a change committed after a later one was read is still read from the cursor"
+    );
+    let citizen_view: Vec<String> = store
+        .citizen_changes_after(citizen_id, 0, 10)
+        .await
+        .expect("reads")
+        .into_iter()
+        .map(|row| row.entity_id)
+        .collect();
+    assert_eq!(
+        citizen_view.iter().rev().take(2).collect::<Vec<_>>(),
+        ["first", "second"],
+        "the log's order is the order of sequencing: second, then first"
+    );
+}
+
+/// A submission in flight (its transaction not yet committed, as while its commit waits for the
+/// disk) must not hold its code prefix's counter, or submissions under one prefix commit one
+/// at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_in_flight_does_not_hold_its_code_prefixs_counter() {
+    let Some(scratch) = ScratchDatabase::create().await else {
+        return;
+    };
+    let store = scratch.store().await;
+    let citizen_id = citizen(&store).await;
+    let first = draft(citizen_id, "2026-11-27T09:00:00+07:00");
+    // What `create_application` does before its commit, left open.
+    let number = applications::next_code_number(&store.pool, &first.code_prefix)
+        .await
+        .expect("a number");
+    let mut in_flight = store.pool.begin().await.expect("a transaction");
+    let code = applications::insert_application(&mut in_flight, &first, number)
+        .await
+        .expect("inserted");
+    // Another submission under the same prefix takes its number meanwhile.
+    let mut other = store.pool.begin().await.expect("a transaction");
+    sqlx::raw_sql("SET LOCAL lock_timeout = '100ms'")
+        .execute(&mut *other)
+        .await
+        .expect("a lock timeout is set");
+    let next = applications::take_code_number(&mut other, &first.code_prefix)
+        .await
+        .expect("another submission takes a number while the first is still in flight");
+    other.commit().await.expect("committed");
+    in_flight.commit().await.expect("the first commits");
+    assert_eq!(
+        code,
+        format!("{}-{number:04}", first.code_prefix),
+        "the first keeps the number it took"
+    );
+    assert!(
+        next > number,
+        "the other got a later number, not the same one"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -770,6 +835,7 @@ async fn commit_a_change(store: &PostgresStore, citizen_id: Uuid, entity: &str) 
         .await
         .expect("appended");
     tx.commit().await.expect("committed");
+    store.sequencer.committed();
 }
 
 /// Commits changes on `writer` until `signal` wakes (each wait at most 200 ms, 150 times).
