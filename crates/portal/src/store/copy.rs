@@ -296,6 +296,13 @@ pub const TABLES: &[CopyTable] = &[
             same("citizen_id", Conversion::Uuid),
             same("entity_kind", Text),
             same("entity_id", Text),
+            // The position readers see (given after commit on PostgreSQL) is SQLite's
+            // sequence number, so every cursor and Last-Event-ID handed out stays valid.
+            CopyColumn {
+                sqlite: "seq",
+                postgres: "position",
+                conversion: BigInt,
+            },
         ],
     ),
     table(

@@ -112,8 +112,8 @@ impl PostgresCopyTarget {
         Ok(done.rows_affected())
     }
 
-    /// Moves every identity sequence past the highest key copied, so the next row the portal
-    /// writes gets a fresh key, and commits.
+    /// Moves every identity sequence (and the change log's positions) past the highest value
+    /// copied, so the next row the portal writes gets a fresh one, and commits.
     pub async fn commit(mut self) -> Result<(), CopyError> {
         let identities = sqlx::query(
             "SELECT table_name::text AS table_name, column_name::text AS column_name
@@ -140,6 +140,15 @@ impl PostgresCopyTarget {
                 .await
                 .map_err(target_error)?;
         }
+        // The change log's positions are a sequence of their own (`changes.rs`): the next one
+        // given must come after every copied position.
+        sqlx::query(
+            "SELECT setval('change_log_position', COALESCE(MAX(position), 0) + 1, false)
+             FROM change_log",
+        )
+        .execute(&mut *self.transaction)
+        .await
+        .map_err(target_error)?;
         self.transaction.commit().await.map_err(target_error)
     }
 }
