@@ -328,7 +328,8 @@ fn multiset(rows: &[Value]) -> Vec<String> {
 
 /// Compares both sides table by table, row by row. PostgreSQL's own columns are checked
 /// against what they derive from and then set aside: `attachments.uploaded_unix` (the upload
-/// time in unix seconds) and `supplements.position` (the order supplements were added in).
+/// time in unix seconds), `supplements.position` (the order supplements were added in) and
+/// `change_log.position` (the position readers see: SQLite's sequence number).
 fn assert_both_sides_hold_the_same_rows(
     sqlite: &BTreeMap<String, Vec<Value>>,
     postgres: &mut BTreeMap<String, Vec<Value>>,
@@ -361,6 +362,16 @@ fn assert_both_sides_hold_the_same_rows(
         row.as_object_mut()
             .expect("a row is an object")
             .remove("position");
+    }
+    for row in postgres.get_mut("change_log").into_iter().flatten() {
+        let object = row.as_object_mut().expect("a row is an object");
+        let position = object.remove("position");
+        assert_eq!(
+            position.as_ref(),
+            object.get("seq"),
+            "a copied change keeps its SQLite sequence number as the position readers see, so \
+             cursors handed out before the move stay valid"
+        );
     }
     assert_eq!(
         sqlite.keys().collect::<Vec<_>>(),
