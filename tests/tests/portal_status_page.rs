@@ -3,7 +3,8 @@
 //! a page (`/s/{code}`) and as JSON (`/v1/public/status/{code}`); nothing personal; an unknown
 //! code and a wrong check are one answer; misses are limited per client address and per code.
 
-use opendvc_api::{Application, ApplicationList, Profile, PublicStatus};
+use opendvc_api::{Application, Profile, PublicStatus};
+use opendvc_tests::fixtures::Citizen;
 use opendvc_tests::{Api, Portal, PortalOptions, Reply, retry_after_seconds};
 
 /// Misses allowed per client address within the window (`statusPage.missesPerAddress`).
@@ -23,25 +24,14 @@ struct Holder {
 
 impl Holder {
     fn find(portal: &mut Portal) -> Holder {
-        let citizen = portal.demo_accounts().citizens[0].clone();
-        let tokens = portal.sign_in_citizen(&citizen.id_number);
-        let api = portal.api();
-        let profile: Profile = api
-            .get("/v1/me")
-            .bearer(&tokens.access_token)
-            .send()
-            .expect_json(200, "the holder's profile");
-        let list: ApplicationList = api
-            .get("/v1/applications")
-            .bearer(&tokens.access_token)
-            .send()
-            .expect_json(200, "the holder's applications");
+        let citizen = Citizen::demo(portal, 0);
+        let profile = citizen.profile();
+        let applications = citizen.applications();
         // A postal one where there is one: it has an address and a recipient to keep hidden.
-        let application = list
-            .items
+        let application = applications
             .iter()
             .find(|application| application.delivery.address.is_some())
-            .or(list.items.first())
+            .or(applications.first())
             .cloned()
             .expect("the demo citizen has an application");
         Holder {

@@ -3,7 +3,8 @@
 //! of the ID number, read the status. Screenshots at 360×800 and 1280×800 go to
 //! `target/e2e-screenshots/status-page-*.png`.
 
-use opendvc_api::{Application, ApplicationList, Profile};
+use opendvc_api::{Application, Profile};
+use opendvc_tests::fixtures::Citizen;
 use opendvc_tests::webdriver::chromium::Chromium;
 use opendvc_tests::webdriver::{Session, locale_text};
 use opendvc_tests::{Portal, PortalOptions};
@@ -14,25 +15,13 @@ const DESKTOP: (u32, u32) = (1280, 800);
 
 /// The first demo citizen's profile and an application of theirs.
 fn holder(portal: &mut Portal) -> (Profile, Application) {
-    let citizen = portal.demo_accounts().citizens[0].clone();
-    let tokens = portal.sign_in_citizen(&citizen.id_number);
-    let api = portal.api();
-    let profile: Profile = api
-        .get("/v1/me")
-        .bearer(&tokens.access_token)
-        .send()
-        .expect_json(200, "the holder's profile");
-    let list: ApplicationList = api
-        .get("/v1/applications")
-        .bearer(&tokens.access_token)
-        .send()
-        .expect_json(200, "the holder's applications");
-    let application = list
-        .items
+    let citizen = Citizen::demo(portal, 0);
+    let application = citizen
+        .applications()
         .into_iter()
         .next()
         .expect("the demo citizen has an application");
-    (profile, application)
+    (citizen.profile(), application)
 }
 
 /// Nothing on the page is wider than the window: no sideways scrolling on a phone.
