@@ -55,6 +55,8 @@ fn wire_types() -> TypeScriptFile {
         Address, Profile, DocumentSource, Document, DocumentList,
         // events.rs
         PushEventKind, PushEvent, EventStreamFrame,
+        // notifications.rs
+        ChannelChoice, QuietHours, NotificationSettings, DocumentReminders,
         // problem.rs
         ErrorCode, FieldProblemCode, FieldError, Problem,
         // public_status.rs

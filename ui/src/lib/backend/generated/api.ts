@@ -933,6 +933,72 @@ illustrative: boolean, };
  */
 export type QuoteLineKind = "case" | "add_on" | "exemption" | "postage" | "postage_subsidy";
 
+// ---- opendvc_api::notifications ----
+
+/**
+ * The channels a category of notices goes by.
+ */
+export type ChannelChoice = {
+/**
+ * The app's inbox and its desktop notification.
+ */
+app: boolean,
+/**
+ * SMS to the registered phone.
+ */
+sms: boolean,
+/**
+ * E-mail, when the profile has an address.
+ */
+email: boolean, };
+
+/**
+ * The resident's choice for one document's renewal reminders, on every device and channel.
+ * Also sent back on the document (`Document.reminders`) so other devices follow it.
+ */
+export type DocumentReminders = {
+/**
+ * No reminders for this document, by any channel.
+ */
+switchedOff: boolean,
+/**
+ * No reminders before this day.
+ */
+snoozedUntil?: string, };
+
+/**
+ * How the portal reaches the resident, per category of notice. A resident who never chose
+ * gets every channel and quiet hours from 21:00 to 07:00.
+ */
+export type NotificationSettings = {
+/**
+ * An application changed status (received, supplement requested, completed, rejected).
+ */
+status: ChannelChoice,
+/**
+ * The result's postal delivery (dispatched with its tracking number, delivered).
+ */
+delivery: ChannelChoice,
+/**
+ * A document is about to expire.
+ */
+renewal: ChannelChoice, quietHours: QuietHours, };
+
+/**
+ * When SMS wait: from `start` to `end` (Vietnam time, `HH:MM`, may cross midnight), an SMS that
+ * is not a one-time code or an assisted-session notice is held and sent at `end`, never
+ * dropped. E-mail and the app are not held.
+ */
+export type QuietHours = { enabled: boolean,
+/**
+ * `HH:MM`, Vietnam time.
+ */
+start: string,
+/**
+ * `HH:MM`, Vietnam time.
+ */
+end: string, };
+
 // ---- opendvc_api::problem ----
 
 /**
