@@ -25,6 +25,7 @@ mod late_delivery;
 mod limits;
 mod logging;
 mod notices;
+mod notification_settings;
 mod officer;
 mod openapi;
 mod periodic;

@@ -316,6 +316,14 @@ pub const TABLES: &[CopyTable] = &[
         ],
     ),
     table(
+        "notification_settings",
+        &[
+            same("citizen_id", Conversion::Uuid),
+            json("settings_json", "settings"),
+            same("updated_at", BigInt),
+        ],
+    ),
+    table(
         "dev_messages",
         &[
             same("id", BigInt),

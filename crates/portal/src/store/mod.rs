@@ -45,7 +45,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
     Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, Delivery,
-    DevMessage, Document, InboxItem, Profile, Rating, StaffKind, Supplement,
+    DevMessage, Document, InboxItem, NotificationSettings, Profile, Rating, StaffKind, Supplement,
 };
 use opendvc_rules::renewal::FiredStage;
 use uuid::Uuid;
@@ -518,6 +518,24 @@ pub trait AccessLogStore: Send + Sync {
     ) -> StoreResult<bool>;
 }
 
+/// The resident's choice of how the portal reaches them (`GET/PUT /v1/me/notification-settings`).
+#[async_trait]
+pub trait NotificationSettingsStore: Send + Sync {
+    /// The citizen's stored choice; `None` when they never chose (then the default applies).
+    async fn notification_settings(
+        &self,
+        citizen_id: Uuid,
+    ) -> StoreResult<Option<NotificationSettings>>;
+    /// Stores the citizen's choice in place of the one before (the last write wins); `now` is
+    /// recorded with it (unix seconds).
+    async fn put_notification_settings(
+        &self,
+        citizen_id: Uuid,
+        settings: &NotificationSettings,
+        now: i64,
+    ) -> StoreResult<()>;
+}
+
 /// The dev outbox of demo mode.
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
@@ -578,6 +596,7 @@ pub trait Store:
     + ApplicationStore
     + AccessLogStore
     + OutboxStore
+    + NotificationSettingsStore
     + EventStore
     + RenewalStore
     + Send
@@ -594,6 +613,7 @@ impl<T> Store for T where
         + ApplicationStore
         + AccessLogStore
         + OutboxStore
+        + NotificationSettingsStore
         + EventStore
         + RenewalStore
         + Send

@@ -271,6 +271,17 @@ CREATE INDEX renewal_stages_notified_citizen ON renewal_stages_notified(citizen_
 ALTER TABLE applications ADD COLUMN fee_lines_json TEXT NOT NULL DEFAULT '[]';
 "#,
         ),
+        // The resident's choice of how the portal reaches them, one row per citizen who chose
+        // (`NotificationSettings` as JSON, written and read whole); no row, the defaults.
+        M::up(
+            r#"
+CREATE TABLE notification_settings (
+    citizen_id TEXT PRIMARY KEY REFERENCES citizens(id),
+    settings_json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+"#,
+        ),
     ])
 }
 
