@@ -4,26 +4,13 @@
 //! `NotificationSettings::default()`.
 
 use axum::extract::State;
-use chrono::NaiveTime;
 use opendvc_api::{FieldError, FieldProblemCode, NotificationSettings};
 
 use crate::auth::CitizenOnly;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::notifications::quiet_hours::parse_hh_mm;
 use crate::state::AppState;
-
-/// A time of day written `HH:MM` (24 hours, two digits each), as quiet hours are; `None` for
-/// anything else (`7:00`, `24:00`, `07:00:00`).
-pub fn parse_hh_mm(text: &str) -> Option<NaiveTime> {
-    let bytes = text.as_bytes();
-    let well_formed = bytes.len() == 5
-        && bytes[2] == b':'
-        && [0, 1, 3, 4].iter().all(|&at| bytes[at].is_ascii_digit());
-    if !well_formed {
-        return None;
-    }
-    NaiveTime::parse_from_str(text, "%H:%M").ok()
-}
 
 /// The field errors of a choice: each quiet-hours time must be `HH:MM`, and enabled quiet
 /// hours must not start where they end (an empty or a whole-day window is no choice).

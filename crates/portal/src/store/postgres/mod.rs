@@ -59,6 +59,7 @@ mod events;
 mod limits;
 mod locks;
 mod notification_settings;
+mod notifications;
 mod operations;
 mod outbox;
 mod renewal;

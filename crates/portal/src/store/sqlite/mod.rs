@@ -38,6 +38,7 @@ mod events;
 mod limits;
 pub mod migrations;
 mod notification_settings;
+mod notifications;
 mod outbox;
 mod renewal;
 mod rows;
