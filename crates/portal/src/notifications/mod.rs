@@ -46,6 +46,10 @@ pub struct Outbox {
     limits: NotificationLimits,
     clock: Arc<dyn Clock>,
     wake: Notify,
+    /// Held by whoever claims and attempts rows in this process (the worker, a batch at a
+    /// time, and a request in demo mode), so that a request whose rows the worker claimed
+    /// first waits for the worker's attempt instead of answering before it.
+    sending: tokio::sync::Mutex<()>,
     /// Demo mode: a request makes the first attempt at what it caused before it answers, so a
     /// demo client reading the dev outbox right after the answer finds it.
     attempt_before_answer: bool,
@@ -73,6 +77,7 @@ impl Outbox {
             limits,
             clock,
             wake: Notify::new(),
+            sending: tokio::sync::Mutex::new(()),
             attempt_before_answer,
         }
     }
@@ -101,6 +106,7 @@ impl Outbox {
             let outbox = Arc::clone(self);
             let ids = ids.to_vec();
             let attempt = tokio::spawn(async move {
+                let _sending = outbox.sending.lock().await;
                 let now = outbox.clock.now().timestamp();
                 match outbox
                     .store
@@ -161,6 +167,7 @@ impl Outbox {
     /// Sends due rows until none is left.
     async fn send_due(&self) {
         loop {
+            let _sending = self.sending.lock().await;
             let now = self.clock.now().timestamp();
             let claimed = match self
                 .store
