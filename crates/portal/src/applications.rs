@@ -11,6 +11,7 @@ use opendvc_api::{
 };
 use opendvc_rules::form::{FormUse, check_form};
 use opendvc_rules::{granted_days, vietnam_today};
+use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 use crate::auth::{CitizenAuth, CitizenRead, CitizenSubmit, reads};
@@ -19,8 +20,9 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, OptionalJson};
 use crate::idempotency::{self, Begin};
 use crate::notices;
+use crate::notifications::compose::immediate_sms;
 use crate::state::AppState;
-use crate::store::{ApplicationChange, ApplicationDraft, ChangeDecision};
+use crate::store::{ApplicationChange, ApplicationDraft, ChangeDecision, NoticesOfNew};
 use crate::submission::{self, DEFAULT_MAX_TEXT, check_attachments, delivery_for, upload_ids};
 
 fn json_response(status: StatusCode, application: &Application) -> Result<Response, ApiError> {
@@ -121,11 +123,8 @@ pub async fn create(
     };
     let now = state.clock.now();
     let channel = auth.channel();
-    let birth_date = state
-        .store
-        .citizen(auth.citizen_id)
-        .await?
-        .map(|c| c.profile.birth_date);
+    let citizen = state.store.citizen(auth.citizen_id).await?;
+    let birth_date = citizen.as_ref().map(|c| c.profile.birth_date);
     let quote = submission::fee_quote(
         &procedure,
         &form.value,
@@ -137,6 +136,46 @@ pub async fn create(
     .map_err(ApiError::validation)?;
     let processing_days = granted_days(&procedure.processing_days, channel);
     let id = Uuid::now_v7();
+    let caused: Arc<Mutex<Vec<Uuid>>> = Arc::default();
+    let notices = match (channel, citizen) {
+        // A citizen helped at a post office or an event gets the application code by text,
+        // also when the submission arrives hours later from an outreach laptop that was
+        // offline; written with the application, sent at once whatever the quiet hours.
+        (Channel::Assisted, Some(citizen)) => {
+            let texts = state.texts.clone();
+            let public_url = state.config.public_url.clone();
+            let written = caused.clone();
+            NoticesOfNew::new(move |application| {
+                let language = citizen.profile.language.as_str();
+                let args = [
+                    (
+                        "procedure",
+                        application.procedure_name.get(language).to_owned(),
+                    ),
+                    ("code", application.code.clone()),
+                    ("due", application.due_at.format("%d/%m/%Y").to_string()),
+                    (
+                        "link",
+                        crate::status_page::public_link(&public_url, &application.code),
+                    ),
+                ];
+                let notice = immediate_sms(
+                    Some(citizen.id),
+                    &citizen.profile.phone,
+                    language,
+                    "assisted-received-sms",
+                    texts.text(language, "assisted-received-sms", &args),
+                    application.submitted_at,
+                );
+                written
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .push(notice.id);
+                vec![notice]
+            })
+        }
+        _ => NoticesOfNew::default(),
+    };
     let draft = ApplicationDraft {
         id,
         citizen_id: auth.citizen_id,
@@ -161,38 +200,14 @@ pub async fn create(
             None,
             now.timestamp(),
         ),
+        notices,
     };
-    let citizen_id = auth.citizen_id;
     let application = state.store.create_application(draft, Some(record)).await?;
-    let citizen = match channel {
-        Channel::Assisted => state.store.citizen(citizen_id).await?,
-        Channel::Online => None,
-    };
-    // A citizen helped at a post office or an event gets the application code by text, also
-    // when the submission arrives hours later from an outreach laptop that was offline.
-    if let Some(citizen) = citizen {
-        let procedure = application
-            .procedure_name
-            .get(&citizen.profile.language)
-            .to_owned();
-        let args = [
-            ("procedure", procedure),
-            ("code", application.code.clone()),
-            ("due", application.due_at.format("%d/%m/%Y").to_string()),
-            (
-                "link",
-                crate::status_page::public_link(&state.config.public_url, &application.code),
-            ),
-        ];
-        // The application is stored with its answer already: a failed write is logged, and
-        // the answer stands.
-        if let Err(error) = state
-            .text_citizen(&citizen, "assisted-received-sms", &args)
-            .await
-        {
-            tracing::error!(%error, "the application code text could not be written to the outbox");
-        }
-    }
+    let ids = caused
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    state.outbox.caused(&ids).await;
     let mut response = json_response(StatusCode::CREATED, &application)?;
     if let Ok(location) = HeaderValue::from_str(&format!("/v1/applications/{id}")) {
         response.headers_mut().insert(header::LOCATION, location);

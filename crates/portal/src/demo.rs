@@ -261,6 +261,7 @@ pub async fn seed(
                 first_entry_actor: first_actor,
                 first_entry_note: None,
                 access: None,
+                notices: crate::store::NoticesOfNew::default(),
             };
             report.applications += usize::from(store.seed_application(draft, history).await?);
         }

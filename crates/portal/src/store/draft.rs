@@ -12,6 +12,39 @@ use opendvc_api::{
 use uuid::Uuid;
 
 use super::access::AccessEntry;
+use super::notifications::NewNotice;
+
+/// Composes the notices a new application causes once the store has given it its code; run
+/// inside the transaction that inserts it, so they are written together.
+pub type ComposeNotices = dyn Fn(&Application) -> Vec<NewNotice> + Send + Sync;
+
+/// The notices of a new application (none by default).
+#[derive(Clone, Default)]
+pub struct NoticesOfNew(Option<std::sync::Arc<ComposeNotices>>);
+
+impl NoticesOfNew {
+    pub fn new(compose: impl Fn(&Application) -> Vec<NewNotice> + Send + Sync + 'static) -> Self {
+        NoticesOfNew(Some(std::sync::Arc::new(compose)))
+    }
+
+    /// The notices of `application`, just given its code.
+    pub fn compose(&self, application: &Application) -> Vec<NewNotice> {
+        self.0
+            .as_ref()
+            .map(|compose| compose(application))
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for NoticesOfNew {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "NoticesOfNew(compose)"
+        } else {
+            "NoticesOfNew(none)"
+        })
+    }
+}
 
 /// A new application, complete except for its code, which the store assigns.
 #[derive(Debug, Clone)]
@@ -39,6 +72,8 @@ pub struct ApplicationDraft {
     /// The access log entry of a submission made by staff, written in the same transaction
     /// (the store names the application by its code).
     pub access: Option<AccessEntry>,
+    /// SMS and e-mail the submission causes, written in its transaction.
+    pub notices: NoticesOfNew,
 }
 
 impl ApplicationDraft {
@@ -117,6 +152,7 @@ impl ApplicationDraft {
             },
             first_entry_note: None,
             access: None,
+            notices: NoticesOfNew::default(),
         }
     }
 }

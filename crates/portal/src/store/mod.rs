@@ -33,7 +33,7 @@ pub mod sqlite;
 mod stored;
 
 pub use access::{AccessEntry, AccessLogPage, AccessLogPosition};
-pub use draft::ApplicationDraft;
+pub use draft::{ApplicationDraft, NoticesOfNew};
 pub use error::{StoreError, StoreResult};
 pub(crate) use hourly::hourly_refusal;
 pub use notifications::{NewNotice, Notice, NoticeClaim, NoticeOutcome, NoticeState};

@@ -316,7 +316,11 @@ impl ApplicationStore for PostgresStore {
         let number = next_code_number(&self.pool, &draft.code_prefix).await?;
         let mut tx = self.pool.begin().await?;
         let code = insert_application(&mut tx, &draft, number).await?;
+        let notices = draft.notices.clone();
         let application = draft.into_application(code);
+        for notice in notices.compose(&application) {
+            super::notifications::insert_notice(&mut tx, &notice).await?;
+        }
         store_response(&mut tx, idempotency, &application).await?;
         tx.commit().await?;
         self.sequencer.committed();

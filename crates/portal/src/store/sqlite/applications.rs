@@ -252,7 +252,11 @@ impl Database {
     ) -> StoreResult<Application> {
         self.write(|tx| {
             let code = insert_application(tx, &draft)?;
+            let notices = draft.notices.clone();
             let application = draft.into_application(code);
+            for notice in notices.compose(&application) {
+                super::notifications::insert_notice(tx, &notice)?;
+            }
             store_response(tx, idempotency, &application)?;
             Ok(application)
         })
