@@ -224,3 +224,204 @@ impl Composer<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opendvc_api::{Actor, ActorKind, ChannelChoice, Delivery, DeliveryMethod};
+
+    use crate::store::ApplicationDraft;
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).expect("a test time")
+    }
+
+    fn recipient(settings: NotificationSettings, email: Option<&str>) -> Recipient {
+        Recipient {
+            citizen_id: Uuid::now_v7(),
+            phone: "+84905009999".into(),
+            email: email.map(str::to_owned),
+            language: "vi".into(),
+            settings,
+        }
+    }
+
+    fn application() -> Application {
+        let mut application =
+            ApplicationDraft::sample(Uuid::now_v7(), at("2026-12-01T09:00:00+07:00"))
+                .into_application("000.00.48.H17-261201-0007".into());
+        application.status = ApplicationStatus::Processing;
+        application
+    }
+
+    fn officer() -> Actor {
+        Actor {
+            kind: ActorKind::Officer,
+            name: "Sở Tư pháp".into(),
+            code: Some("CB001".into()),
+            venue: None,
+        }
+    }
+
+    fn moved_to(status: ApplicationStatus, note: Option<&str>) -> ApplicationChange {
+        ApplicationChange {
+            entries: vec![(status, officer(), note.map(str::to_owned))],
+            ..ApplicationChange::default()
+        }
+    }
+
+    /// (channel, kind, next attempt, whether the body holds `needle`) of each notice.
+    fn sent(
+        recipient: &Recipient,
+        now: &str,
+        change: &ApplicationChange,
+        needle: &str,
+    ) -> Vec<(String, String, i64, bool)> {
+        let texts = crate::i18n::load().expect("texts");
+        let composer = Composer {
+            texts: &texts,
+            status_link: "https://dvc.example/s/000.00.48.H17-261201-0007".into(),
+            recipient,
+            now: at(now),
+        };
+        composer
+            .change_notices(&application(), change)
+            .into_iter()
+            .map(|notice| {
+                (
+                    notice.channel,
+                    notice.kind,
+                    notice.next_attempt_at,
+                    notice.body.contains(needle),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_supplement_request_goes_by_sms_with_the_officers_note_and_by_e_mail() {
+        let noon = "2026-12-02T12:00:00+07:00";
+        let change = moved_to(
+            ApplicationStatus::SupplementRequested,
+            Some("Thiếu bản sao giấy khai sinh."),
+        );
+        let notices = sent(
+            &recipient(NotificationSettings::default(), Some("lan@example.invalid")),
+            noon,
+            &change,
+            "Thiếu bản sao giấy khai sinh.",
+        );
+        let time = at(noon).timestamp();
+        assert_eq!(
+            notices,
+            [
+                ("sms".into(), "notice-supplement-sms".into(), time, true),
+                ("email".into(), "notice-email".into(), time, true),
+            ],
+            "an SMS and an e-mail, both naming what is missing, both at once at noon"
+        );
+    }
+
+    #[test]
+    fn a_status_change_reaches_only_the_channels_the_citizen_chose_and_an_address_they_have() {
+        let change = moved_to(ApplicationStatus::Completed, None);
+        let mut no_sms = NotificationSettings::default();
+        no_sms.status.sms = false;
+        let noon = "2026-12-02T12:00:00+07:00";
+        let kinds = |notices: Vec<(String, String, i64, bool)>| -> Vec<String> {
+            notices
+                .into_iter()
+                .map(|(channel, _, _, _)| channel)
+                .collect()
+        };
+        assert_eq!(
+            kinds(sent(
+                &recipient(no_sms, Some("lan@example.invalid")),
+                noon,
+                &change,
+                ""
+            )),
+            ["email"],
+            "SMS switched off for status changes: the e-mail only"
+        );
+        assert_eq!(
+            kinds(sent(
+                &recipient(NotificationSettings::default(), None),
+                noon,
+                &change,
+                ""
+            )),
+            ["sms"],
+            "no e-mail address on the profile: the SMS only"
+        );
+        let processing = moved_to(ApplicationStatus::Processing, None);
+        let mut from_received = application();
+        from_received.status = ApplicationStatus::Received;
+        let texts = crate::i18n::load().expect("texts");
+        let everyone = recipient(NotificationSettings::default(), Some("lan@example.invalid"));
+        let composer = Composer {
+            texts: &texts,
+            status_link: "https://dvc.example/s/x".into(),
+            recipient: &everyone,
+            now: at(noon),
+        };
+        let channels: Vec<String> = composer
+            .change_notices(&from_received, &processing)
+            .into_iter()
+            .map(|notice| notice.channel)
+            .collect();
+        assert_eq!(
+            channels,
+            ["email"],
+            "a status the resident need not act on (processing) sends no SMS"
+        );
+    }
+
+    #[test]
+    fn a_dispatched_result_is_texted_with_its_tracking_number_after_quiet_hours() {
+        let late = "2026-12-02T22:30:00+07:00";
+        let delivery_only = NotificationSettings {
+            status: ChannelChoice {
+                app: true,
+                sms: false,
+                email: false,
+            },
+            ..NotificationSettings::default()
+        };
+        let change = ApplicationChange {
+            delivery: Some(Delivery {
+                state: Some(DeliveryState::Dispatched),
+                tracking_number: Some("EB123456789VN".into()),
+                ..Delivery {
+                    method: DeliveryMethod::Post,
+                    ..application().delivery
+                }
+            }),
+            ..ApplicationChange::default()
+        };
+        let notices = sent(
+            &recipient(delivery_only, Some("lan@example.invalid")),
+            late,
+            &change,
+            "EB123456789VN",
+        );
+        assert_eq!(
+            notices,
+            [
+                (
+                    "sms".into(),
+                    "notice-dispatched-sms".into(),
+                    at("2026-12-03T07:00:00+07:00").timestamp(),
+                    true
+                ),
+                (
+                    "email".into(),
+                    "notice-delivery-email".into(),
+                    at(late).timestamp(),
+                    true
+                ),
+            ],
+            "the SMS waits for 07:00, the e-mail leaves at once; both carry the tracking number"
+        );
+    }
+}
