@@ -560,3 +560,40 @@ fn a_message_that_fails_every_attempt_is_listed_for_operators_without_its_text()
         "retrying an id that is no failed message is refused"
     );
 }
+
+#[test]
+fn a_transition_made_with_the_officer_command_is_texted_by_the_serving_portal() {
+    let gateway = EsmsStandIn::start(Box::new(|_, _| Answer::Take));
+    let mut portal = portal_with(&gateway, json!({}));
+    let citizen = Citizen::demo(&mut portal, 0);
+    without_quiet_hours(&citizen);
+    let application = citizen.submit_valid(&deliverable_procedure(&citizen.catalog()));
+    for to in ["processing", "rejected"] {
+        portal.officer(&[
+            "transition",
+            &application.code,
+            "--to",
+            to,
+            "--note",
+            "Hồ sơ không thuộc thẩm quyền",
+        ]);
+    }
+    let sent = eventually(
+        "the rejection SMS written by the command and sent by the portal",
+        PATIENCE,
+        || {
+            requests_naming(&gateway, &application.code)
+                .into_iter()
+                .next()
+        },
+    );
+    println!(
+        "rejection SMS as the gateway received it: {}",
+        content(&sent)
+    );
+    assert!(
+        content(&sent).contains("/s/"),
+        "the SMS links to the public status page: {}",
+        content(&sent)
+    );
+}
