@@ -1496,6 +1496,7 @@ fn a_scan_picked_on_a_shared_device_is_never_written_to_disk_in_plaintext() {
                 form,
                 files: Vec::new(),
                 picked,
+                wallet: Vec::new(),
                 delivery: opendvc_tests::fixtures::counter_delivery(),
                 fee_case: None,
             },

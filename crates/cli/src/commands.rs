@@ -178,6 +178,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                         form,
                         files,
                         picked: Vec::new(),
+                        wallet: Vec::new(),
                         delivery,
                         fee_case: None,
                     },

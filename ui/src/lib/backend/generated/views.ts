@@ -171,8 +171,8 @@ syncedAt?: string, };
  */
 export type Draft = {
 /**
- * The wallet document a renewal draft renews. It is a hint for the UI's own pages: the
- * core matches wallet documents to requirements by kind, so `submit` ignores it.
+ * The wallet document a renewal draft renews, for the UI's own pages. The draft also
+ * carries it in `attachments`, which is what `submit` attaches.
  */
 renewsDocumentId?: string, procedureId: string,
 /**
