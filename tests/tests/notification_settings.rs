@@ -111,6 +111,40 @@ fn what_the_core_saves_is_what_the_portal_holds_and_reads_back() {
 }
 
 #[test]
+fn switching_the_app_channel_off_also_stops_this_devices_desktop_notifications() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let runtime = runtime();
+    let data = tempfile::tempdir().expect("a data folder");
+    let url = portal.url();
+    let core = signed_in_core(&runtime, &mut portal, &url, &data);
+    let before = core.settings().expect("the device's settings").notify;
+    assert!(
+        before.status && before.delivery && before.renewal,
+        "a new profile shows every category on the desktop"
+    );
+
+    let chosen = NotificationSettings {
+        delivery: ChannelChoice {
+            app: false,
+            ..ChannelChoice::ALL
+        },
+        ..NotificationSettings::default()
+    };
+    runtime
+        .block_on(core.save_notification_settings(&chosen))
+        .expect("the settings are saved at the portal");
+    let after = core.settings().expect("the device's settings").notify;
+    assert!(
+        !after.delivery,
+        "delivery notices no longer show on this device's desktop"
+    );
+    assert!(
+        after.status && after.renewal && after.notice,
+        "the other categories stay as they were: {after:?}"
+    );
+}
+
+#[test]
 fn offline_the_settings_cannot_be_changed_and_the_portal_keeps_the_old_ones() {
     let mut portal = Portal::start(PortalOptions::default());
     let proxy =

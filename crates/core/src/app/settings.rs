@@ -83,7 +83,10 @@ impl OpenDvc {
     /// portal stored them. Times that are not `HH:MM` are refused before anything is sent;
     /// offline nothing is queued (a choice made on a device that stays offline would reach
     /// the portal later than the messages it is about), the caller keeps what was typed and
-    /// says the settings cannot be changed offline.
+    /// says the settings cannot be changed offline. Once the portal stored them, this
+    /// device's desktop notifications follow the `app` channel of each category (the
+    /// settings screen's categories), so switching the app off is not only a wish at the
+    /// portal.
     pub async fn save_notification_settings(
         &self,
         settings: &NotificationSettings,
@@ -93,6 +96,11 @@ impl OpenDvc {
         let result = profile.client.put_notification_settings(settings).await;
         self.note_client_result(&result);
         let stored = result?;
+        let mut device = self.notify_settings()?;
+        device.status = stored.status.app;
+        device.delivery = stored.delivery.app;
+        device.renewal = stored.renewal.app;
+        self.set_notify_settings(&device)?;
         Ok(notification_settings_view(
             stored,
             self.email_available(profile)?,
