@@ -31,6 +31,7 @@ error-unknown-application = No such application or waiting item on this device.
 error-unsent-items = { $count } items are not sent yet.
 error-attachment-missing = The stored copy of the attachment is gone.
 error-access-log-own-sign-in-only = Only the citizen, signed in on their own, can see who used their data; an assisted session cannot.
+error-notification-settings-own-sign-in-only = Only the citizen, signed in on their own, can choose how the public-service portal reaches them; an assisted session cannot.
 error-parent-discarded = The application this item depends on was discarded.
 error-parent-not-created = The application this item depends on was not created.
 error-preferences-file = The settings file on this device cannot be read or written.

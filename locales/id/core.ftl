@@ -31,6 +31,7 @@ error-unknown-application = Permohonan atau item antrean ini tidak ada di perang
 error-unsent-items = { $count } item belum terkirim.
 error-attachment-missing = Salinan lampiran yang tersimpan telah hilang.
 error-access-log-own-sign-in-only = Hanya warga yang masuk sendiri yang dapat melihat siapa yang memakai datanya; sesi pendampingan tidak bisa.
+error-notification-settings-own-sign-in-only = Hanya warga yang masuk sendiri yang dapat memilih cara portal layanan publik menghubunginya; sesi pendampingan tidak bisa.
 error-parent-discarded = Permohonan yang menjadi dasar item ini telah dibuang.
 error-parent-not-created = Permohonan yang menjadi dasar item ini belum dibuat.
 error-preferences-file = Berkas pengaturan di perangkat ini tidak dapat dibaca atau ditulis.

@@ -31,6 +31,7 @@ error-unknown-application = Không tìm thấy hồ sơ hoặc mục chờ gửi
 error-unsent-items = Còn { $count } mục chưa gửi.
 error-attachment-missing = Bản sao tệp đính kèm trên máy đã mất.
 error-access-log-own-sign-in-only = Chỉ người dân tự đăng nhập mới xem được ai đã dùng dữ liệu của mình; phiên hỗ trợ không xem được.
+error-notification-settings-own-sign-in-only = Chỉ người dân tự đăng nhập mới chọn được cách cổng dịch vụ công báo tin cho mình; phiên hỗ trợ không chọn được.
 error-parent-discarded = Hồ sơ mà mục này phụ thuộc đã bị hủy.
 error-parent-not-created = Hồ sơ mà mục này phụ thuộc chưa được tạo.
 error-preferences-file = Không đọc hoặc ghi được tệp cài đặt trên máy này.

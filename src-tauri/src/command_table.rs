@@ -78,6 +78,13 @@ macro_rules! with_commands {
             commands::settings(state) -> SettingsView;
             /// Stores the settings; refused fields are named in `fields`.
             commands::save_settings(state; settings: SettingsView) -> SettingsView;
+            /// How the portal reaches the citizen (per category: the app, SMS, e-mail; quiet
+            /// hours for SMS), read from the portal. The citizen's own sign-in only; offline it
+            /// fails with `offline`.
+            commands::notification_settings(state) -> NotificationSettingsView;
+            /// Replaces the citizen's notification settings at the portal; never queued, so
+            /// offline it fails with `offline` and the screen keeps what was typed.
+            commands::save_notification_settings(state; settings: NotificationSettings) -> NotificationSettingsView;
             /// Switches a document's reminders on or off, or snoozes them for `days` days.
             commands::set_reminder(state; document_id: Uuid, mode: ReminderMode, days: Option<u32>) -> ReminderView;
             /// A pre-filled draft for renewing a wallet document.

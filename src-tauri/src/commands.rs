@@ -2,13 +2,13 @@
 //! takes its arguments, calls the core, and maps the error; the views are built in the core
 //! (`opendvc_core::views`), so the CLI shows the same.
 
-use opendvc_api::{AdminUnits, Catalog, FieldKind, OtpAccepted, Procedure};
+use opendvc_api::{AdminUnits, Catalog, FieldKind, NotificationSettings, OtpAccepted, Procedure};
 use opendvc_core::CoreError;
 use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, DashboardView,
     DiscardResult, DraftView, FeeQuoteView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
-    NewDocumentInput, PickedUpload, QueueItemView, ReminderMode, ReminderView, SessionState,
-    SettingsView, StagedView, SubmitResult, WalletEntry,
+    NewDocumentInput, NotificationSettingsView, PickedUpload, QueueItemView, ReminderMode,
+    ReminderView, SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
 };
 use tauri::AppHandle;
 use uuid::Uuid;
@@ -225,6 +225,21 @@ pub async fn save_settings(state: &AppState, settings: SettingsView) -> Answer<S
     let saved = core.save_settings_view(&settings).map_err(fail(state))?;
     state.speak(core.language());
     Ok(saved)
+}
+
+pub async fn notification_settings(state: &AppState) -> Answer<NotificationSettingsView> {
+    let core = state.core.read().await;
+    core.notification_settings().await.map_err(fail(state))
+}
+
+pub async fn save_notification_settings(
+    state: &AppState,
+    settings: NotificationSettings,
+) -> Answer<NotificationSettingsView> {
+    let core = state.core.read().await;
+    core.save_notification_settings(&settings)
+        .await
+        .map_err(fail(state))
 }
 
 pub async fn set_reminder(

@@ -150,7 +150,9 @@ impl IpcCode {
             | CoreCode::UnknownApplication
             | CoreCode::UnknownInboxItem
             | CoreCode::UnknownDocument => IpcCode::NotFound,
-            CoreCode::OfficerOnDevice | CoreCode::AccessLogOwnSignInOnly => IpcCode::Forbidden,
+            CoreCode::OfficerOnDevice
+            | CoreCode::AccessLogOwnSignInOnly
+            | CoreCode::NotificationSettingsOwnSignInOnly => IpcCode::Forbidden,
             CoreCode::Conflict
             | CoreCode::ItemNotChangeable
             | CoreCode::UnsentItems

@@ -6,7 +6,9 @@
 
 // The types the command list names, for the wrappers below.
 #[allow(unused_imports)]
-use opendvc_api::{AdminUnits, Catalog, Consent, FieldKind, OtpAccepted, Procedure};
+use opendvc_api::{
+    AdminUnits, Catalog, Consent, FieldKind, NotificationSettings, OtpAccepted, Procedure,
+};
 #[allow(unused_imports)]
 use opendvc_core::assist::{SessionEnded, Tally};
 #[allow(unused_imports)]
@@ -17,8 +19,9 @@ use opendvc_core::receipt::Receipt;
 use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, CsvExportView,
     DashboardView, DiscardResult, DraftView, FeeQuoteView, FieldCheck, FieldProblem, FollowUpInput,
-    InboxEntry, NewDocumentInput, QueueItemView, ReminderMode, ReminderView, SessionState,
-    SettingsView, StaffSignInInput, StagedView, SubmitResult, WalletEntry,
+    InboxEntry, NewDocumentInput, NotificationSettingsView, QueueItemView, ReminderMode,
+    ReminderView, SessionState, SettingsView, StaffSignInInput, StagedView, SubmitResult,
+    WalletEntry,
 };
 #[allow(unused_imports)]
 use uuid::Uuid;

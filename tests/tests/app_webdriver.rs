@@ -8,7 +8,9 @@
 //! it, and `ui/node_modules` for axe-core: `cd ui && npm ci && npm run build`, then
 //! `cargo build --workspace --bins` (`cargo xtask test` does both).
 
-use opendvc_api::{ApplicationStatus, DeliveryMethod, TransitionRequest};
+use opendvc_api::{
+    ApplicationStatus, ChannelChoice, DeliveryMethod, NotificationSettings, TransitionRequest,
+};
 use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy, Rewrite};
 use opendvc_tests::fixtures::{Citizen, Officer};
 use opendvc_tests::wait::eventually;
@@ -268,6 +270,10 @@ fn main_screens(application_id: &str) -> Vec<(&'static str, String)> {
         ("inbox", "#/inbox".to_owned()),
         ("queue", "#/queue".to_owned()),
         ("settings", "#/settings".to_owned()),
+        (
+            "notification-settings",
+            "#/settings/notifications".to_owned(),
+        ),
     ]
 }
 
@@ -418,4 +424,67 @@ fn an_officers_status_change_shows_as_a_desktop_notification_and_in_the_inbox() 
         .filter(|notification| notification.summary == title)
         .collect();
     assert_eq!(about_it.len(), 1, "one status notification: {shown:#?}");
+}
+
+#[test]
+fn status_sms_switched_off_on_the_notification_settings_screen_is_what_the_portal_holds() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let app = App::launch(&portal.url());
+    app.sign_in(&portal, &person);
+    app.open("#/settings");
+    app.click("main a[href=\"#/settings/notifications\"]");
+    app.wait_until_loaded("the notification settings");
+    app.wait_for_element("main input[name=\"status-sms\"]");
+    assert_eq!(
+        app.script(
+            "return document.querySelector('main input[name=\"status-sms\"]').checked;",
+            json!([])
+        ),
+        json!(true),
+        "status notices go by SMS until the resident says otherwise"
+    );
+    app.screenshots_at("notification-settings-form", &[(360, 800), (1280, 800)]);
+    let overflow = app.script(
+        "const root = document.documentElement; return root.scrollWidth - root.clientWidth;",
+        json!([]),
+    );
+    app.resize(360, 800);
+    let narrow_overflow = app.script(
+        "const root = document.documentElement; return root.scrollWidth - root.clientWidth;",
+        json!([]),
+    );
+    assert_eq!(
+        (overflow.as_i64(), narrow_overflow.as_i64()),
+        (Some(0), Some(0)),
+        "the screen is no wider than the window at 1280 px and at 360 px"
+    );
+    assert_eq!(
+        app.serious_accessibility_violations(),
+        Vec::<String>::new(),
+        "no serious or critical axe-core violation at 360 px"
+    );
+
+    app.click("main input[name=\"status-sms\"]");
+    app.click("main form button[type=\"submit\"]");
+    app.wait_for_text(&ui_text("vi", "ui-notify-saved"));
+
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let held: NotificationSettings = citizen
+        .api
+        .get("/v1/me/notification-settings")
+        .bearer(&citizen.access_token)
+        .send()
+        .expect_json(200, "the citizen reads their notification settings");
+    assert_eq!(
+        held,
+        NotificationSettings {
+            status: ChannelChoice {
+                sms: false,
+                ..ChannelChoice::ALL
+            },
+            ..NotificationSettings::default()
+        },
+        "the portal holds status SMS off and everything else as it was"
+    );
 }

@@ -1316,6 +1316,24 @@ fn a_paper_session_cannot_read_the_citizens_profile_documents_or_applications() 
         "access_log_own_sign_in_only",
         "the citizen's access log is theirs alone, never shown in an assisted session"
     );
+    for args in [
+        vec!["--json", "notifications", "show"],
+        vec!["--json", "notifications", "set", "--sms", "off"],
+    ] {
+        let refused = cli.run(&args);
+        assert_eq!(
+            refused.json()["error"]["code"],
+            "notification_settings_own_sign_in_only",
+            "how the portal reaches the citizen is theirs to choose, never in an assisted session ({args:?})"
+        );
+    }
+    assert!(
+        !proxy
+            .requests()
+            .iter()
+            .any(|request| request.path().starts_with("/v1/me/notification-settings")),
+        "the session never asked the portal for the citizen's notification settings"
+    );
     cli.json(["sync"], "a sync in the paper session");
     cli.json(["applications"], "the applications screen");
     let mut submit = vec![
@@ -1478,6 +1496,7 @@ fn a_scan_picked_on_a_shared_device_is_never_written_to_disk_in_plaintext() {
                 form,
                 files: Vec::new(),
                 picked,
+                wallet: Vec::new(),
                 delivery: opendvc_tests::fixtures::counter_delivery(),
                 fee_case: None,
             },

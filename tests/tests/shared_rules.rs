@@ -95,6 +95,7 @@ fn the_core_and_the_portal_agree_on_every_phone_and_keep_it_as_plus_84() {
                 form: form.clone(),
                 files: Vec::new(),
                 picked: Vec::new(),
+                wallet: Vec::new(),
                 delivery: counter_delivery(),
                 fee_case: None,
             },

@@ -53,6 +53,7 @@ const SCREEN_TABLE = {
   queue: { load: () => import('./screens/Queue.svelte'), title: 'ui-queue-title', section: 'queue' },
   settings: { load: () => import('./screens/Settings.svelte'), title: 'ui-settings-title', section: 'settings' },
   access_log: { load: () => import('./screens/AccessLog.svelte'), title: 'ui-access-log-title', section: 'settings' },
+  notification_settings: { load: () => import('./screens/NotificationSettings.svelte'), title: 'ui-notify-title', section: 'settings' },
   receipt: { load: () => import('./screens/staff/ReceiptPage.svelte'), title: 'ui-receipt-title' },
   not_found: { load: () => import('./screens/NotFound.svelte'), title: 'ui-not-found-title' },
   staff_home: { load: () => import('./screens/staff/StaffHome.svelte'), title: 'ui-staff-home-title' },
@@ -102,6 +103,8 @@ export const ROUTES = [
   { name: 'settings', path: '/settings', screen: 'settings', guard: 'own' },
   // "Who used my data", from the settings.
   { name: 'access_log', path: '/access-log', screen: 'access_log', guard: 'own' },
+  // How the portal reaches the citizen (app, SMS, e-mail), from the settings.
+  { name: 'notification_settings', path: '/settings/notifications', screen: 'notification_settings', guard: 'own' },
   // A shared device's staff sign-in; signed in, the staff side's home.
   { name: 'staff_sign_in', path: '/staff', screen: 'home', guard: 'staff' },
   // The citizen's sign-in on a shared device; signed in, the citizen's home.

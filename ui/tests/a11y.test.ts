@@ -24,6 +24,15 @@ const core: Handlers = {
   inbox: () => [fixtures.inboxEntry],
   queue: () => [fixtures.queueItem({ state: 'sending', progress: { sent: 10, total: 100 } })],
   settings: () => ({ ...fixtures.settings, quietHours: { from: '22:00', to: '06:00' } }),
+  notification_settings: () => ({
+    emailAvailable: false,
+    settings: {
+      status: { app: true, sms: false, email: true },
+      delivery: { app: true, sms: true, email: true },
+      renewal: { app: true, sms: true, email: true },
+      quietHours: { enabled: true, start: '21:00', end: '07:00' },
+    },
+  }),
 };
 
 const SCREENS: [string, string, RegExp][] = [
@@ -40,6 +49,7 @@ const SCREENS: [string, string, RegExp][] = [
   ['inbox', '/inbox', /Your result is ready/],
   ['queue', '/queue', /Sending/],
   ['settings', '/settings', /Quiet hours/],
+  ['notification settings', '/settings/notifications', /Quiet hours for SMS/],
 ];
 
 describe.each(SCREENS)('the %s screen', (_name, route, ready) => {

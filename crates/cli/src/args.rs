@@ -58,6 +58,9 @@ JSON output (--json): every command prints exactly one JSON object on standard o
   access-log    {entries: [{entry: {id, at, action, resource, resourceRef?, staff: {code, name,
                 kind, organisation}, venue: {name, unitCode?}, sessionId, consent},
                 vietnamTime}], nextCursor?}
+  notifications show|set
+                {settings: {status: {app, sms, email}, delivery: {…}, renewal: {…},
+                quietHours: {enabled, start, end}}, emailAvailable}
   receipt       {lang, title, applicationCode, lines: [{label, value}], followUp, servedBy,
                 lookupLink, qrCaption, qrSvg}
   any error     {error: {code, message, errors: [{field, message}]}}";
@@ -255,6 +258,12 @@ pub enum Command {
         #[arg(long, value_name = "CURSOR")]
         cursor: Option<String>,
     },
+    /// How the portal reaches you (per kind of notice: the app, SMS, e-mail; quiet hours
+    /// for SMS): `notifications show|set`. Your own sign-in only; needs the portal.
+    Notifications {
+        #[command(subcommand)]
+        action: NotificationsAction,
+    },
     /// The receipt of a sent application, in the citizen's language, with its QR code.
     Receipt {
         #[arg(value_name = "CODE")]
@@ -322,6 +331,55 @@ pub enum AssistAction {
     },
     /// End the session and delete the citizen's data from this device.
     End,
+}
+
+/// A kind of notice the portal sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CategoryArg {
+    /// An application changed status.
+    Status,
+    /// The result's postal delivery.
+    Delivery,
+    /// A document is about to expire.
+    Renewal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+impl Switch {
+    pub fn is_on(self) -> bool {
+        self == Switch::On
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotificationsAction {
+    /// Show the channels of each kind of notice and the quiet hours.
+    Show,
+    /// Change some of them; what is not named stays as it is.
+    Set {
+        /// The kinds of notice the channel switches apply to (repeat for several); default
+        /// all three.
+        #[arg(long = "category", value_enum, value_name = "CATEGORY")]
+        categories: Vec<CategoryArg>,
+        /// Notices in the app (inbox and desktop notification).
+        #[arg(long, value_enum, value_name = "on|off")]
+        app: Option<Switch>,
+        /// SMS to the registered phone.
+        #[arg(long, value_enum, value_name = "on|off")]
+        sms: Option<Switch>,
+        /// E-mail, when the profile has an address.
+        #[arg(long, value_enum, value_name = "on|off")]
+        email: Option<Switch>,
+        /// When SMS wait (Vietnam time, may cross midnight), e.g. 21:00-07:00; `off` sends
+        /// them at any hour.
+        #[arg(long, value_name = "HH:MM-HH:MM|off")]
+        quiet_hours: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

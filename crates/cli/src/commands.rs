@@ -178,6 +178,7 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
                         form,
                         files,
                         picked: Vec::new(),
+                        wallet: Vec::new(),
                         delivery,
                         fee_case: None,
                     },
@@ -294,6 +295,9 @@ async fn dispatch(core: &mut OpenDvc, command: Command, out: &Output) -> Result<
             crate::quote::quote(core, procedure, &form, fee_case.as_deref(), delivery, out)
         }
         Command::Staff { action } => crate::staff::staff(core, action, out).await,
+        Command::Notifications { action } => {
+            crate::notifications::notifications(core, action, out).await
+        }
         Command::Assist { action } => crate::staff::assist(core, action, out).await,
         Command::AccessLog { cursor } => {
             let log = core

@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod exit;
+mod notifications;
 mod output;
 mod queue;
 mod quote;

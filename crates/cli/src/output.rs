@@ -103,6 +103,7 @@ impl Failure {
             | CoreError::InvalidDay(_)
             | CoreError::InvalidReminder
             | CoreError::AccessLogOwnSignInOnly
+            | CoreError::NotificationSettingsOwnSignInOnly
             | CoreError::Search(CatalogSearchError::IndexMissing)
             | CoreError::Queue(
                 QueueError::NoSuchItem(_)

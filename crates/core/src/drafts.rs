@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use opendvc_api::DeliveryChoice;
+use uuid::Uuid;
 
 /// A new application as the person filled it in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,10 @@ pub struct SubmissionDraft {
     /// Files picked in the app (`OpenDvc::stage_picked_file`) by their `sha256:` id, each
     /// with the required document it satisfies, if known.
     pub picked: Vec<(String, Option<String>)>,
+    /// Wallet documents the person picked, by id, each with the required document it is
+    /// for, if known. A required document with none picked gets the wallet's first of its
+    /// kind.
+    pub wallet: Vec<(Uuid, Option<String>)>,
     pub delivery: DeliveryChoice,
     /// The fee case the person chose, where the form does not select one.
     pub fee_case: Option<String>,

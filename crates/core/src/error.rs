@@ -83,6 +83,10 @@ pub enum CoreError {
         "who used the citizen's data is shown only to the citizen, signed in on their own; not in an assisted session"
     )]
     AccessLogOwnSignInOnly,
+    #[error(
+        "how the portal reaches the citizen is chosen only by the citizen, signed in on their own; not in an assisted session"
+    )]
+    NotificationSettingsOwnSignInOnly,
     /// Settings the screen sent that cannot be stored, named as the UI names the fields.
     #[error("the settings are not valid: {}", .0.join(", "))]
     InvalidSettings(Vec<String>),
@@ -200,6 +204,7 @@ pub enum CoreCode {
     UnknownDocument,
     AttachmentMissing,
     AccessLogOwnSignInOnly,
+    NotificationSettingsOwnSignInOnly,
     InvalidSettings,
     EventInvalid,
     InvalidDay,
@@ -209,7 +214,7 @@ pub enum CoreCode {
 
 impl CoreCode {
     /// Every code, for the tests that check each has its message.
-    pub const ALL: [CoreCode; 56] = [
+    pub const ALL: [CoreCode; 57] = [
         CoreCode::NotSignedIn,
         CoreCode::NoPortal,
         CoreCode::InvalidIdNumber,
@@ -261,6 +266,7 @@ impl CoreCode {
         CoreCode::UnknownDocument,
         CoreCode::AttachmentMissing,
         CoreCode::AccessLogOwnSignInOnly,
+        CoreCode::NotificationSettingsOwnSignInOnly,
         CoreCode::InvalidSettings,
         CoreCode::EventInvalid,
         CoreCode::InvalidDay,
@@ -322,6 +328,7 @@ impl CoreCode {
             CoreCode::UnknownDocument => "unknown_document",
             CoreCode::AttachmentMissing => "attachment_missing",
             CoreCode::AccessLogOwnSignInOnly => "access_log_own_sign_in_only",
+            CoreCode::NotificationSettingsOwnSignInOnly => "notification_settings_own_sign_in_only",
             CoreCode::InvalidSettings => "invalid_settings",
             CoreCode::EventInvalid => "event_invalid",
             CoreCode::InvalidDay => "invalid_day",
@@ -444,6 +451,9 @@ impl CoreError {
             CoreError::PickedFileMissing(_) => CoreCode::AttachmentMissing,
             CoreError::PickedFileUnreadable => CoreCode::AttachmentUnreadable,
             CoreError::AccessLogOwnSignInOnly => CoreCode::AccessLogOwnSignInOnly,
+            CoreError::NotificationSettingsOwnSignInOnly => {
+                CoreCode::NotificationSettingsOwnSignInOnly
+            }
             CoreError::InvalidSettings(_) => CoreCode::InvalidSettings,
             CoreError::InvalidEvent(_) => CoreCode::EventInvalid,
             CoreError::InvalidDay(_) => CoreCode::InvalidDay,

@@ -254,11 +254,20 @@ impl OpenDvc {
                 }
             }
         }
+        // The document renewed is the one attached where the procedure asks for one of its
+        // kind, not the wallet's first of that kind.
+        let wallet = procedure
+            .required_documents
+            .iter()
+            .find(|required| required.wallet_kind.as_deref() == Some(document.kind.as_str()))
+            .map(|required| vec![(document.id, Some(required.id.clone()))])
+            .unwrap_or_default();
         Ok(SubmissionDraft {
             procedure_id: procedure.id,
             form,
             files: Vec::new(),
             picked: Vec::new(),
+            wallet,
             delivery: DeliveryChoice {
                 method: DeliveryMethod::Counter,
                 address: None,

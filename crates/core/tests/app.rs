@@ -10,12 +10,14 @@ use std::time::Duration;
 use opendvc_api::{
     AttachmentRef, Catalog, DeliveryChoice, DeliveryMethod, DeliveryOptions, Document,
     DocumentSource, FeeCase, FeeCaseField, FeeCaseOption, FieldKind, FieldOption, FormField,
-    LocalizedText, OnlineLevel, Procedure, ProcessingDays, RequiredDocument, SyncResponse,
+    LocalizedText, NewApplication, OnlineLevel, Procedure, ProcessingDays, RequiredDocument,
+    SyncResponse,
 };
 use opendvc_core::clock::{Clock, ManualClock, RandomJitter};
 use opendvc_core::queue::{BackoffPolicy, ItemPayload, ItemState};
 use opendvc_core::session::{DataDir, Session};
 use opendvc_core::views::applications::{EntryStatus, LocalStatus};
+use opendvc_core::views::apply::DraftView;
 use opendvc_core::{CoreError, CoreEvent, DrainEnd, OpenDvc, OpenDvcOptions, SubmissionDraft};
 use support::{Canned, TestServer, application, local};
 use uuid::Uuid;
@@ -144,6 +146,16 @@ fn wallet_card() -> Document {
     }
 }
 
+/// A second ID card in the wallet (an older one, still listed by the warehouse).
+fn second_wallet_card() -> Document {
+    Document {
+        id: Uuid::from_u128(8),
+        number: "048090009999".into(),
+        issued_on: chrono::NaiveDate::from_ymd_opt(2021, 3, 2).expect("date"),
+        ..wallet_card()
+    }
+}
+
 fn page(cursor: &str, has_more: bool, applications: Vec<opendvc_api::Application>) -> Canned {
     let page = SyncResponse {
         cursor: cursor.into(),
@@ -253,6 +265,7 @@ fn draft() -> SubmissionDraft {
         ]),
         files: Vec::new(),
         picked: Vec::new(),
+        wallet: Vec::new(),
         delivery: DeliveryChoice {
             method: DeliveryMethod::Counter,
             address: None,
@@ -929,4 +942,163 @@ async fn who_used_my_data_is_read_from_the_portal_and_never_kept_on_the_device()
         }
     }
     assert!(kept.is_empty(), "the access log is not cached: {kept:?}");
+}
+
+/// A core synced with two ID cards in the wallet, whose submissions the portal does not take
+/// yet (503), so they stay in the queue to be read.
+async fn synced_with_two_id_cards(fixture: &Fixture) -> OpenDvc {
+    let sync = SyncResponse {
+        cursor: "c1".into(),
+        has_more: false,
+        profile: None,
+        applications: Vec::new(),
+        documents: vec![wallet_card(), second_wallet_card()],
+        inbox: Vec::new(),
+    };
+    fixture.server.answer(
+        "/v1/sync",
+        Canned::json(200, &serde_json::to_string(&sync).expect("serialises")),
+    );
+    fixture.server.answer("/v1/procedures", catalog_answer());
+    fixture
+        .server
+        .answer("/v1/applications", Canned::raw(503, b"down"));
+    let core = fixture.open();
+    core.sync_now().await.expect("first sync");
+    core
+}
+
+/// The wallet references of the queued submission `item_id`.
+fn queued_wallet_refs(core: &OpenDvc, item_id: Uuid) -> Vec<AttachmentRef> {
+    let item = core.queue_item(item_id).expect("reads").expect("kept");
+    let ItemPayload::CreateApplication { application } = item.payload else {
+        panic!("a submission is queued")
+    };
+    application
+        .attachments
+        .into_iter()
+        .filter(|reference| matches!(reference, AttachmentRef::Wallet { .. }))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_wallet_document_the_person_picked_is_the_one_attached() {
+    let fixture = Fixture::new().await;
+    let core = synced_with_two_id_cards(&fixture).await;
+
+    let base = draft();
+    let picked_second = DraftView {
+        application: NewApplication {
+            procedure_id: base.procedure_id,
+            form: base.form,
+            attachments: vec![AttachmentRef::Wallet {
+                document_id: second_wallet_card().id,
+                requirement_id: Some("old-card".into()),
+            }],
+            delivery: base.delivery,
+            fee_case: None,
+        },
+        renews_document_id: None,
+    };
+    let result = core
+        .submit_draft(picked_second)
+        .await
+        .expect("the draft is saved");
+    assert_eq!(
+        queued_wallet_refs(&core, result.item_id),
+        vec![AttachmentRef::Wallet {
+            document_id: second_wallet_card().id,
+            requirement_id: Some("old-card".into()),
+        }],
+        "the second ID card, which the person picked, is attached, not the first of its kind"
+    );
+}
+
+#[tokio::test]
+async fn renewing_the_second_of_two_id_cards_attaches_the_second() {
+    let fixture = Fixture::new().await;
+    let core = synced_with_two_id_cards(&fixture).await;
+    let rules = opendvc_core::reminders::RulesTable::built_in().expect("the rules table");
+
+    let renewal = core
+        .renewal_draft(second_wallet_card().id, &rules)
+        .expect("a renewal draft of the second card");
+    let second = AttachmentRef::Wallet {
+        document_id: second_wallet_card().id,
+        requirement_id: Some("old-card".into()),
+    };
+    assert_eq!(
+        renewal.application.attachments,
+        vec![second.clone()],
+        "the draft shows the card being renewed as the old card"
+    );
+    // The person fills in what the profile did not pre-fill.
+    let mut filled = renewal;
+    filled.application.form = draft().form;
+    let result = core
+        .submit_draft(filled)
+        .await
+        .expect("the renewal is saved");
+    assert_eq!(
+        queued_wallet_refs(&core, result.item_id),
+        vec![second],
+        "the renewed card is attached, not the first ID card of the wallet"
+    );
+}
+
+#[tokio::test]
+async fn a_picked_wallet_document_that_cannot_stand_is_refused_not_swapped() {
+    let fixture = Fixture::new().await;
+    let core = synced_with_two_id_cards(&fixture).await;
+    let base = draft();
+    let with = |document_id: Uuid, requirement: &str| DraftView {
+        application: NewApplication {
+            procedure_id: base.procedure_id.clone(),
+            form: base.form.clone(),
+            attachments: vec![AttachmentRef::Wallet {
+                document_id,
+                requirement_id: Some(requirement.into()),
+            }],
+            delivery: base.delivery.clone(),
+            fee_case: None,
+        },
+        renews_document_id: None,
+    };
+    let cases = [
+        (Uuid::from_u128(99), "old-card", "field-document-not-yours"),
+        (
+            second_wallet_card().id,
+            "no-such-document",
+            "field-requirement-unknown",
+        ),
+        (
+            second_wallet_card().id,
+            "photo",
+            "field-document-kind-invalid",
+        ),
+    ];
+    for (document_id, requirement, expected) in cases {
+        let error = core
+            .submit_draft(with(document_id, requirement))
+            .await
+            .expect_err("the pick is refused");
+        let CoreError::InvalidSubmission(errors) = &error else {
+            panic!("an invalid submission, not {error:?}")
+        };
+        let codes: Vec<String> = errors
+            .iter()
+            .map(|error| {
+                let code = serde_json::to_value(error.code).expect("a code serialises");
+                format!("{} {}", error.field, code.as_str().unwrap_or_default())
+            })
+            .collect();
+        assert!(
+            codes.contains(&format!("attachments[0] {expected}")),
+            "{document_id} for {requirement} is refused as {expected}: {codes:?}"
+        );
+    }
+    assert!(
+        core.queue_items(false).expect("reads").is_empty(),
+        "nothing was queued with another document in its place"
+    );
 }

@@ -64,6 +64,7 @@ fn every_error_code_has_a_message() {
         "search_index_missing",
         "search_failed",
         "access_log_own_sign_in_only",
+        "notification_settings_own_sign_in_only",
     ];
     let all = portal_codes
         .iter()

@@ -54,6 +54,7 @@ fn view_types() -> TypeScriptFile {
         .add::<CsvExportView>()
         .add::<StaffSignInInput>()
         .add::<AccessLogView>()
+        .add::<NotificationSettingsView>()
         .add::<CoreCode>()
         .add::<FieldCheck>()
         .add::<FeeQuoteView>()

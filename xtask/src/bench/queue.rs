@@ -400,6 +400,7 @@ fn draft(core: &OpenDvc) -> Result<SubmissionDraft> {
         form: form(procedure, &profile),
         files: Vec::new(),
         picked: Vec::new(),
+        wallet: Vec::new(),
         delivery: DeliveryChoice {
             method: DeliveryMethod::Counter,
             address: None,

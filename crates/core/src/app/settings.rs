@@ -1,12 +1,18 @@
 //! The settings screen's choices as the façade keeps them: the device's language in
 //! `preferences.json`, the person's notification settings in their profile
-//! ([`crate::preferences`]).
+//! ([`crate::preferences`]); and how the portal reaches the citizen (per category: the app,
+//! SMS, e-mail; quiet hours for SMS), read from and written to the portal, never kept.
 
-use super::OpenDvc;
+use opendvc_api::NotificationSettings;
+
+use super::{ActiveProfile, OpenDvc};
 use crate::error::CoreError;
 use crate::i18n::Lang;
 use crate::preferences::{PreferencesFile, Settings};
 use crate::store::notify_state::NotifySettings;
+use crate::views::settings::{
+    NotificationSettingsView, check_notification_settings, notification_settings_view,
+};
 
 impl OpenDvc {
     /// The language the app speaks: the one chosen in the settings on this device, else the
@@ -55,5 +61,69 @@ impl OpenDvc {
             self.set_notify_settings(&settings.notify)?;
         }
         self.settings()
+    }
+
+    /// How the portal reaches the citizen (per category: the app, SMS, e-mail; when SMS
+    /// wait), read from the portal each time: the portal sends the SMS and e-mail, so its copy
+    /// is the only one. Only in the citizen's own sign-in, never in an assisted session (the
+    /// choice is the citizen's, not the staff member's); offline it fails with the client's
+    /// offline error and nothing changes.
+    pub async fn notification_settings(&self) -> Result<NotificationSettingsView, CoreError> {
+        let profile = self.own_profile()?;
+        let result = profile.client.notification_settings().await;
+        self.note_client_result(&result);
+        let settings = result?;
+        Ok(notification_settings_view(
+            settings,
+            self.email_available(profile)?,
+        ))
+    }
+
+    /// Replaces the citizen's notification settings at the portal and returns them as the
+    /// portal stored them. Times that are not `HH:MM` are refused before anything is sent;
+    /// offline nothing is queued (a choice made on a device that stays offline would reach
+    /// the portal later than the messages it is about), the caller keeps what was typed and
+    /// says the settings cannot be changed offline. Once the portal stored them, this
+    /// device's desktop notifications follow the `app` channel of each category (the
+    /// settings screen's categories), so switching the app off is not only a wish at the
+    /// portal.
+    pub async fn save_notification_settings(
+        &self,
+        settings: &NotificationSettings,
+    ) -> Result<NotificationSettingsView, CoreError> {
+        let profile = self.own_profile()?;
+        check_notification_settings(settings)?;
+        let result = profile.client.put_notification_settings(settings).await;
+        self.note_client_result(&result);
+        let stored = result?;
+        let mut device = self.notify_settings()?;
+        device.status = stored.status.app;
+        device.delivery = stored.delivery.app;
+        device.renewal = stored.renewal.app;
+        self.set_notify_settings(&device)?;
+        Ok(notification_settings_view(
+            stored,
+            self.email_available(profile)?,
+        ))
+    }
+
+    /// The open profile when it is the citizen's own sign-in with tokens.
+    fn own_profile(&self) -> Result<&ActiveProfile, CoreError> {
+        let profile = self.active()?;
+        if profile.assisted.is_some() {
+            return Err(CoreError::NotificationSettingsOwnSignInOnly);
+        }
+        if !profile.session.is_signed_in() {
+            return Err(CoreError::NotSignedIn);
+        }
+        Ok(profile)
+    }
+
+    /// Whether the cached profile has an e-mail address.
+    fn email_available(&self, profile: &ActiveProfile) -> Result<bool, CoreError> {
+        let cached = profile.cache.read(crate::store::profile::load)?;
+        Ok(cached
+            .and_then(|person| person.email)
+            .is_some_and(|email| !email.trim().is_empty()))
     }
 }

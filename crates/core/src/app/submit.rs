@@ -52,7 +52,7 @@ impl OpenDvc {
         }
         staged.extend(self.stage_picked_into(&profile.queue, &draft.picked)?);
         let (wallet_refs, staged, missing) =
-            validate::match_documents(&procedure, &staged, &wallet);
+            validate::match_documents(&procedure, &staged, &draft.wallet, &wallet);
         errors.extend(missing);
         if errors.is_empty() {
             // The portal charges the one fee case that applies: one the form does not select

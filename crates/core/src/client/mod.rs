@@ -17,9 +17,9 @@
 
 use opendvc_api::{
     AccessLog, AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest,
-    Catalog, ConsentCodeRequest, DEVICE_TIME_HEADER, DocumentList, HolidayCalendar, OtpAccepted,
-    OtpRequest, Profile, StaffTokenRequest, StaffTokenResponse, SyncResponse, TokenRequest,
-    TokenResponse,
+    Catalog, ConsentCodeRequest, DEVICE_TIME_HEADER, DocumentList, HolidayCalendar,
+    NotificationSettings, OtpAccepted, OtpRequest, Profile, StaffTokenRequest, StaffTokenResponse,
+    SyncResponse, TokenRequest, TokenResponse,
 };
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::StatusCode;
@@ -171,6 +171,28 @@ impl PortalClient {
             None => "/v1/me/access-log".to_owned(),
         };
         self.get_json(&path, "access log").await
+    }
+
+    /// `GET /v1/me/notification-settings`: how the portal reaches the citizen, per category.
+    pub async fn notification_settings(&self) -> Result<NotificationSettings, ClientError> {
+        self.get_json("/v1/me/notification-settings", "notification settings")
+            .await
+    }
+
+    /// `PUT /v1/me/notification-settings`: replaces the citizen's choice as a whole, so
+    /// sending it twice changes nothing more; answers the settings as stored.
+    pub async fn put_notification_settings(
+        &self,
+        settings: &NotificationSettings,
+    ) -> Result<NotificationSettings, ClientError> {
+        let url = self.url("/v1/me/notification-settings");
+        let (status, headers, body) = self
+            .send_authed(|| self.http.put(&url).json(settings))
+            .await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("notification settings", &body)
     }
 
     pub async fn me(&self) -> Result<Profile, ClientError> {

@@ -22,8 +22,8 @@ pub type Picked = Vec<(String, Option<String>)>;
 pub struct DraftView {
     #[serde(flatten)]
     pub application: opendvc_api::NewApplication,
-    /// The wallet document a renewal draft renews. It is a hint for the UI's own pages: the
-    /// core matches wallet documents to requirements by kind, so `submit` ignores it.
+    /// The wallet document a renewal draft renews, for the UI's own pages. The draft also
+    /// carries it in `attachments`, which is what `submit` attaches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub renews_document_id: Option<Uuid>,
@@ -31,15 +31,27 @@ pub struct DraftView {
 
 impl DraftView {
     /// The core's draft of what the UI sent. Uploads are the files picked in the app
-    /// (`OpenDvc::stage_picked_file`); wallet documents are matched by kind when the draft is
-    /// checked, so the UI's references to them are not needed.
+    /// (`OpenDvc::stage_picked_file`); the wallet documents the person picked are kept, so the
+    /// one picked is the one attached (a required document with none picked gets the
+    /// wallet's first of its kind when the draft is checked).
     pub fn into_submission(self) -> SubmissionDraft {
-        let (picked, _wallet) = split_attachments(self.application.attachments);
+        let (picked, kept) = split_attachments(self.application.attachments);
+        let wallet = kept
+            .into_iter()
+            .filter_map(|reference| match reference {
+                AttachmentRef::Wallet {
+                    document_id,
+                    requirement_id,
+                } => Some((document_id, requirement_id)),
+                AttachmentRef::Upload { .. } => None,
+            })
+            .collect();
         SubmissionDraft {
             procedure_id: self.application.procedure_id,
             form: self.application.form,
             files: Vec::new(),
             picked,
+            wallet,
             delivery: self.application.delivery,
             fee_case: self.application.fee_case,
         }
@@ -51,7 +63,14 @@ impl DraftView {
             application: NewApplication {
                 procedure_id: draft.procedure_id,
                 form: draft.form,
-                attachments: Vec::new(),
+                attachments: draft
+                    .wallet
+                    .into_iter()
+                    .map(|(document_id, requirement_id)| AttachmentRef::Wallet {
+                        document_id,
+                        requirement_id,
+                    })
+                    .collect(),
                 delivery: draft.delivery,
                 fee_case: draft.fee_case,
             },

@@ -128,3 +128,48 @@ pub fn settings_from_view(current: &Settings, view: &SettingsView) -> Result<Set
         },
     })
 }
+
+/// The notification-settings screen: how the portal reaches the resident (per category: the
+/// app, SMS, e-mail; when SMS wait), read from the portal each time and never cached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationSettingsView {
+    pub settings: opendvc_api::NotificationSettings,
+    /// Whether the profile has an e-mail address. Without one the e-mail switches are shown
+    /// but cannot be changed, with the reason next to them.
+    pub email_available: bool,
+}
+
+/// The notification settings as the screen and `opendvc notifications` show them.
+pub fn notification_settings_view(
+    settings: opendvc_api::NotificationSettings,
+    email_available: bool,
+) -> NotificationSettingsView {
+    NotificationSettingsView {
+        settings,
+        email_available,
+    }
+}
+
+/// Refuses quiet hours whose times are not `HH:MM` (24-hour clock, two digits each) before
+/// anything is sent, naming the fields as the screen names them.
+pub fn check_notification_settings(
+    settings: &opendvc_api::NotificationSettings,
+) -> Result<(), CoreError> {
+    let quiet = &settings.quiet_hours;
+    let canonical = |text: &str| clock_minute(text).map(clock_text).as_deref() == Some(text);
+    let refused: Vec<String> = [
+        ("quietHours.start", &quiet.start),
+        ("quietHours.end", &quiet.end),
+    ]
+    .into_iter()
+    .filter(|(_, text)| !canonical(text))
+    .map(|(field, _)| field.to_owned())
+    .collect();
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(CoreError::InvalidSettings(refused))
+    }
+}

@@ -31,6 +31,7 @@ export type {
   NewDocument,
   NextStage,
   NotificationCategories,
+  NotificationSettingsView,
   QueueItem,
   QueueKind,
   QueueProblem,

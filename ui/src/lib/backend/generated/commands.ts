@@ -2,8 +2,8 @@
 // Do not edit: change the Rust side, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-app typescript
 
-import type { AdminUnits, Catalog, Consent, FieldKind, OtpAccepted, Procedure } from './api';
-import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FeeQuoteView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
+import type { AdminUnits, Catalog, Consent, FieldKind, NotificationSettings, OtpAccepted, Procedure } from './api';
+import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FeeQuoteView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
 
 /** The IPC contract between the UI and the app shell: every command, with its argument object
  * (as passed to `invoke`, camelCase keys) and its answer. Every command rejects with an
@@ -70,6 +70,13 @@ export interface Commands {
   settings: { args: undefined; result: Settings };
   /** Stores the settings; refused fields are named in `fields`. */
   save_settings: { args: { settings: Settings }; result: Settings };
+  /** How the portal reaches the citizen (per category: the app, SMS, e-mail; quiet
+   * hours for SMS), read from the portal. The citizen's own sign-in only; offline it
+   * fails with `offline`. */
+  notification_settings: { args: undefined; result: NotificationSettingsView };
+  /** Replaces the citizen's notification settings at the portal; never queued, so
+   * offline it fails with `offline` and the screen keeps what was typed. */
+  save_notification_settings: { args: { settings: NotificationSettings }; result: NotificationSettingsView };
   /** Switches a document's reminders on or off, or snoozes them for `days` days. */
   set_reminder: { args: { documentId: string; mode: ReminderMode; days?: number }; result: ReminderSetting };
   /** A pre-filled draft for renewing a wallet document. */
@@ -140,6 +147,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'admin_units',
   'settings',
   'save_settings',
+  'notification_settings',
+  'save_notification_settings',
   'set_reminder',
   'start_renewal',
   'add_document',

@@ -2,7 +2,7 @@
 // Do not edit: change the Rust types, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-core --test typescript
 
-import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, FeeCase, FieldError, FieldProblemCode, InboxItem, LocalizedText, NewSupplement, Profile, Quote, Rating, StaffProfile, WithdrawRequest } from './api';
+import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, FeeCase, FieldError, FieldProblemCode, InboxItem, LocalizedText, NewSupplement, NotificationSettings, Profile, Quote, Rating, StaffProfile, WithdrawRequest } from './api';
 
 // ---- opendvc_core::assist::files ----
 
@@ -79,7 +79,7 @@ state: 'sent' | 'waiting' | 'needs_attention', applicationCode?: string, };
  * The stable code of a [`CoreError`]. Its snake_case name is what the CLI prints with
  * `--json`, and `error-{name with dashes}` is its Fluent message.
  */
-export type CoreCode = "not_signed_in" | "no_portal" | "invalid_id_number" | "otp_invalid" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "validation" | "not_found" | "conflict" | "malformed" | "store" | "store_corrupt" | "no_such_item" | "item_not_changeable" | "not_an_application" | "attachment_too_large" | "attachment_unreadable" | "discard_needs_send" | "queue_busy" | "session_file" | "catalog_missing" | "unknown_procedure" | "invalid_submission" | "unknown_application" | "unsent_items" | "search_index_missing" | "search_failed" | "staff_not_signed_in" | "officer_on_device" | "event_required" | "assisted_session_open" | "no_assisted_session" | "queue_key_locked" | "staff_files" | "device_locked" | "staff_password_wrong" | "unlock_wait" | "assisted_session_expired" | "receipt_not_ready" | "receipt_failed" | "preferences_file" | "device_data" | "data_folder" | "invalid_document" | "unknown_inbox_item" | "unknown_document" | "attachment_missing" | "access_log_own_sign_in_only" | "invalid_settings" | "event_invalid" | "invalid_day" | "invalid_reminder" | "messages";
+export type CoreCode = "not_signed_in" | "no_portal" | "invalid_id_number" | "otp_invalid" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "validation" | "not_found" | "conflict" | "malformed" | "store" | "store_corrupt" | "no_such_item" | "item_not_changeable" | "not_an_application" | "attachment_too_large" | "attachment_unreadable" | "discard_needs_send" | "queue_busy" | "session_file" | "catalog_missing" | "unknown_procedure" | "invalid_submission" | "unknown_application" | "unsent_items" | "search_index_missing" | "search_failed" | "staff_not_signed_in" | "officer_on_device" | "event_required" | "assisted_session_open" | "no_assisted_session" | "queue_key_locked" | "staff_files" | "device_locked" | "staff_password_wrong" | "unlock_wait" | "assisted_session_expired" | "receipt_not_ready" | "receipt_failed" | "preferences_file" | "device_data" | "data_folder" | "invalid_document" | "unknown_inbox_item" | "unknown_document" | "attachment_missing" | "access_log_own_sign_in_only" | "notification_settings_own_sign_in_only" | "invalid_settings" | "event_invalid" | "invalid_day" | "invalid_reminder" | "messages";
 
 // ---- opendvc_core::receipt ----
 
@@ -171,8 +171,8 @@ syncedAt?: string, };
  */
 export type Draft = {
 /**
- * The wallet document a renewal draft renews. It is a hint for the UI's own pages: the
- * core matches wallet documents to requirements by kind, so `submit` ignores it.
+ * The wallet document a renewal draft renews, for the UI's own pages. The draft also
+ * carries it in `attachments`, which is what `submit` attaches.
  */
 renewsDocumentId?: string, procedureId: string,
 /**
@@ -413,6 +413,17 @@ autoLockSeconds: number, };
  * The categories of OS notifications the person wants.
  */
 export type NotificationCategories = { status: boolean, delivery: boolean, renewal: boolean, notice: boolean, };
+
+/**
+ * The notification-settings screen: how the portal reaches the resident (per category: the
+ * app, SMS, e-mail; when SMS wait), read from the portal each time and never cached.
+ */
+export type NotificationSettingsView = { settings: NotificationSettings,
+/**
+ * Whether the profile has an e-mail address. Without one the e-mail switches are shown
+ * but cannot be changed, with the reason next to them.
+ */
+emailAvailable: boolean, };
 
 /**
  * No OS notifications between `from` and `to` (`HH:MM`, local time; may wrap midnight).
