@@ -202,7 +202,7 @@ pub fn for_reminder(
 mod tests {
     use super::*;
     use crate::i18n::message_ids;
-    use crate::store::notify_state::QuietHours;
+    use crate::store::notify_state::DeviceQuietHours;
     use chrono::TimeZone;
     use opendvc_api::LocalizedText;
 
@@ -280,7 +280,7 @@ mod tests {
             )
             .is_some()
         );
-        settings.quiet_hours = Some(QuietHours {
+        settings.quiet_hours = Some(DeviceQuietHours {
             start_minute: 22 * 60,
             end_minute: 7 * 60,
         });

@@ -26,12 +26,12 @@ const CHOICES: &str = "reminder_choices";
 /// midnight (22:00 to 07:00).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QuietHours {
+pub struct DeviceQuietHours {
     pub start_minute: u16,
     pub end_minute: u16,
 }
 
-impl QuietHours {
+impl DeviceQuietHours {
     /// Whether `minute` (after midnight) falls inside the quiet hours.
     pub fn contains(&self, minute: u16) -> bool {
         let (start, end) = (self.start_minute, self.end_minute);
@@ -53,7 +53,7 @@ pub struct NotifySettings {
     pub delivery: bool,
     pub renewal: bool,
     pub notice: bool,
-    pub quiet_hours: Option<QuietHours>,
+    pub quiet_hours: Option<DeviceQuietHours>,
     /// The offset of the person's local time from UTC, minutes; quiet hours are local.
     pub utc_offset_minutes: i32,
     /// A device several people use (a post office, a family tablet): notifications then say
@@ -214,7 +214,7 @@ mod tests {
 
     #[test]
     fn quiet_hours_across_midnight_hold_late_and_early() {
-        let night = QuietHours {
+        let night = DeviceQuietHours {
             start_minute: 22 * 60,
             end_minute: 7 * 60,
         };
@@ -223,7 +223,7 @@ mod tests {
         assert!(night.contains(6 * 60 + 59));
         assert!(!night.contains(7 * 60));
         assert!(!night.contains(12 * 60));
-        let lunch = QuietHours {
+        let lunch = DeviceQuietHours {
             start_minute: 12 * 60,
             end_minute: 13 * 60,
         };

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::CoreError;
 use crate::i18n::Lang;
 use crate::preferences::Settings;
-use crate::store::notify_state::{NotifySettings, QuietHours};
+use crate::store::notify_state::{DeviceQuietHours, NotifySettings};
 use crate::vault::TokenStorage;
 
 /// The categories of OS notifications the person wants.
@@ -25,7 +25,7 @@ pub struct CategoriesView {
 
 /// No OS notifications between `from` and `to` (`HH:MM`, local time; may wrap midnight).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "QuietHours"))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DeviceQuietHours"))]
 pub struct QuietHoursView {
     pub from: String,
     pub to: String,
@@ -106,10 +106,12 @@ pub fn settings_from_view(current: &Settings, view: &SettingsView) -> Result<Set
             if end.is_none() {
                 refused.push("quietHours.to".to_owned());
             }
-            start.zip(end).map(|(start_minute, end_minute)| QuietHours {
-                start_minute,
-                end_minute,
-            })
+            start
+                .zip(end)
+                .map(|(start_minute, end_minute)| DeviceQuietHours {
+                    start_minute,
+                    end_minute,
+                })
         }
     };
     if !refused.is_empty() {

@@ -10,7 +10,7 @@ use crate::events::CoreEvent;
 use crate::i18n::Lang;
 use crate::preferences::Settings;
 use crate::reminders::ReminderChoice;
-use crate::store::notify_state::{NotifySettings, QuietHours};
+use crate::store::notify_state::{DeviceQuietHours, NotifySettings};
 use crate::vault::TokenStorage;
 
 #[test]
@@ -45,7 +45,7 @@ fn settings_survive_the_round_trip_through_the_screen() {
     assert!(!settings.notify.delivery && !settings.notify.notice);
     assert_eq!(
         settings.notify.quiet_hours,
-        Some(QuietHours {
+        Some(DeviceQuietHours {
             start_minute: 22 * 60 + 30,
             end_minute: 6 * 60 + 5
         })

@@ -37,7 +37,7 @@ export type {
   QueueProblem,
   QueueProgress,
   QueueState,
-  QuietHours,
+  DeviceQuietHours,
   Receipt,
   ReceiptLine,
   ReminderMode,

@@ -410,6 +410,11 @@ autoLockSeconds: number, };
 // ---- opendvc_core::views::settings ----
 
 /**
+ * No OS notifications between `from` and `to` (`HH:MM`, local time; may wrap midnight).
+ */
+export type DeviceQuietHours = { from: string, to: string, };
+
+/**
  * The categories of OS notifications the person wants.
  */
 export type NotificationCategories = { status: boolean, delivery: boolean, renewal: boolean, notice: boolean, };
@@ -426,11 +431,6 @@ export type NotificationSettingsView = { settings: NotificationSettings,
 emailAvailable: boolean, };
 
 /**
- * No OS notifications between `from` and `to` (`HH:MM`, local time; may wrap midnight).
- */
-export type QuietHours = { from: string, to: string, };
-
-/**
  * `Settings`, as the shell sends it and as the UI sends it back.
  */
 export type Settings = {
@@ -438,7 +438,7 @@ export type Settings = {
  * Text rather than a language, so that a language the app does not know is refused as
  * the field `language` (by `settings_from_view`) rather than as a malformed argument.
  */
-language: Language, categories: NotificationCategories, quietHours?: QuietHours,
+language: Language, categories: NotificationCategories, quietHours?: DeviceQuietHours,
 /**
  * Where the tokens are kept: the system keyring, or a file only this user can read. Shown
  * on the screen; a value sent back is ignored.
