@@ -46,6 +46,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/me", get(profile::me))
         .route("/v1/me/access-log", get(access_log::access_log))
         .route("/v1/documents", get(profile::documents))
+        .route(
+            "/v1/me/documents/{id}/reminders",
+            put(profile::set_document_reminders),
+        )
         .route("/v1/procedures", get(catalog::procedures))
         .route("/v1/procedures/{id}/quote", post(catalog::quote))
         .route("/v1/admin-units", get(catalog::admin_units))

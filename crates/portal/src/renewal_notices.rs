@@ -2,16 +2,20 @@
 //! Once a day the shared reminder engine (`opendvc_rules::renewal`, the one the app reminds
 //! with) says, for every citizen's documents, which stages are due: the same stages per kind
 //! as the app, with an ID card's expiry computed from its holder's birth date. Each due
-//! reminder becomes one inbox notice, and its stages are recorded with it in the store, so no
-//! stage is notified twice, also across restarts and several portal processes.
+//! reminder becomes one inbox notice (its id from `opendvc_rules::renewal::notice_id`, by which
+//! the app recognises it), and its stages are recorded with it in the store, so no
+//! stage is notified twice, also across restarts and several portal processes. The citizen's
+//! reminder choice on each document (switched off, snoozed) is the engine's choice too.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use opendvc_api::{InboxCategory, InboxItem};
-use opendvc_rules::renewal::{FiredStage, Reminder, RulesTable, due_reminders};
+use opendvc_rules::renewal::{
+    FiredStage, Reminder, ReminderChoice, RulesTable, due_reminders, notice_id,
+};
 use opendvc_rules::vietnam_today;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::i18n::Texts;
@@ -26,16 +30,6 @@ pub struct RenewalNotice {
     pub stages: Vec<FiredStage>,
 }
 
-/// The id of the notice for one document, expiry and stage: the same inputs give the same
-/// id, so a notice is written once however often the check runs. (Portals before the shared
-/// engine derived their ids the same way, so a notice they wrote is not written again.)
-fn notice_id(document_id: Uuid, expires_on: NaiveDate, days_before: u32) -> Uuid {
-    let digest = Sha256::digest(format!("renewal:{document_id}:{expires_on}:{days_before}"));
-    let mut bytes = [0_u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes).into_uuid()
-}
-
 /// The notices due at `now`: at most one per document, for the latest stage reached that was
 /// not notified yet (a portal that was down writes one catch-up notice, never a burst).
 pub fn renewal_notices(
@@ -47,14 +41,20 @@ pub fn renewal_notices(
     let today = vietnam_today(now);
     let mut notices = Vec::new();
     for holder in holders {
+        // The citizen's choice travels on the document (`PUT /v1/me/documents/{id}/reminders`):
+        // a switched-off document gets no notice, a snoozed one gets it when the snooze ends.
+        let choices: BTreeMap<Uuid, ReminderChoice> = holder
+            .documents
+            .iter()
+            .map(|document| (document.id, ReminderChoice::from(document.reminders)))
+            .collect();
         let due = due_reminders(
             today,
             &holder.documents,
             Some(holder.birth_date),
             rules,
             &holder.notified,
-            // The portal has no per-document choices: the app keeps snoozes and switches.
-            &Default::default(),
+            &choices,
         );
         for reminder in due {
             notices.push(notice(holder, &reminder, texts, now));
@@ -108,21 +108,28 @@ pub async fn daily(state: AppState, rules: RulesTable) {
         store,
         "renewal-notices",
         Duration::from_secs(24 * 3600),
-        || async {
-            match write_due(&state, rules.clone()).await {
-                Ok(0) => {}
-                Ok(written) => tracing::info!(written, "renewal notices written"),
-                Err(error) => {
-                    tracing::error!(problem = %error.problem.title, "renewal notices failed")
-                }
-            }
-        },
+        || async { log(write_due(&state, rules.clone()).await) },
     )
     .await;
 }
 
-/// Writes the notices due now; the number written.
-async fn write_due(state: &AppState, rules: RulesTable) -> Result<usize, crate::error::ApiError> {
+/// Says in the log what a run of [`write_due`] did.
+pub fn log(outcome: Result<usize, crate::error::ApiError>) {
+    match outcome {
+        Ok(0) => {}
+        Ok(written) => tracing::info!(written, "renewal notices written"),
+        Err(error) => {
+            tracing::error!(problem = %error.problem.title, "renewal notices failed")
+        }
+    }
+}
+
+/// Writes the notices due now; the number written. Also run when the demo clock moves, so a
+/// day reached by moving the clock gets its notices as a day reached by waiting does.
+pub async fn write_due(
+    state: &AppState,
+    rules: RulesTable,
+) -> Result<usize, crate::error::ApiError> {
     let now = state.clock.now();
     let holders = state.store.renewal_holders().await?;
     let mut written = 0;
@@ -142,7 +149,8 @@ async fn write_due(state: &AppState, rules: RulesTable) -> Result<usize, crate::
 mod tests {
     use std::collections::BTreeSet;
 
-    use opendvc_api::{Document, DocumentSource};
+    use chrono::NaiveDate;
+    use opendvc_api::{Document, DocumentReminders, DocumentSource};
 
     use super::*;
 
@@ -161,6 +169,7 @@ mod tests {
             issuer: "test".to_owned(),
             classes: Vec::new(),
             source: DocumentSource::Warehouse,
+            reminders: Default::default(),
             updated_at: now(),
         }
     }
@@ -251,5 +260,48 @@ mod tests {
         );
         assert_eq!(notices.len(), 1, "270 days before: {notices:?}");
         assert_eq!(notices[0].stages[0].days_before, 270);
+    }
+
+    #[test]
+    fn a_switched_off_document_gets_no_notice_and_a_snoozed_one_gets_it_when_the_snooze_ends() {
+        // 20 days before the passport expires: the 30-day stage is due.
+        let mut passport = document(4, "passport", "2017-01-01", Some("2026-12-19"));
+        passport.reminders = DocumentReminders {
+            switched_off: true,
+            snoozed_until: None,
+        };
+        let off = renewal_notices(
+            &[holder("1980-01-01", vec![passport.clone()])],
+            &rules(),
+            &texts(),
+            now(),
+        );
+        assert!(
+            off.is_empty(),
+            "a switched-off document is not noticed: {off:?}"
+        );
+
+        passport.reminders = DocumentReminders {
+            switched_off: false,
+            snoozed_until: NaiveDate::from_ymd_opt(2026, 12, 5),
+        };
+        let holders = [holder("1980-01-01", vec![passport])];
+        let snoozed = renewal_notices(&holders, &rules(), &texts(), now());
+        assert!(
+            snoozed.is_empty(),
+            "a snoozed document is not noticed: {snoozed:?}"
+        );
+        let snooze_over = DateTime::parse_from_rfc3339("2026-12-05T08:00:00+07:00").expect("time");
+        let after = renewal_notices(&holders, &rules(), &texts(), snooze_over);
+        assert_eq!(
+            after.len(),
+            1,
+            "the snooze ended on 5 December: the notice is written then"
+        );
+        assert_eq!(
+            after[0].item.id,
+            notice_id(Uuid::from_u128(4), after[0].stages[0].expires_on, 30),
+            "with the id the app recognises: the shared notice id of the 30-day stage"
+        );
     }
 }

@@ -45,7 +45,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
     Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, Delivery,
-    DevMessage, Document, InboxItem, Profile, Rating, StaffKind, Supplement,
+    DevMessage, Document, DocumentReminders, InboxItem, Profile, Rating, StaffKind, Supplement,
 };
 use opendvc_rules::renewal::FiredStage;
 use uuid::Uuid;
@@ -344,6 +344,16 @@ pub trait CitizenStore: Send + Sync {
         documents: &[Document],
         inbox: &[InboxItem],
     ) -> StoreResult<bool>;
+    /// Sets the citizen's reminder choice on one of their documents, stamped `now` and
+    /// entered in the change log so that sync brings it to every device; a choice equal to the
+    /// stored one changes nothing. `None` when the citizen holds no such document.
+    async fn set_document_reminders(
+        &self,
+        citizen_id: Uuid,
+        document_id: Uuid,
+        reminders: DocumentReminders,
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<Option<Document>>;
 }
 
 /// Staff, one-time codes, tokens and assisted sessions.

@@ -166,6 +166,7 @@ mod tests {
             issuer: "test".to_owned(),
             classes: Vec::new(),
             source: DocumentSource::Warehouse,
+            reminders: Default::default(),
             updated_at: at,
         };
         store
