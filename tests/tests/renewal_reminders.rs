@@ -1,13 +1,20 @@
 //! One reminder engine across device and portal (issue 14): the portal writes a renewal notice
 //! once per stage per document, by the citizen's choice for the document (switched off,
 //! snoozed), which every device sets with `PUT /v1/me/documents/{id}/reminders` and reads back
-//! by sync. Time moves with the demo portal's clock, never by waiting.
+//! by sync; the app shows the portal's notice and reminds of a stage itself only while it could
+//! not have heard from the portal. Time moves with the demo portal's clock (and the devices'
+//! clocks follow it), never by waiting.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Utc};
 use opendvc_api::{Document, DocumentReminders, InboxCategory, SyncResponse};
-use opendvc_rules::renewal::{Expiry, RulesTable, notice_id, stage_day};
+use opendvc_core::clock::ManualClock;
+use opendvc_core::notify::{Notification, RecordingNotifier};
+use opendvc_core::session::DataDir;
+use opendvc_core::{OpenDvc, OpenDvcOptions};
+use opendvc_rules::renewal::{Expiry, ReminderChoice, RulesTable, notice_id, stage_day};
 use opendvc_rules::vietnam_today;
 use opendvc_tests::fixtures::Citizen;
 use opendvc_tests::{Portal, PortalOptions};
@@ -271,5 +278,291 @@ fn a_snoozed_document_is_noticed_when_the_snooze_ends_and_a_switched_off_one_nev
         notices(&Citizen::demo(&mut portal, 0), card.id),
         expected,
         "a switched-off card is not noticed again, up to and past its expiry"
+    );
+}
+
+/// The app on one device: the core on its own data folder, signed in as the first demo citizen,
+/// its clock set by the test (to the portal's), notifications recorded.
+struct Device {
+    runtime: tokio::runtime::Runtime,
+    core: OpenDvc,
+    clock: Arc<ManualClock>,
+    notifier: RecordingNotifier,
+    _data: tempfile::TempDir,
+}
+
+impl Device {
+    fn sign_in(portal: &mut Portal) -> Device {
+        let person = portal.demo_accounts().citizens[0].clone();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let data = tempfile::tempdir().expect("a data folder");
+        let clock = Arc::new(ManualClock::new(
+            portal.advance_clock(0).with_timezone(&Utc),
+        ));
+        let mut options = OpenDvcOptions::new(DataDir::new(data.path()));
+        options.clock = clock.clone();
+        options.portal_override = Some(portal.url());
+        let mut core = OpenDvc::open(options).expect("the core opens");
+        runtime
+            .block_on(core.request_otp(&person.id_number))
+            .expect("a code is sent");
+        let code = portal.latest_code_sent_to(&person.phone);
+        runtime
+            .block_on(core.sign_in(&person.id_number, &code))
+            .expect("the core signs in");
+        let device = Device {
+            runtime,
+            core,
+            clock,
+            notifier: RecordingNotifier::default(),
+            _data: data,
+        };
+        // The first sync brings the inbox as history, not news.
+        device.sync();
+        device
+    }
+
+    /// A sync as the app runs it, whose new inbox items go to notification handling.
+    fn sync(&self) {
+        self.runtime
+            .block_on(self.core.sync_and_notify(&self.notifier))
+            .expect("the device syncs");
+    }
+
+    /// Sets the device's clock to the portal's.
+    fn follow(&self, portal: &Portal) {
+        self.clock.set(portal.advance_clock(0).with_timezone(&Utc));
+    }
+
+    /// The app's own reminder check, as the shell runs it; the documents it reminded of.
+    fn remind(&self) -> Vec<Uuid> {
+        let rules = RulesTable::built_in().expect("the built-in rules");
+        let (today, now) = self.core.local_today().expect("today");
+        self.core
+            .reminders(today, now, &rules, &self.notifier)
+            .expect("the reminder check")
+            .due
+            .into_iter()
+            .map(|due| due.document_id)
+            .collect()
+    }
+
+    /// The desktop notifications shown about `document`.
+    fn notified_about(&self, document: Uuid) -> Vec<Notification> {
+        let target = format!("opendvc://documents/{document}");
+        self.notifier
+            .shown()
+            .into_iter()
+            .filter(|shown| shown.category == InboxCategory::Renewal && shown.target == target)
+            .collect()
+    }
+}
+
+/// A stage the portal noticed reaches the person once, from the synced notice: the device
+/// shows it on arrival and then raises no reminder of its own for the stage.
+#[test]
+fn a_synced_renewal_notice_is_notified_once_and_the_device_raises_no_reminder_of_its_own() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let MilestoneCard {
+        card,
+        expires_on,
+        ahead,
+        mut today,
+        ..
+    } = milestone_card(&mut portal);
+    let stage = *ahead.first().expect("a stage ahead");
+    let device = Device::sign_in(&mut portal);
+    assert!(
+        device.notified_about(card.id).is_empty(),
+        "nothing is notified from the history the first sync brings"
+    );
+    move_to(
+        &portal,
+        &mut today,
+        stage_day(expires_on, stage).expect("a day"),
+    );
+    device.follow(&portal);
+    device.sync();
+    let shown = device.notified_about(card.id);
+    assert_eq!(
+        shown.len(),
+        1,
+        "the portal's notice for the {stage}-day stage is notified once: {shown:#?}"
+    );
+    assert_eq!(
+        shown[0].inbox_item_id,
+        Some(notice_id(card.id, expires_on, stage)),
+        "from the portal's inbox item"
+    );
+    assert!(
+        !device.remind().contains(&card.id),
+        "the device raises no reminder of its own for a stage the portal spoke for"
+    );
+    device.sync();
+    assert!(!device.remind().contains(&card.id), "nor later");
+    assert_eq!(
+        device.notified_about(card.id).len(),
+        1,
+        "one notification for the stage in all"
+    );
+}
+
+/// A device that has not synced since a stage's day reminds its resident itself, from its
+/// own copy of the rules; when it syncs again, the portal's notice for the same stage shows in
+/// the inbox without a second notification.
+#[test]
+fn an_offline_device_reminds_itself_and_the_portals_notice_for_that_stage_is_not_notified_again() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let MilestoneCard {
+        card,
+        expires_on,
+        ahead,
+        mut today,
+        ..
+    } = milestone_card(&mut portal);
+    let stage = *ahead.first().expect("a stage ahead");
+    let device = Device::sign_in(&mut portal);
+    // The device stays offline (does not sync) while the stage's day comes.
+    move_to(
+        &portal,
+        &mut today,
+        stage_day(expires_on, stage).expect("a day"),
+    );
+    device.follow(&portal);
+    assert_eq!(
+        device.remind(),
+        vec![card.id],
+        "the device reminds of the card itself: it has not synced since the stage's day"
+    );
+    assert_eq!(device.notified_about(card.id).len(), 1, "one notification");
+    assert!(device.remind().is_empty(), "the stage does not fire twice");
+
+    device.sync();
+    let notice = notice_id(card.id, expires_on, stage);
+    assert!(
+        device
+            .core
+            .inbox(1000)
+            .expect("the inbox")
+            .iter()
+            .any(|item| item.id == notice),
+        "the portal's notice for the stage is in the inbox"
+    );
+    assert_eq!(
+        device.notified_about(card.id).len(),
+        1,
+        "the portal's notice for a stage the device already reminded of is not notified again"
+    );
+}
+
+/// A snooze made on the device reaches the portal, even when made while the portal was
+/// unreachable, and the portal then writes no notice while it lasts.
+#[test]
+fn a_snooze_made_on_the_device_offline_reaches_the_portal_which_then_writes_no_notice() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let MilestoneCard {
+        card,
+        expires_on,
+        ahead,
+        ..
+    } = milestone_card(&mut portal);
+    assert!(ahead.len() >= 2, "two stages ahead: {ahead:?}");
+    let first = stage_day(expires_on, ahead[0]).expect("a day");
+    let second = stage_day(expires_on, ahead[1]).expect("a day");
+    let device = Device::sign_in(&mut portal);
+    let before = notices(&Citizen::demo(&mut portal, 0), card.id);
+
+    portal.stop();
+    let snooze = ReminderChoice {
+        switched_off: false,
+        snoozed_until: Some(second),
+    };
+    device
+        .core
+        .set_reminder_choice(card.id, snooze)
+        .expect("the choice is kept on the device");
+    assert!(
+        device.runtime.block_on(device.core.sync_now()).is_err(),
+        "the portal is down: the sync fails"
+    );
+    portal.start_again();
+    device
+        .runtime
+        .block_on(device.core.sync_now())
+        .expect("the device syncs once the portal is back");
+    let citizen = Citizen::demo(&mut portal, 0);
+    let on_the_portal = citizen
+        .documents()
+        .items
+        .into_iter()
+        .find(|document| document.id == card.id)
+        .expect("the card");
+    assert_eq!(
+        on_the_portal.reminders,
+        DocumentReminders::from(snooze),
+        "the snooze made offline reached the portal"
+    );
+
+    // The demo clock started again from the system's after the restart.
+    let mut today = vietnam_today(portal.advance_clock(0));
+    move_to(&portal, &mut today, first);
+    assert_eq!(
+        notices(&Citizen::demo(&mut portal, 0), card.id),
+        before,
+        "on {first} the portal writes no notice: the card is snoozed until {second}"
+    );
+}
+
+/// Reminders switched off on one device are off on the person's other device after its sync.
+#[test]
+fn reminders_switched_off_on_one_device_are_off_on_another_after_sync() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let MilestoneCard {
+        card,
+        expires_on,
+        ahead,
+        mut today,
+        ..
+    } = milestone_card(&mut portal);
+    let phone = Device::sign_in(&mut portal);
+    let laptop = Device::sign_in(&mut portal);
+    let off = ReminderChoice {
+        switched_off: true,
+        snoozed_until: None,
+    };
+    phone
+        .core
+        .set_reminder_choice(card.id, off)
+        .expect("switched off on the phone");
+    phone.sync();
+    laptop.sync();
+    assert_eq!(
+        laptop
+            .core
+            .reminder_choices()
+            .expect("the laptop's choices")
+            .get(&card.id),
+        Some(&off),
+        "the laptop follows the choice made on the phone"
+    );
+    // Neither device nor the portal reminds of the card any more, offline or not.
+    let stage = *ahead.first().expect("a stage ahead");
+    move_to(
+        &portal,
+        &mut today,
+        stage_day(expires_on, stage).expect("a day"),
+    );
+    laptop.follow(&portal);
+    assert!(
+        !laptop.remind().contains(&card.id),
+        "the laptop raises no reminder for a switched-off card"
+    );
+    laptop.sync();
+    assert!(
+        laptop.notified_about(card.id).is_empty(),
+        "and shows no notice for it"
     );
 }
