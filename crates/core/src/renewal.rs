@@ -101,22 +101,30 @@ fn prefill_value(source: &str, profile: &Profile, document: &Document) -> Option
 /// Whether the device reminds of a stage itself, the rule that keeps one reminder per stage
 /// across device and portal. The portal notices each stage of the documents it holds on the
 /// stage's day (its daily run, by the same engine and rules) and the notice reaches the device
-/// by sync. So the device speaks when the portal cannot have reached it: the document is one
-/// the portal does not hold (added on this device), or the device has not completed a sync
-/// since the stage's day began (`last_sync_day`, the local date of the last completed sync;
-/// `None`: never synced). A device that has synced since leaves the stage to the portal's
-/// notice, which its next sync brings if this one came before the portal's daily run.
+/// by sync. So the device speaks only where the portal's notice cannot have reached it:
+/// - the document is one the portal does not hold (added on this device), or
+/// - the device never completed a sync, or its last one (`last_sync_day`, local date) was
+///   before the stage's day, or
+/// - its last sync was on the stage's day itself and that day is over (`today` is later): the
+///   portal's daily run may have come after that sync, and the device has not heard since.
+///
+/// A device whose sync on the stage's day brought no notice waits for the rest of that day,
+/// and one that synced after it leaves the stage to the portal; a notice already in the cache
+/// has marked the stage fired before this is asked.
 pub fn device_speaks(
     portal_holds: bool,
     stage_day: Option<NaiveDate>,
     last_sync_day: Option<NaiveDate>,
+    today: NaiveDate,
 ) -> bool {
     if !portal_holds {
         return true;
     }
     match (stage_day, last_sync_day) {
         (_, None) | (None, _) => true,
-        (Some(stage_day), Some(synced)) => synced < stage_day,
+        (Some(stage_day), Some(synced)) => {
+            synced < stage_day || (synced == stage_day && today > stage_day)
+        }
     }
 }
 
@@ -248,6 +256,7 @@ impl OpenDvc {
                     portal_holds,
                     stage_day(reminder.expires_on, reminder.days_before),
                     last_sync_day,
+                    today,
                 )
             })
             .collect();
@@ -471,39 +480,48 @@ mod tests {
 
     #[test]
     fn the_device_reminds_itself_only_where_the_portal_cannot_have_spoken() {
-        let check = |portal_holds, stage: &str, synced: Option<&str>, expected, why: &str| {
+        let stage = "2026-12-09";
+        let check = |portal_holds, synced: Option<&str>, today: &str, expected, why: &str| {
+            let today = day(today).expect("a day");
             assert_eq!(
-                device_speaks(portal_holds, day(stage), synced.and_then(day)),
+                device_speaks(portal_holds, day(stage), synced.and_then(day), today),
                 expected,
                 "{why}"
             );
         };
         check(
             true,
-            "2026-12-09",
             Some("2026-12-08"),
+            "2026-12-09",
             true,
-            "last synced the day before: offline since",
+            "offline since the day before",
         );
-        check(true, "2026-12-09", None, true, "never synced");
+        check(true, None, "2026-12-09", true, "never synced");
         check(
             true,
-            "2026-12-09",
             Some("2026-12-09"),
+            "2026-12-09",
             false,
-            "synced on the stage's day: the portal's notice comes by sync",
+            "synced on the day: wait for the portal",
         );
         check(
             true,
-            "2026-12-09",
-            Some("2026-12-20"),
+            Some("2026-12-09"),
+            "2026-12-10",
+            true,
+            "synced on the day, offline since",
+        );
+        check(
+            true,
+            Some("2026-12-10"),
+            "2026-12-10",
             false,
-            "synced after the stage's day",
+            "synced after the day",
         );
         check(
             false,
-            "2026-12-09",
             Some("2026-12-20"),
+            "2026-12-20",
             true,
             "a document only this device holds",
         );
