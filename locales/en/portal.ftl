@@ -25,6 +25,13 @@ inbox-delivery-changed-title = Delivery of application { $code } changed
 inbox-delivery-changed-body = “{ $procedure }”: your new delivery choice is recorded. You pay { $payable } VND.
 notice-email-subject = Application { $code }: { $status }
 notice-email = OpenDVC: application { $code } (“{ $procedure }”) is now “{ $status }”.
+notice-supplement-sms = OpenDVC: application { $code } needs more: { $note } See { $link }
+notice-completed-sms = OpenDVC: the result of application { $code } is ready. See { $link }
+notice-rejected-sms = OpenDVC: application { $code } was rejected: { $note } See { $link }
+notice-dispatched-sms = OpenDVC: the result of application { $code } was posted, tracking number { $tracking }. See { $link }
+notice-delivered-sms = OpenDVC: the result of application { $code } was delivered. See { $link }
+notice-delivery-email-subject = Result of application { $code }: { $state }
+notice-delivery-email = OpenDVC: the result of application { $code } (“{ $procedure }”): { $state }. Status: { $link }
 
 # Renewal notices the portal writes itself when a document’s expiry comes near (an ID card’s by its holder’s age).
 inbox-renewal-title = { $kind ->

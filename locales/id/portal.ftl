@@ -25,6 +25,13 @@ inbox-delivery-changed-title = Pengiriman permohonan { $code } diubah
 inbox-delivery-changed-body = “{ $procedure }”: pilihan pengiriman baru Anda telah dicatat. Anda membayar { $payable } VND.
 notice-email-subject = Permohonan { $code }: { $status }
 notice-email = OpenDVC: permohonan { $code } (“{ $procedure }”) kini berstatus “{ $status }”.
+notice-supplement-sms = OpenDVC: permohonan { $code } perlu dilengkapi: { $note } Lihat { $link }
+notice-completed-sms = OpenDVC: hasil permohonan { $code } sudah siap. Lihat { $link }
+notice-rejected-sms = OpenDVC: permohonan { $code } ditolak: { $note } Lihat { $link }
+notice-dispatched-sms = OpenDVC: hasil permohonan { $code } telah dikirim via pos, nomor resi { $tracking }. Lihat { $link }
+notice-delivered-sms = OpenDVC: hasil permohonan { $code } telah diterima. Lihat { $link }
+notice-delivery-email-subject = Hasil permohonan { $code }: { $state }
+notice-delivery-email = OpenDVC: hasil permohonan { $code } (“{ $procedure }”): { $state }. Status: { $link }
 
 # Pemberitahuan perpanjangan yang ditulis portal sendiri saat masa berlaku dokumen hampir habis (kartu identitas: menurut usia pemegangnya).
 inbox-renewal-title = { $kind ->

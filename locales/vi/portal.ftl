@@ -25,6 +25,13 @@ inbox-delivery-changed-title = Đã đổi cách nhận kết quả hồ sơ { $
 inbox-delivery-changed-body = Hồ sơ “{ $procedure }”: cách nhận kết quả mới đã được ghi nhận. Phí bạn trả: { $payable } đồng.
 notice-email-subject = Hồ sơ { $code }: { $status }
 notice-email = OpenDVC: hồ sơ { $code } (“{ $procedure }”) hiện ở trạng thái “{ $status }”.
+notice-supplement-sms = OpenDVC: hồ sơ { $code } cần bổ sung: { $note } Xem: { $link }
+notice-completed-sms = OpenDVC: hồ sơ { $code } đã có kết quả. Xem: { $link }
+notice-rejected-sms = OpenDVC: hồ sơ { $code } bị từ chối: { $note } Xem: { $link }
+notice-dispatched-sms = OpenDVC: kết quả hồ sơ { $code } đã giao bưu điện, mã vận đơn { $tracking }. Xem: { $link }
+notice-delivered-sms = OpenDVC: kết quả hồ sơ { $code } đã phát thành công. Xem: { $link }
+notice-delivery-email-subject = Giao kết quả hồ sơ { $code }: { $state }
+notice-delivery-email = OpenDVC: kết quả hồ sơ { $code } (“{ $procedure }”): { $state }. Tra cứu: { $link }
 
 # Nhắc gia hạn giấy tờ do cổng tự gửi khi hạn của giấy tờ sắp đến (thẻ căn cước: theo tuổi người giữ thẻ).
 inbox-renewal-title = { $kind ->

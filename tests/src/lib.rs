@@ -60,6 +60,7 @@ pub mod events;
 pub mod fault_proxy;
 pub mod fixtures;
 pub mod postgres_cluster;
+pub mod sms_gateway;
 pub mod source_tree;
 pub mod traces;
 pub mod wait;
@@ -556,6 +557,18 @@ impl Portal {
             .args(args)
             .output()
             .expect("opendvc-portal officer runs")
+    }
+
+    /// Runs `opendvc-portal notifications ARGS…` (the operators' view of the notification
+    /// outbox) on this portal's database, SQLite or PostgreSQL, and returns how it ended.
+    pub fn notifications_output(&self, args: &[&str]) -> std::process::Output {
+        let mut command = Command::new(binary(PORTAL_BIN));
+        command.arg("notifications");
+        self.database.pass_to(&mut command, &self.db_path());
+        command
+            .args(args)
+            .output()
+            .expect("opendvc-portal notifications runs")
     }
 
     /// The demo accounts (read once from `opendvc-portal demo-accounts`).

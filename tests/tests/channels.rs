@@ -131,6 +131,11 @@ fn wait_for<T>(what: &str, limit: Duration, mut ready: impl FnMut() -> Option<T>
     }
 }
 
+/// The notification outbox tries a message again after a second, not the shipped 10 s, 1 min …
+fn quick_retries() -> Value {
+    json!({"notifications": {"retryAfterSeconds": [1]}})
+}
+
 fn esms_config(addr: SocketAddr) -> String {
     format!(
         "[sms]\ngateway = \"esms\"\nurl = \"http://{addr}/MainService.svc/json/SendMultipleMessage_V4_post_json/\"\nbrandname = \"DANANG\"\n"
@@ -144,7 +149,8 @@ fn a_sign_in_code_reaches_the_esms_gateway_once_with_its_fields_after_the_gatewa
         PortalOptions::default()
             .with_config(&esms_config(gateway.addr))
             .with_env("OPENDVC_ESMS_API_KEY", "test-api-key")
-            .with_env("OPENDVC_ESMS_SECRET_KEY", "test-secret-key"),
+            .with_env("OPENDVC_ESMS_SECRET_KEY", "test-secret-key")
+            .with_limits(quick_retries()),
     );
     let citizen = portal.demo_accounts().citizens[0].clone();
     portal.sign_in_citizen(&citizen.id_number);
@@ -233,7 +239,8 @@ fn any_other_gateway_gets_the_sms_as_json_with_its_token_and_one_idempotency_key
                 "[sms]\ngateway = \"webhook\"\nurl = \"http://{}/sms\"\n",
                 gateway.addr
             ))
-            .with_env("OPENDVC_SMS_WEBHOOK_TOKEN", "webhook-token"),
+            .with_env("OPENDVC_SMS_WEBHOOK_TOKEN", "webhook-token")
+            .with_limits(quick_retries()),
     );
     let citizen = portal.demo_accounts().citizens[1].clone();
     portal.sign_in_citizen(&citizen.id_number);

@@ -116,6 +116,13 @@ fn traffic(portal: &mut Portal) -> Before {
         .body(pdf_bytes("a scan of the household book"), "application/pdf")
         .send()
         .expect_json(201, "a file is uploaded");
+    let mut settings = opendvc_api::NotificationSettings::default();
+    settings.status.sms = false;
+    citizen
+        .call("PUT", "/v1/me/notification-settings")
+        .json(&settings)
+        .send()
+        .expect_status(200, "the citizen chooses how the portal reaches them");
     let procedure = deliverable_procedure(&citizen.catalog());
     let submission = citizen.valid_application(&procedure, counter_delivery());
     let key = new_idempotency_key();

@@ -63,6 +63,12 @@ fn body_for(method: &str, template: &str, victim: &DemoCitizen) -> (Value, bool)
         ("POST", "/v1/auth/token") => json!({"idNumber": victim.id_number, "otp": "000000"}),
         ("POST", "/v1/auth/logout") => json!({}),
         ("PUT", "/v1/me/documents/{id}/reminders") => json!({"switchedOff": true}),
+        ("PUT", "/v1/me/notification-settings") => json!({
+            "status": {"app": true, "sms": false, "email": true},
+            "delivery": {"app": true, "sms": true, "email": true},
+            "renewal": {"app": true, "sms": true, "email": true},
+            "quietHours": {"enabled": true, "start": "22:00", "end": "06:30"},
+        }),
         _ => return (json!({}), false),
     };
     (known, true)

@@ -184,9 +184,14 @@ pub async fn create(
                 crate::status_page::public_link(&state.config.public_url, &application.code),
             ),
         ];
-        state
+        // The application is stored with its answer already: a failed write is logged, and
+        // the answer stands.
+        if let Err(error) = state
             .text_citizen(&citizen, "assisted-received-sms", &args)
-            .await;
+            .await
+        {
+            tracing::error!(%error, "the application code text could not be written to the outbox");
+        }
     }
     let mut response = json_response(StatusCode::CREATED, &application)?;
     if let Ok(location) = HeaderValue::from_str(&format!("/v1/applications/{id}")) {

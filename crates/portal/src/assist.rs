@@ -294,9 +294,14 @@ async fn tell_citizen(
         ("time", time),
         ("hotline", state.data.city.misuse_hotline.clone()),
     ];
-    state
+    // The session is open (committed) already: a failed write is logged, not answered, so
+    // the staff member does not open a second session.
+    if let Err(error) = state
         .text_citizen(citizen, "assist-opened-sms", &args)
-        .await;
+        .await
+    {
+        tracing::error!(%error, "the assisted-session notice could not be written to the outbox");
+    }
 }
 
 #[utoipa::path(delete, path = "/v1/assist/sessions/{id}", tag = "assist", security(("bearer" = [])),

@@ -2,7 +2,6 @@
 //! that moves one application a step every few seconds so a demo shows live changes.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use chrono::{DateTime, Days, FixedOffset, TimeDelta};
 use opendvc_api::{
@@ -17,9 +16,7 @@ use uuid::Uuid;
 use crate::auth::hash_password;
 use crate::data::{DemoData, ReferenceData};
 use crate::error::ApiError;
-use crate::i18n::Texts;
 use crate::officer;
-use crate::sender::Sender;
 use crate::store::{ApplicationDraft, CitizenRecord, StaffRecord, Store};
 use crate::submission;
 
@@ -331,13 +328,12 @@ pub fn next_step(application: &opendvc_api::Application, step: u64) -> Option<Tr
 
 /// Moves the least recently changed unfinished application one step. Returns its code.
 pub async fn advance_once(
-    store: &dyn Store,
-    texts: &Arc<Texts>,
-    sender: &dyn Sender,
+    desk: &officer::Desk<'_>,
     officer_actor: &Actor,
     step: u64,
     now: DateTime<FixedOffset>,
 ) -> Result<Option<String>, ApiError> {
+    let store = desk.store;
     let mut candidates = Vec::new();
     for status in [
         ApplicationStatus::Received,
@@ -352,16 +348,8 @@ pub async fn advance_once(
     }) else {
         return Ok(None);
     };
-    let moved = officer::transition(
-        store,
-        texts,
-        sender,
-        application.id,
-        request,
-        officer_actor.clone(),
-        now,
-    )
-    .await?;
+    let moved =
+        officer::transition(*desk, application.id, request, officer_actor.clone(), now).await?;
     Ok(Some(moved.code))
 }
 

@@ -9,8 +9,8 @@ use opendvc_api::{ErrorCode, MAX_ATTACHMENT_BYTES};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
-    access_log, applications, assist, attachments, auth, catalog, dev, drain, events, officer,
-    openapi, profile, public_status, status_page, sync,
+    access_log, applications, assist, attachments, auth, catalog, dev, drain, events,
+    notification_settings, officer, openapi, profile, public_status, status_page, sync,
 };
 
 /// Largest JSON body accepted, bytes.
@@ -45,6 +45,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/assist/sessions/{id}", delete(assist::end_session))
         .route("/v1/me", get(profile::me))
         .route("/v1/me/access-log", get(access_log::access_log))
+        .route(
+            "/v1/me/notification-settings",
+            get(notification_settings::get_settings).put(notification_settings::put_settings),
+        )
         .route("/v1/documents", get(profile::documents))
         .route(
             "/v1/me/documents/{id}/reminders",

@@ -1,7 +1,7 @@
 //! The portal's limits, as data (`crates/portal/data/limits.json`): how many assisted sessions a
 //! staff member may open per hour, how long work of an assisted session may be delivered late,
 //! how many one-time codes and wrong guesses are allowed, how many event streams a token may hold,
-//! how much a citizen may upload, how many misses the public status page allows, how long the server waits for slow clients. A city changes
+//! how much a citizen may upload, how many misses the public status page allows, how the notification outbox retries, how long the server waits for slow clients. A city changes
 //! the file, not the code: the shipped file is built in, and `serve --limits FILE` replaces it.
 
 use std::path::Path;
@@ -22,6 +22,7 @@ pub struct Limits {
     pub events: EventLimits,
     pub attachments: AttachmentLimits,
     pub status_page: StatusPageLimits,
+    pub notifications: NotificationLimits,
     pub server: ServerLimits,
 }
 
@@ -94,6 +95,35 @@ pub struct StatusPageLimits {
     /// Misses on one application code, from any address, within `code_window_seconds`.
     pub wrong_checks_per_code: u32,
     pub code_window_seconds: u32,
+}
+
+/// The notification outbox (`crate::notifications`): how a message that its gateway failed to
+/// take is tried again, and when it is given up.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NotificationLimits {
+    /// Seconds to wait before the 2nd, 3rd … attempt; the last wait repeats.
+    pub retry_after_seconds: Vec<u32>,
+    /// Attempts after which a message whose gateway still fails is marked failed (a refusal by
+    /// the gateway marks it failed at once).
+    pub max_attempts: u32,
+    /// Seconds a sender holds a message it is sending; a message held longer (its sender died
+    /// mid-send) is sent again, with the same id.
+    pub claim_seconds: u32,
+}
+
+impl NotificationLimits {
+    /// The wait before the next attempt after `attempts` attempts (1 or more) failed.
+    pub fn retry_after(&self, attempts: u32) -> i64 {
+        let index = usize::try_from(attempts.saturating_sub(1)).unwrap_or(usize::MAX);
+        let wait = self
+            .retry_after_seconds
+            .get(index)
+            .or(self.retry_after_seconds.last())
+            .copied()
+            .unwrap_or(60);
+        i64::from(wait)
+    }
 }
 
 /// How long the HTTP server waits for slow clients.
@@ -212,6 +242,25 @@ impl Limits {
                 u64::from(self.status_page.code_window_seconds),
             ),
             (
+                "notifications.maxAttempts",
+                u64::from(self.notifications.max_attempts),
+            ),
+            (
+                "notifications.claimSeconds",
+                u64::from(self.notifications.claim_seconds),
+            ),
+            (
+                "notifications.retryAfterSeconds",
+                u64::from(
+                    self.notifications
+                        .retry_after_seconds
+                        .iter()
+                        .copied()
+                        .min()
+                        .unwrap_or(0),
+                ),
+            ),
+            (
                 "server.headerReadTimeoutSeconds",
                 u64::from(self.server.header_read_timeout_seconds),
             ),
@@ -252,6 +301,20 @@ mod tests {
         assert_eq!(limits.server.header_read_timeout_seconds, 30);
         assert_eq!(limits.status_page.misses_per_address, 20);
         assert_eq!(limits.status_page.wrong_checks_per_code, 5);
+        assert_eq!(limits.notifications.max_attempts, 6);
+    }
+
+    #[test]
+    fn a_failed_message_waits_longer_each_time_and_then_the_last_wait() {
+        let limits = Limits::load().expect("limits.json is valid").notifications;
+        let waits: Vec<i64> = (1..=7)
+            .map(|attempts| limits.retry_after(attempts))
+            .collect();
+        assert_eq!(
+            waits,
+            [10, 60, 300, 1800, 7200, 7200, 7200],
+            "the waits of limits.json in order, the last one repeated"
+        );
     }
 
     #[test]

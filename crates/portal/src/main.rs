@@ -25,6 +25,8 @@ mod late_delivery;
 mod limits;
 mod logging;
 mod notices;
+mod notification_settings;
+mod notifications;
 mod officer;
 mod openapi;
 mod periodic;
@@ -32,7 +34,6 @@ mod profile;
 mod public_status;
 mod rate_limit;
 mod renewal_notices;
-mod sender;
 mod server;
 mod settings;
 mod state;
@@ -54,11 +55,12 @@ use opendvc_api::{ApplicationStatus, DeliveryState, DeliveryUpdate, TransitionRe
 use opendvc_rules::WorkingCalendar;
 use opendvc_rules::renewal::RulesTable;
 
+use crate::channels::gateway::{Channels, DevOutbox};
 use crate::clock::{Clock, DemoClock, SystemClock};
 use crate::data::ReferenceData;
 use crate::database::DatabaseLocation;
 use crate::database::PostgresOptions;
-use crate::sender::{DevOutbox, LogSender, Sender};
+use crate::notifications::Outbox;
 use crate::state::{AppState, Config};
 use crate::store::Store;
 
@@ -89,6 +91,8 @@ enum Command {
     Migrate(MigrateArgs),
     /// Copy a portal's data from its SQLite file into a new, empty PostgreSQL database.
     Copy(CopyArgs),
+    /// The notification outbox, for operators: messages given up, and sending one again.
+    Notifications(NotificationsArgs),
 }
 
 /// The help of every `--db`.
@@ -145,6 +149,9 @@ struct ServeArgs {
     public_url: Option<url::Url>,
 }
 
+/// The public address of `officer` without `--public-url`: a portal serving on this machine.
+const DEFAULT_PUBLIC_URL: &str = "http://localhost:8080";
+
 /// Parses `--public-url`: an absolute `http` or `https` URL.
 fn parse_public_url(text: &str) -> Result<url::Url, String> {
     let url = url::Url::parse(text).map_err(|error| format!("{text:?} is no URL: {error}"))?;
@@ -181,8 +188,32 @@ struct CopyArgs {
 struct OfficerArgs {
     #[arg(long, value_name = "PATH_OR_URL", help = DB_HELP)]
     db: Option<String>,
+    /// The portal's address as residents reach it, which the texts of a transition link to
+    /// (as `serve --public-url`). Default: http://localhost:8080.
+    #[arg(long, value_name = "URL", env = "OPENDVC_PUBLIC_URL", value_parser = parse_public_url)]
+    public_url: Option<url::Url>,
     #[command(subcommand)]
     action: OfficerAction,
+}
+
+#[derive(Debug, clap::Args)]
+struct NotificationsArgs {
+    #[arg(long, value_name = "PATH_OR_URL", help = DB_HELP)]
+    db: Option<String>,
+    #[command(subcommand)]
+    action: NotificationsAction,
+}
+
+#[derive(Debug, Subcommand)]
+enum NotificationsAction {
+    /// List the messages given up (refused by their gateway, or failed every attempt), oldest
+    /// first: id, kind, channel, masked recipient, attempts, last error. Never their texts.
+    Failed,
+    /// Send a failed message again (same id), its attempts counted from zero.
+    Retry {
+        /// The message's id, as `failed` lists it.
+        id: uuid::Uuid,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -243,6 +274,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Officer(args) => runtime()?.block_on(officer_command(args)),
         Command::Copy(args) => runtime()?.block_on(copy(args)),
+        Command::Notifications(args) => runtime()?.block_on(notifications_command(args)),
     }
 }
 
@@ -316,26 +348,28 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "demo data seeded"
         );
     }
-    let dev_outbox: Option<Arc<dyn Sender>> = args.demo.then(|| {
-        Arc::new(DevOutbox {
-            store: store.clone(),
-        }) as Arc<dyn Sender>
+    let dev_outbox = args.demo.then(|| DevOutbox {
+        store: store.clone(),
     });
-    let sender: Arc<dyn Sender> = match (&args.config, dev_outbox) {
-        (Some(path), dev_outbox) => {
+    let channels = match &args.config {
+        Some(path) => {
             let settings = settings::Settings::load(path, &|name| std::env::var(name).ok())?;
-            Arc::new(
-                channels::gateway::GatewaySender::new(&settings, dev_outbox)
-                    .map_err(|error| anyhow!("{}: {error}", path.display()))?,
-            )
+            Channels::new(Some(&settings), dev_outbox)
+                .map_err(|error| anyhow!("{}: {error}", path.display()))?
         }
-        (None, Some(dev_outbox)) => dev_outbox,
-        (None, None) => Arc::new(LogSender),
+        None => Channels::new(None, dev_outbox).map_err(|error| anyhow!("{error}"))?,
     };
     let limits = match &args.limits {
         Some(path) => limits::Limits::from_file(path)?,
         None => limits::Limits::load()?,
     };
+    let outbox = Arc::new(Outbox::new(
+        store.clone(),
+        channels,
+        limits.notifications.clone(),
+        clock.clone(),
+        args.demo,
+    ));
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -349,7 +383,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         data,
         calendar,
         texts: texts.clone(),
-        sender: sender.clone(),
+        outbox: outbox.clone(),
         clock: clock.clone(),
         demo_clock,
         passwords: Arc::new(auth::passwords::PasswordCheck::new(
@@ -372,6 +406,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         writeln!(stdout, "listening on http://{address}")?;
         stdout.flush()?;
     }
+    tokio::spawn(outbox.run());
     tokio::spawn(housekeeping::daily(state.clone()));
     tokio::spawn(renewal_notices::daily(state.clone(), renewal_rules));
     if let Some(seconds) = args.demo_advance {
@@ -412,15 +447,9 @@ async fn advance_demo(state: AppState, seconds: u64) {
             step += 1;
             let (state, actor) = (state.clone(), actor.clone());
             async move {
-                let result = demo::advance_once(
-                    state.store.as_ref(),
-                    &state.texts,
-                    state.sender.as_ref(),
-                    &actor,
-                    step,
-                    state.clock.now(),
-                )
-                .await;
+                let result =
+                    demo::advance_once(&officer::desk(&state), &actor, step, state.clock.now())
+                        .await;
                 match result {
                     Ok(Some(code)) => tracing::info!(%code, "demo advance: moved an application"),
                     Ok(None) => {}
@@ -458,6 +487,47 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// How many failed messages `notifications failed` lists at most.
+const FAILED_LISTED: usize = 1000;
+
+async fn notifications_command(args: NotificationsArgs) -> anyhow::Result<()> {
+    let location = DatabaseLocation::from_arguments(args.db.as_deref())?;
+    let store = database::open(&location, PostgresOptions::default()).await?;
+    match args.action {
+        NotificationsAction::Failed => {
+            let mut stdout = std::io::stdout().lock();
+            for notice in store.failed_notices(FAILED_LISTED).await? {
+                writeln!(
+                    stdout,
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    notice.id,
+                    notice.kind,
+                    notice.channel,
+                    channels::message::masked(&notice.recipient),
+                    notice.attempts,
+                    notice
+                        .last_error
+                        .as_deref()
+                        .unwrap_or("")
+                        .replace(['\t', '\n'], " ")
+                )?;
+            }
+        }
+        NotificationsAction::Retry { id } => {
+            if !store
+                .retry_notice(id, SystemClock.now().timestamp())
+                .await?
+            {
+                bail!(
+                    "no failed message has the id {id}: see `opendvc-portal notifications failed`"
+                );
+            }
+            println!("{id} will be sent again by the serving portal");
+        }
+    }
+    Ok(())
 }
 
 async fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
@@ -526,11 +596,25 @@ async fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
         }
     };
     let data = ReferenceData::load()?;
+    // The command writes the notices of its change into the outbox; the serving portal's
+    // worker sends them (it looks for due rows every second).
+    let outbox = Arc::new(Outbox::new(
+        store.clone(),
+        Channels::default(),
+        limits::Limits::load()?.notifications,
+        Arc::new(SystemClock),
+        false,
+    ));
+    let public_url = args
+        .public_url
+        .map(|url| url.as_str().trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| DEFAULT_PUBLIC_URL.to_owned());
     let desk = officer::Desk {
         store: store.as_ref(),
         data: &data,
         texts: &texts,
-        sender: &LogSender,
+        outbox: &outbox,
+        public_url: &public_url,
     };
     let moved = officer::server_transition(desk, &target, request, now)
         .await

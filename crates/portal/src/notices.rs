@@ -138,31 +138,3 @@ pub fn delivery_changed_item(
         document_id: None,
     }
 }
-
-/// The subject of the e-mail notice of a status change, in the citizen's language.
-pub fn status_email_subject(texts: &Texts, language: &str, application: &Application) -> String {
-    texts.text(
-        language,
-        "notice-email-subject",
-        &[
-            ("code", application.code.clone()),
-            ("status", status_name(texts, language, application.status)),
-        ],
-    )
-}
-
-/// The e-mail notice of a status change, in the citizen's language.
-pub fn status_email(texts: &Texts, language: &str, application: &Application) -> String {
-    texts.text(
-        language,
-        "notice-email",
-        &[
-            ("code", application.code.clone()),
-            (
-                "procedure",
-                application.procedure_name.get(language).to_owned(),
-            ),
-            ("status", status_name(texts, language, application.status)),
-        ],
-    )
-}

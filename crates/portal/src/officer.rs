@@ -4,7 +4,7 @@
 //! line runs on the server itself and acts for any (`server_transition`). Both check the
 //! request alike (`check_request`).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
 use chrono::{DateTime, FixedOffset};
@@ -16,8 +16,8 @@ use crate::data::ReferenceData;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::i18n::Texts;
-use crate::notices;
-use crate::sender::{Outgoing, Sender};
+use crate::notifications::Outbox;
+use crate::notifications::compose::{Composer, Recipient};
 use crate::state::AppState;
 use crate::store::{StaffRecord, Store};
 use crate::workflow;
@@ -61,13 +61,26 @@ pub async fn find_application(
 }
 
 /// What moving an application needs besides the request: the store, the reference data (a
-/// procedure's agency), the texts and the sender of the citizen's e-mail.
+/// procedure's agency), the texts, the notification outbox and the public address the SMS link
+/// to.
 #[derive(Clone, Copy)]
 pub struct Desk<'a> {
     pub store: &'a dyn Store,
     pub data: &'a ReferenceData,
     pub texts: &'a Arc<Texts>,
-    pub sender: &'a dyn Sender,
+    pub outbox: &'a Arc<Outbox>,
+    pub public_url: &'a str,
+}
+
+/// The desk of the serving portal.
+pub fn desk(state: &AppState) -> Desk<'_> {
+    Desk {
+        store: state.store.as_ref(),
+        data: &state.data,
+        texts: &state.texts,
+        outbox: &state.outbox,
+        public_url: &state.config.public_url,
+    }
 }
 
 impl std::fmt::Debug for Desk<'_> {
@@ -102,7 +115,7 @@ pub async fn officer_transition(
         return Err(ApiError::not_found("No such application."));
     }
     let actor = officer_actor(&officer.code, &officer.organisation);
-    transition(desk.store, desk.texts, desk.sender, id, request, actor, now).await
+    transition(desk, id, request, actor, now).await
 }
 
 /// The server itself (the officer command line) moves the application `code_or_id`, of any
@@ -121,68 +134,54 @@ pub async fn server_transition(
         .map(|procedure| procedure.agency.vi.clone())
         .unwrap_or_default();
     let actor = officer_actor("CLI", &agency);
-    transition(
-        desk.store,
-        desk.texts,
-        desk.sender,
-        application.id,
-        request,
-        actor,
-        now,
-    )
-    .await
+    transition(desk, application.id, request, actor, now).await
 }
 
-/// Applies an officer's transition to application `id` and notifies the citizen by e-mail
-/// when the status changed.
+/// Applies an officer's transition to application `id`, with the SMS and e-mail it causes by
+/// the citizen's settings written into the notification outbox in the same transaction.
 pub async fn transition(
-    store: &dyn Store,
-    texts: &Arc<Texts>,
-    sender: &dyn Sender,
+    desk: Desk<'_>,
     id: Uuid,
     request: TransitionRequest,
     actor: Actor,
     now: DateTime<FixedOffset>,
 ) -> Result<Application, ApiError> {
-    let decide_texts = texts.clone();
-    let before = store
-        .application(None, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("No such application."))?;
-    let application = store
+    let recipient = Recipient::of_application(desk.store, id).await?;
+    let texts = desk.texts.clone();
+    let public_url = desk.public_url.to_owned();
+    let caused: Arc<Mutex<Vec<Uuid>>> = Arc::default();
+    let written = caused.clone();
+    let application = desk
+        .store
         .change_application(
             None,
             id,
             Box::new(move |current| {
-                workflow::officer_change(current, &request, &actor, &decide_texts, now)
+                let mut change = workflow::officer_change(current, &request, &actor, &texts, now)?;
+                if let Some(recipient) = &recipient {
+                    let composer = Composer {
+                        texts: &texts,
+                        status_link: crate::status_page::public_link(&public_url, &current.code),
+                        recipient,
+                        now,
+                    };
+                    change.notices = composer.change_notices(current, &change);
+                    *written
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner()) =
+                        change.notices.iter().map(|notice| notice.id).collect();
+                }
+                Ok(change)
             }),
             now,
             None,
         )
         .await?;
-    if application.status != before.status
-        && let Some(citizen_id) = store.citizen_of_application(id).await?
-        && let Some(citizen) = store.citizen(citizen_id).await?
-        && let Some(email) = citizen.profile.email.clone()
-    {
-        sender
-            .send(
-                Outgoing {
-                    to: email,
-                    channel: "email",
-                    kind: "status-email".to_owned(),
-                    subject: Some(notices::status_email_subject(
-                        texts,
-                        &citizen.profile.language,
-                        &application,
-                    )),
-                    body: notices::status_email(texts, &citizen.profile.language, &application),
-                    language: citizen.profile.language.clone(),
-                },
-                now,
-            )
-            .await;
-    }
+    let ids = caused
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    desk.outbox.caused(&ids).await;
     Ok(application)
 }
 
@@ -197,13 +196,7 @@ pub async fn transition_handler(
     ApiJson(request): ApiJson<TransitionRequest>,
 ) -> Result<axum::Json<Application>, ApiError> {
     let now = state.clock.now();
-    let desk = Desk {
-        store: state.store.as_ref(),
-        data: &state.data,
-        texts: &state.texts,
-        sender: state.sender.as_ref(),
-    };
-    officer_transition(desk, &officer, id, request, now)
+    officer_transition(desk(&state), &officer, id, request, now)
         .await
         .map(axum::Json)
 }

@@ -16,8 +16,8 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    access_log, applications, assist, attachments, auth, catalog, dev, events, officer, profile,
-    public_status, status_page, sync,
+    access_log, applications, assist, attachments, auth, catalog, dev, events,
+    notification_settings, officer, profile, public_status, status_page, sync,
 };
 
 #[derive(OpenApi)]
@@ -31,6 +31,7 @@ use crate::{
         auth::otp::request_otp, auth::otp::exchange_otp, auth::tokens::refresh, auth::tokens::logout, auth::staff::staff_token,
         assist::consent_code, assist::open_session, assist::end_session,
         profile::me, profile::documents, profile::set_document_reminders, access_log::access_log,
+        notification_settings::get_settings, notification_settings::put_settings,
         catalog::procedures, catalog::quote, catalog::admin_units, catalog::holidays,
         attachments::upload,
         applications::create, applications::list, applications::get, applications::supplement,

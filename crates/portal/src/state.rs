@@ -11,7 +11,7 @@ use crate::clock::Clock;
 use crate::data::ReferenceData;
 use crate::i18n::Texts;
 use crate::idempotency::in_flight::InFlight;
-use crate::sender::Sender;
+use crate::notifications::Outbox;
 use crate::store::Store;
 
 /// Settings from the command line.
@@ -35,7 +35,8 @@ pub struct AppState {
     pub data: Arc<ReferenceData>,
     pub calendar: Arc<WorkingCalendar>,
     pub texts: Arc<Texts>,
-    pub sender: Arc<dyn Sender>,
+    /// The notification outbox: every SMS and e-mail goes through it.
+    pub outbox: Arc<Outbox>,
     pub clock: Arc<dyn Clock>,
     /// The same clock, movable, in demo mode (`POST /v1/dev/clock`); `None` otherwise.
     pub demo_clock: Option<Arc<crate::clock::DemoClock>>,
@@ -64,27 +65,26 @@ impl FromRef<AppState> for TrustedProxies {
 }
 
 impl AppState {
-    /// Texts `citizen` the message `message_id` with `args`, in the citizen's language; done
-    /// before the answer, so a client that reads the dev outbox after the answer finds it.
+    /// Texts `citizen` the message `message_id` with `args`, in the citizen's language, at once
+    /// whatever their quiet hours (a one-time code, the assisted-session notice, the code of an
+    /// application made in a session); written into the outbox before the answer, and in demo
+    /// mode attempted too, so a client that reads the dev outbox after the answer finds it.
     pub async fn text_citizen(
         &self,
         citizen: &crate::store::CitizenRecord,
         message_id: &str,
         args: &[(&str, String)],
-    ) {
-        let body = self.texts.text(&citizen.profile.language, message_id, args);
-        self.send(crate::sender::Outgoing {
-            to: citizen.profile.phone.clone(),
-            channel: "sms",
-            kind: message_id.to_owned(),
-            subject: None,
+    ) -> Result<(), crate::store::StoreError> {
+        let language = citizen.profile.language.as_str();
+        let body = self.texts.text(language, message_id, args);
+        let notice = crate::notifications::compose::immediate_sms(
+            Some(citizen.id),
+            &citizen.profile.phone,
+            language,
+            message_id,
             body,
-            language: citizen.profile.language.clone(),
-        })
-        .await;
-    }
-
-    pub async fn send(&self, message: crate::sender::Outgoing) {
-        self.sender.send(message, self.clock.now()).await;
+            self.clock.now(),
+        );
+        self.outbox.enqueue(vec![notice]).await
     }
 }

@@ -17,7 +17,6 @@ use crate::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::rate_limit;
-use crate::sender::Outgoing;
 use crate::state::AppState;
 use crate::store::{NewOtp, OtpCheck, OtpGuess, OtpPurpose};
 
@@ -88,21 +87,27 @@ pub async fn issue_code(
         .to_owned();
     let body = state.texts.text(&language, message_id, &args);
     if let Some(citizen) = citizen {
-        let message = Outgoing {
-            to: citizen.profile.phone.clone(),
-            channel: "sms",
-            kind: message_id.to_owned(),
-            subject: None,
+        let notice = crate::notifications::compose::immediate_sms(
+            Some(citizen.id),
+            &citizen.profile.phone,
+            &language,
+            message_id,
             body,
-            language,
-        };
+            state.clock.now(),
+        );
         if state.config.demo {
-            // Demo clients read the dev outbox right after the answer: send before answering.
-            state.send(message).await;
+            // Demo clients read the dev outbox right after the answer: written and attempted
+            // before answering.
+            state.outbox.enqueue(vec![notice]).await?;
         } else {
-            // A real gateway takes its time; waiting for it would tell who is registered.
-            let state = state.clone();
-            tokio::spawn(async move { state.send(message).await });
+            // Written after the answer: a database write only for registered numbers would
+            // tell who is registered by the answer's time.
+            let outbox = state.outbox.clone();
+            tokio::spawn(async move {
+                if let Err(error) = outbox.enqueue(vec![notice]).await {
+                    tracing::error!(%error, "a one-time code could not be written to the outbox");
+                }
+            });
         }
     }
     Ok(OtpAccepted {

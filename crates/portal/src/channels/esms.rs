@@ -97,10 +97,6 @@ fn code_text(value: &serde_json::Value) -> String {
 
 #[async_trait::async_trait]
 impl Channel for Esms {
-    fn name(&self) -> &'static str {
-        "sms"
-    }
-
     async fn deliver(&self, message: &Message) -> Result<Accepted, DeliveryError> {
         let transient = |detail: String| DeliveryError::Transient {
             channel: "sms",

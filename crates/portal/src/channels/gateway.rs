@@ -1,56 +1,78 @@
-//! The portal's sender over real channels: each message goes to the SMS gateway or the mail
-//! server the configuration names, in the background, tried again with growing waits while the
-//! gateway fails for now (never when it refuses). In demo mode every message also lands in the
-//! dev outbox, so demo clients and tests still read what was sent.
-//!
-//! Retries here live in the process: a message being retried when the portal stops is lost.
-//! The durable notification outbox of issue 14 (a row per message, written with the change that
-//! causes it) is what will replace them.
+//! The portal's channels as configured: the SMS gateway and the mail server of `portal.toml`,
+//! the dev outbox in demo mode, and, with neither, a log line that a message would have gone
+//! out. The notification outbox (`crate::notifications`) delivers each row through
+//! [`Channels::deliver`] and keeps the retries; nothing here waits or tries again.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
-use uuid::Uuid;
+use opendvc_api::DevMessage;
 
 use super::esms::Esms;
-use super::message::{Channel, DeliveryError, Message};
+use super::message::{Accepted, Channel, DeliveryError, Message, masked};
 use super::smtp::Smtp;
 use super::webhook::Webhook;
-use crate::sender::{LogSender, Outgoing, Sender, masked};
 use crate::settings::{Settings, SmsSettings};
+use crate::store::{Notice, Store};
 
-/// How long to wait before each retry of a message whose gateway failed for now.
-const RETRY_WAITS: [Duration; 4] = [
-    Duration::from_secs(2),
-    Duration::from_secs(10),
-    Duration::from_secs(60),
-    Duration::from_secs(300),
-];
-
-pub struct GatewaySender {
-    sms: Option<Arc<dyn Channel>>,
-    email: Option<Arc<dyn Channel>>,
-    /// Also given every message (the dev outbox in demo mode).
-    also: Option<Arc<dyn Sender>>,
+/// Demo mode: what the portal sends is listed at `GET /v1/dev/messages`.
+#[derive(Clone)]
+pub struct DevOutbox {
+    pub store: Arc<dyn Store>,
 }
 
-impl std::fmt::Debug for GatewaySender {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GatewaySender")
-            .field("sms", &self.sms.is_some())
-            .field("email", &self.email.is_some())
-            .finish_non_exhaustive()
+impl DevOutbox {
+    async fn record(
+        &self,
+        notice: &Notice,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Accepted, DeliveryError> {
+        let record = DevMessage {
+            to: notice.recipient.clone(),
+            channel: notice.channel.clone(),
+            body: notice.body.clone(),
+            sent_at: now,
+        };
+        self.store
+            .record_message(&record)
+            .await
+            .map_err(|error| DeliveryError::Transient {
+                channel: "dev",
+                detail: error.to_string(),
+            })?;
+        Ok(Accepted::default())
     }
 }
 
-impl GatewaySender {
-    /// The channels `settings` configure; `also` receives every message too.
-    pub fn new(
-        settings: &Settings,
-        also: Option<Arc<dyn Sender>>,
-    ) -> Result<GatewaySender, String> {
+/// Every way out the configuration gives.
+#[derive(Default)]
+pub struct Channels {
+    sms: Option<Arc<dyn Channel>>,
+    email: Option<Arc<dyn Channel>>,
+    /// The dev outbox, given each message at its first attempt (demo mode).
+    dev: Option<DevOutbox>,
+}
+
+impl std::fmt::Debug for Channels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Channels")
+            .field("sms", &self.sms.is_some())
+            .field("email", &self.email.is_some())
+            .field("dev", &self.dev.is_some())
+            .finish()
+    }
+}
+
+impl Channels {
+    /// The channels `settings` configure (none without a file), and the dev outbox in demo
+    /// mode.
+    pub fn new(settings: Option<&Settings>, dev: Option<DevOutbox>) -> Result<Channels, String> {
+        let Some(settings) = settings else {
+            return Ok(Channels {
+                dev,
+                ..Channels::default()
+            });
+        };
         let sms: Option<Arc<dyn Channel>> = match &settings.sms {
             None => None,
             Some(SmsSettings::Esms {
@@ -79,70 +101,53 @@ impl GatewaySender {
             None => None,
             Some(smtp) => Some(Arc::new(Smtp::new(smtp)?)),
         };
-        Ok(GatewaySender { sms, email, also })
+        Ok(Channels { sms, email, dev })
     }
-}
 
-/// Delivers `message`, trying again after each wait while the channel fails for now.
-async fn deliver_with_retries(channel: Arc<dyn Channel>, message: Message, kind: String) {
-    let mut waits = RETRY_WAITS.iter();
-    loop {
-        match channel.deliver(&message).await {
-            Ok(accepted) => {
-                tracing::info!(
-                    kind = %kind,
-                    channel = channel.name(),
-                    to = %masked(&message.to),
-                    message_id = %message.id,
-                    provider_id = accepted.provider_id.as_deref().unwrap_or(""),
-                    "message delivered to the {} gateway",
-                    channel.name()
-                );
-                return;
-            }
-            Err(error @ DeliveryError::Refused { .. }) => {
-                tracing::error!(kind = %kind, to = %masked(&message.to), message_id = %message.id, %error, "message refused");
-                return;
-            }
-            Err(error) => match waits.next() {
-                Some(wait) => {
-                    tracing::warn!(kind = %kind, to = %masked(&message.to), message_id = %message.id, %error, "message not delivered yet; trying again in {} s", wait.as_secs());
-                    tokio::time::sleep(*wait).await;
-                }
-                None => {
-                    tracing::error!(kind = %kind, to = %masked(&message.to), message_id = %message.id, %error, "message given up after every retry");
-                    return;
-                }
-            },
+    /// One attempt at `notice`: the dev outbox records it at its first attempt; the configured
+    /// gateway of its channel takes it (with the row's id as the message id). Without a gateway
+    /// the dev outbox's record is the delivery, and without either a log line (kind, channel,
+    /// masked recipient; never the text) is.
+    pub async fn deliver(
+        &self,
+        notice: &Notice,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Accepted, DeliveryError> {
+        if let Some(dev) = &self.dev
+            && notice.attempts <= 1
+        {
+            dev.record(notice, now).await?;
         }
-    }
-}
-
-#[async_trait]
-impl Sender for GatewaySender {
-    async fn send(&self, message: Outgoing, now: DateTime<FixedOffset>) {
-        if let Some(also) = &self.also {
-            also.send(message.clone(), now).await;
-        }
-        let channel = match message.channel {
-            "sms" => self.sms.clone(),
-            "email" => self.email.clone(),
+        let gateway = match notice.channel.as_str() {
+            "sms" => self.sms.as_ref(),
+            "email" => self.email.as_ref(),
             _ => None,
         };
-        let Some(channel) = channel else {
-            if self.also.is_none() {
-                LogSender.send(message, now).await;
+        match gateway {
+            Some(gateway) => {
+                gateway
+                    .deliver(&Message {
+                        id: notice.id,
+                        to: notice.recipient.clone(),
+                        subject: notice.subject.clone(),
+                        text: notice.body.clone(),
+                        language: notice.language.clone(),
+                    })
+                    .await
             }
-            return;
-        };
-        let kind = message.kind.clone();
-        let outgoing = Message {
-            id: Uuid::now_v7(),
-            to: message.to,
-            subject: message.subject,
-            text: message.body,
-            language: message.language,
-        };
-        tokio::spawn(deliver_with_retries(channel, outgoing, kind));
+            None => {
+                if self.dev.is_none() {
+                    tracing::info!(
+                        kind = %notice.kind,
+                        channel = %notice.channel,
+                        to = %masked(&notice.recipient),
+                        "sent {} by {} (no gateway configured: not delivered)",
+                        notice.kind,
+                        notice.channel,
+                    );
+                }
+                Ok(Accepted::default())
+            }
+        }
     }
 }

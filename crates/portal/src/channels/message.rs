@@ -45,7 +45,28 @@ pub enum DeliveryError {
 /// A way to reach people: an SMS gateway or a mail server.
 #[async_trait::async_trait]
 pub trait Channel: Send + Sync {
-    /// `sms` or `email`.
-    fn name(&self) -> &'static str;
     async fn deliver(&self, message: &Message) -> Result<Accepted, DeliveryError>;
+}
+
+/// A recipient as logs and operators may see it: the last two digits of a phone number, the
+/// domain of an e-mail address.
+pub fn masked(recipient: &str) -> String {
+    if let Some((_, domain)) = recipient.rsplit_once('@') {
+        return format!("…@{domain}");
+    }
+    let digits: Vec<char> = recipient.chars().filter(char::is_ascii_digit).collect();
+    let shown: String = digits[digits.len().saturating_sub(2)..].iter().collect();
+    format!("…{shown}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recipients_are_masked() {
+        assert_eq!(masked("+84905123456"), "…56");
+        assert_eq!(masked("lan.nguyen@example.invalid"), "…@example.invalid");
+        assert_eq!(masked(""), "…");
+    }
 }

@@ -3,8 +3,9 @@
 //! plain letters when diacritics would cost more than one segment (`sms_text`).
 //!
 //! `message` the channel trait and its types (imports nothing of the crate); `sms_text` the
-//! folding and segment count; `esms`, `webhook`, `smtp` the channels; `gateway` the portal's
-//! `crate::sender::Sender` over them, with retries and back-off in the process.
+//! folding and segment count; `esms`, `webhook`, `smtp` the channels; `gateway` the channels as
+//! configured (with the dev outbox in demo mode), through which the notification outbox
+//! (`crate::notifications`) delivers each message; the retries are the outbox's.
 
 pub mod esms;
 pub mod gateway;

@@ -105,10 +105,6 @@ pub fn html_of(text: &str, language: &str) -> String {
 
 #[async_trait::async_trait]
 impl Channel for Smtp {
-    fn name(&self) -> &'static str {
-        "email"
-    }
-
     async fn deliver(&self, message: &Message) -> Result<Accepted, DeliveryError> {
         let refused = |detail: String| DeliveryError::Refused {
             channel: "email",

@@ -44,10 +44,6 @@ impl Webhook {
 
 #[async_trait::async_trait]
 impl Channel for Webhook {
-    fn name(&self) -> &'static str {
-        "sms"
-    }
-
     async fn deliver(&self, message: &Message) -> Result<Accepted, DeliveryError> {
         let sms = SmsText::for_sending(&message.text);
         let mut request = self

@@ -316,6 +316,35 @@ pub const TABLES: &[CopyTable] = &[
         ],
     ),
     table(
+        "notification_settings",
+        &[
+            same("citizen_id", Conversion::Uuid),
+            json("settings_json", "settings"),
+            same("updated_at", BigInt),
+        ],
+    ),
+    table(
+        "notifications",
+        &[
+            same("id", Conversion::Uuid),
+            same("citizen_id", Conversion::Uuid),
+            same("channel", Text),
+            same("kind", Text),
+            same("recipient", Text),
+            same("subject", Text),
+            same("body", Text),
+            same("language", Text),
+            same("state", Text),
+            same("attempts", Int),
+            same("next_attempt_at", BigInt),
+            same("claimed_until", BigInt),
+            same("provider_id", Text),
+            same("last_error", Text),
+            same("created_at", BigInt),
+            same("sent_at", BigInt),
+        ],
+    ),
+    table(
         "dev_messages",
         &[
             same("id", BigInt),

@@ -25,6 +25,7 @@ pub mod copy;
 mod draft;
 mod error;
 mod hourly;
+mod notifications;
 mod operations;
 pub mod postgres;
 mod renewal;
@@ -35,6 +36,7 @@ pub use access::{AccessEntry, AccessLogPage, AccessLogPosition};
 pub use draft::ApplicationDraft;
 pub use error::{StoreError, StoreResult};
 pub(crate) use hourly::hourly_refusal;
+pub use notifications::{NewNotice, Notice, NoticeClaim, NoticeOutcome, NoticeState};
 pub use operations::{
     ChangeSignal, HealthStore, InProcessStreamSlots, LeaseStore, NotReady, Operations, StreamSlot,
     StreamSlotStore,
@@ -45,7 +47,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
     Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, Delivery,
-    DevMessage, Document, DocumentReminders, InboxItem, Profile, Rating, StaffKind, Supplement,
+    DevMessage, Document, DocumentReminders, InboxItem, NotificationSettings, Profile, Rating,
+    StaffKind, Supplement,
 };
 use opendvc_rules::renewal::FiredStage;
 use uuid::Uuid;
@@ -297,6 +300,9 @@ pub struct ApplicationChange {
     pub inbox: Vec<InboxItem>,
     /// The access log entry of a follow-up made by staff, written in the same transaction.
     pub access: Option<AccessEntry>,
+    /// SMS and e-mail the change causes, written into the notification outbox in the same
+    /// transaction, so a change is never without its messages nor a message without its change.
+    pub notices: Vec<NewNotice>,
 }
 
 /// Domain logic deciding a change from the current application, run inside the transaction.
@@ -528,6 +534,52 @@ pub trait AccessLogStore: Send + Sync {
     ) -> StoreResult<bool>;
 }
 
+/// The resident's choice of how the portal reaches them (`GET/PUT /v1/me/notification-settings`).
+#[async_trait]
+pub trait NotificationSettingsStore: Send + Sync {
+    /// The citizen's stored choice; `None` when they never chose (then the default applies).
+    async fn notification_settings(
+        &self,
+        citizen_id: Uuid,
+    ) -> StoreResult<Option<NotificationSettings>>;
+    /// Stores the citizen's choice in place of the one before (the last write wins); `now` is
+    /// recorded with it (unix seconds).
+    async fn put_notification_settings(
+        &self,
+        citizen_id: Uuid,
+        settings: &NotificationSettings,
+        now: i64,
+    ) -> StoreResult<()>;
+}
+
+/// The notification outbox: messages written with the change that causes them (or on their
+/// own: one-time codes, the assisted-session notice), sent at least once by whoever claims them.
+#[async_trait]
+pub trait NotificationOutboxStore: Send + Sync {
+    /// Writes messages caused by no other stored change, in one transaction.
+    async fn enqueue_notices(&self, notices: &[NewNotice]) -> StoreResult<()>;
+    /// Takes pending messages due at `now` that nobody holds (or whose holder's claim ran out)
+    /// and holds them until `claim_until`, counting the attempt; answers them with the attempt
+    /// counted. Two senders never hold one message at once (SQLite: one writer; PostgreSQL:
+    /// `FOR UPDATE SKIP LOCKED`).
+    async fn claim_notices(
+        &self,
+        claim: NoticeClaim<'_>,
+        now: i64,
+        claim_until: i64,
+    ) -> StoreResult<Vec<Notice>>;
+    /// Records what became of an attempt and lets go of the message.
+    async fn finish_notice(&self, id: Uuid, outcome: &NoticeOutcome, now: i64) -> StoreResult<()>;
+    /// Lets go of every message held: the sender that held them is gone (an instance that
+    /// takes over the outbox calls it), so they are sent again, with the same id.
+    async fn release_notice_claims(&self) -> StoreResult<usize>;
+    /// Messages given up, oldest first, at most `limit`.
+    async fn failed_notices(&self, limit: usize) -> StoreResult<Vec<Notice>>;
+    /// Puts a failed message back to be sent at `now`, its attempts counted from zero; false
+    /// when no failed message has this id.
+    async fn retry_notice(&self, id: Uuid, now: i64) -> StoreResult<bool>;
+}
+
 /// The dev outbox of demo mode.
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
@@ -588,6 +640,8 @@ pub trait Store:
     + ApplicationStore
     + AccessLogStore
     + OutboxStore
+    + NotificationSettingsStore
+    + NotificationOutboxStore
     + EventStore
     + RenewalStore
     + Send
@@ -604,6 +658,8 @@ impl<T> Store for T where
         + ApplicationStore
         + AccessLogStore
         + OutboxStore
+        + NotificationSettingsStore
+        + NotificationOutboxStore
         + EventStore
         + RenewalStore
         + Send

@@ -264,6 +264,9 @@ async fn apply_change(
     )
     .execute(&mut *conn)
     .await?;
+    for notice in &change.notices {
+        super::notifications::insert_notice(conn, notice).await?;
+    }
     // The change log last: its lock is held from here to the commit.
     for item in &change.inbox {
         insert_inbox(conn, citizen_id, item).await?;

@@ -36,7 +36,7 @@
 //! each other in a cycle.
 //!
 //! One module per trait of `crate::store`, as in `store::sqlite`: `citizens`, `auth`,
-//! `limits`, `access_log`, `attachments`, `applications`, `outbox`, `events`; `rows` loads whole
+//! `limits`, `access_log`, `attachments`, `applications`, `outbox`, `notification_settings`, `events`; `rows` loads whole
 //! records, `changes` is the change log, `stream_slots` the places of open event streams. This module holds the pool, the migrations and the
 //! checks at start.
 
@@ -58,6 +58,8 @@ pub mod copy;
 mod events;
 mod limits;
 mod locks;
+mod notification_settings;
+mod notifications;
 mod operations;
 mod outbox;
 mod renewal;

@@ -891,3 +891,62 @@ async fn a_commit_on_another_instance_wakes_the_change_signal_also_after_the_lis
         "after the listener reconnected, a commit on another instance wakes this one again"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_claiming_the_outbox_at_once_never_hold_the_same_notice() {
+    use crate::store::{NewNotice, NoticeClaim, NotificationOutboxStore};
+    let Some(scratch) = ScratchDatabase::create().await else {
+        return;
+    };
+    let first = Arc::new(scratch.store().await);
+    let second = Arc::new(scratch.store().await);
+    let citizen_id = citizen(&first).await;
+    let notices: Vec<NewNotice> = (0..40)
+        .map(|index| NewNotice {
+            id: Uuid::now_v7(),
+            citizen_id: Some(citizen_id),
+            channel: "sms".into(),
+            kind: "notice-completed-sms".into(),
+            recipient: "+84905009999".into(),
+            subject: None,
+            body: format!("message {index}"),
+            language: "vi".into(),
+            next_attempt_at: 100,
+            created_at: 100,
+        })
+        .collect();
+    first.enqueue_notices(&notices).await.expect("written");
+    let claim = |store: Arc<PostgresStore>| {
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            loop {
+                let claimed = store
+                    .claim_notices(NoticeClaim::Due { limit: 3 }, 100, 220)
+                    .await
+                    .expect("claims");
+                if claimed.is_empty() {
+                    return held;
+                }
+                held.extend(claimed.into_iter().map(|notice| notice.id));
+            }
+        })
+    };
+    let (a, b) = (claim(first.clone()), claim(second.clone()));
+    let (a, b) = (a.await.expect("first"), b.await.expect("second"));
+    let mut all: Vec<Uuid> = a.iter().chain(b.iter()).copied().collect();
+    all.sort();
+    let mut expected: Vec<Uuid> = notices.iter().map(|notice| notice.id).collect();
+    expected.sort();
+    assert_eq!(
+        all,
+        expected,
+        "each notice was claimed by exactly one of the two instances ({} and {})",
+        a.len(),
+        b.len()
+    );
+    assert_eq!(
+        first.release_notice_claims().await.expect("released"),
+        40,
+        "an instance taking over lets go of every held notice"
+    );
+}

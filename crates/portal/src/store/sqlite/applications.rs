@@ -188,6 +188,9 @@ fn apply_change(
     for item in &change.inbox {
         insert_inbox(tx, citizen_id, item)?;
     }
+    for notice in &change.notices {
+        super::notifications::insert_notice(tx, notice)?;
+    }
     if let Some(entry) = &change.access {
         insert_access(
             tx,

@@ -271,6 +271,44 @@ CREATE INDEX renewal_stages_notified_citizen ON renewal_stages_notified(citizen_
 ALTER TABLE applications ADD COLUMN fee_lines_json TEXT NOT NULL DEFAULT '[]';
 "#,
         ),
+        // The resident's choice of how the portal reaches them, one row per citizen who chose
+        // (`NotificationSettings` as JSON, written and read whole); no row, the defaults.
+        M::up(
+            r#"
+CREATE TABLE notification_settings (
+    citizen_id TEXT PRIMARY KEY REFERENCES citizens(id),
+    settings_json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+"#,
+        ),
+        // The notification outbox: each SMS or e-mail a row, written with the change that causes
+        // it, its id the gateway's RequestId; `claimed_until` holds a row while it is sent.
+        M::up(
+            r#"
+CREATE TABLE notifications (
+    id TEXT PRIMARY KEY,
+    citizen_id TEXT REFERENCES citizens(id),
+    channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
+    kind TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    subject TEXT,
+    body TEXT NOT NULL,
+    language TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    claimed_until INTEGER,
+    provider_id TEXT,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER
+);
+CREATE INDEX notifications_due ON notifications(next_attempt_at) WHERE state = 'pending';
+CREATE INDEX notifications_failed ON notifications(created_at) WHERE state = 'failed';
+CREATE INDEX notifications_citizen ON notifications(citizen_id);
+"#,
+        ),
     ])
 }
 

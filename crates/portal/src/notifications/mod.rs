@@ -1,0 +1,237 @@
+//! The durable notification outbox: every SMS and e-mail the portal sends is first a row of
+//! `notifications`, written in the transaction of the change that causes it (`ApplicationChange`
+//! carries its notices) or on its own (one-time codes, the assisted-session notice), and rendered
+//! then in the person's language. One worker per deployment (the holder of the lease
+//! `notifications`) sends due rows through the configured channels (`crate::channels`), woken at
+//! once after an enqueue and by a timer; a failure for now is tried again with the waits of
+//! `limits.notifications`, a refusal or too many failures mark the row failed for operators
+//! (`opendvc-portal notifications failed`). The row's id is the gateway's `RequestId`, so a
+//! resend after a crash is delivered once where the gateway deduplicates.
+//!
+//! `quiet_hours` decides when a citizen's SMS may leave; `compose` what a change sends by the
+//! citizen's settings.
+
+pub mod compose;
+pub mod quiet_hours;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use crate::channels::gateway::Channels;
+use crate::channels::message::{DeliveryError, masked};
+use crate::clock::Clock;
+use crate::limits::NotificationLimits;
+use crate::store::{NewNotice, Notice, NoticeClaim, NoticeOutcome, Store, StoreResult};
+
+/// The lease of the sending worker: one instance at a time sends.
+const LEASE: &str = "notifications";
+
+/// How often the worker looks for due rows when nobody woke it: rows held by quiet hours or
+/// back-off, rows written by another process (the `officer` command line).
+const POLL: Duration = Duration::from_secs(1);
+
+/// How long a request in demo mode waits for the first attempt at what it caused.
+const ATTEMPT_BEFORE_ANSWER: Duration = Duration::from_secs(2);
+
+/// Rows one pass takes at most; sent side by side.
+const BATCH: usize = 16;
+
+/// The outbox: writes rows, wakes the worker, and is the worker.
+pub struct Outbox {
+    store: Arc<dyn Store>,
+    channels: Channels,
+    limits: NotificationLimits,
+    clock: Arc<dyn Clock>,
+    wake: Notify,
+    /// Demo mode: a request makes the first attempt at what it caused before it answers, so a
+    /// demo client reading the dev outbox right after the answer finds it.
+    attempt_before_answer: bool,
+}
+
+impl std::fmt::Debug for Outbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbox")
+            .field("channels", &self.channels)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Outbox {
+    pub fn new(
+        store: Arc<dyn Store>,
+        channels: Channels,
+        limits: NotificationLimits,
+        clock: Arc<dyn Clock>,
+        attempt_before_answer: bool,
+    ) -> Outbox {
+        Outbox {
+            store,
+            channels,
+            limits,
+            clock,
+            wake: Notify::new(),
+            attempt_before_answer,
+        }
+    }
+
+    /// Writes notices that no other stored change causes (one-time codes, the assisted-session
+    /// notice) and has them sent as [`Outbox::caused`] says.
+    pub async fn enqueue(self: &Arc<Self>, notices: Vec<NewNotice>) -> StoreResult<()> {
+        if notices.is_empty() {
+            return Ok(());
+        }
+        self.store.enqueue_notices(&notices).await?;
+        let ids: Vec<Uuid> = notices.iter().map(|notice| notice.id).collect();
+        self.caused(&ids).await;
+        Ok(())
+    }
+
+    /// After a commit that wrote the rows `ids`: the worker is woken and sends them. In demo
+    /// mode the first attempt at the ones due now is made at once, and awaited for at most
+    /// [`ATTEMPT_BEFORE_ANSWER`] (the dev outbox records a message before its gateway is
+    /// called, so a slow gateway delays the answer no longer than that).
+    pub async fn caused(self: &Arc<Self>, ids: &[Uuid]) {
+        if ids.is_empty() {
+            return;
+        }
+        if self.attempt_before_answer {
+            let outbox = Arc::clone(self);
+            let ids = ids.to_vec();
+            let attempt = tokio::spawn(async move {
+                let now = outbox.clock.now().timestamp();
+                match outbox
+                    .store
+                    .claim_notices(NoticeClaim::Only(&ids), now, now + outbox.claim_seconds())
+                    .await
+                {
+                    Ok(claimed) => outbox.send_claimed(claimed).await,
+                    Err(error) => {
+                        tracing::error!(%error, "notifications: claiming new rows failed")
+                    }
+                }
+            });
+            // Past the wait the attempt goes on by itself; the answer does not wait for it.
+            let _ = tokio::time::timeout(ATTEMPT_BEFORE_ANSWER, attempt).await;
+        }
+        self.wake.notify_one();
+    }
+
+    fn claim_seconds(&self) -> i64 {
+        i64::from(self.limits.claim_seconds)
+    }
+
+    /// The worker: while this instance holds the lease, sends every due row, at once when woken
+    /// and at least every [`POLL`]. On taking the lease it lets go of rows a dead sender held,
+    /// so they are sent again (same id) without waiting for their claim to run out.
+    pub async fn run(self: Arc<Self>) {
+        let mut holding = false;
+        loop {
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(POLL) => {}
+            }
+            if !self.store.hold_lease(LEASE).await {
+                holding = false;
+                continue;
+            }
+            if !holding {
+                match self.store.release_notice_claims().await {
+                    Ok(released) => {
+                        holding = true;
+                        if released > 0 {
+                            tracing::warn!(
+                                released,
+                                "notifications: rows held by a sender that is gone are sent again"
+                            );
+                        }
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "notifications: releasing held rows failed");
+                        continue;
+                    }
+                }
+            }
+            self.send_due().await;
+        }
+    }
+
+    /// Sends due rows until none is left.
+    async fn send_due(&self) {
+        loop {
+            let now = self.clock.now().timestamp();
+            let claimed = match self
+                .store
+                .claim_notices(
+                    NoticeClaim::Due { limit: BATCH },
+                    now,
+                    now + self.claim_seconds(),
+                )
+                .await
+            {
+                Ok(claimed) => claimed,
+                Err(error) => {
+                    tracing::error!(%error, "notifications: claiming due rows failed");
+                    return;
+                }
+            };
+            if claimed.is_empty() {
+                return;
+            }
+            self.send_claimed(claimed).await;
+        }
+    }
+
+    async fn send_claimed(&self, claimed: Vec<Notice>) {
+        futures_util::future::join_all(claimed.into_iter().map(|notice| self.attempt(notice)))
+            .await;
+    }
+
+    /// One attempt at a claimed row, and what became of it.
+    async fn attempt(&self, notice: Notice) {
+        let result = self.channels.deliver(&notice, self.clock.now()).await;
+        let now = self.clock.now().timestamp();
+        let outcome = match result {
+            Ok(accepted) => NoticeOutcome::Sent {
+                provider_id: accepted.provider_id,
+            },
+            Err(error @ DeliveryError::Refused { .. }) => NoticeOutcome::Failed {
+                error: error.to_string(),
+            },
+            Err(error) if notice.attempts >= self.limits.max_attempts => NoticeOutcome::Failed {
+                error: error.to_string(),
+            },
+            Err(error) => NoticeOutcome::Retry {
+                next_attempt_at: now + self.limits.retry_after(notice.attempts),
+                error: error.to_string(),
+            },
+        };
+        let to = masked(&notice.recipient);
+        match &outcome {
+            NoticeOutcome::Sent { provider_id } => tracing::info!(
+                kind = %notice.kind, channel = %notice.channel, %to, message_id = %notice.id,
+                attempts = notice.attempts, provider_id = provider_id.as_deref().unwrap_or(""),
+                "notification sent"
+            ),
+            NoticeOutcome::Retry {
+                next_attempt_at,
+                error,
+            } => tracing::warn!(
+                kind = %notice.kind, channel = %notice.channel, %to, message_id = %notice.id,
+                attempts = notice.attempts, %error,
+                "notification not sent yet; next attempt in {} s", next_attempt_at - now
+            ),
+            NoticeOutcome::Failed { error } => tracing::error!(
+                kind = %notice.kind, channel = %notice.channel, %to, message_id = %notice.id,
+                attempts = notice.attempts, %error,
+                "notification failed: see `opendvc-portal notifications failed`"
+            ),
+        }
+        if let Err(error) = self.store.finish_notice(notice.id, &outcome, now).await {
+            // The row stays held until its claim runs out, then is sent again (same id).
+            tracing::error!(%error, message_id = %notice.id, "notifications: recording an attempt failed");
+        }
+    }
+}

@@ -1,0 +1,562 @@
+//! How the portal reaches a resident outside the app: their notification settings
+//! (`GET/PUT /v1/me/notification-settings`), and the durable notification outbox that sends
+//! SMS and e-mail through a gateway that fails, loses answers and is left mid-send by a killed
+//! portal, held by quiet hours, and shown to operators when it gives up.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{TimeDelta, Timelike};
+use opendvc_api::{ApplicationStatus, ChannelChoice, NotificationSettings, QuietHours, StaffKind};
+use opendvc_rules::VIETNAM;
+use opendvc_tests::fixtures::{Citizen, Officer, consent_code_session, deliverable_procedure};
+use opendvc_tests::sms_gateway::{Answer, EsmsStandIn};
+use opendvc_tests::wait::{PATIENCE, eventually};
+use opendvc_tests::{Portal, PortalOptions, six_digit_code};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+
+const SETTINGS: &str = "/v1/me/notification-settings";
+
+/// A choice unlike the defaults in every part.
+fn chosen() -> NotificationSettings {
+    NotificationSettings {
+        status: ChannelChoice {
+            app: true,
+            sms: false,
+            email: true,
+        },
+        delivery: ChannelChoice {
+            app: false,
+            sms: true,
+            email: false,
+        },
+        renewal: ChannelChoice {
+            app: true,
+            sms: true,
+            email: false,
+        },
+        quiet_hours: QuietHours {
+            enabled: true,
+            start: "22:30".to_owned(),
+            end: "06:15".to_owned(),
+        },
+    }
+}
+
+#[test]
+fn a_citizen_who_never_chose_gets_every_channel_and_quiet_hours_from_21_to_7() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let settings: NotificationSettings = citizen
+        .get(SETTINGS)
+        .expect_json(200, "a citizen reads their notification settings");
+    assert_eq!(
+        settings,
+        NotificationSettings::default(),
+        "without a choice the defaults apply"
+    );
+    assert_eq!(
+        (
+            settings.quiet_hours.enabled,
+            settings.quiet_hours.start.as_str(),
+            settings.quiet_hours.end.as_str()
+        ),
+        (true, "21:00", "07:00"),
+        "the default quiet hours are 21:00 to 07:00"
+    );
+}
+
+#[test]
+fn a_stored_choice_is_read_back_whole_and_survives_a_restart() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let answered: NotificationSettings = citizen
+        .call("PUT", SETTINGS)
+        .json(&chosen())
+        .send()
+        .expect_json(200, "the citizen stores a choice");
+    assert_eq!(answered, chosen(), "the PUT answers the stored choice");
+    let mut changed = chosen();
+    changed.quiet_hours.enabled = false;
+    citizen
+        .call("PUT", SETTINGS)
+        .json(&changed)
+        .send()
+        .expect_status(200, "a second choice replaces the first");
+    portal.start_again();
+    let read: NotificationSettings = citizen
+        .get(SETTINGS)
+        .expect_json(200, "the citizen reads the choice after a restart");
+    assert_eq!(read, changed, "the last choice is read back, whole");
+}
+
+#[test]
+fn a_bad_quiet_hours_time_is_refused_naming_its_field() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    for (start, end, field) in [
+        ("9pm", "07:00", "quietHours.start"),
+        ("21:00", "24:00", "quietHours.end"),
+        ("21:00", "7:00", "quietHours.end"),
+        ("22:00", "22:00", "quietHours.end"),
+    ] {
+        let mut settings = chosen();
+        settings.quiet_hours.start = start.to_owned();
+        settings.quiet_hours.end = end.to_owned();
+        let problem = citizen
+            .call("PUT", SETTINGS)
+            .json(&settings)
+            .send()
+            .expect_problem(
+                422,
+                "validation_failed",
+                "a bad quiet-hours time is refused",
+            );
+        let fields: Vec<String> = problem
+            .errors
+            .iter()
+            .map(|error| error.field.clone())
+            .collect();
+        assert_eq!(
+            fields,
+            [field],
+            "quiet hours {start}–{end} are refused naming {field}"
+        );
+    }
+    let settings: NotificationSettings = citizen
+        .get(SETTINGS)
+        .expect_json(200, "the citizen reads their settings");
+    assert_eq!(
+        settings,
+        NotificationSettings::default(),
+        "a refused choice stores nothing"
+    );
+}
+
+#[test]
+fn another_citizen_neither_sees_nor_changes_a_citizens_settings() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let first = Citizen::demo(&mut portal, 0);
+    let second = Citizen::demo(&mut portal, 1);
+    first
+        .call("PUT", SETTINGS)
+        .json(&chosen())
+        .send()
+        .expect_status(200, "the first citizen stores a choice");
+    let seen: NotificationSettings = second
+        .get(SETTINGS)
+        .expect_json(200, "the second citizen reads their own settings");
+    assert_eq!(
+        seen,
+        NotificationSettings::default(),
+        "the second citizen sees their own defaults, not the first citizen's choice"
+    );
+    let mut theirs = chosen();
+    theirs.quiet_hours.start = "20:00".to_owned();
+    second
+        .call("PUT", SETTINGS)
+        .json(&theirs)
+        .send()
+        .expect_status(200, "the second citizen stores their own choice");
+    let kept: NotificationSettings = first
+        .get(SETTINGS)
+        .expect_json(200, "the first citizen reads their settings");
+    assert_eq!(
+        kept,
+        chosen(),
+        "the second citizen's choice left the first's alone"
+    );
+}
+
+#[test]
+fn only_the_citizens_own_sign_in_reads_or_changes_the_settings() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let (staff_token, session) = consent_code_session(&mut portal, StaffKind::Agent);
+    for (who, token) in [
+        ("an assisted session", session.access_token.as_str()),
+        ("a staff token", staff_token.as_str()),
+    ] {
+        portal
+            .api()
+            .get(SETTINGS)
+            .bearer(token)
+            .send()
+            .expect_problem(403, "forbidden", &format!("{who} reads no settings"));
+        portal
+            .api()
+            .put(SETTINGS)
+            .bearer(token)
+            .json(&chosen())
+            .send()
+            .expect_problem(403, "forbidden", &format!("{who} changes no settings"));
+    }
+    portal
+        .api()
+        .get(SETTINGS)
+        .send()
+        .expect_problem(401, "unauthorized", "no token, no settings");
+}
+
+/// A demo portal that sends SMS through `gateway`, trying a failed message again after a second
+/// (not the shipped 10 s, 1 min …).
+fn portal_with(gateway: &EsmsStandIn, limits: Value) -> Portal {
+    let mut options = PortalOptions::default()
+        .with_config(&gateway.config())
+        .with_limits(json!({"notifications": {"retryAfterSeconds": [1]}}))
+        .with_limits(limits);
+    for (name, value) in EsmsStandIn::ENV {
+        options = options.with_env(name, value);
+    }
+    Portal::start(options)
+}
+
+/// The citizen's settings without quiet hours, so that SMS leave whatever the time of day the
+/// test runs at.
+fn without_quiet_hours(citizen: &Citizen) {
+    let mut settings = NotificationSettings::default();
+    settings.quiet_hours.enabled = false;
+    citizen
+        .call("PUT", SETTINGS)
+        .json(&settings)
+        .send()
+        .expect_status(200, "the citizen switches quiet hours off");
+}
+
+fn request_id(body: &Value) -> String {
+    body["RequestId"].as_str().unwrap_or_default().to_owned()
+}
+
+fn content(body: &Value) -> &str {
+    body["Content"].as_str().unwrap_or_default()
+}
+
+/// The requests the gateway got for messages that name `code`.
+fn requests_naming(gateway: &EsmsStandIn, code: &str) -> Vec<Value> {
+    gateway
+        .requests()
+        .into_iter()
+        .filter(|body| content(body).contains(code))
+        .collect()
+}
+
+/// Looks for `duration` (in steps of 100 ms) whether `arrived` becomes true; for what must not
+/// happen while the worker has had every chance (it looks for due messages every second).
+fn stays_false(duration: Duration, mut arrived: impl FnMut() -> bool) -> bool {
+    let until = Instant::now() + duration;
+    while Instant::now() < until {
+        if arrived() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    !arrived()
+}
+
+#[test]
+fn every_message_of_many_status_changes_reaches_a_flaky_gateway_once_by_its_request_id() {
+    const SEED: u64 = 14;
+    const APPLICATIONS: usize = 6;
+    let answers: Arc<Mutex<Vec<(String, Answer)>>> = Arc::default();
+    let noted = Arc::clone(&answers);
+    let mut random = StdRng::seed_from_u64(SEED);
+    let gateway = EsmsStandIn::start(Box::new(move |_, body| {
+        let answer = match random.random_range(0..10) {
+            0..=3 => Answer::Take,
+            4 | 5 => Answer::Busy,
+            6 | 7 => Answer::ServerError,
+            _ => Answer::TakeAndLoseTheAnswer,
+        };
+        noted
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((request_id(body), answer));
+        answer
+    }));
+    let mut portal = portal_with(&gateway, json!({"notifications": {"maxAttempts": 100}}));
+    let citizen = Citizen::demo(&mut portal, 0);
+    without_quiet_hours(&citizen);
+    let officer = Officer::sign_in(&mut portal);
+    let procedure = deliverable_procedure(&citizen.catalog());
+    let codes: Vec<String> = (0..APPLICATIONS)
+        .map(|_| {
+            let application = citizen.submit_valid(&procedure);
+            officer.walk(
+                application.id,
+                &[ApplicationStatus::Processing, ApplicationStatus::Completed],
+            );
+            application.code
+        })
+        .collect();
+    // Each completion is one SMS; the sign-in code was one more.
+    let expected = APPLICATIONS + 1;
+    let delivered = eventually("every message taken by the gateway", PATIENCE, || {
+        let delivered = gateway.delivered();
+        (delivered.len() >= expected).then_some(delivered)
+    });
+    let requests = gateway.requests();
+    let answers = answers
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    let mut tally: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, answer) in &answers {
+        *tally.entry(format!("{answer:?}")).or_default() += 1;
+    }
+    println!(
+        "seed {SEED}: {} requests for {expected} messages, answers {tally:?}, {} duplicates \
+         taken once by RequestId",
+        requests.len(),
+        gateway.duplicates()
+    );
+    assert_eq!(
+        delivered.len(),
+        expected,
+        "the gateway took each message once by its RequestId, and no other"
+    );
+    for code in &codes {
+        let naming = delivered
+            .values()
+            .filter(|body| content(body).contains(code.as_str()))
+            .count();
+        assert_eq!(naming, 1, "the completion of {code} arrived exactly once");
+    }
+    assert!(
+        requests
+            .iter()
+            .all(|body| delivered.contains_key(&request_id(body))),
+        "every request was a try at a message that arrived: none lost, no RequestId made up"
+    );
+    let lost: Vec<&String> = answers
+        .iter()
+        .filter(|(_, answer)| *answer == Answer::TakeAndLoseTheAnswer)
+        .map(|(id, _)| id)
+        .collect();
+    assert!(
+        !lost.is_empty(),
+        "the seed makes the gateway lose some answers, so resends are checked"
+    );
+    for id in lost {
+        let tries = requests
+            .iter()
+            .filter(|body| request_id(body) == *id)
+            .count();
+        let taken = delivered.contains_key(id);
+        assert!(
+            taken && (tries >= 2 || answers.last().is_some_and(|(last, _)| last == id)),
+            "a message whose answer was lost is sent again with the same RequestId {id} \
+             ({tries} requests)"
+        );
+    }
+}
+
+#[test]
+fn a_message_being_sent_when_the_portal_is_killed_is_sent_after_restart_with_the_same_request_id() {
+    let held_code: Arc<Mutex<Option<String>>> = Arc::default();
+    let to_hold = Arc::clone(&held_code);
+    let mut held_once = false;
+    let gateway = EsmsStandIn::start(Box::new(move |_, body| {
+        let code = to_hold
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        match code {
+            Some(code) if !held_once && content(body).contains(&code) => {
+                held_once = true;
+                Answer::Hold
+            }
+            _ => Answer::Take,
+        }
+    }));
+    let mut portal = portal_with(&gateway, json!({}));
+    let citizen = Citizen::demo(&mut portal, 0);
+    without_quiet_hours(&citizen);
+    let officer = Officer::sign_in(&mut portal);
+    let application = citizen.submit_valid(&deliverable_procedure(&citizen.catalog()));
+    *held_code
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(application.code.clone());
+    officer.walk(
+        application.id,
+        &[ApplicationStatus::Processing, ApplicationStatus::Completed],
+    );
+    let held = eventually("the gateway to hold the completion SMS", PATIENCE, || {
+        requests_naming(&gateway, &application.code)
+            .into_iter()
+            .next()
+    });
+    assert!(
+        !gateway.delivered().contains_key(&request_id(&held)),
+        "the held message is not delivered yet"
+    );
+    portal.kill();
+    portal.start_again();
+    let resent = eventually("the SMS sent again after the restart", PATIENCE, || {
+        let requests = requests_naming(&gateway, &application.code);
+        (requests.len() >= 2).then_some(requests)
+    });
+    println!(
+        "held RequestId {}, resent after restart as {}",
+        request_id(&held),
+        request_id(&resent[1])
+    );
+    assert_eq!(
+        request_id(&resent[1]),
+        request_id(&held),
+        "the message is sent again with the RequestId of the send the kill interrupted"
+    );
+    assert!(
+        gateway.delivered().contains_key(&request_id(&held)),
+        "the message arrives after the restart"
+    );
+}
+
+#[test]
+fn an_sms_caused_at_22_waits_for_7_while_a_sign_in_code_and_an_e_mail_leave_at_once() {
+    let gateway = EsmsStandIn::start(Box::new(|_, _| Answer::Take));
+    let mut portal = portal_with(&gateway, json!({}));
+    // The clock to the next 22:00, Vietnam time, before anyone signs in (tokens stay fresh).
+    let now = portal.advance_clock(0).with_timezone(&VIETNAM);
+    let today_at_22 = now
+        .with_hour(22)
+        .and_then(|time| time.with_minute(0))
+        .and_then(|time| time.with_second(0))
+        .expect("22:00 exists");
+    let at_22 = if today_at_22 > now {
+        today_at_22
+    } else {
+        today_at_22 + TimeDelta::days(1)
+    };
+    let moved = portal.advance_clock((at_22 - now).num_seconds() + 1);
+    assert_eq!(
+        moved.with_timezone(&VIETNAM).hour(),
+        22,
+        "the portal's clock says 22:xx in Vietnam"
+    );
+    let citizen = Citizen::demo(&mut portal, 0);
+    let email = citizen
+        .profile()
+        .email
+        .expect("the demo citizen has an e-mail address");
+    let officer = Officer::sign_in(&mut portal);
+    let application = citizen.submit_valid(&deliverable_procedure(&citizen.catalog()));
+    officer.walk(
+        application.id,
+        &[ApplicationStatus::Processing, ApplicationStatus::Completed],
+    );
+    // Two e-mails name the application: it is being processed, and it is completed.
+    eventually("the completion e-mail at once", PATIENCE, || {
+        let emails = portal
+            .dev_messages()
+            .into_iter()
+            .filter(|message| {
+                message.channel == "email"
+                    && message.to == email
+                    && message.body.contains(&application.code)
+            })
+            .count();
+        (emails == 2).then_some(())
+    });
+    let signed_in_again = citizen.id_number.clone();
+    portal.sign_in_citizen(&signed_in_again);
+    let code = eventually("the sign-in code at the gateway at 22:00", PATIENCE, || {
+        gateway
+            .requests()
+            .iter()
+            .rev()
+            .find_map(|body| six_digit_code(content(body)))
+    });
+    assert_eq!(code.len(), 6, "a one-time code left during quiet hours");
+    assert!(
+        stays_false(Duration::from_secs(3), || {
+            !requests_naming(&gateway, &application.code).is_empty()
+        }),
+        "the completion SMS is held during quiet hours"
+    );
+    let morning = portal.advance_clock(9 * 3600);
+    assert!(
+        morning.with_timezone(&VIETNAM).hour() == 7,
+        "the clock moved past 07:00: {morning}"
+    );
+    let sent = eventually("the held SMS after 07:00", PATIENCE, || {
+        requests_naming(&gateway, &application.code)
+            .into_iter()
+            .next()
+    });
+    println!("held SMS sent after 07:00: {}", content(&sent));
+}
+
+#[test]
+fn a_message_that_fails_every_attempt_is_listed_for_operators_without_its_text() {
+    let gateway = EsmsStandIn::start(Box::new(|_, _| Answer::Busy));
+    let mut portal = portal_with(&gateway, json!({"notifications": {"maxAttempts": 2}}));
+    let citizen = portal.demo_accounts().citizens[0].clone();
+    portal.sign_in_citizen(&citizen.id_number);
+    let listed = eventually(
+        "the failed code in `notifications failed`",
+        PATIENCE,
+        || {
+            let output = portal.notifications_output(&["failed"]);
+            assert!(
+                output.status.success(),
+                "`notifications failed` runs: {output:?}"
+            );
+            let text = String::from_utf8_lossy(&output.stdout).into_owned();
+            (!text.trim().is_empty()).then_some(text)
+        },
+    );
+    println!("opendvc-portal notifications failed:\n{listed}");
+    let fields: Vec<&str> = listed.trim().split('\t').collect();
+    let phone_end: String = citizen
+        .phone
+        .chars()
+        .filter(char::is_ascii_digit)
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert_eq!(
+        fields.len(),
+        6,
+        "id, kind, channel, recipient, attempts, error: {listed}"
+    );
+    assert_eq!(
+        (fields[1], fields[2], fields[3], fields[4]),
+        ("otp-sms", "sms", format!("…{phone_end}").as_str(), "2"),
+        "the sign-in code, by SMS, to the masked phone, after its 2 attempts"
+    );
+    assert!(
+        fields[5].contains("99"),
+        "the gateway's last error: {}",
+        fields[5]
+    );
+    let tried: Vec<String> = gateway.requests().iter().map(request_id).collect();
+    assert!(
+        tried.len() == 2 && tried.iter().all(|id| id == fields[0]),
+        "the listed id is the RequestId of both attempts: {tried:?}"
+    );
+    let national = citizen.phone.replacen("+84", "0", 1);
+    assert!(
+        six_digit_code(&listed).is_none()
+            && !listed.contains(&national)
+            && !listed.contains(&citizen.phone),
+        "neither the code nor the phone number is listed"
+    );
+    let retried = portal.notifications_output(&["retry", fields[0]]);
+    assert!(
+        retried.status.success(),
+        "a failed message is put back: {retried:?}"
+    );
+    eventually("the message tried again after the retry", PATIENCE, || {
+        (gateway.requests().len() > 2).then_some(())
+    });
+    let unknown = portal.notifications_output(&["retry", &uuid::Uuid::now_v7().to_string()]);
+    assert!(
+        !unknown.status.success(),
+        "retrying an id that is no failed message is refused"
+    );
+}
