@@ -5,12 +5,14 @@
 //! reminder becomes one inbox notice (its id from `opendvc_rules::renewal::notice_id`, by which
 //! the app recognises it), and its stages are recorded with it in the store, so no
 //! stage is notified twice, also across restarts and several portal processes. The citizen's
-//! reminder choice on each document (switched off, snoozed) is the engine's choice too.
+//! reminder choice on each document (switched off, snoozed) is the engine's choice too. Each
+//! notice also goes out by SMS and e-mail, as the citizen chose for renewals, through the
+//! notification outbox, written with the stages.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use opendvc_api::{InboxCategory, InboxItem};
 use opendvc_rules::renewal::{
     FiredStage, Reminder, ReminderChoice, RulesTable, due_reminders, notice_id,
@@ -19,8 +21,13 @@ use opendvc_rules::vietnam_today;
 use uuid::Uuid;
 
 use crate::i18n::Texts;
+use crate::notifications::compose::{Recipient, immediate_sms};
+use crate::notifications::quiet_hours::held_until;
 use crate::state::AppState;
-use crate::store::RenewalHolder;
+use crate::store::{NewNotice, RenewalHolder};
+
+/// The SMS of a renewal notice, by its Fluent id.
+const RENEWAL_SMS: &str = "notice-renewal-sms";
 
 /// A notice to write, with the stages it stands for.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +35,9 @@ pub struct RenewalNotice {
     pub citizen_id: Uuid,
     pub item: InboxItem,
     pub stages: Vec<FiredStage>,
+    /// The document's kind and the day it expires, for the SMS.
+    pub kind: String,
+    pub expires_on: NaiveDate,
 }
 
 /// The notices due at `now`: at most one per document, for the latest stage reached that was
@@ -97,6 +107,8 @@ fn notice(
             document_id: Some(reminder.document_id),
         },
         stages: reminder.stages_covered.clone(),
+        kind: reminder.kind.clone(),
+        expires_on: reminder.expires_on,
     }
 }
 
@@ -126,30 +138,123 @@ pub fn log(outcome: Result<usize, crate::error::ApiError>) {
 
 /// Writes the notices due now; the number written. Also run when the demo clock moves, so a
 /// day reached by moving the clock gets its notices as a day reached by waiting does.
+///
+/// Each notice also goes out by SMS and e-mail as the citizen chose for renewals
+/// (`NotificationSettings::renewal`): the messages are written into the notification outbox
+/// in the transaction that records the stages, so a stage reaches each channel once (an SMS
+/// held by quiet hours leaves at their end).
 pub async fn write_due(
     state: &AppState,
     rules: RulesTable,
 ) -> Result<usize, crate::error::ApiError> {
     let now = state.clock.now();
     let holders = state.store.renewal_holders().await?;
+    let mut recipients: BTreeMap<Uuid, Option<Recipient>> = BTreeMap::new();
     let mut written = 0;
     for notice in renewal_notices(&holders, &rules, &state.texts, now) {
+        let recipient = match recipients.get(&notice.citizen_id) {
+            Some(recipient) => recipient.clone(),
+            None => {
+                let recipient = recipient_of(state, notice.citizen_id).await?;
+                recipients.insert(notice.citizen_id, recipient.clone());
+                recipient
+            }
+        };
+        let messages = recipient
+            .as_ref()
+            .map(|recipient| messages(&state.texts, recipient, &notice, now))
+            .unwrap_or_default();
         if state
             .store
-            .record_renewal_notice(notice.citizen_id, &notice.item, &notice.stages)
+            .record_renewal_notice(notice.citizen_id, &notice.item, &notice.stages, &messages)
             .await?
         {
             written += 1;
+            let ids: Vec<Uuid> = messages.iter().map(|message| message.id).collect();
+            state.outbox.caused(&ids).await;
         }
     }
     Ok(written)
+}
+
+/// The citizen a notice is for, with how they chose to be reached; `None` when unknown.
+async fn recipient_of(
+    state: &AppState,
+    citizen_id: Uuid,
+) -> Result<Option<Recipient>, crate::error::ApiError> {
+    let Some(citizen) = state.store.citizen(citizen_id).await? else {
+        return Ok(None);
+    };
+    let settings = state
+        .store
+        .notification_settings(citizen_id)
+        .await?
+        .unwrap_or_default();
+    Ok(Some(Recipient {
+        citizen_id,
+        phone: citizen.profile.phone,
+        email: citizen
+            .profile
+            .email
+            .filter(|email| !email.trim().is_empty()),
+        language: citizen.profile.language,
+        settings,
+    }))
+}
+
+/// The SMS and e-mail of one renewal notice, by the channels the citizen chose for renewals:
+/// the SMS short (the kind and the day, no document number) and held by quiet hours, the
+/// e-mail the inbox notice's title and text, in the citizen's language.
+fn messages(
+    texts: &Texts,
+    recipient: &Recipient,
+    notice: &RenewalNotice,
+    now: DateTime<FixedOffset>,
+) -> Vec<NewNotice> {
+    let choice = recipient.settings.renewal;
+    let language = recipient.language.as_str();
+    let mut messages = Vec::new();
+    if choice.sms {
+        let args = [
+            ("kind", notice.kind.clone()),
+            ("date", notice.expires_on.format("%d/%m/%Y").to_string()),
+        ];
+        let send_at = held_until(&recipient.settings.quiet_hours, now).unwrap_or(now);
+        messages.push(NewNotice {
+            next_attempt_at: send_at.timestamp(),
+            ..immediate_sms(
+                Some(recipient.citizen_id),
+                &recipient.phone,
+                language,
+                RENEWAL_SMS,
+                texts.text(language, RENEWAL_SMS, &args),
+                now,
+            )
+        });
+    }
+    if choice.email
+        && let Some(email) = &recipient.email
+    {
+        messages.push(NewNotice {
+            id: Uuid::now_v7(),
+            citizen_id: Some(recipient.citizen_id),
+            channel: "email".to_owned(),
+            kind: "inbox-renewal-body".to_owned(),
+            recipient: email.clone(),
+            subject: Some(notice.item.title.get(language).to_owned()),
+            body: notice.item.body.get(language).to_owned(),
+            language: language.to_owned(),
+            next_attempt_at: now.timestamp(),
+            created_at: now.timestamp(),
+        });
+    }
+    messages
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
-    use chrono::NaiveDate;
     use opendvc_api::{Document, DocumentReminders, DocumentSource};
 
     use super::*;

@@ -619,14 +619,16 @@ pub trait RenewalStore: Send + Sync {
     /// Every citizen who holds a document, with their birth date, documents and the stages
     /// already notified.
     async fn renewal_holders(&self) -> StoreResult<Vec<RenewalHolder>>;
-    /// Adds the notice to the citizen's inbox and records `stages` as notified, in one
-    /// transaction; true when written. Nothing is written, and false answered, when one of the
-    /// stages was notified already (another process was first).
+    /// Adds the notice to the citizen's inbox, writes its SMS and e-mail (`notices`) into the
+    /// notification outbox and records `stages` as notified, in one transaction; true when
+    /// written. Nothing is written, and false answered, when one of the stages was notified
+    /// already (another process was first): each stage reaches each channel once.
     async fn record_renewal_notice(
         &self,
         citizen_id: Uuid,
         item: &InboxItem,
         stages: &[FiredStage],
+        notices: &[NewNotice],
     ) -> StoreResult<bool>;
 }
 
