@@ -8,13 +8,14 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Timelike, Utc};
 use opendvc_api::{
     Document, DocumentReminders, InboxCategory, NotificationSettings, QuietHours, SyncResponse,
 };
-use opendvc_core::clock::ManualClock;
+use opendvc_core::clock::{Clock, ManualClock};
 use opendvc_core::notify::{Notification, RecordingNotifier};
 use opendvc_core::session::DataDir;
+use opendvc_core::store::notify_state::{NotifySettings, QuietHours as DeviceQuietHours};
 use opendvc_core::{OpenDvc, OpenDvcOptions};
 use opendvc_rules::renewal::{Expiry, ReminderChoice, RulesTable, notice_id, stage_day};
 use opendvc_rules::vietnam_today;
@@ -689,4 +690,57 @@ fn a_renewal_notice_goes_out_by_sms_and_e_mail_once_per_stage() {
         "on {second}: one e-mail for the {}-day stage",
         ahead[1]
     );
+}
+
+/// A reminder the device raises during the person's quiet hours is delayed, not marked as fired
+/// and lost: it shows once the quiet hours are over, and once only.
+#[test]
+fn a_device_reminder_due_in_quiet_hours_shows_when_they_end_and_only_then() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let MilestoneCard {
+        card,
+        expires_on,
+        ahead,
+        mut today,
+        ..
+    } = milestone_card(&mut portal);
+    let stage = *ahead.first().expect("a stage ahead");
+    let device = Device::sign_in(&mut portal);
+    move_to(
+        &portal,
+        &mut today,
+        stage_day(expires_on, stage).expect("a day"),
+    );
+    device.follow(&portal);
+    // Quiet from an hour ago to an hour from now, local time.
+    let settings = device.core.notify_settings().expect("the settings");
+    let local =
+        device.clock.now() + chrono::TimeDelta::minutes(i64::from(settings.utc_offset_minutes));
+    let minute = |at: chrono::DateTime<Utc>| {
+        u16::try_from(at.hour() * 60 + at.minute()).expect("a minute of the day")
+    };
+    device
+        .core
+        .set_notify_settings(&NotifySettings {
+            quiet_hours: Some(DeviceQuietHours {
+                start_minute: minute(local - chrono::TimeDelta::hours(1)),
+                end_minute: minute(local + chrono::TimeDelta::hours(1)),
+            }),
+            ..settings
+        })
+        .expect("quiet hours set");
+    device.remind();
+    assert!(
+        device.notified_about(card.id).is_empty(),
+        "nothing is shown during the quiet hours"
+    );
+    device.clock.advance(chrono::TimeDelta::hours(2));
+    device.remind();
+    assert_eq!(
+        device.notified_about(card.id).len(),
+        1,
+        "the reminder held by the quiet hours shows when they are over"
+    );
+    device.remind();
+    assert_eq!(device.notified_about(card.id).len(), 1, "and only once");
 }

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use opendvc_api::{DeliveryChoice, DeliveryMethod, Document, DocumentSource, Profile};
+use opendvc_api::{
+    DeliveryChoice, DeliveryMethod, Document, DocumentSource, InboxCategory, Profile,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -260,6 +262,11 @@ impl OpenDvc {
                 )
             })
             .collect();
+        // A reminder that falls in the quiet hours waits for their end: it is not recorded as
+        // fired, so a later check (after them) shows it. One the person switched off for
+        // renewals is recorded, as they asked for no notification at all.
+        let held = settings.renewal && !notify::allowed(&settings, InboxCategory::Renewal, now);
+        let due: Vec<_> = if held { Vec::new() } else { due };
         let covered: Vec<_> = due
             .iter()
             .flat_map(|reminder| reminder.stages_covered.iter().copied())
