@@ -369,6 +369,25 @@ impl Device {
             .collect()
     }
 
+    /// Quiet hours from an hour before the device's clock to an hour after it, local time.
+    fn quiet_for_the_next_hour(&self) {
+        let settings = self.core.notify_settings().expect("the settings");
+        let local =
+            self.clock.now() + chrono::TimeDelta::minutes(i64::from(settings.utc_offset_minutes));
+        let minute = |at: chrono::DateTime<Utc>| {
+            u16::try_from(at.hour() * 60 + at.minute()).expect("a minute of the day")
+        };
+        self.core
+            .set_notify_settings(&NotifySettings {
+                quiet_hours: Some(DeviceQuietHours {
+                    start_minute: minute(local - chrono::TimeDelta::hours(1)),
+                    end_minute: minute(local + chrono::TimeDelta::hours(1)),
+                }),
+                ..settings
+            })
+            .expect("quiet hours set");
+    }
+
     /// The desktop notifications shown about `document`.
     fn notified_about(&self, document: Uuid) -> Vec<Notification> {
         let target = format!("opendvc://documents/{document}");
@@ -712,23 +731,7 @@ fn a_device_reminder_due_in_quiet_hours_shows_when_they_end_and_only_then() {
         stage_day(expires_on, stage).expect("a day"),
     );
     device.follow(&portal);
-    // Quiet from an hour ago to an hour from now, local time.
-    let settings = device.core.notify_settings().expect("the settings");
-    let local =
-        device.clock.now() + chrono::TimeDelta::minutes(i64::from(settings.utc_offset_minutes));
-    let minute = |at: chrono::DateTime<Utc>| {
-        u16::try_from(at.hour() * 60 + at.minute()).expect("a minute of the day")
-    };
-    device
-        .core
-        .set_notify_settings(&NotifySettings {
-            quiet_hours: Some(DeviceQuietHours {
-                start_minute: minute(local - chrono::TimeDelta::hours(1)),
-                end_minute: minute(local + chrono::TimeDelta::hours(1)),
-            }),
-            ..settings
-        })
-        .expect("quiet hours set");
+    device.quiet_for_the_next_hour();
     device.remind();
     assert!(
         device.notified_about(card.id).is_empty(),
@@ -741,6 +744,51 @@ fn a_device_reminder_due_in_quiet_hours_shows_when_they_end_and_only_then() {
         1,
         "the reminder held by the quiet hours shows when they are over"
     );
+    device.remind();
+    assert_eq!(device.notified_about(card.id).len(), 1, "and only once");
+}
+
+/// The portal's notice for a stage that arrives during the quiet hours is held too: it is
+/// shown once they are over (the app's periodic check after a sync), and once only.
+#[test]
+fn a_synced_renewal_notice_arriving_in_quiet_hours_is_shown_when_they_end() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let MilestoneCard {
+        card,
+        expires_on,
+        ahead,
+        mut today,
+        ..
+    } = milestone_card(&mut portal);
+    let stage = *ahead.first().expect("a stage ahead");
+    let device = Device::sign_in(&mut portal);
+    move_to(
+        &portal,
+        &mut today,
+        stage_day(expires_on, stage).expect("a day"),
+    );
+    device.follow(&portal);
+    device.quiet_for_the_next_hour();
+    device.sync();
+    device.remind();
+    assert!(
+        device.notified_about(card.id).is_empty(),
+        "nothing is shown during the quiet hours"
+    );
+    device.clock.advance(chrono::TimeDelta::hours(2));
+    device.remind();
+    let shown = device.notified_about(card.id);
+    assert_eq!(
+        shown.len(),
+        1,
+        "the portal's notice held by the quiet hours shows when they are over: {shown:#?}"
+    );
+    assert_eq!(
+        shown[0].inbox_item_id,
+        Some(notice_id(card.id, expires_on, stage)),
+        "from the portal's inbox item"
+    );
+    device.sync();
     device.remind();
     assert_eq!(device.notified_about(card.id).len(), 1, "and only once");
 }

@@ -265,12 +265,21 @@ impl OpenDvc {
             .map(|stage| notice_id(stage.document_id, stage.expires_on, stage.days_before))
             .collect();
         for item in fresh {
-            let notification =
-                if item.category == InboxCategory::Renewal && already_reminded.contains(&item.id) {
-                    None
-                } else {
-                    notify::for_inbox_item(&item, &settings, &texts, clock.now())
-                };
+            let renewal = item.category == InboxCategory::Renewal;
+            let notification = if renewal && already_reminded.contains(&item.id) {
+                None
+            } else {
+                notify::for_inbox_item(&item, &settings, &texts, clock.now())
+            };
+            // A renewal notice the quiet hours hold back waits for them to end: the reminder
+            // check after them shows it (`OpenDvc::reminders`).
+            if renewal
+                && notification.is_none()
+                && !already_reminded.contains(&item.id)
+                && settings.renewal
+            {
+                cache.write(|tx| notify_state::hold_notice(tx, item.id))?;
+            }
             if let Some(notification) = &notification {
                 notifier.show(notification);
             }

@@ -267,6 +267,9 @@ impl OpenDvc {
         // renewals is recorded, as they asked for no notification at all.
         let held = settings.renewal && !notify::allowed(&settings, InboxCategory::Renewal, now);
         let due: Vec<_> = if held { Vec::new() } else { due };
+        if !held {
+            self.show_held_notices(&settings, lang, now, notifier)?;
+        }
         let covered: Vec<_> = due
             .iter()
             .flat_map(|reminder| reminder.stages_covered.iter().copied())
@@ -310,6 +313,44 @@ impl OpenDvc {
             validities,
             due,
         })
+    }
+
+    /// Shows the portal's renewal notices that arrived during the quiet hours, now that they
+    /// are over, each once; a notice no longer in the inbox is let go.
+    fn show_held_notices(
+        &self,
+        settings: &notify_state::NotifySettings,
+        lang: crate::i18n::Lang,
+        now: DateTime<Utc>,
+        notifier: &dyn Notifier,
+    ) -> Result<(), CoreError> {
+        let (cache, _, _) = self.parts()?;
+        let held = cache.read(notify_state::held_notices)?;
+        if held.is_empty() {
+            return Ok(());
+        }
+        // As on arrival (`push`): on a shared device, and always in an assisted session, the
+        // notification says only that something changed.
+        let mut settings = settings.clone();
+        settings.shared_device |= self.options.shared_device
+            || self
+                .profile
+                .as_ref()
+                .is_some_and(|profile| profile.assisted.is_some());
+        let texts = notify::localizer(lang).ok();
+        let mut released = Vec::new();
+        for id in held {
+            if let Some(item) = cache.read(|conn| notify_state::inbox_item(conn, id))?
+                && let Some(notification) = texts
+                    .as_ref()
+                    .and_then(|texts| notify::for_inbox_item(&item, &settings, texts, now))
+            {
+                notifier.show(&notification);
+            }
+            released.push(id);
+        }
+        cache.write(|tx| notify_state::release_notices(tx, &released))?;
+        Ok(())
     }
 
     /// Switches a document's reminders off or on, or snoozes them until a day. For a document

@@ -8,6 +8,9 @@
 //! that comes by sync (made on another device) replaces the stored one unless this device has
 //! a newer one pending.
 //!
+//! A portal renewal notice that arrives during the quiet hours is held (its id kept) until the
+//! reminder check after them shows it.
+//!
 //! They live as JSON values in the `meta` table, so no schema change was needed. A cache that
 //! is rebuilt after damage loses them; the settings fall back to their defaults (everything on,
 //! no quiet hours), which errs on the side of telling the person too much rather than too little.
@@ -15,6 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
+use opendvc_api::InboxItem;
 use rusqlite::{Connection, params};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -28,6 +32,7 @@ const LAST_EVENT_ID: &str = "push_last_event_id";
 const FIRED: &str = "reminders_fired";
 const CHOICES: &str = "reminder_choices";
 const PENDING_CHOICES: &str = "reminder_choices_pending";
+const HELD_NOTICES: &str = "renewal_notices_held";
 
 /// Quiet hours, local time, in minutes after midnight. `start > end` spans
 /// midnight (22:00 to 07:00).
@@ -252,6 +257,37 @@ pub fn adopt_synced_choice(
         return Ok(());
     }
     set_choice(conn, document_id, choice)
+}
+
+/// The portal's renewal notices that arrived during the quiet hours and wait to be shown.
+pub fn held_notices(conn: &Connection) -> Result<BTreeSet<Uuid>, StoreError> {
+    get_json(conn, HELD_NOTICES)
+}
+
+/// Keeps the portal's renewal notice `id` to show once the quiet hours are over.
+pub fn hold_notice(conn: &Connection, id: Uuid) -> Result<(), StoreError> {
+    let mut held = held_notices(conn)?;
+    held.insert(id);
+    set_json(conn, HELD_NOTICES, &held)
+}
+
+/// The held notices `ids` were shown (or need not be any more).
+pub fn release_notices(conn: &Connection, ids: &[Uuid]) -> Result<(), StoreError> {
+    let mut held = held_notices(conn)?;
+    for id in ids {
+        held.remove(id);
+    }
+    set_json(conn, HELD_NOTICES, &held)
+}
+
+/// The cached inbox item `id`, if the cache holds it.
+pub fn inbox_item(conn: &Connection, id: Uuid) -> Result<Option<InboxItem>, StoreError> {
+    let mut statement = conn.prepare_cached("SELECT json FROM inbox WHERE id = ?1")?;
+    let mut rows = statement.query(params![id.to_string()])?;
+    match rows.next()? {
+        Some(row) => Ok(Some(serde_json::from_str(&row.get::<_, String>(0)?)?)),
+        None => Ok(None),
+    }
 }
 
 /// Which of `ids` the cached inbox already holds.
