@@ -40,9 +40,9 @@ pub async fn advance_clock(
     // Renewal notices are due by the portal's clock: a day reached by moving the clock gets
     // its notices before the answer, as a day reached by waiting gets them from the daily run.
     match opendvc_rules::renewal::RulesTable::built_in() {
-        Ok(rules) => {
-            crate::renewal_notices::log(crate::renewal_notices::write_due(&state, rules).await)
-        }
+        Ok(rules) => crate::renewal_notices::log(
+            crate::renewal_notices::write_due(&state, rules, true).await,
+        ),
         Err(error) => tracing::error!(%error, "the built-in renewal rules do not load"),
     }
     Ok(axum::Json(DevClock {

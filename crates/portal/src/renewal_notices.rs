@@ -114,13 +114,24 @@ fn notice(
 
 /// Writes the renewal notices due now, at start-up and then once a day; of several instances
 /// on one database, the one that holds the lease `renewal-notices` does it.
+///
+/// Demo mode: the first run of the process sends no SMS. The demo documents are dated from the
+/// day the demo starts, so every start reaches stages, and texting every demo phone (and any
+/// SMS gateway a test stands in for) at each start would be noise; the notices still reach the
+/// inbox and e-mail, and a stage reached by moving the demo clock is texted as on a real day.
 pub async fn daily(state: AppState, rules: RulesTable) {
     let store = state.store.clone();
+    let mut first_run = true;
     crate::periodic::run_once_across_instances(
         store,
         "renewal-notices",
         Duration::from_secs(24 * 3600),
-        || async { log(write_due(&state, rules.clone()).await) },
+        || {
+            let sms = !(state.config.demo && first_run);
+            first_run = false;
+            let (state, rules) = (&state, rules.clone());
+            async move { log(write_due(state, rules, sms).await) }
+        },
     )
     .await;
 }
@@ -140,12 +151,14 @@ pub fn log(outcome: Result<usize, crate::error::ApiError>) {
 /// day reached by moving the clock gets its notices as a day reached by waiting does.
 ///
 /// Each notice also goes out by SMS and e-mail as the citizen chose for renewals
-/// (`NotificationSettings::renewal`): the messages are written into the notification outbox
+/// (`NotificationSettings::renewal`; `sms` false leaves the SMS out, see [`daily`]): the
+/// messages are written into the notification outbox
 /// in the transaction that records the stages, so a stage reaches each channel once (an SMS
 /// held by quiet hours leaves at their end).
 pub async fn write_due(
     state: &AppState,
     rules: RulesTable,
+    sms: bool,
 ) -> Result<usize, crate::error::ApiError> {
     let now = state.clock.now();
     let holders = state.store.renewal_holders().await?;
@@ -163,7 +176,10 @@ pub async fn write_due(
         let messages = recipient
             .as_ref()
             .map(|recipient| messages(&state.texts, recipient, &notice, now))
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|message| sms || message.channel != "sms")
+            .collect::<Vec<_>>();
         if state
             .store
             .record_renewal_notice(notice.citizen_id, &notice.item, &notice.stages, &messages)
