@@ -43,3 +43,11 @@ inbox-renewal-title = { $kind ->
        *[other] A document
     } expires soon
 inbox-renewal-body = Document number { $number } expires on { $date }. You can apply for the renewal online.
+notice-renewal-sms = OpenDVC: your { $kind ->
+        [id_card] citizen ID card
+        [passport] passport
+        [driving_licence] driving licence
+        [temporary_residence] temporary residence registration
+        [health_insurance] health insurance card
+       *[other] document
+    } expires on { $date }. Renew it online in the OpenDVC app.

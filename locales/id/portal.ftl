@@ -43,3 +43,11 @@ inbox-renewal-title = { $kind ->
        *[other] Sebuah dokumen
     } akan segera habis berlaku
 inbox-renewal-body = Dokumen nomor { $number } habis berlaku pada { $date }. Anda dapat mengajukan perpanjangan secara daring.
+notice-renewal-sms = OpenDVC: { $kind ->
+        [id_card] kartu identitas
+        [passport] paspor
+        [driving_licence] SIM
+        [temporary_residence] pendaftaran tempat tinggal sementara
+        [health_insurance] kartu asuransi kesehatan
+       *[other] dokumen
+    } Anda habis berlaku pada { $date }. Perpanjang secara daring di aplikasi OpenDVC.

@@ -43,3 +43,11 @@ inbox-renewal-title = { $kind ->
        *[other] Giấy tờ
     } sắp hết hạn
 inbox-renewal-body = Giấy tờ số { $number } hết hạn ngày { $date }. Bạn có thể làm thủ tục gia hạn trực tuyến.
+notice-renewal-sms = OpenDVC: { $kind ->
+        [id_card] thẻ căn cước
+        [passport] hộ chiếu
+        [driving_licence] giấy phép lái xe
+        [temporary_residence] đăng ký tạm trú
+        [health_insurance] thẻ bảo hiểm y tế
+       *[other] giấy tờ
+    } của bạn hết hạn ngày { $date }. Gia hạn trực tuyến trên ứng dụng OpenDVC.

@@ -593,20 +593,42 @@ impl Portal {
             .expect_json(200, "the dev outbox lists what the portal sent")
     }
 
+    /// How many SMS with a six-digit code the portal sent to `phone`.
+    pub fn codes_sent_to(&self, phone: &str) -> usize {
+        self.dev_messages()
+            .iter()
+            .filter(|message| message.channel == "sms" && same_phone(&message.to, phone))
+            .filter(|message| six_digit_code(&message.body).is_some())
+            .count()
+    }
+
     /// The six-digit code in the newest SMS the portal sent to `phone`.
     ///
     /// # Panics
     /// When no SMS to that phone carries a six-digit code.
+    ///
+    /// The outbox's worker may have taken the message before the request's own first attempt
+    /// could (it is woken by any write, the daily renewal notices among them), so the dev
+    /// outbox is read again in short steps for a few seconds.
     pub fn latest_code_sent_to(&self, phone: &str) -> String {
-        let messages = self.dev_messages();
-        messages
-            .iter()
-            .rev()
-            .filter(|message| message.channel == "sms" && same_phone(&message.to, phone))
-            .find_map(|message| six_digit_code(&message.body))
-            .unwrap_or_else(|| {
-                panic!("no SMS with a six-digit code to {phone} in the dev outbox: {messages:?}")
-            })
+        let start = Instant::now();
+        loop {
+            let messages = self.dev_messages();
+            let code = messages
+                .iter()
+                .rev()
+                .filter(|message| message.channel == "sms" && same_phone(&message.to, phone))
+                .find_map(|message| six_digit_code(&message.body));
+            match code {
+                Some(code) => return code,
+                None if start.elapsed() < Duration::from_secs(10) => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                None => panic!(
+                    "no SMS with a six-digit code to {phone} in the dev outbox: {messages:?}"
+                ),
+            }
+        }
     }
 
     /// Signs a demo citizen in: `POST /v1/auth/otp`, the code from the dev outbox,
@@ -621,6 +643,9 @@ impl Portal {
                 })
                 .send()
         };
+        // The new code is the one after those sent before (a code sent earlier may still be
+        // the newest in the dev outbox when the answer comes).
+        let codes_before = self.codes_sent_to(&citizen.phone);
         let mut accepted = ask();
         // Codes are rate-limited per ID number; a test that signs one citizen in many times
         // moves the portal's clock past the window the portal names, a bounded number of times.
@@ -632,6 +657,12 @@ impl Portal {
             accepted = ask();
         }
         accepted.expect_status(202, "asking for a one-time code is accepted");
+        let start = Instant::now();
+        while self.codes_sent_to(&citizen.phone) <= codes_before
+            && start.elapsed() < Duration::from_secs(10)
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let otp = self.latest_code_sent_to(&citizen.phone);
         api.post("/v1/auth/token")
             .json(&TokenRequest {

@@ -19,6 +19,7 @@ const CONTRACT_PATHS: &[&str] = &[
     "/v1/assist/sessions/{}",
     "/v1/me",
     "/v1/me/access-log",
+    "/v1/me/documents/{}/reminders",
     "/v1/me/notification-settings",
     "/v1/documents",
     "/v1/procedures",

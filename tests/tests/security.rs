@@ -62,6 +62,7 @@ fn body_for(method: &str, template: &str, victim: &DemoCitizen) -> (Value, bool)
         }
         ("POST", "/v1/auth/token") => json!({"idNumber": victim.id_number, "otp": "000000"}),
         ("POST", "/v1/auth/logout") => json!({}),
+        ("PUT", "/v1/me/documents/{id}/reminders") => json!({"switchedOff": true}),
         ("PUT", "/v1/me/notification-settings") => json!({
             "status": {"app": true, "sms": false, "email": true},
             "delivery": {"app": true, "sms": true, "email": true},
@@ -238,6 +239,12 @@ fn no_intruder_reads_the_victims_data_on_any_endpoint() {
         .map(|procedure| procedure.agency_id.clone())
         .expect("the application's procedure is in the catalog");
     let identifiers = identifiers_of(&victim, &own);
+    let victims_document = own
+        .documents()
+        .items
+        .first()
+        .map(|document| document.id)
+        .expect("the victim holds a document");
 
     let stranger = Citizen::demo(&mut portal, 1);
     let (agent_code, agent_password) = staff_of(&mut portal, StaffKind::Agent);
@@ -338,6 +345,7 @@ fn no_intruder_reads_the_victims_data_on_any_endpoint() {
                 "{year}" => "2026".to_owned(),
                 _ if template.starts_with("/v1/assist/sessions/") => session.id.to_string(),
                 _ if template.starts_with("/v1/officer/") => received.id.to_string(),
+                _ if template.starts_with("/v1/me/documents/") => victims_document.to_string(),
                 _ => waiting.id.to_string(),
             };
             path.push_str(&value);

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::notifications::DocumentReminders;
+
 /// A street address in the two-tier system in force since 1 July 2025:
 /// province/city, then commune-level unit (ward, commune or special zone), then street and house.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -77,6 +79,12 @@ pub struct Document {
     pub classes: Vec<String>,
     pub source: DocumentSource,
     pub updated_at: DateTime<FixedOffset>,
+    /// The citizen's choice for this document's renewal reminders
+    /// (`PUT /v1/me/documents/{id}/reminders`), so every device follows it; absent while
+    /// reminders are on.
+    #[serde(default, skip_serializing_if = "DocumentReminders::is_default")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<DocumentReminders>", optional))]
+    pub reminders: DocumentReminders,
 }
 
 /// `GET /v1/documents`.

@@ -96,3 +96,10 @@ pub struct DocumentReminders {
     #[cfg_attr(feature = "ts", ts(optional))]
     pub snoozed_until: Option<NaiveDate>,
 }
+
+impl DocumentReminders {
+    /// Reminders on, not snoozed: what a document without a choice has.
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}

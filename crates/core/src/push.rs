@@ -12,14 +12,18 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use opendvc_api::{InboxItem, PushEvent, PushEventKind};
+use std::collections::BTreeSet;
+
+use opendvc_api::{InboxCategory, InboxItem, PushEvent, PushEventKind};
 use serde::Serialize;
+use uuid::Uuid;
 
 use crate::app::OpenDvc;
 use crate::client::{ClientError, PortalClient};
 use crate::error::CoreError;
 use crate::events::CoreEvent;
 use crate::notify::{self, Notification, Notifier};
+use crate::reminders::notice_id;
 use crate::store::{Cache, meta, notify_state, profile};
 use crate::sync::{PullReport, SyncError};
 use crate::views::session::SyncReport;
@@ -222,6 +226,9 @@ impl OpenDvc {
         notifier: &dyn Notifier,
         on_event: &mut impl FnMut(WatchEvent),
     ) -> Result<PullReport, CoreError> {
+        // Choices made on this device go first: the pull then brings them back as the portal
+        // holds them, and does not bring an older one over them.
+        self.send_reminder_choices().await?;
         let (cache, client, options) = self.parts()?;
         let clock = options.clock.clone();
         let (report, fresh) = pull_new_items(client, cache, || clock.now()).await?;
@@ -249,8 +256,30 @@ impl OpenDvc {
         let Ok(texts) = notify::localizer(lang) else {
             return Ok(report);
         };
+        // A renewal stage the device reminded of itself (offline, see `renewal::device_speaks`)
+        // is not notified again when the portal's notice for it arrives: the notice stays in
+        // the inbox, silently.
+        let already_reminded: BTreeSet<Uuid> = cache
+            .read(notify_state::fired_stages)?
+            .into_iter()
+            .map(|stage| notice_id(stage.document_id, stage.expires_on, stage.days_before))
+            .collect();
         for item in fresh {
-            let notification = notify::for_inbox_item(&item, &settings, &texts, clock.now());
+            let renewal = item.category == InboxCategory::Renewal;
+            let notification = if renewal && already_reminded.contains(&item.id) {
+                None
+            } else {
+                notify::for_inbox_item(&item, &settings, &texts, clock.now())
+            };
+            // A renewal notice the quiet hours hold back waits for them to end: the reminder
+            // check after them shows it (`OpenDvc::reminders`).
+            if renewal
+                && notification.is_none()
+                && !already_reminded.contains(&item.id)
+                && settings.renewal
+            {
+                cache.write(|tx| notify_state::hold_notice(tx, item.id))?;
+            }
             if let Some(notification) = &notification {
                 notifier.show(notification);
             }

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use opendvc_api::{DeliveryChoice, DeliveryMethod, Document, Profile};
+use opendvc_api::{
+    DeliveryChoice, DeliveryMethod, Document, DocumentSource, InboxCategory, Profile,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -15,9 +17,10 @@ use crate::error::CoreError;
 use crate::i18n::{Arg, Lang};
 use crate::notify::{self, Notification, Notifier};
 use crate::reminders::{
-    CalendarEntry, Expiry, ReminderChoice, RulesTable, Standing, assess, calendar, due_reminders,
+    CalendarEntry, Expiry, FiredStage, ReminderChoice, RulesTable, Standing, assess, calendar,
+    due_reminders, notice_id, stage_day, stages_up_to,
 };
-use crate::store::{catalog, documents, notify_state, profile};
+use crate::store::{catalog, documents, meta, notify_state, profile};
 
 /// One document's validity, for display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,6 +100,63 @@ fn prefill_value(source: &str, profile: &Profile, document: &Document) -> Option
     }
 }
 
+/// Whether the device reminds of a stage itself, the rule that keeps one reminder per stage
+/// across device and portal. The portal notices each stage of the documents it holds on the
+/// stage's day (its daily run, by the same engine and rules) and the notice reaches the device
+/// by sync. So the device speaks only where the portal's notice cannot have reached it:
+/// - the document is one the portal does not hold (added on this device), or
+/// - the device never completed a sync, or its last one (`last_sync_day`, local date) was
+///   before the stage's day, or
+/// - its last sync was on the stage's day itself and that day is over (`today` is later): the
+///   portal's daily run may have come after that sync, and the device has not heard since.
+///
+/// A device whose sync on the stage's day brought no notice waits for the rest of that day,
+/// and one that synced after it leaves the stage to the portal; a notice already in the cache
+/// has marked the stage fired before this is asked.
+pub fn device_speaks(
+    portal_holds: bool,
+    stage_day: Option<NaiveDate>,
+    last_sync_day: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
+    if !portal_holds {
+        return true;
+    }
+    match (stage_day, last_sync_day) {
+        (_, None) | (None, _) => true,
+        (Some(stage_day), Some(synced)) => {
+            synced < stage_day || (synced == stage_day && today > stage_day)
+        }
+    }
+}
+
+/// The ids the portal's renewal notices of `document` have, one per stage, with the stage.
+fn portal_notices(
+    document: &Document,
+    birth_date: Option<NaiveDate>,
+    rules: &RulesTable,
+) -> Vec<(Uuid, FiredStage)> {
+    let Some(rule) = rules.rule(&document.kind) else {
+        return Vec::new();
+    };
+    let Expiry::On(expires_on) = rules.expiry(document, birth_date) else {
+        return Vec::new();
+    };
+    rule.stages
+        .iter()
+        .map(|&days_before| {
+            (
+                notice_id(document.id, expires_on, days_before),
+                FiredStage {
+                    document_id: document.id,
+                    expires_on,
+                    days_before,
+                },
+            )
+        })
+        .collect()
+}
+
 impl OpenDvc {
     /// The core clock's time and today's date in the person's local time (the UTC offset of
     /// the notification settings).
@@ -119,6 +179,12 @@ impl OpenDvc {
     /// (it is recorded as fired here), a document closed for a while gets one catch-up
     /// reminder, switched-off and snoozed documents get none. Due reminders go through
     /// `notifier` if the settings allow (category renewal).
+    ///
+    /// One reminder engine across device and portal: the portal writes a renewal notice for
+    /// each stage of the documents it holds, and the device shows that notice when sync brings
+    /// it ([`OpenDvc::watch`]). So the device reminds of a stage itself only while the portal
+    /// cannot have spoken for it, by [`device_speaks`]: the stage is treated as fired once the
+    /// cache holds the portal's notice for it (or for a later stage).
     pub fn reminders(
         &self,
         today: NaiveDate,
@@ -130,6 +196,33 @@ impl OpenDvc {
         let (person, documents, lang) = self.person()?;
         let birth_date = person.as_ref().map(|person| person.birth_date);
         let choices = cache.read(notify_state::choices)?;
+        let settings = cache.read(notify_state::settings)?;
+        let last_sync_day = cache
+            .read(|conn| meta::get(conn, meta::LAST_SYNC_AT))?
+            .and_then(|text| DateTime::parse_from_rfc3339(&text).ok())
+            .map(|at| {
+                (at.with_timezone(&Utc)
+                    + chrono::TimeDelta::minutes(i64::from(settings.utc_offset_minutes)))
+                .date_naive()
+            });
+        // The stages the portal has spoken for: its notice is in the cache.
+        let notice_ids: Vec<Uuid> = documents
+            .iter()
+            .flat_map(|document| portal_notices(document, birth_date, rules))
+            .map(|(id, _)| id)
+            .collect();
+        let cached = cache.read(|conn| notify_state::known_inbox_ids(conn, &notice_ids))?;
+        let spoken: Vec<FiredStage> = documents
+            .iter()
+            .flat_map(|document| {
+                portal_notices(document, birth_date, rules)
+                    .into_iter()
+                    .filter(|(id, _)| cached.contains(id))
+                    .flat_map(|(_, stage)| stages_up_to(stage, document, rules))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        cache.write(|tx| notify_state::record_fired(tx, &spoken))?;
         let fired = cache.read(notify_state::fired_stages)?;
         let validities = documents
             .iter()
@@ -154,7 +247,29 @@ impl OpenDvc {
                 }
             })
             .collect();
-        let due = due_reminders(today, &documents, birth_date, rules, &fired, &choices);
+        let due: Vec<_> = due_reminders(today, &documents, birth_date, rules, &fired, &choices)
+            .into_iter()
+            .filter(|reminder| {
+                let portal_holds = documents.iter().any(|document| {
+                    document.id == reminder.document_id
+                        && document.source != DocumentSource::Citizen
+                });
+                device_speaks(
+                    portal_holds,
+                    stage_day(reminder.expires_on, reminder.days_before),
+                    last_sync_day,
+                    today,
+                )
+            })
+            .collect();
+        // A reminder that falls in the quiet hours waits for their end: it is not recorded as
+        // fired, so a later check (after them) shows it. One the person switched off for
+        // renewals is recorded, as they asked for no notification at all.
+        let held = settings.renewal && !notify::allowed(&settings, InboxCategory::Renewal, now);
+        let due: Vec<_> = if held { Vec::new() } else { due };
+        if !held {
+            self.show_held_notices(&settings, lang, now, notifier)?;
+        }
         let covered: Vec<_> = due
             .iter()
             .flat_map(|reminder| reminder.stages_covered.iter().copied())
@@ -162,7 +277,6 @@ impl OpenDvc {
         // Recorded before anything is shown: a crash after this loses a reminder at worst,
         // never repeats one.
         cache.write(|tx| notify_state::record_fired(tx, &covered))?;
-        let settings = cache.read(notify_state::settings)?;
         let texts = notify::localizer(lang).ok();
         let due = due
             .into_iter()
@@ -201,14 +315,99 @@ impl OpenDvc {
         })
     }
 
-    /// Switches a document's reminders off or on, or snoozes them until a day.
+    /// Shows the portal's renewal notices that arrived during the quiet hours, now that they
+    /// are over, each once; a notice no longer in the inbox is let go.
+    fn show_held_notices(
+        &self,
+        settings: &notify_state::NotifySettings,
+        lang: crate::i18n::Lang,
+        now: DateTime<Utc>,
+        notifier: &dyn Notifier,
+    ) -> Result<(), CoreError> {
+        let (cache, _, _) = self.parts()?;
+        let held = cache.read(notify_state::held_notices)?;
+        if held.is_empty() {
+            return Ok(());
+        }
+        // As on arrival (`push`): on a shared device, and always in an assisted session, the
+        // notification says only that something changed.
+        let mut settings = settings.clone();
+        settings.shared_device |= self.options.shared_device
+            || self
+                .profile
+                .as_ref()
+                .is_some_and(|profile| profile.assisted.is_some());
+        let texts = notify::localizer(lang).ok();
+        let mut released = Vec::new();
+        for id in held {
+            if let Some(item) = cache.read(|conn| notify_state::inbox_item(conn, id))?
+                && let Some(notification) = texts
+                    .as_ref()
+                    .and_then(|texts| notify::for_inbox_item(&item, &settings, texts, now))
+            {
+                notifier.show(&notification);
+            }
+            released.push(id);
+        }
+        cache.write(|tx| notify_state::release_notices(tx, &released))?;
+        Ok(())
+    }
+
+    /// Switches a document's reminders off or on, or snoozes them until a day. For a document
+    /// the portal holds, the choice is kept pending until the portal has it: it is sent before
+    /// every sync ([`OpenDvc::send_reminder_choices`]), so SMS and e-mail follow it too, also
+    /// when it was made offline.
     pub fn set_reminder_choice(
         &self,
         document_id: Uuid,
         choice: ReminderChoice,
     ) -> Result<(), CoreError> {
         let (cache, _, _) = self.parts()?;
-        Ok(cache.write(|tx| notify_state::set_choice(tx, document_id, choice))?)
+        let portal_holds = cache.read(documents::list)?.iter().any(|document| {
+            document.id == document_id && document.source != DocumentSource::Citizen
+        });
+        if portal_holds {
+            Ok(cache.write(|tx| notify_state::choose(tx, document_id, choice))?)
+        } else {
+            Ok(cache.write(|tx| notify_state::set_choice(tx, document_id, choice))?)
+        }
+    }
+
+    /// Sends the reminder choices the portal does not have yet
+    /// (`PUT /v1/me/documents/{id}/reminders`); the number sent. A choice the portal cannot
+    /// take (the document is not the citizen's there, or this session may not choose) is kept
+    /// on this device only; an unreachable portal leaves every choice pending for the next
+    /// sync and answers the error.
+    pub async fn send_reminder_choices(&self) -> Result<usize, CoreError> {
+        let (cache, client, _) = self.parts()?;
+        let pending = cache.read(notify_state::pending_choices)?;
+        let mut sent = 0;
+        for document_id in pending {
+            let choice = cache
+                .read(notify_state::choices)?
+                .get(&document_id)
+                .copied()
+                .unwrap_or_default();
+            match client
+                .put_document_reminders(document_id, &choice.into())
+                .await
+            {
+                Ok(document) => {
+                    cache.write(|tx| {
+                        notify_state::choice_delivered(tx, document_id, choice)?;
+                        documents::upsert(tx, &document)
+                    })?;
+                    sent += 1;
+                }
+                Err(error) if matches!(error.status(), Some(403 | 404 | 422)) => {
+                    // No resend can change this answer: keeping it pending would send it
+                    // before every sync for ever.
+                    cache.write(|tx| notify_state::choice_delivered(tx, document_id, choice))?;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Ok(sent)
     }
 
     /// The person's reminder choice for each document that has one (others are on).
@@ -325,5 +524,63 @@ impl OpenDvc {
             });
         }
         Ok(calendar(&text("notify-calendar-name", &[]), &entries, now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    }
+
+    #[test]
+    fn the_device_reminds_itself_only_where_the_portal_cannot_have_spoken() {
+        let stage = "2026-12-09";
+        let check = |portal_holds, synced: Option<&str>, today: &str, expected, why: &str| {
+            let today = day(today).expect("a day");
+            assert_eq!(
+                device_speaks(portal_holds, day(stage), synced.and_then(day), today),
+                expected,
+                "{why}"
+            );
+        };
+        check(
+            true,
+            Some("2026-12-08"),
+            "2026-12-09",
+            true,
+            "offline since the day before",
+        );
+        check(true, None, "2026-12-09", true, "never synced");
+        check(
+            true,
+            Some("2026-12-09"),
+            "2026-12-09",
+            false,
+            "synced on the day: wait for the portal",
+        );
+        check(
+            true,
+            Some("2026-12-09"),
+            "2026-12-10",
+            true,
+            "synced on the day, offline since",
+        );
+        check(
+            true,
+            Some("2026-12-10"),
+            "2026-12-10",
+            false,
+            "synced after the day",
+        );
+        check(
+            false,
+            Some("2026-12-20"),
+            "2026-12-20",
+            true,
+            "a document only this device holds",
+        );
     }
 }

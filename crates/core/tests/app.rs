@@ -142,6 +142,7 @@ fn wallet_card() -> Document {
         issuer: "Cục Cảnh sát".into(),
         classes: Vec::new(),
         source: DocumentSource::Warehouse,
+        reminders: Default::default(),
         updated_at: local("2026-11-29T10:00:00+07:00"),
     }
 }

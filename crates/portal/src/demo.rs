@@ -151,6 +151,7 @@ pub async fn seed(
                 issuer: document.issuer.clone(),
                 classes: document.classes.clone(),
                 source: DocumentSource::Warehouse,
+                reminders: Default::default(),
                 updated_at: now,
             })
             .collect();

@@ -25,7 +25,7 @@ pub async fn messages(
 
 #[utoipa::path(post, path = "/v1/dev/clock", tag = "dev",
     request_body = DevClockAdvance,
-    responses((status = 200, description = "Demo mode only: moves the portal's clock forward (never back), so windows of hours or days can be tried without waiting. The daily housekeeping (expired idempotency keys, rate-limit rows and codes, unused uploads past their windows) runs for the new time before the answer.", body = DevClock)))]
+    responses((status = 200, description = "Demo mode only: moves the portal's clock forward (never back), so windows of hours or days can be tried without waiting. The daily housekeeping (expired idempotency keys, rate-limit rows and codes, unused uploads past their windows) and the renewal notices due run for the new time before the answer.", body = DevClock)))]
 pub async fn advance_clock(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<DevClockAdvance>,
@@ -37,6 +37,14 @@ pub async fn advance_clock(
         .ok_or_else(|| ApiError::not_found("The clock moves only in demo mode."))?;
     let offset_seconds = clock.advance(request.advance_seconds);
     crate::housekeeping::log(crate::housekeeping::run(&state).await);
+    // Renewal notices are due by the portal's clock: a day reached by moving the clock gets
+    // its notices before the answer, as a day reached by waiting gets them from the daily run.
+    match opendvc_rules::renewal::RulesTable::built_in() {
+        Ok(rules) => crate::renewal_notices::log(
+            crate::renewal_notices::write_due(&state, rules, true).await,
+        ),
+        Err(error) => tracing::error!(%error, "the built-in renewal rules do not load"),
+    }
     Ok(axum::Json(DevClock {
         now: state.clock.now(),
         offset_seconds,

@@ -50,6 +50,10 @@ pub fn router(state: AppState) -> Router {
             get(notification_settings::get_settings).put(notification_settings::put_settings),
         )
         .route("/v1/documents", get(profile::documents))
+        .route(
+            "/v1/me/documents/{id}/reminders",
+            put(profile::set_document_reminders),
+        )
         .route("/v1/procedures", get(catalog::procedures))
         .route("/v1/procedures/{id}/quote", post(catalog::quote))
         .route("/v1/admin-units", get(catalog::admin_units))

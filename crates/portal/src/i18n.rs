@@ -4,7 +4,7 @@
 pub use opendvc_i18n::{LocaleError, Texts};
 
 /// Message ids every language must have: the portal refuses to start without them.
-const REQUIRED: [&str; 15] = [
+const REQUIRED: [&str; 16] = [
     "otp-sms",
     "consent-sms",
     "assisted-received-sms",
@@ -16,6 +16,7 @@ const REQUIRED: [&str; 15] = [
     "inbox-delivery-title",
     "inbox-renewal-title",
     "inbox-renewal-body",
+    "notice-renewal-sms",
     "notice-email",
     "status-page-title",
     "status-page-not-found",

@@ -30,7 +30,7 @@ use crate::{
     paths(
         auth::otp::request_otp, auth::otp::exchange_otp, auth::tokens::refresh, auth::tokens::logout, auth::staff::staff_token,
         assist::consent_code, assist::open_session, assist::end_session,
-        profile::me, profile::documents, access_log::access_log,
+        profile::me, profile::documents, profile::set_document_reminders, access_log::access_log,
         notification_settings::get_settings, notification_settings::put_settings,
         catalog::procedures, catalog::quote, catalog::admin_units, catalog::holidays,
         attachments::upload,

@@ -2,21 +2,32 @@
 //! Once a day the shared reminder engine (`opendvc_rules::renewal`, the one the app reminds
 //! with) says, for every citizen's documents, which stages are due: the same stages per kind
 //! as the app, with an ID card's expiry computed from its holder's birth date. Each due
-//! reminder becomes one inbox notice, and its stages are recorded with it in the store, so no
-//! stage is notified twice, also across restarts and several portal processes.
+//! reminder becomes one inbox notice (its id from `opendvc_rules::renewal::notice_id`, by which
+//! the app recognises it), and its stages are recorded with it in the store, so no
+//! stage is notified twice, also across restarts and several portal processes. The citizen's
+//! reminder choice on each document (switched off, snoozed) is the engine's choice too. Each
+//! notice also goes out by SMS and e-mail, as the citizen chose for renewals, through the
+//! notification outbox, written with the stages.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use opendvc_api::{InboxCategory, InboxItem};
-use opendvc_rules::renewal::{FiredStage, Reminder, RulesTable, due_reminders};
+use opendvc_rules::renewal::{
+    FiredStage, Reminder, ReminderChoice, RulesTable, due_reminders, notice_id,
+};
 use opendvc_rules::vietnam_today;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::i18n::Texts;
+use crate::notifications::compose::{Recipient, immediate_sms};
+use crate::notifications::quiet_hours::held_until;
 use crate::state::AppState;
-use crate::store::RenewalHolder;
+use crate::store::{NewNotice, RenewalHolder};
+
+/// The SMS of a renewal notice, by its Fluent id.
+const RENEWAL_SMS: &str = "notice-renewal-sms";
 
 /// A notice to write, with the stages it stands for.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,16 +35,9 @@ pub struct RenewalNotice {
     pub citizen_id: Uuid,
     pub item: InboxItem,
     pub stages: Vec<FiredStage>,
-}
-
-/// The id of the notice for one document, expiry and stage: the same inputs give the same
-/// id, so a notice is written once however often the check runs. (Portals before the shared
-/// engine derived their ids the same way, so a notice they wrote is not written again.)
-fn notice_id(document_id: Uuid, expires_on: NaiveDate, days_before: u32) -> Uuid {
-    let digest = Sha256::digest(format!("renewal:{document_id}:{expires_on}:{days_before}"));
-    let mut bytes = [0_u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+    /// The document's kind and the day it expires, for the SMS.
+    pub kind: String,
+    pub expires_on: NaiveDate,
 }
 
 /// The notices due at `now`: at most one per document, for the latest stage reached that was
@@ -47,14 +51,20 @@ pub fn renewal_notices(
     let today = vietnam_today(now);
     let mut notices = Vec::new();
     for holder in holders {
+        // The citizen's choice travels on the document (`PUT /v1/me/documents/{id}/reminders`):
+        // a switched-off document gets no notice, a snoozed one gets it when the snooze ends.
+        let choices: BTreeMap<Uuid, ReminderChoice> = holder
+            .documents
+            .iter()
+            .map(|document| (document.id, ReminderChoice::from(document.reminders)))
+            .collect();
         let due = due_reminders(
             today,
             &holder.documents,
             Some(holder.birth_date),
             rules,
             &holder.notified,
-            // The portal has no per-document choices: the app keeps snoozes and switches.
-            &Default::default(),
+            &choices,
         );
         for reminder in due {
             notices.push(notice(holder, &reminder, texts, now));
@@ -97,52 +107,171 @@ fn notice(
             document_id: Some(reminder.document_id),
         },
         stages: reminder.stages_covered.clone(),
+        kind: reminder.kind.clone(),
+        expires_on: reminder.expires_on,
     }
 }
 
 /// Writes the renewal notices due now, at start-up and then once a day; of several instances
 /// on one database, the one that holds the lease `renewal-notices` does it.
+///
+/// Demo mode: the first run of the process sends no SMS. The demo documents are dated from the
+/// day the demo starts, so every start reaches stages, and texting every demo phone (and any
+/// SMS gateway a test stands in for) at each start would be noise; the notices still reach the
+/// inbox and e-mail, and a stage reached by moving the demo clock is texted as on a real day.
 pub async fn daily(state: AppState, rules: RulesTable) {
     let store = state.store.clone();
+    let mut first_run = true;
     crate::periodic::run_once_across_instances(
         store,
         "renewal-notices",
         Duration::from_secs(24 * 3600),
-        || async {
-            match write_due(&state, rules.clone()).await {
-                Ok(0) => {}
-                Ok(written) => tracing::info!(written, "renewal notices written"),
-                Err(error) => {
-                    tracing::error!(problem = %error.problem.title, "renewal notices failed")
-                }
-            }
+        || {
+            let sms = !(state.config.demo && first_run);
+            first_run = false;
+            let (state, rules) = (&state, rules.clone());
+            async move { log(write_due(state, rules, sms).await) }
         },
     )
     .await;
 }
 
-/// Writes the notices due now; the number written.
-async fn write_due(state: &AppState, rules: RulesTable) -> Result<usize, crate::error::ApiError> {
+/// Says in the log what a run of [`write_due`] did.
+pub fn log(outcome: Result<usize, crate::error::ApiError>) {
+    match outcome {
+        Ok(0) => {}
+        Ok(written) => tracing::info!(written, "renewal notices written"),
+        Err(error) => {
+            tracing::error!(problem = %error.problem.title, "renewal notices failed")
+        }
+    }
+}
+
+/// Writes the notices due now; the number written. Also run when the demo clock moves, so a
+/// day reached by moving the clock gets its notices as a day reached by waiting does.
+///
+/// Each notice also goes out by SMS and e-mail as the citizen chose for renewals
+/// (`NotificationSettings::renewal`; `sms` false leaves the SMS out, see [`daily`]): the
+/// messages are written into the notification outbox
+/// in the transaction that records the stages, so a stage reaches each channel once (an SMS
+/// held by quiet hours leaves at their end).
+pub async fn write_due(
+    state: &AppState,
+    rules: RulesTable,
+    sms: bool,
+) -> Result<usize, crate::error::ApiError> {
     let now = state.clock.now();
     let holders = state.store.renewal_holders().await?;
+    let mut recipients: BTreeMap<Uuid, Option<Recipient>> = BTreeMap::new();
     let mut written = 0;
     for notice in renewal_notices(&holders, &rules, &state.texts, now) {
+        let recipient = match recipients.get(&notice.citizen_id) {
+            Some(recipient) => recipient.clone(),
+            None => {
+                let recipient = recipient_of(state, notice.citizen_id).await?;
+                recipients.insert(notice.citizen_id, recipient.clone());
+                recipient
+            }
+        };
+        let messages = recipient
+            .as_ref()
+            .map(|recipient| messages(&state.texts, recipient, &notice, now))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|message| sms || message.channel != "sms")
+            .collect::<Vec<_>>();
         if state
             .store
-            .record_renewal_notice(notice.citizen_id, &notice.item, &notice.stages)
+            .record_renewal_notice(notice.citizen_id, &notice.item, &notice.stages, &messages)
             .await?
         {
             written += 1;
+            let ids: Vec<Uuid> = messages.iter().map(|message| message.id).collect();
+            state.outbox.caused(&ids).await;
         }
     }
     Ok(written)
+}
+
+/// The citizen a notice is for, with how they chose to be reached; `None` when unknown.
+async fn recipient_of(
+    state: &AppState,
+    citizen_id: Uuid,
+) -> Result<Option<Recipient>, crate::error::ApiError> {
+    let Some(citizen) = state.store.citizen(citizen_id).await? else {
+        return Ok(None);
+    };
+    let settings = state
+        .store
+        .notification_settings(citizen_id)
+        .await?
+        .unwrap_or_default();
+    Ok(Some(Recipient {
+        citizen_id,
+        phone: citizen.profile.phone,
+        email: citizen
+            .profile
+            .email
+            .filter(|email| !email.trim().is_empty()),
+        language: citizen.profile.language,
+        settings,
+    }))
+}
+
+/// The SMS and e-mail of one renewal notice, by the channels the citizen chose for renewals:
+/// the SMS short (the kind and the day, no document number) and held by quiet hours, the
+/// e-mail the inbox notice's title and text, in the citizen's language.
+fn messages(
+    texts: &Texts,
+    recipient: &Recipient,
+    notice: &RenewalNotice,
+    now: DateTime<FixedOffset>,
+) -> Vec<NewNotice> {
+    let choice = recipient.settings.renewal;
+    let language = recipient.language.as_str();
+    let mut messages = Vec::new();
+    if choice.sms {
+        let args = [
+            ("kind", notice.kind.clone()),
+            ("date", notice.expires_on.format("%d/%m/%Y").to_string()),
+        ];
+        let send_at = held_until(&recipient.settings.quiet_hours, now).unwrap_or(now);
+        messages.push(NewNotice {
+            next_attempt_at: send_at.timestamp(),
+            ..immediate_sms(
+                Some(recipient.citizen_id),
+                &recipient.phone,
+                language,
+                RENEWAL_SMS,
+                texts.text(language, RENEWAL_SMS, &args),
+                now,
+            )
+        });
+    }
+    if choice.email
+        && let Some(email) = &recipient.email
+    {
+        messages.push(NewNotice {
+            id: Uuid::now_v7(),
+            citizen_id: Some(recipient.citizen_id),
+            channel: "email".to_owned(),
+            kind: "inbox-renewal-body".to_owned(),
+            recipient: email.clone(),
+            subject: Some(notice.item.title.get(language).to_owned()),
+            body: notice.item.body.get(language).to_owned(),
+            language: language.to_owned(),
+            next_attempt_at: now.timestamp(),
+            created_at: now.timestamp(),
+        });
+    }
+    messages
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
-    use opendvc_api::{Document, DocumentSource};
+    use opendvc_api::{Document, DocumentReminders, DocumentSource};
 
     use super::*;
 
@@ -161,6 +290,7 @@ mod tests {
             issuer: "test".to_owned(),
             classes: Vec::new(),
             source: DocumentSource::Warehouse,
+            reminders: Default::default(),
             updated_at: now(),
         }
     }
@@ -251,5 +381,48 @@ mod tests {
         );
         assert_eq!(notices.len(), 1, "270 days before: {notices:?}");
         assert_eq!(notices[0].stages[0].days_before, 270);
+    }
+
+    #[test]
+    fn a_switched_off_document_gets_no_notice_and_a_snoozed_one_gets_it_when_the_snooze_ends() {
+        // 20 days before the passport expires: the 30-day stage is due.
+        let mut passport = document(4, "passport", "2017-01-01", Some("2026-12-19"));
+        passport.reminders = DocumentReminders {
+            switched_off: true,
+            snoozed_until: None,
+        };
+        let off = renewal_notices(
+            &[holder("1980-01-01", vec![passport.clone()])],
+            &rules(),
+            &texts(),
+            now(),
+        );
+        assert!(
+            off.is_empty(),
+            "a switched-off document is not noticed: {off:?}"
+        );
+
+        passport.reminders = DocumentReminders {
+            switched_off: false,
+            snoozed_until: NaiveDate::from_ymd_opt(2026, 12, 5),
+        };
+        let holders = [holder("1980-01-01", vec![passport])];
+        let snoozed = renewal_notices(&holders, &rules(), &texts(), now());
+        assert!(
+            snoozed.is_empty(),
+            "a snoozed document is not noticed: {snoozed:?}"
+        );
+        let snooze_over = DateTime::parse_from_rfc3339("2026-12-05T08:00:00+07:00").expect("time");
+        let after = renewal_notices(&holders, &rules(), &texts(), snooze_over);
+        assert_eq!(
+            after.len(),
+            1,
+            "the snooze ended on 5 December: the notice is written then"
+        );
+        assert_eq!(
+            after[0].item.id,
+            notice_id(Uuid::from_u128(4), after[0].stages[0].expires_on, 30),
+            "with the id the app recognises: the shared notice id of the 30-day stage"
+        );
     }
 }

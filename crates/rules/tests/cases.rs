@@ -492,6 +492,7 @@ impl DocumentCase {
             issuer: "test".to_owned(),
             classes: self.classes.clone(),
             source: DocumentSource::Warehouse,
+            reminders: Default::default(),
             updated_at: DateTime::parse_from_rfc3339("2026-01-01T00:00:00+07:00")
                 .expect("a fixed time"),
         }

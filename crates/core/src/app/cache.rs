@@ -267,6 +267,7 @@ impl OpenDvc {
                 .filter(|class| !class.is_empty())
                 .collect(),
             source: DocumentSource::Citizen,
+            reminders: Default::default(),
             updated_at: now.fixed_offset(),
         };
         profile.cache.write(|tx| documents::upsert(tx, &document))?;

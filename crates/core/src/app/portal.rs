@@ -23,6 +23,14 @@ impl OpenDvc {
         if !profile.reads {
             return self.refresh_public_data().await;
         }
+        // Choices made on this device go first, so the pull does not bring an older one back.
+        let sent = self.send_reminder_choices().await;
+        if let Err(CoreError::Client(error)) = &sent
+            && error.is_offline()
+        {
+            self.set_online(false);
+        }
+        sent?;
         let clock = self.options.clock.clone();
         let pulled = sync::pull(&profile.client, &profile.cache, || clock.now()).await;
         self.note_sync_result(&pulled);

@@ -17,9 +17,9 @@
 
 use opendvc_api::{
     AccessLog, AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest,
-    Catalog, ConsentCodeRequest, DEVICE_TIME_HEADER, DocumentList, HolidayCalendar,
-    NotificationSettings, OtpAccepted, OtpRequest, Profile, StaffTokenRequest, StaffTokenResponse,
-    SyncResponse, TokenRequest, TokenResponse,
+    Catalog, ConsentCodeRequest, DEVICE_TIME_HEADER, Document, DocumentList, DocumentReminders,
+    HolidayCalendar, NotificationSettings, OtpAccepted, OtpRequest, Profile, StaffTokenRequest,
+    StaffTokenResponse, SyncResponse, TokenRequest, TokenResponse,
 };
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::StatusCode;
@@ -201,6 +201,24 @@ impl PortalClient {
 
     pub async fn documents(&self) -> Result<DocumentList, ClientError> {
         self.get_json("/v1/documents", "documents").await
+    }
+
+    /// `PUT /v1/me/documents/{id}/reminders`: the citizen's choice for one document's renewal
+    /// reminders; answers the document as the portal now holds it. Setting the whole choice
+    /// again is harmless, so a resend needs no idempotency key.
+    pub async fn put_document_reminders(
+        &self,
+        document_id: Uuid,
+        reminders: &DocumentReminders,
+    ) -> Result<Document, ClientError> {
+        let url = self.url(&format!("/v1/me/documents/{document_id}/reminders"));
+        let (status, headers, answer) = self
+            .send_authed(|| self.http.put(&url).json(reminders))
+            .await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &answer));
+        }
+        decode("document", &answer)
     }
 
     pub async fn applications(&self) -> Result<ApplicationList, ClientError> {

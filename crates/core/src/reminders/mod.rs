@@ -7,5 +7,5 @@ pub use ics::{CalendarEntry, calendar};
 pub use opendvc_rules::renewal::{
     DocumentValidity, Expiry, FiredStage, NextStage, Reminder, ReminderChoice, RenewalRule,
     RulesError, RulesTable, Standing, UnderAge, Validity, add_years, age_on, assess, due_reminders,
-    snooze_until,
+    notice_id, snooze_until, stage_day, stages_up_to,
 };

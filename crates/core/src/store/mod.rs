@@ -348,6 +348,8 @@ impl Cache {
             }
             for document in &page.documents {
                 documents::upsert(tx, document)?;
+                // The choice made on another device (or this one, once delivered).
+                notify_state::adopt_synced_choice(tx, document.id, document.reminders.into())?;
             }
             for item in &page.inbox {
                 inbox::upsert(tx, item)?;

@@ -2,6 +2,15 @@
 //! settings, the last push event id, which inbox items were already announced, the reminder
 //! stages that fired and the per-document reminder choices.
 //!
+//! A choice made on this device is also pending until the portal has it
+//! (`PUT /v1/me/documents/{id}/reminders`): a small persisted set of document ids, sent again
+//! before every sync until the portal answers, so a choice made offline still arrives. A choice
+//! that comes by sync (made on another device) replaces the stored one unless this device has
+//! a newer one pending.
+//!
+//! A portal renewal notice that arrives during the quiet hours is held (its id kept) until the
+//! reminder check after them shows it.
+//!
 //! They live as JSON values in the `meta` table, so no schema change was needed. A cache that
 //! is rebuilt after damage loses them; the settings fall back to their defaults (everything on,
 //! no quiet hours), which errs on the side of telling the person too much rather than too little.
@@ -9,6 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
+use opendvc_api::InboxItem;
 use rusqlite::{Connection, params};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -21,6 +31,8 @@ const SETTINGS: &str = "notify_settings";
 const LAST_EVENT_ID: &str = "push_last_event_id";
 const FIRED: &str = "reminders_fired";
 const CHOICES: &str = "reminder_choices";
+const PENDING_CHOICES: &str = "reminder_choices_pending";
+const HELD_NOTICES: &str = "renewal_notices_held";
 
 /// Quiet hours, local time, in minutes after midnight. `start > end` spans
 /// midnight (22:00 to 07:00).
@@ -189,6 +201,95 @@ pub fn set_choice(
     set_json(conn, CHOICES, &stored)
 }
 
+/// The documents whose choice, made on this device, the portal does not have yet.
+pub fn pending_choices(conn: &Connection) -> Result<BTreeSet<Uuid>, StoreError> {
+    get_json(conn, PENDING_CHOICES)
+}
+
+/// Sets the choice for one document, made on this device, and keeps it pending until the
+/// portal has it.
+pub fn choose(
+    conn: &Connection,
+    document_id: Uuid,
+    choice: ReminderChoice,
+) -> Result<(), StoreError> {
+    set_choice(conn, document_id, choice)?;
+    let mut pending = pending_choices(conn)?;
+    pending.insert(document_id);
+    set_json(conn, PENDING_CHOICES, &pending)
+}
+
+/// The portal has `sent` for the document: no longer pending, unless the person chose again
+/// meanwhile (that newer choice is still to send).
+pub fn choice_delivered(
+    conn: &Connection,
+    document_id: Uuid,
+    sent: ReminderChoice,
+) -> Result<(), StoreError> {
+    let current = choices(conn)?
+        .get(&document_id)
+        .copied()
+        .unwrap_or_default();
+    if current != sent {
+        return Ok(());
+    }
+    let mut pending = pending_choices(conn)?;
+    pending.remove(&document_id);
+    set_json(conn, PENDING_CHOICES, &pending)
+}
+
+/// A document as the portal holds it (by sync, or in the answer to a choice): its choice
+/// becomes this device's, unless a choice made here is still pending.
+pub fn adopt_synced_choice(
+    conn: &Connection,
+    document_id: Uuid,
+    choice: ReminderChoice,
+) -> Result<(), StoreError> {
+    if pending_choices(conn)?.contains(&document_id) {
+        return Ok(());
+    }
+    if choices(conn)?
+        .get(&document_id)
+        .copied()
+        .unwrap_or_default()
+        == choice
+    {
+        return Ok(());
+    }
+    set_choice(conn, document_id, choice)
+}
+
+/// The portal's renewal notices that arrived during the quiet hours and wait to be shown.
+pub fn held_notices(conn: &Connection) -> Result<BTreeSet<Uuid>, StoreError> {
+    get_json(conn, HELD_NOTICES)
+}
+
+/// Keeps the portal's renewal notice `id` to show once the quiet hours are over.
+pub fn hold_notice(conn: &Connection, id: Uuid) -> Result<(), StoreError> {
+    let mut held = held_notices(conn)?;
+    held.insert(id);
+    set_json(conn, HELD_NOTICES, &held)
+}
+
+/// The held notices `ids` were shown (or need not be any more).
+pub fn release_notices(conn: &Connection, ids: &[Uuid]) -> Result<(), StoreError> {
+    let mut held = held_notices(conn)?;
+    for id in ids {
+        held.remove(id);
+    }
+    set_json(conn, HELD_NOTICES, &held)
+}
+
+/// The cached inbox item `id`, if the cache holds it.
+pub fn inbox_item(conn: &Connection, id: Uuid) -> Result<Option<InboxItem>, StoreError> {
+    let mut statement = conn.prepare_cached("SELECT json FROM inbox WHERE id = ?1")?;
+    let mut rows = statement.query(params![id.to_string()])?;
+    match rows.next()? {
+        Some(row) => Ok(Some(serde_json::from_str(&row.get::<_, String>(0)?)?)),
+        None => Ok(None),
+    }
+}
+
 /// Which of `ids` the cached inbox already holds.
 pub fn known_inbox_ids(conn: &Connection, ids: &[Uuid]) -> Result<BTreeSet<Uuid>, StoreError> {
     let mut statement = conn.prepare_cached("SELECT 1 FROM inbox WHERE id = ?1")?;
@@ -274,5 +375,48 @@ mod tests {
             .write(|tx| set_choice(tx, stage.document_id, ReminderChoice::default()))
             .expect("reset");
         assert!(cache.read(choices).expect("choices").is_empty());
+    }
+
+    #[test]
+    fn a_choice_made_here_stays_pending_until_delivered_and_is_not_overwritten_by_an_older_one() {
+        let cache = Cache::in_memory().expect("cache");
+        let document = Uuid::now_v7();
+        let off = ReminderChoice {
+            switched_off: true,
+            snoozed_until: None,
+        };
+        cache.write(|tx| choose(tx, document, off)).expect("chosen");
+        cache
+            .write(|tx| adopt_synced_choice(tx, document, ReminderChoice::default()))
+            .expect("a sync");
+        assert_eq!(
+            cache.read(choices).expect("choices").get(&document),
+            Some(&off),
+            "a sync that still has the portal's older choice does not undo a pending one"
+        );
+        cache
+            .write(|tx| choice_delivered(tx, document, ReminderChoice::default()))
+            .expect("an older send answered");
+        assert!(
+            cache
+                .read(pending_choices)
+                .expect("pending")
+                .contains(&document),
+            "the answer to an older send leaves the newer choice pending"
+        );
+        cache
+            .write(|tx| choice_delivered(tx, document, off))
+            .expect("delivered");
+        assert!(
+            cache.read(pending_choices).expect("pending").is_empty(),
+            "delivered: no longer pending"
+        );
+        cache
+            .write(|tx| adopt_synced_choice(tx, document, ReminderChoice::default()))
+            .expect("a later sync");
+        assert!(
+            cache.read(choices).expect("choices").is_empty(),
+            "a choice made on another device later is followed"
+        );
     }
 }

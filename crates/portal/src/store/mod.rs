@@ -47,7 +47,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
     Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, Delivery,
-    DevMessage, Document, InboxItem, NotificationSettings, Profile, Rating, StaffKind, Supplement,
+    DevMessage, Document, DocumentReminders, InboxItem, NotificationSettings, Profile, Rating,
+    StaffKind, Supplement,
 };
 use opendvc_rules::renewal::FiredStage;
 use uuid::Uuid;
@@ -349,6 +350,16 @@ pub trait CitizenStore: Send + Sync {
         documents: &[Document],
         inbox: &[InboxItem],
     ) -> StoreResult<bool>;
+    /// Sets the citizen's reminder choice on one of their documents, stamped `now` and
+    /// entered in the change log so that sync brings it to every device; a choice equal to the
+    /// stored one changes nothing. `None` when the citizen holds no such document.
+    async fn set_document_reminders(
+        &self,
+        citizen_id: Uuid,
+        document_id: Uuid,
+        reminders: DocumentReminders,
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<Option<Document>>;
 }
 
 /// Staff, one-time codes, tokens and assisted sessions.
@@ -608,14 +619,16 @@ pub trait RenewalStore: Send + Sync {
     /// Every citizen who holds a document, with their birth date, documents and the stages
     /// already notified.
     async fn renewal_holders(&self) -> StoreResult<Vec<RenewalHolder>>;
-    /// Adds the notice to the citizen's inbox and records `stages` as notified, in one
-    /// transaction; true when written. Nothing is written, and false answered, when one of the
-    /// stages was notified already (another process was first).
+    /// Adds the notice to the citizen's inbox, writes its SMS and e-mail (`notices`) into the
+    /// notification outbox and records `stages` as notified, in one transaction; true when
+    /// written. Nothing is written, and false answered, when one of the stages was notified
+    /// already (another process was first): each stage reaches each channel once.
     async fn record_renewal_notice(
         &self,
         citizen_id: Uuid,
         item: &InboxItem,
         stages: &[FiredStage],
+        notices: &[NewNotice],
     ) -> StoreResult<bool>;
 }
 

@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Days, NaiveDate};
-use opendvc_api::Document;
+use opendvc_api::{Document, DocumentReminders};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::rules::{Expiry, RulesTable};
@@ -64,6 +65,59 @@ pub struct ReminderChoice {
     pub switched_off: bool,
     /// No reminders before this day.
     pub snoozed_until: Option<NaiveDate>,
+}
+
+impl From<DocumentReminders> for ReminderChoice {
+    fn from(choice: DocumentReminders) -> Self {
+        Self {
+            switched_off: choice.switched_off,
+            snoozed_until: choice.snoozed_until,
+        }
+    }
+}
+
+impl From<ReminderChoice> for DocumentReminders {
+    fn from(choice: ReminderChoice) -> Self {
+        Self {
+            switched_off: choice.switched_off,
+            snoozed_until: choice.snoozed_until,
+        }
+    }
+}
+
+/// The id of the portal's renewal notice for one document, expiry and stage. The portal names
+/// its inbox item with it and the app recognises the item by it, so both sides must derive it
+/// the same way: the same inputs give the same id, however often and wherever it is computed.
+/// (Portals before the shared engine derived their ids the same way, so a notice they wrote is
+/// not written again.)
+pub fn notice_id(document_id: Uuid, expires_on: NaiveDate, days_before: u32) -> Uuid {
+    let digest = Sha256::digest(format!("renewal:{document_id}:{expires_on}:{days_before}"));
+    let mut bytes = [0_u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
+/// The stages of `document` reached by `stage` (its own and every earlier one, further from the
+/// expiry): a notice for a stage stands for them all, as a catch-up reminder does.
+pub fn stages_up_to(stage: FiredStage, document: &Document, rules: &RulesTable) -> Vec<FiredStage> {
+    rules
+        .rule(&document.kind)
+        .map(|rule| {
+            rule.stages
+                .iter()
+                .filter(|&&days_before| days_before >= stage.days_before)
+                .map(|&days_before| FiredStage {
+                    days_before,
+                    ..stage
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The day a stage fires: `days_before` days before the expiry.
+pub fn stage_day(expires_on: NaiveDate, days_before: u32) -> Option<NaiveDate> {
+    expires_on.checked_sub_days(Days::new(u64::from(days_before)))
 }
 
 /// A reminder to show now.
@@ -190,8 +244,4 @@ pub fn snooze_until(today: NaiveDate, days: u32) -> NaiveDate {
     today
         .checked_add_days(Days::new(u64::from(days)))
         .unwrap_or(NaiveDate::MAX)
-}
-
-fn stage_day(expires_on: NaiveDate, days_before: u32) -> Option<NaiveDate> {
-    expires_on.checked_sub_days(Days::new(u64::from(days_before)))
 }

@@ -9,7 +9,7 @@ mod rules;
 
 pub use engine::{
     DocumentValidity, FiredStage, NextStage, Reminder, ReminderChoice, Standing, assess,
-    due_reminders, snooze_until,
+    due_reminders, notice_id, snooze_until, stage_day, stages_up_to,
 };
 pub use rules::{
     Expiry, RenewalRule, RulesError, RulesTable, UnderAge, Validity, add_years, age_on,

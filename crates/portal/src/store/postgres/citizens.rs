@@ -1,7 +1,8 @@
 //! `CitizenStore` on PostgreSQL: citizens, their profiles and documents.
 
 use async_trait::async_trait;
-use opendvc_api::{Document, InboxItem};
+use chrono::{DateTime, FixedOffset};
+use opendvc_api::{Document, DocumentReminders, InboxItem};
 use uuid::Uuid;
 
 use super::PostgresStore;
@@ -74,5 +75,44 @@ impl CitizenStore for PostgresStore {
         tx.commit().await?;
         self.sequencer.committed();
         Ok(true)
+    }
+
+    /// The choice is kept on the document's record, as on SQLite; the row is locked while it
+    /// is read and written, so two choices at once are applied one after the other.
+    async fn set_document_reminders(
+        &self,
+        citizen_id: Uuid,
+        document_id: Uuid,
+        reminders: DocumentReminders,
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<Option<Document>> {
+        let mut tx = self.pool.begin().await?;
+        let stored = sqlx::query_scalar!(
+            "SELECT document FROM documents WHERE id = $1 AND citizen_id = $2 FOR UPDATE",
+            document_id,
+            citizen_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(stored) = stored else {
+            return Ok(None);
+        };
+        let mut document: Document = from_json(stored)?;
+        if document.reminders == reminders {
+            return Ok(Some(document));
+        }
+        document.reminders = reminders;
+        document.updated_at = now;
+        sqlx::query!(
+            "UPDATE documents SET document = $1 WHERE id = $2",
+            to_json(&document)?,
+            document_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        touch(&mut tx, citizen_id, "document", &document_id.to_string()).await?;
+        tx.commit().await?;
+        self.sequencer.committed();
+        Ok(Some(document))
     }
 }

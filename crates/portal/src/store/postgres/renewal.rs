@@ -11,9 +11,10 @@ use uuid::Uuid;
 
 use super::PostgresStore;
 use super::changes::insert_inbox;
+use super::notifications::insert_notice;
 use super::rows::from_json;
 use crate::store::stored::parse_date;
-use crate::store::{RenewalHolder, RenewalStore, StoreError, StoreResult};
+use crate::store::{NewNotice, RenewalHolder, RenewalStore, StoreError, StoreResult};
 
 #[async_trait]
 impl RenewalStore for PostgresStore {
@@ -68,6 +69,7 @@ impl RenewalStore for PostgresStore {
         citizen_id: Uuid,
         item: &InboxItem,
         stages: &[FiredStage],
+        notices: &[NewNotice],
     ) -> StoreResult<bool> {
         let mut stages = stages.to_vec();
         stages.sort();
@@ -94,6 +96,9 @@ impl RenewalStore for PostgresStore {
         // A notice a portal before the shared engine wrote has the same id: it stays, and the
         // stages are recorded all the same (as on SQLite).
         insert_inbox(&mut tx, citizen_id, item).await?;
+        for notice in notices {
+            insert_notice(&mut tx, notice).await?;
+        }
         tx.commit().await?;
         self.sequencer.committed();
         Ok(true)

@@ -753,7 +753,8 @@ async fn a_renewal_stage_is_notified_once_and_read_back_with_the_holders_birth_d
             .record_renewal_notice(
                 citizen_id,
                 &renewal_item(Uuid::from_u128(10), card.id),
-                &stages
+                &stages,
+                &[]
             )
             .await
             .expect("recorded"),
@@ -764,7 +765,8 @@ async fn a_renewal_stage_is_notified_once_and_read_back_with_the_holders_birth_d
             .record_renewal_notice(
                 citizen_id,
                 &renewal_item(Uuid::from_u128(11), card.id),
-                &stages[1..]
+                &stages[1..],
+                &[]
             )
             .await
             .expect("answered"),
@@ -809,8 +811,8 @@ async fn two_instances_recording_one_renewal_notice_at_once_write_it_once_withou
         );
         let (stages_one, stages_two) = ([earlier, later], [later, earlier]);
         let (one, two) = tokio::join!(
-            first.record_renewal_notice(citizen_id, &item_one, &stages_one),
-            second.record_renewal_notice(citizen_id, &item_two, &stages_two),
+            first.record_renewal_notice(citizen_id, &item_one, &stages_one, &[]),
+            second.record_renewal_notice(citizen_id, &item_two, &stages_two, &[]),
         );
         let (one, two) = (
             one.unwrap_or_else(|error| panic!("round {round}: the first fails: {error}")),

@@ -1,7 +1,8 @@
 //! `CitizenStore` on SQLite: citizens, their profiles and documents.
 
-use opendvc_api::{Document, InboxItem};
-use rusqlite::params;
+use chrono::{DateTime, FixedOffset};
+use opendvc_api::{Document, DocumentReminders, InboxItem};
+use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 use async_trait::async_trait;
@@ -75,6 +76,41 @@ impl Database {
             Ok(true)
         })
     }
+
+    /// The choice is kept on the document's record: the warehouse seeds a document once and
+    /// never writes it again, so nothing overwrites it.
+    pub(super) fn set_document_reminders(
+        &self,
+        citizen_id: Uuid,
+        document_id: Uuid,
+        reminders: DocumentReminders,
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<Option<Document>> {
+        self.write(|tx| {
+            let stored: Option<String> = tx
+                .query_row(
+                    "SELECT document_json FROM documents WHERE id = ?1 AND citizen_id = ?2",
+                    params![document_id.to_string(), citizen_id.to_string()],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let Some(stored) = stored else {
+                return Ok(None);
+            };
+            let mut document: Document = serde_json::from_str(&stored)?;
+            if document.reminders == reminders {
+                return Ok(Some(document));
+            }
+            document.reminders = reminders;
+            document.updated_at = now;
+            tx.execute(
+                "UPDATE documents SET document_json = ?1 WHERE id = ?2",
+                params![serde_json::to_string(&document)?, document_id.to_string()],
+            )?;
+            touch(tx, citizen_id, "document", &document_id.to_string())?;
+            Ok(Some(document))
+        })
+    }
 }
 
 #[async_trait]
@@ -103,6 +139,17 @@ impl CitizenStore for SqliteStore {
         let documents = documents.to_vec();
         let inbox = inbox.to_vec();
         self.blocking(move |db| db.seed_citizen(&citizen, &documents, &inbox))
+            .await
+    }
+
+    async fn set_document_reminders(
+        &self,
+        citizen_id: Uuid,
+        document_id: Uuid,
+        reminders: DocumentReminders,
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<Option<Document>> {
+        self.blocking(move |db| db.set_document_reminders(citizen_id, document_id, reminders, now))
             .await
     }
 }

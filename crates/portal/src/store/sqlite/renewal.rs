@@ -12,10 +12,11 @@ use uuid::Uuid;
 use async_trait::async_trait;
 
 use super::changes::insert_inbox;
+use super::notifications::insert_notice;
 use super::rows::parse_uuid;
 use super::{Database, SqliteStore};
 use crate::store::stored::parse_date;
-use crate::store::{RenewalHolder, RenewalStore, StoreResult};
+use crate::store::{NewNotice, RenewalHolder, RenewalStore, StoreResult};
 
 impl Database {
     pub(super) fn renewal_holders(&self) -> StoreResult<Vec<RenewalHolder>> {
@@ -82,6 +83,7 @@ impl Database {
         citizen_id: Uuid,
         item: &InboxItem,
         stages: &[FiredStage],
+        notices: &[NewNotice],
     ) -> StoreResult<bool> {
         // The write transaction begins IMMEDIATE: no other writer (another portal process)
         // can record a stage between the check and the inserts.
@@ -117,6 +119,9 @@ impl Database {
                 )?;
             }
             insert_inbox(tx, citizen_id, item)?;
+            for notice in notices {
+                insert_notice(tx, notice)?;
+            }
             Ok(true)
         })
     }
@@ -133,10 +138,12 @@ impl RenewalStore for SqliteStore {
         citizen_id: Uuid,
         item: &InboxItem,
         stages: &[FiredStage],
+        notices: &[NewNotice],
     ) -> StoreResult<bool> {
         let item = item.clone();
         let stages = stages.to_vec();
-        self.blocking(move |db| db.record_renewal_notice(citizen_id, &item, &stages))
+        let notices = notices.to_vec();
+        self.blocking(move |db| db.record_renewal_notice(citizen_id, &item, &stages, &notices))
             .await
     }
 }
@@ -166,6 +173,7 @@ mod tests {
             issuer: "test".to_owned(),
             classes: Vec::new(),
             source: DocumentSource::Warehouse,
+            reminders: Default::default(),
             updated_at: at,
         };
         store
@@ -199,13 +207,13 @@ mod tests {
         };
         assert!(
             store
-                .record_renewal_notice(citizen_id, &item(10), &[stage])
+                .record_renewal_notice(citizen_id, &item(10), &[stage], &[])
                 .expect("recorded"),
             "the first notice of a stage is written"
         );
         assert!(
             !store
-                .record_renewal_notice(citizen_id, &item(11), &[stage])
+                .record_renewal_notice(citizen_id, &item(11), &[stage], &[])
                 .expect("answered"),
             "a stage notified already is not notified again, whatever the notice's id"
         );

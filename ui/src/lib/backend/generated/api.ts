@@ -677,7 +677,13 @@ issuer: string,
 /**
  * Driving licence classes (`A1`, `B`, `C1`, …); empty for other kinds.
  */
-classes?: Array<string>, source: DocumentSource, updatedAt: string, };
+classes?: Array<string>, source: DocumentSource, updatedAt: string,
+/**
+ * The citizen's choice for this document's renewal reminders
+ * (`PUT /v1/me/documents/{id}/reminders`), so every device follows it; absent while
+ * reminders are on.
+ */
+reminders?: DocumentReminders, };
 
 /**
  * `GET /v1/documents`.
