@@ -13,7 +13,7 @@ use opendvc_core::notify::{self, RecordingNotifier};
 use opendvc_core::push::WatchEvent;
 use opendvc_core::queue::BackoffPolicy;
 use opendvc_core::session::DataDir;
-use opendvc_core::store::notify_state::{NotifySettings, QuietHours};
+use opendvc_core::store::notify_state::{DeviceQuietHours, NotifySettings};
 use opendvc_core::{OpenDvc, OpenDvcOptions};
 use opendvc_tests::fixtures::{Citizen, Officer, counter_delivery, deliverable_procedure};
 use opendvc_tests::{Portal, PortalOptions};
@@ -288,7 +288,7 @@ fn a_status_change_reaches_cache_inbox_and_notifier_once_even_across_a_cut_strea
     // Quiet hours around now: the inbox gets the item, the notifier nothing.
     let minute = local_minute_now();
     watcher.set_settings(NotifySettings {
-        quiet_hours: Some(QuietHours {
+        quiet_hours: Some(DeviceQuietHours {
             start_minute: (minute + 1440 - 60) % 1440,
             end_minute: (minute + 60) % 1440,
         }),

@@ -15,7 +15,7 @@ use opendvc_api::{
 use opendvc_core::clock::{Clock, ManualClock};
 use opendvc_core::notify::{Notification, RecordingNotifier};
 use opendvc_core::session::DataDir;
-use opendvc_core::store::notify_state::{NotifySettings, QuietHours as DeviceQuietHours};
+use opendvc_core::store::notify_state::{DeviceQuietHours, NotifySettings};
 use opendvc_core::{OpenDvc, OpenDvcOptions};
 use opendvc_rules::renewal::{Expiry, ReminderChoice, RulesTable, notice_id, stage_day};
 use opendvc_rules::vietnam_today;

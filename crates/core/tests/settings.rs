@@ -14,7 +14,7 @@ use opendvc_core::notify::RecordingNotifier;
 use opendvc_core::preferences::Settings;
 use opendvc_core::reminders::RulesTable;
 use opendvc_core::session::{DataDir, Session};
-use opendvc_core::store::notify_state::{NotifySettings, QuietHours};
+use opendvc_core::store::notify_state::{DeviceQuietHours, NotifySettings};
 use opendvc_core::vault::{TokenStorage, VaultChoice};
 use opendvc_core::{CoreError, OpenDvc, OpenDvcOptions};
 use support::{Canned, TestServer, local};
@@ -191,7 +191,7 @@ async fn notification_settings_wait_for_a_profile_and_then_round_trip() {
         language: Lang::En,
         notify: NotifySettings {
             delivery: false,
-            quiet_hours: Some(QuietHours {
+            quiet_hours: Some(DeviceQuietHours {
                 start_minute: 22 * 60,
                 end_minute: 6 * 60,
             }),
