@@ -721,3 +721,87 @@ fn an_assisted_submission_texts_its_code_once() {
     );
 }
 
+#[test]
+fn sent_and_failed_notifications_are_deleted_after_their_retention_and_not_before() {
+    const DAY: i64 = 24 * 3600;
+    let failing = Arc::new(Mutex::new(String::new()));
+    let refused = failing.clone();
+    // The gateway refuses every SMS to one citizen and takes the others'.
+    let gateway = EsmsStandIn::start(Box::new(move |_, body| {
+        let phone = body["Phone"].as_str().unwrap_or_default();
+        let failing = refused
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !failing.is_empty() && phone == failing.as_str() {
+            Answer::Busy
+        } else {
+            Answer::Take
+        }
+    }));
+    let mut portal = portal_with(&gateway, json!({"notifications": {"maxAttempts": 1}}));
+    let citizens = portal.demo_accounts().citizens;
+    *failing
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) =
+        citizens[1].phone.replacen("+84", "0", 1);
+    portal.sign_in_citizen(&citizens[0].id_number);
+    portal.sign_in_citizen(&citizens[1].id_number);
+    let failed_listed = |portal: &Portal| {
+        let output = portal.notifications_output(&["failed"]);
+        assert!(
+            output.status.success(),
+            "`notifications failed` runs: {output:?}"
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .lines()
+            .count()
+    };
+    eventually(
+        "the refused sign-in code listed as failed",
+        PATIENCE,
+        || (failed_listed(&portal) == 1).then_some(()),
+    );
+    // On SQLite the test also counts the rows of the sent messages (PostgreSQL keeps them in
+    // a database of its own; the store tests cover it).
+    let rows = |state: &str| -> Option<i64> {
+        if opendvc_tests::runs_on_postgres() {
+            return None;
+        }
+        let db = rusqlite::Connection::open(portal.db_path()).expect("the portal's database opens");
+        Some(
+            db.query_row(
+                "SELECT count(*) FROM notifications WHERE state = ?1",
+                [state],
+                |row| row.get(0),
+            )
+            .expect("notifications are counted"),
+        )
+    };
+    if rows("sent").is_some() {
+        eventually("the taken sign-in code recorded as sent", PATIENCE, || {
+            (rows("sent") == Some(1)).then_some(())
+        });
+    }
+    let retention: i64 = 90;
+    portal.advance_clock((retention - 1) * DAY);
+    assert_eq!(
+        failed_listed(&portal),
+        1,
+        "a failed message is kept for the whole retention"
+    );
+    assert!(
+        rows("sent").is_none_or(|sent| sent == 1),
+        "a sent message is kept for the whole retention"
+    );
+    portal.advance_clock(2 * DAY);
+    assert_eq!(
+        failed_listed(&portal),
+        0,
+        "a failed message nobody retried is deleted after the retention"
+    );
+    assert!(
+        rows("sent").is_none_or(|sent| sent == 0),
+        "a sent message is deleted after the retention"
+    );
+}
