@@ -1,7 +1,7 @@
 # Teks portal referensi OpenDVC (pesan, kotak masuk).
 otp-sms = OpenDVC: kode masuk Anda { $code }, berlaku { $minutes } menit. Jangan bagikan kode ini kepada siapa pun.
 consent-sms = OpenDVC: { $staff } ({ $venue }) meminta izin membantu Anda mengajukan permohonan. Jika setuju, bacakan kode { $code } kepada petugas. Berlaku { $minutes } menit.
-assisted-received-sms = OpenDVC: pengajuan { $procedure } Anda telah diterima. Kode pengajuan { $code }, hasil dijadwalkan { $due }. Status: { $link }
+notice-received-sms = OpenDVC: pengajuan { $procedure } Anda telah diterima. Kode pengajuan { $code }, hasil dijadwalkan { $due }. Status: { $link }
 # Memberi tahu warga setiap kali petugas membuka sesi bantuan untuknya: siapa, di mana, kapan, dan cara melaporkan penyalahgunaan.
 assist-opened-sms = OpenDVC: petugas { $staff } ({ $organisation }) membuka sesi bantuan atas nama Anda di { $venue } pada { $time }. Bukan Anda? Hubungi layanan { $hotline }.
 status-received = Diterima
@@ -23,6 +23,8 @@ inbox-delivery-body = Hasil “{ $procedure }”: { $state }.
 inbox-delivery-tracking = Nomor resi: { $tracking }
 inbox-delivery-changed-title = Pengiriman permohonan { $code } diubah
 inbox-delivery-changed-body = “{ $procedure }”: pilihan pengiriman baru Anda telah dicatat. Anda membayar { $payable } VND.
+notice-received-email-subject = Permohonan { $code }: diterima
+notice-received-email = OpenDVC: permohonan { $code } (“{ $procedure }”) telah diterima; hasil dijadwalkan { $due }. Status: { $link }
 notice-email-subject = Permohonan { $code }: { $status }
 notice-email = OpenDVC: permohonan { $code } (“{ $procedure }”) kini berstatus “{ $status }”.
 notice-supplement-sms = OpenDVC: permohonan { $code } perlu dilengkapi: { $note } Lihat { $link }

@@ -593,19 +593,20 @@ impl Portal {
             .expect_json(200, "the dev outbox lists what the portal sent")
     }
 
-    /// How many SMS with a six-digit code the portal sent to `phone`.
+    /// How many one-time-code SMS the portal sent to `phone`.
     pub fn codes_sent_to(&self, phone: &str) -> usize {
         self.dev_messages()
             .iter()
             .filter(|message| message.channel == "sms" && same_phone(&message.to, phone))
-            .filter(|message| six_digit_code(&message.body).is_some())
+            .filter(|message| sign_in_code(&message.body).is_some())
             .count()
     }
 
-    /// The six-digit code in the newest SMS the portal sent to `phone`.
+    /// The sign-in code in the newest one-time-code SMS the portal sent to `phone`; other SMS
+    /// (an application's received notice, with its code and date, may arrive later) are passed.
     ///
     /// # Panics
-    /// When no SMS to that phone carries a six-digit code.
+    /// When no one-time-code SMS went to that phone.
     ///
     /// The outbox's worker may have taken the message before the request's own first attempt
     /// could (it is woken by any write, the daily renewal notices among them), so the dev
@@ -618,15 +619,13 @@ impl Portal {
                 .iter()
                 .rev()
                 .filter(|message| message.channel == "sms" && same_phone(&message.to, phone))
-                .find_map(|message| six_digit_code(&message.body));
+                .find_map(|message| sign_in_code(&message.body));
             match code {
                 Some(code) => return code,
                 None if start.elapsed() < Duration::from_secs(10) => {
                     std::thread::sleep(Duration::from_millis(50));
                 }
-                None => panic!(
-                    "no SMS with a six-digit code to {phone} in the dev outbox: {messages:?}"
-                ),
+                None => panic!("no one-time-code SMS to {phone} in the dev outbox: {messages:?}"),
             }
         }
     }
@@ -1005,6 +1004,57 @@ pub fn same_phone(a: &str, b: &str) -> bool {
     }
 }
 
+/// The code in `text` when it is one of the portal's one-time-code SMS (`otp-sms`, the sign-in
+/// code, or `consent-sms`, the code a citizen reads to staff; `locales/*/portal.ftl`, in any
+/// language): the message's own wording around its arguments, in order, and one six-digit code.
+pub fn sign_in_code(text: &str) -> Option<String> {
+    static SHAPES: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    let shapes = SHAPES.get_or_init(|| {
+        const MARK: &str = "\u{1}";
+        let Ok(texts) =
+            opendvc_i18n::Texts::new(&opendvc_i18n::PORTAL_SOURCES, &["otp-sms", "consent-sms"])
+        else {
+            return Vec::new();
+        };
+        let args: Vec<(&str, String)> = ["code", "minutes", "staff", "venue"]
+            .into_iter()
+            .map(|name| (name, MARK.to_owned()))
+            .collect();
+        ["vi", "en", "id"]
+            .into_iter()
+            .flat_map(|language| {
+                ["otp-sms", "consent-sms"].map(|id| {
+                    texts
+                        .text(language, id, &args)
+                        .split(MARK)
+                        .map(str::to_owned)
+                        .collect()
+                })
+            })
+            .collect()
+    });
+    let has_shape = |pieces: &Vec<String>| {
+        let Some((first, rest)) = pieces.split_first() else {
+            return false;
+        };
+        let Some(mut tail) = text.strip_prefix(first.as_str()) else {
+            return false;
+        };
+        for piece in rest {
+            match tail.find(piece.as_str()) {
+                Some(at) => tail = &tail[at + piece.len()..],
+                None => return false,
+            }
+        }
+        true
+    };
+    if shapes.iter().any(has_shape) {
+        six_digit_code(text)
+    } else {
+        None
+    }
+}
+
 /// The only word of exactly six digits in `text` (punctuation around it aside). A six-digit
 /// run inside a longer word, such as the date in an application code
 /// (`000.00.48.H17-261129-0001`), is not a code to type.
@@ -1302,6 +1352,38 @@ impl Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sign_in_code_is_read_only_from_the_one_time_code_text() {
+        assert_eq!(
+            sign_in_code(
+                "OpenDVC: your sign-in code is 123456, valid for 5 minutes. Do not share it with anyone."
+            ),
+            Some("123456".to_owned()),
+            "the English one-time-code SMS gives its code"
+        );
+        assert_eq!(
+            sign_in_code(
+                "OpenDVC: mã đăng nhập của bạn là 654321, có hiệu lực 5 phút. Không chia sẻ mã này cho ai."
+            ),
+            Some("654321".to_owned()),
+            "the Vietnamese one-time-code SMS gives its code"
+        );
+        assert_eq!(
+            sign_in_code(
+                "OpenDVC: hồ sơ Cấp đổi của bạn đã được tiếp nhận. Mã hồ sơ 000.00.48.H17-261129-0001, hẹn trả kết quả ngày 18/12/2026. Tra cứu: http://127.0.0.1:1/s/123456"
+            ),
+            None,
+            "a received notice is no sign-in code, whatever six digits it holds"
+        );
+        assert_eq!(
+            sign_in_code(
+                "OpenDVC: NV-01 (Bưu điện Hải Châu) asks to help you submit an application. If you agree, read the code 112233 to them. Valid for 5 minutes."
+            ),
+            Some("112233".to_owned()),
+            "the consent code a citizen reads to staff is a one-time code too"
+        );
+    }
 
     #[test]
     fn six_digit_code_is_found_only_when_it_is_the_only_run() {

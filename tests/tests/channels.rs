@@ -462,39 +462,48 @@ fn a_status_change_reaches_the_citizen_by_e_mail_in_their_language() {
         officer.transition(submitted.id, ApplicationStatus::Processing);
         expected.push((email, language, submitted.code));
     }
-    // The citizens may also get renewal notices by e-mail (written as the portal starts): the
-    // status e-mail is the one that names the application's code.
-    let about = |message: &BTreeMap<String, String>, email: &str, code: &str| {
-        message["to"].contains(email) && message["subject"].contains(code)
+    let expected: Vec<_> = expected
+        .into_iter()
+        .map(|(email, language, code)| {
+            let (subject, text, html_lang) = match language {
+                "vi" => (
+                    format!("Hồ sơ {code}: Đang xử lý"),
+                    format!("OpenDVC: hồ sơ {code} ("),
+                    "lang=\"vi\"",
+                ),
+                _ => (
+                    format!("Application {code}: Processing"),
+                    format!("OpenDVC: application {code} ("),
+                    "lang=\"en\"",
+                ),
+            };
+            (email, language, code, subject, text, html_lang)
+        })
+        .collect();
+    // Each citizen also gets the notice that the application was received: the status e-mail
+    // is looked for by its subject.
+    let status_email = |messages: &[BTreeMap<String, String>], email: &str, subject: &str| {
+        messages
+            .iter()
+            .find(|message| message["to"].contains(email) && message["subject"] == subject)
+            .cloned()
     };
     let messages = wait_for(
-        "both e-mails in the Maildir",
+        "both status e-mails in the Maildir",
         Duration::from_secs(30),
         || {
             let messages = smtp.messages(&python);
             expected
                 .iter()
-                .all(|(email, _, code)| messages.iter().any(|message| about(message, email, code)))
+                .all(|(email, _, _, subject, _, _)| {
+                    status_email(&messages, email, subject).is_some()
+                })
                 .then_some(messages)
         },
     );
-    for (email, language, code) in expected {
-        let message = messages
-            .iter()
-            .find(|message| about(message, &email, &code))
-            .unwrap_or_else(|| panic!("an e-mail to {email} about {code}: {messages:?}"));
-        let (subject, text, html_lang) = match language {
-            "vi" => (
-                format!("Hồ sơ {code}: Đang xử lý"),
-                format!("OpenDVC: hồ sơ {code} ("),
-                "lang=\"vi\"",
-            ),
-            _ => (
-                format!("Application {code}: Processing"),
-                format!("OpenDVC: application {code} ("),
-                "lang=\"en\"",
-            ),
-        };
+    for (email, language, code, subject, text, html_lang) in expected {
+        let message = status_email(&messages, &email, &subject)
+            .unwrap_or_else(|| panic!("an e-mail to {email} titled {subject}: {messages:?}"));
         println!(
             "e-mail received ({language}):\n  To: {}\n  Subject: {}\n  {}",
             message["to"],

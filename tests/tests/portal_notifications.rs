@@ -8,12 +8,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Timelike};
+use opendvc_api::DevMessage;
 use opendvc_api::{ApplicationStatus, ChannelChoice, NotificationSettings, QuietHours, StaffKind};
 use opendvc_rules::VIETNAM;
 use opendvc_tests::fixtures::{Citizen, Officer, consent_code_session, deliverable_procedure};
 use opendvc_tests::sms_gateway::{Answer, EsmsStandIn};
 use opendvc_tests::wait::{PATIENCE, eventually};
-use opendvc_tests::{Portal, PortalOptions, six_digit_code};
+use opendvc_tests::{Portal, PortalOptions, same_phone, six_digit_code};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
@@ -290,8 +291,8 @@ fn every_message_of_many_status_changes_reaches_a_flaky_gateway_once_by_its_requ
             application.code
         })
         .collect();
-    // Each completion is one SMS; the sign-in code was one more.
-    let expected = APPLICATIONS + 1;
+    // Each application is received and completed, an SMS each; the sign-in code was one more.
+    let expected = 2 * APPLICATIONS + 1;
     let delivered = eventually("every message taken by the gateway", PATIENCE, || {
         let delivered = gateway.delivered();
         (delivered.len() >= expected).then_some(delivered)
@@ -321,7 +322,10 @@ fn every_message_of_many_status_changes_reaches_a_flaky_gateway_once_by_its_requ
             .values()
             .filter(|body| content(body).contains(code.as_str()))
             .count();
-        assert_eq!(naming, 1, "the completion of {code} arrived exactly once");
+        assert_eq!(
+            naming, 2,
+            "the received notice and the completion of {code} arrived, each once"
+        );
     }
     assert!(
         requests
@@ -375,6 +379,19 @@ fn a_message_being_sent_when_the_portal_is_killed_is_sent_after_restart_with_the
     without_quiet_hours(&citizen);
     let officer = Officer::sign_in(&mut portal);
     let application = citizen.submit_valid(&deliverable_procedure(&citizen.catalog()));
+    // The received notice names the code too: it is taken before the gateway starts holding.
+    let received = eventually("the received SMS at the gateway", PATIENCE, || {
+        requests_naming(&gateway, &application.code)
+            .into_iter()
+            .next()
+    });
+    let received = request_id(&received);
+    let completion = |gateway: &EsmsStandIn| -> Vec<Value> {
+        requests_naming(gateway, &application.code)
+            .into_iter()
+            .filter(|body| request_id(body) != received)
+            .collect()
+    };
     *held_code
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(application.code.clone());
@@ -383,9 +400,7 @@ fn a_message_being_sent_when_the_portal_is_killed_is_sent_after_restart_with_the
         &[ApplicationStatus::Processing, ApplicationStatus::Completed],
     );
     let held = eventually("the gateway to hold the completion SMS", PATIENCE, || {
-        requests_naming(&gateway, &application.code)
-            .into_iter()
-            .next()
+        completion(&gateway).into_iter().next()
     });
     assert!(
         !gateway.delivered().contains_key(&request_id(&held)),
@@ -394,7 +409,7 @@ fn a_message_being_sent_when_the_portal_is_killed_is_sent_after_restart_with_the
     portal.kill();
     portal.start_again();
     let resent = eventually("the SMS sent again after the restart", PATIENCE, || {
-        let requests = requests_naming(&gateway, &application.code);
+        let requests = completion(&gateway);
         (requests.len() >= 2).then_some(requests)
     });
     println!(
@@ -446,7 +461,7 @@ fn an_sms_caused_at_22_waits_for_7_while_a_sign_in_code_and_an_e_mail_leave_at_o
         application.id,
         &[ApplicationStatus::Processing, ApplicationStatus::Completed],
     );
-    // Two e-mails name the application: it is being processed, and it is completed.
+    // Three e-mails name the application: it is received, being processed, and completed.
     eventually("the completion e-mail at once", PATIENCE, || {
         let emails = portal
             .dev_messages()
@@ -457,7 +472,7 @@ fn an_sms_caused_at_22_waits_for_7_while_a_sign_in_code_and_an_e_mail_leave_at_o
                     && message.body.contains(&application.code)
             })
             .count();
-        (emails == 2).then_some(())
+        (emails == 3).then_some(())
     });
     let signed_in_again = citizen.id_number.clone();
     portal.sign_in_citizen(&signed_in_again);
@@ -473,19 +488,20 @@ fn an_sms_caused_at_22_waits_for_7_while_a_sign_in_code_and_an_e_mail_leave_at_o
         stays_false(Duration::from_secs(3), || {
             !requests_naming(&gateway, &application.code).is_empty()
         }),
-        "the completion SMS is held during quiet hours"
+        "the received and completion SMS are held during quiet hours"
     );
     let morning = portal.advance_clock(9 * 3600);
     assert!(
         morning.with_timezone(&VIETNAM).hour() == 7,
         "the clock moved past 07:00: {morning}"
     );
-    let sent = eventually("the held SMS after 07:00", PATIENCE, || {
-        requests_naming(&gateway, &application.code)
-            .into_iter()
-            .next()
+    let sent = eventually("both held SMS after 07:00", PATIENCE, || {
+        let sent = requests_naming(&gateway, &application.code);
+        (sent.len() >= 2).then_some(sent)
     });
-    println!("held SMS sent after 07:00: {}", content(&sent));
+    for body in sent {
+        println!("held SMS sent after 07:00: {}", content(&body));
+    }
 }
 
 #[test]
@@ -595,5 +611,197 @@ fn a_transition_made_with_the_officer_command_is_texted_by_the_serving_portal() 
         content(&sent).contains("/s/"),
         "the SMS links to the public status page: {}",
         content(&sent)
+    );
+}
+
+/// The due date as the public status page writes it in `language` (`status-page-date`).
+fn due_as_written(language: &str, due_at: chrono::DateTime<chrono::FixedOffset>) -> String {
+    let local = due_at.with_timezone(&VIETNAM);
+    match language {
+        "en" => local.format("%-d %B %Y").to_string(),
+        "vi" => local.format("ngày %d/%m/%Y").to_string(),
+        _ => local.format("%d/%m/%Y").to_string(),
+    }
+}
+
+/// The messages of the dev outbox that name `code`, SMS and e-mails apart.
+fn naming(portal: &Portal, code: &str) -> (Vec<DevMessage>, Vec<DevMessage>) {
+    portal
+        .dev_messages()
+        .into_iter()
+        .filter(|message| message.body.contains(code))
+        .partition(|message| message.channel == "sms")
+}
+
+#[test]
+fn an_online_submission_is_confirmed_once_by_sms_and_e_mail_with_its_code_and_due_date() {
+    let mut portal = Portal::start(PortalOptions::default());
+    for (id_number, language, received) in [
+        ("048302004517", "vi", "đã được tiếp nhận"),
+        ("049065001276", "en", "has been received"),
+    ] {
+        let citizen = Citizen::sign_in(&mut portal, id_number);
+        without_quiet_hours(&citizen);
+        let profile = citizen.profile();
+        let email = profile
+            .email
+            .clone()
+            .expect("the demo citizen has an e-mail address");
+        let application = citizen.submit_valid(&deliverable_procedure(&citizen.catalog()));
+        let (sms, emails) = eventually("the received SMS and e-mail", PATIENCE, || {
+            let (sms, emails) = naming(&portal, &application.code);
+            (!sms.is_empty() && !emails.is_empty()).then_some((sms, emails))
+        });
+        assert!(
+            stays_false(Duration::from_secs(2), || {
+                let (sms, emails) = naming(&portal, &application.code);
+                sms.len() + emails.len() > 2
+            }),
+            "{language}: no second message names the application"
+        );
+        assert_eq!(
+            (sms.len(), emails.len()),
+            (1, 1),
+            "{language}: one received SMS and one e-mail: {sms:?} {emails:?}"
+        );
+        assert!(
+            same_phone(&sms[0].to, &profile.phone) && emails[0].to == email,
+            "{language}: to the citizen's phone and address: {sms:?} {emails:?}"
+        );
+        let due = due_as_written(language, application.due_at);
+        let link = format!("{}/s/{}", portal.url(), application.code);
+        let procedure = application.procedure_name.get(language).to_owned();
+        for message in [&sms[0], &emails[0]] {
+            println!(
+                "received {} ({language}): {}",
+                message.channel, message.body
+            );
+            for (what, expected) in [
+                ("the wording of the citizen's language", received),
+                ("the application code", application.code.as_str()),
+                ("the procedure", procedure.as_str()),
+                ("the due date as the status page writes it", due.as_str()),
+                ("the status page's link", link.as_str()),
+            ] {
+                assert!(
+                    message.body.contains(expected),
+                    "{language} {}: {what} ({expected}) in {}",
+                    message.channel,
+                    message.body
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn an_assisted_submission_texts_its_code_once() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let demo = portal.demo_accounts().citizens[0].clone();
+    let (_, session) = consent_code_session(&mut portal, StaffKind::Agent);
+    let assisted = Citizen::with_token(portal.api(), &demo.id_number, &session.access_token);
+    let application = assisted.submit_valid(&deliverable_procedure(&assisted.catalog()));
+    let sms = eventually("the received SMS", PATIENCE, || {
+        let (sms, _) = naming(&portal, &application.code);
+        (!sms.is_empty()).then_some(sms)
+    });
+    assert!(
+        stays_false(Duration::from_secs(2), || {
+            naming(&portal, &application.code).0.len() > 1
+        }),
+        "no second SMS names the application"
+    );
+    assert_eq!(sms.len(), 1, "one received SMS, not two: {sms:?}");
+    let due = due_as_written("vi", application.due_at);
+    assert!(
+        same_phone(&sms[0].to, &demo.phone)
+            && sms[0].body.contains(&due)
+            && sms[0].body.contains(&format!("/s/{}", application.code)),
+        "the citizen's phone gets the code, the due date ({due}) and the link: {sms:?}"
+    );
+}
+
+#[test]
+fn sent_and_failed_notifications_are_deleted_after_their_retention_and_not_before() {
+    const DAY: i64 = 24 * 3600;
+    let failing = Arc::new(Mutex::new(String::new()));
+    let refused = failing.clone();
+    // The gateway refuses every SMS to one citizen and takes the others'.
+    let gateway = EsmsStandIn::start(Box::new(move |_, body| {
+        let phone = body["Phone"].as_str().unwrap_or_default();
+        let failing = refused
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !failing.is_empty() && phone == failing.as_str() {
+            Answer::Busy
+        } else {
+            Answer::Take
+        }
+    }));
+    let mut portal = portal_with(&gateway, json!({"notifications": {"maxAttempts": 1}}));
+    let citizens = portal.demo_accounts().citizens;
+    *failing
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) =
+        citizens[1].phone.replacen("+84", "0", 1);
+    portal.sign_in_citizen(&citizens[0].id_number);
+    portal.sign_in_citizen(&citizens[1].id_number);
+    let failed_listed = |portal: &Portal| {
+        let output = portal.notifications_output(&["failed"]);
+        assert!(
+            output.status.success(),
+            "`notifications failed` runs: {output:?}"
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .lines()
+            .count()
+    };
+    eventually(
+        "the refused sign-in code listed as failed",
+        PATIENCE,
+        || (failed_listed(&portal) == 1).then_some(()),
+    );
+    // On SQLite the test also counts the rows of the sent messages (PostgreSQL keeps them in
+    // a database of its own; the store tests cover it).
+    let rows = |state: &str| -> Option<i64> {
+        if opendvc_tests::runs_on_postgres() {
+            return None;
+        }
+        let db = rusqlite::Connection::open(portal.db_path()).expect("the portal's database opens");
+        Some(
+            db.query_row(
+                "SELECT count(*) FROM notifications WHERE state = ?1",
+                [state],
+                |row| row.get(0),
+            )
+            .expect("notifications are counted"),
+        )
+    };
+    if rows("sent").is_some() {
+        eventually("the taken sign-in code recorded as sent", PATIENCE, || {
+            (rows("sent") == Some(1)).then_some(())
+        });
+    }
+    let retention: i64 = 90;
+    portal.advance_clock((retention - 1) * DAY);
+    assert_eq!(
+        failed_listed(&portal),
+        1,
+        "a failed message is kept for the whole retention"
+    );
+    assert!(
+        rows("sent").is_none_or(|sent| sent == 1),
+        "a sent message is kept for the whole retention"
+    );
+    portal.advance_clock(2 * DAY);
+    assert_eq!(
+        failed_listed(&portal),
+        0,
+        "a failed message nobody retried is deleted after the retention"
+    );
+    assert!(
+        rows("sent").is_none_or(|sent| sent == 0),
+        "a sent message is deleted after the retention"
     );
 }

@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use opendvc_api::{
     AccessAction, AccessResource, Application, ApplicationList, ApplicationStatus, AssistScope,
-    Channel, DeliveryChoice, DeliveryMethod, DeliveryState, FieldError, NewApplication,
-    NewSupplement, Rating, Supplement, WithdrawRequest,
+    DeliveryChoice, DeliveryMethod, DeliveryState, FieldError, NewApplication, NewSupplement,
+    Rating, Supplement, WithdrawRequest,
 };
 use opendvc_rules::form::{FormUse, check_form};
 use opendvc_rules::{granted_days, vietnam_today};
@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, OptionalJson};
 use crate::idempotency::{self, Begin};
 use crate::notices;
-use crate::notifications::compose::immediate_sms;
+use crate::notifications::compose::{Composer, Recipient};
 use crate::state::AppState;
 use crate::store::{ApplicationChange, ApplicationDraft, ChangeDecision, NoticesOfNew};
 use crate::submission::{self, DEFAULT_MAX_TEXT, check_attachments, delivery_for, upload_ids};
@@ -137,44 +137,41 @@ pub async fn create(
     let processing_days = granted_days(&procedure.processing_days, channel);
     let id = Uuid::now_v7();
     let caused: Arc<Mutex<Vec<Uuid>>> = Arc::default();
-    let notices = match (channel, citizen) {
-        // A citizen helped at a post office or an event gets the application code by text,
-        // also when the submission arrives hours later from an outreach laptop that was
-        // offline; written with the application, sent at once whatever the quiet hours.
-        (Channel::Assisted, Some(citizen)) => {
+    // Every new application is confirmed by SMS and e-mail with its code and due date, written
+    // in the submission's transaction (also when an assisted submission arrives hours later
+    // from an outreach laptop that was offline).
+    let recipient = match citizen {
+        Some(citizen) => {
+            let settings = state
+                .store
+                .notification_settings(citizen.id)
+                .await?
+                .unwrap_or_default();
+            Some(Recipient::from_record(citizen, settings))
+        }
+        None => None,
+    };
+    let notices = match recipient {
+        Some(recipient) => {
             let texts = state.texts.clone();
             let public_url = state.config.public_url.clone();
             let written = caused.clone();
             NoticesOfNew::new(move |application| {
-                let language = citizen.profile.language.as_str();
-                let args = [
-                    (
-                        "procedure",
-                        application.procedure_name.get(language).to_owned(),
-                    ),
-                    ("code", application.code.clone()),
-                    ("due", application.due_at.format("%d/%m/%Y").to_string()),
-                    (
-                        "link",
-                        crate::status_page::public_link(&public_url, &application.code),
-                    ),
-                ];
-                let notice = immediate_sms(
-                    Some(citizen.id),
-                    &citizen.profile.phone,
-                    language,
-                    "assisted-received-sms",
-                    texts.text(language, "assisted-received-sms", &args),
-                    application.submitted_at,
-                );
+                let composer = Composer {
+                    texts: &texts,
+                    status_link: crate::status_page::public_link(&public_url, &application.code),
+                    recipient: &recipient,
+                    now: application.submitted_at,
+                };
+                let notices = composer.received_notices(application);
                 written
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .push(notice.id);
-                vec![notice]
+                    .extend(notices.iter().map(|notice| notice.id));
+                notices
             })
         }
-        _ => NoticesOfNew::default(),
+        None => NoticesOfNew::default(),
     };
     let draft = ApplicationDraft {
         id,

@@ -1,5 +1,6 @@
 //! The portal's daily housekeeping: idempotency keys past their retention, expired rate-limit
-//! hits and one-time codes, and uploads no application uses once every window has passed.
+//! hits and one-time codes, uploads no application uses once every window has passed, and
+//! notifications sent (or failed and not retried) longer ago than `notifications.retentionDays`.
 //!
 //! It runs at start-up and then once a day; in demo mode also whenever the clock is moved
 //! (`POST /v1/dev/clock`), so a test that moves time sees what a day's run would have done.
@@ -18,6 +19,7 @@ pub struct Swept {
     pub limit_rows: usize,
     pub uploads: usize,
     pub files: usize,
+    pub notifications: usize,
 }
 
 /// Runs every housekeeping task once, at the portal's now.
@@ -27,11 +29,14 @@ pub async fn run(state: &AppState) -> Result<Swept, ApiError> {
     let idempotency_keys = state.store.purge_idempotency(cutoff).await?;
     let limit_rows = state.store.prune_expired(now).await?;
     let collected = attachments::collect(state).await?;
+    let retention = i64::from(state.limits.notifications.retention_days) * 24 * 3600;
+    let notifications = state.store.purge_notices(now - retention).await?;
     Ok(Swept {
         idempotency_keys,
         limit_rows,
         uploads: collected.uploads,
         files: collected.files,
+        notifications,
     })
 }
 
@@ -57,7 +62,8 @@ pub fn log(result: Result<Swept, ApiError>) {
             limit_rows = swept.limit_rows,
             uploads = swept.uploads,
             files = swept.files,
-            "housekeeping: expired keys, rate-limit rows, codes and unused uploads removed"
+            notifications = swept.notifications,
+            "housekeeping: expired keys, rate-limit rows, codes, unused uploads and old notifications removed"
         ),
         Err(error) => tracing::error!(problem = %error.problem.title, "housekeeping failed"),
     }

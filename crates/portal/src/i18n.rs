@@ -7,7 +7,7 @@ pub use opendvc_i18n::{LocaleError, Texts};
 const REQUIRED: [&str; 16] = [
     "otp-sms",
     "consent-sms",
-    "assisted-received-sms",
+    "notice-received-sms",
     "assist-opened-sms",
     "status-processing",
     "delivery-dispatched",

@@ -110,6 +110,9 @@ pub struct NotificationLimits {
     /// Seconds a sender holds a message it is sending; a message held longer (its sender died
     /// mid-send) is sent again, with the same id.
     pub claim_seconds: u32,
+    /// Days a sent message is kept after it was sent, and a failed one nobody retried after it
+    /// was written; the daily housekeeping deletes them then.
+    pub retention_days: u32,
 }
 
 impl NotificationLimits {
@@ -248,6 +251,10 @@ impl Limits {
             (
                 "notifications.claimSeconds",
                 u64::from(self.notifications.claim_seconds),
+            ),
+            (
+                "notifications.retentionDays",
+                u64::from(self.notifications.retention_days),
             ),
             (
                 "notifications.retryAfterSeconds",

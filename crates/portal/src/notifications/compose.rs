@@ -4,13 +4,13 @@
 //! `locales/*/portal.ftl` and are rendered here, when the row is written.
 
 use chrono::{DateTime, FixedOffset};
-use opendvc_api::{Application, ApplicationStatus, DeliveryState, NotificationSettings};
+use opendvc_api::{Application, ApplicationStatus, Channel, DeliveryState, NotificationSettings};
 use uuid::Uuid;
 
 use super::quiet_hours::held_until;
 use crate::i18n::Texts;
 use crate::notices::{delivery_state_id, status_name};
-use crate::store::{ApplicationChange, NewNotice, Store, StoreResult};
+use crate::store::{ApplicationChange, CitizenRecord, NewNotice, Store, StoreResult};
 
 /// Whom a change reaches, and how they chose to be reached; read before the change.
 #[derive(Debug, Clone)]
@@ -28,6 +28,11 @@ impl Recipient {
         let Some(citizen_id) = store.citizen_of_application(id).await? else {
             return Ok(None);
         };
+        Recipient::of_citizen(store, citizen_id).await
+    }
+
+    /// Citizen `citizen_id`, with their settings; `None` when unknown.
+    pub async fn of_citizen(store: &dyn Store, citizen_id: Uuid) -> StoreResult<Option<Recipient>> {
         let Some(citizen) = store.citizen(citizen_id).await? else {
             return Ok(None);
         };
@@ -35,8 +40,13 @@ impl Recipient {
             .notification_settings(citizen_id)
             .await?
             .unwrap_or_default();
-        Ok(Some(Recipient {
-            citizen_id,
+        Ok(Some(Recipient::from_record(citizen, settings)))
+    }
+
+    /// A citizen as read, with their settings as read.
+    pub fn from_record(citizen: CitizenRecord, settings: NotificationSettings) -> Recipient {
+        Recipient {
+            citizen_id: citizen.id,
             phone: citizen.profile.phone,
             email: citizen
                 .profile
@@ -44,7 +54,7 @@ impl Recipient {
                 .filter(|email| !email.trim().is_empty()),
             language: citizen.profile.language,
             settings,
-        }))
+        }
     }
 }
 
@@ -70,6 +80,23 @@ pub fn immediate_sms(
         next_attempt_at: now.timestamp(),
         created_at: now.timestamp(),
     }
+}
+
+/// A date in Vietnam time as `language` writes it, the way the public status page shows the due
+/// date (`ngày 18/12/2026`, `18 December 2026`, `18/12/2026`).
+pub fn date_text(texts: &Texts, language: &str, at: DateTime<FixedOffset>) -> String {
+    let local = at.with_timezone(&opendvc_rules::VIETNAM);
+    texts.text(
+        language,
+        "status-page-date",
+        &[
+            ("day", local.format("%d").to_string()),
+            ("dayOfMonth", local.format("%-d").to_string()),
+            ("month", local.format("%m").to_string()),
+            ("monthName", local.format("%B").to_string()),
+            ("year", local.format("%Y").to_string()),
+        ],
+    )
 }
 
 /// The SMS of a status the resident must hear of, by its Fluent id; other statuses reach them
@@ -178,6 +205,46 @@ impl Composer<'_> {
                     &args,
                 ));
             }
+        }
+        notices
+    }
+
+    /// The notice that `application` was received, with its code, procedure, due date and
+    /// status link: an SMS by the citizen's choice for status changes, held by quiet hours, and
+    /// an e-mail by the same choice. Made in an assisted session, the SMS is sent whatever the
+    /// choice and the hour: the staff at the counter tell the citizen to expect the code.
+    pub fn received_notices(&self, application: &Application) -> Vec<NewNotice> {
+        let settings = &self.recipient.settings;
+        let language = self.recipient.language.as_str();
+        let args = [
+            ("code", application.code.clone()),
+            (
+                "procedure",
+                application.procedure_name.get(language).to_owned(),
+            ),
+            ("due", date_text(self.texts, language, application.due_at)),
+            ("link", self.status_link.clone()),
+        ];
+        let mut notices = Vec::new();
+        if application.channel == Channel::Assisted {
+            notices.push(immediate_sms(
+                Some(self.recipient.citizen_id),
+                &self.recipient.phone,
+                language,
+                "notice-received-sms",
+                self.texts.text(language, "notice-received-sms", &args),
+                self.now,
+            ));
+        } else if settings.status.sms {
+            notices.push(self.sms_notice("notice-received-sms", &args));
+        }
+        if settings.status.email {
+            notices.extend(self.email_notice(
+                "notice-received-email",
+                "notice-received-email-subject",
+                self.texts.text(language, "notice-received-email", &args),
+                &args,
+            ));
         }
         notices
     }
@@ -422,6 +489,92 @@ mod tests {
                 ),
             ],
             "the SMS waits for 07:00, the e-mail leaves at once; both carry the tracking number"
+        );
+    }
+
+    /// (channel, kind, next attempt) of the received notices of `application` at `now`, and
+    /// their bodies.
+    fn received(
+        recipient: &Recipient,
+        now: &str,
+        application: &Application,
+    ) -> (Vec<(String, String, i64)>, Vec<String>) {
+        let texts = crate::i18n::load().expect("texts");
+        let composer = Composer {
+            texts: &texts,
+            status_link: "https://dvc.example/s/000.00.48.H17-261201-0007".into(),
+            recipient,
+            now: at(now),
+        };
+        composer
+            .received_notices(application)
+            .into_iter()
+            .map(|notice| {
+                (
+                    (notice.channel, notice.kind, notice.next_attempt_at),
+                    notice.body,
+                )
+            })
+            .unzip()
+    }
+
+    #[test]
+    fn a_received_notice_names_code_and_due_date_and_its_sms_waits_for_quiet_hours_unless_assisted()
+    {
+        let late = "2026-12-01T23:00:00+07:00";
+        let seven = at("2026-12-02T07:00:00+07:00").timestamp();
+        let mut online = application();
+        online.status = ApplicationStatus::Received;
+        online.channel = opendvc_api::Channel::Online;
+        online.due_at = at("2026-12-18T17:00:00+07:00");
+        let with_email = recipient(NotificationSettings::default(), Some("lan@example.invalid"));
+        let (notices, bodies) = received(&with_email, late, &online);
+        assert_eq!(
+            notices,
+            [
+                ("sms".into(), "notice-received-sms".into(), seven),
+                (
+                    "email".into(),
+                    "notice-received-email".into(),
+                    at(late).timestamp()
+                ),
+            ],
+            "online at 23:00: the SMS waits for 07:00, the e-mail leaves at once"
+        );
+        for body in &bodies {
+            assert!(
+                body.contains("000.00.48.H17-261201-0007")
+                    && body.contains("ngày 18/12/2026")
+                    && body.contains("https://dvc.example/s/"),
+                "the code, the due date as the status page writes it, the link: {body}"
+            );
+        }
+        let mut assisted = online.clone();
+        assisted.channel = opendvc_api::Channel::Assisted;
+        let mut no_sms = NotificationSettings::default();
+        no_sms.status.sms = false;
+        no_sms.status.email = false;
+        assert_eq!(
+            received(&recipient(no_sms.clone(), None), late, &assisted).0,
+            [(
+                "sms".into(),
+                "notice-received-sms".into(),
+                at(late).timestamp()
+            )],
+            "assisted at 23:00, SMS switched off: one SMS all the same, at once"
+        );
+        assert!(
+            received(&recipient(no_sms, None), late, &online)
+                .0
+                .is_empty(),
+            "online with SMS and e-mail switched off: nothing"
+        );
+        let mut english = with_email;
+        english.language = "en".into();
+        let (_, bodies) = received(&english, late, &online);
+        assert!(
+            bodies.iter().all(|body| body.contains("18 December 2026")),
+            "in English the due date is written out: {bodies:?}"
         );
     }
 }

@@ -578,6 +578,9 @@ pub trait NotificationOutboxStore: Send + Sync {
     /// Puts a failed message back to be sent at `now`, its attempts counted from zero; false
     /// when no failed message has this id.
     async fn retry_notice(&self, id: Uuid, now: i64) -> StoreResult<bool>;
+    /// Deletes messages sent before `before`, and failed messages written before it that
+    /// nobody retried; pending ones stay whatever their age. Answers how many went.
+    async fn purge_notices(&self, before: i64) -> StoreResult<usize>;
 }
 
 /// The dev outbox of demo mode.

@@ -222,4 +222,17 @@ impl NotificationOutboxStore for PostgresStore {
         .rows_affected();
         Ok(changed == 1)
     }
+
+    async fn purge_notices(&self, before: i64) -> StoreResult<usize> {
+        let purged = sqlx::query!(
+            "DELETE FROM notifications
+             WHERE (state = 'sent' AND sent_at < $1)
+                OR (state = 'failed' AND created_at < $1)",
+            before
+        )
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(usize::try_from(purged).unwrap_or(usize::MAX))
+    }
 }

@@ -952,3 +952,73 @@ async fn two_instances_claiming_the_outbox_at_once_never_hold_the_same_notice() 
         "an instance taking over lets go of every held notice"
     );
 }
+
+#[tokio::test]
+async fn old_sent_and_failed_notices_are_purged_and_pending_ones_kept_whatever_their_age() {
+    use crate::store::{NewNotice, NoticeClaim, NoticeOutcome, NotificationOutboxStore};
+    let Some(scratch) = ScratchDatabase::create().await else {
+        return;
+    };
+    let store = scratch.store().await;
+    let citizen_id = citizen(&store).await;
+    let notice = |next_attempt_at: i64| NewNotice {
+        id: Uuid::now_v7(),
+        citizen_id: Some(citizen_id),
+        channel: "sms".into(),
+        kind: "notice-completed-sms".into(),
+        recipient: "+84905009999".into(),
+        subject: None,
+        body: "OpenDVC: hồ sơ".into(),
+        language: "vi".into(),
+        next_attempt_at,
+        created_at: 100,
+    };
+    let (sent, failed, pending) = (notice(100), notice(100), notice(10_000));
+    store
+        .enqueue_notices(&[sent.clone(), failed.clone(), pending.clone()])
+        .await
+        .expect("written");
+    let claimed = store
+        .claim_notices(NoticeClaim::Only(&[sent.id, failed.id]), 100, 200)
+        .await
+        .expect("claims");
+    assert_eq!(claimed.len(), 2, "the two due notices are claimed");
+    store
+        .finish_notice(sent.id, &NoticeOutcome::Sent { provider_id: None }, 500)
+        .await
+        .expect("finished");
+    store
+        .finish_notice(
+            failed.id,
+            &NoticeOutcome::Failed {
+                error: "refused".into(),
+            },
+            150,
+        )
+        .await
+        .expect("finished");
+    assert_eq!(
+        store.purge_notices(100).await.expect("purges"),
+        0,
+        "nothing sent or written before the cutoff"
+    );
+    assert_eq!(
+        store.purge_notices(101).await.expect("purges"),
+        1,
+        "the failed notice written at 100 goes; the one sent at 500 stays"
+    );
+    assert_eq!(
+        store.purge_notices(10_001).await.expect("purges"),
+        1,
+        "the sent notice goes once its sending is older than the cutoff"
+    );
+    let left = store
+        .claim_notices(NoticeClaim::Due { limit: 10 }, 10_000, 10_100)
+        .await
+        .expect("claims");
+    assert_eq!(
+        left.iter().map(|notice| notice.id).collect::<Vec<_>>(),
+        [pending.id],
+        "the pending notice is kept, however old"
+    );
+}

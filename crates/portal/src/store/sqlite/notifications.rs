@@ -253,6 +253,17 @@ impl Database {
             )? == 1)
         })
     }
+
+    pub(super) fn purge_notices(&self, before: i64) -> StoreResult<usize> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM notifications
+                 WHERE (state = 'sent' AND sent_at < ?1)
+                    OR (state = 'failed' AND created_at < ?1)",
+                params![before],
+            )?)
+        })
+    }
 }
 
 #[async_trait]
@@ -299,6 +310,10 @@ impl NotificationOutboxStore for SqliteStore {
 
     async fn retry_notice(&self, id: Uuid, now: i64) -> StoreResult<bool> {
         self.blocking(move |db| db.retry_notice(id, now)).await
+    }
+
+    async fn purge_notices(&self, before: i64) -> StoreResult<usize> {
+        self.blocking(move |db| db.purge_notices(before)).await
     }
 }
 
@@ -423,5 +438,63 @@ mod tests {
             .expect("claims");
         assert_eq!(claimed.len(), 1, "the notice put back is sent again");
         assert_eq!(claimed[0].attempts, 1, "its attempts count from zero");
+    }
+
+    #[test]
+    fn old_sent_and_failed_notices_are_purged_and_pending_ones_kept_whatever_their_age() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let citizen_id = citizen(store);
+        let (sent, failed, pending) = (
+            notice(citizen_id, 100),
+            notice(citizen_id, 100),
+            notice(citizen_id, 10_000),
+        );
+        store
+            .enqueue_notices(&[sent.clone(), failed.clone(), pending.clone()])
+            .expect("written");
+        let claimed = store
+            .claim_notices(NoticeClaim::Only(&[sent.id, failed.id]), 100, 200)
+            .expect("claims");
+        assert_eq!(claimed.len(), 2, "the two due notices are claimed");
+        store
+            .finish_notice(sent.id, &NoticeOutcome::Sent { provider_id: None }, 500)
+            .expect("finished");
+        store
+            .finish_notice(
+                failed.id,
+                &NoticeOutcome::Failed {
+                    error: "refused".into(),
+                },
+                150,
+            )
+            .expect("finished");
+        assert_eq!(
+            store.purge_notices(100).expect("purges"),
+            0,
+            "nothing sent or written before the cutoff"
+        );
+        assert_eq!(
+            store.purge_notices(101).expect("purges"),
+            1,
+            "the failed notice written at 100 goes; the one sent at 500 stays"
+        );
+        assert!(
+            store.failed_notices(10).expect("lists").is_empty(),
+            "the failed one is gone"
+        );
+        assert_eq!(
+            store.purge_notices(10_001).expect("purges"),
+            1,
+            "the sent notice goes once its sending is older than the cutoff"
+        );
+        let left = store
+            .claim_notices(NoticeClaim::Due { limit: 10 }, 10_000, 10_100)
+            .expect("claims");
+        assert_eq!(
+            left.iter().map(|notice| notice.id).collect::<Vec<_>>(),
+            [pending.id],
+            "the pending notice is kept, however old"
+        );
     }
 }
