@@ -1,7 +1,7 @@
 # Texts of the OpenDVC reference portal (messages, inbox).
 otp-sms = OpenDVC: your sign-in code is { $code }, valid for { $minutes } minutes. Do not share it with anyone.
 consent-sms = OpenDVC: { $staff } ({ $venue }) asks to help you submit an application. If you agree, read the code { $code } to them. Valid for { $minutes } minutes.
-notice-received-sms = OpenDVC: your application for { $procedure } has been received. Application code { $code }, result due on { $due }. Status: { $link }
+notice-received-sms = OpenDVC: application { $code } has been received, result due on { $due }. Status: { $link }
 # Tells the citizen whenever staff open a session for them: who, where, when, and how to report misuse.
 assist-opened-sms = OpenDVC: staff member { $staff } ({ $organisation }) opened a session to act for you at { $venue } at { $time }. Not you? Call the { $hotline } hotline.
 status-received = Received

@@ -1,7 +1,7 @@
 # Teks portal referensi OpenDVC (pesan, kotak masuk).
 otp-sms = OpenDVC: kode masuk Anda { $code }, berlaku { $minutes } menit. Jangan bagikan kode ini kepada siapa pun.
 consent-sms = OpenDVC: { $staff } ({ $venue }) meminta izin membantu Anda mengajukan permohonan. Jika setuju, bacakan kode { $code } kepada petugas. Berlaku { $minutes } menit.
-notice-received-sms = OpenDVC: pengajuan { $procedure } Anda telah diterima. Kode pengajuan { $code }, hasil dijadwalkan { $due }. Status: { $link }
+notice-received-sms = OpenDVC: pengajuan { $code } telah diterima, hasil dijadwalkan { $due }. Status: { $link }
 # Memberi tahu warga setiap kali petugas membuka sesi bantuan untuknya: siapa, di mana, kapan, dan cara melaporkan penyalahgunaan.
 assist-opened-sms = OpenDVC: petugas { $staff } ({ $organisation }) membuka sesi bantuan atas nama Anda di { $venue } pada { $time }. Bukan Anda? Hubungi layanan { $hotline }.
 status-received = Diterima

@@ -1,7 +1,7 @@
 # Văn bản của cổng tham chiếu OpenDVC (tin nhắn, hộp thư).
 otp-sms = OpenDVC: mã đăng nhập của bạn là { $code }, có hiệu lực { $minutes } phút. Không chia sẻ mã này cho ai.
 consent-sms = OpenDVC: { $staff } ({ $venue }) xin phép hỗ trợ bạn nộp hồ sơ. Nếu đồng ý, đọc mã { $code } cho nhân viên. Mã có hiệu lực { $minutes } phút.
-notice-received-sms = OpenDVC: hồ sơ { $procedure } của bạn đã được tiếp nhận. Mã hồ sơ { $code }, hẹn trả kết quả { $due }. Tra cứu: { $link }
+notice-received-sms = OpenDVC: hồ sơ { $code } đã được tiếp nhận, hẹn trả kết quả { $due }. Tra cứu: { $link }
 # Báo cho công dân mỗi khi nhân viên mở phiên hỗ trợ cho họ: ai, ở đâu, lúc nào, và cách báo lạm dụng.
 assist-opened-sms = OpenDVC: nhân viên { $staff } ({ $organisation }) đã mở phiên hỗ trợ hồ sơ cho bạn tại { $venue } lúc { $time }. Không phải bạn đồng ý? Gọi đường dây nóng { $hotline }.
 status-received = Mới tiếp nhận

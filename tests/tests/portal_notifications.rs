@@ -598,9 +598,11 @@ fn a_transition_made_with_the_officer_command_is_texted_by_the_serving_portal() 
         "the rejection SMS written by the command and sent by the portal",
         PATIENCE,
         || {
+            // The rejection's text carries the officer's reason (folded, without diacritics);
+            // the received notice of the same application does not.
             requests_naming(&gateway, &application.code)
                 .into_iter()
-                .next()
+                .find(|body| content(body).contains("khong thuoc tham quyen"))
         },
     );
     println!(
@@ -676,13 +678,17 @@ fn an_online_submission_is_confirmed_once_by_sms_and_e_mail_with_its_code_and_du
                 "received {} ({language}): {}",
                 message.channel, message.body
             );
-            for (what, expected) in [
+            let mut expected_parts = vec![
                 ("the wording of the citizen's language", received),
                 ("the application code", application.code.as_str()),
-                ("the procedure", procedure.as_str()),
                 ("the due date as the status page writes it", due.as_str()),
                 ("the status page's link", link.as_str()),
-            ] {
+            ];
+            // The SMS leaves the procedure's name out, so that it fits in one or two segments.
+            if message.channel == "email" {
+                expected_parts.push(("the procedure", procedure.as_str()));
+            }
+            for (what, expected) in expected_parts {
                 assert!(
                     message.body.contains(expected),
                     "{language} {}: {what} ({expected}) in {}",
