@@ -1,5 +1,6 @@
-//! System notifications for the core's [`Notifier`]: the title and body come localised from
-//! the core; a click brings the main window up and opens the screen the notification is about.
+//! System notifications for the core's [`Notifier`](opendvc_core::notify::Notifier): the
+//! title and body come localised from the core; a click brings the main window up and opens
+//! the screen the notification is about.
 //!
 //! On a desktop ([`DesktopNotifier`], notify-rust): showing one talks to the desktop's
 //! notification service (D-Bus on Linux) and waiting for the click blocks until the
@@ -8,7 +9,7 @@
 //! core has stored the inbox item already, so the person still sees it in the app. The shell
 //! says so once on stderr.
 //!
-//! On a phone ([`PhoneNotifier`], `tauri-plugin-notification`): the system shows it, after
+//! On a phone (`PhoneNotifier`, `tauri-plugin-notification`): the system shows it, after
 //! asking the person once for permission; a tap opens the screen (`on_phone_tap`). Refused or
 //! failed, the item is in the inbox all the same.
 
