@@ -1,6 +1,6 @@
 //! Background work: the core's change events go to the UI, the queue sender drains while
 //! online, the portal's event stream is held while signed in (its new inbox items become
-//! desktop notifications), and a periodic sync pulls what changed on the portal and fires
+//! system notifications), and a periodic sync pulls what changed on the portal and fires
 //! the renewal reminders that are due.
 
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
 
-use crate::notifier::DesktopNotifier;
+use crate::notifier::SystemNotifier;
 use crate::state::AppState;
 use opendvc_core::views::{ChangeTopic, ChangedEvent};
 
@@ -40,7 +40,7 @@ fn emit_topics(app: &AppHandle, topics: &[ChangeTopic]) {
 
 /// Starts the event forwarder, the sender, the event stream and the periodic sync.
 pub fn start(app: AppHandle, sync_every: Duration) {
-    let notifier: Arc<dyn Notifier> = Arc::new(DesktopNotifier::new(app.clone()));
+    let notifier: Arc<dyn Notifier> = Arc::new(SystemNotifier::new(app.clone()));
     tauri::async_runtime::spawn(forward_events(app.clone()));
     tauri::async_runtime::spawn(send_queue(app.clone()));
     tauri::async_runtime::spawn(hold_event_stream(app.clone(), Arc::clone(&notifier)));
@@ -203,7 +203,7 @@ async fn send_queue(app: AppHandle) {
 
 /// Syncs every `every`, announcing new inbox items the event stream has not brought yet, and
 /// after each sync fires the renewal reminders that are due (each stage once; the core
-/// records them) through the desktop notifier.
+/// records them) through the system notifier.
 async fn sync_periodically(app: AppHandle, every: Duration, notifier: Arc<dyn Notifier>) {
     let state = app.state::<AppState>();
     loop {

@@ -19,7 +19,7 @@ mod staff;
 mod state;
 mod window;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -31,10 +31,12 @@ use opendvc_core::{OpenDvc, OpenDvcOptions};
 use tauri::{AppHandle, Emitter, Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
 use crate::state::AppState;
+#[cfg(desktop)]
+use crate::window::navigate_to_links;
 pub use crate::window::navigation_path;
 use crate::window::{
     DASHBOARD_RENDERED_MARK, DOWNLOADED_EVENT, Downloaded, NAVIGATE_EVENT, Navigate,
-    START_MARK_SCRIPT, downloads_dir, focus_main, navigate_to_links, unused_path,
+    START_MARK_SCRIPT, downloads_dir, focus_main, unused_path,
 };
 
 /// Command-line arguments; each may come from the environment instead.
@@ -75,13 +77,23 @@ fn language(args: &Args) -> Lang {
         .unwrap_or(Lang::Vi)
 }
 
+/// The data folder: the `--data-dir` argument, else the system's data folder (the one the
+/// `opendvc` command uses too), else the app's own folder from Tauri's path API (`app_data`:
+/// phones, where the system names no data folder). `None` when none of them is known.
+fn pick_data_dir(
+    argument: Option<&Path>,
+    system: Option<DataDir>,
+    app_data: impl FnOnce() -> Option<PathBuf>,
+) -> Option<DataDir> {
+    match argument {
+        Some(dir) => Some(DataDir::new(dir)),
+        None => system.or_else(|| app_data().map(DataDir::new)),
+    }
+}
+
 /// Opens the core and builds the state; the error is already a sentence for the person.
-fn open_state(args: &Args, started: Instant) -> Result<AppState, String> {
+fn open_state(args: &Args, data_dir: &DataDir, started: Instant) -> Result<AppState, String> {
     let lang = language(args);
-    let data_dir = match &args.data_dir {
-        Some(dir) => DataDir::new(dir),
-        None => DataDir::default_location(),
-    };
     let mut options = OpenDvcOptions::new(data_dir.clone());
     options.portal_override = args.portal.clone();
     options.language = lang;
@@ -97,7 +109,7 @@ fn open_state(args: &Args, started: Instant) -> Result<AppState, String> {
     // The person's pick from the settings, else the start-up language.
     let localizer = state::shell_localizer(core.language()).map_err(|error| error.to_string())?;
     let rules = RulesTable::built_in().map_err(|error| error.to_string())?;
-    Ok(AppState::new(core, localizer, rules, &data_dir, started))
+    Ok(AppState::new(core, localizer, rules, data_dir, started))
 }
 
 /// Starts the app; on mobile targets this is the entry point.
@@ -105,26 +117,49 @@ fn open_state(args: &Args, started: Instant) -> Result<AppState, String> {
 pub fn run() {
     let started = clock::started();
     let args = Args::parse();
-    let state = match open_state(&args, started) {
-        Ok(state) => state,
-        Err(message) => {
-            eprintln!("opendvc-app: {message}");
-            std::process::exit(1);
-        }
-    };
     let sync_every = Duration::from_secs(args.sync_seconds.max(5));
     let start_links = args.links.clone();
-    let result = tauri::Builder::default()
-        // First: a second launch hands its deep links to this one and quits.
-        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            focus_main(app);
-            navigate_to_links(app, argv.iter().skip(1).map(String::as_str));
-        }))
-        .plugin(tauri_plugin_deep_link::init())
-        .plugin(tauri_plugin_window_state::Builder::default().build())
-        .manage(state)
+    let builder = tauri::Builder::default();
+    // Desktop only, and first: a second launch hands its deep links to this one and quits.
+    // (A phone's system keeps one instance of an app itself.)
+    #[cfg(desktop)]
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+        focus_main(app);
+        navigate_to_links(app, argv.iter().skip(1).map(String::as_str));
+    }));
+    let builder = builder.plugin(tauri_plugin_deep_link::init());
+    // Desktop only: the window keeps its size and place (a phone's is the whole screen).
+    #[cfg(desktop)]
+    let builder = builder.plugin(tauri_plugin_window_state::Builder::default().build());
+    // Phones only: the system's notifications (the desktop's go through notify-rust).
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_notification::init());
+    let result = builder
         .invoke_handler(ipc::handler())
         .setup(move |app| {
+            // The core opens here, where Tauri's path API can name the data folder on
+            // platforms that have no other; the window, the commands and the background
+            // work all come after.
+            let data_dir = pick_data_dir(
+                args.data_dir.as_deref(),
+                DataDir::system_location(),
+                || app.path().app_data_dir().ok(),
+            );
+            let Some(data_dir) = data_dir else {
+                eprintln!(
+                    "opendvc-app: this system names no folder for the app's data; start the app with --data-dir FOLDER"
+                );
+                std::process::exit(1);
+            };
+            match open_state(&args, &data_dir, started) {
+                Ok(state) => {
+                    app.manage(state);
+                }
+                Err(message) => {
+                    eprintln!("opendvc-app: {message}");
+                    std::process::exit(1);
+                }
+            }
             use tauri_plugin_deep_link::DeepLinkExt;
             // A link that started the app opens its screen straight away (hash routes).
             let first_screen = start_links
@@ -223,6 +258,8 @@ pub fn run() {
                     }
                 }
             });
+            #[cfg(mobile)]
+            notifier::on_phone_tap(app.handle());
             background::start(app.handle().clone(), sync_every);
             // The system ending the app (logout, shutdown, `kill`) quits it in order, so an
             // open assisted session ends as it does when the window closes.
@@ -338,12 +375,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("a data folder");
         let data_dir = dir.path().to_str().expect("a UTF-8 path");
         let args = Args::parse_from(["opendvc-app", "--lang", "vi", "--data-dir", data_dir]);
-        let state = open_state(&args, clock::started()).expect("the state opens");
+        let data = DataDir::new(dir.path());
+        let state = open_state(&args, &data, clock::started()).expect("the state opens");
         assert_eq!(state.lang(), Lang::Vi, "nothing picked yet");
         opendvc_core::preferences::PreferencesFile::of(&DataDir::new(dir.path()))
             .set_language(Lang::Id)
             .expect("the pick is saved");
-        let state = open_state(&args, clock::started()).expect("the state opens");
+        let state = open_state(&args, &data, clock::started()).expect("the state opens");
         assert_eq!(state.lang(), Lang::Id);
         assert!(
             !state
@@ -351,6 +389,42 @@ mod tests {
                 .text("notify-action-open")
                 .starts_with("notify-"),
             "the shell's messages include the notification texts"
+        );
+    }
+
+    #[test]
+    fn the_data_dir_argument_wins_then_the_systems_folder_then_the_path_api() {
+        let no_app_folder = || -> Option<PathBuf> { None };
+        let app_folder = || Some(PathBuf::from("/data/user/0/vn.opendvc.app"));
+        assert_eq!(
+            pick_data_dir(
+                Some(Path::new("/tmp/given")),
+                Some(DataDir::new("/home/an/.local/share/opendvc")),
+                app_folder,
+            )
+            .map(|dir| dir.root().to_path_buf()),
+            Some(PathBuf::from("/tmp/given")),
+            "--data-dir wins over every other folder"
+        );
+        assert_eq!(
+            pick_data_dir(
+                None,
+                Some(DataDir::new("/home/an/.local/share/opendvc")),
+                app_folder,
+            )
+            .map(|dir| dir.root().to_path_buf()),
+            Some(PathBuf::from("/home/an/.local/share/opendvc")),
+            "on a desktop the app keeps the folder it shares with the opendvc command"
+        );
+        assert_eq!(
+            pick_data_dir(None, None, app_folder).map(|dir| dir.root().to_path_buf()),
+            Some(PathBuf::from("/data/user/0/vn.opendvc.app")),
+            "where the system names no data folder (a phone), Tauri's path API names it, \
+             never a folder relative to wherever the app started"
+        );
+        assert!(
+            pick_data_dir(None, None, no_app_folder).is_none(),
+            "with no folder known at all the app says so instead of guessing one"
         );
     }
 

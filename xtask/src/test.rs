@@ -110,6 +110,9 @@ fn doc(_: &Options) -> Result<()> {
 }
 
 fn build(_: &Options) -> Result<()> {
+    // Every platform's crates, the phone-only ones too: `tests/tests/mobile_ready.rs` reads
+    // the phone builds' dependency trees offline.
+    CommandLine::cargo().args(["fetch", "--locked"]).run()?;
     // The integration tests run the workspace's binaries (the app among them, with the UI
     // built into it by the `ui` step); they must exist before the tests.
     CommandLine::cargo()

@@ -45,13 +45,17 @@ impl DataDir {
 
     /// `$OPENDVC_DATA_DIR`, else the platform's data folder + `opendvc`, else `./opendvc-data`.
     pub fn default_location() -> DataDir {
+        DataDir::system_location().unwrap_or_else(|| DataDir::new("opendvc-data"))
+    }
+
+    /// `$OPENDVC_DATA_DIR`, else the platform's data folder + `opendvc` (the folder the app and
+    /// the `opendvc` command share); `None` where the platform names no data folder (Android),
+    /// and the caller picks one: the app asks Tauri's path API.
+    pub fn system_location() -> Option<DataDir> {
         if let Some(dir) = std::env::var_os("OPENDVC_DATA_DIR").filter(|dir| !dir.is_empty()) {
-            return DataDir::new(dir);
+            return Some(DataDir::new(dir));
         }
-        match dirs::data_dir() {
-            Some(dir) => DataDir::new(dir.join("opendvc")),
-            None => DataDir::new("opendvc-data"),
-        }
+        dirs::data_dir().map(|dir| DataDir::new(dir.join("opendvc")))
     }
 
     pub fn root(&self) -> &Path {
