@@ -132,21 +132,8 @@ mod desktop {
     }
 
     /// Waits on this thread until the notification is clicked or closed; a click focuses the
-    /// main window and opens `screen`.
-    #[cfg(all(unix, not(target_os = "macos")))]
-    fn wait_for_click(
-        handle: notify_rust::NotificationHandle,
-        app: &AppHandle,
-        screen: Option<String>,
-    ) {
-        handle.wait_for_action(|action| {
-            if action == CLICK_ACTION {
-                open(app, screen);
-            }
-        });
-    }
-
-    #[cfg(target_os = "windows")]
+    /// main window and opens `screen` (Linux, the BSDs and Windows).
+    #[cfg(not(target_os = "macos"))]
     fn wait_for_click(
         handle: notify_rust::NotificationHandle,
         app: &AppHandle,
