@@ -298,6 +298,7 @@ fn instructions(url: &str, accounts: &DemoAccounts, data_dir: &Path) -> String {
             StaffKind::Agent => "DVC agent at a post office",
             StaffKind::Volunteer => "community digital technology team",
             StaffKind::Officer => "officer",
+            StaffKind::Supervisor => "supervisor",
         };
         text.push_str(&format!(
             "  {} / {}  ({kind})\n",

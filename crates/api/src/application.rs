@@ -334,6 +334,11 @@ pub enum Channel {
     Online,
     /// By a staff member in an assisted session.
     Assisted,
+    /// On paper at the agency's counter, entered by an officer (`POST /v1/officer/applications`).
+    Counter,
+    /// A channel this client does not know yet. Never sent by a portal.
+    #[serde(other)]
+    Unknown,
 }
 
 /// The staff member who submitted for the citizen, for assisted submissions.
@@ -382,6 +387,11 @@ pub struct Application {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub rating: Option<Rating>,
+    /// Set once the application is overdue: the agency the operations centre warned, when,
+    /// and how the citizen reaches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub late_warning: Option<crate::LateWarning>,
     pub updated_at: DateTime<FixedOffset>,
 }
 

@@ -81,6 +81,9 @@ pub enum StaffKind {
     Volunteer,
     /// An officer of the city who processes applications.
     Officer,
+    /// A supervisor: reads the applications and overview of their agency, or of every agency
+    /// when city-wide, and assigns them; moves none.
+    Supervisor,
 }
 
 /// `POST /v1/auth/staff-token`.

@@ -69,6 +69,23 @@ pub struct DemoOfficer {
     /// The agency the officer works for (a procedure's `agencyId`): the officer moves only
     /// that agency's applications.
     pub agency: String,
+    /// For an officer of a commune-level office: the commune-level unit served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub unit: Option<String>,
+}
+
+/// A demo supervisor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct DemoSupervisor {
+    pub code: String,
+    pub password: String,
+    /// The agency supervised; absent for a city-wide supervisor (every agency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub agency: Option<String>,
 }
 
 /// `opendvc-portal demo-accounts` prints this.
@@ -79,4 +96,5 @@ pub struct DemoAccounts {
     pub citizens: Vec<DemoCitizen>,
     pub staff: Vec<DemoStaff>,
     pub officers: Vec<DemoOfficer>,
+    pub supervisors: Vec<DemoSupervisor>,
 }

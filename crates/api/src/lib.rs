@@ -11,6 +11,7 @@
 //! - Every state-changing request on an application takes an `Idempotency-Key` header
 //!   ([`IDEMPOTENCY_KEY_HEADER`]); see [`IDEMPOTENCY_RETENTION_DAYS`].
 
+pub mod agency;
 pub mod application;
 pub mod assist;
 pub mod auth;
@@ -20,11 +21,13 @@ pub mod documents;
 pub mod events;
 pub mod fees;
 pub mod notifications;
+pub mod officer;
 pub mod problem;
 pub mod public_status;
 pub mod reference;
 pub mod sync;
 
+pub use agency::*;
 pub use application::*;
 pub use assist::*;
 pub use auth::*;
@@ -34,6 +37,7 @@ pub use documents::*;
 pub use events::*;
 pub use fees::*;
 pub use notifications::*;
+pub use officer::*;
 pub use problem::*;
 pub use public_status::*;
 pub use reference::*;

@@ -47,7 +47,7 @@ fn wire_types() -> TypeScriptFile {
         OnlineLevel, ProcessingDays, RequiredDocument, FieldKind, FieldOption, FormField,
         DeliveryOptions, Procedure, Catalog,
         // dev.rs
-        DevMessage, DevClockAdvance, DevClock, DemoCitizen, DemoStaff, DemoOfficer, DemoAccounts,
+        DevMessage, DevClockAdvance, DevClock, DemoCitizen, DemoStaff, DemoOfficer, DemoSupervisor, DemoAccounts,
         // fees.rs
         FeeCase, FeeCaseOption, FeeCaseField, FeeUnit, FeeAddOn, FeePerUnit, FeeCap, PostageSubsidy, FeeExemptionRule,
         FeeExemption, PostageZone, QuoteLineKind, QuoteLine, Quote, QuoteRequest,
@@ -57,6 +57,12 @@ fn wire_types() -> TypeScriptFile {
         PushEventKind, PushEvent, EventStreamFrame,
         // notifications.rs
         ChannelChoice, QuietHours, NotificationSettings, DocumentReminders,
+        // agency.rs
+        AgencyContact, WarningStage, LateWarning,
+        // officer.rs
+        Urgency, OfficerQueueQuery, WorkItem, QueuePage, Applicant, OfficerRef, OfficerApplication, AssignRequest, CounterApplicant,
+        CounterApplication, MedianWorkingDays, RatingSummary, DueDay, ForecastDay, Forecast,
+        AgencyOverview, Overview, OfficerSelf,
         // problem.rs
         ErrorCode, FieldProblemCode, FieldError, Problem,
         // public_status.rs

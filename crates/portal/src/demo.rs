@@ -56,8 +56,10 @@ pub fn accounts(demo: &DemoData) -> DemoAccounts {
                 code: officer.code.clone(),
                 password: officer.password.clone(),
                 agency: officer.agency.clone(),
+                unit: None,
             })
             .collect(),
+        supervisors: Vec::new(),
     }
 }
 

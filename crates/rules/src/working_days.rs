@@ -120,8 +120,10 @@ impl WorkingCalendar {
 /// The working days granted to a submission on `channel`. Online and assisted submissions
 /// get the online figure, which the catalog states after the city's reduction (Da Nang: 50%);
 /// a catalog entry whose online figure exceeds the counter figure is capped at the latter.
+/// A paper application at the counter gets the counter figure.
 pub fn granted_days(days: &ProcessingDays, channel: Channel) -> u32 {
     match channel {
         Channel::Online | Channel::Assisted => days.online.min(days.in_person),
+        Channel::Counter | Channel::Unknown => days.in_person,
     }
 }

@@ -180,7 +180,9 @@ impl OpenDvc {
             None => None,
         };
         let venue = match (answer.staff.kind, options, session_venue) {
-            (StaffKind::Officer, _, _) => return Err(StaffError::OfficerOnDevice.into()),
+            (StaffKind::Officer | StaffKind::Supervisor, _, _) => {
+                return Err(StaffError::OfficerOnDevice.into());
+            }
             // Signing in again on the locked device with a session open: the session's venue
             // stays, so a volunteer need not name the event again.
             (_, _, Some(venue)) => venue,

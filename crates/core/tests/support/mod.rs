@@ -67,6 +67,7 @@ pub fn application(
         timeline: Vec::new(),
         supplements: Vec::new(),
         rating: None,
+        late_warning: None,
         updated_at: local("2026-11-29T10:00:00+07:00"),
     }
 }

@@ -104,6 +104,7 @@ impl ApplicationDraft {
             }],
             supplements: Vec::new(),
             rating: None,
+            late_warning: None,
             updated_at: self.submitted_at,
         }
     }

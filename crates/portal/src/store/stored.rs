@@ -27,6 +27,7 @@ pub fn staff_kind_str(kind: StaffKind) -> &'static str {
         StaffKind::Agent => "agent",
         StaffKind::Volunteer => "volunteer",
         StaffKind::Officer => "officer",
+        StaffKind::Supervisor => "supervisor",
     }
 }
 
@@ -35,6 +36,7 @@ pub fn parse_staff_kind(text: &str) -> StoreResult<StaffKind> {
         "agent" => Ok(StaffKind::Agent),
         "volunteer" => Ok(StaffKind::Volunteer),
         "officer" => Ok(StaffKind::Officer),
+        "supervisor" => Ok(StaffKind::Supervisor),
         other => Err(StoreError::Database(format!("stored staff kind {other}"))),
     }
 }
@@ -43,6 +45,8 @@ pub fn channel_str(channel: opendvc_api::Channel) -> &'static str {
     match channel {
         opendvc_api::Channel::Online => "online",
         opendvc_api::Channel::Assisted => "assisted",
+        opendvc_api::Channel::Counter => "counter",
+        opendvc_api::Channel::Unknown => "unknown",
     }
 }
 

@@ -33,10 +33,12 @@ pub enum Filing {
 }
 
 impl From<Channel> for Filing {
-    /// Both channels of the contract file online: the citizen, or a staff member for them.
+    /// The citizen, or a staff member for them, file online; a paper application entered by
+    /// an officer at the counter (and a channel this build does not know) pays the counter fee.
     fn from(channel: Channel) -> Self {
         match channel {
             Channel::Online | Channel::Assisted => Filing::Online,
+            Channel::Counter | Channel::Unknown => Filing::Counter,
         }
     }
 }

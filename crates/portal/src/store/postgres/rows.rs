@@ -123,6 +123,7 @@ pub(super) async fn load_application(
         timeline,
         supplements,
         rating: row.rating.map(from_json).transpose()?,
+        late_warning: None,
         updated_at: parse_time(&row.updated_at)?,
     }))
 }

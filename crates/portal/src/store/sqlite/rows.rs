@@ -141,6 +141,7 @@ pub(super) fn load_application(
         timeline,
         supplements,
         rating: rating.map(|json| serde_json::from_str(&json)).transpose()?,
+        late_warning: None,
         updated_at: parse_time(&updated_at)?,
     }))
 }

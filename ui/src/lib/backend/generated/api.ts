@@ -10,6 +10,29 @@
  */
 export type LocalizedText = { vi: string, en: string, id?: string, };
 
+// ---- opendvc_api::agency ----
+
+/**
+ * An agency's public contact, as the citizen is told it.
+ */
+export type AgencyContact = { agencyId: string, name: LocalizedText, phone: string, address: string, };
+
+/**
+ * One warning sent.
+ */
+export type LateWarning = { stage: WarningStage, at: string,
+/**
+ * The agency warned, with the contact the citizen may use.
+ */
+agency: AgencyContact, };
+
+/**
+ * A warning the operations centre sent about a late application: to the assigned officer
+ * (or, unassigned, the agency's officers) when at risk, and to the agency's supervisor too
+ * when overdue. The citizen's application carries the overdue one (`lateWarning`).
+ */
+export type WarningStage = "at_risk" | "overdue" | "unknown";
+
 // ---- opendvc_api::application ----
 
 /**
@@ -59,7 +82,12 @@ fee: number,
  * The lines of the fee charged: the case, add-ons and exemptions of the shared fee
  * computation (postage is in `delivery`). Empty for applications recorded before.
  */
-feeLines: Array<QuoteLine>, timeline: Array<TimelineEntry>, supplements: Array<Supplement>, rating?: Rating, updatedAt: string, };
+feeLines: Array<QuoteLine>, timeline: Array<TimelineEntry>, supplements: Array<Supplement>, rating?: Rating,
+/**
+ * Set once the application is overdue: the agency the operations centre warned, when,
+ * and how the citizen reaches it.
+ */
+lateWarning?: LateWarning, updatedAt: string, };
 
 /**
  * `GET /v1/applications`: the caller's applications, newest first.
@@ -98,7 +126,7 @@ requirementId?: string, } | { "source": "wallet", documentId: string, requiremen
 /**
  * How the application reached the portal.
  */
-export type Channel = "online" | "assisted";
+export type Channel = "online" | "assisted" | "counter" | "unknown";
 
 /**
  * The delivery of an application's result, with what it costs.
@@ -376,7 +404,7 @@ export type RefreshRequest = { refreshToken: string, };
 /**
  * What kind of staff member signs in.
  */
-export type StaffKind = "agent" | "volunteer" | "officer";
+export type StaffKind = "agent" | "volunteer" | "officer" | "supervisor";
 
 /**
  * A staff member, as shown to clients.
@@ -581,7 +609,7 @@ walletKind?: string, };
 /**
  * `opendvc-portal demo-accounts` prints this.
  */
-export type DemoAccounts = { citizens: Array<DemoCitizen>, staff: Array<DemoStaff>, officers: Array<DemoOfficer>, };
+export type DemoAccounts = { citizens: Array<DemoCitizen>, staff: Array<DemoStaff>, officers: Array<DemoOfficer>, supervisors: Array<DemoSupervisor>, };
 
 /**
  * A demo citizen.
@@ -596,12 +624,25 @@ export type DemoOfficer = { code: string, password: string,
  * The agency the officer works for (a procedure's `agencyId`): the officer moves only
  * that agency's applications.
  */
-agency: string, };
+agency: string,
+/**
+ * For an officer of a commune-level office: the commune-level unit served.
+ */
+unit?: string, };
 
 /**
  * A demo staff member (DVC agent or outreach volunteer).
  */
 export type DemoStaff = { code: string, password: string, kind: StaffKind, };
+
+/**
+ * A demo supervisor.
+ */
+export type DemoSupervisor = { code: string, password: string,
+/**
+ * The agency supervised; absent for a city-wide supervisor (every agency).
+ */
+agency?: string, };
 
 /**
  * The demo portal's clock after a move.
@@ -1004,6 +1045,239 @@ start: string,
  * `HH:MM`, Vietnam time.
  */
 end: string, };
+
+// ---- opendvc_api::officer ----
+
+/**
+ * The early-warning figures of one agency.
+ */
+export type AgencyOverview = { agencyId: string, agencyName: LocalizedText,
+/**
+ * Open applications due today.
+ */
+dueToday: number,
+/**
+ * Open applications due today or on the next working day.
+ */
+dueWithinOneWorkingDay: number,
+/**
+ * Open applications past their due date.
+ */
+overdue: number,
+/**
+ * Among applications finished in the last 30 days, the share finished on or before
+ * their due date (0–1); absent when none finished.
+ */
+onTimeRate30d?: number, medianWorkingDays: MedianWorkingDays,
+/**
+ * Among those finished in the last 30 days, the share finished within one working day.
+ */
+sameDayShare?: number,
+/**
+ * Among those finished in the last 30 days, the share whose result goes by post.
+ */
+postDeliveryShare?: number, rating: RatingSummary,
+/**
+ * Open applications per due day, for the next 10 working days (overdue ones are in
+ * `overdue`).
+ */
+dueHistogram: Array<DueDay>, forecast: Forecast, };
+
+/**
+ * The applicant, as the officer handling the application sees them.
+ */
+export type Applicant = { name: string, idNumber: string, phone: string, email?: string, };
+
+/**
+ * `POST /v1/officer/applications/{id}/assign`. Shown in the citizen's timeline as a note.
+ */
+export type AssignRequest = {
+/**
+ * An officer of the application's agency.
+ */
+officerCode: string, };
+
+/**
+ * The citizen a counter application is for: found by ID number, or recorded if new.
+ */
+export type CounterApplicant = {
+/**
+ * 12-digit citizen ID number.
+ */
+idNumber: string, name: string,
+/**
+ * `+84…` or `0…`; where the SMS go.
+ */
+phone: string, };
+
+/**
+ * `POST /v1/officer/applications` (requires `Idempotency-Key`): an application received on
+ * paper at the agency's counter, entered by an officer (channel `counter`). Validated like
+ * an online one; 201 with the application.
+ */
+export type CounterApplication = { applicant: CounterApplicant, procedureId: string, form: { [key in string]: string }, attachments: Array<AttachmentRef>, delivery: DeliveryChoice, feeCase?: string,
+/**
+ * The applicant's commune-level unit (required for a commune-level procedure).
+ */
+unitCode?: string, };
+
+/**
+ * How many open applications fall due on one working day (the due-date histogram).
+ */
+export type DueDay = { date: string, count: number, };
+
+/**
+ * Demand for the next working days, with how well the same model did on held-out history.
+ */
+export type Forecast = {
+/**
+ * The model, e.g. `augurs MSTL (period 5) + ETS`.
+ */
+method: string,
+/**
+ * The next 10 working days.
+ */
+days: Array<ForecastDay>,
+/**
+ * Mean absolute error on the last `heldOutDays` working days of history, forecast from
+ * the days before them; absent when the history is too short.
+ */
+heldOutMae?: number,
+/**
+ * The same error for a naive forecast (each day = the same weekday a week before).
+ */
+naiveMae?: number, heldOutDays: number, };
+
+/**
+ * The expected number of incoming applications on one working day.
+ */
+export type ForecastDay = { date: string, expected: number,
+/**
+ * The lower and upper bounds of the 80% prediction interval, when the model gives one.
+ */
+low?: number, high?: number, };
+
+/**
+ * Median processing time in working days, received → completed, per channel; absent when
+ * nothing of that channel finished in the window.
+ */
+export type MedianWorkingDays = { online?: number, counter?: number, };
+
+/**
+ * `GET /v1/officer/applications/{id}`: the application with what the officer needs.
+ */
+export type OfficerApplication = { application: Application, applicant: Applicant, agencyId: string, unitCode?: string, workingDaysLeft: number, urgency: Urgency, assignedTo?: OfficerRef,
+/**
+ * Who it may be assigned to: the officers of its agency (and unit).
+ */
+assignable: Array<OfficerRef>,
+/**
+ * The wallet documents it refers to (`source: wallet` attachments), for reading.
+ */
+walletDocuments: Array<Document>, warnings: Array<LateWarning>, };
+
+/**
+ * `GET /v1/officer/applications` query. Every filter is optional; they combine with "and".
+ * Sorted by due date, earliest first (then by id), unless `q` is given (same order).
+ */
+export type OfficerQueueQuery = {
+/**
+ * Page size, 1–200 (default 50).
+ */
+limit?: number,
+/**
+ * The `nextCursor` of the previous page.
+ */
+cursor?: string, status?: ApplicationStatus,
+/**
+ * A procedure id.
+ */
+procedure?: string,
+/**
+ * A commune-level unit code (the applicant's unit).
+ */
+unit?: string,
+/**
+ * Due on or before this day (Vietnam time).
+ */
+dueBefore?: string,
+/**
+ * Only applications not finished (default false: every status).
+ */
+open?: boolean,
+/**
+ * Free text: an application code (or its start), or part of the applicant's name.
+ */
+q?: string, };
+
+/**
+ * An officer, as a choice to assign to.
+ */
+export type OfficerRef = { code: string, name: string, };
+
+/**
+ * `GET /v1/officer/me`: who is signed in to the console, and what they may do.
+ */
+export type OfficerSelf = { code: string, name: string, kind: StaffKind,
+/**
+ * The agency (absent for a city-wide supervisor).
+ */
+agency?: AgencyContact,
+/**
+ * The commune-level unit, for an officer of a commune-level office.
+ */
+unitCode?: string,
+/**
+ * The procedures the caller's scope covers (for the queue's filter and counter entry).
+ */
+procedures: Array<string>, };
+
+/**
+ * `GET /v1/officer/overview`: the operations centre's early warning, for the caller's agency
+ * (or every agency, for a city-wide supervisor).
+ */
+export type Overview = { generatedAt: string, agencies: Array<AgencyOverview>, };
+
+/**
+ * `GET /v1/officer/applications`.
+ */
+export type QueuePage = { items: Array<WorkItem>,
+/**
+ * Pass as `cursor` for the next page; absent on the last page.
+ */
+nextCursor?: string,
+/**
+ * How many applications match the filters, over all pages.
+ */
+total: number, };
+
+/**
+ * The citizens' ratings of the agency's finished applications.
+ */
+export type RatingSummary = { average?: number, count: number, };
+
+/**
+ * How close an unfinished application is to its due date. Finished ones are `finished`.
+ */
+export type Urgency = "on_track" | "at_risk" | "overdue" | "finished" | "unknown";
+
+/**
+ * One row of the work queue.
+ */
+export type WorkItem = { id: string, code: string, procedureId: string, procedureName: LocalizedText, status: ApplicationStatus, channel: Channel, applicantName: string,
+/**
+ * The applicant's commune-level unit, when known.
+ */
+unitCode?: string, submittedAt: string, dueAt: string,
+/**
+ * Working days from today to the due day on the portal's calendar: 0 = due today,
+ * negative = that many working days late. For finished applications, as at the finish.
+ */
+workingDaysLeft: number, urgency: Urgency,
+/**
+ * The officer it is assigned to (code), if any.
+ */
+assignedTo?: string, deliveryMethod: DeliveryMethod, };
 
 // ---- opendvc_api::problem ----
 
