@@ -29,6 +29,7 @@ mod notification_settings;
 mod notifications;
 mod officer;
 mod openapi;
+mod overview;
 mod periodic;
 mod profile;
 mod public_status;
