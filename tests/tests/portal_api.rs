@@ -35,6 +35,7 @@ const CONTRACT_PATHS: &[&str] = &[
     "/v1/applications/{}/rating",
     "/v1/sync",
     "/v1/officer/applications/{}/transition",
+    "/v1/officer/overview",
     "/v1/public/status/{}",
     "/s/{}",
     "/v1/dev/messages",

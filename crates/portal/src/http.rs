@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
     access_log, applications, assist, attachments, auth, catalog, dev, drain, events,
-    notification_settings, officer, openapi, profile, public_status, status_page, sync,
+    notification_settings, officer, openapi, overview, profile, public_status, status_page, sync,
 };
 
 /// Largest JSON body accepted, bytes.
@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/officer/applications/{id}/transition",
             post(officer::transition_handler),
         )
+        .route("/v1/officer/overview", get(overview::overview_handler))
         .route(
             "/v1/public/status/{code}",
             get(public_status::public_status_json),

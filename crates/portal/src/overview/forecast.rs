@@ -5,15 +5,15 @@
 //! of the naive forecast a person would make (each day as the same weekday of the last week),
 //! so whoever reads the forecast can judge it.
 
+use std::collections::BTreeMap;
+
 use augurs::{Fit, Predict, ets::AutoETS, mstl::MSTLModel};
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 use opendvc_api::{Forecast, ForecastDay};
+use opendvc_rules::WorkingCalendar;
 
 /// Working days in a week: the season of the series.
 pub const WEEK: usize = 5;
-
-/// The working days forecast.
-pub const HORIZON: usize = 10;
 
 /// The last working days of history held out to measure the model against the naive copy.
 pub const HELD_OUT_DAYS: usize = 20;
@@ -128,9 +128,47 @@ pub fn no_forecast(error: &ForecastError) -> Forecast {
     }
 }
 
+/// The working days from `calendar_days` before `today` up to yesterday, in order: the days
+/// of the series the forecast learns from (today is not over yet).
+pub fn past_working_days(
+    calendar: &WorkingCalendar,
+    today: NaiveDate,
+    calendar_days: i64,
+) -> Vec<NaiveDate> {
+    (1..=calendar_days)
+        .rev()
+        .filter_map(|back| today.checked_sub_signed(Duration::days(back)))
+        .filter(|day| calendar.is_working_day(*day))
+        .collect()
+}
+
+/// The incoming applications of each of `days`, per agency, from (agency, submission day)
+/// pairs; submissions on other days are left out.
+pub fn incoming_per_agency(
+    applications: impl IntoIterator<Item = (String, NaiveDate)>,
+    days: &[NaiveDate],
+) -> BTreeMap<String, Vec<f64>> {
+    let position: BTreeMap<NaiveDate, usize> = days
+        .iter()
+        .enumerate()
+        .map(|(index, day)| (*day, index))
+        .collect();
+    let mut series: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for (agency, day) in applications {
+        let counts = series
+            .entry(agency)
+            .or_insert_with(|| vec![0.0; days.len()]);
+        if let Some(index) = position.get(&day) {
+            counts[*index] += 1.0;
+        }
+    }
+    series
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::overview::figures::HISTOGRAM_WORKING_DAYS as HORIZON;
 
     #[test]
     fn a_short_history_gets_no_forecast_and_says_why() {
