@@ -5,19 +5,22 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use opendvc_api::{
-    AdminUnits, Catalog, DeliveryChoice, FieldKind, HolidayCalendar, InboxCategory, LocalizedText,
-    Procedure, Profile, StaffKind,
+    AdminUnits, AgencyContact, Catalog, DeliveryChoice, FieldKind, HolidayCalendar, InboxCategory,
+    LocalizedText, Procedure, Profile, StaffKind,
 };
 use opendvc_rules::fields;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::agencies::{Agency, AgencyFile, validate_agencies};
+
 const PROCEDURES: (&str, &str) = ("procedures.json", include_str!("../data/procedures.json"));
 const ADMIN_UNITS: (&str, &str) = ("admin-units.json", include_str!("../data/admin-units.json"));
 const DEMO: (&str, &str) = ("demo.json", include_str!("../data/demo.json"));
 const CITY: (&str, &str) = ("city.json", include_str!("../data/city.json"));
 const POSTAGE: (&str, &str) = ("postage.json", include_str!("../data/postage.json"));
+const AGENCIES: (&str, &str) = ("agencies.json", include_str!("../data/agencies.json"));
 
 /// The postage table (`postage.json`): the zones every procedure delivered by post is priced by.
 #[derive(Debug, Clone, Deserialize)]
@@ -44,7 +47,7 @@ pub struct DataError {
     pub message: String,
 }
 
-fn invalid(file: &str, message: impl Into<String>) -> DataError {
+pub(crate) fn invalid(file: &str, message: impl Into<String>) -> DataError {
     DataError {
         file: file.to_owned(),
         message: message.into(),
@@ -182,6 +185,8 @@ pub struct ReferenceData {
     pub holidays: BTreeMap<i32, HolidayCalendar>,
     pub demo: DemoData,
     pub city: CityData,
+    /// The agencies of `agencies.json`, every procedure's `agencyId` among them.
+    pub agencies: Vec<Agency>,
 }
 
 impl ReferenceData {
@@ -217,7 +222,16 @@ impl ReferenceData {
         if city.misuse_hotline.trim().is_empty() {
             return Err(invalid(CITY.0, "misuseHotline is empty"));
         }
-        Self::assemble(procedures, admin_units, holidays, demo, city)
+        let agencies: AgencyFile = parse(AGENCIES.0, AGENCIES.1)?;
+        validate_agencies(AGENCIES.0, &agencies.agencies, &procedures, &admin_units)?;
+        Self::assemble(
+            procedures,
+            admin_units,
+            holidays,
+            demo,
+            city,
+            agencies.agencies,
+        )
     }
 
     fn assemble(
@@ -226,6 +240,7 @@ impl ReferenceData {
         holidays: BTreeMap<i32, HolidayCalendar>,
         demo: DemoData,
         city: CityData,
+        agencies: Vec<Agency>,
     ) -> Result<Self, DataError> {
         let items_json = serde_json::to_vec(&procedures)
             .map_err(|error| invalid(PROCEDURES.0, error.to_string()))?;
@@ -244,7 +259,28 @@ impl ReferenceData {
             holidays,
             demo,
             city,
+            agencies,
         })
+    }
+
+    /// The agency of `id` (a procedure's `agencyId`).
+    pub fn agency(&self, id: &str) -> Option<&Agency> {
+        self.agencies.iter().find(|agency| agency.id == id)
+    }
+
+    /// The contact the citizen is given for an application of agency `agency_id` from the
+    /// commune-level unit `unit_code`: the unit's own office for a commune-level agency.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "read by the officer API of the next commits")
+    )]
+    pub fn agency_contact(
+        &self,
+        agency_id: &str,
+        unit_code: Option<&str>,
+    ) -> Option<AgencyContact> {
+        self.agency(agency_id)
+            .map(|agency| agency.contact(unit_code, &self.admin_units))
     }
 
     pub fn procedure(&self, id: &str) -> Option<&Procedure> {
@@ -571,6 +607,67 @@ mod tests {
         let error = validate_demo("demo.json", &demo, procedures, &data.admin_units)
             .expect_err("an unreachable e-mail address is refused");
         assert!(error.to_string().contains("e-mail"), "{error}");
+    }
+
+    #[test]
+    fn every_procedure_names_an_agency_of_agencies_json() {
+        let data = ReferenceData::load().expect("data loads");
+        for procedure in &data.catalog.items {
+            assert!(
+                data.agency(&procedure.agency_id).is_some(),
+                "procedure {} names agency {}, which agencies.json lists",
+                procedure.id,
+                procedure.agency_id
+            );
+        }
+        let mut procedures = data.catalog.items.clone();
+        procedures[0].agency_id = "da-nang-nowhere".to_owned();
+        let error = validate_agencies(
+            "agencies.json",
+            &data.agencies,
+            &procedures,
+            &data.admin_units,
+        )
+        .expect_err("a procedure of an unlisted agency is refused");
+        assert!(error.to_string().contains("da-nang-nowhere"), "{error}");
+    }
+
+    #[test]
+    fn a_commune_level_contact_is_the_office_of_the_applicants_unit() {
+        let data = ReferenceData::load().expect("data loads");
+        let listed = data
+            .agency_contact("commune-police", Some("20242"))
+            .expect("commune-police is an agency");
+        assert_eq!(
+            listed.name.vi, "Công an phường Hải Châu",
+            "the unit's own office"
+        );
+        assert!(
+            listed.address.contains("Lê Lợi"),
+            "the listed office's address: {listed:?}"
+        );
+        let by_rule = data
+            .agency_contact("commune-people-committee", Some("20308"))
+            .expect("commune-people-committee is an agency");
+        assert_eq!(
+            by_rule.name.vi, "Ủy ban nhân dân xã Bà Nà",
+            "named after the unit"
+        );
+        assert_eq!(
+            by_rule.phone, "1022",
+            "units without an office of their own: the hotline"
+        );
+        assert!(
+            by_rule.address.contains("xã Bà Nà") && by_rule.address.contains("thành phố Đà Nẵng"),
+            "the rule's address names unit and city: {by_rule:?}"
+        );
+        let city = data
+            .agency_contact("da-nang-police", Some("20242"))
+            .expect("da-nang-police is an agency");
+        assert_eq!(
+            city.name.vi, "Công an thành phố Đà Nẵng",
+            "a city agency ignores the unit"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `opendvc-portal`: the reference back end of OpenDVC.
 
 mod access_log;
+mod agencies;
 mod applications;
 mod assist;
 mod attachments;
