@@ -65,6 +65,8 @@ pub struct DemoData {
     pub citizens: Vec<DemoCitizenData>,
     pub staff: Vec<DemoStaffData>,
     pub officers: Vec<DemoOfficerData>,
+    #[serde(default)]
+    pub supervisors: Vec<DemoSupervisorData>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -163,6 +165,29 @@ pub struct DemoOfficerData {
     pub organisation: String,
     /// The `agencyId` of the procedures the officer handles.
     pub agency: String,
+    /// For an officer of a commune-level agency: the unit whose one-stop office they work in.
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// A demo supervisor: of one agency, or city-wide (`agency` absent).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoSupervisorData {
+    pub code: String,
+    pub password: String,
+    pub name: String,
+    pub organisation: String,
+    #[serde(default)]
+    pub agency: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// Facts about the city the portal serves (`city.json`).
@@ -224,6 +249,7 @@ impl ReferenceData {
         }
         let agencies: AgencyFile = parse(AGENCIES.0, AGENCIES.1)?;
         validate_agencies(AGENCIES.0, &agencies.agencies, &procedures, &admin_units)?;
+        validate_demo_staff(DEMO.0, &demo, &agencies.agencies, &admin_units)?;
         Self::assemble(
             procedures,
             admin_units,
@@ -270,10 +296,6 @@ impl ReferenceData {
 
     /// The contact the citizen is given for an application of agency `agency_id` from the
     /// commune-level unit `unit_code`: the unit's own office for a commune-level agency.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "read by the officer API of the next commits")
-    )]
     pub fn agency_contact(
         &self,
         agency_id: &str,
@@ -545,6 +567,62 @@ fn validate_demo(
                     officer.code, officer.agency
                 ),
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the demo's officers and supervisors against the agencies: an officer of a
+/// commune-level agency names a unit of the admin units, one of a city-level agency none; a
+/// supervisor's agency (if any) is listed; every staff code is unique.
+fn validate_demo_staff(
+    file: &str,
+    demo: &DemoData,
+    agencies: &[Agency],
+    units: &AdminUnits,
+) -> Result<(), DataError> {
+    use crate::agencies::AgencyLevel;
+    let mut codes: HashSet<&str> = demo
+        .staff
+        .iter()
+        .map(|staff| staff.code.as_str())
+        .chain(demo.officers.iter().map(|officer| officer.code.as_str()))
+        .collect();
+    for officer in &demo.officers {
+        let at = |message: String| invalid(file, format!("officer {}: {message}", officer.code));
+        let Some(agency) = agencies.iter().find(|agency| agency.id == officer.agency) else {
+            return Err(at(format!(
+                "agency {} is not in agencies.json",
+                officer.agency
+            )));
+        };
+        match (agency.level, &officer.unit) {
+            (AgencyLevel::City, None) => {}
+            (AgencyLevel::City, Some(_)) => {
+                return Err(at("an officer of a city-level agency serves no unit".into()));
+            }
+            (AgencyLevel::Commune, None) => {
+                return Err(at(
+                    "an officer of a commune-level agency names their unit".into()
+                ));
+            }
+            (AgencyLevel::Commune, Some(unit)) => {
+                if !units.units.iter().any(|candidate| &candidate.code == unit) {
+                    return Err(at(format!("unknown unit {unit}")));
+                }
+            }
+        }
+    }
+    for supervisor in &demo.supervisors {
+        let at =
+            |message: String| invalid(file, format!("supervisor {}: {message}", supervisor.code));
+        if !codes.insert(supervisor.code.as_str()) {
+            return Err(at("duplicate staff code".into()));
+        }
+        if let Some(agency) = &supervisor.agency
+            && !agencies.iter().any(|candidate| &candidate.id == agency)
+        {
+            return Err(at(format!("agency {agency} is not in agencies.json")));
         }
     }
     Ok(())
