@@ -53,3 +53,6 @@ notice-renewal-sms = OpenDVC: your { $kind ->
         [health_insurance] health insurance card
        *[other] document
     } expires on { $date }. Renew it online in the OpenDVC app.
+
+# The timeline note when an application is assigned to an officer (POST /v1/officer/applications/{id}/assign).
+timeline-assigned = The application was assigned to officer { $officer } ({ $code }).

@@ -53,3 +53,6 @@ notice-renewal-sms = OpenDVC: { $kind ->
         [health_insurance] kartu asuransi kesehatan
        *[other] dokumen
     } Anda habis berlaku pada { $date }. Perpanjang secara daring di aplikasi OpenDVC.
+
+# Catatan di lini masa saat berkas ditugaskan kepada petugas.
+timeline-assigned = Berkas ditugaskan kepada petugas { $officer } ({ $code }).

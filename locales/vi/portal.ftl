@@ -53,3 +53,6 @@ notice-renewal-sms = OpenDVC: { $kind ->
         [health_insurance] thẻ bảo hiểm y tế
        *[other] giấy tờ
     } của bạn hết hạn ngày { $date }. Gia hạn trực tuyến trên ứng dụng OpenDVC.
+
+# Ghi chú trên dòng thời gian khi hồ sơ được giao cho một cán bộ (POST /v1/officer/applications/{id}/assign).
+timeline-assigned = Hồ sơ được giao cho cán bộ { $officer } ({ $code }) xử lý.

@@ -383,6 +383,7 @@ fn application(
             code_prefix: submission::code_prefix(submitted_at),
             procedure_id: procedure.id.clone(),
             procedure_name: procedure.name.clone(),
+            unit_code: Some(citizen.profile.address.unit_code.clone()),
             channel,
             submitted_by,
             submitted_at,

@@ -10,7 +10,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
     access_log, applications, assist, attachments, auth, catalog, dev, drain, events,
-    notification_settings, officer, openapi, overview, profile, public_status, status_page, sync,
+    notification_settings, officer, officer_api, openapi, overview, profile, public_status,
+    status_page, sync,
 };
 
 /// Largest JSON body accepted, bytes.
@@ -85,6 +86,16 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/officer/applications/{id}/transition",
             post(officer::transition_handler),
+        )
+        .route("/v1/officer/me", get(officer_api::me_handler))
+        .route("/v1/officer/applications", get(officer_api::queue_handler))
+        .route(
+            "/v1/officer/applications/{id}",
+            get(officer_api::application_handler),
+        )
+        .route(
+            "/v1/officer/applications/{id}/assign",
+            post(officer_api::assign_handler),
         )
         .route("/v1/officer/overview", get(overview::overview_handler))
         .route(

@@ -1,6 +1,7 @@
 //! `opendvc-portal`: the reference back end of OpenDVC.
 
 mod access_log;
+mod agencies;
 mod applications;
 mod assist;
 mod attachments;
@@ -29,6 +30,7 @@ mod notices;
 mod notification_settings;
 mod notifications;
 mod officer;
+mod officer_api;
 mod openapi;
 mod overview;
 mod periodic;
@@ -36,6 +38,7 @@ mod profile;
 mod public_status;
 mod rate_limit;
 mod renewal_notices;
+mod scope;
 mod server;
 mod settings;
 mod state;

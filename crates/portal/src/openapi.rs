@@ -17,7 +17,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::{
     access_log, applications, assist, attachments, auth, catalog, dev, events,
-    notification_settings, officer, overview, profile, public_status, status_page, sync,
+    notification_settings, officer, officer_api, overview, profile, public_status, status_page,
+    sync,
 };
 
 #[derive(OpenApi)]
@@ -37,7 +38,12 @@ use crate::{
         applications::create, applications::list, applications::get, applications::supplement,
         applications::change_delivery, applications::withdraw, applications::rate,
         sync::sync, events::events,
-        officer::transition_handler, overview::overview_handler,
+        officer::transition_handler,
+        officer_api::me_handler,
+        officer_api::queue_handler,
+        officer_api::application_handler,
+        officer_api::assign_handler,
+        overview::overview_handler,
         public_status::public_status_json, status_page::show_form, status_page::check,
         status_page::style,
         dev::messages, dev::advance_clock, dev::health, dev::ready, openapi_json
@@ -321,6 +327,10 @@ mod tests {
             "/v1/applications/{id}/rating",
             "/v1/sync",
             "/v1/officer/applications/{id}/transition",
+            "/v1/officer/me",
+            "/v1/officer/applications",
+            "/v1/officer/applications/{id}",
+            "/v1/officer/applications/{id}/assign",
             "/v1/officer/overview",
         ] {
             assert!(

@@ -26,7 +26,9 @@ mod draft;
 mod error;
 mod hourly;
 mod notifications;
+mod officer;
 mod operations;
+mod overview;
 pub mod postgres;
 mod renewal;
 pub mod sqlite;
@@ -37,18 +39,20 @@ pub use draft::{ApplicationDraft, HistoryEntry, NoticesOfNew, SeededApplication}
 pub use error::{StoreError, StoreResult};
 pub(crate) use hourly::hourly_refusal;
 pub use notifications::{NewNotice, Notice, NoticeClaim, NoticeOutcome, NoticeState};
+pub use officer::{FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows};
 pub use operations::{
     ChangeSignal, HealthStore, InProcessStreamSlots, LeaseStore, NotReady, Operations, StreamSlot,
     StreamSlotStore,
 };
+pub use overview::OverviewRow;
 pub use renewal::RenewalHolder;
 
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
-    Actor, Application, ApplicationStatus, AssistScope, AssistVenue, Channel, ConsentMethod,
-    Delivery, DeliveryMethod, DevMessage, Document, DocumentReminders, InboxItem,
-    NotificationSettings, Profile, Rating, StaffKind, Supplement,
+    Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, Delivery,
+    DevMessage, Document, DocumentReminders, InboxItem, NotificationSettings, Profile, Rating,
+    StaffKind, Supplement,
 };
 use opendvc_rules::renewal::FiredStage;
 use uuid::Uuid;
@@ -62,20 +66,6 @@ pub struct CitizenRecord {
     pub profile: Profile,
 }
 
-/// What the overview (`overview::figures`, `overview::forecast`) reads of one application.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OverviewRow {
-    pub procedure_id: String,
-    pub channel: Channel,
-    pub status: ApplicationStatus,
-    pub submitted_at: DateTime<FixedOffset>,
-    pub due_at: DateTime<FixedOffset>,
-    /// The first time its result was ready (a `completed`, else `handed_over`, entry).
-    pub finished_at: Option<DateTime<FixedOffset>>,
-    pub delivery_method: DeliveryMethod,
-    pub rating_stars: Option<u8>,
-}
-
 /// A staff member or officer as stored.
 #[derive(Debug, Clone)]
 pub struct StaffRecord {
@@ -85,8 +75,14 @@ pub struct StaffRecord {
     pub organisation: String,
     pub password_hash: String,
     /// The agency an officer works for (a procedure's `agencyId`); `None` for DVC agents and
-    /// volunteers. An officer without one moves no application.
+    /// volunteers. An officer without one moves no application. For a supervisor, the agency
+    /// supervised; `None` is city-wide (every agency).
     pub agency: Option<String>,
+    /// The commune-level unit an officer of a commune-level agency serves.
+    pub unit: Option<String>,
+    /// Where the staff member is warned of late applications.
+    pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 /// What a one-time code is for.
@@ -311,6 +307,8 @@ pub struct ApplicationChange {
     pub delivery: Option<Delivery>,
     pub supplement: Option<Supplement>,
     pub rating: Option<Rating>,
+    /// The officer (code) the application is now assigned to.
+    pub assigned_to: Option<String>,
     pub inbox: Vec<InboxItem>,
     /// The access log entry of a follow-up made by staff, written in the same transaction.
     pub access: Option<AccessEntry>,
@@ -674,6 +672,7 @@ pub trait Store:
     + NotificationOutboxStore
     + EventStore
     + RenewalStore
+    + OfficerStore
     + Send
     + Sync
 {
@@ -692,6 +691,7 @@ impl<T> Store for T where
         + NotificationOutboxStore
         + EventStore
         + RenewalStore
+        + OfficerStore
         + Send
         + Sync
 {

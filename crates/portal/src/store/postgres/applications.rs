@@ -91,9 +91,9 @@ pub(super) async fn insert_application(
     sqlx::query!(
         "INSERT INTO applications (id, code, citizen_id, procedure_id, procedure_name, status,
             channel, submitted_by, submitted_at, due_at, processing_days, form, attachments,
-            delivery, fee, rating, updated_at, fee_lines)
+            delivery, fee, rating, updated_at, fee_lines, unit_code)
          VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL,
-            $8, $15)",
+            $8, $15, $16)",
         draft.id,
         code,
         draft.citizen_id,
@@ -108,7 +108,8 @@ pub(super) async fn insert_application(
         to_json(&draft.attachments)?,
         to_json(&draft.delivery)?,
         i64::try_from(draft.fee).map_err(|e| StoreError::Database(e.to_string()))?,
-        to_json(&draft.fee_lines)?
+        to_json(&draft.fee_lines)?,
+        draft.unit_code
     )
     .execute(&mut *conn)
     .await?;
@@ -237,6 +238,15 @@ async fn apply_change(
             "UPDATE applications SET rating = $2 WHERE id = $1",
             id,
             to_json(rating)?
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    if let Some(officer) = &change.assigned_to {
+        sqlx::query!(
+            "UPDATE applications SET assigned_to = $2 WHERE id = $1",
+            id,
+            officer
         )
         .execute(&mut *conn)
         .await?;
@@ -517,7 +527,7 @@ impl ApplicationStore for PostgresStore {
 
     async fn overview_rows(&self) -> StoreResult<Vec<OverviewRow>> {
         let rows = sqlx::query!(
-            r#"SELECT a.procedure_id, a.channel, a.status, a.submitted_at, a.due_at,
+            r#"SELECT a.procedure_id, a.unit_code, a.channel, a.status, a.submitted_at, a.due_at,
                    (SELECT t.at FROM timeline_entries t
                     WHERE t.application_id = a.id AND t.status IN ('completed', 'handed_over')
                     ORDER BY t.status = 'handed_over', t.seq LIMIT 1) AS finished_at,
@@ -531,6 +541,7 @@ impl ApplicationStore for PostgresStore {
             .map(|row| {
                 Ok(OverviewRow {
                     procedure_id: row.procedure_id,
+                    unit_code: row.unit_code,
                     channel: parse_enum(row.channel)?,
                     status: parse_status(&row.status)?,
                     submitted_at: parse_time(&row.submitted_at)?,

@@ -55,9 +55,10 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
     tx.execute(
         "INSERT INTO applications (id, code, citizen_id, procedure_id, procedure_name_json,
             status, channel, submitted_by_json, submitted_at, due_at, processing_days, form_json,
-            attachments_json, delivery_json, fee, rating_json, updated_at, fee_lines_json)
+            attachments_json, delivery_json, fee, rating_json, updated_at, fee_lines_json,
+            unit_code)
          VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, ?8,
-            ?15)",
+            ?15, ?16)",
         params![
             draft.id.to_string(),
             code,
@@ -78,6 +79,7 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
             serde_json::to_string(&draft.delivery)?,
             i64::try_from(draft.fee).map_err(|e| StoreError::Database(e.to_string()))?,
             serde_json::to_string(&draft.fee_lines)?,
+            draft.unit_code,
         ],
     )?;
     insert_timeline_entry(
@@ -185,6 +187,12 @@ fn apply_change(
         tx.execute(
             "UPDATE applications SET rating_json = ?2 WHERE id = ?1",
             params![id, serde_json::to_string(rating)?],
+        )?;
+    }
+    if let Some(officer) = &change.assigned_to {
+        tx.execute(
+            "UPDATE applications SET assigned_to = ?2 WHERE id = ?1",
+            params![id, officer],
         )?;
     }
     for item in &change.inbox {
@@ -439,7 +447,7 @@ impl Database {
     pub(super) fn overview_rows(&self) -> StoreResult<Vec<OverviewRow>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
-            "SELECT a.procedure_id, a.channel, a.status, a.submitted_at, a.due_at,
+            "SELECT a.procedure_id, a.unit_code, a.channel, a.status, a.submitted_at, a.due_at,
                 (SELECT t.at FROM timeline_entries t
                  WHERE t.application_id = a.id AND t.status IN ('completed', 'handed_over')
                  ORDER BY t.status = 'handed_over', t.seq LIMIT 1),
@@ -451,21 +459,33 @@ impl Database {
             .query_map([], |row| {
                 Ok((
                     row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<String>>(1)?,
                     row.get::<_, String>(2)?,
                     row.get::<_, String>(3)?,
                     row.get::<_, String>(4)?,
-                    row.get::<_, Option<String>>(5)?,
-                    row.get::<_, String>(6)?,
-                    row.get::<_, Option<i64>>(7)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, Option<String>>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, Option<i64>>(8)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
             .map(
-                |(procedure_id, channel, status, submitted, due, finished, method, stars)| {
+                |(
+                    procedure_id,
+                    unit_code,
+                    channel,
+                    status,
+                    submitted,
+                    due,
+                    finished,
+                    method,
+                    stars,
+                )| {
                     Ok(OverviewRow {
                         procedure_id,
+                        unit_code,
                         channel: parse_enum(channel)?,
                         status: parse_status(&status)?,
                         submitted_at: parse_time(&submitted)?,
