@@ -10,6 +10,7 @@ mod catalog;
 mod channels;
 mod client_address;
 mod clock;
+mod counter;
 mod data;
 mod database;
 mod demo;
