@@ -791,3 +791,92 @@ fn a_counter_application_reaches_the_citizen_with_the_counter_fee_and_days() {
         "the problem names applicant.phone: {problem:?}"
     );
 }
+
+#[test]
+fn an_officer_downloads_only_the_files_of_applications_in_their_scope() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let catalog = citizen.catalog();
+    let documents = citizen.documents();
+    let procedure =
+        catalog
+            .items
+            .iter()
+            .filter(|procedure| procedure.delivery.counter)
+            .find(|procedure| {
+                !opendvc_tests::fixtures::wallet_covers(procedure, &documents)
+                    && portal.demo_accounts().officers.iter().any(|officer| {
+                        officer.agency == procedure.agency_id && officer.unit.is_none()
+                    })
+            })
+            .cloned()
+            .expect("a city-level procedure that needs an upload");
+    let application = citizen.submit_valid(&procedure);
+    let upload = application
+        .attachments
+        .iter()
+        .find_map(|attachment| match attachment {
+            opendvc_api::AttachmentRef::Upload { attachment_id, .. } => Some(attachment_id.clone()),
+            opendvc_api::AttachmentRef::Wallet { .. } => None,
+        })
+        .expect("the application names an upload");
+    let accounts = portal.demo_accounts().officers;
+    let own = accounts
+        .iter()
+        .find(|officer| officer.agency == procedure.agency_id && officer.unit.is_none())
+        .expect("an officer of the agency");
+    let stranger = accounts
+        .iter()
+        .find(|officer| officer.agency != procedure.agency_id && officer.unit.is_none())
+        .expect("an officer of another agency");
+    let own = Desk::officer(&portal, &own.code);
+    let stranger = Desk::officer(&portal, &stranger.code);
+    let path = format!(
+        "/v1/officer/applications/{}/attachments/{upload}",
+        application.id
+    );
+    let file = own.get(&path);
+    file.expect_status(200, "the agency's officer downloads the file");
+    assert_eq!(
+        file.content_type(),
+        Some("application/pdf"),
+        "its content type"
+    );
+    assert_eq!(
+        file.header("x-content-type-options"),
+        Some("nosniff"),
+        "the browser is told not to sniff"
+    );
+    assert!(
+        file.header("content-disposition")
+            .is_some_and(|value| value.starts_with("attachment")),
+        "it downloads rather than renders"
+    );
+    assert!(
+        file.text().starts_with("%PDF"),
+        "the bytes are the PDF uploaded"
+    );
+    stranger.get(&path).expect_problem(
+        403,
+        "forbidden",
+        "another agency's officer reads no file of it",
+    );
+    let other = citizen.submit_valid(&procedure);
+    let other_upload = other
+        .attachments
+        .iter()
+        .find_map(|attachment| match attachment {
+            opendvc_api::AttachmentRef::Upload { attachment_id, .. } => Some(attachment_id.clone()),
+            opendvc_api::AttachmentRef::Wallet { .. } => None,
+        })
+        .expect("the second application names an upload");
+    own.get(&format!(
+        "/v1/officer/applications/{}/attachments/{other_upload}",
+        application.id
+    ))
+    .expect_problem(
+        404,
+        "not_found",
+        "a file the application does not name is not served through it",
+    );
+}

@@ -11,8 +11,8 @@ use super::rows::{parse_staff_kind, parse_uuid};
 use super::{Database, SqliteStore};
 use crate::store::stored::{parse_enum, parse_status, parse_time};
 use crate::store::{
-    FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows, StaffRecord, StoreError,
-    StoreResult,
+    AttachmentFile, FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows,
+    StaffRecord, StoreError, StoreResult,
 };
 
 /// The `WHERE` clause of the filter without the page's position, and its parameters.
@@ -252,8 +252,43 @@ impl Database {
     }
 }
 
+impl Database {
+    fn attachment_file(
+        &self,
+        citizen_id: Uuid,
+        attachment_id: &str,
+    ) -> StoreResult<Option<AttachmentFile>> {
+        Ok(self
+            .reader()
+            .query_row(
+                "SELECT a.content_type, a.file_name, c.content FROM attachments a
+                 JOIN attachment_contents c ON c.id = a.attachment_id
+                 WHERE a.citizen_id = ?1 AND a.attachment_id = ?2",
+                params![citizen_id.to_string(), attachment_id],
+                |row| {
+                    Ok(AttachmentFile {
+                        content_type: row.get(0)?,
+                        file_name: row.get(1)?,
+                        bytes: row.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}
+
 #[async_trait]
 impl OfficerStore for SqliteStore {
+    async fn attachment_file(
+        &self,
+        citizen_id: Uuid,
+        attachment_id: &str,
+    ) -> StoreResult<Option<AttachmentFile>> {
+        let attachment_id = attachment_id.to_owned();
+        self.blocking(move |db| db.attachment_file(citizen_id, &attachment_id))
+            .await
+    }
+
     async fn work_queue(&self, filter: &QueueFilter) -> StoreResult<QueueRows> {
         let filter = filter.clone();
         self.blocking(move |db| db.work_queue(&filter)).await
