@@ -880,3 +880,80 @@ fn an_officer_downloads_only_the_files_of_applications_in_their_scope() {
         "a file the application does not name is not served through it",
     );
 }
+
+#[test]
+fn the_officer_command_line_lists_shows_assigns_and_enters_counter_applications() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let catalog = citizen.catalog();
+    let procedure = procedure_of(&catalog, "da-nang-police");
+    let application = citizen.submit_valid(&procedure);
+    let listed = portal.officer(&["list", "--procedure", &procedure.id, "--open"]);
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.starts_with(&application.code)),
+        "officer list --procedure shows the application: {listed}"
+    );
+    assert!(
+        listed
+            .lines()
+            .all(|line| line.split('\t').nth(3) == Some(procedure.id.as_str())),
+        "officer list --procedure shows that procedure only: {listed}"
+    );
+    let shown: OfficerApplication =
+        serde_json::from_str(&portal.officer(&["show", &application.code]))
+            .expect("officer show prints the officer's view as JSON");
+    assert_eq!(
+        shown.applicant.id_number, citizen.id_number,
+        "the applicant"
+    );
+    let refused = portal.officer_output(&["assign", &application.code, "--officer", "CB-CAHC-01"]);
+    assert!(
+        !refused.status.success(),
+        "the command line refuses an assignee of another agency as the endpoint does"
+    );
+    portal.officer(&["assign", &application.code, "--officer", "CB-CADN-02"]);
+    let note = citizen
+        .application(application.id)
+        .timeline
+        .last()
+        .and_then(|entry| entry.note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.contains("CB-CADN-02"),
+        "an assignment from the command line shows in the citizen's timeline: {note:?}"
+    );
+    let profile = citizen.profile();
+    let paperless = procedure_without_uploads(&citizen);
+    let valid = citizen.valid_application(&paperless, counter_delivery());
+    let request = CounterApplication {
+        applicant: CounterApplicant {
+            id_number: profile.id_number.clone(),
+            name: profile.full_name.clone(),
+            phone: profile.phone.clone(),
+        },
+        procedure_id: paperless.id.clone(),
+        form: valid.form,
+        attachments: valid.attachments,
+        delivery: counter_delivery(),
+        fee_case: None,
+        unit_code: Some(profile.address.unit_code.clone()),
+    };
+    let file = portal.dir().join("counter.json");
+    std::fs::write(&file, serde_json::to_vec(&request).expect("serialises")).expect("written");
+    let entered: Application = serde_json::from_str(&portal.officer(&[
+        "counter",
+        "--json",
+        file.to_str().expect("a path"),
+    ]))
+    .expect("officer counter prints the application");
+    assert_eq!(entered.channel, Channel::Counter, "entered at the counter");
+    assert!(
+        citizen
+            .applications()
+            .iter()
+            .any(|seen| seen.id == entered.id),
+        "the citizen sees the counter application"
+    );
+}
