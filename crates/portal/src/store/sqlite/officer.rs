@@ -307,3 +307,85 @@ impl OfficerStore for SqliteStore {
         Ok(Vec::new())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeDelta};
+
+    use super::super::tests::{citizen, scratch};
+    use crate::store::{ApplicationDraft, QueueFilter};
+
+    #[test]
+    fn the_queue_pages_by_due_date_and_id_through_every_row_once() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let owner = citizen(store);
+        let start = DateTime::parse_from_rfc3339("2026-12-01T09:00:00+07:00").expect("time");
+        let mut ids = Vec::new();
+        for index in 0..7i64 {
+            let mut draft = ApplicationDraft::sample(owner, start);
+            // Pairs share a due date, so the id decides within them.
+            draft.due_at = start + TimeDelta::days(index / 2);
+            draft.unit_code = Some(if index % 3 == 0 { "20242" } else { "20200" }.into());
+            ids.push(draft.id);
+            store.create_application(draft, None).expect("stored");
+        }
+        let mut seen = Vec::new();
+        let mut filter = QueueFilter {
+            limit: 2,
+            ..QueueFilter::default()
+        };
+        loop {
+            let page = store.work_queue(&filter).expect("a page");
+            assert_eq!(
+                page.total, 7,
+                "the total counts every row, whatever the page"
+            );
+            seen.extend(page.rows.iter().map(|row| (row.due_at, row.id)));
+            match (page.has_more, page.rows.last()) {
+                (true, Some(last)) => filter.after = Some((last.due_at_text.clone(), last.id)),
+                _ => break,
+            }
+        }
+        let mut expected = seen.clone();
+        expected.sort();
+        expected.dedup();
+        assert_eq!(seen, expected, "pages follow (due date, id), no row twice");
+        assert_eq!(seen.len(), ids.len(), "every row is seen");
+        let hai_chau = store
+            .work_queue(&QueueFilter {
+                scope_unit: Some("20242".into()),
+                limit: 50,
+                ..QueueFilter::default()
+            })
+            .expect("a page");
+        assert_eq!(hai_chau.total, 3, "the unit's scope keeps its rows only");
+        let none = store
+            .work_queue(&QueueFilter {
+                procedures: Some(Vec::new()),
+                limit: 50,
+                ..QueueFilter::default()
+            })
+            .expect("a page");
+        assert_eq!(none.total, 0, "a scope of no procedures sees nothing");
+        let by_name = store
+            .work_queue(&QueueFilter {
+                q: Some("citizen".into()),
+                limit: 50,
+                ..QueueFilter::default()
+            })
+            .expect("a page");
+        assert_eq!(by_name.total, 7, "part of the applicant's name finds them");
+        let odd = store
+            .work_queue(&QueueFilter {
+                q: Some("%".into()),
+                limit: 50,
+                ..QueueFilter::default()
+            })
+            .expect("a page");
+        assert_eq!(
+            odd.total, 0,
+            "a % in the search is a character, not a wildcard"
+        );
+    }
+}
