@@ -5,10 +5,13 @@
 use std::collections::{BTreeSet, HashSet};
 
 use opendvc_api::{
-    Application, ApplicationStatus, AssignRequest, Catalog, OfficerApplication, OfficerSelf,
-    Procedure, QueuePage, StaffKind, SyncResponse, TransitionRequest, WorkItem,
+    Application, ApplicationStatus, AssignRequest, Catalog, Channel, CounterApplicant,
+    CounterApplication, OfficerApplication, OfficerSelf, Procedure, QueuePage, StaffKind,
+    SyncResponse, TransitionRequest, WorkItem,
 };
-use opendvc_tests::fixtures::{Citizen, deliverable_procedure};
+use opendvc_tests::fixtures::{
+    Citizen, counter_delivery, deliverable_procedure, procedure_without_uploads,
+};
 use opendvc_tests::{Api, Portal, PortalOptions, Reply};
 
 const OFFICER_PASSWORD: &str = "demo-officer-2026";
@@ -618,5 +621,339 @@ fn a_supplement_request_or_rejection_needs_a_note() {
     assert_eq!(
         citizen.application(application.id).status,
         ApplicationStatus::Received
+    );
+}
+
+#[test]
+fn a_counter_application_reaches_the_citizen_with_the_counter_fee_and_days() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let profile = citizen.profile();
+    let procedure = procedure_without_uploads(&citizen);
+    let officer_code = portal
+        .demo_accounts()
+        .officers
+        .into_iter()
+        .find(|officer| {
+            officer.agency == procedure.agency_id
+                && officer
+                    .unit
+                    .as_ref()
+                    .is_none_or(|unit| unit == &profile.address.unit_code)
+        })
+        .expect("an officer who handles the procedure for the citizen's unit")
+        .code;
+    let officer = Desk::officer(&portal, &officer_code);
+    let valid = citizen.valid_application(&procedure, counter_delivery());
+    let request = CounterApplication {
+        applicant: CounterApplicant {
+            id_number: profile.id_number.clone(),
+            name: profile.full_name.clone(),
+            phone: profile.phone.clone(),
+        },
+        procedure_id: procedure.id.clone(),
+        form: valid.form.clone(),
+        attachments: valid.attachments.clone(),
+        delivery: counter_delivery(),
+        fee_case: None,
+        unit_code: Some(profile.address.unit_code.clone()),
+    };
+    let cursor = citizen
+        .get("/v1/sync")
+        .expect_json::<SyncResponse>(200, "the citizen syncs")
+        .cursor;
+    let enter = |key: &str| {
+        portal
+            .api()
+            .post("/v1/officer/applications")
+            .bearer(&officer.token)
+            .idempotency_key(key)
+            .json(&request)
+            .send()
+    };
+    let key = opendvc_tests::new_idempotency_key();
+    let entered: Application = enter(&key).expect_json(201, "the counter application is entered");
+    assert_eq!(entered.channel, Channel::Counter, "its channel is counter");
+    assert_eq!(
+        entered.processing_days, procedure.processing_days.in_person,
+        "the counter processing days apply"
+    );
+    assert_eq!(
+        entered.timeline[0].actor.code.as_deref(),
+        Some(officer_code.as_str()),
+        "the officer who entered it is its first actor"
+    );
+    let replayed: Application = enter(&key).expect_json(201, "a replay answers the same");
+    assert_eq!(replayed.id, entered.id, "nothing is created twice");
+    let changes: SyncResponse = citizen
+        .get(&format!("/v1/sync?cursor={cursor}"))
+        .expect_json(200, "the citizen syncs again");
+    let seen = changes
+        .applications
+        .iter()
+        .find(|application| application.id == entered.id)
+        .expect("the citizen sees the counter application in sync");
+    assert_eq!(seen.channel, Channel::Counter);
+    // A citizen the portal does not know, for a procedure that needs no document on file.
+    let paperless = citizen
+        .catalog()
+        .items
+        .into_iter()
+        .find(|procedure| {
+            procedure
+                .required_documents
+                .iter()
+                .all(|document| !document.required)
+                && procedure.delivery.counter
+                && [
+                    "da-nang-police",
+                    "commune-people-committee",
+                    "commune-police",
+                ]
+                .contains(&procedure.agency_id.as_str())
+        })
+        .expect("a procedure without required documents");
+    let paperless_officer = portal
+        .demo_accounts()
+        .officers
+        .into_iter()
+        .find(|officer| {
+            officer.agency == paperless.agency_id
+                && officer.unit.as_ref().is_none_or(|unit| unit == "20242")
+        })
+        .expect("an officer of that procedure for Hải Châu")
+        .code;
+    let paperless_officer = Desk::officer(&portal, &paperless_officer);
+    let stranger = CounterApplication {
+        applicant: CounterApplicant {
+            id_number: "001199012345".to_owned(),
+            name: "Trần Văn Mới".to_owned(),
+            phone: "0905111222".to_owned(),
+        },
+        procedure_id: paperless.id.clone(),
+        form: citizen
+            .valid_application(&paperless, counter_delivery())
+            .form,
+        attachments: Vec::new(),
+        delivery: counter_delivery(),
+        fee_case: None,
+        unit_code: Some("20242".to_owned()),
+    };
+    let recorded: Application = portal
+        .api()
+        .post("/v1/officer/applications")
+        .bearer(&paperless_officer.token)
+        .fresh_idempotency_key()
+        .json(&stranger)
+        .send()
+        .expect_json(201, "a citizen the portal does not know is recorded");
+    let rows = paperless_officer.whole_queue("q=Mới", 50);
+    assert!(
+        rows.iter()
+            .any(|row| row.id == recorded.id && row.applicant_name == "Trần Văn Mới"),
+        "the recorded citizen's application is in the queue under their name"
+    );
+    let supervisor_code = portal
+        .demo_accounts()
+        .supervisors
+        .into_iter()
+        .find(|supervisor| supervisor.agency.is_none())
+        .expect("a city-wide supervisor")
+        .code;
+    let supervisor = Desk::sign_in(&portal, &supervisor_code, SUPERVISOR_PASSWORD);
+    portal
+        .api()
+        .post("/v1/officer/applications")
+        .bearer(&supervisor.token)
+        .fresh_idempotency_key()
+        .json(&request)
+        .send()
+        .expect_problem(
+            403,
+            "forbidden",
+            "a supervisor enters no counter application",
+        );
+    let mut bad_phone = request.clone();
+    bad_phone.applicant.phone = "12".to_owned();
+    let problem = portal
+        .api()
+        .post("/v1/officer/applications")
+        .bearer(&officer.token)
+        .fresh_idempotency_key()
+        .json(&bad_phone)
+        .send()
+        .expect_problem(422, "validation_failed", "a bad phone is refused");
+    assert!(
+        problem
+            .errors
+            .iter()
+            .any(|error| error.field == "applicant.phone"),
+        "the problem names applicant.phone: {problem:?}"
+    );
+}
+
+#[test]
+fn an_officer_downloads_only_the_files_of_applications_in_their_scope() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let catalog = citizen.catalog();
+    let documents = citizen.documents();
+    let procedure =
+        catalog
+            .items
+            .iter()
+            .filter(|procedure| procedure.delivery.counter)
+            .find(|procedure| {
+                !opendvc_tests::fixtures::wallet_covers(procedure, &documents)
+                    && portal.demo_accounts().officers.iter().any(|officer| {
+                        officer.agency == procedure.agency_id && officer.unit.is_none()
+                    })
+            })
+            .cloned()
+            .expect("a city-level procedure that needs an upload");
+    let application = citizen.submit_valid(&procedure);
+    let upload = application
+        .attachments
+        .iter()
+        .find_map(|attachment| match attachment {
+            opendvc_api::AttachmentRef::Upload { attachment_id, .. } => Some(attachment_id.clone()),
+            opendvc_api::AttachmentRef::Wallet { .. } => None,
+        })
+        .expect("the application names an upload");
+    let accounts = portal.demo_accounts().officers;
+    let own = accounts
+        .iter()
+        .find(|officer| officer.agency == procedure.agency_id && officer.unit.is_none())
+        .expect("an officer of the agency");
+    let stranger = accounts
+        .iter()
+        .find(|officer| officer.agency != procedure.agency_id && officer.unit.is_none())
+        .expect("an officer of another agency");
+    let own = Desk::officer(&portal, &own.code);
+    let stranger = Desk::officer(&portal, &stranger.code);
+    let path = format!(
+        "/v1/officer/applications/{}/attachments/{upload}",
+        application.id
+    );
+    let file = own.get(&path);
+    file.expect_status(200, "the agency's officer downloads the file");
+    assert_eq!(
+        file.content_type(),
+        Some("application/pdf"),
+        "its content type"
+    );
+    assert_eq!(
+        file.header("x-content-type-options"),
+        Some("nosniff"),
+        "the browser is told not to sniff"
+    );
+    assert!(
+        file.header("content-disposition")
+            .is_some_and(|value| value.starts_with("attachment")),
+        "it downloads rather than renders"
+    );
+    assert!(
+        file.text().starts_with("%PDF"),
+        "the bytes are the PDF uploaded"
+    );
+    stranger.get(&path).expect_problem(
+        403,
+        "forbidden",
+        "another agency's officer reads no file of it",
+    );
+    let other = citizen.submit_valid(&procedure);
+    let other_upload = other
+        .attachments
+        .iter()
+        .find_map(|attachment| match attachment {
+            opendvc_api::AttachmentRef::Upload { attachment_id, .. } => Some(attachment_id.clone()),
+            opendvc_api::AttachmentRef::Wallet { .. } => None,
+        })
+        .expect("the second application names an upload");
+    own.get(&format!(
+        "/v1/officer/applications/{}/attachments/{other_upload}",
+        application.id
+    ))
+    .expect_problem(
+        404,
+        "not_found",
+        "a file the application does not name is not served through it",
+    );
+}
+
+#[test]
+fn the_officer_command_line_lists_shows_assigns_and_enters_counter_applications() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let catalog = citizen.catalog();
+    let procedure = procedure_of(&catalog, "da-nang-police");
+    let application = citizen.submit_valid(&procedure);
+    let listed = portal.officer(&["list", "--procedure", &procedure.id, "--open"]);
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.starts_with(&application.code)),
+        "officer list --procedure shows the application: {listed}"
+    );
+    assert!(
+        listed
+            .lines()
+            .all(|line| line.split('\t').nth(3) == Some(procedure.id.as_str())),
+        "officer list --procedure shows that procedure only: {listed}"
+    );
+    let shown: OfficerApplication =
+        serde_json::from_str(&portal.officer(&["show", &application.code]))
+            .expect("officer show prints the officer's view as JSON");
+    assert_eq!(
+        shown.applicant.id_number, citizen.id_number,
+        "the applicant"
+    );
+    let refused = portal.officer_output(&["assign", &application.code, "--officer", "CB-CAHC-01"]);
+    assert!(
+        !refused.status.success(),
+        "the command line refuses an assignee of another agency as the endpoint does"
+    );
+    portal.officer(&["assign", &application.code, "--officer", "CB-CADN-02"]);
+    let note = citizen
+        .application(application.id)
+        .timeline
+        .last()
+        .and_then(|entry| entry.note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.contains("CB-CADN-02"),
+        "an assignment from the command line shows in the citizen's timeline: {note:?}"
+    );
+    let profile = citizen.profile();
+    let paperless = procedure_without_uploads(&citizen);
+    let valid = citizen.valid_application(&paperless, counter_delivery());
+    let request = CounterApplication {
+        applicant: CounterApplicant {
+            id_number: profile.id_number.clone(),
+            name: profile.full_name.clone(),
+            phone: profile.phone.clone(),
+        },
+        procedure_id: paperless.id.clone(),
+        form: valid.form,
+        attachments: valid.attachments,
+        delivery: counter_delivery(),
+        fee_case: None,
+        unit_code: Some(profile.address.unit_code.clone()),
+    };
+    let file = portal.dir().join("counter.json");
+    std::fs::write(&file, serde_json::to_vec(&request).expect("serialises")).expect("written");
+    let entered: Application = serde_json::from_str(&portal.officer(&[
+        "counter",
+        "--json",
+        file.to_str().expect("a path"),
+    ]))
+    .expect("officer counter prints the application");
+    assert_eq!(entered.channel, Channel::Counter, "entered at the counter");
+    assert!(
+        citizen
+            .applications()
+            .iter()
+            .any(|seen| seen.id == entered.id),
+        "the citizen sees the counter application"
     );
 }

@@ -9,7 +9,7 @@ use opendvc_api::{ErrorCode, MAX_ATTACHMENT_BYTES};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
-    access_log, applications, assist, attachments, auth, catalog, dev, drain, events,
+    access_log, applications, assist, attachments, auth, catalog, counter, dev, drain, events,
     notification_settings, officer, officer_api, openapi, overview, profile, public_status,
     status_page, sync,
 };
@@ -88,10 +88,17 @@ pub fn router(state: AppState) -> Router {
             post(officer::transition_handler),
         )
         .route("/v1/officer/me", get(officer_api::me_handler))
-        .route("/v1/officer/applications", get(officer_api::queue_handler))
+        .route(
+            "/v1/officer/applications",
+            get(officer_api::queue_handler).post(counter::counter_handler),
+        )
         .route(
             "/v1/officer/applications/{id}",
             get(officer_api::application_handler),
+        )
+        .route(
+            "/v1/officer/applications/{id}/attachments/{attachmentId}",
+            get(officer_api::attachment_handler),
         )
         .route(
             "/v1/officer/applications/{id}/assign",

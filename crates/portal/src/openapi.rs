@@ -16,7 +16,7 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    access_log, applications, assist, attachments, auth, catalog, dev, events,
+    access_log, applications, assist, attachments, auth, catalog, counter, dev, events,
     notification_settings, officer, officer_api, overview, profile, public_status, status_page,
     sync,
 };
@@ -44,6 +44,8 @@ use crate::{
         officer_api::application_handler,
         officer_api::assign_handler,
         overview::overview_handler,
+        officer_api::attachment_handler,
+        counter::counter_handler,
         public_status::public_status_json, status_page::show_form, status_page::check,
         status_page::style,
         dev::messages, dev::advance_clock, dev::health, dev::ready, openapi_json
@@ -122,7 +124,8 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
 }
 
 fn is_idempotent(method: &HttpMethod, path: &str) -> bool {
-    matches!(method, HttpMethod::Post | HttpMethod::Put) && path.starts_with("/v1/applications")
+    matches!(method, HttpMethod::Post | HttpMethod::Put)
+        && (path.starts_with("/v1/applications") || path == "/v1/officer/applications")
 }
 
 fn problem_description(status: u16) -> &'static str {

@@ -42,7 +42,9 @@ pub use error::{StoreError, StoreResult};
 pub(crate) use hourly::hourly_refusal;
 pub use late_warnings::{LateCandidate, LateWarningStore, NewLateWarning};
 pub use notifications::{NewNotice, Notice, NoticeClaim, NoticeOutcome, NoticeState};
-pub use officer::{FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows};
+pub use officer::{
+    AttachmentFile, FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows,
+};
 pub use operations::{
     ChangeSignal, HealthStore, InProcessStreamSlots, LeaseStore, NotReady, Operations, StreamSlot,
     StreamSlotStore,
