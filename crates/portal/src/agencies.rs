@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use opendvc_api::{AdminUnits, AgencyContact, LocalizedText, Procedure};
 use serde::Deserialize;
 
-use crate::data::{DataError, invalid, is_agency_id};
+use crate::data_error::{DataError, invalid, is_agency_id};
 
 /// Where an agency sits in the city's two tiers of local government.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -3,6 +3,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+pub(crate) use crate::data_error::invalid;
+pub use crate::data_error::{DataError, is_agency_id};
+
 use chrono::NaiveDate;
 use opendvc_api::{
     AdminUnits, AgencyContact, Catalog, DeliveryChoice, FieldKind, HolidayCalendar, InboxCategory,
@@ -38,21 +41,6 @@ const HOLIDAYS: [(&str, &str); 2] = [
         include_str!("../data/holidays/2027.json"),
     ),
 ];
-
-/// A data file that does not hold what the portal needs.
-#[derive(Debug, thiserror::Error)]
-#[error("data file {file} is invalid: {message}")]
-pub struct DataError {
-    pub file: String,
-    pub message: String,
-}
-
-pub(crate) fn invalid(file: &str, message: impl Into<String>) -> DataError {
-    DataError {
-        file: file.to_owned(),
-        message: message.into(),
-    }
-}
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, DataError> {
     serde_json::from_str(text).map_err(|error| invalid(file, error.to_string()))
@@ -400,15 +388,6 @@ fn validate_procedures(file: &str, procedures: &[Procedure]) -> Result<(), DataE
         }
     }
     Ok(())
-}
-
-/// Whether `id` is an agency id: a lowercase slug such as `da-nang-police`.
-pub fn is_agency_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn validate_admin_units(file: &str, units: &AdminUnits) -> Result<(), DataError> {

@@ -8,10 +8,12 @@ mod attachments;
 mod auth;
 mod catalog;
 mod channels;
+mod cli_args;
 mod client_address;
 mod clock;
 mod counter;
 mod data;
+mod data_error;
 mod database;
 mod demo;
 mod demo_history;
@@ -33,6 +35,7 @@ mod notification_settings;
 mod notifications;
 mod officer;
 mod officer_api;
+mod officer_cli;
 mod openapi;
 mod overview;
 mod periodic;
@@ -58,11 +61,11 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use clap::{Parser, Subcommand};
-use opendvc_api::{ApplicationStatus, DeliveryState, DeliveryUpdate, TransitionRequest};
 use opendvc_rules::WorkingCalendar;
 use opendvc_rules::renewal::RulesTable;
 
 use crate::channels::gateway::{Channels, DevOutbox};
+use crate::cli_args::{DB_HELP, parse_public_url};
 use crate::clock::{Clock, DemoClock, SystemClock};
 use crate::data::ReferenceData;
 use crate::database::DatabaseLocation;
@@ -93,7 +96,7 @@ enum Command {
     /// Print the demo accounts as JSON.
     DemoAccounts,
     /// Act on applications as an officer, directly on the database.
-    Officer(OfficerArgs),
+    Officer(officer_cli::OfficerArgs),
     /// Bring the database's schema up to date and exit (serve does it too at start).
     Migrate(MigrateArgs),
     /// Copy a portal's data from its SQLite file into a new, empty PostgreSQL database.
@@ -101,12 +104,6 @@ enum Command {
     /// The notification outbox, for operators: messages given up, and sending one again.
     Notifications(NotificationsArgs),
 }
-
-/// The help of every `--db`.
-const DB_HELP: &str = "The database: an SQLite file (PATH or sqlite://PATH, created if missing) \
-    or postgres://USER@HOST:PORT/DATABASE. Without it: $OPENDVC_DATABASE_URL, else \
-    opendvc-portal.db. A PostgreSQL password is read from OPENDVC_DATABASE_URL, PGPASSWORD or \
-    ~/.pgpass, never from the command line";
 
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
@@ -161,18 +158,6 @@ struct ServeArgs {
     public_url: Option<url::Url>,
 }
 
-/// The public address of `officer` without `--public-url`: a portal serving on this machine.
-const DEFAULT_PUBLIC_URL: &str = "http://localhost:8080";
-
-/// Parses `--public-url`: an absolute `http` or `https` URL.
-fn parse_public_url(text: &str) -> Result<url::Url, String> {
-    let url = url::Url::parse(text).map_err(|error| format!("{text:?} is no URL: {error}"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(format!("{text:?} must be an http:// or https:// address"));
-    }
-    Ok(url)
-}
-
 /// The default lifetime of an assisted session.
 const fn default_assist_ttl() -> u32 {
     assist::SESSION_TTL_SECONDS as u32
@@ -197,18 +182,6 @@ struct CopyArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct OfficerArgs {
-    #[arg(long, value_name = "PATH_OR_URL", help = DB_HELP)]
-    db: Option<String>,
-    /// The portal's address as residents reach it, which the texts of a transition link to
-    /// (as `serve --public-url`). Default: http://localhost:8080.
-    #[arg(long, value_name = "URL", env = "OPENDVC_PUBLIC_URL", value_parser = parse_public_url)]
-    public_url: Option<url::Url>,
-    #[command(subcommand)]
-    action: OfficerAction,
-}
-
-#[derive(Debug, clap::Args)]
 struct NotificationsArgs {
     #[arg(long, value_name = "PATH_OR_URL", help = DB_HELP)]
     db: Option<String>,
@@ -225,71 +198,6 @@ enum NotificationsAction {
     Retry {
         /// The message's id, as `failed` lists it.
         id: uuid::Uuid,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum OfficerAction {
-    /// List applications by due date (the work queue of every agency, through the same
-    /// function as `GET /v1/officer/applications`): code, status, id, procedure, due, unit,
-    /// assigned officer, tab-separated.
-    List {
-        /// Only applications in this status (e.g. received, processing).
-        #[arg(long)]
-        status: Option<String>,
-        /// Only this procedure (its id).
-        #[arg(long)]
-        procedure: Option<String>,
-        /// Only this commune-level unit (its code).
-        #[arg(long)]
-        unit: Option<String>,
-        /// Only those due on or before this day (YYYY-MM-DD).
-        #[arg(long)]
-        due_before: Option<String>,
-        /// Only those not finished.
-        #[arg(long)]
-        open: bool,
-        /// A code (or its start), or part of the applicant's name.
-        #[arg(long)]
-        q: Option<String>,
-    },
-    /// Show an application as an officer sees it (JSON, as `GET /v1/officer/applications/{id}`).
-    Show {
-        /// Application code or id.
-        application: String,
-    },
-    /// Assign an application to an officer of its agency (and unit).
-    Assign {
-        /// Application code or id.
-        application: String,
-        /// The officer's code.
-        #[arg(long)]
-        officer: String,
-    },
-    /// Enter an application received at the counter: a `CounterApplication` as JSON from a
-    /// file (`-` for standard input), as `POST /v1/officer/applications` takes it.
-    Counter {
-        #[arg(long, value_name = "FILE")]
-        json: PathBuf,
-    },
-    /// Move an application to a new status.
-    Transition {
-        /// Application code (e.g. 000.00.48.H17-261129-0001) or id.
-        application: String,
-        #[arg(long)]
-        to: String,
-        #[arg(long)]
-        note: Option<String>,
-    },
-    /// Update the postal delivery of an application.
-    Deliver {
-        /// Application code or id.
-        application: String,
-        /// dispatched, delivered or returned_to_sender.
-        #[arg(long)]
-        state: String,
-        #[arg(long)]
-        tracking: Option<String>,
     },
 }
 
@@ -320,7 +228,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 written => written.context("writing the demo accounts"),
             }
         }
-        Command::Officer(args) => runtime()?.block_on(officer_command(args)),
+        Command::Officer(args) => runtime()?.block_on(officer_cli::run(args)),
         Command::Copy(args) => runtime()?.block_on(copy(args)),
         Command::Notifications(args) => runtime()?.block_on(notifications_command(args)),
     }
@@ -584,190 +492,5 @@ async fn notifications_command(args: NotificationsArgs) -> anyhow::Result<()> {
             println!("{id} will be sent again by the serving portal");
         }
     }
-    Ok(())
-}
-
-async fn officer_command(args: OfficerArgs) -> anyhow::Result<()> {
-    let location = DatabaseLocation::from_arguments(args.db.as_deref())?;
-    let store = database::open(&location, PostgresOptions::default()).await?;
-    let texts = Arc::new(i18n::load()?);
-    let now = SystemClock.now();
-    let data = ReferenceData::load()?;
-    // The command writes the notices of its change into the outbox; the serving portal's
-    // worker sends them (it looks for due rows every second).
-    let outbox = Arc::new(Outbox::new(
-        store.clone(),
-        Channels::default(),
-        limits::Limits::load()?.notifications,
-        Arc::new(SystemClock),
-        false,
-    ));
-    let public_url = args
-        .public_url
-        .map(|url| url.as_str().trim_end_matches('/').to_owned())
-        .unwrap_or_else(|| DEFAULT_PUBLIC_URL.to_owned());
-    let desk = officer::Desk {
-        store: store.as_ref(),
-        data: &data,
-        texts: &texts,
-        outbox: &outbox,
-        public_url: &public_url,
-    };
-    let calendar = WorkingCalendar::new(data.holidays.values());
-    let reading = officer_api::Reading {
-        desk,
-        calendar: &calendar,
-    };
-    // The server acts for every agency, in the name of the procedure's agency.
-    let everything = scope::Scope::City;
-    let api_error = |error: error::ApiError| anyhow!("{error}");
-    let (target, request) = match args.action {
-        OfficerAction::List {
-            status,
-            procedure,
-            unit,
-            due_before,
-            open,
-            q,
-        } => {
-            let status = status
-                .map(|text| {
-                    ApplicationStatus::parse(&text).ok_or_else(|| anyhow!("unknown status {text}"))
-                })
-                .transpose()?;
-            let due_before = due_before
-                .map(|day| {
-                    chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                        .map_err(|_| anyhow!("--due-before takes a date YYYY-MM-DD, not {day}"))
-                })
-                .transpose()?;
-            let mut cursor = None;
-            loop {
-                let query = opendvc_api::OfficerQueueQuery {
-                    limit: Some(officer_api::MAX_PAGE),
-                    cursor,
-                    status,
-                    procedure: procedure.clone(),
-                    unit: unit.clone(),
-                    due_before,
-                    open: Some(open),
-                    q: q.clone(),
-                };
-                let page = officer_api::work_queue(reading, &everything, query, now)
-                    .await
-                    .map_err(api_error)?;
-                for item in &page.items {
-                    println!(
-                        "{}\t{}\t{}\t{}\tdue {}\t{}\t{}",
-                        item.code,
-                        item.status.as_str(),
-                        item.id,
-                        item.procedure_id,
-                        item.due_at.to_rfc3339(),
-                        item.unit_code.as_deref().unwrap_or("-"),
-                        item.assigned_to.as_deref().unwrap_or("-"),
-                    );
-                }
-                match page.next_cursor {
-                    Some(next) => cursor = Some(next),
-                    None => return Ok(()),
-                }
-            }
-        }
-        OfficerAction::Show { application } => {
-            let id = officer::find_application(desk.store, &application)
-                .await
-                .map_err(api_error)?
-                .id;
-            let shown = officer_api::officer_application(reading, &everything, id, now)
-                .await
-                .map_err(api_error)?;
-            println!("{}", serde_json::to_string_pretty(&shown)?);
-            return Ok(());
-        }
-        OfficerAction::Assign {
-            application,
-            officer: officer_code,
-        } => {
-            let found = officer::find_application(desk.store, &application)
-                .await
-                .map_err(api_error)?;
-            let actor = officer::server_actor(&data, &found.procedure_id);
-            let assigned = officer_api::assign(
-                desk,
-                &everything,
-                found.id,
-                opendvc_api::AssignRequest {
-                    officer_code: officer_code.clone(),
-                },
-                actor,
-                now,
-            )
-            .await
-            .map_err(api_error)?;
-            println!("{}", serde_json::to_string_pretty(&assigned)?);
-            return Ok(());
-        }
-        OfficerAction::Counter { json } => {
-            let text = if json.as_os_str() == "-" {
-                std::io::read_to_string(std::io::stdin())?
-            } else {
-                std::fs::read_to_string(&json)
-                    .with_context(|| format!("reading {}", json.display()))?
-            };
-            let request: opendvc_api::CounterApplication =
-                serde_json::from_str(&text).context("the file is no CounterApplication")?;
-            let actor = officer::server_actor(&data, &request.procedure_id);
-            let entered = counter::enter(desk, &calendar, &everything, request, actor, now, None)
-                .await
-                .map_err(api_error)?;
-            println!("{}", serde_json::to_string_pretty(&entered)?);
-            return Ok(());
-        }
-        OfficerAction::Transition {
-            application,
-            to,
-            note,
-        } => {
-            let to = ApplicationStatus::parse(&to).ok_or_else(|| anyhow!("unknown status {to}"))?;
-            (
-                application,
-                TransitionRequest {
-                    to: Some(to),
-                    delivery: None,
-                    note,
-                },
-            )
-        }
-        OfficerAction::Deliver {
-            application,
-            state,
-            tracking,
-        } => {
-            let state = match state.as_str() {
-                "dispatched" => DeliveryState::Dispatched,
-                "delivered" => DeliveryState::Delivered,
-                "returned_to_sender" => DeliveryState::ReturnedToSender,
-                other => bail!(
-                    "unknown delivery state {other}: use dispatched, delivered or returned_to_sender"
-                ),
-            };
-            (
-                application,
-                TransitionRequest {
-                    to: None,
-                    delivery: Some(DeliveryUpdate {
-                        state,
-                        tracking_number: tracking,
-                    }),
-                    note: None,
-                },
-            )
-        }
-    };
-    let moved = officer::server_transition(desk, &target, request, now)
-        .await
-        .map_err(|error| anyhow!("{error}"))?;
-    println!("{}", serde_json::to_string_pretty(&moved)?);
     Ok(())
 }

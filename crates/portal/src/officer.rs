@@ -116,7 +116,7 @@ pub async fn officer_transition(
 ) -> Result<Application, ApiError> {
     let scope = Scope::of(officer, desk.data)?;
     officer_only(officer)?;
-    crate::officer_api::scoped_application(desk, &scope, id).await?;
+    scoped_application(desk, &scope, id).await?;
     check_request(&request)?;
     let actor = officer_actor(&officer.code, &officer.organisation);
     transition(desk, id, request, actor, now).await
@@ -208,4 +208,28 @@ pub async fn transition_handler(
     officer_transition(desk(&state), &officer, id, request, now)
         .await
         .map(axum::Json)
+}
+
+/// The application `id` if it is in `scope`: 404 when it does not exist, 403 when it is
+/// another agency's (or unit's).
+pub async fn scoped_application(
+    desk: Desk<'_>,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<crate::store::Placement, ApiError> {
+    let placement = desk
+        .store
+        .placement(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No such application."))?;
+    if !scope.covers(
+        desk.data,
+        &placement.procedure_id,
+        placement.unit_code.as_deref(),
+    ) {
+        return Err(ApiError::forbidden(
+            "This application is another agency's (or another unit's office's); you may not see or act on it.",
+        ));
+    }
+    Ok(placement)
 }

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::auth::OfficerAuth;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::officer::{Desk, desk, officer_actor};
+use crate::officer::{Desk, desk, officer_actor, scoped_application};
 use crate::scope::Scope;
 use crate::state::AppState;
 use crate::store::{ApplicationChange, FINISHED, QueueRow, StaffRecord};
@@ -238,30 +238,6 @@ pub async fn work_queue(
         next_cursor,
         total: found.total,
     })
-}
-
-/// The application `id` if it is in `scope`: 404 when it does not exist, 403 when it is
-/// another agency's (or unit's).
-pub async fn scoped_application(
-    desk: Desk<'_>,
-    scope: &Scope,
-    id: Uuid,
-) -> Result<crate::store::Placement, ApiError> {
-    let placement = desk
-        .store
-        .placement(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("No such application."))?;
-    if !scope.covers(
-        desk.data,
-        &placement.procedure_id,
-        placement.unit_code.as_deref(),
-    ) {
-        return Err(ApiError::forbidden(
-            "This application is another agency's (or another unit's office's); you may not see or act on it.",
-        ));
-    }
-    Ok(placement)
 }
 
 /// The officers an application of `procedure_id` from `unit_code` may be assigned to.
