@@ -53,3 +53,8 @@ notice-renewal-sms = OpenDVC: your { $kind ->
         [health_insurance] health insurance card
        *[other] document
     } expires on { $date }. Renew it online in the OpenDVC app.
+
+## The officers’ console (/console/) when the portal was built without its files.
+
+console-missing-title = The officers’ console is not built
+console-missing-body = This portal was built without the console’s files. Run { $command } in the source folder, then build the portal again.

@@ -53,3 +53,8 @@ notice-renewal-sms = OpenDVC: { $kind ->
         [health_insurance] kartu asuransi kesehatan
        *[other] dokumen
     } Anda habis berlaku pada { $date }. Perpanjang secara daring di aplikasi OpenDVC.
+
+## Konsol petugas (/console/) bila portal dibangun tanpa berkasnya.
+
+console-missing-title = Konsol petugas belum dibangun
+console-missing-body = Portal ini dibangun tanpa berkas konsol. Jalankan { $command } di folder sumber, lalu bangun ulang portal.

@@ -53,3 +53,8 @@ notice-renewal-sms = OpenDVC: { $kind ->
         [health_insurance] thẻ bảo hiểm y tế
        *[other] giấy tờ
     } của bạn hết hạn ngày { $date }. Gia hạn trực tuyến trên ứng dụng OpenDVC.
+
+## Bảng điều khiển của cán bộ (/console/) khi cổng được dựng mà chưa có các tệp của nó.
+
+console-missing-title = Bảng điều khiển của cán bộ chưa được dựng
+console-missing-body = Cổng này được dựng mà chưa có các tệp của bảng điều khiển. Hãy chạy { $command } trong thư mục mã nguồn rồi dựng lại cổng.

@@ -37,6 +37,8 @@ const CONTRACT_PATHS: &[&str] = &[
     "/v1/officer/applications/{}/transition",
     "/v1/public/status/{}",
     "/s/{}",
+    "/console/",
+    "/console/{}",
     "/v1/dev/messages",
     "/v1/dev/clock",
     "/healthz",

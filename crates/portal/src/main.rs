@@ -9,6 +9,7 @@ mod catalog;
 mod channels;
 mod client_address;
 mod clock;
+mod console;
 mod data;
 mod database;
 mod demo;
