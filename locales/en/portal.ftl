@@ -54,6 +54,9 @@ notice-renewal-sms = OpenDVC: your { $kind ->
        *[other] document
     } expires on { $date }. Renew it online in the OpenDVC app.
 
+# The timeline note when an application is assigned to an officer (POST /v1/officer/applications/{id}/assign).
+timeline-assigned = The application was assigned to officer { $officer } ({ $code }).
+
 ## The officers’ console (/console/) when the portal was built without its files.
 
 console-missing-title = The officers’ console is not built

@@ -54,6 +54,9 @@ notice-renewal-sms = OpenDVC: { $kind ->
        *[other] dokumen
     } Anda habis berlaku pada { $date }. Perpanjang secara daring di aplikasi OpenDVC.
 
+# Catatan di lini masa saat berkas ditugaskan kepada petugas.
+timeline-assigned = Berkas ditugaskan kepada petugas { $officer } ({ $code }).
+
 ## Konsol petugas (/console/) bila portal dibangun tanpa berkasnya.
 
 console-missing-title = Konsol petugas belum dibangun

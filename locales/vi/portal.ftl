@@ -54,6 +54,9 @@ notice-renewal-sms = OpenDVC: { $kind ->
        *[other] giấy tờ
     } của bạn hết hạn ngày { $date }. Gia hạn trực tuyến trên ứng dụng OpenDVC.
 
+# Ghi chú trên dòng thời gian khi hồ sơ được giao cho một cán bộ (POST /v1/officer/applications/{id}/assign).
+timeline-assigned = Hồ sơ được giao cho cán bộ { $officer } ({ $code }) xử lý.
+
 ## Bảng điều khiển của cán bộ (/console/) khi cổng được dựng mà chưa có các tệp của nó.
 
 console-missing-title = Bảng điều khiển của cán bộ chưa được dựng

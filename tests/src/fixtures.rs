@@ -376,9 +376,9 @@ pub fn consent_code_session(
 }
 
 /// The city's officers over HTTP, as a desk that moves applications along: each officer acts
-/// only for their own agency (another agency's application answers 404), so each request goes
-/// to the demo officers in turn, signed in when first needed, until one answers other than
-/// 404; the officer that handled an application is remembered for it.
+/// only for their own agency and unit (another's application answers 403), so each request
+/// goes to the demo officers in turn, signed in when first needed, until one answers other
+/// than 403; the officer that handled an application is remembered for it.
 #[derive(Debug, Clone)]
 pub struct Officer {
     pub api: Api,
@@ -467,7 +467,7 @@ impl Officer {
     }
 
     /// `POST /v1/officer/applications/{id}/transition` with `request`, by the officer whose
-    /// agency handles the application (404 when none does, or it does not exist).
+    /// agency handles the application (403 when none does, 404 when it does not exist).
     pub fn send(&self, id: uuid::Uuid, request: &TransitionRequest) -> Reply {
         let known = self
             .desk
@@ -482,7 +482,7 @@ impl Officer {
         let mut reply = None;
         for index in 0..self.accounts.len() {
             let answer = self.send_as(index, id, request);
-            if answer.status != 404 {
+            if answer.status != 403 {
                 self.desk
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -699,9 +699,9 @@ fn an_officer_moves_only_their_own_agencys_applications() {
         note: None,
     };
     stranger.send(application.id, &request).expect_problem(
-        404,
-        "not_found",
-        "another agency's application does not exist for an officer",
+        403,
+        "forbidden",
+        "another agency's application is refused to an officer",
     );
     assert_eq!(
         citizen.application(application.id).status,

@@ -125,6 +125,9 @@ pub async fn create(
     let channel = auth.channel();
     let citizen = state.store.citizen(auth.citizen_id).await?;
     let birth_date = citizen.as_ref().map(|c| c.profile.birth_date);
+    let unit_code = citizen
+        .as_ref()
+        .map(|c| c.profile.address.unit_code.clone());
     let quote = submission::fee_quote(
         &procedure,
         &form.value,
@@ -179,6 +182,7 @@ pub async fn create(
         code_prefix: submission::code_prefix(now),
         procedure_id: procedure.id.clone(),
         procedure_name: procedure.name.clone(),
+        unit_code,
         channel,
         submitted_by: auth.submitted_by(),
         submitted_at: now,

@@ -5,19 +5,22 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use opendvc_api::{
-    AdminUnits, Catalog, DeliveryChoice, FieldKind, HolidayCalendar, InboxCategory, LocalizedText,
-    Procedure, Profile, StaffKind,
+    AdminUnits, AgencyContact, Catalog, DeliveryChoice, FieldKind, HolidayCalendar, InboxCategory,
+    LocalizedText, Procedure, Profile, StaffKind,
 };
 use opendvc_rules::fields;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::agencies::{Agency, AgencyFile, validate_agencies};
+
 const PROCEDURES: (&str, &str) = ("procedures.json", include_str!("../data/procedures.json"));
 const ADMIN_UNITS: (&str, &str) = ("admin-units.json", include_str!("../data/admin-units.json"));
 const DEMO: (&str, &str) = ("demo.json", include_str!("../data/demo.json"));
 const CITY: (&str, &str) = ("city.json", include_str!("../data/city.json"));
 const POSTAGE: (&str, &str) = ("postage.json", include_str!("../data/postage.json"));
+const AGENCIES: (&str, &str) = ("agencies.json", include_str!("../data/agencies.json"));
 
 /// The postage table (`postage.json`): the zones every procedure delivered by post is priced by.
 #[derive(Debug, Clone, Deserialize)]
@@ -44,7 +47,7 @@ pub struct DataError {
     pub message: String,
 }
 
-fn invalid(file: &str, message: impl Into<String>) -> DataError {
+pub(crate) fn invalid(file: &str, message: impl Into<String>) -> DataError {
     DataError {
         file: file.to_owned(),
         message: message.into(),
@@ -62,6 +65,8 @@ pub struct DemoData {
     pub citizens: Vec<DemoCitizenData>,
     pub staff: Vec<DemoStaffData>,
     pub officers: Vec<DemoOfficerData>,
+    #[serde(default)]
+    pub supervisors: Vec<DemoSupervisorData>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -160,6 +165,29 @@ pub struct DemoOfficerData {
     pub organisation: String,
     /// The `agencyId` of the procedures the officer handles.
     pub agency: String,
+    /// For an officer of a commune-level agency: the unit whose one-stop office they work in.
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// A demo supervisor: of one agency, or city-wide (`agency` absent).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoSupervisorData {
+    pub code: String,
+    pub password: String,
+    pub name: String,
+    pub organisation: String,
+    #[serde(default)]
+    pub agency: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// Facts about the city the portal serves (`city.json`).
@@ -182,6 +210,8 @@ pub struct ReferenceData {
     pub holidays: BTreeMap<i32, HolidayCalendar>,
     pub demo: DemoData,
     pub city: CityData,
+    /// The agencies of `agencies.json`, every procedure's `agencyId` among them.
+    pub agencies: Vec<Agency>,
 }
 
 impl ReferenceData {
@@ -217,7 +247,17 @@ impl ReferenceData {
         if city.misuse_hotline.trim().is_empty() {
             return Err(invalid(CITY.0, "misuseHotline is empty"));
         }
-        Self::assemble(procedures, admin_units, holidays, demo, city)
+        let agencies: AgencyFile = parse(AGENCIES.0, AGENCIES.1)?;
+        validate_agencies(AGENCIES.0, &agencies.agencies, &procedures, &admin_units)?;
+        validate_demo_staff(DEMO.0, &demo, &agencies.agencies, &admin_units)?;
+        Self::assemble(
+            procedures,
+            admin_units,
+            holidays,
+            demo,
+            city,
+            agencies.agencies,
+        )
     }
 
     fn assemble(
@@ -226,6 +266,7 @@ impl ReferenceData {
         holidays: BTreeMap<i32, HolidayCalendar>,
         demo: DemoData,
         city: CityData,
+        agencies: Vec<Agency>,
     ) -> Result<Self, DataError> {
         let items_json = serde_json::to_vec(&procedures)
             .map_err(|error| invalid(PROCEDURES.0, error.to_string()))?;
@@ -244,7 +285,24 @@ impl ReferenceData {
             holidays,
             demo,
             city,
+            agencies,
         })
+    }
+
+    /// The agency of `id` (a procedure's `agencyId`).
+    pub fn agency(&self, id: &str) -> Option<&Agency> {
+        self.agencies.iter().find(|agency| agency.id == id)
+    }
+
+    /// The contact the citizen is given for an application of agency `agency_id` from the
+    /// commune-level unit `unit_code`: the unit's own office for a commune-level agency.
+    pub fn agency_contact(
+        &self,
+        agency_id: &str,
+        unit_code: Option<&str>,
+    ) -> Option<AgencyContact> {
+        self.agency(agency_id)
+            .map(|agency| agency.contact(unit_code, &self.admin_units))
     }
 
     pub fn procedure(&self, id: &str) -> Option<&Procedure> {
@@ -514,6 +572,62 @@ fn validate_demo(
     Ok(())
 }
 
+/// Checks the demo's officers and supervisors against the agencies: an officer of a
+/// commune-level agency names a unit of the admin units, one of a city-level agency none; a
+/// supervisor's agency (if any) is listed; every staff code is unique.
+fn validate_demo_staff(
+    file: &str,
+    demo: &DemoData,
+    agencies: &[Agency],
+    units: &AdminUnits,
+) -> Result<(), DataError> {
+    use crate::agencies::AgencyLevel;
+    let mut codes: HashSet<&str> = demo
+        .staff
+        .iter()
+        .map(|staff| staff.code.as_str())
+        .chain(demo.officers.iter().map(|officer| officer.code.as_str()))
+        .collect();
+    for officer in &demo.officers {
+        let at = |message: String| invalid(file, format!("officer {}: {message}", officer.code));
+        let Some(agency) = agencies.iter().find(|agency| agency.id == officer.agency) else {
+            return Err(at(format!(
+                "agency {} is not in agencies.json",
+                officer.agency
+            )));
+        };
+        match (agency.level, &officer.unit) {
+            (AgencyLevel::City, None) => {}
+            (AgencyLevel::City, Some(_)) => {
+                return Err(at("an officer of a city-level agency serves no unit".into()));
+            }
+            (AgencyLevel::Commune, None) => {
+                return Err(at(
+                    "an officer of a commune-level agency names their unit".into()
+                ));
+            }
+            (AgencyLevel::Commune, Some(unit)) => {
+                if !units.units.iter().any(|candidate| &candidate.code == unit) {
+                    return Err(at(format!("unknown unit {unit}")));
+                }
+            }
+        }
+    }
+    for supervisor in &demo.supervisors {
+        let at =
+            |message: String| invalid(file, format!("supervisor {}: {message}", supervisor.code));
+        if !codes.insert(supervisor.code.as_str()) {
+            return Err(at("duplicate staff code".into()));
+        }
+        if let Some(agency) = &supervisor.agency
+            && !agencies.iter().any(|candidate| &candidate.id == agency)
+        {
+            return Err(at(format!("agency {agency} is not in agencies.json")));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,6 +685,67 @@ mod tests {
         let error = validate_demo("demo.json", &demo, procedures, &data.admin_units)
             .expect_err("an unreachable e-mail address is refused");
         assert!(error.to_string().contains("e-mail"), "{error}");
+    }
+
+    #[test]
+    fn every_procedure_names_an_agency_of_agencies_json() {
+        let data = ReferenceData::load().expect("data loads");
+        for procedure in &data.catalog.items {
+            assert!(
+                data.agency(&procedure.agency_id).is_some(),
+                "procedure {} names agency {}, which agencies.json lists",
+                procedure.id,
+                procedure.agency_id
+            );
+        }
+        let mut procedures = data.catalog.items.clone();
+        procedures[0].agency_id = "da-nang-nowhere".to_owned();
+        let error = validate_agencies(
+            "agencies.json",
+            &data.agencies,
+            &procedures,
+            &data.admin_units,
+        )
+        .expect_err("a procedure of an unlisted agency is refused");
+        assert!(error.to_string().contains("da-nang-nowhere"), "{error}");
+    }
+
+    #[test]
+    fn a_commune_level_contact_is_the_office_of_the_applicants_unit() {
+        let data = ReferenceData::load().expect("data loads");
+        let listed = data
+            .agency_contact("commune-police", Some("20242"))
+            .expect("commune-police is an agency");
+        assert_eq!(
+            listed.name.vi, "Công an phường Hải Châu",
+            "the unit's own office"
+        );
+        assert!(
+            listed.address.contains("Lê Lợi"),
+            "the listed office's address: {listed:?}"
+        );
+        let by_rule = data
+            .agency_contact("commune-people-committee", Some("20308"))
+            .expect("commune-people-committee is an agency");
+        assert_eq!(
+            by_rule.name.vi, "Ủy ban nhân dân xã Bà Nà",
+            "named after the unit"
+        );
+        assert_eq!(
+            by_rule.phone, "1022",
+            "units without an office of their own: the hotline"
+        );
+        assert!(
+            by_rule.address.contains("xã Bà Nà") && by_rule.address.contains("thành phố Đà Nẵng"),
+            "the rule's address names unit and city: {by_rule:?}"
+        );
+        let city = data
+            .agency_contact("da-nang-police", Some("20242"))
+            .expect("da-nang-police is an agency");
+        assert_eq!(
+            city.name.vi, "Công an thành phố Đà Nẵng",
+            "a city agency ignores the unit"
+        );
     }
 
     #[test]

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Days, FixedOffset, TimeDelta};
 use opendvc_api::{
     Actor, ActorKind, ApplicationStatus, Channel, DeliveryMethod, DeliveryState, DeliveryUpdate,
-    DemoAccounts, DemoCitizen, DemoOfficer, DemoStaff, Document, DocumentSource, InboxItem,
-    StaffKind, SubmittedBy, TransitionRequest,
+    DemoAccounts, DemoCitizen, DemoOfficer, DemoStaff, DemoSupervisor, Document, DocumentSource,
+    InboxItem, StaffKind, SubmittedBy, TransitionRequest,
 };
 use opendvc_rules::{WorkingCalendar, granted_days};
 use sha2::{Digest, Sha256};
@@ -56,10 +56,18 @@ pub fn accounts(demo: &DemoData) -> DemoAccounts {
                 code: officer.code.clone(),
                 password: officer.password.clone(),
                 agency: officer.agency.clone(),
-                unit: None,
+                unit: officer.unit.clone(),
             })
             .collect(),
-        supervisors: Vec::new(),
+        supervisors: demo
+            .supervisors
+            .iter()
+            .map(|supervisor| DemoSupervisor {
+                code: supervisor.code.clone(),
+                password: supervisor.password.clone(),
+                agency: supervisor.agency.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -105,29 +113,67 @@ pub async fn seed(
                 organisation: staff.organisation.clone(),
                 password_hash: hash_once(&staff.password)?,
                 agency: None,
+                unit: None,
+                phone: None,
+                email: None,
             };
             report.staff += usize::from(store.seed_staff(&record).await?);
         }
     }
-    for officer in &demo.officers {
-        match store.staff(&officer.code).await? {
+    let officers = demo.officers.iter().map(|officer| {
+        (
+            &officer.code,
+            &officer.password,
+            StaffRecord {
+                code: officer.code.clone(),
+                kind: StaffKind::Officer,
+                name: officer.name.clone(),
+                organisation: officer.organisation.clone(),
+                password_hash: String::new(),
+                agency: Some(officer.agency.clone()),
+                unit: officer.unit.clone(),
+                phone: officer.phone.clone(),
+                email: officer.email.clone(),
+            },
+        )
+    });
+    let supervisors = demo.supervisors.iter().map(|supervisor| {
+        (
+            &supervisor.code,
+            &supervisor.password,
+            StaffRecord {
+                code: supervisor.code.clone(),
+                kind: StaffKind::Supervisor,
+                name: supervisor.name.clone(),
+                organisation: supervisor.organisation.clone(),
+                password_hash: String::new(),
+                agency: supervisor.agency.clone(),
+                unit: None,
+                phone: supervisor.phone.clone(),
+                email: supervisor.email.clone(),
+            },
+        )
+    });
+    for (code, password, record) in officers.chain(supervisors) {
+        match store.staff(code).await? {
             None => {
                 let record = StaffRecord {
-                    code: officer.code.clone(),
-                    kind: StaffKind::Officer,
-                    name: officer.name.clone(),
-                    organisation: officer.organisation.clone(),
-                    password_hash: hash_once(&officer.password)?,
-                    agency: Some(officer.agency.clone()),
+                    password_hash: hash_once(password)?,
+                    ..record
                 };
                 report.staff += usize::from(store.seed_staff(&record).await?);
             }
-            // A database seeded before officers had agencies: the officer gets theirs.
-            Some(existing) if existing.agency.is_none() => {
+            // A database seeded before officers had agencies, units or contacts: the officer
+            // gets what is missing (the store fills only empty fields).
+            Some(existing)
+                if (existing.agency.is_none() && record.agency.is_some())
+                    || (existing.unit.is_none() && record.unit.is_some())
+                    || (existing.email.is_none() && record.email.is_some()) =>
+            {
                 store
                     .seed_staff(&StaffRecord {
-                        agency: Some(officer.agency.clone()),
-                        ..existing
+                        password_hash: existing.password_hash.clone(),
+                        ..record
                     })
                     .await?;
             }
@@ -251,6 +297,7 @@ pub async fn seed(
                 code_prefix: submission::code_prefix(submitted_at),
                 procedure_id: procedure.id.clone(),
                 procedure_name: procedure.name.clone(),
+                unit_code: Some(citizen.profile.address.unit_code.clone()),
                 channel: application.channel,
                 submitted_by,
                 submitted_at,

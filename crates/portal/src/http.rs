@@ -9,8 +9,9 @@ use opendvc_api::{ErrorCode, MAX_ATTACHMENT_BYTES};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
-    access_log, applications, assist, attachments, auth, catalog, console, dev, drain, events,
-    notification_settings, officer, openapi, profile, public_status, status_page, sync,
+    access_log, applications, assist, attachments, auth, catalog, console, counter, dev, drain,
+    events, notification_settings, officer, officer_api, openapi, profile, public_status,
+    status_page, sync,
 };
 
 /// Largest JSON body accepted, bytes.
@@ -85,6 +86,19 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/officer/applications/{id}/transition",
             post(officer::transition_handler),
+        )
+        .route("/v1/officer/me", get(officer_api::me_handler))
+        .route(
+            "/v1/officer/applications",
+            get(officer_api::queue_handler).post(counter::counter_handler),
+        )
+        .route(
+            "/v1/officer/applications/{id}",
+            get(officer_api::application_handler),
+        )
+        .route(
+            "/v1/officer/applications/{id}/assign",
+            post(officer_api::assign_handler),
         )
         .route(
             "/v1/public/status/{code}",

@@ -1,6 +1,7 @@
 //! `opendvc-portal`: the reference back end of OpenDVC.
 
 mod access_log;
+mod agencies;
 mod applications;
 mod assist;
 mod attachments;
@@ -10,6 +11,7 @@ mod channels;
 mod client_address;
 mod clock;
 mod console;
+mod counter;
 mod data;
 mod database;
 mod demo;
@@ -29,12 +31,14 @@ mod notices;
 mod notification_settings;
 mod notifications;
 mod officer;
+mod officer_api;
 mod openapi;
 mod periodic;
 mod profile;
 mod public_status;
 mod rate_limit;
 mod renewal_notices;
+mod scope;
 mod server;
 mod settings;
 mod state;

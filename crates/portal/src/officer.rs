@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
 use chrono::{DateTime, FixedOffset};
-use opendvc_api::{Actor, ActorKind, Application, TransitionRequest};
+use opendvc_api::{Actor, ActorKind, Application, ApplicationStatus, TransitionRequest};
 use uuid::Uuid;
 
 use crate::auth::OfficerAuth;
@@ -18,6 +18,7 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::i18n::Texts;
 use crate::notifications::Outbox;
 use crate::notifications::compose::{Composer, Recipient};
+use crate::scope::{Scope, officer_only};
 use crate::state::AppState;
 use crate::store::{StaffRecord, Store};
 use crate::workflow;
@@ -43,6 +44,21 @@ pub fn check_request(request: &TransitionRequest) -> Result<(), ApiError> {
         .is_some_and(|note| note.chars().count() > MAX_NOTE_CHARS)
     {
         return Err(ApiError::field("note", "too long"));
+    }
+    let blank = request
+        .note
+        .as_deref()
+        .is_none_or(|note| note.trim().is_empty());
+    if blank
+        && matches!(
+            request.to,
+            Some(ApplicationStatus::SupplementRequested | ApplicationStatus::Rejected)
+        )
+    {
+        return Err(ApiError::field(
+            "note",
+            "say what is missing (supplement) or why the application is refused (rejection)",
+        ));
     }
     Ok(())
 }
@@ -89,9 +105,8 @@ impl std::fmt::Debug for Desk<'_> {
     }
 }
 
-/// `officer` moves application `id`: only one of a procedure of their agency; another
-/// agency's is not found, as one that does not exist, so an officer learns nothing of the
-/// applications their agency does not handle.
+/// `officer` moves application `id`: only one in their scope (`crate::scope`): another
+/// agency's (or unit's) answers 403, one that does not exist 404. Supervisors move none (403).
 pub async fn officer_transition(
     desk: Desk<'_>,
     officer: &StaffRecord,
@@ -99,21 +114,10 @@ pub async fn officer_transition(
     request: TransitionRequest,
     now: DateTime<FixedOffset>,
 ) -> Result<Application, ApiError> {
+    let scope = Scope::of(officer, desk.data)?;
+    officer_only(officer)?;
+    crate::officer_api::scoped_application(desk, &scope, id).await?;
     check_request(&request)?;
-    let handled = desk
-        .store
-        .application(None, id)
-        .await?
-        .is_some_and(|application| {
-            officer.agency.as_deref().is_some_and(|agency| {
-                desk.data
-                    .procedure(&application.procedure_id)
-                    .is_some_and(|procedure| procedure.agency_id == agency)
-            })
-        });
-    if !handled {
-        return Err(ApiError::not_found("No such application."));
-    }
     let actor = officer_actor(&officer.code, &officer.organisation);
     transition(desk, id, request, actor, now).await
 }
@@ -188,7 +192,7 @@ pub async fn transition(
 #[utoipa::path(post, path = "/v1/officer/applications/{id}/transition", tag = "officer", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Application id")),
     request_body = TransitionRequest,
-    responses((status = 200, description = "The application after the transition. An officer acts only for their agency: an application of a procedure whose `agencyId` is not the officer's agency answers 404, as one that does not exist.", body = Application)))]
+    responses((status = 200, description = "The application after the transition. An officer acts only in their scope: an application of another agency (or, for a commune-level office, of another unit) answers 403, as does any transition by a supervisor. A supplement request or a rejection needs a `note` (422 naming it); dispatch by post a tracking number.", body = Application)))]
 pub async fn transition_handler(
     State(state): State<AppState>,
     OfficerAuth(officer): OfficerAuth,

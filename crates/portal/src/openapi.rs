@@ -16,8 +16,8 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    access_log, applications, assist, attachments, auth, catalog, console, dev, events,
-    notification_settings, officer, profile, public_status, status_page, sync,
+    access_log, applications, assist, attachments, auth, catalog, console, counter, dev, events,
+    notification_settings, officer, officer_api, profile, public_status, status_page, sync,
 };
 
 #[derive(OpenApi)]
@@ -38,6 +38,11 @@ use crate::{
         applications::change_delivery, applications::withdraw, applications::rate,
         sync::sync, events::events,
         officer::transition_handler,
+        officer_api::me_handler,
+        officer_api::queue_handler,
+        officer_api::application_handler,
+        officer_api::assign_handler,
+        counter::counter_handler,
         public_status::public_status_json, status_page::show_form, status_page::check,
         status_page::style, console::index, console::file,
         dev::messages, dev::advance_clock, dev::health, dev::ready, openapi_json
@@ -117,7 +122,8 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
 }
 
 fn is_idempotent(method: &HttpMethod, path: &str) -> bool {
-    matches!(method, HttpMethod::Post | HttpMethod::Put) && path.starts_with("/v1/applications")
+    matches!(method, HttpMethod::Post | HttpMethod::Put)
+        && (path.starts_with("/v1/applications") || path == "/v1/officer/applications")
 }
 
 fn problem_description(status: u16) -> &'static str {
@@ -322,6 +328,10 @@ mod tests {
             "/v1/applications/{id}/rating",
             "/v1/sync",
             "/v1/officer/applications/{id}/transition",
+            "/v1/officer/me",
+            "/v1/officer/applications",
+            "/v1/officer/applications/{id}",
+            "/v1/officer/applications/{id}/assign",
         ] {
             assert!(
                 document["paths"].get(path).is_some(),

@@ -51,7 +51,9 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(String, C
     let caller = match token.subject {
         TokenSubject::Citizen { citizen_id } => Caller::Citizen { citizen_id },
         TokenSubject::Staff { code } => match store.staff(&code).await? {
-            Some(staff) if staff.kind == StaffKind::Officer => Caller::Officer(staff),
+            Some(staff) if matches!(staff.kind, StaffKind::Officer | StaffKind::Supervisor) => {
+                Caller::Officer(staff)
+            }
             Some(staff) => Caller::Staff(staff),
             None => {
                 return Err(ApiError::unauthorized(
@@ -437,7 +439,7 @@ impl FromRequestParts<AppState> for StaffAuth {
     }
 }
 
-/// An officer of the city.
+/// An officer or a supervisor of the city (what each may do is `crate::scope`'s).
 #[derive(Debug, Clone)]
 pub struct OfficerAuth(pub StaffRecord);
 
@@ -447,7 +449,9 @@ impl FromRequestParts<AppState> for OfficerAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         match resolve(state, &parts.headers).await?.1 {
             Caller::Officer(staff) => Ok(OfficerAuth(staff)),
-            _ => Err(ApiError::forbidden("Only officers may do this.")),
+            _ => Err(ApiError::forbidden(
+                "Only the city's officers and supervisors may use the officer API.",
+            )),
         }
     }
 }

@@ -115,9 +115,38 @@ pub async fn begin<T: Serialize>(
     request: &T,
     success_status: StatusCode,
 ) -> Result<Begin, ApiError> {
+    let now = state.clock.now().timestamp();
+    let late_item = auth
+        .late
+        .as_ref()
+        .map(|late| late.admit(now, &state.limits.assist))
+        .transpose()?;
+    begin_as(
+        state,
+        headers,
+        &auth.citizen_id.to_string(),
+        late_item,
+        (method, path),
+        request,
+        success_status,
+    )
+    .await
+}
+
+/// [`begin`] for a request whose keys are scoped by `owner` (a citizen's id, or an officer's
+/// code for the officer's own requests).
+pub async fn begin_as<T: Serialize>(
+    state: &AppState,
+    headers: &HeaderMap,
+    owner: &str,
+    late_item: Option<crate::store::LateItem>,
+    (method, path): (&str, &str),
+    request: &T,
+    success_status: StatusCode,
+) -> Result<Begin, ApiError> {
     let key = key_of(headers)?;
     let hash = request_hash(request)?;
-    let scope = format!("{} {method} {path} {key}", auth.citizen_id);
+    let scope = format!("{owner} {method} {path} {key}");
     let guard = state.in_flight.claim(&scope).ok_or_else(|| {
         ApiError::new(
             ErrorCode::IdempotencyInFlight,
@@ -131,11 +160,6 @@ pub async fn begin<T: Serialize>(
         return Ok(Begin::Replay(response));
     }
     let now = state.clock.now().timestamp();
-    let late_item = auth
-        .late
-        .as_ref()
-        .map(|late| late.admit(now, &state.limits.assist))
-        .transpose()?;
     Ok(Begin::Fresh {
         record: IdempotencyRecord {
             scope,

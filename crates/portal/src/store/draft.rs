@@ -55,6 +55,10 @@ pub struct ApplicationDraft {
     pub code_prefix: String,
     pub procedure_id: String,
     pub procedure_name: opendvc_api::LocalizedText,
+    /// The applicant's commune-level unit (the profile's address unit; for a counter
+    /// application the unit the officer entered): a commune-level agency's office of that
+    /// unit handles it.
+    pub unit_code: Option<String>,
     pub channel: Channel,
     pub submitted_by: Option<SubmittedBy>,
     pub submitted_at: DateTime<FixedOffset>,
@@ -124,6 +128,7 @@ impl ApplicationDraft {
                 en: "ID card renewal".into(),
                 id: None,
             },
+            unit_code: Some("20242".into()),
             channel: opendvc_api::Channel::Assisted,
             submitted_by: Some(opendvc_api::SubmittedBy {
                 staff_code: "BD-HC-001".into(),

@@ -26,6 +26,7 @@ mod draft;
 mod error;
 mod hourly;
 mod notifications;
+mod officer;
 mod operations;
 pub mod postgres;
 mod renewal;
@@ -37,6 +38,7 @@ pub use draft::{ApplicationDraft, NoticesOfNew};
 pub use error::{StoreError, StoreResult};
 pub(crate) use hourly::hourly_refusal;
 pub use notifications::{NewNotice, Notice, NoticeClaim, NoticeOutcome, NoticeState};
+pub use officer::{FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows};
 pub use operations::{
     ChangeSignal, HealthStore, InProcessStreamSlots, LeaseStore, NotReady, Operations, StreamSlot,
     StreamSlotStore,
@@ -71,8 +73,14 @@ pub struct StaffRecord {
     pub organisation: String,
     pub password_hash: String,
     /// The agency an officer works for (a procedure's `agencyId`); `None` for DVC agents and
-    /// volunteers. An officer without one moves no application.
+    /// volunteers. An officer without one moves no application. For a supervisor, the agency
+    /// supervised; `None` is city-wide (every agency).
     pub agency: Option<String>,
+    /// The commune-level unit an officer of a commune-level agency serves.
+    pub unit: Option<String>,
+    /// Where the staff member is warned of late applications.
+    pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 /// What a one-time code is for.
@@ -297,6 +305,8 @@ pub struct ApplicationChange {
     pub delivery: Option<Delivery>,
     pub supplement: Option<Supplement>,
     pub rating: Option<Rating>,
+    /// The officer (code) the application is now assigned to.
+    pub assigned_to: Option<String>,
     pub inbox: Vec<InboxItem>,
     /// The access log entry of a follow-up made by staff, written in the same transaction.
     pub access: Option<AccessEntry>,
@@ -649,6 +659,7 @@ pub trait Store:
     + NotificationOutboxStore
     + EventStore
     + RenewalStore
+    + OfficerStore
     + Send
     + Sync
 {
@@ -667,6 +678,7 @@ impl<T> Store for T where
         + NotificationOutboxStore
         + EventStore
         + RenewalStore
+        + OfficerStore
         + Send
         + Sync
 {

@@ -97,9 +97,9 @@ pub(super) async fn insert_application(
     sqlx::query!(
         "INSERT INTO applications (id, code, citizen_id, procedure_id, procedure_name, status,
             channel, submitted_by, submitted_at, due_at, processing_days, form, attachments,
-            delivery, fee, rating, updated_at, fee_lines)
+            delivery, fee, rating, updated_at, fee_lines, unit_code)
          VALUES ($1, $2, $3, $4, $5, 'received', $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL,
-            $8, $15)",
+            $8, $15, $16)",
         draft.id,
         code,
         draft.citizen_id,
@@ -114,7 +114,8 @@ pub(super) async fn insert_application(
         to_json(&draft.attachments)?,
         to_json(&draft.delivery)?,
         i64::try_from(draft.fee).map_err(|e| StoreError::Database(e.to_string()))?,
-        to_json(&draft.fee_lines)?
+        to_json(&draft.fee_lines)?,
+        draft.unit_code
     )
     .execute(&mut *conn)
     .await?;
@@ -243,6 +244,15 @@ async fn apply_change(
             "UPDATE applications SET rating = $2 WHERE id = $1",
             id,
             to_json(rating)?
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    if let Some(officer) = &change.assigned_to {
+        sqlx::query!(
+            "UPDATE applications SET assigned_to = $2 WHERE id = $1",
+            id,
+            officer
         )
         .execute(&mut *conn)
         .await?;

@@ -62,8 +62,8 @@ async fn insert_access_token(
 impl AuthStore for PostgresStore {
     async fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>> {
         let row = sqlx::query!(
-            "SELECT code, kind, name, organisation, password_hash, agency FROM staff
-             WHERE code = $1",
+            "SELECT code, kind, name, organisation, password_hash, agency, unit, phone, email
+             FROM staff WHERE code = $1",
             code
         )
         .fetch_optional(&self.pool)
@@ -76,6 +76,9 @@ impl AuthStore for PostgresStore {
                 organisation: row.organisation,
                 password_hash: row.password_hash,
                 agency: row.agency,
+                unit: row.unit,
+                phone: row.phone,
+                email: row.email,
             })
         })
         .transpose()
@@ -86,24 +89,33 @@ impl AuthStore for PostgresStore {
     async fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query!(
-            "INSERT INTO staff (code, kind, name, organisation, password_hash, agency)
-             VALUES ($1, $2, $3, $4, $5, $6)
+            "INSERT INTO staff (code, kind, name, organisation, password_hash, agency, unit, phone,
+                email)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (code) DO NOTHING",
             staff.code,
             staff_kind_str(staff.kind),
             staff.name,
             staff.organisation,
             staff.password_hash,
-            staff.agency
+            staff.agency,
+            staff.unit,
+            staff.phone,
+            staff.email
         )
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if inserted == 0 {
             sqlx::query!(
-                "UPDATE staff SET agency = $2 WHERE code = $1 AND agency IS NULL",
+                "UPDATE staff SET agency = COALESCE(agency, $2), unit = COALESCE(unit, $3),
+                    phone = COALESCE(phone, $4), email = COALESCE(email, $5)
+                 WHERE code = $1",
                 staff.code,
-                staff.agency
+                staff.agency,
+                staff.unit,
+                staff.phone,
+                staff.email
             )
             .execute(&mut *tx)
             .await?;

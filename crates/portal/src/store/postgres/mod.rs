@@ -60,6 +60,7 @@ mod limits;
 mod locks;
 mod notification_settings;
 mod notifications;
+mod officer;
 mod operations;
 mod outbox;
 mod renewal;

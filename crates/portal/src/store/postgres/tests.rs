@@ -138,6 +138,9 @@ fn staff_member(code: &str) -> StaffRecord {
         organisation: "Bưu điện phường Hải Châu".into(),
         password_hash: "not-a-hash".into(),
         agency: None,
+        unit: None,
+        phone: None,
+        email: None,
     }
 }
 

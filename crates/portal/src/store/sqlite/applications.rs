@@ -53,9 +53,10 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
     tx.execute(
         "INSERT INTO applications (id, code, citizen_id, procedure_id, procedure_name_json,
             status, channel, submitted_by_json, submitted_at, due_at, processing_days, form_json,
-            attachments_json, delivery_json, fee, rating_json, updated_at, fee_lines_json)
+            attachments_json, delivery_json, fee, rating_json, updated_at, fee_lines_json,
+            unit_code)
          VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, ?8,
-            ?15)",
+            ?15, ?16)",
         params![
             draft.id.to_string(),
             code,
@@ -76,6 +77,7 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
             serde_json::to_string(&draft.delivery)?,
             i64::try_from(draft.fee).map_err(|e| StoreError::Database(e.to_string()))?,
             serde_json::to_string(&draft.fee_lines)?,
+            draft.unit_code,
         ],
     )?;
     insert_timeline_entry(
@@ -183,6 +185,12 @@ fn apply_change(
         tx.execute(
             "UPDATE applications SET rating_json = ?2 WHERE id = ?1",
             params![id, serde_json::to_string(rating)?],
+        )?;
+    }
+    if let Some(officer) = &change.assigned_to {
+        tx.execute(
+            "UPDATE applications SET assigned_to = ?2 WHERE id = ?1",
+            params![id, officer],
         )?;
     }
     for item in &change.inbox {

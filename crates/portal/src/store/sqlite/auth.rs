@@ -21,8 +21,8 @@ impl Database {
         let conn = self.reader();
         let row = conn
             .query_row(
-                "SELECT code, kind, name, organisation, password_hash, agency FROM staff
-                 WHERE code = ?1",
+                "SELECT code, kind, name, organisation, password_hash, agency, unit, phone, email
+                 FROM staff WHERE code = ?1",
                 params![code],
                 |row| {
                     Ok((
@@ -32,41 +32,61 @@ impl Database {
                         row.get::<_, String>(3)?,
                         row.get::<_, String>(4)?,
                         row.get::<_, Option<String>>(5)?,
+                        row.get::<_, Option<String>>(6)?,
+                        row.get::<_, Option<String>>(7)?,
+                        row.get::<_, Option<String>>(8)?,
                     ))
                 },
             )
             .optional()?;
-        row.map(|(code, kind, name, organisation, password_hash, agency)| {
-            Ok(StaffRecord {
-                code,
-                kind: parse_staff_kind(&kind)?,
-                name,
-                organisation,
-                password_hash,
-                agency,
-            })
-        })
+        row.map(
+            |(code, kind, name, organisation, password_hash, agency, unit, phone, email)| {
+                Ok(StaffRecord {
+                    code,
+                    kind: parse_staff_kind(&kind)?,
+                    name,
+                    organisation,
+                    password_hash,
+                    agency,
+                    unit,
+                    phone,
+                    email,
+                })
+            },
+        )
         .transpose()
     }
 
     pub(super) fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool> {
         self.write(|tx| {
             let inserted = tx.execute(
-                "INSERT OR IGNORE INTO staff (code, kind, name, organisation, password_hash, agency)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR IGNORE INTO staff (code, kind, name, organisation, password_hash, agency,
+                    unit, phone, email)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     staff.code,
                     staff_kind_str(staff.kind),
                     staff.name,
                     staff.organisation,
                     staff.password_hash,
-                    staff.agency
+                    staff.agency,
+                    staff.unit,
+                    staff.phone,
+                    staff.email
                 ],
             )?;
             if inserted == 0 {
                 tx.execute(
-                    "UPDATE staff SET agency = ?2 WHERE code = ?1 AND agency IS NULL",
-                    params![staff.code, staff.agency],
+                    "UPDATE staff SET agency = COALESCE(agency, ?2), unit = COALESCE(unit, ?3),
+                        phone = COALESCE(phone, ?4), email = COALESCE(email, ?5)
+                     WHERE code = ?1",
+                    params![
+                        staff.code,
+                        staff.agency,
+                        staff.unit,
+                        staff.phone,
+                        staff.email
+                    ],
                 )?;
             }
             Ok(inserted > 0)

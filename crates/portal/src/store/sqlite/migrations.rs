@@ -309,6 +309,25 @@ CREATE INDEX notifications_failed ON notifications(created_at) WHERE state = 'fa
 CREATE INDEX notifications_citizen ON notifications(citizen_id);
 "#,
         ),
+        // The officer side (issue 15): the applicant's commune-level unit of each application
+        // (the profile's address unit for those stored before), the officer it is assigned
+        // to, the work queue's order (due date, id) within a procedure; a commune-level
+        // officer's unit, and the phone and e-mail a staff member is warned on.
+        M::up(
+            r#"
+ALTER TABLE applications ADD COLUMN unit_code TEXT;
+ALTER TABLE applications ADD COLUMN assigned_to TEXT;
+UPDATE applications SET unit_code = (
+    SELECT json_extract(citizens.profile_json, '$.address.unitCode') FROM citizens
+    WHERE citizens.id = applications.citizen_id
+);
+CREATE INDEX applications_queue ON applications(procedure_id, due_at, id);
+CREATE INDEX applications_due ON applications(due_at, id);
+ALTER TABLE staff ADD COLUMN unit TEXT;
+ALTER TABLE staff ADD COLUMN phone TEXT;
+ALTER TABLE staff ADD COLUMN email TEXT;
+"#,
+        ),
     ])
 }
 

@@ -39,6 +39,7 @@ mod limits;
 pub mod migrations;
 mod notification_settings;
 mod notifications;
+mod officer;
 mod outbox;
 mod renewal;
 mod rows;
