@@ -24,12 +24,42 @@ describe('application detail', () => {
     expect(line).toHaveTextContent(/50[.,\s]?000/);
   });
 
-  it('warns when the application is overdue', async () => {
+  it('warns when the application is overdue, without claiming anyone was told', async () => {
     openApp(detailRoute, {
       application: () => fixtures.applicationView({}, { overdue: true, workingDaysLeft: -2 }),
     });
-    expect(await screen.findByText(/This application is late/)).toBeInTheDocument();
+    const warning = await screen.findByText(/This application is late/);
+    expect(warning).toBeInTheDocument();
     expect(screen.getAllByText('Overdue').length).toBeGreaterThan(0);
+    expect(warning.textContent, 'no warning was sent, so none is claimed').not.toMatch(/warned|told/);
+    expect(document.querySelector('a[href^="tel:"]'), 'no agency phone without a warning').toBeNull();
+  });
+
+  it('says which agency was warned and when, with its phone and address', async () => {
+    openApp(detailRoute, {
+      application: () =>
+        fixtures.applicationView(
+          {
+            lateWarning: {
+              stage: 'overdue',
+              at: '2026-12-04T17:05:00+07:00',
+              agency: {
+                agencyId: 'da-nang-police',
+                name: { vi: 'Công an thành phố Đà Nẵng', en: 'Da Nang City Police' },
+                phone: '0236 382 2222 (invented)',
+                address: '80 Lê Duẩn, Hải Châu, Đà Nẵng',
+              },
+            },
+          },
+          { overdue: true, workingDaysLeft: -2 },
+        ),
+    });
+    const warning = await screen.findByText(/This application is late/);
+    expect(warning.textContent, 'the warned agency is named').toMatch(/Da Nang City Police/);
+    expect(warning.textContent, 'the warning says it was sent').toMatch(/was warned on/);
+    const phone = screen.getByRole('link', { name: '0236 382 2222 (invented)' });
+    expect(phone.getAttribute('href'), 'the phone is a tel: link of its digits').toBe('tel:02363822222');
+    expect(screen.getByText('80 Lê Duẩn, Hải Châu, Đà Nẵng')).toBeInTheDocument();
   });
 
   it('shows server text as text, never as markup', async () => {

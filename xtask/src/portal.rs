@@ -45,6 +45,8 @@ pub struct PortalOptions {
     pub listen: String,
     pub demo: bool,
     pub demo_advance_seconds: Option<u32>,
+    /// `--demo-history`: a few thousand applications over the past 90 days (with `demo`).
+    pub demo_history: bool,
     pub output: PortalOutput,
 }
 
@@ -78,6 +80,9 @@ impl Portal {
         if options.demo {
             command.arg("--demo");
         }
+        if options.demo_history {
+            command.arg("--demo-history");
+        }
         if let Some(seconds) = options.demo_advance_seconds {
             command.arg("--demo-advance").arg(seconds.to_string());
         }
@@ -97,11 +102,16 @@ impl Portal {
             }
         };
         println!(
-            "$ {} serve --db {} --listen {}{}{}",
+            "$ {} serve --db {} --listen {}{}{}{}",
             options.binary.display(),
             options.db.display(),
             options.listen,
             if options.demo { " --demo" } else { "" },
+            if options.demo_history {
+                " --demo-history"
+            } else {
+                ""
+            },
             options
                 .demo_advance_seconds
                 .map(|seconds| format!(" --demo-advance {seconds}"))
@@ -287,6 +297,7 @@ mod tests {
             listen: "127.0.0.1:0".to_owned(),
             demo: true,
             demo_advance_seconds: None,
+            demo_history: false,
             output: PortalOutput::LogFile(dir.join("portal.log")),
         }
     }

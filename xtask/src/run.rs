@@ -57,6 +57,7 @@ pub fn run() -> Result<()> {
         listen: LISTEN.to_owned(),
         demo: true,
         demo_advance_seconds: Some(DEMO_ADVANCE_SECONDS),
+        demo_history: true,
         output: PortalOutput::Terminal,
     })
     .with_context(|| format!("is another program using {LISTEN}?"))?;

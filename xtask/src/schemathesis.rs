@@ -114,6 +114,7 @@ pub fn fuzz_api(database: Database<'_>) -> Result<()> {
         listen: "127.0.0.1:0".to_owned(),
         demo: true,
         demo_advance_seconds: None,
+        demo_history: false,
         output: PortalOutput::LogFile(work_dir.join("portal.log")),
     })?;
 

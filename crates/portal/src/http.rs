@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
     access_log, applications, assist, attachments, auth, catalog, console, counter, dev, drain,
-    events, notification_settings, officer, officer_api, openapi, profile, public_status,
+    events, notification_settings, officer, officer_api, openapi, overview, profile, public_status,
     status_page, sync,
 };
 
@@ -100,6 +100,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/officer/applications/{id}/assign",
             post(officer_api::assign_handler),
         )
+        .route("/v1/officer/overview", get(overview::overview_handler))
         .route(
             "/v1/public/status/{code}",
             get(public_status::public_status_json),

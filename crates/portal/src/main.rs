@@ -15,6 +15,7 @@ mod counter;
 mod data;
 mod database;
 mod demo;
+mod demo_history;
 mod dev;
 mod drain;
 mod error;
@@ -33,6 +34,7 @@ mod notifications;
 mod officer;
 mod officer_api;
 mod openapi;
+mod overview;
 mod periodic;
 mod profile;
 mod public_status;
@@ -122,6 +124,11 @@ struct ServeArgs {
     /// Move one demo application a step every SECONDS.
     #[arg(long, value_name = "SECONDS", requires = "demo", value_parser = clap::value_parser!(u64).range(1..))]
     demo_advance: Option<u64>,
+    /// Also seed a few thousand applications over the past 90 days (generated citizens, every
+    /// agency, both channels), so the officers' overview and forecast show real figures.
+    /// Seeded once per database; `cargo xtask run` uses it, tests keep the small `--demo`.
+    #[arg(long, requires = "demo")]
+    demo_history: bool,
     /// Lifetime of citizen access tokens, seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u32).range(1..))]
     access_ttl: u32,
@@ -352,6 +359,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             applications = report.applications,
             "demo data seeded"
         );
+        if args.demo_history {
+            let history = demo_history::generate(&data, &calendar, clock.now());
+            let inserted = store
+                .seed_history(history.citizens, history.applications)
+                .await
+                .map_err(|error| anyhow!("seeding the demo history failed: {error}"))?;
+            tracing::info!(applications = inserted, "demo history seeded");
+        }
     }
     let dev_outbox = args.demo.then(|| DevOutbox {
         store: store.clone(),

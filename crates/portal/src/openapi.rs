@@ -17,7 +17,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::{
     access_log, applications, assist, attachments, auth, catalog, console, counter, dev, events,
-    notification_settings, officer, officer_api, profile, public_status, status_page, sync,
+    notification_settings, officer, officer_api, overview, profile, public_status, status_page,
+    sync,
 };
 
 #[derive(OpenApi)]
@@ -43,6 +44,7 @@ use crate::{
         officer_api::application_handler,
         officer_api::assign_handler,
         counter::counter_handler,
+        overview::overview_handler,
         public_status::public_status_json, status_page::show_form, status_page::check,
         status_page::style, console::index, console::file,
         dev::messages, dev::advance_clock, dev::health, dev::ready, openapi_json
@@ -332,6 +334,7 @@ mod tests {
             "/v1/officer/applications",
             "/v1/officer/applications/{id}",
             "/v1/officer/applications/{id}/assign",
+            "/v1/officer/overview",
         ] {
             assert!(
                 document["paths"].get(path).is_some(),

@@ -55,6 +55,7 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
         listen: "127.0.0.1:0".to_owned(),
         demo: true,
         demo_advance_seconds: None,
+        demo_history: false,
         output: PortalOutput::LogFile(context.work_dir.join("app-portal.log")),
     })?;
     let accounts = demo_accounts(&context.portal_binary)?;

@@ -52,6 +52,7 @@ pub(super) fn measure_on_sqlite(
         listen: "127.0.0.1:0".to_owned(),
         demo: true,
         demo_advance_seconds: None,
+        demo_history: false,
         output: PortalOutput::LogFile(context.work_dir.join("portal.log")),
     })?;
     let load = Load::prepare(&portal.url, &context.portal_binary)?;

@@ -49,6 +49,7 @@ pub(super) fn measure_on_sqlite(context: &BenchContext) -> Result<StreamFigures>
         listen: "127.0.0.1:0".to_owned(),
         demo: true,
         demo_advance_seconds: None,
+        demo_history: false,
         output: PortalOutput::LogFile(context.work_dir.join("events-portal.log")),
     })?;
     let figures = measure_streams(&context.portal_binary, &[&portal])?;

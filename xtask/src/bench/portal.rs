@@ -134,6 +134,7 @@ fn start_instance(context: &BenchContext, url: &str, name: &str) -> Result<Porta
         listen: "127.0.0.1:0".to_owned(),
         demo: true,
         demo_advance_seconds: None,
+        demo_history: false,
         output: PortalOutput::LogFile(context.work_dir.join(format!("portal-{name}.log"))),
     })
 }

@@ -168,6 +168,7 @@ fn measure_records(context: &BenchContext) -> Result<Vec<Record>> {
         listen: "127.0.0.1:0".to_owned(),
         demo: true,
         demo_advance_seconds: None,
+        demo_history: false,
         output: PortalOutput::LogFile(context.work_dir.join("portal.log")),
     })?;
     let runtime = tokio::runtime::Builder::new_current_thread()

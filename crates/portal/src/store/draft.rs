@@ -162,3 +162,21 @@ impl ApplicationDraft {
         }
     }
 }
+
+/// One entry of a seeded application's history after its first (received) entry: status,
+/// time, actor and note.
+pub type HistoryEntry = (
+    ApplicationStatus,
+    DateTime<FixedOffset>,
+    Actor,
+    Option<String>,
+);
+
+/// An application of the demo history (`serve --demo-history`): the draft, its timeline after
+/// the first entry, and the citizen's rating.
+#[derive(Debug, Clone)]
+pub struct SeededApplication {
+    pub draft: ApplicationDraft,
+    pub history: Vec<HistoryEntry>,
+    pub rating: Option<opendvc_api::Rating>,
+}

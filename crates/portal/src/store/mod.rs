@@ -34,7 +34,7 @@ pub mod sqlite;
 mod stored;
 
 pub use access::{AccessEntry, AccessLogPage, AccessLogPosition};
-pub use draft::{ApplicationDraft, NoticesOfNew};
+pub use draft::{ApplicationDraft, HistoryEntry, NoticesOfNew, SeededApplication};
 pub use error::{StoreError, StoreResult};
 pub(crate) use hourly::hourly_refusal;
 pub use notifications::{NewNotice, Notice, NoticeClaim, NoticeOutcome, NoticeState};
@@ -48,9 +48,9 @@ pub use renewal::RenewalHolder;
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
-    Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, Delivery,
-    DevMessage, Document, DocumentReminders, InboxItem, NotificationSettings, Profile, Rating,
-    StaffKind, Supplement,
+    Actor, Application, ApplicationStatus, AssistScope, AssistVenue, Channel, ConsentMethod,
+    Delivery, DeliveryMethod, DevMessage, Document, DocumentReminders, InboxItem,
+    NotificationSettings, Profile, Rating, StaffKind, Supplement,
 };
 use opendvc_rules::renewal::FiredStage;
 use uuid::Uuid;
@@ -62,6 +62,20 @@ use crate::error::ApiError;
 pub struct CitizenRecord {
     pub id: Uuid,
     pub profile: Profile,
+}
+
+/// What the overview (`overview::figures`, `overview::forecast`) reads of one application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverviewRow {
+    pub procedure_id: String,
+    pub channel: Channel,
+    pub status: ApplicationStatus,
+    pub submitted_at: DateTime<FixedOffset>,
+    pub due_at: DateTime<FixedOffset>,
+    /// The first time its result was ready (a `completed`, else `handed_over`, entry).
+    pub finished_at: Option<DateTime<FixedOffset>>,
+    pub delivery_method: DeliveryMethod,
+    pub rating_stars: Option<u8>,
 }
 
 /// A staff member or officer as stored.
@@ -516,6 +530,17 @@ pub trait ApplicationStore: Send + Sync {
             Option<String>,
         )>,
     ) -> StoreResult<bool>;
+    /// Seeds the demo history (`serve --demo-history`) in one transaction: the citizens and
+    /// their applications, each with its timeline and rating. Nothing is written when the first
+    /// citizen exists already (the history was seeded before). Returns the applications
+    /// inserted.
+    async fn seed_history(
+        &self,
+        citizens: Vec<CitizenRecord>,
+        applications: Vec<SeededApplication>,
+    ) -> StoreResult<usize>;
+    /// What the overview reads of every application (`OverviewRow`), in one query.
+    async fn overview_rows(&self) -> StoreResult<Vec<OverviewRow>>;
     /// Entities of the citizen changed after `after`, at most `limit`, in their latest state.
     async fn sync_page(&self, citizen_id: Uuid, after: i64, limit: usize) -> StoreResult<SyncPage>;
     /// Deletes idempotency records created before `before`; returns how many.

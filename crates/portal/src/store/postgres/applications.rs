@@ -13,18 +13,12 @@ use super::rows::{from_json, load_application, load_citizen_by_id, to_json};
 use super::{LockSpace, PostgresStore, lock};
 use crate::error::ApiError;
 use crate::store::stored::{channel_str, fits, parse_uuid};
+use crate::store::stored::{parse_enum, parse_status, parse_time};
 use crate::store::{
     AccessEntry, ApplicationChange, ApplicationDraft, ApplicationStore, ChangeDecision,
-    IdempotencyRecord, LateItem, StoreError, StoreResult, StoredResponse, SyncPage,
+    CitizenRecord, HistoryEntry, IdempotencyRecord, LateItem, OverviewRow, SeededApplication,
+    StoreError, StoreResult, StoredResponse, SyncPage,
 };
-
-/// One entry of a seeded application's history: status, time, actor and note.
-type HistoryEntry = (
-    ApplicationStatus,
-    DateTime<FixedOffset>,
-    Actor,
-    Option<String>,
-);
 
 /// Appends a timeline entry. The caller holds the application's row lock (or created it), so
 /// the next number is its own.
@@ -467,6 +461,96 @@ impl ApplicationStore for PostgresStore {
         tx.commit().await?;
         self.sequencer.committed();
         Ok(true)
+    }
+
+    async fn seed_history(
+        &self,
+        citizens: Vec<CitizenRecord>,
+        applications: Vec<SeededApplication>,
+    ) -> StoreResult<usize> {
+        let Some(first) = citizens.first() else {
+            return Ok(0);
+        };
+        let mut tx = self.pool.begin().await?;
+        // Two portals starting on one database seed it once: the second waits here, then
+        // finds the first citizen.
+        lock(&mut tx, LockSpace::SeededApplication, "demo-history").await?;
+        let seeded = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM citizens WHERE id = $1) AS "exists!""#,
+            first.id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if seeded {
+            return Ok(0);
+        }
+        for citizen in &citizens {
+            sqlx::query!(
+                "INSERT INTO citizens (id, id_number, profile) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+                citizen.id,
+                citizen.profile.id_number,
+                to_json(&citizen.profile)?
+            )
+            .execute(&mut *tx)
+            .await?;
+            touch(&mut tx, citizen.id, "profile", &citizen.id.to_string()).await?;
+        }
+        for seeded in &applications {
+            let draft = &seeded.draft;
+            let number = take_code_number(&mut tx, &draft.code_prefix).await?;
+            insert_application(&mut tx, draft, number).await?;
+            let mut last = draft.submitted_at;
+            for (status, at, actor, note) in &seeded.history {
+                insert_timeline_entry(&mut tx, draft.id, *status, *at, actor, note.as_deref())
+                    .await?;
+                last = *at;
+            }
+            let status = seeded
+                .history
+                .last()
+                .map_or(ApplicationStatus::Received, |(status, ..)| *status);
+            sqlx::query!(
+                "UPDATE applications SET status = $2, rating = $3, updated_at = $4 WHERE id = $1",
+                draft.id,
+                status.as_str(),
+                seeded.rating.as_ref().map(to_json).transpose()?,
+                last.to_rfc3339()
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        self.sequencer.committed();
+        Ok(applications.len())
+    }
+
+    async fn overview_rows(&self) -> StoreResult<Vec<OverviewRow>> {
+        let rows = sqlx::query!(
+            r#"SELECT a.procedure_id, a.channel, a.status, a.submitted_at, a.due_at,
+                   (SELECT t.at FROM timeline_entries t
+                    WHERE t.application_id = a.id AND t.status IN ('completed', 'handed_over')
+                    ORDER BY t.status = 'handed_over', t.seq LIMIT 1) AS finished_at,
+                   a.delivery ->> 'method' AS "delivery_method!",
+                   (a.rating ->> 'stars')::integer AS stars
+               FROM applications a"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(OverviewRow {
+                    procedure_id: row.procedure_id,
+                    channel: parse_enum(row.channel)?,
+                    status: parse_status(&row.status)?,
+                    submitted_at: parse_time(&row.submitted_at)?,
+                    due_at: parse_time(&row.due_at)?,
+                    finished_at: row.finished_at.as_deref().map(parse_time).transpose()?,
+                    delivery_method: parse_enum(row.delivery_method)?,
+                    rating_stars: row.stars.and_then(|stars| u8::try_from(stars).ok()),
+                })
+            })
+            .collect()
     }
 
     async fn sync_page(&self, citizen_id: Uuid, after: i64, limit: usize) -> StoreResult<SyncPage> {

@@ -13,9 +13,11 @@ use super::changes::{insert_inbox, touch};
 use super::rows::{channel_str, load_application, load_citizen, parse_uuid};
 use super::{Database, SqliteStore};
 use crate::error::ApiError;
+use crate::store::stored::{parse_enum, parse_status, parse_time};
 use crate::store::{
     AccessEntry, ApplicationChange, ApplicationDraft, ApplicationStore, ChangeDecision,
-    IdempotencyRecord, LateItem, StoreError, StoreResult, StoredResponse, SyncPage,
+    CitizenRecord, IdempotencyRecord, LateItem, OverviewRow, SeededApplication, StoreError,
+    StoreResult, StoredResponse, SyncPage,
 };
 
 fn insert_timeline_entry(
@@ -385,6 +387,106 @@ impl Database {
         })
     }
 
+    pub(super) fn seed_history(
+        &self,
+        citizens: &[CitizenRecord],
+        applications: &[SeededApplication],
+    ) -> StoreResult<usize> {
+        self.write(|tx| {
+            let Some(first) = citizens.first() else {
+                return Ok(0);
+            };
+            let seeded: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM citizens WHERE id = ?1)",
+                params![first.id.to_string()],
+                |row| row.get(0),
+            )?;
+            if seeded {
+                return Ok(0);
+            }
+            for citizen in citizens {
+                tx.execute(
+                    "INSERT OR IGNORE INTO citizens (id, id_number, profile_json) VALUES (?1, ?2, ?3)",
+                    params![
+                        citizen.id.to_string(),
+                        citizen.profile.id_number,
+                        serde_json::to_string(&citizen.profile)?
+                    ],
+                )?;
+                touch(tx, citizen.id, "profile", &citizen.id.to_string())?;
+            }
+            for seeded in applications {
+                let draft = &seeded.draft;
+                insert_application(tx, draft)?;
+                let mut last = draft.submitted_at;
+                for (status, at, actor, note) in &seeded.history {
+                    insert_timeline_entry(tx, draft.id, *status, *at, actor, note.as_deref())?;
+                    tx.execute(
+                        "UPDATE applications SET status = ?2 WHERE id = ?1",
+                        params![draft.id.to_string(), status.as_str()],
+                    )?;
+                    last = *at;
+                }
+                if let Some(rating) = &seeded.rating {
+                    tx.execute(
+                        "UPDATE applications SET rating_json = ?2 WHERE id = ?1",
+                        params![draft.id.to_string(), serde_json::to_string(rating)?],
+                    )?;
+                }
+                tx.execute(
+                    "UPDATE applications SET updated_at = ?2 WHERE id = ?1",
+                    params![draft.id.to_string(), last.to_rfc3339()],
+                )?;
+            }
+            Ok(applications.len())
+        })
+    }
+
+    /// One pass over the applications; the first finishing entry of each comes from the
+    /// timeline's primary key index.
+    pub(super) fn overview_rows(&self) -> StoreResult<Vec<OverviewRow>> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT a.procedure_id, a.channel, a.status, a.submitted_at, a.due_at,
+                (SELECT t.at FROM timeline_entries t
+                 WHERE t.application_id = a.id AND t.status IN ('completed', 'handed_over')
+                 ORDER BY t.status = 'handed_over', t.seq LIMIT 1),
+                json_extract(a.delivery_json, '$.method'),
+                json_extract(a.rating_json, '$.stars')
+             FROM applications a",
+        )?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, Option<String>>(5)?,
+                    row.get::<_, String>(6)?,
+                    row.get::<_, Option<i64>>(7)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(
+                |(procedure_id, channel, status, submitted, due, finished, method, stars)| {
+                    Ok(OverviewRow {
+                        procedure_id,
+                        channel: parse_enum(channel)?,
+                        status: parse_status(&status)?,
+                        submitted_at: parse_time(&submitted)?,
+                        due_at: parse_time(&due)?,
+                        finished_at: finished.as_deref().map(parse_time).transpose()?,
+                        delivery_method: parse_enum(method)?,
+                        rating_stars: stars.and_then(|stars| u8::try_from(stars).ok()),
+                    })
+                },
+            )
+            .collect()
+    }
+
     pub(super) fn sync_page(
         &self,
         citizen_id: Uuid,
@@ -536,6 +638,19 @@ impl ApplicationStore for SqliteStore {
     ) -> StoreResult<bool> {
         self.blocking(move |db| db.seed_application(draft, history))
             .await
+    }
+
+    async fn seed_history(
+        &self,
+        citizens: Vec<CitizenRecord>,
+        applications: Vec<SeededApplication>,
+    ) -> StoreResult<usize> {
+        self.blocking(move |db| db.seed_history(&citizens, &applications))
+            .await
+    }
+
+    async fn overview_rows(&self) -> StoreResult<Vec<OverviewRow>> {
+        self.blocking(|db| db.overview_rows()).await
     }
 
     async fn sync_page(&self, citizen_id: Uuid, after: i64, limit: usize) -> StoreResult<SyncPage> {

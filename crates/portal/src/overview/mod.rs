@@ -1,0 +1,183 @@
+//! The operations centre's early warning, `GET /v1/officer/overview`: for each agency in the
+//! caller's scope the figures of `figures` and the demand forecast of `forecast`.
+//!
+//! Scope: an officer sees their agency; an agency's supervisor theirs; a city-wide supervisor
+//! (a supervisor without an agency) every agency of the catalog. The store reads what the
+//! figures need of each application in one query (`ApplicationStore::overview_rows`: no form,
+//! attachment or timeline is loaded); the counting is done here, once per agency, because the
+//! due dates count in working days, which SQL does not know.
+
+pub mod figures;
+pub mod forecast;
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use chrono::{DateTime, FixedOffset};
+use opendvc_api::{AgencyOverview, ApplicationStatus, LocalizedText, Overview, StaffKind};
+use opendvc_rules::{WorkingCalendar, time::in_vietnam};
+
+use crate::auth::OfficerAuth;
+use crate::data::ReferenceData;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{OverviewRow, StaffRecord, Store};
+use figures::{ApplicationFacts, Outcome, agency_figures};
+use forecast::{forecast_demand, incoming_per_agency, no_forecast, past_working_days};
+
+/// The calendar days of history the forecast learns from.
+pub const FORECAST_HISTORY_DAYS: i64 = 90;
+
+/// The agencies `staff` may see, by id; `None` when they may see none.
+fn scope(staff: &StaffRecord, data: &ReferenceData) -> Option<Vec<String>> {
+    match (&staff.agency, staff.kind) {
+        (Some(agency), StaffKind::Officer | StaffKind::Supervisor) => Some(vec![agency.clone()]),
+        (None, StaffKind::Supervisor) => {
+            let mut agencies: Vec<String> = data
+                .catalog
+                .items
+                .iter()
+                .map(|procedure| procedure.agency_id.clone())
+                .collect();
+            agencies.sort();
+            agencies.dedup();
+            Some(agencies)
+        }
+        _ => None,
+    }
+}
+
+fn outcome(row: &OverviewRow) -> Outcome {
+    match row.status {
+        ApplicationStatus::Rejected | ApplicationStatus::Withdrawn => Outcome::Closed,
+        _ => match row.finished_at {
+            Some(at) => Outcome::Finished(at),
+            None => Outcome::Open,
+        },
+    }
+}
+
+/// The overview of `agencies` at `now` from the store's rows.
+pub fn compose(
+    rows: &[OverviewRow],
+    agencies: &[String],
+    data: &ReferenceData,
+    calendar: &WorkingCalendar,
+    now: DateTime<FixedOffset>,
+) -> Overview {
+    let agency_of: BTreeMap<&str, &str> = data
+        .catalog
+        .items
+        .iter()
+        .map(|procedure| (procedure.id.as_str(), procedure.agency_id.as_str()))
+        .collect();
+    let mut facts: BTreeMap<&str, Vec<ApplicationFacts>> = BTreeMap::new();
+    let mut submissions = Vec::new();
+    for row in rows {
+        let Some(agency) = agency_of.get(row.procedure_id.as_str()) else {
+            continue;
+        };
+        if !agencies.iter().any(|wanted| wanted == agency) {
+            continue;
+        }
+        submissions.push((
+            (*agency).to_owned(),
+            in_vietnam(row.submitted_at).date_naive(),
+        ));
+        facts.entry(agency).or_default().push(ApplicationFacts {
+            channel: row.channel,
+            submitted_at: row.submitted_at,
+            due_at: row.due_at,
+            outcome: outcome(row),
+            delivery: row.delivery_method,
+            rating: row.rating_stars,
+        });
+    }
+    let today = in_vietnam(now).date_naive();
+    let days = past_working_days(calendar, today, FORECAST_HISTORY_DAYS);
+    let series = incoming_per_agency(submissions, &days);
+    let agencies = agencies
+        .iter()
+        .map(|agency_id| {
+            let figures = agency_figures(
+                facts.get(agency_id.as_str()).map_or(&[][..], Vec::as_slice),
+                calendar,
+                now,
+            );
+            let forecast_days: Vec<_> = figures.due_histogram.iter().map(|day| day.date).collect();
+            let history = series
+                .get(agency_id)
+                .cloned()
+                .unwrap_or_else(|| vec![0.0; days.len()]);
+            let forecast = forecast_demand(&history, &forecast_days)
+                .unwrap_or_else(|error| no_forecast(&error));
+            AgencyOverview {
+                agency_id: agency_id.clone(),
+                agency_name: agency_name(data, agency_id),
+                due_today: figures.due_today,
+                due_within_one_working_day: figures.due_within_one_working_day,
+                overdue: figures.overdue,
+                on_time_rate_30d: figures.on_time_rate_30d,
+                median_working_days: figures.median_working_days,
+                same_day_share: figures.same_day_share,
+                post_delivery_share: figures.post_delivery_share,
+                rating: figures.rating,
+                due_histogram: figures.due_histogram,
+                forecast,
+            }
+        })
+        .collect();
+    Overview {
+        generated_at: now,
+        agencies,
+    }
+}
+
+/// The agency's name as the catalog's procedures give it.
+fn agency_name(data: &ReferenceData, agency_id: &str) -> LocalizedText {
+    data.catalog
+        .items
+        .iter()
+        .find(|procedure| procedure.agency_id == agency_id)
+        .map(|procedure| procedure.agency.clone())
+        .unwrap_or_else(|| LocalizedText {
+            vi: agency_id.to_owned(),
+            en: agency_id.to_owned(),
+            id: None,
+        })
+}
+
+/// The overview `staff` may see at `now`.
+pub async fn overview(
+    store: &dyn Store,
+    data: &ReferenceData,
+    calendar: &WorkingCalendar,
+    staff: &StaffRecord,
+    now: DateTime<FixedOffset>,
+) -> Result<Overview, ApiError> {
+    let agencies = scope(staff, data).ok_or_else(|| {
+        ApiError::forbidden(
+            "Only officers of an agency and supervisors see the overview; ask the city's operators to give your account an agency.",
+        )
+    })?;
+    let rows = store.overview_rows().await?;
+    Ok(compose(&rows, &agencies, data, calendar, now))
+}
+
+#[utoipa::path(get, path = "/v1/officer/overview", tag = "officer", security(("bearer" = [])),
+    responses((status = 200, description = "The operations centre's early warning for each agency the caller may see: an officer their agency, an agency's supervisor theirs, a city-wide supervisor every agency. Open applications due today, due within one working day and overdue; among those finished in the last 30 days the on-time rate (finished on or before the due time), the median working days from received to result ready per channel (online with assisted, counter), the share finished within one working day and the share delivered by post; the citizens' ratings; open applications per due day for the next 10 working days; the expected incoming applications for those days with the model's error on the last 20 working days held out, beside the naive last-week copy's.", body = Overview)))]
+pub async fn overview_handler(
+    State(state): State<AppState>,
+    OfficerAuth(officer): OfficerAuth,
+) -> Result<axum::Json<Overview>, ApiError> {
+    let now = state.clock.now();
+    overview(
+        state.store.as_ref(),
+        &state.data,
+        &state.calendar,
+        &officer,
+        now,
+    )
+    .await
+    .map(axum::Json)
+}
