@@ -40,6 +40,7 @@ const CONTRACT_PATHS: &[&str] = &[
     "/v1/officer/applications/{}",
     "/v1/officer/applications/{}/assign",
     "/v1/officer/overview",
+    "/v1/officer/applications/{}/attachments/{}",
     "/v1/public/status/{}",
     "/s/{}",
     "/console/",

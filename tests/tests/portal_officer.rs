@@ -791,3 +791,169 @@ fn a_counter_application_reaches_the_citizen_with_the_counter_fee_and_days() {
         "the problem names applicant.phone: {problem:?}"
     );
 }
+
+#[test]
+fn an_officer_downloads_only_the_files_of_applications_in_their_scope() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let catalog = citizen.catalog();
+    let documents = citizen.documents();
+    let procedure =
+        catalog
+            .items
+            .iter()
+            .filter(|procedure| procedure.delivery.counter)
+            .find(|procedure| {
+                !opendvc_tests::fixtures::wallet_covers(procedure, &documents)
+                    && portal.demo_accounts().officers.iter().any(|officer| {
+                        officer.agency == procedure.agency_id && officer.unit.is_none()
+                    })
+            })
+            .cloned()
+            .expect("a city-level procedure that needs an upload");
+    let application = citizen.submit_valid(&procedure);
+    let upload = application
+        .attachments
+        .iter()
+        .find_map(|attachment| match attachment {
+            opendvc_api::AttachmentRef::Upload { attachment_id, .. } => Some(attachment_id.clone()),
+            opendvc_api::AttachmentRef::Wallet { .. } => None,
+        })
+        .expect("the application names an upload");
+    let accounts = portal.demo_accounts().officers;
+    let own = accounts
+        .iter()
+        .find(|officer| officer.agency == procedure.agency_id && officer.unit.is_none())
+        .expect("an officer of the agency");
+    let stranger = accounts
+        .iter()
+        .find(|officer| officer.agency != procedure.agency_id && officer.unit.is_none())
+        .expect("an officer of another agency");
+    let own = Desk::officer(&portal, &own.code);
+    let stranger = Desk::officer(&portal, &stranger.code);
+    let path = format!(
+        "/v1/officer/applications/{}/attachments/{upload}",
+        application.id
+    );
+    let file = own.get(&path);
+    file.expect_status(200, "the agency's officer downloads the file");
+    assert_eq!(
+        file.content_type(),
+        Some("application/pdf"),
+        "its content type"
+    );
+    assert_eq!(
+        file.header("x-content-type-options"),
+        Some("nosniff"),
+        "the browser is told not to sniff"
+    );
+    assert!(
+        file.header("content-disposition")
+            .is_some_and(|value| value.starts_with("attachment")),
+        "it downloads rather than renders"
+    );
+    assert!(
+        file.text().starts_with("%PDF"),
+        "the bytes are the PDF uploaded"
+    );
+    stranger.get(&path).expect_problem(
+        403,
+        "forbidden",
+        "another agency's officer reads no file of it",
+    );
+    let other = citizen.submit_valid(&procedure);
+    let other_upload = other
+        .attachments
+        .iter()
+        .find_map(|attachment| match attachment {
+            opendvc_api::AttachmentRef::Upload { attachment_id, .. } => Some(attachment_id.clone()),
+            opendvc_api::AttachmentRef::Wallet { .. } => None,
+        })
+        .expect("the second application names an upload");
+    own.get(&format!(
+        "/v1/officer/applications/{}/attachments/{other_upload}",
+        application.id
+    ))
+    .expect_problem(
+        404,
+        "not_found",
+        "a file the application does not name is not served through it",
+    );
+}
+
+#[test]
+fn the_officer_command_line_lists_shows_assigns_and_enters_counter_applications() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let catalog = citizen.catalog();
+    let procedure = procedure_of(&catalog, "da-nang-police");
+    let application = citizen.submit_valid(&procedure);
+    let listed = portal.officer(&["list", "--procedure", &procedure.id, "--open"]);
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.starts_with(&application.code)),
+        "officer list --procedure shows the application: {listed}"
+    );
+    assert!(
+        listed
+            .lines()
+            .all(|line| line.split('\t').nth(3) == Some(procedure.id.as_str())),
+        "officer list --procedure shows that procedure only: {listed}"
+    );
+    let shown: OfficerApplication =
+        serde_json::from_str(&portal.officer(&["show", &application.code]))
+            .expect("officer show prints the officer's view as JSON");
+    assert_eq!(
+        shown.applicant.id_number, citizen.id_number,
+        "the applicant"
+    );
+    let refused = portal.officer_output(&["assign", &application.code, "--officer", "CB-CAHC-01"]);
+    assert!(
+        !refused.status.success(),
+        "the command line refuses an assignee of another agency as the endpoint does"
+    );
+    portal.officer(&["assign", &application.code, "--officer", "CB-CADN-02"]);
+    let note = citizen
+        .application(application.id)
+        .timeline
+        .last()
+        .and_then(|entry| entry.note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.contains("CB-CADN-02"),
+        "an assignment from the command line shows in the citizen's timeline: {note:?}"
+    );
+    let profile = citizen.profile();
+    let paperless = procedure_without_uploads(&citizen);
+    let valid = citizen.valid_application(&paperless, counter_delivery());
+    let request = CounterApplication {
+        applicant: CounterApplicant {
+            id_number: profile.id_number.clone(),
+            name: profile.full_name.clone(),
+            phone: profile.phone.clone(),
+        },
+        procedure_id: paperless.id.clone(),
+        form: valid.form,
+        attachments: valid.attachments,
+        delivery: counter_delivery(),
+        fee_case: None,
+        unit_code: Some(profile.address.unit_code.clone()),
+    };
+    let file = portal.dir().join("counter.json");
+    std::fs::write(&file, serde_json::to_vec(&request).expect("serialises")).expect("written");
+    let entered: Application = serde_json::from_str(&portal.officer(&[
+        "counter",
+        "--json",
+        file.to_str().expect("a path"),
+    ]))
+    .expect("officer counter prints the application");
+    assert_eq!(entered.channel, Channel::Counter, "entered at the counter");
+    assert!(
+        citizen
+            .applications()
+            .iter()
+            .any(|seen| seen.id == entered.id),
+        "the citizen sees the counter application"
+    );
+}

@@ -97,6 +97,10 @@ pub fn router(state: AppState) -> Router {
             get(officer_api::application_handler),
         )
         .route(
+            "/v1/officer/applications/{id}/attachments/{attachmentId}",
+            get(officer_api::attachment_handler),
+        )
+        .route(
             "/v1/officer/applications/{id}/assign",
             post(officer_api::assign_handler),
         )

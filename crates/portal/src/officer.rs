@@ -132,13 +132,18 @@ pub async fn server_transition(
 ) -> Result<Application, ApiError> {
     check_request(&request)?;
     let application = find_application(desk.store, code_or_id).await?;
-    let agency = desk
-        .data
-        .procedure(&application.procedure_id)
+    let actor = server_actor(desk.data, &application.procedure_id);
+    transition(desk, application.id, request, actor, now).await
+}
+
+/// The timeline actor of the server itself (the `officer` command line) acting on an
+/// application of `procedure_id`: the procedure's agency, code `CLI`.
+pub fn server_actor(data: &ReferenceData, procedure_id: &str) -> Actor {
+    let agency = data
+        .procedure(procedure_id)
         .map(|procedure| procedure.agency.vi.clone())
         .unwrap_or_default();
-    let actor = officer_actor("CLI", &agency);
-    transition(desk, application.id, request, actor, now).await
+    officer_actor("CLI", &agency)
 }
 
 /// Applies an officer's transition to application `id`, with the SMS and e-mail it causes by

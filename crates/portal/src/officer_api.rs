@@ -518,3 +518,82 @@ pub async fn assign_handler(
         .await
         .map(axum::Json)
 }
+
+/// A file name safe inside `Content-Disposition`: letters, digits, `.`, `-`, `_` kept, the
+/// rest `_`; none, `attachment`.
+fn safe_file_name(name: Option<&str>) -> String {
+    let kept: String = name
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(100)
+        .collect();
+    if kept.trim_matches(['.', '_']).is_empty() {
+        "attachment".to_owned()
+    } else {
+        kept
+    }
+}
+
+/// The bytes of upload `attachment_id` of application `id`, if the application is in `scope`
+/// and names the upload (an officer reads only the files of applications they handle).
+pub async fn attachment(
+    desk: Desk<'_>,
+    scope: &Scope,
+    id: Uuid,
+    attachment_id: &str,
+) -> Result<crate::store::AttachmentFile, ApiError> {
+    let placement = scoped_application(desk, scope, id).await?;
+    let application = desk
+        .store
+        .application(None, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No such application."))?;
+    let named = application.attachments.iter().any(|attachment| {
+        matches!(attachment, opendvc_api::AttachmentRef::Upload { attachment_id: named, .. } if named == attachment_id)
+    });
+    if !named {
+        return Err(ApiError::not_found("The application names no such file."));
+    }
+    desk.store
+        .attachment_file(placement.citizen_id, attachment_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("The file is no longer stored."))
+}
+
+#[utoipa::path(get, path = "/v1/officer/applications/{id}/attachments/{attachmentId}", tag = "officer", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Application id"), ("attachmentId" = String, Path, description = "An upload the application names (`sha256:{hex}`)")),
+    responses((status = 200, description = "The file's bytes with its content type, `Content-Disposition: attachment` and `X-Content-Type-Options: nosniff`. Only files the application names; another agency's application answers 403.", content_type = "application/octet-stream")))]
+pub async fn attachment_handler(
+    State(state): State<AppState>,
+    OfficerAuth(staff): OfficerAuth,
+    ApiPath((id, attachment_id)): ApiPath<(Uuid, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let scope = Scope::of(&staff, &state.data)?;
+    let file = attachment(desk(&state), &scope, id, &attachment_id).await?;
+    let content_type = HeaderValue::from_str(&file.content_type)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}\"",
+        safe_file_name(file.file_name.as_deref())
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    let mut response = file.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, content_type);
+    headers.insert(header::CONTENT_DISPOSITION, disposition);
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}

@@ -43,6 +43,7 @@ use crate::{
         officer_api::queue_handler,
         officer_api::application_handler,
         officer_api::assign_handler,
+        officer_api::attachment_handler,
         counter::counter_handler,
         overview::overview_handler,
         public_status::public_status_json, status_page::show_form, status_page::check,

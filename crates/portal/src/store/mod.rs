@@ -38,7 +38,9 @@ pub use draft::{ApplicationDraft, HistoryEntry, NoticesOfNew, SeededApplication}
 pub use error::{StoreError, StoreResult};
 pub(crate) use hourly::hourly_refusal;
 pub use notifications::{NewNotice, Notice, NoticeClaim, NoticeOutcome, NoticeState};
-pub use officer::{FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows};
+pub use officer::{
+    AttachmentFile, FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows,
+};
 pub use operations::{
     ChangeSignal, HealthStore, InProcessStreamSlots, LeaseStore, NotReady, Operations, StreamSlot,
     StreamSlotStore,

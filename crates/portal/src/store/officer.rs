@@ -77,6 +77,14 @@ pub struct Placement {
     pub citizen_id: Uuid,
 }
 
+/// An uploaded file as an officer downloads it.
+#[derive(Debug, Clone)]
+pub struct AttachmentFile {
+    pub content_type: String,
+    pub file_name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
 #[async_trait]
 pub trait OfficerStore: Send + Sync {
     /// One page of the queue and the total, read in one transaction (so the total and the
@@ -89,4 +97,10 @@ pub trait OfficerStore: Send + Sync {
     /// (the overview lane of issue 15) records them; until it does, none were sent, and both
     /// stores answer none.
     async fn late_warnings(&self, id: Uuid) -> StoreResult<Vec<LateWarning>>;
+    /// The file `attachment_id` as citizen `citizen_id` uploaded it.
+    async fn attachment_file(
+        &self,
+        citizen_id: Uuid,
+        attachment_id: &str,
+    ) -> StoreResult<Option<AttachmentFile>>;
 }

@@ -12,7 +12,8 @@ use super::PostgresStore;
 use super::rows::from_json;
 use crate::store::stored::{parse_enum, parse_staff_kind, parse_status, parse_time};
 use crate::store::{
-    FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows, StaffRecord, StoreResult,
+    AttachmentFile, FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows,
+    StaffRecord, StoreResult,
 };
 
 /// Appends the filter's conditions (without the page's position).
@@ -69,6 +70,30 @@ const FROM: &str = " FROM applications a JOIN citizens c ON c.id = a.citizen_id"
 
 #[async_trait]
 impl OfficerStore for PostgresStore {
+    async fn attachment_file(
+        &self,
+        citizen_id: Uuid,
+        attachment_id: &str,
+    ) -> StoreResult<Option<AttachmentFile>> {
+        let row = sqlx::query(
+            "SELECT a.content_type, a.file_name, c.content FROM attachments a
+             JOIN attachment_contents c ON c.id = a.attachment_id
+             WHERE a.citizen_id = $1 AND a.attachment_id = $2",
+        )
+        .bind(citizen_id)
+        .bind(attachment_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(AttachmentFile {
+                content_type: row.try_get("content_type")?,
+                file_name: row.try_get("file_name")?,
+                bytes: row.try_get("content")?,
+            })
+        })
+        .transpose()
+    }
+
     async fn work_queue(&self, filter: &QueueFilter) -> StoreResult<QueueRows> {
         let mut tx = self.pool.begin().await?;
         sqlx::raw_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

@@ -11,8 +11,8 @@ use super::rows::{parse_staff_kind, parse_uuid};
 use super::{Database, SqliteStore};
 use crate::store::stored::{parse_enum, parse_status, parse_time};
 use crate::store::{
-    FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows, StaffRecord, StoreError,
-    StoreResult,
+    AttachmentFile, FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows,
+    StaffRecord, StoreError, StoreResult,
 };
 
 /// The `WHERE` clause of the filter without the page's position, and its parameters.
@@ -252,8 +252,43 @@ impl Database {
     }
 }
 
+impl Database {
+    fn attachment_file(
+        &self,
+        citizen_id: Uuid,
+        attachment_id: &str,
+    ) -> StoreResult<Option<AttachmentFile>> {
+        Ok(self
+            .reader()
+            .query_row(
+                "SELECT a.content_type, a.file_name, c.content FROM attachments a
+                 JOIN attachment_contents c ON c.id = a.attachment_id
+                 WHERE a.citizen_id = ?1 AND a.attachment_id = ?2",
+                params![citizen_id.to_string(), attachment_id],
+                |row| {
+                    Ok(AttachmentFile {
+                        content_type: row.get(0)?,
+                        file_name: row.get(1)?,
+                        bytes: row.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}
+
 #[async_trait]
 impl OfficerStore for SqliteStore {
+    async fn attachment_file(
+        &self,
+        citizen_id: Uuid,
+        attachment_id: &str,
+    ) -> StoreResult<Option<AttachmentFile>> {
+        let attachment_id = attachment_id.to_owned();
+        self.blocking(move |db| db.attachment_file(citizen_id, &attachment_id))
+            .await
+    }
+
     async fn work_queue(&self, filter: &QueueFilter) -> StoreResult<QueueRows> {
         let filter = filter.clone();
         self.blocking(move |db| db.work_queue(&filter)).await
@@ -270,5 +305,87 @@ impl OfficerStore for SqliteStore {
 
     async fn late_warnings(&self, _id: Uuid) -> StoreResult<Vec<LateWarning>> {
         Ok(Vec::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeDelta};
+
+    use super::super::tests::{citizen, scratch};
+    use crate::store::{ApplicationDraft, QueueFilter};
+
+    #[test]
+    fn the_queue_pages_by_due_date_and_id_through_every_row_once() {
+        let scratch = scratch();
+        let store = &scratch.store;
+        let owner = citizen(store);
+        let start = DateTime::parse_from_rfc3339("2026-12-01T09:00:00+07:00").expect("time");
+        let mut ids = Vec::new();
+        for index in 0..7i64 {
+            let mut draft = ApplicationDraft::sample(owner, start);
+            // Pairs share a due date, so the id decides within them.
+            draft.due_at = start + TimeDelta::days(index / 2);
+            draft.unit_code = Some(if index % 3 == 0 { "20242" } else { "20200" }.into());
+            ids.push(draft.id);
+            store.create_application(draft, None).expect("stored");
+        }
+        let mut seen = Vec::new();
+        let mut filter = QueueFilter {
+            limit: 2,
+            ..QueueFilter::default()
+        };
+        loop {
+            let page = store.work_queue(&filter).expect("a page");
+            assert_eq!(
+                page.total, 7,
+                "the total counts every row, whatever the page"
+            );
+            seen.extend(page.rows.iter().map(|row| (row.due_at, row.id)));
+            match (page.has_more, page.rows.last()) {
+                (true, Some(last)) => filter.after = Some((last.due_at_text.clone(), last.id)),
+                _ => break,
+            }
+        }
+        let mut expected = seen.clone();
+        expected.sort();
+        expected.dedup();
+        assert_eq!(seen, expected, "pages follow (due date, id), no row twice");
+        assert_eq!(seen.len(), ids.len(), "every row is seen");
+        let hai_chau = store
+            .work_queue(&QueueFilter {
+                scope_unit: Some("20242".into()),
+                limit: 50,
+                ..QueueFilter::default()
+            })
+            .expect("a page");
+        assert_eq!(hai_chau.total, 3, "the unit's scope keeps its rows only");
+        let none = store
+            .work_queue(&QueueFilter {
+                procedures: Some(Vec::new()),
+                limit: 50,
+                ..QueueFilter::default()
+            })
+            .expect("a page");
+        assert_eq!(none.total, 0, "a scope of no procedures sees nothing");
+        let by_name = store
+            .work_queue(&QueueFilter {
+                q: Some("citizen".into()),
+                limit: 50,
+                ..QueueFilter::default()
+            })
+            .expect("a page");
+        assert_eq!(by_name.total, 7, "part of the applicant's name finds them");
+        let odd = store
+            .work_queue(&QueueFilter {
+                q: Some("%".into()),
+                limit: 50,
+                ..QueueFilter::default()
+            })
+            .expect("a page");
+        assert_eq!(
+            odd.total, 0,
+            "a % in the search is a character, not a wildcard"
+        );
     }
 }
