@@ -120,3 +120,46 @@ fn citizens_and_strangers_cannot_read_the_overview() {
     let anonymous = portal.api().get("/v1/officer/overview").send();
     assert_eq!(anonymous.status, 401, "no token, no overview");
 }
+
+#[test]
+fn a_city_wide_supervisor_sees_every_agency_and_an_agency_supervisor_theirs() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let accounts = portal.demo_accounts();
+    let every_agency: std::collections::BTreeSet<String> = accounts
+        .officers
+        .iter()
+        .map(|officer| officer.agency.clone())
+        .collect();
+    let city = accounts
+        .supervisors
+        .iter()
+        .find(|supervisor| supervisor.agency.is_none())
+        .expect("the demo has a city-wide supervisor");
+    let token = portal.staff_token(&city.code, &city.password).access_token;
+    let seen: std::collections::BTreeSet<String> = overview_of(&portal, &token)
+        .agencies
+        .into_iter()
+        .map(|agency| agency.agency_id)
+        .collect();
+    assert!(
+        every_agency.is_subset(&seen),
+        "the city-wide supervisor sees every officer's agency: {every_agency:?} in {seen:?}"
+    );
+
+    let lead = accounts
+        .supervisors
+        .iter()
+        .find(|supervisor| supervisor.agency.is_some())
+        .expect("the demo has an agency's supervisor");
+    let token = portal.staff_token(&lead.code, &lead.password).access_token;
+    let seen: Vec<String> = overview_of(&portal, &token)
+        .agencies
+        .into_iter()
+        .map(|agency| agency.agency_id)
+        .collect();
+    assert_eq!(
+        seen,
+        vec![lead.agency.clone().unwrap_or_default()],
+        "an agency's supervisor sees their agency alone"
+    );
+}

@@ -1,8 +1,9 @@
 //! The operations centre's early warning, `GET /v1/officer/overview`: for each agency in the
 //! caller's scope the figures of `figures` and the demand forecast of `forecast`.
 //!
-//! Scope: an officer sees their agency; an agency's supervisor theirs; a city-wide supervisor
-//! (a supervisor without an agency) every agency of the catalog. The store reads what the
+//! Scope is `crate::scope`'s, as for the work queue: an officer sees their agency (an officer
+//! of a commune-level agency only their unit's applications); an agency's supervisor theirs;
+//! a city-wide supervisor every agency of the catalog. The store reads what the
 //! figures need of each application in one query (`ApplicationStore::overview_rows`: no form,
 //! attachment or timeline is loaded); the counting is done here, once per agency, because the
 //! due dates count in working days, which SQL does not know.
@@ -14,12 +15,13 @@ use std::collections::BTreeMap;
 
 use axum::extract::State;
 use chrono::{DateTime, FixedOffset};
-use opendvc_api::{AgencyOverview, ApplicationStatus, LocalizedText, Overview, StaffKind};
+use opendvc_api::{AgencyOverview, ApplicationStatus, LocalizedText, Overview};
 use opendvc_rules::{WorkingCalendar, time::in_vietnam};
 
 use crate::auth::OfficerAuth;
 use crate::data::ReferenceData;
 use crate::error::ApiError;
+use crate::scope::Scope;
 use crate::state::AppState;
 use crate::store::{OverviewRow, StaffRecord, Store};
 use figures::{ApplicationFacts, Outcome, agency_figures};
@@ -28,11 +30,11 @@ use forecast::{forecast_demand, incoming_per_agency, no_forecast, past_working_d
 /// The calendar days of history the forecast learns from.
 pub const FORECAST_HISTORY_DAYS: i64 = 90;
 
-/// The agencies `staff` may see, by id; `None` when they may see none.
-fn scope(staff: &StaffRecord, data: &ReferenceData) -> Option<Vec<String>> {
-    match (&staff.agency, staff.kind) {
-        (Some(agency), StaffKind::Officer | StaffKind::Supervisor) => Some(vec![agency.clone()]),
-        (None, StaffKind::Supervisor) => {
+/// The agencies of `scope`, by id.
+fn agencies_of(scope: &Scope, data: &ReferenceData) -> Vec<String> {
+    match scope {
+        Scope::Agency { agency, .. } => vec![agency.clone()],
+        Scope::City => {
             let mut agencies: Vec<String> = data
                 .catalog
                 .items
@@ -41,9 +43,8 @@ fn scope(staff: &StaffRecord, data: &ReferenceData) -> Option<Vec<String>> {
                 .collect();
             agencies.sort();
             agencies.dedup();
-            Some(agencies)
+            agencies
         }
-        _ => None,
     }
 }
 
@@ -57,10 +58,10 @@ fn outcome(row: &OverviewRow) -> Outcome {
     }
 }
 
-/// The overview of `agencies` at `now` from the store's rows.
+/// The overview of `scope` at `now` from the store's rows.
 pub fn compose(
     rows: &[OverviewRow],
-    agencies: &[String],
+    scope: &Scope,
     data: &ReferenceData,
     calendar: &WorkingCalendar,
     now: DateTime<FixedOffset>,
@@ -71,13 +72,14 @@ pub fn compose(
         .iter()
         .map(|procedure| (procedure.id.as_str(), procedure.agency_id.as_str()))
         .collect();
+    let agencies = agencies_of(scope, data);
     let mut facts: BTreeMap<&str, Vec<ApplicationFacts>> = BTreeMap::new();
     let mut submissions = Vec::new();
     for row in rows {
         let Some(agency) = agency_of.get(row.procedure_id.as_str()) else {
             continue;
         };
-        if !agencies.iter().any(|wanted| wanted == agency) {
+        if !scope.covers(data, &row.procedure_id, row.unit_code.as_deref()) {
             continue;
         }
         submissions.push((
@@ -133,8 +135,11 @@ pub fn compose(
     }
 }
 
-/// The agency's name as the catalog's procedures give it.
+/// The agency's name from `data/agencies.json`, else as the catalog's procedures give it.
 fn agency_name(data: &ReferenceData, agency_id: &str) -> LocalizedText {
+    if let Some(agency) = data.agency(agency_id) {
+        return agency.name.clone();
+    }
     data.catalog
         .items
         .iter()
@@ -155,13 +160,9 @@ pub async fn overview(
     staff: &StaffRecord,
     now: DateTime<FixedOffset>,
 ) -> Result<Overview, ApiError> {
-    let agencies = scope(staff, data).ok_or_else(|| {
-        ApiError::forbidden(
-            "Only officers of an agency and supervisors see the overview; ask the city's operators to give your account an agency.",
-        )
-    })?;
+    let scope = Scope::of(staff, data)?;
     let rows = store.overview_rows().await?;
-    Ok(compose(&rows, &agencies, data, calendar, now))
+    Ok(compose(&rows, &scope, data, calendar, now))
 }
 
 #[utoipa::path(get, path = "/v1/officer/overview", tag = "officer", security(("bearer" = [])),

@@ -28,6 +28,7 @@ mod hourly;
 mod notifications;
 mod officer;
 mod operations;
+mod overview;
 pub mod postgres;
 mod renewal;
 pub mod sqlite;
@@ -45,14 +46,15 @@ pub use operations::{
     ChangeSignal, HealthStore, InProcessStreamSlots, LeaseStore, NotReady, Operations, StreamSlot,
     StreamSlotStore,
 };
+pub use overview::OverviewRow;
 pub use renewal::RenewalHolder;
 
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
-    Actor, Application, ApplicationStatus, AssistScope, AssistVenue, Channel, ConsentMethod,
-    Delivery, DeliveryMethod, DevMessage, Document, DocumentReminders, InboxItem,
-    NotificationSettings, Profile, Rating, StaffKind, Supplement,
+    Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, Delivery,
+    DevMessage, Document, DocumentReminders, InboxItem, NotificationSettings, Profile, Rating,
+    StaffKind, Supplement,
 };
 use opendvc_rules::renewal::FiredStage;
 use uuid::Uuid;
@@ -64,20 +66,6 @@ use crate::error::ApiError;
 pub struct CitizenRecord {
     pub id: Uuid,
     pub profile: Profile,
-}
-
-/// What the overview (`overview::figures`, `overview::forecast`) reads of one application.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OverviewRow {
-    pub procedure_id: String,
-    pub channel: Channel,
-    pub status: ApplicationStatus,
-    pub submitted_at: DateTime<FixedOffset>,
-    pub due_at: DateTime<FixedOffset>,
-    /// The first time its result was ready (a `completed`, else `handed_over`, entry).
-    pub finished_at: Option<DateTime<FixedOffset>>,
-    pub delivery_method: DeliveryMethod,
-    pub rating_stars: Option<u8>,
 }
 
 /// A staff member or officer as stored.

@@ -527,7 +527,7 @@ impl ApplicationStore for PostgresStore {
 
     async fn overview_rows(&self) -> StoreResult<Vec<OverviewRow>> {
         let rows = sqlx::query!(
-            r#"SELECT a.procedure_id, a.channel, a.status, a.submitted_at, a.due_at,
+            r#"SELECT a.procedure_id, a.unit_code, a.channel, a.status, a.submitted_at, a.due_at,
                    (SELECT t.at FROM timeline_entries t
                     WHERE t.application_id = a.id AND t.status IN ('completed', 'handed_over')
                     ORDER BY t.status = 'handed_over', t.seq LIMIT 1) AS finished_at,
@@ -541,6 +541,7 @@ impl ApplicationStore for PostgresStore {
             .map(|row| {
                 Ok(OverviewRow {
                     procedure_id: row.procedure_id,
+                    unit_code: row.unit_code,
                     channel: parse_enum(row.channel)?,
                     status: parse_status(&row.status)?,
                     submitted_at: parse_time(&row.submitted_at)?,

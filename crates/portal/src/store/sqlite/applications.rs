@@ -447,7 +447,7 @@ impl Database {
     pub(super) fn overview_rows(&self) -> StoreResult<Vec<OverviewRow>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
-            "SELECT a.procedure_id, a.channel, a.status, a.submitted_at, a.due_at,
+            "SELECT a.procedure_id, a.unit_code, a.channel, a.status, a.submitted_at, a.due_at,
                 (SELECT t.at FROM timeline_entries t
                  WHERE t.application_id = a.id AND t.status IN ('completed', 'handed_over')
                  ORDER BY t.status = 'handed_over', t.seq LIMIT 1),
@@ -459,21 +459,33 @@ impl Database {
             .query_map([], |row| {
                 Ok((
                     row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<String>>(1)?,
                     row.get::<_, String>(2)?,
                     row.get::<_, String>(3)?,
                     row.get::<_, String>(4)?,
-                    row.get::<_, Option<String>>(5)?,
-                    row.get::<_, String>(6)?,
-                    row.get::<_, Option<i64>>(7)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, Option<String>>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, Option<i64>>(8)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
             .map(
-                |(procedure_id, channel, status, submitted, due, finished, method, stars)| {
+                |(
+                    procedure_id,
+                    unit_code,
+                    channel,
+                    status,
+                    submitted,
+                    due,
+                    finished,
+                    method,
+                    stars,
+                )| {
                     Ok(OverviewRow {
                         procedure_id,
+                        unit_code,
                         channel: parse_enum(channel)?,
                         status: parse_status(&status)?,
                         submitted_at: parse_time(&submitted)?,
