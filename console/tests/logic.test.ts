@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiFailure, OfficerApi, queueSearch } from '../src/lib/api';
-import { barChart } from '../src/lib/charts';
+import { barChart, horizontalBars, shortened } from '../src/lib/charts';
 import { pathOf, routeOf } from '../src/lib/router.svelte';
 import { mayUseConsole } from '../src/lib/session.svelte';
 import type { Application, StaffTokenResponse } from '../src/lib/types';
@@ -157,5 +157,24 @@ describe('bar charts', () => {
     expect(chart.bars.map((bar) => bar.y)).toEqual([50, 0, 100]);
     const rates = barChart([{ label: 'x', value: 1.5 }], 100, 100, 1);
     expect(rates.bars[0]?.height).toBe(100);
+  });
+});
+
+describe('row charts', () => {
+  it('draw no bar for a value that is missing, and cut long labels with an ellipsis', () => {
+    const chart = horizontalBars(
+      [
+        { label: 'a', value: 0.5 },
+        { label: 'b', value: null },
+      ],
+      200,
+      20,
+      1,
+    );
+    expect(chart.rows.map((row) => row.width)).toEqual([100, 0]);
+    expect(chart.rows.map((row) => row.y)).toEqual([0, 20]);
+    expect(chart.height).toBe(40);
+    expect(shortened('Ủy ban nhân dân phường Hải Châu', 10)).toBe('Ủy ban nh…');
+    expect(shortened('short', 10)).toBe('short');
   });
 });

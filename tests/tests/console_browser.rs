@@ -392,3 +392,59 @@ fn an_officer_works_an_application_in_the_console_and_another_agency_never_sees_
     );
     assert_no_csp_violation(&browser);
 }
+
+#[test]
+fn a_city_wide_supervisor_sees_every_agency_and_moves_no_application() {
+    let Some(browser) = Chromium::launch_or_skip("the console's browser test") else {
+        return;
+    };
+    let mut portal = Portal::start(PortalOptions::default());
+    let accounts = portal.demo_accounts();
+    let supervisor = accounts
+        .supervisors
+        .iter()
+        .find(|supervisor| supervisor.agency.is_none())
+        .expect("a city-wide demo supervisor")
+        .clone();
+    open_console(&browser, &portal, "");
+    browser.fill("#code", &supervisor.code);
+    browser.fill("#password", &supervisor.password);
+    browser.click("#sign-in");
+    browser.wait_for_element("#sign-out");
+    assert!(
+        browser
+            .script(
+                "return document.querySelector(\"nav a[href='/console/counter']\") === null;",
+                json!([])
+            )
+            .as_bool()
+            .unwrap_or(false),
+        "a supervisor is offered no counter entry: they move no application"
+    );
+
+    browser.wait_for_element("#queue tbody tr[data-code] a");
+    browser.click("#queue tbody tr[data-code] a");
+    browser.wait_for_element("#application-status");
+    let buttons = browser.script(
+        "return document.querySelectorAll('[id^=action-]').length;",
+        json!([]),
+    );
+    assert_eq!(
+        buttons,
+        json!(0),
+        "a supervisor's application page offers no status action"
+    );
+
+    browser.click("nav a[href='/console/overview']");
+    browser.wait_for_element("#on-time-chart");
+    let agencies = browser.script(
+        "return document.querySelectorAll('main .agency').length;",
+        json!([]),
+    );
+    assert!(
+        agencies.as_u64().unwrap_or(0) >= 2,
+        "a city-wide supervisor's overview shows every agency, found {agencies}"
+    );
+    check_page(&browser, "overview-city");
+    assert_no_csp_violation(&browser);
+}

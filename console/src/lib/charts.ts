@@ -43,3 +43,35 @@ export function barChart(
   });
   return { width, height, bars, max };
 }
+
+export interface Row {
+  label: string;
+  /** `null`: nothing to measure (drawn as no bar, said in words). */
+  value: number | null;
+  y: number;
+  width: number;
+}
+
+/** Horizontal bars, one row each, for labels too long to stand under a vertical bar (agency
+ * names); `width` is the bars' own width, the largest value (or `fixedMax`) filling it. */
+export function horizontalBars(
+  values: { label: string; value: number | null }[],
+  width: number,
+  rowHeight: number,
+  fixedMax?: number,
+): { rows: Row[]; height: number; max: number } {
+  const measured = values.map((item) => item.value ?? 0);
+  const max = fixedMax ?? Math.max(1, ...measured);
+  const rows = values.map((item, index) => ({
+    label: item.label,
+    value: item.value,
+    y: index * rowHeight,
+    width: item.value === null || max === 0 ? 0 : (Math.max(0, Math.min(item.value, max)) / max) * width,
+  }));
+  return { rows, height: values.length * rowHeight, max };
+}
+
+/** A label cut to `length` characters, with an ellipsis when cut. */
+export function shortened(label: string, length: number): string {
+  return label.length <= length ? label : `${label.slice(0, length - 1)}…`;
+}
