@@ -7,8 +7,10 @@
 //! Needs the console built into the portal (`cargo xtask console` before the portal's build;
 //! `cargo xtask test` does so) and axe-core from `npm ci` in `console/` or `ui/`.
 
-use opendvc_api::{ApplicationStatus, DemoOfficer, StaffKind, SyncResponse};
-use opendvc_tests::fixtures::{Citizen, deliverable_procedure};
+use opendvc_api::{
+    ApplicationStatus, Attachment, AttachmentRef, DemoOfficer, StaffKind, SyncResponse,
+};
+use opendvc_tests::fixtures::{Citizen, deliverable_procedure, pdf_bytes};
 use opendvc_tests::webdriver::chromium::Chromium;
 use opendvc_tests::webdriver::{Session, locale_text};
 use opendvc_tests::{Portal, PortalOptions};
@@ -224,8 +226,18 @@ fn an_officer_works_an_application_in_the_console_and_another_agency_never_sees_
     let citizen = Citizen::demo(&mut portal, 0);
     let catalog = citizen.catalog();
     let procedure = deliverable_procedure(&catalog);
-    let application =
-        citizen.submit(&citizen.valid_application(&procedure, citizen.post_delivery()));
+    // With a file of the citizen's own, which the officer downloads below.
+    let mut submission = citizen.valid_application(&procedure, citizen.post_delivery());
+    let upload: Attachment = citizen
+        .call("POST", "/v1/attachments")
+        .body(pdf_bytes("a scan the officer reads"), "application/pdf")
+        .send()
+        .expect_json(201, "the citizen's file is stored");
+    submission.attachments.push(AttachmentRef::Upload {
+        attachment_id: upload.id.clone(),
+        requirement_id: None,
+    });
+    let application = citizen.submit(&submission);
     let accounts = portal.demo_accounts();
     let officer = accounts
         .officers
@@ -263,6 +275,25 @@ fn an_officer_works_an_application_in_the_console_and_another_agency_never_sees_
     browser.click(&format!("#queue tr[data-code='{}'] a", application.code));
     browser.wait_for_element("#application-status");
     check_page(&browser, "application");
+
+    // A file the citizen uploaded downloads through the officer's attachment endpoint, with the
+    // officer's token (the console hands the browser the bytes it fetched).
+    browser.script(
+        "window.__downloads = [];\
+         const original = URL.createObjectURL;\
+         URL.createObjectURL = (blob) => { window.__downloads.push([blob.size, blob.type]); return original(blob); };",
+        json!([]),
+    );
+    browser.click(".attachments li button:nth-of-type(2)");
+    let downloaded = browser.wait_for(
+        "the attachment's bytes",
+        "return window.__downloads.length > 0 ? window.__downloads[0] : null;",
+    );
+    assert_eq!(
+        downloaded,
+        json!([upload.size, "application/pdf"]),
+        "the downloaded attachment is the citizen's file, fetched with the officer's token"
+    );
 
     let note = "Ảnh chân dung nền trắng, chụp trong 6 tháng gần đây.";
     browser.click("#action-supplement");
