@@ -274,3 +274,44 @@ describe('the overview', () => {
     expect(document.querySelector('main [style]')).toBeNull();
   });
 });
+
+describe('the counter form', () => {
+  it('sends the applicant, the procedure’s own fields and the delivery in one counter application', async () => {
+    answers = (_url, method) =>
+      method === 'POST' ? { ...officerApplication.application, code: 'Q-9', channel: 'counter' } : { items: [], total: 0 };
+    go({ page: 'counter' });
+    app = mount(App, { target: document.getElementById('console')! });
+    await settle();
+    const fill = (selector: string, value: string) => {
+      const field = document.querySelector(selector) as HTMLInputElement | HTMLSelectElement;
+      field.value = value;
+      field.dispatchEvent(new Event(field instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+    };
+    fill('#applicant-id', '048090001234');
+    fill('#applicant-name', 'Nguyễn Thị Bình');
+    fill('#applicant-phone', '0905000001');
+    fill('#counter-procedure', 'birth-registration');
+    await settle();
+    expect(document.querySelector('label[for="field-childName"]')?.textContent).toContain('Họ tên của trẻ');
+    fill('#field-childName', 'Nguyễn Văn An');
+    await settle();
+    (document.querySelector('#counter-submit') as HTMLButtonElement).click();
+    await settle();
+    const posted = calls.filter((call) => call.method === 'POST');
+    expect(posted).toEqual([
+      {
+        method: 'POST',
+        url: '/v1/officer/applications',
+        body: {
+          applicant: { idNumber: '048090001234', name: 'Nguyễn Thị Bình', phone: '0905000001' },
+          procedureId: 'birth-registration',
+          form: { childName: 'Nguyễn Văn An' },
+          attachments: [],
+          delivery: { method: 'counter' },
+        },
+      },
+    ]);
+    expect(document.querySelector('#counter-created')?.textContent).toContain('Q-9');
+    expect(document.querySelector('#applicant-id')?.getAttribute('pattern')).toBe('[0-9]{12}');
+  });
+});
