@@ -115,17 +115,11 @@ pub async fn begin<T: Serialize>(
     request: &T,
     success_status: StatusCode,
 ) -> Result<Begin, ApiError> {
-    let now = state.clock.now().timestamp();
-    let late_item = auth
-        .late
-        .as_ref()
-        .map(|late| late.admit(now, &state.limits.assist))
-        .transpose()?;
     begin_as(
         state,
         headers,
         &auth.citizen_id.to_string(),
-        late_item,
+        auth.late.as_ref(),
         (method, path),
         request,
         success_status,
@@ -134,12 +128,13 @@ pub async fn begin<T: Serialize>(
 }
 
 /// [`begin`] for a request whose keys are scoped by `owner` (a citizen's id, or an officer's
-/// code for the officer's own requests).
+/// code for the officer's own requests). Work of an assisted session delivered `late` is
+/// admitted only after the lookup, so a replay is answered even after its window closed.
 pub async fn begin_as<T: Serialize>(
     state: &AppState,
     headers: &HeaderMap,
     owner: &str,
-    late_item: Option<crate::store::LateItem>,
+    late: Option<&crate::late_delivery::LateDelivery>,
     (method, path): (&str, &str),
     request: &T,
     success_status: StatusCode,
@@ -160,6 +155,9 @@ pub async fn begin_as<T: Serialize>(
         return Ok(Begin::Replay(response));
     }
     let now = state.clock.now().timestamp();
+    let late_item = late
+        .map(|late| late.admit(now, &state.limits.assist))
+        .transpose()?;
     Ok(Begin::Fresh {
         record: IdempotencyRecord {
             scope,
