@@ -54,6 +54,9 @@ pub enum Fault {
     ServiceUnavailable,
     /// Answer `429 Too Many Requests` with `Retry-After: N` (problem+json) without forwarding.
     TooManyRequests { retry_after_secs: u32 },
+    /// Answer `503 Service Unavailable` with `Retry-After: N` (problem+json) without
+    /// forwarding: an overloaded portal (or gateway) saying when to come back.
+    Overloaded { retry_after_secs: u32 },
     /// Reset the connection (TCP RST) without forwarding and without answering.
     Reset,
     /// Wait, then forward as [`Fault::Pass`]. A delay longer than the client's timeout is a
@@ -166,6 +169,9 @@ pub struct FaultStats {
     pub service_unavailable: u64,
     /// Requests answered 429 without forwarding.
     pub too_many_requests: u64,
+    /// The seconds of every `Retry-After` the proxy answered (503 and 429), added up: the
+    /// least time a client that honours them spends waiting, one request at a time.
+    pub retry_after_secs: u64,
     /// Connections reset before forwarding.
     pub resets: u64,
     /// Requests the portal answered whose answer the proxy dropped.
@@ -578,8 +584,25 @@ async fn handle(
                 None,
             )
         }
+        Fault::Overloaded { retry_after_secs } => {
+            {
+                let mut state = shared.state();
+                state.stats.service_unavailable += 1;
+                state.stats.retry_after_secs += u64::from(retry_after_secs);
+            }
+            problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Unavailable,
+                "the fault proxy answered 503 in the portal's place",
+                Some(retry_after_secs),
+            )
+        }
         Fault::TooManyRequests { retry_after_secs } => {
-            shared.state().stats.too_many_requests += 1;
+            {
+                let mut state = shared.state();
+                state.stats.too_many_requests += 1;
+                state.stats.retry_after_secs += u64::from(retry_after_secs);
+            }
             problem(
                 StatusCode::TOO_MANY_REQUESTS,
                 ErrorCode::RateLimited,
@@ -1105,6 +1128,36 @@ mod tests {
             0,
             "a 429 from the proxy never reaches the upstream"
         );
+    }
+
+    #[test]
+    fn an_overloaded_answer_is_a_503_with_retry_after_and_counts_the_wait_it_imposes() {
+        let upstream = Upstream::start();
+        let proxy = proxy(
+            &upstream,
+            FaultPlan::seeded(1).scripted([
+                Fault::Overloaded {
+                    retry_after_secs: 1,
+                },
+                Fault::TooManyRequests {
+                    retry_after_secs: 3,
+                },
+            ]),
+        );
+        for (status, seconds) in [(503, "1"), (429, "3")] {
+            let mut client = RawClient::connect(proxy.addr());
+            client.post("/v1/applications", "{}");
+            let answer = client.read_answer().expect("an answer");
+            assert_eq!(answer.status, status);
+            assert_eq!(answer.header("retry-after"), Some(seconds));
+        }
+        let stats = proxy.stats();
+        assert_eq!(stats.service_unavailable, 1, "the 503 is counted as one");
+        assert_eq!(
+            stats.retry_after_secs, 4,
+            "the waits the proxy asked for add up to the floor of a client that honours them"
+        );
+        assert_eq!(upstream.served(), 0, "neither reached the upstream");
     }
 
     #[test]

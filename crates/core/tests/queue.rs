@@ -205,6 +205,108 @@ async fn rate_limit_waits_at_least_retry_after() {
     assert!(!report.went_offline, "a 429 is an answer, not offline");
 }
 
+/// Fails the queue's head item `times` times with a connection the portal never answered,
+/// moving the clock past each back-off.
+async fn fail_head_item(
+    queue: &SubmissionQueue,
+    clock: &Arc<ManualClock>,
+    portal: &Arc<ScriptedPortal>,
+    times: usize,
+) {
+    for _ in 0..times {
+        portal.push(Outcome::Network);
+        let report = pass(queue, portal).await;
+        let PassEnd::BackingOff { until } = report.end else {
+            panic!("a broken connection backs off, got {:?}", report.end);
+        };
+        clock.set(until);
+    }
+}
+
+#[tokio::test]
+async fn a_retry_after_answer_waits_what_the_server_said_not_the_links_past_failures() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([]);
+    queue
+        .enqueue_submission(new_application("a"), &[])
+        .expect("enqueues");
+    fail_head_item(&queue, &clock, &portal, 3).await;
+
+    portal.push(Outcome::RateLimited(2));
+    let start = clock.now_for_test();
+    let report = pass(&queue, &portal).await;
+    assert_eq!(
+        report.end,
+        PassEnd::BackingOff {
+            until: start + chrono::Duration::seconds(2)
+        },
+        "a 429 with Retry-After: 2 waits 2 s, not the 8 s a fourth failure would draw"
+    );
+}
+
+#[tokio::test]
+async fn a_new_sender_does_not_make_an_item_wait_for_its_own_past_failures() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let portal = ScriptedPortal::new([]);
+    let id = {
+        let queue = open(dir.path(), &clock);
+        let id = queue
+            .enqueue_submission(new_application("a"), &[])
+            .expect("enqueues")
+            .item_id;
+        fail_head_item(&queue, &clock, &portal, 4).await;
+        id
+    };
+    // The laptop moved to a better connection and the app started again.
+    let queue = open(dir.path(), &clock);
+    assert_eq!(
+        queue.item(id).expect("reads").expect("kept").attempts,
+        4,
+        "the item keeps its history"
+    );
+    portal.push(Outcome::Lost);
+    let start = clock.now_for_test();
+    let report = pass(&queue, &portal).await;
+    assert_eq!(
+        report.end,
+        PassEnd::BackingOff {
+            until: start + chrono::Duration::from_std(BASE).expect("fits")
+        },
+        "the first failure on this link waits the shortest back-off, not the 16 s of a fifth try"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_from_the_portal_resets_the_links_back_off() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([]);
+    for marker in ["a", "b"] {
+        queue
+            .enqueue_submission(new_application(marker), &[])
+            .expect("enqueues");
+    }
+    fail_head_item(&queue, &clock, &portal, 3).await;
+    // "a" goes through; "b" then meets a broken connection.
+    portal.push(Outcome::Ok);
+    portal.push(Outcome::Network);
+    let start = clock.now_for_test();
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.sent.len(), 1, "the first item is sent");
+    assert_eq!(
+        report.end,
+        PassEnd::BackingOff {
+            until: start + chrono::Duration::from_std(BASE).expect("fits")
+        },
+        "after an answer the link starts again from the shortest back-off, not the 8 s of a \
+         fourth failure in a row"
+    );
+}
+
 #[tokio::test]
 async fn failed_refresh_pauses_the_whole_queue_until_sign_in() {
     let dir = tempfile::tempdir().expect("temp dir");

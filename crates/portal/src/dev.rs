@@ -45,6 +45,8 @@ pub async fn advance_clock(
         ),
         Err(error) => tracing::error!(%error, "the built-in renewal rules do not load"),
     }
+    // So are the operations centre's warnings of late applications.
+    crate::late_warnings::log(crate::late_warnings::write_due(&state).await);
     Ok(axum::Json(DevClock {
         now: state.clock.now(),
         offset_seconds,

@@ -26,6 +26,7 @@ mod http;
 mod i18n;
 mod idempotency;
 mod late_delivery;
+mod late_warnings;
 mod limits;
 mod logging;
 mod notices;
@@ -465,6 +466,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tokio::spawn(outbox.run());
     tokio::spawn(housekeeping::daily(state.clone()));
     tokio::spawn(renewal_notices::daily(state.clone(), renewal_rules));
+    tokio::spawn(late_warnings::periodic(state.clone()));
     if let Some(seconds) = args.demo_advance {
         tokio::spawn(advance_demo(state.clone(), seconds));
     }

@@ -4,7 +4,9 @@
 //!   `synchronous=FULL` single-row commit of the same payload;
 //! - drain rate of 1,000 queued submissions to the local release portal beside a bare reqwest
 //!   POST loop of the same payloads (fresh `Idempotency-Key`s) to the same portal;
-//! - the dashboard query with 200 applications, 50 documents and 1,000 inbox items in the cache.
+//! - the dashboard query with 200 applications, 50 documents and 1,000 inbox items in the cache;
+//! - the drain of 60 submissions through a lossy link beside the waits its `Retry-After`
+//!   answers impose (`lossy_link`).
 //!
 //! The core is used as a library, as the app shell uses it; the portal is the release binary.
 
@@ -312,6 +314,24 @@ async fn measure(context: &BenchContext, portal_url: &str) -> Result<Vec<Record>
     }));
     drop(core);
 
+    // (d) The same queue through a weak link, beside the waits the link's Retry-After impose.
+    let lossy = super::lossy_link::measure(portal_url, &access_token, &data_dir, &draft).await?;
+    let lossy_floor = Record::new(
+        "floor: the Retry-After waits a lossy link imposes",
+        lossy.floor.as_secs_f64() * 1_000.0,
+        Unit::Milliseconds,
+    )
+    .with_details(json!({
+        "what": "the seconds of every Retry-After the proxy answered, added up: a client that honours them and sends one request at a time waits at least this long",
+    }));
+    let lossy_drain = Record::new(
+        "drain 60 submissions through a lossy link (core)",
+        lossy.elapsed.as_secs_f64() * 1_000.0,
+        Unit::Milliseconds,
+    )
+    .compared_to(8)
+    .with_details(lossy.details);
+
     // (c) The dashboard from a cache of the stated size.
     let dashboard = dashboard_latencies(context, portal_url, &data_dir, &session)?;
     let dashboard_stats = Latencies::of(&dashboard);
@@ -346,6 +366,8 @@ async fn measure(context: &BenchContext, portal_url: &str) -> Result<Vec<Record>
         drain_rate,
         dashboard_measurement,
         dashboard_p95,
+        lossy_floor,
+        lossy_drain,
     ])
 }
 

@@ -1,7 +1,8 @@
-//! Full-jitter exponential back-off, honouring the server's `Retry-After`, and date
-//! arithmetic that never panics.
+//! Full-jitter exponential back-off, honouring the server's `Retry-After`; the health of the
+//! link to the portal that the back-off follows; and date arithmetic that never panics.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, Utc};
 
@@ -44,6 +45,50 @@ impl BackoffPolicy {
             Some(server_wait) => drawn.max(server_wait),
             None => drawn,
         }
+    }
+
+    /// The wait before the next try after a transient failure, when the link to the portal
+    /// has failed `link_failures` times in a row (1 for the first): what the server's
+    /// `Retry-After` says when it says something (never less than `base`, so a `0` cannot spin
+    /// the sender), else the jittered exponential wait of the link's failures. An item's own
+    /// failures do not count: once the link carries answers again, nothing waits for the past.
+    pub fn link_wait(
+        &self,
+        link_failures: u32,
+        retry_after: Option<std::time::Duration>,
+    ) -> std::time::Duration {
+        match retry_after {
+            Some(server_wait) => server_wait.max(self.base.min(std::time::Duration::from_secs(1))),
+            None => self.delay(link_failures, None),
+        }
+    }
+}
+
+/// How the link to the portal is doing, as the sender sees it: the transient failures in a row
+/// since the last answer. Any answer the portal gives about an item (success, refusal,
+/// sign-in needed) resets it; a reset connection, a lost reply, a timeout, a 503 or a 429
+/// adds one. Kept in memory: a new process knows nothing of the link yet.
+#[derive(Debug, Default)]
+pub struct LinkHealth {
+    failures: AtomicU32,
+}
+
+impl LinkHealth {
+    /// Records a transient failure; the failures in a row, this one included.
+    pub fn failed(&self) -> u32 {
+        self.failures
+            .fetch_add(1, Ordering::Relaxed)
+            .saturating_add(1)
+    }
+
+    /// Records that the portal answered.
+    pub fn answered(&self) {
+        self.failures.store(0, Ordering::Relaxed);
+    }
+
+    /// The transient failures in a row so far.
+    pub fn failures(&self) -> u32 {
+        self.failures.load(Ordering::Relaxed)
     }
 }
 

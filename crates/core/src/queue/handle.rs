@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::backoff::BackoffPolicy;
+use super::backoff::{BackoffPolicy, LinkHealth};
 use super::error::QueueError;
 use super::transport::ProgressListener;
 use crate::clock::Clock;
@@ -24,6 +24,8 @@ pub struct SubmissionQueue {
     pub(super) profile_dir: PathBuf,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) backoff: BackoffPolicy,
+    /// The link to the portal: the back-off follows its failures in a row, not an item's.
+    pub(super) link: LinkHealth,
 }
 
 impl fmt::Debug for SubmissionQueue {
@@ -57,6 +59,7 @@ impl SubmissionQueue {
             profile_dir: profile_dir.to_owned(),
             clock,
             backoff,
+            link: LinkHealth::default(),
         })
     }
 

@@ -23,7 +23,8 @@
 //!
 //! The rooms of the queue:
 //! - `item`: the item model that `outbox.db` stores; it knows neither the store nor the client;
-//! - `backoff`: full-jitter back-off honouring the server's `Retry-After`;
+//! - `backoff`: full-jitter back-off honouring the server's `Retry-After`, following the
+//!   link's failures in a row ([`LinkHealth`]), not an item's own;
 //! - `transport`: what the sender hands a transport for one item, and what comes back;
 //! - `staging`: content-addressed copies of attached files, sealed when the queue has a key;
 //! - `sender`: the sender lock, one send pass, what a failed send means for an item, and
@@ -48,7 +49,7 @@ mod sender;
 mod staging;
 pub(crate) mod transport;
 
-pub use backoff::{BackoffPolicy, saturating_after};
+pub use backoff::{BackoffPolicy, LinkHealth, saturating_after};
 pub use error::QueueError;
 pub use handle::SubmissionQueue;
 pub use item::{

@@ -371,7 +371,10 @@ impl SubmissionQueue {
         let outcome = transport.deliver(item.id, request).await;
         let now = self.clock.now();
         let error = match outcome {
-            Ok(answer) => return self.store_answer(&item, answer, now).map(ItemSend::Sent),
+            Ok(answer) => {
+                self.link.answered();
+                return self.store_answer(&item, answer, now).map(ItemSend::Sent);
+            }
             Err(error) => error,
         };
         let reason = reason_for(&error);
@@ -386,7 +389,7 @@ impl SubmissionQueue {
         Ok(match verdict(&error, now) {
             Verdict::RetryLater(server_wait) => {
                 let attempts = item.attempts.saturating_add(1);
-                let wait = self.backoff.delay(attempts, server_wait);
+                let wait = self.backoff.link_wait(self.link.failed(), server_wait);
                 let until = saturating_after(now, wait);
                 self.outbox.read(|conn| {
                     outbox::schedule_retry(conn, item.id, attempts, until, attempt, now)
@@ -397,11 +400,13 @@ impl SubmissionQueue {
                 }
             }
             Verdict::PauseForAuth => {
+                self.link.answered();
                 self.outbox
                     .read(|conn| outbox::pause_for_auth(conn, item.id, attempt, now))?;
                 ItemSend::Paused
             }
             Verdict::NeedsAttention => {
+                self.link.answered();
                 self.outbox
                     .read(|conn| outbox::mark_attention(conn, item.id, attempt, now))?;
                 ItemSend::Attention { refused: true }

@@ -389,6 +389,16 @@ pub const TABLES: &[CopyTable] = &[
             same("citizen_id", Conversion::Uuid),
         ],
     ),
+    table(
+        "late_warnings",
+        &[
+            same("application_id", Conversion::Uuid),
+            same("stage", Text),
+            same("at", Text),
+            json("told_json", "told"),
+            json("warning_json", "warning"),
+        ],
+    ),
 ];
 
 /// Why the copy stopped. Nothing was written: the target's transaction rolls back.
@@ -661,6 +671,7 @@ mod tests {
             ("supplements", "applications"),
             ("access_log", "citizens"),
             ("renewal_stages_notified", "citizens"),
+            ("late_warnings", "applications"),
         ] {
             assert!(
                 position(refers_to) < position(table),

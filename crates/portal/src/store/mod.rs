@@ -25,6 +25,7 @@ pub mod copy;
 mod draft;
 mod error;
 mod hourly;
+pub mod late_warnings;
 mod notifications;
 mod officer;
 mod operations;
@@ -32,12 +33,14 @@ mod overview;
 pub mod postgres;
 mod renewal;
 pub mod sqlite;
+mod staff;
 mod stored;
 
 pub use access::{AccessEntry, AccessLogPage, AccessLogPosition};
 pub use draft::{ApplicationDraft, HistoryEntry, NoticesOfNew, SeededApplication};
 pub use error::{StoreError, StoreResult};
 pub(crate) use hourly::hourly_refusal;
+pub use late_warnings::{LateCandidate, LateWarningStore, NewLateWarning};
 pub use notifications::{NewNotice, Notice, NoticeClaim, NoticeOutcome, NoticeState};
 pub use officer::{
     AttachmentFile, FINISHED, OfficerStore, Placement, QueueFilter, QueueRow, QueueRows,
@@ -48,13 +51,14 @@ pub use operations::{
 };
 pub use overview::OverviewRow;
 pub use renewal::RenewalHolder;
+pub use staff::StaffRecord;
 
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
     Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, Delivery,
     DevMessage, Document, DocumentReminders, InboxItem, NotificationSettings, Profile, Rating,
-    StaffKind, Supplement,
+    Supplement,
 };
 use opendvc_rules::renewal::FiredStage;
 use uuid::Uuid;
@@ -66,25 +70,6 @@ use crate::error::ApiError;
 pub struct CitizenRecord {
     pub id: Uuid,
     pub profile: Profile,
-}
-
-/// A staff member or officer as stored.
-#[derive(Debug, Clone)]
-pub struct StaffRecord {
-    pub code: String,
-    pub kind: StaffKind,
-    pub name: String,
-    pub organisation: String,
-    pub password_hash: String,
-    /// The agency an officer works for (a procedure's `agencyId`); `None` for DVC agents and
-    /// volunteers. An officer without one moves no application. For a supervisor, the agency
-    /// supervised; `None` is city-wide (every agency).
-    pub agency: Option<String>,
-    /// The commune-level unit an officer of a commune-level agency serves.
-    pub unit: Option<String>,
-    /// Where the staff member is warned of late applications.
-    pub phone: Option<String>,
-    pub email: Option<String>,
 }
 
 /// What a one-time code is for.
@@ -675,6 +660,7 @@ pub trait Store:
     + EventStore
     + RenewalStore
     + OfficerStore
+    + LateWarningStore
     + Send
     + Sync
 {
@@ -694,6 +680,7 @@ impl<T> Store for T where
         + EventStore
         + RenewalStore
         + OfficerStore
+        + LateWarningStore
         + Send
         + Sync
 {

@@ -7,7 +7,8 @@ use chrono::{DateTime, FixedOffset};
 use opendvc_api::{ApplicationStatus, Channel, DeliveryMethod, LateWarning, LocalizedText};
 use uuid::Uuid;
 
-use super::{StaffRecord, StoreResult};
+use super::StoreResult;
+use super::staff::StaffRecord;
 
 /// What the work queue asks for. The scope (`procedures`, `scope_unit`) and the person's
 /// filters combine with "and".

@@ -56,6 +56,7 @@ mod changes;
 mod citizens;
 pub mod copy;
 mod events;
+mod late_warnings;
 mod limits;
 mod locks;
 mod notification_settings;

@@ -200,7 +200,7 @@ impl OfficerStore for PostgresStore {
             .collect()
     }
 
-    async fn late_warnings(&self, _id: Uuid) -> StoreResult<Vec<LateWarning>> {
-        Ok(Vec::new())
+    async fn late_warnings(&self, id: Uuid) -> StoreResult<Vec<LateWarning>> {
+        crate::store::LateWarningStore::warnings_of(self, id).await
     }
 }

@@ -123,7 +123,24 @@ pub(super) async fn load_application(
         timeline,
         supplements,
         rating: row.rating.map(from_json).transpose()?,
-        late_warning: None,
+        late_warning: overdue_warning(conn, id).await?,
         updated_at: parse_time(&row.updated_at)?,
     }))
+}
+
+/// The overdue warning of application `id`, as the citizen's application carries it.
+pub(super) async fn overdue_warning(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> StoreResult<Option<opendvc_api::LateWarning>> {
+    let row =
+        sqlx::query("SELECT warning FROM late_warnings WHERE application_id = $1 AND stage = $2")
+            .bind(id)
+            .bind(crate::store::late_warnings::stage_str(
+                opendvc_api::WarningStage::Overdue,
+            ))
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.map(|row| from_json(sqlx::Row::try_get::<serde_json::Value, _>(&row, "warning")?))
+        .transpose()
 }

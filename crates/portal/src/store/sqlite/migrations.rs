@@ -328,6 +328,20 @@ ALTER TABLE staff ADD COLUMN phone TEXT;
 ALTER TABLE staff ADD COLUMN email TEXT;
 "#,
         ),
+        // The operations centre's early warnings (issue 15): one row per application and
+        // stage, with the warning as the citizen and officer see it and the staff told.
+        M::up(
+            r#"
+CREATE TABLE late_warnings (
+    application_id TEXT NOT NULL REFERENCES applications(id),
+    stage TEXT NOT NULL,
+    at TEXT NOT NULL,
+    told_json TEXT NOT NULL,
+    warning_json TEXT NOT NULL,
+    PRIMARY KEY (application_id, stage)
+);
+"#,
+        ),
     ])
 }
 

@@ -35,6 +35,7 @@ mod changes;
 mod citizens;
 pub mod copy;
 mod events;
+mod late_warnings;
 mod limits;
 pub mod migrations;
 mod notification_settings;

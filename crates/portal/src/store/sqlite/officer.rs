@@ -204,14 +204,15 @@ impl Database {
         .transpose()
     }
 
-    fn officers_of(&self, agency: &str) -> StoreResult<Vec<StaffRecord>> {
+    /// The staff of `kind` (`officer`, `supervisor`) of `agency`, by code.
+    pub(super) fn staff_of(&self, kind: &str, agency: &str) -> StoreResult<Vec<StaffRecord>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT code, kind, name, organisation, password_hash, agency, unit, phone, email
-             FROM staff WHERE kind = 'officer' AND agency = ?1 ORDER BY code",
+             FROM staff WHERE kind = ?1 AND agency = ?2 ORDER BY code",
         )?;
         let rows = statement
-            .query_map(params![agency], |row| {
+            .query_map(params![kind, agency], |row| {
                 Ok((
                     (
                         row.get::<_, String>(0)?,
@@ -300,11 +301,12 @@ impl OfficerStore for SqliteStore {
 
     async fn officers_of(&self, agency: &str) -> StoreResult<Vec<StaffRecord>> {
         let agency = agency.to_owned();
-        self.blocking(move |db| db.officers_of(&agency)).await
+        self.blocking(move |db| db.staff_of("officer", &agency))
+            .await
     }
 
-    async fn late_warnings(&self, _id: Uuid) -> StoreResult<Vec<LateWarning>> {
-        Ok(Vec::new())
+    async fn late_warnings(&self, id: Uuid) -> StoreResult<Vec<LateWarning>> {
+        self.blocking(move |db| db.warnings_of(id)).await
     }
 }
 

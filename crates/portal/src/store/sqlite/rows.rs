@@ -141,7 +141,7 @@ pub(super) fn load_application(
         timeline,
         supplements,
         rating: rating.map(|json| serde_json::from_str(&json)).transpose()?,
-        late_warning: None,
+        late_warning: overdue_warning(conn, id)?,
         updated_at: parse_time(&updated_at)?,
     }))
 }
@@ -161,4 +161,22 @@ pub(super) fn finish_change_row(
         entity_kind,
         entity_id,
     })
+}
+
+/// The overdue warning of application `id`, as the citizen's application carries it.
+pub(super) fn overdue_warning(
+    conn: &Connection,
+    id: Uuid,
+) -> StoreResult<Option<opendvc_api::LateWarning>> {
+    let json = conn
+        .query_row(
+            "SELECT warning_json FROM late_warnings WHERE application_id = ?1 AND stage = ?2",
+            params![
+                id.to_string(),
+                crate::store::late_warnings::stage_str(opendvc_api::WarningStage::Overdue)
+            ],
+            |row| row.get::<_, String>(0),
+        )
+        .optional()?;
+    Ok(json.map(|json| serde_json::from_str(&json)).transpose()?)
 }
