@@ -490,3 +490,45 @@ fn a_city_wide_supervisor_sees_every_agency_and_moves_no_application() {
     check_page(&browser, "overview-city");
     assert_no_csp_violation(&browser);
 }
+
+#[test]
+fn an_officer_enters_a_paper_application_at_the_counter_in_the_console() {
+    let Some(browser) = Chromium::launch_or_skip("the console's browser test") else {
+        return;
+    };
+    let mut portal = Portal::start(PortalOptions::default());
+    let accounts = portal.demo_accounts();
+    let officer = accounts
+        .officers
+        .iter()
+        .find(|officer| officer.agency == "da-nang-police")
+        .expect("a demo officer of the city police, who issues ID cards")
+        .clone();
+    open_console(&browser, &portal, "");
+    sign_in(&browser, &officer);
+    browser.click("nav a[href='/console/counter']");
+    browser.wait_for_element("#counter-procedure");
+    browser.fill("#applicant-id", "048090009999");
+    browser.fill("#applicant-name", "Nguyễn Văn An");
+    browser.fill("#applicant-phone", "0905000009");
+    browser.choose("#counter-procedure", "id-card-issuance");
+    browser.fill("#field-fullName", "Nguyễn Văn An");
+    browser.fill("#field-birthDate", "2000-01-01");
+    browser.fill("#field-idNumber", "048090009999");
+    browser.choose("#field-priorDocument", "none");
+    check_page(&browser, "counter-filled");
+    browser.click("#counter-submit");
+    browser.wait_for_element("#counter-created a");
+    browser.click("#counter-created a");
+    browser.wait_for_element("#application-status[data-status='received']");
+    let text = browser.main_text();
+    assert!(
+        text.contains(&console_text("console-channel-counter")),
+        "the new application was received at the counter:\n{text}"
+    );
+    assert!(
+        text.contains("048090009999"),
+        "the application names its applicant:\n{text}"
+    );
+    assert_no_csp_violation(&browser);
+}
