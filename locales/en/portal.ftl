@@ -58,9 +58,15 @@ notice-renewal-sms = OpenDVC: your { $kind ->
 timeline-assigned = The application was assigned to officer { $officer } ({ $code }).
 
 ## Early warning of late applications (the operations centre)
+
 late-warning-at-risk-sms = OpenDVC IOC: application { $code } ({ $procedure }) is due { $date }. Please finish it on time.
 late-warning-at-risk-subject = Application { $code } is due soon ({ $date })
 late-warning-overdue-sms = OpenDVC IOC: application { $code } ({ $procedure }) was due { $date } and is late. Please handle it now and report.
 late-warning-overdue-subject = Application { $code } is late (due { $date })
 inbox-late-title = Application { $code } is late
 inbox-late-body = Application { $code } should have been finished by { $date }. The operations centre has told { $agency }. You can call { $phone } or go to { $address } with your application code.
+
+## The officers’ console (/console/) when the portal was built without its files.
+
+console-missing-title = The officers’ console is not built
+console-missing-body = This portal was built without the console’s files. Run { $command } in the source folder, then build the portal again.

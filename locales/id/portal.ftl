@@ -58,9 +58,15 @@ notice-renewal-sms = OpenDVC: { $kind ->
 timeline-assigned = Berkas ditugaskan kepada petugas { $officer } ({ $code }).
 
 ## Early warning of late applications (the operations centre)
+
 late-warning-at-risk-sms = OpenDVC IOC: permohonan { $code } ({ $procedure }) jatuh tempo { $date }. Mohon diselesaikan tepat waktu.
 late-warning-at-risk-subject = Permohonan { $code } segera jatuh tempo ({ $date })
 late-warning-overdue-sms = OpenDVC IOC: permohonan { $code } ({ $procedure }) jatuh tempo { $date } dan terlambat. Mohon segera ditangani dan dilaporkan.
 late-warning-overdue-subject = Permohonan { $code } terlambat (jatuh tempo { $date })
 inbox-late-title = Permohonan { $code } terlambat
 inbox-late-body = Permohonan { $code } seharusnya selesai { $date }. Pusat operasi telah memberi tahu { $agency }. Anda dapat menelepon { $phone } atau datang ke { $address } dengan kode permohonan Anda.
+
+## Konsol petugas (/console/) bila portal dibangun tanpa berkasnya.
+
+console-missing-title = Konsol petugas belum dibangun
+console-missing-body = Portal ini dibangun tanpa berkas konsol. Jalankan { $command } di folder sumber, lalu bangun ulang portal.

@@ -58,9 +58,15 @@ notice-renewal-sms = OpenDVC: { $kind ->
 timeline-assigned = Hồ sơ được giao cho cán bộ { $officer } ({ $code }) xử lý.
 
 ## Early warning of late applications (the operations centre)
+
 late-warning-at-risk-sms = OpenDVC IOC: hồ sơ { $code } ({ $procedure }) đến hạn { $date }. Đề nghị xử lý đúng hạn.
 late-warning-at-risk-subject = Hồ sơ { $code } sắp đến hạn ({ $date })
 late-warning-overdue-sms = OpenDVC IOC: hồ sơ { $code } ({ $procedure }) đã quá hạn { $date }. Đề nghị xử lý ngay và báo cáo.
 late-warning-overdue-subject = Hồ sơ { $code } đã quá hạn ({ $date })
 inbox-late-title = Hồ sơ { $code } đã quá hạn
 inbox-late-body = Hồ sơ { $code } lẽ ra phải xong { $date }. Trung tâm điều hành đã báo { $agency }. Bạn có thể gọi { $phone } hoặc đến { $address }, kèm mã hồ sơ.
+
+## Bảng điều khiển của cán bộ (/console/) khi cổng được dựng mà chưa có các tệp của nó.
+
+console-missing-title = Bảng điều khiển của cán bộ chưa được dựng
+console-missing-body = Cổng này được dựng mà chưa có các tệp của bảng điều khiển. Hãy chạy { $command } trong thư mục mã nguồn rồi dựng lại cổng.

@@ -43,6 +43,8 @@ const CONTRACT_PATHS: &[&str] = &[
     "/v1/officer/applications/{}/attachments/{}",
     "/v1/public/status/{}",
     "/s/{}",
+    "/console/",
+    "/console/{}",
     "/v1/dev/messages",
     "/v1/dev/clock",
     "/healthz",

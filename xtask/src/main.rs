@@ -4,11 +4,14 @@
 //! - `cargo xtask test [--chaos-full] [--only STEP,…]`: every check the project has, in order,
 //!   stopping at the first failure.
 //! - `cargo xtask run`: the demo, as far as it exists.
+//! - `cargo xtask console`: the officers' web console built into `console/dist`, which the
+//!   portal embeds when it is built next.
 //! - `cargo xtask sqlx-prepare`: the portal's offline query data, written anew.
 //! - `cargo xtask bench`: measurements beside their baselines; benchmarks only report.
 
 mod bench;
 mod command;
+mod console;
 mod fluent;
 mod portal;
 mod postgres;
@@ -42,13 +45,15 @@ enum Command {
         /// Run the chaos test at full size (1,000 submissions, at least 20 kills).
         #[arg(long)]
         chaos_full: bool,
-        /// Run only these steps (format, fluent, ui, clippy, doc, build, cargo test, postgres,
-        /// api fuzzing), comma-separated; CI runs them all.
+        /// Run only these steps (format, fluent, ui, console, clippy, doc, build, cargo test,
+        /// postgres, api fuzzing), comma-separated; CI runs them all.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
     /// Start the demo: the reference portal with demo data on http://127.0.0.1:8080.
     Run,
+    /// Build the officers' web console (console/dist), which the portal embeds at build time.
+    Console,
     /// Rewrite the portal's offline query data (crates/portal/.sqlx) from a throwaway
     /// PostgreSQL (or $OPENDVC_TEST_DATABASE_URL), after a query or a migration changed.
     SqlxPrepare,
@@ -79,6 +84,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Test { chaos_full, only } => test::run(test::Options { chaos_full }, &only),
         Command::Run => run::run(),
+        Command::Console => console::build(),
         Command::SqlxPrepare => {
             postgres::TestServer::from_environment_or_start(postgres::ClusterOptions {
                 durable: false,

@@ -33,6 +33,8 @@ const OTP_DEADLINE: Duration = Duration::from_secs(15);
 pub fn run() -> Result<()> {
     ensure_system_libraries()?;
     build_ui()?;
+    // Before the portal, which embeds the console's files when it is built.
+    crate::console::build()?;
     CommandLine::cargo()
         .args([
             "build",
@@ -317,7 +319,31 @@ fn instructions(url: &str, accounts: &DemoAccounts, data_dir: &Path) -> String {
             officer.code, officer.password, officer.agency
         ));
     }
+    text.push_str(&console_instructions(url, accounts));
     text.push_str("\nClose the app window or press Ctrl-C to stop the demo.\n");
+    text
+}
+
+/// Where the officers' console is and whom to sign in as.
+fn console_instructions(url: &str, accounts: &DemoAccounts) -> String {
+    let mut text = format!("\nOfficers' web console: {url}/console/\n");
+    if let Some(officer) = accounts.officers.first() {
+        text.push_str(&format!(
+            "  sign in as officer {} / {} ({})\n",
+            officer.code, officer.password, officer.agency
+        ));
+    }
+    if !accounts.supervisors.is_empty() {
+        text.push_str("Supervisors (code / password):\n");
+        for supervisor in &accounts.supervisors {
+            text.push_str(&format!(
+                "  {} / {}  ({})\n",
+                supervisor.code,
+                supervisor.password,
+                supervisor.agency.as_deref().unwrap_or("city-wide")
+            ));
+        }
+    }
     text
 }
 
@@ -330,7 +356,8 @@ mod tests {
         let accounts: DemoAccounts = serde_json::from_value(serde_json::json!({
             "citizens": [{"idNumber": "048090001234", "phone": "+84905000001", "name": "Lê Thị Hoa"}],
             "staff": [{"code": "BD-HC-001", "password": "agent-pass", "kind": "agent"}],
-            "officers": [{"code": "CB-001", "password": "officer-pass", "agency": "cong-an-da-nang-pc06"}]
+            "officers": [{"code": "CB-001", "password": "officer-pass", "agency": "cong-an-da-nang-pc06"}],
+            "supervisors": [{"code": "GS-IOC-01", "password": "ioc-pass"}]
         }))
         .expect("demo accounts as the portal prints them");
         let text = instructions(
@@ -346,6 +373,9 @@ mod tests {
             "opendvc --data-dir /tmp/demo/app-data applications",
             "http://127.0.0.1:8080/v1/dev/messages",
             "then follow the staff link",
+            "Officers' web console: http://127.0.0.1:8080/console/",
+            "sign in as officer CB-001 / officer-pass (cong-an-da-nang-pc06)",
+            "GS-IOC-01 / ioc-pass  (city-wide)",
         ] {
             assert!(
                 text.contains(expected),

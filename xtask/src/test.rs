@@ -63,6 +63,8 @@ fn steps() -> Vec<Step> {
         step_with_hint("format", format, "run `cargo fmt --all` to format the code"),
         step("fluent", |_| crate::fluent::check()),
         step("ui", |_| crate::ui::check_test_and_build()),
+        // Before every step that builds the portal, which embeds the console's files.
+        step("console", |_| crate::console::check_test_and_build()),
         step("clippy", clippy),
         step("doc", doc),
         step("build", build),
@@ -293,6 +295,7 @@ mod tests {
                 "format",
                 "fluent",
                 "ui",
+                "console",
                 "clippy",
                 "doc",
                 "build",
@@ -325,6 +328,30 @@ mod tests {
             "the steps keep their usual order"
         );
         assert!(only(&["lint"]).is_err(), "an unknown step name is an error");
+    }
+
+    #[test]
+    fn the_console_is_built_before_any_step_that_builds_the_portal() {
+        let names: Vec<&str> = steps().iter().map(|step| step.name).collect();
+        let position = |name: &str| {
+            names
+                .iter()
+                .position(|step| *step == name)
+                .unwrap_or_else(|| panic!("a step named {name}"))
+        };
+        for portal_builder in [
+            "clippy",
+            "doc",
+            "build",
+            "cargo test",
+            "postgres",
+            "api fuzzing",
+        ] {
+            assert!(
+                position("console") < position(portal_builder),
+                "the console's files exist before `{portal_builder}` builds the portal: {names:?}"
+            );
+        }
     }
 
     #[test]

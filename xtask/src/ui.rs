@@ -1,7 +1,7 @@
 //! The web UI in `ui/`: npm install, typecheck, unit tests and the production build.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
@@ -15,7 +15,12 @@ fn ui_dir() -> PathBuf {
 /// Installs the UI's npm packages exactly as `package-lock.json` pins them, unless the
 /// installed tree already matches the lock file.
 pub fn install() -> Result<()> {
-    let dir = ui_dir();
+    npm_install(&ui_dir())
+}
+
+/// Installs the npm packages of the project in `dir` (the UI, the console) exactly as its
+/// `package-lock.json` pins them, unless the installed tree already matches the lock file.
+pub fn npm_install(dir: &Path) -> Result<()> {
     // npm writes node_modules/.package-lock.json on every install, so a tree installed after
     // the lock file last changed is up to date.
     let modified = |path: PathBuf| fs::metadata(path).and_then(|meta| meta.modified()).ok();
@@ -25,7 +30,7 @@ pub fn install() -> Result<()> {
     }
     CommandLine::new("npm")
         .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(&dir)
+        .current_dir(dir)
         .run()
 }
 

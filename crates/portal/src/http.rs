@@ -9,8 +9,8 @@ use opendvc_api::{ErrorCode, MAX_ATTACHMENT_BYTES};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
-    access_log, applications, assist, attachments, auth, catalog, counter, dev, drain, events,
-    notification_settings, officer, officer_api, openapi, overview, profile, public_status,
+    access_log, applications, assist, attachments, auth, catalog, console, counter, dev, drain,
+    events, notification_settings, officer, officer_api, openapi, overview, profile, public_status,
     status_page, sync,
 };
 
@@ -114,6 +114,9 @@ pub fn router(state: AppState) -> Router {
             get(status_page::show_form).post(status_page::check),
         )
         .route(status_page::STYLE_PATH, get(status_page::style))
+        .route("/console", get(console::redirect_to_base))
+        .route(console::BASE_PATH, get(console::index))
+        .route("/console/{*path}", get(console::file))
         .route("/v1/dev/messages", get(dev::messages))
         .route("/v1/dev/clock", post(dev::advance_clock))
         // After routing, so a request's span names its route's template, never its URI.

@@ -11,6 +11,7 @@ mod channels;
 mod cli_args;
 mod client_address;
 mod clock;
+mod console;
 mod counter;
 mod data;
 mod data_error;

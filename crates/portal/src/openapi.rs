@@ -16,7 +16,7 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    access_log, applications, assist, attachments, auth, catalog, counter, dev, events,
+    access_log, applications, assist, attachments, auth, catalog, console, counter, dev, events,
     notification_settings, officer, officer_api, overview, profile, public_status, status_page,
     sync,
 };
@@ -43,11 +43,11 @@ use crate::{
         officer_api::queue_handler,
         officer_api::application_handler,
         officer_api::assign_handler,
-        overview::overview_handler,
         officer_api::attachment_handler,
         counter::counter_handler,
+        overview::overview_handler,
         public_status::public_status_json, status_page::show_form, status_page::check,
-        status_page::style,
+        status_page::style, console::index, console::file,
         dev::messages, dev::advance_clock, dev::health, dev::ready, openapi_json
     ),
     components(schemas(Problem, ErrorCode, FieldError, PushEvent, PushEventKind, status_page::CheckForm)),
@@ -56,6 +56,7 @@ use crate::{
         (name = "auth", description = "Sign-in of citizens and staff"),
         (name = "assist", description = "Assisted sessions with the citizen's consent. A session opened with the consent code sent to the citizen's phone may read and submit; one opened on a paper consent may submit only, and follow up only on what it submitted: every read of the citizen's data answers it 403 `forbidden`. The citizen is told by text whenever a session is opened for them, and reads every opening, every staff read and every submission in a session in `GET /v1/me/access-log`. Work created in a session may be delivered after it ended or expired by the staff member who opened it: their own bearer token and the header `X-Assist-Session: <session id>`, on `POST /v1/applications`, `POST /v1/attachments` and the follow-ups (`POST /v1/applications/{id}/supplements`, `PUT /v1/applications/{id}/delivery`, `POST /v1/applications/{id}/withdraw`, `POST /v1/applications/{id}/rating`, on applications of the session's citizen only), with the UUIDv7 `Idempotency-Key` minted while the session was open. The device sends its own clock as `X-Device-Time` (RFC 3339) when it records a session opened offline (`openedAt`) and when it delivers late; the portal moves the device's times onto its own clock by the offset (portal now minus `X-Device-Time`; no header: 0) and allows 10 minutes of skew. New work is accepted only within 7 days after the portal first recorded the session and up to 20 items (applications, files and follow-ups together) per session; a session opened offline may be recorded up to 30 days after it opened (these numbers are the defaults of the portal's limits). A replay (same key and payload, or a file the citizen already has) is answered even after the window closed and is not a new item. Late deliveries outside these rules, and anything else with a staff token, get 403 `forbidden`."),
         (name = "profile", description = "Profile and document wallet"),
+        (name = "console", description = "The officers' web console, HTML and its assets embedded in the portal binary (not part of the JSON contract): a single-page app under `/console/` that signs in with `POST /v1/auth/staff-token` (officers and supervisors) and uses the `/v1/officer/…` endpoints. `/console` redirects to `/console/`."),
         (name = "catalog", description = "Procedures"),
         (name = "reference", description = "Admin units and holidays"),
         (name = "attachments", description = "Uploads, content-addressed"),

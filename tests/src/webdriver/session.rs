@@ -272,6 +272,84 @@ impl Session {
         }
         saved
     }
+
+    /// Runs axe-core over the page and returns the violations whose impact is serious or
+    /// critical, each as a readable paragraph.
+    pub fn serious_accessibility_violations(&self) -> Vec<String> {
+        let injected = self.script("return typeof window.axe === 'object';", json!([]));
+        if injected != json!(true) {
+            // The app's and the console's npm packages both hold it; either will do.
+            let candidates = ["ui", "console"].map(|project| {
+                super::workspace_root()
+                    .join(project)
+                    .join("node_modules/axe-core/axe.min.js")
+            });
+            let source = candidates
+                .iter()
+                .find_map(|path| std::fs::read_to_string(path).ok())
+                .unwrap_or_else(|| {
+                    panic!(
+                        "cannot read axe-core from {candidates:?}: run `npm ci` in ui/ or console/ first"
+                    )
+                });
+            self.script(&format!("{source}\nreturn true;"), json!([]));
+        }
+        // axe.run is asynchronous; the result is left on window and polled, which keeps each
+        // WebDriver command short however slow the machine is.
+        self.script(
+            "window.__axeResult = undefined;\
+             axe.run(document, {resultTypes: ['violations']})\
+               .then((result) => { window.__axeResult = {\
+                 violations: result.violations, passes: result.passes.length }; })\
+               .catch((error) => { window.__axeResult = {error: String(error)}; });",
+            json!([]),
+        );
+        let result = self.wait_for(
+            "axe-core to finish",
+            "return window.__axeResult === undefined ? null : window.__axeResult;",
+        );
+        let Some(violations) = result["violations"].as_array() else {
+            panic!("axe-core failed: {result}");
+        };
+        // A run that checked nothing would find nothing; make sure it looked at the page.
+        assert!(
+            result["passes"].as_u64().unwrap_or(0) > 0,
+            "axe-core checked no rule on this page: {result}"
+        );
+        violations
+            .iter()
+            .filter(|violation| {
+                matches!(
+                    violation["impact"].as_str(),
+                    Some("serious") | Some("critical")
+                )
+            })
+            .map(describe_violation)
+            .collect()
+    }
+}
+
+/// One axe violation as text: the rule, its impact, what it means, and each element with
+/// axe's summary of what to fix.
+fn describe_violation(violation: &Value) -> String {
+    let mut text = format!(
+        "{} ({}): {}\n  {}",
+        violation["id"].as_str().unwrap_or("?"),
+        violation["impact"].as_str().unwrap_or("?"),
+        violation["help"].as_str().unwrap_or(""),
+        violation["helpUrl"].as_str().unwrap_or(""),
+    );
+    for node in violation["nodes"].as_array().into_iter().flatten() {
+        text.push_str(&format!(
+            "\n  - {}\n    {}",
+            node["target"],
+            node["failureSummary"]
+                .as_str()
+                .unwrap_or("")
+                .replace('\n', "\n    ")
+        ));
+    }
+    text
 }
 
 impl Drop for Session {

@@ -1,0 +1,166 @@
+# The officers’ console (/console/), served by the reference portal. Vietnamese is the first language.
+console-title = OpenDVC · Officers
+console-skip-to-content = Skip to content
+console-nav-label = Main navigation
+console-nav-queue = Work queue
+console-nav-overview = Overview
+console-nav-counter = Counter application
+console-language = Language
+console-language-vi = Tiếng Việt
+console-language-en = English
+console-language-id = Indonesia
+console-signed-in-as = { $name } · { $organisation }
+console-sign-out = Sign out
+console-loading = Loading…
+console-none = None yet
+console-not-found = There is no such page.
+console-days = { $days } working days
+console-cancel = Cancel
+
+## Sign-in
+
+console-signin-title = Officer sign-in
+console-signin-intro = Use the officer code and password your agency gave you.
+console-signin-code = Officer code
+console-signin-password = Password
+console-signin-submit = Sign in
+console-signin-not-officer = This account is not an officer’s or a supervisor’s. Post-office agents and volunteers use the OpenDVC app.
+
+## Errors
+
+console-error-network = The portal cannot be reached. Check the network and try again.
+console-error-unexpected = The portal gave an unexpected answer. Try again; if it persists, tell the IT team.
+console-error-signed-out = The sign-in has expired. Sign out and sign in again.
+
+## Work queue
+
+console-queue-title = Work queue
+console-queue-filters = Filter applications
+console-queue-caption = The agency’s applications, earliest due first
+console-queue-total = Showing { $shown } of { $total } applications
+console-queue-empty = No application matches the filters.
+console-queue-more = Show more
+console-filter-status = Status
+console-filter-procedure = Procedure
+console-filter-unit = Commune-level unit
+console-filter-due-before = Due on or before
+console-filter-text = Search by code or name
+console-filter-text-hint = Application code or applicant’s name
+console-filter-any = Any
+console-filter-apply = Filter
+console-filter-clear = Clear filters
+console-column-code = Code
+console-column-procedure = Procedure
+console-column-applicant = Applicant
+console-column-unit = Unit
+console-column-due = Due
+console-column-urgency = Urgency
+console-column-status = Status
+console-column-assigned = Assigned officer
+console-due-today = Due today
+console-days-left = { $days } working days left
+console-days-late = { $days } working days late
+console-urgency-on-track = On track
+console-urgency-at-risk = At risk
+console-urgency-overdue = Overdue
+console-urgency-finished = Finished
+console-urgency-unknown = Unknown
+
+## Statuses and channels
+
+console-status-received = Received
+console-status-processing = Processing
+console-status-supplement-requested = Supplement requested
+console-status-completed = Result ready
+console-status-handed-over = Result handed over
+console-status-rejected = Rejected
+console-status-withdrawn = Withdrawn
+console-status-unknown = Other status
+console-channel = Channel
+console-channel-online = Online
+console-channel-assisted = Assisted by staff
+console-channel-counter = At the counter
+console-channel-unknown = Other channel
+
+## Application page
+
+console-back-to-queue = ← Back to the work queue
+console-application-title = Application
+console-application-heading = Application { $code }
+console-submitted-at = Submitted
+console-unassigned = Not assigned
+console-actions = Actions
+console-no-actions = No action applies to an application in this status.
+console-action-accept = Accept
+console-action-supplement = Request a supplement
+console-action-complete = Result ready
+console-action-reject = Reject
+console-action-dispatch = Dispatch by post
+console-action-deliver = Mark delivered
+console-action-hand-over = Handed over at the counter
+console-action-done = Recorded: { $action }.
+console-supplement-note = What the applicant must add (required)
+console-reject-reason = Reason for rejection (required)
+console-tracking-number = Tracking number
+console-assign-to = Assign to
+console-assign-choose = Choose an officer
+console-assign = Assign
+console-assign-done = The application is assigned.
+console-warnings = Late warnings sent
+console-form-data = Form data
+console-attachments = Attachments
+console-no-attachments = No attachments.
+console-attachment-file = Attached file
+console-attachment-wallet = Document from the data warehouse
+console-attachment-view = View
+console-attachment-download = Download
+console-delivery = Delivery of the result
+console-delivery-counter = At the one-stop counter
+console-delivery-post = By post
+console-delivery-state-preparing = Being prepared
+console-delivery-state-dispatched = Dispatched
+console-delivery-state-delivered = Delivered
+console-delivery-state-returned = Returned to sender
+console-delivery-state-unknown = Unknown
+console-timeline = Timeline
+
+## Counter applications
+
+console-counter-title = Counter application
+console-counter-intro = Enter a paper application handed in at the agency’s counter. The applicant gets a text message with the application code.
+console-counter-applicant = Applicant
+console-counter-id-number = Personal ID number (12 digits)
+console-counter-name = Full name
+console-counter-phone = Phone number
+console-counter-unit-none = None
+console-counter-procedure = Procedure and form
+console-counter-choose-procedure = Choose a procedure
+console-counter-choose = Choose
+console-counter-street = House number and street
+console-counter-submit = Record the application
+console-counter-created = Application { $code } recorded.
+console-counter-open = Open the application
+
+## Overview
+
+console-overview-title = Overview and early warning
+console-overview-generated = Figures as of { $at }
+console-overview-due-today = Due today
+console-overview-due-within-one = Due within one working day
+console-overview-overdue = Overdue
+console-overview-on-time = On time (30 days)
+console-overview-median-online = Processing time (online)
+console-overview-median-counter = Processing time (counter)
+console-overview-same-day = Finished within the day
+console-overview-post = Results delivered by post
+console-overview-rating = Citizens’ rating
+console-overview-rating-value = { $average }/5 ({ $count } ratings)
+console-overview-due-histogram = Open applications by due day (next 10 working days)
+console-overview-on-time-chart = On-time rate over 30 days, by agency
+console-forecast-title = Expected new applications (next 10 working days)
+console-forecast-method = Model: { $method }.
+console-forecast-error = Mean error on the last { $days } working days (held out): { $model } applications a day; copying last week: { $naive }.
+console-forecast-no-error = The history is too short to measure the error.
+console-forecast-date = Day
+console-forecast-expected = Expected
+console-forecast-range = 80% range

@@ -1,0 +1,166 @@
+# Konsol petugas (/console/), dilayani oleh portal referensi. Bahasa Vietnam adalah bahasa pertama.
+console-title = OpenDVC · Petugas
+console-skip-to-content = Lewati ke konten
+console-nav-label = Navigasi utama
+console-nav-queue = Antrean kerja
+console-nav-overview = Ikhtisar
+console-nav-counter = Permohonan di loket
+console-language = Bahasa
+console-language-vi = Tiếng Việt
+console-language-en = English
+console-language-id = Indonesia
+console-signed-in-as = { $name } · { $organisation }
+console-sign-out = Keluar
+console-loading = Memuat…
+console-none = Belum ada
+console-not-found = Halaman ini tidak ada.
+console-days = { $days } hari kerja
+console-cancel = Batal
+
+## Masuk
+
+console-signin-title = Masuk sebagai petugas
+console-signin-intro = Gunakan kode petugas dan kata sandi dari instansi Anda.
+console-signin-code = Kode petugas
+console-signin-password = Kata sandi
+console-signin-submit = Masuk
+console-signin-not-officer = Akun ini bukan milik petugas atau pengawas. Agen kantor pos dan relawan memakai aplikasi OpenDVC.
+
+## Kesalahan
+
+console-error-network = Portal tidak dapat dihubungi. Periksa jaringan lalu coba lagi.
+console-error-unexpected = Jawaban portal tidak terduga. Coba lagi; jika masih gagal, beri tahu tim TI.
+console-error-signed-out = Sesi masuk telah berakhir. Keluar lalu masuk lagi.
+
+## Antrean kerja
+
+console-queue-title = Antrean kerja
+console-queue-filters = Saring permohonan
+console-queue-caption = Permohonan instansi, tenggat paling awal lebih dulu
+console-queue-total = Menampilkan { $shown } dari { $total } permohonan
+console-queue-empty = Tidak ada permohonan yang cocok dengan saringan.
+console-queue-more = Tampilkan lagi
+console-filter-status = Status
+console-filter-procedure = Prosedur
+console-filter-unit = Unit tingkat komune
+console-filter-due-before = Tenggat sampai tanggal
+console-filter-text = Cari kode atau nama
+console-filter-text-hint = Kode permohonan atau nama pemohon
+console-filter-any = Semua
+console-filter-apply = Saring
+console-filter-clear = Hapus saringan
+console-column-code = Kode
+console-column-procedure = Prosedur
+console-column-applicant = Pemohon
+console-column-unit = Unit
+console-column-due = Tenggat
+console-column-urgency = Urgensi
+console-column-status = Status
+console-column-assigned = Petugas yang ditugasi
+console-due-today = Tenggat hari ini
+console-days-left = Sisa { $days } hari kerja
+console-days-late = Terlambat { $days } hari kerja
+console-urgency-on-track = Sesuai jadwal
+console-urgency-at-risk = Hampir terlambat
+console-urgency-overdue = Terlambat
+console-urgency-finished = Selesai
+console-urgency-unknown = Tidak diketahui
+
+## Status dan saluran
+
+console-status-received = Diterima
+console-status-processing = Diproses
+console-status-supplement-requested = Menunggu kelengkapan
+console-status-completed = Hasil siap
+console-status-handed-over = Hasil diserahkan
+console-status-rejected = Ditolak
+console-status-withdrawn = Ditarik
+console-status-unknown = Status lain
+console-channel = Saluran
+console-channel-online = Daring
+console-channel-assisted = Dibantu petugas
+console-channel-counter = Di loket
+console-channel-unknown = Saluran lain
+
+## Halaman permohonan
+
+console-back-to-queue = ← Kembali ke antrean kerja
+console-application-title = Permohonan
+console-application-heading = Permohonan { $code }
+console-submitted-at = Diajukan
+console-unassigned = Belum ditugaskan
+console-actions = Tindakan
+console-no-actions = Tidak ada tindakan untuk permohonan dengan status ini.
+console-action-accept = Terima
+console-action-supplement = Minta kelengkapan
+console-action-complete = Hasil siap
+console-action-reject = Tolak
+console-action-dispatch = Kirim lewat pos
+console-action-deliver = Tandai sudah diantar
+console-action-hand-over = Diserahkan di loket
+console-action-done = Tercatat: { $action }.
+console-supplement-note = Apa yang harus dilengkapi pemohon (wajib)
+console-reject-reason = Alasan penolakan (wajib)
+console-tracking-number = Nomor resi
+console-assign-to = Tugaskan kepada
+console-assign-choose = Pilih petugas
+console-assign = Tugaskan
+console-assign-done = Permohonan telah ditugaskan.
+console-warnings = Peringatan keterlambatan yang dikirim
+console-form-data = Isian formulir
+console-attachments = Lampiran
+console-no-attachments = Tidak ada lampiran.
+console-attachment-file = Berkas terlampir
+console-attachment-wallet = Dokumen dari gudang data
+console-attachment-view = Lihat
+console-attachment-download = Unduh
+console-delivery = Pengambilan hasil
+console-delivery-counter = Di loket satu pintu
+console-delivery-post = Lewat pos
+console-delivery-state-preparing = Sedang disiapkan
+console-delivery-state-dispatched = Dikirim
+console-delivery-state-delivered = Sudah diantar
+console-delivery-state-returned = Dikembalikan ke pengirim
+console-delivery-state-unknown = Tidak diketahui
+console-timeline = Riwayat
+
+## Permohonan di loket
+
+console-counter-title = Permohonan di loket
+console-counter-intro = Masukkan permohonan kertas yang diserahkan di loket instansi. Pemohon menerima SMS berisi kode permohonan.
+console-counter-applicant = Pemohon
+console-counter-id-number = Nomor identitas pribadi (12 angka)
+console-counter-name = Nama lengkap
+console-counter-phone = Nomor telepon
+console-counter-unit-none = Tidak dipilih
+console-counter-procedure = Prosedur dan formulir
+console-counter-choose-procedure = Pilih prosedur
+console-counter-choose = Pilih
+console-counter-street = Nomor rumah dan jalan
+console-counter-submit = Catat permohonan
+console-counter-created = Permohonan { $code } tercatat.
+console-counter-open = Buka permohonan
+
+## Ikhtisar
+
+console-overview-title = Ikhtisar dan peringatan dini
+console-overview-generated = Angka per { $at }
+console-overview-due-today = Tenggat hari ini
+console-overview-due-within-one = Tenggat dalam satu hari kerja
+console-overview-overdue = Terlambat
+console-overview-on-time = Tepat waktu (30 hari)
+console-overview-median-online = Waktu proses (daring)
+console-overview-median-counter = Waktu proses (loket)
+console-overview-same-day = Selesai di hari yang sama
+console-overview-post = Hasil diantar lewat pos
+console-overview-rating = Penilaian warga
+console-overview-rating-value = { $average }/5 ({ $count } penilaian)
+console-overview-due-histogram = Permohonan terbuka per hari tenggat (10 hari kerja ke depan)
+console-overview-on-time-chart = Tingkat tepat waktu 30 hari, per instansi
+console-forecast-title = Perkiraan permohonan baru (10 hari kerja ke depan)
+console-forecast-method = Model: { $method }.
+console-forecast-error = Galat rata-rata pada { $days } hari kerja terakhir (disisihkan): { $model } permohonan per hari; menyalin minggu lalu: { $naive }.
+console-forecast-no-error = Riwayat terlalu pendek untuk mengukur galat.
+console-forecast-date = Hari
+console-forecast-expected = Perkiraan
+console-forecast-range = Rentang 80%

@@ -1,0 +1,166 @@
+# Bảng điều khiển của cán bộ (/console/), do cổng tham chiếu phục vụ. Tiếng Việt là ngôn ngữ chính.
+console-title = OpenDVC · Cán bộ
+console-skip-to-content = Bỏ qua đến nội dung
+console-nav-label = Điều hướng chính
+console-nav-queue = Hồ sơ cần xử lý
+console-nav-overview = Tổng quan
+console-nav-counter = Nhận hồ sơ tại quầy
+console-language = Ngôn ngữ
+console-language-vi = Tiếng Việt
+console-language-en = English
+console-language-id = Indonesia
+console-signed-in-as = { $name } · { $organisation }
+console-sign-out = Đăng xuất
+console-loading = Đang tải…
+console-none = Chưa có
+console-not-found = Không có trang này.
+console-days = { $days } ngày làm việc
+console-cancel = Hủy
+
+## Đăng nhập
+
+console-signin-title = Đăng nhập cho cán bộ
+console-signin-intro = Dùng mã cán bộ và mật khẩu do cơ quan cấp.
+console-signin-code = Mã cán bộ
+console-signin-password = Mật khẩu
+console-signin-submit = Đăng nhập
+console-signin-not-officer = Tài khoản này không phải của cán bộ hay người giám sát. Nhân viên bưu điện và tình nguyện viên dùng ứng dụng OpenDVC.
+
+## Lỗi
+
+console-error-network = Không kết nối được với cổng. Hãy kiểm tra mạng rồi thử lại.
+console-error-unexpected = Cổng trả lời không như mong đợi. Hãy thử lại; nếu vẫn lỗi, báo cho bộ phận kỹ thuật.
+console-error-signed-out = Phiên đăng nhập đã hết. Hãy đăng xuất rồi đăng nhập lại.
+
+## Hàng đợi hồ sơ
+
+console-queue-title = Hồ sơ cần xử lý
+console-queue-filters = Lọc hồ sơ
+console-queue-caption = Hồ sơ của cơ quan, hạn xử lý sớm nhất trước
+console-queue-total = Đang hiện { $shown } trên tổng số { $total } hồ sơ
+console-queue-empty = Không có hồ sơ nào khớp bộ lọc.
+console-queue-more = Xem thêm
+console-filter-status = Trạng thái
+console-filter-procedure = Thủ tục
+console-filter-unit = Xã, phường, đặc khu
+console-filter-due-before = Hạn xử lý đến ngày
+console-filter-text = Tìm theo mã hoặc tên
+console-filter-text-hint = Mã hồ sơ hoặc tên người nộp
+console-filter-any = Tất cả
+console-filter-apply = Lọc
+console-filter-clear = Bỏ lọc
+console-column-code = Mã hồ sơ
+console-column-procedure = Thủ tục
+console-column-applicant = Người nộp
+console-column-unit = Xã, phường
+console-column-due = Hạn xử lý
+console-column-urgency = Mức khẩn
+console-column-status = Trạng thái
+console-column-assigned = Cán bộ phụ trách
+console-due-today = Hạn hôm nay
+console-days-left = Còn { $days } ngày làm việc
+console-days-late = Trễ { $days } ngày làm việc
+console-urgency-on-track = Đúng hạn
+console-urgency-at-risk = Sắp trễ hạn
+console-urgency-overdue = Quá hạn
+console-urgency-finished = Đã xong
+console-urgency-unknown = Không rõ
+
+## Trạng thái và kênh
+
+console-status-received = Mới tiếp nhận
+console-status-processing = Đang xử lý
+console-status-supplement-requested = Chờ bổ sung
+console-status-completed = Đã có kết quả
+console-status-handed-over = Đã trả kết quả
+console-status-rejected = Từ chối
+console-status-withdrawn = Đã rút
+console-status-unknown = Trạng thái khác
+console-channel = Kênh nộp
+console-channel-online = Trực tuyến
+console-channel-assisted = Qua nhân viên hỗ trợ
+console-channel-counter = Tại quầy
+console-channel-unknown = Kênh khác
+
+## Trang hồ sơ
+
+console-back-to-queue = ← Về danh sách hồ sơ
+console-application-title = Hồ sơ
+console-application-heading = Hồ sơ { $code }
+console-submitted-at = Ngày nộp
+console-unassigned = Chưa phân công
+console-actions = Xử lý
+console-no-actions = Không có thao tác nào cho hồ sơ ở trạng thái này.
+console-action-accept = Tiếp nhận xử lý
+console-action-supplement = Yêu cầu bổ sung
+console-action-complete = Đã có kết quả
+console-action-reject = Từ chối
+console-action-dispatch = Gửi qua bưu điện
+console-action-deliver = Đã giao kết quả
+console-action-hand-over = Đã trả kết quả tại quầy
+console-action-done = Đã ghi nhận: { $action }.
+console-supplement-note = Người nộp cần bổ sung gì (bắt buộc)
+console-reject-reason = Lý do từ chối (bắt buộc)
+console-tracking-number = Mã vận đơn
+console-assign-to = Phân công cho
+console-assign-choose = Chọn cán bộ
+console-assign = Phân công
+console-assign-done = Đã phân công hồ sơ.
+console-warnings = Cảnh báo trễ hạn đã gửi
+console-form-data = Thông tin trong tờ khai
+console-attachments = Giấy tờ đính kèm
+console-no-attachments = Không có giấy tờ đính kèm.
+console-attachment-file = Tệp đính kèm
+console-attachment-wallet = Giấy tờ trong kho dữ liệu
+console-attachment-view = Xem
+console-attachment-download = Tải về
+console-delivery = Nhận kết quả
+console-delivery-counter = Tại bộ phận một cửa
+console-delivery-post = Qua bưu điện
+console-delivery-state-preparing = Đang chuẩn bị
+console-delivery-state-dispatched = Đã gửi
+console-delivery-state-delivered = Đã giao
+console-delivery-state-returned = Bị trả lại
+console-delivery-state-unknown = Không rõ
+console-timeline = Quá trình xử lý
+
+## Nhận hồ sơ tại quầy
+
+console-counter-title = Nhận hồ sơ tại quầy
+console-counter-intro = Nhập hồ sơ giấy người dân nộp tại quầy của cơ quan. Người nộp nhận tin nhắn có mã hồ sơ.
+console-counter-applicant = Người nộp
+console-counter-id-number = Số định danh cá nhân (12 số)
+console-counter-name = Họ và tên
+console-counter-phone = Số điện thoại
+console-counter-unit-none = Không chọn
+console-counter-procedure = Thủ tục và tờ khai
+console-counter-choose-procedure = Chọn thủ tục
+console-counter-choose = Chọn
+console-counter-street = Số nhà, đường
+console-counter-submit = Ghi nhận hồ sơ
+console-counter-created = Đã ghi nhận hồ sơ { $code }.
+console-counter-open = Mở hồ sơ
+
+## Tổng quan
+
+console-overview-title = Tổng quan và cảnh báo sớm
+console-overview-generated = Số liệu lúc { $at }
+console-overview-due-today = Đến hạn hôm nay
+console-overview-due-within-one = Đến hạn trong 1 ngày làm việc
+console-overview-overdue = Quá hạn
+console-overview-on-time = Đúng hạn (30 ngày)
+console-overview-median-online = Thời gian xử lý (trực tuyến)
+console-overview-median-counter = Thời gian xử lý (tại quầy)
+console-overview-same-day = Xong trong ngày
+console-overview-post = Trả kết quả qua bưu điện
+console-overview-rating = Đánh giá của người dân
+console-overview-rating-value = { $average }/5 ({ $count } lượt)
+console-overview-due-histogram = Hồ sơ chưa xong theo ngày đến hạn (10 ngày làm việc tới)
+console-overview-on-time-chart = Tỷ lệ đúng hạn trong 30 ngày, theo cơ quan
+console-forecast-title = Dự báo số hồ sơ mới (10 ngày làm việc tới)
+console-forecast-method = Mô hình: { $method }.
+console-forecast-error = Sai số trung bình trên { $days } ngày làm việc gần nhất (giữ lại để kiểm tra): { $model } hồ sơ/ngày; cách chép tuần trước: { $naive }.
+console-forecast-no-error = Lịch sử chưa đủ dài để đo sai số.
+console-forecast-date = Ngày
+console-forecast-expected = Dự kiến
+console-forecast-range = Khoảng 80%
