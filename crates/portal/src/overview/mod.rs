@@ -135,9 +135,13 @@ pub fn compose(
     }
 }
 
-/// The agency's name from `data/agencies.json`, else as the catalog's procedures give it.
+/// The agency's name from `data/agencies.json`, else as the catalog's procedures give it. A
+/// commune-level agency stands for the offices of every unit (its file name is a pattern of
+/// one unit's office), so it goes by the catalog's name: "Ủy ban nhân dân phường, xã, đặc khu".
 fn agency_name(data: &ReferenceData, agency_id: &str) -> LocalizedText {
-    if let Some(agency) = data.agency(agency_id) {
+    if let Some(agency) = data.agency(agency_id)
+        && agency.level == crate::agencies::AgencyLevel::City
+    {
         return agency.name.clone();
     }
     data.catalog
@@ -181,4 +185,25 @@ pub async fn overview_handler(
     )
     .await
     .map(axum::Json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commune_level_agency_goes_by_the_catalogs_name_not_one_units_pattern() {
+        let data = ReferenceData::load().expect("the reference data loads");
+        for agency_id in ["commune-people-committee", "commune-police"] {
+            let name = agency_name(&data, agency_id);
+            assert!(
+                !name.vi.contains('{') && !name.en.contains('{'),
+                "{agency_id} is named without a placeholder: {name:?}"
+            );
+        }
+        assert!(
+            agency_name(&data, "da-nang-police").vi.contains("Công an"),
+            "a city agency keeps its own name"
+        );
+    }
 }
