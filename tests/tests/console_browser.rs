@@ -440,7 +440,11 @@ fn a_city_wide_supervisor_sees_every_agency_and_moves_no_application() {
     let Some(browser) = Chromium::launch_or_skip("the console's browser test") else {
         return;
     };
-    let mut portal = Portal::start(PortalOptions::default());
+    // Three months of history, so the overview (and its screenshots) show real figures.
+    let mut portal = Portal::start(PortalOptions {
+        extra_args: vec!["--demo-history".to_owned()],
+        ..PortalOptions::default()
+    });
     let accounts = portal.demo_accounts();
     let supervisor = accounts
         .supervisors
