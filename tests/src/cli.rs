@@ -2,11 +2,15 @@
 //! runs it: its own data folder, a portal address, and output read back as JSON.
 //!
 //! [`Cli::run`] waits for the command to finish; [`Cli::spawn`] starts it and hands back the
-//! [`Child`], so that a test can kill it at a moment of its choosing.
+//! [`Child`], so that a test can kill it at a moment of its choosing; [`Cli::watch`] runs
+//! `opendvc --json watch` and collects what it prints, line by line, as it happens.
 
 use std::ffi::OsStr;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use opendvc_api::OtpRequest;
 
@@ -182,5 +186,63 @@ impl Cli {
             .stderr(Stdio::null())
             .spawn()
             .expect("opendvc starts")
+    }
+}
+
+/// A running `opendvc --json watch`: every line it printed so far, parsed. Killed on drop.
+#[derive(Debug)]
+pub struct Watch {
+    child: Child,
+    lines: Arc<Mutex<Vec<serde_json::Value>>>,
+}
+
+impl Cli {
+    /// Starts `opendvc --json watch` (the CLI must be signed in) and collects its output.
+    pub fn watch(&self) -> Watch {
+        let (mut command, _) = self.command(["--json", "watch"]);
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("opendvc watch starts");
+        let stdout = child.stdout.take().expect("the watch's output is piped");
+        let lines: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
+        let collected = lines.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Ok(value) = serde_json::from_str(&line) {
+                    collected
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .push(value);
+                }
+            }
+        });
+        Watch { child, lines }
+    }
+}
+
+impl Watch {
+    /// Every line printed so far.
+    pub fn lines(&self) -> Vec<serde_json::Value> {
+        self.lines
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Waits (up to 30 s) until a printed line satisfies `condition`.
+    pub fn wait_for(&self, what: &str, condition: impl Fn(&serde_json::Value) -> bool) {
+        crate::wait::wait_until(what, Duration::from_secs(30), || {
+            self.lines().iter().any(&condition)
+        });
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

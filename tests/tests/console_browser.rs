@@ -10,6 +10,7 @@
 use opendvc_api::{
     ApplicationStatus, Attachment, AttachmentRef, DemoOfficer, StaffKind, SyncResponse,
 };
+use opendvc_tests::cli::Cli;
 use opendvc_tests::fixtures::{Citizen, deliverable_procedure, pdf_bytes};
 use opendvc_tests::webdriver::chromium::Chromium;
 use opendvc_tests::webdriver::{Session, locale_text};
@@ -264,6 +265,14 @@ fn an_officer_works_an_application_in_the_console_and_another_agency_never_sees_
         .clone();
     let before: SyncResponse = citizen.get("/v1/sync").expect_json(200, "sync answers");
     let before = sync_since(&citizen, &before.cursor).cursor;
+    // The citizen's own `opendvc watch` runs beside the console, as a resident's device would.
+    let cli_dir = tempfile::tempdir().expect("a folder for the citizen's CLI");
+    let cli = Cli::new(cli_dir.path(), &portal.url());
+    cli.sign_in(&mut portal, &citizen.id_number);
+    let watch = cli.watch();
+    watch.wait_for("the citizen's watch connects", |line| {
+        line["type"] == "connected"
+    });
 
     open_console(&browser, &portal, "");
     sign_in(&browser, &officer);
@@ -345,6 +354,15 @@ fn an_officer_works_an_application_in_the_console_and_another_agency_never_sees_
         notices, 1,
         "the citizen's inbox gets one notice of the request"
     );
+    let notice_id = seen
+        .inbox
+        .iter()
+        .find(|item| item.application_id == Some(application.id))
+        .map(|item| item.id.to_string())
+        .expect("the request's notice");
+    watch.wait_for("the citizen's watch prints the request's notice", |line| {
+        line["type"] == "inbox" && line["item"]["id"] == notice_id.as_str()
+    });
     let again = sync_since(&citizen, &seen.cursor);
     assert!(
         again
@@ -375,6 +393,23 @@ fn an_officer_works_an_application_in_the_console_and_another_agency_never_sees_
         "the citizen's application carries the tracking number"
     );
     assert_eq!(delivered.status, ApplicationStatus::Completed);
+    // By now the watch has printed the notices of the later changes too; the request's came
+    // once.
+    let application_id = application.id.to_string();
+    watch.wait_for("the citizen's watch prints the later notices", |line| {
+        line["type"] == "inbox"
+            && line["item"]["applicationId"] == application_id.as_str()
+            && line["item"]["id"] != notice_id.as_str()
+    });
+    let printed = watch
+        .lines()
+        .iter()
+        .filter(|line| line["type"] == "inbox" && line["item"]["id"] == notice_id.as_str())
+        .count();
+    assert_eq!(
+        printed, 1,
+        "the citizen's watch printed the supplement request's notice once"
+    );
 
     browser.click("nav a[href='/console/overview']");
     browser.wait_for_element("main .agency");
