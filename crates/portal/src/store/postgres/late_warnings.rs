@@ -13,7 +13,7 @@ use super::changes::{insert_inbox, touch};
 use super::notifications::insert_notice;
 use super::rows::{from_json, to_json};
 use crate::store::late_warnings::{parse_stage, stage_str};
-use crate::store::stored::{parse_staff_kind, parse_status, parse_time};
+use crate::store::stored::{parse_status, parse_time};
 use crate::store::{
     FINISHED, LateCandidate, LateWarningStore, NewLateWarning, StaffRecord, StoreResult,
 };
@@ -111,27 +111,6 @@ impl LateWarningStore for PostgresStore {
     }
 
     async fn supervisors_of(&self, agency: &str) -> StoreResult<Vec<StaffRecord>> {
-        let rows = sqlx::query(
-            "SELECT code, kind, name, organisation, password_hash, agency, unit, phone, email
-             FROM staff WHERE kind = 'supervisor' AND agency = $1 ORDER BY code",
-        )
-        .bind(agency)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(StaffRecord {
-                    code: row.try_get("code")?,
-                    kind: parse_staff_kind(&row.try_get::<String, _>("kind")?)?,
-                    name: row.try_get("name")?,
-                    organisation: row.try_get("organisation")?,
-                    password_hash: row.try_get("password_hash")?,
-                    agency: row.try_get("agency")?,
-                    unit: row.try_get("unit")?,
-                    phone: row.try_get("phone")?,
-                    email: row.try_get("email")?,
-                })
-            })
-            .collect()
+        super::officer::staff_of(&self.pool, "supervisor", agency).await
     }
 }

@@ -68,6 +68,37 @@ fn push_conditions(query: &mut QueryBuilder<Postgres>, filter: &QueueFilter) {
 
 const FROM: &str = " FROM applications a JOIN citizens c ON c.id = a.citizen_id";
 
+/// The staff of `kind` (`officer`, `supervisor`) of `agency`, by code.
+pub(super) async fn staff_of(
+    pool: &sqlx::PgPool,
+    kind: &str,
+    agency: &str,
+) -> StoreResult<Vec<StaffRecord>> {
+    let rows = sqlx::query(
+        "SELECT code, kind, name, organisation, password_hash, agency, unit, phone, email
+         FROM staff WHERE kind = $1 AND agency = $2 ORDER BY code",
+    )
+    .bind(kind)
+    .bind(agency)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(StaffRecord {
+                code: row.try_get("code")?,
+                kind: parse_staff_kind(&row.try_get::<String, _>("kind")?)?,
+                name: row.try_get("name")?,
+                organisation: row.try_get("organisation")?,
+                password_hash: row.try_get("password_hash")?,
+                agency: row.try_get("agency")?,
+                unit: row.try_get("unit")?,
+                phone: row.try_get("phone")?,
+                email: row.try_get("email")?,
+            })
+        })
+        .collect()
+}
+
 #[async_trait]
 impl OfficerStore for PostgresStore {
     async fn attachment_file(
@@ -176,28 +207,7 @@ impl OfficerStore for PostgresStore {
     }
 
     async fn officers_of(&self, agency: &str) -> StoreResult<Vec<StaffRecord>> {
-        let rows = sqlx::query(
-            "SELECT code, kind, name, organisation, password_hash, agency, unit, phone, email
-             FROM staff WHERE kind = 'officer' AND agency = $1 ORDER BY code",
-        )
-        .bind(agency)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(StaffRecord {
-                    code: row.try_get("code")?,
-                    kind: parse_staff_kind(&row.try_get::<String, _>("kind")?)?,
-                    name: row.try_get("name")?,
-                    organisation: row.try_get("organisation")?,
-                    password_hash: row.try_get("password_hash")?,
-                    agency: row.try_get("agency")?,
-                    unit: row.try_get("unit")?,
-                    phone: row.try_get("phone")?,
-                    email: row.try_get("email")?,
-                })
-            })
-            .collect()
+        staff_of(&self.pool, "officer", agency).await
     }
 
     async fn late_warnings(&self, id: Uuid) -> StoreResult<Vec<LateWarning>> {
