@@ -25,6 +25,8 @@ pub enum PushEventKind {
     Document,
     /// A new inbox item: a status or delivery notice, a renewal reminder, a city notice.
     Inbox,
+    /// A feedback item changed: an answer, an assignment, a closing.
+    Feedback,
     /// The portal cannot replay from the given `Last-Event-ID`: sync from the start.
     Reset,
     /// A kind this client does not know yet. Never sent by a portal.
@@ -41,7 +43,7 @@ pub struct PushEvent {
     /// Decimal, increasing per citizen; empty for `reset`.
     pub id: String,
     pub kind: PushEventKind,
-    /// The id of the changed entity (application, document or inbox item).
+    /// The id of the changed entity (application, document, inbox item or feedback item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub entity_id: Option<Uuid>,

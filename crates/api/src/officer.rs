@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::{
     AgencyContact, Application, ApplicationStatus, AttachmentRef, Channel, DeliveryChoice,
-    DeliveryMethod, Document, LateWarning, LocalizedText,
+    DeliveryMethod, Document, FeedbackFigures, LateWarning, LocalizedText,
 };
 
 /// How close an unfinished application is to its due date. Finished ones are `finished`.
@@ -308,6 +308,9 @@ pub struct AgencyOverview {
     /// `overdue`).
     pub due_histogram: Vec<DueDay>,
     pub forecast: Forecast,
+    /// Residents' feedback handled by the agency.
+    #[serde(default)]
+    pub feedback: FeedbackFigures,
 }
 
 /// `GET /v1/officer/overview`: the operations centre's early warning, for the caller's agency

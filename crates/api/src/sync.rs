@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{Application, Document, LocalizedText, Profile};
+use crate::{Application, Document, Feedback, LocalizedText, Profile};
 
 /// What an inbox item is about; notification settings are per category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -20,6 +20,8 @@ pub enum InboxCategory {
     Renewal,
     /// A general notice from the city.
     Notice,
+    /// An answer to, or a change of, the resident's feedback.
+    Feedback,
     /// A category this client does not know yet. Never sent by a portal.
     #[serde(other)]
     Unknown,
@@ -41,13 +43,16 @@ pub struct InboxItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub document_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub feedback_id: Option<Uuid>,
 }
 
 /// `GET /v1/sync?cursor=…`: everything of this citizen that changed after `cursor` (omit it for
 /// everything). Each entity appears once, in its latest state. Empty lists are omitted, so a
 /// sync with nothing new is a few dozen bytes. When `hasMore` is true, call again at once with
 /// the returned cursor.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncResponse {
@@ -64,4 +69,7 @@ pub struct SyncResponse {
     pub documents: Vec<Document>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inbox: Vec<InboxItem>,
+    /// The resident's feedback items (`crate::feedback`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feedback: Vec<Feedback>,
 }

@@ -63,6 +63,15 @@ fn wire_types() -> TypeScriptFile {
         Urgency, OfficerQueueQuery, WorkItem, QueuePage, Applicant, OfficerRef, OfficerApplication, AssignRequest, CounterApplicant,
         CounterApplication, MedianWorkingDays, RatingSummary, DueDay, ForecastDay, Forecast,
         AgencyOverview, Overview, OfficerSelf,
+        // feedback.rs
+        FeedbackService, FeedbackServices, FeedbackPlace, NewFeedback, FeedbackStatus,
+        FeedbackChannel, FeedbackEventKind, FeedbackEvent, FeedbackPhoto, Feedback, FeedbackCreated,
+        FeedbackList, ReopenFeedback, FeedbackClock, FeedbackQueueQuery, FeedbackWorkItem,
+        FeedbackQueuePage, FeedbackReporter, AgencyRef, OfficerFeedback, FeedbackAnswer,
+        FeedbackAssign, FeedbackHandOff, FeedbackFigures,
+        // open311.rs
+        Open311Service, Open311Request, Open311Created, Open311Error, Open311Endpoint,
+        Open311Discovery,
         // problem.rs
         ErrorCode, FieldProblemCode, FieldError, Problem,
         // public_status.rs

@@ -82,7 +82,7 @@ impl Notifier for RecordingNotifier {
 /// Whether the settings let a notification of `category` through at `now`.
 pub fn allowed(settings: &NotifySettings, category: InboxCategory, now: DateTime<Utc>) -> bool {
     let switched_on = match category {
-        InboxCategory::Status => settings.status,
+        InboxCategory::Status | InboxCategory::Feedback => settings.status,
         InboxCategory::Delivery => settings.delivery,
         InboxCategory::Renewal => settings.renewal,
         InboxCategory::Notice | InboxCategory::Unknown => settings.notice,
@@ -105,6 +105,7 @@ fn local_minute(settings: &NotifySettings, now: DateTime<Utc>) -> u16 {
 fn category_id(category: InboxCategory) -> &'static str {
     match category {
         InboxCategory::Status => "status",
+        InboxCategory::Feedback => "feedback",
         InboxCategory::Delivery => "delivery",
         InboxCategory::Renewal => "renewal",
         InboxCategory::Notice | InboxCategory::Unknown => "notice",
@@ -208,6 +209,7 @@ mod tests {
 
     fn item(category: InboxCategory) -> InboxItem {
         InboxItem {
+            feedback_id: None,
             id: Uuid::now_v7(),
             at: Utc
                 .with_ymd_and_hms(2026, 11, 29, 3, 0, 0)

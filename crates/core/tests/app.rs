@@ -159,6 +159,7 @@ fn second_wallet_card() -> Document {
 
 fn page(cursor: &str, has_more: bool, applications: Vec<opendvc_api::Application>) -> Canned {
     let page = SyncResponse {
+        feedback: Vec::new(),
         cursor: cursor.into(),
         has_more,
         profile: None,
@@ -949,6 +950,7 @@ async fn who_used_my_data_is_read_from_the_portal_and_never_kept_on_the_device()
 /// yet (503), so they stay in the queue to be read.
 async fn synced_with_two_id_cards(fixture: &Fixture) -> OpenDvc {
     let sync = SyncResponse {
+        feedback: Vec::new(),
         cursor: "c1".into(),
         has_more: false,
         profile: None,

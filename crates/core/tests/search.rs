@@ -31,6 +31,7 @@ fn empty_page(cursor: &str) -> Canned {
         applications: Vec::new(),
         documents: Vec::new(),
         inbox: Vec::new(),
+        feedback: Vec::new(),
     };
     Canned::json(200, &serde_json::to_string(&page).expect("serialises"))
 }

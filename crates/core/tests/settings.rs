@@ -67,6 +67,7 @@ impl Fixture {
     /// Queues a sync page with cursor `cursor` carrying `inbox`, and a 304 for the catalog.
     fn answer_sync(&self, cursor: &str, inbox: Vec<InboxItem>) {
         let page = SyncResponse {
+            feedback: Vec::new(),
             cursor: cursor.into(),
             has_more: false,
             profile: None,
@@ -100,6 +101,7 @@ fn text(vi: &str, en: &str) -> LocalizedText {
 
 fn notice(minute: u32) -> InboxItem {
     InboxItem {
+        feedback_id: None,
         id: Uuid::now_v7(),
         at: local(&format!("2026-11-29T10:{minute:02}:00+07:00")),
         category: InboxCategory::Notice,

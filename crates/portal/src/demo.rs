@@ -207,6 +207,7 @@ pub async fn seed(
             .inbox
             .iter()
             .map(|item| InboxItem {
+                feedback_id: None,
                 id: item.id,
                 at: days_before(now, item.days_ago),
                 category: item.category,

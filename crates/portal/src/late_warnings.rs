@@ -214,6 +214,7 @@ fn citizen_notice(
     bytes.copy_from_slice(&digest[..16]);
     let id = uuid::Builder::from_custom_bytes(bytes).into_uuid();
     InboxItem {
+        feedback_id: None,
         id,
         at: now,
         category: InboxCategory::Status,

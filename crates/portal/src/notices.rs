@@ -44,6 +44,7 @@ pub fn status_item(
         ]
     };
     InboxItem {
+        feedback_id: None,
         id: Uuid::now_v7(),
         at: now,
         category: InboxCategory::Status,
@@ -85,6 +86,7 @@ pub fn delivery_item(
         ]
     };
     InboxItem {
+        feedback_id: None,
         id: Uuid::now_v7(),
         at: now,
         category: InboxCategory::Delivery,
@@ -125,6 +127,7 @@ pub fn delivery_changed_item(
         ]
     };
     InboxItem {
+        feedback_id: None,
         id: Uuid::now_v7(),
         at: now,
         category: InboxCategory::Delivery,

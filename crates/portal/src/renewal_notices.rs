@@ -93,6 +93,7 @@ fn notice(
     RenewalNotice {
         citizen_id: holder.citizen_id,
         item: InboxItem {
+            feedback_id: None,
             id: notice_id(
                 reminder.document_id,
                 reminder.expires_on,

@@ -604,6 +604,7 @@ fn dashboard_latencies(
         }
         for index in 0..DASHBOARD_INBOX {
             let item = InboxItem {
+                feedback_id: None,
                 id: uuid::Uuid::now_v7(),
                 at: (now - TimeDelta::minutes(index as i64)).with_timezone(&vietnam),
                 category: if index % 3 == 0 {

@@ -60,6 +60,7 @@ fn kind_of(entity_kind: &str) -> PushEventKind {
         "application" => PushEventKind::Application,
         "document" => PushEventKind::Document,
         "inbox" => PushEventKind::Inbox,
+        "feedback" => PushEventKind::Feedback,
         _ => PushEventKind::Unknown,
     }
 }
@@ -70,6 +71,7 @@ fn kind_name(kind: PushEventKind) -> &'static str {
         PushEventKind::Application => "application",
         PushEventKind::Document => "document",
         PushEventKind::Inbox => "inbox",
+        PushEventKind::Feedback => "feedback",
         PushEventKind::Reset => "reset",
         PushEventKind::Unknown => "unknown",
     }

@@ -114,6 +114,7 @@ pub fn compose(
             let forecast = forecast_demand(&history, &forecast_days)
                 .unwrap_or_else(|error| no_forecast(&error));
             AgencyOverview {
+                feedback: Default::default(),
                 agency_id: agency_id.clone(),
                 agency_name: agency_name(data, agency_id),
                 due_today: figures.due_today,

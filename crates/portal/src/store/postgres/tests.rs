@@ -698,6 +698,7 @@ fn renewal_item(id: Uuid, document_id: Uuid) -> opendvc_api::InboxItem {
         id: None,
     };
     opendvc_api::InboxItem {
+        feedback_id: None,
         id,
         at: DateTime::parse_from_rfc3339("2026-11-29T09:00:00+07:00").expect("time"),
         category: opendvc_api::InboxCategory::Renewal,

@@ -709,6 +709,7 @@ mod tests {
         let store = &scratch.store;
         let id = citizen(store);
         let item = |n: u8| InboxItem {
+            feedback_id: None,
             id: Uuid::now_v7(),
             at: DateTime::parse_from_rfc3339("2026-11-29T09:00:00+07:00").expect("time"),
             category: opendvc_api::InboxCategory::Notice,

@@ -197,6 +197,7 @@ mod tests {
             id: None,
         };
         let item = |id: u128| InboxItem {
+            feedback_id: None,
             id: Uuid::from_u128(id),
             at,
             category: InboxCategory::Renewal,

@@ -783,14 +783,303 @@ export type PushEvent = {
  */
 id: string, kind: PushEventKind,
 /**
- * The id of the changed entity (application, document or inbox item).
+ * The id of the changed entity (application, document, inbox item or feedback item).
  */
 entityId?: string, };
 
 /**
  * What changed.
  */
-export type PushEventKind = "profile" | "application" | "document" | "inbox" | "reset" | "unknown";
+export type PushEventKind = "profile" | "application" | "document" | "inbox" | "feedback" | "reset" | "unknown";
+
+// ---- opendvc_api::feedback ----
+
+/**
+ * An agency an officer may hand an item to.
+ */
+export type AgencyRef = { agencyId: string, name: LocalizedText, };
+
+/**
+ * A feedback item as its reporter sees it (`GET /v1/feedback/{id}`, sync).
+ */
+export type Feedback = { id: string, category: string, description: string, photos: Array<FeedbackPhoto>, place?: FeedbackPlace, applicationId?: string, channel: FeedbackChannel, status: FeedbackStatus, submittedAt: string,
+/**
+ * The first answer is due by then (around the clock).
+ */
+dueAt: string,
+/**
+ * The agency resolves it by then (end of working hours on a working day).
+ */
+resolveBy: string, answeredAt?: string, closedAt?: string,
+/**
+ * The agency handling it now.
+ */
+agency: AgencyContact,
+/**
+ * The latest answer, for a list row; every answer is in `timeline`.
+ */
+answer?: string, timeline: Array<FeedbackEvent>, rating?: Rating,
+/**
+ * Whether `POST /v1/feedback/{id}/reopen` is open to the resident now (answered or
+ * closed, and not reopened before).
+ */
+canReopen: boolean, };
+
+/**
+ * `POST /v1/officer/feedback/{id}/answer` (with an `Idempotency-Key`).
+ */
+export type FeedbackAnswer = {
+/**
+ * Required: what was done or will be done, and who handles it.
+ */
+text: string,
+/**
+ * A photo uploaded with `POST /v1/officer/feedback/{id}/photos`.
+ */
+photo?: string,
+/**
+ * The matter is resolved: the item closes with this answer.
+ */
+resolved: boolean, };
+
+/**
+ * `POST /v1/officer/feedback/{id}/assign`: a supervisor reassigns to another agency or to an
+ * officer of the item's agency (an officer may take it for themselves).
+ */
+export type FeedbackAssign = { agencyId?: string, officerCode?: string, };
+
+/**
+ * Where a feedback item came from.
+ */
+export type FeedbackChannel = "app" | "open311" | "unknown";
+
+/**
+ * Which clock an item is running against now.
+ */
+export type FeedbackClock = "answer" | "resolve" | "stopped" | "unknown";
+
+/**
+ * `POST /v1/feedback` → 201.
+ */
+export type FeedbackCreated = { id: string, status: FeedbackStatus, dueAt: string, resolveBy: string, };
+
+/**
+ * One entry of a feedback item's timeline (append-only).
+ */
+export type FeedbackEvent = {
+/**
+ * Position in the timeline, from 1.
+ */
+seq: number, kind: FeedbackEventKind, at: string, actor: Actor,
+/**
+ * The answer, the hand-off note, the reason to reopen.
+ */
+note?: string,
+/**
+ * An answer's photo (an id of `photos`' kind, readable like them).
+ */
+photo?: string,
+/**
+ * The agency it was routed, reassigned or handed to.
+ */
+agency?: AgencyContact, };
+
+/**
+ * What happened, in a feedback item's timeline.
+ */
+export type FeedbackEventKind = "received" | "assigned" | "handed_off" | "answered" | "closed" | "reopened" | "rated" | "unknown";
+
+/**
+ * Feedback figures of one agency in the overview (`AgencyOverview.feedback`), over the last
+ * 30 days for the answered ones.
+ */
+export type FeedbackFigures = {
+/**
+ * First answers given on or before `dueAt`, last 30 days.
+ */
+answeredOnTime: number,
+/**
+ * First answers given after `dueAt`, last 30 days.
+ */
+answeredLate: number,
+/**
+ * Items not yet answered.
+ */
+open: number,
+/**
+ * Of `open`, those past `dueAt`.
+ */
+openOverdue: number, };
+
+/**
+ * `POST /v1/officer/feedback/{id}/hand-off`: an officer hands the item to another agency;
+ * the clocks keep running and the hand-off shows in the timeline.
+ */
+export type FeedbackHandOff = { agencyId: string,
+/**
+ * Required: why, for the receiving agency and the resident.
+ */
+note: string, };
+
+/**
+ * `GET /v1/feedback`: the resident's items, newest first.
+ */
+export type FeedbackList = { items: Array<Feedback>, };
+
+/**
+ * A photo of a feedback item, readable by its reporter
+ * (`GET /v1/feedback/{id}/photos/{photoId}`) and by officers
+ * (`GET /v1/officer/feedback/{id}/photos/{photoId}`), by no one else.
+ */
+export type FeedbackPhoto = {
+/**
+ * `sha256:{hex}` of the stored bytes (after the EXIF location was stripped, if it was).
+ */
+id: string, contentType: string, size: number, };
+
+/**
+ * Where the matter is: an address with its commune-level unit, or a point, or both.
+ */
+export type FeedbackPlace = { address?: Address,
+/**
+ * WGS 84 latitude, −90 to 90.
+ */
+lat?: number,
+/**
+ * WGS 84 longitude, −180 to 180.
+ */
+long?: number,
+/**
+ * The reporter chose to share the place: the photos keep their location and the public
+ * Open311 list shows the point. Without it, photos lose their EXIF location on upload and
+ * the public list shows only the commune-level unit.
+ */
+share: boolean, };
+
+/**
+ * `GET /v1/officer/feedback`.
+ */
+export type FeedbackQueuePage = { items: Array<FeedbackWorkItem>, nextCursor?: string, total: number, };
+
+/**
+ * `GET /v1/officer/feedback` query.
+ */
+export type FeedbackQueueQuery = {
+/**
+ * Page size, 1–200 (default 50).
+ */
+limit?: number,
+/**
+ * The `nextCursor` of the previous page.
+ */
+cursor?: string, status?: FeedbackStatus,
+/**
+ * A service code.
+ */
+category?: string,
+/**
+ * Only items not closed (default true).
+ */
+open?: boolean, };
+
+/**
+ * The reporter, as the officer handling the item sees them (never in public answers).
+ */
+export type FeedbackReporter = { name?: string, phone?: string, email?: string,
+/**
+ * The Open311 client application that filed it, for `open311` items.
+ */
+client?: string, };
+
+/**
+ * `GET /v1/feedback/services`: one service (category) feedback can be filed in. The same
+ * list is Open311's `services.json`.
+ */
+export type FeedbackService = {
+/**
+ * The Open311 `service_code`, e.g. `environment`, `digital_help`.
+ */
+code: string, name: LocalizedText, description: LocalizedText,
+/**
+ * Hours, around the clock, within which the first answer is due.
+ */
+answerHours: number,
+/**
+ * Working days within which the agency resolves it.
+ */
+resolveWorkingDays: number, };
+
+/**
+ * `GET /v1/feedback/services`.
+ */
+export type FeedbackServices = { services: Array<FeedbackService>, };
+
+/**
+ * Where a feedback item is.
+ */
+export type FeedbackStatus = "received" | "assigned" | "answered" | "closed" | "reopened" | "unknown";
+
+/**
+ * One row of the officer's feedback queue, sorted by `deadline` (time left on the running
+ * clock), then id.
+ */
+export type FeedbackWorkItem = { id: string, category: string,
+/**
+ * The description's first 140 characters.
+ */
+summary: string, status: FeedbackStatus, channel: FeedbackChannel, submittedAt: string, dueAt: string, resolveBy: string, clock: FeedbackClock,
+/**
+ * The running clock's deadline (`dueAt` or `resolveBy`); absent when stopped.
+ */
+deadline?: string,
+/**
+ * Whole minutes left on the running clock, negative when late; absent when stopped.
+ */
+minutesLeft?: number,
+/**
+ * `at_risk` from 75% of the running clock's time, `overdue` past it.
+ */
+urgency: Urgency, agencyId: string, unitCode?: string, assignedTo?: string, photoCount: number, };
+
+/**
+ * `POST /v1/feedback` (with an `Idempotency-Key`).
+ */
+export type NewFeedback = {
+/**
+ * A service `code` (Open311 `service_code`).
+ */
+category: string, description: string,
+/**
+ * Ids (`sha256:{hex}`) of images uploaded with `POST /v1/attachments`, at most
+ * [`MAX_FEEDBACK_PHOTOS`].
+ */
+photos: Array<string>, place?: FeedbackPlace,
+/**
+ * One of the resident's applications it is about.
+ */
+applicationId?: string, };
+
+/**
+ * `GET /v1/officer/feedback/{id}`.
+ */
+export type OfficerFeedback = { feedback: Feedback, reporter: FeedbackReporter, agencyId: string, unitCode?: string, clock: FeedbackClock, minutesLeft?: number, urgency: Urgency, assignedTo?: OfficerRef,
+/**
+ * The officers of its agency.
+ */
+assignable: Array<OfficerRef>,
+/**
+ * Every other agency, for a hand-off.
+ */
+agencies: Array<AgencyRef>, warnings: Array<LateWarning>, };
+
+/**
+ * `POST /v1/feedback/{id}/reopen` (with an `Idempotency-Key`).
+ */
+export type ReopenFeedback = {
+/**
+ * Why the answer did not resolve it (required).
+ */
+reason: string, };
 
 // ---- opendvc_api::fees ----
 
@@ -1081,7 +1370,11 @@ postDeliveryShare?: number, rating: RatingSummary,
  * Open applications per due day, for the next 10 working days (overdue ones are in
  * `overdue`).
  */
-dueHistogram: Array<DueDay>, forecast: Forecast, };
+dueHistogram: Array<DueDay>, forecast: Forecast,
+/**
+ * Residents' feedback handled by the agency.
+ */
+feedback: FeedbackFigures, };
 
 /**
  * The applicant, as the officer handling the application sees them.
@@ -1279,6 +1572,93 @@ workingDaysLeft: number, urgency: Urgency,
  */
 assignedTo?: string, deliveryMethod: DeliveryMethod, };
 
+// ---- opendvc_api::open311 ----
+
+/**
+ * One element of `POST /open311/v2/requests.{json,xml}`'s answer.
+ */
+export type Open311Created = { service_request_id: string, service_notice?: string, account_id?: string, };
+
+/**
+ * `GET /open311/v2/discovery.{json,xml}`.
+ */
+export type Open311Discovery = { changeset: string, contact: string, key_service: string, endpoints: Array<Open311Endpoint>, };
+
+/**
+ * One endpoint of the discovery document (`GET /open311/v2/discovery.{json,xml}`).
+ */
+export type Open311Endpoint = {
+/**
+ * `http://wiki.open311.org/GeoReport_v2`.
+ */
+specification: string, url: string, changeset: string,
+/**
+ * `production` or `test`.
+ */
+type: string,
+/**
+ * `application/json`, `text/xml`.
+ */
+formats: Array<string>, };
+
+/**
+ * One element of an Open311 error answer (`[{code, description}]`); `code` repeats the HTTP
+ * status.
+ */
+export type Open311Error = { code: number, description: string, };
+
+/**
+ * One request (a feedback item) of `GET /open311/v2/requests.{json,xml}` and
+ * `GET /open311/v2/requests/{id}.{json,xml}`.
+ */
+export type Open311Request = { service_request_id: string,
+/**
+ * `open` or `closed`.
+ */
+status: string,
+/**
+ * The latest answer, if any.
+ */
+status_notes?: string, service_name: string, service_code: string, description: string,
+/**
+ * The agency's name (Vietnamese).
+ */
+agency_responsible: string, service_notice?: string, requested_datetime: string, updated_datetime: string,
+/**
+ * The answer deadline (`Feedback.dueAt`).
+ */
+expected_datetime: string,
+/**
+ * The commune-level unit's name, never the reporter's exact address.
+ */
+address?: string, address_id?: string, zipcode?: string,
+/**
+ * Only when the reporter chose to share the place.
+ */
+lat?: number,
+/**
+ * Only when the reporter chose to share the place.
+ */
+long?: number,
+/**
+ * A public URL of the first photo, only when the reporter chose to share the place;
+ * otherwise absent (photos are for the reporter and officers).
+ */
+media_url?: string, };
+
+/**
+ * One service of `GET /open311/v2/services.{json,xml}`.
+ */
+export type Open311Service = { service_code: string, service_name: string, description: string,
+/**
+ * Whether the service has extra attributes (`GET services/{code}.json`); false here.
+ */
+metadata: boolean,
+/**
+ * `realtime`, `batch` or `blackbox`; `realtime` here (the id is known at once).
+ */
+type: string, keywords: string, group: string, };
+
 // ---- opendvc_api::problem ----
 
 /**
@@ -1432,12 +1812,12 @@ export type UnitKind = "ward" | "commune" | "special_zone";
 /**
  * What an inbox item is about; notification settings are per category.
  */
-export type InboxCategory = "status" | "delivery" | "renewal" | "notice" | "unknown";
+export type InboxCategory = "status" | "delivery" | "renewal" | "notice" | "feedback" | "unknown";
 
 /**
  * A message for the citizen, kept in the app's inbox.
  */
-export type InboxItem = { id: string, at: string, category: InboxCategory, title: LocalizedText, body: LocalizedText, applicationId?: string, documentId?: string, };
+export type InboxItem = { id: string, at: string, category: InboxCategory, title: LocalizedText, body: LocalizedText, applicationId?: string, documentId?: string, feedbackId?: string, };
 
 /**
  * `GET /v1/sync?cursor=…`: everything of this citizen that changed after `cursor` (omit it for
@@ -1449,4 +1829,8 @@ export type SyncResponse = {
 /**
  * Opaque; pass it back as `cursor` next time.
  */
-cursor: string, hasMore?: boolean, profile?: Profile, applications?: Array<Application>, documents?: Array<Document>, inbox?: Array<InboxItem>, };
+cursor: string, hasMore?: boolean, profile?: Profile, applications?: Array<Application>, documents?: Array<Document>, inbox?: Array<InboxItem>,
+/**
+ * The resident's feedback items (`crate::feedback`).
+ */
+feedback?: Array<Feedback>, };
