@@ -6,6 +6,7 @@
 //! Depends on `opendvc-api` alone among the project's crates: rules are pure functions of
 //! wire types and data, with `today` or `now` passed in.
 //!
+//! - [`feedback_clock`]: the answer and resolve clocks of residents' feedback.
 //! - [`fees`]: what an application costs: the quote from the procedure's fee model.
 //! - [`fields`]: one value: phone (the rule is documented there), ID number, e-mail, dates.
 //! - [`form`]: a whole submission against its procedure: form, delivery, required documents.
@@ -13,6 +14,7 @@
 //! - [`working_days`]: the working-day calendar and due dates.
 //! - [`renewal`]: renewal rules and the reminder engine.
 
+pub mod feedback_clock;
 pub mod fees;
 pub mod fields;
 pub mod form;
@@ -20,6 +22,7 @@ pub mod renewal;
 pub mod time;
 pub mod working_days;
 
+pub use feedback_clock::{FeedbackClocks, WorkingHours};
 pub use form::{Checked, FieldProblem, FormUse};
 pub use time::{VIETNAM, vietnam_today};
 pub use working_days::{WorkingCalendar, granted_days};

@@ -10,6 +10,7 @@ use opendvc_api::{
     AdminUnits, Channel, DeliveryChoice, Document, DocumentSource, FieldKind, FieldProblemCode,
     Holiday, HolidayCalendar, LocalizedText, NewApplication, Procedure, ProcessingDays,
 };
+use opendvc_rules::feedback_clock::{FeedbackClocks, WorkingHours};
 use opendvc_rules::renewal::{
     Expiry, FiredStage, ReminderChoice, RulesTable, Standing, age_on, assess, due_reminders,
 };
@@ -376,6 +377,69 @@ fn an_application_is_due_at_five_pm_vietnam_time_on_its_last_working_day() {
             ))
         }
     });
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FeedbackClockCase {
+    why: String,
+    received_at: String,
+    answer_hours: u32,
+    resolve_working_days: u32,
+    due_at: String,
+    answer_at_risk_from: String,
+    resolve_by: String,
+    resolve_at_risk_from: String,
+}
+
+#[test]
+fn feedback_is_answered_around_the_clock_and_resolved_in_working_days_at_risk_from_three_quarters()
+{
+    let calendar = calendar();
+    let hours = WorkingHours::vietnamese_civil_service();
+    run_all(
+        "feedbackClocks",
+        section("feedbackClocks"),
+        |case: &FeedbackClockCase| {
+            let received = DateTime::parse_from_rfc3339(&case.received_at)
+                .map_err(|error| format!("{}: {error}", case.why))?;
+            let clocks = FeedbackClocks::start(
+                &calendar,
+                &hours,
+                received,
+                case.answer_hours,
+                case.resolve_working_days,
+            );
+            let got = [
+                ("dueAt", clocks.due_at.to_rfc3339(), &case.due_at),
+                (
+                    "answerAtRiskFrom",
+                    clocks.answer_at_risk_from.to_rfc3339(),
+                    &case.answer_at_risk_from,
+                ),
+                (
+                    "resolveBy",
+                    clocks.resolve_by.to_rfc3339(),
+                    &case.resolve_by,
+                ),
+                (
+                    "resolveAtRiskFrom",
+                    clocks.resolve_at_risk_from.to_rfc3339(),
+                    &case.resolve_at_risk_from,
+                ),
+            ];
+            let wrong: Vec<String> = got
+                .iter()
+                .filter(|(_, got, expected)| got != *expected)
+                .map(|(name, got, expected)| format!("{name} expected {expected}, got {got}"))
+                .collect();
+            if wrong.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("{}: {}", case.why, wrong.join("; ")))
+            }
+        },
+    );
 }
 
 #[derive(Debug, Deserialize)]
