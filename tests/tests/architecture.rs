@@ -880,6 +880,14 @@ fn each_rule_has_one_definition() {
             places(&|text: &str| text.contains("struct WorkingCalendar")),
         ),
         (
+            "the feedback clocks (`struct WorkingHours`, `fn resolve_at_risk_from`)",
+            vec!["crates/rules/src/feedback_clock.rs"],
+            places(&|text: &str| {
+                text.contains("struct WorkingHours")
+                    || defines_fn(&["resolve_at_risk_from", "answer_at_risk_from"])(text)
+            }),
+        ),
+        (
             "the Vietnam time zone (UTC+7)",
             vec!["crates/rules/src/time.rs"],
             places(&|text: &str| vietnam_offsets.iter().any(|offset| text.contains(offset))),
