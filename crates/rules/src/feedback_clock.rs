@@ -281,6 +281,13 @@ impl FeedbackClocks {
         }
     }
 
+    /// Whole minutes left on the running clock at `now` (the console's "còn 2 giờ 15 phút"),
+    /// negative when late, a begun late minute counting as one; none when the clock is stopped.
+    pub fn minutes_left(&self, clock: FeedbackClock, now: DateTime<FixedOffset>) -> Option<i64> {
+        self.running(clock)
+            .map(|(deadline, _)| (deadline - now).num_seconds().div_euclid(60))
+    }
+
     /// How urgent the item is at `now` on its running clock: on track, at risk from 75% of
     /// the clock's time, overdue past the deadline, finished when no clock runs.
     pub fn urgency(&self, clock: FeedbackClock, now: DateTime<FixedOffset>) -> Urgency {

@@ -233,3 +233,32 @@ fn working_hours_are_data_read_as_hh_mm_periods_in_order() {
         "an empty day is refused with a reason"
     );
 }
+
+#[test]
+fn minutes_left_count_down_on_the_running_clock_and_go_negative_when_late() {
+    let calendar = calendar();
+    let hours = WorkingHours::vietnamese_civil_service();
+    let clocks = FeedbackClocks::start(&calendar, &hours, at("2026-12-01T22:00:00+07:00"), 4, 3);
+    let checks = [
+        (
+            FeedbackClock::Answer,
+            "2026-12-01T23:45:00+07:00",
+            Some(135),
+        ),
+        (FeedbackClock::Answer, "2026-12-02T01:59:30+07:00", Some(0)),
+        (FeedbackClock::Answer, "2026-12-02T02:00:30+07:00", Some(-1)),
+        (
+            FeedbackClock::Resolve,
+            "2026-12-04T16:00:00+07:00",
+            Some(60),
+        ),
+        (FeedbackClock::Stopped, "2026-12-04T16:00:00+07:00", None),
+    ];
+    for (clock, now, expected) in checks {
+        assert_eq!(
+            clocks.minutes_left(clock, at(now)),
+            expected,
+            "whole minutes left on the {clock:?} clock at {now} (a started late minute counts)"
+        );
+    }
+}
