@@ -26,6 +26,7 @@ const CONTRACT_PATHS: &[&str] = &[
     "/v1/procedures/{}/quote",
     "/v1/admin-units",
     "/v1/holidays/{}",
+    "/v1/feedback/services",
     "/v1/attachments",
     "/v1/applications",
     "/v1/applications/{}",

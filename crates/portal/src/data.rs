@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::agencies::{Agency, AgencyFile, validate_agencies};
+use crate::feedback::data::FeedbackData;
 
 const PROCEDURES: (&str, &str) = ("procedures.json", include_str!("../data/procedures.json"));
 const ADMIN_UNITS: (&str, &str) = ("admin-units.json", include_str!("../data/admin-units.json"));
@@ -151,7 +152,7 @@ pub struct DemoOfficerData {
     pub password: String,
     pub name: String,
     pub organisation: String,
-    /// The `agencyId` of the procedures the officer handles.
+    /// The agency of `agencies.json` whose applications and feedback the officer handles.
     pub agency: String,
     /// For an officer of a commune-level agency: the unit whose one-stop office they work in.
     #[serde(default)]
@@ -200,6 +201,8 @@ pub struct ReferenceData {
     pub city: CityData,
     /// The agencies of `agencies.json`, every procedure's `agencyId` among them.
     pub agencies: Vec<Agency>,
+    /// The feedback services of `feedback.json`, every route to an agency of `agencies`.
+    pub feedback: FeedbackData,
 }
 
 impl ReferenceData {
@@ -238,13 +241,14 @@ impl ReferenceData {
         let agencies: AgencyFile = parse(AGENCIES.0, AGENCIES.1)?;
         validate_agencies(AGENCIES.0, &agencies.agencies, &procedures, &admin_units)?;
         validate_demo_staff(DEMO.0, &demo, &agencies.agencies, &admin_units)?;
+        let feedback = FeedbackData::load(&agencies.agencies)?;
         Self::assemble(
             procedures,
             admin_units,
             holidays,
             demo,
             city,
-            agencies.agencies,
+            (agencies.agencies, feedback),
         )
     }
 
@@ -254,7 +258,7 @@ impl ReferenceData {
         holidays: BTreeMap<i32, HolidayCalendar>,
         demo: DemoData,
         city: CityData,
-        agencies: Vec<Agency>,
+        (agencies, feedback): (Vec<Agency>, FeedbackData),
     ) -> Result<Self, DataError> {
         let items_json = serde_json::to_vec(&procedures)
             .map_err(|error| invalid(PROCEDURES.0, error.to_string()))?;
@@ -274,6 +278,7 @@ impl ReferenceData {
             demo,
             city,
             agencies,
+            feedback,
         })
     }
 
@@ -533,18 +538,6 @@ fn validate_demo(
             return Err(invalid(
                 file,
                 format!("duplicate staff code {}", officer.code),
-            ));
-        }
-        if !procedures
-            .iter()
-            .any(|procedure| procedure.agency_id == officer.agency)
-        {
-            return Err(invalid(
-                file,
-                format!(
-                    "officer {}: agency {:?} handles no procedure of the catalog",
-                    officer.code, officer.agency
-                ),
             ));
         }
     }

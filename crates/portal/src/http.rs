@@ -10,8 +10,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
     access_log, applications, assist, attachments, auth, catalog, console, counter, dev, drain,
-    events, notification_settings, officer, officer_api, openapi, overview, profile, public_status,
-    status_page, sync,
+    events, feedback, notification_settings, officer, officer_api, openapi, overview, profile,
+    public_status, status_page, sync,
 };
 
 /// Largest JSON body accepted, bytes.
@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/procedures/{id}/quote", post(catalog::quote))
         .route("/v1/admin-units", get(catalog::admin_units))
         .route("/v1/holidays/{year}", get(catalog::holidays))
+        .route("/v1/feedback/services", get(feedback::services))
         .route(
             "/v1/attachments",
             post(attachments::upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)),

@@ -17,8 +17,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::{
     access_log, applications, assist, attachments, auth, catalog, console, counter, dev, events,
-    notification_settings, officer, officer_api, overview, profile, public_status, status_page,
-    sync,
+    feedback, notification_settings, officer, officer_api, overview, profile, public_status,
+    status_page, sync,
 };
 
 #[derive(OpenApi)]
@@ -34,6 +34,7 @@ use crate::{
         profile::me, profile::documents, profile::set_document_reminders, access_log::access_log,
         notification_settings::get_settings, notification_settings::put_settings,
         catalog::procedures, catalog::quote, catalog::admin_units, catalog::holidays,
+        feedback::services,
         attachments::upload,
         applications::create, applications::list, applications::get, applications::supplement,
         applications::change_delivery, applications::withdraw, applications::rate,
@@ -59,6 +60,7 @@ use crate::{
         (name = "console", description = "The officers' web console, HTML and its assets embedded in the portal binary (not part of the JSON contract): a single-page app under `/console/` that signs in with `POST /v1/auth/staff-token` (officers and supervisors) and uses the `/v1/officer/…` endpoints. `/console` redirects to `/console/`."),
         (name = "catalog", description = "Procedures"),
         (name = "reference", description = "Admin units and holidays"),
+        (name = "feedback", description = "Residents' feedback (phản ánh, kiến nghị): the services it is filed in, routed by category and commune-level unit to the agency that answers it."),
         (name = "attachments", description = "Uploads, content-addressed"),
         (name = "applications", description = "Submissions and follow-ups; state changes need an Idempotency-Key"),
         (name = "sync", description = "Pull sync"),
@@ -322,6 +324,7 @@ mod tests {
             "/v1/procedures/{id}/quote",
             "/v1/admin-units",
             "/v1/holidays/{year}",
+            "/v1/feedback/services",
             "/v1/attachments",
             "/v1/applications",
             "/v1/applications/{id}",
