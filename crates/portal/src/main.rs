@@ -23,6 +23,7 @@ mod drain;
 mod error;
 mod events;
 mod extract;
+mod feedback;
 mod housekeeping;
 mod http;
 mod i18n;
