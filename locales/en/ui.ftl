@@ -350,6 +350,9 @@ ui-queue-kind-supplement = More documents
 ui-queue-kind-delivery-change = Change of delivery
 ui-queue-kind-withdrawal = Withdrawal
 ui-queue-kind-rating = Rating
+ui-queue-kind-feedback = New feedback
+ui-queue-kind-feedback-rating = Feedback rating
+ui-queue-kind-feedback-reopen = Feedback reopened
 ui-queue-progress = { $sent } of { $total } sent
 ui-queue-attempts = { $count ->
     [one] Tried once.

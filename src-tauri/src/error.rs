@@ -136,10 +136,12 @@ impl IpcCode {
             | CoreCode::NotAnApplication
             | CoreCode::AttachmentUnreadable
             | CoreCode::AttachmentMissing
+            | CoreCode::PhotoUnreadable
             | CoreCode::InvalidDay
             | CoreCode::InvalidReminder => IpcCode::InvalidInput,
             CoreCode::Validation
             | CoreCode::InvalidSubmission
+            | CoreCode::TooManyPhotos
             | CoreCode::InvalidDocument
             | CoreCode::InvalidSettings
             | CoreCode::EventRequired

@@ -98,6 +98,7 @@ impl Failure {
             | CoreError::UnknownDocument(_)
             | CoreError::PickedFileMissing(_)
             | CoreError::PickedFileUnreadable
+            | CoreError::Photo { .. }
             | CoreError::InvalidSettings(_)
             | CoreError::InvalidEvent(_)
             | CoreError::InvalidDay(_)

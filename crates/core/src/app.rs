@@ -10,6 +10,7 @@
 
 mod account;
 mod cache;
+mod feedback;
 mod outbox;
 mod picked;
 mod portal;

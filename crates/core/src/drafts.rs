@@ -1,6 +1,6 @@
 //! What the person fills in before the core takes it: a new application, a document added to
-//! the wallet by hand. The façade checks a draft (`crate::validate`) and only then turns it
-//! into a queue item or a wallet entry.
+//! the wallet by hand, feedback to the city. The façade checks a draft (`crate::validate`) and
+//! only then turns it into a queue item or a wallet entry.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -40,4 +40,24 @@ pub struct DocumentDraft {
     pub issuer: String,
     /// Driving licence classes; empty for other kinds.
     pub classes: Vec<String>,
+}
+
+/// What the resident filled in on the feedback form, before the façade checks it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedbackDraft {
+    /// A service code of `GET /v1/feedback/services`.
+    pub category: String,
+    pub description: String,
+    /// Photos, at most [`opendvc_api::MAX_FEEDBACK_PHOTOS`]; each is resized and re-encoded
+    /// as JPEG before it is queued.
+    pub photos: Vec<PickedPhoto>,
+    pub place: Option<opendvc_api::FeedbackPlace>,
+    pub application_id: Option<Uuid>,
+}
+
+/// A photo for feedback: a file on disk (the CLI), or the bytes the app's file picker read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickedPhoto {
+    File(PathBuf),
+    Bytes(Vec<u8>),
 }

@@ -44,6 +44,11 @@ pub enum CoreError {
     UnknownProcedure(String),
     #[error("the submission is not valid")]
     InvalidSubmission(Vec<FieldError>),
+    #[error("the photo {path} cannot be used: {error}")]
+    Photo {
+        path: std::path::PathBuf,
+        error: crate::feedback_photo::PhotoError,
+    },
     #[error("no application or queue item {0} on this device")]
     UnknownApplication(String),
     #[error("{count} items are not sent yet")]
@@ -175,6 +180,10 @@ pub enum CoreCode {
     AttachmentUnreadable,
     DiscardNeedsSend,
     QueueBusy,
+    /// A picked photo is not an image the app can read.
+    PhotoUnreadable,
+    /// More photos than one feedback item carries.
+    TooManyPhotos,
     SessionFile,
     CatalogMissing,
     UnknownProcedure,
@@ -214,7 +223,7 @@ pub enum CoreCode {
 
 impl CoreCode {
     /// Every code, for the tests that check each has its message.
-    pub const ALL: [CoreCode; 57] = [
+    pub const ALL: [CoreCode; 59] = [
         CoreCode::NotSignedIn,
         CoreCode::NoPortal,
         CoreCode::InvalidIdNumber,
@@ -237,6 +246,8 @@ impl CoreCode {
         CoreCode::AttachmentUnreadable,
         CoreCode::DiscardNeedsSend,
         CoreCode::QueueBusy,
+        CoreCode::PhotoUnreadable,
+        CoreCode::TooManyPhotos,
         CoreCode::SessionFile,
         CoreCode::CatalogMissing,
         CoreCode::UnknownProcedure,
@@ -298,6 +309,8 @@ impl CoreCode {
             CoreCode::AttachmentTooLarge => "attachment_too_large",
             CoreCode::AttachmentUnreadable => "attachment_unreadable",
             CoreCode::DiscardNeedsSend => "discard_needs_send",
+            CoreCode::TooManyPhotos => "too_many_photos",
+            CoreCode::PhotoUnreadable => "photo_unreadable",
             CoreCode::QueueBusy => "queue_busy",
             CoreCode::SessionFile => "session_file",
             CoreCode::CatalogMissing => "catalog_missing",
@@ -405,6 +418,7 @@ fn queue_code(error: &QueueError) -> CoreCode {
         QueueError::Attachment { .. } => CoreCode::AttachmentUnreadable,
         QueueError::MustSendFirst(_) => CoreCode::DiscardNeedsSend,
         QueueError::SenderBusy => CoreCode::QueueBusy,
+        QueueError::TooManyPhotos { .. } => CoreCode::TooManyPhotos,
         QueueError::Lock(_) => CoreCode::Store,
     }
 }
@@ -435,6 +449,7 @@ impl CoreError {
             CoreError::CatalogMissing => CoreCode::CatalogMissing,
             CoreError::UnknownProcedure(_) => CoreCode::UnknownProcedure,
             CoreError::InvalidSubmission(_) => CoreCode::InvalidSubmission,
+            CoreError::Photo { .. } => CoreCode::PhotoUnreadable,
             CoreError::UnknownApplication(_) => CoreCode::UnknownApplication,
             CoreError::UnsentItems { .. } => CoreCode::UnsentItems,
             CoreError::Search(error) => search_code(error),

@@ -17,6 +17,7 @@ pub mod clock;
 pub mod drafts;
 pub mod error;
 pub mod events;
+pub mod feedback_photo;
 pub mod notify;
 pub mod picked;
 pub mod preferences;
@@ -35,7 +36,7 @@ pub mod vault;
 pub mod views;
 
 pub use app::{OpenDvc, OpenDvcOptions};
-pub use drafts::{DocumentDraft, SubmissionDraft};
+pub use drafts::{DocumentDraft, FeedbackDraft, PickedPhoto, SubmissionDraft};
 pub use error::{CoreCode, CoreError};
 pub use events::CoreEvent;
 /// The one Fluent loader (`opendvc-i18n`), under the name the core's users know it by.

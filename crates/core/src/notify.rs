@@ -36,8 +36,8 @@ pub struct Notification {
     pub category: InboxCategory,
     pub title: String,
     pub body: String,
-    /// Where a click leads: `opendvc://applications/{id}`, `opendvc://documents/{id}` or
-    /// `opendvc://inbox`.
+    /// Where a click leads: `opendvc://applications/{id}`, `opendvc://documents/{id}`,
+    /// `opendvc://feedback/{id}` or `opendvc://inbox`.
     pub target: String,
     /// The inbox item it announces, if any (reminders computed on the device have none).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -113,10 +113,11 @@ fn category_id(category: InboxCategory) -> &'static str {
 }
 
 fn target_for(item: &InboxItem) -> String {
-    match (item.application_id, item.document_id) {
-        (Some(application), _) => format!("opendvc://applications/{application}"),
-        (None, Some(document)) => format!("opendvc://documents/{document}"),
-        (None, None) => "opendvc://inbox".to_owned(),
+    match (item.feedback_id, item.application_id, item.document_id) {
+        (Some(feedback), _, _) => format!("opendvc://feedback/{feedback}"),
+        (None, Some(application), _) => format!("opendvc://applications/{application}"),
+        (None, None, Some(document)) => format!("opendvc://documents/{document}"),
+        (None, None, None) => "opendvc://inbox".to_owned(),
     }
 }
 
@@ -385,6 +386,47 @@ mod tests {
                 "opendvc://applications/{}",
                 item.application_id.expect("application")
             )
+        );
+    }
+    #[test]
+    fn a_feedback_answer_notifies_like_a_status_and_leads_to_the_feedback_item() {
+        let feedback_id = Uuid::now_v7();
+        let answered = InboxItem {
+            application_id: None,
+            feedback_id: Some(feedback_id),
+            ..item(InboxCategory::Feedback)
+        };
+        let texts = localizer(Lang::Vi).expect("texts");
+        let mut settings = NotifySettings::default();
+        let shown = for_inbox_item(&answered, &settings, &texts, at_local(12, 0))
+            .expect("a feedback answer is shown");
+        assert_eq!(
+            shown.target,
+            format!("opendvc://feedback/{feedback_id}"),
+            "a click opens the feedback item"
+        );
+        assert_eq!(shown.title, texts.text("notify-feedback-title"));
+        assert!(
+            shown.body.contains("Cấp đổi"),
+            "the body carries the inbox item's text: {}",
+            shown.body
+        );
+
+        settings.shared_device = true;
+        let shared = for_inbox_item(&answered, &settings, &texts, at_local(12, 0))
+            .expect("shown on a shared device too");
+        assert_eq!(shared.title, texts.text("notify-shared-feedback-title"));
+        assert_eq!(
+            shared.body,
+            texts.text("notify-shared-body"),
+            "a shared device shows no personal data"
+        );
+
+        settings.shared_device = false;
+        settings.status = false;
+        assert!(
+            for_inbox_item(&answered, &settings, &texts, at_local(12, 0)).is_none(),
+            "feedback follows the status switch"
         );
     }
 }

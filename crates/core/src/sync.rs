@@ -30,6 +30,7 @@ pub struct PullReport {
     pub applications: usize,
     pub documents: usize,
     pub inbox: usize,
+    pub feedback: usize,
     pub profile: bool,
 }
 
@@ -53,6 +54,7 @@ pub async fn pull(
         report.applications += page.applications.len();
         report.documents += page.documents.len();
         report.inbox += page.inbox.len();
+        report.feedback += page.feedback.len();
         report.profile |= page.profile.is_some();
         if !page.has_more {
             return Ok(report);

@@ -7,11 +7,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use opendvc_api::{DeliveryChoice, DeliveryMethod, NewApplication, NewSupplement};
+use opendvc_api::{
+    DeliveryChoice, DeliveryMethod, NewApplication, NewFeedback, NewSupplement, Rating,
+    ReopenFeedback,
+};
 use opendvc_core::clock::{ManualClock, MaxJitter};
 use opendvc_core::queue::{
-    ApplicationTarget, BackoffPolicy, DiscardOutcome, FollowUp, ItemPayload, ItemState, PassEnd,
-    PassReport, QueueError, SubmissionQueue,
+    ApplicationTarget, BackoffPolicy, DiscardOutcome, FeedbackFollowUp, FollowUp, ItemKind,
+    ItemPayload, ItemState, PassEnd, PassReport, QueueError, ServerAnswer, SubmissionQueue,
 };
 use support::{Outcome, ScriptedPortal, at};
 use uuid::Uuid;
@@ -54,6 +57,16 @@ fn supplement(note: &str) -> FollowUp {
         form: BTreeMap::new(),
         attachments: Vec::new(),
     })
+}
+
+fn new_feedback(description: &str) -> NewFeedback {
+    NewFeedback {
+        category: "environment".into(),
+        description: description.into(),
+        photos: Vec::new(),
+        place: None,
+        application_id: None,
+    }
 }
 
 async fn pass(queue: &SubmissionQueue, portal: &Arc<ScriptedPortal>) -> PassReport {
@@ -750,14 +763,28 @@ mod property {
         script: Vec<Outcome>,
         submissions: usize,
         with_supplement: Vec<bool>,
+        feedbacks: usize,
     ) -> Result<(), TestCaseError> {
         let dir = tempfile::tempdir().expect("temp dir");
         let clock = clock();
         let portal = ScriptedPortal::new(script);
         let mut creates = Vec::new();
         let mut supplements = Vec::new();
+        let mut filed = Vec::new();
+        let mut photo_uploads = 0;
         {
             let queue = open(dir.path(), &clock);
+            for index in 0..feedbacks {
+                // Each feedback carries a photo of its own, uploaded before it.
+                let photo = queue
+                    .stage_bytes(format!("photo {index}").as_bytes(), Some("p.jpg"), None)
+                    .expect("stages");
+                let enqueued = queue
+                    .enqueue_feedback(new_feedback(&format!("f{index}")), &[photo])
+                    .expect("enqueues");
+                photo_uploads += enqueued.upload_ids.len();
+                filed.push(enqueued.item_id);
+            }
             for index in 0..submissions {
                 let id = queue
                     .enqueue_submission(new_application(&format!("m{index}")), &[])
@@ -810,7 +837,7 @@ mod property {
         let items = queue.items(true).expect("lists");
         prop_assert_eq!(
             items.len(),
-            creates.len() + supplements.len(),
+            creates.len() + supplements.len() + filed.len() + photo_uploads,
             "no item lost or added"
         );
         for item in &items {
@@ -829,6 +856,14 @@ mod property {
                 .cloned()
                 .unwrap_or_default();
             prop_assert_eq!(keys, vec![*id], "exactly one application per submission");
+        }
+        for (index, id) in filed.iter().enumerate() {
+            let keys = state
+                .feedback_by_description
+                .get(&format!("f{index}"))
+                .cloned()
+                .unwrap_or_default();
+            prop_assert_eq!(keys, vec![*id], "exactly one feedback item per filing");
         }
         for (parent, child) in &supplements {
             let application = queue
@@ -859,9 +894,10 @@ mod property {
             script in proptest::collection::vec(outcome(), 0..40),
             submissions in 1_usize..5,
             with_supplement in proptest::collection::vec(any::<bool>(), 5),
+            feedbacks in 0_usize..3,
         ) {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-            runtime.block_on(run(script, submissions, with_supplement))?;
+            runtime.block_on(run(script, submissions, with_supplement, feedbacks))?;
         }
     }
 }
@@ -1110,5 +1146,157 @@ async fn a_refused_item_is_discarded_without_a_resend() {
     assert_eq!(
         queue.item(id).expect("reads").expect("kept").state,
         ItemState::Discarded
+    );
+}
+
+#[tokio::test]
+async fn feedback_filed_offline_goes_out_once_after_its_photos_when_the_portal_is_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let photos = [
+        queue
+            .stage_bytes(b"first photo", Some("a.jpg"), None)
+            .expect("stages"),
+        queue
+            .stage_bytes(b"second photo", Some("b.jpg"), None)
+            .expect("stages"),
+    ];
+    let enqueued = queue
+        .enqueue_feedback(new_feedback("pothole on Bach Dang"), &photos)
+        .expect("enqueues");
+    let item = queue.item(enqueued.item_id).expect("reads").expect("kept");
+    assert_eq!(item.kind(), ItemKind::FileFeedback);
+    assert_eq!(
+        item.depends_on, enqueued.upload_ids,
+        "the feedback waits for its photos' uploads"
+    );
+    let ItemPayload::FileFeedback { feedback } = &item.payload else {
+        panic!("the payload is new feedback: {:?}", item.payload);
+    };
+    assert_eq!(
+        feedback.photos,
+        photos
+            .iter()
+            .map(|photo| photo.attachment_id())
+            .collect::<Vec<_>>(),
+        "the feedback names its photos by hash, fixed at enqueue"
+    );
+
+    // Offline: nothing reaches the portal, everything stays queued.
+    let portal = ScriptedPortal::new([Outcome::Unreachable]);
+    let report = pass(&queue, &portal).await;
+    assert!(report.went_offline, "the portal could not be reached");
+    assert!(
+        portal
+            .state
+            .lock()
+            .expect("state")
+            .feedback_by_description
+            .is_empty(),
+        "no feedback reaches a portal that is down"
+    );
+
+    // Back online; the feedback's answer is lost once, so it is sent twice with one key.
+    portal.push(Outcome::Ok);
+    portal.push(Outcome::Ok);
+    portal.push(Outcome::Lost);
+    clock.advance(chrono::Duration::seconds(60));
+    pass(&queue, &portal).await;
+    clock.advance(chrono::Duration::seconds(60));
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.end, PassEnd::Idle, "everything is sent");
+
+    let item = queue.item(enqueued.item_id).expect("reads").expect("kept");
+    assert_eq!(item.state, ItemState::Sent, "the feedback is sent");
+    let state = portal.state.lock().expect("state");
+    assert_eq!(
+        state.feedback_by_description.get("pothole on Bach Dang"),
+        Some(&vec![enqueued.item_id]),
+        "exactly one feedback item exists at the portal, filed with the item's key"
+    );
+    let (id, filed) = state.feedback.iter().next().expect("one item");
+    assert_eq!(filed.photos.len(), 2, "both photos arrived with it");
+    assert_eq!(
+        item.result.as_ref().and_then(|result| result.get("id")),
+        Some(&serde_json::json!(id)),
+        "the portal's answer (the feedback's id) is kept with the sent item"
+    );
+}
+
+#[tokio::test]
+async fn a_rating_and_a_reopening_reach_their_feedback_item_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let portal = ScriptedPortal::new([]);
+    queue
+        .enqueue_feedback(new_feedback("broken street light"), &[])
+        .expect("enqueues");
+    let report = pass(&queue, &portal).await;
+    let Some(ServerAnswer::FeedbackCreated(created)) =
+        report.sent.first().map(|sent| sent.answer.clone())
+    else {
+        panic!("the portal answered with the created feedback: {report:?}");
+    };
+    let rating = queue
+        .enqueue_feedback_follow_up(
+            created.id,
+            FeedbackFollowUp::Rating(Rating {
+                stars: 4,
+                comment: Some("fixed in a day".into()),
+            }),
+        )
+        .expect("enqueues")
+        .item_id;
+    let reopen = queue
+        .enqueue_feedback_follow_up(
+            created.id,
+            FeedbackFollowUp::Reopen(ReopenFeedback {
+                reason: "the light is out again".into(),
+            }),
+        )
+        .expect("enqueues")
+        .item_id;
+    portal.push(Outcome::Lost);
+    pass(&queue, &portal).await;
+    clock.advance(chrono::Duration::seconds(60));
+    pass(&queue, &portal).await;
+    for id in [rating, reopen] {
+        let item = queue.item(id).expect("reads").expect("kept");
+        assert_eq!(item.state, ItemState::Sent, "the follow-up {id} is sent");
+    }
+    assert_eq!(
+        portal
+            .state
+            .lock()
+            .expect("state")
+            .feedback_follow_ups
+            .get(&created.id),
+        Some(&vec![rating, reopen]),
+        "each follow-up reached the feedback item once, in order, though an answer was lost"
+    );
+}
+
+#[tokio::test]
+async fn feedback_with_a_fourth_photo_is_refused_before_anything_is_queued() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    let photos: Vec<_> = (0..4)
+        .map(|index| {
+            queue
+                .stage_bytes(format!("photo {index}").as_bytes(), None, None)
+                .expect("stages")
+        })
+        .collect();
+    let refused = queue.enqueue_feedback(new_feedback("too many"), &photos);
+    assert!(
+        matches!(refused, Err(QueueError::TooManyPhotos { count: 4, max: 3 })),
+        "a fourth photo is refused: {refused:?}"
+    );
+    assert!(
+        queue.items(true).expect("lists").is_empty(),
+        "nothing was queued"
     );
 }

@@ -58,7 +58,10 @@ fn view_types() -> TypeScriptFile {
         .add::<CoreCode>()
         .add::<FieldCheck>()
         .add::<FeeQuoteView>()
-        .add::<FieldProblem>();
+        .add::<FieldProblem>()
+        .add::<FeedbackScreenView>()
+        .add::<FeedbackInput>()
+        .add::<FeedbackActionInput>();
     file
 }
 

@@ -51,6 +51,9 @@ const QUEUE_KIND: Record<QueueKind, string> = {
   delivery_change: 'ui-queue-kind-delivery-change',
   withdrawal: 'ui-queue-kind-withdrawal',
   rating: 'ui-queue-kind-rating',
+  feedback: 'ui-queue-kind-feedback',
+  feedback_rating: 'ui-queue-kind-feedback-rating',
+  feedback_reopen: 'ui-queue-kind-feedback-reopen',
 };
 
 export function queueKindLabel(kind: QueueKind): string {

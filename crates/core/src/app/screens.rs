@@ -70,7 +70,7 @@ impl OpenDvc {
     }
 
     /// The queue items among `items` as the UI shows them.
-    fn queue_views(&self, items: &[QueueItem]) -> Result<Vec<QueueItemView>, CoreError> {
+    pub(super) fn queue_views(&self, items: &[QueueItem]) -> Result<Vec<QueueItemView>, CoreError> {
         let summary = self.queue_summary()?;
         let texts = self.texts(self.language())?;
         let names: HashMap<_, _> = self

@@ -185,7 +185,7 @@ impl OpenDvc {
         }
     }
 
-    async fn after_enqueue(
+    pub(super) async fn after_enqueue(
         &self,
         enqueued: Enqueued,
         send_now: bool,

@@ -18,8 +18,8 @@
 use opendvc_api::{
     AccessLog, AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest,
     Catalog, ConsentCodeRequest, DEVICE_TIME_HEADER, Document, DocumentList, DocumentReminders,
-    HolidayCalendar, NotificationSettings, OtpAccepted, OtpRequest, Profile, StaffTokenRequest,
-    StaffTokenResponse, SyncResponse, TokenRequest, TokenResponse,
+    FeedbackServices, HolidayCalendar, NotificationSettings, OtpAccepted, OtpRequest, Profile,
+    StaffTokenRequest, StaffTokenResponse, SyncResponse, TokenRequest, TokenResponse,
 };
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::StatusCode;
@@ -255,6 +255,17 @@ impl PortalClient {
             return Err(error_for(status, &headers, &body));
         }
         decode("administrative units", &body)
+    }
+
+    /// `GET /v1/feedback/services`: the services feedback is filed in, public, asked for
+    /// without a token.
+    pub async fn feedback_services(&self) -> Result<FeedbackServices, ClientError> {
+        let request = self.http.get(self.url("/v1/feedback/services"));
+        let (status, headers, body) = self.read_body(self.send_plain(request).await?).await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("feedback services", &body)
     }
 
     /// `GET /v1/holidays/{year}`: public reference data, asked for without a token.

@@ -4,7 +4,8 @@
 //! items turned into the contract's requests ([`Transport`]).
 
 use opendvc_api::{
-    Application, Attachment, DEVICE_TIME_HEADER, ErrorCode, IDEMPOTENCY_KEY_HEADER, Problem,
+    Application, Attachment, DEVICE_TIME_HEADER, ErrorCode, Feedback, IDEMPOTENCY_KEY_HEADER,
+    Problem,
 };
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
@@ -291,6 +292,7 @@ impl Transport for PortalClient {
         request: OutboundRequest,
     ) -> Result<ServerAnswer, ClientError> {
         let application = |answer: Application| ServerAnswer::Application(Box::new(answer));
+        let feedback = |answer: Feedback| ServerAnswer::Feedback(Box::new(answer));
         match request {
             OutboundRequest::Upload {
                 bytes,
@@ -369,6 +371,36 @@ impl Transport for PortalClient {
                 )
                 .await
                 .map(application),
+            OutboundRequest::FileFeedback(body) => self
+                .send_idempotent(
+                    Method::POST,
+                    "/v1/feedback",
+                    idempotency_key,
+                    &body,
+                    "new feedback",
+                )
+                .await
+                .map(ServerAnswer::FeedbackCreated),
+            OutboundRequest::RateFeedback { feedback_id, body } => self
+                .send_idempotent(
+                    Method::POST,
+                    &format!("/v1/feedback/{feedback_id}/rating"),
+                    idempotency_key,
+                    &body,
+                    "feedback rating",
+                )
+                .await
+                .map(feedback),
+            OutboundRequest::ReopenFeedback { feedback_id, body } => self
+                .send_idempotent(
+                    Method::POST,
+                    &format!("/v1/feedback/{feedback_id}/reopen"),
+                    idempotency_key,
+                    &body,
+                    "feedback reopening",
+                )
+                .await
+                .map(feedback),
         }
     }
 }

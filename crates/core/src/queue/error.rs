@@ -34,4 +34,6 @@ pub enum QueueError {
     MustSendFirst(Uuid),
     #[error("the queue is being sent right now; try again in a moment")]
     SenderBusy,
+    #[error("feedback carries at most {max} photos, not {count}; remove some")]
+    TooManyPhotos { count: usize, max: usize },
 }

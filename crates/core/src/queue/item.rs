@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use opendvc_api::{
-    DeliveryChoice, FieldError, NewApplication, NewSupplement, Rating, WithdrawRequest,
+    DeliveryChoice, FieldError, NewApplication, NewFeedback, NewSupplement, Rating, ReopenFeedback,
+    WithdrawRequest,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -68,6 +69,12 @@ pub enum ItemKind {
     DeliveryChange,
     Withdraw,
     Rating,
+    /// A resident's feedback (`POST /v1/feedback`), after the uploads of its photos.
+    FileFeedback,
+    /// A rating of an answered or closed feedback item.
+    RateFeedback,
+    /// Reopening an answered or closed feedback item, once.
+    ReopenFeedback,
 }
 
 impl ItemKind {
@@ -79,6 +86,9 @@ impl ItemKind {
             ItemKind::DeliveryChange => "delivery_change",
             ItemKind::Withdraw => "withdraw",
             ItemKind::Rating => "rating",
+            ItemKind::FileFeedback => "file_feedback",
+            ItemKind::RateFeedback => "rate_feedback",
+            ItemKind::ReopenFeedback => "reopen_feedback",
         }
     }
 }
@@ -92,8 +102,9 @@ pub enum ApplicationTarget {
     QueuedItem { item_id: Uuid },
 }
 
-/// The frozen payload of an item, stored as JSON at enqueue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The frozen payload of an item, stored as JSON at enqueue. (Not `Eq`: a feedback's place
+/// holds coordinates.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "snake_case",
@@ -127,6 +138,20 @@ pub enum ItemPayload {
         target: ApplicationTarget,
         rating: Rating,
     },
+    /// New feedback; its `photos` name the uploads it waits for (`sha256:{hex}`).
+    FileFeedback {
+        feedback: NewFeedback,
+    },
+    /// Follow-ups on a feedback item the portal has (only an answered or closed item, which
+    /// the device knows from a sync, can be rated or reopened).
+    RateFeedback {
+        feedback_id: Uuid,
+        rating: Rating,
+    },
+    ReopenFeedback {
+        feedback_id: Uuid,
+        request: ReopenFeedback,
+    },
     /// An item whose content is encrypted at rest (work done for a citizen in an assisted
     /// session, see [`crate::sealing`]). In the clear stays only what the queue needs without
     /// the key: the kind, the target, the hash of an uploaded file, and the procedure.
@@ -153,6 +178,9 @@ impl ItemPayload {
             ItemPayload::DeliveryChange { .. } => ItemKind::DeliveryChange,
             ItemPayload::Withdraw { .. } => ItemKind::Withdraw,
             ItemPayload::Rating { .. } => ItemKind::Rating,
+            ItemPayload::FileFeedback { .. } => ItemKind::FileFeedback,
+            ItemPayload::RateFeedback { .. } => ItemKind::RateFeedback,
+            ItemPayload::ReopenFeedback { .. } => ItemKind::ReopenFeedback,
             ItemPayload::Sealed { of, .. } => *of,
         }
     }
@@ -209,6 +237,31 @@ impl ItemPayload {
                 rating: Rating {
                     stars: rating.stars,
                     comment: None,
+                },
+            },
+            ItemPayload::FileFeedback { feedback } => ItemPayload::FileFeedback {
+                feedback: NewFeedback {
+                    category: feedback.category.clone(),
+                    description: String::new(),
+                    photos: Vec::new(),
+                    place: None,
+                    application_id: None,
+                },
+            },
+            ItemPayload::RateFeedback {
+                feedback_id,
+                rating,
+            } => ItemPayload::RateFeedback {
+                feedback_id: *feedback_id,
+                rating: Rating {
+                    stars: rating.stars,
+                    comment: None,
+                },
+            },
+            ItemPayload::ReopenFeedback { feedback_id, .. } => ItemPayload::ReopenFeedback {
+                feedback_id: *feedback_id,
+                request: ReopenFeedback {
+                    reason: String::new(),
                 },
             },
             ItemPayload::Sealed {
@@ -273,7 +326,11 @@ impl ItemPayload {
             | ItemPayload::Withdraw { target, .. }
             | ItemPayload::Rating { target, .. } => Some(*target),
             ItemPayload::Sealed { target, .. } => *target,
-            ItemPayload::UploadAttachment { .. } | ItemPayload::CreateApplication { .. } => None,
+            ItemPayload::UploadAttachment { .. }
+            | ItemPayload::CreateApplication { .. }
+            | ItemPayload::FileFeedback { .. }
+            | ItemPayload::RateFeedback { .. }
+            | ItemPayload::ReopenFeedback { .. } => None,
         }
     }
 }
@@ -375,6 +432,13 @@ impl QueueSummary {
         self.discarded += other.discarded;
         self.paused_auth |= other.paused_auth;
     }
+}
+
+/// A follow-up on a feedback item the portal has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedbackFollowUp {
+    Rating(Rating),
+    Reopen(ReopenFeedback),
 }
 
 /// A follow-up on an application.

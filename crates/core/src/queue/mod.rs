@@ -34,7 +34,7 @@
 //! - `handle`: [`SubmissionQueue`]'s state and how it is opened;
 //! - this module: what the queue does — enqueueing, listing, retry, discard.
 
-use opendvc_api::{AttachmentRef, NewApplication};
+use opendvc_api::{AttachmentRef, MAX_FEEDBACK_PHOTOS, NewApplication, NewFeedback};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -53,8 +53,8 @@ pub use backoff::{BackoffPolicy, LinkHealth, saturating_after};
 pub use error::QueueError;
 pub use handle::SubmissionQueue;
 pub use item::{
-    ApplicationTarget, Enqueued, FollowUp, ItemEvent, ItemKind, ItemPayload, ItemState, QueueItem,
-    QueueSummary, Reason,
+    ApplicationTarget, Enqueued, FeedbackFollowUp, FollowUp, ItemEvent, ItemKind, ItemPayload,
+    ItemState, QueueItem, QueueSummary, Reason,
 };
 use sender::ItemSend;
 pub use sender::{
@@ -164,6 +164,75 @@ impl SubmissionQueue {
         Ok(Enqueued {
             item_id,
             upload_ids,
+        })
+    }
+
+    /// Enqueues new feedback with its staged photos, in one transaction, like a submission:
+    /// the photos' uploads come first, and the feedback waits for them and names them by
+    /// hash in `photos`. The photos are expected prepared already
+    /// ([`crate::feedback_photo::prepare_photo`]).
+    pub fn enqueue_feedback(
+        &self,
+        mut feedback: NewFeedback,
+        photos: &[StagedAttachment],
+    ) -> Result<Enqueued, QueueError> {
+        let count = feedback.photos.len() + photos.len();
+        if count > MAX_FEEDBACK_PHOTOS {
+            return Err(QueueError::TooManyPhotos {
+                count,
+                max: MAX_FEEDBACK_PHOTOS,
+            });
+        }
+        let (mut items, _) = Self::upload_items(photos);
+        let upload_ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
+        feedback
+            .photos
+            .extend(photos.iter().map(StagedAttachment::attachment_id));
+        let item_id = Uuid::now_v7();
+        items.push(NewItem {
+            id: item_id,
+            payload: ItemPayload::FileFeedback { feedback },
+            depends_on: upload_ids.clone(),
+            bytes_total: 0,
+        });
+        let now = self.clock.now();
+        let items = self.sealed(items)?;
+        self.outbox.write(|tx| outbox::insert(tx, &items, now))?;
+        Ok(Enqueued {
+            item_id,
+            upload_ids,
+        })
+    }
+
+    /// Enqueues a rating or a reopening of a feedback item the portal has.
+    pub fn enqueue_feedback_follow_up(
+        &self,
+        feedback_id: Uuid,
+        follow_up: FeedbackFollowUp,
+    ) -> Result<Enqueued, QueueError> {
+        let payload = match follow_up {
+            FeedbackFollowUp::Rating(rating) => ItemPayload::RateFeedback {
+                feedback_id,
+                rating,
+            },
+            FeedbackFollowUp::Reopen(request) => ItemPayload::ReopenFeedback {
+                feedback_id,
+                request,
+            },
+        };
+        let item_id = Uuid::now_v7();
+        let items = vec![NewItem {
+            id: item_id,
+            payload,
+            depends_on: Vec::new(),
+            bytes_total: 0,
+        }];
+        let now = self.clock.now();
+        let items = self.sealed(items)?;
+        self.outbox.write(|tx| outbox::insert(tx, &items, now))?;
+        Ok(Enqueued {
+            item_id,
+            upload_ids: Vec::new(),
         })
     }
 

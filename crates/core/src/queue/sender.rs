@@ -268,6 +268,23 @@ impl SubmissionQueue {
                 application_id: resolve(*target)?,
                 body: rating.clone(),
             },
+            ItemPayload::FileFeedback { feedback } => {
+                OutboundRequest::FileFeedback(feedback.clone())
+            }
+            ItemPayload::RateFeedback {
+                feedback_id,
+                rating,
+            } => OutboundRequest::RateFeedback {
+                feedback_id: *feedback_id,
+                body: rating.clone(),
+            },
+            ItemPayload::ReopenFeedback {
+                feedback_id,
+                request,
+            } => OutboundRequest::ReopenFeedback {
+                feedback_id: *feedback_id,
+                body: request.clone(),
+            },
             ItemPayload::Sealed { .. } => {
                 return Err(Reason::local(
                     "sealed_without_key",
@@ -440,6 +457,21 @@ impl SubmissionQueue {
                 } else {
                     serde_json::to_value(application).map_err(StoreError::from)?
                 },
+            ),
+            // The feedback's id is all a shared device keeps of the answer.
+            ServerAnswer::FeedbackCreated(created) if purge => {
+                (None, serde_json::json!({ "id": created.id }))
+            }
+            ServerAnswer::Feedback(feedback) if purge => {
+                (None, serde_json::json!({ "id": feedback.id }))
+            }
+            ServerAnswer::FeedbackCreated(created) => (
+                None,
+                serde_json::to_value(created).map_err(StoreError::from)?,
+            ),
+            ServerAnswer::Feedback(feedback) => (
+                None,
+                serde_json::to_value(feedback).map_err(StoreError::from)?,
             ),
         };
         let redacted = purge.then(|| item.payload.redacted());

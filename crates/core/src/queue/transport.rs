@@ -6,7 +6,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use opendvc_api::{
-    Application, Attachment, DeliveryChoice, NewApplication, NewSupplement, Rating, WithdrawRequest,
+    Application, Attachment, DeliveryChoice, Feedback, FeedbackCreated, NewApplication,
+    NewFeedback, NewSupplement, Rating, ReopenFeedback, WithdrawRequest,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -63,14 +64,27 @@ pub enum OutboundRequest {
         application_id: Uuid,
         body: Rating,
     },
+    FileFeedback(NewFeedback),
+    RateFeedback {
+        feedback_id: Uuid,
+        body: Rating,
+    },
+    ReopenFeedback {
+        feedback_id: Uuid,
+        body: ReopenFeedback,
+    },
 }
 
 /// What the server answered to an item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum ServerAnswer {
     Attachment(Attachment),
     Application(Box<Application>),
+    /// `POST /v1/feedback`'s 201.
+    FeedbackCreated(FeedbackCreated),
+    /// A feedback follow-up's answer: the item as it is now.
+    Feedback(Box<Feedback>),
 }
 
 /// Sends one item's request to the portal with the item's `Idempotency-Key`.

@@ -19,6 +19,7 @@ pub mod catalog;
 pub mod catalog_search;
 pub mod documents;
 pub mod error;
+pub mod feedback;
 pub mod inbox;
 pub mod meta;
 pub mod notify_state;
@@ -36,8 +37,9 @@ use rusqlite_migration::{M, Migrations};
 pub use error::StoreError;
 
 /// Cache schema, append-only: never edit a migration that has shipped, add a new one.
-const CACHE_MIGRATIONS: &[M<'static>] = &[M::up(
-    "CREATE TABLE profile (
+const CACHE_MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        "CREATE TABLE profile (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         json TEXT NOT NULL
     );
@@ -80,7 +82,25 @@ const CACHE_MIGRATIONS: &[M<'static>] = &[M::up(
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );",
-)];
+    ),
+    // Residents' feedback from `/v1/sync` (with its timeline in the JSON, like applications),
+    // and the services it can be filed in (`GET /v1/feedback/services`), kept for the form
+    // offline.
+    M::up(
+        "CREATE TABLE feedback (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        submitted_at TEXT NOT NULL,
+        json TEXT NOT NULL
+    );
+    CREATE INDEX feedback_by_submission ON feedback (submitted_at);
+    CREATE TABLE feedback_services (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        json TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );",
+    ),
+];
 
 /// Outbox schema, append-only.
 const OUTBOX_MIGRATIONS: &[M<'static>] = &[
@@ -353,6 +373,9 @@ impl Cache {
             }
             for item in &page.inbox {
                 inbox::upsert(tx, item)?;
+            }
+            for item in &page.feedback {
+                feedback::upsert(tx, item)?;
             }
             meta::set(tx, meta::SYNC_CURSOR, &page.cursor)?;
             meta::set(tx, meta::LAST_SYNC_AT, &time_text(now))?;

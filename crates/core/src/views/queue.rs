@@ -46,6 +46,9 @@ pub enum QueueKindView {
     DeliveryChange,
     Withdrawal,
     Rating,
+    Feedback,
+    FeedbackRating,
+    FeedbackReopen,
 }
 
 /// A queue item's state as the UI shows it: the core's state, except that unsent items read
@@ -128,7 +131,9 @@ pub fn discard_result(outcome: &DiscardOutcome) -> DiscardResult {
             discarded: false,
             application_code: match &sent.answer {
                 ServerAnswer::Application(application) => Some(application.code.clone()),
-                ServerAnswer::Attachment(_) => None,
+                ServerAnswer::Attachment(_)
+                | ServerAnswer::FeedbackCreated(_)
+                | ServerAnswer::Feedback(_) => None,
             },
         },
     }
@@ -143,6 +148,9 @@ fn kind_view(kind: ItemKind) -> QueueKindView {
         ItemKind::DeliveryChange => QueueKindView::DeliveryChange,
         ItemKind::Withdraw => QueueKindView::Withdrawal,
         ItemKind::Rating => QueueKindView::Rating,
+        ItemKind::FileFeedback => QueueKindView::Feedback,
+        ItemKind::RateFeedback => QueueKindView::FeedbackRating,
+        ItemKind::ReopenFeedback => QueueKindView::FeedbackReopen,
     }
 }
 

@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use opendvc_api::{
-    Application, ApplicationStatus, Attachment, Channel, Delivery, DeliveryMethod, ErrorCode,
-    FieldError, FieldProblemCode, LocalizedText, Problem,
+    AgencyContact, Application, ApplicationStatus, Attachment, Channel, Delivery, DeliveryMethod,
+    ErrorCode, Feedback, FeedbackChannel, FeedbackCreated, FeedbackPhoto, FeedbackStatus,
+    FieldError, FieldProblemCode, LocalizedText, NewFeedback, Problem,
 };
 use opendvc_core::client::{ClientError, RetryAfter};
 use opendvc_core::queue::{OutboundRequest, ServerAnswer, Transport};
@@ -72,6 +73,47 @@ pub fn application(
     }
 }
 
+/// A feedback item as a portal would answer for `new`.
+pub fn feedback(id: Uuid, new: &NewFeedback) -> Feedback {
+    Feedback {
+        id,
+        category: new.category.clone(),
+        description: new.description.clone(),
+        photos: new
+            .photos
+            .iter()
+            .map(|photo| FeedbackPhoto {
+                id: photo.clone(),
+                content_type: "image/jpeg".into(),
+                size: 0,
+            })
+            .collect(),
+        place: new.place.clone(),
+        application_id: new.application_id,
+        channel: FeedbackChannel::App,
+        status: FeedbackStatus::Received,
+        submitted_at: local("2026-11-29T10:00:00+07:00"),
+        due_at: local("2026-11-30T10:00:00+07:00"),
+        resolve_by: local("2026-12-04T17:00:00+07:00"),
+        answered_at: None,
+        closed_at: None,
+        agency: AgencyContact {
+            agency_id: "da-nang-ioc".into(),
+            name: LocalizedText {
+                vi: "Trung tâm Giám sát, điều hành đô thị thông minh".into(),
+                en: "Smart city operations centre".into(),
+                id: None,
+            },
+            phone: "0236 1022".into(),
+            address: "Đà Nẵng".into(),
+        },
+        answer: None,
+        timeline: Vec::new(),
+        rating: None,
+        can_reopen: false,
+    }
+}
+
 /// What the scripted portal does with the next request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -104,6 +146,12 @@ pub struct PortalState {
     /// Application id → the keys of the requests that created or changed it.
     pub created_by_marker: BTreeMap<String, Vec<Uuid>>,
     pub follow_ups: BTreeMap<Uuid, Vec<Uuid>>,
+    /// Feedback description → the keys of the requests that filed it.
+    pub feedback_by_description: BTreeMap<String, Vec<Uuid>>,
+    /// Feedback id → what the portal holds of it.
+    pub feedback: BTreeMap<Uuid, Feedback>,
+    /// Feedback id → the keys of the ratings and reopenings it got.
+    pub feedback_follow_ups: BTreeMap<Uuid, Vec<Uuid>>,
     pub uploads: BTreeMap<String, u32>,
     /// Every key the portal saw, in order (including resends).
     pub seen_keys: Vec<Uuid>,
@@ -189,6 +237,50 @@ impl ScriptedPortal {
                     .or_default()
                     .push(key);
                 ServerAnswer::Application(application)
+            }
+            OutboundRequest::FileFeedback(new) => {
+                // Like the real portal, a photo must have been uploaded before the feedback
+                // names it.
+                if let Some(missing) = new
+                    .photos
+                    .iter()
+                    .find(|photo| !state.uploads.contains_key(*photo))
+                {
+                    return Err(ClientError::Validation {
+                        status: 422,
+                        problem: Box::new(Problem::new(
+                            ErrorCode::ValidationFailed,
+                            format!("no upload {missing}"),
+                        )),
+                    });
+                }
+                let id = Uuid::new_v4();
+                state
+                    .feedback_by_description
+                    .entry(new.description.clone())
+                    .or_default()
+                    .push(key);
+                let item = feedback(id, new);
+                let created = FeedbackCreated {
+                    id,
+                    status: item.status,
+                    due_at: item.due_at,
+                    resolve_by: item.resolve_by,
+                };
+                state.feedback.insert(id, item);
+                ServerAnswer::FeedbackCreated(created)
+            }
+            OutboundRequest::RateFeedback { feedback_id, .. }
+            | OutboundRequest::ReopenFeedback { feedback_id, .. } => {
+                let Some(item) = state.feedback.get(feedback_id).cloned() else {
+                    return Err(ClientError::NotFound { problem: None });
+                };
+                state
+                    .feedback_follow_ups
+                    .entry(*feedback_id)
+                    .or_default()
+                    .push(key);
+                ServerAnswer::Feedback(Box::new(item))
             }
         };
         state.answers.insert(key, answer.clone());

@@ -2,7 +2,7 @@
 // Do not edit: change the Rust types, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-core --test typescript
 
-import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, FeeCase, FieldError, FieldProblemCode, InboxItem, LocalizedText, NewSupplement, NotificationSettings, Profile, Quote, Rating, StaffProfile, WithdrawRequest } from './api';
+import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, FeeCase, Feedback, FeedbackClock, FeedbackPlace, FeedbackService, FieldError, FieldProblemCode, InboxItem, LocalizedText, NewSupplement, NotificationSettings, Profile, Quote, Rating, ReopenFeedback, StaffProfile, WithdrawRequest } from './api';
 
 // ---- opendvc_core::assist::files ----
 
@@ -79,7 +79,7 @@ state: 'sent' | 'waiting' | 'needs_attention', applicationCode?: string, };
  * The stable code of a [`CoreError`]. Its snake_case name is what the CLI prints with
  * `--json`, and `error-{name with dashes}` is its Fluent message.
  */
-export type CoreCode = "not_signed_in" | "no_portal" | "invalid_id_number" | "otp_invalid" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "validation" | "not_found" | "conflict" | "malformed" | "store" | "store_corrupt" | "no_such_item" | "item_not_changeable" | "not_an_application" | "attachment_too_large" | "attachment_unreadable" | "discard_needs_send" | "queue_busy" | "session_file" | "catalog_missing" | "unknown_procedure" | "invalid_submission" | "unknown_application" | "unsent_items" | "search_index_missing" | "search_failed" | "staff_not_signed_in" | "officer_on_device" | "event_required" | "assisted_session_open" | "no_assisted_session" | "queue_key_locked" | "staff_files" | "device_locked" | "staff_password_wrong" | "unlock_wait" | "assisted_session_expired" | "receipt_not_ready" | "receipt_failed" | "preferences_file" | "device_data" | "data_folder" | "invalid_document" | "unknown_inbox_item" | "unknown_document" | "attachment_missing" | "access_log_own_sign_in_only" | "notification_settings_own_sign_in_only" | "invalid_settings" | "event_invalid" | "invalid_day" | "invalid_reminder" | "messages";
+export type CoreCode = "not_signed_in" | "no_portal" | "invalid_id_number" | "otp_invalid" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "validation" | "not_found" | "conflict" | "malformed" | "store" | "store_corrupt" | "no_such_item" | "item_not_changeable" | "not_an_application" | "attachment_too_large" | "attachment_unreadable" | "discard_needs_send" | "queue_busy" | "photo_unreadable" | "too_many_photos" | "session_file" | "catalog_missing" | "unknown_procedure" | "invalid_submission" | "unknown_application" | "unsent_items" | "search_index_missing" | "search_failed" | "staff_not_signed_in" | "officer_on_device" | "event_required" | "assisted_session_open" | "no_assisted_session" | "queue_key_locked" | "staff_files" | "device_locked" | "staff_password_wrong" | "unlock_wait" | "assisted_session_expired" | "receipt_not_ready" | "receipt_failed" | "preferences_file" | "device_data" | "data_folder" | "invalid_document" | "unknown_inbox_item" | "unknown_document" | "attachment_missing" | "access_log_own_sign_in_only" | "notification_settings_own_sign_in_only" | "invalid_settings" | "event_invalid" | "invalid_day" | "invalid_reminder" | "messages";
 
 // ---- opendvc_core::receipt ----
 
@@ -308,6 +308,65 @@ export type ChangeTopic = "queue" | "applications" | "documents" | "inbox" | "co
  */
 export type ChangedEvent = { what: ChangeTopic, };
 
+// ---- opendvc_core::views::feedback ----
+
+/**
+ * `feedback_follow_up`: a rating or a reopening as the UI sends it.
+ */
+export type FeedbackActionInput = { "action": "rating", rating: Rating, } | { "action": "reopen", reopen: ReopenFeedback, };
+
+/**
+ * `file_feedback`: the feedback form as the UI sends it.
+ */
+export type FeedbackInput = { category: string, description: string,
+/**
+ * The picked photos' bytes in base64, at most three; the core resizes them.
+ */
+photos: Array<string>, place?: FeedbackPlace, applicationId?: string, };
+
+/**
+ * `feedback_screen`: everything the feedback screen shows.
+ */
+export type FeedbackScreenView = {
+/**
+ * Waiting on this device, oldest first.
+ */
+queued: Array<QueuedFeedbackView>,
+/**
+ * At the portal, newest first.
+ */
+items: Array<FeedbackView>,
+/**
+ * The services the form offers (cached; empty before the first fetch).
+ */
+services: Array<FeedbackService>, };
+
+/**
+ * One synced feedback item as the list and the item page show it.
+ */
+export type FeedbackView = { item: Feedback,
+/**
+ * The service's name in every language, when the services list knows the code.
+ */
+service?: FeedbackService,
+/**
+ * Which clock runs now: the answer's, the resolution's, or none (closed).
+ */
+clock: FeedbackClock,
+/**
+ * The running clock's deadline in words, in the person's language.
+ */
+deadlineText?: string,
+/**
+ * The running clock's deadline has passed.
+ */
+overdue: boolean, };
+
+/**
+ * Feedback written on this device that the portal does not have yet.
+ */
+export type QueuedFeedbackView = { queueItemId: string, category: string, description: string, photos: number, state: QueueState, };
+
 // ---- opendvc_core::views::inbox ----
 
 /**
@@ -352,7 +411,7 @@ applicationId?: string, };
 /**
  * What kind of change a queue item carries, as the UI names it.
  */
-export type QueueKind = "application" | "attachment" | "supplement" | "delivery_change" | "withdrawal" | "rating";
+export type QueueKind = "application" | "attachment" | "supplement" | "delivery_change" | "withdrawal" | "rating" | "feedback" | "feedback_rating" | "feedback_reopen";
 
 /**
  * Why a queue item needs the person: the portal's stable code and its message.
