@@ -9,6 +9,10 @@ use opendvc_tests::{Portal, PortalOptions};
 
 /// Every path of contract v1, with path parameters written `{}`.
 const CONTRACT_PATHS: &[&str] = &[
+    "/open311/v2/discovery.json",
+    "/open311/v2/discovery.xml",
+    "/open311/v2/services.json",
+    "/open311/v2/services.xml",
     "/v1/auth/otp",
     "/v1/auth/token",
     "/v1/auth/refresh",

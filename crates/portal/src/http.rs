@@ -120,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .route("/console/{*path}", get(console::file))
         .route("/v1/dev/messages", get(dev::messages))
         .route("/v1/dev/clock", post(dev::advance_clock))
+        .merge(crate::open311::routes())
         // After routing, so a request's span names its route's template, never its URI.
         .route_layer(axum::middleware::from_fn(crate::logging::request_span))
         .fallback(unknown_route)

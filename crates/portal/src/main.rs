@@ -38,6 +38,7 @@ mod notifications;
 mod officer;
 mod officer_api;
 mod officer_cli;
+mod open311;
 mod openapi;
 mod overview;
 mod periodic;
