@@ -47,12 +47,12 @@ pub async fn discovery_xml(state: State<AppState>) -> Response {
 
 #[utoipa::path(get, path = "/open311/v2/services.json", tag = "open311", params(LocaleQuery),
     responses((status = 200, description = "The feedback services (categories) as Open311 services, names in Vietnamese unless `locale` asks for `en` or `id`.", body = Vec<Open311Service>)))]
-pub async fn services_json(query: Query<LocaleQuery>) -> Response {
-    services::list(query, Format::Json)
+pub async fn services_json(State(state): State<AppState>, query: Query<LocaleQuery>) -> Response {
+    services::list(&state, query, Format::Json)
 }
 
 #[utoipa::path(get, path = "/open311/v2/services.xml", tag = "open311", params(LocaleQuery),
     responses((status = 200, description = "The services in XML: `<services><service>…`.", content_type = "text/xml", body = String)))]
-pub async fn services_xml(query: Query<LocaleQuery>) -> Response {
-    services::list(query, Format::Xml)
+pub async fn services_xml(State(state): State<AppState>, query: Query<LocaleQuery>) -> Response {
+    services::list(&state, query, Format::Xml)
 }

@@ -1,47 +1,20 @@
 //! `GET /open311/v2/services.{json,xml}` and `GET /open311/v2/discovery.{json,xml}`.
 
-use std::sync::LazyLock;
-
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use opendvc_api::LocalizedText;
 use opendvc_api::open311::{Open311Discovery, Open311Endpoint, Open311Service};
 use serde::{Deserialize, Serialize};
 
 use super::format::{self, Format};
+use crate::feedback::data::FeedbackData;
 use crate::state::AppState;
 
-/// The services as `data/feedback.json` lists them: only what Open311 shows of each. The
-/// routing and the clocks of the same file belong to the feedback module's loader, which
-/// checks them at start-up.
-#[derive(Debug, Deserialize)]
-struct ServicesFile {
-    services: Vec<ServiceEntry>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ServiceEntry {
-    code: String,
-    name: LocalizedText,
-    description: LocalizedText,
-    group: String,
-    keywords: String,
-}
-
-static SERVICES: LazyLock<Vec<ServiceEntry>> = LazyLock::new(|| {
-    serde_json::from_str::<ServicesFile>(include_str!("../../data/feedback.json"))
-        .map(|file| file.services)
-        .unwrap_or_else(|error| {
-            tracing::error!(%error, "data/feedback.json cannot be read for Open311");
-            Vec::new()
-        })
-});
-
 /// The services in `language` ("vi" by default, "en", "id").
-pub fn services(language: &str) -> Vec<Open311Service> {
-    SERVICES
+pub fn services(feedback: &FeedbackData, language: &str) -> Vec<Open311Service> {
+    feedback
+        .services
         .iter()
         .map(|service| Open311Service {
             service_code: service.code.clone(),
@@ -74,13 +47,13 @@ impl LocaleQuery {
     }
 }
 
-pub fn list(Query(query): Query<LocaleQuery>, format: Format) -> Response {
+pub fn list(state: &AppState, Query(query): Query<LocaleQuery>, format: Format) -> Response {
     format::list(
         format,
         StatusCode::OK,
         "services",
         "service",
-        &services(query.language()),
+        &services(&state.data.feedback, query.language()),
     )
 }
 
@@ -163,10 +136,14 @@ pub fn discovery(State(state): State<AppState>, format: Format) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::ReferenceData;
 
     #[test]
     fn the_seven_services_are_listed_in_vietnamese_by_default() {
-        let listed = services(LocaleQuery::default().language());
+        let feedback = ReferenceData::load()
+            .expect("the reference data loads")
+            .feedback;
+        let listed = services(&feedback, LocaleQuery::default().language());
         let codes: Vec<&str> = listed.iter().map(|s| s.service_code.as_str()).collect();
         assert_eq!(codes.len(), 7, "feedback.json's seven services: {codes:?}");
         assert!(codes.contains(&"digital_help"), "digital help is a service");
@@ -182,7 +159,7 @@ mod tests {
             locale: Some("en".into()),
         };
         assert_eq!(
-            services(english.language())
+            services(&feedback, english.language())
                 .iter()
                 .find(|s| s.service_code == "environment")
                 .map(|s| s.service_name.clone()),
