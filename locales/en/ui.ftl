@@ -331,6 +331,7 @@ ui-category-status = Application status
 ui-category-delivery = Delivery of results
 ui-category-renewal = Renewal reminders
 ui-category-notice = Notices from the city
+ui-category-feedback = Feedback to the city
 
 ## Sending queue
 

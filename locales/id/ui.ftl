@@ -308,6 +308,7 @@ ui-category-status = Status permohonan
 ui-category-delivery = Pengiriman hasil
 ui-category-renewal = Pengingat perpanjangan
 ui-category-notice = Pengumuman dari pemerintah kota
+ui-category-feedback = Masukan untuk pemerintah kota
 
 ## Antrean kirim
 

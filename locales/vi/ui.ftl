@@ -308,6 +308,7 @@ ui-category-status = Trạng thái hồ sơ
 ui-category-delivery = Giao kết quả
 ui-category-renewal = Nhắc gia hạn giấy tờ
 ui-category-notice = Thông báo của thành phố
+ui-category-feedback = Phản ánh, kiến nghị
 
 ## Hàng chờ gửi
 

@@ -77,6 +77,7 @@ const CATEGORY: Record<InboxCategory, string> = {
   delivery: 'ui-category-delivery',
   renewal: 'ui-category-renewal',
   notice: 'ui-category-notice',
+  feedback: 'ui-category-feedback',
   unknown: 'ui-category-notice',
 };
 
