@@ -102,6 +102,7 @@ const overview: Overview = {
         naiveMae: 3.4,
         heldOutDays: 20,
       },
+      feedback: { answeredOnTime: 0, answeredLate: 0, open: 0, openOverdue: 0 },
     },
     {
       agencyId: 'b',
@@ -113,6 +114,7 @@ const overview: Overview = {
       rating: { count: 0 },
       dueHistogram: [],
       forecast: { method: 'augurs MSTL', days: [], heldOutDays: 20 },
+      feedback: { answeredOnTime: 0, answeredLate: 0, open: 0, openOverdue: 0 },
     },
   ],
 };
