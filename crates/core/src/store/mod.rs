@@ -26,6 +26,7 @@ pub mod notify_state;
 pub mod outbox;
 pub mod profile;
 pub mod reference;
+mod stamp;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -35,6 +36,7 @@ use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
 pub use error::StoreError;
+pub(crate) use stamp::time_text;
 
 /// Cache schema, append-only: never edit a migration that has shipped, add a new one.
 const CACHE_MIGRATIONS: &[M<'static>] = &[
@@ -425,11 +427,6 @@ impl Outbox {
         tx.commit()?;
         Ok(value)
     }
-}
-
-/// Stores a time as RFC 3339 text, which sorts in time order for one offset.
-pub(crate) fn time_text(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use forecast::{forecast_demand, incoming_per_agency, no_forecast, past_working_d
 /// The calendar days of history the forecast learns from.
 pub const FORECAST_HISTORY_DAYS: i64 = 90;
 
-/// The agencies of `scope`, by id.
+/// The agencies of `scope`, by id: city-wide, every agency that handles a procedure or feedback.
 fn agencies_of(scope: &Scope, data: &ReferenceData) -> Vec<String> {
     match scope {
         Scope::Agency { agency, .. } => vec![agency.clone()],
@@ -40,6 +40,12 @@ fn agencies_of(scope: &Scope, data: &ReferenceData) -> Vec<String> {
                 .items
                 .iter()
                 .map(|procedure| procedure.agency_id.clone())
+                .chain(data.feedback.services.iter().flat_map(|service| {
+                    [
+                        service.route.with_unit.clone(),
+                        service.route.without_unit.clone(),
+                    ]
+                }))
                 .collect();
             agencies.sort();
             agencies.dedup();
