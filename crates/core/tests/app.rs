@@ -13,13 +13,13 @@ use opendvc_api::{
     LocalizedText, NewApplication, OnlineLevel, Procedure, ProcessingDays, RequiredDocument,
     SyncResponse,
 };
-use opendvc_core::clock::{Clock, ManualClock, RandomJitter};
-use opendvc_core::queue::{BackoffPolicy, ItemPayload, ItemState};
-use opendvc_core::session::{DataDir, Session};
+use opendvc_core::clock::{Clock, ManualClock};
+use opendvc_core::queue::{ItemPayload, ItemState};
+use opendvc_core::session::DataDir;
 use opendvc_core::views::applications::{EntryStatus, LocalStatus};
 use opendvc_core::views::apply::DraftView;
-use opendvc_core::{CoreError, CoreEvent, DrainEnd, OpenDvc, OpenDvcOptions, SubmissionDraft};
-use support::{Canned, TestServer, application, local};
+use opendvc_core::{CoreError, CoreEvent, DrainEnd, OpenDvc, SubmissionDraft};
+use support::{Canned, application, local};
 use uuid::Uuid;
 
 /// A real 1×1 PNG: portals sniff uploads, so test files are what their names say.
@@ -184,78 +184,41 @@ fn server_application(code: &str) -> opendvc_api::Application {
     application(Uuid::new_v4(), code, "id-card-renewal", BTreeMap::new())
 }
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    server: TestServer,
+type Fixture = support::SignedInDevice;
+
+/// Opens the core on `clock` and runs a first sync, like [`Fixture::synced`].
+async fn synced_on(fixture: &Fixture, clock: Arc<ManualClock>) -> OpenDvc {
+    fixture.server.answer(
+        "/v1/sync",
+        page("c1", false, vec![server_application("A-1")]),
+    );
+    fixture.server.answer("/v1/procedures", catalog_answer());
+    let mut options = fixture.options();
+    options.clock = clock;
+    let core = OpenDvc::open(options).expect("core opens");
+    core.sync_now().await.expect("first sync");
+    core
 }
 
-impl Fixture {
-    async fn new() -> Fixture {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let server = TestServer::start().await;
-        DataDir::new(dir.path())
-            .session_file()
-            .save(&Session {
-                portal_url: server.base_url.clone(),
-                profile_key: "test-profile".into(),
-                id_number: "048090001234".into(),
-                access_token: Some("access".into()),
-                refresh_token: Some("refresh".into()),
-            })
-            .expect("session saved");
-        Fixture { dir, server }
-    }
+/// A valid draft: the photo is a file, the old card comes from the wallet.
+fn complete_draft(fixture: &Fixture) -> SubmissionDraft {
+    let photo = fixture.dir.path().join("photo.png");
+    std::fs::write(&photo, PHOTO_PNG).expect("writes");
+    let mut complete = draft();
+    complete.files = vec![(photo, Some("photo".into()))];
+    complete
+}
 
-    fn open(&self) -> OpenDvc {
-        OpenDvc::open(self.options()).expect("core opens")
-    }
-
-    fn options(&self) -> OpenDvcOptions {
-        let mut options = OpenDvcOptions::new(DataDir::new(self.dir.path()));
-        // The tokens stay in the data folder, whatever keyring the machine has.
-        options.token_vault = opendvc_core::vault::VaultChoice::File;
-        options.backoff = BackoffPolicy::new(
-            Duration::from_millis(5),
-            Duration::from_millis(20),
-            Arc::new(RandomJitter::seeded(1)),
-        );
-        options
-    }
-
-    /// Opens the core on `clock` and runs a first sync, like [`Fixture::synced`].
-    async fn synced_on(&self, clock: Arc<ManualClock>) -> OpenDvc {
-        self.server.answer(
-            "/v1/sync",
-            page("c1", false, vec![server_application("A-1")]),
-        );
-        self.server.answer("/v1/procedures", catalog_answer());
-        let mut options = self.options();
-        options.clock = clock;
-        let core = OpenDvc::open(options).expect("core opens");
-        core.sync_now().await.expect("first sync");
-        core
-    }
-
-    /// A valid draft: the photo is a file, the old card comes from the wallet.
-    fn complete_draft(&self) -> SubmissionDraft {
-        let photo = self.dir.path().join("photo.png");
-        std::fs::write(&photo, PHOTO_PNG).expect("writes");
-        let mut complete = draft();
-        complete.files = vec![(photo, Some("photo".into()))];
-        complete
-    }
-
-    /// Opens the core and runs a first sync that brings one application and the catalog.
-    async fn synced(&self) -> OpenDvc {
-        self.server.answer(
-            "/v1/sync",
-            page("c1", false, vec![server_application("A-1")]),
-        );
-        self.server.answer("/v1/procedures", catalog_answer());
-        let core = self.open();
-        core.sync_now().await.expect("first sync");
-        core
-    }
+/// Opens the core and runs a first sync that brings one application and the catalog.
+async fn synced(fixture: &Fixture) -> OpenDvc {
+    fixture.server.answer(
+        "/v1/sync",
+        page("c1", false, vec![server_application("A-1")]),
+    );
+    fixture.server.answer("/v1/procedures", catalog_answer());
+    let core = fixture.open();
+    core.sync_now().await.expect("first sync");
+    core
 }
 
 fn draft() -> SubmissionDraft {
@@ -364,7 +327,7 @@ async fn interrupted_sync_resumes_after_the_last_stored_page() {
 #[tokio::test]
 async fn submission_is_validated_offline_against_the_cached_catalog() {
     let fixture = Fixture::new().await;
-    let core = fixture.synced().await;
+    let core = synced(&fixture).await;
 
     let mut missing = draft();
     missing.form.remove("fullName");
@@ -425,7 +388,7 @@ async fn submission_is_validated_offline_against_the_cached_catalog() {
 #[tokio::test]
 async fn the_fee_is_quoted_offline_from_the_cached_catalog_by_the_shared_computation() {
     let fixture = Fixture::new().await;
-    let core = fixture.synced().await;
+    let core = synced(&fixture).await;
     let application = |form: BTreeMap<String, String>| opendvc_api::NewApplication {
         procedure_id: "id-card-renewal".into(),
         form,
@@ -464,7 +427,7 @@ async fn the_fee_is_quoted_offline_from_the_cached_catalog_by_the_shared_computa
 #[tokio::test]
 async fn offline_submission_is_saved_shown_as_waiting_and_sent_exactly_once_later() {
     let fixture = Fixture::new().await;
-    let core = fixture.synced().await;
+    let core = synced(&fixture).await;
     let mut events = core.subscribe();
     let photo = fixture.dir.path().join("photo.png");
     std::fs::write(&photo, PHOTO_PNG).expect("writes");
@@ -564,8 +527,8 @@ async fn offline_submission_is_saved_shown_as_waiting_and_sent_exactly_once_late
 async fn corrupt_cache_is_rebuilt_by_a_full_sync_and_queued_items_survive() {
     let fixture = Fixture::new().await;
     let item_id = {
-        let core = fixture.synced().await;
-        core.submit(fixture.complete_draft(), false)
+        let core = synced(&fixture).await;
+        core.submit(complete_draft(&fixture), false)
             .await
             .expect("saved")
             .item_id
@@ -631,8 +594,8 @@ async fn corrupt_cache_is_rebuilt_by_a_full_sync_and_queued_items_survive() {
 #[tokio::test]
 async fn sign_out_refuses_while_items_are_unsent_unless_kept() {
     let fixture = Fixture::new().await;
-    let mut core = fixture.synced().await;
-    core.submit(fixture.complete_draft(), false)
+    let mut core = synced(&fixture).await;
+    core.submit(complete_draft(&fixture), false)
         .await
         .expect("saved");
     assert!(matches!(
@@ -696,7 +659,7 @@ async fn dashboard_lists_what_needs_the_person_from_the_cache() {
 async fn a_huge_retry_after_leaves_the_item_queued_and_the_sender_alive() {
     let fixture = Fixture::new().await;
     let clock = Arc::new(ManualClock::new(support::at("2026-11-29T03:00:00Z")));
-    let core = fixture.synced_on(clock.clone()).await;
+    let core = synced_on(&fixture, clock.clone()).await;
     let at_most = chrono::TimeDelta::days(1);
     for retry_after in [
         "18446744073709551615",
@@ -787,7 +750,7 @@ async fn every_file_in_the_data_folder_is_private_to_its_user() {
     let old_profiles = DataDir::new(root).profiles_dir();
     std::fs::create_dir_all(&old_profiles).expect("an old folder");
     std::fs::set_permissions(&old_profiles, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let core = fixture.synced().await;
+    let core = synced(&fixture).await;
     let picked = tempfile::tempdir().expect("the person's own folder");
     let photo = picked.path().join("photo.png");
     std::fs::write(&photo, b"png bytes").expect("a picked file");
@@ -837,7 +800,7 @@ async fn every_file_in_the_data_folder_is_private_to_its_user() {
 #[tokio::test]
 async fn staged_copies_are_deleted_once_queued() {
     let fixture = Fixture::new().await;
-    let core = fixture.synced().await;
+    let core = synced(&fixture).await;
     let staging = DataDir::new(fixture.dir.path()).staging_dir();
     let staged = staging.join("ab12").join("photo.png");
     std::fs::create_dir_all(staged.parent().expect("a folder")).expect("staging folder");

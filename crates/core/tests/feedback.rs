@@ -4,62 +4,27 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use opendvc_api::{
     Attachment, Feedback, FeedbackCreated, FeedbackService, FeedbackServices, FeedbackStatus,
     LocalizedText, NewFeedback, Rating, SyncResponse,
 };
-use opendvc_core::clock::RandomJitter;
-use opendvc_core::queue::{BackoffPolicy, FeedbackFollowUp, ItemPayload, ItemState};
-use opendvc_core::session::{DataDir, Session};
-use opendvc_core::{CoreError, DrainEnd, FeedbackDraft, OpenDvc, OpenDvcOptions, PickedPhoto};
-use support::{Canned, TestServer, feedback, local};
+use opendvc_core::queue::{FeedbackFollowUp, ItemPayload, ItemState};
+use opendvc_core::{CoreError, DrainEnd, FeedbackDraft, PickedPhoto};
+use support::{Canned, feedback, local};
 use uuid::Uuid;
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    server: TestServer,
-}
+type Fixture = support::SignedInDevice;
 
-impl Fixture {
-    async fn new() -> Fixture {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let server = TestServer::start().await;
-        DataDir::new(dir.path())
-            .session_file()
-            .save(&Session {
-                portal_url: server.base_url.clone(),
-                profile_key: "test-profile".into(),
-                id_number: "048090001234".into(),
-                access_token: Some("access".into()),
-                refresh_token: Some("refresh".into()),
-            })
-            .expect("session saved");
-        Fixture { dir, server }
-    }
-
-    fn open(&self) -> OpenDvc {
-        let mut options = OpenDvcOptions::new(DataDir::new(self.dir.path()));
-        options.token_vault = opendvc_core::vault::VaultChoice::File;
-        options.backoff = BackoffPolicy::new(
-            Duration::from_millis(5),
-            Duration::from_millis(20),
-            Arc::new(RandomJitter::seeded(1)),
-        );
-        OpenDvc::open(options).expect("core opens")
-    }
-
-    /// A 3000×2000 photo as a phone's camera would give, written as a PNG file.
-    fn camera_photo(&self) -> std::path::PathBuf {
-        let picture = image::RgbImage::from_fn(3000, 2000, |x, y| {
-            image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
-        });
-        let path = self.dir.path().join("pothole.png");
-        picture.save(&path).expect("writes the photo");
-        path
-    }
+/// A 3000×2000 photo as a phone's camera would give, written as a PNG file.
+fn camera_photo(fixture: &Fixture) -> std::path::PathBuf {
+    let picture = image::RgbImage::from_fn(3000, 2000, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    });
+    let path = fixture.dir.path().join("pothole.png");
+    picture.save(&path).expect("writes the photo");
+    path
 }
 
 fn json<T: serde::Serialize>(status: u16, value: &T) -> Canned {
@@ -100,7 +65,7 @@ async fn feedback_filed_offline_is_sent_once_with_its_photo_resized_when_the_por
         .server
         .answer("/v1/attachments", Canned::raw(503, b"down"));
     let outcome = core
-        .file_feedback(draft(vec![fixture.camera_photo()]), true)
+        .file_feedback(draft(vec![camera_photo(&fixture)]), true)
         .await
         .expect("saved on the device");
     assert!(!outcome.sent, "the portal was down");

@@ -3,15 +3,10 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use opendvc_api::{Catalog, Procedure, SyncResponse};
-use opendvc_core::clock::RandomJitter;
-use opendvc_core::queue::BackoffPolicy;
-use opendvc_core::session::{DataDir, Session};
-use opendvc_core::{OpenDvc, OpenDvcOptions};
-use support::{Canned, TestServer};
+use opendvc_core::OpenDvc;
+use opendvc_core::session::DataDir;
+use support::Canned;
 
 /// The portal's demo catalog: real Da Nang procedures.
 fn demo_procedures() -> Vec<Procedure> {
@@ -48,49 +43,16 @@ fn catalog_answer(version: &str, items: Vec<Procedure>) -> Canned {
     answer
 }
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    server: TestServer,
+type Fixture = support::SignedInDevice;
+
+async fn sync(fixture: &Fixture, core: &OpenDvc, catalog: Canned) {
+    fixture.server.answer("/v1/sync", empty_page("c"));
+    fixture.server.answer("/v1/procedures", catalog);
+    core.sync_now().await.expect("syncs");
 }
 
-impl Fixture {
-    async fn new() -> Fixture {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let server = TestServer::start().await;
-        DataDir::new(dir.path())
-            .session_file()
-            .save(&Session {
-                portal_url: server.base_url.clone(),
-                profile_key: "test-profile".into(),
-                id_number: "048090001234".into(),
-                access_token: Some("access".into()),
-                refresh_token: Some("refresh".into()),
-            })
-            .expect("session saved");
-        Fixture { dir, server }
-    }
-
-    fn open(&self) -> OpenDvc {
-        let mut options = OpenDvcOptions::new(DataDir::new(self.dir.path()));
-        // The tokens stay in the data folder, whatever keyring the machine has.
-        options.token_vault = opendvc_core::vault::VaultChoice::File;
-        options.backoff = BackoffPolicy::new(
-            Duration::from_millis(5),
-            Duration::from_millis(20),
-            Arc::new(RandomJitter::seeded(1)),
-        );
-        OpenDvc::open(options).expect("core opens")
-    }
-
-    async fn sync(&self, core: &OpenDvc, catalog: Canned) {
-        self.server.answer("/v1/sync", empty_page("c"));
-        self.server.answer("/v1/procedures", catalog);
-        core.sync_now().await.expect("syncs");
-    }
-
-    fn profile_dir(&self) -> std::path::PathBuf {
-        DataDir::new(self.dir.path()).profile_dir("test-profile")
-    }
+fn profile_dir(fixture: &Fixture) -> std::path::PathBuf {
+    DataDir::new(fixture.dir.path()).profile_dir("test-profile")
 }
 
 fn top_ids(core: &OpenDvc, query: &str) -> Vec<String> {
@@ -121,9 +83,7 @@ async fn a_synced_catalog_is_searchable_offline_and_follows_catalog_updates() {
         .cloned()
         .collect();
     let core = fixture.open();
-    fixture
-        .sync(&core, catalog_answer("v1", without_passport))
-        .await;
+    sync(&fixture, &core, catalog_answer("v1", without_passport)).await;
     let requests_after_sync = fixture.server.requests().len();
 
     let hits = core
@@ -145,16 +105,14 @@ async fn a_synced_catalog_is_searchable_offline_and_follows_catalog_updates() {
         "searching never asks the portal"
     );
 
-    fixture
-        .sync(&core, catalog_answer("v2", procedures.clone()))
-        .await;
+    sync(&fixture, &core, catalog_answer("v2", procedures.clone())).await;
     assert_eq!(
         top_ids(&core, "ho chieu").first().map(String::as_str),
         Some("passport-issuance"),
         "a sync that brings a new catalog re-indexes it"
     );
 
-    fixture.sync(&core, Canned::raw(304, b"")).await;
+    sync(&fixture, &core, Canned::raw(304, b"")).await;
     assert_eq!(
         top_ids(&core, "paspor").first().map(String::as_str),
         Some("passport-issuance"),
@@ -167,16 +125,14 @@ async fn a_lost_or_damaged_index_file_is_rebuilt_from_the_cache_on_open() {
     let fixture = Fixture::new().await;
     {
         let core = fixture.open();
-        fixture
-            .sync(&core, catalog_answer("v1", demo_procedures()))
-            .await;
+        sync(&fixture, &core, catalog_answer("v1", demo_procedures())).await;
     }
     let requests_before = fixture.server.requests().len();
-    let search_file = fixture.profile_dir().join("search.db");
+    let search_file = profile_dir(&fixture).join("search.db");
     for damage in [None, Some(vec![0x42_u8; 16384])] {
         for suffix in ["", "-wal", "-shm"] {
             let _absent_is_fine =
-                std::fs::remove_file(fixture.profile_dir().join(format!("search.db{suffix}")));
+                std::fs::remove_file(profile_dir(&fixture).join(format!("search.db{suffix}")));
         }
         if let Some(garbage) = &damage {
             std::fs::write(&search_file, garbage).expect("damages the index file");
@@ -207,12 +163,10 @@ async fn a_cache_rebuilt_without_its_catalog_offers_no_stale_procedures() {
     let fixture = Fixture::new().await;
     {
         let core = fixture.open();
-        fixture
-            .sync(&core, catalog_answer("v1", demo_procedures()))
-            .await;
+        sync(&fixture, &core, catalog_answer("v1", demo_procedures())).await;
         assert!(!top_ids(&core, "khai sinh").is_empty());
     }
-    let profile_dir = fixture.profile_dir();
+    let profile_dir = profile_dir(&fixture);
     for name in ["cache.db-wal", "cache.db-shm"] {
         let _absent_is_fine = std::fs::remove_file(profile_dir.join(name));
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use opendvc_api::TokenResponse;
 use opendvc_core::client::Tokens;
-use opendvc_core::session::{DataDir, Session};
+use opendvc_core::session::DataDir;
 use opendvc_core::vault::{KeyringVault, TokenStorage, TokenVault, VaultChoice};
 use opendvc_core::views::settings_view;
 use opendvc_core::{OpenDvc, OpenDvcOptions};
@@ -129,16 +129,7 @@ async fn tokens_live_in_the_keyring_when_one_is_available() {
 async fn tokens_an_older_version_left_in_the_file_move_into_the_keyring() {
     let dir = tempfile::tempdir().expect("temp dir");
     let server = TestServer::start().await;
-    DataDir::new(dir.path())
-        .session_file()
-        .save(&Session {
-            portal_url: server.base_url.clone(),
-            profile_key: "test-profile".into(),
-            id_number: "048090001234".into(),
-            access_token: Some("old-access".into()),
-            refresh_token: Some("old-refresh".into()),
-        })
-        .expect("an older version's session");
+    support::save_session(dir.path(), &server.base_url, "old-access", "old-refresh");
     let keyring = mock_keyring();
     let core = OpenDvc::open(options(
         &dir,
@@ -183,16 +174,12 @@ impl TokenVault for RefusingKeyring {
 fn a_keyring_that_refuses_the_old_tokens_leaves_them_in_the_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data_dir = DataDir::new(dir.path());
-    data_dir
-        .session_file()
-        .save(&Session {
-            portal_url: "http://127.0.0.1:1".into(),
-            profile_key: "test-profile".into(),
-            id_number: "048090001234".into(),
-            access_token: Some("old-access".into()),
-            refresh_token: Some("old-refresh".into()),
-        })
-        .expect("an older version's session");
+    support::save_session(
+        dir.path(),
+        "http://127.0.0.1:1",
+        "old-access",
+        "old-refresh",
+    );
     let vault = opendvc_core::vault::adopt_file_tokens(&data_dir, Arc::new(RefusingKeyring))
         .expect("adopts");
     assert_eq!(

@@ -148,18 +148,28 @@ impl SubmissionQueue {
         mut application: NewApplication,
         files: &[StagedAttachment],
     ) -> Result<Enqueued, QueueError> {
-        let (mut items, refs) = Self::upload_items(files);
-        let upload_ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
+        let (uploads, refs) = Self::upload_items(files);
         application.attachments.extend(refs);
+        self.insert_after_uploads(uploads, ItemPayload::CreateApplication { application })
+    }
+
+    /// Inserts `uploads` and then the item carrying `payload`, which waits for all of them, in
+    /// one transaction.
+    fn insert_after_uploads(
+        &self,
+        mut uploads: Vec<NewItem>,
+        payload: ItemPayload,
+    ) -> Result<Enqueued, QueueError> {
+        let upload_ids: Vec<Uuid> = uploads.iter().map(|item| item.id).collect();
         let item_id = Uuid::now_v7();
-        items.push(NewItem {
+        uploads.push(NewItem {
             id: item_id,
-            payload: ItemPayload::CreateApplication { application },
+            payload,
             depends_on: upload_ids.clone(),
             bytes_total: 0,
         });
         let now = self.clock.now();
-        let items = self.sealed(items)?;
+        let items = self.sealed(uploads)?;
         self.outbox.write(|tx| outbox::insert(tx, &items, now))?;
         Ok(Enqueued {
             item_id,
@@ -183,25 +193,11 @@ impl SubmissionQueue {
                 max: MAX_FEEDBACK_PHOTOS,
             });
         }
-        let (mut items, _) = Self::upload_items(photos);
-        let upload_ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
+        let (uploads, _) = Self::upload_items(photos);
         feedback
             .photos
             .extend(photos.iter().map(StagedAttachment::attachment_id));
-        let item_id = Uuid::now_v7();
-        items.push(NewItem {
-            id: item_id,
-            payload: ItemPayload::FileFeedback { feedback },
-            depends_on: upload_ids.clone(),
-            bytes_total: 0,
-        });
-        let now = self.clock.now();
-        let items = self.sealed(items)?;
-        self.outbox.write(|tx| outbox::insert(tx, &items, now))?;
-        Ok(Enqueued {
-            item_id,
-            upload_ids,
-        })
+        self.insert_after_uploads(uploads, ItemPayload::FileFeedback { feedback })
     }
 
     /// Enqueues a rating or a reopening of a feedback item the portal has.

@@ -523,3 +523,51 @@ impl TestServer {
         }
     }
 }
+
+/// A device signed in to a [`TestServer`]: a fresh data folder whose saved session points at
+/// the server, with tokens kept in the folder (whatever keyring the machine has) and a
+/// back-off of milliseconds, so a test's retries do not wait.
+pub struct SignedInDevice {
+    pub dir: tempfile::TempDir,
+    pub server: TestServer,
+}
+
+impl SignedInDevice {
+    pub async fn new() -> SignedInDevice {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = TestServer::start().await;
+        save_session(dir.path(), &server.base_url, "access", "refresh");
+        SignedInDevice { dir, server }
+    }
+
+    pub fn options(&self) -> opendvc_core::OpenDvcOptions {
+        let mut options =
+            opendvc_core::OpenDvcOptions::new(opendvc_core::session::DataDir::new(self.dir.path()));
+        options.token_vault = opendvc_core::vault::VaultChoice::File;
+        options.backoff = opendvc_core::queue::BackoffPolicy::new(
+            std::time::Duration::from_millis(5),
+            std::time::Duration::from_millis(20),
+            Arc::new(opendvc_core::clock::RandomJitter::seeded(1)),
+        );
+        options
+    }
+
+    pub fn open(&self) -> opendvc_core::OpenDvc {
+        opendvc_core::OpenDvc::open(self.options()).expect("core opens")
+    }
+}
+
+/// Saves, in the data folder `dir`, the session of the demo citizen 048090001234 signed in to
+/// the portal at `portal_url` with these tokens.
+pub fn save_session(dir: &std::path::Path, portal_url: &str, access: &str, refresh: &str) {
+    opendvc_core::session::DataDir::new(dir)
+        .session_file()
+        .save(&opendvc_core::session::Session {
+            portal_url: portal_url.into(),
+            profile_key: "test-profile".into(),
+            id_number: "048090001234".into(),
+            access_token: Some(access.into()),
+            refresh_token: Some(refresh.into()),
+        })
+        .expect("session saved");
+}
