@@ -57,6 +57,91 @@ pub const SCREEN_SIZES: [(u32, u32); 2] = [(390, 844), (1280, 800)];
 /// waits run out, and serialising them costs little since each test is mostly waiting.
 static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
 
+/// How many times [`App::launch_with`] starts the drivers and the app before it gives up.
+///
+/// WebKitWebDriver picks the port of the app's remote inspector by binding port 0 and letting
+/// go of it; on a busy machine another process (a portal, a test's client connection) can take
+/// that port before the app binds it, and the app then never answers. That is a race in the
+/// tools, not the app's fault: the launch starts again on fresh ports, and only a repeated
+/// failure fails the test.
+const LAUNCH_ATTEMPTS: usize = 3;
+
+/// What the app's log shows when its remote inspector lost the race for its port.
+const INSPECTOR_PORT_TAKEN: &str = "Failed to start remote inspector server";
+
+/// What one start of `tauri-driver` and the app needs.
+struct Launch<'a> {
+    tools: &'a Tools,
+    app: &'a Path,
+    home: &'a Path,
+    data_dir: &'a Path,
+    display: &'a str,
+    bus: &'a str,
+    portal_url: &'a str,
+    env: &'a [(&'a str, &'a str)],
+    log_path: PathBuf,
+}
+
+impl Launch<'_> {
+    /// Starts `tauri-driver` on fresh ports and waits for a WebDriver session with the app in
+    /// it; `Err` says why there is none (with the drivers' log), after ending what started.
+    fn attempt(&self) -> Result<(ProcessGroup, Session), String> {
+        let log = std::fs::File::create(&self.log_path).expect("the app's log");
+        let port = free_port();
+        let native_port = free_port();
+        let mut command = Command::new(&self.tools.tauri_driver);
+        command
+            .env("HOME", self.home)
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_CACHE_HOME", self.home.join(".cache"))
+            .env("XDG_DOWNLOAD_DIR", self.home.join("Downloads"));
+        for (name, value) in self.env {
+            command.env(name, value);
+        }
+        let mut driver = ProcessGroup::spawn(
+            command
+                .args(["--port", &port.to_string()])
+                .args(["--native-port", &native_port.to_string()])
+                .arg("--native-driver")
+                .arg(&self.tools.webkit_driver)
+                .env("DISPLAY", self.display)
+                .env_remove("WAYLAND_DISPLAY")
+                .env("DBUS_SESSION_BUS_ADDRESS", self.bus)
+                .env("OPENDVC_PORTAL", self.portal_url)
+                .env("OPENDVC_DATA_DIR", self.data_dir)
+                .env("OPENDVC_LANG", "vi")
+                // The app looks for the portal this often; the default minute would make the
+                // offline tests wait longer than they need to.
+                .env("OPENDVC_SYNC_SECONDS", "10")
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().expect("the log for stdout"))
+                .stderr(log),
+        )
+        .expect("tauri-driver starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let capabilities = json!({"tauri:options": {"application": self.app}});
+        let read_log = || std::fs::read_to_string(&self.log_path).unwrap_or_default();
+        let outcome = poll(WAIT, || {
+            if read_log().contains(INSPECTOR_PORT_TAKEN) {
+                return Some(Err("the app's inspector lost the race for its port"));
+            }
+            Session::create(&base, &capabilities).map(Ok)
+        });
+        match outcome {
+            Some(Ok(session)) => Ok((driver, session)),
+            failed => {
+                driver.end();
+                let why = match failed {
+                    Some(Err(why)) => why.to_owned(),
+                    _ => format!("tauri-driver gave no session within {WAIT:?}"),
+                };
+                Err(format!("{why}; its log:\n{}", read_log()))
+            }
+        }
+    }
+}
+
 /// A started process group, ended (SIGTERM, then SIGKILL) when dropped.
 ///
 /// Each helper runs in a process group of its own so that ending it also ends what it started
@@ -377,49 +462,33 @@ impl App {
         for folder in [".local/share", ".config", ".cache"] {
             std::fs::create_dir_all(home.join(folder)).expect("the app's home folder");
         }
-        let log = std::fs::File::create(scratch.path().join("app.log")).expect("the app's log");
         let (display_group, display) = start_xvfb(&tools.xvfb);
         let notifications = start_notification_server(&tools, &display);
-        let port = free_port();
-        let native_port = free_port();
-        let mut driver_command = Command::new(&tools.tauri_driver);
-        driver_command
-            .env("HOME", &home)
-            .env("XDG_DATA_HOME", home.join(".local/share"))
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("XDG_CACHE_HOME", home.join(".cache"))
-            .env("XDG_DOWNLOAD_DIR", home.join("Downloads"));
-        for (name, value) in env {
-            driver_command.env(name, value);
-        }
-        let driver = ProcessGroup::spawn(
-            driver_command
-                .args(["--port", &port.to_string()])
-                .args(["--native-port", &native_port.to_string()])
-                .arg("--native-driver")
-                .arg(&tools.webkit_driver)
-                .env("DISPLAY", &display)
-                .env_remove("WAYLAND_DISPLAY")
-                .env("DBUS_SESSION_BUS_ADDRESS", &notifications.address)
-                .env("OPENDVC_PORTAL", portal_url)
-                .env("OPENDVC_DATA_DIR", &data_dir)
-                .env("OPENDVC_LANG", "vi")
-                // The app looks for the portal this often; the default minute would make the
-                // offline tests wait longer than they need to.
-                .env("OPENDVC_SYNC_SECONDS", "10")
-                .stdin(Stdio::null())
-                .stdout(log.try_clone().expect("the log for stdout"))
-                .stderr(log),
-        )
-        .expect("tauri-driver starts");
-        let base = format!("http://127.0.0.1:{port}");
-        let capabilities = json!({"tauri:options": {"application": app}});
-        let session = poll(WAIT, || Session::create(&base, &capabilities)).unwrap_or_else(|| {
-            panic!(
-                "tauri-driver gave no session within {WAIT:?}; its log:\n{}",
-                std::fs::read_to_string(scratch.path().join("app.log")).unwrap_or_default()
-            )
-        });
+        let launch = Launch {
+            tools: &tools,
+            app: &app,
+            home: &home,
+            data_dir: &data_dir,
+            display: &display,
+            bus: &notifications.address,
+            portal_url,
+            env,
+            log_path: scratch.path().join("app.log"),
+        };
+        let mut attempt = 1;
+        let (driver, session) = loop {
+            match launch.attempt() {
+                Ok(started) => break started,
+                Err(why) if attempt < LAUNCH_ATTEMPTS => {
+                    eprintln!("launch attempt {attempt} of the app failed ({why}); trying again");
+                    attempt += 1;
+                    // The failed attempt's app may have started on the folder: start afresh.
+                    std::fs::remove_dir_all(&data_dir).expect("the app's data folder is removed");
+                    std::fs::create_dir_all(&data_dir).expect("the app's data folder");
+                }
+                Err(why) => panic!("{why}"),
+            }
+        };
         let app = App {
             session,
             _driver: driver,
