@@ -8,6 +8,7 @@
 mod app;
 mod applications;
 mod events;
+mod first_screen;
 mod lossy_link;
 mod portal;
 pub mod queue;

@@ -1,0 +1,249 @@
+//! The JavaScript the webview loads before the first screen shows, read off the UI's
+//! production build (`ui/dist`): the entry script that `index.html` names, every chunk it
+//! imports statically (a static `import` is fetched before the importing module runs), the
+//! first screen's own chunk with its static imports (the route table loads a screen with
+//! `import()`, so no other screen comes with it), and, for a language other than Vietnamese
+//! (whose messages are built into the entry), that language's message chunks, which the UI
+//! loads before it renders in that language. Issue 19's target is 60 kB gzipped.
+//!
+//! Static, not a trace: nothing but the build is read, so the figure is the same on any
+//! machine. It counts what the UI asks for before its first render; a lazily loaded chunk a
+//! screen asks for later is not counted.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+
+/// What one first screen loads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirstScreen {
+    /// The chunks, by file name, in `assets/`.
+    pub files: BTreeSet<String>,
+    /// Their raw size in bytes.
+    pub raw: usize,
+    /// Their size gzipped (best compression, as a server would send it), in bytes.
+    pub gzipped: usize,
+}
+
+/// The JavaScript loaded before `screen` (a screen's chunk name, e.g. `Home`) shows in
+/// `language`, in the build at `dist`.
+pub fn measure(dist: &Path, screen: &str, language: &str) -> Result<FirstScreen> {
+    let assets = dist.join("assets");
+    let index = std::fs::read_to_string(dist.join("index.html"))
+        .with_context(|| format!("{} is missing: build the UI first", dist.display()))?;
+    let entry = entry_script(&index).ok_or_else(|| anyhow!("index.html names no module script"))?;
+    let screen_chunk = chunk_named(&assets, screen)?;
+    let mut files = BTreeSet::new();
+    let mut roots = vec![entry, screen_chunk];
+    if language != "vi" {
+        roots.extend(message_chunks(&assets, language)?);
+    }
+    for root in roots {
+        add_with_static_imports(&assets, &root, &mut files)?;
+    }
+    let mut raw = 0;
+    let mut gzipped = 0;
+    for file in &files {
+        let bytes = std::fs::read(assets.join(file))?;
+        raw += bytes.len();
+        gzipped += gzip_len(&bytes)?;
+    }
+    Ok(FirstScreen {
+        files,
+        raw,
+        gzipped,
+    })
+}
+
+/// The file name of `<script type="module" src="/assets/NAME">` in `index.html`.
+fn entry_script(index: &str) -> Option<String> {
+    index
+        .split("<script")
+        .skip(1)
+        .filter(|tag| tag.contains("type=\"module\""))
+        .find_map(|tag| {
+            let start = tag.find("src=\"")? + "src=\"".len();
+            let path = &tag[start..start + tag[start..].find('"')?];
+            path.rsplit('/').next().map(str::to_owned)
+        })
+}
+
+/// The chunk Vite wrote for the module `name` (`NAME-HASH.js`).
+fn chunk_named(assets: &Path, name: &str) -> Result<String> {
+    let prefix = format!("{name}-");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(assets)? {
+        let file = entry?.file_name().to_string_lossy().into_owned();
+        // Vite names a chunk `NAME-HASH.js` with an 8-character hash (which may hold `-`).
+        let is_chunk = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".js"))
+            .is_some_and(|hash| hash.len() == 8);
+        if is_chunk {
+            found.push(file);
+        }
+    }
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(anyhow!("no chunk {name}-*.js in {}", assets.display())),
+        many => Err(anyhow!("more than one chunk for {name}: {many:?}")),
+    }
+}
+
+/// The chunks holding `language`'s messages: the UI's message loader maps each
+/// `locales/LANGUAGE/NAME.ftl` to a chunk it imports.
+fn message_chunks(assets: &Path, language: &str) -> Result<Vec<String>> {
+    let key = format!("/locales/{language}/");
+    let mut chunks = Vec::new();
+    for entry in std::fs::read_dir(assets)? {
+        let path = entry?.path();
+        if path.extension().is_none_or(|extension| extension != "js") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)?;
+        for (at, _) in text.match_indices(&key) {
+            // `"../../../locales/en/ui.ftl":()=>Q(()=>import(`./ui-HASH.js`)…`
+            let rest = &text[at..];
+            let Some(import) = rest.find("import(") else {
+                continue;
+            };
+            if rest[..import].contains(',') {
+                continue;
+            }
+            if let Some(name) = relative_name(&rest[import + "import(".len()..]) {
+                chunks.push(name);
+            }
+        }
+    }
+    if chunks.is_empty() {
+        return Err(anyhow!("no message chunks for {language}"));
+    }
+    Ok(chunks)
+}
+
+/// Adds `file` and, recursively, every chunk it imports statically.
+fn add_with_static_imports(assets: &Path, file: &str, files: &mut BTreeSet<String>) -> Result<()> {
+    if !files.insert(file.to_owned()) {
+        return Ok(());
+    }
+    let text =
+        std::fs::read_to_string(assets.join(file)).with_context(|| format!("reading {file}"))?;
+    for import in static_imports(&text) {
+        add_with_static_imports(assets, &import, files)?;
+    }
+    Ok(())
+}
+
+/// The chunks a minified module imports statically: `from"./x.js"` and `import"./x.js"` (a
+/// dynamic `import("./x.js")` is not one).
+fn static_imports(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for keyword in ["from", "import"] {
+        for (at, _) in text.match_indices(keyword) {
+            let rest = text[at + keyword.len()..].trim_start();
+            if let Some(name) = relative_name(rest) {
+                found.push(name);
+            }
+        }
+    }
+    found
+}
+
+/// `"./name.js"` (or with single quotes or backticks) at the start of `text`: `name.js`.
+fn relative_name(text: &str) -> Option<String> {
+    let quote = text
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let inner = text[1..].strip_prefix("./")?;
+    let name = &inner[..inner.find(quote)?];
+    (name.ends_with(".js") && !name.contains('/')).then(|| name.to_owned())
+}
+
+/// The size of `bytes` gzipped with the best compression, as a server would send them.
+pub(super) fn gzip_len(bytes: &[u8]) -> Result<usize> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A build shaped like Vite's: an entry importing a shared chunk, three screens loaded
+    /// with `import()`, English messages behind the loader.
+    fn build() -> tempfile::TempDir {
+        let dist = tempfile::tempdir().expect("temp dir");
+        let assets = dist.path().join("assets");
+        std::fs::create_dir_all(&assets).expect("assets");
+        std::fs::write(
+            dist.path().join("index.html"),
+            r#"<script type="module" crossorigin src="/assets/index-AAAA.js"></script>
+               <link rel="modulepreload" crossorigin href="/assets/shared-BBBB.js">"#,
+        )
+        .expect("index");
+        let files = [
+            (
+                "index-AAAA.js",
+                r#"import{a}from"./shared-BBBB.js";const s={home:()=>import("./Home-CCCC-CCC.js"),apply:()=>import("./Apply-DDDD.js")};"#,
+            ),
+            (
+                "shared-BBBB.js",
+                r#"const m={"../../../locales/en/ui.ftl":()=>Q(()=>import(`./ui-EEEE.js`).then(e=>e.default),[])};export{m as a};"#,
+            ),
+            (
+                "Home-CCCC-CCC.js",
+                r#"import"./StatusTag-FFFF.js";import{a}from"./shared-BBBB.js";"#,
+            ),
+            ("StatusTag-FFFF.js", "export const t=1;"),
+            ("Apply-DDDD.js", "export const big='x'.repeat(100000);"),
+            ("SessionHome-GGGG.js", "export const other=1;"),
+            (
+                "ui-EEEE.js",
+                "var e=`ui-loading = Loading`;export{e as default};",
+            ),
+        ];
+        for (name, text) in files {
+            std::fs::write(assets.join(name), text).expect("chunk");
+        }
+        dist
+    }
+
+    #[test]
+    fn the_first_screen_counts_the_entry_its_static_imports_and_the_screen_only() {
+        let dist = build();
+        let home = measure(dist.path(), "Home", "vi").expect("measures");
+        let names: Vec<&str> = home.files.iter().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "Home-CCCC-CCC.js",
+                "StatusTag-FFFF.js",
+                "index-AAAA.js",
+                "shared-BBBB.js"
+            ],
+            "the other screens (Apply, SessionHome) and other languages' messages are not loaded"
+        );
+        assert!(home.gzipped > 0 && home.raw > 0);
+    }
+
+    #[test]
+    fn another_language_adds_its_message_chunks() {
+        let dist = build();
+        let english = measure(dist.path(), "Home", "en").expect("measures");
+        assert!(english.files.contains("ui-EEEE.js"));
+        let vietnamese = measure(dist.path(), "Home", "vi").expect("measures");
+        assert!(english.gzipped > vietnamese.gzipped);
+    }
+
+    #[test]
+    fn a_missing_screen_or_build_is_an_error_not_a_zero() {
+        let dist = build();
+        assert!(measure(dist.path(), "Nowhere", "vi").is_err());
+        let empty = tempfile::tempdir().expect("temp dir");
+        assert!(measure(empty.path(), "Home", "vi").is_err());
+    }
+}
