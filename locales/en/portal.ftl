@@ -78,12 +78,12 @@ inbox-feedback-answered-body = { $agency } answered your feedback: { $answer }
 
 ## Feedback: the early warnings to staff (75% of the clock, past it).
 
-feedback-warning-at-risk-sms = OpenDVC IOC: feedback on { $service } "{ $summary }" must be { $clock ->
+feedback-warning-at-risk-sms = OpenDVC IOC: feedback on { $service } “{ $summary }” must be { $clock ->
     [resolve] resolved
    *[other] answered
 } by { $time } { $date }. Please handle it on time.
 feedback-warning-at-risk-subject = Feedback on { $service } is due soon ({ $time } { $date })
-feedback-warning-overdue-sms = OpenDVC IOC: feedback on { $service } "{ $summary }" is past its { $clock ->
+feedback-warning-overdue-sms = OpenDVC IOC: feedback on { $service } “{ $summary }” is past its { $clock ->
     [resolve] resolution
    *[other] answer
 } deadline ({ $time } { $date }). Please see that it is handled now.

@@ -78,12 +78,12 @@ inbox-feedback-answered-body = { $agency } menjawab masukan Anda: { $answer }
 
 ## Masukan: peringatan dini untuk petugas (75% waktu, lewat batas).
 
-feedback-warning-at-risk-sms = OpenDVC IOC: masukan { $service } "{ $summary }" harus { $clock ->
+feedback-warning-at-risk-sms = OpenDVC IOC: masukan { $service } “{ $summary }” harus { $clock ->
     [resolve] diselesaikan
    *[other] dijawab
 } sebelum { $time } { $date }. Mohon ditangani tepat waktu.
 feedback-warning-at-risk-subject = Masukan { $service } segera jatuh tempo ({ $time } { $date })
-feedback-warning-overdue-sms = OpenDVC IOC: masukan { $service } "{ $summary }" melewati batas { $clock ->
+feedback-warning-overdue-sms = OpenDVC IOC: masukan { $service } “{ $summary }” melewati batas { $clock ->
     [resolve] penyelesaian
    *[other] jawaban
 } ({ $time } { $date }). Mohon segera ditangani.

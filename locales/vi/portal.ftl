@@ -78,12 +78,12 @@ inbox-feedback-answered-body = { $agency } đã trả lời phản ánh của b�
 
 ## Phản ánh: cảnh báo sớm cho cán bộ (75% thời hạn, quá hạn).
 
-feedback-warning-at-risk-sms = OpenDVC IOC: phản ánh { $service } "{ $summary }" cần { $clock ->
+feedback-warning-at-risk-sms = OpenDVC IOC: phản ánh { $service } “{ $summary }” cần { $clock ->
     [resolve] giải quyết
    *[other] trả lời
 } trước { $time } { $date }. Đề nghị xử lý đúng hạn.
 feedback-warning-at-risk-subject = Phản ánh { $service } sắp đến hạn ({ $time } { $date })
-feedback-warning-overdue-sms = OpenDVC IOC: phản ánh { $service } "{ $summary }" đã quá hạn { $clock ->
+feedback-warning-overdue-sms = OpenDVC IOC: phản ánh { $service } “{ $summary }” đã quá hạn { $clock ->
     [resolve] giải quyết
    *[other] trả lời
 } ({ $time } { $date }). Đề nghị chỉ đạo xử lý ngay.
