@@ -487,3 +487,57 @@ fn an_unanswered_item_warns_its_officers_at_75_percent_then_the_supervisor_each_
         "each stage once"
     );
 }
+
+#[test]
+fn the_overview_counts_feedback_answered_on_time_late_and_open_per_agency() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let construction = officer_token(&portal, "CB-SXD-01");
+    let on_time = file_ok(
+        &citizen,
+        &json!({"category": "infrastructure", "description": "Nắp cống bị vỡ"}),
+    );
+    answer(
+        &portal,
+        &construction,
+        on_time.id,
+        "Đã cử đội sửa chữa.",
+        false,
+    )
+    .expect_status(200, "answered within the hour");
+    file_ok(
+        &citizen,
+        &json!({"category": "infrastructure", "description": "Vỉa hè sụt lún"}),
+    );
+    let late = file_ok(
+        &citizen,
+        &json!({"category": "infrastructure", "description": "Cột điện nghiêng"}),
+    );
+    portal.advance_clock(5 * 3600);
+    // The clock moved past the officer's token too: sign in again.
+    let construction = officer_token(&portal, "CB-SXD-01");
+    answer(&portal, &construction, late.id, "Đã báo Điện lực.", false)
+        .expect_status(200, "answered after the four hours");
+    let overview: opendvc_api::Overview = portal
+        .api()
+        .get("/v1/officer/overview")
+        .bearer(&construction)
+        .send()
+        .expect_json(200, "the construction department's overview");
+    let figures = overview
+        .agencies
+        .iter()
+        .find(|agency| agency.agency_id == "da-nang-construction")
+        .map(|agency| agency.feedback.clone())
+        .expect("the department is in its overview");
+    assert_eq!(
+        figures,
+        opendvc_api::FeedbackFigures {
+            answered_on_time: 1,
+            answered_late: 1,
+            open: 1,
+            open_overdue: 1,
+        },
+        "one answered on time, one late, one open and past its four hours"
+    );
+}
