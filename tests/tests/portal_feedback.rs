@@ -541,3 +541,57 @@ fn the_overview_counts_feedback_answered_on_time_late_and_open_per_agency() {
         "one answered on time, one late, one open and past its four hours"
     );
 }
+
+#[test]
+fn an_answers_photo_is_stored_without_its_position_and_read_by_the_resident() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let created = file_ok(
+        &citizen,
+        &json!({"category": "infrastructure", "description": "Biển báo bị đổ"}),
+    );
+    let construction = officer_token(&portal, "CB-SXD-01");
+    let photo: opendvc_api::FeedbackPhoto = portal
+        .api()
+        .post(&format!("/v1/officer/feedback/{}/photos", created.id))
+        .bearer(&construction)
+        .body(jpeg_with_gps(), "image/jpeg")
+        .send()
+        .expect_json(201, "the answer's photo is stored");
+    portal
+        .api()
+        .post(&format!("/v1/officer/feedback/{}/photos", created.id))
+        .bearer(&officer_token(&portal, "CB-CADN-01"))
+        .body(jpeg_with_gps(), "image/jpeg")
+        .send()
+        .expect_status(404, "another agency cannot add photos to the item");
+    let answered: Feedback = portal
+        .api()
+        .post(&format!("/v1/officer/feedback/{}/answer", created.id))
+        .bearer(&construction)
+        .fresh_idempotency_key()
+        .json(&json!({"text": "Đã dựng lại biển báo.", "photo": photo.id, "resolved": true}))
+        .send()
+        .expect_json(200, "answered with the photo and closed");
+    assert_eq!(answered.status, FeedbackStatus::Closed);
+    let event = answered
+        .timeline
+        .iter()
+        .find(|event| event.kind == FeedbackEventKind::Answered)
+        .expect("the answer is in the timeline");
+    assert_eq!(event.photo.as_deref(), Some(photo.id.as_str()));
+    let stored = citizen.get(&format!("/v1/feedback/{}/photos/{}", created.id, photo.id));
+    stored.expect_status(200, "the resident reads the answer's photo");
+    assert!(
+        !contains(&stored.body, GPS_MARKER),
+        "the answer's photo lost its position"
+    );
+    portal
+        .api()
+        .post(&format!("/v1/officer/feedback/{}/answer", created.id))
+        .bearer(&construction)
+        .fresh_idempotency_key()
+        .json(&json!({"text": "x", "photo": "sha256:00"}))
+        .send()
+        .expect_status(422, "an answer names a photo of the item only");
+}

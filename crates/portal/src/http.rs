@@ -78,6 +78,10 @@ pub fn router(state: AppState) -> Router {
             get(feedback::officer::photo),
         )
         .route(
+            "/v1/officer/feedback/{id}/photos",
+            post(feedback::answer_photo::upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)),
+        )
+        .route(
             "/v1/officer/feedback/{id}/answer",
             post(feedback::officer::answer),
         )

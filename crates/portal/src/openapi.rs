@@ -39,6 +39,7 @@ use crate::{
         feedback::resident::photo, feedback::resident::rate, feedback::resident::reopen,
         feedback::officer::queue, feedback::officer::get, feedback::officer::photo,
         feedback::officer::answer, feedback::officer::assign, feedback::officer::hand_off,
+        feedback::answer_photo::upload,
         attachments::upload,
         applications::create, applications::list, applications::get, applications::supplement,
         applications::change_delivery, applications::withdraw, applications::rate,
@@ -138,7 +139,7 @@ fn is_idempotent(method: &HttpMethod, path: &str) -> bool {
         && (path.starts_with("/v1/applications")
             || path == "/v1/officer/applications"
             || (path.starts_with("/v1/feedback") && path != "/v1/feedback/services")
-            || path.starts_with("/v1/officer/feedback/"))
+            || (path.starts_with("/v1/officer/feedback/") && !path.ends_with("/photos")))
 }
 
 fn problem_description(status: u16) -> &'static str {
@@ -360,6 +361,7 @@ mod tests {
             "/v1/officer/feedback/{id}/answer",
             "/v1/officer/feedback/{id}/assign",
             "/v1/officer/feedback/{id}/hand-off",
+            "/v1/officer/feedback/{id}/photos",
         ] {
             assert!(
                 document["paths"].get(path).is_some(),

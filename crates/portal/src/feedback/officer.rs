@@ -48,7 +48,11 @@ pub fn covers(scope: &Scope, record: &FeedbackRecord) -> bool {
 }
 
 /// The item `id` if the caller's scope holds it; 404 otherwise, existing or not.
-async fn scoped(state: &AppState, scope: &Scope, id: Uuid) -> Result<FeedbackRecord, ApiError> {
+pub(super) async fn scoped(
+    state: &AppState,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<FeedbackRecord, ApiError> {
     state
         .store
         .feedback(id)
@@ -382,7 +386,7 @@ fn answered_item(state: &AppState, record: &FeedbackRecord, answer: &str) -> Inb
 #[utoipa::path(post, path = "/v1/officer/feedback/{id}/answer", tag = "officer", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Feedback item id")),
     request_body = FeedbackAnswer,
-    responses((status = 200, description = "Answered (the first answer stops the answer clock; `resolved: true` closes the item). The resident finds it in sync, an event and an inbox item. Needs an Idempotency-Key; an item outside the caller's scope answers 404, a closed one 409.", body = opendvc_api::Feedback)))]
+    responses((status = 200, description = "Answered (`photo`: one uploaded with `POST /v1/officer/feedback/{id}/photos` or of the item; the first answer stops the answer clock; `resolved: true` closes the item). The resident finds it in sync, an event and an inbox item. Needs an Idempotency-Key; an item outside the caller's scope answers 404, a closed one 409.", body = opendvc_api::Feedback)))]
 pub async fn answer(
     State(state): State<AppState>,
     OfficerAuth(staff): OfficerAuth,
@@ -391,6 +395,16 @@ pub async fn answer(
     ApiJson(request): ApiJson<FeedbackAnswer>,
 ) -> Result<Response, ApiError> {
     let text = required_text("text", &request.text)?;
+    if let Some(photo) = &request.photo {
+        let scope = Scope::of(&staff, &state.data)?;
+        scoped(&state, &scope, id).await?;
+        if state.store.feedback_photo(id, photo).await?.is_none() {
+            return Err(ApiError::field(
+                "photo",
+                "not a photo of this item: upload it with POST /v1/officer/feedback/{id}/photos",
+            ));
+        }
+    }
     let now = state.clock.now();
     let photo = request.photo.clone();
     let resolved = request.resolved;
@@ -400,15 +414,6 @@ pub async fn answer(
             return Err(ApiError::invalid_state(
                 "This feedback is closed; the resident may reopen it.",
             ));
-        }
-        if let Some(photo) = &photo
-            && !current
-                .feedback
-                .photos
-                .iter()
-                .any(|known| &known.id == photo)
-        {
-            return Err(ApiError::field("photo", "not a photo of this item"));
         }
         let mut record = current.clone();
         record.feedback.answer = Some(text.clone());
