@@ -595,3 +595,84 @@ fn an_answers_photo_is_stored_without_its_position_and_read_by_the_resident() {
         .send()
         .expect_status(422, "an answer names a photo of the item only");
 }
+
+#[test]
+fn the_queue_pages_by_time_left_and_only_a_supervisor_reassigns() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let first = file_ok(
+        &citizen,
+        &json!({"category": "infrastructure", "description": "Ống nước vỡ"}),
+    );
+    portal.advance_clock(60);
+    let second = file_ok(
+        &citizen,
+        &json!({"category": "infrastructure", "description": "Hố ga mất nắp"}),
+    );
+    let construction = officer_token(&portal, "CB-SXD-01");
+    let page = |cursor: Option<&str>| -> FeedbackQueuePage {
+        let path = match cursor {
+            Some(cursor) => format!("/v1/officer/feedback?limit=1&cursor={cursor}"),
+            None => "/v1/officer/feedback?limit=1".to_owned(),
+        };
+        portal
+            .api()
+            .get(&path)
+            .bearer(&construction)
+            .send()
+            .expect_json(200, "a page of the queue")
+    };
+    let one = page(None);
+    assert_eq!(one.total, 2, "both items are counted");
+    assert_eq!(
+        one.items.iter().map(|item| item.id).collect::<Vec<_>>(),
+        vec![first.id],
+        "the least time left first"
+    );
+    let cursor = one.next_cursor.expect("a next page");
+    let two = page(Some(&cursor));
+    assert_eq!(
+        two.items.iter().map(|item| item.id).collect::<Vec<_>>(),
+        vec![second.id],
+        "the next page continues after it"
+    );
+    portal
+        .api()
+        .get("/v1/officer/feedback?limit=0")
+        .bearer(&construction)
+        .send()
+        .expect_status(422, "a page size out of range is refused");
+    portal
+        .api()
+        .post(&format!("/v1/officer/feedback/{}/assign", first.id))
+        .bearer(&construction)
+        .fresh_idempotency_key()
+        .json(&json!({"agencyId": "da-nang-ioc"}))
+        .send()
+        .expect_status(403, "an officer does not reassign to another agency");
+    let taken: Feedback = portal
+        .api()
+        .post(&format!("/v1/officer/feedback/{}/assign", first.id))
+        .bearer(&construction)
+        .fresh_idempotency_key()
+        .json(&json!({"officerCode": "CB-SXD-01"}))
+        .send()
+        .expect_json(200, "an officer takes the item for themselves");
+    assert_eq!(taken.status, FeedbackStatus::Assigned);
+    let supervisor = portal
+        .staff_token("GS-IOC-01", "demo-supervisor-2026")
+        .access_token;
+    let moved: Feedback = portal
+        .api()
+        .post(&format!("/v1/officer/feedback/{}/assign", first.id))
+        .bearer(&supervisor)
+        .fresh_idempotency_key()
+        .json(&json!({"agencyId": "da-nang-ioc", "officerCode": "CB-IOC-01"}))
+        .send()
+        .expect_json(
+            200,
+            "the city-wide supervisor reassigns to the IOC's officer",
+        );
+    assert_eq!(moved.agency.agency_id, "da-nang-ioc");
+    assert_eq!(moved.due_at, first.due_at, "the clock keeps running");
+}
