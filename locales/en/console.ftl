@@ -214,6 +214,7 @@ console-feedback-event-closed = Closed
 console-feedback-event-reopened = Reopened by the resident
 console-feedback-event-rated = Rated by the resident
 console-feedback-event-unknown = Other event
+console-feedback-event-agency = to { $agency }
 
 ## Feedback item
 

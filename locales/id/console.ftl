@@ -211,6 +211,7 @@ console-feedback-event-closed = Ditutup
 console-feedback-event-reopened = Dibuka lagi oleh warga
 console-feedback-event-rated = Dinilai oleh warga
 console-feedback-event-unknown = Kejadian lain
+console-feedback-event-agency = ke { $agency }
 
 ## Halaman pengaduan
 

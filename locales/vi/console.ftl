@@ -211,6 +211,7 @@ console-feedback-event-closed = Đóng
 console-feedback-event-reopened = Người dân mở lại
 console-feedback-event-rated = Người dân đánh giá
 console-feedback-event-unknown = Việc khác
+console-feedback-event-agency = đến { $agency }
 
 ## Trang phản ánh
 
