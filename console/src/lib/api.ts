@@ -18,7 +18,17 @@ import type {
   TransitionRequest,
   AdminUnits,
   Application,
+  Feedback,
+  FeedbackAnswer,
+  FeedbackAssign,
+  FeedbackHandOff,
+  FeedbackPhoto,
+  FeedbackQueuePage,
+  FeedbackQueueQuery,
+  FeedbackServices,
+  OfficerFeedback,
 } from './types';
+import { feedbackQueueSearch } from './feedback';
 
 /** Why a call failed: the portal's problem, or `network` / `unexpected` when there is none. */
 export class ApiFailure extends Error {
@@ -76,18 +86,25 @@ export class OfficerApi {
     this.transport = transport;
   }
 
-  private async request(method: string, path: string, body?: unknown, idempotent = false): Promise<Response> {
+  private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    idempotent = false,
+    file?: Blob,
+  ): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (file) headers['Content-Type'] = file.type || 'application/octet-stream';
     if (idempotent) headers['Idempotency-Key'] = idempotencyKey();
     let response: Response;
     try {
       response = await this.transport.fetch(`${this.transport.base}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
       });
     } catch {
       throw new ApiFailure('network', 0, null);
@@ -96,8 +113,8 @@ export class OfficerApi {
     return response;
   }
 
-  private async json<T>(method: string, path: string, body?: unknown, idempotent = false): Promise<T> {
-    const response = await this.request(method, path, body, idempotent);
+  private async json<T>(method: string, path: string, body?: unknown, idempotent = false, file?: Blob): Promise<T> {
+    const response = await this.request(method, path, body, idempotent, file);
     try {
       return (await response.json()) as T;
     } catch {
@@ -150,6 +167,45 @@ export class OfficerApi {
     const response = await this.request(
       'GET',
       `/v1/officer/applications/${encodeURIComponent(applicationId)}/attachments/${encodeURIComponent(attachmentId)}`,
+    );
+    return response.blob();
+  }
+
+  /** The services (categories) feedback is filed in, with their names. Public. */
+  feedbackServices(): Promise<FeedbackServices> {
+    return this.json('GET', '/v1/feedback/services');
+  }
+
+  feedbackQueue(query: FeedbackQueueQuery): Promise<FeedbackQueuePage> {
+    return this.json('GET', `/v1/officer/feedback${feedbackQueueSearch(query)}`);
+  }
+
+  feedback(id: string): Promise<OfficerFeedback> {
+    return this.json('GET', `/v1/officer/feedback/${encodeURIComponent(id)}`);
+  }
+
+  answerFeedback(id: string, answer: FeedbackAnswer): Promise<Feedback> {
+    return this.json('POST', `/v1/officer/feedback/${encodeURIComponent(id)}/answer`, answer, true);
+  }
+
+  assignFeedback(id: string, request: FeedbackAssign): Promise<unknown> {
+    return this.json('POST', `/v1/officer/feedback/${encodeURIComponent(id)}/assign`, request, true);
+  }
+
+  handOffFeedback(id: string, request: FeedbackHandOff): Promise<unknown> {
+    return this.json('POST', `/v1/officer/feedback/${encodeURIComponent(id)}/hand-off`, request, true);
+  }
+
+  /** Uploads an answer's photo (its own bytes and type); the answer then names its `id`. */
+  uploadFeedbackPhoto(id: string, photo: Blob): Promise<FeedbackPhoto> {
+    return this.json('POST', `/v1/officer/feedback/${encodeURIComponent(id)}/photos`, undefined, true, photo);
+  }
+
+  /** A feedback photo's bytes, through the officer's photo endpoint. */
+  async feedbackPhoto(feedbackId: string, photoId: string): Promise<Blob> {
+    const response = await this.request(
+      'GET',
+      `/v1/officer/feedback/${encodeURIComponent(feedbackId)}/photos/${encodeURIComponent(photoId)}`,
     );
     return response.blob();
   }

@@ -1,17 +1,20 @@
 // What every page of a signed-in console shares: the API handle, the catalog (field labels,
-// procedure names), the commune-level units, and who is signed in. Loaded once per sign-in.
+// procedure names), the commune-level units, the feedback services (category names), and who is
+// signed in. Loaded once per sign-in.
 
 import { OfficerApi } from './api';
 import { token } from './session.svelte';
-import type { AdminUnit, OfficerSelf, Procedure } from './types';
+import { localized } from './i18n.svelte';
+import type { AdminUnit, FeedbackService, OfficerSelf, Procedure } from './types';
 
 export const api = new OfficerApi(token);
 
 export const shared = $state<{
   procedures: Procedure[];
   units: AdminUnit[];
+  services: FeedbackService[];
   me: OfficerSelf | null;
-}>({ procedures: [], units: [], me: null });
+}>({ procedures: [], units: [], services: [], me: null });
 
 let loaded: Promise<void> | null = null;
 
@@ -19,9 +22,15 @@ let loaded: Promise<void> | null = null;
  * (the pages still work, with codes instead of names). */
 export function loadShared(): Promise<void> {
   loaded ??= (async () => {
-    const [catalog, units, me] = await Promise.allSettled([api.catalog(), api.adminUnits(), api.me()]);
+    const [catalog, units, services, me] = await Promise.allSettled([
+      api.catalog(),
+      api.adminUnits(),
+      api.feedbackServices(),
+      api.me(),
+    ]);
     if (catalog.status === 'fulfilled') shared.procedures = catalog.value.items;
     if (units.status === 'fulfilled') shared.units = units.value.units;
+    if (services.status === 'fulfilled') shared.services = services.value.services;
     if (me.status === 'fulfilled') shared.me = me.value;
   })();
   return loaded;
@@ -46,4 +55,10 @@ export function procedureChoices(): Procedure[] {
   const scope = shared.me?.procedures;
   if (!scope || scope.length === 0) return shared.procedures;
   return shared.procedures.filter((procedure) => scope.includes(procedure.id));
+}
+
+/** A feedback service's name in the officer's language, else its code. */
+export function serviceName(code: string): string {
+  const service = shared.services.find((item) => item.code === code);
+  return service ? localized(service.name) : code;
 }

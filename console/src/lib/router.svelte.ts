@@ -8,6 +8,8 @@ export type Route =
   | { page: 'application'; id: string }
   | { page: 'counter' }
   | { page: 'overview' }
+  | { page: 'feedback-queue' }
+  | { page: 'feedback'; id: string }
   | { page: 'not-found' };
 
 /** The route of a location's path. */
@@ -17,6 +19,10 @@ export function routeOf(pathname: string): Route {
   if (parts.length === 0) return { page: 'queue' };
   if (parts.length === 2 && parts[0] === 'applications' && parts[1]) {
     return { page: 'application', id: decodeURIComponent(parts[1]) };
+  }
+  if (parts.length === 1 && parts[0] === 'feedback') return { page: 'feedback-queue' };
+  if (parts.length === 2 && parts[0] === 'feedback' && parts[1]) {
+    return { page: 'feedback', id: decodeURIComponent(parts[1]) };
   }
   if (parts.length === 1 && parts[0] === 'counter') return { page: 'counter' };
   if (parts.length === 1 && parts[0] === 'overview') return { page: 'overview' };
@@ -35,6 +41,10 @@ export function pathOf(route: Route): string {
       return `${BASE}counter`;
     case 'overview':
       return `${BASE}overview`;
+    case 'feedback-queue':
+      return `${BASE}feedback`;
+    case 'feedback':
+      return `${BASE}feedback/${encodeURIComponent(route.id)}`;
   }
 }
 
