@@ -60,6 +60,20 @@ macro_rules! with_commands {
             commands::submit(state; draft: DraftView) -> SubmitResult;
             /// Puts a follow-up on an application into the queue, then tries to send it at once.
             commands::follow_up(state; application_id: String, action: FollowUpInput) -> SubmitResult;
+            /// The feedback screen from the cache: what waits on this device, the resident's
+            /// items with the running clock in words, and the services the form offers.
+            commands::feedback_screen(state) -> FeedbackScreenView;
+            /// The services feedback is filed in, fetched from the portal and cached; offline, the
+            /// cached list.
+            commands::feedback_services(state) -> FeedbackServices;
+            /// One feedback item from the cache with its timeline; `null` when it is not there.
+            commands::feedback_item(state; id: Uuid) -> Option<FeedbackView>;
+            /// Puts new feedback (photos in base64, resized by the core) into the durable queue,
+            /// then tries to send it at once; refused fields are named in `fields`.
+            commands::file_feedback(state; feedback: FeedbackInput) -> SubmitResult;
+            /// Puts a rating or a reopening of a feedback item into the queue, then tries to send
+            /// it at once.
+            commands::feedback_follow_up(state; feedback_id: Uuid, action: FeedbackActionInput) -> SubmitResult;
             /// Every queue item not yet purged, oldest first.
             commands::queue(state) -> Vec<QueueItemView>;
             /// Sends an item again now (after the person fixed what it needed).

@@ -2,13 +2,16 @@
 //! takes its arguments, calls the core, and maps the error; the views are built in the core
 //! (`opendvc_core::views`), so the CLI shows the same.
 
-use opendvc_api::{AdminUnits, Catalog, FieldKind, NotificationSettings, OtpAccepted, Procedure};
+use opendvc_api::{
+    AdminUnits, Catalog, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted, Procedure,
+};
 use opendvc_core::CoreError;
 use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, DashboardView,
-    DiscardResult, DraftView, FeeQuoteView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
-    NewDocumentInput, NotificationSettingsView, PickedUpload, QueueItemView, ReminderMode,
-    ReminderView, SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
+    DiscardResult, DraftView, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView,
+    FeedbackView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry, NewDocumentInput,
+    NotificationSettingsView, PickedUpload, QueueItemView, ReminderMode, ReminderView,
+    SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
 };
 use tauri::AppHandle;
 use uuid::Uuid;
@@ -152,6 +155,45 @@ pub async fn follow_up(
     let core = state.core.read().await;
     let result = core
         .follow_up_view(&application_id, action)
+        .await
+        .map_err(fail(state))?;
+    wake_sender_unless_sent(state, &result);
+    Ok(result)
+}
+
+pub async fn feedback_screen(state: &AppState) -> Answer<FeedbackScreenView> {
+    let core = state.core.read().await;
+    core.feedback_screen().map_err(fail(state))
+}
+
+pub async fn feedback_services(state: &AppState) -> Answer<FeedbackServices> {
+    let core = state.core.read().await;
+    core.feedback_services().await.map_err(fail(state))
+}
+
+pub async fn feedback_item(state: &AppState, id: Uuid) -> Answer<Option<FeedbackView>> {
+    let core = state.core.read().await;
+    core.feedback_item_view(id).map_err(fail(state))
+}
+
+pub async fn file_feedback(state: &AppState, feedback: FeedbackInput) -> Answer<SubmitResult> {
+    let core = state.core.read().await;
+    let result = core
+        .file_feedback_view(feedback)
+        .await
+        .map_err(fail(state))?;
+    wake_sender_unless_sent(state, &result);
+    Ok(result)
+}
+
+pub async fn feedback_follow_up(
+    state: &AppState,
+    feedback_id: Uuid,
+    action: FeedbackActionInput,
+) -> Answer<SubmitResult> {
+    let core = state.core.read().await;
+    let result = core
+        .feedback_follow_up_view(feedback_id, action)
         .await
         .map_err(fail(state))?;
     wake_sender_unless_sent(state, &result);

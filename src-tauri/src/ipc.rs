@@ -7,7 +7,8 @@
 // The types the command list names, for the wrappers below.
 #[allow(unused_imports)]
 use opendvc_api::{
-    AdminUnits, Catalog, Consent, FieldKind, NotificationSettings, OtpAccepted, Procedure,
+    AdminUnits, Catalog, Consent, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted,
+    Procedure,
 };
 #[allow(unused_imports)]
 use opendvc_core::assist::{SessionEnded, Tally};
@@ -18,10 +19,10 @@ use opendvc_core::receipt::Receipt;
 #[allow(unused_imports)]
 use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, CsvExportView,
-    DashboardView, DiscardResult, DraftView, FeeQuoteView, FieldCheck, FieldProblem, FollowUpInput,
-    InboxEntry, NewDocumentInput, NotificationSettingsView, QueueItemView, ReminderMode,
-    ReminderView, SessionState, SettingsView, StaffSignInInput, StagedView, SubmitResult,
-    WalletEntry,
+    DashboardView, DiscardResult, DraftView, FeeQuoteView, FeedbackActionInput, FeedbackInput,
+    FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
+    NewDocumentInput, NotificationSettingsView, QueueItemView, ReminderMode, ReminderView,
+    SessionState, SettingsView, StaffSignInInput, StagedView, SubmitResult, WalletEntry,
 };
 #[allow(unused_imports)]
 use uuid::Uuid;

@@ -336,6 +336,17 @@ mod tests {
     }
 
     #[test]
+    fn a_feedback_link_opens_the_feedback_item() {
+        assert_eq!(
+            path_of("opendvc://feedback/0193a2b4-7c1d-7000-8000-00000000abcd"),
+            Some("feedback/0193a2b4-7c1d-7000-8000-00000000abcd".to_owned())
+        );
+        assert_eq!(path_of("opendvc://feedback/"), None);
+        assert_eq!(path_of("opendvc://feedback/a/b"), None);
+        assert_eq!(path_of("opendvc://feedback/%3Cimg%3E"), None);
+    }
+
+    #[test]
     fn a_download_never_overwrites_a_file() {
         let dir = tempfile::tempdir().expect("a folder");
         assert_eq!(

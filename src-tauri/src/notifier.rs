@@ -38,15 +38,16 @@ fn report_unavailable(reported: &AtomicBool, error: &dyn std::fmt::Display) {
 }
 
 /// The screen of the app a notification's target opens (`opendvc://applications/{id}` →
-/// `applications/{id}`, `opendvc://documents/{id}` → `documents`, `opendvc://inbox` →
-/// `inbox`); `None` for anything else.
+/// `applications/{id}`, `opendvc://feedback/{id}` → `feedback/{id}`,
+/// `opendvc://documents/{id}` → `documents`, `opendvc://inbox` → `inbox`); `None` for
+/// anything else.
 pub fn screen_for(notification: &Notification) -> Option<String> {
     let target = Url::parse(&notification.target).ok()?;
     if target.scheme() != "opendvc" {
         return None;
     }
     match target.host_str()? {
-        "applications" => navigation_path(&target),
+        "applications" | "feedback" => navigation_path(&target),
         "documents" => Some("documents".to_owned()),
         "inbox" => Some("inbox".to_owned()),
         _ => None,
@@ -276,6 +277,16 @@ mod tests {
                 "opendvc://applications/0193a2b4-7c1d-7000-8000-00000000abcd"
             )),
             Some("applications/0193a2b4-7c1d-7000-8000-00000000abcd".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_click_on_a_feedback_answer_opens_the_feedback_item() {
+        assert_eq!(
+            screen_for(&to(
+                "opendvc://feedback/0193a2b4-7c1d-7000-8000-00000000abcd"
+            )),
+            Some("feedback/0193a2b4-7c1d-7000-8000-00000000abcd".to_owned())
         );
     }
 

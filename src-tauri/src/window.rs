@@ -67,16 +67,17 @@ pub(crate) const START_MARK_SCRIPT: &str = r#"
 })();
 "#;
 
-/// The screen a deep link names: `opendvc://applications/{id}` → `applications/{id}`.
-/// Anything else is ignored.
+/// The screen a deep link names: `opendvc://applications/{id}` → `applications/{id}`,
+/// `opendvc://feedback/{id}` → `feedback/{id}`. Anything else is ignored.
 pub fn navigation_path(link: &Url) -> Option<String> {
-    if link.scheme() != "opendvc" || link.host_str() != Some("applications") {
-        return None;
-    }
+    let screen = match link.host_str() {
+        Some(screen @ ("applications" | "feedback")) if link.scheme() == "opendvc" => screen,
+        _ => return None,
+    };
     let mut segments = link.path_segments()?.filter(|segment| !segment.is_empty());
     let id = segments.next()?;
     let safe = id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    (safe && segments.next().is_none()).then(|| format!("applications/{id}"))
+    (safe && segments.next().is_none()).then(|| format!("{screen}/{id}"))
 }
 
 /// Payload of `app://navigate`: a path of the app without `#/`, such as

@@ -269,6 +269,8 @@ fn main_screens(application_id: &str) -> Vec<(&'static str, String)> {
         ("documents", "#/documents".to_owned()),
         ("inbox", "#/inbox".to_owned()),
         ("queue", "#/queue".to_owned()),
+        ("feedback", "#/feedback".to_owned()),
+        ("feedback-new", "#/feedback/new".to_owned()),
         ("settings", "#/settings".to_owned()),
         (
             "notification-settings",

@@ -27,7 +27,7 @@ export type Guard =
 export type Audience = 'citizen' | 'assisted' | 'staff';
 
 /** The main tabs a screen belongs to (`aria-current` on the tab bar and header links). */
-export type Section = 'home' | 'applications' | 'services' | 'documents' | 'inbox' | 'queue' | 'settings';
+export type Section = 'home' | 'applications' | 'services' | 'documents' | 'inbox' | 'feedback' | 'queue' | 'settings';
 
 // Screens take different props; the table hands each the props its route gives it.
 type AnyComponent = Component<any>;
@@ -50,6 +50,9 @@ const SCREEN_TABLE = {
   apply: { load: () => import('./screens/Apply.svelte'), title: 'ui-services-title', section: 'services' },
   documents: { load: () => import('./screens/Documents.svelte'), title: 'ui-documents-title', section: 'documents' },
   inbox: { load: () => import('./screens/Inbox.svelte'), title: 'ui-inbox-title', section: 'inbox' },
+  feedback: { load: () => import('./screens/feedback/FeedbackList.svelte'), title: 'ui-feedback-title', section: 'feedback' },
+  feedback_new: { load: () => import('./screens/feedback/FeedbackNew.svelte'), title: 'ui-feedback-new-title', section: 'feedback' },
+  feedback_item: { load: () => import('./screens/feedback/FeedbackItem.svelte'), title: 'ui-feedback-title', section: 'feedback' },
   queue: { load: () => import('./screens/Queue.svelte'), title: 'ui-queue-title', section: 'queue' },
   settings: { load: () => import('./screens/Settings.svelte'), title: 'ui-settings-title', section: 'settings' },
   access_log: { load: () => import('./screens/AccessLog.svelte'), title: 'ui-access-log-title', section: 'settings' },
@@ -99,6 +102,11 @@ export const ROUTES = [
   },
   { name: 'documents', path: '/documents', screen: 'documents', guard: 'reads' },
   { name: 'inbox', path: '/inbox', screen: 'inbox', guard: 'reads' },
+  // Feedback to the city (phản ánh): the list and an item are the resident's own data; the
+  // form comes before `/feedback/:id` so `new` is never taken for an id.
+  { name: 'feedback', path: '/feedback', screen: 'feedback', guard: 'reads' },
+  { name: 'feedback_new', path: '/feedback/new', screen: 'feedback_new', guard: 'signed_in' },
+  { name: 'feedback_item', path: '/feedback/:id', screen: 'feedback_item', guard: 'reads', props: id },
   { name: 'queue', path: '/queue', screen: 'queue', guard: 'signed_in' },
   { name: 'settings', path: '/settings', screen: 'settings', guard: 'own' },
   // "Who used my data", from the settings.

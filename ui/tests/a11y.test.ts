@@ -23,6 +23,13 @@ const core: Handlers = {
   documents: () => [fixtures.walletEntry],
   inbox: () => [fixtures.inboxEntry],
   queue: () => [fixtures.queueItem({ state: 'sending', progress: { sent: 10, total: 100 } })],
+  feedback_screen: () =>
+    fixtures.feedbackScreen({
+      items: [fixtures.feedbackView(fixtures.answeredFeedback()), fixtures.feedbackView(fixtures.feedback({ id: '0193f00d-0000-7000-8000-000000000002' }))],
+      queued: [{ queueItemId: '0193f00d-0000-7000-8000-0000000000a1', category: 'environment', description: 'Rác', photos: 1, state: 'queued' }],
+    }),
+  feedback_services: () => ({ services: fixtures.feedbackServices }),
+  feedback_item: () => fixtures.feedbackView(fixtures.answeredFeedback()),
   settings: () => ({ ...fixtures.settings, quietHours: { from: '22:00', to: '06:00' } }),
   notification_settings: () => ({
     emailAvailable: false,
@@ -48,6 +55,9 @@ const SCREENS: [string, string, RegExp][] = [
   ['documents', '/documents', /Renew soon/],
   ['inbox', '/inbox', /Your result is ready/],
   ['queue', '/queue', /Sending/],
+  ['feedback', '/feedback', /Feedback you sent/],
+  ['new feedback', '/feedback/new', /What is it about/],
+  ['feedback item', `/feedback/${fixtures.feedback().id}`, /The agency’s answer/],
   ['settings', '/settings', /Quiet hours/],
   ['notification settings', '/settings/notifications', /Quiet hours for SMS/],
 ];

@@ -1,9 +1,11 @@
 // Data shaped exactly like the core's answers, for the screens under test.
 
-import type { AdminUnits, Application, Procedure, Profile } from '../src/lib/backend/types';
+import type { AdminUnits, Application, Feedback, FeedbackService, Procedure, Profile } from '../src/lib/backend/types';
 import type {
   ApplicationView,
   Dashboard,
+  FeedbackScreenView,
+  FeedbackView,
   InboxEntry,
   QueueItem,
   SessionState,
@@ -180,3 +182,89 @@ export const settings: Settings = {
   categories: { status: true, delivery: true, renewal: true, notice: false },
   tokenStorage: 'private_file',
 };
+
+export const feedbackServices: FeedbackService[] = [
+  {
+    code: 'environment',
+    name: { vi: 'Môi trường', en: 'Environment', id: 'Lingkungan' },
+    description: { vi: 'Rác thải, ô nhiễm, cây xanh', en: 'Rubbish, pollution, trees', id: 'Sampah, polusi, pohon' },
+    answerHours: 4,
+    resolveWorkingDays: 3,
+  },
+  {
+    code: 'traffic_safety',
+    name: { vi: 'An toàn giao thông', en: 'Traffic safety', id: 'Keselamatan lalu lintas' },
+    description: { vi: 'Đèn tín hiệu, biển báo', en: 'Traffic lights, signs', id: 'Lampu lalu lintas, rambu' },
+    answerHours: 4,
+    resolveWorkingDays: 3,
+  },
+];
+
+const agency = {
+  agencyId: 'hai-chau-ward',
+  name: { vi: 'UBND phường Hải Châu', en: 'Hai Chau Ward People\'s Committee' },
+  phone: '0236 300 0000 (invented)',
+  address: '1 Lê Lợi, Hải Châu',
+};
+
+export function feedback(overrides: Partial<Feedback> = {}): Feedback {
+  return {
+    id: '0193f00d-0000-7000-8000-000000000001',
+    category: 'environment',
+    description: 'Rác chất đống ở góc đường Lê Lợi',
+    photos: [{ id: 'sha256:aa', contentType: 'image/jpeg', size: 120000 }],
+    channel: 'app',
+    status: 'received',
+    submittedAt: '2026-12-06T22:00:00+07:00',
+    dueAt: '2026-12-07T02:00:00+07:00',
+    resolveBy: '2026-12-10T17:00:00+07:00',
+    agency,
+    timeline: [{ seq: 1, kind: 'received', at: '2026-12-06T22:00:00+07:00', actor: { kind: 'citizen', name: '' } }],
+    canReopen: false,
+    ...overrides,
+  };
+}
+
+/** An item the agency answered: the answer in the row and in the timeline. */
+export function answeredFeedback(overrides: Partial<Feedback> = {}): Feedback {
+  return feedback({
+    status: 'answered',
+    answeredAt: '2026-12-07T01:15:00+07:00',
+    answer: 'The ward sends a cleaning crew tomorrow morning.',
+    canReopen: true,
+    timeline: [
+      { seq: 1, kind: 'received', at: '2026-12-06T22:00:00+07:00', actor: { kind: 'citizen', name: '' } },
+      { seq: 2, kind: 'assigned', at: '2026-12-06T22:00:05+07:00', actor: { kind: 'system', name: '' }, agency },
+      {
+        seq: 3,
+        kind: 'handed_off',
+        at: '2026-12-06T23:00:00+07:00',
+        actor: { kind: 'officer', name: 'Sở Xây dựng' },
+        note: 'Street cleaning belongs to the ward.',
+        agency,
+      },
+      {
+        seq: 4,
+        kind: 'answered',
+        at: '2026-12-07T01:15:00+07:00',
+        actor: { kind: 'officer', name: 'UBND phường Hải Châu' },
+        note: 'The ward sends a cleaning crew tomorrow morning.',
+      },
+    ],
+    ...overrides,
+  });
+}
+
+export function feedbackView(item: Feedback = feedback(), view: Partial<FeedbackView> = {}): FeedbackView {
+  return {
+    item,
+    service: feedbackServices.find((service) => service.code === item.category),
+    clock: item.status === 'answered' ? 'resolve' : item.status === 'closed' ? 'stopped' : 'answer',
+    overdue: false,
+    ...view,
+  };
+}
+
+export function feedbackScreen(overrides: Partial<FeedbackScreenView> = {}): FeedbackScreenView {
+  return { queued: [], items: [feedbackView()], services: feedbackServices, ...overrides };
+}

@@ -3,7 +3,8 @@
 
 import { attempt } from './app.svelte';
 
-function toBase64(file: File): Promise<string> {
+/** A picked file's content in base64, as the shell's commands take it. */
+export function toBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));

@@ -2,7 +2,15 @@
 // in full, never built from pieces, so scripts/check-locales.mjs finds every id the UI uses.
 
 import { t } from './i18n.svelte';
-import type { AccessAction, AccessResource, ApplicationStatus, DeliveryState, InboxCategory } from './backend/types';
+import type {
+  AccessAction,
+  AccessResource,
+  ApplicationStatus,
+  DeliveryState,
+  FeedbackEventKind,
+  FeedbackStatus,
+  InboxCategory,
+} from './backend/types';
 import type { IpcError, QueueKind, QueueState, Standing } from './backend/views';
 
 const STATUS: Record<ApplicationStatus, string> = {
@@ -18,6 +26,34 @@ const STATUS: Record<ApplicationStatus, string> = {
 
 export function statusLabel(status: ApplicationStatus): string {
   return t(STATUS[status] ?? STATUS.unknown);
+}
+
+const FEEDBACK_STATUS: Record<FeedbackStatus, string> = {
+  received: 'ui-feedback-status-received',
+  assigned: 'ui-feedback-status-assigned',
+  answered: 'ui-feedback-status-answered',
+  closed: 'ui-feedback-status-closed',
+  reopened: 'ui-feedback-status-reopened',
+  unknown: 'ui-feedback-status-unknown',
+};
+
+export function feedbackStatusLabel(status: FeedbackStatus): string {
+  return t(FEEDBACK_STATUS[status] ?? FEEDBACK_STATUS.unknown);
+}
+
+const FEEDBACK_EVENT: Record<FeedbackEventKind, string> = {
+  received: 'ui-feedback-event-received',
+  assigned: 'ui-feedback-event-assigned',
+  handed_off: 'ui-feedback-event-handed-off',
+  answered: 'ui-feedback-event-answered',
+  closed: 'ui-feedback-event-closed',
+  reopened: 'ui-feedback-event-reopened',
+  rated: 'ui-feedback-event-rated',
+  unknown: 'ui-feedback-event-unknown',
+};
+
+export function feedbackEventLabel(kind: FeedbackEventKind): string {
+  return t(FEEDBACK_EVENT[kind] ?? FEEDBACK_EVENT.unknown);
 }
 
 const DELIVERY_STATE: Record<DeliveryState, string> = {

@@ -21,7 +21,8 @@ use crate::feedback_photo::prepare_photo;
 use crate::queue::{FeedbackFollowUp, ItemPayload, QueueError, QueueItem};
 use crate::store::feedback;
 use crate::views::feedback::{
-    FeedbackActionInput, FeedbackInput, FeedbackScreenView, feedback_view, queued_feedback_view,
+    FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, feedback_view,
+    queued_feedback_view,
 };
 use crate::views::queue::SubmitOutcome;
 use crate::views::queue::SubmitResult;
@@ -198,6 +199,25 @@ impl OpenDvc {
                 .collect(),
             services,
         })
+    }
+}
+
+impl OpenDvc {
+    /// One feedback item's page as last synced, with its running clock in words; `None` when
+    /// the cache does not have it (not synced yet, or not the resident's).
+    pub fn feedback_item_view(&self, id: Uuid) -> Result<Option<FeedbackView>, CoreError> {
+        let profile = self.active()?;
+        let (item, services) = profile
+            .cache
+            .read(|conn| Ok((feedback::get(conn, id)?, feedback::services(conn)?)))?;
+        let Some(item) = item else {
+            return Ok(None);
+        };
+        let services = services
+            .map(|services| services.services)
+            .unwrap_or_default();
+        let texts = self.texts(self.language())?;
+        Ok(Some(feedback_view(item, &services, &texts, self.now())))
     }
 }
 

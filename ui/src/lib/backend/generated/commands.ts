@@ -2,8 +2,8 @@
 // Do not edit: change the Rust side, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-app typescript
 
-import type { AdminUnits, Catalog, Consent, FieldKind, NotificationSettings, OtpAccepted, Procedure } from './api';
-import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FeeQuoteView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
+import type { AdminUnits, Catalog, Consent, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted, Procedure } from './api';
+import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
 
 /** The IPC contract between the UI and the app shell: every command, with its argument object
  * (as passed to `invoke`, camelCase keys) and its answer. Every command rejects with an
@@ -52,6 +52,20 @@ export interface Commands {
   submit: { args: { draft: Draft }; result: SubmitResult };
   /** Puts a follow-up on an application into the queue, then tries to send it at once. */
   follow_up: { args: { applicationId: string; action: FollowUp }; result: SubmitResult };
+  /** The feedback screen from the cache: what waits on this device, the resident's
+   * items with the running clock in words, and the services the form offers. */
+  feedback_screen: { args: undefined; result: FeedbackScreenView };
+  /** The services feedback is filed in, fetched from the portal and cached; offline, the
+   * cached list. */
+  feedback_services: { args: undefined; result: FeedbackServices };
+  /** One feedback item from the cache with its timeline; `null` when it is not there. */
+  feedback_item: { args: { id: string }; result: FeedbackView | null };
+  /** Puts new feedback (photos in base64, resized by the core) into the durable queue,
+   * then tries to send it at once; refused fields are named in `fields`. */
+  file_feedback: { args: { feedback: FeedbackInput }; result: SubmitResult };
+  /** Puts a rating or a reopening of a feedback item into the queue, then tries to send
+   * it at once. */
+  feedback_follow_up: { args: { feedbackId: string; action: FeedbackActionInput }; result: SubmitResult };
   /** Every queue item not yet purged, oldest first. */
   queue: { args: undefined; result: Array<QueueItem> };
   /** Sends an item again now (after the person fixed what it needed). */
@@ -138,6 +152,11 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'access_log',
   'submit',
   'follow_up',
+  'feedback_screen',
+  'feedback_services',
+  'feedback_item',
+  'file_feedback',
+  'feedback_follow_up',
   'queue',
   'queue_retry',
   'queue_discard',
