@@ -486,6 +486,43 @@ fn an_unanswered_item_warns_its_officers_at_75_percent_then_the_supervisor_each_
         (1, 1),
         "each stage once"
     );
+    assert_eq!(
+        told(&portal, "gs-ioc-01@officers.demo.invalid"),
+        0,
+        "the operations centre is not told when the agency has a supervisor"
+    );
+}
+
+#[test]
+fn an_overdue_item_of_an_agency_without_supervisors_warns_the_operations_centre_once() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let summary = "Hố sâu giữa đường Nguyễn Văn Linh";
+    file_ok(
+        &citizen,
+        &json!({"category": "infrastructure", "description": summary}),
+    );
+    let told = |portal: &Portal, to: &str| {
+        portal
+            .dev_messages()
+            .into_iter()
+            .filter(|message| message.to == to && message.body.contains(summary))
+            .count()
+    };
+    portal.advance_clock(3 * 3600 + 60);
+    assert_eq!(
+        told(&portal, "gs-ioc-01@officers.demo.invalid"),
+        0,
+        "not at 75%: that stage is the officers'"
+    );
+    portal.advance_clock(3600);
+    assert_eq!(
+        told(&portal, "gs-ioc-01@officers.demo.invalid"),
+        1,
+        "the construction department has no supervisor: the operations centre is told"
+    );
+    portal.advance_clock(60);
+    assert_eq!(told(&portal, "gs-ioc-01@officers.demo.invalid"), 1, "once");
 }
 
 #[test]

@@ -13,6 +13,10 @@ CREATE TABLE feedback (
     submitted_unix BIGINT NOT NULL,
     due_unix BIGINT NOT NULL,
     answered_unix BIGINT,
+    -- The first answer and the deadline it answered to: a reopening clears the answer and
+    -- restarts the clocks, the overview's on-time and late figures still count the first.
+    first_answered_unix BIGINT,
+    first_answer_due_unix BIGINT,
     queue_key BIGINT NOT NULL,
     record JSONB NOT NULL
 );

@@ -1,9 +1,10 @@
 //! The early warning on feedback clocks: a worker (one per deployment, under the lease
 //! `feedback-warnings`) looks every minute at the items whose running clock comes close. From
 //! 75% of the clock's time the assigned officer is warned (nobody assigned: the agency's
-//! officers who may handle it); when the deadline passes, the agency's supervisors. Each stage
-//! of each clock run is recorded with its SMS and e-mail in one transaction, so it is warned
-//! of once, across restarts and several instances. Staff are written to in Vietnamese.
+//! officers who may handle it); when the deadline passes, the agency's supervisors (none: the
+//! city-wide supervisors of the operations centre). Each stage of each clock run is recorded
+//! with its SMS and e-mail in one transaction, so it is warned of once, across restarts and
+//! several instances. Staff are written to in Vietnamese.
 
 use std::time::Duration;
 
@@ -104,7 +105,7 @@ async fn warning_for(
     now: DateTime<FixedOffset>,
 ) -> Result<NewFeedbackWarning, ApiError> {
     let told = if stage == WarningStage::Overdue {
-        state.store.supervisors_of(&record.agency_id).await?
+        supervisors_told(state, record).await?
     } else {
         officers_told(state, record).await?
     };
@@ -156,6 +157,20 @@ async fn warning_for(
         told: told.iter().map(|staff| staff.code.clone()).collect(),
         notices,
     })
+}
+
+/// Who is told an item is overdue: the handling agency's supervisors or, when it has none,
+/// the city-wide supervisors (the operations centre), so that someone always is. The
+/// operations centre is not told when the agency has a supervisor of its own.
+async fn supervisors_told(
+    state: &AppState,
+    record: &FeedbackRecord,
+) -> Result<Vec<StaffRecord>, ApiError> {
+    let supervisors = state.store.supervisors_of(&record.agency_id).await?;
+    if !supervisors.is_empty() {
+        return Ok(supervisors);
+    }
+    Ok(state.store.city_supervisors().await?)
 }
 
 /// The assigned officer, or (nobody assigned, or the assignee gone) every officer of the

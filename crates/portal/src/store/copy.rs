@@ -412,6 +412,8 @@ pub const TABLES: &[CopyTable] = &[
             same("submitted_unix", BigInt),
             same("due_unix", BigInt),
             same("answered_unix", BigInt),
+            same("first_answered_unix", BigInt),
+            same("first_answer_due_unix", BigInt),
             same("queue_key", BigInt),
             json("record_json", "record"),
         ],

@@ -163,7 +163,9 @@ pub trait FeedbackStore: Send + Sync {
     /// A page of the officers' queue, sorted by the running clock's deadline, then id.
     async fn feedback_queue(&self, filter: &FeedbackQueueFilter) -> StoreResult<FeedbackQueueRows>;
     /// The overview's figures per agency at `now`: first answers on time and late since
-    /// `since` (unix seconds), items not answered, and of those the ones past `dueAt`.
+    /// `since` (unix seconds), against the deadline they answered to (a reopening clears the
+    /// answer, not the first answer's time), items not answered, and of those the ones past
+    /// `dueAt`.
     async fn feedback_figures(
         &self,
         since: i64,

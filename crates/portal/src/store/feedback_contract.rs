@@ -133,6 +133,7 @@ pub(crate) async fn check_every_promise(store: &dyn Store) {
     a_change_appends_to_the_timeline_and_reaches_sync_and_the_inbox(store).await;
     the_queue_is_sorted_by_deadline_and_pages_by_position(store).await;
     a_warning_stage_is_recorded_once(store).await;
+    the_figures_count_the_first_answer_after_a_reopening(store).await;
 }
 
 async fn a_new_item_reads_back_with_its_timeline_photo_and_stored_answer(store: &dyn Store) {
@@ -292,6 +293,76 @@ async fn a_change_appends_to_the_timeline_and_reaches_sync_and_the_inbox(store: 
     assert!(
         construction.answered_on_time >= 1,
         "the answer before dueAt counts on time: {construction:?}"
+    );
+}
+
+/// Applies `change` to item `id` with no timeline entry.
+async fn change(store: &dyn Store, id: Uuid, change: fn(&mut FeedbackRecord)) {
+    store
+        .change_feedback(
+            id,
+            Box::new(move |current| {
+                let mut record = current.clone();
+                change(&mut record);
+                Ok(FeedbackChange {
+                    record,
+                    events: Vec::new(),
+                    inbox: Vec::new(),
+                    photos: Vec::new(),
+                })
+            }),
+            None,
+        )
+        .await
+        .expect("changed");
+}
+
+async fn the_figures_count_the_first_answer_after_a_reopening(store: &dyn Store) {
+    let citizen_id = seed_citizen(store).await;
+    let agency_id = format!("figures-{}", Uuid::now_v7().simple());
+    let new = record(
+        citizen_id,
+        &agency_id,
+        "2026-12-07T06:00:00+07:00",
+        "2026-12-07T10:00:00+07:00",
+    );
+    let id = new.feedback.id;
+    store
+        .create_feedback(&new, &[], None)
+        .await
+        .expect("created");
+    change(store, id, |record| {
+        record.feedback.status = FeedbackStatus::Answered;
+        record.feedback.answered_at = Some(at("2026-12-07T09:00:00+07:00"));
+    })
+    .await;
+    // The reopening clears the answer and restarts the clocks.
+    change(store, id, |record| {
+        record.feedback.status = FeedbackStatus::Reopened;
+        record.feedback.answered_at = None;
+        record.feedback.due_at = at("2026-12-07T15:00:00+07:00");
+        record.reopened = true;
+    })
+    .await;
+    // The answer after the reopening comes past the new deadline.
+    change(store, id, |record| {
+        record.feedback.status = FeedbackStatus::Answered;
+        record.feedback.answered_at = Some(at("2026-12-07T16:00:00+07:00"));
+    })
+    .await;
+    let figures = store
+        .feedback_figures(0, at("2026-12-07T17:00:00+07:00").timestamp())
+        .await
+        .expect("figures");
+    let counted = figures
+        .into_iter()
+        .find(|(agency, _)| *agency == agency_id)
+        .map(|(_, figures)| figures)
+        .expect("the agency is counted");
+    assert_eq!(
+        (counted.answered_on_time, counted.answered_late),
+        (1, 0),
+        "the first answer, before its deadline, is what counts: {counted:?}"
     );
 }
 

@@ -73,4 +73,7 @@ pub trait LateWarningStore: Send + Sync {
     async fn warnings_of(&self, id: Uuid) -> StoreResult<Vec<LateWarning>>;
     /// The supervisors of `agency` (kind `supervisor`), by code.
     async fn supervisors_of(&self, agency: &str) -> StoreResult<Vec<StaffRecord>>;
+    /// The city-wide supervisors (kind `supervisor`, of no agency: the operations centre), by
+    /// code.
+    async fn city_supervisors(&self) -> StoreResult<Vec<StaffRecord>>;
 }

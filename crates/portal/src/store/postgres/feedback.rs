@@ -25,12 +25,17 @@ async fn write_row(
     let feedback = &record.feedback;
     let sql = if insert {
         "INSERT INTO feedback (id, citizen_id, category, status, agency_id, unit_code,
-            assigned_to, submitted_unix, due_unix, answered_unix, queue_key, record)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            assigned_to, submitted_unix, due_unix, answered_unix, first_answered_unix,
+            first_answer_due_unix, queue_key, record)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10,
+            CASE WHEN $10::bigint IS NULL THEN NULL ELSE $9 END, $11, $12)"
     } else {
         "UPDATE feedback SET citizen_id = $2, category = $3, status = $4, agency_id = $5,
             unit_code = $6, assigned_to = $7, submitted_unix = $8, due_unix = $9,
-            answered_unix = $10, queue_key = $11, record = $12
+            answered_unix = $10, first_answered_unix = COALESCE(first_answered_unix, $10),
+            first_answer_due_unix = CASE WHEN first_answered_unix IS NOT NULL
+                THEN first_answer_due_unix WHEN $10::bigint IS NULL THEN NULL ELSE $9 END,
+            queue_key = $11, record = $12
          WHERE id = $1"
     };
     sqlx::query(sql)
@@ -330,9 +335,11 @@ impl FeedbackStore for PostgresStore {
     ) -> StoreResult<Vec<(String, FeedbackFigures)>> {
         let rows = sqlx::query(
             "SELECT agency_id,
-                    count(*) FILTER (WHERE answered_unix >= $1 AND answered_unix <= due_unix)
+                    count(*) FILTER (WHERE first_answered_unix >= $1
+                                     AND first_answered_unix <= first_answer_due_unix)
                         AS on_time,
-                    count(*) FILTER (WHERE answered_unix >= $1 AND answered_unix > due_unix)
+                    count(*) FILTER (WHERE first_answered_unix >= $1
+                                     AND first_answered_unix > first_answer_due_unix)
                         AS late,
                     count(*) FILTER (WHERE answered_unix IS NULL AND status <> 'closed')
                         AS open,

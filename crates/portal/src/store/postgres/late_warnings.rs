@@ -111,6 +111,10 @@ impl LateWarningStore for PostgresStore {
     }
 
     async fn supervisors_of(&self, agency: &str) -> StoreResult<Vec<StaffRecord>> {
-        super::officer::staff_of(&self.pool, "supervisor", agency).await
+        super::officer::staff_of(&self.pool, "supervisor", Some(agency)).await
+    }
+
+    async fn city_supervisors(&self) -> StoreResult<Vec<StaffRecord>> {
+        super::officer::staff_of(&self.pool, "supervisor", None).await
     }
 }

@@ -68,15 +68,16 @@ fn push_conditions(query: &mut QueryBuilder<Postgres>, filter: &QueueFilter) {
 
 const FROM: &str = " FROM applications a JOIN citizens c ON c.id = a.citizen_id";
 
-/// The staff of `kind` (`officer`, `supervisor`) of `agency`, by code.
+/// The staff of `kind` (`officer`, `supervisor`) of `agency` (`None`: city-wide staff, of no
+/// agency), by code.
 pub(super) async fn staff_of(
     pool: &sqlx::PgPool,
     kind: &str,
-    agency: &str,
+    agency: Option<&str>,
 ) -> StoreResult<Vec<StaffRecord>> {
     let rows = sqlx::query(
         "SELECT code, kind, name, organisation, password_hash, agency, unit, phone, email
-         FROM staff WHERE kind = $1 AND agency = $2 ORDER BY code",
+         FROM staff WHERE kind = $1 AND agency IS NOT DISTINCT FROM $2 ORDER BY code",
     )
     .bind(kind)
     .bind(agency)
@@ -207,7 +208,7 @@ impl OfficerStore for PostgresStore {
     }
 
     async fn officers_of(&self, agency: &str) -> StoreResult<Vec<StaffRecord>> {
-        staff_of(&self.pool, "officer", agency).await
+        staff_of(&self.pool, "officer", Some(agency)).await
     }
 
     async fn late_warnings(&self, id: Uuid) -> StoreResult<Vec<LateWarning>> {

@@ -19,12 +19,17 @@ fn write_row(tx: &Connection, record: &FeedbackRecord, insert: bool) -> StoreRes
     let feedback = &record.feedback;
     let sql = if insert {
         "INSERT INTO feedback (id, citizen_id, category, status, agency_id, unit_code,
-            assigned_to, submitted_unix, due_unix, answered_unix, queue_key, record_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+            assigned_to, submitted_unix, due_unix, answered_unix, first_answered_unix,
+            first_answer_due_unix, queue_key, record_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10,
+            CASE WHEN ?10 IS NULL THEN NULL ELSE ?9 END, ?11, ?12)"
     } else {
         "UPDATE feedback SET citizen_id = ?2, category = ?3, status = ?4, agency_id = ?5,
             unit_code = ?6, assigned_to = ?7, submitted_unix = ?8, due_unix = ?9,
-            answered_unix = ?10, queue_key = ?11, record_json = ?12
+            answered_unix = ?10, first_answered_unix = COALESCE(first_answered_unix, ?10),
+            first_answer_due_unix = CASE WHEN first_answered_unix IS NOT NULL
+                THEN first_answer_due_unix WHEN ?10 IS NULL THEN NULL ELSE ?9 END,
+            queue_key = ?11, record_json = ?12
          WHERE id = ?1"
     };
     tx.execute(
@@ -292,10 +297,10 @@ impl Database {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT agency_id,
-                    COALESCE(SUM(answered_unix IS NOT NULL AND answered_unix >= ?1
-                                 AND answered_unix <= due_unix), 0),
-                    COALESCE(SUM(answered_unix IS NOT NULL AND answered_unix >= ?1
-                                 AND answered_unix > due_unix), 0),
+                    COALESCE(SUM(first_answered_unix IS NOT NULL AND first_answered_unix >= ?1
+                                 AND first_answered_unix <= first_answer_due_unix), 0),
+                    COALESCE(SUM(first_answered_unix IS NOT NULL AND first_answered_unix >= ?1
+                                 AND first_answered_unix > first_answer_due_unix), 0),
                     COALESCE(SUM(answered_unix IS NULL AND status <> 'closed'), 0),
                     COALESCE(SUM(answered_unix IS NULL AND status <> 'closed'
                                  AND due_unix < ?2), 0)

@@ -159,7 +159,11 @@ impl LateWarningStore for SqliteStore {
 
     async fn supervisors_of(&self, agency: &str) -> StoreResult<Vec<StaffRecord>> {
         let agency = agency.to_owned();
-        self.blocking(move |db| db.staff_of("supervisor", &agency))
+        self.blocking(move |db| db.staff_of("supervisor", Some(&agency)))
             .await
+    }
+
+    async fn city_supervisors(&self) -> StoreResult<Vec<StaffRecord>> {
+        self.blocking(|db| db.staff_of("supervisor", None)).await
     }
 }

@@ -359,6 +359,10 @@ CREATE TABLE feedback (
     submitted_unix INTEGER NOT NULL,
     due_unix INTEGER NOT NULL,
     answered_unix INTEGER,
+    -- The first answer and the deadline it answered to: a reopening clears the answer and
+    -- restarts the clocks, the overview's on-time and late figures still count the first.
+    first_answered_unix INTEGER,
+    first_answer_due_unix INTEGER,
     queue_key INTEGER NOT NULL,
     record_json TEXT NOT NULL
 );

@@ -204,12 +204,17 @@ impl Database {
         .transpose()
     }
 
-    /// The staff of `kind` (`officer`, `supervisor`) of `agency`, by code.
-    pub(super) fn staff_of(&self, kind: &str, agency: &str) -> StoreResult<Vec<StaffRecord>> {
+    /// The staff of `kind` (`officer`, `supervisor`) of `agency` (`None`: city-wide staff,
+    /// of no agency), by code.
+    pub(super) fn staff_of(
+        &self,
+        kind: &str,
+        agency: Option<&str>,
+    ) -> StoreResult<Vec<StaffRecord>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT code, kind, name, organisation, password_hash, agency, unit, phone, email
-             FROM staff WHERE kind = ?1 AND agency = ?2 ORDER BY code",
+             FROM staff WHERE kind = ?1 AND agency IS ?2 ORDER BY code",
         )?;
         let rows = statement
             .query_map(params![kind, agency], |row| {
@@ -301,7 +306,7 @@ impl OfficerStore for SqliteStore {
 
     async fn officers_of(&self, agency: &str) -> StoreResult<Vec<StaffRecord>> {
         let agency = agency.to_owned();
-        self.blocking(move |db| db.staff_of("officer", &agency))
+        self.blocking(move |db| db.staff_of("officer", Some(&agency)))
             .await
     }
 
