@@ -247,6 +247,7 @@ console-feedback-assign-done = Feedback assigned.
 console-feedback-assign-agency = Assign to agency
 console-feedback-reassign = Reassign
 console-answer-title = Answer the resident
+console-answer-go = Write the answer ↓
 console-answer-text = Answer (required)
 console-answer-text-hint = Say what will be or was done and who handles it. The resident reads it as written.
 console-answer-text-required = Write the answer.

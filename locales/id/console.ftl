@@ -244,6 +244,7 @@ console-feedback-assign-done = Pengaduan ditugaskan.
 console-feedback-assign-agency = Tugaskan ke instansi
 console-feedback-reassign = Tugaskan ulang
 console-answer-title = Jawab warga
+console-answer-go = Tulis jawaban ↓
 console-answer-text = Jawaban (wajib)
 console-answer-text-hint = Sebutkan apa yang akan atau sudah dilakukan dan siapa yang menangani. Warga membacanya apa adanya.
 console-answer-text-required = Tulis jawabannya.

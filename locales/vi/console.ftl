@@ -244,6 +244,7 @@ console-feedback-assign-done = Đã giao phản ánh.
 console-feedback-assign-agency = Giao cho cơ quan
 console-feedback-reassign = Giao lại
 console-answer-title = Trả lời người dân
+console-answer-go = Viết câu trả lời ↓
 console-answer-text = Câu trả lời (bắt buộc)
 console-answer-text-hint = Nói rõ việc sẽ làm hoặc đã làm và ai phụ trách. Người dân đọc nguyên văn.
 console-answer-text-required = Hãy viết câu trả lời.

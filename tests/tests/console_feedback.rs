@@ -166,6 +166,13 @@ fn an_officer_answers_a_residents_feedback_in_the_console_and_the_resident_reads
     );
     check_page(&browser, "feedback-item");
 
+    // The answer form is one press away from the clock at the top of the item.
+    browser.click("#go-to-answer");
+    assert_eq!(
+        browser.script("return document.activeElement.id;", json!([])),
+        json!("answer-text"),
+        "'write the answer' puts the cursor in the answer"
+    );
     // An empty answer is refused on the page, before any request.
     browser.click("#answer-send");
     browser.wait_for_text(&console_text("console-answer-text-required"));
