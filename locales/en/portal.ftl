@@ -70,3 +70,21 @@ inbox-late-body = Application { $code } should have been finished by { $date }. 
 
 console-missing-title = The officers’ console is not built
 console-missing-body = This portal was built without the console’s files. Run { $command } in the source folder, then build the portal again.
+
+## Residents' feedback: the inbox item when it is answered.
+
+inbox-feedback-answered-title = Your feedback has an answer
+inbox-feedback-answered-body = { $agency } answered your feedback: { $answer }
+
+## Feedback: the early warnings to staff (75% of the clock, past it).
+
+feedback-warning-at-risk-sms = OpenDVC IOC: feedback on { $service } “{ $summary }” must be { $clock ->
+    [resolve] resolved
+   *[other] answered
+} by { $time } { $date }. Please handle it on time.
+feedback-warning-at-risk-subject = Feedback on { $service } is due soon ({ $time } { $date })
+feedback-warning-overdue-sms = OpenDVC IOC: feedback on { $service } “{ $summary }” is past its { $clock ->
+    [resolve] resolution
+   *[other] answer
+} deadline ({ $time } { $date }). Please see that it is handled now.
+feedback-warning-overdue-subject = Feedback on { $service } is late ({ $time } { $date })

@@ -70,3 +70,21 @@ inbox-late-body = Permohonan { $code } seharusnya selesai { $date }. Pusat opera
 
 console-missing-title = Konsol petugas belum dibangun
 console-missing-body = Portal ini dibangun tanpa berkas konsol. Jalankan { $command } di folder sumber, lalu bangun ulang portal.
+
+## Masukan warga: pesan kotak masuk saat dijawab.
+
+inbox-feedback-answered-title = Masukan Anda sudah dijawab
+inbox-feedback-answered-body = { $agency } menjawab masukan Anda: { $answer }
+
+## Masukan: peringatan dini untuk petugas (75% waktu, lewat batas).
+
+feedback-warning-at-risk-sms = OpenDVC IOC: masukan { $service } “{ $summary }” harus { $clock ->
+    [resolve] diselesaikan
+   *[other] dijawab
+} sebelum { $time } { $date }. Mohon ditangani tepat waktu.
+feedback-warning-at-risk-subject = Masukan { $service } segera jatuh tempo ({ $time } { $date })
+feedback-warning-overdue-sms = OpenDVC IOC: masukan { $service } “{ $summary }” melewati batas { $clock ->
+    [resolve] penyelesaian
+   *[other] jawaban
+} ({ $time } { $date }). Mohon segera ditangani.
+feedback-warning-overdue-subject = Masukan { $service } terlambat ({ $time } { $date })

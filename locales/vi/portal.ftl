@@ -70,3 +70,21 @@ inbox-late-body = Hồ sơ { $code } lẽ ra phải xong { $date }. Trung tâm �
 
 console-missing-title = Bảng điều khiển của cán bộ chưa được dựng
 console-missing-body = Cổng này được dựng mà chưa có các tệp của bảng điều khiển. Hãy chạy { $command } trong thư mục mã nguồn rồi dựng lại cổng.
+
+## Phản ánh, kiến nghị: hộp thư khi có trả lời.
+
+inbox-feedback-answered-title = Phản ánh của bạn đã được trả lời
+inbox-feedback-answered-body = { $agency } đã trả lời phản ánh của bạn: { $answer }
+
+## Phản ánh: cảnh báo sớm cho cán bộ (75% thời hạn, quá hạn).
+
+feedback-warning-at-risk-sms = OpenDVC IOC: phản ánh { $service } “{ $summary }” cần { $clock ->
+    [resolve] giải quyết
+   *[other] trả lời
+} trước { $time } { $date }. Đề nghị xử lý đúng hạn.
+feedback-warning-at-risk-subject = Phản ánh { $service } sắp đến hạn ({ $time } { $date })
+feedback-warning-overdue-sms = OpenDVC IOC: phản ánh { $service } “{ $summary }” đã quá hạn { $clock ->
+    [resolve] giải quyết
+   *[other] trả lời
+} ({ $time } { $date }). Đề nghị chỉ đạo xử lý ngay.
+feedback-warning-overdue-subject = Phản ánh { $service } đã quá hạn ({ $time } { $date })

@@ -13,7 +13,8 @@ use opendvc_api::{
     StaffKind, TokenResponse,
 };
 use opendvc_tests::fixtures::{
-    Citizen, Officer, consent_code_session, counter_delivery, deliverable_procedure, pdf_bytes,
+    Citizen, Officer, consent_code_session, counter_delivery, deliverable_procedure, jpeg_bytes,
+    pdf_bytes,
 };
 use opendvc_tests::{Portal, PortalOptions, copy_command, new_idempotency_key, runs_on_postgres};
 use serde_json::Value;
@@ -111,6 +112,7 @@ fn traffic(portal: &mut Portal) -> Before {
         .send()
         .expect_json(200, "the refresh token is rotated");
     citizen.access_token = refreshed.access_token;
+    citizen.refresh_token = Some(refreshed.refresh_token);
     let _: Attachment = citizen
         .call("POST", "/v1/attachments")
         .body(pdf_bytes("a scan of the household book"), "application/pdf")
@@ -149,6 +151,35 @@ fn traffic(portal: &mut Portal) -> Before {
         })
         .send()
         .expect_status(200, "the supplement is added");
+
+    // Residents' feedback with a photo, and the warning its answer clock gives at 75% (moving
+    // the clock lets housekeeping prune expired rows, so it comes before the rows that must
+    // stay).
+    let photo: Attachment = citizen
+        .call("POST", "/v1/attachments")
+        .body(jpeg_bytes("ảnh đèn tín hiệu"), "image/jpeg")
+        .send()
+        .expect_json(201, "a photo is uploaded");
+    citizen
+        .call("POST", "/v1/feedback")
+        .fresh_idempotency_key()
+        .json(&serde_json::json!({"category": "traffic_safety",
+            "description": "Đèn tín hiệu ngã tư hỏng", "photos": [photo.id]}))
+        .send()
+        .expect_status(201, "feedback is filed");
+    portal.advance_clock(3 * 3600 + 60);
+    let refreshed: TokenResponse = portal
+        .api()
+        .post("/v1/auth/refresh")
+        .json(&RefreshRequest {
+            refresh_token: citizen
+                .refresh_token
+                .clone()
+                .expect("a citizen's sign-in refreshes"),
+        })
+        .send()
+        .expect_json(200, "the citizen's sign-in outlives the hours moved");
+    citizen.access_token = refreshed.access_token;
 
     // A wrong code counts against the ID number (a fixed-window counter).
     let other = portal.demo_accounts().citizens[1].clone();

@@ -41,7 +41,7 @@ const ACCEPTED: [(&str, &str); 6] = [
 ];
 
 /// Checks that `content` is a file of the accepted `media_type`.
-fn check_content(media_type: &str, content: &[u8]) -> Result<(), ApiError> {
+pub(crate) fn check_content(media_type: &str, content: &[u8]) -> Result<(), ApiError> {
     let Some((_, expected)) = ACCEPTED
         .iter()
         .find(|(declared, _)| *declared == media_type)
@@ -72,7 +72,7 @@ fn check_content(media_type: &str, content: &[u8]) -> Result<(), ApiError> {
 }
 
 /// The media type of the upload, `type/subtype` without parameters.
-fn media_type(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(crate) fn media_type(headers: &HeaderMap) -> Result<String, ApiError> {
     let unsupported = || {
         ApiError::new(
             ErrorCode::UnsupportedMediaType,

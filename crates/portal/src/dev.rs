@@ -47,6 +47,7 @@ pub async fn advance_clock(
     }
     // So are the operations centre's warnings of late applications.
     crate::late_warnings::log(crate::late_warnings::write_due(&state).await);
+    crate::feedback::warnings::log(crate::feedback::warnings::write_due(&state).await);
     Ok(axum::Json(DevClock {
         now: state.clock.now(),
         offset_seconds,

@@ -61,6 +61,39 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/holidays/{year}", get(catalog::holidays))
         .route("/v1/feedback/services", get(feedback::services))
         .route(
+            "/v1/feedback",
+            post(feedback::resident::create).get(feedback::resident::list),
+        )
+        .route("/v1/feedback/{id}", get(feedback::resident::get))
+        .route(
+            "/v1/feedback/{id}/photos/{photoId}",
+            get(feedback::resident::photo),
+        )
+        .route("/v1/feedback/{id}/rating", post(feedback::resident::rate))
+        .route("/v1/feedback/{id}/reopen", post(feedback::resident::reopen))
+        .route("/v1/officer/feedback", get(feedback::officer::queue))
+        .route("/v1/officer/feedback/{id}", get(feedback::officer::get))
+        .route(
+            "/v1/officer/feedback/{id}/photos/{photoId}",
+            get(feedback::officer::photo),
+        )
+        .route(
+            "/v1/officer/feedback/{id}/photos",
+            post(feedback::answer_photo::upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)),
+        )
+        .route(
+            "/v1/officer/feedback/{id}/answer",
+            post(feedback::officer::answer),
+        )
+        .route(
+            "/v1/officer/feedback/{id}/assign",
+            post(feedback::officer::assign),
+        )
+        .route(
+            "/v1/officer/feedback/{id}/hand-off",
+            post(feedback::officer::hand_off),
+        )
+        .route(
             "/v1/attachments",
             post(attachments::upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)),
         )

@@ -377,6 +377,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tokio::spawn(housekeeping::daily(state.clone()));
     tokio::spawn(renewal_notices::daily(state.clone(), renewal_rules));
     tokio::spawn(late_warnings::periodic(state.clone()));
+    tokio::spawn(feedback::warnings::periodic(state.clone()));
     if let Some(seconds) = args.demo_advance {
         tokio::spawn(advance_demo(state.clone(), seconds));
     }

@@ -35,6 +35,11 @@ use crate::{
         notification_settings::get_settings, notification_settings::put_settings,
         catalog::procedures, catalog::quote, catalog::admin_units, catalog::holidays,
         feedback::services,
+        feedback::resident::create, feedback::resident::list, feedback::resident::get,
+        feedback::resident::photo, feedback::resident::rate, feedback::resident::reopen,
+        feedback::officer::queue, feedback::officer::get, feedback::officer::photo,
+        feedback::officer::answer, feedback::officer::assign, feedback::officer::hand_off,
+        feedback::answer_photo::upload,
         attachments::upload,
         applications::create, applications::list, applications::get, applications::supplement,
         applications::change_delivery, applications::withdraw, applications::rate,
@@ -131,7 +136,10 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
 
 fn is_idempotent(method: &HttpMethod, path: &str) -> bool {
     matches!(method, HttpMethod::Post | HttpMethod::Put)
-        && (path.starts_with("/v1/applications") || path == "/v1/officer/applications")
+        && (path.starts_with("/v1/applications")
+            || path == "/v1/officer/applications"
+            || (path.starts_with("/v1/feedback") && path != "/v1/feedback/services")
+            || (path.starts_with("/v1/officer/feedback/") && !path.ends_with("/photos")))
 }
 
 fn problem_description(status: u16) -> &'static str {
@@ -342,6 +350,18 @@ mod tests {
             "/v1/officer/applications/{id}",
             "/v1/officer/applications/{id}/assign",
             "/v1/officer/overview",
+            "/v1/feedback",
+            "/v1/feedback/{id}",
+            "/v1/feedback/{id}/photos/{photoId}",
+            "/v1/feedback/{id}/rating",
+            "/v1/feedback/{id}/reopen",
+            "/v1/officer/feedback",
+            "/v1/officer/feedback/{id}",
+            "/v1/officer/feedback/{id}/photos/{photoId}",
+            "/v1/officer/feedback/{id}/answer",
+            "/v1/officer/feedback/{id}/assign",
+            "/v1/officer/feedback/{id}/hand-off",
+            "/v1/officer/feedback/{id}/photos",
         ] {
             assert!(
                 document["paths"].get(path).is_some(),

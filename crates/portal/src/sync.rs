@@ -48,7 +48,7 @@ pub async fn sync(
         .sync_page(auth.citizen_id, after, PAGE_SIZE)
         .await?;
     Ok(axum::Json(SyncResponse {
-        feedback: Vec::new(),
+        feedback: page.feedback,
         cursor: page.last_seq.to_string(),
         has_more: page.has_more,
         profile: page.profile,

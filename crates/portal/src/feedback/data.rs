@@ -45,13 +45,6 @@ struct FeedbackFile {
 
 /// The agency an item goes to, and the commune-level unit whose office it is when the agency
 /// is commune-level.
-#[cfg_attr(
-    not(test),
-    allow(
-        dead_code,
-        reason = "filing (POST /v1/feedback) and Open311 route with it; they land next"
-    )
-)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Routed {
     pub agency_id: String,
@@ -63,13 +56,6 @@ pub struct Routed {
 pub struct FeedbackData {
     pub services: Vec<FeedbackServiceData>,
     /// Which agencies are commune-level, to route to a unit's office.
-    #[cfg_attr(
-        not(test),
-        allow(
-            dead_code,
-            reason = "filing (POST /v1/feedback) and Open311 route with it; they land next"
-        )
-    )]
     commune_agencies: HashSet<String>,
 }
 
@@ -162,24 +148,9 @@ impl FeedbackData {
     }
 
     /// The service of `code`.
-    #[cfg_attr(
-        not(test),
-        allow(
-            dead_code,
-            reason = "filing (POST /v1/feedback) and Open311 route with it; they land next"
-        )
-    )]
     pub fn service(&self, code: &str) -> Option<&FeedbackServiceData> {
         self.services.iter().find(|service| service.code == code)
     }
-
-    #[cfg_attr(
-        not(test),
-        allow(
-            dead_code,
-            reason = "filing (POST /v1/feedback) and Open311 route with it; they land next"
-        )
-    )]
     /// Where an item of `service` about a place in `unit_code` (a known commune-level unit, if
     /// any) goes: the `withUnit` agency when the unit is known — for a commune-level agency,
     /// that unit's office —, else the `withoutUnit` agency.

@@ -1,15 +1,17 @@
-//! Residents' feedback (issue 16): the services and their routing (`data`), and the public
-//! list of services (`GET /v1/feedback/services`), and photos' location stripped (`exif`).
+//! Residents' feedback (issue 16): the services and their routing (`data`), the public list
+//! of services (`GET /v1/feedback/services`), photos' location stripped (`exif`), the
+//! resident's side (`resident`: filing, reading, photos, rating, reopening), the officers' side
+//! (`officer`: queue, item, answer, assignment, hand-off; `answer_photo`: an answer's photo), and what both compute alike
+//! (`view`: the clocks of an item, the flags of its state), and the early warnings on its
+//! clocks (`warnings`).
 
+pub mod answer_photo;
 pub mod data;
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "filing feedback (fb-portal) and Open311 media call it once they land"
-    )
-)]
 pub mod exif;
+pub mod officer;
+pub mod resident;
+pub mod view;
+pub mod warnings;
 
 use axum::extract::State;
 use opendvc_api::FeedbackServices;

@@ -173,8 +173,25 @@ pub async fn overview(
 ) -> Result<Overview, ApiError> {
     let scope = Scope::of(staff, data)?;
     let rows = store.overview_rows().await?;
-    Ok(compose(&rows, &scope, data, calendar, now))
+    let mut overview = compose(&rows, &scope, data, calendar, now);
+    // Residents' feedback per agency, counted by the store in SQL: first answers in the last
+    // 30 days on time and late, items not answered and of those the overdue ones.
+    let since = now.timestamp() - FEEDBACK_WINDOW_DAYS * 24 * 3600;
+    let figures: BTreeMap<String, _> = store
+        .feedback_figures(since, now.timestamp())
+        .await?
+        .into_iter()
+        .collect();
+    for agency in &mut overview.agencies {
+        if let Some(counted) = figures.get(&agency.agency_id) {
+            agency.feedback = counted.clone();
+        }
+    }
+    Ok(overview)
 }
+
+/// Days back the overview counts feedback answers over.
+const FEEDBACK_WINDOW_DAYS: i64 = 30;
 
 #[utoipa::path(get, path = "/v1/officer/overview", tag = "officer", security(("bearer" = [])),
     responses((status = 200, description = "The operations centre's early warning for each agency the caller may see: an officer their agency, an agency's supervisor theirs, a city-wide supervisor every agency. Open applications due today, due within one working day and overdue; among those finished in the last 30 days the on-time rate (finished on or before the due time), the median working days from received to result ready per channel (online with assisted, counter), the share finished within one working day and the share delivered by post; the citizens' ratings; open applications per due day for the next 10 working days; the expected incoming applications for those days with the model's error on the last 20 working days held out, beside the naive last-week copy's.", body = Overview)))]

@@ -399,6 +399,52 @@ pub const TABLES: &[CopyTable] = &[
             json("warning_json", "warning"),
         ],
     ),
+    table(
+        "feedback",
+        &[
+            same("id", Conversion::Uuid),
+            same("citizen_id", Conversion::Uuid),
+            same("category", Text),
+            same("status", Text),
+            same("agency_id", Text),
+            same("unit_code", Text),
+            same("assigned_to", Text),
+            same("submitted_unix", BigInt),
+            same("due_unix", BigInt),
+            same("answered_unix", BigInt),
+            same("queue_key", BigInt),
+            json("record_json", "record"),
+        ],
+    ),
+    table(
+        "feedback_events",
+        &[
+            same("feedback_id", Conversion::Uuid),
+            same("seq", Int),
+            json("event_json", "event"),
+        ],
+    ),
+    CopyTable {
+        name: "feedback_photos",
+        columns: &[
+            same("feedback_id", Conversion::Uuid),
+            same("photo_id", Text),
+            same("content_type", Text),
+            same("content", Bytes),
+        ],
+        filled_by_postgres: &[],
+        page_rows: 8,
+    },
+    table(
+        "feedback_warnings",
+        &[
+            same("feedback_id", Conversion::Uuid),
+            same("stage", Text),
+            same("at", Text),
+            json("told_json", "told"),
+            json("warning_json", "warning"),
+        ],
+    ),
 ];
 
 /// Why the copy stopped. Nothing was written: the target's transaction rolls back.
@@ -672,6 +718,10 @@ mod tests {
             ("access_log", "citizens"),
             ("renewal_stages_notified", "citizens"),
             ("late_warnings", "applications"),
+            ("feedback", "citizens"),
+            ("feedback_events", "feedback"),
+            ("feedback_photos", "feedback"),
+            ("feedback_warnings", "feedback"),
         ] {
             assert!(
                 position(refers_to) < position(table),

@@ -24,7 +24,11 @@ mod access;
 pub mod copy;
 mod draft;
 mod error;
+pub mod feedback;
+#[cfg(test)]
+pub(crate) mod feedback_contract;
 mod hourly;
+mod idempotency;
 pub mod late_warnings;
 mod notifications;
 mod officer;
@@ -39,7 +43,12 @@ mod stored;
 pub use access::{AccessEntry, AccessLogPage, AccessLogPosition};
 pub use draft::{ApplicationDraft, HistoryEntry, NoticesOfNew, SeededApplication};
 pub use error::{StoreError, StoreResult};
+pub use feedback::{
+    FeedbackChange, FeedbackDecision, FeedbackPhotoFile, FeedbackQueueFilter, FeedbackRecord,
+    FeedbackStore, FeedbackWarningStore, NewFeedbackWarning,
+};
 pub(crate) use hourly::hourly_refusal;
+pub use idempotency::{IdempotencyRecord, LateItem, StoredResponse};
 pub use late_warnings::{LateCandidate, LateWarningStore, NewLateWarning};
 pub use notifications::{NewNotice, Notice, NoticeClaim, NoticeOutcome, NoticeState};
 pub use officer::{
@@ -219,16 +228,6 @@ pub struct AssistSessionRecord {
     pub device_offset_seconds: Option<i64>,
 }
 
-/// An item delivered late for an assisted session (`late_delivery`): counted against the
-/// session's limit in the same transaction as the change it comes with, so parallel
-/// deliveries cannot exceed it. A refused change is not counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LateItem {
-    pub session_id: Uuid,
-    /// Items the session may deliver late in all.
-    pub limit: u32,
-}
-
 impl AssistSessionRecord {
     /// Whether the session's token may do `scope`.
     pub fn allows(&self, scope: AssistScope) -> bool {
@@ -263,28 +262,6 @@ pub enum SessionOpening {
     },
 }
 
-/// The stored answer to an idempotent request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredResponse {
-    pub request_hash: String,
-    pub status: u16,
-    pub body: String,
-}
-
-/// The idempotency record to write with a change, in the same transaction.
-#[derive(Debug, Clone)]
-pub struct IdempotencyRecord {
-    /// Citizen, method, path and key, joined.
-    pub scope: String,
-    pub request_hash: String,
-    /// Status of the success response to store.
-    pub status: u16,
-    pub created_at: i64,
-    /// Set when the request delivers work of an assisted session late; counted with the
-    /// stored response, so a replay (answered from the record) is never counted again.
-    pub late_item: Option<LateItem>,
-}
-
 /// A change to an application, computed from its current state by domain logic.
 #[derive(Debug, Clone, Default)]
 pub struct ApplicationChange {
@@ -317,6 +294,8 @@ pub struct SyncPage {
     pub applications: Vec<Application>,
     pub documents: Vec<Document>,
     pub inbox: Vec<InboxItem>,
+    /// The citizen's feedback items (`feedback`).
+    pub feedback: Vec<opendvc_api::Feedback>,
 }
 
 /// An uploaded file's bytes and its owner's metadata.
@@ -605,7 +584,7 @@ pub trait OutboxStore: Send + Sync {
 pub struct ChangeRow {
     pub seq: i64,
     pub citizen_id: Uuid,
-    /// `profile`, `application`, `document` or `inbox`.
+    /// `profile`, `application`, `document`, `inbox` or `feedback`.
     pub entity_kind: String,
     pub entity_id: String,
 }
@@ -661,6 +640,8 @@ pub trait Store:
     + RenewalStore
     + OfficerStore
     + LateWarningStore
+    + FeedbackStore
+    + FeedbackWarningStore
     + Send
     + Sync
 {
@@ -681,6 +662,8 @@ impl<T> Store for T where
         + RenewalStore
         + OfficerStore
         + LateWarningStore
+        + FeedbackStore
+        + FeedbackWarningStore
         + Send
         + Sync
 {

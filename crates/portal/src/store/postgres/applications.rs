@@ -611,6 +611,12 @@ impl ApplicationStore for PostgresStore {
                         page.inbox.push(from_json(item)?);
                     }
                 }
+                "feedback" => {
+                    let id = parse_uuid(&row.entity_id)?;
+                    if let Some(feedback) = super::feedback::sync_item(&mut conn, id).await? {
+                        page.feedback.push(feedback);
+                    }
+                }
                 other => return Err(StoreError::Database(format!("change log kind {other}"))),
             }
         }

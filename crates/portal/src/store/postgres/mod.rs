@@ -36,7 +36,7 @@
 //! each other in a cycle.
 //!
 //! One module per trait of `crate::store`, as in `store::sqlite`: `citizens`, `auth`,
-//! `limits`, `access_log`, `attachments`, `applications`, `outbox`, `notification_settings`, `events`; `rows` loads whole
+//! `limits`, `access_log`, `attachments`, `applications`, `outbox`, `notification_settings`, `events`, `feedback`; `rows` loads whole
 //! records, `changes` is the change log, `stream_slots` the places of open event streams. This module holds the pool, the migrations and the
 //! checks at start.
 
@@ -56,6 +56,8 @@ mod changes;
 mod citizens;
 pub mod copy;
 mod events;
+mod feedback;
+mod feedback_warnings;
 mod late_warnings;
 mod limits;
 mod locks;

@@ -1026,3 +1026,12 @@ async fn old_sent_and_failed_notices_are_purged_and_pending_ones_kept_whatever_t
         "the pending notice is kept, however old"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_store_keeps_every_feedback_promise() {
+    let Some(database) = ScratchDatabase::create().await else {
+        return;
+    };
+    let store = database.store().await;
+    crate::store::feedback_contract::check_every_promise(&store).await;
+}

@@ -564,6 +564,11 @@ impl Database {
                         page.inbox.push(serde_json::from_str(&json)?);
                     }
                 }
+                "feedback" => {
+                    if let Some(feedback) = super::feedback::sync_item(&conn, &entity_id)? {
+                        page.feedback.push(feedback);
+                    }
+                }
                 other => return Err(StoreError::Database(format!("change log kind {other}"))),
             }
         }

@@ -342,6 +342,52 @@ CREATE TABLE late_warnings (
 );
 "#,
         ),
+        // Residents' feedback (issue 16): one row per item, its state as a JSON record with
+        // the columns the queue sorts on and the overview counts (unix seconds), its
+        // timeline, its photos (stored after the EXIF location was stripped), and the warnings
+        // about its clocks, once per stage.
+        M::up(
+            r#"
+CREATE TABLE feedback (
+    id TEXT PRIMARY KEY,
+    citizen_id TEXT REFERENCES citizens(id),
+    category TEXT NOT NULL,
+    status TEXT NOT NULL,
+    agency_id TEXT NOT NULL,
+    unit_code TEXT,
+    assigned_to TEXT,
+    submitted_unix INTEGER NOT NULL,
+    due_unix INTEGER NOT NULL,
+    answered_unix INTEGER,
+    queue_key INTEGER NOT NULL,
+    record_json TEXT NOT NULL
+);
+CREATE INDEX feedback_citizen ON feedback(citizen_id, submitted_unix);
+CREATE INDEX feedback_queue ON feedback(agency_id, queue_key, id);
+CREATE INDEX feedback_queue_all ON feedback(queue_key, id);
+CREATE TABLE feedback_events (
+    feedback_id TEXT NOT NULL REFERENCES feedback(id),
+    seq INTEGER NOT NULL,
+    event_json TEXT NOT NULL,
+    PRIMARY KEY (feedback_id, seq)
+);
+CREATE TABLE feedback_photos (
+    feedback_id TEXT NOT NULL REFERENCES feedback(id),
+    photo_id TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    content BLOB NOT NULL,
+    PRIMARY KEY (feedback_id, photo_id)
+);
+CREATE TABLE feedback_warnings (
+    feedback_id TEXT NOT NULL REFERENCES feedback(id),
+    stage TEXT NOT NULL,
+    at TEXT NOT NULL,
+    told_json TEXT NOT NULL,
+    warning_json TEXT NOT NULL,
+    PRIMARY KEY (feedback_id, stage)
+);
+"#,
+        ),
     ])
 }
 
