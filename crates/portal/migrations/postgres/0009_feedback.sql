@@ -17,12 +17,16 @@ CREATE TABLE feedback (
     -- restarts the clocks, the overview's on-time and late figures still count the first.
     first_answered_unix BIGINT,
     first_answer_due_unix BIGINT,
+    -- When the warning worker looks at the item next (unix seconds): the next warning
+    -- point of its running clock, 0 after any change (look now).
+    next_warning_unix BIGINT NOT NULL DEFAULT 0,
     queue_key BIGINT NOT NULL,
     record JSONB NOT NULL
 );
 CREATE INDEX feedback_citizen ON feedback (citizen_id, submitted_unix);
 CREATE INDEX feedback_queue ON feedback (agency_id, queue_key, id);
 CREATE INDEX feedback_queue_all ON feedback (queue_key, id);
+CREATE INDEX feedback_next_warning ON feedback (next_warning_unix);
 CREATE TABLE feedback_events (
     feedback_id UUID NOT NULL REFERENCES feedback(id),
     seq INTEGER NOT NULL,

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, TimeDelta};
+use chrono::{DateTime, FixedOffset};
 use opendvc_api::{FeedbackClock, LateWarning, Urgency, WarningStage};
 use uuid::Uuid;
 
@@ -16,14 +16,11 @@ use super::view::clocks_of;
 use crate::error::ApiError;
 use crate::notifications::compose::{date_text, immediate_sms};
 use crate::state::AppState;
+use crate::store::feedback::STOPPED_KEY;
 use crate::store::{FeedbackRecord, NewFeedbackWarning, NewNotice, StaffRecord};
 
 /// How often the worker looks: the answer clock is hours long.
 const CHECK_EVERY: Duration = Duration::from_secs(60);
-
-/// Items whose running clock ends within this many days are looked at (a resolve clock of
-/// three working days spans a week over a holiday); the clock's own at-risk point decides.
-const LOOK_AHEAD_DAYS: i64 = 21;
 
 /// Staff are written to in the city's language.
 const STAFF_LANGUAGE: &str = "vi";
@@ -65,20 +62,26 @@ fn stage_key(record: &FeedbackRecord, clock: FeedbackClock, stage: WarningStage)
 }
 
 /// Warns of every stage reached and not warned of yet; the number of warnings written. Also
-/// run when the demo clock moves.
+/// run when the demo clock moves. Only the items due to be looked at are read (their next
+/// warning point passed, or changed since): each is then scheduled for its next point.
 pub async fn write_due(state: &AppState) -> Result<usize, ApiError> {
     let now = state.clock.now();
-    let bound = (now + TimeDelta::days(LOOK_AHEAD_DAYS)).timestamp();
-    let candidates = state.store.feedback_warning_candidates(bound).await?;
+    let candidates = state
+        .store
+        .feedback_warning_candidates(now.timestamp())
+        .await?;
     let mut written = 0;
     for candidate in candidates {
         let record = &candidate.record;
         let clock = record.clock();
-        let stages = match clocks_of(state, record).urgency(clock, now) {
+        let clocks = clocks_of(state, record);
+        let urgency = clocks.urgency(clock, now);
+        let (stages, next) = match (urgency, clocks.running(clock)) {
             // A run that missed the at-risk point still warns of it first, then overdue.
-            Urgency::Overdue => vec![WarningStage::AtRisk, WarningStage::Overdue],
-            Urgency::AtRisk => vec![WarningStage::AtRisk],
-            _ => continue,
+            (Urgency::Overdue, _) => (vec![WarningStage::AtRisk, WarningStage::Overdue], None),
+            (Urgency::AtRisk, Some((deadline, _))) => (vec![WarningStage::AtRisk], Some(deadline)),
+            (Urgency::OnTrack, Some((_, at_risk_from))) => (Vec::new(), Some(at_risk_from)),
+            _ => (Vec::new(), None),
         };
         for stage in stages {
             let key = stage_key(record, clock, stage);
@@ -92,6 +95,12 @@ pub async fn write_due(state: &AppState) -> Result<usize, ApiError> {
                 state.outbox.caused(&ids).await;
             }
         }
+        // Recorded after the warnings: a failure above leaves the item due, to be tried again.
+        let next = next.map_or(STOPPED_KEY, |at| at.timestamp());
+        state
+            .store
+            .schedule_feedback_warning(record.feedback.id, record.queue_key(), next)
+            .await?;
     }
     Ok(written)
 }

@@ -414,6 +414,7 @@ pub const TABLES: &[CopyTable] = &[
             same("answered_unix", BigInt),
             same("first_answered_unix", BigInt),
             same("first_answer_due_unix", BigInt),
+            same("next_warning_unix", BigInt),
             same("queue_key", BigInt),
             json("record_json", "record"),
         ],

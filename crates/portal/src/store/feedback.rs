@@ -232,12 +232,21 @@ pub struct WarningCandidate {
 /// The early warnings about feedback clocks.
 #[async_trait]
 pub trait FeedbackWarningStore: Send + Sync {
-    /// Items not closed whose running clock ends before `deadline_before` (unix seconds), with
-    /// the stages warned of.
-    async fn feedback_warning_candidates(
+    /// Items not closed that are due to be looked at by `now` (unix seconds): their next
+    /// warning point, set by [`FeedbackWarningStore::schedule_feedback_warning`], has passed,
+    /// or they changed since (a change sets it to 0), with the stages warned of. Selected on
+    /// an index of the next warning point: the work is bounded by what is due, not by the
+    /// open items.
+    async fn feedback_warning_candidates(&self, now: i64) -> StoreResult<Vec<WarningCandidate>>;
+    /// Sets when item `id` is looked at next (unix seconds; [`STOPPED_KEY`]: not again until it
+    /// changes), unless it changed since it was read with queue key `queue_key` (its running
+    /// clock's deadline; a change that moves a clock moves it).
+    async fn schedule_feedback_warning(
         &self,
-        deadline_before: i64,
-    ) -> StoreResult<Vec<WarningCandidate>>;
+        id: Uuid,
+        queue_key: i64,
+        next: i64,
+    ) -> StoreResult<()>;
     /// Records the warning unless its stage was recorded already (then `false` and nothing is
     /// written), with its messages, in one transaction (SQLite: one writer; PostgreSQL: the
     /// insert `ON CONFLICT DO NOTHING` on the stage's key, the loser writing no message).

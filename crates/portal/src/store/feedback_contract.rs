@@ -10,7 +10,7 @@ use opendvc_api::{
 };
 use uuid::Uuid;
 
-use super::feedback::{FeedbackQueueFilter, NewFeedbackWarning};
+use super::feedback::{FeedbackQueueFilter, NewFeedbackWarning, STOPPED_KEY};
 use super::{
     CitizenRecord, FeedbackChange, FeedbackPhotoFile, FeedbackRecord, IdempotencyRecord, Store,
     StoreError,
@@ -134,6 +134,7 @@ pub(crate) async fn check_every_promise(store: &dyn Store) {
     the_queue_is_sorted_by_deadline_and_pages_by_position(store).await;
     a_warning_stage_is_recorded_once(store).await;
     the_figures_count_the_first_answer_after_a_reopening(store).await;
+    an_item_is_a_warning_candidate_only_once_due_or_changed(store).await;
 }
 
 async fn a_new_item_reads_back_with_its_timeline_photo_and_stored_answer(store: &dyn Store) {
@@ -475,4 +476,65 @@ async fn a_warning_stage_is_recorded_once(store: &dyn Store) {
         .find(|c| c.record.feedback.id == new.feedback.id)
         .map(|c| c.warned.clone());
     assert_eq!(warned, Some(vec!["answer:at_risk:1".to_owned()]));
+}
+
+async fn an_item_is_a_warning_candidate_only_once_due_or_changed(store: &dyn Store) {
+    let citizen_id = seed_citizen(store).await;
+    let new = record(
+        citizen_id,
+        "da-nang-police",
+        "2026-12-07T08:00:00+07:00",
+        "2026-12-07T12:00:00+07:00",
+    );
+    let id = new.feedback.id;
+    store
+        .create_feedback(&new, &[], None)
+        .await
+        .expect("created");
+    let is_candidate = |now: &'static str| async move {
+        store
+            .feedback_warning_candidates(at(now).timestamp())
+            .await
+            .expect("candidates")
+            .iter()
+            .any(|candidate| candidate.record.feedback.id == id)
+    };
+    assert!(
+        is_candidate("2026-12-07T08:00:00+07:00").await,
+        "a new item is looked at once at once"
+    );
+    let at_risk = at("2026-12-07T11:00:00+07:00").timestamp();
+    store
+        .schedule_feedback_warning(id, new.queue_key(), at_risk)
+        .await
+        .expect("scheduled");
+    assert!(
+        !is_candidate("2026-12-07T10:59:00+07:00").await,
+        "not before its next warning point"
+    );
+    assert!(
+        is_candidate("2026-12-07T11:00:00+07:00").await,
+        "from its next warning point on"
+    );
+    store
+        .schedule_feedback_warning(id, new.queue_key(), STOPPED_KEY)
+        .await
+        .expect("scheduled");
+    assert!(
+        !is_candidate("2026-12-08T00:00:00+07:00").await,
+        "warned of every stage: not looked at again"
+    );
+    change(store, id, |record| {
+        record.feedback.status = FeedbackStatus::Reopened;
+        record.feedback.due_at = at("2026-12-08T12:00:00+07:00");
+    })
+    .await;
+    store
+        .schedule_feedback_warning(id, new.queue_key(), STOPPED_KEY)
+        .await
+        .expect("a stale schedule is ignored");
+    assert!(
+        is_candidate("2026-12-07T12:00:00+07:00").await,
+        "a change makes it due again, whatever a stale schedule says"
+    );
 }

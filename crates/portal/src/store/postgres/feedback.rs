@@ -35,7 +35,7 @@ async fn write_row(
             answered_unix = $10, first_answered_unix = COALESCE(first_answered_unix, $10),
             first_answer_due_unix = CASE WHEN first_answered_unix IS NOT NULL
                 THEN first_answer_due_unix WHEN $10::bigint IS NULL THEN NULL ELSE $9 END,
-            queue_key = $11, record = $12
+            queue_key = $11, record = $12, next_warning_unix = 0
          WHERE id = $1"
     };
     sqlx::query(sql)

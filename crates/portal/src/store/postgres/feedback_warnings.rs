@@ -16,18 +16,15 @@ use crate::store::feedback::{FeedbackWarningStore, NewFeedbackWarning, WarningCa
 
 #[async_trait]
 impl FeedbackWarningStore for PostgresStore {
-    async fn feedback_warning_candidates(
-        &self,
-        deadline_before: i64,
-    ) -> StoreResult<Vec<WarningCandidate>> {
+    async fn feedback_warning_candidates(&self, now: i64) -> StoreResult<Vec<WarningCandidate>> {
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(
             "SELECT f.id, (SELECT string_agg(w.stage, ',') FROM feedback_warnings w
                            WHERE w.feedback_id = f.id) AS warned
-             FROM feedback f WHERE f.status <> 'closed' AND f.queue_key < $1
-             ORDER BY f.queue_key, f.id",
+             FROM feedback f WHERE f.next_warning_unix <= $1 AND f.status <> 'closed'
+             ORDER BY f.next_warning_unix, f.id",
         )
-        .bind(deadline_before)
+        .bind(now)
         .fetch_all(&mut *conn)
         .await?;
         let mut candidates = Vec::with_capacity(rows.len());
@@ -47,6 +44,21 @@ impl FeedbackWarningStore for PostgresStore {
             }
         }
         Ok(candidates)
+    }
+
+    async fn schedule_feedback_warning(
+        &self,
+        id: Uuid,
+        queue_key: i64,
+        next: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE feedback SET next_warning_unix = $3 WHERE id = $1 AND queue_key = $2")
+            .bind(id)
+            .bind(queue_key)
+            .bind(next)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn record_feedback_warning(&self, warning: &NewFeedbackWarning) -> StoreResult<bool> {

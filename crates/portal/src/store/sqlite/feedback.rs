@@ -29,7 +29,7 @@ fn write_row(tx: &Connection, record: &FeedbackRecord, insert: bool) -> StoreRes
             answered_unix = ?10, first_answered_unix = COALESCE(first_answered_unix, ?10),
             first_answer_due_unix = CASE WHEN first_answered_unix IS NOT NULL
                 THEN first_answer_due_unix WHEN ?10 IS NULL THEN NULL ELSE ?9 END,
-            queue_key = ?11, record_json = ?12
+            queue_key = ?11, record_json = ?12, next_warning_unix = 0
          WHERE id = ?1"
     };
     tx.execute(

@@ -14,19 +14,16 @@ use crate::store::stored::parse_uuid;
 use crate::store::{StoreError, StoreResult};
 
 impl Database {
-    fn feedback_warning_candidates(
-        &self,
-        deadline_before: i64,
-    ) -> StoreResult<Vec<WarningCandidate>> {
+    fn feedback_warning_candidates(&self, now: i64) -> StoreResult<Vec<WarningCandidate>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT f.id, (SELECT group_concat(w.stage, ',') FROM feedback_warnings w
                            WHERE w.feedback_id = f.id)
-             FROM feedback f WHERE f.status <> 'closed' AND f.queue_key < ?1
-             ORDER BY f.queue_key, f.id",
+             FROM feedback f WHERE f.next_warning_unix <= ?1 AND f.status <> 'closed'
+             ORDER BY f.next_warning_unix, f.id",
         )?;
         let rows = statement
-            .query_map(params![deadline_before], |row| {
+            .query_map(params![now], |row| {
                 Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?))
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -45,6 +42,16 @@ impl Database {
             }
         }
         Ok(candidates)
+    }
+
+    fn schedule_feedback_warning(&self, id: Uuid, queue_key: i64, next: i64) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE feedback SET next_warning_unix = ?3 WHERE id = ?1 AND queue_key = ?2",
+                params![id.to_string(), queue_key, next],
+            )?;
+            Ok(())
+        })
     }
 
     fn record_feedback_warning(&self, warning: &NewFeedbackWarning) -> StoreResult<bool> {
@@ -94,11 +101,18 @@ impl Database {
 
 #[async_trait]
 impl FeedbackWarningStore for SqliteStore {
-    async fn feedback_warning_candidates(
+    async fn feedback_warning_candidates(&self, now: i64) -> StoreResult<Vec<WarningCandidate>> {
+        self.blocking(move |db| db.feedback_warning_candidates(now))
+            .await
+    }
+
+    async fn schedule_feedback_warning(
         &self,
-        deadline_before: i64,
-    ) -> StoreResult<Vec<WarningCandidate>> {
-        self.blocking(move |db| db.feedback_warning_candidates(deadline_before))
+        id: Uuid,
+        queue_key: i64,
+        next: i64,
+    ) -> StoreResult<()> {
+        self.blocking(move |db| db.schedule_feedback_warning(id, queue_key, next))
             .await
     }
 
