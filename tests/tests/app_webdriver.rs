@@ -9,7 +9,8 @@
 //! `cargo build --workspace --bins` (`cargo xtask test` does both).
 
 use opendvc_api::{
-    ApplicationStatus, ChannelChoice, DeliveryMethod, NotificationSettings, TransitionRequest,
+    ApplicationStatus, ChannelChoice, DeliveryMethod, Feedback, FeedbackAnswer, FeedbackList,
+    NotificationSettings, TransitionRequest,
 };
 use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy, Rewrite};
 use opendvc_tests::fixtures::{Citizen, Officer};
@@ -488,5 +489,134 @@ fn status_sms_switched_off_on_the_notification_settings_screen_is_what_the_porta
             ..NotificationSettings::default()
         },
         "the portal holds status SMS off and everything else as it was"
+    );
+}
+
+/// What the resident writes, and what the agency answers, in the feedback test.
+const FEEDBACK_TEXT: &str = "Rác chất đống ở góc kiệt 45 Lê Văn Hiến từ ba ngày nay";
+const FEEDBACK_ANSWER: &str = "Sở đã yêu cầu đội vệ sinh thu gom trong sáng mai.";
+/// The demo officer of the agency that feedback about the environment without a ward goes to.
+const ENVIRONMENT_OFFICER: (&str, &str) = ("CB-SNNMT-01", "demo-officer-2026");
+
+fn portal_feedback_with_text(citizen: &Citizen, text: &str) -> Vec<Feedback> {
+    let list: FeedbackList = citizen
+        .get("/v1/feedback")
+        .expect_json(200, "the resident's feedback");
+    list.items
+        .into_iter()
+        .filter(|item| item.description == text)
+        .collect()
+}
+
+#[test]
+fn feedback_written_offline_arrives_once_and_its_answer_shows_with_a_notification_and_is_rated() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let app = App::launch(&portal.url());
+    app.sign_in(&portal, &person);
+    // The form fetches the services once; from then on they are on the device.
+    app.open("#/feedback/new");
+    app.wait_for_element("#feedback-category");
+
+    portal.stop();
+
+    app.open("#/feedback");
+    app.open("#/feedback/new");
+    app.wait_for_element("input[name=\"feedback-category\"][value=\"environment\"]");
+    app.click("input[name=\"feedback-category\"][value=\"environment\"]");
+    app.fill("#feedback-description", FEEDBACK_TEXT);
+    app.click("input[name=\"feedback-place\"][value=\"point\"]");
+    app.fill("#feedback-lat", "16.0544");
+    app.fill("#feedback-long", "108.2022");
+    app.screenshots("feedback-form");
+    app.submit_form_of("#feedback-description");
+    app.wait_for_text(&ui_text("vi", "ui-feedback-filed-saved"));
+    app.wait_for_element("main .tag-queue-queued");
+    app.screenshots("feedback-waiting-to-send");
+
+    portal.start_again();
+
+    // The app finds the portal again by itself and sends the feedback, once.
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    let item = eventually(
+        "the feedback to reach the portal after it came back",
+        ARRIVAL_WAIT,
+        || {
+            portal_feedback_with_text(&citizen, FEEDBACK_TEXT)
+                .into_iter()
+                .next()
+        },
+    );
+    assert_eq!(
+        (
+            item.place.as_ref().and_then(|place| place.lat),
+            item.place.as_ref().and_then(|place| place.long)
+        ),
+        (Some(16.0544), Some(108.2022)),
+        "the point typed on the device"
+    );
+
+    // The agency's officer answers through the officer API.
+    let officer = portal
+        .staff_token(ENVIRONMENT_OFFICER.0, ENVIRONMENT_OFFICER.1)
+        .access_token;
+    portal
+        .api()
+        .post(&format!("/v1/officer/feedback/{}/answer", item.id))
+        .bearer(&officer)
+        .fresh_idempotency_key()
+        .json(&FeedbackAnswer {
+            text: FEEDBACK_ANSWER.to_owned(),
+            photo: None,
+            resolved: false,
+        })
+        .send()
+        .expect_status(200, "the officer answers the feedback");
+
+    // The item's page shows the answer once it arrives (event stream or periodic sync).
+    app.open(&format!("#/feedback/{}", item.id));
+    app.wait_for_text(FEEDBACK_ANSWER);
+    app.wait_for_text(&ui_text("vi", "ui-feedback-status-answered"));
+    app.screenshots("feedback-answered");
+
+    // The desktop got one notification of the answer, in the person's language.
+    let title = locale_text("vi", "notify.ftl", "notify-feedback-title");
+    let shown = eventually(
+        "the desktop notification of the answer",
+        ARRIVAL_WAIT,
+        || {
+            let shown = app.desktop_notifications();
+            shown
+                .iter()
+                .any(|notification| notification.summary == title)
+                .then_some(shown)
+        },
+    );
+    assert_eq!(
+        shown
+            .iter()
+            .filter(|notification| notification.summary == title)
+            .count(),
+        1,
+        "one notification of the answer: {shown:#?}"
+    );
+
+    // The resident rates the answer.
+    app.click_text("main button", &ui_text("vi", "ui-feedback-rate"));
+    app.click("#feedback-stars-5");
+    app.fill("#feedback-rating-comment", "Trả lời nhanh");
+    app.submit_form_of("#feedback-rating-comment");
+    let rated = eventually("the rating to reach the portal", ARRIVAL_WAIT, || {
+        portal_feedback_with_text(&citizen, FEEDBACK_TEXT)
+            .into_iter()
+            .find_map(|item| item.rating)
+    });
+    assert_eq!(rated.stars, 5, "five stars, as chosen");
+
+    // However often the app tried and synced meanwhile, the portal holds it exactly once.
+    assert_eq!(
+        portal_feedback_with_text(&citizen, FEEDBACK_TEXT).len(),
+        1,
+        "the feedback arrived exactly once"
     );
 }

@@ -141,7 +141,8 @@ describe('the new feedback form', () => {
     await userEvent.selectOptions(screen.getByLabelText('About one of your applications (optional)'), app.id);
     await userEvent.click(screen.getByRole('button', { name: 'Send feedback' }));
 
-    await screen.findByText('Your feedback is saved on this device. It will be sent when you are online.');
+    const saved = await screen.findByText('Your feedback is saved on this device. It will be sent when you are online.');
+    expect(saved.closest('.notification'), 'saved, not yet sent, is not shown as a success').toHaveClass('saved');
     const filed = calls.filter((call) => call.command === 'file_feedback');
     expect(filed, 'one filing').toHaveLength(1);
     expect(filed[0]?.args).toEqual({

@@ -144,4 +144,4 @@ export function feedbackInput(form: FeedbackForm): FeedbackInput {
 }
 
 /** What the list says once, after the form was sent or saved for sending. */
-export const feedbackNotice = $state<{ text: string | undefined }>({ text: undefined });
+export const feedbackNotice = $state<{ text: string | undefined; sent: boolean }>({ text: undefined, sent: false });
