@@ -104,18 +104,15 @@ pub fn public(state: &AppState, record: &FeedbackRecord) -> Open311Request {
     }
 }
 
-fn date(
-    format: Format,
-    field: &str,
-    value: Option<&String>,
-) -> Result<Option<DateTime<FixedOffset>>, Response> {
-    match value.map(|value| value.trim()).filter(|value| !value.is_empty()) {
+fn date(field: &str, value: Option<&String>) -> Result<Option<DateTime<FixedOffset>>, String> {
+    match value
+        .map(|value| value.trim())
+        .filter(|value| !value.is_empty())
+    {
         None => Ok(None),
         Some(value) => DateTime::parse_from_rfc3339(value).map(Some).map_err(|_| {
-            error(
-                format,
-                StatusCode::BAD_REQUEST,
-                format!("{field}: a date and time in ISO 8601 (RFC 3339), e.g. 2026-12-01T00:00:00+07:00"),
+            format!(
+                "{field}: a date and time in ISO 8601 (RFC 3339), e.g. 2026-12-01T00:00:00+07:00"
             )
         }),
     }
@@ -168,13 +165,13 @@ pub async fn list(state: &AppState, Query(query): Query<ListQuery>, format: Form
         Some("closed") => Some(true),
         Some(_) => return bad("status: open or closed".into()),
     };
-    let end = match date(format, "end_date", query.end_date.as_ref()) {
+    let end = match date("end_date", query.end_date.as_ref()) {
         Ok(end) => end.unwrap_or_else(|| state.clock.now()),
-        Err(response) => return response,
+        Err(reason) => return bad(reason),
     };
-    let start = match date(format, "start_date", query.start_date.as_ref()) {
+    let start = match date("start_date", query.start_date.as_ref()) {
         Ok(start) => start.unwrap_or(end - Duration::days(SPAN_DAYS)),
-        Err(response) => return response,
+        Err(reason) => return bad(reason),
     };
     if start > end {
         return bad("start_date: after end_date".into());

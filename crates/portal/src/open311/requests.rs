@@ -99,18 +99,12 @@ fn text(value: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn coordinate(
-    format: Format,
-    field: &str,
-    value: Option<String>,
-    range: f64,
-) -> Result<Option<f64>, Response> {
+fn coordinate(field: &str, value: Option<String>, range: f64) -> Result<Option<f64>, String> {
     let Some(value) = value else { return Ok(None) };
     match value.parse::<f64>() {
         Ok(number) if number.is_finite() && (-range..=range).contains(&number) => Ok(Some(number)),
-        _ => Err(bad(
-            format,
-            format!("{field}: a number from -{range} to {range} (WGS 84 degrees)"),
+        _ => Err(format!(
+            "{field}: a number from -{range} to {range} (WGS 84 degrees)"
         )),
     }
 }
@@ -231,8 +225,8 @@ async fn file(
     if text(&form.email).is_some_and(|email| !email.contains('@')) {
         return Err(bad(format, "email: not an e-mail address"));
     }
-    let lat = coordinate(format, "lat", text(&form.lat), 90.0)?;
-    let long = coordinate(format, "long", text(&form.long), 180.0)?;
+    let lat = coordinate("lat", text(&form.lat), 90.0).map_err(|reason| bad(format, reason))?;
+    let long = coordinate("long", text(&form.long), 180.0).map_err(|reason| bad(format, reason))?;
     if lat.is_some() != long.is_some() {
         return Err(bad(
             format,
@@ -382,11 +376,8 @@ async fn file(
         })?;
     Ok(Open311Created {
         service_request_id: created.feedback.id.to_string(),
-        service_notice: Some(format!(
-            "{}: first answer by {}",
-            created.feedback.agency.name.get("vi"),
-            created.feedback.due_at.to_rfc3339()
-        )),
+        // The deadline is the request's `expected_datetime`; no notice text beside it.
+        service_notice: None,
         account_id: None,
     })
 }
