@@ -318,13 +318,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let dev_outbox = args.demo.then(|| DevOutbox {
         store: store.clone(),
     });
-    let channels = match &args.config {
+    let (channels, open311_clients) = match &args.config {
         Some(path) => {
             let settings = settings::Settings::load(path, &|name| std::env::var(name).ok())?;
-            Channels::new(Some(&settings), dev_outbox)
-                .map_err(|error| anyhow!("{}: {error}", path.display()))?
+            let channels = Channels::new(Some(&settings), dev_outbox)
+                .map_err(|error| anyhow!("{}: {error}", path.display()))?;
+            (channels, settings.open311)
         }
-        None => Channels::new(None, dev_outbox).map_err(|error| anyhow!("{error}"))?,
+        None => (
+            Channels::new(None, dev_outbox).map_err(|error| anyhow!("{error}"))?,
+            open311::keys::Open311Clients::default(),
+        ),
     };
     let limits = match &args.limits {
         Some(path) => limits::Limits::from_file(path)?,
@@ -346,6 +350,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .map(|url| url.as_str().trim_end_matches('/').to_owned())
         .unwrap_or_else(|| format!("http://{address}"));
     let state = AppState {
+        open311: Arc::new(open311_clients),
         store: store.clone(),
         data,
         calendar,

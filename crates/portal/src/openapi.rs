@@ -56,6 +56,9 @@ use crate::{
         status_page::style, console::index, console::file,
         crate::open311::discovery_json, crate::open311::discovery_xml,
         crate::open311::services_json, crate::open311::services_xml,
+        crate::open311::create_json, crate::open311::create_xml,
+        crate::open311::requests_json, crate::open311::requests_xml,
+        crate::open311::request_one,
         dev::messages, dev::advance_clock, dev::health, dev::ready, openapi_json
     ),
     components(schemas(Problem, ErrorCode, FieldError, PushEvent, PushEventKind, status_page::CheckForm)),
@@ -73,7 +76,7 @@ use crate::{
         (name = "sync", description = "Pull sync"),
         (name = "officer", description = "The city's side of the workflow"),
         (name = "public", description = "For anyone holding a receipt, without sign-in: an application's procedure, status, due date and delivery state by its code and the last 4 digits of the holder's ID number, as JSON (`/v1/public/status/{code}`) and as a page for people (`/s/{code}`, the target of the receipt's QR code). Nothing personal is shown. These two are the contract's exceptions to JSON: the page answers `text/html` (its errors too), and takes a form-encoded `check` so the digits never stand in a URL."),
-        (name = "open311", description = "Open311 GeoReport v2 (<http://wiki.open311.org/GeoReport_v2/>) at `/open311/v2/`, for the city's existing tools. A documented exception to the contract's conventions, as the standard fixes them: fields are snake_case; each document comes as JSON or XML after the path's extension (`services.json`, `services.xml`; XML root elements as the standard: `<discovery>`, `<services><service>`, `<errors><error>`); errors are `[{code, description}]` (`code` repeats the HTTP status), not problem documents; absent values are left out. Served so far: the discovery document and the services (the feedback categories of `GET /v1/feedback/services`)."),
+        (name = "open311", description = "Open311 GeoReport v2 (<http://wiki.open311.org/GeoReport_v2/>) at `/open311/v2/`, for the city's existing tools. A documented exception to the contract's conventions, as the standard fixes them: fields are snake_case; each document comes as JSON or XML after the path's extension (`services.json`, `services.xml`; XML root elements as the standard: `<discovery>`, `<services><service>`, `<errors><error>`); errors are `[{code, description}]` (`code` repeats the HTTP status), not problem documents; absent values are left out. Served: the discovery document, the services (the feedback categories of `GET /v1/feedback/services`), `POST requests` (form-encoded, `?api_key=` checked before the body) and the public `GET requests` and `GET requests/{id}` (never a reporter's name, phone, e-mail or exact address)."),
         (name = "dev", description = "Demo mode only"),
         (name = "meta", description = "The service itself")
     )

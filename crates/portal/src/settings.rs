@@ -154,13 +154,6 @@ pub enum SmsSettings {
 pub struct Settings {
     pub sms: Option<SmsSettings>,
     pub email: Option<SmtpSettings>,
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "POST requests.{json,xml} reads it once the feedback store (fb-portal) lands"
-        )
-    )]
     pub open311: Open311Clients,
 }
 

@@ -47,6 +47,8 @@ pub struct AppState {
     pub passwords: Arc<PasswordCheck>,
     pub in_flight: Arc<InFlight>,
     pub events: Arc<crate::events::hub::EventHub>,
+    /// The client applications allowed to file Open311 requests (`[[open311.clients]]`).
+    pub open311: Arc<crate::open311::keys::Open311Clients>,
 }
 
 impl std::fmt::Debug for AppState {

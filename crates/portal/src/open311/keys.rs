@@ -23,6 +23,7 @@ impl Open311Client {
         })
     }
 
+    #[cfg(test)]
     pub fn from_key(name: &str, key: &str) -> Open311Client {
         Open311Client {
             name: name.to_owned(),

@@ -109,6 +109,19 @@ pub struct FeedbackQueueFilter {
     pub limit: u32,
 }
 
+/// Which items Open311's public list (`GET /open311/v2/requests.json`) holds, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublicFeedbackFilter {
+    pub category: Option<String>,
+    /// Submitted at or after (unix seconds).
+    pub from: i64,
+    /// Submitted at or before (unix seconds).
+    pub to: i64,
+    /// `Some(true)`: only closed items; `Some(false)`: only items not closed.
+    pub closed: Option<bool>,
+    pub limit: u32,
+}
+
 /// A queue page: the items and how many match without the page.
 #[derive(Debug, Clone, Default)]
 pub struct FeedbackQueueRows {
@@ -162,6 +175,12 @@ pub trait FeedbackStore: Send + Sync {
     ) -> StoreResult<Option<FeedbackPhotoFile>>;
     /// A page of the officers' queue, sorted by the running clock's deadline, then id.
     async fn feedback_queue(&self, filter: &FeedbackQueueFilter) -> StoreResult<FeedbackQueueRows>;
+    /// Open311's public list: the items matching `filter`, newest first (by submission time,
+    /// then id), at most `filter.limit`.
+    async fn public_feedback(
+        &self,
+        filter: &PublicFeedbackFilter,
+    ) -> StoreResult<Vec<FeedbackRecord>>;
     /// The overview's figures per agency at `now`: first answers on time and late since
     /// `since` (unix seconds), against the deadline they answered to (a reopening clears the
     /// answer, not the first answer's time), items not answered, and of those the ones past

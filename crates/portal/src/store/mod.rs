@@ -45,7 +45,7 @@ pub use draft::{ApplicationDraft, HistoryEntry, NoticesOfNew, SeededApplication}
 pub use error::{StoreError, StoreResult};
 pub use feedback::{
     FeedbackChange, FeedbackDecision, FeedbackPhotoFile, FeedbackQueueFilter, FeedbackRecord,
-    FeedbackStore, FeedbackWarningStore, NewFeedbackWarning,
+    FeedbackStore, FeedbackWarningStore, NewFeedbackWarning, PublicFeedbackFilter,
 };
 pub(crate) use hourly::hourly_refusal;
 pub use idempotency::{IdempotencyRecord, LateItem, StoredResponse};

@@ -13,7 +13,7 @@ use super::rows::{from_json, to_json};
 use crate::error::ApiError;
 use crate::store::feedback::{
     FeedbackDecision, FeedbackPhotoFile, FeedbackQueueFilter, FeedbackQueueRows, FeedbackRecord,
-    FeedbackStore, created_body, figures, record_json, status_str,
+    FeedbackStore, PublicFeedbackFilter, created_body, figures, record_json, status_str,
 };
 use crate::store::{IdempotencyRecord, StoreError, StoreResult};
 
@@ -326,6 +326,28 @@ impl FeedbackStore for PostgresStore {
             items: load_ids(&mut conn, ids).await?,
             total: u64::try_from(total).unwrap_or(0),
         })
+    }
+
+    async fn public_feedback(
+        &self,
+        filter: &PublicFeedbackFilter,
+    ) -> StoreResult<Vec<FeedbackRecord>> {
+        let mut conn = self.pool.acquire().await?;
+        let ids: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM feedback
+             WHERE submitted_unix >= $1 AND submitted_unix <= $2
+               AND ($3::text IS NULL OR category = $3)
+               AND ($4::boolean IS NULL OR $4 = (status = 'closed'))
+             ORDER BY submitted_unix DESC, id DESC LIMIT $5",
+        )
+        .bind(filter.from)
+        .bind(filter.to)
+        .bind(&filter.category)
+        .bind(filter.closed)
+        .bind(i64::from(filter.limit))
+        .fetch_all(&mut *conn)
+        .await?;
+        load_ids(&mut conn, ids).await
     }
 
     async fn feedback_figures(

@@ -11,7 +11,7 @@ use super::{Database, SqliteStore};
 use crate::error::ApiError;
 use crate::store::feedback::{
     FeedbackDecision, FeedbackPhotoFile, FeedbackQueueFilter, FeedbackQueueRows, FeedbackRecord,
-    FeedbackStore, created_body, figures, record_json, status_str,
+    FeedbackStore, PublicFeedbackFilter, created_body, figures, record_json, status_str,
 };
 use crate::store::{IdempotencyRecord, StoreError, StoreResult};
 
@@ -289,6 +289,33 @@ impl Database {
         })
     }
 
+    pub(super) fn public_feedback(
+        &self,
+        filter: &PublicFeedbackFilter,
+    ) -> StoreResult<Vec<FeedbackRecord>> {
+        let conn = self.reader();
+        let mut statement = conn.prepare_cached(
+            "SELECT id FROM feedback
+             WHERE submitted_unix >= ?1 AND submitted_unix <= ?2
+               AND (?3 IS NULL OR category = ?3)
+               AND (?4 IS NULL OR (?4 = 1) = (status = 'closed'))
+             ORDER BY submitted_unix DESC, id DESC LIMIT ?5",
+        )?;
+        let ids = statement
+            .query_map(
+                params![
+                    filter.from,
+                    filter.to,
+                    filter.category,
+                    filter.closed,
+                    filter.limit
+                ],
+                |row| row.get::<_, String>(0),
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        load_ids(&conn, ids)
+    }
+
     pub(super) fn feedback_figures(
         &self,
         since: i64,
@@ -366,6 +393,14 @@ impl FeedbackStore for SqliteStore {
     async fn feedback_queue(&self, filter: &FeedbackQueueFilter) -> StoreResult<FeedbackQueueRows> {
         let filter = filter.clone();
         self.blocking(move |db| db.feedback_queue(&filter)).await
+    }
+
+    async fn public_feedback(
+        &self,
+        filter: &PublicFeedbackFilter,
+    ) -> StoreResult<Vec<FeedbackRecord>> {
+        let filter = filter.clone();
+        self.blocking(move |db| db.public_feedback(&filter)).await
     }
 
     async fn feedback_figures(

@@ -396,6 +396,9 @@ CREATE TABLE feedback_warnings (
 );
 "#,
         ),
+        // Open311's public list of requests (issue 16) selects by submission time, newest
+        // first.
+        M::up("CREATE INDEX feedback_submitted ON feedback(submitted_unix, id);"),
     ])
 }
 
