@@ -174,7 +174,8 @@ impl Cli {
         )
     }
 
-    /// Starts `opendvc ARGS…` with its output discarded, and returns the running process.
+    /// Starts `opendvc ARGS…` with its output piped (read it with `wait_with_output`), and returns
+    /// the running process.
     pub fn spawn<I, S>(&self, args: I) -> Child
     where
         I: IntoIterator<Item = S>,
@@ -182,8 +183,8 @@ impl Cli {
     {
         let (mut command, _) = self.command(args);
         command
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("opendvc starts")
     }
