@@ -16,6 +16,13 @@
 //! the sender lock puts it back to `queued` and resends it with the same key, and the portal
 //! answers with the stored first response.
 //!
+//! On a fast link the sender groups the marks: one commit stores the answers of a batch of
+//! items (3) and marks the next batch `sending` (1), so each durable commit serves many
+//! acknowledged items, and each item still has both marks before and after its request. Items
+//! of a batch that a failure leaves untried go back to `queued` as they were. A batch starts
+//! at one item and grows while its items are answered quickly, so on a slow link each answer is
+//! still stored as soon as it comes.
+//!
 //! Only one sender runs per profile, across processes: the sender holds an exclusive lock on
 //! `sender.lock` in the profile folder (an OS file lock, released by the kernel when the
 //! process dies, even by SIGKILL). Recovery of `sending` items happens when the lock is
@@ -56,11 +63,11 @@ pub use item::{
     ApplicationTarget, Enqueued, FeedbackFollowUp, FollowUp, ItemEvent, ItemKind, ItemPayload,
     ItemState, QueueItem, QueueSummary, Reason,
 };
-use sender::ItemSend;
 pub use sender::{
     DrainEnd, DrainLane, DrainOutcome, LaneReadiness, PassEnd, PassReport, ProfileLane, SenderLock,
     SentItem, drain,
 };
+use sender::{Failure, ItemSend};
 pub use staging::StagedAttachment;
 pub use transport::{OutboundRequest, ProgressListener, ServerAnswer, Transport, UploadProgress};
 
@@ -449,8 +456,8 @@ impl SubmissionQueue {
         };
         match outcome {
             ItemSend::Sent(sent) => Ok(Some(sent)),
-            ItemSend::Attention { refused: true } => Ok(None),
-            ItemSend::Attention { refused: false } => {
+            ItemSend::Failed(Failure::Attention { refused: true }) => Ok(None),
+            ItemSend::Failed(Failure::Attention { refused: false }) => {
                 let passing = self
                     .item(id)?
                     .and_then(|item| item.reason)
@@ -462,7 +469,7 @@ impl SubmissionQueue {
                     Ok(None)
                 }
             }
-            ItemSend::Retry { .. } | ItemSend::Paused => {
+            ItemSend::Failed(Failure::Retry { .. } | Failure::Paused) => {
                 restore()?;
                 Err(QueueError::MustSendFirst(id))
             }

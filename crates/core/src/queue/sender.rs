@@ -5,6 +5,7 @@
 //! citizen's token, or with the staff token naming the assisted session) is its lane's
 //! transport; the loop is the same.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::future::Future;
 use std::time::Duration;
@@ -110,19 +111,33 @@ fn arrival(error: &ClientError) -> Arrival {
 /// How one item's send ended.
 pub(super) enum ItemSend {
     Sent(SentItem),
+    Failed(Failure),
+}
+
+/// How a send failed (the failure already stored with the item).
+pub(super) enum Failure {
     /// Transient: back off until `until`.
-    Retry {
-        until: DateTime<Utc>,
-        offline: bool,
-    },
+    Retry { until: DateTime<Utc>, offline: bool },
     /// The session ended (or the item is sealed without its key): the queue is paused.
     Paused,
     /// The item needs the person: refused by the portal (`refused`), or it could not be
     /// built here (a missing attachment copy, an application never created).
-    Attention {
-        refused: bool,
-    },
+    Attention { refused: bool },
 }
+
+/// How trying one item ended: answered (the answer not stored yet), or failed (the failure
+/// stored).
+enum Tried {
+    Answered(ServerAnswer),
+    Failed(Failure),
+}
+
+/// The largest batch of items marked `sending` in one commit.
+const MAX_BATCH: usize = 32;
+
+/// A batch doubles (up to [`MAX_BATCH`]) while all of it is answered within this time, so that
+/// the answers of a slow link are stored, and shown, item by item.
+const BATCH_TIME: Duration = Duration::from_millis(50);
 
 /// What to do with an item after a failed send.
 enum Verdict {
@@ -296,6 +311,12 @@ impl SubmissionQueue {
 
     /// Sends ready items one by one, in queue order, until nothing is ready, a transient
     /// failure asks to back off, or authentication fails. With `scope`, only those items.
+    ///
+    /// Items go out in batches: one transaction stores the answers of the batch before and
+    /// marks the next batch `sending`, so a batch costs one durable commit, not two per item
+    /// (see [`outbox::commit_batch`] for what a crash leaves). A batch starts at one item and
+    /// doubles while every item of it is answered within [`BATCH_TIME`], so on a slow link the
+    /// person still sees each item sent as soon as it is; any failure starts again at one.
     pub async fn send_pass<T: Transport>(
         &self,
         _lock: &SenderLock,
@@ -309,46 +330,98 @@ impl SubmissionQueue {
             went_offline: false,
             end: PassEnd::Idle,
         };
+        let mut batch_size = 1;
+        let mut batch: VecDeque<QueueItem> = VecDeque::new();
+        let mut answered: Vec<(QueueItem, ServerAnswer)> = Vec::new();
+        // Whether every item of the current batch was answered so far.
+        let mut batch_answered = true;
+        let mut batch_started = self.clock.now();
         loop {
-            if self.is_paused()? {
-                report.end = PassEnd::PausedAuth;
-                return Ok(report);
+            if batch.is_empty() {
+                if !answered.is_empty() {
+                    let quick = (self.clock.now() - batch_started)
+                        .to_std()
+                        .is_ok_and(|took| took < BATCH_TIME);
+                    batch_size = if batch_answered && quick {
+                        (batch_size * 2).min(MAX_BATCH)
+                    } else {
+                        1
+                    };
+                }
+                let paused = self.is_paused()?;
+                let next = (!paused).then_some((batch_size, scope));
+                batch = self
+                    .commit_batch(&mut answered, &[], next, &mut report)?
+                    .into();
+                if paused {
+                    report.end = PassEnd::PausedAuth;
+                    return Ok(report);
+                }
+                if batch.is_empty() {
+                    report.end = match self.earliest_due(scope)? {
+                        Some(until) => PassEnd::BackingOff { until },
+                        None => PassEnd::Idle,
+                    };
+                    return Ok(report);
+                }
+                batch_answered = true;
+                batch_started = self.clock.now();
             }
-            let now = self.clock.now();
-            let Some(item) = self
-                .outbox
-                .read(|conn| outbox::next_ready(conn, now, scope))?
-            else {
-                report.end = match self.earliest_due(scope)? {
-                    Some(until) => PassEnd::BackingOff { until },
-                    None => PassEnd::Idle,
-                };
-                return Ok(report);
-            };
-            if !self
-                .outbox
-                .read(|conn| outbox::mark_sending(conn, item.id, now))?
-            {
+            let Some(item) = batch.pop_front() else {
                 continue;
-            }
-            match self.send_item(&item, transport).await? {
-                ItemSend::Sent(sent) => report.sent.push(sent),
-                ItemSend::Attention { .. } => report.needs_attention.push(item.id),
-                ItemSend::Retry { until, offline } => {
+            };
+            let ended = match self.try_item(&item, transport).await? {
+                Tried::Answered(answer) => {
+                    answered.push((item, answer));
+                    continue;
+                }
+                Tried::Failed(Failure::Attention { .. }) => {
+                    report.needs_attention.push(item.id);
+                    batch_answered = false;
+                    continue;
+                }
+                Tried::Failed(Failure::Retry { until, offline }) => {
                     report.retried += 1;
                     report.went_offline = offline;
                     // A transient failure is about the line to the portal, not the item: stop
                     // here and let the caller wait, instead of trying every other item against
                     // a server that is down.
-                    report.end = PassEnd::BackingOff { until };
-                    return Ok(report);
+                    PassEnd::BackingOff { until }
                 }
-                ItemSend::Paused => {
-                    report.end = PassEnd::PausedAuth;
-                    return Ok(report);
-                }
-            }
+                Tried::Failed(Failure::Paused) => PassEnd::PausedAuth,
+            };
+            let untried: Vec<QueueItem> = batch.drain(..).collect();
+            self.commit_batch(&mut answered, &untried, None, &mut report)?;
+            report.end = ended;
+            return Ok(report);
         }
+    }
+
+    /// Stores the answers of `answered`, gives `untried` back and marks the next batch
+    /// (`next`: its size and scope) in one transaction ([`outbox::commit_batch`]); the stored
+    /// answers go into `report` once committed.
+    fn commit_batch(
+        &self,
+        answered: &mut Vec<(QueueItem, ServerAnswer)>,
+        untried: &[QueueItem],
+        next: Option<(usize, Option<&[Uuid]>)>,
+        report: &mut PassReport,
+    ) -> Result<Vec<QueueItem>, QueueError> {
+        if answered.is_empty() && untried.is_empty() && next.is_none() {
+            return Ok(Vec::new());
+        }
+        let marks = answered
+            .iter()
+            .map(|(item, answer)| self.sent_mark(item, answer))
+            .collect::<Result<Vec<_>, _>>()?;
+        let now = self.clock.now();
+        let marked = self
+            .outbox
+            .read(|conn| outbox::commit_batch(conn, &marks, untried, next, now))?;
+        for (item, answer) in answered.drain(..) {
+            report.sent.push(self.after_sent(&item, answer)?);
+        }
+        Ok(marked)
     }
 
     /// Sends one item that was just marked `sending` (`item` is as it was read before) and
@@ -360,6 +433,28 @@ impl SubmissionQueue {
         item: &QueueItem,
         transport: &T,
     ) -> Result<ItemSend, QueueError> {
+        match self.try_item(item, transport).await? {
+            Tried::Answered(answer) => {
+                let mark = self.sent_mark(item, &answer)?;
+                let now = self.clock.now();
+                self.outbox
+                    .read(|conn| outbox::commit_batch(conn, &[mark], &[], None, now))?;
+                Ok(ItemSend::Sent(self.after_sent(item, answer)?))
+            }
+            Tried::Failed(failure) => Ok(ItemSend::Failed(failure)),
+        }
+    }
+
+    /// Sends one item that was just marked `sending` (`item` is as it was read before). A
+    /// failure is stored at once (back in line with a back-off, paused for sign-in, or needing
+    /// attention); the server's answer is handed back for the caller to store. Whether the
+    /// portal may have the item is kept with it: set by an attempt without a readable answer,
+    /// cleared by one the portal answered.
+    async fn try_item<T: Transport>(
+        &self,
+        item: &QueueItem,
+        transport: &T,
+    ) -> Result<Tried, QueueError> {
         let now = self.clock.now();
         let item = self.opened(item.clone());
         // Until it is sent now, the item may have arrived exactly as much as before.
@@ -375,14 +470,14 @@ impl SubmissionQueue {
             );
             self.outbox
                 .read(|conn| outbox::pause_for_auth(conn, item.id, unchanged(&reason), now))?;
-            return Ok(ItemSend::Paused);
+            return Ok(Tried::Failed(Failure::Paused));
         }
         let request = match self.build_request(&item) {
             Ok(request) => request,
             Err(reason) => {
                 self.outbox
                     .read(|conn| outbox::mark_attention(conn, item.id, unchanged(&reason), now))?;
-                return Ok(ItemSend::Attention { refused: false });
+                return Ok(Tried::Failed(Failure::Attention { refused: false }));
             }
         };
         let outcome = transport.deliver(item.id, request).await;
@@ -390,7 +485,7 @@ impl SubmissionQueue {
         let error = match outcome {
             Ok(answer) => {
                 self.link.answered();
-                return self.store_answer(&item, answer, now).map(ItemSend::Sent);
+                return Ok(Tried::Answered(answer));
             }
             Err(error) => error,
         };
@@ -403,7 +498,7 @@ impl SubmissionQueue {
                 Arrival::SaysNothing => item.may_have_arrived,
             },
         };
-        Ok(match verdict(&error, now) {
+        Ok(Tried::Failed(match verdict(&error, now) {
             Verdict::RetryLater(server_wait) => {
                 let attempts = item.attempts.saturating_add(1);
                 let wait = self.backoff.link_wait(self.link.failed(), server_wait);
@@ -411,7 +506,7 @@ impl SubmissionQueue {
                 self.outbox.read(|conn| {
                     outbox::schedule_retry(conn, item.id, attempts, until, attempt, now)
                 })?;
-                ItemSend::Retry {
+                Failure::Retry {
                     until,
                     offline: error.is_offline(),
                 }
@@ -420,29 +515,28 @@ impl SubmissionQueue {
                 self.link.answered();
                 self.outbox
                     .read(|conn| outbox::pause_for_auth(conn, item.id, attempt, now))?;
-                ItemSend::Paused
+                Failure::Paused
             }
             Verdict::NeedsAttention => {
                 self.link.answered();
                 self.outbox
                     .read(|conn| outbox::mark_attention(conn, item.id, attempt, now))?;
-                ItemSend::Attention { refused: true }
+                Failure::Attention { refused: true }
             }
-        })
+        }))
     }
 
-    /// Commits an item as sent with the server's answer (on a shared device only its
+    /// What is stored of an item's answer when it is marked sent (on a shared device only its
     /// receipt, see [`SubmissionQueue::set_purge_after_ack`]).
-    fn store_answer(
+    fn sent_mark(
         &self,
         item: &QueueItem,
-        answer: ServerAnswer,
-        now: DateTime<Utc>,
-    ) -> Result<SentItem, QueueError> {
+        answer: &ServerAnswer,
+    ) -> Result<outbox::SentMark, QueueError> {
         let purge = self
             .purge_after_ack
             .load(std::sync::atomic::Ordering::Relaxed);
-        let (application, result) = match &answer {
+        let (application, result) = match answer {
             ServerAnswer::Attachment(attachment) if purge => {
                 (None, serde_json::json!({ "id": attachment.id }))
             }
@@ -474,17 +568,20 @@ impl SubmissionQueue {
                 serde_json::to_value(feedback).map_err(StoreError::from)?,
             ),
         };
-        let redacted = purge.then(|| item.payload.redacted());
-        self.outbox.read(|conn| {
-            outbox::mark_sent(
-                conn,
-                item.id,
-                application.as_ref().map(|(id, code)| (*id, code.as_str())),
-                &result,
-                redacted.as_ref(),
-                now,
-            )
-        })?;
+        Ok(outbox::SentMark {
+            id: item.id,
+            application,
+            result,
+            redacted: purge.then(|| item.payload.redacted()),
+        })
+    }
+
+    /// What follows an answer's commit: on a shared device the attachment's copy is
+    /// forgotten.
+    fn after_sent(&self, item: &QueueItem, answer: ServerAnswer) -> Result<SentItem, QueueError> {
+        let purge = self
+            .purge_after_ack
+            .load(std::sync::atomic::Ordering::Relaxed);
         if purge && let ItemPayload::UploadAttachment { sha256, .. } = &item.payload {
             self.forget_file(sha256)?;
         }
