@@ -34,9 +34,10 @@
 //!   link's failures in a row ([`LinkHealth`]), not an item's own;
 //! - `transport`: what the sender hands a transport for one item, and what comes back;
 //! - `staging`: content-addressed copies of attached files, sealed when the queue has a key;
-//! - `sender`: the sender lock, one send pass, what a failed send means for an item, and
-//!   [`drain`], the one loop that sends a profile's queue or a staff member's many sealed
-//!   queues within a time bound, each queue through its own transport ([`DrainLane`]);
+//! - `sender`: the sender lock, one send pass (its marks grouped by batch), what a failed send
+//!   means for an item;
+//! - `drain`: [`drain`], the one loop that sends a profile's queue or a staff member's many
+//!   sealed queues within a time bound, each queue through its own transport ([`DrainLane`]);
 //! - `error`: [`QueueError`];
 //! - `handle`: [`SubmissionQueue`]'s state and how it is opened;
 //! - this module: what the queue does — enqueueing, listing, retry, discard.
@@ -49,6 +50,7 @@ use crate::store::StoreError;
 use crate::store::outbox::{self, NewItem};
 
 mod backoff;
+mod drain;
 mod error;
 mod handle;
 pub(crate) mod item;
@@ -57,17 +59,15 @@ mod staging;
 pub(crate) mod transport;
 
 pub use backoff::{BackoffPolicy, LinkHealth, saturating_after};
+pub use drain::{DrainEnd, DrainLane, DrainOutcome, LaneReadiness, ProfileLane, drain};
 pub use error::QueueError;
 pub use handle::SubmissionQueue;
 pub use item::{
     ApplicationTarget, Enqueued, FeedbackFollowUp, FollowUp, ItemEvent, ItemKind, ItemPayload,
     ItemState, QueueItem, QueueSummary, Reason,
 };
-pub use sender::{
-    DrainEnd, DrainLane, DrainOutcome, LaneReadiness, PassEnd, PassReport, ProfileLane, SenderLock,
-    SentItem, drain,
-};
 use sender::{Failure, ItemSend};
+pub use sender::{PassEnd, PassReport, SenderLock, SentItem};
 pub use staging::StagedAttachment;
 pub use transport::{OutboundRequest, ProgressListener, ServerAnswer, Transport, UploadProgress};
 

@@ -219,17 +219,8 @@ pub fn list(conn: &Connection, listing: Listing) -> Result<Vec<QueueItem>, Store
         .collect()
 }
 
-/// The first item that may be sent now: queued, due, and with every item it depends on sent.
-/// With `scope`, only items whose id is in it.
-pub fn next_ready(
-    conn: &Connection,
-    now: DateTime<Utc>,
-    scope: Option<&[Uuid]>,
-) -> Result<Option<QueueItem>, StoreError> {
-    Ok(ready(conn, now, scope, 1)?.into_iter().next())
-}
-
-/// Up to `limit` items that may be sent now, in queue order (see [`next_ready`]).
+/// Up to `limit` items that may be sent now, in queue order: queued, due, and with every item
+/// they depend on sent. With `scope`, only items whose id is in it.
 fn ready(
     conn: &Connection,
     now: DateTime<Utc>,
@@ -289,13 +280,6 @@ pub fn earliest_due(
     Ok(None)
 }
 
-/// `queued` → `sending`; false when the item was not queued (then it must not be sent).
-/// From here until an answer is stored the portal may have the item: a process that dies
-/// meanwhile leaves it marked as possibly arrived.
-pub fn mark_sending(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    mark_sending_from(conn, id, "('queued')", now)
-}
-
 /// `queued` or `needs_attention` → `sending`, for the one resend before a discard.
 pub fn mark_resending(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
     mark_sending_from(conn, id, "('queued', 'needs_attention')", now)
@@ -333,25 +317,10 @@ fn set_sending(
     Ok(changed == 1)
 }
 
-/// `sending` → `sent`, with what the server answered, in one transaction: after a crash the
-/// item is either still `sending` (and is resent with the same key) or `sent` with its answer.
-/// With `redacted`, the frozen payload is replaced by it in the same transaction (shared
-/// devices keep no personal data of a sent item).
-pub fn mark_sent(
-    conn: &Connection,
-    id: Uuid,
-    application: Option<(Uuid, &str)>,
-    result: &serde_json::Value,
-    redacted: Option<&ItemPayload>,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let tx = conn.unchecked_transaction()?;
-    set_sent(&tx, id, application, result, redacted, now)?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// `sending` → `sent` inside the caller's transaction.
+/// `sending` → `sent` with what the server answered, inside the caller's transaction: after a
+/// crash the item is either still `sending` (and is resent with the same key) or `sent` with
+/// its answer. With `redacted`, the frozen payload is replaced by it (shared devices keep no
+/// personal data of a sent item).
 fn set_sent(
     conn: &Connection,
     id: Uuid,
@@ -382,7 +351,7 @@ fn set_sent(
     Ok(())
 }
 
-/// An item's answer as [`mark_sent`] stores it.
+/// An item's answer as [`commit_batch`] stores it.
 #[derive(Debug, Clone)]
 pub struct SentMark {
     pub id: Uuid,
