@@ -1,13 +1,15 @@
 //! `opendvc` against a real `opendvc-portal` process on a loopback port: submissions online
-//! and offline, drains killed and run at once, refused follow-ups, token refresh, and a
-//! supplement the city asked for.
+//! and offline, drains killed and run at once, a drain through a weak link, refused follow-ups,
+//! token refresh, and a supplement the city asked for.
 //!
 //! Build the binaries first: `cargo build -p opendvc-portal -p opendvc-cli`.
 
+use std::collections::BTreeMap;
 use std::process::Child;
 
-use opendvc_api::OtpRequest;
+use opendvc_api::{IDEMPOTENCY_KEY_HEADER, OtpRequest};
 use opendvc_tests::cli::{Cli, CliRun};
+use opendvc_tests::fault_proxy::{Fault, FaultPlan, FaultProxy, RequestFilter};
 use opendvc_tests::{Portal, PortalOptions};
 use serde_json::Value;
 
@@ -29,6 +31,13 @@ impl Device {
         Cli::new(data_dir, portal_url)
             .env("OPENDVC_BACKOFF_BASE_MS", "20")
             .env("OPENDVC_BACKOFF_CAP_MS", "200")
+    }
+
+    /// A device retrying with the shipped back-off (500 ms base, 30 s cap), as a person's does.
+    fn with_shipped_back_off(portal_url: &str) -> Device {
+        let dir = tempfile::tempdir().expect("a data folder");
+        let cli = Cli::new(dir.path(), portal_url);
+        Device { dir, cli }
     }
 
     /// The same device with the portal out of reach: nothing listens at its address.
@@ -348,6 +357,121 @@ fn two_drains_at_once_never_send_an_item_twice() {
         device.application_count(),
         before + 20,
         "one application per submission, none doubled"
+    );
+}
+
+/// Submissions queued at an outreach event, then drained through a weak mobile line.
+const WEAK_LINK_SUBMISSIONS: usize = 60;
+
+/// A weak mobile line between an outreach laptop and the portal (issue 19): of the submissions'
+/// POSTs, 15% are answered 503 with `Retry-After: 1`, 10% have their connection reset and 15%
+/// lose their reply after the portal acted. One `drain` with the shipped back-off delivers all
+/// sixty, each exactly once, and spends exactly one retry per fault: the back-off follows the
+/// link, so no item waits out its own past failures, and an item whose reply was lost goes
+/// again with the same key.
+#[test]
+fn sixty_submissions_through_a_weak_link_arrive_once_in_one_drain() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let proxy = FaultProxy::start(portal.addr(), FaultPlan::pass_through())
+        .expect("the fault proxy starts");
+    let device = Device::with_shipped_back_off(&proxy.url());
+    device.sign_in(&mut portal);
+    let before = device.application_count();
+    let form = device.form();
+    for _ in 0..WEAK_LINK_SUBMISSIONS {
+        device
+            .offline()
+            .run([
+                "submit",
+                "--no-send",
+                "--procedure",
+                "copy-certification",
+                "--form",
+                form.as_str(),
+            ])
+            .expect_success("a submission is queued");
+    }
+    let submissions = RequestFilter::path_prefix("/v1/applications").method("POST");
+    proxy.set_plan(
+        FaultPlan::seeded(19)
+            .with(Fault::Pass, 60)
+            .with(
+                Fault::Overloaded {
+                    retry_after_secs: 1,
+                },
+                15,
+            )
+            .with(Fault::Reset, 10)
+            .with(Fault::LostResponse, 15)
+            .only_for(submissions),
+    );
+    // The time bound is a hang guard, far above the waits the server's answers impose.
+    let (status, drained) = device.json(&["drain", "--max-wait", "300"]);
+    let stats = proxy.stats();
+    proxy.set_plan(FaultPlan::pass_through());
+    assert_eq!(
+        status,
+        Some(0),
+        "one drain empties the queue through the weak link: {drained} (proxy: {stats})"
+    );
+    assert_eq!(drained["end"], "empty", "{drained}");
+    assert_eq!(
+        drained["sent"], WEAK_LINK_SUBMISSIONS,
+        "every submission is sent in this one drain: {drained}"
+    );
+    let faults = stats.service_unavailable + stats.resets + stats.lost_responses;
+    assert!(
+        stats.service_unavailable > 0 && stats.resets > 0 && stats.lost_responses > 0,
+        "the link showed each kind of fault: {stats}"
+    );
+    assert_eq!(
+        drained["retries"], faults,
+        "each fault costs one retry and nothing else does (proxy: {stats}): {drained}"
+    );
+
+    // Every POST of a submission carries its item's key; a key goes again only after a fault.
+    let mut tries_per_key: BTreeMap<String, u64> = BTreeMap::new();
+    for request in proxy
+        .requests()
+        .iter()
+        .filter(|request| request.method == "POST" && request.path() == "/v1/applications")
+    {
+        let key = request
+            .header(IDEMPOTENCY_KEY_HEADER)
+            .expect("every submission carries its Idempotency-Key");
+        *tries_per_key.entry(key.to_owned()).or_default() += 1;
+    }
+    assert_eq!(
+        tries_per_key.len(),
+        WEAK_LINK_SUBMISSIONS,
+        "one key per submission, resent under the same key"
+    );
+    assert_eq!(
+        tries_per_key.values().sum::<u64>(),
+        WEAK_LINK_SUBMISSIONS as u64 + faults,
+        "the POSTs are the first tries plus one per fault (proxy: {stats})"
+    );
+    let (_, queue) = device.json(&["queue"]);
+    let items = queue["items"].as_array().expect("items");
+    assert!(
+        items.iter().all(|item| item["state"] == "sent"),
+        "every local item is sent: {queue}"
+    );
+    let attempts: u64 = items
+        .iter()
+        .map(|item| item["attempts"].as_u64().expect("attempts"))
+        .sum();
+    assert_eq!(
+        attempts, faults,
+        "the items' failed attempts are the link's faults: {queue}"
+    );
+
+    let (status, synced) = device.json(&["sync"]);
+    assert_eq!(status, Some(0), "the device syncs: {synced}");
+    assert_eq!(
+        device.application_count(),
+        before + WEAK_LINK_SUBMISSIONS,
+        "exactly one application per submission at the portal"
     );
 }
 

@@ -474,6 +474,120 @@ async fn item_caught_mid_send_is_resent_with_the_same_key_after_a_crash() {
     );
 }
 
+/// The sender groups its marks: the answers of a batch are stored in the commit that marks the
+/// next batch `sending`. A crash in the middle of a batch leaves its answered items `sending`,
+/// and they go again under their own keys: nothing is doubled, nothing lost.
+#[tokio::test]
+async fn a_crash_in_the_middle_of_a_batch_resends_its_answered_items_once_under_their_keys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let markers = ["a", "b", "c", "d", "e", "f", "g"];
+    // Batches of 1, 2 and 4 items: the crash hits the third batch after two answers.
+    let portal = ScriptedPortal::new([
+        Outcome::Ok,
+        Outcome::Ok,
+        Outcome::Ok,
+        Outcome::Ok,
+        Outcome::Ok,
+        Outcome::Crash,
+    ]);
+    let ids: Vec<Uuid> = {
+        let queue = open(dir.path(), &clock);
+        let ids = markers
+            .iter()
+            .map(|marker| {
+                queue
+                    .enqueue_submission(new_application(marker), &[])
+                    .expect("enqueues")
+                    .item_id
+            })
+            .collect();
+        let lock = queue.try_lock_sender().expect("lock").expect("free");
+        tokio::select! {
+            biased;
+            () = portal.crashed.notified() => {}
+            _ = queue.send_pass(&lock, portal.as_ref(), None) => panic!("the scripted crash must interrupt the send"),
+        }
+        ids
+    };
+    let queue = open(dir.path(), &clock);
+    let state_of = |id: Uuid| queue.item(id).expect("reads").expect("kept").state;
+    assert_eq!(
+        ids.iter().map(|id| state_of(*id)).collect::<Vec<_>>(),
+        [
+            ItemState::Sent,
+            ItemState::Sent,
+            ItemState::Sent,
+            ItemState::Sending,
+            ItemState::Sending,
+            ItemState::Sending,
+            ItemState::Sending,
+        ],
+        "the answers of the first two batches are stored; the third batch, marked before its \
+         first request, is still sending"
+    );
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.sent.len(), 4, "the interrupted batch goes again");
+    assert!(
+        ids.iter().all(|id| state_of(*id) == ItemState::Sent),
+        "every item is sent"
+    );
+    let state = portal.state.lock().expect("state");
+    for (marker, id) in markers.iter().zip(&ids) {
+        assert_eq!(
+            state.created_by_marker[*marker],
+            vec![*id],
+            "application {marker} was created once, under its item's key"
+        );
+    }
+}
+
+/// When a failure ends a pass in the middle of a batch, the items of the batch that were marked
+/// `sending` but never tried go back in line as they were: due at once, no attempt counted,
+/// not suspected of having arrived.
+#[tokio::test]
+async fn items_a_failure_leaves_untried_go_back_in_line_as_they_were() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = clock();
+    let queue = open(dir.path(), &clock);
+    // Batches of 1, 2 and 4 items: the third batch fails at its first item.
+    let portal = ScriptedPortal::new([Outcome::Ok, Outcome::Ok, Outcome::Ok, Outcome::Unavailable]);
+    let ids: Vec<Uuid> = ["a", "b", "c", "d", "e", "f", "g"]
+        .iter()
+        .map(|marker| {
+            queue
+                .enqueue_submission(new_application(marker), &[])
+                .expect("enqueues")
+                .item_id
+        })
+        .collect();
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.sent.len(), 3, "the first two batches are sent");
+    assert_eq!(portal.requests(), 4, "no untried item was sent");
+    let failed = queue.item(ids[3]).expect("reads").expect("kept");
+    assert_eq!(
+        (failed.state, failed.attempts),
+        (ItemState::Queued, 1),
+        "the failed item waits with its attempt counted"
+    );
+    for id in &ids[4..] {
+        let item = queue.item(*id).expect("reads").expect("kept");
+        assert_eq!(
+            item.state,
+            ItemState::Queued,
+            "an untried item is queued again"
+        );
+        assert_eq!(item.attempts, 0, "an untried item counts no attempt");
+        assert!(
+            !item.may_have_arrived,
+            "an untried item cannot have reached the portal"
+        );
+    }
+    clock.advance(chrono::Duration::seconds(1));
+    let report = pass(&queue, &portal).await;
+    assert_eq!(report.sent.len(), 4, "the rest goes once the link is back");
+}
+
 #[tokio::test]
 async fn only_one_sender_holds_the_queue() {
     let dir = tempfile::tempdir().expect("temp dir");

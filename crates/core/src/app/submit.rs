@@ -222,19 +222,25 @@ impl OpenDvc {
         let Some(profile) = &self.profile else {
             return;
         };
-        let mut applications_changed = false;
-        for sent in &report.sent {
-            if let ServerAnswer::Application(application) = &sent.answer {
-                // The cache is a copy; if this write fails, the next sync brings it anyway.
-                if profile
-                    .cache
-                    .write(|tx| applications::upsert(tx, application))
-                    .is_ok()
-                {
-                    applications_changed = true;
-                }
-            }
-        }
+        let answered: Vec<_> = report
+            .sent
+            .iter()
+            .filter_map(|sent| match &sent.answer {
+                ServerAnswer::Application(application) => Some(application),
+                _ => None,
+            })
+            .collect();
+        // One transaction for the pass's answers. The cache is a copy; if this write fails,
+        // the next sync brings them anyway.
+        let applications_changed = !answered.is_empty()
+            && profile
+                .cache
+                .write(|tx| {
+                    answered
+                        .iter()
+                        .try_for_each(|application| applications::upsert(tx, application))
+                })
+                .is_ok();
         if !report.sent.is_empty() {
             self.set_online(true);
         }

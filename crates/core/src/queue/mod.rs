@@ -16,6 +16,13 @@
 //! the sender lock puts it back to `queued` and resends it with the same key, and the portal
 //! answers with the stored first response.
 //!
+//! On a fast link the sender groups the marks: one commit stores the answers of a batch of
+//! items (3) and marks the next batch `sending` (1), so each durable commit serves many
+//! acknowledged items, and each item still has both marks before and after its request. Items
+//! of a batch that a failure leaves untried go back to `queued` as they were. A batch starts
+//! at one item and grows while its items are answered quickly, so on a slow link each answer is
+//! still stored as soon as it comes.
+//!
 //! Only one sender runs per profile, across processes: the sender holds an exclusive lock on
 //! `sender.lock` in the profile folder (an OS file lock, released by the kernel when the
 //! process dies, even by SIGKILL). Recovery of `sending` items happens when the lock is
@@ -27,9 +34,10 @@
 //!   link's failures in a row ([`LinkHealth`]), not an item's own;
 //! - `transport`: what the sender hands a transport for one item, and what comes back;
 //! - `staging`: content-addressed copies of attached files, sealed when the queue has a key;
-//! - `sender`: the sender lock, one send pass, what a failed send means for an item, and
-//!   [`drain`], the one loop that sends a profile's queue or a staff member's many sealed
-//!   queues within a time bound, each queue through its own transport ([`DrainLane`]);
+//! - `sender`: the sender lock, one send pass (its marks grouped by batch), what a failed send
+//!   means for an item;
+//! - `drain`: [`drain`], the one loop that sends a profile's queue or a staff member's many
+//!   sealed queues within a time bound, each queue through its own transport ([`DrainLane`]);
 //! - `error`: [`QueueError`];
 //! - `handle`: [`SubmissionQueue`]'s state and how it is opened;
 //! - this module: what the queue does — enqueueing, listing, retry, discard.
@@ -42,6 +50,7 @@ use crate::store::StoreError;
 use crate::store::outbox::{self, NewItem};
 
 mod backoff;
+mod drain;
 mod error;
 mod handle;
 pub(crate) mod item;
@@ -50,17 +59,15 @@ mod staging;
 pub(crate) mod transport;
 
 pub use backoff::{BackoffPolicy, LinkHealth, saturating_after};
+pub use drain::{DrainEnd, DrainLane, DrainOutcome, LaneReadiness, ProfileLane, drain};
 pub use error::QueueError;
 pub use handle::SubmissionQueue;
 pub use item::{
     ApplicationTarget, Enqueued, FeedbackFollowUp, FollowUp, ItemEvent, ItemKind, ItemPayload,
     ItemState, QueueItem, QueueSummary, Reason,
 };
-use sender::ItemSend;
-pub use sender::{
-    DrainEnd, DrainLane, DrainOutcome, LaneReadiness, PassEnd, PassReport, ProfileLane, SenderLock,
-    SentItem, drain,
-};
+use sender::{Failure, ItemSend};
+pub use sender::{PassEnd, PassReport, SenderLock, SentItem};
 pub use staging::StagedAttachment;
 pub use transport::{OutboundRequest, ProgressListener, ServerAnswer, Transport, UploadProgress};
 
@@ -449,8 +456,8 @@ impl SubmissionQueue {
         };
         match outcome {
             ItemSend::Sent(sent) => Ok(Some(sent)),
-            ItemSend::Attention { refused: true } => Ok(None),
-            ItemSend::Attention { refused: false } => {
+            ItemSend::Failed(Failure::Attention { refused: true }) => Ok(None),
+            ItemSend::Failed(Failure::Attention { refused: false }) => {
                 let passing = self
                     .item(id)?
                     .and_then(|item| item.reason)
@@ -462,7 +469,7 @@ impl SubmissionQueue {
                     Ok(None)
                 }
             }
-            ItemSend::Retry { .. } | ItemSend::Paused => {
+            ItemSend::Failed(Failure::Retry { .. } | Failure::Paused) => {
                 restore()?;
                 Err(QueueError::MustSendFirst(id))
             }

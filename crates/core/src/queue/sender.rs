@@ -1,12 +1,9 @@
 //! The sender: one item at a time, in queue order, under the profile's sender lock, with the
-//! protocol of the module doc (commit `sending`, send with the item's key, commit the answer),
-//! what a failed send means for the item, and the drain: passes over one queue or many,
-//! waiting through back-off within a time bound. How a queue's items go out (with the
-//! citizen's token, or with the staff token naming the assisted session) is its lane's
-//! transport; the loop is the same.
+//! protocol of the module doc (commit `sending`, send with the item's key, commit the answer;
+//! the marks of a batch grouped in one commit), and what a failed send means for the item.
 
+use std::collections::VecDeque;
 use std::fs::File;
-use std::future::Future;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -18,10 +15,9 @@ use uuid::Uuid;
 use super::backoff::saturating_after;
 use super::error::QueueError;
 use super::handle::SubmissionQueue;
-use super::item::{ApplicationTarget, ItemKind, ItemPayload, QueueItem, QueueSummary, Reason};
+use super::item::{ApplicationTarget, ItemKind, ItemPayload, QueueItem, Reason};
 use super::transport::{OutboundRequest, ServerAnswer, Transport, UploadProgress};
 use crate::client::errors::ClientError;
-use crate::clock::Clock;
 use crate::store::StoreError;
 use crate::store::outbox;
 
@@ -110,19 +106,33 @@ fn arrival(error: &ClientError) -> Arrival {
 /// How one item's send ended.
 pub(super) enum ItemSend {
     Sent(SentItem),
+    Failed(Failure),
+}
+
+/// How a send failed (the failure already stored with the item).
+pub(super) enum Failure {
     /// Transient: back off until `until`.
-    Retry {
-        until: DateTime<Utc>,
-        offline: bool,
-    },
+    Retry { until: DateTime<Utc>, offline: bool },
     /// The session ended (or the item is sealed without its key): the queue is paused.
     Paused,
     /// The item needs the person: refused by the portal (`refused`), or it could not be
     /// built here (a missing attachment copy, an application never created).
-    Attention {
-        refused: bool,
-    },
+    Attention { refused: bool },
 }
+
+/// How trying one item ended: answered (the answer not stored yet), or failed (the failure
+/// stored).
+enum Tried {
+    Answered(ServerAnswer),
+    Failed(Failure),
+}
+
+/// The largest batch of items marked `sending` in one commit.
+const MAX_BATCH: usize = 32;
+
+/// A batch doubles (up to [`MAX_BATCH`]) while all of it is answered within this time, so that
+/// the answers of a slow link are stored, and shown, item by item.
+const BATCH_TIME: Duration = Duration::from_millis(50);
 
 /// What to do with an item after a failed send.
 enum Verdict {
@@ -296,6 +306,12 @@ impl SubmissionQueue {
 
     /// Sends ready items one by one, in queue order, until nothing is ready, a transient
     /// failure asks to back off, or authentication fails. With `scope`, only those items.
+    ///
+    /// Items go out in batches: one transaction stores the answers of the batch before and
+    /// marks the next batch `sending`, so a batch costs one durable commit, not two per item
+    /// (see [`outbox::commit_batch`] for what a crash leaves). A batch starts at one item and
+    /// doubles while every item of it is answered within [`BATCH_TIME`], so on a slow link the
+    /// person still sees each item sent as soon as it is; any failure starts again at one.
     pub async fn send_pass<T: Transport>(
         &self,
         _lock: &SenderLock,
@@ -309,46 +325,98 @@ impl SubmissionQueue {
             went_offline: false,
             end: PassEnd::Idle,
         };
+        let mut batch_size = 1;
+        let mut batch: VecDeque<QueueItem> = VecDeque::new();
+        let mut answered: Vec<(QueueItem, ServerAnswer)> = Vec::new();
+        // Whether every item of the current batch was answered so far.
+        let mut batch_answered = true;
+        let mut batch_started = self.clock.now();
         loop {
-            if self.is_paused()? {
-                report.end = PassEnd::PausedAuth;
-                return Ok(report);
+            if batch.is_empty() {
+                if !answered.is_empty() {
+                    let quick = (self.clock.now() - batch_started)
+                        .to_std()
+                        .is_ok_and(|took| took < BATCH_TIME);
+                    batch_size = if batch_answered && quick {
+                        (batch_size * 2).min(MAX_BATCH)
+                    } else {
+                        1
+                    };
+                }
+                let paused = self.is_paused()?;
+                let next = (!paused).then_some((batch_size, scope));
+                batch = self
+                    .commit_batch(&mut answered, &[], next, &mut report)?
+                    .into();
+                if paused {
+                    report.end = PassEnd::PausedAuth;
+                    return Ok(report);
+                }
+                if batch.is_empty() {
+                    report.end = match self.earliest_due(scope)? {
+                        Some(until) => PassEnd::BackingOff { until },
+                        None => PassEnd::Idle,
+                    };
+                    return Ok(report);
+                }
+                batch_answered = true;
+                batch_started = self.clock.now();
             }
-            let now = self.clock.now();
-            let Some(item) = self
-                .outbox
-                .read(|conn| outbox::next_ready(conn, now, scope))?
-            else {
-                report.end = match self.earliest_due(scope)? {
-                    Some(until) => PassEnd::BackingOff { until },
-                    None => PassEnd::Idle,
-                };
-                return Ok(report);
-            };
-            if !self
-                .outbox
-                .read(|conn| outbox::mark_sending(conn, item.id, now))?
-            {
+            let Some(item) = batch.pop_front() else {
                 continue;
-            }
-            match self.send_item(&item, transport).await? {
-                ItemSend::Sent(sent) => report.sent.push(sent),
-                ItemSend::Attention { .. } => report.needs_attention.push(item.id),
-                ItemSend::Retry { until, offline } => {
+            };
+            let ended = match self.try_item(&item, transport).await? {
+                Tried::Answered(answer) => {
+                    answered.push((item, answer));
+                    continue;
+                }
+                Tried::Failed(Failure::Attention { .. }) => {
+                    report.needs_attention.push(item.id);
+                    batch_answered = false;
+                    continue;
+                }
+                Tried::Failed(Failure::Retry { until, offline }) => {
                     report.retried += 1;
                     report.went_offline = offline;
                     // A transient failure is about the line to the portal, not the item: stop
                     // here and let the caller wait, instead of trying every other item against
                     // a server that is down.
-                    report.end = PassEnd::BackingOff { until };
-                    return Ok(report);
+                    PassEnd::BackingOff { until }
                 }
-                ItemSend::Paused => {
-                    report.end = PassEnd::PausedAuth;
-                    return Ok(report);
-                }
-            }
+                Tried::Failed(Failure::Paused) => PassEnd::PausedAuth,
+            };
+            let untried: Vec<QueueItem> = batch.drain(..).collect();
+            self.commit_batch(&mut answered, &untried, None, &mut report)?;
+            report.end = ended;
+            return Ok(report);
         }
+    }
+
+    /// Stores the answers of `answered`, gives `untried` back and marks the next batch
+    /// (`next`: its size and scope) in one transaction ([`outbox::commit_batch`]); the stored
+    /// answers go into `report` once committed.
+    fn commit_batch(
+        &self,
+        answered: &mut Vec<(QueueItem, ServerAnswer)>,
+        untried: &[QueueItem],
+        next: Option<(usize, Option<&[Uuid]>)>,
+        report: &mut PassReport,
+    ) -> Result<Vec<QueueItem>, QueueError> {
+        if answered.is_empty() && untried.is_empty() && next.is_none() {
+            return Ok(Vec::new());
+        }
+        let marks = answered
+            .iter()
+            .map(|(item, answer)| self.sent_mark(item, answer))
+            .collect::<Result<Vec<_>, _>>()?;
+        let now = self.clock.now();
+        let marked = self
+            .outbox
+            .read(|conn| outbox::commit_batch(conn, &marks, untried, next, now))?;
+        for (item, answer) in answered.drain(..) {
+            report.sent.push(self.after_sent(&item, answer)?);
+        }
+        Ok(marked)
     }
 
     /// Sends one item that was just marked `sending` (`item` is as it was read before) and
@@ -360,6 +428,28 @@ impl SubmissionQueue {
         item: &QueueItem,
         transport: &T,
     ) -> Result<ItemSend, QueueError> {
+        match self.try_item(item, transport).await? {
+            Tried::Answered(answer) => {
+                let mark = self.sent_mark(item, &answer)?;
+                let now = self.clock.now();
+                self.outbox
+                    .read(|conn| outbox::commit_batch(conn, &[mark], &[], None, now))?;
+                Ok(ItemSend::Sent(self.after_sent(item, answer)?))
+            }
+            Tried::Failed(failure) => Ok(ItemSend::Failed(failure)),
+        }
+    }
+
+    /// Sends one item that was just marked `sending` (`item` is as it was read before). A
+    /// failure is stored at once (back in line with a back-off, paused for sign-in, or needing
+    /// attention); the server's answer is handed back for the caller to store. Whether the
+    /// portal may have the item is kept with it: set by an attempt without a readable answer,
+    /// cleared by one the portal answered.
+    async fn try_item<T: Transport>(
+        &self,
+        item: &QueueItem,
+        transport: &T,
+    ) -> Result<Tried, QueueError> {
         let now = self.clock.now();
         let item = self.opened(item.clone());
         // Until it is sent now, the item may have arrived exactly as much as before.
@@ -375,14 +465,14 @@ impl SubmissionQueue {
             );
             self.outbox
                 .read(|conn| outbox::pause_for_auth(conn, item.id, unchanged(&reason), now))?;
-            return Ok(ItemSend::Paused);
+            return Ok(Tried::Failed(Failure::Paused));
         }
         let request = match self.build_request(&item) {
             Ok(request) => request,
             Err(reason) => {
                 self.outbox
                     .read(|conn| outbox::mark_attention(conn, item.id, unchanged(&reason), now))?;
-                return Ok(ItemSend::Attention { refused: false });
+                return Ok(Tried::Failed(Failure::Attention { refused: false }));
             }
         };
         let outcome = transport.deliver(item.id, request).await;
@@ -390,7 +480,7 @@ impl SubmissionQueue {
         let error = match outcome {
             Ok(answer) => {
                 self.link.answered();
-                return self.store_answer(&item, answer, now).map(ItemSend::Sent);
+                return Ok(Tried::Answered(answer));
             }
             Err(error) => error,
         };
@@ -403,7 +493,7 @@ impl SubmissionQueue {
                 Arrival::SaysNothing => item.may_have_arrived,
             },
         };
-        Ok(match verdict(&error, now) {
+        Ok(Tried::Failed(match verdict(&error, now) {
             Verdict::RetryLater(server_wait) => {
                 let attempts = item.attempts.saturating_add(1);
                 let wait = self.backoff.link_wait(self.link.failed(), server_wait);
@@ -411,7 +501,7 @@ impl SubmissionQueue {
                 self.outbox.read(|conn| {
                     outbox::schedule_retry(conn, item.id, attempts, until, attempt, now)
                 })?;
-                ItemSend::Retry {
+                Failure::Retry {
                     until,
                     offline: error.is_offline(),
                 }
@@ -420,29 +510,28 @@ impl SubmissionQueue {
                 self.link.answered();
                 self.outbox
                     .read(|conn| outbox::pause_for_auth(conn, item.id, attempt, now))?;
-                ItemSend::Paused
+                Failure::Paused
             }
             Verdict::NeedsAttention => {
                 self.link.answered();
                 self.outbox
                     .read(|conn| outbox::mark_attention(conn, item.id, attempt, now))?;
-                ItemSend::Attention { refused: true }
+                Failure::Attention { refused: true }
             }
-        })
+        }))
     }
 
-    /// Commits an item as sent with the server's answer (on a shared device only its
+    /// What is stored of an item's answer when it is marked sent (on a shared device only its
     /// receipt, see [`SubmissionQueue::set_purge_after_ack`]).
-    fn store_answer(
+    fn sent_mark(
         &self,
         item: &QueueItem,
-        answer: ServerAnswer,
-        now: DateTime<Utc>,
-    ) -> Result<SentItem, QueueError> {
+        answer: &ServerAnswer,
+    ) -> Result<outbox::SentMark, QueueError> {
         let purge = self
             .purge_after_ack
             .load(std::sync::atomic::Ordering::Relaxed);
-        let (application, result) = match &answer {
+        let (application, result) = match answer {
             ServerAnswer::Attachment(attachment) if purge => {
                 (None, serde_json::json!({ "id": attachment.id }))
             }
@@ -474,17 +563,20 @@ impl SubmissionQueue {
                 serde_json::to_value(feedback).map_err(StoreError::from)?,
             ),
         };
-        let redacted = purge.then(|| item.payload.redacted());
-        self.outbox.read(|conn| {
-            outbox::mark_sent(
-                conn,
-                item.id,
-                application.as_ref().map(|(id, code)| (*id, code.as_str())),
-                &result,
-                redacted.as_ref(),
-                now,
-            )
-        })?;
+        Ok(outbox::SentMark {
+            id: item.id,
+            application,
+            result,
+            redacted: purge.then(|| item.payload.redacted()),
+        })
+    }
+
+    /// What follows an answer's commit: on a shared device the attachment's copy is
+    /// forgotten.
+    fn after_sent(&self, item: &QueueItem, answer: ServerAnswer) -> Result<SentItem, QueueError> {
+        let purge = self
+            .purge_after_ack
+            .load(std::sync::atomic::Ordering::Relaxed);
         if purge && let ItemPayload::UploadAttachment { sha256, .. } = &item.payload {
             self.forget_file(sha256)?;
         }
@@ -494,202 +586,4 @@ impl SubmissionQueue {
             answer,
         })
     }
-}
-
-/// How a drain ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DrainEnd {
-    /// Nothing is left to send.
-    Empty,
-    /// Some items need the person's attention (or wait for one that does).
-    NeedsAttention,
-    /// The session ended; sign in again.
-    PausedAuth,
-    /// Items are still waiting (backing off) when the time bound ran out.
-    TimedOut,
-    /// Another sender (another process, a discard) held a queue with unsent items until the
-    /// time bound ran out.
-    Busy,
-}
-
-/// What a drain did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DrainOutcome {
-    pub end: DrainEnd,
-    pub sent: usize,
-    pub retries: u32,
-    /// Every drained queue's items, counted together.
-    pub queue: QueueSummary,
-}
-
-/// Whether a queue sends in this round of a drain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LaneReadiness {
-    /// Send its ready items now.
-    Ready,
-    /// Not before `until`: what it needs first could not reach the portal.
-    NotBefore(DateTime<Utc>),
-    /// Not in this drain: the portal refused what it needs first; its items stay queued.
-    Held,
-    /// The session ended: the drain stops after this round; sign in again.
-    PausedAuth,
-}
-
-/// One queue a drain sends, and how its items are sent: the transport (the citizen's client
-/// with their own token, or the staff member's client naming the assisted session the work
-/// was made in), what the queue needs before it may send, and what becomes of each pass.
-pub trait DrainLane: Send {
-    type Transport: Transport;
-    /// What getting the queue ready can fail with, besides the queue's own errors.
-    type Error: From<QueueError> + Send;
-
-    fn queue(&self) -> &SubmissionQueue;
-
-    /// The transport of the next pass; asked after [`DrainLane::ready`] said the queue sends.
-    fn transport(&self) -> &Self::Transport;
-
-    /// Asked before each pass. By default a queue is always ready.
-    fn ready(&mut self) -> impl Future<Output = Result<LaneReadiness, Self::Error>> + Send {
-        std::future::ready(Ok(LaneReadiness::Ready))
-    }
-
-    /// Takes in what a pass did (the server's answers into the cache, events out).
-    fn after_pass(&mut self, report: &PassReport);
-}
-
-/// A profile's queue sent through one transport (the citizen's client), each pass's report
-/// handed to `after_pass`.
-pub struct ProfileLane<'q, T, F> {
-    queue: &'q SubmissionQueue,
-    transport: &'q T,
-    after_pass: F,
-}
-
-impl<'q, T, F> ProfileLane<'q, T, F> {
-    pub fn new(queue: &'q SubmissionQueue, transport: &'q T, after_pass: F) -> Self {
-        ProfileLane {
-            queue,
-            transport,
-            after_pass,
-        }
-    }
-}
-
-impl<T, F> std::fmt::Debug for ProfileLane<'_, T, F> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProfileLane")
-            .field("queue", self.queue)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<T: Transport, F: FnMut(&PassReport) + Send> DrainLane for ProfileLane<'_, T, F> {
-    type Transport = T;
-    type Error = QueueError;
-
-    fn queue(&self) -> &SubmissionQueue {
-        self.queue
-    }
-
-    fn transport(&self) -> &T {
-        self.transport
-    }
-
-    fn after_pass(&mut self, report: &PassReport) {
-        (self.after_pass)(report);
-    }
-}
-
-/// How long a drain waits before it looks again for a queue another sender holds.
-const BUSY_QUEUE_PAUSE: Duration = Duration::from_millis(200);
-
-/// Sends every queue of `lanes` until nothing is ready, waiting through back-off for at most
-/// `max_wait`: the one drain loop, for a profile's queue and for a staff member's many
-/// sealed queues alike.
-///
-/// Each round gives every ready queue one send pass under its sender lock, taken for that
-/// pass only (a queue another sender holds is looked at again after a moment), then sleeps
-/// until the earliest moment a queue has something due. The drain ends when nothing is due,
-/// when a session ended (after finishing the round), or when the next due moment lies past
-/// the time bound.
-pub async fn drain<L: DrainLane>(
-    lanes: &mut [L],
-    clock: &dyn Clock,
-    max_wait: Duration,
-) -> Result<DrainOutcome, L::Error> {
-    let deadline = saturating_after(clock.now(), max_wait);
-    let mut sent = 0;
-    let mut retries = 0;
-    let mut paused = false;
-    let (busy, timed_out) = loop {
-        let mut next_round: Option<DateTime<Utc>> = None;
-        let mut busy = false;
-        for lane in lanes.iter_mut() {
-            match lane.ready().await? {
-                LaneReadiness::Ready => {}
-                LaneReadiness::NotBefore(until) => {
-                    next_round = Some(next_round.map_or(until, |known| known.min(until)));
-                    continue;
-                }
-                LaneReadiness::Held => continue,
-                LaneReadiness::PausedAuth => {
-                    paused = true;
-                    continue;
-                }
-            }
-            let Some(lock) = lane.queue().try_lock_sender()? else {
-                busy = true;
-                let again = saturating_after(clock.now(), BUSY_QUEUE_PAUSE);
-                next_round = Some(next_round.map_or(again, |known| known.min(again)));
-                continue;
-            };
-            let report = lane
-                .queue()
-                .send_pass(&lock, lane.transport(), None)
-                .await?;
-            drop(lock);
-            lane.after_pass(&report);
-            sent += report.sent.len();
-            retries += report.retried;
-            match report.end {
-                PassEnd::Idle => {}
-                PassEnd::PausedAuth => paused = true,
-                PassEnd::BackingOff { until } => {
-                    next_round = Some(next_round.map_or(until, |known| known.min(until)));
-                }
-            }
-        }
-        match next_round {
-            _ if paused => break (busy, false),
-            None => break (busy, false),
-            Some(until) if until > deadline => break (busy, true),
-            Some(until) => {
-                let wait = (until - clock.now()).to_std().unwrap_or(Duration::ZERO);
-                tokio::time::sleep(wait).await;
-            }
-        }
-    };
-    let mut queue = QueueSummary::default();
-    for lane in lanes.iter() {
-        queue.add(&lane.queue().summary()?);
-    }
-    let end = if queue.paused_auth || paused {
-        DrainEnd::PausedAuth
-    } else if queue.unsent() == 0 {
-        DrainEnd::Empty
-    } else if busy {
-        DrainEnd::Busy
-    } else if timed_out {
-        DrainEnd::TimedOut
-    } else {
-        DrainEnd::NeedsAttention
-    };
-    Ok(DrainOutcome {
-        end,
-        sent,
-        retries,
-        queue,
-    })
 }

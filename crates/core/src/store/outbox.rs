@@ -219,13 +219,14 @@ pub fn list(conn: &Connection, listing: Listing) -> Result<Vec<QueueItem>, Store
         .collect()
 }
 
-/// The first item that may be sent now: queued, due, and with every item it depends on sent.
-/// With `scope`, only items whose id is in it.
-pub fn next_ready(
+/// Up to `limit` items that may be sent now, in queue order: queued, due, and with every item
+/// they depend on sent. With `scope`, only items whose id is in it.
+fn ready(
     conn: &Connection,
     now: DateTime<Utc>,
     scope: Option<&[Uuid]>,
-) -> Result<Option<QueueItem>, StoreError> {
+    limit: usize,
+) -> Result<Vec<QueueItem>, StoreError> {
     let mut statement = conn.prepare_cached(&format!(
         "SELECT {ITEM_COLUMNS} FROM items i
          WHERE state = 'queued' AND next_attempt_at <= ?1
@@ -235,17 +236,20 @@ pub fn next_ready(
          ORDER BY position"
     ))?;
     let mut rows = statement.query(params![millis(now)])?;
-    while let Some(row) = rows.next()? {
+    let mut found = Vec::new();
+    while found.len() < limit
+        && let Some(row) = rows.next()?
+    {
         let raw = raw(row)?;
         let in_scope = match scope {
             None => true,
             Some(ids) => ids.iter().any(|id| id.to_string() == raw.id),
         };
         if in_scope {
-            return finish(conn, raw).map(Some);
+            found.push(finish(conn, raw)?);
         }
     }
-    Ok(None)
+    Ok(found)
 }
 
 /// When the earliest queued item whose parents are all sent becomes due.
@@ -276,13 +280,6 @@ pub fn earliest_due(
     Ok(None)
 }
 
-/// `queued` → `sending`; false when the item was not queued (then it must not be sent).
-/// From here until an answer is stored the portal may have the item: a process that dies
-/// meanwhile leaves it marked as possibly arrived.
-pub fn mark_sending(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    mark_sending_from(conn, id, "('queued')", now)
-}
-
 /// `queued` or `needs_attention` → `sending`, for the one resend before a discard.
 pub fn mark_resending(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
     mark_sending_from(conn, id, "('queued', 'needs_attention')", now)
@@ -295,7 +292,19 @@ fn mark_sending_from(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let tx = conn.unchecked_transaction()?;
-    let changed = tx.execute(
+    let changed = set_sending(&tx, id, states, now)?;
+    tx.commit()?;
+    Ok(changed)
+}
+
+/// `states` → `sending` inside the caller's transaction.
+fn set_sending(
+    conn: &Connection,
+    id: Uuid,
+    states: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let changed = conn.execute(
         &format!(
             "UPDATE items SET state = 'sending', may_have_arrived = 1, updated_at = ?2
              WHERE id = ?1 AND state IN {states}"
@@ -303,17 +312,16 @@ fn mark_sending_from(
         params![id.to_string(), time_text(now)],
     )?;
     if changed == 1 {
-        record(&tx, id, ItemState::Sending, None, now)?;
+        record(conn, id, ItemState::Sending, None, now)?;
     }
-    tx.commit()?;
     Ok(changed == 1)
 }
 
-/// `sending` → `sent`, with what the server answered, in one transaction: after a crash the
-/// item is either still `sending` (and is resent with the same key) or `sent` with its answer.
-/// With `redacted`, the frozen payload is replaced by it in the same transaction (shared
-/// devices keep no personal data of a sent item).
-pub fn mark_sent(
+/// `sending` → `sent` with what the server answered, inside the caller's transaction: after a
+/// crash the item is either still `sending` (and is resent with the same key) or `sent` with
+/// its answer. With `redacted`, the frozen payload is replaced by it (shared devices keep no
+/// personal data of a sent item).
+fn set_sent(
     conn: &Connection,
     id: Uuid,
     application: Option<(Uuid, &str)>,
@@ -321,14 +329,13 @@ pub fn mark_sent(
     redacted: Option<&ItemPayload>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let tx = conn.unchecked_transaction()?;
     if let Some(redacted) = redacted {
-        tx.execute(
+        conn.execute(
             "UPDATE items SET payload = ?2 WHERE id = ?1 AND state = 'sending'",
             params![id.to_string(), serde_json::to_string(redacted)?],
         )?;
     }
-    tx.execute(
+    conn.execute(
         "UPDATE items SET state = 'sent', reason = NULL, application_id = ?2,
              application_code = ?3, result = ?4, updated_at = ?5, may_have_arrived = 0
          WHERE id = ?1 AND state = 'sending'",
@@ -340,9 +347,75 @@ pub fn mark_sent(
             time_text(now)
         ],
     )?;
-    record(&tx, id, ItemState::Sent, None, now)?;
-    tx.commit()?;
+    record(conn, id, ItemState::Sent, None, now)?;
     Ok(())
+}
+
+/// An item's answer as [`commit_batch`] stores it.
+#[derive(Debug, Clone)]
+pub struct SentMark {
+    pub id: Uuid,
+    /// The application's id and code, when the answer is an application.
+    pub application: Option<(Uuid, String)>,
+    pub result: serde_json::Value,
+    /// On a shared device, the payload without personal data that replaces the frozen one.
+    pub redacted: Option<ItemPayload>,
+}
+
+/// The sender's marks between two batches, in one transaction (so one durable commit per
+/// batch, not two per item): the answers of the items sent since the last commit are stored
+/// (`sending` → `sent`), the items marked for the last batch but not tried go back to `queued`
+/// as they were (`untried`: as read before they were marked), and up to `limit` items that are
+/// ready now — the ones whose parents were just stored included — become `sending`. A crash
+/// before the commit leaves the answered items `sending`, to be resent with the same key; a
+/// crash after it leaves the next batch `sending`, known to have maybe arrived. Returns the
+/// items now marked `sending`, as read before.
+pub fn commit_batch(
+    conn: &Connection,
+    sent: &[SentMark],
+    untried: &[QueueItem],
+    next: Option<(usize, Option<&[Uuid]>)>,
+    now: DateTime<Utc>,
+) -> Result<Vec<QueueItem>, StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    for mark in sent {
+        set_sent(
+            &tx,
+            mark.id,
+            mark.application
+                .as_ref()
+                .map(|(id, code)| (*id, code.as_str())),
+            &mark.result,
+            mark.redacted.as_ref(),
+            now,
+        )?;
+    }
+    for item in untried {
+        let changed = tx.execute(
+            "UPDATE items SET state = 'queued', updated_at = ?2, may_have_arrived = ?3
+             WHERE id = ?1 AND state = 'sending'",
+            params![item.id.to_string(), time_text(now), item.may_have_arrived],
+        )?;
+        if changed == 1 {
+            record(
+                &tx,
+                item.id,
+                ItemState::Queued,
+                Some("not_tried_in_this_pass"),
+                now,
+            )?;
+        }
+    }
+    let mut marked = Vec::new();
+    if let Some((limit, scope)) = next {
+        for item in ready(&tx, now, scope, limit)? {
+            if set_sending(&tx, item.id, "('queued')", now)? {
+                marked.push(item);
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(marked)
 }
 
 /// What a failed attempt at an item did.

@@ -4,9 +4,11 @@
 //! single connection avoids busy retries) and a few reader connections, which WAL lets run
 //! beside the writer. Every connection runs `synchronous=FULL`: a transaction is on disk
 //! before the commit returns, so what the portal acknowledged (a submission, a spent refresh
-//! token, a rate-limit hit) survives a power cut, not just a crash of the process. Writes
-//! begin `IMMEDIATE`, so a read-then-write transaction (a limit checked, then hit) never
-//! interleaves with another process's writer (the officer command, a second portal).
+//! token, a rate-limit hit) survives a power cut, not just a crash of the process. Concurrent
+//! writes share that commit (`group_commit`): each runs in a savepoint of one open
+//! transaction, and each is answered once the transaction has committed. Transactions begin
+//! `IMMEDIATE`, so a read-then-write (a limit checked, then hit) never interleaves with another
+//! process's writer (the officer command, a second portal).
 //!
 //! The store traits are async; SQLite is blocking. Each trait method of [`SqliteStore`] hands
 //! its work to tokio's blocking pool (`spawn_blocking`), where the blocking [`Database`] runs
@@ -16,14 +18,15 @@
 //! `access_log`, `attachments`, `applications`, `outbox`, `notification_settings`, `events`, `renewal`, `late_warnings`, `officer`, `feedback`): the blocking
 //! methods on `Database`, then the trait's async methods on `SqliteStore`. `rows` maps stored
 //! rows to domain types for all of them, `changes` is the change log every write records in,
-//! and `migrations` the append-only schema. This module holds the connections, their pragmas and
+//! `group_commit` the batches that share one commit, and `migrations` the append-only schema.
+//! This module holds the connections, their pragmas and
 //! the write transaction.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::Connection;
 
 use super::{StoreError, StoreResult};
 
@@ -37,6 +40,7 @@ pub mod copy;
 mod events;
 mod feedback;
 mod feedback_warnings;
+mod group_commit;
 mod late_warnings;
 mod limits;
 pub mod migrations;
@@ -63,6 +67,8 @@ pub struct SqliteStore {
 #[derive(Debug)]
 pub(super) struct Database {
     writer: Mutex<Connection>,
+    /// The writes waiting for the writer connection join one transaction and one commit.
+    group_commit: group_commit::GroupCommit,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     /// The schema version the migrations brought the file to at open.
@@ -189,6 +195,7 @@ impl Database {
         }
         Ok(Database {
             writer: Mutex::new(writer),
+            group_commit: group_commit::GroupCommit::default(),
             readers,
             next_reader: AtomicUsize::new(0),
             schema_version,
@@ -206,15 +213,13 @@ impl Database {
         lock(&self.readers[start % self.readers.len()])
     }
 
-    /// Runs `work` in one write transaction. It begins IMMEDIATE, taking the database's write
-    /// lock first, so that what it reads stays true until it commits, also against another
-    /// process on the same file (the officer command line).
-    fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> StoreResult<T>) -> StoreResult<T> {
-        let mut connection = lock(&self.writer);
-        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = work(&transaction)?;
-        transaction.commit()?;
-        Ok(value)
+    /// Runs `work` in a write transaction and returns once it is committed. Concurrent writes
+    /// share the transaction and its commit, each in a savepoint of its own (`group_commit`).
+    /// The transaction begins IMMEDIATE, taking the database's write lock first, so that what
+    /// `work` reads stays true until it commits, also against another process on the same
+    /// file (the officer command line).
+    fn write<T>(&self, work: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        self.group_commit.run(&self.writer, work)
     }
 }
 

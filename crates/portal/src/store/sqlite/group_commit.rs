@@ -1,0 +1,293 @@
+//! Group commit on the one writer connection: concurrent writes share one durable commit.
+//!
+//! With `synchronous=FULL` a commit waits for the disk, and one write transaction per request
+//! makes every request wait for its own flush in turn. Here the writes queued behind the writer
+//! connection join one open transaction instead, each in a savepoint of its own (a write that
+//! fails rolls back only itself), and the last write in line commits them together. Every
+//! writer is answered only once its batch's commit returned — so a `201` is still on the disk
+//! before it is sent — and a commit that fails fails every write of its batch.
+//!
+//! A batch is one `BEGIN IMMEDIATE` transaction: the database's write lock is taken first, so
+//! what a write reads stays true until its batch commits, also against another process on the
+//! same file. Writers take the connection in turn, so inside a batch the writes run one after
+//! the other, each seeing the ones before it, as they would with a commit between them.
+
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+use rusqlite::{Connection, ffi};
+
+/// A batch commits after this many writes even while more are waiting, so no writer waits on
+/// a batch that never ends.
+const MAX_BATCH_WRITES: usize = 64;
+
+/// Failures of finished batches kept for writers that have not looked yet; older ones are
+/// dropped (only a writer that panicked never looks).
+const KEPT_FAILURES: usize = 256;
+
+/// The batches of the writer connection.
+#[derive(Debug, Default)]
+pub(super) struct GroupCommit {
+    state: Mutex<BatchState>,
+    batch_finished: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct BatchState {
+    /// Writers waiting for the connection: while there are any, a write leaves the batch open
+    /// for them.
+    waiting: usize,
+    /// The batch whose transaction is open on the connection.
+    open: Option<OpenBatch>,
+    /// The number of the last batch begun (batches are numbered from 1).
+    last_begun: u64,
+    /// Every batch up to this one has committed or failed.
+    finished: u64,
+    failures: Vec<BatchFailure>,
+}
+
+#[derive(Debug)]
+struct OpenBatch {
+    number: u64,
+    writes: usize,
+}
+
+/// A batch whose commit failed, until each of its writers has been told.
+#[derive(Debug)]
+struct BatchFailure {
+    batch: u64,
+    error: ffi::Error,
+    message: String,
+    untold: usize,
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Nothing here leaves the state half-changed across a panic, so a poisoned lock is usable.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl GroupCommit {
+    /// Runs `work` in a savepoint of the writer's open batch (beginning one if none is open)
+    /// and returns once the batch has committed: `work`'s value, or its error (its changes rolled
+    /// back), or the commit's error.
+    pub(super) fn run<T, E: From<rusqlite::Error>>(
+        &self,
+        writer: &Mutex<Connection>,
+        work: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        locked(&self.state).waiting += 1;
+        let connection = locked(writer);
+        let joined = {
+            let mut state = locked(&self.state);
+            state.waiting -= 1;
+            state.open.as_mut().map(|open| {
+                open.writes += 1;
+                open.number
+            })
+        };
+        let batch = match joined {
+            Some(number) => number,
+            None => {
+                // Begun outside the state's lock: IMMEDIATE may wait for another process.
+                connection.execute_batch("BEGIN IMMEDIATE")?;
+                let mut state = locked(&self.state);
+                state.last_begun += 1;
+                let number = state.last_begun;
+                state.open = Some(OpenBatch { number, writes: 1 });
+                number
+            }
+        };
+        // From here this writer ends its turn whatever happens, a panic in `work` included:
+        // the turn's drop commits the batch when nobody waits behind it.
+        let mut turn = Turn {
+            group: self,
+            connection,
+        };
+        let value = turn.in_savepoint(work);
+        drop(turn);
+        self.wait_for(batch)?;
+        value
+    }
+
+    /// Waits until batch `number` has finished; its commit's error, if it failed.
+    fn wait_for(&self, number: u64) -> Result<(), rusqlite::Error> {
+        let mut state = locked(&self.state);
+        while state.finished < number {
+            state = self
+                .batch_finished
+                .wait(state)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        let Some(index) = state
+            .failures
+            .iter()
+            .position(|failure| failure.batch == number)
+        else {
+            return Ok(());
+        };
+        let failure = &mut state.failures[index];
+        failure.untold = failure.untold.saturating_sub(1);
+        let error = rusqlite::Error::SqliteFailure(failure.error, Some(failure.message.clone()));
+        if failure.untold == 0 {
+            state.failures.remove(index);
+        }
+        Err(error)
+    }
+}
+
+/// One writer's turn on the connection.
+struct Turn<'a> {
+    group: &'a GroupCommit,
+    connection: MutexGuard<'a, Connection>,
+}
+
+impl Turn<'_> {
+    fn in_savepoint<T, E: From<rusqlite::Error>>(
+        &mut self,
+        work: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let savepoint = self.connection.savepoint()?;
+        // A savepoint dropped without `commit` (an error, a panic) rolls back to where it began.
+        let value = work(&savepoint)?;
+        savepoint.commit()?;
+        Ok(value)
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let open = {
+            let mut state = locked(&self.group.state);
+            match &state.open {
+                Some(open) if state.waiting > 0 && open.writes < MAX_BATCH_WRITES => return,
+                Some(_) => state.open.take(),
+                None => None,
+            }
+        };
+        let Some(open) = open else {
+            return;
+        };
+        let failure = self.connection.execute_batch("COMMIT").err().map(|error| {
+            // A failed COMMIT may leave the transaction open; nothing of it is kept.
+            let _rolled_back = self.connection.execute_batch("ROLLBACK");
+            let code = error
+                .sqlite_error()
+                .copied()
+                .unwrap_or_else(|| ffi::Error::new(ffi::SQLITE_ERROR));
+            BatchFailure {
+                batch: open.number,
+                error: code,
+                message: error.to_string(),
+                untold: open.writes,
+            }
+        });
+        let mut state = locked(&self.group.state);
+        state.finished = open.number;
+        if let Some(failure) = failure {
+            if state.failures.len() >= KEPT_FAILURES {
+                state.failures.remove(0);
+            }
+            state.failures.push(failure);
+        }
+        drop(state);
+        self.group.batch_finished.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// A scratch folder, removed on drop.
+    struct Scratch(std::path::PathBuf);
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn database() -> (Scratch, Arc<Mutex<Connection>>) {
+        let dir = std::env::temp_dir().join(format!("opendvc-group-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        let connection = Connection::open(dir.join("group.db")).expect("opens");
+        connection
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+                 CREATE TABLE rows (writer INTEGER NOT NULL, n INTEGER NOT NULL);",
+            )
+            .expect("set up");
+        (Scratch(dir), Arc::new(Mutex::new(connection)))
+    }
+
+    #[test]
+    fn concurrent_writes_all_commit_and_a_failing_one_rolls_back_only_itself() {
+        let (_dir, writer) = database();
+        let group = Arc::new(GroupCommit::default());
+        let threads: Vec<_> = (0..16)
+            .map(|writer_number: i64| {
+                let (group, writer) = (group.clone(), writer.clone());
+                std::thread::spawn(move || {
+                    (0..50)
+                        .map(|n: i64| {
+                            group.run(&writer, |connection| {
+                                connection.execute(
+                                    "INSERT INTO rows (writer, n) VALUES (?1, ?2)",
+                                    [writer_number, n],
+                                )?;
+                                if n % 10 == 9 {
+                                    // Refused after it wrote: its row must not stay.
+                                    return Err(rusqlite::Error::QueryReturnedNoRows);
+                                }
+                                Ok(())
+                            })
+                        })
+                        .filter(Result::is_ok)
+                        .count()
+                })
+            })
+            .collect();
+        let acknowledged: usize = threads
+            .into_iter()
+            .map(|thread| thread.join().expect("the writer thread ends"))
+            .sum();
+        let connection = locked(&writer);
+        let stored: i64 = connection
+            .query_row("SELECT COUNT(*) FROM rows", [], |row| row.get(0))
+            .expect("counts");
+        assert_eq!(
+            acknowledged,
+            16 * 45,
+            "every write but the refused ones is acknowledged"
+        );
+        assert_eq!(
+            usize::try_from(stored).expect("a count"),
+            acknowledged,
+            "exactly the acknowledged rows are stored"
+        );
+        assert!(
+            connection.is_autocommit(),
+            "no transaction stays open once every writer was answered"
+        );
+    }
+
+    #[test]
+    fn an_acknowledged_write_is_committed_before_it_returns() {
+        let (dir, writer) = database();
+        let group = GroupCommit::default();
+        group
+            .run(&writer, |connection| {
+                connection.execute("INSERT INTO rows (writer, n) VALUES (1, 1)", [])
+            })
+            .expect("writes");
+        // Another connection sees only committed data.
+        let reader = Connection::open(dir.0.join("group.db")).expect("opens");
+        let stored: i64 = reader
+            .query_row("SELECT COUNT(*) FROM rows", [], |row| row.get(0))
+            .expect("counts");
+        assert_eq!(stored, 1, "the acknowledged row is committed");
+    }
+}
