@@ -75,6 +75,12 @@ console-missing-body = This portal was built without the console’s files. Run 
 
 inbox-feedback-answered-title = Your feedback has an answer
 inbox-feedback-answered-body = { $agency } answered your feedback: { $answer }
+notice-feedback-answered-sms = OpenDVC: { $agency } answered your feedback: { $answer }
+notice-feedback-answered-email-subject = Your feedback has an answer
+notice-feedback-answered-email = OpenDVC: { $agency } answered your feedback (reference { $reference }):
+    “{ $description }”
+
+    Answer: { $answer }
 
 ## Feedback: the early warnings to staff (75% of the clock, past it).
 

@@ -75,6 +75,12 @@ console-missing-body = Portal ini dibangun tanpa berkas konsol. Jalankan { $comm
 
 inbox-feedback-answered-title = Masukan Anda sudah dijawab
 inbox-feedback-answered-body = { $agency } menjawab masukan Anda: { $answer }
+notice-feedback-answered-sms = OpenDVC: { $agency } menjawab masukan Anda: { $answer }
+notice-feedback-answered-email-subject = Masukan Anda sudah dijawab
+notice-feedback-answered-email = OpenDVC: { $agency } menjawab masukan Anda (nomor { $reference }):
+    “{ $description }”
+
+    Jawaban: { $answer }
 
 ## Masukan: peringatan dini untuk petugas (75% waktu, lewat batas).
 

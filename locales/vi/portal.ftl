@@ -75,6 +75,12 @@ console-missing-body = Cổng này được dựng mà chưa có các tệp củ
 
 inbox-feedback-answered-title = Phản ánh của bạn đã được trả lời
 inbox-feedback-answered-body = { $agency } đã trả lời phản ánh của bạn: { $answer }
+notice-feedback-answered-sms = OpenDVC: { $agency } đã trả lời phản ánh của bạn: { $answer }
+notice-feedback-answered-email-subject = Phản ánh của bạn đã được trả lời
+notice-feedback-answered-email = OpenDVC: { $agency } đã trả lời phản ánh của bạn (mã { $reference }):
+    “{ $description }”
+
+    Trả lời: { $answer }
 
 ## Phản ánh: cảnh báo sớm cho cán bộ (75% thời hạn, quá hạn).
 

@@ -4,11 +4,13 @@
 //! rating, reopening once, and the hand-off that keeps the clock. Runs on PostgreSQL too where the harness
 //! runs the portal tests on it.
 
-use chrono::{DateTime, FixedOffset, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 use opendvc_api::{
     Attachment, Feedback, FeedbackCreated, FeedbackEventKind, FeedbackList, FeedbackQueuePage,
-    FeedbackServices, FeedbackStatus, OfficerFeedback, OfficerSelf, SyncResponse,
+    FeedbackServices, FeedbackStatus, HolidayCalendar, NotificationSettings, OfficerFeedback,
+    OfficerSelf, Profile, SyncResponse,
 };
+use opendvc_rules::{WorkingCalendar, WorkingHours};
 use opendvc_tests::fixtures::{Citizen, jpeg_bytes};
 use opendvc_tests::{Portal, PortalOptions, Reply, new_idempotency_key};
 use serde_json::json;
@@ -377,6 +379,82 @@ fn an_answer_reaches_the_resident_who_rates_it_and_reopens_it_once() {
     reopen(&citizen).expect_status(409, "a second reopening is refused");
 }
 
+/// The citizen's choice for status changes (feedback answers follow it), quiet hours off so
+/// that an SMS leaves whatever the time of day the test runs at.
+fn choose_status_channels(citizen: &Citizen, sms: bool, email: bool) {
+    let mut settings = NotificationSettings::default();
+    settings.status.sms = sms;
+    settings.status.email = email;
+    settings.quiet_hours.enabled = false;
+    citizen
+        .call("PUT", "/v1/me/notification-settings")
+        .json(&settings)
+        .send()
+        .expect_status(200, "the citizen chooses their channels");
+}
+
+/// (channel, recipient) of each message the portal sent whose text holds `needle`.
+fn sent_naming(portal: &Portal, needle: &str) -> Vec<(String, String)> {
+    portal
+        .dev_messages()
+        .into_iter()
+        .filter(|message| message.body.contains(needle))
+        .map(|message| (message.channel, message.to))
+        .collect()
+}
+
+#[test]
+fn an_answer_reaches_the_resident_by_sms_and_e_mail_unless_they_switched_sms_off() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let profile: Profile = citizen.get("/v1/me").expect_json(200, "the profile");
+    let email = profile
+        .email
+        .clone()
+        .expect("the first demo citizen has an e-mail address");
+    choose_status_channels(&citizen, true, true);
+    let construction = officer_token(&portal, "CB-SXD-01");
+    let first = file_ok(
+        &citizen,
+        &json!({"category": "infrastructure", "description": "Nắp cống bị vỡ đường Hùng Vương"}),
+    );
+    let text = "Đã giao Công ty Thoát nước thay nắp cống trong ngày.";
+    answer(&portal, &construction, first.id, text, false).expect_status(200, "answered");
+    let mut sent = sent_naming(&portal, text);
+    sent.sort();
+    assert_eq!(
+        sent,
+        [
+            ("email".to_owned(), email.clone()),
+            ("sms".to_owned(), profile.phone.clone())
+        ],
+        "the answer reaches the resident once by e-mail and once by SMS"
+    );
+    let email_body = portal
+        .dev_messages()
+        .into_iter()
+        .find(|message| message.channel == "email" && message.body.contains(text))
+        .map(|message| message.body)
+        .unwrap_or_default();
+    assert!(
+        email_body.contains("Nắp cống bị vỡ") && email_body.contains("Sở Xây dựng"),
+        "the e-mail recalls the feedback and names the agency that answered: {email_body}"
+    );
+
+    choose_status_channels(&citizen, false, true);
+    let second = file_ok(
+        &citizen,
+        &json!({"category": "infrastructure", "description": "Vỉa hè sụt lún đường Lê Lợi"}),
+    );
+    let text = "Đội duy tu sẽ sửa vỉa hè trong tuần.";
+    answer(&portal, &construction, second.id, text, false).expect_status(200, "answered");
+    assert_eq!(
+        sent_naming(&portal, text),
+        [("email".to_owned(), email)],
+        "SMS switched off: the e-mail only"
+    );
+}
+
 #[test]
 fn a_hand_off_keeps_the_clock_and_shows_in_the_timeline() {
     let mut portal = Portal::start(PortalOptions::default());
@@ -490,6 +568,108 @@ fn an_unanswered_item_warns_its_officers_at_75_percent_then_the_supervisor_each_
         told(&portal, "gs-ioc-01@officers.demo.invalid"),
         0,
         "the operations centre is not told when the agency has a supervisor"
+    );
+}
+
+/// When the resolve clock of an item received at `received` and due by `resolve_by` comes at
+/// risk, by the shared rules on the portal's own holiday calendars.
+fn resolve_at_risk_from(
+    portal: &Portal,
+    received: DateTime<FixedOffset>,
+    resolve_by: DateTime<FixedOffset>,
+) -> DateTime<FixedOffset> {
+    let calendars: Vec<HolidayCalendar> = (received.year()..=resolve_by.year())
+        .map(|year| {
+            portal
+                .api()
+                .get(&format!("/v1/holidays/{year}"))
+                .send()
+                .expect_json(200, "the portal's holiday calendar")
+        })
+        .collect();
+    opendvc_rules::feedback_clock::resolve_at_risk_from(
+        &WorkingCalendar::new(&calendars),
+        &WorkingHours::default(),
+        received,
+        resolve_by,
+    )
+}
+
+#[test]
+fn after_a_first_answer_the_resolve_clock_warns_its_officer_at_75_percent_then_the_supervisor_each_once()
+ {
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizen = Citizen::demo(&mut portal, 0);
+    let summary = "Xe tải đậu chiếm lòng đường Nguyễn Tất Thành";
+    let created = file_ok(
+        &citizen,
+        &json!({"category": "traffic_safety", "description": summary}),
+    );
+    let police = officer_token(&portal, "CB-CADN-01");
+    answer(
+        &portal,
+        &police,
+        created.id,
+        "Đội Cảnh sát giao thông sẽ xử lý trong tuần.",
+        false,
+    )
+    .expect_status(200, "a first answer, not resolved");
+    let item: Feedback = citizen
+        .get(&format!("/v1/feedback/{}", created.id))
+        .expect_json(200, "the item");
+    let at_risk_from = resolve_at_risk_from(&portal, item.submitted_at, item.resolve_by);
+    // Messages naming the item and its resolve clock ("giải quyết"); the answer clock, stopped
+    // by the answer, warns nobody.
+    let told = |portal: &Portal, to: &str| {
+        let sent: Vec<String> = portal
+            .dev_messages()
+            .into_iter()
+            .filter(|message| message.to == to && message.body.contains(summary))
+            .map(|message| message.body)
+            .collect();
+        assert!(
+            sent.iter().all(|body| body.contains("giải quyết")),
+            "only the resolve clock warns after the answer: {sent:?}"
+        );
+        sent.len()
+    };
+    let officer = "cb-cadn-01@officers.demo.invalid";
+    let supervisor = "gs-cadn-01@officers.demo.invalid";
+    let move_to = |portal: &Portal, at: DateTime<FixedOffset>| {
+        let now = portal.advance_clock(1);
+        if at > now {
+            portal.advance_clock((at - now).num_seconds());
+        }
+    };
+    move_to(&portal, at_risk_from - chrono::TimeDelta::minutes(2));
+    assert_eq!(
+        (told(&portal, officer), told(&portal, supervisor)),
+        (0, 0),
+        "nobody is warned before 75% of the working time to {}",
+        item.resolve_by
+    );
+    move_to(&portal, at_risk_from + chrono::TimeDelta::minutes(1));
+    assert_eq!(
+        (told(&portal, officer), told(&portal, supervisor)),
+        (1, 0),
+        "at 75% ({at_risk_from}) the officer who answered is warned, not yet the supervisor"
+    );
+    // The demo clock starts again from the real time: move it past the same point again.
+    portal.start_again();
+    move_to(&portal, at_risk_from + chrono::TimeDelta::minutes(2));
+    assert_eq!(told(&portal, officer), 1, "once, also after a restart");
+    move_to(&portal, item.resolve_by + chrono::TimeDelta::minutes(1));
+    assert_eq!(
+        (told(&portal, officer), told(&portal, supervisor)),
+        (1, 1),
+        "past the resolve deadline the agency's supervisor is warned"
+    );
+    portal.start_again();
+    move_to(&portal, item.resolve_by + chrono::TimeDelta::minutes(3));
+    assert_eq!(
+        (told(&portal, officer), told(&portal, supervisor)),
+        (1, 1),
+        "each stage once, also after a second restart"
     );
 }
 

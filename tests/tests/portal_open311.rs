@@ -350,3 +350,75 @@ fn app_feedback_is_public_without_the_reporters_name_phone_email_or_address() {
         assert_eq!(errors[0]["code"], 400, "{junk}: {errors:?}");
     }
 }
+
+/// Moves the demo clock to the next noon in Vietnam, when no quiet hours hold an SMS.
+fn move_to_noon(portal: &Portal) {
+    let now = portal
+        .advance_clock(1)
+        .with_timezone(&opendvc_rules::VIETNAM);
+    let noon = now
+        .date_naive()
+        .and_hms_opt(12, 0, 0)
+        .expect("noon")
+        .and_local_timezone(opendvc_rules::VIETNAM)
+        .single()
+        .expect("Vietnam keeps no summer time");
+    let noon = if noon <= now {
+        noon + chrono::TimeDelta::days(1)
+    } else {
+        noon
+    };
+    portal.advance_clock((noon - now).num_seconds());
+}
+
+#[test]
+fn an_open311_reporter_hears_of_the_answer_at_the_phone_and_e_mail_they_gave() {
+    let portal = portal_with_client();
+    move_to_noon(&portal);
+    let form = "service_code=infrastructure&description=C%E1%BB%99t+%C4%91i%E1%BB%87n+nghi%C3%AAng\
+                &lat=16.061123&long=108.227034&email=lan.reporter%40example.vn&phone=0905+123+456&first_name=Lan";
+    let created: Vec<Value> = post_request(&portal, &format!("?api_key={API_KEY}"), form)
+        .expect_json(201, "filed with the client's key");
+    let id = created[0]["service_request_id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let token = portal
+        .staff_token("CB-SXD-01", OFFICER_PASSWORD)
+        .access_token;
+    let answer_text = "Điện lực Đà Nẵng đã dựng lại cột điện.";
+    portal
+        .api()
+        .post(&format!("/v1/officer/feedback/{id}/answer"))
+        .bearer(&token)
+        .fresh_idempotency_key()
+        .json(&json!({"text": answer_text, "resolved": true}))
+        .send()
+        .expect_status(200, "the officer answers");
+    let mut sent: Vec<(String, String)> = portal
+        .dev_messages()
+        .into_iter()
+        .filter(|message| message.body.contains(answer_text))
+        .map(|message| (message.channel, message.to))
+        .collect();
+    sent.sort();
+    assert_eq!(
+        sent,
+        [
+            ("email".to_owned(), "lan.reporter@example.vn".to_owned()),
+            ("sms".to_owned(), "+84905123456".to_owned()),
+        ],
+        "the answer reaches the reporter once at each address the client sent"
+    );
+    let public = portal
+        .api()
+        .get(&format!("/open311/v2/requests/{id}.json"))
+        .send()
+        .text();
+    for private in ["lan.reporter@example.vn", "0905", "905123456", "Lan"] {
+        assert!(
+            !public.contains(private),
+            "{private} stays out of the public answer: {public}"
+        );
+    }
+}

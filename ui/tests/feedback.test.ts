@@ -204,6 +204,21 @@ describe('the feedback list', () => {
     expect(second.getByText('Overdue')).toBeInTheDocument();
   });
 
+  it('says which item has a rating or reopening waiting to be sent', async () => {
+    openApp('/feedback', {
+      feedback_screen: () =>
+        fixtures.feedbackScreen({
+          items: [
+            fixtures.feedbackView(fixtures.answeredFeedback(), {
+              waitingToSend: [fixtures.queueItem({ kind: 'feedback_rating', summary: '' })],
+            }),
+          ],
+        }),
+    });
+    const card = (await screen.findByRole('link', { name: 'Environment' })).closest('li') as HTMLElement;
+    expect(within(card).getByText('Waiting to send')).toBeInTheDocument();
+  });
+
   it('says when there is none yet and offers the form', async () => {
     openApp('/feedback', { feedback_screen: () => fixtures.feedbackScreen({ items: [] }) });
     await screen.findByText('You have not sent any feedback yet.');
@@ -270,6 +285,34 @@ describe('a feedback item', () => {
       feedbackId: fixtures.feedback().id,
       action: { action: 'reopen', reopen: { reason: 'Still there' } },
     });
+  });
+
+  it('shows a rating and a reopening still in the queue as waiting to send, and offers neither form again', async () => {
+    openApp(route, {
+      feedback_item: () =>
+        fixtures.feedbackView(fixtures.answeredFeedback({ canReopen: true }), {
+          waitingToSend: [
+            fixtures.queueItem({ id: '0193f00d-0000-7000-8000-0000000000c1', kind: 'feedback_rating', summary: '' }),
+            fixtures.queueItem({ id: '0193f00d-0000-7000-8000-0000000000c2', kind: 'feedback_reopen', summary: '' }),
+          ],
+        }),
+    });
+    const waiting = await screen.findByRole('region', { name: 'Waiting to send' });
+    expect(within(waiting).getAllByRole('listitem')).toHaveLength(2);
+    expect(screen.queryByRole('button', { name: 'Rate the answer' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Reopen the feedback' })).toBeNull();
+  });
+
+  it('still offers the reopening while only a rating waits to be sent', async () => {
+    openApp(route, {
+      feedback_item: () =>
+        fixtures.feedbackView(fixtures.answeredFeedback({ canReopen: true }), {
+          waitingToSend: [fixtures.queueItem({ kind: 'feedback_rating', summary: '' })],
+        }),
+    });
+    await screen.findByRole('region', { name: 'Waiting to send' });
+    expect(screen.queryByRole('button', { name: 'Rate the answer' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Reopen the feedback' })).toBeInTheDocument();
   });
 
   it('offers neither rating nor reopening before an answer', async () => {

@@ -261,6 +261,7 @@ export function feedbackView(item: Feedback = feedback(), view: Partial<Feedback
     service: feedbackServices.find((service) => service.code === item.category),
     clock: item.status === 'answered' ? 'resolve' : item.status === 'closed' ? 'stopped' : 'answer',
     overdue: false,
+    waitingToSend: [],
     ...view,
   };
 }

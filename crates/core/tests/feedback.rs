@@ -11,6 +11,7 @@ use opendvc_api::{
     LocalizedText, NewFeedback, Rating, SyncResponse,
 };
 use opendvc_core::queue::{FeedbackFollowUp, ItemPayload, ItemState};
+use opendvc_core::views::queue::QueueKindView;
 use opendvc_core::{CoreError, DrainEnd, FeedbackDraft, PickedPhoto};
 use support::{Canned, feedback, local};
 use uuid::Uuid;
@@ -241,6 +242,79 @@ async fn a_rating_is_checked_on_the_device_and_queued_for_the_feedback_item() {
             },
         },
         "the rating is queued for its item, the comment trimmed"
+    );
+}
+
+#[tokio::test]
+async fn a_queued_rating_or_reopening_shows_on_its_item_as_waiting_to_send() {
+    let fixture = Fixture::new().await;
+    let core = fixture.open();
+    let new = NewFeedback {
+        category: "traffic".into(),
+        description: "Đèn tín hiệu hỏng".into(),
+        photos: Vec::new(),
+        place: None,
+        application_id: None,
+    };
+    let (answered_id, other_id) = (Uuid::now_v7(), Uuid::now_v7());
+    let mut answered = feedback(answered_id, &new);
+    answered.status = FeedbackStatus::Answered;
+    answered.answer = Some("Đã thay bóng đèn.".into());
+    let other = feedback(other_id, &new);
+    fixture
+        .server
+        .answer("/v1/sync", sync_page(vec![answered, other]));
+    fixture
+        .server
+        .answer("/v1/procedures", Canned::raw(304, b""));
+    core.sync_now().await.expect("syncs");
+    let waiting = |id: Uuid| {
+        core.feedback_item_view(id)
+            .expect("reads")
+            .expect("the item is on the device")
+            .waiting_to_send
+            .into_iter()
+            .map(|item| item.kind)
+            .collect::<Vec<_>>()
+    };
+    assert!(waiting(answered_id).is_empty(), "nothing waits yet");
+    core.feedback_follow_up(
+        answered_id,
+        FeedbackFollowUp::Rating(Rating {
+            stars: 4,
+            comment: None,
+        }),
+        false,
+    )
+    .await
+    .expect("the rating is queued offline");
+    core.feedback_follow_up(
+        answered_id,
+        FeedbackFollowUp::Reopen(opendvc_api::ReopenFeedback {
+            reason: "Đèn lại hỏng".into(),
+        }),
+        false,
+    )
+    .await
+    .expect("the reopening is queued offline");
+    assert_eq!(
+        waiting(answered_id),
+        [QueueKindView::FeedbackRating, QueueKindView::FeedbackReopen],
+        "the item shows its rating and reopening as waiting to send"
+    );
+    assert!(
+        waiting(other_id).is_empty(),
+        "another item has nothing waiting"
+    );
+    let screen = core.feedback_screen().expect("the feedback screen");
+    let listed: Vec<(Uuid, usize)> = screen
+        .items
+        .iter()
+        .map(|view| (view.item.id, view.waiting_to_send.len()))
+        .collect();
+    assert!(
+        listed.contains(&(answered_id, 2)) && listed.contains(&(other_id, 0)),
+        "the list says which item has something waiting: {listed:?}"
     );
 }
 

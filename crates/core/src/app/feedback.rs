@@ -2,6 +2,7 @@
 //! (photos prepared on the device and uploaded first, the feedback waiting for them), so
 //! feedback written offline goes out once when the portal is back.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use base64::Engine as _;
@@ -24,8 +25,8 @@ use crate::views::feedback::{
     FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, feedback_view,
     queued_feedback_view,
 };
-use crate::views::queue::SubmitOutcome;
 use crate::views::queue::SubmitResult;
+use crate::views::queue::{QueueItemView, SubmitOutcome};
 
 /// The problems of a text the resident must write: empty, or longer than the portal takes.
 fn check_text(field: &str, text: &str, errors: &mut Vec<FieldError>) {
@@ -189,16 +190,44 @@ impl OpenDvc {
                 _ => None,
             })
             .collect();
+        let mut follow_ups = self.feedback_follow_ups_waiting()?;
         let texts = self.texts(self.language())?;
         let now = self.now();
         Ok(FeedbackScreenView {
             queued,
             items: items
                 .into_iter()
-                .map(|item| feedback_view(item, &services, &texts, now))
+                .map(|item| {
+                    let waiting = follow_ups.remove(&item.id).unwrap_or_default();
+                    feedback_view(item, &services, &texts, now, waiting)
+                })
                 .collect(),
             services,
         })
+    }
+
+    /// Ratings and reopenings waiting in the queue, by the item they are for, oldest first.
+    fn feedback_follow_ups_waiting(&self) -> Result<HashMap<Uuid, Vec<QueueItemView>>, CoreError> {
+        let profile = self.active()?;
+        let waiting: Vec<(Uuid, QueueItem)> = profile
+            .queue
+            .unsent_items()?
+            .into_iter()
+            .filter_map(|item| match &item.payload {
+                ItemPayload::RateFeedback { feedback_id, .. }
+                | ItemPayload::ReopenFeedback { feedback_id, .. } => Some((*feedback_id, item)),
+                _ => None,
+            })
+            .collect();
+        let items: Vec<QueueItem> = waiting.iter().map(|(_, item)| item.clone()).collect();
+        let views = self.queue_views(&items)?;
+        let mut by_item: HashMap<Uuid, Vec<QueueItemView>> = HashMap::new();
+        for view in views {
+            if let Some((feedback_id, _)) = waiting.iter().find(|(_, item)| item.id == view.id) {
+                by_item.entry(*feedback_id).or_default().push(view);
+            }
+        }
+        Ok(by_item)
     }
 }
 
@@ -216,8 +245,18 @@ impl OpenDvc {
         let services = services
             .map(|services| services.services)
             .unwrap_or_default();
+        let waiting = self
+            .feedback_follow_ups_waiting()?
+            .remove(&id)
+            .unwrap_or_default();
         let texts = self.texts(self.language())?;
-        Ok(Some(feedback_view(item, &services, &texts, self.now())))
+        Ok(Some(feedback_view(
+            item,
+            &services,
+            &texts,
+            self.now(),
+            waiting,
+        )))
     }
 }
 

@@ -10,7 +10,7 @@ use opendvc_api::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::queue::QueueStateView;
+use super::queue::{QueueItemView, QueueStateView};
 use super::text::in_vietnam;
 use crate::i18n::{Arg, Localizer};
 use crate::queue::FeedbackFollowUp;
@@ -33,6 +33,9 @@ pub struct FeedbackView {
     pub deadline_text: Option<String>,
     /// The running clock's deadline has passed.
     pub overdue: bool,
+    /// A rating or a reopening of this item written on this device and not yet acknowledged
+    /// by the portal (shown as "waiting to send"; its form is not offered again meanwhile).
+    pub waiting_to_send: Vec<QueueItemView>,
 }
 
 /// Feedback written on this device that the portal does not have yet.
@@ -134,6 +137,7 @@ pub fn feedback_view(
     services: &[FeedbackService],
     texts: &Localizer,
     now: DateTime<Utc>,
+    waiting_to_send: Vec<QueueItemView>,
 ) -> FeedbackView {
     let (clock, deadline) = running_clock(&item);
     FeedbackView {
@@ -145,6 +149,7 @@ pub fn feedback_view(
         deadline_text: deadline.map(|deadline| deadline_text(clock, deadline, texts)),
         overdue: deadline.is_some_and(|deadline| deadline.with_timezone(&Utc) < now),
         item,
+        waiting_to_send,
     }
 }
 

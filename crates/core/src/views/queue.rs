@@ -15,7 +15,7 @@ use crate::queue::{
 use crate::views::text::localized;
 
 /// Why a queue item needs the person: the portal's stable code and its message.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueProblem {
@@ -28,7 +28,7 @@ pub struct QueueProblem {
 }
 
 /// Bytes of an upload sent so far.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QueueProgress {
     pub sent: u64,
@@ -65,7 +65,7 @@ pub enum QueueStateView {
 }
 
 /// One entry of the durable submission queue (outbox), as the UI shows it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "QueueItem"))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueItemView {

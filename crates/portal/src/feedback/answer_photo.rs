@@ -58,6 +58,7 @@ pub async fn upload(
             events: Vec::new(),
             inbox: Vec::new(),
             photos: vec![file],
+            notices: Vec::new(),
         })
     });
     state.store.change_feedback(id, decide, None).await?;

@@ -1,10 +1,12 @@
 //! Residents' feedback (issue 16): the services and their routing (`data`), the public list
 //! of services (`GET /v1/feedback/services`), photos' location stripped (`exif`), the
 //! resident's side (`resident`: filing, reading, photos, rating, reopening), the officers' side
-//! (`officer`: queue, item, answer, assignment, hand-off; `answer_photo`: an answer's photo), and what both compute alike
+//! (`officer`: queue, item, answer, assignment, hand-off; `answer_photo`: an answer's photo;
+//! `answer_notice`: the answer's SMS and e-mail to its reporter), and what both compute alike
 //! (`view`: the clocks of an item, the flags of its state), and the early warnings on its
 //! clocks (`warnings`).
 
+pub mod answer_notice;
 pub mod answer_photo;
 pub mod data;
 pub mod exif;

@@ -15,6 +15,7 @@ use opendvc_api::{
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::answer_notice::{AnswerReader, answer_notices};
 use super::resident::{json_body, photo_response};
 use super::view::{clocks_of, settle};
 use crate::auth::OfficerAuth;
@@ -406,6 +407,15 @@ pub async fn answer(
         }
     }
     let now = state.clock.now();
+    // The reporter's notices, read before the change like an application's recipient (the
+    // scope is checked with the change: outside it, or replayed, they are never written).
+    let mut notices = Vec::new();
+    if let Some(before) = state.store.feedback(id).await?
+        && let Some(reader) = AnswerReader::of(state.store.as_ref(), &before).await?
+    {
+        notices = answer_notices(&state.texts, &reader, &before, &text, now);
+    }
+    let notice_ids: Vec<Uuid> = notices.iter().map(|notice| notice.id).collect();
     let photo = request.photo.clone();
     let resolved = request.resolved;
     let (decider_staff, decider_state) = (staff.clone(), state.clone());
@@ -439,9 +449,13 @@ pub async fn answer(
             events,
             inbox,
             photos: Vec::new(),
+            notices,
         })
     });
-    officer_change(&state, &staff, &headers, (id, "answer"), &request, decide).await
+    let answered =
+        officer_change(&state, &staff, &headers, (id, "answer"), &request, decide).await?;
+    state.outbox.caused(&notice_ids).await;
+    Ok(answered)
 }
 
 #[utoipa::path(post, path = "/v1/officer/feedback/{id}/assign", tag = "officer", security(("bearer" = [])),
@@ -528,6 +542,7 @@ pub async fn assign(
             }],
             inbox: Vec::new(),
             photos: Vec::new(),
+            notices: Vec::new(),
         })
     });
     officer_change(&state, &staff, &headers, (id, "assign"), &request, decide).await
@@ -603,6 +618,7 @@ pub async fn hand_off(
             }],
             inbox: Vec::new(),
             photos: Vec::new(),
+            notices: Vec::new(),
         })
     });
     officer_change(&state, &staff, &headers, (id, "hand-off"), &request, decide).await

@@ -454,6 +454,7 @@ pub async fn rate(
             }],
             inbox: Vec::new(),
             photos: Vec::new(),
+            notices: Vec::new(),
         })
     });
     follow_up(&state, &auth, &headers, (id, "rating"), &rating, decide).await
@@ -509,6 +510,7 @@ pub async fn reopen(
             }],
             inbox: Vec::new(),
             photos: Vec::new(),
+            notices: Vec::new(),
         })
     });
     follow_up(&state, &auth, &headers, (id, "reopen"), &request, decide).await

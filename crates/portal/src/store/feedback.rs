@@ -87,6 +87,9 @@ pub struct FeedbackChange {
     pub inbox: Vec<InboxItem>,
     /// Photos the change adds (an answer's).
     pub photos: Vec<FeedbackPhotoFile>,
+    /// SMS and e-mail the change sends (an answer's notice to its reporter), written in its
+    /// transaction.
+    pub notices: Vec<NewNotice>,
 }
 
 /// Domain logic deciding a change from the current record, run inside the transaction.

@@ -54,7 +54,12 @@ fn agency(id: &str) -> AgencyContact {
     }
 }
 
-fn record(citizen_id: Uuid, agency_id: &str, received: &str, due: &str) -> FeedbackRecord {
+pub(crate) fn record(
+    citizen_id: Uuid,
+    agency_id: &str,
+    received: &str,
+    due: &str,
+) -> FeedbackRecord {
     FeedbackRecord {
         citizen_id: Some(citizen_id),
         feedback: Feedback {
@@ -250,6 +255,7 @@ async fn a_change_appends_to_the_timeline_and_reaches_sync_and_the_inbox(store: 
                     }],
                     inbox: vec![inbox],
                     photos: Vec::new(),
+                    notices: Vec::new(),
                 })
             }),
             None,
@@ -310,6 +316,7 @@ async fn change(store: &dyn Store, id: Uuid, change: fn(&mut FeedbackRecord)) {
                     events: Vec::new(),
                     inbox: Vec::new(),
                     photos: Vec::new(),
+                    notices: Vec::new(),
                 })
             }),
             None,

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::PostgresStore;
 use super::changes::{insert_inbox, touch};
+use super::notifications::insert_notice;
 use super::rows::{from_json, to_json};
 use crate::error::ApiError;
 use crate::store::feedback::{
@@ -246,6 +247,9 @@ impl FeedbackStore for PostgresStore {
         write_row(&mut tx, &record, false).await?;
         append_events(&mut tx, id, &change.events).await?;
         insert_photos(&mut tx, id, &change.photos).await?;
+        for notice in &change.notices {
+            insert_notice(&mut tx, notice).await?;
+        }
         if let Some(citizen_id) = record.citizen_id {
             for item in &change.inbox {
                 insert_inbox(&mut tx, citizen_id, item).await?;

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::changes::{insert_inbox, touch};
+use super::notifications::insert_notice;
 use super::{Database, SqliteStore};
 use crate::error::ApiError;
 use crate::store::feedback::{
@@ -190,6 +191,9 @@ impl Database {
             write_row(tx, &record, false)?;
             append_events(tx, id, &change.events)?;
             insert_photos(tx, id, &change.photos)?;
+            for notice in &change.notices {
+                insert_notice(tx, notice)?;
+            }
             if let Some(citizen_id) = record.citizen_id {
                 for item in &change.inbox {
                     insert_inbox(tx, citizen_id, item)?;

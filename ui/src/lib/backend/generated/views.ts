@@ -360,7 +360,12 @@ deadlineText?: string,
 /**
  * The running clock's deadline has passed.
  */
-overdue: boolean, };
+overdue: boolean,
+/**
+ * A rating or a reopening of this item written on this device and not yet acknowledged
+ * by the portal (shown as "waiting to send"; its form is not offered again meanwhile).
+ */
+waitingToSend: Array<QueueItem>, };
 
 /**
  * Feedback written on this device that the portal does not have yet.
