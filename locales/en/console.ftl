@@ -68,6 +68,7 @@ console-urgency-unknown = Unknown
 
 ## Statuses and channels
 
+console-status-awaiting-payment = Awaiting payment
 console-status-received = Received
 console-status-processing = Processing
 console-status-supplement-requested = Supplement requested

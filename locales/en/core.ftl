@@ -70,6 +70,7 @@ queue-kind-reopen-feedback = feedback reopening
 feedback-answer-by = answer by { $time } on { $date }
 feedback-resolve-by = resolve by { $time } on { $date }
 
+application-status-awaiting-payment = Awaiting payment
 application-status-received = Received
 application-status-processing = Processing
 application-status-supplement-requested = Supplement requested

@@ -4,6 +4,7 @@ consent-sms = OpenDVC: { $staff } ({ $venue }) asks to help you submit an applic
 notice-received-sms = OpenDVC: application { $code } has been received, result due on { $due }. Status: { $link }
 # Tells the citizen whenever staff open a session for them: who, where, when, and how to report misuse.
 assist-opened-sms = OpenDVC: staff member { $staff } ({ $organisation }) opened a session to act for you at { $venue } at { $time }. Not you? Call the { $hotline } hotline.
+status-awaiting-payment = Awaiting payment
 status-received = Received
 status-processing = Processing
 status-supplement-requested = Supplement requested
@@ -94,3 +95,23 @@ feedback-warning-overdue-sms = OpenDVC IOC: feedback on { $service } “{ $summa
    *[other] answer
 } deadline ({ $time } { $date }). Please see that it is handled now.
 feedback-warning-overdue-subject = Feedback on { $service } is late ({ $time } { $date })
+
+## Paying fees (issue 17)
+payment-paid-note = Fee of { $amount } VND paid.
+payment-amount = Amount: { $amount } VND
+payment-return-title = Fee payment
+payment-return-pending = The payment is waiting for the bank's confirmation.
+payment-return-paid = Paid.
+payment-return-failed = The payment did not go through.
+payment-return-expired = The payment expired.
+payment-return-refunded = Refunded.
+payment-return-not-found = No such payment.
+payment-return-back = Go back to the OpenDVC app to see your application and its receipt.
+payment-return-open-app = Open the OpenDVC app
+sandbox-title = Sandbox bank (demo)
+sandbox-explain = This page plays the bank in the demo; no real money moves.
+sandbox-order = Order: { $info }
+sandbox-pay = Pay
+sandbox-cancel = Cancel the payment
+sandbox-fail = Simulate a failed payment
+sandbox-bad-signature = The payment request's signature is not valid.

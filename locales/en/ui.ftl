@@ -137,6 +137,7 @@ ui-followup-saved = Saved on this device. It will be sent when you are online.
 
 ## Statuses
 
+ui-status-awaiting-payment = Awaiting payment
 ui-status-received = Received
 ui-status-processing = Being processed
 ui-status-supplement-requested = More needed from you

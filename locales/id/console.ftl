@@ -68,6 +68,7 @@ console-urgency-unknown = Tidak diketahui
 
 ## Status dan saluran
 
+console-status-awaiting-payment = Menunggu pembayaran
 console-status-received = Diterima
 console-status-processing = Diproses
 console-status-supplement-requested = Menunggu kelengkapan

@@ -70,6 +70,7 @@ queue-kind-reopen-feedback = pembukaan kembali pengaduan
 feedback-answer-by = dijawab sebelum { $time } tanggal { $date }
 feedback-resolve-by = diselesaikan sebelum { $time } tanggal { $date }
 
+application-status-awaiting-payment = Menunggu pembayaran
 application-status-received = Diterima
 application-status-processing = Diproses
 application-status-supplement-requested = Menunggu pelengkap

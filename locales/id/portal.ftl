@@ -4,6 +4,7 @@ consent-sms = OpenDVC: { $staff } ({ $venue }) meminta izin membantu Anda mengaj
 notice-received-sms = OpenDVC: pengajuan { $code } telah diterima, hasil dijadwalkan { $due }. Status: { $link }
 # Memberi tahu warga setiap kali petugas membuka sesi bantuan untuknya: siapa, di mana, kapan, dan cara melaporkan penyalahgunaan.
 assist-opened-sms = OpenDVC: petugas { $staff } ({ $organisation }) membuka sesi bantuan atas nama Anda di { $venue } pada { $time }. Bukan Anda? Hubungi layanan { $hotline }.
+status-awaiting-payment = Menunggu pembayaran
 status-received = Diterima
 status-processing = Sedang diproses
 status-supplement-requested = Perlu dilengkapi
@@ -94,3 +95,23 @@ feedback-warning-overdue-sms = OpenDVC IOC: masukan { $service } “{ $summary }
    *[other] jawaban
 } ({ $time } { $date }). Mohon segera ditangani.
 feedback-warning-overdue-subject = Masukan { $service } terlambat ({ $time } { $date })
+
+## Pembayaran biaya (issue 17)
+payment-paid-note = Biaya { $amount } VND telah dibayar.
+payment-amount = Jumlah: { $amount } VND
+payment-return-title = Pembayaran biaya
+payment-return-pending = Pembayaran menunggu konfirmasi bank.
+payment-return-paid = Sudah dibayar.
+payment-return-failed = Pembayaran tidak berhasil.
+payment-return-expired = Pembayaran kedaluwarsa.
+payment-return-refunded = Dana telah dikembalikan.
+payment-return-not-found = Pembayaran ini tidak ditemukan.
+payment-return-back = Kembali ke aplikasi OpenDVC untuk melihat permohonan dan kuitansinya.
+payment-return-open-app = Buka aplikasi OpenDVC
+sandbox-title = Bank uji coba (demo)
+sandbox-explain = Halaman ini berperan sebagai bank dalam demo; tidak ada uang sungguhan yang berpindah.
+sandbox-order = Pesanan: { $info }
+sandbox-pay = Bayar
+sandbox-cancel = Batalkan pembayaran
+sandbox-fail = Simulasikan pembayaran gagal
+sandbox-bad-signature = Tanda tangan permintaan pembayaran tidak valid.

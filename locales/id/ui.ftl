@@ -121,6 +121,7 @@ ui-followup-saved = Disimpan di perangkat ini. Akan dikirim saat Anda daring.
 
 ## Status
 
+ui-status-awaiting-payment = Menunggu pembayaran
 ui-status-received = Diterima
 ui-status-processing = Sedang diproses
 ui-status-supplement-requested = Perlu tambahan dari Anda

@@ -68,6 +68,7 @@ console-urgency-unknown = Không rõ
 
 ## Trạng thái và kênh
 
+console-status-awaiting-payment = Chờ thanh toán
 console-status-received = Mới tiếp nhận
 console-status-processing = Đang xử lý
 console-status-supplement-requested = Chờ bổ sung

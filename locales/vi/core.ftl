@@ -70,6 +70,7 @@ queue-kind-reopen-feedback = mở lại phản ánh
 feedback-answer-by = trả lời trước { $time } ngày { $date }
 feedback-resolve-by = giải quyết trước { $time } ngày { $date }
 
+application-status-awaiting-payment = Chờ thanh toán
 application-status-received = Mới tiếp nhận
 application-status-processing = Đang xử lý
 application-status-supplement-requested = Chờ bổ sung

@@ -4,6 +4,7 @@ consent-sms = OpenDVC: { $staff } ({ $venue }) xin phép hỗ trợ bạn nộp 
 notice-received-sms = OpenDVC: hồ sơ { $code } đã được tiếp nhận, hẹn trả kết quả { $due }. Tra cứu: { $link }
 # Báo cho công dân mỗi khi nhân viên mở phiên hỗ trợ cho họ: ai, ở đâu, lúc nào, và cách báo lạm dụng.
 assist-opened-sms = OpenDVC: nhân viên { $staff } ({ $organisation }) đã mở phiên hỗ trợ hồ sơ cho bạn tại { $venue } lúc { $time }. Không phải bạn đồng ý? Gọi đường dây nóng { $hotline }.
+status-awaiting-payment = Chờ thanh toán
 status-received = Mới tiếp nhận
 status-processing = Đang xử lý
 status-supplement-requested = Chờ bổ sung
@@ -94,3 +95,23 @@ feedback-warning-overdue-sms = OpenDVC IOC: phản ánh { $service } “{ $summa
    *[other] trả lời
 } ({ $time } { $date }). Đề nghị chỉ đạo xử lý ngay.
 feedback-warning-overdue-subject = Phản ánh { $service } đã quá hạn ({ $time } { $date })
+
+## Thanh toán lệ phí (issue 17)
+payment-paid-note = Đã thanh toán lệ phí { $amount } đồng.
+payment-amount = Số tiền: { $amount } đồng
+payment-return-title = Thanh toán lệ phí
+payment-return-pending = Giao dịch đang chờ ngân hàng xác nhận.
+payment-return-paid = Đã thanh toán.
+payment-return-failed = Giao dịch không thành công.
+payment-return-expired = Giao dịch đã hết hạn.
+payment-return-refunded = Đã hoàn tiền.
+payment-return-not-found = Không tìm thấy giao dịch này.
+payment-return-back = Hãy quay lại ứng dụng OpenDVC để xem trạng thái hồ sơ và biên lai.
+payment-return-open-app = Mở ứng dụng OpenDVC
+sandbox-title = Ngân hàng thử nghiệm (bản trình diễn)
+sandbox-explain = Trang này đóng vai ngân hàng trong bản trình diễn; không có tiền thật nào được chuyển.
+sandbox-order = Nội dung: { $info }
+sandbox-pay = Thanh toán
+sandbox-cancel = Hủy giao dịch
+sandbox-fail = Giả lập lỗi thanh toán
+sandbox-bad-signature = Chữ ký của yêu cầu thanh toán không hợp lệ.

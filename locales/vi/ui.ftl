@@ -121,6 +121,7 @@ ui-followup-saved = Đã lưu trên máy này. Sẽ tự gửi khi có mạng.
 
 ## Trạng thái
 
+ui-status-awaiting-payment = Chờ thanh toán
 ui-status-received = Mới tiếp nhận
 ui-status-processing = Đang xử lý
 ui-status-supplement-requested = Chờ bổ sung

@@ -39,6 +39,7 @@ export const procedure: Procedure = {
   sector: 'identity',
   onlineLevel: 'full',
   feeCases: [{ id: 'renewal', label: { vi: 'Lệ phí cấp đổi', en: 'Renewal fee' }, amount: 50000, illustrative: false }],
+  payBeforeProcessing: false,
   processingDays: { inPerson: 7, online: 4 },
   requiredDocuments: [
     { id: 'current-card', name: { vi: 'Thẻ căn cước đang dùng', en: 'Your current ID card' }, required: true, walletKind: 'id_card' },

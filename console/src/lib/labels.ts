@@ -3,6 +3,7 @@
 import type { ApplicationStatus, Channel, DeliveryMethod, DeliveryState } from './types';
 
 export const STATUSES: readonly ApplicationStatus[] = [
+  'awaiting_payment',
   'received',
   'processing',
   'supplement_requested',
@@ -14,6 +15,8 @@ export const STATUSES: readonly ApplicationStatus[] = [
 
 export function statusMessage(status: ApplicationStatus): string {
   switch (status) {
+    case 'awaiting_payment':
+      return 'console-status-awaiting-payment';
     case 'received':
       return 'console-status-received';
     case 'processing':

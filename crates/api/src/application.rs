@@ -15,6 +15,9 @@ use crate::{Address, LocalizedText, StaffKind};
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
+    /// Chờ thanh toán: the procedure is paid before processing starts
+    /// (`payBeforeProcessing`); the application moves to `received` when paid.
+    AwaitingPayment,
     /// Mới tiếp nhận.
     Received,
     /// Đang xử lý.
@@ -36,7 +39,8 @@ pub enum ApplicationStatus {
 
 impl ApplicationStatus {
     /// All statuses a portal sends.
-    pub const ALL: [ApplicationStatus; 7] = [
+    pub const ALL: [ApplicationStatus; 8] = [
+        ApplicationStatus::AwaitingPayment,
         ApplicationStatus::Received,
         ApplicationStatus::Processing,
         ApplicationStatus::SupplementRequested,
@@ -49,6 +53,7 @@ impl ApplicationStatus {
     /// The snake_case wire form.
     pub fn as_str(self) -> &'static str {
         match self {
+            ApplicationStatus::AwaitingPayment => "awaiting_payment",
             ApplicationStatus::Received => "received",
             ApplicationStatus::Processing => "processing",
             ApplicationStatus::SupplementRequested => "supplement_requested",
@@ -80,7 +85,8 @@ impl ApplicationStatus {
     pub fn allows_delivery_change(self) -> bool {
         matches!(
             self,
-            ApplicationStatus::Received
+            ApplicationStatus::AwaitingPayment
+                | ApplicationStatus::Received
                 | ApplicationStatus::Processing
                 | ApplicationStatus::SupplementRequested
                 | ApplicationStatus::Completed
@@ -91,7 +97,8 @@ impl ApplicationStatus {
     pub fn allows_withdrawal(self) -> bool {
         matches!(
             self,
-            ApplicationStatus::Received
+            ApplicationStatus::AwaitingPayment
+                | ApplicationStatus::Received
                 | ApplicationStatus::Processing
                 | ApplicationStatus::SupplementRequested
         )

@@ -158,6 +158,10 @@ pub struct Procedure {
     /// Exemptions and reductions; the first that applies counts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fee_exemptions: Vec<FeeExemption>,
+    /// The fee is paid before processing starts: a new application waits in
+    /// `awaiting_payment` until its payment is confirmed.
+    #[serde(default)]
+    pub pay_before_processing: bool,
     pub processing_days: ProcessingDays,
     pub required_documents: Vec<RequiredDocument>,
     pub form_fields: Vec<FormField>,

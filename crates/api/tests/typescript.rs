@@ -72,6 +72,9 @@ fn wire_types() -> TypeScriptFile {
         // open311.rs
         Open311Service, Open311Request, Open311Created, Open311Error, Open311Endpoint,
         Open311Discovery,
+        // payment.rs
+        PaymentMethod, PaymentStatus, NewPayment, PaymentReceipt, Payment, PaymentList,
+        CashMethod, RecordPayment, IpnAnswer,
         // problem.rs
         ErrorCode, FieldProblemCode, FieldError, Problem,
         // public_status.rs

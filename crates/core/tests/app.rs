@@ -98,6 +98,7 @@ fn procedure() -> Procedure {
         fee_add_ons: Vec::new(),
         fee_per_unit: None,
         fee_exemptions: Vec::new(),
+        pay_before_processing: false,
         processing_days: ProcessingDays {
             in_person: 7,
             online: 7,

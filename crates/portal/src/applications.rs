@@ -193,6 +193,11 @@ pub async fn create(
         delivery,
         fee: quote.fee,
         fee_lines: quote.lines,
+        first_status: if procedure.pay_before_processing {
+            ApplicationStatus::AwaitingPayment
+        } else {
+            ApplicationStatus::Received
+        },
         first_entry_actor: auth.actor(),
         first_entry_note: None,
         access: auth.access(

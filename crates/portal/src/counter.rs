@@ -10,7 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use opendvc_api::{
-    Actor, Address, Application, AttachmentRef, Channel, CounterApplication, FieldError, Profile,
+    Actor, Address, Application, ApplicationStatus, AttachmentRef, Channel, CounterApplication,
+    FieldError, Profile,
 };
 use opendvc_rules::form::{FormUse, check_form};
 use opendvc_rules::{WorkingCalendar, fields, granted_days, vietnam_today};
@@ -251,6 +252,7 @@ pub async fn enter(
         delivery,
         fee: quote.fee,
         fee_lines: quote.lines,
+        first_status: ApplicationStatus::Received,
         first_entry_actor: actor,
         first_entry_note: None,
         access: None,

@@ -309,6 +309,7 @@ pub async fn seed(
                 delivery,
                 fee: quote.fee,
                 fee_lines: quote.lines,
+                first_status: ApplicationStatus::Received,
                 first_entry_actor: first_actor,
                 first_entry_note: None,
                 access: None,

@@ -394,6 +394,7 @@ fn application(
             delivery,
             fee: 0,
             fee_lines: Vec::new(),
+            first_status: ApplicationStatus::Received,
             first_entry_actor: first_actor,
             first_entry_note: None,
             access: None,

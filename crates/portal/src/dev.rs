@@ -48,6 +48,8 @@ pub async fn advance_clock(
     // So are the operations centre's warnings of late applications.
     crate::late_warnings::log(crate::late_warnings::write_due(&state).await);
     crate::feedback::warnings::log(crate::feedback::warnings::write_due(&state).await);
+    // And the reconciliation of payments whose provider callback never came.
+    crate::payments::reconcile::log(crate::payments::reconcile::run(&state).await);
     Ok(axum::Json(DevClock {
         now: state.clock.now(),
         offset_seconds,

@@ -115,6 +115,31 @@ pub fn router(state: AppState) -> Router {
             post(applications::withdraw),
         )
         .route("/v1/applications/{id}/rating", post(applications::rate))
+        .route(
+            "/v1/applications/{id}/payments",
+            post(crate::payments::resident::create).get(crate::payments::resident::list),
+        )
+        .route(
+            "/v1/payments/vnpay/ipn",
+            get(crate::payments::ipn::vnpay_ipn),
+        )
+        .route(
+            "/v1/payments/return",
+            get(crate::payments::return_page::show),
+        )
+        .route(
+            "/v1/officer/payments/{paymentId}/refund",
+            post(crate::payments::officer::refund),
+        )
+        .route(
+            "/v1/officer/applications/{id}/payments/record",
+            post(crate::payments::officer::record),
+        )
+        .route("/dev/pay/api", post(crate::payments::sandbox::merchant_api))
+        .route(
+            "/dev/pay/{paymentId}",
+            get(crate::payments::sandbox::bank_page).post(crate::payments::sandbox::bank_action),
+        )
         .route("/v1/sync", get(sync::sync))
         .route("/v1/events", get(events::events))
         .route(

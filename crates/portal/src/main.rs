@@ -41,6 +41,7 @@ mod officer_cli;
 mod open311;
 mod openapi;
 mod overview;
+mod payments;
 mod periodic;
 mod profile;
 mod public_status;
@@ -318,16 +319,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let dev_outbox = args.demo.then(|| DevOutbox {
         store: store.clone(),
     });
-    let (channels, open311_clients) = match &args.config {
+    let (channels, open311_clients, vnpay_account) = match &args.config {
         Some(path) => {
             let settings = settings::Settings::load(path, &|name| std::env::var(name).ok())?;
             let channels = Channels::new(Some(&settings), dev_outbox)
                 .map_err(|error| anyhow!("{}: {error}", path.display()))?;
-            (channels, settings.open311)
+            (channels, settings.open311, settings.vnpay)
         }
         None => (
             Channels::new(None, dev_outbox).map_err(|error| anyhow!("{error}"))?,
             open311::keys::Open311Clients::default(),
+            None,
         ),
     };
     let limits = match &args.limits {
@@ -349,7 +351,37 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .public_url
         .map(|url| url.as_str().trim_end_matches('/').to_owned())
         .unwrap_or_else(|| format!("http://{address}"));
+    let loopback_url = format!(
+        "http://{}",
+        if address.ip().is_unspecified() {
+            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), address.port())
+        } else {
+            address
+        }
+    );
+    // VNPay as configured; else, in demo mode, the sandbox bank built into the portal.
+    let vnpay_settings = match vnpay_account {
+        Some(account) => Some(payments::vnpay::VnpaySettings {
+            tmn_code: account.tmn_code,
+            secret: account.secret,
+            pay_url: account.pay_url,
+            api_url: account.api_url,
+            return_url: format!("{public_url}/v1/payments/return"),
+        }),
+        None if args.demo => Some(payments::sandbox::demo_settings(&public_url, &loopback_url)),
+        None => None,
+    };
+    let payment_providers = payments::provider::Providers {
+        vnpay: vnpay_settings.map(|settings| {
+            Arc::new(payments::vnpay::Vnpay::new(settings))
+                as Arc<dyn payments::provider::PaymentProvider>
+        }),
+    };
     let state = AppState {
+        payments: Arc::new(payment_providers),
+        payments_sandbox: args
+            .demo
+            .then(|| Arc::new(payments::sandbox_ledger::Ledger::default())),
         open311: Arc::new(open311_clients),
         store: store.clone(),
         data,
@@ -368,6 +400,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             demo: args.demo,
             trusted_proxies: client_address::TrustedProxies::new(args.trusted_proxies),
             public_url,
+            loopback_url,
         },
         in_flight: Arc::default(),
         events: events::hub::EventHub::start(store.clone()),
@@ -383,6 +416,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tokio::spawn(renewal_notices::daily(state.clone(), renewal_rules));
     tokio::spawn(late_warnings::periodic(state.clone()));
     tokio::spawn(feedback::warnings::periodic(state.clone()));
+    tokio::spawn(payments::reconcile::periodic(state.clone()));
     if let Some(seconds) = args.demo_advance {
         tokio::spawn(advance_demo(state.clone(), seconds));
     }

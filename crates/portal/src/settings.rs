@@ -59,6 +59,40 @@ pub struct SettingsFile {
     pub email: Option<EmailFile>,
     #[serde(default)]
     pub open311: Option<Open311File>,
+    #[serde(default)]
+    pub vnpay: Option<VnpayFile>,
+}
+
+/// VNPay's public sandbox: the payment page.
+pub const VNPAY_SANDBOX_PAY_URL: &str = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html";
+/// VNPay's public sandbox: the merchant API (`querydr`, `refund`).
+pub const VNPAY_SANDBOX_API_URL: &str =
+    "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction";
+
+/// `[vnpay]`: the merchant's terminal and where VNPay is; the secret only from the environment.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VnpayFile {
+    pub tmn_code: String,
+    #[serde(default = "default_vnpay_secret_env")]
+    pub secret_env: String,
+    #[serde(default)]
+    pub pay_url: Option<String>,
+    #[serde(default)]
+    pub api_url: Option<String>,
+}
+
+fn default_vnpay_secret_env() -> String {
+    "OPENDVC_VNPAY_SECRET".to_owned()
+}
+
+/// VNPay as configured, the secret read (the return URL comes from `--public-url`).
+#[derive(Debug, Clone)]
+pub struct VnpayAccount {
+    pub tmn_code: String,
+    pub secret: String,
+    pub pay_url: String,
+    pub api_url: String,
 }
 
 /// `[open311]`: the client applications that may file requests, each by its key's digest.
@@ -155,6 +189,7 @@ pub struct Settings {
     pub sms: Option<SmsSettings>,
     pub email: Option<SmtpSettings>,
     pub open311: Open311Clients,
+    pub vnpay: Option<VnpayAccount>,
 }
 
 impl Settings {
@@ -262,10 +297,24 @@ impl Settings {
                 )?,
             );
         }
+        let vnpay = match file.vnpay {
+            None => None,
+            Some(vnpay) => Some(VnpayAccount {
+                secret: secret(&vnpay.secret_env, "the VNPay hash secret")?,
+                tmn_code: vnpay.tmn_code,
+                pay_url: vnpay
+                    .pay_url
+                    .unwrap_or_else(|| VNPAY_SANDBOX_PAY_URL.to_owned()),
+                api_url: vnpay
+                    .api_url
+                    .unwrap_or_else(|| VNPAY_SANDBOX_API_URL.to_owned()),
+            }),
+        };
         Ok(Settings {
             sms,
             email,
             open311: Open311Clients::new(open311),
+            vnpay,
         })
     }
 }

@@ -27,6 +27,9 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// The portal's address as residents reach it, without a trailing `/` (`--public-url`).
     pub public_url: String,
+    /// The portal's own address for calls to itself (the demo sandbox bank's IPN and
+    /// merchant API), without a trailing `/`.
+    pub loopback_url: String,
 }
 
 #[derive(Clone)]
@@ -49,6 +52,10 @@ pub struct AppState {
     pub events: Arc<crate::events::hub::EventHub>,
     /// The client applications allowed to file Open311 requests (`[[open311.clients]]`).
     pub open311: Arc<crate::open311::keys::Open311Clients>,
+    /// The payment providers configured (VNPay; in demo mode the sandbox bank).
+    pub payments: Arc<crate::payments::provider::Providers>,
+    /// The demo sandbox bank's book (`--demo` only).
+    pub payments_sandbox: Option<Arc<crate::payments::sandbox_ledger::Ledger>>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -14,6 +14,7 @@ import type {
 import type { IpcError, QueueKind, QueueState, Standing } from './backend/views';
 
 const STATUS: Record<ApplicationStatus, string> = {
+  awaiting_payment: 'ui-status-awaiting-payment',
   received: 'ui-status-received',
   processing: 'ui-status-processing',
   supplement_requested: 'ui-status-supplement-requested',

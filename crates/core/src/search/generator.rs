@@ -635,6 +635,7 @@ fn generated_procedure(
         fee_add_ons: Vec::new(),
         fee_per_unit: None,
         fee_exemptions: Vec::new(),
+        pay_before_processing: false,
         processing_days: ProcessingDays {
             in_person,
             online: in_person.div_ceil(2),

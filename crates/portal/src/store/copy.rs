@@ -448,6 +448,26 @@ pub const TABLES: &[CopyTable] = &[
             json("warning_json", "warning"),
         ],
     ),
+    table(
+        "payments",
+        &[
+            same("id", Conversion::Uuid),
+            same("application_id", Conversion::Uuid),
+            same("citizen_id", Conversion::Uuid),
+            same("method", Text),
+            same("provider", Text),
+            same("txn_ref", Text),
+            same("provider_txn", Text),
+            same("amount", BigInt),
+            same("status", Text),
+            same("redirect_url", Text),
+            same("created_unix", BigInt),
+            same("expires_unix", BigInt),
+            same("paid_unix", BigInt),
+            same("receipt_json", Text),
+            same("updated_unix", BigInt),
+        ],
+    ),
 ];
 
 /// Why the copy stopped. Nothing was written: the target's transaction rolls back.
@@ -725,6 +745,7 @@ mod tests {
             ("feedback_events", "feedback"),
             ("feedback_photos", "feedback"),
             ("feedback_warnings", "feedback"),
+            ("payments", "applications"),
         ] {
             assert!(
                 position(refers_to) < position(table),

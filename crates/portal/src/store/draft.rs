@@ -70,7 +70,10 @@ pub struct ApplicationDraft {
     pub fee: u64,
     /// The fee lines charged (the quote's lines, postage aside).
     pub fee_lines: Vec<opendvc_api::QuoteLine>,
-    /// The first timeline entry (received).
+    /// The first status: `received`, or `awaiting_payment` for a procedure paid before
+    /// processing (`payBeforeProcessing`) filed online.
+    pub first_status: ApplicationStatus,
+    /// The first timeline entry's actor.
     pub first_entry_actor: Actor,
     pub first_entry_note: Option<String>,
     /// The access log entry of a submission made by staff, written in the same transaction
@@ -88,7 +91,7 @@ impl ApplicationDraft {
             code,
             procedure_id: self.procedure_id,
             procedure_name: self.procedure_name,
-            status: ApplicationStatus::Received,
+            status: self.first_status,
             channel: self.channel,
             submitted_by: self.submitted_by,
             submitted_at: self.submitted_at,
@@ -101,7 +104,7 @@ impl ApplicationDraft {
             fee_lines: self.fee_lines,
             timeline: vec![TimelineEntry {
                 seq: 1,
-                status: ApplicationStatus::Received,
+                status: self.first_status,
                 at: self.submitted_at,
                 actor: self.first_entry_actor,
                 note: self.first_entry_note,
@@ -150,6 +153,7 @@ impl ApplicationDraft {
                 "quantity": 1, "amount": 50_000
             }]))
             .expect("fee lines parse"),
+            first_status: ApplicationStatus::Received,
             first_entry_actor: opendvc_api::Actor {
                 kind: opendvc_api::ActorKind::Staff,
                 name: "Phạm Thu Hà".into(),

@@ -34,6 +34,9 @@ mod notifications;
 mod officer;
 mod operations;
 mod overview;
+pub mod payments;
+#[cfg(test)]
+pub(crate) mod payments_contract;
 pub mod postgres;
 mod renewal;
 pub mod sqlite;
@@ -59,6 +62,7 @@ pub use operations::{
     StreamSlotStore,
 };
 pub use overview::OverviewRow;
+pub use payments::{PaymentRecord, PaymentStore, PaymentUpdate};
 pub use renewal::RenewalHolder;
 pub use staff::StaffRecord;
 
@@ -642,6 +646,7 @@ pub trait Store:
     + LateWarningStore
     + FeedbackStore
     + FeedbackWarningStore
+    + PaymentStore
     + Send
     + Sync
 {
@@ -664,6 +669,7 @@ impl<T> Store for T where
         + LateWarningStore
         + FeedbackStore
         + FeedbackWarningStore
+        + PaymentStore
         + Send
         + Sync
 {

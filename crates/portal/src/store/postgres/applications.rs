@@ -113,10 +113,19 @@ pub(super) async fn insert_application(
     )
     .execute(&mut *conn)
     .await?;
+    if draft.first_status != ApplicationStatus::Received {
+        // The checked insert above writes `received`; a procedure paid before processing
+        // starts its applications in `awaiting_payment` instead, in the same transaction.
+        sqlx::query("UPDATE applications SET status = $2 WHERE id = $1")
+            .bind(draft.id)
+            .bind(draft.first_status.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
     insert_timeline_entry(
         conn,
         draft.id,
-        ApplicationStatus::Received,
+        draft.first_status,
         draft.submitted_at,
         &draft.first_entry_actor,
         draft.first_entry_note.as_deref(),
@@ -196,7 +205,7 @@ pub(super) async fn count_late_item(conn: &mut PgConnection, item: LateItem) -> 
     Ok(())
 }
 
-async fn apply_change(
+pub(super) async fn apply_change(
     conn: &mut PgConnection,
     citizen_id: Uuid,
     current: &Application,

@@ -36,7 +36,7 @@
 //! each other in a cycle.
 //!
 //! One module per trait of `crate::store`, as in `store::sqlite`: `citizens`, `auth`,
-//! `limits`, `access_log`, `attachments`, `applications`, `outbox`, `notification_settings`, `events`, `feedback`; `rows` loads whole
+//! `limits`, `access_log`, `attachments`, `applications`, `outbox`, `notification_settings`, `events`, `feedback`, `payments`; `rows` loads whole
 //! records, `changes` is the change log, `stream_slots` the places of open event streams. This module holds the pool, the migrations and the
 //! checks at start.
 
@@ -66,6 +66,7 @@ mod notifications;
 mod officer;
 mod operations;
 mod outbox;
+mod payments;
 mod renewal;
 mod rows;
 mod stream_slots;

@@ -1035,3 +1035,12 @@ async fn the_postgres_store_keeps_every_feedback_promise() {
     let store = database.store().await;
     crate::store::feedback_contract::check_every_promise(&store).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_store_keeps_every_payment_promise() {
+    let Some(database) = ScratchDatabase::create().await else {
+        return;
+    };
+    let store = database.store().await;
+    crate::store::payments_contract::check_every_promise(&store).await;
+}

@@ -57,7 +57,7 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
             status, channel, submitted_by_json, submitted_at, due_at, processing_days, form_json,
             attachments_json, delivery_json, fee, rating_json, updated_at, fee_lines_json,
             unit_code)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, ?8,
+         VALUES (?1, ?2, ?3, ?4, ?5, ?17, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL, ?8,
             ?15, ?16)",
         params![
             draft.id.to_string(),
@@ -80,12 +80,13 @@ fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<
             i64::try_from(draft.fee).map_err(|e| StoreError::Database(e.to_string()))?,
             serde_json::to_string(&draft.fee_lines)?,
             draft.unit_code,
+            draft.first_status.as_str(),
         ],
     )?;
     insert_timeline_entry(
         tx,
         draft.id,
-        ApplicationStatus::Received,
+        draft.first_status,
         draft.submitted_at,
         &draft.first_entry_actor,
         draft.first_entry_note.as_deref(),
@@ -152,7 +153,7 @@ pub(super) fn count_late_item(tx: &Connection, item: LateItem) -> StoreResult<()
     Ok(())
 }
 
-fn apply_change(
+pub(super) fn apply_change(
     tx: &Connection,
     citizen_id: Uuid,
     current: &Application,
@@ -218,7 +219,7 @@ fn apply_change(
     Ok(())
 }
 
-fn owner_of(conn: &Connection, id: Uuid) -> StoreResult<Option<Uuid>> {
+pub(super) fn owner_of(conn: &Connection, id: Uuid) -> StoreResult<Option<Uuid>> {
     conn.query_row(
         "SELECT citizen_id FROM applications WHERE id = ?1",
         params![id.to_string()],

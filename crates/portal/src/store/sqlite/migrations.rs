@@ -399,6 +399,33 @@ CREATE TABLE feedback_warnings (
         // Open311's public list of requests (issue 16) selects by submission time, newest
         // first.
         M::up("CREATE INDEX feedback_submitted ON feedback(submitted_unix, id);"),
+        // Payments of an application's fee (issue 17): a provider's transaction recorded once,
+        // a unique reference sent to the provider, at most one pending payment per application.
+        M::up(
+            r#"
+CREATE TABLE payments (
+    id TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL REFERENCES applications(id),
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    method TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    txn_ref TEXT NOT NULL UNIQUE,
+    provider_txn TEXT,
+    amount INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    redirect_url TEXT,
+    created_unix INTEGER NOT NULL,
+    expires_unix INTEGER NOT NULL,
+    paid_unix INTEGER,
+    receipt_json TEXT,
+    updated_unix INTEGER NOT NULL,
+    UNIQUE (provider, provider_txn)
+);
+CREATE UNIQUE INDEX payments_one_pending ON payments(application_id) WHERE status = 'pending';
+CREATE INDEX payments_application ON payments(application_id, created_unix);
+CREATE INDEX payments_pending ON payments(created_unix) WHERE status = 'pending';
+"#,
+        ),
     ])
 }
 

@@ -15,7 +15,7 @@
 //! it, so an async worker thread never waits for a lock on the file.
 //!
 //! One module per trait of `crate::store`, each with its SQL (`citizens`, `auth`, `limits`,
-//! `access_log`, `attachments`, `applications`, `outbox`, `notification_settings`, `events`, `renewal`, `late_warnings`, `officer`, `feedback`): the blocking
+//! `access_log`, `attachments`, `applications`, `outbox`, `notification_settings`, `events`, `renewal`, `late_warnings`, `officer`, `feedback`, `payments`): the blocking
 //! methods on `Database`, then the trait's async methods on `SqliteStore`. `rows` maps stored
 //! rows to domain types for all of them, `changes` is the change log every write records in,
 //! `group_commit` the batches that share one commit, and `migrations` the append-only schema.
@@ -48,6 +48,7 @@ mod notification_settings;
 mod notifications;
 mod officer;
 mod outbox;
+mod payments;
 mod renewal;
 mod rows;
 

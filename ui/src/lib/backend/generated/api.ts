@@ -98,7 +98,7 @@ export type ApplicationList = { items: Array<Application>, };
  * Status of an application on the portal. "Overdue" is not a status: it is derived from
  * `dueAt` for applications that are not finished.
  */
-export type ApplicationStatus = "received" | "processing" | "supplement_requested" | "completed" | "handed_over" | "rejected" | "withdrawn" | "unknown";
+export type ApplicationStatus = "awaiting_payment" | "received" | "processing" | "supplement_requested" | "completed" | "handed_over" | "rejected" | "withdrawn" | "unknown";
 
 /**
  * `POST /v1/attachments` answer: the stored file. Uploading the same bytes again returns the
@@ -563,7 +563,12 @@ feePerUnit?: FeePerUnit,
 /**
  * Exemptions and reductions; the first that applies counts.
  */
-feeExemptions?: Array<FeeExemption>, processingDays: ProcessingDays, requiredDocuments: Array<RequiredDocument>, formFields: Array<FormField>, delivery: DeliveryOptions,
+feeExemptions?: Array<FeeExemption>,
+/**
+ * The fee is paid before processing starts: a new application waits in
+ * `awaiting_payment` until its payment is confirmed.
+ */
+payBeforeProcessing: boolean, processingDays: ProcessingDays, requiredDocuments: Array<RequiredDocument>, formFields: Array<FormField>, delivery: DeliveryOptions,
 /**
  * Extra search words (abbreviations, old names) in any language.
  */
@@ -1658,6 +1663,102 @@ metadata: boolean,
  * `realtime`, `batch` or `blackbox`; `realtime` here (the id is known at once).
  */
 type: string, keywords: string, group: string, };
+
+// ---- opendvc_api::payment ----
+
+/**
+ * How cash was taken: at the counter or by the postman.
+ */
+export type CashMethod = "counter" | "cod";
+
+/**
+ * The answer to a VNPay IPN (`GET /v1/payments/vnpay/ipn`): always HTTP 200 with VNPay's own
+ * field names, also when the portal refuses the call. `RspCode`: `00` confirmed, `01` order
+ * not found, `02` already confirmed, `04` wrong amount, `97` bad checksum, `99` other error.
+ */
+export type IpnAnswer = { RspCode: string, Message: string, };
+
+/**
+ * `POST /v1/applications/{id}/payments`: start paying the application's fee. At most one
+ * payment of an application is pending at a time.
+ */
+export type NewPayment = { method: PaymentMethod, };
+
+/**
+ * A payment of an application's fee.
+ */
+export type Payment = { paymentId: string, applicationId: string, method: PaymentMethod,
+/**
+ * VND: the application's fee and postage as charged.
+ */
+amount: number, status: PaymentStatus,
+/**
+ * The provider's page the citizen pays on (VNPay only, while pending).
+ */
+redirectUrl?: string,
+/**
+ * The provider's transaction reference, once known.
+ */
+providerRef?: string, createdAt: string, paidAt?: string,
+/**
+ * Present once paid (and kept after a refund).
+ */
+receipt?: PaymentReceipt, };
+
+/**
+ * `GET /v1/applications/{id}/payments`: the application's payments, oldest first.
+ */
+export type PaymentList = { payments: Array<Payment>, };
+
+/**
+ * How a fee is paid.
+ */
+export type PaymentMethod = "vnpay" | "counter" | "cod";
+
+/**
+ * The electronic receipt (biên lai điện tử) of a paid payment.
+ */
+export type PaymentReceipt = {
+/**
+ * The receipt number, unique on the portal.
+ */
+receiptNo: string,
+/**
+ * Who paid: the applicant's full name.
+ */
+payer: string,
+/**
+ * VND.
+ */
+amount: number, procedureId: string, procedureName: LocalizedText,
+/**
+ * The application code (mã hồ sơ).
+ */
+applicationCode: string,
+/**
+ * `vnpay`, `counter` or `cod`.
+ */
+provider: string,
+/**
+ * The provider's transaction reference (VNPay's `vnp_TransactionNo`; for cash, the
+ * portal's own reference).
+ */
+providerRef: string, paidAt: string, };
+
+/**
+ * Where a payment stands.
+ */
+export type PaymentStatus = "pending" | "paid" | "failed" | "expired" | "refunded";
+
+/**
+ * `POST /v1/officer/applications/{id}/payments/record`: the officer or the post office
+ * records cash taken for the application; answers the paid [`Payment`] with its receipt.
+ */
+export type RecordPayment = { method: CashMethod,
+/**
+ * VND taken; must equal the amount due.
+ */
+amount: number, };
 
 // ---- opendvc_api::problem ----
 
