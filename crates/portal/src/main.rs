@@ -43,6 +43,7 @@ mod openapi;
 mod overview;
 mod periodic;
 mod profile;
+mod profile_change;
 mod public_status;
 mod rate_limit;
 mod renewal_notices;

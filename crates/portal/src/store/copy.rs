@@ -439,6 +439,16 @@ pub const TABLES: &[CopyTable] = &[
         page_rows: 8,
     },
     table(
+        "profile_changes",
+        &[
+            same("id", Conversion::Uuid),
+            same("citizen_id", Conversion::Uuid),
+            same("at", BigInt),
+            same("actor", Text),
+            json("fields_json", "fields"),
+        ],
+    ),
+    table(
         "feedback_warnings",
         &[
             same("feedback_id", Conversion::Uuid),
@@ -725,6 +735,7 @@ mod tests {
             ("feedback_events", "feedback"),
             ("feedback_photos", "feedback"),
             ("feedback_warnings", "feedback"),
+            ("profile_changes", "citizens"),
         ] {
             assert!(
                 position(refers_to) < position(table),

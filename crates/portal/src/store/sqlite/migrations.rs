@@ -399,6 +399,19 @@ CREATE TABLE feedback_warnings (
         // Open311's public list of requests (issue 16) selects by submission time, newest
         // first.
         M::up("CREATE INDEX feedback_submitted ON feedback(submitted_unix, id);"),
+        // The profile's audit (issue 18): who changed which fields when, never the values.
+        M::up(
+            r#"
+CREATE TABLE profile_changes (
+    id TEXT PRIMARY KEY,
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    fields_json TEXT NOT NULL
+);
+CREATE INDEX profile_changes_citizen ON profile_changes(citizen_id, at);
+"#,
+        ),
     ])
 }
 
