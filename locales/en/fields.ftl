@@ -20,4 +20,6 @@ field-requirement-unknown = This procedure does not ask for { $label }
 field-attachment-not-yours = The file { $label } was not uploaded by you
 field-document-not-yours = The document { $label } is not in your wallet
 field-fee-case-needed = Choose which fee applies: { $label }
+field-read-only = { $label } can only be changed in the VNeID app or at the commune police where you live
+field-code-invalid = The confirmation code for { $label } is wrong or has expired: ask for a new one
 field-invalid = { $label } is not valid

@@ -1,6 +1,11 @@
 # Texts of the OpenDVC reference portal (messages, inbox).
 otp-sms = OpenDVC: your sign-in code is { $code }, valid for { $minutes } minutes. Do not share it with anyone.
 consent-sms = OpenDVC: { $staff } ({ $venue }) asks to help you submit an application. If you agree, read the code { $code } to them. Valid for { $minutes } minutes.
+# Confirming a new phone or e-mail in the profile (PATCH /v1/me).
+contact-code-sms = OpenDVC: the code confirming your new phone is { $code }, valid for { $minutes } minutes. Do not share it with anyone.
+contact-code-email-subject = OpenDVC: confirm your e-mail address
+contact-code-email = The code confirming your new e-mail address is { $code }, valid for { $minutes } minutes. If you did not ask to change it, ignore this message.
+old-phone-code-sms = OpenDVC: someone asked to change your sign-in phone to a number ending in { $ending }. If it is you, enter the code { $code } (valid { $minutes } minutes). If not, do not share it.
 notice-received-sms = OpenDVC: application { $code } has been received, result due on { $due }. Status: { $link }
 # Tells the citizen whenever staff open a session for them: who, where, when, and how to report misuse.
 assist-opened-sms = OpenDVC: staff member { $staff } ({ $organisation }) opened a session to act for you at { $venue } at { $time }. Not you? Call the { $hotline } hotline.

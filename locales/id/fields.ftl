@@ -20,4 +20,6 @@ field-requirement-unknown = Prosedur ini tidak meminta { $label }
 field-attachment-not-yours = Berkas { $label } tidak diunggah oleh Anda
 field-document-not-yours = Dokumen { $label } tidak ada di dompet dokumen Anda
 field-fee-case-needed = Pilih biaya yang berlaku: { $label }
+field-read-only = { $label } hanya dapat diubah di aplikasi VNeID atau di kepolisian tingkat komune tempat Anda tinggal
+field-code-invalid = Kode konfirmasi untuk { $label } salah atau sudah kedaluwarsa: minta kode baru
 field-invalid = { $label } tidak sah

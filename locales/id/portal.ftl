@@ -1,6 +1,11 @@
 # Teks portal referensi OpenDVC (pesan, kotak masuk).
 otp-sms = OpenDVC: kode masuk Anda { $code }, berlaku { $minutes } menit. Jangan bagikan kode ini kepada siapa pun.
 consent-sms = OpenDVC: { $staff } ({ $venue }) meminta izin membantu Anda mengajukan permohonan. Jika setuju, bacakan kode { $code } kepada petugas. Berlaku { $minutes } menit.
+# Konfirmasi telepon atau e-mail baru di profil (PATCH /v1/me).
+contact-code-sms = OpenDVC: kode konfirmasi nomor telepon baru Anda adalah { $code }, berlaku { $minutes } menit. Jangan bagikan kode ini kepada siapa pun.
+contact-code-email-subject = OpenDVC: konfirmasi alamat e-mail Anda
+contact-code-email = Kode konfirmasi alamat e-mail baru Anda adalah { $code }, berlaku { $minutes } menit. Jika Anda tidak meminta perubahan ini, abaikan pesan ini.
+old-phone-code-sms = OpenDVC: ada permintaan mengganti nomor telepon masuk Anda ke nomor berakhiran { $ending }. Jika itu Anda, masukkan kode { $code } (berlaku { $minutes } menit). Jika bukan, jangan bagikan kode ini.
 notice-received-sms = OpenDVC: pengajuan { $code } telah diterima, hasil dijadwalkan { $due }. Status: { $link }
 # Memberi tahu warga setiap kali petugas membuka sesi bantuan untuknya: siapa, di mana, kapan, dan cara melaporkan penyalahgunaan.
 assist-opened-sms = OpenDVC: petugas { $staff } ({ $organisation }) membuka sesi bantuan atas nama Anda di { $venue } pada { $time }. Bukan Anda? Hubungi layanan { $hotline }.

@@ -20,4 +20,6 @@ field-requirement-unknown = Thủ tục này không yêu cầu giấy tờ { $la
 field-attachment-not-yours = Tệp { $label } không phải do bạn tải lên
 field-document-not-yours = Giấy tờ { $label } không có trong ví giấy tờ của bạn
 field-fee-case-needed = Chọn trường hợp tính lệ phí: { $label }
+field-read-only = { $label } chỉ thay đổi được trên ứng dụng VNeID hoặc tại công an cấp xã nơi bạn cư trú
+field-code-invalid = Mã xác nhận cho { $label } không đúng hoặc đã hết hạn: xin mã mới
 field-invalid = { $label } chưa hợp lệ

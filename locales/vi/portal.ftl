@@ -1,6 +1,11 @@
 # Văn bản của cổng tham chiếu OpenDVC (tin nhắn, hộp thư).
 otp-sms = OpenDVC: mã đăng nhập của bạn là { $code }, có hiệu lực { $minutes } phút. Không chia sẻ mã này cho ai.
 consent-sms = OpenDVC: { $staff } ({ $venue }) xin phép hỗ trợ bạn nộp hồ sơ. Nếu đồng ý, đọc mã { $code } cho nhân viên. Mã có hiệu lực { $minutes } phút.
+# Xác nhận số điện thoại hoặc thư điện tử mới trong hồ sơ (PATCH /v1/me).
+contact-code-sms = OpenDVC: mã xác nhận số điện thoại mới của bạn là { $code }, có hiệu lực { $minutes } phút. Không chia sẻ mã này cho ai.
+contact-code-email-subject = OpenDVC: mã xác nhận địa chỉ thư điện tử
+contact-code-email = Mã xác nhận địa chỉ thư điện tử mới của bạn là { $code }, có hiệu lực { $minutes } phút. Nếu bạn không yêu cầu thay đổi, hãy bỏ qua thư này.
+old-phone-code-sms = OpenDVC: có yêu cầu đổi số điện thoại đăng nhập của bạn sang số kết thúc bằng { $ending }. Nếu đúng là bạn, nhập mã { $code } (hiệu lực { $minutes } phút). Nếu không, đừng chia sẻ mã này.
 notice-received-sms = OpenDVC: hồ sơ { $code } đã được tiếp nhận, hẹn trả kết quả { $due }. Tra cứu: { $link }
 # Báo cho công dân mỗi khi nhân viên mở phiên hỗ trợ cho họ: ai, ở đâu, lúc nào, và cách báo lạm dụng.
 assist-opened-sms = OpenDVC: nhân viên { $staff } ({ $organisation }) đã mở phiên hỗ trợ hồ sơ cho bạn tại { $venue } lúc { $time }. Không phải bạn đồng ý? Gọi đường dây nóng { $hotline }.

@@ -58,6 +58,17 @@ macro_rules! with_commands {
             commands::access_log(state; cursor: Option<String>) -> AccessLogView;
             /// Puts a new application into the durable queue, then tries to send it at once.
             commands::submit(state; draft: DraftView) -> SubmitResult;
+            /// What a procedure's form starts with: values from the profile, the addresses with
+            /// their unit and the wallet (the `picked` documents first), and the person's
+            /// previous answers offered, never filled in.
+            commands::prefill(state; procedure_id: String, picked: Vec<Uuid>) -> PrefillView;
+            /// Asks the portal to send a code confirming a new phone or e-mail (and, for a phone,
+            /// one to the old phone); offline it fails with `offline`.
+            commands::request_contact_code(state; kind: ContactKind, value: String) -> ContactCodesSent;
+            /// Changes the profile at the portal (only the fields sent, contacts with their
+            /// codes) and caches what the portal stored; never queued, offline it fails with
+            /// `offline`.
+            commands::update_profile(state; patch: ProfilePatch) -> Profile;
             /// Puts a follow-up on an application into the queue, then tries to send it at once.
             commands::follow_up(state; application_id: String, action: FollowUpInput) -> SubmitResult;
             /// The feedback screen from the cache: what waits on this device, the resident's

@@ -3,14 +3,15 @@
 //! (`opendvc_core::views`), so the CLI shows the same.
 
 use opendvc_api::{
-    AdminUnits, Catalog, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted, Procedure,
+    AdminUnits, Catalog, ContactCodesSent, ContactKind, FeedbackServices, FieldKind,
+    NotificationSettings, OtpAccepted, Procedure, Profile, ProfilePatch,
 };
 use opendvc_core::CoreError;
 use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, DashboardView,
     DiscardResult, DraftView, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView,
     FeedbackView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry, NewDocumentInput,
-    NotificationSettingsView, PickedUpload, QueueItemView, ReminderMode, ReminderView,
+    NotificationSettingsView, PickedUpload, PrefillView, QueueItemView, ReminderMode, ReminderView,
     SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
 };
 use tauri::AppHandle;
@@ -145,6 +146,32 @@ pub async fn submit(state: &AppState, draft: DraftView) -> Answer<SubmitResult> 
     let result = core.submit_draft(draft).await.map_err(fail(state))?;
     wake_sender_unless_sent(state, &result);
     Ok(result)
+}
+
+pub async fn prefill(
+    state: &AppState,
+    procedure_id: String,
+    picked: Vec<Uuid>,
+) -> Answer<PrefillView> {
+    let core = state.core.read().await;
+    core.prefill_form(&procedure_id, &picked)
+        .map_err(fail(state))
+}
+
+pub async fn request_contact_code(
+    state: &AppState,
+    kind: ContactKind,
+    value: String,
+) -> Answer<ContactCodesSent> {
+    let core = state.core.read().await;
+    core.request_contact_code(kind, &value)
+        .await
+        .map_err(fail(state))
+}
+
+pub async fn update_profile(state: &AppState, patch: ProfilePatch) -> Answer<Profile> {
+    let core = state.core.read().await;
+    core.update_profile(&patch).await.map_err(fail(state))
 }
 
 pub async fn follow_up(

@@ -7,8 +7,8 @@
 // The types the command list names, for the wrappers below.
 #[allow(unused_imports)]
 use opendvc_api::{
-    AdminUnits, Catalog, Consent, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted,
-    Procedure,
+    AdminUnits, Catalog, Consent, ContactCodesSent, ContactKind, FeedbackServices, FieldKind,
+    NotificationSettings, OtpAccepted, Procedure, Profile, ProfilePatch,
 };
 #[allow(unused_imports)]
 use opendvc_core::assist::{SessionEnded, Tally};
@@ -21,8 +21,9 @@ use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, CsvExportView,
     DashboardView, DiscardResult, DraftView, FeeQuoteView, FeedbackActionInput, FeedbackInput,
     FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
-    NewDocumentInput, NotificationSettingsView, QueueItemView, ReminderMode, ReminderView,
-    SessionState, SettingsView, StaffSignInInput, StagedView, SubmitResult, WalletEntry,
+    NewDocumentInput, NotificationSettingsView, PrefillView, QueueItemView, ReminderMode,
+    ReminderView, SessionState, SettingsView, StaffSignInInput, StagedView, SubmitResult,
+    WalletEntry,
 };
 #[allow(unused_imports)]
 use uuid::Uuid;

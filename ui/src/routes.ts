@@ -57,6 +57,7 @@ const SCREEN_TABLE = {
   settings: { load: () => import('./screens/Settings.svelte'), title: 'ui-settings-title', section: 'settings' },
   access_log: { load: () => import('./screens/AccessLog.svelte'), title: 'ui-access-log-title', section: 'settings' },
   notification_settings: { load: () => import('./screens/NotificationSettings.svelte'), title: 'ui-notify-title', section: 'settings' },
+  profile: { load: () => import('./screens/Profile.svelte'), title: 'ui-profile-title', section: 'settings' },
   receipt: { load: () => import('./screens/staff/ReceiptPage.svelte'), title: 'ui-receipt-title' },
   not_found: { load: () => import('./screens/NotFound.svelte'), title: 'ui-not-found-title' },
   staff_home: { load: () => import('./screens/staff/StaffHome.svelte'), title: 'ui-staff-home-title' },
@@ -113,6 +114,8 @@ export const ROUTES = [
   { name: 'access_log', path: '/access-log', screen: 'access_log', guard: 'own' },
   // How the portal reaches the citizen (app, SMS, e-mail), from the settings.
   { name: 'notification_settings', path: '/settings/notifications', screen: 'notification_settings', guard: 'own' },
+  // The citizen's profile: contacts with their confirmation codes, addresses, from the settings.
+  { name: 'profile', path: '/settings/profile', screen: 'profile', guard: 'own' },
   // A shared device's staff sign-in; signed in, the staff side's home.
   { name: 'staff_sign_in', path: '/staff', screen: 'home', guard: 'staff' },
   // The citizen's sign-in on a shared device; signed in, the citizen's home.

@@ -25,6 +25,20 @@ describe('the apply flow', () => {
     expect(screen.getByLabelText('Phone')).toHaveValue('+84905123456');
   });
 
+  it('offers a previous answer of the same kind without filling it in', async () => {
+    openApp(
+      '/apply/id-card-renewal/details',
+      core({ prefill: () => ({ filled: { fullName: 'Nguyễn Thị Lan' }, offered: { phone: '0905 111 222' } }) }),
+    );
+    const user = userEvent.setup();
+    await waitFor(async () => expect(await screen.findByLabelText('Full name')).toHaveValue('Nguyễn Thị Lan'));
+    const phone = screen.getByLabelText('Phone');
+    expect(phone).toHaveValue('');
+    await user.click(screen.getByRole('button', { name: 'Use your previous answer: 0905 111 222' }));
+    expect(phone).toHaveValue('0905 111 222');
+    expect(screen.queryByRole('button', { name: /Use your previous answer/ })).not.toBeInTheDocument();
+  });
+
   it('still pre-fills from the profile when the wallet cannot be read', async () => {
     openApp('/apply/id-card-renewal/details', core({ documents: fails('storage') }));
     await waitFor(async () => expect(await screen.findByLabelText('Full name')).toHaveValue('Nguyễn Thị Lan'));

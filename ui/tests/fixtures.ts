@@ -7,6 +7,7 @@ import type {
   FeedbackScreenView,
   FeedbackView,
   InboxEntry,
+  Prefill,
   QueueItem,
   SessionState,
   Settings,
@@ -24,6 +25,12 @@ export const profile: Profile = {
   address: { provinceCode: '48', unitCode: '20194', street: '12 Lê Lợi' },
   language: 'en',
   updatedAt: '2026-11-01T08:00:00+07:00',
+};
+
+/** What the core pre-fills `procedure`'s form with for `profile` (its `prefill` sources). */
+export const prefill: Prefill = {
+  filled: { fullName: profile.fullName, idNumber: profile.idNumber, phone: profile.phone },
+  offered: {},
 };
 
 export function session(overrides: Partial<SessionState> = {}): SessionState {

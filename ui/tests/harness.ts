@@ -11,7 +11,7 @@ import type { ChangedEvent, IpcError } from '../src/lib/backend/views';
 import { drafts } from '../src/lib/draft.svelte';
 import { setLanguage } from '../src/lib/i18n.svelte';
 import { app } from '../src/lib/app.svelte';
-import { session } from './fixtures';
+import { prefill, session } from './fixtures';
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 export type Handlers = Partial<Record<CommandName, Handler>>;
@@ -41,7 +41,7 @@ export function refuses(values: Partial<Record<FieldKind, Record<string, string>
 export function fakeCore(handlers: Handlers): Call[] {
   const calls: Call[] = [];
   // The core's rules find nothing wrong unless a test says otherwise.
-  const table: Handlers = { session_state: () => session(), check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], quote_fee: () => ({ choices: [], problems: [] }), ...handlers };
+  const table: Handlers = { session_state: () => session(), prefill: () => prefill, check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], quote_fee: () => ({ choices: [], problems: [] }), ...handlers };
   mockIPC(
     (command, payload) => {
       const args = (payload ?? {}) as Record<string, unknown>;

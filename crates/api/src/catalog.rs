@@ -87,8 +87,13 @@ pub struct FormField {
     pub required: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<FieldOption>,
-    /// Where the app pre-fills the value from: `profile.fullName`, `profile.birthDate`,
-    /// `profile.idNumber`, `profile.phone`, `profile.address`, or `document.{kind}.number`.
+    /// Where the app pre-fills the value from: a profile field (`profile.fullName`,
+    /// `profile.birthDate`, `profile.idNumber`, `profile.phone`, `profile.email`,
+    /// `profile.gender`), an address with its unit (`address.permanent`, `address.current`;
+    /// `profile.address` is the older name of the permanent one), a wallet document's field
+    /// (`document.{kind}.number`, `.issuedOn`, `.expiresOn`, `.issuer`), or the person's
+    /// previous answer of a field kind (`previous.{key}`, offered, never forced). The rules'
+    /// `prefill` module reads it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub prefill: Option<String>,

@@ -38,10 +38,108 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub email: Option<String>,
+    /// The permanent address (*nơi thường trú*).
     pub address: Address,
+    /// Where the citizen lives now (*nơi ở hiện tại*), when it is not the permanent address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub current_address: Option<Address>,
     /// Preferred language for notices: `vi`, `en` or `id`.
     pub language: String,
     pub updated_at: DateTime<FixedOffset>,
+}
+
+/// The profile fields only the identity registry changes (VNeID or the commune police):
+/// `PATCH /v1/me` refuses each with `field-read-only`.
+pub const IDENTITY_FIELDS: [&str; 4] = ["idNumber", "fullName", "birthDate", "gender"];
+
+/// A contact a confirmation code is sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ContactKind {
+    /// The phone, which is also the one the sign-in codes go to.
+    Phone,
+    Email,
+}
+
+/// `POST /v1/me/contact-codes`: send a code confirming a new phone or e-mail to that new
+/// value; for a new phone, a second code goes to the phone in the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactCodeRequest {
+    pub kind: ContactKind,
+    /// The new phone (`0…` or `+84…`) or e-mail address.
+    pub value: String,
+}
+
+/// Answer to [`ContactCodeRequest`] (202).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactCodesSent {
+    /// Seconds the codes stay valid.
+    pub expires_in: u32,
+    /// Whether a second code went to the phone in the profile (a phone change), which
+    /// [`ContactChange::old_phone_code`] must carry.
+    pub old_phone_code_sent: bool,
+}
+
+/// A new phone or e-mail with the code sent to it by `POST /v1/me/contact-codes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactChange {
+    pub value: String,
+    /// The code sent to the new value.
+    pub code: String,
+    /// For a new phone: the code sent to the phone in the profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub old_phone_code: Option<String>,
+}
+
+/// `PATCH /v1/me`: only the fields that change. Identity fields ([`IDENTITY_FIELDS`]) are
+/// refused with `field-read-only`; any other field not named here is refused too.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProfilePatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub phone: Option<ContactChange>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub email: Option<ContactChange>,
+    /// The permanent address; its unit is a commune-level unit of `GET /v1/admin-units`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub address: Option<Address>,
+    /// The current address, where it is not the permanent one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub current_address: Option<Address>,
+    /// `vi`, `en` or `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub language: Option<String>,
+}
+
+impl ProfilePatch {
+    /// The wire names of the fields this patch changes, in the contract's order.
+    pub fn field_names(&self) -> Vec<&'static str> {
+        [
+            ("phone", self.phone.is_some()),
+            ("email", self.email.is_some()),
+            ("address", self.address.is_some()),
+            ("currentAddress", self.current_address.is_some()),
+            ("language", self.language.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+    }
 }
 
 /// Where a document record comes from.

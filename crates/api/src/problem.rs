@@ -177,6 +177,12 @@ pub enum FieldProblemCode {
     /// message names the choices).
     #[serde(rename = "field-fee-case-needed")]
     FeeCaseNeeded,
+    /// A field only the identity registry changes (VNeID or the commune police).
+    #[serde(rename = "field-read-only")]
+    ReadOnly,
+    /// A confirmation code that is wrong, expired, used or not the newest sent.
+    #[serde(rename = "field-code-invalid")]
+    CodeInvalid,
     /// The value is not accepted, for a reason without a code of its own; also a code this
     /// client does not know yet (a newer portal), and what a portal without codes implies.
     #[default]
@@ -207,6 +213,8 @@ impl FieldProblemCode {
             FieldProblemCode::AttachmentNotYours => "field-attachment-not-yours",
             FieldProblemCode::DocumentNotYours => "field-document-not-yours",
             FieldProblemCode::FeeCaseNeeded => "field-fee-case-needed",
+            FieldProblemCode::ReadOnly => "field-read-only",
+            FieldProblemCode::CodeInvalid => "field-code-invalid",
             FieldProblemCode::Invalid => "field-invalid",
         }
     }
@@ -235,12 +243,16 @@ impl FieldProblemCode {
             FieldProblemCode::AttachmentNotYours => "not an attachment you uploaded",
             FieldProblemCode::DocumentNotYours => "not a document in your wallet",
             FieldProblemCode::FeeCaseNeeded => "choose which fee case applies",
+            FieldProblemCode::ReadOnly => {
+                "read-only: an identity field changes through VNeID or the commune police"
+            }
+            FieldProblemCode::CodeInvalid => "the code is wrong or expired: ask for a new one",
             FieldProblemCode::Invalid => "invalid",
         }
     }
 
     /// Every code, for checks that each has its message.
-    pub const ALL: [FieldProblemCode; 20] = [
+    pub const ALL: [FieldProblemCode; 22] = [
         FieldProblemCode::Required,
         FieldProblemCode::TooLong,
         FieldProblemCode::NotAField,
@@ -260,6 +272,8 @@ impl FieldProblemCode {
         FieldProblemCode::AttachmentNotYours,
         FieldProblemCode::DocumentNotYours,
         FieldProblemCode::FeeCaseNeeded,
+        FieldProblemCode::ReadOnly,
+        FieldProblemCode::CodeInvalid,
         FieldProblemCode::Invalid,
     ];
 }

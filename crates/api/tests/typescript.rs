@@ -52,7 +52,8 @@ fn wire_types() -> TypeScriptFile {
         FeeCase, FeeCaseOption, FeeCaseField, FeeUnit, FeeAddOn, FeePerUnit, FeeCap, PostageSubsidy, FeeExemptionRule,
         FeeExemption, PostageZone, QuoteLineKind, QuoteLine, Quote, QuoteRequest,
         // documents.rs
-        Address, Profile, DocumentSource, Document, DocumentList,
+        Address, Profile, ContactKind, ContactCodeRequest, ContactCodesSent, ContactChange,
+        ProfilePatch, DocumentSource, Document, DocumentList,
         // events.rs
         PushEventKind, PushEvent, EventStreamFrame,
         // notifications.rs

@@ -9,11 +9,13 @@
 //! circle with it.
 
 mod account;
+mod answers;
 mod cache;
 mod feedback;
 mod outbox;
 mod picked;
 mod portal;
+mod profile_edit;
 mod screens;
 mod settings;
 mod submit;

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use opendvc_api::{
     DeliveryChoice, DeliveryMethod, Document, DocumentSource, InboxCategory, Profile,
 };
+use opendvc_rules::prefill::{self as form_prefill, PrefillFrom, PrefillSource};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -83,21 +84,6 @@ fn kind_name(rules: &RulesTable, kind: &str, lang: Lang) -> String {
         .rule(kind)
         .map(|rule| rule.name.get(lang.code()).to_owned())
         .unwrap_or_else(|| kind.to_owned())
-}
-
-/// The value a form field's `prefill` source names, if the profile or the document has it.
-fn prefill_value(source: &str, profile: &Profile, document: &Document) -> Option<String> {
-    match source {
-        "profile.fullName" => Some(profile.full_name.clone()),
-        "profile.birthDate" => Some(profile.birth_date.to_string()),
-        "profile.idNumber" => Some(profile.id_number.clone()),
-        "profile.phone" => Some(profile.phone.clone()),
-        "profile.address" => Some(profile.address.street.clone()),
-        other => {
-            let kind = other.strip_prefix("document.")?.strip_suffix(".number")?;
-            (kind == document.kind).then(|| document.number.clone())
-        }
-    }
 }
 
 /// Whether the device reminds of a stage itself, the rule that keeps one reminder per stage
@@ -442,12 +428,24 @@ impl OpenDvc {
             .find(|procedure| procedure.id == procedure_id)
             .ok_or(CoreError::UnknownProcedure(procedure_id))?;
         let mut form = BTreeMap::new();
-        if let Some(person) = &person {
+        if person.is_some() {
+            // The renewed document answers its kind's fields; addresses name their unit where
+            // the units are cached.
+            let units = cache.read(crate::store::reference::admin_units)?;
+            let wallet = std::slice::from_ref(&document);
+            let no_previous = BTreeMap::new();
+            let from = PrefillFrom {
+                profile: person.as_ref(),
+                wallet,
+                units: units.as_ref(),
+                previous: &no_previous,
+            };
             for field in &procedure.form_fields {
                 if let Some(value) = field
                     .prefill
                     .as_deref()
-                    .and_then(|source| prefill_value(source, person, &document))
+                    .and_then(PrefillSource::parse)
+                    .and_then(|source| form_prefill::value(&source, &from))
                 {
                     form.insert(field.id.clone(), value);
                 }

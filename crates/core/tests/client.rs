@@ -38,6 +38,7 @@ pub fn profile_json() -> String {
             unit_code: "20194".into(),
             street: "1 Bạch Đằng".into(),
         },
+        current_address: None,
         language: "vi".into(),
         updated_at: support::local("2026-11-29T10:00:00+07:00"),
     })

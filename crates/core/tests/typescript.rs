@@ -40,6 +40,7 @@ fn view_types() -> TypeScriptFile {
         .add::<InboxEntry>()
         .add::<SettingsView>()
         .add::<DraftView>()
+        .add::<PrefillView>()
         .add::<FollowUpInput>()
         .add::<CalendarExportView>()
         .add::<SubmitResult>()

@@ -78,6 +78,7 @@ async fn find_or_record(
                 unit_code: unit_code.unwrap_or_default().to_owned(),
                 street: String::new(),
             },
+            current_address: None,
             language: "vi".to_owned(),
             updated_at: now,
         },

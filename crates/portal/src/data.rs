@@ -319,6 +319,7 @@ impl ReferenceData {
             phone: profile.phone.clone(),
             email: profile.email.clone(),
             address: profile.address.clone(),
+            current_address: None,
             language: profile.language.clone(),
             updated_at,
         }
@@ -389,6 +390,14 @@ fn validate_procedures(file: &str, procedures: &[Procedure]) -> Result<(), DataE
             }
             if field.kind == FieldKind::Select && field.options.is_empty() {
                 return Err(at(format!("select field {} has no options", field.id)));
+            }
+            if let Some(source) = &field.prefill
+                && opendvc_rules::prefill::PrefillSource::parse(source).is_none()
+            {
+                return Err(at(format!(
+                    "field {} pre-fills from {source:?}, which is not a source (see opendvc_rules::prefill)",
+                    field.id
+                )));
             }
         }
     }
@@ -614,6 +623,110 @@ mod tests {
         assert!(
             data.holidays.contains_key(&2026),
             "2026 holidays are shipped"
+        );
+    }
+
+    /// Pre-fill sources of the catalog before issue 18 (measured on main at 914b418, the
+    /// fields without a source counted as `none`): what the table of sources is compared with.
+    const SOURCES_BEFORE: [(&str, usize); 7] = [
+        ("none", 149),
+        ("profile.fullName", 47),
+        ("profile.idNumber", 37),
+        ("profile.phone", 27),
+        ("profile.birthDate", 12),
+        ("document.number", 8),
+        ("address.permanent (street only)", 5),
+    ];
+
+    /// "Declared once, used many times": every form field the city or the device already
+    /// holds names where its value comes from; each field left without a source says why in
+    /// the catalog (`noPrefill`, a key of the data file the portal does not serve). Prints the
+    /// fields left without a source and writes the table of sources, before and after, to
+    /// `target/prefill-sources.txt`.
+    #[test]
+    fn every_form_field_names_its_prefill_source_or_why_it_has_none() {
+        use std::collections::BTreeMap;
+        use std::fmt::Write as _;
+
+        let catalog: serde_json::Value =
+            serde_json::from_str(PROCEDURES.1).expect("the catalog is JSON");
+        let mut after: BTreeMap<String, usize> = BTreeMap::new();
+        let mut without = Vec::new();
+        let mut unexplained = Vec::new();
+        let mut fields = 0;
+        for procedure in catalog.as_array().expect("a list of procedures") {
+            let procedure_id = procedure["id"].as_str().unwrap_or_default();
+            for field in procedure["formFields"].as_array().expect("form fields") {
+                fields += 1;
+                let field_id = field["id"].as_str().unwrap_or_default();
+                let reason = field["noPrefill"].as_str().map(str::trim);
+                match field["prefill"].as_str() {
+                    Some(source) => {
+                        let source = opendvc_rules::prefill::PrefillSource::parse(source)
+                            .unwrap_or_else(|| panic!("{procedure_id}.{field_id}: {source}"));
+                        *after.entry(source.group()).or_default() += 1;
+                        assert!(
+                            reason.is_none(),
+                            "{procedure_id}.{field_id} has a source and a reason for none"
+                        );
+                    }
+                    None => {
+                        *after.entry("none".to_owned()).or_default() += 1;
+                        match reason {
+                            Some(reason) if !reason.is_empty() => {
+                                without.push(format!("{procedure_id}.{field_id}: {reason}"));
+                            }
+                            _ => unexplained.push(format!("{procedure_id}.{field_id}")),
+                        }
+                    }
+                }
+            }
+        }
+        let mut table = format!(
+            "Pre-fill sources of the catalog's {fields} form fields (issue 18)\n\nbefore:\n"
+        );
+        for (source, count) in SOURCES_BEFORE {
+            let _ = writeln!(table, "  {source:<34} {count:>4}");
+        }
+        table.push_str("\nafter:\n");
+        for (source, count) in &after {
+            let _ = writeln!(table, "  {source:<34} {count:>4}");
+        }
+        let _ = writeln!(table, "\nfields left without a source ({}):", without.len());
+        for line in &without {
+            let _ = writeln!(table, "  {line}");
+        }
+        println!("{table}");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target")
+            });
+        std::fs::create_dir_all(&target).expect("the target folder");
+        std::fs::write(target.join("prefill-sources.txt"), &table)
+            .expect("the table of sources is written");
+        assert!(
+            unexplained.is_empty(),
+            "fields without a pre-fill source and without a reason (`noPrefill`): {unexplained:?}"
+        );
+        assert_eq!(
+            after.values().sum::<usize>(),
+            fields,
+            "every field is counted once"
+        );
+    }
+
+    #[test]
+    fn an_unknown_prefill_source_is_refused_naming_the_field() {
+        let mut procedures: Vec<Procedure> =
+            parse(PROCEDURES.0, PROCEDURES.1).expect("the catalog parses");
+        procedures[0].form_fields[0].prefill = Some("profile.nickname".to_owned());
+        let error = validate_procedures(PROCEDURES.0, &procedures)
+            .expect_err("an unknown source is refused");
+        let field = &procedures[0].form_fields[0].id;
+        assert!(
+            error.to_string().contains(&format!("field {field}")),
+            "{error}"
         );
     }
 

@@ -153,6 +153,7 @@ fn citizens(
                         unit_code,
                         street,
                     },
+                    current_address: None,
                     language: "vi".to_owned(),
                     updated_at: now,
                 },

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::{
     access_log, applications, assist, attachments, auth, catalog, console, counter, dev, drain,
     events, feedback, notification_settings, officer, officer_api, openapi, overview, profile,
-    public_status, status_page, sync,
+    profile_change, public_status, status_page, sync,
 };
 
 /// Largest JSON body accepted, bytes.
@@ -44,7 +44,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/assist/consent-codes", post(assist::consent_code))
         .route("/v1/assist/sessions", post(assist::open_session))
         .route("/v1/assist/sessions/{id}", delete(assist::end_session))
-        .route("/v1/me", get(profile::me))
+        .route("/v1/me", get(profile::me).patch(profile_change::patch_me))
+        .route("/v1/me/contact-codes", post(profile_change::contact_codes))
         .route("/v1/me/access-log", get(access_log::access_log))
         .route(
             "/v1/me/notification-settings",

@@ -4,9 +4,13 @@
 pub use opendvc_i18n::{LocaleError, Texts};
 
 /// Message ids every language must have: the portal refuses to start without them.
-const REQUIRED: [&str; 16] = [
+const REQUIRED: [&str; 20] = [
     "otp-sms",
     "consent-sms",
+    "contact-code-sms",
+    "contact-code-email-subject",
+    "contact-code-email",
+    "old-phone-code-sms",
     "notice-received-sms",
     "assist-opened-sms",
     "status-processing",

@@ -44,6 +44,7 @@ mod overview;
 mod payments;
 mod periodic;
 mod profile;
+mod profile_change;
 mod public_status;
 mod rate_limit;
 mod renewal_notices;

@@ -17,8 +17,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::{
     access_log, applications, assist, attachments, auth, catalog, console, counter, dev, events,
-    feedback, notification_settings, officer, officer_api, overview, profile, public_status,
-    status_page, sync,
+    feedback, notification_settings, officer, officer_api, overview, profile, profile_change,
+    public_status, status_page, sync,
 };
 
 #[derive(OpenApi)]
@@ -31,7 +31,7 @@ use crate::{
     paths(
         auth::otp::request_otp, auth::otp::exchange_otp, auth::tokens::refresh, auth::tokens::logout, auth::staff::staff_token,
         assist::consent_code, assist::open_session, assist::end_session,
-        profile::me, profile::documents, profile::set_document_reminders, access_log::access_log,
+        profile::me, profile_change::patch_me, profile_change::contact_codes, profile::documents, profile::set_document_reminders, access_log::access_log,
         notification_settings::get_settings, notification_settings::put_settings,
         catalog::procedures, catalog::quote, catalog::admin_units, catalog::holidays,
         feedback::services,
@@ -107,7 +107,10 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
     if path.starts_with("/static/") {
         return Vec::new();
     }
-    let has_body = matches!(method, HttpMethod::Post | HttpMethod::Put);
+    let has_body = matches!(
+        method,
+        HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch
+    );
     let has_path_param = path.contains('{');
     let idempotent = is_idempotent(method, path);
     let mut statuses = Vec::new();
@@ -137,7 +140,9 @@ fn problem_statuses(method: &HttpMethod, path: &str, authenticated: bool) -> Vec
             | "/v1/auth/staff-token"
             | "/v1/events"
             | "/v1/public/status/{code}"
-    ) {
+            | "/v1/me/contact-codes"
+    ) || (path == "/v1/me" && matches!(method, HttpMethod::Patch))
+    {
         statuses.push(429);
     }
     statuses

@@ -10,6 +10,7 @@
 //! - [`fees`]: what an application costs: the quote from the procedure's fee model.
 //! - [`fields`]: one value: phone (the rule is documented there), ID number, e-mail, dates.
 //! - [`form`]: a whole submission against its procedure: form, delivery, required documents.
+//! - [`prefill`]: where a form field's value comes from, and the value.
 //! - [`time`]: the Vietnam time zone.
 //! - [`working_days`]: the working-day calendar and due dates.
 //! - [`renewal`]: renewal rules and the reminder engine.
@@ -18,6 +19,7 @@ pub mod feedback_clock;
 pub mod fees;
 pub mod fields;
 pub mod form;
+pub mod prefill;
 pub mod renewal;
 pub mod time;
 pub mod working_days;

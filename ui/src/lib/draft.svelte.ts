@@ -10,13 +10,15 @@ export interface DraftState {
   done: { details: boolean; documents: boolean; delivery: boolean };
   /** Whether the form was already pre-filled from the profile and wallet. */
   prefilled: boolean;
+  /** The person's previous answers of the same kind, by field id: offered, never filled in. */
+  offered: Record<string, string>;
   result?: SubmitResult;
 }
 
 export const drafts = $state<{ current: DraftState | undefined }>({ current: undefined });
 
 function fresh(draft: Draft): DraftState {
-  return { draft, files: {}, done: { details: false, documents: false, delivery: false }, prefilled: false };
+  return { draft, files: {}, done: { details: false, documents: false, delivery: false }, prefilled: false, offered: {} };
 }
 
 /** Starts a new draft for `procedureId` unless one for it is already in progress. */

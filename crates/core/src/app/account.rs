@@ -113,6 +113,8 @@ impl OpenDvc {
         // The tokens go whatever the portal said; the session stays while items wait for
         // the same person's next sign-in.
         self.vault.erase().map_err(CoreError::Session)?;
+        // What the person typed is theirs: the next one to sign in here is not offered it.
+        profile.cache.write(crate::store::answers::clear)?;
         if unsent == 0 {
             self.options
                 .data_dir

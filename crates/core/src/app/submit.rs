@@ -75,7 +75,11 @@ impl OpenDvc {
             return Err(CoreError::InvalidSubmission(errors));
         }
         application.attachments = wallet_refs;
+        let form = application.form.clone();
         let enqueued = profile.queue.enqueue_submission(application, &staged)?;
+        // Remembering is a convenience: a cache that cannot keep the answers does not undo an
+        // application already queued (the next form is filled in by hand).
+        let _not_remembered = self.remember_answers(&procedure, &form);
         self.forget_staged(&draft.files);
         self.forget_picked(&draft.picked);
         self.emit(CoreEvent::QueueChanged);

@@ -17,9 +17,10 @@
 
 use opendvc_api::{
     AccessLog, AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest,
-    Catalog, ConsentCodeRequest, DEVICE_TIME_HEADER, Document, DocumentList, DocumentReminders,
-    FeedbackServices, HolidayCalendar, NotificationSettings, OtpAccepted, OtpRequest, Profile,
-    StaffTokenRequest, StaffTokenResponse, SyncResponse, TokenRequest, TokenResponse,
+    Catalog, ConsentCodeRequest, ContactCodeRequest, ContactCodesSent, DEVICE_TIME_HEADER,
+    Document, DocumentList, DocumentReminders, FeedbackServices, HolidayCalendar,
+    NotificationSettings, OtpAccepted, OtpRequest, Profile, ProfilePatch, StaffTokenRequest,
+    StaffTokenResponse, SyncResponse, TokenRequest, TokenResponse,
 };
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::StatusCode;
@@ -193,6 +194,36 @@ impl PortalClient {
             return Err(error_for(status, &headers, &body));
         }
         decode("notification settings", &body)
+    }
+
+    /// `POST /v1/me/contact-codes`: sends a code confirming a new phone or e-mail to it (and,
+    /// for a phone, one to the old phone). Asking again sends new codes; only the newest counts.
+    pub async fn request_contact_code(
+        &self,
+        request: &ContactCodeRequest,
+    ) -> Result<ContactCodesSent, ClientError> {
+        let url = self.url("/v1/me/contact-codes");
+        let (status, headers, body) = self
+            .send_authed(|| self.http.post(&url).json(request))
+            .await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("contact codes", &body)
+    }
+
+    /// `PATCH /v1/me`: the changed fields, each contact with its codes; answers the profile
+    /// as stored. A resend after a lost answer is refused for a contact (its codes are spent)
+    /// and changes nothing more for the rest.
+    pub async fn patch_profile(&self, patch: &ProfilePatch) -> Result<Profile, ClientError> {
+        let url = self.url("/v1/me");
+        let (status, headers, body) = self
+            .send_authed(|| self.http.patch(&url).json(patch))
+            .await?;
+        if !status.is_success() {
+            return Err(error_for(status, &headers, &body));
+        }
+        decode("profile", &body)
     }
 
     pub async fn me(&self) -> Result<Profile, ClientError> {

@@ -14,6 +14,7 @@
 //! rebuild needs no surgery inside a damaged database. The outbox also gets the stricter
 //! `synchronous=FULL`, which the cache does not need.
 
+pub mod answers;
 pub mod applications;
 pub mod catalog;
 pub mod catalog_search;
@@ -100,6 +101,15 @@ const CACHE_MIGRATIONS: &[M<'static>] = &[
         id INTEGER PRIMARY KEY CHECK (id = 1),
         json TEXT NOT NULL,
         fetched_at TEXT NOT NULL
+    );",
+    ),
+    // What the person typed last in a field of each kind (`store::answers`), offered in the
+    // next form.
+    M::up(
+        "CREATE TABLE remembered_answers (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
     );",
     ),
 ];

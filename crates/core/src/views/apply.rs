@@ -79,6 +79,18 @@ impl DraftView {
     }
 }
 
+/// `Prefill`: the values a procedure's form starts with. `filled` come from what the city holds
+/// (profile, addresses with their unit, wallet documents) and are put in the form; `offered`
+/// are the person's previous answers of the same kind, which the UI offers and the person
+/// takes or not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Prefill"))]
+#[serde(rename_all = "camelCase")]
+pub struct PrefillView {
+    pub filled: std::collections::BTreeMap<String, String>,
+    pub offered: std::collections::BTreeMap<String, String>,
+}
+
 /// `FollowUp` of the UI: a follow-up on an application, sent through the queue.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FollowUp"))]

@@ -75,6 +75,9 @@ pub async fn issue_code(
     let message_id = match purpose {
         OtpPurpose::SignIn => "otp-sms",
         OtpPurpose::Consent => "consent-sms",
+        // Profile codes are issued by `profile_change`, which writes its own messages; a code
+        // of theirs sent through here would still say what it confirms.
+        OtpPurpose::NewPhone | OtpPurpose::NewEmail | OtpPurpose::OldPhone => "contact-code-sms",
     };
     let mut args = vec![
         ("code", code),

@@ -439,6 +439,16 @@ pub const TABLES: &[CopyTable] = &[
         page_rows: 8,
     },
     table(
+        "profile_changes",
+        &[
+            same("id", Conversion::Uuid),
+            same("citizen_id", Conversion::Uuid),
+            same("at", BigInt),
+            same("actor", Text),
+            json("fields_json", "fields"),
+        ],
+    ),
+    table(
         "feedback_warnings",
         &[
             same("feedback_id", Conversion::Uuid),
@@ -746,6 +756,7 @@ mod tests {
             ("feedback_photos", "feedback"),
             ("feedback_warnings", "feedback"),
             ("payments", "applications"),
+            ("profile_changes", "citizens"),
         ] {
             assert!(
                 position(refers_to) < position(table),

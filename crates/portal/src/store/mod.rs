@@ -85,11 +85,31 @@ pub struct CitizenRecord {
     pub profile: Profile,
 }
 
+/// A change of a citizen's profile and what the audit keeps of it: who, when and which
+/// fields, never a value.
+#[derive(Debug, Clone)]
+pub struct ProfileUpdate {
+    pub citizen_id: Uuid,
+    /// The whole profile after the change.
+    pub profile: Profile,
+    /// The wire names of the fields that changed (`phone`, `address`, …).
+    pub fields: Vec<String>,
+    /// Who changed it: `citizen` (the citizen signed in with their own code).
+    pub actor: String,
+    pub at: DateTime<FixedOffset>,
+}
+
 /// What a one-time code is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OtpPurpose {
     SignIn,
     Consent,
+    /// Confirms a new phone, sent to that phone (`POST /v1/me/contact-codes`).
+    NewPhone,
+    /// Confirms a new e-mail address, sent to it.
+    NewEmail,
+    /// Confirms a phone change, sent to the phone in the profile (the sign-in phone).
+    OldPhone,
 }
 
 impl OtpPurpose {
@@ -97,6 +117,9 @@ impl OtpPurpose {
         match self {
             OtpPurpose::SignIn => "sign_in",
             OtpPurpose::Consent => "consent",
+            OtpPurpose::NewPhone => "new_phone",
+            OtpPurpose::NewEmail => "new_email",
+            OtpPurpose::OldPhone => "old_phone",
         }
     }
 }
@@ -342,6 +365,11 @@ pub trait CitizenStore: Send + Sync {
         reminders: DocumentReminders,
         now: DateTime<FixedOffset>,
     ) -> StoreResult<Option<Document>>;
+    /// Replaces the citizen's profile, enters it in the change log (so sync brings it to every
+    /// device) and writes its audit row (`profile_changes`), in one transaction. Two changes at
+    /// once are applied one after the other; each was computed from the profile its request
+    /// read, so the later one wins for the fields both touch.
+    async fn update_profile(&self, update: &ProfileUpdate) -> StoreResult<()>;
 }
 
 /// Staff, one-time codes, tokens and assisted sessions.

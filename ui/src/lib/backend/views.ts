@@ -21,6 +21,7 @@ export type {
   DiscardResult,
   DocumentValidity,
   Draft,
+  Prefill,
   EventInput,
   FeeQuoteView,
   FeedbackActionInput,

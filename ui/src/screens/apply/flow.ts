@@ -3,7 +3,8 @@
 // its own component in this folder; ../Apply.svelte picks one by the route's step and hands it
 // the same `StepProps`. What the steps share lives here.
 
-import type { AdminUnits, AttachmentRef, Document, FormField, Procedure, Profile } from '../../lib/backend/types';
+import type { AdminUnits, AttachmentRef, Document, Procedure, Profile } from '../../lib/backend/types';
+import type { Prefill } from '../../lib/backend/views';
 import { drafts, type DraftState } from '../../lib/draft.svelte';
 import { formatBytes, t } from '../../lib/i18n.svelte';
 import { documentKindLabel } from '../../lib/labels';
@@ -61,41 +62,17 @@ export function documentLabel(current: DraftState, wallet: Document[], attachmen
   return file ? `${file.fileName} (${formatBytes(file.size)})` : t('ui-apply-file-attached');
 }
 
-/** The value `field.prefill` points at, from the profile or the wallet. */
-export function prefillValue(field: FormField, profile: Profile | undefined, wallet: Document[]): string | undefined {
-  const source = field.prefill;
-  if (!source) return undefined;
-  if (source.startsWith('profile.') && profile) {
-    switch (source) {
-      case 'profile.fullName':
-        return profile.fullName;
-      case 'profile.birthDate':
-        return profile.birthDate;
-      case 'profile.idNumber':
-        return profile.idNumber;
-      case 'profile.phone':
-        return profile.phone;
-      case 'profile.address':
-        return profile.address.street;
-      default:
-        return undefined;
-    }
-  }
-  const match = /^document\.([a-z_]+)\.number$/.exec(source);
-  if (match) return wallet.find((document) => document.kind === match[1])?.number;
-  return undefined;
-}
-
-/** Fills the draft from the profile and the wallet, once; never over what the person typed.
- * A document the wallet holds answers its requirement; a person known by a profile whose
- * procedure offers only the post gets the post. */
-export function prefill(current: DraftState, procedure: Procedure, profile: Profile | undefined, wallet: Document[]): void {
+/** Fills the draft once, never over what the person typed: the values the core found in the
+ * profile, the addresses (with their unit) and the wallet (`values.filled`), and the previous
+ * answers it offers (`values.offered`, kept for the details step to offer). A document the
+ * wallet holds answers its requirement; a person known by a profile whose procedure offers
+ * only the post gets the post. */
+export function prefill(current: DraftState, procedure: Procedure, profile: Profile | undefined, wallet: Document[], values: Prefill | undefined): void {
   if (current.prefilled) return;
-  for (const field of procedure.formFields) {
-    if (current.draft.form[field.id]) continue;
-    const value = prefillValue(field, profile, wallet);
-    if (value !== undefined) current.draft.form[field.id] = value;
+  for (const [fieldId, value] of Object.entries(values?.filled ?? {})) {
+    if (!current.draft.form[fieldId]) current.draft.form[fieldId] = value;
   }
+  current.offered = { ...(values?.offered ?? {}) };
   for (const requirement of procedure.requiredDocuments) {
     if (!requirement.walletKind) continue;
     if (attachmentFor(current, requirement.id)) continue;

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use super::changes::{insert_inbox, touch};
 use super::rows::load_citizen;
 use super::{Database, SqliteStore};
-use crate::store::{CitizenRecord, CitizenStore, StoreError, StoreResult};
+use crate::store::{CitizenRecord, CitizenStore, ProfileUpdate, StoreError, StoreResult};
 
 impl Database {
     pub(super) fn citizen_by_id_number(
@@ -111,6 +111,30 @@ impl Database {
             Ok(Some(document))
         })
     }
+
+    /// One writer at a time (`BEGIN IMMEDIATE`): two changes at once are applied in turn.
+    pub(super) fn update_profile(&self, update: &ProfileUpdate) -> StoreResult<()> {
+        self.write(|tx| {
+            let citizen = update.citizen_id.to_string();
+            tx.execute(
+                "UPDATE citizens SET profile_json = ?1 WHERE id = ?2",
+                params![serde_json::to_string(&update.profile)?, citizen],
+            )?;
+            tx.execute(
+                "INSERT INTO profile_changes (id, citizen_id, at, actor, fields_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    Uuid::now_v7().to_string(),
+                    citizen,
+                    update.at.timestamp(),
+                    update.actor,
+                    serde_json::to_string(&update.fields)?
+                ],
+            )?;
+            touch(tx, update.citizen_id, "profile", &citizen)?;
+            Ok(())
+        })
+    }
 }
 
 #[async_trait]
@@ -151,5 +175,10 @@ impl CitizenStore for SqliteStore {
     ) -> StoreResult<Option<Document>> {
         self.blocking(move |db| db.set_document_reminders(citizen_id, document_id, reminders, now))
             .await
+    }
+
+    async fn update_profile(&self, update: &ProfileUpdate) -> StoreResult<()> {
+        let update = update.clone();
+        self.blocking(move |db| db.update_profile(&update)).await
     }
 }

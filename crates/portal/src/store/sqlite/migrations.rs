@@ -426,6 +426,19 @@ CREATE INDEX payments_application ON payments(application_id, created_unix);
 CREATE INDEX payments_pending ON payments(created_unix) WHERE status = 'pending';
 "#,
         ),
+        // The profile's audit (issue 18): who changed which fields when, never the values.
+        M::up(
+            r#"
+CREATE TABLE profile_changes (
+    id TEXT PRIMARY KEY,
+    citizen_id TEXT NOT NULL REFERENCES citizens(id),
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    fields_json TEXT NOT NULL
+);
+CREATE INDEX profile_changes_citizen ON profile_changes(citizen_id, at);
+"#,
+        ),
     ])
 }
 

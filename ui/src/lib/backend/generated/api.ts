@@ -504,8 +504,13 @@ export type FieldOption = { value: string, label: LocalizedText, };
  */
 export type FormField = { id: string, label: LocalizedText, kind: FieldKind, required: boolean, options?: Array<FieldOption>,
 /**
- * Where the app pre-fills the value from: `profile.fullName`, `profile.birthDate`,
- * `profile.idNumber`, `profile.phone`, `profile.address`, or `document.{kind}.number`.
+ * Where the app pre-fills the value from: a profile field (`profile.fullName`,
+ * `profile.birthDate`, `profile.idNumber`, `profile.phone`, `profile.email`,
+ * `profile.gender`), an address with its unit (`address.permanent`, `address.current`;
+ * `profile.address` is the older name of the permanent one), a wallet document's field
+ * (`document.{kind}.number`, `.issuedOn`, `.expiresOn`, `.issuer`), or the person's
+ * previous answer of a field kind (`previous.{key}`, offered, never forced). The rules'
+ * `prefill` module reads it.
  */
 prefill?: string,
 /**
@@ -702,6 +707,48 @@ unitCode: string,
 street: string, };
 
 /**
+ * A new phone or e-mail with the code sent to it by `POST /v1/me/contact-codes`.
+ */
+export type ContactChange = { value: string,
+/**
+ * The code sent to the new value.
+ */
+code: string,
+/**
+ * For a new phone: the code sent to the phone in the profile.
+ */
+oldPhoneCode?: string, };
+
+/**
+ * `POST /v1/me/contact-codes`: send a code confirming a new phone or e-mail to that new
+ * value; for a new phone, a second code goes to the phone in the profile.
+ */
+export type ContactCodeRequest = { kind: ContactKind,
+/**
+ * The new phone (`0…` or `+84…`) or e-mail address.
+ */
+value: string, };
+
+/**
+ * Answer to [`ContactCodeRequest`] (202).
+ */
+export type ContactCodesSent = {
+/**
+ * Seconds the codes stay valid.
+ */
+expiresIn: number,
+/**
+ * Whether a second code went to the phone in the profile (a phone change), which
+ * [`ContactChange::old_phone_code`] must carry.
+ */
+oldPhoneCodeSent: boolean, };
+
+/**
+ * A contact a confirmation code is sent to.
+ */
+export type ContactKind = "phone" | "email";
+
+/**
  * A document in the wallet. `kind` is an open set (`id_card`, `passport`,
  * `driving_licence`, `temporary_residence`, `health_insurance`, `vehicle_inspection`, …):
  * the app's renewal rules table says how each kind's validity is computed.
@@ -752,11 +799,37 @@ gender: string,
 /**
  * Registered phone, as `+84…`.
  */
-phone: string, email?: string, address: Address,
+phone: string, email?: string,
+/**
+ * The permanent address (*nơi thường trú*).
+ */
+address: Address,
+/**
+ * Where the citizen lives now (*nơi ở hiện tại*), when it is not the permanent address.
+ */
+currentAddress?: Address,
 /**
  * Preferred language for notices: `vi`, `en` or `id`.
  */
 language: string, updatedAt: string, };
+
+/**
+ * `PATCH /v1/me`: only the fields that change. Identity fields ([`IDENTITY_FIELDS`]) are
+ * refused with `field-read-only`; any other field not named here is refused too.
+ */
+export type ProfilePatch = { phone?: ContactChange, email?: ContactChange,
+/**
+ * The permanent address; its unit is a commune-level unit of `GET /v1/admin-units`.
+ */
+address?: Address,
+/**
+ * The current address, where it is not the permanent one.
+ */
+currentAddress?: Address,
+/**
+ * `vi`, `en` or `id`.
+ */
+language?: string, };
 
 // ---- opendvc_api::events ----
 
@@ -1793,7 +1866,7 @@ message: string, };
  * `locales/{vi,en,id}/fields.ftl` (taking the field's label as `$label`). The rules that produce them
  * are the shared rules of `crates/rules`, used by the app and the portal alike.
  */
-export type FieldProblemCode = "field-required" | "field-too-long" | "field-not-in-form" | "field-id-number-invalid" | "field-phone-invalid" | "field-email-invalid" | "field-date-invalid" | "field-date-in-future" | "field-date-not-after-start" | "field-number-invalid" | "field-option-invalid" | "field-not-offered" | "field-unit-invalid" | "field-document-kind-invalid" | "field-classes-invalid" | "field-requirement-unknown" | "field-attachment-not-yours" | "field-document-not-yours" | "field-fee-case-needed" | "field-invalid";
+export type FieldProblemCode = "field-required" | "field-too-long" | "field-not-in-form" | "field-id-number-invalid" | "field-phone-invalid" | "field-email-invalid" | "field-date-invalid" | "field-date-in-future" | "field-date-not-after-start" | "field-number-invalid" | "field-option-invalid" | "field-not-offered" | "field-unit-invalid" | "field-document-kind-invalid" | "field-classes-invalid" | "field-requirement-unknown" | "field-attachment-not-yours" | "field-document-not-yours" | "field-fee-case-needed" | "field-read-only" | "field-code-invalid" | "field-invalid";
 
 /**
  * An RFC 9457 problem document.

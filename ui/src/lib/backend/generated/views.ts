@@ -226,6 +226,14 @@ problem?: FieldProblemCode, };
 export type FollowUp = { "kind": "supplement", supplement: NewSupplement, } | { "kind": "delivery_change", delivery: DeliveryChoice, } | { "kind": "withdrawal", withdraw: WithdrawRequest, } | { "kind": "rating", rating: Rating, };
 
 /**
+ * `Prefill`: the values a procedure's form starts with. `filled` come from what the city holds
+ * (profile, addresses with their unit, wallet documents) and are put in the form; `offered`
+ * are the person's previous answers of the same kind, which the UI offers and the person
+ * takes or not.
+ */
+export type Prefill = { filled: { [key in string]: string }, offered: { [key in string]: string }, };
+
+/**
  * A file the person picked, copied by the core into its content-addressed store.
  */
 export type StagedAttachment = {
