@@ -12,6 +12,7 @@ mod account;
 mod cache;
 mod feedback;
 mod outbox;
+mod payments;
 mod picked;
 mod portal;
 mod screens;
