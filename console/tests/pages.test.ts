@@ -317,3 +317,70 @@ describe('the counter form', () => {
     expect(document.querySelector('#applicant-id')?.getAttribute('pattern')).toBe('[0-9]{12}');
   });
 });
+
+describe('the application’s payments', () => {
+  const PAYMENT = '0190d6c2-0000-7000-8000-0000000000p1';
+  const due = (status: OfficerApplication['application']['status']): OfficerApplication => ({
+    ...officerApplication,
+    application: {
+      ...officerApplication.application,
+      status,
+      fee: 200000,
+      delivery: { method: 'post', fee: 30000, subsidy: 10000, payable: 20000 },
+    },
+  });
+
+  it('records cash the postman took, for the amount due with the postage', async () => {
+    answers = (url, method) => {
+      if (method === 'POST') return { paymentId: PAYMENT, applicationId: ID, method: 'cod', amount: 220000, status: 'paid', createdAt: '2026-12-06T02:00:00Z' };
+      if (url.endsWith('/payments')) return { payments: [] };
+      return url.endsWith(ID) ? due('awaiting_payment') : { items: [], total: 0 };
+    };
+    go({ page: 'application', id: ID });
+    app = mount(App, { target: document.getElementById('console')! });
+    await settle();
+    expect(document.querySelector('#application-status')?.textContent, 'the status said with its label').toBe('Chờ thanh toán');
+    expect(document.querySelector('#payments')?.textContent).toMatch(/220[.,\s]?000/);
+    const cod = document.querySelector('input[name="cash-method"][value="cod"]') as HTMLInputElement;
+    cod.click();
+    await settle();
+    (document.querySelector('#payment-record') as HTMLButtonElement).click();
+    await settle();
+    expect(calls.filter((call) => call.method === 'POST')).toEqual([
+      { method: 'POST', url: `/v1/officer/applications/${ID}/payments/record`, body: { method: 'cod', amount: 220000 } },
+    ]);
+    expect(document.querySelector('#payments [role="status"]')?.textContent).toContain('biên lai điện tử');
+  });
+
+  it('refunds a paid payment of a rejected application only after a confirmation', async () => {
+    const paid = { paymentId: PAYMENT, applicationId: ID, method: 'vnpay', amount: 220000, status: 'paid', createdAt: '2026-12-06T02:00:00Z', paidAt: '2026-12-06T02:05:00Z' };
+    answers = (url, method) => {
+      if (method === 'POST') return { ...paid, status: 'refunded' };
+      if (url.endsWith('/payments')) return { payments: [paid] };
+      return url.endsWith(ID) ? due('rejected') : { items: [], total: 0 };
+    };
+    go({ page: 'application', id: ID });
+    app = mount(App, { target: document.getElementById('console')! });
+    await settle();
+    expect(document.querySelector('#payment-record'), 'a paid application takes no more cash').toBeNull();
+    (document.querySelector(`#refund-${PAYMENT}`) as HTMLButtonElement).click();
+    await settle();
+    expect(calls.filter((call) => call.method === 'POST'), 'nothing is refunded before the confirmation').toEqual([]);
+    (document.querySelector(`#refund-confirm-${PAYMENT}`) as HTMLButtonElement).click();
+    await settle();
+    expect(calls.filter((call) => call.method === 'POST').map((call) => call.url)).toEqual([`/v1/officer/payments/${PAYMENT}/refund`]);
+  });
+
+  it('offers no refund while the application goes on', async () => {
+    const paid = { paymentId: PAYMENT, applicationId: ID, method: 'vnpay', amount: 220000, status: 'paid', createdAt: '2026-12-06T02:00:00Z' };
+    answers = (url) => {
+      if (url.endsWith('/payments')) return { payments: [paid] };
+      return url.endsWith(ID) ? due('processing') : { items: [], total: 0 };
+    };
+    go({ page: 'application', id: ID });
+    app = mount(App, { target: document.getElementById('console')! });
+    await settle();
+    expect(document.querySelector('#payments')?.textContent).toContain('Đã thanh toán');
+    expect(document.querySelector(`#refund-${PAYMENT}`)).toBeNull();
+  });
+});

@@ -269,3 +269,26 @@ console-hand-off-note = Why (required)
 console-hand-off-note-required = Say why it is handed on.
 console-hand-off-send = Hand off
 console-hand-off-done = Handed to { $agency }.
+
+## An application's payments (receipts, cash taken, refunds)
+console-payments = Fee payment
+console-payment-due = Amount due:
+console-payment-amount = { $amount } VND
+console-no-payments = No payment yet.
+console-payment-method-vnpay = VNPay (online)
+console-payment-method-counter = At the counter
+console-payment-method-cod = Cash to the postman
+console-payment-status-pending = Pending
+console-payment-status-paid = Paid
+console-payment-status-failed = Did not go through
+console-payment-status-expired = Expired
+console-payment-status-refunded = Refunded
+console-payment-receipt = Receipt { $number }
+console-payment-record = Record cash taken
+console-payment-record-counter = Taken at the counter
+console-payment-record-cod = Taken by the postman on delivery
+console-payment-record-button = Record { $amount } taken
+console-payment-recorded = Recorded { $amount } taken; the electronic receipt is issued.
+console-payment-refund = Refund
+console-payment-refund-confirm = Confirm the refund of { $amount }
+console-payment-refunded = The citizen's payment was refunded.

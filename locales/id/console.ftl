@@ -266,3 +266,26 @@ console-hand-off-note = Alasan (wajib)
 console-hand-off-note-required = Tulis alasan penyerahan.
 console-hand-off-send = Serahkan
 console-hand-off-done = Diserahkan ke { $agency }.
+
+## An application's payments (receipts, cash taken, refunds)
+console-payments = Pembayaran biaya
+console-payment-due = Jumlah yang harus dibayar:
+console-payment-amount = { $amount } VND
+console-no-payments = Belum ada pembayaran.
+console-payment-method-vnpay = VNPay (online)
+console-payment-method-counter = Di loket
+console-payment-method-cod = Tunai ke petugas pos
+console-payment-status-pending = Menunggu
+console-payment-status-paid = Sudah dibayar
+console-payment-status-failed = Tidak berhasil
+console-payment-status-expired = Kedaluwarsa
+console-payment-status-refunded = Dikembalikan
+console-payment-receipt = Kuitansi { $number }
+console-payment-record = Catat uang tunai yang diterima
+console-payment-record-counter = Diterima di loket
+console-payment-record-cod = Diterima petugas pos saat pengantaran
+console-payment-record-button = Catat { $amount } diterima
+console-payment-recorded = { $amount } dicatat diterima; kuitansi elektronik sudah diterbitkan.
+console-payment-refund = Kembalikan dana
+console-payment-refund-confirm = Konfirmasi pengembalian { $amount }
+console-payment-refunded = Pembayaran warga sudah dikembalikan.

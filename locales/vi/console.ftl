@@ -266,3 +266,26 @@ console-hand-off-note = Lý do chuyển (bắt buộc)
 console-hand-off-note-required = Hãy ghi lý do chuyển.
 console-hand-off-send = Chuyển phản ánh
 console-hand-off-done = Đã chuyển phản ánh cho { $agency }.
+
+## An application's payments (biên lai, thu tiền mặt, hoàn tiền)
+console-payments = Thanh toán lệ phí
+console-payment-due = Số tiền phải trả:
+console-payment-amount = { $amount } đ
+console-no-payments = Chưa có khoản thanh toán nào.
+console-payment-method-vnpay = VNPay (trực tuyến)
+console-payment-method-counter = Tại quầy
+console-payment-method-cod = Bưu tá thu khi giao
+console-payment-status-pending = Đang chờ
+console-payment-status-paid = Đã thanh toán
+console-payment-status-failed = Không thành công
+console-payment-status-expired = Hết hạn
+console-payment-status-refunded = Đã hoàn tiền
+console-payment-receipt = Biên lai { $number }
+console-payment-record = Ghi nhận tiền đã thu
+console-payment-record-counter = Thu tại quầy
+console-payment-record-cod = Bưu tá đã thu khi giao kết quả
+console-payment-record-button = Ghi nhận đã thu { $amount }
+console-payment-recorded = Đã ghi nhận khoản thu { $amount }; biên lai điện tử đã được cấp.
+console-payment-refund = Hoàn tiền
+console-payment-refund-confirm = Xác nhận hoàn { $amount }
+console-payment-refunded = Đã hoàn tiền cho người dân.

@@ -85,6 +85,22 @@ macro_rules! with_commands {
             /// Puts a rating or a reopening of a feedback item into the queue, then tries to send
             /// it at once.
             commands::feedback_follow_up(state; feedback_id: Uuid, action: FeedbackActionInput) -> SubmitResult;
+            /// The "Pay" step of an application from the cache: what is due, its payments and
+            /// whether paying can start (never offline).
+            payments::payment_step(state; application_id: Uuid) -> PaymentStepView;
+            /// The application and its payments asked of the portal, cached, as the "Pay" step;
+            /// offline, the cached step.
+            payments::refresh_payments(state; application_id: Uuid) -> PaymentStepView;
+            /// Starts paying at the portal, never queued: offline it fails with `offline`. For
+            /// VNPay the provider's page opens in the system browser; it comes back through
+            /// `opendvc://payments/{id}`.
+            payments::pay(state, app; application_id: Uuid, method: PaymentMethod) -> Payment;
+            /// Opens the provider's page of a pending VNPay payment again in the system browser.
+            payments::open_payment_page(state, app; payment_id: Uuid) -> Payment;
+            /// The payment a deep link names, refreshed from the portal with its application.
+            payments::refresh_payment(state; payment_id: Uuid) -> Payment;
+            /// The electronic receipts kept on this device, newest first.
+            payments::payment_receipts(state) -> Vec<PaymentReceiptEntry>;
             /// Every queue item not yet purged, oldest first.
             commands::queue(state) -> Vec<QueueItemView>;
             /// Sends an item again now (after the person fixed what it needed).

@@ -129,7 +129,8 @@ impl IpcCode {
             CoreCode::Network
             | CoreCode::Timeout
             | CoreCode::CatalogMissing
-            | CoreCode::SearchIndexMissing => IpcCode::Offline,
+            | CoreCode::SearchIndexMissing
+            | CoreCode::PaymentNeedsConnection => IpcCode::Offline,
             CoreCode::OtpInvalid => IpcCode::OtpInvalid,
             CoreCode::NoPortal
             | CoreCode::InvalidIdNumber
@@ -151,10 +152,12 @@ impl IpcCode {
             | CoreCode::UnknownProcedure
             | CoreCode::UnknownApplication
             | CoreCode::UnknownInboxItem
-            | CoreCode::UnknownDocument => IpcCode::NotFound,
+            | CoreCode::UnknownDocument
+            | CoreCode::UnknownPayment => IpcCode::NotFound,
             CoreCode::OfficerOnDevice
             | CoreCode::AccessLogOwnSignInOnly
-            | CoreCode::NotificationSettingsOwnSignInOnly => IpcCode::Forbidden,
+            | CoreCode::NotificationSettingsOwnSignInOnly
+            | CoreCode::PaymentOwnSignInOnly => IpcCode::Forbidden,
             CoreCode::Conflict
             | CoreCode::ItemNotChangeable
             | CoreCode::UnsentItems

@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use opendvc_api::{
     AdminUnits, Catalog, Consent, ContactCodesSent, ContactKind, FeedbackServices, FieldKind,
-    NotificationSettings, OtpAccepted, Procedure, Profile, ProfilePatch,
+    NotificationSettings, OtpAccepted, Payment, PaymentMethod, Procedure, Profile, ProfilePatch,
 };
 #[allow(unused_imports)]
 use opendvc_core::assist::{SessionEnded, Tally};
@@ -21,16 +21,16 @@ use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, CsvExportView,
     DashboardView, DiscardResult, DraftView, FeeQuoteView, FeedbackActionInput, FeedbackInput,
     FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
-    NewDocumentInput, NotificationSettingsView, PrefillView, QueueItemView, ReminderMode,
-    ReminderView, SessionState, SettingsView, StaffSignInInput, StagedView, SubmitResult,
-    WalletEntry,
+    NewDocumentInput, NotificationSettingsView, PaymentReceiptEntry, PaymentStepView, PrefillView,
+    QueueItemView, ReminderMode, ReminderView, SessionState, SettingsView, StaffSignInInput,
+    StagedView, SubmitResult, WalletEntry,
 };
 #[allow(unused_imports)]
 use uuid::Uuid;
 
 use crate::commands::Answer;
 #[allow(unused_imports)]
-use crate::{commands, staff};
+use crate::{commands, payments, staff};
 
 /// Makes one `#[tauri::command]` per entry of the list, named and typed as the list says.
 macro_rules! tauri_commands {

@@ -15,6 +15,7 @@ mod commands;
 mod error;
 mod ipc;
 mod notifier;
+mod payments;
 mod staff;
 mod state;
 mod window;
@@ -128,6 +129,8 @@ pub fn run() {
         navigate_to_links(app, argv.iter().skip(1).map(String::as_str));
     }));
     let builder = builder.plugin(tauri_plugin_deep_link::init());
+    // The payment provider's page opens in the system browser, outside the app's webview.
+    let builder = builder.plugin(tauri_plugin_opener::init());
     // Desktop only: the window keeps its size and place (a phone's is the whole screen).
     #[cfg(desktop)]
     let builder = builder.plugin(tauri_plugin_window_state::Builder::default().build());
@@ -333,6 +336,17 @@ mod tests {
             path_of("opendvc://applications/DN-2026-000123/"),
             Some("applications/DN-2026-000123".to_owned())
         );
+    }
+
+    #[test]
+    fn the_payment_providers_return_link_opens_the_payment() {
+        assert_eq!(
+            path_of("opendvc://payments/0193a2b4-7c1d-7000-8000-00000000abcd"),
+            Some("payments/0193a2b4-7c1d-7000-8000-00000000abcd".to_owned())
+        );
+        assert_eq!(path_of("opendvc://payments/"), None);
+        assert_eq!(path_of("opendvc://payments/a/b"), None);
+        assert_eq!(path_of("https://payments/0193a2b4"), None);
     }
 
     #[test]

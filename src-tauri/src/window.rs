@@ -68,10 +68,14 @@ pub(crate) const START_MARK_SCRIPT: &str = r#"
 "#;
 
 /// The screen a deep link names: `opendvc://applications/{id}` → `applications/{id}`,
-/// `opendvc://feedback/{id}` → `feedback/{id}`. Anything else is ignored.
+/// `opendvc://feedback/{id}` → `feedback/{id}`, `opendvc://payments/{id}` (the payment
+/// provider's return page) → `payments/{id}`, which refreshes the payment and shows its
+/// application. Anything else is ignored.
 pub fn navigation_path(link: &Url) -> Option<String> {
     let screen = match link.host_str() {
-        Some(screen @ ("applications" | "feedback")) if link.scheme() == "opendvc" => screen,
+        Some(screen @ ("applications" | "feedback" | "payments")) if link.scheme() == "opendvc" => {
+            screen
+        }
         _ => return None,
     };
     let mut segments = link.path_segments()?.filter(|segment| !segment.is_empty());

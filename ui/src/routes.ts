@@ -59,6 +59,7 @@ const SCREEN_TABLE = {
   notification_settings: { load: () => import('./screens/NotificationSettings.svelte'), title: 'ui-notify-title', section: 'settings' },
   profile: { load: () => import('./screens/Profile.svelte'), title: 'ui-profile-title', section: 'settings' },
   receipt: { load: () => import('./screens/staff/ReceiptPage.svelte'), title: 'ui-receipt-title' },
+  payment_return: { load: () => import('./screens/payment/PaymentReturn.svelte'), title: 'ui-payment-title', section: 'applications' },
   not_found: { load: () => import('./screens/NotFound.svelte'), title: 'ui-not-found-title' },
   staff_home: { load: () => import('./screens/staff/StaffHome.svelte'), title: 'ui-staff-home-title' },
   serve: { load: () => import('./screens/staff/Serve.svelte'), title: 'ui-serve-title' },
@@ -101,6 +102,8 @@ export const ROUTES = [
     guard: 'signed_in',
     props: (params) => ({ procedureId: params.procedureId ?? '', step: params.step ?? '' }),
   },
+  // The payment provider's return (`opendvc://payments/{id}`): the citizen's own sign-in pays.
+  { name: 'payment_return', path: '/payments/:id', screen: 'payment_return', guard: 'own', props: id },
   { name: 'documents', path: '/documents', screen: 'documents', guard: 'reads' },
   { name: 'inbox', path: '/inbox', screen: 'inbox', guard: 'reads' },
   // Feedback to the city (phản ánh): the list and an item are the resident's own data; the

@@ -27,6 +27,9 @@ import type {
   FeedbackQueueQuery,
   FeedbackServices,
   OfficerFeedback,
+  Payment,
+  PaymentList,
+  RecordPayment,
 } from './types';
 import { feedbackQueueSearch } from './feedback';
 
@@ -148,6 +151,21 @@ export class OfficerApi {
 
   counter(application: CounterApplication): Promise<Application> {
     return this.json('POST', '/v1/officer/applications', application, true);
+  }
+
+  /** An application's payments, with their receipts. */
+  payments(applicationId: string): Promise<PaymentList> {
+    return this.json('GET', `/v1/officer/applications/${encodeURIComponent(applicationId)}/payments`);
+  }
+
+  /** Records cash taken at the counter or by the postman; answers the paid payment. */
+  recordPayment(applicationId: string, request: RecordPayment): Promise<Payment> {
+    return this.json('POST', `/v1/officer/applications/${encodeURIComponent(applicationId)}/payments/record`, request, true);
+  }
+
+  /** Refunds a paid payment of a rejected or withdrawn application. */
+  refundPayment(paymentId: string): Promise<Payment> {
+    return this.json('POST', `/v1/officer/payments/${encodeURIComponent(paymentId)}/refund`, undefined, true);
   }
 
   overview(): Promise<Overview> {

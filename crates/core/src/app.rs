@@ -13,6 +13,7 @@ mod answers;
 mod cache;
 mod feedback;
 mod outbox;
+mod payments;
 mod picked;
 mod portal;
 mod profile_edit;

@@ -107,6 +107,15 @@ pub enum CoreError {
     /// A snooze outside 1 to 366 days, or one without its days.
     #[error("a reminder is on, off, or snoozed for 1 to 366 days")]
     InvalidReminder,
+    /// Paying needs the portal at once: a payment is never queued, so that nobody pays twice
+    /// or pays for something the portal has not priced.
+    #[error("paying needs a connection to the portal; try again when online")]
+    PaymentNeedsConnection,
+    /// A payment this device has not seen (a deep link from another device).
+    #[error("no payment {0} on this device")]
+    UnknownPayment(Uuid),
+    #[error("a fee is paid by the citizen, signed in on their own; not in an assisted session")]
+    PaymentOwnSignInOnly,
 }
 
 /// Errors of staff mode on a shared device ([`crate::assist`]).
@@ -219,11 +228,14 @@ pub enum CoreCode {
     InvalidDay,
     InvalidReminder,
     Messages,
+    PaymentNeedsConnection,
+    UnknownPayment,
+    PaymentOwnSignInOnly,
 }
 
 impl CoreCode {
     /// Every code, for the tests that check each has its message.
-    pub const ALL: [CoreCode; 59] = [
+    pub const ALL: [CoreCode; 62] = [
         CoreCode::NotSignedIn,
         CoreCode::NoPortal,
         CoreCode::InvalidIdNumber,
@@ -283,6 +295,9 @@ impl CoreCode {
         CoreCode::InvalidDay,
         CoreCode::InvalidReminder,
         CoreCode::Messages,
+        CoreCode::PaymentNeedsConnection,
+        CoreCode::UnknownPayment,
+        CoreCode::PaymentOwnSignInOnly,
     ];
 
     /// The snake_case name, as serde writes it.
@@ -347,6 +362,9 @@ impl CoreCode {
             CoreCode::InvalidDay => "invalid_day",
             CoreCode::InvalidReminder => "invalid_reminder",
             CoreCode::Messages => "messages",
+            CoreCode::PaymentNeedsConnection => "payment_needs_connection",
+            CoreCode::UnknownPayment => "unknown_payment",
+            CoreCode::PaymentOwnSignInOnly => "payment_own_sign_in_only",
         }
     }
 
@@ -474,6 +492,9 @@ impl CoreError {
             CoreError::InvalidDay(_) => CoreCode::InvalidDay,
             CoreError::InvalidReminder => CoreCode::InvalidReminder,
             CoreError::Messages(_) => CoreCode::Messages,
+            CoreError::PaymentNeedsConnection => CoreCode::PaymentNeedsConnection,
+            CoreError::UnknownPayment(_) => CoreCode::UnknownPayment,
+            CoreError::PaymentOwnSignInOnly => CoreCode::PaymentOwnSignInOnly,
         }
     }
 

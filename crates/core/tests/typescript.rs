@@ -62,7 +62,9 @@ fn view_types() -> TypeScriptFile {
         .add::<FieldProblem>()
         .add::<FeedbackScreenView>()
         .add::<FeedbackInput>()
-        .add::<FeedbackActionInput>();
+        .add::<FeedbackActionInput>()
+        .add::<PaymentStepView>()
+        .add::<PaymentReceiptEntry>();
     file
 }
 
@@ -140,6 +142,9 @@ fn view_types_use_the_names_the_ui_imports() {
         "FieldProblem",
         "TokenStorage",
         "CoreCode",
+        "PaymentStepView",
+        "PaymentStage",
+        "PaymentReceiptEntry",
     ] {
         assert!(
             declared.contains(name),

@@ -18,13 +18,13 @@
 use opendvc_api::{
     AccessLog, AdminUnits, Application, ApplicationList, AssistSession, AssistSessionRequest,
     Catalog, ConsentCodeRequest, ContactCodeRequest, ContactCodesSent, DEVICE_TIME_HEADER,
-    Document, DocumentList, DocumentReminders, FeedbackServices, HolidayCalendar,
-    NotificationSettings, OtpAccepted, OtpRequest, Profile, ProfilePatch, StaffTokenRequest,
-    StaffTokenResponse, SyncResponse, TokenRequest, TokenResponse,
+    Document, DocumentList, DocumentReminders, FeedbackServices, HolidayCalendar, NewPayment,
+    NotificationSettings, OtpAccepted, OtpRequest, Payment, PaymentList, PaymentMethod, Profile,
+    ProfilePatch, StaffTokenRequest, StaffTokenResponse, SyncResponse, TokenRequest, TokenResponse,
 };
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH};
+use reqwest::{Method, StatusCode};
 use uuid::Uuid;
 
 pub mod errors;
@@ -259,6 +259,35 @@ impl PortalClient {
     pub async fn application(&self, id: Uuid) -> Result<Application, ClientError> {
         self.get_json(&format!("/v1/applications/{id}"), "application")
             .await
+    }
+
+    /// `POST /v1/applications/{id}/payments`: starts paying the application's fee by `method`,
+    /// with the caller's `Idempotency-Key`, so that a resend after a lost answer gets the
+    /// first answer back instead of a second payment.
+    pub async fn start_payment(
+        &self,
+        application_id: Uuid,
+        method: PaymentMethod,
+        key: Uuid,
+    ) -> Result<Payment, ClientError> {
+        self.send_idempotent(
+            Method::POST,
+            &format!("/v1/applications/{application_id}/payments"),
+            key,
+            &NewPayment { method },
+            "payment",
+        )
+        .await
+    }
+
+    /// `GET /v1/applications/{id}/payments`: the application's payments with their state and
+    /// receipts.
+    pub async fn payments(&self, application_id: Uuid) -> Result<PaymentList, ClientError> {
+        self.get_json(
+            &format!("/v1/applications/{application_id}/payments"),
+            "payments",
+        )
+        .await
     }
 
     /// `GET /v1/sync?cursor=…`.

@@ -25,6 +25,7 @@ pub mod inbox;
 pub mod meta;
 pub mod notify_state;
 pub mod outbox;
+pub mod payments;
 pub mod profile;
 pub mod reference;
 mod stamp;
@@ -110,6 +111,25 @@ const CACHE_MIGRATIONS: &[M<'static>] = &[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL,
         updated_at TEXT NOT NULL
+    );",
+    ),
+    // The payments of the citizen's applications (`GET /v1/applications/{id}/payments`), with
+    // their receipts inside the JSON, and the key of a payment being started, kept until the
+    // portal's answer is stored.
+    M::up(
+        "CREATE TABLE payments (
+        id TEXT PRIMARY KEY,
+        application_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        json TEXT NOT NULL
+    );
+    CREATE INDEX payments_by_application ON payments (application_id, created_at);
+    CREATE TABLE payment_keys (
+        application_id TEXT PRIMARY KEY,
+        method TEXT NOT NULL,
+        key TEXT NOT NULL,
+        created_at TEXT NOT NULL
     );",
     ),
 ];

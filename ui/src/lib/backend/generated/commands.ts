@@ -2,8 +2,8 @@
 // Do not edit: change the Rust side, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-app typescript
 
-import type { AdminUnits, Catalog, Consent, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted, Procedure } from './api';
-import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
+import type { AdminUnits, Catalog, Consent, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted, Payment, PaymentMethod, Procedure } from './api';
+import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, PaymentReceiptEntry, PaymentStepView, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
 
 /** The IPC contract between the UI and the app shell: every command, with its argument object
  * (as passed to `invoke`, camelCase keys) and its answer. Every command rejects with an
@@ -66,6 +66,22 @@ export interface Commands {
   /** Puts a rating or a reopening of a feedback item into the queue, then tries to send
    * it at once. */
   feedback_follow_up: { args: { feedbackId: string; action: FeedbackActionInput }; result: SubmitResult };
+  /** The "Pay" step of an application from the cache: what is due, its payments and
+   * whether paying can start (never offline). */
+  payment_step: { args: { applicationId: string }; result: PaymentStepView };
+  /** The application and its payments asked of the portal, cached, as the "Pay" step;
+   * offline, the cached step. */
+  refresh_payments: { args: { applicationId: string }; result: PaymentStepView };
+  /** Starts paying at the portal, never queued: offline it fails with `offline`. For
+   * VNPay the provider's page opens in the system browser; it comes back through
+   * `opendvc://payments/{id}`. */
+  pay: { args: { applicationId: string; method: PaymentMethod }; result: Payment };
+  /** Opens the provider's page of a pending VNPay payment again in the system browser. */
+  open_payment_page: { args: { paymentId: string }; result: Payment };
+  /** The payment a deep link names, refreshed from the portal with its application. */
+  refresh_payment: { args: { paymentId: string }; result: Payment };
+  /** The electronic receipts kept on this device, newest first. */
+  payment_receipts: { args: undefined; result: Array<PaymentReceiptEntry> };
   /** Every queue item not yet purged, oldest first. */
   queue: { args: undefined; result: Array<QueueItem> };
   /** Sends an item again now (after the person fixed what it needed). */
@@ -157,6 +173,12 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'feedback_item',
   'file_feedback',
   'feedback_follow_up',
+  'payment_step',
+  'refresh_payments',
+  'pay',
+  'open_payment_page',
+  'refresh_payment',
+  'payment_receipts',
   'queue',
   'queue_retry',
   'queue_discard',

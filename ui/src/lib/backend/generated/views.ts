@@ -2,7 +2,7 @@
 // Do not edit: change the Rust types, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-core --test typescript
 
-import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, FeeCase, Feedback, FeedbackClock, FeedbackPlace, FeedbackService, FieldError, FieldProblemCode, InboxItem, LocalizedText, NewSupplement, NotificationSettings, Profile, Quote, Rating, ReopenFeedback, StaffProfile, WithdrawRequest } from './api';
+import type { AccessLogEntry, Application, AttachmentRef, DeliveryChoice, Document, FeeCase, Feedback, FeedbackClock, FeedbackPlace, FeedbackService, FieldError, FieldProblemCode, InboxItem, LocalizedText, NewSupplement, NotificationSettings, Payment, PaymentMethod, PaymentReceipt, PaymentStatus, Profile, Quote, Rating, ReopenFeedback, StaffProfile, WithdrawRequest } from './api';
 
 // ---- opendvc_core::assist::files ----
 
@@ -79,7 +79,7 @@ state: 'sent' | 'waiting' | 'needs_attention', applicationCode?: string, };
  * The stable code of a [`CoreError`]. Its snake_case name is what the CLI prints with
  * `--json`, and `error-{name with dashes}` is its Fluent message.
  */
-export type CoreCode = "not_signed_in" | "no_portal" | "invalid_id_number" | "otp_invalid" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "validation" | "not_found" | "conflict" | "malformed" | "store" | "store_corrupt" | "no_such_item" | "item_not_changeable" | "not_an_application" | "attachment_too_large" | "attachment_unreadable" | "discard_needs_send" | "queue_busy" | "photo_unreadable" | "too_many_photos" | "session_file" | "catalog_missing" | "unknown_procedure" | "invalid_submission" | "unknown_application" | "unsent_items" | "search_index_missing" | "search_failed" | "staff_not_signed_in" | "officer_on_device" | "event_required" | "assisted_session_open" | "no_assisted_session" | "queue_key_locked" | "staff_files" | "device_locked" | "staff_password_wrong" | "unlock_wait" | "assisted_session_expired" | "receipt_not_ready" | "receipt_failed" | "preferences_file" | "device_data" | "data_folder" | "invalid_document" | "unknown_inbox_item" | "unknown_document" | "attachment_missing" | "access_log_own_sign_in_only" | "notification_settings_own_sign_in_only" | "invalid_settings" | "event_invalid" | "invalid_day" | "invalid_reminder" | "messages";
+export type CoreCode = "not_signed_in" | "no_portal" | "invalid_id_number" | "otp_invalid" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "validation" | "not_found" | "conflict" | "malformed" | "store" | "store_corrupt" | "no_such_item" | "item_not_changeable" | "not_an_application" | "attachment_too_large" | "attachment_unreadable" | "discard_needs_send" | "queue_busy" | "photo_unreadable" | "too_many_photos" | "session_file" | "catalog_missing" | "unknown_procedure" | "invalid_submission" | "unknown_application" | "unsent_items" | "search_index_missing" | "search_failed" | "staff_not_signed_in" | "officer_on_device" | "event_required" | "assisted_session_open" | "no_assisted_session" | "queue_key_locked" | "staff_files" | "device_locked" | "staff_password_wrong" | "unlock_wait" | "assisted_session_expired" | "receipt_not_ready" | "receipt_failed" | "preferences_file" | "device_data" | "data_folder" | "invalid_document" | "unknown_inbox_item" | "unknown_document" | "attachment_missing" | "access_log_own_sign_in_only" | "notification_settings_own_sign_in_only" | "invalid_settings" | "event_invalid" | "invalid_day" | "invalid_reminder" | "messages" | "payment_needs_connection" | "unknown_payment" | "payment_own_sign_in_only";
 
 // ---- opendvc_core::receipt ----
 
@@ -386,6 +386,53 @@ export type QueuedFeedbackView = { queueItemId: string, category: string, descri
  * `inbox`: an inbox item and whether the person read it.
  */
 export type InboxEntry = { item: InboxItem, read: boolean, };
+
+// ---- opendvc_core::views::payments ----
+
+/**
+ * A receipt in the wallet.
+ */
+export type PaymentReceiptEntry = { paymentId: string, applicationId: string, method: PaymentMethod,
+/**
+ * `paid`, or `refunded` for a receipt whose money went back.
+ */
+status: PaymentStatus, receipt: PaymentReceipt, };
+
+/**
+ * Where paying an application stands, as the step shows it.
+ */
+export type PaymentStage = "not_due" | "due" | "pending" | "paid" | "refunded";
+
+/**
+ * The "Pay" step of one application.
+ */
+export type PaymentStepView = { applicationId: string, stage: PaymentStage,
+/**
+ * VND due: the procedure's fee and the postage payable.
+ */
+amount: number,
+/**
+ * The application waits for its payment before processing starts (`awaiting_payment`).
+ */
+awaitingPayment: boolean,
+/**
+ * The ways to pay this application: online, at the counter, and cash on delivery only
+ * where the result comes by post.
+ */
+methods: Array<PaymentMethod>,
+/**
+ * The payment the step is about: the pending one, else the paid or refunded one, else
+ * the last attempt (failed or expired: "try again").
+ */
+current?: Payment,
+/**
+ * Every payment of the application, newest first.
+ */
+payments: Array<Payment>,
+/**
+ * Whether the portal answered at the last attempt; `false` disables paying.
+ */
+online?: boolean, };
 
 // ---- opendvc_core::views::queue ----
 
