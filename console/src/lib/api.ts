@@ -153,9 +153,10 @@ export class OfficerApi {
     return this.json('POST', '/v1/officer/applications', application, true);
   }
 
-  /** An application's payments, with their receipts. */
+  /** An application's payments, with their receipts: the same endpoint the resident reads, open to
+   *  the officers whose scope covers the application. */
   payments(applicationId: string): Promise<PaymentList> {
-    return this.json('GET', `/v1/officer/applications/${encodeURIComponent(applicationId)}/payments`);
+    return this.json('GET', `/v1/applications/${encodeURIComponent(applicationId)}/payments`);
   }
 
   /** Records cash taken at the counter or by the postman; answers the paid payment. */
