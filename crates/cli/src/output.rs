@@ -84,7 +84,8 @@ impl Failure {
                 | ClientError::Server { .. }
                 | ClientError::RateLimited { .. }
                 | ClientError::Malformed { .. },
-            ) => exit::OFFLINE,
+            )
+            | CoreError::PaymentNeedsConnection => exit::OFFLINE,
             CoreError::Client(_)
             | CoreError::NoPortal
             | CoreError::InvalidIdNumber
@@ -105,6 +106,8 @@ impl Failure {
             | CoreError::InvalidReminder
             | CoreError::AccessLogOwnSignInOnly
             | CoreError::NotificationSettingsOwnSignInOnly
+            | CoreError::UnknownPayment(_)
+            | CoreError::PaymentOwnSignInOnly
             | CoreError::Search(CatalogSearchError::IndexMissing)
             | CoreError::Queue(
                 QueueError::NoSuchItem(_)
