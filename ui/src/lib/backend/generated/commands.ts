@@ -2,8 +2,8 @@
 // Do not edit: change the Rust side, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-app typescript
 
-import type { AdminUnits, Catalog, Consent, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted, Payment, PaymentMethod, Procedure } from './api';
-import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, PaymentReceiptEntry, PaymentStepView, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
+import type { AdminUnits, Catalog, Consent, ContactCodesSent, ContactKind, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted, Payment, PaymentMethod, Procedure, Profile, ProfilePatch } from './api';
+import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, PaymentReceiptEntry, PaymentStepView, Prefill, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
 
 /** The IPC contract between the UI and the app shell: every command, with its argument object
  * (as passed to `invoke`, camelCase keys) and its answer. Every command rejects with an
@@ -50,6 +50,17 @@ export interface Commands {
   access_log: { args: { cursor?: string }; result: AccessLogView };
   /** Puts a new application into the durable queue, then tries to send it at once. */
   submit: { args: { draft: Draft }; result: SubmitResult };
+  /** What a procedure's form starts with: values from the profile, the addresses with
+   * their unit and the wallet (the `picked` documents first), and the person's
+   * previous answers offered, never filled in. */
+  prefill: { args: { procedureId: string; picked: Array<string> }; result: Prefill };
+  /** Asks the portal to send a code confirming a new phone or e-mail (and, for a phone,
+   * one to the old phone); offline it fails with `offline`. */
+  request_contact_code: { args: { kind: ContactKind; value: string }; result: ContactCodesSent };
+  /** Changes the profile at the portal (only the fields sent, contacts with their
+   * codes) and caches what the portal stored; never queued, offline it fails with
+   * `offline`. */
+  update_profile: { args: { patch: ProfilePatch }; result: Profile };
   /** Puts a follow-up on an application into the queue, then tries to send it at once. */
   follow_up: { args: { applicationId: string; action: FollowUp }; result: SubmitResult };
   /** The feedback screen from the cache: what waits on this device, the resident's
@@ -167,6 +178,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'stage_attachment',
   'access_log',
   'submit',
+  'prefill',
+  'request_contact_code',
+  'update_profile',
   'follow_up',
   'feedback_screen',
   'feedback_services',
