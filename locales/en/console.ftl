@@ -271,6 +271,7 @@ console-hand-off-send = Hand off
 console-hand-off-done = Handed to { $agency }.
 
 ## An application's payments (receipts, cash taken, refunds)
+
 console-payments = Fee payment
 console-payment-due = Amount due:
 console-payment-amount = { $amount } VND
@@ -291,4 +292,4 @@ console-payment-record-button = Record { $amount } taken
 console-payment-recorded = Recorded { $amount } taken; the electronic receipt is issued.
 console-payment-refund = Refund
 console-payment-refund-confirm = Confirm the refund of { $amount }
-console-payment-refunded = The citizen's payment was refunded.
+console-payment-refunded = The citizen’s payment was refunded.

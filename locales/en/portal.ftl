@@ -102,10 +102,11 @@ feedback-warning-overdue-sms = OpenDVC IOC: feedback on { $service } “{ $summa
 feedback-warning-overdue-subject = Feedback on { $service } is late ({ $time } { $date })
 
 ## Paying fees (issue 17)
+
 payment-paid-note = Fee of { $amount } VND paid.
 payment-amount = Amount: { $amount } VND
 payment-return-title = Fee payment
-payment-return-pending = The payment is waiting for the bank's confirmation.
+payment-return-pending = The payment is waiting for the bank’s confirmation.
 payment-return-paid = Paid.
 payment-return-failed = The payment did not go through.
 payment-return-expired = The payment expired.
@@ -119,4 +120,4 @@ sandbox-order = Order: { $info }
 sandbox-pay = Pay
 sandbox-cancel = Cancel the payment
 sandbox-fail = Simulate a failed payment
-sandbox-bad-signature = The payment request's signature is not valid.
+sandbox-bad-signature = The payment request’s signature is not valid.

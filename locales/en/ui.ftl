@@ -648,12 +648,13 @@ ui-profile-needs-connection = Changing your profile needs a connection. What you
 ui-apply-use-previous = Use your previous answer: { $value }
 
 ## Paying a fee (the "Pay" step of an application, the electronic receipt)
+
 ui-payment-title = Pay the fee
 ui-payment-amount-due = Amount to pay:
 ui-payment-awaiting-hint = This application is processed once the fee is paid.
 ui-payment-choose-method = Choose how to pay
 ui-payment-method-vnpay = Pay online with VNPay
-ui-payment-method-vnpay-hint = Opens VNPay's payment page in your browser, then come back to the app.
+ui-payment-method-vnpay-hint = Opens VNPay’s payment page in your browser, then come back to the app.
 ui-payment-method-counter = Pay at the one-stop counter
 ui-payment-method-counter-hint = Pay when you visit the counter; the officer records it and the receipt shows here.
 ui-payment-method-cod = Pay the postman in cash on delivery
@@ -663,7 +664,7 @@ ui-payment-try-again = Try paying again
 ui-payment-needs-connection = Payment needs a connection. Your application is kept as it is; pay when you are online.
 ui-payment-failed-try-again = The last payment did not go through and nothing was charged. Try again.
 ui-payment-expired-try-again = The last payment expired before it was finished. Try again.
-ui-payment-opened-browser = VNPay's payment page opened in your browser. Once you have paid, the app shows the result here.
+ui-payment-opened-browser = VNPay’s payment page opened in your browser. Once you have paid, the app shows the result here.
 ui-payment-choice-recorded = Your choice of how to pay is recorded.
 ui-payment-conflict = This application already has a payment in progress. Its latest state is shown below.
 ui-payment-pending-vnpay = Waiting for VNPay to confirm the payment.

@@ -268,6 +268,7 @@ console-hand-off-send = Serahkan
 console-hand-off-done = Diserahkan ke { $agency }.
 
 ## An application's payments (receipts, cash taken, refunds)
+
 console-payments = Pembayaran biaya
 console-payment-due = Jumlah yang harus dibayar:
 console-payment-amount = { $amount } VND

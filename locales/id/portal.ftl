@@ -102,6 +102,7 @@ feedback-warning-overdue-sms = OpenDVC IOC: masukan { $service } “{ $summary }
 feedback-warning-overdue-subject = Masukan { $service } terlambat ({ $time } { $date })
 
 ## Pembayaran biaya (issue 17)
+
 payment-paid-note = Biaya { $amount } VND telah dibayar.
 payment-amount = Jumlah: { $amount } VND
 payment-return-title = Pembayaran biaya

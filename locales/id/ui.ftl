@@ -619,6 +619,7 @@ ui-profile-needs-connection = Mengubah profil memerlukan koneksi. Yang Anda keti
 ui-apply-use-previous = Pakai jawaban sebelumnya: { $value }
 
 ## Paying a fee (the "Pay" step of an application, the electronic receipt)
+
 ui-payment-title = Bayar biaya
 ui-payment-amount-due = Jumlah yang harus dibayar:
 ui-payment-awaiting-hint = Permohonan ini diproses setelah biayanya dibayar.

@@ -268,6 +268,7 @@ console-hand-off-send = Chuyển phản ánh
 console-hand-off-done = Đã chuyển phản ánh cho { $agency }.
 
 ## An application's payments (biên lai, thu tiền mặt, hoàn tiền)
+
 console-payments = Thanh toán lệ phí
 console-payment-due = Số tiền phải trả:
 console-payment-amount = { $amount } đ

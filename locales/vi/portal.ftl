@@ -102,6 +102,7 @@ feedback-warning-overdue-sms = OpenDVC IOC: phản ánh { $service } “{ $summa
 feedback-warning-overdue-subject = Phản ánh { $service } đã quá hạn ({ $time } { $date })
 
 ## Thanh toán lệ phí (issue 17)
+
 payment-paid-note = Đã thanh toán lệ phí { $amount } đồng.
 payment-amount = Số tiền: { $amount } đồng
 payment-return-title = Thanh toán lệ phí

@@ -619,6 +619,7 @@ ui-profile-needs-connection = Cần có mạng để thay đổi hồ sơ. Nhữ
 ui-apply-use-previous = Dùng câu trả lời lần trước: { $value }
 
 ## Paying a fee (the "Pay" step of an application, the electronic receipt)
+
 ui-payment-title = Thanh toán lệ phí
 ui-payment-amount-due = Số tiền phải trả:
 ui-payment-awaiting-hint = Hồ sơ này được xử lý sau khi lệ phí đã được thanh toán.
