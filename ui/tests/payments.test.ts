@@ -76,7 +76,7 @@ describe('the pay step', () => {
     await userEvent.click(section.getByRole('button', { name: /^Pay \D*65[.,\s]?000/ }));
     await waitFor(() => expect(calls.some((call) => call.command === 'pay')).toBe(true));
     expect(calls.find((call) => call.command === 'pay')?.args).toEqual({ applicationId: APPLICATION_ID, method: 'vnpay' });
-    expect(await section.findByText(/VNPay's payment page opened in your browser/)).toBeInTheDocument();
+    expect(await section.findByText(/VNPay’s payment page opened in your browser/)).toBeInTheDocument();
     expect(await section.findByText('Waiting for VNPay to confirm the payment.')).toBeInTheDocument();
     expect(section.getByRole('button', { name: 'Continue to payment' })).toBeEnabled();
   });
