@@ -218,10 +218,12 @@ fn a_payment_whose_answer_was_lost_is_started_once_however_often_it_is_retried()
     );
     let lost = runtime.block_on(core.pay(application_id, PaymentMethod::Counter));
     let error = lost.expect_err("the answer was lost");
+    // The resident is told to try again with a connection; the payment's key is kept, since
+    // the request may have arrived.
     assert_eq!(
         error.code(),
-        CoreCode::Network,
-        "the request may have arrived"
+        CoreCode::PaymentNeedsConnection,
+        "a lost answer reads as no connection"
     );
 
     proxy.set_plan(FaultPlan::pass_through());
