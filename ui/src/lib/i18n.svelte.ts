@@ -1,7 +1,8 @@
 // Every user-visible string comes from the Fluent files in locales/{vi,en,id}/, the same files
 // the Rust core reads. The UI's own messages are in ui.ftl and start with `ui-`; the other
 // files are loaded too, so shared messages stay shared (all but the command line's, cli.ftl, the
-// portal's public status page's, status-page.ftl, and the officers' console's, console.ftl: the
+// portal's public status page's, status-page.ftl, the portal's own texts, portal.ftl (its SMS,
+// e-mails and web pages, rendered by the portal), and the officers' console's, console.ftl: the
 // app shows none of their messages, and they would only weigh on its scripts).
 // Changing `i18n.lang` re-renders every `t()` at once, because `t` reads that reactive state.
 // Vietnamese, the first language and everyone's fallback, is part of the app's first script;
@@ -14,7 +15,13 @@ import type { Language } from './backend/views';
 export const LANGUAGES: readonly Language[] = ['vi', 'en', 'id'];
 
 const vietnamese = import.meta.glob(
-  ['../../../locales/vi/*.ftl', '!../../../locales/*/cli.ftl', '!../../../locales/*/status-page.ftl', '!../../../locales/*/console.ftl'],
+  [
+    '../../../locales/vi/*.ftl',
+    '!../../../locales/*/cli.ftl',
+    '!../../../locales/*/status-page.ftl',
+    '!../../../locales/*/portal.ftl',
+    '!../../../locales/*/console.ftl',
+  ],
   {
     query: '?raw',
     import: 'default',
@@ -28,6 +35,7 @@ const others = import.meta.glob(
     '../../../locales/id/*.ftl',
     '!../../../locales/*/cli.ftl',
     '!../../../locales/*/status-page.ftl',
+    '!../../../locales/*/portal.ftl',
     '!../../../locales/*/console.ftl',
   ],
   {

@@ -21,6 +21,7 @@
 //!   neither.
 
 mod access;
+mod change;
 pub mod copy;
 mod draft;
 mod error;
@@ -44,6 +45,7 @@ mod staff;
 mod stored;
 
 pub use access::{AccessEntry, AccessLogPage, AccessLogPosition};
+pub use change::{ApplicationChange, ChangeDecision};
 pub use draft::{ApplicationDraft, HistoryEntry, NoticesOfNew, SeededApplication};
 pub use error::{StoreError, StoreResult};
 pub use feedback::{
@@ -69,14 +71,11 @@ pub use staff::StaffRecord;
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
-    Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, Delivery,
-    DevMessage, Document, DocumentReminders, InboxItem, NotificationSettings, Profile, Rating,
-    Supplement,
+    Actor, Application, ApplicationStatus, AssistScope, AssistVenue, ConsentMethod, DevMessage,
+    Document, DocumentReminders, InboxItem, NotificationSettings, Profile,
 };
 use opendvc_rules::renewal::FiredStage;
 use uuid::Uuid;
-
-use crate::error::ApiError;
 
 /// A citizen as stored.
 #[derive(Debug, Clone)]
@@ -288,29 +287,6 @@ pub enum SessionOpening {
         retry_after: u64,
     },
 }
-
-/// A change to an application, computed from its current state by domain logic.
-#[derive(Debug, Clone, Default)]
-pub struct ApplicationChange {
-    /// Timeline entries to append, in order: status, actor and note. The last one's status
-    /// becomes the application's status.
-    pub entries: Vec<(ApplicationStatus, Actor, Option<String>)>,
-    pub delivery: Option<Delivery>,
-    pub supplement: Option<Supplement>,
-    pub rating: Option<Rating>,
-    /// The officer (code) the application is now assigned to.
-    pub assigned_to: Option<String>,
-    pub inbox: Vec<InboxItem>,
-    /// The access log entry of a follow-up made by staff, written in the same transaction.
-    pub access: Option<AccessEntry>,
-    /// SMS and e-mail the change causes, written into the notification outbox in the same
-    /// transaction, so a change is never without its messages nor a message without its change.
-    pub notices: Vec<NewNotice>,
-}
-
-/// Domain logic deciding a change from the current application, run inside the transaction.
-pub type ChangeDecision =
-    Box<dyn FnOnce(&Application) -> Result<ApplicationChange, ApiError> + Send>;
 
 /// A page of the change log.
 #[derive(Debug, Clone, Default)]
