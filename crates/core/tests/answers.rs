@@ -46,6 +46,7 @@ fn procedure(id: &str) -> Procedure {
         agency_id: "da-nang-people-committee".into(),
         sector: "social".into(),
         online_level: OnlineLevel::Full,
+        pay_before_processing: false,
         fee_cases: Vec::new(),
         fee_case_field: None,
         fee_add_ons: Vec::new(),

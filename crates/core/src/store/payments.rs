@@ -126,7 +126,10 @@ mod tests {
     use opendvc_api::{LocalizedText, PaymentReceipt, PaymentStatus};
 
     fn payment(id: u128, application: u128, status: PaymentStatus, minute: u32) -> Payment {
-        let created_at = Utc.with_ymd_and_hms(2026, 12, 6, 9, minute, 0).unwrap();
+        let created_at = Utc
+            .with_ymd_and_hms(2026, 12, 6, 9, minute, 0)
+            .single()
+            .expect("a valid time");
         Payment {
             payment_id: Uuid::from_u128(id),
             application_id: Uuid::from_u128(application),
@@ -157,42 +160,47 @@ mod tests {
 
     #[test]
     fn payments_are_listed_per_application_newest_first_and_receipts_across_them() {
-        let cache = Cache::in_memory().unwrap();
+        let cache = Cache::in_memory().expect("an in-memory cache");
         cache
             .write(|tx| {
                 upsert(tx, &payment(1, 10, PaymentStatus::Failed, 1))?;
                 upsert(tx, &payment(2, 10, PaymentStatus::Paid, 2))?;
                 upsert(tx, &payment(3, 11, PaymentStatus::Pending, 3))
             })
-            .unwrap();
+            .expect("the cache answers");
         let listed = cache
             .read(|conn| for_application(conn, Uuid::from_u128(10)))
-            .unwrap();
+            .expect("the cache answers");
         let ids: Vec<_> = listed.iter().map(|p| p.payment_id.as_u128()).collect();
         assert_eq!(ids, [2, 1], "one application's payments, newest first");
-        let receipts = cache.read(with_receipts).unwrap();
+        let receipts = cache.read(with_receipts).expect("the cache reads");
         assert_eq!(receipts.len(), 1, "only the paid payment carries a receipt");
         assert_eq!(receipts[0].payment_id, Uuid::from_u128(2));
     }
 
     #[test]
     fn a_payment_answered_again_replaces_the_cached_one() {
-        let cache = Cache::in_memory().unwrap();
+        let cache = Cache::in_memory().expect("an in-memory cache");
         cache
             .write(|tx| upsert(tx, &payment(1, 10, PaymentStatus::Pending, 1)))
-            .unwrap();
+            .expect("the cache answers");
         cache
             .write(|tx| upsert(tx, &payment(1, 10, PaymentStatus::Paid, 1)))
-            .unwrap();
-        let cached = cache.read(|conn| get(conn, Uuid::from_u128(1))).unwrap();
+            .expect("the cache answers");
+        let cached = cache
+            .read(|conn| get(conn, Uuid::from_u128(1)))
+            .expect("the cache reads");
         assert_eq!(cached.map(|p| p.status), Some(PaymentStatus::Paid));
     }
 
     #[test]
     fn a_retry_of_the_same_start_reuses_its_key_until_the_answer_is_stored() {
-        let cache = Cache::in_memory().unwrap();
+        let cache = Cache::in_memory().expect("an in-memory cache");
         let application = Uuid::from_u128(10);
-        let now = Utc.with_ymd_and_hms(2026, 12, 6, 9, 0, 0).unwrap();
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 6, 9, 0, 0)
+            .single()
+            .expect("a valid time");
         let first = cache
             .write(|tx| {
                 start_key(
@@ -203,7 +211,7 @@ mod tests {
                     now,
                 )
             })
-            .unwrap();
+            .expect("the cache answers");
         let retry = cache
             .write(|tx| {
                 start_key(
@@ -214,7 +222,7 @@ mod tests {
                     now,
                 )
             })
-            .unwrap();
+            .expect("the cache answers");
         assert_eq!(
             first, retry,
             "a retry after a lost answer sends the same key"
@@ -229,13 +237,15 @@ mod tests {
                     now,
                 )
             })
-            .unwrap();
+            .expect("the cache answers");
         assert_eq!(
             other_method,
             Uuid::from_u128(102),
             "another method is another request"
         );
-        cache.write(|tx| forget_key(tx, application)).unwrap();
+        cache
+            .write(|tx| forget_key(tx, application))
+            .expect("the cache writes");
         let next = cache
             .write(|tx| {
                 start_key(
@@ -246,7 +256,7 @@ mod tests {
                     now,
                 )
             })
-            .unwrap();
+            .expect("the cache answers");
         assert_eq!(
             next,
             Uuid::from_u128(103),
