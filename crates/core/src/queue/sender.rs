@@ -310,7 +310,7 @@ impl SubmissionQueue {
     /// Items go out in batches: one transaction stores the answers of the batch before and
     /// marks the next batch `sending`, so a batch costs one durable commit, not two per item
     /// (see [`outbox::commit_batch`] for what a crash leaves). A batch starts at one item and
-    /// doubles while every item of it is answered within [`BATCH_TIME`], so on a slow link the
+    /// doubles while every item of it is answered within `BATCH_TIME` (50 ms), so on a slow link the
     /// person still sees each item sent as soon as it is; any failure starts again at one.
     pub async fn send_pass<T: Transport>(
         &self,
