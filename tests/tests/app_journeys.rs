@@ -29,12 +29,14 @@ const FIRST_PASSPORT_FEE: i64 = 200_000;
 /// A resident's phone is 360 px wide; the screenshots of the journeys are taken at that width.
 const PHONE: [(u32, u32); 1] = [(360, 780)];
 
-/// Saves `target/e2e-screenshots/{name}-360x780.png` with `selector` scrolled into view.
+/// Saves `target/e2e-screenshots/{name}-360x780.png` with `selector` (its section, where it
+/// is in one) scrolled to the top.
 fn phone_screenshot(app: &App, name: &str, selector: &str) {
     let [(width, height)] = PHONE;
     app.resize(width, height);
     app.script(
-        "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' });",
+        "const element = document.querySelector(arguments[0]);\
+         (element.closest('section') ?? element).scrollIntoView({ block: 'start' });",
         json!([selector]),
     );
     app.screenshots_at(name, &PHONE);
@@ -127,6 +129,11 @@ fn portal_application(portal: &mut Portal, id_number: &str, id: Uuid) -> opendvc
 /// Fills in the passport application through the task list (details, documents, delivery),
 /// checks the quote on "check your answers", sends it, and returns the application's id.
 fn apply_for_first_passport(app: &App) -> Uuid {
+    apply_for_passport_with(app, |_| {})
+}
+
+/// [`apply_for_first_passport`], with `documents` done on the documents step before saving it.
+fn apply_for_passport_with(app: &App, documents: impl FnOnce(&App)) -> Uuid {
     app.open(&format!("#/apply/{PASSPORT}"));
     app.click(&format!("main a[href=\"#/apply/{PASSPORT}/details\"]"));
     app.wait_for_element("#field-placeOfBirth");
@@ -139,6 +146,7 @@ fn apply_for_first_passport(app: &App) -> Uuid {
     app.wait_for_element("#doc-photo");
     pick_file(app, "#doc-photo", "anh-chan-dung.png", &png_bytes(7));
     app.wait_for_text("anh-chan-dung.png");
+    documents(app);
     app.submit_form_of("#doc-photo");
 
     app.click(&format!("main a[href=\"#/apply/{PASSPORT}/delivery\"]"));
@@ -469,7 +477,7 @@ fn the_email_is_changed_in_the_profile_with_the_code_sent_to_it_and_a_wrong_code
     let email = "thu.moi@example.vn";
     let app = App::launch(&portal.url());
     app.sign_in(&portal, &person);
-    app.open("#/profile");
+    app.open("#/settings/profile");
 
     // The e-mail's panel: Change, the new address, send the code.
     app.wait_for_with(
@@ -518,5 +526,102 @@ fn the_email_is_changed_in_the_profile_with_the_code_sent_to_it_and_a_wrong_code
         citizen.profile().email.as_deref(),
         Some(email),
         "the portal holds the new e-mail"
+    );
+}
+
+/// Adds a second passport of the first demo citizen to what the city holds (the portal's
+/// database: an older passport, as the immigration office's records would list it), and
+/// returns its number.
+fn a_second_passport_at_the_portal(portal: &Portal, citizen: &Citizen) -> String {
+    let held = citizen
+        .documents()
+        .items
+        .into_iter()
+        .find(|document| document.kind == "passport")
+        .expect("the demo citizen holds a passport");
+    let mut database = rusqlite::Connection::open(portal.db_path()).expect("the portal's database");
+    database
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .expect("a busy timeout");
+    let (owner, json): (String, String) = database
+        .query_row(
+            "SELECT citizen_id, document_json FROM documents WHERE id = ?1",
+            [held.id.to_string()],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("the passport's row");
+    let mut older: serde_json::Value = serde_json::from_str(&json).expect("the document's JSON");
+    let id = Uuid::now_v7();
+    let number = "B7351046";
+    older["id"] = json!(id);
+    older["number"] = json!(number);
+    // Written as the portal's store writes a document: the row and its entry in the change
+    // log the devices sync from, in one transaction.
+    let transaction = database.transaction().expect("a transaction");
+    transaction
+        .execute(
+            "INSERT INTO documents (id, citizen_id, document_json) VALUES (?1, ?2, ?3)",
+            [id.to_string(), owner.clone(), older.to_string()],
+        )
+        .expect("the second passport is added");
+    transaction
+        .execute(
+            "INSERT INTO change_log (citizen_id, entity_kind, entity_id) VALUES (?1, 'document', ?2)",
+            [owner, id.to_string()],
+        )
+        .expect("the change is logged for the devices");
+    transaction.commit().expect("the passport is kept");
+    number.to_owned()
+}
+
+#[test]
+fn the_wallet_document_the_resident_picks_is_the_one_attached() {
+    let mut portal = Portal::start(PortalOptions::default());
+    let person = portal.demo_accounts().citizens[0].clone();
+    let citizen = Citizen::sign_in(&mut portal, &person.id_number);
+    a_second_passport_at_the_portal(&portal, &citizen);
+    let passports: Vec<_> = citizen
+        .documents()
+        .items
+        .into_iter()
+        .filter(|document| document.kind == "passport")
+        .collect();
+    assert_eq!(passports.len(), 2, "the wallet holds two passports");
+    let app = App::launch(&portal.url());
+    app.sign_in(&portal, &person);
+
+    // The form pre-picks one passport for "previous passport"; the resident picks the other.
+    let mut picked = String::new();
+    let id = apply_for_passport_with(&app, |app| {
+        let number = app.wait_for(
+            "two passports offered, one of them picked",
+            "const choices = [...document.querySelectorAll('input[type=\"radio\"][name=\"doc-old-passport\"]')];\
+             if (choices.length !== 2 || !choices.some((choice) => choice.checked)) return false;\
+             const other = choices.find((choice) => !choice.checked);\
+             other.click();\
+             return other.closest('label').innerText;",
+        );
+        picked = number.as_str().unwrap_or_default().to_owned();
+    });
+    let chosen = passports
+        .iter()
+        .find(|passport| picked.contains(&passport.number))
+        .unwrap_or_else(|| panic!("the picked choice {picked:?} names a passport"));
+
+    let attached: Vec<Uuid> = citizen
+        .application(id)
+        .attachments
+        .iter()
+        .filter_map(|attachment| match attachment {
+            opendvc_api::AttachmentRef::Wallet { document_id, .. } => Some(*document_id),
+            opendvc_api::AttachmentRef::Upload { .. } => None,
+        })
+        .filter(|document_id| passports.iter().any(|passport| passport.id == *document_id))
+        .collect();
+    assert_eq!(
+        attached,
+        [chosen.id],
+        "exactly the passport picked ({}) is attached",
+        chosen.number
     );
 }
