@@ -270,6 +270,14 @@ fn a_passport_is_quoted_paid_in_the_browser_and_its_receipt_kept_in_the_wallet()
         json!([id]),
     );
     app.wait_for_element("main .pay-step .notification.success");
+    assert_eq!(
+        app.script(
+            "return document.querySelector('main .pay-step .pay-amount') === null;",
+            json!([])
+        ),
+        json!(true),
+        "paid, the step no longer says an amount is due"
+    );
     let shown = app
         .script(
             "return document.querySelector('main .pay-step .receipt-card').innerText;",
