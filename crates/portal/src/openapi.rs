@@ -47,6 +47,7 @@ use crate::{
         crate::payments::resident::create, crate::payments::resident::list,
         crate::payments::ipn::vnpay_ipn, crate::payments::return_page::show,
         crate::payments::officer::refund, crate::payments::officer::record,
+        crate::payments::officer::record_cod,
         crate::payments::sandbox::bank_page, crate::payments::sandbox::bank_action,
         crate::payments::sandbox::merchant_api,
         officer::transition_handler,
