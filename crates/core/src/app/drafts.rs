@@ -17,13 +17,14 @@ impl OpenDvc {
     /// Saves `draft` as the person left it, stamped with the core's clock; it replaces the
     /// saved draft with the same id. Answers the draft as kept.
     pub fn save_draft(&self, mut draft: SavedDraft) -> Result<SavedDraft, CoreError> {
-        draft.updated_at = Some(self.now());
+        let now = self.now();
+        draft.updated_at = Some(now);
         draft.draft.draft_id = Some(draft.id);
         draft.pick_again.clear();
         let stored = StoredDraft {
             id: draft.id,
             procedure_id: draft.draft.application.procedure_id.clone(),
-            updated_at: self.now(),
+            updated_at: now,
             json: serde_json::to_string(&draft).map_err(crate::store::StoreError::from)?,
         };
         self.active()?
