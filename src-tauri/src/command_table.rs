@@ -58,6 +58,17 @@ macro_rules! with_commands {
             commands::access_log(state; cursor: Option<String>) -> AccessLogView;
             /// Puts a new application into the durable queue, then tries to send it at once.
             commands::submit(state; draft: DraftView) -> SubmitResult;
+            /// Keeps an application being prepared on this device as the person types (the UI
+            /// saves it after a pause and on leaving a page); answers it as kept, stamped.
+            commands::save_draft(state; draft: SavedDraft) -> SavedDraft;
+            /// The applications started on this device and not yet submitted, the one touched
+            /// last first, as Home lists them.
+            commands::drafts(state) -> Vec<DraftSummary>;
+            /// A saved draft to carry on with; a picked file this device no longer holds is named
+            /// in `pickAgain`. `unknown_draft` when it is gone.
+            commands::resume_draft(state; id: Uuid) -> SavedDraft;
+            /// Forgets a saved draft; the UI asks for confirmation first.
+            commands::discard_draft(state; id: Uuid) -> ();
             /// What a procedure's form starts with: values from the profile, the addresses with
             /// their unit and the wallet (the `picked` documents first), and the person's
             /// previous answers offered, never filled in.

@@ -9,10 +9,11 @@ use opendvc_api::{
 use opendvc_core::CoreError;
 use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, DashboardView,
-    DiscardResult, DraftView, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView,
-    FeedbackView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry, NewDocumentInput,
-    NotificationSettingsView, PickedUpload, PrefillView, QueueItemView, ReminderMode, ReminderView,
-    SessionState, SettingsView, StagedView, SubmitResult, WalletEntry,
+    DiscardResult, DraftSummary, DraftView, FeeQuoteView, FeedbackActionInput, FeedbackInput,
+    FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
+    NewDocumentInput, NotificationSettingsView, PickedUpload, PrefillView, QueueItemView,
+    ReminderMode, ReminderView, SavedDraft, SessionState, SettingsView, StagedView, SubmitResult,
+    WalletEntry,
 };
 use tauri::AppHandle;
 use uuid::Uuid;
@@ -146,6 +147,26 @@ pub async fn submit(state: &AppState, draft: DraftView) -> Answer<SubmitResult> 
     let result = core.submit_draft(draft).await.map_err(fail(state))?;
     wake_sender_unless_sent(state, &result);
     Ok(result)
+}
+
+pub async fn save_draft(state: &AppState, draft: SavedDraft) -> Answer<SavedDraft> {
+    let core = state.core.read().await;
+    core.save_draft(draft).map_err(fail(state))
+}
+
+pub async fn drafts(state: &AppState) -> Answer<Vec<DraftSummary>> {
+    let core = state.core.read().await;
+    core.drafts().map_err(fail(state))
+}
+
+pub async fn resume_draft(state: &AppState, id: Uuid) -> Answer<SavedDraft> {
+    let core = state.core.read().await;
+    core.resume_draft(id).map_err(fail(state))
+}
+
+pub async fn discard_draft(state: &AppState, id: Uuid) -> Answer<()> {
+    let core = state.core.read().await;
+    core.discard_draft(id).map_err(fail(state))
 }
 
 pub async fn prefill(

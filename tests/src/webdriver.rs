@@ -761,6 +761,83 @@ impl App {
     }
 }
 
+impl App {
+    /// Quits the app as the system does at logout (SIGTERM) and starts it again on the same
+    /// data folder and home, with a fresh display and drivers: what a resident sees after
+    /// closing OpenDVC and opening it again. Waits for the first screen, like
+    /// [`App::launch`].
+    ///
+    /// # Panics
+    /// When the app does not quit or does not start again in time.
+    pub fn relaunch(mut self, portal_url: &str) -> App {
+        self.terminate_app();
+        // The old app's folder is kept: an empty one takes its place for the drop to delete.
+        let empty = tempfile::Builder::new()
+            .prefix("opendvc-app-left-")
+            .tempdir()
+            .expect("a scratch folder to leave behind");
+        let scratch = std::mem::replace(&mut self.scratch, empty);
+        // Ends the session, the drivers and the display, and hands the turn on.
+        drop(self);
+        App::launch_in(portal_url, scratch)
+    }
+
+    /// [`App::launch`] in an existing scratch folder (its `data/` and `home/` as they are).
+    fn launch_in(portal_url: &str, scratch: tempfile::TempDir) -> App {
+        let turn = ONE_APP_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let tools = Tools::find();
+        let app = bin_dir().join(APP_BIN);
+        let data_dir = scratch.path().join("data");
+        let home = scratch.path().join("home");
+        let (display_group, display) = start_xvfb(&tools.xvfb);
+        let notifications = start_notification_server(&tools, &display);
+        let launch = Launch {
+            tools: &tools,
+            app: &app,
+            home: &home,
+            data_dir: &data_dir,
+            display: &display,
+            bus: &notifications.address,
+            portal_url,
+            env: &[],
+            log_path: scratch.path().join("app.log"),
+        };
+        let mut attempt = 1;
+        // A failed attempt keeps the data folder: it is what this launch is about.
+        let (driver, session) = loop {
+            match launch.attempt() {
+                Ok(started) => break started,
+                Err(why) if attempt < LAUNCH_ATTEMPTS => {
+                    eprintln!("relaunch attempt {attempt} of the app failed ({why}); trying again");
+                    attempt += 1;
+                }
+                Err(why) => panic!("{why}"),
+            }
+        };
+        let app = App {
+            session,
+            _driver: driver,
+            notifications,
+            dunstctl: tools.dunstctl.clone(),
+            _display: display_group,
+            scratch,
+            _turn: turn,
+        };
+        app.call(
+            reqwest::Method::POST,
+            "/timeouts",
+            Some(json!({"script": 120_000})),
+        );
+        app.wait_for(
+            "the app's first screen",
+            "return document.querySelector('main h1, #id-number') !== null;",
+        );
+        app
+    }
+}
+
 impl Drop for App {
     fn drop(&mut self) {
         if std::thread::panicking() {

@@ -40,8 +40,9 @@ export function refuses(values: Partial<Record<FieldKind, Record<string, string>
 
 export function fakeCore(handlers: Handlers): Call[] {
   const calls: Call[] = [];
-  // The core's rules find nothing wrong unless a test says otherwise.
-  const table: Handlers = { session_state: () => session(), prefill: () => prefill, check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], quote_fee: () => ({ choices: [], problems: [] }), ...handlers };
+  // The core's rules find nothing wrong unless a test says otherwise; no draft is saved yet,
+  // and a saved one is answered as it was sent.
+  const table: Handlers = { session_state: () => session(), prefill: () => prefill, check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], quote_fee: () => ({ choices: [], problems: [] }), drafts: () => [], save_draft: (args) => args.draft, ...handlers };
   mockIPC(
     (command, payload) => {
       const args = (payload ?? {}) as Record<string, unknown>;

@@ -3,7 +3,7 @@
 //   OPENDVC_BLESS=1 cargo test -p opendvc-app typescript
 
 import type { AdminUnits, Catalog, Consent, ContactCodesSent, ContactKind, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted, Payment, PaymentMethod, Procedure, Profile, ProfilePatch } from './api';
-import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, PaymentReceiptEntry, PaymentStepView, Prefill, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
+import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, DraftSummary, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, PaymentReceiptEntry, PaymentStepView, Prefill, QueueItem, Receipt, ReminderMode, ReminderSetting, SavedDraft, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
 
 /** The IPC contract between the UI and the app shell: every command, with its argument object
  * (as passed to `invoke`, camelCase keys) and its answer. Every command rejects with an
@@ -50,6 +50,17 @@ export interface Commands {
   access_log: { args: { cursor?: string }; result: AccessLogView };
   /** Puts a new application into the durable queue, then tries to send it at once. */
   submit: { args: { draft: Draft }; result: SubmitResult };
+  /** Keeps an application being prepared on this device as the person types (the UI
+   * saves it after a pause and on leaving a page); answers it as kept, stamped. */
+  save_draft: { args: { draft: SavedDraft }; result: SavedDraft };
+  /** The applications started on this device and not yet submitted, the one touched
+   * last first, as Home lists them. */
+  drafts: { args: undefined; result: Array<DraftSummary> };
+  /** A saved draft to carry on with; a picked file this device no longer holds is named
+   * in `pickAgain`. `unknown_draft` when it is gone. */
+  resume_draft: { args: { id: string }; result: SavedDraft };
+  /** Forgets a saved draft; the UI asks for confirmation first. */
+  discard_draft: { args: { id: string }; result: undefined };
   /** What a procedure's form starts with: values from the profile, the addresses with
    * their unit and the wallet (the `picked` documents first), and the person's
    * previous answers offered, never filled in. */
@@ -178,6 +189,10 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'stage_attachment',
   'access_log',
   'submit',
+  'save_draft',
+  'drafts',
+  'resume_draft',
+  'discard_draft',
   'prefill',
   'request_contact_code',
   'update_profile',
