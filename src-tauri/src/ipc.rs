@@ -30,6 +30,8 @@ use uuid::Uuid;
 
 use crate::commands::Answer;
 #[allow(unused_imports)]
+use crate::startup::{StartTimings, StartView};
+#[allow(unused_imports)]
 use crate::{commands, payments, staff};
 
 /// Makes one `#[tauri::command]` per entry of the list, named and typed as the list says.

@@ -3,6 +3,7 @@
 //   OPENDVC_BLESS=1 cargo test -p opendvc-app typescript
 
 import type { AdminUnits, Catalog, Consent, ContactCodesSent, ContactKind, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted, Payment, PaymentMethod, Procedure, Profile, ProfilePatch } from './api';
+import type { StartTimings, StartView } from './shell';
 import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, DraftSummary, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, PaymentReceiptEntry, PaymentStepView, Prefill, QueueItem, Receipt, ReminderMode, ReminderSetting, SavedDraft, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
 
 /** The IPC contract between the UI and the app shell: every command, with its argument object
@@ -11,6 +12,9 @@ import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, 
 export interface Commands {
   /** Who is signed in, the language, and whether the portal answered lately. Never fails. */
   session_state: { args: undefined; result: SessionState };
+  /** What the first screen needs at start, in one answer: the session and, when a
+   * citizen is signed in, their dashboard from the cache. Never fails. */
+  start_state: { args: undefined; result: StartView };
   /** Asks the portal to text a one-time code to the registered phone. */
   request_otp: { args: { idNumber: string }; result: OtpAccepted };
   /** Exchanges the code for tokens, stores them, and starts the first sync. */
@@ -139,8 +143,9 @@ export interface Commands {
   export_calendar: { args: undefined; result: CalendarExport };
   /** Signs out and deletes every personal datum from this device (cache, queue, files). */
   clear_device: { args: undefined; result: SessionState };
-  /** The webview saw the home screen's first dashboard; the bench reads the log line. */
-  report_dashboard_rendered: { args: undefined; result: undefined };
+  /** The webview saw the home screen's first dashboard; `timings` are the UI's start-up
+   * marks. The bench reads the log lines. */
+  report_dashboard_rendered: { args: { timings: StartTimings }; result: undefined };
   /** Signs a staff member in and remembers the venue (post office or event). */
   staff_sign_in: { args: { signIn: StaffSignIn }; result: SessionState };
   /** Signs the staff member out; an open assisted session ends first. */
@@ -173,6 +178,7 @@ export type ResultOf<K extends CommandName> = Commands[K]['result'];
 /** Every command name, in the list's order. */
 export const COMMAND_NAMES: readonly CommandName[] = [
   'session_state',
+  'start_state',
   'request_otp',
   'sign_in',
   'sign_out',
