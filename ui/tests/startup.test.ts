@@ -16,7 +16,7 @@ describe('the start', () => {
       dashboard: never,
     });
     expect(await screen.findByText(/Nothing needs you now/)).toBeInTheDocument();
-    expect(calls[0].command).toBe('start_state');
+    expect(calls[0]?.command).toBe('start_state');
     expect(calls.some((call) => call.command === 'session_state')).toBe(false);
   });
 
