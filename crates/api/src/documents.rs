@@ -185,6 +185,54 @@ pub struct Document {
     pub reminders: DocumentReminders,
 }
 
+/// The kinds a resident may add by hand (`POST /v1/documents`): those of the app's renewal
+/// rules table and the other papers the app names. The warehouse may hold other kinds.
+pub const DOCUMENT_KINDS: [&str; 16] = [
+    "id_card",
+    "passport",
+    "driving_licence",
+    "temporary_residence",
+    "health_insurance",
+    "vehicle_inspection",
+    "vehicle_registration",
+    "residence_card_foreigner",
+    "food_safety_certificate",
+    "birth_certificate",
+    "marriage_certificate",
+    "land_certificate",
+    "construction_permit",
+    "household_business",
+    "health_certificate",
+    "social_insurance",
+];
+
+/// The longest number or issuer of a hand-added document, in characters.
+pub const MAX_DOCUMENT_TEXT: usize = 200;
+
+/// `POST /v1/documents` (with an `Idempotency-Key`): a document the resident adds to their own
+/// wallet by hand. The portal answers 201 with the stored [`Document`] (its own `id`, source
+/// `citizen`), and sync brings it to the resident's other devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewDocument {
+    /// One of [`DOCUMENT_KINDS`].
+    pub kind: String,
+    /// The number as printed, at most [`MAX_DOCUMENT_TEXT`] characters.
+    pub number: String,
+    /// Not after today (Vietnamese date).
+    pub issued_on: NaiveDate,
+    /// After `issuedOn`, when the document prints an expiry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub expires_on: Option<NaiveDate>,
+    /// The issuing authority, at most [`MAX_DOCUMENT_TEXT`] characters.
+    pub issuer: String,
+    /// Driving licence classes (at most 20, each at most 8 characters); empty for other kinds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+}
+
 /// `GET /v1/documents`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

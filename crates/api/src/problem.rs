@@ -158,7 +158,7 @@ pub enum FieldProblemCode {
     /// Not a commune-level unit of the province.
     #[serde(rename = "field-unit-invalid")]
     UnitInvalid,
-    /// Not a document kind (lower-case letters, digits and `_`).
+    /// Not a document kind a resident may add (`DOCUMENT_KINDS`).
     #[serde(rename = "field-document-kind-invalid")]
     DocumentKindInvalid,
     /// Not driving licence classes.

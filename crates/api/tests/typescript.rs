@@ -53,7 +53,7 @@ fn wire_types() -> TypeScriptFile {
         FeeExemption, PostageZone, QuoteLineKind, QuoteLine, Quote, QuoteRequest,
         // documents.rs
         Address, Profile, ContactKind, ContactCodeRequest, ContactCodesSent, ContactChange,
-        ProfilePatch, DocumentSource, Document, DocumentList,
+        ProfilePatch, DocumentSource, Document, DocumentList, NewDocument,
         // events.rs
         PushEventKind, PushEvent, EventStreamFrame,
         // notifications.rs

@@ -51,7 +51,10 @@ pub fn router(state: AppState) -> Router {
             "/v1/me/notification-settings",
             get(notification_settings::get_settings).put(notification_settings::put_settings),
         )
-        .route("/v1/documents", get(profile::documents))
+        .route(
+            "/v1/documents",
+            get(profile::documents).post(profile::add_document),
+        )
         .route(
             "/v1/me/documents/{id}/reminders",
             put(profile::set_document_reminders),

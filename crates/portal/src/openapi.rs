@@ -31,7 +31,7 @@ use crate::{
     paths(
         auth::otp::request_otp, auth::otp::exchange_otp, auth::tokens::refresh, auth::tokens::logout, auth::staff::staff_token,
         assist::consent_code, assist::open_session, assist::end_session,
-        profile::me, profile_change::patch_me, profile_change::contact_codes, profile::documents, profile::set_document_reminders, access_log::access_log,
+        profile::me, profile_change::patch_me, profile_change::contact_codes, profile::documents, profile::add_document, profile::set_document_reminders, access_log::access_log,
         notification_settings::get_settings, notification_settings::put_settings,
         catalog::procedures, catalog::quote, catalog::admin_units, catalog::holidays,
         feedback::services,
@@ -153,6 +153,7 @@ fn is_idempotent(method: &HttpMethod, path: &str) -> bool {
     matches!(method, HttpMethod::Post | HttpMethod::Put)
         && (path.starts_with("/v1/applications")
             || path == "/v1/officer/applications"
+            || (path == "/v1/documents" && matches!(method, HttpMethod::Post))
             || (path.starts_with("/v1/feedback") && path != "/v1/feedback/services")
             || (path.starts_with("/v1/officer/feedback/") && !path.ends_with("/photos")))
 }

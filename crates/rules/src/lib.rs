@@ -8,6 +8,7 @@
 //!
 //! - [`feedback_clock`]: the answer and resolve clocks of residents' feedback.
 //! - [`fees`]: what an application costs: the quote from the procedure's fee model.
+//! - [`document`]: a document the resident adds to the wallet by hand.
 //! - [`fields`]: one value: phone (the rule is documented there), ID number, e-mail, dates.
 //! - [`form`]: a whole submission against its procedure: form, delivery, required documents.
 //! - [`prefill`]: where a form field's value comes from, and the value.
@@ -15,6 +16,7 @@
 //! - [`working_days`]: the working-day calendar and due dates.
 //! - [`renewal`]: renewal rules and the reminder engine.
 
+pub mod document;
 pub mod feedback_clock;
 pub mod fees;
 pub mod fields;

@@ -331,6 +331,15 @@ pub trait CitizenStore: Send + Sync {
         documents: &[Document],
         inbox: &[InboxItem],
     ) -> StoreResult<bool>;
+    /// Adds a document the citizen typed in to their own wallet, enters it in the change log
+    /// (so sync brings it to every device) and stores the idempotency answer (the document),
+    /// in one transaction. Returns the stored document.
+    async fn add_document(
+        &self,
+        citizen_id: Uuid,
+        document: &Document,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<Document>;
     /// Sets the citizen's reminder choice on one of their documents, stamped `now` and
     /// entered in the change log so that sync brings it to every device; a choice equal to the
     /// stored one changes nothing. `None` when the citizen holds no such document.

@@ -7,8 +7,9 @@ use uuid::Uuid;
 
 use super::PostgresStore;
 use super::changes::{insert_inbox, touch};
+use super::feedback::store_response;
 use super::rows::{from_json, load_citizen_by_id, load_citizen_by_id_number, to_json};
-use crate::store::{CitizenRecord, CitizenStore, ProfileUpdate, StoreResult};
+use crate::store::{CitizenRecord, CitizenStore, IdempotencyRecord, ProfileUpdate, StoreResult};
 
 #[async_trait]
 impl CitizenStore for PostgresStore {
@@ -75,6 +76,28 @@ impl CitizenStore for PostgresStore {
         tx.commit().await?;
         self.sequencer.committed();
         Ok(true)
+    }
+
+    /// Unchecked queries (`sqlx::query`), as for the profile: plain shapes that every test of
+    /// the PostgreSQL run exercises.
+    async fn add_document(
+        &self,
+        citizen_id: Uuid,
+        document: &Document,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<Document> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO documents (id, citizen_id, document) VALUES ($1, $2, $3)")
+            .bind(document.id)
+            .bind(citizen_id)
+            .bind(to_json(document)?)
+            .execute(&mut *tx)
+            .await?;
+        touch(&mut tx, citizen_id, "document", &document.id.to_string()).await?;
+        store_response(&mut tx, idempotency, &serde_json::to_string(document)?).await?;
+        tx.commit().await?;
+        self.sequencer.committed();
+        Ok(document.clone())
     }
 
     /// The choice is kept on the document's record, as on SQLite; the row is locked while it

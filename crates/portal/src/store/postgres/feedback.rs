@@ -103,7 +103,8 @@ async fn insert_photos(
     Ok(())
 }
 
-async fn store_response(
+/// Stores the idempotency answer `body` with the change, in its transaction.
+pub(super) async fn store_response(
     conn: &mut PgConnection,
     idempotency: Option<IdempotencyRecord>,
     body: &str,

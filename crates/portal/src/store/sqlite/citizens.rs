@@ -8,9 +8,12 @@ use uuid::Uuid;
 use async_trait::async_trait;
 
 use super::changes::{insert_inbox, touch};
+use super::feedback::store_response;
 use super::rows::load_citizen;
 use super::{Database, SqliteStore};
-use crate::store::{CitizenRecord, CitizenStore, ProfileUpdate, StoreError, StoreResult};
+use crate::store::{
+    CitizenRecord, CitizenStore, IdempotencyRecord, ProfileUpdate, StoreError, StoreResult,
+};
 
 impl Database {
     pub(super) fn citizen_by_id_number(
@@ -74,6 +77,24 @@ impl Database {
                 insert_inbox(tx, citizen.id, item)?;
             }
             Ok(true)
+        })
+    }
+
+    pub(super) fn add_document(
+        &self,
+        citizen_id: Uuid,
+        document: &Document,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<Document> {
+        self.write(|tx| {
+            let body = serde_json::to_string(document)?;
+            tx.execute(
+                "INSERT INTO documents (id, citizen_id, document_json) VALUES (?1, ?2, ?3)",
+                params![document.id.to_string(), citizen_id.to_string(), body],
+            )?;
+            touch(tx, citizen_id, "document", &document.id.to_string())?;
+            store_response(tx, idempotency, &body)?;
+            Ok(document.clone())
         })
     }
 
@@ -163,6 +184,17 @@ impl CitizenStore for SqliteStore {
         let documents = documents.to_vec();
         let inbox = inbox.to_vec();
         self.blocking(move |db| db.seed_citizen(&citizen, &documents, &inbox))
+            .await
+    }
+
+    async fn add_document(
+        &self,
+        citizen_id: Uuid,
+        document: &Document,
+        idempotency: Option<IdempotencyRecord>,
+    ) -> StoreResult<Document> {
+        let document = document.clone();
+        self.blocking(move |db| db.add_document(citizen_id, &document, idempotency))
             .await
     }
 

@@ -83,7 +83,8 @@ fn insert_photos(tx: &Connection, id: Uuid, photos: &[FeedbackPhotoFile]) -> Sto
     Ok(())
 }
 
-fn store_response(
+/// Stores the idempotency answer `body` with the change, in its transaction.
+pub(super) fn store_response(
     tx: &Connection,
     idempotency: Option<IdempotencyRecord>,
     body: &str,

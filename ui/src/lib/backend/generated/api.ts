@@ -789,6 +789,37 @@ export type DocumentList = { items: Array<Document>, };
 export type DocumentSource = "warehouse" | "citizen";
 
 /**
+ * `POST /v1/documents` (with an `Idempotency-Key`): a document the resident adds to their own
+ * wallet by hand. The portal answers 201 with the stored [`Document`] (its own `id`, source
+ * `citizen`), and sync brings it to the resident's other devices.
+ */
+export type NewDocument = {
+/**
+ * One of [`DOCUMENT_KINDS`].
+ */
+kind: string,
+/**
+ * The number as printed, at most [`MAX_DOCUMENT_TEXT`] characters.
+ */
+number: string,
+/**
+ * Not after today (Vietnamese date).
+ */
+issuedOn: string,
+/**
+ * After `issuedOn`, when the document prints an expiry.
+ */
+expiresOn?: string,
+/**
+ * The issuing authority, at most [`MAX_DOCUMENT_TEXT`] characters.
+ */
+issuer: string,
+/**
+ * Driving licence classes (at most 20, each at most 8 characters); empty for other kinds.
+ */
+classes?: Array<string>, };
+
+/**
  * `GET /v1/me`: the signed-in citizen (or the citizen of an assisted session).
  */
 export type Profile = { idNumber: string, fullName: string, birthDate: string,
