@@ -705,3 +705,7 @@ ui-apply-pick-again = { $count ->
     [one] A file you picked before is no longer on this device; pick it again under Documents.
    *[other] { $count } files you picked before are no longer on this device; pick them again under Documents.
 }
+
+## docs-upload
+
+ui-queue-kind-document = Document added to the wallet

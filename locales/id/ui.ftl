@@ -673,3 +673,7 @@ ui-home-draft-resume = Lanjutkan
 ui-home-draft-discard = Hapus draf
 ui-home-draft-discard-confirm = Hapus draf ini? Yang sudah Anda isi akan hilang.
 ui-apply-pick-again = { $count } berkas yang Anda pilih sebelumnya sudah tidak ada di perangkat ini; pilih lagi di bagian Dokumen.
+
+## docs-upload
+
+ui-queue-kind-document = Dokumen yang ditambahkan ke dompet

@@ -673,3 +673,7 @@ ui-home-draft-resume = Tiếp tục
 ui-home-draft-discard = Xoá bản nháp
 ui-home-draft-discard-confirm = Xoá bản nháp này? Những gì bạn đã nhập sẽ mất.
 ui-apply-pick-again = { $count } tệp bạn chọn trước đó không còn trên máy này; hãy chọn lại ở mục Giấy tờ.
+
+## docs-upload
+
+ui-queue-kind-document = Giấy tờ tự thêm vào ví

@@ -3,9 +3,15 @@
 //! wallet (source `citizen`), refuses bad input naming the field, and the change log brings it
 //! to the citizen's other devices through `/v1/sync`; nobody else sees it.
 //!
+//! The last test drives the app's core on two data folders (two devices) against the real
+//! portal: added on one, the document is in the other's wallet after its sync, once.
+//!
 //! Build the binaries first: `cargo build -p opendvc-portal -p opendvc-cli`.
 
 use opendvc_api::{Document, DocumentSource, FieldProblemCode, NewDocument, SyncResponse};
+use opendvc_core::clock::SystemClock;
+use opendvc_core::session::DataDir;
+use opendvc_core::{DocumentDraft, OpenDvc, OpenDvcOptions};
 use opendvc_tests::fixtures::Citizen;
 use opendvc_tests::{Portal, PortalOptions, new_idempotency_key};
 
@@ -202,4 +208,99 @@ fn bad_documents_are_refused_naming_each_field_and_nothing_is_stored() {
         "only the corrected one is stored"
     );
     assert!(after.contains(&fixed));
+}
+
+/// A core on a fresh data folder, signed in to `portal` as the demo citizen `index`.
+fn device(
+    runtime: &tokio::runtime::Runtime,
+    portal: &mut Portal,
+    index: usize,
+) -> (OpenDvc, tempfile::TempDir) {
+    let person = portal.demo_accounts().citizens[index].clone();
+    let data = tempfile::tempdir().expect("a data folder");
+    let mut options = OpenDvcOptions::new(DataDir::new(data.path()));
+    options.clock = std::sync::Arc::new(SystemClock);
+    options.portal_override = Some(portal.url());
+    let mut core = OpenDvc::open(options).expect("the core opens");
+    runtime
+        .block_on(core.request_otp(&person.id_number))
+        .expect("a code is sent");
+    let code = portal.latest_code_sent_to(&person.phone);
+    runtime
+        .block_on(core.sign_in(&person.id_number, &code))
+        .expect("the core signs in");
+    runtime.block_on(core.sync_now()).expect("a first sync");
+    (core, data)
+}
+
+#[test]
+fn a_document_added_on_one_device_is_in_the_wallet_of_the_other_after_its_sync() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let mut portal = Portal::start(PortalOptions::default());
+    let (phone, _phone_data) = device(&runtime, &mut portal, 0);
+    let (laptop, _laptop_data) = device(&runtime, &mut portal, 0);
+    let (stranger, _stranger_data) = device(&runtime, &mut portal, 1);
+    let laptop_before = laptop.documents().expect("the wallet").len();
+
+    let added = phone
+        .add_document(DocumentDraft {
+            kind: "health_insurance".into(),
+            number: "DN4480123456789".into(),
+            issued_on: day("2025-01-01"),
+            expires_on: Some(day("2026-12-31")),
+            issuer: "BHXH thành phố Đà Nẵng".into(),
+            classes: Vec::new(),
+        })
+        .expect("added on the phone");
+    runtime
+        .block_on(phone.drain(std::time::Duration::from_secs(20)))
+        .expect("the phone sends its queue");
+    let on_phone: Vec<Document> = phone
+        .documents()
+        .expect("the wallet")
+        .into_iter()
+        .filter(|document| document.number == "DN4480123456789")
+        .collect();
+    assert_eq!(on_phone.len(), 1, "the phone holds it once: {on_phone:?}");
+    assert_ne!(
+        on_phone[0].id, added.id,
+        "the phone's entry took the portal's id"
+    );
+
+    runtime
+        .block_on(laptop.sync_now())
+        .expect("the laptop syncs");
+    let on_laptop = laptop.documents().expect("the wallet");
+    assert_eq!(on_laptop.len(), laptop_before + 1);
+    assert!(
+        on_laptop.contains(&on_phone[0]),
+        "the laptop's wallet holds the same document, same id"
+    );
+    runtime
+        .block_on(phone.sync_now())
+        .expect("the phone syncs too");
+    assert_eq!(
+        phone
+            .documents()
+            .expect("the wallet")
+            .iter()
+            .filter(|document| document.number == "DN4480123456789")
+            .count(),
+        1,
+        "the phone's own sync does not double it"
+    );
+    runtime
+        .block_on(stranger.sync_now())
+        .expect("another citizen syncs");
+    assert!(
+        stranger
+            .documents()
+            .expect("the wallet")
+            .iter()
+            .all(|document| document.number != "DN4480123456789"),
+        "another citizen never gets it"
+    );
 }

@@ -42,6 +42,20 @@ pub struct DocumentDraft {
     pub classes: Vec<String>,
 }
 
+impl DocumentDraft {
+    /// The draft as the portal's `POST /v1/documents` takes it.
+    pub fn to_new_document(&self) -> opendvc_api::NewDocument {
+        opendvc_api::NewDocument {
+            kind: self.kind.clone(),
+            number: self.number.clone(),
+            issued_on: self.issued_on,
+            expires_on: self.expires_on,
+            issuer: self.issuer.clone(),
+            classes: self.classes.clone(),
+        }
+    }
+}
+
 /// What the resident filled in on the feedback form, before the façade checks it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FeedbackDraft {

@@ -7,60 +7,17 @@ use chrono::NaiveDate;
 use opendvc_api::{
     AttachmentRef, Document, FieldError, FieldProblemCode, Procedure, RequiredDocument,
 };
-use opendvc_rules::fields;
 use opendvc_rules::form::is_requirement_of;
 use uuid::Uuid;
 
 use crate::queue::StagedAttachment;
 
-/// Longest document number, issuer or kind a person may type.
-const MAX_DOCUMENT_TEXT: usize = 200;
-
 /// Checks a document the person adds to the wallet by hand, on `today` (their date, in
-/// Vietnam). Field paths are those of the UI's `NewDocument`.
+/// Vietnam), with the shared rule the portal's `POST /v1/documents` applies
+/// ([`opendvc_rules::document::check_new_document`]), so an upload the app queues is one the
+/// portal takes. Field paths are those of the UI's `NewDocument`.
 pub fn check_document(draft: &crate::drafts::DocumentDraft, today: NaiveDate) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    let kind = draft.kind.trim();
-    if kind.is_empty() {
-        errors.push(FieldError::new("kind", FieldProblemCode::Required));
-    } else if kind.len() > 64
-        || !kind
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
-        errors.push(FieldError::new(
-            "kind",
-            FieldProblemCode::DocumentKindInvalid,
-        ));
-    }
-    for (field, value) in [("number", &draft.number), ("issuer", &draft.issuer)] {
-        let value = value.trim();
-        if value.is_empty() {
-            errors.push(FieldError::new(field, FieldProblemCode::Required));
-        } else if value.chars().count() > MAX_DOCUMENT_TEXT {
-            errors.push(FieldError::new(field, FieldProblemCode::TooLong));
-        }
-    }
-    if let Err(code) = fields::not_after(draft.issued_on, today) {
-        errors.push(FieldError::new("issuedOn", code));
-    }
-    if let Some(expires_on) = draft.expires_on
-        && expires_on <= draft.issued_on
-    {
-        errors.push(FieldError::new(
-            "expiresOn",
-            FieldProblemCode::DateNotAfterStart,
-        ));
-    }
-    if draft.classes.len() > 20
-        || draft
-            .classes
-            .iter()
-            .any(|class| class.trim().chars().count() > 8)
-    {
-        errors.push(FieldError::new("classes", FieldProblemCode::ClassesInvalid));
-    }
-    errors
+    opendvc_rules::document::check_new_document(&draft.to_new_document(), today)
 }
 
 /// Matches files and wallet documents to the procedure's required documents. Files that

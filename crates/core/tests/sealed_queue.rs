@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use opendvc_api::{DeliveryChoice, DeliveryMethod, NewApplication};
+use opendvc_api::{DeliveryChoice, DeliveryMethod, NewApplication, NewDocument};
 use opendvc_core::clock::{ManualClock, MaxJitter};
 use opendvc_core::queue::{BackoffPolicy, ItemPayload, ItemState, SubmissionQueue};
 use opendvc_core::sealing::QueueKey;
@@ -160,4 +160,56 @@ async fn a_sealed_queue_keeps_nothing_readable_on_disk_and_sends_the_original() 
         !dir.join("attachments").join(&staged.sha256).exists(),
         "the sealed copy of the scan is deleted once acknowledged"
     );
+}
+
+#[tokio::test]
+async fn a_hand_added_document_is_sealed_at_rest_and_forgotten_once_acknowledged() {
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let dir = scratch.path().join("outbox");
+    let clock = Arc::new(ManualClock::new(at("2026-11-29T03:00:00Z")));
+    let key = QueueKey::generate();
+    let queue = open(&dir, &clock, Some(&key));
+    let document = NewDocument {
+        kind: "passport".into(),
+        number: "C7654321".into(),
+        issued_on: "2024-03-01".parse().expect("a date"),
+        expires_on: None,
+        issuer: SECRET_NAME.into(),
+        classes: Vec::new(),
+    };
+    let item_id = uuid::Uuid::now_v7();
+    queue
+        .enqueue_document(item_id, document.clone())
+        .expect("enqueues");
+    drop(queue);
+    for secret in ["C7654321", SECRET_NAME] {
+        assert!(
+            files_containing(&dir, secret).is_empty(),
+            "the queued document is sealed at rest: {secret}"
+        );
+    }
+
+    let queue = open(&dir, &clock, Some(&key));
+    let portal = ScriptedPortal::new([Outcome::Ok]);
+    let lock = queue.try_lock_sender().expect("lock").expect("free");
+    let report = queue
+        .send_pass(&lock, portal.as_ref(), None)
+        .await
+        .expect("pass runs");
+    assert_eq!(report.sent.len(), 1, "the document is sent");
+    assert_eq!(
+        portal.state.lock().expect("state").documents_by_number["C7654321"],
+        vec![item_id],
+        "the portal got the original document once, under the item's key"
+    );
+    let sent = queue.item(item_id).expect("reads").expect("kept");
+    assert_eq!(sent.state, ItemState::Sent);
+    drop(lock);
+    drop(queue);
+    for secret in ["C7654321", SECRET_NAME] {
+        assert!(
+            files_containing(&dir, secret).is_empty(),
+            "nothing personal remains after acknowledgement: {secret}"
+        );
+    }
 }

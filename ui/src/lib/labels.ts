@@ -91,6 +91,7 @@ const QUEUE_KIND: Record<QueueKind, string> = {
   feedback: 'ui-queue-kind-feedback',
   feedback_rating: 'ui-queue-kind-feedback-rating',
   feedback_reopen: 'ui-queue-kind-feedback-reopen',
+  document: 'ui-queue-kind-document',
 };
 
 export function queueKindLabel(kind: QueueKind): string {

@@ -242,8 +242,13 @@ impl OpenDvc {
     }
 
     /// Adds a document the person typed in to the wallet (source `citizen`), after checking
-    /// it. It lives in the cache beside the warehouse's documents: syncs only add and update,
-    /// so it stays until the cache is rebuilt after damage.
+    /// it, and queues its upload to the portal's wallet (`POST /v1/documents`), so it follows
+    /// the person to every device they sign in on. The upload is queued first, durably; the
+    /// wallet then holds the document under the queue item's id (also its `Idempotency-Key`),
+    /// and when the portal answers, the answer replaces that entry under the portal's id
+    /// ([`OpenDvc::absorb`]), which is the id every other device's sync brings: the wallet
+    /// never holds it twice once the answer is in. On a shared device the item is sealed like
+    /// every other.
     pub fn add_document(&self, draft: DocumentDraft) -> Result<Document, CoreError> {
         let profile = self.active()?;
         let now = self.now();
@@ -253,24 +258,23 @@ impl OpenDvc {
         if !errors.is_empty() {
             return Err(CoreError::InvalidDocument(errors));
         }
+        let new = opendvc_rules::document::tidy_new_document(&draft.to_new_document());
+        let item_id = Uuid::now_v7();
+        profile.queue.enqueue_document(item_id, new.clone())?;
         let document = Document {
-            id: Uuid::now_v7(),
-            kind: draft.kind.trim().to_owned(),
-            number: draft.number.trim().to_owned(),
-            issued_on: draft.issued_on,
-            expires_on: draft.expires_on,
-            issuer: draft.issuer.trim().to_owned(),
-            classes: draft
-                .classes
-                .iter()
-                .map(|class| class.trim().to_owned())
-                .filter(|class| !class.is_empty())
-                .collect(),
+            id: item_id,
+            kind: new.kind,
+            number: new.number,
+            issued_on: new.issued_on,
+            expires_on: new.expires_on,
+            issuer: new.issuer,
+            classes: new.classes,
             source: DocumentSource::Citizen,
             reminders: Default::default(),
             updated_at: now.fixed_offset(),
         };
         profile.cache.write(|tx| documents::upsert(tx, &document))?;
+        self.emit(CoreEvent::QueueChanged);
         self.emit(CoreEvent::CacheChanged);
         Ok(document)
     }

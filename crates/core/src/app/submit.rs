@@ -236,6 +236,25 @@ impl OpenDvc {
             .collect();
         // One transaction for the pass's answers. The cache is a copy; if this write fails,
         // the next sync brings them anyway.
+        // Hand-added documents: the portal's answer takes the place of the entry kept under
+        // the queue item's id.
+        let documents: Vec<_> = report
+            .sent
+            .iter()
+            .filter_map(|sent| match &sent.answer {
+                ServerAnswer::Document(document) => Some((sent.id, document)),
+                _ => None,
+            })
+            .collect();
+        let documents_changed = !documents.is_empty()
+            && profile
+                .cache
+                .write(|tx| {
+                    documents.iter().try_for_each(|(local_id, document)| {
+                        crate::store::documents::replace(tx, *local_id, document)
+                    })
+                })
+                .is_ok();
         let applications_changed = !answered.is_empty()
             && profile
                 .cache
@@ -256,6 +275,9 @@ impl OpenDvc {
         }
         if applications_changed {
             self.emit(CoreEvent::ApplicationsChanged);
+        }
+        if documents_changed {
+            self.emit(CoreEvent::CacheChanged);
         }
         if report.end == PassEnd::PausedAuth {
             self.emit(CoreEvent::SignInRequired);

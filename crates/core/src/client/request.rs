@@ -401,6 +401,16 @@ impl Transport for PortalClient {
                 )
                 .await
                 .map(feedback),
+            OutboundRequest::AddDocument(body) => self
+                .send_idempotent(
+                    Method::POST,
+                    "/v1/documents",
+                    idempotency_key,
+                    &body,
+                    "hand-added document",
+                )
+                .await
+                .map(|document| ServerAnswer::Document(Box::new(document))),
         }
     }
 }

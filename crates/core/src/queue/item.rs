@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use opendvc_api::{
-    DeliveryChoice, FieldError, NewApplication, NewFeedback, NewSupplement, Rating, ReopenFeedback,
-    WithdrawRequest,
+    DeliveryChoice, FieldError, NewApplication, NewDocument, NewFeedback, NewSupplement, Rating,
+    ReopenFeedback, WithdrawRequest,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -75,6 +75,8 @@ pub enum ItemKind {
     RateFeedback,
     /// Reopening an answered or closed feedback item, once.
     ReopenFeedback,
+    /// A document the resident typed into the wallet (`POST /v1/documents`).
+    AddDocument,
 }
 
 impl ItemKind {
@@ -89,6 +91,7 @@ impl ItemKind {
             ItemKind::FileFeedback => "file_feedback",
             ItemKind::RateFeedback => "rate_feedback",
             ItemKind::ReopenFeedback => "reopen_feedback",
+            ItemKind::AddDocument => "add_document",
         }
     }
 }
@@ -152,6 +155,11 @@ pub enum ItemPayload {
         feedback_id: Uuid,
         request: ReopenFeedback,
     },
+    /// A hand-added document for the portal's wallet. The wallet holds it meanwhile under
+    /// the item's id; the portal's answer replaces it under the portal's id.
+    AddDocument {
+        document: NewDocument,
+    },
     /// An item whose content is encrypted at rest (work done for a citizen in an assisted
     /// session, see [`crate::sealing`]). In the clear stays only what the queue needs without
     /// the key: the kind, the target, the hash of an uploaded file, and the procedure.
@@ -181,6 +189,7 @@ impl ItemPayload {
             ItemPayload::FileFeedback { .. } => ItemKind::FileFeedback,
             ItemPayload::RateFeedback { .. } => ItemKind::RateFeedback,
             ItemPayload::ReopenFeedback { .. } => ItemKind::ReopenFeedback,
+            ItemPayload::AddDocument { .. } => ItemKind::AddDocument,
             ItemPayload::Sealed { of, .. } => *of,
         }
     }
@@ -264,6 +273,17 @@ impl ItemPayload {
                     reason: String::new(),
                 },
             },
+            // Only the kind of document stays: not its number, dates or issuer.
+            ItemPayload::AddDocument { document } => ItemPayload::AddDocument {
+                document: NewDocument {
+                    kind: document.kind.clone(),
+                    number: String::new(),
+                    issued_on: chrono::NaiveDate::MIN,
+                    expires_on: None,
+                    issuer: String::new(),
+                    classes: Vec::new(),
+                },
+            },
             ItemPayload::Sealed {
                 of,
                 target,
@@ -330,7 +350,8 @@ impl ItemPayload {
             | ItemPayload::CreateApplication { .. }
             | ItemPayload::FileFeedback { .. }
             | ItemPayload::RateFeedback { .. }
-            | ItemPayload::ReopenFeedback { .. } => None,
+            | ItemPayload::ReopenFeedback { .. }
+            | ItemPayload::AddDocument { .. } => None,
         }
     }
 }

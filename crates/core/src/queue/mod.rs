@@ -1,7 +1,7 @@
 //! The durable submission queue (outbox).
 //!
 //! Every change the person makes — an attachment upload, a new application, a supplement, a
-//! delivery change, a withdrawal, a rating — becomes a [`QueueItem`] committed to `outbox.db`
+//! delivery change, a withdrawal, a rating, feedback, a hand-added wallet document — becomes a [`QueueItem`] committed to `outbox.db`
 //! (`synchronous=FULL`) before the caller is told it is saved. The item's id is a UUIDv7 and is
 //! sent as the `Idempotency-Key`, so resending is always safe.
 //!
@@ -42,7 +42,7 @@
 //! - `handle`: [`SubmissionQueue`]'s state and how it is opened;
 //! - this module: what the queue does — enqueueing, listing, retry, discard.
 
-use opendvc_api::{AttachmentRef, MAX_FEEDBACK_PHOTOS, NewApplication, NewFeedback};
+use opendvc_api::{AttachmentRef, MAX_FEEDBACK_PHOTOS, NewApplication, NewDocument, NewFeedback};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -227,6 +227,28 @@ impl SubmissionQueue {
         let items = vec![NewItem {
             id: item_id,
             payload,
+            depends_on: Vec::new(),
+            bytes_total: 0,
+        }];
+        let now = self.clock.now();
+        let items = self.sealed(items)?;
+        self.outbox.write(|tx| outbox::insert(tx, &items, now))?;
+        Ok(Enqueued {
+            item_id,
+            upload_ids: Vec::new(),
+        })
+    }
+
+    /// Enqueues the upload of a document the resident typed into the wallet, as the item
+    /// `item_id` (the id the wallet keeps it under until the portal answers with its own).
+    pub fn enqueue_document(
+        &self,
+        item_id: Uuid,
+        document: NewDocument,
+    ) -> Result<Enqueued, QueueError> {
+        let items = vec![NewItem {
+            id: item_id,
+            payload: ItemPayload::AddDocument { document },
             depends_on: Vec::new(),
             bytes_total: 0,
         }];

@@ -295,6 +295,7 @@ impl SubmissionQueue {
                 feedback_id: *feedback_id,
                 body: request.clone(),
             },
+            ItemPayload::AddDocument { document } => OutboundRequest::AddDocument(document.clone()),
             ItemPayload::Sealed { .. } => {
                 return Err(Reason::local(
                     "sealed_without_key",
@@ -557,6 +558,14 @@ impl SubmissionQueue {
             ServerAnswer::Feedback(feedback) if purge => {
                 (None, serde_json::json!({ "id": feedback.id }))
             }
+            // Nor of a document more than its id.
+            ServerAnswer::Document(document) if purge => {
+                (None, serde_json::json!({ "id": document.id }))
+            }
+            ServerAnswer::Document(document) => (
+                None,
+                serde_json::to_value(document).map_err(StoreError::from)?,
+            ),
             ServerAnswer::FeedbackCreated(created) => (
                 None,
                 serde_json::to_value(created).map_err(StoreError::from)?,

@@ -6,8 +6,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use opendvc_api::{
-    Application, Attachment, DeliveryChoice, Feedback, FeedbackCreated, NewApplication,
-    NewFeedback, NewSupplement, Rating, ReopenFeedback, WithdrawRequest,
+    Application, Attachment, DeliveryChoice, Document, Feedback, FeedbackCreated, NewApplication,
+    NewDocument, NewFeedback, NewSupplement, Rating, ReopenFeedback, WithdrawRequest,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -73,6 +73,7 @@ pub enum OutboundRequest {
         feedback_id: Uuid,
         body: ReopenFeedback,
     },
+    AddDocument(NewDocument),
 }
 
 /// What the server answered to an item.
@@ -85,6 +86,8 @@ pub enum ServerAnswer {
     FeedbackCreated(FeedbackCreated),
     /// A feedback follow-up's answer: the item as it is now.
     Feedback(Box<Feedback>),
+    /// `POST /v1/documents`'s 201: the document as the portal's wallet holds it.
+    Document(Box<Document>),
 }
 
 /// Sends one item's request to the portal with the item's `Idempotency-Key`.

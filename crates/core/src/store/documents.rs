@@ -2,6 +2,7 @@
 
 use opendvc_api::Document;
 use rusqlite::{Connection, params};
+use uuid::Uuid;
 
 use super::StoreError;
 
@@ -16,6 +17,18 @@ pub fn upsert(conn: &Connection, document: &Document) -> Result<(), StoreError> 
         ],
     )?;
     Ok(())
+}
+
+/// Puts the portal's `document` in place of the wallet's entry `local_id` (a hand-added
+/// document kept under its queue item's id until the portal answered).
+pub fn replace(conn: &Connection, local_id: Uuid, document: &Document) -> Result<(), StoreError> {
+    if local_id != document.id {
+        conn.execute(
+            "DELETE FROM documents WHERE id = ?1",
+            params![local_id.to_string()],
+        )?;
+    }
+    upsert(conn, document)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Document>, StoreError> {

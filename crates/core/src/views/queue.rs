@@ -49,6 +49,7 @@ pub enum QueueKindView {
     Feedback,
     FeedbackRating,
     FeedbackReopen,
+    Document,
 }
 
 /// A queue item's state as the UI shows it: the core's state, except that unsent items read
@@ -133,7 +134,8 @@ pub fn discard_result(outcome: &DiscardOutcome) -> DiscardResult {
                 ServerAnswer::Application(application) => Some(application.code.clone()),
                 ServerAnswer::Attachment(_)
                 | ServerAnswer::FeedbackCreated(_)
-                | ServerAnswer::Feedback(_) => None,
+                | ServerAnswer::Feedback(_)
+                | ServerAnswer::Document(_) => None,
             },
         },
     }
@@ -151,6 +153,7 @@ fn kind_view(kind: ItemKind) -> QueueKindView {
         ItemKind::FileFeedback => QueueKindView::Feedback,
         ItemKind::RateFeedback => QueueKindView::FeedbackRating,
         ItemKind::ReopenFeedback => QueueKindView::FeedbackReopen,
+        ItemKind::AddDocument => QueueKindView::Document,
     }
 }
 

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, FixedOffset, Utc};
 use opendvc_api::{
     AgencyContact, Application, ApplicationStatus, Attachment, Channel, Delivery, DeliveryMethod,
-    ErrorCode, Feedback, FeedbackChannel, FeedbackCreated, FeedbackPhoto, FeedbackStatus,
-    FieldError, FieldProblemCode, LocalizedText, NewFeedback, Problem,
+    Document, DocumentSource, ErrorCode, Feedback, FeedbackChannel, FeedbackCreated, FeedbackPhoto,
+    FeedbackStatus, FieldError, FieldProblemCode, LocalizedText, NewFeedback, Problem,
 };
 use opendvc_core::client::{ClientError, RetryAfter};
 use opendvc_core::queue::{OutboundRequest, ServerAnswer, Transport};
@@ -152,6 +152,8 @@ pub struct PortalState {
     pub feedback: BTreeMap<Uuid, Feedback>,
     /// Feedback id → the keys of the ratings and reopenings it got.
     pub feedback_follow_ups: BTreeMap<Uuid, Vec<Uuid>>,
+    /// Hand-added document number → the keys of the requests that stored it.
+    pub documents_by_number: BTreeMap<String, Vec<Uuid>>,
     pub uploads: BTreeMap<String, u32>,
     /// Every key the portal saw, in order (including resends).
     pub seen_keys: Vec<Uuid>,
@@ -281,6 +283,25 @@ impl ScriptedPortal {
                     .or_default()
                     .push(key);
                 ServerAnswer::Feedback(Box::new(item))
+            }
+            OutboundRequest::AddDocument(new) => {
+                state
+                    .documents_by_number
+                    .entry(new.number.clone())
+                    .or_default()
+                    .push(key);
+                ServerAnswer::Document(Box::new(Document {
+                    id: Uuid::new_v4(),
+                    kind: new.kind.clone(),
+                    number: new.number.clone(),
+                    issued_on: new.issued_on,
+                    expires_on: new.expires_on,
+                    issuer: new.issuer.clone(),
+                    classes: new.classes.clone(),
+                    source: DocumentSource::Citizen,
+                    updated_at: local("2026-11-29T10:00:00+07:00"),
+                    reminders: Default::default(),
+                }))
             }
         };
         state.answers.insert(key, answer.clone());

@@ -514,7 +514,7 @@ applicationId?: string, };
 /**
  * What kind of change a queue item carries, as the UI names it.
  */
-export type QueueKind = "application" | "attachment" | "supplement" | "delivery_change" | "withdrawal" | "rating" | "feedback" | "feedback_rating" | "feedback_reopen";
+export type QueueKind = "application" | "attachment" | "supplement" | "delivery_change" | "withdrawal" | "rating" | "feedback" | "feedback_rating" | "feedback_reopen" | "document";
 
 /**
  * Why a queue item needs the person: the portal's stable code and its message.
