@@ -10,9 +10,31 @@ use opendvc_tests::fixtures::Citizen;
 use opendvc_tests::wait::eventually;
 use opendvc_tests::webdriver::{App, WAIT, screenshot_dir, ui_text};
 use opendvc_tests::{Portal, PortalOptions};
+use serde_json::json;
 
 const NUMBER: &str = "DN4480123456789";
 const ISSUER: &str = "BHXH thành phố Đà Nẵng";
+
+/// Scrolls the wallet's card of the added document into view and waits two animation frames,
+/// after which a screenshot shows it.
+fn show_added_card(app: &App) {
+    app.script(
+        "[...document.querySelectorAll('main li.card')]\
+           .find((card) => card.textContent.includes(arguments[0])).scrollIntoView();",
+        json!([NUMBER]),
+    );
+    app.wait_for(
+        "two frames after scrolling",
+        "if (window.__framesAfterScroll === undefined) {\
+           window.__framesAfterScroll = 0;\
+           requestAnimationFrame(() => requestAnimationFrame(() => {\
+             window.__framesAfterScroll = 2; }));\
+         }\
+         if (window.__framesAfterScroll === 2) {\
+           delete window.__framesAfterScroll; return true; }\
+         return false;",
+    );
+}
 
 #[test]
 fn a_document_added_by_hand_on_one_device_is_in_the_wallet_on_a_second() {
@@ -32,6 +54,7 @@ fn a_document_added_by_hand_on_one_device_is_in_the_wallet_on_a_second() {
     first.submit_form_of("#doc-number");
     first.wait_for_text(&ui_text("vi", "ui-documents-added"));
     first.wait_for_text(NUMBER);
+    show_added_card(&first);
     first.screenshot(&screenshot_dir().join("documents-added-first-device.png"));
 
     // The app's background sender uploads it; the portal's wallet then holds it.
@@ -62,5 +85,15 @@ fn a_document_added_by_hand_on_one_device_is_in_the_wallet_on_a_second() {
     );
     second.resize(360, 800);
     second.wait_until_loaded("the wallet at 360 px");
+    show_added_card(&second);
     second.screenshot(&screenshot_dir().join("documents-second-device-360x800.png"));
+    let wide = second.script(
+        "return document.documentElement.scrollWidth > window.innerWidth + 1;",
+        json!([]),
+    );
+    assert_eq!(
+        wide,
+        json!(false),
+        "the wallet needs no sideways scrolling at 360 px"
+    );
 }
