@@ -11,6 +11,7 @@
 use opendvc_api::{Document, DocumentSource, FieldProblemCode, NewDocument, SyncResponse};
 use opendvc_core::clock::SystemClock;
 use opendvc_core::session::DataDir;
+use opendvc_core::views::documents::ReminderMode;
 use opendvc_core::{DocumentDraft, OpenDvc, OpenDvcOptions};
 use opendvc_tests::fixtures::Citizen;
 use opendvc_tests::{Portal, PortalOptions, new_idempotency_key};
@@ -255,9 +256,20 @@ fn a_document_added_on_one_device_is_in_the_wallet_of_the_other_after_its_sync()
             classes: Vec::new(),
         })
         .expect("added on the phone");
+    // Switched off before the upload went out: the choice follows the document.
+    phone
+        .set_reminder(added.id, ReminderMode::Off, None)
+        .expect("reminders switched off on the phone");
     runtime
         .block_on(phone.drain(std::time::Duration::from_secs(20)))
         .expect("the phone sends its queue");
+    assert_eq!(
+        runtime
+            .block_on(phone.send_reminder_choices())
+            .expect("the choice is sent"),
+        1,
+        "the choice made while the upload waited goes to the portal under the portal's id"
+    );
     let on_phone: Vec<Document> = phone
         .documents()
         .expect("the wallet")
@@ -278,6 +290,14 @@ fn a_document_added_on_one_device_is_in_the_wallet_of_the_other_after_its_sync()
     assert!(
         on_laptop.contains(&on_phone[0]),
         "the laptop's wallet holds the same document, same id"
+    );
+    let synced = on_laptop
+        .iter()
+        .find(|document| document.id == on_phone[0].id)
+        .expect("on the laptop");
+    assert!(
+        synced.reminders.switched_off,
+        "the laptop follows the reminder choice made on the phone"
     );
     runtime
         .block_on(phone.sync_now())

@@ -5,9 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use opendvc_api::{
-    DeliveryChoice, DeliveryMethod, Document, DocumentSource, InboxCategory, Profile,
-};
+use opendvc_api::{DeliveryChoice, DeliveryMethod, Document, InboxCategory, Profile};
 use opendvc_rules::prefill::{self as form_prefill, PrefillFrom, PrefillSource};
 use serde::Serialize;
 use uuid::Uuid;
@@ -17,6 +15,7 @@ use crate::drafts::SubmissionDraft;
 use crate::error::CoreError;
 use crate::i18n::{Arg, Lang};
 use crate::notify::{self, Notification, Notifier};
+use crate::queue::ItemKind;
 use crate::reminders::{
     CalendarEntry, Expiry, FiredStage, ReminderChoice, RulesTable, Standing, assess, calendar,
     due_reminders, notice_id, stage_day, stages_up_to,
@@ -233,13 +232,15 @@ impl OpenDvc {
                 }
             })
             .collect();
+        // The portal holds every document here but a hand-added one whose upload still waits.
+        let waiting = self.uploads_waiting()?;
         let due: Vec<_> = due_reminders(today, &documents, birth_date, rules, &fired, &choices)
             .into_iter()
             .filter(|reminder| {
-                let portal_holds = documents.iter().any(|document| {
-                    document.id == reminder.document_id
-                        && document.source != DocumentSource::Citizen
-                });
+                let portal_holds = !waiting.contains(&reminder.document_id)
+                    && documents
+                        .iter()
+                        .any(|document| document.id == reminder.document_id);
                 device_speaks(
                     portal_holds,
                     stage_day(reminder.expires_on, reminder.days_before),
@@ -349,14 +350,30 @@ impl OpenDvc {
         choice: ReminderChoice,
     ) -> Result<(), CoreError> {
         let (cache, _, _) = self.parts()?;
-        let portal_holds = cache.read(documents::list)?.iter().any(|document| {
-            document.id == document_id && document.source != DocumentSource::Citizen
-        });
+        // A hand-added document is the portal's too once its upload is sent; while the
+        // upload waits, the choice stays here and follows it when the answer comes
+        // (`absorb`).
+        let portal_holds = !self.uploads_waiting()?.contains(&document_id)
+            && cache
+                .read(documents::list)?
+                .iter()
+                .any(|document| document.id == document_id);
         if portal_holds {
             Ok(cache.write(|tx| notify_state::choose(tx, document_id, choice))?)
         } else {
             Ok(cache.write(|tx| notify_state::set_choice(tx, document_id, choice))?)
         }
+    }
+
+    /// The hand-added documents whose upload (`POST /v1/documents`) has not reached the
+    /// portal yet, by their wallet id (the queue item's).
+    fn uploads_waiting(&self) -> Result<std::collections::HashSet<Uuid>, CoreError> {
+        Ok(self
+            .queue_items(false)?
+            .into_iter()
+            .filter(|item| item.kind() == ItemKind::AddDocument && item.state.is_unsent())
+            .map(|item| item.id)
+            .collect())
     }
 
     /// Sends the reminder choices the portal does not have yet

@@ -4,7 +4,7 @@ use opendvc_api::Document;
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::StoreError;
+use super::{StoreError, notify_state};
 
 pub fn upsert(conn: &Connection, document: &Document) -> Result<(), StoreError> {
     conn.execute(
@@ -20,15 +20,25 @@ pub fn upsert(conn: &Connection, document: &Document) -> Result<(), StoreError> 
 }
 
 /// Puts the portal's `document` in place of the wallet's entry `local_id` (a hand-added
-/// document kept under its queue item's id until the portal answered).
+/// document kept under its queue item's id until the portal answered). A reminder choice made
+/// while the upload waited follows it to the portal's id, pending, so that it reaches the
+/// portal and every other device too.
 pub fn replace(conn: &Connection, local_id: Uuid, document: &Document) -> Result<(), StoreError> {
-    if local_id != document.id {
-        conn.execute(
-            "DELETE FROM documents WHERE id = ?1",
-            params![local_id.to_string()],
-        )?;
+    upsert(conn, document)?;
+    if local_id == document.id {
+        return Ok(());
     }
-    upsert(conn, document)
+    conn.execute(
+        "DELETE FROM documents WHERE id = ?1",
+        params![local_id.to_string()],
+    )?;
+    match notify_state::choices(conn)?.get(&local_id).copied() {
+        Some(choice) => {
+            notify_state::set_choice(conn, local_id, Default::default())?;
+            notify_state::choose(conn, document.id, choice)
+        }
+        None => Ok(()),
+    }
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Document>, StoreError> {
