@@ -344,6 +344,23 @@ fn postgres_rows(url: &str) -> BTreeMap<String, Vec<Value>> {
             .fetch_all(&mut connection)
             .await
             .expect("the rows are read");
+            // A JSON column named `NAME_json` here too (payments' receipt) is `NAME`, as on
+            // the SQLite side: the values are compared, not the column's spelling.
+            let rows = rows
+                .into_iter()
+                .map(|row| match row {
+                    Value::Object(columns) => Value::Object(
+                        columns
+                            .into_iter()
+                            .map(|(column, value)| match column.strip_suffix("_json") {
+                                Some(plain) => (plain.to_owned(), value),
+                                None => (column, value),
+                            })
+                            .collect(),
+                    ),
+                    other => other,
+                })
+                .collect();
             tables.insert(name, rows);
         }
         let supplements: Vec<String> =
