@@ -237,6 +237,22 @@ fn a_passport_paid_online_is_charged_its_quote_and_moves_to_received_with_a_rece
         "the bank page is UTF-8, Vietnamese first: {}",
         bank.text()
     );
+    let amount = format!("vnp_Amount={}", payment.amount * 100);
+    let tampered = redirect.replace(&amount, "vnp_Amount=100");
+    assert_ne!(tampered, redirect, "the amount was changed after signing");
+    portal
+        .api()
+        .get(tampered.trim_start_matches(&portal.url()))
+        .send()
+        .expect_status(
+            403,
+            "the sandbox bank refuses a pay request whose signature fails",
+        );
+    portal
+        .api()
+        .get(&format!("/dev/pay/{}", payment.payment_id))
+        .send()
+        .expect_status(403, "and one with no signature at all");
 
     let location = press(&portal, &payment, "pay");
     assert!(
