@@ -664,3 +664,17 @@ ui-payment-receipt-provider = Dibayar melalui
 ui-payment-receipt-reference = Referensi transaksi
 ui-payment-receipt-time = Waktu pembayaran
 ui-payment-receipt-open-application = Lihat permohonan
+
+## desktop
+
+ui-settings-display = Ukuran teks dan kontras
+ui-settings-text-size = Ukuran teks
+ui-settings-text-size-hint = Dibandingkan ukuran teks yang diatur di komputer ini.
+ui-settings-text-size-option = { $percent }%
+ui-settings-text-size-system = { $percent }% (seperti komputer ini)
+ui-settings-high-contrast = Kontras tinggi
+ui-settings-high-contrast-hint = Teks hitam di atas putih, dengan garis tepi dan tautan lebih tebal.
+ui-settings-desktop = Saat jendela ditutup
+ui-settings-keep-in-tray = Tetap berjalan di baki sistem saat jendela ditutup
+ui-settings-keep-in-tray-hint = Agar kabar permohonan dan pengingat perpanjangan tetap sampai saat jendela tertutup. Pilih “Keluar” pada ikon di baki untuk menutup sepenuhnya.
+ui-settings-open-at-login = Buka OpenDVC saat saya masuk ke komputer ini
