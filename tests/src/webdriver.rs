@@ -765,16 +765,17 @@ pub fn aaa_contrast_problems(app: &App, screens: &[(&'static str, String)]) -> V
         app.script(
             "window.__axeContrast = undefined;\
              axe.run(document, {runOnly: ['color-contrast-enhanced'], resultTypes: ['violations']})\
-               .then((result) => { window.__axeContrast = result.violations.flatMap((violation) =>\
-                 violation.nodes.map((node) => node.target.join(' ') + ': ' + node.failureSummary)); })\
-               .catch((error) => { window.__axeContrast = ['axe-core failed: ' + error]; });",
+               .then((result) => { window.__axeContrast = {nodes: result.violations.flatMap((violation) =>\
+                 violation.nodes.map((node) => node.target.join(' ') + ': ' + node.failureSummary))}; })\
+               .catch((error) => { window.__axeContrast = {nodes: ['axe-core failed: ' + error]}; });",
             json!([]),
         );
         let found = app.wait_for(
             "axe-core's contrast check",
             "return window.__axeContrast === undefined ? null : window.__axeContrast;",
         );
-        for node in found.as_array().into_iter().flatten() {
+        // An object, never a bare list: an empty list would read as "not yet".
+        for node in found["nodes"].as_array().into_iter().flatten() {
             problems.push(format!("[{name}] {}", node.as_str().unwrap_or("?")));
         }
     }

@@ -118,18 +118,20 @@ fn open_at_login_writes_and_removes_the_desktops_autostart_entry() {
     assert!(!entry.exists(), "nothing opens at login until asked");
 
     choose_on_settings(&app, "input[name=\"open-at-login\"]");
-    let written = std::fs::read_to_string(&entry)
-        .unwrap_or_else(|error| panic!("{} is written: {error}", entry.display()));
+    let written = eventually("the autostart entry to be written", WAIT, || {
+        std::fs::read_to_string(&entry).ok()
+    });
     assert!(
         written.contains("Exec=") && written.contains("opendvc-app"),
         "the entry starts this app:\n{written}"
     );
 
-    choose_on_settings(&app, "input[name=\"open-at-login\"]");
-    assert!(
-        !entry.exists(),
-        "switching it off removes {}",
-        entry.display()
+    // The notice "saved" is on screen already: the file itself says when the save is done.
+    app.click("input[name=\"open-at-login\"]");
+    wait_until(
+        &format!("switching it off to remove {}", entry.display()),
+        WAIT,
+        || !entry.exists(),
     );
 }
 
