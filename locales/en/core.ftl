@@ -105,3 +105,7 @@ error-quota-exceeded = Your upload storage is full. Files no application uses ar
 error-internal = The portal had an internal error; the app tries again later.
 error-unavailable = The portal cannot reach its data just now; nothing was done, and the app tries again later.
 error-unknown = Unknown error.
+
+## drafts
+
+error-unknown-draft = This draft is no longer on this device; it may have been submitted or discarded.

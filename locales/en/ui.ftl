@@ -694,6 +694,18 @@ ui-payment-receipt-reference = Transaction reference
 ui-payment-receipt-time = Paid at
 ui-payment-receipt-open-application = See the application
 
+## drafts
+
+ui-home-drafts = Applications in progress ({ $count })
+ui-home-draft-changed = Last changed { $time }
+ui-home-draft-resume = Continue
+ui-home-draft-discard = Delete draft
+ui-home-draft-discard-confirm = Delete this draft? What you entered will be lost.
+ui-apply-pick-again = { $count ->
+    [one] A file you picked before is no longer on this device; pick it again under Documents.
+   *[other] { $count } files you picked before are no longer on this device; pick them again under Documents.
+}
+
 ## desktop
 
 ui-settings-display = Text size and contrast

@@ -105,3 +105,7 @@ error-quota-exceeded = Ruang unggahan Anda sudah penuh. Berkas yang tidak dipaka
 error-internal = Portal mengalami galat internal; aplikasi akan mencoba lagi nanti.
 error-unavailable = Portal untuk sementara tidak dapat menjangkau datanya; belum ada yang dilakukan, aplikasi akan mencoba lagi nanti.
 error-unknown = Galat tidak dikenal.
+
+## drafts
+
+error-unknown-draft = Draf ini sudah tidak ada di perangkat ini; mungkin sudah diajukan atau dihapus.

@@ -665,6 +665,15 @@ ui-payment-receipt-reference = Referensi transaksi
 ui-payment-receipt-time = Waktu pembayaran
 ui-payment-receipt-open-application = Lihat permohonan
 
+## drafts
+
+ui-home-drafts = Permohonan yang sedang diisi ({ $count })
+ui-home-draft-changed = Terakhir diubah { $time }
+ui-home-draft-resume = Lanjutkan
+ui-home-draft-discard = Hapus draf
+ui-home-draft-discard-confirm = Hapus draf ini? Yang sudah Anda isi akan hilang.
+ui-apply-pick-again = { $count } berkas yang Anda pilih sebelumnya sudah tidak ada di perangkat ini; pilih lagi di bagian Dokumen.
+
 ## desktop
 
 ui-settings-display = Ukuran teks dan kontras

@@ -105,3 +105,7 @@ error-quota-exceeded = Dung lượng tệp tải lên của bạn đã hết. T�
 error-internal = Cổng dịch vụ công gặp lỗi nội bộ; ứng dụng sẽ thử lại sau.
 error-unavailable = Cổng dịch vụ công tạm thời không truy cập được dữ liệu; chưa có gì được thực hiện, ứng dụng sẽ thử lại sau.
 error-unknown = Lỗi không xác định.
+
+## drafts
+
+error-unknown-draft = Bản nháp này không còn trên máy; có thể bạn đã nộp hoặc xoá nó.

@@ -665,6 +665,15 @@ ui-payment-receipt-reference = Mã giao dịch
 ui-payment-receipt-time = Thời gian thanh toán
 ui-payment-receipt-open-application = Xem hồ sơ
 
+## drafts
+
+ui-home-drafts = Hồ sơ đang soạn ({ $count })
+ui-home-draft-changed = Sửa lần cuối { $time }
+ui-home-draft-resume = Tiếp tục
+ui-home-draft-discard = Xoá bản nháp
+ui-home-draft-discard-confirm = Xoá bản nháp này? Những gì bạn đã nhập sẽ mất.
+ui-apply-pick-again = { $count } tệp bạn chọn trước đó không còn trên máy này; hãy chọn lại ở mục Giấy tờ.
+
 ## desktop
 
 ui-settings-display = Cỡ chữ và độ tương phản

@@ -19,6 +19,9 @@ macro_rules! with_commands {
         $callback! {
             /// Who is signed in, the language, and whether the portal answered lately. Never fails.
             commands::session_state(state) -> SessionState;
+            /// What the first screen needs at start, in one answer: the session and, when a
+            /// citizen is signed in, their dashboard from the cache. Never fails.
+            commands::start_state(state) -> StartView;
             /// Asks the portal to text a one-time code to the registered phone.
             commands::request_otp(state; id_number: String) -> OtpAccepted;
             /// Exchanges the code for tokens, stores them, and starts the first sync.
@@ -58,6 +61,17 @@ macro_rules! with_commands {
             commands::access_log(state; cursor: Option<String>) -> AccessLogView;
             /// Puts a new application into the durable queue, then tries to send it at once.
             commands::submit(state; draft: DraftView) -> SubmitResult;
+            /// Keeps an application being prepared on this device as the person types (the UI
+            /// saves it after a pause and on leaving a page); answers it as kept, stamped.
+            commands::save_draft(state; draft: SavedDraft) -> SavedDraft;
+            /// The applications started on this device and not yet submitted, the one touched
+            /// last first, as Home lists them.
+            commands::drafts(state) -> Vec<DraftSummary>;
+            /// A saved draft to carry on with; a picked file this device no longer holds is named
+            /// in `pickAgain`. `unknown_draft` when it is gone.
+            commands::resume_draft(state; id: Uuid) -> SavedDraft;
+            /// Forgets a saved draft; the UI asks for confirmation first.
+            commands::discard_draft(state; id: Uuid) -> ();
             /// What a procedure's form starts with: values from the profile, the addresses with
             /// their unit and the wallet (the `picked` documents first), and the person's
             /// previous answers offered, never filled in.
@@ -136,8 +150,9 @@ macro_rules! with_commands {
             commands::export_calendar(state) -> CalendarExportView;
             /// Signs out and deletes every personal datum from this device (cache, queue, files).
             commands::clear_device(state) -> SessionState;
-            /// The webview saw the home screen's first dashboard; the bench reads the log line.
-            commands::report_dashboard_rendered(state, app) -> ();
+            /// The webview saw the home screen's first dashboard; `timings` are the UI's start-up
+            /// marks. The bench reads the log lines.
+            commands::report_dashboard_rendered(state, app; timings: StartTimings) -> ();
             /// Signs a staff member in and remembers the venue (post office or event).
             staff::staff_sign_in(state; sign_in: StaffSignInInput) -> SessionState;
             /// Signs the staff member out; an open assisted session ends first.

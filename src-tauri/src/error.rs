@@ -153,6 +153,7 @@ impl IpcCode {
             | CoreCode::UnknownApplication
             | CoreCode::UnknownInboxItem
             | CoreCode::UnknownDocument
+            | CoreCode::UnknownDraft
             | CoreCode::UnknownPayment => IpcCode::NotFound,
             CoreCode::OfficerOnDevice
             | CoreCode::AccessLogOwnSignInOnly
@@ -360,6 +361,7 @@ mod tests {
             let localizer = localizer(lang);
             let answers = [
                 CoreError::UnknownDocument(Uuid::nil()),
+                CoreError::UnknownDraft(Uuid::nil()),
                 CoreError::UnknownInboxItem(Uuid::nil()),
                 CoreError::UnknownApplication("x".into()),
                 CoreError::UnknownProcedure("x".into()),

@@ -19,16 +19,18 @@ use opendvc_core::receipt::Receipt;
 #[allow(unused_imports)]
 use opendvc_core::views::{
     AccessLogView, ApplicationView, ApplicationsView, CalendarExportView, CsvExportView,
-    DashboardView, DiscardResult, DraftView, FeeQuoteView, FeedbackActionInput, FeedbackInput,
-    FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUpInput, InboxEntry,
-    NewDocumentInput, NotificationSettingsView, PaymentReceiptEntry, PaymentStepView, PrefillView,
-    QueueItemView, ReminderMode, ReminderView, SessionState, SettingsView, StaffSignInInput,
-    StagedView, SubmitResult, WalletEntry,
+    DashboardView, DiscardResult, DraftSummary, DraftView, FeeQuoteView, FeedbackActionInput,
+    FeedbackInput, FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUpInput,
+    InboxEntry, NewDocumentInput, NotificationSettingsView, PaymentReceiptEntry, PaymentStepView,
+    PrefillView, QueueItemView, ReminderMode, ReminderView, SavedDraft, SessionState, SettingsView,
+    StaffSignInInput, StagedView, SubmitResult, WalletEntry,
 };
 #[allow(unused_imports)]
 use uuid::Uuid;
 
 use crate::commands::Answer;
+#[allow(unused_imports)]
+use crate::startup::{StartTimings, StartView};
 #[allow(unused_imports)]
 use crate::{commands, payments, staff};
 

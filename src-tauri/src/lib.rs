@@ -21,14 +21,16 @@ mod ipc;
 mod notifier;
 mod payments;
 mod staff;
+mod startup;
 mod state;
 #[cfg(desktop)]
 mod tray;
 mod window;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
 use opendvc_core::i18n::{CORE_SOURCES, Lang, Localizer};
@@ -37,6 +39,7 @@ use opendvc_core::session::DataDir;
 use opendvc_core::{OpenDvc, OpenDvcOptions};
 use tauri::{AppHandle, Emitter, Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
+use crate::startup::StartTrace;
 use crate::state::AppState;
 #[cfg(desktop)]
 use crate::window::navigate_to_links;
@@ -99,7 +102,7 @@ fn pick_data_dir(
 }
 
 /// Opens the core and builds the state; the error is already a sentence for the person.
-fn open_state(args: &Args, data_dir: &DataDir, started: Instant) -> Result<AppState, String> {
+fn open_state(args: &Args, data_dir: &DataDir, start: Arc<StartTrace>) -> Result<AppState, String> {
     let lang = language(args);
     let mut options = OpenDvcOptions::new(data_dir.clone());
     options.portal_override = args.portal.clone();
@@ -116,13 +119,13 @@ fn open_state(args: &Args, data_dir: &DataDir, started: Instant) -> Result<AppSt
     // The person's pick from the settings, else the start-up language.
     let localizer = state::shell_localizer(core.language()).map_err(|error| error.to_string())?;
     let rules = RulesTable::built_in().map_err(|error| error.to_string())?;
-    Ok(AppState::new(core, localizer, rules, data_dir, started))
+    Ok(AppState::new(core, localizer, rules, data_dir, start))
 }
 
 /// Starts the app; on mobile targets this is the entry point.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    let started = clock::started();
+    let start = Arc::new(StartTrace::new(clock::started(), clock::started_wall()));
     let args = Args::parse();
     let sync_every = Duration::from_secs(args.sync_seconds.max(5));
     let start_links = args.links.clone();
@@ -156,6 +159,7 @@ pub fn run() {
     let result = builder
         .invoke_handler(ipc::handler())
         .setup(move |app| {
+            start.note("runtime-ready");
             // The core opens here, where Tauri's path API can name the data folder on
             // platforms that have no other; the window, the commands and the background
             // work all come after.
@@ -170,8 +174,9 @@ pub fn run() {
                 );
                 std::process::exit(1);
             };
-            match open_state(&args, &data_dir, started) {
+            match open_state(&args, &data_dir, start.clone()) {
                 Ok(state) => {
+                    start.note("core-opened");
                     app.manage(state);
                 }
                 Err(message) => {
@@ -262,6 +267,7 @@ pub fn run() {
                 })
                 .initialization_script(START_MARK_SCRIPT.replace("{MARK}", DASHBOARD_RENDERED_MARK))
                 .build()?;
+            start.note("window-built");
             // Installed builds register the scheme with the bundle; a development build on
             // Linux registers itself so `xdg-open opendvc://…` reaches it.
             #[cfg(all(debug_assertions, target_os = "linux"))]
@@ -339,6 +345,10 @@ async fn end_session_then_exit(app: AppHandle) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn test_start() -> Arc<StartTrace> {
+        Arc::new(StartTrace::new(clock::started(), clock::started_wall()))
+    }
 
     fn path_of(link: &str) -> Option<String> {
         navigation_path(&Url::parse(link).expect("a URL"))
@@ -419,12 +429,12 @@ mod tests {
         let data_dir = dir.path().to_str().expect("a UTF-8 path");
         let args = Args::parse_from(["opendvc-app", "--lang", "vi", "--data-dir", data_dir]);
         let data = DataDir::new(dir.path());
-        let state = open_state(&args, &data, clock::started()).expect("the state opens");
+        let state = open_state(&args, &data, test_start()).expect("the state opens");
         assert_eq!(state.lang(), Lang::Vi, "nothing picked yet");
         opendvc_core::preferences::PreferencesFile::of(&DataDir::new(dir.path()))
             .set_language(Lang::Id)
             .expect("the pick is saved");
-        let state = open_state(&args, &data, clock::started()).expect("the state opens");
+        let state = open_state(&args, &data, test_start()).expect("the state opens");
         assert_eq!(state.lang(), Lang::Id);
         assert!(
             !state

@@ -3,8 +3,8 @@
 use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
+use crate::startup::StartTrace;
 use opendvc_core::OpenDvc;
 use opendvc_core::i18n::{Lang, Localizer};
 use opendvc_core::reminders::RulesTable;
@@ -31,8 +31,8 @@ pub struct AppState {
     /// Rung (the count goes up) before and after the session changes: the push task stops
     /// the event stream when it rings and looks at the session again.
     pub push_bell: watch::Sender<u64>,
-    /// When this process started, for the start-up measurement.
-    pub started: Instant,
+    /// When this process started and what it did first, for the start-up measurement.
+    pub start: Arc<StartTrace>,
     /// The webview's storage folder, inside the data folder.
     pub webview_dir: PathBuf,
 }
@@ -87,7 +87,7 @@ impl AppState {
         localizer: Localizer,
         rules: RulesTable,
         data_dir: &DataDir,
-        started: Instant,
+        start: Arc<StartTrace>,
     ) -> AppState {
         AppState {
             core: RwLock::new(core),
@@ -95,7 +95,7 @@ impl AppState {
             rules,
             wake_sender: Notify::new(),
             push_bell: watch::Sender::new(0),
-            started,
+            start,
             webview_dir: data_dir.webview_dir(),
         }
     }

@@ -21,6 +21,7 @@ use opendvc_typescript::{TypeScriptFile, bless_requested, check_or_bless};
 
 use super::*;
 use crate::error::{IpcCode, IpcError};
+use crate::startup::{StartTimings, StartView};
 use crate::window::{
     DASHBOARD_RENDERED_MARK, DOWNLOADED_EVENT, Downloaded, NAVIGATE_EVENT, Navigate,
 };
@@ -112,7 +113,11 @@ fn render_shell() -> String {
         .import("opendvc_core", "./views")
         .import("opendvc_rules", "./views")
         .import("opendvc_i18n", "./views");
-    file.add::<IpcError>().add::<Navigate>().add::<Downloaded>();
+    file.add::<IpcError>()
+        .add::<Navigate>()
+        .add::<Downloaded>()
+        .add::<StartTimings>()
+        .add::<StartView>();
     let mut text = file.render(&header("the shell's own types in src-tauri/src"));
     let codes: Vec<String> = IpcCode::ALL
         .iter()

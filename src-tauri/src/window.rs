@@ -4,10 +4,11 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Url};
+
+use crate::startup::{StartTimings, StartTrace};
 
 /// Event that opens a screen of the UI; payload [`Navigate`].
 pub(crate) const NAVIGATE_EVENT: &str = "app://navigate";
@@ -53,15 +54,32 @@ pub(crate) struct Downloaded {
     pub(crate) ok: bool,
 }
 
-/// Reports [`DASHBOARD_RENDERED_MARK`] to the shell once the UI sets it.
+/// Reports [`DASHBOARD_RENDERED_MARK`] to the shell once the UI sets it, with the UI's other
+/// `opendvc:` marks and when the main script arrived (its resource timing), all after the
+/// page's `timeOrigin` (see `startup.rs`).
 pub(crate) const START_MARK_SCRIPT: &str = r#"
 (function () {
   if (typeof PerformanceObserver === 'undefined') return;
   var observer = new PerformanceObserver(function (list) {
     if (list.getEntriesByName('{MARK}').length === 0) return;
     observer.disconnect();
+    var marks = {};
+    performance.getEntriesByType('mark').forEach(function (mark) {
+      if (mark.name.indexOf('opendvc:') === 0) marks[mark.name.slice(8)] = mark.startTime;
+    });
+    performance.getEntriesByType('resource').forEach(function (entry) {
+      if (entry.initiatorType === 'script' && marks['script-loaded'] === undefined) {
+        marks['script-loaded'] = entry.responseEnd;
+      }
+    });
+    var navigation = performance.getEntriesByType('navigation')[0];
+    if (navigation) marks['html-loaded'] = navigation.responseEnd;
     var internals = window.__TAURI_INTERNALS__;
-    if (internals) internals.invoke('report_dashboard_rendered', {});
+    if (internals) {
+      internals.invoke('report_dashboard_rendered', {
+        timings: { timeOrigin: performance.timeOrigin, marks: marks },
+      });
+    }
   });
   observer.observe({ type: 'mark', buffered: true });
 })();
@@ -112,12 +130,21 @@ pub(crate) fn focus_main(app: &AppHandle) {
 
 static DASHBOARD_REPORTED: AtomicBool = AtomicBool::new(false);
 
-/// Logs, once per process, how long the first dashboard took from process start; with
-/// `OPENDVC_EXIT_AFTER_DASHBOARD=1` (the bench) the app then quits.
-pub(crate) fn report_dashboard_rendered(app: &AppHandle, elapsed: Duration) {
+/// Logs, once per process, where the start-up time went and how long the first dashboard took
+/// from process start; with `OPENDVC_EXIT_AFTER_DASHBOARD=1` (the bench) the app then quits.
+pub(crate) fn report_dashboard_rendered(
+    app: &AppHandle,
+    start: &StartTrace,
+    timings: &StartTimings,
+) {
     if DASHBOARD_REPORTED.swap(true, Ordering::SeqCst) {
         return;
     }
+    let elapsed = crate::clock::since(start.started());
+    eprintln!(
+        "{}",
+        crate::startup::breakdown_line(&start.breakdown(timings))
+    );
     eprintln!(
         "opendvc-app: dashboard rendered {} ms after process start",
         elapsed.as_millis()

@@ -657,10 +657,184 @@ impl App {
         self.wait_until_loaded("home");
     }
 
+    /// Makes a recorder the desktop's web browser for this app: every `http(s)` URL the app
+    /// opens in the system browser (tauri-plugin-opener, through `xdg-open`, which asks the
+    /// desktop's default for `x-scheme-handler/https`) is appended to the file returned, one a
+    /// line, instead of opening a real browser. The test then plays the page itself.
+    pub fn record_browser(&self) -> PathBuf {
+        let home = self.home_dir();
+        let urls = self.scratch.path().join("browser-urls.txt");
+        let script = self.scratch.path().join("record-browser.sh");
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display()),
+        )
+        .expect("the recording browser's script");
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+                .expect("the script is executable");
+        }
+        let applications = home.join(".local/share/applications");
+        std::fs::create_dir_all(&applications).expect("the home's applications folder");
+        std::fs::write(
+            applications.join("opendvc-test-browser.desktop"),
+            format!(
+                "[Desktop Entry]\nType=Application\nName=Test browser\nExec={} %u\n\
+                 MimeType=x-scheme-handler/http;x-scheme-handler/https;\nNoDisplay=true\n",
+                script.display()
+            ),
+        )
+        .expect("the recording browser's desktop entry");
+        let mimeapps = home.join(".config/mimeapps.list");
+        let kept = std::fs::read_to_string(&mimeapps).unwrap_or_default();
+        let mut list = String::from(
+            "[Default Applications]\n\
+             x-scheme-handler/http=opendvc-test-browser.desktop\n\
+             x-scheme-handler/https=opendvc-test-browser.desktop\n",
+        );
+        // What the app registered itself (its own `opendvc://` scheme) stays.
+        list.push_str(&kept.replace("[Default Applications]\n", ""));
+        std::fs::write(&mimeapps, list).expect("the home's default applications");
+        urls
+    }
+
+    /// Waits until the app has opened `count` URLs in the browser [`App::record_browser`]
+    /// made, and returns them, oldest first.
+    pub fn browser_urls(&self, count: usize) -> Vec<String> {
+        let urls = self.scratch.path().join("browser-urls.txt");
+        eventually(
+            &format!("the app to open {count} page(s) in the browser"),
+            WAIT,
+            || {
+                let opened: Vec<String> = std::fs::read_to_string(&urls)
+                    .unwrap_or_default()
+                    .lines()
+                    .map(str::to_owned)
+                    .collect();
+                (opened.len() >= count).then_some(opened)
+            },
+        )
+    }
+
+    /// Hands `link` (`opendvc://payments/{id}`) to the running app as the desktop does when a
+    /// browser opens it: a second start of the app, in the same session (display, session
+    /// bus, home and data folder) with the link as its argument, which passes it to the first
+    /// (single instance) and quits.
+    pub fn open_link(&self, link: &str) {
+        let pid = self.app_pid().expect("the app's process is running");
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).expect("the app's environment");
+        let mut command = Command::new(bin_dir().join(APP_BIN));
+        command.env_clear();
+        for variable in environ.split(|byte| *byte == 0) {
+            let text = String::from_utf8_lossy(variable);
+            if let Some((name, value)) = text.split_once('=') {
+                command.env(name, value);
+            }
+        }
+        let log = self.scratch.path().join("second-launch.log");
+        let output = std::fs::File::create(&log).expect("the second launch's log");
+        let mut second = ProcessGroup::spawn(
+            command
+                .arg(link)
+                .stdin(Stdio::null())
+                .stdout(output.try_clone().expect("the log for stdout"))
+                .stderr(output),
+        )
+        .expect("the second launch starts");
+        let status = eventually(
+            "the second launch to hand the link over and quit",
+            WAIT,
+            || second.0.try_wait().ok().flatten(),
+        );
+        assert!(
+            status.success(),
+            "the second launch failed ({status}); its log:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
+
     /// Saves the current screen at each of [`SCREEN_SIZES`] as
     /// `target/e2e-screenshots/{name}-{width}x{height}.png`.
     pub fn screenshots(&self, name: &str) {
         self.session.screenshots_at(name, &SCREEN_SIZES);
+    }
+}
+
+impl App {
+    /// Quits the app as the system does at logout (SIGTERM) and starts it again on the same
+    /// data folder and home, with a fresh display and drivers: what a resident sees after
+    /// closing OpenDVC and opening it again. Waits for the first screen, like
+    /// [`App::launch`].
+    ///
+    /// # Panics
+    /// When the app does not quit or does not start again in time.
+    pub fn relaunch(mut self, portal_url: &str) -> App {
+        self.terminate_app();
+        // The old app's folder is kept: an empty one takes its place for the drop to delete.
+        let empty = tempfile::Builder::new()
+            .prefix("opendvc-app-left-")
+            .tempdir()
+            .expect("a scratch folder to leave behind");
+        let scratch = std::mem::replace(&mut self.scratch, empty);
+        // Ends the session, the drivers and the display, and hands the turn on.
+        drop(self);
+        App::launch_in(portal_url, scratch)
+    }
+
+    /// [`App::launch`] in an existing scratch folder (its `data/` and `home/` as they are).
+    fn launch_in(portal_url: &str, scratch: tempfile::TempDir) -> App {
+        let turn = ONE_APP_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let tools = Tools::find();
+        let app = bin_dir().join(APP_BIN);
+        let data_dir = scratch.path().join("data");
+        let home = scratch.path().join("home");
+        let (display_group, display) = start_xvfb(&tools.xvfb);
+        let notifications = start_notification_server(&tools, &display);
+        let launch = Launch {
+            tools: &tools,
+            app: &app,
+            home: &home,
+            data_dir: &data_dir,
+            display: &display,
+            bus: &notifications.address,
+            portal_url,
+            env: &[],
+            log_path: scratch.path().join("app.log"),
+        };
+        let mut attempt = 1;
+        // A failed attempt keeps the data folder: it is what this launch is about.
+        let (driver, session) = loop {
+            match launch.attempt() {
+                Ok(started) => break started,
+                Err(why) if attempt < LAUNCH_ATTEMPTS => {
+                    eprintln!("relaunch attempt {attempt} of the app failed ({why}); trying again");
+                    attempt += 1;
+                }
+                Err(why) => panic!("{why}"),
+            }
+        };
+        let app = App {
+            session,
+            _driver: driver,
+            notifications,
+            dunstctl: tools.dunstctl.clone(),
+            _display: display_group,
+            scratch,
+            _turn: turn,
+        };
+        app.call(
+            reqwest::Method::POST,
+            "/timeouts",
+            Some(json!({"script": 120_000})),
+        );
+        app.wait_for(
+            "the app's first screen",
+            "return document.querySelector('main h1, #id-number') !== null;",
+        );
+        app
     }
 }
 

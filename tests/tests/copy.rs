@@ -181,6 +181,31 @@ fn traffic(portal: &mut Portal) -> Before {
         .expect_json(200, "the citizen's sign-in outlives the hours moved");
     citizen.access_token = refreshed.access_token;
 
+    // The profile changes (recorded in profile_changes), and a passport's fee is to be paid
+    // at the counter (a payment row).
+    citizen
+        .call("PATCH", "/v1/me")
+        .json(&serde_json::json!({"currentAddress":
+            {"provinceCode": "48", "unitCode": "20209", "street": "25 Lê Duẩn"}}))
+        .send()
+        .expect_status(200, "the citizen changes their current address");
+    let passport = citizen
+        .catalog()
+        .items
+        .into_iter()
+        .find(|procedure| procedure.pay_before_processing)
+        .expect("the catalog has a procedure paid before processing");
+    let awaiting = citizen.submit_valid(&passport);
+    citizen
+        .call(
+            "POST",
+            &format!("/v1/applications/{}/payments", awaiting.id),
+        )
+        .fresh_idempotency_key()
+        .json(&serde_json::json!({"method": "counter"}))
+        .send()
+        .expect_status(201, "the fee is to be paid at the counter");
+
     // A wrong code counts against the ID number (a fixed-window counter).
     let other = portal.demo_accounts().citizens[1].clone();
     portal
@@ -319,6 +344,23 @@ fn postgres_rows(url: &str) -> BTreeMap<String, Vec<Value>> {
             .fetch_all(&mut connection)
             .await
             .expect("the rows are read");
+            // A JSON column named `NAME_json` here too (payments' receipt) is `NAME`, as on
+            // the SQLite side: the values are compared, not the column's spelling.
+            let rows = rows
+                .into_iter()
+                .map(|row| match row {
+                    Value::Object(columns) => Value::Object(
+                        columns
+                            .into_iter()
+                            .map(|(column, value)| match column.strip_suffix("_json") {
+                                Some(plain) => (plain.to_owned(), value),
+                                None => (column, value),
+                            })
+                            .collect(),
+                    ),
+                    other => other,
+                })
+                .collect();
             tables.insert(name, rows);
         }
         let supplements: Vec<String> =

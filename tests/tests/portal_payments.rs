@@ -2,7 +2,8 @@
 //! (the amount from the quote), VNPay's IPN and its refusals (replay 02, wrong amount 04, bad
 //! checksum 97, unknown payment 01, a failure recorded and acknowledged 00), the return page
 //! that only shows, the reconciliation by querydr when the IPN is lost, the refund of a
-//! rejected application, cash recorded at the counter, one pending payment per application,
+//! rejected application, cash recorded at the counter and the postman's cash recorded by the
+//! post office's agent, one pending payment per application,
 //! the Idempotency-Key replay, and another resident's payments hidden.
 
 use std::collections::BTreeMap;
@@ -11,8 +12,9 @@ use hmac::{Hmac, Mac};
 use opendvc_api::{
     Application, ApplicationStatus, CashMethod, IDEMPOTENT_REPLAY_HEADER, IpnAnswer, NewPayment,
     Payment, PaymentList, PaymentMethod, PaymentStatus, Quote, QuoteRequest, RecordPayment,
+    StaffKind,
 };
-use opendvc_tests::fixtures::{Citizen, Officer, counter_delivery};
+use opendvc_tests::fixtures::{Citizen, Officer, counter_delivery, staff_of};
 use opendvc_tests::{Portal, PortalOptions, Reply, new_idempotency_key};
 use sha2::Sha512;
 
@@ -235,6 +237,22 @@ fn a_passport_paid_online_is_charged_its_quote_and_moves_to_received_with_a_rece
         "the bank page is UTF-8, Vietnamese first: {}",
         bank.text()
     );
+    let amount = format!("vnp_Amount={}", payment.amount * 100);
+    let tampered = redirect.replace(&amount, "vnp_Amount=100");
+    assert_ne!(tampered, redirect, "the amount was changed after signing");
+    portal
+        .api()
+        .get(tampered.trim_start_matches(&portal.url()))
+        .send()
+        .expect_status(
+            403,
+            "the sandbox bank refuses a pay request whose signature fails",
+        );
+    portal
+        .api()
+        .get(&format!("/dev/pay/{}", payment.payment_id))
+        .send()
+        .expect_status(403, "and one with no signature at all");
 
     let location = press(&portal, &payment, "pay");
     assert!(
@@ -681,4 +699,105 @@ fn the_ipn_answers_200_json_for_any_query_string() {
         let answer = ipn(&portal, query);
         assert_eq!(answer.rsp_code, "97", "{query:?} is not signed");
     }
+}
+
+#[test]
+fn a_post_office_agent_records_the_cash_the_postman_took_and_nobody_else_may() {
+    let Setup {
+        mut portal,
+        citizen,
+        application: at_the_counter,
+    } = passport_awaiting_payment();
+    // A passport sent home by post, whose fee the postman takes at the door.
+    let procedure = citizen
+        .catalog()
+        .items
+        .into_iter()
+        .find(|procedure| procedure.id == PASSPORT)
+        .expect("the catalog has the passport");
+    let application =
+        citizen.submit(&citizen.valid_application(&procedure, citizen.post_delivery()));
+    let chosen: Payment = start_payment(&citizen, &application, PaymentMethod::Cod)
+        .expect_json(201, "the resident chooses cash on delivery");
+    let path = format!("/v1/assist/applications/{}/payments/cod", application.id);
+    let (volunteer, volunteer_password) = staff_of(&mut portal, StaffKind::Volunteer);
+    let (agent, agent_password) = staff_of(&mut portal, StaffKind::Agent);
+    let api = portal.api();
+    let record = |token: &str, method: CashMethod, amount: i64| {
+        api.post(&path)
+            .bearer(token)
+            .json(&RecordPayment { method, amount })
+            .send()
+    };
+    let volunteer = portal
+        .staff_token(&volunteer, &volunteer_password)
+        .access_token;
+    record(&volunteer, CashMethod::Cod, chosen.amount).expect_problem(
+        403,
+        "forbidden",
+        "a volunteer takes no postman's cash",
+    );
+    let citizen_token = citizen.access_token.clone();
+    record(&citizen_token, CashMethod::Cod, chosen.amount).expect_problem(
+        403,
+        "forbidden",
+        "a resident records no payment",
+    );
+    let agent = portal.staff_token(&agent, &agent_password).access_token;
+    let problem = record(&agent, CashMethod::Counter, chosen.amount).expect_problem(
+        422,
+        "validation_failed",
+        "a post office records cash on delivery only",
+    );
+    assert!(
+        problem.errors.iter().any(|error| error.field == "method"),
+        "the problem names the method: {problem:?}"
+    );
+    let problem = record(&agent, CashMethod::Cod, chosen.amount + 1).expect_problem(
+        422,
+        "validation_failed",
+        "a wrong amount",
+    );
+    assert!(
+        problem.errors.iter().any(|error| error.field == "amount"),
+        "the problem names the amount: {problem:?}"
+    );
+    assert_eq!(
+        payments(&citizen, &application)[0].status,
+        PaymentStatus::Pending,
+        "nothing refused changed the payment"
+    );
+
+    let at_the_counter_path = format!("/v1/assist/applications/{}/payments/cod", at_the_counter.id);
+    api.post(&at_the_counter_path)
+        .bearer(&agent)
+        .json(&RecordPayment {
+            method: CashMethod::Cod,
+            amount: chosen.amount,
+        })
+        .send()
+        .expect_problem(
+            409,
+            "invalid_state",
+            "no postman takes the fee of an application collected at the counter",
+        );
+
+    let paid: Payment = record(&agent, CashMethod::Cod, chosen.amount)
+        .expect_json(201, "the post office's agent records the postman's cash");
+    assert_eq!(
+        (paid.payment_id, paid.status, paid.method),
+        (chosen.payment_id, PaymentStatus::Paid, PaymentMethod::Cod),
+        "the pending cash payment is the one settled"
+    );
+    assert!(paid.receipt.is_some(), "with its receipt");
+    assert_eq!(
+        citizen.application(application.id).status,
+        ApplicationStatus::Received,
+        "paid, the application goes on to processing"
+    );
+    record(&agent, CashMethod::Cod, chosen.amount).expect_problem(
+        409,
+        "invalid_state",
+        "paid once, not twice",
+    );
 }

@@ -70,6 +70,31 @@ fn refused_fields(reply: &opendvc_tests::Reply, why: &str) -> Vec<(String, Field
 
 /// The audit rows of `citizen_id`: (actor, fields as JSON text), oldest first.
 fn audit_rows(portal: &Portal) -> Vec<(String, String, String)> {
+    // The fields as compact JSON text on either store (PostgreSQL keeps them as jsonb).
+    let compact = |fields: String| {
+        serde_json::from_str::<serde_json::Value>(&fields)
+            .map(|value| value.to_string())
+            .unwrap_or(fields)
+    };
+    if let Some(url) = portal.postgres_url() {
+        use sqlx::Connection;
+        let runtime = tokio::runtime::Runtime::new().expect("a runtime for the audit read");
+        let rows: Vec<(String, String, String)> = runtime.block_on(async {
+            let mut connection = sqlx::PgConnection::connect(url)
+                .await
+                .expect("the portal's database answers");
+            sqlx::query_as(
+                "SELECT citizen_id::text, actor, fields::text FROM profile_changes ORDER BY at, id",
+            )
+            .fetch_all(&mut connection)
+            .await
+            .expect("the audit table exists")
+        });
+        return rows
+            .into_iter()
+            .map(|(citizen, actor, fields)| (citizen, actor, compact(fields)))
+            .collect();
+    }
     let db = rusqlite::Connection::open(portal.db_path()).expect("the portal's database opens");
     let mut statement = db
         .prepare("SELECT citizen_id, actor, fields_json FROM profile_changes ORDER BY at, id")

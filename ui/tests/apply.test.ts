@@ -203,6 +203,8 @@ describe('the apply flow', () => {
       form: { fullName: 'Nguyễn Thị Lan', idNumber: '048090001234', phone: '+84905123456', reason: 'age' },
       attachments: [{ source: 'wallet', documentId: fixtures.walletEntry.document.id, requirementId: 'current-card' }],
       delivery: { method: 'counter' },
+      // The saved draft it came from, which the core removes once it is queued.
+      draftId: expect.any(String),
     });
   });
 

@@ -7,10 +7,10 @@ import { emit } from '@tauri-apps/api/event';
 import App from '../src/App.svelte';
 import type { CommandName } from '../src/lib/backend/commands';
 import type { FieldKind } from '../src/lib/backend/types';
-import type { ChangedEvent, IpcError } from '../src/lib/backend/views';
+import type { ChangedEvent, IpcError, SessionState } from '../src/lib/backend/views';
 import { drafts } from '../src/lib/draft.svelte';
 import { setLanguage } from '../src/lib/i18n.svelte';
-import { app } from '../src/lib/app.svelte';
+import { app, takeFirstDashboard } from '../src/lib/app.svelte';
 import { prefill, session } from './fixtures';
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -40,8 +40,24 @@ export function refuses(values: Partial<Record<FieldKind, Record<string, string>
 
 export function fakeCore(handlers: Handlers): Call[] {
   const calls: Call[] = [];
-  // The core's rules find nothing wrong unless a test says otherwise.
-  const table: Handlers = { session_state: () => session(), prefill: () => prefill, check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], quote_fee: () => ({ choices: [], problems: [] }), ...handlers };
+  // The core's rules find nothing wrong unless a test says otherwise; no draft is saved yet,
+  // and a saved one is answered as it was sent.
+  const table: Handlers = { session_state: () => session(), prefill: () => prefill, check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], quote_fee: () => ({ choices: [], problems: [] }), drafts: () => [], save_draft: (args) => args.draft, ...handlers };
+  // As the shell answers it: the session and, for a signed-in citizen, the dashboard when the
+  // cache has one at once (a dashboard a test holds back, or fails, comes without it; the home
+  // screen then loads it itself).
+  table.start_state ??= async (args) => {
+    const session = (await table.session_state!(args)) as SessionState;
+    let dashboard: unknown;
+    if (session.signedIn && table.dashboard) {
+      const answer = Promise.resolve()
+        .then(() => table.dashboard!(args))
+        .catch(() => undefined);
+      const late = new Promise((resolve) => setTimeout(() => resolve(undefined), 0));
+      dashboard = await Promise.race([answer, late]);
+    }
+    return { session, dashboard };
+  };
   mockIPC(
     (command, payload) => {
       const args = (payload ?? {}) as Record<string, unknown>;
@@ -58,6 +74,7 @@ export function fakeCore(handlers: Handlers): Call[] {
 /** Opens the app at `route` (a hash path like `/applications`) against `handlers`. */
 export function openApp(route: string, handlers: Handlers) {
   drafts.current = undefined;
+  takeFirstDashboard();
   app.session = undefined;
   app.online = true;
   setLanguage('vi');

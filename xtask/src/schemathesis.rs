@@ -203,9 +203,13 @@ pub fn fuzz_api(database: Database<'_>) -> Result<()> {
 /// client application's `api_key` in the query string before it reads the body, and
 /// schemathesis (this version) cannot set a query parameter of its own. Their validation is
 /// covered by `tests/tests/portal_open311.rs` (400s naming the field, 413, 415, the key check).
-const KEY_PROTECTED: [&str; 2] = [
+/// The demo bank's page (`GET /dev/pay/{paymentId}`) likewise refuses a pay request without the
+/// portal's signature over its `vnp_*` parameters, which no generated request carries; its signed
+/// and tampered requests are `tests/tests/portal_payments.rs`'s.
+const KEY_PROTECTED: [&str; 3] = [
     "POST /open311/v2/requests.json",
     "POST /open311/v2/requests.xml",
+    "GET /dev/pay/{paymentId}",
 ];
 
 /// Fails when schemathesis warns that operations answered only 401/403 (but the

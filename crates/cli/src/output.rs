@@ -97,6 +97,7 @@ impl Failure {
             | CoreError::UnknownApplication(_)
             | CoreError::UnknownInboxItem(_)
             | CoreError::UnknownDocument(_)
+            | CoreError::UnknownDraft(_)
             | CoreError::PickedFileMissing(_)
             | CoreError::PickedFileUnreadable
             | CoreError::Photo { .. }

@@ -11,6 +11,7 @@
 mod account;
 mod answers;
 mod cache;
+mod drafts;
 mod feedback;
 mod outbox;
 mod payments;

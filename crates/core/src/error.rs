@@ -80,6 +80,8 @@ pub enum CoreError {
     UnknownInboxItem(Uuid),
     #[error("no document {0} in the wallet")]
     UnknownDocument(Uuid),
+    #[error("no saved draft {0} on this device")]
+    UnknownDraft(Uuid),
     #[error("the picked file {0} is no longer on this device; pick it again")]
     PickedFileMissing(String),
     #[error("the picked file is not readable: it did not arrive as base64")]
@@ -220,6 +222,7 @@ pub enum CoreCode {
     InvalidDocument,
     UnknownInboxItem,
     UnknownDocument,
+    UnknownDraft,
     AttachmentMissing,
     AccessLogOwnSignInOnly,
     NotificationSettingsOwnSignInOnly,
@@ -235,7 +238,7 @@ pub enum CoreCode {
 
 impl CoreCode {
     /// Every code, for the tests that check each has its message.
-    pub const ALL: [CoreCode; 62] = [
+    pub const ALL: [CoreCode; 63] = [
         CoreCode::NotSignedIn,
         CoreCode::NoPortal,
         CoreCode::InvalidIdNumber,
@@ -287,6 +290,7 @@ impl CoreCode {
         CoreCode::InvalidDocument,
         CoreCode::UnknownInboxItem,
         CoreCode::UnknownDocument,
+        CoreCode::UnknownDraft,
         CoreCode::AttachmentMissing,
         CoreCode::AccessLogOwnSignInOnly,
         CoreCode::NotificationSettingsOwnSignInOnly,
@@ -354,6 +358,7 @@ impl CoreCode {
             CoreCode::InvalidDocument => "invalid_document",
             CoreCode::UnknownInboxItem => "unknown_inbox_item",
             CoreCode::UnknownDocument => "unknown_document",
+            CoreCode::UnknownDraft => "unknown_draft",
             CoreCode::AttachmentMissing => "attachment_missing",
             CoreCode::AccessLogOwnSignInOnly => "access_log_own_sign_in_only",
             CoreCode::NotificationSettingsOwnSignInOnly => "notification_settings_own_sign_in_only",
@@ -481,6 +486,7 @@ impl CoreError {
             CoreError::InvalidDocument(_) => CoreCode::InvalidDocument,
             CoreError::UnknownInboxItem(_) => CoreCode::UnknownInboxItem,
             CoreError::UnknownDocument(_) => CoreCode::UnknownDocument,
+            CoreError::UnknownDraft(_) => CoreCode::UnknownDraft,
             CoreError::PickedFileMissing(_) => CoreCode::AttachmentMissing,
             CoreError::PickedFileUnreadable => CoreCode::AttachmentUnreadable,
             CoreError::AccessLogOwnSignInOnly => CoreCode::AccessLogOwnSignInOnly,

@@ -48,6 +48,13 @@ impl PickedFiles {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Whether the picked file `attachment_id` is still held: in memory, or staged in
+    /// `staging_dir`.
+    pub(crate) fn holds(&self, staging_dir: &Path, attachment_id: &str) -> bool {
+        let held = hash_of(attachment_id).is_some_and(|hash| self.lock().contains_key(hash));
+        held || staged_path(staging_dir, attachment_id).is_some()
+    }
+
     /// Forgets every held file (their bytes are wiped).
     pub(crate) fn clear(&self) {
         self.lock().clear();

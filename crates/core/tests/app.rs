@@ -966,6 +966,7 @@ async fn the_wallet_document_the_person_picked_is_the_one_attached() {
             fee_case: None,
         },
         renews_document_id: None,
+        draft_id: None,
     };
     let result = core
         .submit_draft(picked_second)
@@ -1030,6 +1031,7 @@ async fn a_picked_wallet_document_that_cannot_stand_is_refused_not_swapped() {
             fee_case: None,
         },
         renews_document_id: None,
+        draft_id: None,
     };
     let cases = [
         (Uuid::from_u128(99), "old-card", "field-document-not-yours"),

@@ -41,6 +41,8 @@ fn view_types() -> TypeScriptFile {
         .add::<SettingsView>()
         .add::<DraftView>()
         .add::<PrefillView>()
+        .add::<SavedDraft>()
+        .add::<DraftSummary>()
         .add::<FollowUpInput>()
         .add::<CalendarExportView>()
         .add::<SubmitResult>()

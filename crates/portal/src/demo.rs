@@ -309,7 +309,12 @@ pub async fn seed(
                 delivery,
                 fee: quote.fee,
                 fee_lines: quote.lines,
-                first_status: ApplicationStatus::Received,
+                // A procedure paid before processing, not yet moved on: its fee is still due.
+                first_status: if procedure.pay_before_processing && application.history.is_empty() {
+                    ApplicationStatus::AwaitingPayment
+                } else {
+                    ApplicationStatus::Received
+                },
                 first_entry_actor: first_actor,
                 first_entry_note: None,
                 access: None,

@@ -136,6 +136,10 @@ pub fn router(state: AppState) -> Router {
             "/v1/officer/applications/{id}/payments/record",
             post(crate::payments::officer::record),
         )
+        .route(
+            "/v1/assist/applications/{id}/payments/cod",
+            post(crate::payments::officer::record_cod),
+        )
         .route("/dev/pay/api", post(crate::payments::sandbox::merchant_api))
         .route(
             "/dev/pay/{paymentId}",

@@ -47,6 +47,7 @@ use crate::{
         crate::payments::resident::create, crate::payments::resident::list,
         crate::payments::ipn::vnpay_ipn, crate::payments::return_page::show,
         crate::payments::officer::refund, crate::payments::officer::record,
+        crate::payments::officer::record_cod,
         crate::payments::sandbox::bank_page, crate::payments::sandbox::bank_action,
         crate::payments::sandbox::merchant_api,
         officer::transition_handler,
@@ -292,6 +293,7 @@ impl Modify for Policy {
                 (HttpMethod::Post, &mut item.post),
                 (HttpMethod::Put, &mut item.put),
                 (HttpMethod::Delete, &mut item.delete),
+                (HttpMethod::Patch, &mut item.patch),
             ];
             for (method, operation) in operations {
                 if let Some(operation) = operation.as_mut() {
@@ -299,7 +301,56 @@ impl Modify for Policy {
                 }
             }
         }
+        qualify_shared_operation_ids(openapi);
     }
+}
+
+/// utoipa names an operation after its handler, and handlers of different modules share names
+/// (`list`, `create`, `get`). OpenAPI requires operationIds to be unique: tools that follow
+/// links or generate clients by id would otherwise reach the wrong operation (schemathesis's
+/// stateful phase linked a new payment to `GET /v1/feedback`). A shared id gets its tag in
+/// front, camelCase: `paymentsList`, `feedbackList`.
+fn qualify_shared_operation_ids(openapi: &mut utoipa::openapi::OpenApi) {
+    let mut uses: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for operation in operations_mut(openapi) {
+        if let Some(id) = &operation.operation_id {
+            *uses.entry(id.clone()).or_default() += 1;
+        }
+    }
+    for operation in operations_mut(openapi) {
+        let Some(id) = operation.operation_id.clone() else {
+            continue;
+        };
+        if uses.get(&id).copied().unwrap_or(0) < 2 {
+            continue;
+        }
+        let tag = operation
+            .tags
+            .as_ref()
+            .and_then(|tags| tags.first())
+            .cloned()
+            .unwrap_or_default();
+        let mut first = id.chars();
+        let capitalised: String = first
+            .next()
+            .map(|c| c.to_uppercase().chain(first).collect())
+            .unwrap_or_default();
+        operation.operation_id = Some(format!("{tag}{capitalised}"));
+    }
+}
+
+fn operations_mut(openapi: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
+    openapi.paths.paths.values_mut().flat_map(|item| {
+        [
+            item.get.as_mut(),
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.delete.as_mut(),
+            item.patch.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+    })
 }
 
 /// The document as served, built once.
@@ -324,6 +375,29 @@ pub async fn openapi_json() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_operation_id_is_unique() {
+        let document: serde_json::Value =
+            serde_json::from_str(document()).expect("the document is JSON");
+        let mut seen = std::collections::HashMap::new();
+        let paths = document["paths"].as_object().expect("paths");
+        for (path, item) in paths {
+            for (method, operation) in item.as_object().expect("a path item") {
+                let Some(id) = operation.get("operationId").and_then(|id| id.as_str()) else {
+                    continue;
+                };
+                if let Some(earlier) = seen.insert(id.to_owned(), format!("{method} {path}")) {
+                    panic!("operationId {id} names both {earlier} and {method} {path}");
+                }
+            }
+        }
+        assert_eq!(
+            document["paths"]["/v1/applications/{id}/payments"]["get"]["operationId"],
+            "paymentsList"
+        );
+        assert!(seen.len() > 50, "the document has its operations");
+    }
 
     #[test]
     fn document_is_openapi_3_1_with_every_contract_path() {

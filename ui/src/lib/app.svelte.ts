@@ -2,7 +2,7 @@
 // screens watch to reload when the core says something changed.
 
 import { tauriBackend, type Backend } from './backend/backend';
-import type { ChangeTopic, SessionState } from './backend/views';
+import type { ChangeTopic, Dashboard, SessionState } from './backend/views';
 import type { IpcError } from './backend/views';
 import type { ArgsOf, CommandName, ResultOf } from './backend/commands';
 
@@ -37,9 +37,14 @@ export class Resource<K extends CommandName> {
   // Loads can overlap (a change event during the first load); only the newest one may land.
   #latest = 0;
 
-  constructor(command: K, args: () => ArgsOf<K>) {
+  /** `initial`: data already at hand (read at start), shown until the first load lands. */
+  constructor(command: K, args: () => ArgsOf<K>, initial?: ResultOf<K>) {
     this.#command = command;
     this.#args = args;
+    if (initial !== undefined) {
+      this.data = initial;
+      this.loading = false;
+    }
   }
 
   async load(): Promise<void> {
@@ -73,7 +78,33 @@ export async function attempt<K extends CommandName>(
   }
 }
 
+/** The dashboard read with the session at start, for the home screen's first render; see
+ * `startSession`. */
+let firstDashboard: Dashboard | undefined;
+
+/** Reads the session at start, with the dashboard when the app opens on the home screen, in one
+ * call: the home screen then renders without waiting for a second one. */
+export async function startSession(opensHome: boolean): Promise<void> {
+  const result = await attempt('start_state');
+  if (result.ok) {
+    app.session = result.value.session;
+    app.online = result.value.session.online;
+    firstDashboard = opensHome ? result.value.dashboard : undefined;
+  } else {
+    await refreshSession();
+  }
+}
+
+/** The dashboard read at start, once; never after the session was read again (it may be
+ * someone else's then). */
+export function takeFirstDashboard(): Dashboard | undefined {
+  const dashboard = firstDashboard;
+  firstDashboard = undefined;
+  return dashboard;
+}
+
 export async function refreshSession(): Promise<void> {
+  firstDashboard = undefined;
   const result = await attempt('session_state');
   if (result.ok) {
     app.session = result.value;

@@ -1,10 +1,14 @@
 //! The app shell, release build: binary size, the UI's gzipped JavaScript, idle memory of the
-//! app with its webview processes, and the time from process start to the dashboard rendered
-//! from the cache (the UI's `opendvc:dashboard-rendered` mark, which the app logs).
+//! app with its webview processes after 60 s and its slope over the next minutes (the event
+//! stream to the portal open), and the time from process start to the dashboard rendered from
+//! the cache (the UI's `opendvc:dashboard-rendered` mark, which the app logs), with the
+//! breakdown of where that time went (src-tauri/src/startup.rs), printed step by step.
 //!
 //! The bare baseline is `bare_webview` (src-tauri/examples): the same Tauri runtime and
-//! WebKitGTK webview, release profile, showing an empty page. Each number is also shown beside
-//! the brief's target in its details. Both programs run on the same virtual display, one after
+//! WebKitGTK webview, release profile, a window of the same size, showing through a protocol
+//! of its own a static page of as many bytes as the app's first screen, styled by the app's
+//! CSS ([`super::first_screen::write_bare_page`]). Each number is also shown beside the
+//! brief's target in its details. Both programs run on the same virtual display, one after
 //! the other, alternating, so they see the same machine.
 
 use std::io::{BufRead, BufReader};
@@ -24,13 +28,21 @@ use crate::signin::demo_accounts;
 const BENCH: &str = "app";
 /// Start-ups measured per program; the median is reported.
 const STARTS: usize = 5;
-/// How long a started program is left alone before its memory is read.
-const SETTLE: Duration = Duration::from_secs(10);
+/// How long a started program is left alone before its memory is read (issue 19: 60 s).
+const SETTLE: Duration = Duration::from_secs(60);
+/// How long the app is then watched idle, its event stream to the portal open, for the slope
+/// of its memory (issue 19: 10 minutes); `OPENDVC_BENCH_IDLE_MINUTES` shortens it for a try.
+const WATCH_MINUTES: u64 = 10;
+/// How often the memory is read while watching.
+const WATCH_EVERY: Duration = Duration::from_secs(30);
 /// The longest one start-up may take before the bench gives up on it.
 const START_LIMIT: Duration = Duration::from_secs(60);
 
 const APP_LINE: &str = "opendvc-app: dashboard rendered ";
 const BARE_LINE: &str = "bare-webview: page loaded ";
+/// The line before the ready line that says where the time went (src-tauri/src/startup.rs).
+const APP_BREAKDOWN: &str = "opendvc-app: start-up breakdown ";
+const BARE_BREAKDOWN: &str = "bare-webview: start-up breakdown ";
 
 /// The brief's targets (architecture.md, "Targets").
 const TARGET_BINARY_MB: f64 = 20.0;
@@ -84,35 +96,63 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
             data_dir.display().to_string(),
         ],
         line: APP_LINE,
+        breakdown: APP_BREAKDOWN,
+        env: Vec::new(),
         display: display.name.clone(),
         home: context.work_dir.join("app-home"),
     };
+    // The bare webview's page: as many bytes as the app's first screen, the app's CSS, no code.
+    let bare_page = context.work_dir.join("bare-page");
+    let bare_page_bytes = super::first_screen::write_bare_page(
+        &crate::workspace::root().join("ui/dist"),
+        &bare_page,
+    )?;
     let bare_program = Program {
         binary: bare.clone(),
         args: Vec::new(),
         line: BARE_LINE,
+        breakdown: BARE_BREAKDOWN,
+        env: vec![(
+            "OPENDVC_BARE_PAGE_DIR".to_owned(),
+            bare_page.display().to_string(),
+        )],
         display: display.name.clone(),
         home: context.work_dir.join("bare-home"),
     };
 
     let mut app_starts = Vec::new();
     let mut bare_starts = Vec::new();
+    let mut app_breakdowns = Vec::new();
+    let mut bare_breakdowns = Vec::new();
     // One unmeasured start each warms the page cache, as a person's second start would be.
     app_program.start_once()?;
     bare_program.start_once()?;
     for _ in 0..STARTS {
-        app_starts.push(app_program.start_once()?);
-        bare_starts.push(bare_program.start_once()?);
+        let (app_ms, app_steps) = app_program.start_once()?;
+        app_starts.push(app_ms);
+        app_breakdowns.push(app_steps);
+        let (bare_ms, bare_steps) = bare_program.start_once()?;
+        bare_starts.push(bare_ms);
+        bare_breakdowns.push(bare_steps);
     }
     let app_start = median(&mut app_starts);
     let bare_start = median(&mut bare_starts);
+    let app_breakdown = median_breakdown(&app_breakdowns);
+    let bare_breakdown = median_breakdown(&bare_breakdowns);
+    println!("{}", breakdown_table("app", &app_breakdown));
+    println!("{}", breakdown_table("bare webview", &bare_breakdown));
     let bare_start_measurement = Measurement::new(
         BENCH,
         "bare webview: process start to empty page loaded (median)",
         bare_start,
         "ms",
     )
-    .with_details(json!({"runs": bare_starts}));
+    .with_details(json!({
+        "runs": bare_starts,
+        "breakdownMs": steps_json(&bare_breakdown),
+        "pageBytes": bare_page_bytes,
+        "page": "static, as many bytes as the app's first screen, the app's CSS, no script",
+    }));
     measurements.push(
         Measurement::new(
             BENCH,
@@ -127,12 +167,18 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
             "ofTarget": app_start / TARGET_START_MS,
             "measured": "from spawning the process to its log line for the UI's \
                          opendvc:dashboard-rendered mark",
+            "breakdownMs": steps_json(&app_breakdown),
         })),
     );
     measurements.push(bare_start_measurement);
 
-    let bare_idle = bare_program.idle_memory_mb()?;
-    let app_idle = app_program.idle_memory_mb()?;
+    let bare_idle = bare_program.idle_memory_mb(Duration::ZERO)?;
+    let watch_minutes = std::env::var("OPENDVC_BENCH_IDLE_MINUTES")
+        .ok()
+        .and_then(|minutes| minutes.parse().ok())
+        .unwrap_or(WATCH_MINUTES);
+    let app_idle = app_program.idle_memory_mb(Duration::from_secs(watch_minutes * 60))?;
+    let slope = slope_per_minute(&app_idle.samples);
     let bare_idle_measurement = Measurement::new(
         BENCH,
         "bare webview: idle memory, all processes (PSS)",
@@ -151,11 +197,27 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
         .with_details(json!({
             "processes": app_idle.processes,
             "settledSeconds": SETTLE.as_secs(),
+            "watchedMinutes": watch_minutes,
+            "slopeMbPerMinute": slope,
+            "samples": app_idle.samples.iter().map(|(minute, mb)| json!([minute, mb])).collect::<Vec<_>>(),
             "targetMb": TARGET_IDLE_MB,
             "ofTarget": app_idle.total / TARGET_IDLE_MB,
         })),
     );
     measurements.push(bare_idle_measurement);
+    measurements.push(
+        Measurement::new(
+            BENCH,
+            "app: memory growth while idle, event stream open (least-squares slope)",
+            slope,
+            "MB/min",
+        )
+        .with_details(json!({
+            "watchedMinutes": watch_minutes,
+            "fromMb": app_idle.samples.first().map(|(_, mb)| *mb),
+            "toMb": app_idle.samples.last().map(|(_, mb)| *mb),
+        })),
+    );
     portal.stop()?;
     Ok(measurements)
 }
@@ -244,6 +306,64 @@ fn first_screen_js() -> Result<Measurement> {
     })))
 }
 
+/// Start-up steps, each milliseconds after the process started, by name.
+type Steps = std::collections::BTreeMap<String, f64>;
+
+/// The steps of a breakdown line's JSON object; what is not a number is left out.
+fn parse_steps(json: &str) -> Steps {
+    let Ok(serde_json::Value::Object(object)) = serde_json::from_str(json) else {
+        return Steps::new();
+    };
+    object
+        .into_iter()
+        .filter_map(|(name, at)| Some((name, at.as_f64()?)))
+        .collect()
+}
+
+/// Each step's median over the runs that logged it, earliest first.
+fn median_breakdown(runs: &[Steps]) -> Vec<(String, f64)> {
+    let mut names: Vec<&String> = runs.iter().flat_map(|steps| steps.keys()).collect();
+    names.sort();
+    names.dedup();
+    let mut steps: Vec<(String, f64)> = names
+        .into_iter()
+        .map(|name| {
+            let mut values: Vec<f64> = runs
+                .iter()
+                .filter_map(|steps| steps.get(name))
+                .copied()
+                .collect();
+            (name.clone(), median(&mut values))
+        })
+        .collect();
+    steps.sort_by(|a, b| a.1.total_cmp(&b.1));
+    steps
+}
+
+/// The breakdown as the bench prints it: each step, when it was reached, and how long it took
+/// after the step before.
+fn breakdown_table(program: &str, steps: &[(String, f64)]) -> String {
+    let mut text = format!("\nstart-up breakdown, {program} (median ms after process start):\n");
+    if steps.is_empty() {
+        text.push_str("  (the program logged no breakdown)\n");
+    }
+    let mut before = 0.0;
+    for (name, at) in steps {
+        text.push_str(&format!("  {name:<22} {at:>8.1}  (+{:.1})\n", at - before));
+        before = *at;
+    }
+    text
+}
+
+fn steps_json(steps: &[(String, f64)]) -> serde_json::Value {
+    serde_json::Value::Array(
+        steps
+            .iter()
+            .map(|(name, at)| json!({"step": name, "ms": (at * 10.0).round() / 10.0}))
+            .collect(),
+    )
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
@@ -305,6 +425,10 @@ struct Program {
     args: Vec<String>,
     /// The start of the log line it writes when its page is on screen.
     line: &'static str,
+    /// The start of the log line, before that one, that says where the time went.
+    breakdown: &'static str,
+    /// Environment variables of its own.
+    env: Vec<(String, String)>,
     display: String,
     /// A HOME of its own, so its window state and webview caches are the same on every run
     /// and nothing of the person running the bench is read.
@@ -313,8 +437,11 @@ struct Program {
 
 /// Idle memory of a process tree.
 struct Memory {
+    /// After [`SETTLE`], megabytes.
     total: f64,
     processes: Vec<serde_json::Value>,
+    /// (minutes after the settled reading, megabytes), from the settled reading on.
+    samples: Vec<(f64, f64)>,
 }
 
 impl Program {
@@ -328,6 +455,7 @@ impl Program {
             .env("XDG_CONFIG_HOME", self.home.join(".config"))
             .env("XDG_DATA_HOME", self.home.join(".local/share"))
             .env("XDG_CACHE_HOME", self.home.join(".cache"))
+            .envs(self.env.iter().map(|(name, value)| (name, value)))
             .env_remove("WAYLAND_DISPLAY")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -350,18 +478,23 @@ impl Program {
         Ok((child, receiver))
     }
 
-    /// Waits for the ready line; returns the time since `spawned`.
+    /// Waits for the ready line; returns the time since `spawned` and the start-up steps the
+    /// program logged before it (empty when it logged none).
     fn wait_ready(
         &self,
         child: &mut Child,
         lines: &mpsc::Receiver<String>,
         spawned: Instant,
-    ) -> Result<Duration> {
+    ) -> Result<(Duration, Steps)> {
         let mut seen = Vec::new();
+        let mut steps = Steps::new();
         loop {
             let left = START_LIMIT.saturating_sub(spawned.elapsed());
             match lines.recv_timeout(left) {
-                Ok(line) if line.starts_with(self.line) => return Ok(spawned.elapsed()),
+                Ok(line) if line.starts_with(self.line) => return Ok((spawned.elapsed(), steps)),
+                Ok(line) if line.starts_with(self.breakdown) => {
+                    steps = parse_steps(&line[self.breakdown.len()..]);
+                }
                 Ok(line) => seen.push(line),
                 Err(_) => {
                     let _killed = child.kill();
@@ -377,32 +510,37 @@ impl Program {
         }
     }
 
-    /// Starts the program, waits until its page is on screen and it quits; milliseconds.
-    fn start_once(&self) -> Result<f64> {
+    /// Starts the program, waits until its page is on screen and it quits; milliseconds, and
+    /// where they went.
+    fn start_once(&self) -> Result<(f64, Steps)> {
         let spawned = Instant::now();
         let (mut child, lines) = self.spawn(true)?;
-        let ready = self.wait_ready(&mut child, &lines, spawned)?;
+        let (ready, steps) = self.wait_ready(&mut child, &lines, spawned)?;
         let status = child.wait()?;
         if !status.success() {
             bail!("{} ended with {status}", self.binary.display());
         }
-        Ok(ready.as_secs_f64() * 1_000.0)
+        Ok((ready.as_secs_f64() * 1_000.0, steps))
     }
 
     /// Starts the program, lets it settle, and sums the proportional set size of it and every
-    /// process it started (WebKit's web and network processes).
-    fn idle_memory_mb(&self) -> Result<Memory> {
+    /// process it started (WebKit's web and network processes); then keeps reading that sum
+    /// for `watch` more, every [`WATCH_EVERY`].
+    fn idle_memory_mb(&self, watch: Duration) -> Result<Memory> {
         let spawned = Instant::now();
         let (mut child, lines) = self.spawn(false)?;
         self.wait_ready(&mut child, &lines, spawned)?;
         std::thread::sleep(SETTLE);
-        let tree = process_tree(child.id());
-        let mut total_kb = 0u64;
-        let mut processes = Vec::new();
-        for pid in tree {
-            let Some(pss_kb) = pss_kb(pid) else { continue };
-            total_kb += pss_kb;
-            processes.push(json!({"name": process_name(pid), "pssMb": pss_kb as f64 / 1_000.0}));
+        let (total_kb, processes) = tree_pss_kb(child.id());
+        let settled = Instant::now();
+        let mut samples = vec![(0.0, total_kb as f64 / 1_000.0)];
+        while settled.elapsed() + WATCH_EVERY <= watch {
+            std::thread::sleep(WATCH_EVERY);
+            if child.try_wait()?.is_some() {
+                bail!("{} quit while idle", self.binary.display());
+            }
+            let (kb, _) = tree_pss_kb(child.id());
+            samples.push((settled.elapsed().as_secs_f64() / 60.0, kb as f64 / 1_000.0));
         }
         Portal::request_shutdown(child.id());
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -414,7 +552,40 @@ impl Program {
         Ok(Memory {
             total: total_kb as f64 / 1_000.0,
             processes,
+            samples,
         })
+    }
+}
+
+/// The proportional set size of `pid` and its descendants, in kB, and each process's share.
+fn tree_pss_kb(pid: u32) -> (u64, Vec<serde_json::Value>) {
+    let mut total_kb = 0u64;
+    let mut processes = Vec::new();
+    for pid in process_tree(pid) {
+        let Some(pss_kb) = pss_kb(pid) else { continue };
+        total_kb += pss_kb;
+        processes.push(json!({"name": process_name(pid), "pssMb": pss_kb as f64 / 1_000.0}));
+    }
+    (total_kb, processes)
+}
+
+/// The least-squares slope of (minute, megabytes) samples, MB per minute; 0 for fewer than two.
+fn slope_per_minute(samples: &[(f64, f64)]) -> f64 {
+    if samples.len() < 2 {
+        return 0.0;
+    }
+    let n = samples.len() as f64;
+    let mean_x = samples.iter().map(|(x, _)| x).sum::<f64>() / n;
+    let mean_y = samples.iter().map(|(_, y)| y).sum::<f64>() / n;
+    let (mut covariance, mut variance) = (0.0, 0.0);
+    for (x, y) in samples {
+        covariance += (x - mean_x) * (y - mean_y);
+        variance += (x - mean_x) * (x - mean_x);
+    }
+    if variance == 0.0 {
+        0.0
+    } else {
+        covariance / variance
     }
 }
 
@@ -497,6 +668,42 @@ mod tests {
     #[test]
     fn this_process_has_a_proportional_set_size() {
         assert!(pss_kb(std::process::id()).is_some_and(|kb| kb > 0));
+    }
+
+    #[test]
+    fn a_breakdown_is_the_median_of_each_step_in_the_order_reached() {
+        let runs = vec![
+            parse_steps(r#"{"core-opened":30,"window-built":50,"dashboard-rendered":300}"#),
+            parse_steps(r#"{"core-opened":10,"window-built":70,"dashboard-rendered":200}"#),
+            parse_steps(r#"{"core-opened":20,"window-built":60,"dashboard-rendered":250,"x":"y"}"#),
+        ];
+        let steps = median_breakdown(&runs);
+        assert_eq!(
+            steps,
+            vec![
+                ("core-opened".to_owned(), 20.0),
+                ("window-built".to_owned(), 60.0),
+                ("dashboard-rendered".to_owned(), 250.0),
+            ]
+        );
+        let table = breakdown_table("app", &steps);
+        assert!(table.contains("window-built"), "{table}");
+        assert!(table.contains("(+190.0)"), "the step's own time: {table}");
+    }
+
+    #[test]
+    fn the_slope_is_the_least_squares_fit_and_zero_without_two_samples() {
+        let samples = [(0.0, 100.0), (1.0, 102.0), (2.0, 104.0), (3.0, 106.0)];
+        assert!((slope_per_minute(&samples) - 2.0).abs() < 1e-9);
+        assert_eq!(slope_per_minute(&[(0.0, 100.0)]), 0.0);
+        let flat = [(0.0, 100.0), (0.5, 101.0), (1.0, 100.0)];
+        assert!(slope_per_minute(&flat).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_line_that_is_not_json_gives_no_steps() {
+        assert!(parse_steps("not json").is_empty());
+        assert!(breakdown_table("bare", &[]).contains("no breakdown"));
     }
 
     #[test]

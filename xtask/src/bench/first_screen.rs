@@ -162,6 +162,62 @@ fn relative_name(text: &str) -> Option<String> {
 }
 
 /// The size of `bytes` gzipped with the best compression, as a server would send them.
+/// Writes into `page_dir` the bare webview's page for a fair start-up baseline: a static page
+/// of as many bytes as the app loads before its first screen (`index.html`, the stylesheets it
+/// links and the first screen's JavaScript, see [`measure`]), styled by the app's own
+/// stylesheets, so both webviews fetch, parse and paint as much. Static means no script: the
+/// difference to the app is what the app's code does. Returns the bytes the page comes to.
+pub fn write_bare_page(dist: &Path, page_dir: &Path) -> Result<usize> {
+    let index = std::fs::read_to_string(dist.join("index.html"))
+        .with_context(|| format!("{} is missing: build the UI first", dist.display()))?;
+    let first_screen = measure(dist, "Home", "vi")?;
+    let assets = page_dir.join("assets");
+    std::fs::create_dir_all(&assets)?;
+    let mut links = String::new();
+    let mut total = 0;
+    for sheet in stylesheets(&index) {
+        let bytes = std::fs::read(dist.join("assets").join(&sheet))
+            .with_context(|| format!("index.html links {sheet}, which is missing"))?;
+        total += bytes.len();
+        std::fs::write(assets.join(&sheet), bytes)?;
+        links.push_str(&format!(
+            "<link rel=\"stylesheet\" href=\"/assets/{sheet}\">"
+        ));
+    }
+    let target = index.len() + total + first_screen.raw;
+    let head = format!(
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>OpenDVC</title>{links}</head><body><main>"
+    );
+    let tail = "</main></body></html>";
+    let paragraph = "<section class=\"panel\"><h2>Hồ sơ đang xử lý</h2><p class=\"hint\">\
+                     Cấp đổi căn cước công dân — đã tiếp nhận, hẹn trả kết quả ngày 12/12/2026.\
+                     </p></section>";
+    let mut page = head;
+    while total + page.len() + tail.len() < target {
+        page.push_str(paragraph);
+    }
+    page.push_str(tail);
+    total += page.len();
+    std::fs::write(page_dir.join("index.html"), page)?;
+    Ok(total)
+}
+
+/// The file names of the stylesheets `index.html` links (`/assets/NAME.css`).
+fn stylesheets(index: &str) -> Vec<String> {
+    index
+        .split("<link")
+        .skip(1)
+        .filter(|tag| tag.contains("rel=\"stylesheet\""))
+        .filter_map(|tag| {
+            let start = tag.find("href=\"")? + "href=\"".len();
+            let path = &tag[start..start + tag[start..].find('"')?];
+            path.rsplit('/').next().map(str::to_owned)
+        })
+        .collect()
+}
+
 pub(super) fn gzip_len(bytes: &[u8]) -> Result<usize> {
     use std::io::Write as _;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -245,5 +301,31 @@ mod tests {
         assert!(measure(dist.path(), "Nowhere", "vi").is_err());
         let empty = tempfile::tempdir().expect("temp dir");
         assert!(measure(empty.path(), "Home", "vi").is_err());
+    }
+
+    #[test]
+    fn the_bare_page_is_as_large_as_the_first_screen_styled_alike_and_has_no_script() {
+        let dist = build();
+        let index = dist.path().join("index.html");
+        let mut html = std::fs::read_to_string(&index).expect("index");
+        html.push_str(r#"<link rel="stylesheet" crossorigin href="/assets/index-CCCC.css">"#);
+        std::fs::write(&index, &html).expect("index");
+        std::fs::write(
+            dist.path().join("assets/index-CCCC.css"),
+            "body{color:#111}",
+        )
+        .expect("css");
+        let page = tempfile::tempdir().expect("page dir");
+        let bytes = write_bare_page(dist.path(), page.path()).expect("writes");
+        let home = measure(dist.path(), "Home", "vi").expect("measures");
+        let target = html.len() + "body{color:#111}".len() + home.raw;
+        let written = std::fs::read_to_string(page.path().join("index.html")).expect("page");
+        assert!(
+            bytes >= target && bytes < target + 300,
+            "{bytes} bytes for {target}"
+        );
+        assert!(!written.contains("<script"), "a static page: {written}");
+        assert!(written.contains(r#"href="/assets/index-CCCC.css""#));
+        assert!(page.path().join("assets/index-CCCC.css").is_file());
     }
 }

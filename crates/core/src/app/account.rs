@@ -115,6 +115,11 @@ impl OpenDvc {
         self.vault.erase().map_err(CoreError::Session)?;
         // What the person typed is theirs: the next one to sign in here is not offered it.
         profile.cache.write(crate::store::answers::clear)?;
+        // On a shared device the person's drafts go with them; on their own device they wait
+        // for the same person's next sign-in, in that person's own cache.
+        if self.options.shared_device {
+            profile.cache.write(crate::store::drafts::clear)?;
+        }
         if unsent == 0 {
             self.options
                 .data_dir

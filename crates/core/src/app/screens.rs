@@ -276,9 +276,16 @@ impl OpenDvc {
         })
     }
 
-    /// Queues the draft the screen sent and tries to send it at once.
+    /// Queues the draft the screen sent and tries to send it at once; the saved draft it
+    /// came from (`draft_id`) is removed once it is queued.
     pub async fn submit_draft(&self, draft: DraftView) -> Result<SubmitResult, CoreError> {
+        let saved = draft.draft_id;
         let outcome = self.submit(draft.into_submission(), true).await?;
+        // The application is queued whatever happens here: a draft that could not be
+        // removed is only shown once more, never worth failing the submission for.
+        if let Some(id) = saved {
+            self.forget_submitted_draft(id).ok();
+        }
         self.submit_result(&outcome)
     }
 

@@ -367,7 +367,9 @@ impl SubmissionQueue {
             };
             let ended = match self.try_item(&item, transport).await? {
                 Tried::Answered(answer) => {
-                    answered.push((item, answer));
+                    // Its answer is stored, and its file forgotten, by what it holds: the
+                    // opened payload, not the sealed one the batch was read as.
+                    answered.push((self.opened(item), answer));
                     continue;
                 }
                 Tried::Failed(Failure::Attention { .. }) => {
@@ -430,6 +432,7 @@ impl SubmissionQueue {
     ) -> Result<ItemSend, QueueError> {
         match self.try_item(item, transport).await? {
             Tried::Answered(answer) => {
+                let item = &self.opened(item.clone());
                 let mark = self.sent_mark(item, &answer)?;
                 let now = self.clock.now();
                 self.outbox

@@ -19,6 +19,7 @@ pub mod applications;
 pub mod catalog;
 pub mod catalog_search;
 pub mod documents;
+pub mod drafts;
 pub mod error;
 pub mod feedback;
 pub mod inbox;
@@ -131,6 +132,17 @@ const CACHE_MIGRATIONS: &[M<'static>] = &[
         key TEXT NOT NULL,
         created_at TEXT NOT NULL
     );",
+    ),
+    // Applications the person started and has not submitted (`store::drafts`), one per
+    // started application, kept as they type so that a restart loses nothing.
+    M::up(
+        "CREATE TABLE drafts (
+        id TEXT PRIMARY KEY,
+        procedure_id TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        json TEXT NOT NULL
+    );
+    CREATE INDEX drafts_by_time ON drafts (updated_at);",
     ),
 ];
 

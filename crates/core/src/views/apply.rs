@@ -27,6 +27,10 @@ pub struct DraftView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub renews_document_id: Option<Uuid>,
+    /// The saved draft (`save_draft`) this is; submitting it removes that draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub draft_id: Option<Uuid>,
 }
 
 impl DraftView {
@@ -75,6 +79,7 @@ impl DraftView {
                 fee_case: draft.fee_case,
             },
             renews_document_id: Some(document_id),
+            draft_id: None,
         }
     }
 }

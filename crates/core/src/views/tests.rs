@@ -260,6 +260,7 @@ fn a_renewal_draft_has_the_shape_of_the_uis_draft() {
             fee_case: None,
         },
         renews_document_id: Some(document),
+        draft_id: None,
     };
     let json = serde_json::to_value(&draft).expect("serialisable");
     assert_eq!(json["procedureId"], "passport-renewal");

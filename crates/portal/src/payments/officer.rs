@@ -1,16 +1,19 @@
 //! The officers' side of paying: the refund of a paid payment of a rejected or withdrawn
 //! application (`POST /v1/officer/payments/{paymentId}/refund`, through the provider's refund
 //! call for an online payment) and cash taken at the counter or by the postman
-//! (`POST /v1/officer/applications/{id}/payments/record`), both within the officer's scope.
+//! (`POST /v1/officer/applications/{id}/payments/record`), both within the officer's scope;
+//! and the post office's side: a DVC agent records the cash the postman took on delivery
+//! (`POST /v1/assist/applications/{id}/payments/cod`) of an application delivered by post.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use opendvc_api::{
-    Application, ApplicationStatus, Payment, PaymentMethod, PaymentStatus, RecordPayment,
+    Actor, ActorKind, Application, ApplicationStatus, CashMethod, DeliveryMethod, Payment,
+    PaymentMethod, PaymentStatus, RecordPayment, StaffKind,
 };
 use uuid::Uuid;
 
-use crate::auth::OfficerAuth;
+use crate::auth::{OfficerAuth, StaffAuth};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::officer::officer_actor;
@@ -115,6 +118,61 @@ pub async fn record(
     ApiJson(request): ApiJson<RecordPayment>,
 ) -> Result<(StatusCode, axum::Json<Payment>), ApiError> {
     let application = in_scope(&state, &staff, id).await?;
+    let actor = officer_actor(&staff.code, &staff.organisation);
+    settle_cash(&state, &staff.code, actor, &application, request).await
+}
+
+#[utoipa::path(post, path = "/v1/assist/applications/{id}/payments/cod", tag = "payments", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Application id")),
+    request_body = RecordPayment,
+    responses((status = 201, description = "The payment, paid, with its receipt: the cash the postman took on delivery, recorded by a DVC agent of the post office (a volunteer, or any other caller, gets 403). Only `cod` (else 422 naming `method`) and only for an application delivered by post (else 409 `invalid_state`); otherwise as the officer's `POST /v1/officer/applications/{id}/payments/record`: `amount` must be the amount due (else 422 naming `amount`), a pending online payment, an application paid already, finished, or with nothing to pay answer 409 `invalid_state`, and an application waiting for payment moves to `received`.", body = Payment)))]
+pub async fn record_cod(
+    State(state): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(request): ApiJson<RecordPayment>,
+) -> Result<(StatusCode, axum::Json<Payment>), ApiError> {
+    if staff.kind != StaffKind::Agent {
+        return Err(ApiError::forbidden(
+            "Only a post office's DVC agents record cash taken on delivery.",
+        ));
+    }
+    if request.method != CashMethod::Cod {
+        return Err(ApiError::field(
+            "method",
+            "a post office records cash on delivery (`cod`) only",
+        ));
+    }
+    let application = state
+        .store
+        .application(None, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("No such application."))?;
+    if application.delivery.method != DeliveryMethod::Post {
+        return Err(ApiError::invalid_state(
+            "This application is not delivered by post: no postman takes its fee.",
+        ));
+    }
+    let actor = Actor {
+        kind: ActorKind::Staff,
+        name: staff.organisation.clone(),
+        code: Some(staff.code.clone()),
+        venue: None,
+    };
+    settle_cash(&state, &staff.code, actor, &application, request).await
+}
+
+/// Records cash taken for `application` (at the counter or on delivery) by `staff_code`, as
+/// `actor` in its timeline: settles the pending payment of that method, or records a paid one.
+async fn settle_cash(
+    state: &AppState,
+    staff_code: &str,
+    actor: Actor,
+    application: &Application,
+    request: RecordPayment,
+) -> Result<(StatusCode, axum::Json<Payment>), ApiError> {
+    let id = application.id;
+    let application = application.clone();
     let payments = state.store.payments_of_application(id).await?;
     payable(&application, &payments)?;
     let due = amount_due(&application);
@@ -136,11 +194,10 @@ pub async fn record(
     let now = state.clock.now();
     let payer = state
         .store
-        .citizen(application_citizen(&state, id).await?)
+        .citizen(application_citizen(state, id).await?)
         .await?
         .map(|citizen| citizen.profile.full_name)
         .unwrap_or_default();
-    let actor = officer_actor(&staff.code, &staff.organisation);
     let note = state
         .texts
         .text("vi", "payment-paid-note", &[("amount", due.to_string())]);
@@ -181,7 +238,7 @@ pub async fn record(
             let mut payment = PaymentRecord {
                 id: payment_id,
                 application_id: id,
-                citizen_id: application_citizen(&state, id).await?,
+                citizen_id: application_citizen(state, id).await?,
                 method,
                 provider: method.as_str().to_owned(),
                 provider_txn: Some(txn_ref.clone()),
@@ -207,7 +264,7 @@ pub async fn record(
                 .await?
         }
     };
-    tracing::info!(payment_id = %paid.id, officer = %staff.code, method = method.as_str(), "cash taken was recorded");
+    tracing::info!(payment_id = %paid.id, staff = %staff_code, method = method.as_str(), "cash taken was recorded");
     Ok((StatusCode::CREATED, axum::Json(paid.wire())))
 }
 

@@ -3,7 +3,8 @@
 //   OPENDVC_BLESS=1 cargo test -p opendvc-app typescript
 
 import type { AdminUnits, Catalog, Consent, ContactCodesSent, ContactKind, FeedbackServices, FieldKind, NotificationSettings, OtpAccepted, Payment, PaymentMethod, Procedure, Profile, ProfilePatch } from './api';
-import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, PaymentReceiptEntry, PaymentStepView, Prefill, QueueItem, Receipt, ReminderMode, ReminderSetting, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
+import type { StartTimings, StartView } from './shell';
+import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, CsvExport, Dashboard, DiscardResult, Draft, DraftSummary, FeeQuoteView, FeedbackActionInput, FeedbackInput, FeedbackScreenView, FeedbackView, FieldCheck, FieldProblem, FollowUp, InboxEntry, Language, NewDocument, NotificationSettingsView, PaymentReceiptEntry, PaymentStepView, Prefill, QueueItem, Receipt, ReminderMode, ReminderSetting, SavedDraft, SessionEnded, SessionState, Settings, StaffSignIn, StagedAttachment, SubmitResult, Tally, WalletEntry } from './views';
 
 /** The IPC contract between the UI and the app shell: every command, with its argument object
  * (as passed to `invoke`, camelCase keys) and its answer. Every command rejects with an
@@ -11,6 +12,9 @@ import type { AccessLogView, ApplicationView, ApplicationsView, CalendarExport, 
 export interface Commands {
   /** Who is signed in, the language, and whether the portal answered lately. Never fails. */
   session_state: { args: undefined; result: SessionState };
+  /** What the first screen needs at start, in one answer: the session and, when a
+   * citizen is signed in, their dashboard from the cache. Never fails. */
+  start_state: { args: undefined; result: StartView };
   /** Asks the portal to text a one-time code to the registered phone. */
   request_otp: { args: { idNumber: string }; result: OtpAccepted };
   /** Exchanges the code for tokens, stores them, and starts the first sync. */
@@ -50,6 +54,17 @@ export interface Commands {
   access_log: { args: { cursor?: string }; result: AccessLogView };
   /** Puts a new application into the durable queue, then tries to send it at once. */
   submit: { args: { draft: Draft }; result: SubmitResult };
+  /** Keeps an application being prepared on this device as the person types (the UI
+   * saves it after a pause and on leaving a page); answers it as kept, stamped. */
+  save_draft: { args: { draft: SavedDraft }; result: SavedDraft };
+  /** The applications started on this device and not yet submitted, the one touched
+   * last first, as Home lists them. */
+  drafts: { args: undefined; result: Array<DraftSummary> };
+  /** A saved draft to carry on with; a picked file this device no longer holds is named
+   * in `pickAgain`. `unknown_draft` when it is gone. */
+  resume_draft: { args: { id: string }; result: SavedDraft };
+  /** Forgets a saved draft; the UI asks for confirmation first. */
+  discard_draft: { args: { id: string }; result: undefined };
   /** What a procedure's form starts with: values from the profile, the addresses with
    * their unit and the wallet (the `picked` documents first), and the person's
    * previous answers offered, never filled in. */
@@ -128,8 +143,9 @@ export interface Commands {
   export_calendar: { args: undefined; result: CalendarExport };
   /** Signs out and deletes every personal datum from this device (cache, queue, files). */
   clear_device: { args: undefined; result: SessionState };
-  /** The webview saw the home screen's first dashboard; the bench reads the log line. */
-  report_dashboard_rendered: { args: undefined; result: undefined };
+  /** The webview saw the home screen's first dashboard; `timings` are the UI's start-up
+   * marks. The bench reads the log lines. */
+  report_dashboard_rendered: { args: { timings: StartTimings }; result: undefined };
   /** Signs a staff member in and remembers the venue (post office or event). */
   staff_sign_in: { args: { signIn: StaffSignIn }; result: SessionState };
   /** Signs the staff member out; an open assisted session ends first. */
@@ -162,6 +178,7 @@ export type ResultOf<K extends CommandName> = Commands[K]['result'];
 /** Every command name, in the list's order. */
 export const COMMAND_NAMES: readonly CommandName[] = [
   'session_state',
+  'start_state',
   'request_otp',
   'sign_in',
   'sign_out',
@@ -178,6 +195,10 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'stage_attachment',
   'access_log',
   'submit',
+  'save_draft',
+  'drafts',
+  'resume_draft',
+  'discard_draft',
   'prefill',
   'request_contact_code',
   'update_profile',

@@ -2,7 +2,7 @@
 // Do not edit: change the Rust side, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-app typescript
 
-import type { CoreCode } from './views';
+import type { CoreCode, Dashboard, SessionState } from './views';
 
 // ---- opendvc_app_lib::error ----
 
@@ -27,6 +27,34 @@ fields: Array<string>, };
  * What the UI tells the person, and what it does, for a rejected command.
  */
 export type IpcErrorCode = "offline" | "not_signed_in" | "otp_invalid" | "invalid_input" | "validation_failed" | "not_found" | "forbidden" | "invalid_state" | "payload_too_large" | "unsupported_media_type" | "quota_exceeded" | "rate_limited" | "locked" | "password_wrong" | "session_expired" | "discard_needs_send" | "queue_busy" | "storage" | "internal" | "unknown";
+
+// ---- opendvc_app_lib::startup ----
+
+/**
+ * What the UI measured, as `START_MARK_SCRIPT` sends it with the first dashboard.
+ */
+export type StartTimings = {
+/**
+ * The page's `performance.timeOrigin`: when its navigation began, milliseconds since the
+ * Unix epoch.
+ */
+timeOrigin: number,
+/**
+ * The UI's `opendvc:…` performance marks, milliseconds after `timeOrigin`, by name
+ * without the prefix; the main script's arrival is `script-loaded`.
+ */
+marks: { [key in string]: number }, };
+
+/**
+ * The first answer the UI asks for (`start_state`): the session and, when a citizen is signed
+ * in, their dashboard from the cache, so the home screen renders without a second round trip.
+ */
+export type StartView = { session: SessionState,
+/**
+ * Absent when nobody is signed in or the cache cannot show it (the home screen then
+ * loads it itself and shows why).
+ */
+dashboard?: Dashboard, };
 
 // ---- opendvc_app_lib::window ----
 

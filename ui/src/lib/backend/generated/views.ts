@@ -79,7 +79,7 @@ state: 'sent' | 'waiting' | 'needs_attention', applicationCode?: string, };
  * The stable code of a [`CoreError`]. Its snake_case name is what the CLI prints with
  * `--json`, and `error-{name with dashes}` is its Fluent message.
  */
-export type CoreCode = "not_signed_in" | "no_portal" | "invalid_id_number" | "otp_invalid" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "validation" | "not_found" | "conflict" | "malformed" | "store" | "store_corrupt" | "no_such_item" | "item_not_changeable" | "not_an_application" | "attachment_too_large" | "attachment_unreadable" | "discard_needs_send" | "queue_busy" | "photo_unreadable" | "too_many_photos" | "session_file" | "catalog_missing" | "unknown_procedure" | "invalid_submission" | "unknown_application" | "unsent_items" | "search_index_missing" | "search_failed" | "staff_not_signed_in" | "officer_on_device" | "event_required" | "assisted_session_open" | "no_assisted_session" | "queue_key_locked" | "staff_files" | "device_locked" | "staff_password_wrong" | "unlock_wait" | "assisted_session_expired" | "receipt_not_ready" | "receipt_failed" | "preferences_file" | "device_data" | "data_folder" | "invalid_document" | "unknown_inbox_item" | "unknown_document" | "attachment_missing" | "access_log_own_sign_in_only" | "notification_settings_own_sign_in_only" | "invalid_settings" | "event_invalid" | "invalid_day" | "invalid_reminder" | "messages" | "payment_needs_connection" | "unknown_payment" | "payment_own_sign_in_only";
+export type CoreCode = "not_signed_in" | "no_portal" | "invalid_id_number" | "otp_invalid" | "network" | "timeout" | "server" | "rate_limited" | "unauthorized" | "validation" | "not_found" | "conflict" | "malformed" | "store" | "store_corrupt" | "no_such_item" | "item_not_changeable" | "not_an_application" | "attachment_too_large" | "attachment_unreadable" | "discard_needs_send" | "queue_busy" | "photo_unreadable" | "too_many_photos" | "session_file" | "catalog_missing" | "unknown_procedure" | "invalid_submission" | "unknown_application" | "unsent_items" | "search_index_missing" | "search_failed" | "staff_not_signed_in" | "officer_on_device" | "event_required" | "assisted_session_open" | "no_assisted_session" | "queue_key_locked" | "staff_files" | "device_locked" | "staff_password_wrong" | "unlock_wait" | "assisted_session_expired" | "receipt_not_ready" | "receipt_failed" | "preferences_file" | "device_data" | "data_folder" | "invalid_document" | "unknown_inbox_item" | "unknown_document" | "unknown_draft" | "attachment_missing" | "access_log_own_sign_in_only" | "notification_settings_own_sign_in_only" | "invalid_settings" | "event_invalid" | "invalid_day" | "invalid_reminder" | "messages" | "payment_needs_connection" | "unknown_payment" | "payment_own_sign_in_only";
 
 // ---- opendvc_core::receipt ----
 
@@ -174,7 +174,11 @@ export type Draft = {
  * The wallet document a renewal draft renews, for the UI's own pages. The draft also
  * carries it in `attachments`, which is what `submit` attaches.
  */
-renewsDocumentId?: string, procedureId: string,
+renewsDocumentId?: string,
+/**
+ * The saved draft (`save_draft`) this is; submitting it removes that draft.
+ */
+draftId?: string, procedureId: string,
 /**
  * Field id → value, as strings; validated against the procedure's form fields.
  */
@@ -303,6 +307,45 @@ snoozedUntil?: string, };
  * `documents`: a wallet document with its validity and reminder choice.
  */
 export type WalletEntry = { document: Document, validity: DocumentValidity, reminder: ReminderSetting, };
+
+// ---- opendvc_core::views::drafts ----
+
+/**
+ * Which pages of the task list the person has finished.
+ */
+export type DraftProgress = { details: boolean, documents: boolean, delivery: boolean, };
+
+/**
+ * `DraftSummary`: one saved draft as Home lists it.
+ */
+export type DraftSummary = { id: string, procedureId: string,
+/**
+ * The procedure's name from the cached catalog; its id where the catalog lacks it.
+ */
+procedureName: LocalizedText, updatedAt: string, };
+
+/**
+ * `SavedDraft`: an application the person started and has not submitted, kept on the device
+ * as they type (`save_draft`) and resumed on the task list (`resume_draft`).
+ */
+export type SavedDraft = {
+/**
+ * The UI's id of the started application; `submit` with `draft.draftId` set removes it.
+ */
+id: string, draft: Draft,
+/**
+ * Files picked in the app, by the required document they are for (the UI's own list).
+ */
+files: { [key in string]: StagedAttachment }, done: DraftProgress,
+/**
+ * Required documents whose picked file this device no longer holds (an assisted
+ * session keeps scans in memory only): the person picks them again. Set on resume.
+ */
+pickAgain: Array<string>,
+/**
+ * When it was last saved; set by the core, whatever the UI sent.
+ */
+updatedAt?: string, };
 
 // ---- opendvc_core::views::events ----
 

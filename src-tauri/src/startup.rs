@@ -1,0 +1,183 @@
+//! Where the start-up time goes, for the start-up bench (`cargo xtask bench --only app`).
+//!
+//! The shell notes its own steps (the core opened, the window built, the page requested) on
+//! the monotonic clock since the process started. The UI sets performance marks named
+//! `opendvc:…` (its script running, the session read, the dashboard's data in, the dashboard
+//! rendered) and, with the last one, hands them to the shell with the page's
+//! `performance.timeOrigin`; the shell places them on the same time line through the wall
+//! clock, and logs one line:
+//!
+//! `opendvc-app: start-up breakdown {"core-opened":31.2,"window-built":48.0,…}`
+//!
+//! every step in milliseconds after the process started, in the order they happened. The
+//! bench reads it; nothing else does, and nothing of the person is in it.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
+
+use opendvc_core::views::{DashboardView, SessionState};
+use serde::{Deserialize, Serialize};
+
+/// The first answer the UI asks for (`start_state`): the session and, when a citizen is signed
+/// in, their dashboard from the cache, so the home screen renders without a second round trip.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct StartView {
+    pub session: SessionState,
+    /// Absent when nobody is signed in or the cache cannot show it (the home screen then
+    /// loads it itself and shows why).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub dashboard: Option<DashboardView>,
+}
+
+/// What the UI measured, as `START_MARK_SCRIPT` sends it with the first dashboard.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct StartTimings {
+    /// The page's `performance.timeOrigin`: when its navigation began, milliseconds since the
+    /// Unix epoch.
+    pub time_origin: f64,
+    /// The UI's `opendvc:…` performance marks, milliseconds after `timeOrigin`, by name
+    /// without the prefix; the main script's arrival is `script-loaded`.
+    pub marks: BTreeMap<String, f64>,
+}
+
+/// The shell's steps so far, and when the process started on both clocks.
+#[derive(Debug)]
+pub struct StartTrace {
+    started: Instant,
+    /// The process start on the wall clock, which the page's `timeOrigin` is read on.
+    started_wall: SystemTime,
+    steps: Mutex<Vec<(&'static str, Duration)>>,
+}
+
+impl StartTrace {
+    pub fn new(started: Instant, started_wall: SystemTime) -> Self {
+        Self {
+            started,
+            started_wall,
+            steps: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// Notes that the shell finished `step` now.
+    pub fn note(&self, step: &'static str) {
+        let at = crate::clock::since(self.started);
+        if let Ok(mut steps) = self.steps.lock() {
+            steps.push((step, at));
+        }
+    }
+
+    /// Every step, the shell's and the UI's, in milliseconds after the process started,
+    /// earliest first. A mark the UI could not have set after the process started (a wall
+    /// clock moved under the page) is left out rather than shown in the wrong place.
+    pub fn breakdown(&self, timings: &StartTimings) -> Vec<(String, f64)> {
+        let mut steps: Vec<(String, f64)> = self
+            .steps
+            .lock()
+            .map(|steps| {
+                steps
+                    .iter()
+                    .map(|(name, at)| ((*name).to_owned(), at.as_secs_f64() * 1_000.0))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let started_ms = self
+            .started_wall
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|since| since.as_secs_f64() * 1_000.0)
+            .unwrap_or_default();
+        let origin = timings.time_origin - started_ms;
+        if origin.is_finite() && origin >= 0.0 {
+            steps.push(("page-requested".to_owned(), origin));
+            for (name, at) in &timings.marks {
+                let at = origin + at;
+                if at.is_finite() && at >= origin {
+                    steps.push((name.clone(), at));
+                }
+            }
+        }
+        steps.sort_by(|a, b| a.1.total_cmp(&b.1));
+        steps
+    }
+}
+
+/// The log line of the breakdown (see the module's documentation).
+pub fn breakdown_line(steps: &[(String, f64)]) -> String {
+    let object: serde_json::Map<String, serde_json::Value> = steps
+        .iter()
+        .map(|(name, at)| (name.clone(), serde_json::json!((at * 10.0).round() / 10.0)))
+        .collect();
+    format!(
+        "opendvc-app: start-up breakdown {}",
+        serde_json::Value::Object(object)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trace_started_at(wall_ms: u64) -> StartTrace {
+        StartTrace::new(
+            crate::clock::started(),
+            SystemTime::UNIX_EPOCH + Duration::from_millis(wall_ms),
+        )
+    }
+
+    #[test]
+    fn the_uis_marks_land_on_the_processs_time_line_in_order() {
+        let trace = trace_started_at(1_000_000);
+        let timings = StartTimings {
+            time_origin: 1_000_120.0,
+            marks: BTreeMap::from([
+                ("dashboard-rendered".to_owned(), 200.0),
+                ("script-loaded".to_owned(), 50.0),
+            ]),
+        };
+        let steps = trace.breakdown(&timings);
+        let names: Vec<&str> = steps.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["page-requested", "script-loaded", "dashboard-rendered"]
+        );
+        assert_eq!(steps[0].1, 120.0);
+        assert_eq!(steps[1].1, 170.0);
+        assert_eq!(steps[2].1, 320.0);
+    }
+
+    #[test]
+    fn a_page_that_seems_older_than_the_process_adds_no_marks() {
+        let trace = trace_started_at(1_000_000);
+        trace.note("core-opened");
+        let timings = StartTimings {
+            time_origin: 999_000.0,
+            marks: BTreeMap::from([("script-loaded".to_owned(), 50.0)]),
+        };
+        let steps = trace.breakdown(&timings);
+        assert_eq!(steps.len(), 1, "only the shell's own step: {steps:?}");
+        assert_eq!(steps[0].0, "core-opened");
+    }
+
+    #[test]
+    fn the_line_is_json_the_bench_can_read() {
+        let line = breakdown_line(&[
+            ("core-opened".to_owned(), 12.345),
+            ("page-requested".to_owned(), 80.0),
+        ]);
+        let json = line
+            .strip_prefix("opendvc-app: start-up breakdown ")
+            .expect("the line starts with its prefix");
+        let value: serde_json::Value = serde_json::from_str(json).expect("JSON");
+        assert_eq!(value["core-opened"], 12.3);
+        assert_eq!(value["page-requested"], 80.0);
+    }
+}

@@ -1,0 +1,46 @@
+// The start: the session and the home screen's dashboard come in one answer (`start_state`), so
+// the first screen renders after one round trip; the dashboard read at start is never shown to
+// anyone after the session was read again.
+
+import { screen } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { takeFirstDashboard, refreshSession, startSession } from '../src/lib/app.svelte';
+import * as fixtures from './fixtures';
+import { fakeCore, never, openApp } from './harness';
+
+describe('the start', () => {
+  it('renders the home screen from the first answer, without waiting for the dashboard command', async () => {
+    const { calls } = openApp('/', {
+      start_state: () => ({ session: fixtures.session(), dashboard: fixtures.dashboard() }),
+      // Were the home screen to wait for this, it would never render.
+      dashboard: never,
+    });
+    expect(await screen.findByText(/Nothing needs you now/)).toBeInTheDocument();
+    expect(calls[0]?.command).toBe('start_state');
+    expect(calls.some((call) => call.command === 'session_state')).toBe(false);
+  });
+
+  it('still loads the dashboard itself when the first answer has none', async () => {
+    openApp('/', {
+      start_state: () => ({ session: fixtures.session() }),
+      dashboard: () => fixtures.dashboard(),
+    });
+    expect(await screen.findByText(/Nothing needs you now/)).toBeInTheDocument();
+  });
+
+  it('keeps the first dashboard only for a start on the home screen', async () => {
+    fakeCore({ start_state: () => ({ session: fixtures.session(), dashboard: fixtures.dashboard() }) });
+    await startSession(false);
+    expect(takeFirstDashboard()).toBeUndefined();
+    await startSession(true);
+    expect(takeFirstDashboard()).toBeDefined();
+    expect(takeFirstDashboard(), 'taken once').toBeUndefined();
+  });
+
+  it('forgets the first dashboard once the session is read again, as after a sign-out', async () => {
+    fakeCore({ start_state: () => ({ session: fixtures.session(), dashboard: fixtures.dashboard() }) });
+    await startSession(true);
+    await refreshSession();
+    expect(takeFirstDashboard()).toBeUndefined();
+  });
+});
