@@ -32,3 +32,8 @@ reminders-standing-unknown = expiry unknown
 reminders-due-held-back = Renewal reminder for { $kind } is due (no notification shown: your settings).
 reminders-none-due = No reminders due today.
 notify-action-open = Open
+
+## desktop
+
+tray-open = Open OpenDVC
+tray-quit = Quit

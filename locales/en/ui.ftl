@@ -709,3 +709,17 @@ ui-apply-pick-again = { $count ->
 ## docs-upload
 
 ui-queue-kind-document = Document added to the wallet
+
+## desktop
+
+ui-settings-display = Text size and contrast
+ui-settings-text-size = Text size
+ui-settings-text-size-hint = Compared with the text size set for this computer.
+ui-settings-text-size-option = { $percent }%
+ui-settings-text-size-system = { $percent }% (as this computer)
+ui-settings-high-contrast = High contrast
+ui-settings-high-contrast-hint = Black text on white, with bolder borders and links.
+ui-settings-desktop = When the window closes
+ui-settings-keep-in-tray = Keep running in the system tray when the window closes
+ui-settings-keep-in-tray-hint = So news of your applications and renewal reminders still arrive with the window closed. Choose “Quit” on the tray icon to close it completely.
+ui-settings-open-at-login = Open OpenDVC when I log in to this computer

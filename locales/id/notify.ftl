@@ -32,3 +32,8 @@ reminders-standing-unknown = masa berlaku tidak diketahui
 reminders-due-held-back = Pengingat perpanjangan { $kind } jatuh tempo (notifikasi tidak ditampilkan: sesuai pengaturan Anda).
 reminders-none-due = Tidak ada pengingat hari ini.
 notify-action-open = Buka
+
+## desktop
+
+tray-open = Buka OpenDVC
+tray-quit = Keluar

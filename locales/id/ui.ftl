@@ -677,3 +677,17 @@ ui-apply-pick-again = { $count } berkas yang Anda pilih sebelumnya sudah tidak a
 ## docs-upload
 
 ui-queue-kind-document = Dokumen yang ditambahkan ke dompet
+
+## desktop
+
+ui-settings-display = Ukuran teks dan kontras
+ui-settings-text-size = Ukuran teks
+ui-settings-text-size-hint = Dibandingkan ukuran teks yang diatur di komputer ini.
+ui-settings-text-size-option = { $percent }%
+ui-settings-text-size-system = { $percent }% (seperti komputer ini)
+ui-settings-high-contrast = Kontras tinggi
+ui-settings-high-contrast-hint = Teks hitam di atas putih, dengan garis tepi dan tautan lebih tebal.
+ui-settings-desktop = Saat jendela ditutup
+ui-settings-keep-in-tray = Tetap berjalan di baki sistem saat jendela ditutup
+ui-settings-keep-in-tray-hint = Agar kabar permohonan dan pengingat perpanjangan tetap sampai saat jendela tertutup. Pilih “Keluar” pada ikon di baki untuk menutup sepenuhnya.
+ui-settings-open-at-login = Buka OpenDVC saat saya masuk ke komputer ini

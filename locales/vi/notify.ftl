@@ -32,3 +32,8 @@ reminders-standing-unknown = chưa rõ thời hạn
 reminders-due-held-back = Đến hạn nhắc gia hạn { $kind } (không hiện thông báo: theo cài đặt của bạn).
 reminders-none-due = Không có lời nhắc nào đến hạn hôm nay.
 notify-action-open = Mở
+
+## desktop
+
+tray-open = Mở OpenDVC
+tray-quit = Thoát

@@ -677,3 +677,17 @@ ui-apply-pick-again = { $count } tệp bạn chọn trước đó không còn tr
 ## docs-upload
 
 ui-queue-kind-document = Giấy tờ tự thêm vào ví
+
+## desktop
+
+ui-settings-display = Cỡ chữ và độ tương phản
+ui-settings-text-size = Cỡ chữ
+ui-settings-text-size-hint = So với cỡ chữ bạn đặt cho máy này.
+ui-settings-text-size-option = { $percent }%
+ui-settings-text-size-system = { $percent }% (như cỡ chữ của máy)
+ui-settings-high-contrast = Độ tương phản cao
+ui-settings-high-contrast-hint = Chữ đen trên nền trắng, đường viền và liên kết đậm hơn.
+ui-settings-desktop = Khi đóng cửa sổ
+ui-settings-keep-in-tray = Tiếp tục chạy trong khay hệ thống khi đóng cửa sổ
+ui-settings-keep-in-tray-hint = Để tin về hồ sơ và lời nhắc gia hạn vẫn đến khi cửa sổ đã đóng. Chọn “Thoát” ở biểu tượng trong khay để tắt hẳn.
+ui-settings-open-at-login = Mở OpenDVC khi đăng nhập vào máy tính

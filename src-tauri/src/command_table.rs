@@ -132,7 +132,7 @@ macro_rules! with_commands {
             /// The settings screen.
             commands::settings(state) -> SettingsView;
             /// Stores the settings; refused fields are named in `fields`.
-            commands::save_settings(state; settings: SettingsView) -> SettingsView;
+            commands::save_settings(state, app; settings: SettingsView) -> SettingsView;
             /// How the portal reaches the citizen (per category: the app, SMS, e-mail; quiet
             /// hours for SMS), read from the portal. The citizen's own sign-in only; offline it
             /// fails with `offline`.

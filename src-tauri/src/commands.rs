@@ -322,11 +322,23 @@ pub async fn settings(state: &AppState) -> Answer<SettingsView> {
     state.core.read().await.settings_view().map_err(fail(state))
 }
 
-/// A new language also becomes the language of the shell's own messages at once.
-pub async fn save_settings(state: &AppState, settings: SettingsView) -> Answer<SettingsView> {
+/// A new language also becomes the language of the shell's own messages (and the tray's
+/// menu) at once; on a desktop the system's "open at login" entry follows the setting.
+pub async fn save_settings(
+    state: &AppState,
+    app: AppHandle,
+    settings: SettingsView,
+) -> Answer<SettingsView> {
     let core = state.core.read().await;
     let saved = core.save_settings_view(&settings).map_err(fail(state))?;
     state.speak(core.language());
+    #[cfg(desktop)]
+    {
+        crate::tray::relabel(&app, &state.localizer());
+        crate::autostart::follow(&app, saved.open_at_login);
+    }
+    #[cfg(mobile)]
+    let _no_tray_on_phones = app;
     Ok(saved)
 }
 

@@ -3,12 +3,16 @@
 //! The shell holds the core in one managed state (`state::AppState`), exposes thin IPC
 //! commands (`commands`), forwards the core's change events to the UI as `core://changed`,
 //! runs the queue sender and a periodic sync in the background (`background`), and opens
-//! `opendvc://applications/{id}` deep links through `app://navigate`.
+//! `opendvc://applications/{id}` deep links through `app://navigate`. On a desktop it keeps
+//! running in the system tray when the window closes (`tray`) and can open at login
+//! (`autostart`).
 
 /// The one list of the app's commands (a macro, included by `build.rs` too).
 #[macro_use]
 mod command_table;
 
+#[cfg(desktop)]
+mod autostart;
 mod background;
 mod clock;
 mod commands;
@@ -19,6 +23,8 @@ mod payments;
 mod staff;
 mod startup;
 mod state;
+#[cfg(desktop)]
+mod tray;
 mod window;
 
 use std::path::{Path, PathBuf};
@@ -137,6 +143,16 @@ pub fn run() {
     // Desktop only: the window keeps its size and place (a phone's is the whole screen).
     #[cfg(desktop)]
     let builder = builder.plugin(tauri_plugin_window_state::Builder::default().build());
+    // Desktop only: "open at login" (a phone has no login to open at).
+    #[cfg(desktop)]
+    let builder = builder.plugin(
+        tauri_plugin_autostart::Builder::new()
+            .app_name("OpenDVC")
+            .build(),
+    );
+    // Desktop only: closing the window may keep the app in the tray (see `tray`).
+    #[cfg(desktop)]
+    let builder = builder.on_window_event(tray::on_window_event);
     // Phones only: the system's notifications (the desktop's go through notify-rust).
     #[cfg(mobile)]
     let builder = builder.plugin(tauri_plugin_notification::init());
@@ -269,6 +285,8 @@ pub fn run() {
             });
             #[cfg(mobile)]
             notifier::on_phone_tap(app.handle());
+            #[cfg(desktop)]
+            tray::install(app.handle(), &state.localizer());
             background::start(app.handle().clone(), sync_every);
             // The system ending the app (logout, shutdown, `kill`) quits it in order, so an
             // open assisted session ends as it does when the window closes.

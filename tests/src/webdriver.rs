@@ -850,6 +850,242 @@ impl Drop for App {
     }
 }
 
+/// The main screens of a signed-in person, by name and route: `application_id` is one of
+/// their applications, `procedure_id` a procedure of the catalog.
+pub fn main_screens(application_id: &str, procedure_id: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("home", "#/".to_owned()),
+        ("applications", "#/applications".to_owned()),
+        ("application", format!("#/applications/{application_id}")),
+        ("services", "#/services".to_owned()),
+        ("procedure", format!("#/services/{procedure_id}")),
+        ("apply", format!("#/apply/{procedure_id}")),
+        ("documents", "#/documents".to_owned()),
+        ("inbox", "#/inbox".to_owned()),
+        ("queue", "#/queue".to_owned()),
+        ("feedback", "#/feedback".to_owned()),
+        ("feedback-new", "#/feedback/new".to_owned()),
+        ("settings", "#/settings".to_owned()),
+        (
+            "notification-settings",
+            "#/settings/notifications".to_owned(),
+        ),
+    ]
+}
+
+/// The problems of one screen at one window size: serious or critical axe-core violations,
+/// and (reflow, WCAG 1.4.10) a page wider than the window.
+pub fn screen_problems(app: &App, label: &str) -> Vec<String> {
+    let mut problems: Vec<String> = app
+        .serious_accessibility_violations()
+        .into_iter()
+        .map(|violation| format!("[{label}] {violation}"))
+        .collect();
+    let overflow = app.script(
+        "const root = document.documentElement; return root.scrollWidth - root.clientWidth;",
+        json!([]),
+    );
+    if overflow.as_i64().unwrap_or(0) > 0 {
+        problems.push(format!(
+            "[{label}] the page is {overflow} px wider than the screen"
+        ));
+    }
+    problems
+}
+
+/// Opens each of `screens` and collects every problem: an error shown on the screen, and
+/// [`screen_problems`] at 1280×800 and at `phone` (width, height). Each screen is saved as
+/// `{prefix}{name}-{width}x{height}.png` at both sizes.
+pub fn main_screen_problems(
+    app: &App,
+    screens: &[(&'static str, String)],
+    phone: (u32, u32),
+    prefix: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (name, route) in screens {
+        app.resize(1280, 800);
+        app.open(route);
+        let error_shown = app.script(
+            "return document.querySelector('main .error-panel') !== null;",
+            json!([]),
+        );
+        if error_shown == json!(true) {
+            problems.push(format!(
+                "[{prefix}{name}] the screen shows an error:\n{}",
+                app.main_text()
+            ));
+        }
+        app.session
+            .screenshots_at(&format!("{prefix}{name}"), &[phone, (1280, 800)]);
+        problems.extend(screen_problems(app, &format!("{prefix}{name} 1280x800")));
+        app.resize(phone.0, phone.1);
+        problems.extend(screen_problems(
+            app,
+            &format!("{prefix}{name} {}x{}", phone.0, phone.1),
+        ));
+    }
+    problems
+}
+
+/// Text whose contrast falls short of WCAG AAA (axe-core's `color-contrast-enhanced`: 7:1,
+/// 4.5:1 for large text) on each of `screens`, at the window's current size.
+pub fn aaa_contrast_problems(app: &App, screens: &[(&'static str, String)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (name, route) in screens {
+        app.open(route);
+        // axe-core is injected by the first full run.
+        let _serious = app.serious_accessibility_violations();
+        app.script(
+            "window.__axeContrast = undefined;\
+             axe.run(document, {runOnly: ['color-contrast-enhanced'], resultTypes: ['violations']})\
+               .then((result) => { window.__axeContrast = {nodes: result.violations.flatMap((violation) =>\
+                 violation.nodes.map((node) => node.target.join(' ') + ': ' + node.failureSummary))}; })\
+               .catch((error) => { window.__axeContrast = {nodes: ['axe-core failed: ' + error]}; });",
+            json!([]),
+        );
+        let found = app.wait_for(
+            "axe-core's contrast check",
+            "return window.__axeContrast === undefined ? null : window.__axeContrast;",
+        );
+        // An object, never a bare list: an empty list would read as "not yet".
+        for node in found["nodes"].as_array().into_iter().flatten() {
+            problems.push(format!("[{name}] {}", node.as_str().unwrap_or("?")));
+        }
+    }
+    problems
+}
+
+/// The app as its desktop sees it: its X window, closed as a window manager closes it, shown
+/// or hidden, and launched a second time.
+impl App {
+    /// The app's process environment, as the system started it.
+    fn app_environment(&self) -> Vec<(String, String)> {
+        let pid = self.app_pid().expect("the app's process is running");
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).expect("the app's environment");
+        environ
+            .split(|byte| *byte == 0)
+            .filter_map(|variable| {
+                let (name, value) = std::str::from_utf8(variable).ok()?.split_once('=')?;
+                Some((name.to_owned(), value.to_owned()))
+            })
+            .collect()
+    }
+
+    /// The app's main window on its X display (the top-level window whose `_NET_WM_PID` is
+    /// the app's and whose title is the app's name), with the connection to the display.
+    fn x_window(&self) -> (x11rb::rust_connection::RustConnection, u32) {
+        use x11rb::connection::Connection as _;
+        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _};
+        let pid = u32::try_from(self.app_pid().expect("the app's process is running"))
+            .expect("a process id");
+        let display = self
+            .app_environment()
+            .into_iter()
+            .find_map(|(name, value)| (name == "DISPLAY").then_some(value))
+            .expect("the app runs on an X display");
+        let (connection, screen) =
+            x11rb::connect(Some(&display)).expect("the app's X display answers");
+        let root = connection.setup().roots[screen].root;
+        let atom = |name: &str| {
+            connection
+                .intern_atom(false, name.as_bytes())
+                .expect("X answers")
+                .reply()
+                .expect("an atom")
+                .atom
+        };
+        let net_wm_pid = atom("_NET_WM_PID");
+        let children = connection
+            .query_tree(root)
+            .expect("X answers")
+            .reply()
+            .expect("the root's windows")
+            .children;
+        let window = children
+            .into_iter()
+            .find(|&window| {
+                let property = |name: u32, kind: AtomEnum| {
+                    connection
+                        .get_property(false, window, name, kind, 0, 256)
+                        .ok()
+                        .and_then(|cookie| cookie.reply().ok())
+                };
+                let owned = property(net_wm_pid, AtomEnum::CARDINAL)
+                    .and_then(|reply| reply.value32().and_then(|mut values| values.next()))
+                    == Some(pid);
+                let titled = property(AtomEnum::WM_NAME.into(), AtomEnum::STRING)
+                    .is_some_and(|reply| reply.value == b"OpenDVC");
+                owned && titled
+            })
+            .expect("the app's window is on the display");
+        (connection, window)
+    }
+
+    /// Asks the app's window to close the way a window manager does when the person clicks
+    /// its close button: a `WM_DELETE_WINDOW` message. (WebDriver's "close window" destroys
+    /// the webview instead, which no person can do.)
+    pub fn close_window_as_a_person_would(&self) {
+        use x11rb::connection::Connection as _;
+        use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt as _, EventMask};
+        let (connection, window) = self.x_window();
+        let atom = |name: &str| {
+            connection
+                .intern_atom(false, name.as_bytes())
+                .expect("X answers")
+                .reply()
+                .expect("an atom")
+                .atom
+        };
+        let protocols = atom("WM_PROTOCOLS");
+        let delete = atom("WM_DELETE_WINDOW");
+        let message = ClientMessageEvent::new(32, window, protocols, [delete, 0, 0, 0, 0]);
+        connection
+            .send_event(false, window, EventMask::NO_EVENT, message)
+            .expect("X takes the message");
+        connection.flush().expect("the message is sent");
+    }
+
+    /// Whether the app's window is on screen (mapped and viewable).
+    pub fn window_shown(&self) -> bool {
+        use x11rb::protocol::xproto::{ConnectionExt as _, MapState};
+        let (connection, window) = self.x_window();
+        connection
+            .get_window_attributes(window)
+            .expect("X answers")
+            .reply()
+            .expect("the window's attributes")
+            .map_state
+            == MapState::VIEWABLE
+    }
+
+    /// Whether the app's process still runs.
+    pub fn app_running(&self) -> bool {
+        self.app_pid().is_some_and(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|stat| stat.split_whitespace().nth(2) != Some("Z"))
+        })
+    }
+
+    /// Starts the app a second time, as the person does from the desktop's menu, with the
+    /// running app's environment, and waits until that launch ends (single-instance hands it
+    /// over to the running app, which shows its window). Returns whether it ended well.
+    pub fn launch_again(&self) -> bool {
+        let mut second = Command::new(bin_dir().join(APP_BIN))
+            .env_clear()
+            .envs(self.app_environment())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the app starts a second time");
+        eventually("the second launch to hand over and end", WAIT, || {
+            second.try_wait().expect("the second launch's status")
+        })
+        .success()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ use opendvc_api::{
 use opendvc_tests::fault_proxy::{FaultPlan, FaultProxy, Rewrite};
 use opendvc_tests::fixtures::{Citizen, Officer};
 use opendvc_tests::wait::eventually;
-use opendvc_tests::webdriver::{App, locale_text, ui_text};
+use opendvc_tests::webdriver::{App, locale_text, main_screen_problems, main_screens, ui_text};
 use opendvc_tests::{Portal, PortalOptions};
 use serde_json::json;
 use std::time::Duration;
@@ -258,28 +258,6 @@ fn markup_from_the_portal_in_a_procedure_name_and_a_timeline_note_shows_as_text(
     assert_shown_as_text(&app, "the inbox message", HOSTILE_NOTE);
 }
 
-/// The main screens of a signed-in person, by name and route.
-fn main_screens(application_id: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("home", "#/".to_owned()),
-        ("applications", "#/applications".to_owned()),
-        ("application", format!("#/applications/{application_id}")),
-        ("services", "#/services".to_owned()),
-        ("procedure", format!("#/services/{RENEWAL}")),
-        ("apply", format!("#/apply/{RENEWAL}")),
-        ("documents", "#/documents".to_owned()),
-        ("inbox", "#/inbox".to_owned()),
-        ("queue", "#/queue".to_owned()),
-        ("feedback", "#/feedback".to_owned()),
-        ("feedback-new", "#/feedback/new".to_owned()),
-        ("settings", "#/settings".to_owned()),
-        (
-            "notification-settings",
-            "#/settings/notifications".to_owned(),
-        ),
-    ]
-}
-
 #[test]
 fn every_main_screen_renders_without_errors_serious_axe_violations_or_sideways_scrolling() {
     let mut portal = Portal::start(PortalOptions::default());
@@ -293,11 +271,6 @@ fn every_main_screen_renders_without_errors_serious_axe_violations_or_sideways_s
 
     // Every problem of every screen is collected first, so one run shows them all.
     let mut problems = Vec::new();
-    let check = |screen: &str, problems: &mut Vec<String>| {
-        for violation in app.serious_accessibility_violations() {
-            problems.push(format!("[{screen}] {violation}"));
-        }
-    };
     // The probe itself works in this webview: a field without a label is found.
     app.script(
         "const field = document.createElement('input'); field.id = 'e2e-unlabelled';\
@@ -315,35 +288,18 @@ fn every_main_screen_renders_without_errors_serious_axe_violations_or_sideways_s
         "document.getElementById('e2e-unlabelled').remove();",
         json!([]),
     );
-    check("signin", &mut problems);
+    problems.extend(
+        app.serious_accessibility_violations()
+            .into_iter()
+            .map(|violation| format!("[signin] {violation}")),
+    );
     app.sign_in(&portal, &person);
-    for (name, route) in main_screens(&application.id.to_string()) {
-        app.open(&route);
-        let error_shown = app.script(
-            "return document.querySelector('main .error-panel') !== null;",
-            json!([]),
-        );
-        if error_shown == json!(true) {
-            problems.push(format!(
-                "[{name}] the screen shows an error:\n{}",
-                app.main_text()
-            ));
-        }
-        app.screenshots(name);
-        check(&format!("{name} 1280x800"), &mut problems);
-        app.resize(390, 844);
-        check(&format!("{name} 390x844"), &mut problems);
-        // Reflow (WCAG 1.4.10): nothing makes the page wider than a phone's screen.
-        let overflow = app.script(
-            "const root = document.documentElement; return root.scrollWidth - root.clientWidth;",
-            json!([]),
-        );
-        if overflow.as_i64().unwrap_or(0) > 0 {
-            problems.push(format!(
-                "[{name} 390x844] the page is {overflow} px wider than the screen"
-            ));
-        }
-    }
+    problems.extend(main_screen_problems(
+        &app,
+        &main_screens(&application.id.to_string(), RENEWAL),
+        (390, 844),
+        "",
+    ));
     assert!(
         problems.is_empty(),
         "{} problems (errors on screen, serious or critical axe-core violations, pages wider \

@@ -34,7 +34,7 @@ export const prefill: Prefill = {
 };
 
 export function session(overrides: Partial<SessionState> = {}): SessionState {
-  return { signedIn: true, profile, language: 'en', online: true, autoLockSeconds: 300, ...overrides };
+  return { signedIn: true, profile, language: 'en', online: true, autoLockSeconds: 300, textSize: 100, highContrast: false, ...overrides };
 }
 
 export const procedure: Procedure = {
@@ -189,6 +189,10 @@ export const settings: Settings = {
   language: 'en',
   categories: { status: true, delivery: true, renewal: true, notice: false },
   tokenStorage: 'private_file',
+  keepInTray: true,
+  openAtLogin: false,
+  textSize: 100,
+  highContrast: false,
 };
 
 export const feedbackServices: FeedbackService[] = [

@@ -55,8 +55,36 @@ describe('settings', () => {
         categories: { status: true, delivery: true, renewal: true, notice: true },
         quietHours: { from: '21:30', to: '06:00' },
         tokenStorage: 'private_file',
+        keepInTray: true,
+        openAtLogin: false,
+        textSize: 100,
+        highContrast: false,
       },
     ]);
+  });
+
+  it('enlarges the text and switches on high contrast at once, and saves both for the device', async () => {
+    const saved: Settings[] = [];
+    openApp('/settings', {
+      settings: () => fixtures.settings,
+      save_settings: (args) => {
+        saved.push(args.settings as Settings);
+        return args.settings;
+      },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByLabelText('200%'));
+    await waitFor(() => expect(document.documentElement.style.getPropertyValue('--text-scale')).toBe('2'));
+    expect(document.documentElement.dataset.text).toBe('large');
+    await user.click(screen.getByLabelText(/High contrast/));
+    await waitFor(() => expect(document.documentElement.dataset.contrast).toBe('high'));
+    await user.click(screen.getByLabelText(/Keep running in the system tray/));
+    await user.click(screen.getByLabelText('Open OpenDVC when I log in to this computer'));
+    await waitFor(() => expect(saved).toHaveLength(4));
+    expect(saved[3]).toMatchObject({ textSize: 200, highContrast: true, keepInTray: false, openAtLogin: true });
+    await user.click(screen.getByLabelText('100% (as this computer)'));
+    await waitFor(() => expect(document.documentElement.style.getPropertyValue('--text-scale')).toBe('1'));
+    expect(document.documentElement.dataset.text).toBeUndefined();
   });
 
   it('says where the sign-in is kept: the system keyring, or a file only the person can read', async () => {

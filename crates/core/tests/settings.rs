@@ -11,7 +11,7 @@ use opendvc_api::{
 use opendvc_core::drafts::DocumentDraft;
 use opendvc_core::i18n::Lang;
 use opendvc_core::notify::RecordingNotifier;
-use opendvc_core::preferences::Settings;
+use opendvc_core::preferences::{DeviceChoices, Settings};
 use opendvc_core::reminders::RulesTable;
 use opendvc_core::session::{DataDir, Session};
 use opendvc_core::store::notify_state::{DeviceQuietHours, NotifySettings};
@@ -171,6 +171,7 @@ async fn notification_settings_wait_for_a_profile_and_then_round_trip() {
     let core = fixture.open();
     let refused = core.save_settings(&Settings {
         language: Lang::En,
+        device: DeviceChoices::default(),
         notify: NotifySettings {
             status: false,
             ..NotifySettings::default()
@@ -191,6 +192,12 @@ async fn notification_settings_wait_for_a_profile_and_then_round_trip() {
     let core = fixture.open();
     let chosen = Settings {
         language: Lang::En,
+        device: DeviceChoices {
+            keep_in_tray: false,
+            open_at_login: true,
+            text_size: 200,
+            high_contrast: true,
+        },
         notify: NotifySettings {
             delivery: false,
             quiet_hours: Some(DeviceQuietHours {
@@ -206,7 +213,7 @@ async fn notification_settings_wait_for_a_profile_and_then_round_trip() {
     assert_eq!(
         fixture.open().settings().expect("settings"),
         chosen,
-        "categories and quiet hours are kept with the profile"
+        "categories and quiet hours are kept with the profile, the device's choices with the device"
     );
 }
 

@@ -42,6 +42,8 @@ impl OpenDvc {
             .staff_status()
             .ok()
             .filter(|staff| staff.staff.is_some());
+        let display =
+            crate::preferences::PreferencesFile::of(&self.options.data_dir).device_choices();
         SessionState {
             signed_in,
             profile: if signed_in {
@@ -54,6 +56,8 @@ impl OpenDvc {
             online: self.online_hint().unwrap_or(true),
             staff,
             auto_lock_seconds: self.options.auto_lock_seconds,
+            text_size: display.text_size,
+            high_contrast: display.high_contrast,
         }
     }
 

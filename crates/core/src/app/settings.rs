@@ -41,21 +41,27 @@ impl OpenDvc {
         };
         Ok(Settings {
             language: self.language(),
+            device: PreferencesFile::of(&self.options().data_dir).device_choices(),
             notify,
             token_storage: self.token_storage(),
         })
     }
 
     /// Stores the settings and returns them as stored (`token_storage` is not a choice and is
-    /// ignored). Without a profile only the language can change: notification settings need the person's profile, so changing them then is
+    /// ignored). Without a profile only the language and the device's choices can change:
+    /// notification settings need the person's profile, so changing them then is
     /// refused with [`CoreError::NotSignedIn`] before anything is stored.
     pub fn save_settings(&self, settings: &Settings) -> Result<Settings, CoreError> {
         let has_profile = self.profile_dir().is_some();
         if !has_profile && settings.notify != NotifySettings::default() {
             return Err(CoreError::NotSignedIn);
         }
-        PreferencesFile::of(&self.options().data_dir)
+        let preferences = PreferencesFile::of(&self.options().data_dir);
+        preferences
             .set_language(settings.language)
+            .map_err(CoreError::Preferences)?;
+        preferences
+            .set_device_choices(settings.device)
             .map_err(CoreError::Preferences)?;
         if has_profile {
             self.set_notify_settings(&settings.notify)?;

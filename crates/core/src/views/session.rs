@@ -26,6 +26,17 @@ pub struct SessionState {
     pub staff: Option<crate::assist::StaffStatus>,
     /// On a shared device, the seconds without use after which the app locks itself.
     pub auto_lock_seconds: u32,
+    /// The device's text size in percent of the system's (100–200), for every screen from
+    /// the first one on.
+    #[serde(default = "system_text_size")]
+    pub text_size: u16,
+    /// The device's high-contrast theme.
+    #[serde(default)]
+    pub high_contrast: bool,
+}
+
+fn system_text_size() -> u16 {
+    *crate::preferences::TEXT_SIZES.start()
 }
 
 /// What a sign-in did.

@@ -1,11 +1,11 @@
-//! The settings screen: the app's language, the notification settings, and where the
-//! tokens are kept.
+//! The settings screen: the app's language, the device's choices (tray, open at login, text
+//! size, contrast), the notification settings, and where the tokens are kept.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 use crate::i18n::Lang;
-use crate::preferences::Settings;
+use crate::preferences::{DeviceChoices, Settings, TEXT_SIZES};
 use crate::store::notify_state::{DeviceQuietHours, NotifySettings};
 use crate::vault::TokenStorage;
 
@@ -48,6 +48,14 @@ pub struct SettingsView {
     /// on the screen; a value sent back is ignored.
     #[serde(default)]
     pub token_storage: TokenStorage,
+    /// Closing the window keeps the app in the system tray (a personal desktop only).
+    pub keep_in_tray: bool,
+    /// The app starts at login to the desktop.
+    pub open_at_login: bool,
+    /// Text size in percent of the system's, 100 to 200.
+    pub text_size: u16,
+    /// The high-contrast theme.
+    pub high_contrast: bool,
 }
 
 fn clock_text(minute: u16) -> String {
@@ -81,6 +89,10 @@ pub fn settings_view(settings: &Settings) -> SettingsView {
             to: clock_text(quiet.end_minute),
         }),
         token_storage: settings.token_storage,
+        keep_in_tray: settings.device.keep_in_tray,
+        open_at_login: settings.device.open_at_login,
+        text_size: settings.device.text_size,
+        high_contrast: settings.device.high_contrast,
     }
 }
 
@@ -114,11 +126,20 @@ pub fn settings_from_view(current: &Settings, view: &SettingsView) -> Result<Set
                 })
         }
     };
+    if !TEXT_SIZES.contains(&view.text_size) {
+        refused.push("textSize".to_owned());
+    }
     if !refused.is_empty() {
         return Err(CoreError::InvalidSettings(refused));
     }
     Ok(Settings {
         language,
+        device: DeviceChoices {
+            keep_in_tray: view.keep_in_tray,
+            open_at_login: view.open_at_login,
+            text_size: view.text_size,
+            high_contrast: view.high_contrast,
+        },
         token_storage: current.token_storage,
         notify: NotifySettings {
             status: view.categories.status,

@@ -8,7 +8,7 @@ use super::*;
 use crate::error::CoreError;
 use crate::events::CoreEvent;
 use crate::i18n::Lang;
-use crate::preferences::Settings;
+use crate::preferences::{DeviceChoices, Settings};
 use crate::reminders::ReminderChoice;
 use crate::store::notify_state::{DeviceQuietHours, NotifySettings};
 use crate::vault::TokenStorage;
@@ -27,6 +27,7 @@ fn indonesian_falls_back_to_english_for_server_text() {
 fn defaults() -> Settings {
     Settings {
         language: Lang::Vi,
+        device: DeviceChoices::default(),
         notify: NotifySettings::default(),
         token_storage: TokenStorage::PrivateFile,
     }
@@ -37,11 +38,24 @@ fn settings_survive_the_round_trip_through_the_screen() {
     let view: SettingsView = serde_json::from_value(serde_json::json!({
         "language": "en",
         "categories": {"status": true, "delivery": false, "renewal": true, "notice": false},
-        "quietHours": {"from": "22:30", "to": "06:05"}
+        "quietHours": {"from": "22:30", "to": "06:05"},
+        "keepInTray": false,
+        "openAtLogin": true,
+        "textSize": 150,
+        "highContrast": true
     }))
     .expect("the UI's Settings shape");
     let settings = settings_from_view(&defaults(), &view).expect("valid");
     assert_eq!(settings.language, Lang::En);
+    assert_eq!(
+        settings.device,
+        DeviceChoices {
+            keep_in_tray: false,
+            open_at_login: true,
+            text_size: 150,
+            high_contrast: true
+        }
+    );
     assert!(!settings.notify.delivery && !settings.notify.notice);
     assert_eq!(
         settings.notify.quiet_hours,
@@ -62,7 +76,11 @@ fn settings_survive_the_round_trip_through_the_screen() {
         serde_json::json!({
             "language": "vi",
             "categories": {"status": true, "delivery": true, "renewal": true, "notice": true},
-            "tokenStorage": "private_file"
+            "tokenStorage": "private_file",
+            "keepInTray": true,
+            "openAtLogin": false,
+            "textSize": 100,
+            "highContrast": false
         }),
         "no quiet hours means no quietHours key; the tokens' place is named"
     );
@@ -83,6 +101,10 @@ fn a_bad_language_or_clock_time_names_the_field() {
             to: to.to_owned(),
         }),
         token_storage: TokenStorage::Keyring,
+        keep_in_tray: true,
+        open_at_login: false,
+        text_size: 100,
+        high_contrast: false,
     };
     assert_eq!(
         settings_from_view(&defaults(), &view("fr", "24:00", "7:00")).map_err(|e| e.fields()),
@@ -97,6 +119,27 @@ fn a_bad_language_or_clock_time_names_the_field() {
         Err(vec!["language".to_owned()])
     );
     assert!(settings_from_view(&defaults(), &view("id", "00:00", "23:59")).is_ok());
+    for (text_size, accepted) in [(99, false), (100, true), (200, true), (201, false)] {
+        let wanted = SettingsView {
+            text_size,
+            ..view("vi", "22:00", "07:00")
+        };
+        assert_eq!(
+            settings_from_view(&defaults(), &wanted)
+                .map_err(|e| e.fields())
+                .is_ok(),
+            accepted,
+            "a text size of {text_size}% is {}",
+            if accepted { "accepted" } else { "refused" }
+        );
+        if !accepted {
+            assert_eq!(
+                settings_from_view(&defaults(), &wanted).map_err(|e| e.fields()),
+                Err(vec!["textSize".to_owned()]),
+                "a text size out of range names the field"
+            );
+        }
+    }
 }
 
 #[test]

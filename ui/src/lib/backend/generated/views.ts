@@ -567,7 +567,16 @@ staff?: StaffStatus,
 /**
  * On a shared device, the seconds without use after which the app locks itself.
  */
-autoLockSeconds: number, };
+autoLockSeconds: number,
+/**
+ * The device's text size in percent of the system's (100–200), for every screen from
+ * the first one on.
+ */
+textSize: number,
+/**
+ * The device's high-contrast theme.
+ */
+highContrast: boolean, };
 
 // ---- opendvc_core::views::settings ----
 
@@ -605,7 +614,23 @@ language: Language, categories: NotificationCategories, quietHours?: DeviceQuiet
  * Where the tokens are kept: the system keyring, or a file only this user can read. Shown
  * on the screen; a value sent back is ignored.
  */
-tokenStorage: TokenStorage, };
+tokenStorage: TokenStorage,
+/**
+ * Closing the window keeps the app in the system tray (a personal desktop only).
+ */
+keepInTray: boolean,
+/**
+ * The app starts at login to the desktop.
+ */
+openAtLogin: boolean,
+/**
+ * Text size in percent of the system's, 100 to 200.
+ */
+textSize: number,
+/**
+ * The high-contrast theme.
+ */
+highContrast: boolean, };
 
 // ---- opendvc_core::views::staff ----
 
