@@ -886,8 +886,46 @@ pub fn screen_problems(app: &App, label: &str) -> Vec<String> {
         json!([]),
     );
     if overflow.as_i64().unwrap_or(0) > 0 {
+        // Name the innermost elements that reach past the window, so the failure says what
+        // to fix rather than only by how much.
+        let culprits = app.script(
+            "const width = document.documentElement.clientWidth;
+             const right = node => {
+               if (node.nodeType === Node.TEXT_NODE) {
+                 const range = document.createRange();
+                 range.selectNodeContents(node);
+                 return range.getBoundingClientRect().right;
+               }
+               return node.getBoundingClientRect().right;
+             };
+             const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+             const past = [];
+             for (let node = walker.nextNode(); node && past.length < 5; node = walker.nextNode()) {
+               if (right(node) <= width + 1) continue;
+               if ([...node.childNodes].some(child => right(child) > width + 1)) continue;
+               const element = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+               const name = element.tagName.toLowerCase()
+                 + (typeof element.className === 'string' && element.className.trim()
+                    ? '.' + element.className.trim().split(/\\s+/).join('.') : '');
+               past.push(`${name} to ${Math.round(right(node))} px: ${(node.textContent || '').trim().slice(0, 40)}`);
+             }
+             // A control's own drawing (a select's chosen option, a file input's button) is
+             // not an element: hiding the control is how to see it is the one.
+             const probes = [];
+             for (const e of document.querySelectorAll('input, select, textarea, button, svg, img, canvas, iframe')) {
+               const before = document.documentElement.scrollWidth;
+               const display = e.style.display;
+               e.style.display = 'none';
+               const after = document.documentElement.scrollWidth;
+               e.style.display = display;
+               if (after < before) probes.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} (its own drawing: hiding it narrows the page)`);
+             }
+             return past.concat(probes).join('; ');",
+            json!([]),
+        );
         problems.push(format!(
-            "[{label}] the page is {overflow} px wider than the screen"
+            "[{label}] the page is {overflow} px wider than the screen: {}",
+            culprits.as_str().unwrap_or("")
         ));
     }
     problems

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Checks the built UI against its promises: the JavaScript loaded before the first screen (the
 // entry script, what it imports, and the home screen's code with what that imports) stays
-// under 60 KB gzipped (the architecture brief's target), all of it under 150 KB, and
+// under 60 KB gzipped (the architecture brief's target), all of it under 160 KB, and
 // index.html works under a strict CSP (no inline scripts or styles, nothing loaded from
 // another origin). Screens and languages other than Vietnamese load later, by `import()`.
 //
@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET_BYTES = 150 * 1024;
+const BUDGET_BYTES = 160 * 1024;
 const FIRST_SCREEN_BUDGET_BYTES = 60 * 1024;
 const dist = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const problems = [];
@@ -66,5 +66,5 @@ if (problems.length > 0) {
 }
 const kb = (bytes) => (bytes / 1024).toFixed(1);
 console.log(
-  `check-build: before the first screen ${kb(firstScreen)} KB gzipped (budget 60 KB), all UI JavaScript ${kb(gzipped)} KB (budget 150 KB); index.html is CSP-clean`,
+  `check-build: before the first screen ${kb(firstScreen)} KB gzipped (budget 60 KB), all UI JavaScript ${kb(gzipped)} KB (budget 160 KB); index.html is CSP-clean`,
 );
