@@ -15,11 +15,11 @@
 //! and a built `opendvc-app` with the UI in it (`cargo xtask test --only ui`, then
 //! `cargo build -p opendvc-app -p opendvc-portal -p opendvc-cli`).
 
-use opendvc_api::{ApplicationStatus, PaymentList, PaymentStatus};
+use opendvc_api::{ApplicationStatus, NewDocument, PaymentList, PaymentStatus};
 use opendvc_tests::fixtures::{Citizen, png_bytes};
 use opendvc_tests::wait::eventually;
 use opendvc_tests::webdriver::{App, WAIT, ui_text};
-use opendvc_tests::{Portal, PortalOptions, six_digit_code};
+use opendvc_tests::{Portal, PortalOptions, new_idempotency_key, six_digit_code};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -537,48 +537,24 @@ fn the_email_is_changed_in_the_profile_with_the_code_sent_to_it_and_a_wrong_code
     );
 }
 
-/// Adds a second passport of the first demo citizen to what the city holds (the portal's
-/// database: an older passport, as the immigration office's records would list it), and
-/// returns its number.
-fn a_second_passport_at_the_portal(portal: &Portal, citizen: &Citizen) -> String {
-    let held = citizen
-        .documents()
-        .items
-        .into_iter()
-        .find(|document| document.kind == "passport")
-        .expect("the demo citizen holds a passport");
-    let mut database = rusqlite::Connection::open(portal.db_path()).expect("the portal's database");
-    database
-        .busy_timeout(std::time::Duration::from_secs(10))
-        .expect("a busy timeout");
-    let (owner, json): (String, String) = database
-        .query_row(
-            "SELECT citizen_id, document_json FROM documents WHERE id = ?1",
-            [held.id.to_string()],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .expect("the passport's row");
-    let mut older: serde_json::Value = serde_json::from_str(&json).expect("the document's JSON");
-    let id = Uuid::now_v7();
+/// Adds a second, older passport to the citizen's wallet at the portal, as the resident adds
+/// one by hand (`POST /v1/documents`), and returns its number.
+fn a_second_passport_at_the_portal(citizen: &Citizen) -> String {
     let number = "B7351046";
-    older["id"] = json!(id);
-    older["number"] = json!(number);
-    // Written as the portal's store writes a document: the row and its entry in the change
-    // log the devices sync from, in one transaction.
-    let transaction = database.transaction().expect("a transaction");
-    transaction
-        .execute(
-            "INSERT INTO documents (id, citizen_id, document_json) VALUES (?1, ?2, ?3)",
-            [id.to_string(), owner.clone(), older.to_string()],
-        )
-        .expect("the second passport is added");
-    transaction
-        .execute(
-            "INSERT INTO change_log (citizen_id, entity_kind, entity_id) VALUES (?1, 'document', ?2)",
-            [owner, id.to_string()],
-        )
-        .expect("the change is logged for the devices");
-    transaction.commit().expect("the passport is kept");
+    let older = NewDocument {
+        kind: "passport".into(),
+        number: number.into(),
+        issued_on: "2017-03-14".parse().expect("a date"),
+        expires_on: Some("2027-03-14".parse().expect("a date")),
+        issuer: "Cục Quản lý xuất nhập cảnh".into(),
+        classes: Vec::new(),
+    };
+    citizen
+        .call("POST", "/v1/documents")
+        .idempotency_key(&new_idempotency_key())
+        .json(&older)
+        .send()
+        .expect_status(201, "the second passport is added to the wallet");
     number.to_owned()
 }
 
@@ -587,7 +563,7 @@ fn the_wallet_document_the_resident_picks_is_the_one_attached() {
     let mut portal = Portal::start(PortalOptions::default());
     let person = portal.demo_accounts().citizens[0].clone();
     let citizen = Citizen::sign_in(&mut portal, &person.id_number);
-    a_second_passport_at_the_portal(&portal, &citizen);
+    a_second_passport_at_the_portal(&citizen);
     let passports: Vec<_> = citizen
         .documents()
         .items
