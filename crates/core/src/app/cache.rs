@@ -245,9 +245,9 @@ impl OpenDvc {
     /// it, and queues its upload to the portal's wallet (`POST /v1/documents`), so it follows
     /// the person to every device they sign in on. The upload is queued first, durably; the
     /// wallet then holds the document under the queue item's id (also its `Idempotency-Key`),
-    /// and when the portal answers, the answer replaces that entry under the portal's id
-    /// ([`OpenDvc::absorb`]), which is the id every other device's sync brings: the wallet
-    /// never holds it twice once the answer is in. On a shared device the item is sealed like
+    /// and when the portal answers, the answer replaces that entry under the portal's id (as
+    /// the queue's answers are absorbed), which is the id every other device's sync brings: the
+    /// wallet never holds it twice once the answer is in. On a shared device the item is sealed like
     /// every other.
     pub fn add_document(&self, draft: DocumentDraft) -> Result<Document, CoreError> {
         let profile = self.active()?;
