@@ -1060,11 +1060,70 @@ impl App {
         (connection, window)
     }
 
+    /// The display's top-level windows of the app's process, in stacking order, each with
+    /// its title and whether it is on screen: what a failure about the window shows.
+    pub fn describe_app_windows(&self) -> String {
+        use x11rb::connection::Connection as _;
+        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _};
+        let Some(pid) = self.app_pid().and_then(|pid| u32::try_from(pid).ok()) else {
+            return "the app is not running".to_owned();
+        };
+        let Some(display) = self
+            .app_environment()
+            .into_iter()
+            .find_map(|(name, value)| (name == "DISPLAY").then_some(value))
+        else {
+            return "the app has no X display".to_owned();
+        };
+        let Ok((connection, screen)) = x11rb::connect(Some(&display)) else {
+            return format!("the display {display} does not answer");
+        };
+        let root = connection.setup().roots[screen].root;
+        let Some(net_wm_pid) = connection
+            .intern_atom(false, b"_NET_WM_PID")
+            .ok()
+            .and_then(|cookie| cookie.reply().ok())
+            .map(|reply| reply.atom)
+        else {
+            return "no _NET_WM_PID atom".to_owned();
+        };
+        let children = connection
+            .query_tree(root)
+            .ok()
+            .and_then(|cookie| cookie.reply().ok())
+            .map(|reply| reply.children)
+            .unwrap_or_default();
+        let mut lines = Vec::new();
+        for window in children {
+            let property = |name: u32, kind: AtomEnum| {
+                connection
+                    .get_property(false, window, name, kind, 0, 256)
+                    .ok()
+                    .and_then(|cookie| cookie.reply().ok())
+            };
+            let owner = property(net_wm_pid, AtomEnum::CARDINAL)
+                .and_then(|reply| reply.value32().and_then(|mut values| values.next()));
+            if owner != Some(pid) {
+                continue;
+            }
+            let title = property(AtomEnum::WM_NAME.into(), AtomEnum::STRING)
+                .map(|reply| String::from_utf8_lossy(&reply.value).into_owned())
+                .unwrap_or_default();
+            let state = connection
+                .get_window_attributes(window)
+                .ok()
+                .and_then(|cookie| cookie.reply().ok())
+                .map(|reply| format!("{:?}", reply.map_state))
+                .unwrap_or_default();
+            lines.push(format!("0x{window:x} {title:?} {state}"));
+        }
+        lines.join("; ")
+    }
+
     /// Asks the app's window to close the way a window manager does when the person clicks
     /// its close button: a `WM_DELETE_WINDOW` message. (WebDriver's "close window" destroys
     /// the webview instead, which no person can do.)
     pub fn close_window_as_a_person_would(&self) {
-        use x11rb::connection::Connection as _;
         use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt as _, EventMask};
         let (connection, window) = self.x_window();
         let atom = |name: &str| {
@@ -1081,7 +1140,13 @@ impl App {
         connection
             .send_event(false, window, EventMask::NO_EVENT, message)
             .expect("X takes the message");
-        connection.flush().expect("the message is sent");
+        // A round trip, as XSync does: the server has handled the message before this
+        // connection closes (a message merely flushed can be lost with a busy server).
+        connection
+            .get_input_focus()
+            .expect("X answers")
+            .reply()
+            .expect("the server has handled the message");
     }
 
     /// Whether the app's window is on screen (mapped and viewable).

@@ -8,7 +8,7 @@
 
 use opendvc_api::{ApplicationStatus, TransitionRequest};
 use opendvc_tests::fixtures::{Citizen, Officer};
-use opendvc_tests::wait::{eventually, wait_until};
+use opendvc_tests::wait::{eventually, poll, wait_until};
 use opendvc_tests::webdriver::{
     App, WAIT, aaa_contrast_problems, locale_text, main_screen_problems, main_screens, ui_text,
 };
@@ -45,8 +45,15 @@ fn closing_the_window_keeps_the_app_in_the_tray_where_notifications_arrive_until
     app.sign_in(&portal, &person);
     assert!(app.window_shown(), "the window is on screen after sign-in");
 
+    let before = app.describe_app_windows();
     app.close_window_as_a_person_would();
-    wait_until("the window to be hidden", WAIT, || !app.window_shown());
+    if poll(WAIT, || (!app.window_shown()).then_some(())).is_none() {
+        panic!(
+            "waited {WAIT:?} in vain for the window to be hidden; the app's windows before the \
+             close: {before}; now: {}",
+            app.describe_app_windows()
+        );
+    }
     assert!(
         app.app_running(),
         "closing the window keeps the app running (the tray is on by default)"
