@@ -1010,9 +1010,15 @@ impl App {
             .collect()
     }
 
-    /// The app's main window on its X display (the top-level window whose `_NET_WM_PID` is
-    /// the app's and whose title is the app's name), with the connection to the display.
-    fn x_window(&self) -> (x11rb::rust_connection::RustConnection, u32) {
+    /// The app's top-level windows on its X display (those whose `_NET_WM_PID` is the app's),
+    /// in stacking order, each with its title and whether it is on screen, with the
+    /// connection to the display.
+    fn x_windows(
+        &self,
+    ) -> (
+        x11rb::rust_connection::RustConnection,
+        Vec<(u32, String, x11rb::protocol::xproto::MapState)>,
+    ) {
         use x11rb::connection::Connection as _;
         use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _};
         let pid = u32::try_from(self.app_pid().expect("the app's process is running"))
@@ -1025,75 +1031,19 @@ impl App {
         let (connection, screen) =
             x11rb::connect(Some(&display)).expect("the app's X display answers");
         let root = connection.setup().roots[screen].root;
-        let atom = |name: &str| {
-            connection
-                .intern_atom(false, name.as_bytes())
-                .expect("X answers")
-                .reply()
-                .expect("an atom")
-                .atom
-        };
-        let net_wm_pid = atom("_NET_WM_PID");
+        let net_wm_pid = connection
+            .intern_atom(false, b"_NET_WM_PID")
+            .expect("X answers")
+            .reply()
+            .expect("an atom")
+            .atom;
         let children = connection
             .query_tree(root)
             .expect("X answers")
             .reply()
             .expect("the root's windows")
             .children;
-        let window = children
-            .into_iter()
-            .find(|&window| {
-                let property = |name: u32, kind: AtomEnum| {
-                    connection
-                        .get_property(false, window, name, kind, 0, 256)
-                        .ok()
-                        .and_then(|cookie| cookie.reply().ok())
-                };
-                let owned = property(net_wm_pid, AtomEnum::CARDINAL)
-                    .and_then(|reply| reply.value32().and_then(|mut values| values.next()))
-                    == Some(pid);
-                let titled = property(AtomEnum::WM_NAME.into(), AtomEnum::STRING)
-                    .is_some_and(|reply| reply.value == b"OpenDVC");
-                owned && titled
-            })
-            .expect("the app's window is on the display");
-        (connection, window)
-    }
-
-    /// The display's top-level windows of the app's process, in stacking order, each with
-    /// its title and whether it is on screen: what a failure about the window shows.
-    pub fn describe_app_windows(&self) -> String {
-        use x11rb::connection::Connection as _;
-        use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _};
-        let Some(pid) = self.app_pid().and_then(|pid| u32::try_from(pid).ok()) else {
-            return "the app is not running".to_owned();
-        };
-        let Some(display) = self
-            .app_environment()
-            .into_iter()
-            .find_map(|(name, value)| (name == "DISPLAY").then_some(value))
-        else {
-            return "the app has no X display".to_owned();
-        };
-        let Ok((connection, screen)) = x11rb::connect(Some(&display)) else {
-            return format!("the display {display} does not answer");
-        };
-        let root = connection.setup().roots[screen].root;
-        let Some(net_wm_pid) = connection
-            .intern_atom(false, b"_NET_WM_PID")
-            .ok()
-            .and_then(|cookie| cookie.reply().ok())
-            .map(|reply| reply.atom)
-        else {
-            return "no _NET_WM_PID atom".to_owned();
-        };
-        let children = connection
-            .query_tree(root)
-            .ok()
-            .and_then(|cookie| cookie.reply().ok())
-            .map(|reply| reply.children)
-            .unwrap_or_default();
-        let mut lines = Vec::new();
+        let mut windows = Vec::new();
         for window in children {
             let property = |name: u32, kind: AtomEnum| {
                 connection
@@ -1109,15 +1059,39 @@ impl App {
             let title = property(AtomEnum::WM_NAME.into(), AtomEnum::STRING)
                 .map(|reply| String::from_utf8_lossy(&reply.value).into_owned())
                 .unwrap_or_default();
-            let state = connection
+            let Some(state) = connection
                 .get_window_attributes(window)
                 .ok()
                 .and_then(|cookie| cookie.reply().ok())
-                .map(|reply| format!("{:?}", reply.map_state))
-                .unwrap_or_default();
-            lines.push(format!("0x{window:x} {title:?} {state}"));
+                .map(|reply| reply.map_state)
+            else {
+                continue;
+            };
+            windows.push((window, title, state));
         }
-        lines.join("; ")
+        (connection, windows)
+    }
+
+    /// The app's main window on its X display (its top-level window titled with the app's
+    /// name), with the connection to the display.
+    fn x_window(&self) -> (x11rb::rust_connection::RustConnection, u32) {
+        let (connection, windows) = self.x_windows();
+        let window = windows
+            .into_iter()
+            .find_map(|(window, title, _)| (title == "OpenDVC").then_some(window))
+            .expect("the app's window is on the display");
+        (connection, window)
+    }
+
+    /// The app's top-level windows, in stacking order, each with its title and whether it is
+    /// on screen: what a failure about the window shows.
+    pub fn describe_app_windows(&self) -> String {
+        let (_connection, windows) = self.x_windows();
+        windows
+            .iter()
+            .map(|(window, title, state)| format!("0x{window:x} {title:?} {state:?}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// Asks the app's window to close the way a window manager does when the person clicks
