@@ -59,7 +59,7 @@ enum Command {
     SqlxPrepare,
     /// Measure throughput and latency beside bare baselines; write target/bench/results.json.
     Bench {
-        /// Run only these benchmarks (applications, queue, search, events, app); all by default.
+        /// Run only these benchmarks (applications, queue, search, events, app, portal); all by default.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },

@@ -145,7 +145,7 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
     println!("{}", breakdown_table("bare webview", &bare_breakdown));
     let bare_start_measurement = Measurement::new(
         BENCH,
-        "bare webview: process start to empty page loaded (median)",
+        "bare webview: process start to a page of the first screen's size loaded (median)",
         bare_start,
         "ms",
     )
