@@ -593,6 +593,32 @@ impl App {
         (width, height, grey)
     }
 
+    /// Waits up to `timeout` until a desktop notification titled `title` has been shown, and
+    /// answers how many carry that title with every notification shown by then (for the
+    /// caller's assertion and its message).
+    ///
+    /// # Panics
+    /// When none with that title arrives in time, naming `what`.
+    pub fn wait_for_desktop_notification(
+        &self,
+        what: &str,
+        title: &str,
+        timeout: Duration,
+    ) -> (usize, Vec<DesktopNotification>) {
+        let shown = eventually(what, timeout, || {
+            let shown = self.desktop_notifications();
+            shown
+                .iter()
+                .any(|notification| notification.summary == title)
+                .then_some(shown)
+        });
+        let titled = shown
+            .iter()
+            .filter(|notification| notification.summary == title)
+            .count();
+        (titled, shown)
+    }
+
     /// Every desktop notification the app has shown so far, oldest first.
     ///
     /// dunst lists a notification in its history once it is closed, so the open ones are

@@ -70,23 +70,13 @@ fn closing_the_window_keeps_the_app_in_the_tray_where_notifications_arrive_until
         )
         .expect_status(200, "the officer moves the application to processing");
     let title = locale_text("vi", "notify.ftl", "notify-status-title");
-    let shown = eventually(
+    let (titled, shown) = app.wait_for_desktop_notification(
         "the status notification with the window closed",
+        &title,
         ARRIVAL_WAIT,
-        || {
-            let shown = app.desktop_notifications();
-            shown
-                .iter()
-                .any(|notification| notification.summary == title)
-                .then_some(shown)
-        },
     );
     assert_eq!(
-        shown
-            .iter()
-            .filter(|notification| notification.summary == title)
-            .count(),
-        1,
+        titled, 1,
         "one status notification arrives while the window is closed: {shown:#?}"
     );
     assert!(

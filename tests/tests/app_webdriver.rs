@@ -537,25 +537,12 @@ fn feedback_written_offline_arrives_once_and_its_answer_shows_with_a_notificatio
 
     // The desktop got one notification of the answer, in the person's language.
     let title = locale_text("vi", "notify.ftl", "notify-feedback-title");
-    let shown = eventually(
+    let (titled, shown) = app.wait_for_desktop_notification(
         "the desktop notification of the answer",
+        &title,
         ARRIVAL_WAIT,
-        || {
-            let shown = app.desktop_notifications();
-            shown
-                .iter()
-                .any(|notification| notification.summary == title)
-                .then_some(shown)
-        },
     );
-    assert_eq!(
-        shown
-            .iter()
-            .filter(|notification| notification.summary == title)
-            .count(),
-        1,
-        "one notification of the answer: {shown:#?}"
-    );
+    assert_eq!(titled, 1, "one notification of the answer: {shown:#?}");
 
     // The resident rates the answer.
     app.click_text("main button", &ui_text("vi", "ui-feedback-rate"));
