@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use async_trait::async_trait;
 
+use super::Cached;
 use super::rows::{
     action_str, consent_str, parse_enum, parse_staff_kind, parse_uuid, resource_str, staff_kind_str,
 };
@@ -22,7 +23,7 @@ pub(super) fn insert_access(tx: &Connection, entry: &AccessEntry) -> StoreResult
     let mut application_id = None;
     if let Some(id) = entry.application_id {
         let code = tx
-            .query_row(
+            .query_row_cached(
                 "SELECT code FROM applications WHERE id = ?1 AND citizen_id = ?2",
                 params![id.to_string(), entry.citizen_id.to_string()],
                 |row| row.get::<_, String>(0),
@@ -31,7 +32,7 @@ pub(super) fn insert_access(tx: &Connection, entry: &AccessEntry) -> StoreResult
         application_id = code.is_some().then(|| id.to_string());
         resource_ref = code;
     }
-    tx.execute(
+    tx.execute_cached(
         "INSERT INTO access_log (id, citizen_id, at, action, resource, resource_ref,
             application_id, staff_code, staff_name, staff_kind, staff_organisation, venue_name,
             venue_unit_code, session_id, consent)
@@ -234,7 +235,7 @@ mod tests {
             "DELETE FROM access_log",
         ] {
             let error = connection
-                .execute(statement, [])
+                .execute_cached(statement, [])
                 .expect_err("the access log is append-only");
             assert!(
                 error.to_string().contains("append-only"),
@@ -242,7 +243,7 @@ mod tests {
             );
         }
         let left: i64 = connection
-            .query_row("SELECT count(*) FROM access_log", [], |row| row.get(0))
+            .query_row_cached("SELECT count(*) FROM access_log", [], |row| row.get(0))
             .expect("counted");
         assert_eq!(left, 1, "the entry is still there, unchanged");
     }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use async_trait::async_trait;
 
+use super::Cached;
 use super::access_log::insert_access;
 use super::changes::{insert_inbox, touch};
 use super::rows::{channel_str, load_application, load_citizen, parse_uuid};
@@ -28,7 +29,7 @@ fn insert_timeline_entry(
     actor: &Actor,
     note: Option<&str>,
 ) -> StoreResult<()> {
-    tx.execute(
+    tx.execute_cached(
         "INSERT INTO timeline_entries (application_id, seq, status, at, actor_json, note)
          VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM timeline_entries
                       WHERE application_id = ?1), ?2, ?3, ?4, ?5)",
@@ -45,14 +46,14 @@ fn insert_timeline_entry(
 
 /// Inserts the application row and its first timeline entry; assigns and returns the code.
 fn insert_application(tx: &Connection, draft: &ApplicationDraft) -> StoreResult<String> {
-    let sequence: i64 = tx.query_row(
+    let sequence: i64 = tx.query_row_cached(
         "INSERT INTO application_code_counters (prefix, last) VALUES (?1, 1)
          ON CONFLICT(prefix) DO UPDATE SET last = last + 1 RETURNING last",
         params![draft.code_prefix],
         |row| row.get(0),
     )?;
     let code = format!("{}-{sequence:04}", draft.code_prefix);
-    tx.execute(
+    tx.execute_cached(
         "INSERT INTO applications (id, code, citizen_id, procedure_id, procedure_name_json,
             status, channel, submitted_by_json, submitted_at, due_at, processing_days, form_json,
             attachments_json, delivery_json, fee, rating_json, updated_at, fee_lines_json,
@@ -110,7 +111,7 @@ fn store_response(
     application: &Application,
 ) -> StoreResult<()> {
     if let Some(record) = idempotency {
-        let inserted = tx.execute(
+        let inserted = tx.execute_cached(
             "INSERT OR IGNORE INTO idempotency_keys (scope, request_hash, status, body, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -138,7 +139,7 @@ fn store_response(
 /// Counts an item delivered late against its session's limit, or refuses it (and with it the
 /// whole transaction). One conditional update, so parallel deliveries cannot pass the limit.
 pub(super) fn count_late_item(tx: &Connection, item: LateItem) -> StoreResult<()> {
-    let counted = tx.execute(
+    let counted = tx.execute_cached(
         "UPDATE assist_sessions SET late_items = late_items + 1
          WHERE id = ?1 AND late_items < ?2",
         params![item.session_id.to_string(), item.limit],
@@ -163,19 +164,19 @@ pub(super) fn apply_change(
     let id = current.id.to_string();
     for (status, actor, note) in &change.entries {
         insert_timeline_entry(tx, current.id, *status, now, actor, note.as_deref())?;
-        tx.execute(
+        tx.execute_cached(
             "UPDATE applications SET status = ?2 WHERE id = ?1",
             params![id, status.as_str()],
         )?;
     }
     if let Some(delivery) = &change.delivery {
-        tx.execute(
+        tx.execute_cached(
             "UPDATE applications SET delivery_json = ?2 WHERE id = ?1",
             params![id, serde_json::to_string(delivery)?],
         )?;
     }
     if let Some(supplement) = &change.supplement {
-        tx.execute(
+        tx.execute_cached(
             "INSERT INTO supplements (id, application_id, supplement_json) VALUES (?1, ?2, ?3)",
             params![
                 supplement.id.to_string(),
@@ -185,13 +186,13 @@ pub(super) fn apply_change(
         )?;
     }
     if let Some(rating) = &change.rating {
-        tx.execute(
+        tx.execute_cached(
             "UPDATE applications SET rating_json = ?2 WHERE id = ?1",
             params![id, serde_json::to_string(rating)?],
         )?;
     }
     if let Some(officer) = &change.assigned_to {
-        tx.execute(
+        tx.execute_cached(
             "UPDATE applications SET assigned_to = ?2 WHERE id = ?1",
             params![id, officer],
         )?;
@@ -211,7 +212,7 @@ pub(super) fn apply_change(
             },
         )?;
     }
-    tx.execute(
+    tx.execute_cached(
         "UPDATE applications SET updated_at = ?2 WHERE id = ?1",
         params![id, now.to_rfc3339()],
     )?;
@@ -220,7 +221,7 @@ pub(super) fn apply_change(
 }
 
 pub(super) fn owner_of(conn: &Connection, id: Uuid) -> StoreResult<Option<Uuid>> {
-    conn.query_row(
+    conn.query_row_cached(
         "SELECT citizen_id FROM applications WHERE id = ?1",
         params![id.to_string()],
         |row| row.get::<_, String>(0),
@@ -242,7 +243,7 @@ impl Database {
     pub(super) fn stored_response(&self, scope: &str) -> StoreResult<Option<StoredResponse>> {
         let conn = self.reader();
         Ok(conn
-            .query_row(
+            .query_row_cached(
                 "SELECT request_hash, status, body FROM idempotency_keys WHERE scope = ?1",
                 params![scope],
                 |row| {
@@ -306,7 +307,7 @@ impl Database {
     pub(super) fn application_by_code(&self, code: &str) -> StoreResult<Option<Application>> {
         let conn = self.reader();
         let id = conn
-            .query_row(
+            .query_row_cached(
                 "SELECT id FROM applications WHERE code = ?1",
                 params![code],
                 |row| row.get::<_, String>(0),
@@ -374,13 +375,13 @@ impl Database {
             let mut last = draft.submitted_at;
             for (status, at, actor, note) in &history {
                 insert_timeline_entry(tx, draft.id, *status, *at, actor, note.as_deref())?;
-                tx.execute(
+                tx.execute_cached(
                     "UPDATE applications SET status = ?2 WHERE id = ?1",
                     params![draft.id.to_string(), status.as_str()],
                 )?;
                 last = *at;
             }
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE applications SET updated_at = ?2 WHERE id = ?1",
                 params![draft.id.to_string(), last.to_rfc3339()],
             )?;
@@ -397,7 +398,7 @@ impl Database {
             let Some(first) = citizens.first() else {
                 return Ok(0);
             };
-            let seeded: bool = tx.query_row(
+            let seeded: bool = tx.query_row_cached(
                 "SELECT EXISTS (SELECT 1 FROM citizens WHERE id = ?1)",
                 params![first.id.to_string()],
                 |row| row.get(0),
@@ -406,7 +407,7 @@ impl Database {
                 return Ok(0);
             }
             for citizen in citizens {
-                tx.execute(
+                tx.execute_cached(
                     "INSERT OR IGNORE INTO citizens (id, id_number, profile_json) VALUES (?1, ?2, ?3)",
                     params![
                         citizen.id.to_string(),
@@ -422,19 +423,19 @@ impl Database {
                 let mut last = draft.submitted_at;
                 for (status, at, actor, note) in &seeded.history {
                     insert_timeline_entry(tx, draft.id, *status, *at, actor, note.as_deref())?;
-                    tx.execute(
+                    tx.execute_cached(
                         "UPDATE applications SET status = ?2 WHERE id = ?1",
                         params![draft.id.to_string(), status.as_str()],
                     )?;
                     last = *at;
                 }
                 if let Some(rating) = &seeded.rating {
-                    tx.execute(
+                    tx.execute_cached(
                         "UPDATE applications SET rating_json = ?2 WHERE id = ?1",
                         params![draft.id.to_string(), serde_json::to_string(rating)?],
                     )?;
                 }
-                tx.execute(
+                tx.execute_cached(
                     "UPDATE applications SET updated_at = ?2 WHERE id = ?1",
                     params![draft.id.to_string(), last.to_rfc3339()],
                 )?;
@@ -543,7 +544,7 @@ impl Database {
                 }
                 "document" => {
                     let json = conn
-                        .query_row(
+                        .query_row_cached(
                             "SELECT document_json FROM documents WHERE id = ?1",
                             params![entity_id],
                             |row| row.get::<_, String>(0),
@@ -555,7 +556,7 @@ impl Database {
                 }
                 "inbox" => {
                     let json = conn
-                        .query_row(
+                        .query_row_cached(
                             "SELECT item_json FROM inbox_items WHERE id = ?1",
                             params![entity_id],
                             |row| row.get::<_, String>(0),
@@ -578,7 +579,7 @@ impl Database {
 
     pub(super) fn purge_idempotency(&self, before: i64) -> StoreResult<usize> {
         self.write(|tx| {
-            Ok(tx.execute(
+            Ok(tx.execute_cached(
                 "DELETE FROM idempotency_keys WHERE created_at < ?1",
                 params![before],
             )?)

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use async_trait::async_trait;
 
+use super::Cached;
 use super::access_log::insert_access;
 use super::applications::count_late_item;
 use super::rows::parse_time;
@@ -29,7 +30,7 @@ impl Database {
                 )?
                 .exists(params![upload.citizen_id.to_string(), upload.id])?;
             if !held {
-                let used: i64 = tx.query_row(
+                let used: i64 = tx.query_row_cached(
                     "SELECT COALESCE(SUM(contents.size), 0) FROM attachments
                      JOIN attachment_contents AS contents ON contents.id = attachments.attachment_id
                      WHERE attachments.citizen_id = ?1",
@@ -48,11 +49,11 @@ impl Database {
                     )));
                 }
             }
-            tx.execute(
+            tx.execute_cached(
                 "INSERT OR IGNORE INTO attachment_contents (id, size, content) VALUES (?1, ?2, ?3)",
                 params![upload.id, size, upload.content],
             )?;
-            let inserted = tx.execute(
+            let inserted = tx.execute_cached(
                 "INSERT OR IGNORE INTO attachments (attachment_id, citizen_id, content_type,
                     file_name, uploaded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
@@ -71,7 +72,7 @@ impl Database {
                     insert_access(tx, entry)?;
                 }
             }
-            let (content_type, file_name, uploaded_at) = tx.query_row(
+            let (content_type, file_name, uploaded_at) = tx.query_row_cached(
                 "SELECT content_type, file_name, uploaded_at FROM attachments
                  WHERE citizen_id = ?1 AND attachment_id = ?2",
                 params![upload.citizen_id.to_string(), upload.id],
@@ -111,7 +112,7 @@ impl Database {
                 JOIN applications ON applications.id = supplements.application_id,
                      json_each(supplements.supplement_json, '$.attachments') AS refs
                 WHERE json_extract(refs.value, '$.source') = 'upload'";
-            let uploads = tx.execute(
+            let uploads = tx.execute_cached(
                 &format!(
                     "DELETE FROM attachments
                      WHERE unixepoch(uploaded_at) < ?1
@@ -122,7 +123,7 @@ impl Database {
                 ),
                 params![uploaded_before],
             )?;
-            let files = tx.execute(
+            let files = tx.execute_cached(
                 "DELETE FROM attachment_contents
                  WHERE NOT EXISTS (SELECT 1 FROM attachments
                                    WHERE attachments.attachment_id = attachment_contents.id)",
@@ -236,7 +237,7 @@ mod tests {
         }
         store
             .write(|tx| {
-                tx.execute(
+                tx.execute_cached(
                     "INSERT INTO applications (id, code, citizen_id, procedure_id,
                         procedure_name_json, status, channel, submitted_at, due_at,
                         processing_days, form_json, attachments_json, delivery_json, fee,

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use async_trait::async_trait;
 
+use super::Cached;
 use super::access_log::insert_access;
 use super::limits::{bump_counter, hit_limits, prune_limits, reached_limit};
 use super::rows::{parse_staff_kind, parse_uuid, staff_kind_str};
@@ -20,7 +21,7 @@ impl Database {
     pub(super) fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>> {
         let conn = self.reader();
         let row = conn
-            .query_row(
+            .query_row_cached(
                 "SELECT code, kind, name, organisation, password_hash, agency, unit, phone, email
                  FROM staff WHERE code = ?1",
                 params![code],
@@ -59,7 +60,7 @@ impl Database {
 
     pub(super) fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool> {
         self.write(|tx| {
-            let inserted = tx.execute(
+            let inserted = tx.execute_cached(
                 "INSERT OR IGNORE INTO staff (code, kind, name, organisation, password_hash, agency,
                     unit, phone, email)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -76,7 +77,7 @@ impl Database {
                 ],
             )?;
             if inserted == 0 {
-                tx.execute(
+                tx.execute_cached(
                     "UPDATE staff SET agency = COALESCE(agency, ?2), unit = COALESCE(unit, ?3),
                         phone = COALESCE(phone, ?4), email = COALESCE(email, ?5)
                      WHERE code = ?1",
@@ -105,7 +106,7 @@ impl Database {
                 return Ok(Err(reached));
             }
             hit_limits(tx, limits, now)?;
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO one_time_codes (purpose, id_number, code_hash, expires_at)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![
@@ -126,7 +127,7 @@ impl Database {
                 return Ok(OtpCheck::Limited(reached));
             }
             let newest = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT id, code_hash, expires_at, used FROM one_time_codes
                      WHERE id_number = ?1 AND purpose = ?2 ORDER BY id DESC LIMIT 1",
                     params![guess.id_number, guess.purpose.as_str()],
@@ -145,7 +146,7 @@ impl Database {
                 && expires_at > now
                 && stored_hash == guess.code_hash
             {
-                tx.execute(
+                tx.execute_cached(
                     "UPDATE one_time_codes SET used = 1 WHERE id = ?1",
                     params![id],
                 )?;
@@ -164,7 +165,7 @@ impl Database {
     pub(super) fn access_token(&self, token_hash: &str) -> StoreResult<Option<AccessTokenRecord>> {
         let conn = self.reader();
         let row = conn
-            .query_row(
+            .query_row_cached(
                 "SELECT subject_kind, subject_id, expires_at FROM access_tokens
                  WHERE token_hash = ?1 AND revoked = 0",
                 params![token_hash],
@@ -199,13 +200,13 @@ impl Database {
 
     pub(super) fn revoke_access_token(&self, token_hash: &str) -> StoreResult<()> {
         self.write(|tx| {
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE access_tokens SET revoked = 1 WHERE token_hash = ?1",
                 params![token_hash],
             )?;
             // A citizen's access token ends its whole sign-in, refresh token included.
             let family: Option<String> = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT family_id FROM access_tokens WHERE token_hash = ?1",
                     params![token_hash],
                     |row| row.get(0),
@@ -226,11 +227,11 @@ impl Database {
     ) -> StoreResult<()> {
         self.write(|tx| {
             insert_access_token(tx, access)?;
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE access_tokens SET family_id = ?2 WHERE token_hash = ?1",
                 params![access.token_hash, refresh.family_id.to_string()],
             )?;
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO refresh_tokens (token_hash, family_id, citizen_id, expires_at)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![
@@ -253,7 +254,7 @@ impl Database {
         // even though the answer is a refusal.
         self.write(|tx| {
             let row = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT family_id, citizen_id, expires_at, used, revoked, used_at, grace_used
                      FROM refresh_tokens WHERE token_hash = ?1",
                     params![rotation.old_hash],
@@ -286,17 +287,17 @@ impl Database {
                     revoke_family(tx, &family_id)?;
                     return Ok(RefreshOutcome::Refused);
                 }
-                tx.execute(
+                tx.execute_cached(
                     "UPDATE refresh_tokens SET grace_used = 1 WHERE token_hash = ?1",
                     params![rotation.old_hash],
                 )?;
             } else {
-                tx.execute(
+                tx.execute_cached(
                     "UPDATE refresh_tokens SET used = 1, used_at = ?2 WHERE token_hash = ?1",
                     params![rotation.old_hash, now],
                 )?;
             }
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO refresh_tokens (token_hash, family_id, citizen_id, expires_at)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![
@@ -315,7 +316,7 @@ impl Database {
                     expires_at: rotation.access_expires_at,
                 },
             )?;
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE access_tokens SET family_id = ?2 WHERE token_hash = ?1",
                 params![rotation.access_hash, family_id],
             )?;
@@ -326,7 +327,7 @@ impl Database {
     pub(super) fn revoke_sign_in(&self, refresh_hash: &str) -> StoreResult<()> {
         self.write(|tx| {
             let family: Option<String> = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT family_id FROM refresh_tokens WHERE token_hash = ?1",
                     params![refresh_hash],
                     |row| row.get(0),
@@ -360,7 +361,7 @@ impl Database {
             if let Some(retry_after) = hourly_refusal(&nearby, session.created_at, per_hour) {
                 return Ok(SessionOpening::Refused { retry_after });
             }
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO assist_sessions (id, staff_code, citizen_id, consent_method,
                     consent_reference, venue_name, venue_unit_code, scopes, created_at, expires_at,
                     recorded_at, device_offset_seconds)
@@ -389,7 +390,7 @@ impl Database {
     pub(super) fn assist_session(&self, id: Uuid) -> StoreResult<Option<AssistSessionRecord>> {
         let conn = self.reader();
         let row = conn
-            .query_row(
+            .query_row_cached(
                 "SELECT staff_code, citizen_id, consent_method, consent_reference, venue_name,
                         venue_unit_code, created_at, expires_at, ended_at, scopes, recorded_at,
                         device_offset_seconds
@@ -450,7 +451,7 @@ impl Database {
 
     pub(super) fn end_assist_session(&self, id: Uuid, now: i64) -> StoreResult<()> {
         self.write(|tx| {
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE assist_sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL",
                 params![id.to_string(), now],
             )?;
@@ -558,11 +559,11 @@ impl AuthStore for SqliteStore {
 
 /// Revokes every refresh and access token of one sign-in.
 fn revoke_family(tx: &Connection, family_id: &str) -> StoreResult<()> {
-    tx.execute(
+    tx.execute_cached(
         "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?1",
         params![family_id],
     )?;
-    tx.execute(
+    tx.execute_cached(
         "UPDATE access_tokens SET revoked = 1 WHERE family_id = ?1",
         params![family_id],
     )?;
@@ -575,7 +576,7 @@ fn insert_access_token(tx: &Connection, token: &AccessTokenRecord) -> StoreResul
         TokenSubject::Staff { code } => ("staff", code.clone()),
         TokenSubject::Assisted { session_id } => ("assisted", session_id.to_string()),
     };
-    tx.execute(
+    tx.execute_cached(
         "INSERT INTO access_tokens (token_hash, subject_kind, subject_id, expires_at)
          VALUES (?1, ?2, ?3, ?4)",
         params![token.token_hash, kind, subject_id, token.expires_at],

@@ -5,6 +5,7 @@ use opendvc_api::InboxItem;
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
+use super::Cached;
 use crate::store::StoreResult;
 
 /// Records that an entity of the citizen changed: it moves to the end of the change log.
@@ -14,11 +15,11 @@ pub(super) fn touch(
     kind: &str,
     entity_id: &str,
 ) -> StoreResult<()> {
-    tx.execute(
+    tx.execute_cached(
         "DELETE FROM change_log WHERE citizen_id = ?1 AND entity_kind = ?2 AND entity_id = ?3",
         params![citizen_id.to_string(), kind, entity_id],
     )?;
-    tx.execute(
+    tx.execute_cached(
         "INSERT INTO change_log (citizen_id, entity_kind, entity_id) VALUES (?1, ?2, ?3)",
         params![citizen_id.to_string(), kind, entity_id],
     )?;
@@ -26,7 +27,7 @@ pub(super) fn touch(
 }
 
 pub(super) fn insert_inbox(tx: &Connection, citizen_id: Uuid, item: &InboxItem) -> StoreResult<()> {
-    let inserted = tx.execute(
+    let inserted = tx.execute_cached(
         "INSERT OR IGNORE INTO inbox_items (id, citizen_id, item_json) VALUES (?1, ?2, ?3)",
         params![
             item.id.to_string(),

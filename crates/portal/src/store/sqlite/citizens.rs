@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use async_trait::async_trait;
 
+use super::Cached;
 use super::changes::{insert_inbox, touch};
 use super::feedback::store_response;
 use super::rows::load_citizen;
@@ -49,7 +50,7 @@ impl Database {
         inbox: &[InboxItem],
     ) -> StoreResult<bool> {
         self.write(|tx| {
-            let inserted = tx.execute(
+            let inserted = tx.execute_cached(
                 "INSERT OR IGNORE INTO citizens (id, id_number, profile_json) VALUES (?1, ?2, ?3)",
                 params![
                     citizen.id.to_string(),
@@ -62,7 +63,7 @@ impl Database {
             }
             touch(tx, citizen.id, "profile", &citizen.id.to_string())?;
             for document in documents {
-                tx.execute(
+                tx.execute_cached(
                     "INSERT OR IGNORE INTO documents (id, citizen_id, document_json)
                      VALUES (?1, ?2, ?3)",
                     params![
@@ -88,7 +89,7 @@ impl Database {
     ) -> StoreResult<Document> {
         self.write(|tx| {
             let body = serde_json::to_string(document)?;
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO documents (id, citizen_id, document_json) VALUES (?1, ?2, ?3)",
                 params![document.id.to_string(), citizen_id.to_string(), body],
             )?;
@@ -109,7 +110,7 @@ impl Database {
     ) -> StoreResult<Option<Document>> {
         self.write(|tx| {
             let stored: Option<String> = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT document_json FROM documents WHERE id = ?1 AND citizen_id = ?2",
                     params![document_id.to_string(), citizen_id.to_string()],
                     |row| row.get(0),
@@ -124,7 +125,7 @@ impl Database {
             }
             document.reminders = reminders;
             document.updated_at = now;
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE documents SET document_json = ?1 WHERE id = ?2",
                 params![serde_json::to_string(&document)?, document_id.to_string()],
             )?;
@@ -137,11 +138,11 @@ impl Database {
     pub(super) fn update_profile(&self, update: &ProfileUpdate) -> StoreResult<()> {
         self.write(|tx| {
             let citizen = update.citizen_id.to_string();
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE citizens SET profile_json = ?1 WHERE id = ?2",
                 params![serde_json::to_string(&update.profile)?, citizen],
             )?;
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO profile_changes (id, citizen_id, at, actor, fields_json)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use async_trait::async_trait;
 
+use super::Cached;
 use super::rows::{change_row, finish_change_row};
 use super::{Database, SqliteStore};
 use crate::store::{ChangeRow, EventStore, StoreError, StoreResult};
@@ -13,7 +14,7 @@ impl Database {
     pub(super) fn latest_change(&self) -> StoreResult<i64> {
         let conn = self.reader();
         Ok(
-            conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |row| {
+            conn.query_row_cached("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |row| {
                 row.get::<_, i64>(0)
             })?,
         )

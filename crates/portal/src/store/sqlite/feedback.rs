@@ -6,6 +6,7 @@ use opendvc_api::{ErrorCode, FeedbackEvent, FeedbackFigures};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+use super::Cached;
 use super::changes::{insert_inbox, touch};
 use super::notifications::insert_notice;
 use super::{Database, SqliteStore};
@@ -33,7 +34,7 @@ fn write_row(tx: &Connection, record: &FeedbackRecord, insert: bool) -> StoreRes
             queue_key = ?11, record_json = ?12, next_warning_unix = 0
          WHERE id = ?1"
     };
-    tx.execute(
+    tx.execute_cached(
         sql,
         params![
             feedback.id.to_string(),
@@ -55,7 +56,7 @@ fn write_row(tx: &Connection, record: &FeedbackRecord, insert: bool) -> StoreRes
 
 fn append_events(tx: &Connection, id: Uuid, events: &[FeedbackEvent]) -> StoreResult<()> {
     for event in events {
-        let seq: i64 = tx.query_row(
+        let seq: i64 = tx.query_row_cached(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM feedback_events WHERE feedback_id = ?1",
             params![id.to_string()],
             |row| row.get(0),
@@ -64,7 +65,7 @@ fn append_events(tx: &Connection, id: Uuid, events: &[FeedbackEvent]) -> StoreRe
             seq: u32::try_from(seq).map_err(|e| StoreError::Database(e.to_string()))?,
             ..event.clone()
         };
-        tx.execute(
+        tx.execute_cached(
             "INSERT INTO feedback_events (feedback_id, seq, event_json) VALUES (?1, ?2, ?3)",
             params![id.to_string(), seq, serde_json::to_string(&event)?],
         )?;
@@ -74,7 +75,7 @@ fn append_events(tx: &Connection, id: Uuid, events: &[FeedbackEvent]) -> StoreRe
 
 fn insert_photos(tx: &Connection, id: Uuid, photos: &[FeedbackPhotoFile]) -> StoreResult<()> {
     for photo in photos {
-        tx.execute(
+        tx.execute_cached(
             "INSERT OR IGNORE INTO feedback_photos (feedback_id, photo_id, content_type, content)
              VALUES (?1, ?2, ?3, ?4)",
             params![id.to_string(), photo.id, photo.content_type, photo.content],
@@ -90,7 +91,7 @@ pub(super) fn store_response(
     body: &str,
 ) -> StoreResult<()> {
     if let Some(record) = idempotency {
-        let inserted = tx.execute(
+        let inserted = tx.execute_cached(
             "INSERT OR IGNORE INTO idempotency_keys (scope, request_hash, status, body, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -113,7 +114,7 @@ pub(super) fn store_response(
 
 pub(super) fn load_record(conn: &Connection, id: Uuid) -> StoreResult<Option<FeedbackRecord>> {
     let json = conn
-        .query_row(
+        .query_row_cached(
             "SELECT record_json FROM feedback WHERE id = ?1",
             params![id.to_string()],
             |row| row.get::<_, String>(0),
@@ -228,7 +229,7 @@ impl Database {
     ) -> StoreResult<Option<FeedbackPhotoFile>> {
         let conn = self.reader();
         Ok(conn
-            .query_row(
+            .query_row_cached(
                 "SELECT photo_id, content_type, content FROM feedback_photos
                  WHERE feedback_id = ?1 AND photo_id = ?2",
                 params![feedback_id.to_string(), photo_id],
@@ -254,7 +255,7 @@ impl Database {
              AND (?4 IS NULL OR category = ?4)
              AND (?5 = 0 OR status <> 'closed')";
         let status = filter.status.map(status_str);
-        let total: i64 = conn.query_row(
+        let total: i64 = conn.query_row_cached(
             &format!("SELECT count(*) FROM feedback WHERE {conditions}"),
             params![
                 filter.agency,

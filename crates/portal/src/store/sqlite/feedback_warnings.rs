@@ -6,6 +6,7 @@ use opendvc_api::LateWarning;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
+use super::Cached;
 use super::feedback::load_record;
 use super::notifications::insert_notice;
 use super::{Database, SqliteStore};
@@ -46,7 +47,7 @@ impl Database {
 
     fn schedule_feedback_warning(&self, id: Uuid, queue_key: i64, next: i64) -> StoreResult<()> {
         self.write(|tx| {
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE feedback SET next_warning_unix = ?3 WHERE id = ?1 AND queue_key = ?2",
                 params![id.to_string(), queue_key, next],
             )?;
@@ -57,7 +58,7 @@ impl Database {
     fn record_feedback_warning(&self, warning: &NewFeedbackWarning) -> StoreResult<bool> {
         self.write(|tx| {
             let known = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT 1 FROM feedback_warnings WHERE feedback_id = ?1 AND stage = ?2",
                     params![warning.feedback_id.to_string(), warning.stage],
                     |_| Ok(()),
@@ -67,7 +68,7 @@ impl Database {
             if known {
                 return Ok(false);
             }
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO feedback_warnings (feedback_id, stage, at, told_json, warning_json)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![

@@ -6,6 +6,7 @@ use opendvc_api::LateWarning;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
+use super::Cached;
 use super::changes::{insert_inbox, touch};
 use super::notifications::insert_notice;
 use super::rows::{parse_status, parse_time, parse_uuid};
@@ -25,7 +26,7 @@ impl Database {
             .map(|status| format!("'{}'", status.as_str()))
             .collect();
         let conn = self.reader();
-        let mut statement = conn.prepare(&format!(
+        let mut statement = conn.prepare_cached(&format!(
             "SELECT a.id, a.code, a.citizen_id, a.procedure_id, a.status, a.unit_code,
                     a.assigned_to, a.due_at,
                     (SELECT group_concat(w.stage) FROM late_warnings w WHERE w.application_id = a.id)
@@ -86,7 +87,7 @@ impl Database {
         self.write(|tx| {
             let stage = stage_str(warning.warning.stage);
             let known = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT 1 FROM late_warnings WHERE application_id = ?1 AND stage = ?2",
                     params![warning.application_id.to_string(), stage],
                     |_| Ok(()),
@@ -96,7 +97,7 @@ impl Database {
             if known {
                 return Ok(false);
             }
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO late_warnings (application_id, stage, at, told_json, warning_json)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![

@@ -5,17 +5,18 @@ use rusqlite::{Connection, params};
 
 use async_trait::async_trait;
 
+use super::Cached;
 use super::{Database, SqliteStore};
 use crate::store::{Counter, Limit, LimitReached, LimitStore, StoreResult};
 
 /// Forgets hits and counters whose window has passed, so the limit tables stay bounded by
 /// the traffic of their longest window.
 pub(super) fn prune_limits(tx: &Connection, now: i64) -> StoreResult<usize> {
-    let hits = tx.execute(
+    let hits = tx.execute_cached(
         "DELETE FROM rate_limit_hits WHERE expires_at <= ?1",
         params![now],
     )?;
-    let counters = tx.execute(
+    let counters = tx.execute_cached(
         "DELETE FROM rate_limit_counters WHERE expires_at <= ?1",
         params![now],
     )?;
@@ -31,7 +32,7 @@ pub(super) fn reached_limit(
     let mut longest: Option<LimitReached> = None;
     for limit in limits {
         let since = now - limit.window_seconds;
-        let count: i64 = tx.query_row(
+        let count: i64 = tx.query_row_cached(
             "SELECT COUNT(*) FROM rate_limit_hits WHERE key = ?1 AND at > ?2",
             params![limit.key, since],
             |row| row.get(0),
@@ -41,7 +42,7 @@ pub(super) fn reached_limit(
         }
         // A hit fits again once the hit that makes the count reach the limit has left the
         // window.
-        let leaving: i64 = tx.query_row(
+        let leaving: i64 = tx.query_row_cached(
             "SELECT at FROM rate_limit_hits WHERE key = ?1 AND at > ?2
              ORDER BY at LIMIT 1 OFFSET ?3",
             params![limit.key, since, count - i64::from(limit.max)],
@@ -59,7 +60,7 @@ pub(super) fn reached_limit(
 pub(super) fn hit_limits(tx: &Connection, limits: &[Limit], now: i64) -> StoreResult<Vec<i64>> {
     let mut ids = Vec::with_capacity(limits.len());
     for limit in limits {
-        ids.push(tx.query_row(
+        ids.push(tx.query_row_cached(
             "INSERT INTO rate_limit_hits (key, at, expires_at) VALUES (?1, ?2, ?3) RETURNING id",
             params![limit.key, now, now + limit.window_seconds],
             |row| row.get(0),
@@ -72,7 +73,7 @@ pub(super) fn hit_limits(tx: &Connection, limits: &[Limit], now: i64) -> StoreRe
 pub(super) fn bump_counter(tx: &Connection, counter: &Counter, now: i64) -> StoreResult<u64> {
     let window = counter.window_seconds.max(1);
     let start = now - now.rem_euclid(window);
-    let count: i64 = tx.query_row(
+    let count: i64 = tx.query_row_cached(
         "INSERT INTO rate_limit_counters (key, window_start, count, expires_at)
          VALUES (?1, ?2, 1, ?3)
          ON CONFLICT(key, window_start) DO UPDATE SET count = count + 1 RETURNING count",
@@ -100,7 +101,7 @@ impl Database {
     pub(super) fn release_hits(&self, ids: &[i64]) -> StoreResult<()> {
         self.write(|tx| {
             for id in ids {
-                tx.execute("DELETE FROM rate_limit_hits WHERE id = ?1", params![id])?;
+                tx.execute_cached("DELETE FROM rate_limit_hits WHERE id = ?1", params![id])?;
             }
             Ok(())
         })
@@ -109,7 +110,7 @@ impl Database {
     pub(super) fn prune_expired(&self, now: i64) -> StoreResult<usize> {
         self.write(|tx| {
             let limits = prune_limits(tx, now)?;
-            let codes = tx.execute(
+            let codes = tx.execute_cached(
                 "DELETE FROM one_time_codes WHERE expires_at <= ?1",
                 params![now],
             )?;
@@ -180,7 +181,7 @@ mod tests {
         store.prune_expired(1_000).expect("prunes");
         let left: i64 = store
             .reader()
-            .query_row("SELECT COUNT(*) FROM rate_limit_hits", [], |row| row.get(0))
+            .query_row_cached("SELECT COUNT(*) FROM rate_limit_hits", [], |row| row.get(0))
             .expect("counts");
         assert_eq!(
             left, 0,

@@ -20,7 +20,7 @@
 //! rows to domain types for all of them, `changes` is the change log every write records in,
 //! `group_commit` the batches that share one commit, and `migrations` the append-only schema.
 //! This module holds the connections, their pragmas and
-//! the write transaction.
+//! the write transaction, and `Cached`, the statements each connection keeps prepared.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -76,12 +76,42 @@ pub(super) struct Database {
     schema_version: i64,
 }
 
+/// Statements each connection keeps prepared. The store's SQL is a fixed set of a few hundred
+/// statements, and parsing one again costs about as much as running it.
+const PREPARED_STATEMENTS: usize = 512;
+
 fn configure(connection: &Connection) -> rusqlite::Result<()> {
+    connection.set_prepared_statement_cache_capacity(PREPARED_STATEMENTS);
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "FULL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
     connection.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(())
+}
+
+/// `execute` and `query_row` on a statement the connection keeps prepared (`prepare_cached`),
+/// for the store's fixed SQL; `Connection`'s own methods parse the SQL again at every call.
+pub(super) trait Cached {
+    fn execute_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+
+    fn query_row_cached<T, P, F>(&self, sql: &str, params: P, row: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn execute_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn query_row_cached<T, P, F>(&self, sql: &str, params: P, row: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(params, row)
+    }
 }
 
 fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {

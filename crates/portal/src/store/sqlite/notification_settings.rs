@@ -5,6 +5,7 @@ use opendvc_api::NotificationSettings;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
+use super::Cached;
 use super::{Database, SqliteStore};
 use crate::store::{NotificationSettingsStore, StoreError, StoreResult};
 
@@ -32,7 +33,7 @@ impl Database {
     ) -> StoreResult<()> {
         let json = serde_json::to_string(settings)?;
         self.write(|tx| {
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO notification_settings (citizen_id, settings_json, updated_at)
                  VALUES (?1, ?2, ?3)
                  ON CONFLICT (citizen_id) DO UPDATE

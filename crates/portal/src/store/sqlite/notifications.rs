@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use rusqlite::{Row, params};
 use uuid::Uuid;
 
+use super::Cached;
 use super::{Database, SqliteStore};
 use crate::store::stored::parse_uuid;
 use crate::store::{
@@ -17,7 +18,7 @@ const COLUMNS: &str = "id, citizen_id, channel, kind, recipient, subject, body, 
 
 /// Writes `notice` in the transaction `tx` (of the change that causes it, or its own).
 pub(super) fn insert_notice(tx: &rusqlite::Connection, notice: &NewNotice) -> StoreResult<()> {
-    tx.execute(
+    tx.execute_cached(
         "INSERT INTO notifications (id, citizen_id, channel, kind, recipient, subject, body,
              language, state, attempts, next_attempt_at, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', 0, ?9, ?10)",
@@ -120,7 +121,7 @@ fn select(
     args: impl rusqlite::Params,
 ) -> StoreResult<Vec<Notice>> {
     let rows = conn
-        .prepare(sql)?
+        .prepare_cached(sql)?
         .query_map(args, read_row)?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().map(to_notice).collect()
@@ -147,7 +148,7 @@ impl Database {
                  AND (claimed_until IS NULL OR claimed_until <= ?1)";
             let ids: Vec<String> = match claim {
                 NoticeClaim::Due { limit } => tx
-                    .prepare(&format!(
+                    .prepare_cached(&format!(
                         "SELECT id FROM notifications WHERE {due}
                          ORDER BY next_attempt_at, id LIMIT ?2"
                     ))?
@@ -157,7 +158,7 @@ impl Database {
                     )?
                     .collect::<Result<_, _>>()?,
                 NoticeClaim::Only(ids) => {
-                    let mut statement = tx.prepare(&format!(
+                    let mut statement = tx.prepare_cached(&format!(
                         "SELECT id FROM notifications WHERE id = ?2 AND {due}"
                     ))?;
                     let mut found = Vec::new();
@@ -172,7 +173,7 @@ impl Database {
             };
             let mut claimed = Vec::with_capacity(ids.len());
             for id in ids {
-                tx.execute(
+                tx.execute_cached(
                     "UPDATE notifications SET claimed_until = ?2, attempts = attempts + 1
                      WHERE id = ?1",
                     params![id, claim_until],
@@ -196,7 +197,7 @@ impl Database {
         self.write(|tx| {
             let id = id.to_string();
             match outcome {
-                NoticeOutcome::Sent { provider_id } => tx.execute(
+                NoticeOutcome::Sent { provider_id } => tx.execute_cached(
                     "UPDATE notifications SET state = 'sent', provider_id = ?2, sent_at = ?3,
                          claimed_until = NULL
                      WHERE id = ?1",
@@ -205,13 +206,13 @@ impl Database {
                 NoticeOutcome::Retry {
                     next_attempt_at,
                     error,
-                } => tx.execute(
+                } => tx.execute_cached(
                     "UPDATE notifications SET next_attempt_at = ?2, last_error = ?3,
                          claimed_until = NULL
                      WHERE id = ?1 AND state = 'pending'",
                     params![id, next_attempt_at, error],
                 )?,
-                NoticeOutcome::Failed { error } => tx.execute(
+                NoticeOutcome::Failed { error } => tx.execute_cached(
                     "UPDATE notifications SET state = 'failed', last_error = ?2,
                          claimed_until = NULL
                      WHERE id = ?1 AND state = 'pending'",
@@ -224,7 +225,7 @@ impl Database {
 
     pub(super) fn release_notice_claims(&self) -> StoreResult<usize> {
         self.write(|tx| {
-            Ok(tx.execute(
+            Ok(tx.execute_cached(
                 "UPDATE notifications SET claimed_until = NULL
                  WHERE state = 'pending' AND claimed_until IS NOT NULL",
                 [],
@@ -245,7 +246,7 @@ impl Database {
 
     pub(super) fn retry_notice(&self, id: Uuid, now: i64) -> StoreResult<bool> {
         self.write(|tx| {
-            Ok(tx.execute(
+            Ok(tx.execute_cached(
                 "UPDATE notifications SET state = 'pending', attempts = 0, next_attempt_at = ?2,
                      claimed_until = NULL
                  WHERE id = ?1 AND state = 'failed'",
@@ -256,7 +257,7 @@ impl Database {
 
     pub(super) fn purge_notices(&self, before: i64) -> StoreResult<usize> {
         self.write(|tx| {
-            Ok(tx.execute(
+            Ok(tx.execute_cached(
                 "DELETE FROM notifications
                  WHERE (state = 'sent' AND sent_at < ?1)
                     OR (state = 'failed' AND created_at < ?1)",

@@ -7,6 +7,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 use uuid::Uuid;
 
+use super::Cached;
 use super::rows::{parse_staff_kind, parse_uuid};
 use super::{Database, SqliteStore};
 use crate::store::stored::{parse_enum, parse_status, parse_time};
@@ -89,7 +90,7 @@ impl Database {
         let conn = self.reader();
         let tx = conn.unchecked_transaction()?;
         let (mut clause, mut values) = conditions(filter);
-        let total: i64 = tx.query_row(
+        let total: i64 = tx.query_row_cached(
             &format!(
                 "SELECT COUNT(*) FROM applications a JOIN citizens c ON c.id = a.citizen_id
                  WHERE {clause}"
@@ -117,7 +118,7 @@ impl Database {
              WHERE {clause} ORDER BY a.due_at, a.id LIMIT ?{}",
             values.len()
         );
-        let mut statement = tx.prepare(&sql)?;
+        let mut statement = tx.prepare_cached(&sql)?;
         let raw = statement
             .query_map(params_from_iter(values.iter()), |row| {
                 Ok((
@@ -179,7 +180,7 @@ impl Database {
     fn placement(&self, id: Uuid) -> StoreResult<Option<Placement>> {
         let row = self
             .reader()
-            .query_row(
+            .query_row_cached(
                 "SELECT procedure_id, unit_code, assigned_to, citizen_id FROM applications
                  WHERE id = ?1",
                 params![id.to_string()],
@@ -266,7 +267,7 @@ impl Database {
     ) -> StoreResult<Option<AttachmentFile>> {
         Ok(self
             .reader()
-            .query_row(
+            .query_row_cached(
                 "SELECT a.content_type, a.file_name, c.content FROM attachments a
                  JOIN attachment_contents c ON c.id = a.attachment_id
                  WHERE a.citizen_id = ?1 AND a.attachment_id = ?2",

@@ -5,6 +5,7 @@ use rusqlite::params;
 
 use async_trait::async_trait;
 
+use super::Cached;
 use super::rows::parse_time;
 use super::{Database, SqliteStore};
 use crate::store::{OutboxStore, StoreResult};
@@ -12,7 +13,7 @@ use crate::store::{OutboxStore, StoreResult};
 impl Database {
     pub(super) fn record_message(&self, message: &DevMessage) -> StoreResult<()> {
         self.write(|tx| {
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO dev_messages (recipient, channel, body, sent_at) VALUES (?1, ?2, ?3, ?4)",
                 params![message.to, message.channel, message.body, message.sent_at.to_rfc3339()],
             )?;

@@ -7,6 +7,7 @@ use opendvc_api::{ErrorCode, PaymentMethod, PaymentStatus};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+use super::Cached;
 use super::applications::{apply_change, owner_of};
 use super::rows::{load_application, parse_uuid};
 use super::{Database, SqliteStore};
@@ -81,7 +82,7 @@ fn record(row: Row) -> StoreResult<PaymentRecord> {
 }
 
 fn one(conn: &Connection, filter: &str, value: &str) -> StoreResult<Option<PaymentRecord>> {
-    conn.query_row(
+    conn.query_row_cached(
         &format!("SELECT {COLUMNS} FROM payments WHERE {filter} = ?1"),
         params![value],
         read,
@@ -143,7 +144,7 @@ impl Database {
         idempotency: Option<IdempotencyRecord>,
     ) -> StoreResult<PaymentRecord> {
         self.write(|tx| {
-            let inserted = tx.execute(
+            let inserted = tx.execute_cached(
                 &format!(
                     "INSERT INTO payments ({COLUMNS}, updated_unix)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?11)"
@@ -175,7 +176,7 @@ impl Database {
             };
             apply_then(tx, payment.application_id, then, now)?;
             if let Some(record) = idempotency {
-                let stored = tx.execute(
+                let stored = tx.execute_cached(
                     "INSERT OR IGNORE INTO idempotency_keys (scope, request_hash, status, body, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![
@@ -206,7 +207,7 @@ impl Database {
         now: DateTime<FixedOffset>,
     ) -> StoreResult<Option<PaymentRecord>> {
         self.write(|tx| {
-            let changed = tx.execute(
+            let changed = tx.execute_cached(
                 "UPDATE payments SET status = ?3,
                     provider_txn = COALESCE(?4, provider_txn),
                     paid_unix = COALESCE(?5, paid_unix),

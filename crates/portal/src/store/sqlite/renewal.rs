@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use async_trait::async_trait;
 
+use super::Cached;
 use super::changes::insert_inbox;
 use super::notifications::insert_notice;
 use super::rows::parse_uuid;
@@ -90,7 +91,7 @@ impl Database {
         self.write(|tx| {
             for stage in stages {
                 let notified = tx
-                    .query_row(
+                    .query_row_cached(
                         "SELECT 1 FROM renewal_stages_notified
                          WHERE document_id = ?1 AND expires_on = ?2 AND days_before = ?3",
                         params![
@@ -107,7 +108,7 @@ impl Database {
                 }
             }
             for stage in stages {
-                tx.execute(
+                tx.execute_cached(
                     "INSERT INTO renewal_stages_notified
                      (document_id, expires_on, days_before, citizen_id) VALUES (?1, ?2, ?3, ?4)",
                     params![
@@ -220,7 +221,7 @@ mod tests {
         );
         let notices: u32 = store
             .reader()
-            .query_row("SELECT count(*) FROM inbox_items", [], |row| row.get(0))
+            .query_row_cached("SELECT count(*) FROM inbox_items", [], |row| row.get(0))
             .expect("count");
         assert_eq!(notices, 1, "one notice in the inbox");
         let holders = store.renewal_holders().expect("holders");

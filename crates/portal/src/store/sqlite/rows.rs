@@ -2,6 +2,7 @@
 //! and back (ids, times, enums), and the loaders of whole records (a citizen, an
 //! application with its timeline and supplements, a change-log row).
 
+use super::Cached;
 use opendvc_api::{Actor, Application, Supplement, TimelineEntry};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
@@ -19,7 +20,7 @@ pub(super) fn load_citizen(
 ) -> StoreResult<Option<CitizenRecord>> {
     let sql = format!("SELECT id, profile_json FROM citizens WHERE {column} = ?1");
     let row = conn
-        .query_row(&sql, params![value], |row| {
+        .query_row_cached(&sql, params![value], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
         })
         .optional()?;
@@ -38,7 +39,7 @@ pub(super) fn load_application(
     id: Uuid,
 ) -> StoreResult<Option<Application>> {
     let row = conn
-        .query_row(
+        .query_row_cached(
             "SELECT code, citizen_id, procedure_id, procedure_name_json, status, channel,
                     submitted_by_json, submitted_at, due_at, processing_days, form_json,
                     attachments_json, delivery_json, fee, rating_json, updated_at, fee_lines_json
@@ -169,7 +170,7 @@ pub(super) fn overdue_warning(
     id: Uuid,
 ) -> StoreResult<Option<opendvc_api::LateWarning>> {
     let json = conn
-        .query_row(
+        .query_row_cached(
             "SELECT warning_json FROM late_warnings WHERE application_id = ?1 AND stage = ?2",
             params![
                 id.to_string(),
