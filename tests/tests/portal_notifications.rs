@@ -701,6 +701,51 @@ fn an_online_submission_is_confirmed_once_by_sms_and_e_mail_with_its_code_and_du
 }
 
 #[test]
+fn concurrent_demo_submissions_each_find_their_messages_listed_when_their_answer_arrives() {
+    // In demo mode a request answers after the first attempt at what it caused; requests at
+    // the same moment share one round of attempts, and none answers before its own messages
+    // are in the dev outbox.
+    let mut portal = Portal::start(PortalOptions::default());
+    let citizens: Vec<Citizen> = ["048302004517", "049065001276"]
+        .into_iter()
+        .map(|id_number| Citizen::sign_in(&mut portal, id_number))
+        .collect();
+    for citizen in &citizens {
+        without_quiet_hours(citizen);
+    }
+    let portal = &portal;
+    let missing: Vec<String> = std::thread::scope(|scope| {
+        let submitters: Vec<_> = citizens
+            .iter()
+            .flat_map(|citizen| std::iter::repeat_n(citizen, 4))
+            .map(|citizen| {
+                scope.spawn(move || {
+                    let procedure = deliverable_procedure(&citizen.catalog());
+                    let application = citizen.submit_valid(&procedure);
+                    let (sms, emails) = naming(portal, &application.code);
+                    (sms.len() != 1 || emails.len() != 1).then(|| {
+                        format!(
+                            "{}: {} SMS and {} e-mails",
+                            application.code,
+                            sms.len(),
+                            emails.len()
+                        )
+                    })
+                })
+            })
+            .collect();
+        submitters
+            .into_iter()
+            .filter_map(|submitter| submitter.join().expect("the submitter ends"))
+            .collect()
+    });
+    assert!(
+        missing.is_empty(),
+        "each answer came after its SMS and e-mail were listed: {missing:?}"
+    );
+}
+
+#[test]
 fn an_assisted_submission_texts_its_code_once() {
     let mut portal = Portal::start(PortalOptions::default());
     let demo = portal.demo_accounts().citizens[0].clone();

@@ -50,6 +50,10 @@ pub struct Outbox {
     /// time, and a request in demo mode), so that a request whose rows the worker claimed
     /// first waits for the worker's attempt instead of answering before it.
     sending: tokio::sync::Mutex<()>,
+    /// Demo mode: rows requests caused and want attempted before they answer. Whoever next
+    /// holds `sending` takes them all and attempts them in one round (one claim, the deliveries
+    /// side by side), so concurrent requests share a round instead of queueing for one each.
+    unattempted: std::sync::Mutex<Vec<Uuid>>,
     /// Demo mode: a request makes the first attempt at what it caused before it answers, so a
     /// demo client reading the dev outbox right after the answer finds it.
     attempt_before_answer: bool,
@@ -78,6 +82,7 @@ impl Outbox {
             clock,
             wake: Notify::new(),
             sending: tokio::sync::Mutex::new(()),
+            unattempted: std::sync::Mutex::default(),
             attempt_before_answer,
         }
     }
@@ -103,10 +108,17 @@ impl Outbox {
             return;
         }
         if self.attempt_before_answer {
+            self.unattempted_rows().extend_from_slice(ids);
             let outbox = Arc::clone(self);
-            let ids = ids.to_vec();
             let attempt = tokio::spawn(async move {
                 let _sending = outbox.sending.lock().await;
+                // The rows of this request, and of every request that queued behind a round
+                // before this one got its turn; empty when an earlier round took them all
+                // (and, holding `sending` until it ended, has attempted them).
+                let ids = std::mem::take(&mut *outbox.unattempted_rows());
+                if ids.is_empty() {
+                    return;
+                }
                 let now = outbox.clock.now().timestamp();
                 match outbox
                     .store
@@ -123,6 +135,13 @@ impl Outbox {
             let _ = tokio::time::timeout(ATTEMPT_BEFORE_ANSWER, attempt).await;
         }
         self.wake.notify_one();
+    }
+
+    fn unattempted_rows(&self) -> std::sync::MutexGuard<'_, Vec<Uuid>> {
+        // A push or a take cannot leave the list half-changed, so a poisoned lock is usable.
+        self.unattempted
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn claim_seconds(&self) -> i64 {
