@@ -746,6 +746,30 @@ fn concurrent_demo_submissions_each_find_their_messages_listed_when_their_answer
 }
 
 #[test]
+fn with_demo_send_in_background_the_worker_still_sends_each_submissions_messages_once() {
+    // The benchmarks' portal answers before the first attempt; the worker sends what the
+    // submission caused all the same, once.
+    let mut portal = Portal::start(PortalOptions {
+        extra_args: vec!["--demo-send-in-background".into()],
+        ..PortalOptions::default()
+    });
+    let citizen = Citizen::sign_in(&mut portal, "048302004517");
+    without_quiet_hours(&citizen);
+    let application = citizen.submit_valid(&deliverable_procedure(&citizen.catalog()));
+    eventually("the received SMS and e-mail", PATIENCE, || {
+        let (sms, emails) = naming(&portal, &application.code);
+        (!sms.is_empty() && !emails.is_empty()).then_some(())
+    });
+    assert!(
+        stays_false(Duration::from_secs(2), || {
+            let (sms, emails) = naming(&portal, &application.code);
+            sms.len() + emails.len() > 2
+        }),
+        "one SMS and one e-mail name the application, no more"
+    );
+}
+
+#[test]
 fn an_assisted_submission_texts_its_code_once() {
     let mut portal = Portal::start(PortalOptions::default());
     let demo = portal.demo_accounts().citizens[0].clone();

@@ -47,6 +47,9 @@ pub struct PortalOptions {
     pub demo_advance_seconds: Option<u32>,
     /// `--demo-history`: a few thousand applications over the past 90 days (with `demo`).
     pub demo_history: bool,
+    /// `--demo-send-in-background`: answers do not wait for the first attempt at the
+    /// notifications they caused (with `demo`), as on a city's portal. For the benchmarks.
+    pub demo_send_in_background: bool,
     pub output: PortalOutput,
 }
 
@@ -82,6 +85,9 @@ impl Portal {
         }
         if options.demo_history {
             command.arg("--demo-history");
+        }
+        if options.demo_send_in_background {
+            command.arg("--demo-send-in-background");
         }
         if let Some(seconds) = options.demo_advance_seconds {
             command.arg("--demo-advance").arg(seconds.to_string());
@@ -298,6 +304,7 @@ mod tests {
             demo: true,
             demo_advance_seconds: None,
             demo_history: false,
+            demo_send_in_background: false,
             output: PortalOutput::LogFile(dir.join("portal.log")),
         }
     }

@@ -58,6 +58,7 @@ pub fn run() -> Result<()> {
         demo: true,
         demo_advance_seconds: Some(DEMO_ADVANCE_SECONDS),
         demo_history: true,
+        demo_send_in_background: false,
         output: PortalOutput::Terminal,
     })
     .with_context(|| format!("is another program using {LISTEN}?"))?;

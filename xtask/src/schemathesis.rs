@@ -115,6 +115,7 @@ pub fn fuzz_api(database: Database<'_>) -> Result<()> {
         demo: true,
         demo_advance_seconds: None,
         demo_history: false,
+        demo_send_in_background: false,
         output: PortalOutput::LogFile(work_dir.join("portal.log")),
     })?;
 

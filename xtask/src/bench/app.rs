@@ -70,6 +70,7 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
         demo: true,
         demo_advance_seconds: None,
         demo_history: false,
+        demo_send_in_background: false,
         output: PortalOutput::LogFile(context.work_dir.join("app-portal.log")),
     })?;
     let accounts = demo_accounts(&context.portal_binary)?;

@@ -71,6 +71,7 @@ pub(super) fn measure_on_sqlite(
         demo: true,
         demo_advance_seconds: None,
         demo_history: false,
+        demo_send_in_background: true,
         output: PortalOutput::LogFile(context.work_dir.join("portal.log")),
     })?;
     let load = Load::prepare(&portal.url, &context.portal_binary)?;
@@ -240,6 +241,7 @@ impl Phase {
             "unanswered": self.unanswered,
             "seconds": self.elapsed.as_secs_f64(),
             "database": database,
+            "notifications": "each application's SMS and e-mail written with it and sent by the worker (--demo-send-in-background)",
         }))
     }
 

@@ -50,6 +50,7 @@ pub(super) fn measure_on_sqlite(context: &BenchContext) -> Result<StreamFigures>
         demo: true,
         demo_advance_seconds: None,
         demo_history: false,
+        demo_send_in_background: false,
         output: PortalOutput::LogFile(context.work_dir.join("events-portal.log")),
     })?;
     let figures = measure_streams(&context.portal_binary, &[&portal])?;

@@ -135,6 +135,7 @@ fn start_instance(context: &BenchContext, url: &str, name: &str) -> Result<Porta
         demo: true,
         demo_advance_seconds: None,
         demo_history: false,
+        demo_send_in_background: true,
         output: PortalOutput::LogFile(context.work_dir.join(format!("portal-{name}.log"))),
     })
 }

@@ -171,6 +171,7 @@ fn measure_records(context: &BenchContext) -> Result<Vec<Record>> {
         demo: true,
         demo_advance_seconds: None,
         demo_history: false,
+        demo_send_in_background: false,
         output: PortalOutput::LogFile(context.work_dir.join("portal.log")),
     })?;
     let runtime = tokio::runtime::Builder::new_current_thread()
