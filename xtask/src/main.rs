@@ -62,6 +62,10 @@ enum Command {
         /// Run only these benchmarks (applications, queue, search, events, app, portal); all by default.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
+        /// The cargo profile to build and measure: `release` (what ships) or `profiling`
+        /// (optimised alike, with symbols and without LTO, for `perf`).
+        #[arg(long, default_value = "release")]
+        profile: String,
     },
     /// Internal: the catalog search benchmark's measuring side, run by `bench` in a release
     /// build of xtask; writes the raw timings to FILE.
@@ -74,6 +78,8 @@ enum Command {
         work_dir: std::path::PathBuf,
         #[arg(long)]
         portal_binary: std::path::PathBuf,
+        #[arg(long)]
+        profile: String,
         #[arg(long)]
         out: std::path::PathBuf,
     },
@@ -91,13 +97,21 @@ fn main() -> ExitCode {
             })
             .and_then(|server| query_data::run(&server, query_data::Mode::Write))
         }
-        Command::Bench { only } => bench::run(&only),
+        Command::Bench { only, profile } => bench::run(&only, &profile),
         Command::BenchSearchWorker { out } => bench::search::worker(&out),
         Command::BenchQueue {
             work_dir,
             portal_binary,
+            profile,
             out,
-        } => bench::queue::run_child(work_dir, portal_binary, &out),
+        } => bench::queue::run_child(
+            bench::BenchContext {
+                work_dir,
+                portal_binary,
+                profile,
+            },
+            &out,
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -58,8 +58,10 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
     if !cfg!(target_os = "linux") {
         bail!("the app bench reads /proc and runs on Linux only");
     }
-    let app = crate::workspace::binary("release", "opendvc-app");
-    let bare = crate::workspace::target_dir().join("release/examples/bare_webview");
+    let app = crate::workspace::binary(&context.profile, "opendvc-app");
+    let bare = crate::workspace::target_dir()
+        .join(&context.profile)
+        .join("examples/bare_webview");
 
     let mut measurements = sizes(&app, &bare)?;
 
@@ -79,9 +81,9 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
         .first()
         .ok_or_else(|| anyhow!("the demo has no citizen"))?;
     let data_dir = context.work_dir.join("app-data");
-    crate::run::sign_in_with_cli(&portal.url, citizen, &data_dir, "release")?;
+    crate::run::sign_in_with_cli(&portal.url, citizen, &data_dir, &context.profile)?;
     // The first sign-in fills the cache; the app starts from it.
-    CommandLine::new(crate::workspace::binary("release", "opendvc"))
+    CommandLine::new(crate::workspace::binary(&context.profile, "opendvc"))
         .arg("--portal")
         .arg(&portal.url)
         .arg("--data-dir")

@@ -90,6 +90,8 @@ pub struct BenchContext {
     /// A folder on disk (not tmpfs) for databases; emptied before each run.
     pub work_dir: PathBuf,
     pub portal_binary: PathBuf,
+    /// The cargo profile the measured binaries were built with (`release` unless asked).
+    pub profile: String,
 }
 
 /// A benchmark: a name, the function that measures, and whether it measures the app (which
@@ -136,13 +138,38 @@ fn benches() -> Vec<Bench> {
     ]
 }
 
-pub fn run(only: &[String]) -> Result<()> {
+pub fn run(only: &[String], profile: &str) -> Result<()> {
     let known: Vec<&str> = benches().iter().map(|bench| bench.name).collect();
     if let Some(unknown) = only.iter().find(|name| !known.contains(&name.as_str())) {
         bail!(
             "no benchmark is called {unknown}; there are: {}",
             known.join(", ")
         );
+    }
+    if cfg!(debug_assertions) {
+        // `cargo xtask` is a debug build. The load it generates (HTTP clients, JSON) shares the
+        // machine with what it measures, and unoptimised it takes a fifth of the CPU the portal
+        // needs; so the benchmarks run in an xtask built with the measured profile.
+        CommandLine::cargo()
+            .args([
+                "build",
+                "--profile",
+                profile,
+                "--quiet",
+                "--package",
+                "xtask",
+            ])
+            .run()?;
+        let bench = CommandLine::new(crate::workspace::binary(profile, "xtask"))
+            .arg("bench")
+            .arg("--profile")
+            .arg(profile);
+        return if only.is_empty() {
+            bench
+        } else {
+            bench.arg("--only").arg(only.join(","))
+        }
+        .run();
     }
     let selected: Vec<Bench> = benches()
         .into_iter()
@@ -155,7 +182,8 @@ pub fn run(only: &[String]) -> Result<()> {
         CommandLine::cargo()
             .args([
                 "build",
-                "--release",
+                "--profile",
+                profile,
                 "--workspace",
                 "--bins",
                 // The app bench's bare baseline is an example; built in the same run it gets
@@ -167,13 +195,14 @@ pub fn run(only: &[String]) -> Result<()> {
             .run()?;
     } else {
         CommandLine::cargo()
-            .args(["build", "--release", "--package", "opendvc-portal"])
+            .args(["build", "--profile", profile, "--package", "opendvc-portal"])
             .run()?;
     }
     let bench_dir = crate::workspace::target_dir().join("bench");
     let context = BenchContext {
         work_dir: bench_dir.join("work"),
-        portal_binary: crate::workspace::binary("release", "opendvc-portal"),
+        portal_binary: crate::workspace::binary(profile, "opendvc-portal"),
+        profile: profile.to_owned(),
     };
 
     let mut measurements = Vec::new();

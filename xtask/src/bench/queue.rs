@@ -10,7 +10,7 @@
 //!
 //! The core is used as a library, as the app shell uses it; the portal is the release binary.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -57,15 +57,24 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
         // unoptimised; the app ships it optimised. So the measuring runs in a release build of
         // xtask, which writes its records to a file.
         CommandLine::cargo()
-            .args(["build", "--release", "--quiet", "--package", "xtask"])
+            .args([
+                "build",
+                "--profile",
+                &context.profile,
+                "--quiet",
+                "--package",
+                "xtask",
+            ])
             .run()?;
         let out = context.work_dir.join("queue-records.json");
-        CommandLine::new(crate::workspace::binary("release", "xtask"))
+        CommandLine::new(crate::workspace::binary(&context.profile, "xtask"))
             .arg("bench-queue")
             .arg("--work-dir")
             .arg(&context.work_dir)
             .arg("--portal-binary")
             .arg(&context.portal_binary)
+            .arg("--profile")
+            .arg(&context.profile)
             .arg("--out")
             .arg(&out)
             .run()?;
@@ -79,11 +88,8 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
 
 /// `xtask bench-queue`: the measuring half of [`run`], in whatever build this is; writes the
 /// records as JSON to `out`.
-pub fn run_child(work_dir: PathBuf, portal_binary: PathBuf, out: &Path) -> Result<()> {
-    let records = measure_records(&BenchContext {
-        work_dir,
-        portal_binary,
-    })?;
+pub fn run_child(context: BenchContext, out: &Path) -> Result<()> {
+    let records = measure_records(&context)?;
     std::fs::write(out, serde_json::to_vec_pretty(&records)?)?;
     Ok(())
 }
