@@ -263,7 +263,7 @@ async fn measure(context: &BenchContext, portal_url: &str) -> Result<Vec<Record>
     .with_details(json!({
         "what": "OpenDvc::submit without sending: validation against the cached catalog, outbox commit (synchronous=FULL)",
         "submissions": enqueue.len(),
-        "target": "ratio at most 2",
+        "target": "ratio at most 1.2 (the architecture brief)",
     }));
     let enqueue_p95 = Record::new(
         "enqueue a submission durably (core), p95",
