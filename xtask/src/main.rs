@@ -71,18 +71,6 @@ enum Command {
     /// build of xtask; writes the raw timings to FILE.
     #[command(hide = true)]
     BenchSearchWorker { out: std::path::PathBuf },
-    /// The queue benchmark's measuring half, run by `bench` in a release build of xtask.
-    #[command(hide = true)]
-    BenchQueue {
-        #[arg(long)]
-        work_dir: std::path::PathBuf,
-        #[arg(long)]
-        portal_binary: std::path::PathBuf,
-        #[arg(long)]
-        profile: String,
-        #[arg(long)]
-        out: std::path::PathBuf,
-    },
 }
 
 fn main() -> ExitCode {
@@ -99,19 +87,6 @@ fn main() -> ExitCode {
         }
         Command::Bench { only, profile } => bench::run(&only, &profile),
         Command::BenchSearchWorker { out } => bench::search::worker(&out),
-        Command::BenchQueue {
-            work_dir,
-            portal_binary,
-            profile,
-            out,
-        } => bench::queue::run_child(
-            bench::BenchContext {
-                work_dir,
-                portal_binary,
-                profile,
-            },
-            &out,
-        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

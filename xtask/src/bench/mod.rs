@@ -11,7 +11,7 @@ mod events;
 mod first_screen;
 mod lossy_link;
 mod portal;
-pub mod queue;
+mod queue;
 mod report;
 pub mod search;
 mod sqlite_baseline;

@@ -25,11 +25,9 @@ use opendvc_core::session::{DataDir, Session, profile_key};
 use opendvc_core::store::{Cache, applications, documents, inbox, profile};
 use opendvc_core::{OpenDvc, OpenDvcOptions, SubmissionDraft};
 use rusqlite::{Connection, params};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{BenchContext, Measurement};
-use crate::command::CommandLine;
 use crate::portal::{Portal, PortalOptions, PortalOutput};
 use crate::signin::{PortalClient, demo_accounts, sign_in_citizen};
 
@@ -52,51 +50,14 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(600);
 const PREFERRED_PROCEDURES: [&str; 2] = ["residence-confirmation", "judicial-record-certificate"];
 
 pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
-    let records: Vec<Record> = if cfg!(debug_assertions) {
-        // `cargo xtask` is a debug build, and the core linked into it would be measured
-        // unoptimised; the app ships it optimised. So the measuring runs in a release build of
-        // xtask, which writes its records to a file.
-        CommandLine::cargo()
-            .args([
-                "build",
-                "--profile",
-                &context.profile,
-                "--quiet",
-                "--package",
-                "xtask",
-            ])
-            .run()?;
-        let out = context.work_dir.join("queue-records.json");
-        CommandLine::new(crate::workspace::binary(&context.profile, "xtask"))
-            .arg("bench-queue")
-            .arg("--work-dir")
-            .arg(&context.work_dir)
-            .arg("--portal-binary")
-            .arg(&context.portal_binary)
-            .arg("--profile")
-            .arg(&context.profile)
-            .arg("--out")
-            .arg(&out)
-            .run()?;
-        serde_json::from_slice(&std::fs::read(&out)?)
-            .context("the release benchmark wrote records that do not parse")?
-    } else {
-        measure_records(context)?
-    };
+    // `bench::run` runs in an xtask built with the measured profile, so the core linked
+    // into it is optimised as the app ships it.
+    let records = measure_records(context)?;
     Ok(into_measurements(records))
 }
 
-/// `xtask bench-queue`: the measuring half of [`run`], in whatever build this is; writes the
-/// records as JSON to `out`.
-pub fn run_child(context: BenchContext, out: &Path) -> Result<()> {
-    let records = measure_records(&context)?;
-    std::fs::write(out, serde_json::to_vec_pretty(&records)?)?;
-    Ok(())
-}
-
-/// A measurement as it crosses from the release child to `cargo xtask bench`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// A measurement, and the one it is compared to.
+#[derive(Debug, Clone)]
 struct Record {
     name: String,
     value: f64,
@@ -106,8 +67,7 @@ struct Record {
     details: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy)]
 enum Unit {
     Milliseconds,
     ApplicationsPerSecond,
