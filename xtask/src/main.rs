@@ -67,10 +67,6 @@ enum Command {
         #[arg(long, default_value = "release")]
         profile: String,
     },
-    /// Internal: the catalog search benchmark's measuring side, run by `bench` in a release
-    /// build of xtask; writes the raw timings to FILE.
-    #[command(hide = true)]
-    BenchSearchWorker { out: std::path::PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -86,7 +82,6 @@ fn main() -> ExitCode {
             .and_then(|server| query_data::run(&server, query_data::Mode::Write))
         }
         Command::Bench { only, profile } => bench::run(&only, &profile),
-        Command::BenchSearchWorker { out } => bench::search::worker(&out),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,7 +13,7 @@ mod lossy_link;
 mod portal;
 mod queue;
 mod report;
-pub mod search;
+mod search;
 mod sqlite_baseline;
 
 use std::path::PathBuf;
@@ -175,7 +175,7 @@ pub fn run(only: &[String], profile: &str) -> Result<()> {
         .into_iter()
         .filter(|bench| only.is_empty() || only.iter().any(|name| name == bench.name))
         .collect();
-    // The benchmarks measure release binaries; xtask itself is not measured. The app embeds
+    // The benchmarks measure binaries of `profile`; xtask itself is not measured. The app embeds
     // the built UI, so the UI is built first; without the app bench only the portal is built.
     if selected.iter().any(|bench| bench.needs_app) {
         crate::run::build_ui()?;

@@ -6,10 +6,8 @@
 //! ([`CatalogSearch::search_bare`]) matches the typed words exactly, ranked by FTS5's own
 //! `bm25()`, without prefixes, typos, synonyms or highlights: the ratio shows what those cost.
 //!
-//! The numbers must be those of a release build, like the benchmarks of the binaries. `cargo
-//! xtask` itself runs unoptimised, so the measuring is done by a release build of xtask
-//! (`cargo run --release -p xtask -- bench-search-worker`), which writes the raw timings to a
-//! file that this side turns into [`Measurement`]s.
+//! The numbers are those of an optimised build, like the benchmarks of the binaries:
+//! `bench::run` runs in an xtask built with the measured profile.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -21,11 +19,9 @@ use opendvc_core::search::generator::generate_catalog;
 use opendvc_core::search::query_table::QUERY_TABLE;
 use opendvc_core::store::catalog_search::CatalogSearch;
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{BenchContext, Measurement};
-use crate::command::CommandLine;
 
 const BENCH: &str = "search";
 
@@ -45,9 +41,8 @@ const RUNS_PER_QUERY: usize = 5;
 /// The target for p95 of the full search, from the architecture brief.
 const TARGET_P95: Duration = Duration::from_millis(5);
 
-/// What the release worker measured.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What the measuring found.
+#[derive(Debug)]
 struct Timings {
     procedures: usize,
     terms: usize,
@@ -59,30 +54,15 @@ struct Timings {
 }
 
 pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
-    let out = context.work_dir.join("search-timings.json");
-    if cfg!(debug_assertions) {
-        CommandLine::cargo()
-            .args(["run", "--release", "--quiet", "--package", "xtask", "--"])
-            .arg("bench-search-worker")
-            .arg(&out)
-            .run()?;
-    } else {
-        worker(&out)?;
-    }
-    let text = std::fs::read_to_string(&out)
-        .with_context(|| format!("could not read {}", out.display()))?;
-    let timings: Timings = serde_json::from_str(&text)
-        .with_context(|| format!("{} holds no search timings", out.display()))?;
-    measurements(&timings)
+    measurements(&measure(&context.work_dir)?)
 }
 
-/// Measures in this process and writes the timings to `out`. Run by `cargo xtask bench` in a
-/// release build of xtask.
-pub fn worker(out: &Path) -> Result<()> {
+/// Builds the index in a database under `work_dir` and times the queries on it.
+fn measure(work_dir: &Path) -> Result<Timings> {
     let mut catalog = demo_catalog()?;
     catalog.extend(generate_catalog(GENERATED, SEED));
     let synonyms = SynonymTable::bundled().context("the bundled synonym file does not load")?;
-    let database = out.with_file_name("search-bench.db");
+    let database = work_dir.join("search-bench.db");
     let conn = open_like_the_app(&database)?;
     let search = CatalogSearch::new(&conn);
 
@@ -105,17 +85,14 @@ pub fn worker(out: &Path) -> Result<()> {
         search_nanos.push(median_nanos(|| search.search(query, LIMIT).map(drop))?);
         bare_nanos.push(median_nanos(|| search.search_bare(query, LIMIT).map(drop))?);
     }
-    let timings = Timings {
+    Ok(Timings {
         procedures: summary.procedures,
         terms: summary.terms,
         build_nanos: nanos(build),
         queries: queries.len(),
         search_nanos,
         bare_nanos,
-    };
-    std::fs::write(out, serde_json::to_string(&timings)?)
-        .with_context(|| format!("could not write {}", out.display()))?;
-    Ok(())
+    })
 }
 
 /// The portal's demo catalog, from the repository.
