@@ -208,9 +208,17 @@ fn postgres(options: &Options) -> Result<()> {
 /// The outcome of one step, for the summary.
 #[derive(Debug)]
 enum Outcome {
-    Passed(Duration),
-    Failed(Duration),
+    Passed(Ran),
+    Failed(Ran),
     NotRun,
+}
+
+/// How long a step ran, and the space left on the build's disk when it ended: a CI machine's
+/// disk is small, and a linker that runs out of it says only that it failed.
+#[derive(Debug)]
+struct Ran {
+    elapsed: Duration,
+    disk_free_bytes: Option<u64>,
 }
 
 pub fn run(options: Options, only: &[String]) -> Result<()> {
@@ -229,11 +237,14 @@ pub fn run(options: Options, only: &[String]) -> Result<()> {
         println!("\n==> {}", step.name);
         let started = Instant::now();
         let result = (step.run)(&options);
-        let elapsed = started.elapsed();
+        let ran = Ran {
+            elapsed: started.elapsed(),
+            disk_free_bytes: disk_free_bytes(&crate::workspace::target_dir()),
+        };
         match result {
-            Ok(()) => outcomes.push((step.name, Outcome::Passed(elapsed))),
+            Ok(()) => outcomes.push((step.name, Outcome::Passed(ran))),
             Err(error) => {
-                outcomes.push((step.name, Outcome::Failed(elapsed)));
+                outcomes.push((step.name, Outcome::Failed(ran)));
                 failure = Some((step, error));
             }
         }
@@ -275,11 +286,45 @@ fn closing_line(outcomes: &[(&str, Outcome)]) -> String {
 }
 
 fn summary_line(name: &str, outcome: &Outcome) -> String {
+    let ran = |label: &str, ran: &Ran| {
+        let line = format!("{label:<8} {name:<12} {:>7.1} s", ran.elapsed.as_secs_f64());
+        match ran.disk_free_bytes {
+            Some(bytes) => format!("{line}   {:.1} GiB free", bytes as f64 / GIB),
+            None => line,
+        }
+    };
     match outcome {
-        Outcome::Passed(elapsed) => format!("ok       {name:<12} {:>7.1} s", elapsed.as_secs_f64()),
-        Outcome::Failed(elapsed) => format!("FAILED   {name:<12} {:>7.1} s", elapsed.as_secs_f64()),
+        Outcome::Passed(passed) => ran("ok", passed),
+        Outcome::Failed(failed) => ran("FAILED", failed),
         Outcome::NotRun => format!("not run  {name}"),
     }
+}
+
+const GIB: f64 = (1u64 << 30) as f64;
+
+/// Space available to this user on the file system that holds `path`, as `df` reports it (POSIX
+/// output, 1024-byte blocks); `None` when `df` cannot tell.
+fn disk_free_bytes(path: &std::path::Path) -> Option<u64> {
+    let output = std::process::Command::new("df")
+        .args(["-P", "-k"])
+        .arg(path)
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    parse_df_available_kib(&String::from_utf8_lossy(&output.stdout)).map(|kib| kib * 1024)
+}
+
+/// The "Available" column of `df -P -k`'s one data line.
+fn parse_df_available_kib(output: &str) -> Option<u64> {
+    output
+        .lines()
+        .nth(1)?
+        .split_whitespace()
+        .nth(3)?
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -392,27 +437,61 @@ mod tests {
     #[test]
     fn summary_shows_each_step_with_its_duration() {
         assert_eq!(
-            summary_line("format", &Outcome::Passed(Duration::from_millis(1234))),
+            summary_line("format", &passed(1234, None)),
             "ok       format           1.2 s"
         );
         assert_eq!(
-            summary_line("clippy", &Outcome::Failed(Duration::from_secs(61))),
+            summary_line(
+                "clippy",
+                &Outcome::Failed(Ran {
+                    elapsed: Duration::from_secs(61),
+                    disk_free_bytes: None,
+                })
+            ),
             "FAILED   clippy          61.0 s"
         );
         assert_eq!(summary_line("doc", &Outcome::NotRun), "not run  doc");
     }
 
     #[test]
-    fn closing_line_counts_steps_in_the_form_ci_reads() {
-        let passed = Outcome::Passed(Duration::from_secs(1));
+    fn summary_shows_the_space_left_on_the_build_disk_after_each_step() {
         assert_eq!(
-            closing_line(&[("format", passed)]),
+            summary_line("build", &passed(2000, Some(3 << 29))),
+            "ok       build            2.0 s   1.5 GiB free"
+        );
+        let df = "Filesystem     1024-blocks      Used Available Capacity Mounted on\n\
+                  /dev/vda         263174212  39715964  55981228      42% /\n";
+        assert_eq!(parse_df_available_kib(df), Some(55_981_228));
+        assert_eq!(parse_df_available_kib("df: /nowhere: No such file\n"), None);
+        assert!(
+            disk_free_bytes(&crate::workspace::root()).is_some(),
+            "df reads the workspace's disk"
+        );
+    }
+
+    fn passed(millis: u64, disk_free_bytes: Option<u64>) -> Outcome {
+        Outcome::Passed(Ran {
+            elapsed: Duration::from_millis(millis),
+            disk_free_bytes,
+        })
+    }
+
+    #[test]
+    fn closing_line_counts_steps_in_the_form_ci_reads() {
+        assert_eq!(
+            closing_line(&[("format", passed(1000, None))]),
             "steps: 1 passed, 0 failed"
         );
         assert_eq!(
             closing_line(&[
-                ("format", Outcome::Passed(Duration::from_secs(1))),
-                ("clippy", Outcome::Failed(Duration::from_secs(2))),
+                ("format", passed(1000, None)),
+                (
+                    "clippy",
+                    Outcome::Failed(Ran {
+                        elapsed: Duration::from_secs(2),
+                        disk_free_bytes: None,
+                    })
+                ),
                 ("doc", Outcome::NotRun),
             ]),
             "steps: 1 passed, 1 failed, 1 skipped"
