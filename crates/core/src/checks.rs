@@ -4,6 +4,8 @@
 //! `opendvc_rules`, the ones `submit` applies before it queues and the portal applies when the
 //! submission arrives.
 
+use std::sync::Arc;
+
 use opendvc_api::{AdminUnits, Document, FieldKind, NewApplication, Procedure};
 use opendvc_rules::fees::{self, FeeError, Filing, QuoteInput};
 use opendvc_rules::form::check_application;
@@ -26,8 +28,10 @@ impl OpenDvc {
     /// device has them) and the documents its attachments name. Empty when `submit` would
     /// queue it. Files are matched to the required documents only by `submit`.
     pub fn check_draft(&self, draft: &NewApplication) -> Result<Vec<FieldProblem>, CoreError> {
-        let (procedure, _wallet, units) = self.draft_context(&draft.procedure_id)?;
-        Ok(check_application(&procedure, draft, units.as_ref()).problems)
+        let DraftContext {
+            procedure, units, ..
+        } = self.draft_context(&draft.procedure_id)?;
+        Ok(check_application(&procedure, draft, units.as_deref()).problems)
     }
 
     /// What a draft costs, offline, by the shared fee computation over the cached catalog and
@@ -40,7 +44,7 @@ impl OpenDvc {
         draft: &NewApplication,
         fee_case: Option<&str>,
     ) -> Result<FeeQuoteView, CoreError> {
-        let (procedure, _wallet, _units) = self.draft_context(&draft.procedure_id)?;
+        let DraftContext { procedure, .. } = self.draft_context(&draft.procedure_id)?;
         let birth_date = self
             .active()?
             .cache
@@ -75,23 +79,32 @@ impl OpenDvc {
 
     /// What a draft is checked against: its procedure from the cached catalog, the wallet and
     /// the cached administrative units.
-    pub(crate) fn draft_context(
-        &self,
-        procedure_id: &str,
-    ) -> Result<(Procedure, Vec<Document>, Option<AdminUnits>), CoreError> {
+    pub(crate) fn draft_context(&self, procedure_id: &str) -> Result<DraftContext, CoreError> {
         let profile = self.active()?;
-        let (procedure, has_catalog, wallet, units) = profile.cache.read(|conn| {
+        let (procedure, wallet, units) = profile.cache.read(|conn| {
             Ok((
                 catalog::procedure(conn, procedure_id)?,
-                catalog::meta(conn)?.is_some(),
                 documents::list(conn)?,
                 reference::admin_units(conn)?,
             ))
         })?;
-        match (procedure, has_catalog) {
-            (Some(procedure), _) => Ok((procedure, wallet, units)),
-            (None, false) => Err(CoreError::CatalogMissing),
-            (None, true) => Err(CoreError::UnknownProcedure(procedure_id.to_owned())),
+        match procedure {
+            Some(procedure) => Ok(DraftContext {
+                procedure,
+                wallet,
+                units,
+            }),
+            // Which mistake it is: asked before any catalog was cached, or for a procedure
+            // the cached catalog does not have.
+            None if profile.cache.read(catalog::meta)?.is_none() => Err(CoreError::CatalogMissing),
+            None => Err(CoreError::UnknownProcedure(procedure_id.to_owned())),
         }
     }
+}
+
+/// What a draft is checked against ([`OpenDvc::draft_context`]).
+pub(crate) struct DraftContext {
+    pub procedure: Procedure,
+    pub wallet: Vec<Document>,
+    pub units: Option<Arc<AdminUnits>>,
 }

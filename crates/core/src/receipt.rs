@@ -216,7 +216,7 @@ impl OpenDvc {
             .ok()
             .flatten();
         let portal_url = self.portal_url_for(Some(&active.session))?;
-        build(&application, lang, units.as_ref(), &portal_url)
+        build(&application, lang, units.as_deref(), &portal_url)
     }
 }
 

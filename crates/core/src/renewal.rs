@@ -454,7 +454,7 @@ impl OpenDvc {
             let from = PrefillFrom {
                 profile: person.as_ref(),
                 wallet,
-                units: units.as_ref(),
+                units: units.as_deref(),
                 previous: &no_previous,
             };
             for field in &procedure.form_fields {

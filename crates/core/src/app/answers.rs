@@ -11,6 +11,7 @@ use opendvc_rules::prefill::{self as form_prefill, PrefillFrom, PrefillSource};
 use uuid::Uuid;
 
 use super::OpenDvc;
+use crate::checks::DraftContext;
 use crate::error::CoreError;
 use crate::store::{answers, profile as cached_profile};
 use crate::views::apply::PrefillView;
@@ -34,7 +35,11 @@ impl OpenDvc {
         procedure_id: &str,
         picked: &[Uuid],
     ) -> Result<PrefillView, CoreError> {
-        let (procedure, mut wallet, units) = self.draft_context(procedure_id)?;
+        let DraftContext {
+            procedure,
+            mut wallet,
+            units,
+        } = self.draft_context(procedure_id)?;
         wallet.sort_by_key(|document| !picked.contains(&document.id));
         let profile = self.active()?;
         let person: Option<Profile> = profile.cache.read(cached_profile::load)?;
@@ -46,7 +51,7 @@ impl OpenDvc {
         let from = PrefillFrom {
             profile: person.as_ref(),
             wallet: &wallet,
-            units: units.as_ref(),
+            units: units.as_deref(),
             previous: &remembered,
         };
         let mut view = PrefillView::default();

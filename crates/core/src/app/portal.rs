@@ -134,7 +134,7 @@ impl OpenDvc {
             Err(other) => return Err(other),
         };
         if let Some(units) = profile.cache.read(reference::admin_units)? {
-            return Ok(units);
+            return Ok(std::sync::Arc::unwrap_or_clone(units));
         }
         match self.fetch_admin_units().await {
             Err(CoreError::Client(error)) if error.is_offline() && profile.assisted.is_some() => {

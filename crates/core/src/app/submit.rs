@@ -10,6 +10,7 @@ use opendvc_rules::vietnam_today;
 use uuid::Uuid;
 
 use super::OpenDvc;
+use crate::checks::DraftContext;
 use crate::drafts::SubmissionDraft;
 use crate::error::CoreError;
 use crate::events::CoreEvent;
@@ -30,7 +31,11 @@ impl OpenDvc {
         send_now: bool,
     ) -> Result<SubmitOutcome, CoreError> {
         let profile = self.active()?;
-        let (procedure, wallet, units) = self.draft_context(&draft.procedure_id)?;
+        let DraftContext {
+            procedure,
+            wallet,
+            units,
+        } = self.draft_context(&draft.procedure_id)?;
         // The shared rules, as the portal will apply them: what passes here is kept as they
         // normalise it (trimmed, phones as +84…).
         let checked = check_application(
@@ -42,7 +47,7 @@ impl OpenDvc {
                 delivery: draft.delivery,
                 fee_case: draft.fee_case.clone(),
             },
-            units.as_ref(),
+            units.as_deref(),
         );
         let mut errors: Vec<FieldError> = checked.problems.into_iter().map(Into::into).collect();
         let mut application = checked.value;
@@ -150,7 +155,7 @@ impl OpenDvc {
                 .flatten()
             {
                 let units = profile.cache.read(reference::admin_units)?;
-                *delivery = check_delivery(&procedure, delivery, units.as_ref())
+                *delivery = check_delivery(&procedure, delivery, units.as_deref())
                     .into_result()
                     .map_err(|problems| {
                         CoreError::InvalidSubmission(problems.into_iter().map(Into::into).collect())
@@ -195,17 +200,30 @@ impl OpenDvc {
         send_now: bool,
     ) -> Result<SubmitOutcome, CoreError> {
         let profile = self.active()?;
-        if send_now && profile.session.is_signed_in() {
+        let lock = match send_now && profile.session.is_signed_in() {
             // Another sender (a running drain) may hold the queue; then it sends this too.
-            if let Some(lock) = profile.queue.try_lock_sender()? {
-                let scope = enqueued.all_ids();
-                let report = profile
-                    .queue
-                    .send_pass(&lock, &profile.delivery, Some(&scope))
-                    .await?;
-                self.absorb(&report);
-            }
-        }
+            true => profile.queue.try_lock_sender()?,
+            false => None,
+        };
+        let Some(lock) = lock else {
+            // Not sent here: the item is as it was just inserted.
+            return Ok(SubmitOutcome {
+                item_id: enqueued.item_id,
+                upload_ids: enqueued.upload_ids,
+                state: ItemState::Queued,
+                sent: false,
+                application_id: None,
+                application_code: None,
+                reason: None,
+            });
+        };
+        let scope = enqueued.all_ids();
+        let report = profile
+            .queue
+            .send_pass(&lock, &profile.delivery, Some(&scope))
+            .await?;
+        self.absorb(&report);
+        drop(lock);
         let item = profile
             .queue
             .item(enqueued.item_id)?

@@ -245,7 +245,7 @@ impl OpenDvc {
     pub(crate) async fn device_admin_units(&self) -> Result<opendvc_api::AdminUnits, CoreError> {
         let cache = self.staff_catalog()?;
         if let Some(units) = cache.read(crate::store::reference::admin_units)? {
-            return Ok(units);
+            return Ok(Arc::unwrap_or_clone(units));
         }
         let file = self.staff_dirs().load()?;
         let client = PortalClient::new(

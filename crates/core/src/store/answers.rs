@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::{StoreError, time_text};
+use crate::store::Cached;
 
 /// Longest answer kept: a form value longer than this is not offered again.
 pub const MAX_REMEMBERED_CHARS: usize = 2_000;
@@ -23,7 +24,7 @@ pub fn remember(
     if value.is_empty() || value.chars().count() > MAX_REMEMBERED_CHARS {
         return Ok(());
     }
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO remembered_answers (key, value, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
         params![key, value, time_text(at)],
@@ -35,7 +36,7 @@ pub fn remember(
 pub fn answer(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     use rusqlite::OptionalExtension;
     Ok(conn
-        .query_row(
+        .query_row_cached(
             "SELECT value FROM remembered_answers WHERE key = ?1",
             params![key],
             |row| row.get(0),
@@ -55,6 +56,6 @@ pub fn all(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
 
 /// Forgets every remembered answer (sign-out).
 pub fn clear(conn: &Connection) -> Result<(), StoreError> {
-    conn.execute("DELETE FROM remembered_answers", [])?;
+    conn.execute_cached("DELETE FROM remembered_answers", [])?;
     Ok(())
 }

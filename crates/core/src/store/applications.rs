@@ -5,9 +5,10 @@ use opendvc_api::Application;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
+use crate::store::Cached;
 
 pub fn upsert(conn: &Connection, application: &Application) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO applications (id, code, status, submitted_at, due_at, json)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (id) DO UPDATE SET code = excluded.code, status = excluded.status,
@@ -39,7 +40,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Application>, StoreError> {
 /// One application by its code (mã hồ sơ) or its id.
 pub fn find(conn: &Connection, code_or_id: &str) -> Result<Option<Application>, StoreError> {
     let json: Option<String> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT json FROM applications WHERE code = ?1 OR id = ?1 LIMIT 1",
             params![code_or_id],
             |row| row.get(0),

@@ -5,6 +5,7 @@ use opendvc_api::{Catalog, Procedure};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreError, time_text};
+use crate::store::Cached;
 
 /// What is known about the cached catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +22,7 @@ pub fn replace(
     etag: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    conn.execute("DELETE FROM procedures", [])?;
+    conn.execute_cached("DELETE FROM procedures", [])?;
     {
         let mut insert = conn.prepare_cached(
             "INSERT OR REPLACE INTO procedures (id, position, json) VALUES (?1, ?2, ?3)",
@@ -34,7 +35,7 @@ pub fn replace(
             ])?;
         }
     }
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO catalog_meta (id, version, etag, fetched_at) VALUES (1, ?1, ?2, ?3)
          ON CONFLICT (id) DO UPDATE SET version = excluded.version, etag = excluded.etag,
              fetched_at = excluded.fetched_at",
@@ -45,7 +46,7 @@ pub fn replace(
 
 /// Notes that the server confirmed the cached catalog is current (a 304).
 pub fn touch(conn: &Connection, now: DateTime<Utc>) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE catalog_meta SET fetched_at = ?1 WHERE id = 1",
         params![time_text(now)],
     )?;
@@ -54,7 +55,7 @@ pub fn touch(conn: &Connection, now: DateTime<Utc>) -> Result<(), StoreError> {
 
 pub fn meta(conn: &Connection) -> Result<Option<CatalogMeta>, StoreError> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             "SELECT version, etag, fetched_at FROM catalog_meta WHERE id = 1",
             [],
             |row| {
@@ -70,7 +71,7 @@ pub fn meta(conn: &Connection) -> Result<Option<CatalogMeta>, StoreError> {
 
 pub fn procedure(conn: &Connection, id: &str) -> Result<Option<Procedure>, StoreError> {
     let json: Option<String> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT json FROM procedures WHERE id = ?1",
             params![id],
             |row| row.get(0),

@@ -5,9 +5,10 @@ use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use super::{StoreError, notify_state};
+use crate::store::Cached;
 
 pub fn upsert(conn: &Connection, document: &Document) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO documents (id, kind, json) VALUES (?1, ?2, ?3)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, json = excluded.json",
         params![
@@ -28,7 +29,7 @@ pub fn replace(conn: &Connection, local_id: Uuid, document: &Document) -> Result
     if local_id == document.id {
         return Ok(());
     }
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM documents WHERE id = ?1",
         params![local_id.to_string()],
     )?;
@@ -52,5 +53,5 @@ pub fn list(conn: &Connection) -> Result<Vec<Document>, StoreError> {
 }
 
 pub fn count(conn: &Connection) -> Result<u64, StoreError> {
-    Ok(conn.query_row("SELECT COUNT(*) FROM documents", [], |row| row.get(0))?)
+    Ok(conn.query_row_cached("SELECT COUNT(*) FROM documents", [], |row| row.get(0))?)
 }

@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::{StoreError, time_text};
+use crate::store::Cached;
 
 /// A saved draft as it is written: its id, procedure, last-touched time and the façade's
 /// JSON (which carries them too; the columns order and find it).
@@ -24,7 +25,7 @@ pub struct StoredDraft {
 
 /// Keeps `draft`, replacing the one with the same id.
 pub fn save(conn: &Connection, draft: &StoredDraft) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO drafts (id, procedure_id, updated_at, json) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET procedure_id = excluded.procedure_id,
              updated_at = excluded.updated_at, json = excluded.json",
@@ -51,7 +52,7 @@ pub fn all(conn: &Connection) -> Result<Vec<String>, StoreError> {
 /// The JSON of the saved draft `id`, if it is still there.
 pub fn load(conn: &Connection, id: Uuid) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             "SELECT json FROM drafts WHERE id = ?1",
             params![id.to_string()],
             |row| row.get(0),
@@ -61,11 +62,11 @@ pub fn load(conn: &Connection, id: Uuid) -> Result<Option<String>, StoreError> {
 
 /// Forgets the draft `id`; whether there was one.
 pub fn discard(conn: &Connection, id: Uuid) -> Result<bool, StoreError> {
-    Ok(conn.execute("DELETE FROM drafts WHERE id = ?1", params![id.to_string()])? > 0)
+    Ok(conn.execute_cached("DELETE FROM drafts WHERE id = ?1", params![id.to_string()])? > 0)
 }
 
 /// Forgets every draft (sign-out on a shared device).
 pub fn clear(conn: &Connection) -> Result<(), StoreError> {
-    conn.execute("DELETE FROM drafts", [])?;
+    conn.execute_cached("DELETE FROM drafts", [])?;
     Ok(())
 }

@@ -7,10 +7,11 @@ use opendvc_api::{Feedback, FeedbackServices};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
+use crate::store::Cached;
 
 pub fn upsert(conn: &Connection, feedback: &Feedback) -> Result<(), StoreError> {
     let status = serde_json::to_value(feedback.status)?;
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO feedback (id, status, submitted_at, json) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status,
              submitted_at = excluded.submitted_at, json = excluded.json",
@@ -38,7 +39,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Feedback>, StoreError> {
 
 pub fn get(conn: &Connection, id: uuid::Uuid) -> Result<Option<Feedback>, StoreError> {
     let json: Option<String> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT json FROM feedback WHERE id = ?1",
             params![id.to_string()],
             |row| row.get(0),
@@ -53,7 +54,7 @@ pub fn save_services(
     services: &FeedbackServices,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO feedback_services (id, json, fetched_at) VALUES (1, ?1, ?2)
          ON CONFLICT (id) DO UPDATE SET json = excluded.json, fetched_at = excluded.fetched_at",
         params![serde_json::to_string(services)?, super::time_text(now)],
@@ -64,7 +65,7 @@ pub fn save_services(
 /// The services list as last fetched, if ever.
 pub fn services(conn: &Connection) -> Result<Option<FeedbackServices>, StoreError> {
     let json: Option<String> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT json FROM feedback_services WHERE id = 1",
             [],
             |row| row.get(0),

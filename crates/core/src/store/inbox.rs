@@ -5,6 +5,7 @@ use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use super::StoreError;
+use crate::store::Cached;
 
 /// Adds or updates an item; the read flag of a known item is kept.
 pub fn upsert(conn: &Connection, item: &InboxItem) -> Result<(), StoreError> {
@@ -12,7 +13,7 @@ pub fn upsert(conn: &Connection, item: &InboxItem) -> Result<(), StoreError> {
         .as_str()
         .unwrap_or("unknown")
         .to_owned();
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO inbox (id, at, category, application_id, json) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET at = excluded.at, category = excluded.category,
              application_id = excluded.application_id, json = excluded.json",
@@ -41,7 +42,7 @@ pub fn latest(conn: &Connection, limit: u32) -> Result<Vec<InboxItem>, StoreErro
 
 pub fn unread_count(conn: &Connection) -> Result<u64, StoreError> {
     Ok(
-        conn.query_row("SELECT COUNT(*) FROM inbox WHERE read = 0", [], |row| {
+        conn.query_row_cached("SELECT COUNT(*) FROM inbox WHERE read = 0", [], |row| {
             row.get(0)
         })?,
     )
@@ -67,7 +68,7 @@ pub fn latest_with_read(
 
 /// Marks an item read; `false` when the inbox has no item with this id.
 pub fn mark_read(conn: &Connection, id: Uuid) -> Result<bool, StoreError> {
-    let changed = conn.execute(
+    let changed = conn.execute_cached(
         "UPDATE inbox SET read = 1 WHERE id = ?1",
         params![id.to_string()],
     )?;

@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
+use crate::store::Cached;
 
 pub const SYNC_CURSOR: &str = "sync_cursor";
 pub const LAST_SYNC_AT: &str = "last_sync_at";
@@ -12,7 +13,7 @@ pub const LAST_ONLINE: &str = "last_online";
 
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             "SELECT value FROM meta WHERE key = ?1",
             params![key],
             |row| row.get(0),
@@ -21,7 +22,7 @@ pub fn get(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
 }
 
 pub fn set(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         params![key, value],

@@ -26,6 +26,7 @@ use uuid::Uuid;
 
 use super::{StoreError, meta};
 use crate::reminders::{FiredStage, ReminderChoice};
+use crate::store::Cached;
 
 const SETTINGS: &str = "notify_settings";
 const LAST_EVENT_ID: &str = "push_last_event_id";
@@ -116,7 +117,7 @@ pub fn set_last_event_id(conn: &Connection, id: &str) -> Result<(), StoreError> 
 }
 
 pub fn clear_last_event_id(conn: &Connection) -> Result<(), StoreError> {
-    conn.execute("DELETE FROM meta WHERE key = ?1", params![LAST_EVENT_ID])?;
+    conn.execute_cached("DELETE FROM meta WHERE key = ?1", params![LAST_EVENT_ID])?;
     Ok(())
 }
 

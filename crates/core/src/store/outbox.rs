@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::{StoreError, time_text};
 use crate::queue::item::{ItemEvent, ItemPayload, ItemState, QueueItem, Reason};
+use crate::store::Cached;
 
 /// Queue flag: the sender is paused until the person signs in again.
 pub const PAUSED_AUTH: &str = "paused_auth";
@@ -131,7 +132,7 @@ fn record(
     detail: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO item_events (item_id, at, state, detail) VALUES (?1, ?2, ?3, ?4)",
         params![id.to_string(), time_text(now), state.as_str(), detail],
     )?;
@@ -141,7 +142,7 @@ fn record(
 /// Inserts items and their dependencies (call inside a transaction: all or none).
 pub fn insert(conn: &Connection, items: &[NewItem], now: DateTime<Utc>) -> Result<(), StoreError> {
     for item in items {
-        conn.execute(
+        conn.execute_cached(
             "INSERT INTO items (id, kind, payload, state, bytes_total, created_at, updated_at)
              VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?5)",
             params![
@@ -153,7 +154,7 @@ pub fn insert(conn: &Connection, items: &[NewItem], now: DateTime<Utc>) -> Resul
             ],
         )?;
         for parent in &item.depends_on {
-            conn.execute(
+            conn.execute_cached(
                 "INSERT OR IGNORE INTO item_dependencies (item_id, depends_on) VALUES (?1, ?2)",
                 params![item.id.to_string(), parent.to_string()],
             )?;
@@ -165,7 +166,7 @@ pub fn insert(conn: &Connection, items: &[NewItem], now: DateTime<Utc>) -> Resul
 
 pub fn get(conn: &Connection, id: Uuid) -> Result<Option<QueueItem>, StoreError> {
     let raw = conn
-        .query_row(
+        .query_row_cached(
             &format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = ?1"),
             params![id.to_string()],
             raw,
@@ -304,7 +305,7 @@ fn set_sending(
     states: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let changed = conn.execute(
+    let changed = conn.execute_cached(
         &format!(
             "UPDATE items SET state = 'sending', may_have_arrived = 1, updated_at = ?2
              WHERE id = ?1 AND state IN {states}"
@@ -330,12 +331,12 @@ fn set_sent(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     if let Some(redacted) = redacted {
-        conn.execute(
+        conn.execute_cached(
             "UPDATE items SET payload = ?2 WHERE id = ?1 AND state = 'sending'",
             params![id.to_string(), serde_json::to_string(redacted)?],
         )?;
     }
-    conn.execute(
+    conn.execute_cached(
         "UPDATE items SET state = 'sent', reason = NULL, application_id = ?2,
              application_code = ?3, result = ?4, updated_at = ?5, may_have_arrived = 0
          WHERE id = ?1 AND state = 'sending'",
@@ -391,7 +392,7 @@ pub fn commit_batch(
         )?;
     }
     for item in untried {
-        let changed = tx.execute(
+        let changed = tx.execute_cached(
             "UPDATE items SET state = 'queued', updated_at = ?2, may_have_arrived = ?3
              WHERE id = ?1 AND state = 'sending'",
             params![item.id.to_string(), time_text(now), item.may_have_arrived],
@@ -438,7 +439,7 @@ pub fn schedule_retry(
     let reason = attempt.reason;
     let tx = conn.unchecked_transaction()?;
     let reason_json = serde_json::to_string(reason)?;
-    tx.execute(
+    tx.execute_cached(
         "UPDATE items SET state = 'queued', attempts = ?2, next_attempt_at = ?3, reason = ?4,
              updated_at = ?5, may_have_arrived = ?6
          WHERE id = ?1 AND state = 'sending'",
@@ -466,7 +467,7 @@ pub fn pause_for_auth(
 ) -> Result<(), StoreError> {
     let reason = attempt.reason;
     let tx = conn.unchecked_transaction()?;
-    tx.execute(
+    tx.execute_cached(
         "UPDATE items SET state = 'queued', reason = ?2, updated_at = ?3, may_have_arrived = ?4
          WHERE id = ?1 AND state = 'sending'",
         params![
@@ -491,7 +492,7 @@ pub fn mark_attention(
 ) -> Result<(), StoreError> {
     let reason = attempt.reason;
     let tx = conn.unchecked_transaction()?;
-    tx.execute(
+    tx.execute_cached(
         "UPDATE items SET state = 'needs_attention', reason = ?2, updated_at = ?3,
              may_have_arrived = ?4
          WHERE id = ?1 AND state IN ('sending', 'queued')",
@@ -511,7 +512,7 @@ pub fn mark_attention(
 /// is not waiting or needing attention.
 pub fn requeue(conn: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let tx = conn.unchecked_transaction()?;
-    let changed = tx.execute(
+    let changed = tx.execute_cached(
         "UPDATE items SET state = 'queued', attempts = 0, next_attempt_at = 0, updated_at = ?2
          WHERE id = ?1 AND state IN ('queued', 'needs_attention')",
         params![id.to_string(), time_text(now)],
@@ -532,7 +533,7 @@ pub fn discard(
     now: DateTime<Utc>,
 ) -> Result<Option<Vec<Uuid>>, StoreError> {
     let tx = conn.unchecked_transaction()?;
-    let changed = tx.execute(
+    let changed = tx.execute_cached(
         "UPDATE items SET state = 'discarded', updated_at = ?2
          WHERE id = ?1 AND state IN ('queued', 'needs_attention')",
         params![id.to_string(), time_text(now)],
@@ -560,7 +561,7 @@ pub fn discard(
     let reason_json = serde_json::to_string(dependents_reason)?;
     let mut affected = Vec::new();
     for dependent in dependents {
-        tx.execute(
+        tx.execute_cached(
             "UPDATE items SET state = 'needs_attention', reason = ?2, updated_at = ?3
              WHERE id = ?1",
             params![dependent, reason_json, time_text(now)],
@@ -591,7 +592,7 @@ pub fn recover_sending(conn: &Connection, now: DateTime<Utc>) -> Result<usize, S
             .collect::<Result<_, _>>()?
     };
     for id in &ids {
-        tx.execute(
+        tx.execute_cached(
             "UPDATE items SET state = 'queued', next_attempt_at = 0, updated_at = ?2 WHERE id = ?1",
             params![id, time_text(now)],
         )?;
@@ -660,7 +661,7 @@ pub fn file_still_needed(conn: &Connection, sha256: &str) -> Result<bool, StoreE
 
 pub fn flag(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             "SELECT value FROM queue_meta WHERE key = ?1",
             params![key],
             |row| row.get(0),
@@ -669,7 +670,7 @@ pub fn flag(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> 
 }
 
 pub fn set_flag(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO queue_meta (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         params![key, value],
@@ -678,6 +679,6 @@ pub fn set_flag(conn: &Connection, key: &str, value: &str) -> Result<(), StoreEr
 }
 
 pub fn clear_flag(conn: &Connection, key: &str) -> Result<(), StoreError> {
-    conn.execute("DELETE FROM queue_meta WHERE key = ?1", params![key])?;
+    conn.execute_cached("DELETE FROM queue_meta WHERE key = ?1", params![key])?;
     Ok(())
 }

@@ -9,9 +9,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::StoreError;
+use crate::store::Cached;
 
 pub fn upsert(conn: &Connection, payment: &Payment) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO payments (id, application_id, status, created_at, json)
          VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET application_id = excluded.application_id,
@@ -47,7 +48,7 @@ pub fn for_application(
 
 pub fn get(conn: &Connection, payment_id: Uuid) -> Result<Option<Payment>, StoreError> {
     let json: Option<String> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT json FROM payments WHERE id = ?1",
             params![payment_id.to_string()],
             |row| row.get(0),
@@ -82,7 +83,7 @@ pub fn start_key(
     now: DateTime<Utc>,
 ) -> Result<Uuid, StoreError> {
     let kept: Option<(String, String)> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT method, key FROM payment_keys WHERE application_id = ?1",
             params![application_id.to_string()],
             |row| Ok((row.get(0)?, row.get(1)?)),
@@ -94,7 +95,7 @@ pub fn start_key(
     {
         return Ok(key);
     }
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO payment_keys (application_id, method, key, created_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (application_id) DO UPDATE SET method = excluded.method, key = excluded.key,
              created_at = excluded.created_at",
@@ -111,7 +112,7 @@ pub fn start_key(
 /// Forgets the key once the portal's answer is stored: the next start is a new payment (after a
 /// failed or expired one).
 pub fn forget_key(conn: &Connection, application_id: Uuid) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM payment_keys WHERE application_id = ?1",
         params![application_id.to_string()],
     )?;

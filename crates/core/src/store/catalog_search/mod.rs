@@ -42,6 +42,7 @@ use crate::search::rank::{Candidate, IndexStatistics, rank, words_of};
 use crate::search::text::{fold, tokens};
 use crate::search::typo::{TYPO_MIN_TERM_CHARS, deletions};
 use crate::search::{QueryPlan, SearchHit, SynonymError, SynonymTable, matched_words};
+use crate::store::Cached;
 
 /// The shape of the index. Change it whenever a change to the search code (folding, columns,
 /// the synonym expansion, the typo keys) makes an index built before it wrong: every device
@@ -183,7 +184,7 @@ impl<'c> CatalogSearch<'c> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute_batch(DROP_SCHEMA)?;
         tx.execute_batch(CREATE_SCHEMA)?;
-        tx.execute(
+        tx.execute_cached(
             "INSERT INTO catalog_search_source (source) VALUES (?1)",
             [source],
         )?;
@@ -230,15 +231,15 @@ impl<'c> CatalogSearch<'c> {
                 ])?;
             }
             let average_words = total_words as f64 / procedures.len().max(1) as f64;
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO catalog_search_statistics (procedures, average_words) VALUES (?1, ?2)",
                 params![procedures.len(), average_words],
             )?;
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO catalog_search_fts (catalog_search_fts) VALUES ('optimize')",
                 [],
             )?;
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO catalog_search_term (term, documents)
                  SELECT term, doc FROM catalog_search_vocab",
                 [],
@@ -266,9 +267,10 @@ impl<'c> CatalogSearch<'c> {
                 insert_synonym.execute([term, meaning])?;
             }
         }
-        let terms: usize = tx.query_row("SELECT count(*) FROM catalog_search_term", [], |row| {
-            row.get(0)
-        })?;
+        let terms: usize =
+            tx.query_row_cached("SELECT count(*) FROM catalog_search_term", [], |row| {
+                row.get(0)
+            })?;
         tx.commit()?;
         Ok(IndexSummary {
             procedures: procedures.len(),
@@ -281,7 +283,7 @@ impl<'c> CatalogSearch<'c> {
     pub fn source(&self) -> Result<Option<String>, CatalogSearchError> {
         let exists = self
             .conn
-            .query_row(
+            .query_row_cached(
                 "SELECT 1 FROM sqlite_master WHERE name = 'catalog_search_source'",
                 [],
                 |_| Ok(()),
@@ -292,7 +294,7 @@ impl<'c> CatalogSearch<'c> {
         }
         let source = self
             .conn
-            .query_row("SELECT source FROM catalog_search_source", [], |row| {
+            .query_row_cached("SELECT source FROM catalog_search_source", [], |row| {
                 row.get(0)
             })
             .optional()?;
@@ -461,7 +463,7 @@ impl<'c> CatalogSearch<'c> {
     fn explain(&self, error: rusqlite::Error) -> CatalogSearchError {
         let exists = self
             .conn
-            .query_row(
+            .query_row_cached(
                 "SELECT 1 FROM sqlite_master WHERE name = 'catalog_search_fts'",
                 [],
                 |_| Ok(()),
