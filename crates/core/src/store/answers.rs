@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::{StoreError, time_text};
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 /// Longest answer kept: a form value longer than this is not offered again.
 pub const MAX_REMEMBERED_CHARS: usize = 2_000;

@@ -5,7 +5,7 @@ use opendvc_api::Application;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 pub fn upsert(conn: &Connection, application: &Application) -> Result<(), StoreError> {
     conn.execute_cached(

@@ -5,7 +5,7 @@ use opendvc_api::{Catalog, Procedure};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreError, time_text};
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 /// What is known about the cached catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]

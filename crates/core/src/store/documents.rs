@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use super::{StoreError, notify_state};
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 pub fn upsert(conn: &Connection, document: &Document) -> Result<(), StoreError> {
     conn.execute_cached(

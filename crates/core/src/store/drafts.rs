@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::{StoreError, time_text};
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 /// A saved draft as it is written: its id, procedure, last-touched time and the façade's
 /// JSON (which carries them too; the columns order and find it).

@@ -7,7 +7,7 @@ use opendvc_api::{Feedback, FeedbackServices};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 pub fn upsert(conn: &Connection, feedback: &Feedback) -> Result<(), StoreError> {
     let status = serde_json::to_value(feedback.status)?;

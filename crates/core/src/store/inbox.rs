@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use super::StoreError;
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 /// Adds or updates an item; the read flag of a known item is kept.
 pub fn upsert(conn: &Connection, item: &InboxItem) -> Result<(), StoreError> {

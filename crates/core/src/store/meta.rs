@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 pub const SYNC_CURSOR: &str = "sync_cursor";
 pub const LAST_SYNC_AT: &str = "last_sync_at";

@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use super::{StoreError, meta};
 use crate::reminders::{FiredStage, ReminderChoice};
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 const SETTINGS: &str = "notify_settings";
 const LAST_EVENT_ID: &str = "push_last_event_id";

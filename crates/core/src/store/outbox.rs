@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{StoreError, time_text};
 use crate::queue::item::{ItemEvent, ItemPayload, ItemState, QueueItem, Reason};
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 /// Queue flag: the sender is paused until the person signs in again.
 pub const PAUSED_AUTH: &str = "paused_auth";

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::StoreError;
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 pub fn upsert(conn: &Connection, payment: &Payment) -> Result<(), StoreError> {
     conn.execute_cached(

@@ -4,7 +4,7 @@ use opendvc_api::Profile;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 pub fn save(conn: &Connection, profile: &Profile) -> Result<(), StoreError> {
     conn.execute_cached(

@@ -42,7 +42,7 @@ use crate::search::rank::{Candidate, IndexStatistics, rank, words_of};
 use crate::search::text::{fold, tokens};
 use crate::search::typo::{TYPO_MIN_TERM_CHARS, deletions};
 use crate::search::{QueryPlan, SearchHit, SynonymError, SynonymTable, matched_words};
-use crate::store::Cached;
+use crate::store::statements::Cached;
 
 /// The shape of the index. Change it whenever a change to the search code (folding, columns,
 /// the synonym expansion, the typo keys) makes an index built before it wrong: every device
