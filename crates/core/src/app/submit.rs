@@ -200,10 +200,11 @@ impl OpenDvc {
         send_now: bool,
     ) -> Result<SubmitOutcome, CoreError> {
         let profile = self.active()?;
-        let lock = match send_now && profile.session.is_signed_in() {
-            // Another sender (a running drain) may hold the queue; then it sends this too.
-            true => profile.queue.try_lock_sender()?,
-            false => None,
+        // Another sender (a running drain) may hold the queue; then it sends this too.
+        let lock = if send_now && profile.session.is_signed_in() {
+            profile.queue.try_lock_sender()?
+        } else {
+            None
         };
         let Some(lock) = lock else {
             // Not sent here: the item is as it was just inserted.
