@@ -11,7 +11,18 @@
 //! what a write reads stays true until its batch commits, also against another process on the
 //! same file. Writers take the connection in turn, so inside a batch the writes run one after
 //! the other, each seeing the ones before it, as they would with a commit between them.
+//!
+//! The flush to the disk happens after the connection is let go. The writer connection commits
+//! with `synchronous=NORMAL` (WAL mode): `COMMIT` appends the batch to the write-ahead log
+//! without waiting for the disk. A writer of the batch then flushes the log (`fdatasync`) with
+//! the connection already free, so the next batch runs while the disk works, and one flush
+//! covers every batch committed before it began. A writer is answered only once a flush that
+//! began after its batch's commit has returned: what it acknowledges is on the disk, as with
+//! `synchronous=FULL`, which would make each commit hold the connection through its own flush.
+//! SQLite still flushes the log before each checkpoint and the database file after it, so a
+//! checkpoint never takes committed pages out of the log before they are on the disk.
 
+use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use rusqlite::{Connection, ffi};
@@ -25,10 +36,12 @@ const MAX_BATCH_WRITES: usize = 64;
 const KEPT_FAILURES: usize = 256;
 
 /// The batches of the writer connection.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct GroupCommit {
     state: Mutex<BatchState>,
     batch_finished: Condvar,
+    /// The write-ahead log the writer connection commits to.
+    wal: PathBuf,
 }
 
 #[derive(Debug, Default)]
@@ -40,9 +53,18 @@ struct BatchState {
     open: Option<OpenBatch>,
     /// The number of the last batch begun (batches are numbered from 1).
     last_begun: u64,
-    /// Every batch up to this one has committed or failed.
+    /// Every batch up to this one has committed or failed: its `COMMIT` returned.
     finished: u64,
     failures: Vec<BatchFailure>,
+    /// Every committed batch up to this one is on the disk.
+    durable: u64,
+    /// A writer is flushing the log.
+    flushing: bool,
+    /// The last flush that failed, and the batches it was to make durable: their writers are
+    /// told, not answered as if their write were on the disk.
+    flush_failure: Option<(u64, String)>,
+    /// The log's folder was flushed once, so the log file's name is on the disk too.
+    folder_flushed: bool,
 }
 
 #[derive(Debug)]
@@ -68,9 +90,20 @@ fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl GroupCommit {
+    /// Batches of a connection that commits to the write-ahead log of the database at `path`.
+    pub(super) fn new(path: &Path) -> GroupCommit {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        GroupCommit {
+            state: Mutex::default(),
+            batch_finished: Condvar::new(),
+            wal: PathBuf::from(wal),
+        }
+    }
+
     /// Runs `work` in a savepoint of the writer's open batch (beginning one if none is open)
-    /// and returns once the batch has committed: `work`'s value, or its error (its changes rolled
-    /// back), or the commit's error.
+    /// and returns once the batch has committed and is on the disk: `work`'s value, or its error
+    /// (its changes rolled back), or the commit's or the flush's error.
     pub(super) fn run<T, E: From<rusqlite::Error>>(
         &self,
         writer: &Mutex<Connection>,
@@ -110,30 +143,101 @@ impl GroupCommit {
         value
     }
 
-    /// Waits until batch `number` has finished; its commit's error, if it failed.
+    /// Waits until batch `number` has committed and is on the disk, flushing the log when no
+    /// other writer is; its commit's or its flush's error, if either failed.
     fn wait_for(&self, number: u64) -> Result<(), rusqlite::Error> {
         let mut state = locked(&self.state);
-        while state.finished < number {
+        loop {
+            if state.finished >= number {
+                if let Some(error) = take_failure(&mut state, number) {
+                    return Err(error);
+                }
+                if state.durable >= number {
+                    return Ok(());
+                }
+                if let Some((through, message)) = &state.flush_failure
+                    && number <= *through
+                {
+                    return Err(rusqlite::Error::SqliteFailure(
+                        ffi::Error::new(ffi::SQLITE_IOERR_FSYNC),
+                        Some(message.clone()),
+                    ));
+                }
+                if !state.flushing {
+                    // This flush covers every batch committed so far; the connection is free
+                    // for the next batch meanwhile.
+                    state.flushing = true;
+                    let through = state.finished;
+                    let flush_folder = !state.folder_flushed;
+                    drop(state);
+                    let flushed = self.flush(flush_folder);
+                    state = locked(&self.state);
+                    state.flushing = false;
+                    match flushed {
+                        Ok(()) => {
+                            state.durable = state.durable.max(through);
+                            state.folder_flushed = true;
+                        }
+                        Err(error) => {
+                            tracing::error!(%error, wal = %self.wal.display(),
+                                "the database's log could not be flushed to the disk: the \
+                                 writes waiting for it are not acknowledged");
+                            state.flush_failure = Some((
+                                through,
+                                format!("the disk did not confirm the write: {error}"),
+                            ));
+                        }
+                    }
+                    self.batch_finished.notify_all();
+                    continue;
+                }
+            }
             state = self
                 .batch_finished
                 .wait(state)
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
         }
-        let Some(index) = state
-            .failures
-            .iter()
-            .position(|failure| failure.batch == number)
-        else {
-            return Ok(());
-        };
-        let failure = &mut state.failures[index];
-        failure.untold = failure.untold.saturating_sub(1);
-        let error = rusqlite::Error::SqliteFailure(failure.error, Some(failure.message.clone()));
-        if failure.untold == 0 {
-            state.failures.remove(index);
-        }
-        Err(error)
     }
+
+    /// Flushes the write-ahead log to the disk (and, the first time, its folder, so that the
+    /// log's name survives a power cut with it). Any descriptor of a file flushes what every
+    /// other descriptor wrote to it.
+    fn flush(&self, folder: bool) -> std::io::Result<()> {
+        std::fs::File::open(&self.wal)?.sync_data()?;
+        if folder && let Some(parent) = self.wal.parent() {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            std::fs::File::open(parent)?.sync_all()?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+impl GroupCommit {
+    /// Every batch begun has committed and is on the disk.
+    pub(super) fn is_on_disk(&self) -> bool {
+        let state = locked(&self.state);
+        state.open.is_none() && state.durable == state.last_begun
+    }
+}
+
+/// The error of failed batch `number`, told once to each of its writers.
+fn take_failure(state: &mut BatchState, number: u64) -> Option<rusqlite::Error> {
+    let index = state
+        .failures
+        .iter()
+        .position(|failure| failure.batch == number)?;
+    let failure = &mut state.failures[index];
+    failure.untold = failure.untold.saturating_sub(1);
+    let error = rusqlite::Error::SqliteFailure(failure.error, Some(failure.message.clone()));
+    if failure.untold == 0 {
+        state.failures.remove(index);
+    }
+    Some(error)
 }
 
 /// One writer's turn on the connection.
@@ -225,8 +329,8 @@ mod tests {
 
     #[test]
     fn concurrent_writes_all_commit_and_a_failing_one_rolls_back_only_itself() {
-        let (_dir, writer) = database();
-        let group = Arc::new(GroupCommit::default());
+        let (dir, writer) = database();
+        let group = Arc::new(GroupCommit::new(&dir.0.join("group.db")));
         let threads: Vec<_> = (0..16)
             .map(|writer_number: i64| {
                 let (group, writer) = (group.clone(), writer.clone());
@@ -272,22 +376,49 @@ mod tests {
             connection.is_autocommit(),
             "no transaction stays open once every writer was answered"
         );
+        assert!(
+            group.is_on_disk(),
+            "every batch was flushed before its writers were answered"
+        );
     }
 
     #[test]
     fn an_acknowledged_write_is_committed_before_it_returns() {
         let (dir, writer) = database();
-        let group = GroupCommit::default();
+        let group = GroupCommit::new(&dir.0.join("group.db"));
         group
             .run(&writer, |connection| {
                 connection.execute("INSERT INTO rows (writer, n) VALUES (1, 1)", [])
             })
             .expect("writes");
+        assert!(group.is_on_disk(), "the write's batch was flushed first");
         // Another connection sees only committed data.
         let reader = Connection::open(dir.0.join("group.db")).expect("opens");
         let stored: i64 = reader
             .query_row("SELECT COUNT(*) FROM rows", [], |row| row.get(0))
             .expect("counts");
         assert_eq!(stored, 1, "the acknowledged row is committed");
+    }
+
+    #[test]
+    fn a_write_whose_flush_fails_is_not_acknowledged() {
+        let (dir, writer) = database();
+        // The log to flush is not there: the disk cannot confirm the write.
+        let group = GroupCommit::new(&dir.0.join("missing").join("group.db"));
+        let error = group
+            .run(&writer, |connection| {
+                connection.execute("INSERT INTO rows (writer, n) VALUES (1, 1)", [])
+            })
+            .expect_err("a write the disk did not confirm is not acknowledged");
+        assert!(
+            error
+                .to_string()
+                .contains("the disk did not confirm the write"),
+            "the error says why: {error}"
+        );
+        assert!(
+            locked(&writer).is_autocommit(),
+            "no transaction stays open after a failed flush"
+        );
     }
 }
