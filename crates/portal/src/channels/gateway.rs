@@ -1,7 +1,7 @@
 //! The portal's channels as configured: the SMS gateway and the mail server of `portal.toml`,
 //! the dev outbox in demo mode, and, with neither, a log line that a message would have gone
-//! out. The notification outbox (`crate::notifications`) delivers each row through
-//! [`Channels::deliver`] and keeps the retries; nothing here waits or tries again.
+//! out. The notification outbox (`crate::notifications`) delivers each round of rows through
+//! [`Channels::deliver_all`] and keeps the retries; nothing here waits or tries again.
 
 use std::sync::Arc;
 
@@ -22,25 +22,21 @@ pub struct DevOutbox {
 }
 
 impl DevOutbox {
-    async fn record(
-        &self,
-        notice: &Notice,
-        now: DateTime<FixedOffset>,
-    ) -> Result<Accepted, DeliveryError> {
-        let record = DevMessage {
-            to: notice.recipient.clone(),
-            channel: notice.channel.clone(),
-            body: notice.body.clone(),
-            sent_at: now,
-        };
+    /// Records `notices` as sent at `now`, in one write.
+    async fn record(&self, notices: &[&Notice], now: DateTime<FixedOffset>) -> Result<(), String> {
+        let records: Vec<DevMessage> = notices
+            .iter()
+            .map(|notice| DevMessage {
+                to: notice.recipient.clone(),
+                channel: notice.channel.clone(),
+                body: notice.body.clone(),
+                sent_at: now,
+            })
+            .collect();
         self.store
-            .record_message(&record)
+            .record_messages(&records)
             .await
-            .map_err(|error| DeliveryError::Transient {
-                channel: "dev",
-                detail: error.to_string(),
-            })?;
-        Ok(Accepted::default())
+            .map_err(|error| error.to_string())
     }
 }
 
@@ -104,20 +100,36 @@ impl Channels {
         Ok(Channels { sms, email, dev })
     }
 
-    /// One attempt at `notice`: the dev outbox records it at its first attempt; the configured
-    /// gateway of its channel takes it (with the row's id as the message id). Without a gateway
-    /// the dev outbox's record is the delivery, and without either a log line (kind, channel,
-    /// masked recipient; never the text) is.
-    pub async fn deliver(
+    /// One attempt at each of `notices`, answered in their order. The dev outbox records the
+    /// round's first attempts in one write; then each goes to the configured gateway of its
+    /// channel (with the row's id as the message id), all at once. Without a gateway the dev
+    /// outbox's record is the delivery, and without either a log line (kind, channel, masked
+    /// recipient; never the text) is.
+    pub async fn deliver_all(
         &self,
-        notice: &Notice,
+        notices: &[Notice],
         now: DateTime<FixedOffset>,
-    ) -> Result<Accepted, DeliveryError> {
-        if let Some(dev) = &self.dev
-            && notice.attempts <= 1
-        {
-            dev.record(notice, now).await?;
-        }
+    ) -> Vec<Result<Accepted, DeliveryError>> {
+        let first_attempt = |notice: &Notice| self.dev.is_some() && notice.attempts <= 1;
+        let firsts: Vec<&Notice> = notices.iter().filter(|n| first_attempt(n)).collect();
+        let recorded = match &self.dev {
+            Some(dev) if !firsts.is_empty() => dev.record(&firsts, now).await,
+            _ => Ok(()),
+        };
+        futures_util::future::join_all(notices.iter().map(|notice| async {
+            match &recorded {
+                Err(detail) if first_attempt(notice) => Err(DeliveryError::Transient {
+                    channel: "dev",
+                    detail: detail.clone(),
+                }),
+                _ => self.deliver(notice).await,
+            }
+        }))
+        .await
+    }
+
+    /// One attempt at `notice` through its channel's gateway.
+    async fn deliver(&self, notice: &Notice) -> Result<Accepted, DeliveryError> {
         let gateway = match notice.channel.as_str() {
             "sms" => self.sms.as_ref(),
             "email" => self.email.as_ref(),

@@ -21,7 +21,7 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::channels::gateway::Channels;
-use crate::channels::message::{DeliveryError, masked};
+use crate::channels::message::{Accepted, DeliveryError, masked};
 use crate::clock::Clock;
 use crate::limits::NotificationLimits;
 use crate::store::{NewNotice, Notice, NoticeClaim, NoticeOutcome, Store, StoreResult};
@@ -210,15 +210,28 @@ impl Outbox {
         }
     }
 
+    /// One attempt at each claimed row; what became of them is recorded in one write.
     async fn send_claimed(&self, claimed: Vec<Notice>) {
-        futures_util::future::join_all(claimed.into_iter().map(|notice| self.attempt(notice)))
-            .await;
+        let results = self.channels.deliver_all(&claimed, self.clock.now()).await;
+        let now = self.clock.now().timestamp();
+        let finished: Vec<(Uuid, NoticeOutcome)> = claimed
+            .iter()
+            .zip(results)
+            .map(|(notice, result)| (notice.id, self.outcome(notice, result, now)))
+            .collect();
+        if let Err(error) = self.store.finish_notices(&finished, now).await {
+            // The rows stay held until their claim runs out, then are sent again (same ids).
+            tracing::error!(%error, rows = finished.len(), "notifications: recording attempts failed");
+        }
     }
 
-    /// One attempt at a claimed row, and what became of it.
-    async fn attempt(&self, notice: Notice) {
-        let result = self.channels.deliver(&notice, self.clock.now()).await;
-        let now = self.clock.now().timestamp();
+    /// What became of one attempt at a claimed row, said in the log.
+    fn outcome(
+        &self,
+        notice: &Notice,
+        result: Result<Accepted, DeliveryError>,
+        now: i64,
+    ) -> NoticeOutcome {
         let outcome = match result {
             Ok(accepted) => NoticeOutcome::Sent {
                 provider_id: accepted.provider_id,
@@ -255,9 +268,6 @@ impl Outbox {
                 "notification failed: see `opendvc-portal notifications failed`"
             ),
         }
-        if let Err(error) = self.store.finish_notice(notice.id, &outcome, now).await {
-            // The row stays held until its claim runs out, then is sent again (same id).
-            tracing::error!(%error, message_id = %notice.id, "notifications: recording an attempt failed");
-        }
+        outcome
     }
 }

@@ -574,8 +574,10 @@ pub trait NotificationOutboxStore: Send + Sync {
         now: i64,
         claim_until: i64,
     ) -> StoreResult<Vec<Notice>>;
-    /// Records what became of an attempt and lets go of the message.
-    async fn finish_notice(&self, id: Uuid, outcome: &NoticeOutcome, now: i64) -> StoreResult<()>;
+    /// Records what became of each attempt of a round and lets go of its messages, in one
+    /// transaction (a round's outcomes share one commit, not one each).
+    async fn finish_notices(&self, finished: &[(Uuid, NoticeOutcome)], now: i64)
+    -> StoreResult<()>;
     /// Lets go of every message held: the sender that held them is gone (an instance that
     /// takes over the outbox calls it), so they are sent again, with the same id.
     async fn release_notice_claims(&self) -> StoreResult<usize>;
@@ -592,7 +594,8 @@ pub trait NotificationOutboxStore: Send + Sync {
 /// The dev outbox of demo mode.
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
-    async fn record_message(&self, message: &DevMessage) -> StoreResult<()>;
+    /// Records the messages of one sending round, in one transaction.
+    async fn record_messages(&self, messages: &[DevMessage]) -> StoreResult<()>;
     async fn messages(&self) -> StoreResult<Vec<DevMessage>>;
 }
 

@@ -78,6 +78,56 @@ impl NoticeRow {
     }
 }
 
+/// Records what became of one attempt at message `id` and lets go of it.
+async fn finish_notice(
+    conn: &mut PgConnection,
+    id: Uuid,
+    outcome: &NoticeOutcome,
+    now: i64,
+) -> StoreResult<()> {
+    match outcome {
+        NoticeOutcome::Sent { provider_id } => {
+            sqlx::query!(
+                "UPDATE notifications SET state = 'sent', provider_id = $2, sent_at = $3,
+                         claimed_until = NULL
+                     WHERE id = $1",
+                id,
+                provider_id.as_deref(),
+                now
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+        NoticeOutcome::Retry {
+            next_attempt_at,
+            error,
+        } => {
+            sqlx::query!(
+                "UPDATE notifications SET next_attempt_at = $2, last_error = $3,
+                         claimed_until = NULL
+                     WHERE id = $1 AND state = 'pending'",
+                id,
+                next_attempt_at,
+                error
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+        NoticeOutcome::Failed { error } => {
+            sqlx::query!(
+                "UPDATE notifications SET state = 'failed', last_error = $2,
+                         claimed_until = NULL
+                     WHERE id = $1 AND state = 'pending'",
+                id,
+                error
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl NotificationOutboxStore for PostgresStore {
     async fn enqueue_notices(&self, notices: &[NewNotice]) -> StoreResult<()> {
@@ -138,47 +188,16 @@ impl NotificationOutboxStore for PostgresStore {
         Ok(notices)
     }
 
-    async fn finish_notice(&self, id: Uuid, outcome: &NoticeOutcome, now: i64) -> StoreResult<()> {
-        match outcome {
-            NoticeOutcome::Sent { provider_id } => {
-                sqlx::query!(
-                    "UPDATE notifications SET state = 'sent', provider_id = $2, sent_at = $3,
-                         claimed_until = NULL
-                     WHERE id = $1",
-                    id,
-                    provider_id.as_deref(),
-                    now
-                )
-                .execute(&self.pool)
-                .await?;
-            }
-            NoticeOutcome::Retry {
-                next_attempt_at,
-                error,
-            } => {
-                sqlx::query!(
-                    "UPDATE notifications SET next_attempt_at = $2, last_error = $3,
-                         claimed_until = NULL
-                     WHERE id = $1 AND state = 'pending'",
-                    id,
-                    next_attempt_at,
-                    error
-                )
-                .execute(&self.pool)
-                .await?;
-            }
-            NoticeOutcome::Failed { error } => {
-                sqlx::query!(
-                    "UPDATE notifications SET state = 'failed', last_error = $2,
-                         claimed_until = NULL
-                     WHERE id = $1 AND state = 'pending'",
-                    id,
-                    error
-                )
-                .execute(&self.pool)
-                .await?;
-            }
+    async fn finish_notices(
+        &self,
+        finished: &[(Uuid, NoticeOutcome)],
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for (id, outcome) in finished {
+            finish_notice(&mut tx, *id, outcome, now).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 

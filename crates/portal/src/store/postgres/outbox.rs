@@ -9,16 +9,20 @@ use crate::store::{OutboxStore, StoreResult};
 
 #[async_trait]
 impl OutboxStore for PostgresStore {
-    async fn record_message(&self, message: &DevMessage) -> StoreResult<()> {
-        sqlx::query!(
-            "INSERT INTO dev_messages (recipient, channel, body, sent_at) VALUES ($1, $2, $3, $4)",
-            message.to,
-            message.channel,
-            message.body,
-            message.sent_at.to_rfc3339()
-        )
-        .execute(&self.pool)
-        .await?;
+    async fn record_messages(&self, messages: &[DevMessage]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for message in messages {
+            sqlx::query!(
+                "INSERT INTO dev_messages (recipient, channel, body, sent_at) VALUES ($1, $2, $3, $4)",
+                message.to,
+                message.channel,
+                message.body,
+                message.sent_at.to_rfc3339()
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -988,15 +988,17 @@ async fn old_sent_and_failed_notices_are_purged_and_pending_ones_kept_whatever_t
         .expect("claims");
     assert_eq!(claimed.len(), 2, "the two due notices are claimed");
     store
-        .finish_notice(sent.id, &NoticeOutcome::Sent { provider_id: None }, 500)
+        .finish_notices(&[(sent.id, NoticeOutcome::Sent { provider_id: None })], 500)
         .await
         .expect("finished");
     store
-        .finish_notice(
-            failed.id,
-            &NoticeOutcome::Failed {
-                error: "refused".into(),
-            },
+        .finish_notices(
+            &[(
+                failed.id,
+                NoticeOutcome::Failed {
+                    error: "refused".into(),
+                },
+            )],
             150,
         )
         .await

@@ -127,6 +127,40 @@ fn select(
     rows.into_iter().map(to_notice).collect()
 }
 
+/// Records what became of one attempt at message `id` and lets go of it.
+fn finish_notice(
+    tx: &rusqlite::Connection,
+    id: Uuid,
+    outcome: &NoticeOutcome,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let id = id.to_string();
+    match outcome {
+        NoticeOutcome::Sent { provider_id } => tx.execute_cached(
+            "UPDATE notifications SET state = 'sent', provider_id = ?2, sent_at = ?3,
+                 claimed_until = NULL
+             WHERE id = ?1",
+            params![id, provider_id, now],
+        )?,
+        NoticeOutcome::Retry {
+            next_attempt_at,
+            error,
+        } => tx.execute_cached(
+            "UPDATE notifications SET next_attempt_at = ?2, last_error = ?3,
+                 claimed_until = NULL
+             WHERE id = ?1 AND state = 'pending'",
+            params![id, next_attempt_at, error],
+        )?,
+        NoticeOutcome::Failed { error } => tx.execute_cached(
+            "UPDATE notifications SET state = 'failed', last_error = ?2,
+                 claimed_until = NULL
+             WHERE id = ?1 AND state = 'pending'",
+            params![id, error],
+        )?,
+    };
+    Ok(())
+}
+
 impl Database {
     pub(super) fn enqueue_notices(&self, notices: &[NewNotice]) -> StoreResult<()> {
         self.write(|tx| {
@@ -188,37 +222,15 @@ impl Database {
         })
     }
 
-    pub(super) fn finish_notice(
+    pub(super) fn finish_notices(
         &self,
-        id: Uuid,
-        outcome: &NoticeOutcome,
+        finished: &[(Uuid, NoticeOutcome)],
         now: i64,
     ) -> StoreResult<()> {
         self.write(|tx| {
-            let id = id.to_string();
-            match outcome {
-                NoticeOutcome::Sent { provider_id } => tx.execute_cached(
-                    "UPDATE notifications SET state = 'sent', provider_id = ?2, sent_at = ?3,
-                         claimed_until = NULL
-                     WHERE id = ?1",
-                    params![id, provider_id, now],
-                )?,
-                NoticeOutcome::Retry {
-                    next_attempt_at,
-                    error,
-                } => tx.execute_cached(
-                    "UPDATE notifications SET next_attempt_at = ?2, last_error = ?3,
-                         claimed_until = NULL
-                     WHERE id = ?1 AND state = 'pending'",
-                    params![id, next_attempt_at, error],
-                )?,
-                NoticeOutcome::Failed { error } => tx.execute_cached(
-                    "UPDATE notifications SET state = 'failed', last_error = ?2,
-                         claimed_until = NULL
-                     WHERE id = ?1 AND state = 'pending'",
-                    params![id, error],
-                )?,
-            };
+            for (id, outcome) in finished {
+                finish_notice(tx, *id, outcome, now)?;
+            }
             Ok(())
         })
     }
@@ -295,9 +307,13 @@ impl NotificationOutboxStore for SqliteStore {
         }
     }
 
-    async fn finish_notice(&self, id: Uuid, outcome: &NoticeOutcome, now: i64) -> StoreResult<()> {
-        let outcome = outcome.clone();
-        self.blocking(move |db| db.finish_notice(id, &outcome, now))
+    async fn finish_notices(
+        &self,
+        finished: &[(Uuid, NoticeOutcome)],
+        now: i64,
+    ) -> StoreResult<()> {
+        let finished = finished.to_vec();
+        self.blocking(move |db| db.finish_notices(&finished, now))
             .await
     }
 
@@ -379,11 +395,13 @@ mod tests {
             "a notice whose sender died is claimed again once the claim ran out, same id"
         );
         store
-            .finish_notice(
-                due.id,
-                &NoticeOutcome::Sent {
-                    provider_id: Some("p-1".into()),
-                },
+            .finish_notices(
+                &[(
+                    due.id,
+                    NoticeOutcome::Sent {
+                        provider_id: Some("p-1".into()),
+                    },
+                )],
                 230,
             )
             .expect("finished");
@@ -409,11 +427,13 @@ mod tests {
             .claim_notices(NoticeClaim::Due { limit: 1 }, 100, 200)
             .expect("claims");
         store
-            .finish_notice(
-                failing.id,
-                &NoticeOutcome::Failed {
-                    error: "refused".into(),
-                },
+            .finish_notices(
+                &[(
+                    failing.id,
+                    NoticeOutcome::Failed {
+                        error: "refused".into(),
+                    },
+                )],
                 101,
             )
             .expect("finished");
@@ -459,14 +479,16 @@ mod tests {
             .expect("claims");
         assert_eq!(claimed.len(), 2, "the two due notices are claimed");
         store
-            .finish_notice(sent.id, &NoticeOutcome::Sent { provider_id: None }, 500)
+            .finish_notices(&[(sent.id, NoticeOutcome::Sent { provider_id: None })], 500)
             .expect("finished");
         store
-            .finish_notice(
-                failed.id,
-                &NoticeOutcome::Failed {
-                    error: "refused".into(),
-                },
+            .finish_notices(
+                &[(
+                    failed.id,
+                    NoticeOutcome::Failed {
+                        error: "refused".into(),
+                    },
+                )],
                 150,
             )
             .expect("finished");

@@ -11,12 +11,14 @@ use super::{Database, SqliteStore};
 use crate::store::{OutboxStore, StoreResult};
 
 impl Database {
-    pub(super) fn record_message(&self, message: &DevMessage) -> StoreResult<()> {
+    pub(super) fn record_messages(&self, messages: &[DevMessage]) -> StoreResult<()> {
         self.write(|tx| {
-            tx.execute_cached(
-                "INSERT INTO dev_messages (recipient, channel, body, sent_at) VALUES (?1, ?2, ?3, ?4)",
-                params![message.to, message.channel, message.body, message.sent_at.to_rfc3339()],
-            )?;
+            for message in messages {
+                tx.execute_cached(
+                    "INSERT INTO dev_messages (recipient, channel, body, sent_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![message.to, message.channel, message.body, message.sent_at.to_rfc3339()],
+                )?;
+            }
             Ok(())
         })
     }
@@ -51,9 +53,9 @@ impl Database {
 
 #[async_trait]
 impl OutboxStore for SqliteStore {
-    async fn record_message(&self, message: &DevMessage) -> StoreResult<()> {
-        let message = message.clone();
-        self.blocking(move |db| db.record_message(&message)).await
+    async fn record_messages(&self, messages: &[DevMessage]) -> StoreResult<()> {
+        let messages = messages.to_vec();
+        self.blocking(move |db| db.record_messages(&messages)).await
     }
 
     async fn messages(&self) -> StoreResult<Vec<DevMessage>> {
