@@ -52,23 +52,23 @@ async fn ownership(
     if ids.is_empty() && !needs_wallet {
         return Ok((Vec::new(), Vec::new()));
     }
-    let owned = if ids.is_empty() {
-        Vec::new()
-    } else {
-        state.store.owned_attachments(citizen_id, &ids).await?
+    let owned = async {
+        if ids.is_empty() {
+            Ok(Vec::new())
+        } else {
+            state.store.owned_attachments(citizen_id, &ids).await
+        }
     };
-    let wallet = if needs_wallet {
-        state
-            .store
-            .documents(citizen_id)
-            .await?
-            .into_iter()
-            .map(|document| document.id)
-            .collect()
-    } else {
-        Vec::new()
+    let wallet = async {
+        if needs_wallet {
+            state.store.documents(citizen_id).await
+        } else {
+            Ok(Vec::new())
+        }
     };
-    Ok((owned, wallet))
+    let (owned, wallet) = tokio::join!(owned, wallet);
+    let wallet = wallet?.into_iter().map(|document| document.id).collect();
+    Ok((owned?, wallet))
 }
 
 #[utoipa::path(post, path = "/v1/applications", tag = "applications", security(("bearer" = [])),
@@ -80,16 +80,24 @@ pub async fn create(
     headers: HeaderMap,
     ApiJson(new): ApiJson<NewApplication>,
 ) -> Result<Response, ApiError> {
-    let begin = idempotency::begin(
-        &state,
-        &headers,
-        &auth,
-        "POST",
-        "/v1/applications",
-        &new,
-        StatusCode::CREATED,
-    )
-    .await?;
+    // What a submission reads, read at once: each read is a hop to the store's blocking pool,
+    // and one after the other they would add up in every answer. On a replay the others are
+    // dropped unused.
+    let (begin, ownership, citizen, settings) = tokio::join!(
+        idempotency::begin(
+            &state,
+            &headers,
+            &auth,
+            "POST",
+            "/v1/applications",
+            &new,
+            StatusCode::CREATED,
+        ),
+        ownership(&state, auth.citizen_id, &new.attachments),
+        state.store.citizen(auth.citizen_id),
+        state.store.notification_settings(auth.citizen_id),
+    );
+    let begin = begin?;
     let (record, _guard) = match begin {
         Begin::Replay(response) => return Ok(response),
         Begin::Fresh { record, guard } => (record, guard),
@@ -110,7 +118,7 @@ pub async fn create(
             None
         }
     };
-    let (owned, wallet) = ownership(&state, auth.citizen_id, &new.attachments).await?;
+    let (owned, wallet) = ownership?;
     errors.extend(check_attachments(
         &procedure,
         &new.attachments,
@@ -123,7 +131,7 @@ pub async fn create(
     };
     let now = state.clock.now();
     let channel = auth.channel();
-    let citizen = state.store.citizen(auth.citizen_id).await?;
+    let citizen = citizen?;
     let birth_date = citizen.as_ref().map(|c| c.profile.birth_date);
     let unit_code = citizen
         .as_ref()
@@ -144,14 +152,10 @@ pub async fn create(
     // in the submission's transaction (also when an assisted submission arrives hours later
     // from an outreach laptop that was offline).
     let recipient = match citizen {
-        Some(citizen) => {
-            let settings = state
-                .store
-                .notification_settings(citizen.id)
-                .await?
-                .unwrap_or_default();
-            Some(Recipient::from_record(citizen, settings))
-        }
+        Some(citizen) => Some(Recipient::from_record(
+            citizen,
+            settings?.unwrap_or_default(),
+        )),
         None => None,
     };
     let notices = match recipient {
