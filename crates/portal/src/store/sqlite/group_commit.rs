@@ -21,6 +21,12 @@
 //! `synchronous=FULL`, which would make each commit hold the connection through its own flush.
 //! SQLite still flushes the log before each checkpoint and the database file after it, so a
 //! checkpoint never takes committed pages out of the log before they are on the disk.
+//!
+//! A reader may see a batch in the moment between its commit and its flush; nothing leaves the
+//! portal as acknowledged on the strength of it. A resend with the same Idempotency-Key waits
+//! for the original request (`idempotency`'s in-flight guard, held until it is answered), and
+//! whatever a later write does with the batch (the outbox claiming its messages, to send them)
+//! is answered after that write's own flush, which covers every batch committed before it.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard};
