@@ -65,7 +65,7 @@ pub async fn health() -> &'static str {
 #[utoipa::path(get, path = "/readyz", tag = "meta",
     responses(
         (status = 200, description = "Readiness: the database answers and its schema has every migration this portal knows. A load balancer sends traffic only to instances that answer 200.", body = String, content_type = "text/plain"),
-        (status = 503, description = "Not ready: the database is unreachable or its schema is behind (run `opendvc-portal migrate`); the cause is in the portal's log.", body = Problem, content_type = "application/problem+json")))]
+        (status = 503, description = "Not ready: the database is unreachable, its schema is behind (run `opendvc-portal migrate`), or the disk failed to confirm a write (SQLite: restart the portal once the disk is fixed); the cause is in the portal's log.", body = Problem, content_type = "application/problem+json")))]
 pub async fn ready(State(state): State<AppState>) -> Result<&'static str, ApiError> {
     match state.store.readiness().await {
         Ok(()) => Ok("ok"),
@@ -73,7 +73,7 @@ pub async fn ready(State(state): State<AppState>) -> Result<&'static str, ApiErr
             tracing::warn!(%error, "not ready");
             let mut refusal = ApiError::new(
                 ErrorCode::Internal,
-                "The portal cannot reach its database, or the database's schema is behind; try another instance or later.",
+                "The portal cannot use its database just now (unreachable, schema behind, or a disk that failed a write); try another instance or later.",
             );
             refusal.problem.status = 503;
             refusal.problem.title = "Service unavailable".into();

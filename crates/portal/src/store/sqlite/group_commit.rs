@@ -22,6 +22,13 @@
 //! SQLite still flushes the log before each checkpoint and the database file after it, so a
 //! checkpoint never takes committed pages out of the log before they are on the disk.
 //!
+//! A flush that fails stops the writer for good: its writers are told, and every write after it
+//! is refused (a batch still open is rolled back, not committed), until the portal restarts.
+//! After a failed `fdatasync` the kernel may have dropped the pages it could not write and
+//! marked them clean, so a later flush that succeeds proves nothing about them (PostgreSQL
+//! stops for the same reason). On restart SQLite reads the log back, and a client's resend with
+//! the same Idempotency-Key finds its write stored, or makes it.
+//!
 //! A reader may see a batch in the moment between its commit and its flush; nothing leaves the
 //! portal as acknowledged on the strength of it. A resend with the same Idempotency-Key waits
 //! for the original request (`idempotency`'s in-flight guard, held until it is answered), and
@@ -66,9 +73,8 @@ struct BatchState {
     durable: u64,
     /// A writer is flushing the log.
     flushing: bool,
-    /// The last flush that failed, and the batches it was to make durable: their writers are
-    /// told, not answered as if their write were on the disk.
-    flush_failure: Option<(u64, String)>,
+    /// Why the writer stopped: a flush failed. Every write from then on is refused.
+    stopped: Option<String>,
     /// The log's folder was flushed once, so the log file's name is on the disk too.
     folder_flushed: bool,
 }
@@ -115,7 +121,13 @@ impl GroupCommit {
         writer: &Mutex<Connection>,
         work: impl FnOnce(&Connection) -> Result<T, E>,
     ) -> Result<T, E> {
-        locked(&self.state).waiting += 1;
+        {
+            let mut state = locked(&self.state);
+            if let Some(reason) = &state.stopped {
+                return Err(stopped_error(reason).into());
+            }
+            state.waiting += 1;
+        }
         let connection = locked(writer);
         let joined = {
             let mut state = locked(&self.state);
@@ -161,13 +173,8 @@ impl GroupCommit {
                 if state.durable >= number {
                     return Ok(());
                 }
-                if let Some((through, message)) = &state.flush_failure
-                    && number <= *through
-                {
-                    return Err(rusqlite::Error::SqliteFailure(
-                        ffi::Error::new(ffi::SQLITE_IOERR_FSYNC),
-                        Some(message.clone()),
-                    ));
+                if let Some(reason) = &state.stopped {
+                    return Err(stopped_error(reason));
                 }
                 if !state.flushing {
                     // This flush covers every batch committed so far; the connection is free
@@ -188,10 +195,12 @@ impl GroupCommit {
                             tracing::error!(%error, wal = %self.wal.display(),
                                 "the database's log could not be flushed to the disk: the \
                                  writes waiting for it are not acknowledged");
-                            state.flush_failure = Some((
-                                through,
-                                format!("the disk did not confirm the write: {error}"),
-                            ));
+                            state.stopped.get_or_insert_with(|| {
+                                format!(
+                                    "the disk did not confirm a write ({error}); the portal \
+                                     accepts no more writes until it is restarted"
+                                )
+                            });
                         }
                     }
                     self.batch_finished.notify_all();
@@ -220,6 +229,21 @@ impl GroupCommit {
         }
         Ok(())
     }
+}
+
+impl GroupCommit {
+    /// Why the writer stopped accepting writes, if it did: a flush to the disk failed.
+    pub(super) fn stopped(&self) -> Option<String> {
+        locked(&self.state).stopped.clone()
+    }
+}
+
+/// The error of a write refused, or left unconfirmed, because the writer stopped.
+fn stopped_error(reason: &str) -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        ffi::Error::new(ffi::SQLITE_IOERR_FSYNC),
+        Some(reason.to_owned()),
+    )
 }
 
 #[cfg(test)]
@@ -278,9 +302,21 @@ impl Drop for Turn<'_> {
         let Some(open) = open else {
             return;
         };
-        let failure = self.connection.execute_batch("COMMIT").err().map(|error| {
+        let stopped = locked(&self.group.state).stopped.clone();
+        let ended = match &stopped {
+            // Nothing more is written once a flush failed: the batch is undone, and its writers
+            // are told so.
+            Some(reason) => self
+                .connection
+                .execute_batch("ROLLBACK")
+                .and(Err(stopped_error(reason))),
+            None => self.connection.execute_batch("COMMIT"),
+        };
+        let failure = ended.err().map(|error| {
             // A failed COMMIT may leave the transaction open; nothing of it is kept.
-            let _rolled_back = self.connection.execute_batch("ROLLBACK");
+            if !self.connection.is_autocommit() {
+                let _rolled_back = self.connection.execute_batch("ROLLBACK");
+            }
             let code = error
                 .sqlite_error()
                 .copied()
@@ -419,12 +455,41 @@ mod tests {
         assert!(
             error
                 .to_string()
-                .contains("the disk did not confirm the write"),
+                .contains("the disk did not confirm a write"),
             "the error says why: {error}"
         );
         assert!(
             locked(&writer).is_autocommit(),
             "no transaction stays open after a failed flush"
         );
+    }
+
+    #[test]
+    fn after_a_failed_flush_no_write_is_accepted_until_a_restart() {
+        let (dir, writer) = database();
+        let folder = dir.0.join("later");
+        let group = GroupCommit::new(&folder.join("group.db"));
+        let insert = |n: i64| {
+            group.run(&writer, |connection| {
+                connection.execute("INSERT INTO rows (writer, n) VALUES (1, ?1)", [n])
+            })
+        };
+        insert(1).expect_err("a write the disk did not confirm is not acknowledged");
+        // The disk answers again: a flush would now succeed, but proves nothing about the
+        // pages the failed one lost.
+        std::fs::create_dir_all(&folder).expect("a folder");
+        std::fs::write(folder.join("group.db-wal"), b"").expect("a log");
+        let error = insert(2).expect_err("no write is accepted after a failed flush");
+        assert!(
+            error.to_string().contains("until it is restarted"),
+            "the error says what to do: {error}"
+        );
+        assert!(group.stopped().is_some(), "the writer says it stopped");
+        let refused: i64 = locked(&writer)
+            .query_row("SELECT COUNT(*) FROM rows WHERE n = 2", [], |row| {
+                row.get(0)
+            })
+            .expect("counts");
+        assert_eq!(refused, 0, "the refused write left nothing behind");
     }
 }

@@ -200,6 +200,9 @@ impl super::ChangeSignal for SqliteStore {
 impl super::HealthStore for SqliteStore {
     async fn readiness(&self) -> Result<(), super::NotReady> {
         self.blocking(|database| {
+            if let Some(reason) = database.group_commit.stopped() {
+                return Err(StoreError::Unavailable(reason));
+            }
             let reader = database.reader();
             let version: i64 = reader.pragma_query_value(None, "user_version", |row| row.get(0))?;
             if version < database.schema_version {
@@ -354,5 +357,42 @@ pub(super) mod tests {
             store.group_commit.is_on_disk(),
             "the write returned only after its batch was flushed"
         );
+    }
+
+    #[tokio::test]
+    async fn a_portal_whose_disk_failed_a_write_is_not_ready() {
+        use crate::store::HealthStore;
+        let dir = std::env::temp_dir().join(format!("opendvc-store-{}", Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("portal.db");
+        let store = SqliteStore::open(&path).expect("store opens");
+        store.readiness().await.expect("a fresh portal is ready");
+        citizen(&store.database);
+        // The log goes away under the open connections: the next flush cannot reach it.
+        std::fs::remove_file(dir.join("portal.db-wal")).expect("the log is there");
+        let database = store.database.clone();
+        let refused = tokio::task::spawn_blocking(move || {
+            database
+                .write(|connection| Ok(connection.execute_batch("CREATE TABLE probe (n INTEGER)")?))
+        })
+        .await
+        .expect("the write returns")
+        .expect_err("a write whose log could not be flushed is not acknowledged");
+        assert!(
+            refused
+                .to_string()
+                .contains("the disk did not confirm a write"),
+            "the write's error says why: {refused}"
+        );
+        let not_ready = store
+            .readiness()
+            .await
+            .expect_err("a portal that stopped writing is not ready");
+        assert!(
+            not_ready.to_string().contains("until it is restarted"),
+            "readiness says why: {not_ready}"
+        );
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
