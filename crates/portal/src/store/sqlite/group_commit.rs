@@ -36,7 +36,8 @@
 //! is answered after that write's own flush, which covers every batch committed before it.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
+use std::thread::Thread;
 
 use rusqlite::{Connection, ffi};
 
@@ -52,7 +53,6 @@ const KEPT_FAILURES: usize = 256;
 #[derive(Debug)]
 pub(super) struct GroupCommit {
     state: Mutex<BatchState>,
-    batch_finished: Condvar,
     /// The write-ahead log the writer connection commits to.
     wal: PathBuf,
 }
@@ -77,6 +77,47 @@ struct BatchState {
     stopped: Option<String>,
     /// The log's folder was flushed once, so the log file's name is on the disk too.
     folder_flushed: bool,
+    /// Writers asleep until their batch is on the disk (or failed). Each is woken only when
+    /// that happened, or to flush the log: with a dozen writers in line, waking them all at
+    /// every commit and every flush would cost more than the writes.
+    sleepers: Vec<Sleeper>,
+}
+
+#[derive(Debug)]
+struct Sleeper {
+    batch: u64,
+    thread: Thread,
+}
+
+impl BatchState {
+    /// Wakes the writers whose batch is at or below `through`.
+    fn wake_through(&self, through: u64) {
+        for sleeper in self.sleepers.iter().filter(|s| s.batch <= through) {
+            sleeper.thread.unpark();
+        }
+    }
+
+    /// Wakes the writers of batch `number`.
+    fn wake_batch(&self, number: u64) {
+        for sleeper in self.sleepers.iter().filter(|s| s.batch == number) {
+            sleeper.thread.unpark();
+        }
+    }
+
+    /// Wakes one writer of a batch that committed after the last flush began, to flush it:
+    /// nobody else would.
+    fn wake_next_flusher(&self) {
+        if self.flushing || self.stopped.is_some() {
+            return;
+        }
+        if let Some(sleeper) = self
+            .sleepers
+            .iter()
+            .find(|s| s.batch > self.durable && s.batch <= self.finished)
+        {
+            sleeper.thread.unpark();
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -108,7 +149,6 @@ impl GroupCommit {
         wal.push("-wal");
         GroupCommit {
             state: Mutex::default(),
-            batch_finished: Condvar::new(),
             wal: PathBuf::from(wal),
         }
     }
@@ -190,6 +230,8 @@ impl GroupCommit {
                         Ok(()) => {
                             state.durable = state.durable.max(through);
                             state.folder_flushed = true;
+                            state.wake_through(through);
+                            state.wake_next_flusher();
                         }
                         Err(error) => {
                             tracing::error!(%error, wal = %self.wal.display(),
@@ -201,16 +243,25 @@ impl GroupCommit {
                                      accepts no more writes until it is restarted"
                                 )
                             });
+                            // Every writer left is told: no flush follows this one.
+                            state.wake_through(u64::MAX);
                         }
                     }
-                    self.batch_finished.notify_all();
                     continue;
                 }
             }
-            state = self
-                .batch_finished
-                .wait(state)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            // Asleep until a waker finds this batch done, or picks this writer to flush; a
+            // wake-up that comes before `park` makes it return at once.
+            let me = std::thread::current();
+            let id = me.id();
+            state.sleepers.push(Sleeper {
+                batch: number,
+                thread: me,
+            });
+            drop(state);
+            std::thread::park();
+            state = locked(&self.state);
+            state.sleepers.retain(|sleeper| sleeper.thread.id() != id);
         }
     }
 
@@ -335,9 +386,12 @@ impl Drop for Turn<'_> {
                 state.failures.remove(0);
             }
             state.failures.push(failure);
+            state.wake_batch(open.number);
+        } else if std::thread::panicking() {
+            // The writer that committed flushes its batch, unless it is unwinding: then
+            // another writer of the batch must.
+            state.wake_next_flusher();
         }
-        drop(state);
-        self.group.batch_finished.notify_all();
     }
 }
 
@@ -491,5 +545,37 @@ mod tests {
             })
             .expect("counts");
         assert_eq!(refused, 0, "the refused write left nothing behind");
+    }
+
+    #[test]
+    fn a_write_is_answered_when_the_writer_that_committed_its_batch_panicked() {
+        // Either writer may take the connection first; enough rounds see both orders.
+        for _ in 0..20 {
+            let (dir, writer) = database();
+            let group = Arc::new(GroupCommit::new(&dir.0.join("group.db")));
+            // Held, so that both writers queue for the connection and share one batch.
+            let held = locked(&writer);
+            let spawn = |fails: bool| {
+                let (group, writer) = (group.clone(), writer.clone());
+                std::thread::spawn(move || {
+                    group.run(&writer, |connection| {
+                        connection.execute("INSERT INTO rows (writer, n) VALUES (1, 1)", [])?;
+                        assert!(!fails, "the work of this writer fails");
+                        Ok::<_, rusqlite::Error>(())
+                    })
+                })
+            };
+            let calm = spawn(false);
+            let panicking = spawn(true);
+            while locked(&group.state).waiting < 2 {
+                std::thread::yield_now();
+            }
+            drop(held);
+            assert!(panicking.join().is_err(), "the failing writer panicked");
+            calm.join()
+                .expect("the other writer returns")
+                .expect("its write is acknowledged");
+            assert!(group.is_on_disk(), "its batch was flushed");
+        }
     }
 }
