@@ -240,8 +240,10 @@ fn application_ids(conn: &Connection, sql: &str, param: &str) -> StoreResult<Vec
 }
 
 impl Database {
-    pub(super) fn stored_response(&self, scope: &str) -> StoreResult<Option<StoredResponse>> {
-        let conn = self.reader();
+    pub(super) fn stored_response(
+        conn: &Connection,
+        scope: &str,
+    ) -> StoreResult<Option<StoredResponse>> {
         Ok(conn
             .query_row_cached(
                 "SELECT request_hash, status, body FROM idempotency_keys WHERE scope = ?1",
@@ -591,7 +593,8 @@ impl Database {
 impl ApplicationStore for SqliteStore {
     async fn stored_response(&self, scope: &str) -> StoreResult<Option<StoredResponse>> {
         let scope = scope.to_owned();
-        self.blocking(move |db| db.stored_response(&scope)).await
+        self.point_read(move |conn| Database::stored_response(conn, &scope))
+            .await
     }
 
     async fn create_application(

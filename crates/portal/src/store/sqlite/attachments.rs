@@ -2,7 +2,7 @@
 //! the collection of unused ones.
 
 use opendvc_api::{Attachment, ErrorCode};
-use rusqlite::params;
+use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use async_trait::async_trait;
@@ -134,11 +134,10 @@ impl Database {
     }
 
     pub(super) fn owned_attachments(
-        &self,
+        conn: &Connection,
         citizen_id: Uuid,
         ids: &[String],
     ) -> StoreResult<Vec<String>> {
-        let conn = self.reader();
         let mut statement = conn.prepare_cached(
             "SELECT 1 FROM attachments WHERE citizen_id = ?1 AND attachment_id = ?2",
         )?;
@@ -169,7 +168,7 @@ impl AttachmentStore for SqliteStore {
         ids: &[String],
     ) -> StoreResult<Vec<String>> {
         let ids = ids.to_vec();
-        self.blocking(move |db| db.owned_attachments(citizen_id, &ids))
+        self.point_read(move |conn| Database::owned_attachments(conn, citizen_id, &ids))
             .await
     }
 
@@ -265,12 +264,12 @@ mod tests {
             },
             "only the old upload no application uses goes"
         );
-        let left = store
-            .owned_attachments(
-                id,
-                &["old-loose".into(), "old-used".into(), "recent".into()],
-            )
-            .expect("reads");
+        let left = Database::owned_attachments(
+            &store.reader(),
+            id,
+            &["old-loose".into(), "old-used".into(), "recent".into()],
+        )
+        .expect("reads");
         assert_eq!(left, vec!["old-used".to_owned(), "recent".to_owned()]);
     }
 }

@@ -18,8 +18,7 @@ use crate::store::{
 };
 
 impl Database {
-    pub(super) fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>> {
-        let conn = self.reader();
+    pub(super) fn staff(conn: &Connection, code: &str) -> StoreResult<Option<StaffRecord>> {
         let row = conn
             .query_row_cached(
                 "SELECT code, kind, name, organisation, password_hash, agency, unit, phone, email
@@ -162,8 +161,10 @@ impl Database {
         self.write(|tx| insert_access_token(tx, token))
     }
 
-    pub(super) fn access_token(&self, token_hash: &str) -> StoreResult<Option<AccessTokenRecord>> {
-        let conn = self.reader();
+    pub(super) fn access_token(
+        conn: &Connection,
+        token_hash: &str,
+    ) -> StoreResult<Option<AccessTokenRecord>> {
         let row = conn
             .query_row_cached(
                 "SELECT subject_kind, subject_id, expires_at FROM access_tokens
@@ -464,7 +465,8 @@ impl Database {
 impl AuthStore for SqliteStore {
     async fn staff(&self, code: &str) -> StoreResult<Option<StaffRecord>> {
         let code = code.to_owned();
-        self.blocking(move |db| db.staff(&code)).await
+        self.point_read(move |conn| Database::staff(conn, &code))
+            .await
     }
 
     async fn seed_staff(&self, staff: &StaffRecord) -> StoreResult<bool> {
@@ -497,7 +499,8 @@ impl AuthStore for SqliteStore {
 
     async fn access_token(&self, token_hash: &str) -> StoreResult<Option<AccessTokenRecord>> {
         let token_hash = token_hash.to_owned();
-        self.blocking(move |db| db.access_token(&token_hash)).await
+        self.point_read(move |conn| Database::access_token(conn, &token_hash))
+            .await
     }
 
     async fn revoke_access_token(&self, token_hash: &str) -> StoreResult<()> {

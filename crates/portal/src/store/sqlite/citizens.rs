@@ -24,10 +24,6 @@ impl Database {
         load_citizen(&self.reader(), "id_number", id_number)
     }
 
-    pub(super) fn citizen(&self, id: Uuid) -> StoreResult<Option<CitizenRecord>> {
-        load_citizen(&self.reader(), "id", &id.to_string())
-    }
-
     pub(super) fn documents(&self, citizen_id: Uuid) -> StoreResult<Vec<Document>> {
         let conn = self.reader();
         let mut statement = conn.prepare_cached(
@@ -168,7 +164,8 @@ impl CitizenStore for SqliteStore {
     }
 
     async fn citizen(&self, id: Uuid) -> StoreResult<Option<CitizenRecord>> {
-        self.blocking(move |db| db.citizen(id)).await
+        self.point_read(move |conn| load_citizen(conn, "id", &id.to_string()))
+            .await
     }
 
     async fn documents(&self, citizen_id: Uuid) -> StoreResult<Vec<Document>> {

@@ -163,6 +163,23 @@ impl SqliteStore {
             .await
             .map_err(|error| StoreError::Database(format!("the database task failed: {error}")))?
     }
+
+    /// Runs a short read (a lookup by key that touches a few pages) on the calling task when a
+    /// reader connection is free, and on the blocking pool otherwise. From the page cache such
+    /// a read takes tens of microseconds, less than the hop to the blocking pool and back (two
+    /// thread switches and a wake-up); a request makes several before its write. A read never
+    /// waits here for a connection that a long read on the blocking pool holds.
+    async fn point_read<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        if let Some(reader) = self.database.try_reader() {
+            return work(&reader);
+        }
+        self.blocking(move |database| work(&database.reader()))
+            .await
+    }
 }
 
 /// One process serves an SQLite file (the `officer` command runs no periodic work), so the
@@ -247,13 +264,21 @@ impl Database {
 
     fn reader(&self) -> MutexGuard<'_, Connection> {
         let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
-        for offset in 0..self.readers.len() {
-            let index = (start + offset) % self.readers.len();
-            if let Ok(guard) = self.readers[index].try_lock() {
-                return guard;
-            }
-        }
-        lock(&self.readers[start % self.readers.len()])
+        self.free_reader(start)
+            .unwrap_or_else(|| lock(&self.readers[start % self.readers.len()]))
+    }
+
+    /// A reader connection nobody holds, if there is one.
+    fn try_reader(&self) -> Option<MutexGuard<'_, Connection>> {
+        self.free_reader(self.next_reader.fetch_add(1, Ordering::Relaxed))
+    }
+
+    fn free_reader(&self, start: usize) -> Option<MutexGuard<'_, Connection>> {
+        (0..self.readers.len()).find_map(|offset| {
+            self.readers[(start + offset) % self.readers.len()]
+                .try_lock()
+                .ok()
+        })
     }
 
     /// Runs `work` in a write transaction and returns once it is committed. Concurrent writes

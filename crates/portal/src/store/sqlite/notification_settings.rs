@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use opendvc_api::NotificationSettings;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::Cached;
@@ -11,10 +11,9 @@ use crate::store::{NotificationSettingsStore, StoreError, StoreResult};
 
 impl Database {
     pub(super) fn notification_settings(
-        &self,
+        conn: &Connection,
         citizen_id: Uuid,
     ) -> StoreResult<Option<NotificationSettings>> {
-        let conn = self.reader();
         let json: Option<String> = conn
             .prepare_cached(
                 "SELECT settings_json FROM notification_settings WHERE citizen_id = ?1",
@@ -51,7 +50,7 @@ impl NotificationSettingsStore for SqliteStore {
         &self,
         citizen_id: Uuid,
     ) -> StoreResult<Option<NotificationSettings>> {
-        self.blocking(move |db| db.notification_settings(citizen_id))
+        self.point_read(move |conn| Database::notification_settings(conn, citizen_id))
             .await
     }
 
@@ -78,7 +77,7 @@ mod tests {
         let store = &scratch.store;
         let id = citizen(store);
         assert_eq!(
-            store.notification_settings(id).expect("reads"),
+            Database::notification_settings(&store.reader(), id).expect("reads"),
             None,
             "no row before the citizen chose"
         );
@@ -93,7 +92,7 @@ mod tests {
             .put_notification_settings(id, &second, 2)
             .expect("second choice stored");
         assert_eq!(
-            store.notification_settings(id).expect("reads"),
+            Database::notification_settings(&store.reader(), id).expect("reads"),
             Some(second),
             "the last choice is the one read back"
         );
