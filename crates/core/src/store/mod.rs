@@ -197,6 +197,10 @@ const OUTBOX_MIGRATIONS: &[M<'static>] = &[
       AND NOT (state = 'needs_attention'
                AND COALESCE(json_extract(reason, '$.status'), 0) BETWEEN 400 AND 499);",
     ),
+    // An item's first event, "queued" when it was enqueued, is its own `created_at`
+    // (`outbox::events`): the enqueue writes no event row, and the rows written before are
+    // dropped so that the history shows each once.
+    M::up("DELETE FROM item_events WHERE state = 'queued' AND detail = 'enqueued';"),
 ];
 
 pub(crate) fn cache_migrations() -> Migrations<'static> {
@@ -493,6 +497,84 @@ mod tests {
         outbox_migrations()
             .validate()
             .expect("outbox migrations apply cleanly to an empty database");
+    }
+
+    #[test]
+    fn an_item_queued_before_or_after_the_upgrade_shows_its_queued_event_once() {
+        use uuid::Uuid;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("outbox.db");
+        let before = Uuid::now_v7();
+        {
+            // An outbox of the version before: the enqueue wrote its "queued" event as a row.
+            let mut conn = Connection::open(&path).expect("opens");
+            outbox_migrations()
+                .to_version(&mut conn, 2)
+                .expect("the older schema");
+            conn.execute_batch(&format!(
+                "INSERT INTO items (id, kind, payload, state, created_at, updated_at)
+                 VALUES ('{before}', 'create_application', '{{}}', 'queued',
+                         '2026-12-01T08:00:00Z', '2026-12-01T08:01:00Z');
+                 INSERT INTO item_events (item_id, at, state, detail) VALUES
+                     ('{before}', '2026-12-01T08:00:00Z', 'queued', 'enqueued'),
+                     ('{before}', '2026-12-01T08:01:00Z', 'sending', NULL),
+                     ('{before}', '2026-12-01T08:01:00Z', 'queued', 'network');"
+            ))
+            .expect("an item with its history");
+        }
+        let outbox = Outbox::open(&path).expect("opens and upgrades");
+        let now = Utc::now();
+        let after = Uuid::now_v7();
+        outbox
+            .write(|tx| {
+                outbox::insert(
+                    tx,
+                    &[outbox::NewItem {
+                        id: after,
+                        payload: crate::queue::item::ItemPayload::UploadAttachment {
+                            sha256: "ab".repeat(32),
+                            content_type: "image/png".to_owned(),
+                            file_name: None,
+                            size: 1,
+                        },
+                        depends_on: Vec::new(),
+                        bytes_total: 0,
+                    }],
+                    now,
+                )
+            })
+            .expect("enqueues");
+        let conn = outbox.conn();
+        let states = |id| {
+            outbox::events(&conn, id)
+                .expect("reads")
+                .into_iter()
+                .map(|event| (event.state, event.detail))
+                .collect::<Vec<_>>()
+        };
+        let queued = (
+            crate::queue::item::ItemState::Queued,
+            Some(outbox::ENQUEUED.to_owned()),
+        );
+        assert_eq!(
+            states(before),
+            vec![
+                queued.clone(),
+                (crate::queue::item::ItemState::Sending, None),
+                (
+                    crate::queue::item::ItemState::Queued,
+                    Some("network".to_owned())
+                ),
+            ],
+            "the older item's history, its first event once"
+        );
+        assert_eq!(states(after), vec![queued], "a new item starts queued");
+        assert!(
+            outbox::events(&conn, Uuid::now_v7())
+                .expect("reads")
+                .is_empty(),
+            "no history for an item that is not there"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The outbox tables: queued items, their dependencies, their state history, and the queue's
-//! own flags. Every state change is one transaction that also appends to `item_events`.
+//! own flags. Every state change but the first appends to `item_events` in its transaction;
+//! the first, "queued", is the item's `created_at`: an enqueue's durable commit writes no more.
 
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -159,7 +160,6 @@ pub fn insert(conn: &Connection, items: &[NewItem], now: DateTime<Utc>) -> Resul
                 params![item.id.to_string(), parent.to_string()],
             )?;
         }
-        record(conn, item.id, ItemState::Queued, Some("enqueued"), now)?;
     }
     Ok(())
 }
@@ -625,8 +625,23 @@ pub fn count_by_state(conn: &Connection) -> Result<Vec<(ItemState, u64)>, StoreE
     Ok(counts)
 }
 
-/// The state history of an item, oldest first.
+/// What the history says of an item's first state: it was queued when it was created.
+pub const ENQUEUED: &str = "enqueued";
+
+/// The state history of an item, oldest first; none for an item that is not there.
 pub fn events(conn: &Connection, id: Uuid) -> Result<Vec<ItemEvent>, StoreError> {
+    let sql = "SELECT created_at FROM items WHERE id = ?1";
+    let Some(at) = conn
+        .query_row_cached(sql, params![id.to_string()], |row| row.get(0))
+        .optional()?
+    else {
+        return Ok(Vec::new());
+    };
+    let mut events = vec![ItemEvent {
+        at,
+        state: ItemState::Queued,
+        detail: Some(ENQUEUED.to_owned()),
+    }];
     let mut statement = conn.prepare_cached(
         "SELECT at, state, detail FROM item_events WHERE item_id = ?1 ORDER BY rowid",
     )?;
@@ -637,7 +652,6 @@ pub fn events(conn: &Connection, id: Uuid) -> Result<Vec<ItemEvent>, StoreError>
             row.get::<_, Option<String>>(2)?,
         ))
     })?;
-    let mut events = Vec::new();
     for row in rows {
         let (at, state, detail) = row?;
         if let Some(state) = ItemState::parse(&state) {
