@@ -6,14 +6,16 @@
 
 use std::sync::Arc;
 
-use opendvc_api::{AdminUnits, Document, FieldKind, NewApplication, Procedure};
+use rusqlite::Connection;
+
+use opendvc_api::{AdminUnits, FieldKind, NewApplication, Procedure};
 use opendvc_rules::fees::{self, FeeError, Filing, QuoteInput};
 use opendvc_rules::form::check_application;
 use opendvc_rules::{FieldProblem, fields, vietnam_today};
 
 use crate::app::OpenDvc;
 use crate::error::CoreError;
-use crate::store::{catalog, documents, profile, reference};
+use crate::store::{StoreError, catalog, profile, reference};
 use crate::views::{FeeQuoteView, FieldCheck};
 
 impl OpenDvc {
@@ -30,7 +32,7 @@ impl OpenDvc {
     pub fn check_draft(&self, draft: &NewApplication) -> Result<Vec<FieldProblem>, CoreError> {
         let DraftContext {
             procedure, units, ..
-        } = self.draft_context(&draft.procedure_id)?;
+        } = self.draft_context(&draft.procedure_id, |_| Ok(()))?;
         Ok(check_application(&procedure, draft, units.as_deref()).problems)
     }
 
@@ -44,7 +46,7 @@ impl OpenDvc {
         draft: &NewApplication,
         fee_case: Option<&str>,
     ) -> Result<FeeQuoteView, CoreError> {
-        let DraftContext { procedure, .. } = self.draft_context(&draft.procedure_id)?;
+        let DraftContext { procedure, .. } = self.draft_context(&draft.procedure_id, |_| Ok(()))?;
         let birth_date = self
             .active()?
             .cache
@@ -77,14 +79,21 @@ impl OpenDvc {
         })
     }
 
-    /// What a draft is checked against: its procedure from the cached catalog, the wallet and
-    /// the cached administrative units.
-    pub(crate) fn draft_context(&self, procedure_id: &str) -> Result<DraftContext, CoreError> {
+    /// What a draft is checked against: its procedure from the cached catalog, the cached
+    /// administrative units, and the wallet as `wallet` reads it: by id and kind to match
+    /// attachments ([`crate::store::documents::held`]), whole to pre-fill a form
+    /// ([`crate::store::documents::list`]), or not at all (`|_| Ok(())`) for checks that do
+    /// not look at it. One read of the cache.
+    pub(crate) fn draft_context<W>(
+        &self,
+        procedure_id: &str,
+        wallet: impl FnOnce(&Connection) -> Result<W, StoreError>,
+    ) -> Result<DraftContext<W>, CoreError> {
         let profile = self.active()?;
         let (procedure, wallet, units) = profile.cache.read(|conn| {
             Ok((
                 catalog::procedure(conn, procedure_id)?,
-                documents::list(conn)?,
+                wallet(conn)?,
                 reference::admin_units(conn)?,
             ))
         })?;
@@ -103,8 +112,8 @@ impl OpenDvc {
 }
 
 /// What a draft is checked against ([`OpenDvc::draft_context`]).
-pub(crate) struct DraftContext {
-    pub procedure: Procedure,
-    pub wallet: Vec<Document>,
+pub(crate) struct DraftContext<W> {
+    pub procedure: Arc<Procedure>,
+    pub wallet: W,
     pub units: Option<Arc<AdminUnits>>,
 }

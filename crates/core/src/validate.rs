@@ -4,13 +4,12 @@
 //! applies when the submission arrives.
 
 use chrono::NaiveDate;
-use opendvc_api::{
-    AttachmentRef, Document, FieldError, FieldProblemCode, Procedure, RequiredDocument,
-};
+use opendvc_api::{AttachmentRef, FieldError, FieldProblemCode, Procedure, RequiredDocument};
 use opendvc_rules::form::is_requirement_of;
 use uuid::Uuid;
 
 use crate::queue::StagedAttachment;
+use crate::store::documents::HeldDocument;
 
 /// Checks a document the person adds to the wallet by hand, on `today` (their date, in
 /// Vietnam), with the shared rule the portal's `POST /v1/documents` applies
@@ -35,7 +34,7 @@ pub fn match_documents(
     procedure: &Procedure,
     files: &[StagedAttachment],
     picked_wallet: &[(Uuid, Option<String>)],
-    wallet: &[Document],
+    wallet: &[HeldDocument],
 ) -> (Vec<AttachmentRef>, Vec<StagedAttachment>, Vec<FieldError>) {
     let mut files = files.to_vec();
     let mut wallet_refs = Vec::new();
@@ -89,7 +88,7 @@ pub fn match_documents(
 fn picked_documents<'p>(
     procedure: &'p Procedure,
     picked_wallet: &[(Uuid, Option<String>)],
-    wallet: &[Document],
+    wallet: &[HeldDocument],
     files_before: usize,
     errors: &mut Vec<FieldError>,
 ) -> Vec<(&'p str, Uuid)> {

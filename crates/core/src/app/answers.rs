@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::OpenDvc;
 use crate::checks::DraftContext;
 use crate::error::CoreError;
-use crate::store::{answers, profile as cached_profile};
+use crate::store::{answers, documents, profile as cached_profile};
 use crate::views::apply::PrefillView;
 
 impl OpenDvc {
@@ -39,7 +39,7 @@ impl OpenDvc {
             procedure,
             mut wallet,
             units,
-        } = self.draft_context(procedure_id)?;
+        } = self.draft_context(procedure_id, documents::list)?;
         wallet.sort_by_key(|document| !picked.contains(&document.id));
         let profile = self.active()?;
         let person: Option<Profile> = profile.cache.read(cached_profile::load)?;

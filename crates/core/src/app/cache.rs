@@ -102,7 +102,7 @@ impl OpenDvc {
                     .cache
                     .read(|conn| catalog::procedure(conn, &application.procedure_id))?
             {
-                names.insert(application.procedure_id.clone(), procedure.name);
+                names.insert(application.procedure_id.clone(), procedure.name.clone());
             }
         }
         Ok(names)

@@ -48,7 +48,7 @@ impl OpenDvc {
                 let procedure = &draft.draft.application.procedure_id;
                 let name = cache
                     .read(|conn| catalog::procedure(conn, procedure))?
-                    .map(|procedure| procedure.name);
+                    .map(|procedure| procedure.name.clone());
                 Ok(draft_summary(draft, name))
             })
             .collect()

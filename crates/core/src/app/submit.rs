@@ -18,7 +18,7 @@ use crate::queue::{
     ApplicationTarget, Enqueued, FollowUp, ItemPayload, ItemState, PassEnd, PassReport, QueueError,
     ServerAnswer,
 };
-use crate::store::{applications, catalog, reference};
+use crate::store::{applications, catalog, documents, reference};
 use crate::validate;
 use crate::views::queue::SubmitOutcome;
 
@@ -35,7 +35,7 @@ impl OpenDvc {
             procedure,
             wallet,
             units,
-        } = self.draft_context(&draft.procedure_id)?;
+        } = self.draft_context(&draft.procedure_id, documents::held)?;
         // The shared rules, as the portal will apply them: what passes here is kept as they
         // normalise it (trimmed, phones as +84…).
         let checked = check_application(

@@ -429,7 +429,7 @@ impl OpenDvc {
             {
                 record
                     .service_names
-                    .insert(procedure.id.clone(), procedure.name);
+                    .insert(procedure.id.clone(), procedure.name.clone());
             }
         }
         write_json(&dirs.record(id), &record).map_err(StaffError::from)?;

@@ -52,6 +52,30 @@ pub fn list(conn: &Connection) -> Result<Vec<Document>, StoreError> {
     Ok(documents)
 }
 
+/// A wallet document as far as matching it to a procedure's required documents goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldDocument {
+    pub id: Uuid,
+    pub kind: String,
+}
+
+/// The wallet's documents by id and kind, in the order of [`list`], without reading each one's
+/// JSON: what a submission needs to name the documents it attaches from the wallet.
+pub fn held(conn: &Connection) -> Result<Vec<HeldDocument>, StoreError> {
+    let mut statement = conn.prepare_cached("SELECT id, kind FROM documents ORDER BY kind, id")?;
+    let rows = statement.query_map([], |row| {
+        let id: String = row.get(0)?;
+        let id = Uuid::parse_str(&id).map_err(|error| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, error.into())
+        })?;
+        Ok(HeldDocument {
+            id,
+            kind: row.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn count(conn: &Connection) -> Result<u64, StoreError> {
     Ok(conn.query_row_cached("SELECT COUNT(*) FROM documents", [], |row| row.get(0))?)
 }
