@@ -6,8 +6,6 @@
 
 use std::sync::Arc;
 
-use rusqlite::Connection;
-
 use opendvc_api::{AdminUnits, FieldKind, NewApplication, Procedure};
 use opendvc_rules::fees::{self, FeeError, Filing, QuoteInput};
 use opendvc_rules::form::check_application;
@@ -15,7 +13,7 @@ use opendvc_rules::{FieldProblem, fields, vietnam_today};
 
 use crate::app::OpenDvc;
 use crate::error::CoreError;
-use crate::store::{StoreError, catalog, profile, reference};
+use crate::store::{catalog, profile, reference};
 use crate::views::{FeeQuoteView, FieldCheck};
 
 impl OpenDvc {
@@ -30,9 +28,7 @@ impl OpenDvc {
     /// device has them) and the documents its attachments name. Empty when `submit` would
     /// queue it. Files are matched to the required documents only by `submit`.
     pub fn check_draft(&self, draft: &NewApplication) -> Result<Vec<FieldProblem>, CoreError> {
-        let DraftContext {
-            procedure, units, ..
-        } = self.draft_context(&draft.procedure_id, |_| Ok(()))?;
+        let DraftContext { procedure, units } = self.draft_context(&draft.procedure_id)?;
         Ok(check_application(&procedure, draft, units.as_deref()).problems)
     }
 
@@ -46,7 +42,7 @@ impl OpenDvc {
         draft: &NewApplication,
         fee_case: Option<&str>,
     ) -> Result<FeeQuoteView, CoreError> {
-        let DraftContext { procedure, .. } = self.draft_context(&draft.procedure_id, |_| Ok(()))?;
+        let DraftContext { procedure, .. } = self.draft_context(&draft.procedure_id)?;
         let birth_date = self
             .active()?
             .cache
@@ -79,30 +75,20 @@ impl OpenDvc {
         })
     }
 
-    /// What a draft is checked against: its procedure from the cached catalog, the cached
-    /// administrative units, and the wallet as `wallet` reads it: by id and kind to match
-    /// attachments ([`crate::store::documents::held`]), whole to pre-fill a form
-    /// ([`crate::store::documents::list`]), or not at all (`|_| Ok(())`) for checks that do
-    /// not look at it. One read of the cache.
-    pub(crate) fn draft_context<W>(
-        &self,
-        procedure_id: &str,
-        wallet: impl FnOnce(&Connection) -> Result<W, StoreError>,
-    ) -> Result<DraftContext<W>, CoreError> {
+    /// What a draft is checked against: its procedure from the cached catalog and the cached
+    /// administrative units. A caller that needs the wallet reads it beside: by id and kind to
+    /// match attachments ([`crate::store::documents::held`]), whole to pre-fill a form
+    /// ([`crate::store::documents::list`]).
+    pub(crate) fn draft_context(&self, procedure_id: &str) -> Result<DraftContext, CoreError> {
         let profile = self.active()?;
-        let (procedure, wallet, units) = profile.cache.read(|conn| {
+        let (procedure, units) = profile.cache.read(|conn| {
             Ok((
                 catalog::procedure(conn, procedure_id)?,
-                wallet(conn)?,
                 reference::admin_units(conn)?,
             ))
         })?;
         match procedure {
-            Some(procedure) => Ok(DraftContext {
-                procedure,
-                wallet,
-                units,
-            }),
+            Some(procedure) => Ok(DraftContext { procedure, units }),
             // Which mistake it is: asked before any catalog was cached, or for a procedure
             // the cached catalog does not have.
             None if profile.cache.read(catalog::meta)?.is_none() => Err(CoreError::CatalogMissing),
@@ -112,8 +98,7 @@ impl OpenDvc {
 }
 
 /// What a draft is checked against ([`OpenDvc::draft_context`]).
-pub(crate) struct DraftContext<W> {
+pub(crate) struct DraftContext {
     pub procedure: Arc<Procedure>,
-    pub wallet: W,
     pub units: Option<Arc<AdminUnits>>,
 }

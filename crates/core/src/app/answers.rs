@@ -35,11 +35,8 @@ impl OpenDvc {
         procedure_id: &str,
         picked: &[Uuid],
     ) -> Result<PrefillView, CoreError> {
-        let DraftContext {
-            procedure,
-            mut wallet,
-            units,
-        } = self.draft_context(procedure_id, documents::list)?;
+        let DraftContext { procedure, units } = self.draft_context(procedure_id)?;
+        let mut wallet = self.active()?.cache.read(documents::list)?;
         wallet.sort_by_key(|document| !picked.contains(&document.id));
         let profile = self.active()?;
         let person: Option<Profile> = profile.cache.read(cached_profile::load)?;

@@ -31,11 +31,8 @@ impl OpenDvc {
         send_now: bool,
     ) -> Result<SubmitOutcome, CoreError> {
         let profile = self.active()?;
-        let DraftContext {
-            procedure,
-            wallet,
-            units,
-        } = self.draft_context(&draft.procedure_id, documents::held)?;
+        let DraftContext { procedure, units } = self.draft_context(&draft.procedure_id)?;
+        let wallet = profile.cache.read(documents::held)?;
         // The shared rules, as the portal will apply them: what passes here is kept as they
         // normalise it (trimmed, phones as +84…).
         let checked = check_application(
