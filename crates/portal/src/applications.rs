@@ -4,6 +4,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, FixedOffset};
 use opendvc_api::{
     AccessAction, AccessResource, Application, ApplicationList, ApplicationStatus, AssistScope,
     DeliveryChoice, DeliveryMethod, DeliveryState, FieldError, NewApplication, NewSupplement,
@@ -18,9 +19,10 @@ use crate::auth::{CitizenAuth, CitizenRead, CitizenSubmit, reads};
 use crate::data::ReferenceData;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, OptionalJson};
+use crate::i18n::Texts;
 use crate::idempotency::{self, Begin};
 use crate::notices;
-use crate::notifications::compose::{Composer, Recipient};
+use crate::notifications::compose::{Composer, Recipient, date_text};
 use crate::state::AppState;
 use crate::store::{ApplicationChange, ApplicationDraft, ChangeDecision, NoticesOfNew};
 use crate::submission::{self, DEFAULT_MAX_TEXT, check_attachments, delivery_for, upload_ids};
@@ -71,6 +73,35 @@ async fn ownership(
     Ok((owned?, wallet))
 }
 
+/// The notices that a new application due at `due_at` was received, composed for `recipient`
+/// once the store has given it its code, in the transaction that writes it; the ids of the
+/// notices composed are added to `written`. The due date in words does not depend on the code
+/// and is written here, before the write: inside it the writer connection, which every write
+/// waits for in turn, would be held for it.
+pub(crate) fn notices_of_new(
+    texts: Arc<Texts>,
+    public_url: String,
+    recipient: Recipient,
+    due_at: DateTime<FixedOffset>,
+    written: Arc<Mutex<Vec<Uuid>>>,
+) -> NoticesOfNew {
+    let due = date_text(&texts, &recipient.language, due_at);
+    NoticesOfNew::new(move |application| {
+        let composer = Composer {
+            texts: &texts,
+            status_link: crate::status_page::public_link(&public_url, &application.code),
+            recipient: &recipient,
+            now: application.submitted_at,
+        };
+        let notices = composer.received_notices(application, &due);
+        written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .extend(notices.iter().map(|notice| notice.id));
+        notices
+    })
+}
+
 #[utoipa::path(post, path = "/v1/applications", tag = "applications", security(("bearer" = [])),
     request_body = NewApplication,
     responses((status = 201, description = "Submitted. A replay of the same request with the same Idempotency-Key answers the stored response with `Idempotent-Replayed: true`.", body = Application)))]
@@ -105,13 +136,12 @@ pub async fn create(
     let procedure = state
         .data
         .procedure(&new.procedure_id)
-        .ok_or_else(|| ApiError::field("procedureId", "no such procedure"))?
-        .clone();
+        .ok_or_else(|| ApiError::field("procedureId", "no such procedure"))?;
     // The shared rules, as the app applied them before it queued: the form is kept as they
     // normalise it (trimmed, phones as +84…).
-    let form = check_form(&procedure, &new.form, FormUse::Submission);
+    let form = check_form(procedure, &new.form, FormUse::Submission);
     let mut errors: Vec<FieldError> = form.problems.into_iter().map(FieldError::from).collect();
-    let delivery = match delivery_for(&state.data, &procedure, &new.form, &new.delivery) {
+    let delivery = match delivery_for(&state.data, procedure, &new.form, &new.delivery) {
         Ok(delivery) => Some(delivery),
         Err(delivery_errors) => {
             errors.extend(delivery_errors);
@@ -120,7 +150,7 @@ pub async fn create(
     };
     let (owned, wallet) = ownership?;
     errors.extend(check_attachments(
-        &procedure,
+        procedure,
         &new.attachments,
         &owned,
         &wallet,
@@ -137,7 +167,7 @@ pub async fn create(
         .as_ref()
         .map(|c| c.profile.address.unit_code.clone());
     let quote = submission::fee_quote(
-        &procedure,
+        procedure,
         &form.value,
         new.fee_case.as_deref(),
         birth_date,
@@ -158,26 +188,15 @@ pub async fn create(
         )),
         None => None,
     };
+    let due_at = state.calendar.due_at(now, processing_days);
     let notices = match recipient {
-        Some(recipient) => {
-            let texts = state.texts.clone();
-            let public_url = state.config.public_url.clone();
-            let written = caused.clone();
-            NoticesOfNew::new(move |application| {
-                let composer = Composer {
-                    texts: &texts,
-                    status_link: crate::status_page::public_link(&public_url, &application.code),
-                    recipient: &recipient,
-                    now: application.submitted_at,
-                };
-                let notices = composer.received_notices(application);
-                written
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .extend(notices.iter().map(|notice| notice.id));
-                notices
-            })
-        }
+        Some(recipient) => notices_of_new(
+            state.texts.clone(),
+            state.config.public_url.clone(),
+            recipient,
+            due_at,
+            caused.clone(),
+        ),
         None => NoticesOfNew::default(),
     };
     let draft = ApplicationDraft {
@@ -190,7 +209,7 @@ pub async fn create(
         channel,
         submitted_by: auth.submitted_by(),
         submitted_at: now,
-        due_at: state.calendar.due_at(now, processing_days),
+        due_at,
         processing_days,
         form: form.value,
         attachments: new.attachments,

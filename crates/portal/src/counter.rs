@@ -17,15 +17,16 @@ use opendvc_rules::form::{FormUse, check_form};
 use opendvc_rules::{WorkingCalendar, fields, granted_days, vietnam_today};
 use uuid::Uuid;
 
+use crate::applications::notices_of_new;
 use crate::auth::OfficerAuth;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::idempotency::{self, Begin};
-use crate::notifications::compose::{Composer, Recipient};
+use crate::notifications::compose::Recipient;
 use crate::officer::{Desk, desk, officer_actor};
 use crate::scope::{Scope, officer_only};
 use crate::state::AppState;
-use crate::store::{ApplicationDraft, CitizenRecord, IdempotencyRecord, NoticesOfNew};
+use crate::store::{ApplicationDraft, CitizenRecord, IdempotencyRecord};
 use crate::submission::{self, check_attachments, delivery_for};
 
 /// The province of the city the portal serves, for citizens recorded at its counters.
@@ -105,8 +106,7 @@ pub async fn enter(
     let procedure = desk
         .data
         .procedure(&request.procedure_id)
-        .ok_or_else(|| ApiError::field("procedureId", "no such procedure"))?
-        .clone();
+        .ok_or_else(|| ApiError::field("procedureId", "no such procedure"))?;
     let commune = desk
         .data
         .agency(&procedure.agency_id)
@@ -156,9 +156,9 @@ pub async fn enter(
             None
         }
     };
-    let form = check_form(&procedure, &request.form, FormUse::Submission);
+    let form = check_form(procedure, &request.form, FormUse::Submission);
     errors.extend(form.problems.into_iter().map(FieldError::from));
-    let delivery = match delivery_for(desk.data, &procedure, &request.form, &request.delivery) {
+    let delivery = match delivery_for(desk.data, procedure, &request.form, &request.delivery) {
         Ok(delivery) => Some(delivery),
         Err(delivery_errors) => {
             errors.extend(delivery_errors);
@@ -178,13 +178,8 @@ pub async fn enter(
         .into_iter()
         .map(|document| document.id)
         .collect();
-    let attachment_errors = check_attachments(
-        &procedure,
-        &request.attachments,
-        &[],
-        &wallet,
-        "attachments",
-    );
+    let attachment_errors =
+        check_attachments(procedure, &request.attachments, &[], &wallet, "attachments");
     if request
         .attachments
         .iter()
@@ -201,7 +196,7 @@ pub async fn enter(
         return Err(ApiError::validation(errors));
     }
     let quote = submission::fee_quote(
-        &procedure,
+        procedure,
         &form.value,
         request.fee_case.as_deref(),
         Some(citizen.profile.birth_date),
@@ -219,23 +214,14 @@ pub async fn enter(
     let citizen_id = citizen.id;
     let recipient = Recipient::from_record(citizen, settings);
     let caused: Arc<Mutex<Vec<Uuid>>> = Arc::default();
-    let written = caused.clone();
-    let texts = desk.texts.clone();
-    let public_url = desk.public_url.to_owned();
-    let notices = NoticesOfNew::new(move |application| {
-        let composer = Composer {
-            texts: &texts,
-            status_link: crate::status_page::public_link(&public_url, &application.code),
-            recipient: &recipient,
-            now: application.submitted_at,
-        };
-        let notices = composer.received_notices(application);
-        written
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .extend(notices.iter().map(|notice| notice.id));
-        notices
-    });
+    let due_at = calendar.due_at(now, processing_days);
+    let notices = notices_of_new(
+        desk.texts.clone(),
+        desk.public_url.to_owned(),
+        recipient,
+        due_at,
+        caused.clone(),
+    );
     let draft = ApplicationDraft {
         id: Uuid::now_v7(),
         citizen_id,
@@ -246,7 +232,7 @@ pub async fn enter(
         channel: Channel::Counter,
         submitted_by: None,
         submitted_at: now,
-        due_at: calendar.due_at(now, processing_days),
+        due_at,
         processing_days,
         form: form.value,
         attachments: request.attachments,

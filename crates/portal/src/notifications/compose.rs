@@ -213,7 +213,8 @@ impl Composer<'_> {
     /// status link: an SMS by the citizen's choice for status changes, held by quiet hours, and
     /// an e-mail by the same choice. Made in an assisted session, the SMS is sent whatever the
     /// choice and the hour: the staff at the counter tell the citizen to expect the code.
-    pub fn received_notices(&self, application: &Application) -> Vec<NewNotice> {
+    /// `due` is the due date in words (`date_text` of `application.due_at`).
+    pub fn received_notices(&self, application: &Application, due: &str) -> Vec<NewNotice> {
         let settings = &self.recipient.settings;
         let language = self.recipient.language.as_str();
         let args = [
@@ -222,7 +223,7 @@ impl Composer<'_> {
                 "procedure",
                 application.procedure_name.get(language).to_owned(),
             ),
-            ("due", date_text(self.texts, language, application.due_at)),
+            ("due", due.to_owned()),
             ("link", self.status_link.clone()),
         ];
         let mut notices = Vec::new();
@@ -506,8 +507,9 @@ mod tests {
             recipient,
             now: at(now),
         };
+        let due = date_text(&texts, &recipient.language, application.due_at);
         composer
-            .received_notices(application)
+            .received_notices(application, &due)
             .into_iter()
             .map(|notice| {
                 (
