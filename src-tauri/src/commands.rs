@@ -34,14 +34,17 @@ pub async fn session_state(state: &AppState) -> Answer<SessionState> {
 }
 
 /// The session and, for a signed-in citizen, the dashboard, read under one lock.
+/// The start-up breakdown notes when the core's lock was had and when the answer was ready.
 pub async fn start_state(state: &AppState) -> Answer<StartView> {
     let core = state.core.read().await;
+    state.start.note("start-state-locked");
     let session = core.session_state();
     let dashboard = if session.signed_in {
         core.dashboard_view(&state.rules).ok()
     } else {
         None
     };
+    state.start.note("start-state-read");
     Ok(StartView { session, dashboard })
 }
 

@@ -294,6 +294,9 @@ pub fn run() {
             if let Err(error) = ctrlc::set_handler(move || quitting.exit(0)) {
                 eprintln!("opendvc-app: could not watch for termination signals: {error}");
             }
+            // The window's IPC is answered once this returns: the tray, the links and the
+            // background work above all stand before the first answer.
+            start.note("setup-done");
             Ok(())
         })
         .build(tauri::generate_context!());

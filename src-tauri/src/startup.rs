@@ -68,10 +68,13 @@ impl StartTrace {
         self.started
     }
 
-    /// Notes that the shell finished `step` now.
+    /// Notes that the shell finished `step` now, the first time it does (a step the UI can
+    /// ask for again, such as the start state after a reload, is noted once).
     pub fn note(&self, step: &'static str) {
         let at = crate::clock::since(self.started);
-        if let Ok(mut steps) = self.steps.lock() {
+        if let Ok(mut steps) = self.steps.lock()
+            && !steps.iter().any(|(noted, _)| *noted == step)
+        {
             steps.push((step, at));
         }
     }
@@ -165,6 +168,17 @@ mod tests {
         let steps = trace.breakdown(&timings);
         assert_eq!(steps.len(), 1, "only the shell's own step: {steps:?}");
         assert_eq!(steps[0].0, "core-opened");
+    }
+
+    #[test]
+    fn a_step_noted_again_keeps_its_first_time() {
+        let trace = trace_started_at(1_000);
+        trace.note("start-state-read");
+        let first = trace.breakdown(&StartTimings::default());
+        std::thread::sleep(Duration::from_millis(5));
+        trace.note("start-state-read");
+        assert_eq!(trace.breakdown(&StartTimings::default()), first);
+        assert_eq!(first.len(), 1, "{first:?}");
     }
 
     #[test]
