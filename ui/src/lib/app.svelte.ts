@@ -5,6 +5,7 @@ import { tauriBackend, type Backend } from './backend/backend';
 import type { ChangeTopic, Dashboard, SessionState } from './backend/views';
 import type { IpcError } from './backend/views';
 import type { ArgsOf, CommandName, ResultOf } from './backend/commands';
+import { markStart } from './startup';
 
 export const backend: Backend = tauriBackend;
 
@@ -85,6 +86,7 @@ let firstDashboard: Dashboard | undefined;
 /** Reads the session at start, with the dashboard when the app opens on the home screen, in one
  * call: the home screen then renders without waiting for a second one. */
 export async function startSession(opensHome: boolean): Promise<void> {
+  markStart('start-state-asked');
   const result = await attempt('start_state');
   if (result.ok) {
     app.session = result.value.session;
