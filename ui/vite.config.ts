@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fluentResources } from './vite-plugin-fluent.js';
 
 // The locales live at the repository root, shared with the Rust core: allow Vite to read them.
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [fluentResources(), svelte()],
   server: { fs: { allow: ['..'] }, port: 1420, strictPort: true },
   clearScreen: false,
   build: {

@@ -6,13 +6,18 @@
 // app shows none of their messages, and they would only weigh on its scripts).
 // Changing `i18n.lang` re-renders every `t()` at once, because `t` reads that reactive state.
 // Vietnamese, the first language and everyone's fallback, is part of the app's first script;
-// English and Indonesian are loaded when first chosen, so that script stays small.
+// English and Indonesian are loaded when first chosen, so that script stays small. The files
+// arrive parsed (`?fluent`, vite-plugin-fluent.ts): the build runs Fluent's parser, not the
+// webview at every start.
 
-import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
+import { FluentBundle, type FluentResource, type FluentVariable } from '@fluent/bundle';
 import type { LocalizedText } from './backend/types';
 import type { Language } from './backend/views';
 
 export const LANGUAGES: readonly Language[] = ['vi', 'en', 'id'];
+
+/** A Fluent file's entries as Fluent's parser gives them. */
+type Entries = FluentResource['body'];
 
 const vietnamese = import.meta.glob(
   [
@@ -23,11 +28,11 @@ const vietnamese = import.meta.glob(
     '!../../../locales/*/console.ftl',
   ],
   {
-    query: '?raw',
+    query: '?fluent',
     import: 'default',
     eager: true,
   },
-) as Record<string, string>;
+) as Record<string, Entries>;
 
 const others = import.meta.glob(
   [
@@ -39,19 +44,19 @@ const others = import.meta.glob(
     '!../../../locales/*/console.ftl',
   ],
   {
-    query: '?raw',
+    query: '?fluent',
     import: 'default',
   },
-) as Record<string, () => Promise<string>>;
+) as Record<string, () => Promise<Entries>>;
 
-/** A language's Fluent files (path → text), ui.ftl first so its messages win. */
-function bundleOf(lang: Language, sources: [string, string][]): FluentBundle {
+/** A language's Fluent files (path → entries), ui.ftl first so its messages win. */
+function bundleOf(lang: Language, sources: [string, Entries][]): FluentBundle {
   // Isolation marks are for mixed-direction text; all three languages run left to right.
   const bundle = new FluentBundle(lang, { useIsolating: false });
   const ordered = sources.sort(
     ([a], [b]) => Number(!a.endsWith('/ui.ftl')) - Number(!b.endsWith('/ui.ftl')) || a.localeCompare(b),
   );
-  for (const [, text] of ordered) bundle.addResource(new FluentResource(text));
+  for (const [, body] of ordered) bundle.addResource({ body });
   return bundle;
 }
 
@@ -63,8 +68,8 @@ export function loadLanguage(lang: Language): Promise<void> {
   if (bundles[lang]) return Promise.resolve();
   loading[lang] ??= (async () => {
     const files = Object.entries(others).filter(([path]) => path.includes(`/locales/${lang}/`));
-    const texts = await Promise.all(files.map(async ([path, load]): Promise<[string, string]> => [path, await load()]));
-    bundles[lang] = bundleOf(lang, texts);
+    const parsed = await Promise.all(files.map(async ([path, load]): Promise<[string, Entries]> => [path, await load()]));
+    bundles[lang] = bundleOf(lang, parsed);
   })();
   return loading[lang].catch((error: unknown) => {
     delete loading[lang];
