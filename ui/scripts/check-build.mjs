@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Checks the built UI against its promises: the JavaScript loaded before the first screen (the
-// entry script, what it imports, and the home screen's code with what that imports) stays
+// entry script, which holds the home screen, and what it imports statically) stays
 // under 60 KB gzipped (the architecture brief's target), all of it under 160 KB, and
 // index.html works under a strict CSP (no inline scripts or styles, nothing loaded from
 // another origin). Screens and languages other than Vietnamese load later, by `import()`.
@@ -51,10 +51,12 @@ function withStaticImports(names) {
 }
 
 const entries = [...html.matchAll(/<script[^>]*\bsrc="\/assets\/([^"]+\.js)"/g)].map((match) => match[1]);
+// The home screen comes with the entry script (routes.ts); a chunk of its own would mean it is
+// loaded by `import()` after the page, which the first screen would wait for.
 const home = [...gzippedSize.keys()].filter((name) => /^Home-[\w-]+\.js$/.test(name));
 if (entries.length === 0) problems.push('index.html loads no script from /assets');
-if (home.length !== 1) problems.push(`expected one chunk of the home screen (Home-*.js), found ${home.length}`);
-const firstScreen = [...withStaticImports([...entries, ...home])].reduce((sum, name) => sum + (gzippedSize.get(name) ?? 0), 0);
+if (home.length !== 0) problems.push(`the home screen is a chunk of its own (${home.join(', ')}), not part of the entry script`);
+const firstScreen = [...withStaticImports(entries)].reduce((sum, name) => sum + (gzippedSize.get(name) ?? 0), 0);
 if (firstScreen > FIRST_SCREEN_BUDGET_BYTES) {
   problems.push(`the JavaScript loaded before the first screen is ${firstScreen} bytes gzipped; the budget is ${FIRST_SCREEN_BUDGET_BYTES}`);
 }

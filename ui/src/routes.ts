@@ -1,10 +1,14 @@
 // The route table: each hash path pattern, the screen it opens and who may open it (its
 // guard); and the screens, each with its window title and tab. App.svelte shows what
 // `resolve` picks for the device's mode. A screen's code is loaded the first time it is shown
-// (`import()`), so the JavaScript loaded before the first screen holds none of the others.
+// (`import()`), so the JavaScript loaded before the first screen holds none of the others. The
+// citizen's home, which most starts open, comes with the first script (in a chunk of its own,
+// vite.config.ts): in the webview a dynamic import only begins once the page has loaded, and
+// the first screen would wait for it.
 
 import type { Component } from 'svelte';
 import { go, pathMatcher, pathOf, type Params } from './lib/router.svelte';
+import Home from './screens/Home.svelte';
 
 /** Who may open a route. A refused route shows the device's home screen on the staff side,
  * the citizen's home for `reads`, and "page not found" otherwise. */
@@ -41,7 +45,7 @@ interface ScreenEntry {
 }
 
 const SCREEN_TABLE = {
-  home: { load: () => import('./screens/Home.svelte'), title: 'ui-nav-home', section: 'home' },
+  home: { load: () => Promise.resolve({ default: Home }), title: 'ui-nav-home', section: 'home' },
   session_home: { load: () => import('./screens/staff/SessionHome.svelte'), title: 'ui-nav-home', section: 'home' },
   applications: { load: () => import('./screens/Applications.svelte'), title: 'ui-applications-title', section: 'applications' },
   application: { load: () => import('./screens/ApplicationDetail.svelte'), title: 'ui-applications-title', section: 'applications' },
@@ -202,7 +206,7 @@ export function resolve(route: Route, audience: Audience, canRead: boolean): Sho
   return { screen: entry.screen, props: entry.props?.(route.params) ?? {} };
 }
 
-const loaded = new Map<ScreenName, AnyComponent>();
+const loaded = new Map<ScreenName, AnyComponent>([['home', Home]]);
 
 /** The screen's component if its code is already loaded. */
 export function loadedScreen(name: ScreenName): AnyComponent | undefined {

@@ -4,7 +4,7 @@
 
 import { screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { takeFirstDashboard, refreshSession, startSession } from '../src/lib/app.svelte';
+import { app, askStartState, takeFirstDashboard, refreshSession, startSession } from '../src/lib/app.svelte';
 import * as fixtures from './fixtures';
 import { fakeCore, never, openApp } from './harness';
 
@@ -35,6 +35,25 @@ describe('the start', () => {
     await startSession(true);
     expect(takeFirstDashboard()).toBeDefined();
     expect(takeFirstDashboard(), 'taken once').toBeUndefined();
+  });
+
+  it('takes the answer asked for while the page loaded once, and asks again after that', async () => {
+    let asked = 0;
+    const calls = fakeCore({
+      start_state: () => {
+        asked += 1;
+        return { session: fixtures.session(), dashboard: fixtures.dashboard() };
+      },
+    });
+    askStartState();
+    askStartState();
+    await startSession(true);
+    expect(asked, 'asked once, however often the page asked early; the session is read from that answer').toBe(1);
+    expect(app.session?.signedIn).toBe(true);
+    expect(takeFirstDashboard()).toBeDefined();
+    await startSession(true);
+    expect(asked, 'a later start (a reload of the session) asks afresh').toBe(2);
+    expect(calls.filter((call) => call.command === 'start_state')).toHaveLength(2);
   });
 
   it('forgets the first dashboard once the session is read again, as after a sign-out', async () => {

@@ -83,11 +83,28 @@ export async function attempt<K extends CommandName>(
  * `startSession`. */
 let firstDashboard: Dashboard | undefined;
 
-/** Reads the session at start, with the dashboard when the app opens on the home screen, in one
- * call: the home screen then renders without waiting for a second one. */
-export async function startSession(opensHome: boolean): Promise<void> {
+/** The start state asked for and not yet taken by `startSession`. */
+let startAnswer: ReturnType<typeof askStart> | undefined;
+
+function askStart() {
   markStart('start-state-asked');
-  const result = await attempt('start_state');
+  return attempt('start_state');
+}
+
+/** Asks for the start state now, while the page is still loading: in the webview nothing
+ * asynchronous (an effect, `onMount`) runs before the page's load event, and the shell answers
+ * meanwhile. `startSession` takes the answer. */
+export function askStartState(): void {
+  startAnswer ??= askStart();
+}
+
+/** Reads the session at start, with the dashboard when the app opens on the home screen, in one
+ * call: the home screen then renders without waiting for a second one. The answer asked for by
+ * `askStartState`, if any, is taken once. */
+export async function startSession(opensHome: boolean): Promise<void> {
+  const answer = startAnswer ?? askStart();
+  startAnswer = undefined;
+  const result = await answer;
   if (result.ok) {
     app.session = result.value.session;
     app.online = result.value.session.online;

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::json;
 
+use super::first_screen::Screen;
 use super::{BenchContext, Measurement};
 use crate::command::CommandLine;
 use crate::portal::{Portal, PortalOptions, PortalOutput};
@@ -298,9 +299,9 @@ fn sizes(app: &Path, bare: &Path) -> Result<Vec<Measurement>> {
 fn first_screen_js() -> Result<Measurement> {
     let dist = crate::workspace::root().join("ui/dist");
     let kb = |bytes: usize| bytes as f64 / 1_000.0;
-    let dashboard = super::first_screen::measure(&dist, "Home", "vi")?;
-    let english = super::first_screen::measure(&dist, "Home", "en")?;
-    let sign_in = super::first_screen::measure(&dist, "SignIn", "vi")?;
+    let dashboard = super::first_screen::measure(&dist, Screen::InEntry, "vi")?;
+    let english = super::first_screen::measure(&dist, Screen::InEntry, "en")?;
+    let sign_in = super::first_screen::measure(&dist, Screen::Chunk("SignIn"), "vi")?;
     let target = Measurement::new(
         BENCH,
         "target: JavaScript before the first screen, gzipped (issue 19)",
