@@ -3,8 +3,8 @@
 // anyone after the session was read again.
 
 import { screen } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
-import { app, askStartState, takeFirstDashboard, refreshSession, startSession } from '../src/lib/app.svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { app, askStartState, markChanged, takeFirstDashboard, refreshSession, startSession } from '../src/lib/app.svelte';
 import * as fixtures from './fixtures';
 import { fakeCore, never, openApp } from './harness';
 
@@ -18,6 +18,22 @@ describe('the start', () => {
     expect(await screen.findByText(/Nothing needs you now/)).toBeInTheDocument();
     expect(calls[0]?.command).toBe('start_state');
     expect(calls.some((call) => call.command === 'session_state')).toBe(false);
+  });
+
+  it('does not read the dashboard again at once, but does when something changes', async () => {
+    let reads = 0;
+    openApp('/', {
+      start_state: () => ({ session: fixtures.session(), dashboard: fixtures.dashboard() }),
+      dashboard: () => {
+        reads += 1;
+        return fixtures.dashboard();
+      },
+    });
+    expect(await screen.findByText(/Nothing needs you now/)).toBeInTheDocument();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reads, 'the answer read with the session is the cache as it is').toBe(0);
+    markChanged('applications');
+    await vi.waitFor(() => expect(reads).toBe(1));
   });
 
   it('still loads the dashboard itself when the first answer has none', async () => {
