@@ -2,9 +2,8 @@
 // guard); and the screens, each with its window title and tab. App.svelte shows what
 // `resolve` picks for the device's mode. A screen's code is loaded the first time it is shown
 // (`import()`), so the JavaScript loaded before the first screen holds none of the others. The
-// citizen's home, which most starts open, comes with the first script (in a chunk of its own,
-// vite.config.ts): in the webview a dynamic import only begins once the page has loaded, and
-// the first screen would wait for it.
+// citizen's home, which most starts open, comes with the first script: in the webview a
+// dynamic import only begins once the page has loaded, and the first screen would wait for it.
 
 import type { Component } from 'svelte';
 import { go, pathMatcher, pathOf, type Params } from './lib/router.svelte';
