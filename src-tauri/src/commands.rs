@@ -38,14 +38,9 @@ pub async fn session_state(state: &AppState) -> Answer<SessionState> {
 pub async fn start_state(state: &AppState) -> Answer<StartView> {
     let core = state.core.read().await;
     state.start.note("start-state-locked");
-    let session = core.session_state();
-    let dashboard = if session.signed_in {
-        core.dashboard_view(&state.rules).ok()
-    } else {
-        None
-    };
+    let view = StartView::read(&core, &state.rules);
     state.start.note("start-state-read");
-    Ok(StartView { session, dashboard })
+    Ok(view)
 }
 
 pub async fn request_otp(state: &AppState, id_number: String) -> Answer<OtpAccepted> {

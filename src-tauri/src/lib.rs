@@ -231,8 +231,13 @@ pub fn run() {
                 eprintln!("opendvc-app: could not create the webview's storage: {error}");
             }
             let downloads = app.handle().clone();
+            let pages = app.handle().clone();
             WebviewWindowBuilder::from_config(app.handle(), &config)?
                 .data_directory(state.webview_dir.clone())
+                // The page comes with the session and the dashboard in it (`startup`).
+                .on_web_resource_request(move |_request, response| {
+                    window::hand_start_to_page(&pages, response);
+                })
                 // Files the UI offers (the tally's CSV, the reminders' calendar) go to the
                 // download folder, and the UI says where.
                 .on_download(move |_webview, event| {

@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
+use opendvc_core::OpenDvc;
+use opendvc_core::reminders::RulesTable;
 use opendvc_core::views::{DashboardView, SessionState};
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,40 @@ pub struct StartView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub dashboard: Option<DashboardView>,
+}
+
+impl StartView {
+    /// The session and, for a signed-in citizen, the dashboard from the cache (absent when the
+    /// cache cannot show it: the home screen then loads it itself and shows why).
+    pub fn read(core: &OpenDvc, rules: &RulesTable) -> Self {
+        let session = core.session_state();
+        let dashboard = if session.signed_in {
+            core.dashboard_view(rules).ok()
+        } else {
+            None
+        };
+        Self { session, dashboard }
+    }
+}
+
+/// The `id` of the data block in which the shell hands the start state to the page.
+pub const PAGE_START_ID: &str = "opendvc-start";
+
+/// `html` with `start` (a [`StartView`] as JSON) in a data block at the end of its head, where
+/// the UI's first script reads it before its first render: the first screen then shows with
+/// the session and the dashboard, without waiting for an IPC answer, which the webview takes
+/// up only after the page's load event. A data block is not run, so the page's
+/// Content-Security-Policy (`script-src 'self'`) stands as it is. Every `<` in the JSON is
+/// written as `\u003c`, so no text of the person's can close the block. `None` for a page
+/// with no head.
+pub fn page_with_start(html: &str, start: &str) -> Option<String> {
+    let head_end = html.find("</head>")?;
+    let escaped = start.replace('<', "\\u003c");
+    Some(format!(
+        "{}<script type=\"application/json\" id=\"{PAGE_START_ID}\">{escaped}</script>{}",
+        &html[..head_end],
+        &html[head_end..]
+    ))
 }
 
 /// What the UI measured, as `START_MARK_SCRIPT` sends it with the first dashboard.
@@ -179,6 +215,26 @@ mod tests {
         trace.note("start-state-read");
         assert_eq!(trace.breakdown(&StartTimings::default()), first);
         assert_eq!(first.len(), 1, "{first:?}");
+    }
+
+    #[test]
+    fn the_start_state_lands_in_the_pages_head_as_data_no_text_can_close() {
+        let html = "<!doctype html><html><head><title>OpenDVC</title></head><body></body></html>";
+        let start =
+            serde_json::json!({"session": {"name": "Lê </script><script>alert(1)</script>"}});
+        let page = page_with_start(html, &start.to_string()).expect("the page has a head");
+        assert_eq!(page.matches("</script>").count(), 1, "{page}");
+        let block = page
+            .split_once("<script type=\"application/json\" id=\"opendvc-start\">")
+            .and_then(|(before, rest)| {
+                assert!(before.ends_with("<title>OpenDVC</title>"), "{before}");
+                rest.split_once("</script></head>")
+            })
+            .map(|(json, _)| json)
+            .expect("one data block at the end of the head");
+        let read: serde_json::Value = serde_json::from_str(block).expect("the block is JSON");
+        assert_eq!(read, start, "JSON.parse reads back what the shell wrote");
+        assert_eq!(page_with_start("<p>no head</p>", "{}"), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The window and what the shell tells it: the events' names and payloads (`app://navigate`
 //! from deep links and notifications, `app://downloaded`), focusing the window, where
-//! downloads land, and the start-up mark of the first dashboard.
+//! downloads land, the start state written into the page, and the start-up mark of the first
+//! dashboard.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,6 +10,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Url};
 
 use crate::startup::{StartTimings, StartTrace};
+use crate::state::AppState;
 
 /// Event that opens a screen of the UI; payload [`Navigate`].
 pub(crate) const NAVIGATE_EVENT: &str = "app://navigate";
@@ -84,6 +86,47 @@ pub(crate) const START_MARK_SCRIPT: &str = r#"
   observer.observe({ type: 'mark', buffered: true });
 })();
 "#;
+
+/// Writes the start state into the app's page as the webview receives it (see
+/// [`crate::startup::page_with_start`]): only into the HTML page, and only when the core's lock is free at
+/// once, so the page never waits on it (without the block the UI asks over IPC, as a page
+/// from a development server does). The page then holds the person's data, read afresh for
+/// every load, so it must not be kept: the answer says `no-store`.
+pub(crate) fn hand_start_to_page(
+    app: &tauri::AppHandle,
+    response: &mut tauri::http::Response<std::borrow::Cow<'static, [u8]>>,
+) {
+    use tauri::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
+    let is_html = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if !is_html {
+        return;
+    }
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    let Ok(core) = state.core.try_read() else {
+        return;
+    };
+    let view = crate::startup::StartView::read(&core, &state.rules);
+    drop(core);
+    state.start.note("start-state-read");
+    let (Ok(json), Ok(html)) = (
+        serde_json::to_string(&view),
+        std::str::from_utf8(response.body()),
+    ) else {
+        return;
+    };
+    if let Some(page) = crate::startup::page_with_start(html, &json) {
+        *response.body_mut() = page.into_bytes().into();
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
 
 /// The screen a deep link names: `opendvc://applications/{id}` → `applications/{id}`,
 /// `opendvc://feedback/{id}` → `feedback/{id}`, `opendvc://payments/{id}` (the payment

@@ -1,12 +1,15 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
-import { markStart } from './lib/startup';
-import { askStartState } from './lib/app.svelte';
+import { markDashboardIfMounted, markStart } from './lib/startup';
+import { startFromPage } from './lib/app.svelte';
+import { router } from './lib/router.svelte';
+import { parseRoute } from './routes';
 
 markStart('script-running');
 
 const target = document.getElementById('app');
-// The session is read while the page finishes loading, not after.
-askStartState();
+// The session comes in the page; without it, it is asked for while the page finishes loading.
+startFromPage(parseRoute(router.hash).name === 'home');
 if (target) mount(App, { target });
+markDashboardIfMounted();

@@ -2,11 +2,102 @@
 // the first screen renders after one round trip; the dashboard read at start is never shown to
 // anyone after the session was read again.
 
-import { screen } from '@testing-library/svelte';
+import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { app, askStartState, markChanged, takeFirstDashboard, refreshSession, startSession } from '../src/lib/app.svelte';
+import App from '../src/App.svelte';
+import {
+  PAGE_START_ID,
+  app,
+  askStartState,
+  markChanged,
+  takeFirstDashboard,
+  takeReadyAtMount,
+  refreshSession,
+  startFromPage,
+  startSession,
+} from '../src/lib/app.svelte';
+import { i18n, loadLanguage, setLanguage } from '../src/lib/i18n.svelte';
+import { router } from '../src/lib/router.svelte';
+import { markDashboardIfMounted } from '../src/lib/startup';
+import { DASHBOARD_RENDERED_MARK } from '../src/lib/backend/commands';
+import type { StartView } from '../src/lib/backend/generated/shell';
 import * as fixtures from './fixtures';
 import { fakeCore, never, openApp } from './harness';
+
+/** A page as the shell serves it, with `text` in the start state's data block. */
+function pageWith(text: string): Document {
+  const page = document.implementation.createHTMLDocument('OpenDVC');
+  const block = page.createElement('script');
+  block.type = 'application/json';
+  block.id = PAGE_START_ID;
+  block.textContent = text;
+  page.head.append(block);
+  return page;
+}
+
+function startView(overrides: Partial<StartView> = {}): StartView {
+  return { session: fixtures.session(), dashboard: fixtures.dashboard(), ...overrides };
+}
+
+describe('the start from the page', () => {
+  it('waits for a language still to load, and asks the core nothing: the page answered', async () => {
+    const calls = fakeCore({});
+    await setLanguage('vi');
+    const page = pageWith(JSON.stringify(startView({ session: fixtures.session({ language: 'id' }) })));
+    const notLoaded = () => false;
+    expect(startFromPage(true, page, notLoaded), 'Indonesian is not part of the first script').toBe(false);
+    expect(takeReadyAtMount()).toBe(false);
+    await startSession(true);
+    expect(app.session?.language).toBe('id');
+    expect(takeFirstDashboard()).toBeDefined();
+    expect(calls, 'the start state in the page is the answer').toEqual([]);
+  });
+
+  it('shows the home screen with the dashboard in the first render, without a call to the core', async () => {
+    await loadLanguage('en');
+    const calls = fakeCore({ start_state: never, session_state: never, dashboard: never });
+    window.location.hash = '/';
+    router.hash = window.location.hash;
+    app.session = undefined;
+    const page = pageWith(JSON.stringify(startView()));
+    expect(startFromPage(true, page)).toBe(true);
+    expect(page.getElementById(PAGE_START_ID), "the person's data leaves the page").toBeNull();
+    expect(i18n.lang).toBe('en');
+    performance.clearMarks(DASHBOARD_RENDERED_MARK);
+    render(App);
+    // No await: the screen is there when the app is mounted, and marked as shown then.
+    expect(screen.getByText(/Nothing needs you now/)).toBeInTheDocument();
+    markDashboardIfMounted();
+    expect(performance.getEntriesByName(DASHBOARD_RENDERED_MARK)).toHaveLength(1);
+    expect(calls.filter((call) => ['start_state', 'session_state', 'dashboard'].includes(call.command))).toEqual([]);
+  });
+
+  it('asks the core when the page has no start state, or one that is not a start state', async () => {
+    for (const page of [document.implementation.createHTMLDocument(''), pageWith('{"session":'), pageWith('{"session":{}}'), pageWith('null')]) {
+      let asked = 0;
+      fakeCore({
+        start_state: () => {
+          asked += 1;
+          return startView();
+        },
+      });
+      app.session = undefined;
+      expect(startFromPage(true, page)).toBe(false);
+      expect(app.session).toBeUndefined();
+      await startSession(true);
+      expect(asked, page.head.innerHTML).toBe(1);
+      expect(app.session).toMatchObject({ signedIn: true });
+      takeFirstDashboard();
+    }
+  });
+
+  it('keeps the dashboard in the page only for a start on the home screen', async () => {
+    await loadLanguage('en');
+    expect(startFromPage(false, pageWith(JSON.stringify(startView())))).toBe(true);
+    takeReadyAtMount();
+    expect(takeFirstDashboard()).toBeUndefined();
+  });
+});
 
 describe('the start', () => {
   it('renders the home screen from the first answer, without waiting for the dashboard command', async () => {

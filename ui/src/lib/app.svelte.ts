@@ -2,9 +2,12 @@
 // screens watch to reload when the core says something changed.
 
 import { tauriBackend, type Backend } from './backend/backend';
-import type { ChangeTopic, Dashboard, SessionState } from './backend/views';
+import type { ChangeTopic, Dashboard, Language, SessionState } from './backend/views';
 import type { IpcError } from './backend/views';
 import type { ArgsOf, CommandName, ResultOf } from './backend/commands';
+import type { StartView } from './backend/generated/shell';
+import { applyDisplay } from './display';
+import { i18n, isLanguage, loadLanguage, useLoadedLanguage } from './i18n.svelte';
 import { markStart } from './startup';
 
 export const backend: Backend = tauriBackend;
@@ -96,6 +99,69 @@ function askStart() {
  * meanwhile. `startSession` takes the answer. */
 export function askStartState(): void {
   startAnswer ??= askStart();
+}
+
+/** The `id` of the data block in which the shell writes the start state into the page
+ * (`page_with_start` in the shell's startup.rs). */
+export const PAGE_START_ID = 'opendvc-start';
+
+/** The start state the shell wrote into the page, if it did. The block leaves the document at
+ * once: the person's data does not stay in the page. Anything but a start state is ignored. */
+export function takePageStart(doc: Document): StartView | undefined {
+  const block = doc.getElementById(PAGE_START_ID);
+  if (!block) return undefined;
+  block.remove();
+  try {
+    const view = JSON.parse(block.textContent ?? '') as Partial<StartView> | null;
+    const signedIn: unknown = view?.session?.signedIn;
+    return typeof signedIn === 'boolean' ? (view as StartView) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the app started from the page's start state and may show its first screen at
+ * mount; taken once by the app. */
+let readyAtMount = false;
+
+/** Starts from the start state the shell wrote into the page: the session, the display
+ * settings, the language and (for a start on the home screen) the dashboard are then in place
+ * before the first render, and the first screen is in the page's first layout. In the webview
+ * nothing asynchronous runs before the page's load event, so an answer asked for over IPC
+ * lands only after that layout. When the person's language is still to be loaded, the state
+ * becomes the answer `startSession` takes. Returns whether the first screen can show at once;
+ * when there is no start state in the page (a development server), it asks for it.
+ * `useLanguage` switches to a language if it is loaded. */
+export function startFromPage(
+  opensHome: boolean,
+  doc: Document = document,
+  useLanguage: (lang: Language) => boolean = useLoadedLanguage,
+): boolean {
+  const view = takePageStart(doc);
+  if (!view) {
+    askStartState();
+    return false;
+  }
+  const lang = isLanguage(view.session.language) ? view.session.language : i18n.lang;
+  if (!useLanguage(lang)) {
+    void loadLanguage(lang).catch(() => undefined);
+    startAnswer = Promise.resolve({ ok: true, value: view });
+    return false;
+  }
+  app.session = view.session;
+  app.online = view.session.online;
+  firstDashboard = opensHome ? view.dashboard : undefined;
+  applyDisplay(view.session);
+  markStart('session-read');
+  readyAtMount = true;
+  return true;
+}
+
+/** Whether `startFromPage` put everything the first screen needs in place; true once. */
+export function takeReadyAtMount(): boolean {
+  const ready = readyAtMount;
+  readyAtMount = false;
+  return ready;
 }
 
 /** Reads the session at start, with the dashboard when the app opens on the home screen, in one

@@ -97,6 +97,15 @@ export async function setLanguage(lang: Language): Promise<void> {
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
 }
 
+/** Switches the UI to `lang` at once if its messages are loaded; false (and no change) if not. */
+export function useLoadedLanguage(lang: Language): boolean {
+  if (!bundles[lang]) return false;
+  latestChoice += 1;
+  i18n.lang = lang;
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+  return true;
+}
+
 export function isLanguage(value: unknown): value is Language {
   return value === 'vi' || value === 'en' || value === 'id';
 }
