@@ -36,8 +36,12 @@ const PHASE_TIME_LIMIT: Duration = Duration::from_secs(120);
 /// The procedure to apply for when the catalog has it: the most common one, ID card renewal.
 const PREFERRED_PROCEDURE: &str = "id-card-renewal";
 
+/// The clients of the bare HTTP phase and the requests they make between them, as the portal's
+/// 16-client phase.
+const HTTP_FLOOR_RUN: (usize, u64) = (16, 12_000);
+
 pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
-    let mut measurements = measure_on_sqlite(context, BENCH, &RUNS, "")?;
+    let mut measurements = measure_on_sqlite(context, BENCH, &RUNS, "", Some(HTTP_FLOOR_RUN))?;
     // Issue 19's target for the portal's durable acknowledgements: 16 clients, each 201 on the
     // disk (synchronous=FULL, commits shared by concurrent requests), at least half the bare
     // loop that does not wait for the disk.
@@ -60,12 +64,15 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
 
 /// The bare SQLite loops, then the release portal on an SQLite file under each of `runs`
 /// (clients, applications), compared to the bare loop with `synchronous=FULL`. `label` ends
-/// the name of each portal row.
+/// the name of each portal row. With `http_floor` (clients, requests), the same clients then
+/// create applications against the bare HTTP server (`bare_http`), and the portal's phase with
+/// as many clients is shown beside it.
 pub(super) fn measure_on_sqlite(
     context: &BenchContext,
     bench: &'static str,
     runs: &[(usize, u64)],
     label: &str,
+    http_floor: Option<(usize, u64)>,
 ) -> Result<Vec<Measurement>> {
     let portal = Portal::start(&PortalOptions {
         binary: context.portal_binary.clone(),
@@ -128,7 +135,73 @@ pub(super) fn measure_on_sqlite(
         );
     }
     portal.stop()?;
+    if let Some((clients, total)) = http_floor {
+        let server = BareHttp::start(&context.bare_http_binary())?;
+        let phase = create_concurrently(
+            std::slice::from_ref(&server.url),
+            &load.citizens,
+            clients,
+            total,
+        )?;
+        let floor = phase.floor_measurement(bench, clients, total);
+        measurements.push(floor.clone());
+        if let Some(portal_row) = measurements
+            .iter()
+            .find(|row| row.name.contains(&format!(", {clients} clients")))
+        {
+            let mut beside = portal_row.clone().compared_to(&floor);
+            beside.name = format!("{} vs bare HTTP", beside.name);
+            beside.details = json!({
+                "what": "the portal's applications a second over the requests a second its HTTP stack answers with nothing behind it",
+            });
+            measurements.push(beside);
+        }
+    }
     Ok(measurements)
+}
+
+/// The bare HTTP server (`crates/portal/examples/bare_http.rs`), killed when dropped.
+struct BareHttp {
+    child: std::process::Child,
+    url: String,
+}
+
+impl BareHttp {
+    fn start(binary: &std::path::Path) -> Result<BareHttp> {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(binary)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .with_context(|| format!("could not start {}", binary.display()))?;
+        println!("$ {}", binary.display());
+        let mut first_line = String::new();
+        if let Some(stdout) = child.stdout.take() {
+            std::io::BufReader::new(stdout).read_line(&mut first_line)?;
+        }
+        let server = BareHttp {
+            url: first_line
+                .trim()
+                .strip_prefix("listening on ")
+                .unwrap_or_default()
+                .to_owned(),
+            child,
+        };
+        if !server.url.starts_with("http://") {
+            bail!(
+                "{} said {first_line:?}, not where it listens",
+                binary.display()
+            );
+        }
+        Ok(server)
+    }
+}
+
+impl Drop for BareHttp {
+    fn drop(&mut self) {
+        let _killed = self.child.kill();
+        let _reaped = self.child.wait();
+    }
 }
 
 /// The demo citizens signed in, each with an application to submit again and again, and one
@@ -245,6 +318,32 @@ impl Phase {
             "seconds": self.elapsed.as_secs_f64(),
             "database": database,
             "notifications": "each application's SMS and e-mail written with it and sent by the worker (--demo-send-in-background)",
+        }))
+    }
+
+    /// The bare HTTP phase's row; says what happened on the terminal.
+    fn floor_measurement(
+        &self,
+        bench: &'static str,
+        clients: usize,
+        requested: u64,
+    ) -> Measurement {
+        let name = format!("bare HTTP: POST answered 201, nothing stored, {clients} clients");
+        println!(
+            "{name}: {} answered 201, {} refused, {} unanswered, in {:.1} s",
+            self.created,
+            self.refused,
+            self.unanswered,
+            self.elapsed.as_secs_f64()
+        );
+        Measurement::new(bench, name, self.per_second(), "requests/s").with_details(json!({
+            "what": "the portal's HTTP stack (tokio, axum, hyper) parsing the same request and answering it, nothing looked up or stored",
+            "clients": clients,
+            "requested": requested,
+            "answered": self.created,
+            "refused": self.refused,
+            "unanswered": self.unanswered,
+            "seconds": self.elapsed.as_secs_f64(),
         }))
     }
 

@@ -94,6 +94,16 @@ pub struct BenchContext {
     pub profile: String,
 }
 
+impl BenchContext {
+    /// The portal bench's bare HTTP server (`crates/portal/examples/bare_http.rs`).
+    pub fn bare_http_binary(&self) -> PathBuf {
+        crate::workspace::target_dir()
+            .join(&self.profile)
+            .join("examples")
+            .join("bare_http")
+    }
+}
+
 /// A benchmark: a name, the function that measures, and whether it measures the app (which
 /// needs the UI and the app built, not only the portal).
 #[derive(Debug, Clone, Copy)]
@@ -195,7 +205,17 @@ pub fn run(only: &[String], profile: &str) -> Result<()> {
             .run()?;
     } else {
         CommandLine::cargo()
-            .args(["build", "--profile", profile, "--package", "opendvc-portal"])
+            .args([
+                "build",
+                "--profile",
+                profile,
+                "--package",
+                "opendvc-portal",
+                "--bins",
+                // The bare HTTP baseline of the applications bench.
+                "--example",
+                "bare_http",
+            ])
             .run()?;
     }
     let bench_dir = crate::workspace::target_dir().join("bench");

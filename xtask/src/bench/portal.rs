@@ -43,8 +43,13 @@ pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
     let mut measurements = Vec::new();
 
     // The SQLite portal, measured by the same code in the same run.
-    let sqlite_rows =
-        applications::measure_on_sqlite(context, BENCH, &[(CLIENTS, APPLICATIONS)], ", SQLite")?;
+    let sqlite_rows = applications::measure_on_sqlite(
+        context,
+        BENCH,
+        &[(CLIENTS, APPLICATIONS)],
+        ", SQLite",
+        None,
+    )?;
     let sqlite_portal = sqlite_rows
         .last()
         .cloned()
