@@ -55,7 +55,7 @@ pub const PAGE_START_ID: &str = "opendvc-start";
 /// `html` with `start` (a [`StartView`] as JSON) in a data block at the end of its head, where
 /// the UI's first script reads it before its first render: the first screen then shows with
 /// the session and the dashboard, without waiting for an IPC answer, which the webview takes
-/// up only after the page's load event. A data block is not run, so the page's
+/// up only after the page's first layout. A data block is not run, so the page's
 /// Content-Security-Policy (`script-src 'self'`) stands as it is. Every `<` in the JSON is
 /// written as `\u003c`, so no text of the person's can close the block. `None` for a page
 /// with no head.

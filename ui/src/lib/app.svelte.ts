@@ -94,9 +94,8 @@ function askStart() {
   return attempt('start_state');
 }
 
-/** Asks for the start state now, while the page is still loading: in the webview nothing
- * asynchronous (an effect, `onMount`) runs before the page's load event, and the shell answers
- * meanwhile. `startSession` takes the answer. */
+/** Asks for the start state now, while the page is still loading, rather than from `onMount`:
+ * the shell answers while the page's scripts run. `startSession` takes the answer. */
 export function askStartState(): void {
   startAnswer ??= askStart();
 }
@@ -126,9 +125,9 @@ let readyAtMount = false;
 
 /** Starts from the start state the shell wrote into the page: the session, the display
  * settings, the language and (for a start on the home screen) the dashboard are then in place
- * before the first render, and the first screen is in the page's first layout. In the webview
- * nothing asynchronous runs before the page's load event, so an answer asked for over IPC
- * lands only after that layout. When the person's language is still to be loaded, the state
+ * before the first render, and the first screen is in the page's first layout. An answer
+ * asked for over IPC comes back as a task, which the webview runs only after that layout (the
+ * main thread is busy with the scripts and then the layout), and costs a second one. When the person's language is still to be loaded, the state
  * becomes the answer `startSession` takes. Returns whether the first screen can show at once;
  * when there is no start state in the page (a development server), it asks for it.
  * `useLanguage` switches to a language if it is loaded. */
