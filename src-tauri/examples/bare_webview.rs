@@ -96,9 +96,15 @@ fn report_dashboard_rendered(app: tauri::AppHandle, timings: serde_json::Value) 
     let origin = timings["timeOrigin"]
         .as_f64()
         .map(|origin| origin - start.started_wall_ms);
-    if let (Some(origin), Some(paint)) = (origin, timings["marks"]["first-paint"].as_f64()) {
+    // The page's own marks (its HTML loaded, its content in the document, its first paint),
+    // placed on the process's time line as the app's are.
+    if let (Some(origin), Some(marks)) = (origin, timings["marks"].as_object()) {
         breakdown.insert("page-requested".to_owned(), serde_json::json!(origin));
-        breakdown.insert("first-paint".to_owned(), serde_json::json!(origin + paint));
+        for (mark, at) in marks {
+            if let Some(at) = at.as_f64() {
+                breakdown.insert(mark.clone(), serde_json::json!(origin + at));
+            }
+        }
     }
     eprintln!(
         "bare-webview: start-up breakdown {}",
