@@ -53,8 +53,10 @@ const others = import.meta.glob(
 function bundleOf(lang: Language, sources: [string, Entries][]): FluentBundle {
   // Isolation marks are for mixed-direction text; all three languages run left to right.
   const bundle = new FluentBundle(lang, { useIsolating: false });
+  // Paths are plain ASCII: compared as they are, not by `localeCompare`, whose collator the
+  // webview would load from ICU before the first screen just for this.
   const ordered = sources.sort(
-    ([a], [b]) => Number(!a.endsWith('/ui.ftl')) - Number(!b.endsWith('/ui.ftl')) || a.localeCompare(b),
+    ([a], [b]) => Number(!a.endsWith('/ui.ftl')) - Number(!b.endsWith('/ui.ftl')) || (a < b ? -1 : a > b ? 1 : 0),
   );
   for (const [, body] of ordered) bundle.addResource({ body });
   return bundle;
@@ -137,25 +139,38 @@ const LOCALES: Record<Language, string> = { vi: 'vi-VN', en: 'en-GB', id: 'id-ID
 /** Times are shown in the city's time zone, which is where the offices keep their hours. */
 const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
+/** One formatter per kind and language, made when first needed: making one loads the
+ * language's data from ICU, which costs more than all the formatting a screen does. */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function formatter<F extends Intl.NumberFormat | Intl.DateTimeFormat>(kind: string, make: (locale: string) => F): F {
+  const key = `${kind}:${i18n.lang}`;
+  let made = formatters.get(key) as F | undefined;
+  if (!made) {
+    made = make(LOCALES[i18n.lang]);
+    formatters.set(key, made);
+  }
+  return made;
+}
+
 export function formatMoney(amount: number): string {
-  return new Intl.NumberFormat(LOCALES[i18n.lang], { style: 'currency', currency: 'VND' }).format(amount);
+  return formatter('money', (locale) => new Intl.NumberFormat(locale, { style: 'currency', currency: 'VND' })).format(amount);
 }
 
 /** A `YYYY-MM-DD` date or an RFC 3339 time, as a date. */
 export function formatDate(value: string): string {
   const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00+07:00`) : new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(LOCALES[i18n.lang], { dateStyle: 'medium', timeZone: TIME_ZONE }).format(date);
+  return formatter('date', (locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: TIME_ZONE })).format(date);
 }
 
 export function formatDateTime(value: string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(LOCALES[i18n.lang], {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: TIME_ZONE,
-  }).format(date);
+  return formatter(
+    'date-time',
+    (locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }),
+  ).format(date);
 }
 
 export function formatBytes(bytes: number): string {
@@ -166,5 +181,5 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
-  return `${new Intl.NumberFormat(LOCALES[i18n.lang], { maximumFractionDigits: 1 }).format(value)} ${units[unit]}`;
+  return `${formatter('bytes', (locale) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 })).format(value)} ${units[unit]}`;
 }
