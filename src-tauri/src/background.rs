@@ -4,6 +4,7 @@
 //! the renewal reminders that are due.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use opendvc_core::notify::Notifier;
@@ -32,6 +33,10 @@ const SENDER_IDLE: Duration = Duration::from_secs(60);
 const SESSION_EXPIRY_CHECK: Duration = Duration::from_secs(2);
 
 fn emit_topics(app: &AppHandle, topics: &[ChangeTopic]) {
+    // Counted before it is sent: a UI that was not listening yet learns that it missed one.
+    if let Some(state) = app.try_state::<AppState>() {
+        state.changes_told.fetch_add(1, Ordering::SeqCst);
+    }
     for &what in topics {
         // Without a window (while quitting) nobody needs the hint.
         let _sent = app.emit(CHANGED_EVENT, ChangedEvent { what });

@@ -20,8 +20,12 @@ macro_rules! with_commands {
             /// Who is signed in, the language, and whether the portal answered lately. Never fails.
             commands::session_state(state) -> SessionState;
             /// What the first screen needs at start, in one answer: the session and, when a
-            /// citizen is signed in, their dashboard from the cache. Never fails.
+            /// citizen is signed in, their dashboard and saved drafts from the cache, with the
+            /// count of change events told so far. Never fails.
             commands::start_state(state) -> StartView;
+            /// How many change events the shell has sent so far; the UI compares it with the
+            /// start state's count once it listens, to learn whether it missed one.
+            commands::changes_told(state) -> u32;
             /// Asks the portal to text a one-time code to the registered phone.
             commands::request_otp(state; id_number: String) -> OtpAccepted;
             /// Exchanges the code for tokens, stores them, and starts the first sync.

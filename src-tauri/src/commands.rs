@@ -2,6 +2,8 @@
 //! takes its arguments, calls the core, and maps the error; the views are built in the core
 //! (`opendvc_core::views`), so the CLI shows the same.
 
+use std::sync::atomic::Ordering;
+
 use opendvc_api::{
     AdminUnits, Catalog, ContactCodesSent, ContactKind, FeedbackServices, FieldKind,
     NotificationSettings, OtpAccepted, Procedure, Profile, ProfilePatch,
@@ -36,11 +38,17 @@ pub async fn session_state(state: &AppState) -> Answer<SessionState> {
 /// The session and, for a signed-in citizen, the dashboard, read under one lock.
 /// The start-up breakdown notes when the core's lock was had and when the answer was ready.
 pub async fn start_state(state: &AppState) -> Answer<StartView> {
+    let told = state.changes_told.load(Ordering::SeqCst);
     let core = state.core.read().await;
     state.start.note("start-state-locked");
-    let view = StartView::read(&core, &state.rules);
+    let view = StartView::read(&core, &state.rules, told);
     state.start.note("start-state-read");
     Ok(view)
+}
+
+/// How many change events the shell has sent (`AppState::changes_told`).
+pub async fn changes_told(state: &AppState) -> Answer<u32> {
+    Ok(state.changes_told.load(Ordering::SeqCst))
 }
 
 pub async fn request_otp(state: &AppState, id_number: String) -> Answer<OtpAccepted> {

@@ -230,6 +230,8 @@ pub fn run() {
             if let Err(error) = opendvc_core::session::private_dir(&state.webview_dir) {
                 eprintln!("opendvc-app: could not create the webview's storage: {error}");
             }
+            // The page will ask for the session and the dashboard; they are read meanwhile.
+            window::read_start_ahead(app.handle());
             let downloads = app.handle().clone();
             let pages = app.handle().clone();
             WebviewWindowBuilder::from_config(app.handle(), &config)?

@@ -18,11 +18,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use opendvc_core::OpenDvc;
 use opendvc_core::reminders::RulesTable;
-use opendvc_core::views::{DashboardView, SessionState};
+use opendvc_core::views::{DashboardView, DraftSummary, SessionState};
 use serde::{Deserialize, Serialize};
 
-/// The first answer the UI asks for (`start_state`): the session and, when a citizen is signed
-/// in, their dashboard from the cache, so the home screen renders without a second round trip.
+/// The first answer the UI asks for (`start_state`), or the page brings: the session and, when
+/// a citizen is signed in, their dashboard and saved drafts from the cache, so the home screen
+/// renders without a second round trip.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -33,19 +34,76 @@ pub struct StartView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub dashboard: Option<DashboardView>,
+    /// The applications started on this device and not submitted, which the home screen lists
+    /// beside the dashboard; absent as the dashboard is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub drafts: Option<Vec<DraftSummary>>,
+    /// How many change events the shell had sent when this was read (`changes_told`): the UI,
+    /// once it listens for them, reads again if more were sent meanwhile.
+    pub changes_told: u32,
 }
 
 impl StartView {
-    /// The session and, for a signed-in citizen, the dashboard from the cache (absent when the
-    /// cache cannot show it: the home screen then loads it itself and shows why).
-    pub fn read(core: &OpenDvc, rules: &RulesTable) -> Self {
+    /// The session and, for a signed-in citizen, the dashboard and the drafts from the cache
+    /// (absent when the cache cannot show them: the home screen then loads them itself).
+    /// `changes_told` is the shell's count of change events, taken before the read.
+    pub fn read(core: &OpenDvc, rules: &RulesTable, changes_told: u32) -> Self {
         let session = core.session_state();
-        let dashboard = if session.signed_in {
-            core.dashboard_view(rules).ok()
+        let (dashboard, drafts) = if session.signed_in {
+            (core.dashboard_view(rules).ok(), core.drafts().ok())
         } else {
-            None
+            (None, None)
         };
-        Self { session, dashboard }
+        Self {
+            session,
+            dashboard,
+            drafts,
+            changes_told,
+        }
+    }
+}
+
+/// The start state read ahead, while the window is being built, so the page does not wait on
+/// the cache when the webview asks for it. It belongs to the session it was read in: the
+/// session's count (the push bell's, which rings on every change of session) comes with it,
+/// and a start state of another count is never handed out. It serves the first page only: one
+/// read too late for it is dropped, and a later page (a reload) reads the state afresh. What
+/// changed in the cache meanwhile (a sync) the UI reads again once it listens for changes.
+#[derive(Debug, Default)]
+pub struct PreparedStart {
+    prepared: Mutex<Prepared>,
+}
+
+#[derive(Debug, Default)]
+enum Prepared {
+    #[default]
+    Waiting,
+    /// Read in the session of this count, as JSON.
+    Ready(u64, String),
+    /// The first page asked for it.
+    Served,
+}
+
+impl PreparedStart {
+    /// Keeps `view`, read in the session numbered `session`, for the first page, unless that
+    /// page was served already.
+    pub fn keep(&self, session: u64, view: &StartView) {
+        if let (Ok(json), Ok(mut prepared)) = (serde_json::to_string(view), self.prepared.lock())
+            && matches!(*prepared, Prepared::Waiting)
+        {
+            *prepared = Prepared::Ready(session, json);
+        }
+    }
+
+    /// For a page being served: the start state as JSON, if one was read ahead in the session
+    /// numbered `session` and no page took it before.
+    pub fn take(&self, session: u64) -> Option<String> {
+        let mut prepared = self.prepared.lock().ok()?;
+        match std::mem::replace(&mut *prepared, Prepared::Served) {
+            Prepared::Ready(read_in, json) if read_in == session => Some(json),
+            _ => None,
+        }
     }
 }
 
@@ -170,6 +228,55 @@ mod tests {
             crate::clock::started(),
             SystemTime::UNIX_EPOCH + Duration::from_millis(wall_ms),
         )
+    }
+
+    fn signed_out_start() -> StartView {
+        StartView {
+            session: serde_json::from_value(serde_json::json!({
+                "signedIn": false,
+                "language": "vi",
+                "online": false,
+                "autoLockSeconds": 300,
+            }))
+            .expect("a signed-out session"),
+            dashboard: None,
+            drafts: None,
+            changes_told: 0,
+        }
+    }
+
+    #[test]
+    fn a_start_state_read_ahead_is_handed_out_once_and_only_in_its_own_session() {
+        let prepared = PreparedStart::default();
+        prepared.keep(3, &signed_out_start());
+        let json = prepared.take(3).expect("read in this session");
+        assert!(json.contains("\"signedIn\":false"), "{json}");
+        assert_eq!(prepared.take(3), None, "a reload reads afresh");
+
+        let prepared = PreparedStart::default();
+        prepared.keep(3, &signed_out_start());
+        assert_eq!(
+            prepared.take(4),
+            None,
+            "the session changed since: someone else's state, or none"
+        );
+        assert_eq!(prepared.take(3), None, "and it is gone");
+    }
+
+    #[test]
+    fn a_start_state_read_after_the_first_page_was_served_is_dropped() {
+        let prepared = PreparedStart::default();
+        assert_eq!(
+            prepared.take(0),
+            None,
+            "not read yet: the page reads it itself"
+        );
+        prepared.keep(0, &signed_out_start());
+        assert_eq!(
+            prepared.take(0),
+            None,
+            "a reload later does not get the state of the start"
+        );
     }
 
     #[test]

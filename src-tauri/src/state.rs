@@ -4,7 +4,9 @@ use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::startup::StartTrace;
+use std::sync::atomic::AtomicU32;
+
+use crate::startup::{PreparedStart, StartTrace};
 use opendvc_core::OpenDvc;
 use opendvc_core::i18n::{Lang, Localizer};
 use opendvc_core::reminders::RulesTable;
@@ -35,6 +37,11 @@ pub struct AppState {
     pub start: Arc<StartTrace>,
     /// The webview's storage folder, inside the data folder.
     pub webview_dir: PathBuf,
+    /// The start state read while the window is built, for the page (`window`).
+    pub prepared_start: PreparedStart,
+    /// How many change events the shell has sent the UI (wrapping): the UI reads again what
+    /// it was shown at start if more were sent than the start state counted.
+    pub changes_told: AtomicU32,
 }
 
 /// The shell's messages in `lang`: the core's errors, the notification texts and staff mode's
@@ -97,6 +104,8 @@ impl AppState {
             push_bell: watch::Sender::new(0),
             start,
             webview_dir: data_dir.webview_dir(),
+            prepared_start: PreparedStart::default(),
+            changes_told: AtomicU32::new(0),
         }
     }
 

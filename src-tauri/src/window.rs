@@ -67,9 +67,36 @@ pub(crate) struct Downloaded {
 /// both stop the clock at the same sign.
 pub(crate) const START_MARK_SCRIPT: &str = include_str!("start_mark.js");
 
+/// Reads the start state for the page on a thread of its own while the window is being built
+/// (`PreparedStart`), so the page does not wait on the cache. Kept only if the session did not
+/// change while it was read.
+pub(crate) fn read_start_ahead(app: &tauri::AppHandle) {
+    let app = app.clone();
+    let spawned = std::thread::Builder::new()
+        .name("start-state".to_owned())
+        .spawn(move || {
+            let Some(state) = app.try_state::<AppState>() else {
+                return;
+            };
+            let session = *state.push_bell.borrow();
+            let told = state.changes_told.load(Ordering::SeqCst);
+            let core = state.core.blocking_read();
+            let view = crate::startup::StartView::read(&core, &state.rules, told);
+            drop(core);
+            if *state.push_bell.borrow() == session {
+                state.prepared_start.keep(session, &view);
+                state.start.note("start-state-read");
+            }
+        });
+    if let Err(error) = spawned {
+        eprintln!("opendvc-app: could not read the start state ahead: {error}");
+    }
+}
+
 /// Writes the start state into the app's page as the webview receives it (see
-/// [`crate::startup::page_with_start`]): only into the HTML page, and only when the core's lock is free at
-/// once, so the page never waits on it (without the block the UI asks over IPC, as a page
+/// [`crate::startup::page_with_start`]): only into the HTML page; the state read ahead
+/// ([`read_start_ahead`]) if it is there, else read now if the core's lock is free at once,
+/// so the page never waits on it (without the block the UI asks over IPC, as a page
 /// from a development server does). The page then holds the person's data, read afresh for
 /// every load, so it must not be kept: the answer says `no-store`.
 pub(crate) fn hand_start_to_page(
@@ -88,16 +115,19 @@ pub(crate) fn hand_start_to_page(
     let Some(state) = app.try_state::<AppState>() else {
         return;
     };
-    let Ok(core) = state.core.try_read() else {
+    let Some(json) = state
+        .prepared_start
+        .take(*state.push_bell.borrow())
+        .or_else(|| {
+            let told = state.changes_told.load(Ordering::SeqCst);
+            let core = state.core.try_read().ok()?;
+            serde_json::to_string(&crate::startup::StartView::read(&core, &state.rules, told)).ok()
+        })
+    else {
         return;
     };
-    let view = crate::startup::StartView::read(&core, &state.rules);
-    drop(core);
-    state.start.note("start-state-read");
-    let (Ok(json), Ok(html)) = (
-        serde_json::to_string(&view),
-        std::str::from_utf8(response.body()),
-    ) else {
+    state.start.note("start-state-handed");
+    let Ok(html) = std::str::from_utf8(response.body()) else {
         return;
     };
     if let Some(page) = crate::startup::page_with_start(html, &json) {

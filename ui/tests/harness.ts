@@ -1,7 +1,8 @@
 // Runs the real App against a fake core: `mockIPC` answers each command from a table, and
 // every call is recorded so tests can check what the UI asked for.
 
-import { render } from '@testing-library/svelte';
+import { render, waitFor } from '@testing-library/svelte';
+import { expect } from 'vitest';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import App from '../src/App.svelte';
@@ -42,13 +43,15 @@ export function fakeCore(handlers: Handlers): Call[] {
   const calls: Call[] = [];
   // The core's rules find nothing wrong unless a test says otherwise; no draft is saved yet,
   // and a saved one is answered as it was sent.
-  const table: Handlers = { session_state: () => session(), prefill: () => prefill, check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], quote_fee: () => ({ choices: [], problems: [] }), drafts: () => [], save_draft: (args) => args.draft, ...handlers };
+  const table: Handlers = { session_state: () => session(), prefill: () => prefill, check_field: (args) => ({ valid: true, normalized: args.value }), check_draft: () => [], quote_fee: () => ({ choices: [], problems: [] }), drafts: () => [], save_draft: (args) => args.draft, changes_told: () => 0, ...handlers };
   // As the shell answers it: the session and, for a signed-in citizen, the dashboard when the
   // cache has one at once (a dashboard a test holds back, or fails, comes without it; the home
-  // screen then loads it itself).
+  // screen then loads it itself) and the saved drafts; the change events told so far.
   table.start_state ??= async (args) => {
     const session = (await table.session_state!(args)) as SessionState;
     let dashboard: unknown;
+    let drafts: unknown;
+    if (session.signedIn) drafts = await table.drafts!(args);
     if (session.signedIn && table.dashboard) {
       const answer = Promise.resolve()
         .then(() => table.dashboard!(args))
@@ -56,7 +59,7 @@ export function fakeCore(handlers: Handlers): Call[] {
       const late = new Promise((resolve) => setTimeout(() => resolve(undefined), 0));
       dashboard = await Promise.race([answer, late]);
     }
-    return { session, dashboard };
+    return { session, dashboard, drafts, changesTold: await table.changes_told!(args) };
   };
   mockIPC(
     (command, payload) => {
@@ -82,6 +85,12 @@ export function openApp(route: string, handlers: Handlers) {
   const calls = fakeCore(handlers);
   const view = render(App);
   return { ...view, calls };
+}
+
+/** Waits until the app listens for the shell's events: it subscribes after its first paint and
+ * then asks how many changes it missed. */
+export async function appListening(calls: Call[]): Promise<void> {
+  await waitFor(() => expect(calls.some((call) => call.command === 'changes_told')).toBe(true));
 }
 
 export async function coreChanged(what: ChangedEvent['what']): Promise<void> {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Settings } from '../src/lib/backend/views';
 import * as fixtures from './fixtures';
 import { emit } from '@tauri-apps/api/event';
-import { coreChanged, openApp } from './harness';
+import { appListening, coreChanged, openApp } from './harness';
 
 describe('settings', () => {
   it('switches the whole app to another language at once and saves the choice', async () => {
@@ -168,8 +168,9 @@ describe('navigation', () => {
 
 describe('deep links and start-up', () => {
   it('opens the screen a deep link names, and ignores one it does not know', async () => {
-    openApp('/', { dashboard: () => fixtures.dashboard(), application: () => fixtures.applicationView() });
+    const { calls } = openApp('/', { dashboard: () => fixtures.dashboard(), application: () => fixtures.applicationView() });
     await screen.findByText(/Nothing needs you now/);
+    await appListening(calls);
     await emit('app://navigate', { path: 'settings/../../etc' });
     expect(window.location.hash).toBe('#/');
     await emit('app://navigate', { path: `applications/${fixtures.application().id}` });

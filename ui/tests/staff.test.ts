@@ -21,7 +21,7 @@ import {
 } from '../src/lib/staff.svelte';
 import * as fixtures from './fixtures';
 import { emit } from '@tauri-apps/api/event';
-import { coreChanged, fails, openApp, refuses, type Handlers } from './harness';
+import { appListening, coreChanged, fails, openApp, refuses, type Handlers } from './harness';
 
 const agent: StaffProfile = { code: 'BDDN-HC-01', name: 'Trần Văn Minh', kind: 'agent', organisation: 'Bưu điện Hải Châu' };
 
@@ -845,7 +845,8 @@ describe('what the staff helpers say about the session', () => {
 describe('the next person at a shared device', () => {
   it('never sees the previous person’s download notice: it goes when a citizen’s session starts or ends', async () => {
     let state = staffSession();
-    await open('/', { session_state: () => state, tally: () => tally });
+    const { calls } = await open('/', { session_state: () => state, tally: () => tally });
+    await appListening(calls);
     await emit('app://downloaded', { ok: true, path: '/home/agent/Downloads/receipt-000.17.48.H17-261129-0001.pdf' });
     const notice = t('ui-download-saved', { path: '/home/agent/Downloads/receipt-000.17.48.H17-261129-0001.pdf' });
     expect(await screen.findByText(notice), 'the agent sees where the file went').toBeInTheDocument();

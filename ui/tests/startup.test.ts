@@ -36,7 +36,7 @@ function pageWith(text: string): Document {
 }
 
 function startView(overrides: Partial<StartView> = {}): StartView {
-  return { session: fixtures.session(), dashboard: fixtures.dashboard(), ...overrides };
+  return { session: fixtures.session(), dashboard: fixtures.dashboard(), drafts: [], changesTold: 0, ...overrides };
 }
 
 describe('the start from the page', () => {
@@ -114,7 +114,7 @@ describe('the start', () => {
   it('does not read the dashboard again at once, but does when something changes', async () => {
     let reads = 0;
     openApp('/', {
-      start_state: () => ({ session: fixtures.session(), dashboard: fixtures.dashboard() }),
+      start_state: () => startView(),
       dashboard: () => {
         reads += 1;
         return fixtures.dashboard();
@@ -125,6 +125,28 @@ describe('the start', () => {
     expect(reads, 'the answer read with the session is the cache as it is').toBe(0);
     markChanged('applications');
     await vi.waitFor(() => expect(reads).toBe(1));
+  });
+
+  it('reads the session and the dashboard again when a change was told before the app listened', async () => {
+    let reads = 0;
+    let sessionReads = 0;
+    const { calls } = openApp('/', {
+      start_state: () => startView({ changesTold: 4 }),
+      // A sync at start finished between the start state and the app's listening.
+      changes_told: () => 5,
+      session_state: () => {
+        sessionReads += 1;
+        return fixtures.session();
+      },
+      dashboard: () => {
+        reads += 1;
+        return fixtures.dashboard();
+      },
+    });
+    expect(await screen.findByText(/Nothing needs you now/)).toBeInTheDocument();
+    await vi.waitFor(() => expect(reads).toBe(1));
+    expect(sessionReads).toBe(1);
+    expect(calls.map((call) => call.command)).toContain('changes_told');
   });
 
   it('still loads the dashboard itself when the first answer has none', async () => {
@@ -168,5 +190,51 @@ describe('the start', () => {
     await startSession(true);
     await refreshSession();
     expect(takeFirstDashboard()).toBeUndefined();
+  });
+});
+
+describe('after the first paint', () => {
+  it('waits for the first frame to be painted, once for everyone who asks', async () => {
+    vi.useFakeTimers();
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frames.push(callback));
+    try {
+      vi.resetModules();
+      const { afterFirstPaint } = await import('../src/lib/startup');
+      let painted = 0;
+      void afterFirstPaint().then(() => (painted += 1));
+      void afterFirstPaint().then(() => (painted += 1));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(painted, 'no frame yet').toBe(0);
+      expect(frames, 'one frame asked for').toHaveLength(1);
+      frames[0]!(0);
+      await Promise.resolve();
+      expect(painted, 'the frame is being painted: not yet').toBe(0);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(painted).toBe(2);
+      await afterFirstPaint();
+      expect(frames, 'a page painted before is not waited on again').toHaveLength(1);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not wait for ever for a page that is not painted', async () => {
+    vi.useFakeTimers();
+    vi.stubGlobal('requestAnimationFrame', () => 0);
+    try {
+      vi.resetModules();
+      const { afterFirstPaint } = await import('../src/lib/startup');
+      let waited = false;
+      void afterFirstPaint().then(() => (waited = true));
+      await vi.advanceTimersByTimeAsync(999);
+      expect(waited).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(waited, 'a window not on screen still listens for changes').toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.useRealTimers();
+    }
   });
 });

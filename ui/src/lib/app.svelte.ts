@@ -2,7 +2,7 @@
 // screens watch to reload when the core says something changed.
 
 import { tauriBackend, type Backend } from './backend/backend';
-import type { ChangeTopic, Dashboard, Language, SessionState } from './backend/views';
+import type { ChangeTopic, Dashboard, DraftSummary, Language, SessionState } from './backend/views';
 import type { IpcError } from './backend/views';
 import type { ArgsOf, CommandName, ResultOf } from './backend/commands';
 import type { StartView } from './backend/generated/shell';
@@ -17,14 +17,10 @@ export const app = $state<{ session: SessionState | undefined; online: boolean }
   online: true,
 });
 
-export const changes = $state<Record<ChangeTopic, number>>({
-  queue: 0,
-  applications: 0,
-  documents: 0,
-  inbox: 0,
-  connectivity: 0,
-  session: 0,
-});
+/** Every kind of change the core tells of. */
+export const CHANGE_TOPICS: readonly ChangeTopic[] = ['queue', 'applications', 'documents', 'inbox', 'connectivity', 'session'];
+
+export const changes = $state(Object.fromEntries(CHANGE_TOPICS.map((topic) => [topic, 0])) as Record<ChangeTopic, number>);
 
 export function markChanged(topic: ChangeTopic): void {
   changes[topic] += 1;
@@ -82,9 +78,12 @@ export async function attempt<K extends CommandName>(
   }
 }
 
-/** The dashboard read with the session at start, for the home screen's first render; see
- * `startSession`. */
-let firstDashboard: Dashboard | undefined;
+/** The dashboard and the saved drafts read with the session at start, for the home screen's
+ * first render; see `startSession`. */
+let firstHome: Pick<StartView, 'dashboard' | 'drafts'> = {};
+
+/** The shell's count of change events when the start state was read; see `catchUpOnChanges`. */
+let startChangesTold: number | undefined;
 
 /** The start state asked for and not yet taken by `startSession`. */
 let startAnswer: ReturnType<typeof askStart> | undefined;
@@ -149,7 +148,8 @@ export function startFromPage(
   }
   app.session = view.session;
   app.online = view.session.online;
-  firstDashboard = opensHome ? view.dashboard : undefined;
+  firstHome = opensHome ? { dashboard: view.dashboard, drafts: view.drafts } : {};
+  startChangesTold = view.changesTold;
   applyDisplay(view.session);
   markStart('session-read');
   readyAtMount = true;
@@ -173,7 +173,8 @@ export async function startSession(opensHome: boolean): Promise<void> {
   if (result.ok) {
     app.session = result.value.session;
     app.online = result.value.session.online;
-    firstDashboard = opensHome ? result.value.dashboard : undefined;
+    firstHome = opensHome ? { dashboard: result.value.dashboard, drafts: result.value.drafts } : {};
+    startChangesTold = result.value.changesTold;
   } else {
     await refreshSession();
   }
@@ -182,13 +183,30 @@ export async function startSession(opensHome: boolean): Promise<void> {
 /** The dashboard read at start, once; never after the session was read again (it may be
  * someone else's then). */
 export function takeFirstDashboard(): Dashboard | undefined {
-  const dashboard = firstDashboard;
-  firstDashboard = undefined;
+  const dashboard = firstHome.dashboard;
+  firstHome.dashboard = undefined;
   return dashboard;
 }
 
+/** The saved drafts read at start, once, as `takeFirstDashboard`. */
+export function takeFirstDrafts(): DraftSummary[] | undefined {
+  const drafts = firstHome.drafts;
+  firstHome.drafts = undefined;
+  return drafts;
+}
+
+/** Called once the app listens for the core's changes: if the shell told of any between the
+ * start state and now (a sync at start that finished meanwhile), nobody heard them, so the
+ * session and every screen's data are read again; otherwise nothing is. */
+export async function catchUpOnChanges(): Promise<void> {
+  const told = await attempt('changes_told');
+  if (told.ok && told.value === startChangesTold) return;
+  await refreshSession();
+  for (const topic of CHANGE_TOPICS) markChanged(topic);
+}
+
 export async function refreshSession(): Promise<void> {
-  firstDashboard = undefined;
+  firstHome = {};
   const result = await attempt('session_state');
   if (result.ok) {
     app.session = result.value;

@@ -29,3 +29,38 @@ export function markDashboardIfMounted(): void {
     performance.mark(DASHBOARD_RENDERED_MARK);
   }
 }
+
+let firstPaint: Promise<void> | undefined;
+
+/** The longest the first paint is waited for: a page that is not on screen may paint late,
+ * and what waits for it (the app listening for changes) must not wait for ever. */
+const FIRST_PAINT_WAIT_MS = 1_000;
+
+/** Resolves once the page has been painted for the first time (at once in a page painted
+ * before it was asked), or after `FIRST_PAINT_WAIT_MS`: the first screen's own work comes
+ * first, what can wait a moment follows. Where the webview reports its paints, it waits for
+ * the report, which the start-up script (`start_mark.js`) hears first; else for the first
+ * frame. */
+export function afterFirstPaint(): Promise<void> {
+  firstPaint ??= new Promise((resolve) => {
+    // A task queued once the frame is painted runs after it.
+    const painted = () => setTimeout(resolve, 0);
+    setTimeout(resolve, FIRST_PAINT_WAIT_MS);
+    if (typeof PerformanceObserver !== 'undefined' && PerformanceObserver.supportedEntryTypes?.includes('paint')) {
+      if (performance.getEntriesByType('paint').length > 0) {
+        painted();
+        return;
+      }
+      const observer = new PerformanceObserver(() => {
+        observer.disconnect();
+        painted();
+      });
+      observer.observe({ type: 'paint' });
+    } else if (typeof requestAnimationFrame !== 'undefined') {
+      requestAnimationFrame(painted);
+    } else {
+      resolve();
+    }
+  });
+  return firstPaint;
+}

@@ -46,13 +46,15 @@ export const tauriBackend: Backend = {
       throw toIpcError(reason);
     }
   },
-  async onChanged(handler) {
-    return listen<ChangedEvent>(CHANGED_EVENT, (event) => handler(event.payload));
-  },
-  async onNavigate(handler) {
-    return listen<NavigateEvent>(NAVIGATE_EVENT, (event) => handler(event.payload));
-  },
-  async onDownloaded(handler) {
-    return listen<DownloadedEvent>(DOWNLOADED_EVENT, (event) => handler(event.payload));
-  },
+  onChanged: (handler) => listening<ChangedEvent>(CHANGED_EVENT, handler),
+  onNavigate: (handler) => listening<NavigateEvent>(NAVIGATE_EVENT, handler),
+  onDownloaded: (handler) => listening<DownloadedEvent>(DOWNLOADED_EVENT, handler),
 };
+
+/** Listens for the shell's `event`; the answer stops listening. Stopping fails only when the
+ * page's event channel is gone (the page is going away): nothing is left to stop then. */
+async function listening<T>(event: string, handler: (payload: T) => void): Promise<() => void> {
+  const stop = await listen<T>(event, (received) => handler(received.payload));
+  // Typed as returning nothing, Tauri's stop is asynchronous: its failure is caught here.
+  return () => void Promise.resolve(stop()).catch(() => undefined);
+}

@@ -13,8 +13,12 @@ export interface Commands {
   /** Who is signed in, the language, and whether the portal answered lately. Never fails. */
   session_state: { args: undefined; result: SessionState };
   /** What the first screen needs at start, in one answer: the session and, when a
-   * citizen is signed in, their dashboard from the cache. Never fails. */
+   * citizen is signed in, their dashboard and saved drafts from the cache, with the
+   * count of change events told so far. Never fails. */
   start_state: { args: undefined; result: StartView };
+  /** How many change events the shell has sent so far; the UI compares it with the
+   * start state's count once it listens, to learn whether it missed one. */
+  changes_told: { args: undefined; result: number };
   /** Asks the portal to text a one-time code to the registered phone. */
   request_otp: { args: { idNumber: string }; result: OtpAccepted };
   /** Exchanges the code for tokens, stores them, and starts the first sync. */
@@ -179,6 +183,7 @@ export type ResultOf<K extends CommandName> = Commands[K]['result'];
 export const COMMAND_NAMES: readonly CommandName[] = [
   'session_state',
   'start_state',
+  'changes_told',
   'request_otp',
   'sign_in',
   'sign_out',

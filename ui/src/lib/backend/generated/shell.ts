@@ -2,7 +2,7 @@
 // Do not edit: change the Rust side, then regenerate with
 //   OPENDVC_BLESS=1 cargo test -p opendvc-app typescript
 
-import type { CoreCode, Dashboard, SessionState } from './views';
+import type { CoreCode, Dashboard, DraftSummary, SessionState } from './views';
 
 // ---- opendvc_app_lib::error ----
 
@@ -46,15 +46,26 @@ timeOrigin: number,
 marks: { [key in string]: number }, };
 
 /**
- * The first answer the UI asks for (`start_state`): the session and, when a citizen is signed
- * in, their dashboard from the cache, so the home screen renders without a second round trip.
+ * The first answer the UI asks for (`start_state`), or the page brings: the session and, when
+ * a citizen is signed in, their dashboard and saved drafts from the cache, so the home screen
+ * renders without a second round trip.
  */
 export type StartView = { session: SessionState,
 /**
  * Absent when nobody is signed in or the cache cannot show it (the home screen then
  * loads it itself and shows why).
  */
-dashboard?: Dashboard, };
+dashboard?: Dashboard,
+/**
+ * The applications started on this device and not submitted, which the home screen lists
+ * beside the dashboard; absent as the dashboard is.
+ */
+drafts?: Array<DraftSummary>,
+/**
+ * How many change events the shell had sent when this was read (`changes_told`): the UI,
+ * once it listens for them, reads again if more were sent meanwhile.
+ */
+changesTold: number, };
 
 // ---- opendvc_app_lib::window ----
 
