@@ -83,7 +83,7 @@ fn a_document_added_by_hand_on_one_device_is_in_the_wallet_on_a_second() {
         1,
         "listed once on the second device: {wallet}"
     );
-    second.resize(360, 800);
+    second.resize_and_settle(360, 800);
     second.wait_until_loaded("the wallet at 360 px");
     show_added_card(&second);
     second.screenshot(&screenshot_dir().join("documents-second-device-360x800.png"));

@@ -58,8 +58,8 @@ fn a_draft_typed_before_the_app_was_closed_is_listed_on_home_and_resumed_as_type
         "return performance.getEntriesByName('opendvc:dashboard-rendered').length > 0;",
     );
     app.wait_until_loaded("home");
-    // The drafts are read beside the dashboard, which comes with the first answer: the list
-    // may fill in a moment after the dashboard shows.
+    // The drafts come with the dashboard in the start state; a start without them (a page
+    // from a development server) reads them a moment after the dashboard shows.
     eventually(
         "both started applications listed on Home after the app was closed",
         WAIT,
@@ -70,7 +70,7 @@ fn a_draft_typed_before_the_app_was_closed_is_listed_on_home_and_resumed_as_type
         listed.contains(&ui_text("vi", "ui-home-draft-resume")),
         "each draft can be resumed: {listed}"
     );
-    app.resize(360, 800);
+    app.resize_and_settle(360, 800);
     app.wait_until_loaded("home at 360 px");
     app.screenshot(&screenshot_dir().join("home-two-drafts-360x800.png"));
     let wide = app.script(

@@ -633,7 +633,7 @@ fn the_citizen_sees_in_their_own_app_who_used_their_data_at_the_counter() {
     );
     let dir = opendvc_tests::webdriver::screenshot_dir();
     for (width, height) in [(360, 800), (1280, 800)] {
-        app.resize(width, height);
+        app.resize_and_settle(width, height);
         app.wait_for_text(&ui_text("vi", "ui-access-log-title"));
         app.screenshot(&dir.join(format!("access-log-{width}x{height}.png")));
         let overflow = app.script(

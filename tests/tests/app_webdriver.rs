@@ -408,7 +408,7 @@ fn status_sms_switched_off_on_the_notification_settings_screen_is_what_the_porta
         "const root = document.documentElement; return root.scrollWidth - root.clientWidth;",
         json!([]),
     );
-    app.resize(360, 800);
+    app.resize_and_settle(360, 800);
     let narrow_overflow = app.script(
         "const root = document.documentElement; return root.scrollWidth - root.clientWidth;",
         json!([]),

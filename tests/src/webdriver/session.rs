@@ -236,6 +236,24 @@ impl Session {
         );
     }
 
+    /// Resizes the window and waits until the page is laid out for the new size: layout
+    /// settles on the next frames after a resize, so two animation frames later a screenshot
+    /// shows the new layout.
+    pub fn resize_and_settle(&self, width: u32, height: u32) {
+        self.resize(width, height);
+        self.wait_for(
+            "the layout after the resize",
+            "if (window.__framesAfterResize === undefined) {\
+               window.__framesAfterResize = 0;\
+               requestAnimationFrame(() => requestAnimationFrame(() => {\
+                 window.__framesAfterResize = 2; }));\
+             }\
+             if (window.__framesAfterResize === 2) {\
+               delete window.__framesAfterResize; return true; }\
+             return false;",
+        );
+    }
+
     /// Saves a PNG of the window at `path`.
     pub fn screenshot(&self, path: &Path) {
         let data = self.call(reqwest::Method::GET, "/screenshot", None);
@@ -252,20 +270,7 @@ impl Session {
         let dir = super::screenshot_dir();
         let mut saved = Vec::new();
         for &(width, height) in sizes {
-            self.resize(width, height);
-            // Layout settles on the next frames after a resize; two animation frames later
-            // the screenshot shows the new layout.
-            self.wait_for(
-                "the layout after the resize",
-                "if (window.__framesAfterResize === undefined) {\
-                   window.__framesAfterResize = 0;\
-                   requestAnimationFrame(() => requestAnimationFrame(() => {\
-                     window.__framesAfterResize = 2; }));\
-                 }\
-                 if (window.__framesAfterResize === 2) {\
-                   delete window.__framesAfterResize; return true; }\
-                 return false;",
-            );
+            self.resize_and_settle(width, height);
             let path = dir.join(format!("{name}-{width}x{height}.png"));
             self.screenshot(&path);
             saved.push(path);
