@@ -43,10 +43,14 @@ fn emit_topics(app: &AppHandle, topics: &[ChangeTopic]) {
     }
 }
 
-/// Starts the event forwarder, the sender, the event stream and the periodic sync.
+/// Starts forwarding the core's change events to the UI.
+pub fn forward(app: AppHandle) {
+    tauri::async_runtime::spawn(forward_events(app));
+}
+
+/// Starts the sender, the event stream, the periodic sync and the expiry of assisted sessions.
 pub fn start(app: AppHandle, sync_every: Duration) {
     let notifier: Arc<dyn Notifier> = Arc::new(SystemNotifier::new(app.clone()));
-    tauri::async_runtime::spawn(forward_events(app.clone()));
     tauri::async_runtime::spawn(send_queue(app.clone()));
     tauri::async_runtime::spawn(hold_event_stream(app.clone(), Arc::clone(&notifier)));
     tauri::async_runtime::spawn(sync_periodically(app.clone(), sync_every, notifier));

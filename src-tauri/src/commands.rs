@@ -46,8 +46,10 @@ pub async fn start_state(state: &AppState) -> Answer<StartView> {
     Ok(view)
 }
 
-/// How many change events the shell has sent (`AppState::changes_told`).
+/// How many change events the shell has sent (`AppState::changes_told`). The UI asks once it
+/// listens, after its first paint: the work held back for the first screen starts now.
 pub async fn changes_told(state: &AppState) -> Answer<u32> {
+    state.first_screen_shown.notify_one();
     Ok(state.changes_told.load(Ordering::SeqCst))
 }
 

@@ -17,6 +17,7 @@ mod background;
 mod clock;
 mod commands;
 mod error;
+mod held_back;
 mod ipc;
 mod notifier;
 mod payments;
@@ -119,7 +120,10 @@ fn open_state(args: &Args, data_dir: &DataDir, start: Arc<StartTrace>) -> Result
     // The person's pick from the settings, else the start-up language.
     let localizer = state::shell_localizer(core.language()).map_err(|error| error.to_string())?;
     let rules = RulesTable::built_in().map_err(|error| error.to_string())?;
-    Ok(AppState::new(core, localizer, rules, data_dir, start))
+    let sync_every = Duration::from_secs(args.sync_seconds.max(5));
+    Ok(AppState::new(
+        core, localizer, rules, data_dir, start, sync_every,
+    ))
 }
 
 /// Starts the app; on mobile targets this is the entry point.
@@ -127,7 +131,6 @@ fn open_state(args: &Args, data_dir: &DataDir, start: Arc<StartTrace>) -> Result
 pub fn run() {
     let start = Arc::new(StartTrace::new(clock::started(), clock::started_wall()));
     let args = Args::parse();
-    let sync_every = Duration::from_secs(args.sync_seconds.max(5));
     let start_links = args.links.clone();
     let builder = tauri::Builder::default();
     // Desktop only, and first: a second launch hands its deep links to this one and quits.
@@ -292,9 +295,8 @@ pub fn run() {
             });
             #[cfg(mobile)]
             notifier::on_phone_tap(app.handle());
-            #[cfg(desktop)]
-            tray::install(app.handle(), &state.localizer());
-            background::start(app.handle().clone(), sync_every);
+            // The tray and the background work wait for the first screen (`held_back`).
+            held_back::hold_back(app.handle());
             // The system ending the app (logout, shutdown, `kill`) quits it in order, so an
             // open assisted session ends as it does when the window closes.
             let quitting = app.handle().clone();

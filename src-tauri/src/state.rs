@@ -42,6 +42,11 @@ pub struct AppState {
     /// How many change events the shell has sent the UI (wrapping): the UI reads again what
     /// it was shown at start if more were sent than the start state counted.
     pub changes_told: AtomicU32,
+    /// Rung when the UI's first screen is painted and it listens (`changes_told`): the tray
+    /// and the background work held back for the first screen start (`held_back`).
+    pub first_screen_shown: Notify,
+    /// How often the background work syncs with the portal.
+    pub sync_every: std::time::Duration,
 }
 
 /// The shell's messages in `lang`: the core's errors, the notification texts and staff mode's
@@ -95,6 +100,7 @@ impl AppState {
         rules: RulesTable,
         data_dir: &DataDir,
         start: Arc<StartTrace>,
+        sync_every: std::time::Duration,
     ) -> AppState {
         AppState {
             core: RwLock::new(core),
@@ -106,6 +112,8 @@ impl AppState {
             webview_dir: data_dir.webview_dir(),
             prepared_start: PreparedStart::default(),
             changes_told: AtomicU32::new(0),
+            first_screen_shown: Notify::new(),
+            sync_every,
         }
     }
 
