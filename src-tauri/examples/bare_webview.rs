@@ -86,6 +86,7 @@ fn report_dashboard_rendered(app: tauri::AppHandle, timings: serde_json::Value) 
         return;
     }
     let start = app.state::<Arc<Start>>();
+    start.note("paint-report-received");
     let painted = start.started.elapsed().as_millis();
     let mut breakdown = serde_json::Map::new();
     if let Ok(steps) = start.steps.lock() {

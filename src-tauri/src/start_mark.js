@@ -25,6 +25,9 @@
     });
     var navigation = performance.getEntriesByType('navigation')[0];
     if (navigation) marks['html-loaded'] = navigation.responseEnd;
+    // When the paint was reported to this page: the webview tells a page of its paints a
+    // while after they happen.
+    marks['paint-observed'] = performance.now();
     var internals = window.__TAURI_INTERNALS__;
     if (internals) {
       internals.invoke('report_dashboard_rendered', {

@@ -193,6 +193,7 @@ pub(crate) fn report_dashboard_rendered(
     if DASHBOARD_REPORTED.swap(true, Ordering::SeqCst) {
         return;
     }
+    start.note("paint-report-received");
     let elapsed = crate::clock::since(start.started());
     eprintln!(
         "{}",
