@@ -99,7 +99,14 @@ pub fn wipe_webview(app: &AppHandle) {
         window.reload()
     });
     if let Err(error) = reloaded {
-        eprintln!("opendvc-app: could not reload the UI: {error}");
+        // Between two documents the webview may have no address of its own (seen once: "relative
+        // URL without a base"); the page then goes to the staff home and reloads by itself.
+        let told = window.eval("location.hash = '#/ended'; location.reload();");
+        if let Err(second) = told {
+            eprintln!(
+                "opendvc-app: could not reload the UI: {error}; nor ask the page to: {second}"
+            );
+        }
     }
 }
 
