@@ -23,17 +23,7 @@ fn show_added_card(app: &App) {
            .find((card) => card.textContent.includes(arguments[0])).scrollIntoView();",
         json!([NUMBER]),
     );
-    app.wait_for(
-        "two frames after scrolling",
-        "if (window.__framesAfterScroll === undefined) {\
-           window.__framesAfterScroll = 0;\
-           requestAnimationFrame(() => requestAnimationFrame(() => {\
-             window.__framesAfterScroll = 2; }));\
-         }\
-         if (window.__framesAfterScroll === 2) {\
-           delete window.__framesAfterScroll; return true; }\
-         return false;",
-    );
+    app.wait_frames("two frames after scrolling");
 }
 
 #[test]

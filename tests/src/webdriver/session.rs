@@ -241,15 +241,21 @@ impl Session {
     /// shows the new layout.
     pub fn resize_and_settle(&self, width: u32, height: u32) {
         self.resize(width, height);
+        self.wait_frames("the layout after the resize");
+    }
+
+    /// Waits until the page has drawn two more frames: what changed before (a resize, a
+    /// scroll) is laid out and painted by then. `what` names the wait in a failure.
+    pub fn wait_frames(&self, what: &str) {
         self.wait_for(
-            "the layout after the resize",
-            "if (window.__framesAfterResize === undefined) {\
-               window.__framesAfterResize = 0;\
+            what,
+            "if (window.__framesWaited === undefined) {\
+               window.__framesWaited = 0;\
                requestAnimationFrame(() => requestAnimationFrame(() => {\
-                 window.__framesAfterResize = 2; }));\
+                 window.__framesWaited = 2; }));\
              }\
-             if (window.__framesAfterResize === 2) {\
-               delete window.__framesAfterResize; return true; }\
+             if (window.__framesWaited === 2) {\
+               delete window.__framesWaited; return true; }\
              return false;",
         );
     }
