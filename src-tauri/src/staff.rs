@@ -93,21 +93,7 @@ pub fn wipe_webview(app: &AppHandle) {
         eprintln!("opendvc-app: could not clear the webview's data: {error}");
     }
     // The staff home, loaded afresh: a new document drops every script's memory.
-    let reloaded = window.url().and_then(|mut url| {
-        url.set_fragment(Some("/ended"));
-        window.navigate(url)?;
-        window.reload()
-    });
-    if let Err(error) = reloaded {
-        // Between two documents the webview may have no address of its own (seen once: "relative
-        // URL without a base"); the page then goes to the staff home and reloads by itself.
-        let told = window.eval("location.hash = '#/ended'; location.reload();");
-        if let Err(second) = told {
-            eprintln!(
-                "opendvc-app: could not reload the UI: {error}; nor ask the page to: {second}"
-            );
-        }
-    }
+    crate::window::reload_at(&window, "/ended");
 }
 
 pub async fn lock_device(state: &AppState) -> Answer<SessionState> {

@@ -138,6 +138,29 @@ pub(crate) fn hand_start_to_page(
     }
 }
 
+/// Loads the UI afresh on the route `route` (`/ended`): a new document, so nothing of the one
+/// before stays in the page's memory.
+pub(crate) fn reload_at(window: &tauri::WebviewWindow, route: &str) {
+    let reloaded = window.url().and_then(|mut url| {
+        url.set_fragment(Some(route));
+        window.navigate(url)?;
+        window.reload()
+    });
+    if let Err(error) = reloaded {
+        // Between two documents the webview may have no address of its own (seen once: "relative
+        // URL without a base"); the page then goes to the route and reloads by itself.
+        let script = format!(
+            "location.hash = {}; location.reload();",
+            serde_json::json!(route)
+        );
+        if let Err(second) = window.eval(script) {
+            eprintln!(
+                "opendvc-app: could not reload the UI: {error}; nor ask the page to: {second}"
+            );
+        }
+    }
+}
+
 /// The screen a deep link names: `opendvc://applications/{id}` → `applications/{id}`,
 /// `opendvc://feedback/{id}` → `feedback/{id}`, `opendvc://payments/{id}` (the payment
 /// provider's return page) → `payments/{id}`, which refreshes the payment and shows its
