@@ -3,16 +3,17 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
+use bytes::Bytes;
 use opendvc_api::{
     AttachmentRef, Catalog, DeliveryAddress, DeliveryChoice, DeliveryMethod, DocumentList,
     FieldKind, IDEMPOTENCY_KEY_HEADER, NewApplication, Procedure, Profile,
 };
 use serde_json::json;
 
+use super::load::{self, Outcome, Submission};
 use super::sqlite_baseline::{self, Synchronous};
 use super::{BenchContext, Measurement};
 use crate::portal::{Portal, PortalOptions, PortalOutput};
@@ -36,9 +37,9 @@ const PHASE_TIME_LIMIT: Duration = Duration::from_secs(120);
 /// The procedure to apply for when the catalog has it: the most common one, ID card renewal.
 const PREFERRED_PROCEDURE: &str = "id-card-renewal";
 
-/// The clients of the bare HTTP phase and the requests they make between them, as the portal's
-/// 16-client phase.
-const HTTP_FLOOR_RUN: (usize, u64) = (16, 12_000);
+/// The clients of the bare HTTP phase (as many as the portal's 16-client phase) and the
+/// requests they make between them: at some 75,000 a second, two seconds of them.
+const HTTP_FLOOR_RUN: (usize, u64) = (16, 150_000);
 
 pub fn run(context: &BenchContext) -> Result<Vec<Measurement>> {
     let mut measurements = measure_on_sqlite(context, BENCH, &RUNS, "", Some(HTTP_FLOOR_RUN))?;
@@ -270,19 +271,8 @@ fn create(client: &PortalClient, citizen: &SignedIn) -> Result<Result<String, (u
     })
 }
 
-#[derive(Debug, Default)]
-pub(super) struct Phase {
-    created: u64,
-    /// Answered with another status than 201.
-    refused: u64,
-    first_refusal: Option<(u16, String)>,
-    /// Not answered at all (connection refused, reset or timed out).
-    unanswered: u64,
-    first_transport_error: Option<String>,
-    elapsed: Duration,
-}
-
-impl Phase {
+/// The rows of the report for a phase of the load.
+impl Outcome {
     /// The row of the report, `label` ending its name; says what happened on the terminal.
     pub fn measurement(
         &self,
@@ -357,62 +347,30 @@ impl Phase {
     }
 }
 
-/// `clients` threads, each with its own keep-alive connection, create `total` applications
-/// between them; client N talks to the portal at `urls[N % urls.len()]`, so several instances
-/// share the load as behind a round-robin balancer.
+/// `clients` clients, each with its own keep-alive connection (`load`), create `total`
+/// applications between them; client N talks to the portal at `urls[N % urls.len()]`, so
+/// several instances share the load as behind a round-robin balancer.
 pub(super) fn create_concurrently(
     urls: &[String],
     citizens: &[Arc<SignedIn>],
     clients: usize,
     total: u64,
-) -> Result<Phase> {
-    if urls.is_empty() || clients == 0 {
-        bail!("creating applications needs a portal and a client");
+) -> Result<Outcome> {
+    if urls.is_empty() || clients == 0 || citizens.is_empty() {
+        bail!("creating applications needs a portal, a citizen and a client");
     }
-    let per_client = total / clients as u64;
-    let deadline = Instant::now() + PHASE_TIME_LIMIT;
-    let started = Instant::now();
-    let workers: Vec<_> = (0..clients)
+    let submissions = (0..clients)
         .map(|index| {
-            let citizen = Arc::clone(&citizens[index % citizens.len()]);
-            let client = PortalClient::new(&urls[index % urls.len()]);
-            thread::spawn(move || -> Phase {
-                let mut phase = Phase::default();
-                for _ in 0..per_client {
-                    if Instant::now() >= deadline {
-                        break;
-                    }
-                    match create(&client, &citizen) {
-                        Ok(Ok(_)) => phase.created += 1,
-                        Ok(Err(refusal)) => {
-                            phase.refused += 1;
-                            phase.first_refusal.get_or_insert(refusal);
-                        }
-                        Err(error) => {
-                            phase.unanswered += 1;
-                            phase
-                                .first_transport_error
-                                .get_or_insert(format!("{error:#}"));
-                        }
-                    }
-                }
-                phase
+            let citizen = &citizens[index % citizens.len()];
+            Ok(Submission {
+                url: urls[index % urls.len()].clone(),
+                path: "/v1/applications",
+                token: citizen.token.clone(),
+                body: Bytes::from(serde_json::to_vec(&citizen.application)?),
             })
         })
-        .collect();
-    let mut sum = Phase::default();
-    for worker in workers {
-        let phase = worker
-            .join()
-            .map_err(|_| anyhow!("a benchmark client thread panicked"))?;
-        sum.created += phase.created;
-        sum.refused += phase.refused;
-        sum.unanswered += phase.unanswered;
-        sum.first_refusal = sum.first_refusal.or(phase.first_refusal);
-        sum.first_transport_error = sum.first_transport_error.or(phase.first_transport_error);
-    }
-    sum.elapsed = started.elapsed();
-    Ok(sum)
+        .collect::<Result<Vec<_>>>()?;
+    load::run(submissions, total, Instant::now() + PHASE_TIME_LIMIT)
 }
 
 /// A valid application for the signed-in citizen: the preferred procedure (or the first in the

@@ -9,6 +9,7 @@ mod app;
 mod applications;
 mod events;
 mod first_screen;
+mod load;
 mod lossy_link;
 mod portal;
 mod queue;
