@@ -4,7 +4,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use opendvc_api::{
     DemoAccounts, DemoCitizen, DevMessage, OtpRequest, StaffTokenRequest, StaffTokenResponse,
     TokenRequest, TokenResponse,
@@ -118,25 +118,24 @@ pub fn sign_in_citizen(client: &PortalClient, citizen: &DemoCitizen) -> Result<T
         bail!("POST /v1/auth/otp answered {status}, not 202: {body}");
     }
 
-    // The code may be "sent" after the answer: wait for a new SMS to the citizen's phone.
+    // The code may be "sent" after the answer: wait for a new SMS to the citizen's phone that
+    // holds it. Others may arrive meanwhile (the confirmations of applications a benchmark
+    // created just before, which the sending worker is still working through).
     let deadline = Instant::now() + OTP_DEADLINE;
     let otp = loop {
         let messages: Vec<DevMessage> = client.get_json(DEV_MESSAGES, None)?;
         let to_citizen = sms_to(&messages, &citizen.phone);
-        if to_citizen.len() > messages_before
-            && let Some(newest) = to_citizen.last()
-        {
-            break otp_from_message(&newest.body).ok_or_else(|| {
-                anyhow!(
-                    "the newest SMS to {} holds no single 6-digit code: {:?}",
-                    citizen.phone,
-                    newest.body
-                )
-            })?;
+        if let Some(code) = newest_code(to_citizen.get(messages_before..).unwrap_or_default()) {
+            break code;
         }
         if Instant::now() >= deadline {
+            let newest = to_citizen
+                .get(messages_before..)
+                .and_then(|new| new.last())
+                .map(|message| format!("; the newest was {:?}", message.body))
+                .unwrap_or_default();
             bail!(
-                "no one-time code reached {} in {DEV_MESSAGES} within {} s",
+                "no one-time code reached {} in {DEV_MESSAGES} within {} s{newest}",
                 citizen.phone,
                 OTP_DEADLINE.as_secs()
             );
@@ -167,6 +166,14 @@ fn sms_to<'a>(messages: &'a [DevMessage], phone: &str) -> Vec<&'a DevMessage> {
         .collect()
 }
 
+/// The code in the newest of `messages` (oldest first) that holds one.
+fn newest_code(messages: &[&DevMessage]) -> Option<String> {
+    messages
+        .iter()
+        .rev()
+        .find_map(|message| otp_from_message(&message.body))
+}
+
 /// The one-time code in an SMS body: its only run of exactly six digits. `None` when there is
 /// no such run, or more than one (then the code cannot be told apart).
 pub fn otp_from_message(body: &str) -> Option<String> {
@@ -183,6 +190,34 @@ pub fn otp_from_message(body: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sms(body: &str) -> DevMessage {
+        DevMessage {
+            to: "+84903518246".to_owned(),
+            channel: "sms".to_owned(),
+            body: body.to_owned(),
+            sent_at: chrono::DateTime::parse_from_rfc3339("2026-12-08T09:00:00+07:00")
+                .expect("a time"),
+        }
+    }
+
+    #[test]
+    fn the_code_is_found_behind_messages_that_came_after_it() {
+        let messages = [
+            sms("OpenDVC: mã đăng nhập của bạn là 482913, có hiệu lực 5 phút."),
+            sms(
+                "OpenDVC: hồ sơ 000.00.48.H17-261208-1199 đã được tiếp nhận, hẹn trả kết quả \
+                 ngày 17/12/2026. Tra cứu: http://127.0.0.1:46531/s/000.00.48.H17-261208-1199",
+            ),
+        ];
+        let references: Vec<&DevMessage> = messages.iter().collect();
+        assert_eq!(newest_code(&references).as_deref(), Some("482913"));
+        assert_eq!(
+            newest_code(&references[1..]),
+            None,
+            "a confirmation is not a code"
+        );
+    }
 
     #[test]
     fn otp_is_the_only_six_digit_run() {
