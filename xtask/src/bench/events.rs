@@ -390,7 +390,10 @@ fn transition(
         .send_json(&TransitionRequest {
             to: Some(to),
             delivery: None,
-            note: None,
+            // An officer who asks for a supplement says what is missing (the portal refuses
+            // the request without it).
+            note: (to == ApplicationStatus::SupplementRequested)
+                .then(|| "Bổ sung bản sao giấy khai sinh có chứng thực.".to_owned()),
         })?;
     let status = response.status().as_u16();
     if status != 200 {
