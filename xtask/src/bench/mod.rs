@@ -186,8 +186,12 @@ pub fn run(only: &[String], profile: &str) -> Result<()> {
         .into_iter()
         .filter(|bench| only.is_empty() || only.iter().any(|name| name == bench.name))
         .collect();
-    // The benchmarks measure binaries of `profile`; xtask itself is not measured. The app embeds
-    // the built UI, so the UI is built first; without the app bench only the portal is built.
+    // The benchmarks measure binaries of `profile`; xtask itself is not measured. The portal
+    // embeds the officers' console, so it is built first, as `run` and `test` do: the portal
+    // measured is the one they ship, and without `console/dist` cargo would run the portal's
+    // build script again, and rebuild the portal, at every bench. The app embeds the built UI,
+    // so the UI is built first too; without the app bench only the portal is built.
+    crate::console::build()?;
     if selected.iter().any(|bench| bench.needs_app) {
         crate::run::build_ui()?;
         CommandLine::cargo()
